@@ -1,0 +1,43 @@
+//! Reads the Microsoft Graph reference docs (markdown) into one resolved API model.
+//!
+//! The pipeline: [`read`] turns a page's markdown into blocks (syntax only), [`model`] turns
+//! blocks into what the page says ([`model::facts`]), and [`resolve`] merges the facts of all
+//! pages into the [`model::ir::Api`]: types with inheritance applied, enums, operations and
+//! diagnostics.
+//!
+//! ```no_run
+//! let tree = generator::DocsTree::load("../shared/graph-docs/2021-07/beta".as_ref()).unwrap();
+//! let api = generator::read_tree(&tree);
+//! println!("{} types, {} diagnostics", api.types.len(), api.diagnostics.len());
+//! ```
+
+pub mod diagnostics;
+pub mod input;
+pub mod model;
+pub mod read;
+pub mod resolve;
+
+use rayon::prelude::*;
+
+pub use diagnostics::{Code, Diagnostic, Severity};
+pub use input::{DocsTree, LoadError};
+pub use model::ir::Api;
+
+/// Read and resolve every page of a loaded docs tree.
+pub fn read_tree(tree: &DocsTree) -> Api {
+    let mut api = read_pages(&tree.pages);
+    if !tree.unreadable.is_empty() {
+        api.diagnostics.extend(tree.unreadable.iter().cloned());
+        api.diagnostics.sort();
+    }
+    api
+}
+
+/// Read and resolve pages given as (path relative to the docs root, text).
+pub fn read_pages(pages: &[(String, String)]) -> Api {
+    let facts: Vec<_> = pages
+        .par_iter()
+        .map(|(file, text)| model::lower_page(file, text))
+        .collect();
+    resolve::resolve(facts)
+}

@@ -1,0 +1,96 @@
+//! What one page says, before anything is resolved across pages: types, enums and operations
+//! with type references still as written.
+
+use crate::diagnostics::Diagnostic;
+use crate::model::ir::{
+    EnumMember, Example, Header, HttpMethod, OperationKind, Permission, Segment, Source,
+};
+use crate::model::type_cell::RawTypeRef;
+
+/// Everything read from one page.
+#[derive(Debug, Default)]
+pub struct PageFacts {
+    /// Path of the page relative to the docs root, `/`-separated.
+    pub file: String,
+    /// The namespace the page declares (`Namespace:` line or page annotation), if any.
+    pub namespace: Option<String>,
+    pub types: Vec<RawType>,
+    pub enums: Vec<RawEnum>,
+    pub operations: Vec<RawOperation>,
+    /// Enum sections by their heading anchor (`agegroup-values` → `ageGroup`).
+    pub anchors: Vec<(String, String)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawType {
+    /// `@odata.type` of the resource annotation, without `#`.
+    pub odata_type: String,
+    pub key: Option<String>,
+    pub base: Option<RawTypeRef>,
+    pub open: bool,
+    pub is_abstract: bool,
+    pub media_entity: bool,
+    pub description: String,
+    pub properties: Vec<RawProperty>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawProperty {
+    pub name: String,
+    pub ty: RawTypeRef,
+    pub navigation: bool,
+    pub description: String,
+    pub read_only: bool,
+    pub deprecated: bool,
+    pub possible_values: Vec<String>,
+    /// The row says "Inherited from [x](x.md)".
+    pub inherited_from: Option<RawTypeRef>,
+    /// Read from the JSON representation only (no table row documents it).
+    pub from_json: bool,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawEnum {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub description: String,
+    pub members: Vec<EnumMember>,
+    /// A heading or description calls it flags.
+    pub flags_hint: bool,
+    /// A page of its own (`x enum type`), as opposed to a `x values` section.
+    pub dedicated: bool,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawParameter {
+    pub name: String,
+    pub ty: RawTypeRef,
+    pub required: bool,
+    pub description: String,
+    pub possible_values: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawOperation {
+    pub method: HttpMethod,
+    pub path: String,
+    pub query: Option<String>,
+    pub segments: Vec<Segment>,
+    pub kind: OperationKind,
+    pub title: String,
+    pub description: String,
+    pub request_type: Option<RawTypeRef>,
+    pub parameters: Vec<RawParameter>,
+    pub response_type: Option<RawTypeRef>,
+    pub status: Option<u16>,
+    pub headers: Vec<Header>,
+    pub query_options: Vec<String>,
+    pub permissions: Vec<Permission>,
+    pub examples: Vec<Example>,
+    pub source: Source,
+}

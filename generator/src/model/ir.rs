@@ -1,0 +1,294 @@
+//! The intermediate model (IR): what the docs say about the API, resolved across pages.
+//!
+//! Everything here is plain data: ordered, serializable, with no markdown and no Rust tokens
+//! inside. Type references are EDM-qualified names (`Edm.String`,
+//! `microsoft.graph.devicePlatformType`). `cargo xtask ir` prints this model as JSON.
+
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+
+/// The resolved model of one docs tree (one API version).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Api {
+    /// Entity and complex types, sorted by qualified name.
+    pub types: Vec<TypeDef>,
+    /// Enum types, sorted by qualified name.
+    pub enums: Vec<EnumDef>,
+    /// One operation per documented HTTP request line, sorted by path then method.
+    pub operations: Vec<Operation>,
+    /// Everything the docs got wrong, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Where something was read: a docs file (relative to the docs root, `/`-separated) and a
+/// 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TypeKind {
+    Entity,
+    Complex,
+}
+
+/// An entity or complex type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    pub name: String,
+    pub namespace: String,
+    pub kind: TypeKind,
+    /// Qualified name of the base type, if the docs name one.
+    pub base: Option<String>,
+    /// Name of the key property of an entity (own or inherited).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub open: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    pub r#abstract: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    pub media_entity: bool,
+    pub description: String,
+    /// The full property set: the ancestors' properties first (root first), then its own.
+    pub properties: Vec<Property>,
+    /// Every page that defines (part of) this type.
+    pub sources: Vec<Source>,
+}
+
+/// A structural property or a navigation property (relationship).
+#[derive(Debug, Clone, Serialize)]
+pub struct Property {
+    pub name: String,
+    /// EDM-qualified type name of the element type.
+    pub r#type: String,
+    pub collection: bool,
+    pub navigation: bool,
+    pub description: String,
+    #[serde(skip_serializing_if = "is_false")]
+    pub read_only: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    pub deprecated: bool,
+    /// Values that the description lists ("Possible values are: `a`, `b`.").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub possible_values: Vec<String>,
+    /// Qualified name of the type that declares this property, when it is inherited.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inherited_from: Option<String>,
+    pub source: Source,
+}
+
+/// An enum type.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumDef {
+    pub name: String,
+    pub namespace: String,
+    pub flags: bool,
+    pub description: String,
+    pub members: Vec<EnumMember>,
+    pub sources: Vec<Source>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumMember {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<i64>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Patch,
+    Put,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn parse(word: &str) -> Option<Self> {
+        Some(match word {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PATCH" => Self::Patch,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Patch => "PATCH",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OperationKind {
+    List,
+    Get,
+    Create,
+    Update,
+    Delete,
+    Action,
+    Function,
+}
+
+/// One segment of an HTTP path template.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Segment {
+    /// A navigation property, entity set, singleton or action name: `deviceManagement`.
+    Literal { name: String },
+    /// A key placeholder: `{deviceConfigurationId}`, `{id | userPrincipalName}`, `<id>`.
+    /// `name` is the placeholder text without its delimiters.
+    Key { name: String },
+    /// A navigation with its key in parentheses: `worksheets({id|name})`, `rows(<index>)`.
+    KeyInParens { name: String, key: String },
+    /// A type cast: `microsoft.graph.iosScepCertificateProfile`.
+    Cast { r#type: String },
+    /// A function call: `getOffice365ActivationsUserDetail(period='{period_value}')`, `delta()`.
+    Call { name: String, args: Vec<CallArg> },
+    /// Path-based addressing: `root:/{item-path}:`, written `:/{item-path}:` after the segment
+    /// it addresses into.
+    PathAddress { path: String },
+    /// An OData system segment: `$ref`, `$value`, `$count`.
+    System { name: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallArg {
+    pub name: String,
+    /// The argument as written, quotes included: `'{period_value}'`, `{n}`.
+    pub value: String,
+}
+
+/// One documented HTTP request line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    pub method: HttpMethod,
+    /// The normalized template: leading `/`, no host, no version, no query, no trailing `/`.
+    pub path: String,
+    pub segments: Vec<Segment>,
+    /// The query string written on the template line, without the `?`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    pub kind: OperationKind,
+    /// The page title (H1).
+    pub title: String,
+    pub description: String,
+    /// The type of the request body (create/update), qualified.
+    pub request_type: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub request_collection: bool,
+    /// Body properties (create/update) or action parameters, from the "Request body" table,
+    /// and function parameters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+    pub response_type: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub response_collection: bool,
+    /// The documented success status (`201` for "`201 Created`").
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<Header>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query_options: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub permissions: Vec<Permission>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    pub source: Source,
+}
+
+/// A body property, an action parameter or a function parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parameter {
+    pub name: String,
+    pub r#type: String,
+    pub collection: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    pub required: bool,
+    pub description: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub possible_values: Vec<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Header {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Permission {
+    /// "Delegated (work or school account)", "Application", ...
+    pub kind: String,
+    /// The scopes, least privileged first as written; empty when "Not supported."
+    pub scopes: Vec<String>,
+}
+
+/// A documented example: a request, its response, or both.
+#[derive(Debug, Clone, Serialize)]
+pub struct Example {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<ExampleRequest>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<ExampleResponse>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleRequest {
+    pub method: HttpMethod,
+    /// The URL as written on the first line.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: ExampleBody,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleResponse {
+    pub status: Option<u16>,
+    pub headers: Vec<(String, String)>,
+    /// The `@odata.type` of the annotation, qualified, without `#`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub r#type: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub collection: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    pub truncated: bool,
+    pub body: ExampleBody,
+    pub source: Source,
+}
+
+/// An example body: absent, valid JSON, JSON that parses after repair, or something else.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "state", content = "value", rename_all = "snake_case")]
+pub enum ExampleBody {
+    None,
+    Json(serde_json::Value),
+    /// Parsed only after removing comments, `...` and trailing commas.
+    Repaired(serde_json::Value),
+    /// Not JSON (or not repairable); the raw text.
+    Text(String),
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}

@@ -1,0 +1,720 @@
+//! Method pages: HTTP request lines, request headers, body and parameter tables, the response
+//! sentence, permissions and the examples, into raw operations (one per request line).
+
+use crate::diagnostics::{Code, Diagnostics};
+use crate::model::enums::{inline_values, page_description};
+use crate::model::facts::{RawOperation, RawParameter};
+use crate::model::http_path::{parse_path, parse_request_line, LineKind};
+use crate::model::ir::{
+    Example, ExampleBody, ExampleRequest, ExampleResponse, Header, HttpMethod, OperationKind,
+    Permission, Segment, Source,
+};
+use crate::model::resource::repair_list;
+use crate::model::rows::{typed_columns, typed_rows};
+use crate::model::sections::{normalize, Outline};
+use crate::model::type_cell::{parse_text, RawTypeRef};
+use crate::read::annotation::Annotation;
+use crate::read::json_repair::parse_lenient;
+use crate::read::markdown::{Block, CodeBlock, Inline, Table};
+
+/// Read the operations of a method page. `annotations[i]` is the annotation of block `i`.
+pub fn read_operations(
+    outline: &Outline<'_>,
+    file: &str,
+    annotations: &[Option<Annotation>],
+    diags: &mut Diagnostics,
+) -> Vec<RawOperation> {
+    let lines = request_lines(outline, file, diags);
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    let title = outline
+        .title()
+        .map(|t| t.text.trim().to_string())
+        .unwrap_or_default();
+    let description = page_description(outline);
+    let (response_type, status) = response_sentence(outline, file);
+    let parameters = parameters(outline, file, diags);
+    let request_type = request_body_type(outline, file);
+    let headers = headers(outline);
+    let permissions = permissions(outline);
+    let query_options = query_options(outline);
+    let mut examples = examples(outline, file, annotations, diags);
+
+    let mut ops: Vec<RawOperation> = lines
+        .into_iter()
+        .map(|(line, source)| {
+            let kind = kind(
+                &title,
+                file,
+                line.method,
+                &line.segments,
+                response_type.as_ref(),
+            );
+            RawOperation {
+                method: line.method,
+                path: line.path,
+                query: line.query,
+                segments: line.segments,
+                kind,
+                title: title.clone(),
+                description: description.clone(),
+                request_type: match kind {
+                    OperationKind::Create | OperationKind::Update => {
+                        request_type.clone().or_else(|| response_type.clone())
+                    }
+                    _ => request_type.clone(),
+                },
+                parameters: parameters.clone(),
+                response_type: response_type.clone(),
+                status,
+                headers: headers.clone(),
+                query_options: query_options.clone(),
+                permissions: permissions.clone(),
+                examples: Vec::new(),
+                source,
+            }
+        })
+        .collect();
+    // Each example goes to the operation whose path it matches best.
+    for example in examples.drain(..) {
+        let target = example_target(&ops, &example);
+        if let Some(op) = ops.get_mut(target) {
+            op.examples.push(example);
+        }
+    }
+    ops
+}
+
+type Line = (crate::model::http_path::RequestLine, Source);
+
+/// Every `VERB /path` line in the code blocks of the "HTTP request" sections.
+fn request_lines(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec<Line> {
+    let mut lines = Vec::new();
+    for (_, block) in outline.under(|h| h.starts_with("http request")) {
+        let Block::Code(code) = block else { continue };
+        for (n, text) in code.text.lines().enumerate() {
+            let source = Source {
+                file: file.to_string(),
+                line: code.line + 1 + u32::try_from(n).unwrap_or(0),
+            };
+            match parse_request_line(text) {
+                LineKind::Request(line) => {
+                    for repair in &line.repairs {
+                        diags.push(&source, Code::PathRepaired, repair.clone());
+                    }
+                    lines.push((line, source));
+                }
+                LineKind::Blank => {}
+                LineKind::NotRequest(why) => diags.push(&source, Code::BadRequestLine, why),
+            }
+        }
+    }
+    lines
+}
+
+/// The kind of one request line, from the title, the verb and the path.
+fn kind(
+    title: &str,
+    file: &str,
+    method: HttpMethod,
+    segments: &[Segment],
+    response: Option<&RawTypeRef>,
+) -> OperationKind {
+    let lower = title.to_ascii_lowercase();
+    let first = lower.split_whitespace().next().unwrap_or("");
+    let last = lower.split_whitespace().last().unwrap_or("");
+    let last_segment = segments.last();
+    let is_call = matches!(last_segment, Some(Segment::Call { .. }));
+    use HttpMethod as M;
+    use OperationKind as K;
+    match method {
+        M::Get
+            if last == "function" || is_call || last == "delta" || lower.ends_with("delta()") =>
+        {
+            return K::Function
+        }
+        M::Post if last == "action" => return K::Action,
+        _ => {}
+    }
+    match (first, method) {
+        ("list", M::Get) => return K::List,
+        ("get", M::Get) if !lower.contains(':') => {
+            return if response.is_some_and(|r| r.collection) && !ends_with_key(segments) {
+                K::List
+            } else {
+                K::Get
+            }
+        }
+        ("create" | "add" | "post", M::Post) => return K::Create,
+        ("update" | "patch" | "upsert", M::Patch | M::Put) => return K::Update,
+        ("delete" | "remove", M::Delete) => return K::Delete,
+        _ => {}
+    }
+    match method {
+        M::Delete => K::Delete,
+        M::Patch | M::Put => K::Update,
+        M::Post => {
+            let stem = file.rsplit('/').next().unwrap_or(file);
+            if stem.contains("-post-")
+                || stem.contains("_post_")
+                || stem.ends_with("_create.md")
+                || stem.ends_with("-create.md")
+            {
+                K::Create
+            } else {
+                K::Action
+            }
+        }
+        M::Get => {
+            if lower.contains(':') {
+                K::Function
+            } else if ends_with_key(segments) {
+                K::Get
+            } else if response.is_some_and(|r| r.collection) {
+                K::List
+            } else {
+                K::Get
+            }
+        }
+    }
+}
+
+fn ends_with_key(segments: &[Segment]) -> bool {
+    matches!(
+        segments.last(),
+        Some(
+            Segment::Key { .. }
+                | Segment::KeyInParens { .. }
+                | Segment::System { .. }
+                | Segment::PathAddress { .. }
+        )
+    )
+}
+
+/// "If successful, this method returns a `201 Created` response code and a
+/// [managedDeviceCertificateState](../resources/x.md) object in the response body."
+fn response_sentence(outline: &Outline<'_>, file: &str) -> (Option<RawTypeRef>, Option<u16>) {
+    let mut ty = None;
+    let mut status = None;
+    for (i, block) in outline.page.blocks.iter().enumerate() {
+        let Block::Paragraph(p) = block else { continue };
+        let in_response = outline
+            .section(i)
+            .is_some_and(|h| normalize(&h.text.text) == "response");
+        if !in_response {
+            continue;
+        }
+        if status.is_none() {
+            status = status_code(p);
+        }
+        if ty.is_none() {
+            ty = returned_type(p, file);
+        }
+        if ty.is_some() && status.is_some() {
+            break;
+        }
+    }
+    (ty, status)
+}
+
+/// The first HTTP status code in a sentence, preferring code spans.
+fn status_code(p: &Inline) -> Option<u16> {
+    let from = |text: &str| {
+        text.split(|c: char| !c.is_ascii_digit())
+            .filter(|w| w.len() == 3)
+            .filter_map(|w| w.parse::<u16>().ok())
+            .find(|c| (100..600).contains(c))
+    };
+    p.code.iter().find_map(|c| from(c)).or_else(|| {
+        let lower = p.text.to_ascii_lowercase();
+        lower
+            .contains("response code")
+            .then(|| from(&p.text))
+            .flatten()
+    })
+}
+
+/// The linked type of a response sentence and whether it says "collection".
+fn returned_type(p: &Inline, file: &str) -> Option<RawTypeRef> {
+    let lower = p.text.to_ascii_lowercase();
+    if !(lower.contains("return") || lower.contains("response body")) {
+        return None;
+    }
+    let link = p.links.iter().find(|l| is_type_link(&l.target))?;
+    let after = lower.get(link.end..).unwrap_or("");
+    let after = after.trim_start();
+    let collection = after.starts_with("collection") || after.starts_with("objects");
+    Some(RawTypeRef {
+        name: link.text.trim_matches('`').to_string(),
+        link: Some(link.target.clone()),
+        collection,
+        free_text: None,
+        source: Source {
+            file: file.to_string(),
+            line: p.line,
+        },
+    })
+}
+
+/// A link to a docs page that can define a type (not an api page, not a site link).
+fn is_type_link(target: &str) -> bool {
+    let t = target.to_ascii_lowercase();
+    (t.ends_with(".md") || t.contains(".md#") || t.starts_with('#'))
+        && !t.contains("/api/")
+        && !t.starts_with("http")
+        && !t.contains("concepts")
+}
+
+/// "In the request body, supply a JSON representation of a [user](../resources/user.md) object."
+fn request_body_type(outline: &Outline<'_>, file: &str) -> Option<RawTypeRef> {
+    outline
+        .under(|h| h == "request body")
+        .find_map(|(_, b)| match b {
+            Block::Paragraph(p) => {
+                let lower = p.text.to_ascii_lowercase();
+                if !lower.contains("representation") {
+                    return None;
+                }
+                let at = lower.find("representation")?;
+                let link = p
+                    .links
+                    .iter()
+                    .find(|l| l.end > at && is_type_link(&l.target))?;
+                Some(RawTypeRef {
+                    name: link.text.trim_matches('`').to_string(),
+                    link: Some(link.target.clone()),
+                    collection: false,
+                    free_text: None,
+                    source: Source {
+                        file: file.to_string(),
+                        line: p.line,
+                    },
+                })
+            }
+            _ => None,
+        })
+}
+
+/// Body properties, action parameters and function parameters.
+fn parameters(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec<RawParameter> {
+    let mut params: Vec<RawParameter> = Vec::new();
+    let wanted = |h: &str| {
+        h == "request body"
+            || h == "function parameters"
+            || h == "parameters"
+            || h == "path parameters"
+            || (h == "query parameters")
+    };
+    for (_, block) in outline.under(wanted) {
+        let Block::Table(table) = block else { continue };
+        let Some(cols) = typed_columns(table) else {
+            continue;
+        };
+        for row in typed_rows(table, cols, file, diags) {
+            if params.iter().any(|p| p.name == row.name) {
+                continue;
+            }
+            let description = row
+                .description
+                .map(|d| d.text.trim().to_string())
+                .unwrap_or_default();
+            let required = row.required || description.to_ascii_lowercase().starts_with("required");
+            params.push(RawParameter {
+                possible_values: row.description.map(inline_values).unwrap_or_default(),
+                name: row.name,
+                ty: row.ty,
+                required,
+                description,
+                source: row.source,
+            });
+        }
+    }
+    params
+}
+
+fn headers(outline: &Outline<'_>) -> Vec<Header> {
+    let mut out = Vec::new();
+    for (_, block) in outline.under(|h| h == "request headers") {
+        let Block::Table(table) = block else { continue };
+        for row in &table.rows {
+            let mut cells = row.cells.iter();
+            let Some(name) = cells
+                .next()
+                .map(|c| c.text.trim().trim_matches('`').to_string())
+            else {
+                continue;
+            };
+            if name.is_empty() || name.contains(' ') {
+                continue;
+            }
+            let description = cells
+                .map(|c| c.text.trim())
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            out.push(Header { name, description });
+        }
+    }
+    out
+}
+
+fn permissions(outline: &Outline<'_>) -> Vec<Permission> {
+    let mut out = Vec::new();
+    for (_, block) in outline.under(|h| h == "permissions" || h == "prerequisites") {
+        let Block::Table(table) = block else { continue };
+        if table.header.len() < 2 {
+            continue;
+        }
+        out.extend(permission_rows(table));
+    }
+    out
+}
+
+fn permission_rows(table: &Table) -> impl Iterator<Item = Permission> + '_ {
+    table.rows.iter().filter_map(|row| {
+        let kind = row.cells.first()?.text.trim().to_string();
+        let scopes_text = row.cells.get(1)?.text.as_str();
+        if kind.is_empty() {
+            return None;
+        }
+        let scopes = if scopes_text.to_ascii_lowercase().contains("not supported") {
+            Vec::new()
+        } else {
+            scopes_text
+                .split([',', ' ', ';'])
+                .map(|s| s.trim().trim_matches('`'))
+                .filter(|s| !s.is_empty() && s.contains('.'))
+                .map(str::to_string)
+                .collect()
+        };
+        Some(Permission { kind, scopes })
+    })
+}
+
+/// `$select`, `$filter`, ... named in the "Optional query parameters" section.
+fn query_options(outline: &Outline<'_>) -> Vec<String> {
+    const OPTIONS: &[&str] = &[
+        "$count",
+        "$expand",
+        "$filter",
+        "$format",
+        "$orderby",
+        "$search",
+        "$select",
+        "$skip",
+        "$skiptoken",
+        "$top",
+    ];
+    let mut found = Vec::new();
+    for (_, block) in outline.under(|h| h.contains("query parameters")) {
+        let texts: Vec<&str> = match block {
+            Block::Paragraph(p) => vec![p.text.as_str()],
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flat_map(|r| r.cells.iter().map(|c| c.text.as_str()))
+                .collect(),
+            _ => continue,
+        };
+        for text in texts {
+            let lower = text.to_ascii_lowercase();
+            for option in OPTIONS {
+                if contains_word(&lower, option) && !found.iter().any(|f| f == option) {
+                    found.push(option.to_string());
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word)
+        .any(|(i, _)| !text[i + word.len()..].starts_with(|c: char| c.is_ascii_alphanumeric()))
+}
+
+/// The examples of a page, requests paired with their responses.
+fn examples(
+    outline: &Outline<'_>,
+    file: &str,
+    annotations: &[Option<Annotation>],
+    diags: &mut Diagnostics,
+) -> Vec<Example> {
+    let mut out: Vec<Example> = Vec::new();
+    for (i, block) in outline.page.blocks.iter().enumerate() {
+        let Block::Code(code) = block else { continue };
+        let annotation = annotations.get(i).and_then(Option::as_ref);
+        let role = match annotation.and_then(|a| a.block_type.as_deref()) {
+            Some("request") => Role::Request,
+            Some("response") => Role::Response,
+            Some(_) => continue,
+            None => {
+                // Unannotated (the Intune family): find `### Request` / `### Response` headings.
+                if outline
+                    .path(i)
+                    .any(|h| normalize(&h.text.text).starts_with("http request"))
+                {
+                    continue;
+                }
+                if !matches!(
+                    code.info.as_str(),
+                    "http" | "json" | "msgraph-interactive" | ""
+                ) {
+                    continue;
+                }
+                match outline.innermost(i).map(|h| normalize(&h.text.text)) {
+                    Some(h) if h.contains("request") => Role::Request,
+                    Some(h) if h.contains("response") => Role::Response,
+                    _ => continue,
+                }
+            }
+        };
+        let source = Source {
+            file: file.to_string(),
+            line: code.line,
+        };
+        let names = annotation.map(|a| a.names.clone()).unwrap_or_default();
+        match role {
+            Role::Request => {
+                let Some(request) = example_request(code, &source, diags) else {
+                    continue;
+                };
+                out.push(Example {
+                    name: names.into_iter().next(),
+                    request: Some(request),
+                    response: None,
+                });
+            }
+            Role::Response => {
+                let response = example_response(code, annotation, &source, diags);
+                let slot = out
+                    .iter()
+                    .rposition(|e| {
+                        e.response.is_none() && e.name.as_ref().is_some_and(|n| names.contains(n))
+                    })
+                    .or_else(|| {
+                        out.iter()
+                            .rposition(|e| e.response.is_none() && e.request.is_some())
+                            .filter(|_| names.is_empty() || out.iter().all(|e| e.name.is_none()))
+                    });
+                match slot {
+                    Some(at) => out[at].response = Some(response),
+                    None => out.push(Example {
+                        name: names.into_iter().next(),
+                        request: None,
+                        response: Some(response),
+                    }),
+                }
+            }
+        }
+    }
+    out
+}
+
+enum Role {
+    Request,
+    Response,
+}
+
+/// Split an HTTP example into its first line, headers and body.
+fn split_http(text: &str) -> (&str, Vec<(String, String)>, &str) {
+    let text = text.trim_start_matches(['\n', '\r', ' ']);
+    let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
+    let mut headers = Vec::new();
+    let mut rest = rest;
+    loop {
+        let (line, tail) = rest.split_once('\n').unwrap_or((rest, ""));
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with('{') || trimmed.starts_with('[') {
+            break;
+        }
+        match trimmed.split_once(':') {
+            Some((name, value)) if !name.contains(' ') && !name.contains('"') => {
+                headers.push((name.trim().to_string(), value.trim().to_string()));
+                rest = tail;
+            }
+            _ => break,
+        }
+        if tail.is_empty() {
+            rest = "";
+            break;
+        }
+    }
+    (first.trim(), headers, rest)
+}
+
+fn example_request(
+    code: &CodeBlock,
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> Option<ExampleRequest> {
+    let (first, headers, body) = split_http(&code.text);
+    let (verb, rest) = first.split_once(char::is_whitespace).unwrap_or((first, ""));
+    let Some(method) = HttpMethod::parse(verb) else {
+        diags.push(
+            source,
+            Code::BadRequestLine,
+            format!(
+                "example request does not start with `VERB url`: `{}`",
+                first.chars().take(60).collect::<String>()
+            ),
+        );
+        return None;
+    };
+    let url = rest.trim().trim_end_matches("HTTP/1.1").trim().to_string();
+    let body = example_body(body, &headers, source, diags);
+    Some(ExampleRequest {
+        method,
+        url,
+        headers,
+        body,
+        source: source.clone(),
+    })
+}
+
+fn example_response(
+    code: &CodeBlock,
+    annotation: Option<&Annotation>,
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> ExampleResponse {
+    let text = code.text.trim_start();
+    let (status, headers, body) = if text.starts_with("HTTP") {
+        let (first, headers, body) = split_http(text);
+        let status = first
+            .split_whitespace()
+            .find_map(|w| w.parse::<u16>().ok().filter(|c| (100..600).contains(c)));
+        if status.is_none() || !first.starts_with("HTTP/") {
+            diags.push(
+                source,
+                Code::ExampleStatus,
+                format!("response status line is `{first}`"),
+            );
+        }
+        (status, headers, body)
+    } else if text.starts_with('{') || text.starts_with('[') {
+        if code.info != "json" {
+            diags.push(
+                source,
+                Code::ExampleStatus,
+                "example response has no status line",
+            );
+        }
+        (None, Vec::new(), text)
+    } else {
+        diags.push(
+            source,
+            Code::ExampleStatus,
+            "example response has no status line",
+        );
+        (None, Vec::new(), text)
+    };
+    let body = example_body(body, &headers, source, diags);
+    let (r#type, mut collection) = match annotation {
+        Some(a) => (a.odata_type.clone(), a.is_collection),
+        None => (None, false),
+    };
+    if let ExampleBody::Json(v) | ExampleBody::Repaired(v) = &body {
+        collection |= v.get("value").is_some_and(serde_json::Value::is_array) && r#type.is_some();
+    }
+    ExampleResponse {
+        status,
+        headers,
+        r#type,
+        collection,
+        truncated: annotation.is_some_and(|a| a.truncated),
+        body,
+        source: source.clone(),
+    }
+}
+
+fn example_body(
+    body: &str,
+    headers: &[(String, String)],
+    source: &Source,
+    diags: &mut Diagnostics,
+) -> ExampleBody {
+    let body = body.trim();
+    if body.is_empty() {
+        return ExampleBody::None;
+    }
+    let content_type = headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+        .map(|(_, v)| v.to_ascii_lowercase());
+    if content_type
+        .as_deref()
+        .is_some_and(|ct| !ct.contains("json"))
+    {
+        return ExampleBody::Text(body.to_string());
+    }
+    match parse_lenient(body) {
+        Ok((value, repairs)) if repairs.is_empty() => ExampleBody::Json(value),
+        Ok((value, repairs)) => {
+            diags.push(
+                source,
+                Code::ExampleJson,
+                format!(
+                    "example body is not valid JSON; read after repair ({})",
+                    repair_list(&repairs)
+                ),
+            );
+            ExampleBody::Repaired(value)
+        }
+        Err(message) => {
+            diags.push(
+                source,
+                Code::ExampleJson,
+                format!("example body is not JSON: {message}"),
+            );
+            ExampleBody::Text(body.to_string())
+        }
+    }
+}
+
+/// The operation an example belongs to: the best path match with the same verb.
+fn example_target(ops: &[RawOperation], example: &Example) -> usize {
+    let Some(request) = &example.request else {
+        return 0;
+    };
+    let (_, _, segments, _) = parse_path(&request.url);
+    let mut best: Option<(usize, usize)> = None;
+    for (i, op) in ops.iter().enumerate() {
+        if op.method != request.method || op.segments.len() != segments.len() {
+            continue;
+        }
+        let mut score = 0;
+        let matched = op
+            .segments
+            .iter()
+            .zip(&segments)
+            .all(|(t, e)| match (t, e) {
+                (Segment::Literal { name: a }, Segment::Literal { name: b }) => {
+                    score += 1;
+                    a.eq_ignore_ascii_case(b)
+                }
+                (Segment::Key { .. }, Segment::Literal { .. } | Segment::Key { .. }) => true,
+                (Segment::Cast { r#type: a }, Segment::Cast { r#type: b }) => {
+                    score += 1;
+                    a.eq_ignore_ascii_case(b)
+                }
+                (Segment::Call { name: a, .. }, Segment::Call { name: b, .. }) => {
+                    a.eq_ignore_ascii_case(b)
+                }
+                (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+            });
+        if matched && best.is_none_or(|(_, s)| score > s) {
+            best = Some((i, score));
+        }
+    }
+    best.map(|(i, _)| i)
+        .or_else(|| ops.iter().position(|op| op.method == request.method))
+        .unwrap_or(0)
+}
+
+/// An unresolved reference to the type named by an example annotation.
+pub fn annotation_type(name: &str, source: &Source) -> RawTypeRef {
+    parse_text(name, false, source.clone())
+}

@@ -1,0 +1,182 @@
+//! Modelling: a page's blocks into what the page says (`facts`), and the IR (`ir`) that
+//! `resolve` builds from the facts of every page.
+
+pub mod enums;
+pub mod facts;
+pub mod http_path;
+pub mod ir;
+pub mod method;
+pub mod resource;
+pub mod rows;
+pub mod sections;
+pub mod type_cell;
+
+use crate::diagnostics::{Code, Diagnostics};
+use crate::read::annotation::{self, Annotation, Parsed};
+use crate::read::markdown::{self, Block};
+use facts::PageFacts;
+use ir::Source;
+use resource::ResourceBlock;
+use sections::Outline;
+
+/// Read one page (`file` is its path relative to the docs root) into its facts.
+pub fn lower_page(file: &str, text: &str) -> PageFacts {
+    let page = markdown::parse(text);
+    let mut diags = Diagnostics::default();
+    let at = |line| Source {
+        file: file.to_string(),
+        line,
+    };
+    if let Some(line) = page.front_matter.unclosed_at {
+        diags.push(
+            &at(line),
+            Code::FrontMatter,
+            "front matter `---` is never closed; read as markdown",
+        );
+    }
+    let outline = Outline::new(&page);
+    let (annotations, page_namespace) = pair_annotations(&page.blocks, file, &mut diags);
+    let namespace = namespace_line(&page.blocks).or(page_namespace);
+
+    let resources: Vec<ResourceBlock<'_>> = page
+        .blocks
+        .iter()
+        .zip(&annotations)
+        .filter_map(|(block, a)| match (block, a) {
+            (Block::Code(code), Some(a)) if a.block_type.as_deref() == Some("resource") => {
+                Some(ResourceBlock {
+                    annotation: a.clone(),
+                    code,
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    let doc_type = page.front_matter.doc_type.as_deref().unwrap_or("");
+    let is_enum_page = resources.is_empty()
+        && (doc_type.eq_ignore_ascii_case("enumPageType")
+            || outline
+                .title()
+                .is_some_and(|t| enums::enum_page_name(&t.text).is_some()));
+
+    let mut facts = PageFacts {
+        file: file.to_string(),
+        ..PageFacts::default()
+    };
+    facts.enums = enums::read_enums(
+        &outline,
+        file,
+        namespace.as_deref(),
+        is_enum_page,
+        &mut facts.anchors,
+        &mut diags,
+    );
+    facts.types = resource::read_types(&outline, file, &resources, &mut diags);
+    facts.operations = method::read_operations(&outline, file, &annotations, &mut diags);
+    if facts.operations.is_empty() && resources.is_empty() && file.starts_with("api/") {
+        diags.push(
+            &at(1),
+            Code::NoRequestLine,
+            "method page documents no HTTP request line",
+        );
+    }
+    facts.namespace = namespace;
+    facts.diagnostics = diags.into_vec();
+    facts
+}
+
+/// The annotation of each code block (by block index), and the page annotation's namespace.
+/// An annotation applies to the next code block; headings may stand between them, any other
+/// block breaks the pairing.
+fn pair_annotations(
+    blocks: &[Block],
+    file: &str,
+    diags: &mut Diagnostics,
+) -> (Vec<Option<Annotation>>, Option<String>) {
+    let mut out = vec![None; blocks.len()];
+    let mut pending: Option<(Annotation, u32)> = None;
+    let mut namespace = None;
+    let orphan = |pending: &Option<(Annotation, u32)>, diags: &mut Diagnostics| {
+        if let Some((a, line)) = pending {
+            if matches!(
+                a.block_type.as_deref(),
+                Some("resource" | "response" | "request")
+            ) {
+                diags.push(
+                    &Source {
+                        file: file.to_string(),
+                        line: *line,
+                    },
+                    Code::AnnotationWithoutBlock,
+                    format!(
+                        "`{}` annotation is not followed by a code block",
+                        a.block_type.as_deref().unwrap_or("")
+                    ),
+                );
+            }
+        }
+    };
+    for (i, block) in blocks.iter().enumerate() {
+        match block {
+            Block::Html { text, line } => match annotation::parse(text) {
+                Parsed::NotAnnotation => {}
+                Parsed::Invalid(message) => diags.push(
+                    &Source {
+                        file: file.to_string(),
+                        line: *line,
+                    },
+                    Code::AnnotationJson,
+                    format!("annotation is not JSON and is dropped: {message}"),
+                ),
+                Parsed::Annotation(a) => {
+                    let source = Source {
+                        file: file.to_string(),
+                        line: *line,
+                    };
+                    if a.repaired {
+                        diags.push(
+                            &source,
+                            Code::AnnotationJson,
+                            "annotation is not valid JSON; read after repair",
+                        );
+                    }
+                    if a.block_type.is_none() {
+                        if a.namespace.is_some() {
+                            namespace.clone_from(&a.namespace);
+                        }
+                        continue;
+                    }
+                    orphan(&pending, diags);
+                    pending = Some((a, *line));
+                }
+            },
+            Block::Code(_) => out[i] = pending.take().map(|(a, _)| a),
+            Block::Heading(_) => {}
+            Block::Paragraph(_) | Block::Table(_) => {
+                orphan(&pending, diags);
+                pending = None;
+            }
+        }
+    }
+    orphan(&pending, diags);
+    (out, namespace)
+}
+
+/// `Namespace: microsoft.graph.callRecords` under the title.
+fn namespace_line(blocks: &[Block]) -> Option<String> {
+    blocks.iter().take(12).find_map(|b| match b {
+        Block::Paragraph(p) => {
+            let t = p.text.trim();
+            let rest = t
+                .strip_prefix("Namespace:")
+                .or_else(|| t.strip_prefix("Namespace :"))?;
+            let ns = rest
+                .split_whitespace()
+                .next()?
+                .trim_matches('`')
+                .trim_end_matches('.');
+            (!ns.is_empty()).then(|| ns.to_string())
+        }
+        _ => None,
+    })
+}

@@ -1,0 +1,377 @@
+//! Resource pages: the annotated JSON representation, the properties and relationships tables
+//! and the base type, into raw types.
+
+use serde_json::Value;
+
+use crate::diagnostics::{Code, Diagnostics};
+use crate::model::enums::{inline_values, page_description};
+use crate::model::facts::{RawProperty, RawType};
+use crate::model::ir::Source;
+use crate::model::rows::{typed_columns, typed_rows};
+use crate::model::sections::{normalize, values_heading, Outline};
+use crate::model::type_cell::{parse_text, RawTypeRef};
+use crate::read::annotation::Annotation;
+use crate::read::json_repair::parse_lenient;
+use crate::read::markdown::{Block, CodeBlock, Inline};
+
+/// A resource block found on a page: the annotation and the code block it annotates.
+pub struct ResourceBlock<'p> {
+    pub annotation: Annotation,
+    pub code: &'p CodeBlock,
+}
+
+/// Read the types that the resource blocks of a page define.
+pub fn read_types(
+    outline: &Outline<'_>,
+    file: &str,
+    blocks: &[ResourceBlock<'_>],
+    diags: &mut Diagnostics,
+) -> Vec<RawType> {
+    if blocks.len() > 1 {
+        let at = Source {
+            file: file.to_string(),
+            line: blocks[1].code.line,
+        };
+        diags.push(
+            &at,
+            Code::MultipleResources,
+            format!(
+                "page has {} resource blocks; the tables are read for the first",
+                blocks.len()
+            ),
+        );
+    }
+    let mut types = Vec::new();
+    for (n, block) in blocks.iter().enumerate() {
+        let source = Source {
+            file: file.to_string(),
+            line: block.code.line,
+        };
+        let Some(odata_type) = block.annotation.odata_type.clone() else {
+            diags.push(
+                &source,
+                Code::AnnotationJson,
+                "resource annotation has no `@odata.type`; block skipped",
+            );
+            continue;
+        };
+        let mut ty = RawType {
+            odata_type,
+            key: block
+                .annotation
+                .key_property
+                .clone()
+                .filter(|k| !k.is_empty()),
+            base: block
+                .annotation
+                .base_type
+                .as_deref()
+                .map(|b| parse_text(b, false, source.clone())),
+            open: block.annotation.open_type,
+            is_abstract: block.annotation.is_abstract,
+            media_entity: block.annotation.media_entity,
+            description: String::new(),
+            properties: Vec::new(),
+            source: source.clone(),
+        };
+        if n == 0 {
+            ty.description = page_description(outline);
+            ty.properties = table_properties(outline, file, diags);
+            if ty.properties.is_empty() && !has_none_section(outline) {
+                diags.push(
+                    &source,
+                    Code::MissingPropertyTable,
+                    format!("`{}` has no property table", ty.odata_type),
+                );
+            }
+            if ty.base.is_none() {
+                ty.base =
+                    intro_base(outline, &source).or_else(|| inherited_rows_base(&ty.properties));
+            }
+        }
+        merge_json_representation(&mut ty, block.code, diags);
+        types.push(ty);
+    }
+    types
+}
+
+/// Properties and relationships tables, in page order.
+fn table_properties(
+    outline: &Outline<'_>,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Vec<RawProperty> {
+    let mut props: Vec<RawProperty> = Vec::new();
+    for (i, block) in outline.page.blocks.iter().enumerate() {
+        let Block::Table(table) = block else { continue };
+        let Some(section) = outline.section(i) else {
+            continue;
+        };
+        let section = normalize(&section.text.text);
+        let navigation = match section.as_str() {
+            "properties" | "instance attributes" | "property" => false,
+            "relationships" | "navigation properties" | "relationship" => true,
+            _ => continue,
+        };
+        if outline
+            .innermost(i)
+            .is_some_and(|h| values_heading(&h.text.text).is_some())
+        {
+            continue;
+        }
+        let Some(cols) = typed_columns(table) else {
+            if !navigation {
+                diags.push(
+                    &Source {
+                        file: file.to_string(),
+                        line: table.line,
+                    },
+                    Code::TableColumns,
+                    "table under Properties has no name or type column; skipped",
+                );
+            }
+            continue;
+        };
+        for row in typed_rows(table, cols, file, diags) {
+            if props.iter().any(|p| p.name == row.name) {
+                diags.push(
+                    &row.source,
+                    Code::DuplicateProperty,
+                    format!(
+                        "`{}` is listed twice on this page; the first row is kept",
+                        row.name
+                    ),
+                );
+                continue;
+            }
+            let description = row
+                .description
+                .map(|d| d.text.trim().to_string())
+                .unwrap_or_default();
+            let lower = description.to_ascii_lowercase();
+            props.push(RawProperty {
+                possible_values: row.description.map(inline_values).unwrap_or_default(),
+                inherited_from: row
+                    .description
+                    .and_then(inherited_link)
+                    .map(|(name, link)| RawTypeRef {
+                        name,
+                        link: Some(link),
+                        collection: false,
+                        free_text: None,
+                        source: row.source.clone(),
+                    }),
+                read_only: lower.contains("read-only") || lower.contains("read only"),
+                name: row.name,
+                ty: row.ty,
+                navigation,
+                description,
+                deprecated: row.deprecated,
+                from_json: false,
+                source: row.source,
+            });
+        }
+    }
+    props
+}
+
+/// "Relationships: None" or "Properties: None" pages have no table on purpose.
+fn has_none_section(outline: &Outline<'_>) -> bool {
+    outline.page.blocks.iter().enumerate().any(|(i, b)| {
+        matches!(b, Block::Paragraph(p) if p.text.trim().trim_end_matches('.').eq_ignore_ascii_case("none"))
+            && outline.section(i).is_some_and(|h| normalize(&h.text.text) == "properties")
+    })
+}
+
+/// "Inherited from [x](x.md)" in a description → (x, link).
+fn inherited_link(description: &Inline) -> Option<(String, String)> {
+    let lower = description.text.to_ascii_lowercase();
+    let at = lower.find("inherited from")?;
+    let link = description.links.iter().find(|l| l.end > at)?;
+    Some((link.text.clone(), link.target.clone()))
+}
+
+/// "Inherits from [x](x.md)." or "Derived from [x]" in the text before the first H2.
+fn intro_base(outline: &Outline<'_>, source: &Source) -> Option<RawTypeRef> {
+    outline
+        .page
+        .blocks
+        .iter()
+        .take_while(|b| !matches!(b, Block::Heading(h) if h.level == 2))
+        .find_map(|b| {
+            let Block::Paragraph(p) = b else { return None };
+            let lower = p.text.to_ascii_lowercase();
+            let at = ["inherits from", "derived from", "derives from"]
+                .iter()
+                .filter_map(|w| lower.find(w))
+                .min()?;
+            let link = p.links.iter().find(|l| l.end > at)?;
+            Some(RawTypeRef {
+                name: link.text.clone(),
+                link: Some(link.target.clone()),
+                collection: false,
+                free_text: None,
+                source: Source {
+                    file: source.file.clone(),
+                    line: p.line,
+                },
+            })
+        })
+}
+
+/// When nothing names the base type, the "Inherited from [x]" rows do: the last such link is
+/// the nearest ancestor.
+fn inherited_rows_base(props: &[RawProperty]) -> Option<RawTypeRef> {
+    props.iter().rev().find_map(|p| p.inherited_from.clone())
+}
+
+/// Cross-check the JSON representation against the tables; add what only the JSON documents.
+fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Diagnostics) {
+    let source = ty.source.clone();
+    let value = match parse_lenient(&code.text) {
+        Ok((value, repairs)) => {
+            if !repairs.is_empty() {
+                diags.push(
+                    &source,
+                    Code::ResourceJson,
+                    format!(
+                        "JSON representation of `{}` is not valid JSON; read after repair ({})",
+                        ty.odata_type,
+                        repair_list(&repairs)
+                    ),
+                );
+            }
+            value
+        }
+        Err(message) => {
+            diags.push(
+                &source,
+                Code::ResourceJson,
+                format!(
+                    "JSON representation of `{}` is not JSON: {message}",
+                    ty.odata_type
+                ),
+            );
+            return;
+        }
+    };
+    let Value::Object(map) = value else {
+        diags.push(
+            &source,
+            Code::ResourceJson,
+            format!(
+                "JSON representation of `{}` is not an object",
+                ty.odata_type
+            ),
+        );
+        return;
+    };
+    let has_tables = !ty.properties.is_empty();
+    for (key, value) in &map {
+        if key.starts_with("@odata.") {
+            continue;
+        }
+        if ty.properties.iter().any(|p| p.name == *key) {
+            continue;
+        }
+        if let Some(p) = ty
+            .properties
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(key))
+        {
+            diags.push(
+                &source,
+                Code::JsonNotInTable,
+                format!("JSON representation writes `{key}`, the table `{}`", p.name),
+            );
+            continue;
+        }
+        let Some(json_ty) = json_type(value, &source) else {
+            diags.push(&source, Code::JsonNotInTable, format!("`{key}` is only in the JSON representation and its type cannot be read from `{value}`; skipped"));
+            continue;
+        };
+        if has_tables {
+            diags.push(&source, Code::JsonNotInTable, format!("`{key}` is in the JSON representation but in no table; typed `{}` from the JSON", json_ty.name));
+        }
+        ty.properties.push(RawProperty {
+            name: key.clone(),
+            ty: json_ty,
+            navigation: false,
+            description: String::new(),
+            read_only: false,
+            deprecated: false,
+            possible_values: Vec::new(),
+            inherited_from: None,
+            from_json: true,
+            source: source.clone(),
+        });
+    }
+    for p in &ty.properties {
+        let inherited = p
+            .description
+            .to_ascii_lowercase()
+            .contains("inherited from");
+        if !p.navigation
+            && !p.from_json
+            && !inherited
+            && !map.contains_key(&p.name)
+            && !map.keys().any(|k| k.eq_ignore_ascii_case(&p.name))
+        {
+            diags.push(
+                &p.source,
+                Code::TableNotInJson,
+                format!("`{}` is missing from the JSON representation", p.name),
+            );
+        }
+    }
+}
+
+pub fn repair_list(repairs: &[crate::read::json_repair::Repair]) -> String {
+    repairs
+        .iter()
+        .map(|r| format!("{r:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The type a JSON representation's placeholder value names: `"String"`,
+/// `"String (timestamp)"`, `true`, `1024`, `{"@odata.type": "microsoft.graph.x"}`, `["String"]`.
+fn json_type(value: &Value, source: &Source) -> Option<RawTypeRef> {
+    let named = |name: &str, collection: bool| Some(parse_text(name, collection, source.clone()));
+    match value {
+        Value::Bool(_) => named("Edm.Boolean", false),
+        Value::Number(n) if n.is_i64() || n.is_u64() => named("Edm.Int32", false),
+        Value::Number(_) => named("Edm.Double", false),
+        Value::String(s) => {
+            let lower = s.to_ascii_lowercase();
+            if lower.contains("timestamp") {
+                named("Edm.DateTimeOffset", false)
+            } else {
+                let word = s.split(|c: char| c == ' ' || c == '(').next().unwrap_or("");
+                let word = word.trim_start_matches('#');
+                if crate::model::type_cell::primitive(word).is_some()
+                    || word.starts_with("microsoft.graph.")
+                {
+                    named(word, false)
+                } else {
+                    named("Edm.String", false)
+                }
+            }
+        }
+        Value::Object(map) => map
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .and_then(|t| {
+                let (t, collection) = crate::read::annotation::unwrap_collection(t);
+                named(t, collection)
+            }),
+        Value::Array(items) => items
+            .first()
+            .and_then(|first| json_type(first, source))
+            .map(|mut t| {
+                t.collection = true;
+                t
+            }),
+        Value::Null => None,
+    }
+}

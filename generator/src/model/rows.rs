@@ -1,0 +1,204 @@
+//! Rows of name/type/description tables (properties, relationships, body properties,
+//! parameters) into named, typed rows, skipping group rows and continuation lines.
+
+use std::collections::HashSet;
+
+use crate::diagnostics::{Code, Diagnostics};
+use crate::model::ir::Source;
+use crate::model::sections::{columns, Columns};
+use crate::model::type_cell::{parse_cell, RawTypeRef};
+use crate::read::markdown::{Inline, Table};
+
+/// One usable row of a name/type table.
+#[derive(Debug, Clone)]
+pub struct TypedRow<'t> {
+    pub name: String,
+    pub deprecated: bool,
+    pub ty: RawTypeRef,
+    pub description: Option<&'t Inline>,
+    pub required: bool,
+    pub source: Source,
+}
+
+/// Whether a table has the name and type columns of a property-like table.
+pub fn typed_columns(table: &Table) -> Option<Columns> {
+    let cols = columns(table);
+    (cols.name.is_some() && cols.ty.is_some()).then_some(cols)
+}
+
+/// Read the rows of a name/type table. Problems become diagnostics; bad rows are skipped.
+pub fn typed_rows<'t>(
+    table: &'t Table,
+    cols: Columns,
+    file: &str,
+    diags: &mut Diagnostics,
+) -> Vec<TypedRow<'t>> {
+    let (Some(name_col), Some(type_col)) = (cols.name, cols.ty) else {
+        return Vec::new();
+    };
+    let mut seen = HashSet::new();
+    let mut rows = Vec::with_capacity(table.rows.len());
+    for row in &table.rows {
+        let source = Source {
+            file: file.to_string(),
+            line: row.line,
+        };
+        let cell = |i: usize| row.cells.get(i).filter(|c| !c.text.trim().is_empty());
+        let Some(name_cell) = cell(name_col) else {
+            if row.cells.iter().any(|c| !c.text.trim().is_empty()) {
+                diags.push(
+                    &source,
+                    Code::TableColumns,
+                    "row has an empty name cell; skipped",
+                );
+            }
+            continue;
+        };
+        let others_empty = row
+            .cells
+            .iter()
+            .enumerate()
+            .all(|(i, c)| i == name_col || c.text.trim().is_empty());
+        if others_empty && (name_cell.all_bold || row.cells.len() == 1) {
+            // A group row (`|**Apps**|||`) or a one-cell continuation line.
+            if !name_cell.all_bold {
+                diags.push(
+                    &source,
+                    Code::TableColumns,
+                    format!(
+                        "line `{}` continues the table without cells; skipped",
+                        shorten(&name_cell.text)
+                    ),
+                );
+            }
+            continue;
+        }
+        let (name, deprecated) = clean_name(name_cell);
+        if !is_identifier(&name) {
+            diags.push(
+                &source,
+                Code::TableColumns,
+                format!("`{}` is not a property name; row skipped", shorten(&name)),
+            );
+            continue;
+        }
+        if row.overflow {
+            diags.push(
+                &source,
+                Code::TableColumns,
+                format!("row `{name}` has more cells than the header (an unescaped `|`); the description is cut"),
+            );
+        }
+        if !seen.insert(name.clone()) {
+            diags.push(
+                &source,
+                Code::DuplicateProperty,
+                format!("`{name}` is listed twice in this table; the first row is kept"),
+            );
+            continue;
+        }
+        let ty = match row.cells.get(type_col) {
+            Some(c) => parse_cell(c, source.clone()),
+            None => parse_cell(&Inline::default(), source.clone()),
+        };
+        if ty.name.is_empty() {
+            diags.push(
+                &source,
+                Code::EmptyType,
+                format!("`{name}` has no type; row skipped"),
+            );
+            continue;
+        }
+        let required = cols
+            .required
+            .and_then(|i| row.cells.get(i))
+            .is_some_and(|c| {
+                let t = c.text.trim().to_ascii_lowercase();
+                t.starts_with('y') || t.starts_with("required") || t == "true"
+            });
+        rows.push(TypedRow {
+            name,
+            deprecated,
+            ty,
+            description: cols.description.and_then(|i| row.cells.get(i)),
+            required,
+            source,
+        });
+    }
+    rows
+}
+
+/// `**id**`, `` `groupId` ``, `tollNumber (deprecated)`, `[filesFolder](x.md)` → the name.
+pub fn clean_name(cell: &Inline) -> (String, bool) {
+    let text: String = cell
+        .text
+        .chars()
+        .filter(|c| !matches!(c, '`' | '*' | '\u{200b}'))
+        .map(|c| if c == '\u{a0}' { ' ' } else { c })
+        .collect();
+    let mut name = text.trim();
+    let mut deprecated = false;
+    if let Some(open) = name.find('(') {
+        let note = name[open..].to_ascii_lowercase();
+        deprecated = note.contains("deprecated");
+        name = name[..open].trim();
+    }
+    (name.to_string(), deprecated)
+}
+
+/// Property and parameter names: letters, digits, `_`, and `@`/`.`/`/`/`$`/`-` as used by
+/// instance annotations (`@odata.type`), JSON paths (`files/fileName`) and headers.
+pub fn is_identifier(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '@' | '.' | '/' | '$' | '-'))
+}
+
+fn shorten(text: &str) -> String {
+    let t = text.trim();
+    match t.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &t[..i]),
+        None => t.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::markdown::{parse, Block};
+
+    fn rows_of(md: &str) -> (Vec<(String, String, bool)>, Vec<String>) {
+        let page = parse(md);
+        let Some(Block::Table(t)) = page.blocks.first() else {
+            panic!("no table")
+        };
+        let mut diags = Diagnostics::default();
+        let cols = typed_columns(t).expect("columns");
+        let rows = typed_rows(t, cols, "f.md", &mut diags)
+            .into_iter()
+            .map(|r| (r.name, r.ty.name, r.ty.collection))
+            .collect();
+        let codes = diags
+            .into_vec()
+            .into_iter()
+            .map(|d| format!("{}:{}", d.line, d.code))
+            .collect();
+        (rows, codes)
+    }
+
+    #[test]
+    fn group_rows_continuations_duplicates_and_empty_types() {
+        let (rows, codes) = rows_of(
+            "|Property|Type|Description|\n|-|-|-|\n|**Group**|||\n|`id`|String|Key.|\n|id|String|Again.|\n|name (deprecated)|String collection|x|\n|empty||x|\n(* a note)\n",
+        );
+        assert_eq!(
+            rows,
+            vec![
+                ("id".into(), "String".into(), false),
+                ("name".into(), "String".into(), true)
+            ]
+        );
+        assert_eq!(codes, vec!["5:GD013", "7:GD008", "8:GD007"]);
+    }
+}

@@ -1,0 +1,98 @@
+//! Resolution: the facts of every page into one [`Api`]. Builds the symbol table, synthesizes
+//! enums that only descriptions define, merges enums and types across pages, applies
+//! inheritance and resolves every type reference of every operation.
+
+mod enums;
+mod operations;
+pub mod symbols;
+mod types;
+
+use crate::diagnostics::Diagnostics;
+use crate::model::facts::{PageFacts, RawEnum};
+use crate::model::ir::Api;
+use symbols::Symbols;
+
+pub fn resolve(mut pages: Vec<PageFacts>) -> Api {
+    pages.sort_by(|a, b| a.file.cmp(&b.file));
+    let mut diags = Diagnostics::default();
+    for page in &mut pages {
+        diags.extend(std::mem::take(&mut page.diagnostics));
+    }
+    // Enums that only a description defines become enums of their own, so that the type cell
+    // that names them resolves.
+    let mut quiet = Diagnostics::default();
+    let symbols = Symbols::build(&pages, &mut quiet);
+    let synthesized = synthesized_enums(&pages, &symbols);
+    for (file, e) in synthesized {
+        if let Some(page) = pages.iter_mut().find(|p| p.file == file) {
+            if !page.enums.iter().any(|x| x.name == e.name) {
+                page.enums.push(e);
+            }
+        }
+    }
+    let symbols = Symbols::build(&pages, &mut diags);
+
+    let mut enums = enums::merge_enums(&pages, &symbols, &mut diags);
+    let types = types::resolve_types(&pages, &symbols, &mut diags);
+    let lists = types.iter().flat_map(|t| {
+        t.properties
+            .iter()
+            .filter(|p| p.inherited_from.is_none() && !p.possible_values.is_empty())
+            .map(|p| enums::InlineList {
+                enum_name: p.r#type.as_str(),
+                values: &p.possible_values,
+                source: &p.source,
+            })
+    });
+    enums::merge_inline_lists(&mut enums, lists, &mut diags);
+    let operations = operations::resolve_operations(&pages, &symbols, &mut enums, &mut diags);
+
+    let mut api = Api {
+        types,
+        enums: enums.into_values().collect(),
+        operations,
+        diagnostics: Vec::new(),
+    };
+    api.enums
+        .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    api.types
+        .sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+    api.diagnostics = diags.into_sorted();
+    api
+}
+
+/// Property and parameter rows whose type is an undefined name and whose description lists
+/// values: (page, enum to add to that page).
+fn synthesized_enums(pages: &[PageFacts], symbols: &Symbols) -> Vec<(String, RawEnum)> {
+    let mut out = Vec::new();
+    for page in pages {
+        let ns = page.namespace.as_deref();
+        let rows = page
+            .types
+            .iter()
+            .flat_map(|t| t.properties.iter().map(|p| (&p.ty, &p.possible_values)))
+            .chain(
+                page.operations
+                    .iter()
+                    .flat_map(|o| o.parameters.iter().map(|p| (&p.ty, &p.possible_values))),
+            );
+        for (ty, values) in rows {
+            if values.len() < 2 || !enums::is_undefined(ty, symbols, ns) || ty.name.contains(' ') {
+                continue;
+            }
+            out.push((
+                page.file.clone(),
+                RawEnum {
+                    name: ty.name.clone(),
+                    namespace: None,
+                    description: String::new(),
+                    members: enums::synthesize(&ty.name, values, &ty.source).members,
+                    flags_hint: false,
+                    dedicated: false,
+                    source: ty.source.clone(),
+                },
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,232 @@
+//! Types across pages: merge partial definitions of one type, resolve property types, then
+//! apply inheritance so each type lists its full property set.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostics::{Code, Diagnostics};
+use crate::model::facts::{PageFacts, RawType};
+use crate::model::ir::{Property, Source, TypeDef, TypeKind};
+use crate::resolve::symbols::{qualify, split_qualified, Symbols};
+
+/// A type merged from its pages, with own properties only.
+struct Merged {
+    name: String,
+    namespace: String,
+    key: Option<String>,
+    base: Option<(String, Source)>,
+    open: bool,
+    is_abstract: bool,
+    media_entity: bool,
+    description: String,
+    own: Vec<Property>,
+    sources: Vec<Source>,
+}
+
+/// Build every type with its full property set, sorted by qualified name.
+pub fn resolve_types(
+    pages: &[PageFacts],
+    symbols: &Symbols,
+    diags: &mut Diagnostics,
+) -> Vec<TypeDef> {
+    // Group the raw definitions by canonical name, best page first.
+    let mut groups: BTreeMap<String, Vec<(&RawType, &PageFacts)>> = BTreeMap::new();
+    for page in pages {
+        for ty in &page.types {
+            let q = qualify(&ty.odata_type, page.namespace.as_deref());
+            let q = symbols.canonical(&q).map_or(q, |(c, _)| c.to_string());
+            groups.entry(q).or_default().push((ty, page));
+        }
+    }
+    let mut merged: BTreeMap<String, Merged> = BTreeMap::new();
+    for (name, mut defs) in groups {
+        defs.sort_by_key(|(ty, page)| {
+            (
+                page.file.contains("shared"),
+                !page.file.starts_with("resources/"),
+                std::cmp::Reverse(ty.properties.len()),
+                page.file.clone(),
+            )
+        });
+        merged.insert(name.clone(), merge(&name, &defs, symbols, diags));
+    }
+    inherit(merged, diags)
+}
+
+fn merge(
+    name: &str,
+    defs: &[(&RawType, &PageFacts)],
+    symbols: &Symbols,
+    diags: &mut Diagnostics,
+) -> Merged {
+    let (namespace, bare) = split_qualified(name);
+    let mut m = Merged {
+        name: bare.to_string(),
+        namespace: namespace.to_string(),
+        key: None,
+        base: None,
+        open: false,
+        is_abstract: false,
+        media_entity: false,
+        description: String::new(),
+        own: Vec::new(),
+        sources: Vec::new(),
+    };
+    for (ty, page) in defs {
+        let ns = page.namespace.as_deref().or(Some(namespace));
+        m.sources.push(ty.source.clone());
+        if m.description.is_empty() {
+            m.description.clone_from(&ty.description);
+        }
+        match (&m.key, &ty.key) {
+            (None, Some(k)) => m.key = Some(k.clone()),
+            (Some(a), Some(b)) if a != b => diags.push(
+                &ty.source,
+                Code::DuplicateDefinition,
+                format!("`{name}` has key `{b}` here and `{a}` elsewhere"),
+            ),
+            _ => {}
+        }
+        m.open |= ty.open;
+        m.is_abstract |= ty.is_abstract;
+        m.media_entity |= ty.media_entity;
+        if let Some(base) = &ty.base {
+            let resolved = symbols.resolve(base, ns, diags);
+            match &m.base {
+                None => m.base = Some((resolved, base.source.clone())),
+                Some((existing, _)) if !existing.eq_ignore_ascii_case(&resolved) => diags.push(&base.source, Code::BaseConflict, format!("`{name}` derives from `{resolved}` here and from `{existing}` elsewhere; the first is kept")),
+                _ => {}
+            }
+        }
+        for raw in &ty.properties {
+            let ty_name = symbols.resolve(&raw.ty, ns, diags);
+            if let Some(existing) = m.own.iter().find(|p| p.name == raw.name) {
+                if !existing.r#type.eq_ignore_ascii_case(&ty_name)
+                    || existing.collection != raw.ty.collection
+                {
+                    diags.push(
+                        &raw.source,
+                        Code::PropertyConflict,
+                        format!(
+                            "`{name}.{}` is `{}` here and `{}{}` at {}:{}",
+                            raw.name,
+                            describe(&ty_name, raw.ty.collection),
+                            existing.r#type,
+                            if existing.collection {
+                                " collection"
+                            } else {
+                                ""
+                            },
+                            existing.source.file,
+                            existing.source.line
+                        ),
+                    );
+                }
+                continue;
+            }
+            m.own.push(Property {
+                name: raw.name.clone(),
+                r#type: ty_name,
+                collection: raw.ty.collection,
+                navigation: raw.navigation,
+                description: raw.description.clone(),
+                read_only: raw.read_only,
+                deprecated: raw.deprecated,
+                possible_values: raw.possible_values.clone(),
+                inherited_from: raw
+                    .inherited_from
+                    .as_ref()
+                    .map(|r| symbols.resolve(r, ns, diags)),
+                source: raw.source.clone(),
+            });
+        }
+    }
+    m.sources.sort();
+    m
+}
+
+fn describe(ty: &str, collection: bool) -> String {
+    if collection {
+        format!("{ty} collection")
+    } else {
+        ty.to_string()
+    }
+}
+
+/// Apply inheritance: ancestors' properties first (root first), then the type's own; rows a
+/// page repeats from an ancestor are taken from the ancestor.
+fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<TypeDef> {
+    let mut out = Vec::with_capacity(merged.len());
+    for (name, ty) in &merged {
+        // The chain from the root down to this type.
+        let mut chain = vec![name.as_str()];
+        let mut seen = BTreeSet::from([name.as_str()]);
+        let mut current = ty;
+        while let Some((base, source)) = &current.base {
+            let Some((base_name, base_ty)) = merged.get_key_value(base.as_str()) else {
+                diags.push(
+                    source,
+                    Code::UnknownBase,
+                    format!("base type `{base}` of `{name}` is defined nowhere"),
+                );
+                break;
+            };
+            if !seen.insert(base_name.as_str()) {
+                diags.push(
+                    source,
+                    Code::InheritanceCycle,
+                    format!("`{name}` inherits from itself through `{base}`"),
+                );
+                break;
+            }
+            chain.push(base_name.as_str());
+            current = base_ty;
+        }
+        chain.reverse();
+        let mut properties: Vec<Property> = Vec::new();
+        let mut key = None;
+        for (depth, declaring) in chain.iter().enumerate() {
+            let Some(level) = merged.get(*declaring) else {
+                continue;
+            };
+            key = key.or_else(|| level.key.clone());
+            let is_self = depth + 1 == chain.len();
+            for p in &level.own {
+                if let Some(existing) = properties.iter().find(|e| e.name == p.name) {
+                    if is_self && !existing.r#type.eq_ignore_ascii_case(&p.r#type) {
+                        diags.push(
+                            &p.source,
+                            Code::PropertyConflict,
+                            format!(
+                                "`{}` repeats inherited `{}` as `{}`, the base says `{}`",
+                                ty.name, p.name, p.r#type, existing.r#type
+                            ),
+                        );
+                    }
+                    continue;
+                }
+                let mut p = p.clone();
+                p.inherited_from = (!is_self).then(|| (*declaring).to_string());
+                properties.push(p);
+            }
+        }
+        let is_entity = key.is_some();
+        out.push(TypeDef {
+            name: ty.name.clone(),
+            namespace: ty.namespace.clone(),
+            kind: if is_entity {
+                TypeKind::Entity
+            } else {
+                TypeKind::Complex
+            },
+            base: ty.base.as_ref().map(|(b, _)| b.clone()),
+            key,
+            open: ty.open,
+            r#abstract: ty.is_abstract,
+            media_entity: ty.media_entity,
+            description: ty.description.clone(),
+            properties,
+            sources: ty.sources.clone(),
+        });
+    }
+    out
+}

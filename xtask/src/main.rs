@@ -1,0 +1,142 @@
+//! `cargo xtask`: the commands maintainers run. Thin: argument parsing, file output and exit
+//! codes; all the work is in the `generator` library.
+
+mod args;
+mod bench;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use generator::{Api, DocsTree, Severity};
+
+use args::Args;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  ir    --docs DIR [--out FILE] [--strict]   print the resolved model of a docs tree as JSON
+  lint  --docs DIR [--strict]                print the diagnostics and a count by code
+  bench --docs DIR [--docs DIR ...] [--runs N]
+                                             time reading + resolving against a bare markdown pass
+
+DIR is one API version of the docs: a folder holding api/ and resources/, e.g.
+../shared/graph-docs/2021-07/beta. --strict fails the command when any diagnostic is an error.";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let mut args = Args::from_env();
+    let Some(command) = args.command() else {
+        println!("{USAGE}");
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command.as_str() {
+        "ir" => {
+            let docs = args.required_path("--docs")?;
+            let out = args.path("--out");
+            let strict = args.flag("--strict");
+            args.finish()?;
+            let api = read(&docs)?;
+            let json = serde_json::to_string_pretty(&api).context("serializing the model")?;
+            match out {
+                Some(path) => std::fs::write(&path, json + "\n")
+                    .with_context(|| format!("writing {}", path.display()))?,
+                None => {
+                    let mut stdout = std::io::stdout().lock();
+                    writeln!(stdout, "{json}")?;
+                }
+            }
+            Ok(strict_exit(&api, strict))
+        }
+        "lint" => {
+            let docs = args.required_path("--docs")?;
+            let strict = args.flag("--strict");
+            args.finish()?;
+            let api = read(&docs)?;
+            print_lint(&docs, &api)?;
+            Ok(strict_exit(&api, strict))
+        }
+        "bench" => {
+            let docs = args.paths("--docs");
+            let runs = args.number("--runs")?.unwrap_or(10);
+            args.finish()?;
+            if docs.is_empty() {
+                bail!("bench needs at least one --docs DIR");
+            }
+            bench::run(&docs, runs)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+fn read(docs: &Path) -> Result<Api> {
+    let tree = DocsTree::load(docs)?;
+    Ok(generator::read_tree(&tree))
+}
+
+/// With `--strict`, error-level diagnostics fail the command.
+fn strict_exit(api: &Api, strict: bool) -> ExitCode {
+    let errors = api
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if strict && errors > 0 {
+        eprintln!("--strict: {errors} error-level diagnostics");
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_lint(docs: &Path, api: &Api) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mut counts: BTreeMap<generator::Code, usize> = BTreeMap::new();
+    for d in &api.diagnostics {
+        writeln!(
+            out,
+            "{}: {}: {}: {}",
+            location(docs, &d.file, d.line),
+            d.severity_word(),
+            d.code,
+            d.message
+        )?;
+        *counts.entry(d.code).or_default() += 1;
+    }
+    writeln!(out)?;
+    writeln!(out, "diagnostics by code:")?;
+    for (code, n) in &counts {
+        writeln!(out, "{n:>7}  {code}  {}", code.description())?;
+    }
+    writeln!(
+        out,
+        "{} diagnostics; {} types, {} enums, {} operations",
+        api.diagnostics.len(),
+        api.types.len(),
+        api.enums.len(),
+        api.operations.len()
+    )?;
+    Ok(())
+}
+
+fn location(docs: &Path, file: &str, line: u32) -> String {
+    let path: PathBuf = docs.join(file);
+    format!("{}:{line}", path.display())
+}
