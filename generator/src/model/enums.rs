@@ -205,13 +205,15 @@ const LIST_PHRASES: &[&str] = &[
 pub fn inline_values(description: &Inline) -> Vec<String> {
     let text = &description.text;
     let lower = text.to_ascii_lowercase();
-    let Some(start) = LIST_PHRASES
+    // The earliest phrase; of phrases starting there, the longest ("valid values are").
+    let Some((at, len)) = LIST_PHRASES
         .iter()
-        .filter_map(|p| lower.find(p).map(|at| at + p.len()))
-        .min()
+        .filter_map(|p| lower.find(p).map(|at| (at, p.len())))
+        .min_by_key(|&(at, len)| (at, std::cmp::Reverse(len)))
     else {
         return Vec::new();
     };
+    let start = at + len;
     let rest = &text[start..];
     let backticked = backticked_until_sentence_end(rest);
     if !backticked.is_empty() {

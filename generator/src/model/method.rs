@@ -106,7 +106,14 @@ fn request_lines(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> 
                     lines.push((line, source));
                 }
                 LineKind::Blank => {}
-                LineKind::NotRequest(why) => diags.push(&source, Code::BadRequestLine, why),
+                LineKind::NotRequest(why) => {
+                    let body = text.trim_start().starts_with(['{', '"', '[']);
+                    if body {
+                        diags.push(&source, Code::BadRequestLine, "HTTP request block continues with a request body; the rest of the block is skipped");
+                        break;
+                    }
+                    diags.push(&source, Code::BadRequestLine, why);
+                }
             }
         }
     }
@@ -523,7 +530,11 @@ fn split_http(text: &str) -> (&str, Vec<(String, String)>, &str) {
     let text = text.trim_start_matches(['\n', '\r', ' ']);
     let (first, rest) = text.split_once('\n').unwrap_or((text, ""));
     let mut headers = Vec::new();
-    let mut rest = rest;
+    // Intune examples put a blank line between the request line and the headers.
+    let mut rest = match rest.trim_start_matches(['\r', '\n']) {
+        r if looks_like_header(r.lines().next().unwrap_or("")) => r,
+        _ => rest,
+    };
     loop {
         let (line, tail) = rest.split_once('\n').unwrap_or((rest, ""));
         let trimmed = line.trim();
@@ -543,6 +554,15 @@ fn split_http(text: &str) -> (&str, Vec<(String, String)>, &str) {
         }
     }
     (first.trim(), headers, rest)
+}
+
+fn looks_like_header(line: &str) -> bool {
+    match line.trim().split_once(':') {
+        Some((name, _)) => {
+            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        }
+        None => false,
+    }
 }
 
 fn example_request(

@@ -152,6 +152,11 @@ fn pair_annotations(
             },
             Block::Code(_) => out[i] = pending.take().map(|(a, _)| a),
             Block::Heading(_) => {}
+            // A sentence between a resource annotation and its JSON does not break the pair.
+            Block::Paragraph(_)
+                if pending
+                    .as_ref()
+                    .is_some_and(|(a, _)| a.block_type.as_deref() == Some("resource")) => {}
             Block::Paragraph(_) | Block::Table(_) => {
                 orphan(&pending, diags);
                 pending = None;

@@ -178,7 +178,10 @@ fn table_properties(
 /// "Relationships: None" or "Properties: None" pages have no table on purpose.
 fn has_none_section(outline: &Outline<'_>) -> bool {
     outline.page.blocks.iter().enumerate().any(|(i, b)| {
-        matches!(b, Block::Paragraph(p) if p.text.trim().trim_end_matches('.').eq_ignore_ascii_case("none"))
+        matches!(b, Block::Paragraph(p) if {
+            let t = p.text.trim().trim_end_matches('.').to_ascii_lowercase();
+            t == "none" || t.contains("no properties") || t.contains("does not contain any properties")
+        })
             && outline.section(i).is_some_and(|h| normalize(&h.text.text) == "properties")
     })
 }

@@ -78,7 +78,10 @@ pub fn typed_rows<'t>(
             diags.push(
                 &source,
                 Code::TableColumns,
-                format!("`{}` is not a property name; row skipped", shorten(&name)),
+                format!(
+                    "`{}` is not a property name (a description continued on its own line?); row skipped",
+                    shorten(&name)
+                ),
             );
             continue;
         }
