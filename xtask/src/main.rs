@@ -14,6 +14,11 @@ use generator::{Api, DocsTree, Severity};
 
 use args::Args;
 
+/// The reader allocates many small strings; mimalloc frees them several times faster than the
+/// system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 

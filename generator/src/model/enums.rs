@@ -204,6 +204,13 @@ const LIST_PHRASES: &[&str] = &[
 /// The values a description lists ("Possible values are: `a`, `b`, `c`.").
 pub fn inline_values(description: &Inline) -> Vec<String> {
     let text = &description.text;
+    // Every phrase holds "value" or "one of"; most descriptions hold neither.
+    let bytes = text.as_bytes();
+    let maybe = bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"value"))
+        || bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"one of"));
+    if !maybe {
+        return Vec::new();
+    }
     let lower = text.to_ascii_lowercase();
     // The earliest phrase; of phrases starting there, the longest ("valid values are").
     let Some((at, len)) = LIST_PHRASES

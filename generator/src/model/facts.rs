@@ -1,6 +1,8 @@
 //! What one page says, before anything is resolved across pages: types, enums and operations
 //! with type references still as written.
 
+use std::sync::Arc;
+
 use crate::diagnostics::Diagnostic;
 use crate::model::ir::{
     EnumMember, Example, Header, HttpMethod, OperationKind, Permission, Segment, Source,
@@ -75,6 +77,7 @@ pub struct RawParameter {
     pub source: Source,
 }
 
+/// One request line of a method page.
 #[derive(Debug, Clone)]
 pub struct RawOperation {
     pub method: HttpMethod,
@@ -82,15 +85,23 @@ pub struct RawOperation {
     pub query: Option<String>,
     pub segments: Vec<Segment>,
     pub kind: OperationKind,
-    pub title: String,
-    pub description: String,
+    /// The request type (create/update fall back to the response type).
     pub request_type: Option<RawTypeRef>,
+    pub examples: Vec<Example>,
+    pub source: Source,
+    /// What the page says for all of its request lines.
+    pub page: Arc<RawMethodPage>,
+}
+
+/// What a method page says once for all its request lines.
+#[derive(Debug)]
+pub struct RawMethodPage {
+    pub title: Arc<str>,
+    pub description: Arc<str>,
     pub parameters: Vec<RawParameter>,
     pub response_type: Option<RawTypeRef>,
     pub status: Option<u16>,
-    pub headers: Vec<Header>,
-    pub query_options: Vec<String>,
-    pub permissions: Vec<Permission>,
-    pub examples: Vec<Example>,
-    pub source: Source,
+    pub headers: Arc<[Header]>,
+    pub query_options: Arc<[String]>,
+    pub permissions: Arc<[Permission]>,
 }

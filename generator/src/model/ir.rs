@@ -4,6 +4,8 @@
 //! inside. Type references are EDM-qualified names (`Edm.String`,
 //! `microsoft.graph.devicePlatformType`). `cargo xtask ir` prints this model as JSON.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
@@ -186,28 +188,28 @@ pub struct Operation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub query: Option<String>,
     pub kind: OperationKind,
-    /// The page title (H1).
-    pub title: String,
-    pub description: String,
+    /// The page title (H1). Page-level facts are shared by all request lines of a page.
+    pub title: Arc<str>,
+    pub description: Arc<str>,
     /// The type of the request body (create/update), qualified.
     pub request_type: Option<String>,
     #[serde(skip_serializing_if = "is_false")]
     pub request_collection: bool,
     /// Body properties (create/update) or action parameters, from the "Request body" table,
     /// and function parameters.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub parameters: Vec<Parameter>,
+    #[serde(skip_serializing_if = "is_empty")]
+    pub parameters: Arc<[Parameter]>,
     pub response_type: Option<String>,
     #[serde(skip_serializing_if = "is_false")]
     pub response_collection: bool,
     /// The documented success status (`201` for "`201 Created`").
     pub status: Option<u16>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub headers: Vec<Header>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub query_options: Vec<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub permissions: Vec<Permission>,
+    #[serde(skip_serializing_if = "is_empty")]
+    pub headers: Arc<[Header]>,
+    #[serde(skip_serializing_if = "is_empty")]
+    pub query_options: Arc<[String]>,
+    #[serde(skip_serializing_if = "is_empty")]
+    pub permissions: Arc<[Permission]>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
     pub source: Source,
@@ -291,4 +293,8 @@ pub enum ExampleBody {
 
 fn is_false(b: &bool) -> bool {
     !*b
+}
+
+fn is_empty<T>(items: &Arc<[T]>) -> bool {
+    items.is_empty()
 }

@@ -3,7 +3,9 @@
 
 use crate::diagnostics::{Code, Diagnostics};
 use crate::model::enums::{inline_values, page_description};
-use crate::model::facts::{RawOperation, RawParameter};
+use std::sync::Arc;
+
+use crate::model::facts::{RawMethodPage, RawOperation, RawParameter};
 use crate::model::http_path::{parse_path, parse_request_line, LineKind};
 use crate::model::ir::{
     Example, ExampleBody, ExampleRequest, ExampleResponse, Header, HttpMethod, OperationKind,
@@ -11,7 +13,7 @@ use crate::model::ir::{
 };
 use crate::model::resource::repair_list;
 use crate::model::rows::{typed_columns, typed_rows};
-use crate::model::sections::{normalize, Outline};
+use crate::model::sections::Outline;
 use crate::model::type_cell::{parse_text, RawTypeRef};
 use crate::read::annotation::Annotation;
 use crate::read::json_repair::parse_lenient;
@@ -40,16 +42,26 @@ pub fn read_operations(
     let permissions = permissions(outline);
     let query_options = query_options(outline);
     let mut examples = examples(outline, file, annotations, diags);
+    let page = Arc::new(RawMethodPage {
+        title: title.into(),
+        description: description.into(),
+        parameters,
+        response_type,
+        status,
+        headers: headers.into(),
+        query_options: query_options.into(),
+        permissions: permissions.into(),
+    });
 
     let mut ops: Vec<RawOperation> = lines
         .into_iter()
         .map(|(line, source)| {
             let kind = kind(
-                &title,
+                &page.title,
                 file,
                 line.method,
                 &line.segments,
-                response_type.as_ref(),
+                page.response_type.as_ref(),
             );
             RawOperation {
                 method: line.method,
@@ -57,22 +69,15 @@ pub fn read_operations(
                 query: line.query,
                 segments: line.segments,
                 kind,
-                title: title.clone(),
-                description: description.clone(),
                 request_type: match kind {
                     OperationKind::Create | OperationKind::Update => {
-                        request_type.clone().or_else(|| response_type.clone())
+                        request_type.clone().or_else(|| page.response_type.clone())
                     }
                     _ => request_type.clone(),
                 },
-                parameters: parameters.clone(),
-                response_type: response_type.clone(),
-                status,
-                headers: headers.clone(),
-                query_options: query_options.clone(),
-                permissions: permissions.clone(),
                 examples: Vec::new(),
                 source,
+                page: Arc::clone(&page),
             }
         })
         .collect();
@@ -206,9 +211,7 @@ fn response_sentence(outline: &Outline<'_>, file: &str) -> (Option<RawTypeRef>, 
     let mut status = None;
     for (i, block) in outline.page.blocks.iter().enumerate() {
         let Block::Paragraph(p) = block else { continue };
-        let in_response = outline
-            .section(i)
-            .is_some_and(|h| normalize(&h.text.text) == "response");
+        let in_response = outline.section_name(i) == Some("response");
         if !in_response {
             continue;
         }
@@ -459,10 +462,7 @@ fn examples(
             Some(_) => continue,
             None => {
                 // Unannotated (the Intune family): find `### Request` / `### Response` headings.
-                if outline
-                    .path(i)
-                    .any(|h| normalize(&h.text.text).starts_with("http request"))
-                {
+                if outline.path(i).any(|h| h.starts_with("http request")) {
                     continue;
                 }
                 if !matches!(
@@ -471,7 +471,7 @@ fn examples(
                 ) {
                     continue;
                 }
-                match outline.innermost(i).map(|h| normalize(&h.text.text)) {
+                match outline.innermost_name(i) {
                     Some(h) if h.contains("request") => Role::Request,
                     Some(h) if h.contains("response") => Role::Response,
                     _ => continue,

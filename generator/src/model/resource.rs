@@ -8,7 +8,7 @@ use crate::model::enums::{inline_values, page_description};
 use crate::model::facts::{RawProperty, RawType};
 use crate::model::ir::Source;
 use crate::model::rows::{typed_columns, typed_rows};
-use crate::model::sections::{normalize, values_heading, Outline};
+use crate::model::sections::{values_heading, Outline};
 use crate::model::type_cell::{parse_text, RawTypeRef};
 use crate::read::annotation::Annotation;
 use crate::read::json_repair::parse_lenient;
@@ -104,11 +104,10 @@ fn table_properties(
     let mut props: Vec<RawProperty> = Vec::new();
     for (i, block) in outline.page.blocks.iter().enumerate() {
         let Block::Table(table) = block else { continue };
-        let Some(section) = outline.section(i) else {
+        let Some(section) = outline.section_name(i) else {
             continue;
         };
-        let section = normalize(&section.text.text);
-        let navigation = match section.as_str() {
+        let navigation = match section {
             "properties" | "instance attributes" | "property" => false,
             "relationships" | "navigation properties" | "relationship" => true,
             _ => continue,
@@ -182,7 +181,7 @@ fn has_none_section(outline: &Outline<'_>) -> bool {
             let t = p.text.trim().trim_end_matches('.').to_ascii_lowercase();
             t == "none" || t.contains("no properties") || t.contains("does not contain any properties")
         })
-            && outline.section(i).is_some_and(|h| normalize(&h.text.text) == "properties")
+            && outline.section_name(i) == Some("properties")
     })
 }
 
@@ -350,7 +349,7 @@ fn json_type(value: &Value, source: &Source) -> Option<RawTypeRef> {
             if lower.contains("timestamp") {
                 named("Edm.DateTimeOffset", false)
             } else {
-                let word = s.split(|c: char| c == ' ' || c == '(').next().unwrap_or("");
+                let word = s.split([' ', '(']).next().unwrap_or("");
                 let word = word.trim_start_matches('#');
                 if crate::model::type_cell::primitive(word).is_some()
                     || word.starts_with("microsoft.graph.")

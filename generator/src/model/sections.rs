@@ -7,13 +7,21 @@ pub struct Outline<'p> {
     pub page: &'p Page,
     /// For each block: the index of the enclosing heading at each level 1..=6.
     enclosing: Vec<[Option<usize>; 6]>,
+    /// For each block: its normalized text when it is a heading (computed once; every section
+    /// lookup compares these).
+    names: Vec<String>,
 }
 
 impl<'p> Outline<'p> {
     pub fn new(page: &'p Page) -> Self {
         let mut current = [None; 6];
         let mut enclosing = Vec::with_capacity(page.blocks.len());
+        let mut names = Vec::with_capacity(page.blocks.len());
         for (i, block) in page.blocks.iter().enumerate() {
+            names.push(match block {
+                Block::Heading(h) => normalize(&h.text.text),
+                _ => String::new(),
+            });
             if let Block::Heading(h) = block {
                 let level = usize::from(h.level.clamp(1, 6)) - 1;
                 current[level] = Some(i);
@@ -23,7 +31,11 @@ impl<'p> Outline<'p> {
             }
             enclosing.push(current);
         }
-        Outline { page, enclosing }
+        Outline {
+            page,
+            enclosing,
+            names,
+        }
     }
 
     pub fn heading(&self, index: usize) -> Option<&'p Heading> {
@@ -50,13 +62,31 @@ impl<'p> Outline<'p> {
         slots[1].and_then(|i| self.heading(i))
     }
 
-    /// Every heading enclosing block `index`, outermost first.
-    pub fn path(&self, index: usize) -> impl Iterator<Item = &'p Heading> + '_ {
+    /// The normalized names of the headings enclosing block `index`, outermost first.
+    pub fn path(&self, index: usize) -> impl Iterator<Item = &str> + '_ {
         self.enclosing
             .get(index)
             .into_iter()
             .flat_map(|slots| slots.iter().flatten())
-            .filter_map(|&i| self.heading(i))
+            .filter_map(|&i| self.names.get(i).map(String::as_str))
+    }
+
+    /// The normalized name of the enclosing H2.
+    pub fn section_name(&self, index: usize) -> Option<&str> {
+        let slots = self.enclosing.get(index)?;
+        slots[1].and_then(|i| self.names.get(i)).map(String::as_str)
+    }
+
+    /// The normalized name of the innermost heading above block `index`.
+    pub fn innermost_name(&self, index: usize) -> Option<&str> {
+        let slots = self.enclosing.get(index)?;
+        slots
+            .iter()
+            .rev()
+            .flatten()
+            .next()
+            .and_then(|&i| self.names.get(i))
+            .map(String::as_str)
     }
 
     /// The first H1's text.
@@ -72,9 +102,11 @@ impl<'p> Outline<'p> {
         &'a self,
         pred: impl Fn(&str) -> bool + 'a,
     ) -> impl Iterator<Item = (usize, &'p Block)> + 'a {
-        self.page.blocks.iter().enumerate().filter(move |(i, b)| {
-            !matches!(b, Block::Heading(_)) && self.path(*i).any(|h| pred(&normalize(&h.text.text)))
-        })
+        self.page
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(move |(i, b)| !matches!(b, Block::Heading(_)) && self.path(*i).any(&pred))
     }
 }
 

@@ -132,13 +132,17 @@ struct LineIndex {
 
 impl LineIndex {
     fn new(source: &str, shift: usize) -> Self {
-        let mut starts = vec![0];
         let bytes = source.as_bytes();
-        for (i, b) in bytes.iter().enumerate() {
-            match b {
-                b'\n' => starts.push(i + 1),
-                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
-                _ => {}
+        let mut starts = Vec::with_capacity(bytes.len() / 40);
+        starts.push(0);
+        if memchr::memchr(b'\r', bytes).is_none() {
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        } else {
+            // CRLF counts once; a lone CR (old Mac line ends) is a line end too.
+            for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+                if bytes[i] == b'\n' || bytes.get(i + 1) != Some(&b'\n') {
+                    starts.push(i + 1);
+                }
             }
         }
         LineIndex { starts, shift }
@@ -232,8 +236,8 @@ struct Builder<'a> {
 
 struct InlineBuf {
     inline: Inline,
-    /// Characters written outside bold.
-    plain_chars: usize,
+    /// Some non-blank text was written outside bold.
+    has_plain: bool,
 }
 
 impl Builder<'_> {
@@ -248,7 +252,7 @@ impl Builder<'_> {
                 line: self.line(offset),
                 ..Inline::default()
             },
-            plain_chars: 0,
+            has_plain: false,
         });
         self.inline_owner = owner;
     }
@@ -257,8 +261,8 @@ impl Builder<'_> {
         let bold = self.strong_depth > 0;
         if let Some(buf) = &mut self.inline {
             buf.inline.text.push_str(text);
-            if !bold {
-                buf.plain_chars += text.chars().filter(|c| !c.is_whitespace()).count();
+            if !bold && !buf.has_plain {
+                buf.has_plain = text.chars().any(|c| !c.is_whitespace());
             }
         }
     }
@@ -267,7 +271,7 @@ impl Builder<'_> {
         self.inline_owner = Owner::None;
         self.inline.take().map(|buf| {
             let mut inline = buf.inline;
-            inline.all_bold = buf.plain_chars == 0 && !inline.text.trim().is_empty();
+            inline.all_bold = !buf.has_plain && !inline.text.trim().is_empty();
             inline
         })
     }
@@ -357,10 +361,8 @@ impl Builder<'_> {
 
     fn start(&mut self, tag: Tag<'_>, range: std::ops::Range<usize>) {
         match tag {
-            Tag::Paragraph => {
-                if self.inline.is_none() || self.inline_owner == Owner::Item {
-                    self.start_inline(Owner::Paragraph, range.start);
-                }
+            Tag::Paragraph if self.inline.is_none() || self.inline_owner == Owner::Item => {
+                self.start_inline(Owner::Paragraph, range.start);
             }
             Tag::Heading { level, .. } => {
                 self.start_inline(Owner::Heading(level as u8), range.start)

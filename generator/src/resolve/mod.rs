@@ -71,11 +71,12 @@ fn synthesized_enums(pages: &[PageFacts], symbols: &Symbols) -> Vec<(String, Raw
             .types
             .iter()
             .flat_map(|t| t.properties.iter().map(|p| (&p.ty, &p.possible_values)))
-            .chain(
-                page.operations
+            .chain(page.operations.iter().flat_map(|o| {
+                o.page
+                    .parameters
                     .iter()
-                    .flat_map(|o| o.parameters.iter().map(|p| (&p.ty, &p.possible_values))),
-            );
+                    .map(|p| (&p.ty, &p.possible_values))
+            }));
         for (ty, values) in rows {
             if values.len() < 2 || !enums::is_undefined(ty, symbols, ns) || ty.name.contains(' ') {
                 continue;

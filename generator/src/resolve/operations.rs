@@ -1,13 +1,22 @@
 //! Operations: resolve the types an operation's page names (request body, parameters, response,
-//! example annotations) to qualified names.
+//! example annotations) to qualified names. What a page says for all its request lines is
+//! resolved once per page.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::diagnostics::{Code, Diagnostics};
-use crate::model::facts::PageFacts;
+use crate::model::facts::{PageFacts, RawMethodPage};
 use crate::model::ir::{EnumDef, Operation, Parameter};
+use crate::model::type_cell::{primitive, RawTypeRef};
 use crate::resolve::enums::{merge_inline_lists, InlineList};
 use crate::resolve::symbols::{SymbolKind, Symbols};
+
+/// A method page's shared facts, resolved.
+struct Shared {
+    parameters: Arc<[Parameter]>,
+    response: Option<(String, bool)>,
+}
 
 pub fn resolve_operations(
     pages: &[PageFacts],
@@ -18,48 +27,29 @@ pub fn resolve_operations(
     let mut out = Vec::new();
     for page in pages {
         let ns = page.namespace.as_deref();
+        let resolve =
+            |r: &RawTypeRef, diags: &mut Diagnostics| (symbols.resolve(r, ns, diags), r.collection);
+        let mut cache: Option<(*const RawMethodPage, Shared)> = None;
         for op in &page.operations {
-            let resolve = |r: &crate::model::type_cell::RawTypeRef, diags: &mut Diagnostics| {
-                (symbols.resolve(r, ns, diags), r.collection)
+            let key = Arc::as_ptr(&op.page);
+            if cache.as_ref().is_none_or(|(k, _)| *k != key) {
+                let shared = resolve_shared(&op.page, symbols, &resolve, enums, diags);
+                cache = Some((key, shared));
+            }
+            let Some((_, shared)) = &cache else { continue };
+            let request = match (&op.request_type, &op.page.response_type) {
+                // The same reference as the response: resolved already.
+                (Some(r), Some(resp)) if r == resp => shared.response.clone(),
+                (Some(r), _) => Some(resolve(r, diags)),
+                (None, _) => None,
             };
-            let request = op.request_type.as_ref().map(|r| resolve(r, diags));
-            let response = op.response_type.as_ref().map(|r| resolve(r, diags));
-            let parameters: Vec<Parameter> = op
-                .parameters
-                .iter()
-                .map(|p| {
-                    let (ty, collection) = resolve(&p.ty, diags);
-                    Parameter {
-                        name: p.name.clone(),
-                        r#type: ty,
-                        collection,
-                        required: p.required,
-                        description: p.description.clone(),
-                        possible_values: p.possible_values.clone(),
-                        source: p.source.clone(),
-                    }
-                })
-                .collect();
-            let lists: Vec<InlineList<'_>> = parameters
-                .iter()
-                .filter(|p| {
-                    !p.possible_values.is_empty()
-                        && symbols.kind_of(&p.r#type) == Some(SymbolKind::Enum)
-                })
-                .map(|p| InlineList {
-                    enum_name: &p.r#type,
-                    values: &p.possible_values,
-                    source: &p.source,
-                })
-                .collect();
-            merge_inline_lists(enums, lists, diags);
             let mut examples = op.examples.clone();
             for example in &mut examples {
                 let Some(response) = &mut example.response else {
                     continue;
                 };
                 let Some(t) = &response.r#type else { continue };
-                if t.starts_with("Edm.") || crate::model::type_cell::primitive(t).is_some() {
+                if t.starts_with("Edm.") || primitive(t).is_some() {
                     continue;
                 }
                 match symbols.lookup(t, ns) {
@@ -71,23 +61,24 @@ pub fn resolve_operations(
                     ),
                 }
             }
+            let info = &op.page;
             out.push(Operation {
                 method: op.method,
                 path: op.path.clone(),
                 segments: op.segments.clone(),
                 query: op.query.clone(),
                 kind: op.kind,
-                title: op.title.clone(),
-                description: op.description.clone(),
+                title: Arc::clone(&info.title),
+                description: Arc::clone(&info.description),
                 request_type: request.as_ref().map(|(t, _)| t.clone()),
                 request_collection: request.as_ref().is_some_and(|(_, c)| *c),
-                parameters,
-                response_type: response.as_ref().map(|(t, _)| t.clone()),
-                response_collection: response.as_ref().is_some_and(|(_, c)| *c),
-                status: op.status,
-                headers: op.headers.clone(),
-                query_options: op.query_options.clone(),
-                permissions: op.permissions.clone(),
+                parameters: Arc::clone(&shared.parameters),
+                response_type: shared.response.as_ref().map(|(t, _)| t.clone()),
+                response_collection: shared.response.as_ref().is_some_and(|(_, c)| *c),
+                status: info.status,
+                headers: Arc::clone(&info.headers),
+                query_options: Arc::clone(&info.query_options),
+                permissions: Arc::clone(&info.permissions),
                 examples,
                 source: op.source.clone(),
             });
@@ -95,4 +86,45 @@ pub fn resolve_operations(
     }
     out.sort_by(|a, b| (&a.path, a.method, &a.source).cmp(&(&b.path, b.method, &b.source)));
     out
+}
+
+fn resolve_shared(
+    page: &RawMethodPage,
+    symbols: &Symbols,
+    resolve: &impl Fn(&RawTypeRef, &mut Diagnostics) -> (String, bool),
+    enums: &mut BTreeMap<String, EnumDef>,
+    diags: &mut Diagnostics,
+) -> Shared {
+    let parameters: Vec<Parameter> = page
+        .parameters
+        .iter()
+        .map(|p| {
+            let (ty, collection) = resolve(&p.ty, diags);
+            Parameter {
+                name: p.name.clone(),
+                r#type: ty,
+                collection,
+                required: p.required,
+                description: p.description.clone(),
+                possible_values: p.possible_values.clone(),
+                source: p.source.clone(),
+            }
+        })
+        .collect();
+    let lists: Vec<InlineList<'_>> = parameters
+        .iter()
+        .filter(|p| {
+            !p.possible_values.is_empty() && symbols.kind_of(&p.r#type) == Some(SymbolKind::Enum)
+        })
+        .map(|p| InlineList {
+            enum_name: &p.r#type,
+            values: &p.possible_values,
+            source: &p.source,
+        })
+        .collect();
+    merge_inline_lists(enums, lists, diags);
+    Shared {
+        response: page.response_type.as_ref().map(|r| resolve(r, diags)),
+        parameters: parameters.into(),
+    }
 }
