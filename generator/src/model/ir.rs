@@ -81,6 +81,9 @@ pub struct Property {
     /// Qualified name of the type that declares this property, when it is inherited.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inherited_from: Option<String>,
+    /// Documented only by the JSON representation (typed from its placeholder value).
+    #[serde(skip_serializing_if = "is_false")]
+    pub from_json: bool,
     pub source: Source,
 }
 

@@ -327,11 +327,16 @@ fn parameters(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec
             }
             let description = row
                 .description
+                .as_ref()
                 .map(|d| d.text.trim().to_string())
                 .unwrap_or_default();
             let required = row.required || description.to_ascii_lowercase().starts_with("required");
             params.push(RawParameter {
-                possible_values: row.description.map(inline_values).unwrap_or_default(),
+                possible_values: row
+                    .description
+                    .as_ref()
+                    .map(inline_values)
+                    .unwrap_or_default(),
                 name: row.name,
                 ty: row.ty,
                 required,

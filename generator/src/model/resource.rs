@@ -145,21 +145,25 @@ fn table_properties(
             }
             let description = row
                 .description
+                .as_ref()
                 .map(|d| d.text.trim().to_string())
                 .unwrap_or_default();
             let lower = description.to_ascii_lowercase();
             props.push(RawProperty {
-                possible_values: row.description.map(inline_values).unwrap_or_default(),
-                inherited_from: row
+                possible_values: row
                     .description
-                    .and_then(inherited_link)
-                    .map(|(name, link)| RawTypeRef {
+                    .as_ref()
+                    .map(inline_values)
+                    .unwrap_or_default(),
+                inherited_from: row.description.as_ref().and_then(inherited_link).map(
+                    |(name, link)| RawTypeRef {
                         name,
                         link: Some(link),
                         collection: false,
                         free_text: None,
                         source: row.source.clone(),
-                    }),
+                    },
+                ),
                 read_only: lower.contains("read-only") || lower.contains("read only"),
                 name: row.name,
                 ty: row.ty,
@@ -268,7 +272,6 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
         );
         return;
     };
-    let has_tables = !ty.properties.is_empty();
     for (key, value) in &map {
         if key.starts_with("@odata.") {
             continue;
@@ -292,9 +295,7 @@ fn merge_json_representation(ty: &mut RawType, code: &CodeBlock, diags: &mut Dia
             diags.push(&source, Code::JsonNotInTable, format!("`{key}` is only in the JSON representation and its type cannot be read from `{value}`; skipped"));
             continue;
         };
-        if has_tables {
-            diags.push(&source, Code::JsonNotInTable, format!("`{key}` is in the JSON representation but in no table; typed `{}` from the JSON", json_ty.name));
-        }
+        // Whether an ancestor documents it is known only after resolution (`resolve::types`).
         ty.properties.push(RawProperty {
             name: key.clone(),
             ty: json_ty,

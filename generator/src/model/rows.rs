@@ -11,11 +11,11 @@ use crate::read::markdown::{Inline, Table};
 
 /// One usable row of a name/type table.
 #[derive(Debug, Clone)]
-pub struct TypedRow<'t> {
+pub struct TypedRow {
     pub name: String,
     pub deprecated: bool,
     pub ty: RawTypeRef,
-    pub description: Option<&'t Inline>,
+    pub description: Option<Inline>,
     pub required: bool,
     pub source: Source,
 }
@@ -27,12 +27,12 @@ pub fn typed_columns(table: &Table) -> Option<Columns> {
 }
 
 /// Read the rows of a name/type table. Problems become diagnostics; bad rows are skipped.
-pub fn typed_rows<'t>(
-    table: &'t Table,
+pub fn typed_rows(
+    table: &Table,
     cols: Columns,
     file: &str,
     diags: &mut Diagnostics,
-) -> Vec<TypedRow<'t>> {
+) -> Vec<TypedRow> {
     let (Some(name_col), Some(type_col)) = (cols.name, cols.ty) else {
         return Vec::new();
     };
@@ -75,23 +75,45 @@ pub fn typed_rows<'t>(
         }
         let (name, deprecated) = clean_name(name_cell);
         if !is_identifier(&name) {
+            let shown = if name.is_empty() {
+                name_cell.text.trim()
+            } else {
+                &name
+            };
             diags.push(
                 &source,
                 Code::TableColumns,
                 format!(
                     "`{}` is not a property name (a description continued on its own line?); row skipped",
-                    shorten(&name)
+                    shorten(shown)
                 ),
             );
             continue;
         }
-        if row.overflow {
-            diags.push(
-                &source,
-                Code::TableColumns,
-                format!("row `{name}` has more cells than the header (an unescaped `|`); the description is cut"),
-            );
-        }
+        // An unescaped `|` split the description: rebuild it from the source line.
+        let rebuilt = match (&row.overflow, cols.description) {
+            (Some(raw), Some(d)) if d + 1 == table.header.len() => {
+                diags.push(
+                    &source,
+                    Code::TableColumns,
+                    format!("row `{name}` has more cells than the header (an unescaped `|`); the description is read from the source line"),
+                );
+                Some(Inline {
+                    text: raw.clone(),
+                    line: row.line,
+                    ..Inline::default()
+                })
+            }
+            (Some(_), _) => {
+                diags.push(
+                    &source,
+                    Code::TableColumns,
+                    format!("row `{name}` has more cells than the header (an unescaped `|`); cells are cut"),
+                );
+                None
+            }
+            (None, _) => None,
+        };
         if !seen.insert(name.clone()) {
             diags.push(
                 &source,
@@ -123,7 +145,8 @@ pub fn typed_rows<'t>(
             name,
             deprecated,
             ty,
-            description: cols.description.and_then(|i| row.cells.get(i)),
+            description: rebuilt
+                .or_else(|| cols.description.and_then(|i| row.cells.get(i)).cloned()),
             required,
             source,
         });

@@ -73,8 +73,9 @@ pub struct Table {
 pub struct Row {
     pub line: u32,
     pub cells: Vec<Inline>,
-    /// Cells beyond the header's count that pulldown-cmark dropped (an unescaped `|`).
-    pub overflow: bool,
+    /// The row had more cells than the header (an unescaped `|`): the source text of the last
+    /// header column and every cell after it, which pulldown-cmark dropped.
+    pub overflow: Option<String>,
 }
 
 #[derive(Debug)]
@@ -386,7 +387,7 @@ impl Builder<'_> {
                 self.row = Some(Row {
                     line: self.line(range.start),
                     cells: Vec::new(),
-                    overflow: false,
+                    overflow: None,
                 });
             }
             Tag::TableCell => self.start_inline(Owner::Cell, range.start),
@@ -512,18 +513,18 @@ fn is_pseudo_heading(text: &Inline) -> bool {
     text.links.len() == 1 && text.links[0].target.starts_with("#tab/") && t == text.links[0].text
 }
 
-/// pulldown-cmark drops cells beyond the header's count; find the rows where that happened by
-/// counting unescaped pipes in the row's source line.
+/// pulldown-cmark drops cells beyond the header's count (an unescaped `|` in a description);
+/// find those rows from their source line and keep the source text of the last cell onwards.
 fn mark_overflow(table: &mut Table, body: &str, lines: &LineIndex, base: usize) {
     let width = table.header.len();
-    if table.rows.is_empty() {
-        return;
-    }
     for row in &mut table.rows {
         let Some(text) = source_line(body, lines, base, row.line) else {
             continue;
         };
-        row.overflow = count_cells(text) > width;
+        let cells = split_cells(text);
+        if width > 0 && cells.len() > width {
+            row.overflow = Some(cells[width - 1..].join("|").trim().to_string());
+        }
     }
 }
 
@@ -531,29 +532,41 @@ fn source_line<'a>(body: &'a str, lines: &LineIndex, base: usize, line: u32) -> 
     let idx = usize::try_from(line).ok()?.checked_sub(1)?;
     let start = lines.starts.get(idx)?.checked_sub(lines.shift + base)?;
     let rest = body.get(start..)?;
-    Some(rest.split('\n').next().unwrap_or(rest))
+    Some(
+        rest.split('\n')
+            .next()
+            .unwrap_or(rest)
+            .trim_end_matches('\r'),
+    )
 }
 
-/// Cells in a GFM table row: pipes that are not escaped, minus the outer ones.
-fn count_cells(line: &str) -> usize {
+/// The cells of a GFM table row, split at pipes that are not escaped, outer pipes removed.
+fn split_cells(line: &str) -> Vec<&str> {
     let trimmed = line.trim();
-    let mut pipes = 0;
+    let inner = trimmed.strip_prefix('|').unwrap_or(trimmed);
+    let inner = match inner.strip_suffix('|') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => inner,
+    };
+    let mut cells = Vec::new();
+    let mut start = 0;
     let mut escaped = false;
-    for c in trimmed.chars() {
+    for (i, c) in inner.char_indices() {
         match c {
             '\\' if !escaped => {
                 escaped = true;
                 continue;
             }
-            '|' if !escaped => pipes += 1,
+            '|' if !escaped => {
+                cells.push(&inner[start..i]);
+                start = i + 1;
+            }
             _ => {}
         }
         escaped = false;
     }
-    let leading = usize::from(trimmed.starts_with('|'));
-    let trailing =
-        usize::from(trimmed.len() > 1 && trimmed.ends_with('|') && !trimmed.ends_with("\\|"));
-    (pipes + 1usize).saturating_sub(leading + trailing)
+    cells.push(&inner[start..]);
+    cells
 }
 
 #[cfg(test)]
@@ -625,9 +638,9 @@ mod tests {
         let Some(Block::Table(t)) = page.blocks.first() else {
             panic!()
         };
-        assert!(!t.rows[0].overflow);
+        assert!(t.rows[0].overflow.is_none());
         assert_eq!(t.rows[0].cells[1].text, "y | z");
-        assert!(t.rows[1].overflow);
+        assert_eq!(t.rows[1].overflow.as_deref(), Some("y | z"));
     }
 
     #[test]

@@ -136,6 +136,7 @@ fn merge(
                     .inherited_from
                     .as_ref()
                     .map(|r| symbols.resolve(r, ns, diags)),
+                from_json: raw.from_json,
                 source: raw.source.clone(),
             });
         }
@@ -190,7 +191,28 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
             };
             key = key.or_else(|| level.key.clone());
             let is_self = depth + 1 == chain.len();
+            let has_tables = level.own.iter().any(|p| !p.from_json);
             for p in &level.own {
+                if p.from_json {
+                    // The JSON representation often repeats inherited properties.
+                    if properties
+                        .iter()
+                        .any(|e| e.name.eq_ignore_ascii_case(&p.name))
+                    {
+                        continue;
+                    }
+                    if is_self && has_tables {
+                        let collection = if p.collection { " collection" } else { "" };
+                        diags.push(
+                            &p.source,
+                            Code::JsonNotInTable,
+                            format!(
+                                "`{}` is in the JSON representation but in no table; typed `{}{collection}` from the JSON",
+                                p.name, p.r#type
+                            ),
+                        );
+                    }
+                }
                 if let Some(existing) = properties.iter().find(|e| e.name == p.name) {
                     if is_self && !existing.r#type.eq_ignore_ascii_case(&p.r#type) {
                         diags.push(
