@@ -43,7 +43,11 @@ pub fn read_enums(
         if let Some(h) = heading {
             anchors.push((anchor(&h.text.text), name.clone()));
         }
-        let flags_hint = heading.is_some_and(|h| normalize(&h.text.text).contains("flags"));
+        let flags_hint = heading.is_some_and(|h| {
+            normalize(&h.text.text)
+                .split_whitespace()
+                .any(|w| w == "flags")
+        });
         if let Some(existing) = enums.iter_mut().find(|e| e.name == name) {
             // A second table under the same heading continues the enum.
             existing.members.extend(members);

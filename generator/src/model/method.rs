@@ -251,7 +251,7 @@ fn returned_type(p: &Inline, file: &str) -> Option<RawTypeRef> {
     if !(lower.contains("return") || lower.contains("response body")) {
         return None;
     }
-    let link = p.links.iter().find(|l| is_type_link(&l.target))?;
+    let link = p.links.iter().find(|l| is_type_link(l))?;
     let after = lower.get(link.end..).unwrap_or("");
     let after = after.trim_start();
     let collection = after.starts_with("collection") || after.starts_with("objects");
@@ -267,9 +267,13 @@ fn returned_type(p: &Inline, file: &str) -> Option<RawTypeRef> {
     })
 }
 
-/// A link to a docs page that can define a type (not an api page, not a site link).
-fn is_type_link(target: &str) -> bool {
-    let t = target.to_ascii_lowercase();
+/// A link to a docs page that can define a type (not an api page, not a site link), whose text
+/// is a name rather than prose.
+fn is_type_link(link: &crate::read::markdown::Link) -> bool {
+    if link.text.trim().contains(' ') {
+        return false;
+    }
+    let t = link.target.to_ascii_lowercase();
     (t.ends_with(".md") || t.contains(".md#") || t.starts_with('#'))
         && !t.contains("/api/")
         && !t.starts_with("http")
@@ -287,10 +291,7 @@ fn request_body_type(outline: &Outline<'_>, file: &str) -> Option<RawTypeRef> {
                     return None;
                 }
                 let at = lower.find("representation")?;
-                let link = p
-                    .links
-                    .iter()
-                    .find(|l| l.end > at && is_type_link(&l.target))?;
+                let link = p.links.iter().find(|l| l.end > at && is_type_link(l))?;
                 Some(RawTypeRef {
                     name: link.text.trim_matches('`').to_string(),
                     link: Some(link.target.clone()),

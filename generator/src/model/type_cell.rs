@@ -77,13 +77,21 @@ pub fn parse_text(text: &str, collection: bool, source: Source) -> RawTypeRef {
             source,
         };
     }
-    // Free text: the first word that names a primitive or looks like a type name wins.
+    // Free text: notes in parentheses are dropped ("(Optional) String", "string (url)"); then
+    // the first word that names a primitive, else the first word, is the type.
     let lower = text.to_ascii_lowercase();
     let name = if lower.contains("json") || lower.contains(" or ") {
         "Edm.Untyped".to_string()
     } else {
-        text.split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
-            .find(|w| !w.is_empty())
+        let outside = without_parentheses(text);
+        let words: Vec<&str> = outside
+            .split(|c: char| !(c.is_alphanumeric() || c == '.' || c == '_'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words
+            .iter()
+            .find(|w| primitive(w).is_some())
+            .or(words.first())
             .map_or_else(|| "Edm.Untyped".to_string(), |w| w.to_string())
     };
     RawTypeRef {
@@ -93,6 +101,24 @@ pub fn parse_text(text: &str, collection: bool, source: Source) -> RawTypeRef {
         free_text: Some(text.to_string()),
         source,
     }
+}
+
+/// The text with every `(...)` group removed.
+fn without_parentheses(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|c| match c {
+            '(' => {
+                depth += 1;
+                false
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
 }
 
 /// A bare or dotted identifier: `String`, `microsoft.graph.callRecords.session`, `NAV.x`.
@@ -198,6 +224,8 @@ mod tests {
         assert_eq!(r.name, "string");
         assert_eq!(r.free_text.as_deref(), Some("string (url)"));
         assert_eq!(cell("Untyped JSON object").name, "Edm.Untyped");
+        assert_eq!(cell("(Optional) String").name, "String");
+        assert_eq!(cell("string, maximum size 20").name, "string");
         assert_eq!(cell("(boolean or string or number)").name, "Edm.Untyped");
         assert_eq!(
             cell("microsoft.graph.ediscovery.dataSource collection").name,
