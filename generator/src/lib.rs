@@ -12,6 +12,7 @@
 //! ```
 
 pub mod diagnostics;
+pub mod emit;
 pub mod input;
 pub mod model;
 pub mod read;

@@ -3,6 +3,7 @@
 
 mod args;
 mod bench;
+mod codegen;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -23,6 +24,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
 commands:
+  codegen [--check] [--docs-root DIR]        regenerate generated/ from docs-input/sdk.toml
+  codegen --docs DIR --out DIR [--version beta|v1.0]
+                                             generate a complete crate (runtime included) from any docs tree
   ir    --docs DIR [--out FILE] [--strict]   print the resolved model of a docs tree as JSON
   lint  --docs DIR [--strict]                print the diagnostics and a count by code
   bench --docs DIR [--docs DIR ...] [--runs N]
@@ -64,6 +68,45 @@ fn run() -> Result<ExitCode> {
                 }
             }
             Ok(strict_exit(&api, strict))
+        }
+        "codegen" => {
+            let options = codegen::Options {
+                check: args.flag("--check"),
+                docs_root: args.path("--docs-root"),
+                docs: args.path("--docs"),
+                out: args.path("--out"),
+                version: args.values("--version").pop(),
+            };
+            args.finish()?;
+            let outcome = codegen::run(&options)?;
+            let dir = outcome.out_dir.display();
+            if options.check {
+                if outcome.is_fresh() {
+                    println!("{dir} is up to date ({} files)", outcome.unchanged);
+                    return Ok(ExitCode::SUCCESS);
+                }
+                print!("{}", outcome.diff(400));
+                eprintln!(
+                    "{dir} is stale: {} files differ, {} no longer generated. Run `cargo xtask codegen` and commit.",
+                    outcome.changed.len(),
+                    outcome.removed.len()
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            if outcome.is_fresh() {
+                println!(
+                    "{dir} is up to date ({} files); nothing written",
+                    outcome.unchanged
+                );
+            } else {
+                println!(
+                    "{dir}: {} files written, {} removed, {} unchanged",
+                    outcome.changed.len(),
+                    outcome.removed.len(),
+                    outcome.unchanged
+                );
+            }
+            Ok(ExitCode::SUCCESS)
         }
         "lint" => {
             let docs = args.required_path("--docs")?;

@@ -1,0 +1,225 @@
+//! Emitting: the resolved model of each API version into the files of a Rust crate. One file
+//! per type or enum, a module per API version, a cargo feature per version and per workload.
+//! No file-system access: the caller writes the files.
+
+mod docs;
+mod enums;
+mod models;
+pub mod names;
+mod plan;
+mod render;
+pub mod workloads;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::model::ir::Api;
+use plan::{Plan, Qualified};
+
+/// One API version to emit.
+pub struct Version<'a> {
+    /// The API version as Graph names it: `v1.0`, `beta`.
+    pub name: &'a str,
+    pub api: &'a Api,
+}
+
+impl Version<'_> {
+    /// The Rust module and cargo feature: `v1_0`, `beta`.
+    pub fn module(&self) -> String {
+        names::snake(&self.name.replace('.', "_"))
+    }
+}
+
+/// Crate-level settings.
+pub struct CrateOptions {
+    pub package: String,
+    /// Path (from the generated crate's folder) to the `graph-rt` runtime crate.
+    pub runtime_path: String,
+}
+
+/// A file of the generated crate, relative to the crate's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    #[error("generated code for {path} does not parse (a generator bug): {message}")]
+    Syntax { path: String, message: String },
+}
+
+/// Every file of the crate, sorted by path.
+pub fn emit_crate(
+    versions: &[Version<'_>],
+    options: &CrateOptions,
+) -> Result<Vec<OutputFile>, EmitError> {
+    let mut files = vec![
+        OutputFile {
+            path: "Cargo.toml".into(),
+            contents: cargo_toml(versions, options),
+        },
+        lib_rs(versions)?,
+    ];
+    for v in versions {
+        files.extend(version_files(v)?);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn cargo_toml(versions: &[Version<'_>], options: &CrateOptions) -> String {
+    let mut out = render::header("#", &[]);
+    let modules: Vec<String> = versions.iter().map(Version::module).collect();
+    let quoted = |items: &mut dyn Iterator<Item = String>| {
+        items
+            .map(|s| format!("\"{s}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    out.push_str(&format!(
+        "\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
+         description = \"Microsoft Graph models generated from the reference docs.\"\n\n\
+         [dependencies]\ngraph-rt = {{ path = \"{}\" }}\n\n[features]\n",
+        options.package, options.runtime_path
+    ));
+    out.push_str("# One feature per API version and one per workload; a type is compiled when both are on.\n");
+    out.push_str(&format!(
+        "default = [{}]\n",
+        quoted(
+            &mut modules
+                .iter()
+                .cloned()
+                .chain(std::iter::once("full".to_string()))
+        )
+    ));
+    out.push_str(&format!(
+        "full = [{}]\n",
+        quoted(&mut workloads::WORKLOADS.iter().map(|w| w.to_string()))
+    ));
+    for m in &modules {
+        out.push_str(&format!("{m} = []\n"));
+    }
+    for w in workloads::WORKLOADS {
+        out.push_str(&format!("{w} = []\n"));
+    }
+    out
+}
+
+fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
+    let modules = versions.iter().map(|v| {
+        let m = v.module();
+        let ident = format_ident!("{}", m);
+        let doc = format!(" Microsoft Graph {} models.", v.name);
+        quote! {
+            #[doc = #doc]
+            #[cfg(feature = #m)]
+            #[rustfmt::skip]
+            pub mod #ident;
+        }
+    });
+    let tokens = quote! {
+        //! Microsoft Graph models, generated from the reference docs: a module per API version,
+        //! a cargo feature per version and per workload.
+        #![allow(clippy::large_enum_variant, clippy::too_many_lines)]
+
+        pub use graph_rt as runtime;
+
+        #(#modules)*
+    };
+    let path = "src/lib.rs".to_string();
+    Ok(OutputFile {
+        contents: render::render(&path, tokens, &[])?,
+        path,
+    })
+}
+
+fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
+    let module = v.module();
+    let q = Qualified::of(v.api);
+    let plan = Plan::new(v.api, &q);
+    let mut files = Vec::new();
+    let mut mod_items: Vec<(String, &'static str, String)> = Vec::new();
+    let mut registry_arms = Vec::new();
+    for (qualified, (item, ty)) in &plan.types {
+        let tokens = models::type_file(&plan, qualified, item, ty, v.name);
+        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
+        let path = format!("src/{module}/{}.rs", item.file);
+        files.push(OutputFile {
+            contents: render::render(&path, tokens, &sources)?,
+            path,
+        });
+        mod_items.push((item.file.clone(), item.workload, item.rust_name.clone()));
+        let read_as = plan.any_names.get(qualified).unwrap_or(&item.rust_name);
+        registry_arms.push((qualified.to_string(), item.workload, read_as.clone()));
+    }
+    for (qualified, (item, e)) in &plan.enums {
+        let tokens = enums::enum_file(qualified, item, e, v.name);
+        let sources: Vec<String> = e.sources.iter().map(|s| s.file.clone()).collect();
+        let path = format!("src/{module}/{}.rs", item.file);
+        files.push(OutputFile {
+            contents: render::render(&path, tokens, &sources)?,
+            path,
+        });
+        mod_items.push((item.file.clone(), item.workload, item.rust_name.clone()));
+    }
+    mod_items.sort();
+    let decls = mod_items.iter().map(|(file, workload, _)| {
+        let m = format_ident!("{}", file);
+        quote! {
+            #[cfg(feature = #workload)]
+            mod #m;
+            #[cfg(feature = #workload)]
+            pub use #m::*;
+        }
+    });
+    let mod_tokens = quote! {
+        //! Every type and enum of this API version, re-exported flat; each file is compiled with
+        //! the feature of its workload.
+        #(#decls)*
+        pub mod registry;
+    };
+    let path = format!("src/{module}/mod.rs");
+    files.push(OutputFile {
+        contents: render::render(&path, mod_tokens, &[])?,
+        path,
+    });
+
+    registry_arms.sort();
+    let path = format!("src/{module}/registry.rs");
+    files.push(OutputFile {
+        contents: render::render(&path, registry(&registry_arms), &[])?,
+        path,
+    });
+    Ok(files)
+}
+
+/// `registry::roundtrip(type_name, json)`: read JSON as the type a name names at run time
+/// (polymorphic types by `@odata.type`) and write it back.
+fn registry(arms: &[(String, &'static str, String)]) -> TokenStream {
+    let arms = arms.iter().map(|(qualified, workload, rust)| {
+        let ident = format_ident!("{}", rust);
+        quote! {
+            #[cfg(feature = #workload)]
+            #qualified => Some(roundtrip_as::<super::#ident>(value)),
+        }
+    });
+    quote! {
+        //! Reading JSON as a type named at run time.
+
+        /// Read `value` as the type `type_name` (qualified, without `#`) and write it back to
+        /// JSON. `None` when this build of the SDK has no such type.
+        pub fn roundtrip(type_name: &str, value: graph_rt::Value) -> Option<Result<graph_rt::Value, graph_rt::Error>> {
+            match type_name {
+                #(#arms)*
+                _ => { let _ = value; None }
+            }
+        }
+
+        #[allow(dead_code)]
+        fn roundtrip_as<T: graph_rt::FromJson + graph_rt::ToJson>(value: graph_rt::Value) -> Result<graph_rt::Value, graph_rt::Error> {
+            graph_rt::ToJson::to_json(&T::from_json(value)?)
+        }
+    }
+}

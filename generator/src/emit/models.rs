@@ -1,0 +1,238 @@
+//! Entity and complex types into structs that read and write JSON through `graph_rt::Model`,
+//! and types with derived types into polymorphic `Any…` enums.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::emit::docs::{doc_attrs, page_url};
+use crate::emit::names::{snake, Registry};
+use crate::emit::plan::{Item, Plan};
+use crate::model::ir::{Property, TypeDef};
+
+/// The catch-all field for properties the SDK does not know.
+const ADDITIONAL: &str = "additional_properties";
+
+/// The Rust type of a property, and the workload whose feature it needs (if another one).
+struct FieldType {
+    tokens: TokenStream,
+    needs: Option<&'static str>,
+}
+
+/// The file for one type: its struct, `Model` impl, and its `Any…` enum when it has derived
+/// types.
+pub fn type_file(
+    plan: &Plan<'_>,
+    qualified: &str,
+    item: &Item,
+    ty: &TypeDef,
+    version: &str,
+) -> TokenStream {
+    let name = format_ident!("{}", item.rust_name);
+    let page = ty.sources.first().map(|s| page_url(&s.file, version));
+    let mut description = ty.description.clone();
+    if let Some(base) = &ty.base {
+        description.push_str(&format!("\n\nDerived from `{base}`."));
+    }
+    let docs = doc_attrs(&description, page.as_deref());
+
+    let mut fields = Registry::default();
+    fields.reserve(ADDITIONAL);
+    let mut decls = Vec::new();
+    let mut reads = Vec::new();
+    let mut writes = Vec::new();
+    for p in &ty.properties {
+        let field = format_ident!("{}", fields.claim(&snake(&p.name)));
+        let ft = field_type(plan, qualified, item.workload, p);
+        let wire = p.name.as_str();
+        let cfg = ft.needs.map(|w| quote! { #[cfg(feature = #w)] });
+        let tokens = &ft.tokens;
+        let fdocs = doc_attrs(&property_description(p), None);
+        decls.push(quote! { #fdocs #cfg pub #field: graph_rt::Field<#tokens>, });
+        reads.push(quote! { #cfg #field: graph_rt::take(map, #wire)?, });
+        writes.push(quote! { #cfg graph_rt::put(map, #wire, &self.#field)?; });
+    }
+    // Taken last property first: JSON usually arrives in declaration order, and removing from
+    // the end of the map is cheap (`take` keeps the order of what remains).
+    reads.reverse();
+    let additional = format_ident!("{}", ADDITIONAL);
+    let type_name = qualified;
+    let mut out = quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct #name {
+            #(#decls)*
+            /// Properties this SDK version does not know; written back unchanged.
+            pub #additional: graph_rt::JsonMap,
+        }
+
+        impl graph_rt::Model for #name {
+            const TYPE_NAME: &'static str = #type_name;
+
+            fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
+                Ok(Self {
+                    #(#reads)*
+                    #additional: core::mem::take(map),
+                })
+            }
+
+            fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+                #(#writes)*
+                graph_rt::put_additional(map, &self.#additional);
+                Ok(())
+            }
+        }
+
+        graph_rt::impl_model_json!(#name);
+    };
+    if let Some(any) = plan.any_names.get(qualified) {
+        out.extend(any_enum(plan, qualified, item, any));
+    }
+    out
+}
+
+fn property_description(p: &Property) -> String {
+    let mut text = p.description.clone();
+    if let Some(from) = &p.inherited_from {
+        if !text.to_ascii_lowercase().contains("inherited from") {
+            text.push_str(&format!(" Inherited from `{from}`."));
+        }
+    }
+    if p.navigation {
+        text.push_str(" (Navigation property.)");
+    }
+    text
+}
+
+/// The Rust type of a property's value (without `Field`).
+fn field_type(plan: &Plan<'_>, container: &str, workload: &'static str, p: &Property) -> FieldType {
+    let (element, needs) = element_type(plan, &p.r#type);
+    let needs = needs.filter(|w| *w != workload);
+    let boxed = plan.boxed.contains(&(container, p.name.as_str()));
+    let tokens = if p.collection {
+        quote! { Vec<#element> }
+    } else if boxed {
+        quote! { Box<#element> }
+    } else {
+        element
+    };
+    FieldType { tokens, needs }
+}
+
+/// The Rust type of one value of a qualified type, and the workload it lives in.
+fn element_type(plan: &Plan<'_>, ty: &str) -> (TokenStream, Option<&'static str>) {
+    if let Some(t) = primitive(ty) {
+        return (t, None);
+    }
+    if let Some((item, e)) = plan.enums.get(ty) {
+        let ident = format_ident!("{}", item.rust_name);
+        let tokens = if e.flags {
+            quote! { graph_rt::Flags<super::#ident> }
+        } else {
+            quote! { super::#ident }
+        };
+        return (tokens, Some(item.workload));
+    }
+    if let Some((item, _)) = plan.types.get(ty) {
+        let name = plan.any_names.get(ty).unwrap_or(&item.rust_name);
+        let ident = format_ident!("{}", name);
+        return (quote! { super::#ident }, Some(item.workload));
+    }
+    // A type no page defines: kept as untyped JSON.
+    (quote! { graph_rt::Value }, None)
+}
+
+/// EDM primitives.
+fn primitive(ty: &str) -> Option<TokenStream> {
+    Some(match ty {
+        "Edm.String" => quote! { String },
+        "Edm.Boolean" => quote! { bool },
+        "Edm.Int32" => quote! { i32 },
+        "Edm.Int64" => quote! { i64 },
+        "Edm.Int16" | "Edm.SByte" => quote! { i16 },
+        "Edm.Byte" => quote! { u8 },
+        "Edm.Single" => quote! { f32 },
+        "Edm.Double" | "Edm.Decimal" => quote! { f64 },
+        "Edm.DateTimeOffset" => quote! { graph_rt::DateTimeOffset },
+        "Edm.Date" => quote! { graph_rt::Date },
+        "Edm.TimeOfDay" => quote! { graph_rt::TimeOfDay },
+        "Edm.Duration" => quote! { graph_rt::Duration },
+        "Edm.Guid" => quote! { graph_rt::Uuid },
+        "Edm.Binary" => quote! { graph_rt::Base64Bytes },
+        "Edm.Stream" | "Edm.Untyped" => quote! { graph_rt::Value },
+        _ => return None,
+    })
+}
+
+/// `AnyDeviceConfiguration`: the declared type or any type derived from it, chosen by
+/// `@odata.type` when read. An `@odata.type` the SDK does not know reads as the declared type,
+/// with every unknown property kept.
+fn any_enum(plan: &Plan<'_>, qualified: &str, item: &Item, any: &str) -> TokenStream {
+    let any = format_ident!("{}", any);
+    let base = format_ident!("{}", item.rust_name);
+    let mut variants = vec![quote! {
+        #[doc = concat!("A `", #qualified, "`, or a derived type this SDK does not know.")]
+        #base(Box<super::#base>),
+    }];
+    let mut reads = Vec::new();
+    let mut writes = vec![quote! { Self::#base(v) => graph_rt::ToJson::to_json(v.as_ref()), }];
+    let mut names = vec![quote! { Self::#base(_) => #qualified, }];
+    for d in plan.descendants.get(qualified).into_iter().flatten() {
+        let Some((ditem, _)) = plan.types.get(d) else {
+            continue;
+        };
+        let v: Ident = format_ident!("{}", ditem.rust_name);
+        let cfg = (ditem.workload != item.workload).then(|| {
+            let w = ditem.workload;
+            quote! { #[cfg(feature = #w)] }
+        });
+        variants.push(quote! { #cfg #v(Box<super::#v>), });
+        reads.push(quote! {
+            #cfg
+            Some(#d) => Self::#v(Box::new(<super::#v as graph_rt::Model>::from_map(&mut map)?)),
+        });
+        writes.push(quote! { #cfg Self::#v(v) => graph_rt::ToJson::to_json(v.as_ref()), });
+        names.push(quote! { #cfg Self::#v(_) => #d, });
+    }
+    let doc = format!(" A `{qualified}` or any type derived from it, as `@odata.type` says.");
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #any {
+            #(#variants)*
+        }
+
+        impl #any {
+            /// The qualified type name of the value held.
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    #(#names)*
+                }
+            }
+        }
+
+        impl Default for #any {
+            fn default() -> Self {
+                Self::#base(Box::default())
+            }
+        }
+
+        impl graph_rt::FromJson for #any {
+            fn from_json(value: graph_rt::Value) -> Result<Self, graph_rt::Error> {
+                let mut map = graph_rt::into_object(value, #qualified)?;
+                let kind = graph_rt::odata_type(&map).map(str::to_owned);
+                Ok(match kind.as_deref() {
+                    #(#reads)*
+                    _ => Self::#base(Box::new(<super::#base as graph_rt::Model>::from_map(&mut map)?)),
+                })
+            }
+        }
+
+        impl graph_rt::ToJson for #any {
+            fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
+                match self {
+                    #(#writes)*
+                }
+            }
+        }
+    }
+}

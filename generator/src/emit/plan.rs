@@ -1,0 +1,272 @@
+//! The plan of one API version's module: a unique Rust name, file and workload for every type
+//! and enum, the polymorphic `Any…` enums, and which fields must be boxed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::emit::names::{pascal, snake, Registry};
+use crate::emit::workloads::workload_of;
+use crate::model::ir::{Api, EnumDef, TypeDef};
+
+/// What the emitter knows about one named item of the API.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub rust_name: String,
+    /// File stem under the version's module (`managed_device_certificate_state`).
+    pub file: String,
+    /// Cargo feature (workload) that compiles it.
+    pub workload: &'static str,
+}
+
+#[derive(Debug)]
+pub struct Plan<'a> {
+    /// Qualified type name → item.
+    pub types: BTreeMap<&'a str, (Item, &'a TypeDef)>,
+    /// Qualified enum name → item.
+    pub enums: BTreeMap<&'a str, (Item, &'a EnumDef)>,
+    /// Qualified type name → the name of its polymorphic enum, for types with derived types.
+    pub any_names: BTreeMap<&'a str, String>,
+    /// Qualified type name → every type derived from it (transitively), sorted.
+    pub descendants: BTreeMap<&'a str, Vec<&'a str>>,
+    /// (containing type, property name) pairs whose field must be boxed (the type contains
+    /// itself through non-collection fields).
+    pub boxed: BTreeSet<(&'a str, &'a str)>,
+}
+
+/// Owned qualified names: the IR keeps namespace and name apart.
+pub struct Qualified {
+    pub types: Vec<String>,
+    pub enums: Vec<String>,
+}
+
+impl Qualified {
+    pub fn of(api: &Api) -> Qualified {
+        Qualified {
+            types: api
+                .types
+                .iter()
+                .map(|t| format!("{}.{}", t.namespace, t.name))
+                .collect(),
+            enums: api
+                .enums
+                .iter()
+                .map(|e| format!("{}.{}", e.namespace, e.name))
+                .collect(),
+        }
+    }
+}
+
+impl<'a> Plan<'a> {
+    pub fn new(api: &'a Api, q: &'a Qualified) -> Plan<'a> {
+        // Names: the default namespace first, then sub-namespaces; a name already taken gets the
+        // last namespace segment as a prefix (`CallRecordsSession`), then a number.
+        let mut order: Vec<(bool, &str, Kind)> = Vec::new();
+        for (i, t) in api.types.iter().enumerate() {
+            order.push((
+                t.namespace != "microsoft.graph",
+                q.types[i].as_str(),
+                Kind::Type(i),
+            ));
+        }
+        for (i, e) in api.enums.iter().enumerate() {
+            order.push((
+                e.namespace != "microsoft.graph",
+                q.enums[i].as_str(),
+                Kind::Enum(i),
+            ));
+        }
+        order.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let mut names = Registry::default();
+        names.reserve("registry");
+        let mut files = Registry::default();
+        files.reserve("mod");
+        files.reserve("registry");
+        let mut types = BTreeMap::new();
+        let mut enums = BTreeMap::new();
+        for (_, qualified, kind) in &order {
+            let (namespace, name, source) = match kind {
+                Kind::Type(i) => (
+                    &api.types[*i].namespace,
+                    &api.types[*i].name,
+                    api.types[*i].sources.first(),
+                ),
+                Kind::Enum(i) => (
+                    &api.enums[*i].namespace,
+                    &api.enums[*i].name,
+                    api.enums[*i].sources.first(),
+                ),
+            };
+            let mut wanted = pascal(name);
+            if names.is_taken(&wanted) {
+                let tail = namespace.rsplit('.').next().unwrap_or("");
+                wanted = pascal(&format!("{tail} {name}"));
+            }
+            let rust_name = names.claim(&wanted);
+            let file = files.claim(&snake(&rust_name));
+            let item = Item {
+                file,
+                workload: workload_of(namespace, source.map_or("", |s| s.file.as_str())),
+                rust_name,
+            };
+            match kind {
+                Kind::Type(i) => {
+                    types.insert(*qualified, (item, &api.types[*i]));
+                }
+                Kind::Enum(i) => {
+                    enums.insert(*qualified, (item, &api.enums[*i]));
+                }
+            }
+        }
+
+        let descendants = descendants(api, q);
+        let mut any_names = BTreeMap::new();
+        for base in descendants.keys() {
+            if let Some((item, _)) = types.get(base) {
+                any_names.insert(*base, names.claim(&format!("Any{}", item.rust_name)));
+            }
+        }
+        let boxed = boxed_fields(&types);
+        Plan {
+            types,
+            enums,
+            any_names,
+            descendants,
+            boxed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Type(usize),
+    Enum(usize),
+}
+
+/// Every type's transitive descendants (only types that have at least one).
+fn descendants<'a>(api: &'a Api, q: &'a Qualified) -> BTreeMap<&'a str, Vec<&'a str>> {
+    let known: BTreeSet<&str> = q.types.iter().map(String::as_str).collect();
+    let mut out: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let parent: BTreeMap<&str, &str> = api
+        .types
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let base = t.base.as_deref()?;
+            known.contains(base).then_some((q.types[i].as_str(), base))
+        })
+        .collect();
+    for &child in parent.keys() {
+        let mut seen = BTreeSet::new();
+        let mut current = child;
+        while let Some(&base) = parent.get(current) {
+            if !seen.insert(base) || base == child {
+                break; // a cycle: the reader reported it
+            }
+            out.entry(base).or_default().push(child);
+            current = base;
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_unstable();
+        list.dedup();
+    }
+    out
+}
+
+/// Fields that hold (non-collection) a struct of the same strongly connected component as the
+/// struct that declares them: without a `Box` the struct would have infinite size.
+fn boxed_fields<'a>(
+    types: &BTreeMap<&'a str, (Item, &'a TypeDef)>,
+) -> BTreeSet<(&'a str, &'a str)> {
+    let names: Vec<&str> = types.keys().copied().collect();
+    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let edges: Vec<Vec<usize>> = names
+        .iter()
+        .map(|n| {
+            types[n]
+                .1
+                .properties
+                .iter()
+                .filter(|p| !p.collection)
+                .filter_map(|p| index.get(p.r#type.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut boxed = BTreeSet::new();
+    for (i, n) in names.iter().enumerate() {
+        for p in types[n].1.properties.iter().filter(|p| !p.collection) {
+            if let Some(&j) = index.get(p.r#type.as_str()) {
+                if component[i] == component[j] {
+                    boxed.insert((*n, p.name.as_str()));
+                }
+            }
+        }
+    }
+    boxed
+}
+
+/// Tarjan's algorithm, iterative: the component number of every node.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    let n = edges.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![usize::MAX; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some((v, child)) = work.pop() {
+            if child == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(child) {
+                work.push((v, child + 1));
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            // All children done: propagate to the parent and close the component.
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component[w] = next_component;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components() {
+        // 0 → 1 → 2 → 0 is a cycle, 3 → 3 a self-loop, 4 alone.
+        let c = strongly_connected(&[vec![1], vec![2], vec![0], vec![3], vec![]]);
+        assert_eq!(c[0], c[1]);
+        assert_eq!(c[1], c[2]);
+        assert_ne!(c[0], c[3]);
+        assert_ne!(c[3], c[4]);
+    }
+}

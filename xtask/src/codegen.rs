@@ -1,0 +1,375 @@
+//! `cargo xtask codegen`: regenerate `generated/` from the pinned inputs in
+//! `docs-input/sdk.toml` (or a crate from any docs tree with `--docs DIR --out DIR`).
+//!
+//! Writing is all-or-nothing: the new tree is staged beside the old one (unchanged files are
+//! hard links, so only changed files are written) and swapped in with two renames. A run that
+//! changes nothing writes nothing.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use generator::emit::{self, CrateOptions, OutputFile, Version};
+use generator::{Api, DocsTree};
+use rayon::prelude::*;
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+struct Manifest {
+    docs_root: PathBuf,
+    version: Vec<ManifestVersion>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ManifestVersion {
+    name: String,
+    path: PathBuf,
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+pub struct Options {
+    pub check: bool,
+    pub docs_root: Option<PathBuf>,
+    /// `--docs DIR --out DIR`: one docs tree into any folder.
+    pub docs: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    pub version: Option<String>,
+}
+
+/// What a run found: the files that differ from what is on disk.
+pub struct Outcome {
+    pub out_dir: PathBuf,
+    /// Files added or changed, with their new contents.
+    pub changed: Vec<OutputFile>,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+}
+
+impl Outcome {
+    pub fn is_fresh(&self) -> bool {
+        self.changed.is_empty() && self.removed.is_empty()
+    }
+
+    /// A unified diff of what differs, cut after `limit` lines.
+    pub fn diff(&self, limit: usize) -> String {
+        let mut out = String::new();
+        for f in &self.changed {
+            let old = fs::read_to_string(self.out_dir.join(&f.path)).unwrap_or_default();
+            let diff = similar::TextDiff::from_lines(&old, &f.contents);
+            let text = diff
+                .unified_diff()
+                .context_radius(2)
+                .header(&format!("a/{}", f.path), &format!("b/{}", f.path))
+                .to_string();
+            out.push_str(&text);
+        }
+        for path in &self.removed {
+            out.push_str(&format!(
+                "--- a/{path}\n+++ /dev/null (no longer generated)\n"
+            ));
+        }
+        let total = out.lines().count();
+        if total > limit {
+            let mut cut: String = out.lines().take(limit).collect::<Vec<_>>().join("\n");
+            cut.push_str(&format!("\n… {} more lines of diff\n", total - limit));
+            return cut;
+        }
+        out
+    }
+}
+
+pub fn run(options: &Options) -> Result<Outcome> {
+    let root = workspace_root();
+    let (inputs, out_dir, runtime_path) = match (&options.docs, &options.out) {
+        (Some(docs), Some(out)) => {
+            let name = options
+                .version
+                .clone()
+                .unwrap_or_else(|| guess_version(docs));
+            (
+                vec![(name, docs.clone())],
+                out.clone(),
+                "graph-rt".to_string(),
+            )
+        }
+        (None, None) => (
+            pinned_inputs(&root, options.docs_root.as_deref())?,
+            root.join("generated"),
+            "../runtime".to_string(),
+        ),
+        _ => bail!("--docs and --out go together"),
+    };
+    let trees: Vec<(String, DocsTree)> = inputs
+        .par_iter()
+        .map(|(name, dir)| -> Result<(String, DocsTree)> {
+            let tree = DocsTree::load(dir).with_context(|| format!("reading the {name} docs"))?;
+            Ok((name.clone(), tree))
+        })
+        .collect::<Result<_>>()?;
+    // A run whose inputs, generator and output are all as the last run left them does nothing.
+    let stamp_path = root.join("target/xtask-codegen.stamp");
+    let stamp = (!options.check).then(|| stamp(&trees, &out_dir));
+    if let Some(stamp) = &stamp {
+        if fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str()) {
+            return Ok(Outcome {
+                unchanged: list_files(&out_dir)?.len(),
+                out_dir,
+                changed: Vec::new(),
+                removed: Vec::new(),
+            });
+        }
+    }
+    let apis: Vec<(String, Api)> = trees
+        .par_iter()
+        .map(|(name, tree)| (name.clone(), generator::read_tree(tree)))
+        .collect();
+    let versions: Vec<Version<'_>> = apis
+        .iter()
+        .map(|(name, api)| Version { name, api })
+        .collect();
+    let mut files = emit::emit_crate(
+        &versions,
+        &CrateOptions {
+            package: "graph-sdk".into(),
+            runtime_path,
+        },
+    )?;
+    if options.out.is_some() {
+        files.extend(runtime_files(&root.join("runtime"))?);
+    }
+    let outcome = compare(&out_dir, &files)?;
+    if !options.check && !outcome.is_fresh() {
+        swap_in(&out_dir, &files, &outcome)?;
+    }
+    if let Some(stamp) = stamp {
+        // Best effort: without the stamp the next run is only slower.
+        let _ = fs::create_dir_all(root.join("target"));
+        let _ = fs::write(&stamp_path, stamp_after(&stamp, &out_dir));
+    }
+    Ok(outcome)
+}
+
+/// A fingerprint of everything a run depends on: this executable, the docs pages, and the
+/// output tree as it is on disk.
+fn stamp(trees: &[(String, DocsTree)], out_dir: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    if let Ok(exe) = std::env::current_exe().and_then(fs::read) {
+        exe.hash(&mut h);
+    }
+    for (name, tree) in trees {
+        name.hash(&mut h);
+        tree.root.hash(&mut h);
+        tree.pages.hash(&mut h);
+    }
+    let inputs = h.finish();
+    format!("{inputs:016x} {}", tree_hash(out_dir))
+}
+
+/// The stamp with the output tree as the run left it.
+fn stamp_after(stamp: &str, out_dir: &Path) -> String {
+    let inputs = stamp.split(' ').next().unwrap_or("");
+    format!("{inputs} {}", tree_hash(out_dir))
+}
+
+fn tree_hash(dir: &Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for rel in list_files(dir).unwrap_or_default() {
+        rel.hash(&mut h);
+        fs::read(dir.join(&rel)).unwrap_or_default().hash(&mut h);
+    }
+    format!("{:016x}", h.finish())
+}
+
+/// The docs folders of the manifest, checked to exist.
+fn pinned_inputs(root: &Path, docs_root: Option<&Path>) -> Result<Vec<(String, PathBuf)>> {
+    let manifest_path = root.join("docs-input/sdk.toml");
+    let text = fs::read_to_string(&manifest_path)
+        .with_context(|| format!("reading {}", manifest_path.display()))?;
+    let manifest: Manifest =
+        toml::from_str(&text).with_context(|| format!("parsing {}", manifest_path.display()))?;
+    let env_root = std::env::var_os("GRAPH_DOCS_ROOT").map(PathBuf::from);
+    let docs_root = match (docs_root, env_root) {
+        (Some(flag), _) => flag.to_path_buf(),
+        (None, Some(env)) => env,
+        (None, None) => root.join(&manifest.docs_root),
+    };
+    let mut out = Vec::new();
+    for v in manifest.version {
+        let dir = docs_root.join(&v.path);
+        if !dir.join("resources").is_dir() {
+            bail!(
+                "the {} docs are not at {} (expected a folder with api/ and resources/).\n\
+                 Point codegen at a checkout of the Microsoft Graph docs with --docs-root DIR or \
+                 GRAPH_DOCS_ROOT=DIR, where DIR holds {}; the default comes from docs-input/sdk.toml.",
+                v.name,
+                dir.display(),
+                v.path.display()
+            );
+        }
+        out.push((v.name, dir));
+    }
+    Ok(out)
+}
+
+fn guess_version(docs: &Path) -> String {
+    match docs.file_name().and_then(|n| n.to_str()) {
+        Some("beta") => "beta".into(),
+        _ => "v1.0".into(),
+    }
+}
+
+/// The runtime crate's sources, copied beside a crate generated with `--out`.
+fn runtime_files(runtime: &Path) -> Result<Vec<OutputFile>> {
+    let mut out = Vec::new();
+    for rel in list_files(runtime)? {
+        if rel.starts_with("target/") || !(rel == "Cargo.toml" || rel.starts_with("src/")) {
+            continue;
+        }
+        let contents = fs::read_to_string(runtime.join(&rel))
+            .with_context(|| format!("reading runtime/{rel}"))?;
+        out.push(OutputFile {
+            path: format!("graph-rt/{rel}"),
+            contents,
+        });
+    }
+    Ok(out)
+}
+
+/// Every file below `dir`, relative, `/`-separated, sorted.
+fn list_files(dir: &Path) -> Result<Vec<String>> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<()> {
+        for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                walk(root, &path, out)?;
+            } else if let Ok(rel) = path.strip_prefix(root) {
+                out.push(
+                    rel.components()
+                        .map(|c| c.as_os_str().to_string_lossy())
+                        .collect::<Vec<_>>()
+                        .join("/"),
+                );
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    if dir.is_dir() {
+        walk(dir, dir, &mut out)?;
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn compare(out_dir: &Path, files: &[OutputFile]) -> Result<Outcome> {
+    let existing = list_files(out_dir)?;
+    let wanted: BTreeMap<&str, &str> = files
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_str()))
+        .collect();
+    let mut changed = Vec::new();
+    let mut unchanged = 0;
+    for f in files {
+        match fs::read(out_dir.join(&f.path)) {
+            Ok(bytes) if bytes == f.contents.as_bytes() => unchanged += 1,
+            _ => changed.push(f.clone()),
+        }
+    }
+    let removed = existing
+        .into_iter()
+        .filter(|p| !wanted.contains_key(p.as_str()))
+        .collect();
+    Ok(Outcome {
+        out_dir: out_dir.to_path_buf(),
+        changed,
+        removed,
+        unchanged,
+    })
+}
+
+/// Stage the new tree beside the old one and swap it in.
+fn swap_in(out_dir: &Path, files: &[OutputFile], outcome: &Outcome) -> Result<()> {
+    let parent = out_dir
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let name = out_dir
+        .file_name()
+        .map_or_else(|| "generated".into(), |n| n.to_string_lossy().into_owned());
+    fs::create_dir_all(&parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staging = parent.join(format!(".{name}.new"));
+    let old = parent.join(format!(".{name}.old"));
+    for leftover in [&staging, &old] {
+        if leftover.exists() {
+            fs::remove_dir_all(leftover)
+                .with_context(|| format!("removing {}", leftover.display()))?;
+        }
+    }
+    let changed: std::collections::BTreeSet<&str> =
+        outcome.changed.iter().map(|f| f.path.as_str()).collect();
+    let stage = || -> Result<()> {
+        for f in files {
+            let target = staging.join(&f.path);
+            if let Some(dir) = target.parent() {
+                fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            let current = out_dir.join(&f.path);
+            if !changed.contains(f.path.as_str()) && fs::hard_link(&current, &target).is_ok() {
+                continue;
+            }
+            fs::write(&target, &f.contents)
+                .with_context(|| format!("writing {}", target.display()))?;
+        }
+        Ok(())
+    };
+    if let Err(e) = stage() {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e.context(format!("{} was left as it was", out_dir.display())));
+    }
+    if out_dir.exists() {
+        fs::rename(out_dir, &old).with_context(|| format!("moving {} aside", out_dir.display()))?;
+    }
+    if let Err(e) = fs::rename(&staging, out_dir) {
+        // Put the old tree back.
+        let _ = fs::rename(&old, out_dir);
+        return Err(
+            anyhow::Error::new(e).context(format!("swapping in the new {}", out_dir.display()))
+        );
+    }
+    if old.exists() {
+        fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// rust-analyzer's pattern: the test suite fails when `generated/` is stale.
+    #[test]
+    fn generated_is_fresh() {
+        let outcome = run(&Options {
+            check: true,
+            docs_root: None,
+            docs: None,
+            out: None,
+            version: None,
+        })
+        .expect("codegen runs");
+        assert!(
+            outcome.is_fresh(),
+            "generated/ is stale: run `cargo xtask codegen` and commit the result.\n{}",
+            outcome.diff(200)
+        );
+    }
+}
