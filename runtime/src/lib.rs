@@ -12,8 +12,8 @@
 //!   a generated model or enum.
 //! - [`EnumValue`], [`UnknownValue`] and [`Flags`] are the enum machinery: values unknown to this
 //!   SDK version are kept verbatim.
-//! - [`DateTimeOffset`], [`Date`], [`TimeOfDay`], [`Duration`], [`Base64Bytes`] and [`Uuid`] are
-//!   the OData primitive types; all but `Uuid` keep their exact wire text.
+//! - [`DateTimeOffset`], [`Date`], [`TimeOfDay`], [`Duration`], [`Base64Bytes`] and [`Guid`] are
+//!   the OData primitive types; all keep their exact wire text.
 //!
 //! # What generated code looks like
 //!
@@ -91,6 +91,7 @@ mod duration;
 mod enums;
 mod error;
 mod field;
+mod guid;
 mod json;
 mod text;
 mod time;
@@ -101,6 +102,7 @@ pub use serde_json::Value;
 /// A JSON object whose keys keep their order (serde_json's map with `preserve_order`).
 pub type JsonMap = serde_json::Map<String, Value>;
 
+pub use crate::guid::Guid;
 /// The UUID type of `Edm.Guid` properties (the `uuid` crate's). It implements [`FromJson`] and
 /// [`ToJson`]; it is written back in lower-case hyphenated form.
 pub use uuid::Uuid;
@@ -111,7 +113,8 @@ pub use crate::enums::{EnumValue, Flags, UnknownValue};
 pub use crate::error::Error;
 pub use crate::field::Field;
 pub use crate::json::{
-    into_object, odata_type, put, put_additional, take, FromJson, Model, ToJson,
+    into_object, odata_type, put, put_additional, strict, take, FromJson, Model, Reader, ToJson,
+    Writer,
 };
 pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
 

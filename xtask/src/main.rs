@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod codegen;
+mod examples;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -27,6 +28,9 @@ commands:
   codegen [--check] [--docs-root DIR]        regenerate generated/ from docs-input/sdk.toml
   codegen --docs DIR --out DIR [--version beta|v1.0]
                                              generate a complete crate (runtime included) from any docs tree
+  examples [--docs DIR [--version beta|v1.0]] [--docs-root DIR] [--strict]
+                                             round-trip every typed example body through the SDK
+                                             (generated/, or a crate generated from DIR)
   ir    --docs DIR [--out FILE] [--strict]   print the resolved model of a docs tree as JSON
   lint  --docs DIR [--strict]                print the diagnostics and a count by code
   bench --docs DIR [--docs DIR ...] [--runs N]
@@ -106,6 +110,17 @@ fn run() -> Result<ExitCode> {
                     outcome.unchanged
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        "examples" => {
+            let options = examples::Options {
+                docs: args.path("--docs"),
+                version: args.values("--version").pop(),
+                docs_root: args.path("--docs-root"),
+                strict: args.flag("--strict"),
+            };
+            args.finish()?;
+            examples::run(&options)?;
             Ok(ExitCode::SUCCESS)
         }
         "lint" => {

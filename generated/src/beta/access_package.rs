@@ -51,75 +51,60 @@ pub struct AccessPackage {
 impl graph_rt::Model for AccessPackage {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "groups")]
-            incompatible_groups: graph_rt::take(map, "incompatibleGroups")?,
-            access_packages_incompatible_with: graph_rt::take(
-                map,
-                "accessPackagesIncompatibleWith",
-            )?,
-            incompatible_access_packages: graph_rt::take(
-                map,
-                "incompatibleAccessPackages",
-            )?,
-            access_package_resource_role_scopes: graph_rt::take(
-                map,
-                "accessPackageResourceRoleScopes",
-            )?,
-            access_package_catalog: graph_rt::take(map, "accessPackageCatalog")?,
-            access_package_assignment_policies: graph_rt::take(
-                map,
-                "accessPackageAssignmentPolicies",
-            )?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            modified_by: graph_rt::take(map, "modifiedBy")?,
-            is_role_scopes_visible: graph_rt::take(map, "isRoleScopesVisible")?,
-            is_hidden: graph_rt::take(map, "isHidden")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by: graph_rt::take(map, "createdBy")?,
-            catalog_id: graph_rt::take(map, "catalogId")?,
-            additional_properties: core::mem::take(map),
-        })
+            incompatible_groups: r.take("incompatibleGroups"),
+            access_packages_incompatible_with: r.take("accessPackagesIncompatibleWith"),
+            incompatible_access_packages: r.take("incompatibleAccessPackages"),
+            access_package_resource_role_scopes: r
+                .take("accessPackageResourceRoleScopes"),
+            access_package_catalog: r.take("accessPackageCatalog"),
+            access_package_assignment_policies: r
+                .take("accessPackageAssignmentPolicies"),
+            modified_date_time: r.take("modifiedDateTime"),
+            modified_by: r.take("modifiedBy"),
+            is_role_scopes_visible: r.take("isRoleScopesVisible"),
+            is_hidden: r.take("isHidden"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            created_by: r.take("createdBy"),
+            catalog_id: r.take("catalogId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "catalogId", &self.catalog_id)?;
-        graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isHidden", &self.is_hidden)?;
-        graph_rt::put(map, "isRoleScopesVisible", &self.is_role_scopes_visible)?;
-        graph_rt::put(map, "modifiedBy", &self.modified_by)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("catalogId", &self.catalog_id);
+        w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isHidden", &self.is_hidden);
+        w.put("isRoleScopesVisible", &self.is_role_scopes_visible);
+        w.put("modifiedBy", &self.modified_by);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put(
             "accessPackageAssignmentPolicies",
             &self.access_package_assignment_policies,
-        )?;
-        graph_rt::put(map, "accessPackageCatalog", &self.access_package_catalog)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("accessPackageCatalog", &self.access_package_catalog);
+        w.put(
             "accessPackageResourceRoleScopes",
             &self.access_package_resource_role_scopes,
-        )?;
-        graph_rt::put(
-            map,
-            "incompatibleAccessPackages",
-            &self.incompatible_access_packages,
-        )?;
-        graph_rt::put(
-            map,
-            "accessPackagesIncompatibleWith",
-            &self.access_packages_incompatible_with,
-        )?;
+        );
+        w.put("incompatibleAccessPackages", &self.incompatible_access_packages);
+        w.put("accessPackagesIncompatibleWith", &self.access_packages_incompatible_with);
         #[cfg(feature = "groups")]
-        graph_rt::put(map, "incompatibleGroups", &self.incompatible_groups)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("incompatibleGroups", &self.incompatible_groups);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackage);

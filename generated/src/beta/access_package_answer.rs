@@ -16,17 +16,22 @@ pub struct AccessPackageAnswer {
 impl graph_rt::Model for AccessPackageAnswer {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageAnswer";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_value: graph_rt::take(map, "displayValue")?,
-            answered_question: graph_rt::take(map, "answeredQuestion")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_value: r.take("displayValue"),
+            answered_question: r.take("answeredQuestion"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "answeredQuestion", &self.answered_question)?;
-        graph_rt::put(map, "displayValue", &self.display_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("answeredQuestion", &self.answered_question);
+        w.put("displayValue", &self.display_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageAnswer);

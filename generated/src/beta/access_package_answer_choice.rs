@@ -16,17 +16,22 @@ pub struct AccessPackageAnswerChoice {
 impl graph_rt::Model for AccessPackageAnswerChoice {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageAnswerChoice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_value: graph_rt::take(map, "displayValue")?,
-            actual_value: graph_rt::take(map, "actualValue")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_value: r.take("displayValue"),
+            actual_value: r.take("actualValue"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "actualValue", &self.actual_value)?;
-        graph_rt::put(map, "displayValue", &self.display_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("actualValue", &self.actual_value);
+        w.put("displayValue", &self.display_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageAnswerChoice);

@@ -45,56 +45,51 @@ pub struct AccessPackageAssignment {
 impl graph_rt::Model for AccessPackageAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target: graph_rt::take(map, "target")?,
-            access_package_assignment_resource_roles: graph_rt::take(
-                map,
-                "accessPackageAssignmentResourceRoles",
-            )?,
-            access_package_assignment_policy: graph_rt::take(
-                map,
-                "accessPackageAssignmentPolicy",
-            )?,
-            access_package: graph_rt::take(map, "accessPackage")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target: r.take("target"),
+            access_package_assignment_resource_roles: r
+                .take("accessPackageAssignmentResourceRoles"),
+            access_package_assignment_policy: r.take("accessPackageAssignmentPolicy"),
+            access_package: r.take("accessPackage"),
             #[cfg(feature = "core")]
-            schedule: graph_rt::take(map, "schedule")?,
-            target_id: graph_rt::take(map, "targetId")?,
-            is_extended: graph_rt::take(map, "isExtended")?,
-            id: graph_rt::take(map, "id")?,
-            expired_date_time: graph_rt::take(map, "expiredDateTime")?,
-            catalog_id: graph_rt::take(map, "catalogId")?,
-            assignment_status: graph_rt::take(map, "assignmentStatus")?,
-            assignment_state: graph_rt::take(map, "assignmentState")?,
-            assignment_policy_id: graph_rt::take(map, "assignmentPolicyId")?,
-            access_package_id: graph_rt::take(map, "accessPackageId")?,
-            additional_properties: core::mem::take(map),
-        })
+            schedule: r.take("schedule"),
+            target_id: r.take("targetId"),
+            is_extended: r.take("isExtended"),
+            id: r.take("id"),
+            expired_date_time: r.take("expiredDateTime"),
+            catalog_id: r.take("catalogId"),
+            assignment_status: r.take("assignmentStatus"),
+            assignment_state: r.take("assignmentState"),
+            assignment_policy_id: r.take("assignmentPolicyId"),
+            access_package_id: r.take("accessPackageId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "accessPackageId", &self.access_package_id)?;
-        graph_rt::put(map, "assignmentPolicyId", &self.assignment_policy_id)?;
-        graph_rt::put(map, "assignmentState", &self.assignment_state)?;
-        graph_rt::put(map, "assignmentStatus", &self.assignment_status)?;
-        graph_rt::put(map, "catalogId", &self.catalog_id)?;
-        graph_rt::put(map, "expiredDateTime", &self.expired_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isExtended", &self.is_extended)?;
-        graph_rt::put(map, "targetId", &self.target_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "schedule", &self.schedule)?;
-        graph_rt::put(map, "accessPackage", &self.access_package)?;
-        graph_rt::put(
-            map,
-            "accessPackageAssignmentPolicy",
-            &self.access_package_assignment_policy,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("accessPackageId", &self.access_package_id);
+        w.put("assignmentPolicyId", &self.assignment_policy_id);
+        w.put("assignmentState", &self.assignment_state);
+        w.put("assignmentStatus", &self.assignment_status);
+        w.put("catalogId", &self.catalog_id);
+        w.put("expiredDateTime", &self.expired_date_time);
+        w.put("id", &self.id);
+        w.put("isExtended", &self.is_extended);
+        w.put("targetId", &self.target_id);
+        #[cfg(feature = "core")] w.put("schedule", &self.schedule);
+        w.put("accessPackage", &self.access_package);
+        w.put("accessPackageAssignmentPolicy", &self.access_package_assignment_policy);
+        w.put(
             "accessPackageAssignmentResourceRoles",
             &self.access_package_assignment_resource_roles,
-        )?;
-        graph_rt::put(map, "target", &self.target)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("target", &self.target);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageAssignment);

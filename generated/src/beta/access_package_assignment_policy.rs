@@ -47,51 +47,55 @@ pub struct AccessPackageAssignmentPolicy {
 impl graph_rt::Model for AccessPackageAssignmentPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageAssignmentPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_deny_policy: graph_rt::take(map, "isDenyPolicy")?,
-            access_package: graph_rt::take(map, "accessPackage")?,
-            questions: graph_rt::take(map, "questions")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_deny_policy: r.take("isDenyPolicy"),
+            access_package: r.take("accessPackage"),
+            questions: r.take("questions"),
             #[cfg(feature = "core")]
-            requestor_settings: graph_rt::take(map, "requestorSettings")?,
-            request_approval_settings: graph_rt::take(map, "requestApprovalSettings")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            modified_by: graph_rt::take(map, "modifiedBy")?,
-            id: graph_rt::take(map, "id")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            duration_in_days: graph_rt::take(map, "durationInDays")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by: graph_rt::take(map, "createdBy")?,
-            can_extend: graph_rt::take(map, "canExtend")?,
+            requestor_settings: r.take("requestorSettings"),
+            request_approval_settings: r.take("requestApprovalSettings"),
+            modified_date_time: r.take("modifiedDateTime"),
+            modified_by: r.take("modifiedBy"),
+            id: r.take("id"),
+            expiration_date_time: r.take("expirationDateTime"),
+            duration_in_days: r.take("durationInDays"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            created_by: r.take("createdBy"),
+            can_extend: r.take("canExtend"),
             #[cfg(feature = "core")]
-            access_review_settings: graph_rt::take(map, "accessReviewSettings")?,
-            access_package_id: graph_rt::take(map, "accessPackageId")?,
-            additional_properties: core::mem::take(map),
-        })
+            access_review_settings: r.take("accessReviewSettings"),
+            access_package_id: r.take("accessPackageId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "accessPackageId", &self.access_package_id)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("accessPackageId", &self.access_package_id);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "accessReviewSettings", &self.access_review_settings)?;
-        graph_rt::put(map, "canExtend", &self.can_extend)?;
-        graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "durationInDays", &self.duration_in_days)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "modifiedBy", &self.modified_by)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "requestApprovalSettings", &self.request_approval_settings)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "requestorSettings", &self.requestor_settings)?;
-        graph_rt::put(map, "questions", &self.questions)?;
-        graph_rt::put(map, "accessPackage", &self.access_package)?;
-        graph_rt::put(map, "isDenyPolicy", &self.is_deny_policy)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("accessReviewSettings", &self.access_review_settings);
+        w.put("canExtend", &self.can_extend);
+        w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("durationInDays", &self.duration_in_days);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("id", &self.id);
+        w.put("modifiedBy", &self.modified_by);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("requestApprovalSettings", &self.request_approval_settings);
+        #[cfg(feature = "core")] w.put("requestorSettings", &self.requestor_settings);
+        w.put("questions", &self.questions);
+        w.put("accessPackage", &self.access_package);
+        w.put("isDenyPolicy", &self.is_deny_policy);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageAssignmentPolicy);

@@ -39,40 +39,45 @@ pub struct AccessPackageAssignmentRequest {
 impl graph_rt::Model for AccessPackageAssignmentRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageAssignmentRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            requestor: graph_rt::take(map, "requestor")?,
-            access_package: graph_rt::take(map, "accessPackage")?,
-            answers: graph_rt::take(map, "answers")?,
-            access_package_assignment: graph_rt::take(map, "accessPackageAssignment")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            requestor: r.take("requestor"),
+            access_package: r.take("accessPackage"),
+            answers: r.take("answers"),
+            access_package_assignment: r.take("accessPackageAssignment"),
             #[cfg(feature = "core")]
-            schedule: graph_rt::take(map, "schedule")?,
-            request_type: graph_rt::take(map, "requestType")?,
-            request_status: graph_rt::take(map, "requestStatus")?,
-            request_state: graph_rt::take(map, "requestState")?,
-            justification: graph_rt::take(map, "justification")?,
-            is_validation_only: graph_rt::take(map, "isValidationOnly")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            completed_date: graph_rt::take(map, "completedDate")?,
-            additional_properties: core::mem::take(map),
-        })
+            schedule: r.take("schedule"),
+            request_type: r.take("requestType"),
+            request_status: r.take("requestStatus"),
+            request_state: r.take("requestState"),
+            justification: r.take("justification"),
+            is_validation_only: r.take("isValidationOnly"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
+            completed_date: r.take("completedDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "completedDate", &self.completed_date)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isValidationOnly", &self.is_validation_only)?;
-        graph_rt::put(map, "justification", &self.justification)?;
-        graph_rt::put(map, "requestState", &self.request_state)?;
-        graph_rt::put(map, "requestStatus", &self.request_status)?;
-        graph_rt::put(map, "requestType", &self.request_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "schedule", &self.schedule)?;
-        graph_rt::put(map, "accessPackageAssignment", &self.access_package_assignment)?;
-        graph_rt::put(map, "answers", &self.answers)?;
-        graph_rt::put(map, "accessPackage", &self.access_package)?;
-        graph_rt::put(map, "requestor", &self.requestor)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("completedDate", &self.completed_date);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("isValidationOnly", &self.is_validation_only);
+        w.put("justification", &self.justification);
+        w.put("requestState", &self.request_state);
+        w.put("requestStatus", &self.request_status);
+        w.put("requestType", &self.request_type);
+        #[cfg(feature = "core")] w.put("schedule", &self.schedule);
+        w.put("accessPackageAssignment", &self.access_package_assignment);
+        w.put("answers", &self.answers);
+        w.put("accessPackage", &self.access_package);
+        w.put("requestor", &self.requestor);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageAssignmentRequest);

@@ -30,47 +30,34 @@ pub struct AccessPackageAssignmentResourceRole {
 impl graph_rt::Model for AccessPackageAssignmentResourceRole {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageAssignmentResourceRole";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            access_package_subject: graph_rt::take(map, "accessPackageSubject")?,
-            access_package_resource_scope: graph_rt::take(
-                map,
-                "accessPackageResourceScope",
-            )?,
-            access_package_resource_role: graph_rt::take(
-                map,
-                "accessPackageResourceRole",
-            )?,
-            access_package_assignments: graph_rt::take(map, "accessPackageAssignments")?,
-            status: graph_rt::take(map, "status")?,
-            origin_system: graph_rt::take(map, "originSystem")?,
-            origin_id: graph_rt::take(map, "originId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            access_package_subject: r.take("accessPackageSubject"),
+            access_package_resource_scope: r.take("accessPackageResourceScope"),
+            access_package_resource_role: r.take("accessPackageResourceRole"),
+            access_package_assignments: r.take("accessPackageAssignments"),
+            status: r.take("status"),
+            origin_system: r.take("originSystem"),
+            origin_id: r.take("originId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "originId", &self.origin_id)?;
-        graph_rt::put(map, "originSystem", &self.origin_system)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(
-            map,
-            "accessPackageAssignments",
-            &self.access_package_assignments,
-        )?;
-        graph_rt::put(
-            map,
-            "accessPackageResourceRole",
-            &self.access_package_resource_role,
-        )?;
-        graph_rt::put(
-            map,
-            "accessPackageResourceScope",
-            &self.access_package_resource_scope,
-        )?;
-        graph_rt::put(map, "accessPackageSubject", &self.access_package_subject)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("originId", &self.origin_id);
+        w.put("originSystem", &self.origin_system);
+        w.put("status", &self.status);
+        w.put("accessPackageAssignments", &self.access_package_assignments);
+        w.put("accessPackageResourceRole", &self.access_package_resource_role);
+        w.put("accessPackageResourceScope", &self.access_package_resource_scope);
+        w.put("accessPackageSubject", &self.access_package_subject);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageAssignmentResourceRole);

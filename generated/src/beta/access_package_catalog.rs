@@ -36,37 +36,42 @@ pub struct AccessPackageCatalog {
 impl graph_rt::Model for AccessPackageCatalog {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageCatalog";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            access_package_resources: graph_rt::take(map, "accessPackageResources")?,
-            access_packages: graph_rt::take(map, "accessPackages")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            modified_by: graph_rt::take(map, "modifiedBy")?,
-            is_externally_visible: graph_rt::take(map, "isExternallyVisible")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by: graph_rt::take(map, "createdBy")?,
-            catalog_type: graph_rt::take(map, "catalogType")?,
-            catalog_status: graph_rt::take(map, "catalogStatus")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            access_package_resources: r.take("accessPackageResources"),
+            access_packages: r.take("accessPackages"),
+            modified_date_time: r.take("modifiedDateTime"),
+            modified_by: r.take("modifiedBy"),
+            is_externally_visible: r.take("isExternallyVisible"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            created_by: r.take("createdBy"),
+            catalog_type: r.take("catalogType"),
+            catalog_status: r.take("catalogStatus"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "catalogStatus", &self.catalog_status)?;
-        graph_rt::put(map, "catalogType", &self.catalog_type)?;
-        graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isExternallyVisible", &self.is_externally_visible)?;
-        graph_rt::put(map, "modifiedBy", &self.modified_by)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "accessPackages", &self.access_packages)?;
-        graph_rt::put(map, "accessPackageResources", &self.access_package_resources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("catalogStatus", &self.catalog_status);
+        w.put("catalogType", &self.catalog_type);
+        w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isExternallyVisible", &self.is_externally_visible);
+        w.put("modifiedBy", &self.modified_by);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("accessPackages", &self.access_packages);
+        w.put("accessPackageResources", &self.access_package_resources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageCatalog);

@@ -16,17 +16,22 @@ pub struct AccessPackageLocalizedContent {
 impl graph_rt::Model for AccessPackageLocalizedContent {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageLocalizedContent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            localized_texts: graph_rt::take(map, "localizedTexts")?,
-            default_text: graph_rt::take(map, "defaultText")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            localized_texts: r.take("localizedTexts"),
+            default_text: r.take("defaultText"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "defaultText", &self.default_text)?;
-        graph_rt::put(map, "localizedTexts", &self.localized_texts)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("defaultText", &self.default_text);
+        w.put("localizedTexts", &self.localized_texts);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageLocalizedContent);

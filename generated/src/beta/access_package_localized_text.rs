@@ -16,17 +16,22 @@ pub struct AccessPackageLocalizedText {
 impl graph_rt::Model for AccessPackageLocalizedText {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageLocalizedText";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            text: graph_rt::take(map, "text")?,
-            language_code: graph_rt::take(map, "languageCode")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            text: r.take("text"),
+            language_code: r.take("languageCode"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "languageCode", &self.language_code)?;
-        graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("languageCode", &self.language_code);
+        w.put("text", &self.text);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageLocalizedText);

@@ -26,25 +26,30 @@ pub struct AccessPackageMultipleChoiceQuestion {
 impl graph_rt::Model for AccessPackageMultipleChoiceQuestion {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageMultipleChoiceQuestion";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            choices: graph_rt::take(map, "choices")?,
-            allows_multiple_selection: graph_rt::take(map, "allowsMultipleSelection")?,
-            text: graph_rt::take(map, "text")?,
-            sequence: graph_rt::take(map, "sequence")?,
-            is_required: graph_rt::take(map, "isRequired")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            choices: r.take("choices"),
+            allows_multiple_selection: r.take("allowsMultipleSelection"),
+            text: r.take("text"),
+            sequence: r.take("sequence"),
+            is_required: r.take("isRequired"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isRequired", &self.is_required)?;
-        graph_rt::put(map, "sequence", &self.sequence)?;
-        graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put(map, "allowsMultipleSelection", &self.allows_multiple_selection)?;
-        graph_rt::put(map, "choices", &self.choices)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isRequired", &self.is_required);
+        w.put("sequence", &self.sequence);
+        w.put("text", &self.text);
+        w.put("allowsMultipleSelection", &self.allows_multiple_selection);
+        w.put("choices", &self.choices);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageMultipleChoiceQuestion);

@@ -44,60 +44,48 @@ pub struct AccessPackageResource {
 impl graph_rt::Model for AccessPackageResource {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            access_package_resource_scopes: graph_rt::take(
-                map,
-                "accessPackageResourceScopes",
-            )?,
-            access_package_resource_roles: graph_rt::take(
-                map,
-                "accessPackageResourceRoles",
-            )?,
-            url: graph_rt::take(map, "url")?,
-            resource_type: graph_rt::take(map, "resourceType")?,
-            origin_system: graph_rt::take(map, "originSystem")?,
-            origin_id: graph_rt::take(map, "originId")?,
-            is_pending_onboarding: graph_rt::take(map, "isPendingOnboarding")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            added_on: graph_rt::take(map, "addedOn")?,
-            added_by: graph_rt::take(map, "addedBy")?,
-            access_package_resource_environment: graph_rt::take(
-                map,
-                "accessPackageResourceEnvironment",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            access_package_resource_scopes: r.take("accessPackageResourceScopes"),
+            access_package_resource_roles: r.take("accessPackageResourceRoles"),
+            url: r.take("url"),
+            resource_type: r.take("resourceType"),
+            origin_system: r.take("originSystem"),
+            origin_id: r.take("originId"),
+            is_pending_onboarding: r.take("isPendingOnboarding"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            added_on: r.take("addedOn"),
+            added_by: r.take("addedBy"),
+            access_package_resource_environment: r
+                .take("accessPackageResourceEnvironment"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "accessPackageResourceEnvironment",
             &self.access_package_resource_environment,
-        )?;
-        graph_rt::put(map, "addedBy", &self.added_by)?;
-        graph_rt::put(map, "addedOn", &self.added_on)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isPendingOnboarding", &self.is_pending_onboarding)?;
-        graph_rt::put(map, "originId", &self.origin_id)?;
-        graph_rt::put(map, "originSystem", &self.origin_system)?;
-        graph_rt::put(map, "resourceType", &self.resource_type)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put(
-            map,
-            "accessPackageResourceRoles",
-            &self.access_package_resource_roles,
-        )?;
-        graph_rt::put(
-            map,
-            "accessPackageResourceScopes",
-            &self.access_package_resource_scopes,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("addedBy", &self.added_by);
+        w.put("addedOn", &self.added_on);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isPendingOnboarding", &self.is_pending_onboarding);
+        w.put("originId", &self.origin_id);
+        w.put("originSystem", &self.origin_system);
+        w.put("resourceType", &self.resource_type);
+        w.put("url", &self.url);
+        w.put("accessPackageResourceRoles", &self.access_package_resource_roles);
+        w.put("accessPackageResourceScopes", &self.access_package_resource_scopes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageResource);

@@ -37,39 +37,43 @@ pub struct AccessPackageResourceEnvironment {
 impl graph_rt::Model for AccessPackageResourceEnvironment {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageResourceEnvironment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            access_package_resources: graph_rt::take(map, "accessPackageResources")?,
-            origin_system: graph_rt::take(map, "originSystem")?,
-            origin_id: graph_rt::take(map, "originId")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            modified_by: graph_rt::take(map, "modifiedBy")?,
-            is_default_environment: graph_rt::take(map, "isDefaultEnvironment")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by: graph_rt::take(map, "createdBy")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            access_package_resources: r.take("accessPackageResources"),
+            origin_system: r.take("originSystem"),
+            origin_id: r.take("originId"),
+            modified_date_time: r.take("modifiedDateTime"),
+            modified_by: r.take("modifiedBy"),
+            is_default_environment: r.take("isDefaultEnvironment"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
-            connection_info: graph_rt::take(map, "connectionInfo")?,
-            additional_properties: core::mem::take(map),
-        })
+            connection_info: r.take("connectionInfo"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "connectionInfo", &self.connection_info)?;
-        graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isDefaultEnvironment", &self.is_default_environment)?;
-        graph_rt::put(map, "modifiedBy", &self.modified_by)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "originId", &self.origin_id)?;
-        graph_rt::put(map, "originSystem", &self.origin_system)?;
-        graph_rt::put(map, "accessPackageResources", &self.access_package_resources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("connectionInfo", &self.connection_info);
+        w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isDefaultEnvironment", &self.is_default_environment);
+        w.put("modifiedBy", &self.modified_by);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("originId", &self.origin_id);
+        w.put("originSystem", &self.origin_system);
+        w.put("accessPackageResources", &self.access_package_resources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceEnvironment);

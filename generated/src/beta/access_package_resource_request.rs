@@ -32,33 +32,38 @@ pub struct AccessPackageResourceRequest {
 impl graph_rt::Model for AccessPackageResourceRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageResourceRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            requestor: graph_rt::take(map, "requestor")?,
-            access_package_resource: graph_rt::take(map, "accessPackageResource")?,
-            request_type: graph_rt::take(map, "requestType")?,
-            request_status: graph_rt::take(map, "requestStatus")?,
-            request_state: graph_rt::take(map, "requestState")?,
-            justification: graph_rt::take(map, "justification")?,
-            is_validation_only: graph_rt::take(map, "isValidationOnly")?,
-            id: graph_rt::take(map, "id")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            catalog_id: graph_rt::take(map, "catalogId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            requestor: r.take("requestor"),
+            access_package_resource: r.take("accessPackageResource"),
+            request_type: r.take("requestType"),
+            request_status: r.take("requestStatus"),
+            request_state: r.take("requestState"),
+            justification: r.take("justification"),
+            is_validation_only: r.take("isValidationOnly"),
+            id: r.take("id"),
+            expiration_date_time: r.take("expirationDateTime"),
+            catalog_id: r.take("catalogId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "catalogId", &self.catalog_id)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isValidationOnly", &self.is_validation_only)?;
-        graph_rt::put(map, "justification", &self.justification)?;
-        graph_rt::put(map, "requestState", &self.request_state)?;
-        graph_rt::put(map, "requestStatus", &self.request_status)?;
-        graph_rt::put(map, "requestType", &self.request_type)?;
-        graph_rt::put(map, "accessPackageResource", &self.access_package_resource)?;
-        graph_rt::put(map, "requestor", &self.requestor)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("catalogId", &self.catalog_id);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("id", &self.id);
+        w.put("isValidationOnly", &self.is_validation_only);
+        w.put("justification", &self.justification);
+        w.put("requestState", &self.request_state);
+        w.put("requestStatus", &self.request_status);
+        w.put("requestType", &self.request_type);
+        w.put("accessPackageResource", &self.access_package_resource);
+        w.put("requestor", &self.requestor);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceRequest);

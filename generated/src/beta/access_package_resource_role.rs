@@ -24,25 +24,30 @@ pub struct AccessPackageResourceRole {
 impl graph_rt::Model for AccessPackageResourceRole {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageResourceRole";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            access_package_resource: graph_rt::take(map, "accessPackageResource")?,
-            origin_system: graph_rt::take(map, "originSystem")?,
-            origin_id: graph_rt::take(map, "originId")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            access_package_resource: r.take("accessPackageResource"),
+            origin_system: r.take("originSystem"),
+            origin_id: r.take("originId"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "originId", &self.origin_id)?;
-        graph_rt::put(map, "originSystem", &self.origin_system)?;
-        graph_rt::put(map, "accessPackageResource", &self.access_package_resource)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("originId", &self.origin_id);
+        w.put("originSystem", &self.origin_system);
+        w.put("accessPackageResource", &self.access_package_resource);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceRole);

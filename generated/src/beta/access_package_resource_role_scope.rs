@@ -28,41 +28,32 @@ pub struct AccessPackageResourceRoleScope {
 impl graph_rt::Model for AccessPackageResourceRoleScope {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageResourceRoleScope";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            access_package_resource_scope: graph_rt::take(
-                map,
-                "accessPackageResourceScope",
-            )?,
-            access_package_resource_role: graph_rt::take(
-                map,
-                "accessPackageResourceRole",
-            )?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            modified_by: graph_rt::take(map, "modifiedBy")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by: graph_rt::take(map, "createdBy")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            access_package_resource_scope: r.take("accessPackageResourceScope"),
+            access_package_resource_role: r.take("accessPackageResourceRole"),
+            modified_date_time: r.take("modifiedDateTime"),
+            modified_by: r.take("modifiedBy"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
+            created_by: r.take("createdBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "modifiedBy", &self.modified_by)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(
-            map,
-            "accessPackageResourceRole",
-            &self.access_package_resource_role,
-        )?;
-        graph_rt::put(
-            map,
-            "accessPackageResourceScope",
-            &self.access_package_resource_scope,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("modifiedBy", &self.modified_by);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("accessPackageResourceRole", &self.access_package_resource_role);
+        w.put("accessPackageResourceScope", &self.access_package_resource_scope);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceRoleScope);

@@ -29,31 +29,36 @@ pub struct AccessPackageSubject {
 impl graph_rt::Model for AccessPackageSubject {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageSubject";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            connected_organization: graph_rt::take(map, "connectedOrganization")?,
-            connected_organization_id: graph_rt::take(map, "connectedOrganizationId")?,
-            type_: graph_rt::take(map, "type")?,
-            principal_name: graph_rt::take(map, "principalName")?,
-            object_id: graph_rt::take(map, "objectId")?,
-            id: graph_rt::take(map, "id")?,
-            email: graph_rt::take(map, "email")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+            connected_organization: r.take("connectedOrganization"),
+            connected_organization_id: r.take("connectedOrganizationId"),
+            type_: r.take("type"),
+            principal_name: r.take("principalName"),
+            object_id: r.take("objectId"),
+            id: r.take("id"),
+            email: r.take("email"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "objectId", &self.object_id)?;
-        graph_rt::put(map, "principalName", &self.principal_name)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "connectedOrganizationId", &self.connected_organization_id)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("email", &self.email);
+        w.put("id", &self.id);
+        w.put("objectId", &self.object_id);
+        w.put("principalName", &self.principal_name);
+        w.put("type", &self.type_);
+        w.put("connectedOrganizationId", &self.connected_organization_id);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "connectedOrganization", &self.connected_organization)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("connectedOrganization", &self.connected_organization);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageSubject);

@@ -24,23 +24,28 @@ pub struct AccessPackageTextInputQuestion {
 impl graph_rt::Model for AccessPackageTextInputQuestion {
     const TYPE_NAME: &'static str = "microsoft.graph.accessPackageTextInputQuestion";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_single_line_question: graph_rt::take(map, "isSingleLineQuestion")?,
-            text: graph_rt::take(map, "text")?,
-            sequence: graph_rt::take(map, "sequence")?,
-            is_required: graph_rt::take(map, "isRequired")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_single_line_question: r.take("isSingleLineQuestion"),
+            text: r.take("text"),
+            sequence: r.take("sequence"),
+            is_required: r.take("isRequired"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isRequired", &self.is_required)?;
-        graph_rt::put(map, "sequence", &self.sequence)?;
-        graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put(map, "isSingleLineQuestion", &self.is_single_line_question)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isRequired", &self.is_required);
+        w.put("sequence", &self.sequence);
+        w.put("text", &self.text);
+        w.put("isSingleLineQuestion", &self.is_single_line_question);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessPackageTextInputQuestion);

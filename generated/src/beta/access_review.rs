@@ -45,47 +45,51 @@ pub struct AccessReview {
 impl graph_rt::Model for AccessReview {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReview";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            instances: graph_rt::take(map, "instances")?,
-            my_decisions: graph_rt::take(map, "myDecisions")?,
-            decisions: graph_rt::take(map, "decisions")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            instances: r.take("instances"),
+            my_decisions: r.take("myDecisions"),
+            decisions: r.take("decisions"),
             #[cfg(feature = "users")]
-            reviewers: graph_rt::take(map, "reviewers")?,
-            settings: graph_rt::take(map, "settings")?,
+            reviewers: r.take("reviewers"),
+            settings: r.take("settings"),
             #[cfg(feature = "identity")]
-            reviewed_entity: graph_rt::take(map, "reviewedEntity")?,
+            reviewed_entity: r.take("reviewedEntity"),
             #[cfg(feature = "users")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            reviewer_type: graph_rt::take(map, "reviewerType")?,
-            business_flow_template_id: graph_rt::take(map, "businessFlowTemplateId")?,
-            description: graph_rt::take(map, "description")?,
-            status: graph_rt::take(map, "status")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            reviewer_type: r.take("reviewerType"),
+            business_flow_template_id: r.take("businessFlowTemplateId"),
+            description: r.take("description"),
+            status: r.take("status"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "businessFlowTemplateId", &self.business_flow_template_id)?;
-        graph_rt::put(map, "reviewerType", &self.reviewer_type)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "reviewedEntity", &self.reviewed_entity)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "reviewers", &self.reviewers)?;
-        graph_rt::put(map, "decisions", &self.decisions)?;
-        graph_rt::put(map, "myDecisions", &self.my_decisions)?;
-        graph_rt::put(map, "instances", &self.instances)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("status", &self.status);
+        w.put("description", &self.description);
+        w.put("businessFlowTemplateId", &self.business_flow_template_id);
+        w.put("reviewerType", &self.reviewer_type);
+        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "identity")] w.put("reviewedEntity", &self.reviewed_entity);
+        w.put("settings", &self.settings);
+        #[cfg(feature = "users")] w.put("reviewers", &self.reviewers);
+        w.put("decisions", &self.decisions);
+        w.put("myDecisions", &self.my_decisions);
+        w.put("instances", &self.instances);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReview);

@@ -40,41 +40,46 @@ pub struct AccessReviewDecision {
 impl graph_rt::Model for AccessReviewDecision {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewDecision";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            access_recommendation: graph_rt::take(map, "accessRecommendation")?,
-            apply_result: graph_rt::take(map, "applyResult")?,
-            applied_date_time: graph_rt::take(map, "appliedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            user_display_name: r.take("userDisplayName"),
+            user_id: r.take("userId"),
+            access_recommendation: r.take("accessRecommendation"),
+            apply_result: r.take("applyResult"),
+            applied_date_time: r.take("appliedDateTime"),
             #[cfg(feature = "users")]
-            applied_by: graph_rt::take(map, "appliedBy")?,
-            justification: graph_rt::take(map, "justification")?,
-            review_result: graph_rt::take(map, "reviewResult")?,
-            reviewed_date: graph_rt::take(map, "reviewedDate")?,
+            applied_by: r.take("appliedBy"),
+            justification: r.take("justification"),
+            review_result: r.take("reviewResult"),
+            reviewed_date: r.take("reviewedDate"),
             #[cfg(feature = "users")]
-            reviewed_by: graph_rt::take(map, "reviewedBy")?,
-            access_review_id: graph_rt::take(map, "accessReviewId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            reviewed_by: r.take("reviewedBy"),
+            access_review_id: r.take("accessReviewId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "accessReviewId", &self.access_review_id)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "reviewedBy", &self.reviewed_by)?;
-        graph_rt::put(map, "reviewedDate", &self.reviewed_date)?;
-        graph_rt::put(map, "reviewResult", &self.review_result)?;
-        graph_rt::put(map, "justification", &self.justification)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "appliedBy", &self.applied_by)?;
-        graph_rt::put(map, "appliedDateTime", &self.applied_date_time)?;
-        graph_rt::put(map, "applyResult", &self.apply_result)?;
-        graph_rt::put(map, "accessRecommendation", &self.access_recommendation)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("accessReviewId", &self.access_review_id);
+        #[cfg(feature = "users")] w.put("reviewedBy", &self.reviewed_by);
+        w.put("reviewedDate", &self.reviewed_date);
+        w.put("reviewResult", &self.review_result);
+        w.put("justification", &self.justification);
+        #[cfg(feature = "users")] w.put("appliedBy", &self.applied_by);
+        w.put("appliedDateTime", &self.applied_date_time);
+        w.put("applyResult", &self.apply_result);
+        w.put("accessRecommendation", &self.access_recommendation);
+        w.put("userId", &self.user_id);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewDecision);

@@ -37,50 +37,49 @@ pub struct AccessReviewHistoryDefinition {
 impl graph_rt::Model for AccessReviewHistoryDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewHistoryDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            scopes: graph_rt::take(map, "scopes")?,
-            review_history_period_start_date_time: graph_rt::take(
-                map,
-                "reviewHistoryPeriodStartDateTime",
-            )?,
-            review_history_period_end_date_time: graph_rt::take(
-                map,
-                "reviewHistoryPeriodEndDateTime",
-            )?,
-            fulfilled_date_time: graph_rt::take(map, "fulfilledDateTime")?,
-            download_uri: graph_rt::take(map, "downloadUri")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            decisions: graph_rt::take(map, "decisions")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            scopes: r.take("scopes"),
+            review_history_period_start_date_time: r
+                .take("reviewHistoryPeriodStartDateTime"),
+            review_history_period_end_date_time: r
+                .take("reviewHistoryPeriodEndDateTime"),
+            fulfilled_date_time: r.take("fulfilledDateTime"),
+            download_uri: r.take("downloadUri"),
+            display_name: r.take("displayName"),
+            decisions: r.take("decisions"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "users")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "decisions", &self.decisions)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "downloadUri", &self.download_uri)?;
-        graph_rt::put(map, "fulfilledDateTime", &self.fulfilled_date_time)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("decisions", &self.decisions);
+        w.put("displayName", &self.display_name);
+        w.put("downloadUri", &self.download_uri);
+        w.put("fulfilledDateTime", &self.fulfilled_date_time);
+        w.put(
             "reviewHistoryPeriodEndDateTime",
             &self.review_history_period_end_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "reviewHistoryPeriodStartDateTime",
             &self.review_history_period_start_date_time,
-        )?;
-        graph_rt::put(map, "scopes", &self.scopes)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("scopes", &self.scopes);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewHistoryDefinition);

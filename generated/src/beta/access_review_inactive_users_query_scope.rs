@@ -22,21 +22,26 @@ pub struct AccessReviewInactiveUsersQueryScope {
 impl graph_rt::Model for AccessReviewInactiveUsersQueryScope {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewInactiveUsersQueryScope";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            inactive_duration: graph_rt::take(map, "inactiveDuration")?,
-            query_type: graph_rt::take(map, "queryType")?,
-            query_root: graph_rt::take(map, "queryRoot")?,
-            query: graph_rt::take(map, "query")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            inactive_duration: r.take("inactiveDuration"),
+            query_type: r.take("queryType"),
+            query_root: r.take("queryRoot"),
+            query: r.take("query"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "query", &self.query)?;
-        graph_rt::put(map, "queryRoot", &self.query_root)?;
-        graph_rt::put(map, "queryType", &self.query_type)?;
-        graph_rt::put(map, "inactiveDuration", &self.inactive_duration)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("query", &self.query);
+        w.put("queryRoot", &self.query_root);
+        w.put("queryType", &self.query_type);
+        w.put("inactiveDuration", &self.inactive_duration);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewInactiveUsersQueryScope);

@@ -27,29 +27,34 @@ pub struct AccessReviewInstance {
 impl graph_rt::Model for AccessReviewInstance {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewInstance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_name: graph_rt::take(map, "displayName")?,
-            decisions: graph_rt::take(map, "decisions")?,
-            definition: graph_rt::take(map, "definition")?,
-            scope: graph_rt::take(map, "scope")?,
-            status: graph_rt::take(map, "status")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_name: r.take("displayName"),
+            decisions: r.take("decisions"),
+            definition: r.take("definition"),
+            scope: r.take("scope"),
+            status: r.take("status"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "decisions", &self.decisions)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("status", &self.status);
+        w.put("scope", &self.scope);
+        w.put("definition", &self.definition);
+        w.put("decisions", &self.decisions);
+        w.put("displayName", &self.display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewInstance);

@@ -20,26 +20,24 @@ pub struct AccessReviewInstanceDecisionItemServicePrincipalTarget {
 impl graph_rt::Model for AccessReviewInstanceDecisionItemServicePrincipalTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewInstanceDecisionItemServicePrincipalTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            app_id: graph_rt::take(map, "appId")?,
-            service_principal_display_name: graph_rt::take(
-                map,
-                "servicePrincipalDisplayName",
-            )?,
-            service_principal_id: graph_rt::take(map, "servicePrincipalID")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            app_id: r.take("appId"),
+            service_principal_display_name: r.take("servicePrincipalDisplayName"),
+            service_principal_id: r.take("servicePrincipalID"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "servicePrincipalID", &self.service_principal_id)?;
-        graph_rt::put(
-            map,
-            "servicePrincipalDisplayName",
-            &self.service_principal_display_name,
-        )?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("servicePrincipalID", &self.service_principal_id);
+        w.put("servicePrincipalDisplayName", &self.service_principal_display_name);
+        w.put("appId", &self.app_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewInstanceDecisionItemServicePrincipalTarget);

@@ -20,19 +20,24 @@ pub struct AccessReviewInstanceDecisionItemUserTarget {
 impl graph_rt::Model for AccessReviewInstanceDecisionItemUserTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewInstanceDecisionItemUserTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            user_id: r.take("userId"),
+            user_display_name: r.take("userDisplayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userId", &self.user_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewInstanceDecisionItemUserTarget);

@@ -18,28 +18,22 @@ pub struct AccessReviewNotificationRecipientItem {
 impl graph_rt::Model for AccessReviewNotificationRecipientItem {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewNotificationRecipientItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            notification_recipient_scope: graph_rt::take(
-                map,
-                "notificationRecipientScope",
-            )?,
-            notification_template_type: graph_rt::take(map, "notificationTemplateType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            notification_recipient_scope: r.take("notificationRecipientScope"),
+            notification_template_type: r.take("notificationTemplateType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "notificationTemplateType",
-            &self.notification_template_type,
-        )?;
-        graph_rt::put(
-            map,
-            "notificationRecipientScope",
-            &self.notification_recipient_scope,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("notificationTemplateType", &self.notification_template_type);
+        w.put("notificationRecipientScope", &self.notification_recipient_scope);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewNotificationRecipientItem);

@@ -20,21 +20,26 @@ pub struct AccessReviewRecurrenceSettings {
 impl graph_rt::Model for AccessReviewRecurrenceSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewRecurrenceSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recurrence_count: graph_rt::take(map, "recurrenceCount")?,
-            duration_in_days: graph_rt::take(map, "durationInDays")?,
-            recurrence_end_type: graph_rt::take(map, "recurrenceEndType")?,
-            recurrence_type: graph_rt::take(map, "recurrenceType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recurrence_count: r.take("recurrenceCount"),
+            duration_in_days: r.take("durationInDays"),
+            recurrence_end_type: r.take("recurrenceEndType"),
+            recurrence_type: r.take("recurrenceType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "recurrenceType", &self.recurrence_type)?;
-        graph_rt::put(map, "recurrenceEndType", &self.recurrence_end_type)?;
-        graph_rt::put(map, "durationInDays", &self.duration_in_days)?;
-        graph_rt::put(map, "recurrenceCount", &self.recurrence_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("recurrenceType", &self.recurrence_type);
+        w.put("recurrenceEndType", &self.recurrence_end_type);
+        w.put("durationInDays", &self.duration_in_days);
+        w.put("recurrenceCount", &self.recurrence_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewRecurrenceSettings);

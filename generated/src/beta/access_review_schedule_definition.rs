@@ -47,57 +47,55 @@ pub struct AccessReviewScheduleDefinition {
 impl graph_rt::Model for AccessReviewScheduleDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewScheduleDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            additional_notification_recipients: graph_rt::take(
-                map,
-                "additionalNotificationRecipients",
-            )?,
-            backup_reviewers: graph_rt::take(map, "backupReviewers")?,
-            instances: graph_rt::take(map, "instances")?,
-            fallback_reviewers: graph_rt::take(map, "fallbackReviewers")?,
-            reviewers: graph_rt::take(map, "reviewers")?,
-            settings: graph_rt::take(map, "settings")?,
-            instance_enumeration_scope: graph_rt::take(map, "instanceEnumerationScope")?,
-            scope: graph_rt::take(map, "scope")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            additional_notification_recipients: r
+                .take("additionalNotificationRecipients"),
+            backup_reviewers: r.take("backupReviewers"),
+            instances: r.take("instances"),
+            fallback_reviewers: r.take("fallbackReviewers"),
+            reviewers: r.take("reviewers"),
+            settings: r.take("settings"),
+            instance_enumeration_scope: r.take("instanceEnumerationScope"),
+            scope: r.take("scope"),
             #[cfg(feature = "users")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            description_for_reviewers: graph_rt::take(map, "descriptionForReviewers")?,
-            description_for_admins: graph_rt::take(map, "descriptionForAdmins")?,
-            status: graph_rt::take(map, "status")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            description_for_reviewers: r.take("descriptionForReviewers"),
+            description_for_admins: r.take("descriptionForAdmins"),
+            status: r.take("status"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "descriptionForAdmins", &self.description_for_admins)?;
-        graph_rt::put(map, "descriptionForReviewers", &self.description_for_reviewers)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put(
-            map,
-            "instanceEnumerationScope",
-            &self.instance_enumeration_scope,
-        )?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "reviewers", &self.reviewers)?;
-        graph_rt::put(map, "fallbackReviewers", &self.fallback_reviewers)?;
-        graph_rt::put(map, "instances", &self.instances)?;
-        graph_rt::put(map, "backupReviewers", &self.backup_reviewers)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("status", &self.status);
+        w.put("descriptionForAdmins", &self.description_for_admins);
+        w.put("descriptionForReviewers", &self.description_for_reviewers);
+        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        w.put("scope", &self.scope);
+        w.put("instanceEnumerationScope", &self.instance_enumeration_scope);
+        w.put("settings", &self.settings);
+        w.put("reviewers", &self.reviewers);
+        w.put("fallbackReviewers", &self.fallback_reviewers);
+        w.put("instances", &self.instances);
+        w.put("backupReviewers", &self.backup_reviewers);
+        w.put(
             "additionalNotificationRecipients",
             &self.additional_notification_recipients,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewScheduleDefinition);

@@ -33,59 +33,43 @@ pub struct AccessReviewScheduleSettings {
 impl graph_rt::Model for AccessReviewScheduleSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewScheduleSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recommendations_enabled: graph_rt::take(map, "recommendationsEnabled")?,
-            apply_actions: graph_rt::take(map, "applyActions")?,
-            auto_apply_decisions_enabled: graph_rt::take(
-                map,
-                "autoApplyDecisionsEnabled",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recommendations_enabled: r.take("recommendationsEnabled"),
+            apply_actions: r.take("applyActions"),
+            auto_apply_decisions_enabled: r.take("autoApplyDecisionsEnabled"),
             #[cfg(feature = "core")]
-            recurrence: graph_rt::take(map, "recurrence")?,
-            instance_duration_in_days: graph_rt::take(map, "instanceDurationInDays")?,
-            default_decision: graph_rt::take(map, "defaultDecision")?,
-            default_decision_enabled: graph_rt::take(map, "defaultDecisionEnabled")?,
-            justification_required_on_approval: graph_rt::take(
-                map,
-                "justificationRequiredOnApproval",
-            )?,
-            reminder_notifications_enabled: graph_rt::take(
-                map,
-                "reminderNotificationsEnabled",
-            )?,
-            mail_notifications_enabled: graph_rt::take(map, "mailNotificationsEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+            recurrence: r.take("recurrence"),
+            instance_duration_in_days: r.take("instanceDurationInDays"),
+            default_decision: r.take("defaultDecision"),
+            default_decision_enabled: r.take("defaultDecisionEnabled"),
+            justification_required_on_approval: r
+                .take("justificationRequiredOnApproval"),
+            reminder_notifications_enabled: r.take("reminderNotificationsEnabled"),
+            mail_notifications_enabled: r.take("mailNotificationsEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "mailNotificationsEnabled",
-            &self.mail_notifications_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "reminderNotificationsEnabled",
-            &self.reminder_notifications_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("mailNotificationsEnabled", &self.mail_notifications_enabled);
+        w.put("reminderNotificationsEnabled", &self.reminder_notifications_enabled);
+        w.put(
             "justificationRequiredOnApproval",
             &self.justification_required_on_approval,
-        )?;
-        graph_rt::put(map, "defaultDecisionEnabled", &self.default_decision_enabled)?;
-        graph_rt::put(map, "defaultDecision", &self.default_decision)?;
-        graph_rt::put(map, "instanceDurationInDays", &self.instance_duration_in_days)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "recurrence", &self.recurrence)?;
-        graph_rt::put(
-            map,
-            "autoApplyDecisionsEnabled",
-            &self.auto_apply_decisions_enabled,
-        )?;
-        graph_rt::put(map, "applyActions", &self.apply_actions)?;
-        graph_rt::put(map, "recommendationsEnabled", &self.recommendations_enabled)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("defaultDecisionEnabled", &self.default_decision_enabled);
+        w.put("defaultDecision", &self.default_decision);
+        w.put("instanceDurationInDays", &self.instance_duration_in_days);
+        #[cfg(feature = "core")] w.put("recurrence", &self.recurrence);
+        w.put("autoApplyDecisionsEnabled", &self.auto_apply_decisions_enabled);
+        w.put("applyActions", &self.apply_actions);
+        w.put("recommendationsEnabled", &self.recommendations_enabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewScheduleSettings);

@@ -31,58 +31,41 @@ pub struct AccessReviewSettings {
 impl graph_rt::Model for AccessReviewSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            access_recommendations_enabled: graph_rt::take(
-                map,
-                "accessRecommendationsEnabled",
-            )?,
-            auto_apply_review_results_enabled: graph_rt::take(
-                map,
-                "autoApplyReviewResultsEnabled",
-            )?,
-            recurrence_settings: graph_rt::take(map, "recurrenceSettings")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            access_recommendations_enabled: r.take("accessRecommendationsEnabled"),
+            auto_apply_review_results_enabled: r.take("autoApplyReviewResultsEnabled"),
+            recurrence_settings: r.take("recurrenceSettings"),
             #[cfg(feature = "core")]
-            auto_review_settings: graph_rt::take(map, "autoReviewSettings")?,
-            auto_review_enabled: graph_rt::take(map, "autoReviewEnabled")?,
-            activity_duration_in_days: graph_rt::take(map, "activityDurationInDays")?,
-            justification_required_on_approval: graph_rt::take(
-                map,
-                "justificationRequiredOnApproval",
-            )?,
-            reminders_enabled: graph_rt::take(map, "remindersEnabled")?,
-            mail_notifications_enabled: graph_rt::take(map, "mailNotificationsEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+            auto_review_settings: r.take("autoReviewSettings"),
+            auto_review_enabled: r.take("autoReviewEnabled"),
+            activity_duration_in_days: r.take("activityDurationInDays"),
+            justification_required_on_approval: r
+                .take("justificationRequiredOnApproval"),
+            reminders_enabled: r.take("remindersEnabled"),
+            mail_notifications_enabled: r.take("mailNotificationsEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "mailNotificationsEnabled",
-            &self.mail_notifications_enabled,
-        )?;
-        graph_rt::put(map, "remindersEnabled", &self.reminders_enabled)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("mailNotificationsEnabled", &self.mail_notifications_enabled);
+        w.put("remindersEnabled", &self.reminders_enabled);
+        w.put(
             "justificationRequiredOnApproval",
             &self.justification_required_on_approval,
-        )?;
-        graph_rt::put(map, "activityDurationInDays", &self.activity_duration_in_days)?;
-        graph_rt::put(map, "autoReviewEnabled", &self.auto_review_enabled)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "autoReviewSettings", &self.auto_review_settings)?;
-        graph_rt::put(map, "recurrenceSettings", &self.recurrence_settings)?;
-        graph_rt::put(
-            map,
-            "autoApplyReviewResultsEnabled",
-            &self.auto_apply_review_results_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "accessRecommendationsEnabled",
-            &self.access_recommendations_enabled,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("activityDurationInDays", &self.activity_duration_in_days);
+        w.put("autoReviewEnabled", &self.auto_review_enabled);
+        #[cfg(feature = "core")] w.put("autoReviewSettings", &self.auto_review_settings);
+        w.put("recurrenceSettings", &self.recurrence_settings);
+        w.put("autoApplyReviewResultsEnabled", &self.auto_apply_review_results_enabled);
+        w.put("accessRecommendationsEnabled", &self.access_recommendations_enabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewSettings);

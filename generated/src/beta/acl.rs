@@ -20,21 +20,26 @@ pub struct Acl {
 impl graph_rt::Model for Acl {
     const TYPE_NAME: &'static str = "microsoft.graph.externalConnectors.acl";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value: graph_rt::take(map, "value")?,
-            type_: graph_rt::take(map, "type")?,
-            identity_source: graph_rt::take(map, "identitySource")?,
-            access_type: graph_rt::take(map, "accessType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value: r.take("value"),
+            type_: r.take("type"),
+            identity_source: r.take("identitySource"),
+            access_type: r.take("accessType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "accessType", &self.access_type)?;
-        graph_rt::put(map, "identitySource", &self.identity_source)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("accessType", &self.access_type);
+        w.put("identitySource", &self.identity_source);
+        w.put("type", &self.type_);
+        w.put("value", &self.value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Acl);

@@ -9,28 +9,33 @@ pub struct ActivateService {
     /// The name of the service to activate.
     pub service: graph_rt::Field<String>,
     /// The plan identifier of the service plan to activate.
-    pub service_plan_id: graph_rt::Field<graph_rt::Uuid>,
+    pub service_plan_id: graph_rt::Field<graph_rt::Guid>,
     /// The SKU identifier of the service plan.
-    pub sku_id: graph_rt::Field<graph_rt::Uuid>,
+    pub sku_id: graph_rt::Field<graph_rt::Guid>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for ActivateService {
     const TYPE_NAME: &'static str = "microsoft.graph.activateService";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sku_id: graph_rt::take(map, "skuId")?,
-            service_plan_id: graph_rt::take(map, "servicePlanId")?,
-            service: graph_rt::take(map, "service")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sku_id: r.take("skuId"),
+            service_plan_id: r.take("servicePlanId"),
+            service: r.take("service"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put(map, "servicePlanId", &self.service_plan_id)?;
-        graph_rt::put(map, "skuId", &self.sku_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("service", &self.service);
+        w.put("servicePlanId", &self.service_plan_id);
+        w.put("skuId", &self.sku_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ActivateService);

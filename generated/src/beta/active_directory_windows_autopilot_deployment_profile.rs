@@ -56,68 +56,56 @@ pub struct ActiveDirectoryWindowsAutopilotDeploymentProfile {
 impl graph_rt::Model for ActiveDirectoryWindowsAutopilotDeploymentProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            domain_join_configuration: graph_rt::take(map, "domainJoinConfiguration")?,
-            hybrid_azure_ad_join_skip_connectivity_check: graph_rt::take(
-                map,
-                "hybridAzureADJoinSkipConnectivityCheck",
-            )?,
-            assignments: graph_rt::take(map, "assignments")?,
-            assigned_devices: graph_rt::take(map, "assignedDevices")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            enable_white_glove: graph_rt::take(map, "enableWhiteGlove")?,
-            device_type: graph_rt::take(map, "deviceType")?,
-            device_name_template: graph_rt::take(map, "deviceNameTemplate")?,
-            extract_hardware_hash: graph_rt::take(map, "extractHardwareHash")?,
-            enrollment_status_screen_settings: graph_rt::take(
-                map,
-                "enrollmentStatusScreenSettings",
-            )?,
-            out_of_box_experience_settings: graph_rt::take(
-                map,
-                "outOfBoxExperienceSettings",
-            )?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            language: graph_rt::take(map, "language")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            domain_join_configuration: r.take("domainJoinConfiguration"),
+            hybrid_azure_ad_join_skip_connectivity_check: r
+                .take("hybridAzureADJoinSkipConnectivityCheck"),
+            assignments: r.take("assignments"),
+            assigned_devices: r.take("assignedDevices"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            enable_white_glove: r.take("enableWhiteGlove"),
+            device_type: r.take("deviceType"),
+            device_name_template: r.take("deviceNameTemplate"),
+            extract_hardware_hash: r.take("extractHardwareHash"),
+            enrollment_status_screen_settings: r.take("enrollmentStatusScreenSettings"),
+            out_of_box_experience_settings: r.take("outOfBoxExperienceSettings"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            language: r.take("language"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "language", &self.language)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(
-            map,
-            "outOfBoxExperienceSettings",
-            &self.out_of_box_experience_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "enrollmentStatusScreenSettings",
-            &self.enrollment_status_screen_settings,
-        )?;
-        graph_rt::put(map, "extractHardwareHash", &self.extract_hardware_hash)?;
-        graph_rt::put(map, "deviceNameTemplate", &self.device_name_template)?;
-        graph_rt::put(map, "deviceType", &self.device_type)?;
-        graph_rt::put(map, "enableWhiteGlove", &self.enable_white_glove)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "assignedDevices", &self.assigned_devices)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("language", &self.language);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("outOfBoxExperienceSettings", &self.out_of_box_experience_settings);
+        w.put("enrollmentStatusScreenSettings", &self.enrollment_status_screen_settings);
+        w.put("extractHardwareHash", &self.extract_hardware_hash);
+        w.put("deviceNameTemplate", &self.device_name_template);
+        w.put("deviceType", &self.device_type);
+        w.put("enableWhiteGlove", &self.enable_white_glove);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("assignedDevices", &self.assigned_devices);
+        w.put("assignments", &self.assignments);
+        w.put(
             "hybridAzureADJoinSkipConnectivityCheck",
             &self.hybrid_azure_ad_join_skip_connectivity_check,
-        )?;
-        graph_rt::put(map, "domainJoinConfiguration", &self.domain_join_configuration)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("domainJoinConfiguration", &self.domain_join_configuration);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ActiveDirectoryWindowsAutopilotDeploymentProfile);

@@ -28,27 +28,32 @@ pub struct AddContentHeaderAction {
 impl graph_rt::Model for AddContentHeaderAction {
     const TYPE_NAME: &'static str = "microsoft.graph.addContentHeaderAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            ui_element_name: graph_rt::take(map, "uiElementName")?,
-            text: graph_rt::take(map, "text")?,
-            margin: graph_rt::take(map, "margin")?,
-            font_size: graph_rt::take(map, "fontSize")?,
-            font_name: graph_rt::take(map, "fontName")?,
-            font_color: graph_rt::take(map, "fontColor")?,
-            alignment: graph_rt::take(map, "alignment")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            ui_element_name: r.take("uiElementName"),
+            text: r.take("text"),
+            margin: r.take("margin"),
+            font_size: r.take("fontSize"),
+            font_name: r.take("fontName"),
+            font_color: r.take("fontColor"),
+            alignment: r.take("alignment"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "alignment", &self.alignment)?;
-        graph_rt::put(map, "fontColor", &self.font_color)?;
-        graph_rt::put(map, "fontName", &self.font_name)?;
-        graph_rt::put(map, "fontSize", &self.font_size)?;
-        graph_rt::put(map, "margin", &self.margin)?;
-        graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put(map, "uiElementName", &self.ui_element_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("alignment", &self.alignment);
+        w.put("fontColor", &self.font_color);
+        w.put("fontName", &self.font_name);
+        w.put("fontSize", &self.font_size);
+        w.put("margin", &self.margin);
+        w.put("text", &self.text);
+        w.put("uiElementName", &self.ui_element_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AddContentHeaderAction);

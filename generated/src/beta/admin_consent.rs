@@ -16,24 +16,26 @@ pub struct AdminConsent {
 impl graph_rt::Model for AdminConsent {
     const TYPE_NAME: &'static str = "microsoft.graph.adminConsent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            share_user_experience_analytics_data: graph_rt::take(
-                map,
-                "shareUserExperienceAnalyticsData",
-            )?,
-            share_apns_data: graph_rt::take(map, "shareAPNSData")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            share_user_experience_analytics_data: r
+                .take("shareUserExperienceAnalyticsData"),
+            share_apns_data: r.take("shareAPNSData"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "shareAPNSData", &self.share_apns_data)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("shareAPNSData", &self.share_apns_data);
+        w.put(
             "shareUserExperienceAnalyticsData",
             &self.share_user_experience_analytics_data,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AdminConsent);

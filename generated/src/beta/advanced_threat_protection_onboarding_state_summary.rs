@@ -34,47 +34,42 @@ pub struct AdvancedThreatProtectionOnboardingStateSummary {
 impl graph_rt::Model for AdvancedThreatProtectionOnboardingStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.advancedThreatProtectionOnboardingStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            advanced_threat_protection_onboarding_device_setting_states: graph_rt::take(
-                map,
-                "advancedThreatProtectionOnboardingDeviceSettingStates",
-            )?,
-            not_assigned_device_count: graph_rt::take(map, "notAssignedDeviceCount")?,
-            conflict_device_count: graph_rt::take(map, "conflictDeviceCount")?,
-            error_device_count: graph_rt::take(map, "errorDeviceCount")?,
-            non_compliant_device_count: graph_rt::take(map, "nonCompliantDeviceCount")?,
-            remediated_device_count: graph_rt::take(map, "remediatedDeviceCount")?,
-            compliant_device_count: graph_rt::take(map, "compliantDeviceCount")?,
-            not_applicable_device_count: graph_rt::take(
-                map,
-                "notApplicableDeviceCount",
-            )?,
-            unknown_device_count: graph_rt::take(map, "unknownDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            advanced_threat_protection_onboarding_device_setting_states: r
+                .take("advancedThreatProtectionOnboardingDeviceSettingStates"),
+            not_assigned_device_count: r.take("notAssignedDeviceCount"),
+            conflict_device_count: r.take("conflictDeviceCount"),
+            error_device_count: r.take("errorDeviceCount"),
+            non_compliant_device_count: r.take("nonCompliantDeviceCount"),
+            remediated_device_count: r.take("remediatedDeviceCount"),
+            compliant_device_count: r.take("compliantDeviceCount"),
+            not_applicable_device_count: r.take("notApplicableDeviceCount"),
+            unknown_device_count: r.take("unknownDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "unknownDeviceCount", &self.unknown_device_count)?;
-        graph_rt::put(
-            map,
-            "notApplicableDeviceCount",
-            &self.not_applicable_device_count,
-        )?;
-        graph_rt::put(map, "compliantDeviceCount", &self.compliant_device_count)?;
-        graph_rt::put(map, "remediatedDeviceCount", &self.remediated_device_count)?;
-        graph_rt::put(map, "nonCompliantDeviceCount", &self.non_compliant_device_count)?;
-        graph_rt::put(map, "errorDeviceCount", &self.error_device_count)?;
-        graph_rt::put(map, "conflictDeviceCount", &self.conflict_device_count)?;
-        graph_rt::put(map, "notAssignedDeviceCount", &self.not_assigned_device_count)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("unknownDeviceCount", &self.unknown_device_count);
+        w.put("notApplicableDeviceCount", &self.not_applicable_device_count);
+        w.put("compliantDeviceCount", &self.compliant_device_count);
+        w.put("remediatedDeviceCount", &self.remediated_device_count);
+        w.put("nonCompliantDeviceCount", &self.non_compliant_device_count);
+        w.put("errorDeviceCount", &self.error_device_count);
+        w.put("conflictDeviceCount", &self.conflict_device_count);
+        w.put("notAssignedDeviceCount", &self.not_assigned_device_count);
+        w.put(
             "advancedThreatProtectionOnboardingDeviceSettingStates",
             &self.advanced_threat_protection_onboarding_device_setting_states,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AdvancedThreatProtectionOnboardingStateSummary);

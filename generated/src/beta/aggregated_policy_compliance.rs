@@ -38,55 +38,42 @@ pub struct AggregatedPolicyCompliance {
 impl graph_rt::Model for AggregatedPolicyCompliance {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.aggregatedPolicyCompliance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            policy_modified_date_time: graph_rt::take(map, "policyModifiedDateTime")?,
-            number_of_non_compliant_devices: graph_rt::take(
-                map,
-                "numberOfNonCompliantDevices",
-            )?,
-            number_of_error_devices: graph_rt::take(map, "numberOfErrorDevices")?,
-            number_of_compliant_devices: graph_rt::take(
-                map,
-                "numberOfCompliantDevices",
-            )?,
-            last_refreshed_date_time: graph_rt::take(map, "lastRefreshedDateTime")?,
-            compliance_policy_type: graph_rt::take(map, "compliancePolicyType")?,
-            compliance_policy_platform: graph_rt::take(map, "compliancePolicyPlatform")?,
-            compliance_policy_name: graph_rt::take(map, "compliancePolicyName")?,
-            compliance_policy_id: graph_rt::take(map, "compliancePolicyId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_id: r.take("tenantId"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            policy_modified_date_time: r.take("policyModifiedDateTime"),
+            number_of_non_compliant_devices: r.take("numberOfNonCompliantDevices"),
+            number_of_error_devices: r.take("numberOfErrorDevices"),
+            number_of_compliant_devices: r.take("numberOfCompliantDevices"),
+            last_refreshed_date_time: r.take("lastRefreshedDateTime"),
+            compliance_policy_type: r.take("compliancePolicyType"),
+            compliance_policy_platform: r.take("compliancePolicyPlatform"),
+            compliance_policy_name: r.take("compliancePolicyName"),
+            compliance_policy_id: r.take("compliancePolicyId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "compliancePolicyId", &self.compliance_policy_id)?;
-        graph_rt::put(map, "compliancePolicyName", &self.compliance_policy_name)?;
-        graph_rt::put(
-            map,
-            "compliancePolicyPlatform",
-            &self.compliance_policy_platform,
-        )?;
-        graph_rt::put(map, "compliancePolicyType", &self.compliance_policy_type)?;
-        graph_rt::put(map, "lastRefreshedDateTime", &self.last_refreshed_date_time)?;
-        graph_rt::put(
-            map,
-            "numberOfCompliantDevices",
-            &self.number_of_compliant_devices,
-        )?;
-        graph_rt::put(map, "numberOfErrorDevices", &self.number_of_error_devices)?;
-        graph_rt::put(
-            map,
-            "numberOfNonCompliantDevices",
-            &self.number_of_non_compliant_devices,
-        )?;
-        graph_rt::put(map, "policyModifiedDateTime", &self.policy_modified_date_time)?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("compliancePolicyId", &self.compliance_policy_id);
+        w.put("compliancePolicyName", &self.compliance_policy_name);
+        w.put("compliancePolicyPlatform", &self.compliance_policy_platform);
+        w.put("compliancePolicyType", &self.compliance_policy_type);
+        w.put("lastRefreshedDateTime", &self.last_refreshed_date_time);
+        w.put("numberOfCompliantDevices", &self.number_of_compliant_devices);
+        w.put("numberOfErrorDevices", &self.number_of_error_devices);
+        w.put("numberOfNonCompliantDevices", &self.number_of_non_compliant_devices);
+        w.put("policyModifiedDateTime", &self.policy_modified_date_time);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AggregatedPolicyCompliance);

@@ -18,19 +18,24 @@ pub struct AggregationOption {
 impl graph_rt::Model for AggregationOption {
     const TYPE_NAME: &'static str = "microsoft.graph.aggregationOption";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            bucket_definition: graph_rt::take(map, "bucketDefinition")?,
-            size: graph_rt::take(map, "size")?,
-            field: graph_rt::take(map, "field")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            bucket_definition: r.take("bucketDefinition"),
+            size: r.take("size"),
+            field: r.take("field"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "field", &self.field)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "bucketDefinition", &self.bucket_definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("field", &self.field);
+        w.put("size", &self.size);
+        w.put("bucketDefinition", &self.bucket_definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AggregationOption);

@@ -33,56 +33,43 @@ pub struct Agreement {
 impl graph_rt::Model for Agreement {
     const TYPE_NAME: &'static str = "microsoft.graph.agreement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            file_localizations: graph_rt::take(map, "file/localizations")?,
-            file: graph_rt::take(map, "file")?,
-            files: graph_rt::take(map, "files")?,
-            acceptances: graph_rt::take(map, "acceptances")?,
-            user_reaccept_required_frequency: graph_rt::take(
-                map,
-                "userReacceptRequiredFrequency",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            file_localizations: r.take("file/localizations"),
+            file: r.take("file"),
+            files: r.take("files"),
+            acceptances: r.take("acceptances"),
+            user_reaccept_required_frequency: r.take("userReacceptRequiredFrequency"),
             #[cfg(feature = "core")]
-            terms_expiration: graph_rt::take(map, "termsExpiration")?,
-            is_viewing_before_acceptance_required: graph_rt::take(
-                map,
-                "isViewingBeforeAcceptanceRequired",
-            )?,
-            is_per_device_acceptance_required: graph_rt::take(
-                map,
-                "isPerDeviceAcceptanceRequired",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+            terms_expiration: r.take("termsExpiration"),
+            is_viewing_before_acceptance_required: r
+                .take("isViewingBeforeAcceptanceRequired"),
+            is_per_device_acceptance_required: r.take("isPerDeviceAcceptanceRequired"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "isPerDeviceAcceptanceRequired",
-            &self.is_per_device_acceptance_required,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isPerDeviceAcceptanceRequired", &self.is_per_device_acceptance_required);
+        w.put(
             "isViewingBeforeAcceptanceRequired",
             &self.is_viewing_before_acceptance_required,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "termsExpiration", &self.terms_expiration)?;
-        graph_rt::put(
-            map,
-            "userReacceptRequiredFrequency",
-            &self.user_reaccept_required_frequency,
-        )?;
-        graph_rt::put(map, "acceptances", &self.acceptances)?;
-        graph_rt::put(map, "files", &self.files)?;
-        graph_rt::put(map, "file", &self.file)?;
-        graph_rt::put(map, "file/localizations", &self.file_localizations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        #[cfg(feature = "core")] w.put("termsExpiration", &self.terms_expiration);
+        w.put("userReacceptRequiredFrequency", &self.user_reaccept_required_frequency);
+        w.put("acceptances", &self.acceptances);
+        w.put("files", &self.files);
+        w.put("file", &self.file);
+        w.put("file/localizations", &self.file_localizations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Agreement);

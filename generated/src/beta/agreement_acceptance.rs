@@ -40,41 +40,46 @@ pub struct AgreementAcceptance {
 impl graph_rt::Model for AgreementAcceptance {
     const TYPE_NAME: &'static str = "microsoft.graph.agreementAcceptance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            user_email: graph_rt::take(map, "userEmail")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            state: graph_rt::take(map, "state")?,
-            recorded_date_time: graph_rt::take(map, "recordedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            device_os_version: graph_rt::take(map, "deviceOSVersion")?,
-            device_os_type: graph_rt::take(map, "deviceOSType")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            device_display_name: graph_rt::take(map, "deviceDisplayName")?,
-            agreement_id: graph_rt::take(map, "agreementId")?,
-            agreement_file_id: graph_rt::take(map, "agreementFileId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            user_id: r.take("userId"),
+            user_email: r.take("userEmail"),
+            user_display_name: r.take("userDisplayName"),
+            state: r.take("state"),
+            recorded_date_time: r.take("recordedDateTime"),
+            id: r.take("id"),
+            expiration_date_time: r.take("expirationDateTime"),
+            device_os_version: r.take("deviceOSVersion"),
+            device_os_type: r.take("deviceOSType"),
+            device_id: r.take("deviceId"),
+            device_display_name: r.take("deviceDisplayName"),
+            agreement_id: r.take("agreementId"),
+            agreement_file_id: r.take("agreementFileId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "agreementFileId", &self.agreement_file_id)?;
-        graph_rt::put(map, "agreementId", &self.agreement_id)?;
-        graph_rt::put(map, "deviceDisplayName", &self.device_display_name)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "deviceOSType", &self.device_os_type)?;
-        graph_rt::put(map, "deviceOSVersion", &self.device_os_version)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "recordedDateTime", &self.recorded_date_time)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userEmail", &self.user_email)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("agreementFileId", &self.agreement_file_id);
+        w.put("agreementId", &self.agreement_id);
+        w.put("deviceDisplayName", &self.device_display_name);
+        w.put("deviceId", &self.device_id);
+        w.put("deviceOSType", &self.device_os_type);
+        w.put("deviceOSVersion", &self.device_os_version);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("id", &self.id);
+        w.put("recordedDateTime", &self.recorded_date_time);
+        w.put("state", &self.state);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userEmail", &self.user_email);
+        w.put("userId", &self.user_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AgreementAcceptance);

@@ -20,21 +20,26 @@ pub struct AirPrintDestination {
 impl graph_rt::Model for AirPrintDestination {
     const TYPE_NAME: &'static str = "microsoft.graph.airPrintDestination";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            force_tls: graph_rt::take(map, "forceTls")?,
-            port: graph_rt::take(map, "port")?,
-            resource_path: graph_rt::take(map, "resourcePath")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            force_tls: r.take("forceTls"),
+            port: r.take("port"),
+            resource_path: r.take("resourcePath"),
+            ip_address: r.take("ipAddress"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "resourcePath", &self.resource_path)?;
-        graph_rt::put(map, "port", &self.port)?;
-        graph_rt::put(map, "forceTls", &self.force_tls)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ipAddress", &self.ip_address);
+        w.put("resourcePath", &self.resource_path);
+        w.put("port", &self.port);
+        w.put("forceTls", &self.force_tls);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AirPrintDestination);

@@ -26,27 +26,32 @@ pub struct AlertHistoryState {
 impl graph_rt::Model for AlertHistoryState {
     const TYPE_NAME: &'static str = "microsoft.graph.alertHistoryState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user: graph_rt::take(map, "user")?,
-            updated_date_time: graph_rt::take(map, "updatedDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            feedback: graph_rt::take(map, "feedback")?,
-            comments: graph_rt::take(map, "comments")?,
-            assigned_to: graph_rt::take(map, "assignedTo")?,
-            app_id: graph_rt::take(map, "appId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user: r.take("user"),
+            updated_date_time: r.take("updatedDateTime"),
+            status: r.take("status"),
+            feedback: r.take("feedback"),
+            comments: r.take("comments"),
+            assigned_to: r.take("assignedTo"),
+            app_id: r.take("appId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "assignedTo", &self.assigned_to)?;
-        graph_rt::put(map, "comments", &self.comments)?;
-        graph_rt::put(map, "feedback", &self.feedback)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "updatedDateTime", &self.updated_date_time)?;
-        graph_rt::put(map, "user", &self.user)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appId", &self.app_id);
+        w.put("assignedTo", &self.assigned_to);
+        w.put("comments", &self.comments);
+        w.put("feedback", &self.feedback);
+        w.put("status", &self.status);
+        w.put("updatedDateTime", &self.updated_date_time);
+        w.put("user", &self.user);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AlertHistoryState);

@@ -19,21 +19,25 @@ pub struct AlterationResponse {
 impl graph_rt::Model for AlterationResponse {
     const TYPE_NAME: &'static str = "microsoft.graph.alterationResponse";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            query_alteration_type: graph_rt::take(map, "queryAlterationType")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            query_alteration_type: r.take("queryAlterationType"),
             #[cfg(feature = "search")]
-            query_alteration: graph_rt::take(map, "queryAlteration")?,
-            original_query_string: graph_rt::take(map, "originalQueryString")?,
-            additional_properties: core::mem::take(map),
-        })
+            query_alteration: r.take("queryAlteration"),
+            original_query_string: r.take("originalQueryString"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "originalQueryString", &self.original_query_string)?;
-        #[cfg(feature = "search")]
-        graph_rt::put(map, "queryAlteration", &self.query_alteration)?;
-        graph_rt::put(map, "queryAlterationType", &self.query_alteration_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("originalQueryString", &self.original_query_string);
+        #[cfg(feature = "search")] w.put("queryAlteration", &self.query_alteration);
+        w.put("queryAlterationType", &self.query_alteration_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AlterationResponse);

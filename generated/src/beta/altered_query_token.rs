@@ -18,19 +18,24 @@ pub struct AlteredQueryToken {
 impl graph_rt::Model for AlteredQueryToken {
     const TYPE_NAME: &'static str = "microsoft.graph.alteredQueryToken";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            suggestion: graph_rt::take(map, "suggestion")?,
-            length: graph_rt::take(map, "length")?,
-            offset: graph_rt::take(map, "offset")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            suggestion: r.take("suggestion"),
+            length: r.take("length"),
+            offset: r.take("offset"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "offset", &self.offset)?;
-        graph_rt::put(map, "length", &self.length)?;
-        graph_rt::put(map, "suggestion", &self.suggestion)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("offset", &self.offset);
+        w.put("length", &self.length);
+        w.put("suggestion", &self.suggestion);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AlteredQueryToken);

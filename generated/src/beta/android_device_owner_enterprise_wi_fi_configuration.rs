@@ -104,156 +104,120 @@ pub struct AndroidDeviceOwnerEnterpriseWiFiConfiguration {
 impl graph_rt::Model for AndroidDeviceOwnerEnterpriseWiFiConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.androidDeviceOwnerEnterpriseWiFiConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            derived_credential_settings: graph_rt::take(
-                map,
-                "derivedCredentialSettings",
-            )?,
-            identity_certificate_for_client_authentication: graph_rt::take(
-                map,
-                "identityCertificateForClientAuthentication",
-            )?,
-            root_certificate_for_server_validation: graph_rt::take(
-                map,
-                "rootCertificateForServerValidation",
-            )?,
-            outer_identity_privacy_temporary_value: graph_rt::take(
-                map,
-                "outerIdentityPrivacyTemporaryValue",
-            )?,
-            inner_authentication_protocol_for_peap: graph_rt::take(
-                map,
-                "innerAuthenticationProtocolForPeap",
-            )?,
-            inner_authentication_protocol_for_eap_ttls: graph_rt::take(
-                map,
-                "innerAuthenticationProtocolForEapTtls",
-            )?,
-            authentication_method: graph_rt::take(map, "authenticationMethod")?,
-            eap_type: graph_rt::take(map, "eapType")?,
-            pre_shared_key_is_set: graph_rt::take(map, "preSharedKeyIsSet")?,
-            pre_shared_key: graph_rt::take(map, "preSharedKey")?,
-            wi_fi_security_type: graph_rt::take(map, "wiFiSecurityType")?,
-            connect_when_network_name_is_hidden: graph_rt::take(
-                map,
-                "connectWhenNetworkNameIsHidden",
-            )?,
-            connect_automatically: graph_rt::take(map, "connectAutomatically")?,
-            ssid: graph_rt::take(map, "ssid")?,
-            network_name: graph_rt::take(map, "networkName")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            derived_credential_settings: r.take("derivedCredentialSettings"),
+            identity_certificate_for_client_authentication: r
+                .take("identityCertificateForClientAuthentication"),
+            root_certificate_for_server_validation: r
+                .take("rootCertificateForServerValidation"),
+            outer_identity_privacy_temporary_value: r
+                .take("outerIdentityPrivacyTemporaryValue"),
+            inner_authentication_protocol_for_peap: r
+                .take("innerAuthenticationProtocolForPeap"),
+            inner_authentication_protocol_for_eap_ttls: r
+                .take("innerAuthenticationProtocolForEapTtls"),
+            authentication_method: r.take("authenticationMethod"),
+            eap_type: r.take("eapType"),
+            pre_shared_key_is_set: r.take("preSharedKeyIsSet"),
+            pre_shared_key: r.take("preSharedKey"),
+            wi_fi_security_type: r.take("wiFiSecurityType"),
+            connect_when_network_name_is_hidden: r
+                .take("connectWhenNetworkNameIsHidden"),
+            connect_automatically: r.take("connectAutomatically"),
+            ssid: r.take("ssid"),
+            network_name: r.take("networkName"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "networkName", &self.network_name)?;
-        graph_rt::put(map, "ssid", &self.ssid)?;
-        graph_rt::put(map, "connectAutomatically", &self.connect_automatically)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("networkName", &self.network_name);
+        w.put("ssid", &self.ssid);
+        w.put("connectAutomatically", &self.connect_automatically);
+        w.put(
             "connectWhenNetworkNameIsHidden",
             &self.connect_when_network_name_is_hidden,
-        )?;
-        graph_rt::put(map, "wiFiSecurityType", &self.wi_fi_security_type)?;
-        graph_rt::put(map, "preSharedKey", &self.pre_shared_key)?;
-        graph_rt::put(map, "preSharedKeyIsSet", &self.pre_shared_key_is_set)?;
-        graph_rt::put(map, "eapType", &self.eap_type)?;
-        graph_rt::put(map, "authenticationMethod", &self.authentication_method)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("wiFiSecurityType", &self.wi_fi_security_type);
+        w.put("preSharedKey", &self.pre_shared_key);
+        w.put("preSharedKeyIsSet", &self.pre_shared_key_is_set);
+        w.put("eapType", &self.eap_type);
+        w.put("authenticationMethod", &self.authentication_method);
+        w.put(
             "innerAuthenticationProtocolForEapTtls",
             &self.inner_authentication_protocol_for_eap_ttls,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "innerAuthenticationProtocolForPeap",
             &self.inner_authentication_protocol_for_peap,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "outerIdentityPrivacyTemporaryValue",
             &self.outer_identity_privacy_temporary_value,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "rootCertificateForServerValidation",
             &self.root_certificate_for_server_validation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "identityCertificateForClientAuthentication",
             &self.identity_certificate_for_client_authentication,
-        )?;
-        graph_rt::put(
-            map,
-            "derivedCredentialSettings",
-            &self.derived_credential_settings,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("derivedCredentialSettings", &self.derived_credential_settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerEnterpriseWiFiConfiguration);

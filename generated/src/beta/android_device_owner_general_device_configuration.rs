@@ -324,845 +324,510 @@ pub struct AndroidDeviceOwnerGeneralDeviceConfiguration {
 impl graph_rt::Model for AndroidDeviceOwnerGeneralDeviceConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.androidDeviceOwnerGeneralDeviceConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            work_profile_password_required_type: graph_rt::take(
-                map,
-                "workProfilePasswordRequiredType",
-            )?,
-            work_profile_password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "workProfilePasswordSignInFailureCountBeforeFactoryReset",
-            )?,
-            work_profile_password_previous_password_count_to_block: graph_rt::take(
-                map,
-                "workProfilePasswordPreviousPasswordCountToBlock",
-            )?,
-            work_profile_password_minimum_symbol_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinimumSymbolCharacters",
-            )?,
-            work_profile_password_minimum_upper_case_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinimumUpperCaseCharacters",
-            )?,
-            work_profile_password_minimum_lower_case_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinimumLowerCaseCharacters",
-            )?,
-            work_profile_password_minimum_letter_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinimumLetterCharacters",
-            )?,
-            work_profile_password_minimum_non_letter_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinimumNonLetterCharacters",
-            )?,
-            work_profile_password_minimum_numeric_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinimumNumericCharacters",
-            )?,
-            work_profile_password_minimum_length: graph_rt::take(
-                map,
-                "workProfilePasswordMinimumLength",
-            )?,
-            work_profile_password_expiration_days: graph_rt::take(
-                map,
-                "workProfilePasswordExpirationDays",
-            )?,
-            personal_profile_screen_capture_blocked: graph_rt::take(
-                map,
-                "personalProfileScreenCaptureBlocked",
-            )?,
-            personal_profile_camera_blocked: graph_rt::take(
-                map,
-                "personalProfileCameraBlocked",
-            )?,
-            personal_profile_apps_allow_install_from_unknown_sources: graph_rt::take(
-                map,
-                "personalProfileAppsAllowInstallFromUnknownSources",
-            )?,
-            wifi_block_edit_policy_defined_configurations: graph_rt::take(
-                map,
-                "wifiBlockEditPolicyDefinedConfigurations",
-            )?,
-            wifi_block_edit_configurations: graph_rt::take(
-                map,
-                "wifiBlockEditConfigurations",
-            )?,
-            vpn_always_on_package_identifier: graph_rt::take(
-                map,
-                "vpnAlwaysOnPackageIdentifier",
-            )?,
-            vpn_always_on_lockdown_mode: graph_rt::take(map, "vpnAlwaysOnLockdownMode")?,
-            volume_block_adjustment: graph_rt::take(map, "volumeBlockAdjustment")?,
-            users_block_remove: graph_rt::take(map, "usersBlockRemove")?,
-            users_block_add: graph_rt::take(map, "usersBlockAdd")?,
-            system_windows_blocked: graph_rt::take(map, "systemWindowsBlocked")?,
-            system_update_install_type: graph_rt::take(map, "systemUpdateInstallType")?,
-            system_update_window_end_minutes_after_midnight: graph_rt::take(
-                map,
-                "systemUpdateWindowEndMinutesAfterMidnight",
-            )?,
-            system_update_window_start_minutes_after_midnight: graph_rt::take(
-                map,
-                "systemUpdateWindowStartMinutesAfterMidnight",
-            )?,
-            storage_block_usb_file_transfer: graph_rt::take(
-                map,
-                "storageBlockUsbFileTransfer",
-            )?,
-            storage_block_external_media: graph_rt::take(
-                map,
-                "storageBlockExternalMedia",
-            )?,
-            storage_allow_usb: graph_rt::take(map, "storageAllowUsb")?,
-            stay_on_modes: graph_rt::take(map, "stayOnModes")?,
-            status_bar_blocked: graph_rt::take(map, "statusBarBlocked")?,
-            security_require_verify_apps: graph_rt::take(
-                map,
-                "securityRequireVerifyApps",
-            )?,
-            security_allow_debugging_features: graph_rt::take(
-                map,
-                "securityAllowDebuggingFeatures",
-            )?,
-            screen_capture_blocked: graph_rt::take(map, "screenCaptureBlocked")?,
-            safe_boot_blocked: graph_rt::take(map, "safeBootBlocked")?,
-            play_store_mode: graph_rt::take(map, "playStoreMode")?,
-            password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "passwordSignInFailureCountBeforeFactoryReset",
-            )?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_previous_password_count_to_block: graph_rt::take(
-                map,
-                "passwordPreviousPasswordCountToBlock",
-            )?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minimum_upper_case_characters: graph_rt::take(
-                map,
-                "passwordMinimumUpperCaseCharacters",
-            )?,
-            password_minimum_symbol_characters: graph_rt::take(
-                map,
-                "passwordMinimumSymbolCharacters",
-            )?,
-            password_minimum_numeric_characters: graph_rt::take(
-                map,
-                "passwordMinimumNumericCharacters",
-            )?,
-            password_minimum_non_letter_characters: graph_rt::take(
-                map,
-                "passwordMinimumNonLetterCharacters",
-            )?,
-            password_minimum_lower_case_characters: graph_rt::take(
-                map,
-                "passwordMinimumLowerCaseCharacters",
-            )?,
-            password_minimum_letter_characters: graph_rt::take(
-                map,
-                "passwordMinimumLetterCharacters",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_keyguard_features: graph_rt::take(
-                map,
-                "passwordBlockKeyguardFeatures",
-            )?,
-            password_block_keyguard: graph_rt::take(map, "passwordBlockKeyguard")?,
-            nfc_block_outgoing_beam: graph_rt::take(map, "nfcBlockOutgoingBeam")?,
-            network_escape_hatch_allowed: graph_rt::take(
-                map,
-                "networkEscapeHatchAllowed",
-            )?,
-            microphone_force_mute: graph_rt::take(map, "microphoneForceMute")?,
-            kiosk_mode_app_positions: graph_rt::take(map, "kioskModeAppPositions")?,
-            kiosk_mode_managed_folders: graph_rt::take(map, "kioskModeManagedFolders")?,
-            kiosk_mode_lock_home_screen: graph_rt::take(map, "kioskModeLockHomeScreen")?,
-            kiosk_mode_grid_width: graph_rt::take(map, "kioskModeGridWidth")?,
-            kiosk_mode_grid_height: graph_rt::take(map, "kioskModeGridHeight")?,
-            kiosk_mode_apps_in_folder_ordered_by_name: graph_rt::take(
-                map,
-                "kioskModeAppsInFolderOrderedByName",
-            )?,
-            kiosk_mode_app_order_enabled: graph_rt::take(
-                map,
-                "kioskModeAppOrderEnabled",
-            )?,
-            kiosk_mode_wifi_allowed_ssids: graph_rt::take(
-                map,
-                "kioskModeWifiAllowedSsids",
-            )?,
-            kiosk_mode_folder_icon: graph_rt::take(map, "kioskModeFolderIcon")?,
-            kiosk_mode_icon_size: graph_rt::take(map, "kioskModeIconSize")?,
-            kiosk_mode_screen_orientation: graph_rt::take(
-                map,
-                "kioskModeScreenOrientation",
-            )?,
-            kiosk_mode_show_app_notification_badge: graph_rt::take(
-                map,
-                "kioskModeShowAppNotificationBadge",
-            )?,
-            kiosk_mode_debug_menu_easy_access_enabled: graph_rt::take(
-                map,
-                "kioskModeDebugMenuEasyAccessEnabled",
-            )?,
-            kiosk_mode_managed_settings_entry_disabled: graph_rt::take(
-                map,
-                "kioskModeManagedSettingsEntryDisabled",
-            )?,
-            kiosk_mode_show_device_info: graph_rt::take(map, "kioskModeShowDeviceInfo")?,
-            kiosk_mode_media_volume_configuration_enabled: graph_rt::take(
-                map,
-                "kioskModeMediaVolumeConfigurationEnabled",
-            )?,
-            kiosk_mode_flashlight_configuration_enabled: graph_rt::take(
-                map,
-                "kioskModeFlashlightConfigurationEnabled",
-            )?,
-            kiosk_mode_wi_fi_configuration_enabled: graph_rt::take(
-                map,
-                "kioskModeWiFiConfigurationEnabled",
-            )?,
-            kiosk_mode_bluetooth_configuration_enabled: graph_rt::take(
-                map,
-                "kioskModeBluetoothConfigurationEnabled",
-            )?,
-            kiosk_mode_virtual_home_button_type: graph_rt::take(
-                map,
-                "kioskModeVirtualHomeButtonType",
-            )?,
-            kiosk_mode_virtual_home_button_enabled: graph_rt::take(
-                map,
-                "kioskModeVirtualHomeButtonEnabled",
-            )?,
-            kiosk_mode_exit_code: graph_rt::take(map, "kioskModeExitCode")?,
-            kiosk_mode_wallpaper_url: graph_rt::take(map, "kioskModeWallpaperUrl")?,
-            kiosk_mode_apps: graph_rt::take(map, "kioskModeApps")?,
-            kiosk_mode_screen_saver_detect_media_disabled: graph_rt::take(
-                map,
-                "kioskModeScreenSaverDetectMediaDisabled",
-            )?,
-            kiosk_mode_screen_saver_start_delay_in_seconds: graph_rt::take(
-                map,
-                "kioskModeScreenSaverStartDelayInSeconds",
-            )?,
-            kiosk_mode_screen_saver_display_time_in_seconds: graph_rt::take(
-                map,
-                "kioskModeScreenSaverDisplayTimeInSeconds",
-            )?,
-            kiosk_mode_screen_saver_image_url: graph_rt::take(
-                map,
-                "kioskModeScreenSaverImageUrl",
-            )?,
-            kiosk_mode_screen_saver_configuration_enabled: graph_rt::take(
-                map,
-                "kioskModeScreenSaverConfigurationEnabled",
-            )?,
-            kiosk_customization_system_navigation: graph_rt::take(
-                map,
-                "kioskCustomizationSystemNavigation",
-            )?,
-            kiosk_customization_system_error_warnings: graph_rt::take(
-                map,
-                "kioskCustomizationSystemErrorWarnings",
-            )?,
-            kiosk_customization_status_bar: graph_rt::take(
-                map,
-                "kioskCustomizationStatusBar",
-            )?,
-            kiosk_customization_power_button_actions_blocked: graph_rt::take(
-                map,
-                "kioskCustomizationPowerButtonActionsBlocked",
-            )?,
-            kiosk_customization_device_settings_blocked: graph_rt::take(
-                map,
-                "kioskCustomizationDeviceSettingsBlocked",
-            )?,
-            google_accounts_blocked: graph_rt::take(map, "googleAccountsBlocked")?,
-            global_proxy: graph_rt::take(map, "globalProxy")?,
-            factory_reset_blocked: graph_rt::take(map, "factoryResetBlocked")?,
-            factory_reset_device_administrator_emails: graph_rt::take(
-                map,
-                "factoryResetDeviceAdministratorEmails",
-            )?,
-            date_time_configuration_blocked: graph_rt::take(
-                map,
-                "dateTimeConfigurationBlocked",
-            )?,
-            data_roaming_blocked: graph_rt::take(map, "dataRoamingBlocked")?,
-            enrollment_profile: graph_rt::take(map, "enrollmentProfile")?,
-            microsoft_launcher_search_bar_placement_configuration: graph_rt::take(
-                map,
-                "microsoftLauncherSearchBarPlacementConfiguration",
-            )?,
-            microsoft_launcher_dock_presence_allow_user_modification: graph_rt::take(
-                map,
-                "microsoftLauncherDockPresenceAllowUserModification",
-            )?,
-            microsoft_launcher_dock_presence_configuration: graph_rt::take(
-                map,
-                "microsoftLauncherDockPresenceConfiguration",
-            )?,
-            microsoft_launcher_feed_allow_user_modification: graph_rt::take(
-                map,
-                "microsoftLauncherFeedAllowUserModification",
-            )?,
-            microsoft_launcher_feed_enabled: graph_rt::take(
-                map,
-                "microsoftLauncherFeedEnabled",
-            )?,
-            microsoft_launcher_custom_wallpaper_allow_user_modification: graph_rt::take(
-                map,
-                "microsoftLauncherCustomWallpaperAllowUserModification",
-            )?,
-            microsoft_launcher_custom_wallpaper_image_url: graph_rt::take(
-                map,
-                "microsoftLauncherCustomWallpaperImageUrl",
-            )?,
-            microsoft_launcher_custom_wallpaper_enabled: graph_rt::take(
-                map,
-                "microsoftLauncherCustomWallpaperEnabled",
-            )?,
-            microsoft_launcher_configuration_enabled: graph_rt::take(
-                map,
-                "microsoftLauncherConfigurationEnabled",
-            )?,
-            certificate_credential_configuration_disabled: graph_rt::take(
-                map,
-                "certificateCredentialConfigurationDisabled",
-            )?,
-            cellular_block_wi_fi_tethering: graph_rt::take(
-                map,
-                "cellularBlockWiFiTethering",
-            )?,
-            camera_blocked: graph_rt::take(map, "cameraBlocked")?,
-            bluetooth_block_contact_sharing: graph_rt::take(
-                map,
-                "bluetoothBlockContactSharing",
-            )?,
-            bluetooth_block_configuration: graph_rt::take(
-                map,
-                "bluetoothBlockConfiguration",
-            )?,
-            apps_recommend_skipping_first_use_hints: graph_rt::take(
-                map,
-                "appsRecommendSkippingFirstUseHints",
-            )?,
-            apps_default_permission_policy: graph_rt::take(
-                map,
-                "appsDefaultPermissionPolicy",
-            )?,
-            apps_auto_update_policy: graph_rt::take(map, "appsAutoUpdatePolicy")?,
-            apps_allow_install_from_unknown_sources: graph_rt::take(
-                map,
-                "appsAllowInstallFromUnknownSources",
-            )?,
-            accounts_block_modification: graph_rt::take(
-                map,
-                "accountsBlockModification",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            work_profile_password_required_type: r
+                .take("workProfilePasswordRequiredType"),
+            work_profile_password_sign_in_failure_count_before_factory_reset: r
+                .take("workProfilePasswordSignInFailureCountBeforeFactoryReset"),
+            work_profile_password_previous_password_count_to_block: r
+                .take("workProfilePasswordPreviousPasswordCountToBlock"),
+            work_profile_password_minimum_symbol_characters: r
+                .take("workProfilePasswordMinimumSymbolCharacters"),
+            work_profile_password_minimum_upper_case_characters: r
+                .take("workProfilePasswordMinimumUpperCaseCharacters"),
+            work_profile_password_minimum_lower_case_characters: r
+                .take("workProfilePasswordMinimumLowerCaseCharacters"),
+            work_profile_password_minimum_letter_characters: r
+                .take("workProfilePasswordMinimumLetterCharacters"),
+            work_profile_password_minimum_non_letter_characters: r
+                .take("workProfilePasswordMinimumNonLetterCharacters"),
+            work_profile_password_minimum_numeric_characters: r
+                .take("workProfilePasswordMinimumNumericCharacters"),
+            work_profile_password_minimum_length: r
+                .take("workProfilePasswordMinimumLength"),
+            work_profile_password_expiration_days: r
+                .take("workProfilePasswordExpirationDays"),
+            personal_profile_screen_capture_blocked: r
+                .take("personalProfileScreenCaptureBlocked"),
+            personal_profile_camera_blocked: r.take("personalProfileCameraBlocked"),
+            personal_profile_apps_allow_install_from_unknown_sources: r
+                .take("personalProfileAppsAllowInstallFromUnknownSources"),
+            wifi_block_edit_policy_defined_configurations: r
+                .take("wifiBlockEditPolicyDefinedConfigurations"),
+            wifi_block_edit_configurations: r.take("wifiBlockEditConfigurations"),
+            vpn_always_on_package_identifier: r.take("vpnAlwaysOnPackageIdentifier"),
+            vpn_always_on_lockdown_mode: r.take("vpnAlwaysOnLockdownMode"),
+            volume_block_adjustment: r.take("volumeBlockAdjustment"),
+            users_block_remove: r.take("usersBlockRemove"),
+            users_block_add: r.take("usersBlockAdd"),
+            system_windows_blocked: r.take("systemWindowsBlocked"),
+            system_update_install_type: r.take("systemUpdateInstallType"),
+            system_update_window_end_minutes_after_midnight: r
+                .take("systemUpdateWindowEndMinutesAfterMidnight"),
+            system_update_window_start_minutes_after_midnight: r
+                .take("systemUpdateWindowStartMinutesAfterMidnight"),
+            storage_block_usb_file_transfer: r.take("storageBlockUsbFileTransfer"),
+            storage_block_external_media: r.take("storageBlockExternalMedia"),
+            storage_allow_usb: r.take("storageAllowUsb"),
+            stay_on_modes: r.take("stayOnModes"),
+            status_bar_blocked: r.take("statusBarBlocked"),
+            security_require_verify_apps: r.take("securityRequireVerifyApps"),
+            security_allow_debugging_features: r.take("securityAllowDebuggingFeatures"),
+            screen_capture_blocked: r.take("screenCaptureBlocked"),
+            safe_boot_blocked: r.take("safeBootBlocked"),
+            play_store_mode: r.take("playStoreMode"),
+            password_sign_in_failure_count_before_factory_reset: r
+                .take("passwordSignInFailureCountBeforeFactoryReset"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_previous_password_count_to_block: r
+                .take("passwordPreviousPasswordCountToBlock"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minimum_upper_case_characters: r
+                .take("passwordMinimumUpperCaseCharacters"),
+            password_minimum_symbol_characters: r
+                .take("passwordMinimumSymbolCharacters"),
+            password_minimum_numeric_characters: r
+                .take("passwordMinimumNumericCharacters"),
+            password_minimum_non_letter_characters: r
+                .take("passwordMinimumNonLetterCharacters"),
+            password_minimum_lower_case_characters: r
+                .take("passwordMinimumLowerCaseCharacters"),
+            password_minimum_letter_characters: r
+                .take("passwordMinimumLetterCharacters"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_keyguard_features: r.take("passwordBlockKeyguardFeatures"),
+            password_block_keyguard: r.take("passwordBlockKeyguard"),
+            nfc_block_outgoing_beam: r.take("nfcBlockOutgoingBeam"),
+            network_escape_hatch_allowed: r.take("networkEscapeHatchAllowed"),
+            microphone_force_mute: r.take("microphoneForceMute"),
+            kiosk_mode_app_positions: r.take("kioskModeAppPositions"),
+            kiosk_mode_managed_folders: r.take("kioskModeManagedFolders"),
+            kiosk_mode_lock_home_screen: r.take("kioskModeLockHomeScreen"),
+            kiosk_mode_grid_width: r.take("kioskModeGridWidth"),
+            kiosk_mode_grid_height: r.take("kioskModeGridHeight"),
+            kiosk_mode_apps_in_folder_ordered_by_name: r
+                .take("kioskModeAppsInFolderOrderedByName"),
+            kiosk_mode_app_order_enabled: r.take("kioskModeAppOrderEnabled"),
+            kiosk_mode_wifi_allowed_ssids: r.take("kioskModeWifiAllowedSsids"),
+            kiosk_mode_folder_icon: r.take("kioskModeFolderIcon"),
+            kiosk_mode_icon_size: r.take("kioskModeIconSize"),
+            kiosk_mode_screen_orientation: r.take("kioskModeScreenOrientation"),
+            kiosk_mode_show_app_notification_badge: r
+                .take("kioskModeShowAppNotificationBadge"),
+            kiosk_mode_debug_menu_easy_access_enabled: r
+                .take("kioskModeDebugMenuEasyAccessEnabled"),
+            kiosk_mode_managed_settings_entry_disabled: r
+                .take("kioskModeManagedSettingsEntryDisabled"),
+            kiosk_mode_show_device_info: r.take("kioskModeShowDeviceInfo"),
+            kiosk_mode_media_volume_configuration_enabled: r
+                .take("kioskModeMediaVolumeConfigurationEnabled"),
+            kiosk_mode_flashlight_configuration_enabled: r
+                .take("kioskModeFlashlightConfigurationEnabled"),
+            kiosk_mode_wi_fi_configuration_enabled: r
+                .take("kioskModeWiFiConfigurationEnabled"),
+            kiosk_mode_bluetooth_configuration_enabled: r
+                .take("kioskModeBluetoothConfigurationEnabled"),
+            kiosk_mode_virtual_home_button_type: r
+                .take("kioskModeVirtualHomeButtonType"),
+            kiosk_mode_virtual_home_button_enabled: r
+                .take("kioskModeVirtualHomeButtonEnabled"),
+            kiosk_mode_exit_code: r.take("kioskModeExitCode"),
+            kiosk_mode_wallpaper_url: r.take("kioskModeWallpaperUrl"),
+            kiosk_mode_apps: r.take("kioskModeApps"),
+            kiosk_mode_screen_saver_detect_media_disabled: r
+                .take("kioskModeScreenSaverDetectMediaDisabled"),
+            kiosk_mode_screen_saver_start_delay_in_seconds: r
+                .take("kioskModeScreenSaverStartDelayInSeconds"),
+            kiosk_mode_screen_saver_display_time_in_seconds: r
+                .take("kioskModeScreenSaverDisplayTimeInSeconds"),
+            kiosk_mode_screen_saver_image_url: r.take("kioskModeScreenSaverImageUrl"),
+            kiosk_mode_screen_saver_configuration_enabled: r
+                .take("kioskModeScreenSaverConfigurationEnabled"),
+            kiosk_customization_system_navigation: r
+                .take("kioskCustomizationSystemNavigation"),
+            kiosk_customization_system_error_warnings: r
+                .take("kioskCustomizationSystemErrorWarnings"),
+            kiosk_customization_status_bar: r.take("kioskCustomizationStatusBar"),
+            kiosk_customization_power_button_actions_blocked: r
+                .take("kioskCustomizationPowerButtonActionsBlocked"),
+            kiosk_customization_device_settings_blocked: r
+                .take("kioskCustomizationDeviceSettingsBlocked"),
+            google_accounts_blocked: r.take("googleAccountsBlocked"),
+            global_proxy: r.take("globalProxy"),
+            factory_reset_blocked: r.take("factoryResetBlocked"),
+            factory_reset_device_administrator_emails: r
+                .take("factoryResetDeviceAdministratorEmails"),
+            date_time_configuration_blocked: r.take("dateTimeConfigurationBlocked"),
+            data_roaming_blocked: r.take("dataRoamingBlocked"),
+            enrollment_profile: r.take("enrollmentProfile"),
+            microsoft_launcher_search_bar_placement_configuration: r
+                .take("microsoftLauncherSearchBarPlacementConfiguration"),
+            microsoft_launcher_dock_presence_allow_user_modification: r
+                .take("microsoftLauncherDockPresenceAllowUserModification"),
+            microsoft_launcher_dock_presence_configuration: r
+                .take("microsoftLauncherDockPresenceConfiguration"),
+            microsoft_launcher_feed_allow_user_modification: r
+                .take("microsoftLauncherFeedAllowUserModification"),
+            microsoft_launcher_feed_enabled: r.take("microsoftLauncherFeedEnabled"),
+            microsoft_launcher_custom_wallpaper_allow_user_modification: r
+                .take("microsoftLauncherCustomWallpaperAllowUserModification"),
+            microsoft_launcher_custom_wallpaper_image_url: r
+                .take("microsoftLauncherCustomWallpaperImageUrl"),
+            microsoft_launcher_custom_wallpaper_enabled: r
+                .take("microsoftLauncherCustomWallpaperEnabled"),
+            microsoft_launcher_configuration_enabled: r
+                .take("microsoftLauncherConfigurationEnabled"),
+            certificate_credential_configuration_disabled: r
+                .take("certificateCredentialConfigurationDisabled"),
+            cellular_block_wi_fi_tethering: r.take("cellularBlockWiFiTethering"),
+            camera_blocked: r.take("cameraBlocked"),
+            bluetooth_block_contact_sharing: r.take("bluetoothBlockContactSharing"),
+            bluetooth_block_configuration: r.take("bluetoothBlockConfiguration"),
+            apps_recommend_skipping_first_use_hints: r
+                .take("appsRecommendSkippingFirstUseHints"),
+            apps_default_permission_policy: r.take("appsDefaultPermissionPolicy"),
+            apps_auto_update_policy: r.take("appsAutoUpdatePolicy"),
+            apps_allow_install_from_unknown_sources: r
+                .take("appsAllowInstallFromUnknownSources"),
+            accounts_block_modification: r.take("accountsBlockModification"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "accountsBlockModification",
-            &self.accounts_block_modification,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("accountsBlockModification", &self.accounts_block_modification);
+        w.put(
             "appsAllowInstallFromUnknownSources",
             &self.apps_allow_install_from_unknown_sources,
-        )?;
-        graph_rt::put(map, "appsAutoUpdatePolicy", &self.apps_auto_update_policy)?;
-        graph_rt::put(
-            map,
-            "appsDefaultPermissionPolicy",
-            &self.apps_default_permission_policy,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("appsAutoUpdatePolicy", &self.apps_auto_update_policy);
+        w.put("appsDefaultPermissionPolicy", &self.apps_default_permission_policy);
+        w.put(
             "appsRecommendSkippingFirstUseHints",
             &self.apps_recommend_skipping_first_use_hints,
-        )?;
-        graph_rt::put(
-            map,
-            "bluetoothBlockConfiguration",
-            &self.bluetooth_block_configuration,
-        )?;
-        graph_rt::put(
-            map,
-            "bluetoothBlockContactSharing",
-            &self.bluetooth_block_contact_sharing,
-        )?;
-        graph_rt::put(map, "cameraBlocked", &self.camera_blocked)?;
-        graph_rt::put(
-            map,
-            "cellularBlockWiFiTethering",
-            &self.cellular_block_wi_fi_tethering,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("bluetoothBlockConfiguration", &self.bluetooth_block_configuration);
+        w.put("bluetoothBlockContactSharing", &self.bluetooth_block_contact_sharing);
+        w.put("cameraBlocked", &self.camera_blocked);
+        w.put("cellularBlockWiFiTethering", &self.cellular_block_wi_fi_tethering);
+        w.put(
             "certificateCredentialConfigurationDisabled",
             &self.certificate_credential_configuration_disabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftLauncherConfigurationEnabled",
             &self.microsoft_launcher_configuration_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftLauncherCustomWallpaperEnabled",
             &self.microsoft_launcher_custom_wallpaper_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftLauncherCustomWallpaperImageUrl",
             &self.microsoft_launcher_custom_wallpaper_image_url,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftLauncherCustomWallpaperAllowUserModification",
             &self.microsoft_launcher_custom_wallpaper_allow_user_modification,
-        )?;
-        graph_rt::put(
-            map,
-            "microsoftLauncherFeedEnabled",
-            &self.microsoft_launcher_feed_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("microsoftLauncherFeedEnabled", &self.microsoft_launcher_feed_enabled);
+        w.put(
             "microsoftLauncherFeedAllowUserModification",
             &self.microsoft_launcher_feed_allow_user_modification,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftLauncherDockPresenceConfiguration",
             &self.microsoft_launcher_dock_presence_configuration,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftLauncherDockPresenceAllowUserModification",
             &self.microsoft_launcher_dock_presence_allow_user_modification,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftLauncherSearchBarPlacementConfiguration",
             &self.microsoft_launcher_search_bar_placement_configuration,
-        )?;
-        graph_rt::put(map, "enrollmentProfile", &self.enrollment_profile)?;
-        graph_rt::put(map, "dataRoamingBlocked", &self.data_roaming_blocked)?;
-        graph_rt::put(
-            map,
-            "dateTimeConfigurationBlocked",
-            &self.date_time_configuration_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("enrollmentProfile", &self.enrollment_profile);
+        w.put("dataRoamingBlocked", &self.data_roaming_blocked);
+        w.put("dateTimeConfigurationBlocked", &self.date_time_configuration_blocked);
+        w.put(
             "factoryResetDeviceAdministratorEmails",
             &self.factory_reset_device_administrator_emails,
-        )?;
-        graph_rt::put(map, "factoryResetBlocked", &self.factory_reset_blocked)?;
-        graph_rt::put(map, "globalProxy", &self.global_proxy)?;
-        graph_rt::put(map, "googleAccountsBlocked", &self.google_accounts_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("factoryResetBlocked", &self.factory_reset_blocked);
+        w.put("globalProxy", &self.global_proxy);
+        w.put("googleAccountsBlocked", &self.google_accounts_blocked);
+        w.put(
             "kioskCustomizationDeviceSettingsBlocked",
             &self.kiosk_customization_device_settings_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskCustomizationPowerButtonActionsBlocked",
             &self.kiosk_customization_power_button_actions_blocked,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskCustomizationStatusBar",
-            &self.kiosk_customization_status_bar,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskCustomizationStatusBar", &self.kiosk_customization_status_bar);
+        w.put(
             "kioskCustomizationSystemErrorWarnings",
             &self.kiosk_customization_system_error_warnings,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskCustomizationSystemNavigation",
             &self.kiosk_customization_system_navigation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeScreenSaverConfigurationEnabled",
             &self.kiosk_mode_screen_saver_configuration_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeScreenSaverImageUrl",
-            &self.kiosk_mode_screen_saver_image_url,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeScreenSaverImageUrl", &self.kiosk_mode_screen_saver_image_url);
+        w.put(
             "kioskModeScreenSaverDisplayTimeInSeconds",
             &self.kiosk_mode_screen_saver_display_time_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeScreenSaverStartDelayInSeconds",
             &self.kiosk_mode_screen_saver_start_delay_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeScreenSaverDetectMediaDisabled",
             &self.kiosk_mode_screen_saver_detect_media_disabled,
-        )?;
-        graph_rt::put(map, "kioskModeApps", &self.kiosk_mode_apps)?;
-        graph_rt::put(map, "kioskModeWallpaperUrl", &self.kiosk_mode_wallpaper_url)?;
-        graph_rt::put(map, "kioskModeExitCode", &self.kiosk_mode_exit_code)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeApps", &self.kiosk_mode_apps);
+        w.put("kioskModeWallpaperUrl", &self.kiosk_mode_wallpaper_url);
+        w.put("kioskModeExitCode", &self.kiosk_mode_exit_code);
+        w.put(
             "kioskModeVirtualHomeButtonEnabled",
             &self.kiosk_mode_virtual_home_button_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeVirtualHomeButtonType",
             &self.kiosk_mode_virtual_home_button_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeBluetoothConfigurationEnabled",
             &self.kiosk_mode_bluetooth_configuration_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeWiFiConfigurationEnabled",
             &self.kiosk_mode_wi_fi_configuration_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeFlashlightConfigurationEnabled",
             &self.kiosk_mode_flashlight_configuration_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeMediaVolumeConfigurationEnabled",
             &self.kiosk_mode_media_volume_configuration_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeShowDeviceInfo",
-            &self.kiosk_mode_show_device_info,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeShowDeviceInfo", &self.kiosk_mode_show_device_info);
+        w.put(
             "kioskModeManagedSettingsEntryDisabled",
             &self.kiosk_mode_managed_settings_entry_disabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeDebugMenuEasyAccessEnabled",
             &self.kiosk_mode_debug_menu_easy_access_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeShowAppNotificationBadge",
             &self.kiosk_mode_show_app_notification_badge,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeScreenOrientation",
-            &self.kiosk_mode_screen_orientation,
-        )?;
-        graph_rt::put(map, "kioskModeIconSize", &self.kiosk_mode_icon_size)?;
-        graph_rt::put(map, "kioskModeFolderIcon", &self.kiosk_mode_folder_icon)?;
-        graph_rt::put(
-            map,
-            "kioskModeWifiAllowedSsids",
-            &self.kiosk_mode_wifi_allowed_ssids,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeAppOrderEnabled",
-            &self.kiosk_mode_app_order_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeScreenOrientation", &self.kiosk_mode_screen_orientation);
+        w.put("kioskModeIconSize", &self.kiosk_mode_icon_size);
+        w.put("kioskModeFolderIcon", &self.kiosk_mode_folder_icon);
+        w.put("kioskModeWifiAllowedSsids", &self.kiosk_mode_wifi_allowed_ssids);
+        w.put("kioskModeAppOrderEnabled", &self.kiosk_mode_app_order_enabled);
+        w.put(
             "kioskModeAppsInFolderOrderedByName",
             &self.kiosk_mode_apps_in_folder_ordered_by_name,
-        )?;
-        graph_rt::put(map, "kioskModeGridHeight", &self.kiosk_mode_grid_height)?;
-        graph_rt::put(map, "kioskModeGridWidth", &self.kiosk_mode_grid_width)?;
-        graph_rt::put(
-            map,
-            "kioskModeLockHomeScreen",
-            &self.kiosk_mode_lock_home_screen,
-        )?;
-        graph_rt::put(map, "kioskModeManagedFolders", &self.kiosk_mode_managed_folders)?;
-        graph_rt::put(map, "kioskModeAppPositions", &self.kiosk_mode_app_positions)?;
-        graph_rt::put(map, "microphoneForceMute", &self.microphone_force_mute)?;
-        graph_rt::put(
-            map,
-            "networkEscapeHatchAllowed",
-            &self.network_escape_hatch_allowed,
-        )?;
-        graph_rt::put(map, "nfcBlockOutgoingBeam", &self.nfc_block_outgoing_beam)?;
-        graph_rt::put(map, "passwordBlockKeyguard", &self.password_block_keyguard)?;
-        graph_rt::put(
-            map,
-            "passwordBlockKeyguardFeatures",
-            &self.password_block_keyguard_features,
-        )?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeGridHeight", &self.kiosk_mode_grid_height);
+        w.put("kioskModeGridWidth", &self.kiosk_mode_grid_width);
+        w.put("kioskModeLockHomeScreen", &self.kiosk_mode_lock_home_screen);
+        w.put("kioskModeManagedFolders", &self.kiosk_mode_managed_folders);
+        w.put("kioskModeAppPositions", &self.kiosk_mode_app_positions);
+        w.put("microphoneForceMute", &self.microphone_force_mute);
+        w.put("networkEscapeHatchAllowed", &self.network_escape_hatch_allowed);
+        w.put("nfcBlockOutgoingBeam", &self.nfc_block_outgoing_beam);
+        w.put("passwordBlockKeyguard", &self.password_block_keyguard);
+        w.put("passwordBlockKeyguardFeatures", &self.password_block_keyguard_features);
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinimumLetterCharacters",
             &self.password_minimum_letter_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinimumLowerCaseCharacters",
             &self.password_minimum_lower_case_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinimumNonLetterCharacters",
             &self.password_minimum_non_letter_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinimumNumericCharacters",
             &self.password_minimum_numeric_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinimumSymbolCharacters",
             &self.password_minimum_symbol_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinimumUpperCaseCharacters",
             &self.password_minimum_upper_case_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordCountToBlock",
             &self.password_previous_password_count_to_block,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put(
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(map, "playStoreMode", &self.play_store_mode)?;
-        graph_rt::put(map, "safeBootBlocked", &self.safe_boot_blocked)?;
-        graph_rt::put(map, "screenCaptureBlocked", &self.screen_capture_blocked)?;
-        graph_rt::put(
-            map,
-            "securityAllowDebuggingFeatures",
-            &self.security_allow_debugging_features,
-        )?;
-        graph_rt::put(
-            map,
-            "securityRequireVerifyApps",
-            &self.security_require_verify_apps,
-        )?;
-        graph_rt::put(map, "statusBarBlocked", &self.status_bar_blocked)?;
-        graph_rt::put(map, "stayOnModes", &self.stay_on_modes)?;
-        graph_rt::put(map, "storageAllowUsb", &self.storage_allow_usb)?;
-        graph_rt::put(
-            map,
-            "storageBlockExternalMedia",
-            &self.storage_block_external_media,
-        )?;
-        graph_rt::put(
-            map,
-            "storageBlockUsbFileTransfer",
-            &self.storage_block_usb_file_transfer,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("playStoreMode", &self.play_store_mode);
+        w.put("safeBootBlocked", &self.safe_boot_blocked);
+        w.put("screenCaptureBlocked", &self.screen_capture_blocked);
+        w.put("securityAllowDebuggingFeatures", &self.security_allow_debugging_features);
+        w.put("securityRequireVerifyApps", &self.security_require_verify_apps);
+        w.put("statusBarBlocked", &self.status_bar_blocked);
+        w.put("stayOnModes", &self.stay_on_modes);
+        w.put("storageAllowUsb", &self.storage_allow_usb);
+        w.put("storageBlockExternalMedia", &self.storage_block_external_media);
+        w.put("storageBlockUsbFileTransfer", &self.storage_block_usb_file_transfer);
+        w.put(
             "systemUpdateWindowStartMinutesAfterMidnight",
             &self.system_update_window_start_minutes_after_midnight,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "systemUpdateWindowEndMinutesAfterMidnight",
             &self.system_update_window_end_minutes_after_midnight,
-        )?;
-        graph_rt::put(map, "systemUpdateInstallType", &self.system_update_install_type)?;
-        graph_rt::put(map, "systemWindowsBlocked", &self.system_windows_blocked)?;
-        graph_rt::put(map, "usersBlockAdd", &self.users_block_add)?;
-        graph_rt::put(map, "usersBlockRemove", &self.users_block_remove)?;
-        graph_rt::put(map, "volumeBlockAdjustment", &self.volume_block_adjustment)?;
-        graph_rt::put(
-            map,
-            "vpnAlwaysOnLockdownMode",
-            &self.vpn_always_on_lockdown_mode,
-        )?;
-        graph_rt::put(
-            map,
-            "vpnAlwaysOnPackageIdentifier",
-            &self.vpn_always_on_package_identifier,
-        )?;
-        graph_rt::put(
-            map,
-            "wifiBlockEditConfigurations",
-            &self.wifi_block_edit_configurations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("systemUpdateInstallType", &self.system_update_install_type);
+        w.put("systemWindowsBlocked", &self.system_windows_blocked);
+        w.put("usersBlockAdd", &self.users_block_add);
+        w.put("usersBlockRemove", &self.users_block_remove);
+        w.put("volumeBlockAdjustment", &self.volume_block_adjustment);
+        w.put("vpnAlwaysOnLockdownMode", &self.vpn_always_on_lockdown_mode);
+        w.put("vpnAlwaysOnPackageIdentifier", &self.vpn_always_on_package_identifier);
+        w.put("wifiBlockEditConfigurations", &self.wifi_block_edit_configurations);
+        w.put(
             "wifiBlockEditPolicyDefinedConfigurations",
             &self.wifi_block_edit_policy_defined_configurations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "personalProfileAppsAllowInstallFromUnknownSources",
             &self.personal_profile_apps_allow_install_from_unknown_sources,
-        )?;
-        graph_rt::put(
-            map,
-            "personalProfileCameraBlocked",
-            &self.personal_profile_camera_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("personalProfileCameraBlocked", &self.personal_profile_camera_blocked);
+        w.put(
             "personalProfileScreenCaptureBlocked",
             &self.personal_profile_screen_capture_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordExpirationDays",
             &self.work_profile_password_expiration_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinimumLength",
             &self.work_profile_password_minimum_length,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinimumNumericCharacters",
             &self.work_profile_password_minimum_numeric_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinimumNonLetterCharacters",
             &self.work_profile_password_minimum_non_letter_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinimumLetterCharacters",
             &self.work_profile_password_minimum_letter_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinimumLowerCaseCharacters",
             &self.work_profile_password_minimum_lower_case_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinimumUpperCaseCharacters",
             &self.work_profile_password_minimum_upper_case_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinimumSymbolCharacters",
             &self.work_profile_password_minimum_symbol_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordPreviousPasswordCountToBlock",
             &self.work_profile_password_previous_password_count_to_block,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordSignInFailureCountBeforeFactoryReset",
             &self.work_profile_password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordRequiredType",
             &self.work_profile_password_required_type,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerGeneralDeviceConfiguration);

@@ -16,15 +16,20 @@ pub struct AndroidDeviceOwnerGlobalProxyAutoConfig {
 impl graph_rt::Model for AndroidDeviceOwnerGlobalProxyAutoConfig {
     const TYPE_NAME: &'static str = "microsoft.graph.androidDeviceOwnerGlobalProxyAutoConfig";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            proxy_auto_config_url: graph_rt::take(map, "proxyAutoConfigURL")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            proxy_auto_config_url: r.take("proxyAutoConfigURL"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "proxyAutoConfigURL", &self.proxy_auto_config_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("proxyAutoConfigURL", &self.proxy_auto_config_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerGlobalProxyAutoConfig);

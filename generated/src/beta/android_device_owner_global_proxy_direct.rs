@@ -20,19 +20,24 @@ pub struct AndroidDeviceOwnerGlobalProxyDirect {
 impl graph_rt::Model for AndroidDeviceOwnerGlobalProxyDirect {
     const TYPE_NAME: &'static str = "microsoft.graph.androidDeviceOwnerGlobalProxyDirect";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            excluded_hosts: graph_rt::take(map, "excludedHosts")?,
-            port: graph_rt::take(map, "port")?,
-            host: graph_rt::take(map, "host")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            excluded_hosts: r.take("excludedHosts"),
+            port: r.take("port"),
+            host: r.take("host"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "host", &self.host)?;
-        graph_rt::put(map, "port", &self.port)?;
-        graph_rt::put(map, "excludedHosts", &self.excluded_hosts)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("host", &self.host);
+        w.put("port", &self.port);
+        w.put("excludedHosts", &self.excluded_hosts);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerGlobalProxyDirect);

@@ -18,17 +18,22 @@ pub struct AndroidDeviceOwnerKioskModeApp {
 impl graph_rt::Model for AndroidDeviceOwnerKioskModeApp {
     const TYPE_NAME: &'static str = "microsoft.graph.androidDeviceOwnerKioskModeApp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            class_name: graph_rt::take(map, "className")?,
-            package: graph_rt::take(map, "package")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            class_name: r.take("className"),
+            package: r.take("package"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "package", &self.package)?;
-        graph_rt::put(map, "className", &self.class_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("package", &self.package);
+        w.put("className", &self.class_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerKioskModeApp);

@@ -16,17 +16,22 @@ pub struct AndroidDeviceOwnerKioskModeAppPositionItem {
 impl graph_rt::Model for AndroidDeviceOwnerKioskModeAppPositionItem {
     const TYPE_NAME: &'static str = "microsoft.graph.androidDeviceOwnerKioskModeAppPositionItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            item: graph_rt::take(map, "item")?,
-            position: graph_rt::take(map, "position")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            item: r.take("item"),
+            position: r.take("position"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "position", &self.position)?;
-        graph_rt::put(map, "item", &self.item)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("position", &self.position);
+        w.put("item", &self.item);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerKioskModeAppPositionItem);

@@ -18,19 +18,24 @@ pub struct AndroidDeviceOwnerKioskModeManagedFolder {
 impl graph_rt::Model for AndroidDeviceOwnerKioskModeManagedFolder {
     const TYPE_NAME: &'static str = "microsoft.graph.androidDeviceOwnerKioskModeManagedFolder";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            items: graph_rt::take(map, "items")?,
-            folder_identifier: graph_rt::take(map, "folderIdentifier")?,
-            folder_name: graph_rt::take(map, "folderName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            items: r.take("items"),
+            folder_identifier: r.take("folderIdentifier"),
+            folder_name: r.take("folderName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "folderName", &self.folder_name)?;
-        graph_rt::put(map, "folderIdentifier", &self.folder_identifier)?;
-        graph_rt::put(map, "items", &self.items)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("folderName", &self.folder_name);
+        w.put("folderIdentifier", &self.folder_identifier);
+        w.put("items", &self.items);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerKioskModeManagedFolder);

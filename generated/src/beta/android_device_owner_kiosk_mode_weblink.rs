@@ -18,17 +18,22 @@ pub struct AndroidDeviceOwnerKioskModeWeblink {
 impl graph_rt::Model for AndroidDeviceOwnerKioskModeWeblink {
     const TYPE_NAME: &'static str = "microsoft.graph.androidDeviceOwnerKioskModeWeblink";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            link: graph_rt::take(map, "link")?,
-            label: graph_rt::take(map, "label")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            link: r.take("link"),
+            label: r.take("label"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "link", &self.link)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("label", &self.label);
+        w.put("link", &self.link);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerKioskModeWeblink);

@@ -18,19 +18,24 @@ pub struct AndroidEnrollmentCompanyCode {
 impl graph_rt::Model for AndroidEnrollmentCompanyCode {
     const TYPE_NAME: &'static str = "microsoft.graph.androidEnrollmentCompanyCode";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            qr_code_image: graph_rt::take(map, "qrCodeImage")?,
-            qr_code_content: graph_rt::take(map, "qrCodeContent")?,
-            enrollment_token: graph_rt::take(map, "enrollmentToken")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            qr_code_image: r.take("qrCodeImage"),
+            qr_code_content: r.take("qrCodeContent"),
+            enrollment_token: r.take("enrollmentToken"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "enrollmentToken", &self.enrollment_token)?;
-        graph_rt::put(map, "qrCodeContent", &self.qr_code_content)?;
-        graph_rt::put(map, "qrCodeImage", &self.qr_code_image)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enrollmentToken", &self.enrollment_token);
+        w.put("qrCodeContent", &self.qr_code_content);
+        w.put("qrCodeImage", &self.qr_code_image);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidEnrollmentCompanyCode);

@@ -32,31 +32,36 @@ pub struct AndroidForWorkAppConfigurationSchemaItem {
 impl graph_rt::Model for AndroidForWorkAppConfigurationSchemaItem {
     const TYPE_NAME: &'static str = "microsoft.graph.androidForWorkAppConfigurationSchemaItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            selections: graph_rt::take(map, "selections")?,
-            data_type: graph_rt::take(map, "dataType")?,
-            default_string_array_value: graph_rt::take(map, "defaultStringArrayValue")?,
-            default_string_value: graph_rt::take(map, "defaultStringValue")?,
-            default_int_value: graph_rt::take(map, "defaultIntValue")?,
-            default_bool_value: graph_rt::take(map, "defaultBoolValue")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            schema_item_key: graph_rt::take(map, "schemaItemKey")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            selections: r.take("selections"),
+            data_type: r.take("dataType"),
+            default_string_array_value: r.take("defaultStringArrayValue"),
+            default_string_value: r.take("defaultStringValue"),
+            default_int_value: r.take("defaultIntValue"),
+            default_bool_value: r.take("defaultBoolValue"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            schema_item_key: r.take("schemaItemKey"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "schemaItemKey", &self.schema_item_key)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "defaultBoolValue", &self.default_bool_value)?;
-        graph_rt::put(map, "defaultIntValue", &self.default_int_value)?;
-        graph_rt::put(map, "defaultStringValue", &self.default_string_value)?;
-        graph_rt::put(map, "defaultStringArrayValue", &self.default_string_array_value)?;
-        graph_rt::put(map, "dataType", &self.data_type)?;
-        graph_rt::put(map, "selections", &self.selections)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("schemaItemKey", &self.schema_item_key);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("defaultBoolValue", &self.default_bool_value);
+        w.put("defaultIntValue", &self.default_int_value);
+        w.put("defaultStringValue", &self.default_string_value);
+        w.put("defaultStringArrayValue", &self.default_string_array_value);
+        w.put("dataType", &self.data_type);
+        w.put("selections", &self.selections);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidForWorkAppConfigurationSchemaItem);

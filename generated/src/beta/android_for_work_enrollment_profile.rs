@@ -34,35 +34,40 @@ pub struct AndroidForWorkEnrollmentProfile {
 impl graph_rt::Model for AndroidForWorkEnrollmentProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.androidForWorkEnrollmentProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            qr_code_image: graph_rt::take(map, "qrCodeImage")?,
-            qr_code_content: graph_rt::take(map, "qrCodeContent")?,
-            enrolled_device_count: graph_rt::take(map, "enrolledDeviceCount")?,
-            token_expiration_date_time: graph_rt::take(map, "tokenExpirationDateTime")?,
-            token_value: graph_rt::take(map, "tokenValue")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            account_id: graph_rt::take(map, "accountId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            qr_code_image: r.take("qrCodeImage"),
+            qr_code_content: r.take("qrCodeContent"),
+            enrolled_device_count: r.take("enrolledDeviceCount"),
+            token_expiration_date_time: r.take("tokenExpirationDateTime"),
+            token_value: r.take("tokenValue"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            account_id: r.take("accountId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "accountId", &self.account_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "tokenValue", &self.token_value)?;
-        graph_rt::put(map, "tokenExpirationDateTime", &self.token_expiration_date_time)?;
-        graph_rt::put(map, "enrolledDeviceCount", &self.enrolled_device_count)?;
-        graph_rt::put(map, "qrCodeContent", &self.qr_code_content)?;
-        graph_rt::put(map, "qrCodeImage", &self.qr_code_image)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("accountId", &self.account_id);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("tokenValue", &self.token_value);
+        w.put("tokenExpirationDateTime", &self.token_expiration_date_time);
+        w.put("enrolledDeviceCount", &self.enrolled_device_count);
+        w.put("qrCodeContent", &self.qr_code_content);
+        w.put("qrCodeImage", &self.qr_code_image);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidForWorkEnrollmentProfile);

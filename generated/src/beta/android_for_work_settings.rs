@@ -32,40 +32,38 @@ pub struct AndroidForWorkSettings {
 impl graph_rt::Model for AndroidForWorkSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.androidForWorkSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_owner_management_enabled: graph_rt::take(
-                map,
-                "deviceOwnerManagementEnabled",
-            )?,
-            target_group_ids: graph_rt::take(map, "targetGroupIds")?,
-            enrollment_target: graph_rt::take(map, "enrollmentTarget")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            owner_organization_name: graph_rt::take(map, "ownerOrganizationName")?,
-            owner_user_principal_name: graph_rt::take(map, "ownerUserPrincipalName")?,
-            last_app_sync_status: graph_rt::take(map, "lastAppSyncStatus")?,
-            last_app_sync_date_time: graph_rt::take(map, "lastAppSyncDateTime")?,
-            bind_status: graph_rt::take(map, "bindStatus")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_owner_management_enabled: r.take("deviceOwnerManagementEnabled"),
+            target_group_ids: r.take("targetGroupIds"),
+            enrollment_target: r.take("enrollmentTarget"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            owner_organization_name: r.take("ownerOrganizationName"),
+            owner_user_principal_name: r.take("ownerUserPrincipalName"),
+            last_app_sync_status: r.take("lastAppSyncStatus"),
+            last_app_sync_date_time: r.take("lastAppSyncDateTime"),
+            bind_status: r.take("bindStatus"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "bindStatus", &self.bind_status)?;
-        graph_rt::put(map, "lastAppSyncDateTime", &self.last_app_sync_date_time)?;
-        graph_rt::put(map, "lastAppSyncStatus", &self.last_app_sync_status)?;
-        graph_rt::put(map, "ownerUserPrincipalName", &self.owner_user_principal_name)?;
-        graph_rt::put(map, "ownerOrganizationName", &self.owner_organization_name)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "enrollmentTarget", &self.enrollment_target)?;
-        graph_rt::put(map, "targetGroupIds", &self.target_group_ids)?;
-        graph_rt::put(
-            map,
-            "deviceOwnerManagementEnabled",
-            &self.device_owner_management_enabled,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("bindStatus", &self.bind_status);
+        w.put("lastAppSyncDateTime", &self.last_app_sync_date_time);
+        w.put("lastAppSyncStatus", &self.last_app_sync_status);
+        w.put("ownerUserPrincipalName", &self.owner_user_principal_name);
+        w.put("ownerOrganizationName", &self.owner_organization_name);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("enrollmentTarget", &self.enrollment_target);
+        w.put("targetGroupIds", &self.target_group_ids);
+        w.put("deviceOwnerManagementEnabled", &self.device_owner_management_enabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidForWorkSettings);

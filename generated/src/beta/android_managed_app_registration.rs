@@ -56,55 +56,60 @@ pub struct AndroidManagedAppRegistration {
 impl graph_rt::Model for AndroidManagedAppRegistration {
     const TYPE_NAME: &'static str = "microsoft.graph.androidManagedAppRegistration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            patch_version: graph_rt::take(map, "patchVersion")?,
-            operations: graph_rt::take(map, "operations")?,
-            intended_policies: graph_rt::take(map, "intendedPolicies")?,
-            applied_policies: graph_rt::take(map, "appliedPolicies")?,
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            app_identifier: graph_rt::take(map, "appIdentifier")?,
-            user_id: graph_rt::take(map, "userId")?,
-            flagged_reasons: graph_rt::take(map, "flaggedReasons")?,
-            device_manufacturer: graph_rt::take(map, "deviceManufacturer")?,
-            device_model: graph_rt::take(map, "deviceModel")?,
-            azure_ad_device_id: graph_rt::take(map, "azureADDeviceId")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            device_tag: graph_rt::take(map, "deviceTag")?,
-            device_type: graph_rt::take(map, "deviceType")?,
-            platform_version: graph_rt::take(map, "platformVersion")?,
-            management_sdk_version: graph_rt::take(map, "managementSdkVersion")?,
-            application_version: graph_rt::take(map, "applicationVersion")?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            patch_version: r.take("patchVersion"),
+            operations: r.take("operations"),
+            intended_policies: r.take("intendedPolicies"),
+            applied_policies: r.take("appliedPolicies"),
+            version: r.take("version"),
+            id: r.take("id"),
+            app_identifier: r.take("appIdentifier"),
+            user_id: r.take("userId"),
+            flagged_reasons: r.take("flaggedReasons"),
+            device_manufacturer: r.take("deviceManufacturer"),
+            device_model: r.take("deviceModel"),
+            azure_ad_device_id: r.take("azureADDeviceId"),
+            managed_device_id: r.take("managedDeviceId"),
+            device_name: r.take("deviceName"),
+            device_tag: r.take("deviceTag"),
+            device_type: r.take("deviceType"),
+            platform_version: r.take("platformVersion"),
+            management_sdk_version: r.take("managementSdkVersion"),
+            application_version: r.take("applicationVersion"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(map, "applicationVersion", &self.application_version)?;
-        graph_rt::put(map, "managementSdkVersion", &self.management_sdk_version)?;
-        graph_rt::put(map, "platformVersion", &self.platform_version)?;
-        graph_rt::put(map, "deviceType", &self.device_type)?;
-        graph_rt::put(map, "deviceTag", &self.device_tag)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "azureADDeviceId", &self.azure_ad_device_id)?;
-        graph_rt::put(map, "deviceModel", &self.device_model)?;
-        graph_rt::put(map, "deviceManufacturer", &self.device_manufacturer)?;
-        graph_rt::put(map, "flaggedReasons", &self.flagged_reasons)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "appIdentifier", &self.app_identifier)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "appliedPolicies", &self.applied_policies)?;
-        graph_rt::put(map, "intendedPolicies", &self.intended_policies)?;
-        graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put(map, "patchVersion", &self.patch_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("applicationVersion", &self.application_version);
+        w.put("managementSdkVersion", &self.management_sdk_version);
+        w.put("platformVersion", &self.platform_version);
+        w.put("deviceType", &self.device_type);
+        w.put("deviceTag", &self.device_tag);
+        w.put("deviceName", &self.device_name);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("azureADDeviceId", &self.azure_ad_device_id);
+        w.put("deviceModel", &self.device_model);
+        w.put("deviceManufacturer", &self.device_manufacturer);
+        w.put("flaggedReasons", &self.flagged_reasons);
+        w.put("userId", &self.user_id);
+        w.put("appIdentifier", &self.app_identifier);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.put("appliedPolicies", &self.applied_policies);
+        w.put("intendedPolicies", &self.intended_policies);
+        w.put("operations", &self.operations);
+        w.put("patchVersion", &self.patch_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidManagedAppRegistration);

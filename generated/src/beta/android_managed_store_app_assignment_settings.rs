@@ -16,22 +16,24 @@ pub struct AndroidManagedStoreAppAssignmentSettings {
 impl graph_rt::Model for AndroidManagedStoreAppAssignmentSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.androidManagedStoreAppAssignmentSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            android_managed_store_app_track_ids: graph_rt::take(
-                map,
-                "androidManagedStoreAppTrackIds",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            android_managed_store_app_track_ids: r
+                .take("androidManagedStoreAppTrackIds"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "androidManagedStoreAppTrackIds",
             &self.android_managed_store_app_track_ids,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidManagedStoreAppAssignmentSettings);

@@ -24,21 +24,26 @@ pub struct AndroidManagedStoreAppConfigurationSchema {
 impl graph_rt::Model for AndroidManagedStoreAppConfigurationSchema {
     const TYPE_NAME: &'static str = "microsoft.graph.androidManagedStoreAppConfigurationSchema";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            nested_schema_items: graph_rt::take(map, "nestedSchemaItems")?,
-            schema_items: graph_rt::take(map, "schemaItems")?,
-            example_json: graph_rt::take(map, "exampleJson")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            nested_schema_items: r.take("nestedSchemaItems"),
+            schema_items: r.take("schemaItems"),
+            example_json: r.take("exampleJson"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "exampleJson", &self.example_json)?;
-        graph_rt::put(map, "schemaItems", &self.schema_items)?;
-        graph_rt::put(map, "nestedSchemaItems", &self.nested_schema_items)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("exampleJson", &self.example_json);
+        w.put("schemaItems", &self.schema_items);
+        w.put("nestedSchemaItems", &self.nested_schema_items);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidManagedStoreAppConfigurationSchema);

@@ -16,17 +16,22 @@ pub struct AndroidManagedStoreAppTrack {
 impl graph_rt::Model for AndroidManagedStoreAppTrack {
     const TYPE_NAME: &'static str = "microsoft.graph.androidManagedStoreAppTrack";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            track_alias: graph_rt::take(map, "trackAlias")?,
-            track_id: graph_rt::take(map, "trackId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            track_alias: r.take("trackAlias"),
+            track_id: r.take("trackId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "trackId", &self.track_id)?;
-        graph_rt::put(map, "trackAlias", &self.track_alias)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("trackId", &self.track_id);
+        w.put("trackAlias", &self.track_alias);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidManagedStoreAppTrack);

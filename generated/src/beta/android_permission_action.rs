@@ -16,17 +16,22 @@ pub struct AndroidPermissionAction {
 impl graph_rt::Model for AndroidPermissionAction {
     const TYPE_NAME: &'static str = "microsoft.graph.androidPermissionAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            action: graph_rt::take(map, "action")?,
-            permission: graph_rt::take(map, "permission")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            action: r.take("action"),
+            permission: r.take("permission"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "permission", &self.permission)?;
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("permission", &self.permission);
+        w.put("action", &self.action);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidPermissionAction);

@@ -100,219 +100,142 @@ pub struct AndroidWorkProfileCompliancePolicy {
 impl graph_rt::Model for AndroidWorkProfileCompliancePolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.androidWorkProfileCompliancePolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            security_required_android_safety_net_evaluation_type: graph_rt::take(
-                map,
-                "securityRequiredAndroidSafetyNetEvaluationType",
-            )?,
-            security_require_company_portal_app_integrity: graph_rt::take(
-                map,
-                "securityRequireCompanyPortalAppIntegrity",
-            )?,
-            security_require_up_to_date_security_providers: graph_rt::take(
-                map,
-                "securityRequireUpToDateSecurityProviders",
-            )?,
-            security_require_google_play_services: graph_rt::take(
-                map,
-                "securityRequireGooglePlayServices",
-            )?,
-            security_require_safety_net_attestation_certified_device: graph_rt::take(
-                map,
-                "securityRequireSafetyNetAttestationCertifiedDevice",
-            )?,
-            security_require_safety_net_attestation_basic_integrity: graph_rt::take(
-                map,
-                "securityRequireSafetyNetAttestationBasicIntegrity",
-            )?,
-            storage_require_encryption: graph_rt::take(map, "storageRequireEncryption")?,
-            min_android_security_patch_level: graph_rt::take(
-                map,
-                "minAndroidSecurityPatchLevel",
-            )?,
-            os_maximum_version: graph_rt::take(map, "osMaximumVersion")?,
-            os_minimum_version: graph_rt::take(map, "osMinimumVersion")?,
-            security_block_jailbroken_devices: graph_rt::take(
-                map,
-                "securityBlockJailbrokenDevices",
-            )?,
-            advanced_threat_protection_required_security_level: graph_rt::take(
-                map,
-                "advancedThreatProtectionRequiredSecurityLevel",
-            )?,
-            device_threat_protection_required_security_level: graph_rt::take(
-                map,
-                "deviceThreatProtectionRequiredSecurityLevel",
-            )?,
-            device_threat_protection_enabled: graph_rt::take(
-                map,
-                "deviceThreatProtectionEnabled",
-            )?,
-            security_require_verify_apps: graph_rt::take(
-                map,
-                "securityRequireVerifyApps",
-            )?,
-            security_disable_usb_debugging: graph_rt::take(
-                map,
-                "securityDisableUsbDebugging",
-            )?,
-            security_prevent_install_apps_from_unknown_sources: graph_rt::take(
-                map,
-                "securityPreventInstallAppsFromUnknownSources",
-            )?,
-            password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "passwordSignInFailureCountBeforeFactoryReset",
-            )?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_minutes_of_inactivity_before_lock: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeLock",
-            )?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_required: graph_rt::take(map, "passwordRequired")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            scheduled_actions_for_rule: graph_rt::take(map, "scheduledActionsForRule")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            security_required_android_safety_net_evaluation_type: r
+                .take("securityRequiredAndroidSafetyNetEvaluationType"),
+            security_require_company_portal_app_integrity: r
+                .take("securityRequireCompanyPortalAppIntegrity"),
+            security_require_up_to_date_security_providers: r
+                .take("securityRequireUpToDateSecurityProviders"),
+            security_require_google_play_services: r
+                .take("securityRequireGooglePlayServices"),
+            security_require_safety_net_attestation_certified_device: r
+                .take("securityRequireSafetyNetAttestationCertifiedDevice"),
+            security_require_safety_net_attestation_basic_integrity: r
+                .take("securityRequireSafetyNetAttestationBasicIntegrity"),
+            storage_require_encryption: r.take("storageRequireEncryption"),
+            min_android_security_patch_level: r.take("minAndroidSecurityPatchLevel"),
+            os_maximum_version: r.take("osMaximumVersion"),
+            os_minimum_version: r.take("osMinimumVersion"),
+            security_block_jailbroken_devices: r.take("securityBlockJailbrokenDevices"),
+            advanced_threat_protection_required_security_level: r
+                .take("advancedThreatProtectionRequiredSecurityLevel"),
+            device_threat_protection_required_security_level: r
+                .take("deviceThreatProtectionRequiredSecurityLevel"),
+            device_threat_protection_enabled: r.take("deviceThreatProtectionEnabled"),
+            security_require_verify_apps: r.take("securityRequireVerifyApps"),
+            security_disable_usb_debugging: r.take("securityDisableUsbDebugging"),
+            security_prevent_install_apps_from_unknown_sources: r
+                .take("securityPreventInstallAppsFromUnknownSources"),
+            password_sign_in_failure_count_before_factory_reset: r
+                .take("passwordSignInFailureCountBeforeFactoryReset"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_minutes_of_inactivity_before_lock: r
+                .take("passwordMinutesOfInactivityBeforeLock"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_required: r.take("passwordRequired"),
+            assignments: r.take("assignments"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            scheduled_actions_for_rule: r.take("scheduledActionsForRule"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "scheduledActionsForRule", &self.scheduled_actions_for_rule)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "passwordRequired", &self.password_required)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("assignments", &self.assignments);
+        w.put("passwordRequired", &self.password_required);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put(
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "securityPreventInstallAppsFromUnknownSources",
             &self.security_prevent_install_apps_from_unknown_sources,
-        )?;
-        graph_rt::put(
-            map,
-            "securityDisableUsbDebugging",
-            &self.security_disable_usb_debugging,
-        )?;
-        graph_rt::put(
-            map,
-            "securityRequireVerifyApps",
-            &self.security_require_verify_apps,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("securityDisableUsbDebugging", &self.security_disable_usb_debugging);
+        w.put("securityRequireVerifyApps", &self.security_require_verify_apps);
+        w.put("deviceThreatProtectionEnabled", &self.device_threat_protection_enabled);
+        w.put(
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionRequiredSecurityLevel",
             &self.advanced_threat_protection_required_security_level,
-        )?;
-        graph_rt::put(
-            map,
-            "securityBlockJailbrokenDevices",
-            &self.security_block_jailbroken_devices,
-        )?;
-        graph_rt::put(map, "osMinimumVersion", &self.os_minimum_version)?;
-        graph_rt::put(map, "osMaximumVersion", &self.os_maximum_version)?;
-        graph_rt::put(
-            map,
-            "minAndroidSecurityPatchLevel",
-            &self.min_android_security_patch_level,
-        )?;
-        graph_rt::put(
-            map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("securityBlockJailbrokenDevices", &self.security_block_jailbroken_devices);
+        w.put("osMinimumVersion", &self.os_minimum_version);
+        w.put("osMaximumVersion", &self.os_maximum_version);
+        w.put("minAndroidSecurityPatchLevel", &self.min_android_security_patch_level);
+        w.put("storageRequireEncryption", &self.storage_require_encryption);
+        w.put(
             "securityRequireSafetyNetAttestationBasicIntegrity",
             &self.security_require_safety_net_attestation_basic_integrity,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "securityRequireSafetyNetAttestationCertifiedDevice",
             &self.security_require_safety_net_attestation_certified_device,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "securityRequireGooglePlayServices",
             &self.security_require_google_play_services,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "securityRequireUpToDateSecurityProviders",
             &self.security_require_up_to_date_security_providers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "securityRequireCompanyPortalAppIntegrity",
             &self.security_require_company_portal_app_integrity,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "securityRequiredAndroidSafetyNetEvaluationType",
             &self.security_required_android_safety_net_evaluation_type,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidWorkProfileCompliancePolicy);

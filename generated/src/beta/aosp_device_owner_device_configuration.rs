@@ -100,183 +100,114 @@ pub struct AospDeviceOwnerDeviceConfiguration {
 impl graph_rt::Model for AospDeviceOwnerDeviceConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.aospDeviceOwnerDeviceConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            wifi_block_edit_configurations: graph_rt::take(
-                map,
-                "wifiBlockEditConfigurations",
-            )?,
-            backup_blocked: graph_rt::take(map, "backupBlocked")?,
-            storage_block_usb_file_transfer: graph_rt::take(
-                map,
-                "storageBlockUsbFileTransfer",
-            )?,
-            storage_block_external_media: graph_rt::take(
-                map,
-                "storageBlockExternalMedia",
-            )?,
-            storage_allow_usb: graph_rt::take(map, "storageAllowUsb")?,
-            security_allow_debugging_features: graph_rt::take(
-                map,
-                "securityAllowDebuggingFeatures",
-            )?,
-            screen_capture_blocked: graph_rt::take(map, "screenCaptureBlocked")?,
-            password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "passwordSignInFailureCountBeforeFactoryReset",
-            )?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            factory_reset_blocked: graph_rt::take(map, "factoryResetBlocked")?,
-            cellular_block_wi_fi_tethering: graph_rt::take(
-                map,
-                "cellularBlockWiFiTethering",
-            )?,
-            camera_blocked: graph_rt::take(map, "cameraBlocked")?,
-            bluetooth_block_contact_sharing: graph_rt::take(
-                map,
-                "bluetoothBlockContactSharing",
-            )?,
-            bluetooth_block_configuration: graph_rt::take(
-                map,
-                "bluetoothBlockConfiguration",
-            )?,
-            bluetooth_blocked: graph_rt::take(map, "bluetoothBlocked")?,
-            apps_allow_install_from_unknown_sources: graph_rt::take(
-                map,
-                "appsAllowInstallFromUnknownSources",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            wifi_block_edit_configurations: r.take("wifiBlockEditConfigurations"),
+            backup_blocked: r.take("backupBlocked"),
+            storage_block_usb_file_transfer: r.take("storageBlockUsbFileTransfer"),
+            storage_block_external_media: r.take("storageBlockExternalMedia"),
+            storage_allow_usb: r.take("storageAllowUsb"),
+            security_allow_debugging_features: r.take("securityAllowDebuggingFeatures"),
+            screen_capture_blocked: r.take("screenCaptureBlocked"),
+            password_sign_in_failure_count_before_factory_reset: r
+                .take("passwordSignInFailureCountBeforeFactoryReset"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            factory_reset_blocked: r.take("factoryResetBlocked"),
+            cellular_block_wi_fi_tethering: r.take("cellularBlockWiFiTethering"),
+            camera_blocked: r.take("cameraBlocked"),
+            bluetooth_block_contact_sharing: r.take("bluetoothBlockContactSharing"),
+            bluetooth_block_configuration: r.take("bluetoothBlockConfiguration"),
+            bluetooth_blocked: r.take("bluetoothBlocked"),
+            apps_allow_install_from_unknown_sources: r
+                .take("appsAllowInstallFromUnknownSources"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put(
             "appsAllowInstallFromUnknownSources",
             &self.apps_allow_install_from_unknown_sources,
-        )?;
-        graph_rt::put(map, "bluetoothBlocked", &self.bluetooth_blocked)?;
-        graph_rt::put(
-            map,
-            "bluetoothBlockConfiguration",
-            &self.bluetooth_block_configuration,
-        )?;
-        graph_rt::put(
-            map,
-            "bluetoothBlockContactSharing",
-            &self.bluetooth_block_contact_sharing,
-        )?;
-        graph_rt::put(map, "cameraBlocked", &self.camera_blocked)?;
-        graph_rt::put(
-            map,
-            "cellularBlockWiFiTethering",
-            &self.cellular_block_wi_fi_tethering,
-        )?;
-        graph_rt::put(map, "factoryResetBlocked", &self.factory_reset_blocked)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("bluetoothBlocked", &self.bluetooth_blocked);
+        w.put("bluetoothBlockConfiguration", &self.bluetooth_block_configuration);
+        w.put("bluetoothBlockContactSharing", &self.bluetooth_block_contact_sharing);
+        w.put("cameraBlocked", &self.camera_blocked);
+        w.put("cellularBlockWiFiTethering", &self.cellular_block_wi_fi_tethering);
+        w.put("factoryResetBlocked", &self.factory_reset_blocked);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put(
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(map, "screenCaptureBlocked", &self.screen_capture_blocked)?;
-        graph_rt::put(
-            map,
-            "securityAllowDebuggingFeatures",
-            &self.security_allow_debugging_features,
-        )?;
-        graph_rt::put(map, "storageAllowUsb", &self.storage_allow_usb)?;
-        graph_rt::put(
-            map,
-            "storageBlockExternalMedia",
-            &self.storage_block_external_media,
-        )?;
-        graph_rt::put(
-            map,
-            "storageBlockUsbFileTransfer",
-            &self.storage_block_usb_file_transfer,
-        )?;
-        graph_rt::put(map, "backupBlocked", &self.backup_blocked)?;
-        graph_rt::put(
-            map,
-            "wifiBlockEditConfigurations",
-            &self.wifi_block_edit_configurations,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("screenCaptureBlocked", &self.screen_capture_blocked);
+        w.put("securityAllowDebuggingFeatures", &self.security_allow_debugging_features);
+        w.put("storageAllowUsb", &self.storage_allow_usb);
+        w.put("storageBlockExternalMedia", &self.storage_block_external_media);
+        w.put("storageBlockUsbFileTransfer", &self.storage_block_usb_file_transfer);
+        w.put("backupBlocked", &self.backup_blocked);
+        w.put("wifiBlockEditConfigurations", &self.wifi_block_edit_configurations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AospDeviceOwnerDeviceConfiguration);

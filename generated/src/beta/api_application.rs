@@ -9,7 +9,7 @@ pub struct ApiApplication {
     /// When `true`, allows an application to use claims mapping without specifying a custom signing key.
     pub accept_mapped_claims: graph_rt::Field<bool>,
     /// Used for bundling consent if you have a solution that contains two parts: a client app and a custom web API app. If you set the appID of the client app to this value, the user only consents once to the client app. Azure AD knows that consenting to the client means implicitly consenting to the web API and automatically provisions service principals for both APIs at the same time. Both the client and the web API app must be registered in the same tenant.
-    pub known_client_applications: graph_rt::Field<Vec<graph_rt::Uuid>>,
+    pub known_client_applications: graph_rt::Field<Vec<graph_rt::Guid>>,
     /// The definition of the delegated permissions exposed by the web API represented by this application registration. These delegated permissions may be requested by a client application, and may be granted by users or administrators during consent. Delegated permissions are sometimes referred to as OAuth 2.0 scopes.
     #[cfg(feature = "files")]
     pub oauth2_permission_scopes: graph_rt::Field<Vec<super::PermissionScope>>,
@@ -25,39 +25,30 @@ pub struct ApiApplication {
 impl graph_rt::Model for ApiApplication {
     const TYPE_NAME: &'static str = "microsoft.graph.apiApplication";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            requested_access_token_version: graph_rt::take(
-                map,
-                "requestedAccessTokenVersion",
-            )?,
-            pre_authorized_applications: graph_rt::take(
-                map,
-                "preAuthorizedApplications",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            requested_access_token_version: r.take("requestedAccessTokenVersion"),
+            pre_authorized_applications: r.take("preAuthorizedApplications"),
             #[cfg(feature = "files")]
-            oauth2_permission_scopes: graph_rt::take(map, "oauth2PermissionScopes")?,
-            known_client_applications: graph_rt::take(map, "knownClientApplications")?,
-            accept_mapped_claims: graph_rt::take(map, "acceptMappedClaims")?,
-            additional_properties: core::mem::take(map),
-        })
+            oauth2_permission_scopes: r.take("oauth2PermissionScopes"),
+            known_client_applications: r.take("knownClientApplications"),
+            accept_mapped_claims: r.take("acceptMappedClaims"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "acceptMappedClaims", &self.accept_mapped_claims)?;
-        graph_rt::put(map, "knownClientApplications", &self.known_client_applications)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("acceptMappedClaims", &self.accept_mapped_claims);
+        w.put("knownClientApplications", &self.known_client_applications);
         #[cfg(feature = "files")]
-        graph_rt::put(map, "oauth2PermissionScopes", &self.oauth2_permission_scopes)?;
-        graph_rt::put(
-            map,
-            "preAuthorizedApplications",
-            &self.pre_authorized_applications,
-        )?;
-        graph_rt::put(
-            map,
-            "requestedAccessTokenVersion",
-            &self.requested_access_token_version,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("oauth2PermissionScopes", &self.oauth2_permission_scopes);
+        w.put("preAuthorizedApplications", &self.pre_authorized_applications);
+        w.put("requestedAccessTokenVersion", &self.requested_access_token_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApiApplication);

@@ -25,27 +25,32 @@ pub struct AppConsentRequest {
 impl graph_rt::Model for AppConsentRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.appConsentRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            user_consent_requests: graph_rt::take(map, "userConsentRequests")?,
-            pending_scopes: graph_rt::take(map, "pendingScopes")?,
-            id: graph_rt::take(map, "id")?,
-            consent_type: graph_rt::take(map, "consentType")?,
-            app_id: graph_rt::take(map, "appId")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_consent_requests: r.take("userConsentRequests"),
+            pending_scopes: r.take("pendingScopes"),
+            id: r.take("id"),
+            consent_type: r.take("consentType"),
+            app_id: r.take("appId"),
+            app_display_name: r.take("appDisplayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "consentType", &self.consent_type)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "pendingScopes", &self.pending_scopes)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("appId", &self.app_id);
+        w.put("consentType", &self.consent_type);
+        w.put("id", &self.id);
+        w.put("pendingScopes", &self.pending_scopes);
         #[cfg(feature = "users")]
-        graph_rt::put(map, "userConsentRequests", &self.user_consent_requests)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("userConsentRequests", &self.user_consent_requests);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppConsentRequest);

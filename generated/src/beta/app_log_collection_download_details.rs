@@ -18,26 +18,24 @@ pub struct AppLogCollectionDownloadDetails {
 impl graph_rt::Model for AppLogCollectionDownloadDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.appLogCollectionDownloadDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            app_log_decryption_algorithm: graph_rt::take(
-                map,
-                "appLogDecryptionAlgorithm",
-            )?,
-            decryption_key: graph_rt::take(map, "decryptionKey")?,
-            download_url: graph_rt::take(map, "downloadUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            app_log_decryption_algorithm: r.take("appLogDecryptionAlgorithm"),
+            decryption_key: r.take("decryptionKey"),
+            download_url: r.take("downloadUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "downloadUrl", &self.download_url)?;
-        graph_rt::put(map, "decryptionKey", &self.decryption_key)?;
-        graph_rt::put(
-            map,
-            "appLogDecryptionAlgorithm",
-            &self.app_log_decryption_algorithm,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("downloadUrl", &self.download_url);
+        w.put("decryptionKey", &self.decryption_key);
+        w.put("appLogDecryptionAlgorithm", &self.app_log_decryption_algorithm);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppLogCollectionDownloadDetails);

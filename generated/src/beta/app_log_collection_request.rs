@@ -22,23 +22,28 @@ pub struct AppLogCollectionRequest {
 impl graph_rt::Model for AppLogCollectionRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.appLogCollectionRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            custom_log_folders: graph_rt::take(map, "customLogFolders")?,
-            error_message: graph_rt::take(map, "errorMessage")?,
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            completed_date_time: r.take("completedDateTime"),
+            custom_log_folders: r.take("customLogFolders"),
+            error_message: r.take("errorMessage"),
+            status: r.take("status"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "errorMessage", &self.error_message)?;
-        graph_rt::put(map, "customLogFolders", &self.custom_log_folders)?;
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("errorMessage", &self.error_message);
+        w.put("customLogFolders", &self.custom_log_folders);
+        w.put("completedDateTime", &self.completed_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppLogCollectionRequest);

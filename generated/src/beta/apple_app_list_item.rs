@@ -22,21 +22,26 @@ pub struct AppleAppListItem {
 impl graph_rt::Model for AppleAppListItem {
     const TYPE_NAME: &'static str = "microsoft.graph.appleAppListItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            app_id: graph_rt::take(map, "appId")?,
-            app_store_url: graph_rt::take(map, "appStoreUrl")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            app_id: r.take("appId"),
+            app_store_url: r.take("appStoreUrl"),
+            publisher: r.take("publisher"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "appStoreUrl", &self.app_store_url)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("publisher", &self.publisher);
+        w.put("appStoreUrl", &self.app_store_url);
+        w.put("appId", &self.app_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppleAppListItem);

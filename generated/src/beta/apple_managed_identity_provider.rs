@@ -26,25 +26,30 @@ pub struct AppleManagedIdentityProvider {
 impl graph_rt::Model for AppleManagedIdentityProvider {
     const TYPE_NAME: &'static str = "microsoft.graph.appleManagedIdentityProvider";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certificate_data: graph_rt::take(map, "certificateData")?,
-            key_id: graph_rt::take(map, "keyId")?,
-            service_id: graph_rt::take(map, "serviceId")?,
-            developer_id: graph_rt::take(map, "developerId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certificate_data: r.take("certificateData"),
+            key_id: r.take("keyId"),
+            service_id: r.take("serviceId"),
+            developer_id: r.take("developerId"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "developerId", &self.developer_id)?;
-        graph_rt::put(map, "serviceId", &self.service_id)?;
-        graph_rt::put(map, "keyId", &self.key_id)?;
-        graph_rt::put(map, "certificateData", &self.certificate_data)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("developerId", &self.developer_id);
+        w.put("serviceId", &self.service_id);
+        w.put("keyId", &self.key_id);
+        w.put("certificateData", &self.certificate_data);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppleManagedIdentityProvider);

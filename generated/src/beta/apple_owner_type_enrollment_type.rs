@@ -16,17 +16,22 @@ pub struct AppleOwnerTypeEnrollmentType {
 impl graph_rt::Model for AppleOwnerTypeEnrollmentType {
     const TYPE_NAME: &'static str = "microsoft.graph.appleOwnerTypeEnrollmentType";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enrollment_type: graph_rt::take(map, "enrollmentType")?,
-            owner_type: graph_rt::take(map, "ownerType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enrollment_type: r.take("enrollmentType"),
+            owner_type: r.take("ownerType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ownerType", &self.owner_type)?;
-        graph_rt::put(map, "enrollmentType", &self.enrollment_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ownerType", &self.owner_type);
+        w.put("enrollmentType", &self.enrollment_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppleOwnerTypeEnrollmentType);

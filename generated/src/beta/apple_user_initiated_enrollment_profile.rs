@@ -36,40 +36,38 @@ pub struct AppleUserInitiatedEnrollmentProfile {
 impl graph_rt::Model for AppleUserInitiatedEnrollmentProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.appleUserInitiatedEnrollmentProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            platform: graph_rt::take(map, "platform")?,
-            priority: graph_rt::take(map, "priority")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            available_enrollment_type_options: graph_rt::take(
-                map,
-                "availableEnrollmentTypeOptions",
-            )?,
-            default_enrollment_type: graph_rt::take(map, "defaultEnrollmentType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            platform: r.take("platform"),
+            priority: r.take("priority"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            available_enrollment_type_options: r.take("availableEnrollmentTypeOptions"),
+            default_enrollment_type: r.take("defaultEnrollmentType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "defaultEnrollmentType", &self.default_enrollment_type)?;
-        graph_rt::put(
-            map,
-            "availableEnrollmentTypeOptions",
-            &self.available_enrollment_type_options,
-        )?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("defaultEnrollmentType", &self.default_enrollment_type);
+        w.put("availableEnrollmentTypeOptions", &self.available_enrollment_type_options);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("priority", &self.priority);
+        w.put("platform", &self.platform);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppleUserInitiatedEnrollmentProfile);

@@ -34,65 +34,38 @@ pub struct AppleVpnAlwaysOnConfiguration {
 impl graph_rt::Model for AppleVpnAlwaysOnConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.appleVpnAlwaysOnConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            nat_keep_alive_offload_enable: graph_rt::take(
-                map,
-                "natKeepAliveOffloadEnable",
-            )?,
-            nat_keep_alive_interval_in_seconds: graph_rt::take(
-                map,
-                "natKeepAliveIntervalInSeconds",
-            )?,
-            allow_captive_web_sheet: graph_rt::take(map, "allowCaptiveWebSheet")?,
-            allowed_captive_network_plugins: graph_rt::take(
-                map,
-                "allowedCaptiveNetworkPlugins",
-            )?,
-            allow_all_captive_network_plugins: graph_rt::take(
-                map,
-                "allowAllCaptiveNetworkPlugins",
-            )?,
-            cellular_exception_action: graph_rt::take(map, "cellularExceptionAction")?,
-            air_print_exception_action: graph_rt::take(map, "airPrintExceptionAction")?,
-            voicemail_exception_action: graph_rt::take(map, "voicemailExceptionAction")?,
-            user_toggle_enabled: graph_rt::take(map, "userToggleEnabled")?,
-            tunnel_configuration: graph_rt::take(map, "tunnelConfiguration")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            nat_keep_alive_offload_enable: r.take("natKeepAliveOffloadEnable"),
+            nat_keep_alive_interval_in_seconds: r.take("natKeepAliveIntervalInSeconds"),
+            allow_captive_web_sheet: r.take("allowCaptiveWebSheet"),
+            allowed_captive_network_plugins: r.take("allowedCaptiveNetworkPlugins"),
+            allow_all_captive_network_plugins: r.take("allowAllCaptiveNetworkPlugins"),
+            cellular_exception_action: r.take("cellularExceptionAction"),
+            air_print_exception_action: r.take("airPrintExceptionAction"),
+            voicemail_exception_action: r.take("voicemailExceptionAction"),
+            user_toggle_enabled: r.take("userToggleEnabled"),
+            tunnel_configuration: r.take("tunnelConfiguration"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "tunnelConfiguration", &self.tunnel_configuration)?;
-        graph_rt::put(map, "userToggleEnabled", &self.user_toggle_enabled)?;
-        graph_rt::put(
-            map,
-            "voicemailExceptionAction",
-            &self.voicemail_exception_action,
-        )?;
-        graph_rt::put(map, "airPrintExceptionAction", &self.air_print_exception_action)?;
-        graph_rt::put(map, "cellularExceptionAction", &self.cellular_exception_action)?;
-        graph_rt::put(
-            map,
-            "allowAllCaptiveNetworkPlugins",
-            &self.allow_all_captive_network_plugins,
-        )?;
-        graph_rt::put(
-            map,
-            "allowedCaptiveNetworkPlugins",
-            &self.allowed_captive_network_plugins,
-        )?;
-        graph_rt::put(map, "allowCaptiveWebSheet", &self.allow_captive_web_sheet)?;
-        graph_rt::put(
-            map,
-            "natKeepAliveIntervalInSeconds",
-            &self.nat_keep_alive_interval_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
-            "natKeepAliveOffloadEnable",
-            &self.nat_keep_alive_offload_enable,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("tunnelConfiguration", &self.tunnel_configuration);
+        w.put("userToggleEnabled", &self.user_toggle_enabled);
+        w.put("voicemailExceptionAction", &self.voicemail_exception_action);
+        w.put("airPrintExceptionAction", &self.air_print_exception_action);
+        w.put("cellularExceptionAction", &self.cellular_exception_action);
+        w.put("allowAllCaptiveNetworkPlugins", &self.allow_all_captive_network_plugins);
+        w.put("allowedCaptiveNetworkPlugins", &self.allowed_captive_network_plugins);
+        w.put("allowCaptiveWebSheet", &self.allow_captive_web_sheet);
+        w.put("natKeepAliveIntervalInSeconds", &self.nat_keep_alive_interval_in_seconds);
+        w.put("natKeepAliveOffloadEnable", &self.nat_keep_alive_offload_enable);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppleVpnAlwaysOnConfiguration);

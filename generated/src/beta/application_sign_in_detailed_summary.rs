@@ -25,26 +25,31 @@ pub struct ApplicationSignInDetailedSummary {
 impl graph_rt::Model for ApplicationSignInDetailedSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.applicationSignInDetailedSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            status: graph_rt::take(map, "status")?,
-            sign_in_count: graph_rt::take(map, "signInCount")?,
-            id: graph_rt::take(map, "id")?,
-            app_id: graph_rt::take(map, "appId")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            aggregated_event_date_time: graph_rt::take(map, "aggregatedEventDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            status: r.take("status"),
+            sign_in_count: r.take("signInCount"),
+            id: r.take("id"),
+            app_id: r.take("appId"),
+            app_display_name: r.take("appDisplayName"),
+            aggregated_event_date_time: r.take("aggregatedEventDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "aggregatedEventDateTime", &self.aggregated_event_date_time)?;
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "signInCount", &self.sign_in_count)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("aggregatedEventDateTime", &self.aggregated_event_date_time);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("appId", &self.app_id);
+        w.put("id", &self.id);
+        w.put("signInCount", &self.sign_in_count);
+        #[cfg(feature = "identity")] w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApplicationSignInDetailedSummary);

@@ -22,23 +22,28 @@ pub struct ApplicationSignInSummary {
 impl graph_rt::Model for ApplicationSignInSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.applicationSignInSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            successful_sign_in_count: graph_rt::take(map, "successfulSignInCount")?,
-            success_percentage: graph_rt::take(map, "successPercentage")?,
-            failed_sign_in_count: graph_rt::take(map, "failedSignInCount")?,
-            app_id: graph_rt::take(map, "appId")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            successful_sign_in_count: r.take("successfulSignInCount"),
+            success_percentage: r.take("successPercentage"),
+            failed_sign_in_count: r.take("failedSignInCount"),
+            app_id: r.take("appId"),
+            app_display_name: r.take("appDisplayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "failedSignInCount", &self.failed_sign_in_count)?;
-        graph_rt::put(map, "successPercentage", &self.success_percentage)?;
-        graph_rt::put(map, "successfulSignInCount", &self.successful_sign_in_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("appId", &self.app_id);
+        w.put("failedSignInCount", &self.failed_sign_in_count);
+        w.put("successPercentage", &self.success_percentage);
+        w.put("successfulSignInCount", &self.successful_sign_in_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApplicationSignInSummary);

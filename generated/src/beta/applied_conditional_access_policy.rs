@@ -25,27 +25,32 @@ pub struct AppliedConditionalAccessPolicy {
 impl graph_rt::Model for AppliedConditionalAccessPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.appliedConditionalAccessPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_name: graph_rt::take(map, "displayName")?,
-            result: graph_rt::take(map, "result")?,
-            id: graph_rt::take(map, "id")?,
-            enforced_session_controls: graph_rt::take(map, "enforcedSessionControls")?,
-            enforced_grant_controls: graph_rt::take(map, "enforcedGrantControls")?,
-            conditions_not_satisfied: graph_rt::take(map, "conditionsNotSatisfied")?,
-            conditions_satisfied: graph_rt::take(map, "conditionsSatisfied")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_name: r.take("displayName"),
+            result: r.take("result"),
+            id: r.take("id"),
+            enforced_session_controls: r.take("enforcedSessionControls"),
+            enforced_grant_controls: r.take("enforcedGrantControls"),
+            conditions_not_satisfied: r.take("conditionsNotSatisfied"),
+            conditions_satisfied: r.take("conditionsSatisfied"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "conditionsSatisfied", &self.conditions_satisfied)?;
-        graph_rt::put(map, "conditionsNotSatisfied", &self.conditions_not_satisfied)?;
-        graph_rt::put(map, "enforcedGrantControls", &self.enforced_grant_controls)?;
-        graph_rt::put(map, "enforcedSessionControls", &self.enforced_session_controls)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "result", &self.result)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("conditionsSatisfied", &self.conditions_satisfied);
+        w.put("conditionsNotSatisfied", &self.conditions_not_satisfied);
+        w.put("enforcedGrantControls", &self.enforced_grant_controls);
+        w.put("enforcedSessionControls", &self.enforced_session_controls);
+        w.put("id", &self.id);
+        w.put("result", &self.result);
+        w.put("displayName", &self.display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppliedConditionalAccessPolicy);

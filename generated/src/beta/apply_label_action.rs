@@ -16,36 +16,34 @@ pub struct ApplyLabelAction {
     /// Object that describes the details of the label to apply.
     pub label: graph_rt::Field<super::LabelDetails>,
     /// If the label was the result of an automatic classification, supply the list of sensitive info type GUIDs that resulted in the returned label.
-    pub responsible_sensitive_type_ids: graph_rt::Field<Vec<graph_rt::Uuid>>,
+    pub responsible_sensitive_type_ids: graph_rt::Field<Vec<graph_rt::Guid>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for ApplyLabelAction {
     const TYPE_NAME: &'static str = "microsoft.graph.applyLabelAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            responsible_sensitive_type_ids: graph_rt::take(
-                map,
-                "responsibleSensitiveTypeIds",
-            )?,
-            label: graph_rt::take(map, "label")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            responsible_sensitive_type_ids: r.take("responsibleSensitiveTypeIds"),
+            label: r.take("label"),
             #[cfg(feature = "security")]
-            actions: graph_rt::take(map, "actions")?,
-            action_source: graph_rt::take(map, "actionSource")?,
-            additional_properties: core::mem::take(map),
-        })
+            actions: r.take("actions"),
+            action_source: r.take("actionSource"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "actionSource", &self.action_source)?;
-        #[cfg(feature = "security")] graph_rt::put(map, "actions", &self.actions)?;
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(
-            map,
-            "responsibleSensitiveTypeIds",
-            &self.responsible_sensitive_type_ids,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("actionSource", &self.action_source);
+        #[cfg(feature = "security")] w.put("actions", &self.actions);
+        w.put("label", &self.label);
+        w.put("responsibleSensitiveTypeIds", &self.responsible_sensitive_type_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApplyLabelAction);

@@ -18,19 +18,24 @@ pub struct Approval {
 impl graph_rt::Model for Approval {
     const TYPE_NAME: &'static str = "microsoft.graph.approval";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            stages: graph_rt::take(map, "stages")?,
-            steps: graph_rt::take(map, "steps")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            stages: r.take("stages"),
+            steps: r.take("steps"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "steps", &self.steps)?;
-        graph_rt::put(map, "stages", &self.stages)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("steps", &self.steps);
+        w.put("stages", &self.stages);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Approval);

@@ -22,37 +22,35 @@ pub struct ApprovalSettings {
 impl graph_rt::Model for ApprovalSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.approvalSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            approval_stages: graph_rt::take(map, "approvalStages")?,
-            approval_mode: graph_rt::take(map, "approvalMode")?,
-            is_requestor_justification_required: graph_rt::take(
-                map,
-                "isRequestorJustificationRequired",
-            )?,
-            is_approval_required_for_extension: graph_rt::take(
-                map,
-                "isApprovalRequiredForExtension",
-            )?,
-            is_approval_required: graph_rt::take(map, "isApprovalRequired")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            approval_stages: r.take("approvalStages"),
+            approval_mode: r.take("approvalMode"),
+            is_requestor_justification_required: r
+                .take("isRequestorJustificationRequired"),
+            is_approval_required_for_extension: r.take("isApprovalRequiredForExtension"),
+            is_approval_required: r.take("isApprovalRequired"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isApprovalRequired", &self.is_approval_required)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isApprovalRequired", &self.is_approval_required);
+        w.put(
             "isApprovalRequiredForExtension",
             &self.is_approval_required_for_extension,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "isRequestorJustificationRequired",
             &self.is_requestor_justification_required,
-        )?;
-        graph_rt::put(map, "approvalMode", &self.approval_mode)?;
-        graph_rt::put(map, "approvalStages", &self.approval_stages)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("approvalMode", &self.approval_mode);
+        w.put("approvalStages", &self.approval_stages);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApprovalSettings);

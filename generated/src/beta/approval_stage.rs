@@ -26,43 +26,37 @@ pub struct ApprovalStage {
 impl graph_rt::Model for ApprovalStage {
     const TYPE_NAME: &'static str = "microsoft.graph.approvalStage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            escalation_approvers: graph_rt::take(map, "escalationApprovers")?,
+            escalation_approvers: r.take("escalationApprovers"),
             #[cfg(feature = "users")]
-            primary_approvers: graph_rt::take(map, "primaryApprovers")?,
-            escalation_time_in_minutes: graph_rt::take(map, "escalationTimeInMinutes")?,
-            is_escalation_enabled: graph_rt::take(map, "isEscalationEnabled")?,
-            is_approver_justification_required: graph_rt::take(
-                map,
-                "isApproverJustificationRequired",
-            )?,
-            approval_stage_time_out_in_days: graph_rt::take(
-                map,
-                "approvalStageTimeOutInDays",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+            primary_approvers: r.take("primaryApprovers"),
+            escalation_time_in_minutes: r.take("escalationTimeInMinutes"),
+            is_escalation_enabled: r.take("isEscalationEnabled"),
+            is_approver_justification_required: r
+                .take("isApproverJustificationRequired"),
+            approval_stage_time_out_in_days: r.take("approvalStageTimeOutInDays"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "approvalStageTimeOutInDays",
-            &self.approval_stage_time_out_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("approvalStageTimeOutInDays", &self.approval_stage_time_out_in_days);
+        w.put(
             "isApproverJustificationRequired",
             &self.is_approver_justification_required,
-        )?;
-        graph_rt::put(map, "isEscalationEnabled", &self.is_escalation_enabled)?;
-        graph_rt::put(map, "escalationTimeInMinutes", &self.escalation_time_in_minutes)?;
+        );
+        w.put("isEscalationEnabled", &self.is_escalation_enabled);
+        w.put("escalationTimeInMinutes", &self.escalation_time_in_minutes);
+        #[cfg(feature = "users")] w.put("primaryApprovers", &self.primary_approvers);
         #[cfg(feature = "users")]
-        graph_rt::put(map, "primaryApprovers", &self.primary_approvers)?;
-        #[cfg(feature = "users")]
-        graph_rt::put(map, "escalationApprovers", &self.escalation_approvers)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("escalationApprovers", &self.escalation_approvers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApprovalStage);

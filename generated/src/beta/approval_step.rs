@@ -31,32 +31,37 @@ pub struct ApprovalStep {
 impl graph_rt::Model for ApprovalStep {
     const TYPE_NAME: &'static str = "microsoft.graph.approvalStep";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            approval: graph_rt::take(map, "approval")?,
-            status: graph_rt::take(map, "status")?,
-            reviewed_date_time: graph_rt::take(map, "reviewedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            approval: r.take("approval"),
+            status: r.take("status"),
+            reviewed_date_time: r.take("reviewedDateTime"),
             #[cfg(feature = "users")]
-            reviewed_by: graph_rt::take(map, "reviewedBy")?,
-            review_result: graph_rt::take(map, "reviewResult")?,
-            justification: graph_rt::take(map, "justification")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            assigned_to_me: graph_rt::take(map, "assignedToMe")?,
-            additional_properties: core::mem::take(map),
-        })
+            reviewed_by: r.take("reviewedBy"),
+            review_result: r.take("reviewResult"),
+            justification: r.take("justification"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            assigned_to_me: r.take("assignedToMe"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignedToMe", &self.assigned_to_me)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "justification", &self.justification)?;
-        graph_rt::put(map, "reviewResult", &self.review_result)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "reviewedBy", &self.reviewed_by)?;
-        graph_rt::put(map, "reviewedDateTime", &self.reviewed_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "approval", &self.approval)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignedToMe", &self.assigned_to_me);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("justification", &self.justification);
+        w.put("reviewResult", &self.review_result);
+        #[cfg(feature = "users")] w.put("reviewedBy", &self.reviewed_by);
+        w.put("reviewedDateTime", &self.reviewed_date_time);
+        w.put("status", &self.status);
+        w.put("approval", &self.approval);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApprovalStep);

@@ -43,46 +43,50 @@ pub struct ArchivedPrintJob {
 impl graph_rt::Model for ArchivedPrintJob {
     const TYPE_NAME: &'static str = "microsoft.graph.archivedPrintJob";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            printer: graph_rt::take(map, "printer")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            printer: r.take("printer"),
             #[cfg(feature = "users")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            duplex_page_count: graph_rt::take(map, "duplexPageCount")?,
-            simplex_page_count: graph_rt::take(map, "simplexPageCount")?,
-            color_page_count: graph_rt::take(map, "colorPageCount")?,
-            black_and_white_page_count: graph_rt::take(map, "blackAndWhitePageCount")?,
-            page_count: graph_rt::take(map, "pageCount")?,
-            copies_printed: graph_rt::take(map, "copiesPrinted")?,
-            acquired_by_printer: graph_rt::take(map, "acquiredByPrinter")?,
-            completion_date_time: graph_rt::take(map, "completionDateTime")?,
-            acquired_date_time: graph_rt::take(map, "acquiredDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            created_by: r.take("createdBy"),
+            duplex_page_count: r.take("duplexPageCount"),
+            simplex_page_count: r.take("simplexPageCount"),
+            color_page_count: r.take("colorPageCount"),
+            black_and_white_page_count: r.take("blackAndWhitePageCount"),
+            page_count: r.take("pageCount"),
+            copies_printed: r.take("copiesPrinted"),
+            acquired_by_printer: r.take("acquiredByPrinter"),
+            completion_date_time: r.take("completionDateTime"),
+            acquired_date_time: r.take("acquiredDateTime"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "print")]
-            processing_state: graph_rt::take(map, "processingState")?,
-            printer_id: graph_rt::take(map, "printerId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            processing_state: r.take("processingState"),
+            printer_id: r.take("printerId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "printerId", &self.printer_id)?;
-        #[cfg(feature = "print")]
-        graph_rt::put(map, "processingState", &self.processing_state)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "acquiredDateTime", &self.acquired_date_time)?;
-        graph_rt::put(map, "completionDateTime", &self.completion_date_time)?;
-        graph_rt::put(map, "acquiredByPrinter", &self.acquired_by_printer)?;
-        graph_rt::put(map, "copiesPrinted", &self.copies_printed)?;
-        graph_rt::put(map, "pageCount", &self.page_count)?;
-        graph_rt::put(map, "blackAndWhitePageCount", &self.black_and_white_page_count)?;
-        graph_rt::put(map, "colorPageCount", &self.color_page_count)?;
-        graph_rt::put(map, "simplexPageCount", &self.simplex_page_count)?;
-        graph_rt::put(map, "duplexPageCount", &self.duplex_page_count)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "printer", &self.printer)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("printerId", &self.printer_id);
+        #[cfg(feature = "print")] w.put("processingState", &self.processing_state);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("acquiredDateTime", &self.acquired_date_time);
+        w.put("completionDateTime", &self.completion_date_time);
+        w.put("acquiredByPrinter", &self.acquired_by_printer);
+        w.put("copiesPrinted", &self.copies_printed);
+        w.put("pageCount", &self.page_count);
+        w.put("blackAndWhitePageCount", &self.black_and_white_page_count);
+        w.put("colorPageCount", &self.color_page_count);
+        w.put("simplexPageCount", &self.simplex_page_count);
+        w.put("duplexPageCount", &self.duplex_page_count);
+        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        w.put("printer", &self.printer);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ArchivedPrintJob);

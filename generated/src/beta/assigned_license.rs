@@ -7,26 +7,31 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AssignedLicense {
     /// A collection of the unique identifiers for plans that have been disabled.
-    pub disabled_plans: graph_rt::Field<Vec<graph_rt::Uuid>>,
+    pub disabled_plans: graph_rt::Field<Vec<graph_rt::Guid>>,
     /// The unique identifier for the SKU.
-    pub sku_id: graph_rt::Field<graph_rt::Uuid>,
+    pub sku_id: graph_rt::Field<graph_rt::Guid>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for AssignedLicense {
     const TYPE_NAME: &'static str = "microsoft.graph.assignedLicense";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sku_id: graph_rt::take(map, "skuId")?,
-            disabled_plans: graph_rt::take(map, "disabledPlans")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sku_id: r.take("skuId"),
+            disabled_plans: r.take("disabledPlans"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "disabledPlans", &self.disabled_plans)?;
-        graph_rt::put(map, "skuId", &self.sku_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("disabledPlans", &self.disabled_plans);
+        w.put("skuId", &self.sku_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AssignedLicense);

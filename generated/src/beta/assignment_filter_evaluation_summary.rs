@@ -34,54 +34,42 @@ pub struct AssignmentFilterEvaluationSummary {
 impl graph_rt::Model for AssignmentFilterEvaluationSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.assignmentFilterEvaluationSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignment_filter_type_and_evaluation_results: graph_rt::take(
-                map,
-                "assignmentFilterTypeAndEvaluationResults",
-            )?,
-            assignment_filter_type: graph_rt::take(map, "assignmentFilterType")?,
-            evaluation_date_time: graph_rt::take(map, "evaluationDateTime")?,
-            evaluation_result: graph_rt::take(map, "evaluationResult")?,
-            assignment_filter_platform: graph_rt::take(map, "assignmentFilterPlatform")?,
-            assignment_filter_display_name: graph_rt::take(
-                map,
-                "assignmentFilterDisplayName",
-            )?,
-            assignment_filter_last_modified_date_time: graph_rt::take(
-                map,
-                "assignmentFilterLastModifiedDateTime",
-            )?,
-            assignment_filter_id: graph_rt::take(map, "assignmentFilterId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignment_filter_type_and_evaluation_results: r
+                .take("assignmentFilterTypeAndEvaluationResults"),
+            assignment_filter_type: r.take("assignmentFilterType"),
+            evaluation_date_time: r.take("evaluationDateTime"),
+            evaluation_result: r.take("evaluationResult"),
+            assignment_filter_platform: r.take("assignmentFilterPlatform"),
+            assignment_filter_display_name: r.take("assignmentFilterDisplayName"),
+            assignment_filter_last_modified_date_time: r
+                .take("assignmentFilterLastModifiedDateTime"),
+            assignment_filter_id: r.take("assignmentFilterId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignmentFilterId", &self.assignment_filter_id)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignmentFilterId", &self.assignment_filter_id);
+        w.put(
             "assignmentFilterLastModifiedDateTime",
             &self.assignment_filter_last_modified_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "assignmentFilterDisplayName",
-            &self.assignment_filter_display_name,
-        )?;
-        graph_rt::put(
-            map,
-            "assignmentFilterPlatform",
-            &self.assignment_filter_platform,
-        )?;
-        graph_rt::put(map, "evaluationResult", &self.evaluation_result)?;
-        graph_rt::put(map, "evaluationDateTime", &self.evaluation_date_time)?;
-        graph_rt::put(map, "assignmentFilterType", &self.assignment_filter_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("assignmentFilterDisplayName", &self.assignment_filter_display_name);
+        w.put("assignmentFilterPlatform", &self.assignment_filter_platform);
+        w.put("evaluationResult", &self.evaluation_result);
+        w.put("evaluationDateTime", &self.evaluation_date_time);
+        w.put("assignmentFilterType", &self.assignment_filter_type);
+        w.put(
             "assignmentFilterTypeAndEvaluationResults",
             &self.assignment_filter_type_and_evaluation_results,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AssignmentFilterEvaluationSummary);

@@ -24,23 +24,28 @@ pub struct AssignmentFilterStatusDetails {
 impl graph_rt::Model for AssignmentFilterStatusDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.assignmentFilterStatusDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            evalution_summaries: graph_rt::take(map, "evalutionSummaries")?,
-            device_properties: graph_rt::take(map, "deviceProperties")?,
-            user_id: graph_rt::take(map, "userId")?,
-            payload_id: graph_rt::take(map, "payloadId")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            evalution_summaries: r.take("evalutionSummaries"),
+            device_properties: r.take("deviceProperties"),
+            user_id: r.take("userId"),
+            payload_id: r.take("payloadId"),
+            managed_device_id: r.take("managedDeviceId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "payloadId", &self.payload_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceProperties", &self.device_properties)?;
-        graph_rt::put(map, "evalutionSummaries", &self.evalution_summaries)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("payloadId", &self.payload_id);
+        w.put("userId", &self.user_id);
+        w.put("deviceProperties", &self.device_properties);
+        w.put("evalutionSummaries", &self.evalution_summaries);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AssignmentFilterStatusDetails);

@@ -18,17 +18,22 @@ pub struct AssignmentFilterTypeAndEvaluationResult {
 impl graph_rt::Model for AssignmentFilterTypeAndEvaluationResult {
     const TYPE_NAME: &'static str = "microsoft.graph.assignmentFilterTypeAndEvaluationResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            evaluation_result: graph_rt::take(map, "evaluationResult")?,
-            assignment_filter_type: graph_rt::take(map, "assignmentFilterType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            evaluation_result: r.take("evaluationResult"),
+            assignment_filter_type: r.take("assignmentFilterType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignmentFilterType", &self.assignment_filter_type)?;
-        graph_rt::put(map, "evaluationResult", &self.evaluation_result)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignmentFilterType", &self.assignment_filter_type);
+        w.put("evaluationResult", &self.evaluation_result);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AssignmentFilterTypeAndEvaluationResult);

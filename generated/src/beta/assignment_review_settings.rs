@@ -25,26 +25,31 @@ pub struct AssignmentReviewSettings {
 impl graph_rt::Model for AssignmentReviewSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.assignmentReviewSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            reviewers: graph_rt::take(map, "reviewers")?,
-            duration_in_days: graph_rt::take(map, "durationInDays")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            reviewer_type: graph_rt::take(map, "reviewerType")?,
-            recurrence_type: graph_rt::take(map, "recurrenceType")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+            reviewers: r.take("reviewers"),
+            duration_in_days: r.take("durationInDays"),
+            start_date_time: r.take("startDateTime"),
+            reviewer_type: r.take("reviewerType"),
+            recurrence_type: r.take("recurrenceType"),
+            is_enabled: r.take("isEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "recurrenceType", &self.recurrence_type)?;
-        graph_rt::put(map, "reviewerType", &self.reviewer_type)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "durationInDays", &self.duration_in_days)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "reviewers", &self.reviewers)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("recurrenceType", &self.recurrence_type);
+        w.put("reviewerType", &self.reviewer_type);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("durationInDays", &self.duration_in_days);
+        #[cfg(feature = "users")] w.put("reviewers", &self.reviewers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AssignmentReviewSettings);

@@ -18,19 +18,24 @@ pub struct AttendanceInterval {
 impl graph_rt::Model for AttendanceInterval {
     const TYPE_NAME: &'static str = "microsoft.graph.attendanceInterval";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            duration_in_seconds: graph_rt::take(map, "durationInSeconds")?,
-            leave_date_time: graph_rt::take(map, "leaveDateTime")?,
-            join_date_time: graph_rt::take(map, "joinDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            duration_in_seconds: r.take("durationInSeconds"),
+            leave_date_time: r.take("leaveDateTime"),
+            join_date_time: r.take("joinDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "joinDateTime", &self.join_date_time)?;
-        graph_rt::put(map, "leaveDateTime", &self.leave_date_time)?;
-        graph_rt::put(map, "durationInSeconds", &self.duration_in_seconds)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("joinDateTime", &self.join_date_time);
+        w.put("leaveDateTime", &self.leave_date_time);
+        w.put("durationInSeconds", &self.duration_in_seconds);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AttendanceInterval);

@@ -23,31 +23,29 @@ pub struct AttendanceRecord {
 impl graph_rt::Model for AttendanceRecord {
     const TYPE_NAME: &'static str = "microsoft.graph.attendanceRecord";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role: graph_rt::take(map, "role")?,
-            attendance_intervals: graph_rt::take(map, "attendanceIntervals")?,
-            total_attendance_in_seconds: graph_rt::take(
-                map,
-                "totalAttendanceInSeconds",
-            )?,
-            email_address: graph_rt::take(map, "emailAddress")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role: r.take("role"),
+            attendance_intervals: r.take("attendanceIntervals"),
+            total_attendance_in_seconds: r.take("totalAttendanceInSeconds"),
+            email_address: r.take("emailAddress"),
             #[cfg(feature = "identity")]
-            identity: graph_rt::take(map, "identity")?,
-            additional_properties: core::mem::take(map),
-        })
+            identity: r.take("identity"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "identity", &self.identity)?;
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(
-            map,
-            "totalAttendanceInSeconds",
-            &self.total_attendance_in_seconds,
-        )?;
-        graph_rt::put(map, "attendanceIntervals", &self.attendance_intervals)?;
-        graph_rt::put(map, "role", &self.role)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("emailAddress", &self.email_address);
+        w.put("totalAttendanceInSeconds", &self.total_attendance_in_seconds);
+        w.put("attendanceIntervals", &self.attendance_intervals);
+        w.put("role", &self.role);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AttendanceRecord);

@@ -22,21 +22,26 @@ pub struct Attendee {
 impl graph_rt::Model for Attendee {
     const TYPE_NAME: &'static str = "microsoft.graph.attendee";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            proposed_new_time: graph_rt::take(map, "proposedNewTime")?,
-            type_: graph_rt::take(map, "type")?,
-            email_address: graph_rt::take(map, "emailAddress")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            proposed_new_time: r.take("proposedNewTime"),
+            type_: r.take("type"),
+            email_address: r.take("emailAddress"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "proposedNewTime", &self.proposed_new_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("emailAddress", &self.email_address);
+        w.put("type", &self.type_);
+        w.put("proposedNewTime", &self.proposed_new_time);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Attendee);

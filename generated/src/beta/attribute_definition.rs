@@ -35,37 +35,42 @@ pub struct AttributeDefinition {
 impl graph_rt::Model for AttributeDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.attributeDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            default_value: graph_rt::take(map, "defaultValue")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            default_value: r.take("defaultValue"),
             #[cfg(feature = "core")]
-            type_: graph_rt::take(map, "type")?,
-            referenced_objects: graph_rt::take(map, "referencedObjects")?,
-            required: graph_rt::take(map, "required")?,
-            name: graph_rt::take(map, "name")?,
+            type_: r.take("type"),
+            referenced_objects: r.take("referencedObjects"),
+            required: r.take("required"),
+            name: r.take("name"),
             #[cfg(feature = "core")]
-            mutability: graph_rt::take(map, "mutability")?,
-            multivalued: graph_rt::take(map, "multivalued")?,
-            metadata: graph_rt::take(map, "metadata")?,
-            flow_null_values: graph_rt::take(map, "flowNullValues")?,
-            case_exact: graph_rt::take(map, "caseExact")?,
-            anchor: graph_rt::take(map, "anchor")?,
-            additional_properties: core::mem::take(map),
-        })
+            mutability: r.take("mutability"),
+            multivalued: r.take("multivalued"),
+            metadata: r.take("metadata"),
+            flow_null_values: r.take("flowNullValues"),
+            case_exact: r.take("caseExact"),
+            anchor: r.take("anchor"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "anchor", &self.anchor)?;
-        graph_rt::put(map, "caseExact", &self.case_exact)?;
-        graph_rt::put(map, "flowNullValues", &self.flow_null_values)?;
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        graph_rt::put(map, "multivalued", &self.multivalued)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "mutability", &self.mutability)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "required", &self.required)?;
-        graph_rt::put(map, "referencedObjects", &self.referenced_objects)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "defaultValue", &self.default_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("anchor", &self.anchor);
+        w.put("caseExact", &self.case_exact);
+        w.put("flowNullValues", &self.flow_null_values);
+        w.put("metadata", &self.metadata);
+        w.put("multivalued", &self.multivalued);
+        #[cfg(feature = "core")] w.put("mutability", &self.mutability);
+        w.put("name", &self.name);
+        w.put("required", &self.required);
+        w.put("referencedObjects", &self.referenced_objects);
+        #[cfg(feature = "core")] w.put("type", &self.type_);
+        w.put("defaultValue", &self.default_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AttributeDefinition);

@@ -28,30 +28,34 @@ pub struct AttributeMapping {
 impl graph_rt::Model for AttributeMapping {
     const TYPE_NAME: &'static str = "microsoft.graph.attributeMapping";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_attribute_name: graph_rt::take(map, "targetAttributeName")?,
-            source: graph_rt::take(map, "source")?,
-            matching_priority: graph_rt::take(map, "matchingPriority")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_attribute_name: r.take("targetAttributeName"),
+            source: r.take("source"),
+            matching_priority: r.take("matchingPriority"),
             #[cfg(feature = "core")]
-            flow_type: graph_rt::take(map, "flowType")?,
+            flow_type: r.take("flowType"),
             #[cfg(feature = "core")]
-            flow_behavior: graph_rt::take(map, "flowBehavior")?,
-            export_missing_references: graph_rt::take(map, "exportMissingReferences")?,
-            default_value: graph_rt::take(map, "defaultValue")?,
-            additional_properties: core::mem::take(map),
-        })
+            flow_behavior: r.take("flowBehavior"),
+            export_missing_references: r.take("exportMissingReferences"),
+            default_value: r.take("defaultValue"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "defaultValue", &self.default_value)?;
-        graph_rt::put(map, "exportMissingReferences", &self.export_missing_references)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "flowBehavior", &self.flow_behavior)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "flowType", &self.flow_type)?;
-        graph_rt::put(map, "matchingPriority", &self.matching_priority)?;
-        graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "targetAttributeName", &self.target_attribute_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("defaultValue", &self.default_value);
+        w.put("exportMissingReferences", &self.export_missing_references);
+        #[cfg(feature = "core")] w.put("flowBehavior", &self.flow_behavior);
+        #[cfg(feature = "core")] w.put("flowType", &self.flow_type);
+        w.put("matchingPriority", &self.matching_priority);
+        w.put("source", &self.source);
+        w.put("targetAttributeName", &self.target_attribute_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AttributeMapping);

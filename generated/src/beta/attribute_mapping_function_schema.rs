@@ -16,17 +16,22 @@ pub struct AttributeMappingFunctionSchema {
 impl graph_rt::Model for AttributeMappingFunctionSchema {
     const TYPE_NAME: &'static str = "microsoft.graph.attributeMappingFunctionSchema";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            parameters: graph_rt::take(map, "parameters")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            parameters: r.take("parameters"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "parameters", &self.parameters)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("parameters", &self.parameters);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AttributeMappingFunctionSchema);

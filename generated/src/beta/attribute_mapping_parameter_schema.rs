@@ -20,25 +20,26 @@ pub struct AttributeMappingParameterSchema {
 impl graph_rt::Model for AttributeMappingParameterSchema {
     const TYPE_NAME: &'static str = "microsoft.graph.attributeMappingParameterSchema";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            required: graph_rt::take(map, "required")?,
-            name: graph_rt::take(map, "name")?,
-            allow_multiple_occurrences: graph_rt::take(map, "allowMultipleOccurrences")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            required: r.take("required"),
+            name: r.take("name"),
+            allow_multiple_occurrences: r.take("allowMultipleOccurrences"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "allowMultipleOccurrences",
-            &self.allow_multiple_occurrences,
-        )?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "required", &self.required)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowMultipleOccurrences", &self.allow_multiple_occurrences);
+        w.put("name", &self.name);
+        w.put("required", &self.required);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AttributeMappingParameterSchema);

@@ -24,21 +24,26 @@ pub struct AttributeMappingSource {
 impl graph_rt::Model for AttributeMappingSource {
     const TYPE_NAME: &'static str = "microsoft.graph.attributeMappingSource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            parameters: graph_rt::take(map, "parameters")?,
-            name: graph_rt::take(map, "name")?,
-            expression: graph_rt::take(map, "expression")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            parameters: r.take("parameters"),
+            name: r.take("name"),
+            expression: r.take("expression"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "expression", &self.expression)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "parameters", &self.parameters)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("expression", &self.expression);
+        w.put("name", &self.name);
+        w.put("parameters", &self.parameters);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AttributeMappingSource);

@@ -44,45 +44,50 @@ pub struct Audio {
 impl graph_rt::Model for Audio {
     const TYPE_NAME: &'static str = "microsoft.graph.audio";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            year: graph_rt::take(map, "year")?,
-            track_count: graph_rt::take(map, "trackCount")?,
-            track: graph_rt::take(map, "track")?,
-            title: graph_rt::take(map, "title")?,
-            is_variable_bitrate: graph_rt::take(map, "isVariableBitrate")?,
-            has_drm: graph_rt::take(map, "hasDrm")?,
-            genre: graph_rt::take(map, "genre")?,
-            duration: graph_rt::take(map, "duration")?,
-            disc_count: graph_rt::take(map, "discCount")?,
-            disc: graph_rt::take(map, "disc")?,
-            copyright: graph_rt::take(map, "copyright")?,
-            composers: graph_rt::take(map, "composers")?,
-            bitrate: graph_rt::take(map, "bitrate")?,
-            artist: graph_rt::take(map, "artist")?,
-            album_artist: graph_rt::take(map, "albumArtist")?,
-            album: graph_rt::take(map, "album")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            year: r.take("year"),
+            track_count: r.take("trackCount"),
+            track: r.take("track"),
+            title: r.take("title"),
+            is_variable_bitrate: r.take("isVariableBitrate"),
+            has_drm: r.take("hasDrm"),
+            genre: r.take("genre"),
+            duration: r.take("duration"),
+            disc_count: r.take("discCount"),
+            disc: r.take("disc"),
+            copyright: r.take("copyright"),
+            composers: r.take("composers"),
+            bitrate: r.take("bitrate"),
+            artist: r.take("artist"),
+            album_artist: r.take("albumArtist"),
+            album: r.take("album"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "album", &self.album)?;
-        graph_rt::put(map, "albumArtist", &self.album_artist)?;
-        graph_rt::put(map, "artist", &self.artist)?;
-        graph_rt::put(map, "bitrate", &self.bitrate)?;
-        graph_rt::put(map, "composers", &self.composers)?;
-        graph_rt::put(map, "copyright", &self.copyright)?;
-        graph_rt::put(map, "disc", &self.disc)?;
-        graph_rt::put(map, "discCount", &self.disc_count)?;
-        graph_rt::put(map, "duration", &self.duration)?;
-        graph_rt::put(map, "genre", &self.genre)?;
-        graph_rt::put(map, "hasDrm", &self.has_drm)?;
-        graph_rt::put(map, "isVariableBitrate", &self.is_variable_bitrate)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "track", &self.track)?;
-        graph_rt::put(map, "trackCount", &self.track_count)?;
-        graph_rt::put(map, "year", &self.year)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("album", &self.album);
+        w.put("albumArtist", &self.album_artist);
+        w.put("artist", &self.artist);
+        w.put("bitrate", &self.bitrate);
+        w.put("composers", &self.composers);
+        w.put("copyright", &self.copyright);
+        w.put("disc", &self.disc);
+        w.put("discCount", &self.disc_count);
+        w.put("duration", &self.duration);
+        w.put("genre", &self.genre);
+        w.put("hasDrm", &self.has_drm);
+        w.put("isVariableBitrate", &self.is_variable_bitrate);
+        w.put("title", &self.title);
+        w.put("track", &self.track);
+        w.put("trackCount", &self.track_count);
+        w.put("year", &self.year);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Audio);

@@ -24,25 +24,30 @@ pub struct AudioConferencing {
 impl graph_rt::Model for AudioConferencing {
     const TYPE_NAME: &'static str = "microsoft.graph.audioConferencing";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            toll_numbers: graph_rt::take(map, "tollNumbers")?,
-            toll_number: graph_rt::take(map, "tollNumber")?,
-            toll_free_numbers: graph_rt::take(map, "tollFreeNumbers")?,
-            toll_free_number: graph_rt::take(map, "tollFreeNumber")?,
-            conference_id: graph_rt::take(map, "conferenceId")?,
-            dialin_url: graph_rt::take(map, "dialinUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            toll_numbers: r.take("tollNumbers"),
+            toll_number: r.take("tollNumber"),
+            toll_free_numbers: r.take("tollFreeNumbers"),
+            toll_free_number: r.take("tollFreeNumber"),
+            conference_id: r.take("conferenceId"),
+            dialin_url: r.take("dialinUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "dialinUrl", &self.dialin_url)?;
-        graph_rt::put(map, "conferenceId", &self.conference_id)?;
-        graph_rt::put(map, "tollFreeNumber", &self.toll_free_number)?;
-        graph_rt::put(map, "tollFreeNumbers", &self.toll_free_numbers)?;
-        graph_rt::put(map, "tollNumber", &self.toll_number)?;
-        graph_rt::put(map, "tollNumbers", &self.toll_numbers)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dialinUrl", &self.dialin_url);
+        w.put("conferenceId", &self.conference_id);
+        w.put("tollFreeNumber", &self.toll_free_number);
+        w.put("tollFreeNumbers", &self.toll_free_numbers);
+        w.put("tollNumber", &self.toll_number);
+        w.put("tollNumbers", &self.toll_numbers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AudioConferencing);

@@ -20,21 +20,26 @@ pub struct AudioDuckingConfiguration {
 impl graph_rt::Model for AudioDuckingConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.audioDuckingConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            upper_level: graph_rt::take(map, "upperLevel")?,
-            ramp_inactive: graph_rt::take(map, "rampInactive")?,
-            ramp_active: graph_rt::take(map, "rampActive")?,
-            lower_level: graph_rt::take(map, "lowerLevel")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            upper_level: r.take("upperLevel"),
+            ramp_inactive: r.take("rampInactive"),
+            ramp_active: r.take("rampActive"),
+            lower_level: r.take("lowerLevel"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lowerLevel", &self.lower_level)?;
-        graph_rt::put(map, "rampActive", &self.ramp_active)?;
-        graph_rt::put(map, "rampInactive", &self.ramp_inactive)?;
-        graph_rt::put(map, "upperLevel", &self.upper_level)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lowerLevel", &self.lower_level);
+        w.put("rampActive", &self.ramp_active);
+        w.put("rampInactive", &self.ramp_inactive);
+        w.put("upperLevel", &self.upper_level);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AudioDuckingConfiguration);

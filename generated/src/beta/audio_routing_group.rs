@@ -20,21 +20,26 @@ pub struct AudioRoutingGroup {
 impl graph_rt::Model for AudioRoutingGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.audioRoutingGroup";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sources: graph_rt::take(map, "sources")?,
-            routing_mode: graph_rt::take(map, "routingMode")?,
-            receivers: graph_rt::take(map, "receivers")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sources: r.take("sources"),
+            routing_mode: r.take("routingMode"),
+            receivers: r.take("receivers"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "receivers", &self.receivers)?;
-        graph_rt::put(map, "routingMode", &self.routing_mode)?;
-        graph_rt::put(map, "sources", &self.sources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("receivers", &self.receivers);
+        w.put("routingMode", &self.routing_mode);
+        w.put("sources", &self.sources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AudioRoutingGroup);

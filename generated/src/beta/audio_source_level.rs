@@ -18,19 +18,24 @@ pub struct AudioSourceLevel {
 impl graph_rt::Model for AudioSourceLevel {
     const TYPE_NAME: &'static str = "microsoft.graph.audioSourceLevel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            participant: graph_rt::take(map, "participant")?,
-            level: graph_rt::take(map, "level")?,
-            duck_others: graph_rt::take(map, "duckOthers")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            participant: r.take("participant"),
+            level: r.take("level"),
+            duck_others: r.take("duckOthers"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "duckOthers", &self.duck_others)?;
-        graph_rt::put(map, "level", &self.level)?;
-        graph_rt::put(map, "participant", &self.participant)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("duckOthers", &self.duck_others);
+        w.put("level", &self.level);
+        w.put("participant", &self.participant);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AudioSourceLevel);

@@ -15,18 +15,23 @@ pub struct AuditActivityInitiator {
 impl graph_rt::Model for AuditActivityInitiator {
     const TYPE_NAME: &'static str = "microsoft.graph.auditActivityInitiator";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            user: graph_rt::take(map, "user")?,
-            app: graph_rt::take(map, "app")?,
-            additional_properties: core::mem::take(map),
-        })
+            user: r.take("user"),
+            app: r.take("app"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "app", &self.app)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "user", &self.user)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("app", &self.app);
+        #[cfg(feature = "users")] w.put("user", &self.user);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuditActivityInitiator);

@@ -34,35 +34,40 @@ pub struct AuditActor {
 impl graph_rt::Model for AuditActor {
     const TYPE_NAME: &'static str = "microsoft.graph.auditActor";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            remote_user_id: graph_rt::take(map, "remoteUserId")?,
-            remote_tenant_id: graph_rt::take(map, "remoteTenantId")?,
-            user_role_scope_tags: graph_rt::take(map, "userRoleScopeTags")?,
-            user_id: graph_rt::take(map, "userId")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
-            service_principal_name: graph_rt::take(map, "servicePrincipalName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            application_display_name: graph_rt::take(map, "applicationDisplayName")?,
-            application_id: graph_rt::take(map, "applicationId")?,
-            user_permissions: graph_rt::take(map, "userPermissions")?,
-            type_: graph_rt::take(map, "type")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            remote_user_id: r.take("remoteUserId"),
+            remote_tenant_id: r.take("remoteTenantId"),
+            user_role_scope_tags: r.take("userRoleScopeTags"),
+            user_id: r.take("userId"),
+            ip_address: r.take("ipAddress"),
+            service_principal_name: r.take("servicePrincipalName"),
+            user_principal_name: r.take("userPrincipalName"),
+            application_display_name: r.take("applicationDisplayName"),
+            application_id: r.take("applicationId"),
+            user_permissions: r.take("userPermissions"),
+            type_: r.take("type"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "userPermissions", &self.user_permissions)?;
-        graph_rt::put(map, "applicationId", &self.application_id)?;
-        graph_rt::put(map, "applicationDisplayName", &self.application_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "servicePrincipalName", &self.service_principal_name)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userRoleScopeTags", &self.user_role_scope_tags)?;
-        graph_rt::put(map, "remoteTenantId", &self.remote_tenant_id)?;
-        graph_rt::put(map, "remoteUserId", &self.remote_user_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("type", &self.type_);
+        w.put("userPermissions", &self.user_permissions);
+        w.put("applicationId", &self.application_id);
+        w.put("applicationDisplayName", &self.application_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("servicePrincipalName", &self.service_principal_name);
+        w.put("ipAddress", &self.ip_address);
+        w.put("userId", &self.user_id);
+        w.put("userRoleScopeTags", &self.user_role_scope_tags);
+        w.put("remoteTenantId", &self.remote_tenant_id);
+        w.put("remoteUserId", &self.remote_user_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuditActor);

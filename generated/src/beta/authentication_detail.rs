@@ -24,53 +24,30 @@ pub struct AuthenticationDetail {
 impl graph_rt::Model for AuthenticationDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.authenticationDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            succeeded: graph_rt::take(map, "succeeded")?,
-            authentication_step_result_detail: graph_rt::take(
-                map,
-                "authenticationStepResultDetail",
-            )?,
-            authentication_step_requirement: graph_rt::take(
-                map,
-                "authenticationStepRequirement",
-            )?,
-            authentication_step_date_time: graph_rt::take(
-                map,
-                "authenticationStepDateTime",
-            )?,
-            authentication_method_detail: graph_rt::take(
-                map,
-                "authenticationMethodDetail",
-            )?,
-            authentication_method: graph_rt::take(map, "authenticationMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            succeeded: r.take("succeeded"),
+            authentication_step_result_detail: r.take("authenticationStepResultDetail"),
+            authentication_step_requirement: r.take("authenticationStepRequirement"),
+            authentication_step_date_time: r.take("authenticationStepDateTime"),
+            authentication_method_detail: r.take("authenticationMethodDetail"),
+            authentication_method: r.take("authenticationMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "authenticationMethod", &self.authentication_method)?;
-        graph_rt::put(
-            map,
-            "authenticationMethodDetail",
-            &self.authentication_method_detail,
-        )?;
-        graph_rt::put(
-            map,
-            "authenticationStepDateTime",
-            &self.authentication_step_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "authenticationStepRequirement",
-            &self.authentication_step_requirement,
-        )?;
-        graph_rt::put(
-            map,
-            "authenticationStepResultDetail",
-            &self.authentication_step_result_detail,
-        )?;
-        graph_rt::put(map, "succeeded", &self.succeeded)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("authenticationMethod", &self.authentication_method);
+        w.put("authenticationMethodDetail", &self.authentication_method_detail);
+        w.put("authenticationStepDateTime", &self.authentication_step_date_time);
+        w.put("authenticationStepRequirement", &self.authentication_step_requirement);
+        w.put("authenticationStepResultDetail", &self.authentication_step_result_detail);
+        w.put("succeeded", &self.succeeded);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuthenticationDetail);

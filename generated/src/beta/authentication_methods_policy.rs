@@ -31,36 +31,38 @@ pub struct AuthenticationMethodsPolicy {
 impl graph_rt::Model for AuthenticationMethodsPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.authenticationMethodsPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            authentication_method_configurations: graph_rt::take(
-                map,
-                "authenticationMethodConfigurations",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            authentication_method_configurations: r
+                .take("authenticationMethodConfigurations"),
             #[cfg(feature = "core")]
-            registration_enforcement: graph_rt::take(map, "registrationEnforcement")?,
-            policy_version: graph_rt::take(map, "policyVersion")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            registration_enforcement: r.take("registrationEnforcement"),
+            policy_version: r.take("policyVersion"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "policyVersion", &self.policy_version)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("policyVersion", &self.policy_version);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "registrationEnforcement", &self.registration_enforcement)?;
-        graph_rt::put(
-            map,
+        w.put("registrationEnforcement", &self.registration_enforcement);
+        w.put(
             "authenticationMethodConfigurations",
             &self.authentication_method_configurations,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuthenticationMethodsPolicy);

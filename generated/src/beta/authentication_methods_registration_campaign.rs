@@ -24,24 +24,28 @@ pub struct AuthenticationMethodsRegistrationCampaign {
 impl graph_rt::Model for AuthenticationMethodsRegistrationCampaign {
     const TYPE_NAME: &'static str = "microsoft.graph.authenticationMethodsRegistrationCampaign";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            state: graph_rt::take(map, "state")?,
-            snooze_duration_in_days: graph_rt::take(map, "snoozeDurationInDays")?,
-            include_targets: graph_rt::take(map, "includeTargets")?,
+            state: r.take("state"),
+            snooze_duration_in_days: r.take("snoozeDurationInDays"),
+            include_targets: r.take("includeTargets"),
             #[cfg(feature = "core")]
-            exclude_targets: graph_rt::take(map, "excludeTargets")?,
-            additional_properties: core::mem::take(map),
-        })
+            exclude_targets: r.take("excludeTargets"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "excludeTargets", &self.exclude_targets)?;
-        graph_rt::put(map, "includeTargets", &self.include_targets)?;
-        graph_rt::put(map, "snoozeDurationInDays", &self.snooze_duration_in_days)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("excludeTargets", &self.exclude_targets);
+        w.put("includeTargets", &self.include_targets);
+        w.put("snoozeDurationInDays", &self.snooze_duration_in_days);
+        #[cfg(feature = "core")] w.put("state", &self.state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuthenticationMethodsRegistrationCampaign);

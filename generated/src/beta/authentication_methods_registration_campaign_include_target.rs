@@ -19,27 +19,25 @@ pub struct AuthenticationMethodsRegistrationCampaignIncludeTarget {
 impl graph_rt::Model for AuthenticationMethodsRegistrationCampaignIncludeTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.authenticationMethodsRegistrationCampaignIncludeTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            target_type: graph_rt::take(map, "targetType")?,
-            targeted_authentication_method: graph_rt::take(
-                map,
-                "targetedAuthenticationMethod",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            target_type: r.take("targetType"),
+            targeted_authentication_method: r.take("targetedAuthenticationMethod"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "targetedAuthenticationMethod",
-            &self.targeted_authentication_method,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "targetType", &self.target_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("targetedAuthenticationMethod", &self.targeted_authentication_method);
+        #[cfg(feature = "core")] w.put("targetType", &self.target_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuthenticationMethodsRegistrationCampaignIncludeTarget);

@@ -14,15 +14,20 @@ pub struct AuthenticationSourceFilter {
 impl graph_rt::Model for AuthenticationSourceFilter {
     const TYPE_NAME: &'static str = "microsoft.graph.authenticationSourceFilter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            include_applications: graph_rt::take(map, "includeApplications")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            include_applications: r.take("includeApplications"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "includeApplications", &self.include_applications)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("includeApplications", &self.include_applications);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuthenticationSourceFilter);

@@ -14,15 +14,20 @@ pub struct AutoReviewSettings {
 impl graph_rt::Model for AutoReviewSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.autoReviewSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            not_reviewed_result: graph_rt::take(map, "notReviewedResult")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            not_reviewed_result: r.take("notReviewedResult"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "notReviewedResult", &self.not_reviewed_result)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("notReviewedResult", &self.not_reviewed_result);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AutoReviewSettings);

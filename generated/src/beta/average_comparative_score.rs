@@ -17,23 +17,28 @@ pub struct AverageComparativeScore {
 impl graph_rt::Model for AverageComparativeScore {
     const TYPE_NAME: &'static str = "microsoft.graph.averageComparativeScore";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            identity_score: graph_rt::take(map, "identityScore")?,
-            data_score: graph_rt::take(map, "dataScore")?,
-            device_score: graph_rt::take(map, "deviceScore")?,
-            average_score: graph_rt::take(map, "averageScore")?,
-            basis: graph_rt::take(map, "basis")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            identity_score: r.take("identityScore"),
+            data_score: r.take("dataScore"),
+            device_score: r.take("deviceScore"),
+            average_score: r.take("averageScore"),
+            basis: r.take("basis"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "basis", &self.basis)?;
-        graph_rt::put(map, "averageScore", &self.average_score)?;
-        graph_rt::put(map, "deviceScore", &self.device_score)?;
-        graph_rt::put(map, "dataScore", &self.data_score)?;
-        graph_rt::put(map, "identityScore", &self.identity_score)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("basis", &self.basis);
+        w.put("averageScore", &self.average_score);
+        w.put("deviceScore", &self.device_score);
+        w.put("dataScore", &self.data_score);
+        w.put("identityScore", &self.identity_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AverageComparativeScore);

@@ -20,19 +20,24 @@ pub struct AzureAdDevice {
 impl graph_rt::Model for AzureAdDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.azureADDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            errors: graph_rt::take(map, "errors")?,
-            enrollments: graph_rt::take(map, "enrollments")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            errors: r.take("errors"),
+            enrollments: r.take("enrollments"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "enrollments", &self.enrollments)?;
-        graph_rt::put(map, "errors", &self.errors)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("enrollments", &self.enrollments);
+        w.put("errors", &self.errors);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AzureAdDevice);

@@ -20,42 +20,38 @@ pub struct B2cAuthenticationMethodsPolicy {
 impl graph_rt::Model for B2cAuthenticationMethodsPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.b2cAuthenticationMethodsPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_phone_one_time_password_authentication_enabled: graph_rt::take(
-                map,
-                "isPhoneOneTimePasswordAuthenticationEnabled",
-            )?,
-            is_user_name_authentication_enabled: graph_rt::take(
-                map,
-                "isUserNameAuthenticationEnabled",
-            )?,
-            is_email_password_authentication_enabled: graph_rt::take(
-                map,
-                "isEmailPasswordAuthenticationEnabled",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_phone_one_time_password_authentication_enabled: r
+                .take("isPhoneOneTimePasswordAuthenticationEnabled"),
+            is_user_name_authentication_enabled: r
+                .take("isUserNameAuthenticationEnabled"),
+            is_email_password_authentication_enabled: r
+                .take("isEmailPasswordAuthenticationEnabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put(
             "isEmailPasswordAuthenticationEnabled",
             &self.is_email_password_authentication_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "isUserNameAuthenticationEnabled",
             &self.is_user_name_authentication_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "isPhoneOneTimePasswordAuthenticationEnabled",
             &self.is_phone_one_time_password_authentication_enabled,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(B2cAuthenticationMethodsPolicy);

@@ -41,63 +41,42 @@ pub struct B2cIdentityUserFlow {
 impl graph_rt::Model for B2cIdentityUserFlow {
     const TYPE_NAME: &'static str = "microsoft.graph.b2cIdentityUserFlow";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            languages: graph_rt::take(map, "languages")?,
-            user_attribute_assignments: graph_rt::take(map, "userAttributeAssignments")?,
-            identity_providers: graph_rt::take(map, "identityProviders")?,
-            userflow_identity_providers: graph_rt::take(
-                map,
-                "userflowIdentityProviders",
-            )?,
+            languages: r.take("languages"),
+            user_attribute_assignments: r.take("userAttributeAssignments"),
+            identity_providers: r.take("identityProviders"),
+            userflow_identity_providers: r.take("userflowIdentityProviders"),
             #[cfg(feature = "users")]
-            api_connector_configuration: graph_rt::take(
-                map,
-                "apiConnectorConfiguration",
-            )?,
-            default_language_tag: graph_rt::take(map, "defaultLanguageTag")?,
-            is_language_customization_enabled: graph_rt::take(
-                map,
-                "isLanguageCustomizationEnabled",
-            )?,
-            user_flow_type_version: graph_rt::take(map, "userFlowTypeVersion")?,
+            api_connector_configuration: r.take("apiConnectorConfiguration"),
+            default_language_tag: r.take("defaultLanguageTag"),
+            is_language_customization_enabled: r.take("isLanguageCustomizationEnabled"),
+            user_flow_type_version: r.take("userFlowTypeVersion"),
             #[cfg(feature = "core")]
-            user_flow_type: graph_rt::take(map, "userFlowType")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_flow_type: r.take("userFlowType"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "userFlowType", &self.user_flow_type)?;
-        graph_rt::put(map, "userFlowTypeVersion", &self.user_flow_type_version)?;
-        graph_rt::put(
-            map,
-            "isLanguageCustomizationEnabled",
-            &self.is_language_customization_enabled,
-        )?;
-        graph_rt::put(map, "defaultLanguageTag", &self.default_language_tag)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("userFlowType", &self.user_flow_type);
+        w.put("userFlowTypeVersion", &self.user_flow_type_version);
+        w.put("isLanguageCustomizationEnabled", &self.is_language_customization_enabled);
+        w.put("defaultLanguageTag", &self.default_language_tag);
         #[cfg(feature = "users")]
-        graph_rt::put(
-            map,
-            "apiConnectorConfiguration",
-            &self.api_connector_configuration,
-        )?;
-        graph_rt::put(
-            map,
-            "userflowIdentityProviders",
-            &self.userflow_identity_providers,
-        )?;
-        graph_rt::put(map, "identityProviders", &self.identity_providers)?;
-        graph_rt::put(
-            map,
-            "userAttributeAssignments",
-            &self.user_attribute_assignments,
-        )?;
-        #[cfg(feature = "users")] graph_rt::put(map, "languages", &self.languages)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("apiConnectorConfiguration", &self.api_connector_configuration);
+        w.put("userflowIdentityProviders", &self.userflow_identity_providers);
+        w.put("identityProviders", &self.identity_providers);
+        w.put("userAttributeAssignments", &self.user_attribute_assignments);
+        #[cfg(feature = "users")] w.put("languages", &self.languages);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(B2cIdentityUserFlow);

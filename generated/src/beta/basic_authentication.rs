@@ -18,17 +18,22 @@ pub struct BasicAuthentication {
 impl graph_rt::Model for BasicAuthentication {
     const TYPE_NAME: &'static str = "microsoft.graph.basicAuthentication";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            password: graph_rt::take(map, "password")?,
-            username: graph_rt::take(map, "username")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            password: r.take("password"),
+            username: r.take("username"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "username", &self.username)?;
-        graph_rt::put(map, "password", &self.password)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("username", &self.username);
+        w.put("password", &self.password);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BasicAuthentication);

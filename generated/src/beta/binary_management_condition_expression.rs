@@ -22,19 +22,24 @@ pub struct BinaryManagementConditionExpression {
 impl graph_rt::Model for BinaryManagementConditionExpression {
     const TYPE_NAME: &'static str = "microsoft.graph.binaryManagementConditionExpression";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            second_operand: graph_rt::take(map, "secondOperand")?,
-            first_operand: graph_rt::take(map, "firstOperand")?,
-            operator: graph_rt::take(map, "operator")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            second_operand: r.take("secondOperand"),
+            first_operand: r.take("firstOperand"),
+            operator: r.take("operator"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "operator", &self.operator)?;
-        graph_rt::put(map, "firstOperand", &self.first_operand)?;
-        graph_rt::put(map, "secondOperand", &self.second_operand)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("operator", &self.operator);
+        w.put("firstOperand", &self.first_operand);
+        w.put("secondOperand", &self.second_operand);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BinaryManagementConditionExpression);

@@ -18,26 +18,28 @@ pub struct BitLockerFixedDrivePolicy {
 impl graph_rt::Model for BitLockerFixedDrivePolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.bitLockerFixedDrivePolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recovery_options: graph_rt::take(map, "recoveryOptions")?,
-            require_encryption_for_write_access: graph_rt::take(
-                map,
-                "requireEncryptionForWriteAccess",
-            )?,
-            encryption_method: graph_rt::take(map, "encryptionMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recovery_options: r.take("recoveryOptions"),
+            require_encryption_for_write_access: r
+                .take("requireEncryptionForWriteAccess"),
+            encryption_method: r.take("encryptionMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "encryptionMethod", &self.encryption_method)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("encryptionMethod", &self.encryption_method);
+        w.put(
             "requireEncryptionForWriteAccess",
             &self.require_encryption_for_write_access,
-        )?;
-        graph_rt::put(map, "recoveryOptions", &self.recovery_options)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("recoveryOptions", &self.recovery_options);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BitLockerFixedDrivePolicy);

@@ -28,48 +28,40 @@ pub struct BitLockerRecoveryOptions {
 impl graph_rt::Model for BitLockerRecoveryOptions {
     const TYPE_NAME: &'static str = "microsoft.graph.bitLockerRecoveryOptions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enable_bit_locker_after_recovery_information_to_store: graph_rt::take(
-                map,
-                "enableBitLockerAfterRecoveryInformationToStore",
-            )?,
-            recovery_information_to_store: graph_rt::take(
-                map,
-                "recoveryInformationToStore",
-            )?,
-            enable_recovery_information_save_to_store: graph_rt::take(
-                map,
-                "enableRecoveryInformationSaveToStore",
-            )?,
-            hide_recovery_options: graph_rt::take(map, "hideRecoveryOptions")?,
-            recovery_key_usage: graph_rt::take(map, "recoveryKeyUsage")?,
-            recovery_password_usage: graph_rt::take(map, "recoveryPasswordUsage")?,
-            block_data_recovery_agent: graph_rt::take(map, "blockDataRecoveryAgent")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enable_bit_locker_after_recovery_information_to_store: r
+                .take("enableBitLockerAfterRecoveryInformationToStore"),
+            recovery_information_to_store: r.take("recoveryInformationToStore"),
+            enable_recovery_information_save_to_store: r
+                .take("enableRecoveryInformationSaveToStore"),
+            hide_recovery_options: r.take("hideRecoveryOptions"),
+            recovery_key_usage: r.take("recoveryKeyUsage"),
+            recovery_password_usage: r.take("recoveryPasswordUsage"),
+            block_data_recovery_agent: r.take("blockDataRecoveryAgent"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "blockDataRecoveryAgent", &self.block_data_recovery_agent)?;
-        graph_rt::put(map, "recoveryPasswordUsage", &self.recovery_password_usage)?;
-        graph_rt::put(map, "recoveryKeyUsage", &self.recovery_key_usage)?;
-        graph_rt::put(map, "hideRecoveryOptions", &self.hide_recovery_options)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("blockDataRecoveryAgent", &self.block_data_recovery_agent);
+        w.put("recoveryPasswordUsage", &self.recovery_password_usage);
+        w.put("recoveryKeyUsage", &self.recovery_key_usage);
+        w.put("hideRecoveryOptions", &self.hide_recovery_options);
+        w.put(
             "enableRecoveryInformationSaveToStore",
             &self.enable_recovery_information_save_to_store,
-        )?;
-        graph_rt::put(
-            map,
-            "recoveryInformationToStore",
-            &self.recovery_information_to_store,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("recoveryInformationToStore", &self.recovery_information_to_store);
+        w.put(
             "enableBitLockerAfterRecoveryInformationToStore",
             &self.enable_bit_locker_after_recovery_information_to_store,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BitLockerRecoveryOptions);

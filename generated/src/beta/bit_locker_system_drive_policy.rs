@@ -38,86 +38,62 @@ pub struct BitLockerSystemDrivePolicy {
 impl graph_rt::Model for BitLockerSystemDrivePolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.bitLockerSystemDrivePolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            preboot_recovery_url: graph_rt::take(map, "prebootRecoveryUrl")?,
-            preboot_recovery_message: graph_rt::take(map, "prebootRecoveryMessage")?,
-            preboot_recovery_enable_message_and_url: graph_rt::take(
-                map,
-                "prebootRecoveryEnableMessageAndUrl",
-            )?,
-            recovery_options: graph_rt::take(map, "recoveryOptions")?,
-            minimum_pin_length: graph_rt::take(map, "minimumPinLength")?,
-            startup_authentication_tpm_pin_and_key_usage: graph_rt::take(
-                map,
-                "startupAuthenticationTpmPinAndKeyUsage",
-            )?,
-            startup_authentication_tpm_key_usage: graph_rt::take(
-                map,
-                "startupAuthenticationTpmKeyUsage",
-            )?,
-            startup_authentication_tpm_pin_usage: graph_rt::take(
-                map,
-                "startupAuthenticationTpmPinUsage",
-            )?,
-            startup_authentication_tpm_usage: graph_rt::take(
-                map,
-                "startupAuthenticationTpmUsage",
-            )?,
-            startup_authentication_block_without_tpm_chip: graph_rt::take(
-                map,
-                "startupAuthenticationBlockWithoutTpmChip",
-            )?,
-            startup_authentication_required: graph_rt::take(
-                map,
-                "startupAuthenticationRequired",
-            )?,
-            encryption_method: graph_rt::take(map, "encryptionMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            preboot_recovery_url: r.take("prebootRecoveryUrl"),
+            preboot_recovery_message: r.take("prebootRecoveryMessage"),
+            preboot_recovery_enable_message_and_url: r
+                .take("prebootRecoveryEnableMessageAndUrl"),
+            recovery_options: r.take("recoveryOptions"),
+            minimum_pin_length: r.take("minimumPinLength"),
+            startup_authentication_tpm_pin_and_key_usage: r
+                .take("startupAuthenticationTpmPinAndKeyUsage"),
+            startup_authentication_tpm_key_usage: r
+                .take("startupAuthenticationTpmKeyUsage"),
+            startup_authentication_tpm_pin_usage: r
+                .take("startupAuthenticationTpmPinUsage"),
+            startup_authentication_tpm_usage: r.take("startupAuthenticationTpmUsage"),
+            startup_authentication_block_without_tpm_chip: r
+                .take("startupAuthenticationBlockWithoutTpmChip"),
+            startup_authentication_required: r.take("startupAuthenticationRequired"),
+            encryption_method: r.take("encryptionMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "encryptionMethod", &self.encryption_method)?;
-        graph_rt::put(
-            map,
-            "startupAuthenticationRequired",
-            &self.startup_authentication_required,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("encryptionMethod", &self.encryption_method);
+        w.put("startupAuthenticationRequired", &self.startup_authentication_required);
+        w.put(
             "startupAuthenticationBlockWithoutTpmChip",
             &self.startup_authentication_block_without_tpm_chip,
-        )?;
-        graph_rt::put(
-            map,
-            "startupAuthenticationTpmUsage",
-            &self.startup_authentication_tpm_usage,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("startupAuthenticationTpmUsage", &self.startup_authentication_tpm_usage);
+        w.put(
             "startupAuthenticationTpmPinUsage",
             &self.startup_authentication_tpm_pin_usage,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "startupAuthenticationTpmKeyUsage",
             &self.startup_authentication_tpm_key_usage,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "startupAuthenticationTpmPinAndKeyUsage",
             &self.startup_authentication_tpm_pin_and_key_usage,
-        )?;
-        graph_rt::put(map, "minimumPinLength", &self.minimum_pin_length)?;
-        graph_rt::put(map, "recoveryOptions", &self.recovery_options)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("minimumPinLength", &self.minimum_pin_length);
+        w.put("recoveryOptions", &self.recovery_options);
+        w.put(
             "prebootRecoveryEnableMessageAndUrl",
             &self.preboot_recovery_enable_message_and_url,
-        )?;
-        graph_rt::put(map, "prebootRecoveryMessage", &self.preboot_recovery_message)?;
-        graph_rt::put(map, "prebootRecoveryUrl", &self.preboot_recovery_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("prebootRecoveryMessage", &self.preboot_recovery_message);
+        w.put("prebootRecoveryUrl", &self.preboot_recovery_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BitLockerSystemDrivePolicy);

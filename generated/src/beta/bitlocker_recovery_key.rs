@@ -24,23 +24,28 @@ pub struct BitlockerRecoveryKey {
 impl graph_rt::Model for BitlockerRecoveryKey {
     const TYPE_NAME: &'static str = "microsoft.graph.bitlockerRecoveryKey";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            volume_type: graph_rt::take(map, "volumeType")?,
-            key: graph_rt::take(map, "key")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            volume_type: r.take("volumeType"),
+            key: r.take("key"),
+            device_id: r.take("deviceId"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "key", &self.key)?;
-        graph_rt::put(map, "volumeType", &self.volume_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("deviceId", &self.device_id);
+        w.put("key", &self.key);
+        w.put("volumeType", &self.volume_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BitlockerRecoveryKey);

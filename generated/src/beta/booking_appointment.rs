@@ -66,74 +66,72 @@ pub struct BookingAppointment {
 impl graph_rt::Model for BookingAppointment {
     const TYPE_NAME: &'static str = "microsoft.graph.bookingAppointment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            start: graph_rt::take(map, "start")?,
-            staff_member_ids: graph_rt::take(map, "staffMemberIds")?,
-            service_notes: graph_rt::take(map, "serviceNotes")?,
-            service_name: graph_rt::take(map, "serviceName")?,
-            service_location: graph_rt::take(map, "serviceLocation")?,
-            service_id: graph_rt::take(map, "serviceId")?,
-            self_service_appointment_id: graph_rt::take(
-                map,
-                "selfServiceAppointmentId",
-            )?,
-            reminders: graph_rt::take(map, "reminders")?,
-            price_type: graph_rt::take(map, "priceType")?,
-            price: graph_rt::take(map, "price")?,
-            pre_buffer: graph_rt::take(map, "preBuffer")?,
-            post_buffer: graph_rt::take(map, "postBuffer")?,
-            opt_out_of_customer_email: graph_rt::take(map, "optOutOfCustomerEmail")?,
-            invoice_url: graph_rt::take(map, "invoiceUrl")?,
-            invoice_status: graph_rt::take(map, "invoiceStatus")?,
-            invoice_id: graph_rt::take(map, "invoiceId")?,
-            invoice_date: graph_rt::take(map, "invoiceDate")?,
-            invoice_amount: graph_rt::take(map, "invoiceAmount")?,
-            id: graph_rt::take(map, "id")?,
-            end: graph_rt::take(map, "end")?,
-            duration: graph_rt::take(map, "duration")?,
-            customer_phone: graph_rt::take(map, "customerPhone")?,
-            customer_notes: graph_rt::take(map, "customerNotes")?,
-            customer_name: graph_rt::take(map, "customerName")?,
-            customer_location: graph_rt::take(map, "customerLocation")?,
-            customer_id: graph_rt::take(map, "customerId")?,
-            customer_email_address: graph_rt::take(map, "customerEmailAddress")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            start: r.take("start"),
+            staff_member_ids: r.take("staffMemberIds"),
+            service_notes: r.take("serviceNotes"),
+            service_name: r.take("serviceName"),
+            service_location: r.take("serviceLocation"),
+            service_id: r.take("serviceId"),
+            self_service_appointment_id: r.take("selfServiceAppointmentId"),
+            reminders: r.take("reminders"),
+            price_type: r.take("priceType"),
+            price: r.take("price"),
+            pre_buffer: r.take("preBuffer"),
+            post_buffer: r.take("postBuffer"),
+            opt_out_of_customer_email: r.take("optOutOfCustomerEmail"),
+            invoice_url: r.take("invoiceUrl"),
+            invoice_status: r.take("invoiceStatus"),
+            invoice_id: r.take("invoiceId"),
+            invoice_date: r.take("invoiceDate"),
+            invoice_amount: r.take("invoiceAmount"),
+            id: r.take("id"),
+            end: r.take("end"),
+            duration: r.take("duration"),
+            customer_phone: r.take("customerPhone"),
+            customer_notes: r.take("customerNotes"),
+            customer_name: r.take("customerName"),
+            customer_location: r.take("customerLocation"),
+            customer_id: r.take("customerId"),
+            customer_email_address: r.take("customerEmailAddress"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "customerEmailAddress", &self.customer_email_address)?;
-        graph_rt::put(map, "customerId", &self.customer_id)?;
-        graph_rt::put(map, "customerLocation", &self.customer_location)?;
-        graph_rt::put(map, "customerName", &self.customer_name)?;
-        graph_rt::put(map, "customerNotes", &self.customer_notes)?;
-        graph_rt::put(map, "customerPhone", &self.customer_phone)?;
-        graph_rt::put(map, "duration", &self.duration)?;
-        graph_rt::put(map, "end", &self.end)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "invoiceAmount", &self.invoice_amount)?;
-        graph_rt::put(map, "invoiceDate", &self.invoice_date)?;
-        graph_rt::put(map, "invoiceId", &self.invoice_id)?;
-        graph_rt::put(map, "invoiceStatus", &self.invoice_status)?;
-        graph_rt::put(map, "invoiceUrl", &self.invoice_url)?;
-        graph_rt::put(map, "optOutOfCustomerEmail", &self.opt_out_of_customer_email)?;
-        graph_rt::put(map, "postBuffer", &self.post_buffer)?;
-        graph_rt::put(map, "preBuffer", &self.pre_buffer)?;
-        graph_rt::put(map, "price", &self.price)?;
-        graph_rt::put(map, "priceType", &self.price_type)?;
-        graph_rt::put(map, "reminders", &self.reminders)?;
-        graph_rt::put(
-            map,
-            "selfServiceAppointmentId",
-            &self.self_service_appointment_id,
-        )?;
-        graph_rt::put(map, "serviceId", &self.service_id)?;
-        graph_rt::put(map, "serviceLocation", &self.service_location)?;
-        graph_rt::put(map, "serviceName", &self.service_name)?;
-        graph_rt::put(map, "serviceNotes", &self.service_notes)?;
-        graph_rt::put(map, "staffMemberIds", &self.staff_member_ids)?;
-        graph_rt::put(map, "start", &self.start)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("customerEmailAddress", &self.customer_email_address);
+        w.put("customerId", &self.customer_id);
+        w.put("customerLocation", &self.customer_location);
+        w.put("customerName", &self.customer_name);
+        w.put("customerNotes", &self.customer_notes);
+        w.put("customerPhone", &self.customer_phone);
+        w.put("duration", &self.duration);
+        w.put("end", &self.end);
+        w.put("id", &self.id);
+        w.put("invoiceAmount", &self.invoice_amount);
+        w.put("invoiceDate", &self.invoice_date);
+        w.put("invoiceId", &self.invoice_id);
+        w.put("invoiceStatus", &self.invoice_status);
+        w.put("invoiceUrl", &self.invoice_url);
+        w.put("optOutOfCustomerEmail", &self.opt_out_of_customer_email);
+        w.put("postBuffer", &self.post_buffer);
+        w.put("preBuffer", &self.pre_buffer);
+        w.put("price", &self.price);
+        w.put("priceType", &self.price_type);
+        w.put("reminders", &self.reminders);
+        w.put("selfServiceAppointmentId", &self.self_service_appointment_id);
+        w.put("serviceId", &self.service_id);
+        w.put("serviceLocation", &self.service_location);
+        w.put("serviceName", &self.service_name);
+        w.put("serviceNotes", &self.service_notes);
+        w.put("staffMemberIds", &self.staff_member_ids);
+        w.put("start", &self.start);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BookingAppointment);

@@ -46,47 +46,52 @@ pub struct BookingBusiness {
 impl graph_rt::Model for BookingBusiness {
     const TYPE_NAME: &'static str = "microsoft.graph.bookingBusiness";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            staff_members: graph_rt::take(map, "staffMembers")?,
-            services: graph_rt::take(map, "services")?,
-            customers: graph_rt::take(map, "customers")?,
-            calendar_view: graph_rt::take(map, "calendarView")?,
-            appointments: graph_rt::take(map, "appointments")?,
-            web_site_url: graph_rt::take(map, "webSiteUrl")?,
-            scheduling_policy: graph_rt::take(map, "schedulingPolicy")?,
-            public_url: graph_rt::take(map, "publicUrl")?,
-            phone: graph_rt::take(map, "phone")?,
-            is_published: graph_rt::take(map, "isPublished")?,
-            id: graph_rt::take(map, "id")?,
-            email: graph_rt::take(map, "email")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            default_currency_iso: graph_rt::take(map, "defaultCurrencyIso")?,
-            business_type: graph_rt::take(map, "businessType")?,
-            business_hours: graph_rt::take(map, "businessHours")?,
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            staff_members: r.take("staffMembers"),
+            services: r.take("services"),
+            customers: r.take("customers"),
+            calendar_view: r.take("calendarView"),
+            appointments: r.take("appointments"),
+            web_site_url: r.take("webSiteUrl"),
+            scheduling_policy: r.take("schedulingPolicy"),
+            public_url: r.take("publicUrl"),
+            phone: r.take("phone"),
+            is_published: r.take("isPublished"),
+            id: r.take("id"),
+            email: r.take("email"),
+            display_name: r.take("displayName"),
+            default_currency_iso: r.take("defaultCurrencyIso"),
+            business_type: r.take("businessType"),
+            business_hours: r.take("businessHours"),
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "businessHours", &self.business_hours)?;
-        graph_rt::put(map, "businessType", &self.business_type)?;
-        graph_rt::put(map, "defaultCurrencyIso", &self.default_currency_iso)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isPublished", &self.is_published)?;
-        graph_rt::put(map, "phone", &self.phone)?;
-        graph_rt::put(map, "publicUrl", &self.public_url)?;
-        graph_rt::put(map, "schedulingPolicy", &self.scheduling_policy)?;
-        graph_rt::put(map, "webSiteUrl", &self.web_site_url)?;
-        graph_rt::put(map, "appointments", &self.appointments)?;
-        graph_rt::put(map, "calendarView", &self.calendar_view)?;
-        graph_rt::put(map, "customers", &self.customers)?;
-        graph_rt::put(map, "services", &self.services)?;
-        graph_rt::put(map, "staffMembers", &self.staff_members)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("address", &self.address);
+        w.put("businessHours", &self.business_hours);
+        w.put("businessType", &self.business_type);
+        w.put("defaultCurrencyIso", &self.default_currency_iso);
+        w.put("displayName", &self.display_name);
+        w.put("email", &self.email);
+        w.put("id", &self.id);
+        w.put("isPublished", &self.is_published);
+        w.put("phone", &self.phone);
+        w.put("publicUrl", &self.public_url);
+        w.put("schedulingPolicy", &self.scheduling_policy);
+        w.put("webSiteUrl", &self.web_site_url);
+        w.put("appointments", &self.appointments);
+        w.put("calendarView", &self.calendar_view);
+        w.put("customers", &self.customers);
+        w.put("services", &self.services);
+        w.put("staffMembers", &self.staff_members);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BookingBusiness);

@@ -16,17 +16,22 @@ pub struct BookingCurrency {
 impl graph_rt::Model for BookingCurrency {
     const TYPE_NAME: &'static str = "microsoft.graph.bookingCurrency";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            symbol: graph_rt::take(map, "symbol")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            symbol: r.take("symbol"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "symbol", &self.symbol)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("symbol", &self.symbol);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BookingCurrency);

@@ -18,19 +18,24 @@ pub struct BookingReminder {
 impl graph_rt::Model for BookingReminder {
     const TYPE_NAME: &'static str = "microsoft.graph.bookingReminder";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recipients: graph_rt::take(map, "recipients")?,
-            offset: graph_rt::take(map, "offset")?,
-            message: graph_rt::take(map, "message")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recipients: r.take("recipients"),
+            offset: r.take("offset"),
+            message: r.take("message"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "message", &self.message)?;
-        graph_rt::put(map, "offset", &self.offset)?;
-        graph_rt::put(map, "recipients", &self.recipients)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("message", &self.message);
+        w.put("offset", &self.offset);
+        w.put("recipients", &self.recipients);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BookingReminder);

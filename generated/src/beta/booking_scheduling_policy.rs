@@ -22,30 +22,28 @@ pub struct BookingSchedulingPolicy {
 impl graph_rt::Model for BookingSchedulingPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.bookingSchedulingPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_slot_interval: graph_rt::take(map, "timeSlotInterval")?,
-            send_confirmations_to_owner: graph_rt::take(
-                map,
-                "sendConfirmationsToOwner",
-            )?,
-            minimum_lead_time: graph_rt::take(map, "minimumLeadTime")?,
-            maximum_advance: graph_rt::take(map, "maximumAdvance")?,
-            allow_staff_selection: graph_rt::take(map, "allowStaffSelection")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_slot_interval: r.take("timeSlotInterval"),
+            send_confirmations_to_owner: r.take("sendConfirmationsToOwner"),
+            minimum_lead_time: r.take("minimumLeadTime"),
+            maximum_advance: r.take("maximumAdvance"),
+            allow_staff_selection: r.take("allowStaffSelection"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowStaffSelection", &self.allow_staff_selection)?;
-        graph_rt::put(map, "maximumAdvance", &self.maximum_advance)?;
-        graph_rt::put(map, "minimumLeadTime", &self.minimum_lead_time)?;
-        graph_rt::put(
-            map,
-            "sendConfirmationsToOwner",
-            &self.send_confirmations_to_owner,
-        )?;
-        graph_rt::put(map, "timeSlotInterval", &self.time_slot_interval)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowStaffSelection", &self.allow_staff_selection);
+        w.put("maximumAdvance", &self.maximum_advance);
+        w.put("minimumLeadTime", &self.minimum_lead_time);
+        w.put("sendConfirmationsToOwner", &self.send_confirmations_to_owner);
+        w.put("timeSlotInterval", &self.time_slot_interval);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BookingSchedulingPolicy);

@@ -42,43 +42,48 @@ pub struct BookingService {
 impl graph_rt::Model for BookingService {
     const TYPE_NAME: &'static str = "microsoft.graph.bookingService";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            staff_member_ids: graph_rt::take(map, "staffMemberIds")?,
-            scheduling_policy: graph_rt::take(map, "schedulingPolicy")?,
-            pre_buffer: graph_rt::take(map, "preBuffer")?,
-            post_buffer: graph_rt::take(map, "postBuffer")?,
-            notes: graph_rt::take(map, "notes")?,
-            is_hidden_from_customers: graph_rt::take(map, "isHiddenFromCustomers")?,
-            id: graph_rt::take(map, "id")?,
-            email_address: graph_rt::take(map, "emailAddress")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            default_reminders: graph_rt::take(map, "defaultReminders")?,
-            default_price_type: graph_rt::take(map, "defaultPriceType")?,
-            default_price: graph_rt::take(map, "defaultPrice")?,
-            default_location: graph_rt::take(map, "defaultLocation")?,
-            default_duration: graph_rt::take(map, "defaultDuration")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            staff_member_ids: r.take("staffMemberIds"),
+            scheduling_policy: r.take("schedulingPolicy"),
+            pre_buffer: r.take("preBuffer"),
+            post_buffer: r.take("postBuffer"),
+            notes: r.take("notes"),
+            is_hidden_from_customers: r.take("isHiddenFromCustomers"),
+            id: r.take("id"),
+            email_address: r.take("emailAddress"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            default_reminders: r.take("defaultReminders"),
+            default_price_type: r.take("defaultPriceType"),
+            default_price: r.take("defaultPrice"),
+            default_location: r.take("defaultLocation"),
+            default_duration: r.take("defaultDuration"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "defaultDuration", &self.default_duration)?;
-        graph_rt::put(map, "defaultLocation", &self.default_location)?;
-        graph_rt::put(map, "defaultPrice", &self.default_price)?;
-        graph_rt::put(map, "defaultPriceType", &self.default_price_type)?;
-        graph_rt::put(map, "defaultReminders", &self.default_reminders)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isHiddenFromCustomers", &self.is_hidden_from_customers)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(map, "postBuffer", &self.post_buffer)?;
-        graph_rt::put(map, "preBuffer", &self.pre_buffer)?;
-        graph_rt::put(map, "schedulingPolicy", &self.scheduling_policy)?;
-        graph_rt::put(map, "staffMemberIds", &self.staff_member_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("defaultDuration", &self.default_duration);
+        w.put("defaultLocation", &self.default_location);
+        w.put("defaultPrice", &self.default_price);
+        w.put("defaultPriceType", &self.default_price_type);
+        w.put("defaultReminders", &self.default_reminders);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("emailAddress", &self.email_address);
+        w.put("id", &self.id);
+        w.put("isHiddenFromCustomers", &self.is_hidden_from_customers);
+        w.put("notes", &self.notes);
+        w.put("postBuffer", &self.post_buffer);
+        w.put("preBuffer", &self.pre_buffer);
+        w.put("schedulingPolicy", &self.scheduling_policy);
+        w.put("staffMemberIds", &self.staff_member_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BookingService);

@@ -28,36 +28,38 @@ pub struct BookingStaffMember {
 impl graph_rt::Model for BookingStaffMember {
     const TYPE_NAME: &'static str = "microsoft.graph.bookingStaffMember";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            working_hours: graph_rt::take(map, "workingHours")?,
-            use_business_hours: graph_rt::take(map, "useBusinessHours")?,
-            role: graph_rt::take(map, "role")?,
-            id: graph_rt::take(map, "id")?,
-            email_address: graph_rt::take(map, "emailAddress")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            color_index: graph_rt::take(map, "colorIndex")?,
-            availability_is_affected_by_personal_calendar: graph_rt::take(
-                map,
-                "availabilityIsAffectedByPersonalCalendar",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            working_hours: r.take("workingHours"),
+            use_business_hours: r.take("useBusinessHours"),
+            role: r.take("role"),
+            id: r.take("id"),
+            email_address: r.take("emailAddress"),
+            display_name: r.take("displayName"),
+            color_index: r.take("colorIndex"),
+            availability_is_affected_by_personal_calendar: r
+                .take("availabilityIsAffectedByPersonalCalendar"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "availabilityIsAffectedByPersonalCalendar",
             &self.availability_is_affected_by_personal_calendar,
-        )?;
-        graph_rt::put(map, "colorIndex", &self.color_index)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "role", &self.role)?;
-        graph_rt::put(map, "useBusinessHours", &self.use_business_hours)?;
-        graph_rt::put(map, "workingHours", &self.working_hours)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("colorIndex", &self.color_index);
+        w.put("displayName", &self.display_name);
+        w.put("emailAddress", &self.email_address);
+        w.put("id", &self.id);
+        w.put("role", &self.role);
+        w.put("useBusinessHours", &self.use_business_hours);
+        w.put("workingHours", &self.working_hours);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BookingStaffMember);

@@ -16,17 +16,22 @@ pub struct BookingWorkHours {
 impl graph_rt::Model for BookingWorkHours {
     const TYPE_NAME: &'static str = "microsoft.graph.bookingWorkHours";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_slots: graph_rt::take(map, "timeSlots")?,
-            day: graph_rt::take(map, "day")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_slots: r.take("timeSlots"),
+            day: r.take("day"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "day", &self.day)?;
-        graph_rt::put(map, "timeSlots", &self.time_slots)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("day", &self.day);
+        w.put("timeSlots", &self.time_slots);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BookingWorkHours);

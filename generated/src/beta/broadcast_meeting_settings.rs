@@ -22,30 +22,28 @@ pub struct BroadcastMeetingSettings {
 impl graph_rt::Model for BroadcastMeetingSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.broadcastMeetingSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_video_on_demand_enabled: graph_rt::take(map, "isVideoOnDemandEnabled")?,
-            is_question_and_answer_enabled: graph_rt::take(
-                map,
-                "isQuestionAndAnswerEnabled",
-            )?,
-            is_attendee_report_enabled: graph_rt::take(map, "isAttendeeReportEnabled")?,
-            is_recording_enabled: graph_rt::take(map, "isRecordingEnabled")?,
-            allowed_audience: graph_rt::take(map, "allowedAudience")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_video_on_demand_enabled: r.take("isVideoOnDemandEnabled"),
+            is_question_and_answer_enabled: r.take("isQuestionAndAnswerEnabled"),
+            is_attendee_report_enabled: r.take("isAttendeeReportEnabled"),
+            is_recording_enabled: r.take("isRecordingEnabled"),
+            allowed_audience: r.take("allowedAudience"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedAudience", &self.allowed_audience)?;
-        graph_rt::put(map, "isRecordingEnabled", &self.is_recording_enabled)?;
-        graph_rt::put(map, "isAttendeeReportEnabled", &self.is_attendee_report_enabled)?;
-        graph_rt::put(
-            map,
-            "isQuestionAndAnswerEnabled",
-            &self.is_question_and_answer_enabled,
-        )?;
-        graph_rt::put(map, "isVideoOnDemandEnabled", &self.is_video_on_demand_enabled)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedAudience", &self.allowed_audience);
+        w.put("isRecordingEnabled", &self.is_recording_enabled);
+        w.put("isAttendeeReportEnabled", &self.is_attendee_report_enabled);
+        w.put("isQuestionAndAnswerEnabled", &self.is_question_and_answer_enabled);
+        w.put("isVideoOnDemandEnabled", &self.is_video_on_demand_enabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BroadcastMeetingSettings);

@@ -22,23 +22,28 @@ pub struct BucketAggregationDefinition {
 impl graph_rt::Model for BucketAggregationDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.bucketAggregationDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            ranges: graph_rt::take(map, "ranges")?,
-            minimum_count: graph_rt::take(map, "minimumCount")?,
-            prefix_filter: graph_rt::take(map, "prefixFilter")?,
-            is_descending: graph_rt::take(map, "isDescending")?,
-            sort_by: graph_rt::take(map, "sortBy")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            ranges: r.take("ranges"),
+            minimum_count: r.take("minimumCount"),
+            prefix_filter: r.take("prefixFilter"),
+            is_descending: r.take("isDescending"),
+            sort_by: r.take("sortBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sortBy", &self.sort_by)?;
-        graph_rt::put(map, "isDescending", &self.is_descending)?;
-        graph_rt::put(map, "prefixFilter", &self.prefix_filter)?;
-        graph_rt::put(map, "minimumCount", &self.minimum_count)?;
-        graph_rt::put(map, "ranges", &self.ranges)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sortBy", &self.sort_by);
+        w.put("isDescending", &self.is_descending);
+        w.put("prefixFilter", &self.prefix_filter);
+        w.put("minimumCount", &self.minimum_count);
+        w.put("ranges", &self.ranges);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BucketAggregationDefinition);

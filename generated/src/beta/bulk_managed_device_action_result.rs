@@ -20,21 +20,26 @@ pub struct BulkManagedDeviceActionResult {
 impl graph_rt::Model for BulkManagedDeviceActionResult {
     const TYPE_NAME: &'static str = "microsoft.graph.bulkManagedDeviceActionResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            not_supported_device_ids: graph_rt::take(map, "notSupportedDeviceIds")?,
-            not_found_device_ids: graph_rt::take(map, "notFoundDeviceIds")?,
-            failed_device_ids: graph_rt::take(map, "failedDeviceIds")?,
-            successful_device_ids: graph_rt::take(map, "successfulDeviceIds")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            not_supported_device_ids: r.take("notSupportedDeviceIds"),
+            not_found_device_ids: r.take("notFoundDeviceIds"),
+            failed_device_ids: r.take("failedDeviceIds"),
+            successful_device_ids: r.take("successfulDeviceIds"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "successfulDeviceIds", &self.successful_device_ids)?;
-        graph_rt::put(map, "failedDeviceIds", &self.failed_device_ids)?;
-        graph_rt::put(map, "notFoundDeviceIds", &self.not_found_device_ids)?;
-        graph_rt::put(map, "notSupportedDeviceIds", &self.not_supported_device_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("successfulDeviceIds", &self.successful_device_ids);
+        w.put("failedDeviceIds", &self.failed_device_ids);
+        w.put("notFoundDeviceIds", &self.not_found_device_ids);
+        w.put("notSupportedDeviceIds", &self.not_supported_device_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BulkManagedDeviceActionResult);

@@ -17,18 +17,23 @@ pub struct Bundle {
 impl graph_rt::Model for Bundle {
     const TYPE_NAME: &'static str = "microsoft.graph.bundle";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            album: graph_rt::take(map, "album")?,
-            child_count: graph_rt::take(map, "childCount")?,
-            additional_properties: core::mem::take(map),
-        })
+            album: r.take("album"),
+            child_count: r.take("childCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "childCount", &self.child_count)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "album", &self.album)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("childCount", &self.child_count);
+        #[cfg(feature = "core")] w.put("album", &self.album);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Bundle);

@@ -18,19 +18,24 @@ pub struct CalculatedColumn {
 impl graph_rt::Model for CalculatedColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.calculatedColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            output_type: graph_rt::take(map, "outputType")?,
-            formula: graph_rt::take(map, "formula")?,
-            format: graph_rt::take(map, "format")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            output_type: r.take("outputType"),
+            formula: r.take("formula"),
+            format: r.take("format"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put(map, "formula", &self.formula)?;
-        graph_rt::put(map, "outputType", &self.output_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("format", &self.format);
+        w.put("formula", &self.formula);
+        w.put("outputType", &self.output_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CalculatedColumn);

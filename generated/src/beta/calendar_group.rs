@@ -11,7 +11,7 @@ pub struct CalendarGroup {
     /// Identifies the version of the calendar group. Every time the calendar group is changed, ChangeKey changes as well. This allows Exchange to apply changes to the correct version of the object. Read-only.
     pub change_key: graph_rt::Field<String>,
     /// The class identifier. Read-only.
-    pub class_id: graph_rt::Field<graph_rt::Uuid>,
+    pub class_id: graph_rt::Field<graph_rt::Guid>,
     /// The group's unique identifier. Read-only.
     pub id: graph_rt::Field<String>,
     /// The calendars in the calendar group. Navigation property. Read-only. Nullable. (Navigation property.)
@@ -22,23 +22,28 @@ pub struct CalendarGroup {
 impl graph_rt::Model for CalendarGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.calendarGroup";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            calendars: graph_rt::take(map, "calendars")?,
-            id: graph_rt::take(map, "id")?,
-            class_id: graph_rt::take(map, "classId")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            calendars: r.take("calendars"),
+            id: r.take("id"),
+            class_id: r.take("classId"),
+            change_key: r.take("changeKey"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "classId", &self.class_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "calendars", &self.calendars)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("changeKey", &self.change_key);
+        w.put("classId", &self.class_id);
+        w.put("id", &self.id);
+        w.put("calendars", &self.calendars);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CalendarGroup);

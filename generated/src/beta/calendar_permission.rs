@@ -25,27 +25,31 @@ pub struct CalendarPermission {
 impl graph_rt::Model for CalendarPermission {
     const TYPE_NAME: &'static str = "microsoft.graph.calendarPermission";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role: graph_rt::take(map, "role")?,
-            is_removable: graph_rt::take(map, "isRemovable")?,
-            is_inside_organization: graph_rt::take(map, "isInsideOrganization")?,
-            id: graph_rt::take(map, "id")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role: r.take("role"),
+            is_removable: r.take("isRemovable"),
+            is_inside_organization: r.take("isInsideOrganization"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            email_address: graph_rt::take(map, "emailAddress")?,
-            allowed_roles: graph_rt::take(map, "allowedRoles")?,
-            additional_properties: core::mem::take(map),
-        })
+            email_address: r.take("emailAddress"),
+            allowed_roles: r.take("allowedRoles"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedRoles", &self.allowed_roles)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isInsideOrganization", &self.is_inside_organization)?;
-        graph_rt::put(map, "isRemovable", &self.is_removable)?;
-        graph_rt::put(map, "role", &self.role)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedRoles", &self.allowed_roles);
+        #[cfg(feature = "core")] w.put("emailAddress", &self.email_address);
+        w.put("id", &self.id);
+        w.put("isInsideOrganization", &self.is_inside_organization);
+        w.put("isRemovable", &self.is_removable);
+        w.put("role", &self.role);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CalendarPermission);

@@ -85,93 +85,93 @@ pub struct Call {
 impl graph_rt::Model for Call {
     const TYPE_NAME: &'static str = "microsoft.graph.call";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            replaces_context: graph_rt::take(map, "replacesContext")?,
-            participants: graph_rt::take(map, "participants")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            replaces_context: r.take("replacesContext"),
+            participants: r.take("participants"),
             #[cfg(feature = "core")]
-            operations: graph_rt::take(map, "operations")?,
+            operations: r.take("operations"),
             #[cfg(feature = "core")]
-            audio_routing_groups: graph_rt::take(map, "audioRoutingGroups")?,
+            audio_routing_groups: r.take("audioRoutingGroups"),
             #[cfg(feature = "core")]
-            tone_info: graph_rt::take(map, "toneInfo")?,
-            termination_reason: graph_rt::take(map, "terminationReason")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            targets: graph_rt::take(map, "targets")?,
-            subject: graph_rt::take(map, "subject")?,
+            tone_info: r.take("toneInfo"),
+            termination_reason: r.take("terminationReason"),
+            tenant_id: r.take("tenantId"),
+            targets: r.take("targets"),
+            subject: r.take("subject"),
             #[cfg(feature = "core")]
-            state: graph_rt::take(map, "state")?,
-            source: graph_rt::take(map, "source")?,
+            state: r.take("state"),
+            source: r.take("source"),
             #[cfg(feature = "core")]
-            routing_policies: graph_rt::take(map, "routingPolicies")?,
-            ringing_timeout_in_seconds: graph_rt::take(map, "ringingTimeoutInSeconds")?,
+            routing_policies: r.take("routingPolicies"),
+            ringing_timeout_in_seconds: r.take("ringingTimeoutInSeconds"),
             #[cfg(feature = "core")]
-            result_info: graph_rt::take(map, "resultInfo")?,
+            result_info: r.take("resultInfo"),
             #[cfg(feature = "core")]
-            requested_modalities: graph_rt::take(map, "requestedModalities")?,
-            my_participant_id: graph_rt::take(map, "myParticipantId")?,
-            transcription: graph_rt::take(map, "transcription")?,
+            requested_modalities: r.take("requestedModalities"),
+            my_participant_id: r.take("myParticipantId"),
+            transcription: r.take("transcription"),
             #[cfg(feature = "core")]
-            meeting_info: graph_rt::take(map, "meetingInfo")?,
+            meeting_info: r.take("meetingInfo"),
             #[cfg(feature = "core")]
-            meeting_capability: graph_rt::take(map, "meetingCapability")?,
-            media_state: graph_rt::take(map, "mediaState")?,
+            meeting_capability: r.take("meetingCapability"),
+            media_state: r.take("mediaState"),
             #[cfg(feature = "core")]
-            media_config: graph_rt::take(map, "mediaConfig")?,
+            media_config: r.take("mediaConfig"),
             #[cfg(feature = "core")]
-            incoming_context: graph_rt::take(map, "incomingContext")?,
-            id: graph_rt::take(map, "id")?,
+            incoming_context: r.take("incomingContext"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            direction: graph_rt::take(map, "direction")?,
+            direction: r.take("direction"),
             #[cfg(feature = "teams")]
-            chat_info: graph_rt::take(map, "chatInfo")?,
-            call_chain_id: graph_rt::take(map, "callChainId")?,
-            callback_uri: graph_rt::take(map, "callbackUri")?,
-            call_routes: graph_rt::take(map, "callRoutes")?,
-            answered_by: graph_rt::take(map, "answeredBy")?,
+            chat_info: r.take("chatInfo"),
+            call_chain_id: r.take("callChainId"),
+            callback_uri: r.take("callbackUri"),
+            call_routes: r.take("callRoutes"),
+            answered_by: r.take("answeredBy"),
             #[cfg(feature = "core")]
-            active_modalities: graph_rt::take(map, "activeModalities")?,
-            additional_properties: core::mem::take(map),
-        })
+            active_modalities: r.take("activeModalities"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("activeModalities", &self.active_modalities);
+        w.put("answeredBy", &self.answered_by);
+        w.put("callRoutes", &self.call_routes);
+        w.put("callbackUri", &self.callback_uri);
+        w.put("callChainId", &self.call_chain_id);
+        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        #[cfg(feature = "core")] w.put("direction", &self.direction);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("incomingContext", &self.incoming_context);
+        #[cfg(feature = "core")] w.put("mediaConfig", &self.media_config);
+        w.put("mediaState", &self.media_state);
+        #[cfg(feature = "core")] w.put("meetingCapability", &self.meeting_capability);
+        #[cfg(feature = "core")] w.put("meetingInfo", &self.meeting_info);
+        w.put("transcription", &self.transcription);
+        w.put("myParticipantId", &self.my_participant_id);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "activeModalities", &self.active_modalities)?;
-        graph_rt::put(map, "answeredBy", &self.answered_by)?;
-        graph_rt::put(map, "callRoutes", &self.call_routes)?;
-        graph_rt::put(map, "callbackUri", &self.callback_uri)?;
-        graph_rt::put(map, "callChainId", &self.call_chain_id)?;
-        #[cfg(feature = "teams")] graph_rt::put(map, "chatInfo", &self.chat_info)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "direction", &self.direction)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "incomingContext", &self.incoming_context)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "mediaConfig", &self.media_config)?;
-        graph_rt::put(map, "mediaState", &self.media_state)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "meetingCapability", &self.meeting_capability)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "meetingInfo", &self.meeting_info)?;
-        graph_rt::put(map, "transcription", &self.transcription)?;
-        graph_rt::put(map, "myParticipantId", &self.my_participant_id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "requestedModalities", &self.requested_modalities)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "resultInfo", &self.result_info)?;
-        graph_rt::put(map, "ringingTimeoutInSeconds", &self.ringing_timeout_in_seconds)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "routingPolicies", &self.routing_policies)?;
-        graph_rt::put(map, "source", &self.source)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "targets", &self.targets)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "terminationReason", &self.termination_reason)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "toneInfo", &self.tone_info)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "audioRoutingGroups", &self.audio_routing_groups)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put(map, "participants", &self.participants)?;
-        graph_rt::put(map, "replacesContext", &self.replaces_context)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("requestedModalities", &self.requested_modalities);
+        #[cfg(feature = "core")] w.put("resultInfo", &self.result_info);
+        w.put("ringingTimeoutInSeconds", &self.ringing_timeout_in_seconds);
+        #[cfg(feature = "core")] w.put("routingPolicies", &self.routing_policies);
+        w.put("source", &self.source);
+        #[cfg(feature = "core")] w.put("state", &self.state);
+        w.put("subject", &self.subject);
+        w.put("targets", &self.targets);
+        w.put("tenantId", &self.tenant_id);
+        w.put("terminationReason", &self.termination_reason);
+        #[cfg(feature = "core")] w.put("toneInfo", &self.tone_info);
+        #[cfg(feature = "core")] w.put("audioRoutingGroups", &self.audio_routing_groups);
+        #[cfg(feature = "core")] w.put("operations", &self.operations);
+        w.put("participants", &self.participants);
+        w.put("replacesContext", &self.replaces_context);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Call);

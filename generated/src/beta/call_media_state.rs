@@ -15,16 +15,21 @@ pub struct CallMediaState {
 impl graph_rt::Model for CallMediaState {
     const TYPE_NAME: &'static str = "microsoft.graph.callMediaState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            audio: graph_rt::take(map, "audio")?,
-            additional_properties: core::mem::take(map),
-        })
+            audio: r.take("audio"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "audio", &self.audio)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("audio", &self.audio);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CallMediaState);

@@ -62,123 +62,83 @@ pub struct CallRecordsMediaStream {
 impl graph_rt::Model for CallRecordsMediaStream {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.mediaStream";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            was_media_bypassed: graph_rt::take(map, "wasMediaBypassed")?,
-            stream_id: graph_rt::take(map, "streamId")?,
-            stream_direction: graph_rt::take(map, "streamDirection")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            post_forward_error_correction_packet_loss_rate: graph_rt::take(
-                map,
-                "postForwardErrorCorrectionPacketLossRate",
-            )?,
-            packet_utilization: graph_rt::take(map, "packetUtilization")?,
-            max_round_trip_time: graph_rt::take(map, "maxRoundTripTime")?,
-            max_ratio_of_concealed_samples: graph_rt::take(
-                map,
-                "maxRatioOfConcealedSamples",
-            )?,
-            max_packet_loss_rate: graph_rt::take(map, "maxPacketLossRate")?,
-            max_jitter: graph_rt::take(map, "maxJitter")?,
-            max_audio_network_jitter: graph_rt::take(map, "maxAudioNetworkJitter")?,
-            low_video_processing_capability_ratio: graph_rt::take(
-                map,
-                "lowVideoProcessingCapabilityRatio",
-            )?,
-            low_frame_rate_ratio: graph_rt::take(map, "lowFrameRateRatio")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            average_video_packet_loss_rate: graph_rt::take(
-                map,
-                "averageVideoPacketLossRate",
-            )?,
-            average_video_frame_rate: graph_rt::take(map, "averageVideoFrameRate")?,
-            average_video_frame_loss_percentage: graph_rt::take(
-                map,
-                "averageVideoFrameLossPercentage",
-            )?,
-            average_round_trip_time: graph_rt::take(map, "averageRoundTripTime")?,
-            average_received_frame_rate: graph_rt::take(
-                map,
-                "averageReceivedFrameRate",
-            )?,
-            average_ratio_of_concealed_samples: graph_rt::take(
-                map,
-                "averageRatioOfConcealedSamples",
-            )?,
-            average_packet_loss_rate: graph_rt::take(map, "averagePacketLossRate")?,
-            average_jitter: graph_rt::take(map, "averageJitter")?,
-            average_bandwidth_estimate: graph_rt::take(map, "averageBandwidthEstimate")?,
-            average_audio_network_jitter: graph_rt::take(
-                map,
-                "averageAudioNetworkJitter",
-            )?,
-            average_audio_degradation: graph_rt::take(map, "averageAudioDegradation")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            was_media_bypassed: r.take("wasMediaBypassed"),
+            stream_id: r.take("streamId"),
+            stream_direction: r.take("streamDirection"),
+            start_date_time: r.take("startDateTime"),
+            post_forward_error_correction_packet_loss_rate: r
+                .take("postForwardErrorCorrectionPacketLossRate"),
+            packet_utilization: r.take("packetUtilization"),
+            max_round_trip_time: r.take("maxRoundTripTime"),
+            max_ratio_of_concealed_samples: r.take("maxRatioOfConcealedSamples"),
+            max_packet_loss_rate: r.take("maxPacketLossRate"),
+            max_jitter: r.take("maxJitter"),
+            max_audio_network_jitter: r.take("maxAudioNetworkJitter"),
+            low_video_processing_capability_ratio: r
+                .take("lowVideoProcessingCapabilityRatio"),
+            low_frame_rate_ratio: r.take("lowFrameRateRatio"),
+            end_date_time: r.take("endDateTime"),
+            average_video_packet_loss_rate: r.take("averageVideoPacketLossRate"),
+            average_video_frame_rate: r.take("averageVideoFrameRate"),
+            average_video_frame_loss_percentage: r
+                .take("averageVideoFrameLossPercentage"),
+            average_round_trip_time: r.take("averageRoundTripTime"),
+            average_received_frame_rate: r.take("averageReceivedFrameRate"),
+            average_ratio_of_concealed_samples: r.take("averageRatioOfConcealedSamples"),
+            average_packet_loss_rate: r.take("averagePacketLossRate"),
+            average_jitter: r.take("averageJitter"),
+            average_bandwidth_estimate: r.take("averageBandwidthEstimate"),
+            average_audio_network_jitter: r.take("averageAudioNetworkJitter"),
+            average_audio_degradation: r.take("averageAudioDegradation"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "averageAudioDegradation", &self.average_audio_degradation)?;
-        graph_rt::put(
-            map,
-            "averageAudioNetworkJitter",
-            &self.average_audio_network_jitter,
-        )?;
-        graph_rt::put(
-            map,
-            "averageBandwidthEstimate",
-            &self.average_bandwidth_estimate,
-        )?;
-        graph_rt::put(map, "averageJitter", &self.average_jitter)?;
-        graph_rt::put(map, "averagePacketLossRate", &self.average_packet_loss_rate)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("averageAudioDegradation", &self.average_audio_degradation);
+        w.put("averageAudioNetworkJitter", &self.average_audio_network_jitter);
+        w.put("averageBandwidthEstimate", &self.average_bandwidth_estimate);
+        w.put("averageJitter", &self.average_jitter);
+        w.put("averagePacketLossRate", &self.average_packet_loss_rate);
+        w.put(
             "averageRatioOfConcealedSamples",
             &self.average_ratio_of_concealed_samples,
-        )?;
-        graph_rt::put(
-            map,
-            "averageReceivedFrameRate",
-            &self.average_received_frame_rate,
-        )?;
-        graph_rt::put(map, "averageRoundTripTime", &self.average_round_trip_time)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("averageReceivedFrameRate", &self.average_received_frame_rate);
+        w.put("averageRoundTripTime", &self.average_round_trip_time);
+        w.put(
             "averageVideoFrameLossPercentage",
             &self.average_video_frame_loss_percentage,
-        )?;
-        graph_rt::put(map, "averageVideoFrameRate", &self.average_video_frame_rate)?;
-        graph_rt::put(
-            map,
-            "averageVideoPacketLossRate",
-            &self.average_video_packet_loss_rate,
-        )?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "lowFrameRateRatio", &self.low_frame_rate_ratio)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("averageVideoFrameRate", &self.average_video_frame_rate);
+        w.put("averageVideoPacketLossRate", &self.average_video_packet_loss_rate);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("lowFrameRateRatio", &self.low_frame_rate_ratio);
+        w.put(
             "lowVideoProcessingCapabilityRatio",
             &self.low_video_processing_capability_ratio,
-        )?;
-        graph_rt::put(map, "maxAudioNetworkJitter", &self.max_audio_network_jitter)?;
-        graph_rt::put(map, "maxJitter", &self.max_jitter)?;
-        graph_rt::put(map, "maxPacketLossRate", &self.max_packet_loss_rate)?;
-        graph_rt::put(
-            map,
-            "maxRatioOfConcealedSamples",
-            &self.max_ratio_of_concealed_samples,
-        )?;
-        graph_rt::put(map, "maxRoundTripTime", &self.max_round_trip_time)?;
-        graph_rt::put(map, "packetUtilization", &self.packet_utilization)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("maxAudioNetworkJitter", &self.max_audio_network_jitter);
+        w.put("maxJitter", &self.max_jitter);
+        w.put("maxPacketLossRate", &self.max_packet_loss_rate);
+        w.put("maxRatioOfConcealedSamples", &self.max_ratio_of_concealed_samples);
+        w.put("maxRoundTripTime", &self.max_round_trip_time);
+        w.put("packetUtilization", &self.packet_utilization);
+        w.put(
             "postForwardErrorCorrectionPacketLossRate",
             &self.post_forward_error_correction_packet_loss_rate,
-        )?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "streamDirection", &self.stream_direction)?;
-        graph_rt::put(map, "streamId", &self.stream_id)?;
-        graph_rt::put(map, "wasMediaBypassed", &self.was_media_bypassed)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("startDateTime", &self.start_date_time);
+        w.put("streamDirection", &self.stream_direction);
+        w.put("streamId", &self.stream_id);
+        w.put("wasMediaBypassed", &self.was_media_bypassed);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CallRecordsMediaStream);

@@ -28,29 +28,34 @@ pub struct CartToClassAssociation {
 impl graph_rt::Model for CartToClassAssociation {
     const TYPE_NAME: &'static str = "microsoft.graph.cartToClassAssociation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            classroom_ids: graph_rt::take(map, "classroomIds")?,
-            device_cart_ids: graph_rt::take(map, "deviceCartIds")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            version: graph_rt::take(map, "version")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            classroom_ids: r.take("classroomIds"),
+            device_cart_ids: r.take("deviceCartIds"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            version: r.take("version"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "deviceCartIds", &self.device_cart_ids)?;
-        graph_rt::put(map, "classroomIds", &self.classroom_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("version", &self.version);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("deviceCartIds", &self.device_cart_ids);
+        w.put("classroomIds", &self.classroom_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CartToClassAssociation);

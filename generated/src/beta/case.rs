@@ -53,55 +53,59 @@ pub struct Case {
 impl graph_rt::Model for Case {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.case";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tags: graph_rt::take(map, "tags")?,
-            source_collections: graph_rt::take(map, "sourceCollections")?,
-            settings: graph_rt::take(map, "Settings")?,
-            review_sets: graph_rt::take(map, "reviewSets")?,
-            operations: graph_rt::take(map, "operations")?,
-            noncustodial_data_sources: graph_rt::take(map, "noncustodialDataSources")?,
-            legal_holds: graph_rt::take(map, "legalHolds")?,
-            custodians: graph_rt::take(map, "custodians")?,
-            status: graph_rt::take(map, "status")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tags: r.take("tags"),
+            source_collections: r.take("sourceCollections"),
+            settings: r.take("Settings"),
+            review_sets: r.take("reviewSets"),
+            operations: r.take("operations"),
+            noncustodial_data_sources: r.take("noncustodialDataSources"),
+            legal_holds: r.take("legalHolds"),
+            custodians: r.take("custodians"),
+            status: r.take("status"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            id: graph_rt::take(map, "id")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            id: r.take("id"),
+            external_id: r.take("externalId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            closed_date_time: graph_rt::take(map, "closedDateTime")?,
+            created_by: r.take("createdBy"),
+            closed_date_time: r.take("closedDateTime"),
             #[cfg(feature = "identity")]
-            closed_by: graph_rt::take(map, "closedBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            closed_by: r.take("closedBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "closedBy", &self.closed_by)?;
-        graph_rt::put(map, "closedDateTime", &self.closed_date_time)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "custodians", &self.custodians)?;
-        graph_rt::put(map, "legalHolds", &self.legal_holds)?;
-        graph_rt::put(map, "noncustodialDataSources", &self.noncustodial_data_sources)?;
-        graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put(map, "reviewSets", &self.review_sets)?;
-        graph_rt::put(map, "Settings", &self.settings)?;
-        graph_rt::put(map, "sourceCollections", &self.source_collections)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("closedBy", &self.closed_by);
+        w.put("closedDateTime", &self.closed_date_time);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("externalId", &self.external_id);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("status", &self.status);
+        w.put("custodians", &self.custodians);
+        w.put("legalHolds", &self.legal_holds);
+        w.put("noncustodialDataSources", &self.noncustodial_data_sources);
+        w.put("operations", &self.operations);
+        w.put("reviewSets", &self.review_sets);
+        w.put("Settings", &self.settings);
+        w.put("sourceCollections", &self.source_collections);
+        w.put("tags", &self.tags);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Case);

@@ -47,47 +47,52 @@ pub struct CaseExportOperation {
 impl graph_rt::Model for CaseExportOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.caseExportOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            output_folder_id: graph_rt::take(map, "outputFolderId")?,
-            review_set: graph_rt::take(map, "reviewSet")?,
-            output_name: graph_rt::take(map, "outputName")?,
-            export_structure: graph_rt::take(map, "exportStructure")?,
-            export_options: graph_rt::take(map, "exportOptions")?,
-            description: graph_rt::take(map, "description")?,
-            azure_blob_token: graph_rt::take(map, "azureBlobToken")?,
-            azure_blob_container: graph_rt::take(map, "azureBlobContainer")?,
-            status: graph_rt::take(map, "status")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            output_folder_id: r.take("outputFolderId"),
+            review_set: r.take("reviewSet"),
+            output_name: r.take("outputName"),
+            export_structure: r.take("exportStructure"),
+            export_options: r.take("exportOptions"),
+            description: r.take("description"),
+            azure_blob_token: r.take("azureBlobToken"),
+            azure_blob_container: r.take("azureBlobContainer"),
+            status: r.take("status"),
             #[cfg(feature = "core")]
-            result_info: graph_rt::take(map, "resultInfo")?,
-            percent_progress: graph_rt::take(map, "percentProgress")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            result_info: r.take("resultInfo"),
+            percent_progress: r.take("percentProgress"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            action: graph_rt::take(map, "action")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            completed_date_time: r.take("completedDateTime"),
+            action: r.take("action"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "percentProgress", &self.percent_progress)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "resultInfo", &self.result_info)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "azureBlobContainer", &self.azure_blob_container)?;
-        graph_rt::put(map, "azureBlobToken", &self.azure_blob_token)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "exportOptions", &self.export_options)?;
-        graph_rt::put(map, "exportStructure", &self.export_structure)?;
-        graph_rt::put(map, "outputName", &self.output_name)?;
-        graph_rt::put(map, "reviewSet", &self.review_set)?;
-        graph_rt::put(map, "outputFolderId", &self.output_folder_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("action", &self.action);
+        w.put("completedDateTime", &self.completed_date_time);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("percentProgress", &self.percent_progress);
+        #[cfg(feature = "core")] w.put("resultInfo", &self.result_info);
+        w.put("status", &self.status);
+        w.put("azureBlobContainer", &self.azure_blob_container);
+        w.put("azureBlobToken", &self.azure_blob_token);
+        w.put("description", &self.description);
+        w.put("exportOptions", &self.export_options);
+        w.put("exportStructure", &self.export_structure);
+        w.put("outputName", &self.output_name);
+        w.put("reviewSet", &self.review_set);
+        w.put("outputFolderId", &self.output_folder_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CaseExportOperation);

@@ -32,31 +32,36 @@ pub struct CaseOperation {
 impl graph_rt::Model for CaseOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.caseOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
             #[cfg(feature = "core")]
-            result_info: graph_rt::take(map, "resultInfo")?,
-            percent_progress: graph_rt::take(map, "percentProgress")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            result_info: r.take("resultInfo"),
+            percent_progress: r.take("percentProgress"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            action: graph_rt::take(map, "action")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            completed_date_time: r.take("completedDateTime"),
+            action: r.take("action"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "percentProgress", &self.percent_progress)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "resultInfo", &self.result_info)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("action", &self.action);
+        w.put("completedDateTime", &self.completed_date_time);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("percentProgress", &self.percent_progress);
+        #[cfg(feature = "core")] w.put("resultInfo", &self.result_info);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CaseOperation);

@@ -24,32 +24,30 @@ pub struct CertificateConnectorSetting {
 impl graph_rt::Model for CertificateConnectorSetting {
     const TYPE_NAME: &'static str = "microsoft.graph.certificateConnectorSetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_upload_version: graph_rt::take(map, "lastUploadVersion")?,
-            connector_version: graph_rt::take(map, "connectorVersion")?,
-            last_connector_connection_time: graph_rt::take(
-                map,
-                "lastConnectorConnectionTime",
-            )?,
-            enrollment_error: graph_rt::take(map, "enrollmentError")?,
-            cert_expiry_time: graph_rt::take(map, "certExpiryTime")?,
-            status: graph_rt::take(map, "status")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_upload_version: r.take("lastUploadVersion"),
+            connector_version: r.take("connectorVersion"),
+            last_connector_connection_time: r.take("lastConnectorConnectionTime"),
+            enrollment_error: r.take("enrollmentError"),
+            cert_expiry_time: r.take("certExpiryTime"),
+            status: r.take("status"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "certExpiryTime", &self.cert_expiry_time)?;
-        graph_rt::put(map, "enrollmentError", &self.enrollment_error)?;
-        graph_rt::put(
-            map,
-            "lastConnectorConnectionTime",
-            &self.last_connector_connection_time,
-        )?;
-        graph_rt::put(map, "connectorVersion", &self.connector_version)?;
-        graph_rt::put(map, "lastUploadVersion", &self.last_upload_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("status", &self.status);
+        w.put("certExpiryTime", &self.cert_expiry_time);
+        w.put("enrollmentError", &self.enrollment_error);
+        w.put("lastConnectorConnectionTime", &self.last_connector_connection_time);
+        w.put("connectorVersion", &self.connector_version);
+        w.put("lastUploadVersion", &self.last_upload_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CertificateConnectorSetting);

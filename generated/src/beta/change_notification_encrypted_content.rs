@@ -22,30 +22,31 @@ pub struct ChangeNotificationEncryptedContent {
 impl graph_rt::Model for ChangeNotificationEncryptedContent {
     const TYPE_NAME: &'static str = "microsoft.graph.changeNotificationEncryptedContent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            encryption_certificate_thumbprint: graph_rt::take(
-                map,
-                "encryptionCertificateThumbprint",
-            )?,
-            encryption_certificate_id: graph_rt::take(map, "encryptionCertificateId")?,
-            data_key: graph_rt::take(map, "dataKey")?,
-            data_signature: graph_rt::take(map, "dataSignature")?,
-            data: graph_rt::take(map, "data")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            encryption_certificate_thumbprint: r.take("encryptionCertificateThumbprint"),
+            encryption_certificate_id: r.take("encryptionCertificateId"),
+            data_key: r.take("dataKey"),
+            data_signature: r.take("dataSignature"),
+            data: r.take("data"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "data", &self.data)?;
-        graph_rt::put(map, "dataSignature", &self.data_signature)?;
-        graph_rt::put(map, "dataKey", &self.data_key)?;
-        graph_rt::put(map, "encryptionCertificateId", &self.encryption_certificate_id)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("data", &self.data);
+        w.put("dataSignature", &self.data_signature);
+        w.put("dataKey", &self.data_key);
+        w.put("encryptionCertificateId", &self.encryption_certificate_id);
+        w.put(
             "encryptionCertificateThumbprint",
             &self.encryption_certificate_thumbprint,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChangeNotificationEncryptedContent);

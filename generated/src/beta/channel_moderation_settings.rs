@@ -22,43 +22,29 @@ pub struct ChannelModerationSettings {
 impl graph_rt::Model for ChannelModerationSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.channelModerationSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            user_new_message_restriction: graph_rt::take(
-                map,
-                "userNewMessageRestriction",
-            )?,
+            user_new_message_restriction: r.take("userNewMessageRestriction"),
             #[cfg(feature = "core")]
-            reply_restriction: graph_rt::take(map, "replyRestriction")?,
-            allow_new_message_from_connectors: graph_rt::take(
-                map,
-                "allowNewMessageFromConnectors",
-            )?,
-            allow_new_message_from_bots: graph_rt::take(map, "allowNewMessageFromBots")?,
-            additional_properties: core::mem::take(map),
-        })
+            reply_restriction: r.take("replyRestriction"),
+            allow_new_message_from_connectors: r.take("allowNewMessageFromConnectors"),
+            allow_new_message_from_bots: r.take("allowNewMessageFromBots"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "allowNewMessageFromBots",
-            &self.allow_new_message_from_bots,
-        )?;
-        graph_rt::put(
-            map,
-            "allowNewMessageFromConnectors",
-            &self.allow_new_message_from_connectors,
-        )?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowNewMessageFromBots", &self.allow_new_message_from_bots);
+        w.put("allowNewMessageFromConnectors", &self.allow_new_message_from_connectors);
+        #[cfg(feature = "core")] w.put("replyRestriction", &self.reply_restriction);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "replyRestriction", &self.reply_restriction)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "userNewMessageRestriction",
-            &self.user_new_message_restriction,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("userNewMessageRestriction", &self.user_new_message_restriction);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChannelModerationSettings);

@@ -16,15 +16,20 @@ pub struct ChatMembersNotificationRecipient {
 impl graph_rt::Model for ChatMembersNotificationRecipient {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMembersNotificationRecipient";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            chat_id: graph_rt::take(map, "chatId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            chat_id: r.take("chatId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "chatId", &self.chat_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("chatId", &self.chat_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMembersNotificationRecipient);

@@ -25,24 +25,29 @@ pub struct ChatMessageInfo {
 impl graph_rt::Model for ChatMessageInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessageInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            from: graph_rt::take(map, "from")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_deleted: r.take("isDeleted"),
+            from: r.take("from"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "core")]
-            body: graph_rt::take(map, "body")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            body: r.take("body"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "from", &self.from)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("body", &self.body);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("from", &self.from);
+        w.put("isDeleted", &self.is_deleted);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessageInfo);

@@ -43,50 +43,49 @@ pub struct ChatMessageMentionedIdentitySet {
 impl graph_rt::Model for ChatMessageMentionedIdentitySet {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessageMentionedIdentitySet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tag: graph_rt::take(map, "tag")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tag: r.take("tag"),
             #[cfg(feature = "identity")]
-            guest: graph_rt::take(map, "guest")?,
+            guest: r.take("guest"),
             #[cfg(feature = "identity")]
-            encrypted: graph_rt::take(map, "encrypted")?,
+            encrypted: r.take("encrypted"),
             #[cfg(feature = "identity")]
-            application_instance: graph_rt::take(map, "applicationInstance")?,
+            application_instance: r.take("applicationInstance"),
             #[cfg(feature = "identity")]
-            user: graph_rt::take(map, "user")?,
+            user: r.take("user"),
             #[cfg(feature = "identity")]
-            phone: graph_rt::take(map, "phone")?,
+            phone: r.take("phone"),
             #[cfg(feature = "identity")]
-            device: graph_rt::take(map, "device")?,
+            device: r.take("device"),
             #[cfg(feature = "identity")]
-            conversation_identity_type: graph_rt::take(map, "conversationIdentityType")?,
+            conversation_identity_type: r.take("conversationIdentityType"),
             #[cfg(feature = "identity")]
-            conversation: graph_rt::take(map, "conversation")?,
+            conversation: r.take("conversation"),
             #[cfg(feature = "identity")]
-            application: graph_rt::take(map, "application")?,
-            additional_properties: core::mem::take(map),
-        })
+            application: r.take("application"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("application", &self.application);
+        #[cfg(feature = "identity")] w.put("conversation", &self.conversation);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "application", &self.application)?;
+        w.put("conversationIdentityType", &self.conversation_identity_type);
+        #[cfg(feature = "identity")] w.put("device", &self.device);
+        #[cfg(feature = "identity")] w.put("phone", &self.phone);
+        #[cfg(feature = "identity")] w.put("user", &self.user);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "conversation", &self.conversation)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(
-            map,
-            "conversationIdentityType",
-            &self.conversation_identity_type,
-        )?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "device", &self.device)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "phone", &self.phone)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "user", &self.user)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "applicationInstance", &self.application_instance)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "encrypted", &self.encrypted)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "guest", &self.guest)?;
-        graph_rt::put(map, "tag", &self.tag)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("applicationInstance", &self.application_instance);
+        #[cfg(feature = "identity")] w.put("encrypted", &self.encrypted);
+        #[cfg(feature = "identity")] w.put("guest", &self.guest);
+        w.put("tag", &self.tag);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessageMentionedIdentitySet);

@@ -26,26 +26,30 @@ pub struct ChatMessagePolicyViolation {
 impl graph_rt::Model for ChatMessagePolicyViolation {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessagePolicyViolation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            verdict_details: graph_rt::take(map, "verdictDetails")?,
+            verdict_details: r.take("verdictDetails"),
             #[cfg(feature = "core")]
-            user_action: graph_rt::take(map, "userAction")?,
-            policy_tip: graph_rt::take(map, "policyTip")?,
-            justification_text: graph_rt::take(map, "justificationText")?,
-            dlp_action: graph_rt::take(map, "dlpAction")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_action: r.take("userAction"),
+            policy_tip: r.take("policyTip"),
+            justification_text: r.take("justificationText"),
+            dlp_action: r.take("dlpAction"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "dlpAction", &self.dlp_action)?;
-        graph_rt::put(map, "justificationText", &self.justification_text)?;
-        graph_rt::put(map, "policyTip", &self.policy_tip)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "userAction", &self.user_action)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "verdictDetails", &self.verdict_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dlpAction", &self.dlp_action);
+        w.put("justificationText", &self.justification_text);
+        w.put("policyTip", &self.policy_tip);
+        #[cfg(feature = "core")] w.put("userAction", &self.user_action);
+        #[cfg(feature = "core")] w.put("verdictDetails", &self.verdict_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessagePolicyViolation);

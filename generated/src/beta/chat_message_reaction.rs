@@ -18,19 +18,24 @@ pub struct ChatMessageReaction {
 impl graph_rt::Model for ChatMessageReaction {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessageReaction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user: graph_rt::take(map, "user")?,
-            reaction_type: graph_rt::take(map, "reactionType")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user: r.take("user"),
+            reaction_type: r.take("reactionType"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "reactionType", &self.reaction_type)?;
-        graph_rt::put(map, "user", &self.user)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("reactionType", &self.reaction_type);
+        w.put("user", &self.user);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessageReaction);

@@ -14,19 +14,20 @@ pub struct ChatViewpoint {
 impl graph_rt::Model for ChatViewpoint {
     const TYPE_NAME: &'static str = "microsoft.graph.chatViewpoint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_message_read_date_time: graph_rt::take(map, "lastMessageReadDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_message_read_date_time: r.take("lastMessageReadDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "lastMessageReadDateTime",
-            &self.last_message_read_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastMessageReadDateTime", &self.last_message_read_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatViewpoint);

@@ -20,21 +20,26 @@ pub struct ChromeOsDeviceProperty {
 impl graph_rt::Model for ChromeOsDeviceProperty {
     const TYPE_NAME: &'static str = "microsoft.graph.chromeOSDeviceProperty";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            updatable: graph_rt::take(map, "updatable")?,
-            value_type: graph_rt::take(map, "valueType")?,
-            value: graph_rt::take(map, "value")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            updatable: r.take("updatable"),
+            value_type: r.take("valueType"),
+            value: r.take("value"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put(map, "valueType", &self.value_type)?;
-        graph_rt::put(map, "updatable", &self.updatable)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("value", &self.value);
+        w.put("valueType", &self.value_type);
+        w.put("updatable", &self.updatable);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChromeOsDeviceProperty);

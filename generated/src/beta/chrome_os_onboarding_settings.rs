@@ -22,30 +22,28 @@ pub struct ChromeOsOnboardingSettings {
 impl graph_rt::Model for ChromeOsOnboardingSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.chromeOSOnboardingSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_directory_sync_date_time: graph_rt::take(
-                map,
-                "lastDirectorySyncDateTime",
-            )?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            onboarding_status: graph_rt::take(map, "onboardingStatus")?,
-            owner_user_principal_name: graph_rt::take(map, "ownerUserPrincipalName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_directory_sync_date_time: r.take("lastDirectorySyncDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            onboarding_status: r.take("onboardingStatus"),
+            owner_user_principal_name: r.take("ownerUserPrincipalName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "ownerUserPrincipalName", &self.owner_user_principal_name)?;
-        graph_rt::put(map, "onboardingStatus", &self.onboarding_status)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(
-            map,
-            "lastDirectorySyncDateTime",
-            &self.last_directory_sync_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("ownerUserPrincipalName", &self.owner_user_principal_name);
+        w.put("onboardingStatus", &self.onboarding_status);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("lastDirectorySyncDateTime", &self.last_directory_sync_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChromeOsOnboardingSettings);

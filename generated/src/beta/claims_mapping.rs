@@ -22,23 +22,28 @@ pub struct ClaimsMapping {
 impl graph_rt::Model for ClaimsMapping {
     const TYPE_NAME: &'static str = "microsoft.graph.claimsMapping";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            email: graph_rt::take(map, "email")?,
-            surname: graph_rt::take(map, "surname")?,
-            given_name: graph_rt::take(map, "givenName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            email: r.take("email"),
+            surname: r.take("surname"),
+            given_name: r.take("givenName"),
+            display_name: r.take("displayName"),
+            user_id: r.take("userId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "givenName", &self.given_name)?;
-        graph_rt::put(map, "surname", &self.surname)?;
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("userId", &self.user_id);
+        w.put("displayName", &self.display_name);
+        w.put("givenName", &self.given_name);
+        w.put("surname", &self.surname);
+        w.put("email", &self.email);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ClaimsMapping);

@@ -11,26 +11,31 @@ pub struct ClassificationResult {
     /// The number of instances of the specific information type in the input.
     pub count: graph_rt::Field<i32>,
     /// The GUID of the discovered sensitive information type.
-    pub sensitive_type_id: graph_rt::Field<graph_rt::Uuid>,
+    pub sensitive_type_id: graph_rt::Field<graph_rt::Guid>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for ClassificationResult {
     const TYPE_NAME: &'static str = "microsoft.graph.classificationResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sensitive_type_id: graph_rt::take(map, "sensitiveTypeId")?,
-            count: graph_rt::take(map, "count")?,
-            confidence_level: graph_rt::take(map, "confidenceLevel")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sensitive_type_id: r.take("sensitiveTypeId"),
+            count: r.take("count"),
+            confidence_level: r.take("confidenceLevel"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "confidenceLevel", &self.confidence_level)?;
-        graph_rt::put(map, "count", &self.count)?;
-        graph_rt::put(map, "sensitiveTypeId", &self.sensitive_type_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("confidenceLevel", &self.confidence_level);
+        w.put("count", &self.count);
+        w.put("sensitiveTypeId", &self.sensitive_type_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ClassificationResult);

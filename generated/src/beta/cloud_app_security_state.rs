@@ -18,19 +18,24 @@ pub struct CloudAppSecurityState {
 impl graph_rt::Model for CloudAppSecurityState {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudAppSecurityState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            risk_score: graph_rt::take(map, "riskScore")?,
-            destination_service_name: graph_rt::take(map, "destinationServiceName")?,
-            destination_service_ip: graph_rt::take(map, "destinationServiceIp")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            risk_score: r.take("riskScore"),
+            destination_service_name: r.take("destinationServiceName"),
+            destination_service_ip: r.take("destinationServiceIp"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "destinationServiceIp", &self.destination_service_ip)?;
-        graph_rt::put(map, "destinationServiceName", &self.destination_service_name)?;
-        graph_rt::put(map, "riskScore", &self.risk_score)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("destinationServiceIp", &self.destination_service_ip);
+        w.put("destinationServiceName", &self.destination_service_name);
+        w.put("riskScore", &self.risk_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudAppSecurityState);

@@ -44,50 +44,48 @@ pub struct CloudPc {
 impl graph_rt::Model for CloudPc {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPC";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            grace_period_end_date_time: graph_rt::take(map, "gracePeriodEndDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            status_details: graph_rt::take(map, "statusDetails")?,
-            status: graph_rt::take(map, "status")?,
-            service_plan_name: graph_rt::take(map, "servicePlanName")?,
-            service_plan_id: graph_rt::take(map, "servicePlanId")?,
-            on_premises_connection_name: graph_rt::take(
-                map,
-                "onPremisesConnectionName",
-            )?,
-            provisioning_policy_name: graph_rt::take(map, "provisioningPolicyName")?,
-            provisioning_policy_id: graph_rt::take(map, "provisioningPolicyId")?,
-            managed_device_name: graph_rt::take(map, "managedDeviceName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            image_display_name: graph_rt::take(map, "imageDisplayName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            grace_period_end_date_time: r.take("gracePeriodEndDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            user_principal_name: r.take("userPrincipalName"),
+            status_details: r.take("statusDetails"),
+            status: r.take("status"),
+            service_plan_name: r.take("servicePlanName"),
+            service_plan_id: r.take("servicePlanId"),
+            on_premises_connection_name: r.take("onPremisesConnectionName"),
+            provisioning_policy_name: r.take("provisioningPolicyName"),
+            provisioning_policy_id: r.take("provisioningPolicyId"),
+            managed_device_name: r.take("managedDeviceName"),
+            managed_device_id: r.take("managedDeviceId"),
+            image_display_name: r.take("imageDisplayName"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "imageDisplayName", &self.image_display_name)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "managedDeviceName", &self.managed_device_name)?;
-        graph_rt::put(map, "provisioningPolicyId", &self.provisioning_policy_id)?;
-        graph_rt::put(map, "provisioningPolicyName", &self.provisioning_policy_name)?;
-        graph_rt::put(
-            map,
-            "onPremisesConnectionName",
-            &self.on_premises_connection_name,
-        )?;
-        graph_rt::put(map, "servicePlanId", &self.service_plan_id)?;
-        graph_rt::put(map, "servicePlanName", &self.service_plan_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "statusDetails", &self.status_details)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "gracePeriodEndDateTime", &self.grace_period_end_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("imageDisplayName", &self.image_display_name);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("managedDeviceName", &self.managed_device_name);
+        w.put("provisioningPolicyId", &self.provisioning_policy_id);
+        w.put("provisioningPolicyName", &self.provisioning_policy_name);
+        w.put("onPremisesConnectionName", &self.on_premises_connection_name);
+        w.put("servicePlanId", &self.service_plan_id);
+        w.put("servicePlanName", &self.service_plan_name);
+        w.put("status", &self.status);
+        w.put("statusDetails", &self.status_details);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("gracePeriodEndDateTime", &self.grace_period_end_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPc);

@@ -20,21 +20,26 @@ pub struct CloudPcAuditResource {
 impl graph_rt::Model for CloudPcAuditResource {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPcAuditResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resource_id: graph_rt::take(map, "resourceId")?,
-            type_: graph_rt::take(map, "type")?,
-            modified_properties: graph_rt::take(map, "modifiedProperties")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resource_id: r.take("resourceId"),
+            type_: r.take("type"),
+            modified_properties: r.take("modifiedProperties"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "modifiedProperties", &self.modified_properties)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("modifiedProperties", &self.modified_properties);
+        w.put("type", &self.type_);
+        w.put("resourceId", &self.resource_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcAuditResource);

@@ -26,27 +26,32 @@ pub struct CloudPcConnectivityIssue {
 impl graph_rt::Model for CloudPcConnectivityIssue {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPCConnectivityIssue";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recommended_action: graph_rt::take(map, "recommendedAction")?,
-            error_description: graph_rt::take(map, "errorDescription")?,
-            user_id: graph_rt::take(map, "userId")?,
-            error_date_time: graph_rt::take(map, "errorDateTime")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recommended_action: r.take("recommendedAction"),
+            error_description: r.take("errorDescription"),
+            user_id: r.take("userId"),
+            error_date_time: r.take("errorDateTime"),
+            error_code: r.take("errorCode"),
+            device_id: r.take("deviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "errorDateTime", &self.error_date_time)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "errorDescription", &self.error_description)?;
-        graph_rt::put(map, "recommendedAction", &self.recommended_action)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceId", &self.device_id);
+        w.put("errorCode", &self.error_code);
+        w.put("errorDateTime", &self.error_date_time);
+        w.put("userId", &self.user_id);
+        w.put("errorDescription", &self.error_description);
+        w.put("recommendedAction", &self.recommended_action);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcConnectivityIssue);

@@ -36,35 +36,40 @@ pub struct CloudPcDevice {
 impl graph_rt::Model for CloudPcDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.cloudPcDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            service_plan_name: graph_rt::take(map, "servicePlanName")?,
-            provisioning_policy_id: graph_rt::take(map, "provisioningPolicyId")?,
-            managed_device_name: graph_rt::take(map, "managedDeviceName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            last_refreshed_date_time: graph_rt::take(map, "lastRefreshedDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            cloud_pc_status: graph_rt::take(map, "cloudPcStatus")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            tenant_id: r.take("tenantId"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            service_plan_name: r.take("servicePlanName"),
+            provisioning_policy_id: r.take("provisioningPolicyId"),
+            managed_device_name: r.take("managedDeviceName"),
+            managed_device_id: r.take("managedDeviceId"),
+            last_refreshed_date_time: r.take("lastRefreshedDateTime"),
+            display_name: r.take("displayName"),
+            cloud_pc_status: r.take("cloudPcStatus"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "cloudPcStatus", &self.cloud_pc_status)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastRefreshedDateTime", &self.last_refreshed_date_time)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "managedDeviceName", &self.managed_device_name)?;
-        graph_rt::put(map, "provisioningPolicyId", &self.provisioning_policy_id)?;
-        graph_rt::put(map, "servicePlanName", &self.service_plan_name)?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("cloudPcStatus", &self.cloud_pc_status);
+        w.put("displayName", &self.display_name);
+        w.put("lastRefreshedDateTime", &self.last_refreshed_date_time);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("managedDeviceName", &self.managed_device_name);
+        w.put("provisioningPolicyId", &self.provisioning_policy_id);
+        w.put("servicePlanName", &self.service_plan_name);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcDevice);

@@ -32,31 +32,36 @@ pub struct CloudPcDeviceImage {
 impl graph_rt::Model for CloudPcDeviceImage {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPcDeviceImage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status_details: graph_rt::take(map, "statusDetails")?,
-            status: graph_rt::take(map, "status")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            operating_system: graph_rt::take(map, "operatingSystem")?,
-            os_build_number: graph_rt::take(map, "osBuildNumber")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            source_image_resource_id: graph_rt::take(map, "sourceImageResourceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status_details: r.take("statusDetails"),
+            status: r.take("status"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            operating_system: r.take("operatingSystem"),
+            os_build_number: r.take("osBuildNumber"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            source_image_resource_id: r.take("sourceImageResourceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "sourceImageResourceId", &self.source_image_resource_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "osBuildNumber", &self.os_build_number)?;
-        graph_rt::put(map, "operatingSystem", &self.operating_system)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "statusDetails", &self.status_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("sourceImageResourceId", &self.source_image_resource_id);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("osBuildNumber", &self.os_build_number);
+        w.put("operatingSystem", &self.operating_system);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("status", &self.status);
+        w.put("statusDetails", &self.status_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcDeviceImage);

@@ -16,15 +16,20 @@ pub struct CloudPcManagementGroupAssignmentTarget {
 impl graph_rt::Model for CloudPcManagementGroupAssignmentTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPcManagementGroupAssignmentTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            group_id: graph_rt::take(map, "groupId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            group_id: r.take("groupId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "groupId", &self.group_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("groupId", &self.group_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcManagementGroupAssignmentTarget);

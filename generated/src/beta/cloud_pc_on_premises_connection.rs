@@ -44,48 +44,46 @@ pub struct CloudPcOnPremisesConnection {
 impl graph_rt::Model for CloudPcOnPremisesConnection {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPcOnPremisesConnection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            in_use: graph_rt::take(map, "inUse")?,
-            health_check_status_details: graph_rt::take(
-                map,
-                "healthCheckStatusDetails",
-            )?,
-            health_check_status: graph_rt::take(map, "healthCheckStatus")?,
-            subnet_id: graph_rt::take(map, "subnetId")?,
-            virtual_network_id: graph_rt::take(map, "virtualNetworkId")?,
-            resource_group_id: graph_rt::take(map, "resourceGroupId")?,
-            organizational_unit: graph_rt::take(map, "organizationalUnit")?,
-            ad_domain_password: graph_rt::take(map, "adDomainPassword")?,
-            ad_domain_username: graph_rt::take(map, "adDomainUsername")?,
-            ad_domain_name: graph_rt::take(map, "adDomainName")?,
-            subscription_name: graph_rt::take(map, "subscriptionName")?,
-            subscription_id: graph_rt::take(map, "subscriptionId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            in_use: r.take("inUse"),
+            health_check_status_details: r.take("healthCheckStatusDetails"),
+            health_check_status: r.take("healthCheckStatus"),
+            subnet_id: r.take("subnetId"),
+            virtual_network_id: r.take("virtualNetworkId"),
+            resource_group_id: r.take("resourceGroupId"),
+            organizational_unit: r.take("organizationalUnit"),
+            ad_domain_password: r.take("adDomainPassword"),
+            ad_domain_username: r.take("adDomainUsername"),
+            ad_domain_name: r.take("adDomainName"),
+            subscription_name: r.take("subscriptionName"),
+            subscription_id: r.take("subscriptionId"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "subscriptionId", &self.subscription_id)?;
-        graph_rt::put(map, "subscriptionName", &self.subscription_name)?;
-        graph_rt::put(map, "adDomainName", &self.ad_domain_name)?;
-        graph_rt::put(map, "adDomainUsername", &self.ad_domain_username)?;
-        graph_rt::put(map, "adDomainPassword", &self.ad_domain_password)?;
-        graph_rt::put(map, "organizationalUnit", &self.organizational_unit)?;
-        graph_rt::put(map, "resourceGroupId", &self.resource_group_id)?;
-        graph_rt::put(map, "virtualNetworkId", &self.virtual_network_id)?;
-        graph_rt::put(map, "subnetId", &self.subnet_id)?;
-        graph_rt::put(map, "healthCheckStatus", &self.health_check_status)?;
-        graph_rt::put(
-            map,
-            "healthCheckStatusDetails",
-            &self.health_check_status_details,
-        )?;
-        graph_rt::put(map, "inUse", &self.in_use)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("subscriptionId", &self.subscription_id);
+        w.put("subscriptionName", &self.subscription_name);
+        w.put("adDomainName", &self.ad_domain_name);
+        w.put("adDomainUsername", &self.ad_domain_username);
+        w.put("adDomainPassword", &self.ad_domain_password);
+        w.put("organizationalUnit", &self.organizational_unit);
+        w.put("resourceGroupId", &self.resource_group_id);
+        w.put("virtualNetworkId", &self.virtual_network_id);
+        w.put("subnetId", &self.subnet_id);
+        w.put("healthCheckStatus", &self.health_check_status);
+        w.put("healthCheckStatusDetails", &self.health_check_status_details);
+        w.put("inUse", &self.in_use);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcOnPremisesConnection);

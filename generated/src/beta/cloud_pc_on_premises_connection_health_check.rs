@@ -28,27 +28,32 @@ pub struct CloudPcOnPremisesConnectionHealthCheck {
 impl graph_rt::Model for CloudPcOnPremisesConnectionHealthCheck {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPcOnPremisesConnectionHealthCheck";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            additional_details: graph_rt::take(map, "additionalDetails")?,
-            recommended_action: graph_rt::take(map, "recommendedAction")?,
-            error_type: graph_rt::take(map, "errorType")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            additional_details: r.take("additionalDetails"),
+            recommended_action: r.take("recommendedAction"),
+            error_type: r.take("errorType"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            status: r.take("status"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "errorType", &self.error_type)?;
-        graph_rt::put(map, "recommendedAction", &self.recommended_action)?;
-        graph_rt::put(map, "additionalDetails", &self.additional_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("status", &self.status);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("errorType", &self.error_type);
+        w.put("recommendedAction", &self.recommended_action);
+        w.put("additionalDetails", &self.additional_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcOnPremisesConnectionHealthCheck);

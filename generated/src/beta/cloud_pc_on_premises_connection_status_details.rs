@@ -20,19 +20,24 @@ pub struct CloudPcOnPremisesConnectionStatusDetails {
 impl graph_rt::Model for CloudPcOnPremisesConnectionStatusDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPcOnPremisesConnectionStatusDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            health_checks: graph_rt::take(map, "healthChecks")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            health_checks: r.take("healthChecks"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "healthChecks", &self.health_checks)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("healthChecks", &self.health_checks);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcOnPremisesConnectionStatusDetails);

@@ -50,147 +50,98 @@ pub struct CloudPcOverview {
 impl graph_rt::Model for CloudPcOverview {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.cloudPcOverview";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            total_cloud_pc_status: graph_rt::take(map, "totalCloudPcStatus")?,
-            total_cloud_pc_connection_status: graph_rt::take(
-                map,
-                "totalCloudPcConnectionStatus",
-            )?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            number_of_cloud_pc_status_upgrading: graph_rt::take(
-                map,
-                "numberOfCloudPcStatusUpgrading",
-            )?,
-            number_of_cloud_pc_status_unknown: graph_rt::take(
-                map,
-                "numberOfCloudPcStatusUnknown",
-            )?,
-            number_of_cloud_pc_status_provisioning: graph_rt::take(
-                map,
-                "numberOfCloudPcStatusProvisioning",
-            )?,
-            number_of_cloud_pc_status_provisioned: graph_rt::take(
-                map,
-                "numberOfCloudPcStatusProvisioned",
-            )?,
-            number_of_cloud_pc_status_not_provisioned: graph_rt::take(
-                map,
-                "numberOfCloudPcStatusNotProvisioned",
-            )?,
-            number_of_cloud_pc_status_in_grace_period: graph_rt::take(
-                map,
-                "numberOfCloudPcStatusInGracePeriod",
-            )?,
-            number_of_cloud_pc_status_failed: graph_rt::take(
-                map,
-                "numberOfCloudPcStatusFailed",
-            )?,
-            number_of_cloud_pc_status_deprovisioning: graph_rt::take(
-                map,
-                "numberOfCloudPcStatusDeprovisioning",
-            )?,
-            number_of_cloud_pc_connection_status_unkown_future_value: graph_rt::take(
-                map,
-                "numberOfCloudPcConnectionStatusUnkownFutureValue",
-            )?,
-            number_of_cloud_pc_connection_status_running: graph_rt::take(
-                map,
-                "numberOfCloudPcConnectionStatusRunning",
-            )?,
-            number_of_cloud_pc_connection_status_pending: graph_rt::take(
-                map,
-                "numberOfCloudPcConnectionStatusPending",
-            )?,
-            number_of_cloud_pc_connection_status_passed: graph_rt::take(
-                map,
-                "numberOfCloudPcConnectionStatusPassed",
-            )?,
-            number_of_cloud_pc_connection_status_failed: graph_rt::take(
-                map,
-                "numberOfCloudPcConnectionStatusFailed",
-            )?,
-            last_refreshed_date_time: graph_rt::take(map, "lastRefreshedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            total_cloud_pc_status: r.take("totalCloudPcStatus"),
+            total_cloud_pc_connection_status: r.take("totalCloudPcConnectionStatus"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            number_of_cloud_pc_status_upgrading: r
+                .take("numberOfCloudPcStatusUpgrading"),
+            number_of_cloud_pc_status_unknown: r.take("numberOfCloudPcStatusUnknown"),
+            number_of_cloud_pc_status_provisioning: r
+                .take("numberOfCloudPcStatusProvisioning"),
+            number_of_cloud_pc_status_provisioned: r
+                .take("numberOfCloudPcStatusProvisioned"),
+            number_of_cloud_pc_status_not_provisioned: r
+                .take("numberOfCloudPcStatusNotProvisioned"),
+            number_of_cloud_pc_status_in_grace_period: r
+                .take("numberOfCloudPcStatusInGracePeriod"),
+            number_of_cloud_pc_status_failed: r.take("numberOfCloudPcStatusFailed"),
+            number_of_cloud_pc_status_deprovisioning: r
+                .take("numberOfCloudPcStatusDeprovisioning"),
+            number_of_cloud_pc_connection_status_unkown_future_value: r
+                .take("numberOfCloudPcConnectionStatusUnkownFutureValue"),
+            number_of_cloud_pc_connection_status_running: r
+                .take("numberOfCloudPcConnectionStatusRunning"),
+            number_of_cloud_pc_connection_status_pending: r
+                .take("numberOfCloudPcConnectionStatusPending"),
+            number_of_cloud_pc_connection_status_passed: r
+                .take("numberOfCloudPcConnectionStatusPassed"),
+            number_of_cloud_pc_connection_status_failed: r
+                .take("numberOfCloudPcConnectionStatusFailed"),
+            last_refreshed_date_time: r.take("lastRefreshedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastRefreshedDateTime", &self.last_refreshed_date_time)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastRefreshedDateTime", &self.last_refreshed_date_time);
+        w.put(
             "numberOfCloudPcConnectionStatusFailed",
             &self.number_of_cloud_pc_connection_status_failed,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "numberOfCloudPcConnectionStatusPassed",
             &self.number_of_cloud_pc_connection_status_passed,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "numberOfCloudPcConnectionStatusPending",
             &self.number_of_cloud_pc_connection_status_pending,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "numberOfCloudPcConnectionStatusRunning",
             &self.number_of_cloud_pc_connection_status_running,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "numberOfCloudPcConnectionStatusUnkownFutureValue",
             &self.number_of_cloud_pc_connection_status_unkown_future_value,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "numberOfCloudPcStatusDeprovisioning",
             &self.number_of_cloud_pc_status_deprovisioning,
-        )?;
-        graph_rt::put(
-            map,
-            "numberOfCloudPcStatusFailed",
-            &self.number_of_cloud_pc_status_failed,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("numberOfCloudPcStatusFailed", &self.number_of_cloud_pc_status_failed);
+        w.put(
             "numberOfCloudPcStatusInGracePeriod",
             &self.number_of_cloud_pc_status_in_grace_period,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "numberOfCloudPcStatusNotProvisioned",
             &self.number_of_cloud_pc_status_not_provisioned,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "numberOfCloudPcStatusProvisioned",
             &self.number_of_cloud_pc_status_provisioned,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "numberOfCloudPcStatusProvisioning",
             &self.number_of_cloud_pc_status_provisioning,
-        )?;
-        graph_rt::put(
-            map,
-            "numberOfCloudPcStatusUnknown",
-            &self.number_of_cloud_pc_status_unknown,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("numberOfCloudPcStatusUnknown", &self.number_of_cloud_pc_status_unknown);
+        w.put(
             "numberOfCloudPcStatusUpgrading",
             &self.number_of_cloud_pc_status_upgrading,
-        )?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(
-            map,
-            "totalCloudPcConnectionStatus",
-            &self.total_cloud_pc_connection_status,
-        )?;
-        graph_rt::put(map, "totalCloudPcStatus", &self.total_cloud_pc_status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("totalCloudPcConnectionStatus", &self.total_cloud_pc_connection_status);
+        w.put("totalCloudPcStatus", &self.total_cloud_pc_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcOverview);

@@ -31,30 +31,35 @@ pub struct CloudPcProvisioningPolicy {
 impl graph_rt::Model for CloudPcProvisioningPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPcProvisioningPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
             #[cfg(feature = "core")]
-            image_type: graph_rt::take(map, "imageType")?,
-            image_display_name: graph_rt::take(map, "imageDisplayName")?,
-            image_id: graph_rt::take(map, "imageId")?,
-            on_premises_connection_id: graph_rt::take(map, "onPremisesConnectionId")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            image_type: r.take("imageType"),
+            image_display_name: r.take("imageDisplayName"),
+            image_id: r.take("imageId"),
+            on_premises_connection_id: r.take("onPremisesConnectionId"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "onPremisesConnectionId", &self.on_premises_connection_id)?;
-        graph_rt::put(map, "imageId", &self.image_id)?;
-        graph_rt::put(map, "imageDisplayName", &self.image_display_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "imageType", &self.image_type)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("onPremisesConnectionId", &self.on_premises_connection_id);
+        w.put("imageId", &self.image_id);
+        w.put("imageDisplayName", &self.image_display_name);
+        #[cfg(feature = "core")] w.put("imageType", &self.image_type);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcProvisioningPolicy);

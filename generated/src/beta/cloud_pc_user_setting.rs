@@ -26,27 +26,32 @@ pub struct CloudPcUserSetting {
 impl graph_rt::Model for CloudPcUserSetting {
     const TYPE_NAME: &'static str = "microsoft.graph.cloudPcUserSetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            self_service_enabled: graph_rt::take(map, "selfServiceEnabled")?,
-            local_admin_enabled: graph_rt::take(map, "localAdminEnabled")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            self_service_enabled: r.take("selfServiceEnabled"),
+            local_admin_enabled: r.take("localAdminEnabled"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "localAdminEnabled", &self.local_admin_enabled)?;
-        graph_rt::put(map, "selfServiceEnabled", &self.self_service_enabled)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("localAdminEnabled", &self.local_admin_enabled);
+        w.put("selfServiceEnabled", &self.self_service_enabled);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CloudPcUserSetting);

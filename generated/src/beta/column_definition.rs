@@ -96,99 +96,101 @@ pub struct ColumnDefinition {
 impl graph_rt::Model for ColumnDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.columnDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            source_column: graph_rt::take(map, "sourceColumn")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            source_column: r.take("sourceColumn"),
             #[cfg(feature = "core")]
-            content_approval_status: graph_rt::take(map, "contentApprovalStatus")?,
+            content_approval_status: r.take("contentApprovalStatus"),
             #[cfg(feature = "core")]
-            type_: graph_rt::take(map, "type")?,
-            thumbnail: graph_rt::take(map, "thumbnail")?,
-            source_content_type: graph_rt::take(map, "sourceContentType")?,
+            type_: r.take("type"),
+            thumbnail: r.take("thumbnail"),
+            source_content_type: r.take("sourceContentType"),
             #[cfg(feature = "core")]
-            term: graph_rt::take(map, "term")?,
+            term: r.take("term"),
             #[cfg(feature = "core")]
-            hyperlink_or_picture: graph_rt::take(map, "hyperlinkOrPicture")?,
+            hyperlink_or_picture: r.take("hyperlinkOrPicture"),
             #[cfg(feature = "core")]
-            validation: graph_rt::take(map, "validation")?,
-            is_sealed: graph_rt::take(map, "isSealed")?,
-            is_reorderable: graph_rt::take(map, "isReorderable")?,
-            propagate_changes: graph_rt::take(map, "propagateChanges")?,
-            is_deletable: graph_rt::take(map, "isDeletable")?,
+            validation: r.take("validation"),
+            is_sealed: r.take("isSealed"),
+            is_reorderable: r.take("isReorderable"),
+            propagate_changes: r.take("propagateChanges"),
+            is_deletable: r.take("isDeletable"),
             #[cfg(feature = "core")]
-            text: graph_rt::take(map, "text")?,
+            text: r.take("text"),
             #[cfg(feature = "users")]
-            person_or_group: graph_rt::take(map, "personOrGroup")?,
+            person_or_group: r.take("personOrGroup"),
             #[cfg(feature = "core")]
-            number: graph_rt::take(map, "number")?,
+            number: r.take("number"),
             #[cfg(feature = "core")]
-            lookup: graph_rt::take(map, "lookup")?,
+            lookup: r.take("lookup"),
             #[cfg(feature = "core")]
-            geolocation: graph_rt::take(map, "geolocation")?,
+            geolocation: r.take("geolocation"),
             #[cfg(feature = "core")]
-            default_value: graph_rt::take(map, "defaultValue")?,
+            default_value: r.take("defaultValue"),
             #[cfg(feature = "core")]
-            date_time: graph_rt::take(map, "dateTime")?,
+            date_time: r.take("dateTime"),
             #[cfg(feature = "core")]
-            currency: graph_rt::take(map, "currency")?,
+            currency: r.take("currency"),
             #[cfg(feature = "core")]
-            choice: graph_rt::take(map, "choice")?,
+            choice: r.take("choice"),
             #[cfg(feature = "core")]
-            calculated: graph_rt::take(map, "calculated")?,
+            calculated: r.take("calculated"),
             #[cfg(feature = "core")]
-            boolean: graph_rt::take(map, "boolean")?,
-            required: graph_rt::take(map, "required")?,
-            read_only: graph_rt::take(map, "readOnly")?,
-            name: graph_rt::take(map, "name")?,
-            indexed: graph_rt::take(map, "indexed")?,
-            hidden: graph_rt::take(map, "hidden")?,
-            enforce_unique_values: graph_rt::take(map, "enforceUniqueValues")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            column_group: graph_rt::take(map, "columnGroup")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            boolean: r.take("boolean"),
+            required: r.take("required"),
+            read_only: r.take("readOnly"),
+            name: r.take("name"),
+            indexed: r.take("indexed"),
+            hidden: r.take("hidden"),
+            enforce_unique_values: r.take("enforceUniqueValues"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            column_group: r.take("columnGroup"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "columnGroup", &self.column_group)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "enforceUniqueValues", &self.enforce_unique_values)?;
-        graph_rt::put(map, "hidden", &self.hidden)?;
-        graph_rt::put(map, "indexed", &self.indexed)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "readOnly", &self.read_only)?;
-        graph_rt::put(map, "required", &self.required)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "boolean", &self.boolean)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "calculated", &self.calculated)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "choice", &self.choice)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "currency", &self.currency)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "dateTime", &self.date_time)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("columnGroup", &self.column_group);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("enforceUniqueValues", &self.enforce_unique_values);
+        w.put("hidden", &self.hidden);
+        w.put("indexed", &self.indexed);
+        w.put("name", &self.name);
+        w.put("readOnly", &self.read_only);
+        w.put("required", &self.required);
+        #[cfg(feature = "core")] w.put("boolean", &self.boolean);
+        #[cfg(feature = "core")] w.put("calculated", &self.calculated);
+        #[cfg(feature = "core")] w.put("choice", &self.choice);
+        #[cfg(feature = "core")] w.put("currency", &self.currency);
+        #[cfg(feature = "core")] w.put("dateTime", &self.date_time);
+        #[cfg(feature = "core")] w.put("defaultValue", &self.default_value);
+        #[cfg(feature = "core")] w.put("geolocation", &self.geolocation);
+        #[cfg(feature = "core")] w.put("lookup", &self.lookup);
+        #[cfg(feature = "core")] w.put("number", &self.number);
+        #[cfg(feature = "users")] w.put("personOrGroup", &self.person_or_group);
+        #[cfg(feature = "core")] w.put("text", &self.text);
+        w.put("isDeletable", &self.is_deletable);
+        w.put("propagateChanges", &self.propagate_changes);
+        w.put("isReorderable", &self.is_reorderable);
+        w.put("isSealed", &self.is_sealed);
+        #[cfg(feature = "core")] w.put("validation", &self.validation);
+        #[cfg(feature = "core")] w.put("hyperlinkOrPicture", &self.hyperlink_or_picture);
+        #[cfg(feature = "core")] w.put("term", &self.term);
+        w.put("sourceContentType", &self.source_content_type);
+        w.put("thumbnail", &self.thumbnail);
+        #[cfg(feature = "core")] w.put("type", &self.type_);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "defaultValue", &self.default_value)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "geolocation", &self.geolocation)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "lookup", &self.lookup)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "number", &self.number)?;
-        #[cfg(feature = "users")]
-        graph_rt::put(map, "personOrGroup", &self.person_or_group)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put(map, "isDeletable", &self.is_deletable)?;
-        graph_rt::put(map, "propagateChanges", &self.propagate_changes)?;
-        graph_rt::put(map, "isReorderable", &self.is_reorderable)?;
-        graph_rt::put(map, "isSealed", &self.is_sealed)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "validation", &self.validation)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "hyperlinkOrPicture", &self.hyperlink_or_picture)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "term", &self.term)?;
-        graph_rt::put(map, "sourceContentType", &self.source_content_type)?;
-        graph_rt::put(map, "thumbnail", &self.thumbnail)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "type", &self.type_)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "contentApprovalStatus", &self.content_approval_status)?;
-        graph_rt::put(map, "sourceColumn", &self.source_column)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("contentApprovalStatus", &self.content_approval_status);
+        w.put("sourceColumn", &self.source_column);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ColumnDefinition);

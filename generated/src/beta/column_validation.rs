@@ -16,19 +16,24 @@ pub struct ColumnValidation {
 impl graph_rt::Model for ColumnValidation {
     const TYPE_NAME: &'static str = "microsoft.graph.columnValidation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            default_language: graph_rt::take(map, "defaultLanguage")?,
-            descriptions: graph_rt::take(map, "descriptions")?,
-            formula: graph_rt::take(map, "formula")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            default_language: r.take("defaultLanguage"),
+            descriptions: r.take("descriptions"),
+            formula: r.take("formula"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "formula", &self.formula)?;
-        graph_rt::put(map, "descriptions", &self.descriptions)?;
-        graph_rt::put(map, "defaultLanguage", &self.default_language)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("formula", &self.formula);
+        w.put("descriptions", &self.descriptions);
+        w.put("defaultLanguage", &self.default_language);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ColumnValidation);

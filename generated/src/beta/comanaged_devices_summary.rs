@@ -30,45 +30,36 @@ pub struct ComanagedDevicesSummary {
 impl graph_rt::Model for ComanagedDevicesSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.comanagedDevicesSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            total_comanaged_count: graph_rt::take(map, "totalComanagedCount")?,
-            office_apps_count: graph_rt::take(map, "officeAppsCount")?,
-            modern_apps_count: graph_rt::take(map, "modernAppsCount")?,
-            endpoint_protection_count: graph_rt::take(map, "endpointProtectionCount")?,
-            windows_update_for_business_count: graph_rt::take(
-                map,
-                "windowsUpdateForBusinessCount",
-            )?,
-            configuration_settings_count: graph_rt::take(
-                map,
-                "configurationSettingsCount",
-            )?,
-            resource_access_count: graph_rt::take(map, "resourceAccessCount")?,
-            compliance_policy_count: graph_rt::take(map, "compliancePolicyCount")?,
-            inventory_count: graph_rt::take(map, "inventoryCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            total_comanaged_count: r.take("totalComanagedCount"),
+            office_apps_count: r.take("officeAppsCount"),
+            modern_apps_count: r.take("modernAppsCount"),
+            endpoint_protection_count: r.take("endpointProtectionCount"),
+            windows_update_for_business_count: r.take("windowsUpdateForBusinessCount"),
+            configuration_settings_count: r.take("configurationSettingsCount"),
+            resource_access_count: r.take("resourceAccessCount"),
+            compliance_policy_count: r.take("compliancePolicyCount"),
+            inventory_count: r.take("inventoryCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "inventoryCount", &self.inventory_count)?;
-        graph_rt::put(map, "compliancePolicyCount", &self.compliance_policy_count)?;
-        graph_rt::put(map, "resourceAccessCount", &self.resource_access_count)?;
-        graph_rt::put(
-            map,
-            "configurationSettingsCount",
-            &self.configuration_settings_count,
-        )?;
-        graph_rt::put(
-            map,
-            "windowsUpdateForBusinessCount",
-            &self.windows_update_for_business_count,
-        )?;
-        graph_rt::put(map, "endpointProtectionCount", &self.endpoint_protection_count)?;
-        graph_rt::put(map, "modernAppsCount", &self.modern_apps_count)?;
-        graph_rt::put(map, "officeAppsCount", &self.office_apps_count)?;
-        graph_rt::put(map, "totalComanagedCount", &self.total_comanaged_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("inventoryCount", &self.inventory_count);
+        w.put("compliancePolicyCount", &self.compliance_policy_count);
+        w.put("resourceAccessCount", &self.resource_access_count);
+        w.put("configurationSettingsCount", &self.configuration_settings_count);
+        w.put("windowsUpdateForBusinessCount", &self.windows_update_for_business_count);
+        w.put("endpointProtectionCount", &self.endpoint_protection_count);
+        w.put("modernAppsCount", &self.modern_apps_count);
+        w.put("officeAppsCount", &self.office_apps_count);
+        w.put("totalComanagedCount", &self.total_comanaged_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ComanagedDevicesSummary);

@@ -52,57 +52,58 @@ pub struct ComanagementEligibleDevice {
 impl graph_rt::Model for ComanagementEligibleDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.comanagementEligibleDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            user_name: graph_rt::take(map, "userName")?,
-            user_email: graph_rt::take(map, "userEmail")?,
-            upn: graph_rt::take(map, "upn")?,
-            user_id: graph_rt::take(map, "userId")?,
-            entity_source: graph_rt::take(map, "entitySource")?,
-            os_description: graph_rt::take(map, "osDescription")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            serial_number: graph_rt::take(map, "serialNumber")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            mdm_status: graph_rt::take(map, "mdmStatus")?,
-            reference_id: graph_rt::take(map, "referenceId")?,
-            management_state: graph_rt::take(map, "managementState")?,
-            management_agents: graph_rt::take(map, "managementAgents")?,
-            owner_type: graph_rt::take(map, "ownerType")?,
-            client_registration_status: graph_rt::take(map, "clientRegistrationStatus")?,
-            device_type: graph_rt::take(map, "deviceType")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            user_name: r.take("userName"),
+            user_email: r.take("userEmail"),
+            upn: r.take("upn"),
+            user_id: r.take("userId"),
+            entity_source: r.take("entitySource"),
+            os_description: r.take("osDescription"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            serial_number: r.take("serialNumber"),
+            os_version: r.take("osVersion"),
+            mdm_status: r.take("mdmStatus"),
+            reference_id: r.take("referenceId"),
+            management_state: r.take("managementState"),
+            management_agents: r.take("managementAgents"),
+            owner_type: r.take("ownerType"),
+            client_registration_status: r.take("clientRegistrationStatus"),
+            device_type: r.take("deviceType"),
+            device_name: r.take("deviceName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "deviceType", &self.device_type)?;
-        graph_rt::put(
-            map,
-            "clientRegistrationStatus",
-            &self.client_registration_status,
-        )?;
-        graph_rt::put(map, "ownerType", &self.owner_type)?;
-        graph_rt::put(map, "managementAgents", &self.management_agents)?;
-        graph_rt::put(map, "managementState", &self.management_state)?;
-        graph_rt::put(map, "referenceId", &self.reference_id)?;
-        graph_rt::put(map, "mdmStatus", &self.mdm_status)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "serialNumber", &self.serial_number)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "osDescription", &self.os_description)?;
-        graph_rt::put(map, "entitySource", &self.entity_source)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "upn", &self.upn)?;
-        graph_rt::put(map, "userEmail", &self.user_email)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceName", &self.device_name);
+        w.put("deviceType", &self.device_type);
+        w.put("clientRegistrationStatus", &self.client_registration_status);
+        w.put("ownerType", &self.owner_type);
+        w.put("managementAgents", &self.management_agents);
+        w.put("managementState", &self.management_state);
+        w.put("referenceId", &self.reference_id);
+        w.put("mdmStatus", &self.mdm_status);
+        w.put("osVersion", &self.os_version);
+        w.put("serialNumber", &self.serial_number);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("osDescription", &self.os_description);
+        w.put("entitySource", &self.entity_source);
+        w.put("userId", &self.user_id);
+        w.put("upn", &self.upn);
+        w.put("userEmail", &self.user_email);
+        w.put("userName", &self.user_name);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ComanagementEligibleDevice);

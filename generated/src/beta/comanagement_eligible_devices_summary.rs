@@ -22,30 +22,32 @@ pub struct ComanagementEligibleDevicesSummary {
 impl graph_rt::Model for ComanagementEligibleDevicesSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.comanagementEligibleDevicesSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            ineligible_count: graph_rt::take(map, "ineligibleCount")?,
-            needs_os_update_count: graph_rt::take(map, "needsOsUpdateCount")?,
-            eligible_but_not_azure_ad_joined_count: graph_rt::take(
-                map,
-                "eligibleButNotAzureAdJoinedCount",
-            )?,
-            eligible_count: graph_rt::take(map, "eligibleCount")?,
-            comanaged_count: graph_rt::take(map, "comanagedCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            ineligible_count: r.take("ineligibleCount"),
+            needs_os_update_count: r.take("needsOsUpdateCount"),
+            eligible_but_not_azure_ad_joined_count: r
+                .take("eligibleButNotAzureAdJoinedCount"),
+            eligible_count: r.take("eligibleCount"),
+            comanaged_count: r.take("comanagedCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "comanagedCount", &self.comanaged_count)?;
-        graph_rt::put(map, "eligibleCount", &self.eligible_count)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("comanagedCount", &self.comanaged_count);
+        w.put("eligibleCount", &self.eligible_count);
+        w.put(
             "eligibleButNotAzureAdJoinedCount",
             &self.eligible_but_not_azure_ad_joined_count,
-        )?;
-        graph_rt::put(map, "needsOsUpdateCount", &self.needs_os_update_count)?;
-        graph_rt::put(map, "ineligibleCount", &self.ineligible_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("needsOsUpdateCount", &self.needs_os_update_count);
+        w.put("ineligibleCount", &self.ineligible_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ComanagementEligibleDevicesSummary);

@@ -20,23 +20,26 @@ pub struct CommentAction {
 impl graph_rt::Model for CommentAction {
     const TYPE_NAME: &'static str = "microsoft.graph.commentAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            participants: graph_rt::take(map, "participants")?,
+            participants: r.take("participants"),
             #[cfg(feature = "identity")]
-            parent_author: graph_rt::take(map, "parentAuthor")?,
-            is_reply: graph_rt::take(map, "isReply")?,
-            additional_properties: core::mem::take(map),
-        })
+            parent_author: r.take("parentAuthor"),
+            is_reply: r.take("isReply"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isReply", &self.is_reply)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "parentAuthor", &self.parent_author)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "participants", &self.participants)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isReply", &self.is_reply);
+        #[cfg(feature = "identity")] w.put("parentAuthor", &self.parent_author);
+        #[cfg(feature = "identity")] w.put("participants", &self.participants);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CommentAction);

@@ -16,17 +16,22 @@ pub struct CommsNotification {
 impl graph_rt::Model for CommsNotification {
     const TYPE_NAME: &'static str = "microsoft.graph.commsNotification";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resource_url: graph_rt::take(map, "resourceUrl")?,
-            change_type: graph_rt::take(map, "changeType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resource_url: r.take("resourceUrl"),
+            change_type: r.take("changeType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "changeType", &self.change_type)?;
-        graph_rt::put(map, "resourceUrl", &self.resource_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("changeType", &self.change_type);
+        w.put("resourceUrl", &self.resource_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CommsNotification);

@@ -24,25 +24,30 @@ pub struct CompanyDetail {
 impl graph_rt::Model for CompanyDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.companyDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            pronunciation: graph_rt::take(map, "pronunciation")?,
-            office_location: graph_rt::take(map, "officeLocation")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            department: graph_rt::take(map, "department")?,
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            pronunciation: r.take("pronunciation"),
+            office_location: r.take("officeLocation"),
+            display_name: r.take("displayName"),
+            department: r.take("department"),
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "department", &self.department)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "officeLocation", &self.office_location)?;
-        graph_rt::put(map, "pronunciation", &self.pronunciation)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("address", &self.address);
+        w.put("department", &self.department);
+        w.put("displayName", &self.display_name);
+        w.put("officeLocation", &self.office_location);
+        w.put("pronunciation", &self.pronunciation);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CompanyDetail);

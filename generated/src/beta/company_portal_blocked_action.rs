@@ -18,19 +18,24 @@ pub struct CompanyPortalBlockedAction {
 impl graph_rt::Model for CompanyPortalBlockedAction {
     const TYPE_NAME: &'static str = "microsoft.graph.companyPortalBlockedAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            action: graph_rt::take(map, "action")?,
-            owner_type: graph_rt::take(map, "ownerType")?,
-            platform: graph_rt::take(map, "platform")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            action: r.take("action"),
+            owner_type: r.take("ownerType"),
+            platform: r.take("platform"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "ownerType", &self.owner_type)?;
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("platform", &self.platform);
+        w.put("ownerType", &self.owner_type);
+        w.put("action", &self.action);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CompanyPortalBlockedAction);

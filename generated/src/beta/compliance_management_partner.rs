@@ -44,62 +44,42 @@ pub struct ComplianceManagementPartner {
 impl graph_rt::Model for ComplianceManagementPartner {
     const TYPE_NAME: &'static str = "microsoft.graph.complianceManagementPartner";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            ios_enrollment_assignments: graph_rt::take(map, "iosEnrollmentAssignments")?,
-            android_enrollment_assignments: graph_rt::take(
-                map,
-                "androidEnrollmentAssignments",
-            )?,
-            windows_enrollment_assignments: graph_rt::take(
-                map,
-                "windowsEnrollmentAssignments",
-            )?,
-            mac_os_enrollment_assignments: graph_rt::take(
-                map,
-                "macOsEnrollmentAssignments",
-            )?,
-            ios_onboarded: graph_rt::take(map, "iosOnboarded")?,
-            android_onboarded: graph_rt::take(map, "androidOnboarded")?,
-            windows_onboarded: graph_rt::take(map, "windowsOnboarded")?,
-            mac_os_onboarded: graph_rt::take(map, "macOsOnboarded")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            partner_state: graph_rt::take(map, "partnerState")?,
-            last_heartbeat_date_time: graph_rt::take(map, "lastHeartbeatDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            ios_enrollment_assignments: r.take("iosEnrollmentAssignments"),
+            android_enrollment_assignments: r.take("androidEnrollmentAssignments"),
+            windows_enrollment_assignments: r.take("windowsEnrollmentAssignments"),
+            mac_os_enrollment_assignments: r.take("macOsEnrollmentAssignments"),
+            ios_onboarded: r.take("iosOnboarded"),
+            android_onboarded: r.take("androidOnboarded"),
+            windows_onboarded: r.take("windowsOnboarded"),
+            mac_os_onboarded: r.take("macOsOnboarded"),
+            display_name: r.take("displayName"),
+            partner_state: r.take("partnerState"),
+            last_heartbeat_date_time: r.take("lastHeartbeatDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastHeartbeatDateTime", &self.last_heartbeat_date_time)?;
-        graph_rt::put(map, "partnerState", &self.partner_state)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "macOsOnboarded", &self.mac_os_onboarded)?;
-        graph_rt::put(map, "windowsOnboarded", &self.windows_onboarded)?;
-        graph_rt::put(map, "androidOnboarded", &self.android_onboarded)?;
-        graph_rt::put(map, "iosOnboarded", &self.ios_onboarded)?;
-        graph_rt::put(
-            map,
-            "macOsEnrollmentAssignments",
-            &self.mac_os_enrollment_assignments,
-        )?;
-        graph_rt::put(
-            map,
-            "windowsEnrollmentAssignments",
-            &self.windows_enrollment_assignments,
-        )?;
-        graph_rt::put(
-            map,
-            "androidEnrollmentAssignments",
-            &self.android_enrollment_assignments,
-        )?;
-        graph_rt::put(
-            map,
-            "iosEnrollmentAssignments",
-            &self.ios_enrollment_assignments,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
+        w.put("partnerState", &self.partner_state);
+        w.put("displayName", &self.display_name);
+        w.put("macOsOnboarded", &self.mac_os_onboarded);
+        w.put("windowsOnboarded", &self.windows_onboarded);
+        w.put("androidOnboarded", &self.android_onboarded);
+        w.put("iosOnboarded", &self.ios_onboarded);
+        w.put("macOsEnrollmentAssignments", &self.mac_os_enrollment_assignments);
+        w.put("windowsEnrollmentAssignments", &self.windows_enrollment_assignments);
+        w.put("androidEnrollmentAssignments", &self.android_enrollment_assignments);
+        w.put("iosEnrollmentAssignments", &self.ios_enrollment_assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ComplianceManagementPartner);

@@ -33,37 +33,39 @@ pub struct ConditionalAccessConditionSet {
 impl graph_rt::Model for ConditionalAccessConditionSet {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessConditionSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            user_risk_levels: graph_rt::take(map, "userRiskLevels")?,
+            user_risk_levels: r.take("userRiskLevels"),
             #[cfg(feature = "core")]
-            sign_in_risk_levels: graph_rt::take(map, "signInRiskLevels")?,
-            platforms: graph_rt::take(map, "platforms")?,
-            locations: graph_rt::take(map, "locations")?,
-            devices: graph_rt::take(map, "devices")?,
-            device_states: graph_rt::take(map, "deviceStates")?,
+            sign_in_risk_levels: r.take("signInRiskLevels"),
+            platforms: r.take("platforms"),
+            locations: r.take("locations"),
+            devices: r.take("devices"),
+            device_states: r.take("deviceStates"),
             #[cfg(feature = "core")]
-            client_app_types: graph_rt::take(map, "clientAppTypes")?,
-            users: graph_rt::take(map, "users")?,
-            applications: graph_rt::take(map, "applications")?,
-            additional_properties: core::mem::take(map),
-        })
+            client_app_types: r.take("clientAppTypes"),
+            users: r.take("users"),
+            applications: r.take("applications"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "applications", &self.applications)?;
-        graph_rt::put(map, "users", &self.users)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "clientAppTypes", &self.client_app_types)?;
-        graph_rt::put(map, "deviceStates", &self.device_states)?;
-        graph_rt::put(map, "devices", &self.devices)?;
-        graph_rt::put(map, "locations", &self.locations)?;
-        graph_rt::put(map, "platforms", &self.platforms)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "signInRiskLevels", &self.sign_in_risk_levels)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "userRiskLevels", &self.user_risk_levels)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("applications", &self.applications);
+        w.put("users", &self.users);
+        #[cfg(feature = "core")] w.put("clientAppTypes", &self.client_app_types);
+        w.put("deviceStates", &self.device_states);
+        w.put("devices", &self.devices);
+        w.put("locations", &self.locations);
+        w.put("platforms", &self.platforms);
+        #[cfg(feature = "core")] w.put("signInRiskLevels", &self.sign_in_risk_levels);
+        #[cfg(feature = "core")] w.put("userRiskLevels", &self.user_risk_levels);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessConditionSet);

@@ -16,17 +16,22 @@ pub struct ConditionalAccessDeviceStates {
 impl graph_rt::Model for ConditionalAccessDeviceStates {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessDeviceStates";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            exclude_states: graph_rt::take(map, "excludeStates")?,
-            include_states: graph_rt::take(map, "includeStates")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            exclude_states: r.take("excludeStates"),
+            include_states: r.take("includeStates"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "includeStates", &self.include_states)?;
-        graph_rt::put(map, "excludeStates", &self.exclude_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("includeStates", &self.include_states);
+        w.put("excludeStates", &self.exclude_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessDeviceStates);

@@ -22,23 +22,28 @@ pub struct ConditionalAccessDevices {
 impl graph_rt::Model for ConditionalAccessDevices {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessDevices";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            exclude_device_states: graph_rt::take(map, "excludeDeviceStates")?,
-            include_device_states: graph_rt::take(map, "includeDeviceStates")?,
-            device_filter: graph_rt::take(map, "deviceFilter")?,
-            exclude_devices: graph_rt::take(map, "excludeDevices")?,
-            include_devices: graph_rt::take(map, "includeDevices")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            exclude_device_states: r.take("excludeDeviceStates"),
+            include_device_states: r.take("includeDeviceStates"),
+            device_filter: r.take("deviceFilter"),
+            exclude_devices: r.take("excludeDevices"),
+            include_devices: r.take("includeDevices"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "includeDevices", &self.include_devices)?;
-        graph_rt::put(map, "excludeDevices", &self.exclude_devices)?;
-        graph_rt::put(map, "deviceFilter", &self.device_filter)?;
-        graph_rt::put(map, "includeDeviceStates", &self.include_device_states)?;
-        graph_rt::put(map, "excludeDeviceStates", &self.exclude_device_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("includeDevices", &self.include_devices);
+        w.put("excludeDevices", &self.exclude_devices);
+        w.put("deviceFilter", &self.device_filter);
+        w.put("includeDeviceStates", &self.include_device_states);
+        w.put("excludeDeviceStates", &self.exclude_device_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessDevices);

@@ -17,18 +17,23 @@ pub struct ConditionalAccessFilter {
 impl graph_rt::Model for ConditionalAccessFilter {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessFilter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rule: graph_rt::take(map, "rule")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rule: r.take("rule"),
             #[cfg(feature = "core")]
-            mode: graph_rt::take(map, "mode")?,
-            additional_properties: core::mem::take(map),
-        })
+            mode: r.take("mode"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "mode", &self.mode)?;
-        graph_rt::put(map, "rule", &self.rule)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("mode", &self.mode);
+        w.put("rule", &self.rule);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessFilter);

@@ -16,17 +16,22 @@ pub struct ConditionalAccessLocations {
 impl graph_rt::Model for ConditionalAccessLocations {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessLocations";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            exclude_locations: graph_rt::take(map, "excludeLocations")?,
-            include_locations: graph_rt::take(map, "includeLocations")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            exclude_locations: r.take("excludeLocations"),
+            include_locations: r.take("includeLocations"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "includeLocations", &self.include_locations)?;
-        graph_rt::put(map, "excludeLocations", &self.exclude_locations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("includeLocations", &self.include_locations);
+        w.put("excludeLocations", &self.exclude_locations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessLocations);

@@ -24,41 +24,28 @@ pub struct ConditionalAccessPolicyCoverage {
 impl graph_rt::Model for ConditionalAccessPolicyCoverage {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.conditionalAccessPolicyCoverage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            requires_device_compliance: graph_rt::take(map, "requiresDeviceCompliance")?,
-            latest_policy_modified_date_time: graph_rt::take(
-                map,
-                "latestPolicyModifiedDateTime",
-            )?,
-            conditional_access_policy_state: graph_rt::take(
-                map,
-                "conditionalAccessPolicyState",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_display_name: r.take("tenantDisplayName"),
+            requires_device_compliance: r.take("requiresDeviceCompliance"),
+            latest_policy_modified_date_time: r.take("latestPolicyModifiedDateTime"),
+            conditional_access_policy_state: r.take("conditionalAccessPolicyState"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "conditionalAccessPolicyState",
-            &self.conditional_access_policy_state,
-        )?;
-        graph_rt::put(
-            map,
-            "latestPolicyModifiedDateTime",
-            &self.latest_policy_modified_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "requiresDeviceCompliance",
-            &self.requires_device_compliance,
-        )?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("conditionalAccessPolicyState", &self.conditional_access_policy_state);
+        w.put("latestPolicyModifiedDateTime", &self.latest_policy_modified_date_time);
+        w.put("requiresDeviceCompliance", &self.requires_device_compliance);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessPolicyCoverage);

@@ -24,25 +24,30 @@ pub struct ConditionalAccessUsers {
 impl graph_rt::Model for ConditionalAccessUsers {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessUsers";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            exclude_roles: graph_rt::take(map, "excludeRoles")?,
-            include_roles: graph_rt::take(map, "includeRoles")?,
-            exclude_groups: graph_rt::take(map, "excludeGroups")?,
-            include_groups: graph_rt::take(map, "includeGroups")?,
-            exclude_users: graph_rt::take(map, "excludeUsers")?,
-            include_users: graph_rt::take(map, "includeUsers")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            exclude_roles: r.take("excludeRoles"),
+            include_roles: r.take("includeRoles"),
+            exclude_groups: r.take("excludeGroups"),
+            include_groups: r.take("includeGroups"),
+            exclude_users: r.take("excludeUsers"),
+            include_users: r.take("includeUsers"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "includeUsers", &self.include_users)?;
-        graph_rt::put(map, "excludeUsers", &self.exclude_users)?;
-        graph_rt::put(map, "includeGroups", &self.include_groups)?;
-        graph_rt::put(map, "excludeGroups", &self.exclude_groups)?;
-        graph_rt::put(map, "includeRoles", &self.include_roles)?;
-        graph_rt::put(map, "excludeRoles", &self.exclude_roles)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("includeUsers", &self.include_users);
+        w.put("excludeUsers", &self.exclude_users);
+        w.put("includeGroups", &self.include_groups);
+        w.put("excludeGroups", &self.exclude_groups);
+        w.put("includeRoles", &self.include_roles);
+        w.put("excludeRoles", &self.exclude_roles);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessUsers);

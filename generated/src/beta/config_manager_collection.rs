@@ -26,27 +26,32 @@ pub struct ConfigManagerCollection {
 impl graph_rt::Model for ConfigManagerCollection {
     const TYPE_NAME: &'static str = "microsoft.graph.configManagerCollection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            hierarchy_identifier: graph_rt::take(map, "hierarchyIdentifier")?,
-            hierarchy_name: graph_rt::take(map, "hierarchyName")?,
-            collection_identifier: graph_rt::take(map, "collectionIdentifier")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            hierarchy_identifier: r.take("hierarchyIdentifier"),
+            hierarchy_name: r.take("hierarchyName"),
+            collection_identifier: r.take("collectionIdentifier"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "collectionIdentifier", &self.collection_identifier)?;
-        graph_rt::put(map, "hierarchyName", &self.hierarchy_name)?;
-        graph_rt::put(map, "hierarchyIdentifier", &self.hierarchy_identifier)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("collectionIdentifier", &self.collection_identifier);
+        w.put("hierarchyName", &self.hierarchy_name);
+        w.put("hierarchyIdentifier", &self.hierarchy_identifier);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConfigManagerCollection);

@@ -24,25 +24,30 @@ pub struct ConfigManagerPolicySummary {
 impl graph_rt::Model for ConfigManagerPolicySummary {
     const TYPE_NAME: &'static str = "microsoft.graph.configManagerPolicySummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enforced_device_count: graph_rt::take(map, "enforcedDeviceCount")?,
-            pending_device_count: graph_rt::take(map, "pendingDeviceCount")?,
-            failed_device_count: graph_rt::take(map, "failedDeviceCount")?,
-            non_compliant_device_count: graph_rt::take(map, "nonCompliantDeviceCount")?,
-            compliant_device_count: graph_rt::take(map, "compliantDeviceCount")?,
-            targeted_device_count: graph_rt::take(map, "targetedDeviceCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enforced_device_count: r.take("enforcedDeviceCount"),
+            pending_device_count: r.take("pendingDeviceCount"),
+            failed_device_count: r.take("failedDeviceCount"),
+            non_compliant_device_count: r.take("nonCompliantDeviceCount"),
+            compliant_device_count: r.take("compliantDeviceCount"),
+            targeted_device_count: r.take("targetedDeviceCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "targetedDeviceCount", &self.targeted_device_count)?;
-        graph_rt::put(map, "compliantDeviceCount", &self.compliant_device_count)?;
-        graph_rt::put(map, "nonCompliantDeviceCount", &self.non_compliant_device_count)?;
-        graph_rt::put(map, "failedDeviceCount", &self.failed_device_count)?;
-        graph_rt::put(map, "pendingDeviceCount", &self.pending_device_count)?;
-        graph_rt::put(map, "enforcedDeviceCount", &self.enforced_device_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("targetedDeviceCount", &self.targeted_device_count);
+        w.put("compliantDeviceCount", &self.compliant_device_count);
+        w.put("nonCompliantDeviceCount", &self.non_compliant_device_count);
+        w.put("failedDeviceCount", &self.failed_device_count);
+        w.put("pendingDeviceCount", &self.pending_device_count);
+        w.put("enforcedDeviceCount", &self.enforced_device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConfigManagerPolicySummary);

@@ -18,19 +18,24 @@ pub struct ConfigurationManagerClientHealthState {
 impl graph_rt::Model for ConfigurationManagerClientHealthState {
     const TYPE_NAME: &'static str = "microsoft.graph.configurationManagerClientHealthState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            state: graph_rt::take(map, "state")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            error_code: r.take("errorCode"),
+            state: r.take("state"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("state", &self.state);
+        w.put("errorCode", &self.error_code);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConfigurationManagerClientHealthState);

@@ -16,17 +16,22 @@ pub struct ConfigurationManagerClientInformation {
 impl graph_rt::Model for ConfigurationManagerClientInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.configurationManagerClientInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_blocked: graph_rt::take(map, "isBlocked")?,
-            client_identifier: graph_rt::take(map, "clientIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_blocked: r.take("isBlocked"),
+            client_identifier: r.take("clientIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "clientIdentifier", &self.client_identifier)?;
-        graph_rt::put(map, "isBlocked", &self.is_blocked)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("clientIdentifier", &self.client_identifier);
+        w.put("isBlocked", &self.is_blocked);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConfigurationManagerClientInformation);

@@ -22,33 +22,32 @@ pub struct ConfigurationManagerCollectionAssignmentTarget {
 impl graph_rt::Model for ConfigurationManagerCollectionAssignmentTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.configurationManagerCollectionAssignmentTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            collection_id: graph_rt::take(map, "collectionId")?,
-            device_and_app_management_assignment_filter_type: graph_rt::take(
-                map,
-                "deviceAndAppManagementAssignmentFilterType",
-            )?,
-            device_and_app_management_assignment_filter_id: graph_rt::take(
-                map,
-                "deviceAndAppManagementAssignmentFilterId",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            collection_id: r.take("collectionId"),
+            device_and_app_management_assignment_filter_type: r
+                .take("deviceAndAppManagementAssignmentFilterType"),
+            device_and_app_management_assignment_filter_id: r
+                .take("deviceAndAppManagementAssignmentFilterId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
-        )?;
-        graph_rt::put(map, "collectionId", &self.collection_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("collectionId", &self.collection_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConfigurationManagerCollectionAssignmentTarget);

@@ -37,37 +37,41 @@ pub struct ConnectedOrganization {
 impl graph_rt::Model for ConnectedOrganization {
     const TYPE_NAME: &'static str = "microsoft.graph.connectedOrganization";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            external_sponsors: graph_rt::take(map, "externalSponsors")?,
-            internal_sponsors: graph_rt::take(map, "internalSponsors")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            external_sponsors: r.take("externalSponsors"),
+            internal_sponsors: r.take("internalSponsors"),
             #[cfg(feature = "identity")]
-            identity_sources: graph_rt::take(map, "identitySources")?,
-            state: graph_rt::take(map, "state")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            modified_by: graph_rt::take(map, "modifiedBy")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            identity_sources: r.take("identitySources"),
+            state: r.take("state"),
+            modified_date_time: r.take("modifiedDateTime"),
+            modified_by: r.take("modifiedBy"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "modifiedBy", &self.modified_by)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "state", &self.state)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "identitySources", &self.identity_sources)?;
-        graph_rt::put(map, "internalSponsors", &self.internal_sponsors)?;
-        graph_rt::put(map, "externalSponsors", &self.external_sponsors)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("modifiedBy", &self.modified_by);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("state", &self.state);
+        #[cfg(feature = "identity")] w.put("identitySources", &self.identity_sources);
+        w.put("internalSponsors", &self.internal_sponsors);
+        w.put("externalSponsors", &self.external_sponsors);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConnectedOrganization);

@@ -19,20 +19,25 @@ pub struct ConnectionOperation {
 impl graph_rt::Model for ConnectionOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.externalConnectors.connectionOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            error: graph_rt::take(map, "error")?,
-            additional_properties: core::mem::take(map),
-        })
+            error: r.take("error"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("error", &self.error);
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConnectionOperation);

@@ -23,24 +23,29 @@ pub struct Connector {
 impl graph_rt::Model for Connector {
     const TYPE_NAME: &'static str = "microsoft.graph.connector";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            member_of: graph_rt::take(map, "memberOf")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            member_of: r.take("memberOf"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
-            machine_name: graph_rt::take(map, "machineName")?,
-            id: graph_rt::take(map, "id")?,
-            external_ip: graph_rt::take(map, "externalIp")?,
-            additional_properties: core::mem::take(map),
-        })
+            status: r.take("status"),
+            machine_name: r.take("machineName"),
+            id: r.take("id"),
+            external_ip: r.take("externalIp"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "externalIp", &self.external_ip)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "machineName", &self.machine_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "memberOf", &self.member_of)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("externalIp", &self.external_ip);
+        w.put("id", &self.id);
+        w.put("machineName", &self.machine_name);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.put("memberOf", &self.member_of);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Connector);

@@ -28,30 +28,34 @@ pub struct ConnectorGroup {
 impl graph_rt::Model for ConnectorGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.connectorGroup";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            members: graph_rt::take(map, "members")?,
-            applications: graph_rt::take(map, "applications")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            members: r.take("members"),
+            applications: r.take("applications"),
             #[cfg(feature = "core")]
-            region: graph_rt::take(map, "region")?,
-            name: graph_rt::take(map, "name")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            id: graph_rt::take(map, "id")?,
+            region: r.take("region"),
+            name: r.take("name"),
+            is_default: r.take("isDefault"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            connector_group_type: graph_rt::take(map, "connectorGroupType")?,
-            additional_properties: core::mem::take(map),
-        })
+            connector_group_type: r.take("connectorGroupType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "connectorGroupType", &self.connector_group_type)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "region", &self.region)?;
-        graph_rt::put(map, "applications", &self.applications)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("connectorGroupType", &self.connector_group_type);
+        w.put("id", &self.id);
+        w.put("isDefault", &self.is_default);
+        w.put("name", &self.name);
+        #[cfg(feature = "core")] w.put("region", &self.region);
+        w.put("applications", &self.applications);
+        w.put("members", &self.members);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConnectorGroup);

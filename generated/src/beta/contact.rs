@@ -107,122 +107,111 @@ pub struct Contact {
 impl graph_rt::Model for Contact {
     const TYPE_NAME: &'static str = "microsoft.graph.contact";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "users")]
-            photo: graph_rt::take(map, "photo")?,
+            photo: r.take("photo"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
-            yomi_surname: graph_rt::take(map, "yomiSurname")?,
-            yomi_given_name: graph_rt::take(map, "yomiGivenName")?,
-            yomi_company_name: graph_rt::take(map, "yomiCompanyName")?,
-            wedding_anniversary: graph_rt::take(map, "weddingAnniversary")?,
+            extensions: r.take("extensions"),
+            yomi_surname: r.take("yomiSurname"),
+            yomi_given_name: r.take("yomiGivenName"),
+            yomi_company_name: r.take("yomiCompanyName"),
+            wedding_anniversary: r.take("weddingAnniversary"),
             #[cfg(feature = "core")]
-            websites: graph_rt::take(map, "websites")?,
-            title: graph_rt::take(map, "title")?,
-            surname: graph_rt::take(map, "surname")?,
-            spouse_name: graph_rt::take(map, "spouseName")?,
-            profession: graph_rt::take(map, "profession")?,
+            websites: r.take("websites"),
+            title: r.take("title"),
+            surname: r.take("surname"),
+            spouse_name: r.take("spouseName"),
+            profession: r.take("profession"),
             #[cfg(feature = "core")]
-            postal_addresses: graph_rt::take(map, "postalAddresses")?,
+            postal_addresses: r.take("postalAddresses"),
             #[cfg(feature = "core")]
-            phones: graph_rt::take(map, "phones")?,
-            personal_notes: graph_rt::take(map, "personalNotes")?,
-            parent_folder_id: graph_rt::take(map, "parentFolderId")?,
-            office_location: graph_rt::take(map, "officeLocation")?,
-            nick_name: graph_rt::take(map, "nickName")?,
-            middle_name: graph_rt::take(map, "middleName")?,
-            manager: graph_rt::take(map, "manager")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            job_title: graph_rt::take(map, "jobTitle")?,
-            initials: graph_rt::take(map, "initials")?,
-            im_addresses: graph_rt::take(map, "imAddresses")?,
-            id: graph_rt::take(map, "id")?,
-            given_name: graph_rt::take(map, "givenName")?,
-            generation: graph_rt::take(map, "generation")?,
-            gender: graph_rt::take(map, "gender")?,
+            phones: r.take("phones"),
+            personal_notes: r.take("personalNotes"),
+            parent_folder_id: r.take("parentFolderId"),
+            office_location: r.take("officeLocation"),
+            nick_name: r.take("nickName"),
+            middle_name: r.take("middleName"),
+            manager: r.take("manager"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            job_title: r.take("jobTitle"),
+            initials: r.take("initials"),
+            im_addresses: r.take("imAddresses"),
+            id: r.take("id"),
+            given_name: r.take("givenName"),
+            generation: r.take("generation"),
+            gender: r.take("gender"),
             #[cfg(feature = "core")]
-            flag: graph_rt::take(map, "flag")?,
-            file_as: graph_rt::take(map, "fileAs")?,
+            flag: r.take("flag"),
+            file_as: r.take("fileAs"),
             #[cfg(feature = "core")]
-            email_addresses: graph_rt::take(map, "emailAddresses")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            department: graph_rt::take(map, "department")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            company_name: graph_rt::take(map, "companyName")?,
-            children: graph_rt::take(map, "children")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            categories: graph_rt::take(map, "categories")?,
-            birthday: graph_rt::take(map, "birthday")?,
-            assistant_name: graph_rt::take(map, "assistantName")?,
-            additional_properties: core::mem::take(map),
-        })
+            email_addresses: r.take("emailAddresses"),
+            display_name: r.take("displayName"),
+            department: r.take("department"),
+            created_date_time: r.take("createdDateTime"),
+            company_name: r.take("companyName"),
+            children: r.take("children"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
+            birthday: r.take("birthday"),
+            assistant_name: r.take("assistantName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assistantName", &self.assistant_name)?;
-        graph_rt::put(map, "birthday", &self.birthday)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "children", &self.children)?;
-        graph_rt::put(map, "companyName", &self.company_name)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "department", &self.department)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assistantName", &self.assistant_name);
+        w.put("birthday", &self.birthday);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        w.put("children", &self.children);
+        w.put("companyName", &self.company_name);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("department", &self.department);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "core")] w.put("emailAddresses", &self.email_addresses);
+        w.put("fileAs", &self.file_as);
+        #[cfg(feature = "core")] w.put("flag", &self.flag);
+        w.put("gender", &self.gender);
+        w.put("generation", &self.generation);
+        w.put("givenName", &self.given_name);
+        w.put("id", &self.id);
+        w.put("imAddresses", &self.im_addresses);
+        w.put("initials", &self.initials);
+        w.put("jobTitle", &self.job_title);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("manager", &self.manager);
+        w.put("middleName", &self.middle_name);
+        w.put("nickName", &self.nick_name);
+        w.put("officeLocation", &self.office_location);
+        w.put("parentFolderId", &self.parent_folder_id);
+        w.put("personalNotes", &self.personal_notes);
+        #[cfg(feature = "core")] w.put("phones", &self.phones);
+        #[cfg(feature = "core")] w.put("postalAddresses", &self.postal_addresses);
+        w.put("profession", &self.profession);
+        w.put("spouseName", &self.spouse_name);
+        w.put("surname", &self.surname);
+        w.put("title", &self.title);
+        #[cfg(feature = "core")] w.put("websites", &self.websites);
+        w.put("weddingAnniversary", &self.wedding_anniversary);
+        w.put("yomiCompanyName", &self.yomi_company_name);
+        w.put("yomiGivenName", &self.yomi_given_name);
+        w.put("yomiSurname", &self.yomi_surname);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "emailAddresses", &self.email_addresses)?;
-        graph_rt::put(map, "fileAs", &self.file_as)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "flag", &self.flag)?;
-        graph_rt::put(map, "gender", &self.gender)?;
-        graph_rt::put(map, "generation", &self.generation)?;
-        graph_rt::put(map, "givenName", &self.given_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "imAddresses", &self.im_addresses)?;
-        graph_rt::put(map, "initials", &self.initials)?;
-        graph_rt::put(map, "jobTitle", &self.job_title)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "manager", &self.manager)?;
-        graph_rt::put(map, "middleName", &self.middle_name)?;
-        graph_rt::put(map, "nickName", &self.nick_name)?;
-        graph_rt::put(map, "officeLocation", &self.office_location)?;
-        graph_rt::put(map, "parentFolderId", &self.parent_folder_id)?;
-        graph_rt::put(map, "personalNotes", &self.personal_notes)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "phones", &self.phones)?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
+        #[cfg(feature = "users")] w.put("photo", &self.photo);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "postalAddresses", &self.postal_addresses)?;
-        graph_rt::put(map, "profession", &self.profession)?;
-        graph_rt::put(map, "spouseName", &self.spouse_name)?;
-        graph_rt::put(map, "surname", &self.surname)?;
-        graph_rt::put(map, "title", &self.title)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "websites", &self.websites)?;
-        graph_rt::put(map, "weddingAnniversary", &self.wedding_anniversary)?;
-        graph_rt::put(map, "yomiCompanyName", &self.yomi_company_name)?;
-        graph_rt::put(map, "yomiGivenName", &self.yomi_given_name)?;
-        graph_rt::put(map, "yomiSurname", &self.yomi_surname)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
-        #[cfg(feature = "users")] graph_rt::put(map, "photo", &self.photo)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Contact);

@@ -21,23 +21,27 @@ pub struct ContentInfo {
 impl graph_rt::Model for ContentInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.contentInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            state: graph_rt::take(map, "state")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            state: r.take("state"),
             #[cfg(feature = "device_management")]
-            metadata: graph_rt::take(map, "metadata")?,
-            identifier: graph_rt::take(map, "identifier")?,
-            format: graph_rt::take(map, "format")?,
-            additional_properties: core::mem::take(map),
-        })
+            metadata: r.take("metadata"),
+            identifier: r.take("identifier"),
+            format: r.take("format"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put(map, "identifier", &self.identifier)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("format", &self.format);
+        w.put("identifier", &self.identifier);
+        #[cfg(feature = "device_management")] w.put("metadata", &self.metadata);
+        w.put("state", &self.state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ContentInfo);

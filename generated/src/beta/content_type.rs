@@ -56,59 +56,62 @@ pub struct ContentType {
 impl graph_rt::Model for ContentType {
     const TYPE_NAME: &'static str = "microsoft.graph.contentType";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            columns: graph_rt::take(map, "columns")?,
-            column_positions: graph_rt::take(map, "columnPositions")?,
-            base_types: graph_rt::take(map, "baseTypes")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            columns: r.take("columns"),
+            column_positions: r.take("columnPositions"),
+            base_types: r.take("baseTypes"),
             #[cfg(feature = "core")]
-            column_links: graph_rt::take(map, "columnLinks")?,
-            base: graph_rt::take(map, "base")?,
-            propagate_changes: graph_rt::take(map, "propagateChanges")?,
-            associated_hubs_urls: graph_rt::take(map, "associatedHubsUrls")?,
+            column_links: r.take("columnLinks"),
+            base: r.take("base"),
+            propagate_changes: r.take("propagateChanges"),
+            associated_hubs_urls: r.take("associatedHubsUrls"),
             #[cfg(feature = "core")]
-            document_template: graph_rt::take(map, "documentTemplate")?,
+            document_template: r.take("documentTemplate"),
             #[cfg(feature = "core")]
-            document_set: graph_rt::take(map, "documentSet")?,
-            is_built_in: graph_rt::take(map, "isBuiltIn")?,
-            sealed: graph_rt::take(map, "sealed")?,
-            read_only: graph_rt::take(map, "readOnly")?,
-            parent_id: graph_rt::take(map, "parentId")?,
-            order: graph_rt::take(map, "order")?,
-            name: graph_rt::take(map, "name")?,
+            document_set: r.take("documentSet"),
+            is_built_in: r.take("isBuiltIn"),
+            sealed: r.take("sealed"),
+            read_only: r.take("readOnly"),
+            parent_id: r.take("parentId"),
+            order: r.take("order"),
+            name: r.take("name"),
             #[cfg(feature = "core")]
-            inherited_from: graph_rt::take(map, "inheritedFrom")?,
-            id: graph_rt::take(map, "id")?,
-            hidden: graph_rt::take(map, "hidden")?,
-            group: graph_rt::take(map, "group")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+            inherited_from: r.take("inheritedFrom"),
+            id: r.take("id"),
+            hidden: r.take("hidden"),
+            group: r.take("group"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "group", &self.group)?;
-        graph_rt::put(map, "hidden", &self.hidden)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "inheritedFrom", &self.inherited_from)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "order", &self.order)?;
-        graph_rt::put(map, "parentId", &self.parent_id)?;
-        graph_rt::put(map, "readOnly", &self.read_only)?;
-        graph_rt::put(map, "sealed", &self.sealed)?;
-        graph_rt::put(map, "isBuiltIn", &self.is_built_in)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "documentSet", &self.document_set)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "documentTemplate", &self.document_template)?;
-        graph_rt::put(map, "associatedHubsUrls", &self.associated_hubs_urls)?;
-        graph_rt::put(map, "propagateChanges", &self.propagate_changes)?;
-        graph_rt::put(map, "base", &self.base)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "columnLinks", &self.column_links)?;
-        graph_rt::put(map, "baseTypes", &self.base_types)?;
-        graph_rt::put(map, "columnPositions", &self.column_positions)?;
-        graph_rt::put(map, "columns", &self.columns)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("group", &self.group);
+        w.put("hidden", &self.hidden);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("inheritedFrom", &self.inherited_from);
+        w.put("name", &self.name);
+        w.put("order", &self.order);
+        w.put("parentId", &self.parent_id);
+        w.put("readOnly", &self.read_only);
+        w.put("sealed", &self.sealed);
+        w.put("isBuiltIn", &self.is_built_in);
+        #[cfg(feature = "core")] w.put("documentSet", &self.document_set);
+        #[cfg(feature = "core")] w.put("documentTemplate", &self.document_template);
+        w.put("associatedHubsUrls", &self.associated_hubs_urls);
+        w.put("propagateChanges", &self.propagate_changes);
+        w.put("base", &self.base);
+        #[cfg(feature = "core")] w.put("columnLinks", &self.column_links);
+        w.put("baseTypes", &self.base_types);
+        w.put("columnPositions", &self.column_positions);
+        w.put("columns", &self.columns);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ContentType);

@@ -9,7 +9,7 @@ pub struct Contract {
     /// Type of contract. Possible values are:  `SyndicationPartner`, `BreadthPartner`, `ResellerPartner`. See more in the table below.
     pub contract_type: graph_rt::Field<String>,
     /// The unique identifier for the customer tenant referenced by this partnership. Corresponds to the id property of the customer tenant's organization resource.
-    pub customer_id: graph_rt::Field<graph_rt::Uuid>,
+    pub customer_id: graph_rt::Field<graph_rt::Guid>,
     /// A copy of the customer tenant's default domain name. The copy is made when the partnership with the customer is established. It is not automatically updated if the customer tenant's default domain name changes.
     pub default_domain_name: graph_rt::Field<String>,
     /// A copy of the customer tenant's display name. The copy is made when the partnership with the customer is established. It is not automatically updated if the customer tenant's display name changes.
@@ -22,23 +22,28 @@ pub struct Contract {
 impl graph_rt::Model for Contract {
     const TYPE_NAME: &'static str = "microsoft.graph.Contract";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            default_domain_name: graph_rt::take(map, "defaultDomainName")?,
-            customer_id: graph_rt::take(map, "customerId")?,
-            contract_type: graph_rt::take(map, "contractType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            default_domain_name: r.take("defaultDomainName"),
+            customer_id: r.take("customerId"),
+            contract_type: r.take("contractType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contractType", &self.contract_type)?;
-        graph_rt::put(map, "customerId", &self.customer_id)?;
-        graph_rt::put(map, "defaultDomainName", &self.default_domain_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contractType", &self.contract_type);
+        w.put("customerId", &self.customer_id);
+        w.put("defaultDomainName", &self.default_domain_name);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Contract);

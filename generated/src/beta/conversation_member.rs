@@ -22,28 +22,26 @@ pub struct ConversationMember {
 impl graph_rt::Model for ConversationMember {
     const TYPE_NAME: &'static str = "microsoft.graph.conversationMember";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            visible_history_start_date_time: graph_rt::take(
-                map,
-                "visibleHistoryStartDateTime",
-            )?,
-            roles: graph_rt::take(map, "roles")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            visible_history_start_date_time: r.take("visibleHistoryStartDateTime"),
+            roles: r.take("roles"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "roles", &self.roles)?;
-        graph_rt::put(
-            map,
-            "visibleHistoryStartDateTime",
-            &self.visible_history_start_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("roles", &self.roles);
+        w.put("visibleHistoryStartDateTime", &self.visible_history_start_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConversationMember);

@@ -35,38 +35,41 @@ pub struct ConversationThread {
 impl graph_rt::Model for ConversationThread {
     const TYPE_NAME: &'static str = "microsoft.graph.conversationThread";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            posts: graph_rt::take(map, "posts")?,
-            is_locked: graph_rt::take(map, "isLocked")?,
-            preview: graph_rt::take(map, "preview")?,
-            unique_senders: graph_rt::take(map, "uniqueSenders")?,
-            last_delivered_date_time: graph_rt::take(map, "lastDeliveredDateTime")?,
-            has_attachments: graph_rt::take(map, "hasAttachments")?,
-            topic: graph_rt::take(map, "topic")?,
+            posts: r.take("posts"),
+            is_locked: r.take("isLocked"),
+            preview: r.take("preview"),
+            unique_senders: r.take("uniqueSenders"),
+            last_delivered_date_time: r.take("lastDeliveredDateTime"),
+            has_attachments: r.take("hasAttachments"),
+            topic: r.take("topic"),
             #[cfg(feature = "core")]
-            cc_recipients: graph_rt::take(map, "ccRecipients")?,
+            cc_recipients: r.take("ccRecipients"),
             #[cfg(feature = "core")]
-            to_recipients: graph_rt::take(map, "toRecipients")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            to_recipients: r.take("toRecipients"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "toRecipients", &self.to_recipients)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "ccRecipients", &self.cc_recipients)?;
-        graph_rt::put(map, "topic", &self.topic)?;
-        graph_rt::put(map, "hasAttachments", &self.has_attachments)?;
-        graph_rt::put(map, "lastDeliveredDateTime", &self.last_delivered_date_time)?;
-        graph_rt::put(map, "uniqueSenders", &self.unique_senders)?;
-        graph_rt::put(map, "preview", &self.preview)?;
-        graph_rt::put(map, "isLocked", &self.is_locked)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "posts", &self.posts)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("toRecipients", &self.to_recipients);
+        #[cfg(feature = "core")] w.put("ccRecipients", &self.cc_recipients);
+        w.put("topic", &self.topic);
+        w.put("hasAttachments", &self.has_attachments);
+        w.put("lastDeliveredDateTime", &self.last_delivered_date_time);
+        w.put("uniqueSenders", &self.unique_senders);
+        w.put("preview", &self.preview);
+        w.put("isLocked", &self.is_locked);
+        #[cfg(feature = "core")] w.put("posts", &self.posts);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConversationThread);

@@ -18,19 +18,24 @@ pub struct ConvertIdResult {
 impl graph_rt::Model for ConvertIdResult {
     const TYPE_NAME: &'static str = "microsoft.graph.convertIdResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            error_details: graph_rt::take(map, "errorDetails")?,
-            target_id: graph_rt::take(map, "targetId")?,
-            source_id: graph_rt::take(map, "sourceId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            error_details: r.take("errorDetails"),
+            target_id: r.take("targetId"),
+            source_id: r.take("sourceId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sourceId", &self.source_id)?;
-        graph_rt::put(map, "targetId", &self.target_id)?;
-        graph_rt::put(map, "errorDetails", &self.error_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sourceId", &self.source_id);
+        w.put("targetId", &self.target_id);
+        w.put("errorDetails", &self.error_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConvertIdResult);

@@ -22,23 +22,28 @@ pub struct CredentialUsageSummary {
 impl graph_rt::Model for CredentialUsageSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.credentialUsageSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            successful_activity_count: graph_rt::take(map, "successfulActivityCount")?,
-            id: graph_rt::take(map, "id")?,
-            feature: graph_rt::take(map, "feature")?,
-            failure_activity_count: graph_rt::take(map, "failureActivityCount")?,
-            auth_method: graph_rt::take(map, "authMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            successful_activity_count: r.take("successfulActivityCount"),
+            id: r.take("id"),
+            feature: r.take("feature"),
+            failure_activity_count: r.take("failureActivityCount"),
+            auth_method: r.take("authMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "authMethod", &self.auth_method)?;
-        graph_rt::put(map, "failureActivityCount", &self.failure_activity_count)?;
-        graph_rt::put(map, "feature", &self.feature)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "successfulActivityCount", &self.successful_activity_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("authMethod", &self.auth_method);
+        w.put("failureActivityCount", &self.failure_activity_count);
+        w.put("feature", &self.feature);
+        w.put("id", &self.id);
+        w.put("successfulActivityCount", &self.successful_activity_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CredentialUsageSummary);

@@ -19,21 +19,26 @@ pub struct CredentialUserRegistrationCount {
 impl graph_rt::Model for CredentialUserRegistrationCount {
     const TYPE_NAME: &'static str = "microsoft.graph.credentialUserRegistrationCount";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            user_registration_counts: graph_rt::take(map, "userRegistrationCounts")?,
-            total_user_count: graph_rt::take(map, "totalUserCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_registration_counts: r.take("userRegistrationCounts"),
+            total_user_count: r.take("totalUserCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "totalUserCount", &self.total_user_count)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("totalUserCount", &self.total_user_count);
         #[cfg(feature = "users")]
-        graph_rt::put(map, "userRegistrationCounts", &self.user_registration_counts)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("userRegistrationCounts", &self.user_registration_counts);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CredentialUserRegistrationCount);

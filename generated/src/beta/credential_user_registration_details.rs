@@ -28,29 +28,34 @@ pub struct CredentialUserRegistrationDetails {
 impl graph_rt::Model for CredentialUserRegistrationDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.credentialUserRegistrationDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            is_registered: graph_rt::take(map, "isRegistered")?,
-            is_mfa_registered: graph_rt::take(map, "isMfaRegistered")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            is_capable: graph_rt::take(map, "isCapable")?,
-            id: graph_rt::take(map, "id")?,
-            auth_methods: graph_rt::take(map, "authMethods")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            user_display_name: r.take("userDisplayName"),
+            is_registered: r.take("isRegistered"),
+            is_mfa_registered: r.take("isMfaRegistered"),
+            is_enabled: r.take("isEnabled"),
+            is_capable: r.take("isCapable"),
+            id: r.take("id"),
+            auth_methods: r.take("authMethods"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "authMethods", &self.auth_methods)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isCapable", &self.is_capable)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "isMfaRegistered", &self.is_mfa_registered)?;
-        graph_rt::put(map, "isRegistered", &self.is_registered)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("authMethods", &self.auth_methods);
+        w.put("id", &self.id);
+        w.put("isCapable", &self.is_capable);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("isMfaRegistered", &self.is_mfa_registered);
+        w.put("isRegistered", &self.is_registered);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CredentialUserRegistrationDetails);

@@ -36,49 +36,44 @@ pub struct CredentialUserRegistrationsSummary {
 impl graph_rt::Model for CredentialUserRegistrationsSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.credentialUserRegistrationsSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            total_user_count: graph_rt::take(map, "totalUserCount")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            sspr_registered_user_count: graph_rt::take(map, "ssprRegisteredUserCount")?,
-            sspr_enabled_user_count: graph_rt::take(map, "ssprEnabledUserCount")?,
-            security_defaults_enabled: graph_rt::take(map, "securityDefaultsEnabled")?,
-            mfa_registered_user_count: graph_rt::take(map, "mfaRegisteredUserCount")?,
-            mfa_conditional_access_policy_state: graph_rt::take(
-                map,
-                "mfaConditionalAccessPolicyState",
-            )?,
-            mfa_and_sspr_capable_user_count: graph_rt::take(
-                map,
-                "mfaAndSsprCapableUserCount",
-            )?,
-            last_refreshed_date_time: graph_rt::take(map, "lastRefreshedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            total_user_count: r.take("totalUserCount"),
+            tenant_id: r.take("tenantId"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            sspr_registered_user_count: r.take("ssprRegisteredUserCount"),
+            sspr_enabled_user_count: r.take("ssprEnabledUserCount"),
+            security_defaults_enabled: r.take("securityDefaultsEnabled"),
+            mfa_registered_user_count: r.take("mfaRegisteredUserCount"),
+            mfa_conditional_access_policy_state: r
+                .take("mfaConditionalAccessPolicyState"),
+            mfa_and_sspr_capable_user_count: r.take("mfaAndSsprCapableUserCount"),
+            last_refreshed_date_time: r.take("lastRefreshedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastRefreshedDateTime", &self.last_refreshed_date_time)?;
-        graph_rt::put(
-            map,
-            "mfaAndSsprCapableUserCount",
-            &self.mfa_and_sspr_capable_user_count,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastRefreshedDateTime", &self.last_refreshed_date_time);
+        w.put("mfaAndSsprCapableUserCount", &self.mfa_and_sspr_capable_user_count);
+        w.put(
             "mfaConditionalAccessPolicyState",
             &self.mfa_conditional_access_policy_state,
-        )?;
-        graph_rt::put(map, "mfaRegisteredUserCount", &self.mfa_registered_user_count)?;
-        graph_rt::put(map, "securityDefaultsEnabled", &self.security_defaults_enabled)?;
-        graph_rt::put(map, "ssprEnabledUserCount", &self.sspr_enabled_user_count)?;
-        graph_rt::put(map, "ssprRegisteredUserCount", &self.sspr_registered_user_count)?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "totalUserCount", &self.total_user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("mfaRegisteredUserCount", &self.mfa_registered_user_count);
+        w.put("securityDefaultsEnabled", &self.security_defaults_enabled);
+        w.put("ssprEnabledUserCount", &self.sspr_enabled_user_count);
+        w.put("ssprRegisteredUserCount", &self.sspr_registered_user_count);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.put("totalUserCount", &self.total_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CredentialUserRegistrationsSummary);

@@ -26,36 +26,34 @@ pub struct CryptographySuite {
 impl graph_rt::Model for CryptographySuite {
     const TYPE_NAME: &'static str = "microsoft.graph.cryptographySuite";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            pfs_group: graph_rt::take(map, "pfsGroup")?,
-            authentication_transform_constants: graph_rt::take(
-                map,
-                "authenticationTransformConstants",
-            )?,
-            cipher_transform_constants: graph_rt::take(map, "cipherTransformConstants")?,
-            dh_group: graph_rt::take(map, "dhGroup")?,
-            integrity_check_method: graph_rt::take(map, "integrityCheckMethod")?,
-            encryption_method: graph_rt::take(map, "encryptionMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            pfs_group: r.take("pfsGroup"),
+            authentication_transform_constants: r
+                .take("authenticationTransformConstants"),
+            cipher_transform_constants: r.take("cipherTransformConstants"),
+            dh_group: r.take("dhGroup"),
+            integrity_check_method: r.take("integrityCheckMethod"),
+            encryption_method: r.take("encryptionMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "encryptionMethod", &self.encryption_method)?;
-        graph_rt::put(map, "integrityCheckMethod", &self.integrity_check_method)?;
-        graph_rt::put(map, "dhGroup", &self.dh_group)?;
-        graph_rt::put(
-            map,
-            "cipherTransformConstants",
-            &self.cipher_transform_constants,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("encryptionMethod", &self.encryption_method);
+        w.put("integrityCheckMethod", &self.integrity_check_method);
+        w.put("dhGroup", &self.dh_group);
+        w.put("cipherTransformConstants", &self.cipher_transform_constants);
+        w.put(
             "authenticationTransformConstants",
             &self.authentication_transform_constants,
-        )?;
-        graph_rt::put(map, "pfsGroup", &self.pfs_group)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("pfsGroup", &self.pfs_group);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CryptographySuite);

@@ -36,37 +36,42 @@ pub struct Custodian {
 impl graph_rt::Model for Custodian {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.custodian";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_sources: graph_rt::take(map, "userSources")?,
-            unified_group_sources: graph_rt::take(map, "unifiedGroupSources")?,
-            site_sources: graph_rt::take(map, "siteSources")?,
-            status: graph_rt::take(map, "status")?,
-            released_date_time: graph_rt::take(map, "releasedDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            email: graph_rt::take(map, "email")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            apply_hold_to_sources: graph_rt::take(map, "applyHoldToSources")?,
-            acknowledged_date_time: graph_rt::take(map, "acknowledgedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_sources: r.take("userSources"),
+            unified_group_sources: r.take("unifiedGroupSources"),
+            site_sources: r.take("siteSources"),
+            status: r.take("status"),
+            released_date_time: r.take("releasedDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            email: r.take("email"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            apply_hold_to_sources: r.take("applyHoldToSources"),
+            acknowledged_date_time: r.take("acknowledgedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "acknowledgedDateTime", &self.acknowledged_date_time)?;
-        graph_rt::put(map, "applyHoldToSources", &self.apply_hold_to_sources)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "releasedDateTime", &self.released_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "siteSources", &self.site_sources)?;
-        graph_rt::put(map, "unifiedGroupSources", &self.unified_group_sources)?;
-        graph_rt::put(map, "userSources", &self.user_sources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("acknowledgedDateTime", &self.acknowledged_date_time);
+        w.put("applyHoldToSources", &self.apply_hold_to_sources);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("email", &self.email);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("releasedDateTime", &self.released_date_time);
+        w.put("status", &self.status);
+        w.put("siteSources", &self.site_sources);
+        w.put("unifiedGroupSources", &self.unified_group_sources);
+        w.put("userSources", &self.user_sources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Custodian);

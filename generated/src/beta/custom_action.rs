@@ -19,19 +19,23 @@ pub struct CustomAction {
 impl graph_rt::Model for CustomAction {
     const TYPE_NAME: &'static str = "microsoft.graph.customAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "device_management")]
-            properties: graph_rt::take(map, "properties")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+            properties: r.take("properties"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "properties", &self.properties)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        #[cfg(feature = "device_management")] w.put("properties", &self.properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CustomAction);

@@ -16,17 +16,22 @@ pub struct CustomSubjectAlternativeName {
 impl graph_rt::Model for CustomSubjectAlternativeName {
     const TYPE_NAME: &'static str = "microsoft.graph.customSubjectAlternativeName";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            name: graph_rt::take(map, "name")?,
-            san_type: graph_rt::take(map, "sanType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            name: r.take("name"),
+            san_type: r.take("sanType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sanType", &self.san_type)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sanType", &self.san_type);
+        w.put("name", &self.name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CustomSubjectAlternativeName);

@@ -22,23 +22,28 @@ pub struct CustomUpdateTimeWindow {
 impl graph_rt::Model for CustomUpdateTimeWindow {
     const TYPE_NAME: &'static str = "microsoft.graph.customUpdateTimeWindow";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            end_time: graph_rt::take(map, "endTime")?,
-            start_time: graph_rt::take(map, "startTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            end_time: r.take("endTime"),
+            start_time: r.take("startTime"),
             #[cfg(feature = "core")]
-            end_day: graph_rt::take(map, "endDay")?,
+            end_day: r.take("endDay"),
             #[cfg(feature = "core")]
-            start_day: graph_rt::take(map, "startDay")?,
-            additional_properties: core::mem::take(map),
-        })
+            start_day: r.take("startDay"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "startDay", &self.start_day)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "endDay", &self.end_day)?;
-        graph_rt::put(map, "startTime", &self.start_time)?;
-        graph_rt::put(map, "endTime", &self.end_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("startDay", &self.start_day);
+        #[cfg(feature = "core")] w.put("endDay", &self.end_day);
+        w.put("startTime", &self.start_time);
+        w.put("endTime", &self.end_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CustomUpdateTimeWindow);

@@ -26,27 +26,32 @@ pub struct DataPolicyOperation {
 impl graph_rt::Model for DataPolicyOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.dataPolicyOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            progress: graph_rt::take(map, "progress")?,
-            submitted_date_time: graph_rt::take(map, "submittedDateTime")?,
-            user_id: graph_rt::take(map, "userId")?,
-            storage_location: graph_rt::take(map, "storageLocation")?,
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            progress: r.take("progress"),
+            submitted_date_time: r.take("submittedDateTime"),
+            user_id: r.take("userId"),
+            storage_location: r.take("storageLocation"),
+            status: r.take("status"),
+            id: r.take("id"),
+            completed_date_time: r.take("completedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "storageLocation", &self.storage_location)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "submittedDateTime", &self.submitted_date_time)?;
-        graph_rt::put(map, "progress", &self.progress)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("completedDateTime", &self.completed_date_time);
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("storageLocation", &self.storage_location);
+        w.put("userId", &self.user_id);
+        w.put("submittedDateTime", &self.submitted_date_time);
+        w.put("progress", &self.progress);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DataPolicyOperation);

@@ -26,27 +26,32 @@ pub struct DataSharingConsent {
 impl graph_rt::Model for DataSharingConsent {
     const TYPE_NAME: &'static str = "microsoft.graph.dataSharingConsent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            granted_by_user_id: graph_rt::take(map, "grantedByUserId")?,
-            granted_by_upn: graph_rt::take(map, "grantedByUpn")?,
-            grant_date_time: graph_rt::take(map, "grantDateTime")?,
-            granted: graph_rt::take(map, "granted")?,
-            terms_url: graph_rt::take(map, "termsUrl")?,
-            service_display_name: graph_rt::take(map, "serviceDisplayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            granted_by_user_id: r.take("grantedByUserId"),
+            granted_by_upn: r.take("grantedByUpn"),
+            grant_date_time: r.take("grantDateTime"),
+            granted: r.take("granted"),
+            terms_url: r.take("termsUrl"),
+            service_display_name: r.take("serviceDisplayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "serviceDisplayName", &self.service_display_name)?;
-        graph_rt::put(map, "termsUrl", &self.terms_url)?;
-        graph_rt::put(map, "granted", &self.granted)?;
-        graph_rt::put(map, "grantDateTime", &self.grant_date_time)?;
-        graph_rt::put(map, "grantedByUpn", &self.granted_by_upn)?;
-        graph_rt::put(map, "grantedByUserId", &self.granted_by_user_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("serviceDisplayName", &self.service_display_name);
+        w.put("termsUrl", &self.terms_url);
+        w.put("granted", &self.granted);
+        w.put("grantDateTime", &self.grant_date_time);
+        w.put("grantedByUpn", &self.granted_by_upn);
+        w.put("grantedByUserId", &self.granted_by_user_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DataSharingConsent);

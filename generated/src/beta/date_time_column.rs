@@ -16,17 +16,22 @@ pub struct DateTimeColumn {
 impl graph_rt::Model for DateTimeColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.dateTimeColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            format: graph_rt::take(map, "format")?,
-            display_as: graph_rt::take(map, "displayAs")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            format: r.take("format"),
+            display_as: r.take("displayAs"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayAs", &self.display_as)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayAs", &self.display_as);
+        w.put("format", &self.format);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DateTimeColumn);

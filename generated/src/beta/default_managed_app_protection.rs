@@ -250,575 +250,350 @@ pub struct DefaultManagedAppProtection {
 impl graph_rt::Model for DefaultManagedAppProtection {
     const TYPE_NAME: &'static str = "microsoft.graph.defaultManagedAppProtection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            deployment_summary: graph_rt::take(map, "deploymentSummary")?,
-            apps: graph_rt::take(map, "apps")?,
-            app_action_if_device_lock_not_set: graph_rt::take(
-                map,
-                "appActionIfDeviceLockNotSet",
-            )?,
-            device_lock_required: graph_rt::take(map, "deviceLockRequired")?,
-            wipe_after_company_portal_update_deferral_in_days: graph_rt::take(
-                map,
-                "wipeAfterCompanyPortalUpdateDeferralInDays",
-            )?,
-            warn_after_company_portal_update_deferral_in_days: graph_rt::take(
-                map,
-                "warnAfterCompanyPortalUpdateDeferralInDays",
-            )?,
-            block_after_company_portal_update_deferral_in_days: graph_rt::take(
-                map,
-                "blockAfterCompanyPortalUpdateDeferralInDays",
-            )?,
-            required_android_safety_net_evaluation_type: graph_rt::take(
-                map,
-                "requiredAndroidSafetyNetEvaluationType",
-            )?,
-            biometric_authentication_blocked: graph_rt::take(
-                map,
-                "biometricAuthenticationBlocked",
-            )?,
-            custom_dialer_app_display_name: graph_rt::take(
-                map,
-                "customDialerAppDisplayName",
-            )?,
-            custom_dialer_app_package_id: graph_rt::take(
-                map,
-                "customDialerAppPackageId",
-            )?,
-            custom_dialer_app_protocol: graph_rt::take(map, "customDialerAppProtocol")?,
-            app_action_if_android_device_model_not_allowed: graph_rt::take(
-                map,
-                "appActionIfAndroidDeviceModelNotAllowed",
-            )?,
-            allowed_android_device_models: graph_rt::take(
-                map,
-                "allowedAndroidDeviceModels",
-            )?,
-            minimum_wipe_company_portal_version: graph_rt::take(
-                map,
-                "minimumWipeCompanyPortalVersion",
-            )?,
-            minimum_warning_company_portal_version: graph_rt::take(
-                map,
-                "minimumWarningCompanyPortalVersion",
-            )?,
-            minimum_required_company_portal_version: graph_rt::take(
-                map,
-                "minimumRequiredCompanyPortalVersion",
-            )?,
-            custom_browser_display_name: graph_rt::take(
-                map,
-                "customBrowserDisplayName",
-            )?,
-            custom_browser_package_id: graph_rt::take(map, "customBrowserPackageId")?,
-            custom_browser_protocol: graph_rt::take(map, "customBrowserProtocol")?,
-            app_action_if_android_safety_net_apps_verification_failed: graph_rt::take(
-                map,
-                "appActionIfAndroidSafetyNetAppsVerificationFailed",
-            )?,
-            required_android_safety_net_apps_verification_type: graph_rt::take(
-                map,
-                "requiredAndroidSafetyNetAppsVerificationType",
-            )?,
-            app_action_if_android_safety_net_device_attestation_failed: graph_rt::take(
-                map,
-                "appActionIfAndroidSafetyNetDeviceAttestationFailed",
-            )?,
-            required_android_safety_net_device_attestation_type: graph_rt::take(
-                map,
-                "requiredAndroidSafetyNetDeviceAttestationType",
-            )?,
-            protect_inbound_data_from_unknown_sources: graph_rt::take(
-                map,
-                "protectInboundDataFromUnknownSources",
-            )?,
-            disable_protection_of_managed_outbound_open_in_data: graph_rt::take(
-                map,
-                "disableProtectionOfManagedOutboundOpenInData",
-            )?,
-            filter_open_in_to_only_managed_apps: graph_rt::take(
-                map,
-                "filterOpenInToOnlyManagedApps",
-            )?,
-            third_party_keyboards_blocked: graph_rt::take(
-                map,
-                "thirdPartyKeyboardsBlocked",
-            )?,
-            app_action_if_android_device_manufacturer_not_allowed: graph_rt::take(
-                map,
-                "appActionIfAndroidDeviceManufacturerNotAllowed",
-            )?,
-            allowed_android_device_manufacturers: graph_rt::take(
-                map,
-                "allowedAndroidDeviceManufacturers",
-            )?,
-            app_action_if_ios_device_model_not_allowed: graph_rt::take(
-                map,
-                "appActionIfIosDeviceModelNotAllowed",
-            )?,
-            allowed_ios_device_models: graph_rt::take(map, "allowedIosDeviceModels")?,
-            minimum_wipe_patch_version: graph_rt::take(map, "minimumWipePatchVersion")?,
-            minimum_wipe_sdk_version: graph_rt::take(map, "minimumWipeSdkVersion")?,
-            face_id_blocked: graph_rt::take(map, "faceIdBlocked")?,
-            exempted_app_packages: graph_rt::take(map, "exemptedAppPackages")?,
-            exempted_app_protocols: graph_rt::take(map, "exemptedAppProtocols")?,
-            minimum_warning_patch_version: graph_rt::take(
-                map,
-                "minimumWarningPatchVersion",
-            )?,
-            minimum_required_patch_version: graph_rt::take(
-                map,
-                "minimumRequiredPatchVersion",
-            )?,
-            deployed_app_count: graph_rt::take(map, "deployedAppCount")?,
-            custom_settings: graph_rt::take(map, "customSettings")?,
-            minimum_required_sdk_version: graph_rt::take(
-                map,
-                "minimumRequiredSdkVersion",
-            )?,
-            disable_app_encryption_if_device_encryption_is_enabled: graph_rt::take(
-                map,
-                "disableAppEncryptionIfDeviceEncryptionIsEnabled",
-            )?,
-            encrypt_app_data: graph_rt::take(map, "encryptAppData")?,
-            screen_capture_blocked: graph_rt::take(map, "screenCaptureBlocked")?,
-            app_data_encryption_type: graph_rt::take(map, "appDataEncryptionType")?,
-            dialer_restriction_level: graph_rt::take(map, "dialerRestrictionLevel")?,
-            app_action_if_unable_to_authenticate_user: graph_rt::take(
-                map,
-                "appActionIfUnableToAuthenticateUser",
-            )?,
-            allowed_data_ingestion_locations: graph_rt::take(
-                map,
-                "allowedDataIngestionLocations",
-            )?,
-            block_data_ingestion_into_organization_documents: graph_rt::take(
-                map,
-                "blockDataIngestionIntoOrganizationDocuments",
-            )?,
-            mobile_threat_defense_remediation_action: graph_rt::take(
-                map,
-                "mobileThreatDefenseRemediationAction",
-            )?,
-            maximum_allowed_device_threat_level: graph_rt::take(
-                map,
-                "maximumAllowedDeviceThreatLevel",
-            )?,
-            managed_browser: graph_rt::take(map, "managedBrowser")?,
-            previous_pin_block_count: graph_rt::take(map, "previousPinBlockCount")?,
-            notification_restriction: graph_rt::take(map, "notificationRestriction")?,
-            allowed_outbound_clipboard_sharing_exception_length: graph_rt::take(
-                map,
-                "allowedOutboundClipboardSharingExceptionLength",
-            )?,
-            pin_required_instead_of_biometric_timeout: graph_rt::take(
-                map,
-                "pinRequiredInsteadOfBiometricTimeout",
-            )?,
-            app_action_if_maximum_pin_retries_exceeded: graph_rt::take(
-                map,
-                "appActionIfMaximumPinRetriesExceeded",
-            )?,
-            app_action_if_device_compliance_required: graph_rt::take(
-                map,
-                "appActionIfDeviceComplianceRequired",
-            )?,
-            minimum_wipe_app_version: graph_rt::take(map, "minimumWipeAppVersion")?,
-            minimum_wipe_os_version: graph_rt::take(map, "minimumWipeOsVersion")?,
-            minimum_warning_app_version: graph_rt::take(
-                map,
-                "minimumWarningAppVersion",
-            )?,
-            minimum_required_app_version: graph_rt::take(
-                map,
-                "minimumRequiredAppVersion",
-            )?,
-            minimum_warning_os_version: graph_rt::take(map, "minimumWarningOsVersion")?,
-            minimum_required_os_version: graph_rt::take(
-                map,
-                "minimumRequiredOsVersion",
-            )?,
-            maximum_wipe_os_version: graph_rt::take(map, "maximumWipeOsVersion")?,
-            maximum_warning_os_version: graph_rt::take(map, "maximumWarningOsVersion")?,
-            maximum_required_os_version: graph_rt::take(
-                map,
-                "maximumRequiredOsVersion",
-            )?,
-            disable_app_pin_if_device_pin_is_set: graph_rt::take(
-                map,
-                "disableAppPinIfDevicePinIsSet",
-            )?,
-            fingerprint_blocked: graph_rt::take(map, "fingerprintBlocked")?,
-            print_blocked: graph_rt::take(map, "printBlocked")?,
-            contact_sync_blocked: graph_rt::take(map, "contactSyncBlocked")?,
-            allowed_data_storage_locations: graph_rt::take(
-                map,
-                "allowedDataStorageLocations",
-            )?,
-            period_before_pin_reset: graph_rt::take(map, "periodBeforePinReset")?,
-            pin_character_set: graph_rt::take(map, "pinCharacterSet")?,
-            minimum_pin_length: graph_rt::take(map, "minimumPinLength")?,
-            simple_pin_blocked: graph_rt::take(map, "simplePinBlocked")?,
-            maximum_pin_retries: graph_rt::take(map, "maximumPinRetries")?,
-            pin_required: graph_rt::take(map, "pinRequired")?,
-            period_offline_before_wipe_is_enforced: graph_rt::take(
-                map,
-                "periodOfflineBeforeWipeIsEnforced",
-            )?,
-            save_as_blocked: graph_rt::take(map, "saveAsBlocked")?,
-            managed_browser_to_open_links_required: graph_rt::take(
-                map,
-                "managedBrowserToOpenLinksRequired",
-            )?,
-            device_compliance_required: graph_rt::take(map, "deviceComplianceRequired")?,
-            data_backup_blocked: graph_rt::take(map, "dataBackupBlocked")?,
-            allowed_outbound_clipboard_sharing_level: graph_rt::take(
-                map,
-                "allowedOutboundClipboardSharingLevel",
-            )?,
-            organizational_credentials_required: graph_rt::take(
-                map,
-                "organizationalCredentialsRequired",
-            )?,
-            allowed_outbound_data_transfer_destinations: graph_rt::take(
-                map,
-                "allowedOutboundDataTransferDestinations",
-            )?,
-            allowed_inbound_data_transfer_sources: graph_rt::take(
-                map,
-                "allowedInboundDataTransferSources",
-            )?,
-            period_online_before_access_check: graph_rt::take(
-                map,
-                "periodOnlineBeforeAccessCheck",
-            )?,
-            period_offline_before_access_check: graph_rt::take(
-                map,
-                "periodOfflineBeforeAccessCheck",
-            )?,
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            deployment_summary: r.take("deploymentSummary"),
+            apps: r.take("apps"),
+            app_action_if_device_lock_not_set: r.take("appActionIfDeviceLockNotSet"),
+            device_lock_required: r.take("deviceLockRequired"),
+            wipe_after_company_portal_update_deferral_in_days: r
+                .take("wipeAfterCompanyPortalUpdateDeferralInDays"),
+            warn_after_company_portal_update_deferral_in_days: r
+                .take("warnAfterCompanyPortalUpdateDeferralInDays"),
+            block_after_company_portal_update_deferral_in_days: r
+                .take("blockAfterCompanyPortalUpdateDeferralInDays"),
+            required_android_safety_net_evaluation_type: r
+                .take("requiredAndroidSafetyNetEvaluationType"),
+            biometric_authentication_blocked: r.take("biometricAuthenticationBlocked"),
+            custom_dialer_app_display_name: r.take("customDialerAppDisplayName"),
+            custom_dialer_app_package_id: r.take("customDialerAppPackageId"),
+            custom_dialer_app_protocol: r.take("customDialerAppProtocol"),
+            app_action_if_android_device_model_not_allowed: r
+                .take("appActionIfAndroidDeviceModelNotAllowed"),
+            allowed_android_device_models: r.take("allowedAndroidDeviceModels"),
+            minimum_wipe_company_portal_version: r
+                .take("minimumWipeCompanyPortalVersion"),
+            minimum_warning_company_portal_version: r
+                .take("minimumWarningCompanyPortalVersion"),
+            minimum_required_company_portal_version: r
+                .take("minimumRequiredCompanyPortalVersion"),
+            custom_browser_display_name: r.take("customBrowserDisplayName"),
+            custom_browser_package_id: r.take("customBrowserPackageId"),
+            custom_browser_protocol: r.take("customBrowserProtocol"),
+            app_action_if_android_safety_net_apps_verification_failed: r
+                .take("appActionIfAndroidSafetyNetAppsVerificationFailed"),
+            required_android_safety_net_apps_verification_type: r
+                .take("requiredAndroidSafetyNetAppsVerificationType"),
+            app_action_if_android_safety_net_device_attestation_failed: r
+                .take("appActionIfAndroidSafetyNetDeviceAttestationFailed"),
+            required_android_safety_net_device_attestation_type: r
+                .take("requiredAndroidSafetyNetDeviceAttestationType"),
+            protect_inbound_data_from_unknown_sources: r
+                .take("protectInboundDataFromUnknownSources"),
+            disable_protection_of_managed_outbound_open_in_data: r
+                .take("disableProtectionOfManagedOutboundOpenInData"),
+            filter_open_in_to_only_managed_apps: r.take("filterOpenInToOnlyManagedApps"),
+            third_party_keyboards_blocked: r.take("thirdPartyKeyboardsBlocked"),
+            app_action_if_android_device_manufacturer_not_allowed: r
+                .take("appActionIfAndroidDeviceManufacturerNotAllowed"),
+            allowed_android_device_manufacturers: r
+                .take("allowedAndroidDeviceManufacturers"),
+            app_action_if_ios_device_model_not_allowed: r
+                .take("appActionIfIosDeviceModelNotAllowed"),
+            allowed_ios_device_models: r.take("allowedIosDeviceModels"),
+            minimum_wipe_patch_version: r.take("minimumWipePatchVersion"),
+            minimum_wipe_sdk_version: r.take("minimumWipeSdkVersion"),
+            face_id_blocked: r.take("faceIdBlocked"),
+            exempted_app_packages: r.take("exemptedAppPackages"),
+            exempted_app_protocols: r.take("exemptedAppProtocols"),
+            minimum_warning_patch_version: r.take("minimumWarningPatchVersion"),
+            minimum_required_patch_version: r.take("minimumRequiredPatchVersion"),
+            deployed_app_count: r.take("deployedAppCount"),
+            custom_settings: r.take("customSettings"),
+            minimum_required_sdk_version: r.take("minimumRequiredSdkVersion"),
+            disable_app_encryption_if_device_encryption_is_enabled: r
+                .take("disableAppEncryptionIfDeviceEncryptionIsEnabled"),
+            encrypt_app_data: r.take("encryptAppData"),
+            screen_capture_blocked: r.take("screenCaptureBlocked"),
+            app_data_encryption_type: r.take("appDataEncryptionType"),
+            dialer_restriction_level: r.take("dialerRestrictionLevel"),
+            app_action_if_unable_to_authenticate_user: r
+                .take("appActionIfUnableToAuthenticateUser"),
+            allowed_data_ingestion_locations: r.take("allowedDataIngestionLocations"),
+            block_data_ingestion_into_organization_documents: r
+                .take("blockDataIngestionIntoOrganizationDocuments"),
+            mobile_threat_defense_remediation_action: r
+                .take("mobileThreatDefenseRemediationAction"),
+            maximum_allowed_device_threat_level: r
+                .take("maximumAllowedDeviceThreatLevel"),
+            managed_browser: r.take("managedBrowser"),
+            previous_pin_block_count: r.take("previousPinBlockCount"),
+            notification_restriction: r.take("notificationRestriction"),
+            allowed_outbound_clipboard_sharing_exception_length: r
+                .take("allowedOutboundClipboardSharingExceptionLength"),
+            pin_required_instead_of_biometric_timeout: r
+                .take("pinRequiredInsteadOfBiometricTimeout"),
+            app_action_if_maximum_pin_retries_exceeded: r
+                .take("appActionIfMaximumPinRetriesExceeded"),
+            app_action_if_device_compliance_required: r
+                .take("appActionIfDeviceComplianceRequired"),
+            minimum_wipe_app_version: r.take("minimumWipeAppVersion"),
+            minimum_wipe_os_version: r.take("minimumWipeOsVersion"),
+            minimum_warning_app_version: r.take("minimumWarningAppVersion"),
+            minimum_required_app_version: r.take("minimumRequiredAppVersion"),
+            minimum_warning_os_version: r.take("minimumWarningOsVersion"),
+            minimum_required_os_version: r.take("minimumRequiredOsVersion"),
+            maximum_wipe_os_version: r.take("maximumWipeOsVersion"),
+            maximum_warning_os_version: r.take("maximumWarningOsVersion"),
+            maximum_required_os_version: r.take("maximumRequiredOsVersion"),
+            disable_app_pin_if_device_pin_is_set: r
+                .take("disableAppPinIfDevicePinIsSet"),
+            fingerprint_blocked: r.take("fingerprintBlocked"),
+            print_blocked: r.take("printBlocked"),
+            contact_sync_blocked: r.take("contactSyncBlocked"),
+            allowed_data_storage_locations: r.take("allowedDataStorageLocations"),
+            period_before_pin_reset: r.take("periodBeforePinReset"),
+            pin_character_set: r.take("pinCharacterSet"),
+            minimum_pin_length: r.take("minimumPinLength"),
+            simple_pin_blocked: r.take("simplePinBlocked"),
+            maximum_pin_retries: r.take("maximumPinRetries"),
+            pin_required: r.take("pinRequired"),
+            period_offline_before_wipe_is_enforced: r
+                .take("periodOfflineBeforeWipeIsEnforced"),
+            save_as_blocked: r.take("saveAsBlocked"),
+            managed_browser_to_open_links_required: r
+                .take("managedBrowserToOpenLinksRequired"),
+            device_compliance_required: r.take("deviceComplianceRequired"),
+            data_backup_blocked: r.take("dataBackupBlocked"),
+            allowed_outbound_clipboard_sharing_level: r
+                .take("allowedOutboundClipboardSharingLevel"),
+            organizational_credentials_required: r
+                .take("organizationalCredentialsRequired"),
+            allowed_outbound_data_transfer_destinations: r
+                .take("allowedOutboundDataTransferDestinations"),
+            allowed_inbound_data_transfer_sources: r
+                .take("allowedInboundDataTransferSources"),
+            period_online_before_access_check: r.take("periodOnlineBeforeAccessCheck"),
+            period_offline_before_access_check: r.take("periodOfflineBeforeAccessCheck"),
+            version: r.take("version"),
+            id: r.take("id"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.put(
             "periodOfflineBeforeAccessCheck",
             &self.period_offline_before_access_check,
-        )?;
-        graph_rt::put(
-            map,
-            "periodOnlineBeforeAccessCheck",
-            &self.period_online_before_access_check,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("periodOnlineBeforeAccessCheck", &self.period_online_before_access_check);
+        w.put(
             "allowedInboundDataTransferSources",
             &self.allowed_inbound_data_transfer_sources,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowedOutboundDataTransferDestinations",
             &self.allowed_outbound_data_transfer_destinations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "organizationalCredentialsRequired",
             &self.organizational_credentials_required,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowedOutboundClipboardSharingLevel",
             &self.allowed_outbound_clipboard_sharing_level,
-        )?;
-        graph_rt::put(map, "dataBackupBlocked", &self.data_backup_blocked)?;
-        graph_rt::put(
-            map,
-            "deviceComplianceRequired",
-            &self.device_compliance_required,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("dataBackupBlocked", &self.data_backup_blocked);
+        w.put("deviceComplianceRequired", &self.device_compliance_required);
+        w.put(
             "managedBrowserToOpenLinksRequired",
             &self.managed_browser_to_open_links_required,
-        )?;
-        graph_rt::put(map, "saveAsBlocked", &self.save_as_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("saveAsBlocked", &self.save_as_blocked);
+        w.put(
             "periodOfflineBeforeWipeIsEnforced",
             &self.period_offline_before_wipe_is_enforced,
-        )?;
-        graph_rt::put(map, "pinRequired", &self.pin_required)?;
-        graph_rt::put(map, "maximumPinRetries", &self.maximum_pin_retries)?;
-        graph_rt::put(map, "simplePinBlocked", &self.simple_pin_blocked)?;
-        graph_rt::put(map, "minimumPinLength", &self.minimum_pin_length)?;
-        graph_rt::put(map, "pinCharacterSet", &self.pin_character_set)?;
-        graph_rt::put(map, "periodBeforePinReset", &self.period_before_pin_reset)?;
-        graph_rt::put(
-            map,
-            "allowedDataStorageLocations",
-            &self.allowed_data_storage_locations,
-        )?;
-        graph_rt::put(map, "contactSyncBlocked", &self.contact_sync_blocked)?;
-        graph_rt::put(map, "printBlocked", &self.print_blocked)?;
-        graph_rt::put(map, "fingerprintBlocked", &self.fingerprint_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("pinRequired", &self.pin_required);
+        w.put("maximumPinRetries", &self.maximum_pin_retries);
+        w.put("simplePinBlocked", &self.simple_pin_blocked);
+        w.put("minimumPinLength", &self.minimum_pin_length);
+        w.put("pinCharacterSet", &self.pin_character_set);
+        w.put("periodBeforePinReset", &self.period_before_pin_reset);
+        w.put("allowedDataStorageLocations", &self.allowed_data_storage_locations);
+        w.put("contactSyncBlocked", &self.contact_sync_blocked);
+        w.put("printBlocked", &self.print_blocked);
+        w.put("fingerprintBlocked", &self.fingerprint_blocked);
+        w.put(
             "disableAppPinIfDevicePinIsSet",
             &self.disable_app_pin_if_device_pin_is_set,
-        )?;
-        graph_rt::put(
-            map,
-            "maximumRequiredOsVersion",
-            &self.maximum_required_os_version,
-        )?;
-        graph_rt::put(map, "maximumWarningOsVersion", &self.maximum_warning_os_version)?;
-        graph_rt::put(map, "maximumWipeOsVersion", &self.maximum_wipe_os_version)?;
-        graph_rt::put(
-            map,
-            "minimumRequiredOsVersion",
-            &self.minimum_required_os_version,
-        )?;
-        graph_rt::put(map, "minimumWarningOsVersion", &self.minimum_warning_os_version)?;
-        graph_rt::put(
-            map,
-            "minimumRequiredAppVersion",
-            &self.minimum_required_app_version,
-        )?;
-        graph_rt::put(
-            map,
-            "minimumWarningAppVersion",
-            &self.minimum_warning_app_version,
-        )?;
-        graph_rt::put(map, "minimumWipeOsVersion", &self.minimum_wipe_os_version)?;
-        graph_rt::put(map, "minimumWipeAppVersion", &self.minimum_wipe_app_version)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("maximumRequiredOsVersion", &self.maximum_required_os_version);
+        w.put("maximumWarningOsVersion", &self.maximum_warning_os_version);
+        w.put("maximumWipeOsVersion", &self.maximum_wipe_os_version);
+        w.put("minimumRequiredOsVersion", &self.minimum_required_os_version);
+        w.put("minimumWarningOsVersion", &self.minimum_warning_os_version);
+        w.put("minimumRequiredAppVersion", &self.minimum_required_app_version);
+        w.put("minimumWarningAppVersion", &self.minimum_warning_app_version);
+        w.put("minimumWipeOsVersion", &self.minimum_wipe_os_version);
+        w.put("minimumWipeAppVersion", &self.minimum_wipe_app_version);
+        w.put(
             "appActionIfDeviceComplianceRequired",
             &self.app_action_if_device_compliance_required,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "appActionIfMaximumPinRetriesExceeded",
             &self.app_action_if_maximum_pin_retries_exceeded,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "pinRequiredInsteadOfBiometricTimeout",
             &self.pin_required_instead_of_biometric_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowedOutboundClipboardSharingExceptionLength",
             &self.allowed_outbound_clipboard_sharing_exception_length,
-        )?;
-        graph_rt::put(map, "notificationRestriction", &self.notification_restriction)?;
-        graph_rt::put(map, "previousPinBlockCount", &self.previous_pin_block_count)?;
-        graph_rt::put(map, "managedBrowser", &self.managed_browser)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("notificationRestriction", &self.notification_restriction);
+        w.put("previousPinBlockCount", &self.previous_pin_block_count);
+        w.put("managedBrowser", &self.managed_browser);
+        w.put(
             "maximumAllowedDeviceThreatLevel",
             &self.maximum_allowed_device_threat_level,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "mobileThreatDefenseRemediationAction",
             &self.mobile_threat_defense_remediation_action,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "blockDataIngestionIntoOrganizationDocuments",
             &self.block_data_ingestion_into_organization_documents,
-        )?;
-        graph_rt::put(
-            map,
-            "allowedDataIngestionLocations",
-            &self.allowed_data_ingestion_locations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("allowedDataIngestionLocations", &self.allowed_data_ingestion_locations);
+        w.put(
             "appActionIfUnableToAuthenticateUser",
             &self.app_action_if_unable_to_authenticate_user,
-        )?;
-        graph_rt::put(map, "dialerRestrictionLevel", &self.dialer_restriction_level)?;
-        graph_rt::put(map, "appDataEncryptionType", &self.app_data_encryption_type)?;
-        graph_rt::put(map, "screenCaptureBlocked", &self.screen_capture_blocked)?;
-        graph_rt::put(map, "encryptAppData", &self.encrypt_app_data)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("dialerRestrictionLevel", &self.dialer_restriction_level);
+        w.put("appDataEncryptionType", &self.app_data_encryption_type);
+        w.put("screenCaptureBlocked", &self.screen_capture_blocked);
+        w.put("encryptAppData", &self.encrypt_app_data);
+        w.put(
             "disableAppEncryptionIfDeviceEncryptionIsEnabled",
             &self.disable_app_encryption_if_device_encryption_is_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "minimumRequiredSdkVersion",
-            &self.minimum_required_sdk_version,
-        )?;
-        graph_rt::put(map, "customSettings", &self.custom_settings)?;
-        graph_rt::put(map, "deployedAppCount", &self.deployed_app_count)?;
-        graph_rt::put(
-            map,
-            "minimumRequiredPatchVersion",
-            &self.minimum_required_patch_version,
-        )?;
-        graph_rt::put(
-            map,
-            "minimumWarningPatchVersion",
-            &self.minimum_warning_patch_version,
-        )?;
-        graph_rt::put(map, "exemptedAppProtocols", &self.exempted_app_protocols)?;
-        graph_rt::put(map, "exemptedAppPackages", &self.exempted_app_packages)?;
-        graph_rt::put(map, "faceIdBlocked", &self.face_id_blocked)?;
-        graph_rt::put(map, "minimumWipeSdkVersion", &self.minimum_wipe_sdk_version)?;
-        graph_rt::put(map, "minimumWipePatchVersion", &self.minimum_wipe_patch_version)?;
-        graph_rt::put(map, "allowedIosDeviceModels", &self.allowed_ios_device_models)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("minimumRequiredSdkVersion", &self.minimum_required_sdk_version);
+        w.put("customSettings", &self.custom_settings);
+        w.put("deployedAppCount", &self.deployed_app_count);
+        w.put("minimumRequiredPatchVersion", &self.minimum_required_patch_version);
+        w.put("minimumWarningPatchVersion", &self.minimum_warning_patch_version);
+        w.put("exemptedAppProtocols", &self.exempted_app_protocols);
+        w.put("exemptedAppPackages", &self.exempted_app_packages);
+        w.put("faceIdBlocked", &self.face_id_blocked);
+        w.put("minimumWipeSdkVersion", &self.minimum_wipe_sdk_version);
+        w.put("minimumWipePatchVersion", &self.minimum_wipe_patch_version);
+        w.put("allowedIosDeviceModels", &self.allowed_ios_device_models);
+        w.put(
             "appActionIfIosDeviceModelNotAllowed",
             &self.app_action_if_ios_device_model_not_allowed,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowedAndroidDeviceManufacturers",
             &self.allowed_android_device_manufacturers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "appActionIfAndroidDeviceManufacturerNotAllowed",
             &self.app_action_if_android_device_manufacturer_not_allowed,
-        )?;
-        graph_rt::put(
-            map,
-            "thirdPartyKeyboardsBlocked",
-            &self.third_party_keyboards_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("thirdPartyKeyboardsBlocked", &self.third_party_keyboards_blocked);
+        w.put(
             "filterOpenInToOnlyManagedApps",
             &self.filter_open_in_to_only_managed_apps,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "disableProtectionOfManagedOutboundOpenInData",
             &self.disable_protection_of_managed_outbound_open_in_data,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "protectInboundDataFromUnknownSources",
             &self.protect_inbound_data_from_unknown_sources,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "requiredAndroidSafetyNetDeviceAttestationType",
             &self.required_android_safety_net_device_attestation_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "appActionIfAndroidSafetyNetDeviceAttestationFailed",
             &self.app_action_if_android_safety_net_device_attestation_failed,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "requiredAndroidSafetyNetAppsVerificationType",
             &self.required_android_safety_net_apps_verification_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "appActionIfAndroidSafetyNetAppsVerificationFailed",
             &self.app_action_if_android_safety_net_apps_verification_failed,
-        )?;
-        graph_rt::put(map, "customBrowserProtocol", &self.custom_browser_protocol)?;
-        graph_rt::put(map, "customBrowserPackageId", &self.custom_browser_package_id)?;
-        graph_rt::put(
-            map,
-            "customBrowserDisplayName",
-            &self.custom_browser_display_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("customBrowserProtocol", &self.custom_browser_protocol);
+        w.put("customBrowserPackageId", &self.custom_browser_package_id);
+        w.put("customBrowserDisplayName", &self.custom_browser_display_name);
+        w.put(
             "minimumRequiredCompanyPortalVersion",
             &self.minimum_required_company_portal_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "minimumWarningCompanyPortalVersion",
             &self.minimum_warning_company_portal_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "minimumWipeCompanyPortalVersion",
             &self.minimum_wipe_company_portal_version,
-        )?;
-        graph_rt::put(
-            map,
-            "allowedAndroidDeviceModels",
-            &self.allowed_android_device_models,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("allowedAndroidDeviceModels", &self.allowed_android_device_models);
+        w.put(
             "appActionIfAndroidDeviceModelNotAllowed",
             &self.app_action_if_android_device_model_not_allowed,
-        )?;
-        graph_rt::put(map, "customDialerAppProtocol", &self.custom_dialer_app_protocol)?;
-        graph_rt::put(
-            map,
-            "customDialerAppPackageId",
-            &self.custom_dialer_app_package_id,
-        )?;
-        graph_rt::put(
-            map,
-            "customDialerAppDisplayName",
-            &self.custom_dialer_app_display_name,
-        )?;
-        graph_rt::put(
-            map,
-            "biometricAuthenticationBlocked",
-            &self.biometric_authentication_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("customDialerAppProtocol", &self.custom_dialer_app_protocol);
+        w.put("customDialerAppPackageId", &self.custom_dialer_app_package_id);
+        w.put("customDialerAppDisplayName", &self.custom_dialer_app_display_name);
+        w.put("biometricAuthenticationBlocked", &self.biometric_authentication_blocked);
+        w.put(
             "requiredAndroidSafetyNetEvaluationType",
             &self.required_android_safety_net_evaluation_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "blockAfterCompanyPortalUpdateDeferralInDays",
             &self.block_after_company_portal_update_deferral_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "warnAfterCompanyPortalUpdateDeferralInDays",
             &self.warn_after_company_portal_update_deferral_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "wipeAfterCompanyPortalUpdateDeferralInDays",
             &self.wipe_after_company_portal_update_deferral_in_days,
-        )?;
-        graph_rt::put(map, "deviceLockRequired", &self.device_lock_required)?;
-        graph_rt::put(
-            map,
-            "appActionIfDeviceLockNotSet",
-            &self.app_action_if_device_lock_not_set,
-        )?;
-        graph_rt::put(map, "apps", &self.apps)?;
-        graph_rt::put(map, "deploymentSummary", &self.deployment_summary)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("deviceLockRequired", &self.device_lock_required);
+        w.put("appActionIfDeviceLockNotSet", &self.app_action_if_device_lock_not_set);
+        w.put("apps", &self.apps);
+        w.put("deploymentSummary", &self.deployment_summary);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DefaultManagedAppProtection);

@@ -18,30 +18,24 @@ pub struct DefaultUserRolePermissions {
 impl graph_rt::Model for DefaultUserRolePermissions {
     const TYPE_NAME: &'static str = "microsoft.graph.defaultUserRolePermissions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allowed_to_read_other_users: graph_rt::take(map, "allowedToReadOtherUsers")?,
-            allowed_to_create_security_groups: graph_rt::take(
-                map,
-                "allowedToCreateSecurityGroups",
-            )?,
-            allowed_to_create_apps: graph_rt::take(map, "allowedToCreateApps")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allowed_to_read_other_users: r.take("allowedToReadOtherUsers"),
+            allowed_to_create_security_groups: r.take("allowedToCreateSecurityGroups"),
+            allowed_to_create_apps: r.take("allowedToCreateApps"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedToCreateApps", &self.allowed_to_create_apps)?;
-        graph_rt::put(
-            map,
-            "allowedToCreateSecurityGroups",
-            &self.allowed_to_create_security_groups,
-        )?;
-        graph_rt::put(
-            map,
-            "allowedToReadOtherUsers",
-            &self.allowed_to_read_other_users,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedToCreateApps", &self.allowed_to_create_apps);
+        w.put("allowedToCreateSecurityGroups", &self.allowed_to_create_security_groups);
+        w.put("allowedToReadOtherUsers", &self.allowed_to_read_other_users);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DefaultUserRolePermissions);

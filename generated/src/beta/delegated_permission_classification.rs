@@ -12,7 +12,7 @@ pub struct DelegatedPermissionClassification {
     #[cfg(feature = "core")]
     pub classification: graph_rt::Field<super::PermissionClassificationType>,
     /// The unique identifier (id) for the delegated permission listed in the publishedPermissionScopes collection of the servicePrincipal. Required on create. Does not support `$filter`.
-    pub permission_id: graph_rt::Field<graph_rt::Uuid>,
+    pub permission_id: graph_rt::Field<graph_rt::Guid>,
     /// The claim value (value) for the delegated permission listed in the publishedPermissionScopes collection of the servicePrincipal. Does not support `$filter`.
     pub permission_name: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -21,23 +21,27 @@ pub struct DelegatedPermissionClassification {
 impl graph_rt::Model for DelegatedPermissionClassification {
     const TYPE_NAME: &'static str = "microsoft.graph.delegatedPermissionClassification";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            permission_name: graph_rt::take(map, "permissionName")?,
-            permission_id: graph_rt::take(map, "permissionId")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            permission_name: r.take("permissionName"),
+            permission_id: r.take("permissionId"),
             #[cfg(feature = "core")]
-            classification: graph_rt::take(map, "classification")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            classification: r.take("classification"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "classification", &self.classification)?;
-        graph_rt::put(map, "permissionId", &self.permission_id)?;
-        graph_rt::put(map, "permissionName", &self.permission_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("classification", &self.classification);
+        w.put("permissionId", &self.permission_id);
+        w.put("permissionName", &self.permission_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DelegatedPermissionClassification);

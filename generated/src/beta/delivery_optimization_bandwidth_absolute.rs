@@ -18,31 +18,30 @@ pub struct DeliveryOptimizationBandwidthAbsolute {
 impl graph_rt::Model for DeliveryOptimizationBandwidthAbsolute {
     const TYPE_NAME: &'static str = "microsoft.graph.deliveryOptimizationBandwidthAbsolute";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            maximum_upload_bandwidth_in_kilobytes_per_second: graph_rt::take(
-                map,
-                "maximumUploadBandwidthInKilobytesPerSecond",
-            )?,
-            maximum_download_bandwidth_in_kilobytes_per_second: graph_rt::take(
-                map,
-                "maximumDownloadBandwidthInKilobytesPerSecond",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            maximum_upload_bandwidth_in_kilobytes_per_second: r
+                .take("maximumUploadBandwidthInKilobytesPerSecond"),
+            maximum_download_bandwidth_in_kilobytes_per_second: r
+                .take("maximumDownloadBandwidthInKilobytesPerSecond"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "maximumDownloadBandwidthInKilobytesPerSecond",
             &self.maximum_download_bandwidth_in_kilobytes_per_second,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "maximumUploadBandwidthInKilobytesPerSecond",
             &self.maximum_upload_bandwidth_in_kilobytes_per_second,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeliveryOptimizationBandwidthAbsolute);

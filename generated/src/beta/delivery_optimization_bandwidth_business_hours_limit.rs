@@ -20,49 +20,34 @@ pub struct DeliveryOptimizationBandwidthBusinessHoursLimit {
 impl graph_rt::Model for DeliveryOptimizationBandwidthBusinessHoursLimit {
     const TYPE_NAME: &'static str = "microsoft.graph.deliveryOptimizationBandwidthBusinessHoursLimit";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            bandwidth_percentage_outside_business_hours: graph_rt::take(
-                map,
-                "bandwidthPercentageOutsideBusinessHours",
-            )?,
-            bandwidth_percentage_during_business_hours: graph_rt::take(
-                map,
-                "bandwidthPercentageDuringBusinessHours",
-            )?,
-            bandwidth_end_business_hours: graph_rt::take(
-                map,
-                "bandwidthEndBusinessHours",
-            )?,
-            bandwidth_begin_business_hours: graph_rt::take(
-                map,
-                "bandwidthBeginBusinessHours",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            bandwidth_percentage_outside_business_hours: r
+                .take("bandwidthPercentageOutsideBusinessHours"),
+            bandwidth_percentage_during_business_hours: r
+                .take("bandwidthPercentageDuringBusinessHours"),
+            bandwidth_end_business_hours: r.take("bandwidthEndBusinessHours"),
+            bandwidth_begin_business_hours: r.take("bandwidthBeginBusinessHours"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "bandwidthBeginBusinessHours",
-            &self.bandwidth_begin_business_hours,
-        )?;
-        graph_rt::put(
-            map,
-            "bandwidthEndBusinessHours",
-            &self.bandwidth_end_business_hours,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("bandwidthBeginBusinessHours", &self.bandwidth_begin_business_hours);
+        w.put("bandwidthEndBusinessHours", &self.bandwidth_end_business_hours);
+        w.put(
             "bandwidthPercentageDuringBusinessHours",
             &self.bandwidth_percentage_during_business_hours,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "bandwidthPercentageOutsideBusinessHours",
             &self.bandwidth_percentage_outside_business_hours,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeliveryOptimizationBandwidthBusinessHoursLimit);

@@ -22,31 +22,30 @@ pub struct DeliveryOptimizationBandwidthHoursWithPercentage {
 impl graph_rt::Model for DeliveryOptimizationBandwidthHoursWithPercentage {
     const TYPE_NAME: &'static str = "microsoft.graph.deliveryOptimizationBandwidthHoursWithPercentage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            bandwidth_foreground_percentage_hours: graph_rt::take(
-                map,
-                "bandwidthForegroundPercentageHours",
-            )?,
-            bandwidth_background_percentage_hours: graph_rt::take(
-                map,
-                "bandwidthBackgroundPercentageHours",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            bandwidth_foreground_percentage_hours: r
+                .take("bandwidthForegroundPercentageHours"),
+            bandwidth_background_percentage_hours: r
+                .take("bandwidthBackgroundPercentageHours"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "bandwidthBackgroundPercentageHours",
             &self.bandwidth_background_percentage_hours,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "bandwidthForegroundPercentageHours",
             &self.bandwidth_foreground_percentage_hours,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeliveryOptimizationBandwidthHoursWithPercentage);

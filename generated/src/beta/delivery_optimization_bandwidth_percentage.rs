@@ -18,31 +18,30 @@ pub struct DeliveryOptimizationBandwidthPercentage {
 impl graph_rt::Model for DeliveryOptimizationBandwidthPercentage {
     const TYPE_NAME: &'static str = "microsoft.graph.deliveryOptimizationBandwidthPercentage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            maximum_foreground_bandwidth_percentage: graph_rt::take(
-                map,
-                "maximumForegroundBandwidthPercentage",
-            )?,
-            maximum_background_bandwidth_percentage: graph_rt::take(
-                map,
-                "maximumBackgroundBandwidthPercentage",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            maximum_foreground_bandwidth_percentage: r
+                .take("maximumForegroundBandwidthPercentage"),
+            maximum_background_bandwidth_percentage: r
+                .take("maximumBackgroundBandwidthPercentage"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "maximumBackgroundBandwidthPercentage",
             &self.maximum_background_bandwidth_percentage,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "maximumForegroundBandwidthPercentage",
             &self.maximum_foreground_bandwidth_percentage,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeliveryOptimizationBandwidthPercentage);

@@ -18,15 +18,20 @@ pub struct DeliveryOptimizationGroupIdSourceOptions {
 impl graph_rt::Model for DeliveryOptimizationGroupIdSourceOptions {
     const TYPE_NAME: &'static str = "microsoft.graph.deliveryOptimizationGroupIdSourceOptions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            group_id_source_option: graph_rt::take(map, "groupIdSourceOption")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            group_id_source_option: r.take("groupIdSourceOption"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "groupIdSourceOption", &self.group_id_source_option)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("groupIdSourceOption", &self.group_id_source_option);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeliveryOptimizationGroupIdSourceOptions);

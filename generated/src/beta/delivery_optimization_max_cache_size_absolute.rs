@@ -16,22 +16,20 @@ pub struct DeliveryOptimizationMaxCacheSizeAbsolute {
 impl graph_rt::Model for DeliveryOptimizationMaxCacheSizeAbsolute {
     const TYPE_NAME: &'static str = "microsoft.graph.deliveryOptimizationMaxCacheSizeAbsolute";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            maximum_cache_size_in_gigabytes: graph_rt::take(
-                map,
-                "maximumCacheSizeInGigabytes",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            maximum_cache_size_in_gigabytes: r.take("maximumCacheSizeInGigabytes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "maximumCacheSizeInGigabytes",
-            &self.maximum_cache_size_in_gigabytes,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("maximumCacheSizeInGigabytes", &self.maximum_cache_size_in_gigabytes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeliveryOptimizationMaxCacheSizeAbsolute);

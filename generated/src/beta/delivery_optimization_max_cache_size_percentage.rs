@@ -16,22 +16,20 @@ pub struct DeliveryOptimizationMaxCacheSizePercentage {
 impl graph_rt::Model for DeliveryOptimizationMaxCacheSizePercentage {
     const TYPE_NAME: &'static str = "microsoft.graph.deliveryOptimizationMaxCacheSizePercentage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            maximum_cache_size_percentage: graph_rt::take(
-                map,
-                "maximumCacheSizePercentage",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            maximum_cache_size_percentage: r.take("maximumCacheSizePercentage"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "maximumCacheSizePercentage",
-            &self.maximum_cache_size_percentage,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("maximumCacheSizePercentage", &self.maximum_cache_size_percentage);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeliveryOptimizationMaxCacheSizePercentage);

@@ -80,135 +80,92 @@ pub struct DepEnrollmentProfile {
 impl graph_rt::Model for DepEnrollmentProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.depEnrollmentProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enable_shared_i_pad: graph_rt::take(map, "enableSharedIPad")?,
-            shared_i_pad_maximum_user_count: graph_rt::take(
-                map,
-                "sharedIPadMaximumUserCount",
-            )?,
-            await_device_configured_confirmation: graph_rt::take(
-                map,
-                "awaitDeviceConfiguredConfirmation",
-            )?,
-            mac_os_file_vault_disabled: graph_rt::take(map, "macOSFileVaultDisabled")?,
-            mac_os_registration_disabled: graph_rt::take(
-                map,
-                "macOSRegistrationDisabled",
-            )?,
-            diagnostics_disabled: graph_rt::take(map, "diagnosticsDisabled")?,
-            siri_disabled: graph_rt::take(map, "siriDisabled")?,
-            zoom_disabled: graph_rt::take(map, "zoomDisabled")?,
-            apple_pay_disabled: graph_rt::take(map, "applePayDisabled")?,
-            touch_id_disabled: graph_rt::take(map, "touchIdDisabled")?,
-            terms_and_conditions_disabled: graph_rt::take(
-                map,
-                "termsAndConditionsDisabled",
-            )?,
-            apple_id_disabled: graph_rt::take(map, "appleIdDisabled")?,
-            restore_from_android_disabled: graph_rt::take(
-                map,
-                "restoreFromAndroidDisabled",
-            )?,
-            restore_blocked: graph_rt::take(map, "restoreBlocked")?,
-            management_certificates: graph_rt::take(map, "managementCertificates")?,
-            profile_removal_disabled: graph_rt::take(map, "profileRemovalDisabled")?,
-            i_tunes_pairing_mode: graph_rt::take(map, "iTunesPairingMode")?,
-            support_phone_number: graph_rt::take(map, "supportPhoneNumber")?,
-            location_disabled: graph_rt::take(map, "locationDisabled")?,
-            is_mandatory: graph_rt::take(map, "isMandatory")?,
-            pass_code_disabled: graph_rt::take(map, "passCodeDisabled")?,
-            support_department: graph_rt::take(map, "supportDepartment")?,
-            supervised_mode_enabled: graph_rt::take(map, "supervisedModeEnabled")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            require_company_portal_on_setup_assistant_enrolled_devices: graph_rt::take(
-                map,
-                "requireCompanyPortalOnSetupAssistantEnrolledDevices",
-            )?,
-            enable_authentication_via_company_portal: graph_rt::take(
-                map,
-                "enableAuthenticationViaCompanyPortal",
-            )?,
-            configuration_endpoint_url: graph_rt::take(map, "configurationEndpointUrl")?,
-            requires_user_authentication: graph_rt::take(
-                map,
-                "requiresUserAuthentication",
-            )?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enable_shared_i_pad: r.take("enableSharedIPad"),
+            shared_i_pad_maximum_user_count: r.take("sharedIPadMaximumUserCount"),
+            await_device_configured_confirmation: r
+                .take("awaitDeviceConfiguredConfirmation"),
+            mac_os_file_vault_disabled: r.take("macOSFileVaultDisabled"),
+            mac_os_registration_disabled: r.take("macOSRegistrationDisabled"),
+            diagnostics_disabled: r.take("diagnosticsDisabled"),
+            siri_disabled: r.take("siriDisabled"),
+            zoom_disabled: r.take("zoomDisabled"),
+            apple_pay_disabled: r.take("applePayDisabled"),
+            touch_id_disabled: r.take("touchIdDisabled"),
+            terms_and_conditions_disabled: r.take("termsAndConditionsDisabled"),
+            apple_id_disabled: r.take("appleIdDisabled"),
+            restore_from_android_disabled: r.take("restoreFromAndroidDisabled"),
+            restore_blocked: r.take("restoreBlocked"),
+            management_certificates: r.take("managementCertificates"),
+            profile_removal_disabled: r.take("profileRemovalDisabled"),
+            i_tunes_pairing_mode: r.take("iTunesPairingMode"),
+            support_phone_number: r.take("supportPhoneNumber"),
+            location_disabled: r.take("locationDisabled"),
+            is_mandatory: r.take("isMandatory"),
+            pass_code_disabled: r.take("passCodeDisabled"),
+            support_department: r.take("supportDepartment"),
+            supervised_mode_enabled: r.take("supervisedModeEnabled"),
+            is_default: r.take("isDefault"),
+            require_company_portal_on_setup_assistant_enrolled_devices: r
+                .take("requireCompanyPortalOnSetupAssistantEnrolledDevices"),
+            enable_authentication_via_company_portal: r
+                .take("enableAuthenticationViaCompanyPortal"),
+            configuration_endpoint_url: r.take("configurationEndpointUrl"),
+            requires_user_authentication: r.take("requiresUserAuthentication"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(
-            map,
-            "requiresUserAuthentication",
-            &self.requires_user_authentication,
-        )?;
-        graph_rt::put(
-            map,
-            "configurationEndpointUrl",
-            &self.configuration_endpoint_url,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("requiresUserAuthentication", &self.requires_user_authentication);
+        w.put("configurationEndpointUrl", &self.configuration_endpoint_url);
+        w.put(
             "enableAuthenticationViaCompanyPortal",
             &self.enable_authentication_via_company_portal,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "requireCompanyPortalOnSetupAssistantEnrolledDevices",
             &self.require_company_portal_on_setup_assistant_enrolled_devices,
-        )?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "supervisedModeEnabled", &self.supervised_mode_enabled)?;
-        graph_rt::put(map, "supportDepartment", &self.support_department)?;
-        graph_rt::put(map, "passCodeDisabled", &self.pass_code_disabled)?;
-        graph_rt::put(map, "isMandatory", &self.is_mandatory)?;
-        graph_rt::put(map, "locationDisabled", &self.location_disabled)?;
-        graph_rt::put(map, "supportPhoneNumber", &self.support_phone_number)?;
-        graph_rt::put(map, "iTunesPairingMode", &self.i_tunes_pairing_mode)?;
-        graph_rt::put(map, "profileRemovalDisabled", &self.profile_removal_disabled)?;
-        graph_rt::put(map, "managementCertificates", &self.management_certificates)?;
-        graph_rt::put(map, "restoreBlocked", &self.restore_blocked)?;
-        graph_rt::put(
-            map,
-            "restoreFromAndroidDisabled",
-            &self.restore_from_android_disabled,
-        )?;
-        graph_rt::put(map, "appleIdDisabled", &self.apple_id_disabled)?;
-        graph_rt::put(
-            map,
-            "termsAndConditionsDisabled",
-            &self.terms_and_conditions_disabled,
-        )?;
-        graph_rt::put(map, "touchIdDisabled", &self.touch_id_disabled)?;
-        graph_rt::put(map, "applePayDisabled", &self.apple_pay_disabled)?;
-        graph_rt::put(map, "zoomDisabled", &self.zoom_disabled)?;
-        graph_rt::put(map, "siriDisabled", &self.siri_disabled)?;
-        graph_rt::put(map, "diagnosticsDisabled", &self.diagnostics_disabled)?;
-        graph_rt::put(
-            map,
-            "macOSRegistrationDisabled",
-            &self.mac_os_registration_disabled,
-        )?;
-        graph_rt::put(map, "macOSFileVaultDisabled", &self.mac_os_file_vault_disabled)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("isDefault", &self.is_default);
+        w.put("supervisedModeEnabled", &self.supervised_mode_enabled);
+        w.put("supportDepartment", &self.support_department);
+        w.put("passCodeDisabled", &self.pass_code_disabled);
+        w.put("isMandatory", &self.is_mandatory);
+        w.put("locationDisabled", &self.location_disabled);
+        w.put("supportPhoneNumber", &self.support_phone_number);
+        w.put("iTunesPairingMode", &self.i_tunes_pairing_mode);
+        w.put("profileRemovalDisabled", &self.profile_removal_disabled);
+        w.put("managementCertificates", &self.management_certificates);
+        w.put("restoreBlocked", &self.restore_blocked);
+        w.put("restoreFromAndroidDisabled", &self.restore_from_android_disabled);
+        w.put("appleIdDisabled", &self.apple_id_disabled);
+        w.put("termsAndConditionsDisabled", &self.terms_and_conditions_disabled);
+        w.put("touchIdDisabled", &self.touch_id_disabled);
+        w.put("applePayDisabled", &self.apple_pay_disabled);
+        w.put("zoomDisabled", &self.zoom_disabled);
+        w.put("siriDisabled", &self.siri_disabled);
+        w.put("diagnosticsDisabled", &self.diagnostics_disabled);
+        w.put("macOSRegistrationDisabled", &self.mac_os_registration_disabled);
+        w.put("macOSFileVaultDisabled", &self.mac_os_file_vault_disabled);
+        w.put(
             "awaitDeviceConfiguredConfirmation",
             &self.await_device_configured_confirmation,
-        )?;
-        graph_rt::put(
-            map,
-            "sharedIPadMaximumUserCount",
-            &self.shared_i_pad_maximum_user_count,
-        )?;
-        graph_rt::put(map, "enableSharedIPad", &self.enable_shared_i_pad)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("sharedIPadMaximumUserCount", &self.shared_i_pad_maximum_user_count);
+        w.put("enableSharedIPad", &self.enable_shared_i_pad);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DepEnrollmentProfile);

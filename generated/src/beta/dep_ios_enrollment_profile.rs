@@ -116,263 +116,140 @@ pub struct DepIosEnrollmentProfile {
 impl graph_rt::Model for DepIosEnrollmentProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.depIOSEnrollmentProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            update_complete_screen_disabled: graph_rt::take(
-                map,
-                "updateCompleteScreenDisabled",
-            )?,
-            restore_completed_screen_disabled: graph_rt::take(
-                map,
-                "restoreCompletedScreenDisabled",
-            )?,
-            zoom_disabled: graph_rt::take(map, "zoomDisabled")?,
-            pass_code_disabled: graph_rt::take(map, "passCodeDisabled")?,
-            welcome_screen_disabled: graph_rt::take(map, "welcomeScreenDisabled")?,
-            device_to_device_migration_disabled: graph_rt::take(
-                map,
-                "deviceToDeviceMigrationDisabled",
-            )?,
-            preferred_language_screen_disabled: graph_rt::take(
-                map,
-                "preferredLanguageScreenDisabled",
-            )?,
-            express_language_screen_disabled: graph_rt::take(
-                map,
-                "expressLanguageScreenDisabled",
-            )?,
-            appearance_screen_disabled: graph_rt::take(map, "appearanceScreenDisabled")?,
-            watch_migration_screen_disabled: graph_rt::take(
-                map,
-                "watchMigrationScreenDisabled",
-            )?,
-            software_update_screen_disabled: graph_rt::take(
-                map,
-                "softwareUpdateScreenDisabled",
-            )?,
-            sim_setup_screen_disabled: graph_rt::take(map, "simSetupScreenDisabled")?,
-            on_boarding_screen_disabled: graph_rt::take(
-                map,
-                "onBoardingScreenDisabled",
-            )?,
-            i_message_and_face_time_screen_disabled: graph_rt::take(
-                map,
-                "iMessageAndFaceTimeScreenDisabled",
-            )?,
-            home_button_screen_disabled: graph_rt::take(
-                map,
-                "homeButtonScreenDisabled",
-            )?,
-            enable_single_app_enrollment_mode: graph_rt::take(
-                map,
-                "enableSingleAppEnrollmentMode",
-            )?,
-            company_portal_vpp_token_id: graph_rt::take(map, "companyPortalVppTokenId")?,
-            enable_shared_i_pad: graph_rt::take(map, "enableSharedIPad")?,
-            shared_i_pad_maximum_user_count: graph_rt::take(
-                map,
-                "sharedIPadMaximumUserCount",
-            )?,
-            await_device_configured_confirmation: graph_rt::take(
-                map,
-                "awaitDeviceConfiguredConfirmation",
-            )?,
-            restore_from_android_disabled: graph_rt::take(
-                map,
-                "restoreFromAndroidDisabled",
-            )?,
-            management_certificates: graph_rt::take(map, "managementCertificates")?,
-            i_tunes_pairing_mode: graph_rt::take(map, "iTunesPairingMode")?,
-            configuration_web_url: graph_rt::take(map, "configurationWebUrl")?,
-            device_name_template: graph_rt::take(map, "deviceNameTemplate")?,
-            screen_time_screen_disabled: graph_rt::take(
-                map,
-                "screenTimeScreenDisabled",
-            )?,
-            privacy_pane_disabled: graph_rt::take(map, "privacyPaneDisabled")?,
-            display_tone_setup_disabled: graph_rt::take(
-                map,
-                "displayToneSetupDisabled",
-            )?,
-            diagnostics_disabled: graph_rt::take(map, "diagnosticsDisabled")?,
-            siri_disabled: graph_rt::take(map, "siriDisabled")?,
-            apple_pay_disabled: graph_rt::take(map, "applePayDisabled")?,
-            touch_id_disabled: graph_rt::take(map, "touchIdDisabled")?,
-            terms_and_conditions_disabled: graph_rt::take(
-                map,
-                "termsAndConditionsDisabled",
-            )?,
-            apple_id_disabled: graph_rt::take(map, "appleIdDisabled")?,
-            restore_blocked: graph_rt::take(map, "restoreBlocked")?,
-            profile_removal_disabled: graph_rt::take(map, "profileRemovalDisabled")?,
-            support_phone_number: graph_rt::take(map, "supportPhoneNumber")?,
-            location_disabled: graph_rt::take(map, "locationDisabled")?,
-            is_mandatory: graph_rt::take(map, "isMandatory")?,
-            support_department: graph_rt::take(map, "supportDepartment")?,
-            supervised_mode_enabled: graph_rt::take(map, "supervisedModeEnabled")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            require_company_portal_on_setup_assistant_enrolled_devices: graph_rt::take(
-                map,
-                "requireCompanyPortalOnSetupAssistantEnrolledDevices",
-            )?,
-            enable_authentication_via_company_portal: graph_rt::take(
-                map,
-                "enableAuthenticationViaCompanyPortal",
-            )?,
-            configuration_endpoint_url: graph_rt::take(map, "configurationEndpointUrl")?,
-            requires_user_authentication: graph_rt::take(
-                map,
-                "requiresUserAuthentication",
-            )?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            update_complete_screen_disabled: r.take("updateCompleteScreenDisabled"),
+            restore_completed_screen_disabled: r.take("restoreCompletedScreenDisabled"),
+            zoom_disabled: r.take("zoomDisabled"),
+            pass_code_disabled: r.take("passCodeDisabled"),
+            welcome_screen_disabled: r.take("welcomeScreenDisabled"),
+            device_to_device_migration_disabled: r
+                .take("deviceToDeviceMigrationDisabled"),
+            preferred_language_screen_disabled: r
+                .take("preferredLanguageScreenDisabled"),
+            express_language_screen_disabled: r.take("expressLanguageScreenDisabled"),
+            appearance_screen_disabled: r.take("appearanceScreenDisabled"),
+            watch_migration_screen_disabled: r.take("watchMigrationScreenDisabled"),
+            software_update_screen_disabled: r.take("softwareUpdateScreenDisabled"),
+            sim_setup_screen_disabled: r.take("simSetupScreenDisabled"),
+            on_boarding_screen_disabled: r.take("onBoardingScreenDisabled"),
+            i_message_and_face_time_screen_disabled: r
+                .take("iMessageAndFaceTimeScreenDisabled"),
+            home_button_screen_disabled: r.take("homeButtonScreenDisabled"),
+            enable_single_app_enrollment_mode: r.take("enableSingleAppEnrollmentMode"),
+            company_portal_vpp_token_id: r.take("companyPortalVppTokenId"),
+            enable_shared_i_pad: r.take("enableSharedIPad"),
+            shared_i_pad_maximum_user_count: r.take("sharedIPadMaximumUserCount"),
+            await_device_configured_confirmation: r
+                .take("awaitDeviceConfiguredConfirmation"),
+            restore_from_android_disabled: r.take("restoreFromAndroidDisabled"),
+            management_certificates: r.take("managementCertificates"),
+            i_tunes_pairing_mode: r.take("iTunesPairingMode"),
+            configuration_web_url: r.take("configurationWebUrl"),
+            device_name_template: r.take("deviceNameTemplate"),
+            screen_time_screen_disabled: r.take("screenTimeScreenDisabled"),
+            privacy_pane_disabled: r.take("privacyPaneDisabled"),
+            display_tone_setup_disabled: r.take("displayToneSetupDisabled"),
+            diagnostics_disabled: r.take("diagnosticsDisabled"),
+            siri_disabled: r.take("siriDisabled"),
+            apple_pay_disabled: r.take("applePayDisabled"),
+            touch_id_disabled: r.take("touchIdDisabled"),
+            terms_and_conditions_disabled: r.take("termsAndConditionsDisabled"),
+            apple_id_disabled: r.take("appleIdDisabled"),
+            restore_blocked: r.take("restoreBlocked"),
+            profile_removal_disabled: r.take("profileRemovalDisabled"),
+            support_phone_number: r.take("supportPhoneNumber"),
+            location_disabled: r.take("locationDisabled"),
+            is_mandatory: r.take("isMandatory"),
+            support_department: r.take("supportDepartment"),
+            supervised_mode_enabled: r.take("supervisedModeEnabled"),
+            is_default: r.take("isDefault"),
+            require_company_portal_on_setup_assistant_enrolled_devices: r
+                .take("requireCompanyPortalOnSetupAssistantEnrolledDevices"),
+            enable_authentication_via_company_portal: r
+                .take("enableAuthenticationViaCompanyPortal"),
+            configuration_endpoint_url: r.take("configurationEndpointUrl"),
+            requires_user_authentication: r.take("requiresUserAuthentication"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(
-            map,
-            "requiresUserAuthentication",
-            &self.requires_user_authentication,
-        )?;
-        graph_rt::put(
-            map,
-            "configurationEndpointUrl",
-            &self.configuration_endpoint_url,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("requiresUserAuthentication", &self.requires_user_authentication);
+        w.put("configurationEndpointUrl", &self.configuration_endpoint_url);
+        w.put(
             "enableAuthenticationViaCompanyPortal",
             &self.enable_authentication_via_company_portal,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "requireCompanyPortalOnSetupAssistantEnrolledDevices",
             &self.require_company_portal_on_setup_assistant_enrolled_devices,
-        )?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "supervisedModeEnabled", &self.supervised_mode_enabled)?;
-        graph_rt::put(map, "supportDepartment", &self.support_department)?;
-        graph_rt::put(map, "isMandatory", &self.is_mandatory)?;
-        graph_rt::put(map, "locationDisabled", &self.location_disabled)?;
-        graph_rt::put(map, "supportPhoneNumber", &self.support_phone_number)?;
-        graph_rt::put(map, "profileRemovalDisabled", &self.profile_removal_disabled)?;
-        graph_rt::put(map, "restoreBlocked", &self.restore_blocked)?;
-        graph_rt::put(map, "appleIdDisabled", &self.apple_id_disabled)?;
-        graph_rt::put(
-            map,
-            "termsAndConditionsDisabled",
-            &self.terms_and_conditions_disabled,
-        )?;
-        graph_rt::put(map, "touchIdDisabled", &self.touch_id_disabled)?;
-        graph_rt::put(map, "applePayDisabled", &self.apple_pay_disabled)?;
-        graph_rt::put(map, "siriDisabled", &self.siri_disabled)?;
-        graph_rt::put(map, "diagnosticsDisabled", &self.diagnostics_disabled)?;
-        graph_rt::put(
-            map,
-            "displayToneSetupDisabled",
-            &self.display_tone_setup_disabled,
-        )?;
-        graph_rt::put(map, "privacyPaneDisabled", &self.privacy_pane_disabled)?;
-        graph_rt::put(
-            map,
-            "screenTimeScreenDisabled",
-            &self.screen_time_screen_disabled,
-        )?;
-        graph_rt::put(map, "deviceNameTemplate", &self.device_name_template)?;
-        graph_rt::put(map, "configurationWebUrl", &self.configuration_web_url)?;
-        graph_rt::put(map, "iTunesPairingMode", &self.i_tunes_pairing_mode)?;
-        graph_rt::put(map, "managementCertificates", &self.management_certificates)?;
-        graph_rt::put(
-            map,
-            "restoreFromAndroidDisabled",
-            &self.restore_from_android_disabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("isDefault", &self.is_default);
+        w.put("supervisedModeEnabled", &self.supervised_mode_enabled);
+        w.put("supportDepartment", &self.support_department);
+        w.put("isMandatory", &self.is_mandatory);
+        w.put("locationDisabled", &self.location_disabled);
+        w.put("supportPhoneNumber", &self.support_phone_number);
+        w.put("profileRemovalDisabled", &self.profile_removal_disabled);
+        w.put("restoreBlocked", &self.restore_blocked);
+        w.put("appleIdDisabled", &self.apple_id_disabled);
+        w.put("termsAndConditionsDisabled", &self.terms_and_conditions_disabled);
+        w.put("touchIdDisabled", &self.touch_id_disabled);
+        w.put("applePayDisabled", &self.apple_pay_disabled);
+        w.put("siriDisabled", &self.siri_disabled);
+        w.put("diagnosticsDisabled", &self.diagnostics_disabled);
+        w.put("displayToneSetupDisabled", &self.display_tone_setup_disabled);
+        w.put("privacyPaneDisabled", &self.privacy_pane_disabled);
+        w.put("screenTimeScreenDisabled", &self.screen_time_screen_disabled);
+        w.put("deviceNameTemplate", &self.device_name_template);
+        w.put("configurationWebUrl", &self.configuration_web_url);
+        w.put("iTunesPairingMode", &self.i_tunes_pairing_mode);
+        w.put("managementCertificates", &self.management_certificates);
+        w.put("restoreFromAndroidDisabled", &self.restore_from_android_disabled);
+        w.put(
             "awaitDeviceConfiguredConfirmation",
             &self.await_device_configured_confirmation,
-        )?;
-        graph_rt::put(
-            map,
-            "sharedIPadMaximumUserCount",
-            &self.shared_i_pad_maximum_user_count,
-        )?;
-        graph_rt::put(map, "enableSharedIPad", &self.enable_shared_i_pad)?;
-        graph_rt::put(
-            map,
-            "companyPortalVppTokenId",
-            &self.company_portal_vpp_token_id,
-        )?;
-        graph_rt::put(
-            map,
-            "enableSingleAppEnrollmentMode",
-            &self.enable_single_app_enrollment_mode,
-        )?;
-        graph_rt::put(
-            map,
-            "homeButtonScreenDisabled",
-            &self.home_button_screen_disabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("sharedIPadMaximumUserCount", &self.shared_i_pad_maximum_user_count);
+        w.put("enableSharedIPad", &self.enable_shared_i_pad);
+        w.put("companyPortalVppTokenId", &self.company_portal_vpp_token_id);
+        w.put("enableSingleAppEnrollmentMode", &self.enable_single_app_enrollment_mode);
+        w.put("homeButtonScreenDisabled", &self.home_button_screen_disabled);
+        w.put(
             "iMessageAndFaceTimeScreenDisabled",
             &self.i_message_and_face_time_screen_disabled,
-        )?;
-        graph_rt::put(
-            map,
-            "onBoardingScreenDisabled",
-            &self.on_boarding_screen_disabled,
-        )?;
-        graph_rt::put(map, "simSetupScreenDisabled", &self.sim_setup_screen_disabled)?;
-        graph_rt::put(
-            map,
-            "softwareUpdateScreenDisabled",
-            &self.software_update_screen_disabled,
-        )?;
-        graph_rt::put(
-            map,
-            "watchMigrationScreenDisabled",
-            &self.watch_migration_screen_disabled,
-        )?;
-        graph_rt::put(
-            map,
-            "appearanceScreenDisabled",
-            &self.appearance_screen_disabled,
-        )?;
-        graph_rt::put(
-            map,
-            "expressLanguageScreenDisabled",
-            &self.express_language_screen_disabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("onBoardingScreenDisabled", &self.on_boarding_screen_disabled);
+        w.put("simSetupScreenDisabled", &self.sim_setup_screen_disabled);
+        w.put("softwareUpdateScreenDisabled", &self.software_update_screen_disabled);
+        w.put("watchMigrationScreenDisabled", &self.watch_migration_screen_disabled);
+        w.put("appearanceScreenDisabled", &self.appearance_screen_disabled);
+        w.put("expressLanguageScreenDisabled", &self.express_language_screen_disabled);
+        w.put(
             "preferredLanguageScreenDisabled",
             &self.preferred_language_screen_disabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceToDeviceMigrationDisabled",
             &self.device_to_device_migration_disabled,
-        )?;
-        graph_rt::put(map, "welcomeScreenDisabled", &self.welcome_screen_disabled)?;
-        graph_rt::put(map, "passCodeDisabled", &self.pass_code_disabled)?;
-        graph_rt::put(map, "zoomDisabled", &self.zoom_disabled)?;
-        graph_rt::put(
-            map,
-            "restoreCompletedScreenDisabled",
-            &self.restore_completed_screen_disabled,
-        )?;
-        graph_rt::put(
-            map,
-            "updateCompleteScreenDisabled",
-            &self.update_complete_screen_disabled,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("welcomeScreenDisabled", &self.welcome_screen_disabled);
+        w.put("passCodeDisabled", &self.pass_code_disabled);
+        w.put("zoomDisabled", &self.zoom_disabled);
+        w.put("restoreCompletedScreenDisabled", &self.restore_completed_screen_disabled);
+        w.put("updateCompleteScreenDisabled", &self.update_complete_screen_disabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DepIosEnrollmentProfile);

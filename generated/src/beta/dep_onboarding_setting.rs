@@ -50,96 +50,56 @@ pub struct DepOnboardingSetting {
 impl graph_rt::Model for DepOnboardingSetting {
     const TYPE_NAME: &'static str = "microsoft.graph.depOnboardingSetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            imported_apple_device_identities: graph_rt::take(
-                map,
-                "importedAppleDeviceIdentities",
-            )?,
-            enrollment_profiles: graph_rt::take(map, "enrollmentProfiles")?,
-            default_mac_os_enrollment_profile: graph_rt::take(
-                map,
-                "defaultMacOsEnrollmentProfile",
-            )?,
-            default_ios_enrollment_profile: graph_rt::take(
-                map,
-                "defaultIosEnrollmentProfile",
-            )?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            data_sharing_consent_granted: graph_rt::take(
-                map,
-                "dataSharingConsentGranted",
-            )?,
-            synced_device_count: graph_rt::take(map, "syncedDeviceCount")?,
-            token_name: graph_rt::take(map, "tokenName")?,
-            token_type: graph_rt::take(map, "tokenType")?,
-            last_sync_error_code: graph_rt::take(map, "lastSyncErrorCode")?,
-            share_token_with_school_data_sync_service: graph_rt::take(
-                map,
-                "shareTokenWithSchoolDataSyncService",
-            )?,
-            last_sync_triggered_date_time: graph_rt::take(
-                map,
-                "lastSyncTriggeredDateTime",
-            )?,
-            last_successful_sync_date_time: graph_rt::take(
-                map,
-                "lastSuccessfulSyncDateTime",
-            )?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            token_expiration_date_time: graph_rt::take(map, "tokenExpirationDateTime")?,
-            apple_identifier: graph_rt::take(map, "appleIdentifier")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            imported_apple_device_identities: r.take("importedAppleDeviceIdentities"),
+            enrollment_profiles: r.take("enrollmentProfiles"),
+            default_mac_os_enrollment_profile: r.take("defaultMacOsEnrollmentProfile"),
+            default_ios_enrollment_profile: r.take("defaultIosEnrollmentProfile"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            data_sharing_consent_granted: r.take("dataSharingConsentGranted"),
+            synced_device_count: r.take("syncedDeviceCount"),
+            token_name: r.take("tokenName"),
+            token_type: r.take("tokenType"),
+            last_sync_error_code: r.take("lastSyncErrorCode"),
+            share_token_with_school_data_sync_service: r
+                .take("shareTokenWithSchoolDataSyncService"),
+            last_sync_triggered_date_time: r.take("lastSyncTriggeredDateTime"),
+            last_successful_sync_date_time: r.take("lastSuccessfulSyncDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            token_expiration_date_time: r.take("tokenExpirationDateTime"),
+            apple_identifier: r.take("appleIdentifier"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "appleIdentifier", &self.apple_identifier)?;
-        graph_rt::put(map, "tokenExpirationDateTime", &self.token_expiration_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(
-            map,
-            "lastSuccessfulSyncDateTime",
-            &self.last_successful_sync_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "lastSyncTriggeredDateTime",
-            &self.last_sync_triggered_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("appleIdentifier", &self.apple_identifier);
+        w.put("tokenExpirationDateTime", &self.token_expiration_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("lastSuccessfulSyncDateTime", &self.last_successful_sync_date_time);
+        w.put("lastSyncTriggeredDateTime", &self.last_sync_triggered_date_time);
+        w.put(
             "shareTokenWithSchoolDataSyncService",
             &self.share_token_with_school_data_sync_service,
-        )?;
-        graph_rt::put(map, "lastSyncErrorCode", &self.last_sync_error_code)?;
-        graph_rt::put(map, "tokenType", &self.token_type)?;
-        graph_rt::put(map, "tokenName", &self.token_name)?;
-        graph_rt::put(map, "syncedDeviceCount", &self.synced_device_count)?;
-        graph_rt::put(
-            map,
-            "dataSharingConsentGranted",
-            &self.data_sharing_consent_granted,
-        )?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(
-            map,
-            "defaultIosEnrollmentProfile",
-            &self.default_ios_enrollment_profile,
-        )?;
-        graph_rt::put(
-            map,
-            "defaultMacOsEnrollmentProfile",
-            &self.default_mac_os_enrollment_profile,
-        )?;
-        graph_rt::put(map, "enrollmentProfiles", &self.enrollment_profiles)?;
-        graph_rt::put(
-            map,
-            "importedAppleDeviceIdentities",
-            &self.imported_apple_device_identities,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("lastSyncErrorCode", &self.last_sync_error_code);
+        w.put("tokenType", &self.token_type);
+        w.put("tokenName", &self.token_name);
+        w.put("syncedDeviceCount", &self.synced_device_count);
+        w.put("dataSharingConsentGranted", &self.data_sharing_consent_granted);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("defaultIosEnrollmentProfile", &self.default_ios_enrollment_profile);
+        w.put("defaultMacOsEnrollmentProfile", &self.default_mac_os_enrollment_profile);
+        w.put("enrollmentProfiles", &self.enrollment_profiles);
+        w.put("importedAppleDeviceIdentities", &self.imported_apple_device_identities);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DepOnboardingSetting);

@@ -26,27 +26,32 @@ pub struct Deployment {
 impl graph_rt::Model for Deployment {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.deployment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            audience: graph_rt::take(map, "audience")?,
-            state: graph_rt::take(map, "state")?,
-            settings: graph_rt::take(map, "settings")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            content: graph_rt::take(map, "content")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            audience: r.take("audience"),
+            state: r.take("state"),
+            settings: r.take("settings"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
+            content: r.take("content"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "audience", &self.audience)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("content", &self.content);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("settings", &self.settings);
+        w.put("state", &self.state);
+        w.put("audience", &self.audience);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Deployment);

@@ -18,19 +18,24 @@ pub struct DeploymentState {
 impl graph_rt::Model for DeploymentState {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.deploymentState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value: graph_rt::take(map, "value")?,
-            requested_value: graph_rt::take(map, "requestedValue")?,
-            reasons: graph_rt::take(map, "reasons")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value: r.take("value"),
+            requested_value: r.take("requestedValue"),
+            reasons: r.take("reasons"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reasons", &self.reasons)?;
-        graph_rt::put(map, "requestedValue", &self.requested_value)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reasons", &self.reasons);
+        w.put("requestedValue", &self.requested_value);
+        w.put("value", &self.value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeploymentState);

@@ -24,25 +24,30 @@ pub struct DetectedApp {
 impl graph_rt::Model for DetectedApp {
     const TYPE_NAME: &'static str = "microsoft.graph.detectedApp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            managed_devices: graph_rt::take(map, "managedDevices")?,
-            device_count: graph_rt::take(map, "deviceCount")?,
-            size_in_byte: graph_rt::take(map, "sizeInByte")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            managed_devices: r.take("managedDevices"),
+            device_count: r.take("deviceCount"),
+            size_in_byte: r.take("sizeInByte"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "sizeInByte", &self.size_in_byte)?;
-        graph_rt::put(map, "deviceCount", &self.device_count)?;
-        graph_rt::put(map, "managedDevices", &self.managed_devices)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("sizeInByte", &self.size_in_byte);
+        w.put("deviceCount", &self.device_count);
+        w.put("managedDevices", &self.managed_devices);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DetectedApp);

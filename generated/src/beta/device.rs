@@ -106,130 +106,111 @@ pub struct Device {
 impl graph_rt::Model for Device {
     const TYPE_NAME: &'static str = "microsoft.graph.device";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            usage_rights: graph_rt::take(map, "usageRights")?,
+            usage_rights: r.take("usageRights"),
             #[cfg(feature = "core")]
-            transitive_member_of: graph_rt::take(map, "transitiveMemberOf")?,
+            transitive_member_of: r.take("transitiveMemberOf"),
             #[cfg(feature = "core")]
-            registered_users: graph_rt::take(map, "registeredUsers")?,
+            registered_users: r.take("registeredUsers"),
             #[cfg(feature = "core")]
-            registered_owners: graph_rt::take(map, "registeredOwners")?,
+            registered_owners: r.take("registeredOwners"),
             #[cfg(feature = "core")]
-            member_of: graph_rt::take(map, "memberOf")?,
+            member_of: r.take("memberOf"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
+            extensions: r.take("extensions"),
             #[cfg(feature = "core")]
-            commands: graph_rt::take(map, "commands")?,
-            kind: graph_rt::take(map, "kind")?,
-            platform: graph_rt::take(map, "platform")?,
-            status: graph_rt::take(map, "status")?,
-            name: graph_rt::take(map, "name")?,
-            trust_type: graph_rt::take(map, "trustType")?,
-            hostnames: graph_rt::take(map, "hostnames")?,
-            system_labels: graph_rt::take(map, "systemLabels")?,
-            registration_date_time: graph_rt::take(map, "registrationDateTime")?,
-            profile_type: graph_rt::take(map, "profileType")?,
-            physical_ids: graph_rt::take(map, "physicalIds")?,
-            operating_system_version: graph_rt::take(map, "operatingSystemVersion")?,
-            operating_system: graph_rt::take(map, "operatingSystem")?,
-            on_premises_sync_enabled: graph_rt::take(map, "onPremisesSyncEnabled")?,
-            on_premises_last_sync_date_time: graph_rt::take(
-                map,
-                "onPremisesLastSyncDateTime",
-            )?,
-            model: graph_rt::take(map, "model")?,
-            mdm_app_id: graph_rt::take(map, "mdmAppId")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            management_type: graph_rt::take(map, "managementType")?,
-            is_rooted: graph_rt::take(map, "isRooted")?,
-            is_managed: graph_rt::take(map, "isManaged")?,
-            is_compliant: graph_rt::take(map, "isCompliant")?,
-            enrollment_type: graph_rt::take(map, "enrollmentType")?,
-            enrollment_profile_name: graph_rt::take(map, "enrollmentProfileName")?,
-            domain_name: graph_rt::take(map, "domainName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            device_version: graph_rt::take(map, "deviceVersion")?,
-            device_ownership: graph_rt::take(map, "deviceOwnership")?,
-            device_metadata: graph_rt::take(map, "deviceMetadata")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            device_category: graph_rt::take(map, "deviceCategory")?,
-            compliance_expiration_date_time: graph_rt::take(
-                map,
-                "complianceExpirationDateTime",
-            )?,
-            approximate_last_sign_in_date_time: graph_rt::take(
-                map,
-                "approximateLastSignInDateTime",
-            )?,
+            commands: r.take("commands"),
+            kind: r.take("kind"),
+            platform: r.take("platform"),
+            status: r.take("status"),
+            name: r.take("name"),
+            trust_type: r.take("trustType"),
+            hostnames: r.take("hostnames"),
+            system_labels: r.take("systemLabels"),
+            registration_date_time: r.take("registrationDateTime"),
+            profile_type: r.take("profileType"),
+            physical_ids: r.take("physicalIds"),
+            operating_system_version: r.take("operatingSystemVersion"),
+            operating_system: r.take("operatingSystem"),
+            on_premises_sync_enabled: r.take("onPremisesSyncEnabled"),
+            on_premises_last_sync_date_time: r.take("onPremisesLastSyncDateTime"),
+            model: r.take("model"),
+            mdm_app_id: r.take("mdmAppId"),
+            manufacturer: r.take("manufacturer"),
+            management_type: r.take("managementType"),
+            is_rooted: r.take("isRooted"),
+            is_managed: r.take("isManaged"),
+            is_compliant: r.take("isCompliant"),
+            enrollment_type: r.take("enrollmentType"),
+            enrollment_profile_name: r.take("enrollmentProfileName"),
+            domain_name: r.take("domainName"),
+            display_name: r.take("displayName"),
+            device_version: r.take("deviceVersion"),
+            device_ownership: r.take("deviceOwnership"),
+            device_metadata: r.take("deviceMetadata"),
+            device_id: r.take("deviceId"),
+            device_category: r.take("deviceCategory"),
+            compliance_expiration_date_time: r.take("complianceExpirationDateTime"),
+            approximate_last_sign_in_date_time: r.take("approximateLastSignInDateTime"),
             #[cfg(feature = "core")]
-            alternative_security_ids: graph_rt::take(map, "alternativeSecurityIds")?,
-            account_enabled: graph_rt::take(map, "accountEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            alternative_security_ids: r.take("alternativeSecurityIds"),
+            account_enabled: r.take("accountEnabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "accountEnabled", &self.account_enabled)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("accountEnabled", &self.account_enabled);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "alternativeSecurityIds", &self.alternative_security_ids)?;
-        graph_rt::put(
-            map,
-            "approximateLastSignInDateTime",
-            &self.approximate_last_sign_in_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "complianceExpirationDateTime",
-            &self.compliance_expiration_date_time,
-        )?;
-        graph_rt::put(map, "deviceCategory", &self.device_category)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "deviceMetadata", &self.device_metadata)?;
-        graph_rt::put(map, "deviceOwnership", &self.device_ownership)?;
-        graph_rt::put(map, "deviceVersion", &self.device_version)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "domainName", &self.domain_name)?;
-        graph_rt::put(map, "enrollmentProfileName", &self.enrollment_profile_name)?;
-        graph_rt::put(map, "enrollmentType", &self.enrollment_type)?;
-        graph_rt::put(map, "isCompliant", &self.is_compliant)?;
-        graph_rt::put(map, "isManaged", &self.is_managed)?;
-        graph_rt::put(map, "isRooted", &self.is_rooted)?;
-        graph_rt::put(map, "managementType", &self.management_type)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "mdmAppId", &self.mdm_app_id)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(
-            map,
-            "onPremisesLastSyncDateTime",
-            &self.on_premises_last_sync_date_time,
-        )?;
-        graph_rt::put(map, "onPremisesSyncEnabled", &self.on_premises_sync_enabled)?;
-        graph_rt::put(map, "operatingSystem", &self.operating_system)?;
-        graph_rt::put(map, "operatingSystemVersion", &self.operating_system_version)?;
-        graph_rt::put(map, "physicalIds", &self.physical_ids)?;
-        graph_rt::put(map, "profileType", &self.profile_type)?;
-        graph_rt::put(map, "registrationDateTime", &self.registration_date_time)?;
-        graph_rt::put(map, "systemLabels", &self.system_labels)?;
-        graph_rt::put(map, "hostnames", &self.hostnames)?;
-        graph_rt::put(map, "trustType", &self.trust_type)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "kind", &self.kind)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "commands", &self.commands)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "memberOf", &self.member_of)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "registeredOwners", &self.registered_owners)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "registeredUsers", &self.registered_users)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "transitiveMemberOf", &self.transitive_member_of)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "usageRights", &self.usage_rights)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("alternativeSecurityIds", &self.alternative_security_ids);
+        w.put("approximateLastSignInDateTime", &self.approximate_last_sign_in_date_time);
+        w.put("complianceExpirationDateTime", &self.compliance_expiration_date_time);
+        w.put("deviceCategory", &self.device_category);
+        w.put("deviceId", &self.device_id);
+        w.put("deviceMetadata", &self.device_metadata);
+        w.put("deviceOwnership", &self.device_ownership);
+        w.put("deviceVersion", &self.device_version);
+        w.put("displayName", &self.display_name);
+        w.put("domainName", &self.domain_name);
+        w.put("enrollmentProfileName", &self.enrollment_profile_name);
+        w.put("enrollmentType", &self.enrollment_type);
+        w.put("isCompliant", &self.is_compliant);
+        w.put("isManaged", &self.is_managed);
+        w.put("isRooted", &self.is_rooted);
+        w.put("managementType", &self.management_type);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("mdmAppId", &self.mdm_app_id);
+        w.put("model", &self.model);
+        w.put("onPremisesLastSyncDateTime", &self.on_premises_last_sync_date_time);
+        w.put("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
+        w.put("operatingSystem", &self.operating_system);
+        w.put("operatingSystemVersion", &self.operating_system_version);
+        w.put("physicalIds", &self.physical_ids);
+        w.put("profileType", &self.profile_type);
+        w.put("registrationDateTime", &self.registration_date_time);
+        w.put("systemLabels", &self.system_labels);
+        w.put("hostnames", &self.hostnames);
+        w.put("trustType", &self.trust_type);
+        w.put("name", &self.name);
+        w.put("status", &self.status);
+        w.put("platform", &self.platform);
+        w.put("kind", &self.kind);
+        #[cfg(feature = "core")] w.put("commands", &self.commands);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
+        #[cfg(feature = "core")] w.put("memberOf", &self.member_of);
+        #[cfg(feature = "core")] w.put("registeredOwners", &self.registered_owners);
+        #[cfg(feature = "core")] w.put("registeredUsers", &self.registered_users);
+        #[cfg(feature = "core")] w.put("transitiveMemberOf", &self.transitive_member_of);
+        #[cfg(feature = "core")] w.put("usageRights", &self.usage_rights);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Device);

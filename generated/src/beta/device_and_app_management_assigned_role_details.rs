@@ -16,17 +16,22 @@ pub struct DeviceAndAppManagementAssignedRoleDetails {
 impl graph_rt::Model for DeviceAndAppManagementAssignedRoleDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceAndAppManagementAssignedRoleDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_assignment_ids: graph_rt::take(map, "roleAssignmentIds")?,
-            role_definition_ids: graph_rt::take(map, "roleDefinitionIds")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_assignment_ids: r.take("roleAssignmentIds"),
+            role_definition_ids: r.take("roleDefinitionIds"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "roleDefinitionIds", &self.role_definition_ids)?;
-        graph_rt::put(map, "roleAssignmentIds", &self.role_assignment_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("roleDefinitionIds", &self.role_definition_ids);
+        w.put("roleAssignmentIds", &self.role_assignment_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceAndAppManagementAssignedRoleDetails);

@@ -28,29 +28,34 @@ pub struct DeviceAndAppManagementAssignmentFilter {
 impl graph_rt::Model for DeviceAndAppManagementAssignmentFilter {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceAndAppManagementAssignmentFilter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_scope_tags: graph_rt::take(map, "roleScopeTags")?,
-            rule: graph_rt::take(map, "rule")?,
-            platform: graph_rt::take(map, "platform")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_scope_tags: r.take("roleScopeTags"),
+            rule: r.take("rule"),
+            platform: r.take("platform"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "rule", &self.rule)?;
-        graph_rt::put(map, "roleScopeTags", &self.role_scope_tags)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("platform", &self.platform);
+        w.put("rule", &self.rule);
+        w.put("roleScopeTags", &self.role_scope_tags);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceAndAppManagementAssignmentFilter);

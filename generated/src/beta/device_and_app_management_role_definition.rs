@@ -32,35 +32,36 @@ pub struct DeviceAndAppManagementRoleDefinition {
 impl graph_rt::Model for DeviceAndAppManagementRoleDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceAndAppManagementRoleDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_assignments: graph_rt::take(map, "roleAssignments")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            is_built_in: graph_rt::take(map, "isBuiltIn")?,
-            is_built_in_role_definition: graph_rt::take(map, "isBuiltInRoleDefinition")?,
-            role_permissions: graph_rt::take(map, "rolePermissions")?,
-            permissions: graph_rt::take(map, "permissions")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_assignments: r.take("roleAssignments"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            is_built_in: r.take("isBuiltIn"),
+            is_built_in_role_definition: r.take("isBuiltInRoleDefinition"),
+            role_permissions: r.take("rolePermissions"),
+            permissions: r.take("permissions"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "permissions", &self.permissions)?;
-        graph_rt::put(map, "rolePermissions", &self.role_permissions)?;
-        graph_rt::put(
-            map,
-            "isBuiltInRoleDefinition",
-            &self.is_built_in_role_definition,
-        )?;
-        graph_rt::put(map, "isBuiltIn", &self.is_built_in)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "roleAssignments", &self.role_assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("permissions", &self.permissions);
+        w.put("rolePermissions", &self.role_permissions);
+        w.put("isBuiltInRoleDefinition", &self.is_built_in_role_definition);
+        w.put("isBuiltIn", &self.is_built_in);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("roleAssignments", &self.role_assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceAndAppManagementRoleDefinition);

@@ -102,180 +102,116 @@ pub struct DeviceAppManagement {
 impl graph_rt::Model for DeviceAppManagement {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceAppManagement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            wdac_supplemental_policies: graph_rt::take(map, "wdacSupplementalPolicies")?,
-            device_app_management_tasks: graph_rt::take(
-                map,
-                "deviceAppManagementTasks",
-            )?,
-            policy_sets: graph_rt::take(map, "policySets")?,
-            vpp_tokens: graph_rt::take(map, "vppTokens")?,
-            side_loading_keys: graph_rt::take(map, "sideLoadingKeys")?,
-            windows_information_protection_policies: graph_rt::take(
-                map,
-                "windowsInformationProtectionPolicies",
-            )?,
-            targeted_managed_app_configurations: graph_rt::take(
-                map,
-                "targetedManagedAppConfigurations",
-            )?,
-            mdm_windows_information_protection_policies: graph_rt::take(
-                map,
-                "mdmWindowsInformationProtectionPolicies",
-            )?,
-            managed_app_statuses: graph_rt::take(map, "managedAppStatuses")?,
-            managed_app_registrations: graph_rt::take(map, "managedAppRegistrations")?,
-            managed_app_policies: graph_rt::take(map, "managedAppPolicies")?,
-            ios_managed_app_protections: graph_rt::take(
-                map,
-                "iosManagedAppProtections",
-            )?,
-            default_managed_app_protections: graph_rt::take(
-                map,
-                "defaultManagedAppProtections",
-            )?,
-            android_managed_app_protections: graph_rt::take(
-                map,
-                "androidManagedAppProtections",
-            )?,
-            windows_management_app: graph_rt::take(map, "windowsManagementApp")?,
-            managed_e_book_categories: graph_rt::take(map, "managedEBookCategories")?,
-            managed_e_books: graph_rt::take(map, "managedEBooks")?,
-            symantec_code_signing_certificate: graph_rt::take(
-                map,
-                "symantecCodeSigningCertificate",
-            )?,
-            mobile_apps: graph_rt::take(map, "mobileApps")?,
-            mobile_app_configurations: graph_rt::take(map, "mobileAppConfigurations")?,
-            mobile_app_categories: graph_rt::take(map, "mobileAppCategories")?,
-            ios_lob_app_provisioning_configurations: graph_rt::take(
-                map,
-                "iosLobAppProvisioningConfigurations",
-            )?,
-            enterprise_code_signing_certificates: graph_rt::take(
-                map,
-                "enterpriseCodeSigningCertificates",
-            )?,
-            microsoft_store_for_business_portal_selection: graph_rt::take(
-                map,
-                "microsoftStoreForBusinessPortalSelection",
-            )?,
-            microsoft_store_for_business_last_successful_sync_date_time: graph_rt::take(
-                map,
-                "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
-            )?,
-            microsoft_store_for_business_last_completed_application_sync_time: graph_rt::take(
-                map,
-                "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
-            )?,
-            microsoft_store_for_business_language: graph_rt::take(
-                map,
-                "microsoftStoreForBusinessLanguage",
-            )?,
-            is_enabled_for_microsoft_store_for_business: graph_rt::take(
-                map,
-                "isEnabledForMicrosoftStoreForBusiness",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            wdac_supplemental_policies: r.take("wdacSupplementalPolicies"),
+            device_app_management_tasks: r.take("deviceAppManagementTasks"),
+            policy_sets: r.take("policySets"),
+            vpp_tokens: r.take("vppTokens"),
+            side_loading_keys: r.take("sideLoadingKeys"),
+            windows_information_protection_policies: r
+                .take("windowsInformationProtectionPolicies"),
+            targeted_managed_app_configurations: r
+                .take("targetedManagedAppConfigurations"),
+            mdm_windows_information_protection_policies: r
+                .take("mdmWindowsInformationProtectionPolicies"),
+            managed_app_statuses: r.take("managedAppStatuses"),
+            managed_app_registrations: r.take("managedAppRegistrations"),
+            managed_app_policies: r.take("managedAppPolicies"),
+            ios_managed_app_protections: r.take("iosManagedAppProtections"),
+            default_managed_app_protections: r.take("defaultManagedAppProtections"),
+            android_managed_app_protections: r.take("androidManagedAppProtections"),
+            windows_management_app: r.take("windowsManagementApp"),
+            managed_e_book_categories: r.take("managedEBookCategories"),
+            managed_e_books: r.take("managedEBooks"),
+            symantec_code_signing_certificate: r.take("symantecCodeSigningCertificate"),
+            mobile_apps: r.take("mobileApps"),
+            mobile_app_configurations: r.take("mobileAppConfigurations"),
+            mobile_app_categories: r.take("mobileAppCategories"),
+            ios_lob_app_provisioning_configurations: r
+                .take("iosLobAppProvisioningConfigurations"),
+            enterprise_code_signing_certificates: r
+                .take("enterpriseCodeSigningCertificates"),
+            microsoft_store_for_business_portal_selection: r
+                .take("microsoftStoreForBusinessPortalSelection"),
+            microsoft_store_for_business_last_successful_sync_date_time: r
+                .take("microsoftStoreForBusinessLastSuccessfulSyncDateTime"),
+            microsoft_store_for_business_last_completed_application_sync_time: r
+                .take("microsoftStoreForBusinessLastCompletedApplicationSyncTime"),
+            microsoft_store_for_business_language: r
+                .take("microsoftStoreForBusinessLanguage"),
+            is_enabled_for_microsoft_store_for_business: r
+                .take("isEnabledForMicrosoftStoreForBusiness"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put(
             "isEnabledForMicrosoftStoreForBusiness",
             &self.is_enabled_for_microsoft_store_for_business,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftStoreForBusinessLanguage",
             &self.microsoft_store_for_business_language,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
             &self.microsoft_store_for_business_last_completed_application_sync_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
             &self.microsoft_store_for_business_last_successful_sync_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftStoreForBusinessPortalSelection",
             &self.microsoft_store_for_business_portal_selection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "enterpriseCodeSigningCertificates",
             &self.enterprise_code_signing_certificates,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "iosLobAppProvisioningConfigurations",
             &self.ios_lob_app_provisioning_configurations,
-        )?;
-        graph_rt::put(map, "mobileAppCategories", &self.mobile_app_categories)?;
-        graph_rt::put(map, "mobileAppConfigurations", &self.mobile_app_configurations)?;
-        graph_rt::put(map, "mobileApps", &self.mobile_apps)?;
-        graph_rt::put(
-            map,
-            "symantecCodeSigningCertificate",
-            &self.symantec_code_signing_certificate,
-        )?;
-        graph_rt::put(map, "managedEBooks", &self.managed_e_books)?;
-        graph_rt::put(map, "managedEBookCategories", &self.managed_e_book_categories)?;
-        graph_rt::put(map, "windowsManagementApp", &self.windows_management_app)?;
-        graph_rt::put(
-            map,
-            "androidManagedAppProtections",
-            &self.android_managed_app_protections,
-        )?;
-        graph_rt::put(
-            map,
-            "defaultManagedAppProtections",
-            &self.default_managed_app_protections,
-        )?;
-        graph_rt::put(
-            map,
-            "iosManagedAppProtections",
-            &self.ios_managed_app_protections,
-        )?;
-        graph_rt::put(map, "managedAppPolicies", &self.managed_app_policies)?;
-        graph_rt::put(map, "managedAppRegistrations", &self.managed_app_registrations)?;
-        graph_rt::put(map, "managedAppStatuses", &self.managed_app_statuses)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("mobileAppCategories", &self.mobile_app_categories);
+        w.put("mobileAppConfigurations", &self.mobile_app_configurations);
+        w.put("mobileApps", &self.mobile_apps);
+        w.put("symantecCodeSigningCertificate", &self.symantec_code_signing_certificate);
+        w.put("managedEBooks", &self.managed_e_books);
+        w.put("managedEBookCategories", &self.managed_e_book_categories);
+        w.put("windowsManagementApp", &self.windows_management_app);
+        w.put("androidManagedAppProtections", &self.android_managed_app_protections);
+        w.put("defaultManagedAppProtections", &self.default_managed_app_protections);
+        w.put("iosManagedAppProtections", &self.ios_managed_app_protections);
+        w.put("managedAppPolicies", &self.managed_app_policies);
+        w.put("managedAppRegistrations", &self.managed_app_registrations);
+        w.put("managedAppStatuses", &self.managed_app_statuses);
+        w.put(
             "mdmWindowsInformationProtectionPolicies",
             &self.mdm_windows_information_protection_policies,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "targetedManagedAppConfigurations",
             &self.targeted_managed_app_configurations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsInformationProtectionPolicies",
             &self.windows_information_protection_policies,
-        )?;
-        graph_rt::put(map, "sideLoadingKeys", &self.side_loading_keys)?;
-        graph_rt::put(map, "vppTokens", &self.vpp_tokens)?;
-        graph_rt::put(map, "policySets", &self.policy_sets)?;
-        graph_rt::put(
-            map,
-            "deviceAppManagementTasks",
-            &self.device_app_management_tasks,
-        )?;
-        graph_rt::put(
-            map,
-            "wdacSupplementalPolicies",
-            &self.wdac_supplemental_policies,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("sideLoadingKeys", &self.side_loading_keys);
+        w.put("vppTokens", &self.vpp_tokens);
+        w.put("policySets", &self.policy_sets);
+        w.put("deviceAppManagementTasks", &self.device_app_management_tasks);
+        w.put("wdacSupplementalPolicies", &self.wdac_supplemental_policies);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceAppManagement);

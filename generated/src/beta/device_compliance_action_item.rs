@@ -22,30 +22,28 @@ pub struct DeviceComplianceActionItem {
 impl graph_rt::Model for DeviceComplianceActionItem {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceActionItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            notification_message_cc_list: graph_rt::take(
-                map,
-                "notificationMessageCCList",
-            )?,
-            notification_template_id: graph_rt::take(map, "notificationTemplateId")?,
-            action_type: graph_rt::take(map, "actionType")?,
-            grace_period_hours: graph_rt::take(map, "gracePeriodHours")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            notification_message_cc_list: r.take("notificationMessageCCList"),
+            notification_template_id: r.take("notificationTemplateId"),
+            action_type: r.take("actionType"),
+            grace_period_hours: r.take("gracePeriodHours"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "gracePeriodHours", &self.grace_period_hours)?;
-        graph_rt::put(map, "actionType", &self.action_type)?;
-        graph_rt::put(map, "notificationTemplateId", &self.notification_template_id)?;
-        graph_rt::put(
-            map,
-            "notificationMessageCCList",
-            &self.notification_message_cc_list,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("gracePeriodHours", &self.grace_period_hours);
+        w.put("actionType", &self.action_type);
+        w.put("notificationTemplateId", &self.notification_template_id);
+        w.put("notificationMessageCCList", &self.notification_message_cc_list);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceActionItem);

@@ -32,40 +32,38 @@ pub struct DeviceComplianceDeviceOverview {
 impl graph_rt::Model for DeviceComplianceDeviceOverview {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceDeviceOverview";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            configuration_version: graph_rt::take(map, "configurationVersion")?,
-            last_update_date_time: graph_rt::take(map, "lastUpdateDateTime")?,
-            conflict_count: graph_rt::take(map, "conflictCount")?,
-            failed_count: graph_rt::take(map, "failedCount")?,
-            error_count: graph_rt::take(map, "errorCount")?,
-            success_count: graph_rt::take(map, "successCount")?,
-            not_applicable_platform_count: graph_rt::take(
-                map,
-                "notApplicablePlatformCount",
-            )?,
-            not_applicable_count: graph_rt::take(map, "notApplicableCount")?,
-            pending_count: graph_rt::take(map, "pendingCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            configuration_version: r.take("configurationVersion"),
+            last_update_date_time: r.take("lastUpdateDateTime"),
+            conflict_count: r.take("conflictCount"),
+            failed_count: r.take("failedCount"),
+            error_count: r.take("errorCount"),
+            success_count: r.take("successCount"),
+            not_applicable_platform_count: r.take("notApplicablePlatformCount"),
+            not_applicable_count: r.take("notApplicableCount"),
+            pending_count: r.take("pendingCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "pendingCount", &self.pending_count)?;
-        graph_rt::put(map, "notApplicableCount", &self.not_applicable_count)?;
-        graph_rt::put(
-            map,
-            "notApplicablePlatformCount",
-            &self.not_applicable_platform_count,
-        )?;
-        graph_rt::put(map, "successCount", &self.success_count)?;
-        graph_rt::put(map, "errorCount", &self.error_count)?;
-        graph_rt::put(map, "failedCount", &self.failed_count)?;
-        graph_rt::put(map, "conflictCount", &self.conflict_count)?;
-        graph_rt::put(map, "lastUpdateDateTime", &self.last_update_date_time)?;
-        graph_rt::put(map, "configurationVersion", &self.configuration_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("pendingCount", &self.pending_count);
+        w.put("notApplicableCount", &self.not_applicable_count);
+        w.put("notApplicablePlatformCount", &self.not_applicable_platform_count);
+        w.put("successCount", &self.success_count);
+        w.put("errorCount", &self.error_count);
+        w.put("failedCount", &self.failed_count);
+        w.put("conflictCount", &self.conflict_count);
+        w.put("lastUpdateDateTime", &self.last_update_date_time);
+        w.put("configurationVersion", &self.configuration_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceDeviceOverview);

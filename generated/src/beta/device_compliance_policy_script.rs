@@ -16,24 +16,22 @@ pub struct DeviceCompliancePolicyScript {
 impl graph_rt::Model for DeviceCompliancePolicyScript {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceCompliancePolicyScript";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rules_content: graph_rt::take(map, "rulesContent")?,
-            device_compliance_script_id: graph_rt::take(
-                map,
-                "deviceComplianceScriptId",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rules_content: r.take("rulesContent"),
+            device_compliance_script_id: r.take("deviceComplianceScriptId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "deviceComplianceScriptId",
-            &self.device_compliance_script_id,
-        )?;
-        graph_rt::put(map, "rulesContent", &self.rules_content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("deviceComplianceScriptId", &self.device_compliance_script_id);
+        w.put("rulesContent", &self.rules_content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceCompliancePolicyScript);

@@ -20,26 +20,24 @@ pub struct DeviceComplianceScheduledActionForRule {
 impl graph_rt::Model for DeviceComplianceScheduledActionForRule {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceScheduledActionForRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scheduled_action_configurations: graph_rt::take(
-                map,
-                "scheduledActionConfigurations",
-            )?,
-            rule_name: graph_rt::take(map, "ruleName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scheduled_action_configurations: r.take("scheduledActionConfigurations"),
+            rule_name: r.take("ruleName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "ruleName", &self.rule_name)?;
-        graph_rt::put(
-            map,
-            "scheduledActionConfigurations",
-            &self.scheduled_action_configurations,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("ruleName", &self.rule_name);
+        w.put("scheduledActionConfigurations", &self.scheduled_action_configurations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScheduledActionForRule);

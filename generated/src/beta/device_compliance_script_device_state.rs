@@ -28,40 +28,34 @@ pub struct DeviceComplianceScriptDeviceState {
 impl graph_rt::Model for DeviceComplianceScriptDeviceState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceScriptDeviceState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            managed_device: graph_rt::take(map, "managedDevice")?,
-            script_error: graph_rt::take(map, "scriptError")?,
-            script_output: graph_rt::take(map, "scriptOutput")?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            expected_state_update_date_time: graph_rt::take(
-                map,
-                "expectedStateUpdateDateTime",
-            )?,
-            last_state_update_date_time: graph_rt::take(map, "lastStateUpdateDateTime")?,
-            detection_state: graph_rt::take(map, "detectionState")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            managed_device: r.take("managedDevice"),
+            script_error: r.take("scriptError"),
+            script_output: r.take("scriptOutput"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            expected_state_update_date_time: r.take("expectedStateUpdateDateTime"),
+            last_state_update_date_time: r.take("lastStateUpdateDateTime"),
+            detection_state: r.take("detectionState"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "detectionState", &self.detection_state)?;
-        graph_rt::put(
-            map,
-            "lastStateUpdateDateTime",
-            &self.last_state_update_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "expectedStateUpdateDateTime",
-            &self.expected_state_update_date_time,
-        )?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(map, "scriptOutput", &self.script_output)?;
-        graph_rt::put(map, "scriptError", &self.script_error)?;
-        graph_rt::put(map, "managedDevice", &self.managed_device)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("detectionState", &self.detection_state);
+        w.put("lastStateUpdateDateTime", &self.last_state_update_date_time);
+        w.put("expectedStateUpdateDateTime", &self.expected_state_update_date_time);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("scriptOutput", &self.script_output);
+        w.put("scriptError", &self.script_error);
+        w.put("managedDevice", &self.managed_device);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScriptDeviceState);

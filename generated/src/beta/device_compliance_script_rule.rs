@@ -28,39 +28,38 @@ pub struct DeviceComplianceScriptRule {
 impl graph_rt::Model for DeviceComplianceScriptRule {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceScriptRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            operand: graph_rt::take(map, "operand")?,
-            device_compliance_script_rule_data_type: graph_rt::take(
-                map,
-                "deviceComplianceScriptRuleDataType",
-            )?,
-            data_type: graph_rt::take(map, "dataType")?,
-            device_compliance_script_rul_operator: graph_rt::take(
-                map,
-                "deviceComplianceScriptRulOperator",
-            )?,
-            operator: graph_rt::take(map, "operator")?,
-            setting_name: graph_rt::take(map, "settingName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            operand: r.take("operand"),
+            device_compliance_script_rule_data_type: r
+                .take("deviceComplianceScriptRuleDataType"),
+            data_type: r.take("dataType"),
+            device_compliance_script_rul_operator: r
+                .take("deviceComplianceScriptRulOperator"),
+            operator: r.take("operator"),
+            setting_name: r.take("settingName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "settingName", &self.setting_name)?;
-        graph_rt::put(map, "operator", &self.operator)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settingName", &self.setting_name);
+        w.put("operator", &self.operator);
+        w.put(
             "deviceComplianceScriptRulOperator",
             &self.device_compliance_script_rul_operator,
-        )?;
-        graph_rt::put(map, "dataType", &self.data_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("dataType", &self.data_type);
+        w.put(
             "deviceComplianceScriptRuleDataType",
             &self.device_compliance_script_rule_data_type,
-        )?;
-        graph_rt::put(map, "operand", &self.operand)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("operand", &self.operand);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScriptRule);

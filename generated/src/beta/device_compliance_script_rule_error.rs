@@ -24,28 +24,30 @@ pub struct DeviceComplianceScriptRuleError {
 impl graph_rt::Model for DeviceComplianceScriptRuleError {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceScriptRuleError";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            setting_name: graph_rt::take(map, "settingName")?,
-            message: graph_rt::take(map, "message")?,
-            device_compliance_script_rules_validation_error: graph_rt::take(
-                map,
-                "deviceComplianceScriptRulesValidationError",
-            )?,
-            code: graph_rt::take(map, "code")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            setting_name: r.take("settingName"),
+            message: r.take("message"),
+            device_compliance_script_rules_validation_error: r
+                .take("deviceComplianceScriptRulesValidationError"),
+            code: r.take("code"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "code", &self.code)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("code", &self.code);
+        w.put(
             "deviceComplianceScriptRulesValidationError",
             &self.device_compliance_script_rules_validation_error,
-        )?;
-        graph_rt::put(map, "message", &self.message)?;
-        graph_rt::put(map, "settingName", &self.setting_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("message", &self.message);
+        w.put("settingName", &self.setting_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScriptRuleError);

@@ -24,53 +24,38 @@ pub struct DeviceComplianceScriptRunSummary {
 impl graph_rt::Model for DeviceComplianceScriptRunSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceScriptRunSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_script_run_date_time: graph_rt::take(map, "lastScriptRunDateTime")?,
-            detection_script_pending_device_count: graph_rt::take(
-                map,
-                "detectionScriptPendingDeviceCount",
-            )?,
-            detection_script_error_device_count: graph_rt::take(
-                map,
-                "detectionScriptErrorDeviceCount",
-            )?,
-            issue_detected_device_count: graph_rt::take(
-                map,
-                "issueDetectedDeviceCount",
-            )?,
-            no_issue_detected_device_count: graph_rt::take(
-                map,
-                "noIssueDetectedDeviceCount",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_script_run_date_time: r.take("lastScriptRunDateTime"),
+            detection_script_pending_device_count: r
+                .take("detectionScriptPendingDeviceCount"),
+            detection_script_error_device_count: r
+                .take("detectionScriptErrorDeviceCount"),
+            issue_detected_device_count: r.take("issueDetectedDeviceCount"),
+            no_issue_detected_device_count: r.take("noIssueDetectedDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "noIssueDetectedDeviceCount",
-            &self.no_issue_detected_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "issueDetectedDeviceCount",
-            &self.issue_detected_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("noIssueDetectedDeviceCount", &self.no_issue_detected_device_count);
+        w.put("issueDetectedDeviceCount", &self.issue_detected_device_count);
+        w.put(
             "detectionScriptErrorDeviceCount",
             &self.detection_script_error_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "detectionScriptPendingDeviceCount",
             &self.detection_script_pending_device_count,
-        )?;
-        graph_rt::put(map, "lastScriptRunDateTime", &self.last_script_run_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("lastScriptRunDateTime", &self.last_script_run_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScriptRunSummary);

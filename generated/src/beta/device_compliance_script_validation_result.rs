@@ -18,19 +18,24 @@ pub struct DeviceComplianceScriptValidationResult {
 impl graph_rt::Model for DeviceComplianceScriptValidationResult {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceScriptValidationResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rule_errors: graph_rt::take(map, "ruleErrors")?,
-            script_errors: graph_rt::take(map, "scriptErrors")?,
-            rules: graph_rt::take(map, "rules")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rule_errors: r.take("ruleErrors"),
+            script_errors: r.take("scriptErrors"),
+            rules: r.take("rules"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "rules", &self.rules)?;
-        graph_rt::put(map, "scriptErrors", &self.script_errors)?;
-        graph_rt::put(map, "ruleErrors", &self.rule_errors)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("rules", &self.rules);
+        w.put("scriptErrors", &self.script_errors);
+        w.put("ruleErrors", &self.rule_errors);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScriptValidationResult);

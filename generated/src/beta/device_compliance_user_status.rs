@@ -24,25 +24,30 @@ pub struct DeviceComplianceUserStatus {
 impl graph_rt::Model for DeviceComplianceUserStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceUserStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            last_reported_date_time: graph_rt::take(map, "lastReportedDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            devices_count: graph_rt::take(map, "devicesCount")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            last_reported_date_time: r.take("lastReportedDateTime"),
+            status: r.take("status"),
+            devices_count: r.take("devicesCount"),
+            user_display_name: r.take("userDisplayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "devicesCount", &self.devices_count)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "lastReportedDateTime", &self.last_reported_date_time)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("devicesCount", &self.devices_count);
+        w.put("status", &self.status);
+        w.put("lastReportedDateTime", &self.last_reported_date_time);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceUserStatus);

@@ -20,28 +20,29 @@ pub struct DeviceConfigurationConflictSummary {
 impl graph_rt::Model for DeviceConfigurationConflictSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceConfigurationConflictSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_checkins_impacted: graph_rt::take(map, "deviceCheckinsImpacted")?,
-            contributing_settings: graph_rt::take(map, "contributingSettings")?,
-            id: graph_rt::take(map, "id")?,
-            conflicting_device_configurations: graph_rt::take(
-                map,
-                "conflictingDeviceConfigurations",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_checkins_impacted: r.take("deviceCheckinsImpacted"),
+            contributing_settings: r.take("contributingSettings"),
+            id: r.take("id"),
+            conflicting_device_configurations: r.take("conflictingDeviceConfigurations"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "conflictingDeviceConfigurations",
             &self.conflicting_device_configurations,
-        )?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "contributingSettings", &self.contributing_settings)?;
-        graph_rt::put(map, "deviceCheckinsImpacted", &self.device_checkins_impacted)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("id", &self.id);
+        w.put("contributingSettings", &self.contributing_settings);
+        w.put("deviceCheckinsImpacted", &self.device_checkins_impacted);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationConflictSummary);

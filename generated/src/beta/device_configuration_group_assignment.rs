@@ -20,21 +20,26 @@ pub struct DeviceConfigurationGroupAssignment {
 impl graph_rt::Model for DeviceConfigurationGroupAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceConfigurationGroupAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_configuration: graph_rt::take(map, "deviceConfiguration")?,
-            exclude_group: graph_rt::take(map, "excludeGroup")?,
-            target_group_id: graph_rt::take(map, "targetGroupId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_configuration: r.take("deviceConfiguration"),
+            exclude_group: r.take("excludeGroup"),
+            target_group_id: r.take("targetGroupId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "targetGroupId", &self.target_group_id)?;
-        graph_rt::put(map, "excludeGroup", &self.exclude_group)?;
-        graph_rt::put(map, "deviceConfiguration", &self.device_configuration)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("targetGroupId", &self.target_group_id);
+        w.put("excludeGroup", &self.exclude_group);
+        w.put("deviceConfiguration", &self.device_configuration);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationGroupAssignment);

@@ -38,39 +38,44 @@ pub struct DeviceConfigurationSettingState {
 impl graph_rt::Model for DeviceConfigurationSettingState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceConfigurationSettingState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            setting_instance_id: graph_rt::take(map, "settingInstanceId")?,
-            current_value: graph_rt::take(map, "currentValue")?,
-            sources: graph_rt::take(map, "sources")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_email: graph_rt::take(map, "userEmail")?,
-            user_name: graph_rt::take(map, "userName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            error_description: graph_rt::take(map, "errorDescription")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            state: graph_rt::take(map, "state")?,
-            instance_display_name: graph_rt::take(map, "instanceDisplayName")?,
-            setting_name: graph_rt::take(map, "settingName")?,
-            setting: graph_rt::take(map, "setting")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            setting_instance_id: r.take("settingInstanceId"),
+            current_value: r.take("currentValue"),
+            sources: r.take("sources"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_email: r.take("userEmail"),
+            user_name: r.take("userName"),
+            user_id: r.take("userId"),
+            error_description: r.take("errorDescription"),
+            error_code: r.take("errorCode"),
+            state: r.take("state"),
+            instance_display_name: r.take("instanceDisplayName"),
+            setting_name: r.take("settingName"),
+            setting: r.take("setting"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "setting", &self.setting)?;
-        graph_rt::put(map, "settingName", &self.setting_name)?;
-        graph_rt::put(map, "instanceDisplayName", &self.instance_display_name)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "errorDescription", &self.error_description)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "userEmail", &self.user_email)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "sources", &self.sources)?;
-        graph_rt::put(map, "currentValue", &self.current_value)?;
-        graph_rt::put(map, "settingInstanceId", &self.setting_instance_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("setting", &self.setting);
+        w.put("settingName", &self.setting_name);
+        w.put("instanceDisplayName", &self.instance_display_name);
+        w.put("state", &self.state);
+        w.put("errorCode", &self.error_code);
+        w.put("errorDescription", &self.error_description);
+        w.put("userId", &self.user_id);
+        w.put("userName", &self.user_name);
+        w.put("userEmail", &self.user_email);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("sources", &self.sources);
+        w.put("currentValue", &self.current_value);
+        w.put("settingInstanceId", &self.setting_instance_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationSettingState);

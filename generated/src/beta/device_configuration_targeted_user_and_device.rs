@@ -24,25 +24,30 @@ pub struct DeviceConfigurationTargetedUserAndDevice {
 impl graph_rt::Model for DeviceConfigurationTargetedUserAndDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceConfigurationTargetedUserAndDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_checkin_date_time: graph_rt::take(map, "lastCheckinDateTime")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_checkin_date_time: r.take("lastCheckinDateTime"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_display_name: r.take("userDisplayName"),
+            user_id: r.take("userId"),
+            device_name: r.take("deviceName"),
+            device_id: r.take("deviceId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "lastCheckinDateTime", &self.last_checkin_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("deviceId", &self.device_id);
+        w.put("deviceName", &self.device_name);
+        w.put("userId", &self.user_id);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("lastCheckinDateTime", &self.last_checkin_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationTargetedUserAndDevice);

@@ -28,29 +28,34 @@ pub struct DeviceConfigurationUserStateSummary {
 impl graph_rt::Model for DeviceConfigurationUserStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceConfigurationUserStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            conflict_user_count: graph_rt::take(map, "conflictUserCount")?,
-            error_user_count: graph_rt::take(map, "errorUserCount")?,
-            non_compliant_user_count: graph_rt::take(map, "nonCompliantUserCount")?,
-            remediated_user_count: graph_rt::take(map, "remediatedUserCount")?,
-            compliant_user_count: graph_rt::take(map, "compliantUserCount")?,
-            not_applicable_user_count: graph_rt::take(map, "notApplicableUserCount")?,
-            unknown_user_count: graph_rt::take(map, "unknownUserCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            conflict_user_count: r.take("conflictUserCount"),
+            error_user_count: r.take("errorUserCount"),
+            non_compliant_user_count: r.take("nonCompliantUserCount"),
+            remediated_user_count: r.take("remediatedUserCount"),
+            compliant_user_count: r.take("compliantUserCount"),
+            not_applicable_user_count: r.take("notApplicableUserCount"),
+            unknown_user_count: r.take("unknownUserCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "unknownUserCount", &self.unknown_user_count)?;
-        graph_rt::put(map, "notApplicableUserCount", &self.not_applicable_user_count)?;
-        graph_rt::put(map, "compliantUserCount", &self.compliant_user_count)?;
-        graph_rt::put(map, "remediatedUserCount", &self.remediated_user_count)?;
-        graph_rt::put(map, "nonCompliantUserCount", &self.non_compliant_user_count)?;
-        graph_rt::put(map, "errorUserCount", &self.error_user_count)?;
-        graph_rt::put(map, "conflictUserCount", &self.conflict_user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("unknownUserCount", &self.unknown_user_count);
+        w.put("notApplicableUserCount", &self.not_applicable_user_count);
+        w.put("compliantUserCount", &self.compliant_user_count);
+        w.put("remediatedUserCount", &self.remediated_user_count);
+        w.put("nonCompliantUserCount", &self.non_compliant_user_count);
+        w.put("errorUserCount", &self.error_user_count);
+        w.put("conflictUserCount", &self.conflict_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationUserStateSummary);

@@ -24,32 +24,34 @@ pub struct DeviceEnrollmentPlatformRestriction {
 impl graph_rt::Model for DeviceEnrollmentPlatformRestriction {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceEnrollmentPlatformRestriction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            blocked_skus: graph_rt::take(map, "blockedSkus")?,
-            blocked_manufacturers: graph_rt::take(map, "blockedManufacturers")?,
-            os_maximum_version: graph_rt::take(map, "osMaximumVersion")?,
-            os_minimum_version: graph_rt::take(map, "osMinimumVersion")?,
-            personal_device_enrollment_blocked: graph_rt::take(
-                map,
-                "personalDeviceEnrollmentBlocked",
-            )?,
-            platform_blocked: graph_rt::take(map, "platformBlocked")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            blocked_skus: r.take("blockedSkus"),
+            blocked_manufacturers: r.take("blockedManufacturers"),
+            os_maximum_version: r.take("osMaximumVersion"),
+            os_minimum_version: r.take("osMinimumVersion"),
+            personal_device_enrollment_blocked: r
+                .take("personalDeviceEnrollmentBlocked"),
+            platform_blocked: r.take("platformBlocked"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "platformBlocked", &self.platform_blocked)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("platformBlocked", &self.platform_blocked);
+        w.put(
             "personalDeviceEnrollmentBlocked",
             &self.personal_device_enrollment_blocked,
-        )?;
-        graph_rt::put(map, "osMinimumVersion", &self.os_minimum_version)?;
-        graph_rt::put(map, "osMaximumVersion", &self.os_maximum_version)?;
-        graph_rt::put(map, "blockedManufacturers", &self.blocked_manufacturers)?;
-        graph_rt::put(map, "blockedSkus", &self.blocked_skus)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("osMinimumVersion", &self.os_minimum_version);
+        w.put("osMaximumVersion", &self.os_maximum_version);
+        w.put("blockedManufacturers", &self.blocked_manufacturers);
+        w.put("blockedSkus", &self.blocked_skus);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceEnrollmentPlatformRestriction);

@@ -64,85 +64,62 @@ pub struct DeviceEnrollmentWindowsHelloForBusinessConfiguration {
 impl graph_rt::Model for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceEnrollmentWindowsHelloForBusinessConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            security_key_for_sign_in: graph_rt::take(map, "securityKeyForSignIn")?,
-            enhanced_biometrics_state: graph_rt::take(map, "enhancedBiometricsState")?,
-            pin_expiration_in_days: graph_rt::take(map, "pinExpirationInDays")?,
-            pin_previous_block_count: graph_rt::take(map, "pinPreviousBlockCount")?,
-            remote_passport_enabled: graph_rt::take(map, "remotePassportEnabled")?,
-            unlock_with_biometrics_enabled: graph_rt::take(
-                map,
-                "unlockWithBiometricsEnabled",
-            )?,
-            security_device_required: graph_rt::take(map, "securityDeviceRequired")?,
-            state: graph_rt::take(map, "state")?,
-            pin_special_characters_usage: graph_rt::take(
-                map,
-                "pinSpecialCharactersUsage",
-            )?,
-            pin_lowercase_characters_usage: graph_rt::take(
-                map,
-                "pinLowercaseCharactersUsage",
-            )?,
-            pin_uppercase_characters_usage: graph_rt::take(
-                map,
-                "pinUppercaseCharactersUsage",
-            )?,
-            pin_maximum_length: graph_rt::take(map, "pinMaximumLength")?,
-            pin_minimum_length: graph_rt::take(map, "pinMinimumLength")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            priority: graph_rt::take(map, "priority")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            security_key_for_sign_in: r.take("securityKeyForSignIn"),
+            enhanced_biometrics_state: r.take("enhancedBiometricsState"),
+            pin_expiration_in_days: r.take("pinExpirationInDays"),
+            pin_previous_block_count: r.take("pinPreviousBlockCount"),
+            remote_passport_enabled: r.take("remotePassportEnabled"),
+            unlock_with_biometrics_enabled: r.take("unlockWithBiometricsEnabled"),
+            security_device_required: r.take("securityDeviceRequired"),
+            state: r.take("state"),
+            pin_special_characters_usage: r.take("pinSpecialCharactersUsage"),
+            pin_lowercase_characters_usage: r.take("pinLowercaseCharactersUsage"),
+            pin_uppercase_characters_usage: r.take("pinUppercaseCharactersUsage"),
+            pin_maximum_length: r.take("pinMaximumLength"),
+            pin_minimum_length: r.take("pinMinimumLength"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            priority: r.take("priority"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "pinMinimumLength", &self.pin_minimum_length)?;
-        graph_rt::put(map, "pinMaximumLength", &self.pin_maximum_length)?;
-        graph_rt::put(
-            map,
-            "pinUppercaseCharactersUsage",
-            &self.pin_uppercase_characters_usage,
-        )?;
-        graph_rt::put(
-            map,
-            "pinLowercaseCharactersUsage",
-            &self.pin_lowercase_characters_usage,
-        )?;
-        graph_rt::put(
-            map,
-            "pinSpecialCharactersUsage",
-            &self.pin_special_characters_usage,
-        )?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "securityDeviceRequired", &self.security_device_required)?;
-        graph_rt::put(
-            map,
-            "unlockWithBiometricsEnabled",
-            &self.unlock_with_biometrics_enabled,
-        )?;
-        graph_rt::put(map, "remotePassportEnabled", &self.remote_passport_enabled)?;
-        graph_rt::put(map, "pinPreviousBlockCount", &self.pin_previous_block_count)?;
-        graph_rt::put(map, "pinExpirationInDays", &self.pin_expiration_in_days)?;
-        graph_rt::put(map, "enhancedBiometricsState", &self.enhanced_biometrics_state)?;
-        graph_rt::put(map, "securityKeyForSignIn", &self.security_key_for_sign_in)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("priority", &self.priority);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("pinMinimumLength", &self.pin_minimum_length);
+        w.put("pinMaximumLength", &self.pin_maximum_length);
+        w.put("pinUppercaseCharactersUsage", &self.pin_uppercase_characters_usage);
+        w.put("pinLowercaseCharactersUsage", &self.pin_lowercase_characters_usage);
+        w.put("pinSpecialCharactersUsage", &self.pin_special_characters_usage);
+        w.put("state", &self.state);
+        w.put("securityDeviceRequired", &self.security_device_required);
+        w.put("unlockWithBiometricsEnabled", &self.unlock_with_biometrics_enabled);
+        w.put("remotePassportEnabled", &self.remote_passport_enabled);
+        w.put("pinPreviousBlockCount", &self.pin_previous_block_count);
+        w.put("pinExpirationInDays", &self.pin_expiration_in_days);
+        w.put("enhancedBiometricsState", &self.enhanced_biometrics_state);
+        w.put("securityKeyForSignIn", &self.security_key_for_sign_in);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceEnrollmentWindowsHelloForBusinessConfiguration);

@@ -22,23 +22,28 @@ pub struct DeviceExchangeAccessStateSummary {
 impl graph_rt::Model for DeviceExchangeAccessStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceExchangeAccessStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            unavailable_device_count: graph_rt::take(map, "unavailableDeviceCount")?,
-            unknown_device_count: graph_rt::take(map, "unknownDeviceCount")?,
-            quarantined_device_count: graph_rt::take(map, "quarantinedDeviceCount")?,
-            blocked_device_count: graph_rt::take(map, "blockedDeviceCount")?,
-            allowed_device_count: graph_rt::take(map, "allowedDeviceCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            unavailable_device_count: r.take("unavailableDeviceCount"),
+            unknown_device_count: r.take("unknownDeviceCount"),
+            quarantined_device_count: r.take("quarantinedDeviceCount"),
+            blocked_device_count: r.take("blockedDeviceCount"),
+            allowed_device_count: r.take("allowedDeviceCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedDeviceCount", &self.allowed_device_count)?;
-        graph_rt::put(map, "blockedDeviceCount", &self.blocked_device_count)?;
-        graph_rt::put(map, "quarantinedDeviceCount", &self.quarantined_device_count)?;
-        graph_rt::put(map, "unknownDeviceCount", &self.unknown_device_count)?;
-        graph_rt::put(map, "unavailableDeviceCount", &self.unavailable_device_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedDeviceCount", &self.allowed_device_count);
+        w.put("blockedDeviceCount", &self.blocked_device_count);
+        w.put("quarantinedDeviceCount", &self.quarantined_device_count);
+        w.put("unknownDeviceCount", &self.unknown_device_count);
+        w.put("unavailableDeviceCount", &self.unavailable_device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceExchangeAccessStateSummary);

@@ -20,19 +20,24 @@ pub struct DeviceHealthScriptDailySchedule {
 impl graph_rt::Model for DeviceHealthScriptDailySchedule {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceHealthScriptDailySchedule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time: graph_rt::take(map, "time")?,
-            use_utc: graph_rt::take(map, "useUtc")?,
-            interval: graph_rt::take(map, "interval")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time: r.take("time"),
+            use_utc: r.take("useUtc"),
+            interval: r.take("interval"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "interval", &self.interval)?;
-        graph_rt::put(map, "useUtc", &self.use_utc)?;
-        graph_rt::put(map, "time", &self.time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("interval", &self.interval);
+        w.put("useUtc", &self.use_utc);
+        w.put("time", &self.time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptDailySchedule);

@@ -38,78 +38,60 @@ pub struct DeviceHealthScriptDeviceState {
 impl graph_rt::Model for DeviceHealthScriptDeviceState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceHealthScriptDeviceState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            managed_device: graph_rt::take(map, "managedDevice")?,
-            assignment_filter_ids: graph_rt::take(map, "assignmentFilterIds")?,
-            remediation_state: graph_rt::take(map, "remediationState")?,
-            post_remediation_detection_script_error: graph_rt::take(
-                map,
-                "postRemediationDetectionScriptError",
-            )?,
-            post_remediation_detection_script_output: graph_rt::take(
-                map,
-                "postRemediationDetectionScriptOutput",
-            )?,
-            remediation_script_error: graph_rt::take(map, "remediationScriptError")?,
-            pre_remediation_detection_script_error: graph_rt::take(
-                map,
-                "preRemediationDetectionScriptError",
-            )?,
-            pre_remediation_detection_script_output: graph_rt::take(
-                map,
-                "preRemediationDetectionScriptOutput",
-            )?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            expected_state_update_date_time: graph_rt::take(
-                map,
-                "expectedStateUpdateDateTime",
-            )?,
-            last_state_update_date_time: graph_rt::take(map, "lastStateUpdateDateTime")?,
-            detection_state: graph_rt::take(map, "detectionState")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            managed_device: r.take("managedDevice"),
+            assignment_filter_ids: r.take("assignmentFilterIds"),
+            remediation_state: r.take("remediationState"),
+            post_remediation_detection_script_error: r
+                .take("postRemediationDetectionScriptError"),
+            post_remediation_detection_script_output: r
+                .take("postRemediationDetectionScriptOutput"),
+            remediation_script_error: r.take("remediationScriptError"),
+            pre_remediation_detection_script_error: r
+                .take("preRemediationDetectionScriptError"),
+            pre_remediation_detection_script_output: r
+                .take("preRemediationDetectionScriptOutput"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            expected_state_update_date_time: r.take("expectedStateUpdateDateTime"),
+            last_state_update_date_time: r.take("lastStateUpdateDateTime"),
+            detection_state: r.take("detectionState"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "detectionState", &self.detection_state)?;
-        graph_rt::put(
-            map,
-            "lastStateUpdateDateTime",
-            &self.last_state_update_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "expectedStateUpdateDateTime",
-            &self.expected_state_update_date_time,
-        )?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("detectionState", &self.detection_state);
+        w.put("lastStateUpdateDateTime", &self.last_state_update_date_time);
+        w.put("expectedStateUpdateDateTime", &self.expected_state_update_date_time);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put(
             "preRemediationDetectionScriptOutput",
             &self.pre_remediation_detection_script_output,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "preRemediationDetectionScriptError",
             &self.pre_remediation_detection_script_error,
-        )?;
-        graph_rt::put(map, "remediationScriptError", &self.remediation_script_error)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("remediationScriptError", &self.remediation_script_error);
+        w.put(
             "postRemediationDetectionScriptOutput",
             &self.post_remediation_detection_script_output,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "postRemediationDetectionScriptError",
             &self.post_remediation_detection_script_error,
-        )?;
-        graph_rt::put(map, "remediationState", &self.remediation_state)?;
-        graph_rt::put(map, "assignmentFilterIds", &self.assignment_filter_ids)?;
-        graph_rt::put(map, "managedDevice", &self.managed_device)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("remediationState", &self.remediation_state);
+        w.put("assignmentFilterIds", &self.assignment_filter_ids);
+        w.put("managedDevice", &self.managed_device);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptDeviceState);

@@ -24,30 +24,32 @@ pub struct DeviceHealthScriptIntegerParameter {
 impl graph_rt::Model for DeviceHealthScriptIntegerParameter {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceHealthScriptIntegerParameter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            default_value: graph_rt::take(map, "defaultValue")?,
-            apply_default_value_when_not_assigned: graph_rt::take(
-                map,
-                "applyDefaultValueWhenNotAssigned",
-            )?,
-            is_required: graph_rt::take(map, "isRequired")?,
-            description: graph_rt::take(map, "description")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            default_value: r.take("defaultValue"),
+            apply_default_value_when_not_assigned: r
+                .take("applyDefaultValueWhenNotAssigned"),
+            is_required: r.take("isRequired"),
+            description: r.take("description"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "isRequired", &self.is_required)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("isRequired", &self.is_required);
+        w.put(
             "applyDefaultValueWhenNotAssigned",
             &self.apply_default_value_when_not_assigned,
-        )?;
-        graph_rt::put(map, "defaultValue", &self.default_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("defaultValue", &self.default_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptIntegerParameter);

@@ -18,17 +18,22 @@ pub struct DeviceHealthScriptRemediationHistory {
 impl graph_rt::Model for DeviceHealthScriptRemediationHistory {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceHealthScriptRemediationHistory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            history_data: graph_rt::take(map, "historyData")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            history_data: r.take("historyData"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "historyData", &self.history_data)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("historyData", &self.history_data);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptRemediationHistory);

@@ -18,19 +18,24 @@ pub struct DeviceHealthScriptRemediationHistoryData {
 impl graph_rt::Model for DeviceHealthScriptRemediationHistoryData {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceHealthScriptRemediationHistoryData";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            no_issue_device_count: graph_rt::take(map, "noIssueDeviceCount")?,
-            remediated_device_count: graph_rt::take(map, "remediatedDeviceCount")?,
-            date: graph_rt::take(map, "date")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            no_issue_device_count: r.take("noIssueDeviceCount"),
+            remediated_device_count: r.take("remediatedDeviceCount"),
+            date: r.take("date"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "date", &self.date)?;
-        graph_rt::put(map, "remediatedDeviceCount", &self.remediated_device_count)?;
-        graph_rt::put(map, "noIssueDeviceCount", &self.no_issue_device_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("date", &self.date);
+        w.put("remediatedDeviceCount", &self.remediated_device_count);
+        w.put("noIssueDeviceCount", &self.no_issue_device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptRemediationHistoryData);

@@ -16,17 +16,22 @@ pub struct DeviceHealthScriptRemediationSummary {
 impl graph_rt::Model for DeviceHealthScriptRemediationSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceHealthScriptRemediationSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            remediated_device_count: graph_rt::take(map, "remediatedDeviceCount")?,
-            script_count: graph_rt::take(map, "scriptCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            remediated_device_count: r.take("remediatedDeviceCount"),
+            script_count: r.take("scriptCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "scriptCount", &self.script_count)?;
-        graph_rt::put(map, "remediatedDeviceCount", &self.remediated_device_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("scriptCount", &self.script_count);
+        w.put("remediatedDeviceCount", &self.remediated_device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptRemediationSummary);

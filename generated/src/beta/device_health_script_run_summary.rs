@@ -36,107 +36,62 @@ pub struct DeviceHealthScriptRunSummary {
 impl graph_rt::Model for DeviceHealthScriptRunSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceHealthScriptRunSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            issue_remediated_cumulative_device_count: graph_rt::take(
-                map,
-                "issueRemediatedCumulativeDeviceCount",
-            )?,
-            last_script_run_date_time: graph_rt::take(map, "lastScriptRunDateTime")?,
-            remediation_script_error_device_count: graph_rt::take(
-                map,
-                "remediationScriptErrorDeviceCount",
-            )?,
-            issue_reoccurred_device_count: graph_rt::take(
-                map,
-                "issueReoccurredDeviceCount",
-            )?,
-            remediation_skipped_device_count: graph_rt::take(
-                map,
-                "remediationSkippedDeviceCount",
-            )?,
-            issue_remediated_device_count: graph_rt::take(
-                map,
-                "issueRemediatedDeviceCount",
-            )?,
-            detection_script_not_applicable_device_count: graph_rt::take(
-                map,
-                "detectionScriptNotApplicableDeviceCount",
-            )?,
-            detection_script_pending_device_count: graph_rt::take(
-                map,
-                "detectionScriptPendingDeviceCount",
-            )?,
-            detection_script_error_device_count: graph_rt::take(
-                map,
-                "detectionScriptErrorDeviceCount",
-            )?,
-            issue_detected_device_count: graph_rt::take(
-                map,
-                "issueDetectedDeviceCount",
-            )?,
-            no_issue_detected_device_count: graph_rt::take(
-                map,
-                "noIssueDetectedDeviceCount",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            issue_remediated_cumulative_device_count: r
+                .take("issueRemediatedCumulativeDeviceCount"),
+            last_script_run_date_time: r.take("lastScriptRunDateTime"),
+            remediation_script_error_device_count: r
+                .take("remediationScriptErrorDeviceCount"),
+            issue_reoccurred_device_count: r.take("issueReoccurredDeviceCount"),
+            remediation_skipped_device_count: r.take("remediationSkippedDeviceCount"),
+            issue_remediated_device_count: r.take("issueRemediatedDeviceCount"),
+            detection_script_not_applicable_device_count: r
+                .take("detectionScriptNotApplicableDeviceCount"),
+            detection_script_pending_device_count: r
+                .take("detectionScriptPendingDeviceCount"),
+            detection_script_error_device_count: r
+                .take("detectionScriptErrorDeviceCount"),
+            issue_detected_device_count: r.take("issueDetectedDeviceCount"),
+            no_issue_detected_device_count: r.take("noIssueDetectedDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "noIssueDetectedDeviceCount",
-            &self.no_issue_detected_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "issueDetectedDeviceCount",
-            &self.issue_detected_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("noIssueDetectedDeviceCount", &self.no_issue_detected_device_count);
+        w.put("issueDetectedDeviceCount", &self.issue_detected_device_count);
+        w.put(
             "detectionScriptErrorDeviceCount",
             &self.detection_script_error_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "detectionScriptPendingDeviceCount",
             &self.detection_script_pending_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "detectionScriptNotApplicableDeviceCount",
             &self.detection_script_not_applicable_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "issueRemediatedDeviceCount",
-            &self.issue_remediated_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "remediationSkippedDeviceCount",
-            &self.remediation_skipped_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "issueReoccurredDeviceCount",
-            &self.issue_reoccurred_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("issueRemediatedDeviceCount", &self.issue_remediated_device_count);
+        w.put("remediationSkippedDeviceCount", &self.remediation_skipped_device_count);
+        w.put("issueReoccurredDeviceCount", &self.issue_reoccurred_device_count);
+        w.put(
             "remediationScriptErrorDeviceCount",
             &self.remediation_script_error_device_count,
-        )?;
-        graph_rt::put(map, "lastScriptRunDateTime", &self.last_script_run_date_time)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("lastScriptRunDateTime", &self.last_script_run_date_time);
+        w.put(
             "issueRemediatedCumulativeDeviceCount",
             &self.issue_remediated_cumulative_device_count,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptRunSummary);

@@ -30,31 +30,36 @@ pub struct DeviceInstallState {
 impl graph_rt::Model for DeviceInstallState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceInstallState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_name: graph_rt::take(map, "userName")?,
-            os_description: graph_rt::take(map, "osDescription")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            install_state: graph_rt::take(map, "installState")?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_name: r.take("userName"),
+            os_description: r.take("osDescription"),
+            os_version: r.take("osVersion"),
+            error_code: r.take("errorCode"),
+            install_state: r.take("installState"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            device_id: r.take("deviceId"),
+            device_name: r.take("deviceName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(map, "installState", &self.install_state)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "osDescription", &self.os_description)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceName", &self.device_name);
+        w.put("deviceId", &self.device_id);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("installState", &self.install_state);
+        w.put("errorCode", &self.error_code);
+        w.put("osVersion", &self.os_version);
+        w.put("osDescription", &self.os_description);
+        w.put("userName", &self.user_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceInstallState);

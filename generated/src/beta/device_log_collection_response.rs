@@ -11,7 +11,7 @@ pub struct DeviceLogCollectionResponse {
     /// The status of the log collection request
     pub status: graph_rt::Field<String>,
     /// The device Id
-    pub managed_device_id: graph_rt::Field<graph_rt::Uuid>,
+    pub managed_device_id: graph_rt::Field<graph_rt::Guid>,
     /// The error code, if any. Valid values -9.22337203685478E+18 to 9.22337203685478E+18
     pub error_code: graph_rt::Field<i64>,
     /// The DateTime of the request
@@ -30,38 +30,36 @@ pub struct DeviceLogCollectionResponse {
 impl graph_rt::Model for DeviceLogCollectionResponse {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceLogCollectionResponse";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            size: graph_rt::take(map, "size")?,
-            expiration_date_time_utc: graph_rt::take(map, "expirationDateTimeUTC")?,
-            initiated_by_user_principal_name: graph_rt::take(
-                map,
-                "initiatedByUserPrincipalName",
-            )?,
-            received_date_time_utc: graph_rt::take(map, "receivedDateTimeUTC")?,
-            requested_date_time_utc: graph_rt::take(map, "requestedDateTimeUTC")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            size: r.take("size"),
+            expiration_date_time_utc: r.take("expirationDateTimeUTC"),
+            initiated_by_user_principal_name: r.take("initiatedByUserPrincipalName"),
+            received_date_time_utc: r.take("receivedDateTimeUTC"),
+            requested_date_time_utc: r.take("requestedDateTimeUTC"),
+            error_code: r.take("errorCode"),
+            managed_device_id: r.take("managedDeviceId"),
+            status: r.take("status"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "requestedDateTimeUTC", &self.requested_date_time_utc)?;
-        graph_rt::put(map, "receivedDateTimeUTC", &self.received_date_time_utc)?;
-        graph_rt::put(
-            map,
-            "initiatedByUserPrincipalName",
-            &self.initiated_by_user_principal_name,
-        )?;
-        graph_rt::put(map, "expirationDateTimeUTC", &self.expiration_date_time_utc)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("errorCode", &self.error_code);
+        w.put("requestedDateTimeUTC", &self.requested_date_time_utc);
+        w.put("receivedDateTimeUTC", &self.received_date_time_utc);
+        w.put("initiatedByUserPrincipalName", &self.initiated_by_user_principal_name);
+        w.put("expirationDateTimeUTC", &self.expiration_date_time_utc);
+        w.put("size", &self.size);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceLogCollectionResponse);

@@ -9,7 +9,7 @@ pub struct DeviceManagement {
     /// Unique identifier associated with the device.
     pub id: graph_rt::Field<String>,
     /// Intune Account ID for given tenant
-    pub intune_account_id: graph_rt::Field<graph_rt::Uuid>,
+    pub intune_account_id: graph_rt::Field<graph_rt::Guid>,
     /// The property to enable Non-MDM managed legacy PC management for this account. This property is read-only.
     pub legacy_pc_manangement_enabled: graph_rt::Field<bool>,
     /// Maximum number of DEP tokens allowed per-tenant.
@@ -302,533 +302,317 @@ pub struct DeviceManagement {
 impl graph_rt::Model for DeviceManagement {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            windows_information_protection_network_learning_summaries: graph_rt::take(
-                map,
-                "windowsInformationProtectionNetworkLearningSummaries",
-            )?,
-            windows_information_protection_app_learning_summaries: graph_rt::take(
-                map,
-                "windowsInformationProtectionAppLearningSummaries",
-            )?,
-            intune_branding_profiles: graph_rt::take(map, "intuneBrandingProfiles")?,
-            troubleshooting_events: graph_rt::take(map, "troubleshootingEvents")?,
-            telecom_expense_management_partners: graph_rt::take(
-                map,
-                "telecomExpenseManagementPartners",
-            )?,
-            windows_feature_update_profiles: graph_rt::take(
-                map,
-                "windowsFeatureUpdateProfiles",
-            )?,
-            reports: graph_rt::take(map, "reports")?,
-            role_scope_tags: graph_rt::take(map, "roleScopeTags")?,
-            role_definitions: graph_rt::take(map, "roleDefinitions")?,
-            role_assignments: graph_rt::take(map, "roleAssignments")?,
-            resource_operations: graph_rt::take(map, "resourceOperations")?,
-            remote_assistance_partners: graph_rt::take(map, "remoteAssistancePartners")?,
-            user_pfx_certificates: graph_rt::take(map, "userPfxCertificates")?,
-            derived_credentials: graph_rt::take(map, "derivedCredentials")?,
-            mobile_threat_defense_connectors: graph_rt::take(
-                map,
-                "mobileThreatDefenseConnectors",
-            )?,
-            exchange_on_premises_policy: graph_rt::take(
-                map,
-                "exchangeOnPremisesPolicy",
-            )?,
-            exchange_on_premises_policies: graph_rt::take(
-                map,
-                "exchangeOnPremisesPolicies",
-            )?,
-            exchange_connectors: graph_rt::take(map, "exchangeConnectors")?,
-            device_management_partners: graph_rt::take(map, "deviceManagementPartners")?,
-            device_enrollment_configurations: graph_rt::take(
-                map,
-                "deviceEnrollmentConfigurations",
-            )?,
-            device_categories: graph_rt::take(map, "deviceCategories")?,
-            conditional_access_settings: graph_rt::take(
-                map,
-                "conditionalAccessSettings",
-            )?,
-            notification_message_templates: graph_rt::take(
-                map,
-                "notificationMessageTemplates",
-            )?,
-            group_policy_migration_reports: graph_rt::take(
-                map,
-                "groupPolicyMigrationReports",
-            )?,
-            management_condition_statements: graph_rt::take(
-                map,
-                "managementConditionStatements",
-            )?,
-            management_conditions: graph_rt::take(map, "managementConditions")?,
-            embedded_sim_activation_code_pools: graph_rt::take(
-                map,
-                "embeddedSIMActivationCodePools",
-            )?,
-            windows_autopilot_settings: graph_rt::take(map, "windowsAutopilotSettings")?,
-            windows_autopilot_device_identities: graph_rt::take(
-                map,
-                "windowsAutopilotDeviceIdentities",
-            )?,
-            windows_autopilot_deployment_profiles: graph_rt::take(
-                map,
-                "windowsAutopilotDeploymentProfiles",
-            )?,
-            imported_windows_autopilot_device_identities: graph_rt::take(
-                map,
-                "importedWindowsAutopilotDeviceIdentities",
-            )?,
-            dep_onboarding_settings: graph_rt::take(map, "depOnboardingSettings")?,
-            user_experience_analytics_device_startup_process_performance: graph_rt::take(
-                map,
-                "userExperienceAnalyticsDeviceStartupProcessPerformance",
-            )?,
-            user_experience_analytics_device_startup_processes: graph_rt::take(
-                map,
-                "userExperienceAnalyticsDeviceStartupProcesses",
-            )?,
-            user_experience_analytics_device_startup_history: graph_rt::take(
-                map,
-                "userExperienceAnalyticsDeviceStartupHistory",
-            )?,
-            user_experience_analytics_regression_summary: graph_rt::take(
-                map,
-                "userExperienceAnalyticsRegressionSummary",
-            )?,
-            user_experience_analytics_device_performance: graph_rt::take(
-                map,
-                "userExperienceAnalyticsDevicePerformance",
-            )?,
-            user_experience_analytics_categories: graph_rt::take(
-                map,
-                "userExperienceAnalyticsCategories",
-            )?,
-            user_experience_analytics_baselines: graph_rt::take(
-                map,
-                "userExperienceAnalyticsBaselines",
-            )?,
-            user_experience_analytics_overview: graph_rt::take(
-                map,
-                "userExperienceAnalyticsOverview",
-            )?,
-            mobile_app_troubleshooting_events: graph_rt::take(
-                map,
-                "mobileAppTroubleshootingEvents",
-            )?,
-            windows_malware_information: graph_rt::take(
-                map,
-                "windowsMalwareInformation",
-            )?,
-            remote_action_audits: graph_rt::take(map, "remoteActionAudits")?,
-            managed_devices: graph_rt::take(map, "managedDevices")?,
-            managed_device_overview: graph_rt::take(map, "managedDeviceOverview")?,
-            device_health_scripts: graph_rt::take(map, "deviceHealthScripts")?,
-            device_shell_scripts: graph_rt::take(map, "deviceShellScripts")?,
-            device_management_scripts: graph_rt::take(map, "deviceManagementScripts")?,
-            detected_apps: graph_rt::take(map, "detectedApps")?,
-            data_sharing_consents: graph_rt::take(map, "dataSharingConsents")?,
-            apple_push_notification_certificate: graph_rt::take(
-                map,
-                "applePushNotificationCertificate",
-            )?,
-            categories: graph_rt::take(map, "categories")?,
-            templates: graph_rt::take(map, "templates")?,
-            setting_definitions: graph_rt::take(map, "settingDefinitions")?,
-            intents: graph_rt::take(map, "intents")?,
-            software_update_status_summary: graph_rt::take(
-                map,
-                "softwareUpdateStatusSummary",
-            )?,
-            ndes_connectors: graph_rt::take(map, "ndesConnectors")?,
-            ios_update_statuses: graph_rt::take(map, "iosUpdateStatuses")?,
-            device_configuration_user_state_summaries: graph_rt::take(
-                map,
-                "deviceConfigurationUserStateSummaries",
-            )?,
-            device_configurations: graph_rt::take(map, "deviceConfigurations")?,
-            device_configuration_restricted_apps_violations: graph_rt::take(
-                map,
-                "deviceConfigurationRestrictedAppsViolations",
-            )?,
-            device_configuration_device_state_summaries: graph_rt::take(
-                map,
-                "deviceConfigurationDeviceStateSummaries",
-            )?,
-            device_configuration_conflict_summary: graph_rt::take(
-                map,
-                "deviceConfigurationConflictSummary",
-            )?,
-            device_compliance_policy_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceCompliancePolicySettingStateSummaries",
-            )?,
-            device_compliance_policy_device_state_summary: graph_rt::take(
-                map,
-                "deviceCompliancePolicyDeviceStateSummary",
-            )?,
-            device_compliance_policies: graph_rt::take(map, "deviceCompliancePolicies")?,
-            cart_to_class_associations: graph_rt::take(map, "cartToClassAssociations")?,
-            advanced_threat_protection_onboarding_state_summary: graph_rt::take(
-                map,
-                "advancedThreatProtectionOnboardingStateSummary",
-            )?,
-            imported_device_identities: graph_rt::take(map, "importedDeviceIdentities")?,
-            imported_apple_device_identities: graph_rt::take(
-                map,
-                "importedAppleDeviceIdentities",
-            )?,
-            enrollment_profiles: graph_rt::take(map, "enrollmentProfiles")?,
-            terms_and_conditions: graph_rt::take(map, "termsAndConditions")?,
-            audit_events: graph_rt::take(map, "auditEvents")?,
-            android_managed_store_app_configuration_schemas: graph_rt::take(
-                map,
-                "androidManagedStoreAppConfigurationSchemas",
-            )?,
-            android_managed_store_account_enterprise_settings: graph_rt::take(
-                map,
-                "androidManagedStoreAccountEnterpriseSettings",
-            )?,
-            android_for_work_settings: graph_rt::take(map, "androidForWorkSettings")?,
-            android_for_work_enrollment_profiles: graph_rt::take(
-                map,
-                "androidForWorkEnrollmentProfiles",
-            )?,
-            android_for_work_app_configuration_schemas: graph_rt::take(
-                map,
-                "androidForWorkAppConfigurationSchemas",
-            )?,
-            android_device_owner_enrollment_profiles: graph_rt::take(
-                map,
-                "androidDeviceOwnerEnrollmentProfiles",
-            )?,
-            domain_join_connectors: graph_rt::take(map, "domainJoinConnectors")?,
-            intune_brand: graph_rt::take(map, "intuneBrand")?,
-            group_policy_object_files: graph_rt::take(map, "groupPolicyObjectFiles")?,
-            windows_malware_overview: graph_rt::take(map, "windowsMalwareOverview")?,
-            subscriptions: graph_rt::take(map, "subscriptions")?,
-            subscription_state: graph_rt::take(map, "subscriptionState")?,
-            managed_device_cleanup_settings: graph_rt::take(
-                map,
-                "managedDeviceCleanupSettings",
-            )?,
-            device_protection_overview: graph_rt::take(map, "deviceProtectionOverview")?,
-            admin_consent: graph_rt::take(map, "adminConsent")?,
-            account_move_completion_date_time: graph_rt::take(
-                map,
-                "accountMoveCompletionDateTime",
-            )?,
-            settings: graph_rt::take(map, "settings")?,
-            maximum_dep_tokens: graph_rt::take(map, "maximumDepTokens")?,
-            legacy_pc_manangement_enabled: graph_rt::take(
-                map,
-                "legacyPcManangementEnabled",
-            )?,
-            intune_account_id: graph_rt::take(map, "intuneAccountId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            windows_information_protection_network_learning_summaries: r
+                .take("windowsInformationProtectionNetworkLearningSummaries"),
+            windows_information_protection_app_learning_summaries: r
+                .take("windowsInformationProtectionAppLearningSummaries"),
+            intune_branding_profiles: r.take("intuneBrandingProfiles"),
+            troubleshooting_events: r.take("troubleshootingEvents"),
+            telecom_expense_management_partners: r
+                .take("telecomExpenseManagementPartners"),
+            windows_feature_update_profiles: r.take("windowsFeatureUpdateProfiles"),
+            reports: r.take("reports"),
+            role_scope_tags: r.take("roleScopeTags"),
+            role_definitions: r.take("roleDefinitions"),
+            role_assignments: r.take("roleAssignments"),
+            resource_operations: r.take("resourceOperations"),
+            remote_assistance_partners: r.take("remoteAssistancePartners"),
+            user_pfx_certificates: r.take("userPfxCertificates"),
+            derived_credentials: r.take("derivedCredentials"),
+            mobile_threat_defense_connectors: r.take("mobileThreatDefenseConnectors"),
+            exchange_on_premises_policy: r.take("exchangeOnPremisesPolicy"),
+            exchange_on_premises_policies: r.take("exchangeOnPremisesPolicies"),
+            exchange_connectors: r.take("exchangeConnectors"),
+            device_management_partners: r.take("deviceManagementPartners"),
+            device_enrollment_configurations: r.take("deviceEnrollmentConfigurations"),
+            device_categories: r.take("deviceCategories"),
+            conditional_access_settings: r.take("conditionalAccessSettings"),
+            notification_message_templates: r.take("notificationMessageTemplates"),
+            group_policy_migration_reports: r.take("groupPolicyMigrationReports"),
+            management_condition_statements: r.take("managementConditionStatements"),
+            management_conditions: r.take("managementConditions"),
+            embedded_sim_activation_code_pools: r.take("embeddedSIMActivationCodePools"),
+            windows_autopilot_settings: r.take("windowsAutopilotSettings"),
+            windows_autopilot_device_identities: r
+                .take("windowsAutopilotDeviceIdentities"),
+            windows_autopilot_deployment_profiles: r
+                .take("windowsAutopilotDeploymentProfiles"),
+            imported_windows_autopilot_device_identities: r
+                .take("importedWindowsAutopilotDeviceIdentities"),
+            dep_onboarding_settings: r.take("depOnboardingSettings"),
+            user_experience_analytics_device_startup_process_performance: r
+                .take("userExperienceAnalyticsDeviceStartupProcessPerformance"),
+            user_experience_analytics_device_startup_processes: r
+                .take("userExperienceAnalyticsDeviceStartupProcesses"),
+            user_experience_analytics_device_startup_history: r
+                .take("userExperienceAnalyticsDeviceStartupHistory"),
+            user_experience_analytics_regression_summary: r
+                .take("userExperienceAnalyticsRegressionSummary"),
+            user_experience_analytics_device_performance: r
+                .take("userExperienceAnalyticsDevicePerformance"),
+            user_experience_analytics_categories: r
+                .take("userExperienceAnalyticsCategories"),
+            user_experience_analytics_baselines: r
+                .take("userExperienceAnalyticsBaselines"),
+            user_experience_analytics_overview: r
+                .take("userExperienceAnalyticsOverview"),
+            mobile_app_troubleshooting_events: r.take("mobileAppTroubleshootingEvents"),
+            windows_malware_information: r.take("windowsMalwareInformation"),
+            remote_action_audits: r.take("remoteActionAudits"),
+            managed_devices: r.take("managedDevices"),
+            managed_device_overview: r.take("managedDeviceOverview"),
+            device_health_scripts: r.take("deviceHealthScripts"),
+            device_shell_scripts: r.take("deviceShellScripts"),
+            device_management_scripts: r.take("deviceManagementScripts"),
+            detected_apps: r.take("detectedApps"),
+            data_sharing_consents: r.take("dataSharingConsents"),
+            apple_push_notification_certificate: r
+                .take("applePushNotificationCertificate"),
+            categories: r.take("categories"),
+            templates: r.take("templates"),
+            setting_definitions: r.take("settingDefinitions"),
+            intents: r.take("intents"),
+            software_update_status_summary: r.take("softwareUpdateStatusSummary"),
+            ndes_connectors: r.take("ndesConnectors"),
+            ios_update_statuses: r.take("iosUpdateStatuses"),
+            device_configuration_user_state_summaries: r
+                .take("deviceConfigurationUserStateSummaries"),
+            device_configurations: r.take("deviceConfigurations"),
+            device_configuration_restricted_apps_violations: r
+                .take("deviceConfigurationRestrictedAppsViolations"),
+            device_configuration_device_state_summaries: r
+                .take("deviceConfigurationDeviceStateSummaries"),
+            device_configuration_conflict_summary: r
+                .take("deviceConfigurationConflictSummary"),
+            device_compliance_policy_setting_state_summaries: r
+                .take("deviceCompliancePolicySettingStateSummaries"),
+            device_compliance_policy_device_state_summary: r
+                .take("deviceCompliancePolicyDeviceStateSummary"),
+            device_compliance_policies: r.take("deviceCompliancePolicies"),
+            cart_to_class_associations: r.take("cartToClassAssociations"),
+            advanced_threat_protection_onboarding_state_summary: r
+                .take("advancedThreatProtectionOnboardingStateSummary"),
+            imported_device_identities: r.take("importedDeviceIdentities"),
+            imported_apple_device_identities: r.take("importedAppleDeviceIdentities"),
+            enrollment_profiles: r.take("enrollmentProfiles"),
+            terms_and_conditions: r.take("termsAndConditions"),
+            audit_events: r.take("auditEvents"),
+            android_managed_store_app_configuration_schemas: r
+                .take("androidManagedStoreAppConfigurationSchemas"),
+            android_managed_store_account_enterprise_settings: r
+                .take("androidManagedStoreAccountEnterpriseSettings"),
+            android_for_work_settings: r.take("androidForWorkSettings"),
+            android_for_work_enrollment_profiles: r
+                .take("androidForWorkEnrollmentProfiles"),
+            android_for_work_app_configuration_schemas: r
+                .take("androidForWorkAppConfigurationSchemas"),
+            android_device_owner_enrollment_profiles: r
+                .take("androidDeviceOwnerEnrollmentProfiles"),
+            domain_join_connectors: r.take("domainJoinConnectors"),
+            intune_brand: r.take("intuneBrand"),
+            group_policy_object_files: r.take("groupPolicyObjectFiles"),
+            windows_malware_overview: r.take("windowsMalwareOverview"),
+            subscriptions: r.take("subscriptions"),
+            subscription_state: r.take("subscriptionState"),
+            managed_device_cleanup_settings: r.take("managedDeviceCleanupSettings"),
+            device_protection_overview: r.take("deviceProtectionOverview"),
+            admin_consent: r.take("adminConsent"),
+            account_move_completion_date_time: r.take("accountMoveCompletionDateTime"),
+            settings: r.take("settings"),
+            maximum_dep_tokens: r.take("maximumDepTokens"),
+            legacy_pc_manangement_enabled: r.take("legacyPcManangementEnabled"),
+            intune_account_id: r.take("intuneAccountId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "intuneAccountId", &self.intune_account_id)?;
-        graph_rt::put(
-            map,
-            "legacyPcManangementEnabled",
-            &self.legacy_pc_manangement_enabled,
-        )?;
-        graph_rt::put(map, "maximumDepTokens", &self.maximum_dep_tokens)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(
-            map,
-            "accountMoveCompletionDateTime",
-            &self.account_move_completion_date_time,
-        )?;
-        graph_rt::put(map, "adminConsent", &self.admin_consent)?;
-        graph_rt::put(
-            map,
-            "deviceProtectionOverview",
-            &self.device_protection_overview,
-        )?;
-        graph_rt::put(
-            map,
-            "managedDeviceCleanupSettings",
-            &self.managed_device_cleanup_settings,
-        )?;
-        graph_rt::put(map, "subscriptionState", &self.subscription_state)?;
-        graph_rt::put(map, "subscriptions", &self.subscriptions)?;
-        graph_rt::put(map, "windowsMalwareOverview", &self.windows_malware_overview)?;
-        graph_rt::put(map, "groupPolicyObjectFiles", &self.group_policy_object_files)?;
-        graph_rt::put(map, "intuneBrand", &self.intune_brand)?;
-        graph_rt::put(map, "domainJoinConnectors", &self.domain_join_connectors)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("intuneAccountId", &self.intune_account_id);
+        w.put("legacyPcManangementEnabled", &self.legacy_pc_manangement_enabled);
+        w.put("maximumDepTokens", &self.maximum_dep_tokens);
+        w.put("settings", &self.settings);
+        w.put("accountMoveCompletionDateTime", &self.account_move_completion_date_time);
+        w.put("adminConsent", &self.admin_consent);
+        w.put("deviceProtectionOverview", &self.device_protection_overview);
+        w.put("managedDeviceCleanupSettings", &self.managed_device_cleanup_settings);
+        w.put("subscriptionState", &self.subscription_state);
+        w.put("subscriptions", &self.subscriptions);
+        w.put("windowsMalwareOverview", &self.windows_malware_overview);
+        w.put("groupPolicyObjectFiles", &self.group_policy_object_files);
+        w.put("intuneBrand", &self.intune_brand);
+        w.put("domainJoinConnectors", &self.domain_join_connectors);
+        w.put(
             "androidDeviceOwnerEnrollmentProfiles",
             &self.android_device_owner_enrollment_profiles,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "androidForWorkAppConfigurationSchemas",
             &self.android_for_work_app_configuration_schemas,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "androidForWorkEnrollmentProfiles",
             &self.android_for_work_enrollment_profiles,
-        )?;
-        graph_rt::put(map, "androidForWorkSettings", &self.android_for_work_settings)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("androidForWorkSettings", &self.android_for_work_settings);
+        w.put(
             "androidManagedStoreAccountEnterpriseSettings",
             &self.android_managed_store_account_enterprise_settings,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "androidManagedStoreAppConfigurationSchemas",
             &self.android_managed_store_app_configuration_schemas,
-        )?;
-        graph_rt::put(map, "auditEvents", &self.audit_events)?;
-        graph_rt::put(map, "termsAndConditions", &self.terms_and_conditions)?;
-        graph_rt::put(map, "enrollmentProfiles", &self.enrollment_profiles)?;
-        graph_rt::put(
-            map,
-            "importedAppleDeviceIdentities",
-            &self.imported_apple_device_identities,
-        )?;
-        graph_rt::put(
-            map,
-            "importedDeviceIdentities",
-            &self.imported_device_identities,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("auditEvents", &self.audit_events);
+        w.put("termsAndConditions", &self.terms_and_conditions);
+        w.put("enrollmentProfiles", &self.enrollment_profiles);
+        w.put("importedAppleDeviceIdentities", &self.imported_apple_device_identities);
+        w.put("importedDeviceIdentities", &self.imported_device_identities);
+        w.put(
             "advancedThreatProtectionOnboardingStateSummary",
             &self.advanced_threat_protection_onboarding_state_summary,
-        )?;
-        graph_rt::put(map, "cartToClassAssociations", &self.cart_to_class_associations)?;
-        graph_rt::put(
-            map,
-            "deviceCompliancePolicies",
-            &self.device_compliance_policies,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("cartToClassAssociations", &self.cart_to_class_associations);
+        w.put("deviceCompliancePolicies", &self.device_compliance_policies);
+        w.put(
             "deviceCompliancePolicyDeviceStateSummary",
             &self.device_compliance_policy_device_state_summary,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceCompliancePolicySettingStateSummaries",
             &self.device_compliance_policy_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceConfigurationConflictSummary",
             &self.device_configuration_conflict_summary,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceConfigurationDeviceStateSummaries",
             &self.device_configuration_device_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceConfigurationRestrictedAppsViolations",
             &self.device_configuration_restricted_apps_violations,
-        )?;
-        graph_rt::put(map, "deviceConfigurations", &self.device_configurations)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("deviceConfigurations", &self.device_configurations);
+        w.put(
             "deviceConfigurationUserStateSummaries",
             &self.device_configuration_user_state_summaries,
-        )?;
-        graph_rt::put(map, "iosUpdateStatuses", &self.ios_update_statuses)?;
-        graph_rt::put(map, "ndesConnectors", &self.ndes_connectors)?;
-        graph_rt::put(
-            map,
-            "softwareUpdateStatusSummary",
-            &self.software_update_status_summary,
-        )?;
-        graph_rt::put(map, "intents", &self.intents)?;
-        graph_rt::put(map, "settingDefinitions", &self.setting_definitions)?;
-        graph_rt::put(map, "templates", &self.templates)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("iosUpdateStatuses", &self.ios_update_statuses);
+        w.put("ndesConnectors", &self.ndes_connectors);
+        w.put("softwareUpdateStatusSummary", &self.software_update_status_summary);
+        w.put("intents", &self.intents);
+        w.put("settingDefinitions", &self.setting_definitions);
+        w.put("templates", &self.templates);
+        w.put("categories", &self.categories);
+        w.put(
             "applePushNotificationCertificate",
             &self.apple_push_notification_certificate,
-        )?;
-        graph_rt::put(map, "dataSharingConsents", &self.data_sharing_consents)?;
-        graph_rt::put(map, "detectedApps", &self.detected_apps)?;
-        graph_rt::put(map, "deviceManagementScripts", &self.device_management_scripts)?;
-        graph_rt::put(map, "deviceShellScripts", &self.device_shell_scripts)?;
-        graph_rt::put(map, "deviceHealthScripts", &self.device_health_scripts)?;
-        graph_rt::put(map, "managedDeviceOverview", &self.managed_device_overview)?;
-        graph_rt::put(map, "managedDevices", &self.managed_devices)?;
-        graph_rt::put(map, "remoteActionAudits", &self.remote_action_audits)?;
-        graph_rt::put(
-            map,
-            "windowsMalwareInformation",
-            &self.windows_malware_information,
-        )?;
-        graph_rt::put(
-            map,
-            "mobileAppTroubleshootingEvents",
-            &self.mobile_app_troubleshooting_events,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("dataSharingConsents", &self.data_sharing_consents);
+        w.put("detectedApps", &self.detected_apps);
+        w.put("deviceManagementScripts", &self.device_management_scripts);
+        w.put("deviceShellScripts", &self.device_shell_scripts);
+        w.put("deviceHealthScripts", &self.device_health_scripts);
+        w.put("managedDeviceOverview", &self.managed_device_overview);
+        w.put("managedDevices", &self.managed_devices);
+        w.put("remoteActionAudits", &self.remote_action_audits);
+        w.put("windowsMalwareInformation", &self.windows_malware_information);
+        w.put("mobileAppTroubleshootingEvents", &self.mobile_app_troubleshooting_events);
+        w.put(
             "userExperienceAnalyticsOverview",
             &self.user_experience_analytics_overview,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userExperienceAnalyticsBaselines",
             &self.user_experience_analytics_baselines,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userExperienceAnalyticsCategories",
             &self.user_experience_analytics_categories,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userExperienceAnalyticsDevicePerformance",
             &self.user_experience_analytics_device_performance,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userExperienceAnalyticsRegressionSummary",
             &self.user_experience_analytics_regression_summary,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userExperienceAnalyticsDeviceStartupHistory",
             &self.user_experience_analytics_device_startup_history,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userExperienceAnalyticsDeviceStartupProcesses",
             &self.user_experience_analytics_device_startup_processes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userExperienceAnalyticsDeviceStartupProcessPerformance",
             &self.user_experience_analytics_device_startup_process_performance,
-        )?;
-        graph_rt::put(map, "depOnboardingSettings", &self.dep_onboarding_settings)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("depOnboardingSettings", &self.dep_onboarding_settings);
+        w.put(
             "importedWindowsAutopilotDeviceIdentities",
             &self.imported_windows_autopilot_device_identities,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsAutopilotDeploymentProfiles",
             &self.windows_autopilot_deployment_profiles,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsAutopilotDeviceIdentities",
             &self.windows_autopilot_device_identities,
-        )?;
-        graph_rt::put(
-            map,
-            "windowsAutopilotSettings",
-            &self.windows_autopilot_settings,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("windowsAutopilotSettings", &self.windows_autopilot_settings);
+        w.put(
             "embeddedSIMActivationCodePools",
             &self.embedded_sim_activation_code_pools,
-        )?;
-        graph_rt::put(map, "managementConditions", &self.management_conditions)?;
-        graph_rt::put(
-            map,
-            "managementConditionStatements",
-            &self.management_condition_statements,
-        )?;
-        graph_rt::put(
-            map,
-            "groupPolicyMigrationReports",
-            &self.group_policy_migration_reports,
-        )?;
-        graph_rt::put(
-            map,
-            "notificationMessageTemplates",
-            &self.notification_message_templates,
-        )?;
-        graph_rt::put(
-            map,
-            "conditionalAccessSettings",
-            &self.conditional_access_settings,
-        )?;
-        graph_rt::put(map, "deviceCategories", &self.device_categories)?;
-        graph_rt::put(
-            map,
-            "deviceEnrollmentConfigurations",
-            &self.device_enrollment_configurations,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceManagementPartners",
-            &self.device_management_partners,
-        )?;
-        graph_rt::put(map, "exchangeConnectors", &self.exchange_connectors)?;
-        graph_rt::put(
-            map,
-            "exchangeOnPremisesPolicies",
-            &self.exchange_on_premises_policies,
-        )?;
-        graph_rt::put(
-            map,
-            "exchangeOnPremisesPolicy",
-            &self.exchange_on_premises_policy,
-        )?;
-        graph_rt::put(
-            map,
-            "mobileThreatDefenseConnectors",
-            &self.mobile_threat_defense_connectors,
-        )?;
-        graph_rt::put(map, "derivedCredentials", &self.derived_credentials)?;
-        graph_rt::put(map, "userPfxCertificates", &self.user_pfx_certificates)?;
-        graph_rt::put(
-            map,
-            "remoteAssistancePartners",
-            &self.remote_assistance_partners,
-        )?;
-        graph_rt::put(map, "resourceOperations", &self.resource_operations)?;
-        graph_rt::put(map, "roleAssignments", &self.role_assignments)?;
-        graph_rt::put(map, "roleDefinitions", &self.role_definitions)?;
-        graph_rt::put(map, "roleScopeTags", &self.role_scope_tags)?;
-        graph_rt::put(map, "reports", &self.reports)?;
-        graph_rt::put(
-            map,
-            "windowsFeatureUpdateProfiles",
-            &self.windows_feature_update_profiles,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("managementConditions", &self.management_conditions);
+        w.put("managementConditionStatements", &self.management_condition_statements);
+        w.put("groupPolicyMigrationReports", &self.group_policy_migration_reports);
+        w.put("notificationMessageTemplates", &self.notification_message_templates);
+        w.put("conditionalAccessSettings", &self.conditional_access_settings);
+        w.put("deviceCategories", &self.device_categories);
+        w.put("deviceEnrollmentConfigurations", &self.device_enrollment_configurations);
+        w.put("deviceManagementPartners", &self.device_management_partners);
+        w.put("exchangeConnectors", &self.exchange_connectors);
+        w.put("exchangeOnPremisesPolicies", &self.exchange_on_premises_policies);
+        w.put("exchangeOnPremisesPolicy", &self.exchange_on_premises_policy);
+        w.put("mobileThreatDefenseConnectors", &self.mobile_threat_defense_connectors);
+        w.put("derivedCredentials", &self.derived_credentials);
+        w.put("userPfxCertificates", &self.user_pfx_certificates);
+        w.put("remoteAssistancePartners", &self.remote_assistance_partners);
+        w.put("resourceOperations", &self.resource_operations);
+        w.put("roleAssignments", &self.role_assignments);
+        w.put("roleDefinitions", &self.role_definitions);
+        w.put("roleScopeTags", &self.role_scope_tags);
+        w.put("reports", &self.reports);
+        w.put("windowsFeatureUpdateProfiles", &self.windows_feature_update_profiles);
+        w.put(
             "telecomExpenseManagementPartners",
             &self.telecom_expense_management_partners,
-        )?;
-        graph_rt::put(map, "troubleshootingEvents", &self.troubleshooting_events)?;
-        graph_rt::put(map, "intuneBrandingProfiles", &self.intune_branding_profiles)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("troubleshootingEvents", &self.troubleshooting_events);
+        w.put("intuneBrandingProfiles", &self.intune_branding_profiles);
+        w.put(
             "windowsInformationProtectionAppLearningSummaries",
             &self.windows_information_protection_app_learning_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsInformationProtectionNetworkLearningSummaries",
             &self.windows_information_protection_network_learning_summaries,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagement);

@@ -18,19 +18,24 @@ pub struct DeviceManagementApplicabilityRuleDeviceMode {
 impl graph_rt::Model for DeviceManagementApplicabilityRuleDeviceMode {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementApplicabilityRuleDeviceMode";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rule_type: graph_rt::take(map, "ruleType")?,
-            name: graph_rt::take(map, "name")?,
-            device_mode: graph_rt::take(map, "deviceMode")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rule_type: r.take("ruleType"),
+            name: r.take("name"),
+            device_mode: r.take("deviceMode"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "deviceMode", &self.device_mode)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "ruleType", &self.rule_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("deviceMode", &self.device_mode);
+        w.put("name", &self.name);
+        w.put("ruleType", &self.rule_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementApplicabilityRuleDeviceMode);

@@ -20,21 +20,26 @@ pub struct DeviceManagementApplicabilityRuleOsVersion {
 impl graph_rt::Model for DeviceManagementApplicabilityRuleOsVersion {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementApplicabilityRuleOsVersion";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rule_type: graph_rt::take(map, "ruleType")?,
-            name: graph_rt::take(map, "name")?,
-            max_os_version: graph_rt::take(map, "maxOSVersion")?,
-            min_os_version: graph_rt::take(map, "minOSVersion")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rule_type: r.take("ruleType"),
+            name: r.take("name"),
+            max_os_version: r.take("maxOSVersion"),
+            min_os_version: r.take("minOSVersion"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "minOSVersion", &self.min_os_version)?;
-        graph_rt::put(map, "maxOSVersion", &self.max_os_version)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "ruleType", &self.rule_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("minOSVersion", &self.min_os_version);
+        w.put("maxOSVersion", &self.max_os_version);
+        w.put("name", &self.name);
+        w.put("ruleType", &self.rule_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementApplicabilityRuleOsVersion);

@@ -72,108 +72,86 @@ pub struct DeviceManagementAutopilotEvent {
 impl graph_rt::Model for DeviceManagementAutopilotEvent {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementAutopilotEvent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            policy_status_details: graph_rt::take(map, "policyStatusDetails")?,
-            enrollment_failure_details: graph_rt::take(map, "enrollmentFailureDetails")?,
-            targeted_policy_count: graph_rt::take(map, "targetedPolicyCount")?,
-            targeted_app_count: graph_rt::take(map, "targetedAppCount")?,
-            deployment_end_date_time: graph_rt::take(map, "deploymentEndDateTime")?,
-            deployment_start_date_time: graph_rt::take(map, "deploymentStartDateTime")?,
-            account_setup_duration: graph_rt::take(map, "accountSetupDuration")?,
-            device_setup_duration: graph_rt::take(map, "deviceSetupDuration")?,
-            device_preparation_duration: graph_rt::take(
-                map,
-                "devicePreparationDuration",
-            )?,
-            deployment_total_duration: graph_rt::take(map, "deploymentTotalDuration")?,
-            deployment_duration: graph_rt::take(map, "deploymentDuration")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            account_setup_status: graph_rt::take(map, "accountSetupStatus")?,
-            device_setup_status: graph_rt::take(map, "deviceSetupStatus")?,
-            deployment_state: graph_rt::take(map, "deploymentState")?,
-            windows10_enrollment_completion_page_configuration_id: graph_rt::take(
-                map,
-                "windows10EnrollmentCompletionPageConfigurationId",
-            )?,
-            windows10_enrollment_completion_page_configuration_display_name: graph_rt::take(
-                map,
-                "windows10EnrollmentCompletionPageConfigurationDisplayName",
-            )?,
-            enrollment_state: graph_rt::take(map, "enrollmentState")?,
-            windows_autopilot_deployment_profile_display_name: graph_rt::take(
-                map,
-                "windowsAutopilotDeploymentProfileDisplayName",
-            )?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            managed_device_name: graph_rt::take(map, "managedDeviceName")?,
-            device_serial_number: graph_rt::take(map, "deviceSerialNumber")?,
-            enrollment_type: graph_rt::take(map, "enrollmentType")?,
-            enrollment_start_date_time: graph_rt::take(map, "enrollmentStartDateTime")?,
-            device_registered_date_time: graph_rt::take(
-                map,
-                "deviceRegisteredDateTime",
-            )?,
-            event_date_time: graph_rt::take(map, "eventDateTime")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            policy_status_details: r.take("policyStatusDetails"),
+            enrollment_failure_details: r.take("enrollmentFailureDetails"),
+            targeted_policy_count: r.take("targetedPolicyCount"),
+            targeted_app_count: r.take("targetedAppCount"),
+            deployment_end_date_time: r.take("deploymentEndDateTime"),
+            deployment_start_date_time: r.take("deploymentStartDateTime"),
+            account_setup_duration: r.take("accountSetupDuration"),
+            device_setup_duration: r.take("deviceSetupDuration"),
+            device_preparation_duration: r.take("devicePreparationDuration"),
+            deployment_total_duration: r.take("deploymentTotalDuration"),
+            deployment_duration: r.take("deploymentDuration"),
+            os_version: r.take("osVersion"),
+            account_setup_status: r.take("accountSetupStatus"),
+            device_setup_status: r.take("deviceSetupStatus"),
+            deployment_state: r.take("deploymentState"),
+            windows10_enrollment_completion_page_configuration_id: r
+                .take("windows10EnrollmentCompletionPageConfigurationId"),
+            windows10_enrollment_completion_page_configuration_display_name: r
+                .take("windows10EnrollmentCompletionPageConfigurationDisplayName"),
+            enrollment_state: r.take("enrollmentState"),
+            windows_autopilot_deployment_profile_display_name: r
+                .take("windowsAutopilotDeploymentProfileDisplayName"),
+            user_principal_name: r.take("userPrincipalName"),
+            managed_device_name: r.take("managedDeviceName"),
+            device_serial_number: r.take("deviceSerialNumber"),
+            enrollment_type: r.take("enrollmentType"),
+            enrollment_start_date_time: r.take("enrollmentStartDateTime"),
+            device_registered_date_time: r.take("deviceRegisteredDateTime"),
+            event_date_time: r.take("eventDateTime"),
+            device_id: r.take("deviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "eventDateTime", &self.event_date_time)?;
-        graph_rt::put(
-            map,
-            "deviceRegisteredDateTime",
-            &self.device_registered_date_time,
-        )?;
-        graph_rt::put(map, "enrollmentStartDateTime", &self.enrollment_start_date_time)?;
-        graph_rt::put(map, "enrollmentType", &self.enrollment_type)?;
-        graph_rt::put(map, "deviceSerialNumber", &self.device_serial_number)?;
-        graph_rt::put(map, "managedDeviceName", &self.managed_device_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceId", &self.device_id);
+        w.put("eventDateTime", &self.event_date_time);
+        w.put("deviceRegisteredDateTime", &self.device_registered_date_time);
+        w.put("enrollmentStartDateTime", &self.enrollment_start_date_time);
+        w.put("enrollmentType", &self.enrollment_type);
+        w.put("deviceSerialNumber", &self.device_serial_number);
+        w.put("managedDeviceName", &self.managed_device_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put(
             "windowsAutopilotDeploymentProfileDisplayName",
             &self.windows_autopilot_deployment_profile_display_name,
-        )?;
-        graph_rt::put(map, "enrollmentState", &self.enrollment_state)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("enrollmentState", &self.enrollment_state);
+        w.put(
             "windows10EnrollmentCompletionPageConfigurationDisplayName",
             &self.windows10_enrollment_completion_page_configuration_display_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windows10EnrollmentCompletionPageConfigurationId",
             &self.windows10_enrollment_completion_page_configuration_id,
-        )?;
-        graph_rt::put(map, "deploymentState", &self.deployment_state)?;
-        graph_rt::put(map, "deviceSetupStatus", &self.device_setup_status)?;
-        graph_rt::put(map, "accountSetupStatus", &self.account_setup_status)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "deploymentDuration", &self.deployment_duration)?;
-        graph_rt::put(map, "deploymentTotalDuration", &self.deployment_total_duration)?;
-        graph_rt::put(
-            map,
-            "devicePreparationDuration",
-            &self.device_preparation_duration,
-        )?;
-        graph_rt::put(map, "deviceSetupDuration", &self.device_setup_duration)?;
-        graph_rt::put(map, "accountSetupDuration", &self.account_setup_duration)?;
-        graph_rt::put(map, "deploymentStartDateTime", &self.deployment_start_date_time)?;
-        graph_rt::put(map, "deploymentEndDateTime", &self.deployment_end_date_time)?;
-        graph_rt::put(map, "targetedAppCount", &self.targeted_app_count)?;
-        graph_rt::put(map, "targetedPolicyCount", &self.targeted_policy_count)?;
-        graph_rt::put(
-            map,
-            "enrollmentFailureDetails",
-            &self.enrollment_failure_details,
-        )?;
-        graph_rt::put(map, "policyStatusDetails", &self.policy_status_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("deploymentState", &self.deployment_state);
+        w.put("deviceSetupStatus", &self.device_setup_status);
+        w.put("accountSetupStatus", &self.account_setup_status);
+        w.put("osVersion", &self.os_version);
+        w.put("deploymentDuration", &self.deployment_duration);
+        w.put("deploymentTotalDuration", &self.deployment_total_duration);
+        w.put("devicePreparationDuration", &self.device_preparation_duration);
+        w.put("deviceSetupDuration", &self.device_setup_duration);
+        w.put("accountSetupDuration", &self.account_setup_duration);
+        w.put("deploymentStartDateTime", &self.deployment_start_date_time);
+        w.put("deploymentEndDateTime", &self.deployment_end_date_time);
+        w.put("targetedAppCount", &self.targeted_app_count);
+        w.put("targetedPolicyCount", &self.targeted_policy_count);
+        w.put("enrollmentFailureDetails", &self.enrollment_failure_details);
+        w.put("policyStatusDetails", &self.policy_status_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementAutopilotEvent);

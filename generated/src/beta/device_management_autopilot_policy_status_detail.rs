@@ -28,34 +28,32 @@ pub struct DeviceManagementAutopilotPolicyStatusDetail {
 impl graph_rt::Model for DeviceManagementAutopilotPolicyStatusDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementAutopilotPolicyStatusDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            error_code: graph_rt::take(map, "errorCode")?,
-            last_reported_date_time: graph_rt::take(map, "lastReportedDateTime")?,
-            tracked_on_enrollment_status: graph_rt::take(
-                map,
-                "trackedOnEnrollmentStatus",
-            )?,
-            compliance_status: graph_rt::take(map, "complianceStatus")?,
-            policy_type: graph_rt::take(map, "policyType")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            error_code: r.take("errorCode"),
+            last_reported_date_time: r.take("lastReportedDateTime"),
+            tracked_on_enrollment_status: r.take("trackedOnEnrollmentStatus"),
+            compliance_status: r.take("complianceStatus"),
+            policy_type: r.take("policyType"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "policyType", &self.policy_type)?;
-        graph_rt::put(map, "complianceStatus", &self.compliance_status)?;
-        graph_rt::put(
-            map,
-            "trackedOnEnrollmentStatus",
-            &self.tracked_on_enrollment_status,
-        )?;
-        graph_rt::put(map, "lastReportedDateTime", &self.last_reported_date_time)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("policyType", &self.policy_type);
+        w.put("complianceStatus", &self.compliance_status);
+        w.put("trackedOnEnrollmentStatus", &self.tracked_on_enrollment_status);
+        w.put("lastReportedDateTime", &self.last_reported_date_time);
+        w.put("errorCode", &self.error_code);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementAutopilotPolicyStatusDetail);

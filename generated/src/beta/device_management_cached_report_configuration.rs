@@ -30,31 +30,36 @@ pub struct DeviceManagementCachedReportConfiguration {
 impl graph_rt::Model for DeviceManagementCachedReportConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementCachedReportConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            last_refresh_date_time: graph_rt::take(map, "lastRefreshDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            metadata: graph_rt::take(map, "metadata")?,
-            order_by: graph_rt::take(map, "orderBy")?,
-            select: graph_rt::take(map, "select")?,
-            filter: graph_rt::take(map, "filter")?,
-            report_name: graph_rt::take(map, "reportName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            expiration_date_time: r.take("expirationDateTime"),
+            last_refresh_date_time: r.take("lastRefreshDateTime"),
+            status: r.take("status"),
+            metadata: r.take("metadata"),
+            order_by: r.take("orderBy"),
+            select: r.take("select"),
+            filter: r.take("filter"),
+            report_name: r.take("reportName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "reportName", &self.report_name)?;
-        graph_rt::put(map, "filter", &self.filter)?;
-        graph_rt::put(map, "select", &self.select)?;
-        graph_rt::put(map, "orderBy", &self.order_by)?;
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "lastRefreshDateTime", &self.last_refresh_date_time)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("reportName", &self.report_name);
+        w.put("filter", &self.filter);
+        w.put("select", &self.select);
+        w.put("orderBy", &self.order_by);
+        w.put("metadata", &self.metadata);
+        w.put("status", &self.status);
+        w.put("lastRefreshDateTime", &self.last_refresh_date_time);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementCachedReportConfiguration);

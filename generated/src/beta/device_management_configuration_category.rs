@@ -38,35 +38,40 @@ pub struct DeviceManagementConfigurationCategory {
 impl graph_rt::Model for DeviceManagementConfigurationCategory {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationCategory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            child_category_ids: graph_rt::take(map, "childCategoryIds")?,
-            root_category_id: graph_rt::take(map, "rootCategoryId")?,
-            parent_category_id: graph_rt::take(map, "parentCategoryId")?,
-            setting_usage: graph_rt::take(map, "settingUsage")?,
-            technologies: graph_rt::take(map, "technologies")?,
-            platforms: graph_rt::take(map, "platforms")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            name: graph_rt::take(map, "name")?,
-            help_text: graph_rt::take(map, "helpText")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            child_category_ids: r.take("childCategoryIds"),
+            root_category_id: r.take("rootCategoryId"),
+            parent_category_id: r.take("parentCategoryId"),
+            setting_usage: r.take("settingUsage"),
+            technologies: r.take("technologies"),
+            platforms: r.take("platforms"),
+            display_name: r.take("displayName"),
+            name: r.take("name"),
+            help_text: r.take("helpText"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "helpText", &self.help_text)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "platforms", &self.platforms)?;
-        graph_rt::put(map, "technologies", &self.technologies)?;
-        graph_rt::put(map, "settingUsage", &self.setting_usage)?;
-        graph_rt::put(map, "parentCategoryId", &self.parent_category_id)?;
-        graph_rt::put(map, "rootCategoryId", &self.root_category_id)?;
-        graph_rt::put(map, "childCategoryIds", &self.child_category_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("helpText", &self.help_text);
+        w.put("name", &self.name);
+        w.put("displayName", &self.display_name);
+        w.put("platforms", &self.platforms);
+        w.put("technologies", &self.technologies);
+        w.put("settingUsage", &self.setting_usage);
+        w.put("parentCategoryId", &self.parent_category_id);
+        w.put("rootCategoryId", &self.root_category_id);
+        w.put("childCategoryIds", &self.child_category_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationCategory);

@@ -27,37 +27,32 @@ impl graph_rt::Model
 for DeviceManagementConfigurationChoiceSettingCollectionInstanceTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationChoiceSettingCollectionInstanceTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_unmanaged_values: graph_rt::take(map, "allowUnmanagedValues")?,
-            choice_setting_collection_value_template: graph_rt::take(
-                map,
-                "choiceSettingCollectionValueTemplate",
-            )?,
-            is_required: graph_rt::take(map, "isRequired")?,
-            setting_definition_id: graph_rt::take(map, "settingDefinitionId")?,
-            setting_instance_template_id: graph_rt::take(
-                map,
-                "settingInstanceTemplateId",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_unmanaged_values: r.take("allowUnmanagedValues"),
+            choice_setting_collection_value_template: r
+                .take("choiceSettingCollectionValueTemplate"),
+            is_required: r.take("isRequired"),
+            setting_definition_id: r.take("settingDefinitionId"),
+            setting_instance_template_id: r.take("settingInstanceTemplateId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "settingInstanceTemplateId",
-            &self.setting_instance_template_id,
-        )?;
-        graph_rt::put(map, "settingDefinitionId", &self.setting_definition_id)?;
-        graph_rt::put(map, "isRequired", &self.is_required)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settingInstanceTemplateId", &self.setting_instance_template_id);
+        w.put("settingDefinitionId", &self.setting_definition_id);
+        w.put("isRequired", &self.is_required);
+        w.put(
             "choiceSettingCollectionValueTemplate",
             &self.choice_setting_collection_value_template,
-        )?;
-        graph_rt::put(map, "allowUnmanagedValues", &self.allow_unmanaged_values)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("allowUnmanagedValues", &self.allow_unmanaged_values);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(

@@ -21,24 +21,22 @@ impl graph_rt::Model
 for DeviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            children: graph_rt::take(map, "children")?,
-            setting_definition_option_id: graph_rt::take(
-                map,
-                "settingDefinitionOptionId",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            children: r.take("children"),
+            setting_definition_option_id: r.take("settingDefinitionOptionId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "settingDefinitionOptionId",
-            &self.setting_definition_option_id,
-        )?;
-        graph_rt::put(map, "children", &self.children)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settingDefinitionOptionId", &self.setting_definition_option_id);
+        w.put("children", &self.children);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(

@@ -16,17 +16,22 @@ pub struct DeviceManagementConfigurationDependentOn {
 impl graph_rt::Model for DeviceManagementConfigurationDependentOn {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationDependentOn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            parent_setting_id: graph_rt::take(map, "parentSettingId")?,
-            dependent_on: graph_rt::take(map, "dependentOn")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            parent_setting_id: r.take("parentSettingId"),
+            dependent_on: r.take("dependentOn"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "dependentOn", &self.dependent_on)?;
-        graph_rt::put(map, "parentSettingId", &self.parent_setting_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dependentOn", &self.dependent_on);
+        w.put("parentSettingId", &self.parent_setting_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationDependentOn);

@@ -18,17 +18,22 @@ pub struct DeviceManagementConfigurationGroupSettingValueTemplate {
 impl graph_rt::Model for DeviceManagementConfigurationGroupSettingValueTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationGroupSettingValueTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            setting_value_template_id: graph_rt::take(map, "settingValueTemplateId")?,
-            children: graph_rt::take(map, "children")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            setting_value_template_id: r.take("settingValueTemplateId"),
+            children: r.take("children"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "children", &self.children)?;
-        graph_rt::put(map, "settingValueTemplateId", &self.setting_value_template_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("children", &self.children);
+        w.put("settingValueTemplateId", &self.setting_value_template_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationGroupSettingValueTemplate);

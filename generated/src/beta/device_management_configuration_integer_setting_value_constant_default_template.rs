@@ -17,15 +17,20 @@ impl graph_rt::Model
 for DeviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            constant_value: graph_rt::take(map, "constantValue")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            constant_value: r.take("constantValue"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "constantValue", &self.constant_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("constantValue", &self.constant_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(

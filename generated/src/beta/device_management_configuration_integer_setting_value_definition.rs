@@ -18,17 +18,22 @@ pub struct DeviceManagementConfigurationIntegerSettingValueDefinition {
 impl graph_rt::Model for DeviceManagementConfigurationIntegerSettingValueDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationIntegerSettingValueDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            minimum_value: graph_rt::take(map, "minimumValue")?,
-            maximum_value: graph_rt::take(map, "maximumValue")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            minimum_value: r.take("minimumValue"),
+            maximum_value: r.take("maximumValue"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "maximumValue", &self.maximum_value)?;
-        graph_rt::put(map, "minimumValue", &self.minimum_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("maximumValue", &self.maximum_value);
+        w.put("minimumValue", &self.minimum_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationIntegerSettingValueDefinition);

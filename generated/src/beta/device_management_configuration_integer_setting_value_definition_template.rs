@@ -17,17 +17,22 @@ impl graph_rt::Model
 for DeviceManagementConfigurationIntegerSettingValueDefinitionTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationIntegerSettingValueDefinitionTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            max_value: graph_rt::take(map, "maxValue")?,
-            min_value: graph_rt::take(map, "minValue")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            max_value: r.take("maxValue"),
+            min_value: r.take("minValue"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "minValue", &self.min_value)?;
-        graph_rt::put(map, "maxValue", &self.max_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("minValue", &self.min_value);
+        w.put("maxValue", &self.max_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(

@@ -28,28 +28,26 @@ pub struct DeviceManagementConfigurationIntegerSettingValueTemplate {
 impl graph_rt::Model for DeviceManagementConfigurationIntegerSettingValueTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationIntegerSettingValueTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            required_value_definition: graph_rt::take(map, "requiredValueDefinition")?,
-            recommended_value_definition: graph_rt::take(
-                map,
-                "recommendedValueDefinition",
-            )?,
-            default_value: graph_rt::take(map, "defaultValue")?,
-            setting_value_template_id: graph_rt::take(map, "settingValueTemplateId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            required_value_definition: r.take("requiredValueDefinition"),
+            recommended_value_definition: r.take("recommendedValueDefinition"),
+            default_value: r.take("defaultValue"),
+            setting_value_template_id: r.take("settingValueTemplateId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "settingValueTemplateId", &self.setting_value_template_id)?;
-        graph_rt::put(map, "defaultValue", &self.default_value)?;
-        graph_rt::put(
-            map,
-            "recommendedValueDefinition",
-            &self.recommended_value_definition,
-        )?;
-        graph_rt::put(map, "requiredValueDefinition", &self.required_value_definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settingValueTemplateId", &self.setting_value_template_id);
+        w.put("defaultValue", &self.default_value);
+        w.put("recommendedValueDefinition", &self.recommended_value_definition);
+        w.put("requiredValueDefinition", &self.required_value_definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationIntegerSettingValueTemplate);

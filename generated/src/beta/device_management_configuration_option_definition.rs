@@ -34,29 +34,34 @@ pub struct DeviceManagementConfigurationOptionDefinition {
 impl graph_rt::Model for DeviceManagementConfigurationOptionDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationOptionDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_name: graph_rt::take(map, "displayName")?,
-            name: graph_rt::take(map, "name")?,
-            help_text: graph_rt::take(map, "helpText")?,
-            description: graph_rt::take(map, "description")?,
-            item_id: graph_rt::take(map, "itemId")?,
-            depended_on_by: graph_rt::take(map, "dependedOnBy")?,
-            dependent_on: graph_rt::take(map, "dependentOn")?,
-            option_value: graph_rt::take(map, "optionValue")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_name: r.take("displayName"),
+            name: r.take("name"),
+            help_text: r.take("helpText"),
+            description: r.take("description"),
+            item_id: r.take("itemId"),
+            depended_on_by: r.take("dependedOnBy"),
+            dependent_on: r.take("dependentOn"),
+            option_value: r.take("optionValue"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "optionValue", &self.option_value)?;
-        graph_rt::put(map, "dependentOn", &self.dependent_on)?;
-        graph_rt::put(map, "dependedOnBy", &self.depended_on_by)?;
-        graph_rt::put(map, "itemId", &self.item_id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "helpText", &self.help_text)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("optionValue", &self.option_value);
+        w.put("dependentOn", &self.dependent_on);
+        w.put("dependedOnBy", &self.depended_on_by);
+        w.put("itemId", &self.item_id);
+        w.put("description", &self.description);
+        w.put("helpText", &self.help_text);
+        w.put("name", &self.name);
+        w.put("displayName", &self.display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationOptionDefinition);

@@ -18,17 +18,22 @@ pub struct DeviceManagementConfigurationOptionDefinitionTemplate {
 impl graph_rt::Model for DeviceManagementConfigurationOptionDefinitionTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationOptionDefinitionTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            children: graph_rt::take(map, "children")?,
-            item_id: graph_rt::take(map, "itemId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            children: r.take("children"),
+            item_id: r.take("itemId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "itemId", &self.item_id)?;
-        graph_rt::put(map, "children", &self.children)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("itemId", &self.item_id);
+        w.put("children", &self.children);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationOptionDefinitionTemplate);

@@ -48,41 +48,46 @@ pub struct DeviceManagementConfigurationPolicy {
 impl graph_rt::Model for DeviceManagementConfigurationPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            settings: graph_rt::take(map, "settings")?,
-            template_reference: graph_rt::take(map, "templateReference")?,
-            is_assigned: graph_rt::take(map, "isAssigned")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            creation_source: graph_rt::take(map, "creationSource")?,
-            setting_count: graph_rt::take(map, "settingCount")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            technologies: graph_rt::take(map, "technologies")?,
-            platforms: graph_rt::take(map, "platforms")?,
-            description: graph_rt::take(map, "description")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            settings: r.take("settings"),
+            template_reference: r.take("templateReference"),
+            is_assigned: r.take("isAssigned"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            creation_source: r.take("creationSource"),
+            setting_count: r.take("settingCount"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            technologies: r.take("technologies"),
+            platforms: r.take("platforms"),
+            description: r.take("description"),
+            name: r.take("name"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "platforms", &self.platforms)?;
-        graph_rt::put(map, "technologies", &self.technologies)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "settingCount", &self.setting_count)?;
-        graph_rt::put(map, "creationSource", &self.creation_source)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "isAssigned", &self.is_assigned)?;
-        graph_rt::put(map, "templateReference", &self.template_reference)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("platforms", &self.platforms);
+        w.put("technologies", &self.technologies);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("settingCount", &self.setting_count);
+        w.put("creationSource", &self.creation_source);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("isAssigned", &self.is_assigned);
+        w.put("templateReference", &self.template_reference);
+        w.put("settings", &self.settings);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationPolicy);

@@ -46,39 +46,44 @@ pub struct DeviceManagementConfigurationPolicyTemplate {
 impl graph_rt::Model for DeviceManagementConfigurationPolicyTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationPolicyTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            setting_templates: graph_rt::take(map, "settingTemplates")?,
-            setting_template_count: graph_rt::take(map, "settingTemplateCount")?,
-            allow_unmanaged_settings: graph_rt::take(map, "allowUnmanagedSettings")?,
-            template_family: graph_rt::take(map, "templateFamily")?,
-            technologies: graph_rt::take(map, "technologies")?,
-            platforms: graph_rt::take(map, "platforms")?,
-            lifecycle_state: graph_rt::take(map, "lifecycleState")?,
-            display_version: graph_rt::take(map, "displayVersion")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            version: graph_rt::take(map, "version")?,
-            base_id: graph_rt::take(map, "baseId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            setting_templates: r.take("settingTemplates"),
+            setting_template_count: r.take("settingTemplateCount"),
+            allow_unmanaged_settings: r.take("allowUnmanagedSettings"),
+            template_family: r.take("templateFamily"),
+            technologies: r.take("technologies"),
+            platforms: r.take("platforms"),
+            lifecycle_state: r.take("lifecycleState"),
+            display_version: r.take("displayVersion"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            version: r.take("version"),
+            base_id: r.take("baseId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "baseId", &self.base_id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayVersion", &self.display_version)?;
-        graph_rt::put(map, "lifecycleState", &self.lifecycle_state)?;
-        graph_rt::put(map, "platforms", &self.platforms)?;
-        graph_rt::put(map, "technologies", &self.technologies)?;
-        graph_rt::put(map, "templateFamily", &self.template_family)?;
-        graph_rt::put(map, "allowUnmanagedSettings", &self.allow_unmanaged_settings)?;
-        graph_rt::put(map, "settingTemplateCount", &self.setting_template_count)?;
-        graph_rt::put(map, "settingTemplates", &self.setting_templates)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("baseId", &self.base_id);
+        w.put("version", &self.version);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("displayVersion", &self.display_version);
+        w.put("lifecycleState", &self.lifecycle_state);
+        w.put("platforms", &self.platforms);
+        w.put("technologies", &self.technologies);
+        w.put("templateFamily", &self.template_family);
+        w.put("allowUnmanagedSettings", &self.allow_unmanaged_settings);
+        w.put("settingTemplateCount", &self.setting_template_count);
+        w.put("settingTemplates", &self.setting_templates);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationPolicyTemplate);

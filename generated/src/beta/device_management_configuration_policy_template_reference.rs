@@ -22,21 +22,26 @@ pub struct DeviceManagementConfigurationPolicyTemplateReference {
 impl graph_rt::Model for DeviceManagementConfigurationPolicyTemplateReference {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationPolicyTemplateReference";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            template_display_version: graph_rt::take(map, "templateDisplayVersion")?,
-            template_display_name: graph_rt::take(map, "templateDisplayName")?,
-            template_family: graph_rt::take(map, "templateFamily")?,
-            template_id: graph_rt::take(map, "templateId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            template_display_version: r.take("templateDisplayVersion"),
+            template_display_name: r.take("templateDisplayName"),
+            template_family: r.take("templateFamily"),
+            template_id: r.take("templateId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "templateId", &self.template_id)?;
-        graph_rt::put(map, "templateFamily", &self.template_family)?;
-        graph_rt::put(map, "templateDisplayName", &self.template_display_name)?;
-        graph_rt::put(map, "templateDisplayVersion", &self.template_display_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("templateId", &self.template_id);
+        w.put("templateFamily", &self.template_family);
+        w.put("templateDisplayName", &self.template_display_name);
+        w.put("templateDisplayVersion", &self.template_display_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationPolicyTemplateReference);

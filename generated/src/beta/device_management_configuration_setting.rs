@@ -22,19 +22,24 @@ pub struct DeviceManagementConfigurationSetting {
 impl graph_rt::Model for DeviceManagementConfigurationSetting {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            setting_definitions: graph_rt::take(map, "settingDefinitions")?,
-            setting_instance: graph_rt::take(map, "settingInstance")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            setting_definitions: r.take("settingDefinitions"),
+            setting_instance: r.take("settingInstance"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "settingInstance", &self.setting_instance)?;
-        graph_rt::put(map, "settingDefinitions", &self.setting_definitions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("settingInstance", &self.setting_instance);
+        w.put("settingDefinitions", &self.setting_definitions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSetting);

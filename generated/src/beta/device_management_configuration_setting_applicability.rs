@@ -24,21 +24,26 @@ pub struct DeviceManagementConfigurationSettingApplicability {
 impl graph_rt::Model for DeviceManagementConfigurationSettingApplicability {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSettingApplicability";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            technologies: graph_rt::take(map, "technologies")?,
-            device_mode: graph_rt::take(map, "deviceMode")?,
-            platform: graph_rt::take(map, "platform")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            technologies: r.take("technologies"),
+            device_mode: r.take("deviceMode"),
+            platform: r.take("platform"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "deviceMode", &self.device_mode)?;
-        graph_rt::put(map, "technologies", &self.technologies)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("platform", &self.platform);
+        w.put("deviceMode", &self.device_mode);
+        w.put("technologies", &self.technologies);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingApplicability);

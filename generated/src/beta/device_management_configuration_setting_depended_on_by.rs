@@ -16,17 +16,22 @@ pub struct DeviceManagementConfigurationSettingDependedOnBy {
 impl graph_rt::Model for DeviceManagementConfigurationSettingDependedOnBy {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSettingDependedOnBy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            required: graph_rt::take(map, "required")?,
-            depended_on_by: graph_rt::take(map, "dependedOnBy")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            required: r.take("required"),
+            depended_on_by: r.take("dependedOnBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "dependedOnBy", &self.depended_on_by)?;
-        graph_rt::put(map, "required", &self.required)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dependedOnBy", &self.depended_on_by);
+        w.put("required", &self.required);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingDependedOnBy);

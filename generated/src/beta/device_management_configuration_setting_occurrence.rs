@@ -16,17 +16,22 @@ pub struct DeviceManagementConfigurationSettingOccurrence {
 impl graph_rt::Model for DeviceManagementConfigurationSettingOccurrence {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSettingOccurrence";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            max_device_occurrence: graph_rt::take(map, "maxDeviceOccurrence")?,
-            min_device_occurrence: graph_rt::take(map, "minDeviceOccurrence")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            max_device_occurrence: r.take("maxDeviceOccurrence"),
+            min_device_occurrence: r.take("minDeviceOccurrence"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "minDeviceOccurrence", &self.min_device_occurrence)?;
-        graph_rt::put(map, "maxDeviceOccurrence", &self.max_device_occurrence)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("minDeviceOccurrence", &self.min_device_occurrence);
+        w.put("maxDeviceOccurrence", &self.max_device_occurrence);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingOccurrence);

@@ -16,22 +16,20 @@ pub struct DeviceManagementConfigurationSettingValue {
 impl graph_rt::Model for DeviceManagementConfigurationSettingValue {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSettingValue";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            setting_value_template_reference: graph_rt::take(
-                map,
-                "settingValueTemplateReference",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            setting_value_template_reference: r.take("settingValueTemplateReference"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "settingValueTemplateReference",
-            &self.setting_value_template_reference,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settingValueTemplateReference", &self.setting_value_template_reference);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingValue);

@@ -16,17 +16,22 @@ pub struct DeviceManagementConfigurationSettingValueTemplateReference {
 impl graph_rt::Model for DeviceManagementConfigurationSettingValueTemplateReference {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSettingValueTemplateReference";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            use_template_default: graph_rt::take(map, "useTemplateDefault")?,
-            setting_value_template_id: graph_rt::take(map, "settingValueTemplateId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            use_template_default: r.take("useTemplateDefault"),
+            setting_value_template_id: r.take("settingValueTemplateId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "settingValueTemplateId", &self.setting_value_template_id)?;
-        graph_rt::put(map, "useTemplateDefault", &self.use_template_default)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settingValueTemplateId", &self.setting_value_template_id);
+        w.put("useTemplateDefault", &self.use_template_default);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingValueTemplateReference);

@@ -82,70 +82,68 @@ pub struct DeviceManagementConfigurationSimpleSettingCollectionDefinition {
 impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingCollectionDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSimpleSettingCollectionDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            minimum_count: graph_rt::take(map, "minimumCount")?,
-            maximum_count: graph_rt::take(map, "maximumCount")?,
-            depended_on_by: graph_rt::take(map, "dependedOnBy")?,
-            dependent_on: graph_rt::take(map, "dependentOn")?,
-            default_value: graph_rt::take(map, "defaultValue")?,
-            value_definition: graph_rt::take(map, "valueDefinition")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            name: graph_rt::take(map, "name")?,
-            help_text: graph_rt::take(map, "helpText")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            referred_setting_information_list: graph_rt::take(
-                map,
-                "referredSettingInformationList",
-            )?,
-            visibility: graph_rt::take(map, "visibility")?,
-            ux_behavior: graph_rt::take(map, "uxBehavior")?,
-            setting_usage: graph_rt::take(map, "settingUsage")?,
-            category_id: graph_rt::take(map, "categoryId")?,
-            root_definition_id: graph_rt::take(map, "rootDefinitionId")?,
-            offset_uri: graph_rt::take(map, "offsetUri")?,
-            base_uri: graph_rt::take(map, "baseUri")?,
-            occurrence: graph_rt::take(map, "occurrence")?,
-            info_urls: graph_rt::take(map, "infoUrls")?,
-            keywords: graph_rt::take(map, "keywords")?,
-            access_types: graph_rt::take(map, "accessTypes")?,
-            applicability: graph_rt::take(map, "applicability")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            minimum_count: r.take("minimumCount"),
+            maximum_count: r.take("maximumCount"),
+            depended_on_by: r.take("dependedOnBy"),
+            dependent_on: r.take("dependentOn"),
+            default_value: r.take("defaultValue"),
+            value_definition: r.take("valueDefinition"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            name: r.take("name"),
+            help_text: r.take("helpText"),
+            description: r.take("description"),
+            id: r.take("id"),
+            referred_setting_information_list: r.take("referredSettingInformationList"),
+            visibility: r.take("visibility"),
+            ux_behavior: r.take("uxBehavior"),
+            setting_usage: r.take("settingUsage"),
+            category_id: r.take("categoryId"),
+            root_definition_id: r.take("rootDefinitionId"),
+            offset_uri: r.take("offsetUri"),
+            base_uri: r.take("baseUri"),
+            occurrence: r.take("occurrence"),
+            info_urls: r.take("infoUrls"),
+            keywords: r.take("keywords"),
+            access_types: r.take("accessTypes"),
+            applicability: r.take("applicability"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "applicability", &self.applicability)?;
-        graph_rt::put(map, "accessTypes", &self.access_types)?;
-        graph_rt::put(map, "keywords", &self.keywords)?;
-        graph_rt::put(map, "infoUrls", &self.info_urls)?;
-        graph_rt::put(map, "occurrence", &self.occurrence)?;
-        graph_rt::put(map, "baseUri", &self.base_uri)?;
-        graph_rt::put(map, "offsetUri", &self.offset_uri)?;
-        graph_rt::put(map, "rootDefinitionId", &self.root_definition_id)?;
-        graph_rt::put(map, "categoryId", &self.category_id)?;
-        graph_rt::put(map, "settingUsage", &self.setting_usage)?;
-        graph_rt::put(map, "uxBehavior", &self.ux_behavior)?;
-        graph_rt::put(map, "visibility", &self.visibility)?;
-        graph_rt::put(
-            map,
-            "referredSettingInformationList",
-            &self.referred_setting_information_list,
-        )?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "helpText", &self.help_text)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "valueDefinition", &self.value_definition)?;
-        graph_rt::put(map, "defaultValue", &self.default_value)?;
-        graph_rt::put(map, "dependentOn", &self.dependent_on)?;
-        graph_rt::put(map, "dependedOnBy", &self.depended_on_by)?;
-        graph_rt::put(map, "maximumCount", &self.maximum_count)?;
-        graph_rt::put(map, "minimumCount", &self.minimum_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("applicability", &self.applicability);
+        w.put("accessTypes", &self.access_types);
+        w.put("keywords", &self.keywords);
+        w.put("infoUrls", &self.info_urls);
+        w.put("occurrence", &self.occurrence);
+        w.put("baseUri", &self.base_uri);
+        w.put("offsetUri", &self.offset_uri);
+        w.put("rootDefinitionId", &self.root_definition_id);
+        w.put("categoryId", &self.category_id);
+        w.put("settingUsage", &self.setting_usage);
+        w.put("uxBehavior", &self.ux_behavior);
+        w.put("visibility", &self.visibility);
+        w.put("referredSettingInformationList", &self.referred_setting_information_list);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("helpText", &self.help_text);
+        w.put("name", &self.name);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("valueDefinition", &self.value_definition);
+        w.put("defaultValue", &self.default_value);
+        w.put("dependentOn", &self.dependent_on);
+        w.put("dependedOnBy", &self.depended_on_by);
+        w.put("maximumCount", &self.maximum_count);
+        w.put("minimumCount", &self.minimum_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(

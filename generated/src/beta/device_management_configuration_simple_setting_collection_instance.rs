@@ -24,33 +24,28 @@ pub struct DeviceManagementConfigurationSimpleSettingCollectionInstance {
 impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingCollectionInstance {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSimpleSettingCollectionInstance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            simple_setting_collection_value: graph_rt::take(
-                map,
-                "simpleSettingCollectionValue",
-            )?,
-            setting_instance_template_reference: graph_rt::take(
-                map,
-                "settingInstanceTemplateReference",
-            )?,
-            setting_definition_id: graph_rt::take(map, "settingDefinitionId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            simple_setting_collection_value: r.take("simpleSettingCollectionValue"),
+            setting_instance_template_reference: r
+                .take("settingInstanceTemplateReference"),
+            setting_definition_id: r.take("settingDefinitionId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "settingDefinitionId", &self.setting_definition_id)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settingDefinitionId", &self.setting_definition_id);
+        w.put(
             "settingInstanceTemplateReference",
             &self.setting_instance_template_reference,
-        )?;
-        graph_rt::put(
-            map,
-            "simpleSettingCollectionValue",
-            &self.simple_setting_collection_value,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("simpleSettingCollectionValue", &self.simple_setting_collection_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSimpleSettingCollectionInstance);

@@ -24,35 +24,26 @@ pub struct DeviceManagementConfigurationSimpleSettingInstanceTemplate {
 impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingInstanceTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationSimpleSettingInstanceTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            simple_setting_value_template: graph_rt::take(
-                map,
-                "simpleSettingValueTemplate",
-            )?,
-            is_required: graph_rt::take(map, "isRequired")?,
-            setting_definition_id: graph_rt::take(map, "settingDefinitionId")?,
-            setting_instance_template_id: graph_rt::take(
-                map,
-                "settingInstanceTemplateId",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            simple_setting_value_template: r.take("simpleSettingValueTemplate"),
+            is_required: r.take("isRequired"),
+            setting_definition_id: r.take("settingDefinitionId"),
+            setting_instance_template_id: r.take("settingInstanceTemplateId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "settingInstanceTemplateId",
-            &self.setting_instance_template_id,
-        )?;
-        graph_rt::put(map, "settingDefinitionId", &self.setting_definition_id)?;
-        graph_rt::put(map, "isRequired", &self.is_required)?;
-        graph_rt::put(
-            map,
-            "simpleSettingValueTemplate",
-            &self.simple_setting_value_template,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settingInstanceTemplateId", &self.setting_instance_template_id);
+        w.put("settingDefinitionId", &self.setting_definition_id);
+        w.put("isRequired", &self.is_required);
+        w.put("simpleSettingValueTemplate", &self.simple_setting_value_template);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSimpleSettingInstanceTemplate);

@@ -24,23 +24,28 @@ pub struct DeviceManagementConfigurationStringSettingValueDefinition {
 impl graph_rt::Model for DeviceManagementConfigurationStringSettingValueDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationStringSettingValueDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_secret: graph_rt::take(map, "isSecret")?,
-            minimum_length: graph_rt::take(map, "minimumLength")?,
-            maximum_length: graph_rt::take(map, "maximumLength")?,
-            input_validation_schema: graph_rt::take(map, "inputValidationSchema")?,
-            format: graph_rt::take(map, "format")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_secret: r.take("isSecret"),
+            minimum_length: r.take("minimumLength"),
+            maximum_length: r.take("maximumLength"),
+            input_validation_schema: r.take("inputValidationSchema"),
+            format: r.take("format"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put(map, "inputValidationSchema", &self.input_validation_schema)?;
-        graph_rt::put(map, "maximumLength", &self.maximum_length)?;
-        graph_rt::put(map, "minimumLength", &self.minimum_length)?;
-        graph_rt::put(map, "isSecret", &self.is_secret)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("format", &self.format);
+        w.put("inputValidationSchema", &self.input_validation_schema);
+        w.put("maximumLength", &self.maximum_length);
+        w.put("minimumLength", &self.minimum_length);
+        w.put("isSecret", &self.is_secret);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationStringSettingValueDefinition);

@@ -42,47 +42,42 @@ pub struct DeviceManagementConfigurationWindowsSettingApplicability {
 impl graph_rt::Model for DeviceManagementConfigurationWindowsSettingApplicability {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementConfigurationWindowsSettingApplicability";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            required_azure_ad_trust_type: graph_rt::take(
-                map,
-                "requiredAzureAdTrustType",
-            )?,
-            requires_azure_ad: graph_rt::take(map, "requiresAzureAd")?,
-            windows_skus: graph_rt::take(map, "windowsSkus")?,
-            minimum_supported_version: graph_rt::take(map, "minimumSupportedVersion")?,
-            maximum_supported_version: graph_rt::take(map, "maximumSupportedVersion")?,
-            configuration_service_provider_version: graph_rt::take(
-                map,
-                "configurationServiceProviderVersion",
-            )?,
-            technologies: graph_rt::take(map, "technologies")?,
-            device_mode: graph_rt::take(map, "deviceMode")?,
-            platform: graph_rt::take(map, "platform")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            required_azure_ad_trust_type: r.take("requiredAzureAdTrustType"),
+            requires_azure_ad: r.take("requiresAzureAd"),
+            windows_skus: r.take("windowsSkus"),
+            minimum_supported_version: r.take("minimumSupportedVersion"),
+            maximum_supported_version: r.take("maximumSupportedVersion"),
+            configuration_service_provider_version: r
+                .take("configurationServiceProviderVersion"),
+            technologies: r.take("technologies"),
+            device_mode: r.take("deviceMode"),
+            platform: r.take("platform"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "deviceMode", &self.device_mode)?;
-        graph_rt::put(map, "technologies", &self.technologies)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("platform", &self.platform);
+        w.put("deviceMode", &self.device_mode);
+        w.put("technologies", &self.technologies);
+        w.put(
             "configurationServiceProviderVersion",
             &self.configuration_service_provider_version,
-        )?;
-        graph_rt::put(map, "maximumSupportedVersion", &self.maximum_supported_version)?;
-        graph_rt::put(map, "minimumSupportedVersion", &self.minimum_supported_version)?;
-        graph_rt::put(map, "windowsSkus", &self.windows_skus)?;
-        graph_rt::put(map, "requiresAzureAd", &self.requires_azure_ad)?;
-        graph_rt::put(
-            map,
-            "requiredAzureAdTrustType",
-            &self.required_azure_ad_trust_type,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("maximumSupportedVersion", &self.maximum_supported_version);
+        w.put("minimumSupportedVersion", &self.minimum_supported_version);
+        w.put("windowsSkus", &self.windows_skus);
+        w.put("requiresAzureAd", &self.requires_azure_ad);
+        w.put("requiredAzureAdTrustType", &self.required_azure_ad_trust_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationWindowsSettingApplicability);

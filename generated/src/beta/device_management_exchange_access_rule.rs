@@ -16,17 +16,22 @@ pub struct DeviceManagementExchangeAccessRule {
 impl graph_rt::Model for DeviceManagementExchangeAccessRule {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementExchangeAccessRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            access_level: graph_rt::take(map, "accessLevel")?,
-            device_class: graph_rt::take(map, "deviceClass")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            access_level: r.take("accessLevel"),
+            device_class: r.take("deviceClass"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "deviceClass", &self.device_class)?;
-        graph_rt::put(map, "accessLevel", &self.access_level)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("deviceClass", &self.device_class);
+        w.put("accessLevel", &self.access_level);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementExchangeAccessRule);

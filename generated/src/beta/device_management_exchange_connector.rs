@@ -34,33 +34,38 @@ pub struct DeviceManagementExchangeConnector {
 impl graph_rt::Model for DeviceManagementExchangeConnector {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementExchangeConnector";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            exchange_organization: graph_rt::take(map, "exchangeOrganization")?,
-            exchange_alias: graph_rt::take(map, "exchangeAlias")?,
-            version: graph_rt::take(map, "version")?,
-            exchange_connector_type: graph_rt::take(map, "exchangeConnectorType")?,
-            connector_server_name: graph_rt::take(map, "connectorServerName")?,
-            server_name: graph_rt::take(map, "serverName")?,
-            primary_smtp_address: graph_rt::take(map, "primarySmtpAddress")?,
-            status: graph_rt::take(map, "status")?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            exchange_organization: r.take("exchangeOrganization"),
+            exchange_alias: r.take("exchangeAlias"),
+            version: r.take("version"),
+            exchange_connector_type: r.take("exchangeConnectorType"),
+            connector_server_name: r.take("connectorServerName"),
+            server_name: r.take("serverName"),
+            primary_smtp_address: r.take("primarySmtpAddress"),
+            status: r.take("status"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "primarySmtpAddress", &self.primary_smtp_address)?;
-        graph_rt::put(map, "serverName", &self.server_name)?;
-        graph_rt::put(map, "connectorServerName", &self.connector_server_name)?;
-        graph_rt::put(map, "exchangeConnectorType", &self.exchange_connector_type)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "exchangeAlias", &self.exchange_alias)?;
-        graph_rt::put(map, "exchangeOrganization", &self.exchange_organization)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("status", &self.status);
+        w.put("primarySmtpAddress", &self.primary_smtp_address);
+        w.put("serverName", &self.server_name);
+        w.put("connectorServerName", &self.connector_server_name);
+        w.put("exchangeConnectorType", &self.exchange_connector_type);
+        w.put("version", &self.version);
+        w.put("exchangeAlias", &self.exchange_alias);
+        w.put("exchangeOrganization", &self.exchange_organization);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementExchangeConnector);

@@ -30,32 +30,30 @@ pub struct DeviceManagementExchangeOnPremisesPolicy {
 impl graph_rt::Model for DeviceManagementExchangeOnPremisesPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementExchangeOnPremisesPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            conditional_access_settings: graph_rt::take(
-                map,
-                "conditionalAccessSettings",
-            )?,
-            known_device_classes: graph_rt::take(map, "knownDeviceClasses")?,
-            access_rules: graph_rt::take(map, "accessRules")?,
-            default_access_level: graph_rt::take(map, "defaultAccessLevel")?,
-            notification_content: graph_rt::take(map, "notificationContent")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            conditional_access_settings: r.take("conditionalAccessSettings"),
+            known_device_classes: r.take("knownDeviceClasses"),
+            access_rules: r.take("accessRules"),
+            default_access_level: r.take("defaultAccessLevel"),
+            notification_content: r.take("notificationContent"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "notificationContent", &self.notification_content)?;
-        graph_rt::put(map, "defaultAccessLevel", &self.default_access_level)?;
-        graph_rt::put(map, "accessRules", &self.access_rules)?;
-        graph_rt::put(map, "knownDeviceClasses", &self.known_device_classes)?;
-        graph_rt::put(
-            map,
-            "conditionalAccessSettings",
-            &self.conditional_access_settings,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("notificationContent", &self.notification_content);
+        w.put("defaultAccessLevel", &self.default_access_level);
+        w.put("accessRules", &self.access_rules);
+        w.put("knownDeviceClasses", &self.known_device_classes);
+        w.put("conditionalAccessSettings", &self.conditional_access_settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementExchangeOnPremisesPolicy);

@@ -48,50 +48,48 @@ pub struct DeviceManagementIntent {
 impl graph_rt::Model for DeviceManagementIntent {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementIntent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_state_summary: graph_rt::take(map, "userStateSummary")?,
-            device_state_summary: graph_rt::take(map, "deviceStateSummary")?,
-            user_states: graph_rt::take(map, "userStates")?,
-            device_states: graph_rt::take(map, "deviceStates")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            assignments: graph_rt::take(map, "assignments")?,
-            categories: graph_rt::take(map, "categories")?,
-            settings: graph_rt::take(map, "settings")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            template_id: graph_rt::take(map, "templateId")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            is_assigned: graph_rt::take(map, "isAssigned")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_state_summary: r.take("userStateSummary"),
+            device_state_summary: r.take("deviceStateSummary"),
+            user_states: r.take("userStates"),
+            device_states: r.take("deviceStates"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            assignments: r.take("assignments"),
+            categories: r.take("categories"),
+            settings: r.take("settings"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            template_id: r.take("templateId"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            is_assigned: r.take("isAssigned"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "isAssigned", &self.is_assigned)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "templateId", &self.template_id)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "deviceStates", &self.device_states)?;
-        graph_rt::put(map, "userStates", &self.user_states)?;
-        graph_rt::put(map, "deviceStateSummary", &self.device_state_summary)?;
-        graph_rt::put(map, "userStateSummary", &self.user_state_summary)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("isAssigned", &self.is_assigned);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("templateId", &self.template_id);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("settings", &self.settings);
+        w.put("categories", &self.categories);
+        w.put("assignments", &self.assignments);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("deviceStates", &self.device_states);
+        w.put("userStates", &self.user_states);
+        w.put("deviceStateSummary", &self.device_state_summary);
+        w.put("userStateSummary", &self.user_state_summary);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntent);

@@ -28,29 +28,34 @@ pub struct DeviceManagementIntentDeviceSettingStateSummary {
 impl graph_rt::Model for DeviceManagementIntentDeviceSettingStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementIntentDeviceSettingStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            remediated_count: graph_rt::take(map, "remediatedCount")?,
-            not_applicable_count: graph_rt::take(map, "notApplicableCount")?,
-            non_compliant_count: graph_rt::take(map, "nonCompliantCount")?,
-            error_count: graph_rt::take(map, "errorCount")?,
-            conflict_count: graph_rt::take(map, "conflictCount")?,
-            compliant_count: graph_rt::take(map, "compliantCount")?,
-            setting_name: graph_rt::take(map, "settingName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            remediated_count: r.take("remediatedCount"),
+            not_applicable_count: r.take("notApplicableCount"),
+            non_compliant_count: r.take("nonCompliantCount"),
+            error_count: r.take("errorCount"),
+            conflict_count: r.take("conflictCount"),
+            compliant_count: r.take("compliantCount"),
+            setting_name: r.take("settingName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "settingName", &self.setting_name)?;
-        graph_rt::put(map, "compliantCount", &self.compliant_count)?;
-        graph_rt::put(map, "conflictCount", &self.conflict_count)?;
-        graph_rt::put(map, "errorCount", &self.error_count)?;
-        graph_rt::put(map, "nonCompliantCount", &self.non_compliant_count)?;
-        graph_rt::put(map, "notApplicableCount", &self.not_applicable_count)?;
-        graph_rt::put(map, "remediatedCount", &self.remediated_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("settingName", &self.setting_name);
+        w.put("compliantCount", &self.compliant_count);
+        w.put("conflictCount", &self.conflict_count);
+        w.put("errorCount", &self.error_count);
+        w.put("nonCompliantCount", &self.non_compliant_count);
+        w.put("notApplicableCount", &self.not_applicable_count);
+        w.put("remediatedCount", &self.remediated_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentDeviceSettingStateSummary);

@@ -26,34 +26,32 @@ pub struct DeviceManagementIntentDeviceStateSummary {
 impl graph_rt::Model for DeviceManagementIntentDeviceStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementIntentDeviceStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            success_count: graph_rt::take(map, "successCount")?,
-            not_applicable_platform_count: graph_rt::take(
-                map,
-                "notApplicablePlatformCount",
-            )?,
-            not_applicable_count: graph_rt::take(map, "notApplicableCount")?,
-            failed_count: graph_rt::take(map, "failedCount")?,
-            error_count: graph_rt::take(map, "errorCount")?,
-            conflict_count: graph_rt::take(map, "conflictCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            success_count: r.take("successCount"),
+            not_applicable_platform_count: r.take("notApplicablePlatformCount"),
+            not_applicable_count: r.take("notApplicableCount"),
+            failed_count: r.take("failedCount"),
+            error_count: r.take("errorCount"),
+            conflict_count: r.take("conflictCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "conflictCount", &self.conflict_count)?;
-        graph_rt::put(map, "errorCount", &self.error_count)?;
-        graph_rt::put(map, "failedCount", &self.failed_count)?;
-        graph_rt::put(map, "notApplicableCount", &self.not_applicable_count)?;
-        graph_rt::put(
-            map,
-            "notApplicablePlatformCount",
-            &self.not_applicable_platform_count,
-        )?;
-        graph_rt::put(map, "successCount", &self.success_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("conflictCount", &self.conflict_count);
+        w.put("errorCount", &self.error_count);
+        w.put("failedCount", &self.failed_count);
+        w.put("notApplicableCount", &self.not_applicable_count);
+        w.put("notApplicablePlatformCount", &self.not_applicable_platform_count);
+        w.put("successCount", &self.success_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentDeviceStateSummary);

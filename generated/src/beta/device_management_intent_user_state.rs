@@ -24,25 +24,30 @@ pub struct DeviceManagementIntentUserState {
 impl graph_rt::Model for DeviceManagementIntentUserState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementIntentUserState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            state: graph_rt::take(map, "state")?,
-            last_reported_date_time: graph_rt::take(map, "lastReportedDateTime")?,
-            device_count: graph_rt::take(map, "deviceCount")?,
-            user_name: graph_rt::take(map, "userName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            state: r.take("state"),
+            last_reported_date_time: r.take("lastReportedDateTime"),
+            device_count: r.take("deviceCount"),
+            user_name: r.take("userName"),
+            user_principal_name: r.take("userPrincipalName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "deviceCount", &self.device_count)?;
-        graph_rt::put(map, "lastReportedDateTime", &self.last_reported_date_time)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("userName", &self.user_name);
+        w.put("deviceCount", &self.device_count);
+        w.put("lastReportedDateTime", &self.last_reported_date_time);
+        w.put("state", &self.state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentUserState);

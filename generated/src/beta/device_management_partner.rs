@@ -44,72 +44,62 @@ pub struct DeviceManagementPartner {
 impl graph_rt::Model for DeviceManagementPartner {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementPartner";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            groups_requiring_partner_enrollment: graph_rt::take(
-                map,
-                "groupsRequiringPartnerEnrollment",
-            )?,
-            when_partner_devices_will_be_marked_as_non_compliant_date_time: graph_rt::take(
-                map,
-                "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
-            )?,
-            when_partner_devices_will_be_removed_date_time: graph_rt::take(
-                map,
-                "whenPartnerDevicesWillBeRemovedDateTime",
-            )?,
-            when_partner_devices_will_be_marked_as_non_compliant: graph_rt::take(
-                map,
-                "whenPartnerDevicesWillBeMarkedAsNonCompliant",
-            )?,
-            when_partner_devices_will_be_removed: graph_rt::take(
-                map,
-                "whenPartnerDevicesWillBeRemoved",
-            )?,
-            is_configured: graph_rt::take(map, "isConfigured")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            single_tenant_app_id: graph_rt::take(map, "singleTenantAppId")?,
-            partner_app_type: graph_rt::take(map, "partnerAppType")?,
-            partner_state: graph_rt::take(map, "partnerState")?,
-            last_heartbeat_date_time: graph_rt::take(map, "lastHeartbeatDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            groups_requiring_partner_enrollment: r
+                .take("groupsRequiringPartnerEnrollment"),
+            when_partner_devices_will_be_marked_as_non_compliant_date_time: r
+                .take("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime"),
+            when_partner_devices_will_be_removed_date_time: r
+                .take("whenPartnerDevicesWillBeRemovedDateTime"),
+            when_partner_devices_will_be_marked_as_non_compliant: r
+                .take("whenPartnerDevicesWillBeMarkedAsNonCompliant"),
+            when_partner_devices_will_be_removed: r
+                .take("whenPartnerDevicesWillBeRemoved"),
+            is_configured: r.take("isConfigured"),
+            display_name: r.take("displayName"),
+            single_tenant_app_id: r.take("singleTenantAppId"),
+            partner_app_type: r.take("partnerAppType"),
+            partner_state: r.take("partnerState"),
+            last_heartbeat_date_time: r.take("lastHeartbeatDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastHeartbeatDateTime", &self.last_heartbeat_date_time)?;
-        graph_rt::put(map, "partnerState", &self.partner_state)?;
-        graph_rt::put(map, "partnerAppType", &self.partner_app_type)?;
-        graph_rt::put(map, "singleTenantAppId", &self.single_tenant_app_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isConfigured", &self.is_configured)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
+        w.put("partnerState", &self.partner_state);
+        w.put("partnerAppType", &self.partner_app_type);
+        w.put("singleTenantAppId", &self.single_tenant_app_id);
+        w.put("displayName", &self.display_name);
+        w.put("isConfigured", &self.is_configured);
+        w.put(
             "whenPartnerDevicesWillBeRemoved",
             &self.when_partner_devices_will_be_removed,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "whenPartnerDevicesWillBeMarkedAsNonCompliant",
             &self.when_partner_devices_will_be_marked_as_non_compliant,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "whenPartnerDevicesWillBeRemovedDateTime",
             &self.when_partner_devices_will_be_removed_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime",
             &self.when_partner_devices_will_be_marked_as_non_compliant_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "groupsRequiringPartnerEnrollment",
             &self.groups_requiring_partner_enrollment,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementPartner);

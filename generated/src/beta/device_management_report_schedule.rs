@@ -38,39 +38,44 @@ pub struct DeviceManagementReportSchedule {
 impl graph_rt::Model for DeviceManagementReportSchedule {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementReportSchedule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            format: graph_rt::take(map, "format")?,
-            order_by: graph_rt::take(map, "orderBy")?,
-            select: graph_rt::take(map, "select")?,
-            filter: graph_rt::take(map, "filter")?,
-            report_name: graph_rt::take(map, "reportName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            recurrence: graph_rt::take(map, "recurrence")?,
-            emails: graph_rt::take(map, "emails")?,
-            subject: graph_rt::take(map, "subject")?,
-            report_schedule_name: graph_rt::take(map, "reportScheduleName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            format: r.take("format"),
+            order_by: r.take("orderBy"),
+            select: r.take("select"),
+            filter: r.take("filter"),
+            report_name: r.take("reportName"),
+            user_id: r.take("userId"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            recurrence: r.take("recurrence"),
+            emails: r.take("emails"),
+            subject: r.take("subject"),
+            report_schedule_name: r.take("reportScheduleName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "reportScheduleName", &self.report_schedule_name)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "emails", &self.emails)?;
-        graph_rt::put(map, "recurrence", &self.recurrence)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "reportName", &self.report_name)?;
-        graph_rt::put(map, "filter", &self.filter)?;
-        graph_rt::put(map, "select", &self.select)?;
-        graph_rt::put(map, "orderBy", &self.order_by)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("reportScheduleName", &self.report_schedule_name);
+        w.put("subject", &self.subject);
+        w.put("emails", &self.emails);
+        w.put("recurrence", &self.recurrence);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("userId", &self.user_id);
+        w.put("reportName", &self.report_name);
+        w.put("filter", &self.filter);
+        w.put("select", &self.select);
+        w.put("orderBy", &self.order_by);
+        w.put("format", &self.format);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementReportSchedule);

@@ -22,28 +22,26 @@ pub struct DeviceManagementReports {
 impl graph_rt::Model for DeviceManagementReports {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementReports";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_schedules: graph_rt::take(map, "reportSchedules")?,
-            export_jobs: graph_rt::take(map, "exportJobs")?,
-            cached_report_configurations: graph_rt::take(
-                map,
-                "cachedReportConfigurations",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_schedules: r.take("reportSchedules"),
+            export_jobs: r.take("exportJobs"),
+            cached_report_configurations: r.take("cachedReportConfigurations"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "cachedReportConfigurations",
-            &self.cached_report_configurations,
-        )?;
-        graph_rt::put(map, "exportJobs", &self.export_jobs)?;
-        graph_rt::put(map, "reportSchedules", &self.report_schedules)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("cachedReportConfigurations", &self.cached_report_configurations);
+        w.put("exportJobs", &self.export_jobs);
+        w.put("reportSchedules", &self.report_schedules);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementReports);

@@ -36,47 +36,46 @@ pub struct DeviceManagementReusablePolicySetting {
 impl graph_rt::Model for DeviceManagementReusablePolicySetting {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementReusablePolicySetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            referencing_configuration_policies: graph_rt::take(
-                map,
-                "referencingConfigurationPolicies",
-            )?,
-            referencing_configuration_policy_count: graph_rt::take(
-                map,
-                "referencingConfigurationPolicyCount",
-            )?,
-            version: graph_rt::take(map, "version")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            setting_instance: graph_rt::take(map, "settingInstance")?,
-            setting_definition_id: graph_rt::take(map, "settingDefinitionId")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            referencing_configuration_policies: r
+                .take("referencingConfigurationPolicies"),
+            referencing_configuration_policy_count: r
+                .take("referencingConfigurationPolicyCount"),
+            version: r.take("version"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            setting_instance: r.take("settingInstance"),
+            setting_definition_id: r.take("settingDefinitionId"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "settingDefinitionId", &self.setting_definition_id)?;
-        graph_rt::put(map, "settingInstance", &self.setting_instance)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("settingDefinitionId", &self.setting_definition_id);
+        w.put("settingInstance", &self.setting_instance);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("version", &self.version);
+        w.put(
             "referencingConfigurationPolicyCount",
             &self.referencing_configuration_policy_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "referencingConfigurationPolicies",
             &self.referencing_configuration_policies,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementReusablePolicySetting);

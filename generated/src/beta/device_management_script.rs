@@ -48,45 +48,50 @@ pub struct DeviceManagementScript {
 impl graph_rt::Model for DeviceManagementScript {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementScript";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_run_states: graph_rt::take(map, "userRunStates")?,
-            device_run_states: graph_rt::take(map, "deviceRunStates")?,
-            run_summary: graph_rt::take(map, "runSummary")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            run_as32_bit: graph_rt::take(map, "runAs32Bit")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            file_name: graph_rt::take(map, "fileName")?,
-            enforce_signature_check: graph_rt::take(map, "enforceSignatureCheck")?,
-            run_as_account: graph_rt::take(map, "runAsAccount")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            script_content: graph_rt::take(map, "scriptContent")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_run_states: r.take("userRunStates"),
+            device_run_states: r.take("deviceRunStates"),
+            run_summary: r.take("runSummary"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            run_as32_bit: r.take("runAs32Bit"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            file_name: r.take("fileName"),
+            enforce_signature_check: r.take("enforceSignatureCheck"),
+            run_as_account: r.take("runAsAccount"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            script_content: r.take("scriptContent"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "scriptContent", &self.script_content)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "runAsAccount", &self.run_as_account)?;
-        graph_rt::put(map, "enforceSignatureCheck", &self.enforce_signature_check)?;
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "runAs32Bit", &self.run_as32_bit)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "runSummary", &self.run_summary)?;
-        graph_rt::put(map, "deviceRunStates", &self.device_run_states)?;
-        graph_rt::put(map, "userRunStates", &self.user_run_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("scriptContent", &self.script_content);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("runAsAccount", &self.run_as_account);
+        w.put("enforceSignatureCheck", &self.enforce_signature_check);
+        w.put("fileName", &self.file_name);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("runAs32Bit", &self.run_as32_bit);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("runSummary", &self.run_summary);
+        w.put("deviceRunStates", &self.device_run_states);
+        w.put("userRunStates", &self.user_run_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementScript);

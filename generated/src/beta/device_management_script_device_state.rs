@@ -26,31 +26,32 @@ pub struct DeviceManagementScriptDeviceState {
 impl graph_rt::Model for DeviceManagementScriptDeviceState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementScriptDeviceState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            managed_device: graph_rt::take(map, "managedDevice")?,
-            error_description: graph_rt::take(map, "errorDescription")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            last_state_update_date_time: graph_rt::take(map, "lastStateUpdateDateTime")?,
-            result_message: graph_rt::take(map, "resultMessage")?,
-            run_state: graph_rt::take(map, "runState")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            managed_device: r.take("managedDevice"),
+            error_description: r.take("errorDescription"),
+            error_code: r.take("errorCode"),
+            last_state_update_date_time: r.take("lastStateUpdateDateTime"),
+            result_message: r.take("resultMessage"),
+            run_state: r.take("runState"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "runState", &self.run_state)?;
-        graph_rt::put(map, "resultMessage", &self.result_message)?;
-        graph_rt::put(
-            map,
-            "lastStateUpdateDateTime",
-            &self.last_state_update_date_time,
-        )?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "errorDescription", &self.error_description)?;
-        graph_rt::put(map, "managedDevice", &self.managed_device)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("runState", &self.run_state);
+        w.put("resultMessage", &self.result_message);
+        w.put("lastStateUpdateDateTime", &self.last_state_update_date_time);
+        w.put("errorCode", &self.error_code);
+        w.put("errorDescription", &self.error_description);
+        w.put("managedDevice", &self.managed_device);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementScriptDeviceState);

@@ -22,23 +22,28 @@ pub struct DeviceManagementScriptRunSummary {
 impl graph_rt::Model for DeviceManagementScriptRunSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementScriptRunSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            error_user_count: graph_rt::take(map, "errorUserCount")?,
-            success_user_count: graph_rt::take(map, "successUserCount")?,
-            error_device_count: graph_rt::take(map, "errorDeviceCount")?,
-            success_device_count: graph_rt::take(map, "successDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            error_user_count: r.take("errorUserCount"),
+            success_user_count: r.take("successUserCount"),
+            error_device_count: r.take("errorDeviceCount"),
+            success_device_count: r.take("successDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "successDeviceCount", &self.success_device_count)?;
-        graph_rt::put(map, "errorDeviceCount", &self.error_device_count)?;
-        graph_rt::put(map, "successUserCount", &self.success_user_count)?;
-        graph_rt::put(map, "errorUserCount", &self.error_user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("successDeviceCount", &self.success_device_count);
+        w.put("errorDeviceCount", &self.error_device_count);
+        w.put("successUserCount", &self.success_user_count);
+        w.put("errorUserCount", &self.error_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementScriptRunSummary);

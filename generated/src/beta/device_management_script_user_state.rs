@@ -24,23 +24,28 @@ pub struct DeviceManagementScriptUserState {
 impl graph_rt::Model for DeviceManagementScriptUserState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementScriptUserState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_run_states: graph_rt::take(map, "deviceRunStates")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            error_device_count: graph_rt::take(map, "errorDeviceCount")?,
-            success_device_count: graph_rt::take(map, "successDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_run_states: r.take("deviceRunStates"),
+            user_principal_name: r.take("userPrincipalName"),
+            error_device_count: r.take("errorDeviceCount"),
+            success_device_count: r.take("successDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "successDeviceCount", &self.success_device_count)?;
-        graph_rt::put(map, "errorDeviceCount", &self.error_device_count)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "deviceRunStates", &self.device_run_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("successDeviceCount", &self.success_device_count);
+        w.put("errorDeviceCount", &self.error_device_count);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("deviceRunStates", &self.device_run_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementScriptUserState);

@@ -16,22 +16,24 @@ pub struct DeviceManagementSettingAbstractImplementationConstraint {
 impl graph_rt::Model for DeviceManagementSettingAbstractImplementationConstraint {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingAbstractImplementationConstraint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allowed_abstract_implementation_definition_ids: graph_rt::take(
-                map,
-                "allowedAbstractImplementationDefinitionIds",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allowed_abstract_implementation_definition_ids: r
+                .take("allowedAbstractImplementationDefinitionIds"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "allowedAbstractImplementationDefinitionIds",
             &self.allowed_abstract_implementation_definition_ids,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingAbstractImplementationConstraint);

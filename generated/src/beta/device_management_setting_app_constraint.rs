@@ -16,15 +16,20 @@ pub struct DeviceManagementSettingAppConstraint {
 impl graph_rt::Model for DeviceManagementSettingAppConstraint {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingAppConstraint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            supported_types: graph_rt::take(map, "supportedTypes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            supported_types: r.take("supportedTypes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "supportedTypes", &self.supported_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("supportedTypes", &self.supported_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingAppConstraint);

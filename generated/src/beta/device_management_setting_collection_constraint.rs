@@ -18,17 +18,22 @@ pub struct DeviceManagementSettingCollectionConstraint {
 impl graph_rt::Model for DeviceManagementSettingCollectionConstraint {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingCollectionConstraint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            maximum_length: graph_rt::take(map, "maximumLength")?,
-            minimum_length: graph_rt::take(map, "minimumLength")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            maximum_length: r.take("maximumLength"),
+            minimum_length: r.take("minimumLength"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "minimumLength", &self.minimum_length)?;
-        graph_rt::put(map, "maximumLength", &self.maximum_length)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("minimumLength", &self.minimum_length);
+        w.put("maximumLength", &self.maximum_length);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingCollectionConstraint);

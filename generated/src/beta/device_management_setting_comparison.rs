@@ -24,25 +24,30 @@ pub struct DeviceManagementSettingComparison {
 impl graph_rt::Model for DeviceManagementSettingComparison {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingComparison";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            comparison_result: graph_rt::take(map, "comparisonResult")?,
-            new_value_json: graph_rt::take(map, "newValueJson")?,
-            current_value_json: graph_rt::take(map, "currentValueJson")?,
-            definition_id: graph_rt::take(map, "definitionId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            comparison_result: r.take("comparisonResult"),
+            new_value_json: r.take("newValueJson"),
+            current_value_json: r.take("currentValueJson"),
+            definition_id: r.take("definitionId"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "definitionId", &self.definition_id)?;
-        graph_rt::put(map, "currentValueJson", &self.current_value_json)?;
-        graph_rt::put(map, "newValueJson", &self.new_value_json)?;
-        graph_rt::put(map, "comparisonResult", &self.comparison_result)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("definitionId", &self.definition_id);
+        w.put("currentValueJson", &self.current_value_json);
+        w.put("newValueJson", &self.new_value_json);
+        w.put("comparisonResult", &self.comparison_result);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingComparison);

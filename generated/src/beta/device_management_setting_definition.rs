@@ -36,37 +36,42 @@ pub struct DeviceManagementSettingDefinition {
 impl graph_rt::Model for DeviceManagementSettingDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            dependencies: graph_rt::take(map, "dependencies")?,
-            constraints: graph_rt::take(map, "constraints")?,
-            keywords: graph_rt::take(map, "keywords")?,
-            header_subtitle: graph_rt::take(map, "headerSubtitle")?,
-            header_title: graph_rt::take(map, "headerTitle")?,
-            documentation_url: graph_rt::take(map, "documentationUrl")?,
-            placeholder_text: graph_rt::take(map, "placeholderText")?,
-            description: graph_rt::take(map, "description")?,
-            is_top_level: graph_rt::take(map, "isTopLevel")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            value_type: graph_rt::take(map, "valueType")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            dependencies: r.take("dependencies"),
+            constraints: r.take("constraints"),
+            keywords: r.take("keywords"),
+            header_subtitle: r.take("headerSubtitle"),
+            header_title: r.take("headerTitle"),
+            documentation_url: r.take("documentationUrl"),
+            placeholder_text: r.take("placeholderText"),
+            description: r.take("description"),
+            is_top_level: r.take("isTopLevel"),
+            display_name: r.take("displayName"),
+            value_type: r.take("valueType"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "valueType", &self.value_type)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isTopLevel", &self.is_top_level)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "placeholderText", &self.placeholder_text)?;
-        graph_rt::put(map, "documentationUrl", &self.documentation_url)?;
-        graph_rt::put(map, "headerTitle", &self.header_title)?;
-        graph_rt::put(map, "headerSubtitle", &self.header_subtitle)?;
-        graph_rt::put(map, "keywords", &self.keywords)?;
-        graph_rt::put(map, "constraints", &self.constraints)?;
-        graph_rt::put(map, "dependencies", &self.dependencies)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("valueType", &self.value_type);
+        w.put("displayName", &self.display_name);
+        w.put("isTopLevel", &self.is_top_level);
+        w.put("description", &self.description);
+        w.put("placeholderText", &self.placeholder_text);
+        w.put("documentationUrl", &self.documentation_url);
+        w.put("headerTitle", &self.header_title);
+        w.put("headerSubtitle", &self.header_subtitle);
+        w.put("keywords", &self.keywords);
+        w.put("constraints", &self.constraints);
+        w.put("dependencies", &self.dependencies);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingDefinition);

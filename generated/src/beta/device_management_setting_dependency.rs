@@ -16,17 +16,22 @@ pub struct DeviceManagementSettingDependency {
 impl graph_rt::Model for DeviceManagementSettingDependency {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingDependency";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            constraints: graph_rt::take(map, "constraints")?,
-            definition_id: graph_rt::take(map, "definitionId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            constraints: r.take("constraints"),
+            definition_id: r.take("definitionId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "definitionId", &self.definition_id)?;
-        graph_rt::put(map, "constraints", &self.constraints)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("definitionId", &self.definition_id);
+        w.put("constraints", &self.constraints);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingDependency);

@@ -16,15 +16,20 @@ pub struct DeviceManagementSettingEnrollmentTypeConstraint {
 impl graph_rt::Model for DeviceManagementSettingEnrollmentTypeConstraint {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingEnrollmentTypeConstraint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enrollment_types: graph_rt::take(map, "enrollmentTypes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enrollment_types: r.take("enrollmentTypes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "enrollmentTypes", &self.enrollment_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enrollmentTypes", &self.enrollment_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingEnrollmentTypeConstraint);

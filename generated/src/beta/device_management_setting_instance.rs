@@ -18,19 +18,24 @@ pub struct DeviceManagementSettingInstance {
 impl graph_rt::Model for DeviceManagementSettingInstance {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingInstance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value_json: graph_rt::take(map, "valueJson")?,
-            definition_id: graph_rt::take(map, "definitionId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value_json: r.take("valueJson"),
+            definition_id: r.take("definitionId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "definitionId", &self.definition_id)?;
-        graph_rt::put(map, "valueJson", &self.value_json)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("definitionId", &self.definition_id);
+        w.put("valueJson", &self.value_json);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingInstance);

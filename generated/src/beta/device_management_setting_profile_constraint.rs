@@ -18,17 +18,22 @@ pub struct DeviceManagementSettingProfileConstraint {
 impl graph_rt::Model for DeviceManagementSettingProfileConstraint {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettingProfileConstraint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            types: graph_rt::take(map, "types")?,
-            source: graph_rt::take(map, "source")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            types: r.take("types"),
+            source: r.take("source"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "types", &self.types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("source", &self.source);
+        w.put("types", &self.types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingProfileConstraint);

@@ -34,75 +34,54 @@ pub struct DeviceManagementSettings {
 impl graph_rt::Model for DeviceManagementSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enable_log_collection: graph_rt::take(map, "enableLogCollection")?,
-            ignore_devices_for_unsupported_settings_enabled: graph_rt::take(
-                map,
-                "ignoreDevicesForUnsupportedSettingsEnabled",
-            )?,
-            android_device_administrator_enrollment_enabled: graph_rt::take(
-                map,
-                "androidDeviceAdministratorEnrollmentEnabled",
-            )?,
-            derived_credential_url: graph_rt::take(map, "derivedCredentialUrl")?,
-            derived_credential_provider: graph_rt::take(
-                map,
-                "derivedCredentialProvider",
-            )?,
-            device_inactivity_before_retirement_in_day: graph_rt::take(
-                map,
-                "deviceInactivityBeforeRetirementInDay",
-            )?,
-            enhanced_jail_break: graph_rt::take(map, "enhancedJailBreak")?,
-            secure_by_default: graph_rt::take(map, "secureByDefault")?,
-            is_scheduled_action_enabled: graph_rt::take(
-                map,
-                "isScheduledActionEnabled",
-            )?,
-            device_compliance_checkin_threshold_days: graph_rt::take(
-                map,
-                "deviceComplianceCheckinThresholdDays",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enable_log_collection: r.take("enableLogCollection"),
+            ignore_devices_for_unsupported_settings_enabled: r
+                .take("ignoreDevicesForUnsupportedSettingsEnabled"),
+            android_device_administrator_enrollment_enabled: r
+                .take("androidDeviceAdministratorEnrollmentEnabled"),
+            derived_credential_url: r.take("derivedCredentialUrl"),
+            derived_credential_provider: r.take("derivedCredentialProvider"),
+            device_inactivity_before_retirement_in_day: r
+                .take("deviceInactivityBeforeRetirementInDay"),
+            enhanced_jail_break: r.take("enhancedJailBreak"),
+            secure_by_default: r.take("secureByDefault"),
+            is_scheduled_action_enabled: r.take("isScheduledActionEnabled"),
+            device_compliance_checkin_threshold_days: r
+                .take("deviceComplianceCheckinThresholdDays"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "deviceComplianceCheckinThresholdDays",
             &self.device_compliance_checkin_threshold_days,
-        )?;
-        graph_rt::put(
-            map,
-            "isScheduledActionEnabled",
-            &self.is_scheduled_action_enabled,
-        )?;
-        graph_rt::put(map, "secureByDefault", &self.secure_by_default)?;
-        graph_rt::put(map, "enhancedJailBreak", &self.enhanced_jail_break)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("isScheduledActionEnabled", &self.is_scheduled_action_enabled);
+        w.put("secureByDefault", &self.secure_by_default);
+        w.put("enhancedJailBreak", &self.enhanced_jail_break);
+        w.put(
             "deviceInactivityBeforeRetirementInDay",
             &self.device_inactivity_before_retirement_in_day,
-        )?;
-        graph_rt::put(
-            map,
-            "derivedCredentialProvider",
-            &self.derived_credential_provider,
-        )?;
-        graph_rt::put(map, "derivedCredentialUrl", &self.derived_credential_url)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("derivedCredentialProvider", &self.derived_credential_provider);
+        w.put("derivedCredentialUrl", &self.derived_credential_url);
+        w.put(
             "androidDeviceAdministratorEnrollmentEnabled",
             &self.android_device_administrator_enrollment_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "ignoreDevicesForUnsupportedSettingsEnabled",
             &self.ignore_devices_for_unsupported_settings_enabled,
-        )?;
-        graph_rt::put(map, "enableLogCollection", &self.enable_log_collection)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("enableLogCollection", &self.enable_log_collection);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettings);

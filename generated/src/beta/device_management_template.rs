@@ -38,39 +38,44 @@ pub struct DeviceManagementTemplate {
 impl graph_rt::Model for DeviceManagementTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            migratable_to: graph_rt::take(map, "migratableTo")?,
-            categories: graph_rt::take(map, "categories")?,
-            settings: graph_rt::take(map, "settings")?,
-            published_date_time: graph_rt::take(map, "publishedDateTime")?,
-            template_subtype: graph_rt::take(map, "templateSubtype")?,
-            platform_type: graph_rt::take(map, "platformType")?,
-            template_type: graph_rt::take(map, "templateType")?,
-            intent_count: graph_rt::take(map, "intentCount")?,
-            is_deprecated: graph_rt::take(map, "isDeprecated")?,
-            version_info: graph_rt::take(map, "versionInfo")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            migratable_to: r.take("migratableTo"),
+            categories: r.take("categories"),
+            settings: r.take("settings"),
+            published_date_time: r.take("publishedDateTime"),
+            template_subtype: r.take("templateSubtype"),
+            platform_type: r.take("platformType"),
+            template_type: r.take("templateType"),
+            intent_count: r.take("intentCount"),
+            is_deprecated: r.take("isDeprecated"),
+            version_info: r.take("versionInfo"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "versionInfo", &self.version_info)?;
-        graph_rt::put(map, "isDeprecated", &self.is_deprecated)?;
-        graph_rt::put(map, "intentCount", &self.intent_count)?;
-        graph_rt::put(map, "templateType", &self.template_type)?;
-        graph_rt::put(map, "platformType", &self.platform_type)?;
-        graph_rt::put(map, "templateSubtype", &self.template_subtype)?;
-        graph_rt::put(map, "publishedDateTime", &self.published_date_time)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "migratableTo", &self.migratable_to)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("versionInfo", &self.version_info);
+        w.put("isDeprecated", &self.is_deprecated);
+        w.put("intentCount", &self.intent_count);
+        w.put("templateType", &self.template_type);
+        w.put("platformType", &self.platform_type);
+        w.put("templateSubtype", &self.template_subtype);
+        w.put("publishedDateTime", &self.published_date_time);
+        w.put("settings", &self.settings);
+        w.put("categories", &self.categories);
+        w.put("migratableTo", &self.migratable_to);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementTemplate);

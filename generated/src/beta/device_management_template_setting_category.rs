@@ -28,23 +28,28 @@ pub struct DeviceManagementTemplateSettingCategory {
 impl graph_rt::Model for DeviceManagementTemplateSettingCategory {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementTemplateSettingCategory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recommended_settings: graph_rt::take(map, "recommendedSettings")?,
-            setting_definitions: graph_rt::take(map, "settingDefinitions")?,
-            has_required_setting: graph_rt::take(map, "hasRequiredSetting")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recommended_settings: r.take("recommendedSettings"),
+            setting_definitions: r.take("settingDefinitions"),
+            has_required_setting: r.take("hasRequiredSetting"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "hasRequiredSetting", &self.has_required_setting)?;
-        graph_rt::put(map, "settingDefinitions", &self.setting_definitions)?;
-        graph_rt::put(map, "recommendedSettings", &self.recommended_settings)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("hasRequiredSetting", &self.has_required_setting);
+        w.put("settingDefinitions", &self.setting_definitions);
+        w.put("recommendedSettings", &self.recommended_settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementTemplateSettingCategory);

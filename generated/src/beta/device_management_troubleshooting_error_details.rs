@@ -24,23 +24,28 @@ pub struct DeviceManagementTroubleshootingErrorDetails {
 impl graph_rt::Model for DeviceManagementTroubleshootingErrorDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementTroubleshootingErrorDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resources: graph_rt::take(map, "resources")?,
-            remediation: graph_rt::take(map, "remediation")?,
-            failure_details: graph_rt::take(map, "failureDetails")?,
-            failure: graph_rt::take(map, "failure")?,
-            context: graph_rt::take(map, "context")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resources: r.take("resources"),
+            remediation: r.take("remediation"),
+            failure_details: r.take("failureDetails"),
+            failure: r.take("failure"),
+            context: r.take("context"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "context", &self.context)?;
-        graph_rt::put(map, "failure", &self.failure)?;
-        graph_rt::put(map, "failureDetails", &self.failure_details)?;
-        graph_rt::put(map, "remediation", &self.remediation)?;
-        graph_rt::put(map, "resources", &self.resources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("context", &self.context);
+        w.put("failure", &self.failure);
+        w.put("failureDetails", &self.failure_details);
+        w.put("remediation", &self.remediation);
+        w.put("resources", &self.resources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementTroubleshootingErrorDetails);

@@ -16,17 +16,22 @@ pub struct DeviceManagementTroubleshootingErrorResource {
 impl graph_rt::Model for DeviceManagementTroubleshootingErrorResource {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementTroubleshootingErrorResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            link: graph_rt::take(map, "link")?,
-            text: graph_rt::take(map, "text")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            link: r.take("link"),
+            text: r.take("text"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put(map, "link", &self.link)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("text", &self.text);
+        w.put("link", &self.link);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementTroubleshootingErrorResource);

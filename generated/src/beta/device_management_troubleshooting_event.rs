@@ -26,32 +26,30 @@ pub struct DeviceManagementTroubleshootingEvent {
 impl graph_rt::Model for DeviceManagementTroubleshootingEvent {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementTroubleshootingEvent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            additional_information: graph_rt::take(map, "additionalInformation")?,
-            event_name: graph_rt::take(map, "eventName")?,
-            troubleshooting_error_details: graph_rt::take(
-                map,
-                "troubleshootingErrorDetails",
-            )?,
-            correlation_id: graph_rt::take(map, "correlationId")?,
-            event_date_time: graph_rt::take(map, "eventDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            additional_information: r.take("additionalInformation"),
+            event_name: r.take("eventName"),
+            troubleshooting_error_details: r.take("troubleshootingErrorDetails"),
+            correlation_id: r.take("correlationId"),
+            event_date_time: r.take("eventDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "eventDateTime", &self.event_date_time)?;
-        graph_rt::put(map, "correlationId", &self.correlation_id)?;
-        graph_rt::put(
-            map,
-            "troubleshootingErrorDetails",
-            &self.troubleshooting_error_details,
-        )?;
-        graph_rt::put(map, "eventName", &self.event_name)?;
-        graph_rt::put(map, "additionalInformation", &self.additional_information)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("eventDateTime", &self.event_date_time);
+        w.put("correlationId", &self.correlation_id);
+        w.put("troubleshootingErrorDetails", &self.troubleshooting_error_details);
+        w.put("eventName", &self.event_name);
+        w.put("additionalInformation", &self.additional_information);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementTroubleshootingEvent);

@@ -18,19 +18,24 @@ pub struct DeviceManagementUserRightsLocalUserOrGroup {
 impl graph_rt::Model for DeviceManagementUserRightsLocalUserOrGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementUserRightsLocalUserOrGroup";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            security_identifier: graph_rt::take(map, "securityIdentifier")?,
-            description: graph_rt::take(map, "description")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            security_identifier: r.take("securityIdentifier"),
+            description: r.take("description"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "securityIdentifier", &self.security_identifier)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("description", &self.description);
+        w.put("securityIdentifier", &self.security_identifier);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementUserRightsLocalUserOrGroup);

@@ -44,59 +44,54 @@ pub struct DeviceOperatingSystemSummary {
 impl graph_rt::Model for DeviceOperatingSystemSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceOperatingSystemSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            chrome_os_count: graph_rt::take(map, "chromeOSCount")?,
-            linux_count: graph_rt::take(map, "linuxCount")?,
-            aosp_user_associated_count: graph_rt::take(map, "aospUserAssociatedCount")?,
-            aosp_userless_count: graph_rt::take(map, "aospUserlessCount")?,
-            config_mgr_device_count: graph_rt::take(map, "configMgrDeviceCount")?,
-            android_corporate_work_profile_count: graph_rt::take(
-                map,
-                "androidCorporateWorkProfileCount",
-            )?,
-            android_work_profile_count: graph_rt::take(map, "androidWorkProfileCount")?,
-            android_fully_managed_count: graph_rt::take(
-                map,
-                "androidFullyManagedCount",
-            )?,
-            android_device_admin_count: graph_rt::take(map, "androidDeviceAdminCount")?,
-            android_dedicated_count: graph_rt::take(map, "androidDedicatedCount")?,
-            unknown_count: graph_rt::take(map, "unknownCount")?,
-            windows_count: graph_rt::take(map, "windowsCount")?,
-            windows_mobile_count: graph_rt::take(map, "windowsMobileCount")?,
-            mac_os_count: graph_rt::take(map, "macOSCount")?,
-            ios_count: graph_rt::take(map, "iosCount")?,
-            android_count: graph_rt::take(map, "androidCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            chrome_os_count: r.take("chromeOSCount"),
+            linux_count: r.take("linuxCount"),
+            aosp_user_associated_count: r.take("aospUserAssociatedCount"),
+            aosp_userless_count: r.take("aospUserlessCount"),
+            config_mgr_device_count: r.take("configMgrDeviceCount"),
+            android_corporate_work_profile_count: r
+                .take("androidCorporateWorkProfileCount"),
+            android_work_profile_count: r.take("androidWorkProfileCount"),
+            android_fully_managed_count: r.take("androidFullyManagedCount"),
+            android_device_admin_count: r.take("androidDeviceAdminCount"),
+            android_dedicated_count: r.take("androidDedicatedCount"),
+            unknown_count: r.take("unknownCount"),
+            windows_count: r.take("windowsCount"),
+            windows_mobile_count: r.take("windowsMobileCount"),
+            mac_os_count: r.take("macOSCount"),
+            ios_count: r.take("iosCount"),
+            android_count: r.take("androidCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "androidCount", &self.android_count)?;
-        graph_rt::put(map, "iosCount", &self.ios_count)?;
-        graph_rt::put(map, "macOSCount", &self.mac_os_count)?;
-        graph_rt::put(map, "windowsMobileCount", &self.windows_mobile_count)?;
-        graph_rt::put(map, "windowsCount", &self.windows_count)?;
-        graph_rt::put(map, "unknownCount", &self.unknown_count)?;
-        graph_rt::put(map, "androidDedicatedCount", &self.android_dedicated_count)?;
-        graph_rt::put(map, "androidDeviceAdminCount", &self.android_device_admin_count)?;
-        graph_rt::put(
-            map,
-            "androidFullyManagedCount",
-            &self.android_fully_managed_count,
-        )?;
-        graph_rt::put(map, "androidWorkProfileCount", &self.android_work_profile_count)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("androidCount", &self.android_count);
+        w.put("iosCount", &self.ios_count);
+        w.put("macOSCount", &self.mac_os_count);
+        w.put("windowsMobileCount", &self.windows_mobile_count);
+        w.put("windowsCount", &self.windows_count);
+        w.put("unknownCount", &self.unknown_count);
+        w.put("androidDedicatedCount", &self.android_dedicated_count);
+        w.put("androidDeviceAdminCount", &self.android_device_admin_count);
+        w.put("androidFullyManagedCount", &self.android_fully_managed_count);
+        w.put("androidWorkProfileCount", &self.android_work_profile_count);
+        w.put(
             "androidCorporateWorkProfileCount",
             &self.android_corporate_work_profile_count,
-        )?;
-        graph_rt::put(map, "configMgrDeviceCount", &self.config_mgr_device_count)?;
-        graph_rt::put(map, "aospUserlessCount", &self.aosp_userless_count)?;
-        graph_rt::put(map, "aospUserAssociatedCount", &self.aosp_user_associated_count)?;
-        graph_rt::put(map, "linuxCount", &self.linux_count)?;
-        graph_rt::put(map, "chromeOSCount", &self.chrome_os_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("configMgrDeviceCount", &self.config_mgr_device_count);
+        w.put("aospUserlessCount", &self.aosp_userless_count);
+        w.put("aospUserAssociatedCount", &self.aosp_user_associated_count);
+        w.put("linuxCount", &self.linux_count);
+        w.put("chromeOSCount", &self.chrome_os_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceOperatingSystemSummary);

@@ -34,105 +34,51 @@ pub struct DeviceProtectionOverview {
 impl graph_rt::Model for DeviceProtectionOverview {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceProtectionOverview";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            pending_quick_scan_device_count: graph_rt::take(
-                map,
-                "pendingQuickScanDeviceCount",
-            )?,
-            critical_failures_device_count: graph_rt::take(
-                map,
-                "criticalFailuresDeviceCount",
-            )?,
-            pending_offline_scan_device_count: graph_rt::take(
-                map,
-                "pendingOfflineScanDeviceCount",
-            )?,
-            pending_manual_steps_device_count: graph_rt::take(
-                map,
-                "pendingManualStepsDeviceCount",
-            )?,
-            pending_restart_device_count: graph_rt::take(
-                map,
-                "pendingRestartDeviceCount",
-            )?,
-            pending_full_scan_device_count: graph_rt::take(
-                map,
-                "pendingFullScanDeviceCount",
-            )?,
-            clean_device_count: graph_rt::take(map, "cleanDeviceCount")?,
-            pending_signature_update_device_count: graph_rt::take(
-                map,
-                "pendingSignatureUpdateDeviceCount",
-            )?,
-            unknown_state_threat_agent_device_count: graph_rt::take(
-                map,
-                "unknownStateThreatAgentDeviceCount",
-            )?,
-            inactive_threat_agent_device_count: graph_rt::take(
-                map,
-                "inactiveThreatAgentDeviceCount",
-            )?,
-            total_reported_device_count: graph_rt::take(
-                map,
-                "totalReportedDeviceCount",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            pending_quick_scan_device_count: r.take("pendingQuickScanDeviceCount"),
+            critical_failures_device_count: r.take("criticalFailuresDeviceCount"),
+            pending_offline_scan_device_count: r.take("pendingOfflineScanDeviceCount"),
+            pending_manual_steps_device_count: r.take("pendingManualStepsDeviceCount"),
+            pending_restart_device_count: r.take("pendingRestartDeviceCount"),
+            pending_full_scan_device_count: r.take("pendingFullScanDeviceCount"),
+            clean_device_count: r.take("cleanDeviceCount"),
+            pending_signature_update_device_count: r
+                .take("pendingSignatureUpdateDeviceCount"),
+            unknown_state_threat_agent_device_count: r
+                .take("unknownStateThreatAgentDeviceCount"),
+            inactive_threat_agent_device_count: r.take("inactiveThreatAgentDeviceCount"),
+            total_reported_device_count: r.take("totalReportedDeviceCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "totalReportedDeviceCount",
-            &self.total_reported_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("totalReportedDeviceCount", &self.total_reported_device_count);
+        w.put(
             "inactiveThreatAgentDeviceCount",
             &self.inactive_threat_agent_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "unknownStateThreatAgentDeviceCount",
             &self.unknown_state_threat_agent_device_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "pendingSignatureUpdateDeviceCount",
             &self.pending_signature_update_device_count,
-        )?;
-        graph_rt::put(map, "cleanDeviceCount", &self.clean_device_count)?;
-        graph_rt::put(
-            map,
-            "pendingFullScanDeviceCount",
-            &self.pending_full_scan_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "pendingRestartDeviceCount",
-            &self.pending_restart_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "pendingManualStepsDeviceCount",
-            &self.pending_manual_steps_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "pendingOfflineScanDeviceCount",
-            &self.pending_offline_scan_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "criticalFailuresDeviceCount",
-            &self.critical_failures_device_count,
-        )?;
-        graph_rt::put(
-            map,
-            "pendingQuickScanDeviceCount",
-            &self.pending_quick_scan_device_count,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("cleanDeviceCount", &self.clean_device_count);
+        w.put("pendingFullScanDeviceCount", &self.pending_full_scan_device_count);
+        w.put("pendingRestartDeviceCount", &self.pending_restart_device_count);
+        w.put("pendingManualStepsDeviceCount", &self.pending_manual_steps_device_count);
+        w.put("pendingOfflineScanDeviceCount", &self.pending_offline_scan_device_count);
+        w.put("criticalFailuresDeviceCount", &self.critical_failures_device_count);
+        w.put("pendingQuickScanDeviceCount", &self.pending_quick_scan_device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceProtectionOverview);

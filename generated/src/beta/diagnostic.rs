@@ -16,17 +16,22 @@ pub struct Diagnostic {
 impl graph_rt::Model for Diagnostic {
     const TYPE_NAME: &'static str = "microsoft.graph.diagnostic";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            url: graph_rt::take(map, "url")?,
-            message: graph_rt::take(map, "message")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            url: r.take("url"),
+            message: r.take("message"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "message", &self.message)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("message", &self.message);
+        w.put("url", &self.url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Diagnostic);

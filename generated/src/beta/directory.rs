@@ -19,21 +19,26 @@ pub struct Directory {
 impl graph_rt::Model for Directory {
     const TYPE_NAME: &'static str = "microsoft.graph.directory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            feature_rollout_policies: graph_rt::take(map, "featureRolloutPolicies")?,
-            deleteditems: graph_rt::take(map, "deleteditems")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            feature_rollout_policies: r.take("featureRolloutPolicies"),
+            deleteditems: r.take("deleteditems"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deleteditems", &self.deleteditems)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deleteditems", &self.deleteditems);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "featureRolloutPolicies", &self.feature_rollout_policies)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("featureRolloutPolicies", &self.feature_rollout_policies);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Directory);

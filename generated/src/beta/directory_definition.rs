@@ -27,29 +27,33 @@ pub struct DirectoryDefinition {
 impl graph_rt::Model for DirectoryDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.directoryDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            discoverabilities: graph_rt::take(map, "discoverabilities")?,
-            discovery_date_time: graph_rt::take(map, "discoveryDateTime")?,
-            version: graph_rt::take(map, "version")?,
-            objects: graph_rt::take(map, "objects")?,
-            name: graph_rt::take(map, "name")?,
-            metadata: graph_rt::take(map, "metadata")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            discoverabilities: r.take("discoverabilities"),
+            discovery_date_time: r.take("discoveryDateTime"),
+            version: r.take("version"),
+            objects: r.take("objects"),
+            name: r.take("name"),
+            metadata: r.take("metadata"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "objects", &self.objects)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "discoveryDateTime", &self.discovery_date_time)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "discoverabilities", &self.discoverabilities)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("metadata", &self.metadata);
+        w.put("name", &self.name);
+        w.put("objects", &self.objects);
+        w.put("version", &self.version);
+        w.put("discoveryDateTime", &self.discovery_date_time);
+        #[cfg(feature = "core")] w.put("discoverabilities", &self.discoverabilities);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DirectoryDefinition);

@@ -26,25 +26,30 @@ pub struct DirectoryRole {
 impl graph_rt::Model for DirectoryRole {
     const TYPE_NAME: &'static str = "microsoft.graph.directoryRole";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scoped_members: graph_rt::take(map, "scopedMembers")?,
-            members: graph_rt::take(map, "members")?,
-            role_template_id: graph_rt::take(map, "roleTemplateId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scoped_members: r.take("scopedMembers"),
+            members: r.take("members"),
+            role_template_id: r.take("roleTemplateId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "roleTemplateId", &self.role_template_id)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put(map, "scopedMembers", &self.scoped_members)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("roleTemplateId", &self.role_template_id);
+        w.put("members", &self.members);
+        w.put("scopedMembers", &self.scoped_members);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DirectoryRole);

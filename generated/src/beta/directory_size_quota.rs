@@ -16,17 +16,22 @@ pub struct DirectorySizeQuota {
 impl graph_rt::Model for DirectorySizeQuota {
     const TYPE_NAME: &'static str = "microsoft.graph.directorySizeQuota";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            total: graph_rt::take(map, "total")?,
-            used: graph_rt::take(map, "used")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            total: r.take("total"),
+            used: r.take("used"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "used", &self.used)?;
-        graph_rt::put(map, "total", &self.total)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("used", &self.used);
+        w.put("total", &self.total);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DirectorySizeQuota);

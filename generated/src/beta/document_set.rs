@@ -27,40 +27,37 @@ pub struct DocumentSet {
 impl graph_rt::Model for DocumentSet {
     const TYPE_NAME: &'static str = "microsoft.graph.documentSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            welcome_page_url: graph_rt::take(map, "welcomePageUrl")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            welcome_page_url: r.take("welcomePageUrl"),
             #[cfg(feature = "files")]
-            welcome_page_columns: graph_rt::take(map, "welcomePageColumns")?,
+            welcome_page_columns: r.take("welcomePageColumns"),
             #[cfg(feature = "files")]
-            shared_columns: graph_rt::take(map, "sharedColumns")?,
-            propagate_welcome_page_changes: graph_rt::take(
-                map,
-                "propagateWelcomePageChanges",
-            )?,
-            default_contents: graph_rt::take(map, "defaultContents")?,
+            shared_columns: r.take("sharedColumns"),
+            propagate_welcome_page_changes: r.take("propagateWelcomePageChanges"),
+            default_contents: r.take("defaultContents"),
             #[cfg(feature = "files")]
-            allowed_content_types: graph_rt::take(map, "allowedContentTypes")?,
-            should_prefix_name_to_file: graph_rt::take(map, "shouldPrefixNameToFile")?,
-            additional_properties: core::mem::take(map),
-        })
+            allowed_content_types: r.take("allowedContentTypes"),
+            should_prefix_name_to_file: r.take("shouldPrefixNameToFile"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "shouldPrefixNameToFile", &self.should_prefix_name_to_file)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("shouldPrefixNameToFile", &self.should_prefix_name_to_file);
         #[cfg(feature = "files")]
-        graph_rt::put(map, "allowedContentTypes", &self.allowed_content_types)?;
-        graph_rt::put(map, "defaultContents", &self.default_contents)?;
-        graph_rt::put(
-            map,
-            "propagateWelcomePageChanges",
-            &self.propagate_welcome_page_changes,
-        )?;
+        w.put("allowedContentTypes", &self.allowed_content_types);
+        w.put("defaultContents", &self.default_contents);
+        w.put("propagateWelcomePageChanges", &self.propagate_welcome_page_changes);
+        #[cfg(feature = "files")] w.put("sharedColumns", &self.shared_columns);
         #[cfg(feature = "files")]
-        graph_rt::put(map, "sharedColumns", &self.shared_columns)?;
-        #[cfg(feature = "files")]
-        graph_rt::put(map, "welcomePageColumns", &self.welcome_page_columns)?;
-        graph_rt::put(map, "welcomePageUrl", &self.welcome_page_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("welcomePageColumns", &self.welcome_page_columns);
+        w.put("welcomePageUrl", &self.welcome_page_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DocumentSet);

@@ -17,20 +17,25 @@ pub struct DocumentSetContent {
 impl graph_rt::Model for DocumentSetContent {
     const TYPE_NAME: &'static str = "microsoft.graph.documentSetContent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            folder_name: graph_rt::take(map, "folderName")?,
-            file_name: graph_rt::take(map, "fileName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            folder_name: r.take("folderName"),
+            file_name: r.take("fileName"),
             #[cfg(feature = "files")]
-            content_type: graph_rt::take(map, "contentType")?,
-            additional_properties: core::mem::take(map),
-        })
+            content_type: r.take("contentType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "files")] graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "folderName", &self.folder_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "files")] w.put("contentType", &self.content_type);
+        w.put("fileName", &self.file_name);
+        w.put("folderName", &self.folder_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DocumentSetContent);

@@ -42,64 +42,52 @@ pub struct Domain {
 impl graph_rt::Model for Domain {
     const TYPE_NAME: &'static str = "microsoft.graph.domain";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            verification_dns_records: graph_rt::take(map, "verificationDnsRecords")?,
-            service_configuration_records: graph_rt::take(
-                map,
-                "serviceConfigurationRecords",
-            )?,
-            domain_name_references: graph_rt::take(map, "domainNameReferences")?,
-            state: graph_rt::take(map, "state")?,
-            supported_services: graph_rt::take(map, "supportedServices")?,
-            password_validity_period_in_days: graph_rt::take(
-                map,
-                "passwordValidityPeriodInDays",
-            )?,
-            password_notification_window_in_days: graph_rt::take(
-                map,
-                "passwordNotificationWindowInDays",
-            )?,
-            is_verified: graph_rt::take(map, "isVerified")?,
-            is_root: graph_rt::take(map, "isRoot")?,
-            is_initial: graph_rt::take(map, "isInitial")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            is_admin_managed: graph_rt::take(map, "isAdminManaged")?,
-            id: graph_rt::take(map, "id")?,
-            availability_status: graph_rt::take(map, "availabilityStatus")?,
-            authentication_type: graph_rt::take(map, "authenticationType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            verification_dns_records: r.take("verificationDnsRecords"),
+            service_configuration_records: r.take("serviceConfigurationRecords"),
+            domain_name_references: r.take("domainNameReferences"),
+            state: r.take("state"),
+            supported_services: r.take("supportedServices"),
+            password_validity_period_in_days: r.take("passwordValidityPeriodInDays"),
+            password_notification_window_in_days: r
+                .take("passwordNotificationWindowInDays"),
+            is_verified: r.take("isVerified"),
+            is_root: r.take("isRoot"),
+            is_initial: r.take("isInitial"),
+            is_default: r.take("isDefault"),
+            is_admin_managed: r.take("isAdminManaged"),
+            id: r.take("id"),
+            availability_status: r.take("availabilityStatus"),
+            authentication_type: r.take("authenticationType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "authenticationType", &self.authentication_type)?;
-        graph_rt::put(map, "availabilityStatus", &self.availability_status)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isAdminManaged", &self.is_admin_managed)?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "isInitial", &self.is_initial)?;
-        graph_rt::put(map, "isRoot", &self.is_root)?;
-        graph_rt::put(map, "isVerified", &self.is_verified)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("authenticationType", &self.authentication_type);
+        w.put("availabilityStatus", &self.availability_status);
+        w.put("id", &self.id);
+        w.put("isAdminManaged", &self.is_admin_managed);
+        w.put("isDefault", &self.is_default);
+        w.put("isInitial", &self.is_initial);
+        w.put("isRoot", &self.is_root);
+        w.put("isVerified", &self.is_verified);
+        w.put(
             "passwordNotificationWindowInDays",
             &self.password_notification_window_in_days,
-        )?;
-        graph_rt::put(
-            map,
-            "passwordValidityPeriodInDays",
-            &self.password_validity_period_in_days,
-        )?;
-        graph_rt::put(map, "supportedServices", &self.supported_services)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "domainNameReferences", &self.domain_name_references)?;
-        graph_rt::put(
-            map,
-            "serviceConfigurationRecords",
-            &self.service_configuration_records,
-        )?;
-        graph_rt::put(map, "verificationDnsRecords", &self.verification_dns_records)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("passwordValidityPeriodInDays", &self.password_validity_period_in_days);
+        w.put("supportedServices", &self.supported_services);
+        w.put("state", &self.state);
+        w.put("domainNameReferences", &self.domain_name_references);
+        w.put("serviceConfigurationRecords", &self.service_configuration_records);
+        w.put("verificationDnsRecords", &self.verification_dns_records);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Domain);

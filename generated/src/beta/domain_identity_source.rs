@@ -18,17 +18,22 @@ pub struct DomainIdentitySource {
 impl graph_rt::Model for DomainIdentitySource {
     const TYPE_NAME: &'static str = "microsoft.graph.domainIdentitySource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            domain_name: graph_rt::take(map, "domainName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            domain_name: r.take("domainName"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "domainName", &self.domain_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("domainName", &self.domain_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DomainIdentitySource);

@@ -16,17 +16,22 @@ pub struct DowngradeJustification {
 impl graph_rt::Model for DowngradeJustification {
     const TYPE_NAME: &'static str = "microsoft.graph.downgradeJustification";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            justification_message: graph_rt::take(map, "justificationMessage")?,
-            is_downgrade_justified: graph_rt::take(map, "isDowngradeJustified")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            justification_message: r.take("justificationMessage"),
+            is_downgrade_justified: r.take("isDowngradeJustified"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isDowngradeJustified", &self.is_downgrade_justified)?;
-        graph_rt::put(map, "justificationMessage", &self.justification_message)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isDowngradeJustified", &self.is_downgrade_justified);
+        w.put("justificationMessage", &self.justification_message);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DowngradeJustification);

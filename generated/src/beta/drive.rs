@@ -63,64 +63,67 @@ pub struct Drive {
 impl graph_rt::Model for Drive {
     const TYPE_NAME: &'static str = "microsoft.graph.drive";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            special: graph_rt::take(map, "special")?,
-            root: graph_rt::take(map, "root")?,
-            items: graph_rt::take(map, "items")?,
-            following: graph_rt::take(map, "following")?,
-            bundles: graph_rt::take(map, "bundles")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            special: r.take("special"),
+            root: r.take("root"),
+            items: r.take("items"),
+            following: r.take("following"),
+            bundles: r.take("bundles"),
             #[cfg(feature = "users")]
-            activities: graph_rt::take(map, "activities")?,
+            activities: r.take("activities"),
             #[cfg(feature = "core")]
-            system: graph_rt::take(map, "system")?,
-            sharepoint_ids: graph_rt::take(map, "sharepointIds")?,
+            system: r.take("system"),
+            sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
-            quota: graph_rt::take(map, "quota")?,
+            quota: r.take("quota"),
             #[cfg(feature = "identity")]
-            owner: graph_rt::take(map, "owner")?,
-            drive_type: graph_rt::take(map, "driveType")?,
-            description: graph_rt::take(map, "description")?,
-            web_url: graph_rt::take(map, "webUrl")?,
+            owner: r.take("owner"),
+            drive_type: r.take("driveType"),
+            description: r.take("description"),
+            web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
-            parent_reference: graph_rt::take(map, "parentReference")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            parent_reference: r.take("parentReference"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            e_tag: r.take("eTag"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "parentReference", &self.parent_reference)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "driveType", &self.drive_type)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "owner", &self.owner)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "quota", &self.quota)?;
-        graph_rt::put(map, "sharepointIds", &self.sharepoint_ids)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "system", &self.system)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "activities", &self.activities)?;
-        graph_rt::put(map, "bundles", &self.bundles)?;
-        graph_rt::put(map, "following", &self.following)?;
-        graph_rt::put(map, "items", &self.items)?;
-        graph_rt::put(map, "root", &self.root)?;
-        graph_rt::put(map, "special", &self.special)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("eTag", &self.e_tag);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
+        w.put("webUrl", &self.web_url);
+        w.put("description", &self.description);
+        w.put("driveType", &self.drive_type);
+        #[cfg(feature = "identity")] w.put("owner", &self.owner);
+        #[cfg(feature = "core")] w.put("quota", &self.quota);
+        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "core")] w.put("system", &self.system);
+        #[cfg(feature = "users")] w.put("activities", &self.activities);
+        w.put("bundles", &self.bundles);
+        w.put("following", &self.following);
+        w.put("items", &self.items);
+        w.put("root", &self.root);
+        w.put("special", &self.special);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Drive);

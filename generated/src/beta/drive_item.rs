@@ -136,165 +136,146 @@ pub struct DriveItem {
 impl graph_rt::Model for DriveItem {
     const TYPE_NAME: &'static str = "microsoft.graph.driveItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            microsoft_graph_source_url: graph_rt::take(
-                map,
-                "@microsoft.graph.sourceUrl",
-            )?,
-            microsoft_graph_download_url: graph_rt::take(
-                map,
-                "@microsoft.graph.downloadUrl",
-            )?,
-            microsoft_graph_conflict_behavior: graph_rt::take(
-                map,
-                "@microsoft.graph.conflictBehavior",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            microsoft_graph_source_url: r.take("@microsoft.graph.sourceUrl"),
+            microsoft_graph_download_url: r.take("@microsoft.graph.downloadUrl"),
+            microsoft_graph_conflict_behavior: r
+                .take("@microsoft.graph.conflictBehavior"),
             #[cfg(feature = "workbook")]
-            workbook: graph_rt::take(map, "workbook")?,
-            versions: graph_rt::take(map, "versions")?,
-            thumbnails: graph_rt::take(map, "thumbnails")?,
+            workbook: r.take("workbook"),
+            versions: r.take("versions"),
+            thumbnails: r.take("thumbnails"),
             #[cfg(feature = "core")]
-            subscriptions: graph_rt::take(map, "subscriptions")?,
-            permissions: graph_rt::take(map, "permissions")?,
-            list_item: graph_rt::take(map, "listItem")?,
+            subscriptions: r.take("subscriptions"),
+            permissions: r.take("permissions"),
+            list_item: r.take("listItem"),
             #[cfg(feature = "device_management")]
-            last_modified_by_user: graph_rt::take(map, "lastModifiedByUser")?,
+            last_modified_by_user: r.take("lastModifiedByUser"),
             #[cfg(feature = "device_management")]
-            created_by_user: graph_rt::take(map, "createdByUser")?,
-            children: graph_rt::take(map, "children")?,
-            analytics: graph_rt::take(map, "analytics")?,
+            created_by_user: r.take("createdByUser"),
+            children: r.take("children"),
+            analytics: r.take("analytics"),
             #[cfg(feature = "users")]
-            activities: graph_rt::take(map, "activities")?,
-            web_dav_url: graph_rt::take(map, "webDavUrl")?,
+            activities: r.take("activities"),
+            web_dav_url: r.take("webDavUrl"),
             #[cfg(feature = "core")]
-            video: graph_rt::take(map, "video")?,
-            source: graph_rt::take(map, "source")?,
+            video: r.take("video"),
+            source: r.take("source"),
             #[cfg(feature = "core")]
-            special_folder: graph_rt::take(map, "specialFolder")?,
-            size: graph_rt::take(map, "size")?,
-            sharepoint_ids: graph_rt::take(map, "sharepointIds")?,
+            special_folder: r.take("specialFolder"),
+            size: r.take("size"),
+            sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
-            shared: graph_rt::take(map, "shared")?,
+            shared: r.take("shared"),
             #[cfg(feature = "search")]
-            search_result: graph_rt::take(map, "searchResult")?,
+            search_result: r.take("searchResult"),
             #[cfg(feature = "core")]
-            root: graph_rt::take(map, "root")?,
+            root: r.take("root"),
             #[cfg(feature = "core")]
-            remote_item: graph_rt::take(map, "remoteItem")?,
+            remote_item: r.take("remoteItem"),
             #[cfg(feature = "core")]
-            publication: graph_rt::take(map, "publication")?,
+            publication: r.take("publication"),
             #[cfg(feature = "core")]
-            photo: graph_rt::take(map, "photo")?,
+            photo: r.take("photo"),
             #[cfg(feature = "core")]
-            pending_operations: graph_rt::take(map, "pendingOperations")?,
+            pending_operations: r.take("pendingOperations"),
             #[cfg(feature = "core")]
-            package: graph_rt::take(map, "package")?,
+            package: r.take("package"),
             #[cfg(feature = "core")]
-            media: graph_rt::take(map, "media")?,
+            media: r.take("media"),
             #[cfg(feature = "core")]
-            location: graph_rt::take(map, "location")?,
+            location: r.take("location"),
             #[cfg(feature = "core")]
-            image: graph_rt::take(map, "image")?,
+            image: r.take("image"),
             #[cfg(feature = "core")]
-            folder: graph_rt::take(map, "folder")?,
+            folder: r.take("folder"),
             #[cfg(feature = "core")]
-            file_system_info: graph_rt::take(map, "fileSystemInfo")?,
+            file_system_info: r.take("fileSystemInfo"),
             #[cfg(feature = "core")]
-            file: graph_rt::take(map, "file")?,
+            file: r.take("file"),
             #[cfg(feature = "core")]
-            deleted: graph_rt::take(map, "deleted")?,
-            c_tag: graph_rt::take(map, "cTag")?,
-            content: graph_rt::take(map, "content")?,
+            deleted: r.take("deleted"),
+            c_tag: r.take("cTag"),
+            content: r.take("content"),
             #[cfg(feature = "core")]
-            audio: graph_rt::take(map, "audio")?,
-            description: graph_rt::take(map, "description")?,
-            web_url: graph_rt::take(map, "webUrl")?,
+            audio: r.take("audio"),
+            description: r.take("description"),
+            web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
-            parent_reference: graph_rt::take(map, "parentReference")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            parent_reference: r.take("parentReference"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            e_tag: r.take("eTag"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "parentReference", &self.parent_reference)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "description", &self.description)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "audio", &self.audio)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "cTag", &self.c_tag)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "deleted", &self.deleted)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "file", &self.file)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "fileSystemInfo", &self.file_system_info)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "folder", &self.folder)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "image", &self.image)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "location", &self.location)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "media", &self.media)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "package", &self.package)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "pendingOperations", &self.pending_operations)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "photo", &self.photo)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "publication", &self.publication)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "remoteItem", &self.remote_item)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "root", &self.root)?;
-        #[cfg(feature = "search")]
-        graph_rt::put(map, "searchResult", &self.search_result)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "shared", &self.shared)?;
-        graph_rt::put(map, "sharepointIds", &self.sharepoint_ids)?;
-        graph_rt::put(map, "size", &self.size)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "specialFolder", &self.special_folder)?;
-        graph_rt::put(map, "source", &self.source)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "video", &self.video)?;
-        graph_rt::put(map, "webDavUrl", &self.web_dav_url)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "activities", &self.activities)?;
-        graph_rt::put(map, "analytics", &self.analytics)?;
-        graph_rt::put(map, "children", &self.children)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("eTag", &self.e_tag);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
+        w.put("webUrl", &self.web_url);
+        w.put("description", &self.description);
+        #[cfg(feature = "core")] w.put("audio", &self.audio);
+        w.put("content", &self.content);
+        w.put("cTag", &self.c_tag);
+        #[cfg(feature = "core")] w.put("deleted", &self.deleted);
+        #[cfg(feature = "core")] w.put("file", &self.file);
+        #[cfg(feature = "core")] w.put("fileSystemInfo", &self.file_system_info);
+        #[cfg(feature = "core")] w.put("folder", &self.folder);
+        #[cfg(feature = "core")] w.put("image", &self.image);
+        #[cfg(feature = "core")] w.put("location", &self.location);
+        #[cfg(feature = "core")] w.put("media", &self.media);
+        #[cfg(feature = "core")] w.put("package", &self.package);
+        #[cfg(feature = "core")] w.put("pendingOperations", &self.pending_operations);
+        #[cfg(feature = "core")] w.put("photo", &self.photo);
+        #[cfg(feature = "core")] w.put("publication", &self.publication);
+        #[cfg(feature = "core")] w.put("remoteItem", &self.remote_item);
+        #[cfg(feature = "core")] w.put("root", &self.root);
+        #[cfg(feature = "search")] w.put("searchResult", &self.search_result);
+        #[cfg(feature = "core")] w.put("shared", &self.shared);
+        w.put("sharepointIds", &self.sharepoint_ids);
+        w.put("size", &self.size);
+        #[cfg(feature = "core")] w.put("specialFolder", &self.special_folder);
+        w.put("source", &self.source);
+        #[cfg(feature = "core")] w.put("video", &self.video);
+        w.put("webDavUrl", &self.web_dav_url);
+        #[cfg(feature = "users")] w.put("activities", &self.activities);
+        w.put("analytics", &self.analytics);
+        w.put("children", &self.children);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "createdByUser", &self.created_by_user)?;
+        w.put("createdByUser", &self.created_by_user);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "lastModifiedByUser", &self.last_modified_by_user)?;
-        graph_rt::put(map, "listItem", &self.list_item)?;
-        graph_rt::put(map, "permissions", &self.permissions)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "subscriptions", &self.subscriptions)?;
-        graph_rt::put(map, "thumbnails", &self.thumbnails)?;
-        graph_rt::put(map, "versions", &self.versions)?;
-        #[cfg(feature = "workbook")] graph_rt::put(map, "workbook", &self.workbook)?;
-        graph_rt::put(
-            map,
+        w.put("lastModifiedByUser", &self.last_modified_by_user);
+        w.put("listItem", &self.list_item);
+        w.put("permissions", &self.permissions);
+        #[cfg(feature = "core")] w.put("subscriptions", &self.subscriptions);
+        w.put("thumbnails", &self.thumbnails);
+        w.put("versions", &self.versions);
+        #[cfg(feature = "workbook")] w.put("workbook", &self.workbook);
+        w.put(
             "@microsoft.graph.conflictBehavior",
             &self.microsoft_graph_conflict_behavior,
-        )?;
-        graph_rt::put(
-            map,
-            "@microsoft.graph.downloadUrl",
-            &self.microsoft_graph_download_url,
-        )?;
-        graph_rt::put(
-            map,
-            "@microsoft.graph.sourceUrl",
-            &self.microsoft_graph_source_url,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("@microsoft.graph.downloadUrl", &self.microsoft_graph_download_url);
+        w.put("@microsoft.graph.sourceUrl", &self.microsoft_graph_source_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DriveItem);

@@ -16,17 +16,22 @@ pub struct DriveItemSource {
 impl graph_rt::Model for DriveItemSource {
     const TYPE_NAME: &'static str = "microsoft.graph.driveItemSource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            external_id: graph_rt::take(map, "externalId")?,
-            application: graph_rt::take(map, "application")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            external_id: r.take("externalId"),
+            application: r.take("application"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "application", &self.application)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("application", &self.application);
+        w.put("externalId", &self.external_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DriveItemSource);

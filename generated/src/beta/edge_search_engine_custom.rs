@@ -16,22 +16,24 @@ pub struct EdgeSearchEngineCustom {
 impl graph_rt::Model for EdgeSearchEngineCustom {
     const TYPE_NAME: &'static str = "microsoft.graph.edgeSearchEngineCustom";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            edge_search_engine_open_search_xml_url: graph_rt::take(
-                map,
-                "edgeSearchEngineOpenSearchXmlUrl",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            edge_search_engine_open_search_xml_url: r
+                .take("edgeSearchEngineOpenSearchXmlUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "edgeSearchEngineOpenSearchXmlUrl",
             &self.edge_search_engine_open_search_xml_url,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EdgeSearchEngineCustom);

@@ -24,23 +24,28 @@ pub struct EdiscoverySettings {
 impl graph_rt::Model for EdiscoverySettings {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.settings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            topic_modeling: graph_rt::take(map, "topicModeling")?,
-            redundancy_detection: graph_rt::take(map, "redundancyDetection")?,
-            ocr: graph_rt::take(map, "ocr")?,
-            id_2: graph_rt::take(map, "Id")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            topic_modeling: r.take("topicModeling"),
+            redundancy_detection: r.take("redundancyDetection"),
+            ocr: r.take("ocr"),
+            id_2: r.take("Id"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "Id", &self.id_2)?;
-        graph_rt::put(map, "ocr", &self.ocr)?;
-        graph_rt::put(map, "redundancyDetection", &self.redundancy_detection)?;
-        graph_rt::put(map, "topicModeling", &self.topic_modeling)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("Id", &self.id_2);
+        w.put("ocr", &self.ocr);
+        w.put("redundancyDetection", &self.redundancy_detection);
+        w.put("topicModeling", &self.topic_modeling);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EdiscoverySettings);

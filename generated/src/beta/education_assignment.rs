@@ -68,78 +68,79 @@ pub struct EducationAssignment {
 impl graph_rt::Model for EducationAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.educationAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rubric: graph_rt::take(map, "rubric")?,
-            categories: graph_rt::take(map, "categories")?,
-            submissions: graph_rt::take(map, "submissions")?,
-            resources: graph_rt::take(map, "resources")?,
-            resources_folder_url: graph_rt::take(map, "resourcesFolderUrl")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            status: graph_rt::take(map, "status")?,
-            notification_channel_url: graph_rt::take(map, "notificationChannelUrl")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rubric: r.take("rubric"),
+            categories: r.take("categories"),
+            submissions: r.take("submissions"),
+            resources: r.take("resources"),
+            resources_folder_url: r.take("resourcesFolderUrl"),
+            web_url: r.take("webUrl"),
+            status: r.take("status"),
+            notification_channel_url: r.take("notificationChannelUrl"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
+            last_modified_by: r.take("lastModifiedBy"),
             #[cfg(feature = "core")]
-            instructions: graph_rt::take(map, "instructions")?,
-            grading: graph_rt::take(map, "grading")?,
-            due_date_time: graph_rt::take(map, "dueDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            instructions: r.take("instructions"),
+            grading: r.take("grading"),
+            due_date_time: r.take("dueDateTime"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            close_date_time: graph_rt::take(map, "closeDateTime")?,
-            class_id: graph_rt::take(map, "classId")?,
-            assigned_date_time: graph_rt::take(map, "assignedDateTime")?,
-            assign_to: graph_rt::take(map, "assignTo")?,
-            assign_date_time: graph_rt::take(map, "assignDateTime")?,
-            allow_students_to_add_resources_to_submission: graph_rt::take(
-                map,
-                "allowStudentsToAddResourcesToSubmission",
-            )?,
-            allow_late_submissions: graph_rt::take(map, "allowLateSubmissions")?,
+            created_by: r.take("createdBy"),
+            close_date_time: r.take("closeDateTime"),
+            class_id: r.take("classId"),
+            assigned_date_time: r.take("assignedDateTime"),
+            assign_to: r.take("assignTo"),
+            assign_date_time: r.take("assignDateTime"),
+            allow_students_to_add_resources_to_submission: r
+                .take("allowStudentsToAddResourcesToSubmission"),
+            allow_late_submissions: r.take("allowLateSubmissions"),
             #[cfg(feature = "core")]
-            add_to_calendar_action: graph_rt::take(map, "addToCalendarAction")?,
-            added_student_action: graph_rt::take(map, "addedStudentAction")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            add_to_calendar_action: r.take("addToCalendarAction"),
+            added_student_action: r.take("addedStudentAction"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "addedStudentAction", &self.added_student_action)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("addedStudentAction", &self.added_student_action);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "addToCalendarAction", &self.add_to_calendar_action)?;
-        graph_rt::put(map, "allowLateSubmissions", &self.allow_late_submissions)?;
-        graph_rt::put(
-            map,
+        w.put("addToCalendarAction", &self.add_to_calendar_action);
+        w.put("allowLateSubmissions", &self.allow_late_submissions);
+        w.put(
             "allowStudentsToAddResourcesToSubmission",
             &self.allow_students_to_add_resources_to_submission,
-        )?;
-        graph_rt::put(map, "assignDateTime", &self.assign_date_time)?;
-        graph_rt::put(map, "assignTo", &self.assign_to)?;
-        graph_rt::put(map, "assignedDateTime", &self.assigned_date_time)?;
-        graph_rt::put(map, "classId", &self.class_id)?;
-        graph_rt::put(map, "closeDateTime", &self.close_date_time)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "dueDateTime", &self.due_date_time)?;
-        graph_rt::put(map, "grading", &self.grading)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "instructions", &self.instructions)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "notificationChannelUrl", &self.notification_channel_url)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "resourcesFolderUrl", &self.resources_folder_url)?;
-        graph_rt::put(map, "resources", &self.resources)?;
-        graph_rt::put(map, "submissions", &self.submissions)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "rubric", &self.rubric)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("assignDateTime", &self.assign_date_time);
+        w.put("assignTo", &self.assign_to);
+        w.put("assignedDateTime", &self.assigned_date_time);
+        w.put("classId", &self.class_id);
+        w.put("closeDateTime", &self.close_date_time);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("dueDateTime", &self.due_date_time);
+        w.put("grading", &self.grading);
+        #[cfg(feature = "core")] w.put("instructions", &self.instructions);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("notificationChannelUrl", &self.notification_channel_url);
+        w.put("status", &self.status);
+        w.put("webUrl", &self.web_url);
+        w.put("resourcesFolderUrl", &self.resources_folder_url);
+        w.put("resources", &self.resources);
+        w.put("submissions", &self.submissions);
+        w.put("categories", &self.categories);
+        w.put("rubric", &self.rubric);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationAssignment);

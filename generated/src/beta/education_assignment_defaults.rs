@@ -22,25 +22,29 @@ pub struct EducationAssignmentDefaults {
 impl graph_rt::Model for EducationAssignmentDefaults {
     const TYPE_NAME: &'static str = "microsoft.graph.educationAssignmentDefaults";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            notification_channel_url: graph_rt::take(map, "notificationChannelUrl")?,
-            due_time: graph_rt::take(map, "dueTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            notification_channel_url: r.take("notificationChannelUrl"),
+            due_time: r.take("dueTime"),
             #[cfg(feature = "core")]
-            add_to_calendar_action: graph_rt::take(map, "addToCalendarAction")?,
+            add_to_calendar_action: r.take("addToCalendarAction"),
             #[cfg(feature = "core")]
-            added_student_action: graph_rt::take(map, "addedStudentAction")?,
-            additional_properties: core::mem::take(map),
-        })
+            added_student_action: r.take("addedStudentAction"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("addedStudentAction", &self.added_student_action);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "addedStudentAction", &self.added_student_action)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "addToCalendarAction", &self.add_to_calendar_action)?;
-        graph_rt::put(map, "dueTime", &self.due_time)?;
-        graph_rt::put(map, "notificationChannelUrl", &self.notification_channel_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("addToCalendarAction", &self.add_to_calendar_action);
+        w.put("dueTime", &self.due_time);
+        w.put("notificationChannelUrl", &self.notification_channel_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentDefaults);

@@ -17,18 +17,23 @@ pub struct EducationAssignmentGrade {
 impl graph_rt::Model for EducationAssignmentGrade {
     const TYPE_NAME: &'static str = "microsoft.graph.educationAssignmentGrade";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            graded_date_time: graph_rt::take(map, "gradedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            graded_date_time: r.take("gradedDateTime"),
             #[cfg(feature = "identity")]
-            graded_by: graph_rt::take(map, "gradedBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            graded_by: r.take("gradedBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "gradedBy", &self.graded_by)?;
-        graph_rt::put(map, "gradedDateTime", &self.graded_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("gradedBy", &self.graded_by);
+        w.put("gradedDateTime", &self.graded_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentGrade);

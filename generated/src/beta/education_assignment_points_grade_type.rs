@@ -14,15 +14,20 @@ pub struct EducationAssignmentPointsGradeType {
 impl graph_rt::Model for EducationAssignmentPointsGradeType {
     const TYPE_NAME: &'static str = "microsoft.graph.educationAssignmentPointsGradeType";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            max_points: graph_rt::take(map, "maxPoints")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            max_points: r.take("maxPoints"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "maxPoints", &self.max_points)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("maxPoints", &self.max_points);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentPointsGradeType);

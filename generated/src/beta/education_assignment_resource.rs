@@ -18,26 +18,24 @@ pub struct EducationAssignmentResource {
 impl graph_rt::Model for EducationAssignmentResource {
     const TYPE_NAME: &'static str = "microsoft.graph.educationAssignmentResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resource: graph_rt::take(map, "resource")?,
-            id: graph_rt::take(map, "id")?,
-            distribute_for_student_work: graph_rt::take(
-                map,
-                "distributeForStudentWork",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resource: r.take("resource"),
+            id: r.take("id"),
+            distribute_for_student_work: r.take("distributeForStudentWork"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "distributeForStudentWork",
-            &self.distribute_for_student_work,
-        )?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("distributeForStudentWork", &self.distribute_for_student_work);
+        w.put("id", &self.id);
+        w.put("resource", &self.resource);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentResource);

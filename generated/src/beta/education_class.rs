@@ -47,48 +47,53 @@ pub struct EducationClass {
 impl graph_rt::Model for EducationClass {
     const TYPE_NAME: &'static str = "microsoft.graph.educationClass";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            teachers: graph_rt::take(map, "teachers")?,
-            schools: graph_rt::take(map, "schools")?,
-            members: graph_rt::take(map, "members")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            term: graph_rt::take(map, "term")?,
-            mail_nickname: graph_rt::take(map, "mailNickname")?,
-            grade: graph_rt::take(map, "grade")?,
-            external_source_detail: graph_rt::take(map, "externalSourceDetail")?,
-            external_source: graph_rt::take(map, "externalSource")?,
-            external_name: graph_rt::take(map, "externalName")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            teachers: r.take("teachers"),
+            schools: r.take("schools"),
+            members: r.take("members"),
+            assignments: r.take("assignments"),
+            term: r.take("term"),
+            mail_nickname: r.take("mailNickname"),
+            grade: r.take("grade"),
+            external_source_detail: r.take("externalSourceDetail"),
+            external_source: r.take("externalSource"),
+            external_name: r.take("externalName"),
+            external_id: r.take("externalId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            course: graph_rt::take(map, "course")?,
-            class_code: graph_rt::take(map, "classCode")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            course: r.take("course"),
+            class_code: r.take("classCode"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "classCode", &self.class_code)?;
-        graph_rt::put(map, "course", &self.course)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "externalName", &self.external_name)?;
-        graph_rt::put(map, "externalSource", &self.external_source)?;
-        graph_rt::put(map, "externalSourceDetail", &self.external_source_detail)?;
-        graph_rt::put(map, "grade", &self.grade)?;
-        graph_rt::put(map, "mailNickname", &self.mail_nickname)?;
-        graph_rt::put(map, "term", &self.term)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put(map, "schools", &self.schools)?;
-        graph_rt::put(map, "teachers", &self.teachers)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("classCode", &self.class_code);
+        w.put("course", &self.course);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("externalId", &self.external_id);
+        w.put("externalName", &self.external_name);
+        w.put("externalSource", &self.external_source);
+        w.put("externalSourceDetail", &self.external_source_detail);
+        w.put("grade", &self.grade);
+        w.put("mailNickname", &self.mail_nickname);
+        w.put("term", &self.term);
+        w.put("assignments", &self.assignments);
+        w.put("members", &self.members);
+        w.put("schools", &self.schools);
+        w.put("teachers", &self.teachers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationClass);

@@ -18,19 +18,24 @@ pub struct EducationFileSynchronizationVerificationMessage {
 impl graph_rt::Model for EducationFileSynchronizationVerificationMessage {
     const TYPE_NAME: &'static str = "microsoft.graph.educationFileSynchronizationVerificationMessage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            description: graph_rt::take(map, "description")?,
-            filename: graph_rt::take(map, "filename")?,
-            type_: graph_rt::take(map, "type")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            description: r.take("description"),
+            filename: r.take("filename"),
+            type_: r.take("type"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "filename", &self.filename)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("type", &self.type_);
+        w.put("filename", &self.filename);
+        w.put("description", &self.description);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationFileSynchronizationVerificationMessage);

@@ -20,21 +20,26 @@ pub struct EducationIdentityMatchingOptions {
 impl graph_rt::Model for EducationIdentityMatchingOptions {
     const TYPE_NAME: &'static str = "microsoft.graph.educationIdentityMatchingOptions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_domain: graph_rt::take(map, "targetDomain")?,
-            target_property_name: graph_rt::take(map, "targetPropertyName")?,
-            source_property_name: graph_rt::take(map, "sourcePropertyName")?,
-            applies_to: graph_rt::take(map, "appliesTo")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_domain: r.take("targetDomain"),
+            target_property_name: r.take("targetPropertyName"),
+            source_property_name: r.take("sourcePropertyName"),
+            applies_to: r.take("appliesTo"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appliesTo", &self.applies_to)?;
-        graph_rt::put(map, "sourcePropertyName", &self.source_property_name)?;
-        graph_rt::put(map, "targetPropertyName", &self.target_property_name)?;
-        graph_rt::put(map, "targetDomain", &self.target_domain)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appliesTo", &self.applies_to);
+        w.put("sourcePropertyName", &self.source_property_name);
+        w.put("targetPropertyName", &self.target_property_name);
+        w.put("targetDomain", &self.target_domain);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationIdentityMatchingOptions);

@@ -18,19 +18,24 @@ pub struct EducationOrganization {
 impl graph_rt::Model for EducationOrganization {
     const TYPE_NAME: &'static str = "microsoft.graph.educationOrganization";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            external_source: graph_rt::take(map, "externalSource")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            external_source: r.take("externalSource"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "externalSource", &self.external_source)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("externalSource", &self.external_source);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationOrganization);

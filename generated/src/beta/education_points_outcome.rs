@@ -16,17 +16,22 @@ pub struct EducationPointsOutcome {
 impl graph_rt::Model for EducationPointsOutcome {
     const TYPE_NAME: &'static str = "microsoft.graph.educationPointsOutcome";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            published_points: graph_rt::take(map, "publishedPoints")?,
-            points: graph_rt::take(map, "points")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            published_points: r.take("publishedPoints"),
+            points: r.take("points"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "points", &self.points)?;
-        graph_rt::put(map, "publishedPoints", &self.published_points)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("points", &self.points);
+        w.put("publishedPoints", &self.published_points);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationPointsOutcome);

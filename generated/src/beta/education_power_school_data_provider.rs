@@ -28,34 +28,35 @@ pub struct EducationPowerSchoolDataProvider {
 impl graph_rt::Model for EducationPowerSchoolDataProvider {
     const TYPE_NAME: &'static str = "microsoft.graph.educationPowerSchoolDataProvider";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            customizations: graph_rt::take(map, "customizations")?,
-            school_year: graph_rt::take(map, "schoolYear")?,
-            schools_ids: graph_rt::take(map, "schoolsIds")?,
-            connection_url: graph_rt::take(map, "connectionUrl")?,
-            client_secret: graph_rt::take(map, "clientSecret")?,
-            client_id: graph_rt::take(map, "clientId")?,
-            allow_teachers_in_multiple_schools: graph_rt::take(
-                map,
-                "allowTeachersInMultipleSchools",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            customizations: r.take("customizations"),
+            school_year: r.take("schoolYear"),
+            schools_ids: r.take("schoolsIds"),
+            connection_url: r.take("connectionUrl"),
+            client_secret: r.take("clientSecret"),
+            client_id: r.take("clientId"),
+            allow_teachers_in_multiple_schools: r.take("allowTeachersInMultipleSchools"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "allowTeachersInMultipleSchools",
             &self.allow_teachers_in_multiple_schools,
-        )?;
-        graph_rt::put(map, "clientId", &self.client_id)?;
-        graph_rt::put(map, "clientSecret", &self.client_secret)?;
-        graph_rt::put(map, "connectionUrl", &self.connection_url)?;
-        graph_rt::put(map, "schoolsIds", &self.schools_ids)?;
-        graph_rt::put(map, "schoolYear", &self.school_year)?;
-        graph_rt::put(map, "customizations", &self.customizations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("clientId", &self.client_id);
+        w.put("clientSecret", &self.client_secret);
+        w.put("connectionUrl", &self.connection_url);
+        w.put("schoolsIds", &self.schools_ids);
+        w.put("schoolYear", &self.school_year);
+        w.put("customizations", &self.customizations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationPowerSchoolDataProvider);

@@ -24,26 +24,30 @@ pub struct EducationResource {
 impl graph_rt::Model for EducationResource {
     const TYPE_NAME: &'static str = "microsoft.graph.educationResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationResource);

@@ -35,37 +35,41 @@ pub struct EducationRubric {
 impl graph_rt::Model for EducationRubric {
     const TYPE_NAME: &'static str = "microsoft.graph.educationRubric";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            qualities: graph_rt::take(map, "qualities")?,
+            qualities: r.take("qualities"),
             #[cfg(feature = "core")]
-            levels: graph_rt::take(map, "levels")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            levels: r.take("levels"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            grading: graph_rt::take(map, "grading")?,
-            display_name: graph_rt::take(map, "displayName")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            grading: r.take("grading"),
+            display_name: r.take("displayName"),
             #[cfg(feature = "core")]
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "grading", &self.grading)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "levels", &self.levels)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "qualities", &self.qualities)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("grading", &self.grading);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("levels", &self.levels);
+        #[cfg(feature = "core")] w.put("qualities", &self.qualities);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationRubric);

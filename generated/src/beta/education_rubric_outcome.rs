@@ -35,56 +35,43 @@ pub struct EducationRubricOutcome {
 impl graph_rt::Model for EducationRubricOutcome {
     const TYPE_NAME: &'static str = "microsoft.graph.educationRubricOutcome";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            rubric_quality_selected_levels: graph_rt::take(
-                map,
-                "rubricQualitySelectedLevels",
-            )?,
+            rubric_quality_selected_levels: r.take("rubricQualitySelectedLevels"),
             #[cfg(feature = "core")]
-            rubric_quality_feedback: graph_rt::take(map, "rubricQualityFeedback")?,
+            rubric_quality_feedback: r.take("rubricQualityFeedback"),
             #[cfg(feature = "core")]
-            published_rubric_quality_selected_levels: graph_rt::take(
-                map,
-                "publishedRubricQualitySelectedLevels",
-            )?,
+            published_rubric_quality_selected_levels: r
+                .take("publishedRubricQualitySelectedLevels"),
             #[cfg(feature = "core")]
-            published_rubric_quality_feedback: graph_rt::take(
-                map,
-                "publishedRubricQualityFeedback",
-            )?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            published_rubric_quality_feedback: r.take("publishedRubricQualityFeedback"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            last_modified_by: r.take("lastModifiedBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "publishedRubricQualityFeedback",
-            &self.published_rubric_quality_feedback,
-        )?;
+        w.put("publishedRubricQualityFeedback", &self.published_rubric_quality_feedback);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
+        w.put(
             "publishedRubricQualitySelectedLevels",
             &self.published_rubric_quality_selected_levels,
-        )?;
+        );
         #[cfg(feature = "core")]
-        graph_rt::put(map, "rubricQualityFeedback", &self.rubric_quality_feedback)?;
+        w.put("rubricQualityFeedback", &self.rubric_quality_feedback);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "rubricQualitySelectedLevels",
-            &self.rubric_quality_selected_levels,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("rubricQualitySelectedLevels", &self.rubric_quality_selected_levels);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationRubricOutcome);

@@ -25,26 +25,31 @@ pub struct EducationStudent {
 impl graph_rt::Model for EducationStudent {
     const TYPE_NAME: &'static str = "microsoft.graph.educationStudent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            student_number: graph_rt::take(map, "studentNumber")?,
-            graduation_year: graph_rt::take(map, "graduationYear")?,
-            grade: graph_rt::take(map, "grade")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            student_number: r.take("studentNumber"),
+            graduation_year: r.take("graduationYear"),
+            grade: r.take("grade"),
             #[cfg(feature = "core")]
-            gender: graph_rt::take(map, "gender")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            birth_date: graph_rt::take(map, "birthDate")?,
-            additional_properties: core::mem::take(map),
-        })
+            gender: r.take("gender"),
+            external_id: r.take("externalId"),
+            birth_date: r.take("birthDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "birthDate", &self.birth_date)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "gender", &self.gender)?;
-        graph_rt::put(map, "grade", &self.grade)?;
-        graph_rt::put(map, "graduationYear", &self.graduation_year)?;
-        graph_rt::put(map, "studentNumber", &self.student_number)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("birthDate", &self.birth_date);
+        w.put("externalId", &self.external_id);
+        #[cfg(feature = "core")] w.put("gender", &self.gender);
+        w.put("grade", &self.grade);
+        w.put("graduationYear", &self.graduation_year);
+        w.put("studentNumber", &self.student_number);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationStudent);

@@ -20,32 +20,26 @@ pub struct EducationSynchronizationCustomization {
 impl graph_rt::Model for EducationSynchronizationCustomization {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSynchronizationCustomization";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_display_name_update: graph_rt::take(map, "allowDisplayNameUpdate")?,
-            is_sync_deferred: graph_rt::take(map, "isSyncDeferred")?,
-            synchronization_start_date: graph_rt::take(map, "synchronizationStartDate")?,
-            optional_properties_to_sync: graph_rt::take(
-                map,
-                "optionalPropertiesToSync",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_display_name_update: r.take("allowDisplayNameUpdate"),
+            is_sync_deferred: r.take("isSyncDeferred"),
+            synchronization_start_date: r.take("synchronizationStartDate"),
+            optional_properties_to_sync: r.take("optionalPropertiesToSync"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "optionalPropertiesToSync",
-            &self.optional_properties_to_sync,
-        )?;
-        graph_rt::put(
-            map,
-            "synchronizationStartDate",
-            &self.synchronization_start_date,
-        )?;
-        graph_rt::put(map, "isSyncDeferred", &self.is_sync_deferred)?;
-        graph_rt::put(map, "allowDisplayNameUpdate", &self.allow_display_name_update)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("optionalPropertiesToSync", &self.optional_properties_to_sync);
+        w.put("synchronizationStartDate", &self.synchronization_start_date);
+        w.put("isSyncDeferred", &self.is_sync_deferred);
+        w.put("allowDisplayNameUpdate", &self.allow_display_name_update);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSynchronizationCustomization);

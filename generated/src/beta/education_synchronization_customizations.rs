@@ -26,25 +26,30 @@ pub struct EducationSynchronizationCustomizations {
 impl graph_rt::Model for EducationSynchronizationCustomizations {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSynchronizationCustomizations";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            teacher_roster: graph_rt::take(map, "teacherRoster")?,
-            student_enrollment: graph_rt::take(map, "studentEnrollment")?,
-            teacher: graph_rt::take(map, "teacher")?,
-            student: graph_rt::take(map, "student")?,
-            section: graph_rt::take(map, "section")?,
-            school: graph_rt::take(map, "school")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            teacher_roster: r.take("teacherRoster"),
+            student_enrollment: r.take("studentEnrollment"),
+            teacher: r.take("teacher"),
+            student: r.take("student"),
+            section: r.take("section"),
+            school: r.take("school"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "school", &self.school)?;
-        graph_rt::put(map, "section", &self.section)?;
-        graph_rt::put(map, "student", &self.student)?;
-        graph_rt::put(map, "teacher", &self.teacher)?;
-        graph_rt::put(map, "studentEnrollment", &self.student_enrollment)?;
-        graph_rt::put(map, "teacherRoster", &self.teacher_roster)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("school", &self.school);
+        w.put("section", &self.section);
+        w.put("student", &self.student);
+        w.put("teacher", &self.teacher);
+        w.put("studentEnrollment", &self.student_enrollment);
+        w.put("teacherRoster", &self.teacher_roster);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSynchronizationCustomizations);

@@ -26,27 +26,32 @@ pub struct EducationSynchronizationError {
 impl graph_rt::Model for EducationSynchronizationError {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSynchronizationError";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            reportable_identifier: graph_rt::take(map, "reportableIdentifier")?,
-            recorded_date_time: graph_rt::take(map, "recordedDateTime")?,
-            joining_value: graph_rt::take(map, "joiningValue")?,
-            error_message: graph_rt::take(map, "errorMessage")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            entry_type: graph_rt::take(map, "entryType")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            reportable_identifier: r.take("reportableIdentifier"),
+            recorded_date_time: r.take("recordedDateTime"),
+            joining_value: r.take("joiningValue"),
+            error_message: r.take("errorMessage"),
+            error_code: r.take("errorCode"),
+            entry_type: r.take("entryType"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "entryType", &self.entry_type)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "errorMessage", &self.error_message)?;
-        graph_rt::put(map, "joiningValue", &self.joining_value)?;
-        graph_rt::put(map, "recordedDateTime", &self.recorded_date_time)?;
-        graph_rt::put(map, "reportableIdentifier", &self.reportable_identifier)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("entryType", &self.entry_type);
+        w.put("errorCode", &self.error_code);
+        w.put("errorMessage", &self.error_message);
+        w.put("joiningValue", &self.joining_value);
+        w.put("recordedDateTime", &self.recorded_date_time);
+        w.put("reportableIdentifier", &self.reportable_identifier);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSynchronizationError);

@@ -16,17 +16,22 @@ pub struct EducationSynchronizationLicenseAssignment {
 impl graph_rt::Model for EducationSynchronizationLicenseAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSynchronizationLicenseAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sku_ids: graph_rt::take(map, "skuIds")?,
-            applies_to: graph_rt::take(map, "appliesTo")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sku_ids: r.take("skuIds"),
+            applies_to: r.take("appliesTo"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appliesTo", &self.applies_to)?;
-        graph_rt::put(map, "skuIds", &self.sku_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appliesTo", &self.applies_to);
+        w.put("skuIds", &self.sku_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSynchronizationLicenseAssignment);

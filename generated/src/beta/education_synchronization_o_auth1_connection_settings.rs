@@ -18,17 +18,22 @@ pub struct EducationSynchronizationOAuth1ConnectionSettings {
 impl graph_rt::Model for EducationSynchronizationOAuth1ConnectionSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSynchronizationOAuth1ConnectionSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            client_secret: graph_rt::take(map, "clientSecret")?,
-            client_id: graph_rt::take(map, "clientId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            client_secret: r.take("clientSecret"),
+            client_id: r.take("clientId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "clientId", &self.client_id)?;
-        graph_rt::put(map, "clientSecret", &self.client_secret)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("clientId", &self.client_id);
+        w.put("clientSecret", &self.client_secret);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSynchronizationOAuth1ConnectionSettings);

@@ -39,48 +39,47 @@ pub struct EducationSynchronizationProfile {
 impl graph_rt::Model for EducationSynchronizationProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSynchronizationProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            profile_status: graph_rt::take(map, "profileStatus")?,
-            errors: graph_rt::take(map, "errors")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            profile_status: r.take("profileStatus"),
+            errors: r.take("errors"),
             #[cfg(feature = "core")]
-            state: graph_rt::take(map, "state")?,
-            licenses_to_assign: graph_rt::take(map, "licensesToAssign")?,
-            identity_synchronization_configuration: graph_rt::take(
-                map,
-                "identitySynchronizationConfiguration",
-            )?,
-            handle_special_character_constraint: graph_rt::take(
-                map,
-                "handleSpecialCharacterConstraint",
-            )?,
-            expiration_date: graph_rt::take(map, "expirationDate")?,
-            data_provider: graph_rt::take(map, "dataProvider")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            state: r.take("state"),
+            licenses_to_assign: r.take("licensesToAssign"),
+            identity_synchronization_configuration: r
+                .take("identitySynchronizationConfiguration"),
+            handle_special_character_constraint: r
+                .take("handleSpecialCharacterConstraint"),
+            expiration_date: r.take("expirationDate"),
+            data_provider: r.take("dataProvider"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "dataProvider", &self.data_provider)?;
-        graph_rt::put(map, "expirationDate", &self.expiration_date)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("dataProvider", &self.data_provider);
+        w.put("expirationDate", &self.expiration_date);
+        w.put(
             "handleSpecialCharacterConstraint",
             &self.handle_special_character_constraint,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "identitySynchronizationConfiguration",
             &self.identity_synchronization_configuration,
-        )?;
-        graph_rt::put(map, "licensesToAssign", &self.licenses_to_assign)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "errors", &self.errors)?;
-        graph_rt::put(map, "profileStatus", &self.profile_status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("licensesToAssign", &self.licenses_to_assign);
+        #[cfg(feature = "core")] w.put("state", &self.state);
+        w.put("errors", &self.errors);
+        w.put("profileStatus", &self.profile_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSynchronizationProfile);

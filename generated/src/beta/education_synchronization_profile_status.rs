@@ -19,27 +19,25 @@ pub struct EducationSynchronizationProfileStatus {
 impl graph_rt::Model for EducationSynchronizationProfileStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSynchronizationProfileStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_synchronization_date_time: graph_rt::take(
-                map,
-                "lastSynchronizationDateTime",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_synchronization_date_time: r.take("lastSynchronizationDateTime"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            status: r.take("status"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(
-            map,
-            "lastSynchronizationDateTime",
-            &self.last_synchronization_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.put("lastSynchronizationDateTime", &self.last_synchronization_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSynchronizationProfileStatus);

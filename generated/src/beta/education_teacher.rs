@@ -16,17 +16,22 @@ pub struct EducationTeacher {
 impl graph_rt::Model for EducationTeacher {
     const TYPE_NAME: &'static str = "microsoft.graph.educationTeacher";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            teacher_number: graph_rt::take(map, "teacherNumber")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            teacher_number: r.take("teacherNumber"),
+            external_id: r.take("externalId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "teacherNumber", &self.teacher_number)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("externalId", &self.external_id);
+        w.put("teacherNumber", &self.teacher_number);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationTeacher);

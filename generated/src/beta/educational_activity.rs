@@ -46,47 +46,50 @@ pub struct EducationalActivity {
 impl graph_rt::Model for EducationalActivity {
     const TYPE_NAME: &'static str = "microsoft.graph.educationalActivity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            start_month_year: graph_rt::take(map, "startMonthYear")?,
-            program: graph_rt::take(map, "program")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            start_month_year: r.take("startMonthYear"),
+            program: r.take("program"),
             #[cfg(feature = "core")]
-            institution: graph_rt::take(map, "institution")?,
-            end_month_year: graph_rt::take(map, "endMonthYear")?,
-            completion_month_year: graph_rt::take(map, "completionMonthYear")?,
+            institution: r.take("institution"),
+            end_month_year: r.take("endMonthYear"),
+            completion_month_year: r.take("completionMonthYear"),
             #[cfg(feature = "users")]
-            source: graph_rt::take(map, "source")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            source: r.take("source"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
+            last_modified_by: r.take("lastModifiedBy"),
             #[cfg(feature = "core")]
-            inference: graph_rt::take(map, "inference")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            inference: r.take("inference"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
+            created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
-            allowed_audiences: graph_rt::take(map, "allowedAudiences")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            allowed_audiences: r.take("allowedAudiences"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "allowedAudiences", &self.allowed_audiences)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "inference", &self.inference)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "completionMonthYear", &self.completion_month_year)?;
-        graph_rt::put(map, "endMonthYear", &self.end_month_year)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "institution", &self.institution)?;
-        graph_rt::put(map, "program", &self.program)?;
-        graph_rt::put(map, "startMonthYear", &self.start_month_year)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("allowedAudiences", &self.allowed_audiences);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("inference", &self.inference);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "users")] w.put("source", &self.source);
+        w.put("completionMonthYear", &self.completion_month_year);
+        w.put("endMonthYear", &self.end_month_year);
+        #[cfg(feature = "core")] w.put("institution", &self.institution);
+        w.put("program", &self.program);
+        w.put("startMonthYear", &self.start_month_year);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationalActivity);

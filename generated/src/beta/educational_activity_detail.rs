@@ -30,31 +30,36 @@ pub struct EducationalActivityDetail {
 impl graph_rt::Model for EducationalActivityDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.educationalActivityDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            notes: graph_rt::take(map, "notes")?,
-            grade: graph_rt::take(map, "grade")?,
-            fields_of_study: graph_rt::take(map, "fieldsOfStudy")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            awards: graph_rt::take(map, "awards")?,
-            activities: graph_rt::take(map, "activities")?,
-            abbreviation: graph_rt::take(map, "abbreviation")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            notes: r.take("notes"),
+            grade: r.take("grade"),
+            fields_of_study: r.take("fieldsOfStudy"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            awards: r.take("awards"),
+            activities: r.take("activities"),
+            abbreviation: r.take("abbreviation"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "abbreviation", &self.abbreviation)?;
-        graph_rt::put(map, "activities", &self.activities)?;
-        graph_rt::put(map, "awards", &self.awards)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "fieldsOfStudy", &self.fields_of_study)?;
-        graph_rt::put(map, "grade", &self.grade)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("abbreviation", &self.abbreviation);
+        w.put("activities", &self.activities);
+        w.put("awards", &self.awards);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("fieldsOfStudy", &self.fields_of_study);
+        w.put("grade", &self.grade);
+        w.put("notes", &self.notes);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationalActivityDetail);

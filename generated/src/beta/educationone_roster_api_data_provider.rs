@@ -26,25 +26,30 @@ pub struct EducationoneRosterApiDataProvider {
 impl graph_rt::Model for EducationoneRosterApiDataProvider {
     const TYPE_NAME: &'static str = "microsoft.graph.educationoneRosterApiDataProvider";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            customizations: graph_rt::take(map, "customizations")?,
-            connection_settings: graph_rt::take(map, "connectionSettings")?,
-            term_ids: graph_rt::take(map, "termIds")?,
-            schools_ids: graph_rt::take(map, "schoolsIds")?,
-            provider_name: graph_rt::take(map, "providerName")?,
-            connection_url: graph_rt::take(map, "connectionUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            customizations: r.take("customizations"),
+            connection_settings: r.take("connectionSettings"),
+            term_ids: r.take("termIds"),
+            schools_ids: r.take("schoolsIds"),
+            provider_name: r.take("providerName"),
+            connection_url: r.take("connectionUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "connectionUrl", &self.connection_url)?;
-        graph_rt::put(map, "providerName", &self.provider_name)?;
-        graph_rt::put(map, "schoolsIds", &self.schools_ids)?;
-        graph_rt::put(map, "termIds", &self.term_ids)?;
-        graph_rt::put(map, "connectionSettings", &self.connection_settings)?;
-        graph_rt::put(map, "customizations", &self.customizations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("connectionUrl", &self.connection_url);
+        w.put("providerName", &self.provider_name);
+        w.put("schoolsIds", &self.schools_ids);
+        w.put("termIds", &self.term_ids);
+        w.put("connectionSettings", &self.connection_settings);
+        w.put("customizations", &self.customizations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationoneRosterApiDataProvider);

@@ -21,35 +21,40 @@ pub struct EmailActivityUserDetail {
 impl graph_rt::Model for EmailActivityUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.emailActivityUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            assigned_products: graph_rt::take(map, "assignedProducts")?,
-            read_count: graph_rt::take(map, "readCount")?,
-            receive_count: graph_rt::take(map, "receiveCount")?,
-            send_count: graph_rt::take(map, "sendCount")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            deleted_date: graph_rt::take(map, "deletedDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            assigned_products: r.take("assignedProducts"),
+            read_count: r.take("readCount"),
+            receive_count: r.take("receiveCount"),
+            send_count: r.take("sendCount"),
+            last_activity_date: r.take("lastActivityDate"),
+            deleted_date: r.take("deletedDate"),
+            is_deleted: r.take("isDeleted"),
+            display_name: r.take("displayName"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "deletedDate", &self.deleted_date)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "sendCount", &self.send_count)?;
-        graph_rt::put(map, "receiveCount", &self.receive_count)?;
-        graph_rt::put(map, "readCount", &self.read_count)?;
-        graph_rt::put(map, "assignedProducts", &self.assigned_products)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("displayName", &self.display_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("deletedDate", &self.deleted_date);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("sendCount", &self.send_count);
+        w.put("receiveCount", &self.receive_count);
+        w.put("readCount", &self.read_count);
+        w.put("assignedProducts", &self.assigned_products);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmailActivityUserDetail);

@@ -22,37 +22,42 @@ pub struct EmailAppUsageUserCounts {
 impl graph_rt::Model for EmailAppUsageUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.emailAppUsageUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            smtp_app: graph_rt::take(map, "smtpApp")?,
-            imap4_app: graph_rt::take(map, "imap4App")?,
-            pop3_app: graph_rt::take(map, "pop3App")?,
-            outlook_for_web: graph_rt::take(map, "outlookForWeb")?,
-            other_for_mobile: graph_rt::take(map, "otherForMobile")?,
-            outlook_for_mobile: graph_rt::take(map, "outlookForMobile")?,
-            outlook_for_windows: graph_rt::take(map, "outlookForWindows")?,
-            outlook_for_mac: graph_rt::take(map, "outlookForMac")?,
-            mail_for_mac: graph_rt::take(map, "mailForMac")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            smtp_app: r.take("smtpApp"),
+            imap4_app: r.take("imap4App"),
+            pop3_app: r.take("pop3App"),
+            outlook_for_web: r.take("outlookForWeb"),
+            other_for_mobile: r.take("otherForMobile"),
+            outlook_for_mobile: r.take("outlookForMobile"),
+            outlook_for_windows: r.take("outlookForWindows"),
+            outlook_for_mac: r.take("outlookForMac"),
+            mail_for_mac: r.take("mailForMac"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "mailForMac", &self.mail_for_mac)?;
-        graph_rt::put(map, "outlookForMac", &self.outlook_for_mac)?;
-        graph_rt::put(map, "outlookForWindows", &self.outlook_for_windows)?;
-        graph_rt::put(map, "outlookForMobile", &self.outlook_for_mobile)?;
-        graph_rt::put(map, "otherForMobile", &self.other_for_mobile)?;
-        graph_rt::put(map, "outlookForWeb", &self.outlook_for_web)?;
-        graph_rt::put(map, "pop3App", &self.pop3_app)?;
-        graph_rt::put(map, "imap4App", &self.imap4_app)?;
-        graph_rt::put(map, "smtpApp", &self.smtp_app)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("mailForMac", &self.mail_for_mac);
+        w.put("outlookForMac", &self.outlook_for_mac);
+        w.put("outlookForWindows", &self.outlook_for_windows);
+        w.put("outlookForMobile", &self.outlook_for_mobile);
+        w.put("otherForMobile", &self.other_for_mobile);
+        w.put("outlookForWeb", &self.outlook_for_web);
+        w.put("pop3App", &self.pop3_app);
+        w.put("imap4App", &self.imap4_app);
+        w.put("smtpApp", &self.smtp_app);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmailAppUsageUserCounts);

@@ -19,31 +19,36 @@ pub struct EmailAppUsageVersionsUserCounts {
 impl graph_rt::Model for EmailAppUsageVersionsUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.emailAppUsageVersionsUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            outlook2019: graph_rt::take(map, "outlook2019")?,
-            outlook_m365: graph_rt::take(map, "outlookM365")?,
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            undetermined: graph_rt::take(map, "undetermined")?,
-            outlook2007: graph_rt::take(map, "outlook2007")?,
-            outlook2010: graph_rt::take(map, "outlook2010")?,
-            outlook2013: graph_rt::take(map, "outlook2013")?,
-            outlook2016: graph_rt::take(map, "outlook2016")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            outlook2019: r.take("outlook2019"),
+            outlook_m365: r.take("outlookM365"),
+            report_period: r.take("reportPeriod"),
+            undetermined: r.take("undetermined"),
+            outlook2007: r.take("outlook2007"),
+            outlook2010: r.take("outlook2010"),
+            outlook2013: r.take("outlook2013"),
+            outlook2016: r.take("outlook2016"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "outlook2016", &self.outlook2016)?;
-        graph_rt::put(map, "outlook2013", &self.outlook2013)?;
-        graph_rt::put(map, "outlook2010", &self.outlook2010)?;
-        graph_rt::put(map, "outlook2007", &self.outlook2007)?;
-        graph_rt::put(map, "undetermined", &self.undetermined)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put(map, "outlookM365", &self.outlook_m365)?;
-        graph_rt::put(map, "outlook2019", &self.outlook2019)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("outlook2016", &self.outlook2016);
+        w.put("outlook2013", &self.outlook2013);
+        w.put("outlook2010", &self.outlook2010);
+        w.put("outlook2007", &self.outlook2007);
+        w.put("undetermined", &self.undetermined);
+        w.put("reportPeriod", &self.report_period);
+        w.put("outlookM365", &self.outlook_m365);
+        w.put("outlook2019", &self.outlook2019);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmailAppUsageVersionsUserCounts);

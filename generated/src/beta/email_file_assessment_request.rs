@@ -40,43 +40,44 @@ pub struct EmailFileAssessmentRequest {
 impl graph_rt::Model for EmailFileAssessmentRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.emailFileAssessmentRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recipient_email: graph_rt::take(map, "recipientEmail")?,
-            destination_routing_reason: graph_rt::take(map, "destinationRoutingReason")?,
-            content_data: graph_rt::take(map, "contentData")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recipient_email: r.take("recipientEmail"),
+            destination_routing_reason: r.take("destinationRoutingReason"),
+            content_data: r.take("contentData"),
             #[cfg(feature = "security")]
-            results: graph_rt::take(map, "results")?,
-            status: graph_rt::take(map, "status")?,
-            request_source: graph_rt::take(map, "requestSource")?,
-            id: graph_rt::take(map, "id")?,
-            expected_assessment: graph_rt::take(map, "expectedAssessment")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            results: r.take("results"),
+            status: r.take("status"),
+            request_source: r.take("requestSource"),
+            id: r.take("id"),
+            expected_assessment: r.take("expectedAssessment"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            category: graph_rt::take(map, "category")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            content_type: r.take("contentType"),
+            category: r.take("category"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "expectedAssessment", &self.expected_assessment)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "requestSource", &self.request_source)?;
-        graph_rt::put(map, "status", &self.status)?;
-        #[cfg(feature = "security")] graph_rt::put(map, "results", &self.results)?;
-        graph_rt::put(map, "contentData", &self.content_data)?;
-        graph_rt::put(
-            map,
-            "destinationRoutingReason",
-            &self.destination_routing_reason,
-        )?;
-        graph_rt::put(map, "recipientEmail", &self.recipient_email)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("category", &self.category);
+        w.put("contentType", &self.content_type);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("expectedAssessment", &self.expected_assessment);
+        w.put("id", &self.id);
+        w.put("requestSource", &self.request_source);
+        w.put("status", &self.status);
+        #[cfg(feature = "security")] w.put("results", &self.results);
+        w.put("contentData", &self.content_data);
+        w.put("destinationRoutingReason", &self.destination_routing_reason);
+        w.put("recipientEmail", &self.recipient_email);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmailFileAssessmentRequest);

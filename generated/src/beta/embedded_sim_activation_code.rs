@@ -18,26 +18,28 @@ pub struct EmbeddedSimActivationCode {
 impl graph_rt::Model for EmbeddedSimActivationCode {
     const TYPE_NAME: &'static str = "microsoft.graph.embeddedSIMActivationCode";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            smdp_plus_server_address: graph_rt::take(map, "smdpPlusServerAddress")?,
-            matching_identifier: graph_rt::take(map, "matchingIdentifier")?,
-            integrated_circuit_card_identifier: graph_rt::take(
-                map,
-                "integratedCircuitCardIdentifier",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            smdp_plus_server_address: r.take("smdpPlusServerAddress"),
+            matching_identifier: r.take("matchingIdentifier"),
+            integrated_circuit_card_identifier: r
+                .take("integratedCircuitCardIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "integratedCircuitCardIdentifier",
             &self.integrated_circuit_card_identifier,
-        )?;
-        graph_rt::put(map, "matchingIdentifier", &self.matching_identifier)?;
-        graph_rt::put(map, "smdpPlusServerAddress", &self.smdp_plus_server_address)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("matchingIdentifier", &self.matching_identifier);
+        w.put("smdpPlusServerAddress", &self.smdp_plus_server_address);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmbeddedSimActivationCode);

@@ -30,29 +30,34 @@ pub struct EmbeddedSimActivationCodePool {
 impl graph_rt::Model for EmbeddedSimActivationCodePool {
     const TYPE_NAME: &'static str = "microsoft.graph.embeddedSIMActivationCodePool";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_states: graph_rt::take(map, "deviceStates")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            activation_code_count: graph_rt::take(map, "activationCodeCount")?,
-            activation_codes: graph_rt::take(map, "activationCodes")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_states: r.take("deviceStates"),
+            assignments: r.take("assignments"),
+            activation_code_count: r.take("activationCodeCount"),
+            activation_codes: r.take("activationCodes"),
+            modified_date_time: r.take("modifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "activationCodes", &self.activation_codes)?;
-        graph_rt::put(map, "activationCodeCount", &self.activation_code_count)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStates", &self.device_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("activationCodes", &self.activation_codes);
+        w.put("activationCodeCount", &self.activation_code_count);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStates", &self.device_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmbeddedSimActivationCodePool);

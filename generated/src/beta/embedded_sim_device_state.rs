@@ -30,38 +30,40 @@ pub struct EmbeddedSimDeviceState {
 impl graph_rt::Model for EmbeddedSimDeviceState {
     const TYPE_NAME: &'static str = "microsoft.graph.embeddedSIMDeviceState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            state_details: graph_rt::take(map, "stateDetails")?,
-            state: graph_rt::take(map, "state")?,
-            user_name: graph_rt::take(map, "userName")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            universal_integrated_circuit_card_identifier: graph_rt::take(
-                map,
-                "universalIntegratedCircuitCardIdentifier",
-            )?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            state_details: r.take("stateDetails"),
+            state: r.take("state"),
+            user_name: r.take("userName"),
+            device_name: r.take("deviceName"),
+            universal_integrated_circuit_card_identifier: r
+                .take("universalIntegratedCircuitCardIdentifier"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            modified_date_time: r.take("modifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put(
             "universalIntegratedCircuitCardIdentifier",
             &self.universal_integrated_circuit_card_identifier,
-        )?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "stateDetails", &self.state_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("deviceName", &self.device_name);
+        w.put("userName", &self.user_name);
+        w.put("state", &self.state);
+        w.put("stateDetails", &self.state_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmbeddedSimDeviceState);

@@ -16,17 +16,22 @@ pub struct EmployeeOrgData {
 impl graph_rt::Model for EmployeeOrgData {
     const TYPE_NAME: &'static str = "microsoft.graph.employeeOrgData";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            cost_center: graph_rt::take(map, "costCenter")?,
-            division: graph_rt::take(map, "division")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            cost_center: r.take("costCenter"),
+            division: r.take("division"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "division", &self.division)?;
-        graph_rt::put(map, "costCenter", &self.cost_center)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("division", &self.division);
+        w.put("costCenter", &self.cost_center);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmployeeOrgData);

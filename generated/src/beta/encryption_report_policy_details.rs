@@ -16,17 +16,22 @@ pub struct EncryptionReportPolicyDetails {
 impl graph_rt::Model for EncryptionReportPolicyDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.encryptionReportPolicyDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            policy_name: graph_rt::take(map, "policyName")?,
-            policy_id: graph_rt::take(map, "policyId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            policy_name: r.take("policyName"),
+            policy_id: r.take("policyId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "policyId", &self.policy_id)?;
-        graph_rt::put(map, "policyName", &self.policy_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("policyId", &self.policy_id);
+        w.put("policyName", &self.policy_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EncryptionReportPolicyDetails);

@@ -24,25 +24,30 @@ pub struct Endpoint {
 impl graph_rt::Model for Endpoint {
     const TYPE_NAME: &'static str = "microsoft.graph.endpoint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            uri: graph_rt::take(map, "uri")?,
-            provider_resource_id: graph_rt::take(map, "providerResourceId")?,
-            provider_name: graph_rt::take(map, "providerName")?,
-            provider_id: graph_rt::take(map, "providerId")?,
-            id: graph_rt::take(map, "id")?,
-            capability: graph_rt::take(map, "capability")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            uri: r.take("uri"),
+            provider_resource_id: r.take("providerResourceId"),
+            provider_name: r.take("providerName"),
+            provider_id: r.take("providerId"),
+            id: r.take("id"),
+            capability: r.take("capability"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "capability", &self.capability)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "providerId", &self.provider_id)?;
-        graph_rt::put(map, "providerName", &self.provider_name)?;
-        graph_rt::put(map, "providerResourceId", &self.provider_resource_id)?;
-        graph_rt::put(map, "uri", &self.uri)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("capability", &self.capability);
+        w.put("id", &self.id);
+        w.put("providerId", &self.provider_id);
+        w.put("providerName", &self.provider_name);
+        w.put("providerResourceId", &self.provider_resource_id);
+        w.put("uri", &self.uri);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Endpoint);

@@ -28,52 +28,40 @@ pub struct EnrollmentProfile {
 impl graph_rt::Model for EnrollmentProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.enrollmentProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            require_company_portal_on_setup_assistant_enrolled_devices: graph_rt::take(
-                map,
-                "requireCompanyPortalOnSetupAssistantEnrolledDevices",
-            )?,
-            enable_authentication_via_company_portal: graph_rt::take(
-                map,
-                "enableAuthenticationViaCompanyPortal",
-            )?,
-            configuration_endpoint_url: graph_rt::take(map, "configurationEndpointUrl")?,
-            requires_user_authentication: graph_rt::take(
-                map,
-                "requiresUserAuthentication",
-            )?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            require_company_portal_on_setup_assistant_enrolled_devices: r
+                .take("requireCompanyPortalOnSetupAssistantEnrolledDevices"),
+            enable_authentication_via_company_portal: r
+                .take("enableAuthenticationViaCompanyPortal"),
+            configuration_endpoint_url: r.take("configurationEndpointUrl"),
+            requires_user_authentication: r.take("requiresUserAuthentication"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(
-            map,
-            "requiresUserAuthentication",
-            &self.requires_user_authentication,
-        )?;
-        graph_rt::put(
-            map,
-            "configurationEndpointUrl",
-            &self.configuration_endpoint_url,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("requiresUserAuthentication", &self.requires_user_authentication);
+        w.put("configurationEndpointUrl", &self.configuration_endpoint_url);
+        w.put(
             "enableAuthenticationViaCompanyPortal",
             &self.enable_authentication_via_company_portal,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "requireCompanyPortalOnSetupAssistantEnrolledDevices",
             &self.require_company_portal_on_setup_assistant_enrolled_devices,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EnrollmentProfile);

@@ -45,50 +45,47 @@ pub struct EnrollmentTroubleshootingEvent {
 impl graph_rt::Model for EnrollmentTroubleshootingEvent {
     const TYPE_NAME: &'static str = "microsoft.graph.enrollmentTroubleshootingEvent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            failure_reason: graph_rt::take(map, "failureReason")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            failure_reason: r.take("failureReason"),
             #[cfg(feature = "core")]
-            failure_category: graph_rt::take(map, "failureCategory")?,
-            enrollment_type: graph_rt::take(map, "enrollmentType")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            user_id: graph_rt::take(map, "userId")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            operating_system: graph_rt::take(map, "operatingSystem")?,
-            managed_device_identifier: graph_rt::take(map, "managedDeviceIdentifier")?,
-            additional_information: graph_rt::take(map, "additionalInformation")?,
-            event_name: graph_rt::take(map, "eventName")?,
-            troubleshooting_error_details: graph_rt::take(
-                map,
-                "troubleshootingErrorDetails",
-            )?,
-            correlation_id: graph_rt::take(map, "correlationId")?,
-            event_date_time: graph_rt::take(map, "eventDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            failure_category: r.take("failureCategory"),
+            enrollment_type: r.take("enrollmentType"),
+            device_id: r.take("deviceId"),
+            user_id: r.take("userId"),
+            os_version: r.take("osVersion"),
+            operating_system: r.take("operatingSystem"),
+            managed_device_identifier: r.take("managedDeviceIdentifier"),
+            additional_information: r.take("additionalInformation"),
+            event_name: r.take("eventName"),
+            troubleshooting_error_details: r.take("troubleshootingErrorDetails"),
+            correlation_id: r.take("correlationId"),
+            event_date_time: r.take("eventDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "eventDateTime", &self.event_date_time)?;
-        graph_rt::put(map, "correlationId", &self.correlation_id)?;
-        graph_rt::put(
-            map,
-            "troubleshootingErrorDetails",
-            &self.troubleshooting_error_details,
-        )?;
-        graph_rt::put(map, "eventName", &self.event_name)?;
-        graph_rt::put(map, "additionalInformation", &self.additional_information)?;
-        graph_rt::put(map, "managedDeviceIdentifier", &self.managed_device_identifier)?;
-        graph_rt::put(map, "operatingSystem", &self.operating_system)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "enrollmentType", &self.enrollment_type)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "failureCategory", &self.failure_category)?;
-        graph_rt::put(map, "failureReason", &self.failure_reason)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("eventDateTime", &self.event_date_time);
+        w.put("correlationId", &self.correlation_id);
+        w.put("troubleshootingErrorDetails", &self.troubleshooting_error_details);
+        w.put("eventName", &self.event_name);
+        w.put("additionalInformation", &self.additional_information);
+        w.put("managedDeviceIdentifier", &self.managed_device_identifier);
+        w.put("operatingSystem", &self.operating_system);
+        w.put("osVersion", &self.os_version);
+        w.put("userId", &self.user_id);
+        w.put("deviceId", &self.device_id);
+        w.put("enrollmentType", &self.enrollment_type);
+        #[cfg(feature = "core")] w.put("failureCategory", &self.failure_category);
+        w.put("failureReason", &self.failure_reason);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EnrollmentTroubleshootingEvent);

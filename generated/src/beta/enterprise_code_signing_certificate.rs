@@ -30,31 +30,36 @@ pub struct EnterpriseCodeSigningCertificate {
 impl graph_rt::Model for EnterpriseCodeSigningCertificate {
     const TYPE_NAME: &'static str = "microsoft.graph.enterpriseCodeSigningCertificate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            upload_date_time: graph_rt::take(map, "uploadDateTime")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            issuer: graph_rt::take(map, "issuer")?,
-            issuer_name: graph_rt::take(map, "issuerName")?,
-            subject: graph_rt::take(map, "subject")?,
-            subject_name: graph_rt::take(map, "subjectName")?,
-            status: graph_rt::take(map, "status")?,
-            content: graph_rt::take(map, "content")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            upload_date_time: r.take("uploadDateTime"),
+            expiration_date_time: r.take("expirationDateTime"),
+            issuer: r.take("issuer"),
+            issuer_name: r.take("issuerName"),
+            subject: r.take("subject"),
+            subject_name: r.take("subjectName"),
+            status: r.take("status"),
+            content: r.take("content"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "subjectName", &self.subject_name)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "issuerName", &self.issuer_name)?;
-        graph_rt::put(map, "issuer", &self.issuer)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "uploadDateTime", &self.upload_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("content", &self.content);
+        w.put("status", &self.status);
+        w.put("subjectName", &self.subject_name);
+        w.put("subject", &self.subject);
+        w.put("issuerName", &self.issuer_name);
+        w.put("issuer", &self.issuer);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("uploadDateTime", &self.upload_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EnterpriseCodeSigningCertificate);

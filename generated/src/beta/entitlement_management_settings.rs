@@ -16,31 +16,26 @@ pub struct EntitlementManagementSettings {
 impl graph_rt::Model for EntitlementManagementSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.entitlementManagementSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            days_until_external_user_deleted_after_blocked: graph_rt::take(
-                map,
-                "daysUntilExternalUserDeletedAfterBlocked",
-            )?,
-            external_user_lifecycle_action: graph_rt::take(
-                map,
-                "externalUserLifecycleAction",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            days_until_external_user_deleted_after_blocked: r
+                .take("daysUntilExternalUserDeletedAfterBlocked"),
+            external_user_lifecycle_action: r.take("externalUserLifecycleAction"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "externalUserLifecycleAction",
-            &self.external_user_lifecycle_action,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("externalUserLifecycleAction", &self.external_user_lifecycle_action);
+        w.put(
             "daysUntilExternalUserDeletedAfterBlocked",
             &self.days_until_external_user_deleted_after_blocked,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EntitlementManagementSettings);

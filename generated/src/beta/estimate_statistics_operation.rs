@@ -46,45 +46,50 @@ pub struct EstimateStatisticsOperation {
 impl graph_rt::Model for EstimateStatisticsOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.estimateStatisticsOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            source_collection: graph_rt::take(map, "sourceCollection")?,
-            unindexed_items_size: graph_rt::take(map, "unindexedItemsSize")?,
-            unindexed_item_count: graph_rt::take(map, "unindexedItemCount")?,
-            site_count: graph_rt::take(map, "siteCount")?,
-            mailbox_count: graph_rt::take(map, "mailboxCount")?,
-            indexed_items_size: graph_rt::take(map, "indexedItemsSize")?,
-            indexed_item_count: graph_rt::take(map, "indexedItemCount")?,
-            status: graph_rt::take(map, "status")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            source_collection: r.take("sourceCollection"),
+            unindexed_items_size: r.take("unindexedItemsSize"),
+            unindexed_item_count: r.take("unindexedItemCount"),
+            site_count: r.take("siteCount"),
+            mailbox_count: r.take("mailboxCount"),
+            indexed_items_size: r.take("indexedItemsSize"),
+            indexed_item_count: r.take("indexedItemCount"),
+            status: r.take("status"),
             #[cfg(feature = "core")]
-            result_info: graph_rt::take(map, "resultInfo")?,
-            percent_progress: graph_rt::take(map, "percentProgress")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            result_info: r.take("resultInfo"),
+            percent_progress: r.take("percentProgress"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            action: graph_rt::take(map, "action")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            completed_date_time: r.take("completedDateTime"),
+            action: r.take("action"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "percentProgress", &self.percent_progress)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "resultInfo", &self.result_info)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "indexedItemCount", &self.indexed_item_count)?;
-        graph_rt::put(map, "indexedItemsSize", &self.indexed_items_size)?;
-        graph_rt::put(map, "mailboxCount", &self.mailbox_count)?;
-        graph_rt::put(map, "siteCount", &self.site_count)?;
-        graph_rt::put(map, "unindexedItemCount", &self.unindexed_item_count)?;
-        graph_rt::put(map, "unindexedItemsSize", &self.unindexed_items_size)?;
-        graph_rt::put(map, "sourceCollection", &self.source_collection)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("action", &self.action);
+        w.put("completedDateTime", &self.completed_date_time);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("percentProgress", &self.percent_progress);
+        #[cfg(feature = "core")] w.put("resultInfo", &self.result_info);
+        w.put("status", &self.status);
+        w.put("indexedItemCount", &self.indexed_item_count);
+        w.put("indexedItemsSize", &self.indexed_items_size);
+        w.put("mailboxCount", &self.mailbox_count);
+        w.put("siteCount", &self.site_count);
+        w.put("unindexedItemCount", &self.unindexed_item_count);
+        w.put("unindexedItemsSize", &self.unindexed_items_size);
+        w.put("sourceCollection", &self.source_collection);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EstimateStatisticsOperation);

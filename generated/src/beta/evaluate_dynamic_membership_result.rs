@@ -20,33 +20,28 @@ pub struct EvaluateDynamicMembershipResult {
 impl graph_rt::Model for EvaluateDynamicMembershipResult {
     const TYPE_NAME: &'static str = "microsoft.graph.evaluateDynamicMembershipResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            membership_rule_evaluation_result: graph_rt::take(
-                map,
-                "membershipRuleEvaluationResult",
-            )?,
-            membership_rule_evaluation_details: graph_rt::take(
-                map,
-                "membershipRuleEvaluationDetails",
-            )?,
-            membership_rule: graph_rt::take(map, "membershipRule")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            membership_rule_evaluation_result: r.take("membershipRuleEvaluationResult"),
+            membership_rule_evaluation_details: r
+                .take("membershipRuleEvaluationDetails"),
+            membership_rule: r.take("membershipRule"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "membershipRule", &self.membership_rule)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("membershipRule", &self.membership_rule);
+        w.put(
             "membershipRuleEvaluationDetails",
             &self.membership_rule_evaluation_details,
-        )?;
-        graph_rt::put(
-            map,
-            "membershipRuleEvaluationResult",
-            &self.membership_rule_evaluation_result,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("membershipRuleEvaluationResult", &self.membership_rule_evaluation_result);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EvaluateDynamicMembershipResult);

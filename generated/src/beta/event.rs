@@ -130,153 +130,135 @@ pub struct Event {
 impl graph_rt::Model for Event {
     const TYPE_NAME: &'static str = "microsoft.graph.event";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
-            instances: graph_rt::take(map, "instances")?,
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
+            instances: r.take("instances"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
-            calendar: graph_rt::take(map, "calendar")?,
-            attachments: graph_rt::take(map, "attachments")?,
-            web_link: graph_rt::take(map, "webLink")?,
-            uid: graph_rt::take(map, "uid")?,
-            type_: graph_rt::take(map, "type")?,
-            transaction_id: graph_rt::take(map, "transactionId")?,
-            subject: graph_rt::take(map, "subject")?,
+            extensions: r.take("extensions"),
+            calendar: r.take("calendar"),
+            attachments: r.take("attachments"),
+            web_link: r.take("webLink"),
+            uid: r.take("uid"),
+            type_: r.take("type"),
+            transaction_id: r.take("transactionId"),
+            subject: r.take("subject"),
             #[cfg(feature = "core")]
-            start: graph_rt::take(map, "start")?,
-            show_as: graph_rt::take(map, "showAs")?,
-            series_master_id: graph_rt::take(map, "seriesMasterId")?,
-            sensitivity: graph_rt::take(map, "sensitivity")?,
+            start: r.take("start"),
+            show_as: r.take("showAs"),
+            series_master_id: r.take("seriesMasterId"),
+            sensitivity: r.take("sensitivity"),
             #[cfg(feature = "core")]
-            response_status: graph_rt::take(map, "responseStatus")?,
-            response_requested: graph_rt::take(map, "responseRequested")?,
-            reminder_minutes_before_start: graph_rt::take(
-                map,
-                "reminderMinutesBeforeStart",
-            )?,
+            response_status: r.take("responseStatus"),
+            response_requested: r.take("responseRequested"),
+            reminder_minutes_before_start: r.take("reminderMinutesBeforeStart"),
             #[cfg(feature = "core")]
-            recurrence: graph_rt::take(map, "recurrence")?,
-            original_start_time_zone: graph_rt::take(map, "originalStartTimeZone")?,
-            original_start: graph_rt::take(map, "originalStart")?,
-            original_end_time_zone: graph_rt::take(map, "originalEndTimeZone")?,
+            recurrence: r.take("recurrence"),
+            original_start_time_zone: r.take("originalStartTimeZone"),
+            original_start: r.take("originalStart"),
+            original_end_time_zone: r.take("originalEndTimeZone"),
             #[cfg(feature = "core")]
-            organizer: graph_rt::take(map, "organizer")?,
-            online_meeting_url: graph_rt::take(map, "onlineMeetingUrl")?,
+            organizer: r.take("organizer"),
+            online_meeting_url: r.take("onlineMeetingUrl"),
             #[cfg(feature = "core")]
-            online_meeting_provider: graph_rt::take(map, "onlineMeetingProvider")?,
+            online_meeting_provider: r.take("onlineMeetingProvider"),
             #[cfg(feature = "communications")]
-            online_meeting: graph_rt::take(map, "onlineMeeting")?,
-            occurrence_id: graph_rt::take(map, "occurrenceId")?,
+            online_meeting: r.take("onlineMeeting"),
+            occurrence_id: r.take("occurrenceId"),
             #[cfg(feature = "core")]
-            locations: graph_rt::take(map, "locations")?,
+            locations: r.take("locations"),
             #[cfg(feature = "core")]
-            location: graph_rt::take(map, "location")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            is_reminder_on: graph_rt::take(map, "isReminderOn")?,
-            is_organizer: graph_rt::take(map, "isOrganizer")?,
-            is_online_meeting: graph_rt::take(map, "isOnlineMeeting")?,
-            is_draft: graph_rt::take(map, "isDraft")?,
-            is_cancelled: graph_rt::take(map, "isCancelled")?,
-            is_all_day: graph_rt::take(map, "isAllDay")?,
-            importance: graph_rt::take(map, "importance")?,
-            id: graph_rt::take(map, "id")?,
-            hide_attendees: graph_rt::take(map, "hideAttendees")?,
-            has_attachments: graph_rt::take(map, "hasAttachments")?,
-            exception_occurrences: graph_rt::take(map, "exceptionOccurrences")?,
+            location: r.take("location"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            is_reminder_on: r.take("isReminderOn"),
+            is_organizer: r.take("isOrganizer"),
+            is_online_meeting: r.take("isOnlineMeeting"),
+            is_draft: r.take("isDraft"),
+            is_cancelled: r.take("isCancelled"),
+            is_all_day: r.take("isAllDay"),
+            importance: r.take("importance"),
+            id: r.take("id"),
+            hide_attendees: r.take("hideAttendees"),
+            has_attachments: r.take("hasAttachments"),
+            exception_occurrences: r.take("exceptionOccurrences"),
             #[cfg(feature = "core")]
-            end: graph_rt::take(map, "end")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            categories: graph_rt::take(map, "categories")?,
-            cancelled_occurrences: graph_rt::take(map, "cancelledOccurrences")?,
-            body_preview: graph_rt::take(map, "bodyPreview")?,
+            end: r.take("end"),
+            created_date_time: r.take("createdDateTime"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
+            cancelled_occurrences: r.take("cancelledOccurrences"),
+            body_preview: r.take("bodyPreview"),
             #[cfg(feature = "core")]
-            body: graph_rt::take(map, "body")?,
+            body: r.take("body"),
             #[cfg(feature = "core")]
-            attendees: graph_rt::take(map, "attendees")?,
-            allow_new_time_proposals: graph_rt::take(map, "allowNewTimeProposals")?,
-            additional_properties: core::mem::take(map),
-        })
+            attendees: r.take("attendees"),
+            allow_new_time_proposals: r.take("allowNewTimeProposals"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowNewTimeProposals", &self.allow_new_time_proposals)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "attendees", &self.attendees)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(map, "bodyPreview", &self.body_preview)?;
-        graph_rt::put(map, "cancelledOccurrences", &self.cancelled_occurrences)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "end", &self.end)?;
-        graph_rt::put(map, "exceptionOccurrences", &self.exception_occurrences)?;
-        graph_rt::put(map, "hasAttachments", &self.has_attachments)?;
-        graph_rt::put(map, "hideAttendees", &self.hide_attendees)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "importance", &self.importance)?;
-        graph_rt::put(map, "isAllDay", &self.is_all_day)?;
-        graph_rt::put(map, "isCancelled", &self.is_cancelled)?;
-        graph_rt::put(map, "isDraft", &self.is_draft)?;
-        graph_rt::put(map, "isOnlineMeeting", &self.is_online_meeting)?;
-        graph_rt::put(map, "isOrganizer", &self.is_organizer)?;
-        graph_rt::put(map, "isReminderOn", &self.is_reminder_on)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "location", &self.location)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "locations", &self.locations)?;
-        graph_rt::put(map, "occurrenceId", &self.occurrence_id)?;
-        #[cfg(feature = "communications")]
-        graph_rt::put(map, "onlineMeeting", &self.online_meeting)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowNewTimeProposals", &self.allow_new_time_proposals);
+        #[cfg(feature = "core")] w.put("attendees", &self.attendees);
+        #[cfg(feature = "core")] w.put("body", &self.body);
+        w.put("bodyPreview", &self.body_preview);
+        w.put("cancelledOccurrences", &self.cancelled_occurrences);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("end", &self.end);
+        w.put("exceptionOccurrences", &self.exception_occurrences);
+        w.put("hasAttachments", &self.has_attachments);
+        w.put("hideAttendees", &self.hide_attendees);
+        w.put("id", &self.id);
+        w.put("importance", &self.importance);
+        w.put("isAllDay", &self.is_all_day);
+        w.put("isCancelled", &self.is_cancelled);
+        w.put("isDraft", &self.is_draft);
+        w.put("isOnlineMeeting", &self.is_online_meeting);
+        w.put("isOrganizer", &self.is_organizer);
+        w.put("isReminderOn", &self.is_reminder_on);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("location", &self.location);
+        #[cfg(feature = "core")] w.put("locations", &self.locations);
+        w.put("occurrenceId", &self.occurrence_id);
+        #[cfg(feature = "communications")] w.put("onlineMeeting", &self.online_meeting);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "onlineMeetingProvider", &self.online_meeting_provider)?;
-        graph_rt::put(map, "onlineMeetingUrl", &self.online_meeting_url)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "organizer", &self.organizer)?;
-        graph_rt::put(map, "originalEndTimeZone", &self.original_end_time_zone)?;
-        graph_rt::put(map, "originalStart", &self.original_start)?;
-        graph_rt::put(map, "originalStartTimeZone", &self.original_start_time_zone)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "recurrence", &self.recurrence)?;
-        graph_rt::put(
-            map,
-            "reminderMinutesBeforeStart",
-            &self.reminder_minutes_before_start,
-        )?;
-        graph_rt::put(map, "responseRequested", &self.response_requested)?;
+        w.put("onlineMeetingProvider", &self.online_meeting_provider);
+        w.put("onlineMeetingUrl", &self.online_meeting_url);
+        #[cfg(feature = "core")] w.put("organizer", &self.organizer);
+        w.put("originalEndTimeZone", &self.original_end_time_zone);
+        w.put("originalStart", &self.original_start);
+        w.put("originalStartTimeZone", &self.original_start_time_zone);
+        #[cfg(feature = "core")] w.put("recurrence", &self.recurrence);
+        w.put("reminderMinutesBeforeStart", &self.reminder_minutes_before_start);
+        w.put("responseRequested", &self.response_requested);
+        #[cfg(feature = "core")] w.put("responseStatus", &self.response_status);
+        w.put("sensitivity", &self.sensitivity);
+        w.put("seriesMasterId", &self.series_master_id);
+        w.put("showAs", &self.show_as);
+        #[cfg(feature = "core")] w.put("start", &self.start);
+        w.put("subject", &self.subject);
+        w.put("transactionId", &self.transaction_id);
+        w.put("type", &self.type_);
+        w.put("uid", &self.uid);
+        w.put("webLink", &self.web_link);
+        w.put("attachments", &self.attachments);
+        w.put("calendar", &self.calendar);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
+        w.put("instances", &self.instances);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "responseStatus", &self.response_status)?;
-        graph_rt::put(map, "sensitivity", &self.sensitivity)?;
-        graph_rt::put(map, "seriesMasterId", &self.series_master_id)?;
-        graph_rt::put(map, "showAs", &self.show_as)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "start", &self.start)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "transactionId", &self.transaction_id)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "uid", &self.uid)?;
-        graph_rt::put(map, "webLink", &self.web_link)?;
-        graph_rt::put(map, "attachments", &self.attachments)?;
-        graph_rt::put(map, "calendar", &self.calendar)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        graph_rt::put(map, "instances", &self.instances)?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Event);

@@ -154,182 +154,160 @@ pub struct EventMessageRequest {
 impl graph_rt::Model for EventMessageRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.eventMessageRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            response_requested: graph_rt::take(map, "responseRequested")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            response_requested: r.take("responseRequested"),
             #[cfg(feature = "core")]
-            previous_start_date_time: graph_rt::take(map, "previousStartDateTime")?,
+            previous_start_date_time: r.take("previousStartDateTime"),
             #[cfg(feature = "core")]
-            previous_location: graph_rt::take(map, "previousLocation")?,
+            previous_location: r.take("previousLocation"),
             #[cfg(feature = "core")]
-            previous_end_date_time: graph_rt::take(map, "previousEndDateTime")?,
-            allow_new_time_proposals: graph_rt::take(map, "allowNewTimeProposals")?,
-            event: graph_rt::take(map, "event")?,
-            unsubscribe_enabled_2: graph_rt::take(map, "UnsubscribeEnabled")?,
-            unsubscribe_data_2: graph_rt::take(map, "UnsubscribeData")?,
-            type_: graph_rt::take(map, "type")?,
+            previous_end_date_time: r.take("previousEndDateTime"),
+            allow_new_time_proposals: r.take("allowNewTimeProposals"),
+            event: r.take("event"),
+            unsubscribe_enabled_2: r.take("UnsubscribeEnabled"),
+            unsubscribe_data_2: r.take("UnsubscribeData"),
+            type_: r.take("type"),
             #[cfg(feature = "core")]
-            start_date_time: graph_rt::take(map, "startDateTime")?,
+            start_date_time: r.take("startDateTime"),
             #[cfg(feature = "core")]
-            recurrence: graph_rt::take(map, "recurrence")?,
-            meeting_message_type: graph_rt::take(map, "meetingMessageType")?,
+            recurrence: r.take("recurrence"),
+            meeting_message_type: r.take("meetingMessageType"),
             #[cfg(feature = "core")]
-            location: graph_rt::take(map, "location")?,
-            is_out_of_date: graph_rt::take(map, "isOutOfDate")?,
-            is_delegated: graph_rt::take(map, "isDelegated")?,
-            is_all_day: graph_rt::take(map, "isAllDay")?,
+            location: r.take("location"),
+            is_out_of_date: r.take("isOutOfDate"),
+            is_delegated: r.take("isDelegated"),
+            is_all_day: r.take("isAllDay"),
             #[cfg(feature = "core")]
-            end_date_time: graph_rt::take(map, "endDateTime")?,
+            end_date_time: r.take("endDateTime"),
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
             #[cfg(feature = "core")]
-            mentions: graph_rt::take(map, "mentions")?,
+            mentions: r.take("mentions"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
-            attachments: graph_rt::take(map, "attachments")?,
-            web_link: graph_rt::take(map, "webLink")?,
-            unsubscribe_enabled: graph_rt::take(map, "unsubscribeEnabled")?,
-            unsubscribe_data: graph_rt::take(map, "unsubscribeData")?,
+            extensions: r.take("extensions"),
+            attachments: r.take("attachments"),
+            web_link: r.take("webLink"),
+            unsubscribe_enabled: r.take("unsubscribeEnabled"),
+            unsubscribe_data: r.take("unsubscribeData"),
             #[cfg(feature = "core")]
-            unique_body: graph_rt::take(map, "uniqueBody")?,
+            unique_body: r.take("uniqueBody"),
             #[cfg(feature = "core")]
-            to_recipients: graph_rt::take(map, "toRecipients")?,
-            subject: graph_rt::take(map, "subject")?,
-            sent_date_time: graph_rt::take(map, "sentDateTime")?,
+            to_recipients: r.take("toRecipients"),
+            subject: r.take("subject"),
+            sent_date_time: r.take("sentDateTime"),
             #[cfg(feature = "core")]
-            sender: graph_rt::take(map, "sender")?,
+            sender: r.take("sender"),
             #[cfg(feature = "core")]
-            reply_to: graph_rt::take(map, "replyTo")?,
-            received_date_time: graph_rt::take(map, "receivedDateTime")?,
-            parent_folder_id: graph_rt::take(map, "parentFolderId")?,
+            reply_to: r.take("replyTo"),
+            received_date_time: r.take("receivedDateTime"),
+            parent_folder_id: r.take("parentFolderId"),
             #[cfg(feature = "core")]
-            mentions_preview: graph_rt::take(map, "mentionsPreview")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            is_read_receipt_requested: graph_rt::take(map, "isReadReceiptRequested")?,
-            is_read: graph_rt::take(map, "isRead")?,
-            is_draft: graph_rt::take(map, "isDraft")?,
-            is_delivery_receipt_requested: graph_rt::take(
-                map,
-                "isDeliveryReceiptRequested",
-            )?,
-            internet_message_id: graph_rt::take(map, "internetMessageId")?,
+            mentions_preview: r.take("mentionsPreview"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            is_read_receipt_requested: r.take("isReadReceiptRequested"),
+            is_read: r.take("isRead"),
+            is_draft: r.take("isDraft"),
+            is_delivery_receipt_requested: r.take("isDeliveryReceiptRequested"),
+            internet_message_id: r.take("internetMessageId"),
             #[cfg(feature = "core")]
-            internet_message_headers: graph_rt::take(map, "internetMessageHeaders")?,
+            internet_message_headers: r.take("internetMessageHeaders"),
             #[cfg(feature = "core")]
-            inference_classification: graph_rt::take(map, "inferenceClassification")?,
+            inference_classification: r.take("inferenceClassification"),
             #[cfg(feature = "core")]
-            importance: graph_rt::take(map, "importance")?,
-            id: graph_rt::take(map, "id")?,
-            has_attachments: graph_rt::take(map, "hasAttachments")?,
+            importance: r.take("importance"),
+            id: r.take("id"),
+            has_attachments: r.take("hasAttachments"),
             #[cfg(feature = "core")]
-            from: graph_rt::take(map, "from")?,
+            from: r.take("from"),
             #[cfg(feature = "core")]
-            flag: graph_rt::take(map, "flag")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            conversation_index: graph_rt::take(map, "conversationIndex")?,
-            conversation_id: graph_rt::take(map, "conversationId")?,
-            change_key: graph_rt::take(map, "changeKey")?,
+            flag: r.take("flag"),
+            created_date_time: r.take("createdDateTime"),
+            conversation_index: r.take("conversationIndex"),
+            conversation_id: r.take("conversationId"),
+            change_key: r.take("changeKey"),
             #[cfg(feature = "core")]
-            cc_recipients: graph_rt::take(map, "ccRecipients")?,
-            categories: graph_rt::take(map, "categories")?,
-            body_preview: graph_rt::take(map, "bodyPreview")?,
+            cc_recipients: r.take("ccRecipients"),
+            categories: r.take("categories"),
+            body_preview: r.take("bodyPreview"),
             #[cfg(feature = "core")]
-            body: graph_rt::take(map, "body")?,
+            body: r.take("body"),
             #[cfg(feature = "core")]
-            bcc_recipients: graph_rt::take(map, "bccRecipients")?,
-            additional_properties: core::mem::take(map),
-        })
+            bcc_recipients: r.take("bccRecipients"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("bccRecipients", &self.bcc_recipients);
+        #[cfg(feature = "core")] w.put("body", &self.body);
+        w.put("bodyPreview", &self.body_preview);
+        w.put("categories", &self.categories);
+        #[cfg(feature = "core")] w.put("ccRecipients", &self.cc_recipients);
+        w.put("changeKey", &self.change_key);
+        w.put("conversationId", &self.conversation_id);
+        w.put("conversationIndex", &self.conversation_index);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("flag", &self.flag);
+        #[cfg(feature = "core")] w.put("from", &self.from);
+        w.put("hasAttachments", &self.has_attachments);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("importance", &self.importance);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "bccRecipients", &self.bcc_recipients)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(map, "bodyPreview", &self.body_preview)?;
-        graph_rt::put(map, "categories", &self.categories)?;
+        w.put("inferenceClassification", &self.inference_classification);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "ccRecipients", &self.cc_recipients)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "conversationId", &self.conversation_id)?;
-        graph_rt::put(map, "conversationIndex", &self.conversation_index)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "flag", &self.flag)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "from", &self.from)?;
-        graph_rt::put(map, "hasAttachments", &self.has_attachments)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "importance", &self.importance)?;
+        w.put("internetMessageHeaders", &self.internet_message_headers);
+        w.put("internetMessageId", &self.internet_message_id);
+        w.put("isDeliveryReceiptRequested", &self.is_delivery_receipt_requested);
+        w.put("isDraft", &self.is_draft);
+        w.put("isRead", &self.is_read);
+        w.put("isReadReceiptRequested", &self.is_read_receipt_requested);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("mentionsPreview", &self.mentions_preview);
+        w.put("parentFolderId", &self.parent_folder_id);
+        w.put("receivedDateTime", &self.received_date_time);
+        #[cfg(feature = "core")] w.put("replyTo", &self.reply_to);
+        #[cfg(feature = "core")] w.put("sender", &self.sender);
+        w.put("sentDateTime", &self.sent_date_time);
+        w.put("subject", &self.subject);
+        #[cfg(feature = "core")] w.put("toRecipients", &self.to_recipients);
+        #[cfg(feature = "core")] w.put("uniqueBody", &self.unique_body);
+        w.put("unsubscribeData", &self.unsubscribe_data);
+        w.put("unsubscribeEnabled", &self.unsubscribe_enabled);
+        w.put("webLink", &self.web_link);
+        w.put("attachments", &self.attachments);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
+        #[cfg(feature = "core")] w.put("mentions", &self.mentions);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "inferenceClassification", &self.inference_classification)?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "internetMessageHeaders", &self.internet_message_headers)?;
-        graph_rt::put(map, "internetMessageId", &self.internet_message_id)?;
-        graph_rt::put(
-            map,
-            "isDeliveryReceiptRequested",
-            &self.is_delivery_receipt_requested,
-        )?;
-        graph_rt::put(map, "isDraft", &self.is_draft)?;
-        graph_rt::put(map, "isRead", &self.is_read)?;
-        graph_rt::put(map, "isReadReceiptRequested", &self.is_read_receipt_requested)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        #[cfg(feature = "core")] w.put("endDateTime", &self.end_date_time);
+        w.put("isAllDay", &self.is_all_day);
+        w.put("isDelegated", &self.is_delegated);
+        w.put("isOutOfDate", &self.is_out_of_date);
+        #[cfg(feature = "core")] w.put("location", &self.location);
+        w.put("meetingMessageType", &self.meeting_message_type);
+        #[cfg(feature = "core")] w.put("recurrence", &self.recurrence);
+        #[cfg(feature = "core")] w.put("startDateTime", &self.start_date_time);
+        w.put("type", &self.type_);
+        w.put("UnsubscribeData", &self.unsubscribe_data_2);
+        w.put("UnsubscribeEnabled", &self.unsubscribe_enabled_2);
+        w.put("event", &self.event);
+        w.put("allowNewTimeProposals", &self.allow_new_time_proposals);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "mentionsPreview", &self.mentions_preview)?;
-        graph_rt::put(map, "parentFolderId", &self.parent_folder_id)?;
-        graph_rt::put(map, "receivedDateTime", &self.received_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "replyTo", &self.reply_to)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "sender", &self.sender)?;
-        graph_rt::put(map, "sentDateTime", &self.sent_date_time)?;
-        graph_rt::put(map, "subject", &self.subject)?;
+        w.put("previousEndDateTime", &self.previous_end_date_time);
+        #[cfg(feature = "core")] w.put("previousLocation", &self.previous_location);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "toRecipients", &self.to_recipients)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "uniqueBody", &self.unique_body)?;
-        graph_rt::put(map, "unsubscribeData", &self.unsubscribe_data)?;
-        graph_rt::put(map, "unsubscribeEnabled", &self.unsubscribe_enabled)?;
-        graph_rt::put(map, "webLink", &self.web_link)?;
-        graph_rt::put(map, "attachments", &self.attachments)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "mentions", &self.mentions)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "isAllDay", &self.is_all_day)?;
-        graph_rt::put(map, "isDelegated", &self.is_delegated)?;
-        graph_rt::put(map, "isOutOfDate", &self.is_out_of_date)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "meetingMessageType", &self.meeting_message_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "recurrence", &self.recurrence)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "UnsubscribeData", &self.unsubscribe_data_2)?;
-        graph_rt::put(map, "UnsubscribeEnabled", &self.unsubscribe_enabled_2)?;
-        graph_rt::put(map, "event", &self.event)?;
-        graph_rt::put(map, "allowNewTimeProposals", &self.allow_new_time_proposals)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "previousEndDateTime", &self.previous_end_date_time)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "previousLocation", &self.previous_location)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "previousStartDateTime", &self.previous_start_date_time)?;
-        graph_rt::put(map, "responseRequested", &self.response_requested)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("previousStartDateTime", &self.previous_start_date_time);
+        w.put("responseRequested", &self.response_requested);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EventMessageRequest);

@@ -42,43 +42,48 @@ pub struct ExcludedApps {
 impl graph_rt::Model for ExcludedApps {
     const TYPE_NAME: &'static str = "microsoft.graph.excludedApps";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            word: graph_rt::take(map, "word")?,
-            visio: graph_rt::take(map, "visio")?,
-            teams: graph_rt::take(map, "teams")?,
-            share_point_designer: graph_rt::take(map, "sharePointDesigner")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            power_point: graph_rt::take(map, "powerPoint")?,
-            outlook: graph_rt::take(map, "outlook")?,
-            one_note: graph_rt::take(map, "oneNote")?,
-            one_drive: graph_rt::take(map, "oneDrive")?,
-            lync: graph_rt::take(map, "lync")?,
-            info_path: graph_rt::take(map, "infoPath")?,
-            groove: graph_rt::take(map, "groove")?,
-            excel: graph_rt::take(map, "excel")?,
-            bing: graph_rt::take(map, "bing")?,
-            access: graph_rt::take(map, "access")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            word: r.take("word"),
+            visio: r.take("visio"),
+            teams: r.take("teams"),
+            share_point_designer: r.take("sharePointDesigner"),
+            publisher: r.take("publisher"),
+            power_point: r.take("powerPoint"),
+            outlook: r.take("outlook"),
+            one_note: r.take("oneNote"),
+            one_drive: r.take("oneDrive"),
+            lync: r.take("lync"),
+            info_path: r.take("infoPath"),
+            groove: r.take("groove"),
+            excel: r.take("excel"),
+            bing: r.take("bing"),
+            access: r.take("access"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "access", &self.access)?;
-        graph_rt::put(map, "bing", &self.bing)?;
-        graph_rt::put(map, "excel", &self.excel)?;
-        graph_rt::put(map, "groove", &self.groove)?;
-        graph_rt::put(map, "infoPath", &self.info_path)?;
-        graph_rt::put(map, "lync", &self.lync)?;
-        graph_rt::put(map, "oneDrive", &self.one_drive)?;
-        graph_rt::put(map, "oneNote", &self.one_note)?;
-        graph_rt::put(map, "outlook", &self.outlook)?;
-        graph_rt::put(map, "powerPoint", &self.power_point)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "sharePointDesigner", &self.share_point_designer)?;
-        graph_rt::put(map, "teams", &self.teams)?;
-        graph_rt::put(map, "visio", &self.visio)?;
-        graph_rt::put(map, "word", &self.word)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("access", &self.access);
+        w.put("bing", &self.bing);
+        w.put("excel", &self.excel);
+        w.put("groove", &self.groove);
+        w.put("infoPath", &self.info_path);
+        w.put("lync", &self.lync);
+        w.put("oneDrive", &self.one_drive);
+        w.put("oneNote", &self.one_note);
+        w.put("outlook", &self.outlook);
+        w.put("powerPoint", &self.power_point);
+        w.put("publisher", &self.publisher);
+        w.put("sharePointDesigner", &self.share_point_designer);
+        w.put("teams", &self.teams);
+        w.put("visio", &self.visio);
+        w.put("word", &self.word);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ExcludedApps);

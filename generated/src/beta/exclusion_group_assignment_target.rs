@@ -22,33 +22,32 @@ pub struct ExclusionGroupAssignmentTarget {
 impl graph_rt::Model for ExclusionGroupAssignmentTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.exclusionGroupAssignmentTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            group_id: graph_rt::take(map, "groupId")?,
-            device_and_app_management_assignment_filter_type: graph_rt::take(
-                map,
-                "deviceAndAppManagementAssignmentFilterType",
-            )?,
-            device_and_app_management_assignment_filter_id: graph_rt::take(
-                map,
-                "deviceAndAppManagementAssignmentFilterId",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            group_id: r.take("groupId"),
+            device_and_app_management_assignment_filter_type: r
+                .take("deviceAndAppManagementAssignmentFilterType"),
+            device_and_app_management_assignment_filter_id: r
+                .take("deviceAndAppManagementAssignmentFilterId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "deviceAndAppManagementAssignmentFilterId",
             &self.device_and_app_management_assignment_filter_id,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceAndAppManagementAssignmentFilterType",
             &self.device_and_app_management_assignment_filter_type,
-        )?;
-        graph_rt::put(map, "groupId", &self.group_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("groupId", &self.group_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ExclusionGroupAssignmentTarget);

@@ -20,19 +20,24 @@ pub struct ExpeditedQualityUpdateReference {
 impl graph_rt::Model for ExpeditedQualityUpdateReference {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.expeditedQualityUpdateReference";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            equivalent_content: graph_rt::take(map, "equivalentContent")?,
-            release_date_time: graph_rt::take(map, "releaseDateTime")?,
-            classification: graph_rt::take(map, "classification")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            equivalent_content: r.take("equivalentContent"),
+            release_date_time: r.take("releaseDateTime"),
+            classification: r.take("classification"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "classification", &self.classification)?;
-        graph_rt::put(map, "releaseDateTime", &self.release_date_time)?;
-        graph_rt::put(map, "equivalentContent", &self.equivalent_content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("classification", &self.classification);
+        w.put("releaseDateTime", &self.release_date_time);
+        w.put("equivalentContent", &self.equivalent_content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ExpeditedQualityUpdateReference);

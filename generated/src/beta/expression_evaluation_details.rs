@@ -22,28 +22,26 @@ pub struct ExpressionEvaluationDetails {
 impl graph_rt::Model for ExpressionEvaluationDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.expressionEvaluationDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            property_to_evaluate: graph_rt::take(map, "propertyToEvaluate")?,
-            expression_result: graph_rt::take(map, "expressionResult")?,
-            expression_evaluation_details: graph_rt::take(
-                map,
-                "expressionEvaluationDetails",
-            )?,
-            expression: graph_rt::take(map, "expression")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            property_to_evaluate: r.take("propertyToEvaluate"),
+            expression_result: r.take("expressionResult"),
+            expression_evaluation_details: r.take("expressionEvaluationDetails"),
+            expression: r.take("expression"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "expression", &self.expression)?;
-        graph_rt::put(
-            map,
-            "expressionEvaluationDetails",
-            &self.expression_evaluation_details,
-        )?;
-        graph_rt::put(map, "expressionResult", &self.expression_result)?;
-        graph_rt::put(map, "propertyToEvaluate", &self.property_to_evaluate)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("expression", &self.expression);
+        w.put("expressionEvaluationDetails", &self.expression_evaluation_details);
+        w.put("expressionResult", &self.expression_result);
+        w.put("propertyToEvaluate", &self.property_to_evaluate);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ExpressionEvaluationDetails);

@@ -16,17 +16,22 @@ pub struct ExpressionInputObject {
 impl graph_rt::Model for ExpressionInputObject {
     const TYPE_NAME: &'static str = "microsoft.graph.expressionInputObject";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            properties: graph_rt::take(map, "properties")?,
-            definition: graph_rt::take(map, "definition")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            properties: r.take("properties"),
+            definition: r.take("definition"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "properties", &self.properties)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("definition", &self.definition);
+        w.put("properties", &self.properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ExpressionInputObject);

@@ -28,29 +28,34 @@ pub struct ExternalConnection {
 impl graph_rt::Model for ExternalConnection {
     const TYPE_NAME: &'static str = "microsoft.graph.externalConnectors.externalConnection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            schema: graph_rt::take(map, "schema")?,
-            operations: graph_rt::take(map, "operations")?,
-            items: graph_rt::take(map, "items")?,
-            state: graph_rt::take(map, "state")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            description: graph_rt::take(map, "description")?,
-            configuration: graph_rt::take(map, "configuration")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            schema: r.take("schema"),
+            operations: r.take("operations"),
+            items: r.take("items"),
+            state: r.take("state"),
+            name: r.take("name"),
+            id: r.take("id"),
+            description: r.take("description"),
+            configuration: r.take("configuration"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "configuration", &self.configuration)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "items", &self.items)?;
-        graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put(map, "schema", &self.schema)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("configuration", &self.configuration);
+        w.put("description", &self.description);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("state", &self.state);
+        w.put("items", &self.items);
+        w.put("operations", &self.operations);
+        w.put("schema", &self.schema);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ExternalConnection);

@@ -16,17 +16,22 @@ pub struct FailureInfo {
 impl graph_rt::Model for FailureInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.failureInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            stage: graph_rt::take(map, "stage")?,
-            reason: graph_rt::take(map, "reason")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            stage: r.take("stage"),
+            reason: r.take("reason"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reason", &self.reason)?;
-        graph_rt::put(map, "stage", &self.stage)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reason", &self.reason);
+        w.put("stage", &self.stage);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FailureInfo);

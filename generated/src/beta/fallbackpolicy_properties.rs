@@ -18,19 +18,24 @@ pub struct FallbackpolicyProperties {
 impl graph_rt::Model for FallbackpolicyProperties {
     const TYPE_NAME: &'static str = "microsoft.graph.fallbackpolicyProperties";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            visual_content: graph_rt::take(map, "visualContent")?,
-            fallback_delay_in_seconds: graph_rt::take(map, "fallbackDelayInSeconds")?,
-            platform_types: graph_rt::take(map, "platformTypes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            visual_content: r.take("visualContent"),
+            fallback_delay_in_seconds: r.take("fallbackDelayInSeconds"),
+            platform_types: r.take("platformTypes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "platformTypes", &self.platform_types)?;
-        graph_rt::put(map, "fallbackDelayInSeconds", &self.fallback_delay_in_seconds)?;
-        graph_rt::put(map, "visualContent", &self.visual_content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("platformTypes", &self.platform_types);
+        w.put("fallbackDelayInSeconds", &self.fallback_delay_in_seconds);
+        w.put("visualContent", &self.visual_content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FallbackpolicyProperties);

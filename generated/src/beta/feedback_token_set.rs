@@ -17,23 +17,28 @@ pub struct FeedbackTokenSet {
 impl graph_rt::Model for FeedbackTokenSet {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.feedbackTokenSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            echo: graph_rt::take(map, "Echo")?,
-            muffled_speech: graph_rt::take(map, "MuffledSpeech")?,
-            background_noise: graph_rt::take(map, "BackgroundNoise")?,
-            electronic_feedback: graph_rt::take(map, "ElectronicFeedback")?,
-            distorted_speech: graph_rt::take(map, "DistortedSpeech")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            echo: r.take("Echo"),
+            muffled_speech: r.take("MuffledSpeech"),
+            background_noise: r.take("BackgroundNoise"),
+            electronic_feedback: r.take("ElectronicFeedback"),
+            distorted_speech: r.take("DistortedSpeech"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "DistortedSpeech", &self.distorted_speech)?;
-        graph_rt::put(map, "ElectronicFeedback", &self.electronic_feedback)?;
-        graph_rt::put(map, "BackgroundNoise", &self.background_noise)?;
-        graph_rt::put(map, "MuffledSpeech", &self.muffled_speech)?;
-        graph_rt::put(map, "Echo", &self.echo)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("DistortedSpeech", &self.distorted_speech);
+        w.put("ElectronicFeedback", &self.electronic_feedback);
+        w.put("BackgroundNoise", &self.background_noise);
+        w.put("MuffledSpeech", &self.muffled_speech);
+        w.put("Echo", &self.echo);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FeedbackTokenSet);

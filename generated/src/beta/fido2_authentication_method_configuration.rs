@@ -27,34 +27,35 @@ pub struct Fido2AuthenticationMethodConfiguration {
 impl graph_rt::Model for Fido2AuthenticationMethodConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.fido2AuthenticationMethodConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            include_targets: graph_rt::take(map, "includeTargets")?,
-            key_restrictions: graph_rt::take(map, "keyRestrictions")?,
-            is_self_service_registration_allowed: graph_rt::take(
-                map,
-                "isSelfServiceRegistrationAllowed",
-            )?,
-            is_attestation_enforced: graph_rt::take(map, "isAttestationEnforced")?,
-            state: graph_rt::take(map, "state")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            include_targets: r.take("includeTargets"),
+            key_restrictions: r.take("keyRestrictions"),
+            is_self_service_registration_allowed: r
+                .take("isSelfServiceRegistrationAllowed"),
+            is_attestation_enforced: r.take("isAttestationEnforced"),
+            state: r.take("state"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "isAttestationEnforced", &self.is_attestation_enforced)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("state", &self.state);
+        w.put("isAttestationEnforced", &self.is_attestation_enforced);
+        w.put(
             "isSelfServiceRegistrationAllowed",
             &self.is_self_service_registration_allowed,
-        )?;
-        graph_rt::put(map, "keyRestrictions", &self.key_restrictions)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "includeTargets", &self.include_targets)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("keyRestrictions", &self.key_restrictions);
+        #[cfg(feature = "identity")] w.put("includeTargets", &self.include_targets);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Fido2AuthenticationMethodConfiguration);

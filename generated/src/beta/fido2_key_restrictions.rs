@@ -18,19 +18,24 @@ pub struct Fido2KeyRestrictions {
 impl graph_rt::Model for Fido2KeyRestrictions {
     const TYPE_NAME: &'static str = "microsoft.graph.fido2KeyRestrictions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_enforced: graph_rt::take(map, "isEnforced")?,
-            enforcement_type: graph_rt::take(map, "enforcementType")?,
-            aa_guids: graph_rt::take(map, "aaGuids")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_enforced: r.take("isEnforced"),
+            enforcement_type: r.take("enforcementType"),
+            aa_guids: r.take("aaGuids"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "aaGuids", &self.aa_guids)?;
-        graph_rt::put(map, "enforcementType", &self.enforcement_type)?;
-        graph_rt::put(map, "isEnforced", &self.is_enforced)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("aaGuids", &self.aa_guids);
+        w.put("enforcementType", &self.enforcement_type);
+        w.put("isEnforced", &self.is_enforced);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Fido2KeyRestrictions);

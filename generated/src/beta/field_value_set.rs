@@ -17,23 +17,28 @@ pub struct FieldValueSet {
 impl graph_rt::Model for FieldValueSet {
     const TYPE_NAME: &'static str = "microsoft.graph.fieldValueSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            quantity: graph_rt::take(map, "Quantity")?,
-            color: graph_rt::take(map, "Color")?,
-            name: graph_rt::take(map, "Name")?,
-            author_lookup_id: graph_rt::take(map, "AuthorLookupId")?,
-            author: graph_rt::take(map, "Author")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            quantity: r.take("Quantity"),
+            color: r.take("Color"),
+            name: r.take("Name"),
+            author_lookup_id: r.take("AuthorLookupId"),
+            author: r.take("Author"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "Author", &self.author)?;
-        graph_rt::put(map, "AuthorLookupId", &self.author_lookup_id)?;
-        graph_rt::put(map, "Name", &self.name)?;
-        graph_rt::put(map, "Color", &self.color)?;
-        graph_rt::put(map, "Quantity", &self.quantity)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("Author", &self.author);
+        w.put("AuthorLookupId", &self.author_lookup_id);
+        w.put("Name", &self.name);
+        w.put("Color", &self.color);
+        w.put("Quantity", &self.quantity);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FieldValueSet);

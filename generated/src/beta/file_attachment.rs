@@ -32,31 +32,36 @@ pub struct FileAttachment {
 impl graph_rt::Model for FileAttachment {
     const TYPE_NAME: &'static str = "microsoft.graph.fileAttachment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content_location: graph_rt::take(map, "contentLocation")?,
-            content_id: graph_rt::take(map, "contentId")?,
-            content_bytes: graph_rt::take(map, "contentBytes")?,
-            size: graph_rt::take(map, "size")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            is_inline: graph_rt::take(map, "isInline")?,
-            id: graph_rt::take(map, "id")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content_location: r.take("contentLocation"),
+            content_id: r.take("contentId"),
+            content_bytes: r.take("contentBytes"),
+            size: r.take("size"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            is_inline: r.take("isInline"),
+            id: r.take("id"),
+            content_type: r.take("contentType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isInline", &self.is_inline)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "contentBytes", &self.content_bytes)?;
-        graph_rt::put(map, "contentId", &self.content_id)?;
-        graph_rt::put(map, "contentLocation", &self.content_location)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contentType", &self.content_type);
+        w.put("id", &self.id);
+        w.put("isInline", &self.is_inline);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        w.put("size", &self.size);
+        w.put("contentBytes", &self.content_bytes);
+        w.put("contentId", &self.content_id);
+        w.put("contentLocation", &self.content_location);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FileAttachment);

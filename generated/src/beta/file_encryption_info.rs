@@ -26,27 +26,32 @@ pub struct FileEncryptionInfo {
 impl graph_rt::Model for FileEncryptionInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.fileEncryptionInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            file_digest_algorithm: graph_rt::take(map, "fileDigestAlgorithm")?,
-            file_digest: graph_rt::take(map, "fileDigest")?,
-            profile_identifier: graph_rt::take(map, "profileIdentifier")?,
-            mac_key: graph_rt::take(map, "macKey")?,
-            mac: graph_rt::take(map, "mac")?,
-            initialization_vector: graph_rt::take(map, "initializationVector")?,
-            encryption_key: graph_rt::take(map, "encryptionKey")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            file_digest_algorithm: r.take("fileDigestAlgorithm"),
+            file_digest: r.take("fileDigest"),
+            profile_identifier: r.take("profileIdentifier"),
+            mac_key: r.take("macKey"),
+            mac: r.take("mac"),
+            initialization_vector: r.take("initializationVector"),
+            encryption_key: r.take("encryptionKey"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "encryptionKey", &self.encryption_key)?;
-        graph_rt::put(map, "initializationVector", &self.initialization_vector)?;
-        graph_rt::put(map, "mac", &self.mac)?;
-        graph_rt::put(map, "macKey", &self.mac_key)?;
-        graph_rt::put(map, "profileIdentifier", &self.profile_identifier)?;
-        graph_rt::put(map, "fileDigest", &self.file_digest)?;
-        graph_rt::put(map, "fileDigestAlgorithm", &self.file_digest_algorithm)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("encryptionKey", &self.encryption_key);
+        w.put("initializationVector", &self.initialization_vector);
+        w.put("mac", &self.mac);
+        w.put("macKey", &self.mac_key);
+        w.put("profileIdentifier", &self.profile_identifier);
+        w.put("fileDigest", &self.file_digest);
+        w.put("fileDigestAlgorithm", &self.file_digest_algorithm);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FileEncryptionInfo);

@@ -20,21 +20,26 @@ pub struct FileSecurityState {
 impl graph_rt::Model for FileSecurityState {
     const TYPE_NAME: &'static str = "microsoft.graph.fileSecurityState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            risk_score: graph_rt::take(map, "riskScore")?,
-            path: graph_rt::take(map, "path")?,
-            name: graph_rt::take(map, "name")?,
-            file_hash: graph_rt::take(map, "fileHash")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            risk_score: r.take("riskScore"),
+            path: r.take("path"),
+            name: r.take("name"),
+            file_hash: r.take("fileHash"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "fileHash", &self.file_hash)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "path", &self.path)?;
-        graph_rt::put(map, "riskScore", &self.risk_score)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("fileHash", &self.file_hash);
+        w.put("name", &self.name);
+        w.put("path", &self.path);
+        w.put("riskScore", &self.risk_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FileSecurityState);

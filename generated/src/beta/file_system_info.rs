@@ -18,19 +18,24 @@ pub struct FileSystemInfo {
 impl graph_rt::Model for FileSystemInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.fileSystemInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            last_accessed_date_time: graph_rt::take(map, "lastAccessedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            last_accessed_date_time: r.take("lastAccessedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastAccessedDateTime", &self.last_accessed_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastAccessedDateTime", &self.last_accessed_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FileSystemInfo);

@@ -18,19 +18,24 @@ pub struct Filter {
 impl graph_rt::Model for Filter {
     const TYPE_NAME: &'static str = "microsoft.graph.filter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            input_filter_groups: graph_rt::take(map, "inputFilterGroups")?,
-            groups: graph_rt::take(map, "groups")?,
-            category_filter_groups: graph_rt::take(map, "categoryFilterGroups")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            input_filter_groups: r.take("inputFilterGroups"),
+            groups: r.take("groups"),
+            category_filter_groups: r.take("categoryFilterGroups"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "categoryFilterGroups", &self.category_filter_groups)?;
-        graph_rt::put(map, "groups", &self.groups)?;
-        graph_rt::put(map, "inputFilterGroups", &self.input_filter_groups)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("categoryFilterGroups", &self.category_filter_groups);
+        w.put("groups", &self.groups);
+        w.put("inputFilterGroups", &self.input_filter_groups);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Filter);

@@ -18,19 +18,24 @@ pub struct FilterClause {
 impl graph_rt::Model for FilterClause {
     const TYPE_NAME: &'static str = "microsoft.graph.filterClause";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_operand: graph_rt::take(map, "targetOperand")?,
-            source_operand_name: graph_rt::take(map, "sourceOperandName")?,
-            operator_name: graph_rt::take(map, "operatorName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_operand: r.take("targetOperand"),
+            source_operand_name: r.take("sourceOperandName"),
+            operator_name: r.take("operatorName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "operatorName", &self.operator_name)?;
-        graph_rt::put(map, "sourceOperandName", &self.source_operand_name)?;
-        graph_rt::put(map, "targetOperand", &self.target_operand)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("operatorName", &self.operator_name);
+        w.put("sourceOperandName", &self.source_operand_name);
+        w.put("targetOperand", &self.target_operand);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FilterClause);

@@ -23,30 +23,28 @@ pub struct FilterOperatorSchema {
 impl graph_rt::Model for FilterOperatorSchema {
     const TYPE_NAME: &'static str = "microsoft.graph.filterOperatorSchema";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            supported_attribute_types: graph_rt::take(map, "supportedAttributeTypes")?,
-            name: graph_rt::take(map, "name")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            supported_attribute_types: r.take("supportedAttributeTypes"),
+            name: r.take("name"),
             #[cfg(feature = "core")]
-            multivalued_comparison_type: graph_rt::take(
-                map,
-                "multivaluedComparisonType",
-            )?,
-            arity: graph_rt::take(map, "arity")?,
-            additional_properties: core::mem::take(map),
-        })
+            multivalued_comparison_type: r.take("multivaluedComparisonType"),
+            arity: r.take("arity"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "arity", &self.arity)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("arity", &self.arity);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multivaluedComparisonType",
-            &self.multivalued_comparison_type,
-        )?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "supportedAttributeTypes", &self.supported_attribute_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("multivaluedComparisonType", &self.multivalued_comparison_type);
+        w.put("name", &self.name);
+        w.put("supportedAttributeTypes", &self.supported_attribute_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FilterOperatorSchema);

@@ -26,25 +26,30 @@ pub struct FocusActivityStatistics {
 impl graph_rt::Model for FocusActivityStatistics {
     const TYPE_NAME: &'static str = "microsoft.graph.focusActivityStatistics";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_zone_used: graph_rt::take(map, "timeZoneUsed")?,
-            start_date: graph_rt::take(map, "startDate")?,
-            id: graph_rt::take(map, "id")?,
-            end_date: graph_rt::take(map, "endDate")?,
-            duration: graph_rt::take(map, "duration")?,
-            activity: graph_rt::take(map, "activity")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_zone_used: r.take("timeZoneUsed"),
+            start_date: r.take("startDate"),
+            id: r.take("id"),
+            end_date: r.take("endDate"),
+            duration: r.take("duration"),
+            activity: r.take("activity"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "activity", &self.activity)?;
-        graph_rt::put(map, "duration", &self.duration)?;
-        graph_rt::put(map, "endDate", &self.end_date)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "startDate", &self.start_date)?;
-        graph_rt::put(map, "timeZoneUsed", &self.time_zone_used)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("activity", &self.activity);
+        w.put("duration", &self.duration);
+        w.put("endDate", &self.end_date);
+        w.put("id", &self.id);
+        w.put("startDate", &self.start_date);
+        w.put("timeZoneUsed", &self.time_zone_used);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FocusActivityStatistics);

@@ -20,21 +20,26 @@ pub struct FollowupFlag {
 impl graph_rt::Model for FollowupFlag {
     const TYPE_NAME: &'static str = "microsoft.graph.followupFlag";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            flag_status: graph_rt::take(map, "flagStatus")?,
-            due_date_time: graph_rt::take(map, "dueDateTime")?,
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            start_date_time: r.take("startDateTime"),
+            flag_status: r.take("flagStatus"),
+            due_date_time: r.take("dueDateTime"),
+            completed_date_time: r.take("completedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        graph_rt::put(map, "dueDateTime", &self.due_date_time)?;
-        graph_rt::put(map, "flagStatus", &self.flag_status)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("completedDateTime", &self.completed_date_time);
+        w.put("dueDateTime", &self.due_date_time);
+        w.put("flagStatus", &self.flag_status);
+        w.put("startDateTime", &self.start_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FollowupFlag);

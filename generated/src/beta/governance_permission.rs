@@ -18,19 +18,24 @@ pub struct GovernancePermission {
 impl graph_rt::Model for GovernancePermission {
     const TYPE_NAME: &'static str = "microsoft.graph.governancePermission";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_eligible: graph_rt::take(map, "isEligible")?,
-            is_active: graph_rt::take(map, "isActive")?,
-            access_level: graph_rt::take(map, "accessLevel")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_eligible: r.take("isEligible"),
+            is_active: r.take("isActive"),
+            access_level: r.take("accessLevel"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "accessLevel", &self.access_level)?;
-        graph_rt::put(map, "isActive", &self.is_active)?;
-        graph_rt::put(map, "isEligible", &self.is_eligible)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("accessLevel", &self.access_level);
+        w.put("isActive", &self.is_active);
+        w.put("isEligible", &self.is_eligible);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GovernancePermission);

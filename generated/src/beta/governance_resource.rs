@@ -44,43 +44,48 @@ pub struct GovernanceResource {
 impl graph_rt::Model for GovernanceResource {
     const TYPE_NAME: &'static str = "microsoft.graph.governanceResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            parent: graph_rt::take(map, "parent")?,
-            role_settings: graph_rt::take(map, "roleSettings")?,
-            role_assignment_requests: graph_rt::take(map, "roleAssignmentRequests")?,
-            role_definitions: graph_rt::take(map, "roleDefinitions")?,
-            role_assignments: graph_rt::take(map, "roleAssignments")?,
-            permissions: graph_rt::take(map, "permissions")?,
-            role_definition_count: graph_rt::take(map, "roleDefinitionCount")?,
-            role_assignment_count: graph_rt::take(map, "roleAssignmentCount")?,
-            registered_root: graph_rt::take(map, "registeredRoot")?,
-            registered_date_time: graph_rt::take(map, "registeredDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            type_: graph_rt::take(map, "type")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            parent: r.take("parent"),
+            role_settings: r.take("roleSettings"),
+            role_assignment_requests: r.take("roleAssignmentRequests"),
+            role_definitions: r.take("roleDefinitions"),
+            role_assignments: r.take("roleAssignments"),
+            permissions: r.take("permissions"),
+            role_definition_count: r.take("roleDefinitionCount"),
+            role_assignment_count: r.take("roleAssignmentCount"),
+            registered_root: r.take("registeredRoot"),
+            registered_date_time: r.take("registeredDateTime"),
+            status: r.take("status"),
+            display_name: r.take("displayName"),
+            type_: r.take("type"),
+            external_id: r.take("externalId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "registeredDateTime", &self.registered_date_time)?;
-        graph_rt::put(map, "registeredRoot", &self.registered_root)?;
-        graph_rt::put(map, "roleAssignmentCount", &self.role_assignment_count)?;
-        graph_rt::put(map, "roleDefinitionCount", &self.role_definition_count)?;
-        graph_rt::put(map, "permissions", &self.permissions)?;
-        graph_rt::put(map, "roleAssignments", &self.role_assignments)?;
-        graph_rt::put(map, "roleDefinitions", &self.role_definitions)?;
-        graph_rt::put(map, "roleAssignmentRequests", &self.role_assignment_requests)?;
-        graph_rt::put(map, "roleSettings", &self.role_settings)?;
-        graph_rt::put(map, "parent", &self.parent)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("externalId", &self.external_id);
+        w.put("type", &self.type_);
+        w.put("displayName", &self.display_name);
+        w.put("status", &self.status);
+        w.put("registeredDateTime", &self.registered_date_time);
+        w.put("registeredRoot", &self.registered_root);
+        w.put("roleAssignmentCount", &self.role_assignment_count);
+        w.put("roleDefinitionCount", &self.role_definition_count);
+        w.put("permissions", &self.permissions);
+        w.put("roleAssignments", &self.role_assignments);
+        w.put("roleDefinitions", &self.role_definitions);
+        w.put("roleAssignmentRequests", &self.role_assignment_requests);
+        w.put("roleSettings", &self.role_settings);
+        w.put("parent", &self.parent);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GovernanceResource);

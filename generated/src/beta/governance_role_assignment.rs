@@ -42,55 +42,49 @@ pub struct GovernanceRoleAssignment {
 impl graph_rt::Model for GovernanceRoleAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.governanceRoleAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            linked_eligible_role_assignment: graph_rt::take(
-                map,
-                "linkedEligibleRoleAssignment",
-            )?,
-            subject: graph_rt::take(map, "subject")?,
-            role_definition: graph_rt::take(map, "roleDefinition")?,
-            resource: graph_rt::take(map, "resource")?,
-            member_type: graph_rt::take(map, "memberType")?,
-            assignment_state: graph_rt::take(map, "assignmentState")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            linked_eligible_role_assignment_id: graph_rt::take(
-                map,
-                "linkedEligibleRoleAssignmentId",
-            )?,
-            subject_id: graph_rt::take(map, "subjectId")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            linked_eligible_role_assignment: r.take("linkedEligibleRoleAssignment"),
+            subject: r.take("subject"),
+            role_definition: r.take("roleDefinition"),
+            resource: r.take("resource"),
+            member_type: r.take("memberType"),
+            assignment_state: r.take("assignmentState"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            external_id: r.take("externalId"),
+            linked_eligible_role_assignment_id: r.take("linkedEligibleRoleAssignmentId"),
+            subject_id: r.take("subjectId"),
+            role_definition_id: r.take("roleDefinitionId"),
+            resource_id: r.take("resourceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        graph_rt::put(map, "subjectId", &self.subject_id)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("resourceId", &self.resource_id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        w.put("subjectId", &self.subject_id);
+        w.put(
             "linkedEligibleRoleAssignmentId",
             &self.linked_eligible_role_assignment_id,
-        )?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "assignmentState", &self.assignment_state)?;
-        graph_rt::put(map, "memberType", &self.member_type)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(
-            map,
-            "linkedEligibleRoleAssignment",
-            &self.linked_eligible_role_assignment,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("externalId", &self.external_id);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("assignmentState", &self.assignment_state);
+        w.put("memberType", &self.member_type);
+        w.put("resource", &self.resource);
+        w.put("roleDefinition", &self.role_definition);
+        w.put("subject", &self.subject);
+        w.put("linkedEligibleRoleAssignment", &self.linked_eligible_role_assignment);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleAssignment);

@@ -40,48 +40,49 @@ pub struct GovernanceRoleAssignmentRequest {
 impl graph_rt::Model for GovernanceRoleAssignmentRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.governanceRoleAssignmentRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            subject: graph_rt::take(map, "subject")?,
-            role_definition: graph_rt::take(map, "roleDefinition")?,
-            resource: graph_rt::take(map, "resource")?,
-            linked_eligible_role_assignment_id: graph_rt::take(
-                map,
-                "linkedEligibleRoleAssignmentId",
-            )?,
-            status: graph_rt::take(map, "status")?,
-            reason: graph_rt::take(map, "reason")?,
-            schedule: graph_rt::take(map, "schedule")?,
-            requested_date_time: graph_rt::take(map, "requestedDateTime")?,
-            assignment_state: graph_rt::take(map, "assignmentState")?,
-            type_: graph_rt::take(map, "type")?,
-            subject_id: graph_rt::take(map, "subjectId")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            subject: r.take("subject"),
+            role_definition: r.take("roleDefinition"),
+            resource: r.take("resource"),
+            linked_eligible_role_assignment_id: r.take("linkedEligibleRoleAssignmentId"),
+            status: r.take("status"),
+            reason: r.take("reason"),
+            schedule: r.take("schedule"),
+            requested_date_time: r.take("requestedDateTime"),
+            assignment_state: r.take("assignmentState"),
+            type_: r.take("type"),
+            subject_id: r.take("subjectId"),
+            role_definition_id: r.take("roleDefinitionId"),
+            resource_id: r.take("resourceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        graph_rt::put(map, "subjectId", &self.subject_id)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "assignmentState", &self.assignment_state)?;
-        graph_rt::put(map, "requestedDateTime", &self.requested_date_time)?;
-        graph_rt::put(map, "schedule", &self.schedule)?;
-        graph_rt::put(map, "reason", &self.reason)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("resourceId", &self.resource_id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        w.put("subjectId", &self.subject_id);
+        w.put("type", &self.type_);
+        w.put("assignmentState", &self.assignment_state);
+        w.put("requestedDateTime", &self.requested_date_time);
+        w.put("schedule", &self.schedule);
+        w.put("reason", &self.reason);
+        w.put("status", &self.status);
+        w.put(
             "linkedEligibleRoleAssignmentId",
             &self.linked_eligible_role_assignment_id,
-        )?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("resource", &self.resource);
+        w.put("roleDefinition", &self.role_definition);
+        w.put("subject", &self.subject);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleAssignmentRequest);

@@ -19,21 +19,26 @@ pub struct GovernanceRoleAssignmentRequestStatus {
 impl graph_rt::Model for GovernanceRoleAssignmentRequestStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.governanceRoleAssignmentRequestStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "device_management")]
-            status_details: graph_rt::take(map, "statusDetails")?,
-            sub_status: graph_rt::take(map, "subStatus")?,
-            status: graph_rt::take(map, "status")?,
-            additional_properties: core::mem::take(map),
-        })
+            status_details: r.take("statusDetails"),
+            sub_status: r.take("subStatus"),
+            status: r.take("status"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "subStatus", &self.sub_status)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("status", &self.status);
+        w.put("subStatus", &self.sub_status);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "statusDetails", &self.status_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("statusDetails", &self.status_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleAssignmentRequestStatus);

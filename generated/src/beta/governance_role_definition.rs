@@ -25,27 +25,32 @@ pub struct GovernanceRoleDefinition {
 impl graph_rt::Model for GovernanceRoleDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.governanceRoleDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_setting: graph_rt::take(map, "roleSetting")?,
-            resource: graph_rt::take(map, "resource")?,
-            template_id: graph_rt::take(map, "templateId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_setting: r.take("roleSetting"),
+            resource: r.take("resource"),
+            template_id: r.take("templateId"),
+            display_name: r.take("displayName"),
+            external_id: r.take("externalId"),
+            resource_id: r.take("resourceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "templateId", &self.template_id)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "roleSetting", &self.role_setting)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("resourceId", &self.resource_id);
+        w.put("externalId", &self.external_id);
+        w.put("displayName", &self.display_name);
+        w.put("templateId", &self.template_id);
+        w.put("resource", &self.resource);
+        w.put("roleSetting", &self.role_setting);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleDefinition);

@@ -36,37 +36,42 @@ pub struct GovernanceRoleSetting {
 impl graph_rt::Model for GovernanceRoleSetting {
     const TYPE_NAME: &'static str = "microsoft.graph.governanceRoleSetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_definition: graph_rt::take(map, "roleDefinition")?,
-            resource: graph_rt::take(map, "resource")?,
-            user_member_settings: graph_rt::take(map, "userMemberSettings")?,
-            user_eligible_settings: graph_rt::take(map, "userEligibleSettings")?,
-            admin_member_settings: graph_rt::take(map, "adminMemberSettings")?,
-            admin_eligible_settings: graph_rt::take(map, "adminEligibleSettings")?,
-            last_updated_by: graph_rt::take(map, "lastUpdatedBy")?,
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_definition: r.take("roleDefinition"),
+            resource: r.take("resource"),
+            user_member_settings: r.take("userMemberSettings"),
+            user_eligible_settings: r.take("userEligibleSettings"),
+            admin_member_settings: r.take("adminMemberSettings"),
+            admin_eligible_settings: r.take("adminEligibleSettings"),
+            last_updated_by: r.take("lastUpdatedBy"),
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            is_default: r.take("isDefault"),
+            role_definition_id: r.take("roleDefinitionId"),
+            resource_id: r.take("resourceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put(map, "lastUpdatedBy", &self.last_updated_by)?;
-        graph_rt::put(map, "adminEligibleSettings", &self.admin_eligible_settings)?;
-        graph_rt::put(map, "adminMemberSettings", &self.admin_member_settings)?;
-        graph_rt::put(map, "userEligibleSettings", &self.user_eligible_settings)?;
-        graph_rt::put(map, "userMemberSettings", &self.user_member_settings)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("resourceId", &self.resource_id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        w.put("isDefault", &self.is_default);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.put("lastUpdatedBy", &self.last_updated_by);
+        w.put("adminEligibleSettings", &self.admin_eligible_settings);
+        w.put("adminMemberSettings", &self.admin_member_settings);
+        w.put("userEligibleSettings", &self.user_eligible_settings);
+        w.put("userMemberSettings", &self.user_member_settings);
+        w.put("resource", &self.resource);
+        w.put("roleDefinition", &self.role_definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleSetting);

@@ -16,17 +16,22 @@ pub struct GovernanceRuleSetting {
 impl graph_rt::Model for GovernanceRuleSetting {
     const TYPE_NAME: &'static str = "microsoft.graph.governanceRuleSetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            setting: graph_rt::take(map, "setting")?,
-            rule_identifier: graph_rt::take(map, "ruleIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            setting: r.take("setting"),
+            rule_identifier: r.take("ruleIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ruleIdentifier", &self.rule_identifier)?;
-        graph_rt::put(map, "setting", &self.setting)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ruleIdentifier", &self.rule_identifier);
+        w.put("setting", &self.setting);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GovernanceRuleSetting);

@@ -189,265 +189,196 @@ pub struct Group {
 impl graph_rt::Model for Group {
     const TYPE_NAME: &'static str = "microsoft.graph.group";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_assignable_role: graph_rt::take(map, "isAssignableRole")?,
-            is_favorite: graph_rt::take(map, "isFavorite")?,
-            access_type: graph_rt::take(map, "accessType")?,
-            threads: graph_rt::take(map, "threads")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_assignable_role: r.take("isAssignableRole"),
+            is_favorite: r.take("isFavorite"),
+            access_type: r.take("accessType"),
+            threads: r.take("threads"),
             #[cfg(feature = "files")]
-            sites: graph_rt::take(map, "sites")?,
+            sites: r.take("sites"),
             #[cfg(feature = "core")]
-            settings: graph_rt::take(map, "settings")?,
+            settings: r.take("settings"),
             #[cfg(feature = "core")]
-            rejected_senders: graph_rt::take(map, "rejectedSenders")?,
+            rejected_senders: r.take("rejectedSenders"),
             #[cfg(feature = "planner")]
-            planner: graph_rt::take(map, "planner")?,
+            planner: r.take("planner"),
             #[cfg(feature = "users")]
-            photos: graph_rt::take(map, "photos")?,
+            photos: r.take("photos"),
             #[cfg(feature = "users")]
-            photo: graph_rt::take(map, "photo")?,
+            photo: r.take("photo"),
             #[cfg(feature = "core")]
-            permission_grants: graph_rt::take(map, "permissionGrants")?,
+            permission_grants: r.take("permissionGrants"),
             #[cfg(feature = "core")]
-            owners: graph_rt::take(map, "owners")?,
+            owners: r.take("owners"),
             #[cfg(feature = "onenote")]
-            onenote: graph_rt::take(map, "onenote")?,
+            onenote: r.take("onenote"),
             #[cfg(feature = "device_management")]
-            members_with_license_errors: graph_rt::take(
-                map,
-                "membersWithLicenseErrors",
-            )?,
+            members_with_license_errors: r.take("membersWithLicenseErrors"),
             #[cfg(feature = "core")]
-            members: graph_rt::take(map, "members")?,
+            members: r.take("members"),
             #[cfg(feature = "core")]
-            member_of: graph_rt::take(map, "memberOf")?,
-            group_lifecycle_policies: graph_rt::take(map, "groupLifecyclePolicies")?,
+            member_of: r.take("memberOf"),
+            group_lifecycle_policies: r.take("groupLifecyclePolicies"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
+            extensions: r.take("extensions"),
             #[cfg(feature = "mail")]
-            events: graph_rt::take(map, "events")?,
+            events: r.take("events"),
             #[cfg(feature = "core")]
-            endpoints: graph_rt::take(map, "endpoints")?,
+            endpoints: r.take("endpoints"),
             #[cfg(feature = "files")]
-            drives: graph_rt::take(map, "drives")?,
+            drives: r.take("drives"),
             #[cfg(feature = "files")]
-            drive: graph_rt::take(map, "drive")?,
+            drive: r.take("drive"),
             #[cfg(feature = "core")]
-            created_on_behalf_of: graph_rt::take(map, "createdOnBehalfOf")?,
-            conversations: graph_rt::take(map, "conversations")?,
+            created_on_behalf_of: r.take("createdOnBehalfOf"),
+            conversations: r.take("conversations"),
             #[cfg(feature = "mail")]
-            calendar_view: graph_rt::take(map, "calendarView")?,
+            calendar_view: r.take("calendarView"),
             #[cfg(feature = "mail")]
-            calendar: graph_rt::take(map, "calendar")?,
+            calendar: r.take("calendar"),
             #[cfg(feature = "applications")]
-            app_role_assignments: graph_rt::take(map, "appRoleAssignments")?,
+            app_role_assignments: r.take("appRoleAssignments"),
             #[cfg(feature = "core")]
-            accepted_senders: graph_rt::take(map, "acceptedSenders")?,
-            visibility: graph_rt::take(map, "visibility")?,
-            unseen_messages_count: graph_rt::take(map, "unseenMessagesCount")?,
-            unseen_count: graph_rt::take(map, "unseenCount")?,
-            unseen_conversations_count: graph_rt::take(map, "unseenConversationsCount")?,
-            theme: graph_rt::take(map, "theme")?,
-            security_identifier: graph_rt::take(map, "securityIdentifier")?,
-            security_enabled: graph_rt::take(map, "securityEnabled")?,
-            resource_provisioning_options: graph_rt::take(
-                map,
-                "resourceProvisioningOptions",
-            )?,
-            resource_behavior_options: graph_rt::take(map, "resourceBehaviorOptions")?,
-            renewed_date_time: graph_rt::take(map, "renewedDateTime")?,
-            proxy_addresses: graph_rt::take(map, "proxyAddresses")?,
-            preferred_language: graph_rt::take(map, "preferredLanguage")?,
-            preferred_data_location: graph_rt::take(map, "preferredDataLocation")?,
-            on_premises_sync_enabled: graph_rt::take(map, "onPremisesSyncEnabled")?,
-            on_premises_security_identifier: graph_rt::take(
-                map,
-                "onPremisesSecurityIdentifier",
-            )?,
-            on_premises_sam_account_name: graph_rt::take(
-                map,
-                "onPremisesSamAccountName",
-            )?,
+            accepted_senders: r.take("acceptedSenders"),
+            visibility: r.take("visibility"),
+            unseen_messages_count: r.take("unseenMessagesCount"),
+            unseen_count: r.take("unseenCount"),
+            unseen_conversations_count: r.take("unseenConversationsCount"),
+            theme: r.take("theme"),
+            security_identifier: r.take("securityIdentifier"),
+            security_enabled: r.take("securityEnabled"),
+            resource_provisioning_options: r.take("resourceProvisioningOptions"),
+            resource_behavior_options: r.take("resourceBehaviorOptions"),
+            renewed_date_time: r.take("renewedDateTime"),
+            proxy_addresses: r.take("proxyAddresses"),
+            preferred_language: r.take("preferredLanguage"),
+            preferred_data_location: r.take("preferredDataLocation"),
+            on_premises_sync_enabled: r.take("onPremisesSyncEnabled"),
+            on_premises_security_identifier: r.take("onPremisesSecurityIdentifier"),
+            on_premises_sam_account_name: r.take("onPremisesSamAccountName"),
             #[cfg(feature = "core")]
-            on_premises_provisioning_errors: graph_rt::take(
-                map,
-                "onPremisesProvisioningErrors",
-            )?,
-            on_premises_net_bios_name: graph_rt::take(map, "onPremisesNetBiosName")?,
-            on_premises_last_sync_date_time: graph_rt::take(
-                map,
-                "onPremisesLastSyncDateTime",
-            )?,
-            on_premises_domain_name: graph_rt::take(map, "onPremisesDomainName")?,
+            on_premises_provisioning_errors: r.take("onPremisesProvisioningErrors"),
+            on_premises_net_bios_name: r.take("onPremisesNetBiosName"),
+            on_premises_last_sync_date_time: r.take("onPremisesLastSyncDateTime"),
+            on_premises_domain_name: r.take("onPremisesDomainName"),
             #[cfg(feature = "core")]
-            membership_rule_processing_status: graph_rt::take(
-                map,
-                "membershipRuleProcessingStatus",
-            )?,
-            membership_rule_processing_state: graph_rt::take(
-                map,
-                "membershipRuleProcessingState",
-            )?,
-            membership_rule: graph_rt::take(map, "membershipRule")?,
-            mail_nickname: graph_rt::take(map, "mailNickname")?,
-            mail_enabled: graph_rt::take(map, "mailEnabled")?,
-            mail: graph_rt::take(map, "mail")?,
-            license_processing_state: graph_rt::take(map, "licenseProcessingState")?,
-            is_subscribed_by_mail: graph_rt::take(map, "isSubscribedByMail")?,
-            info_catalogs: graph_rt::take(map, "infoCatalogs")?,
-            is_assignable_to_role: graph_rt::take(map, "isAssignableToRole")?,
-            hide_from_outlook_clients: graph_rt::take(map, "hideFromOutlookClients")?,
-            hide_from_address_lists: graph_rt::take(map, "hideFromAddressLists")?,
-            has_members_with_license_errors: graph_rt::take(
-                map,
-                "hasMembersWithLicenseErrors",
-            )?,
-            group_types: graph_rt::take(map, "groupTypes")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by_app_id: graph_rt::take(map, "createdByAppId")?,
-            classification: graph_rt::take(map, "classification")?,
-            auto_subscribe_new_members: graph_rt::take(map, "autoSubscribeNewMembers")?,
+            membership_rule_processing_status: r.take("membershipRuleProcessingStatus"),
+            membership_rule_processing_state: r.take("membershipRuleProcessingState"),
+            membership_rule: r.take("membershipRule"),
+            mail_nickname: r.take("mailNickname"),
+            mail_enabled: r.take("mailEnabled"),
+            mail: r.take("mail"),
+            license_processing_state: r.take("licenseProcessingState"),
+            is_subscribed_by_mail: r.take("isSubscribedByMail"),
+            info_catalogs: r.take("infoCatalogs"),
+            is_assignable_to_role: r.take("isAssignableToRole"),
+            hide_from_outlook_clients: r.take("hideFromOutlookClients"),
+            hide_from_address_lists: r.take("hideFromAddressLists"),
+            has_members_with_license_errors: r.take("hasMembersWithLicenseErrors"),
+            group_types: r.take("groupTypes"),
+            expiration_date_time: r.take("expirationDateTime"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            deleted_date_time: r.take("deletedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            created_by_app_id: r.take("createdByAppId"),
+            classification: r.take("classification"),
+            auto_subscribe_new_members: r.take("autoSubscribeNewMembers"),
             #[cfg(feature = "core")]
-            assigned_licenses: graph_rt::take(map, "assignedLicenses")?,
+            assigned_licenses: r.take("assignedLicenses"),
             #[cfg(feature = "core")]
-            assigned_labels: graph_rt::take(map, "assignedLabels")?,
-            allow_external_senders: graph_rt::take(map, "allowExternalSenders")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            assigned_labels: r.take("assignedLabels"),
+            allow_external_senders: r.take("allowExternalSenders"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "allowExternalSenders", &self.allow_external_senders)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("allowExternalSenders", &self.allow_external_senders);
+        #[cfg(feature = "core")] w.put("assignedLabels", &self.assigned_labels);
+        #[cfg(feature = "core")] w.put("assignedLicenses", &self.assigned_licenses);
+        w.put("autoSubscribeNewMembers", &self.auto_subscribe_new_members);
+        w.put("classification", &self.classification);
+        w.put("createdByAppId", &self.created_by_app_id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("groupTypes", &self.group_types);
+        w.put("hasMembersWithLicenseErrors", &self.has_members_with_license_errors);
+        w.put("hideFromAddressLists", &self.hide_from_address_lists);
+        w.put("hideFromOutlookClients", &self.hide_from_outlook_clients);
+        w.put("isAssignableToRole", &self.is_assignable_to_role);
+        w.put("infoCatalogs", &self.info_catalogs);
+        w.put("isSubscribedByMail", &self.is_subscribed_by_mail);
+        w.put("licenseProcessingState", &self.license_processing_state);
+        w.put("mail", &self.mail);
+        w.put("mailEnabled", &self.mail_enabled);
+        w.put("mailNickname", &self.mail_nickname);
+        w.put("membershipRule", &self.membership_rule);
+        w.put("membershipRuleProcessingState", &self.membership_rule_processing_state);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "assignedLabels", &self.assigned_labels)?;
+        w.put("membershipRuleProcessingStatus", &self.membership_rule_processing_status);
+        w.put("onPremisesDomainName", &self.on_premises_domain_name);
+        w.put("onPremisesLastSyncDateTime", &self.on_premises_last_sync_date_time);
+        w.put("onPremisesNetBiosName", &self.on_premises_net_bios_name);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "assignedLicenses", &self.assigned_licenses)?;
-        graph_rt::put(map, "autoSubscribeNewMembers", &self.auto_subscribe_new_members)?;
-        graph_rt::put(map, "classification", &self.classification)?;
-        graph_rt::put(map, "createdByAppId", &self.created_by_app_id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "groupTypes", &self.group_types)?;
-        graph_rt::put(
-            map,
-            "hasMembersWithLicenseErrors",
-            &self.has_members_with_license_errors,
-        )?;
-        graph_rt::put(map, "hideFromAddressLists", &self.hide_from_address_lists)?;
-        graph_rt::put(map, "hideFromOutlookClients", &self.hide_from_outlook_clients)?;
-        graph_rt::put(map, "isAssignableToRole", &self.is_assignable_to_role)?;
-        graph_rt::put(map, "infoCatalogs", &self.info_catalogs)?;
-        graph_rt::put(map, "isSubscribedByMail", &self.is_subscribed_by_mail)?;
-        graph_rt::put(map, "licenseProcessingState", &self.license_processing_state)?;
-        graph_rt::put(map, "mail", &self.mail)?;
-        graph_rt::put(map, "mailEnabled", &self.mail_enabled)?;
-        graph_rt::put(map, "mailNickname", &self.mail_nickname)?;
-        graph_rt::put(map, "membershipRule", &self.membership_rule)?;
-        graph_rt::put(
-            map,
-            "membershipRuleProcessingState",
-            &self.membership_rule_processing_state,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "membershipRuleProcessingStatus",
-            &self.membership_rule_processing_status,
-        )?;
-        graph_rt::put(map, "onPremisesDomainName", &self.on_premises_domain_name)?;
-        graph_rt::put(
-            map,
-            "onPremisesLastSyncDateTime",
-            &self.on_premises_last_sync_date_time,
-        )?;
-        graph_rt::put(map, "onPremisesNetBiosName", &self.on_premises_net_bios_name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "onPremisesProvisioningErrors",
-            &self.on_premises_provisioning_errors,
-        )?;
-        graph_rt::put(
-            map,
-            "onPremisesSamAccountName",
-            &self.on_premises_sam_account_name,
-        )?;
-        graph_rt::put(
-            map,
-            "onPremisesSecurityIdentifier",
-            &self.on_premises_security_identifier,
-        )?;
-        graph_rt::put(map, "onPremisesSyncEnabled", &self.on_premises_sync_enabled)?;
-        graph_rt::put(map, "preferredDataLocation", &self.preferred_data_location)?;
-        graph_rt::put(map, "preferredLanguage", &self.preferred_language)?;
-        graph_rt::put(map, "proxyAddresses", &self.proxy_addresses)?;
-        graph_rt::put(map, "renewedDateTime", &self.renewed_date_time)?;
-        graph_rt::put(map, "resourceBehaviorOptions", &self.resource_behavior_options)?;
-        graph_rt::put(
-            map,
-            "resourceProvisioningOptions",
-            &self.resource_provisioning_options,
-        )?;
-        graph_rt::put(map, "securityEnabled", &self.security_enabled)?;
-        graph_rt::put(map, "securityIdentifier", &self.security_identifier)?;
-        graph_rt::put(map, "theme", &self.theme)?;
-        graph_rt::put(
-            map,
-            "unseenConversationsCount",
-            &self.unseen_conversations_count,
-        )?;
-        graph_rt::put(map, "unseenCount", &self.unseen_count)?;
-        graph_rt::put(map, "unseenMessagesCount", &self.unseen_messages_count)?;
-        graph_rt::put(map, "visibility", &self.visibility)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "acceptedSenders", &self.accepted_senders)?;
+        w.put("onPremisesProvisioningErrors", &self.on_premises_provisioning_errors);
+        w.put("onPremisesSamAccountName", &self.on_premises_sam_account_name);
+        w.put("onPremisesSecurityIdentifier", &self.on_premises_security_identifier);
+        w.put("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
+        w.put("preferredDataLocation", &self.preferred_data_location);
+        w.put("preferredLanguage", &self.preferred_language);
+        w.put("proxyAddresses", &self.proxy_addresses);
+        w.put("renewedDateTime", &self.renewed_date_time);
+        w.put("resourceBehaviorOptions", &self.resource_behavior_options);
+        w.put("resourceProvisioningOptions", &self.resource_provisioning_options);
+        w.put("securityEnabled", &self.security_enabled);
+        w.put("securityIdentifier", &self.security_identifier);
+        w.put("theme", &self.theme);
+        w.put("unseenConversationsCount", &self.unseen_conversations_count);
+        w.put("unseenCount", &self.unseen_count);
+        w.put("unseenMessagesCount", &self.unseen_messages_count);
+        w.put("visibility", &self.visibility);
+        #[cfg(feature = "core")] w.put("acceptedSenders", &self.accepted_senders);
         #[cfg(feature = "applications")]
-        graph_rt::put(map, "appRoleAssignments", &self.app_role_assignments)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "calendar", &self.calendar)?;
-        #[cfg(feature = "mail")]
-        graph_rt::put(map, "calendarView", &self.calendar_view)?;
-        graph_rt::put(map, "conversations", &self.conversations)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "createdOnBehalfOf", &self.created_on_behalf_of)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "drive", &self.drive)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "drives", &self.drives)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "endpoints", &self.endpoints)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "events", &self.events)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        graph_rt::put(map, "groupLifecyclePolicies", &self.group_lifecycle_policies)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "memberOf", &self.member_of)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "members", &self.members)?;
+        w.put("appRoleAssignments", &self.app_role_assignments);
+        #[cfg(feature = "mail")] w.put("calendar", &self.calendar);
+        #[cfg(feature = "mail")] w.put("calendarView", &self.calendar_view);
+        w.put("conversations", &self.conversations);
+        #[cfg(feature = "core")] w.put("createdOnBehalfOf", &self.created_on_behalf_of);
+        #[cfg(feature = "files")] w.put("drive", &self.drive);
+        #[cfg(feature = "files")] w.put("drives", &self.drives);
+        #[cfg(feature = "core")] w.put("endpoints", &self.endpoints);
+        #[cfg(feature = "mail")] w.put("events", &self.events);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
+        w.put("groupLifecyclePolicies", &self.group_lifecycle_policies);
+        #[cfg(feature = "core")] w.put("memberOf", &self.member_of);
+        #[cfg(feature = "core")] w.put("members", &self.members);
         #[cfg(feature = "device_management")]
-        graph_rt::put(
-            map,
-            "membersWithLicenseErrors",
-            &self.members_with_license_errors,
-        )?;
-        #[cfg(feature = "onenote")] graph_rt::put(map, "onenote", &self.onenote)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "owners", &self.owners)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "permissionGrants", &self.permission_grants)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "photo", &self.photo)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "photos", &self.photos)?;
-        #[cfg(feature = "planner")] graph_rt::put(map, "planner", &self.planner)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "rejectedSenders", &self.rejected_senders)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "settings", &self.settings)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "sites", &self.sites)?;
-        graph_rt::put(map, "threads", &self.threads)?;
-        graph_rt::put(map, "accessType", &self.access_type)?;
-        graph_rt::put(map, "isFavorite", &self.is_favorite)?;
-        graph_rt::put(map, "isAssignableRole", &self.is_assignable_role)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("membersWithLicenseErrors", &self.members_with_license_errors);
+        #[cfg(feature = "onenote")] w.put("onenote", &self.onenote);
+        #[cfg(feature = "core")] w.put("owners", &self.owners);
+        #[cfg(feature = "core")] w.put("permissionGrants", &self.permission_grants);
+        #[cfg(feature = "users")] w.put("photo", &self.photo);
+        #[cfg(feature = "users")] w.put("photos", &self.photos);
+        #[cfg(feature = "planner")] w.put("planner", &self.planner);
+        #[cfg(feature = "core")] w.put("rejectedSenders", &self.rejected_senders);
+        #[cfg(feature = "core")] w.put("settings", &self.settings);
+        #[cfg(feature = "files")] w.put("sites", &self.sites);
+        w.put("threads", &self.threads);
+        w.put("accessType", &self.access_type);
+        w.put("isFavorite", &self.is_favorite);
+        w.put("isAssignableRole", &self.is_assignable_role);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Group);

@@ -20,28 +20,26 @@ pub struct GroupLifecyclePolicy {
 impl graph_rt::Model for GroupLifecyclePolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.groupLifecyclePolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            managed_group_types: graph_rt::take(map, "managedGroupTypes")?,
-            id: graph_rt::take(map, "id")?,
-            group_lifetime_in_days: graph_rt::take(map, "groupLifetimeInDays")?,
-            alternate_notification_emails: graph_rt::take(
-                map,
-                "alternateNotificationEmails",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            managed_group_types: r.take("managedGroupTypes"),
+            id: r.take("id"),
+            group_lifetime_in_days: r.take("groupLifetimeInDays"),
+            alternate_notification_emails: r.take("alternateNotificationEmails"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "alternateNotificationEmails",
-            &self.alternate_notification_emails,
-        )?;
-        graph_rt::put(map, "groupLifetimeInDays", &self.group_lifetime_in_days)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "managedGroupTypes", &self.managed_group_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("alternateNotificationEmails", &self.alternate_notification_emails);
+        w.put("groupLifetimeInDays", &self.group_lifetime_in_days);
+        w.put("id", &self.id);
+        w.put("managedGroupTypes", &self.managed_group_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupLifecyclePolicy);

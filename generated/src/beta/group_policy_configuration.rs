@@ -28,29 +28,34 @@ pub struct GroupPolicyConfiguration {
 impl graph_rt::Model for GroupPolicyConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            definition_values: graph_rt::take(map, "definitionValues")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            definition_values: r.take("definitionValues"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "definitionValues", &self.definition_values)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("definitionValues", &self.definition_values);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyConfiguration);

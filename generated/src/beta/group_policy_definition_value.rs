@@ -28,27 +28,32 @@ pub struct GroupPolicyDefinitionValue {
 impl graph_rt::Model for GroupPolicyDefinitionValue {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyDefinitionValue";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            definition: graph_rt::take(map, "definition")?,
-            presentation_values: graph_rt::take(map, "presentationValues")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            configuration_type: graph_rt::take(map, "configurationType")?,
-            enabled: graph_rt::take(map, "enabled")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            definition: r.take("definition"),
+            presentation_values: r.take("presentationValues"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            configuration_type: r.take("configurationType"),
+            enabled: r.take("enabled"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "enabled", &self.enabled)?;
-        graph_rt::put(map, "configurationType", &self.configuration_type)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "presentationValues", &self.presentation_values)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("enabled", &self.enabled);
+        w.put("configurationType", &self.configuration_type);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("presentationValues", &self.presentation_values);
+        w.put("definition", &self.definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyDefinitionValue);

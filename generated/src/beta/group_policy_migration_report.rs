@@ -9,7 +9,7 @@ pub struct GroupPolicyMigrationReport {
     /// Not yet documented
     pub id: graph_rt::Field<String>,
     /// The Group Policy Object GUID from GPO Xml content
-    pub group_policy_object_id: graph_rt::Field<graph_rt::Uuid>,
+    pub group_policy_object_id: graph_rt::Field<graph_rt::Guid>,
     /// The name of Group Policy Object from the GPO Xml Content
     pub display_name: graph_rt::Field<String>,
     /// The distinguished name of the OU.
@@ -46,82 +46,56 @@ pub struct GroupPolicyMigrationReport {
 impl graph_rt::Model for GroupPolicyMigrationReport {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyMigrationReport";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            unsupported_group_policy_extensions: graph_rt::take(
-                map,
-                "unsupportedGroupPolicyExtensions",
-            )?,
-            group_policy_setting_mappings: graph_rt::take(
-                map,
-                "groupPolicySettingMappings",
-            )?,
-            supported_settings_percent: graph_rt::take(map, "supportedSettingsPercent")?,
-            supported_settings_count: graph_rt::take(map, "supportedSettingsCount")?,
-            total_settings_count: graph_rt::take(map, "totalSettingsCount")?,
-            targeted_in_active_directory: graph_rt::take(
-                map,
-                "targetedInActiveDirectory",
-            )?,
-            migration_readiness: graph_rt::take(map, "migrationReadiness")?,
-            group_policy_last_modified_date_time: graph_rt::take(
-                map,
-                "groupPolicyLastModifiedDateTime",
-            )?,
-            group_policy_created_date_time: graph_rt::take(
-                map,
-                "groupPolicyCreatedDateTime",
-            )?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            ou_distinguished_name: graph_rt::take(map, "ouDistinguishedName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            group_policy_object_id: graph_rt::take(map, "groupPolicyObjectId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            unsupported_group_policy_extensions: r
+                .take("unsupportedGroupPolicyExtensions"),
+            group_policy_setting_mappings: r.take("groupPolicySettingMappings"),
+            supported_settings_percent: r.take("supportedSettingsPercent"),
+            supported_settings_count: r.take("supportedSettingsCount"),
+            total_settings_count: r.take("totalSettingsCount"),
+            targeted_in_active_directory: r.take("targetedInActiveDirectory"),
+            migration_readiness: r.take("migrationReadiness"),
+            group_policy_last_modified_date_time: r
+                .take("groupPolicyLastModifiedDateTime"),
+            group_policy_created_date_time: r.take("groupPolicyCreatedDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            ou_distinguished_name: r.take("ouDistinguishedName"),
+            display_name: r.take("displayName"),
+            group_policy_object_id: r.take("groupPolicyObjectId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "groupPolicyObjectId", &self.group_policy_object_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "ouDistinguishedName", &self.ou_distinguished_name)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(
-            map,
-            "groupPolicyCreatedDateTime",
-            &self.group_policy_created_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("groupPolicyObjectId", &self.group_policy_object_id);
+        w.put("displayName", &self.display_name);
+        w.put("ouDistinguishedName", &self.ou_distinguished_name);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("groupPolicyCreatedDateTime", &self.group_policy_created_date_time);
+        w.put(
             "groupPolicyLastModifiedDateTime",
             &self.group_policy_last_modified_date_time,
-        )?;
-        graph_rt::put(map, "migrationReadiness", &self.migration_readiness)?;
-        graph_rt::put(
-            map,
-            "targetedInActiveDirectory",
-            &self.targeted_in_active_directory,
-        )?;
-        graph_rt::put(map, "totalSettingsCount", &self.total_settings_count)?;
-        graph_rt::put(map, "supportedSettingsCount", &self.supported_settings_count)?;
-        graph_rt::put(
-            map,
-            "supportedSettingsPercent",
-            &self.supported_settings_percent,
-        )?;
-        graph_rt::put(
-            map,
-            "groupPolicySettingMappings",
-            &self.group_policy_setting_mappings,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("migrationReadiness", &self.migration_readiness);
+        w.put("targetedInActiveDirectory", &self.targeted_in_active_directory);
+        w.put("totalSettingsCount", &self.total_settings_count);
+        w.put("supportedSettingsCount", &self.supported_settings_count);
+        w.put("supportedSettingsPercent", &self.supported_settings_percent);
+        w.put("groupPolicySettingMappings", &self.group_policy_setting_mappings);
+        w.put(
             "unsupportedGroupPolicyExtensions",
             &self.unsupported_group_policy_extensions,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyMigrationReport);

@@ -9,7 +9,7 @@ pub struct GroupPolicyObjectFile {
     /// Not yet documented
     pub id: graph_rt::Field<String>,
     /// The Group Policy Object GUID from GPO Xml content
-    pub group_policy_object_id: graph_rt::Field<graph_rt::Uuid>,
+    pub group_policy_object_id: graph_rt::Field<graph_rt::Guid>,
     /// The distinguished name of the OU.
     pub ou_distinguished_name: graph_rt::Field<String>,
     /// The date and time at which the GroupPolicy was first uploaded.
@@ -24,25 +24,30 @@ pub struct GroupPolicyObjectFile {
 impl graph_rt::Model for GroupPolicyObjectFile {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyObjectFile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content: graph_rt::take(map, "content")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            ou_distinguished_name: graph_rt::take(map, "ouDistinguishedName")?,
-            group_policy_object_id: graph_rt::take(map, "groupPolicyObjectId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content: r.take("content"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            ou_distinguished_name: r.take("ouDistinguishedName"),
+            group_policy_object_id: r.take("groupPolicyObjectId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "groupPolicyObjectId", &self.group_policy_object_id)?;
-        graph_rt::put(map, "ouDistinguishedName", &self.ou_distinguished_name)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("groupPolicyObjectId", &self.group_policy_object_id);
+        w.put("ouDistinguishedName", &self.ou_distinguished_name);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("content", &self.content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyObjectFile);

@@ -22,23 +22,28 @@ pub struct GroupPolicyOperation {
 impl graph_rt::Model for GroupPolicyOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            status_details: graph_rt::take(map, "statusDetails")?,
-            operation_status: graph_rt::take(map, "operationStatus")?,
-            operation_type: graph_rt::take(map, "operationType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            status_details: r.take("statusDetails"),
+            operation_status: r.take("operationStatus"),
+            operation_type: r.take("operationType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "operationType", &self.operation_type)?;
-        graph_rt::put(map, "operationStatus", &self.operation_status)?;
-        graph_rt::put(map, "statusDetails", &self.status_details)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("operationType", &self.operation_type);
+        w.put("operationStatus", &self.operation_status);
+        w.put("statusDetails", &self.status_details);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyOperation);

@@ -28,27 +28,32 @@ pub struct GroupPolicyPresentationDropdownList {
 impl graph_rt::Model for GroupPolicyPresentationDropdownList {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyPresentationDropdownList";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            required: graph_rt::take(map, "required")?,
-            items: graph_rt::take(map, "items")?,
-            default_item: graph_rt::take(map, "defaultItem")?,
-            definition: graph_rt::take(map, "definition")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            label: graph_rt::take(map, "label")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            required: r.take("required"),
+            items: r.take("items"),
+            default_item: r.take("defaultItem"),
+            definition: r.take("definition"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            label: r.take("label"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "defaultItem", &self.default_item)?;
-        graph_rt::put(map, "items", &self.items)?;
-        graph_rt::put(map, "required", &self.required)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("label", &self.label);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("definition", &self.definition);
+        w.put("defaultItem", &self.default_item);
+        w.put("items", &self.items);
+        w.put("required", &self.required);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationDropdownList);

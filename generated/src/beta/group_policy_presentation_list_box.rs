@@ -26,25 +26,30 @@ pub struct GroupPolicyPresentationListBox {
 impl graph_rt::Model for GroupPolicyPresentationListBox {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyPresentationListBox";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value_prefix: graph_rt::take(map, "valuePrefix")?,
-            explicit_value: graph_rt::take(map, "explicitValue")?,
-            definition: graph_rt::take(map, "definition")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            label: graph_rt::take(map, "label")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value_prefix: r.take("valuePrefix"),
+            explicit_value: r.take("explicitValue"),
+            definition: r.take("definition"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            label: r.take("label"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "explicitValue", &self.explicit_value)?;
-        graph_rt::put(map, "valuePrefix", &self.value_prefix)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("label", &self.label);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("definition", &self.definition);
+        w.put("explicitValue", &self.explicit_value);
+        w.put("valuePrefix", &self.value_prefix);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationListBox);

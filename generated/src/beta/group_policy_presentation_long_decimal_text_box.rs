@@ -34,33 +34,38 @@ pub struct GroupPolicyPresentationLongDecimalTextBox {
 impl graph_rt::Model for GroupPolicyPresentationLongDecimalTextBox {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyPresentationLongDecimalTextBox";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            max_value: graph_rt::take(map, "maxValue")?,
-            min_value: graph_rt::take(map, "minValue")?,
-            required: graph_rt::take(map, "required")?,
-            spin_step: graph_rt::take(map, "spinStep")?,
-            spin: graph_rt::take(map, "spin")?,
-            default_value: graph_rt::take(map, "defaultValue")?,
-            definition: graph_rt::take(map, "definition")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            label: graph_rt::take(map, "label")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            max_value: r.take("maxValue"),
+            min_value: r.take("minValue"),
+            required: r.take("required"),
+            spin_step: r.take("spinStep"),
+            spin: r.take("spin"),
+            default_value: r.take("defaultValue"),
+            definition: r.take("definition"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            label: r.take("label"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "defaultValue", &self.default_value)?;
-        graph_rt::put(map, "spin", &self.spin)?;
-        graph_rt::put(map, "spinStep", &self.spin_step)?;
-        graph_rt::put(map, "required", &self.required)?;
-        graph_rt::put(map, "minValue", &self.min_value)?;
-        graph_rt::put(map, "maxValue", &self.max_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("label", &self.label);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("definition", &self.definition);
+        w.put("defaultValue", &self.default_value);
+        w.put("spin", &self.spin);
+        w.put("spinStep", &self.spin_step);
+        w.put("required", &self.required);
+        w.put("minValue", &self.min_value);
+        w.put("maxValue", &self.max_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationLongDecimalTextBox);

@@ -28,27 +28,32 @@ pub struct GroupPolicyPresentationMultiTextBox {
 impl graph_rt::Model for GroupPolicyPresentationMultiTextBox {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyPresentationMultiTextBox";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            max_strings: graph_rt::take(map, "maxStrings")?,
-            max_length: graph_rt::take(map, "maxLength")?,
-            required: graph_rt::take(map, "required")?,
-            definition: graph_rt::take(map, "definition")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            label: graph_rt::take(map, "label")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            max_strings: r.take("maxStrings"),
+            max_length: r.take("maxLength"),
+            required: r.take("required"),
+            definition: r.take("definition"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            label: r.take("label"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "required", &self.required)?;
-        graph_rt::put(map, "maxLength", &self.max_length)?;
-        graph_rt::put(map, "maxStrings", &self.max_strings)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("label", &self.label);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("definition", &self.definition);
+        w.put("required", &self.required);
+        w.put("maxLength", &self.max_length);
+        w.put("maxStrings", &self.max_strings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationMultiTextBox);

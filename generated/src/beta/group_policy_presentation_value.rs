@@ -22,23 +22,28 @@ pub struct GroupPolicyPresentationValue {
 impl graph_rt::Model for GroupPolicyPresentationValue {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyPresentationValue";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            presentation: graph_rt::take(map, "presentation")?,
-            definition_value: graph_rt::take(map, "definitionValue")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            presentation: r.take("presentation"),
+            definition_value: r.take("definitionValue"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "definitionValue", &self.definition_value)?;
-        graph_rt::put(map, "presentation", &self.presentation)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("definitionValue", &self.definition_value);
+        w.put("presentation", &self.presentation);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationValue);

@@ -54,69 +54,60 @@ pub struct GroupPolicySettingMapping {
 impl graph_rt::Model for GroupPolicySettingMapping {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicySettingMapping";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            admx_setting_definition_id: graph_rt::take(map, "admxSettingDefinitionId")?,
-            intune_setting_definition_id: graph_rt::take(
-                map,
-                "intuneSettingDefinitionId",
-            )?,
-            intune_setting_uri_list: graph_rt::take(map, "intuneSettingUriList")?,
-            setting_scope: graph_rt::take(map, "settingScope")?,
-            mdm_supported_state: graph_rt::take(map, "mdmSupportedState")?,
-            is_mdm_supported: graph_rt::take(map, "isMdmSupported")?,
-            setting_type: graph_rt::take(map, "settingType")?,
-            mdm_minimum_os_version: graph_rt::take(map, "mdmMinimumOSVersion")?,
-            mdm_setting_uri: graph_rt::take(map, "mdmSettingUri")?,
-            mdm_csp_name: graph_rt::take(map, "mdmCspName")?,
-            setting_category: graph_rt::take(map, "settingCategory")?,
-            setting_value_display_units: graph_rt::take(
-                map,
-                "settingValueDisplayUnits",
-            )?,
-            setting_display_value_type: graph_rt::take(map, "settingDisplayValueType")?,
-            setting_display_value: graph_rt::take(map, "settingDisplayValue")?,
-            setting_display_name: graph_rt::take(map, "settingDisplayName")?,
-            setting_value_type: graph_rt::take(map, "settingValueType")?,
-            setting_value: graph_rt::take(map, "settingValue")?,
-            setting_name: graph_rt::take(map, "settingName")?,
-            child_id_list: graph_rt::take(map, "childIdList")?,
-            parent_id: graph_rt::take(map, "parentId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            admx_setting_definition_id: r.take("admxSettingDefinitionId"),
+            intune_setting_definition_id: r.take("intuneSettingDefinitionId"),
+            intune_setting_uri_list: r.take("intuneSettingUriList"),
+            setting_scope: r.take("settingScope"),
+            mdm_supported_state: r.take("mdmSupportedState"),
+            is_mdm_supported: r.take("isMdmSupported"),
+            setting_type: r.take("settingType"),
+            mdm_minimum_os_version: r.take("mdmMinimumOSVersion"),
+            mdm_setting_uri: r.take("mdmSettingUri"),
+            mdm_csp_name: r.take("mdmCspName"),
+            setting_category: r.take("settingCategory"),
+            setting_value_display_units: r.take("settingValueDisplayUnits"),
+            setting_display_value_type: r.take("settingDisplayValueType"),
+            setting_display_value: r.take("settingDisplayValue"),
+            setting_display_name: r.take("settingDisplayName"),
+            setting_value_type: r.take("settingValueType"),
+            setting_value: r.take("settingValue"),
+            setting_name: r.take("settingName"),
+            child_id_list: r.take("childIdList"),
+            parent_id: r.take("parentId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "parentId", &self.parent_id)?;
-        graph_rt::put(map, "childIdList", &self.child_id_list)?;
-        graph_rt::put(map, "settingName", &self.setting_name)?;
-        graph_rt::put(map, "settingValue", &self.setting_value)?;
-        graph_rt::put(map, "settingValueType", &self.setting_value_type)?;
-        graph_rt::put(map, "settingDisplayName", &self.setting_display_name)?;
-        graph_rt::put(map, "settingDisplayValue", &self.setting_display_value)?;
-        graph_rt::put(map, "settingDisplayValueType", &self.setting_display_value_type)?;
-        graph_rt::put(
-            map,
-            "settingValueDisplayUnits",
-            &self.setting_value_display_units,
-        )?;
-        graph_rt::put(map, "settingCategory", &self.setting_category)?;
-        graph_rt::put(map, "mdmCspName", &self.mdm_csp_name)?;
-        graph_rt::put(map, "mdmSettingUri", &self.mdm_setting_uri)?;
-        graph_rt::put(map, "mdmMinimumOSVersion", &self.mdm_minimum_os_version)?;
-        graph_rt::put(map, "settingType", &self.setting_type)?;
-        graph_rt::put(map, "isMdmSupported", &self.is_mdm_supported)?;
-        graph_rt::put(map, "mdmSupportedState", &self.mdm_supported_state)?;
-        graph_rt::put(map, "settingScope", &self.setting_scope)?;
-        graph_rt::put(map, "intuneSettingUriList", &self.intune_setting_uri_list)?;
-        graph_rt::put(
-            map,
-            "intuneSettingDefinitionId",
-            &self.intune_setting_definition_id,
-        )?;
-        graph_rt::put(map, "admxSettingDefinitionId", &self.admx_setting_definition_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("parentId", &self.parent_id);
+        w.put("childIdList", &self.child_id_list);
+        w.put("settingName", &self.setting_name);
+        w.put("settingValue", &self.setting_value);
+        w.put("settingValueType", &self.setting_value_type);
+        w.put("settingDisplayName", &self.setting_display_name);
+        w.put("settingDisplayValue", &self.setting_display_value);
+        w.put("settingDisplayValueType", &self.setting_display_value_type);
+        w.put("settingValueDisplayUnits", &self.setting_value_display_units);
+        w.put("settingCategory", &self.setting_category);
+        w.put("mdmCspName", &self.mdm_csp_name);
+        w.put("mdmSettingUri", &self.mdm_setting_uri);
+        w.put("mdmMinimumOSVersion", &self.mdm_minimum_os_version);
+        w.put("settingType", &self.setting_type);
+        w.put("isMdmSupported", &self.is_mdm_supported);
+        w.put("mdmSupportedState", &self.mdm_supported_state);
+        w.put("settingScope", &self.setting_scope);
+        w.put("intuneSettingUriList", &self.intune_setting_uri_list);
+        w.put("intuneSettingDefinitionId", &self.intune_setting_definition_id);
+        w.put("admxSettingDefinitionId", &self.admx_setting_definition_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicySettingMapping);

@@ -30,29 +30,34 @@ pub struct GroupPolicyUploadedCategory {
 impl graph_rt::Model for GroupPolicyUploadedCategory {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyUploadedCategory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            definition_file: graph_rt::take(map, "definitionFile")?,
-            definitions: graph_rt::take(map, "definitions")?,
-            children: graph_rt::take(map, "children")?,
-            parent: graph_rt::take(map, "parent")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            is_root: graph_rt::take(map, "isRoot")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            definition_file: r.take("definitionFile"),
+            definitions: r.take("definitions"),
+            children: r.take("children"),
+            parent: r.take("parent"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            is_root: r.take("isRoot"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isRoot", &self.is_root)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "parent", &self.parent)?;
-        graph_rt::put(map, "children", &self.children)?;
-        graph_rt::put(map, "definitions", &self.definitions)?;
-        graph_rt::put(map, "definitionFile", &self.definition_file)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("isRoot", &self.is_root);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("parent", &self.parent);
+        w.put("children", &self.children);
+        w.put("definitions", &self.definitions);
+        w.put("definitionFile", &self.definition_file);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyUploadedCategory);

@@ -21,7 +21,7 @@ pub struct GroupPolicyUploadedDefinition {
     /// Specifies the type of group policy. Possible values are: `admxBacked`, `admxIngested`. Inherited from `microsoft.graph.groupPolicyDefinition`.
     pub policy_type: graph_rt::Field<super::GroupPolicyType>,
     /// The category id of the parent category Inherited from `microsoft.graph.groupPolicyDefinition`.
-    pub group_policy_category_id: graph_rt::Field<graph_rt::Uuid>,
+    pub group_policy_category_id: graph_rt::Field<graph_rt::Guid>,
     /// Key of the entity. Inherited from `microsoft.graph.groupPolicyDefinition`.
     pub id: graph_rt::Field<String>,
     /// The date and time the entity was last modified. Inherited from `microsoft.graph.groupPolicyDefinition`.
@@ -38,37 +38,42 @@ pub struct GroupPolicyUploadedDefinition {
 impl graph_rt::Model for GroupPolicyUploadedDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyUploadedDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            presentations: graph_rt::take(map, "presentations")?,
-            category: graph_rt::take(map, "category")?,
-            definition_file: graph_rt::take(map, "definitionFile")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            group_policy_category_id: graph_rt::take(map, "groupPolicyCategoryId")?,
-            policy_type: graph_rt::take(map, "policyType")?,
-            supported_on: graph_rt::take(map, "supportedOn")?,
-            category_path: graph_rt::take(map, "categoryPath")?,
-            explain_text: graph_rt::take(map, "explainText")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            class_type: graph_rt::take(map, "classType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            presentations: r.take("presentations"),
+            category: r.take("category"),
+            definition_file: r.take("definitionFile"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            group_policy_category_id: r.take("groupPolicyCategoryId"),
+            policy_type: r.take("policyType"),
+            supported_on: r.take("supportedOn"),
+            category_path: r.take("categoryPath"),
+            explain_text: r.take("explainText"),
+            display_name: r.take("displayName"),
+            class_type: r.take("classType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "classType", &self.class_type)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "explainText", &self.explain_text)?;
-        graph_rt::put(map, "categoryPath", &self.category_path)?;
-        graph_rt::put(map, "supportedOn", &self.supported_on)?;
-        graph_rt::put(map, "policyType", &self.policy_type)?;
-        graph_rt::put(map, "groupPolicyCategoryId", &self.group_policy_category_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "definitionFile", &self.definition_file)?;
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "presentations", &self.presentations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("classType", &self.class_type);
+        w.put("displayName", &self.display_name);
+        w.put("explainText", &self.explain_text);
+        w.put("categoryPath", &self.category_path);
+        w.put("supportedOn", &self.supported_on);
+        w.put("policyType", &self.policy_type);
+        w.put("groupPolicyCategoryId", &self.group_policy_category_id);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("definitionFile", &self.definition_file);
+        w.put("category", &self.category);
+        w.put("presentations", &self.presentations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyUploadedDefinition);

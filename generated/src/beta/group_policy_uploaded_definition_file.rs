@@ -50,54 +50,56 @@ pub struct GroupPolicyUploadedDefinitionFile {
 impl graph_rt::Model for GroupPolicyUploadedDefinitionFile {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyUploadedDefinitionFile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            group_policy_operations: graph_rt::take(map, "groupPolicyOperations")?,
-            group_policy_uploaded_language_files: graph_rt::take(
-                map,
-                "groupPolicyUploadedLanguageFiles",
-            )?,
-            default_language_code: graph_rt::take(map, "defaultLanguageCode")?,
-            upload_date_time: graph_rt::take(map, "uploadDateTime")?,
-            content: graph_rt::take(map, "content")?,
-            status: graph_rt::take(map, "status")?,
-            file_name: graph_rt::take(map, "fileName")?,
-            definitions: graph_rt::take(map, "definitions")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            revision: graph_rt::take(map, "revision")?,
-            policy_type: graph_rt::take(map, "policyType")?,
-            target_namespace: graph_rt::take(map, "targetNamespace")?,
-            target_prefix: graph_rt::take(map, "targetPrefix")?,
-            language_codes: graph_rt::take(map, "languageCodes")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            group_policy_operations: r.take("groupPolicyOperations"),
+            group_policy_uploaded_language_files: r
+                .take("groupPolicyUploadedLanguageFiles"),
+            default_language_code: r.take("defaultLanguageCode"),
+            upload_date_time: r.take("uploadDateTime"),
+            content: r.take("content"),
+            status: r.take("status"),
+            file_name: r.take("fileName"),
+            definitions: r.take("definitions"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            revision: r.take("revision"),
+            policy_type: r.take("policyType"),
+            target_namespace: r.take("targetNamespace"),
+            target_prefix: r.take("targetPrefix"),
+            language_codes: r.take("languageCodes"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "languageCodes", &self.language_codes)?;
-        graph_rt::put(map, "targetPrefix", &self.target_prefix)?;
-        graph_rt::put(map, "targetNamespace", &self.target_namespace)?;
-        graph_rt::put(map, "policyType", &self.policy_type)?;
-        graph_rt::put(map, "revision", &self.revision)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "definitions", &self.definitions)?;
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "uploadDateTime", &self.upload_date_time)?;
-        graph_rt::put(map, "defaultLanguageCode", &self.default_language_code)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("languageCodes", &self.language_codes);
+        w.put("targetPrefix", &self.target_prefix);
+        w.put("targetNamespace", &self.target_namespace);
+        w.put("policyType", &self.policy_type);
+        w.put("revision", &self.revision);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("definitions", &self.definitions);
+        w.put("fileName", &self.file_name);
+        w.put("status", &self.status);
+        w.put("content", &self.content);
+        w.put("uploadDateTime", &self.upload_date_time);
+        w.put("defaultLanguageCode", &self.default_language_code);
+        w.put(
             "groupPolicyUploadedLanguageFiles",
             &self.group_policy_uploaded_language_files,
-        )?;
-        graph_rt::put(map, "groupPolicyOperations", &self.group_policy_operations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("groupPolicyOperations", &self.group_policy_operations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyUploadedDefinitionFile);

@@ -22,23 +22,28 @@ pub struct GroupPolicyUploadedLanguageFile {
 impl graph_rt::Model for GroupPolicyUploadedLanguageFile {
     const TYPE_NAME: &'static str = "microsoft.graph.groupPolicyUploadedLanguageFile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            content: graph_rt::take(map, "content")?,
-            language_code: graph_rt::take(map, "languageCode")?,
-            file_name: graph_rt::take(map, "fileName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            content: r.take("content"),
+            language_code: r.take("languageCode"),
+            file_name: r.take("fileName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "languageCode", &self.language_code)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("fileName", &self.file_name);
+        w.put("languageCode", &self.language_code);
+        w.put("content", &self.content);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupPolicyUploadedLanguageFile);

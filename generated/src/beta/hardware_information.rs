@@ -86,121 +86,96 @@ pub struct HardwareInformation {
 impl graph_rt::Model for HardwareInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.hardwareInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tpm_version: graph_rt::take(map, "tpmVersion")?,
-            tpm_manufacturer: graph_rt::take(map, "tpmManufacturer")?,
-            system_management_bios_version: graph_rt::take(
-                map,
-                "systemManagementBIOSVersion",
-            )?,
-            esim_identifier: graph_rt::take(map, "esimIdentifier")?,
-            subnet_address: graph_rt::take(map, "subnetAddress")?,
-            ip_address_v4: graph_rt::take(map, "ipAddressV4")?,
-            operating_system_product_type: graph_rt::take(
-                map,
-                "operatingSystemProductType",
-            )?,
-            os_build_number: graph_rt::take(map, "osBuildNumber")?,
-            device_guard_local_system_authority_credential_guard_state: graph_rt::take(
-                map,
-                "deviceGuardLocalSystemAuthorityCredentialGuardState",
-            )?,
-            device_guard_virtualization_based_security_state: graph_rt::take(
-                map,
-                "deviceGuardVirtualizationBasedSecurityState",
-            )?,
-            device_guard_virtualization_based_security_hardware_requirement_state: graph_rt::take(
-                map,
-                "deviceGuardVirtualizationBasedSecurityHardwareRequirementState",
-            )?,
-            device_full_qualified_domain_name: graph_rt::take(
-                map,
-                "deviceFullQualifiedDomainName",
-            )?,
-            operating_system_edition: graph_rt::take(map, "operatingSystemEdition")?,
-            tpm_specification_version: graph_rt::take(map, "tpmSpecificationVersion")?,
-            shared_device_cached_users: graph_rt::take(map, "sharedDeviceCachedUsers")?,
-            is_shared_device: graph_rt::take(map, "isSharedDevice")?,
-            battery_charge_cycles: graph_rt::take(map, "batteryChargeCycles")?,
-            battery_health_percentage: graph_rt::take(map, "batteryHealthPercentage")?,
-            battery_serial_number: graph_rt::take(map, "batterySerialNumber")?,
-            is_encrypted: graph_rt::take(map, "isEncrypted")?,
-            is_supervised: graph_rt::take(map, "isSupervised")?,
-            operating_system_language: graph_rt::take(map, "operatingSystemLanguage")?,
-            wifi_mac: graph_rt::take(map, "wifiMac")?,
-            cellular_technology: graph_rt::take(map, "cellularTechnology")?,
-            subscriber_carrier: graph_rt::take(map, "subscriberCarrier")?,
-            phone_number: graph_rt::take(map, "phoneNumber")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            meid: graph_rt::take(map, "meid")?,
-            imei: graph_rt::take(map, "imei")?,
-            free_storage_space: graph_rt::take(map, "freeStorageSpace")?,
-            total_storage_space: graph_rt::take(map, "totalStorageSpace")?,
-            serial_number: graph_rt::take(map, "serialNumber")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tpm_version: r.take("tpmVersion"),
+            tpm_manufacturer: r.take("tpmManufacturer"),
+            system_management_bios_version: r.take("systemManagementBIOSVersion"),
+            esim_identifier: r.take("esimIdentifier"),
+            subnet_address: r.take("subnetAddress"),
+            ip_address_v4: r.take("ipAddressV4"),
+            operating_system_product_type: r.take("operatingSystemProductType"),
+            os_build_number: r.take("osBuildNumber"),
+            device_guard_local_system_authority_credential_guard_state: r
+                .take("deviceGuardLocalSystemAuthorityCredentialGuardState"),
+            device_guard_virtualization_based_security_state: r
+                .take("deviceGuardVirtualizationBasedSecurityState"),
+            device_guard_virtualization_based_security_hardware_requirement_state: r
+                .take("deviceGuardVirtualizationBasedSecurityHardwareRequirementState"),
+            device_full_qualified_domain_name: r.take("deviceFullQualifiedDomainName"),
+            operating_system_edition: r.take("operatingSystemEdition"),
+            tpm_specification_version: r.take("tpmSpecificationVersion"),
+            shared_device_cached_users: r.take("sharedDeviceCachedUsers"),
+            is_shared_device: r.take("isSharedDevice"),
+            battery_charge_cycles: r.take("batteryChargeCycles"),
+            battery_health_percentage: r.take("batteryHealthPercentage"),
+            battery_serial_number: r.take("batterySerialNumber"),
+            is_encrypted: r.take("isEncrypted"),
+            is_supervised: r.take("isSupervised"),
+            operating_system_language: r.take("operatingSystemLanguage"),
+            wifi_mac: r.take("wifiMac"),
+            cellular_technology: r.take("cellularTechnology"),
+            subscriber_carrier: r.take("subscriberCarrier"),
+            phone_number: r.take("phoneNumber"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            meid: r.take("meid"),
+            imei: r.take("imei"),
+            free_storage_space: r.take("freeStorageSpace"),
+            total_storage_space: r.take("totalStorageSpace"),
+            serial_number: r.take("serialNumber"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "serialNumber", &self.serial_number)?;
-        graph_rt::put(map, "totalStorageSpace", &self.total_storage_space)?;
-        graph_rt::put(map, "freeStorageSpace", &self.free_storage_space)?;
-        graph_rt::put(map, "imei", &self.imei)?;
-        graph_rt::put(map, "meid", &self.meid)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "phoneNumber", &self.phone_number)?;
-        graph_rt::put(map, "subscriberCarrier", &self.subscriber_carrier)?;
-        graph_rt::put(map, "cellularTechnology", &self.cellular_technology)?;
-        graph_rt::put(map, "wifiMac", &self.wifi_mac)?;
-        graph_rt::put(map, "operatingSystemLanguage", &self.operating_system_language)?;
-        graph_rt::put(map, "isSupervised", &self.is_supervised)?;
-        graph_rt::put(map, "isEncrypted", &self.is_encrypted)?;
-        graph_rt::put(map, "batterySerialNumber", &self.battery_serial_number)?;
-        graph_rt::put(map, "batteryHealthPercentage", &self.battery_health_percentage)?;
-        graph_rt::put(map, "batteryChargeCycles", &self.battery_charge_cycles)?;
-        graph_rt::put(map, "isSharedDevice", &self.is_shared_device)?;
-        graph_rt::put(map, "sharedDeviceCachedUsers", &self.shared_device_cached_users)?;
-        graph_rt::put(map, "tpmSpecificationVersion", &self.tpm_specification_version)?;
-        graph_rt::put(map, "operatingSystemEdition", &self.operating_system_edition)?;
-        graph_rt::put(
-            map,
-            "deviceFullQualifiedDomainName",
-            &self.device_full_qualified_domain_name,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("serialNumber", &self.serial_number);
+        w.put("totalStorageSpace", &self.total_storage_space);
+        w.put("freeStorageSpace", &self.free_storage_space);
+        w.put("imei", &self.imei);
+        w.put("meid", &self.meid);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("phoneNumber", &self.phone_number);
+        w.put("subscriberCarrier", &self.subscriber_carrier);
+        w.put("cellularTechnology", &self.cellular_technology);
+        w.put("wifiMac", &self.wifi_mac);
+        w.put("operatingSystemLanguage", &self.operating_system_language);
+        w.put("isSupervised", &self.is_supervised);
+        w.put("isEncrypted", &self.is_encrypted);
+        w.put("batterySerialNumber", &self.battery_serial_number);
+        w.put("batteryHealthPercentage", &self.battery_health_percentage);
+        w.put("batteryChargeCycles", &self.battery_charge_cycles);
+        w.put("isSharedDevice", &self.is_shared_device);
+        w.put("sharedDeviceCachedUsers", &self.shared_device_cached_users);
+        w.put("tpmSpecificationVersion", &self.tpm_specification_version);
+        w.put("operatingSystemEdition", &self.operating_system_edition);
+        w.put("deviceFullQualifiedDomainName", &self.device_full_qualified_domain_name);
+        w.put(
             "deviceGuardVirtualizationBasedSecurityHardwareRequirementState",
             &self.device_guard_virtualization_based_security_hardware_requirement_state,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceGuardVirtualizationBasedSecurityState",
             &self.device_guard_virtualization_based_security_state,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceGuardLocalSystemAuthorityCredentialGuardState",
             &self.device_guard_local_system_authority_credential_guard_state,
-        )?;
-        graph_rt::put(map, "osBuildNumber", &self.os_build_number)?;
-        graph_rt::put(
-            map,
-            "operatingSystemProductType",
-            &self.operating_system_product_type,
-        )?;
-        graph_rt::put(map, "ipAddressV4", &self.ip_address_v4)?;
-        graph_rt::put(map, "subnetAddress", &self.subnet_address)?;
-        graph_rt::put(map, "esimIdentifier", &self.esim_identifier)?;
-        graph_rt::put(
-            map,
-            "systemManagementBIOSVersion",
-            &self.system_management_bios_version,
-        )?;
-        graph_rt::put(map, "tpmManufacturer", &self.tpm_manufacturer)?;
-        graph_rt::put(map, "tpmVersion", &self.tpm_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("osBuildNumber", &self.os_build_number);
+        w.put("operatingSystemProductType", &self.operating_system_product_type);
+        w.put("ipAddressV4", &self.ip_address_v4);
+        w.put("subnetAddress", &self.subnet_address);
+        w.put("esimIdentifier", &self.esim_identifier);
+        w.put("systemManagementBIOSVersion", &self.system_management_bios_version);
+        w.put("tpmManufacturer", &self.tpm_manufacturer);
+        w.put("tpmVersion", &self.tpm_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(HardwareInformation);

@@ -20,21 +20,26 @@ pub struct HasPayloadLinkResultItem {
 impl graph_rt::Model for HasPayloadLinkResultItem {
     const TYPE_NAME: &'static str = "microsoft.graph.hasPayloadLinkResultItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sources: graph_rt::take(map, "sources")?,
-            error: graph_rt::take(map, "error")?,
-            has_link: graph_rt::take(map, "hasLink")?,
-            payload_id: graph_rt::take(map, "payloadId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sources: r.take("sources"),
+            error: r.take("error"),
+            has_link: r.take("hasLink"),
+            payload_id: r.take("payloadId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "payloadId", &self.payload_id)?;
-        graph_rt::put(map, "hasLink", &self.has_link)?;
-        graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "sources", &self.sources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("payloadId", &self.payload_id);
+        w.put("hasLink", &self.has_link);
+        w.put("error", &self.error);
+        w.put("sources", &self.sources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(HasPayloadLinkResultItem);

@@ -20,21 +20,26 @@ pub struct Hashes {
 impl graph_rt::Model for Hashes {
     const TYPE_NAME: &'static str = "microsoft.graph.hashes";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            quick_xor_hash: graph_rt::take(map, "quickXorHash")?,
-            crc32_hash: graph_rt::take(map, "crc32Hash")?,
-            sha256_hash: graph_rt::take(map, "sha256Hash")?,
-            sha1_hash: graph_rt::take(map, "sha1Hash")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            quick_xor_hash: r.take("quickXorHash"),
+            crc32_hash: r.take("crc32Hash"),
+            sha256_hash: r.take("sha256Hash"),
+            sha1_hash: r.take("sha1Hash"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sha1Hash", &self.sha1_hash)?;
-        graph_rt::put(map, "sha256Hash", &self.sha256_hash)?;
-        graph_rt::put(map, "crc32Hash", &self.crc32_hash)?;
-        graph_rt::put(map, "quickXorHash", &self.quick_xor_hash)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sha1Hash", &self.sha1_hash);
+        w.put("sha256Hash", &self.sha256_hash);
+        w.put("crc32Hash", &self.crc32_hash);
+        w.put("quickXorHash", &self.quick_xor_hash);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Hashes);

@@ -32,33 +32,38 @@ pub struct HistoryItem {
 impl graph_rt::Model for HistoryItem {
     const TYPE_NAME: &'static str = "microsoft.graph.historyItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            activity: graph_rt::take(map, "activity")?,
-            active_duration_seconds: graph_rt::take(map, "activeDurationSeconds")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            last_active_date_time: graph_rt::take(map, "lastActiveDateTime")?,
-            started_date_time: graph_rt::take(map, "startedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            user_timezone: graph_rt::take(map, "userTimezone")?,
-            status: graph_rt::take(map, "status")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            activity: r.take("activity"),
+            active_duration_seconds: r.take("activeDurationSeconds"),
+            expiration_date_time: r.take("expirationDateTime"),
+            last_active_date_time: r.take("lastActiveDateTime"),
+            started_date_time: r.take("startedDateTime"),
+            id: r.take("id"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            user_timezone: r.take("userTimezone"),
+            status: r.take("status"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "userTimezone", &self.user_timezone)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "startedDateTime", &self.started_date_time)?;
-        graph_rt::put(map, "lastActiveDateTime", &self.last_active_date_time)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "activeDurationSeconds", &self.active_duration_seconds)?;
-        graph_rt::put(map, "activity", &self.activity)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("status", &self.status);
+        w.put("userTimezone", &self.user_timezone);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("id", &self.id);
+        w.put("startedDateTime", &self.started_date_time);
+        w.put("lastActiveDateTime", &self.last_active_date_time);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("activeDurationSeconds", &self.active_duration_seconds);
+        w.put("activity", &self.activity);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(HistoryItem);

@@ -25,8 +25,7 @@ pub struct HomeRealmDiscoveryPolicy {
     /// Set to `true` to allow an application to authenticate a federated user by presenting username/password credentials directly to the Azure Active Directory token endpoint. Only works if Password Hash Sync is enabled. Optional.
     pub allow_cloud_password_validation: graph_rt::Field<bool>,
     /// Set to {"Enabled": true} to allow Azure AD sign-in using email as an alternate login ID. Only works when IsOrganizationDefault is set to `true`. Optional.
-    #[cfg(feature = "device_management")]
-    pub alternate_id_login: graph_rt::Field<super::Json>,
+    pub alternate_id_login: graph_rt::Field<graph_rt::Value>,
     /// The directoryObject collection that this policy has been applied to. Read-only. (Navigation property.)
     #[cfg(feature = "core")]
     pub applies_to: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
@@ -36,50 +35,39 @@ pub struct HomeRealmDiscoveryPolicy {
 impl graph_rt::Model for HomeRealmDiscoveryPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.homeRealmDiscoveryPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            applies_to: graph_rt::take(map, "appliesTo")?,
-            #[cfg(feature = "device_management")]
-            alternate_id_login: graph_rt::take(map, "AlternateIdLogin")?,
-            allow_cloud_password_validation: graph_rt::take(
-                map,
-                "AllowCloudPasswordValidation",
-            )?,
-            preferred_domain: graph_rt::take(map, "PreferredDomain")?,
-            accelerate_to_federated_domain: graph_rt::take(
-                map,
-                "AccelerateToFederatedDomain",
-            )?,
-            is_organization_default: graph_rt::take(map, "isOrganizationDefault")?,
-            definition: graph_rt::take(map, "definition")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            applies_to: r.take("appliesTo"),
+            alternate_id_login: r.take("AlternateIdLogin"),
+            allow_cloud_password_validation: r.take("AllowCloudPasswordValidation"),
+            preferred_domain: r.take("PreferredDomain"),
+            accelerate_to_federated_domain: r.take("AccelerateToFederatedDomain"),
+            is_organization_default: r.take("isOrganizationDefault"),
+            definition: r.take("definition"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "isOrganizationDefault", &self.is_organization_default)?;
-        graph_rt::put(
-            map,
-            "AccelerateToFederatedDomain",
-            &self.accelerate_to_federated_domain,
-        )?;
-        graph_rt::put(map, "PreferredDomain", &self.preferred_domain)?;
-        graph_rt::put(
-            map,
-            "AllowCloudPasswordValidation",
-            &self.allow_cloud_password_validation,
-        )?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "AlternateIdLogin", &self.alternate_id_login)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appliesTo", &self.applies_to)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("definition", &self.definition);
+        w.put("isOrganizationDefault", &self.is_organization_default);
+        w.put("AccelerateToFederatedDomain", &self.accelerate_to_federated_domain);
+        w.put("PreferredDomain", &self.preferred_domain);
+        w.put("AllowCloudPasswordValidation", &self.allow_cloud_password_validation);
+        w.put("AlternateIdLogin", &self.alternate_id_login);
+        #[cfg(feature = "core")] w.put("appliesTo", &self.applies_to);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(HomeRealmDiscoveryPolicy);

@@ -30,38 +30,36 @@ pub struct HostSecurityState {
 impl graph_rt::Model for HostSecurityState {
     const TYPE_NAME: &'static str = "microsoft.graph.hostSecurityState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            risk_score: graph_rt::take(map, "riskScore")?,
-            public_ip_address: graph_rt::take(map, "publicIpAddress")?,
-            private_ip_address: graph_rt::take(map, "privateIpAddress")?,
-            os: graph_rt::take(map, "os")?,
-            net_bios_name: graph_rt::take(map, "netBiosName")?,
-            is_hybrid_azure_domain_joined: graph_rt::take(
-                map,
-                "isHybridAzureDomainJoined",
-            )?,
-            is_azure_aad_registered: graph_rt::take(map, "isAzureAadRegistered")?,
-            is_azure_aad_joined: graph_rt::take(map, "isAzureAadJoined")?,
-            fqdn: graph_rt::take(map, "fqdn")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            risk_score: r.take("riskScore"),
+            public_ip_address: r.take("publicIpAddress"),
+            private_ip_address: r.take("privateIpAddress"),
+            os: r.take("os"),
+            net_bios_name: r.take("netBiosName"),
+            is_hybrid_azure_domain_joined: r.take("isHybridAzureDomainJoined"),
+            is_azure_aad_registered: r.take("isAzureAadRegistered"),
+            is_azure_aad_joined: r.take("isAzureAadJoined"),
+            fqdn: r.take("fqdn"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "fqdn", &self.fqdn)?;
-        graph_rt::put(map, "isAzureAadJoined", &self.is_azure_aad_joined)?;
-        graph_rt::put(map, "isAzureAadRegistered", &self.is_azure_aad_registered)?;
-        graph_rt::put(
-            map,
-            "isHybridAzureDomainJoined",
-            &self.is_hybrid_azure_domain_joined,
-        )?;
-        graph_rt::put(map, "netBiosName", &self.net_bios_name)?;
-        graph_rt::put(map, "os", &self.os)?;
-        graph_rt::put(map, "privateIpAddress", &self.private_ip_address)?;
-        graph_rt::put(map, "publicIpAddress", &self.public_ip_address)?;
-        graph_rt::put(map, "riskScore", &self.risk_score)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("fqdn", &self.fqdn);
+        w.put("isAzureAadJoined", &self.is_azure_aad_joined);
+        w.put("isAzureAadRegistered", &self.is_azure_aad_registered);
+        w.put("isHybridAzureDomainJoined", &self.is_hybrid_azure_domain_joined);
+        w.put("netBiosName", &self.net_bios_name);
+        w.put("os", &self.os);
+        w.put("privateIpAddress", &self.private_ip_address);
+        w.put("publicIpAddress", &self.public_ip_address);
+        w.put("riskScore", &self.risk_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(HostSecurityState);

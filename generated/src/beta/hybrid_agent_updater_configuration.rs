@@ -17,26 +17,28 @@ pub struct HybridAgentUpdaterConfiguration {
 impl graph_rt::Model for HybridAgentUpdaterConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.hybridAgentUpdaterConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            update_window: graph_rt::take(map, "updateWindow")?,
-            defer_update_date_time: graph_rt::take(map, "deferUpdateDateTime")?,
-            allow_update_configuration_override: graph_rt::take(
-                map,
-                "allowUpdateConfigurationOverride",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            update_window: r.take("updateWindow"),
+            defer_update_date_time: r.take("deferUpdateDateTime"),
+            allow_update_configuration_override: r
+                .take("allowUpdateConfigurationOverride"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "allowUpdateConfigurationOverride",
             &self.allow_update_configuration_override,
-        )?;
-        graph_rt::put(map, "deferUpdateDateTime", &self.defer_update_date_time)?;
-        graph_rt::put(map, "updateWindow", &self.update_window)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("deferUpdateDateTime", &self.defer_update_date_time);
+        w.put("updateWindow", &self.update_window);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(HybridAgentUpdaterConfiguration);

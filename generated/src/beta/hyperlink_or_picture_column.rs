@@ -12,15 +12,20 @@ pub struct HyperlinkOrPictureColumn {
 impl graph_rt::Model for HyperlinkOrPictureColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.hyperlinkOrPictureColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_picture: graph_rt::take(map, "isPicture")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_picture: r.take("isPicture"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isPicture", &self.is_picture)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isPicture", &self.is_picture);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(HyperlinkOrPictureColumn);

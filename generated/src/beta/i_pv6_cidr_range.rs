@@ -16,15 +16,20 @@ pub struct IPv6CidrRange {
 impl graph_rt::Model for IPv6CidrRange {
     const TYPE_NAME: &'static str = "microsoft.graph.iPv6CidrRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            cidr_address: graph_rt::take(map, "cidrAddress")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            cidr_address: r.take("cidrAddress"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "cidrAddress", &self.cidr_address)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("cidrAddress", &self.cidr_address);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IPv6CidrRange);

@@ -23,30 +23,28 @@ pub struct IdentityApiConnector {
 impl graph_rt::Model for IdentityApiConnector {
     const TYPE_NAME: &'static str = "microsoft.graph.identityApiConnector";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            authentication_configuration: graph_rt::take(
-                map,
-                "authenticationConfiguration",
-            )?,
-            target_url: graph_rt::take(map, "targetUrl")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            authentication_configuration: r.take("authenticationConfiguration"),
+            target_url: r.take("targetUrl"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "targetUrl", &self.target_url)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("targetUrl", &self.target_url);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "authenticationConfiguration",
-            &self.authentication_configuration,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("authenticationConfiguration", &self.authentication_configuration);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IdentityApiConnector);

@@ -26,26 +26,31 @@ pub struct IdentityCustomUserFlowAttribute {
 impl graph_rt::Model for IdentityCustomUserFlowAttribute {
     const TYPE_NAME: &'static str = "microsoft.graph.identityCustomUserFlowAttribute";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            data_type: graph_rt::take(map, "dataType")?,
+            data_type: r.take("dataType"),
             #[cfg(feature = "core")]
-            user_flow_attribute_type: graph_rt::take(map, "userFlowAttributeType")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_flow_attribute_type: r.take("userFlowAttributeType"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "userFlowAttributeType", &self.user_flow_attribute_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "dataType", &self.data_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("userFlowAttributeType", &self.user_flow_attribute_type);
+        #[cfg(feature = "core")] w.put("dataType", &self.data_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IdentityCustomUserFlowAttribute);

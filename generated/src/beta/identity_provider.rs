@@ -22,23 +22,28 @@ pub struct IdentityProvider {
 impl graph_rt::Model for IdentityProvider {
     const TYPE_NAME: &'static str = "microsoft.graph.identityProvider";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            client_secret: graph_rt::take(map, "clientSecret")?,
-            client_id: graph_rt::take(map, "clientId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            name: r.take("name"),
+            id: r.take("id"),
+            client_secret: r.take("clientSecret"),
+            client_id: r.take("clientId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "clientId", &self.client_id)?;
-        graph_rt::put(map, "clientSecret", &self.client_secret)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("clientId", &self.client_id);
+        w.put("clientSecret", &self.client_secret);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IdentityProvider);

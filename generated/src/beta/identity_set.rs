@@ -27,35 +27,36 @@ pub struct IdentitySet {
 impl graph_rt::Model for IdentitySet {
     const TYPE_NAME: &'static str = "microsoft.graph.identitySet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            guest: graph_rt::take(map, "guest")?,
-            encrypted: graph_rt::take(map, "encrypted")?,
-            application_instance: graph_rt::take(map, "applicationInstance")?,
-            user: graph_rt::take(map, "user")?,
-            phone: graph_rt::take(map, "phone")?,
-            device: graph_rt::take(map, "device")?,
-            conversation_identity_type: graph_rt::take(map, "conversationIdentityType")?,
-            conversation: graph_rt::take(map, "conversation")?,
-            application: graph_rt::take(map, "application")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            guest: r.take("guest"),
+            encrypted: r.take("encrypted"),
+            application_instance: r.take("applicationInstance"),
+            user: r.take("user"),
+            phone: r.take("phone"),
+            device: r.take("device"),
+            conversation_identity_type: r.take("conversationIdentityType"),
+            conversation: r.take("conversation"),
+            application: r.take("application"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "application", &self.application)?;
-        graph_rt::put(map, "conversation", &self.conversation)?;
-        graph_rt::put(
-            map,
-            "conversationIdentityType",
-            &self.conversation_identity_type,
-        )?;
-        graph_rt::put(map, "device", &self.device)?;
-        graph_rt::put(map, "phone", &self.phone)?;
-        graph_rt::put(map, "user", &self.user)?;
-        graph_rt::put(map, "applicationInstance", &self.application_instance)?;
-        graph_rt::put(map, "encrypted", &self.encrypted)?;
-        graph_rt::put(map, "guest", &self.guest)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("application", &self.application);
+        w.put("conversation", &self.conversation);
+        w.put("conversationIdentityType", &self.conversation_identity_type);
+        w.put("device", &self.device);
+        w.put("phone", &self.phone);
+        w.put("user", &self.user);
+        w.put("applicationInstance", &self.application_instance);
+        w.put("encrypted", &self.encrypted);
+        w.put("guest", &self.guest);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IdentitySet);

@@ -16,17 +16,22 @@ pub struct Image {
 impl graph_rt::Model for Image {
     const TYPE_NAME: &'static str = "microsoft.graph.image";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            width: graph_rt::take(map, "width")?,
-            height: graph_rt::take(map, "height")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            width: r.take("width"),
+            height: r.take("height"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "height", &self.height)?;
-        graph_rt::put(map, "width", &self.width)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("height", &self.height);
+        w.put("width", &self.width);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Image);

@@ -42,53 +42,48 @@ pub struct ImportedAppleDeviceIdentityResult {
 impl graph_rt::Model for ImportedAppleDeviceIdentityResult {
     const TYPE_NAME: &'static str = "microsoft.graph.importedAppleDeviceIdentityResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            platform: graph_rt::take(map, "platform")?,
-            enrollment_state: graph_rt::take(map, "enrollmentState")?,
-            description: graph_rt::take(map, "description")?,
-            last_contacted_date_time: graph_rt::take(map, "lastContactedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            discovery_source: graph_rt::take(map, "discoverySource")?,
-            is_supervised: graph_rt::take(map, "isSupervised")?,
-            requested_enrollment_profile_assignment_date_time: graph_rt::take(
-                map,
-                "requestedEnrollmentProfileAssignmentDateTime",
-            )?,
-            requested_enrollment_profile_id: graph_rt::take(
-                map,
-                "requestedEnrollmentProfileId",
-            )?,
-            serial_number: graph_rt::take(map, "serialNumber")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            platform: r.take("platform"),
+            enrollment_state: r.take("enrollmentState"),
+            description: r.take("description"),
+            last_contacted_date_time: r.take("lastContactedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            is_deleted: r.take("isDeleted"),
+            discovery_source: r.take("discoverySource"),
+            is_supervised: r.take("isSupervised"),
+            requested_enrollment_profile_assignment_date_time: r
+                .take("requestedEnrollmentProfileAssignmentDateTime"),
+            requested_enrollment_profile_id: r.take("requestedEnrollmentProfileId"),
+            serial_number: r.take("serialNumber"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "serialNumber", &self.serial_number)?;
-        graph_rt::put(
-            map,
-            "requestedEnrollmentProfileId",
-            &self.requested_enrollment_profile_id,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("serialNumber", &self.serial_number);
+        w.put("requestedEnrollmentProfileId", &self.requested_enrollment_profile_id);
+        w.put(
             "requestedEnrollmentProfileAssignmentDateTime",
             &self.requested_enrollment_profile_assignment_date_time,
-        )?;
-        graph_rt::put(map, "isSupervised", &self.is_supervised)?;
-        graph_rt::put(map, "discoverySource", &self.discovery_source)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastContactedDateTime", &self.last_contacted_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "enrollmentState", &self.enrollment_state)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("isSupervised", &self.is_supervised);
+        w.put("discoverySource", &self.discovery_source);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastContactedDateTime", &self.last_contacted_date_time);
+        w.put("description", &self.description);
+        w.put("enrollmentState", &self.enrollment_state);
+        w.put("platform", &self.platform);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ImportedAppleDeviceIdentityResult);

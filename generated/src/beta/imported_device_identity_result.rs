@@ -36,44 +36,38 @@ pub struct ImportedDeviceIdentityResult {
 impl graph_rt::Model for ImportedDeviceIdentityResult {
     const TYPE_NAME: &'static str = "microsoft.graph.importedDeviceIdentityResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            platform: graph_rt::take(map, "platform")?,
-            enrollment_state: graph_rt::take(map, "enrollmentState")?,
-            description: graph_rt::take(map, "description")?,
-            last_contacted_date_time: graph_rt::take(map, "lastContactedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            imported_device_identity_type: graph_rt::take(
-                map,
-                "importedDeviceIdentityType",
-            )?,
-            imported_device_identifier: graph_rt::take(map, "importedDeviceIdentifier")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            platform: r.take("platform"),
+            enrollment_state: r.take("enrollmentState"),
+            description: r.take("description"),
+            last_contacted_date_time: r.take("lastContactedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            imported_device_identity_type: r.take("importedDeviceIdentityType"),
+            imported_device_identifier: r.take("importedDeviceIdentifier"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "importedDeviceIdentifier",
-            &self.imported_device_identifier,
-        )?;
-        graph_rt::put(
-            map,
-            "importedDeviceIdentityType",
-            &self.imported_device_identity_type,
-        )?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastContactedDateTime", &self.last_contacted_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "enrollmentState", &self.enrollment_state)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("importedDeviceIdentifier", &self.imported_device_identifier);
+        w.put("importedDeviceIdentityType", &self.imported_device_identity_type);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastContactedDateTime", &self.last_contacted_date_time);
+        w.put("description", &self.description);
+        w.put("enrollmentState", &self.enrollment_state);
+        w.put("platform", &self.platform);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ImportedDeviceIdentityResult);

@@ -28,36 +28,34 @@ pub struct ImportedWindowsAutopilotDeviceIdentity {
 impl graph_rt::Model for ImportedWindowsAutopilotDeviceIdentity {
     const TYPE_NAME: &'static str = "microsoft.graph.importedWindowsAutopilotDeviceIdentity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assigned_user_principal_name: graph_rt::take(
-                map,
-                "assignedUserPrincipalName",
-            )?,
-            state: graph_rt::take(map, "state")?,
-            hardware_identifier: graph_rt::take(map, "hardwareIdentifier")?,
-            import_id: graph_rt::take(map, "importId")?,
-            product_key: graph_rt::take(map, "productKey")?,
-            serial_number: graph_rt::take(map, "serialNumber")?,
-            group_tag: graph_rt::take(map, "groupTag")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assigned_user_principal_name: r.take("assignedUserPrincipalName"),
+            state: r.take("state"),
+            hardware_identifier: r.take("hardwareIdentifier"),
+            import_id: r.take("importId"),
+            product_key: r.take("productKey"),
+            serial_number: r.take("serialNumber"),
+            group_tag: r.take("groupTag"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "groupTag", &self.group_tag)?;
-        graph_rt::put(map, "serialNumber", &self.serial_number)?;
-        graph_rt::put(map, "productKey", &self.product_key)?;
-        graph_rt::put(map, "importId", &self.import_id)?;
-        graph_rt::put(map, "hardwareIdentifier", &self.hardware_identifier)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(
-            map,
-            "assignedUserPrincipalName",
-            &self.assigned_user_principal_name,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("groupTag", &self.group_tag);
+        w.put("serialNumber", &self.serial_number);
+        w.put("productKey", &self.product_key);
+        w.put("importId", &self.import_id);
+        w.put("hardwareIdentifier", &self.hardware_identifier);
+        w.put("state", &self.state);
+        w.put("assignedUserPrincipalName", &self.assigned_user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ImportedWindowsAutopilotDeviceIdentity);

@@ -52,55 +52,59 @@ pub struct ImpossibleTravelRiskEvent {
 impl graph_rt::Model for ImpossibleTravelRiskEvent {
     const TYPE_NAME: &'static str = "microsoft.graph.impossibleTravelRiskEvent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            risk_type: graph_rt::take(map, "riskType")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            risk_type: r.take("riskType"),
             #[cfg(feature = "device_management")]
-            impacted_user: graph_rt::take(map, "impactedUser")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            user_agent: graph_rt::take(map, "userAgent")?,
-            risk_event_type: graph_rt::take(map, "riskEventType")?,
-            risk_level: graph_rt::take(map, "riskLevel")?,
-            risk_event_status: graph_rt::take(map, "riskEventStatus")?,
-            risk_event_date_time: graph_rt::take(map, "riskEventDateTime")?,
-            previous_signin_date_time: graph_rt::take(map, "previousSigninDateTime")?,
-            previous_location: graph_rt::take(map, "previousLocation")?,
-            previous_ip_address: graph_rt::take(map, "previousIPAddress")?,
-            location: graph_rt::take(map, "location")?,
-            is_atypical_location: graph_rt::take(map, "isAtypicalLocation")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
-            id: graph_rt::take(map, "id")?,
-            device_information: graph_rt::take(map, "deviceInformation")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            closed_date_time: graph_rt::take(map, "closedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            impacted_user: r.take("impactedUser"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_id: r.take("userId"),
+            user_display_name: r.take("userDisplayName"),
+            user_agent: r.take("userAgent"),
+            risk_event_type: r.take("riskEventType"),
+            risk_level: r.take("riskLevel"),
+            risk_event_status: r.take("riskEventStatus"),
+            risk_event_date_time: r.take("riskEventDateTime"),
+            previous_signin_date_time: r.take("previousSigninDateTime"),
+            previous_location: r.take("previousLocation"),
+            previous_ip_address: r.take("previousIPAddress"),
+            location: r.take("location"),
+            is_atypical_location: r.take("isAtypicalLocation"),
+            ip_address: r.take("ipAddress"),
+            id: r.take("id"),
+            device_information: r.take("deviceInformation"),
+            created_date_time: r.take("createdDateTime"),
+            closed_date_time: r.take("closedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "closedDateTime", &self.closed_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "deviceInformation", &self.device_information)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "isAtypicalLocation", &self.is_atypical_location)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "previousIPAddress", &self.previous_ip_address)?;
-        graph_rt::put(map, "previousLocation", &self.previous_location)?;
-        graph_rt::put(map, "previousSigninDateTime", &self.previous_signin_date_time)?;
-        graph_rt::put(map, "riskEventDateTime", &self.risk_event_date_time)?;
-        graph_rt::put(map, "riskEventStatus", &self.risk_event_status)?;
-        graph_rt::put(map, "riskLevel", &self.risk_level)?;
-        graph_rt::put(map, "riskEventType", &self.risk_event_type)?;
-        graph_rt::put(map, "userAgent", &self.user_agent)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "impactedUser", &self.impacted_user)?;
-        graph_rt::put(map, "riskType", &self.risk_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("closedDateTime", &self.closed_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("deviceInformation", &self.device_information);
+        w.put("id", &self.id);
+        w.put("ipAddress", &self.ip_address);
+        w.put("isAtypicalLocation", &self.is_atypical_location);
+        w.put("location", &self.location);
+        w.put("previousIPAddress", &self.previous_ip_address);
+        w.put("previousLocation", &self.previous_location);
+        w.put("previousSigninDateTime", &self.previous_signin_date_time);
+        w.put("riskEventDateTime", &self.risk_event_date_time);
+        w.put("riskEventStatus", &self.risk_event_status);
+        w.put("riskLevel", &self.risk_level);
+        w.put("riskEventType", &self.risk_event_type);
+        w.put("userAgent", &self.user_agent);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userId", &self.user_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        #[cfg(feature = "device_management")] w.put("impactedUser", &self.impacted_user);
+        w.put("riskType", &self.risk_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ImpossibleTravelRiskEvent);

@@ -22,24 +22,28 @@ pub struct IncomingContext {
 impl graph_rt::Model for IncomingContext {
     const TYPE_NAME: &'static str = "microsoft.graph.incomingContext";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            transferor: graph_rt::take(map, "transferor")?,
-            source_participant_id: graph_rt::take(map, "sourceParticipantId")?,
+            transferor: r.take("transferor"),
+            source_participant_id: r.take("sourceParticipantId"),
             #[cfg(feature = "identity")]
-            on_behalf_of: graph_rt::take(map, "onBehalfOf")?,
-            observed_participant_id: graph_rt::take(map, "observedParticipantId")?,
-            additional_properties: core::mem::take(map),
-        })
+            on_behalf_of: r.take("onBehalfOf"),
+            observed_participant_id: r.take("observedParticipantId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "observedParticipantId", &self.observed_participant_id)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "onBehalfOf", &self.on_behalf_of)?;
-        graph_rt::put(map, "sourceParticipantId", &self.source_participant_id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "transferor", &self.transferor)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("observedParticipantId", &self.observed_participant_id);
+        #[cfg(feature = "identity")] w.put("onBehalfOf", &self.on_behalf_of);
+        w.put("sourceParticipantId", &self.source_participant_id);
+        #[cfg(feature = "identity")] w.put("transferor", &self.transferor);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IncomingContext);

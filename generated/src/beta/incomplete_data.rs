@@ -16,24 +16,22 @@ pub struct IncompleteData {
 impl graph_rt::Model for IncompleteData {
     const TYPE_NAME: &'static str = "microsoft.graph.incompleteData";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            was_throttled: graph_rt::take(map, "wasThrottled")?,
-            missing_data_before_date_time: graph_rt::take(
-                map,
-                "missingDataBeforeDateTime",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            was_throttled: r.take("wasThrottled"),
+            missing_data_before_date_time: r.take("missingDataBeforeDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "missingDataBeforeDateTime",
-            &self.missing_data_before_date_time,
-        )?;
-        graph_rt::put(map, "wasThrottled", &self.was_throttled)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("missingDataBeforeDateTime", &self.missing_data_before_date_time);
+        w.put("wasThrottled", &self.was_throttled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IncompleteData);

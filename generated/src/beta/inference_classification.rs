@@ -16,17 +16,22 @@ pub struct InferenceClassification {
 impl graph_rt::Model for InferenceClassification {
     const TYPE_NAME: &'static str = "microsoft.graph.inferenceClassification";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            overrides: graph_rt::take(map, "overrides")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            overrides: r.take("overrides"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "overrides", &self.overrides)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("overrides", &self.overrides);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InferenceClassification);

@@ -16,17 +16,22 @@ pub struct InferenceData {
 impl graph_rt::Model for InferenceData {
     const TYPE_NAME: &'static str = "microsoft.graph.inferenceData";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_has_verified_accuracy: graph_rt::take(map, "userHasVerifiedAccuracy")?,
-            confidence_score: graph_rt::take(map, "confidenceScore")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_has_verified_accuracy: r.take("userHasVerifiedAccuracy"),
+            confidence_score: r.take("confidenceScore"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "confidenceScore", &self.confidence_score)?;
-        graph_rt::put(map, "userHasVerifiedAccuracy", &self.user_has_verified_accuracy)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("confidenceScore", &self.confidence_score);
+        w.put("userHasVerifiedAccuracy", &self.user_has_verified_accuracy);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InferenceData);

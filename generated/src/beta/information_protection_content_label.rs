@@ -19,20 +19,25 @@ pub struct InformationProtectionContentLabel {
 impl graph_rt::Model for InformationProtectionContentLabel {
     const TYPE_NAME: &'static str = "microsoft.graph.informationProtectionContentLabel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            label: graph_rt::take(map, "label")?,
-            creation_date_time: graph_rt::take(map, "creationDateTime")?,
-            assignment_method: graph_rt::take(map, "assignmentMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+            label: r.take("label"),
+            creation_date_time: r.take("creationDateTime"),
+            assignment_method: r.take("assignmentMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignmentMethod", &self.assignment_method)?;
-        graph_rt::put(map, "creationDateTime", &self.creation_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignmentMethod", &self.assignment_method);
+        w.put("creationDateTime", &self.creation_date_time);
+        #[cfg(feature = "core")] w.put("label", &self.label);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InformationProtectionContentLabel);

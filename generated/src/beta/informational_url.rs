@@ -22,23 +22,28 @@ pub struct InformationalUrl {
 impl graph_rt::Model for InformationalUrl {
     const TYPE_NAME: &'static str = "microsoft.graph.informationalUrl";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            terms_of_service_url: graph_rt::take(map, "termsOfServiceUrl")?,
-            support_url: graph_rt::take(map, "supportUrl")?,
-            privacy_statement_url: graph_rt::take(map, "privacyStatementUrl")?,
-            marketing_url: graph_rt::take(map, "marketingUrl")?,
-            logo_url: graph_rt::take(map, "logoUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            terms_of_service_url: r.take("termsOfServiceUrl"),
+            support_url: r.take("supportUrl"),
+            privacy_statement_url: r.take("privacyStatementUrl"),
+            marketing_url: r.take("marketingUrl"),
+            logo_url: r.take("logoUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "logoUrl", &self.logo_url)?;
-        graph_rt::put(map, "marketingUrl", &self.marketing_url)?;
-        graph_rt::put(map, "privacyStatementUrl", &self.privacy_statement_url)?;
-        graph_rt::put(map, "supportUrl", &self.support_url)?;
-        graph_rt::put(map, "termsOfServiceUrl", &self.terms_of_service_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("logoUrl", &self.logo_url);
+        w.put("marketingUrl", &self.marketing_url);
+        w.put("privacyStatementUrl", &self.privacy_statement_url);
+        w.put("supportUrl", &self.support_url);
+        w.put("termsOfServiceUrl", &self.terms_of_service_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InformationalUrl);

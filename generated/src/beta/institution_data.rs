@@ -20,21 +20,26 @@ pub struct InstitutionData {
 impl graph_rt::Model for InstitutionData {
     const TYPE_NAME: &'static str = "microsoft.graph.institutionData";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            location: graph_rt::take(map, "location")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            location: r.take("location"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("location", &self.location);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InstitutionData);

@@ -16,17 +16,22 @@ pub struct IntegerRange {
 impl graph_rt::Model for IntegerRange {
     const TYPE_NAME: &'static str = "microsoft.graph.integerRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            end: graph_rt::take(map, "end")?,
-            start: graph_rt::take(map, "start")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            end: r.take("end"),
+            start: r.take("start"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "start", &self.start)?;
-        graph_rt::put(map, "end", &self.end)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("start", &self.start);
+        w.put("end", &self.end);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IntegerRange);

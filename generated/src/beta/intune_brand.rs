@@ -68,116 +68,76 @@ pub struct IntuneBrand {
 impl graph_rt::Model for IntuneBrand {
     const TYPE_NAME: &'static str = "microsoft.graph.intuneBrand";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            disable_client_telemetry: graph_rt::take(map, "disableClientTelemetry")?,
-            enrollment_availability: graph_rt::take(map, "enrollmentAvailability")?,
-            send_device_ownership_change_push_notification: graph_rt::take(
-                map,
-                "sendDeviceOwnershipChangePushNotification",
-            )?,
-            show_office_web_apps: graph_rt::take(map, "showOfficeWebApps")?,
-            show_azure_ad_enterprise_apps: graph_rt::take(
-                map,
-                "showAzureADEnterpriseApps",
-            )?,
-            company_portal_blocked_actions: graph_rt::take(
-                map,
-                "companyPortalBlockedActions",
-            )?,
-            is_factory_reset_disabled: graph_rt::take(map, "isFactoryResetDisabled")?,
-            is_remove_device_disabled: graph_rt::take(map, "isRemoveDeviceDisabled")?,
-            custom_can_see_privacy_message: graph_rt::take(
-                map,
-                "customCanSeePrivacyMessage",
-            )?,
-            custom_cant_see_privacy_message: graph_rt::take(
-                map,
-                "customCantSeePrivacyMessage",
-            )?,
-            custom_privacy_message: graph_rt::take(map, "customPrivacyMessage")?,
-            privacy_url: graph_rt::take(map, "privacyUrl")?,
-            online_support_site_name: graph_rt::take(map, "onlineSupportSiteName")?,
-            online_support_site_url: graph_rt::take(map, "onlineSupportSiteUrl")?,
-            contact_it_notes: graph_rt::take(map, "contactITNotes")?,
-            contact_it_email_address: graph_rt::take(map, "contactITEmailAddress")?,
-            contact_it_phone_number: graph_rt::take(map, "contactITPhoneNumber")?,
-            contact_it_name: graph_rt::take(map, "contactITName")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            show_display_name_next_to_logo: graph_rt::take(
-                map,
-                "showDisplayNameNextToLogo",
-            )?,
-            landing_page_customized_image: graph_rt::take(
-                map,
-                "landingPageCustomizedImage",
-            )?,
-            show_name_next_to_logo: graph_rt::take(map, "showNameNextToLogo")?,
-            dark_background_logo: graph_rt::take(map, "darkBackgroundLogo")?,
-            light_background_logo: graph_rt::take(map, "lightBackgroundLogo")?,
-            show_logo: graph_rt::take(map, "showLogo")?,
-            theme_color: graph_rt::take(map, "themeColor")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            disable_client_telemetry: r.take("disableClientTelemetry"),
+            enrollment_availability: r.take("enrollmentAvailability"),
+            send_device_ownership_change_push_notification: r
+                .take("sendDeviceOwnershipChangePushNotification"),
+            show_office_web_apps: r.take("showOfficeWebApps"),
+            show_azure_ad_enterprise_apps: r.take("showAzureADEnterpriseApps"),
+            company_portal_blocked_actions: r.take("companyPortalBlockedActions"),
+            is_factory_reset_disabled: r.take("isFactoryResetDisabled"),
+            is_remove_device_disabled: r.take("isRemoveDeviceDisabled"),
+            custom_can_see_privacy_message: r.take("customCanSeePrivacyMessage"),
+            custom_cant_see_privacy_message: r.take("customCantSeePrivacyMessage"),
+            custom_privacy_message: r.take("customPrivacyMessage"),
+            privacy_url: r.take("privacyUrl"),
+            online_support_site_name: r.take("onlineSupportSiteName"),
+            online_support_site_url: r.take("onlineSupportSiteUrl"),
+            contact_it_notes: r.take("contactITNotes"),
+            contact_it_email_address: r.take("contactITEmailAddress"),
+            contact_it_phone_number: r.take("contactITPhoneNumber"),
+            contact_it_name: r.take("contactITName"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            show_display_name_next_to_logo: r.take("showDisplayNameNextToLogo"),
+            landing_page_customized_image: r.take("landingPageCustomizedImage"),
+            show_name_next_to_logo: r.take("showNameNextToLogo"),
+            dark_background_logo: r.take("darkBackgroundLogo"),
+            light_background_logo: r.take("lightBackgroundLogo"),
+            show_logo: r.take("showLogo"),
+            theme_color: r.take("themeColor"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "themeColor", &self.theme_color)?;
-        graph_rt::put(map, "showLogo", &self.show_logo)?;
-        graph_rt::put(map, "lightBackgroundLogo", &self.light_background_logo)?;
-        graph_rt::put(map, "darkBackgroundLogo", &self.dark_background_logo)?;
-        graph_rt::put(map, "showNameNextToLogo", &self.show_name_next_to_logo)?;
-        graph_rt::put(
-            map,
-            "landingPageCustomizedImage",
-            &self.landing_page_customized_image,
-        )?;
-        graph_rt::put(
-            map,
-            "showDisplayNameNextToLogo",
-            &self.show_display_name_next_to_logo,
-        )?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "contactITName", &self.contact_it_name)?;
-        graph_rt::put(map, "contactITPhoneNumber", &self.contact_it_phone_number)?;
-        graph_rt::put(map, "contactITEmailAddress", &self.contact_it_email_address)?;
-        graph_rt::put(map, "contactITNotes", &self.contact_it_notes)?;
-        graph_rt::put(map, "onlineSupportSiteUrl", &self.online_support_site_url)?;
-        graph_rt::put(map, "onlineSupportSiteName", &self.online_support_site_name)?;
-        graph_rt::put(map, "privacyUrl", &self.privacy_url)?;
-        graph_rt::put(map, "customPrivacyMessage", &self.custom_privacy_message)?;
-        graph_rt::put(
-            map,
-            "customCantSeePrivacyMessage",
-            &self.custom_cant_see_privacy_message,
-        )?;
-        graph_rt::put(
-            map,
-            "customCanSeePrivacyMessage",
-            &self.custom_can_see_privacy_message,
-        )?;
-        graph_rt::put(map, "isRemoveDeviceDisabled", &self.is_remove_device_disabled)?;
-        graph_rt::put(map, "isFactoryResetDisabled", &self.is_factory_reset_disabled)?;
-        graph_rt::put(
-            map,
-            "companyPortalBlockedActions",
-            &self.company_portal_blocked_actions,
-        )?;
-        graph_rt::put(
-            map,
-            "showAzureADEnterpriseApps",
-            &self.show_azure_ad_enterprise_apps,
-        )?;
-        graph_rt::put(map, "showOfficeWebApps", &self.show_office_web_apps)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("themeColor", &self.theme_color);
+        w.put("showLogo", &self.show_logo);
+        w.put("lightBackgroundLogo", &self.light_background_logo);
+        w.put("darkBackgroundLogo", &self.dark_background_logo);
+        w.put("showNameNextToLogo", &self.show_name_next_to_logo);
+        w.put("landingPageCustomizedImage", &self.landing_page_customized_image);
+        w.put("showDisplayNameNextToLogo", &self.show_display_name_next_to_logo);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("contactITName", &self.contact_it_name);
+        w.put("contactITPhoneNumber", &self.contact_it_phone_number);
+        w.put("contactITEmailAddress", &self.contact_it_email_address);
+        w.put("contactITNotes", &self.contact_it_notes);
+        w.put("onlineSupportSiteUrl", &self.online_support_site_url);
+        w.put("onlineSupportSiteName", &self.online_support_site_name);
+        w.put("privacyUrl", &self.privacy_url);
+        w.put("customPrivacyMessage", &self.custom_privacy_message);
+        w.put("customCantSeePrivacyMessage", &self.custom_cant_see_privacy_message);
+        w.put("customCanSeePrivacyMessage", &self.custom_can_see_privacy_message);
+        w.put("isRemoveDeviceDisabled", &self.is_remove_device_disabled);
+        w.put("isFactoryResetDisabled", &self.is_factory_reset_disabled);
+        w.put("companyPortalBlockedActions", &self.company_portal_blocked_actions);
+        w.put("showAzureADEnterpriseApps", &self.show_azure_ad_enterprise_apps);
+        w.put("showOfficeWebApps", &self.show_office_web_apps);
+        w.put(
             "sendDeviceOwnershipChangePushNotification",
             &self.send_device_ownership_change_push_notification,
-        )?;
-        graph_rt::put(map, "enrollmentAvailability", &self.enrollment_availability)?;
-        graph_rt::put(map, "disableClientTelemetry", &self.disable_client_telemetry)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("enrollmentAvailability", &self.enrollment_availability);
+        w.put("disableClientTelemetry", &self.disable_client_telemetry);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IntuneBrand);

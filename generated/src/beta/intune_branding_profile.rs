@@ -80,128 +80,88 @@ pub struct IntuneBrandingProfile {
 impl graph_rt::Model for IntuneBrandingProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.intuneBrandingProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            disable_client_telemetry: graph_rt::take(map, "disableClientTelemetry")?,
-            enrollment_availability: graph_rt::take(map, "enrollmentAvailability")?,
-            send_device_ownership_change_push_notification: graph_rt::take(
-                map,
-                "sendDeviceOwnershipChangePushNotification",
-            )?,
-            show_office_web_apps: graph_rt::take(map, "showOfficeWebApps")?,
-            show_azure_ad_enterprise_apps: graph_rt::take(
-                map,
-                "showAzureADEnterpriseApps",
-            )?,
-            company_portal_blocked_actions: graph_rt::take(
-                map,
-                "companyPortalBlockedActions",
-            )?,
-            is_factory_reset_disabled: graph_rt::take(map, "isFactoryResetDisabled")?,
-            is_remove_device_disabled: graph_rt::take(map, "isRemoveDeviceDisabled")?,
-            custom_cant_see_privacy_message: graph_rt::take(
-                map,
-                "customCantSeePrivacyMessage",
-            )?,
-            custom_can_see_privacy_message: graph_rt::take(
-                map,
-                "customCanSeePrivacyMessage",
-            )?,
-            custom_privacy_message: graph_rt::take(map, "customPrivacyMessage")?,
-            privacy_url: graph_rt::take(map, "privacyUrl")?,
-            online_support_site_name: graph_rt::take(map, "onlineSupportSiteName")?,
-            online_support_site_url: graph_rt::take(map, "onlineSupportSiteUrl")?,
-            contact_it_notes: graph_rt::take(map, "contactITNotes")?,
-            contact_it_email_address: graph_rt::take(map, "contactITEmailAddress")?,
-            contact_it_phone_number: graph_rt::take(map, "contactITPhoneNumber")?,
-            contact_it_name: graph_rt::take(map, "contactITName")?,
-            landing_page_customized_image: graph_rt::take(
-                map,
-                "landingPageCustomizedImage",
-            )?,
-            light_background_logo: graph_rt::take(map, "lightBackgroundLogo")?,
-            theme_color_logo: graph_rt::take(map, "themeColorLogo")?,
-            show_display_name_next_to_logo: graph_rt::take(
-                map,
-                "showDisplayNameNextToLogo",
-            )?,
-            show_logo: graph_rt::take(map, "showLogo")?,
-            theme_color: graph_rt::take(map, "themeColor")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            is_default_profile: graph_rt::take(map, "isDefaultProfile")?,
-            profile_description: graph_rt::take(map, "profileDescription")?,
-            profile_name: graph_rt::take(map, "profileName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            disable_client_telemetry: r.take("disableClientTelemetry"),
+            enrollment_availability: r.take("enrollmentAvailability"),
+            send_device_ownership_change_push_notification: r
+                .take("sendDeviceOwnershipChangePushNotification"),
+            show_office_web_apps: r.take("showOfficeWebApps"),
+            show_azure_ad_enterprise_apps: r.take("showAzureADEnterpriseApps"),
+            company_portal_blocked_actions: r.take("companyPortalBlockedActions"),
+            is_factory_reset_disabled: r.take("isFactoryResetDisabled"),
+            is_remove_device_disabled: r.take("isRemoveDeviceDisabled"),
+            custom_cant_see_privacy_message: r.take("customCantSeePrivacyMessage"),
+            custom_can_see_privacy_message: r.take("customCanSeePrivacyMessage"),
+            custom_privacy_message: r.take("customPrivacyMessage"),
+            privacy_url: r.take("privacyUrl"),
+            online_support_site_name: r.take("onlineSupportSiteName"),
+            online_support_site_url: r.take("onlineSupportSiteUrl"),
+            contact_it_notes: r.take("contactITNotes"),
+            contact_it_email_address: r.take("contactITEmailAddress"),
+            contact_it_phone_number: r.take("contactITPhoneNumber"),
+            contact_it_name: r.take("contactITName"),
+            landing_page_customized_image: r.take("landingPageCustomizedImage"),
+            light_background_logo: r.take("lightBackgroundLogo"),
+            theme_color_logo: r.take("themeColorLogo"),
+            show_display_name_next_to_logo: r.take("showDisplayNameNextToLogo"),
+            show_logo: r.take("showLogo"),
+            theme_color: r.take("themeColor"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            is_default_profile: r.take("isDefaultProfile"),
+            profile_description: r.take("profileDescription"),
+            profile_name: r.take("profileName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "profileName", &self.profile_name)?;
-        graph_rt::put(map, "profileDescription", &self.profile_description)?;
-        graph_rt::put(map, "isDefaultProfile", &self.is_default_profile)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "themeColor", &self.theme_color)?;
-        graph_rt::put(map, "showLogo", &self.show_logo)?;
-        graph_rt::put(
-            map,
-            "showDisplayNameNextToLogo",
-            &self.show_display_name_next_to_logo,
-        )?;
-        graph_rt::put(map, "themeColorLogo", &self.theme_color_logo)?;
-        graph_rt::put(map, "lightBackgroundLogo", &self.light_background_logo)?;
-        graph_rt::put(
-            map,
-            "landingPageCustomizedImage",
-            &self.landing_page_customized_image,
-        )?;
-        graph_rt::put(map, "contactITName", &self.contact_it_name)?;
-        graph_rt::put(map, "contactITPhoneNumber", &self.contact_it_phone_number)?;
-        graph_rt::put(map, "contactITEmailAddress", &self.contact_it_email_address)?;
-        graph_rt::put(map, "contactITNotes", &self.contact_it_notes)?;
-        graph_rt::put(map, "onlineSupportSiteUrl", &self.online_support_site_url)?;
-        graph_rt::put(map, "onlineSupportSiteName", &self.online_support_site_name)?;
-        graph_rt::put(map, "privacyUrl", &self.privacy_url)?;
-        graph_rt::put(map, "customPrivacyMessage", &self.custom_privacy_message)?;
-        graph_rt::put(
-            map,
-            "customCanSeePrivacyMessage",
-            &self.custom_can_see_privacy_message,
-        )?;
-        graph_rt::put(
-            map,
-            "customCantSeePrivacyMessage",
-            &self.custom_cant_see_privacy_message,
-        )?;
-        graph_rt::put(map, "isRemoveDeviceDisabled", &self.is_remove_device_disabled)?;
-        graph_rt::put(map, "isFactoryResetDisabled", &self.is_factory_reset_disabled)?;
-        graph_rt::put(
-            map,
-            "companyPortalBlockedActions",
-            &self.company_portal_blocked_actions,
-        )?;
-        graph_rt::put(
-            map,
-            "showAzureADEnterpriseApps",
-            &self.show_azure_ad_enterprise_apps,
-        )?;
-        graph_rt::put(map, "showOfficeWebApps", &self.show_office_web_apps)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("profileName", &self.profile_name);
+        w.put("profileDescription", &self.profile_description);
+        w.put("isDefaultProfile", &self.is_default_profile);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("themeColor", &self.theme_color);
+        w.put("showLogo", &self.show_logo);
+        w.put("showDisplayNameNextToLogo", &self.show_display_name_next_to_logo);
+        w.put("themeColorLogo", &self.theme_color_logo);
+        w.put("lightBackgroundLogo", &self.light_background_logo);
+        w.put("landingPageCustomizedImage", &self.landing_page_customized_image);
+        w.put("contactITName", &self.contact_it_name);
+        w.put("contactITPhoneNumber", &self.contact_it_phone_number);
+        w.put("contactITEmailAddress", &self.contact_it_email_address);
+        w.put("contactITNotes", &self.contact_it_notes);
+        w.put("onlineSupportSiteUrl", &self.online_support_site_url);
+        w.put("onlineSupportSiteName", &self.online_support_site_name);
+        w.put("privacyUrl", &self.privacy_url);
+        w.put("customPrivacyMessage", &self.custom_privacy_message);
+        w.put("customCanSeePrivacyMessage", &self.custom_can_see_privacy_message);
+        w.put("customCantSeePrivacyMessage", &self.custom_cant_see_privacy_message);
+        w.put("isRemoveDeviceDisabled", &self.is_remove_device_disabled);
+        w.put("isFactoryResetDisabled", &self.is_factory_reset_disabled);
+        w.put("companyPortalBlockedActions", &self.company_portal_blocked_actions);
+        w.put("showAzureADEnterpriseApps", &self.show_azure_ad_enterprise_apps);
+        w.put("showOfficeWebApps", &self.show_office_web_apps);
+        w.put(
             "sendDeviceOwnershipChangePushNotification",
             &self.send_device_ownership_change_push_notification,
-        )?;
-        graph_rt::put(map, "enrollmentAvailability", &self.enrollment_availability)?;
-        graph_rt::put(map, "disableClientTelemetry", &self.disable_client_telemetry)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("enrollmentAvailability", &self.enrollment_availability);
+        w.put("disableClientTelemetry", &self.disable_client_telemetry);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IntuneBrandingProfile);

@@ -35,35 +35,39 @@ pub struct Invitation {
 impl graph_rt::Model for Invitation {
     const TYPE_NAME: &'static str = "microsoft.graph.invitation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "device_management")]
-            invited_user: graph_rt::take(map, "invitedUser")?,
-            status: graph_rt::take(map, "status")?,
-            invited_user_type: graph_rt::take(map, "invitedUserType")?,
-            invite_redeem_url: graph_rt::take(map, "inviteRedeemUrl")?,
-            invite_redirect_url: graph_rt::take(map, "inviteRedirectUrl")?,
-            send_invitation_message: graph_rt::take(map, "sendInvitationMessage")?,
-            invited_user_message_info: graph_rt::take(map, "invitedUserMessageInfo")?,
-            invited_user_email_address: graph_rt::take(map, "invitedUserEmailAddress")?,
-            invited_user_display_name: graph_rt::take(map, "invitedUserDisplayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            invited_user: r.take("invitedUser"),
+            status: r.take("status"),
+            invited_user_type: r.take("invitedUserType"),
+            invite_redeem_url: r.take("inviteRedeemUrl"),
+            invite_redirect_url: r.take("inviteRedirectUrl"),
+            send_invitation_message: r.take("sendInvitationMessage"),
+            invited_user_message_info: r.take("invitedUserMessageInfo"),
+            invited_user_email_address: r.take("invitedUserEmailAddress"),
+            invited_user_display_name: r.take("invitedUserDisplayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "invitedUserDisplayName", &self.invited_user_display_name)?;
-        graph_rt::put(map, "invitedUserEmailAddress", &self.invited_user_email_address)?;
-        graph_rt::put(map, "invitedUserMessageInfo", &self.invited_user_message_info)?;
-        graph_rt::put(map, "sendInvitationMessage", &self.send_invitation_message)?;
-        graph_rt::put(map, "inviteRedirectUrl", &self.invite_redirect_url)?;
-        graph_rt::put(map, "inviteRedeemUrl", &self.invite_redeem_url)?;
-        graph_rt::put(map, "invitedUserType", &self.invited_user_type)?;
-        graph_rt::put(map, "status", &self.status)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "invitedUser", &self.invited_user)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("invitedUserDisplayName", &self.invited_user_display_name);
+        w.put("invitedUserEmailAddress", &self.invited_user_email_address);
+        w.put("invitedUserMessageInfo", &self.invited_user_message_info);
+        w.put("sendInvitationMessage", &self.send_invitation_message);
+        w.put("inviteRedirectUrl", &self.invite_redirect_url);
+        w.put("inviteRedeemUrl", &self.invite_redeem_url);
+        w.put("invitedUserType", &self.invited_user_type);
+        w.put("status", &self.status);
+        #[cfg(feature = "device_management")] w.put("invitedUser", &self.invited_user);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Invitation);

@@ -17,23 +17,28 @@ pub struct InviteParameters {
 impl graph_rt::Model for InviteParameters {
     const TYPE_NAME: &'static str = "microsoft.graph.inviteParameters";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            message: graph_rt::take(map, "message")?,
-            recipients: graph_rt::take(map, "recipients")?,
-            roles: graph_rt::take(map, "roles")?,
-            send_invitation: graph_rt::take(map, "sendInvitation")?,
-            require_sign_in: graph_rt::take(map, "requireSignIn")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            message: r.take("message"),
+            recipients: r.take("recipients"),
+            roles: r.take("roles"),
+            send_invitation: r.take("sendInvitation"),
+            require_sign_in: r.take("requireSignIn"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "requireSignIn", &self.require_sign_in)?;
-        graph_rt::put(map, "sendInvitation", &self.send_invitation)?;
-        graph_rt::put(map, "roles", &self.roles)?;
-        graph_rt::put(map, "recipients", &self.recipients)?;
-        graph_rt::put(map, "message", &self.message)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("requireSignIn", &self.require_sign_in);
+        w.put("sendInvitation", &self.send_invitation);
+        w.put("roles", &self.roles);
+        w.put("recipients", &self.recipients);
+        w.put("message", &self.message);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InviteParameters);

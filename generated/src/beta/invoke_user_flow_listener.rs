@@ -24,24 +24,28 @@ pub struct InvokeUserFlowListener {
 impl graph_rt::Model for InvokeUserFlowListener {
     const TYPE_NAME: &'static str = "microsoft.graph.invokeUserFlowListener";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            user_flow: graph_rt::take(map, "userFlow")?,
+            user_flow: r.take("userFlow"),
             #[cfg(feature = "identity")]
-            source_filter: graph_rt::take(map, "sourceFilter")?,
-            priority: graph_rt::take(map, "priority")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            source_filter: r.take("sourceFilter"),
+            priority: r.take("priority"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "sourceFilter", &self.source_filter)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "userFlow", &self.user_flow)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("priority", &self.priority);
+        #[cfg(feature = "identity")] w.put("sourceFilter", &self.source_filter);
+        #[cfg(feature = "identity")] w.put("userFlow", &self.user_flow);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InvokeUserFlowListener);

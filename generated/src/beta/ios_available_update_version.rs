@@ -20,21 +20,26 @@ pub struct IosAvailableUpdateVersion {
 impl graph_rt::Model for IosAvailableUpdateVersion {
     const TYPE_NAME: &'static str = "microsoft.graph.iosAvailableUpdateVersion";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            supported_devices: graph_rt::take(map, "supportedDevices")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            posting_date_time: graph_rt::take(map, "postingDateTime")?,
-            product_version: graph_rt::take(map, "productVersion")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            supported_devices: r.take("supportedDevices"),
+            expiration_date_time: r.take("expirationDateTime"),
+            posting_date_time: r.take("postingDateTime"),
+            product_version: r.take("productVersion"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "productVersion", &self.product_version)?;
-        graph_rt::put(map, "postingDateTime", &self.posting_date_time)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "supportedDevices", &self.supported_devices)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("productVersion", &self.product_version);
+        w.put("postingDateTime", &self.posting_date_time);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("supportedDevices", &self.supported_devices);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosAvailableUpdateVersion);

@@ -18,19 +18,24 @@ pub struct IosBookmark {
 impl graph_rt::Model for IosBookmark {
     const TYPE_NAME: &'static str = "microsoft.graph.iosBookmark";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_name: graph_rt::take(map, "displayName")?,
-            bookmark_folder: graph_rt::take(map, "bookmarkFolder")?,
-            url: graph_rt::take(map, "url")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_name: r.take("displayName"),
+            bookmark_folder: r.take("bookmarkFolder"),
+            url: r.take("url"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put(map, "bookmarkFolder", &self.bookmark_folder)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("url", &self.url);
+        w.put("bookmarkFolder", &self.bookmark_folder);
+        w.put("displayName", &self.display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosBookmark);

@@ -24,23 +24,28 @@ pub struct IosCredentialSingleSignOnExtension {
 impl graph_rt::Model for IosCredentialSingleSignOnExtension {
     const TYPE_NAME: &'static str = "microsoft.graph.iosCredentialSingleSignOnExtension";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            configurations: graph_rt::take(map, "configurations")?,
-            realm: graph_rt::take(map, "realm")?,
-            domains: graph_rt::take(map, "domains")?,
-            team_identifier: graph_rt::take(map, "teamIdentifier")?,
-            extension_identifier: graph_rt::take(map, "extensionIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            configurations: r.take("configurations"),
+            realm: r.take("realm"),
+            domains: r.take("domains"),
+            team_identifier: r.take("teamIdentifier"),
+            extension_identifier: r.take("extensionIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "extensionIdentifier", &self.extension_identifier)?;
-        graph_rt::put(map, "teamIdentifier", &self.team_identifier)?;
-        graph_rt::put(map, "domains", &self.domains)?;
-        graph_rt::put(map, "realm", &self.realm)?;
-        graph_rt::put(map, "configurations", &self.configurations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("extensionIdentifier", &self.extension_identifier);
+        w.put("teamIdentifier", &self.team_identifier);
+        w.put("domains", &self.domains);
+        w.put("realm", &self.realm);
+        w.put("configurations", &self.configurations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosCredentialSingleSignOnExtension);

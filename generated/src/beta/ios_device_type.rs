@@ -16,17 +16,22 @@ pub struct IosDeviceType {
 impl graph_rt::Model for IosDeviceType {
     const TYPE_NAME: &'static str = "microsoft.graph.iosDeviceType";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            i_phone_and_i_pod: graph_rt::take(map, "iPhoneAndIPod")?,
-            i_pad: graph_rt::take(map, "iPad")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            i_phone_and_i_pod: r.take("iPhoneAndIPod"),
+            i_pad: r.take("iPad"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "iPad", &self.i_pad)?;
-        graph_rt::put(map, "iPhoneAndIPod", &self.i_phone_and_i_pod)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("iPad", &self.i_pad);
+        w.put("iPhoneAndIPod", &self.i_phone_and_i_pod);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosDeviceType);

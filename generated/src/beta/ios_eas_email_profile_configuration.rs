@@ -126,230 +126,159 @@ pub struct IosEasEmailProfileConfiguration {
 impl graph_rt::Model for IosEasEmailProfileConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.iosEasEmailProfileConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            derived_credential_settings: graph_rt::take(
-                map,
-                "derivedCredentialSettings",
-            )?,
-            smime_encryption_certificate: graph_rt::take(
-                map,
-                "smimeEncryptionCertificate",
-            )?,
-            smime_signing_certificate: graph_rt::take(map, "smimeSigningCertificate")?,
-            identity_certificate: graph_rt::take(map, "identityCertificate")?,
-            per_app_vpn_profile_id: graph_rt::take(map, "perAppVPNProfileId")?,
-            encryption_certificate_type: graph_rt::take(
-                map,
-                "encryptionCertificateType",
-            )?,
-            signing_certificate_type: graph_rt::take(map, "signingCertificateType")?,
-            use_o_auth: graph_rt::take(map, "useOAuth")?,
-            require_ssl: graph_rt::take(map, "requireSsl")?,
-            smime_encryption_certificate_user_override_enabled: graph_rt::take(
-                map,
-                "smimeEncryptionCertificateUserOverrideEnabled",
-            )?,
-            smime_signing_certificate_user_override_enabled: graph_rt::take(
-                map,
-                "smimeSigningCertificateUserOverrideEnabled",
-            )?,
-            smime_encrypt_by_default_user_override_enabled: graph_rt::take(
-                map,
-                "smimeEncryptByDefaultUserOverrideEnabled",
-            )?,
-            smime_signing_user_override_enabled: graph_rt::take(
-                map,
-                "smimeSigningUserOverrideEnabled",
-            )?,
-            smime_signing_enabled: graph_rt::take(map, "smimeSigningEnabled")?,
-            smime_encrypt_by_default_enabled: graph_rt::take(
-                map,
-                "smimeEncryptByDefaultEnabled",
-            )?,
-            smime_enable_per_message_switch: graph_rt::take(
-                map,
-                "smimeEnablePerMessageSwitch",
-            )?,
-            require_smime: graph_rt::take(map, "requireSmime")?,
-            host_name: graph_rt::take(map, "hostName")?,
-            eas_services_user_override_enabled: graph_rt::take(
-                map,
-                "easServicesUserOverrideEnabled",
-            )?,
-            eas_services: graph_rt::take(map, "easServices")?,
-            email_address_source: graph_rt::take(map, "emailAddressSource")?,
-            duration_of_email_to_sync: graph_rt::take(map, "durationOfEmailToSync")?,
-            block_syncing_recently_used_email_addresses: graph_rt::take(
-                map,
-                "blockSyncingRecentlyUsedEmailAddresses",
-            )?,
-            block_sending_email_from_third_party_apps: graph_rt::take(
-                map,
-                "blockSendingEmailFromThirdPartyApps",
-            )?,
-            block_moving_messages_to_other_email_accounts: graph_rt::take(
-                map,
-                "blockMovingMessagesToOtherEmailAccounts",
-            )?,
-            authentication_method: graph_rt::take(map, "authenticationMethod")?,
-            account_name: graph_rt::take(map, "accountName")?,
-            custom_domain_name: graph_rt::take(map, "customDomainName")?,
-            user_domain_name_source: graph_rt::take(map, "userDomainNameSource")?,
-            username_aad_source: graph_rt::take(map, "usernameAADSource")?,
-            username_source: graph_rt::take(map, "usernameSource")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            derived_credential_settings: r.take("derivedCredentialSettings"),
+            smime_encryption_certificate: r.take("smimeEncryptionCertificate"),
+            smime_signing_certificate: r.take("smimeSigningCertificate"),
+            identity_certificate: r.take("identityCertificate"),
+            per_app_vpn_profile_id: r.take("perAppVPNProfileId"),
+            encryption_certificate_type: r.take("encryptionCertificateType"),
+            signing_certificate_type: r.take("signingCertificateType"),
+            use_o_auth: r.take("useOAuth"),
+            require_ssl: r.take("requireSsl"),
+            smime_encryption_certificate_user_override_enabled: r
+                .take("smimeEncryptionCertificateUserOverrideEnabled"),
+            smime_signing_certificate_user_override_enabled: r
+                .take("smimeSigningCertificateUserOverrideEnabled"),
+            smime_encrypt_by_default_user_override_enabled: r
+                .take("smimeEncryptByDefaultUserOverrideEnabled"),
+            smime_signing_user_override_enabled: r
+                .take("smimeSigningUserOverrideEnabled"),
+            smime_signing_enabled: r.take("smimeSigningEnabled"),
+            smime_encrypt_by_default_enabled: r.take("smimeEncryptByDefaultEnabled"),
+            smime_enable_per_message_switch: r.take("smimeEnablePerMessageSwitch"),
+            require_smime: r.take("requireSmime"),
+            host_name: r.take("hostName"),
+            eas_services_user_override_enabled: r.take("easServicesUserOverrideEnabled"),
+            eas_services: r.take("easServices"),
+            email_address_source: r.take("emailAddressSource"),
+            duration_of_email_to_sync: r.take("durationOfEmailToSync"),
+            block_syncing_recently_used_email_addresses: r
+                .take("blockSyncingRecentlyUsedEmailAddresses"),
+            block_sending_email_from_third_party_apps: r
+                .take("blockSendingEmailFromThirdPartyApps"),
+            block_moving_messages_to_other_email_accounts: r
+                .take("blockMovingMessagesToOtherEmailAccounts"),
+            authentication_method: r.take("authenticationMethod"),
+            account_name: r.take("accountName"),
+            custom_domain_name: r.take("customDomainName"),
+            user_domain_name_source: r.take("userDomainNameSource"),
+            username_aad_source: r.take("usernameAADSource"),
+            username_source: r.take("usernameSource"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "usernameSource", &self.username_source)?;
-        graph_rt::put(map, "usernameAADSource", &self.username_aad_source)?;
-        graph_rt::put(map, "userDomainNameSource", &self.user_domain_name_source)?;
-        graph_rt::put(map, "customDomainName", &self.custom_domain_name)?;
-        graph_rt::put(map, "accountName", &self.account_name)?;
-        graph_rt::put(map, "authenticationMethod", &self.authentication_method)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("usernameSource", &self.username_source);
+        w.put("usernameAADSource", &self.username_aad_source);
+        w.put("userDomainNameSource", &self.user_domain_name_source);
+        w.put("customDomainName", &self.custom_domain_name);
+        w.put("accountName", &self.account_name);
+        w.put("authenticationMethod", &self.authentication_method);
+        w.put(
             "blockMovingMessagesToOtherEmailAccounts",
             &self.block_moving_messages_to_other_email_accounts,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "blockSendingEmailFromThirdPartyApps",
             &self.block_sending_email_from_third_party_apps,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "blockSyncingRecentlyUsedEmailAddresses",
             &self.block_syncing_recently_used_email_addresses,
-        )?;
-        graph_rt::put(map, "durationOfEmailToSync", &self.duration_of_email_to_sync)?;
-        graph_rt::put(map, "emailAddressSource", &self.email_address_source)?;
-        graph_rt::put(map, "easServices", &self.eas_services)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("durationOfEmailToSync", &self.duration_of_email_to_sync);
+        w.put("emailAddressSource", &self.email_address_source);
+        w.put("easServices", &self.eas_services);
+        w.put(
             "easServicesUserOverrideEnabled",
             &self.eas_services_user_override_enabled,
-        )?;
-        graph_rt::put(map, "hostName", &self.host_name)?;
-        graph_rt::put(map, "requireSmime", &self.require_smime)?;
-        graph_rt::put(
-            map,
-            "smimeEnablePerMessageSwitch",
-            &self.smime_enable_per_message_switch,
-        )?;
-        graph_rt::put(
-            map,
-            "smimeEncryptByDefaultEnabled",
-            &self.smime_encrypt_by_default_enabled,
-        )?;
-        graph_rt::put(map, "smimeSigningEnabled", &self.smime_signing_enabled)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("hostName", &self.host_name);
+        w.put("requireSmime", &self.require_smime);
+        w.put("smimeEnablePerMessageSwitch", &self.smime_enable_per_message_switch);
+        w.put("smimeEncryptByDefaultEnabled", &self.smime_encrypt_by_default_enabled);
+        w.put("smimeSigningEnabled", &self.smime_signing_enabled);
+        w.put(
             "smimeSigningUserOverrideEnabled",
             &self.smime_signing_user_override_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "smimeEncryptByDefaultUserOverrideEnabled",
             &self.smime_encrypt_by_default_user_override_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "smimeSigningCertificateUserOverrideEnabled",
             &self.smime_signing_certificate_user_override_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "smimeEncryptionCertificateUserOverrideEnabled",
             &self.smime_encryption_certificate_user_override_enabled,
-        )?;
-        graph_rt::put(map, "requireSsl", &self.require_ssl)?;
-        graph_rt::put(map, "useOAuth", &self.use_o_auth)?;
-        graph_rt::put(map, "signingCertificateType", &self.signing_certificate_type)?;
-        graph_rt::put(
-            map,
-            "encryptionCertificateType",
-            &self.encryption_certificate_type,
-        )?;
-        graph_rt::put(map, "perAppVPNProfileId", &self.per_app_vpn_profile_id)?;
-        graph_rt::put(map, "identityCertificate", &self.identity_certificate)?;
-        graph_rt::put(map, "smimeSigningCertificate", &self.smime_signing_certificate)?;
-        graph_rt::put(
-            map,
-            "smimeEncryptionCertificate",
-            &self.smime_encryption_certificate,
-        )?;
-        graph_rt::put(
-            map,
-            "derivedCredentialSettings",
-            &self.derived_credential_settings,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("requireSsl", &self.require_ssl);
+        w.put("useOAuth", &self.use_o_auth);
+        w.put("signingCertificateType", &self.signing_certificate_type);
+        w.put("encryptionCertificateType", &self.encryption_certificate_type);
+        w.put("perAppVPNProfileId", &self.per_app_vpn_profile_id);
+        w.put("identityCertificate", &self.identity_certificate);
+        w.put("smimeSigningCertificate", &self.smime_signing_certificate);
+        w.put("smimeEncryptionCertificate", &self.smime_encryption_certificate);
+        w.put("derivedCredentialSettings", &self.derived_credential_settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosEasEmailProfileConfiguration);

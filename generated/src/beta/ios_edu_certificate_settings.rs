@@ -30,57 +30,34 @@ pub struct IosEduCertificateSettings {
 impl graph_rt::Model for IosEduCertificateSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.iosEduCertificateSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certificate_validity_period_scale: graph_rt::take(
-                map,
-                "certificateValidityPeriodScale",
-            )?,
-            certificate_validity_period_value: graph_rt::take(
-                map,
-                "certificateValidityPeriodValue",
-            )?,
-            renewal_threshold_percentage: graph_rt::take(
-                map,
-                "renewalThresholdPercentage",
-            )?,
-            certificate_template_name: graph_rt::take(map, "certificateTemplateName")?,
-            certification_authority_name: graph_rt::take(
-                map,
-                "certificationAuthorityName",
-            )?,
-            certification_authority: graph_rt::take(map, "certificationAuthority")?,
-            cert_file_name: graph_rt::take(map, "certFileName")?,
-            trusted_root_certificate: graph_rt::take(map, "trustedRootCertificate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certificate_validity_period_scale: r.take("certificateValidityPeriodScale"),
+            certificate_validity_period_value: r.take("certificateValidityPeriodValue"),
+            renewal_threshold_percentage: r.take("renewalThresholdPercentage"),
+            certificate_template_name: r.take("certificateTemplateName"),
+            certification_authority_name: r.take("certificationAuthorityName"),
+            certification_authority: r.take("certificationAuthority"),
+            cert_file_name: r.take("certFileName"),
+            trusted_root_certificate: r.take("trustedRootCertificate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "trustedRootCertificate", &self.trusted_root_certificate)?;
-        graph_rt::put(map, "certFileName", &self.cert_file_name)?;
-        graph_rt::put(map, "certificationAuthority", &self.certification_authority)?;
-        graph_rt::put(
-            map,
-            "certificationAuthorityName",
-            &self.certification_authority_name,
-        )?;
-        graph_rt::put(map, "certificateTemplateName", &self.certificate_template_name)?;
-        graph_rt::put(
-            map,
-            "renewalThresholdPercentage",
-            &self.renewal_threshold_percentage,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateValidityPeriodValue",
-            &self.certificate_validity_period_value,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateValidityPeriodScale",
-            &self.certificate_validity_period_scale,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("trustedRootCertificate", &self.trusted_root_certificate);
+        w.put("certFileName", &self.cert_file_name);
+        w.put("certificationAuthority", &self.certification_authority);
+        w.put("certificationAuthorityName", &self.certification_authority_name);
+        w.put("certificateTemplateName", &self.certificate_template_name);
+        w.put("renewalThresholdPercentage", &self.renewal_threshold_percentage);
+        w.put("certificateValidityPeriodValue", &self.certificate_validity_period_value);
+        w.put("certificateValidityPeriodScale", &self.certificate_validity_period_scale);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosEduCertificateSettings);

@@ -48,41 +48,46 @@ pub struct IosLobAppProvisioningConfiguration {
 impl graph_rt::Model for IosLobAppProvisioningConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.iosLobAppProvisioningConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            payload: graph_rt::take(map, "payload")?,
-            payload_file_name: graph_rt::take(map, "payloadFileName")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            payload: r.take("payload"),
+            payload_file_name: r.take("payloadFileName"),
+            expiration_date_time: r.take("expirationDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "payloadFileName", &self.payload_file_name)?;
-        graph_rt::put(map, "payload", &self.payload)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("payloadFileName", &self.payload_file_name);
+        w.put("payload", &self.payload);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosLobAppProvisioningConfiguration);

@@ -32,31 +32,36 @@ pub struct IosLobAppProvisioningConfigurationPolicySetItem {
 impl graph_rt::Model for IosLobAppProvisioningConfigurationPolicySetItem {
     const TYPE_NAME: &'static str = "microsoft.graph.iosLobAppProvisioningConfigurationPolicySetItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            guided_deployment_tags: graph_rt::take(map, "guidedDeploymentTags")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            status: graph_rt::take(map, "status")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            item_type: graph_rt::take(map, "itemType")?,
-            payload_id: graph_rt::take(map, "payloadId")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            guided_deployment_tags: r.take("guidedDeploymentTags"),
+            error_code: r.take("errorCode"),
+            status: r.take("status"),
+            display_name: r.take("displayName"),
+            item_type: r.take("itemType"),
+            payload_id: r.take("payloadId"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "payloadId", &self.payload_id)?;
-        graph_rt::put(map, "itemType", &self.item_type)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "guidedDeploymentTags", &self.guided_deployment_tags)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("payloadId", &self.payload_id);
+        w.put("itemType", &self.item_type);
+        w.put("displayName", &self.display_name);
+        w.put("status", &self.status);
+        w.put("errorCode", &self.error_code);
+        w.put("guidedDeploymentTags", &self.guided_deployment_tags);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosLobAppProvisioningConfigurationPolicySetItem);

@@ -26,27 +26,32 @@ pub struct IosMinimumOperatingSystem {
 impl graph_rt::Model for IosMinimumOperatingSystem {
     const TYPE_NAME: &'static str = "microsoft.graph.iosMinimumOperatingSystem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            v14_0: graph_rt::take(map, "v14_0")?,
-            v13_0: graph_rt::take(map, "v13_0")?,
-            v12_0: graph_rt::take(map, "v12_0")?,
-            v11_0: graph_rt::take(map, "v11_0")?,
-            v10_0: graph_rt::take(map, "v10_0")?,
-            v9_0: graph_rt::take(map, "v9_0")?,
-            v8_0: graph_rt::take(map, "v8_0")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            v14_0: r.take("v14_0"),
+            v13_0: r.take("v13_0"),
+            v12_0: r.take("v12_0"),
+            v11_0: r.take("v11_0"),
+            v10_0: r.take("v10_0"),
+            v9_0: r.take("v9_0"),
+            v8_0: r.take("v8_0"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "v8_0", &self.v8_0)?;
-        graph_rt::put(map, "v9_0", &self.v9_0)?;
-        graph_rt::put(map, "v10_0", &self.v10_0)?;
-        graph_rt::put(map, "v11_0", &self.v11_0)?;
-        graph_rt::put(map, "v12_0", &self.v12_0)?;
-        graph_rt::put(map, "v13_0", &self.v13_0)?;
-        graph_rt::put(map, "v14_0", &self.v14_0)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("v8_0", &self.v8_0);
+        w.put("v9_0", &self.v9_0);
+        w.put("v10_0", &self.v10_0);
+        w.put("v11_0", &self.v11_0);
+        w.put("v12_0", &self.v12_0);
+        w.put("v13_0", &self.v13_0);
+        w.put("v14_0", &self.v14_0);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosMinimumOperatingSystem);

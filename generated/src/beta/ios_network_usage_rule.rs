@@ -18,26 +18,24 @@ pub struct IosNetworkUsageRule {
 impl graph_rt::Model for IosNetworkUsageRule {
     const TYPE_NAME: &'static str = "microsoft.graph.iosNetworkUsageRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            cellular_data_blocked: graph_rt::take(map, "cellularDataBlocked")?,
-            cellular_data_block_when_roaming: graph_rt::take(
-                map,
-                "cellularDataBlockWhenRoaming",
-            )?,
-            managed_apps: graph_rt::take(map, "managedApps")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            cellular_data_blocked: r.take("cellularDataBlocked"),
+            cellular_data_block_when_roaming: r.take("cellularDataBlockWhenRoaming"),
+            managed_apps: r.take("managedApps"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "managedApps", &self.managed_apps)?;
-        graph_rt::put(
-            map,
-            "cellularDataBlockWhenRoaming",
-            &self.cellular_data_block_when_roaming,
-        )?;
-        graph_rt::put(map, "cellularDataBlocked", &self.cellular_data_blocked)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("managedApps", &self.managed_apps);
+        w.put("cellularDataBlockWhenRoaming", &self.cellular_data_block_when_roaming);
+        w.put("cellularDataBlocked", &self.cellular_data_blocked);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosNetworkUsageRule);

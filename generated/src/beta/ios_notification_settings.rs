@@ -33,41 +33,39 @@ pub struct IosNotificationSettings {
 impl graph_rt::Model for IosNotificationSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.iosNotificationSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            preview_visibility: graph_rt::take(map, "previewVisibility")?,
-            sounds_enabled: graph_rt::take(map, "soundsEnabled")?,
-            badges_enabled: graph_rt::take(map, "badgesEnabled")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            preview_visibility: r.take("previewVisibility"),
+            sounds_enabled: r.take("soundsEnabled"),
+            badges_enabled: r.take("badgesEnabled"),
             #[cfg(feature = "core")]
-            alert_type: graph_rt::take(map, "alertType")?,
-            show_on_lock_screen: graph_rt::take(map, "showOnLockScreen")?,
-            show_in_notification_center: graph_rt::take(
-                map,
-                "showInNotificationCenter",
-            )?,
-            enabled: graph_rt::take(map, "enabled")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            app_name: graph_rt::take(map, "appName")?,
-            bundle_id: graph_rt::take(map, "bundleID")?,
-            additional_properties: core::mem::take(map),
-        })
+            alert_type: r.take("alertType"),
+            show_on_lock_screen: r.take("showOnLockScreen"),
+            show_in_notification_center: r.take("showInNotificationCenter"),
+            enabled: r.take("enabled"),
+            publisher: r.take("publisher"),
+            app_name: r.take("appName"),
+            bundle_id: r.take("bundleID"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "bundleID", &self.bundle_id)?;
-        graph_rt::put(map, "appName", &self.app_name)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "enabled", &self.enabled)?;
-        graph_rt::put(
-            map,
-            "showInNotificationCenter",
-            &self.show_in_notification_center,
-        )?;
-        graph_rt::put(map, "showOnLockScreen", &self.show_on_lock_screen)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "alertType", &self.alert_type)?;
-        graph_rt::put(map, "badgesEnabled", &self.badges_enabled)?;
-        graph_rt::put(map, "soundsEnabled", &self.sounds_enabled)?;
-        graph_rt::put(map, "previewVisibility", &self.preview_visibility)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("bundleID", &self.bundle_id);
+        w.put("appName", &self.app_name);
+        w.put("publisher", &self.publisher);
+        w.put("enabled", &self.enabled);
+        w.put("showInNotificationCenter", &self.show_in_notification_center);
+        w.put("showOnLockScreen", &self.show_on_lock_screen);
+        #[cfg(feature = "core")] w.put("alertType", &self.alert_type);
+        w.put("badgesEnabled", &self.badges_enabled);
+        w.put("soundsEnabled", &self.sounds_enabled);
+        w.put("previewVisibility", &self.preview_visibility);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosNotificationSettings);

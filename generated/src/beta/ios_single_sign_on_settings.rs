@@ -22,23 +22,28 @@ pub struct IosSingleSignOnSettings {
 impl graph_rt::Model for IosSingleSignOnSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.iosSingleSignOnSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            kerberos_realm: graph_rt::take(map, "kerberosRealm")?,
-            kerberos_principal_name: graph_rt::take(map, "kerberosPrincipalName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            allowed_urls: graph_rt::take(map, "allowedUrls")?,
-            allowed_apps_list: graph_rt::take(map, "allowedAppsList")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            kerberos_realm: r.take("kerberosRealm"),
+            kerberos_principal_name: r.take("kerberosPrincipalName"),
+            display_name: r.take("displayName"),
+            allowed_urls: r.take("allowedUrls"),
+            allowed_apps_list: r.take("allowedAppsList"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedAppsList", &self.allowed_apps_list)?;
-        graph_rt::put(map, "allowedUrls", &self.allowed_urls)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "kerberosPrincipalName", &self.kerberos_principal_name)?;
-        graph_rt::put(map, "kerberosRealm", &self.kerberos_realm)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedAppsList", &self.allowed_apps_list);
+        w.put("allowedUrls", &self.allowed_urls);
+        w.put("displayName", &self.display_name);
+        w.put("kerberosPrincipalName", &self.kerberos_principal_name);
+        w.put("kerberosRealm", &self.kerberos_realm);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosSingleSignOnSettings);

@@ -18,24 +18,22 @@ pub struct IosStoreAppAssignmentSettings {
 impl graph_rt::Model for IosStoreAppAssignmentSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.iosStoreAppAssignmentSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            uninstall_on_device_removal: graph_rt::take(
-                map,
-                "uninstallOnDeviceRemoval",
-            )?,
-            vpn_configuration_id: graph_rt::take(map, "vpnConfigurationId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            uninstall_on_device_removal: r.take("uninstallOnDeviceRemoval"),
+            vpn_configuration_id: r.take("vpnConfigurationId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "vpnConfigurationId", &self.vpn_configuration_id)?;
-        graph_rt::put(
-            map,
-            "uninstallOnDeviceRemoval",
-            &self.uninstall_on_device_removal,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("vpnConfigurationId", &self.vpn_configuration_id);
+        w.put("uninstallOnDeviceRemoval", &self.uninstall_on_device_removal);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosStoreAppAssignmentSettings);

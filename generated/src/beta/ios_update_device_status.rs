@@ -40,46 +40,48 @@ pub struct IosUpdateDeviceStatus {
 impl graph_rt::Model for IosUpdateDeviceStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.iosUpdateDeviceStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            last_reported_date_time: graph_rt::take(map, "lastReportedDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            compliance_grace_period_expiration_date_time: graph_rt::take(
-                map,
-                "complianceGracePeriodExpirationDateTime",
-            )?,
-            platform: graph_rt::take(map, "platform")?,
-            device_model: graph_rt::take(map, "deviceModel")?,
-            user_name: graph_rt::take(map, "userName")?,
-            device_display_name: graph_rt::take(map, "deviceDisplayName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            install_status: graph_rt::take(map, "installStatus")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            last_reported_date_time: r.take("lastReportedDateTime"),
+            status: r.take("status"),
+            compliance_grace_period_expiration_date_time: r
+                .take("complianceGracePeriodExpirationDateTime"),
+            platform: r.take("platform"),
+            device_model: r.take("deviceModel"),
+            user_name: r.take("userName"),
+            device_display_name: r.take("deviceDisplayName"),
+            user_id: r.take("userId"),
+            device_id: r.take("deviceId"),
+            os_version: r.take("osVersion"),
+            install_status: r.take("installStatus"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "installStatus", &self.install_status)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceDisplayName", &self.device_display_name)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "deviceModel", &self.device_model)?;
-        graph_rt::put(map, "platform", &self.platform)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("installStatus", &self.install_status);
+        w.put("osVersion", &self.os_version);
+        w.put("deviceId", &self.device_id);
+        w.put("userId", &self.user_id);
+        w.put("deviceDisplayName", &self.device_display_name);
+        w.put("userName", &self.user_name);
+        w.put("deviceModel", &self.device_model);
+        w.put("platform", &self.platform);
+        w.put(
             "complianceGracePeriodExpirationDateTime",
             &self.compliance_grace_period_expiration_date_time,
-        )?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "lastReportedDateTime", &self.last_reported_date_time)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("status", &self.status);
+        w.put("lastReportedDateTime", &self.last_reported_date_time);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosUpdateDeviceStatus);

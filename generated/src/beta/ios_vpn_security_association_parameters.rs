@@ -22,42 +22,26 @@ pub struct IosVpnSecurityAssociationParameters {
 impl graph_rt::Model for IosVpnSecurityAssociationParameters {
     const TYPE_NAME: &'static str = "microsoft.graph.iosVpnSecurityAssociationParameters";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            lifetime_in_minutes: graph_rt::take(map, "lifetimeInMinutes")?,
-            security_diffie_hellman_group: graph_rt::take(
-                map,
-                "securityDiffieHellmanGroup",
-            )?,
-            security_integrity_algorithm: graph_rt::take(
-                map,
-                "securityIntegrityAlgorithm",
-            )?,
-            security_encryption_algorithm: graph_rt::take(
-                map,
-                "securityEncryptionAlgorithm",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            lifetime_in_minutes: r.take("lifetimeInMinutes"),
+            security_diffie_hellman_group: r.take("securityDiffieHellmanGroup"),
+            security_integrity_algorithm: r.take("securityIntegrityAlgorithm"),
+            security_encryption_algorithm: r.take("securityEncryptionAlgorithm"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "securityEncryptionAlgorithm",
-            &self.security_encryption_algorithm,
-        )?;
-        graph_rt::put(
-            map,
-            "securityIntegrityAlgorithm",
-            &self.security_integrity_algorithm,
-        )?;
-        graph_rt::put(
-            map,
-            "securityDiffieHellmanGroup",
-            &self.security_diffie_hellman_group,
-        )?;
-        graph_rt::put(map, "lifetimeInMinutes", &self.lifetime_in_minutes)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("securityEncryptionAlgorithm", &self.security_encryption_algorithm);
+        w.put("securityIntegrityAlgorithm", &self.security_integrity_algorithm);
+        w.put("securityDiffieHellmanGroup", &self.security_diffie_hellman_group);
+        w.put("lifetimeInMinutes", &self.lifetime_in_minutes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosVpnSecurityAssociationParameters);

@@ -39,7 +39,7 @@ pub struct IosVppEBook {
     /// The list of installation states for this eBook. Inherited from `microsoft.graph.managedEBook`. (Navigation property.)
     pub user_state_summary: graph_rt::Field<Vec<super::UserInstallStateSummary>>,
     /// The Vpp token ID.
-    pub vpp_token_id: graph_rt::Field<graph_rt::Uuid>,
+    pub vpp_token_id: graph_rt::Field<graph_rt::Guid>,
     /// The Apple ID associated with Vpp token.
     pub apple_id: graph_rt::Field<String>,
     /// The Vpp token's organization name.
@@ -62,61 +62,66 @@ pub struct IosVppEBook {
 impl graph_rt::Model for IosVppEBook {
     const TYPE_NAME: &'static str = "microsoft.graph.iosVppEBook";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            used_license_count: graph_rt::take(map, "usedLicenseCount")?,
-            total_license_count: graph_rt::take(map, "totalLicenseCount")?,
-            seller: graph_rt::take(map, "seller")?,
-            language: graph_rt::take(map, "language")?,
-            genres: graph_rt::take(map, "genres")?,
-            vpp_organization_name: graph_rt::take(map, "vppOrganizationName")?,
-            apple_id: graph_rt::take(map, "appleId")?,
-            vpp_token_id: graph_rt::take(map, "vppTokenId")?,
-            user_state_summary: graph_rt::take(map, "userStateSummary")?,
-            device_states: graph_rt::take(map, "deviceStates")?,
-            install_summary: graph_rt::take(map, "installSummary")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            categories: graph_rt::take(map, "categories")?,
-            privacy_information_url: graph_rt::take(map, "privacyInformationUrl")?,
-            information_url: graph_rt::take(map, "informationUrl")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            large_cover: graph_rt::take(map, "largeCover")?,
-            published_date_time: graph_rt::take(map, "publishedDateTime")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            used_license_count: r.take("usedLicenseCount"),
+            total_license_count: r.take("totalLicenseCount"),
+            seller: r.take("seller"),
+            language: r.take("language"),
+            genres: r.take("genres"),
+            vpp_organization_name: r.take("vppOrganizationName"),
+            apple_id: r.take("appleId"),
+            vpp_token_id: r.take("vppTokenId"),
+            user_state_summary: r.take("userStateSummary"),
+            device_states: r.take("deviceStates"),
+            install_summary: r.take("installSummary"),
+            assignments: r.take("assignments"),
+            categories: r.take("categories"),
+            privacy_information_url: r.take("privacyInformationUrl"),
+            information_url: r.take("informationUrl"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            large_cover: r.take("largeCover"),
+            published_date_time: r.take("publishedDateTime"),
+            publisher: r.take("publisher"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "publishedDateTime", &self.published_date_time)?;
-        graph_rt::put(map, "largeCover", &self.large_cover)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "informationUrl", &self.information_url)?;
-        graph_rt::put(map, "privacyInformationUrl", &self.privacy_information_url)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "installSummary", &self.install_summary)?;
-        graph_rt::put(map, "deviceStates", &self.device_states)?;
-        graph_rt::put(map, "userStateSummary", &self.user_state_summary)?;
-        graph_rt::put(map, "vppTokenId", &self.vpp_token_id)?;
-        graph_rt::put(map, "appleId", &self.apple_id)?;
-        graph_rt::put(map, "vppOrganizationName", &self.vpp_organization_name)?;
-        graph_rt::put(map, "genres", &self.genres)?;
-        graph_rt::put(map, "language", &self.language)?;
-        graph_rt::put(map, "seller", &self.seller)?;
-        graph_rt::put(map, "totalLicenseCount", &self.total_license_count)?;
-        graph_rt::put(map, "usedLicenseCount", &self.used_license_count)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("publisher", &self.publisher);
+        w.put("publishedDateTime", &self.published_date_time);
+        w.put("largeCover", &self.large_cover);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("informationUrl", &self.information_url);
+        w.put("privacyInformationUrl", &self.privacy_information_url);
+        w.put("categories", &self.categories);
+        w.put("assignments", &self.assignments);
+        w.put("installSummary", &self.install_summary);
+        w.put("deviceStates", &self.device_states);
+        w.put("userStateSummary", &self.user_state_summary);
+        w.put("vppTokenId", &self.vpp_token_id);
+        w.put("appleId", &self.apple_id);
+        w.put("vppOrganizationName", &self.vpp_organization_name);
+        w.put("genres", &self.genres);
+        w.put("language", &self.language);
+        w.put("seller", &self.seller);
+        w.put("totalLicenseCount", &self.total_license_count);
+        w.put("usedLicenseCount", &self.used_license_count);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosVppEBook);

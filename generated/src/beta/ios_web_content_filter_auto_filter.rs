@@ -18,17 +18,22 @@ pub struct IosWebContentFilterAutoFilter {
 impl graph_rt::Model for IosWebContentFilterAutoFilter {
     const TYPE_NAME: &'static str = "microsoft.graph.iosWebContentFilterAutoFilter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            blocked_urls: graph_rt::take(map, "blockedUrls")?,
-            allowed_urls: graph_rt::take(map, "allowedUrls")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            blocked_urls: r.take("blockedUrls"),
+            allowed_urls: r.take("allowedUrls"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedUrls", &self.allowed_urls)?;
-        graph_rt::put(map, "blockedUrls", &self.blocked_urls)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedUrls", &self.allowed_urls);
+        w.put("blockedUrls", &self.blocked_urls);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosWebContentFilterAutoFilter);

@@ -18,17 +18,22 @@ pub struct IosWebContentFilterSpecificWebsitesAccess {
 impl graph_rt::Model for IosWebContentFilterSpecificWebsitesAccess {
     const TYPE_NAME: &'static str = "microsoft.graph.iosWebContentFilterSpecificWebsitesAccess";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            website_list: graph_rt::take(map, "websiteList")?,
-            specific_websites_only: graph_rt::take(map, "specificWebsitesOnly")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            website_list: r.take("websiteList"),
+            specific_websites_only: r.take("specificWebsitesOnly"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "specificWebsitesOnly", &self.specific_websites_only)?;
-        graph_rt::put(map, "websiteList", &self.website_list)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("specificWebsitesOnly", &self.specific_websites_only);
+        w.put("websiteList", &self.website_list);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosWebContentFilterSpecificWebsitesAccess);

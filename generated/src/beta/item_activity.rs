@@ -34,35 +34,40 @@ pub struct ItemActivity {
 impl graph_rt::Model for ItemActivity {
     const TYPE_NAME: &'static str = "microsoft.graph.itemActivity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "files")]
-            list_item: graph_rt::take(map, "listItem")?,
+            list_item: r.take("listItem"),
             #[cfg(feature = "files")]
-            drive_item: graph_rt::take(map, "driveItem")?,
-            times: graph_rt::take(map, "times")?,
+            drive_item: r.take("driveItem"),
+            times: r.take("times"),
             #[cfg(feature = "core")]
-            location: graph_rt::take(map, "location")?,
+            location: r.take("location"),
             #[cfg(feature = "identity")]
-            actor: graph_rt::take(map, "actor")?,
+            actor: r.take("actor"),
             #[cfg(feature = "core")]
-            action: graph_rt::take(map, "action")?,
+            action: r.take("action"),
             #[cfg(feature = "core")]
-            access: graph_rt::take(map, "access")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            access: r.take("access"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "access", &self.access)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "action", &self.action)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "actor", &self.actor)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "times", &self.times)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "driveItem", &self.drive_item)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "listItem", &self.list_item)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("access", &self.access);
+        #[cfg(feature = "core")] w.put("action", &self.action);
+        #[cfg(feature = "identity")] w.put("actor", &self.actor);
+        #[cfg(feature = "core")] w.put("location", &self.location);
+        w.put("times", &self.times);
+        #[cfg(feature = "files")] w.put("driveItem", &self.drive_item);
+        #[cfg(feature = "files")] w.put("listItem", &self.list_item);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemActivity);

@@ -42,42 +42,46 @@ pub struct ItemActivityStat {
 impl graph_rt::Model for ItemActivityStat {
     const TYPE_NAME: &'static str = "microsoft.graph.itemActivityStat";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            activities: graph_rt::take(map, "activities")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            activities: r.take("activities"),
             #[cfg(feature = "core")]
-            access: graph_rt::take(map, "access")?,
+            access: r.take("access"),
             #[cfg(feature = "core")]
-            move_: graph_rt::take(map, "move")?,
+            move_: r.take("move"),
             #[cfg(feature = "core")]
-            delete: graph_rt::take(map, "delete")?,
+            delete: r.take("delete"),
             #[cfg(feature = "core")]
-            edit: graph_rt::take(map, "edit")?,
+            edit: r.take("edit"),
             #[cfg(feature = "core")]
-            create: graph_rt::take(map, "create")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            is_trending: graph_rt::take(map, "isTrending")?,
+            create: r.take("create"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            is_trending: r.take("isTrending"),
             #[cfg(feature = "core")]
-            incomplete_data: graph_rt::take(map, "incompleteData")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            incomplete_data: r.take("incompleteData"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "incompleteData", &self.incomplete_data)?;
-        graph_rt::put(map, "isTrending", &self.is_trending)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "create", &self.create)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "edit", &self.edit)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "delete", &self.delete)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "move", &self.move_)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "access", &self.access)?;
-        graph_rt::put(map, "activities", &self.activities)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("incompleteData", &self.incomplete_data);
+        w.put("isTrending", &self.is_trending);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        #[cfg(feature = "core")] w.put("create", &self.create);
+        #[cfg(feature = "core")] w.put("edit", &self.edit);
+        #[cfg(feature = "core")] w.put("delete", &self.delete);
+        #[cfg(feature = "core")] w.put("move", &self.move_);
+        #[cfg(feature = "core")] w.put("access", &self.access);
+        w.put("activities", &self.activities);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemActivityStat);

@@ -18,20 +18,24 @@ pub struct ItemAnalytics {
 impl graph_rt::Model for ItemAnalytics {
     const TYPE_NAME: &'static str = "microsoft.graph.itemAnalytics";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            last_seven_days: graph_rt::take(map, "lastSevenDays")?,
+            last_seven_days: r.take("lastSevenDays"),
             #[cfg(feature = "users")]
-            all_time: graph_rt::take(map, "allTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            all_time: r.take("allTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "users")] graph_rt::put(map, "allTime", &self.all_time)?;
-        #[cfg(feature = "users")]
-        graph_rt::put(map, "lastSevenDays", &self.last_seven_days)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "users")] w.put("allTime", &self.all_time);
+        #[cfg(feature = "users")] w.put("lastSevenDays", &self.last_seven_days);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemAnalytics);

@@ -16,17 +16,22 @@ pub struct ItemBody {
 impl graph_rt::Model for ItemBody {
     const TYPE_NAME: &'static str = "microsoft.graph.itemBody";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content_type: graph_rt::take(map, "contentType")?,
-            content: graph_rt::take(map, "content")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content_type: r.take("contentType"),
+            content: r.take("content"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("content", &self.content);
+        w.put("contentType", &self.content_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemBody);

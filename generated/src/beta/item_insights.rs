@@ -25,24 +25,29 @@ pub struct ItemInsights {
 impl graph_rt::Model for ItemInsights {
     const TYPE_NAME: &'static str = "microsoft.graph.itemInsights";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            shared: graph_rt::take(map, "shared")?,
+            shared: r.take("shared"),
             #[cfg(feature = "users")]
-            used: graph_rt::take(map, "used")?,
+            used: r.take("used"),
             #[cfg(feature = "users")]
-            trending: graph_rt::take(map, "trending")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            trending: r.take("trending"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "trending", &self.trending)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "used", &self.used)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "shared", &self.shared)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "users")] w.put("trending", &self.trending);
+        #[cfg(feature = "users")] w.put("used", &self.used);
+        #[cfg(feature = "users")] w.put("shared", &self.shared);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemInsights);

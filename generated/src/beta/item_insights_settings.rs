@@ -16,17 +16,22 @@ pub struct ItemInsightsSettings {
 impl graph_rt::Model for ItemInsightsSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.itemInsightsSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            disabled_for_group: graph_rt::take(map, "disabledForGroup")?,
-            is_enabled_in_organization: graph_rt::take(map, "isEnabledInOrganization")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            disabled_for_group: r.take("disabledForGroup"),
+            is_enabled_in_organization: r.take("isEnabledInOrganization"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isEnabledInOrganization", &self.is_enabled_in_organization)?;
-        graph_rt::put(map, "disabledForGroup", &self.disabled_for_group)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isEnabledInOrganization", &self.is_enabled_in_organization);
+        w.put("disabledForGroup", &self.disabled_for_group);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemInsightsSettings);

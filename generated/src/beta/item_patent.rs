@@ -47,47 +47,51 @@ pub struct ItemPatent {
 impl graph_rt::Model for ItemPatent {
     const TYPE_NAME: &'static str = "microsoft.graph.itemPatent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            number: graph_rt::take(map, "number")?,
-            issuing_authority: graph_rt::take(map, "issuingAuthority")?,
-            issued_date: graph_rt::take(map, "issuedDate")?,
-            is_pending: graph_rt::take(map, "isPending")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            number: r.take("number"),
+            issuing_authority: r.take("issuingAuthority"),
+            issued_date: r.take("issuedDate"),
+            is_pending: r.take("isPending"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
             #[cfg(feature = "users")]
-            source: graph_rt::take(map, "source")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            source: r.take("source"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            inference: graph_rt::take(map, "inference")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            inference: r.take("inference"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            allowed_audiences: graph_rt::take(map, "allowedAudiences")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            allowed_audiences: r.take("allowedAudiences"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "allowedAudiences", &self.allowed_audiences)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "inference", &self.inference)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isPending", &self.is_pending)?;
-        graph_rt::put(map, "issuedDate", &self.issued_date)?;
-        graph_rt::put(map, "issuingAuthority", &self.issuing_authority)?;
-        graph_rt::put(map, "number", &self.number)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("allowedAudiences", &self.allowed_audiences);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("inference", &self.inference);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "users")] w.put("source", &self.source);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("isPending", &self.is_pending);
+        w.put("issuedDate", &self.issued_date);
+        w.put("issuingAuthority", &self.issuing_authority);
+        w.put("number", &self.number);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemPatent);

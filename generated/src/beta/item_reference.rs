@@ -29,31 +29,35 @@ pub struct ItemReference {
 impl graph_rt::Model for ItemReference {
     const TYPE_NAME: &'static str = "microsoft.graph.itemReference";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            site_id: graph_rt::take(map, "siteId")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            site_id: r.take("siteId"),
             #[cfg(feature = "files")]
-            sharepoint_ids: graph_rt::take(map, "sharepointIds")?,
-            share_id: graph_rt::take(map, "shareId")?,
-            path: graph_rt::take(map, "path")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            drive_type: graph_rt::take(map, "driveType")?,
-            drive_id: graph_rt::take(map, "driveId")?,
-            additional_properties: core::mem::take(map),
-        })
+            sharepoint_ids: r.take("sharepointIds"),
+            share_id: r.take("shareId"),
+            path: r.take("path"),
+            name: r.take("name"),
+            id: r.take("id"),
+            drive_type: r.take("driveType"),
+            drive_id: r.take("driveId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "driveId", &self.drive_id)?;
-        graph_rt::put(map, "driveType", &self.drive_type)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "path", &self.path)?;
-        graph_rt::put(map, "shareId", &self.share_id)?;
-        #[cfg(feature = "files")]
-        graph_rt::put(map, "sharepointIds", &self.sharepoint_ids)?;
-        graph_rt::put(map, "siteId", &self.site_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("driveId", &self.drive_id);
+        w.put("driveType", &self.drive_type);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("path", &self.path);
+        w.put("shareId", &self.share_id);
+        #[cfg(feature = "files")] w.put("sharepointIds", &self.sharepoint_ids);
+        w.put("siteId", &self.site_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemReference);

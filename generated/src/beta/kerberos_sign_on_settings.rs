@@ -18,31 +18,26 @@ pub struct KerberosSignOnSettings {
 impl graph_rt::Model for KerberosSignOnSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.kerberosSignOnSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            kerberos_sign_on_mapping_attribute_type: graph_rt::take(
-                map,
-                "kerberosSignOnMappingAttributeType",
-            )?,
-            kerberos_service_principal_name: graph_rt::take(
-                map,
-                "kerberosServicePrincipalName",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            kerberos_sign_on_mapping_attribute_type: r
+                .take("kerberosSignOnMappingAttributeType"),
+            kerberos_service_principal_name: r.take("kerberosServicePrincipalName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "kerberosServicePrincipalName",
-            &self.kerberos_service_principal_name,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("kerberosServicePrincipalName", &self.kerberos_service_principal_name);
+        w.put(
             "kerberosSignOnMappingAttributeType",
             &self.kerberos_sign_on_mapping_attribute_type,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(KerberosSignOnSettings);

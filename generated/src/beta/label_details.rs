@@ -30,29 +30,34 @@ pub struct LabelDetails {
 impl graph_rt::Model for LabelDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.labelDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            parent: graph_rt::take(map, "parent")?,
-            tooltip: graph_rt::take(map, "tooltip")?,
-            sensitivity: graph_rt::take(map, "sensitivity")?,
-            name: graph_rt::take(map, "name")?,
-            is_active: graph_rt::take(map, "isActive")?,
-            id: graph_rt::take(map, "id")?,
-            description: graph_rt::take(map, "description")?,
-            color: graph_rt::take(map, "color")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            parent: r.take("parent"),
+            tooltip: r.take("tooltip"),
+            sensitivity: r.take("sensitivity"),
+            name: r.take("name"),
+            is_active: r.take("isActive"),
+            id: r.take("id"),
+            description: r.take("description"),
+            color: r.take("color"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "color", &self.color)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isActive", &self.is_active)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "sensitivity", &self.sensitivity)?;
-        graph_rt::put(map, "tooltip", &self.tooltip)?;
-        graph_rt::put(map, "parent", &self.parent)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("color", &self.color);
+        w.put("description", &self.description);
+        w.put("id", &self.id);
+        w.put("isActive", &self.is_active);
+        w.put("name", &self.name);
+        w.put("sensitivity", &self.sensitivity);
+        w.put("tooltip", &self.tooltip);
+        w.put("parent", &self.parent);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LabelDetails);

@@ -14,30 +14,35 @@ pub struct LabelingOptions {
     #[cfg(feature = "device_management")]
     pub extended_properties: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// The GUID of the label that should be applied to the information.
-    pub label_id: graph_rt::Field<graph_rt::Uuid>,
+    pub label_id: graph_rt::Field<graph_rt::Guid>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for LabelingOptions {
     const TYPE_NAME: &'static str = "microsoft.graph.labelingOptions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            label_id: graph_rt::take(map, "labelId")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            label_id: r.take("labelId"),
             #[cfg(feature = "device_management")]
-            extended_properties: graph_rt::take(map, "extendedProperties")?,
-            downgrade_justification: graph_rt::take(map, "downgradeJustification")?,
-            assignment_method: graph_rt::take(map, "assignmentMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+            extended_properties: r.take("extendedProperties"),
+            downgrade_justification: r.take("downgradeJustification"),
+            assignment_method: r.take("assignmentMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignmentMethod", &self.assignment_method)?;
-        graph_rt::put(map, "downgradeJustification", &self.downgrade_justification)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignmentMethod", &self.assignment_method);
+        w.put("downgradeJustification", &self.downgrade_justification);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "extendedProperties", &self.extended_properties)?;
-        graph_rt::put(map, "labelId", &self.label_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("extendedProperties", &self.extended_properties);
+        w.put("labelId", &self.label_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LabelingOptions);

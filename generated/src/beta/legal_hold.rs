@@ -42,42 +42,46 @@ pub struct LegalHold {
 impl graph_rt::Model for LegalHold {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.legalHold";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_sources: graph_rt::take(map, "userSources")?,
-            site_sources: graph_rt::take(map, "siteSources")?,
-            status: graph_rt::take(map, "status")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_sources: r.take("userSources"),
+            site_sources: r.take("siteSources"),
+            status: r.take("status"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            errors: graph_rt::take(map, "errors")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            is_enabled: r.take("isEnabled"),
+            errors: r.take("errors"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            content_query: graph_rt::take(map, "contentQuery")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            content_query: r.take("contentQuery"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "contentQuery", &self.content_query)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "errors", &self.errors)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "siteSources", &self.site_sources)?;
-        graph_rt::put(map, "userSources", &self.user_sources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("contentQuery", &self.content_query);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("errors", &self.errors);
+        w.put("isEnabled", &self.is_enabled);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("status", &self.status);
+        w.put("siteSources", &self.site_sources);
+        w.put("userSources", &self.user_sources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LegalHold);

@@ -22,23 +22,28 @@ pub struct LicenseAssignmentState {
 impl graph_rt::Model for LicenseAssignmentState {
     const TYPE_NAME: &'static str = "microsoft.graph.licenseAssignmentState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            state: graph_rt::take(map, "state")?,
-            sku_id: graph_rt::take(map, "skuId")?,
-            error: graph_rt::take(map, "error")?,
-            disabled_plans: graph_rt::take(map, "disabledPlans")?,
-            assigned_by_group: graph_rt::take(map, "assignedByGroup")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            state: r.take("state"),
+            sku_id: r.take("skuId"),
+            error: r.take("error"),
+            disabled_plans: r.take("disabledPlans"),
+            assigned_by_group: r.take("assignedByGroup"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignedByGroup", &self.assigned_by_group)?;
-        graph_rt::put(map, "disabledPlans", &self.disabled_plans)?;
-        graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "skuId", &self.sku_id)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignedByGroup", &self.assigned_by_group);
+        w.put("disabledPlans", &self.disabled_plans);
+        w.put("error", &self.error);
+        w.put("skuId", &self.sku_id);
+        w.put("state", &self.state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LicenseAssignmentState);

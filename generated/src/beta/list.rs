@@ -52,56 +52,59 @@ pub struct List {
 impl graph_rt::Model for List {
     const TYPE_NAME: &'static str = "microsoft.graph.list";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            e_tag: graph_rt::take(map, "eTag")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            e_tag: r.take("eTag"),
             #[cfg(feature = "core")]
-            subscriptions: graph_rt::take(map, "subscriptions")?,
-            items: graph_rt::take(map, "items")?,
-            drive: graph_rt::take(map, "drive")?,
+            subscriptions: r.take("subscriptions"),
+            items: r.take("items"),
+            drive: r.take("drive"),
             #[cfg(feature = "users")]
-            activities: graph_rt::take(map, "activities")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            activities: r.take("activities"),
+            web_url: r.take("webUrl"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
+            created_by: r.take("createdBy"),
+            name: r.take("name"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            system: graph_rt::take(map, "system")?,
-            list: graph_rt::take(map, "list")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            content_types: graph_rt::take(map, "contentTypes")?,
-            columns: graph_rt::take(map, "columns")?,
-            additional_properties: core::mem::take(map),
-        })
+            system: r.take("system"),
+            list: r.take("list"),
+            display_name: r.take("displayName"),
+            content_types: r.take("contentTypes"),
+            columns: r.take("columns"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "columns", &self.columns)?;
-        graph_rt::put(map, "contentTypes", &self.content_types)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "list", &self.list)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "system", &self.system)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "activities", &self.activities)?;
-        graph_rt::put(map, "drive", &self.drive)?;
-        graph_rt::put(map, "items", &self.items)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "subscriptions", &self.subscriptions)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("columns", &self.columns);
+        w.put("contentTypes", &self.content_types);
+        w.put("displayName", &self.display_name);
+        w.put("list", &self.list);
+        #[cfg(feature = "core")] w.put("system", &self.system);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("webUrl", &self.web_url);
+        #[cfg(feature = "users")] w.put("activities", &self.activities);
+        w.put("drive", &self.drive);
+        w.put("items", &self.items);
+        #[cfg(feature = "core")] w.put("subscriptions", &self.subscriptions);
+        w.put("eTag", &self.e_tag);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(List);

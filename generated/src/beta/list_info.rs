@@ -18,19 +18,24 @@ pub struct ListInfo {
 impl graph_rt::Model for ListInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.listInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            template: graph_rt::take(map, "template")?,
-            hidden: graph_rt::take(map, "hidden")?,
-            content_types_enabled: graph_rt::take(map, "contentTypesEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            template: r.take("template"),
+            hidden: r.take("hidden"),
+            content_types_enabled: r.take("contentTypesEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contentTypesEnabled", &self.content_types_enabled)?;
-        graph_rt::put(map, "hidden", &self.hidden)?;
-        graph_rt::put(map, "template", &self.template)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contentTypesEnabled", &self.content_types_enabled);
+        w.put("hidden", &self.hidden);
+        w.put("template", &self.template);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ListInfo);

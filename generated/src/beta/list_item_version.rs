@@ -25,28 +25,32 @@ pub struct ListItemVersion {
 impl graph_rt::Model for ListItemVersion {
     const TYPE_NAME: &'static str = "microsoft.graph.listItemVersion";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content: graph_rt::take(map, "content")?,
-            fields: graph_rt::take(map, "fields")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content: r.take("content"),
+            fields: r.take("fields"),
             #[cfg(feature = "core")]
-            published: graph_rt::take(map, "published")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            published: r.take("published"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            last_modified_by: r.take("lastModifiedBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "published", &self.published)?;
-        graph_rt::put(map, "fields", &self.fields)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("published", &self.published);
+        w.put("fields", &self.fields);
+        w.put("content", &self.content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ListItemVersion);

@@ -16,17 +16,22 @@ pub struct LobbyBypassSettings {
 impl graph_rt::Model for LobbyBypassSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.lobbyBypassSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_dial_in_bypass_enabled: graph_rt::take(map, "isDialInBypassEnabled")?,
-            scope: graph_rt::take(map, "scope")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_dial_in_bypass_enabled: r.take("isDialInBypassEnabled"),
+            scope: r.take("scope"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put(map, "isDialInBypassEnabled", &self.is_dial_in_bypass_enabled)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("scope", &self.scope);
+        w.put("isDialInBypassEnabled", &self.is_dial_in_bypass_enabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LobbyBypassSettings);

@@ -16,17 +16,22 @@ pub struct LocalizedDescription {
 impl graph_rt::Model for LocalizedDescription {
     const TYPE_NAME: &'static str = "microsoft.graph.termStore.localizedDescription";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            language_tag: graph_rt::take(map, "languageTag")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            language_tag: r.take("languageTag"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "languageTag", &self.language_tag)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("languageTag", &self.language_tag);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LocalizedDescription);

@@ -18,19 +18,24 @@ pub struct LocalizedLabel {
 impl graph_rt::Model for LocalizedLabel {
     const TYPE_NAME: &'static str = "microsoft.graph.termStore.localizedLabel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            name: graph_rt::take(map, "name")?,
-            language_tag: graph_rt::take(map, "languageTag")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            name: r.take("name"),
+            language_tag: r.take("languageTag"),
+            is_default: r.take("isDefault"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "languageTag", &self.language_tag)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isDefault", &self.is_default);
+        w.put("languageTag", &self.language_tag);
+        w.put("name", &self.name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LocalizedLabel);

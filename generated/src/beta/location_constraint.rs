@@ -18,19 +18,24 @@ pub struct LocationConstraint {
 impl graph_rt::Model for LocationConstraint {
     const TYPE_NAME: &'static str = "microsoft.graph.locationConstraint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            suggest_location: graph_rt::take(map, "suggestLocation")?,
-            locations: graph_rt::take(map, "locations")?,
-            is_required: graph_rt::take(map, "isRequired")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            suggest_location: r.take("suggestLocation"),
+            locations: r.take("locations"),
+            is_required: r.take("isRequired"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isRequired", &self.is_required)?;
-        graph_rt::put(map, "locations", &self.locations)?;
-        graph_rt::put(map, "suggestLocation", &self.suggest_location)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isRequired", &self.is_required);
+        w.put("locations", &self.locations);
+        w.put("suggestLocation", &self.suggest_location);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LocationConstraint);

@@ -26,27 +26,32 @@ pub struct LogonUser {
 impl graph_rt::Model for LogonUser {
     const TYPE_NAME: &'static str = "microsoft.graph.logonUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            logon_types: graph_rt::take(map, "logonTypes")?,
-            logon_id: graph_rt::take(map, "logonId")?,
-            last_seen_date_time: graph_rt::take(map, "lastSeenDateTime")?,
-            first_seen_date_time: graph_rt::take(map, "firstSeenDateTime")?,
-            account_type: graph_rt::take(map, "accountType")?,
-            account_name: graph_rt::take(map, "accountName")?,
-            account_domain: graph_rt::take(map, "accountDomain")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            logon_types: r.take("logonTypes"),
+            logon_id: r.take("logonId"),
+            last_seen_date_time: r.take("lastSeenDateTime"),
+            first_seen_date_time: r.take("firstSeenDateTime"),
+            account_type: r.take("accountType"),
+            account_name: r.take("accountName"),
+            account_domain: r.take("accountDomain"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "accountDomain", &self.account_domain)?;
-        graph_rt::put(map, "accountName", &self.account_name)?;
-        graph_rt::put(map, "accountType", &self.account_type)?;
-        graph_rt::put(map, "firstSeenDateTime", &self.first_seen_date_time)?;
-        graph_rt::put(map, "lastSeenDateTime", &self.last_seen_date_time)?;
-        graph_rt::put(map, "logonId", &self.logon_id)?;
-        graph_rt::put(map, "logonTypes", &self.logon_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("accountDomain", &self.account_domain);
+        w.put("accountName", &self.account_name);
+        w.put("accountType", &self.account_type);
+        w.put("firstSeenDateTime", &self.first_seen_date_time);
+        w.put("lastSeenDateTime", &self.last_seen_date_time);
+        w.put("logonId", &self.logon_id);
+        w.put("logonTypes", &self.logon_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LogonUser);

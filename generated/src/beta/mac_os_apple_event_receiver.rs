@@ -20,21 +20,26 @@ pub struct MacOsAppleEventReceiver {
 impl graph_rt::Model for MacOsAppleEventReceiver {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSAppleEventReceiver";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allowed: graph_rt::take(map, "allowed")?,
-            identifier_type: graph_rt::take(map, "identifierType")?,
-            identifier: graph_rt::take(map, "identifier")?,
-            code_requirement: graph_rt::take(map, "codeRequirement")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allowed: r.take("allowed"),
+            identifier_type: r.take("identifierType"),
+            identifier: r.take("identifier"),
+            code_requirement: r.take("codeRequirement"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "codeRequirement", &self.code_requirement)?;
-        graph_rt::put(map, "identifier", &self.identifier)?;
-        graph_rt::put(map, "identifierType", &self.identifier_type)?;
-        graph_rt::put(map, "allowed", &self.allowed)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("codeRequirement", &self.code_requirement);
+        w.put("identifier", &self.identifier);
+        w.put("identifierType", &self.identifier_type);
+        w.put("allowed", &self.allowed);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsAppleEventReceiver);

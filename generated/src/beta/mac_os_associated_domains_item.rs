@@ -18,19 +18,24 @@ pub struct MacOsAssociatedDomainsItem {
 impl graph_rt::Model for MacOsAssociatedDomainsItem {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSAssociatedDomainsItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            direct_downloads_enabled: graph_rt::take(map, "directDownloadsEnabled")?,
-            domains: graph_rt::take(map, "domains")?,
-            application_identifier: graph_rt::take(map, "applicationIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            direct_downloads_enabled: r.take("directDownloadsEnabled"),
+            domains: r.take("domains"),
+            application_identifier: r.take("applicationIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "applicationIdentifier", &self.application_identifier)?;
-        graph_rt::put(map, "domains", &self.domains)?;
-        graph_rt::put(map, "directDownloadsEnabled", &self.direct_downloads_enabled)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("applicationIdentifier", &self.application_identifier);
+        w.put("domains", &self.domains);
+        w.put("directDownloadsEnabled", &self.direct_downloads_enabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsAssociatedDomainsItem);

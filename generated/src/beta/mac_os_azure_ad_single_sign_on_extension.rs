@@ -20,26 +20,24 @@ pub struct MacOsAzureAdSingleSignOnExtension {
 impl graph_rt::Model for MacOsAzureAdSingleSignOnExtension {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSAzureAdSingleSignOnExtension";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            configurations: graph_rt::take(map, "configurations")?,
-            bundle_id_access_control_list: graph_rt::take(
-                map,
-                "bundleIdAccessControlList",
-            )?,
-            enable_shared_device_mode: graph_rt::take(map, "enableSharedDeviceMode")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            configurations: r.take("configurations"),
+            bundle_id_access_control_list: r.take("bundleIdAccessControlList"),
+            enable_shared_device_mode: r.take("enableSharedDeviceMode"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "enableSharedDeviceMode", &self.enable_shared_device_mode)?;
-        graph_rt::put(
-            map,
-            "bundleIdAccessControlList",
-            &self.bundle_id_access_control_list,
-        )?;
-        graph_rt::put(map, "configurations", &self.configurations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enableSharedDeviceMode", &self.enable_shared_device_mode);
+        w.put("bundleIdAccessControlList", &self.bundle_id_access_control_list);
+        w.put("configurations", &self.configurations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsAzureAdSingleSignOnExtension);

@@ -158,345 +158,202 @@ pub struct MacOsDeviceFeaturesConfiguration {
 impl graph_rt::Model for MacOsDeviceFeaturesConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSDeviceFeaturesConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            single_sign_on_extension_pkinit_certificate: graph_rt::take(
-                map,
-                "singleSignOnExtensionPkinitCertificate",
-            )?,
-            content_caching_port: graph_rt::take(map, "contentCachingPort")?,
-            content_caching_keep_awake: graph_rt::take(map, "contentCachingKeepAwake")?,
-            content_caching_show_alerts: graph_rt::take(
-                map,
-                "contentCachingShowAlerts",
-            )?,
-            content_caching_block_deletion: graph_rt::take(
-                map,
-                "contentCachingBlockDeletion",
-            )?,
-            content_caching_public_ranges: graph_rt::take(
-                map,
-                "contentCachingPublicRanges",
-            )?,
-            content_caching_log_client_identities: graph_rt::take(
-                map,
-                "contentCachingLogClientIdentities",
-            )?,
-            content_caching_parents: graph_rt::take(map, "contentCachingParents")?,
-            content_caching_parent_selection_policy: graph_rt::take(
-                map,
-                "contentCachingParentSelectionPolicy",
-            )?,
-            content_caching_peer_filter_ranges: graph_rt::take(
-                map,
-                "contentCachingPeerFilterRanges",
-            )?,
-            content_caching_peer_listen_ranges: graph_rt::take(
-                map,
-                "contentCachingPeerListenRanges",
-            )?,
-            content_caching_peer_policy: graph_rt::take(
-                map,
-                "contentCachingPeerPolicy",
-            )?,
-            content_caching_client_listen_ranges: graph_rt::take(
-                map,
-                "contentCachingClientListenRanges",
-            )?,
-            content_caching_client_policy: graph_rt::take(
-                map,
-                "contentCachingClientPolicy",
-            )?,
-            content_caching_force_connection_sharing: graph_rt::take(
-                map,
-                "contentCachingForceConnectionSharing",
-            )?,
-            content_caching_disable_connection_sharing: graph_rt::take(
-                map,
-                "contentCachingDisableConnectionSharing",
-            )?,
-            content_caching_data_path: graph_rt::take(map, "contentCachingDataPath")?,
-            content_caching_max_size_bytes: graph_rt::take(
-                map,
-                "contentCachingMaxSizeBytes",
-            )?,
-            content_caching_type: graph_rt::take(map, "contentCachingType")?,
-            content_caching_enabled: graph_rt::take(map, "contentCachingEnabled")?,
-            mac_os_single_sign_on_extension: graph_rt::take(
-                map,
-                "macOSSingleSignOnExtension",
-            )?,
-            single_sign_on_extension: graph_rt::take(map, "singleSignOnExtension")?,
-            app_associated_domains: graph_rt::take(map, "appAssociatedDomains")?,
-            associated_domains: graph_rt::take(map, "associatedDomains")?,
-            screen_lock_disable_immediate: graph_rt::take(
-                map,
-                "screenLockDisableImmediate",
-            )?,
-            log_out_disabled_while_logged_in: graph_rt::take(
-                map,
-                "logOutDisabledWhileLoggedIn",
-            )?,
-            power_off_disabled_while_logged_in: graph_rt::take(
-                map,
-                "powerOffDisabledWhileLoggedIn",
-            )?,
-            restart_disabled_while_logged_in: graph_rt::take(
-                map,
-                "restartDisabledWhileLoggedIn",
-            )?,
-            shut_down_disabled_while_logged_in: graph_rt::take(
-                map,
-                "shutDownDisabledWhileLoggedIn",
-            )?,
-            console_access_disabled: graph_rt::take(map, "consoleAccessDisabled")?,
-            sleep_disabled: graph_rt::take(map, "sleepDisabled")?,
-            restart_disabled: graph_rt::take(map, "restartDisabled")?,
-            shut_down_disabled: graph_rt::take(map, "shutDownDisabled")?,
-            authorized_users_list_show_other_managed_users: graph_rt::take(
-                map,
-                "authorizedUsersListShowOtherManagedUsers",
-            )?,
-            authorized_users_list_hide_admin_users: graph_rt::take(
-                map,
-                "authorizedUsersListHideAdminUsers",
-            )?,
-            authorized_users_list_include_network_users: graph_rt::take(
-                map,
-                "authorizedUsersListIncludeNetworkUsers",
-            )?,
-            authorized_users_list_hide_mobile_accounts: graph_rt::take(
-                map,
-                "authorizedUsersListHideMobileAccounts",
-            )?,
-            authorized_users_list_hide_local_users: graph_rt::take(
-                map,
-                "authorizedUsersListHideLocalUsers",
-            )?,
-            authorized_users_list_hidden: graph_rt::take(
-                map,
-                "authorizedUsersListHidden",
-            )?,
-            login_window_text: graph_rt::take(map, "loginWindowText")?,
-            admin_show_host_info: graph_rt::take(map, "adminShowHostInfo")?,
-            auto_launch_items: graph_rt::take(map, "autoLaunchItems")?,
-            air_print_destinations: graph_rt::take(map, "airPrintDestinations")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            single_sign_on_extension_pkinit_certificate: r
+                .take("singleSignOnExtensionPkinitCertificate"),
+            content_caching_port: r.take("contentCachingPort"),
+            content_caching_keep_awake: r.take("contentCachingKeepAwake"),
+            content_caching_show_alerts: r.take("contentCachingShowAlerts"),
+            content_caching_block_deletion: r.take("contentCachingBlockDeletion"),
+            content_caching_public_ranges: r.take("contentCachingPublicRanges"),
+            content_caching_log_client_identities: r
+                .take("contentCachingLogClientIdentities"),
+            content_caching_parents: r.take("contentCachingParents"),
+            content_caching_parent_selection_policy: r
+                .take("contentCachingParentSelectionPolicy"),
+            content_caching_peer_filter_ranges: r.take("contentCachingPeerFilterRanges"),
+            content_caching_peer_listen_ranges: r.take("contentCachingPeerListenRanges"),
+            content_caching_peer_policy: r.take("contentCachingPeerPolicy"),
+            content_caching_client_listen_ranges: r
+                .take("contentCachingClientListenRanges"),
+            content_caching_client_policy: r.take("contentCachingClientPolicy"),
+            content_caching_force_connection_sharing: r
+                .take("contentCachingForceConnectionSharing"),
+            content_caching_disable_connection_sharing: r
+                .take("contentCachingDisableConnectionSharing"),
+            content_caching_data_path: r.take("contentCachingDataPath"),
+            content_caching_max_size_bytes: r.take("contentCachingMaxSizeBytes"),
+            content_caching_type: r.take("contentCachingType"),
+            content_caching_enabled: r.take("contentCachingEnabled"),
+            mac_os_single_sign_on_extension: r.take("macOSSingleSignOnExtension"),
+            single_sign_on_extension: r.take("singleSignOnExtension"),
+            app_associated_domains: r.take("appAssociatedDomains"),
+            associated_domains: r.take("associatedDomains"),
+            screen_lock_disable_immediate: r.take("screenLockDisableImmediate"),
+            log_out_disabled_while_logged_in: r.take("logOutDisabledWhileLoggedIn"),
+            power_off_disabled_while_logged_in: r.take("powerOffDisabledWhileLoggedIn"),
+            restart_disabled_while_logged_in: r.take("restartDisabledWhileLoggedIn"),
+            shut_down_disabled_while_logged_in: r.take("shutDownDisabledWhileLoggedIn"),
+            console_access_disabled: r.take("consoleAccessDisabled"),
+            sleep_disabled: r.take("sleepDisabled"),
+            restart_disabled: r.take("restartDisabled"),
+            shut_down_disabled: r.take("shutDownDisabled"),
+            authorized_users_list_show_other_managed_users: r
+                .take("authorizedUsersListShowOtherManagedUsers"),
+            authorized_users_list_hide_admin_users: r
+                .take("authorizedUsersListHideAdminUsers"),
+            authorized_users_list_include_network_users: r
+                .take("authorizedUsersListIncludeNetworkUsers"),
+            authorized_users_list_hide_mobile_accounts: r
+                .take("authorizedUsersListHideMobileAccounts"),
+            authorized_users_list_hide_local_users: r
+                .take("authorizedUsersListHideLocalUsers"),
+            authorized_users_list_hidden: r.take("authorizedUsersListHidden"),
+            login_window_text: r.take("loginWindowText"),
+            admin_show_host_info: r.take("adminShowHostInfo"),
+            auto_launch_items: r.take("autoLaunchItems"),
+            air_print_destinations: r.take("airPrintDestinations"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "airPrintDestinations", &self.air_print_destinations)?;
-        graph_rt::put(map, "autoLaunchItems", &self.auto_launch_items)?;
-        graph_rt::put(map, "adminShowHostInfo", &self.admin_show_host_info)?;
-        graph_rt::put(map, "loginWindowText", &self.login_window_text)?;
-        graph_rt::put(
-            map,
-            "authorizedUsersListHidden",
-            &self.authorized_users_list_hidden,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("airPrintDestinations", &self.air_print_destinations);
+        w.put("autoLaunchItems", &self.auto_launch_items);
+        w.put("adminShowHostInfo", &self.admin_show_host_info);
+        w.put("loginWindowText", &self.login_window_text);
+        w.put("authorizedUsersListHidden", &self.authorized_users_list_hidden);
+        w.put(
             "authorizedUsersListHideLocalUsers",
             &self.authorized_users_list_hide_local_users,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "authorizedUsersListHideMobileAccounts",
             &self.authorized_users_list_hide_mobile_accounts,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "authorizedUsersListIncludeNetworkUsers",
             &self.authorized_users_list_include_network_users,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "authorizedUsersListHideAdminUsers",
             &self.authorized_users_list_hide_admin_users,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "authorizedUsersListShowOtherManagedUsers",
             &self.authorized_users_list_show_other_managed_users,
-        )?;
-        graph_rt::put(map, "shutDownDisabled", &self.shut_down_disabled)?;
-        graph_rt::put(map, "restartDisabled", &self.restart_disabled)?;
-        graph_rt::put(map, "sleepDisabled", &self.sleep_disabled)?;
-        graph_rt::put(map, "consoleAccessDisabled", &self.console_access_disabled)?;
-        graph_rt::put(
-            map,
-            "shutDownDisabledWhileLoggedIn",
-            &self.shut_down_disabled_while_logged_in,
-        )?;
-        graph_rt::put(
-            map,
-            "restartDisabledWhileLoggedIn",
-            &self.restart_disabled_while_logged_in,
-        )?;
-        graph_rt::put(
-            map,
-            "powerOffDisabledWhileLoggedIn",
-            &self.power_off_disabled_while_logged_in,
-        )?;
-        graph_rt::put(
-            map,
-            "logOutDisabledWhileLoggedIn",
-            &self.log_out_disabled_while_logged_in,
-        )?;
-        graph_rt::put(
-            map,
-            "screenLockDisableImmediate",
-            &self.screen_lock_disable_immediate,
-        )?;
-        graph_rt::put(map, "associatedDomains", &self.associated_domains)?;
-        graph_rt::put(map, "appAssociatedDomains", &self.app_associated_domains)?;
-        graph_rt::put(map, "singleSignOnExtension", &self.single_sign_on_extension)?;
-        graph_rt::put(
-            map,
-            "macOSSingleSignOnExtension",
-            &self.mac_os_single_sign_on_extension,
-        )?;
-        graph_rt::put(map, "contentCachingEnabled", &self.content_caching_enabled)?;
-        graph_rt::put(map, "contentCachingType", &self.content_caching_type)?;
-        graph_rt::put(
-            map,
-            "contentCachingMaxSizeBytes",
-            &self.content_caching_max_size_bytes,
-        )?;
-        graph_rt::put(map, "contentCachingDataPath", &self.content_caching_data_path)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("shutDownDisabled", &self.shut_down_disabled);
+        w.put("restartDisabled", &self.restart_disabled);
+        w.put("sleepDisabled", &self.sleep_disabled);
+        w.put("consoleAccessDisabled", &self.console_access_disabled);
+        w.put("shutDownDisabledWhileLoggedIn", &self.shut_down_disabled_while_logged_in);
+        w.put("restartDisabledWhileLoggedIn", &self.restart_disabled_while_logged_in);
+        w.put("powerOffDisabledWhileLoggedIn", &self.power_off_disabled_while_logged_in);
+        w.put("logOutDisabledWhileLoggedIn", &self.log_out_disabled_while_logged_in);
+        w.put("screenLockDisableImmediate", &self.screen_lock_disable_immediate);
+        w.put("associatedDomains", &self.associated_domains);
+        w.put("appAssociatedDomains", &self.app_associated_domains);
+        w.put("singleSignOnExtension", &self.single_sign_on_extension);
+        w.put("macOSSingleSignOnExtension", &self.mac_os_single_sign_on_extension);
+        w.put("contentCachingEnabled", &self.content_caching_enabled);
+        w.put("contentCachingType", &self.content_caching_type);
+        w.put("contentCachingMaxSizeBytes", &self.content_caching_max_size_bytes);
+        w.put("contentCachingDataPath", &self.content_caching_data_path);
+        w.put(
             "contentCachingDisableConnectionSharing",
             &self.content_caching_disable_connection_sharing,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "contentCachingForceConnectionSharing",
             &self.content_caching_force_connection_sharing,
-        )?;
-        graph_rt::put(
-            map,
-            "contentCachingClientPolicy",
-            &self.content_caching_client_policy,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("contentCachingClientPolicy", &self.content_caching_client_policy);
+        w.put(
             "contentCachingClientListenRanges",
             &self.content_caching_client_listen_ranges,
-        )?;
-        graph_rt::put(
-            map,
-            "contentCachingPeerPolicy",
-            &self.content_caching_peer_policy,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("contentCachingPeerPolicy", &self.content_caching_peer_policy);
+        w.put(
             "contentCachingPeerListenRanges",
             &self.content_caching_peer_listen_ranges,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "contentCachingPeerFilterRanges",
             &self.content_caching_peer_filter_ranges,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "contentCachingParentSelectionPolicy",
             &self.content_caching_parent_selection_policy,
-        )?;
-        graph_rt::put(map, "contentCachingParents", &self.content_caching_parents)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("contentCachingParents", &self.content_caching_parents);
+        w.put(
             "contentCachingLogClientIdentities",
             &self.content_caching_log_client_identities,
-        )?;
-        graph_rt::put(
-            map,
-            "contentCachingPublicRanges",
-            &self.content_caching_public_ranges,
-        )?;
-        graph_rt::put(
-            map,
-            "contentCachingBlockDeletion",
-            &self.content_caching_block_deletion,
-        )?;
-        graph_rt::put(
-            map,
-            "contentCachingShowAlerts",
-            &self.content_caching_show_alerts,
-        )?;
-        graph_rt::put(map, "contentCachingKeepAwake", &self.content_caching_keep_awake)?;
-        graph_rt::put(map, "contentCachingPort", &self.content_caching_port)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("contentCachingPublicRanges", &self.content_caching_public_ranges);
+        w.put("contentCachingBlockDeletion", &self.content_caching_block_deletion);
+        w.put("contentCachingShowAlerts", &self.content_caching_show_alerts);
+        w.put("contentCachingKeepAwake", &self.content_caching_keep_awake);
+        w.put("contentCachingPort", &self.content_caching_port);
+        w.put(
             "singleSignOnExtensionPkinitCertificate",
             &self.single_sign_on_extension_pkinit_certificate,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsDeviceFeaturesConfiguration);

@@ -120,265 +120,182 @@ pub struct MacOsEndpointProtectionConfiguration {
 impl graph_rt::Model for MacOsEndpointProtectionConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSEndpointProtectionConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            advanced_threat_protection_excluded_processes: graph_rt::take(
-                map,
-                "advancedThreatProtectionExcludedProcesses",
-            )?,
-            advanced_threat_protection_excluded_extensions: graph_rt::take(
-                map,
-                "advancedThreatProtectionExcludedExtensions",
-            )?,
-            advanced_threat_protection_excluded_files: graph_rt::take(
-                map,
-                "advancedThreatProtectionExcludedFiles",
-            )?,
-            advanced_threat_protection_excluded_folders: graph_rt::take(
-                map,
-                "advancedThreatProtectionExcludedFolders",
-            )?,
-            advanced_threat_protection_diagnostic_data_collection: graph_rt::take(
-                map,
-                "advancedThreatProtectionDiagnosticDataCollection",
-            )?,
-            advanced_threat_protection_automatic_sample_submission: graph_rt::take(
-                map,
-                "advancedThreatProtectionAutomaticSampleSubmission",
-            )?,
-            advanced_threat_protection_cloud_delivered: graph_rt::take(
-                map,
-                "advancedThreatProtectionCloudDelivered",
-            )?,
-            advanced_threat_protection_real_time: graph_rt::take(
-                map,
-                "advancedThreatProtectionRealTime",
-            )?,
-            file_vault_hide_personal_recovery_key: graph_rt::take(
-                map,
-                "fileVaultHidePersonalRecoveryKey",
-            )?,
-            file_vault_personal_recovery_key_rotation_in_months: graph_rt::take(
-                map,
-                "fileVaultPersonalRecoveryKeyRotationInMonths",
-            )?,
-            file_vault_disable_prompt_at_sign_out: graph_rt::take(
-                map,
-                "fileVaultDisablePromptAtSignOut",
-            )?,
-            file_vault_number_of_times_user_can_ignore: graph_rt::take(
-                map,
-                "fileVaultNumberOfTimesUserCanIgnore",
-            )?,
-            file_vault_allow_deferral_until_sign_out: graph_rt::take(
-                map,
-                "fileVaultAllowDeferralUntilSignOut",
-            )?,
-            file_vault_personal_recovery_key_help_message: graph_rt::take(
-                map,
-                "fileVaultPersonalRecoveryKeyHelpMessage",
-            )?,
-            file_vault_institutional_recovery_key_certificate_file_name: graph_rt::take(
-                map,
-                "fileVaultInstitutionalRecoveryKeyCertificateFileName",
-            )?,
-            file_vault_institutional_recovery_key_certificate: graph_rt::take(
-                map,
-                "fileVaultInstitutionalRecoveryKeyCertificate",
-            )?,
-            file_vault_selected_recovery_key_types: graph_rt::take(
-                map,
-                "fileVaultSelectedRecoveryKeyTypes",
-            )?,
-            file_vault_enabled: graph_rt::take(map, "fileVaultEnabled")?,
-            firewall_applications: graph_rt::take(map, "firewallApplications")?,
-            firewall_enable_stealth_mode: graph_rt::take(
-                map,
-                "firewallEnableStealthMode",
-            )?,
-            firewall_block_all_incoming: graph_rt::take(
-                map,
-                "firewallBlockAllIncoming",
-            )?,
-            firewall_enabled: graph_rt::take(map, "firewallEnabled")?,
-            gatekeeper_block_override: graph_rt::take(map, "gatekeeperBlockOverride")?,
-            gatekeeper_allowed_app_source: graph_rt::take(
-                map,
-                "gatekeeperAllowedAppSource",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            advanced_threat_protection_excluded_processes: r
+                .take("advancedThreatProtectionExcludedProcesses"),
+            advanced_threat_protection_excluded_extensions: r
+                .take("advancedThreatProtectionExcludedExtensions"),
+            advanced_threat_protection_excluded_files: r
+                .take("advancedThreatProtectionExcludedFiles"),
+            advanced_threat_protection_excluded_folders: r
+                .take("advancedThreatProtectionExcludedFolders"),
+            advanced_threat_protection_diagnostic_data_collection: r
+                .take("advancedThreatProtectionDiagnosticDataCollection"),
+            advanced_threat_protection_automatic_sample_submission: r
+                .take("advancedThreatProtectionAutomaticSampleSubmission"),
+            advanced_threat_protection_cloud_delivered: r
+                .take("advancedThreatProtectionCloudDelivered"),
+            advanced_threat_protection_real_time: r
+                .take("advancedThreatProtectionRealTime"),
+            file_vault_hide_personal_recovery_key: r
+                .take("fileVaultHidePersonalRecoveryKey"),
+            file_vault_personal_recovery_key_rotation_in_months: r
+                .take("fileVaultPersonalRecoveryKeyRotationInMonths"),
+            file_vault_disable_prompt_at_sign_out: r
+                .take("fileVaultDisablePromptAtSignOut"),
+            file_vault_number_of_times_user_can_ignore: r
+                .take("fileVaultNumberOfTimesUserCanIgnore"),
+            file_vault_allow_deferral_until_sign_out: r
+                .take("fileVaultAllowDeferralUntilSignOut"),
+            file_vault_personal_recovery_key_help_message: r
+                .take("fileVaultPersonalRecoveryKeyHelpMessage"),
+            file_vault_institutional_recovery_key_certificate_file_name: r
+                .take("fileVaultInstitutionalRecoveryKeyCertificateFileName"),
+            file_vault_institutional_recovery_key_certificate: r
+                .take("fileVaultInstitutionalRecoveryKeyCertificate"),
+            file_vault_selected_recovery_key_types: r
+                .take("fileVaultSelectedRecoveryKeyTypes"),
+            file_vault_enabled: r.take("fileVaultEnabled"),
+            firewall_applications: r.take("firewallApplications"),
+            firewall_enable_stealth_mode: r.take("firewallEnableStealthMode"),
+            firewall_block_all_incoming: r.take("firewallBlockAllIncoming"),
+            firewall_enabled: r.take("firewallEnabled"),
+            gatekeeper_block_override: r.take("gatekeeperBlockOverride"),
+            gatekeeper_allowed_app_source: r.take("gatekeeperAllowedAppSource"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "gatekeeperAllowedAppSource",
-            &self.gatekeeper_allowed_app_source,
-        )?;
-        graph_rt::put(map, "gatekeeperBlockOverride", &self.gatekeeper_block_override)?;
-        graph_rt::put(map, "firewallEnabled", &self.firewall_enabled)?;
-        graph_rt::put(
-            map,
-            "firewallBlockAllIncoming",
-            &self.firewall_block_all_incoming,
-        )?;
-        graph_rt::put(
-            map,
-            "firewallEnableStealthMode",
-            &self.firewall_enable_stealth_mode,
-        )?;
-        graph_rt::put(map, "firewallApplications", &self.firewall_applications)?;
-        graph_rt::put(map, "fileVaultEnabled", &self.file_vault_enabled)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("gatekeeperAllowedAppSource", &self.gatekeeper_allowed_app_source);
+        w.put("gatekeeperBlockOverride", &self.gatekeeper_block_override);
+        w.put("firewallEnabled", &self.firewall_enabled);
+        w.put("firewallBlockAllIncoming", &self.firewall_block_all_incoming);
+        w.put("firewallEnableStealthMode", &self.firewall_enable_stealth_mode);
+        w.put("firewallApplications", &self.firewall_applications);
+        w.put("fileVaultEnabled", &self.file_vault_enabled);
+        w.put(
             "fileVaultSelectedRecoveryKeyTypes",
             &self.file_vault_selected_recovery_key_types,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "fileVaultInstitutionalRecoveryKeyCertificate",
             &self.file_vault_institutional_recovery_key_certificate,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "fileVaultInstitutionalRecoveryKeyCertificateFileName",
             &self.file_vault_institutional_recovery_key_certificate_file_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "fileVaultPersonalRecoveryKeyHelpMessage",
             &self.file_vault_personal_recovery_key_help_message,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "fileVaultAllowDeferralUntilSignOut",
             &self.file_vault_allow_deferral_until_sign_out,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "fileVaultNumberOfTimesUserCanIgnore",
             &self.file_vault_number_of_times_user_can_ignore,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "fileVaultDisablePromptAtSignOut",
             &self.file_vault_disable_prompt_at_sign_out,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "fileVaultPersonalRecoveryKeyRotationInMonths",
             &self.file_vault_personal_recovery_key_rotation_in_months,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "fileVaultHidePersonalRecoveryKey",
             &self.file_vault_hide_personal_recovery_key,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionRealTime",
             &self.advanced_threat_protection_real_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionCloudDelivered",
             &self.advanced_threat_protection_cloud_delivered,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionAutomaticSampleSubmission",
             &self.advanced_threat_protection_automatic_sample_submission,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionDiagnosticDataCollection",
             &self.advanced_threat_protection_diagnostic_data_collection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionExcludedFolders",
             &self.advanced_threat_protection_excluded_folders,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionExcludedFiles",
             &self.advanced_threat_protection_excluded_files,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionExcludedExtensions",
             &self.advanced_threat_protection_excluded_extensions,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "advancedThreatProtectionExcludedProcesses",
             &self.advanced_threat_protection_excluded_processes,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsEndpointProtectionConfiguration);

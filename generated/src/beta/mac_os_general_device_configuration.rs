@@ -166,335 +166,216 @@ pub struct MacOsGeneralDeviceConfiguration {
 impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSGeneralDeviceConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            privacy_access_controls: graph_rt::take(map, "privacyAccessControls")?,
-            i_cloud_block_activity_continuation: graph_rt::take(
-                map,
-                "iCloudBlockActivityContinuation",
-            )?,
-            classroom_force_unprompted_app_and_device_lock: graph_rt::take(
-                map,
-                "classroomForceUnpromptedAppAndDeviceLock",
-            )?,
-            classroom_force_request_permission_to_leave_classes: graph_rt::take(
-                map,
-                "classroomForceRequestPermissionToLeaveClasses",
-            )?,
-            classroom_force_automatically_join_classes: graph_rt::take(
-                map,
-                "classroomForceAutomaticallyJoinClasses",
-            )?,
-            classroom_app_force_unprompted_screen_observation: graph_rt::take(
-                map,
-                "classroomAppForceUnpromptedScreenObservation",
-            )?,
-            classroom_app_block_remote_screen_observation: graph_rt::take(
-                map,
-                "classroomAppBlockRemoteScreenObservation",
-            )?,
-            screen_capture_blocked: graph_rt::take(map, "screenCaptureBlocked")?,
-            i_cloud_block_photo_library: graph_rt::take(map, "iCloudBlockPhotoLibrary")?,
-            content_caching_blocked: graph_rt::take(map, "contentCachingBlocked")?,
-            update_delay_policy: graph_rt::take(map, "updateDelayPolicy")?,
-            software_updates_enforced_delay_in_days: graph_rt::take(
-                map,
-                "softwareUpdatesEnforcedDelayInDays",
-            )?,
-            password_block_air_drop_sharing: graph_rt::take(
-                map,
-                "passwordBlockAirDropSharing",
-            )?,
-            password_block_proximity_requests: graph_rt::take(
-                map,
-                "passwordBlockProximityRequests",
-            )?,
-            password_block_auto_fill: graph_rt::take(map, "passwordBlockAutoFill")?,
-            password_block_fingerprint_unlock: graph_rt::take(
-                map,
-                "passwordBlockFingerprintUnlock",
-            )?,
-            password_block_modification: graph_rt::take(
-                map,
-                "passwordBlockModification",
-            )?,
-            air_drop_blocked: graph_rt::take(map, "airDropBlocked")?,
-            i_cloud_block_notes: graph_rt::take(map, "iCloudBlockNotes")?,
-            i_cloud_block_bookmarks: graph_rt::take(map, "iCloudBlockBookmarks")?,
-            i_cloud_block_reminders: graph_rt::take(map, "iCloudBlockReminders")?,
-            i_cloud_block_calendar: graph_rt::take(map, "iCloudBlockCalendar")?,
-            i_cloud_block_address_book: graph_rt::take(map, "iCloudBlockAddressBook")?,
-            i_cloud_block_mail: graph_rt::take(map, "iCloudBlockMail")?,
-            i_cloud_block_document_sync: graph_rt::take(map, "iCloudBlockDocumentSync")?,
-            i_tunes_block_file_sharing: graph_rt::take(map, "iTunesBlockFileSharing")?,
-            apple_watch_block_auto_unlock: graph_rt::take(
-                map,
-                "appleWatchBlockAutoUnlock",
-            )?,
-            definition_lookup_blocked: graph_rt::take(map, "definitionLookupBlocked")?,
-            keyboard_block_dictation: graph_rt::take(map, "keyboardBlockDictation")?,
-            spotlight_block_internet_results: graph_rt::take(
-                map,
-                "spotlightBlockInternetResults",
-            )?,
-            i_tunes_block_music_service: graph_rt::take(map, "iTunesBlockMusicService")?,
-            camera_blocked: graph_rt::take(map, "cameraBlocked")?,
-            safari_block_autofill: graph_rt::take(map, "safariBlockAutofill")?,
-            air_print_blocki_beacon_discovery: graph_rt::take(
-                map,
-                "airPrintBlockiBeaconDiscovery",
-            )?,
-            air_print_force_trusted_tls: graph_rt::take(map, "airPrintForceTrustedTLS")?,
-            air_print_blocked: graph_rt::take(map, "airPrintBlocked")?,
-            keychain_block_cloud_sync: graph_rt::take(map, "keychainBlockCloudSync")?,
-            password_minutes_until_failed_login_reset: graph_rt::take(
-                map,
-                "passwordMinutesUntilFailedLoginReset",
-            )?,
-            password_maximum_attempt_count: graph_rt::take(
-                map,
-                "passwordMaximumAttemptCount",
-            )?,
-            password_required: graph_rt::take(map, "passwordRequired")?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minutes_of_inactivity_before_lock: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeLock",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_minimum_character_set_count: graph_rt::take(
-                map,
-                "passwordMinimumCharacterSetCount",
-            )?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_simple: graph_rt::take(map, "passwordBlockSimple")?,
-            email_in_domain_suffixes: graph_rt::take(map, "emailInDomainSuffixes")?,
-            compliant_app_list_type: graph_rt::take(map, "compliantAppListType")?,
-            compliant_apps_list: graph_rt::take(map, "compliantAppsList")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            privacy_access_controls: r.take("privacyAccessControls"),
+            i_cloud_block_activity_continuation: r
+                .take("iCloudBlockActivityContinuation"),
+            classroom_force_unprompted_app_and_device_lock: r
+                .take("classroomForceUnpromptedAppAndDeviceLock"),
+            classroom_force_request_permission_to_leave_classes: r
+                .take("classroomForceRequestPermissionToLeaveClasses"),
+            classroom_force_automatically_join_classes: r
+                .take("classroomForceAutomaticallyJoinClasses"),
+            classroom_app_force_unprompted_screen_observation: r
+                .take("classroomAppForceUnpromptedScreenObservation"),
+            classroom_app_block_remote_screen_observation: r
+                .take("classroomAppBlockRemoteScreenObservation"),
+            screen_capture_blocked: r.take("screenCaptureBlocked"),
+            i_cloud_block_photo_library: r.take("iCloudBlockPhotoLibrary"),
+            content_caching_blocked: r.take("contentCachingBlocked"),
+            update_delay_policy: r.take("updateDelayPolicy"),
+            software_updates_enforced_delay_in_days: r
+                .take("softwareUpdatesEnforcedDelayInDays"),
+            password_block_air_drop_sharing: r.take("passwordBlockAirDropSharing"),
+            password_block_proximity_requests: r.take("passwordBlockProximityRequests"),
+            password_block_auto_fill: r.take("passwordBlockAutoFill"),
+            password_block_fingerprint_unlock: r.take("passwordBlockFingerprintUnlock"),
+            password_block_modification: r.take("passwordBlockModification"),
+            air_drop_blocked: r.take("airDropBlocked"),
+            i_cloud_block_notes: r.take("iCloudBlockNotes"),
+            i_cloud_block_bookmarks: r.take("iCloudBlockBookmarks"),
+            i_cloud_block_reminders: r.take("iCloudBlockReminders"),
+            i_cloud_block_calendar: r.take("iCloudBlockCalendar"),
+            i_cloud_block_address_book: r.take("iCloudBlockAddressBook"),
+            i_cloud_block_mail: r.take("iCloudBlockMail"),
+            i_cloud_block_document_sync: r.take("iCloudBlockDocumentSync"),
+            i_tunes_block_file_sharing: r.take("iTunesBlockFileSharing"),
+            apple_watch_block_auto_unlock: r.take("appleWatchBlockAutoUnlock"),
+            definition_lookup_blocked: r.take("definitionLookupBlocked"),
+            keyboard_block_dictation: r.take("keyboardBlockDictation"),
+            spotlight_block_internet_results: r.take("spotlightBlockInternetResults"),
+            i_tunes_block_music_service: r.take("iTunesBlockMusicService"),
+            camera_blocked: r.take("cameraBlocked"),
+            safari_block_autofill: r.take("safariBlockAutofill"),
+            air_print_blocki_beacon_discovery: r.take("airPrintBlockiBeaconDiscovery"),
+            air_print_force_trusted_tls: r.take("airPrintForceTrustedTLS"),
+            air_print_blocked: r.take("airPrintBlocked"),
+            keychain_block_cloud_sync: r.take("keychainBlockCloudSync"),
+            password_minutes_until_failed_login_reset: r
+                .take("passwordMinutesUntilFailedLoginReset"),
+            password_maximum_attempt_count: r.take("passwordMaximumAttemptCount"),
+            password_required: r.take("passwordRequired"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minutes_of_inactivity_before_lock: r
+                .take("passwordMinutesOfInactivityBeforeLock"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_minimum_character_set_count: r
+                .take("passwordMinimumCharacterSetCount"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_simple: r.take("passwordBlockSimple"),
+            email_in_domain_suffixes: r.take("emailInDomainSuffixes"),
+            compliant_app_list_type: r.take("compliantAppListType"),
+            compliant_apps_list: r.take("compliantAppsList"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "compliantAppsList", &self.compliant_apps_list)?;
-        graph_rt::put(map, "compliantAppListType", &self.compliant_app_list_type)?;
-        graph_rt::put(map, "emailInDomainSuffixes", &self.email_in_domain_suffixes)?;
-        graph_rt::put(map, "passwordBlockSimple", &self.password_block_simple)?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("compliantAppsList", &self.compliant_apps_list);
+        w.put("compliantAppListType", &self.compliant_app_list_type);
+        w.put("emailInDomainSuffixes", &self.email_in_domain_suffixes);
+        w.put("passwordBlockSimple", &self.password_block_simple);
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put(
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
-        )?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(map, "passwordRequired", &self.password_required)?;
-        graph_rt::put(
-            map,
-            "passwordMaximumAttemptCount",
-            &self.password_maximum_attempt_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put("passwordRequired", &self.password_required);
+        w.put("passwordMaximumAttemptCount", &self.password_maximum_attempt_count);
+        w.put(
             "passwordMinutesUntilFailedLoginReset",
             &self.password_minutes_until_failed_login_reset,
-        )?;
-        graph_rt::put(map, "keychainBlockCloudSync", &self.keychain_block_cloud_sync)?;
-        graph_rt::put(map, "airPrintBlocked", &self.air_print_blocked)?;
-        graph_rt::put(
-            map,
-            "airPrintForceTrustedTLS",
-            &self.air_print_force_trusted_tls,
-        )?;
-        graph_rt::put(
-            map,
-            "airPrintBlockiBeaconDiscovery",
-            &self.air_print_blocki_beacon_discovery,
-        )?;
-        graph_rt::put(map, "safariBlockAutofill", &self.safari_block_autofill)?;
-        graph_rt::put(map, "cameraBlocked", &self.camera_blocked)?;
-        graph_rt::put(
-            map,
-            "iTunesBlockMusicService",
-            &self.i_tunes_block_music_service,
-        )?;
-        graph_rt::put(
-            map,
-            "spotlightBlockInternetResults",
-            &self.spotlight_block_internet_results,
-        )?;
-        graph_rt::put(map, "keyboardBlockDictation", &self.keyboard_block_dictation)?;
-        graph_rt::put(map, "definitionLookupBlocked", &self.definition_lookup_blocked)?;
-        graph_rt::put(
-            map,
-            "appleWatchBlockAutoUnlock",
-            &self.apple_watch_block_auto_unlock,
-        )?;
-        graph_rt::put(map, "iTunesBlockFileSharing", &self.i_tunes_block_file_sharing)?;
-        graph_rt::put(
-            map,
-            "iCloudBlockDocumentSync",
-            &self.i_cloud_block_document_sync,
-        )?;
-        graph_rt::put(map, "iCloudBlockMail", &self.i_cloud_block_mail)?;
-        graph_rt::put(map, "iCloudBlockAddressBook", &self.i_cloud_block_address_book)?;
-        graph_rt::put(map, "iCloudBlockCalendar", &self.i_cloud_block_calendar)?;
-        graph_rt::put(map, "iCloudBlockReminders", &self.i_cloud_block_reminders)?;
-        graph_rt::put(map, "iCloudBlockBookmarks", &self.i_cloud_block_bookmarks)?;
-        graph_rt::put(map, "iCloudBlockNotes", &self.i_cloud_block_notes)?;
-        graph_rt::put(map, "airDropBlocked", &self.air_drop_blocked)?;
-        graph_rt::put(
-            map,
-            "passwordBlockModification",
-            &self.password_block_modification,
-        )?;
-        graph_rt::put(
-            map,
-            "passwordBlockFingerprintUnlock",
-            &self.password_block_fingerprint_unlock,
-        )?;
-        graph_rt::put(map, "passwordBlockAutoFill", &self.password_block_auto_fill)?;
-        graph_rt::put(
-            map,
-            "passwordBlockProximityRequests",
-            &self.password_block_proximity_requests,
-        )?;
-        graph_rt::put(
-            map,
-            "passwordBlockAirDropSharing",
-            &self.password_block_air_drop_sharing,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("keychainBlockCloudSync", &self.keychain_block_cloud_sync);
+        w.put("airPrintBlocked", &self.air_print_blocked);
+        w.put("airPrintForceTrustedTLS", &self.air_print_force_trusted_tls);
+        w.put("airPrintBlockiBeaconDiscovery", &self.air_print_blocki_beacon_discovery);
+        w.put("safariBlockAutofill", &self.safari_block_autofill);
+        w.put("cameraBlocked", &self.camera_blocked);
+        w.put("iTunesBlockMusicService", &self.i_tunes_block_music_service);
+        w.put("spotlightBlockInternetResults", &self.spotlight_block_internet_results);
+        w.put("keyboardBlockDictation", &self.keyboard_block_dictation);
+        w.put("definitionLookupBlocked", &self.definition_lookup_blocked);
+        w.put("appleWatchBlockAutoUnlock", &self.apple_watch_block_auto_unlock);
+        w.put("iTunesBlockFileSharing", &self.i_tunes_block_file_sharing);
+        w.put("iCloudBlockDocumentSync", &self.i_cloud_block_document_sync);
+        w.put("iCloudBlockMail", &self.i_cloud_block_mail);
+        w.put("iCloudBlockAddressBook", &self.i_cloud_block_address_book);
+        w.put("iCloudBlockCalendar", &self.i_cloud_block_calendar);
+        w.put("iCloudBlockReminders", &self.i_cloud_block_reminders);
+        w.put("iCloudBlockBookmarks", &self.i_cloud_block_bookmarks);
+        w.put("iCloudBlockNotes", &self.i_cloud_block_notes);
+        w.put("airDropBlocked", &self.air_drop_blocked);
+        w.put("passwordBlockModification", &self.password_block_modification);
+        w.put("passwordBlockFingerprintUnlock", &self.password_block_fingerprint_unlock);
+        w.put("passwordBlockAutoFill", &self.password_block_auto_fill);
+        w.put("passwordBlockProximityRequests", &self.password_block_proximity_requests);
+        w.put("passwordBlockAirDropSharing", &self.password_block_air_drop_sharing);
+        w.put(
             "softwareUpdatesEnforcedDelayInDays",
             &self.software_updates_enforced_delay_in_days,
-        )?;
-        graph_rt::put(map, "updateDelayPolicy", &self.update_delay_policy)?;
-        graph_rt::put(map, "contentCachingBlocked", &self.content_caching_blocked)?;
-        graph_rt::put(
-            map,
-            "iCloudBlockPhotoLibrary",
-            &self.i_cloud_block_photo_library,
-        )?;
-        graph_rt::put(map, "screenCaptureBlocked", &self.screen_capture_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("updateDelayPolicy", &self.update_delay_policy);
+        w.put("contentCachingBlocked", &self.content_caching_blocked);
+        w.put("iCloudBlockPhotoLibrary", &self.i_cloud_block_photo_library);
+        w.put("screenCaptureBlocked", &self.screen_capture_blocked);
+        w.put(
             "classroomAppBlockRemoteScreenObservation",
             &self.classroom_app_block_remote_screen_observation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "classroomAppForceUnpromptedScreenObservation",
             &self.classroom_app_force_unprompted_screen_observation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "classroomForceAutomaticallyJoinClasses",
             &self.classroom_force_automatically_join_classes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "classroomForceRequestPermissionToLeaveClasses",
             &self.classroom_force_request_permission_to_leave_classes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "classroomForceUnpromptedAppAndDeviceLock",
             &self.classroom_force_unprompted_app_and_device_lock,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "iCloudBlockActivityContinuation",
             &self.i_cloud_block_activity_continuation,
-        )?;
-        graph_rt::put(map, "privacyAccessControls", &self.privacy_access_controls)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("privacyAccessControls", &self.privacy_access_controls);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsGeneralDeviceConfiguration);

@@ -56,104 +56,83 @@ pub struct MacOsKerberosSingleSignOnExtension {
 impl graph_rt::Model for MacOsKerberosSingleSignOnExtension {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSKerberosSingleSignOnExtension";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            password_change_url: graph_rt::take(map, "passwordChangeUrl")?,
-            block_active_directory_site_auto_discovery: graph_rt::take(
-                map,
-                "blockActiveDirectorySiteAutoDiscovery",
-            )?,
-            password_enable_local_sync: graph_rt::take(map, "passwordEnableLocalSync")?,
-            active_directory_site_code: graph_rt::take(map, "activeDirectorySiteCode")?,
-            require_user_presence: graph_rt::take(map, "requireUserPresence")?,
-            password_requirements_description: graph_rt::take(
-                map,
-                "passwordRequirementsDescription",
-            )?,
-            password_minimum_age_days: graph_rt::take(map, "passwordMinimumAgeDays")?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_require_active_directory_complexity: graph_rt::take(
-                map,
-                "passwordRequireActiveDirectoryComplexity",
-            )?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            password_expiration_notification_days: graph_rt::take(
-                map,
-                "passwordExpirationNotificationDays",
-            )?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_modification: graph_rt::take(
-                map,
-                "passwordBlockModification",
-            )?,
-            is_default_realm: graph_rt::take(map, "isDefaultRealm")?,
-            domain_realms: graph_rt::take(map, "domainRealms")?,
-            credential_bundle_id_access_control_list: graph_rt::take(
-                map,
-                "credentialBundleIdAccessControlList",
-            )?,
-            cache_name: graph_rt::take(map, "cacheName")?,
-            block_automatic_login: graph_rt::take(map, "blockAutomaticLogin")?,
-            domains: graph_rt::take(map, "domains")?,
-            realm: graph_rt::take(map, "realm")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            password_change_url: r.take("passwordChangeUrl"),
+            block_active_directory_site_auto_discovery: r
+                .take("blockActiveDirectorySiteAutoDiscovery"),
+            password_enable_local_sync: r.take("passwordEnableLocalSync"),
+            active_directory_site_code: r.take("activeDirectorySiteCode"),
+            require_user_presence: r.take("requireUserPresence"),
+            password_requirements_description: r.take("passwordRequirementsDescription"),
+            password_minimum_age_days: r.take("passwordMinimumAgeDays"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_require_active_directory_complexity: r
+                .take("passwordRequireActiveDirectoryComplexity"),
+            user_principal_name: r.take("userPrincipalName"),
+            password_expiration_notification_days: r
+                .take("passwordExpirationNotificationDays"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_modification: r.take("passwordBlockModification"),
+            is_default_realm: r.take("isDefaultRealm"),
+            domain_realms: r.take("domainRealms"),
+            credential_bundle_id_access_control_list: r
+                .take("credentialBundleIdAccessControlList"),
+            cache_name: r.take("cacheName"),
+            block_automatic_login: r.take("blockAutomaticLogin"),
+            domains: r.take("domains"),
+            realm: r.take("realm"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "realm", &self.realm)?;
-        graph_rt::put(map, "domains", &self.domains)?;
-        graph_rt::put(map, "blockAutomaticLogin", &self.block_automatic_login)?;
-        graph_rt::put(map, "cacheName", &self.cache_name)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("realm", &self.realm);
+        w.put("domains", &self.domains);
+        w.put("blockAutomaticLogin", &self.block_automatic_login);
+        w.put("cacheName", &self.cache_name);
+        w.put(
             "credentialBundleIdAccessControlList",
             &self.credential_bundle_id_access_control_list,
-        )?;
-        graph_rt::put(map, "domainRealms", &self.domain_realms)?;
-        graph_rt::put(map, "isDefaultRealm", &self.is_default_realm)?;
-        graph_rt::put(
-            map,
-            "passwordBlockModification",
-            &self.password_block_modification,
-        )?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("domainRealms", &self.domain_realms);
+        w.put("isDefaultRealm", &self.is_default_realm);
+        w.put("passwordBlockModification", &self.password_block_modification);
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put(
             "passwordExpirationNotificationDays",
             &self.password_expiration_notification_days,
-        )?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put(
             "passwordRequireActiveDirectoryComplexity",
             &self.password_require_active_directory_complexity,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(map, "passwordMinimumAgeDays", &self.password_minimum_age_days)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put("passwordMinimumAgeDays", &self.password_minimum_age_days);
+        w.put(
             "passwordRequirementsDescription",
             &self.password_requirements_description,
-        )?;
-        graph_rt::put(map, "requireUserPresence", &self.require_user_presence)?;
-        graph_rt::put(map, "activeDirectorySiteCode", &self.active_directory_site_code)?;
-        graph_rt::put(map, "passwordEnableLocalSync", &self.password_enable_local_sync)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("requireUserPresence", &self.require_user_presence);
+        w.put("activeDirectorySiteCode", &self.active_directory_site_code);
+        w.put("passwordEnableLocalSync", &self.password_enable_local_sync);
+        w.put(
             "blockActiveDirectorySiteAutoDiscovery",
             &self.block_active_directory_site_auto_discovery,
-        )?;
-        graph_rt::put(map, "passwordChangeUrl", &self.password_change_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("passwordChangeUrl", &self.password_change_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsKerberosSingleSignOnExtension);

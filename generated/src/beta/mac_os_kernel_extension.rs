@@ -16,17 +16,22 @@ pub struct MacOsKernelExtension {
 impl graph_rt::Model for MacOsKernelExtension {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSKernelExtension";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            bundle_id: graph_rt::take(map, "bundleId")?,
-            team_identifier: graph_rt::take(map, "teamIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            bundle_id: r.take("bundleId"),
+            team_identifier: r.take("teamIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "teamIdentifier", &self.team_identifier)?;
-        graph_rt::put(map, "bundleId", &self.bundle_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("teamIdentifier", &self.team_identifier);
+        w.put("bundleId", &self.bundle_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsKernelExtension);

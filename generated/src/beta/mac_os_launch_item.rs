@@ -16,17 +16,22 @@ pub struct MacOsLaunchItem {
 impl graph_rt::Model for MacOsLaunchItem {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSLaunchItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            hide: graph_rt::take(map, "hide")?,
-            path: graph_rt::take(map, "path")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            hide: r.take("hide"),
+            path: r.take("path"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "path", &self.path)?;
-        graph_rt::put(map, "hide", &self.hide)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("path", &self.path);
+        w.put("hide", &self.hide);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsLaunchItem);

@@ -18,19 +18,24 @@ pub struct MacOsLobChildApp {
 impl graph_rt::Model for MacOsLobChildApp {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSLobChildApp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            version_number: graph_rt::take(map, "versionNumber")?,
-            build_number: graph_rt::take(map, "buildNumber")?,
-            bundle_id: graph_rt::take(map, "bundleId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            version_number: r.take("versionNumber"),
+            build_number: r.take("buildNumber"),
+            bundle_id: r.take("bundleId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "bundleId", &self.bundle_id)?;
-        graph_rt::put(map, "buildNumber", &self.build_number)?;
-        graph_rt::put(map, "versionNumber", &self.version_number)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("bundleId", &self.bundle_id);
+        w.put("buildNumber", &self.build_number);
+        w.put("versionNumber", &self.version_number);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsLobChildApp);

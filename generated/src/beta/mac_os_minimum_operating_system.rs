@@ -32,33 +32,38 @@ pub struct MacOsMinimumOperatingSystem {
 impl graph_rt::Model for MacOsMinimumOperatingSystem {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSMinimumOperatingSystem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            v11_0: graph_rt::take(map, "v11_0")?,
-            v10_15: graph_rt::take(map, "v10_15")?,
-            v10_14: graph_rt::take(map, "v10_14")?,
-            v10_13: graph_rt::take(map, "v10_13")?,
-            v10_12: graph_rt::take(map, "v10_12")?,
-            v10_11: graph_rt::take(map, "v10_11")?,
-            v10_10: graph_rt::take(map, "v10_10")?,
-            v10_9: graph_rt::take(map, "v10_9")?,
-            v10_8: graph_rt::take(map, "v10_8")?,
-            v10_7: graph_rt::take(map, "v10_7")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            v11_0: r.take("v11_0"),
+            v10_15: r.take("v10_15"),
+            v10_14: r.take("v10_14"),
+            v10_13: r.take("v10_13"),
+            v10_12: r.take("v10_12"),
+            v10_11: r.take("v10_11"),
+            v10_10: r.take("v10_10"),
+            v10_9: r.take("v10_9"),
+            v10_8: r.take("v10_8"),
+            v10_7: r.take("v10_7"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "v10_7", &self.v10_7)?;
-        graph_rt::put(map, "v10_8", &self.v10_8)?;
-        graph_rt::put(map, "v10_9", &self.v10_9)?;
-        graph_rt::put(map, "v10_10", &self.v10_10)?;
-        graph_rt::put(map, "v10_11", &self.v10_11)?;
-        graph_rt::put(map, "v10_12", &self.v10_12)?;
-        graph_rt::put(map, "v10_13", &self.v10_13)?;
-        graph_rt::put(map, "v10_14", &self.v10_14)?;
-        graph_rt::put(map, "v10_15", &self.v10_15)?;
-        graph_rt::put(map, "v11_0", &self.v11_0)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("v10_7", &self.v10_7);
+        w.put("v10_8", &self.v10_8);
+        w.put("v10_9", &self.v10_9);
+        w.put("v10_10", &self.v10_10);
+        w.put("v10_11", &self.v10_11);
+        w.put("v10_12", &self.v10_12);
+        w.put("v10_13", &self.v10_13);
+        w.put("v10_14", &self.v10_14);
+        w.put("v10_15", &self.v10_15);
+        w.put("v11_0", &self.v11_0);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsMinimumOperatingSystem);

@@ -66,114 +66,70 @@ pub struct MacOsPrivacyAccessControlItem {
 impl graph_rt::Model for MacOsPrivacyAccessControlItem {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSPrivacyAccessControlItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            apple_events_allowed_receivers: graph_rt::take(
-                map,
-                "appleEventsAllowedReceivers",
-            )?,
-            post_event: graph_rt::take(map, "postEvent")?,
-            system_policy_removable_volumes: graph_rt::take(
-                map,
-                "systemPolicyRemovableVolumes",
-            )?,
-            system_policy_network_volumes: graph_rt::take(
-                map,
-                "systemPolicyNetworkVolumes",
-            )?,
-            system_policy_downloads_folder: graph_rt::take(
-                map,
-                "systemPolicyDownloadsFolder",
-            )?,
-            system_policy_documents_folder: graph_rt::take(
-                map,
-                "systemPolicyDocumentsFolder",
-            )?,
-            system_policy_desktop_folder: graph_rt::take(
-                map,
-                "systemPolicyDesktopFolder",
-            )?,
-            system_policy_system_admin_files: graph_rt::take(
-                map,
-                "systemPolicySystemAdminFiles",
-            )?,
-            system_policy_all_files: graph_rt::take(map, "systemPolicyAllFiles")?,
-            file_provider_presence: graph_rt::take(map, "fileProviderPresence")?,
-            media_library: graph_rt::take(map, "mediaLibrary")?,
-            photos: graph_rt::take(map, "photos")?,
-            reminders: graph_rt::take(map, "reminders")?,
-            calendar: graph_rt::take(map, "calendar")?,
-            address_book: graph_rt::take(map, "addressBook")?,
-            accessibility: graph_rt::take(map, "accessibility")?,
-            speech_recognition: graph_rt::take(map, "speechRecognition")?,
-            block_listen_event: graph_rt::take(map, "blockListenEvent")?,
-            block_screen_capture: graph_rt::take(map, "blockScreenCapture")?,
-            block_microphone: graph_rt::take(map, "blockMicrophone")?,
-            block_camera: graph_rt::take(map, "blockCamera")?,
-            static_code_validation: graph_rt::take(map, "staticCodeValidation")?,
-            code_requirement: graph_rt::take(map, "codeRequirement")?,
-            identifier_type: graph_rt::take(map, "identifierType")?,
-            identifier: graph_rt::take(map, "identifier")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            apple_events_allowed_receivers: r.take("appleEventsAllowedReceivers"),
+            post_event: r.take("postEvent"),
+            system_policy_removable_volumes: r.take("systemPolicyRemovableVolumes"),
+            system_policy_network_volumes: r.take("systemPolicyNetworkVolumes"),
+            system_policy_downloads_folder: r.take("systemPolicyDownloadsFolder"),
+            system_policy_documents_folder: r.take("systemPolicyDocumentsFolder"),
+            system_policy_desktop_folder: r.take("systemPolicyDesktopFolder"),
+            system_policy_system_admin_files: r.take("systemPolicySystemAdminFiles"),
+            system_policy_all_files: r.take("systemPolicyAllFiles"),
+            file_provider_presence: r.take("fileProviderPresence"),
+            media_library: r.take("mediaLibrary"),
+            photos: r.take("photos"),
+            reminders: r.take("reminders"),
+            calendar: r.take("calendar"),
+            address_book: r.take("addressBook"),
+            accessibility: r.take("accessibility"),
+            speech_recognition: r.take("speechRecognition"),
+            block_listen_event: r.take("blockListenEvent"),
+            block_screen_capture: r.take("blockScreenCapture"),
+            block_microphone: r.take("blockMicrophone"),
+            block_camera: r.take("blockCamera"),
+            static_code_validation: r.take("staticCodeValidation"),
+            code_requirement: r.take("codeRequirement"),
+            identifier_type: r.take("identifierType"),
+            identifier: r.take("identifier"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "identifier", &self.identifier)?;
-        graph_rt::put(map, "identifierType", &self.identifier_type)?;
-        graph_rt::put(map, "codeRequirement", &self.code_requirement)?;
-        graph_rt::put(map, "staticCodeValidation", &self.static_code_validation)?;
-        graph_rt::put(map, "blockCamera", &self.block_camera)?;
-        graph_rt::put(map, "blockMicrophone", &self.block_microphone)?;
-        graph_rt::put(map, "blockScreenCapture", &self.block_screen_capture)?;
-        graph_rt::put(map, "blockListenEvent", &self.block_listen_event)?;
-        graph_rt::put(map, "speechRecognition", &self.speech_recognition)?;
-        graph_rt::put(map, "accessibility", &self.accessibility)?;
-        graph_rt::put(map, "addressBook", &self.address_book)?;
-        graph_rt::put(map, "calendar", &self.calendar)?;
-        graph_rt::put(map, "reminders", &self.reminders)?;
-        graph_rt::put(map, "photos", &self.photos)?;
-        graph_rt::put(map, "mediaLibrary", &self.media_library)?;
-        graph_rt::put(map, "fileProviderPresence", &self.file_provider_presence)?;
-        graph_rt::put(map, "systemPolicyAllFiles", &self.system_policy_all_files)?;
-        graph_rt::put(
-            map,
-            "systemPolicySystemAdminFiles",
-            &self.system_policy_system_admin_files,
-        )?;
-        graph_rt::put(
-            map,
-            "systemPolicyDesktopFolder",
-            &self.system_policy_desktop_folder,
-        )?;
-        graph_rt::put(
-            map,
-            "systemPolicyDocumentsFolder",
-            &self.system_policy_documents_folder,
-        )?;
-        graph_rt::put(
-            map,
-            "systemPolicyDownloadsFolder",
-            &self.system_policy_downloads_folder,
-        )?;
-        graph_rt::put(
-            map,
-            "systemPolicyNetworkVolumes",
-            &self.system_policy_network_volumes,
-        )?;
-        graph_rt::put(
-            map,
-            "systemPolicyRemovableVolumes",
-            &self.system_policy_removable_volumes,
-        )?;
-        graph_rt::put(map, "postEvent", &self.post_event)?;
-        graph_rt::put(
-            map,
-            "appleEventsAllowedReceivers",
-            &self.apple_events_allowed_receivers,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("identifier", &self.identifier);
+        w.put("identifierType", &self.identifier_type);
+        w.put("codeRequirement", &self.code_requirement);
+        w.put("staticCodeValidation", &self.static_code_validation);
+        w.put("blockCamera", &self.block_camera);
+        w.put("blockMicrophone", &self.block_microphone);
+        w.put("blockScreenCapture", &self.block_screen_capture);
+        w.put("blockListenEvent", &self.block_listen_event);
+        w.put("speechRecognition", &self.speech_recognition);
+        w.put("accessibility", &self.accessibility);
+        w.put("addressBook", &self.address_book);
+        w.put("calendar", &self.calendar);
+        w.put("reminders", &self.reminders);
+        w.put("photos", &self.photos);
+        w.put("mediaLibrary", &self.media_library);
+        w.put("fileProviderPresence", &self.file_provider_presence);
+        w.put("systemPolicyAllFiles", &self.system_policy_all_files);
+        w.put("systemPolicySystemAdminFiles", &self.system_policy_system_admin_files);
+        w.put("systemPolicyDesktopFolder", &self.system_policy_desktop_folder);
+        w.put("systemPolicyDocumentsFolder", &self.system_policy_documents_folder);
+        w.put("systemPolicyDownloadsFolder", &self.system_policy_downloads_folder);
+        w.put("systemPolicyNetworkVolumes", &self.system_policy_network_volumes);
+        w.put("systemPolicyRemovableVolumes", &self.system_policy_removable_volumes);
+        w.put("postEvent", &self.post_event);
+        w.put("appleEventsAllowedReceivers", &self.apple_events_allowed_receivers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsPrivacyAccessControlItem);

@@ -22,21 +22,26 @@ pub struct MacOsRedirectSingleSignOnExtension {
 impl graph_rt::Model for MacOsRedirectSingleSignOnExtension {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSRedirectSingleSignOnExtension";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            url_prefixes: graph_rt::take(map, "urlPrefixes")?,
-            configurations: graph_rt::take(map, "configurations")?,
-            team_identifier: graph_rt::take(map, "teamIdentifier")?,
-            extension_identifier: graph_rt::take(map, "extensionIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            url_prefixes: r.take("urlPrefixes"),
+            configurations: r.take("configurations"),
+            team_identifier: r.take("teamIdentifier"),
+            extension_identifier: r.take("extensionIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "extensionIdentifier", &self.extension_identifier)?;
-        graph_rt::put(map, "teamIdentifier", &self.team_identifier)?;
-        graph_rt::put(map, "configurations", &self.configurations)?;
-        graph_rt::put(map, "urlPrefixes", &self.url_prefixes)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("extensionIdentifier", &self.extension_identifier);
+        w.put("teamIdentifier", &self.team_identifier);
+        w.put("configurations", &self.configurations);
+        w.put("urlPrefixes", &self.url_prefixes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsRedirectSingleSignOnExtension);

@@ -38,37 +38,42 @@ pub struct MacOsSoftwareUpdateAccountSummary {
 impl graph_rt::Model for MacOsSoftwareUpdateAccountSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSSoftwareUpdateAccountSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            category_summaries: graph_rt::take(map, "categorySummaries")?,
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            total_update_count: graph_rt::take(map, "totalUpdateCount")?,
-            failed_update_count: graph_rt::take(map, "failedUpdateCount")?,
-            successful_update_count: graph_rt::take(map, "successfulUpdateCount")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            category_summaries: r.take("categorySummaries"),
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            total_update_count: r.take("totalUpdateCount"),
+            failed_update_count: r.take("failedUpdateCount"),
+            successful_update_count: r.take("successfulUpdateCount"),
+            os_version: r.take("osVersion"),
+            user_principal_name: r.take("userPrincipalName"),
+            device_name: r.take("deviceName"),
+            user_id: r.take("userId"),
+            device_id: r.take("deviceId"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "successfulUpdateCount", &self.successful_update_count)?;
-        graph_rt::put(map, "failedUpdateCount", &self.failed_update_count)?;
-        graph_rt::put(map, "totalUpdateCount", &self.total_update_count)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put(map, "categorySummaries", &self.category_summaries)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("deviceId", &self.device_id);
+        w.put("userId", &self.user_id);
+        w.put("deviceName", &self.device_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("osVersion", &self.os_version);
+        w.put("successfulUpdateCount", &self.successful_update_count);
+        w.put("failedUpdateCount", &self.failed_update_count);
+        w.put("totalUpdateCount", &self.total_update_count);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.put("categorySummaries", &self.category_summaries);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsSoftwareUpdateAccountSummary);

@@ -34,33 +34,38 @@ pub struct MacOsSoftwareUpdateCategorySummary {
 impl graph_rt::Model for MacOsSoftwareUpdateCategorySummary {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSSoftwareUpdateCategorySummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            update_state_summaries: graph_rt::take(map, "updateStateSummaries")?,
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            total_update_count: graph_rt::take(map, "totalUpdateCount")?,
-            failed_update_count: graph_rt::take(map, "failedUpdateCount")?,
-            successful_update_count: graph_rt::take(map, "successfulUpdateCount")?,
-            update_category: graph_rt::take(map, "updateCategory")?,
-            user_id: graph_rt::take(map, "userId")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            update_state_summaries: r.take("updateStateSummaries"),
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            total_update_count: r.take("totalUpdateCount"),
+            failed_update_count: r.take("failedUpdateCount"),
+            successful_update_count: r.take("successfulUpdateCount"),
+            update_category: r.take("updateCategory"),
+            user_id: r.take("userId"),
+            device_id: r.take("deviceId"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "updateCategory", &self.update_category)?;
-        graph_rt::put(map, "successfulUpdateCount", &self.successful_update_count)?;
-        graph_rt::put(map, "failedUpdateCount", &self.failed_update_count)?;
-        graph_rt::put(map, "totalUpdateCount", &self.total_update_count)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put(map, "updateStateSummaries", &self.update_state_summaries)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("deviceId", &self.device_id);
+        w.put("userId", &self.user_id);
+        w.put("updateCategory", &self.update_category);
+        w.put("successfulUpdateCount", &self.successful_update_count);
+        w.put("failedUpdateCount", &self.failed_update_count);
+        w.put("totalUpdateCount", &self.total_update_count);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.put("updateStateSummaries", &self.update_state_summaries);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsSoftwareUpdateCategorySummary);

@@ -26,27 +26,32 @@ pub struct MacOsSoftwareUpdateStateSummary {
 impl graph_rt::Model for MacOsSoftwareUpdateStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSSoftwareUpdateStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            state: graph_rt::take(map, "state")?,
-            update_version: graph_rt::take(map, "updateVersion")?,
-            update_category: graph_rt::take(map, "updateCategory")?,
-            product_key: graph_rt::take(map, "productKey")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            state: r.take("state"),
+            update_version: r.take("updateVersion"),
+            update_category: r.take("updateCategory"),
+            product_key: r.take("productKey"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "productKey", &self.product_key)?;
-        graph_rt::put(map, "updateCategory", &self.update_category)?;
-        graph_rt::put(map, "updateVersion", &self.update_version)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("productKey", &self.product_key);
+        w.put("updateCategory", &self.update_category);
+        w.put("updateVersion", &self.update_version);
+        w.put("state", &self.state);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsSoftwareUpdateStateSummary);

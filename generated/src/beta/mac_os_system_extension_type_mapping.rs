@@ -16,17 +16,22 @@ pub struct MacOsSystemExtensionTypeMapping {
 impl graph_rt::Model for MacOsSystemExtensionTypeMapping {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSSystemExtensionTypeMapping";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allowed_types: graph_rt::take(map, "allowedTypes")?,
-            team_identifier: graph_rt::take(map, "teamIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allowed_types: r.take("allowedTypes"),
+            team_identifier: r.take("teamIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "teamIdentifier", &self.team_identifier)?;
-        graph_rt::put(map, "allowedTypes", &self.allowed_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("teamIdentifier", &self.team_identifier);
+        w.put("allowedTypes", &self.allowed_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsSystemExtensionTypeMapping);

@@ -46,52 +46,51 @@ pub struct MailAssessmentRequest {
 impl graph_rt::Model for MailAssessmentRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.mailAssessmentRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recipient_email: graph_rt::take(map, "recipientEmail")?,
-            message_uri: graph_rt::take(map, "messageUri")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recipient_email: r.take("recipientEmail"),
+            message_uri: r.take("messageUri"),
             #[cfg(feature = "core")]
-            destination_routing_reason: graph_rt::take(map, "destinationRoutingReason")?,
+            destination_routing_reason: r.take("destinationRoutingReason"),
             #[cfg(feature = "security")]
-            results: graph_rt::take(map, "results")?,
+            results: r.take("results"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
+            status: r.take("status"),
             #[cfg(feature = "core")]
-            request_source: graph_rt::take(map, "requestSource")?,
-            id: graph_rt::take(map, "id")?,
+            request_source: r.take("requestSource"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            expected_assessment: graph_rt::take(map, "expectedAssessment")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            expected_assessment: r.take("expectedAssessment"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
+            created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
-            content_type: graph_rt::take(map, "contentType")?,
+            content_type: r.take("contentType"),
             #[cfg(feature = "core")]
-            category: graph_rt::take(map, "category")?,
-            additional_properties: core::mem::take(map),
-        })
+            category: r.take("category"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "category", &self.category)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "contentType", &self.content_type)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("category", &self.category);
+        #[cfg(feature = "core")] w.put("contentType", &self.content_type);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("expectedAssessment", &self.expected_assessment);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("requestSource", &self.request_source);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        #[cfg(feature = "security")] w.put("results", &self.results);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "expectedAssessment", &self.expected_assessment)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "requestSource", &self.request_source)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        #[cfg(feature = "security")] graph_rt::put(map, "results", &self.results)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "destinationRoutingReason",
-            &self.destination_routing_reason,
-        )?;
-        graph_rt::put(map, "messageUri", &self.message_uri)?;
-        graph_rt::put(map, "recipientEmail", &self.recipient_email)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("destinationRoutingReason", &self.destination_routing_reason);
+        w.put("messageUri", &self.message_uri);
+        w.put("recipientEmail", &self.recipient_email);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MailAssessmentRequest);

@@ -40,45 +40,47 @@ pub struct MailTips {
 impl graph_rt::Model for MailTips {
     const TYPE_NAME: &'static str = "microsoft.graph.mailTips";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            total_member_count: graph_rt::take(map, "totalMemberCount")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            total_member_count: r.take("totalMemberCount"),
             #[cfg(feature = "core")]
-            recipient_suggestions: graph_rt::take(map, "recipientSuggestions")?,
+            recipient_suggestions: r.take("recipientSuggestions"),
             #[cfg(feature = "core")]
-            recipient_scope: graph_rt::take(map, "recipientScope")?,
-            max_message_size: graph_rt::take(map, "maxMessageSize")?,
-            mailbox_full: graph_rt::take(map, "mailboxFull")?,
-            is_moderated: graph_rt::take(map, "isModerated")?,
-            external_member_count: graph_rt::take(map, "externalMemberCount")?,
-            error: graph_rt::take(map, "error")?,
+            recipient_scope: r.take("recipientScope"),
+            max_message_size: r.take("maxMessageSize"),
+            mailbox_full: r.take("mailboxFull"),
+            is_moderated: r.take("isModerated"),
+            external_member_count: r.take("externalMemberCount"),
+            error: r.take("error"),
             #[cfg(feature = "core")]
-            email_address: graph_rt::take(map, "emailAddress")?,
-            delivery_restricted: graph_rt::take(map, "deliveryRestricted")?,
-            custom_mail_tip: graph_rt::take(map, "customMailTip")?,
+            email_address: r.take("emailAddress"),
+            delivery_restricted: r.take("deliveryRestricted"),
+            custom_mail_tip: r.take("customMailTip"),
             #[cfg(feature = "core")]
-            automatic_replies: graph_rt::take(map, "automaticReplies")?,
-            additional_properties: core::mem::take(map),
-        })
+            automatic_replies: r.take("automaticReplies"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("automaticReplies", &self.automatic_replies);
+        w.put("customMailTip", &self.custom_mail_tip);
+        w.put("deliveryRestricted", &self.delivery_restricted);
+        #[cfg(feature = "core")] w.put("emailAddress", &self.email_address);
+        w.put("error", &self.error);
+        w.put("externalMemberCount", &self.external_member_count);
+        w.put("isModerated", &self.is_moderated);
+        w.put("mailboxFull", &self.mailbox_full);
+        w.put("maxMessageSize", &self.max_message_size);
+        #[cfg(feature = "core")] w.put("recipientScope", &self.recipient_scope);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "automaticReplies", &self.automatic_replies)?;
-        graph_rt::put(map, "customMailTip", &self.custom_mail_tip)?;
-        graph_rt::put(map, "deliveryRestricted", &self.delivery_restricted)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "externalMemberCount", &self.external_member_count)?;
-        graph_rt::put(map, "isModerated", &self.is_moderated)?;
-        graph_rt::put(map, "mailboxFull", &self.mailbox_full)?;
-        graph_rt::put(map, "maxMessageSize", &self.max_message_size)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "recipientScope", &self.recipient_scope)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "recipientSuggestions", &self.recipient_suggestions)?;
-        graph_rt::put(map, "totalMemberCount", &self.total_member_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("recipientSuggestions", &self.recipient_suggestions);
+        w.put("totalMemberCount", &self.total_member_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MailTips);

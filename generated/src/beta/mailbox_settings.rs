@@ -37,46 +37,47 @@ pub struct MailboxSettings {
 impl graph_rt::Model for MailboxSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.mailboxSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            user_purpose: graph_rt::take(map, "userPurpose")?,
+            user_purpose: r.take("userPurpose"),
             #[cfg(feature = "core")]
-            working_hours: graph_rt::take(map, "workingHours")?,
-            time_zone: graph_rt::take(map, "timeZone")?,
-            time_format: graph_rt::take(map, "timeFormat")?,
+            working_hours: r.take("workingHours"),
+            time_zone: r.take("timeZone"),
+            time_format: r.take("timeFormat"),
             #[cfg(feature = "core")]
-            language: graph_rt::take(map, "language")?,
+            language: r.take("language"),
             #[cfg(feature = "core")]
-            delegate_meeting_message_delivery_options: graph_rt::take(
-                map,
-                "delegateMeetingMessageDeliveryOptions",
-            )?,
-            date_format: graph_rt::take(map, "dateFormat")?,
+            delegate_meeting_message_delivery_options: r
+                .take("delegateMeetingMessageDeliveryOptions"),
+            date_format: r.take("dateFormat"),
             #[cfg(feature = "core")]
-            automatic_replies_setting: graph_rt::take(map, "automaticRepliesSetting")?,
-            archive_folder: graph_rt::take(map, "archiveFolder")?,
-            additional_properties: core::mem::take(map),
-        })
+            automatic_replies_setting: r.take("automaticRepliesSetting"),
+            archive_folder: r.take("archiveFolder"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "archiveFolder", &self.archive_folder)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("archiveFolder", &self.archive_folder);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "automaticRepliesSetting", &self.automatic_replies_setting)?;
-        graph_rt::put(map, "dateFormat", &self.date_format)?;
+        w.put("automaticRepliesSetting", &self.automatic_replies_setting);
+        w.put("dateFormat", &self.date_format);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
+        w.put(
             "delegateMeetingMessageDeliveryOptions",
             &self.delegate_meeting_message_delivery_options,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "language", &self.language)?;
-        graph_rt::put(map, "timeFormat", &self.time_format)?;
-        graph_rt::put(map, "timeZone", &self.time_zone)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "workingHours", &self.working_hours)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "userPurpose", &self.user_purpose)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        #[cfg(feature = "core")] w.put("language", &self.language);
+        w.put("timeFormat", &self.time_format);
+        w.put("timeZone", &self.time_zone);
+        #[cfg(feature = "core")] w.put("workingHours", &self.working_hours);
+        #[cfg(feature = "users")] w.put("userPurpose", &self.user_purpose);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MailboxSettings);

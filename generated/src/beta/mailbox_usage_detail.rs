@@ -25,64 +25,52 @@ pub struct MailboxUsageDetail {
 impl graph_rt::Model for MailboxUsageDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.mailboxUsageDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            prohibit_send_receive_quota_in_bytes: graph_rt::take(
-                map,
-                "prohibitSendReceiveQuotaInBytes",
-            )?,
-            prohibit_send_quota_in_bytes: graph_rt::take(
-                map,
-                "prohibitSendQuotaInBytes",
-            )?,
-            issue_warning_quota_in_bytes: graph_rt::take(
-                map,
-                "issueWarningQuotaInBytes",
-            )?,
-            deleted_item_size_in_bytes: graph_rt::take(map, "deletedItemSizeInBytes")?,
-            deleted_item_count: graph_rt::take(map, "deletedItemCount")?,
-            storage_used_in_bytes: graph_rt::take(map, "storageUsedInBytes")?,
-            item_count: graph_rt::take(map, "itemCount")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            created_date: graph_rt::take(map, "createdDate")?,
-            deleted_date: graph_rt::take(map, "deletedDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            prohibit_send_receive_quota_in_bytes: r
+                .take("prohibitSendReceiveQuotaInBytes"),
+            prohibit_send_quota_in_bytes: r.take("prohibitSendQuotaInBytes"),
+            issue_warning_quota_in_bytes: r.take("issueWarningQuotaInBytes"),
+            deleted_item_size_in_bytes: r.take("deletedItemSizeInBytes"),
+            deleted_item_count: r.take("deletedItemCount"),
+            storage_used_in_bytes: r.take("storageUsedInBytes"),
+            item_count: r.take("itemCount"),
+            last_activity_date: r.take("lastActivityDate"),
+            created_date: r.take("createdDate"),
+            deleted_date: r.take("deletedDate"),
+            is_deleted: r.take("isDeleted"),
+            display_name: r.take("displayName"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "deletedDate", &self.deleted_date)?;
-        graph_rt::put(map, "createdDate", &self.created_date)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "itemCount", &self.item_count)?;
-        graph_rt::put(map, "storageUsedInBytes", &self.storage_used_in_bytes)?;
-        graph_rt::put(map, "deletedItemCount", &self.deleted_item_count)?;
-        graph_rt::put(map, "deletedItemSizeInBytes", &self.deleted_item_size_in_bytes)?;
-        graph_rt::put(
-            map,
-            "issueWarningQuotaInBytes",
-            &self.issue_warning_quota_in_bytes,
-        )?;
-        graph_rt::put(
-            map,
-            "prohibitSendQuotaInBytes",
-            &self.prohibit_send_quota_in_bytes,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("displayName", &self.display_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("deletedDate", &self.deleted_date);
+        w.put("createdDate", &self.created_date);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("itemCount", &self.item_count);
+        w.put("storageUsedInBytes", &self.storage_used_in_bytes);
+        w.put("deletedItemCount", &self.deleted_item_count);
+        w.put("deletedItemSizeInBytes", &self.deleted_item_size_in_bytes);
+        w.put("issueWarningQuotaInBytes", &self.issue_warning_quota_in_bytes);
+        w.put("prohibitSendQuotaInBytes", &self.prohibit_send_quota_in_bytes);
+        w.put(
             "prohibitSendReceiveQuotaInBytes",
             &self.prohibit_send_receive_quota_in_bytes,
-        )?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MailboxUsageDetail);

@@ -18,29 +18,34 @@ pub struct MailboxUsageQuotaStatusMailboxCounts {
 impl graph_rt::Model for MailboxUsageQuotaStatusMailboxCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.mailboxUsageQuotaStatusMailboxCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            indeterminate: graph_rt::take(map, "indeterminate")?,
-            send_receive_prohibited: graph_rt::take(map, "sendReceiveProhibited")?,
-            send_prohibited: graph_rt::take(map, "sendProhibited")?,
-            warning_issued: graph_rt::take(map, "warningIssued")?,
-            under_limit: graph_rt::take(map, "underLimit")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            indeterminate: r.take("indeterminate"),
+            send_receive_prohibited: r.take("sendReceiveProhibited"),
+            send_prohibited: r.take("sendProhibited"),
+            warning_issued: r.take("warningIssued"),
+            under_limit: r.take("underLimit"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "underLimit", &self.under_limit)?;
-        graph_rt::put(map, "warningIssued", &self.warning_issued)?;
-        graph_rt::put(map, "sendProhibited", &self.send_prohibited)?;
-        graph_rt::put(map, "sendReceiveProhibited", &self.send_receive_prohibited)?;
-        graph_rt::put(map, "indeterminate", &self.indeterminate)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("underLimit", &self.under_limit);
+        w.put("warningIssued", &self.warning_issued);
+        w.put("sendProhibited", &self.send_prohibited);
+        w.put("sendReceiveProhibited", &self.send_receive_prohibited);
+        w.put("indeterminate", &self.indeterminate);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MailboxUsageQuotaStatusMailboxCounts);

@@ -40,74 +40,48 @@ pub struct ManagedAllDeviceCertificateState {
 impl graph_rt::Model for ManagedAllDeviceCertificateState {
     const TYPE_NAME: &'static str = "microsoft.graph.managedAllDeviceCertificateState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certificate_issuance_date_time: graph_rt::take(
-                map,
-                "certificateIssuanceDateTime",
-            )?,
-            certificate_extended_key_usages: graph_rt::take(
-                map,
-                "certificateExtendedKeyUsages",
-            )?,
-            certificate_key_usages: graph_rt::take(map, "certificateKeyUsages")?,
-            certificate_subject_name: graph_rt::take(map, "certificateSubjectName")?,
-            certificate_serial_number: graph_rt::take(map, "certificateSerialNumber")?,
-            certificate_thumbprint: graph_rt::take(map, "certificateThumbprint")?,
-            certificate_issuer_name: graph_rt::take(map, "certificateIssuerName")?,
-            certificate_expiration_date_time: graph_rt::take(
-                map,
-                "certificateExpirationDateTime",
-            )?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            managed_device_display_name: graph_rt::take(
-                map,
-                "managedDeviceDisplayName",
-            )?,
-            certificate_revoke_status_last_change_date_time: graph_rt::take(
-                map,
-                "certificateRevokeStatusLastChangeDateTime",
-            )?,
-            certificate_revoke_status: graph_rt::take(map, "certificateRevokeStatus")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certificate_issuance_date_time: r.take("certificateIssuanceDateTime"),
+            certificate_extended_key_usages: r.take("certificateExtendedKeyUsages"),
+            certificate_key_usages: r.take("certificateKeyUsages"),
+            certificate_subject_name: r.take("certificateSubjectName"),
+            certificate_serial_number: r.take("certificateSerialNumber"),
+            certificate_thumbprint: r.take("certificateThumbprint"),
+            certificate_issuer_name: r.take("certificateIssuerName"),
+            certificate_expiration_date_time: r.take("certificateExpirationDateTime"),
+            user_principal_name: r.take("userPrincipalName"),
+            managed_device_display_name: r.take("managedDeviceDisplayName"),
+            certificate_revoke_status_last_change_date_time: r
+                .take("certificateRevokeStatusLastChangeDateTime"),
+            certificate_revoke_status: r.take("certificateRevokeStatus"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "certificateRevokeStatus", &self.certificate_revoke_status)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("certificateRevokeStatus", &self.certificate_revoke_status);
+        w.put(
             "certificateRevokeStatusLastChangeDateTime",
             &self.certificate_revoke_status_last_change_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "managedDeviceDisplayName",
-            &self.managed_device_display_name,
-        )?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(
-            map,
-            "certificateExpirationDateTime",
-            &self.certificate_expiration_date_time,
-        )?;
-        graph_rt::put(map, "certificateIssuerName", &self.certificate_issuer_name)?;
-        graph_rt::put(map, "certificateThumbprint", &self.certificate_thumbprint)?;
-        graph_rt::put(map, "certificateSerialNumber", &self.certificate_serial_number)?;
-        graph_rt::put(map, "certificateSubjectName", &self.certificate_subject_name)?;
-        graph_rt::put(map, "certificateKeyUsages", &self.certificate_key_usages)?;
-        graph_rt::put(
-            map,
-            "certificateExtendedKeyUsages",
-            &self.certificate_extended_key_usages,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateIssuanceDateTime",
-            &self.certificate_issuance_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("managedDeviceDisplayName", &self.managed_device_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("certificateExpirationDateTime", &self.certificate_expiration_date_time);
+        w.put("certificateIssuerName", &self.certificate_issuer_name);
+        w.put("certificateThumbprint", &self.certificate_thumbprint);
+        w.put("certificateSerialNumber", &self.certificate_serial_number);
+        w.put("certificateSubjectName", &self.certificate_subject_name);
+        w.put("certificateKeyUsages", &self.certificate_key_usages);
+        w.put("certificateExtendedKeyUsages", &self.certificate_extended_key_usages);
+        w.put("certificateIssuanceDateTime", &self.certificate_issuance_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedAllDeviceCertificateState);

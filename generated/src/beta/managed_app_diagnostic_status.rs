@@ -18,19 +18,24 @@ pub struct ManagedAppDiagnosticStatus {
 impl graph_rt::Model for ManagedAppDiagnosticStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.managedAppDiagnosticStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            mitigation_instruction: graph_rt::take(map, "mitigationInstruction")?,
-            state: graph_rt::take(map, "state")?,
-            validation_name: graph_rt::take(map, "validationName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            mitigation_instruction: r.take("mitigationInstruction"),
+            state: r.take("state"),
+            validation_name: r.take("validationName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "validationName", &self.validation_name)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "mitigationInstruction", &self.mitigation_instruction)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("validationName", &self.validation_name);
+        w.put("state", &self.state);
+        w.put("mitigationInstruction", &self.mitigation_instruction);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedAppDiagnosticStatus);

@@ -22,23 +22,28 @@ pub struct ManagedAppOperation {
 impl graph_rt::Model for ManagedAppOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.managedAppOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            state: graph_rt::take(map, "state")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            version: r.take("version"),
+            id: r.take("id"),
+            state: r.take("state"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("state", &self.state);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedAppOperation);

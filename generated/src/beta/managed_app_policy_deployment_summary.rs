@@ -26,39 +26,34 @@ pub struct ManagedAppPolicyDeploymentSummary {
 impl graph_rt::Model for ManagedAppPolicyDeploymentSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.managedAppPolicyDeploymentSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            configuration_deployment_summary_per_app: graph_rt::take(
-                map,
-                "configurationDeploymentSummaryPerApp",
-            )?,
-            last_refresh_time: graph_rt::take(map, "lastRefreshTime")?,
-            configuration_deployed_user_count: graph_rt::take(
-                map,
-                "configurationDeployedUserCount",
-            )?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            version: r.take("version"),
+            id: r.take("id"),
+            configuration_deployment_summary_per_app: r
+                .take("configurationDeploymentSummaryPerApp"),
+            last_refresh_time: r.take("lastRefreshTime"),
+            configuration_deployed_user_count: r.take("configurationDeployedUserCount"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(
-            map,
-            "configurationDeployedUserCount",
-            &self.configuration_deployed_user_count,
-        )?;
-        graph_rt::put(map, "lastRefreshTime", &self.last_refresh_time)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("configurationDeployedUserCount", &self.configuration_deployed_user_count);
+        w.put("lastRefreshTime", &self.last_refresh_time);
+        w.put(
             "configurationDeploymentSummaryPerApp",
             &self.configuration_deployment_summary_per_app,
-        )?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedAppPolicyDeploymentSummary);

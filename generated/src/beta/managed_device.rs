@@ -202,323 +202,216 @@ pub struct ManagedDevice {
 impl graph_rt::Model for ManagedDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.managedDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            log_collection_requests: graph_rt::take(map, "logCollectionRequests")?,
-            users: graph_rt::take(map, "users")?,
-            windows_protection_state: graph_rt::take(map, "windowsProtectionState")?,
-            device_category: graph_rt::take(map, "deviceCategory")?,
-            detected_apps: graph_rt::take(map, "detectedApps")?,
-            chrome_os_device_info: graph_rt::take(map, "chromeOSDeviceInfo")?,
-            management_features: graph_rt::take(map, "managementFeatures")?,
-            sku_number: graph_rt::take(map, "skuNumber")?,
-            sku_family: graph_rt::take(map, "skuFamily")?,
-            join_type: graph_rt::take(map, "joinType")?,
-            specification_version: graph_rt::take(map, "specificationVersion")?,
-            processor_architecture: graph_rt::take(map, "processorArchitecture")?,
-            physical_memory_in_bytes: graph_rt::take(map, "physicalMemoryInBytes")?,
-            ethernet_mac_address: graph_rt::take(map, "ethernetMacAddress")?,
-            configuration_manager_client_information: graph_rt::take(
-                map,
-                "configurationManagerClientInformation",
-            )?,
-            configuration_manager_client_health_state: graph_rt::take(
-                map,
-                "configurationManagerClientHealthState",
-            )?,
-            notes: graph_rt::take(map, "notes")?,
-            windows_remediated_malware_count: graph_rt::take(
-                map,
-                "windowsRemediatedMalwareCount",
-            )?,
-            windows_active_malware_count: graph_rt::take(
-                map,
-                "windowsActiveMalwareCount",
-            )?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            udid: graph_rt::take(map, "udid")?,
-            iccid: graph_rt::take(map, "iccid")?,
-            management_certificate_expiration_date: graph_rt::take(
-                map,
-                "managementCertificateExpirationDate",
-            )?,
-            require_user_enrollment_approval: graph_rt::take(
-                map,
-                "requireUserEnrollmentApproval",
-            )?,
-            autopilot_enrolled: graph_rt::take(map, "autopilotEnrolled")?,
-            prefer_mdm_over_group_policy_applied_date_time: graph_rt::take(
-                map,
-                "preferMdmOverGroupPolicyAppliedDateTime",
-            )?,
-            users_logged_on: graph_rt::take(map, "usersLoggedOn")?,
-            retire_after_date_time: graph_rt::take(map, "retireAfterDateTime")?,
-            partner_reported_threat_state: graph_rt::take(
-                map,
-                "partnerReportedThreatState",
-            )?,
-            managed_device_name: graph_rt::take(map, "managedDeviceName")?,
-            free_storage_space_in_bytes: graph_rt::take(map, "freeStorageSpaceInBytes")?,
-            total_storage_space_in_bytes: graph_rt::take(
-                map,
-                "totalStorageSpaceInBytes",
-            )?,
-            meid: graph_rt::take(map, "meid")?,
-            subscriber_carrier: graph_rt::take(map, "subscriberCarrier")?,
-            device_health_attestation_state: graph_rt::take(
-                map,
-                "deviceHealthAttestationState",
-            )?,
-            wi_fi_mac_address: graph_rt::take(map, "wiFiMacAddress")?,
-            configuration_manager_client_enabled_features: graph_rt::take(
-                map,
-                "configurationManagerClientEnabledFeatures",
-            )?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            android_security_patch_level: graph_rt::take(
-                map,
-                "androidSecurityPatchLevel",
-            )?,
-            phone_number: graph_rt::take(map, "phoneNumber")?,
-            serial_number: graph_rt::take(map, "serialNumber")?,
-            compliance_grace_period_expiration_date_time: graph_rt::take(
-                map,
-                "complianceGracePeriodExpirationDateTime",
-            )?,
-            imei: graph_rt::take(map, "imei")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            model: graph_rt::take(map, "model")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            is_encrypted: graph_rt::take(map, "isEncrypted")?,
-            remote_assistance_session_error_details: graph_rt::take(
-                map,
-                "remoteAssistanceSessionErrorDetails",
-            )?,
-            remote_assistance_session_url: graph_rt::take(
-                map,
-                "remoteAssistanceSessionUrl",
-            )?,
-            exchange_access_state_reason: graph_rt::take(
-                map,
-                "exchangeAccessStateReason",
-            )?,
-            exchange_access_state: graph_rt::take(map, "exchangeAccessState")?,
-            exchange_last_successful_sync_date_time: graph_rt::take(
-                map,
-                "exchangeLastSuccessfulSyncDateTime",
-            )?,
-            is_supervised: graph_rt::take(map, "isSupervised")?,
-            device_category_display_name: graph_rt::take(
-                map,
-                "deviceCategoryDisplayName",
-            )?,
-            device_registration_state: graph_rt::take(map, "deviceRegistrationState")?,
-            azure_ad_device_id: graph_rt::take(map, "azureADDeviceId")?,
-            azure_active_directory_device_id: graph_rt::take(
-                map,
-                "azureActiveDirectoryDeviceId",
-            )?,
-            email_address: graph_rt::take(map, "emailAddress")?,
-            activation_lock_bypass_code: graph_rt::take(
-                map,
-                "activationLockBypassCode",
-            )?,
-            lost_mode_state: graph_rt::take(map, "lostModeState")?,
-            device_enrollment_type: graph_rt::take(map, "deviceEnrollmentType")?,
-            azure_ad_registered: graph_rt::take(map, "azureADRegistered")?,
-            aad_registered: graph_rt::take(map, "aadRegistered")?,
-            eas_activation_date_time: graph_rt::take(map, "easActivationDateTime")?,
-            eas_device_id: graph_rt::take(map, "easDeviceId")?,
-            eas_activated: graph_rt::take(map, "easActivated")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            management_agent: graph_rt::take(map, "managementAgent")?,
-            jail_broken: graph_rt::take(map, "jailBroken")?,
-            compliance_state: graph_rt::take(map, "complianceState")?,
-            device_type: graph_rt::take(map, "deviceType")?,
-            operating_system: graph_rt::take(map, "operatingSystem")?,
-            chassis_type: graph_rt::take(map, "chassisType")?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            enrolled_date_time: graph_rt::take(map, "enrolledDateTime")?,
-            management_state: graph_rt::take(map, "managementState")?,
-            device_action_results: graph_rt::take(map, "deviceActionResults")?,
-            managed_device_owner_type: graph_rt::take(map, "managedDeviceOwnerType")?,
-            owner_type: graph_rt::take(map, "ownerType")?,
-            hardware_information: graph_rt::take(map, "hardwareInformation")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            log_collection_requests: r.take("logCollectionRequests"),
+            users: r.take("users"),
+            windows_protection_state: r.take("windowsProtectionState"),
+            device_category: r.take("deviceCategory"),
+            detected_apps: r.take("detectedApps"),
+            chrome_os_device_info: r.take("chromeOSDeviceInfo"),
+            management_features: r.take("managementFeatures"),
+            sku_number: r.take("skuNumber"),
+            sku_family: r.take("skuFamily"),
+            join_type: r.take("joinType"),
+            specification_version: r.take("specificationVersion"),
+            processor_architecture: r.take("processorArchitecture"),
+            physical_memory_in_bytes: r.take("physicalMemoryInBytes"),
+            ethernet_mac_address: r.take("ethernetMacAddress"),
+            configuration_manager_client_information: r
+                .take("configurationManagerClientInformation"),
+            configuration_manager_client_health_state: r
+                .take("configurationManagerClientHealthState"),
+            notes: r.take("notes"),
+            windows_remediated_malware_count: r.take("windowsRemediatedMalwareCount"),
+            windows_active_malware_count: r.take("windowsActiveMalwareCount"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            udid: r.take("udid"),
+            iccid: r.take("iccid"),
+            management_certificate_expiration_date: r
+                .take("managementCertificateExpirationDate"),
+            require_user_enrollment_approval: r.take("requireUserEnrollmentApproval"),
+            autopilot_enrolled: r.take("autopilotEnrolled"),
+            prefer_mdm_over_group_policy_applied_date_time: r
+                .take("preferMdmOverGroupPolicyAppliedDateTime"),
+            users_logged_on: r.take("usersLoggedOn"),
+            retire_after_date_time: r.take("retireAfterDateTime"),
+            partner_reported_threat_state: r.take("partnerReportedThreatState"),
+            managed_device_name: r.take("managedDeviceName"),
+            free_storage_space_in_bytes: r.take("freeStorageSpaceInBytes"),
+            total_storage_space_in_bytes: r.take("totalStorageSpaceInBytes"),
+            meid: r.take("meid"),
+            subscriber_carrier: r.take("subscriberCarrier"),
+            device_health_attestation_state: r.take("deviceHealthAttestationState"),
+            wi_fi_mac_address: r.take("wiFiMacAddress"),
+            configuration_manager_client_enabled_features: r
+                .take("configurationManagerClientEnabledFeatures"),
+            user_display_name: r.take("userDisplayName"),
+            android_security_patch_level: r.take("androidSecurityPatchLevel"),
+            phone_number: r.take("phoneNumber"),
+            serial_number: r.take("serialNumber"),
+            compliance_grace_period_expiration_date_time: r
+                .take("complianceGracePeriodExpirationDateTime"),
+            imei: r.take("imei"),
+            manufacturer: r.take("manufacturer"),
+            model: r.take("model"),
+            user_principal_name: r.take("userPrincipalName"),
+            is_encrypted: r.take("isEncrypted"),
+            remote_assistance_session_error_details: r
+                .take("remoteAssistanceSessionErrorDetails"),
+            remote_assistance_session_url: r.take("remoteAssistanceSessionUrl"),
+            exchange_access_state_reason: r.take("exchangeAccessStateReason"),
+            exchange_access_state: r.take("exchangeAccessState"),
+            exchange_last_successful_sync_date_time: r
+                .take("exchangeLastSuccessfulSyncDateTime"),
+            is_supervised: r.take("isSupervised"),
+            device_category_display_name: r.take("deviceCategoryDisplayName"),
+            device_registration_state: r.take("deviceRegistrationState"),
+            azure_ad_device_id: r.take("azureADDeviceId"),
+            azure_active_directory_device_id: r.take("azureActiveDirectoryDeviceId"),
+            email_address: r.take("emailAddress"),
+            activation_lock_bypass_code: r.take("activationLockBypassCode"),
+            lost_mode_state: r.take("lostModeState"),
+            device_enrollment_type: r.take("deviceEnrollmentType"),
+            azure_ad_registered: r.take("azureADRegistered"),
+            aad_registered: r.take("aadRegistered"),
+            eas_activation_date_time: r.take("easActivationDateTime"),
+            eas_device_id: r.take("easDeviceId"),
+            eas_activated: r.take("easActivated"),
+            os_version: r.take("osVersion"),
+            management_agent: r.take("managementAgent"),
+            jail_broken: r.take("jailBroken"),
+            compliance_state: r.take("complianceState"),
+            device_type: r.take("deviceType"),
+            operating_system: r.take("operatingSystem"),
+            chassis_type: r.take("chassisType"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            enrolled_date_time: r.take("enrolledDateTime"),
+            management_state: r.take("managementState"),
+            device_action_results: r.take("deviceActionResults"),
+            managed_device_owner_type: r.take("managedDeviceOwnerType"),
+            owner_type: r.take("ownerType"),
+            hardware_information: r.take("hardwareInformation"),
+            device_name: r.take("deviceName"),
+            user_id: r.take("userId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "hardwareInformation", &self.hardware_information)?;
-        graph_rt::put(map, "ownerType", &self.owner_type)?;
-        graph_rt::put(map, "managedDeviceOwnerType", &self.managed_device_owner_type)?;
-        graph_rt::put(map, "deviceActionResults", &self.device_action_results)?;
-        graph_rt::put(map, "managementState", &self.management_state)?;
-        graph_rt::put(map, "enrolledDateTime", &self.enrolled_date_time)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(map, "chassisType", &self.chassis_type)?;
-        graph_rt::put(map, "operatingSystem", &self.operating_system)?;
-        graph_rt::put(map, "deviceType", &self.device_type)?;
-        graph_rt::put(map, "complianceState", &self.compliance_state)?;
-        graph_rt::put(map, "jailBroken", &self.jail_broken)?;
-        graph_rt::put(map, "managementAgent", &self.management_agent)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "easActivated", &self.eas_activated)?;
-        graph_rt::put(map, "easDeviceId", &self.eas_device_id)?;
-        graph_rt::put(map, "easActivationDateTime", &self.eas_activation_date_time)?;
-        graph_rt::put(map, "aadRegistered", &self.aad_registered)?;
-        graph_rt::put(map, "azureADRegistered", &self.azure_ad_registered)?;
-        graph_rt::put(map, "deviceEnrollmentType", &self.device_enrollment_type)?;
-        graph_rt::put(map, "lostModeState", &self.lost_mode_state)?;
-        graph_rt::put(
-            map,
-            "activationLockBypassCode",
-            &self.activation_lock_bypass_code,
-        )?;
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(
-            map,
-            "azureActiveDirectoryDeviceId",
-            &self.azure_active_directory_device_id,
-        )?;
-        graph_rt::put(map, "azureADDeviceId", &self.azure_ad_device_id)?;
-        graph_rt::put(map, "deviceRegistrationState", &self.device_registration_state)?;
-        graph_rt::put(
-            map,
-            "deviceCategoryDisplayName",
-            &self.device_category_display_name,
-        )?;
-        graph_rt::put(map, "isSupervised", &self.is_supervised)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userId", &self.user_id);
+        w.put("deviceName", &self.device_name);
+        w.put("hardwareInformation", &self.hardware_information);
+        w.put("ownerType", &self.owner_type);
+        w.put("managedDeviceOwnerType", &self.managed_device_owner_type);
+        w.put("deviceActionResults", &self.device_action_results);
+        w.put("managementState", &self.management_state);
+        w.put("enrolledDateTime", &self.enrolled_date_time);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("chassisType", &self.chassis_type);
+        w.put("operatingSystem", &self.operating_system);
+        w.put("deviceType", &self.device_type);
+        w.put("complianceState", &self.compliance_state);
+        w.put("jailBroken", &self.jail_broken);
+        w.put("managementAgent", &self.management_agent);
+        w.put("osVersion", &self.os_version);
+        w.put("easActivated", &self.eas_activated);
+        w.put("easDeviceId", &self.eas_device_id);
+        w.put("easActivationDateTime", &self.eas_activation_date_time);
+        w.put("aadRegistered", &self.aad_registered);
+        w.put("azureADRegistered", &self.azure_ad_registered);
+        w.put("deviceEnrollmentType", &self.device_enrollment_type);
+        w.put("lostModeState", &self.lost_mode_state);
+        w.put("activationLockBypassCode", &self.activation_lock_bypass_code);
+        w.put("emailAddress", &self.email_address);
+        w.put("azureActiveDirectoryDeviceId", &self.azure_active_directory_device_id);
+        w.put("azureADDeviceId", &self.azure_ad_device_id);
+        w.put("deviceRegistrationState", &self.device_registration_state);
+        w.put("deviceCategoryDisplayName", &self.device_category_display_name);
+        w.put("isSupervised", &self.is_supervised);
+        w.put(
             "exchangeLastSuccessfulSyncDateTime",
             &self.exchange_last_successful_sync_date_time,
-        )?;
-        graph_rt::put(map, "exchangeAccessState", &self.exchange_access_state)?;
-        graph_rt::put(
-            map,
-            "exchangeAccessStateReason",
-            &self.exchange_access_state_reason,
-        )?;
-        graph_rt::put(
-            map,
-            "remoteAssistanceSessionUrl",
-            &self.remote_assistance_session_url,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("exchangeAccessState", &self.exchange_access_state);
+        w.put("exchangeAccessStateReason", &self.exchange_access_state_reason);
+        w.put("remoteAssistanceSessionUrl", &self.remote_assistance_session_url);
+        w.put(
             "remoteAssistanceSessionErrorDetails",
             &self.remote_assistance_session_error_details,
-        )?;
-        graph_rt::put(map, "isEncrypted", &self.is_encrypted)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "imei", &self.imei)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("isEncrypted", &self.is_encrypted);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("model", &self.model);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("imei", &self.imei);
+        w.put(
             "complianceGracePeriodExpirationDateTime",
             &self.compliance_grace_period_expiration_date_time,
-        )?;
-        graph_rt::put(map, "serialNumber", &self.serial_number)?;
-        graph_rt::put(map, "phoneNumber", &self.phone_number)?;
-        graph_rt::put(
-            map,
-            "androidSecurityPatchLevel",
-            &self.android_security_patch_level,
-        )?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("serialNumber", &self.serial_number);
+        w.put("phoneNumber", &self.phone_number);
+        w.put("androidSecurityPatchLevel", &self.android_security_patch_level);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put(
             "configurationManagerClientEnabledFeatures",
             &self.configuration_manager_client_enabled_features,
-        )?;
-        graph_rt::put(map, "wiFiMacAddress", &self.wi_fi_mac_address)?;
-        graph_rt::put(
-            map,
-            "deviceHealthAttestationState",
-            &self.device_health_attestation_state,
-        )?;
-        graph_rt::put(map, "subscriberCarrier", &self.subscriber_carrier)?;
-        graph_rt::put(map, "meid", &self.meid)?;
-        graph_rt::put(
-            map,
-            "totalStorageSpaceInBytes",
-            &self.total_storage_space_in_bytes,
-        )?;
-        graph_rt::put(
-            map,
-            "freeStorageSpaceInBytes",
-            &self.free_storage_space_in_bytes,
-        )?;
-        graph_rt::put(map, "managedDeviceName", &self.managed_device_name)?;
-        graph_rt::put(
-            map,
-            "partnerReportedThreatState",
-            &self.partner_reported_threat_state,
-        )?;
-        graph_rt::put(map, "retireAfterDateTime", &self.retire_after_date_time)?;
-        graph_rt::put(map, "usersLoggedOn", &self.users_logged_on)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("wiFiMacAddress", &self.wi_fi_mac_address);
+        w.put("deviceHealthAttestationState", &self.device_health_attestation_state);
+        w.put("subscriberCarrier", &self.subscriber_carrier);
+        w.put("meid", &self.meid);
+        w.put("totalStorageSpaceInBytes", &self.total_storage_space_in_bytes);
+        w.put("freeStorageSpaceInBytes", &self.free_storage_space_in_bytes);
+        w.put("managedDeviceName", &self.managed_device_name);
+        w.put("partnerReportedThreatState", &self.partner_reported_threat_state);
+        w.put("retireAfterDateTime", &self.retire_after_date_time);
+        w.put("usersLoggedOn", &self.users_logged_on);
+        w.put(
             "preferMdmOverGroupPolicyAppliedDateTime",
             &self.prefer_mdm_over_group_policy_applied_date_time,
-        )?;
-        graph_rt::put(map, "autopilotEnrolled", &self.autopilot_enrolled)?;
-        graph_rt::put(
-            map,
-            "requireUserEnrollmentApproval",
-            &self.require_user_enrollment_approval,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("autopilotEnrolled", &self.autopilot_enrolled);
+        w.put("requireUserEnrollmentApproval", &self.require_user_enrollment_approval);
+        w.put(
             "managementCertificateExpirationDate",
             &self.management_certificate_expiration_date,
-        )?;
-        graph_rt::put(map, "iccid", &self.iccid)?;
-        graph_rt::put(map, "udid", &self.udid)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(
-            map,
-            "windowsActiveMalwareCount",
-            &self.windows_active_malware_count,
-        )?;
-        graph_rt::put(
-            map,
-            "windowsRemediatedMalwareCount",
-            &self.windows_remediated_malware_count,
-        )?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("iccid", &self.iccid);
+        w.put("udid", &self.udid);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("windowsActiveMalwareCount", &self.windows_active_malware_count);
+        w.put("windowsRemediatedMalwareCount", &self.windows_remediated_malware_count);
+        w.put("notes", &self.notes);
+        w.put(
             "configurationManagerClientHealthState",
             &self.configuration_manager_client_health_state,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "configurationManagerClientInformation",
             &self.configuration_manager_client_information,
-        )?;
-        graph_rt::put(map, "ethernetMacAddress", &self.ethernet_mac_address)?;
-        graph_rt::put(map, "physicalMemoryInBytes", &self.physical_memory_in_bytes)?;
-        graph_rt::put(map, "processorArchitecture", &self.processor_architecture)?;
-        graph_rt::put(map, "specificationVersion", &self.specification_version)?;
-        graph_rt::put(map, "joinType", &self.join_type)?;
-        graph_rt::put(map, "skuFamily", &self.sku_family)?;
-        graph_rt::put(map, "skuNumber", &self.sku_number)?;
-        graph_rt::put(map, "managementFeatures", &self.management_features)?;
-        graph_rt::put(map, "chromeOSDeviceInfo", &self.chrome_os_device_info)?;
-        graph_rt::put(map, "detectedApps", &self.detected_apps)?;
-        graph_rt::put(map, "deviceCategory", &self.device_category)?;
-        graph_rt::put(map, "windowsProtectionState", &self.windows_protection_state)?;
-        graph_rt::put(map, "users", &self.users)?;
-        graph_rt::put(map, "logCollectionRequests", &self.log_collection_requests)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("ethernetMacAddress", &self.ethernet_mac_address);
+        w.put("physicalMemoryInBytes", &self.physical_memory_in_bytes);
+        w.put("processorArchitecture", &self.processor_architecture);
+        w.put("specificationVersion", &self.specification_version);
+        w.put("joinType", &self.join_type);
+        w.put("skuFamily", &self.sku_family);
+        w.put("skuNumber", &self.sku_number);
+        w.put("managementFeatures", &self.management_features);
+        w.put("chromeOSDeviceInfo", &self.chrome_os_device_info);
+        w.put("detectedApps", &self.detected_apps);
+        w.put("deviceCategory", &self.device_category);
+        w.put("windowsProtectionState", &self.windows_protection_state);
+        w.put("users", &self.users);
+        w.put("logCollectionRequests", &self.log_collection_requests);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDevice);

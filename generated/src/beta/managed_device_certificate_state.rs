@@ -72,158 +72,88 @@ pub struct ManagedDeviceCertificateState {
 impl graph_rt::Model for ManagedDeviceCertificateState {
     const TYPE_NAME: &'static str = "microsoft.graph.managedDeviceCertificateState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certificate_error_code: graph_rt::take(map, "certificateErrorCode")?,
-            certificate_issuance_date_time: graph_rt::take(
-                map,
-                "certificateIssuanceDateTime",
-            )?,
-            certificate_subject_alternative_name_format_string: graph_rt::take(
-                map,
-                "certificateSubjectAlternativeNameFormatString",
-            )?,
-            certificate_subject_name_format_string: graph_rt::take(
-                map,
-                "certificateSubjectNameFormatString",
-            )?,
-            certificate_validity_period: graph_rt::take(
-                map,
-                "certificateValidityPeriod",
-            )?,
-            certificate_enhanced_key_usage: graph_rt::take(
-                map,
-                "certificateEnhancedKeyUsage",
-            )?,
-            certificate_key_length: graph_rt::take(map, "certificateKeyLength")?,
-            certificate_serial_number: graph_rt::take(map, "certificateSerialNumber")?,
-            certificate_thumbprint: graph_rt::take(map, "certificateThumbprint")?,
-            certificate_issuer: graph_rt::take(map, "certificateIssuer")?,
-            last_certificate_state_change_date_time: graph_rt::take(
-                map,
-                "lastCertificateStateChangeDateTime",
-            )?,
-            certificate_last_issuance_state_changed_date_time: graph_rt::take(
-                map,
-                "certificateLastIssuanceStateChangedDateTime",
-            )?,
-            certificate_expiration_date_time: graph_rt::take(
-                map,
-                "certificateExpirationDateTime",
-            )?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            device_display_name: graph_rt::take(map, "deviceDisplayName")?,
-            certificate_profile_display_name: graph_rt::take(
-                map,
-                "certificateProfileDisplayName",
-            )?,
-            certificate_revoke_status: graph_rt::take(map, "certificateRevokeStatus")?,
-            certificate_subject_alternative_name_format: graph_rt::take(
-                map,
-                "certificateSubjectAlternativeNameFormat",
-            )?,
-            certificate_subject_name_format: graph_rt::take(
-                map,
-                "certificateSubjectNameFormat",
-            )?,
-            certificate_key_storage_provider: graph_rt::take(
-                map,
-                "certificateKeyStorageProvider",
-            )?,
-            certificate_issuance_state: graph_rt::take(map, "certificateIssuanceState")?,
-            certificate_validity_period_units: graph_rt::take(
-                map,
-                "certificateValidityPeriodUnits",
-            )?,
-            certificate_key_usage: graph_rt::take(map, "certificateKeyUsage")?,
-            device_platform: graph_rt::take(map, "devicePlatform")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certificate_error_code: r.take("certificateErrorCode"),
+            certificate_issuance_date_time: r.take("certificateIssuanceDateTime"),
+            certificate_subject_alternative_name_format_string: r
+                .take("certificateSubjectAlternativeNameFormatString"),
+            certificate_subject_name_format_string: r
+                .take("certificateSubjectNameFormatString"),
+            certificate_validity_period: r.take("certificateValidityPeriod"),
+            certificate_enhanced_key_usage: r.take("certificateEnhancedKeyUsage"),
+            certificate_key_length: r.take("certificateKeyLength"),
+            certificate_serial_number: r.take("certificateSerialNumber"),
+            certificate_thumbprint: r.take("certificateThumbprint"),
+            certificate_issuer: r.take("certificateIssuer"),
+            last_certificate_state_change_date_time: r
+                .take("lastCertificateStateChangeDateTime"),
+            certificate_last_issuance_state_changed_date_time: r
+                .take("certificateLastIssuanceStateChangedDateTime"),
+            certificate_expiration_date_time: r.take("certificateExpirationDateTime"),
+            user_display_name: r.take("userDisplayName"),
+            device_display_name: r.take("deviceDisplayName"),
+            certificate_profile_display_name: r.take("certificateProfileDisplayName"),
+            certificate_revoke_status: r.take("certificateRevokeStatus"),
+            certificate_subject_alternative_name_format: r
+                .take("certificateSubjectAlternativeNameFormat"),
+            certificate_subject_name_format: r.take("certificateSubjectNameFormat"),
+            certificate_key_storage_provider: r.take("certificateKeyStorageProvider"),
+            certificate_issuance_state: r.take("certificateIssuanceState"),
+            certificate_validity_period_units: r.take("certificateValidityPeriodUnits"),
+            certificate_key_usage: r.take("certificateKeyUsage"),
+            device_platform: r.take("devicePlatform"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "devicePlatform", &self.device_platform)?;
-        graph_rt::put(map, "certificateKeyUsage", &self.certificate_key_usage)?;
-        graph_rt::put(
-            map,
-            "certificateValidityPeriodUnits",
-            &self.certificate_validity_period_units,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateIssuanceState",
-            &self.certificate_issuance_state,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateKeyStorageProvider",
-            &self.certificate_key_storage_provider,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateSubjectNameFormat",
-            &self.certificate_subject_name_format,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("devicePlatform", &self.device_platform);
+        w.put("certificateKeyUsage", &self.certificate_key_usage);
+        w.put("certificateValidityPeriodUnits", &self.certificate_validity_period_units);
+        w.put("certificateIssuanceState", &self.certificate_issuance_state);
+        w.put("certificateKeyStorageProvider", &self.certificate_key_storage_provider);
+        w.put("certificateSubjectNameFormat", &self.certificate_subject_name_format);
+        w.put(
             "certificateSubjectAlternativeNameFormat",
             &self.certificate_subject_alternative_name_format,
-        )?;
-        graph_rt::put(map, "certificateRevokeStatus", &self.certificate_revoke_status)?;
-        graph_rt::put(
-            map,
-            "certificateProfileDisplayName",
-            &self.certificate_profile_display_name,
-        )?;
-        graph_rt::put(map, "deviceDisplayName", &self.device_display_name)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(
-            map,
-            "certificateExpirationDateTime",
-            &self.certificate_expiration_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("certificateRevokeStatus", &self.certificate_revoke_status);
+        w.put("certificateProfileDisplayName", &self.certificate_profile_display_name);
+        w.put("deviceDisplayName", &self.device_display_name);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("certificateExpirationDateTime", &self.certificate_expiration_date_time);
+        w.put(
             "certificateLastIssuanceStateChangedDateTime",
             &self.certificate_last_issuance_state_changed_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "lastCertificateStateChangeDateTime",
             &self.last_certificate_state_change_date_time,
-        )?;
-        graph_rt::put(map, "certificateIssuer", &self.certificate_issuer)?;
-        graph_rt::put(map, "certificateThumbprint", &self.certificate_thumbprint)?;
-        graph_rt::put(map, "certificateSerialNumber", &self.certificate_serial_number)?;
-        graph_rt::put(map, "certificateKeyLength", &self.certificate_key_length)?;
-        graph_rt::put(
-            map,
-            "certificateEnhancedKeyUsage",
-            &self.certificate_enhanced_key_usage,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateValidityPeriod",
-            &self.certificate_validity_period,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("certificateIssuer", &self.certificate_issuer);
+        w.put("certificateThumbprint", &self.certificate_thumbprint);
+        w.put("certificateSerialNumber", &self.certificate_serial_number);
+        w.put("certificateKeyLength", &self.certificate_key_length);
+        w.put("certificateEnhancedKeyUsage", &self.certificate_enhanced_key_usage);
+        w.put("certificateValidityPeriod", &self.certificate_validity_period);
+        w.put(
             "certificateSubjectNameFormatString",
             &self.certificate_subject_name_format_string,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "certificateSubjectAlternativeNameFormatString",
             &self.certificate_subject_alternative_name_format_string,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateIssuanceDateTime",
-            &self.certificate_issuance_date_time,
-        )?;
-        graph_rt::put(map, "certificateErrorCode", &self.certificate_error_code)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("certificateIssuanceDateTime", &self.certificate_issuance_date_time);
+        w.put("certificateErrorCode", &self.certificate_error_code);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceCertificateState);

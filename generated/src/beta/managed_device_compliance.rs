@@ -44,50 +44,48 @@ pub struct ManagedDeviceCompliance {
 impl graph_rt::Model for ManagedDeviceCompliance {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managedDeviceCompliance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            owner_type: graph_rt::take(map, "ownerType")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            os_description: graph_rt::take(map, "osDescription")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            managed_device_name: graph_rt::take(map, "managedDeviceName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            last_refreshed_date_time: graph_rt::take(map, "lastRefreshedDateTime")?,
-            in_grace_period_until_date_time: graph_rt::take(
-                map,
-                "inGracePeriodUntilDateTime",
-            )?,
-            device_type: graph_rt::take(map, "deviceType")?,
-            compliance_status: graph_rt::take(map, "complianceStatus")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_id: r.take("tenantId"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            owner_type: r.take("ownerType"),
+            os_version: r.take("osVersion"),
+            os_description: r.take("osDescription"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            managed_device_name: r.take("managedDeviceName"),
+            managed_device_id: r.take("managedDeviceId"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            last_refreshed_date_time: r.take("lastRefreshedDateTime"),
+            in_grace_period_until_date_time: r.take("inGracePeriodUntilDateTime"),
+            device_type: r.take("deviceType"),
+            compliance_status: r.take("complianceStatus"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "complianceStatus", &self.compliance_status)?;
-        graph_rt::put(map, "deviceType", &self.device_type)?;
-        graph_rt::put(
-            map,
-            "inGracePeriodUntilDateTime",
-            &self.in_grace_period_until_date_time,
-        )?;
-        graph_rt::put(map, "lastRefreshedDateTime", &self.last_refreshed_date_time)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "managedDeviceName", &self.managed_device_name)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "osDescription", &self.os_description)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "ownerType", &self.owner_type)?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("complianceStatus", &self.compliance_status);
+        w.put("deviceType", &self.device_type);
+        w.put("inGracePeriodUntilDateTime", &self.in_grace_period_until_date_time);
+        w.put("lastRefreshedDateTime", &self.last_refreshed_date_time);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("managedDeviceName", &self.managed_device_name);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("osDescription", &self.os_description);
+        w.put("osVersion", &self.os_version);
+        w.put("ownerType", &self.owner_type);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceCompliance);

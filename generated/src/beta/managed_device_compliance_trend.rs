@@ -34,47 +34,38 @@ pub struct ManagedDeviceComplianceTrend {
 impl graph_rt::Model for ManagedDeviceComplianceTrend {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managedDeviceComplianceTrend";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            unknown_device_count: graph_rt::take(map, "unknownDeviceCount")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            noncompliant_device_count: graph_rt::take(map, "noncompliantDeviceCount")?,
-            in_grace_period_device_count: graph_rt::take(
-                map,
-                "inGracePeriodDeviceCount",
-            )?,
-            error_device_count: graph_rt::take(map, "errorDeviceCount")?,
-            count_date_time: graph_rt::take(map, "countDateTime")?,
-            config_manager_device_count: graph_rt::take(
-                map,
-                "configManagerDeviceCount",
-            )?,
-            compliant_device_count: graph_rt::take(map, "compliantDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            unknown_device_count: r.take("unknownDeviceCount"),
+            tenant_id: r.take("tenantId"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            noncompliant_device_count: r.take("noncompliantDeviceCount"),
+            in_grace_period_device_count: r.take("inGracePeriodDeviceCount"),
+            error_device_count: r.take("errorDeviceCount"),
+            count_date_time: r.take("countDateTime"),
+            config_manager_device_count: r.take("configManagerDeviceCount"),
+            compliant_device_count: r.take("compliantDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "compliantDeviceCount", &self.compliant_device_count)?;
-        graph_rt::put(
-            map,
-            "configManagerDeviceCount",
-            &self.config_manager_device_count,
-        )?;
-        graph_rt::put(map, "countDateTime", &self.count_date_time)?;
-        graph_rt::put(map, "errorDeviceCount", &self.error_device_count)?;
-        graph_rt::put(
-            map,
-            "inGracePeriodDeviceCount",
-            &self.in_grace_period_device_count,
-        )?;
-        graph_rt::put(map, "noncompliantDeviceCount", &self.noncompliant_device_count)?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "unknownDeviceCount", &self.unknown_device_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("compliantDeviceCount", &self.compliant_device_count);
+        w.put("configManagerDeviceCount", &self.config_manager_device_count);
+        w.put("countDateTime", &self.count_date_time);
+        w.put("errorDeviceCount", &self.error_device_count);
+        w.put("inGracePeriodDeviceCount", &self.in_grace_period_device_count);
+        w.put("noncompliantDeviceCount", &self.noncompliant_device_count);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.put("unknownDeviceCount", &self.unknown_device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceComplianceTrend);

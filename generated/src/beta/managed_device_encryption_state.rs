@@ -38,48 +38,42 @@ pub struct ManagedDeviceEncryptionState {
 impl graph_rt::Model for ManagedDeviceEncryptionState {
     const TYPE_NAME: &'static str = "microsoft.graph.managedDeviceEncryptionState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            policy_details: graph_rt::take(map, "policyDetails")?,
-            file_vault_states: graph_rt::take(map, "fileVaultStates")?,
-            advanced_bit_locker_states: graph_rt::take(map, "advancedBitLockerStates")?,
-            encryption_policy_setting_state: graph_rt::take(
-                map,
-                "encryptionPolicySettingState",
-            )?,
-            encryption_state: graph_rt::take(map, "encryptionState")?,
-            encryption_readiness_state: graph_rt::take(map, "encryptionReadinessState")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            tpm_specification_version: graph_rt::take(map, "tpmSpecificationVersion")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            device_type: graph_rt::take(map, "deviceType")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            policy_details: r.take("policyDetails"),
+            file_vault_states: r.take("fileVaultStates"),
+            advanced_bit_locker_states: r.take("advancedBitLockerStates"),
+            encryption_policy_setting_state: r.take("encryptionPolicySettingState"),
+            encryption_state: r.take("encryptionState"),
+            encryption_readiness_state: r.take("encryptionReadinessState"),
+            device_name: r.take("deviceName"),
+            tpm_specification_version: r.take("tpmSpecificationVersion"),
+            os_version: r.take("osVersion"),
+            device_type: r.take("deviceType"),
+            user_principal_name: r.take("userPrincipalName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "deviceType", &self.device_type)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "tpmSpecificationVersion", &self.tpm_specification_version)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(
-            map,
-            "encryptionReadinessState",
-            &self.encryption_readiness_state,
-        )?;
-        graph_rt::put(map, "encryptionState", &self.encryption_state)?;
-        graph_rt::put(
-            map,
-            "encryptionPolicySettingState",
-            &self.encryption_policy_setting_state,
-        )?;
-        graph_rt::put(map, "advancedBitLockerStates", &self.advanced_bit_locker_states)?;
-        graph_rt::put(map, "fileVaultStates", &self.file_vault_states)?;
-        graph_rt::put(map, "policyDetails", &self.policy_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("deviceType", &self.device_type);
+        w.put("osVersion", &self.os_version);
+        w.put("tpmSpecificationVersion", &self.tpm_specification_version);
+        w.put("deviceName", &self.device_name);
+        w.put("encryptionReadinessState", &self.encryption_readiness_state);
+        w.put("encryptionState", &self.encryption_state);
+        w.put("encryptionPolicySettingState", &self.encryption_policy_setting_state);
+        w.put("advancedBitLockerStates", &self.advanced_bit_locker_states);
+        w.put("fileVaultStates", &self.file_vault_states);
+        w.put("policyDetails", &self.policy_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceEncryptionState);

@@ -16,17 +16,22 @@ pub struct ManagedDeviceModelsAndManufacturers {
 impl graph_rt::Model for ManagedDeviceModelsAndManufacturers {
     const TYPE_NAME: &'static str = "microsoft.graph.managedDeviceModelsAndManufacturers";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_manufacturers: graph_rt::take(map, "deviceManufacturers")?,
-            device_models: graph_rt::take(map, "deviceModels")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_manufacturers: r.take("deviceManufacturers"),
+            device_models: r.take("deviceModels"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "deviceModels", &self.device_models)?;
-        graph_rt::put(map, "deviceManufacturers", &self.device_manufacturers)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("deviceModels", &self.device_models);
+        w.put("deviceManufacturers", &self.device_manufacturers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceModelsAndManufacturers);

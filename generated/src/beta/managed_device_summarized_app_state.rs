@@ -16,17 +16,22 @@ pub struct ManagedDeviceSummarizedAppState {
 impl graph_rt::Model for ManagedDeviceSummarizedAppState {
     const TYPE_NAME: &'static str = "microsoft.graph.managedDeviceSummarizedAppState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_id: graph_rt::take(map, "deviceId")?,
-            summarized_app_state: graph_rt::take(map, "summarizedAppState")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_id: r.take("deviceId"),
+            summarized_app_state: r.take("summarizedAppState"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "summarizedAppState", &self.summarized_app_state)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("summarizedAppState", &self.summarized_app_state);
+        w.put("deviceId", &self.device_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceSummarizedAppState);

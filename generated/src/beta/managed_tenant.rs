@@ -78,124 +78,78 @@ pub struct ManagedTenant {
 impl graph_rt::Model for ManagedTenant {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managedTenant";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            windows_protection_states: graph_rt::take(map, "windowsProtectionStates")?,
-            windows_device_malware_states: graph_rt::take(
-                map,
-                "windowsDeviceMalwareStates",
-            )?,
-            tenant_tags: graph_rt::take(map, "tenantTags")?,
-            tenants_detailed_information: graph_rt::take(
-                map,
-                "tenantsDetailedInformation",
-            )?,
-            tenants_customized_information: graph_rt::take(
-                map,
-                "tenantsCustomizedInformation",
-            )?,
-            tenants: graph_rt::take(map, "tenants")?,
-            tenant_groups: graph_rt::take(map, "tenantGroups")?,
-            risky_users: graph_rt::take(map, "riskyUsers")?,
-            management_templates: graph_rt::take(map, "managementTemplates")?,
-            management_intents: graph_rt::take(map, "managementIntents")?,
-            management_action_tenant_deployment_statuses: graph_rt::take(
-                map,
-                "managementActionTenantDeploymentStatuses",
-            )?,
-            management_actions: graph_rt::take(map, "managementActions")?,
-            managed_device_compliance_trends: graph_rt::take(
-                map,
-                "managedDeviceComplianceTrends",
-            )?,
-            managed_device_compliances: graph_rt::take(map, "managedDeviceCompliances")?,
-            device_compliance_policy_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceCompliancePolicySettingStateSummaries",
-            )?,
-            credential_user_registrations_summaries: graph_rt::take(
-                map,
-                "credentialUserRegistrationsSummaries",
-            )?,
-            conditional_access_policy_coverages: graph_rt::take(
-                map,
-                "conditionalAccessPolicyCoverages",
-            )?,
-            cloud_pcs_overview: graph_rt::take(map, "cloudPcsOverview")?,
-            cloud_pc_devices: graph_rt::take(map, "cloudPcDevices")?,
-            cloud_pc_connections: graph_rt::take(map, "cloudPcConnections")?,
-            aggregated_policy_compliances: graph_rt::take(
-                map,
-                "aggregatedPolicyCompliances",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            windows_protection_states: r.take("windowsProtectionStates"),
+            windows_device_malware_states: r.take("windowsDeviceMalwareStates"),
+            tenant_tags: r.take("tenantTags"),
+            tenants_detailed_information: r.take("tenantsDetailedInformation"),
+            tenants_customized_information: r.take("tenantsCustomizedInformation"),
+            tenants: r.take("tenants"),
+            tenant_groups: r.take("tenantGroups"),
+            risky_users: r.take("riskyUsers"),
+            management_templates: r.take("managementTemplates"),
+            management_intents: r.take("managementIntents"),
+            management_action_tenant_deployment_statuses: r
+                .take("managementActionTenantDeploymentStatuses"),
+            management_actions: r.take("managementActions"),
+            managed_device_compliance_trends: r.take("managedDeviceComplianceTrends"),
+            managed_device_compliances: r.take("managedDeviceCompliances"),
+            device_compliance_policy_setting_state_summaries: r
+                .take("deviceCompliancePolicySettingStateSummaries"),
+            credential_user_registrations_summaries: r
+                .take("credentialUserRegistrationsSummaries"),
+            conditional_access_policy_coverages: r
+                .take("conditionalAccessPolicyCoverages"),
+            cloud_pcs_overview: r.take("cloudPcsOverview"),
+            cloud_pc_devices: r.take("cloudPcDevices"),
+            cloud_pc_connections: r.take("cloudPcConnections"),
+            aggregated_policy_compliances: r.take("aggregatedPolicyCompliances"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "aggregatedPolicyCompliances",
-            &self.aggregated_policy_compliances,
-        )?;
-        graph_rt::put(map, "cloudPcConnections", &self.cloud_pc_connections)?;
-        graph_rt::put(map, "cloudPcDevices", &self.cloud_pc_devices)?;
-        graph_rt::put(map, "cloudPcsOverview", &self.cloud_pcs_overview)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("aggregatedPolicyCompliances", &self.aggregated_policy_compliances);
+        w.put("cloudPcConnections", &self.cloud_pc_connections);
+        w.put("cloudPcDevices", &self.cloud_pc_devices);
+        w.put("cloudPcsOverview", &self.cloud_pcs_overview);
+        w.put(
             "conditionalAccessPolicyCoverages",
             &self.conditional_access_policy_coverages,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "credentialUserRegistrationsSummaries",
             &self.credential_user_registrations_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceCompliancePolicySettingStateSummaries",
             &self.device_compliance_policy_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "managedDeviceCompliances",
-            &self.managed_device_compliances,
-        )?;
-        graph_rt::put(
-            map,
-            "managedDeviceComplianceTrends",
-            &self.managed_device_compliance_trends,
-        )?;
-        graph_rt::put(map, "managementActions", &self.management_actions)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("managedDeviceCompliances", &self.managed_device_compliances);
+        w.put("managedDeviceComplianceTrends", &self.managed_device_compliance_trends);
+        w.put("managementActions", &self.management_actions);
+        w.put(
             "managementActionTenantDeploymentStatuses",
             &self.management_action_tenant_deployment_statuses,
-        )?;
-        graph_rt::put(map, "managementIntents", &self.management_intents)?;
-        graph_rt::put(map, "managementTemplates", &self.management_templates)?;
-        graph_rt::put(map, "riskyUsers", &self.risky_users)?;
-        graph_rt::put(map, "tenantGroups", &self.tenant_groups)?;
-        graph_rt::put(map, "tenants", &self.tenants)?;
-        graph_rt::put(
-            map,
-            "tenantsCustomizedInformation",
-            &self.tenants_customized_information,
-        )?;
-        graph_rt::put(
-            map,
-            "tenantsDetailedInformation",
-            &self.tenants_detailed_information,
-        )?;
-        graph_rt::put(map, "tenantTags", &self.tenant_tags)?;
-        graph_rt::put(
-            map,
-            "windowsDeviceMalwareStates",
-            &self.windows_device_malware_states,
-        )?;
-        graph_rt::put(map, "windowsProtectionStates", &self.windows_protection_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("managementIntents", &self.management_intents);
+        w.put("managementTemplates", &self.management_templates);
+        w.put("riskyUsers", &self.risky_users);
+        w.put("tenantGroups", &self.tenant_groups);
+        w.put("tenants", &self.tenants);
+        w.put("tenantsCustomizedInformation", &self.tenants_customized_information);
+        w.put("tenantsDetailedInformation", &self.tenants_detailed_information);
+        w.put("tenantTags", &self.tenant_tags);
+        w.put("windowsDeviceMalwareStates", &self.windows_device_malware_states);
+        w.put("windowsProtectionStates", &self.windows_protection_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedTenant);

@@ -26,25 +26,30 @@ pub struct ManagedTenantExecutionError {
 impl graph_rt::Model for ManagedTenantExecutionError {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managedTenantExecutionError";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            statement_index: graph_rt::take(map, "statementIndex")?,
-            raw_token: graph_rt::take(map, "rawToken")?,
-            node_id: graph_rt::take(map, "nodeId")?,
-            error_details: graph_rt::take(map, "errorDetails")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            error: graph_rt::take(map, "error")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            statement_index: r.take("statementIndex"),
+            raw_token: r.take("rawToken"),
+            node_id: r.take("nodeId"),
+            error_details: r.take("errorDetails"),
+            tenant_id: r.take("tenantId"),
+            error: r.take("error"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "errorDetails", &self.error_details)?;
-        graph_rt::put(map, "nodeId", &self.node_id)?;
-        graph_rt::put(map, "rawToken", &self.raw_token)?;
-        graph_rt::put(map, "statementIndex", &self.statement_index)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("error", &self.error);
+        w.put("tenantId", &self.tenant_id);
+        w.put("errorDetails", &self.error_details);
+        w.put("nodeId", &self.node_id);
+        w.put("rawToken", &self.raw_token);
+        w.put("statementIndex", &self.statement_index);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedTenantExecutionError);

@@ -42,48 +42,46 @@ pub struct ManagedTenantsDeviceCompliancePolicySettingStateSummary {
 impl graph_rt::Model for ManagedTenantsDeviceCompliancePolicySettingStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.deviceCompliancePolicySettingStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            succeeded_device_count: graph_rt::take(map, "succeededDeviceCount")?,
-            setting_name: graph_rt::take(map, "settingName")?,
-            policy_type: graph_rt::take(map, "policyType")?,
-            pending_device_count: graph_rt::take(map, "pendingDeviceCount")?,
-            not_applicable_device_count: graph_rt::take(
-                map,
-                "notApplicableDeviceCount",
-            )?,
-            last_refreshed_date_time: graph_rt::take(map, "lastRefreshedDateTime")?,
-            intune_setting_id: graph_rt::take(map, "intuneSettingId")?,
-            intune_account_id: graph_rt::take(map, "intuneAccountId")?,
-            failed_device_count: graph_rt::take(map, "failedDeviceCount")?,
-            error_device_count: graph_rt::take(map, "errorDeviceCount")?,
-            conflict_device_count: graph_rt::take(map, "conflictDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_id: r.take("tenantId"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            succeeded_device_count: r.take("succeededDeviceCount"),
+            setting_name: r.take("settingName"),
+            policy_type: r.take("policyType"),
+            pending_device_count: r.take("pendingDeviceCount"),
+            not_applicable_device_count: r.take("notApplicableDeviceCount"),
+            last_refreshed_date_time: r.take("lastRefreshedDateTime"),
+            intune_setting_id: r.take("intuneSettingId"),
+            intune_account_id: r.take("intuneAccountId"),
+            failed_device_count: r.take("failedDeviceCount"),
+            error_device_count: r.take("errorDeviceCount"),
+            conflict_device_count: r.take("conflictDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "conflictDeviceCount", &self.conflict_device_count)?;
-        graph_rt::put(map, "errorDeviceCount", &self.error_device_count)?;
-        graph_rt::put(map, "failedDeviceCount", &self.failed_device_count)?;
-        graph_rt::put(map, "intuneAccountId", &self.intune_account_id)?;
-        graph_rt::put(map, "intuneSettingId", &self.intune_setting_id)?;
-        graph_rt::put(map, "lastRefreshedDateTime", &self.last_refreshed_date_time)?;
-        graph_rt::put(
-            map,
-            "notApplicableDeviceCount",
-            &self.not_applicable_device_count,
-        )?;
-        graph_rt::put(map, "pendingDeviceCount", &self.pending_device_count)?;
-        graph_rt::put(map, "policyType", &self.policy_type)?;
-        graph_rt::put(map, "settingName", &self.setting_name)?;
-        graph_rt::put(map, "succeededDeviceCount", &self.succeeded_device_count)?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("conflictDeviceCount", &self.conflict_device_count);
+        w.put("errorDeviceCount", &self.error_device_count);
+        w.put("failedDeviceCount", &self.failed_device_count);
+        w.put("intuneAccountId", &self.intune_account_id);
+        w.put("intuneSettingId", &self.intune_setting_id);
+        w.put("lastRefreshedDateTime", &self.last_refreshed_date_time);
+        w.put("notApplicableDeviceCount", &self.not_applicable_device_count);
+        w.put("pendingDeviceCount", &self.pending_device_count);
+        w.put("policyType", &self.policy_type);
+        w.put("settingName", &self.setting_name);
+        w.put("succeededDeviceCount", &self.succeeded_device_count);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedTenantsDeviceCompliancePolicySettingStateSummary);

@@ -38,41 +38,42 @@ pub struct ManagedTenantsRiskyUser {
 impl graph_rt::Model for ManagedTenantsRiskyUser {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.riskyUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            risk_state: graph_rt::take(map, "riskState")?,
-            risk_level: graph_rt::take(map, "riskLevel")?,
-            risk_last_updated_date_time: graph_rt::take(map, "riskLastUpdatedDateTime")?,
-            risk_detail: graph_rt::take(map, "riskDetail")?,
-            last_refreshed_date_time: graph_rt::take(map, "lastRefreshedDateTime")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            user_id: r.take("userId"),
+            user_display_name: r.take("userDisplayName"),
+            tenant_id: r.take("tenantId"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            risk_state: r.take("riskState"),
+            risk_level: r.take("riskLevel"),
+            risk_last_updated_date_time: r.take("riskLastUpdatedDateTime"),
+            risk_detail: r.take("riskDetail"),
+            last_refreshed_date_time: r.take("lastRefreshedDateTime"),
+            is_deleted: r.take("isDeleted"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "lastRefreshedDateTime", &self.last_refreshed_date_time)?;
-        graph_rt::put(map, "riskDetail", &self.risk_detail)?;
-        graph_rt::put(
-            map,
-            "riskLastUpdatedDateTime",
-            &self.risk_last_updated_date_time,
-        )?;
-        graph_rt::put(map, "riskLevel", &self.risk_level)?;
-        graph_rt::put(map, "riskState", &self.risk_state)?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("lastRefreshedDateTime", &self.last_refreshed_date_time);
+        w.put("riskDetail", &self.risk_detail);
+        w.put("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        w.put("riskLevel", &self.risk_level);
+        w.put("riskState", &self.risk_state);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userId", &self.user_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedTenantsRiskyUser);

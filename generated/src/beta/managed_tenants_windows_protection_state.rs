@@ -66,111 +66,70 @@ pub struct ManagedTenantsWindowsProtectionState {
 impl graph_rt::Model for ManagedTenantsWindowsProtectionState {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.windowsProtectionState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_display_name: graph_rt::take(map, "tenantDisplayName")?,
-            signature_version: graph_rt::take(map, "signatureVersion")?,
-            signature_update_overdue: graph_rt::take(map, "signatureUpdateOverdue")?,
-            reboot_required: graph_rt::take(map, "rebootRequired")?,
-            real_time_protection_enabled: graph_rt::take(
-                map,
-                "realTimeProtectionEnabled",
-            )?,
-            quick_scan_overdue: graph_rt::take(map, "quickScanOverdue")?,
-            network_inspection_system_enabled: graph_rt::take(
-                map,
-                "networkInspectionSystemEnabled",
-            )?,
-            managed_device_name: graph_rt::take(map, "managedDeviceName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            managed_device_health_state: graph_rt::take(
-                map,
-                "managedDeviceHealthState",
-            )?,
-            malware_protection_enabled: graph_rt::take(map, "malwareProtectionEnabled")?,
-            last_reported_date_time: graph_rt::take(map, "lastReportedDateTime")?,
-            last_refreshed_date_time: graph_rt::take(map, "lastRefreshedDateTime")?,
-            last_quick_scan_signature_version: graph_rt::take(
-                map,
-                "lastQuickScanSignatureVersion",
-            )?,
-            last_quick_scan_date_time: graph_rt::take(map, "lastQuickScanDateTime")?,
-            last_full_scan_signature_version: graph_rt::take(
-                map,
-                "lastFullScanSignatureVersion",
-            )?,
-            last_full_scan_date_time: graph_rt::take(map, "lastFullScanDateTime")?,
-            full_scan_required: graph_rt::take(map, "fullScanRequired")?,
-            full_scan_overdue: graph_rt::take(map, "fullScanOverdue")?,
-            engine_version: graph_rt::take(map, "engineVersion")?,
-            device_property_refresh_date_time: graph_rt::take(
-                map,
-                "devicePropertyRefreshDateTime",
-            )?,
-            device_deleted: graph_rt::take(map, "deviceDeleted")?,
-            attention_required: graph_rt::take(map, "attentionRequired")?,
-            anti_malware_version: graph_rt::take(map, "antiMalwareVersion")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_id: r.take("tenantId"),
+            tenant_display_name: r.take("tenantDisplayName"),
+            signature_version: r.take("signatureVersion"),
+            signature_update_overdue: r.take("signatureUpdateOverdue"),
+            reboot_required: r.take("rebootRequired"),
+            real_time_protection_enabled: r.take("realTimeProtectionEnabled"),
+            quick_scan_overdue: r.take("quickScanOverdue"),
+            network_inspection_system_enabled: r.take("networkInspectionSystemEnabled"),
+            managed_device_name: r.take("managedDeviceName"),
+            managed_device_id: r.take("managedDeviceId"),
+            managed_device_health_state: r.take("managedDeviceHealthState"),
+            malware_protection_enabled: r.take("malwareProtectionEnabled"),
+            last_reported_date_time: r.take("lastReportedDateTime"),
+            last_refreshed_date_time: r.take("lastRefreshedDateTime"),
+            last_quick_scan_signature_version: r.take("lastQuickScanSignatureVersion"),
+            last_quick_scan_date_time: r.take("lastQuickScanDateTime"),
+            last_full_scan_signature_version: r.take("lastFullScanSignatureVersion"),
+            last_full_scan_date_time: r.take("lastFullScanDateTime"),
+            full_scan_required: r.take("fullScanRequired"),
+            full_scan_overdue: r.take("fullScanOverdue"),
+            engine_version: r.take("engineVersion"),
+            device_property_refresh_date_time: r.take("devicePropertyRefreshDateTime"),
+            device_deleted: r.take("deviceDeleted"),
+            attention_required: r.take("attentionRequired"),
+            anti_malware_version: r.take("antiMalwareVersion"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "antiMalwareVersion", &self.anti_malware_version)?;
-        graph_rt::put(map, "attentionRequired", &self.attention_required)?;
-        graph_rt::put(map, "deviceDeleted", &self.device_deleted)?;
-        graph_rt::put(
-            map,
-            "devicePropertyRefreshDateTime",
-            &self.device_property_refresh_date_time,
-        )?;
-        graph_rt::put(map, "engineVersion", &self.engine_version)?;
-        graph_rt::put(map, "fullScanOverdue", &self.full_scan_overdue)?;
-        graph_rt::put(map, "fullScanRequired", &self.full_scan_required)?;
-        graph_rt::put(map, "lastFullScanDateTime", &self.last_full_scan_date_time)?;
-        graph_rt::put(
-            map,
-            "lastFullScanSignatureVersion",
-            &self.last_full_scan_signature_version,
-        )?;
-        graph_rt::put(map, "lastQuickScanDateTime", &self.last_quick_scan_date_time)?;
-        graph_rt::put(
-            map,
-            "lastQuickScanSignatureVersion",
-            &self.last_quick_scan_signature_version,
-        )?;
-        graph_rt::put(map, "lastRefreshedDateTime", &self.last_refreshed_date_time)?;
-        graph_rt::put(map, "lastReportedDateTime", &self.last_reported_date_time)?;
-        graph_rt::put(
-            map,
-            "malwareProtectionEnabled",
-            &self.malware_protection_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "managedDeviceHealthState",
-            &self.managed_device_health_state,
-        )?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "managedDeviceName", &self.managed_device_name)?;
-        graph_rt::put(
-            map,
-            "networkInspectionSystemEnabled",
-            &self.network_inspection_system_enabled,
-        )?;
-        graph_rt::put(map, "quickScanOverdue", &self.quick_scan_overdue)?;
-        graph_rt::put(
-            map,
-            "realTimeProtectionEnabled",
-            &self.real_time_protection_enabled,
-        )?;
-        graph_rt::put(map, "rebootRequired", &self.reboot_required)?;
-        graph_rt::put(map, "signatureUpdateOverdue", &self.signature_update_overdue)?;
-        graph_rt::put(map, "signatureVersion", &self.signature_version)?;
-        graph_rt::put(map, "tenantDisplayName", &self.tenant_display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("antiMalwareVersion", &self.anti_malware_version);
+        w.put("attentionRequired", &self.attention_required);
+        w.put("deviceDeleted", &self.device_deleted);
+        w.put("devicePropertyRefreshDateTime", &self.device_property_refresh_date_time);
+        w.put("engineVersion", &self.engine_version);
+        w.put("fullScanOverdue", &self.full_scan_overdue);
+        w.put("fullScanRequired", &self.full_scan_required);
+        w.put("lastFullScanDateTime", &self.last_full_scan_date_time);
+        w.put("lastFullScanSignatureVersion", &self.last_full_scan_signature_version);
+        w.put("lastQuickScanDateTime", &self.last_quick_scan_date_time);
+        w.put("lastQuickScanSignatureVersion", &self.last_quick_scan_signature_version);
+        w.put("lastRefreshedDateTime", &self.last_refreshed_date_time);
+        w.put("lastReportedDateTime", &self.last_reported_date_time);
+        w.put("malwareProtectionEnabled", &self.malware_protection_enabled);
+        w.put("managedDeviceHealthState", &self.managed_device_health_state);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("managedDeviceName", &self.managed_device_name);
+        w.put("networkInspectionSystemEnabled", &self.network_inspection_system_enabled);
+        w.put("quickScanOverdue", &self.quick_scan_overdue);
+        w.put("realTimeProtectionEnabled", &self.real_time_protection_enabled);
+        w.put("rebootRequired", &self.reboot_required);
+        w.put("signatureUpdateOverdue", &self.signature_update_overdue);
+        w.put("signatureVersion", &self.signature_version);
+        w.put("tenantDisplayName", &self.tenant_display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedTenantsWindowsProtectionState);

@@ -27,26 +27,31 @@ pub struct ManagementAction {
 impl graph_rt::Model for ManagementAction {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managementAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            workload_actions: graph_rt::take(map, "workloadActions")?,
-            reference_template_id: graph_rt::take(map, "referenceTemplateId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            workload_actions: r.take("workloadActions"),
+            reference_template_id: r.take("referenceTemplateId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
             #[cfg(feature = "core")]
-            category: graph_rt::take(map, "category")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            category: r.take("category"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "referenceTemplateId", &self.reference_template_id)?;
-        graph_rt::put(map, "workloadActions", &self.workload_actions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("category", &self.category);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("referenceTemplateId", &self.reference_template_id);
+        w.put("workloadActions", &self.workload_actions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagementAction);

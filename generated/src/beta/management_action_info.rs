@@ -16,17 +16,22 @@ pub struct ManagementActionInfo {
 impl graph_rt::Model for ManagementActionInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managementActionInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            management_template_id: graph_rt::take(map, "managementTemplateId")?,
-            management_action_id: graph_rt::take(map, "managementActionId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            management_template_id: r.take("managementTemplateId"),
+            management_action_id: r.take("managementActionId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "managementActionId", &self.management_action_id)?;
-        graph_rt::put(map, "managementTemplateId", &self.management_template_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("managementActionId", &self.management_action_id);
+        w.put("managementTemplateId", &self.management_template_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagementActionInfo);

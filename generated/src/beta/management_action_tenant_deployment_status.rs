@@ -22,21 +22,26 @@ pub struct ManagementActionTenantDeploymentStatus {
 impl graph_rt::Model for ManagementActionTenantDeploymentStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managementActionTenantDeploymentStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            tenant_group_id: graph_rt::take(map, "tenantGroupId")?,
-            statuses: graph_rt::take(map, "statuses")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_id: r.take("tenantId"),
+            tenant_group_id: r.take("tenantGroupId"),
+            statuses: r.take("statuses"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "statuses", &self.statuses)?;
-        graph_rt::put(map, "tenantGroupId", &self.tenant_group_id)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("statuses", &self.statuses);
+        w.put("tenantGroupId", &self.tenant_group_id);
+        w.put("tenantId", &self.tenant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagementActionTenantDeploymentStatus);

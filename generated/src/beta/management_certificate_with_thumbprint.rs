@@ -16,17 +16,22 @@ pub struct ManagementCertificateWithThumbprint {
 impl graph_rt::Model for ManagementCertificateWithThumbprint {
     const TYPE_NAME: &'static str = "microsoft.graph.managementCertificateWithThumbprint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certificate: graph_rt::take(map, "certificate")?,
-            thumbprint: graph_rt::take(map, "thumbprint")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certificate: r.take("certificate"),
+            thumbprint: r.take("thumbprint"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "thumbprint", &self.thumbprint)?;
-        graph_rt::put(map, "certificate", &self.certificate)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("thumbprint", &self.thumbprint);
+        w.put("certificate", &self.certificate);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagementCertificateWithThumbprint);

@@ -30,31 +30,36 @@ pub struct ManagementConditionStatement {
 impl graph_rt::Model for ManagementConditionStatement {
     const TYPE_NAME: &'static str = "microsoft.graph.managementConditionStatement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            management_conditions: graph_rt::take(map, "managementConditions")?,
-            applicable_platforms: graph_rt::take(map, "applicablePlatforms")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            expression: graph_rt::take(map, "expression")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            management_conditions: r.take("managementConditions"),
+            applicable_platforms: r.take("applicablePlatforms"),
+            e_tag: r.take("eTag"),
+            expression: r.take("expression"),
+            modified_date_time: r.take("modifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "expression", &self.expression)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        graph_rt::put(map, "applicablePlatforms", &self.applicable_platforms)?;
-        graph_rt::put(map, "managementConditions", &self.management_conditions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("expression", &self.expression);
+        w.put("eTag", &self.e_tag);
+        w.put("applicablePlatforms", &self.applicable_platforms);
+        w.put("managementConditions", &self.management_conditions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagementConditionStatement);

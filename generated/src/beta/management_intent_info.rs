@@ -20,26 +20,24 @@ pub struct ManagementIntentInfo {
 impl graph_rt::Model for ManagementIntentInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managementIntentInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            management_templates: graph_rt::take(map, "managementTemplates")?,
-            management_intent_id: graph_rt::take(map, "managementIntentId")?,
-            management_intent_display_name: graph_rt::take(
-                map,
-                "managementIntentDisplayName",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            management_templates: r.take("managementTemplates"),
+            management_intent_id: r.take("managementIntentId"),
+            management_intent_display_name: r.take("managementIntentDisplayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "managementIntentDisplayName",
-            &self.management_intent_display_name,
-        )?;
-        graph_rt::put(map, "managementIntentId", &self.management_intent_id)?;
-        graph_rt::put(map, "managementTemplates", &self.management_templates)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("managementIntentDisplayName", &self.management_intent_display_name);
+        w.put("managementIntentId", &self.management_intent_id);
+        w.put("managementTemplates", &self.management_templates);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagementIntentInfo);

@@ -19,20 +19,25 @@ pub struct ManagementTemplateDetailedInfo {
 impl graph_rt::Model for ManagementTemplateDetailedInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.managementTemplateDetailedInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            management_template_id: graph_rt::take(map, "managementTemplateId")?,
-            display_name: graph_rt::take(map, "displayName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            management_template_id: r.take("managementTemplateId"),
+            display_name: r.take("displayName"),
             #[cfg(feature = "core")]
-            category: graph_rt::take(map, "category")?,
-            additional_properties: core::mem::take(map),
-        })
+            category: r.take("category"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "managementTemplateId", &self.management_template_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("category", &self.category);
+        w.put("displayName", &self.display_name);
+        w.put("managementTemplateId", &self.management_template_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagementTemplateDetailedInfo);

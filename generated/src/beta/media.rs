@@ -16,17 +16,22 @@ pub struct Media {
 impl graph_rt::Model for Media {
     const TYPE_NAME: &'static str = "microsoft.graph.media";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            media_source: graph_rt::take(map, "mediaSource")?,
-            is_transcription_shown: graph_rt::take(map, "isTranscriptionShown")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            media_source: r.take("mediaSource"),
+            is_transcription_shown: r.take("isTranscriptionShown"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isTranscriptionShown", &self.is_transcription_shown)?;
-        graph_rt::put(map, "mediaSource", &self.media_source)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isTranscriptionShown", &self.is_transcription_shown);
+        w.put("mediaSource", &self.media_source);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Media);

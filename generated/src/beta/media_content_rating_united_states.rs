@@ -16,17 +16,22 @@ pub struct MediaContentRatingUnitedStates {
 impl graph_rt::Model for MediaContentRatingUnitedStates {
     const TYPE_NAME: &'static str = "microsoft.graph.mediaContentRatingUnitedStates";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tv_rating: graph_rt::take(map, "tvRating")?,
-            movie_rating: graph_rt::take(map, "movieRating")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tv_rating: r.take("tvRating"),
+            movie_rating: r.take("movieRating"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "movieRating", &self.movie_rating)?;
-        graph_rt::put(map, "tvRating", &self.tv_rating)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("movieRating", &self.movie_rating);
+        w.put("tvRating", &self.tv_rating);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MediaContentRatingUnitedStates);

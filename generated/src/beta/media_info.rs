@@ -16,17 +16,22 @@ pub struct MediaInfo {
 impl graph_rt::Model for MediaInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.mediaInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            uri: graph_rt::take(map, "uri")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            uri: r.take("uri"),
+            resource_id: r.take("resourceId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put(map, "uri", &self.uri)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("resourceId", &self.resource_id);
+        w.put("uri", &self.uri);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MediaInfo);

@@ -14,15 +14,20 @@ pub struct MediaSource {
 impl graph_rt::Model for MediaSource {
     const TYPE_NAME: &'static str = "microsoft.graph.mediaSource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content_category: graph_rt::take(map, "contentCategory")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content_category: r.take("contentCategory"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contentCategory", &self.content_category)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contentCategory", &self.content_category);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MediaSource);

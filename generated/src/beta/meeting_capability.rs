@@ -18,33 +18,28 @@ pub struct MeetingCapability {
 impl graph_rt::Model for MeetingCapability {
     const TYPE_NAME: &'static str = "microsoft.graph.meetingCapability";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            auto_admitted_users: graph_rt::take(map, "autoAdmittedUsers")?,
-            allow_anonymous_users_to_start_meeting: graph_rt::take(
-                map,
-                "allowAnonymousUsersToStartMeeting",
-            )?,
-            allow_anonymous_users_to_dial_out: graph_rt::take(
-                map,
-                "allowAnonymousUsersToDialOut",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            auto_admitted_users: r.take("autoAdmittedUsers"),
+            allow_anonymous_users_to_start_meeting: r
+                .take("allowAnonymousUsersToStartMeeting"),
+            allow_anonymous_users_to_dial_out: r.take("allowAnonymousUsersToDialOut"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "allowAnonymousUsersToDialOut",
-            &self.allow_anonymous_users_to_dial_out,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowAnonymousUsersToDialOut", &self.allow_anonymous_users_to_dial_out);
+        w.put(
             "allowAnonymousUsersToStartMeeting",
             &self.allow_anonymous_users_to_start_meeting,
-        )?;
-        graph_rt::put(map, "autoAdmittedUsers", &self.auto_admitted_users)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("autoAdmittedUsers", &self.auto_admitted_users);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MeetingCapability);

@@ -19,20 +19,25 @@ pub struct MeetingParticipantInfo {
 impl graph_rt::Model for MeetingParticipantInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.meetingParticipantInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role: graph_rt::take(map, "role")?,
-            upn: graph_rt::take(map, "upn")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role: r.take("role"),
+            upn: r.take("upn"),
             #[cfg(feature = "identity")]
-            identity: graph_rt::take(map, "identity")?,
-            additional_properties: core::mem::take(map),
-        })
+            identity: r.take("identity"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "identity", &self.identity)?;
-        graph_rt::put(map, "upn", &self.upn)?;
-        graph_rt::put(map, "role", &self.role)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("upn", &self.upn);
+        w.put("role", &self.role);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MeetingParticipantInfo);

@@ -18,19 +18,24 @@ pub struct MembershipRuleProcessingStatus {
 impl graph_rt::Model for MembershipRuleProcessingStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.membershipRuleProcessingStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            error_message: graph_rt::take(map, "errorMessage")?,
-            last_membership_updated: graph_rt::take(map, "lastMembershipUpdated")?,
-            status: graph_rt::take(map, "status")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            error_message: r.take("errorMessage"),
+            last_membership_updated: r.take("lastMembershipUpdated"),
+            status: r.take("status"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "lastMembershipUpdated", &self.last_membership_updated)?;
-        graph_rt::put(map, "errorMessage", &self.error_message)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("status", &self.status);
+        w.put("lastMembershipUpdated", &self.last_membership_updated);
+        w.put("errorMessage", &self.error_message);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MembershipRuleProcessingStatus);

@@ -30,31 +30,36 @@ pub struct Mention {
 impl graph_rt::Model for Mention {
     const TYPE_NAME: &'static str = "microsoft.graph.mention";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            server_created_date_time: graph_rt::take(map, "serverCreatedDateTime")?,
-            mention_text: graph_rt::take(map, "mentionText")?,
-            mentioned: graph_rt::take(map, "mentioned")?,
-            id: graph_rt::take(map, "id")?,
-            deep_link: graph_rt::take(map, "deepLink")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by: graph_rt::take(map, "createdBy")?,
-            client_reference: graph_rt::take(map, "clientReference")?,
-            application: graph_rt::take(map, "application")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            server_created_date_time: r.take("serverCreatedDateTime"),
+            mention_text: r.take("mentionText"),
+            mentioned: r.take("mentioned"),
+            id: r.take("id"),
+            deep_link: r.take("deepLink"),
+            created_date_time: r.take("createdDateTime"),
+            created_by: r.take("createdBy"),
+            client_reference: r.take("clientReference"),
+            application: r.take("application"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "application", &self.application)?;
-        graph_rt::put(map, "clientReference", &self.client_reference)?;
-        graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "deepLink", &self.deep_link)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "mentioned", &self.mentioned)?;
-        graph_rt::put(map, "mentionText", &self.mention_text)?;
-        graph_rt::put(map, "serverCreatedDateTime", &self.server_created_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("application", &self.application);
+        w.put("clientReference", &self.client_reference);
+        w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("deepLink", &self.deep_link);
+        w.put("id", &self.id);
+        w.put("mentioned", &self.mentioned);
+        w.put("mentionText", &self.mention_text);
+        w.put("serverCreatedDateTime", &self.server_created_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Mention);

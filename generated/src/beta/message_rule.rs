@@ -30,31 +30,36 @@ pub struct MessageRule {
 impl graph_rt::Model for MessageRule {
     const TYPE_NAME: &'static str = "microsoft.graph.messageRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sequence: graph_rt::take(map, "sequence")?,
-            is_read_only: graph_rt::take(map, "isReadOnly")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            has_error: graph_rt::take(map, "hasError")?,
-            exceptions: graph_rt::take(map, "exceptions")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            conditions: graph_rt::take(map, "conditions")?,
-            actions: graph_rt::take(map, "actions")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sequence: r.take("sequence"),
+            is_read_only: r.take("isReadOnly"),
+            is_enabled: r.take("isEnabled"),
+            id: r.take("id"),
+            has_error: r.take("hasError"),
+            exceptions: r.take("exceptions"),
+            display_name: r.take("displayName"),
+            conditions: r.take("conditions"),
+            actions: r.take("actions"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "actions", &self.actions)?;
-        graph_rt::put(map, "conditions", &self.conditions)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "exceptions", &self.exceptions)?;
-        graph_rt::put(map, "hasError", &self.has_error)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "isReadOnly", &self.is_read_only)?;
-        graph_rt::put(map, "sequence", &self.sequence)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("actions", &self.actions);
+        w.put("conditions", &self.conditions);
+        w.put("displayName", &self.display_name);
+        w.put("exceptions", &self.exceptions);
+        w.put("hasError", &self.has_error);
+        w.put("id", &self.id);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("isReadOnly", &self.is_read_only);
+        w.put("sequence", &self.sequence);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MessageRule);

@@ -78,83 +78,84 @@ pub struct MessageRulePredicates {
 impl graph_rt::Model for MessageRulePredicates {
     const TYPE_NAME: &'static str = "microsoft.graph.messageRulePredicates";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            within_size_range: graph_rt::take(map, "withinSizeRange")?,
-            subject_contains: graph_rt::take(map, "subjectContains")?,
-            sent_to_or_cc_me: graph_rt::take(map, "sentToOrCcMe")?,
-            sent_to_me: graph_rt::take(map, "sentToMe")?,
+            within_size_range: r.take("withinSizeRange"),
+            subject_contains: r.take("subjectContains"),
+            sent_to_or_cc_me: r.take("sentToOrCcMe"),
+            sent_to_me: r.take("sentToMe"),
             #[cfg(feature = "core")]
-            sent_to_addresses: graph_rt::take(map, "sentToAddresses")?,
-            sent_only_to_me: graph_rt::take(map, "sentOnlyToMe")?,
-            sent_cc_me: graph_rt::take(map, "sentCcMe")?,
+            sent_to_addresses: r.take("sentToAddresses"),
+            sent_only_to_me: r.take("sentOnlyToMe"),
+            sent_cc_me: r.take("sentCcMe"),
             #[cfg(feature = "core")]
-            sensitivity: graph_rt::take(map, "sensitivity")?,
-            sender_contains: graph_rt::take(map, "senderContains")?,
-            recipient_contains: graph_rt::take(map, "recipientContains")?,
-            not_sent_to_me: graph_rt::take(map, "notSentToMe")?,
+            sensitivity: r.take("sensitivity"),
+            sender_contains: r.take("senderContains"),
+            recipient_contains: r.take("recipientContains"),
+            not_sent_to_me: r.take("notSentToMe"),
             #[cfg(feature = "core")]
-            message_action_flag: graph_rt::take(map, "messageActionFlag")?,
-            is_voicemail: graph_rt::take(map, "isVoicemail")?,
-            is_signed: graph_rt::take(map, "isSigned")?,
-            is_read_receipt: graph_rt::take(map, "isReadReceipt")?,
-            is_permission_controlled: graph_rt::take(map, "isPermissionControlled")?,
-            is_non_delivery_report: graph_rt::take(map, "isNonDeliveryReport")?,
-            is_meeting_response: graph_rt::take(map, "isMeetingResponse")?,
-            is_meeting_request: graph_rt::take(map, "isMeetingRequest")?,
-            is_encrypted: graph_rt::take(map, "isEncrypted")?,
-            is_automatic_reply: graph_rt::take(map, "isAutomaticReply")?,
-            is_automatic_forward: graph_rt::take(map, "isAutomaticForward")?,
-            is_approval_request: graph_rt::take(map, "isApprovalRequest")?,
+            message_action_flag: r.take("messageActionFlag"),
+            is_voicemail: r.take("isVoicemail"),
+            is_signed: r.take("isSigned"),
+            is_read_receipt: r.take("isReadReceipt"),
+            is_permission_controlled: r.take("isPermissionControlled"),
+            is_non_delivery_report: r.take("isNonDeliveryReport"),
+            is_meeting_response: r.take("isMeetingResponse"),
+            is_meeting_request: r.take("isMeetingRequest"),
+            is_encrypted: r.take("isEncrypted"),
+            is_automatic_reply: r.take("isAutomaticReply"),
+            is_automatic_forward: r.take("isAutomaticForward"),
+            is_approval_request: r.take("isApprovalRequest"),
             #[cfg(feature = "core")]
-            importance: graph_rt::take(map, "importance")?,
-            header_contains: graph_rt::take(map, "headerContains")?,
-            has_attachments: graph_rt::take(map, "hasAttachments")?,
+            importance: r.take("importance"),
+            header_contains: r.take("headerContains"),
+            has_attachments: r.take("hasAttachments"),
             #[cfg(feature = "core")]
-            from_addresses: graph_rt::take(map, "fromAddresses")?,
-            categories: graph_rt::take(map, "categories")?,
-            body_or_subject_contains: graph_rt::take(map, "bodyOrSubjectContains")?,
-            body_contains: graph_rt::take(map, "bodyContains")?,
-            additional_properties: core::mem::take(map),
-        })
+            from_addresses: r.take("fromAddresses"),
+            categories: r.take("categories"),
+            body_or_subject_contains: r.take("bodyOrSubjectContains"),
+            body_contains: r.take("bodyContains"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "bodyContains", &self.body_contains)?;
-        graph_rt::put(map, "bodyOrSubjectContains", &self.body_or_subject_contains)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "fromAddresses", &self.from_addresses)?;
-        graph_rt::put(map, "hasAttachments", &self.has_attachments)?;
-        graph_rt::put(map, "headerContains", &self.header_contains)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "importance", &self.importance)?;
-        graph_rt::put(map, "isApprovalRequest", &self.is_approval_request)?;
-        graph_rt::put(map, "isAutomaticForward", &self.is_automatic_forward)?;
-        graph_rt::put(map, "isAutomaticReply", &self.is_automatic_reply)?;
-        graph_rt::put(map, "isEncrypted", &self.is_encrypted)?;
-        graph_rt::put(map, "isMeetingRequest", &self.is_meeting_request)?;
-        graph_rt::put(map, "isMeetingResponse", &self.is_meeting_response)?;
-        graph_rt::put(map, "isNonDeliveryReport", &self.is_non_delivery_report)?;
-        graph_rt::put(map, "isPermissionControlled", &self.is_permission_controlled)?;
-        graph_rt::put(map, "isReadReceipt", &self.is_read_receipt)?;
-        graph_rt::put(map, "isSigned", &self.is_signed)?;
-        graph_rt::put(map, "isVoicemail", &self.is_voicemail)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "messageActionFlag", &self.message_action_flag)?;
-        graph_rt::put(map, "notSentToMe", &self.not_sent_to_me)?;
-        graph_rt::put(map, "recipientContains", &self.recipient_contains)?;
-        graph_rt::put(map, "senderContains", &self.sender_contains)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "sensitivity", &self.sensitivity)?;
-        graph_rt::put(map, "sentCcMe", &self.sent_cc_me)?;
-        graph_rt::put(map, "sentOnlyToMe", &self.sent_only_to_me)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "sentToAddresses", &self.sent_to_addresses)?;
-        graph_rt::put(map, "sentToMe", &self.sent_to_me)?;
-        graph_rt::put(map, "sentToOrCcMe", &self.sent_to_or_cc_me)?;
-        graph_rt::put(map, "subjectContains", &self.subject_contains)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "withinSizeRange", &self.within_size_range)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("bodyContains", &self.body_contains);
+        w.put("bodyOrSubjectContains", &self.body_or_subject_contains);
+        w.put("categories", &self.categories);
+        #[cfg(feature = "core")] w.put("fromAddresses", &self.from_addresses);
+        w.put("hasAttachments", &self.has_attachments);
+        w.put("headerContains", &self.header_contains);
+        #[cfg(feature = "core")] w.put("importance", &self.importance);
+        w.put("isApprovalRequest", &self.is_approval_request);
+        w.put("isAutomaticForward", &self.is_automatic_forward);
+        w.put("isAutomaticReply", &self.is_automatic_reply);
+        w.put("isEncrypted", &self.is_encrypted);
+        w.put("isMeetingRequest", &self.is_meeting_request);
+        w.put("isMeetingResponse", &self.is_meeting_response);
+        w.put("isNonDeliveryReport", &self.is_non_delivery_report);
+        w.put("isPermissionControlled", &self.is_permission_controlled);
+        w.put("isReadReceipt", &self.is_read_receipt);
+        w.put("isSigned", &self.is_signed);
+        w.put("isVoicemail", &self.is_voicemail);
+        #[cfg(feature = "core")] w.put("messageActionFlag", &self.message_action_flag);
+        w.put("notSentToMe", &self.not_sent_to_me);
+        w.put("recipientContains", &self.recipient_contains);
+        w.put("senderContains", &self.sender_contains);
+        #[cfg(feature = "core")] w.put("sensitivity", &self.sensitivity);
+        w.put("sentCcMe", &self.sent_cc_me);
+        w.put("sentOnlyToMe", &self.sent_only_to_me);
+        #[cfg(feature = "core")] w.put("sentToAddresses", &self.sent_to_addresses);
+        w.put("sentToMe", &self.sent_to_me);
+        w.put("sentToOrCcMe", &self.sent_to_or_cc_me);
+        w.put("subjectContains", &self.subject_contains);
+        #[cfg(feature = "core")] w.put("withinSizeRange", &self.within_size_range);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MessageRulePredicates);

@@ -19,19 +19,24 @@ pub struct MetadataAction {
 impl graph_rt::Model for MetadataAction {
     const TYPE_NAME: &'static str = "microsoft.graph.metadataAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            metadata_to_remove: graph_rt::take(map, "metadataToRemove")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            metadata_to_remove: r.take("metadataToRemove"),
             #[cfg(feature = "device_management")]
-            metadata_to_add: graph_rt::take(map, "metadataToAdd")?,
-            additional_properties: core::mem::take(map),
-        })
+            metadata_to_add: r.take("metadataToAdd"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "metadataToAdd", &self.metadata_to_add)?;
-        graph_rt::put(map, "metadataToRemove", &self.metadata_to_remove)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("metadataToAdd", &self.metadata_to_add);
+        w.put("metadataToRemove", &self.metadata_to_remove);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MetadataAction);

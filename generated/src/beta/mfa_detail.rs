@@ -14,17 +14,22 @@ pub struct MfaDetail {
 impl graph_rt::Model for MfaDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.mfaDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            auth_method: graph_rt::take(map, "authMethod")?,
-            auth_detail: graph_rt::take(map, "authDetail")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            auth_method: r.take("authMethod"),
+            auth_detail: r.take("authDetail"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "authDetail", &self.auth_detail)?;
-        graph_rt::put(map, "authMethod", &self.auth_method)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("authDetail", &self.auth_detail);
+        w.put("authMethod", &self.auth_method);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MfaDetail);

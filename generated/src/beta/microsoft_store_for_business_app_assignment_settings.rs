@@ -16,15 +16,20 @@ pub struct MicrosoftStoreForBusinessAppAssignmentSettings {
 impl graph_rt::Model for MicrosoftStoreForBusinessAppAssignmentSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.microsoftStoreForBusinessAppAssignmentSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            use_device_context: graph_rt::take(map, "useDeviceContext")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            use_device_context: r.take("useDeviceContext"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "useDeviceContext", &self.use_device_context)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("useDeviceContext", &self.use_device_context);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MicrosoftStoreForBusinessAppAssignmentSettings);

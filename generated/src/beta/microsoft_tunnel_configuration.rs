@@ -38,39 +38,44 @@ pub struct MicrosoftTunnelConfiguration {
 impl graph_rt::Model for MicrosoftTunnelConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.microsoftTunnelConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_update_date_time: graph_rt::take(map, "lastUpdateDateTime")?,
-            advanced_settings: graph_rt::take(map, "advancedSettings")?,
-            listen_port: graph_rt::take(map, "listenPort")?,
-            split_dns: graph_rt::take(map, "splitDNS")?,
-            routes_exclude: graph_rt::take(map, "routesExclude")?,
-            routes_include: graph_rt::take(map, "routesInclude")?,
-            default_domain_suffix: graph_rt::take(map, "defaultDomainSuffix")?,
-            dns_servers: graph_rt::take(map, "dnsServers")?,
-            network: graph_rt::take(map, "network")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_update_date_time: r.take("lastUpdateDateTime"),
+            advanced_settings: r.take("advancedSettings"),
+            listen_port: r.take("listenPort"),
+            split_dns: r.take("splitDNS"),
+            routes_exclude: r.take("routesExclude"),
+            routes_include: r.take("routesInclude"),
+            default_domain_suffix: r.take("defaultDomainSuffix"),
+            dns_servers: r.take("dnsServers"),
+            network: r.take("network"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "network", &self.network)?;
-        graph_rt::put(map, "dnsServers", &self.dns_servers)?;
-        graph_rt::put(map, "defaultDomainSuffix", &self.default_domain_suffix)?;
-        graph_rt::put(map, "routesInclude", &self.routes_include)?;
-        graph_rt::put(map, "routesExclude", &self.routes_exclude)?;
-        graph_rt::put(map, "splitDNS", &self.split_dns)?;
-        graph_rt::put(map, "listenPort", &self.listen_port)?;
-        graph_rt::put(map, "advancedSettings", &self.advanced_settings)?;
-        graph_rt::put(map, "lastUpdateDateTime", &self.last_update_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("network", &self.network);
+        w.put("dnsServers", &self.dns_servers);
+        w.put("defaultDomainSuffix", &self.default_domain_suffix);
+        w.put("routesInclude", &self.routes_include);
+        w.put("routesExclude", &self.routes_exclude);
+        w.put("splitDNS", &self.split_dns);
+        w.put("listenPort", &self.listen_port);
+        w.put("advancedSettings", &self.advanced_settings);
+        w.put("lastUpdateDateTime", &self.last_update_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MicrosoftTunnelConfiguration);

@@ -22,28 +22,26 @@ pub struct MicrosoftTunnelServer {
 impl graph_rt::Model for MicrosoftTunnelServer {
     const TYPE_NAME: &'static str = "microsoft.graph.microsoftTunnelServer";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_checkin_date_time: graph_rt::take(map, "lastCheckinDateTime")?,
-            tunnel_server_health_status: graph_rt::take(
-                map,
-                "tunnelServerHealthStatus",
-            )?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_checkin_date_time: r.take("lastCheckinDateTime"),
+            tunnel_server_health_status: r.take("tunnelServerHealthStatus"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(
-            map,
-            "tunnelServerHealthStatus",
-            &self.tunnel_server_health_status,
-        )?;
-        graph_rt::put(map, "lastCheckinDateTime", &self.last_checkin_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("tunnelServerHealthStatus", &self.tunnel_server_health_status);
+        w.put("lastCheckinDateTime", &self.last_checkin_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MicrosoftTunnelServer);

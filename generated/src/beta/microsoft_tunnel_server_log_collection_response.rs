@@ -22,23 +22,28 @@ pub struct MicrosoftTunnelServerLogCollectionResponse {
 impl graph_rt::Model for MicrosoftTunnelServerLogCollectionResponse {
     const TYPE_NAME: &'static str = "microsoft.graph.microsoftTunnelServerLogCollectionResponse";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            size_in_bytes: graph_rt::take(map, "sizeInBytes")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            size_in_bytes: r.take("sizeInBytes"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            status: r.take("status"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "sizeInBytes", &self.size_in_bytes)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("sizeInBytes", &self.size_in_bytes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MicrosoftTunnelServerLogCollectionResponse);

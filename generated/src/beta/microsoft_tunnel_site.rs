@@ -28,34 +28,32 @@ pub struct MicrosoftTunnelSite {
 impl graph_rt::Model for MicrosoftTunnelSite {
     const TYPE_NAME: &'static str = "microsoft.graph.microsoftTunnelSite";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            microsoft_tunnel_servers: graph_rt::take(map, "microsoftTunnelServers")?,
-            microsoft_tunnel_configuration: graph_rt::take(
-                map,
-                "microsoftTunnelConfiguration",
-            )?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            public_address: graph_rt::take(map, "publicAddress")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            microsoft_tunnel_servers: r.take("microsoftTunnelServers"),
+            microsoft_tunnel_configuration: r.take("microsoftTunnelConfiguration"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            public_address: r.take("publicAddress"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "publicAddress", &self.public_address)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(
-            map,
-            "microsoftTunnelConfiguration",
-            &self.microsoft_tunnel_configuration,
-        )?;
-        graph_rt::put(map, "microsoftTunnelServers", &self.microsoft_tunnel_servers)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("publicAddress", &self.public_address);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("microsoftTunnelConfiguration", &self.microsoft_tunnel_configuration);
+        w.put("microsoftTunnelServers", &self.microsoft_tunnel_servers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MicrosoftTunnelSite);

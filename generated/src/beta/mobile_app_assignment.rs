@@ -24,25 +24,30 @@ pub struct MobileAppAssignment {
 impl graph_rt::Model for MobileAppAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            source_id: graph_rt::take(map, "sourceId")?,
-            source: graph_rt::take(map, "source")?,
-            settings: graph_rt::take(map, "settings")?,
-            target: graph_rt::take(map, "target")?,
-            intent: graph_rt::take(map, "intent")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            source_id: r.take("sourceId"),
+            source: r.take("source"),
+            settings: r.take("settings"),
+            target: r.take("target"),
+            intent: r.take("intent"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "intent", &self.intent)?;
-        graph_rt::put(map, "target", &self.target)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "sourceId", &self.source_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("intent", &self.intent);
+        w.put("target", &self.target);
+        w.put("settings", &self.settings);
+        w.put("source", &self.source);
+        w.put("sourceId", &self.source_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppAssignment);

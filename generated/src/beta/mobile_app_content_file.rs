@@ -38,44 +38,46 @@ pub struct MobileAppContentFile {
 impl graph_rt::Model for MobileAppContentFile {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppContentFile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_dependency: graph_rt::take(map, "isDependency")?,
-            is_framework_file: graph_rt::take(map, "isFrameworkFile")?,
-            upload_state: graph_rt::take(map, "uploadState")?,
-            manifest: graph_rt::take(map, "manifest")?,
-            azure_storage_uri_expiration_date_time: graph_rt::take(
-                map,
-                "azureStorageUriExpirationDateTime",
-            )?,
-            size_encrypted: graph_rt::take(map, "sizeEncrypted")?,
-            size: graph_rt::take(map, "size")?,
-            name: graph_rt::take(map, "name")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            is_committed: graph_rt::take(map, "isCommitted")?,
-            azure_storage_uri: graph_rt::take(map, "azureStorageUri")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_dependency: r.take("isDependency"),
+            is_framework_file: r.take("isFrameworkFile"),
+            upload_state: r.take("uploadState"),
+            manifest: r.take("manifest"),
+            azure_storage_uri_expiration_date_time: r
+                .take("azureStorageUriExpirationDateTime"),
+            size_encrypted: r.take("sizeEncrypted"),
+            size: r.take("size"),
+            name: r.take("name"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            is_committed: r.take("isCommitted"),
+            azure_storage_uri: r.take("azureStorageUri"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "azureStorageUri", &self.azure_storage_uri)?;
-        graph_rt::put(map, "isCommitted", &self.is_committed)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "sizeEncrypted", &self.size_encrypted)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("azureStorageUri", &self.azure_storage_uri);
+        w.put("isCommitted", &self.is_committed);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("name", &self.name);
+        w.put("size", &self.size);
+        w.put("sizeEncrypted", &self.size_encrypted);
+        w.put(
             "azureStorageUriExpirationDateTime",
             &self.azure_storage_uri_expiration_date_time,
-        )?;
-        graph_rt::put(map, "manifest", &self.manifest)?;
-        graph_rt::put(map, "uploadState", &self.upload_state)?;
-        graph_rt::put(map, "isFrameworkFile", &self.is_framework_file)?;
-        graph_rt::put(map, "isDependency", &self.is_dependency)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("manifest", &self.manifest);
+        w.put("uploadState", &self.upload_state);
+        w.put("isFrameworkFile", &self.is_framework_file);
+        w.put("isDependency", &self.is_dependency);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppContentFile);

@@ -34,49 +34,40 @@ pub struct MobileAppInstallSummary {
 impl graph_rt::Model for MobileAppInstallSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppInstallSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            pending_install_user_count: graph_rt::take(map, "pendingInstallUserCount")?,
-            not_installed_user_count: graph_rt::take(map, "notInstalledUserCount")?,
-            not_applicable_user_count: graph_rt::take(map, "notApplicableUserCount")?,
-            failed_user_count: graph_rt::take(map, "failedUserCount")?,
-            installed_user_count: graph_rt::take(map, "installedUserCount")?,
-            pending_install_device_count: graph_rt::take(
-                map,
-                "pendingInstallDeviceCount",
-            )?,
-            not_installed_device_count: graph_rt::take(map, "notInstalledDeviceCount")?,
-            not_applicable_device_count: graph_rt::take(
-                map,
-                "notApplicableDeviceCount",
-            )?,
-            failed_device_count: graph_rt::take(map, "failedDeviceCount")?,
-            installed_device_count: graph_rt::take(map, "installedDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            pending_install_user_count: r.take("pendingInstallUserCount"),
+            not_installed_user_count: r.take("notInstalledUserCount"),
+            not_applicable_user_count: r.take("notApplicableUserCount"),
+            failed_user_count: r.take("failedUserCount"),
+            installed_user_count: r.take("installedUserCount"),
+            pending_install_device_count: r.take("pendingInstallDeviceCount"),
+            not_installed_device_count: r.take("notInstalledDeviceCount"),
+            not_applicable_device_count: r.take("notApplicableDeviceCount"),
+            failed_device_count: r.take("failedDeviceCount"),
+            installed_device_count: r.take("installedDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "installedDeviceCount", &self.installed_device_count)?;
-        graph_rt::put(map, "failedDeviceCount", &self.failed_device_count)?;
-        graph_rt::put(
-            map,
-            "notApplicableDeviceCount",
-            &self.not_applicable_device_count,
-        )?;
-        graph_rt::put(map, "notInstalledDeviceCount", &self.not_installed_device_count)?;
-        graph_rt::put(
-            map,
-            "pendingInstallDeviceCount",
-            &self.pending_install_device_count,
-        )?;
-        graph_rt::put(map, "installedUserCount", &self.installed_user_count)?;
-        graph_rt::put(map, "failedUserCount", &self.failed_user_count)?;
-        graph_rt::put(map, "notApplicableUserCount", &self.not_applicable_user_count)?;
-        graph_rt::put(map, "notInstalledUserCount", &self.not_installed_user_count)?;
-        graph_rt::put(map, "pendingInstallUserCount", &self.pending_install_user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("installedDeviceCount", &self.installed_device_count);
+        w.put("failedDeviceCount", &self.failed_device_count);
+        w.put("notApplicableDeviceCount", &self.not_applicable_device_count);
+        w.put("notInstalledDeviceCount", &self.not_installed_device_count);
+        w.put("pendingInstallDeviceCount", &self.pending_install_device_count);
+        w.put("installedUserCount", &self.installed_user_count);
+        w.put("failedUserCount", &self.failed_user_count);
+        w.put("notApplicableUserCount", &self.not_applicable_user_count);
+        w.put("notInstalledUserCount", &self.not_installed_user_count);
+        w.put("pendingInstallUserCount", &self.pending_install_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppInstallSummary);

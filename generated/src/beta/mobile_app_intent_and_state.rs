@@ -20,21 +20,26 @@ pub struct MobileAppIntentAndState {
 impl graph_rt::Model for MobileAppIntentAndState {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppIntentAndState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            mobile_app_list: graph_rt::take(map, "mobileAppList")?,
-            user_id: graph_rt::take(map, "userId")?,
-            managed_device_identifier: graph_rt::take(map, "managedDeviceIdentifier")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            mobile_app_list: r.take("mobileAppList"),
+            user_id: r.take("userId"),
+            managed_device_identifier: r.take("managedDeviceIdentifier"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "managedDeviceIdentifier", &self.managed_device_identifier)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "mobileAppList", &self.mobile_app_list)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("managedDeviceIdentifier", &self.managed_device_identifier);
+        w.put("userId", &self.user_id);
+        w.put("mobileAppList", &self.mobile_app_list);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppIntentAndState);

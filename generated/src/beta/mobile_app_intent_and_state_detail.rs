@@ -26,25 +26,30 @@ pub struct MobileAppIntentAndStateDetail {
 impl graph_rt::Model for MobileAppIntentAndStateDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppIntentAndStateDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            supported_device_types: graph_rt::take(map, "supportedDeviceTypes")?,
-            install_state: graph_rt::take(map, "installState")?,
-            display_version: graph_rt::take(map, "displayVersion")?,
-            mobile_app_intent: graph_rt::take(map, "mobileAppIntent")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            application_id: graph_rt::take(map, "applicationId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            supported_device_types: r.take("supportedDeviceTypes"),
+            install_state: r.take("installState"),
+            display_version: r.take("displayVersion"),
+            mobile_app_intent: r.take("mobileAppIntent"),
+            display_name: r.take("displayName"),
+            application_id: r.take("applicationId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "applicationId", &self.application_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "mobileAppIntent", &self.mobile_app_intent)?;
-        graph_rt::put(map, "displayVersion", &self.display_version)?;
-        graph_rt::put(map, "installState", &self.install_state)?;
-        graph_rt::put(map, "supportedDeviceTypes", &self.supported_device_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("applicationId", &self.application_id);
+        w.put("displayName", &self.display_name);
+        w.put("mobileAppIntent", &self.mobile_app_intent);
+        w.put("displayVersion", &self.display_version);
+        w.put("installState", &self.install_state);
+        w.put("supportedDeviceTypes", &self.supported_device_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppIntentAndStateDetail);

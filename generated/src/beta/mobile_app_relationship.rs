@@ -24,25 +24,30 @@ pub struct MobileAppRelationship {
 impl graph_rt::Model for MobileAppRelationship {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppRelationship";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_type: graph_rt::take(map, "targetType")?,
-            target_publisher: graph_rt::take(map, "targetPublisher")?,
-            target_display_version: graph_rt::take(map, "targetDisplayVersion")?,
-            target_display_name: graph_rt::take(map, "targetDisplayName")?,
-            target_id: graph_rt::take(map, "targetId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_type: r.take("targetType"),
+            target_publisher: r.take("targetPublisher"),
+            target_display_version: r.take("targetDisplayVersion"),
+            target_display_name: r.take("targetDisplayName"),
+            target_id: r.take("targetId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "targetId", &self.target_id)?;
-        graph_rt::put(map, "targetDisplayName", &self.target_display_name)?;
-        graph_rt::put(map, "targetDisplayVersion", &self.target_display_version)?;
-        graph_rt::put(map, "targetPublisher", &self.target_publisher)?;
-        graph_rt::put(map, "targetType", &self.target_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("targetId", &self.target_id);
+        w.put("targetDisplayName", &self.target_display_name);
+        w.put("targetDisplayVersion", &self.target_display_version);
+        w.put("targetPublisher", &self.target_publisher);
+        w.put("targetType", &self.target_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppRelationship);

@@ -28,29 +28,34 @@ pub struct MobileAppRelationshipState {
 impl graph_rt::Model for MobileAppRelationshipState {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppRelationshipState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_last_sync_date_time: graph_rt::take(map, "targetLastSyncDateTime")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            install_state_detail: graph_rt::take(map, "installStateDetail")?,
-            install_state: graph_rt::take(map, "installState")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            target_display_name: graph_rt::take(map, "targetDisplayName")?,
-            target_id: graph_rt::take(map, "targetId")?,
-            source_ids: graph_rt::take(map, "sourceIds")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_last_sync_date_time: r.take("targetLastSyncDateTime"),
+            error_code: r.take("errorCode"),
+            install_state_detail: r.take("installStateDetail"),
+            install_state: r.take("installState"),
+            device_id: r.take("deviceId"),
+            target_display_name: r.take("targetDisplayName"),
+            target_id: r.take("targetId"),
+            source_ids: r.take("sourceIds"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sourceIds", &self.source_ids)?;
-        graph_rt::put(map, "targetId", &self.target_id)?;
-        graph_rt::put(map, "targetDisplayName", &self.target_display_name)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "installState", &self.install_state)?;
-        graph_rt::put(map, "installStateDetail", &self.install_state_detail)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "targetLastSyncDateTime", &self.target_last_sync_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sourceIds", &self.source_ids);
+        w.put("targetId", &self.target_id);
+        w.put("targetDisplayName", &self.target_display_name);
+        w.put("deviceId", &self.device_id);
+        w.put("installState", &self.install_state);
+        w.put("installStateDetail", &self.install_state_detail);
+        w.put("errorCode", &self.error_code);
+        w.put("targetLastSyncDateTime", &self.target_last_sync_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppRelationshipState);

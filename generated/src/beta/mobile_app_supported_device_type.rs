@@ -18,33 +18,24 @@ pub struct MobileAppSupportedDeviceType {
 impl graph_rt::Model for MobileAppSupportedDeviceType {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppSupportedDeviceType";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            maximum_operating_system_version: graph_rt::take(
-                map,
-                "maximumOperatingSystemVersion",
-            )?,
-            minimum_operating_system_version: graph_rt::take(
-                map,
-                "minimumOperatingSystemVersion",
-            )?,
-            type_: graph_rt::take(map, "type")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            maximum_operating_system_version: r.take("maximumOperatingSystemVersion"),
+            minimum_operating_system_version: r.take("minimumOperatingSystemVersion"),
+            type_: r.take("type"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(
-            map,
-            "minimumOperatingSystemVersion",
-            &self.minimum_operating_system_version,
-        )?;
-        graph_rt::put(
-            map,
-            "maximumOperatingSystemVersion",
-            &self.maximum_operating_system_version,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("type", &self.type_);
+        w.put("minimumOperatingSystemVersion", &self.minimum_operating_system_version);
+        w.put("maximumOperatingSystemVersion", &self.maximum_operating_system_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppSupportedDeviceType);

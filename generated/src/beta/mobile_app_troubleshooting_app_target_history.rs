@@ -26,30 +26,28 @@ pub struct MobileAppTroubleshootingAppTargetHistory {
 impl graph_rt::Model for MobileAppTroubleshootingAppTargetHistory {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppTroubleshootingAppTargetHistory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            error_code: graph_rt::take(map, "errorCode")?,
-            run_state: graph_rt::take(map, "runState")?,
-            security_group_id: graph_rt::take(map, "securityGroupId")?,
-            troubleshooting_error_details: graph_rt::take(
-                map,
-                "troubleshootingErrorDetails",
-            )?,
-            occurrence_date_time: graph_rt::take(map, "occurrenceDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            error_code: r.take("errorCode"),
+            run_state: r.take("runState"),
+            security_group_id: r.take("securityGroupId"),
+            troubleshooting_error_details: r.take("troubleshootingErrorDetails"),
+            occurrence_date_time: r.take("occurrenceDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "occurrenceDateTime", &self.occurrence_date_time)?;
-        graph_rt::put(
-            map,
-            "troubleshootingErrorDetails",
-            &self.troubleshooting_error_details,
-        )?;
-        graph_rt::put(map, "securityGroupId", &self.security_group_id)?;
-        graph_rt::put(map, "runState", &self.run_state)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("occurrenceDateTime", &self.occurrence_date_time);
+        w.put("troubleshootingErrorDetails", &self.troubleshooting_error_details);
+        w.put("securityGroupId", &self.security_group_id);
+        w.put("runState", &self.run_state);
+        w.put("errorCode", &self.error_code);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppTroubleshootingAppTargetHistory);

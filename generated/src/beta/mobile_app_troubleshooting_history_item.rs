@@ -18,24 +18,22 @@ pub struct MobileAppTroubleshootingHistoryItem {
 impl graph_rt::Model for MobileAppTroubleshootingHistoryItem {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppTroubleshootingHistoryItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            troubleshooting_error_details: graph_rt::take(
-                map,
-                "troubleshootingErrorDetails",
-            )?,
-            occurrence_date_time: graph_rt::take(map, "occurrenceDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            troubleshooting_error_details: r.take("troubleshootingErrorDetails"),
+            occurrence_date_time: r.take("occurrenceDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "occurrenceDateTime", &self.occurrence_date_time)?;
-        graph_rt::put(
-            map,
-            "troubleshootingErrorDetails",
-            &self.troubleshooting_error_details,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("occurrenceDateTime", &self.occurrence_date_time);
+        w.put("troubleshootingErrorDetails", &self.troubleshooting_error_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppTroubleshootingHistoryItem);

@@ -44,108 +44,86 @@ pub struct MobileThreatDefenseConnector {
 impl graph_rt::Model for MobileThreatDefenseConnector {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileThreatDefenseConnector";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_partner_to_collect_ios_application_metadata: graph_rt::take(
-                map,
-                "allowPartnerToCollectIOSApplicationMetadata",
-            )?,
-            partner_unresponsiveness_threshold_in_days: graph_rt::take(
-                map,
-                "partnerUnresponsivenessThresholdInDays",
-            )?,
-            partner_unsupported_os_version_blocked: graph_rt::take(
-                map,
-                "partnerUnsupportedOsVersionBlocked",
-            )?,
-            mac_device_blocked_on_missing_partner_data: graph_rt::take(
-                map,
-                "macDeviceBlockedOnMissingPartnerData",
-            )?,
-            windows_device_blocked_on_missing_partner_data: graph_rt::take(
-                map,
-                "windowsDeviceBlockedOnMissingPartnerData",
-            )?,
-            ios_device_blocked_on_missing_partner_data: graph_rt::take(
-                map,
-                "iosDeviceBlockedOnMissingPartnerData",
-            )?,
-            android_device_blocked_on_missing_partner_data: graph_rt::take(
-                map,
-                "androidDeviceBlockedOnMissingPartnerData",
-            )?,
-            mac_enabled: graph_rt::take(map, "macEnabled")?,
-            windows_enabled: graph_rt::take(map, "windowsEnabled")?,
-            ios_enabled: graph_rt::take(map, "iosEnabled")?,
-            android_enabled: graph_rt::take(map, "androidEnabled")?,
-            ios_mobile_application_management_enabled: graph_rt::take(
-                map,
-                "iosMobileApplicationManagementEnabled",
-            )?,
-            android_mobile_application_management_enabled: graph_rt::take(
-                map,
-                "androidMobileApplicationManagementEnabled",
-            )?,
-            partner_state: graph_rt::take(map, "partnerState")?,
-            last_heartbeat_date_time: graph_rt::take(map, "lastHeartbeatDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_partner_to_collect_ios_application_metadata: r
+                .take("allowPartnerToCollectIOSApplicationMetadata"),
+            partner_unresponsiveness_threshold_in_days: r
+                .take("partnerUnresponsivenessThresholdInDays"),
+            partner_unsupported_os_version_blocked: r
+                .take("partnerUnsupportedOsVersionBlocked"),
+            mac_device_blocked_on_missing_partner_data: r
+                .take("macDeviceBlockedOnMissingPartnerData"),
+            windows_device_blocked_on_missing_partner_data: r
+                .take("windowsDeviceBlockedOnMissingPartnerData"),
+            ios_device_blocked_on_missing_partner_data: r
+                .take("iosDeviceBlockedOnMissingPartnerData"),
+            android_device_blocked_on_missing_partner_data: r
+                .take("androidDeviceBlockedOnMissingPartnerData"),
+            mac_enabled: r.take("macEnabled"),
+            windows_enabled: r.take("windowsEnabled"),
+            ios_enabled: r.take("iosEnabled"),
+            android_enabled: r.take("androidEnabled"),
+            ios_mobile_application_management_enabled: r
+                .take("iosMobileApplicationManagementEnabled"),
+            android_mobile_application_management_enabled: r
+                .take("androidMobileApplicationManagementEnabled"),
+            partner_state: r.take("partnerState"),
+            last_heartbeat_date_time: r.take("lastHeartbeatDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastHeartbeatDateTime", &self.last_heartbeat_date_time)?;
-        graph_rt::put(map, "partnerState", &self.partner_state)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
+        w.put("partnerState", &self.partner_state);
+        w.put(
             "androidMobileApplicationManagementEnabled",
             &self.android_mobile_application_management_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "iosMobileApplicationManagementEnabled",
             &self.ios_mobile_application_management_enabled,
-        )?;
-        graph_rt::put(map, "androidEnabled", &self.android_enabled)?;
-        graph_rt::put(map, "iosEnabled", &self.ios_enabled)?;
-        graph_rt::put(map, "windowsEnabled", &self.windows_enabled)?;
-        graph_rt::put(map, "macEnabled", &self.mac_enabled)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("androidEnabled", &self.android_enabled);
+        w.put("iosEnabled", &self.ios_enabled);
+        w.put("windowsEnabled", &self.windows_enabled);
+        w.put("macEnabled", &self.mac_enabled);
+        w.put(
             "androidDeviceBlockedOnMissingPartnerData",
             &self.android_device_blocked_on_missing_partner_data,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "iosDeviceBlockedOnMissingPartnerData",
             &self.ios_device_blocked_on_missing_partner_data,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsDeviceBlockedOnMissingPartnerData",
             &self.windows_device_blocked_on_missing_partner_data,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "macDeviceBlockedOnMissingPartnerData",
             &self.mac_device_blocked_on_missing_partner_data,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "partnerUnsupportedOsVersionBlocked",
             &self.partner_unsupported_os_version_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "partnerUnresponsivenessThresholdInDays",
             &self.partner_unresponsiveness_threshold_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowPartnerToCollectIOSApplicationMetadata",
             &self.allow_partner_to_collect_ios_application_metadata,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileThreatDefenseConnector);

@@ -31,33 +31,37 @@ pub struct MobilityManagementPolicy {
 impl graph_rt::Model for MobilityManagementPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.mobilityManagementPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "groups")]
-            included_groups: graph_rt::take(map, "includedGroups")?,
-            terms_of_use_url: graph_rt::take(map, "termsOfUseUrl")?,
-            is_valid: graph_rt::take(map, "isValid")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            discovery_url: graph_rt::take(map, "discoveryUrl")?,
-            description: graph_rt::take(map, "description")?,
-            compliance_url: graph_rt::take(map, "complianceUrl")?,
-            applies_to: graph_rt::take(map, "appliesTo")?,
-            additional_properties: core::mem::take(map),
-        })
+            included_groups: r.take("includedGroups"),
+            terms_of_use_url: r.take("termsOfUseUrl"),
+            is_valid: r.take("isValid"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            discovery_url: r.take("discoveryUrl"),
+            description: r.take("description"),
+            compliance_url: r.take("complianceUrl"),
+            applies_to: r.take("appliesTo"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appliesTo", &self.applies_to)?;
-        graph_rt::put(map, "complianceUrl", &self.compliance_url)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "discoveryUrl", &self.discovery_url)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isValid", &self.is_valid)?;
-        graph_rt::put(map, "termsOfUseUrl", &self.terms_of_use_url)?;
-        #[cfg(feature = "groups")]
-        graph_rt::put(map, "includedGroups", &self.included_groups)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appliesTo", &self.applies_to);
+        w.put("complianceUrl", &self.compliance_url);
+        w.put("description", &self.description);
+        w.put("discoveryUrl", &self.discovery_url);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isValid", &self.is_valid);
+        w.put("termsOfUseUrl", &self.terms_of_use_url);
+        #[cfg(feature = "groups")] w.put("includedGroups", &self.included_groups);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobilityManagementPolicy);

@@ -5,12493 +5,12719 @@
 #[cfg(feature = "core")]
 mod aad_user_conversation_member;
 #[cfg(feature = "core")]
-pub use aad_user_conversation_member::*;
+pub use aad_user_conversation_member::AadUserConversationMember;
 #[cfg(feature = "core")]
 mod aad_user_conversation_member_result;
 #[cfg(feature = "core")]
-pub use aad_user_conversation_member_result::*;
+pub use aad_user_conversation_member_result::AadUserConversationMemberResult;
 #[cfg(feature = "core")]
 mod aad_user_notification_recipient;
 #[cfg(feature = "core")]
-pub use aad_user_notification_recipient::*;
+pub use aad_user_notification_recipient::AadUserNotificationRecipient;
 #[cfg(feature = "core")]
 mod accept_join_response;
 #[cfg(feature = "core")]
-pub use accept_join_response::*;
+pub use accept_join_response::AcceptJoinResponse;
 #[cfg(feature = "core")]
 mod access_action;
 #[cfg(feature = "core")]
-pub use access_action::*;
+pub use access_action::AccessAction;
 #[cfg(feature = "identity_governance")]
 mod access_package;
 #[cfg(feature = "identity_governance")]
-pub use access_package::*;
+pub use access_package::AccessPackage;
 #[cfg(feature = "identity_governance")]
 mod access_package_answer;
 #[cfg(feature = "identity_governance")]
-pub use access_package_answer::*;
+pub use access_package_answer::{AccessPackageAnswer, AnyAccessPackageAnswer};
 #[cfg(feature = "identity_governance")]
 mod access_package_answer_choice;
 #[cfg(feature = "identity_governance")]
-pub use access_package_answer_choice::*;
+pub use access_package_answer_choice::AccessPackageAnswerChoice;
 #[cfg(feature = "identity_governance")]
 mod access_package_answer_string;
 #[cfg(feature = "identity_governance")]
-pub use access_package_answer_string::*;
+pub use access_package_answer_string::AccessPackageAnswerString;
 #[cfg(feature = "identity_governance")]
 mod access_package_assignment;
 #[cfg(feature = "identity_governance")]
-pub use access_package_assignment::*;
+pub use access_package_assignment::AccessPackageAssignment;
 #[cfg(feature = "identity_governance")]
 mod access_package_assignment_filter_by_current_user_options;
 #[cfg(feature = "identity_governance")]
-pub use access_package_assignment_filter_by_current_user_options::*;
+pub use access_package_assignment_filter_by_current_user_options::AccessPackageAssignmentFilterByCurrentUserOptions;
 #[cfg(feature = "identity_governance")]
 mod access_package_assignment_policy;
 #[cfg(feature = "identity_governance")]
-pub use access_package_assignment_policy::*;
+pub use access_package_assignment_policy::AccessPackageAssignmentPolicy;
 #[cfg(feature = "identity_governance")]
 mod access_package_assignment_request;
 #[cfg(feature = "identity_governance")]
-pub use access_package_assignment_request::*;
+pub use access_package_assignment_request::AccessPackageAssignmentRequest;
 #[cfg(feature = "identity_governance")]
 mod access_package_assignment_request_filter_by_current_user_options;
 #[cfg(feature = "identity_governance")]
-pub use access_package_assignment_request_filter_by_current_user_options::*;
+pub use access_package_assignment_request_filter_by_current_user_options::AccessPackageAssignmentRequestFilterByCurrentUserOptions;
 #[cfg(feature = "identity_governance")]
 mod access_package_assignment_resource_role;
 #[cfg(feature = "identity_governance")]
-pub use access_package_assignment_resource_role::*;
+pub use access_package_assignment_resource_role::AccessPackageAssignmentResourceRole;
 #[cfg(feature = "identity_governance")]
 mod access_package_catalog;
 #[cfg(feature = "identity_governance")]
-pub use access_package_catalog::*;
+pub use access_package_catalog::AccessPackageCatalog;
 #[cfg(feature = "identity_governance")]
 mod access_package_filter_by_current_user_options;
 #[cfg(feature = "identity_governance")]
-pub use access_package_filter_by_current_user_options::*;
+pub use access_package_filter_by_current_user_options::AccessPackageFilterByCurrentUserOptions;
 #[cfg(feature = "identity_governance")]
 mod access_package_localized_content;
 #[cfg(feature = "identity_governance")]
-pub use access_package_localized_content::*;
+pub use access_package_localized_content::AccessPackageLocalizedContent;
 #[cfg(feature = "identity_governance")]
 mod access_package_localized_text;
 #[cfg(feature = "identity_governance")]
-pub use access_package_localized_text::*;
+pub use access_package_localized_text::AccessPackageLocalizedText;
 #[cfg(feature = "identity_governance")]
 mod access_package_multiple_choice_question;
 #[cfg(feature = "identity_governance")]
-pub use access_package_multiple_choice_question::*;
+pub use access_package_multiple_choice_question::AccessPackageMultipleChoiceQuestion;
 #[cfg(feature = "identity_governance")]
 mod access_package_question;
 #[cfg(feature = "identity_governance")]
-pub use access_package_question::*;
+pub use access_package_question::{AccessPackageQuestion, AnyAccessPackageQuestion};
 #[cfg(feature = "identity_governance")]
 mod access_package_resource;
 #[cfg(feature = "identity_governance")]
-pub use access_package_resource::*;
+pub use access_package_resource::AccessPackageResource;
 #[cfg(feature = "identity_governance")]
 mod access_package_resource_environment;
 #[cfg(feature = "identity_governance")]
-pub use access_package_resource_environment::*;
+pub use access_package_resource_environment::AccessPackageResourceEnvironment;
 #[cfg(feature = "identity_governance")]
 mod access_package_resource_request;
 #[cfg(feature = "identity_governance")]
-pub use access_package_resource_request::*;
+pub use access_package_resource_request::AccessPackageResourceRequest;
 #[cfg(feature = "identity_governance")]
 mod access_package_resource_role;
 #[cfg(feature = "identity_governance")]
-pub use access_package_resource_role::*;
+pub use access_package_resource_role::AccessPackageResourceRole;
 #[cfg(feature = "identity_governance")]
 mod access_package_resource_role_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_package_resource_role_scope::*;
+pub use access_package_resource_role_scope::AccessPackageResourceRoleScope;
 #[cfg(feature = "identity_governance")]
 mod access_package_resource_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_package_resource_scope::*;
+pub use access_package_resource_scope::AccessPackageResourceScope;
 #[cfg(feature = "identity_governance")]
 mod access_package_subject;
 #[cfg(feature = "identity_governance")]
-pub use access_package_subject::*;
+pub use access_package_subject::AccessPackageSubject;
 #[cfg(feature = "identity_governance")]
 mod access_package_text_input_question;
 #[cfg(feature = "identity_governance")]
-pub use access_package_text_input_question::*;
+pub use access_package_text_input_question::AccessPackageTextInputQuestion;
 #[cfg(feature = "identity_governance")]
 mod access_review;
 #[cfg(feature = "identity_governance")]
-pub use access_review::*;
+pub use access_review::AccessReview;
 #[cfg(feature = "identity_governance")]
 mod access_review_apply_action;
 #[cfg(feature = "identity_governance")]
-pub use access_review_apply_action::*;
+pub use access_review_apply_action::{
+    AccessReviewApplyAction, AnyAccessReviewApplyAction,
+};
 #[cfg(feature = "identity_governance")]
 mod access_review_decision;
 #[cfg(feature = "identity_governance")]
-pub use access_review_decision::*;
+pub use access_review_decision::AccessReviewDecision;
 #[cfg(feature = "identity_governance")]
 mod access_review_history_definition;
 #[cfg(feature = "identity_governance")]
-pub use access_review_history_definition::*;
+pub use access_review_history_definition::AccessReviewHistoryDefinition;
 #[cfg(feature = "identity_governance")]
 mod access_review_inactive_users_query_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_inactive_users_query_scope::*;
+pub use access_review_inactive_users_query_scope::AccessReviewInactiveUsersQueryScope;
 #[cfg(feature = "identity_governance")]
 mod access_review_instance;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance::*;
+pub use access_review_instance::AccessReviewInstance;
 #[cfg(feature = "identity_governance")]
 mod access_review_instance_decision_item;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance_decision_item::*;
+pub use access_review_instance_decision_item::AccessReviewInstanceDecisionItem;
 #[cfg(feature = "identity_governance")]
 mod access_review_instance_decision_item_resource;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance_decision_item_resource::*;
+pub use access_review_instance_decision_item_resource::AccessReviewInstanceDecisionItemResource;
 #[cfg(feature = "identity_governance")]
 mod access_review_instance_decision_item_service_principal_target;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance_decision_item_service_principal_target::*;
+pub use access_review_instance_decision_item_service_principal_target::AccessReviewInstanceDecisionItemServicePrincipalTarget;
 #[cfg(feature = "identity_governance")]
 mod access_review_instance_decision_item_target;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance_decision_item_target::*;
+pub use access_review_instance_decision_item_target::{
+    AccessReviewInstanceDecisionItemTarget, AnyAccessReviewInstanceDecisionItemTarget,
+};
 #[cfg(feature = "identity_governance")]
 mod access_review_instance_decision_item_user_target;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance_decision_item_user_target::*;
+pub use access_review_instance_decision_item_user_target::AccessReviewInstanceDecisionItemUserTarget;
 #[cfg(feature = "identity_governance")]
 mod access_review_notification_recipient_item;
 #[cfg(feature = "identity_governance")]
-pub use access_review_notification_recipient_item::*;
+pub use access_review_notification_recipient_item::AccessReviewNotificationRecipientItem;
 #[cfg(feature = "identity_governance")]
 mod access_review_notification_recipient_query_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_notification_recipient_query_scope::*;
+pub use access_review_notification_recipient_query_scope::AccessReviewNotificationRecipientQueryScope;
 #[cfg(feature = "identity_governance")]
 mod access_review_notification_recipient_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_notification_recipient_scope::*;
+pub use access_review_notification_recipient_scope::{
+    AccessReviewNotificationRecipientScope, AnyAccessReviewNotificationRecipientScope,
+};
 #[cfg(feature = "identity_governance")]
 mod access_review_policy;
 #[cfg(feature = "identity_governance")]
-pub use access_review_policy::*;
+pub use access_review_policy::AccessReviewPolicy;
 #[cfg(feature = "identity_governance")]
 mod access_review_query_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_query_scope::*;
+pub use access_review_query_scope::{AccessReviewQueryScope, AnyAccessReviewQueryScope};
 #[cfg(feature = "identity_governance")]
 mod access_review_recurrence_settings;
 #[cfg(feature = "identity_governance")]
-pub use access_review_recurrence_settings::*;
+pub use access_review_recurrence_settings::AccessReviewRecurrenceSettings;
 #[cfg(feature = "identity_governance")]
 mod access_review_reviewer_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_reviewer_scope::*;
+pub use access_review_reviewer_scope::AccessReviewReviewerScope;
 #[cfg(feature = "identity_governance")]
 mod access_review_schedule_definition;
 #[cfg(feature = "identity_governance")]
-pub use access_review_schedule_definition::*;
+pub use access_review_schedule_definition::AccessReviewScheduleDefinition;
 #[cfg(feature = "identity_governance")]
 mod access_review_schedule_settings;
 #[cfg(feature = "identity_governance")]
-pub use access_review_schedule_settings::*;
+pub use access_review_schedule_settings::AccessReviewScheduleSettings;
 #[cfg(feature = "identity_governance")]
 mod access_review_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_scope::*;
+pub use access_review_scope::{AccessReviewScope, AnyAccessReviewScope};
 #[cfg(feature = "identity_governance")]
 mod access_review_settings;
 #[cfg(feature = "identity_governance")]
-pub use access_review_settings::*;
+pub use access_review_settings::AccessReviewSettings;
 #[cfg(feature = "search")]
 mod access_type;
 #[cfg(feature = "search")]
-pub use access_type::*;
+pub use access_type::AccessType;
 #[cfg(feature = "search")]
 mod acl;
 #[cfg(feature = "search")]
-pub use acl::*;
+pub use acl::Acl;
 #[cfg(feature = "search")]
 mod acl_type;
 #[cfg(feature = "search")]
-pub use acl_type::*;
+pub use acl_type::AclType;
 #[cfg(feature = "core")]
 mod action_result_part;
 #[cfg(feature = "core")]
-pub use action_result_part::*;
+pub use action_result_part::ActionResultPart;
 #[cfg(feature = "core")]
 mod action_source;
 #[cfg(feature = "core")]
-pub use action_source::*;
+pub use action_source::ActionSource;
 #[cfg(feature = "device_management")]
 mod action_state;
 #[cfg(feature = "device_management")]
-pub use action_state::*;
+pub use action_state::ActionState;
 #[cfg(feature = "device_management")]
 mod activate_device_esim_action_result;
 #[cfg(feature = "device_management")]
-pub use activate_device_esim_action_result::*;
+pub use activate_device_esim_action_result::ActivateDeviceEsimActionResult;
 #[cfg(feature = "core")]
 mod activate_service;
 #[cfg(feature = "core")]
-pub use activate_service::*;
+pub use activate_service::ActivateService;
 #[cfg(feature = "device_management")]
 mod active_directory_windows_autopilot_deployment_profile;
 #[cfg(feature = "device_management")]
-pub use active_directory_windows_autopilot_deployment_profile::*;
+pub use active_directory_windows_autopilot_deployment_profile::ActiveDirectoryWindowsAutopilotDeploymentProfile;
 #[cfg(feature = "core")]
 mod activity;
 #[cfg(feature = "core")]
-pub use activity::*;
+pub use activity::Activity;
 #[cfg(feature = "core")]
 mod activity_based_timeout_policy;
 #[cfg(feature = "core")]
-pub use activity_based_timeout_policy::*;
+pub use activity_based_timeout_policy::ActivityBasedTimeoutPolicy;
 #[cfg(feature = "core")]
 mod activity_domain;
 #[cfg(feature = "core")]
-pub use activity_domain::*;
+pub use activity_domain::ActivityDomain;
 #[cfg(feature = "core")]
 mod activity_statistics;
 #[cfg(feature = "core")]
-pub use activity_statistics::*;
+pub use activity_statistics::{ActivityStatistics, AnyActivityStatistics};
 #[cfg(feature = "core")]
 mod activity_type;
 #[cfg(feature = "core")]
-pub use activity_type::*;
+pub use activity_type::ActivityType;
 #[cfg(feature = "core")]
 mod add_content_footer_action;
 #[cfg(feature = "core")]
-pub use add_content_footer_action::*;
+pub use add_content_footer_action::AddContentFooterAction;
 #[cfg(feature = "core")]
 mod add_content_header_action;
 #[cfg(feature = "core")]
-pub use add_content_header_action::*;
+pub use add_content_header_action::AddContentHeaderAction;
 #[cfg(feature = "core")]
 mod add_in;
 #[cfg(feature = "core")]
-pub use add_in::*;
+pub use add_in::AddIn;
 #[cfg(feature = "security")]
 mod add_to_review_set_operation;
 #[cfg(feature = "security")]
-pub use add_to_review_set_operation::*;
+pub use add_to_review_set_operation::AddToReviewSetOperation;
 #[cfg(feature = "core")]
 mod add_watermark_action;
 #[cfg(feature = "core")]
-pub use add_watermark_action::*;
+pub use add_watermark_action::AddWatermarkAction;
 #[cfg(feature = "device_management")]
 mod admin;
 #[cfg(feature = "device_management")]
-pub use admin::*;
+pub use admin::Admin;
 #[cfg(feature = "device_management")]
 mod admin_consent;
 #[cfg(feature = "device_management")]
-pub use admin_consent::*;
+pub use admin_consent::AdminConsent;
 #[cfg(feature = "core")]
 mod admin_consent_request_policy;
 #[cfg(feature = "core")]
-pub use admin_consent_request_policy::*;
+pub use admin_consent_request_policy::AdminConsentRequestPolicy;
 #[cfg(feature = "device_management")]
 mod admin_consent_state;
 #[cfg(feature = "device_management")]
-pub use admin_consent_state::*;
+pub use admin_consent_state::AdminConsentState;
 #[cfg(feature = "core")]
 mod administrative_unit;
 #[cfg(feature = "core")]
-pub use administrative_unit::*;
+pub use administrative_unit::AdministrativeUnit;
 #[cfg(feature = "device_management")]
 mod administrator_configured_device_compliance_state;
 #[cfg(feature = "device_management")]
-pub use administrator_configured_device_compliance_state::*;
+pub use administrator_configured_device_compliance_state::AdministratorConfiguredDeviceComplianceState;
 #[cfg(feature = "device_management")]
 mod advanced_bit_locker_state;
 #[cfg(feature = "device_management")]
-pub use advanced_bit_locker_state::*;
+pub use advanced_bit_locker_state::AdvancedBitLockerState;
 #[cfg(feature = "core")]
 mod advanced_config_state;
 #[cfg(feature = "core")]
-pub use advanced_config_state::*;
+pub use advanced_config_state::AdvancedConfigState;
 #[cfg(feature = "device_management")]
 mod advanced_threat_protection_onboarding_device_setting_state;
 #[cfg(feature = "device_management")]
-pub use advanced_threat_protection_onboarding_device_setting_state::*;
+pub use advanced_threat_protection_onboarding_device_setting_state::AdvancedThreatProtectionOnboardingDeviceSettingState;
 #[cfg(feature = "device_management")]
 mod advanced_threat_protection_onboarding_state_summary;
 #[cfg(feature = "device_management")]
-pub use advanced_threat_protection_onboarding_state_summary::*;
+pub use advanced_threat_protection_onboarding_state_summary::AdvancedThreatProtectionOnboardingStateSummary;
 #[cfg(feature = "users")]
 mod age_group;
 #[cfg(feature = "users")]
-pub use age_group::*;
+pub use age_group::AgeGroup;
 #[cfg(feature = "core")]
 mod agent_status;
 #[cfg(feature = "core")]
-pub use agent_status::*;
+pub use agent_status::AgentStatus;
 #[cfg(feature = "device_management")]
 mod aggregated_policy_compliance;
 #[cfg(feature = "device_management")]
-pub use aggregated_policy_compliance::*;
+pub use aggregated_policy_compliance::AggregatedPolicyCompliance;
 #[cfg(feature = "core")]
 mod aggregation_option;
 #[cfg(feature = "core")]
-pub use aggregation_option::*;
+pub use aggregation_option::AggregationOption;
 #[cfg(feature = "identity_governance")]
 mod agreement;
 #[cfg(feature = "identity_governance")]
-pub use agreement::*;
+pub use agreement::Agreement;
 #[cfg(feature = "identity_governance")]
 mod agreement_acceptance;
 #[cfg(feature = "identity_governance")]
-pub use agreement_acceptance::*;
+pub use agreement_acceptance::AgreementAcceptance;
 #[cfg(feature = "identity_governance")]
 mod agreement_file;
 #[cfg(feature = "identity_governance")]
-pub use agreement_file::*;
+pub use agreement_file::AgreementFile;
 #[cfg(feature = "identity_governance")]
 mod agreement_file_data;
 #[cfg(feature = "identity_governance")]
-pub use agreement_file_data::*;
+pub use agreement_file_data::AgreementFileData;
 #[cfg(feature = "identity_governance")]
 mod agreement_file_localization;
 #[cfg(feature = "identity_governance")]
-pub use agreement_file_localization::*;
+pub use agreement_file_localization::AgreementFileLocalization;
 #[cfg(feature = "identity_governance")]
 mod agreement_file_version;
 #[cfg(feature = "identity_governance")]
-pub use agreement_file_version::*;
+pub use agreement_file_version::AgreementFileVersion;
 #[cfg(feature = "device_management")]
 mod air_print_destination;
 #[cfg(feature = "device_management")]
-pub use air_print_destination::*;
+pub use air_print_destination::AirPrintDestination;
 #[cfg(feature = "core")]
 mod album;
 #[cfg(feature = "core")]
-pub use album::*;
+pub use album::Album;
 #[cfg(feature = "security")]
 mod alert;
 #[cfg(feature = "security")]
-pub use alert::*;
+pub use alert::Alert;
 #[cfg(feature = "core")]
 mod alert_feedback;
 #[cfg(feature = "core")]
-pub use alert_feedback::*;
+pub use alert_feedback::AlertFeedback;
 #[cfg(feature = "security")]
 mod alert_history_state;
 #[cfg(feature = "security")]
-pub use alert_history_state::*;
+pub use alert_history_state::AlertHistoryState;
 #[cfg(feature = "core")]
 mod alert_severity;
 #[cfg(feature = "core")]
-pub use alert_severity::*;
+pub use alert_severity::AlertSeverity;
 #[cfg(feature = "core")]
 mod alert_status;
 #[cfg(feature = "core")]
-pub use alert_status::*;
+pub use alert_status::AlertStatus;
 #[cfg(feature = "security")]
 mod alert_trigger;
 #[cfg(feature = "security")]
-pub use alert_trigger::*;
+pub use alert_trigger::AlertTrigger;
 #[cfg(feature = "device_management")]
 mod all_devices_assignment_target;
 #[cfg(feature = "device_management")]
-pub use all_devices_assignment_target::*;
+pub use all_devices_assignment_target::AllDevicesAssignmentTarget;
 #[cfg(feature = "device_management")]
 mod all_licensed_users_assignment_target;
 #[cfg(feature = "device_management")]
-pub use all_licensed_users_assignment_target::*;
+pub use all_licensed_users_assignment_target::AllLicensedUsersAssignmentTarget;
 #[cfg(feature = "identity")]
 mod allow_invites_from;
 #[cfg(feature = "identity")]
-pub use allow_invites_from::*;
+pub use allow_invites_from::AllowInvitesFrom;
 #[cfg(feature = "core")]
 mod allowed_audiences;
 #[cfg(feature = "core")]
-pub use allowed_audiences::*;
+pub use allowed_audiences::AllowedAudiences;
 #[cfg(feature = "core")]
 mod alteration_response;
 #[cfg(feature = "core")]
-pub use alteration_response::*;
+pub use alteration_response::AlterationResponse;
 #[cfg(feature = "core")]
 mod altered_query_token;
 #[cfg(feature = "core")]
-pub use altered_query_token::*;
+pub use altered_query_token::AlteredQueryToken;
 #[cfg(feature = "core")]
 mod alternative_security_id;
 #[cfg(feature = "core")]
-pub use alternative_security_id::*;
+pub use alternative_security_id::AlternativeSecurityId;
 #[cfg(feature = "core")]
 mod analytics_activity_type;
 #[cfg(feature = "core")]
-pub use analytics_activity_type::*;
+pub use analytics_activity_type::AnalyticsActivityType;
 #[cfg(feature = "device_management")]
 mod android_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use android_certificate_profile_base::*;
+pub use android_certificate_profile_base::{
+    AndroidCertificateProfileBase, AnyAndroidCertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod android_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use android_compliance_policy::*;
+pub use android_compliance_policy::AndroidCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod android_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use android_custom_configuration::*;
+pub use android_custom_configuration::AndroidCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod android_device_owner_app_auto_update_policy_type;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_app_auto_update_policy_type::*;
+pub use android_device_owner_app_auto_update_policy_type::AndroidDeviceOwnerAppAutoUpdatePolicyType;
 #[cfg(feature = "device_management")]
 mod android_device_owner_battery_plugged_mode;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_battery_plugged_mode::*;
+pub use android_device_owner_battery_plugged_mode::AndroidDeviceOwnerBatteryPluggedMode;
 #[cfg(feature = "device_management")]
 mod android_device_owner_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_certificate_profile_base::*;
+pub use android_device_owner_certificate_profile_base::{
+    AndroidDeviceOwnerCertificateProfileBase, AnyAndroidDeviceOwnerCertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod android_device_owner_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_compliance_policy::*;
+pub use android_device_owner_compliance_policy::AndroidDeviceOwnerCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod android_device_owner_default_app_permission_policy_type;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_default_app_permission_policy_type::*;
+pub use android_device_owner_default_app_permission_policy_type::AndroidDeviceOwnerDefaultAppPermissionPolicyType;
 #[cfg(feature = "device_management")]
 mod android_device_owner_derived_credential_authentication_configuration;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_derived_credential_authentication_configuration::*;
+pub use android_device_owner_derived_credential_authentication_configuration::AndroidDeviceOwnerDerivedCredentialAuthenticationConfiguration;
 #[cfg(feature = "device_management")]
 mod android_device_owner_enrollment_mode;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_enrollment_mode::*;
+pub use android_device_owner_enrollment_mode::AndroidDeviceOwnerEnrollmentMode;
 #[cfg(feature = "device_management")]
 mod android_device_owner_enrollment_profile;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_enrollment_profile::*;
+pub use android_device_owner_enrollment_profile::AndroidDeviceOwnerEnrollmentProfile;
 #[cfg(feature = "device_management")]
 mod android_device_owner_enrollment_profile_type;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_enrollment_profile_type::*;
+pub use android_device_owner_enrollment_profile_type::AndroidDeviceOwnerEnrollmentProfileType;
 #[cfg(feature = "device_management")]
 mod android_device_owner_enrollment_token_type;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_enrollment_token_type::*;
+pub use android_device_owner_enrollment_token_type::AndroidDeviceOwnerEnrollmentTokenType;
 #[cfg(feature = "device_management")]
 mod android_device_owner_enterprise_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_enterprise_wi_fi_configuration::*;
+pub use android_device_owner_enterprise_wi_fi_configuration::AndroidDeviceOwnerEnterpriseWiFiConfiguration;
 #[cfg(feature = "device_management")]
 mod android_device_owner_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_general_device_configuration::*;
+pub use android_device_owner_general_device_configuration::AndroidDeviceOwnerGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod android_device_owner_global_proxy;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_global_proxy::*;
+pub use android_device_owner_global_proxy::{
+    AndroidDeviceOwnerGlobalProxy, AnyAndroidDeviceOwnerGlobalProxy,
+};
 #[cfg(feature = "device_management")]
 mod android_device_owner_global_proxy_auto_config;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_global_proxy_auto_config::*;
+pub use android_device_owner_global_proxy_auto_config::AndroidDeviceOwnerGlobalProxyAutoConfig;
 #[cfg(feature = "device_management")]
 mod android_device_owner_global_proxy_direct;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_global_proxy_direct::*;
+pub use android_device_owner_global_proxy_direct::AndroidDeviceOwnerGlobalProxyDirect;
 #[cfg(feature = "device_management")]
 mod android_device_owner_imported_pfx_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_imported_pfx_certificate_profile::*;
+pub use android_device_owner_imported_pfx_certificate_profile::AndroidDeviceOwnerImportedPfxCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_customization_status_bar;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_customization_status_bar::*;
+pub use android_device_owner_kiosk_customization_status_bar::AndroidDeviceOwnerKioskCustomizationStatusBar;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_customization_system_navigation;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_customization_system_navigation::*;
+pub use android_device_owner_kiosk_customization_system_navigation::AndroidDeviceOwnerKioskCustomizationSystemNavigation;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_app;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_app::*;
+pub use android_device_owner_kiosk_mode_app::AndroidDeviceOwnerKioskModeApp;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_app_position_item;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_app_position_item::*;
+pub use android_device_owner_kiosk_mode_app_position_item::AndroidDeviceOwnerKioskModeAppPositionItem;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_folder_icon;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_folder_icon::*;
+pub use android_device_owner_kiosk_mode_folder_icon::AndroidDeviceOwnerKioskModeFolderIcon;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_folder_item;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_folder_item::*;
+pub use android_device_owner_kiosk_mode_folder_item::{
+    AndroidDeviceOwnerKioskModeFolderItem, AnyAndroidDeviceOwnerKioskModeFolderItem,
+};
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_home_screen_item;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_home_screen_item::*;
+pub use android_device_owner_kiosk_mode_home_screen_item::{
+    AndroidDeviceOwnerKioskModeHomeScreenItem,
+    AnyAndroidDeviceOwnerKioskModeHomeScreenItem,
+};
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_icon_size;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_icon_size::*;
+pub use android_device_owner_kiosk_mode_icon_size::AndroidDeviceOwnerKioskModeIconSize;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_managed_folder;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_managed_folder::*;
+pub use android_device_owner_kiosk_mode_managed_folder::AndroidDeviceOwnerKioskModeManagedFolder;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_managed_folder_reference;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_managed_folder_reference::*;
+pub use android_device_owner_kiosk_mode_managed_folder_reference::AndroidDeviceOwnerKioskModeManagedFolderReference;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_screen_orientation;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_screen_orientation::*;
+pub use android_device_owner_kiosk_mode_screen_orientation::AndroidDeviceOwnerKioskModeScreenOrientation;
 #[cfg(feature = "device_management")]
 mod android_device_owner_kiosk_mode_weblink;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_kiosk_mode_weblink::*;
+pub use android_device_owner_kiosk_mode_weblink::AndroidDeviceOwnerKioskModeWeblink;
 #[cfg(feature = "device_management")]
 mod android_device_owner_pkcs_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_pkcs_certificate_profile::*;
+pub use android_device_owner_pkcs_certificate_profile::AndroidDeviceOwnerPkcsCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_device_owner_play_store_mode;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_play_store_mode::*;
+pub use android_device_owner_play_store_mode::AndroidDeviceOwnerPlayStoreMode;
 #[cfg(feature = "device_management")]
 mod android_device_owner_required_password_type;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_required_password_type::*;
+pub use android_device_owner_required_password_type::AndroidDeviceOwnerRequiredPasswordType;
 #[cfg(feature = "device_management")]
 mod android_device_owner_scep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_scep_certificate_profile::*;
+pub use android_device_owner_scep_certificate_profile::AndroidDeviceOwnerScepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_device_owner_system_update_install_type;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_system_update_install_type::*;
+pub use android_device_owner_system_update_install_type::AndroidDeviceOwnerSystemUpdateInstallType;
 #[cfg(feature = "device_management")]
 mod android_device_owner_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_trusted_root_certificate::*;
+pub use android_device_owner_trusted_root_certificate::AndroidDeviceOwnerTrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod android_device_owner_virtual_home_button_type;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_virtual_home_button_type::*;
+pub use android_device_owner_virtual_home_button_type::AndroidDeviceOwnerVirtualHomeButtonType;
 #[cfg(feature = "device_management")]
 mod android_device_owner_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_vpn_configuration::*;
+pub use android_device_owner_vpn_configuration::AndroidDeviceOwnerVpnConfiguration;
 #[cfg(feature = "device_management")]
 mod android_device_owner_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_wi_fi_configuration::*;
+pub use android_device_owner_wi_fi_configuration::{
+    AndroidDeviceOwnerWiFiConfiguration, AnyAndroidDeviceOwnerWiFiConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod android_device_owner_wi_fi_security_type;
 #[cfg(feature = "device_management")]
-pub use android_device_owner_wi_fi_security_type::*;
+pub use android_device_owner_wi_fi_security_type::AndroidDeviceOwnerWiFiSecurityType;
 #[cfg(feature = "device_management")]
 mod android_eap_type;
 #[cfg(feature = "device_management")]
-pub use android_eap_type::*;
+pub use android_eap_type::AndroidEapType;
 #[cfg(feature = "device_management")]
 mod android_eas_email_profile_configuration;
 #[cfg(feature = "device_management")]
-pub use android_eas_email_profile_configuration::*;
+pub use android_eas_email_profile_configuration::AndroidEasEmailProfileConfiguration;
 #[cfg(feature = "device_management")]
 mod android_enrollment_company_code;
 #[cfg(feature = "device_management")]
-pub use android_enrollment_company_code::*;
+pub use android_enrollment_company_code::AndroidEnrollmentCompanyCode;
 #[cfg(feature = "device_management")]
 mod android_enterprise_always_on_vpn_package_type;
 #[cfg(feature = "device_management")]
-pub use android_enterprise_always_on_vpn_package_type::*;
+pub use android_enterprise_always_on_vpn_package_type::AndroidEnterpriseAlwaysOnVpnPackageType;
 #[cfg(feature = "device_management")]
 mod android_enterprise_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use android_enterprise_wi_fi_configuration::*;
+pub use android_enterprise_wi_fi_configuration::AndroidEnterpriseWiFiConfiguration;
 #[cfg(feature = "device_management")]
 mod android_for_work_app;
 #[cfg(feature = "device_management")]
-pub use android_for_work_app::*;
+pub use android_for_work_app::AndroidForWorkApp;
 #[cfg(feature = "device_management")]
 mod android_for_work_app_configuration_schema;
 #[cfg(feature = "device_management")]
-pub use android_for_work_app_configuration_schema::*;
+pub use android_for_work_app_configuration_schema::AndroidForWorkAppConfigurationSchema;
 #[cfg(feature = "device_management")]
 mod android_for_work_app_configuration_schema_item;
 #[cfg(feature = "device_management")]
-pub use android_for_work_app_configuration_schema_item::*;
+pub use android_for_work_app_configuration_schema_item::AndroidForWorkAppConfigurationSchemaItem;
 #[cfg(feature = "device_management")]
 mod android_for_work_app_configuration_schema_item_data_type;
 #[cfg(feature = "device_management")]
-pub use android_for_work_app_configuration_schema_item_data_type::*;
+pub use android_for_work_app_configuration_schema_item_data_type::AndroidForWorkAppConfigurationSchemaItemDataType;
 #[cfg(feature = "device_management")]
 mod android_for_work_bind_status;
 #[cfg(feature = "device_management")]
-pub use android_for_work_bind_status::*;
+pub use android_for_work_bind_status::AndroidForWorkBindStatus;
 #[cfg(feature = "device_management")]
 mod android_for_work_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use android_for_work_certificate_profile_base::*;
+pub use android_for_work_certificate_profile_base::{
+    AndroidForWorkCertificateProfileBase, AnyAndroidForWorkCertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod android_for_work_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use android_for_work_compliance_policy::*;
+pub use android_for_work_compliance_policy::AndroidForWorkCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod android_for_work_cross_profile_data_sharing_type;
 #[cfg(feature = "device_management")]
-pub use android_for_work_cross_profile_data_sharing_type::*;
+pub use android_for_work_cross_profile_data_sharing_type::AndroidForWorkCrossProfileDataSharingType;
 #[cfg(feature = "device_management")]
 mod android_for_work_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use android_for_work_custom_configuration::*;
+pub use android_for_work_custom_configuration::AndroidForWorkCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod android_for_work_default_app_permission_policy_type;
 #[cfg(feature = "device_management")]
-pub use android_for_work_default_app_permission_policy_type::*;
+pub use android_for_work_default_app_permission_policy_type::AndroidForWorkDefaultAppPermissionPolicyType;
 #[cfg(feature = "device_management")]
 mod android_for_work_eas_email_profile_base;
 #[cfg(feature = "device_management")]
-pub use android_for_work_eas_email_profile_base::*;
+pub use android_for_work_eas_email_profile_base::{
+    AndroidForWorkEasEmailProfileBase, AnyAndroidForWorkEasEmailProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod android_for_work_enrollment_profile;
 #[cfg(feature = "device_management")]
-pub use android_for_work_enrollment_profile::*;
+pub use android_for_work_enrollment_profile::AndroidForWorkEnrollmentProfile;
 #[cfg(feature = "device_management")]
 mod android_for_work_enrollment_target;
 #[cfg(feature = "device_management")]
-pub use android_for_work_enrollment_target::*;
+pub use android_for_work_enrollment_target::AndroidForWorkEnrollmentTarget;
 #[cfg(feature = "device_management")]
 mod android_for_work_enterprise_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use android_for_work_enterprise_wi_fi_configuration::*;
+pub use android_for_work_enterprise_wi_fi_configuration::AndroidForWorkEnterpriseWiFiConfiguration;
 #[cfg(feature = "device_management")]
 mod android_for_work_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use android_for_work_general_device_configuration::*;
+pub use android_for_work_general_device_configuration::AndroidForWorkGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod android_for_work_gmail_eas_configuration;
 #[cfg(feature = "device_management")]
-pub use android_for_work_gmail_eas_configuration::*;
+pub use android_for_work_gmail_eas_configuration::AndroidForWorkGmailEasConfiguration;
 #[cfg(feature = "device_management")]
 mod android_for_work_imported_pfx_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_for_work_imported_pfx_certificate_profile::*;
+pub use android_for_work_imported_pfx_certificate_profile::AndroidForWorkImportedPfxCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_for_work_mobile_app_configuration;
 #[cfg(feature = "device_management")]
-pub use android_for_work_mobile_app_configuration::*;
+pub use android_for_work_mobile_app_configuration::AndroidForWorkMobileAppConfiguration;
 #[cfg(feature = "device_management")]
 mod android_for_work_nine_work_eas_configuration;
 #[cfg(feature = "device_management")]
-pub use android_for_work_nine_work_eas_configuration::*;
+pub use android_for_work_nine_work_eas_configuration::AndroidForWorkNineWorkEasConfiguration;
 #[cfg(feature = "device_management")]
 mod android_for_work_pkcs_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_for_work_pkcs_certificate_profile::*;
+pub use android_for_work_pkcs_certificate_profile::AndroidForWorkPkcsCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_for_work_required_password_type;
 #[cfg(feature = "device_management")]
-pub use android_for_work_required_password_type::*;
+pub use android_for_work_required_password_type::AndroidForWorkRequiredPasswordType;
 #[cfg(feature = "device_management")]
 mod android_for_work_scep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_for_work_scep_certificate_profile::*;
+pub use android_for_work_scep_certificate_profile::AndroidForWorkScepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_for_work_settings;
 #[cfg(feature = "device_management")]
-pub use android_for_work_settings::*;
+pub use android_for_work_settings::AndroidForWorkSettings;
 #[cfg(feature = "device_management")]
 mod android_for_work_sync_status;
 #[cfg(feature = "device_management")]
-pub use android_for_work_sync_status::*;
+pub use android_for_work_sync_status::AndroidForWorkSyncStatus;
 #[cfg(feature = "device_management")]
 mod android_for_work_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use android_for_work_trusted_root_certificate::*;
+pub use android_for_work_trusted_root_certificate::AndroidForWorkTrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod android_for_work_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use android_for_work_vpn_configuration::*;
+pub use android_for_work_vpn_configuration::AndroidForWorkVpnConfiguration;
 #[cfg(feature = "device_management")]
 mod android_for_work_vpn_connection_type;
 #[cfg(feature = "device_management")]
-pub use android_for_work_vpn_connection_type::*;
+pub use android_for_work_vpn_connection_type::AndroidForWorkVpnConnectionType;
 #[cfg(feature = "device_management")]
 mod android_for_work_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use android_for_work_wi_fi_configuration::*;
+pub use android_for_work_wi_fi_configuration::{
+    AndroidForWorkWiFiConfiguration, AnyAndroidForWorkWiFiConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod android_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use android_general_device_configuration::*;
+pub use android_general_device_configuration::AndroidGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod android_imported_pfx_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_imported_pfx_certificate_profile::*;
+pub use android_imported_pfx_certificate_profile::AndroidImportedPfxCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_keyguard_feature;
 #[cfg(feature = "device_management")]
-pub use android_keyguard_feature::*;
+pub use android_keyguard_feature::AndroidKeyguardFeature;
 #[cfg(feature = "device_management")]
 mod android_lob_app;
 #[cfg(feature = "device_management")]
-pub use android_lob_app::*;
+pub use android_lob_app::AndroidLobApp;
 #[cfg(feature = "device_management")]
 mod android_managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use android_managed_app_protection::*;
+pub use android_managed_app_protection::AndroidManagedAppProtection;
 #[cfg(feature = "device_management")]
 mod android_managed_app_registration;
 #[cfg(feature = "device_management")]
-pub use android_managed_app_registration::*;
+pub use android_managed_app_registration::AndroidManagedAppRegistration;
 #[cfg(feature = "device_management")]
 mod android_managed_app_safety_net_apps_verification_type;
 #[cfg(feature = "device_management")]
-pub use android_managed_app_safety_net_apps_verification_type::*;
+pub use android_managed_app_safety_net_apps_verification_type::AndroidManagedAppSafetyNetAppsVerificationType;
 #[cfg(feature = "device_management")]
 mod android_managed_app_safety_net_device_attestation_type;
 #[cfg(feature = "device_management")]
-pub use android_managed_app_safety_net_device_attestation_type::*;
+pub use android_managed_app_safety_net_device_attestation_type::AndroidManagedAppSafetyNetDeviceAttestationType;
 #[cfg(feature = "device_management")]
 mod android_managed_app_safety_net_evaluation_type;
 #[cfg(feature = "device_management")]
-pub use android_managed_app_safety_net_evaluation_type::*;
+pub use android_managed_app_safety_net_evaluation_type::AndroidManagedAppSafetyNetEvaluationType;
 #[cfg(feature = "device_management")]
 mod android_managed_store_account_app_sync_status;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_account_app_sync_status::*;
+pub use android_managed_store_account_app_sync_status::AndroidManagedStoreAccountAppSyncStatus;
 #[cfg(feature = "device_management")]
 mod android_managed_store_account_bind_status;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_account_bind_status::*;
+pub use android_managed_store_account_bind_status::AndroidManagedStoreAccountBindStatus;
 #[cfg(feature = "device_management")]
 mod android_managed_store_account_enrollment_target;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_account_enrollment_target::*;
+pub use android_managed_store_account_enrollment_target::AndroidManagedStoreAccountEnrollmentTarget;
 #[cfg(feature = "device_management")]
 mod android_managed_store_account_enterprise_settings;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_account_enterprise_settings::*;
+pub use android_managed_store_account_enterprise_settings::AndroidManagedStoreAccountEnterpriseSettings;
 #[cfg(feature = "device_management")]
 mod android_managed_store_app;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_app::*;
+pub use android_managed_store_app::{AndroidManagedStoreApp, AnyAndroidManagedStoreApp};
 #[cfg(feature = "device_management")]
 mod android_managed_store_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_app_assignment_settings::*;
+pub use android_managed_store_app_assignment_settings::AndroidManagedStoreAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod android_managed_store_app_configuration;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_app_configuration::*;
+pub use android_managed_store_app_configuration::AndroidManagedStoreAppConfiguration;
 #[cfg(feature = "device_management")]
 mod android_managed_store_app_configuration_schema;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_app_configuration_schema::*;
+pub use android_managed_store_app_configuration_schema::AndroidManagedStoreAppConfigurationSchema;
 #[cfg(feature = "device_management")]
 mod android_managed_store_app_configuration_schema_item;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_app_configuration_schema_item::*;
+pub use android_managed_store_app_configuration_schema_item::AndroidManagedStoreAppConfigurationSchemaItem;
 #[cfg(feature = "device_management")]
 mod android_managed_store_app_configuration_schema_item_data_type;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_app_configuration_schema_item_data_type::*;
+pub use android_managed_store_app_configuration_schema_item_data_type::AndroidManagedStoreAppConfigurationSchemaItemDataType;
 #[cfg(feature = "device_management")]
 mod android_managed_store_app_track;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_app_track::*;
+pub use android_managed_store_app_track::AndroidManagedStoreAppTrack;
 #[cfg(feature = "device_management")]
 mod android_managed_store_web_app;
 #[cfg(feature = "device_management")]
-pub use android_managed_store_web_app::*;
+pub use android_managed_store_web_app::AndroidManagedStoreWebApp;
 #[cfg(feature = "device_management")]
 mod android_minimum_operating_system;
 #[cfg(feature = "device_management")]
-pub use android_minimum_operating_system::*;
+pub use android_minimum_operating_system::AndroidMinimumOperatingSystem;
 #[cfg(feature = "device_management")]
 mod android_mobile_app_identifier;
 #[cfg(feature = "device_management")]
-pub use android_mobile_app_identifier::*;
+pub use android_mobile_app_identifier::AndroidMobileAppIdentifier;
 #[cfg(feature = "device_management")]
 mod android_oma_cp_configuration;
 #[cfg(feature = "device_management")]
-pub use android_oma_cp_configuration::*;
+pub use android_oma_cp_configuration::AndroidOmaCpConfiguration;
 #[cfg(feature = "device_management")]
 mod android_permission_action;
 #[cfg(feature = "device_management")]
-pub use android_permission_action::*;
+pub use android_permission_action::AndroidPermissionAction;
 #[cfg(feature = "device_management")]
 mod android_permission_action_type;
 #[cfg(feature = "device_management")]
-pub use android_permission_action_type::*;
+pub use android_permission_action_type::AndroidPermissionActionType;
 #[cfg(feature = "device_management")]
 mod android_pkcs_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_pkcs_certificate_profile::*;
+pub use android_pkcs_certificate_profile::AndroidPkcsCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_profile_applicability;
 #[cfg(feature = "device_management")]
-pub use android_profile_applicability::*;
+pub use android_profile_applicability::AndroidProfileApplicability;
 #[cfg(feature = "device_management")]
 mod android_required_password_complexity;
 #[cfg(feature = "device_management")]
-pub use android_required_password_complexity::*;
+pub use android_required_password_complexity::AndroidRequiredPasswordComplexity;
 #[cfg(feature = "device_management")]
 mod android_required_password_type;
 #[cfg(feature = "device_management")]
-pub use android_required_password_type::*;
+pub use android_required_password_type::AndroidRequiredPasswordType;
 #[cfg(feature = "device_management")]
 mod android_safety_net_evaluation_type;
 #[cfg(feature = "device_management")]
-pub use android_safety_net_evaluation_type::*;
+pub use android_safety_net_evaluation_type::AndroidSafetyNetEvaluationType;
 #[cfg(feature = "device_management")]
 mod android_scep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_scep_certificate_profile::*;
+pub use android_scep_certificate_profile::AndroidScepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_store_app;
 #[cfg(feature = "device_management")]
-pub use android_store_app::*;
+pub use android_store_app::AndroidStoreApp;
 #[cfg(feature = "device_management")]
 mod android_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use android_trusted_root_certificate::*;
+pub use android_trusted_root_certificate::AndroidTrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod android_username_source;
 #[cfg(feature = "device_management")]
-pub use android_username_source::*;
+pub use android_username_source::AndroidUsernameSource;
 #[cfg(feature = "device_management")]
 mod android_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use android_vpn_configuration::*;
+pub use android_vpn_configuration::AndroidVpnConfiguration;
 #[cfg(feature = "device_management")]
 mod android_vpn_connection_type;
 #[cfg(feature = "device_management")]
-pub use android_vpn_connection_type::*;
+pub use android_vpn_connection_type::AndroidVpnConnectionType;
 #[cfg(feature = "device_management")]
 mod android_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use android_wi_fi_configuration::*;
+pub use android_wi_fi_configuration::{
+    AndroidWiFiConfiguration, AnyAndroidWiFiConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod android_wi_fi_security_type;
 #[cfg(feature = "device_management")]
-pub use android_wi_fi_security_type::*;
+pub use android_wi_fi_security_type::AndroidWiFiSecurityType;
 #[cfg(feature = "device_management")]
 mod android_work_profile_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_certificate_profile_base::*;
+pub use android_work_profile_certificate_profile_base::{
+    AndroidWorkProfileCertificateProfileBase, AnyAndroidWorkProfileCertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod android_work_profile_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_compliance_policy::*;
+pub use android_work_profile_compliance_policy::AndroidWorkProfileCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod android_work_profile_cross_profile_data_sharing_type;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_cross_profile_data_sharing_type::*;
+pub use android_work_profile_cross_profile_data_sharing_type::AndroidWorkProfileCrossProfileDataSharingType;
 #[cfg(feature = "device_management")]
 mod android_work_profile_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_custom_configuration::*;
+pub use android_work_profile_custom_configuration::AndroidWorkProfileCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod android_work_profile_default_app_permission_policy_type;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_default_app_permission_policy_type::*;
+pub use android_work_profile_default_app_permission_policy_type::AndroidWorkProfileDefaultAppPermissionPolicyType;
 #[cfg(feature = "device_management")]
 mod android_work_profile_eas_email_profile_base;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_eas_email_profile_base::*;
+pub use android_work_profile_eas_email_profile_base::{
+    AndroidWorkProfileEasEmailProfileBase, AnyAndroidWorkProfileEasEmailProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod android_work_profile_enterprise_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_enterprise_wi_fi_configuration::*;
+pub use android_work_profile_enterprise_wi_fi_configuration::AndroidWorkProfileEnterpriseWiFiConfiguration;
 #[cfg(feature = "device_management")]
 mod android_work_profile_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_general_device_configuration::*;
+pub use android_work_profile_general_device_configuration::AndroidWorkProfileGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod android_work_profile_gmail_eas_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_gmail_eas_configuration::*;
+pub use android_work_profile_gmail_eas_configuration::AndroidWorkProfileGmailEasConfiguration;
 #[cfg(feature = "device_management")]
 mod android_work_profile_nine_work_eas_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_nine_work_eas_configuration::*;
+pub use android_work_profile_nine_work_eas_configuration::AndroidWorkProfileNineWorkEasConfiguration;
 #[cfg(feature = "device_management")]
 mod android_work_profile_pkcs_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_pkcs_certificate_profile::*;
+pub use android_work_profile_pkcs_certificate_profile::AndroidWorkProfilePkcsCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_work_profile_required_password_type;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_required_password_type::*;
+pub use android_work_profile_required_password_type::AndroidWorkProfileRequiredPasswordType;
 #[cfg(feature = "device_management")]
 mod android_work_profile_scep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_scep_certificate_profile::*;
+pub use android_work_profile_scep_certificate_profile::AndroidWorkProfileScepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod android_work_profile_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_trusted_root_certificate::*;
+pub use android_work_profile_trusted_root_certificate::AndroidWorkProfileTrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod android_work_profile_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_vpn_configuration::*;
+pub use android_work_profile_vpn_configuration::AndroidWorkProfileVpnConfiguration;
 #[cfg(feature = "device_management")]
 mod android_work_profile_vpn_connection_type;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_vpn_connection_type::*;
+pub use android_work_profile_vpn_connection_type::AndroidWorkProfileVpnConnectionType;
 #[cfg(feature = "device_management")]
 mod android_work_profile_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_wi_fi_configuration::*;
+pub use android_work_profile_wi_fi_configuration::{
+    AndroidWorkProfileWiFiConfiguration, AnyAndroidWorkProfileWiFiConfiguration,
+};
 #[cfg(feature = "core")]
 mod anniversary_type;
 #[cfg(feature = "core")]
-pub use anniversary_type::*;
+pub use anniversary_type::AnniversaryType;
 #[cfg(feature = "core")]
 mod anonymous_ip_risk_event;
 #[cfg(feature = "core")]
-pub use anonymous_ip_risk_event::*;
+pub use anonymous_ip_risk_event::AnonymousIpRiskEvent;
 #[cfg(feature = "device_management")]
 mod aosp_device_owner_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use aosp_device_owner_compliance_policy::*;
+pub use aosp_device_owner_compliance_policy::AospDeviceOwnerCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod aosp_device_owner_device_configuration;
 #[cfg(feature = "device_management")]
-pub use aosp_device_owner_device_configuration::*;
+pub use aosp_device_owner_device_configuration::AospDeviceOwnerDeviceConfiguration;
 #[cfg(feature = "core")]
 mod api_application;
 #[cfg(feature = "core")]
-pub use api_application::*;
+pub use api_application::ApiApplication;
 #[cfg(feature = "core")]
 mod api_authentication_configuration_base;
 #[cfg(feature = "core")]
-pub use api_authentication_configuration_base::*;
+pub use api_authentication_configuration_base::{
+    ApiAuthenticationConfigurationBase, AnyApiAuthenticationConfigurationBase,
+};
 #[cfg(feature = "device_management")]
 mod app_configuration_setting_item;
 #[cfg(feature = "device_management")]
-pub use app_configuration_setting_item::*;
+pub use app_configuration_setting_item::AppConfigurationSettingItem;
 #[cfg(feature = "core")]
 mod app_consent_request;
 #[cfg(feature = "core")]
-pub use app_consent_request::*;
+pub use app_consent_request::AppConsentRequest;
 #[cfg(feature = "core")]
 mod app_consent_request_scope;
 #[cfg(feature = "core")]
-pub use app_consent_request_scope::*;
+pub use app_consent_request_scope::AppConsentRequestScope;
 #[cfg(feature = "core")]
 mod app_hosted_media_config;
 #[cfg(feature = "core")]
-pub use app_hosted_media_config::*;
+pub use app_hosted_media_config::AppHostedMediaConfig;
 #[cfg(feature = "core")]
 mod app_identity;
 #[cfg(feature = "core")]
-pub use app_identity::*;
+pub use app_identity::AppIdentity;
 #[cfg(feature = "device_management")]
 mod app_install_control_type;
 #[cfg(feature = "device_management")]
-pub use app_install_control_type::*;
+pub use app_install_control_type::AppInstallControlType;
 #[cfg(feature = "device_management")]
 mod app_list_item;
 #[cfg(feature = "device_management")]
-pub use app_list_item::*;
+pub use app_list_item::{AppListItem, AnyAppListItem};
 #[cfg(feature = "device_management")]
 mod app_list_type;
 #[cfg(feature = "device_management")]
-pub use app_list_type::*;
+pub use app_list_type::AppListType;
 #[cfg(feature = "device_management")]
 mod app_locker_application_control_type;
 #[cfg(feature = "device_management")]
-pub use app_locker_application_control_type::*;
+pub use app_locker_application_control_type::AppLockerApplicationControlType;
 #[cfg(feature = "device_management")]
 mod app_log_collection_download_details;
 #[cfg(feature = "device_management")]
-pub use app_log_collection_download_details::*;
+pub use app_log_collection_download_details::AppLogCollectionDownloadDetails;
 #[cfg(feature = "device_management")]
 mod app_log_collection_request;
 #[cfg(feature = "device_management")]
-pub use app_log_collection_request::*;
+pub use app_log_collection_request::AppLogCollectionRequest;
 #[cfg(feature = "device_management")]
 mod app_log_decryption_algorithm;
 #[cfg(feature = "device_management")]
-pub use app_log_decryption_algorithm::*;
+pub use app_log_decryption_algorithm::AppLogDecryptionAlgorithm;
 #[cfg(feature = "device_management")]
 mod app_log_upload_state;
 #[cfg(feature = "device_management")]
-pub use app_log_upload_state::*;
+pub use app_log_upload_state::AppLogUploadState;
 #[cfg(feature = "device_management")]
 mod app_management_level;
 #[cfg(feature = "device_management")]
-pub use app_management_level::*;
+pub use app_management_level::AppManagementLevel;
 #[cfg(feature = "core")]
 mod app_role;
 #[cfg(feature = "core")]
-pub use app_role::*;
+pub use app_role::AppRole;
 #[cfg(feature = "applications")]
 mod app_role_assignment;
 #[cfg(feature = "applications")]
-pub use app_role_assignment::*;
+pub use app_role_assignment::AppRoleAssignment;
 #[cfg(feature = "core")]
 mod app_scope;
 #[cfg(feature = "core")]
-pub use app_scope::*;
+pub use app_scope::AppScope;
 #[cfg(feature = "device_management")]
 mod app_vulnerability_managed_device;
 #[cfg(feature = "device_management")]
-pub use app_vulnerability_managed_device::*;
+pub use app_vulnerability_managed_device::AppVulnerabilityManagedDevice;
 #[cfg(feature = "device_management")]
 mod app_vulnerability_mobile_app;
 #[cfg(feature = "device_management")]
-pub use app_vulnerability_mobile_app::*;
+pub use app_vulnerability_mobile_app::AppVulnerabilityMobileApp;
 #[cfg(feature = "device_management")]
 mod app_vulnerability_task;
 #[cfg(feature = "device_management")]
-pub use app_vulnerability_task::*;
+pub use app_vulnerability_task::AppVulnerabilityTask;
 #[cfg(feature = "device_management")]
 mod app_vulnerability_task_mitigation_type;
 #[cfg(feature = "device_management")]
-pub use app_vulnerability_task_mitigation_type::*;
+pub use app_vulnerability_task_mitigation_type::AppVulnerabilityTaskMitigationType;
 #[cfg(feature = "device_management")]
 mod apple_app_list_item;
 #[cfg(feature = "device_management")]
-pub use apple_app_list_item::*;
+pub use apple_app_list_item::AppleAppListItem;
 #[cfg(feature = "device_management")]
 mod apple_device_features_configuration_base;
 #[cfg(feature = "device_management")]
-pub use apple_device_features_configuration_base::*;
+pub use apple_device_features_configuration_base::{
+    AppleDeviceFeaturesConfigurationBase, AnyAppleDeviceFeaturesConfigurationBase,
+};
 #[cfg(feature = "device_management")]
 mod apple_enrollment_profile_assignment;
 #[cfg(feature = "device_management")]
-pub use apple_enrollment_profile_assignment::*;
+pub use apple_enrollment_profile_assignment::AppleEnrollmentProfileAssignment;
 #[cfg(feature = "device_management")]
 mod apple_expedited_checkin_configuration_base;
 #[cfg(feature = "device_management")]
-pub use apple_expedited_checkin_configuration_base::*;
+pub use apple_expedited_checkin_configuration_base::{
+    AppleExpeditedCheckinConfigurationBase, AnyAppleExpeditedCheckinConfigurationBase,
+};
 #[cfg(feature = "core")]
 mod apple_managed_identity_provider;
 #[cfg(feature = "core")]
-pub use apple_managed_identity_provider::*;
+pub use apple_managed_identity_provider::AppleManagedIdentityProvider;
 #[cfg(feature = "device_management")]
 mod apple_owner_type_enrollment_type;
 #[cfg(feature = "device_management")]
-pub use apple_owner_type_enrollment_type::*;
+pub use apple_owner_type_enrollment_type::AppleOwnerTypeEnrollmentType;
 #[cfg(feature = "device_management")]
 mod apple_push_notification_certificate;
 #[cfg(feature = "device_management")]
-pub use apple_push_notification_certificate::*;
+pub use apple_push_notification_certificate::ApplePushNotificationCertificate;
 #[cfg(feature = "device_management")]
 mod apple_subject_name_format;
 #[cfg(feature = "device_management")]
-pub use apple_subject_name_format::*;
+pub use apple_subject_name_format::AppleSubjectNameFormat;
 #[cfg(feature = "device_management")]
 mod apple_user_initiated_enrollment_profile;
 #[cfg(feature = "device_management")]
-pub use apple_user_initiated_enrollment_profile::*;
+pub use apple_user_initiated_enrollment_profile::AppleUserInitiatedEnrollmentProfile;
 #[cfg(feature = "device_management")]
 mod apple_user_initiated_enrollment_type;
 #[cfg(feature = "device_management")]
-pub use apple_user_initiated_enrollment_type::*;
+pub use apple_user_initiated_enrollment_type::AppleUserInitiatedEnrollmentType;
 #[cfg(feature = "device_management")]
 mod apple_vpn_always_on_configuration;
 #[cfg(feature = "device_management")]
-pub use apple_vpn_always_on_configuration::*;
+pub use apple_vpn_always_on_configuration::AppleVpnAlwaysOnConfiguration;
 #[cfg(feature = "device_management")]
 mod apple_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use apple_vpn_configuration::*;
+pub use apple_vpn_configuration::{AppleVpnConfiguration, AnyAppleVpnConfiguration};
 #[cfg(feature = "device_management")]
 mod apple_vpn_connection_type;
 #[cfg(feature = "device_management")]
-pub use apple_vpn_connection_type::*;
+pub use apple_vpn_connection_type::AppleVpnConnectionType;
 #[cfg(feature = "device_management")]
 mod apple_vpp_token_troubleshooting_event;
 #[cfg(feature = "device_management")]
-pub use apple_vpp_token_troubleshooting_event::*;
+pub use apple_vpp_token_troubleshooting_event::AppleVppTokenTroubleshootingEvent;
 #[cfg(feature = "applications")]
 mod application;
 #[cfg(feature = "applications")]
-pub use application::*;
+pub use application::Application;
 #[cfg(feature = "applications")]
 mod application_enforced_restrictions_session_control;
 #[cfg(feature = "applications")]
-pub use application_enforced_restrictions_session_control::*;
+pub use application_enforced_restrictions_session_control::ApplicationEnforcedRestrictionsSessionControl;
 #[cfg(feature = "device_management")]
 mod application_guard_block_clipboard_sharing_type;
 #[cfg(feature = "device_management")]
-pub use application_guard_block_clipboard_sharing_type::*;
+pub use application_guard_block_clipboard_sharing_type::ApplicationGuardBlockClipboardSharingType;
 #[cfg(feature = "device_management")]
 mod application_guard_block_file_transfer_type;
 #[cfg(feature = "device_management")]
-pub use application_guard_block_file_transfer_type::*;
+pub use application_guard_block_file_transfer_type::ApplicationGuardBlockFileTransferType;
 #[cfg(feature = "device_management")]
 mod application_guard_enabled_options;
 #[cfg(feature = "device_management")]
-pub use application_guard_enabled_options::*;
+pub use application_guard_enabled_options::ApplicationGuardEnabledOptions;
 #[cfg(feature = "applications")]
 mod application_service_principal;
 #[cfg(feature = "applications")]
-pub use application_service_principal::*;
+pub use application_service_principal::ApplicationServicePrincipal;
 #[cfg(feature = "applications")]
 mod application_sign_in_detailed_summary;
 #[cfg(feature = "applications")]
-pub use application_sign_in_detailed_summary::*;
+pub use application_sign_in_detailed_summary::ApplicationSignInDetailedSummary;
 #[cfg(feature = "applications")]
 mod application_sign_in_summary;
 #[cfg(feature = "applications")]
-pub use application_sign_in_summary::*;
+pub use application_sign_in_summary::ApplicationSignInSummary;
 #[cfg(feature = "applications")]
 mod application_template;
 #[cfg(feature = "applications")]
-pub use application_template::*;
+pub use application_template::ApplicationTemplate;
 #[cfg(feature = "device_management")]
 mod application_type;
 #[cfg(feature = "device_management")]
-pub use application_type::*;
+pub use application_type::ApplicationType;
 #[cfg(feature = "core")]
 mod applied_conditional_access_policy;
 #[cfg(feature = "core")]
-pub use applied_conditional_access_policy::*;
+pub use applied_conditional_access_policy::AppliedConditionalAccessPolicy;
 #[cfg(feature = "core")]
 mod applied_conditional_access_policy_result;
 #[cfg(feature = "core")]
-pub use applied_conditional_access_policy_result::*;
+pub use applied_conditional_access_policy_result::AppliedConditionalAccessPolicyResult;
 #[cfg(feature = "core")]
 mod apply_label_action;
 #[cfg(feature = "core")]
-pub use apply_label_action::*;
+pub use apply_label_action::ApplyLabelAction;
 #[cfg(feature = "identity_governance")]
 mod approval;
 #[cfg(feature = "identity_governance")]
-pub use approval::*;
+pub use approval::Approval;
 #[cfg(feature = "identity_governance")]
 mod approval_settings;
 #[cfg(feature = "identity_governance")]
-pub use approval_settings::*;
+pub use approval_settings::ApprovalSettings;
 #[cfg(feature = "identity_governance")]
 mod approval_stage;
 #[cfg(feature = "identity_governance")]
-pub use approval_stage::*;
+pub use approval_stage::ApprovalStage;
 #[cfg(feature = "core")]
 mod approval_state;
 #[cfg(feature = "core")]
-pub use approval_state::*;
+pub use approval_state::ApprovalState;
 #[cfg(feature = "identity_governance")]
 mod approval_step;
 #[cfg(feature = "identity_governance")]
-pub use approval_step::*;
+pub use approval_step::ApprovalStep;
 #[cfg(feature = "core")]
 mod archived_print_job;
 #[cfg(feature = "core")]
-pub use archived_print_job::*;
+pub use archived_print_job::ArchivedPrintJob;
 #[cfg(feature = "core")]
 mod assigned_label;
 #[cfg(feature = "core")]
-pub use assigned_label::*;
+pub use assigned_label::AssignedLabel;
 #[cfg(feature = "core")]
 mod assigned_license;
 #[cfg(feature = "core")]
-pub use assigned_license::*;
+pub use assigned_license::AssignedLicense;
 #[cfg(feature = "core")]
 mod assigned_plan;
 #[cfg(feature = "core")]
-pub use assigned_plan::*;
+pub use assigned_plan::AssignedPlan;
 #[cfg(feature = "device_management")]
 mod assignment_filter_evaluation_result;
 #[cfg(feature = "device_management")]
-pub use assignment_filter_evaluation_result::*;
+pub use assignment_filter_evaluation_result::AssignmentFilterEvaluationResult;
 #[cfg(feature = "device_management")]
 mod assignment_filter_evaluation_summary;
 #[cfg(feature = "device_management")]
-pub use assignment_filter_evaluation_summary::*;
+pub use assignment_filter_evaluation_summary::AssignmentFilterEvaluationSummary;
 #[cfg(feature = "device_management")]
 mod assignment_filter_state;
 #[cfg(feature = "device_management")]
-pub use assignment_filter_state::*;
+pub use assignment_filter_state::AssignmentFilterState;
 #[cfg(feature = "device_management")]
 mod assignment_filter_status_details;
 #[cfg(feature = "device_management")]
-pub use assignment_filter_status_details::*;
+pub use assignment_filter_status_details::AssignmentFilterStatusDetails;
 #[cfg(feature = "device_management")]
 mod assignment_filter_type_and_evaluation_result;
 #[cfg(feature = "device_management")]
-pub use assignment_filter_type_and_evaluation_result::*;
+pub use assignment_filter_type_and_evaluation_result::AssignmentFilterTypeAndEvaluationResult;
 #[cfg(feature = "device_management")]
 mod assignment_filter_validation_result;
 #[cfg(feature = "device_management")]
-pub use assignment_filter_validation_result::*;
+pub use assignment_filter_validation_result::AssignmentFilterValidationResult;
 #[cfg(feature = "core")]
 mod assignment_method;
 #[cfg(feature = "core")]
-pub use assignment_method::*;
+pub use assignment_method::AssignmentMethod;
 #[cfg(feature = "core")]
 mod assignment_order;
 #[cfg(feature = "core")]
-pub use assignment_order::*;
+pub use assignment_order::AssignmentOrder;
 #[cfg(feature = "core")]
 mod assignment_review_settings;
 #[cfg(feature = "core")]
-pub use assignment_review_settings::*;
+pub use assignment_review_settings::AssignmentReviewSettings;
 #[cfg(feature = "core")]
 mod async_job_status;
 #[cfg(feature = "core")]
-pub use async_job_status::*;
+pub use async_job_status::AsyncJobStatus;
 #[cfg(feature = "mail")]
 mod attachment;
 #[cfg(feature = "mail")]
-pub use attachment::*;
+pub use attachment::{Attachment, AnyAttachment};
 #[cfg(feature = "mail")]
 mod attachment_item;
 #[cfg(feature = "mail")]
-pub use attachment_item::*;
+pub use attachment_item::AttachmentItem;
 #[cfg(feature = "core")]
 mod attachment_type;
 #[cfg(feature = "core")]
-pub use attachment_type::*;
+pub use attachment_type::AttachmentType;
 #[cfg(feature = "core")]
 mod attendance_interval;
 #[cfg(feature = "core")]
-pub use attendance_interval::*;
+pub use attendance_interval::AttendanceInterval;
 #[cfg(feature = "core")]
 mod attendance_record;
 #[cfg(feature = "core")]
-pub use attendance_record::*;
+pub use attendance_record::AttendanceRecord;
 #[cfg(feature = "core")]
 mod attendee;
 #[cfg(feature = "core")]
-pub use attendee::*;
+pub use attendee::Attendee;
 #[cfg(feature = "core")]
 mod attendee_availability;
 #[cfg(feature = "core")]
-pub use attendee_availability::*;
+pub use attendee_availability::AttendeeAvailability;
 #[cfg(feature = "core")]
 mod attendee_base;
 #[cfg(feature = "core")]
-pub use attendee_base::*;
+pub use attendee_base::{AttendeeBase, AnyAttendeeBase};
 #[cfg(feature = "core")]
 mod attendee_type;
 #[cfg(feature = "core")]
-pub use attendee_type::*;
+pub use attendee_type::AttendeeType;
 #[cfg(feature = "core")]
 mod attestation_level;
 #[cfg(feature = "core")]
-pub use attestation_level::*;
+pub use attestation_level::AttestationLevel;
 #[cfg(feature = "applications")]
 mod attribute_definition;
 #[cfg(feature = "applications")]
-pub use attribute_definition::*;
+pub use attribute_definition::AttributeDefinition;
 #[cfg(feature = "core")]
 mod attribute_flow_behavior;
 #[cfg(feature = "core")]
-pub use attribute_flow_behavior::*;
+pub use attribute_flow_behavior::AttributeFlowBehavior;
 #[cfg(feature = "core")]
 mod attribute_flow_type;
 #[cfg(feature = "core")]
-pub use attribute_flow_type::*;
+pub use attribute_flow_type::AttributeFlowType;
 #[cfg(feature = "applications")]
 mod attribute_mapping;
 #[cfg(feature = "applications")]
-pub use attribute_mapping::*;
+pub use attribute_mapping::AttributeMapping;
 #[cfg(feature = "applications")]
 mod attribute_mapping_function_schema;
 #[cfg(feature = "applications")]
-pub use attribute_mapping_function_schema::*;
+pub use attribute_mapping_function_schema::AttributeMappingFunctionSchema;
 #[cfg(feature = "applications")]
 mod attribute_mapping_parameter_schema;
 #[cfg(feature = "applications")]
-pub use attribute_mapping_parameter_schema::*;
+pub use attribute_mapping_parameter_schema::AttributeMappingParameterSchema;
 #[cfg(feature = "applications")]
 mod attribute_mapping_source;
 #[cfg(feature = "applications")]
-pub use attribute_mapping_source::*;
+pub use attribute_mapping_source::AttributeMappingSource;
 #[cfg(feature = "core")]
 mod attribute_type;
 #[cfg(feature = "core")]
-pub use attribute_type::*;
+pub use attribute_type::AttributeType;
 #[cfg(feature = "core")]
 mod audio;
 #[cfg(feature = "core")]
-pub use audio::*;
+pub use audio::Audio;
 #[cfg(feature = "core")]
 mod audio_conferencing;
 #[cfg(feature = "core")]
-pub use audio_conferencing::*;
+pub use audio_conferencing::AudioConferencing;
 #[cfg(feature = "core")]
 mod audio_ducking_configuration;
 #[cfg(feature = "core")]
-pub use audio_ducking_configuration::*;
+pub use audio_ducking_configuration::AudioDuckingConfiguration;
 #[cfg(feature = "core")]
 mod audio_routing_group;
 #[cfg(feature = "core")]
-pub use audio_routing_group::*;
+pub use audio_routing_group::AudioRoutingGroup;
 #[cfg(feature = "core")]
 mod audio_source_level;
 #[cfg(feature = "core")]
-pub use audio_source_level::*;
+pub use audio_source_level::AudioSourceLevel;
 #[cfg(feature = "core")]
 mod audit_activity_initiator;
 #[cfg(feature = "core")]
-pub use audit_activity_initiator::*;
+pub use audit_activity_initiator::AuditActivityInitiator;
 #[cfg(feature = "device_management")]
 mod audit_actor;
 #[cfg(feature = "device_management")]
-pub use audit_actor::*;
+pub use audit_actor::AuditActor;
 #[cfg(feature = "device_management")]
 mod audit_event;
 #[cfg(feature = "device_management")]
-pub use audit_event::*;
+pub use audit_event::AuditEvent;
 #[cfg(feature = "device_management")]
 mod audit_property;
 #[cfg(feature = "device_management")]
-pub use audit_property::*;
+pub use audit_property::AuditProperty;
 #[cfg(feature = "device_management")]
 mod audit_resource;
 #[cfg(feature = "device_management")]
-pub use audit_resource::*;
+pub use audit_resource::AuditResource;
 #[cfg(feature = "core")]
 mod auth_methods_type;
 #[cfg(feature = "core")]
-pub use auth_methods_type::*;
+pub use auth_methods_type::AuthMethodsType;
 #[cfg(feature = "identity")]
 mod authentication_context_class_reference;
 #[cfg(feature = "identity")]
-pub use authentication_context_class_reference::*;
+pub use authentication_context_class_reference::AuthenticationContextClassReference;
 #[cfg(feature = "identity")]
 mod authentication_detail;
 #[cfg(feature = "identity")]
-pub use authentication_detail::*;
+pub use authentication_detail::AuthenticationDetail;
 #[cfg(feature = "identity")]
 mod authentication_events_policy;
 #[cfg(feature = "identity")]
-pub use authentication_events_policy::*;
+pub use authentication_events_policy::AuthenticationEventsPolicy;
 #[cfg(feature = "identity")]
 mod authentication_flows_policy;
 #[cfg(feature = "identity")]
-pub use authentication_flows_policy::*;
+pub use authentication_flows_policy::AuthenticationFlowsPolicy;
 #[cfg(feature = "identity")]
 mod authentication_listener;
 #[cfg(feature = "identity")]
-pub use authentication_listener::*;
+pub use authentication_listener::{AuthenticationListener, AnyAuthenticationListener};
 #[cfg(feature = "identity")]
 mod authentication_method;
 #[cfg(feature = "identity")]
-pub use authentication_method::*;
+pub use authentication_method::{AuthenticationMethod, AnyAuthenticationMethod};
 #[cfg(feature = "identity")]
 mod authentication_method_configuration;
 #[cfg(feature = "identity")]
-pub use authentication_method_configuration::*;
+pub use authentication_method_configuration::{
+    AuthenticationMethodConfiguration, AnyAuthenticationMethodConfiguration,
+};
 #[cfg(feature = "core")]
 mod authentication_method_feature;
 #[cfg(feature = "core")]
-pub use authentication_method_feature::*;
+pub use authentication_method_feature::AuthenticationMethodFeature;
 #[cfg(feature = "core")]
 mod authentication_method_key_strength;
 #[cfg(feature = "core")]
-pub use authentication_method_key_strength::*;
+pub use authentication_method_key_strength::AuthenticationMethodKeyStrength;
 #[cfg(feature = "core")]
 mod authentication_method_sign_in_state;
 #[cfg(feature = "core")]
-pub use authentication_method_sign_in_state::*;
+pub use authentication_method_sign_in_state::AuthenticationMethodSignInState;
 #[cfg(feature = "core")]
 mod authentication_method_state;
 #[cfg(feature = "core")]
-pub use authentication_method_state::*;
+pub use authentication_method_state::AuthenticationMethodState;
 #[cfg(feature = "identity")]
 mod authentication_method_target;
 #[cfg(feature = "identity")]
-pub use authentication_method_target::*;
+pub use authentication_method_target::{
+    AuthenticationMethodTarget, AnyAuthenticationMethodTarget,
+};
 #[cfg(feature = "core")]
 mod authentication_method_target_type;
 #[cfg(feature = "core")]
-pub use authentication_method_target_type::*;
+pub use authentication_method_target_type::AuthenticationMethodTargetType;
 #[cfg(feature = "identity")]
 mod authentication_methods_policy;
 #[cfg(feature = "identity")]
-pub use authentication_methods_policy::*;
+pub use authentication_methods_policy::AuthenticationMethodsPolicy;
 #[cfg(feature = "identity")]
 mod authentication_methods_registration_campaign;
 #[cfg(feature = "identity")]
-pub use authentication_methods_registration_campaign::*;
+pub use authentication_methods_registration_campaign::AuthenticationMethodsRegistrationCampaign;
 #[cfg(feature = "identity")]
 mod authentication_methods_registration_campaign_include_target;
 #[cfg(feature = "identity")]
-pub use authentication_methods_registration_campaign_include_target::*;
+pub use authentication_methods_registration_campaign_include_target::AuthenticationMethodsRegistrationCampaignIncludeTarget;
 #[cfg(feature = "core")]
 mod authentication_phone_type;
 #[cfg(feature = "core")]
-pub use authentication_phone_type::*;
+pub use authentication_phone_type::AuthenticationPhoneType;
 #[cfg(feature = "identity")]
 mod authentication_source_filter;
 #[cfg(feature = "identity")]
-pub use authentication_source_filter::*;
+pub use authentication_source_filter::AuthenticationSourceFilter;
 #[cfg(feature = "device_management")]
 mod authentication_transform_constant;
 #[cfg(feature = "device_management")]
-pub use authentication_transform_constant::*;
+pub use authentication_transform_constant::AuthenticationTransformConstant;
 #[cfg(feature = "core")]
 mod authenticator_app_context_type;
 #[cfg(feature = "core")]
-pub use authenticator_app_context_type::*;
+pub use authenticator_app_context_type::AuthenticatorAppContextType;
 #[cfg(feature = "identity")]
 mod authorization_policy;
 #[cfg(feature = "identity")]
-pub use authorization_policy::*;
+pub use authorization_policy::AuthorizationPolicy;
 #[cfg(feature = "core")]
 mod auto_admitted_users_type;
 #[cfg(feature = "core")]
-pub use auto_admitted_users_type::*;
+pub use auto_admitted_users_type::AutoAdmittedUsersType;
 #[cfg(feature = "device_management")]
 mod auto_restart_notification_dismissal_method;
 #[cfg(feature = "device_management")]
-pub use auto_restart_notification_dismissal_method::*;
+pub use auto_restart_notification_dismissal_method::AutoRestartNotificationDismissalMethod;
 #[cfg(feature = "core")]
 mod auto_review_settings;
 #[cfg(feature = "core")]
-pub use auto_review_settings::*;
+pub use auto_review_settings::AutoReviewSettings;
 #[cfg(feature = "core")]
 mod automatic_replies_mail_tips;
 #[cfg(feature = "core")]
-pub use automatic_replies_mail_tips::*;
+pub use automatic_replies_mail_tips::AutomaticRepliesMailTips;
 #[cfg(feature = "core")]
 mod automatic_replies_setting;
 #[cfg(feature = "core")]
-pub use automatic_replies_setting::*;
+pub use automatic_replies_setting::AutomaticRepliesSetting;
 #[cfg(feature = "core")]
 mod automatic_replies_status;
 #[cfg(feature = "core")]
-pub use automatic_replies_status::*;
+pub use automatic_replies_status::AutomaticRepliesStatus;
 #[cfg(feature = "device_management")]
 mod automatic_update_mode;
 #[cfg(feature = "device_management")]
-pub use automatic_update_mode::*;
+pub use automatic_update_mode::AutomaticUpdateMode;
 #[cfg(feature = "core")]
 mod average_comparative_score;
 #[cfg(feature = "core")]
-pub use average_comparative_score::*;
+pub use average_comparative_score::AverageComparativeScore;
 #[cfg(feature = "core")]
 mod azure_active_directory_tenant;
 #[cfg(feature = "core")]
-pub use azure_active_directory_tenant::*;
+pub use azure_active_directory_tenant::AzureActiveDirectoryTenant;
 #[cfg(feature = "device_management")]
 mod azure_ad_device;
 #[cfg(feature = "device_management")]
-pub use azure_ad_device::*;
+pub use azure_ad_device::AzureAdDevice;
 #[cfg(feature = "device_management")]
 mod azure_ad_device_registration_error;
 #[cfg(feature = "device_management")]
-pub use azure_ad_device_registration_error::*;
+pub use azure_ad_device_registration_error::AzureAdDeviceRegistrationError;
 #[cfg(feature = "device_management")]
 mod azure_ad_device_registration_error_reason;
 #[cfg(feature = "device_management")]
-pub use azure_ad_device_registration_error_reason::*;
+pub use azure_ad_device_registration_error_reason::AzureAdDeviceRegistrationErrorReason;
 #[cfg(feature = "core")]
 mod azure_ad_license_type;
 #[cfg(feature = "core")]
-pub use azure_ad_license_type::*;
+pub use azure_ad_license_type::AzureAdLicenseType;
 #[cfg(feature = "device_management")]
 mod azure_ad_windows_autopilot_deployment_profile;
 #[cfg(feature = "device_management")]
-pub use azure_ad_windows_autopilot_deployment_profile::*;
+pub use azure_ad_windows_autopilot_deployment_profile::AzureAdWindowsAutopilotDeploymentProfile;
 #[cfg(feature = "core")]
 mod b2c_authentication_methods_policy;
 #[cfg(feature = "core")]
-pub use b2c_authentication_methods_policy::*;
+pub use b2c_authentication_methods_policy::B2cAuthenticationMethodsPolicy;
 #[cfg(feature = "identity")]
 mod b2c_identity_user_flow;
 #[cfg(feature = "identity")]
-pub use b2c_identity_user_flow::*;
+pub use b2c_identity_user_flow::B2cIdentityUserFlow;
 #[cfg(feature = "identity")]
 mod b2x_identity_user_flow;
 #[cfg(feature = "identity")]
-pub use b2x_identity_user_flow::*;
+pub use b2x_identity_user_flow::B2xIdentityUserFlow;
 #[cfg(feature = "files")]
 mod base_item;
 #[cfg(feature = "files")]
-pub use base_item::*;
+pub use base_item::{BaseItem, AnyBaseItem};
 #[cfg(feature = "files")]
 mod base_item_version;
 #[cfg(feature = "files")]
-pub use base_item_version::*;
+pub use base_item_version::BaseItemVersion;
 #[cfg(feature = "core")]
 mod basic_authentication;
 #[cfg(feature = "core")]
-pub use basic_authentication::*;
+pub use basic_authentication::BasicAuthentication;
 #[cfg(feature = "device_management")]
 mod binary_management_condition_expression;
 #[cfg(feature = "device_management")]
-pub use binary_management_condition_expression::*;
+pub use binary_management_condition_expression::BinaryManagementConditionExpression;
 #[cfg(feature = "device_management")]
 mod binary_management_condition_expression_operator_type;
 #[cfg(feature = "device_management")]
-pub use binary_management_condition_expression_operator_type::*;
+pub use binary_management_condition_expression_operator_type::BinaryManagementConditionExpressionOperatorType;
 #[cfg(feature = "device_management")]
 mod bit_locker_encryption_method;
 #[cfg(feature = "device_management")]
-pub use bit_locker_encryption_method::*;
+pub use bit_locker_encryption_method::BitLockerEncryptionMethod;
 #[cfg(feature = "device_management")]
 mod bit_locker_fixed_drive_policy;
 #[cfg(feature = "device_management")]
-pub use bit_locker_fixed_drive_policy::*;
+pub use bit_locker_fixed_drive_policy::BitLockerFixedDrivePolicy;
 #[cfg(feature = "device_management")]
 mod bit_locker_recovery_information_type;
 #[cfg(feature = "device_management")]
-pub use bit_locker_recovery_information_type::*;
+pub use bit_locker_recovery_information_type::BitLockerRecoveryInformationType;
 #[cfg(feature = "device_management")]
 mod bit_locker_recovery_options;
 #[cfg(feature = "device_management")]
-pub use bit_locker_recovery_options::*;
+pub use bit_locker_recovery_options::BitLockerRecoveryOptions;
 #[cfg(feature = "device_management")]
 mod bit_locker_recovery_password_rotation_type;
 #[cfg(feature = "device_management")]
-pub use bit_locker_recovery_password_rotation_type::*;
+pub use bit_locker_recovery_password_rotation_type::BitLockerRecoveryPasswordRotationType;
 #[cfg(feature = "device_management")]
 mod bit_locker_removable_drive_policy;
 #[cfg(feature = "device_management")]
-pub use bit_locker_removable_drive_policy::*;
+pub use bit_locker_removable_drive_policy::BitLockerRemovableDrivePolicy;
 #[cfg(feature = "device_management")]
 mod bit_locker_system_drive_policy;
 #[cfg(feature = "device_management")]
-pub use bit_locker_system_drive_policy::*;
+pub use bit_locker_system_drive_policy::BitLockerSystemDrivePolicy;
 #[cfg(feature = "core")]
 mod bitlocker;
 #[cfg(feature = "core")]
-pub use bitlocker::*;
+pub use bitlocker::Bitlocker;
 #[cfg(feature = "core")]
 mod bitlocker_recovery_key;
 #[cfg(feature = "core")]
-pub use bitlocker_recovery_key::*;
+pub use bitlocker_recovery_key::BitlockerRecoveryKey;
 #[cfg(feature = "core")]
 mod body_type;
 #[cfg(feature = "core")]
-pub use body_type::*;
+pub use body_type::BodyType;
 #[cfg(feature = "core")]
 mod booking_appointment;
 #[cfg(feature = "core")]
-pub use booking_appointment::*;
+pub use booking_appointment::BookingAppointment;
 #[cfg(feature = "core")]
 mod booking_business;
 #[cfg(feature = "core")]
-pub use booking_business::*;
+pub use booking_business::BookingBusiness;
 #[cfg(feature = "core")]
 mod booking_currency;
 #[cfg(feature = "core")]
-pub use booking_currency::*;
+pub use booking_currency::BookingCurrency;
 #[cfg(feature = "core")]
 mod booking_customer;
 #[cfg(feature = "core")]
-pub use booking_customer::*;
+pub use booking_customer::BookingCustomer;
 #[cfg(feature = "core")]
 mod booking_named_entity;
 #[cfg(feature = "core")]
-pub use booking_named_entity::*;
+pub use booking_named_entity::BookingNamedEntity;
 #[cfg(feature = "core")]
 mod booking_person;
 #[cfg(feature = "core")]
-pub use booking_person::*;
+pub use booking_person::BookingPerson;
 #[cfg(feature = "core")]
 mod booking_reminder;
 #[cfg(feature = "core")]
-pub use booking_reminder::*;
+pub use booking_reminder::BookingReminder;
 #[cfg(feature = "core")]
 mod booking_scheduling_policy;
 #[cfg(feature = "core")]
-pub use booking_scheduling_policy::*;
+pub use booking_scheduling_policy::BookingSchedulingPolicy;
 #[cfg(feature = "core")]
 mod booking_service;
 #[cfg(feature = "core")]
-pub use booking_service::*;
+pub use booking_service::BookingService;
 #[cfg(feature = "core")]
 mod booking_staff_member;
 #[cfg(feature = "core")]
-pub use booking_staff_member::*;
+pub use booking_staff_member::BookingStaffMember;
 #[cfg(feature = "mail")]
 mod booking_type;
 #[cfg(feature = "mail")]
-pub use booking_type::*;
+pub use booking_type::BookingType;
 #[cfg(feature = "core")]
 mod booking_work_hours;
 #[cfg(feature = "core")]
-pub use booking_work_hours::*;
+pub use booking_work_hours::BookingWorkHours;
 #[cfg(feature = "core")]
 mod booking_work_time_slot;
 #[cfg(feature = "core")]
-pub use booking_work_time_slot::*;
+pub use booking_work_time_slot::BookingWorkTimeSlot;
 #[cfg(feature = "core")]
 mod boolean_column;
 #[cfg(feature = "core")]
-pub use boolean_column::*;
+pub use boolean_column::BooleanColumn;
 #[cfg(feature = "core")]
 mod broadcast_meeting_audience;
 #[cfg(feature = "core")]
-pub use broadcast_meeting_audience::*;
+pub use broadcast_meeting_audience::BroadcastMeetingAudience;
 #[cfg(feature = "core")]
 mod broadcast_meeting_settings;
 #[cfg(feature = "core")]
-pub use broadcast_meeting_settings::*;
+pub use broadcast_meeting_settings::BroadcastMeetingSettings;
 #[cfg(feature = "device_management")]
 mod browser_sync_setting;
 #[cfg(feature = "device_management")]
-pub use browser_sync_setting::*;
+pub use browser_sync_setting::BrowserSyncSetting;
 #[cfg(feature = "core")]
 mod bucket_aggregation_definition;
 #[cfg(feature = "core")]
-pub use bucket_aggregation_definition::*;
+pub use bucket_aggregation_definition::BucketAggregationDefinition;
 #[cfg(feature = "core")]
 mod bucket_aggregation_range;
 #[cfg(feature = "core")]
-pub use bucket_aggregation_range::*;
+pub use bucket_aggregation_range::BucketAggregationRange;
 #[cfg(feature = "core")]
 mod bucket_aggregation_sort_property;
 #[cfg(feature = "core")]
-pub use bucket_aggregation_sort_property::*;
+pub use bucket_aggregation_sort_property::BucketAggregationSortProperty;
 #[cfg(feature = "core")]
 mod built_in_identity_provider;
 #[cfg(feature = "core")]
-pub use built_in_identity_provider::*;
+pub use built_in_identity_provider::BuiltInIdentityProvider;
 #[cfg(feature = "device_management")]
 mod bulk_managed_device_action_result;
 #[cfg(feature = "device_management")]
-pub use bulk_managed_device_action_result::*;
+pub use bulk_managed_device_action_result::BulkManagedDeviceActionResult;
 #[cfg(feature = "files")]
 mod bundle;
 #[cfg(feature = "files")]
-pub use bundle::*;
+pub use bundle::Bundle;
 #[cfg(feature = "core")]
 mod business_flow_template;
 #[cfg(feature = "core")]
-pub use business_flow_template::*;
+pub use business_flow_template::BusinessFlowTemplate;
 #[cfg(feature = "core")]
 mod calculated_column;
 #[cfg(feature = "core")]
-pub use calculated_column::*;
+pub use calculated_column::CalculatedColumn;
 #[cfg(feature = "mail")]
 mod calendar;
 #[cfg(feature = "mail")]
-pub use calendar::*;
+pub use calendar::Calendar;
 #[cfg(feature = "core")]
 mod calendar_color;
 #[cfg(feature = "core")]
-pub use calendar_color::*;
+pub use calendar_color::CalendarColor;
 #[cfg(feature = "mail")]
 mod calendar_group;
 #[cfg(feature = "mail")]
-pub use calendar_group::*;
+pub use calendar_group::CalendarGroup;
 #[cfg(feature = "mail")]
 mod calendar_permission;
 #[cfg(feature = "mail")]
-pub use calendar_permission::*;
+pub use calendar_permission::CalendarPermission;
 #[cfg(feature = "mail")]
 mod calendar_role_type;
 #[cfg(feature = "mail")]
-pub use calendar_role_type::*;
+pub use calendar_role_type::CalendarRoleType;
 #[cfg(feature = "communications")]
 mod call;
 #[cfg(feature = "communications")]
-pub use call::*;
+pub use call::Call;
 #[cfg(feature = "communications")]
 mod call_activity_statistics;
 #[cfg(feature = "communications")]
-pub use call_activity_statistics::*;
+pub use call_activity_statistics::CallActivityStatistics;
 #[cfg(feature = "core")]
 mod call_direction;
 #[cfg(feature = "core")]
-pub use call_direction::*;
+pub use call_direction::CallDirection;
 #[cfg(feature = "communications")]
 mod call_media_state;
 #[cfg(feature = "communications")]
-pub use call_media_state::*;
+pub use call_media_state::CallMediaState;
 #[cfg(feature = "communications")]
 mod call_record;
 #[cfg(feature = "communications")]
-pub use call_record::*;
+pub use call_record::CallRecord;
 #[cfg(feature = "communications")]
 mod call_records_call_type;
 #[cfg(feature = "communications")]
-pub use call_records_call_type::*;
+pub use call_records_call_type::CallRecordsCallType;
 #[cfg(feature = "communications")]
 mod call_records_endpoint;
 #[cfg(feature = "communications")]
-pub use call_records_endpoint::*;
+pub use call_records_endpoint::{CallRecordsEndpoint, AnyCallRecordsEndpoint};
 #[cfg(feature = "communications")]
 mod call_records_media;
 #[cfg(feature = "communications")]
-pub use call_records_media::*;
+pub use call_records_media::CallRecordsMedia;
 #[cfg(feature = "communications")]
 mod call_records_media_stream;
 #[cfg(feature = "communications")]
-pub use call_records_media_stream::*;
+pub use call_records_media_stream::CallRecordsMediaStream;
 #[cfg(feature = "communications")]
 mod call_records_modality;
 #[cfg(feature = "communications")]
-pub use call_records_modality::*;
+pub use call_records_modality::CallRecordsModality;
 #[cfg(feature = "communications")]
 mod call_route;
 #[cfg(feature = "communications")]
-pub use call_route::*;
+pub use call_route::CallRoute;
 #[cfg(feature = "core")]
 mod call_state;
 #[cfg(feature = "core")]
-pub use call_state::*;
+pub use call_state::CallState;
 #[cfg(feature = "communications")]
 mod call_transcription_info;
 #[cfg(feature = "communications")]
-pub use call_transcription_info::*;
+pub use call_transcription_info::CallTranscriptionInfo;
 #[cfg(feature = "core")]
 mod call_type;
 #[cfg(feature = "core")]
-pub use call_type::*;
+pub use call_type::CallType;
 #[cfg(feature = "core")]
 mod cancel_media_processing_operation;
 #[cfg(feature = "core")]
-pub use cancel_media_processing_operation::*;
+pub use cancel_media_processing_operation::CancelMediaProcessingOperation;
 #[cfg(feature = "core")]
 mod capability_status;
 #[cfg(feature = "core")]
-pub use capability_status::*;
+pub use capability_status::CapabilityStatus;
 #[cfg(feature = "device_management")]
 mod cart_to_class_association;
 #[cfg(feature = "device_management")]
-pub use cart_to_class_association::*;
+pub use cart_to_class_association::CartToClassAssociation;
 #[cfg(feature = "security")]
 mod case;
 #[cfg(feature = "security")]
-pub use case::*;
+pub use case::Case;
 #[cfg(feature = "security")]
 mod case_action;
 #[cfg(feature = "security")]
-pub use case_action::*;
+pub use case_action::CaseAction;
 #[cfg(feature = "security")]
 mod case_export_operation;
 #[cfg(feature = "security")]
-pub use case_export_operation::*;
+pub use case_export_operation::CaseExportOperation;
 #[cfg(feature = "security")]
 mod case_operation;
 #[cfg(feature = "security")]
-pub use case_operation::*;
+pub use case_operation::{CaseOperation, AnyCaseOperation};
 #[cfg(feature = "security")]
 mod case_operation_status;
 #[cfg(feature = "security")]
-pub use case_operation_status::*;
+pub use case_operation_status::CaseOperationStatus;
 #[cfg(feature = "security")]
 mod case_status;
 #[cfg(feature = "security")]
-pub use case_status::*;
+pub use case_status::CaseStatus;
 #[cfg(feature = "device_management")]
 mod catalog;
 #[cfg(feature = "device_management")]
-pub use catalog::*;
+pub use catalog::Catalog;
 #[cfg(feature = "device_management")]
 mod catalog_entry;
 #[cfg(feature = "device_management")]
-pub use catalog_entry::*;
+pub use catalog_entry::{CatalogEntry, AnyCatalogEntry};
 #[cfg(feature = "core")]
 mod category_color;
 #[cfg(feature = "core")]
-pub use category_color::*;
+pub use category_color::CategoryColor;
 #[cfg(feature = "core")]
 mod certificate_authority;
 #[cfg(feature = "core")]
-pub use certificate_authority::*;
+pub use certificate_authority::CertificateAuthority;
 #[cfg(feature = "core")]
 mod certificate_based_auth_configuration;
 #[cfg(feature = "core")]
-pub use certificate_based_auth_configuration::*;
+pub use certificate_based_auth_configuration::CertificateBasedAuthConfiguration;
 #[cfg(feature = "device_management")]
 mod certificate_connector_setting;
 #[cfg(feature = "device_management")]
-pub use certificate_connector_setting::*;
+pub use certificate_connector_setting::CertificateConnectorSetting;
 #[cfg(feature = "device_management")]
 mod certificate_destination_store;
 #[cfg(feature = "device_management")]
-pub use certificate_destination_store::*;
+pub use certificate_destination_store::CertificateDestinationStore;
 #[cfg(feature = "device_management")]
 mod certificate_issuance_states;
 #[cfg(feature = "device_management")]
-pub use certificate_issuance_states::*;
+pub use certificate_issuance_states::CertificateIssuanceStates;
 #[cfg(feature = "device_management")]
 mod certificate_revocation_status;
 #[cfg(feature = "device_management")]
-pub use certificate_revocation_status::*;
+pub use certificate_revocation_status::CertificateRevocationStatus;
 #[cfg(feature = "device_management")]
 mod certificate_status;
 #[cfg(feature = "device_management")]
-pub use certificate_status::*;
+pub use certificate_status::CertificateStatus;
 #[cfg(feature = "device_management")]
 mod certificate_store;
 #[cfg(feature = "device_management")]
-pub use certificate_store::*;
+pub use certificate_store::CertificateStore;
 #[cfg(feature = "device_management")]
 mod certificate_validity_period_scale;
 #[cfg(feature = "device_management")]
-pub use certificate_validity_period_scale::*;
+pub use certificate_validity_period_scale::CertificateValidityPeriodScale;
 #[cfg(feature = "core")]
 mod certification_control;
 #[cfg(feature = "core")]
-pub use certification_control::*;
+pub use certification_control::CertificationControl;
 #[cfg(feature = "core")]
 mod change_notification;
 #[cfg(feature = "core")]
-pub use change_notification::*;
+pub use change_notification::ChangeNotification;
 #[cfg(feature = "core")]
 mod change_notification_collection;
 #[cfg(feature = "core")]
-pub use change_notification_collection::*;
+pub use change_notification_collection::ChangeNotificationCollection;
 #[cfg(feature = "core")]
 mod change_notification_encrypted_content;
 #[cfg(feature = "core")]
-pub use change_notification_encrypted_content::*;
+pub use change_notification_encrypted_content::ChangeNotificationEncryptedContent;
 #[cfg(feature = "core")]
 mod change_tracked_entity;
 #[cfg(feature = "core")]
-pub use change_tracked_entity::*;
+pub use change_tracked_entity::{ChangeTrackedEntity, AnyChangeTrackedEntity};
 #[cfg(feature = "core")]
 mod change_type;
 #[cfg(feature = "core")]
-pub use change_type::*;
+pub use change_type::ChangeType;
 #[cfg(feature = "device_management")]
 mod change_uefi_settings_permission;
 #[cfg(feature = "device_management")]
-pub use change_uefi_settings_permission::*;
+pub use change_uefi_settings_permission::ChangeUefiSettingsPermission;
 #[cfg(feature = "teams")]
 mod channel;
 #[cfg(feature = "teams")]
-pub use channel::*;
+pub use channel::Channel;
 #[cfg(feature = "teams")]
 mod channel_identity;
 #[cfg(feature = "teams")]
-pub use channel_identity::*;
+pub use channel_identity::ChannelIdentity;
 #[cfg(feature = "teams")]
 mod channel_members_notification_recipient;
 #[cfg(feature = "teams")]
-pub use channel_members_notification_recipient::*;
+pub use channel_members_notification_recipient::ChannelMembersNotificationRecipient;
 #[cfg(feature = "core")]
 mod channel_membership_type;
 #[cfg(feature = "core")]
-pub use channel_membership_type::*;
+pub use channel_membership_type::ChannelMembershipType;
 #[cfg(feature = "teams")]
 mod channel_moderation_settings;
 #[cfg(feature = "teams")]
-pub use channel_moderation_settings::*;
+pub use channel_moderation_settings::ChannelModerationSettings;
 #[cfg(feature = "device_management")]
 mod chassis_type;
 #[cfg(feature = "device_management")]
-pub use chassis_type::*;
+pub use chassis_type::ChassisType;
 #[cfg(feature = "teams")]
 mod chat;
 #[cfg(feature = "teams")]
-pub use chat::*;
+pub use chat::Chat;
 #[cfg(feature = "teams")]
 mod chat_activity_statistics;
 #[cfg(feature = "teams")]
-pub use chat_activity_statistics::*;
+pub use chat_activity_statistics::ChatActivityStatistics;
 #[cfg(feature = "teams")]
 mod chat_info;
 #[cfg(feature = "teams")]
-pub use chat_info::*;
+pub use chat_info::ChatInfo;
 #[cfg(feature = "teams")]
 mod chat_members_notification_recipient;
 #[cfg(feature = "teams")]
-pub use chat_members_notification_recipient::*;
+pub use chat_members_notification_recipient::ChatMembersNotificationRecipient;
 #[cfg(feature = "teams")]
 mod chat_message;
 #[cfg(feature = "teams")]
-pub use chat_message::*;
+pub use chat_message::ChatMessage;
 #[cfg(feature = "teams")]
 mod chat_message_attachment;
 #[cfg(feature = "teams")]
-pub use chat_message_attachment::*;
+pub use chat_message_attachment::ChatMessageAttachment;
 #[cfg(feature = "teams")]
 mod chat_message_from_identity_set;
 #[cfg(feature = "teams")]
-pub use chat_message_from_identity_set::*;
+pub use chat_message_from_identity_set::ChatMessageFromIdentitySet;
 #[cfg(feature = "teams")]
 mod chat_message_hosted_content;
 #[cfg(feature = "teams")]
-pub use chat_message_hosted_content::*;
+pub use chat_message_hosted_content::ChatMessageHostedContent;
 #[cfg(feature = "core")]
 mod chat_message_importance;
 #[cfg(feature = "core")]
-pub use chat_message_importance::*;
+pub use chat_message_importance::ChatMessageImportance;
 #[cfg(feature = "teams")]
 mod chat_message_info;
 #[cfg(feature = "teams")]
-pub use chat_message_info::*;
+pub use chat_message_info::ChatMessageInfo;
 #[cfg(feature = "teams")]
 mod chat_message_mention;
 #[cfg(feature = "teams")]
-pub use chat_message_mention::*;
+pub use chat_message_mention::ChatMessageMention;
 #[cfg(feature = "teams")]
 mod chat_message_mentioned_identity_set;
 #[cfg(feature = "teams")]
-pub use chat_message_mentioned_identity_set::*;
+pub use chat_message_mentioned_identity_set::ChatMessageMentionedIdentitySet;
 #[cfg(feature = "teams")]
 mod chat_message_policy_violation;
 #[cfg(feature = "teams")]
-pub use chat_message_policy_violation::*;
+pub use chat_message_policy_violation::ChatMessagePolicyViolation;
 #[cfg(feature = "teams")]
 mod chat_message_policy_violation_policy_tip;
 #[cfg(feature = "teams")]
-pub use chat_message_policy_violation_policy_tip::*;
+pub use chat_message_policy_violation_policy_tip::ChatMessagePolicyViolationPolicyTip;
 #[cfg(feature = "core")]
 mod chat_message_policy_violation_user_action_type;
 #[cfg(feature = "core")]
-pub use chat_message_policy_violation_user_action_type::*;
+pub use chat_message_policy_violation_user_action_type::ChatMessagePolicyViolationUserActionType;
 #[cfg(feature = "core")]
 mod chat_message_policy_violation_verdict_details_type;
 #[cfg(feature = "core")]
-pub use chat_message_policy_violation_verdict_details_type::*;
+pub use chat_message_policy_violation_verdict_details_type::ChatMessagePolicyViolationVerdictDetailsType;
 #[cfg(feature = "teams")]
 mod chat_message_reaction;
 #[cfg(feature = "teams")]
-pub use chat_message_reaction::*;
+pub use chat_message_reaction::ChatMessageReaction;
 #[cfg(feature = "teams")]
 mod chat_message_reaction_identity_set;
 #[cfg(feature = "teams")]
-pub use chat_message_reaction_identity_set::*;
+pub use chat_message_reaction_identity_set::ChatMessageReactionIdentitySet;
 #[cfg(feature = "core")]
 mod chat_message_type;
 #[cfg(feature = "core")]
-pub use chat_message_type::*;
+pub use chat_message_type::ChatMessageType;
 #[cfg(feature = "teams")]
 mod chat_type;
 #[cfg(feature = "teams")]
-pub use chat_type::*;
+pub use chat_type::ChatType;
 #[cfg(feature = "teams")]
 mod chat_viewpoint;
 #[cfg(feature = "teams")]
-pub use chat_viewpoint::*;
+pub use chat_viewpoint::ChatViewpoint;
 #[cfg(feature = "security")]
 mod child_selectability;
 #[cfg(feature = "security")]
-pub use child_selectability::*;
+pub use child_selectability::ChildSelectability;
 #[cfg(feature = "core")]
 mod choice_column;
 #[cfg(feature = "core")]
-pub use choice_column::*;
+pub use choice_column::ChoiceColumn;
 #[cfg(feature = "device_management")]
 mod chrome_os_device_property;
 #[cfg(feature = "device_management")]
-pub use chrome_os_device_property::*;
+pub use chrome_os_device_property::ChromeOsDeviceProperty;
 #[cfg(feature = "device_management")]
 mod chrome_os_onboarding_settings;
 #[cfg(feature = "device_management")]
-pub use chrome_os_onboarding_settings::*;
+pub use chrome_os_onboarding_settings::ChromeOsOnboardingSettings;
 #[cfg(feature = "device_management")]
 mod chrome_os_onboarding_status;
 #[cfg(feature = "device_management")]
-pub use chrome_os_onboarding_status::*;
+pub use chrome_os_onboarding_status::ChromeOsOnboardingStatus;
 #[cfg(feature = "core")]
 mod chunkeduploadsessiondescriptor;
 #[cfg(feature = "core")]
-pub use chunkeduploadsessiondescriptor::*;
+pub use chunkeduploadsessiondescriptor::Chunkeduploadsessiondescriptor;
 #[cfg(feature = "device_management")]
 mod circular_geofence_management_condition;
 #[cfg(feature = "device_management")]
-pub use circular_geofence_management_condition::*;
+pub use circular_geofence_management_condition::CircularGeofenceManagementCondition;
 #[cfg(feature = "core")]
 mod claims_mapping;
 #[cfg(feature = "core")]
-pub use claims_mapping::*;
+pub use claims_mapping::ClaimsMapping;
 #[cfg(feature = "identity")]
 mod claims_mapping_policy;
 #[cfg(feature = "identity")]
-pub use claims_mapping_policy::*;
+pub use claims_mapping_policy::ClaimsMappingPolicy;
 #[cfg(feature = "core")]
 mod classification_result;
 #[cfg(feature = "core")]
-pub use classification_result::*;
+pub use classification_result::ClassificationResult;
 #[cfg(feature = "core")]
 mod client_certificate_authentication;
 #[cfg(feature = "core")]
-pub use client_certificate_authentication::*;
+pub use client_certificate_authentication::ClientCertificateAuthentication;
 #[cfg(feature = "communications")]
 mod client_platform;
 #[cfg(feature = "communications")]
-pub use client_platform::*;
+pub use client_platform::ClientPlatform;
 #[cfg(feature = "communications")]
 mod client_user_agent;
 #[cfg(feature = "communications")]
-pub use client_user_agent::*;
+pub use client_user_agent::ClientUserAgent;
 #[cfg(feature = "core")]
 mod clonable_team_parts;
 #[cfg(feature = "core")]
-pub use clonable_team_parts::*;
+pub use clonable_team_parts::ClonableTeamParts;
 #[cfg(feature = "core")]
 mod cloud_app_security_session_control;
 #[cfg(feature = "core")]
-pub use cloud_app_security_session_control::*;
+pub use cloud_app_security_session_control::CloudAppSecuritySessionControl;
 #[cfg(feature = "core")]
 mod cloud_app_security_session_control_type;
 #[cfg(feature = "core")]
-pub use cloud_app_security_session_control_type::*;
+pub use cloud_app_security_session_control_type::CloudAppSecuritySessionControlType;
 #[cfg(feature = "core")]
 mod cloud_app_security_state;
 #[cfg(feature = "core")]
-pub use cloud_app_security_state::*;
+pub use cloud_app_security_state::CloudAppSecurityState;
 #[cfg(feature = "device_management")]
 mod cloud_pc;
 #[cfg(feature = "device_management")]
-pub use cloud_pc::*;
+pub use cloud_pc::CloudPc;
 #[cfg(feature = "device_management")]
 mod cloud_pc_audit_activity_operation_type;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_audit_activity_operation_type::*;
+pub use cloud_pc_audit_activity_operation_type::CloudPcAuditActivityOperationType;
 #[cfg(feature = "device_management")]
 mod cloud_pc_audit_activity_result;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_audit_activity_result::*;
+pub use cloud_pc_audit_activity_result::CloudPcAuditActivityResult;
 #[cfg(feature = "device_management")]
 mod cloud_pc_audit_actor;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_audit_actor::*;
+pub use cloud_pc_audit_actor::CloudPcAuditActor;
 #[cfg(feature = "device_management")]
 mod cloud_pc_audit_actor_type;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_audit_actor_type::*;
+pub use cloud_pc_audit_actor_type::CloudPcAuditActorType;
 #[cfg(feature = "device_management")]
 mod cloud_pc_audit_category;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_audit_category::*;
+pub use cloud_pc_audit_category::CloudPcAuditCategory;
 #[cfg(feature = "device_management")]
 mod cloud_pc_audit_event;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_audit_event::*;
+pub use cloud_pc_audit_event::CloudPcAuditEvent;
 #[cfg(feature = "device_management")]
 mod cloud_pc_audit_property;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_audit_property::*;
+pub use cloud_pc_audit_property::CloudPcAuditProperty;
 #[cfg(feature = "device_management")]
 mod cloud_pc_audit_resource;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_audit_resource::*;
+pub use cloud_pc_audit_resource::CloudPcAuditResource;
 #[cfg(feature = "device_management")]
 mod cloud_pc_connection;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_connection::*;
+pub use cloud_pc_connection::CloudPcConnection;
 #[cfg(feature = "device_management")]
 mod cloud_pc_connectivity_issue;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_connectivity_issue::*;
+pub use cloud_pc_connectivity_issue::CloudPcConnectivityIssue;
 #[cfg(feature = "device_management")]
 mod cloud_pc_device;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_device::*;
+pub use cloud_pc_device::CloudPcDevice;
 #[cfg(feature = "device_management")]
 mod cloud_pc_device_image;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_device_image::*;
+pub use cloud_pc_device_image::CloudPcDeviceImage;
 #[cfg(feature = "device_management")]
 mod cloud_pc_device_image_status;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_device_image_status::*;
+pub use cloud_pc_device_image_status::CloudPcDeviceImageStatus;
 #[cfg(feature = "device_management")]
 mod cloud_pc_device_image_status_details;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_device_image_status_details::*;
+pub use cloud_pc_device_image_status_details::CloudPcDeviceImageStatusDetails;
 #[cfg(feature = "device_management")]
 mod cloud_pc_management_assignment_target;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_management_assignment_target::*;
+pub use cloud_pc_management_assignment_target::{
+    CloudPcManagementAssignmentTarget, AnyCloudPcManagementAssignmentTarget,
+};
 #[cfg(feature = "device_management")]
 mod cloud_pc_management_group_assignment_target;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_management_group_assignment_target::*;
+pub use cloud_pc_management_group_assignment_target::CloudPcManagementGroupAssignmentTarget;
 #[cfg(feature = "device_management")]
 mod cloud_pc_on_premises_connection;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_on_premises_connection::*;
+pub use cloud_pc_on_premises_connection::CloudPcOnPremisesConnection;
 #[cfg(feature = "device_management")]
 mod cloud_pc_on_premises_connection_health_check;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_on_premises_connection_health_check::*;
+pub use cloud_pc_on_premises_connection_health_check::CloudPcOnPremisesConnectionHealthCheck;
 #[cfg(feature = "device_management")]
 mod cloud_pc_on_premises_connection_health_check_error_type;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_on_premises_connection_health_check_error_type::*;
+pub use cloud_pc_on_premises_connection_health_check_error_type::CloudPcOnPremisesConnectionHealthCheckErrorType;
 #[cfg(feature = "device_management")]
 mod cloud_pc_on_premises_connection_status;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_on_premises_connection_status::*;
+pub use cloud_pc_on_premises_connection_status::CloudPcOnPremisesConnectionStatus;
 #[cfg(feature = "device_management")]
 mod cloud_pc_on_premises_connection_status_details;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_on_premises_connection_status_details::*;
+pub use cloud_pc_on_premises_connection_status_details::CloudPcOnPremisesConnectionStatusDetails;
 #[cfg(feature = "device_management")]
 mod cloud_pc_overview;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_overview::*;
+pub use cloud_pc_overview::CloudPcOverview;
 #[cfg(feature = "device_management")]
 mod cloud_pc_provisioning_policy;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_provisioning_policy::*;
+pub use cloud_pc_provisioning_policy::CloudPcProvisioningPolicy;
 #[cfg(feature = "device_management")]
 mod cloud_pc_provisioning_policy_assignment;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_provisioning_policy_assignment::*;
+pub use cloud_pc_provisioning_policy_assignment::CloudPcProvisioningPolicyAssignment;
 #[cfg(feature = "core")]
 mod cloud_pc_provisioning_policy_image_type;
 #[cfg(feature = "core")]
-pub use cloud_pc_provisioning_policy_image_type::*;
+pub use cloud_pc_provisioning_policy_image_type::CloudPcProvisioningPolicyImageType;
 #[cfg(feature = "device_management")]
 mod cloud_pc_source_device_image;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_source_device_image::*;
+pub use cloud_pc_source_device_image::CloudPcSourceDeviceImage;
 #[cfg(feature = "device_management")]
 mod cloud_pc_status;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_status::*;
+pub use cloud_pc_status::CloudPcStatus;
 #[cfg(feature = "device_management")]
 mod cloud_pc_status_details;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_status_details::*;
+pub use cloud_pc_status_details::CloudPcStatusDetails;
 #[cfg(feature = "device_management")]
 mod cloud_pc_user_role_scope_tag_info;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_user_role_scope_tag_info::*;
+pub use cloud_pc_user_role_scope_tag_info::CloudPcUserRoleScopeTagInfo;
 #[cfg(feature = "device_management")]
 mod cloud_pc_user_setting;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_user_setting::*;
+pub use cloud_pc_user_setting::CloudPcUserSetting;
 #[cfg(feature = "device_management")]
 mod cloud_pc_user_setting_assignment;
 #[cfg(feature = "device_management")]
-pub use cloud_pc_user_setting_assignment::*;
+pub use cloud_pc_user_setting_assignment::CloudPcUserSettingAssignment;
 #[cfg(feature = "device_management")]
 mod code;
 #[cfg(feature = "device_management")]
-pub use code::*;
+pub use code::Code;
 #[cfg(feature = "files")]
 mod column_definition;
 #[cfg(feature = "files")]
-pub use column_definition::*;
+pub use column_definition::ColumnDefinition;
 #[cfg(feature = "core")]
 mod column_link;
 #[cfg(feature = "core")]
-pub use column_link::*;
+pub use column_link::ColumnLink;
 #[cfg(feature = "core")]
 mod column_types;
 #[cfg(feature = "core")]
-pub use column_types::*;
+pub use column_types::ColumnTypes;
 #[cfg(feature = "core")]
 mod column_validation;
 #[cfg(feature = "core")]
-pub use column_validation::*;
+pub use column_validation::ColumnValidation;
 #[cfg(feature = "device_management")]
 mod comanaged_devices_summary;
 #[cfg(feature = "device_management")]
-pub use comanaged_devices_summary::*;
+pub use comanaged_devices_summary::ComanagedDevicesSummary;
 #[cfg(feature = "device_management")]
 mod comanagement_eligible_device;
 #[cfg(feature = "device_management")]
-pub use comanagement_eligible_device::*;
+pub use comanagement_eligible_device::ComanagementEligibleDevice;
 #[cfg(feature = "device_management")]
 mod comanagement_eligible_devices_summary;
 #[cfg(feature = "device_management")]
-pub use comanagement_eligible_devices_summary::*;
+pub use comanagement_eligible_devices_summary::ComanagementEligibleDevicesSummary;
 #[cfg(feature = "device_management")]
 mod comanagement_eligible_type;
 #[cfg(feature = "device_management")]
-pub use comanagement_eligible_type::*;
+pub use comanagement_eligible_type::ComanagementEligibleType;
 #[cfg(feature = "core")]
 mod command;
 #[cfg(feature = "core")]
-pub use command::*;
+pub use command::Command;
 #[cfg(feature = "core")]
 mod comment_action;
 #[cfg(feature = "core")]
-pub use comment_action::*;
+pub use comment_action::CommentAction;
 #[cfg(feature = "core")]
 mod comms_notification;
 #[cfg(feature = "core")]
-pub use comms_notification::*;
+pub use comms_notification::CommsNotification;
 #[cfg(feature = "core")]
 mod comms_notifications;
 #[cfg(feature = "core")]
-pub use comms_notifications::*;
+pub use comms_notifications::CommsNotifications;
 #[cfg(feature = "core")]
 mod comms_operation;
 #[cfg(feature = "core")]
-pub use comms_operation::*;
+pub use comms_operation::CommsOperation;
 #[cfg(feature = "core")]
 mod company_detail;
 #[cfg(feature = "core")]
-pub use company_detail::*;
+pub use company_detail::CompanyDetail;
 #[cfg(feature = "device_management")]
 mod company_portal_action;
 #[cfg(feature = "device_management")]
-pub use company_portal_action::*;
+pub use company_portal_action::CompanyPortalAction;
 #[cfg(feature = "device_management")]
 mod company_portal_blocked_action;
 #[cfg(feature = "device_management")]
-pub use company_portal_blocked_action::*;
+pub use company_portal_blocked_action::CompanyPortalBlockedAction;
 #[cfg(feature = "core")]
 mod compliance_information;
 #[cfg(feature = "core")]
-pub use compliance_information::*;
+pub use compliance_information::ComplianceInformation;
 #[cfg(feature = "device_management")]
 mod compliance_management_partner;
 #[cfg(feature = "device_management")]
-pub use compliance_management_partner::*;
+pub use compliance_management_partner::ComplianceManagementPartner;
 #[cfg(feature = "device_management")]
 mod compliance_management_partner_assignment;
 #[cfg(feature = "device_management")]
-pub use compliance_management_partner_assignment::*;
+pub use compliance_management_partner_assignment::ComplianceManagementPartnerAssignment;
 #[cfg(feature = "device_management")]
 mod compliance_state;
 #[cfg(feature = "device_management")]
-pub use compliance_state::*;
+pub use compliance_state::ComplianceState;
 #[cfg(feature = "device_management")]
 mod compliance_status;
 #[cfg(feature = "device_management")]
-pub use compliance_status::*;
+pub use compliance_status::ComplianceStatus;
 #[cfg(feature = "identity")]
 mod conditional_access_applications;
 #[cfg(feature = "identity")]
-pub use conditional_access_applications::*;
+pub use conditional_access_applications::ConditionalAccessApplications;
 #[cfg(feature = "core")]
 mod conditional_access_client_app;
 #[cfg(feature = "core")]
-pub use conditional_access_client_app::*;
+pub use conditional_access_client_app::ConditionalAccessClientApp;
 #[cfg(feature = "identity")]
 mod conditional_access_condition_set;
 #[cfg(feature = "identity")]
-pub use conditional_access_condition_set::*;
+pub use conditional_access_condition_set::ConditionalAccessConditionSet;
 #[cfg(feature = "core")]
 mod conditional_access_conditions;
 #[cfg(feature = "core")]
-pub use conditional_access_conditions::*;
+pub use conditional_access_conditions::ConditionalAccessConditions;
 #[cfg(feature = "core")]
 mod conditional_access_device_platform;
 #[cfg(feature = "core")]
-pub use conditional_access_device_platform::*;
+pub use conditional_access_device_platform::ConditionalAccessDevicePlatform;
 #[cfg(feature = "identity")]
 mod conditional_access_device_states;
 #[cfg(feature = "identity")]
-pub use conditional_access_device_states::*;
+pub use conditional_access_device_states::ConditionalAccessDeviceStates;
 #[cfg(feature = "identity")]
 mod conditional_access_devices;
 #[cfg(feature = "identity")]
-pub use conditional_access_devices::*;
+pub use conditional_access_devices::ConditionalAccessDevices;
 #[cfg(feature = "identity")]
 mod conditional_access_filter;
 #[cfg(feature = "identity")]
-pub use conditional_access_filter::*;
+pub use conditional_access_filter::ConditionalAccessFilter;
 #[cfg(feature = "core")]
 mod conditional_access_grant_control;
 #[cfg(feature = "core")]
-pub use conditional_access_grant_control::*;
+pub use conditional_access_grant_control::ConditionalAccessGrantControl;
 #[cfg(feature = "identity")]
 mod conditional_access_grant_controls;
 #[cfg(feature = "identity")]
-pub use conditional_access_grant_controls::*;
+pub use conditional_access_grant_controls::ConditionalAccessGrantControls;
 #[cfg(feature = "identity")]
 mod conditional_access_locations;
 #[cfg(feature = "identity")]
-pub use conditional_access_locations::*;
+pub use conditional_access_locations::ConditionalAccessLocations;
 #[cfg(feature = "identity")]
 mod conditional_access_platforms;
 #[cfg(feature = "identity")]
-pub use conditional_access_platforms::*;
+pub use conditional_access_platforms::ConditionalAccessPlatforms;
 #[cfg(feature = "identity")]
 mod conditional_access_policy;
 #[cfg(feature = "identity")]
-pub use conditional_access_policy::*;
+pub use conditional_access_policy::ConditionalAccessPolicy;
 #[cfg(feature = "device_management")]
 mod conditional_access_policy_coverage;
 #[cfg(feature = "device_management")]
-pub use conditional_access_policy_coverage::*;
+pub use conditional_access_policy_coverage::ConditionalAccessPolicyCoverage;
 #[cfg(feature = "core")]
 mod conditional_access_policy_state;
 #[cfg(feature = "core")]
-pub use conditional_access_policy_state::*;
+pub use conditional_access_policy_state::ConditionalAccessPolicyState;
 #[cfg(feature = "identity")]
 mod conditional_access_session_control;
 #[cfg(feature = "identity")]
-pub use conditional_access_session_control::*;
+pub use conditional_access_session_control::{
+    ConditionalAccessSessionControl, AnyConditionalAccessSessionControl,
+};
 #[cfg(feature = "identity")]
 mod conditional_access_session_controls;
 #[cfg(feature = "identity")]
-pub use conditional_access_session_controls::*;
+pub use conditional_access_session_controls::ConditionalAccessSessionControls;
 #[cfg(feature = "core")]
 mod conditional_access_status;
 #[cfg(feature = "core")]
-pub use conditional_access_status::*;
+pub use conditional_access_status::ConditionalAccessStatus;
 #[cfg(feature = "identity")]
 mod conditional_access_users;
 #[cfg(feature = "identity")]
-pub use conditional_access_users::*;
+pub use conditional_access_users::ConditionalAccessUsers;
 #[cfg(feature = "device_management")]
 mod config_manager_collection;
 #[cfg(feature = "device_management")]
-pub use config_manager_collection::*;
+pub use config_manager_collection::ConfigManagerCollection;
 #[cfg(feature = "device_management")]
 mod config_manager_policy_summary;
 #[cfg(feature = "device_management")]
-pub use config_manager_policy_summary::*;
+pub use config_manager_policy_summary::ConfigManagerPolicySummary;
 #[cfg(feature = "search")]
 mod configuration;
 #[cfg(feature = "search")]
-pub use configuration::*;
+pub use configuration::Configuration;
 #[cfg(feature = "device_management")]
 mod configuration_manager_action;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_action::*;
+pub use configuration_manager_action::ConfigurationManagerAction;
 #[cfg(feature = "device_management")]
 mod configuration_manager_action_delivery_status;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_action_delivery_status::*;
+pub use configuration_manager_action_delivery_status::ConfigurationManagerActionDeliveryStatus;
 #[cfg(feature = "device_management")]
 mod configuration_manager_action_result;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_action_result::*;
+pub use configuration_manager_action_result::ConfigurationManagerActionResult;
 #[cfg(feature = "device_management")]
 mod configuration_manager_action_type;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_action_type::*;
+pub use configuration_manager_action_type::ConfigurationManagerActionType;
 #[cfg(feature = "device_management")]
 mod configuration_manager_client_enabled_features;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_client_enabled_features::*;
+pub use configuration_manager_client_enabled_features::ConfigurationManagerClientEnabledFeatures;
 #[cfg(feature = "device_management")]
 mod configuration_manager_client_health_state;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_client_health_state::*;
+pub use configuration_manager_client_health_state::ConfigurationManagerClientHealthState;
 #[cfg(feature = "device_management")]
 mod configuration_manager_client_information;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_client_information::*;
+pub use configuration_manager_client_information::ConfigurationManagerClientInformation;
 #[cfg(feature = "device_management")]
 mod configuration_manager_client_state;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_client_state::*;
+pub use configuration_manager_client_state::ConfigurationManagerClientState;
 #[cfg(feature = "device_management")]
 mod configuration_manager_collection_assignment_target;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_collection_assignment_target::*;
+pub use configuration_manager_collection_assignment_target::ConfigurationManagerCollectionAssignmentTarget;
 #[cfg(feature = "device_management")]
 mod configuration_usage;
 #[cfg(feature = "device_management")]
-pub use configuration_usage::*;
+pub use configuration_usage::ConfigurationUsage;
 #[cfg(feature = "core")]
 mod confirmed_by;
 #[cfg(feature = "core")]
-pub use confirmed_by::*;
+pub use confirmed_by::ConfirmedBy;
 #[cfg(feature = "core")]
 mod connected_organization;
 #[cfg(feature = "core")]
-pub use connected_organization::*;
+pub use connected_organization::ConnectedOrganization;
 #[cfg(feature = "core")]
 mod connected_organization_members;
 #[cfg(feature = "core")]
-pub use connected_organization_members::*;
+pub use connected_organization_members::ConnectedOrganizationMembers;
 #[cfg(feature = "core")]
 mod connected_organization_state;
 #[cfg(feature = "core")]
-pub use connected_organization_state::*;
+pub use connected_organization_state::ConnectedOrganizationState;
 #[cfg(feature = "core")]
 mod connection_direction;
 #[cfg(feature = "core")]
-pub use connection_direction::*;
+pub use connection_direction::ConnectionDirection;
 #[cfg(feature = "core")]
 mod connection_info;
 #[cfg(feature = "core")]
-pub use connection_info::*;
+pub use connection_info::ConnectionInfo;
 #[cfg(feature = "search")]
 mod connection_operation;
 #[cfg(feature = "search")]
-pub use connection_operation::*;
+pub use connection_operation::ConnectionOperation;
 #[cfg(feature = "search")]
 mod connection_operation_status;
 #[cfg(feature = "search")]
-pub use connection_operation_status::*;
+pub use connection_operation_status::ConnectionOperationStatus;
 #[cfg(feature = "search")]
 mod connection_state;
 #[cfg(feature = "search")]
-pub use connection_state::*;
+pub use connection_state::ConnectionState;
 #[cfg(feature = "core")]
 mod connection_status;
 #[cfg(feature = "core")]
-pub use connection_status::*;
+pub use connection_status::ConnectionStatus;
 #[cfg(feature = "applications")]
 mod connector;
 #[cfg(feature = "applications")]
-pub use connector::*;
+pub use connector::Connector;
 #[cfg(feature = "applications")]
 mod connector_group;
 #[cfg(feature = "applications")]
-pub use connector_group::*;
+pub use connector_group::ConnectorGroup;
 #[cfg(feature = "core")]
 mod connector_group_region;
 #[cfg(feature = "core")]
-pub use connector_group_region::*;
+pub use connector_group_region::ConnectorGroupRegion;
 #[cfg(feature = "core")]
 mod connector_group_type;
 #[cfg(feature = "core")]
-pub use connector_group_type::*;
+pub use connector_group_type::ConnectorGroupType;
 #[cfg(feature = "core")]
 mod connector_status;
 #[cfg(feature = "core")]
-pub use connector_status::*;
+pub use connector_status::ConnectorStatus;
 #[cfg(feature = "users")]
 mod consent_provided_for_minor;
 #[cfg(feature = "users")]
-pub use consent_provided_for_minor::*;
+pub use consent_provided_for_minor::ConsentProvidedForMinor;
 #[cfg(feature = "core")]
 mod consent_request_filter_by_current_user_options;
 #[cfg(feature = "core")]
-pub use consent_request_filter_by_current_user_options::*;
+pub use consent_request_filter_by_current_user_options::ConsentRequestFilterByCurrentUserOptions;
 #[cfg(feature = "mail")]
 mod contact;
 #[cfg(feature = "mail")]
-pub use contact::*;
+pub use contact::Contact;
 #[cfg(feature = "mail")]
 mod contact_folder;
 #[cfg(feature = "mail")]
-pub use contact_folder::*;
+pub use contact_folder::ContactFolder;
 #[cfg(feature = "core")]
 mod contact_relationship;
 #[cfg(feature = "core")]
-pub use contact_relationship::*;
+pub use contact_relationship::ContactRelationship;
 #[cfg(feature = "core")]
 mod content_alignment;
 #[cfg(feature = "core")]
-pub use content_alignment::*;
+pub use content_alignment::ContentAlignment;
 #[cfg(feature = "core")]
 mod content_approval_status_column;
 #[cfg(feature = "core")]
-pub use content_approval_status_column::*;
+pub use content_approval_status_column::ContentApprovalStatusColumn;
 #[cfg(feature = "core")]
 mod content_format;
 #[cfg(feature = "core")]
-pub use content_format::*;
+pub use content_format::ContentFormat;
 #[cfg(feature = "core")]
 mod content_info;
 #[cfg(feature = "core")]
-pub use content_info::*;
+pub use content_info::ContentInfo;
 #[cfg(feature = "core")]
 mod content_state;
 #[cfg(feature = "core")]
-pub use content_state::*;
+pub use content_state::ContentState;
 #[cfg(feature = "files")]
 mod content_type;
 #[cfg(feature = "files")]
-pub use content_type::*;
+pub use content_type::ContentType;
 #[cfg(feature = "files")]
 mod content_type_info;
 #[cfg(feature = "files")]
-pub use content_type_info::*;
+pub use content_type_info::ContentTypeInfo;
 #[cfg(feature = "files")]
 mod content_type_order;
 #[cfg(feature = "files")]
-pub use content_type_order::*;
+pub use content_type_order::ContentTypeOrder;
 #[cfg(feature = "core")]
 mod continuous_access_evaluation_policy;
 #[cfg(feature = "core")]
-pub use continuous_access_evaluation_policy::*;
+pub use continuous_access_evaluation_policy::ContinuousAccessEvaluationPolicy;
 #[cfg(feature = "core")]
 mod contract;
 #[cfg(feature = "core")]
-pub use contract::*;
+pub use contract::Contract;
 #[cfg(feature = "core")]
 mod contract_type;
 #[cfg(feature = "core")]
-pub use contract_type::*;
+pub use contract_type::ContractType;
 #[cfg(feature = "core")]
 mod control_score;
 #[cfg(feature = "core")]
-pub use control_score::*;
+pub use control_score::ControlScore;
 #[cfg(feature = "groups")]
 mod conversation;
 #[cfg(feature = "groups")]
-pub use conversation::*;
+pub use conversation::Conversation;
 #[cfg(feature = "teams")]
 mod conversation_member;
 #[cfg(feature = "teams")]
-pub use conversation_member::*;
+pub use conversation_member::{ConversationMember, AnyConversationMember};
 #[cfg(feature = "groups")]
 mod conversation_thread;
 #[cfg(feature = "groups")]
-pub use conversation_thread::*;
+pub use conversation_thread::ConversationThread;
 #[cfg(feature = "core")]
 mod convert_id_result;
 #[cfg(feature = "core")]
-pub use convert_id_result::*;
+pub use convert_id_result::ConvertIdResult;
 #[cfg(feature = "core")]
 mod copystatusmodel;
 #[cfg(feature = "core")]
-pub use copystatusmodel::*;
+pub use copystatusmodel::Copystatusmodel;
 #[cfg(feature = "core")]
 mod country_lookup_method_type;
 #[cfg(feature = "core")]
-pub use country_lookup_method_type::*;
+pub use country_lookup_method_type::CountryLookupMethodType;
 #[cfg(feature = "identity")]
 mod country_named_location;
 #[cfg(feature = "identity")]
-pub use country_named_location::*;
+pub use country_named_location::CountryNamedLocation;
 #[cfg(feature = "core")]
 mod create_action;
 #[cfg(feature = "core")]
-pub use create_action::*;
+pub use create_action::CreateAction;
 #[cfg(feature = "core")]
 mod credential;
 #[cfg(feature = "core")]
-pub use credential::*;
+pub use credential::Credential;
 #[cfg(feature = "device_management")]
 mod credential_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use credential_single_sign_on_extension::*;
+pub use credential_single_sign_on_extension::CredentialSingleSignOnExtension;
 #[cfg(feature = "core")]
 mod credential_usage_summary;
 #[cfg(feature = "core")]
-pub use credential_usage_summary::*;
+pub use credential_usage_summary::CredentialUsageSummary;
 #[cfg(feature = "core")]
 mod credential_user_registration_count;
 #[cfg(feature = "core")]
-pub use credential_user_registration_count::*;
+pub use credential_user_registration_count::CredentialUserRegistrationCount;
 #[cfg(feature = "core")]
 mod credential_user_registration_details;
 #[cfg(feature = "core")]
-pub use credential_user_registration_details::*;
+pub use credential_user_registration_details::CredentialUserRegistrationDetails;
 #[cfg(feature = "device_management")]
 mod credential_user_registrations_summary;
 #[cfg(feature = "device_management")]
-pub use credential_user_registrations_summary::*;
+pub use credential_user_registrations_summary::CredentialUserRegistrationsSummary;
 #[cfg(feature = "device_management")]
 mod cryptography_suite;
 #[cfg(feature = "device_management")]
-pub use cryptography_suite::*;
+pub use cryptography_suite::CryptographySuite;
 #[cfg(feature = "core")]
 mod currency_column;
 #[cfg(feature = "core")]
-pub use currency_column::*;
+pub use currency_column::CurrencyColumn;
 #[cfg(feature = "security")]
 mod custodian;
 #[cfg(feature = "security")]
-pub use custodian::*;
+pub use custodian::Custodian;
 #[cfg(feature = "security")]
 mod custodian_status;
 #[cfg(feature = "security")]
-pub use custodian_status::*;
+pub use custodian_status::CustodianStatus;
 #[cfg(feature = "core")]
 mod custom_action;
 #[cfg(feature = "core")]
-pub use custom_action::*;
+pub use custom_action::CustomAction;
 #[cfg(feature = "device_management")]
 mod custom_subject_alternative_name;
 #[cfg(feature = "device_management")]
-pub use custom_subject_alternative_name::*;
+pub use custom_subject_alternative_name::CustomSubjectAlternativeName;
 #[cfg(feature = "core")]
 mod custom_time_zone;
 #[cfg(feature = "core")]
-pub use custom_time_zone::*;
+pub use custom_time_zone::CustomTimeZone;
 #[cfg(feature = "device_management")]
 mod custom_update_time_window;
 #[cfg(feature = "device_management")]
-pub use custom_update_time_window::*;
+pub use custom_update_time_window::CustomUpdateTimeWindow;
 #[cfg(feature = "security")]
 mod data_collection_scope;
 #[cfg(feature = "security")]
-pub use data_collection_scope::*;
+pub use data_collection_scope::DataCollectionScope;
 #[cfg(feature = "core")]
 mod data_policy_operation;
 #[cfg(feature = "core")]
-pub use data_policy_operation::*;
+pub use data_policy_operation::DataPolicyOperation;
 #[cfg(feature = "core")]
 mod data_policy_operation_status;
 #[cfg(feature = "core")]
-pub use data_policy_operation_status::*;
+pub use data_policy_operation_status::DataPolicyOperationStatus;
 #[cfg(feature = "device_management")]
 mod data_sharing_consent;
 #[cfg(feature = "device_management")]
-pub use data_sharing_consent::*;
+pub use data_sharing_consent::DataSharingConsent;
 #[cfg(feature = "security")]
 mod data_source;
 #[cfg(feature = "security")]
-pub use data_source::*;
+pub use data_source::{DataSource, AnyDataSource};
 #[cfg(feature = "security")]
 mod data_source_container;
 #[cfg(feature = "security")]
-pub use data_source_container::*;
+pub use data_source_container::{DataSourceContainer, AnyDataSourceContainer};
 #[cfg(feature = "security")]
 mod data_source_container_status;
 #[cfg(feature = "security")]
-pub use data_source_container_status::*;
+pub use data_source_container_status::DataSourceContainerStatus;
 #[cfg(feature = "security")]
 mod data_source_scopes;
 #[cfg(feature = "security")]
-pub use data_source_scopes::*;
+pub use data_source_scopes::DataSourceScopes;
 #[cfg(feature = "device_management")]
 mod data_type;
 #[cfg(feature = "device_management")]
-pub use data_type::*;
+pub use data_type::DataType;
 #[cfg(feature = "core")]
 mod date_time_column;
 #[cfg(feature = "core")]
-pub use date_time_column::*;
+pub use date_time_column::DateTimeColumn;
 #[cfg(feature = "core")]
 mod date_time_time_zone;
 #[cfg(feature = "core")]
-pub use date_time_time_zone::*;
+pub use date_time_time_zone::DateTimeTimeZone;
 #[cfg(feature = "core")]
 mod day_of_week;
 #[cfg(feature = "core")]
-pub use day_of_week::*;
+pub use day_of_week::DayOfWeek;
 #[cfg(feature = "core")]
 mod daylight_time_zone_offset;
 #[cfg(feature = "core")]
-pub use daylight_time_zone_offset::*;
+pub use daylight_time_zone_offset::DaylightTimeZoneOffset;
 #[cfg(feature = "core")]
 mod decimal_places;
 #[cfg(feature = "core")]
-pub use decimal_places::*;
+pub use decimal_places::DecimalPlaces;
 #[cfg(feature = "core")]
 mod default_column_value;
 #[cfg(feature = "core")]
-pub use default_column_value::*;
+pub use default_column_value::DefaultColumnValue;
 #[cfg(feature = "device_management")]
 mod default_device_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use default_device_compliance_policy::*;
+pub use default_device_compliance_policy::DefaultDeviceCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod default_managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use default_managed_app_protection::*;
+pub use default_managed_app_protection::DefaultManagedAppProtection;
 #[cfg(feature = "core")]
 mod default_user_role_permissions;
 #[cfg(feature = "core")]
-pub use default_user_role_permissions::*;
+pub use default_user_role_permissions::DefaultUserRolePermissions;
 #[cfg(feature = "device_management")]
 mod defender_attack_surface_type;
 #[cfg(feature = "device_management")]
-pub use defender_attack_surface_type::*;
+pub use defender_attack_surface_type::DefenderAttackSurfaceType;
 #[cfg(feature = "device_management")]
 mod defender_cloud_block_level_type;
 #[cfg(feature = "device_management")]
-pub use defender_cloud_block_level_type::*;
+pub use defender_cloud_block_level_type::DefenderCloudBlockLevelType;
 #[cfg(feature = "device_management")]
 mod defender_detected_malware_actions;
 #[cfg(feature = "device_management")]
-pub use defender_detected_malware_actions::*;
+pub use defender_detected_malware_actions::DefenderDetectedMalwareActions;
 #[cfg(feature = "device_management")]
 mod defender_monitor_file_activity;
 #[cfg(feature = "device_management")]
-pub use defender_monitor_file_activity::*;
+pub use defender_monitor_file_activity::DefenderMonitorFileActivity;
 #[cfg(feature = "device_management")]
 mod defender_potentially_unwanted_app_action;
 #[cfg(feature = "device_management")]
-pub use defender_potentially_unwanted_app_action::*;
+pub use defender_potentially_unwanted_app_action::DefenderPotentiallyUnwantedAppAction;
 #[cfg(feature = "device_management")]
 mod defender_prompt_for_sample_submission;
 #[cfg(feature = "device_management")]
-pub use defender_prompt_for_sample_submission::*;
+pub use defender_prompt_for_sample_submission::DefenderPromptForSampleSubmission;
 #[cfg(feature = "device_management")]
 mod defender_protection_type;
 #[cfg(feature = "device_management")]
-pub use defender_protection_type::*;
+pub use defender_protection_type::DefenderProtectionType;
 #[cfg(feature = "device_management")]
 mod defender_realtime_scan_direction;
 #[cfg(feature = "device_management")]
-pub use defender_realtime_scan_direction::*;
+pub use defender_realtime_scan_direction::DefenderRealtimeScanDirection;
 #[cfg(feature = "device_management")]
 mod defender_scan_type;
 #[cfg(feature = "device_management")]
-pub use defender_scan_type::*;
+pub use defender_scan_type::DefenderScanType;
 #[cfg(feature = "device_management")]
 mod defender_security_center_it_contact_display_type;
 #[cfg(feature = "device_management")]
-pub use defender_security_center_it_contact_display_type::*;
+pub use defender_security_center_it_contact_display_type::DefenderSecurityCenterItContactDisplayType;
 #[cfg(feature = "device_management")]
 mod defender_security_center_notifications_from_app_type;
 #[cfg(feature = "device_management")]
-pub use defender_security_center_notifications_from_app_type::*;
+pub use defender_security_center_notifications_from_app_type::DefenderSecurityCenterNotificationsFromAppType;
 #[cfg(feature = "device_management")]
 mod defender_submit_samples_consent_type;
 #[cfg(feature = "device_management")]
-pub use defender_submit_samples_consent_type::*;
+pub use defender_submit_samples_consent_type::DefenderSubmitSamplesConsentType;
 #[cfg(feature = "device_management")]
 mod defender_threat_action;
 #[cfg(feature = "device_management")]
-pub use defender_threat_action::*;
+pub use defender_threat_action::DefenderThreatAction;
 #[cfg(feature = "core")]
 mod delegate_meeting_message_delivery_options;
 #[cfg(feature = "core")]
-pub use delegate_meeting_message_delivery_options::*;
+pub use delegate_meeting_message_delivery_options::DelegateMeetingMessageDeliveryOptions;
 #[cfg(feature = "applications")]
 mod delegated_permission_classification;
 #[cfg(feature = "applications")]
-pub use delegated_permission_classification::*;
+pub use delegated_permission_classification::DelegatedPermissionClassification;
 #[cfg(feature = "core")]
 mod delegated_privilege_status;
 #[cfg(feature = "core")]
-pub use delegated_privilege_status::*;
+pub use delegated_privilege_status::DelegatedPrivilegeStatus;
 #[cfg(feature = "core")]
 mod delete_action;
 #[cfg(feature = "core")]
-pub use delete_action::*;
+pub use delete_action::DeleteAction;
 #[cfg(feature = "device_management")]
 mod delete_user_from_shared_apple_device_action_result;
 #[cfg(feature = "device_management")]
-pub use delete_user_from_shared_apple_device_action_result::*;
+pub use delete_user_from_shared_apple_device_action_result::DeleteUserFromSharedAppleDeviceActionResult;
 #[cfg(feature = "core")]
 mod deleted;
 #[cfg(feature = "core")]
-pub use deleted::*;
+pub use deleted::Deleted;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_bandwidth;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_bandwidth::*;
+pub use delivery_optimization_bandwidth::{
+    DeliveryOptimizationBandwidth, AnyDeliveryOptimizationBandwidth,
+};
 #[cfg(feature = "device_management")]
 mod delivery_optimization_bandwidth_absolute;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_bandwidth_absolute::*;
+pub use delivery_optimization_bandwidth_absolute::DeliveryOptimizationBandwidthAbsolute;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_bandwidth_business_hours_limit;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_bandwidth_business_hours_limit::*;
+pub use delivery_optimization_bandwidth_business_hours_limit::DeliveryOptimizationBandwidthBusinessHoursLimit;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_bandwidth_hours_with_percentage;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_bandwidth_hours_with_percentage::*;
+pub use delivery_optimization_bandwidth_hours_with_percentage::DeliveryOptimizationBandwidthHoursWithPercentage;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_bandwidth_percentage;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_bandwidth_percentage::*;
+pub use delivery_optimization_bandwidth_percentage::DeliveryOptimizationBandwidthPercentage;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_group_id_custom;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_group_id_custom::*;
+pub use delivery_optimization_group_id_custom::DeliveryOptimizationGroupIdCustom;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_group_id_options_type;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_group_id_options_type::*;
+pub use delivery_optimization_group_id_options_type::DeliveryOptimizationGroupIdOptionsType;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_group_id_source;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_group_id_source::*;
+pub use delivery_optimization_group_id_source::{
+    DeliveryOptimizationGroupIdSource, AnyDeliveryOptimizationGroupIdSource,
+};
 #[cfg(feature = "device_management")]
 mod delivery_optimization_group_id_source_options;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_group_id_source_options::*;
+pub use delivery_optimization_group_id_source_options::DeliveryOptimizationGroupIdSourceOptions;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_max_cache_size;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_max_cache_size::*;
+pub use delivery_optimization_max_cache_size::{
+    DeliveryOptimizationMaxCacheSize, AnyDeliveryOptimizationMaxCacheSize,
+};
 #[cfg(feature = "device_management")]
 mod delivery_optimization_max_cache_size_absolute;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_max_cache_size_absolute::*;
+pub use delivery_optimization_max_cache_size_absolute::DeliveryOptimizationMaxCacheSizeAbsolute;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_max_cache_size_percentage;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_max_cache_size_percentage::*;
+pub use delivery_optimization_max_cache_size_percentage::DeliveryOptimizationMaxCacheSizePercentage;
 #[cfg(feature = "device_management")]
 mod delivery_optimization_restrict_peer_selection_by_options;
 #[cfg(feature = "device_management")]
-pub use delivery_optimization_restrict_peer_selection_by_options::*;
+pub use delivery_optimization_restrict_peer_selection_by_options::DeliveryOptimizationRestrictPeerSelectionByOptions;
 #[cfg(feature = "device_management")]
 mod dep_enrollment_base_profile;
 #[cfg(feature = "device_management")]
-pub use dep_enrollment_base_profile::*;
+pub use dep_enrollment_base_profile::{
+    DepEnrollmentBaseProfile, AnyDepEnrollmentBaseProfile,
+};
 #[cfg(feature = "device_management")]
 mod dep_enrollment_profile;
 #[cfg(feature = "device_management")]
-pub use dep_enrollment_profile::*;
+pub use dep_enrollment_profile::DepEnrollmentProfile;
 #[cfg(feature = "device_management")]
 mod dep_ios_enrollment_profile;
 #[cfg(feature = "device_management")]
-pub use dep_ios_enrollment_profile::*;
+pub use dep_ios_enrollment_profile::DepIosEnrollmentProfile;
 #[cfg(feature = "device_management")]
 mod dep_mac_os_enrollment_profile;
 #[cfg(feature = "device_management")]
-pub use dep_mac_os_enrollment_profile::*;
+pub use dep_mac_os_enrollment_profile::DepMacOsEnrollmentProfile;
 #[cfg(feature = "device_management")]
 mod dep_onboarding_setting;
 #[cfg(feature = "device_management")]
-pub use dep_onboarding_setting::*;
+pub use dep_onboarding_setting::DepOnboardingSetting;
 #[cfg(feature = "device_management")]
 mod dep_token_type;
 #[cfg(feature = "device_management")]
-pub use dep_token_type::*;
+pub use dep_token_type::DepTokenType;
 #[cfg(feature = "device_management")]
 mod deployable_content;
 #[cfg(feature = "device_management")]
-pub use deployable_content::*;
+pub use deployable_content::{DeployableContent, AnyDeployableContent};
 #[cfg(feature = "device_management")]
 mod deployment;
 #[cfg(feature = "device_management")]
-pub use deployment::*;
+pub use deployment::Deployment;
 #[cfg(feature = "device_management")]
 mod deployment_audience;
 #[cfg(feature = "device_management")]
-pub use deployment_audience::*;
+pub use deployment_audience::DeploymentAudience;
 #[cfg(feature = "device_management")]
 mod deployment_settings;
 #[cfg(feature = "device_management")]
-pub use deployment_settings::*;
+pub use deployment_settings::{DeploymentSettings, AnyDeploymentSettings};
 #[cfg(feature = "device_management")]
 mod deployment_state;
 #[cfg(feature = "device_management")]
-pub use deployment_state::*;
+pub use deployment_state::DeploymentState;
 #[cfg(feature = "device_management")]
 mod deployment_state_reason;
 #[cfg(feature = "device_management")]
-pub use deployment_state_reason::*;
+pub use deployment_state_reason::DeploymentStateReason;
 #[cfg(feature = "device_management")]
 mod deployment_state_reason_value;
 #[cfg(feature = "device_management")]
-pub use deployment_state_reason_value::*;
+pub use deployment_state_reason_value::DeploymentStateReasonValue;
 #[cfg(feature = "device_management")]
 mod deployment_state_value;
 #[cfg(feature = "device_management")]
-pub use deployment_state_value::*;
+pub use deployment_state_value::DeploymentStateValue;
 #[cfg(feature = "device_management")]
 mod derived_credential_provider_type;
 #[cfg(feature = "device_management")]
-pub use derived_credential_provider_type::*;
+pub use derived_credential_provider_type::DerivedCredentialProviderType;
 #[cfg(feature = "core")]
 mod details_info;
 #[cfg(feature = "core")]
-pub use details_info::*;
+pub use details_info::DetailsInfo;
 #[cfg(feature = "device_management")]
 mod detected_app;
 #[cfg(feature = "device_management")]
-pub use detected_app::*;
+pub use detected_app::DetectedApp;
 #[cfg(feature = "device_management")]
 mod device;
 #[cfg(feature = "device_management")]
-pub use device::*;
+pub use device::Device;
 #[cfg(feature = "device_management")]
 mod device_action_result;
 #[cfg(feature = "device_management")]
-pub use device_action_result::*;
+pub use device_action_result::{DeviceActionResult, AnyDeviceActionResult};
 #[cfg(feature = "device_management")]
 mod device_and_app_management_assigned_role_details;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_assigned_role_details::*;
+pub use device_and_app_management_assigned_role_details::DeviceAndAppManagementAssignedRoleDetails;
 #[cfg(feature = "device_management")]
 mod device_and_app_management_assignment_filter;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_assignment_filter::*;
+pub use device_and_app_management_assignment_filter::DeviceAndAppManagementAssignmentFilter;
 #[cfg(feature = "device_management")]
 mod device_and_app_management_assignment_filter_type;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_assignment_filter_type::*;
+pub use device_and_app_management_assignment_filter_type::DeviceAndAppManagementAssignmentFilterType;
 #[cfg(feature = "device_management")]
 mod device_and_app_management_assignment_source;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_assignment_source::*;
+pub use device_and_app_management_assignment_source::DeviceAndAppManagementAssignmentSource;
 #[cfg(feature = "device_management")]
 mod device_and_app_management_assignment_target;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_assignment_target::*;
+pub use device_and_app_management_assignment_target::{
+    DeviceAndAppManagementAssignmentTarget, AnyDeviceAndAppManagementAssignmentTarget,
+};
 #[cfg(feature = "device_management")]
 mod device_and_app_management_data;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_data::*;
+pub use device_and_app_management_data::DeviceAndAppManagementData;
 #[cfg(feature = "device_management")]
 mod device_and_app_management_role_assignment;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_role_assignment::*;
+pub use device_and_app_management_role_assignment::DeviceAndAppManagementRoleAssignment;
 #[cfg(feature = "device_management")]
 mod device_and_app_management_role_definition;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_role_definition::*;
+pub use device_and_app_management_role_definition::DeviceAndAppManagementRoleDefinition;
 #[cfg(feature = "device_management")]
 mod device_app_management;
 #[cfg(feature = "device_management")]
-pub use device_app_management::*;
+pub use device_app_management::DeviceAppManagement;
 #[cfg(feature = "device_management")]
 mod device_app_management_task;
 #[cfg(feature = "device_management")]
-pub use device_app_management_task::*;
+pub use device_app_management_task::{
+    DeviceAppManagementTask, AnyDeviceAppManagementTask,
+};
 #[cfg(feature = "device_management")]
 mod device_app_management_task_category;
 #[cfg(feature = "device_management")]
-pub use device_app_management_task_category::*;
+pub use device_app_management_task_category::DeviceAppManagementTaskCategory;
 #[cfg(feature = "device_management")]
 mod device_app_management_task_priority;
 #[cfg(feature = "device_management")]
-pub use device_app_management_task_priority::*;
+pub use device_app_management_task_priority::DeviceAppManagementTaskPriority;
 #[cfg(feature = "device_management")]
 mod device_app_management_task_status;
 #[cfg(feature = "device_management")]
-pub use device_app_management_task_status::*;
+pub use device_app_management_task_status::DeviceAppManagementTaskStatus;
 #[cfg(feature = "device_management")]
 mod device_category;
 #[cfg(feature = "device_management")]
-pub use device_category::*;
+pub use device_category::DeviceCategory;
 #[cfg(feature = "device_management")]
 mod device_comanagement_authority_configuration;
 #[cfg(feature = "device_management")]
-pub use device_comanagement_authority_configuration::*;
+pub use device_comanagement_authority_configuration::DeviceComanagementAuthorityConfiguration;
 #[cfg(feature = "device_management")]
 mod device_compliance_action_item;
 #[cfg(feature = "device_management")]
-pub use device_compliance_action_item::*;
+pub use device_compliance_action_item::DeviceComplianceActionItem;
 #[cfg(feature = "device_management")]
 mod device_compliance_action_type;
 #[cfg(feature = "device_management")]
-pub use device_compliance_action_type::*;
+pub use device_compliance_action_type::DeviceComplianceActionType;
 #[cfg(feature = "device_management")]
 mod device_compliance_device_overview;
 #[cfg(feature = "device_management")]
-pub use device_compliance_device_overview::*;
+pub use device_compliance_device_overview::DeviceComplianceDeviceOverview;
 #[cfg(feature = "device_management")]
 mod device_compliance_device_status;
 #[cfg(feature = "device_management")]
-pub use device_compliance_device_status::*;
+pub use device_compliance_device_status::DeviceComplianceDeviceStatus;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy::*;
+pub use device_compliance_policy::{DeviceCompliancePolicy, AnyDeviceCompliancePolicy};
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_assignment;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_assignment::*;
+pub use device_compliance_policy_assignment::DeviceCompliancePolicyAssignment;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_device_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_device_state_summary::*;
+pub use device_compliance_policy_device_state_summary::DeviceCompliancePolicyDeviceStateSummary;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_policy_set_item::*;
+pub use device_compliance_policy_policy_set_item::DeviceCompliancePolicyPolicySetItem;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_script;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_script::*;
+pub use device_compliance_policy_script::DeviceCompliancePolicyScript;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_setting_state;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_setting_state::*;
+pub use device_compliance_policy_setting_state::DeviceCompliancePolicySettingState;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_setting_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_setting_state_summary::*;
+pub use device_compliance_policy_setting_state_summary::DeviceCompliancePolicySettingStateSummary;
 #[cfg(feature = "device_management")]
 mod device_compliance_scheduled_action_for_rule;
 #[cfg(feature = "device_management")]
-pub use device_compliance_scheduled_action_for_rule::*;
+pub use device_compliance_scheduled_action_for_rule::DeviceComplianceScheduledActionForRule;
 #[cfg(feature = "device_management")]
 mod device_compliance_script;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script::*;
+pub use device_compliance_script::DeviceComplianceScript;
 #[cfg(feature = "device_management")]
 mod device_compliance_script_device_state;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_device_state::*;
+pub use device_compliance_script_device_state::DeviceComplianceScriptDeviceState;
 #[cfg(feature = "device_management")]
 mod device_compliance_script_error;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_error::*;
+pub use device_compliance_script_error::{
+    DeviceComplianceScriptError, AnyDeviceComplianceScriptError,
+};
 #[cfg(feature = "device_management")]
 mod device_compliance_script_rul_operator;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_rul_operator::*;
+pub use device_compliance_script_rul_operator::DeviceComplianceScriptRulOperator;
 #[cfg(feature = "device_management")]
 mod device_compliance_script_rule;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_rule::*;
+pub use device_compliance_script_rule::DeviceComplianceScriptRule;
 #[cfg(feature = "device_management")]
 mod device_compliance_script_rule_data_type;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_rule_data_type::*;
+pub use device_compliance_script_rule_data_type::DeviceComplianceScriptRuleDataType;
 #[cfg(feature = "device_management")]
 mod device_compliance_script_rule_error;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_rule_error::*;
+pub use device_compliance_script_rule_error::DeviceComplianceScriptRuleError;
 #[cfg(feature = "device_management")]
 mod device_compliance_script_rules_validation_error;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_rules_validation_error::*;
+pub use device_compliance_script_rules_validation_error::DeviceComplianceScriptRulesValidationError;
 #[cfg(feature = "device_management")]
 mod device_compliance_script_run_summary;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_run_summary::*;
+pub use device_compliance_script_run_summary::DeviceComplianceScriptRunSummary;
 #[cfg(feature = "device_management")]
 mod device_compliance_script_validation_result;
 #[cfg(feature = "device_management")]
-pub use device_compliance_script_validation_result::*;
+pub use device_compliance_script_validation_result::DeviceComplianceScriptValidationResult;
 #[cfg(feature = "device_management")]
 mod device_compliance_setting_state;
 #[cfg(feature = "device_management")]
-pub use device_compliance_setting_state::*;
+pub use device_compliance_setting_state::DeviceComplianceSettingState;
 #[cfg(feature = "device_management")]
 mod device_compliance_user_overview;
 #[cfg(feature = "device_management")]
-pub use device_compliance_user_overview::*;
+pub use device_compliance_user_overview::DeviceComplianceUserOverview;
 #[cfg(feature = "device_management")]
 mod device_compliance_user_status;
 #[cfg(feature = "device_management")]
-pub use device_compliance_user_status::*;
+pub use device_compliance_user_status::DeviceComplianceUserStatus;
 #[cfg(feature = "device_management")]
 mod device_configuration;
 #[cfg(feature = "device_management")]
-pub use device_configuration::*;
+pub use device_configuration::{DeviceConfiguration, AnyDeviceConfiguration};
 #[cfg(feature = "device_management")]
 mod device_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use device_configuration_assignment::*;
+pub use device_configuration_assignment::DeviceConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod device_configuration_conflict_summary;
 #[cfg(feature = "device_management")]
-pub use device_configuration_conflict_summary::*;
+pub use device_configuration_conflict_summary::DeviceConfigurationConflictSummary;
 #[cfg(feature = "device_management")]
 mod device_configuration_device_overview;
 #[cfg(feature = "device_management")]
-pub use device_configuration_device_overview::*;
+pub use device_configuration_device_overview::DeviceConfigurationDeviceOverview;
 #[cfg(feature = "device_management")]
 mod device_configuration_device_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_configuration_device_state_summary::*;
+pub use device_configuration_device_state_summary::DeviceConfigurationDeviceStateSummary;
 #[cfg(feature = "device_management")]
 mod device_configuration_device_status;
 #[cfg(feature = "device_management")]
-pub use device_configuration_device_status::*;
+pub use device_configuration_device_status::DeviceConfigurationDeviceStatus;
 #[cfg(feature = "device_management")]
 mod device_configuration_group_assignment;
 #[cfg(feature = "device_management")]
-pub use device_configuration_group_assignment::*;
+pub use device_configuration_group_assignment::DeviceConfigurationGroupAssignment;
 #[cfg(feature = "device_management")]
 mod device_configuration_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use device_configuration_policy_set_item::*;
+pub use device_configuration_policy_set_item::DeviceConfigurationPolicySetItem;
 #[cfg(feature = "device_management")]
 mod device_configuration_setting_state;
 #[cfg(feature = "device_management")]
-pub use device_configuration_setting_state::*;
+pub use device_configuration_setting_state::DeviceConfigurationSettingState;
 #[cfg(feature = "device_management")]
 mod device_configuration_targeted_user_and_device;
 #[cfg(feature = "device_management")]
-pub use device_configuration_targeted_user_and_device::*;
+pub use device_configuration_targeted_user_and_device::DeviceConfigurationTargetedUserAndDevice;
 #[cfg(feature = "device_management")]
 mod device_configuration_user_overview;
 #[cfg(feature = "device_management")]
-pub use device_configuration_user_overview::*;
+pub use device_configuration_user_overview::DeviceConfigurationUserOverview;
 #[cfg(feature = "device_management")]
 mod device_configuration_user_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_configuration_user_state_summary::*;
+pub use device_configuration_user_state_summary::DeviceConfigurationUserStateSummary;
 #[cfg(feature = "device_management")]
 mod device_configuration_user_status;
 #[cfg(feature = "device_management")]
-pub use device_configuration_user_status::*;
+pub use device_configuration_user_status::DeviceConfigurationUserStatus;
 #[cfg(feature = "device_management")]
 mod device_custom_attribute_shell_script;
 #[cfg(feature = "device_management")]
-pub use device_custom_attribute_shell_script::*;
+pub use device_custom_attribute_shell_script::DeviceCustomAttributeShellScript;
 #[cfg(feature = "device_management")]
 mod device_custom_attribute_value_type;
 #[cfg(feature = "device_management")]
-pub use device_custom_attribute_value_type::*;
+pub use device_custom_attribute_value_type::DeviceCustomAttributeValueType;
 #[cfg(feature = "device_management")]
 mod device_detail;
 #[cfg(feature = "device_management")]
-pub use device_detail::*;
+pub use device_detail::DeviceDetail;
 #[cfg(feature = "device_management")]
 mod device_enrollment_configuration;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_configuration::*;
+pub use device_enrollment_configuration::{
+    DeviceEnrollmentConfiguration, AnyDeviceEnrollmentConfiguration,
+};
 #[cfg(feature = "core")]
 mod device_enrollment_failure_reason;
 #[cfg(feature = "core")]
-pub use device_enrollment_failure_reason::*;
+pub use device_enrollment_failure_reason::DeviceEnrollmentFailureReason;
 #[cfg(feature = "device_management")]
 mod device_enrollment_limit_configuration;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_limit_configuration::*;
+pub use device_enrollment_limit_configuration::DeviceEnrollmentLimitConfiguration;
 #[cfg(feature = "device_management")]
 mod device_enrollment_platform_restriction;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_platform_restriction::*;
+pub use device_enrollment_platform_restriction::DeviceEnrollmentPlatformRestriction;
 #[cfg(feature = "device_management")]
 mod device_enrollment_platform_restrictions_configuration;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_platform_restrictions_configuration::*;
+pub use device_enrollment_platform_restrictions_configuration::DeviceEnrollmentPlatformRestrictionsConfiguration;
 #[cfg(feature = "device_management")]
 mod device_enrollment_type;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_type::*;
+pub use device_enrollment_type::DeviceEnrollmentType;
 #[cfg(feature = "device_management")]
 mod device_enrollment_windows_hello_for_business_configuration;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_windows_hello_for_business_configuration::*;
+pub use device_enrollment_windows_hello_for_business_configuration::DeviceEnrollmentWindowsHelloForBusinessConfiguration;
 #[cfg(feature = "device_management")]
 mod device_exchange_access_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_exchange_access_state_summary::*;
+pub use device_exchange_access_state_summary::DeviceExchangeAccessStateSummary;
 #[cfg(feature = "device_management")]
 mod device_geo_location;
 #[cfg(feature = "device_management")]
-pub use device_geo_location::*;
+pub use device_geo_location::DeviceGeoLocation;
 #[cfg(feature = "device_management")]
 mod device_guard_local_system_authority_credential_guard_state;
 #[cfg(feature = "device_management")]
-pub use device_guard_local_system_authority_credential_guard_state::*;
+pub use device_guard_local_system_authority_credential_guard_state::DeviceGuardLocalSystemAuthorityCredentialGuardState;
 #[cfg(feature = "device_management")]
 mod device_guard_local_system_authority_credential_guard_type;
 #[cfg(feature = "device_management")]
-pub use device_guard_local_system_authority_credential_guard_type::*;
+pub use device_guard_local_system_authority_credential_guard_type::DeviceGuardLocalSystemAuthorityCredentialGuardType;
 #[cfg(feature = "device_management")]
 mod device_guard_virtualization_based_security_hardware_requirement_state;
 #[cfg(feature = "device_management")]
-pub use device_guard_virtualization_based_security_hardware_requirement_state::*;
+pub use device_guard_virtualization_based_security_hardware_requirement_state::DeviceGuardVirtualizationBasedSecurityHardwareRequirementState;
 #[cfg(feature = "device_management")]
 mod device_guard_virtualization_based_security_state;
 #[cfg(feature = "device_management")]
-pub use device_guard_virtualization_based_security_state::*;
+pub use device_guard_virtualization_based_security_state::DeviceGuardVirtualizationBasedSecurityState;
 #[cfg(feature = "device_management")]
 mod device_health;
 #[cfg(feature = "device_management")]
-pub use device_health::*;
+pub use device_health::DeviceHealth;
 #[cfg(feature = "device_management")]
 mod device_health_attestation_state;
 #[cfg(feature = "device_management")]
-pub use device_health_attestation_state::*;
+pub use device_health_attestation_state::DeviceHealthAttestationState;
 #[cfg(feature = "device_management")]
 mod device_health_script;
 #[cfg(feature = "device_management")]
-pub use device_health_script::*;
+pub use device_health_script::DeviceHealthScript;
 #[cfg(feature = "device_management")]
 mod device_health_script_assignment;
 #[cfg(feature = "device_management")]
-pub use device_health_script_assignment::*;
+pub use device_health_script_assignment::DeviceHealthScriptAssignment;
 #[cfg(feature = "device_management")]
 mod device_health_script_boolean_parameter;
 #[cfg(feature = "device_management")]
-pub use device_health_script_boolean_parameter::*;
+pub use device_health_script_boolean_parameter::DeviceHealthScriptBooleanParameter;
 #[cfg(feature = "device_management")]
 mod device_health_script_daily_schedule;
 #[cfg(feature = "device_management")]
-pub use device_health_script_daily_schedule::*;
+pub use device_health_script_daily_schedule::DeviceHealthScriptDailySchedule;
 #[cfg(feature = "device_management")]
 mod device_health_script_device_state;
 #[cfg(feature = "device_management")]
-pub use device_health_script_device_state::*;
+pub use device_health_script_device_state::DeviceHealthScriptDeviceState;
 #[cfg(feature = "device_management")]
 mod device_health_script_hourly_schedule;
 #[cfg(feature = "device_management")]
-pub use device_health_script_hourly_schedule::*;
+pub use device_health_script_hourly_schedule::DeviceHealthScriptHourlySchedule;
 #[cfg(feature = "device_management")]
 mod device_health_script_integer_parameter;
 #[cfg(feature = "device_management")]
-pub use device_health_script_integer_parameter::*;
+pub use device_health_script_integer_parameter::DeviceHealthScriptIntegerParameter;
 #[cfg(feature = "device_management")]
 mod device_health_script_parameter;
 #[cfg(feature = "device_management")]
-pub use device_health_script_parameter::*;
+pub use device_health_script_parameter::{
+    DeviceHealthScriptParameter, AnyDeviceHealthScriptParameter,
+};
 #[cfg(feature = "device_management")]
 mod device_health_script_remediation_history;
 #[cfg(feature = "device_management")]
-pub use device_health_script_remediation_history::*;
+pub use device_health_script_remediation_history::DeviceHealthScriptRemediationHistory;
 #[cfg(feature = "device_management")]
 mod device_health_script_remediation_history_data;
 #[cfg(feature = "device_management")]
-pub use device_health_script_remediation_history_data::*;
+pub use device_health_script_remediation_history_data::DeviceHealthScriptRemediationHistoryData;
 #[cfg(feature = "device_management")]
 mod device_health_script_remediation_summary;
 #[cfg(feature = "device_management")]
-pub use device_health_script_remediation_summary::*;
+pub use device_health_script_remediation_summary::DeviceHealthScriptRemediationSummary;
 #[cfg(feature = "device_management")]
 mod device_health_script_run_once_schedule;
 #[cfg(feature = "device_management")]
-pub use device_health_script_run_once_schedule::*;
+pub use device_health_script_run_once_schedule::DeviceHealthScriptRunOnceSchedule;
 #[cfg(feature = "device_management")]
 mod device_health_script_run_schedule;
 #[cfg(feature = "device_management")]
-pub use device_health_script_run_schedule::*;
+pub use device_health_script_run_schedule::{
+    DeviceHealthScriptRunSchedule, AnyDeviceHealthScriptRunSchedule,
+};
 #[cfg(feature = "device_management")]
 mod device_health_script_run_summary;
 #[cfg(feature = "device_management")]
-pub use device_health_script_run_summary::*;
+pub use device_health_script_run_summary::DeviceHealthScriptRunSummary;
 #[cfg(feature = "device_management")]
 mod device_health_script_string_parameter;
 #[cfg(feature = "device_management")]
-pub use device_health_script_string_parameter::*;
+pub use device_health_script_string_parameter::DeviceHealthScriptStringParameter;
 #[cfg(feature = "device_management")]
 mod device_health_script_time_schedule;
 #[cfg(feature = "device_management")]
-pub use device_health_script_time_schedule::*;
+pub use device_health_script_time_schedule::{
+    DeviceHealthScriptTimeSchedule, AnyDeviceHealthScriptTimeSchedule,
+};
 #[cfg(feature = "communications")]
 mod device_info;
 #[cfg(feature = "communications")]
-pub use device_info::*;
+pub use device_info::DeviceInfo;
 #[cfg(feature = "device_management")]
 mod device_install_state;
 #[cfg(feature = "device_management")]
-pub use device_install_state::*;
+pub use device_install_state::DeviceInstallState;
 #[cfg(feature = "device_management")]
 mod device_log_collection_request;
 #[cfg(feature = "device_management")]
-pub use device_log_collection_request::*;
+pub use device_log_collection_request::DeviceLogCollectionRequest;
 #[cfg(feature = "device_management")]
 mod device_log_collection_response;
 #[cfg(feature = "device_management")]
-pub use device_log_collection_response::*;
+pub use device_log_collection_response::DeviceLogCollectionResponse;
 #[cfg(feature = "device_management")]
 mod device_log_collection_template_type;
 #[cfg(feature = "device_management")]
-pub use device_log_collection_template_type::*;
+pub use device_log_collection_template_type::DeviceLogCollectionTemplateType;
 #[cfg(feature = "device_management")]
 mod device_management;
 #[cfg(feature = "device_management")]
-pub use device_management::*;
+pub use device_management::DeviceManagement;
 #[cfg(feature = "device_management")]
 mod device_management_abstract_complex_setting_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_abstract_complex_setting_definition::*;
+pub use device_management_abstract_complex_setting_definition::DeviceManagementAbstractComplexSettingDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_abstract_complex_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_abstract_complex_setting_instance::*;
+pub use device_management_abstract_complex_setting_instance::DeviceManagementAbstractComplexSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_applicability_rule_device_mode;
 #[cfg(feature = "device_management")]
-pub use device_management_applicability_rule_device_mode::*;
+pub use device_management_applicability_rule_device_mode::DeviceManagementApplicabilityRuleDeviceMode;
 #[cfg(feature = "device_management")]
 mod device_management_applicability_rule_os_edition;
 #[cfg(feature = "device_management")]
-pub use device_management_applicability_rule_os_edition::*;
+pub use device_management_applicability_rule_os_edition::DeviceManagementApplicabilityRuleOsEdition;
 #[cfg(feature = "device_management")]
 mod device_management_applicability_rule_os_version;
 #[cfg(feature = "device_management")]
-pub use device_management_applicability_rule_os_version::*;
+pub use device_management_applicability_rule_os_version::DeviceManagementApplicabilityRuleOsVersion;
 #[cfg(feature = "device_management")]
 mod device_management_applicability_rule_type;
 #[cfg(feature = "device_management")]
-pub use device_management_applicability_rule_type::*;
+pub use device_management_applicability_rule_type::DeviceManagementApplicabilityRuleType;
 #[cfg(feature = "device_management")]
 mod device_management_autopilot_event;
 #[cfg(feature = "device_management")]
-pub use device_management_autopilot_event::*;
+pub use device_management_autopilot_event::DeviceManagementAutopilotEvent;
 #[cfg(feature = "device_management")]
 mod device_management_autopilot_policy_compliance_status;
 #[cfg(feature = "device_management")]
-pub use device_management_autopilot_policy_compliance_status::*;
+pub use device_management_autopilot_policy_compliance_status::DeviceManagementAutopilotPolicyComplianceStatus;
 #[cfg(feature = "device_management")]
 mod device_management_autopilot_policy_status_detail;
 #[cfg(feature = "device_management")]
-pub use device_management_autopilot_policy_status_detail::*;
+pub use device_management_autopilot_policy_status_detail::DeviceManagementAutopilotPolicyStatusDetail;
 #[cfg(feature = "device_management")]
 mod device_management_autopilot_policy_type;
 #[cfg(feature = "device_management")]
-pub use device_management_autopilot_policy_type::*;
+pub use device_management_autopilot_policy_type::DeviceManagementAutopilotPolicyType;
 #[cfg(feature = "device_management")]
 mod device_management_boolean_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_boolean_setting_instance::*;
+pub use device_management_boolean_setting_instance::DeviceManagementBooleanSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_cached_report_configuration;
 #[cfg(feature = "device_management")]
-pub use device_management_cached_report_configuration::*;
+pub use device_management_cached_report_configuration::DeviceManagementCachedReportConfiguration;
 #[cfg(feature = "device_management")]
 mod device_management_certification_authority;
 #[cfg(feature = "device_management")]
-pub use device_management_certification_authority::*;
+pub use device_management_certification_authority::DeviceManagementCertificationAuthority;
 #[cfg(feature = "device_management")]
 mod device_management_collection_setting_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_collection_setting_definition::*;
+pub use device_management_collection_setting_definition::DeviceManagementCollectionSettingDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_collection_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_collection_setting_instance::*;
+pub use device_management_collection_setting_instance::DeviceManagementCollectionSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_comparison_result;
 #[cfg(feature = "device_management")]
-pub use device_management_comparison_result::*;
+pub use device_management_comparison_result::DeviceManagementComparisonResult;
 #[cfg(feature = "device_management")]
 mod device_management_complex_setting_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_complex_setting_definition::*;
+pub use device_management_complex_setting_definition::DeviceManagementComplexSettingDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_complex_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_complex_setting_instance::*;
+pub use device_management_complex_setting_instance::DeviceManagementComplexSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_azure_ad_trust_type;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_azure_ad_trust_type::*;
+pub use device_management_configuration_azure_ad_trust_type::DeviceManagementConfigurationAzureAdTrustType;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_category;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_category::*;
+pub use device_management_configuration_category::DeviceManagementConfigurationCategory;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_collection_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_collection_definition::*;
+pub use device_management_configuration_choice_setting_collection_definition::DeviceManagementConfigurationChoiceSettingCollectionDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_collection_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_collection_instance::*;
+pub use device_management_configuration_choice_setting_collection_instance::DeviceManagementConfigurationChoiceSettingCollectionInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_collection_instance_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_collection_instance_template::*;
+pub use device_management_configuration_choice_setting_collection_instance_template::DeviceManagementConfigurationChoiceSettingCollectionInstanceTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_definition::*;
+pub use device_management_configuration_choice_setting_definition::{
+    DeviceManagementConfigurationChoiceSettingDefinition,
+    AnyDeviceManagementConfigurationChoiceSettingDefinition,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_instance::*;
+pub use device_management_configuration_choice_setting_instance::DeviceManagementConfigurationChoiceSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_instance_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_instance_template::*;
+pub use device_management_configuration_choice_setting_instance_template::DeviceManagementConfigurationChoiceSettingInstanceTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_value;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_value::*;
+pub use device_management_configuration_choice_setting_value::DeviceManagementConfigurationChoiceSettingValue;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_value_constant_default_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_value_constant_default_template::*;
+pub use device_management_configuration_choice_setting_value_constant_default_template::DeviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_value_default_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_value_default_template::*;
+pub use device_management_configuration_choice_setting_value_default_template::{
+    DeviceManagementConfigurationChoiceSettingValueDefaultTemplate,
+    AnyDeviceManagementConfigurationChoiceSettingValueDefaultTemplate,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_value_definition_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_value_definition_template::*;
+pub use device_management_configuration_choice_setting_value_definition_template::DeviceManagementConfigurationChoiceSettingValueDefinitionTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_choice_setting_value_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_choice_setting_value_template::*;
+pub use device_management_configuration_choice_setting_value_template::DeviceManagementConfigurationChoiceSettingValueTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_control_type;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_control_type::*;
+pub use device_management_configuration_control_type::DeviceManagementConfigurationControlType;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_dependent_on;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_dependent_on::*;
+pub use device_management_configuration_dependent_on::DeviceManagementConfigurationDependentOn;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_device_mode;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_device_mode::*;
+pub use device_management_configuration_device_mode::DeviceManagementConfigurationDeviceMode;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_group_setting_collection_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_group_setting_collection_instance::*;
+pub use device_management_configuration_group_setting_collection_instance::DeviceManagementConfigurationGroupSettingCollectionInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_group_setting_collection_instance_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_group_setting_collection_instance_template::*;
+pub use device_management_configuration_group_setting_collection_instance_template::DeviceManagementConfigurationGroupSettingCollectionInstanceTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_group_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_group_setting_instance::*;
+pub use device_management_configuration_group_setting_instance::DeviceManagementConfigurationGroupSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_group_setting_instance_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_group_setting_instance_template::*;
+pub use device_management_configuration_group_setting_instance_template::DeviceManagementConfigurationGroupSettingInstanceTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_group_setting_value;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_group_setting_value::*;
+pub use device_management_configuration_group_setting_value::DeviceManagementConfigurationGroupSettingValue;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_group_setting_value_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_group_setting_value_template::*;
+pub use device_management_configuration_group_setting_value_template::DeviceManagementConfigurationGroupSettingValueTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_integer_setting_value;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_integer_setting_value::*;
+pub use device_management_configuration_integer_setting_value::DeviceManagementConfigurationIntegerSettingValue;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_integer_setting_value_constant_default_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_integer_setting_value_constant_default_template::*;
+pub use device_management_configuration_integer_setting_value_constant_default_template::DeviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_integer_setting_value_default_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_integer_setting_value_default_template::*;
+pub use device_management_configuration_integer_setting_value_default_template::{
+    DeviceManagementConfigurationIntegerSettingValueDefaultTemplate,
+    AnyDeviceManagementConfigurationIntegerSettingValueDefaultTemplate,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_integer_setting_value_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_integer_setting_value_definition::*;
+pub use device_management_configuration_integer_setting_value_definition::DeviceManagementConfigurationIntegerSettingValueDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_integer_setting_value_definition_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_integer_setting_value_definition_template::*;
+pub use device_management_configuration_integer_setting_value_definition_template::DeviceManagementConfigurationIntegerSettingValueDefinitionTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_integer_setting_value_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_integer_setting_value_template::*;
+pub use device_management_configuration_integer_setting_value_template::DeviceManagementConfigurationIntegerSettingValueTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_option_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_option_definition::*;
+pub use device_management_configuration_option_definition::DeviceManagementConfigurationOptionDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_option_definition_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_option_definition_template::*;
+pub use device_management_configuration_option_definition_template::DeviceManagementConfigurationOptionDefinitionTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_platforms;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_platforms::*;
+pub use device_management_configuration_platforms::DeviceManagementConfigurationPlatforms;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_policy;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_policy::*;
+pub use device_management_configuration_policy::DeviceManagementConfigurationPolicy;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_policy_assignment;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_policy_assignment::*;
+pub use device_management_configuration_policy_assignment::DeviceManagementConfigurationPolicyAssignment;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_policy_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_policy_template::*;
+pub use device_management_configuration_policy_template::DeviceManagementConfigurationPolicyTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_policy_template_reference;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_policy_template_reference::*;
+pub use device_management_configuration_policy_template_reference::DeviceManagementConfigurationPolicyTemplateReference;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_reference_setting_value;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_reference_setting_value::*;
+pub use device_management_configuration_reference_setting_value::DeviceManagementConfigurationReferenceSettingValue;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_referred_setting_information;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_referred_setting_information::*;
+pub use device_management_configuration_referred_setting_information::DeviceManagementConfigurationReferredSettingInformation;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting::*;
+pub use device_management_configuration_setting::DeviceManagementConfigurationSetting;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_access_types;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_access_types::*;
+pub use device_management_configuration_setting_access_types::DeviceManagementConfigurationSettingAccessTypes;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_applicability;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_applicability::*;
+pub use device_management_configuration_setting_applicability::{
+    DeviceManagementConfigurationSettingApplicability,
+    AnyDeviceManagementConfigurationSettingApplicability,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_definition::*;
+pub use device_management_configuration_setting_definition::{
+    DeviceManagementConfigurationSettingDefinition,
+    AnyDeviceManagementConfigurationSettingDefinition,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_depended_on_by;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_depended_on_by::*;
+pub use device_management_configuration_setting_depended_on_by::DeviceManagementConfigurationSettingDependedOnBy;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_group_collection_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_group_collection_definition::*;
+pub use device_management_configuration_setting_group_collection_definition::DeviceManagementConfigurationSettingGroupCollectionDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_group_collection_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_group_collection_instance::*;
+pub use device_management_configuration_setting_group_collection_instance::DeviceManagementConfigurationSettingGroupCollectionInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_group_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_group_definition::*;
+pub use device_management_configuration_setting_group_definition::{
+    DeviceManagementConfigurationSettingGroupDefinition,
+    AnyDeviceManagementConfigurationSettingGroupDefinition,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_group_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_group_instance::*;
+pub use device_management_configuration_setting_group_instance::DeviceManagementConfigurationSettingGroupInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_instance::*;
+pub use device_management_configuration_setting_instance::{
+    DeviceManagementConfigurationSettingInstance,
+    AnyDeviceManagementConfigurationSettingInstance,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_instance_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_instance_template::*;
+pub use device_management_configuration_setting_instance_template::{
+    DeviceManagementConfigurationSettingInstanceTemplate,
+    AnyDeviceManagementConfigurationSettingInstanceTemplate,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_instance_template_reference;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_instance_template_reference::*;
+pub use device_management_configuration_setting_instance_template_reference::DeviceManagementConfigurationSettingInstanceTemplateReference;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_occurrence;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_occurrence::*;
+pub use device_management_configuration_setting_occurrence::DeviceManagementConfigurationSettingOccurrence;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_template::*;
+pub use device_management_configuration_setting_template::DeviceManagementConfigurationSettingTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_usage;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_usage::*;
+pub use device_management_configuration_setting_usage::DeviceManagementConfigurationSettingUsage;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_value;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_value::*;
+pub use device_management_configuration_setting_value::{
+    DeviceManagementConfigurationSettingValue,
+    AnyDeviceManagementConfigurationSettingValue,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_value_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_value_definition::*;
+pub use device_management_configuration_setting_value_definition::{
+    DeviceManagementConfigurationSettingValueDefinition,
+    AnyDeviceManagementConfigurationSettingValueDefinition,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_value_template_reference;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_value_template_reference::*;
+pub use device_management_configuration_setting_value_template_reference::DeviceManagementConfigurationSettingValueTemplateReference;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_setting_visibility;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_setting_visibility::*;
+pub use device_management_configuration_setting_visibility::DeviceManagementConfigurationSettingVisibility;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_simple_setting_collection_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_simple_setting_collection_definition::*;
+pub use device_management_configuration_simple_setting_collection_definition::DeviceManagementConfigurationSimpleSettingCollectionDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_simple_setting_collection_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_simple_setting_collection_instance::*;
+pub use device_management_configuration_simple_setting_collection_instance::DeviceManagementConfigurationSimpleSettingCollectionInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_simple_setting_collection_instance_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_simple_setting_collection_instance_template::*;
+pub use device_management_configuration_simple_setting_collection_instance_template::DeviceManagementConfigurationSimpleSettingCollectionInstanceTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_simple_setting_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_simple_setting_definition::*;
+pub use device_management_configuration_simple_setting_definition::{
+    DeviceManagementConfigurationSimpleSettingDefinition,
+    AnyDeviceManagementConfigurationSimpleSettingDefinition,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_simple_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_simple_setting_instance::*;
+pub use device_management_configuration_simple_setting_instance::DeviceManagementConfigurationSimpleSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_simple_setting_instance_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_simple_setting_instance_template::*;
+pub use device_management_configuration_simple_setting_instance_template::DeviceManagementConfigurationSimpleSettingInstanceTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_simple_setting_value;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_simple_setting_value::*;
+pub use device_management_configuration_simple_setting_value::{
+    DeviceManagementConfigurationSimpleSettingValue,
+    AnyDeviceManagementConfigurationSimpleSettingValue,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_simple_setting_value_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_simple_setting_value_template::*;
+pub use device_management_configuration_simple_setting_value_template::{
+    DeviceManagementConfigurationSimpleSettingValueTemplate,
+    AnyDeviceManagementConfigurationSimpleSettingValueTemplate,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_string_format;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_string_format::*;
+pub use device_management_configuration_string_format::DeviceManagementConfigurationStringFormat;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_string_setting_value;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_string_setting_value::*;
+pub use device_management_configuration_string_setting_value::{
+    DeviceManagementConfigurationStringSettingValue,
+    AnyDeviceManagementConfigurationStringSettingValue,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_string_setting_value_constant_default_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_string_setting_value_constant_default_template::*;
+pub use device_management_configuration_string_setting_value_constant_default_template::DeviceManagementConfigurationStringSettingValueConstantDefaultTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_string_setting_value_default_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_string_setting_value_default_template::*;
+pub use device_management_configuration_string_setting_value_default_template::{
+    DeviceManagementConfigurationStringSettingValueDefaultTemplate,
+    AnyDeviceManagementConfigurationStringSettingValueDefaultTemplate,
+};
 #[cfg(feature = "device_management")]
 mod device_management_configuration_string_setting_value_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_string_setting_value_definition::*;
+pub use device_management_configuration_string_setting_value_definition::DeviceManagementConfigurationStringSettingValueDefinition;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_string_setting_value_template;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_string_setting_value_template::*;
+pub use device_management_configuration_string_setting_value_template::DeviceManagementConfigurationStringSettingValueTemplate;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_technologies;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_technologies::*;
+pub use device_management_configuration_technologies::DeviceManagementConfigurationTechnologies;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_template_family;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_template_family::*;
+pub use device_management_configuration_template_family::DeviceManagementConfigurationTemplateFamily;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_windows_setting_applicability;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_windows_setting_applicability::*;
+pub use device_management_configuration_windows_setting_applicability::DeviceManagementConfigurationWindowsSettingApplicability;
 #[cfg(feature = "device_management")]
 mod device_management_configuration_windows_skus;
 #[cfg(feature = "device_management")]
-pub use device_management_configuration_windows_skus::*;
+pub use device_management_configuration_windows_skus::DeviceManagementConfigurationWindowsSkus;
 #[cfg(feature = "device_management")]
 mod device_management_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_constraint::*;
+pub use device_management_constraint::{
+    DeviceManagementConstraint, AnyDeviceManagementConstraint,
+};
 #[cfg(feature = "device_management")]
 mod device_management_derived_credential_issuer;
 #[cfg(feature = "device_management")]
-pub use device_management_derived_credential_issuer::*;
+pub use device_management_derived_credential_issuer::DeviceManagementDerivedCredentialIssuer;
 #[cfg(feature = "device_management")]
 mod device_management_derived_credential_notification_type;
 #[cfg(feature = "device_management")]
-pub use device_management_derived_credential_notification_type::*;
+pub use device_management_derived_credential_notification_type::DeviceManagementDerivedCredentialNotificationType;
 #[cfg(feature = "device_management")]
 mod device_management_derived_credential_settings;
 #[cfg(feature = "device_management")]
-pub use device_management_derived_credential_settings::*;
+pub use device_management_derived_credential_settings::DeviceManagementDerivedCredentialSettings;
 #[cfg(feature = "device_management")]
 mod device_management_domain_join_connector;
 #[cfg(feature = "device_management")]
-pub use device_management_domain_join_connector::*;
+pub use device_management_domain_join_connector::DeviceManagementDomainJoinConnector;
 #[cfg(feature = "device_management")]
 mod device_management_domain_join_connector_state;
 #[cfg(feature = "device_management")]
-pub use device_management_domain_join_connector_state::*;
+pub use device_management_domain_join_connector_state::DeviceManagementDomainJoinConnectorState;
 #[cfg(feature = "device_management")]
 mod device_management_enum_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_enum_constraint::*;
+pub use device_management_enum_constraint::DeviceManagementEnumConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_enum_value;
 #[cfg(feature = "device_management")]
-pub use device_management_enum_value::*;
+pub use device_management_enum_value::DeviceManagementEnumValue;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_access_level;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_access_level::*;
+pub use device_management_exchange_access_level::DeviceManagementExchangeAccessLevel;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_access_rule;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_access_rule::*;
+pub use device_management_exchange_access_rule::DeviceManagementExchangeAccessRule;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_access_rule_type;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_access_rule_type::*;
+pub use device_management_exchange_access_rule_type::DeviceManagementExchangeAccessRuleType;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_access_state;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_access_state::*;
+pub use device_management_exchange_access_state::DeviceManagementExchangeAccessState;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_access_state_reason;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_access_state_reason::*;
+pub use device_management_exchange_access_state_reason::DeviceManagementExchangeAccessStateReason;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_connector;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_connector::*;
+pub use device_management_exchange_connector::DeviceManagementExchangeConnector;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_connector_status;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_connector_status::*;
+pub use device_management_exchange_connector_status::DeviceManagementExchangeConnectorStatus;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_connector_sync_type;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_connector_sync_type::*;
+pub use device_management_exchange_connector_sync_type::DeviceManagementExchangeConnectorSyncType;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_connector_type;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_connector_type::*;
+pub use device_management_exchange_connector_type::DeviceManagementExchangeConnectorType;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_device_class;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_device_class::*;
+pub use device_management_exchange_device_class::DeviceManagementExchangeDeviceClass;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_on_premises_policy;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_on_premises_policy::*;
+pub use device_management_exchange_on_premises_policy::DeviceManagementExchangeOnPremisesPolicy;
 #[cfg(feature = "device_management")]
 mod device_management_export_job;
 #[cfg(feature = "device_management")]
-pub use device_management_export_job::*;
+pub use device_management_export_job::DeviceManagementExportJob;
 #[cfg(feature = "device_management")]
 mod device_management_export_job_localization_type;
 #[cfg(feature = "device_management")]
-pub use device_management_export_job_localization_type::*;
+pub use device_management_export_job_localization_type::DeviceManagementExportJobLocalizationType;
 #[cfg(feature = "device_management")]
 mod device_management_integer_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_integer_setting_instance::*;
+pub use device_management_integer_setting_instance::DeviceManagementIntegerSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_intent;
 #[cfg(feature = "device_management")]
-pub use device_management_intent::*;
+pub use device_management_intent::DeviceManagementIntent;
 #[cfg(feature = "device_management")]
 mod device_management_intent_assignment;
 #[cfg(feature = "device_management")]
-pub use device_management_intent_assignment::*;
+pub use device_management_intent_assignment::DeviceManagementIntentAssignment;
 #[cfg(feature = "device_management")]
 mod device_management_intent_device_setting_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_management_intent_device_setting_state_summary::*;
+pub use device_management_intent_device_setting_state_summary::DeviceManagementIntentDeviceSettingStateSummary;
 #[cfg(feature = "device_management")]
 mod device_management_intent_device_state;
 #[cfg(feature = "device_management")]
-pub use device_management_intent_device_state::*;
+pub use device_management_intent_device_state::DeviceManagementIntentDeviceState;
 #[cfg(feature = "device_management")]
 mod device_management_intent_device_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_management_intent_device_state_summary::*;
+pub use device_management_intent_device_state_summary::DeviceManagementIntentDeviceStateSummary;
 #[cfg(feature = "device_management")]
 mod device_management_intent_setting_category;
 #[cfg(feature = "device_management")]
-pub use device_management_intent_setting_category::*;
+pub use device_management_intent_setting_category::DeviceManagementIntentSettingCategory;
 #[cfg(feature = "device_management")]
 mod device_management_intent_setting_secret_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_intent_setting_secret_constraint::*;
+pub use device_management_intent_setting_secret_constraint::DeviceManagementIntentSettingSecretConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_intent_user_state;
 #[cfg(feature = "device_management")]
-pub use device_management_intent_user_state::*;
+pub use device_management_intent_user_state::DeviceManagementIntentUserState;
 #[cfg(feature = "device_management")]
 mod device_management_intent_user_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_management_intent_user_state_summary::*;
+pub use device_management_intent_user_state_summary::DeviceManagementIntentUserStateSummary;
 #[cfg(feature = "device_management")]
 mod device_management_partner;
 #[cfg(feature = "device_management")]
-pub use device_management_partner::*;
+pub use device_management_partner::DeviceManagementPartner;
 #[cfg(feature = "device_management")]
 mod device_management_partner_app_type;
 #[cfg(feature = "device_management")]
-pub use device_management_partner_app_type::*;
+pub use device_management_partner_app_type::DeviceManagementPartnerAppType;
 #[cfg(feature = "device_management")]
 mod device_management_partner_assignment;
 #[cfg(feature = "device_management")]
-pub use device_management_partner_assignment::*;
+pub use device_management_partner_assignment::DeviceManagementPartnerAssignment;
 #[cfg(feature = "device_management")]
 mod device_management_partner_tenant_state;
 #[cfg(feature = "device_management")]
-pub use device_management_partner_tenant_state::*;
+pub use device_management_partner_tenant_state::DeviceManagementPartnerTenantState;
 #[cfg(feature = "device_management")]
 mod device_management_report_file_format;
 #[cfg(feature = "device_management")]
-pub use device_management_report_file_format::*;
+pub use device_management_report_file_format::DeviceManagementReportFileFormat;
 #[cfg(feature = "device_management")]
 mod device_management_report_schedule;
 #[cfg(feature = "device_management")]
-pub use device_management_report_schedule::*;
+pub use device_management_report_schedule::DeviceManagementReportSchedule;
 #[cfg(feature = "device_management")]
 mod device_management_report_status;
 #[cfg(feature = "device_management")]
-pub use device_management_report_status::*;
+pub use device_management_report_status::DeviceManagementReportStatus;
 #[cfg(feature = "device_management")]
 mod device_management_reports;
 #[cfg(feature = "device_management")]
-pub use device_management_reports::*;
+pub use device_management_reports::DeviceManagementReports;
 #[cfg(feature = "device_management")]
 mod device_management_resource_access_profile_assignment;
 #[cfg(feature = "device_management")]
-pub use device_management_resource_access_profile_assignment::*;
+pub use device_management_resource_access_profile_assignment::DeviceManagementResourceAccessProfileAssignment;
 #[cfg(feature = "device_management")]
 mod device_management_resource_access_profile_base;
 #[cfg(feature = "device_management")]
-pub use device_management_resource_access_profile_base::*;
+pub use device_management_resource_access_profile_base::{
+    DeviceManagementResourceAccessProfileBase,
+    AnyDeviceManagementResourceAccessProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod device_management_resource_access_profile_intent;
 #[cfg(feature = "device_management")]
-pub use device_management_resource_access_profile_intent::*;
+pub use device_management_resource_access_profile_intent::DeviceManagementResourceAccessProfileIntent;
 #[cfg(feature = "device_management")]
 mod device_management_reusable_policy_setting;
 #[cfg(feature = "device_management")]
-pub use device_management_reusable_policy_setting::*;
+pub use device_management_reusable_policy_setting::DeviceManagementReusablePolicySetting;
 #[cfg(feature = "device_management")]
 mod device_management_scheduled_report_recurrence;
 #[cfg(feature = "device_management")]
-pub use device_management_scheduled_report_recurrence::*;
+pub use device_management_scheduled_report_recurrence::DeviceManagementScheduledReportRecurrence;
 #[cfg(feature = "device_management")]
 mod device_management_script;
 #[cfg(feature = "device_management")]
-pub use device_management_script::*;
+pub use device_management_script::DeviceManagementScript;
 #[cfg(feature = "device_management")]
 mod device_management_script_assignment;
 #[cfg(feature = "device_management")]
-pub use device_management_script_assignment::*;
+pub use device_management_script_assignment::DeviceManagementScriptAssignment;
 #[cfg(feature = "device_management")]
 mod device_management_script_device_state;
 #[cfg(feature = "device_management")]
-pub use device_management_script_device_state::*;
+pub use device_management_script_device_state::DeviceManagementScriptDeviceState;
 #[cfg(feature = "device_management")]
 mod device_management_script_group_assignment;
 #[cfg(feature = "device_management")]
-pub use device_management_script_group_assignment::*;
+pub use device_management_script_group_assignment::DeviceManagementScriptGroupAssignment;
 #[cfg(feature = "device_management")]
 mod device_management_script_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use device_management_script_policy_set_item::*;
+pub use device_management_script_policy_set_item::DeviceManagementScriptPolicySetItem;
 #[cfg(feature = "device_management")]
 mod device_management_script_run_summary;
 #[cfg(feature = "device_management")]
-pub use device_management_script_run_summary::*;
+pub use device_management_script_run_summary::DeviceManagementScriptRunSummary;
 #[cfg(feature = "device_management")]
 mod device_management_script_user_state;
 #[cfg(feature = "device_management")]
-pub use device_management_script_user_state::*;
+pub use device_management_script_user_state::DeviceManagementScriptUserState;
 #[cfg(feature = "device_management")]
 mod device_management_setting_abstract_implementation_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_abstract_implementation_constraint::*;
+pub use device_management_setting_abstract_implementation_constraint::DeviceManagementSettingAbstractImplementationConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_app_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_app_constraint::*;
+pub use device_management_setting_app_constraint::DeviceManagementSettingAppConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_boolean_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_boolean_constraint::*;
+pub use device_management_setting_boolean_constraint::DeviceManagementSettingBooleanConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_category;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_category::*;
+pub use device_management_setting_category::{
+    DeviceManagementSettingCategory, AnyDeviceManagementSettingCategory,
+};
 #[cfg(feature = "device_management")]
 mod device_management_setting_collection_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_collection_constraint::*;
+pub use device_management_setting_collection_constraint::DeviceManagementSettingCollectionConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_comparison;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_comparison::*;
+pub use device_management_setting_comparison::DeviceManagementSettingComparison;
 #[cfg(feature = "device_management")]
 mod device_management_setting_definition;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_definition::*;
+pub use device_management_setting_definition::{
+    DeviceManagementSettingDefinition, AnyDeviceManagementSettingDefinition,
+};
 #[cfg(feature = "device_management")]
 mod device_management_setting_dependency;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_dependency::*;
+pub use device_management_setting_dependency::DeviceManagementSettingDependency;
 #[cfg(feature = "device_management")]
 mod device_management_setting_enrollment_type_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_enrollment_type_constraint::*;
+pub use device_management_setting_enrollment_type_constraint::DeviceManagementSettingEnrollmentTypeConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_file_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_file_constraint::*;
+pub use device_management_setting_file_constraint::DeviceManagementSettingFileConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_instance::*;
+pub use device_management_setting_instance::{
+    DeviceManagementSettingInstance, AnyDeviceManagementSettingInstance,
+};
 #[cfg(feature = "device_management")]
 mod device_management_setting_integer_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_integer_constraint::*;
+pub use device_management_setting_integer_constraint::DeviceManagementSettingIntegerConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_profile_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_profile_constraint::*;
+pub use device_management_setting_profile_constraint::DeviceManagementSettingProfileConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_regex_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_regex_constraint::*;
+pub use device_management_setting_regex_constraint::DeviceManagementSettingRegexConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_required_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_required_constraint::*;
+pub use device_management_setting_required_constraint::DeviceManagementSettingRequiredConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_sddl_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_sddl_constraint::*;
+pub use device_management_setting_sddl_constraint::DeviceManagementSettingSddlConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_string_length_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_string_length_constraint::*;
+pub use device_management_setting_string_length_constraint::DeviceManagementSettingStringLengthConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_setting_xml_constraint;
 #[cfg(feature = "device_management")]
-pub use device_management_setting_xml_constraint::*;
+pub use device_management_setting_xml_constraint::DeviceManagementSettingXmlConstraint;
 #[cfg(feature = "device_management")]
 mod device_management_settings;
 #[cfg(feature = "device_management")]
-pub use device_management_settings::*;
+pub use device_management_settings::DeviceManagementSettings;
 #[cfg(feature = "device_management")]
 mod device_management_string_setting_instance;
 #[cfg(feature = "device_management")]
-pub use device_management_string_setting_instance::*;
+pub use device_management_string_setting_instance::DeviceManagementStringSettingInstance;
 #[cfg(feature = "device_management")]
 mod device_management_subscription_state;
 #[cfg(feature = "device_management")]
-pub use device_management_subscription_state::*;
+pub use device_management_subscription_state::DeviceManagementSubscriptionState;
 #[cfg(feature = "device_management")]
 mod device_management_subscriptions;
 #[cfg(feature = "device_management")]
-pub use device_management_subscriptions::*;
+pub use device_management_subscriptions::DeviceManagementSubscriptions;
 #[cfg(feature = "device_management")]
 mod device_management_template;
 #[cfg(feature = "device_management")]
-pub use device_management_template::*;
+pub use device_management_template::{
+    DeviceManagementTemplate, AnyDeviceManagementTemplate,
+};
 #[cfg(feature = "device_management")]
 mod device_management_template_lifecycle_state;
 #[cfg(feature = "device_management")]
-pub use device_management_template_lifecycle_state::*;
+pub use device_management_template_lifecycle_state::DeviceManagementTemplateLifecycleState;
 #[cfg(feature = "device_management")]
 mod device_management_template_setting_category;
 #[cfg(feature = "device_management")]
-pub use device_management_template_setting_category::*;
+pub use device_management_template_setting_category::DeviceManagementTemplateSettingCategory;
 #[cfg(feature = "device_management")]
 mod device_management_template_subtype;
 #[cfg(feature = "device_management")]
-pub use device_management_template_subtype::*;
+pub use device_management_template_subtype::DeviceManagementTemplateSubtype;
 #[cfg(feature = "device_management")]
 mod device_management_template_type;
 #[cfg(feature = "device_management")]
-pub use device_management_template_type::*;
+pub use device_management_template_type::DeviceManagementTemplateType;
 #[cfg(feature = "device_management")]
 mod device_management_troubleshooting_error_details;
 #[cfg(feature = "device_management")]
-pub use device_management_troubleshooting_error_details::*;
+pub use device_management_troubleshooting_error_details::DeviceManagementTroubleshootingErrorDetails;
 #[cfg(feature = "device_management")]
 mod device_management_troubleshooting_error_resource;
 #[cfg(feature = "device_management")]
-pub use device_management_troubleshooting_error_resource::*;
+pub use device_management_troubleshooting_error_resource::DeviceManagementTroubleshootingErrorResource;
 #[cfg(feature = "device_management")]
 mod device_management_troubleshooting_event;
 #[cfg(feature = "device_management")]
-pub use device_management_troubleshooting_event::*;
+pub use device_management_troubleshooting_event::{
+    DeviceManagementTroubleshootingEvent, AnyDeviceManagementTroubleshootingEvent,
+};
 #[cfg(feature = "device_management")]
 mod device_management_user_rights_local_user_or_group;
 #[cfg(feature = "device_management")]
-pub use device_management_user_rights_local_user_or_group::*;
+pub use device_management_user_rights_local_user_or_group::DeviceManagementUserRightsLocalUserOrGroup;
 #[cfg(feature = "device_management")]
 mod device_management_user_rights_setting;
 #[cfg(feature = "device_management")]
-pub use device_management_user_rights_setting::*;
+pub use device_management_user_rights_setting::DeviceManagementUserRightsSetting;
 #[cfg(feature = "device_management")]
 mod device_manangement_intent_value_type;
 #[cfg(feature = "device_management")]
-pub use device_manangement_intent_value_type::*;
+pub use device_manangement_intent_value_type::DeviceManangementIntentValueType;
 #[cfg(feature = "device_management")]
 mod device_operating_system_summary;
 #[cfg(feature = "device_management")]
-pub use device_operating_system_summary::*;
+pub use device_operating_system_summary::DeviceOperatingSystemSummary;
 #[cfg(feature = "device_management")]
 mod device_platform_type;
 #[cfg(feature = "device_management")]
-pub use device_platform_type::*;
+pub use device_platform_type::DevicePlatformType;
 #[cfg(feature = "device_management")]
 mod device_protection_overview;
 #[cfg(feature = "device_management")]
-pub use device_protection_overview::*;
+pub use device_protection_overview::DeviceProtectionOverview;
 #[cfg(feature = "device_management")]
 mod device_registration_state;
 #[cfg(feature = "device_management")]
-pub use device_registration_state::*;
+pub use device_registration_state::DeviceRegistrationState;
 #[cfg(feature = "device_management")]
 mod device_shell_script;
 #[cfg(feature = "device_management")]
-pub use device_shell_script::*;
+pub use device_shell_script::DeviceShellScript;
 #[cfg(feature = "device_management")]
 mod device_threat_protection_level;
 #[cfg(feature = "device_management")]
-pub use device_threat_protection_level::*;
+pub use device_threat_protection_level::DeviceThreatProtectionLevel;
 #[cfg(feature = "device_management")]
 mod device_type;
 #[cfg(feature = "device_management")]
-pub use device_type::*;
+pub use device_type::DeviceType;
 #[cfg(feature = "device_management")]
 mod device_types;
 #[cfg(feature = "device_management")]
-pub use device_types::*;
+pub use device_types::DeviceTypes;
 #[cfg(feature = "core")]
 mod diagnostic;
 #[cfg(feature = "core")]
-pub use diagnostic::*;
+pub use diagnostic::Diagnostic;
 #[cfg(feature = "device_management")]
 mod diagnostic_data_submission_mode;
 #[cfg(feature = "device_management")]
-pub use diagnostic_data_submission_mode::*;
+pub use diagnostic_data_submission_mode::DiagnosticDataSubmissionMode;
 #[cfg(feature = "security")]
 mod diamond_model;
 #[cfg(feature = "security")]
-pub use diamond_model::*;
+pub use diamond_model::DiamondModel;
 #[cfg(feature = "device_management")]
 mod diffie_hellman_group;
 #[cfg(feature = "device_management")]
-pub use diffie_hellman_group::*;
+pub use diffie_hellman_group::DiffieHellmanGroup;
 #[cfg(feature = "core")]
 mod directory;
 #[cfg(feature = "core")]
-pub use directory::*;
+pub use directory::Directory;
 #[cfg(feature = "identity")]
 mod directory_audit;
 #[cfg(feature = "identity")]
-pub use directory_audit::*;
+pub use directory_audit::DirectoryAudit;
 #[cfg(feature = "applications")]
 mod directory_definition;
 #[cfg(feature = "applications")]
-pub use directory_definition::*;
+pub use directory_definition::DirectoryDefinition;
 #[cfg(feature = "core")]
 mod directory_definition_discoverabilities;
 #[cfg(feature = "core")]
-pub use directory_definition_discoverabilities::*;
+pub use directory_definition_discoverabilities::DirectoryDefinitionDiscoverabilities;
 #[cfg(feature = "core")]
 mod directory_object;
 #[cfg(feature = "core")]
-pub use directory_object::*;
+pub use directory_object::{DirectoryObject, AnyDirectoryObject};
 #[cfg(feature = "core")]
 mod directory_object_partner_reference;
 #[cfg(feature = "core")]
-pub use directory_object_partner_reference::*;
+pub use directory_object_partner_reference::DirectoryObjectPartnerReference;
 #[cfg(feature = "core")]
 mod directory_role;
 #[cfg(feature = "core")]
-pub use directory_role::*;
+pub use directory_role::DirectoryRole;
 #[cfg(feature = "core")]
 mod directory_role_template;
 #[cfg(feature = "core")]
-pub use directory_role_template::*;
+pub use directory_role_template::DirectoryRoleTemplate;
 #[cfg(feature = "core")]
 mod directory_setting;
 #[cfg(feature = "core")]
-pub use directory_setting::*;
+pub use directory_setting::DirectorySetting;
 #[cfg(feature = "core")]
 mod directory_setting_template;
 #[cfg(feature = "core")]
-pub use directory_setting_template::*;
+pub use directory_setting_template::DirectorySettingTemplate;
 #[cfg(feature = "core")]
 mod directory_size_quota;
 #[cfg(feature = "core")]
-pub use directory_size_quota::*;
+pub use directory_size_quota::DirectorySizeQuota;
 #[cfg(feature = "core")]
 mod disable_and_delete_user_apply_action;
 #[cfg(feature = "core")]
-pub use disable_and_delete_user_apply_action::*;
+pub use disable_and_delete_user_apply_action::DisableAndDeleteUserApplyAction;
 #[cfg(feature = "device_management")]
 mod discovery_source;
 #[cfg(feature = "device_management")]
-pub use discovery_source::*;
+pub use discovery_source::DiscoverySource;
 #[cfg(feature = "device_management")]
 mod disk_type;
 #[cfg(feature = "device_management")]
-pub use disk_type::*;
+pub use disk_type::DiskType;
 #[cfg(feature = "core")]
 mod display_as;
 #[cfg(feature = "core")]
-pub use display_as::*;
+pub use display_as::DisplayAs;
 #[cfg(feature = "core")]
 mod display_name_localization;
 #[cfg(feature = "core")]
-pub use display_name_localization::*;
+pub use display_name_localization::DisplayNameLocalization;
 #[cfg(feature = "device_management")]
 mod dma_guard_device_enumeration_policy_type;
 #[cfg(feature = "device_management")]
-pub use dma_guard_device_enumeration_policy_type::*;
+pub use dma_guard_device_enumeration_policy_type::DmaGuardDeviceEnumerationPolicyType;
 #[cfg(feature = "core")]
 mod document_set;
 #[cfg(feature = "core")]
-pub use document_set::*;
+pub use document_set::DocumentSet;
 #[cfg(feature = "core")]
 mod document_set_content;
 #[cfg(feature = "core")]
-pub use document_set_content::*;
+pub use document_set_content::DocumentSetContent;
 #[cfg(feature = "core")]
 mod domain;
 #[cfg(feature = "core")]
-pub use domain::*;
+pub use domain::Domain;
 #[cfg(feature = "core")]
 mod domain_dns_cname_record;
 #[cfg(feature = "core")]
-pub use domain_dns_cname_record::*;
+pub use domain_dns_cname_record::DomainDnsCnameRecord;
 #[cfg(feature = "core")]
 mod domain_dns_mx_record;
 #[cfg(feature = "core")]
-pub use domain_dns_mx_record::*;
+pub use domain_dns_mx_record::DomainDnsMxRecord;
 #[cfg(feature = "core")]
 mod domain_dns_record;
 #[cfg(feature = "core")]
-pub use domain_dns_record::*;
+pub use domain_dns_record::DomainDnsRecord;
 #[cfg(feature = "core")]
 mod domain_dns_srv_record;
 #[cfg(feature = "core")]
-pub use domain_dns_srv_record::*;
+pub use domain_dns_srv_record::DomainDnsSrvRecord;
 #[cfg(feature = "core")]
 mod domain_dns_txt_record;
 #[cfg(feature = "core")]
-pub use domain_dns_txt_record::*;
+pub use domain_dns_txt_record::DomainDnsTxtRecord;
 #[cfg(feature = "core")]
 mod domain_dns_unavailable_record;
 #[cfg(feature = "core")]
-pub use domain_dns_unavailable_record::*;
+pub use domain_dns_unavailable_record::DomainDnsUnavailableRecord;
 #[cfg(feature = "core")]
 mod domain_identity_source;
 #[cfg(feature = "core")]
-pub use domain_identity_source::*;
+pub use domain_identity_source::DomainIdentitySource;
 #[cfg(feature = "device_management")]
 mod domain_name_source;
 #[cfg(feature = "device_management")]
-pub use domain_name_source::*;
+pub use domain_name_source::DomainNameSource;
 #[cfg(feature = "core")]
 mod domain_state;
 #[cfg(feature = "core")]
-pub use domain_state::*;
+pub use domain_state::DomainState;
 #[cfg(feature = "core")]
 mod downgrade_justification;
 #[cfg(feature = "core")]
-pub use downgrade_justification::*;
+pub use downgrade_justification::DowngradeJustification;
 #[cfg(feature = "files")]
 mod drive;
 #[cfg(feature = "files")]
-pub use drive::*;
+pub use drive::Drive;
 #[cfg(feature = "files")]
 mod drive_item;
 #[cfg(feature = "files")]
-pub use drive_item::*;
+pub use drive_item::DriveItem;
 #[cfg(feature = "files")]
 mod drive_item_source;
 #[cfg(feature = "files")]
-pub use drive_item_source::*;
+pub use drive_item_source::DriveItemSource;
 #[cfg(feature = "files")]
 mod drive_item_source_application;
 #[cfg(feature = "files")]
-pub use drive_item_source_application::*;
+pub use drive_item_source_application::DriveItemSourceApplication;
 #[cfg(feature = "files")]
 mod drive_item_uploadable_properties;
 #[cfg(feature = "files")]
-pub use drive_item_uploadable_properties::*;
+pub use drive_item_uploadable_properties::DriveItemUploadableProperties;
 #[cfg(feature = "files")]
 mod drive_item_version;
 #[cfg(feature = "files")]
-pub use drive_item_version::*;
+pub use drive_item_version::DriveItemVersion;
 #[cfg(feature = "files")]
 mod drive_recipient;
 #[cfg(feature = "files")]
-pub use drive_recipient::*;
+pub use drive_recipient::DriveRecipient;
 #[cfg(feature = "device_management")]
 mod e_book_install_summary;
 #[cfg(feature = "device_management")]
-pub use e_book_install_summary::*;
+pub use e_book_install_summary::EBookInstallSummary;
 #[cfg(feature = "device_management")]
 mod eap_fast_configuration;
 #[cfg(feature = "device_management")]
-pub use eap_fast_configuration::*;
+pub use eap_fast_configuration::EapFastConfiguration;
 #[cfg(feature = "device_management")]
 mod eap_type;
 #[cfg(feature = "device_management")]
-pub use eap_type::*;
+pub use eap_type::EapType;
 #[cfg(feature = "device_management")]
 mod eas_authentication_method;
 #[cfg(feature = "device_management")]
-pub use eas_authentication_method::*;
+pub use eas_authentication_method::EasAuthenticationMethod;
 #[cfg(feature = "device_management")]
 mod eas_email_profile_configuration_base;
 #[cfg(feature = "device_management")]
-pub use eas_email_profile_configuration_base::*;
+pub use eas_email_profile_configuration_base::{
+    EasEmailProfileConfigurationBase, AnyEasEmailProfileConfigurationBase,
+};
 #[cfg(feature = "device_management")]
 mod eas_services;
 #[cfg(feature = "device_management")]
-pub use eas_services::*;
+pub use eas_services::EasServices;
 #[cfg(feature = "device_management")]
 mod edge_cookie_policy;
 #[cfg(feature = "device_management")]
-pub use edge_cookie_policy::*;
+pub use edge_cookie_policy::EdgeCookiePolicy;
 #[cfg(feature = "device_management")]
 mod edge_home_button_configuration;
 #[cfg(feature = "device_management")]
-pub use edge_home_button_configuration::*;
+pub use edge_home_button_configuration::{
+    EdgeHomeButtonConfiguration, AnyEdgeHomeButtonConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod edge_home_button_hidden;
 #[cfg(feature = "device_management")]
-pub use edge_home_button_hidden::*;
+pub use edge_home_button_hidden::EdgeHomeButtonHidden;
 #[cfg(feature = "device_management")]
 mod edge_home_button_loads_start_page;
 #[cfg(feature = "device_management")]
-pub use edge_home_button_loads_start_page::*;
+pub use edge_home_button_loads_start_page::EdgeHomeButtonLoadsStartPage;
 #[cfg(feature = "device_management")]
 mod edge_home_button_opens_custom_url;
 #[cfg(feature = "device_management")]
-pub use edge_home_button_opens_custom_url::*;
+pub use edge_home_button_opens_custom_url::EdgeHomeButtonOpensCustomUrl;
 #[cfg(feature = "device_management")]
 mod edge_home_button_opens_new_tab;
 #[cfg(feature = "device_management")]
-pub use edge_home_button_opens_new_tab::*;
+pub use edge_home_button_opens_new_tab::EdgeHomeButtonOpensNewTab;
 #[cfg(feature = "device_management")]
 mod edge_kiosk_mode_restriction_type;
 #[cfg(feature = "device_management")]
-pub use edge_kiosk_mode_restriction_type::*;
+pub use edge_kiosk_mode_restriction_type::EdgeKioskModeRestrictionType;
 #[cfg(feature = "device_management")]
 mod edge_open_options;
 #[cfg(feature = "device_management")]
-pub use edge_open_options::*;
+pub use edge_open_options::EdgeOpenOptions;
 #[cfg(feature = "device_management")]
 mod edge_search_engine;
 #[cfg(feature = "device_management")]
-pub use edge_search_engine::*;
+pub use edge_search_engine::EdgeSearchEngine;
 #[cfg(feature = "device_management")]
 mod edge_search_engine_base;
 #[cfg(feature = "device_management")]
-pub use edge_search_engine_base::*;
+pub use edge_search_engine_base::{EdgeSearchEngineBase, AnyEdgeSearchEngineBase};
 #[cfg(feature = "device_management")]
 mod edge_search_engine_custom;
 #[cfg(feature = "device_management")]
-pub use edge_search_engine_custom::*;
+pub use edge_search_engine_custom::EdgeSearchEngineCustom;
 #[cfg(feature = "device_management")]
 mod edge_search_engine_type;
 #[cfg(feature = "device_management")]
-pub use edge_search_engine_type::*;
+pub use edge_search_engine_type::EdgeSearchEngineType;
 #[cfg(feature = "device_management")]
 mod edge_telemetry_mode;
 #[cfg(feature = "device_management")]
-pub use edge_telemetry_mode::*;
+pub use edge_telemetry_mode::EdgeTelemetryMode;
 #[cfg(feature = "security")]
 mod ediscovery_settings;
 #[cfg(feature = "security")]
-pub use ediscovery_settings::*;
+pub use ediscovery_settings::EdiscoverySettings;
 #[cfg(feature = "core")]
 mod edit_action;
 #[cfg(feature = "core")]
-pub use edit_action::*;
+pub use edit_action::EditAction;
 #[cfg(feature = "device_management")]
 mod edition_upgrade_configuration;
 #[cfg(feature = "device_management")]
-pub use edition_upgrade_configuration::*;
+pub use edition_upgrade_configuration::EditionUpgradeConfiguration;
 #[cfg(feature = "device_management")]
 mod edition_upgrade_license_type;
 #[cfg(feature = "device_management")]
-pub use edition_upgrade_license_type::*;
+pub use edition_upgrade_license_type::EditionUpgradeLicenseType;
 #[cfg(feature = "core")]
 mod education_add_to_calendar_options;
 #[cfg(feature = "core")]
-pub use education_add_to_calendar_options::*;
+pub use education_add_to_calendar_options::EducationAddToCalendarOptions;
 #[cfg(feature = "core")]
 mod education_added_student_action;
 #[cfg(feature = "core")]
-pub use education_added_student_action::*;
+pub use education_added_student_action::EducationAddedStudentAction;
 #[cfg(feature = "education")]
 mod education_assignment;
 #[cfg(feature = "education")]
-pub use education_assignment::*;
+pub use education_assignment::EducationAssignment;
 #[cfg(feature = "education")]
 mod education_assignment_class_recipient;
 #[cfg(feature = "education")]
-pub use education_assignment_class_recipient::*;
+pub use education_assignment_class_recipient::EducationAssignmentClassRecipient;
 #[cfg(feature = "education")]
 mod education_assignment_defaults;
 #[cfg(feature = "education")]
-pub use education_assignment_defaults::*;
+pub use education_assignment_defaults::EducationAssignmentDefaults;
 #[cfg(feature = "education")]
 mod education_assignment_grade;
 #[cfg(feature = "education")]
-pub use education_assignment_grade::*;
+pub use education_assignment_grade::EducationAssignmentGrade;
 #[cfg(feature = "education")]
 mod education_assignment_grade_type;
 #[cfg(feature = "education")]
-pub use education_assignment_grade_type::*;
+pub use education_assignment_grade_type::EducationAssignmentGradeType;
 #[cfg(feature = "education")]
 mod education_assignment_individual_recipient;
 #[cfg(feature = "education")]
-pub use education_assignment_individual_recipient::*;
+pub use education_assignment_individual_recipient::EducationAssignmentIndividualRecipient;
 #[cfg(feature = "education")]
 mod education_assignment_points_grade;
 #[cfg(feature = "education")]
-pub use education_assignment_points_grade::*;
+pub use education_assignment_points_grade::EducationAssignmentPointsGrade;
 #[cfg(feature = "education")]
 mod education_assignment_points_grade_type;
 #[cfg(feature = "education")]
-pub use education_assignment_points_grade_type::*;
+pub use education_assignment_points_grade_type::EducationAssignmentPointsGradeType;
 #[cfg(feature = "education")]
 mod education_assignment_recipient;
 #[cfg(feature = "education")]
-pub use education_assignment_recipient::*;
+pub use education_assignment_recipient::EducationAssignmentRecipient;
 #[cfg(feature = "education")]
 mod education_assignment_resource;
 #[cfg(feature = "education")]
-pub use education_assignment_resource::*;
+pub use education_assignment_resource::EducationAssignmentResource;
 #[cfg(feature = "education")]
 mod education_assignment_settings;
 #[cfg(feature = "education")]
-pub use education_assignment_settings::*;
+pub use education_assignment_settings::EducationAssignmentSettings;
 #[cfg(feature = "education")]
 mod education_category;
 #[cfg(feature = "education")]
-pub use education_category::*;
+pub use education_category::EducationCategory;
 #[cfg(feature = "education")]
 mod education_class;
 #[cfg(feature = "education")]
-pub use education_class::*;
+pub use education_class::EducationClass;
 #[cfg(feature = "education")]
 mod education_course;
 #[cfg(feature = "education")]
-pub use education_course::*;
+pub use education_course::EducationCourse;
 #[cfg(feature = "education")]
 mod education_csv_data_provider;
 #[cfg(feature = "education")]
-pub use education_csv_data_provider::*;
+pub use education_csv_data_provider::EducationCsvDataProvider;
 #[cfg(feature = "education")]
 mod education_excel_resource;
 #[cfg(feature = "education")]
-pub use education_excel_resource::*;
+pub use education_excel_resource::EducationExcelResource;
 #[cfg(feature = "core")]
 mod education_external_source;
 #[cfg(feature = "core")]
-pub use education_external_source::*;
+pub use education_external_source::EducationExternalSource;
 #[cfg(feature = "education")]
 mod education_feedback;
 #[cfg(feature = "education")]
-pub use education_feedback::*;
+pub use education_feedback::EducationFeedback;
 #[cfg(feature = "education")]
 mod education_feedback_outcome;
 #[cfg(feature = "education")]
-pub use education_feedback_outcome::*;
+pub use education_feedback_outcome::EducationFeedbackOutcome;
 #[cfg(feature = "education")]
 mod education_file_resource;
 #[cfg(feature = "education")]
-pub use education_file_resource::*;
+pub use education_file_resource::EducationFileResource;
 #[cfg(feature = "education")]
 mod education_file_synchronization_verification_message;
 #[cfg(feature = "education")]
-pub use education_file_synchronization_verification_message::*;
+pub use education_file_synchronization_verification_message::EducationFileSynchronizationVerificationMessage;
 #[cfg(feature = "core")]
 mod education_gender;
 #[cfg(feature = "core")]
-pub use education_gender::*;
+pub use education_gender::EducationGender;
 #[cfg(feature = "education")]
 mod education_identity_creation_configuration;
 #[cfg(feature = "education")]
-pub use education_identity_creation_configuration::*;
+pub use education_identity_creation_configuration::EducationIdentityCreationConfiguration;
 #[cfg(feature = "education")]
 mod education_identity_domain;
 #[cfg(feature = "education")]
-pub use education_identity_domain::*;
+pub use education_identity_domain::EducationIdentityDomain;
 #[cfg(feature = "education")]
 mod education_identity_matching_configuration;
 #[cfg(feature = "education")]
-pub use education_identity_matching_configuration::*;
+pub use education_identity_matching_configuration::EducationIdentityMatchingConfiguration;
 #[cfg(feature = "education")]
 mod education_identity_matching_options;
 #[cfg(feature = "education")]
-pub use education_identity_matching_options::*;
+pub use education_identity_matching_options::EducationIdentityMatchingOptions;
 #[cfg(feature = "education")]
 mod education_identity_synchronization_configuration;
 #[cfg(feature = "education")]
-pub use education_identity_synchronization_configuration::*;
+pub use education_identity_synchronization_configuration::{
+    EducationIdentitySynchronizationConfiguration,
+    AnyEducationIdentitySynchronizationConfiguration,
+};
 #[cfg(feature = "education")]
 mod education_link_resource;
 #[cfg(feature = "education")]
-pub use education_link_resource::*;
+pub use education_link_resource::EducationLinkResource;
 #[cfg(feature = "education")]
 mod education_on_premises_info;
 #[cfg(feature = "education")]
-pub use education_on_premises_info::*;
+pub use education_on_premises_info::EducationOnPremisesInfo;
 #[cfg(feature = "education")]
 mod education_organization;
 #[cfg(feature = "education")]
-pub use education_organization::*;
+pub use education_organization::EducationOrganization;
 #[cfg(feature = "education")]
 mod education_outcome;
 #[cfg(feature = "education")]
-pub use education_outcome::*;
+pub use education_outcome::EducationOutcome;
 #[cfg(feature = "education")]
 mod education_points_outcome;
 #[cfg(feature = "education")]
-pub use education_points_outcome::*;
+pub use education_points_outcome::EducationPointsOutcome;
 #[cfg(feature = "education")]
 mod education_power_point_resource;
 #[cfg(feature = "education")]
-pub use education_power_point_resource::*;
+pub use education_power_point_resource::EducationPowerPointResource;
 #[cfg(feature = "education")]
 mod education_power_school_data_provider;
 #[cfg(feature = "education")]
-pub use education_power_school_data_provider::*;
+pub use education_power_school_data_provider::EducationPowerSchoolDataProvider;
 #[cfg(feature = "education")]
 mod education_resource;
 #[cfg(feature = "education")]
-pub use education_resource::*;
+pub use education_resource::EducationResource;
 #[cfg(feature = "education")]
 mod education_rubric;
 #[cfg(feature = "education")]
-pub use education_rubric::*;
+pub use education_rubric::EducationRubric;
 #[cfg(feature = "education")]
 mod education_rubric_outcome;
 #[cfg(feature = "education")]
-pub use education_rubric_outcome::*;
+pub use education_rubric_outcome::EducationRubricOutcome;
 #[cfg(feature = "education")]
 mod education_school;
 #[cfg(feature = "education")]
-pub use education_school::*;
+pub use education_school::EducationSchool;
 #[cfg(feature = "education")]
 mod education_student;
 #[cfg(feature = "education")]
-pub use education_student::*;
+pub use education_student::EducationStudent;
 #[cfg(feature = "education")]
 mod education_submission;
 #[cfg(feature = "education")]
-pub use education_submission::*;
+pub use education_submission::EducationSubmission;
 #[cfg(feature = "education")]
 mod education_submission_individual_recipient;
 #[cfg(feature = "education")]
-pub use education_submission_individual_recipient::*;
+pub use education_submission_individual_recipient::EducationSubmissionIndividualRecipient;
 #[cfg(feature = "education")]
 mod education_submission_recipient;
 #[cfg(feature = "education")]
-pub use education_submission_recipient::*;
+pub use education_submission_recipient::EducationSubmissionRecipient;
 #[cfg(feature = "education")]
 mod education_submission_resource;
 #[cfg(feature = "education")]
-pub use education_submission_resource::*;
+pub use education_submission_resource::EducationSubmissionResource;
 #[cfg(feature = "education")]
 mod education_synchronization_customization;
 #[cfg(feature = "education")]
-pub use education_synchronization_customization::*;
+pub use education_synchronization_customization::EducationSynchronizationCustomization;
 #[cfg(feature = "education")]
 mod education_synchronization_customizations;
 #[cfg(feature = "education")]
-pub use education_synchronization_customizations::*;
+pub use education_synchronization_customizations::EducationSynchronizationCustomizations;
 #[cfg(feature = "education")]
 mod education_synchronization_error;
 #[cfg(feature = "education")]
-pub use education_synchronization_error::*;
+pub use education_synchronization_error::EducationSynchronizationError;
 #[cfg(feature = "education")]
 mod education_synchronization_license_assignment;
 #[cfg(feature = "education")]
-pub use education_synchronization_license_assignment::*;
+pub use education_synchronization_license_assignment::EducationSynchronizationLicenseAssignment;
 #[cfg(feature = "education")]
 mod education_synchronization_o_auth1_connection_settings;
 #[cfg(feature = "education")]
-pub use education_synchronization_o_auth1_connection_settings::*;
+pub use education_synchronization_o_auth1_connection_settings::EducationSynchronizationOAuth1ConnectionSettings;
 #[cfg(feature = "education")]
 mod education_synchronization_o_auth2_client_credentials_connection_settings;
 #[cfg(feature = "education")]
-pub use education_synchronization_o_auth2_client_credentials_connection_settings::*;
+pub use education_synchronization_o_auth2_client_credentials_connection_settings::EducationSynchronizationOAuth2ClientCredentialsConnectionSettings;
 #[cfg(feature = "education")]
 mod education_synchronization_profile;
 #[cfg(feature = "education")]
-pub use education_synchronization_profile::*;
+pub use education_synchronization_profile::EducationSynchronizationProfile;
 #[cfg(feature = "core")]
 mod education_synchronization_profile_state;
 #[cfg(feature = "core")]
-pub use education_synchronization_profile_state::*;
+pub use education_synchronization_profile_state::EducationSynchronizationProfileState;
 #[cfg(feature = "education")]
 mod education_synchronization_profile_status;
 #[cfg(feature = "education")]
-pub use education_synchronization_profile_status::*;
+pub use education_synchronization_profile_status::EducationSynchronizationProfileStatus;
 #[cfg(feature = "core")]
 mod education_synchronization_status;
 #[cfg(feature = "core")]
-pub use education_synchronization_status::*;
+pub use education_synchronization_status::EducationSynchronizationStatus;
 #[cfg(feature = "education")]
 mod education_teacher;
 #[cfg(feature = "education")]
-pub use education_teacher::*;
+pub use education_teacher::EducationTeacher;
 #[cfg(feature = "education")]
 mod education_term;
 #[cfg(feature = "education")]
-pub use education_term::*;
+pub use education_term::EducationTerm;
 #[cfg(feature = "education")]
 mod education_user;
 #[cfg(feature = "education")]
-pub use education_user::*;
+pub use education_user::EducationUser;
 #[cfg(feature = "core")]
 mod education_user_role;
 #[cfg(feature = "core")]
-pub use education_user_role::*;
+pub use education_user_role::EducationUserRole;
 #[cfg(feature = "education")]
 mod education_word_resource;
 #[cfg(feature = "education")]
-pub use education_word_resource::*;
+pub use education_word_resource::EducationWordResource;
 #[cfg(feature = "education")]
 mod educational_activity;
 #[cfg(feature = "education")]
-pub use educational_activity::*;
+pub use educational_activity::EducationalActivity;
 #[cfg(feature = "education")]
 mod educational_activity_detail;
 #[cfg(feature = "education")]
-pub use educational_activity_detail::*;
+pub use educational_activity_detail::EducationalActivityDetail;
 #[cfg(feature = "education")]
 mod educationone_roster_api_data_provider;
 #[cfg(feature = "education")]
-pub use educationone_roster_api_data_provider::*;
+pub use educationone_roster_api_data_provider::EducationoneRosterApiDataProvider;
 #[cfg(feature = "core")]
 mod email_activity_statistics;
 #[cfg(feature = "core")]
-pub use email_activity_statistics::*;
+pub use email_activity_statistics::EmailActivityStatistics;
 #[cfg(feature = "core")]
 mod email_activity_summary;
 #[cfg(feature = "core")]
-pub use email_activity_summary::*;
+pub use email_activity_summary::EmailActivitySummary;
 #[cfg(feature = "core")]
 mod email_activity_user_detail;
 #[cfg(feature = "core")]
-pub use email_activity_user_detail::*;
+pub use email_activity_user_detail::EmailActivityUserDetail;
 #[cfg(feature = "core")]
 mod email_address;
 #[cfg(feature = "core")]
-pub use email_address::*;
+pub use email_address::EmailAddress;
 #[cfg(feature = "core")]
 mod email_app_usage_apps_user_counts;
 #[cfg(feature = "core")]
-pub use email_app_usage_apps_user_counts::*;
+pub use email_app_usage_apps_user_counts::EmailAppUsageAppsUserCounts;
 #[cfg(feature = "core")]
 mod email_app_usage_user_counts;
 #[cfg(feature = "core")]
-pub use email_app_usage_user_counts::*;
+pub use email_app_usage_user_counts::EmailAppUsageUserCounts;
 #[cfg(feature = "core")]
 mod email_app_usage_user_detail;
 #[cfg(feature = "core")]
-pub use email_app_usage_user_detail::*;
+pub use email_app_usage_user_detail::EmailAppUsageUserDetail;
 #[cfg(feature = "core")]
 mod email_app_usage_versions_user_counts;
 #[cfg(feature = "core")]
-pub use email_app_usage_versions_user_counts::*;
+pub use email_app_usage_versions_user_counts::EmailAppUsageVersionsUserCounts;
 #[cfg(feature = "core")]
 mod email_authentication_method;
 #[cfg(feature = "core")]
-pub use email_authentication_method::*;
+pub use email_authentication_method::EmailAuthenticationMethod;
 #[cfg(feature = "core")]
 mod email_authentication_method_configuration;
 #[cfg(feature = "core")]
-pub use email_authentication_method_configuration::*;
+pub use email_authentication_method_configuration::EmailAuthenticationMethodConfiguration;
 #[cfg(feature = "device_management")]
 mod email_certificate_type;
 #[cfg(feature = "device_management")]
-pub use email_certificate_type::*;
+pub use email_certificate_type::EmailCertificateType;
 #[cfg(feature = "core")]
 mod email_file_assessment_request;
 #[cfg(feature = "core")]
-pub use email_file_assessment_request::*;
+pub use email_file_assessment_request::EmailFileAssessmentRequest;
 #[cfg(feature = "core")]
 mod email_role;
 #[cfg(feature = "core")]
-pub use email_role::*;
+pub use email_role::EmailRole;
 #[cfg(feature = "device_management")]
 mod email_sync_duration;
 #[cfg(feature = "device_management")]
-pub use email_sync_duration::*;
+pub use email_sync_duration::EmailSyncDuration;
 #[cfg(feature = "device_management")]
 mod email_sync_schedule;
 #[cfg(feature = "device_management")]
-pub use email_sync_schedule::*;
+pub use email_sync_schedule::EmailSyncSchedule;
 #[cfg(feature = "core")]
 mod email_type;
 #[cfg(feature = "core")]
-pub use email_type::*;
+pub use email_type::EmailType;
 #[cfg(feature = "device_management")]
 mod embedded_sim_activation_code;
 #[cfg(feature = "device_management")]
-pub use embedded_sim_activation_code::*;
+pub use embedded_sim_activation_code::EmbeddedSimActivationCode;
 #[cfg(feature = "device_management")]
 mod embedded_sim_activation_code_pool;
 #[cfg(feature = "device_management")]
-pub use embedded_sim_activation_code_pool::*;
+pub use embedded_sim_activation_code_pool::EmbeddedSimActivationCodePool;
 #[cfg(feature = "device_management")]
 mod embedded_sim_activation_code_pool_assignment;
 #[cfg(feature = "device_management")]
-pub use embedded_sim_activation_code_pool_assignment::*;
+pub use embedded_sim_activation_code_pool_assignment::EmbeddedSimActivationCodePoolAssignment;
 #[cfg(feature = "device_management")]
 mod embedded_sim_device_state;
 #[cfg(feature = "device_management")]
-pub use embedded_sim_device_state::*;
+pub use embedded_sim_device_state::EmbeddedSimDeviceState;
 #[cfg(feature = "device_management")]
 mod embedded_sim_device_state_value;
 #[cfg(feature = "device_management")]
-pub use embedded_sim_device_state_value::*;
+pub use embedded_sim_device_state_value::EmbeddedSimDeviceStateValue;
 #[cfg(feature = "core")]
 mod employee_org_data;
 #[cfg(feature = "core")]
-pub use employee_org_data::*;
+pub use employee_org_data::EmployeeOrgData;
 #[cfg(feature = "device_management")]
 mod enablement;
 #[cfg(feature = "device_management")]
-pub use enablement::*;
+pub use enablement::Enablement;
 #[cfg(feature = "device_management")]
 mod encryption_readiness_state;
 #[cfg(feature = "device_management")]
-pub use encryption_readiness_state::*;
+pub use encryption_readiness_state::EncryptionReadinessState;
 #[cfg(feature = "device_management")]
 mod encryption_report_policy_details;
 #[cfg(feature = "device_management")]
-pub use encryption_report_policy_details::*;
+pub use encryption_report_policy_details::EncryptionReportPolicyDetails;
 #[cfg(feature = "device_management")]
 mod encryption_state;
 #[cfg(feature = "device_management")]
-pub use encryption_state::*;
+pub use encryption_state::EncryptionState;
 #[cfg(feature = "core")]
 mod endpoint;
 #[cfg(feature = "core")]
-pub use endpoint::*;
+pub use endpoint::Endpoint;
 #[cfg(feature = "device_management")]
 mod endpoint_security_configuration_applicable_platform;
 #[cfg(feature = "device_management")]
-pub use endpoint_security_configuration_applicable_platform::*;
+pub use endpoint_security_configuration_applicable_platform::EndpointSecurityConfigurationApplicablePlatform;
 #[cfg(feature = "device_management")]
 mod endpoint_security_configuration_profile_type;
 #[cfg(feature = "device_management")]
-pub use endpoint_security_configuration_profile_type::*;
+pub use endpoint_security_configuration_profile_type::EndpointSecurityConfigurationProfileType;
 #[cfg(feature = "device_management")]
 mod endpoint_security_configuration_type;
 #[cfg(feature = "device_management")]
-pub use endpoint_security_configuration_type::*;
+pub use endpoint_security_configuration_type::EndpointSecurityConfigurationType;
 #[cfg(feature = "device_management")]
 mod enrollment_availability_options;
 #[cfg(feature = "device_management")]
-pub use enrollment_availability_options::*;
+pub use enrollment_availability_options::EnrollmentAvailabilityOptions;
 #[cfg(feature = "device_management")]
 mod enrollment_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use enrollment_configuration_assignment::*;
+pub use enrollment_configuration_assignment::EnrollmentConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod enrollment_profile;
 #[cfg(feature = "device_management")]
-pub use enrollment_profile::*;
+pub use enrollment_profile::{EnrollmentProfile, AnyEnrollmentProfile};
 #[cfg(feature = "device_management")]
 mod enrollment_restrictions_configuration_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use enrollment_restrictions_configuration_policy_set_item::*;
+pub use enrollment_restrictions_configuration_policy_set_item::EnrollmentRestrictionsConfigurationPolicySetItem;
 #[cfg(feature = "device_management")]
 mod enrollment_state;
 #[cfg(feature = "device_management")]
-pub use enrollment_state::*;
+pub use enrollment_state::EnrollmentState;
 #[cfg(feature = "device_management")]
 mod enrollment_troubleshooting_event;
 #[cfg(feature = "device_management")]
-pub use enrollment_troubleshooting_event::*;
+pub use enrollment_troubleshooting_event::EnrollmentTroubleshootingEvent;
 #[cfg(feature = "device_management")]
 mod enterprise_code_signing_certificate;
 #[cfg(feature = "device_management")]
-pub use enterprise_code_signing_certificate::*;
+pub use enterprise_code_signing_certificate::EnterpriseCodeSigningCertificate;
 #[cfg(feature = "identity_governance")]
 mod entitlement_management_settings;
 #[cfg(feature = "identity_governance")]
-pub use entitlement_management_settings::*;
+pub use entitlement_management_settings::EntitlementManagementSettings;
 #[cfg(feature = "core")]
 mod entity;
 #[cfg(feature = "core")]
-pub use entity::*;
+pub use entity::{Entity, AnyEntity};
 #[cfg(feature = "core")]
 mod entity_type;
 #[cfg(feature = "core")]
-pub use entity_type::*;
+pub use entity_type::EntityType;
 #[cfg(feature = "core")]
 mod entity_types;
 #[cfg(feature = "core")]
-pub use entity_types::*;
+pub use entity_types::EntityTypes;
 #[cfg(feature = "device_management")]
 mod equivalent_content_option;
 #[cfg(feature = "device_management")]
-pub use equivalent_content_option::*;
+pub use equivalent_content_option::EquivalentContentOption;
 #[cfg(feature = "device_management")]
 mod error_code;
 #[cfg(feature = "device_management")]
-pub use error_code::*;
+pub use error_code::ErrorCode;
 #[cfg(feature = "security")]
 mod estimate_statistics_operation;
 #[cfg(feature = "security")]
-pub use estimate_statistics_operation::*;
+pub use estimate_statistics_operation::EstimateStatisticsOperation;
 #[cfg(feature = "core")]
 mod evaluate_dynamic_membership_result;
 #[cfg(feature = "core")]
-pub use evaluate_dynamic_membership_result::*;
+pub use evaluate_dynamic_membership_result::EvaluateDynamicMembershipResult;
 #[cfg(feature = "mail")]
 mod event;
 #[cfg(feature = "mail")]
-pub use event::*;
+pub use event::Event;
 #[cfg(feature = "mail")]
 mod event_message;
 #[cfg(feature = "mail")]
-pub use event_message::*;
+pub use event_message::{EventMessage, AnyEventMessage};
 #[cfg(feature = "mail")]
 mod event_message_request;
 #[cfg(feature = "mail")]
-pub use event_message_request::*;
+pub use event_message_request::EventMessageRequest;
 #[cfg(feature = "mail")]
 mod event_message_response;
 #[cfg(feature = "mail")]
-pub use event_message_response::*;
+pub use event_message_response::EventMessageResponse;
 #[cfg(feature = "core")]
 mod event_type;
 #[cfg(feature = "core")]
-pub use event_type::*;
+pub use event_type::EventType;
 #[cfg(feature = "users")]
 mod exchange_id_format;
 #[cfg(feature = "users")]
-pub use exchange_id_format::*;
+pub use exchange_id_format::ExchangeIdFormat;
 #[cfg(feature = "core")]
 mod exclude_target;
 #[cfg(feature = "core")]
-pub use exclude_target::*;
+pub use exclude_target::ExcludeTarget;
 #[cfg(feature = "device_management")]
 mod excluded_apps;
 #[cfg(feature = "device_management")]
-pub use excluded_apps::*;
+pub use excluded_apps::ExcludedApps;
 #[cfg(feature = "device_management")]
 mod exclusion_group_assignment_target;
 #[cfg(feature = "device_management")]
-pub use exclusion_group_assignment_target::*;
+pub use exclusion_group_assignment_target::ExclusionGroupAssignmentTarget;
 #[cfg(feature = "device_management")]
 mod expedited_quality_update_reference;
 #[cfg(feature = "device_management")]
-pub use expedited_quality_update_reference::*;
+pub use expedited_quality_update_reference::ExpeditedQualityUpdateReference;
 #[cfg(feature = "device_management")]
 mod expedited_windows_quality_update_settings;
 #[cfg(feature = "device_management")]
-pub use expedited_windows_quality_update_settings::*;
+pub use expedited_windows_quality_update_settings::ExpeditedWindowsQualityUpdateSettings;
 #[cfg(feature = "core")]
 mod expiration_pattern;
 #[cfg(feature = "core")]
-pub use expiration_pattern::*;
+pub use expiration_pattern::ExpirationPattern;
 #[cfg(feature = "core")]
 mod expiration_pattern_type;
 #[cfg(feature = "core")]
-pub use expiration_pattern_type::*;
+pub use expiration_pattern_type::ExpirationPatternType;
 #[cfg(feature = "security")]
 mod export_file_structure;
 #[cfg(feature = "security")]
-pub use export_file_structure::*;
+pub use export_file_structure::ExportFileStructure;
 #[cfg(feature = "security")]
 mod export_options;
 #[cfg(feature = "security")]
-pub use export_options::*;
+pub use export_options::ExportOptions;
 #[cfg(feature = "core")]
 mod expression_evaluation_details;
 #[cfg(feature = "core")]
-pub use expression_evaluation_details::*;
+pub use expression_evaluation_details::ExpressionEvaluationDetails;
 #[cfg(feature = "applications")]
 mod expression_input_object;
 #[cfg(feature = "applications")]
-pub use expression_input_object::*;
+pub use expression_input_object::ExpressionInputObject;
 #[cfg(feature = "device_management")]
 mod extended_key_usage;
 #[cfg(feature = "device_management")]
-pub use extended_key_usage::*;
+pub use extended_key_usage::ExtendedKeyUsage;
 #[cfg(feature = "core")]
 mod extension;
 #[cfg(feature = "core")]
-pub use extension::*;
+pub use extension::{Extension, AnyExtension};
 #[cfg(feature = "core")]
 mod extension_property;
 #[cfg(feature = "core")]
-pub use extension_property::*;
+pub use extension_property::ExtensionProperty;
 #[cfg(feature = "core")]
 mod extension_schema_property;
 #[cfg(feature = "core")]
-pub use extension_schema_property::*;
+pub use extension_schema_property::ExtensionSchemaProperty;
 #[cfg(feature = "core")]
 mod external_audience_scope;
 #[cfg(feature = "core")]
-pub use external_audience_scope::*;
+pub use external_audience_scope::ExternalAudienceScope;
 #[cfg(feature = "core")]
 mod external_authentication_type;
 #[cfg(feature = "core")]
-pub use external_authentication_type::*;
+pub use external_authentication_type::ExternalAuthenticationType;
 #[cfg(feature = "search")]
 mod external_connection;
 #[cfg(feature = "search")]
-pub use external_connection::*;
+pub use external_connection::ExternalConnection;
 #[cfg(feature = "core")]
 mod external_domain_federation;
 #[cfg(feature = "core")]
-pub use external_domain_federation::*;
+pub use external_domain_federation::ExternalDomainFederation;
 #[cfg(feature = "core")]
 mod external_email_otp_state;
 #[cfg(feature = "core")]
-pub use external_email_otp_state::*;
+pub use external_email_otp_state::ExternalEmailOtpState;
 #[cfg(feature = "search")]
 mod external_group;
 #[cfg(feature = "search")]
-pub use external_group::*;
+pub use external_group::ExternalGroup;
 #[cfg(feature = "search")]
 mod external_group_member;
 #[cfg(feature = "search")]
-pub use external_group_member::*;
+pub use external_group_member::ExternalGroupMember;
 #[cfg(feature = "search")]
 mod external_group_member_type;
 #[cfg(feature = "search")]
-pub use external_group_member_type::*;
+pub use external_group_member_type::ExternalGroupMemberType;
 #[cfg(feature = "search")]
 mod external_item;
 #[cfg(feature = "search")]
-pub use external_item::*;
+pub use external_item::ExternalItem;
 #[cfg(feature = "search")]
 mod external_item_content;
 #[cfg(feature = "search")]
-pub use external_item_content::*;
+pub use external_item_content::ExternalItemContent;
 #[cfg(feature = "search")]
 mod external_item_content_type;
 #[cfg(feature = "search")]
-pub use external_item_content_type::*;
+pub use external_item_content_type::ExternalItemContentType;
 #[cfg(feature = "core")]
 mod external_link;
 #[cfg(feature = "core")]
-pub use external_link::*;
+pub use external_link::ExternalLink;
 #[cfg(feature = "core")]
 mod external_sponsors;
 #[cfg(feature = "core")]
-pub use external_sponsors::*;
+pub use external_sponsors::ExternalSponsors;
 #[cfg(feature = "communications")]
 mod failure_info;
 #[cfg(feature = "communications")]
-pub use failure_info::*;
+pub use failure_info::FailureInfo;
 #[cfg(feature = "communications")]
 mod failure_stage;
 #[cfg(feature = "communications")]
-pub use failure_stage::*;
+pub use failure_stage::FailureStage;
 #[cfg(feature = "core")]
 mod fallbackpolicy;
 #[cfg(feature = "core")]
-pub use fallbackpolicy::*;
+pub use fallbackpolicy::Fallbackpolicy;
 #[cfg(feature = "core")]
 mod fallbackpolicy_properties;
 #[cfg(feature = "core")]
-pub use fallbackpolicy_properties::*;
+pub use fallbackpolicy_properties::FallbackpolicyProperties;
 #[cfg(feature = "identity")]
 mod feature_rollout_policy;
 #[cfg(feature = "identity")]
-pub use feature_rollout_policy::*;
+pub use feature_rollout_policy::FeatureRolloutPolicy;
 #[cfg(feature = "core")]
 mod feature_type;
 #[cfg(feature = "core")]
-pub use feature_type::*;
+pub use feature_type::FeatureType;
 #[cfg(feature = "device_management")]
 mod feature_update_catalog_entry;
 #[cfg(feature = "device_management")]
-pub use feature_update_catalog_entry::*;
+pub use feature_update_catalog_entry::FeatureUpdateCatalogEntry;
 #[cfg(feature = "device_management")]
 mod feature_update_reference;
 #[cfg(feature = "device_management")]
-pub use feature_update_reference::*;
+pub use feature_update_reference::FeatureUpdateReference;
 #[cfg(feature = "communications")]
 mod feedback_token_set;
 #[cfg(feature = "communications")]
-pub use feedback_token_set::*;
+pub use feedback_token_set::FeedbackTokenSet;
 #[cfg(feature = "core")]
 mod fido2_authentication_method;
 #[cfg(feature = "core")]
-pub use fido2_authentication_method::*;
+pub use fido2_authentication_method::Fido2AuthenticationMethod;
 #[cfg(feature = "core")]
 mod fido2_authentication_method_configuration;
 #[cfg(feature = "core")]
-pub use fido2_authentication_method_configuration::*;
+pub use fido2_authentication_method_configuration::Fido2AuthenticationMethodConfiguration;
 #[cfg(feature = "core")]
 mod fido2_key_restrictions;
 #[cfg(feature = "core")]
-pub use fido2_key_restrictions::*;
+pub use fido2_key_restrictions::Fido2KeyRestrictions;
 #[cfg(feature = "core")]
 mod fido2_restriction_enforcement_type;
 #[cfg(feature = "core")]
-pub use fido2_restriction_enforcement_type::*;
+pub use fido2_restriction_enforcement_type::Fido2RestrictionEnforcementType;
 #[cfg(feature = "files")]
 mod field_value_set;
 #[cfg(feature = "files")]
-pub use field_value_set::*;
+pub use field_value_set::FieldValueSet;
 #[cfg(feature = "core")]
 mod file;
 #[cfg(feature = "core")]
-pub use file::*;
+pub use file::File;
 #[cfg(feature = "core")]
 mod file_assessment_request;
 #[cfg(feature = "core")]
-pub use file_assessment_request::*;
+pub use file_assessment_request::FileAssessmentRequest;
 #[cfg(feature = "mail")]
 mod file_attachment;
 #[cfg(feature = "mail")]
-pub use file_attachment::*;
+pub use file_attachment::FileAttachment;
 #[cfg(feature = "device_management")]
 mod file_encryption_info;
 #[cfg(feature = "device_management")]
-pub use file_encryption_info::*;
+pub use file_encryption_info::FileEncryptionInfo;
 #[cfg(feature = "core")]
 mod file_hash;
 #[cfg(feature = "core")]
-pub use file_hash::*;
+pub use file_hash::FileHash;
 #[cfg(feature = "core")]
 mod file_hash_type;
 #[cfg(feature = "core")]
-pub use file_hash_type::*;
+pub use file_hash_type::FileHashType;
 #[cfg(feature = "core")]
 mod file_security_state;
 #[cfg(feature = "core")]
-pub use file_security_state::*;
+pub use file_security_state::FileSecurityState;
 #[cfg(feature = "core")]
 mod file_system_info;
 #[cfg(feature = "core")]
-pub use file_system_info::*;
+pub use file_system_info::FileSystemInfo;
 #[cfg(feature = "device_management")]
 mod file_vault_state;
 #[cfg(feature = "device_management")]
-pub use file_vault_state::*;
+pub use file_vault_state::FileVaultState;
 #[cfg(feature = "applications")]
 mod filter;
 #[cfg(feature = "applications")]
-pub use filter::*;
+pub use filter::Filter;
 #[cfg(feature = "applications")]
 mod filter_clause;
 #[cfg(feature = "applications")]
-pub use filter_clause::*;
+pub use filter_clause::FilterClause;
 #[cfg(feature = "workbook")]
 mod filter_date_time;
 #[cfg(feature = "workbook")]
-pub use filter_date_time::*;
+pub use filter_date_time::FilterDateTime;
 #[cfg(feature = "applications")]
 mod filter_group;
 #[cfg(feature = "applications")]
-pub use filter_group::*;
+pub use filter_group::FilterGroup;
 #[cfg(feature = "core")]
 mod filter_mode;
 #[cfg(feature = "core")]
-pub use filter_mode::*;
+pub use filter_mode::FilterMode;
 #[cfg(feature = "applications")]
 mod filter_operand;
 #[cfg(feature = "applications")]
-pub use filter_operand::*;
+pub use filter_operand::FilterOperand;
 #[cfg(feature = "applications")]
 mod filter_operator_schema;
 #[cfg(feature = "applications")]
-pub use filter_operator_schema::*;
+pub use filter_operator_schema::FilterOperatorSchema;
 #[cfg(feature = "device_management")]
 mod firewall_certificate_revocation_list_check_method_type;
 #[cfg(feature = "device_management")]
-pub use firewall_certificate_revocation_list_check_method_type::*;
+pub use firewall_certificate_revocation_list_check_method_type::FirewallCertificateRevocationListCheckMethodType;
 #[cfg(feature = "device_management")]
 mod firewall_packet_queueing_method_type;
 #[cfg(feature = "device_management")]
-pub use firewall_packet_queueing_method_type::*;
+pub use firewall_packet_queueing_method_type::FirewallPacketQueueingMethodType;
 #[cfg(feature = "device_management")]
 mod firewall_pre_shared_key_encoding_method_type;
 #[cfg(feature = "device_management")]
-pub use firewall_pre_shared_key_encoding_method_type::*;
+pub use firewall_pre_shared_key_encoding_method_type::FirewallPreSharedKeyEncodingMethodType;
 #[cfg(feature = "core")]
 mod focus_activity_statistics;
 #[cfg(feature = "core")]
-pub use focus_activity_statistics::*;
+pub use focus_activity_statistics::FocusActivityStatistics;
 #[cfg(feature = "core")]
 mod folder;
 #[cfg(feature = "core")]
-pub use folder::*;
+pub use folder::Folder;
 #[cfg(feature = "device_management")]
 mod folder_protection_type;
 #[cfg(feature = "device_management")]
-pub use folder_protection_type::*;
+pub use folder_protection_type::FolderProtectionType;
 #[cfg(feature = "core")]
 mod folder_view;
 #[cfg(feature = "core")]
-pub use folder_view::*;
+pub use folder_view::FolderView;
 #[cfg(feature = "core")]
 mod followup_flag;
 #[cfg(feature = "core")]
-pub use followup_flag::*;
+pub use followup_flag::FollowupFlag;
 #[cfg(feature = "core")]
 mod followup_flag_status;
 #[cfg(feature = "core")]
-pub use followup_flag_status::*;
+pub use followup_flag_status::FollowupFlagStatus;
 #[cfg(feature = "core")]
 mod format_protection;
 #[cfg(feature = "core")]
-pub use format_protection::*;
+pub use format_protection::FormatProtection;
 #[cfg(feature = "core")]
 mod free_busy_error;
 #[cfg(feature = "core")]
-pub use free_busy_error::*;
+pub use free_busy_error::FreeBusyError;
 #[cfg(feature = "core")]
 mod free_busy_status;
 #[cfg(feature = "core")]
-pub use free_busy_status::*;
+pub use free_busy_status::FreeBusyStatus;
 #[cfg(feature = "core")]
 mod generic_error;
 #[cfg(feature = "core")]
-pub use generic_error::*;
+pub use generic_error::GenericError;
 #[cfg(feature = "core")]
 mod geo_coordinates;
 #[cfg(feature = "core")]
-pub use geo_coordinates::*;
+pub use geo_coordinates::GeoCoordinates;
 #[cfg(feature = "core")]
 mod geolocation_column;
 #[cfg(feature = "core")]
-pub use geolocation_column::*;
+pub use geolocation_column::GeolocationColumn;
 #[cfg(feature = "device_management")]
 mod global_device_health_script_state;
 #[cfg(feature = "device_management")]
-pub use global_device_health_script_state::*;
+pub use global_device_health_script_state::GlobalDeviceHealthScriptState;
 #[cfg(feature = "identity_governance")]
 mod governance_permission;
 #[cfg(feature = "identity_governance")]
-pub use governance_permission::*;
+pub use governance_permission::GovernancePermission;
 #[cfg(feature = "identity_governance")]
 mod governance_resource;
 #[cfg(feature = "identity_governance")]
-pub use governance_resource::*;
+pub use governance_resource::GovernanceResource;
 #[cfg(feature = "identity_governance")]
 mod governance_role_assignment;
 #[cfg(feature = "identity_governance")]
-pub use governance_role_assignment::*;
+pub use governance_role_assignment::GovernanceRoleAssignment;
 #[cfg(feature = "identity_governance")]
 mod governance_role_assignment_request;
 #[cfg(feature = "identity_governance")]
-pub use governance_role_assignment_request::*;
+pub use governance_role_assignment_request::GovernanceRoleAssignmentRequest;
 #[cfg(feature = "identity_governance")]
 mod governance_role_assignment_request_status;
 #[cfg(feature = "identity_governance")]
-pub use governance_role_assignment_request_status::*;
+pub use governance_role_assignment_request_status::GovernanceRoleAssignmentRequestStatus;
 #[cfg(feature = "identity_governance")]
 mod governance_role_definition;
 #[cfg(feature = "identity_governance")]
-pub use governance_role_definition::*;
+pub use governance_role_definition::GovernanceRoleDefinition;
 #[cfg(feature = "identity_governance")]
 mod governance_role_setting;
 #[cfg(feature = "identity_governance")]
-pub use governance_role_setting::*;
+pub use governance_role_setting::GovernanceRoleSetting;
 #[cfg(feature = "identity_governance")]
 mod governance_rule_setting;
 #[cfg(feature = "identity_governance")]
-pub use governance_rule_setting::*;
+pub use governance_rule_setting::GovernanceRuleSetting;
 #[cfg(feature = "identity_governance")]
 mod governance_schedule;
 #[cfg(feature = "identity_governance")]
-pub use governance_schedule::*;
+pub use governance_schedule::GovernanceSchedule;
 #[cfg(feature = "identity_governance")]
 mod governance_subject;
 #[cfg(feature = "identity_governance")]
-pub use governance_subject::*;
+pub use governance_subject::GovernanceSubject;
 #[cfg(feature = "groups")]
 mod group;
 #[cfg(feature = "groups")]
-pub use group::*;
+pub use group::Group;
 #[cfg(feature = "device_management")]
 mod group_assignment_target;
 #[cfg(feature = "device_management")]
-pub use group_assignment_target::*;
+pub use group_assignment_target::{GroupAssignmentTarget, AnyGroupAssignmentTarget};
 #[cfg(feature = "groups")]
 mod group_lifecycle_policy;
 #[cfg(feature = "groups")]
-pub use group_lifecycle_policy::*;
+pub use group_lifecycle_policy::GroupLifecyclePolicy;
 #[cfg(feature = "groups")]
 mod group_members;
 #[cfg(feature = "groups")]
-pub use group_members::*;
+pub use group_members::GroupMembers;
 #[cfg(feature = "device_management")]
 mod group_policy_category;
 #[cfg(feature = "device_management")]
-pub use group_policy_category::*;
+pub use group_policy_category::{GroupPolicyCategory, AnyGroupPolicyCategory};
 #[cfg(feature = "device_management")]
 mod group_policy_configuration;
 #[cfg(feature = "device_management")]
-pub use group_policy_configuration::*;
+pub use group_policy_configuration::GroupPolicyConfiguration;
 #[cfg(feature = "device_management")]
 mod group_policy_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use group_policy_configuration_assignment::*;
+pub use group_policy_configuration_assignment::GroupPolicyConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod group_policy_configuration_type;
 #[cfg(feature = "device_management")]
-pub use group_policy_configuration_type::*;
+pub use group_policy_configuration_type::GroupPolicyConfigurationType;
 #[cfg(feature = "device_management")]
 mod group_policy_definition;
 #[cfg(feature = "device_management")]
-pub use group_policy_definition::*;
+pub use group_policy_definition::{GroupPolicyDefinition, AnyGroupPolicyDefinition};
 #[cfg(feature = "device_management")]
 mod group_policy_definition_class_type;
 #[cfg(feature = "device_management")]
-pub use group_policy_definition_class_type::*;
+pub use group_policy_definition_class_type::GroupPolicyDefinitionClassType;
 #[cfg(feature = "device_management")]
 mod group_policy_definition_file;
 #[cfg(feature = "device_management")]
-pub use group_policy_definition_file::*;
+pub use group_policy_definition_file::{
+    GroupPolicyDefinitionFile, AnyGroupPolicyDefinitionFile,
+};
 #[cfg(feature = "device_management")]
 mod group_policy_definition_value;
 #[cfg(feature = "device_management")]
-pub use group_policy_definition_value::*;
+pub use group_policy_definition_value::GroupPolicyDefinitionValue;
 #[cfg(feature = "device_management")]
 mod group_policy_migration_readiness;
 #[cfg(feature = "device_management")]
-pub use group_policy_migration_readiness::*;
+pub use group_policy_migration_readiness::GroupPolicyMigrationReadiness;
 #[cfg(feature = "device_management")]
 mod group_policy_migration_report;
 #[cfg(feature = "device_management")]
-pub use group_policy_migration_report::*;
+pub use group_policy_migration_report::GroupPolicyMigrationReport;
 #[cfg(feature = "device_management")]
 mod group_policy_object_file;
 #[cfg(feature = "device_management")]
-pub use group_policy_object_file::*;
+pub use group_policy_object_file::GroupPolicyObjectFile;
 #[cfg(feature = "device_management")]
 mod group_policy_operation;
 #[cfg(feature = "device_management")]
-pub use group_policy_operation::*;
+pub use group_policy_operation::GroupPolicyOperation;
 #[cfg(feature = "device_management")]
 mod group_policy_operation_status;
 #[cfg(feature = "device_management")]
-pub use group_policy_operation_status::*;
+pub use group_policy_operation_status::GroupPolicyOperationStatus;
 #[cfg(feature = "device_management")]
 mod group_policy_operation_type;
 #[cfg(feature = "device_management")]
-pub use group_policy_operation_type::*;
+pub use group_policy_operation_type::GroupPolicyOperationType;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation::*;
+pub use group_policy_presentation::{GroupPolicyPresentation, AnyGroupPolicyPresentation};
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_check_box;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_check_box::*;
+pub use group_policy_presentation_check_box::GroupPolicyPresentationCheckBox;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_combo_box;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_combo_box::*;
+pub use group_policy_presentation_combo_box::GroupPolicyPresentationComboBox;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_decimal_text_box;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_decimal_text_box::*;
+pub use group_policy_presentation_decimal_text_box::GroupPolicyPresentationDecimalTextBox;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_dropdown_list;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_dropdown_list::*;
+pub use group_policy_presentation_dropdown_list::GroupPolicyPresentationDropdownList;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_dropdown_list_item;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_dropdown_list_item::*;
+pub use group_policy_presentation_dropdown_list_item::GroupPolicyPresentationDropdownListItem;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_list_box;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_list_box::*;
+pub use group_policy_presentation_list_box::GroupPolicyPresentationListBox;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_long_decimal_text_box;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_long_decimal_text_box::*;
+pub use group_policy_presentation_long_decimal_text_box::GroupPolicyPresentationLongDecimalTextBox;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_multi_text_box;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_multi_text_box::*;
+pub use group_policy_presentation_multi_text_box::GroupPolicyPresentationMultiTextBox;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_text;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_text::*;
+pub use group_policy_presentation_text::GroupPolicyPresentationText;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_text_box;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_text_box::*;
+pub use group_policy_presentation_text_box::GroupPolicyPresentationTextBox;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_value;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_value::*;
+pub use group_policy_presentation_value::{
+    GroupPolicyPresentationValue, AnyGroupPolicyPresentationValue,
+};
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_value_boolean;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_value_boolean::*;
+pub use group_policy_presentation_value_boolean::GroupPolicyPresentationValueBoolean;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_value_decimal;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_value_decimal::*;
+pub use group_policy_presentation_value_decimal::GroupPolicyPresentationValueDecimal;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_value_list;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_value_list::*;
+pub use group_policy_presentation_value_list::GroupPolicyPresentationValueList;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_value_long_decimal;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_value_long_decimal::*;
+pub use group_policy_presentation_value_long_decimal::GroupPolicyPresentationValueLongDecimal;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_value_multi_text;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_value_multi_text::*;
+pub use group_policy_presentation_value_multi_text::GroupPolicyPresentationValueMultiText;
 #[cfg(feature = "device_management")]
 mod group_policy_presentation_value_text;
 #[cfg(feature = "device_management")]
-pub use group_policy_presentation_value_text::*;
+pub use group_policy_presentation_value_text::GroupPolicyPresentationValueText;
 #[cfg(feature = "device_management")]
 mod group_policy_setting_mapping;
 #[cfg(feature = "device_management")]
-pub use group_policy_setting_mapping::*;
+pub use group_policy_setting_mapping::GroupPolicySettingMapping;
 #[cfg(feature = "device_management")]
 mod group_policy_setting_scope;
 #[cfg(feature = "device_management")]
-pub use group_policy_setting_scope::*;
+pub use group_policy_setting_scope::GroupPolicySettingScope;
 #[cfg(feature = "device_management")]
 mod group_policy_setting_type;
 #[cfg(feature = "device_management")]
-pub use group_policy_setting_type::*;
+pub use group_policy_setting_type::GroupPolicySettingType;
 #[cfg(feature = "device_management")]
 mod group_policy_type;
 #[cfg(feature = "device_management")]
-pub use group_policy_type::*;
+pub use group_policy_type::GroupPolicyType;
 #[cfg(feature = "device_management")]
 mod group_policy_uploaded_category;
 #[cfg(feature = "device_management")]
-pub use group_policy_uploaded_category::*;
+pub use group_policy_uploaded_category::GroupPolicyUploadedCategory;
 #[cfg(feature = "device_management")]
 mod group_policy_uploaded_definition;
 #[cfg(feature = "device_management")]
-pub use group_policy_uploaded_definition::*;
+pub use group_policy_uploaded_definition::GroupPolicyUploadedDefinition;
 #[cfg(feature = "device_management")]
 mod group_policy_uploaded_definition_file;
 #[cfg(feature = "device_management")]
-pub use group_policy_uploaded_definition_file::*;
+pub use group_policy_uploaded_definition_file::GroupPolicyUploadedDefinitionFile;
 #[cfg(feature = "device_management")]
 mod group_policy_uploaded_definition_file_status;
 #[cfg(feature = "device_management")]
-pub use group_policy_uploaded_definition_file_status::*;
+pub use group_policy_uploaded_definition_file_status::GroupPolicyUploadedDefinitionFileStatus;
 #[cfg(feature = "device_management")]
 mod group_policy_uploaded_language_file;
 #[cfg(feature = "device_management")]
-pub use group_policy_uploaded_language_file::*;
+pub use group_policy_uploaded_language_file::GroupPolicyUploadedLanguageFile;
 #[cfg(feature = "device_management")]
 mod group_policy_uploaded_presentation;
 #[cfg(feature = "device_management")]
-pub use group_policy_uploaded_presentation::*;
+pub use group_policy_uploaded_presentation::GroupPolicyUploadedPresentation;
 #[cfg(feature = "core")]
 mod group_type;
 #[cfg(feature = "core")]
-pub use group_type::*;
+pub use group_type::GroupType;
 #[cfg(feature = "device_management")]
 mod hardware_information;
 #[cfg(feature = "device_management")]
-pub use hardware_information::*;
+pub use hardware_information::HardwareInformation;
 #[cfg(feature = "device_management")]
 mod has_payload_link_result_item;
 #[cfg(feature = "device_management")]
-pub use has_payload_link_result_item::*;
+pub use has_payload_link_result_item::HasPayloadLinkResultItem;
 #[cfg(feature = "device_management")]
 mod hash_algorithms;
 #[cfg(feature = "device_management")]
-pub use hash_algorithms::*;
+pub use hash_algorithms::HashAlgorithms;
 #[cfg(feature = "core")]
 mod hashes;
 #[cfg(feature = "core")]
-pub use hashes::*;
+pub use hashes::Hashes;
 #[cfg(feature = "device_management")]
 mod health_state;
 #[cfg(feature = "device_management")]
-pub use health_state::*;
+pub use health_state::HealthState;
 #[cfg(feature = "core")]
 mod history_item;
 #[cfg(feature = "core")]
-pub use history_item::*;
+pub use history_item::HistoryItem;
 #[cfg(feature = "identity")]
 mod home_realm_discovery_policy;
 #[cfg(feature = "identity")]
-pub use home_realm_discovery_policy::*;
+pub use home_realm_discovery_policy::HomeRealmDiscoveryPolicy;
 #[cfg(feature = "core")]
 mod host_security_state;
 #[cfg(feature = "core")]
-pub use host_security_state::*;
+pub use host_security_state::HostSecurityState;
 #[cfg(feature = "core")]
 mod hybrid_agent_updater_configuration;
 #[cfg(feature = "core")]
-pub use hybrid_agent_updater_configuration::*;
+pub use hybrid_agent_updater_configuration::HybridAgentUpdaterConfiguration;
 #[cfg(feature = "core")]
 mod hyperlink_or_picture_column;
 #[cfg(feature = "core")]
-pub use hyperlink_or_picture_column::*;
+pub use hyperlink_or_picture_column::HyperlinkOrPictureColumn;
 #[cfg(feature = "core")]
 mod i_pv4_cidr_range;
 #[cfg(feature = "core")]
-pub use i_pv4_cidr_range::*;
+pub use i_pv4_cidr_range::IPv4CidrRange;
 #[cfg(feature = "device_management")]
 mod i_pv4_range;
 #[cfg(feature = "device_management")]
-pub use i_pv4_range::*;
+pub use i_pv4_range::IPv4Range;
 #[cfg(feature = "core")]
 mod i_pv6_cidr_range;
 #[cfg(feature = "core")]
-pub use i_pv6_cidr_range::*;
+pub use i_pv6_cidr_range::IPv6CidrRange;
 #[cfg(feature = "device_management")]
 mod i_pv6_range;
 #[cfg(feature = "device_management")]
-pub use i_pv6_range::*;
+pub use i_pv6_range::IPv6Range;
 #[cfg(feature = "device_management")]
 mod i_tunes_pairing_mode;
 #[cfg(feature = "device_management")]
-pub use i_tunes_pairing_mode::*;
+pub use i_tunes_pairing_mode::ITunesPairingMode;
 #[cfg(feature = "identity")]
 mod identity;
 #[cfg(feature = "identity")]
-pub use identity::*;
+pub use identity::{Identity, AnyIdentity};
 #[cfg(feature = "identity")]
 mod identity_api_connector;
 #[cfg(feature = "identity")]
-pub use identity_api_connector::*;
+pub use identity_api_connector::IdentityApiConnector;
 #[cfg(feature = "identity")]
 mod identity_built_in_user_flow_attribute;
 #[cfg(feature = "identity")]
-pub use identity_built_in_user_flow_attribute::*;
+pub use identity_built_in_user_flow_attribute::IdentityBuiltInUserFlowAttribute;
 #[cfg(feature = "identity")]
 mod identity_custom_user_flow_attribute;
 #[cfg(feature = "identity")]
-pub use identity_custom_user_flow_attribute::*;
+pub use identity_custom_user_flow_attribute::IdentityCustomUserFlowAttribute;
 #[cfg(feature = "identity")]
 mod identity_provider;
 #[cfg(feature = "identity")]
-pub use identity_provider::*;
+pub use identity_provider::{IdentityProvider, AnyIdentityProvider};
 #[cfg(feature = "identity")]
 mod identity_provider_base;
 #[cfg(feature = "identity")]
-pub use identity_provider_base::*;
+pub use identity_provider_base::{IdentityProviderBase, AnyIdentityProviderBase};
 #[cfg(feature = "identity")]
 mod identity_risk_event;
 #[cfg(feature = "identity")]
-pub use identity_risk_event::*;
+pub use identity_risk_event::{IdentityRiskEvent, AnyIdentityRiskEvent};
 #[cfg(feature = "identity")]
 mod identity_security_defaults_enforcement_policy;
 #[cfg(feature = "identity")]
-pub use identity_security_defaults_enforcement_policy::*;
+pub use identity_security_defaults_enforcement_policy::IdentitySecurityDefaultsEnforcementPolicy;
 #[cfg(feature = "identity")]
 mod identity_set;
 #[cfg(feature = "identity")]
-pub use identity_set::*;
+pub use identity_set::{IdentitySet, AnyIdentitySet};
 #[cfg(feature = "identity")]
 mod identity_source;
 #[cfg(feature = "identity")]
-pub use identity_source::*;
+pub use identity_source::{IdentitySource, AnyIdentitySource};
 #[cfg(feature = "search")]
 mod identity_source_type;
 #[cfg(feature = "search")]
-pub use identity_source_type::*;
+pub use identity_source_type::IdentitySourceType;
 #[cfg(feature = "identity")]
 mod identity_user_flow_attribute;
 #[cfg(feature = "identity")]
-pub use identity_user_flow_attribute::*;
+pub use identity_user_flow_attribute::{
+    IdentityUserFlowAttribute, AnyIdentityUserFlowAttribute,
+};
 #[cfg(feature = "identity")]
 mod identity_user_flow_attribute_assignment;
 #[cfg(feature = "identity")]
-pub use identity_user_flow_attribute_assignment::*;
+pub use identity_user_flow_attribute_assignment::IdentityUserFlowAttributeAssignment;
 #[cfg(feature = "core")]
 mod identity_user_flow_attribute_data_type;
 #[cfg(feature = "core")]
-pub use identity_user_flow_attribute_data_type::*;
+pub use identity_user_flow_attribute_data_type::IdentityUserFlowAttributeDataType;
 #[cfg(feature = "core")]
 mod identity_user_flow_attribute_input_type;
 #[cfg(feature = "core")]
-pub use identity_user_flow_attribute_input_type::*;
+pub use identity_user_flow_attribute_input_type::IdentityUserFlowAttributeInputType;
 #[cfg(feature = "core")]
 mod identity_user_flow_attribute_type;
 #[cfg(feature = "core")]
-pub use identity_user_flow_attribute_type::*;
+pub use identity_user_flow_attribute_type::IdentityUserFlowAttributeType;
 #[cfg(feature = "core")]
 mod image;
 #[cfg(feature = "core")]
-pub use image::*;
+pub use image::Image;
 #[cfg(feature = "core")]
 mod image_info;
 #[cfg(feature = "core")]
-pub use image_info::*;
+pub use image_info::ImageInfo;
 #[cfg(feature = "core")]
 mod implicit_grant_settings;
 #[cfg(feature = "core")]
-pub use implicit_grant_settings::*;
+pub use implicit_grant_settings::ImplicitGrantSettings;
 #[cfg(feature = "core")]
 mod importance;
 #[cfg(feature = "core")]
-pub use importance::*;
+pub use importance::Importance;
 #[cfg(feature = "device_management")]
 mod imported_apple_device_identity;
 #[cfg(feature = "device_management")]
-pub use imported_apple_device_identity::*;
+pub use imported_apple_device_identity::{
+    ImportedAppleDeviceIdentity, AnyImportedAppleDeviceIdentity,
+};
 #[cfg(feature = "device_management")]
 mod imported_apple_device_identity_result;
 #[cfg(feature = "device_management")]
-pub use imported_apple_device_identity_result::*;
+pub use imported_apple_device_identity_result::ImportedAppleDeviceIdentityResult;
 #[cfg(feature = "device_management")]
 mod imported_device_identity;
 #[cfg(feature = "device_management")]
-pub use imported_device_identity::*;
+pub use imported_device_identity::{ImportedDeviceIdentity, AnyImportedDeviceIdentity};
 #[cfg(feature = "device_management")]
 mod imported_device_identity_result;
 #[cfg(feature = "device_management")]
-pub use imported_device_identity_result::*;
+pub use imported_device_identity_result::ImportedDeviceIdentityResult;
 #[cfg(feature = "device_management")]
 mod imported_device_identity_type;
 #[cfg(feature = "device_management")]
-pub use imported_device_identity_type::*;
+pub use imported_device_identity_type::ImportedDeviceIdentityType;
 #[cfg(feature = "device_management")]
 mod imported_windows_autopilot_device_identity;
 #[cfg(feature = "device_management")]
-pub use imported_windows_autopilot_device_identity::*;
+pub use imported_windows_autopilot_device_identity::ImportedWindowsAutopilotDeviceIdentity;
 #[cfg(feature = "device_management")]
 mod imported_windows_autopilot_device_identity_import_status;
 #[cfg(feature = "device_management")]
-pub use imported_windows_autopilot_device_identity_import_status::*;
+pub use imported_windows_autopilot_device_identity_import_status::ImportedWindowsAutopilotDeviceIdentityImportStatus;
 #[cfg(feature = "device_management")]
 mod imported_windows_autopilot_device_identity_state;
 #[cfg(feature = "device_management")]
-pub use imported_windows_autopilot_device_identity_state::*;
+pub use imported_windows_autopilot_device_identity_state::ImportedWindowsAutopilotDeviceIdentityState;
 #[cfg(feature = "device_management")]
 mod imported_windows_autopilot_device_identity_upload_status;
 #[cfg(feature = "device_management")]
-pub use imported_windows_autopilot_device_identity_upload_status::*;
+pub use imported_windows_autopilot_device_identity_upload_status::ImportedWindowsAutopilotDeviceIdentityUploadStatus;
 #[cfg(feature = "core")]
 mod importstatusmodel;
 #[cfg(feature = "core")]
-pub use importstatusmodel::*;
+pub use importstatusmodel::Importstatusmodel;
 #[cfg(feature = "core")]
 mod impossible_travel_risk_event;
 #[cfg(feature = "core")]
-pub use impossible_travel_risk_event::*;
+pub use impossible_travel_risk_event::ImpossibleTravelRiskEvent;
 #[cfg(feature = "core")]
 mod included_user_roles;
 #[cfg(feature = "core")]
-pub use included_user_roles::*;
+pub use included_user_roles::IncludedUserRoles;
 #[cfg(feature = "core")]
 mod included_user_types;
 #[cfg(feature = "core")]
-pub use included_user_types::*;
+pub use included_user_types::IncludedUserTypes;
 #[cfg(feature = "core")]
 mod incoming_context;
 #[cfg(feature = "core")]
-pub use incoming_context::*;
+pub use incoming_context::IncomingContext;
 #[cfg(feature = "core")]
 mod incomplete_data;
 #[cfg(feature = "core")]
-pub use incomplete_data::*;
+pub use incomplete_data::IncompleteData;
 #[cfg(feature = "mail")]
 mod inference_classification;
 #[cfg(feature = "mail")]
-pub use inference_classification::*;
+pub use inference_classification::InferenceClassification;
 #[cfg(feature = "mail")]
 mod inference_classification_override;
 #[cfg(feature = "mail")]
-pub use inference_classification_override::*;
+pub use inference_classification_override::InferenceClassificationOverride;
 #[cfg(feature = "core")]
 mod inference_classification_type;
 #[cfg(feature = "core")]
-pub use inference_classification_type::*;
+pub use inference_classification_type::InferenceClassificationType;
 #[cfg(feature = "core")]
 mod inference_data;
 #[cfg(feature = "core")]
-pub use inference_data::*;
+pub use inference_data::InferenceData;
 #[cfg(feature = "security")]
 mod information_protection_action;
 #[cfg(feature = "security")]
-pub use information_protection_action::*;
+pub use information_protection_action::{
+    InformationProtectionAction, AnyInformationProtectionAction,
+};
 #[cfg(feature = "security")]
 mod information_protection_content_label;
 #[cfg(feature = "security")]
-pub use information_protection_content_label::*;
+pub use information_protection_content_label::InformationProtectionContentLabel;
 #[cfg(feature = "security")]
 mod information_protection_label;
 #[cfg(feature = "security")]
-pub use information_protection_label::*;
+pub use information_protection_label::InformationProtectionLabel;
 #[cfg(feature = "core")]
 mod informational_url;
 #[cfg(feature = "core")]
-pub use informational_url::*;
+pub use informational_url::InformationalUrl;
 #[cfg(feature = "core")]
 mod initiator;
 #[cfg(feature = "core")]
-pub use initiator::*;
+pub use initiator::Initiator;
 #[cfg(feature = "core")]
 mod initiator_type;
 #[cfg(feature = "core")]
-pub use initiator_type::*;
+pub use initiator_type::InitiatorType;
 #[cfg(feature = "device_management")]
 mod ink_access_setting;
 #[cfg(feature = "device_management")]
-pub use ink_access_setting::*;
+pub use ink_access_setting::InkAccessSetting;
 #[cfg(feature = "users")]
 mod insight_identity;
 #[cfg(feature = "users")]
-pub use insight_identity::*;
+pub use insight_identity::InsightIdentity;
 #[cfg(feature = "device_management")]
 mod insight_value_double;
 #[cfg(feature = "device_management")]
-pub use insight_value_double::*;
+pub use insight_value_double::InsightValueDouble;
 #[cfg(feature = "device_management")]
 mod insight_value_int;
 #[cfg(feature = "device_management")]
-pub use insight_value_int::*;
+pub use insight_value_int::InsightValueInt;
 #[cfg(feature = "device_management")]
 mod install_intent;
 #[cfg(feature = "device_management")]
-pub use install_intent::*;
+pub use install_intent::InstallIntent;
 #[cfg(feature = "device_management")]
 mod install_state;
 #[cfg(feature = "device_management")]
-pub use install_state::*;
+pub use install_state::InstallState;
 #[cfg(feature = "core")]
 mod institution_data;
 #[cfg(feature = "core")]
-pub use institution_data::*;
+pub use institution_data::InstitutionData;
 #[cfg(feature = "core")]
 mod integer_range;
 #[cfg(feature = "core")]
-pub use integer_range::*;
+pub use integer_range::IntegerRange;
 #[cfg(feature = "device_management")]
 mod intended_purpose;
 #[cfg(feature = "device_management")]
-pub use intended_purpose::*;
+pub use intended_purpose::IntendedPurpose;
 #[cfg(feature = "core")]
 mod internal_sponsors;
 #[cfg(feature = "core")]
-pub use internal_sponsors::*;
+pub use internal_sponsors::InternalSponsors;
 #[cfg(feature = "device_management")]
 mod internet_explorer_message_setting;
 #[cfg(feature = "device_management")]
-pub use internet_explorer_message_setting::*;
+pub use internet_explorer_message_setting::InternetExplorerMessageSetting;
 #[cfg(feature = "core")]
 mod internet_message_header;
 #[cfg(feature = "core")]
-pub use internet_message_header::*;
+pub use internet_message_header::InternetMessageHeader;
 #[cfg(feature = "device_management")]
 mod internet_site_security_level;
 #[cfg(feature = "device_management")]
-pub use internet_site_security_level::*;
+pub use internet_site_security_level::InternetSiteSecurityLevel;
 #[cfg(feature = "device_management")]
 mod intune_brand;
 #[cfg(feature = "device_management")]
-pub use intune_brand::*;
+pub use intune_brand::IntuneBrand;
 #[cfg(feature = "device_management")]
 mod intune_branding_profile;
 #[cfg(feature = "device_management")]
-pub use intune_branding_profile::*;
+pub use intune_branding_profile::IntuneBrandingProfile;
 #[cfg(feature = "device_management")]
 mod intune_branding_profile_assignment;
 #[cfg(feature = "device_management")]
-pub use intune_branding_profile_assignment::*;
+pub use intune_branding_profile_assignment::IntuneBrandingProfileAssignment;
 #[cfg(feature = "core")]
 mod invitation;
 #[cfg(feature = "core")]
-pub use invitation::*;
+pub use invitation::Invitation;
 #[cfg(feature = "core")]
 mod invitation_participant_info;
 #[cfg(feature = "core")]
-pub use invitation_participant_info::*;
+pub use invitation_participant_info::InvitationParticipantInfo;
 #[cfg(feature = "core")]
 mod invite_new_bot_response;
 #[cfg(feature = "core")]
-pub use invite_new_bot_response::*;
+pub use invite_new_bot_response::InviteNewBotResponse;
 #[cfg(feature = "files")]
 mod invite_parameters;
 #[cfg(feature = "files")]
-pub use invite_parameters::*;
+pub use invite_parameters::InviteParameters;
 #[cfg(feature = "core")]
 mod invite_participants_operation;
 #[cfg(feature = "core")]
-pub use invite_participants_operation::*;
+pub use invite_participants_operation::InviteParticipantsOperation;
 #[cfg(feature = "core")]
 mod invited_user_message_info;
 #[cfg(feature = "core")]
-pub use invited_user_message_info::*;
+pub use invited_user_message_info::InvitedUserMessageInfo;
 #[cfg(feature = "core")]
 mod invoke_user_flow_listener;
 #[cfg(feature = "core")]
-pub use invoke_user_flow_listener::*;
+pub use invoke_user_flow_listener::InvokeUserFlowListener;
 #[cfg(feature = "device_management")]
 mod ios_available_update_version;
 #[cfg(feature = "device_management")]
-pub use ios_available_update_version::*;
+pub use ios_available_update_version::IosAvailableUpdateVersion;
 #[cfg(feature = "device_management")]
 mod ios_azure_ad_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use ios_azure_ad_single_sign_on_extension::*;
+pub use ios_azure_ad_single_sign_on_extension::IosAzureAdSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod ios_bookmark;
 #[cfg(feature = "device_management")]
-pub use ios_bookmark::*;
+pub use ios_bookmark::IosBookmark;
 #[cfg(feature = "device_management")]
 mod ios_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use ios_certificate_profile::*;
+pub use ios_certificate_profile::{IosCertificateProfile, AnyIosCertificateProfile};
 #[cfg(feature = "device_management")]
 mod ios_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use ios_certificate_profile_base::*;
+pub use ios_certificate_profile_base::{
+    IosCertificateProfileBase, AnyIosCertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod ios_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use ios_compliance_policy::*;
+pub use ios_compliance_policy::IosCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod ios_credential_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use ios_credential_single_sign_on_extension::*;
+pub use ios_credential_single_sign_on_extension::IosCredentialSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod ios_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_custom_configuration::*;
+pub use ios_custom_configuration::IosCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_derived_credential_authentication_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_derived_credential_authentication_configuration::*;
+pub use ios_derived_credential_authentication_configuration::IosDerivedCredentialAuthenticationConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_device_features_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_device_features_configuration::*;
+pub use ios_device_features_configuration::IosDeviceFeaturesConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_device_type;
 #[cfg(feature = "device_management")]
-pub use ios_device_type::*;
+pub use ios_device_type::IosDeviceType;
 #[cfg(feature = "device_management")]
 mod ios_eas_email_profile_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_eas_email_profile_configuration::*;
+pub use ios_eas_email_profile_configuration::IosEasEmailProfileConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_edu_certificate_settings;
 #[cfg(feature = "device_management")]
-pub use ios_edu_certificate_settings::*;
+pub use ios_edu_certificate_settings::IosEduCertificateSettings;
 #[cfg(feature = "device_management")]
 mod ios_edu_device_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_edu_device_configuration::*;
+pub use ios_edu_device_configuration::IosEduDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_education_device_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_education_device_configuration::*;
+pub use ios_education_device_configuration::IosEducationDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_enterprise_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_enterprise_wi_fi_configuration::*;
+pub use ios_enterprise_wi_fi_configuration::IosEnterpriseWiFiConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_expedited_checkin_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_expedited_checkin_configuration::*;
+pub use ios_expedited_checkin_configuration::IosExpeditedCheckinConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_general_device_configuration::*;
+pub use ios_general_device_configuration::IosGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_home_screen_app;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_app::*;
+pub use ios_home_screen_app::IosHomeScreenApp;
 #[cfg(feature = "device_management")]
 mod ios_home_screen_folder;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_folder::*;
+pub use ios_home_screen_folder::IosHomeScreenFolder;
 #[cfg(feature = "device_management")]
 mod ios_home_screen_folder_page;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_folder_page::*;
+pub use ios_home_screen_folder_page::IosHomeScreenFolderPage;
 #[cfg(feature = "device_management")]
 mod ios_home_screen_item;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_item::*;
+pub use ios_home_screen_item::{IosHomeScreenItem, AnyIosHomeScreenItem};
 #[cfg(feature = "device_management")]
 mod ios_home_screen_page;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_page::*;
+pub use ios_home_screen_page::IosHomeScreenPage;
 #[cfg(feature = "device_management")]
 mod ios_imported_pfx_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use ios_imported_pfx_certificate_profile::*;
+pub use ios_imported_pfx_certificate_profile::IosImportedPfxCertificateProfile;
 #[cfg(feature = "device_management")]
 mod ios_kerberos_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use ios_kerberos_single_sign_on_extension::*;
+pub use ios_kerberos_single_sign_on_extension::IosKerberosSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod ios_kiosk_mode_app_type;
 #[cfg(feature = "device_management")]
-pub use ios_kiosk_mode_app_type::*;
+pub use ios_kiosk_mode_app_type::IosKioskModeAppType;
 #[cfg(feature = "device_management")]
 mod ios_lob_app;
 #[cfg(feature = "device_management")]
-pub use ios_lob_app::*;
+pub use ios_lob_app::IosLobApp;
 #[cfg(feature = "device_management")]
 mod ios_lob_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use ios_lob_app_assignment_settings::*;
+pub use ios_lob_app_assignment_settings::IosLobAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod ios_lob_app_provisioning_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_lob_app_provisioning_configuration::*;
+pub use ios_lob_app_provisioning_configuration::IosLobAppProvisioningConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_lob_app_provisioning_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use ios_lob_app_provisioning_configuration_assignment::*;
+pub use ios_lob_app_provisioning_configuration_assignment::IosLobAppProvisioningConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod ios_lob_app_provisioning_configuration_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use ios_lob_app_provisioning_configuration_policy_set_item::*;
+pub use ios_lob_app_provisioning_configuration_policy_set_item::IosLobAppProvisioningConfigurationPolicySetItem;
 #[cfg(feature = "device_management")]
 mod ios_managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use ios_managed_app_protection::*;
+pub use ios_managed_app_protection::IosManagedAppProtection;
 #[cfg(feature = "device_management")]
 mod ios_managed_app_registration;
 #[cfg(feature = "device_management")]
-pub use ios_managed_app_registration::*;
+pub use ios_managed_app_registration::IosManagedAppRegistration;
 #[cfg(feature = "device_management")]
 mod ios_minimum_operating_system;
 #[cfg(feature = "device_management")]
-pub use ios_minimum_operating_system::*;
+pub use ios_minimum_operating_system::IosMinimumOperatingSystem;
 #[cfg(feature = "device_management")]
 mod ios_mobile_app_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_mobile_app_configuration::*;
+pub use ios_mobile_app_configuration::IosMobileAppConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_mobile_app_identifier;
 #[cfg(feature = "device_management")]
-pub use ios_mobile_app_identifier::*;
+pub use ios_mobile_app_identifier::IosMobileAppIdentifier;
 #[cfg(feature = "device_management")]
 mod ios_network_usage_rule;
 #[cfg(feature = "device_management")]
-pub use ios_network_usage_rule::*;
+pub use ios_network_usage_rule::IosNetworkUsageRule;
 #[cfg(feature = "core")]
 mod ios_notification_alert_type;
 #[cfg(feature = "core")]
-pub use ios_notification_alert_type::*;
+pub use ios_notification_alert_type::IosNotificationAlertType;
 #[cfg(feature = "device_management")]
 mod ios_notification_preview_visibility;
 #[cfg(feature = "device_management")]
-pub use ios_notification_preview_visibility::*;
+pub use ios_notification_preview_visibility::IosNotificationPreviewVisibility;
 #[cfg(feature = "device_management")]
 mod ios_notification_settings;
 #[cfg(feature = "device_management")]
-pub use ios_notification_settings::*;
+pub use ios_notification_settings::IosNotificationSettings;
 #[cfg(feature = "device_management")]
 mod ios_pkcs_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use ios_pkcs_certificate_profile::*;
+pub use ios_pkcs_certificate_profile::IosPkcsCertificateProfile;
 #[cfg(feature = "device_management")]
 mod ios_redirect_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use ios_redirect_single_sign_on_extension::*;
+pub use ios_redirect_single_sign_on_extension::IosRedirectSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod ios_scep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use ios_scep_certificate_profile::*;
+pub use ios_scep_certificate_profile::IosScepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod ios_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use ios_single_sign_on_extension::*;
+pub use ios_single_sign_on_extension::{
+    IosSingleSignOnExtension, AnyIosSingleSignOnExtension,
+};
 #[cfg(feature = "device_management")]
 mod ios_single_sign_on_settings;
 #[cfg(feature = "device_management")]
-pub use ios_single_sign_on_settings::*;
+pub use ios_single_sign_on_settings::IosSingleSignOnSettings;
 #[cfg(feature = "device_management")]
 mod ios_software_update_schedule_type;
 #[cfg(feature = "device_management")]
-pub use ios_software_update_schedule_type::*;
+pub use ios_software_update_schedule_type::IosSoftwareUpdateScheduleType;
 #[cfg(feature = "device_management")]
 mod ios_store_app;
 #[cfg(feature = "device_management")]
-pub use ios_store_app::*;
+pub use ios_store_app::IosStoreApp;
 #[cfg(feature = "device_management")]
 mod ios_store_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use ios_store_app_assignment_settings::*;
+pub use ios_store_app_assignment_settings::IosStoreAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod ios_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use ios_trusted_root_certificate::*;
+pub use ios_trusted_root_certificate::IosTrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod ios_update_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_update_configuration::*;
+pub use ios_update_configuration::IosUpdateConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_update_device_status;
 #[cfg(feature = "device_management")]
-pub use ios_update_device_status::*;
+pub use ios_update_device_status::IosUpdateDeviceStatus;
 #[cfg(feature = "device_management")]
 mod ios_updates_install_status;
 #[cfg(feature = "device_management")]
-pub use ios_updates_install_status::*;
+pub use ios_updates_install_status::IosUpdatesInstallStatus;
 #[cfg(feature = "device_management")]
 mod ios_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_vpn_configuration::*;
+pub use ios_vpn_configuration::{IosVpnConfiguration, AnyIosVpnConfiguration};
 #[cfg(feature = "device_management")]
 mod ios_vpn_security_association_parameters;
 #[cfg(feature = "device_management")]
-pub use ios_vpn_security_association_parameters::*;
+pub use ios_vpn_security_association_parameters::IosVpnSecurityAssociationParameters;
 #[cfg(feature = "device_management")]
 mod ios_vpp_app;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_app::*;
+pub use ios_vpp_app::IosVppApp;
 #[cfg(feature = "device_management")]
 mod ios_vpp_app_assigned_device_license;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_app_assigned_device_license::*;
+pub use ios_vpp_app_assigned_device_license::IosVppAppAssignedDeviceLicense;
 #[cfg(feature = "device_management")]
 mod ios_vpp_app_assigned_license;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_app_assigned_license::*;
+pub use ios_vpp_app_assigned_license::{
+    IosVppAppAssignedLicense, AnyIosVppAppAssignedLicense,
+};
 #[cfg(feature = "device_management")]
 mod ios_vpp_app_assigned_user_license;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_app_assigned_user_license::*;
+pub use ios_vpp_app_assigned_user_license::IosVppAppAssignedUserLicense;
 #[cfg(feature = "device_management")]
 mod ios_vpp_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_app_assignment_settings::*;
+pub use ios_vpp_app_assignment_settings::IosVppAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod ios_vpp_app_revoke_licenses_action_result;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_app_revoke_licenses_action_result::*;
+pub use ios_vpp_app_revoke_licenses_action_result::IosVppAppRevokeLicensesActionResult;
 #[cfg(feature = "device_management")]
 mod ios_vpp_e_book;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_e_book::*;
+pub use ios_vpp_e_book::IosVppEBook;
 #[cfg(feature = "device_management")]
 mod ios_vpp_e_book_assignment;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_e_book_assignment::*;
+pub use ios_vpp_e_book_assignment::IosVppEBookAssignment;
 #[cfg(feature = "device_management")]
 mod ios_wallpaper_display_location;
 #[cfg(feature = "device_management")]
-pub use ios_wallpaper_display_location::*;
+pub use ios_wallpaper_display_location::IosWallpaperDisplayLocation;
 #[cfg(feature = "device_management")]
 mod ios_web_content_filter_auto_filter;
 #[cfg(feature = "device_management")]
-pub use ios_web_content_filter_auto_filter::*;
+pub use ios_web_content_filter_auto_filter::IosWebContentFilterAutoFilter;
 #[cfg(feature = "device_management")]
 mod ios_web_content_filter_base;
 #[cfg(feature = "device_management")]
-pub use ios_web_content_filter_base::*;
+pub use ios_web_content_filter_base::{
+    IosWebContentFilterBase, AnyIosWebContentFilterBase,
+};
 #[cfg(feature = "device_management")]
 mod ios_web_content_filter_specific_websites_access;
 #[cfg(feature = "device_management")]
-pub use ios_web_content_filter_specific_websites_access::*;
+pub use ios_web_content_filter_specific_websites_access::IosWebContentFilterSpecificWebsitesAccess;
 #[cfg(feature = "device_management")]
 mod ios_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_wi_fi_configuration::*;
+pub use ios_wi_fi_configuration::{IosWiFiConfiguration, AnyIosWiFiConfiguration};
 #[cfg(feature = "device_management")]
 mod iosik_ev2_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use iosik_ev2_vpn_configuration::*;
+pub use iosik_ev2_vpn_configuration::IosikEv2VpnConfiguration;
 #[cfg(feature = "identity")]
 mod ip_named_location;
 #[cfg(feature = "identity")]
-pub use ip_named_location::*;
+pub use ip_named_location::IpNamedLocation;
 #[cfg(feature = "device_management")]
 mod ip_range;
 #[cfg(feature = "device_management")]
-pub use ip_range::*;
+pub use ip_range::{IpRange, AnyIpRange};
 #[cfg(feature = "core")]
 mod item_action_set;
 #[cfg(feature = "core")]
-pub use item_action_set::*;
+pub use item_action_set::ItemActionSet;
 #[cfg(feature = "core")]
 mod item_action_stat;
 #[cfg(feature = "core")]
-pub use item_action_stat::*;
+pub use item_action_stat::ItemActionStat;
 #[cfg(feature = "users")]
 mod item_activity;
 #[cfg(feature = "users")]
-pub use item_activity::*;
+pub use item_activity::ItemActivity;
 #[cfg(feature = "users")]
 mod item_activity_stat;
 #[cfg(feature = "users")]
-pub use item_activity_stat::*;
+pub use item_activity_stat::ItemActivityStat;
 #[cfg(feature = "users")]
 mod item_activity_time_set;
 #[cfg(feature = "users")]
-pub use item_activity_time_set::*;
+pub use item_activity_time_set::ItemActivityTimeSet;
 #[cfg(feature = "core")]
 mod item_address;
 #[cfg(feature = "core")]
-pub use item_address::*;
+pub use item_address::ItemAddress;
 #[cfg(feature = "files")]
 mod item_analytics;
 #[cfg(feature = "files")]
-pub use item_analytics::*;
+pub use item_analytics::ItemAnalytics;
 #[cfg(feature = "mail")]
 mod item_attachment;
 #[cfg(feature = "mail")]
-pub use item_attachment::*;
+pub use item_attachment::ItemAttachment;
 #[cfg(feature = "core")]
 mod item_body;
 #[cfg(feature = "core")]
-pub use item_body::*;
+pub use item_body::ItemBody;
 #[cfg(feature = "core")]
 mod item_email;
 #[cfg(feature = "core")]
-pub use item_email::*;
+pub use item_email::ItemEmail;
 #[cfg(feature = "core")]
 mod item_facet;
 #[cfg(feature = "core")]
-pub use item_facet::*;
+pub use item_facet::{ItemFacet, AnyItemFacet};
 #[cfg(feature = "core")]
 mod item_insights;
 #[cfg(feature = "core")]
-pub use item_insights::*;
+pub use item_insights::ItemInsights;
 #[cfg(feature = "core")]
 mod item_insights_settings;
 #[cfg(feature = "core")]
-pub use item_insights_settings::*;
+pub use item_insights_settings::ItemInsightsSettings;
 #[cfg(feature = "core")]
 mod item_patent;
 #[cfg(feature = "core")]
-pub use item_patent::*;
+pub use item_patent::ItemPatent;
 #[cfg(feature = "core")]
 mod item_phone;
 #[cfg(feature = "core")]
-pub use item_phone::*;
+pub use item_phone::ItemPhone;
 #[cfg(feature = "core")]
 mod item_publication;
 #[cfg(feature = "core")]
-pub use item_publication::*;
+pub use item_publication::ItemPublication;
 #[cfg(feature = "core")]
 mod item_reference;
 #[cfg(feature = "core")]
-pub use item_reference::*;
+pub use item_reference::ItemReference;
 #[cfg(feature = "device_management")]
 mod join_type;
 #[cfg(feature = "device_management")]
-pub use join_type::*;
+pub use join_type::JoinType;
 #[cfg(feature = "device_management")]
 mod json;
 #[cfg(feature = "device_management")]
-pub use json::*;
+pub use json::Json;
 #[cfg(feature = "core")]
 mod justify_action;
 #[cfg(feature = "core")]
-pub use justify_action::*;
+pub use justify_action::JustifyAction;
 #[cfg(feature = "core")]
 mod kerberos_sign_on_mapping_attribute_type;
 #[cfg(feature = "core")]
-pub use kerberos_sign_on_mapping_attribute_type::*;
+pub use kerberos_sign_on_mapping_attribute_type::KerberosSignOnMappingAttributeType;
 #[cfg(feature = "core")]
 mod kerberos_sign_on_settings;
 #[cfg(feature = "core")]
-pub use kerberos_sign_on_settings::*;
+pub use kerberos_sign_on_settings::KerberosSignOnSettings;
 #[cfg(feature = "device_management")]
 mod kerberos_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use kerberos_single_sign_on_extension::*;
+pub use kerberos_single_sign_on_extension::KerberosSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod key_boolean_value_pair;
 #[cfg(feature = "device_management")]
-pub use key_boolean_value_pair::*;
+pub use key_boolean_value_pair::KeyBooleanValuePair;
 #[cfg(feature = "core")]
 mod key_credential;
 #[cfg(feature = "core")]
-pub use key_credential::*;
+pub use key_credential::KeyCredential;
 #[cfg(feature = "device_management")]
 mod key_integer_value_pair;
 #[cfg(feature = "device_management")]
-pub use key_integer_value_pair::*;
+pub use key_integer_value_pair::KeyIntegerValuePair;
 #[cfg(feature = "device_management")]
 mod key_real_value_pair;
 #[cfg(feature = "device_management")]
-pub use key_real_value_pair::*;
+pub use key_real_value_pair::KeyRealValuePair;
 #[cfg(feature = "device_management")]
 mod key_size;
 #[cfg(feature = "device_management")]
-pub use key_size::*;
+pub use key_size::KeySize;
 #[cfg(feature = "device_management")]
 mod key_storage_provider_option;
 #[cfg(feature = "device_management")]
-pub use key_storage_provider_option::*;
+pub use key_storage_provider_option::KeyStorageProviderOption;
 #[cfg(feature = "device_management")]
 mod key_string_value_pair;
 #[cfg(feature = "device_management")]
-pub use key_string_value_pair::*;
+pub use key_string_value_pair::KeyStringValuePair;
 #[cfg(feature = "device_management")]
 mod key_typed_value_pair;
 #[cfg(feature = "device_management")]
-pub use key_typed_value_pair::*;
+pub use key_typed_value_pair::{KeyTypedValuePair, AnyKeyTypedValuePair};
 #[cfg(feature = "device_management")]
 mod key_usages;
 #[cfg(feature = "device_management")]
-pub use key_usages::*;
+pub use key_usages::KeyUsages;
 #[cfg(feature = "device_management")]
 mod key_value;
 #[cfg(feature = "device_management")]
-pub use key_value::*;
+pub use key_value::KeyValue;
 #[cfg(feature = "device_management")]
 mod key_value_pair;
 #[cfg(feature = "device_management")]
-pub use key_value_pair::*;
+pub use key_value_pair::KeyValuePair;
 #[cfg(feature = "security")]
 mod kill_chain;
 #[cfg(feature = "security")]
-pub use kill_chain::*;
+pub use kill_chain::KillChain;
 #[cfg(feature = "search")]
 mod label;
 #[cfg(feature = "search")]
-pub use label::*;
+pub use label::Label;
 #[cfg(feature = "core")]
 mod label_details;
 #[cfg(feature = "core")]
-pub use label_details::*;
+pub use label_details::LabelDetails;
 #[cfg(feature = "core")]
 mod labeling_options;
 #[cfg(feature = "core")]
-pub use labeling_options::*;
+pub use labeling_options::LabelingOptions;
 #[cfg(feature = "device_management")]
 mod lan_manager_authentication_level;
 #[cfg(feature = "device_management")]
-pub use lan_manager_authentication_level::*;
+pub use lan_manager_authentication_level::LanManagerAuthenticationLevel;
 #[cfg(feature = "core")]
 mod language_proficiency;
 #[cfg(feature = "core")]
-pub use language_proficiency::*;
+pub use language_proficiency::LanguageProficiency;
 #[cfg(feature = "core")]
 mod language_proficiency_level;
 #[cfg(feature = "core")]
-pub use language_proficiency_level::*;
+pub use language_proficiency_level::LanguageProficiencyLevel;
 #[cfg(feature = "core")]
 mod leaked_credentials_risk_event;
 #[cfg(feature = "core")]
-pub use leaked_credentials_risk_event::*;
+pub use leaked_credentials_risk_event::LeakedCredentialsRiskEvent;
 #[cfg(feature = "users")]
 mod legal_age_group_classification;
 #[cfg(feature = "users")]
-pub use legal_age_group_classification::*;
+pub use legal_age_group_classification::LegalAgeGroupClassification;
 #[cfg(feature = "security")]
 mod legal_hold;
 #[cfg(feature = "security")]
-pub use legal_hold::*;
+pub use legal_hold::LegalHold;
 #[cfg(feature = "security")]
 mod legal_hold_status;
 #[cfg(feature = "security")]
-pub use legal_hold_status::*;
+pub use legal_hold_status::LegalHoldStatus;
 #[cfg(feature = "core")]
 mod license_assignment_state;
 #[cfg(feature = "core")]
-pub use license_assignment_state::*;
+pub use license_assignment_state::LicenseAssignmentState;
 #[cfg(feature = "core")]
 mod license_details;
 #[cfg(feature = "core")]
-pub use license_details::*;
+pub use license_details::LicenseDetails;
 #[cfg(feature = "core")]
 mod license_units_detail;
 #[cfg(feature = "core")]
-pub use license_units_detail::*;
+pub use license_units_detail::LicenseUnitsDetail;
 #[cfg(feature = "core")]
 mod lifecycle_event_type;
 #[cfg(feature = "core")]
-pub use lifecycle_event_type::*;
+pub use lifecycle_event_type::LifecycleEventType;
 #[cfg(feature = "core")]
 mod linked_resource;
 #[cfg(feature = "core")]
-pub use linked_resource::*;
+pub use linked_resource::LinkedResource;
 #[cfg(feature = "files")]
 mod list;
 #[cfg(feature = "files")]
-pub use list::*;
+pub use list::List;
 #[cfg(feature = "files")]
 mod list_info;
 #[cfg(feature = "files")]
-pub use list_info::*;
+pub use list_info::ListInfo;
 #[cfg(feature = "files")]
 mod list_item;
 #[cfg(feature = "files")]
-pub use list_item::*;
+pub use list_item::ListItem;
 #[cfg(feature = "files")]
 mod list_item_version;
 #[cfg(feature = "files")]
-pub use list_item_version::*;
+pub use list_item_version::ListItemVersion;
 #[cfg(feature = "core")]
 mod lobby_bypass_scope;
 #[cfg(feature = "core")]
-pub use lobby_bypass_scope::*;
+pub use lobby_bypass_scope::LobbyBypassScope;
 #[cfg(feature = "core")]
 mod lobby_bypass_settings;
 #[cfg(feature = "core")]
-pub use lobby_bypass_settings::*;
+pub use lobby_bypass_settings::LobbyBypassSettings;
 #[cfg(feature = "device_management")]
 mod local_security_options_administrator_elevation_prompt_behavior_type;
 #[cfg(feature = "device_management")]
-pub use local_security_options_administrator_elevation_prompt_behavior_type::*;
+pub use local_security_options_administrator_elevation_prompt_behavior_type::LocalSecurityOptionsAdministratorElevationPromptBehaviorType;
 #[cfg(feature = "device_management")]
 mod local_security_options_format_and_eject_of_removable_media_allowed_user_type;
 #[cfg(feature = "device_management")]
-pub use local_security_options_format_and_eject_of_removable_media_allowed_user_type::*;
+pub use local_security_options_format_and_eject_of_removable_media_allowed_user_type::LocalSecurityOptionsFormatAndEjectOfRemovableMediaAllowedUserType;
 #[cfg(feature = "device_management")]
 mod local_security_options_information_displayed_on_lock_screen_type;
 #[cfg(feature = "device_management")]
-pub use local_security_options_information_displayed_on_lock_screen_type::*;
+pub use local_security_options_information_displayed_on_lock_screen_type::LocalSecurityOptionsInformationDisplayedOnLockScreenType;
 #[cfg(feature = "device_management")]
 mod local_security_options_information_shown_on_lock_screen_type;
 #[cfg(feature = "device_management")]
-pub use local_security_options_information_shown_on_lock_screen_type::*;
+pub use local_security_options_information_shown_on_lock_screen_type::LocalSecurityOptionsInformationShownOnLockScreenType;
 #[cfg(feature = "device_management")]
 mod local_security_options_minimum_session_security;
 #[cfg(feature = "device_management")]
-pub use local_security_options_minimum_session_security::*;
+pub use local_security_options_minimum_session_security::LocalSecurityOptionsMinimumSessionSecurity;
 #[cfg(feature = "device_management")]
 mod local_security_options_smart_card_removal_behavior_type;
 #[cfg(feature = "device_management")]
-pub use local_security_options_smart_card_removal_behavior_type::*;
+pub use local_security_options_smart_card_removal_behavior_type::LocalSecurityOptionsSmartCardRemovalBehaviorType;
 #[cfg(feature = "device_management")]
 mod local_security_options_standard_user_elevation_prompt_behavior_type;
 #[cfg(feature = "device_management")]
-pub use local_security_options_standard_user_elevation_prompt_behavior_type::*;
+pub use local_security_options_standard_user_elevation_prompt_behavior_type::LocalSecurityOptionsStandardUserElevationPromptBehaviorType;
 #[cfg(feature = "core")]
 mod locale_info;
 #[cfg(feature = "core")]
-pub use locale_info::*;
+pub use locale_info::LocaleInfo;
 #[cfg(feature = "files")]
 mod localized_description;
 #[cfg(feature = "files")]
-pub use localized_description::*;
+pub use localized_description::LocalizedDescription;
 #[cfg(feature = "files")]
 mod localized_label;
 #[cfg(feature = "files")]
-pub use localized_label::*;
+pub use localized_label::LocalizedLabel;
 #[cfg(feature = "files")]
 mod localized_name;
 #[cfg(feature = "files")]
-pub use localized_name::*;
+pub use localized_name::LocalizedName;
 #[cfg(feature = "device_management")]
 mod localized_notification_message;
 #[cfg(feature = "device_management")]
-pub use localized_notification_message::*;
+pub use localized_notification_message::LocalizedNotificationMessage;
 #[cfg(feature = "device_management")]
 mod locate_device_action_result;
 #[cfg(feature = "device_management")]
-pub use locate_device_action_result::*;
+pub use locate_device_action_result::LocateDeviceActionResult;
 #[cfg(feature = "core")]
 mod located_risk_event;
 #[cfg(feature = "core")]
-pub use located_risk_event::*;
+pub use located_risk_event::{LocatedRiskEvent, AnyLocatedRiskEvent};
 #[cfg(feature = "core")]
 mod location;
 #[cfg(feature = "core")]
-pub use location::*;
+pub use location::{Location, AnyLocation};
 #[cfg(feature = "core")]
 mod location_constraint;
 #[cfg(feature = "core")]
-pub use location_constraint::*;
+pub use location_constraint::LocationConstraint;
 #[cfg(feature = "core")]
 mod location_constraint_item;
 #[cfg(feature = "core")]
-pub use location_constraint_item::*;
+pub use location_constraint_item::LocationConstraintItem;
 #[cfg(feature = "device_management")]
 mod location_management_condition;
 #[cfg(feature = "device_management")]
-pub use location_management_condition::*;
+pub use location_management_condition::{
+    LocationManagementCondition, AnyLocationManagementCondition,
+};
 #[cfg(feature = "core")]
 mod location_type;
 #[cfg(feature = "core")]
-pub use location_type::*;
+pub use location_type::LocationType;
 #[cfg(feature = "core")]
 mod location_unique_id_type;
 #[cfg(feature = "core")]
-pub use location_unique_id_type::*;
+pub use location_unique_id_type::LocationUniqueIdType;
 #[cfg(feature = "device_management")]
 mod logged_on_user;
 #[cfg(feature = "device_management")]
-pub use logged_on_user::*;
+pub use logged_on_user::LoggedOnUser;
 #[cfg(feature = "core")]
 mod logon_type;
 #[cfg(feature = "core")]
-pub use logon_type::*;
+pub use logon_type::LogonType;
 #[cfg(feature = "core")]
 mod logon_user;
 #[cfg(feature = "core")]
-pub use logon_user::*;
+pub use logon_user::LogonUser;
 #[cfg(feature = "core")]
 mod lookup_column;
 #[cfg(feature = "core")]
-pub use lookup_column::*;
+pub use lookup_column::LookupColumn;
 #[cfg(feature = "device_management")]
 mod lost_mode_state;
 #[cfg(feature = "device_management")]
-pub use lost_mode_state::*;
+pub use lost_mode_state::LostModeState;
 #[cfg(feature = "device_management")]
 mod mac_app_identifier;
 #[cfg(feature = "device_management")]
-pub use mac_app_identifier::*;
+pub use mac_app_identifier::MacAppIdentifier;
 #[cfg(feature = "device_management")]
 mod mac_os_apple_event_receiver;
 #[cfg(feature = "device_management")]
-pub use mac_os_apple_event_receiver::*;
+pub use mac_os_apple_event_receiver::MacOsAppleEventReceiver;
 #[cfg(feature = "device_management")]
 mod mac_os_associated_domains_item;
 #[cfg(feature = "device_management")]
-pub use mac_os_associated_domains_item::*;
+pub use mac_os_associated_domains_item::MacOsAssociatedDomainsItem;
 #[cfg(feature = "device_management")]
 mod mac_os_azure_ad_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use mac_os_azure_ad_single_sign_on_extension::*;
+pub use mac_os_azure_ad_single_sign_on_extension::MacOsAzureAdSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod mac_os_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use mac_os_certificate_profile_base::*;
+pub use mac_os_certificate_profile_base::{
+    MacOsCertificateProfileBase, AnyMacOsCertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod mac_os_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use mac_os_compliance_policy::*;
+pub use mac_os_compliance_policy::MacOsCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod mac_os_content_caching_client_policy;
 #[cfg(feature = "device_management")]
-pub use mac_os_content_caching_client_policy::*;
+pub use mac_os_content_caching_client_policy::MacOsContentCachingClientPolicy;
 #[cfg(feature = "device_management")]
 mod mac_os_content_caching_parent_selection_policy;
 #[cfg(feature = "device_management")]
-pub use mac_os_content_caching_parent_selection_policy::*;
+pub use mac_os_content_caching_parent_selection_policy::MacOsContentCachingParentSelectionPolicy;
 #[cfg(feature = "device_management")]
 mod mac_os_content_caching_peer_policy;
 #[cfg(feature = "device_management")]
-pub use mac_os_content_caching_peer_policy::*;
+pub use mac_os_content_caching_peer_policy::MacOsContentCachingPeerPolicy;
 #[cfg(feature = "device_management")]
 mod mac_os_content_caching_type;
 #[cfg(feature = "device_management")]
-pub use mac_os_content_caching_type::*;
+pub use mac_os_content_caching_type::MacOsContentCachingType;
 #[cfg(feature = "device_management")]
 mod mac_os_credential_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use mac_os_credential_single_sign_on_extension::*;
+pub use mac_os_credential_single_sign_on_extension::MacOsCredentialSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod mac_os_custom_app_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_custom_app_configuration::*;
+pub use mac_os_custom_app_configuration::MacOsCustomAppConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_custom_configuration::*;
+pub use mac_os_custom_configuration::MacOsCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_device_features_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_device_features_configuration::*;
+pub use mac_os_device_features_configuration::MacOsDeviceFeaturesConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_endpoint_protection_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_endpoint_protection_configuration::*;
+pub use mac_os_endpoint_protection_configuration::MacOsEndpointProtectionConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_enterprise_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_enterprise_wi_fi_configuration::*;
+pub use mac_os_enterprise_wi_fi_configuration::MacOsEnterpriseWiFiConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_extensions_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_extensions_configuration::*;
+pub use mac_os_extensions_configuration::MacOsExtensionsConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_file_vault_recovery_key_types;
 #[cfg(feature = "device_management")]
-pub use mac_os_file_vault_recovery_key_types::*;
+pub use mac_os_file_vault_recovery_key_types::MacOsFileVaultRecoveryKeyTypes;
 #[cfg(feature = "device_management")]
 mod mac_os_firewall_application;
 #[cfg(feature = "device_management")]
-pub use mac_os_firewall_application::*;
+pub use mac_os_firewall_application::MacOsFirewallApplication;
 #[cfg(feature = "device_management")]
 mod mac_os_gatekeeper_app_sources;
 #[cfg(feature = "device_management")]
-pub use mac_os_gatekeeper_app_sources::*;
+pub use mac_os_gatekeeper_app_sources::MacOsGatekeeperAppSources;
 #[cfg(feature = "device_management")]
 mod mac_os_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_general_device_configuration::*;
+pub use mac_os_general_device_configuration::MacOsGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_imported_pfx_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use mac_os_imported_pfx_certificate_profile::*;
+pub use mac_os_imported_pfx_certificate_profile::MacOsImportedPfxCertificateProfile;
 #[cfg(feature = "device_management")]
 mod mac_os_kerberos_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use mac_os_kerberos_single_sign_on_extension::*;
+pub use mac_os_kerberos_single_sign_on_extension::MacOsKerberosSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod mac_os_kernel_extension;
 #[cfg(feature = "device_management")]
-pub use mac_os_kernel_extension::*;
+pub use mac_os_kernel_extension::MacOsKernelExtension;
 #[cfg(feature = "device_management")]
 mod mac_os_launch_item;
 #[cfg(feature = "device_management")]
-pub use mac_os_launch_item::*;
+pub use mac_os_launch_item::MacOsLaunchItem;
 #[cfg(feature = "device_management")]
 mod mac_os_lob_app;
 #[cfg(feature = "device_management")]
-pub use mac_os_lob_app::*;
+pub use mac_os_lob_app::MacOsLobApp;
 #[cfg(feature = "device_management")]
 mod mac_os_lob_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use mac_os_lob_app_assignment_settings::*;
+pub use mac_os_lob_app_assignment_settings::MacOsLobAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod mac_os_lob_child_app;
 #[cfg(feature = "device_management")]
-pub use mac_os_lob_child_app::*;
+pub use mac_os_lob_child_app::MacOsLobChildApp;
 #[cfg(feature = "device_management")]
 mod mac_os_mdatp_app;
 #[cfg(feature = "device_management")]
-pub use mac_os_mdatp_app::*;
+pub use mac_os_mdatp_app::MacOsMdatpApp;
 #[cfg(feature = "device_management")]
 mod mac_os_microsoft_edge_app;
 #[cfg(feature = "device_management")]
-pub use mac_os_microsoft_edge_app::*;
+pub use mac_os_microsoft_edge_app::MacOsMicrosoftEdgeApp;
 #[cfg(feature = "device_management")]
 mod mac_os_minimum_operating_system;
 #[cfg(feature = "device_management")]
-pub use mac_os_minimum_operating_system::*;
+pub use mac_os_minimum_operating_system::MacOsMinimumOperatingSystem;
 #[cfg(feature = "device_management")]
 mod mac_os_office_suite_app;
 #[cfg(feature = "device_management")]
-pub use mac_os_office_suite_app::*;
+pub use mac_os_office_suite_app::MacOsOfficeSuiteApp;
 #[cfg(feature = "device_management")]
 mod mac_os_pkcs_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use mac_os_pkcs_certificate_profile::*;
+pub use mac_os_pkcs_certificate_profile::MacOsPkcsCertificateProfile;
 #[cfg(feature = "device_management")]
 mod mac_os_privacy_access_control_item;
 #[cfg(feature = "device_management")]
-pub use mac_os_privacy_access_control_item::*;
+pub use mac_os_privacy_access_control_item::MacOsPrivacyAccessControlItem;
 #[cfg(feature = "device_management")]
 mod mac_os_process_identifier_type;
 #[cfg(feature = "device_management")]
-pub use mac_os_process_identifier_type::*;
+pub use mac_os_process_identifier_type::MacOsProcessIdentifierType;
 #[cfg(feature = "device_management")]
 mod mac_os_redirect_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use mac_os_redirect_single_sign_on_extension::*;
+pub use mac_os_redirect_single_sign_on_extension::MacOsRedirectSingleSignOnExtension;
 #[cfg(feature = "device_management")]
 mod mac_os_scep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use mac_os_scep_certificate_profile::*;
+pub use mac_os_scep_certificate_profile::MacOsScepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod mac_os_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use mac_os_single_sign_on_extension::*;
+pub use mac_os_single_sign_on_extension::{
+    MacOsSingleSignOnExtension, AnyMacOsSingleSignOnExtension,
+};
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_account_summary;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_account_summary::*;
+pub use mac_os_software_update_account_summary::MacOsSoftwareUpdateAccountSummary;
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_behavior;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_behavior::*;
+pub use mac_os_software_update_behavior::MacOsSoftwareUpdateBehavior;
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_category;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_category::*;
+pub use mac_os_software_update_category::MacOsSoftwareUpdateCategory;
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_category_summary;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_category_summary::*;
+pub use mac_os_software_update_category_summary::MacOsSoftwareUpdateCategorySummary;
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_configuration::*;
+pub use mac_os_software_update_configuration::MacOsSoftwareUpdateConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_delay_policy;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_delay_policy::*;
+pub use mac_os_software_update_delay_policy::MacOsSoftwareUpdateDelayPolicy;
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_schedule_type;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_schedule_type::*;
+pub use mac_os_software_update_schedule_type::MacOsSoftwareUpdateScheduleType;
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_state;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_state::*;
+pub use mac_os_software_update_state::MacOsSoftwareUpdateState;
 #[cfg(feature = "device_management")]
 mod mac_os_software_update_state_summary;
 #[cfg(feature = "device_management")]
-pub use mac_os_software_update_state_summary::*;
+pub use mac_os_software_update_state_summary::MacOsSoftwareUpdateStateSummary;
 #[cfg(feature = "device_management")]
 mod mac_os_system_extension;
 #[cfg(feature = "device_management")]
-pub use mac_os_system_extension::*;
+pub use mac_os_system_extension::MacOsSystemExtension;
 #[cfg(feature = "device_management")]
 mod mac_os_system_extension_type;
 #[cfg(feature = "device_management")]
-pub use mac_os_system_extension_type::*;
+pub use mac_os_system_extension_type::MacOsSystemExtensionType;
 #[cfg(feature = "device_management")]
 mod mac_os_system_extension_type_mapping;
 #[cfg(feature = "device_management")]
-pub use mac_os_system_extension_type_mapping::*;
+pub use mac_os_system_extension_type_mapping::MacOsSystemExtensionTypeMapping;
 #[cfg(feature = "device_management")]
 mod mac_os_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use mac_os_trusted_root_certificate::*;
+pub use mac_os_trusted_root_certificate::MacOsTrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod mac_os_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_vpn_configuration::*;
+pub use mac_os_vpn_configuration::MacOsVpnConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_vpp_app;
 #[cfg(feature = "device_management")]
-pub use mac_os_vpp_app::*;
+pub use mac_os_vpp_app::MacOsVppApp;
 #[cfg(feature = "device_management")]
 mod mac_os_vpp_app_assigned_license;
 #[cfg(feature = "device_management")]
-pub use mac_os_vpp_app_assigned_license::*;
+pub use mac_os_vpp_app_assigned_license::MacOsVppAppAssignedLicense;
 #[cfg(feature = "device_management")]
 mod mac_os_vpp_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use mac_os_vpp_app_assignment_settings::*;
+pub use mac_os_vpp_app_assignment_settings::MacOsVppAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod mac_os_vpp_app_revoke_licenses_action_result;
 #[cfg(feature = "device_management")]
-pub use mac_os_vpp_app_revoke_licenses_action_result::*;
+pub use mac_os_vpp_app_revoke_licenses_action_result::MacOsVppAppRevokeLicensesActionResult;
 #[cfg(feature = "device_management")]
 mod mac_os_wi_fi_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_wi_fi_configuration::*;
+pub use mac_os_wi_fi_configuration::{MacOsWiFiConfiguration, AnyMacOsWiFiConfiguration};
 #[cfg(feature = "device_management")]
 mod mac_os_wired_network_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_wired_network_configuration::*;
+pub use mac_os_wired_network_configuration::MacOsWiredNetworkConfiguration;
 #[cfg(feature = "mail")]
 mod mail_assessment_request;
 #[cfg(feature = "mail")]
-pub use mail_assessment_request::*;
+pub use mail_assessment_request::MailAssessmentRequest;
 #[cfg(feature = "core")]
 mod mail_destination_routing_reason;
 #[cfg(feature = "core")]
-pub use mail_destination_routing_reason::*;
+pub use mail_destination_routing_reason::MailDestinationRoutingReason;
 #[cfg(feature = "mail")]
 mod mail_folder;
 #[cfg(feature = "mail")]
-pub use mail_folder::*;
+pub use mail_folder::{MailFolder, AnyMailFolder};
 #[cfg(feature = "mail")]
 mod mail_search_folder;
 #[cfg(feature = "mail")]
-pub use mail_search_folder::*;
+pub use mail_search_folder::MailSearchFolder;
 #[cfg(feature = "mail")]
 mod mail_tips;
 #[cfg(feature = "mail")]
-pub use mail_tips::*;
+pub use mail_tips::MailTips;
 #[cfg(feature = "mail")]
 mod mail_tips_error;
 #[cfg(feature = "mail")]
-pub use mail_tips_error::*;
+pub use mail_tips_error::MailTipsError;
 #[cfg(feature = "users")]
 mod mailbox_recipient_type;
 #[cfg(feature = "users")]
-pub use mailbox_recipient_type::*;
+pub use mailbox_recipient_type::MailboxRecipientType;
 #[cfg(feature = "mail")]
 mod mailbox_settings;
 #[cfg(feature = "mail")]
-pub use mailbox_settings::*;
+pub use mailbox_settings::MailboxSettings;
 #[cfg(feature = "mail")]
 mod mailbox_usage_detail;
 #[cfg(feature = "mail")]
-pub use mailbox_usage_detail::*;
+pub use mailbox_usage_detail::MailboxUsageDetail;
 #[cfg(feature = "mail")]
 mod mailbox_usage_mailbox_counts;
 #[cfg(feature = "mail")]
-pub use mailbox_usage_mailbox_counts::*;
+pub use mailbox_usage_mailbox_counts::MailboxUsageMailboxCounts;
 #[cfg(feature = "mail")]
 mod mailbox_usage_quota_status_mailbox_counts;
 #[cfg(feature = "mail")]
-pub use mailbox_usage_quota_status_mailbox_counts::*;
+pub use mailbox_usage_quota_status_mailbox_counts::MailboxUsageQuotaStatusMailboxCounts;
 #[cfg(feature = "mail")]
 mod mailbox_usage_storage;
 #[cfg(feature = "mail")]
-pub use mailbox_usage_storage::*;
+pub use mailbox_usage_storage::MailboxUsageStorage;
 #[cfg(feature = "core")]
 mod malware_risk_event;
 #[cfg(feature = "core")]
-pub use malware_risk_event::*;
+pub use malware_risk_event::MalwareRiskEvent;
 #[cfg(feature = "core")]
 mod malware_state;
 #[cfg(feature = "core")]
-pub use malware_state::*;
+pub use malware_state::MalwareState;
 #[cfg(feature = "device_management")]
 mod malware_state_for_windows_device;
 #[cfg(feature = "device_management")]
-pub use malware_state_for_windows_device::*;
+pub use malware_state_for_windows_device::MalwareStateForWindowsDevice;
 #[cfg(feature = "device_management")]
 mod managed_all_device_certificate_state;
 #[cfg(feature = "device_management")]
-pub use managed_all_device_certificate_state::*;
+pub use managed_all_device_certificate_state::ManagedAllDeviceCertificateState;
 #[cfg(feature = "device_management")]
 mod managed_android_lob_app;
 #[cfg(feature = "device_management")]
-pub use managed_android_lob_app::*;
+pub use managed_android_lob_app::ManagedAndroidLobApp;
 #[cfg(feature = "device_management")]
 mod managed_android_store_app;
 #[cfg(feature = "device_management")]
-pub use managed_android_store_app::*;
+pub use managed_android_store_app::ManagedAndroidStoreApp;
 #[cfg(feature = "device_management")]
 mod managed_app;
 #[cfg(feature = "device_management")]
-pub use managed_app::*;
+pub use managed_app::{ManagedApp, AnyManagedApp};
 #[cfg(feature = "device_management")]
 mod managed_app_availability;
 #[cfg(feature = "device_management")]
-pub use managed_app_availability::*;
+pub use managed_app_availability::ManagedAppAvailability;
 #[cfg(feature = "device_management")]
 mod managed_app_clipboard_sharing_level;
 #[cfg(feature = "device_management")]
-pub use managed_app_clipboard_sharing_level::*;
+pub use managed_app_clipboard_sharing_level::ManagedAppClipboardSharingLevel;
 #[cfg(feature = "device_management")]
 mod managed_app_configuration;
 #[cfg(feature = "device_management")]
-pub use managed_app_configuration::*;
+pub use managed_app_configuration::{ManagedAppConfiguration, AnyManagedAppConfiguration};
 #[cfg(feature = "device_management")]
 mod managed_app_data_encryption_type;
 #[cfg(feature = "device_management")]
-pub use managed_app_data_encryption_type::*;
+pub use managed_app_data_encryption_type::ManagedAppDataEncryptionType;
 #[cfg(feature = "device_management")]
 mod managed_app_data_ingestion_location;
 #[cfg(feature = "device_management")]
-pub use managed_app_data_ingestion_location::*;
+pub use managed_app_data_ingestion_location::ManagedAppDataIngestionLocation;
 #[cfg(feature = "device_management")]
 mod managed_app_data_storage_location;
 #[cfg(feature = "device_management")]
-pub use managed_app_data_storage_location::*;
+pub use managed_app_data_storage_location::ManagedAppDataStorageLocation;
 #[cfg(feature = "device_management")]
 mod managed_app_data_transfer_level;
 #[cfg(feature = "device_management")]
-pub use managed_app_data_transfer_level::*;
+pub use managed_app_data_transfer_level::ManagedAppDataTransferLevel;
 #[cfg(feature = "device_management")]
 mod managed_app_device_threat_level;
 #[cfg(feature = "device_management")]
-pub use managed_app_device_threat_level::*;
+pub use managed_app_device_threat_level::ManagedAppDeviceThreatLevel;
 #[cfg(feature = "device_management")]
 mod managed_app_diagnostic_status;
 #[cfg(feature = "device_management")]
-pub use managed_app_diagnostic_status::*;
+pub use managed_app_diagnostic_status::ManagedAppDiagnosticStatus;
 #[cfg(feature = "device_management")]
 mod managed_app_flagged_reason;
 #[cfg(feature = "device_management")]
-pub use managed_app_flagged_reason::*;
+pub use managed_app_flagged_reason::ManagedAppFlaggedReason;
 #[cfg(feature = "device_management")]
 mod managed_app_notification_restriction;
 #[cfg(feature = "device_management")]
-pub use managed_app_notification_restriction::*;
+pub use managed_app_notification_restriction::ManagedAppNotificationRestriction;
 #[cfg(feature = "device_management")]
 mod managed_app_operation;
 #[cfg(feature = "device_management")]
-pub use managed_app_operation::*;
+pub use managed_app_operation::ManagedAppOperation;
 #[cfg(feature = "device_management")]
 mod managed_app_phone_number_redirect_level;
 #[cfg(feature = "device_management")]
-pub use managed_app_phone_number_redirect_level::*;
+pub use managed_app_phone_number_redirect_level::ManagedAppPhoneNumberRedirectLevel;
 #[cfg(feature = "device_management")]
 mod managed_app_pin_character_set;
 #[cfg(feature = "device_management")]
-pub use managed_app_pin_character_set::*;
+pub use managed_app_pin_character_set::ManagedAppPinCharacterSet;
 #[cfg(feature = "device_management")]
 mod managed_app_policy;
 #[cfg(feature = "device_management")]
-pub use managed_app_policy::*;
+pub use managed_app_policy::{ManagedAppPolicy, AnyManagedAppPolicy};
 #[cfg(feature = "device_management")]
 mod managed_app_policy_deployment_summary;
 #[cfg(feature = "device_management")]
-pub use managed_app_policy_deployment_summary::*;
+pub use managed_app_policy_deployment_summary::ManagedAppPolicyDeploymentSummary;
 #[cfg(feature = "device_management")]
 mod managed_app_policy_deployment_summary_per_app;
 #[cfg(feature = "device_management")]
-pub use managed_app_policy_deployment_summary_per_app::*;
+pub use managed_app_policy_deployment_summary_per_app::ManagedAppPolicyDeploymentSummaryPerApp;
 #[cfg(feature = "device_management")]
 mod managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use managed_app_protection::*;
+pub use managed_app_protection::{ManagedAppProtection, AnyManagedAppProtection};
 #[cfg(feature = "device_management")]
 mod managed_app_protection_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use managed_app_protection_policy_set_item::*;
+pub use managed_app_protection_policy_set_item::ManagedAppProtectionPolicySetItem;
 #[cfg(feature = "device_management")]
 mod managed_app_registration;
 #[cfg(feature = "device_management")]
-pub use managed_app_registration::*;
+pub use managed_app_registration::{ManagedAppRegistration, AnyManagedAppRegistration};
 #[cfg(feature = "device_management")]
 mod managed_app_remediation_action;
 #[cfg(feature = "device_management")]
-pub use managed_app_remediation_action::*;
+pub use managed_app_remediation_action::ManagedAppRemediationAction;
 #[cfg(feature = "device_management")]
 mod managed_app_status;
 #[cfg(feature = "device_management")]
-pub use managed_app_status::*;
+pub use managed_app_status::{ManagedAppStatus, AnyManagedAppStatus};
 #[cfg(feature = "device_management")]
 mod managed_app_status_raw;
 #[cfg(feature = "device_management")]
-pub use managed_app_status_raw::*;
+pub use managed_app_status_raw::ManagedAppStatusRaw;
 #[cfg(feature = "device_management")]
 mod managed_browser_type;
 #[cfg(feature = "device_management")]
-pub use managed_browser_type::*;
+pub use managed_browser_type::ManagedBrowserType;
 #[cfg(feature = "device_management")]
 mod managed_device;
 #[cfg(feature = "device_management")]
-pub use managed_device::*;
+pub use managed_device::{ManagedDevice, AnyManagedDevice};
 #[cfg(feature = "device_management")]
 mod managed_device_architecture;
 #[cfg(feature = "device_management")]
-pub use managed_device_architecture::*;
+pub use managed_device_architecture::ManagedDeviceArchitecture;
 #[cfg(feature = "device_management")]
 mod managed_device_certificate_state;
 #[cfg(feature = "device_management")]
-pub use managed_device_certificate_state::*;
+pub use managed_device_certificate_state::ManagedDeviceCertificateState;
 #[cfg(feature = "device_management")]
 mod managed_device_cleanup_settings;
 #[cfg(feature = "device_management")]
-pub use managed_device_cleanup_settings::*;
+pub use managed_device_cleanup_settings::ManagedDeviceCleanupSettings;
 #[cfg(feature = "device_management")]
 mod managed_device_compliance;
 #[cfg(feature = "device_management")]
-pub use managed_device_compliance::*;
+pub use managed_device_compliance::ManagedDeviceCompliance;
 #[cfg(feature = "device_management")]
 mod managed_device_compliance_trend;
 #[cfg(feature = "device_management")]
-pub use managed_device_compliance_trend::*;
+pub use managed_device_compliance_trend::ManagedDeviceComplianceTrend;
 #[cfg(feature = "device_management")]
 mod managed_device_encryption_state;
 #[cfg(feature = "device_management")]
-pub use managed_device_encryption_state::*;
+pub use managed_device_encryption_state::ManagedDeviceEncryptionState;
 #[cfg(feature = "device_management")]
 mod managed_device_management_features;
 #[cfg(feature = "device_management")]
-pub use managed_device_management_features::*;
+pub use managed_device_management_features::ManagedDeviceManagementFeatures;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration::*;
+pub use managed_device_mobile_app_configuration::{
+    ManagedDeviceMobileAppConfiguration, AnyManagedDeviceMobileAppConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_assignment::*;
+pub use managed_device_mobile_app_configuration_assignment::ManagedDeviceMobileAppConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_device_status;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_device_status::*;
+pub use managed_device_mobile_app_configuration_device_status::ManagedDeviceMobileAppConfigurationDeviceStatus;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_device_summary;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_device_summary::*;
+pub use managed_device_mobile_app_configuration_device_summary::ManagedDeviceMobileAppConfigurationDeviceSummary;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_policy_set_item::*;
+pub use managed_device_mobile_app_configuration_policy_set_item::ManagedDeviceMobileAppConfigurationPolicySetItem;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_setting_state;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_setting_state::*;
+pub use managed_device_mobile_app_configuration_setting_state::ManagedDeviceMobileAppConfigurationSettingState;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_user_status;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_user_status::*;
+pub use managed_device_mobile_app_configuration_user_status::ManagedDeviceMobileAppConfigurationUserStatus;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_user_summary;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_user_summary::*;
+pub use managed_device_mobile_app_configuration_user_summary::ManagedDeviceMobileAppConfigurationUserSummary;
 #[cfg(feature = "device_management")]
 mod managed_device_models_and_manufacturers;
 #[cfg(feature = "device_management")]
-pub use managed_device_models_and_manufacturers::*;
+pub use managed_device_models_and_manufacturers::ManagedDeviceModelsAndManufacturers;
 #[cfg(feature = "device_management")]
 mod managed_device_overview;
 #[cfg(feature = "device_management")]
-pub use managed_device_overview::*;
+pub use managed_device_overview::ManagedDeviceOverview;
 #[cfg(feature = "device_management")]
 mod managed_device_owner_type;
 #[cfg(feature = "device_management")]
-pub use managed_device_owner_type::*;
+pub use managed_device_owner_type::ManagedDeviceOwnerType;
 #[cfg(feature = "device_management")]
 mod managed_device_partner_reported_health_state;
 #[cfg(feature = "device_management")]
-pub use managed_device_partner_reported_health_state::*;
+pub use managed_device_partner_reported_health_state::ManagedDevicePartnerReportedHealthState;
 #[cfg(feature = "device_management")]
 mod managed_device_remote_action;
 #[cfg(feature = "device_management")]
-pub use managed_device_remote_action::*;
+pub use managed_device_remote_action::ManagedDeviceRemoteAction;
 #[cfg(feature = "device_management")]
 mod managed_device_reported_app;
 #[cfg(feature = "device_management")]
-pub use managed_device_reported_app::*;
+pub use managed_device_reported_app::ManagedDeviceReportedApp;
 #[cfg(feature = "device_management")]
 mod managed_device_summarized_app_state;
 #[cfg(feature = "device_management")]
-pub use managed_device_summarized_app_state::*;
+pub use managed_device_summarized_app_state::ManagedDeviceSummarizedAppState;
 #[cfg(feature = "device_management")]
 mod managed_e_book;
 #[cfg(feature = "device_management")]
-pub use managed_e_book::*;
+pub use managed_e_book::{ManagedEBook, AnyManagedEBook};
 #[cfg(feature = "device_management")]
 mod managed_e_book_assignment;
 #[cfg(feature = "device_management")]
-pub use managed_e_book_assignment::*;
+pub use managed_e_book_assignment::{ManagedEBookAssignment, AnyManagedEBookAssignment};
 #[cfg(feature = "device_management")]
 mod managed_e_book_category;
 #[cfg(feature = "device_management")]
-pub use managed_e_book_category::*;
+pub use managed_e_book_category::ManagedEBookCategory;
 #[cfg(feature = "device_management")]
 mod managed_installer_status;
 #[cfg(feature = "device_management")]
-pub use managed_installer_status::*;
+pub use managed_installer_status::ManagedInstallerStatus;
 #[cfg(feature = "device_management")]
 mod managed_ios_lob_app;
 #[cfg(feature = "device_management")]
-pub use managed_ios_lob_app::*;
+pub use managed_ios_lob_app::ManagedIosLobApp;
 #[cfg(feature = "device_management")]
 mod managed_ios_store_app;
 #[cfg(feature = "device_management")]
-pub use managed_ios_store_app::*;
+pub use managed_ios_store_app::ManagedIosStoreApp;
 #[cfg(feature = "device_management")]
 mod managed_mobile_app;
 #[cfg(feature = "device_management")]
-pub use managed_mobile_app::*;
+pub use managed_mobile_app::ManagedMobileApp;
 #[cfg(feature = "device_management")]
 mod managed_mobile_lob_app;
 #[cfg(feature = "device_management")]
-pub use managed_mobile_lob_app::*;
+pub use managed_mobile_lob_app::{ManagedMobileLobApp, AnyManagedMobileLobApp};
 #[cfg(feature = "device_management")]
 mod managed_tenant;
 #[cfg(feature = "device_management")]
-pub use managed_tenant::*;
+pub use managed_tenant::ManagedTenant;
 #[cfg(feature = "device_management")]
 mod managed_tenant_execution_error;
 #[cfg(feature = "device_management")]
-pub use managed_tenant_execution_error::*;
+pub use managed_tenant_execution_error::ManagedTenantExecutionError;
 #[cfg(feature = "device_management")]
 mod managed_tenant_generic_error;
 #[cfg(feature = "device_management")]
-pub use managed_tenant_generic_error::*;
+pub use managed_tenant_generic_error::ManagedTenantGenericError;
 #[cfg(feature = "device_management")]
 mod managed_tenant_operation_error;
 #[cfg(feature = "device_management")]
-pub use managed_tenant_operation_error::*;
+pub use managed_tenant_operation_error::{
+    ManagedTenantOperationError, AnyManagedTenantOperationError,
+};
 #[cfg(feature = "device_management")]
 mod managed_tenants_device_compliance_policy_setting_state_summary;
 #[cfg(feature = "device_management")]
-pub use managed_tenants_device_compliance_policy_setting_state_summary::*;
+pub use managed_tenants_device_compliance_policy_setting_state_summary::ManagedTenantsDeviceCompliancePolicySettingStateSummary;
 #[cfg(feature = "device_management")]
 mod managed_tenants_risky_user;
 #[cfg(feature = "device_management")]
-pub use managed_tenants_risky_user::*;
+pub use managed_tenants_risky_user::ManagedTenantsRiskyUser;
 #[cfg(feature = "device_management")]
 mod managed_tenants_windows_device_malware_state;
 #[cfg(feature = "device_management")]
-pub use managed_tenants_windows_device_malware_state::*;
+pub use managed_tenants_windows_device_malware_state::ManagedTenantsWindowsDeviceMalwareState;
 #[cfg(feature = "device_management")]
 mod managed_tenants_windows_protection_state;
 #[cfg(feature = "device_management")]
-pub use managed_tenants_windows_protection_state::*;
+pub use managed_tenants_windows_protection_state::ManagedTenantsWindowsProtectionState;
 #[cfg(feature = "device_management")]
 mod management_action;
 #[cfg(feature = "device_management")]
-pub use management_action::*;
+pub use management_action::ManagementAction;
 #[cfg(feature = "device_management")]
 mod management_action_deployment_status;
 #[cfg(feature = "device_management")]
-pub use management_action_deployment_status::*;
+pub use management_action_deployment_status::ManagementActionDeploymentStatus;
 #[cfg(feature = "device_management")]
 mod management_action_info;
 #[cfg(feature = "device_management")]
-pub use management_action_info::*;
+pub use management_action_info::ManagementActionInfo;
 #[cfg(feature = "core")]
 mod management_action_status;
 #[cfg(feature = "core")]
-pub use management_action_status::*;
+pub use management_action_status::ManagementActionStatus;
 #[cfg(feature = "device_management")]
 mod management_action_tenant_deployment_status;
 #[cfg(feature = "device_management")]
-pub use management_action_tenant_deployment_status::*;
+pub use management_action_tenant_deployment_status::ManagementActionTenantDeploymentStatus;
 #[cfg(feature = "device_management")]
 mod management_agent_type;
 #[cfg(feature = "device_management")]
-pub use management_agent_type::*;
+pub use management_agent_type::ManagementAgentType;
 #[cfg(feature = "core")]
 mod management_category;
 #[cfg(feature = "core")]
-pub use management_category::*;
+pub use management_category::ManagementCategory;
 #[cfg(feature = "device_management")]
 mod management_certificate_with_thumbprint;
 #[cfg(feature = "device_management")]
-pub use management_certificate_with_thumbprint::*;
+pub use management_certificate_with_thumbprint::ManagementCertificateWithThumbprint;
 #[cfg(feature = "device_management")]
 mod management_condition;
 #[cfg(feature = "device_management")]
-pub use management_condition::*;
+pub use management_condition::{ManagementCondition, AnyManagementCondition};
 #[cfg(feature = "device_management")]
 mod management_condition_expression;
 #[cfg(feature = "device_management")]
-pub use management_condition_expression::*;
+pub use management_condition_expression::{
+    ManagementConditionExpression, AnyManagementConditionExpression,
+};
 #[cfg(feature = "device_management")]
 mod management_condition_expression_model;
 #[cfg(feature = "device_management")]
-pub use management_condition_expression_model::*;
+pub use management_condition_expression_model::{
+    ManagementConditionExpressionModel, AnyManagementConditionExpressionModel,
+};
 #[cfg(feature = "device_management")]
 mod management_condition_expression_string;
 #[cfg(feature = "device_management")]
-pub use management_condition_expression_string::*;
+pub use management_condition_expression_string::ManagementConditionExpressionString;
 #[cfg(feature = "device_management")]
 mod management_condition_statement;
 #[cfg(feature = "device_management")]
-pub use management_condition_statement::*;
+pub use management_condition_statement::ManagementConditionStatement;
 #[cfg(feature = "device_management")]
 mod management_intent;
 #[cfg(feature = "device_management")]
-pub use management_intent::*;
+pub use management_intent::ManagementIntent;
 #[cfg(feature = "device_management")]
 mod management_intent_info;
 #[cfg(feature = "device_management")]
-pub use management_intent_info::*;
+pub use management_intent_info::ManagementIntentInfo;
 #[cfg(feature = "core")]
 mod management_parameter_value_type;
 #[cfg(feature = "core")]
-pub use management_parameter_value_type::*;
+pub use management_parameter_value_type::ManagementParameterValueType;
 #[cfg(feature = "device_management")]
 mod management_state;
 #[cfg(feature = "device_management")]
-pub use management_state::*;
+pub use management_state::ManagementState;
 #[cfg(feature = "device_management")]
 mod management_template;
 #[cfg(feature = "device_management")]
-pub use management_template::*;
+pub use management_template::ManagementTemplate;
 #[cfg(feature = "device_management")]
 mod management_template_detailed_info;
 #[cfg(feature = "device_management")]
-pub use management_template_detailed_info::*;
+pub use management_template_detailed_info::ManagementTemplateDetailedInfo;
 #[cfg(feature = "device_management")]
 mod mdm_app_config_key_type;
 #[cfg(feature = "device_management")]
-pub use mdm_app_config_key_type::*;
+pub use mdm_app_config_key_type::MdmAppConfigKeyType;
 #[cfg(feature = "device_management")]
 mod mdm_authority;
 #[cfg(feature = "device_management")]
-pub use mdm_authority::*;
+pub use mdm_authority::MdmAuthority;
 #[cfg(feature = "device_management")]
 mod mdm_supported_state;
 #[cfg(feature = "device_management")]
-pub use mdm_supported_state::*;
+pub use mdm_supported_state::MdmSupportedState;
 #[cfg(feature = "device_management")]
 mod mdm_windows_information_protection_policy;
 #[cfg(feature = "device_management")]
-pub use mdm_windows_information_protection_policy::*;
+pub use mdm_windows_information_protection_policy::MdmWindowsInformationProtectionPolicy;
 #[cfg(feature = "device_management")]
 mod mdm_windows_information_protection_policy_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use mdm_windows_information_protection_policy_policy_set_item::*;
+pub use mdm_windows_information_protection_policy_policy_set_item::MdmWindowsInformationProtectionPolicyPolicySetItem;
 #[cfg(feature = "core")]
 mod media;
 #[cfg(feature = "core")]
-pub use media::*;
+pub use media::Media;
 #[cfg(feature = "core")]
 mod media_config;
 #[cfg(feature = "core")]
-pub use media_config::*;
+pub use media_config::{MediaConfig, AnyMediaConfig};
 #[cfg(feature = "device_management")]
 mod media_content_rating_australia;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_australia::*;
+pub use media_content_rating_australia::MediaContentRatingAustralia;
 #[cfg(feature = "device_management")]
 mod media_content_rating_canada;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_canada::*;
+pub use media_content_rating_canada::MediaContentRatingCanada;
 #[cfg(feature = "device_management")]
 mod media_content_rating_france;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_france::*;
+pub use media_content_rating_france::MediaContentRatingFrance;
 #[cfg(feature = "device_management")]
 mod media_content_rating_germany;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_germany::*;
+pub use media_content_rating_germany::MediaContentRatingGermany;
 #[cfg(feature = "device_management")]
 mod media_content_rating_ireland;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_ireland::*;
+pub use media_content_rating_ireland::MediaContentRatingIreland;
 #[cfg(feature = "device_management")]
 mod media_content_rating_japan;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_japan::*;
+pub use media_content_rating_japan::MediaContentRatingJapan;
 #[cfg(feature = "device_management")]
 mod media_content_rating_new_zealand;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_new_zealand::*;
+pub use media_content_rating_new_zealand::MediaContentRatingNewZealand;
 #[cfg(feature = "device_management")]
 mod media_content_rating_united_kingdom;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_united_kingdom::*;
+pub use media_content_rating_united_kingdom::MediaContentRatingUnitedKingdom;
 #[cfg(feature = "device_management")]
 mod media_content_rating_united_states;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_united_states::*;
+pub use media_content_rating_united_states::MediaContentRatingUnitedStates;
 #[cfg(feature = "core")]
 mod media_info;
 #[cfg(feature = "core")]
-pub use media_info::*;
+pub use media_info::MediaInfo;
 #[cfg(feature = "core")]
 mod media_prompt;
 #[cfg(feature = "core")]
-pub use media_prompt::*;
+pub use media_prompt::MediaPrompt;
 #[cfg(feature = "print")]
 mod media_sizes;
 #[cfg(feature = "print")]
-pub use media_sizes::*;
+pub use media_sizes::MediaSizes;
 #[cfg(feature = "core")]
 mod media_source;
 #[cfg(feature = "core")]
-pub use media_source::*;
+pub use media_source::MediaSource;
 #[cfg(feature = "core")]
 mod media_source_content_category;
 #[cfg(feature = "core")]
-pub use media_source_content_category::*;
+pub use media_source_content_category::MediaSourceContentCategory;
 #[cfg(feature = "core")]
 mod media_state;
 #[cfg(feature = "core")]
-pub use media_state::*;
+pub use media_state::MediaState;
 #[cfg(feature = "core")]
 mod media_stream;
 #[cfg(feature = "core")]
-pub use media_stream::*;
+pub use media_stream::MediaStream;
 #[cfg(feature = "communications")]
 mod media_stream_direction;
 #[cfg(feature = "communications")]
-pub use media_stream_direction::*;
+pub use media_stream_direction::MediaStreamDirection;
 #[cfg(feature = "core")]
 mod meeting_activity_statistics;
 #[cfg(feature = "core")]
-pub use meeting_activity_statistics::*;
+pub use meeting_activity_statistics::MeetingActivityStatistics;
 #[cfg(feature = "communications")]
 mod meeting_attendance_report;
 #[cfg(feature = "communications")]
-pub use meeting_attendance_report::*;
+pub use meeting_attendance_report::MeetingAttendanceReport;
 #[cfg(feature = "core")]
 mod meeting_capabilities;
 #[cfg(feature = "core")]
-pub use meeting_capabilities::*;
+pub use meeting_capabilities::MeetingCapabilities;
 #[cfg(feature = "core")]
 mod meeting_capability;
 #[cfg(feature = "core")]
-pub use meeting_capability::*;
+pub use meeting_capability::MeetingCapability;
 #[cfg(feature = "communications")]
 mod meeting_chat_mode;
 #[cfg(feature = "communications")]
-pub use meeting_chat_mode::*;
+pub use meeting_chat_mode::MeetingChatMode;
 #[cfg(feature = "core")]
 mod meeting_info;
 #[cfg(feature = "core")]
-pub use meeting_info::*;
+pub use meeting_info::MeetingInfo;
 #[cfg(feature = "core")]
 mod meeting_message_type;
 #[cfg(feature = "core")]
-pub use meeting_message_type::*;
+pub use meeting_message_type::MeetingMessageType;
 #[cfg(feature = "core")]
 mod meeting_participant_info;
 #[cfg(feature = "core")]
-pub use meeting_participant_info::*;
+pub use meeting_participant_info::MeetingParticipantInfo;
 #[cfg(feature = "core")]
 mod meeting_participants;
 #[cfg(feature = "core")]
-pub use meeting_participants::*;
+pub use meeting_participants::MeetingParticipants;
 #[cfg(feature = "core")]
 mod meeting_time_suggestion;
 #[cfg(feature = "core")]
-pub use meeting_time_suggestion::*;
+pub use meeting_time_suggestion::MeetingTimeSuggestion;
 #[cfg(feature = "core")]
 mod meeting_time_suggestions_result;
 #[cfg(feature = "core")]
-pub use meeting_time_suggestions_result::*;
+pub use meeting_time_suggestions_result::MeetingTimeSuggestionsResult;
 #[cfg(feature = "core")]
 mod membership_rule_processing_status;
 #[cfg(feature = "core")]
-pub use membership_rule_processing_status::*;
+pub use membership_rule_processing_status::MembershipRuleProcessingStatus;
 #[cfg(feature = "core")]
 mod membership_rule_processing_status_details;
 #[cfg(feature = "core")]
-pub use membership_rule_processing_status_details::*;
+pub use membership_rule_processing_status_details::MembershipRuleProcessingStatusDetails;
 #[cfg(feature = "core")]
 mod mention;
 #[cfg(feature = "core")]
-pub use mention::*;
+pub use mention::Mention;
 #[cfg(feature = "core")]
 mod mention_action;
 #[cfg(feature = "core")]
-pub use mention_action::*;
+pub use mention_action::MentionAction;
 #[cfg(feature = "core")]
 mod mentions_preview;
 #[cfg(feature = "core")]
-pub use mentions_preview::*;
+pub use mentions_preview::MentionsPreview;
 #[cfg(feature = "mail")]
 mod message;
 #[cfg(feature = "mail")]
-pub use message::*;
+pub use message::{Message, AnyMessage};
 #[cfg(feature = "core")]
 mod message_action_flag;
 #[cfg(feature = "core")]
-pub use message_action_flag::*;
+pub use message_action_flag::MessageActionFlag;
 #[cfg(feature = "mail")]
 mod message_rule;
 #[cfg(feature = "mail")]
-pub use message_rule::*;
+pub use message_rule::MessageRule;
 #[cfg(feature = "mail")]
 mod message_rule_actions;
 #[cfg(feature = "mail")]
-pub use message_rule_actions::*;
+pub use message_rule_actions::MessageRuleActions;
 #[cfg(feature = "mail")]
 mod message_rule_predicates;
 #[cfg(feature = "mail")]
-pub use message_rule_predicates::*;
+pub use message_rule_predicates::MessageRulePredicates;
 #[cfg(feature = "core")]
 mod metadata_action;
 #[cfg(feature = "core")]
-pub use metadata_action::*;
+pub use metadata_action::MetadataAction;
 #[cfg(feature = "applications")]
 mod metadata_entry;
 #[cfg(feature = "applications")]
-pub use metadata_entry::*;
+pub use metadata_entry::MetadataEntry;
 #[cfg(feature = "device_management")]
 mod metered_connection_limit_type;
 #[cfg(feature = "device_management")]
-pub use metered_connection_limit_type::*;
+pub use metered_connection_limit_type::MeteredConnectionLimitType;
 #[cfg(feature = "core")]
 mod mfa_detail;
 #[cfg(feature = "core")]
-pub use mfa_detail::*;
+pub use mfa_detail::MfaDetail;
 #[cfg(feature = "core")]
 mod microsoft_authenticator_authentication_method;
 #[cfg(feature = "core")]
-pub use microsoft_authenticator_authentication_method::*;
+pub use microsoft_authenticator_authentication_method::MicrosoftAuthenticatorAuthenticationMethod;
 #[cfg(feature = "core")]
 mod microsoft_authenticator_authentication_method_configuration;
 #[cfg(feature = "core")]
-pub use microsoft_authenticator_authentication_method_configuration::*;
+pub use microsoft_authenticator_authentication_method_configuration::MicrosoftAuthenticatorAuthenticationMethodConfiguration;
 #[cfg(feature = "core")]
 mod microsoft_authenticator_authentication_method_target;
 #[cfg(feature = "core")]
-pub use microsoft_authenticator_authentication_method_target::*;
+pub use microsoft_authenticator_authentication_method_target::MicrosoftAuthenticatorAuthenticationMethodTarget;
 #[cfg(feature = "core")]
 mod microsoft_authenticator_authentication_mode;
 #[cfg(feature = "core")]
-pub use microsoft_authenticator_authentication_mode::*;
+pub use microsoft_authenticator_authentication_mode::MicrosoftAuthenticatorAuthenticationMode;
 #[cfg(feature = "device_management")]
 mod microsoft_edge_channel;
 #[cfg(feature = "device_management")]
-pub use microsoft_edge_channel::*;
+pub use microsoft_edge_channel::MicrosoftEdgeChannel;
 #[cfg(feature = "device_management")]
 mod microsoft_launcher_dock_presence;
 #[cfg(feature = "device_management")]
-pub use microsoft_launcher_dock_presence::*;
+pub use microsoft_launcher_dock_presence::MicrosoftLauncherDockPresence;
 #[cfg(feature = "device_management")]
 mod microsoft_launcher_search_bar_placement;
 #[cfg(feature = "device_management")]
-pub use microsoft_launcher_search_bar_placement::*;
+pub use microsoft_launcher_search_bar_placement::MicrosoftLauncherSearchBarPlacement;
 #[cfg(feature = "device_management")]
 mod microsoft_store_for_business_app;
 #[cfg(feature = "device_management")]
-pub use microsoft_store_for_business_app::*;
+pub use microsoft_store_for_business_app::MicrosoftStoreForBusinessApp;
 #[cfg(feature = "device_management")]
 mod microsoft_store_for_business_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use microsoft_store_for_business_app_assignment_settings::*;
+pub use microsoft_store_for_business_app_assignment_settings::MicrosoftStoreForBusinessAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod microsoft_store_for_business_contained_app;
 #[cfg(feature = "device_management")]
-pub use microsoft_store_for_business_contained_app::*;
+pub use microsoft_store_for_business_contained_app::MicrosoftStoreForBusinessContainedApp;
 #[cfg(feature = "device_management")]
 mod microsoft_store_for_business_license_type;
 #[cfg(feature = "device_management")]
-pub use microsoft_store_for_business_license_type::*;
+pub use microsoft_store_for_business_license_type::MicrosoftStoreForBusinessLicenseType;
 #[cfg(feature = "device_management")]
 mod microsoft_store_for_business_portal_selection_options;
 #[cfg(feature = "device_management")]
-pub use microsoft_store_for_business_portal_selection_options::*;
+pub use microsoft_store_for_business_portal_selection_options::MicrosoftStoreForBusinessPortalSelectionOptions;
 #[cfg(feature = "device_management")]
 mod microsoft_tunnel_configuration;
 #[cfg(feature = "device_management")]
-pub use microsoft_tunnel_configuration::*;
+pub use microsoft_tunnel_configuration::MicrosoftTunnelConfiguration;
 #[cfg(feature = "device_management")]
 mod microsoft_tunnel_log_collection_status;
 #[cfg(feature = "device_management")]
-pub use microsoft_tunnel_log_collection_status::*;
+pub use microsoft_tunnel_log_collection_status::MicrosoftTunnelLogCollectionStatus;
 #[cfg(feature = "device_management")]
 mod microsoft_tunnel_server;
 #[cfg(feature = "device_management")]
-pub use microsoft_tunnel_server::*;
+pub use microsoft_tunnel_server::MicrosoftTunnelServer;
 #[cfg(feature = "device_management")]
 mod microsoft_tunnel_server_health_status;
 #[cfg(feature = "device_management")]
-pub use microsoft_tunnel_server_health_status::*;
+pub use microsoft_tunnel_server_health_status::MicrosoftTunnelServerHealthStatus;
 #[cfg(feature = "device_management")]
 mod microsoft_tunnel_server_log_collection_response;
 #[cfg(feature = "device_management")]
-pub use microsoft_tunnel_server_log_collection_response::*;
+pub use microsoft_tunnel_server_log_collection_response::MicrosoftTunnelServerLogCollectionResponse;
 #[cfg(feature = "device_management")]
 mod microsoft_tunnel_site;
 #[cfg(feature = "device_management")]
-pub use microsoft_tunnel_site::*;
+pub use microsoft_tunnel_site::MicrosoftTunnelSite;
 #[cfg(feature = "core")]
 mod migration_status;
 #[cfg(feature = "core")]
-pub use migration_status::*;
+pub use migration_status::MigrationStatus;
 #[cfg(feature = "device_management")]
 mod mime_content;
 #[cfg(feature = "device_management")]
-pub use mime_content::*;
+pub use mime_content::MimeContent;
 #[cfg(feature = "device_management")]
 mod miracast_channel;
 #[cfg(feature = "device_management")]
-pub use miracast_channel::*;
+pub use miracast_channel::MiracastChannel;
 #[cfg(feature = "device_management")]
 mod mobile_app;
 #[cfg(feature = "device_management")]
-pub use mobile_app::*;
+pub use mobile_app::{MobileApp, AnyMobileApp};
 #[cfg(feature = "device_management")]
 mod mobile_app_action_type;
 #[cfg(feature = "device_management")]
-pub use mobile_app_action_type::*;
+pub use mobile_app_action_type::MobileAppActionType;
 #[cfg(feature = "device_management")]
 mod mobile_app_assignment;
 #[cfg(feature = "device_management")]
-pub use mobile_app_assignment::*;
+pub use mobile_app_assignment::MobileAppAssignment;
 #[cfg(feature = "device_management")]
 mod mobile_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use mobile_app_assignment_settings::*;
+pub use mobile_app_assignment_settings::{
+    MobileAppAssignmentSettings, AnyMobileAppAssignmentSettings,
+};
 #[cfg(feature = "device_management")]
 mod mobile_app_category;
 #[cfg(feature = "device_management")]
-pub use mobile_app_category::*;
+pub use mobile_app_category::MobileAppCategory;
 #[cfg(feature = "device_management")]
 mod mobile_app_content;
 #[cfg(feature = "device_management")]
-pub use mobile_app_content::*;
+pub use mobile_app_content::MobileAppContent;
 #[cfg(feature = "device_management")]
 mod mobile_app_content_file;
 #[cfg(feature = "device_management")]
-pub use mobile_app_content_file::*;
+pub use mobile_app_content_file::MobileAppContentFile;
 #[cfg(feature = "device_management")]
 mod mobile_app_content_file_upload_state;
 #[cfg(feature = "device_management")]
-pub use mobile_app_content_file_upload_state::*;
+pub use mobile_app_content_file_upload_state::MobileAppContentFileUploadState;
 #[cfg(feature = "device_management")]
 mod mobile_app_dependency;
 #[cfg(feature = "device_management")]
-pub use mobile_app_dependency::*;
+pub use mobile_app_dependency::MobileAppDependency;
 #[cfg(feature = "device_management")]
 mod mobile_app_dependency_type;
 #[cfg(feature = "device_management")]
-pub use mobile_app_dependency_type::*;
+pub use mobile_app_dependency_type::MobileAppDependencyType;
 #[cfg(feature = "device_management")]
 mod mobile_app_identifier;
 #[cfg(feature = "device_management")]
-pub use mobile_app_identifier::*;
+pub use mobile_app_identifier::{MobileAppIdentifier, AnyMobileAppIdentifier};
 #[cfg(feature = "device_management")]
 mod mobile_app_install_status;
 #[cfg(feature = "device_management")]
-pub use mobile_app_install_status::*;
+pub use mobile_app_install_status::MobileAppInstallStatus;
 #[cfg(feature = "device_management")]
 mod mobile_app_install_summary;
 #[cfg(feature = "device_management")]
-pub use mobile_app_install_summary::*;
+pub use mobile_app_install_summary::MobileAppInstallSummary;
 #[cfg(feature = "device_management")]
 mod mobile_app_install_time_settings;
 #[cfg(feature = "device_management")]
-pub use mobile_app_install_time_settings::*;
+pub use mobile_app_install_time_settings::MobileAppInstallTimeSettings;
 #[cfg(feature = "device_management")]
 mod mobile_app_intent;
 #[cfg(feature = "device_management")]
-pub use mobile_app_intent::*;
+pub use mobile_app_intent::MobileAppIntent;
 #[cfg(feature = "device_management")]
 mod mobile_app_intent_and_state;
 #[cfg(feature = "device_management")]
-pub use mobile_app_intent_and_state::*;
+pub use mobile_app_intent_and_state::MobileAppIntentAndState;
 #[cfg(feature = "device_management")]
 mod mobile_app_intent_and_state_detail;
 #[cfg(feature = "device_management")]
-pub use mobile_app_intent_and_state_detail::*;
+pub use mobile_app_intent_and_state_detail::MobileAppIntentAndStateDetail;
 #[cfg(feature = "device_management")]
 mod mobile_app_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use mobile_app_policy_set_item::*;
+pub use mobile_app_policy_set_item::MobileAppPolicySetItem;
 #[cfg(feature = "device_management")]
 mod mobile_app_provisioning_config_group_assignment;
 #[cfg(feature = "device_management")]
-pub use mobile_app_provisioning_config_group_assignment::*;
+pub use mobile_app_provisioning_config_group_assignment::MobileAppProvisioningConfigGroupAssignment;
 #[cfg(feature = "device_management")]
 mod mobile_app_publishing_state;
 #[cfg(feature = "device_management")]
-pub use mobile_app_publishing_state::*;
+pub use mobile_app_publishing_state::MobileAppPublishingState;
 #[cfg(feature = "device_management")]
 mod mobile_app_relationship;
 #[cfg(feature = "device_management")]
-pub use mobile_app_relationship::*;
+pub use mobile_app_relationship::{MobileAppRelationship, AnyMobileAppRelationship};
 #[cfg(feature = "device_management")]
 mod mobile_app_relationship_state;
 #[cfg(feature = "device_management")]
-pub use mobile_app_relationship_state::*;
+pub use mobile_app_relationship_state::MobileAppRelationshipState;
 #[cfg(feature = "device_management")]
 mod mobile_app_relationship_type;
 #[cfg(feature = "device_management")]
-pub use mobile_app_relationship_type::*;
+pub use mobile_app_relationship_type::MobileAppRelationshipType;
 #[cfg(feature = "device_management")]
 mod mobile_app_supersedence;
 #[cfg(feature = "device_management")]
-pub use mobile_app_supersedence::*;
+pub use mobile_app_supersedence::MobileAppSupersedence;
 #[cfg(feature = "device_management")]
 mod mobile_app_supersedence_type;
 #[cfg(feature = "device_management")]
-pub use mobile_app_supersedence_type::*;
+pub use mobile_app_supersedence_type::MobileAppSupersedenceType;
 #[cfg(feature = "device_management")]
 mod mobile_app_supported_device_type;
 #[cfg(feature = "device_management")]
-pub use mobile_app_supported_device_type::*;
+pub use mobile_app_supported_device_type::MobileAppSupportedDeviceType;
 #[cfg(feature = "device_management")]
 mod mobile_app_troubleshooting_app_policy_creation_history;
 #[cfg(feature = "device_management")]
-pub use mobile_app_troubleshooting_app_policy_creation_history::*;
+pub use mobile_app_troubleshooting_app_policy_creation_history::MobileAppTroubleshootingAppPolicyCreationHistory;
 #[cfg(feature = "device_management")]
 mod mobile_app_troubleshooting_app_state_history;
 #[cfg(feature = "device_management")]
-pub use mobile_app_troubleshooting_app_state_history::*;
+pub use mobile_app_troubleshooting_app_state_history::MobileAppTroubleshootingAppStateHistory;
 #[cfg(feature = "device_management")]
 mod mobile_app_troubleshooting_app_target_history;
 #[cfg(feature = "device_management")]
-pub use mobile_app_troubleshooting_app_target_history::*;
+pub use mobile_app_troubleshooting_app_target_history::MobileAppTroubleshootingAppTargetHistory;
 #[cfg(feature = "device_management")]
 mod mobile_app_troubleshooting_app_update_history;
 #[cfg(feature = "device_management")]
-pub use mobile_app_troubleshooting_app_update_history::*;
+pub use mobile_app_troubleshooting_app_update_history::MobileAppTroubleshootingAppUpdateHistory;
 #[cfg(feature = "device_management")]
 mod mobile_app_troubleshooting_device_checkin_history;
 #[cfg(feature = "device_management")]
-pub use mobile_app_troubleshooting_device_checkin_history::*;
+pub use mobile_app_troubleshooting_device_checkin_history::MobileAppTroubleshootingDeviceCheckinHistory;
 #[cfg(feature = "device_management")]
 mod mobile_app_troubleshooting_event;
 #[cfg(feature = "device_management")]
-pub use mobile_app_troubleshooting_event::*;
+pub use mobile_app_troubleshooting_event::MobileAppTroubleshootingEvent;
 #[cfg(feature = "device_management")]
 mod mobile_app_troubleshooting_history_item;
 #[cfg(feature = "device_management")]
-pub use mobile_app_troubleshooting_history_item::*;
+pub use mobile_app_troubleshooting_history_item::{
+    MobileAppTroubleshootingHistoryItem, AnyMobileAppTroubleshootingHistoryItem,
+};
 #[cfg(feature = "device_management")]
 mod mobile_contained_app;
 #[cfg(feature = "device_management")]
-pub use mobile_contained_app::*;
+pub use mobile_contained_app::{MobileContainedApp, AnyMobileContainedApp};
 #[cfg(feature = "device_management")]
 mod mobile_lob_app;
 #[cfg(feature = "device_management")]
-pub use mobile_lob_app::*;
+pub use mobile_lob_app::{MobileLobApp, AnyMobileLobApp};
 #[cfg(feature = "device_management")]
 mod mobile_threat_defense_connector;
 #[cfg(feature = "device_management")]
-pub use mobile_threat_defense_connector::*;
+pub use mobile_threat_defense_connector::MobileThreatDefenseConnector;
 #[cfg(feature = "device_management")]
 mod mobile_threat_partner_tenant_state;
 #[cfg(feature = "device_management")]
-pub use mobile_threat_partner_tenant_state::*;
+pub use mobile_threat_partner_tenant_state::MobileThreatPartnerTenantState;
 #[cfg(feature = "core")]
 mod mobility_management_policy;
 #[cfg(feature = "core")]
-pub use mobility_management_policy::*;
+pub use mobility_management_policy::MobilityManagementPolicy;
 #[cfg(feature = "core")]
 mod modality;
 #[cfg(feature = "core")]
-pub use modality::*;
+pub use modality::Modality;
 #[cfg(feature = "core")]
 mod modified_property;
 #[cfg(feature = "core")]
-pub use modified_property::*;
+pub use modified_property::ModifiedProperty;
 #[cfg(feature = "device_management")]
 mod monitoring_action;
 #[cfg(feature = "device_management")]
-pub use monitoring_action::*;
+pub use monitoring_action::MonitoringAction;
 #[cfg(feature = "device_management")]
 mod monitoring_rule;
 #[cfg(feature = "device_management")]
-pub use monitoring_rule::*;
+pub use monitoring_rule::MonitoringRule;
 #[cfg(feature = "device_management")]
 mod monitoring_settings;
 #[cfg(feature = "device_management")]
-pub use monitoring_settings::*;
+pub use monitoring_settings::MonitoringSettings;
 #[cfg(feature = "device_management")]
 mod monitoring_signal;
 #[cfg(feature = "device_management")]
-pub use monitoring_signal::*;
+pub use monitoring_signal::MonitoringSignal;
 #[cfg(feature = "core")]
 mod move_action;
 #[cfg(feature = "core")]
-pub use move_action::*;
+pub use move_action::MoveAction;
 #[cfg(feature = "core")]
 mod multi_value_legacy_extended_property;
 #[cfg(feature = "core")]
-pub use multi_value_legacy_extended_property::*;
+pub use multi_value_legacy_extended_property::MultiValueLegacyExtendedProperty;
 #[cfg(feature = "core")]
 mod mutability;
 #[cfg(feature = "core")]
-pub use mutability::*;
+pub use mutability::Mutability;
 #[cfg(feature = "core")]
 mod mute_participant_operation;
 #[cfg(feature = "core")]
-pub use mute_participant_operation::*;
+pub use mute_participant_operation::MuteParticipantOperation;
 #[cfg(feature = "identity")]
 mod named_location;
 #[cfg(feature = "identity")]
-pub use named_location::*;
+pub use named_location::{NamedLocation, AnyNamedLocation};
 #[cfg(feature = "device_management")]
 mod ndes_connector;
 #[cfg(feature = "device_management")]
-pub use ndes_connector::*;
+pub use ndes_connector::NdesConnector;
 #[cfg(feature = "device_management")]
 mod ndes_connector_state;
 #[cfg(feature = "device_management")]
-pub use ndes_connector_state::*;
+pub use ndes_connector_state::NdesConnectorState;
 #[cfg(feature = "core")]
 mod network_connection;
 #[cfg(feature = "core")]
-pub use network_connection::*;
+pub use network_connection::NetworkConnection;
 #[cfg(feature = "communications")]
 mod network_connection_type;
 #[cfg(feature = "communications")]
-pub use network_connection_type::*;
+pub use network_connection_type::NetworkConnectionType;
 #[cfg(feature = "device_management")]
 mod network_i_pv4_configuration_management_condition;
 #[cfg(feature = "device_management")]
-pub use network_i_pv4_configuration_management_condition::*;
+pub use network_i_pv4_configuration_management_condition::NetworkIPv4ConfigurationManagementCondition;
 #[cfg(feature = "device_management")]
 mod network_i_pv6_configuration_management_condition;
 #[cfg(feature = "device_management")]
-pub use network_i_pv6_configuration_management_condition::*;
+pub use network_i_pv6_configuration_management_condition::NetworkIPv6ConfigurationManagementCondition;
 #[cfg(feature = "communications")]
 mod network_info;
 #[cfg(feature = "communications")]
-pub use network_info::*;
+pub use network_info::NetworkInfo;
 #[cfg(feature = "core")]
 mod network_interface;
 #[cfg(feature = "core")]
-pub use network_interface::*;
+pub use network_interface::NetworkInterface;
 #[cfg(feature = "core")]
 mod network_location_detail;
 #[cfg(feature = "core")]
-pub use network_location_detail::*;
+pub use network_location_detail::NetworkLocationDetail;
 #[cfg(feature = "device_management")]
 mod network_management_condition;
 #[cfg(feature = "device_management")]
-pub use network_management_condition::*;
+pub use network_management_condition::{
+    NetworkManagementCondition, AnyNetworkManagementCondition,
+};
 #[cfg(feature = "device_management")]
 mod network_single_sign_on_type;
 #[cfg(feature = "device_management")]
-pub use network_single_sign_on_type::*;
+pub use network_single_sign_on_type::NetworkSingleSignOnType;
 #[cfg(feature = "core")]
 mod network_type;
 #[cfg(feature = "core")]
-pub use network_type::*;
+pub use network_type::NetworkType;
 #[cfg(feature = "core")]
 mod no_media_config;
 #[cfg(feature = "core")]
-pub use no_media_config::*;
+pub use no_media_config::NoMediaConfig;
 #[cfg(feature = "device_management")]
 mod non_eap_authentication_method_for_eap_ttls_type;
 #[cfg(feature = "device_management")]
-pub use non_eap_authentication_method_for_eap_ttls_type::*;
+pub use non_eap_authentication_method_for_eap_ttls_type::NonEapAuthenticationMethodForEapTtlsType;
 #[cfg(feature = "device_management")]
 mod non_eap_authentication_method_for_peap;
 #[cfg(feature = "device_management")]
-pub use non_eap_authentication_method_for_peap::*;
+pub use non_eap_authentication_method_for_peap::NonEapAuthenticationMethodForPeap;
 #[cfg(feature = "security")]
 mod noncustodial_data_source;
 #[cfg(feature = "security")]
-pub use noncustodial_data_source::*;
+pub use noncustodial_data_source::NoncustodialDataSource;
 #[cfg(feature = "onenote")]
 mod notebook;
 #[cfg(feature = "onenote")]
-pub use notebook::*;
+pub use notebook::Notebook;
 #[cfg(feature = "onenote")]
 mod notebook_links;
 #[cfg(feature = "onenote")]
-pub use notebook_links::*;
+pub use notebook_links::NotebookLinks;
 #[cfg(feature = "core")]
 mod notification;
 #[cfg(feature = "core")]
-pub use notification::*;
+pub use notification::Notification;
 #[cfg(feature = "device_management")]
 mod notification_message_template;
 #[cfg(feature = "device_management")]
-pub use notification_message_template::*;
+pub use notification_message_template::NotificationMessageTemplate;
 #[cfg(feature = "device_management")]
 mod notification_template_branding_options;
 #[cfg(feature = "device_management")]
-pub use notification_template_branding_options::*;
+pub use notification_template_branding_options::NotificationTemplateBrandingOptions;
 #[cfg(feature = "core")]
 mod number_column;
 #[cfg(feature = "core")]
-pub use number_column::*;
+pub use number_column::NumberColumn;
 #[cfg(feature = "device_management")]
 mod number_range;
 #[cfg(feature = "device_management")]
-pub use number_range::*;
+pub use number_range::NumberRange;
 #[cfg(feature = "applications")]
 mod o_auth2_permission_grant;
 #[cfg(feature = "applications")]
-pub use o_auth2_permission_grant::*;
+pub use o_auth2_permission_grant::OAuth2PermissionGrant;
 #[cfg(feature = "applications")]
 mod object_definition;
 #[cfg(feature = "applications")]
-pub use object_definition::*;
+pub use object_definition::ObjectDefinition;
 #[cfg(feature = "core")]
 mod object_flow_types;
 #[cfg(feature = "core")]
-pub use object_flow_types::*;
+pub use object_flow_types::ObjectFlowTypes;
 #[cfg(feature = "core")]
 mod object_identity;
 #[cfg(feature = "core")]
-pub use object_identity::*;
+pub use object_identity::ObjectIdentity;
 #[cfg(feature = "applications")]
 mod object_mapping;
 #[cfg(feature = "applications")]
-pub use object_mapping::*;
+pub use object_mapping::ObjectMapping;
 #[cfg(feature = "security")]
 mod ocr_settings;
 #[cfg(feature = "security")]
-pub use ocr_settings::*;
+pub use ocr_settings::OcrSettings;
 #[cfg(feature = "teams")]
 mod offer_shift_request;
 #[cfg(feature = "teams")]
-pub use offer_shift_request::*;
+pub use offer_shift_request::OfferShiftRequest;
 #[cfg(feature = "core")]
 mod office365_activation_counts;
 #[cfg(feature = "core")]
-pub use office365_activation_counts::*;
+pub use office365_activation_counts::Office365ActivationCounts;
 #[cfg(feature = "core")]
 mod office365_activations_user_counts;
 #[cfg(feature = "core")]
-pub use office365_activations_user_counts::*;
+pub use office365_activations_user_counts::Office365ActivationsUserCounts;
 #[cfg(feature = "core")]
 mod office365_activations_user_detail;
 #[cfg(feature = "core")]
-pub use office365_activations_user_detail::*;
+pub use office365_activations_user_detail::Office365ActivationsUserDetail;
 #[cfg(feature = "core")]
 mod office365_active_user_counts;
 #[cfg(feature = "core")]
-pub use office365_active_user_counts::*;
+pub use office365_active_user_counts::Office365ActiveUserCounts;
 #[cfg(feature = "core")]
 mod office365_active_user_detail;
 #[cfg(feature = "core")]
-pub use office365_active_user_detail::*;
+pub use office365_active_user_detail::Office365ActiveUserDetail;
 #[cfg(feature = "core")]
 mod office365_groups_activity_counts;
 #[cfg(feature = "core")]
-pub use office365_groups_activity_counts::*;
+pub use office365_groups_activity_counts::Office365GroupsActivityCounts;
 #[cfg(feature = "core")]
 mod office365_groups_activity_detail;
 #[cfg(feature = "core")]
-pub use office365_groups_activity_detail::*;
+pub use office365_groups_activity_detail::Office365GroupsActivityDetail;
 #[cfg(feature = "core")]
 mod office365_groups_activity_file_counts;
 #[cfg(feature = "core")]
-pub use office365_groups_activity_file_counts::*;
+pub use office365_groups_activity_file_counts::Office365GroupsActivityFileCounts;
 #[cfg(feature = "core")]
 mod office365_groups_activity_group_counts;
 #[cfg(feature = "core")]
-pub use office365_groups_activity_group_counts::*;
+pub use office365_groups_activity_group_counts::Office365GroupsActivityGroupCounts;
 #[cfg(feature = "core")]
 mod office365_groups_activity_storage;
 #[cfg(feature = "core")]
-pub use office365_groups_activity_storage::*;
+pub use office365_groups_activity_storage::Office365GroupsActivityStorage;
 #[cfg(feature = "core")]
 mod office365_services_user_counts;
 #[cfg(feature = "core")]
-pub use office365_services_user_counts::*;
+pub use office365_services_user_counts::Office365ServicesUserCounts;
 #[cfg(feature = "device_management")]
 mod office_client_checkin_status;
 #[cfg(feature = "device_management")]
-pub use office_client_checkin_status::*;
+pub use office_client_checkin_status::OfficeClientCheckinStatus;
 #[cfg(feature = "device_management")]
 mod office_client_configuration;
 #[cfg(feature = "device_management")]
-pub use office_client_configuration::*;
+pub use office_client_configuration::{
+    OfficeClientConfiguration, AnyOfficeClientConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod office_client_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use office_client_configuration_assignment::*;
+pub use office_client_configuration_assignment::OfficeClientConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod office_configuration;
 #[cfg(feature = "device_management")]
-pub use office_configuration::*;
+pub use office_configuration::OfficeConfiguration;
 #[cfg(feature = "device_management")]
 mod office_configuration_assignment_target;
 #[cfg(feature = "device_management")]
-pub use office_configuration_assignment_target::*;
+pub use office_configuration_assignment_target::{
+    OfficeConfigurationAssignmentTarget, AnyOfficeConfigurationAssignmentTarget,
+};
 #[cfg(feature = "device_management")]
 mod office_configuration_group_assignment_target;
 #[cfg(feature = "device_management")]
-pub use office_configuration_group_assignment_target::*;
+pub use office_configuration_group_assignment_target::OfficeConfigurationGroupAssignmentTarget;
 #[cfg(feature = "users")]
 mod office_graph_insights;
 #[cfg(feature = "users")]
-pub use office_graph_insights::*;
+pub use office_graph_insights::{OfficeGraphInsights, AnyOfficeGraphInsights};
 #[cfg(feature = "device_management")]
 mod office_product_id;
 #[cfg(feature = "device_management")]
-pub use office_product_id::*;
+pub use office_product_id::OfficeProductId;
 #[cfg(feature = "device_management")]
 mod office_suite_app;
 #[cfg(feature = "device_management")]
-pub use office_suite_app::*;
+pub use office_suite_app::OfficeSuiteApp;
 #[cfg(feature = "device_management")]
 mod office_suite_install_progress_display_level;
 #[cfg(feature = "device_management")]
-pub use office_suite_install_progress_display_level::*;
+pub use office_suite_install_progress_display_level::OfficeSuiteInstallProgressDisplayLevel;
 #[cfg(feature = "device_management")]
 mod office_update_channel;
 #[cfg(feature = "device_management")]
-pub use office_update_channel::*;
+pub use office_update_channel::OfficeUpdateChannel;
 #[cfg(feature = "device_management")]
 mod office_user_checkin_summary;
 #[cfg(feature = "device_management")]
-pub use office_user_checkin_summary::*;
+pub use office_user_checkin_summary::OfficeUserCheckinSummary;
 #[cfg(feature = "device_management")]
 mod oma_setting;
 #[cfg(feature = "device_management")]
-pub use oma_setting::*;
+pub use oma_setting::{OmaSetting, AnyOmaSetting};
 #[cfg(feature = "device_management")]
 mod oma_setting_base64;
 #[cfg(feature = "device_management")]
-pub use oma_setting_base64::*;
+pub use oma_setting_base64::OmaSettingBase64;
 #[cfg(feature = "device_management")]
 mod oma_setting_boolean;
 #[cfg(feature = "device_management")]
-pub use oma_setting_boolean::*;
+pub use oma_setting_boolean::OmaSettingBoolean;
 #[cfg(feature = "device_management")]
 mod oma_setting_date_time;
 #[cfg(feature = "device_management")]
-pub use oma_setting_date_time::*;
+pub use oma_setting_date_time::OmaSettingDateTime;
 #[cfg(feature = "device_management")]
 mod oma_setting_floating_point;
 #[cfg(feature = "device_management")]
-pub use oma_setting_floating_point::*;
+pub use oma_setting_floating_point::OmaSettingFloatingPoint;
 #[cfg(feature = "device_management")]
 mod oma_setting_integer;
 #[cfg(feature = "device_management")]
-pub use oma_setting_integer::*;
+pub use oma_setting_integer::OmaSettingInteger;
 #[cfg(feature = "device_management")]
 mod oma_setting_string;
 #[cfg(feature = "device_management")]
-pub use oma_setting_string::*;
+pub use oma_setting_string::OmaSettingString;
 #[cfg(feature = "device_management")]
 mod oma_setting_string_xml;
 #[cfg(feature = "device_management")]
-pub use oma_setting_string_xml::*;
+pub use oma_setting_string_xml::OmaSettingStringXml;
 #[cfg(feature = "device_management")]
 mod on_prem_encrypted_payload;
 #[cfg(feature = "device_management")]
-pub use on_prem_encrypted_payload::*;
+pub use on_prem_encrypted_payload::OnPremEncryptedPayload;
 #[cfg(feature = "core")]
 mod on_premises_agent;
 #[cfg(feature = "core")]
-pub use on_premises_agent::*;
+pub use on_premises_agent::OnPremisesAgent;
 #[cfg(feature = "core")]
 mod on_premises_agent_group;
 #[cfg(feature = "core")]
-pub use on_premises_agent_group::*;
+pub use on_premises_agent_group::OnPremisesAgentGroup;
 #[cfg(feature = "device_management")]
 mod on_premises_conditional_access_settings;
 #[cfg(feature = "device_management")]
-pub use on_premises_conditional_access_settings::*;
+pub use on_premises_conditional_access_settings::OnPremisesConditionalAccessSettings;
 #[cfg(feature = "core")]
 mod on_premises_extension_attributes;
 #[cfg(feature = "core")]
-pub use on_premises_extension_attributes::*;
+pub use on_premises_extension_attributes::OnPremisesExtensionAttributes;
 #[cfg(feature = "core")]
 mod on_premises_provisioning_error;
 #[cfg(feature = "core")]
-pub use on_premises_provisioning_error::*;
+pub use on_premises_provisioning_error::OnPremisesProvisioningError;
 #[cfg(feature = "applications")]
 mod on_premises_publishing;
 #[cfg(feature = "applications")]
-pub use on_premises_publishing::*;
+pub use on_premises_publishing::OnPremisesPublishing;
 #[cfg(feature = "applications")]
 mod on_premises_publishing_profile;
 #[cfg(feature = "applications")]
-pub use on_premises_publishing_profile::*;
+pub use on_premises_publishing_profile::OnPremisesPublishingProfile;
 #[cfg(feature = "applications")]
 mod on_premises_publishing_single_sign_on;
 #[cfg(feature = "applications")]
-pub use on_premises_publishing_single_sign_on::*;
+pub use on_premises_publishing_single_sign_on::OnPremisesPublishingSingleSignOn;
 #[cfg(feature = "core")]
 mod on_premises_publishing_type;
 #[cfg(feature = "core")]
-pub use on_premises_publishing_type::*;
+pub use on_premises_publishing_type::OnPremisesPublishingType;
 #[cfg(feature = "device_management")]
 mod onboarding_status;
 #[cfg(feature = "device_management")]
-pub use onboarding_status::*;
+pub use onboarding_status::OnboardingStatus;
 #[cfg(feature = "core")]
 mod one_drive_activity_user_detail;
 #[cfg(feature = "core")]
-pub use one_drive_activity_user_detail::*;
+pub use one_drive_activity_user_detail::OneDriveActivityUserDetail;
 #[cfg(feature = "core")]
 mod one_drive_usage_account_counts;
 #[cfg(feature = "core")]
-pub use one_drive_usage_account_counts::*;
+pub use one_drive_usage_account_counts::OneDriveUsageAccountCounts;
 #[cfg(feature = "core")]
 mod one_drive_usage_account_detail;
 #[cfg(feature = "core")]
-pub use one_drive_usage_account_detail::*;
+pub use one_drive_usage_account_detail::OneDriveUsageAccountDetail;
 #[cfg(feature = "core")]
 mod one_drive_usage_file_counts;
 #[cfg(feature = "core")]
-pub use one_drive_usage_file_counts::*;
+pub use one_drive_usage_file_counts::OneDriveUsageFileCounts;
 #[cfg(feature = "onenote")]
 mod onenote;
 #[cfg(feature = "onenote")]
-pub use onenote::*;
+pub use onenote::Onenote;
 #[cfg(feature = "onenote")]
 mod onenote_identity;
 #[cfg(feature = "onenote")]
-pub use onenote_identity::*;
+pub use onenote_identity::OnenoteIdentity;
 #[cfg(feature = "onenote")]
 mod onenote_identityset;
 #[cfg(feature = "onenote")]
-pub use onenote_identityset::*;
+pub use onenote_identityset::OnenoteIdentityset;
 #[cfg(feature = "onenote")]
 mod onenote_operation;
 #[cfg(feature = "onenote")]
-pub use onenote_operation::*;
+pub use onenote_operation::OnenoteOperation;
 #[cfg(feature = "onenote")]
 mod onenote_operation_error;
 #[cfg(feature = "onenote")]
-pub use onenote_operation_error::*;
+pub use onenote_operation_error::OnenoteOperationError;
 #[cfg(feature = "onenote")]
 mod onenote_page;
 #[cfg(feature = "onenote")]
-pub use onenote_page::*;
+pub use onenote_page::OnenotePage;
 #[cfg(feature = "core")]
 mod onenote_patch_action_type;
 #[cfg(feature = "core")]
-pub use onenote_patch_action_type::*;
+pub use onenote_patch_action_type::OnenotePatchActionType;
 #[cfg(feature = "core")]
 mod onenote_patch_content_command;
 #[cfg(feature = "core")]
-pub use onenote_patch_content_command::*;
+pub use onenote_patch_content_command::OnenotePatchContentCommand;
 #[cfg(feature = "core")]
 mod onenote_patch_insert_position;
 #[cfg(feature = "core")]
-pub use onenote_patch_insert_position::*;
+pub use onenote_patch_insert_position::OnenotePatchInsertPosition;
 #[cfg(feature = "onenote")]
 mod onenote_resource;
 #[cfg(feature = "onenote")]
-pub use onenote_resource::*;
+pub use onenote_resource::OnenoteResource;
 #[cfg(feature = "onenote")]
 mod onenote_section;
 #[cfg(feature = "onenote")]
-pub use onenote_section::*;
+pub use onenote_section::OnenoteSection;
 #[cfg(feature = "core")]
 mod onenote_source_service;
 #[cfg(feature = "core")]
-pub use onenote_source_service::*;
+pub use onenote_source_service::OnenoteSourceService;
 #[cfg(feature = "core")]
 mod onenote_user_role;
 #[cfg(feature = "core")]
-pub use onenote_user_role::*;
+pub use onenote_user_role::OnenoteUserRole;
 #[cfg(feature = "communications")]
 mod online_meeting;
 #[cfg(feature = "communications")]
-pub use online_meeting::*;
+pub use online_meeting::OnlineMeeting;
 #[cfg(feature = "communications")]
 mod online_meeting_info;
 #[cfg(feature = "communications")]
-pub use online_meeting_info::*;
+pub use online_meeting_info::OnlineMeetingInfo;
 #[cfg(feature = "communications")]
 mod online_meeting_presenters;
 #[cfg(feature = "communications")]
-pub use online_meeting_presenters::*;
+pub use online_meeting_presenters::OnlineMeetingPresenters;
 #[cfg(feature = "core")]
 mod online_meeting_provider_type;
 #[cfg(feature = "core")]
-pub use online_meeting_provider_type::*;
+pub use online_meeting_provider_type::OnlineMeetingProviderType;
 #[cfg(feature = "core")]
 mod online_meeting_role;
 #[cfg(feature = "core")]
-pub use online_meeting_role::*;
+pub use online_meeting_role::OnlineMeetingRole;
 #[cfg(feature = "core")]
 mod open_id_connect_identity_provider;
 #[cfg(feature = "core")]
-pub use open_id_connect_identity_provider::*;
+pub use open_id_connect_identity_provider::OpenIdConnectIdentityProvider;
 #[cfg(feature = "core")]
 mod open_id_connect_provider;
 #[cfg(feature = "core")]
-pub use open_id_connect_provider::*;
+pub use open_id_connect_provider::OpenIdConnectProvider;
 #[cfg(feature = "core")]
 mod open_id_connect_response_mode;
 #[cfg(feature = "core")]
-pub use open_id_connect_response_mode::*;
+pub use open_id_connect_response_mode::OpenIdConnectResponseMode;
 #[cfg(feature = "core")]
 mod open_id_connect_response_types;
 #[cfg(feature = "core")]
-pub use open_id_connect_response_types::*;
+pub use open_id_connect_response_types::OpenIdConnectResponseTypes;
 #[cfg(feature = "teams")]
 mod open_shift;
 #[cfg(feature = "teams")]
-pub use open_shift::*;
+pub use open_shift::OpenShift;
 #[cfg(feature = "teams")]
 mod open_shift_change_request;
 #[cfg(feature = "teams")]
-pub use open_shift_change_request::*;
+pub use open_shift_change_request::OpenShiftChangeRequest;
 #[cfg(feature = "teams")]
 mod open_shift_item;
 #[cfg(feature = "teams")]
-pub use open_shift_item::*;
+pub use open_shift_item::OpenShiftItem;
 #[cfg(feature = "core")]
 mod open_type_extension;
 #[cfg(feature = "core")]
-pub use open_type_extension::*;
+pub use open_type_extension::OpenTypeExtension;
 #[cfg(feature = "device_management")]
 mod operating_system_version_range;
 #[cfg(feature = "device_management")]
-pub use operating_system_version_range::*;
+pub use operating_system_version_range::OperatingSystemVersionRange;
 #[cfg(feature = "core")]
 mod operation;
 #[cfg(feature = "core")]
-pub use operation::*;
+pub use operation::Operation;
 #[cfg(feature = "core")]
 mod operation_error;
 #[cfg(feature = "core")]
-pub use operation_error::*;
+pub use operation_error::OperationError;
 #[cfg(feature = "core")]
 mod operation_result;
 #[cfg(feature = "core")]
-pub use operation_result::*;
+pub use operation_result::OperationResult;
 #[cfg(feature = "core")]
 mod operation_status;
 #[cfg(feature = "core")]
-pub use operation_status::*;
+pub use operation_status::OperationStatus;
 #[cfg(feature = "device_management")]
 mod operator;
 #[cfg(feature = "device_management")]
-pub use operator::*;
+pub use operator::Operator;
 #[cfg(feature = "core")]
 mod optional_claim;
 #[cfg(feature = "core")]
-pub use optional_claim::*;
+pub use optional_claim::OptionalClaim;
 #[cfg(feature = "core")]
 mod optional_claims;
 #[cfg(feature = "core")]
-pub use optional_claims::*;
+pub use optional_claims::OptionalClaims;
 #[cfg(feature = "core")]
 mod org_contact;
 #[cfg(feature = "core")]
-pub use org_contact::*;
+pub use org_contact::OrgContact;
 #[cfg(feature = "device_management")]
 mod organization;
 #[cfg(feature = "device_management")]
-pub use organization::*;
+pub use organization::Organization;
 #[cfg(feature = "core")]
 mod organization_settings;
 #[cfg(feature = "core")]
-pub use organization_settings::*;
+pub use organization_settings::OrganizationSettings;
 #[cfg(feature = "core")]
 mod organizational_branding_properties;
 #[cfg(feature = "core")]
-pub use organizational_branding_properties::*;
+pub use organizational_branding_properties::OrganizationalBrandingProperties;
 #[cfg(feature = "core")]
 mod organizer_meeting_info;
 #[cfg(feature = "core")]
-pub use organizer_meeting_info::*;
+pub use organizer_meeting_info::OrganizerMeetingInfo;
 #[cfg(feature = "device_management")]
 mod os_version_count;
 #[cfg(feature = "device_management")]
-pub use os_version_count::*;
+pub use os_version_count::OsVersionCount;
 #[cfg(feature = "device_management")]
 mod out_of_box_experience_settings;
 #[cfg(feature = "device_management")]
-pub use out_of_box_experience_settings::*;
+pub use out_of_box_experience_settings::OutOfBoxExperienceSettings;
 #[cfg(feature = "core")]
 mod out_of_office_settings;
 #[cfg(feature = "core")]
-pub use out_of_office_settings::*;
+pub use out_of_office_settings::OutOfOfficeSettings;
 #[cfg(feature = "mail")]
 mod outlook_category;
 #[cfg(feature = "mail")]
-pub use outlook_category::*;
+pub use outlook_category::OutlookCategory;
 #[cfg(feature = "mail")]
 mod outlook_geo_coordinates;
 #[cfg(feature = "mail")]
-pub use outlook_geo_coordinates::*;
+pub use outlook_geo_coordinates::OutlookGeoCoordinates;
 #[cfg(feature = "mail")]
 mod outlook_item;
 #[cfg(feature = "mail")]
-pub use outlook_item::*;
+pub use outlook_item::OutlookItem;
 #[cfg(feature = "mail")]
 mod outlook_task;
 #[cfg(feature = "mail")]
-pub use outlook_task::*;
+pub use outlook_task::OutlookTask;
 #[cfg(feature = "mail")]
 mod outlook_task_folder;
 #[cfg(feature = "mail")]
-pub use outlook_task_folder::*;
+pub use outlook_task_folder::OutlookTaskFolder;
 #[cfg(feature = "mail")]
 mod outlook_task_group;
 #[cfg(feature = "mail")]
-pub use outlook_task_group::*;
+pub use outlook_task_group::OutlookTaskGroup;
 #[cfg(feature = "mail")]
 mod outlook_user;
 #[cfg(feature = "mail")]
-pub use outlook_user::*;
+pub use outlook_user::OutlookUser;
 #[cfg(feature = "device_management")]
 mod owner_type;
 #[cfg(feature = "device_management")]
-pub use owner_type::*;
+pub use owner_type::OwnerType;
 #[cfg(feature = "core")]
 mod package;
 #[cfg(feature = "core")]
-pub use package::*;
+pub use package::Package;
 #[cfg(feature = "onenote")]
 mod page_links;
 #[cfg(feature = "onenote")]
-pub use page_links::*;
+pub use page_links::PageLinks;
 #[cfg(feature = "core")]
 mod parent_label_details;
 #[cfg(feature = "core")]
-pub use parent_label_details::*;
+pub use parent_label_details::{ParentLabelDetails, AnyParentLabelDetails};
 #[cfg(feature = "core")]
 mod parental_control_settings;
 #[cfg(feature = "core")]
-pub use parental_control_settings::*;
+pub use parental_control_settings::ParentalControlSettings;
 #[cfg(feature = "applications")]
 mod parse_expression_response;
 #[cfg(feature = "applications")]
-pub use parse_expression_response::*;
+pub use parse_expression_response::ParseExpressionResponse;
 #[cfg(feature = "communications")]
 mod participant;
 #[cfg(feature = "communications")]
-pub use participant::*;
+pub use participant::Participant;
 #[cfg(feature = "communications")]
 mod participant_endpoint;
 #[cfg(feature = "communications")]
-pub use participant_endpoint::*;
+pub use participant_endpoint::ParticipantEndpoint;
 #[cfg(feature = "communications")]
 mod participant_info;
 #[cfg(feature = "communications")]
-pub use participant_info::*;
+pub use participant_info::ParticipantInfo;
 #[cfg(feature = "communications")]
 mod participant_joining_notification;
 #[cfg(feature = "communications")]
-pub use participant_joining_notification::*;
+pub use participant_joining_notification::ParticipantJoiningNotification;
 #[cfg(feature = "communications")]
 mod participant_joining_response;
 #[cfg(feature = "communications")]
-pub use participant_joining_response::*;
+pub use participant_joining_response::ParticipantJoiningResponse;
 #[cfg(feature = "communications")]
 mod participant_left_notification;
 #[cfg(feature = "communications")]
-pub use participant_left_notification::*;
+pub use participant_left_notification::ParticipantLeftNotification;
 #[cfg(feature = "communications")]
 mod participant_mixer_level;
 #[cfg(feature = "communications")]
-pub use participant_mixer_level::*;
+pub use participant_mixer_level::ParticipantMixerLevel;
 #[cfg(feature = "core")]
 mod password_authentication_method;
 #[cfg(feature = "core")]
-pub use password_authentication_method::*;
+pub use password_authentication_method::PasswordAuthenticationMethod;
 #[cfg(feature = "core")]
 mod password_credential;
 #[cfg(feature = "core")]
-pub use password_credential::*;
+pub use password_credential::PasswordCredential;
 #[cfg(feature = "core")]
 mod password_profile;
 #[cfg(feature = "core")]
-pub use password_profile::*;
+pub use password_profile::PasswordProfile;
 #[cfg(feature = "core")]
 mod password_single_sign_on_credential_set;
 #[cfg(feature = "core")]
-pub use password_single_sign_on_credential_set::*;
+pub use password_single_sign_on_credential_set::PasswordSingleSignOnCredentialSet;
 #[cfg(feature = "core")]
 mod password_single_sign_on_field;
 #[cfg(feature = "core")]
-pub use password_single_sign_on_field::*;
+pub use password_single_sign_on_field::PasswordSingleSignOnField;
 #[cfg(feature = "core")]
 mod password_single_sign_on_settings;
 #[cfg(feature = "core")]
-pub use password_single_sign_on_settings::*;
+pub use password_single_sign_on_settings::PasswordSingleSignOnSettings;
 #[cfg(feature = "core")]
 mod passwordless_microsoft_authenticator_authentication_method;
 #[cfg(feature = "core")]
-pub use passwordless_microsoft_authenticator_authentication_method::*;
+pub use passwordless_microsoft_authenticator_authentication_method::PasswordlessMicrosoftAuthenticatorAuthenticationMethod;
 #[cfg(feature = "core")]
 mod passwordless_microsoft_authenticator_authentication_method_configuration;
 #[cfg(feature = "core")]
-pub use passwordless_microsoft_authenticator_authentication_method_configuration::*;
+pub use passwordless_microsoft_authenticator_authentication_method_configuration::PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration;
 #[cfg(feature = "core")]
 mod passwordless_microsoft_authenticator_authentication_method_target;
 #[cfg(feature = "core")]
-pub use passwordless_microsoft_authenticator_authentication_method_target::*;
+pub use passwordless_microsoft_authenticator_authentication_method_target::PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget;
 #[cfg(feature = "core")]
 mod patterned_recurrence;
 #[cfg(feature = "core")]
-pub use patterned_recurrence::*;
+pub use patterned_recurrence::PatternedRecurrence;
 #[cfg(feature = "core")]
 mod payload_types;
 #[cfg(feature = "core")]
-pub use payload_types::*;
+pub use payload_types::PayloadTypes;
 #[cfg(feature = "core")]
 mod pending_content_update;
 #[cfg(feature = "core")]
-pub use pending_content_update::*;
+pub use pending_content_update::PendingContentUpdate;
 #[cfg(feature = "core")]
 mod pending_operations;
 #[cfg(feature = "core")]
-pub use pending_operations::*;
+pub use pending_operations::PendingOperations;
 #[cfg(feature = "device_management")]
 mod perfect_forward_secrecy_group;
 #[cfg(feature = "device_management")]
-pub use perfect_forward_secrecy_group::*;
+pub use perfect_forward_secrecy_group::PerfectForwardSecrecyGroup;
 #[cfg(feature = "files")]
 mod permission;
 #[cfg(feature = "files")]
-pub use permission::*;
+pub use permission::Permission;
 #[cfg(feature = "core")]
 mod permission_classification_type;
 #[cfg(feature = "core")]
-pub use permission_classification_type::*;
+pub use permission_classification_type::PermissionClassificationType;
 #[cfg(feature = "files")]
 mod permission_grant_condition_set;
 #[cfg(feature = "files")]
-pub use permission_grant_condition_set::*;
+pub use permission_grant_condition_set::PermissionGrantConditionSet;
 #[cfg(feature = "identity")]
 mod permission_grant_policy;
 #[cfg(feature = "identity")]
-pub use permission_grant_policy::*;
+pub use permission_grant_policy::PermissionGrantPolicy;
 #[cfg(feature = "files")]
 mod permission_scope;
 #[cfg(feature = "files")]
-pub use permission_scope::*;
+pub use permission_scope::PermissionScope;
 #[cfg(feature = "core")]
 mod permission_type;
 #[cfg(feature = "core")]
-pub use permission_type::*;
+pub use permission_type::PermissionType;
 #[cfg(feature = "core")]
 mod persistent_browser_session_control;
 #[cfg(feature = "core")]
-pub use persistent_browser_session_control::*;
+pub use persistent_browser_session_control::PersistentBrowserSessionControl;
 #[cfg(feature = "core")]
 mod persistent_browser_session_mode;
 #[cfg(feature = "core")]
-pub use persistent_browser_session_mode::*;
+pub use persistent_browser_session_mode::PersistentBrowserSessionMode;
 #[cfg(feature = "users")]
 mod person;
 #[cfg(feature = "users")]
-pub use person::*;
+pub use person::Person;
 #[cfg(feature = "users")]
 mod person_anniversary;
 #[cfg(feature = "users")]
-pub use person_anniversary::*;
+pub use person_anniversary::PersonAnniversary;
 #[cfg(feature = "users")]
 mod person_annotation;
 #[cfg(feature = "users")]
-pub use person_annotation::*;
+pub use person_annotation::PersonAnnotation;
 #[cfg(feature = "users")]
 mod person_award;
 #[cfg(feature = "users")]
-pub use person_award::*;
+pub use person_award::PersonAward;
 #[cfg(feature = "users")]
 mod person_certification;
 #[cfg(feature = "users")]
-pub use person_certification::*;
+pub use person_certification::PersonCertification;
 #[cfg(feature = "users")]
 mod person_data_source;
 #[cfg(feature = "users")]
-pub use person_data_source::*;
+pub use person_data_source::PersonDataSource;
 #[cfg(feature = "users")]
 mod person_interest;
 #[cfg(feature = "users")]
-pub use person_interest::*;
+pub use person_interest::PersonInterest;
 #[cfg(feature = "users")]
 mod person_name;
 #[cfg(feature = "users")]
-pub use person_name::*;
+pub use person_name::PersonName;
 #[cfg(feature = "users")]
 mod person_or_group_column;
 #[cfg(feature = "users")]
-pub use person_or_group_column::*;
+pub use person_or_group_column::PersonOrGroupColumn;
 #[cfg(feature = "core")]
 mod person_relationship;
 #[cfg(feature = "core")]
-pub use person_relationship::*;
+pub use person_relationship::PersonRelationship;
 #[cfg(feature = "users")]
 mod person_responsibility;
 #[cfg(feature = "users")]
-pub use person_responsibility::*;
+pub use person_responsibility::PersonResponsibility;
 #[cfg(feature = "users")]
 mod person_website;
 #[cfg(feature = "users")]
-pub use person_website::*;
+pub use person_website::PersonWebsite;
 #[cfg(feature = "device_management")]
 mod pfx_recryption_request;
 #[cfg(feature = "device_management")]
-pub use pfx_recryption_request::*;
+pub use pfx_recryption_request::PfxRecryptionRequest;
 #[cfg(feature = "device_management")]
 mod pfx_user_certificate;
 #[cfg(feature = "device_management")]
-pub use pfx_user_certificate::*;
+pub use pfx_user_certificate::PfxUserCertificate;
 #[cfg(feature = "core")]
 mod phone;
 #[cfg(feature = "core")]
-pub use phone::*;
+pub use phone::Phone;
 #[cfg(feature = "core")]
 mod phone_authentication_method;
 #[cfg(feature = "core")]
-pub use phone_authentication_method::*;
+pub use phone_authentication_method::PhoneAuthenticationMethod;
 #[cfg(feature = "core")]
 mod phone_type;
 #[cfg(feature = "core")]
-pub use phone_type::*;
+pub use phone_type::PhoneType;
 #[cfg(feature = "core")]
 mod photo;
 #[cfg(feature = "core")]
-pub use photo::*;
+pub use photo::Photo;
 #[cfg(feature = "core")]
 mod physical_address;
 #[cfg(feature = "core")]
-pub use physical_address::*;
+pub use physical_address::PhysicalAddress;
 #[cfg(feature = "core")]
 mod physical_address_type;
 #[cfg(feature = "core")]
-pub use physical_address_type::*;
+pub use physical_address_type::PhysicalAddressType;
 #[cfg(feature = "core")]
 mod physical_office_address;
 #[cfg(feature = "core")]
-pub use physical_office_address::*;
+pub use physical_office_address::PhysicalOfficeAddress;
 #[cfg(feature = "core")]
 mod pkcs12_certificate;
 #[cfg(feature = "core")]
-pub use pkcs12_certificate::*;
+pub use pkcs12_certificate::Pkcs12Certificate;
 #[cfg(feature = "core")]
 mod pkcs12_certificate_information;
 #[cfg(feature = "core")]
-pub use pkcs12_certificate_information::*;
+pub use pkcs12_certificate_information::Pkcs12CertificateInformation;
 #[cfg(feature = "mail")]
 mod place;
 #[cfg(feature = "mail")]
-pub use place::*;
+pub use place::{Place, AnyPlace};
 #[cfg(feature = "planner")]
 mod planner;
 #[cfg(feature = "planner")]
-pub use planner::*;
+pub use planner::Planner;
 #[cfg(feature = "planner")]
 mod planner_applied_categories;
 #[cfg(feature = "planner")]
-pub use planner_applied_categories::*;
+pub use planner_applied_categories::PlannerAppliedCategories;
 #[cfg(feature = "planner")]
 mod planner_assigned_to_task_board_task_format;
 #[cfg(feature = "planner")]
-pub use planner_assigned_to_task_board_task_format::*;
+pub use planner_assigned_to_task_board_task_format::PlannerAssignedToTaskBoardTaskFormat;
 #[cfg(feature = "planner")]
 mod planner_assignment;
 #[cfg(feature = "planner")]
-pub use planner_assignment::*;
+pub use planner_assignment::PlannerAssignment;
 #[cfg(feature = "planner")]
 mod planner_assignments;
 #[cfg(feature = "planner")]
-pub use planner_assignments::*;
+pub use planner_assignments::PlannerAssignments;
 #[cfg(feature = "planner")]
 mod planner_bucket;
 #[cfg(feature = "planner")]
-pub use planner_bucket::*;
+pub use planner_bucket::PlannerBucket;
 #[cfg(feature = "planner")]
 mod planner_bucket_task_board_task_format;
 #[cfg(feature = "planner")]
-pub use planner_bucket_task_board_task_format::*;
+pub use planner_bucket_task_board_task_format::PlannerBucketTaskBoardTaskFormat;
 #[cfg(feature = "planner")]
 mod planner_category_descriptions;
 #[cfg(feature = "planner")]
-pub use planner_category_descriptions::*;
+pub use planner_category_descriptions::PlannerCategoryDescriptions;
 #[cfg(feature = "planner")]
 mod planner_checklist_item;
 #[cfg(feature = "planner")]
-pub use planner_checklist_item::*;
+pub use planner_checklist_item::PlannerChecklistItem;
 #[cfg(feature = "planner")]
 mod planner_checklist_items;
 #[cfg(feature = "planner")]
-pub use planner_checklist_items::*;
+pub use planner_checklist_items::PlannerChecklistItems;
 #[cfg(feature = "core")]
 mod planner_container_type;
 #[cfg(feature = "core")]
-pub use planner_container_type::*;
+pub use planner_container_type::PlannerContainerType;
 #[cfg(feature = "planner")]
 mod planner_external_reference;
 #[cfg(feature = "planner")]
-pub use planner_external_reference::*;
+pub use planner_external_reference::PlannerExternalReference;
 #[cfg(feature = "planner")]
 mod planner_external_references;
 #[cfg(feature = "planner")]
-pub use planner_external_references::*;
+pub use planner_external_references::PlannerExternalReferences;
 #[cfg(feature = "planner")]
 mod planner_favorite_plan_reference;
 #[cfg(feature = "planner")]
-pub use planner_favorite_plan_reference::*;
+pub use planner_favorite_plan_reference::PlannerFavoritePlanReference;
 #[cfg(feature = "planner")]
 mod planner_favorite_plan_reference_collection;
 #[cfg(feature = "planner")]
-pub use planner_favorite_plan_reference_collection::*;
+pub use planner_favorite_plan_reference_collection::PlannerFavoritePlanReferenceCollection;
 #[cfg(feature = "planner")]
 mod planner_group;
 #[cfg(feature = "planner")]
-pub use planner_group::*;
+pub use planner_group::PlannerGroup;
 #[cfg(feature = "planner")]
 mod planner_order_hints_by_assignee;
 #[cfg(feature = "planner")]
-pub use planner_order_hints_by_assignee::*;
+pub use planner_order_hints_by_assignee::PlannerOrderHintsByAssignee;
 #[cfg(feature = "planner")]
 mod planner_plan;
 #[cfg(feature = "planner")]
-pub use planner_plan::*;
+pub use planner_plan::PlannerPlan;
 #[cfg(feature = "planner")]
 mod planner_plan_container;
 #[cfg(feature = "planner")]
-pub use planner_plan_container::*;
+pub use planner_plan_container::PlannerPlanContainer;
 #[cfg(feature = "planner")]
 mod planner_plan_context;
 #[cfg(feature = "planner")]
-pub use planner_plan_context::*;
+pub use planner_plan_context::PlannerPlanContext;
 #[cfg(feature = "planner")]
 mod planner_plan_context_collection;
 #[cfg(feature = "planner")]
-pub use planner_plan_context_collection::*;
+pub use planner_plan_context_collection::PlannerPlanContextCollection;
 #[cfg(feature = "planner")]
 mod planner_plan_context_details;
 #[cfg(feature = "planner")]
-pub use planner_plan_context_details::*;
+pub use planner_plan_context_details::PlannerPlanContextDetails;
 #[cfg(feature = "planner")]
 mod planner_plan_context_details_collection;
 #[cfg(feature = "planner")]
-pub use planner_plan_context_details_collection::*;
+pub use planner_plan_context_details_collection::PlannerPlanContextDetailsCollection;
 #[cfg(feature = "core")]
 mod planner_plan_context_type;
 #[cfg(feature = "core")]
-pub use planner_plan_context_type::*;
+pub use planner_plan_context_type::PlannerPlanContextType;
 #[cfg(feature = "planner")]
 mod planner_plan_details;
 #[cfg(feature = "planner")]
-pub use planner_plan_details::*;
+pub use planner_plan_details::PlannerPlanDetails;
 #[cfg(feature = "core")]
 mod planner_preview_type;
 #[cfg(feature = "core")]
-pub use planner_preview_type::*;
+pub use planner_preview_type::PlannerPreviewType;
 #[cfg(feature = "planner")]
 mod planner_progress_task_board_task_format;
 #[cfg(feature = "planner")]
-pub use planner_progress_task_board_task_format::*;
+pub use planner_progress_task_board_task_format::PlannerProgressTaskBoardTaskFormat;
 #[cfg(feature = "planner")]
 mod planner_recent_plan_reference;
 #[cfg(feature = "planner")]
-pub use planner_recent_plan_reference::*;
+pub use planner_recent_plan_reference::PlannerRecentPlanReference;
 #[cfg(feature = "planner")]
 mod planner_recent_plan_reference_collection;
 #[cfg(feature = "planner")]
-pub use planner_recent_plan_reference_collection::*;
+pub use planner_recent_plan_reference_collection::PlannerRecentPlanReferenceCollection;
 #[cfg(feature = "planner")]
 mod planner_roster;
 #[cfg(feature = "planner")]
-pub use planner_roster::*;
+pub use planner_roster::PlannerRoster;
 #[cfg(feature = "planner")]
 mod planner_roster_member;
 #[cfg(feature = "planner")]
-pub use planner_roster_member::*;
+pub use planner_roster_member::PlannerRosterMember;
 #[cfg(feature = "planner")]
 mod planner_task;
 #[cfg(feature = "planner")]
-pub use planner_task::*;
+pub use planner_task::PlannerTask;
 #[cfg(feature = "planner")]
 mod planner_task_creation;
 #[cfg(feature = "planner")]
-pub use planner_task_creation::*;
+pub use planner_task_creation::PlannerTaskCreation;
 #[cfg(feature = "planner")]
 mod planner_task_details;
 #[cfg(feature = "planner")]
-pub use planner_task_details::*;
+pub use planner_task_details::PlannerTaskDetails;
 #[cfg(feature = "planner")]
 mod planner_teams_publication_info;
 #[cfg(feature = "planner")]
-pub use planner_teams_publication_info::*;
+pub use planner_teams_publication_info::PlannerTeamsPublicationInfo;
 #[cfg(feature = "planner")]
 mod planner_user;
 #[cfg(feature = "planner")]
-pub use planner_user::*;
+pub use planner_user::PlannerUser;
 #[cfg(feature = "planner")]
 mod planner_user_ids;
 #[cfg(feature = "planner")]
-pub use planner_user_ids::*;
+pub use planner_user_ids::PlannerUserIds;
 #[cfg(feature = "device_management")]
 mod platform;
 #[cfg(feature = "device_management")]
-pub use platform::*;
+pub use platform::Platform;
 #[cfg(feature = "device_management")]
 mod platform_type;
 #[cfg(feature = "device_management")]
-pub use platform_type::*;
+pub use platform_type::PlatformType;
 #[cfg(feature = "core")]
 mod play_prompt_operation;
 #[cfg(feature = "core")]
-pub use play_prompt_operation::*;
+pub use play_prompt_operation::PlayPromptOperation;
 #[cfg(feature = "identity")]
 mod policy_base;
 #[cfg(feature = "identity")]
-pub use policy_base::*;
+pub use policy_base::{PolicyBase, AnyPolicyBase};
 #[cfg(feature = "device_management")]
 mod policy_platform_type;
 #[cfg(feature = "device_management")]
-pub use policy_platform_type::*;
+pub use policy_platform_type::PolicyPlatformType;
 #[cfg(feature = "identity")]
 mod policy_root;
 #[cfg(feature = "identity")]
-pub use policy_root::*;
+pub use policy_root::PolicyRoot;
 #[cfg(feature = "core")]
 mod policy_scope;
 #[cfg(feature = "core")]
-pub use policy_scope::*;
+pub use policy_scope::PolicyScope;
 #[cfg(feature = "device_management")]
 mod policy_set;
 #[cfg(feature = "device_management")]
-pub use policy_set::*;
+pub use policy_set::PolicySet;
 #[cfg(feature = "device_management")]
 mod policy_set_assignment;
 #[cfg(feature = "device_management")]
-pub use policy_set_assignment::*;
+pub use policy_set_assignment::PolicySetAssignment;
 #[cfg(feature = "device_management")]
 mod policy_set_item;
 #[cfg(feature = "device_management")]
-pub use policy_set_item::*;
+pub use policy_set_item::{PolicySetItem, AnyPolicySetItem};
 #[cfg(feature = "device_management")]
 mod policy_set_status;
 #[cfg(feature = "device_management")]
-pub use policy_set_status::*;
+pub use policy_set_status::PolicySetStatus;
 #[cfg(feature = "core")]
 mod position_detail;
 #[cfg(feature = "core")]
-pub use position_detail::*;
+pub use position_detail::PositionDetail;
 #[cfg(feature = "core")]
 mod post;
 #[cfg(feature = "core")]
-pub use post::*;
+pub use post::Post;
 #[cfg(feature = "core")]
 mod post_type;
 #[cfg(feature = "core")]
-pub use post_type::*;
+pub use post_type::PostType;
 #[cfg(feature = "device_management")]
 mod power_action_type;
 #[cfg(feature = "device_management")]
-pub use power_action_type::*;
+pub use power_action_type::PowerActionType;
 #[cfg(feature = "core")]
 mod pre_authorized_application;
 #[cfg(feature = "core")]
-pub use pre_authorized_application::*;
+pub use pre_authorized_application::PreAuthorizedApplication;
 #[cfg(feature = "device_management")]
 mod prerelease_features;
 #[cfg(feature = "device_management")]
-pub use prerelease_features::*;
+pub use prerelease_features::PrereleaseFeatures;
 #[cfg(feature = "communications")]
 mod presence;
 #[cfg(feature = "communications")]
-pub use presence::*;
+pub use presence::Presence;
 #[cfg(feature = "core")]
 mod principal_resource_memberships_scope;
 #[cfg(feature = "core")]
-pub use principal_resource_memberships_scope::*;
+pub use principal_resource_memberships_scope::PrincipalResourceMembershipsScope;
 #[cfg(feature = "print")]
 mod print;
 #[cfg(feature = "print")]
-pub use print::*;
+pub use print::Print;
 #[cfg(feature = "print")]
 mod print_certificate_signing_request;
 #[cfg(feature = "print")]
-pub use print_certificate_signing_request::*;
+pub use print_certificate_signing_request::PrintCertificateSigningRequest;
 #[cfg(feature = "print")]
 mod print_color_mode;
 #[cfg(feature = "print")]
-pub use print_color_mode::*;
+pub use print_color_mode::PrintColorMode;
 #[cfg(feature = "print")]
 mod print_connector;
 #[cfg(feature = "print")]
-pub use print_connector::*;
+pub use print_connector::PrintConnector;
 #[cfg(feature = "print")]
 mod print_document;
 #[cfg(feature = "print")]
-pub use print_document::*;
+pub use print_document::PrintDocument;
 #[cfg(feature = "print")]
 mod print_document_upload_properties;
 #[cfg(feature = "print")]
-pub use print_document_upload_properties::*;
+pub use print_document_upload_properties::PrintDocumentUploadProperties;
 #[cfg(feature = "print")]
 mod print_duplex_mode;
 #[cfg(feature = "print")]
-pub use print_duplex_mode::*;
+pub use print_duplex_mode::PrintDuplexMode;
 #[cfg(feature = "print")]
 mod print_event;
 #[cfg(feature = "print")]
-pub use print_event::*;
+pub use print_event::PrintEvent;
 #[cfg(feature = "print")]
 mod print_finishing;
 #[cfg(feature = "print")]
-pub use print_finishing::*;
+pub use print_finishing::PrintFinishing;
 #[cfg(feature = "print")]
 mod print_identity;
 #[cfg(feature = "print")]
-pub use print_identity::*;
+pub use print_identity::PrintIdentity;
 #[cfg(feature = "print")]
 mod print_job;
 #[cfg(feature = "print")]
-pub use print_job::*;
+pub use print_job::PrintJob;
 #[cfg(feature = "print")]
 mod print_job_configuration;
 #[cfg(feature = "print")]
-pub use print_job_configuration::*;
+pub use print_job_configuration::PrintJobConfiguration;
 #[cfg(feature = "print")]
 mod print_job_processing_detail;
 #[cfg(feature = "print")]
-pub use print_job_processing_detail::*;
+pub use print_job_processing_detail::PrintJobProcessingDetail;
 #[cfg(feature = "print")]
 mod print_job_processing_state;
 #[cfg(feature = "print")]
-pub use print_job_processing_state::*;
+pub use print_job_processing_state::PrintJobProcessingState;
 #[cfg(feature = "print")]
 mod print_job_status;
 #[cfg(feature = "print")]
-pub use print_job_status::*;
+pub use print_job_status::PrintJobStatus;
 #[cfg(feature = "print")]
 mod print_margin;
 #[cfg(feature = "print")]
-pub use print_margin::*;
+pub use print_margin::PrintMargin;
 #[cfg(feature = "print")]
 mod print_multipage_layout;
 #[cfg(feature = "print")]
-pub use print_multipage_layout::*;
+pub use print_multipage_layout::PrintMultipageLayout;
 #[cfg(feature = "print")]
 mod print_operation;
 #[cfg(feature = "print")]
-pub use print_operation::*;
+pub use print_operation::PrintOperation;
 #[cfg(feature = "print")]
 mod print_operation_processing_state;
 #[cfg(feature = "print")]
-pub use print_operation_processing_state::*;
+pub use print_operation_processing_state::PrintOperationProcessingState;
 #[cfg(feature = "print")]
 mod print_operation_status;
 #[cfg(feature = "print")]
-pub use print_operation_status::*;
+pub use print_operation_status::PrintOperationStatus;
 #[cfg(feature = "print")]
 mod print_orientation;
 #[cfg(feature = "print")]
-pub use print_orientation::*;
+pub use print_orientation::PrintOrientation;
 #[cfg(feature = "print")]
 mod print_page_range;
 #[cfg(feature = "print")]
-pub use print_page_range::*;
+pub use print_page_range::PrintPageRange;
 #[cfg(feature = "print")]
 mod print_quality;
 #[cfg(feature = "print")]
-pub use print_quality::*;
+pub use print_quality::PrintQuality;
 #[cfg(feature = "print")]
 mod print_scaling;
 #[cfg(feature = "print")]
-pub use print_scaling::*;
+pub use print_scaling::PrintScaling;
 #[cfg(feature = "print")]
 mod print_service;
 #[cfg(feature = "print")]
-pub use print_service::*;
+pub use print_service::PrintService;
 #[cfg(feature = "print")]
 mod print_service_endpoint;
 #[cfg(feature = "print")]
-pub use print_service_endpoint::*;
+pub use print_service_endpoint::PrintServiceEndpoint;
 #[cfg(feature = "print")]
 mod print_settings;
 #[cfg(feature = "print")]
-pub use print_settings::*;
+pub use print_settings::PrintSettings;
 #[cfg(feature = "print")]
 mod print_task;
 #[cfg(feature = "print")]
-pub use print_task::*;
+pub use print_task::PrintTask;
 #[cfg(feature = "print")]
 mod print_task_definition;
 #[cfg(feature = "print")]
-pub use print_task_definition::*;
+pub use print_task_definition::PrintTaskDefinition;
 #[cfg(feature = "print")]
 mod print_task_processing_state;
 #[cfg(feature = "print")]
-pub use print_task_processing_state::*;
+pub use print_task_processing_state::PrintTaskProcessingState;
 #[cfg(feature = "print")]
 mod print_task_status;
 #[cfg(feature = "print")]
-pub use print_task_status::*;
+pub use print_task_status::PrintTaskStatus;
 #[cfg(feature = "print")]
 mod print_task_trigger;
 #[cfg(feature = "print")]
-pub use print_task_trigger::*;
+pub use print_task_trigger::PrintTaskTrigger;
 #[cfg(feature = "print")]
 mod print_usage_by_printer;
 #[cfg(feature = "print")]
-pub use print_usage_by_printer::*;
+pub use print_usage_by_printer::PrintUsageByPrinter;
 #[cfg(feature = "print")]
 mod print_usage_by_user;
 #[cfg(feature = "print")]
-pub use print_usage_by_user::*;
+pub use print_usage_by_user::PrintUsageByUser;
 #[cfg(feature = "print")]
 mod print_user_identity;
 #[cfg(feature = "print")]
-pub use print_user_identity::*;
+pub use print_user_identity::PrintUserIdentity;
 #[cfg(feature = "print")]
 mod printer;
 #[cfg(feature = "print")]
-pub use printer::*;
+pub use printer::Printer;
 #[cfg(feature = "print")]
 mod printer_capabilities;
 #[cfg(feature = "print")]
-pub use printer_capabilities::*;
+pub use printer_capabilities::PrinterCapabilities;
 #[cfg(feature = "print")]
 mod printer_create_operation;
 #[cfg(feature = "print")]
-pub use printer_create_operation::*;
+pub use printer_create_operation::PrinterCreateOperation;
 #[cfg(feature = "print")]
 mod printer_defaults;
 #[cfg(feature = "print")]
-pub use printer_defaults::*;
+pub use printer_defaults::PrinterDefaults;
 #[cfg(feature = "print")]
 mod printer_feed_orientation;
 #[cfg(feature = "print")]
-pub use printer_feed_orientation::*;
+pub use printer_feed_orientation::PrinterFeedOrientation;
 #[cfg(feature = "print")]
 mod printer_location;
 #[cfg(feature = "print")]
-pub use printer_location::*;
+pub use printer_location::PrinterLocation;
 #[cfg(feature = "print")]
 mod printer_processing_state;
 #[cfg(feature = "print")]
-pub use printer_processing_state::*;
+pub use printer_processing_state::PrinterProcessingState;
 #[cfg(feature = "print")]
 mod printer_processing_state_detail;
 #[cfg(feature = "print")]
-pub use printer_processing_state_detail::*;
+pub use printer_processing_state_detail::PrinterProcessingStateDetail;
 #[cfg(feature = "print")]
 mod printer_share;
 #[cfg(feature = "print")]
-pub use printer_share::*;
+pub use printer_share::PrinterShare;
 #[cfg(feature = "print")]
 mod printer_status;
 #[cfg(feature = "print")]
-pub use printer_status::*;
+pub use printer_status::PrinterStatus;
 #[cfg(feature = "core")]
 mod priority;
 #[cfg(feature = "core")]
-pub use priority::*;
+pub use priority::Priority;
 #[cfg(feature = "core")]
 mod privacy_profile;
 #[cfg(feature = "core")]
-pub use privacy_profile::*;
+pub use privacy_profile::PrivacyProfile;
 #[cfg(feature = "identity_governance")]
 mod privileged_access;
 #[cfg(feature = "identity_governance")]
-pub use privileged_access::*;
+pub use privileged_access::PrivilegedAccess;
 #[cfg(feature = "core")]
 mod privileged_approval;
 #[cfg(feature = "core")]
-pub use privileged_approval::*;
+pub use privileged_approval::PrivilegedApproval;
 #[cfg(feature = "core")]
 mod privileged_operation_event;
 #[cfg(feature = "core")]
-pub use privileged_operation_event::*;
+pub use privileged_operation_event::PrivilegedOperationEvent;
 #[cfg(feature = "identity_governance")]
 mod privileged_role;
 #[cfg(feature = "identity_governance")]
-pub use privileged_role::*;
+pub use privileged_role::PrivilegedRole;
 #[cfg(feature = "identity_governance")]
 mod privileged_role_assignment;
 #[cfg(feature = "identity_governance")]
-pub use privileged_role_assignment::*;
+pub use privileged_role_assignment::PrivilegedRoleAssignment;
 #[cfg(feature = "identity_governance")]
 mod privileged_role_assignment_request;
 #[cfg(feature = "identity_governance")]
-pub use privileged_role_assignment_request::*;
+pub use privileged_role_assignment_request::PrivilegedRoleAssignmentRequest;
 #[cfg(feature = "identity_governance")]
 mod privileged_role_settings;
 #[cfg(feature = "identity_governance")]
-pub use privileged_role_settings::*;
+pub use privileged_role_settings::PrivilegedRoleSettings;
 #[cfg(feature = "identity_governance")]
 mod privileged_role_summary;
 #[cfg(feature = "identity_governance")]
-pub use privileged_role_summary::*;
+pub use privileged_role_summary::PrivilegedRoleSummary;
 #[cfg(feature = "core")]
 mod process;
 #[cfg(feature = "core")]
-pub use process::*;
+pub use process::Process;
 #[cfg(feature = "core")]
 mod process_integrity_level;
 #[cfg(feature = "core")]
-pub use process_integrity_level::*;
+pub use process_integrity_level::ProcessIntegrityLevel;
 #[cfg(feature = "communications")]
 mod product_family;
 #[cfg(feature = "communications")]
-pub use product_family::*;
+pub use product_family::ProductFamily;
 #[cfg(feature = "users")]
 mod profile;
 #[cfg(feature = "users")]
-pub use profile::*;
+pub use profile::Profile;
 #[cfg(feature = "users")]
 mod profile_card_annotation;
 #[cfg(feature = "users")]
-pub use profile_card_annotation::*;
+pub use profile_card_annotation::ProfileCardAnnotation;
 #[cfg(feature = "users")]
 mod profile_card_property;
 #[cfg(feature = "users")]
-pub use profile_card_property::*;
+pub use profile_card_property::ProfileCardProperty;
 #[cfg(feature = "users")]
 mod profile_photo;
 #[cfg(feature = "users")]
-pub use profile_photo::*;
+pub use profile_photo::ProfilePhoto;
 #[cfg(feature = "core")]
 mod program;
 #[cfg(feature = "core")]
-pub use program::*;
+pub use program::Program;
 #[cfg(feature = "core")]
 mod program_control;
 #[cfg(feature = "core")]
-pub use program_control::*;
+pub use program_control::ProgramControl;
 #[cfg(feature = "core")]
 mod program_control_type;
 #[cfg(feature = "core")]
-pub use program_control_type::*;
+pub use program_control_type::ProgramControlType;
 #[cfg(feature = "core")]
 mod program_resource;
 #[cfg(feature = "core")]
-pub use program_resource::*;
+pub use program_resource::ProgramResource;
 #[cfg(feature = "core")]
 mod project_participation;
 #[cfg(feature = "core")]
-pub use project_participation::*;
+pub use project_participation::ProjectParticipation;
 #[cfg(feature = "core")]
 mod prompt;
 #[cfg(feature = "core")]
-pub use prompt::*;
+pub use prompt::Prompt;
 #[cfg(feature = "search")]
 mod property;
 #[cfg(feature = "search")]
-pub use property::*;
+pub use property::Property;
 #[cfg(feature = "core")]
 mod property_to_evaluate;
 #[cfg(feature = "core")]
-pub use property_to_evaluate::*;
+pub use property_to_evaluate::PropertyToEvaluate;
 #[cfg(feature = "search")]
 mod property_type;
 #[cfg(feature = "search")]
-pub use property_type::*;
+pub use property_type::PropertyType;
 #[cfg(feature = "core")]
 mod protect_adhoc_action;
 #[cfg(feature = "core")]
-pub use protect_adhoc_action::*;
+pub use protect_adhoc_action::ProtectAdhocAction;
 #[cfg(feature = "core")]
 mod protect_by_template_action;
 #[cfg(feature = "core")]
-pub use protect_by_template_action::*;
+pub use protect_by_template_action::ProtectByTemplateAction;
 #[cfg(feature = "core")]
 mod protect_do_not_forward_action;
 #[cfg(feature = "core")]
-pub use protect_do_not_forward_action::*;
+pub use protect_do_not_forward_action::ProtectDoNotForwardAction;
 #[cfg(feature = "core")]
 mod provision_channel_email_result;
 #[cfg(feature = "core")]
-pub use provision_channel_email_result::*;
+pub use provision_channel_email_result::ProvisionChannelEmailResult;
 #[cfg(feature = "core")]
 mod provisioned_identity;
 #[cfg(feature = "core")]
-pub use provisioned_identity::*;
+pub use provisioned_identity::ProvisionedIdentity;
 #[cfg(feature = "core")]
 mod provisioned_plan;
 #[cfg(feature = "core")]
-pub use provisioned_plan::*;
+pub use provisioned_plan::ProvisionedPlan;
 #[cfg(feature = "core")]
 mod provisioning_error_info;
 #[cfg(feature = "core")]
-pub use provisioning_error_info::*;
+pub use provisioning_error_info::ProvisioningErrorInfo;
 #[cfg(feature = "core")]
 mod provisioning_object_summary;
 #[cfg(feature = "core")]
-pub use provisioning_object_summary::*;
+pub use provisioning_object_summary::ProvisioningObjectSummary;
 #[cfg(feature = "core")]
 mod provisioning_result;
 #[cfg(feature = "core")]
-pub use provisioning_result::*;
+pub use provisioning_result::ProvisioningResult;
 #[cfg(feature = "core")]
 mod provisioning_service_principal;
 #[cfg(feature = "core")]
-pub use provisioning_service_principal::*;
+pub use provisioning_service_principal::ProvisioningServicePrincipal;
 #[cfg(feature = "core")]
 mod provisioning_status_info;
 #[cfg(feature = "core")]
-pub use provisioning_status_info::*;
+pub use provisioning_status_info::ProvisioningStatusInfo;
 #[cfg(feature = "core")]
 mod provisioning_step;
 #[cfg(feature = "core")]
-pub use provisioning_step::*;
+pub use provisioning_step::ProvisioningStep;
 #[cfg(feature = "core")]
 mod provisioning_step_type;
 #[cfg(feature = "core")]
-pub use provisioning_step_type::*;
+pub use provisioning_step_type::ProvisioningStepType;
 #[cfg(feature = "core")]
 mod provisioning_system;
 #[cfg(feature = "core")]
-pub use provisioning_system::*;
+pub use provisioning_system::ProvisioningSystem;
 #[cfg(feature = "device_management")]
 mod proxied_domain;
 #[cfg(feature = "device_management")]
-pub use proxied_domain::*;
+pub use proxied_domain::ProxiedDomain;
 #[cfg(feature = "communications")]
 mod pstn_call_duration_source;
 #[cfg(feature = "communications")]
-pub use pstn_call_duration_source::*;
+pub use pstn_call_duration_source::PstnCallDurationSource;
 #[cfg(feature = "core")]
 mod public_client_application;
 #[cfg(feature = "core")]
-pub use public_client_application::*;
+pub use public_client_application::PublicClientApplication;
 #[cfg(feature = "core")]
 mod public_error;
 #[cfg(feature = "core")]
-pub use public_error::*;
+pub use public_error::PublicError;
 #[cfg(feature = "core")]
 mod public_error_detail;
 #[cfg(feature = "core")]
-pub use public_error_detail::*;
+pub use public_error_detail::PublicErrorDetail;
 #[cfg(feature = "core")]
 mod public_inner_error;
 #[cfg(feature = "core")]
-pub use public_inner_error::*;
+pub use public_inner_error::PublicInnerError;
 #[cfg(feature = "core")]
 mod publication_facet;
 #[cfg(feature = "core")]
-pub use publication_facet::*;
+pub use publication_facet::PublicationFacet;
 #[cfg(feature = "core")]
 mod published_resource;
 #[cfg(feature = "core")]
-pub use published_resource::*;
+pub use published_resource::PublishedResource;
 #[cfg(feature = "device_management")]
 mod quality_update_catalog_entry;
 #[cfg(feature = "device_management")]
-pub use quality_update_catalog_entry::*;
+pub use quality_update_catalog_entry::QualityUpdateCatalogEntry;
 #[cfg(feature = "device_management")]
 mod quality_update_classification;
 #[cfg(feature = "device_management")]
-pub use quality_update_classification::*;
+pub use quality_update_classification::QualityUpdateClassification;
 #[cfg(feature = "device_management")]
 mod quality_update_reference;
 #[cfg(feature = "device_management")]
-pub use quality_update_reference::*;
+pub use quality_update_reference::{QualityUpdateReference, AnyQualityUpdateReference};
 #[cfg(feature = "core")]
 mod quota;
 #[cfg(feature = "core")]
-pub use quota::*;
+pub use quota::Quota;
 #[cfg(feature = "core")]
 mod ranked_email_address;
 #[cfg(feature = "core")]
-pub use ranked_email_address::*;
+pub use ranked_email_address::RankedEmailAddress;
 #[cfg(feature = "device_management")]
 mod rating_apps_type;
 #[cfg(feature = "device_management")]
-pub use rating_apps_type::*;
+pub use rating_apps_type::RatingAppsType;
 #[cfg(feature = "device_management")]
 mod rating_australia_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_australia_movies_type::*;
+pub use rating_australia_movies_type::RatingAustraliaMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_australia_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_australia_television_type::*;
+pub use rating_australia_television_type::RatingAustraliaTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_canada_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_canada_movies_type::*;
+pub use rating_canada_movies_type::RatingCanadaMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_canada_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_canada_television_type::*;
+pub use rating_canada_television_type::RatingCanadaTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_france_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_france_movies_type::*;
+pub use rating_france_movies_type::RatingFranceMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_france_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_france_television_type::*;
+pub use rating_france_television_type::RatingFranceTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_germany_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_germany_movies_type::*;
+pub use rating_germany_movies_type::RatingGermanyMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_germany_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_germany_television_type::*;
+pub use rating_germany_television_type::RatingGermanyTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_ireland_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_ireland_movies_type::*;
+pub use rating_ireland_movies_type::RatingIrelandMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_ireland_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_ireland_television_type::*;
+pub use rating_ireland_television_type::RatingIrelandTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_japan_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_japan_movies_type::*;
+pub use rating_japan_movies_type::RatingJapanMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_japan_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_japan_television_type::*;
+pub use rating_japan_television_type::RatingJapanTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_new_zealand_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_new_zealand_movies_type::*;
+pub use rating_new_zealand_movies_type::RatingNewZealandMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_new_zealand_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_new_zealand_television_type::*;
+pub use rating_new_zealand_television_type::RatingNewZealandTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_united_kingdom_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_united_kingdom_movies_type::*;
+pub use rating_united_kingdom_movies_type::RatingUnitedKingdomMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_united_kingdom_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_united_kingdom_television_type::*;
+pub use rating_united_kingdom_television_type::RatingUnitedKingdomTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_united_states_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_united_states_movies_type::*;
+pub use rating_united_states_movies_type::RatingUnitedStatesMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_united_states_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_united_states_television_type::*;
+pub use rating_united_states_television_type::RatingUnitedStatesTelevisionType;
 #[cfg(feature = "device_management")]
 mod rbac_application_multiple;
 #[cfg(feature = "device_management")]
-pub use rbac_application_multiple::*;
+pub use rbac_application_multiple::RbacApplicationMultiple;
 #[cfg(feature = "core")]
 mod recent_notebook;
 #[cfg(feature = "core")]
-pub use recent_notebook::*;
+pub use recent_notebook::RecentNotebook;
 #[cfg(feature = "core")]
 mod recent_notebook_links;
 #[cfg(feature = "core")]
-pub use recent_notebook_links::*;
+pub use recent_notebook_links::RecentNotebookLinks;
 #[cfg(feature = "core")]
 mod recipient;
 #[cfg(feature = "core")]
-pub use recipient::*;
+pub use recipient::{Recipient, AnyRecipient};
 #[cfg(feature = "core")]
 mod recipient_scope_type;
 #[cfg(feature = "core")]
-pub use recipient_scope_type::*;
+pub use recipient_scope_type::RecipientScopeType;
 #[cfg(feature = "core")]
 mod recipients;
 #[cfg(feature = "core")]
-pub use recipients::*;
+pub use recipients::Recipients;
 #[cfg(feature = "core")]
 mod recommend_label_action;
 #[cfg(feature = "core")]
-pub use recommend_label_action::*;
+pub use recommend_label_action::RecommendLabelAction;
 #[cfg(feature = "core")]
 mod record_operation;
 #[cfg(feature = "core")]
-pub use record_operation::*;
+pub use record_operation::RecordOperation;
 #[cfg(feature = "core")]
 mod recording_info;
 #[cfg(feature = "core")]
-pub use recording_info::*;
+pub use recording_info::RecordingInfo;
 #[cfg(feature = "core")]
 mod recurrence_pattern;
 #[cfg(feature = "core")]
-pub use recurrence_pattern::*;
+pub use recurrence_pattern::RecurrencePattern;
 #[cfg(feature = "core")]
 mod recurrence_pattern_type;
 #[cfg(feature = "core")]
-pub use recurrence_pattern_type::*;
+pub use recurrence_pattern_type::RecurrencePatternType;
 #[cfg(feature = "core")]
 mod recurrence_range;
 #[cfg(feature = "core")]
-pub use recurrence_range::*;
+pub use recurrence_range::RecurrenceRange;
 #[cfg(feature = "core")]
 mod recurrence_range_type;
 #[cfg(feature = "core")]
-pub use recurrence_range_type::*;
+pub use recurrence_range_type::RecurrenceRangeType;
 #[cfg(feature = "device_management")]
 mod redirect_single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use redirect_single_sign_on_extension::*;
+pub use redirect_single_sign_on_extension::RedirectSingleSignOnExtension;
 #[cfg(feature = "security")]
 mod redundancy_detection_settings;
 #[cfg(feature = "security")]
-pub use redundancy_detection_settings::*;
+pub use redundancy_detection_settings::RedundancyDetectionSettings;
 #[cfg(feature = "mail")]
 mod reference_attachment;
 #[cfg(feature = "mail")]
-pub use reference_attachment::*;
+pub use reference_attachment::ReferenceAttachment;
 #[cfg(feature = "core")]
 mod reference_attachment_permission;
 #[cfg(feature = "core")]
-pub use reference_attachment_permission::*;
+pub use reference_attachment_permission::ReferenceAttachmentPermission;
 #[cfg(feature = "core")]
 mod reference_attachment_provider;
 #[cfg(feature = "core")]
-pub use reference_attachment_provider::*;
+pub use reference_attachment_provider::ReferenceAttachmentProvider;
 #[cfg(feature = "applications")]
 mod referenced_object;
 #[cfg(feature = "applications")]
-pub use referenced_object::*;
+pub use referenced_object::ReferencedObject;
 #[cfg(feature = "core")]
 mod regional_and_language_settings;
 #[cfg(feature = "core")]
-pub use regional_and_language_settings::*;
+pub use regional_and_language_settings::RegionalAndLanguageSettings;
 #[cfg(feature = "core")]
 mod regional_format_overrides;
 #[cfg(feature = "core")]
-pub use regional_format_overrides::*;
+pub use regional_format_overrides::RegionalFormatOverrides;
 #[cfg(feature = "core")]
 mod registration_auth_method;
 #[cfg(feature = "core")]
-pub use registration_auth_method::*;
+pub use registration_auth_method::RegistrationAuthMethod;
 #[cfg(feature = "core")]
 mod registration_enforcement;
 #[cfg(feature = "core")]
-pub use registration_enforcement::*;
+pub use registration_enforcement::RegistrationEnforcement;
 #[cfg(feature = "core")]
 mod registration_status_type;
 #[cfg(feature = "core")]
-pub use registration_status_type::*;
+pub use registration_status_type::RegistrationStatusType;
 #[cfg(feature = "core")]
 mod registry_hive;
 #[cfg(feature = "core")]
-pub use registry_hive::*;
+pub use registry_hive::RegistryHive;
 #[cfg(feature = "core")]
 mod registry_key_state;
 #[cfg(feature = "core")]
-pub use registry_key_state::*;
+pub use registry_key_state::RegistryKeyState;
 #[cfg(feature = "core")]
 mod registry_operation;
 #[cfg(feature = "core")]
-pub use registry_operation::*;
+pub use registry_operation::RegistryOperation;
 #[cfg(feature = "core")]
 mod registry_value_type;
 #[cfg(feature = "core")]
-pub use registry_value_type::*;
+pub use registry_value_type::RegistryValueType;
 #[cfg(feature = "core")]
 mod reject_join_response;
 #[cfg(feature = "core")]
-pub use reject_join_response::*;
+pub use reject_join_response::RejectJoinResponse;
 #[cfg(feature = "core")]
 mod related_contact;
 #[cfg(feature = "core")]
-pub use related_contact::*;
+pub use related_contact::RelatedContact;
 #[cfg(feature = "core")]
 mod related_person;
 #[cfg(feature = "core")]
-pub use related_person::*;
+pub use related_person::RelatedPerson;
 #[cfg(feature = "files")]
 mod relation;
 #[cfg(feature = "files")]
-pub use relation::*;
+pub use relation::Relation;
 #[cfg(feature = "files")]
 mod relation_type;
 #[cfg(feature = "files")]
-pub use relation_type::*;
+pub use relation_type::RelationType;
 #[cfg(feature = "core")]
 mod relying_party_detailed_summary;
 #[cfg(feature = "core")]
-pub use relying_party_detailed_summary::*;
+pub use relying_party_detailed_summary::RelyingPartyDetailedSummary;
 #[cfg(feature = "device_management")]
 mod remediation_state;
 #[cfg(feature = "device_management")]
-pub use remediation_state::*;
+pub use remediation_state::RemediationState;
 #[cfg(feature = "core")]
 mod reminder;
 #[cfg(feature = "core")]
-pub use reminder::*;
+pub use reminder::Reminder;
 #[cfg(feature = "device_management")]
 mod remote_action;
 #[cfg(feature = "device_management")]
-pub use remote_action::*;
+pub use remote_action::RemoteAction;
 #[cfg(feature = "device_management")]
 mod remote_action_audit;
 #[cfg(feature = "device_management")]
-pub use remote_action_audit::*;
+pub use remote_action_audit::RemoteActionAudit;
 #[cfg(feature = "device_management")]
 mod remote_assistance_onboarding_status;
 #[cfg(feature = "device_management")]
-pub use remote_assistance_onboarding_status::*;
+pub use remote_assistance_onboarding_status::RemoteAssistanceOnboardingStatus;
 #[cfg(feature = "device_management")]
 mod remote_assistance_partner;
 #[cfg(feature = "device_management")]
-pub use remote_assistance_partner::*;
+pub use remote_assistance_partner::RemoteAssistancePartner;
 #[cfg(feature = "core")]
 mod remote_item;
 #[cfg(feature = "core")]
-pub use remote_item::*;
+pub use remote_item::RemoteItem;
 #[cfg(feature = "device_management")]
 mod remote_lock_action_result;
 #[cfg(feature = "device_management")]
-pub use remote_lock_action_result::*;
+pub use remote_lock_action_result::RemoteLockActionResult;
 #[cfg(feature = "core")]
 mod remove_access_apply_action;
 #[cfg(feature = "core")]
-pub use remove_access_apply_action::*;
+pub use remove_access_apply_action::RemoveAccessApplyAction;
 #[cfg(feature = "core")]
 mod remove_content_footer_action;
 #[cfg(feature = "core")]
-pub use remove_content_footer_action::*;
+pub use remove_content_footer_action::RemoveContentFooterAction;
 #[cfg(feature = "core")]
 mod remove_content_header_action;
 #[cfg(feature = "core")]
-pub use remove_content_header_action::*;
+pub use remove_content_header_action::RemoveContentHeaderAction;
 #[cfg(feature = "core")]
 mod remove_protection_action;
 #[cfg(feature = "core")]
-pub use remove_protection_action::*;
+pub use remove_protection_action::RemoveProtectionAction;
 #[cfg(feature = "core")]
 mod remove_watermark_action;
 #[cfg(feature = "core")]
-pub use remove_watermark_action::*;
+pub use remove_watermark_action::RemoveWatermarkAction;
 #[cfg(feature = "core")]
 mod rename_action;
 #[cfg(feature = "core")]
-pub use rename_action::*;
+pub use rename_action::RenameAction;
 #[cfg(feature = "core")]
 mod reply_restriction;
 #[cfg(feature = "core")]
-pub use reply_restriction::*;
+pub use reply_restriction::ReplyRestriction;
 #[cfg(feature = "device_management")]
 mod report;
 #[cfg(feature = "device_management")]
-pub use report::*;
+pub use report::Report;
 #[cfg(feature = "device_management")]
 mod report_root;
 #[cfg(feature = "device_management")]
-pub use report_root::*;
+pub use report_root::ReportRoot;
 #[cfg(feature = "core")]
 mod request_schedule;
 #[cfg(feature = "core")]
-pub use request_schedule::*;
+pub use request_schedule::RequestSchedule;
 #[cfg(feature = "device_management")]
 mod requested_deployment_state_value;
 #[cfg(feature = "device_management")]
-pub use requested_deployment_state_value::*;
+pub use requested_deployment_state_value::RequestedDeploymentStateValue;
 #[cfg(feature = "core")]
 mod requestor_manager;
 #[cfg(feature = "core")]
-pub use requestor_manager::*;
+pub use requestor_manager::RequestorManager;
 #[cfg(feature = "core")]
 mod requestor_settings;
 #[cfg(feature = "core")]
-pub use requestor_settings::*;
+pub use requestor_settings::RequestorSettings;
 #[cfg(feature = "device_management")]
 mod required_password_type;
 #[cfg(feature = "device_management")]
-pub use required_password_type::*;
+pub use required_password_type::RequiredPasswordType;
 #[cfg(feature = "core")]
 mod required_resource_access;
 #[cfg(feature = "core")]
-pub use required_resource_access::*;
+pub use required_resource_access::RequiredResourceAccess;
 #[cfg(feature = "core")]
 mod requirement_provider;
 #[cfg(feature = "core")]
-pub use requirement_provider::*;
+pub use requirement_provider::RequirementProvider;
 #[cfg(feature = "device_management")]
 mod reset_passcode_action_result;
 #[cfg(feature = "device_management")]
-pub use reset_passcode_action_result::*;
+pub use reset_passcode_action_result::ResetPasscodeActionResult;
 #[cfg(feature = "core")]
 mod resource_access;
 #[cfg(feature = "core")]
-pub use resource_access::*;
+pub use resource_access::ResourceAccess;
 #[cfg(feature = "device_management")]
 mod resource_action;
 #[cfg(feature = "device_management")]
-pub use resource_action::*;
+pub use resource_action::ResourceAction;
 #[cfg(feature = "core")]
 mod resource_data;
 #[cfg(feature = "core")]
-pub use resource_data::*;
+pub use resource_data::ResourceData;
 #[cfg(feature = "device_management")]
 mod resource_operation;
 #[cfg(feature = "device_management")]
-pub use resource_operation::*;
+pub use resource_operation::ResourceOperation;
 #[cfg(feature = "users")]
 mod resource_reference;
 #[cfg(feature = "users")]
-pub use resource_reference::*;
+pub use resource_reference::ResourceReference;
 #[cfg(feature = "core")]
 mod resource_specific_permission_grant;
 #[cfg(feature = "core")]
-pub use resource_specific_permission_grant::*;
+pub use resource_specific_permission_grant::ResourceSpecificPermissionGrant;
 #[cfg(feature = "users")]
 mod resource_visualization;
 #[cfg(feature = "users")]
-pub use resource_visualization::*;
+pub use resource_visualization::ResourceVisualization;
 #[cfg(feature = "core")]
 mod response_status;
 #[cfg(feature = "core")]
-pub use response_status::*;
+pub use response_status::ResponseStatus;
 #[cfg(feature = "core")]
 mod response_type;
 #[cfg(feature = "core")]
-pub use response_type::*;
+pub use response_type::ResponseType;
 #[cfg(feature = "core")]
 mod restore_action;
 #[cfg(feature = "core")]
-pub use restore_action::*;
+pub use restore_action::RestoreAction;
 #[cfg(feature = "device_management")]
 mod restricted_apps_state;
 #[cfg(feature = "device_management")]
-pub use restricted_apps_state::*;
+pub use restricted_apps_state::RestrictedAppsState;
 #[cfg(feature = "device_management")]
 mod restricted_apps_violation;
 #[cfg(feature = "device_management")]
-pub use restricted_apps_violation::*;
+pub use restricted_apps_violation::RestrictedAppsViolation;
 #[cfg(feature = "core")]
 mod result_info;
 #[cfg(feature = "core")]
-pub use result_info::*;
+pub use result_info::ResultInfo;
 #[cfg(feature = "core")]
 mod result_template;
 #[cfg(feature = "core")]
-pub use result_template::*;
+pub use result_template::ResultTemplate;
 #[cfg(feature = "core")]
 mod result_template_option;
 #[cfg(feature = "core")]
-pub use result_template_option::*;
+pub use result_template_option::ResultTemplateOption;
 #[cfg(feature = "device_management")]
 mod resultant_app_state;
 #[cfg(feature = "device_management")]
-pub use resultant_app_state::*;
+pub use resultant_app_state::ResultantAppState;
 #[cfg(feature = "device_management")]
 mod resultant_app_state_detail;
 #[cfg(feature = "device_management")]
-pub use resultant_app_state_detail::*;
+pub use resultant_app_state_detail::ResultantAppStateDetail;
 #[cfg(feature = "device_management")]
 mod retire_scheduled_managed_device;
 #[cfg(feature = "device_management")]
-pub use retire_scheduled_managed_device::*;
+pub use retire_scheduled_managed_device::RetireScheduledManagedDevice;
 #[cfg(feature = "security")]
 mod review_set;
 #[cfg(feature = "security")]
-pub use review_set::*;
+pub use review_set::ReviewSet;
 #[cfg(feature = "security")]
 mod review_set_query;
 #[cfg(feature = "security")]
-pub use review_set_query::*;
+pub use review_set_query::ReviewSetQuery;
 #[cfg(feature = "device_management")]
 mod revoke_apple_vpp_licenses_action_result;
 #[cfg(feature = "device_management")]
-pub use revoke_apple_vpp_licenses_action_result::*;
+pub use revoke_apple_vpp_licenses_action_result::RevokeAppleVppLicensesActionResult;
 #[cfg(feature = "device_management")]
 mod rgb_color;
 #[cfg(feature = "device_management")]
-pub use rgb_color::*;
+pub use rgb_color::RgbColor;
 #[cfg(feature = "core")]
 mod risk_detail;
 #[cfg(feature = "core")]
-pub use risk_detail::*;
+pub use risk_detail::RiskDetail;
 #[cfg(feature = "identity")]
 mod risk_detection;
 #[cfg(feature = "identity")]
-pub use risk_detection::*;
+pub use risk_detection::RiskDetection;
 #[cfg(feature = "core")]
 mod risk_detection_timing_type;
 #[cfg(feature = "core")]
-pub use risk_detection_timing_type::*;
+pub use risk_detection_timing_type::RiskDetectionTimingType;
 #[cfg(feature = "core")]
 mod risk_event_type;
 #[cfg(feature = "core")]
-pub use risk_event_type::*;
+pub use risk_event_type::RiskEventType;
 #[cfg(feature = "core")]
 mod risk_level;
 #[cfg(feature = "core")]
-pub use risk_level::*;
+pub use risk_level::RiskLevel;
 #[cfg(feature = "core")]
 mod risk_state;
 #[cfg(feature = "core")]
-pub use risk_state::*;
+pub use risk_state::RiskState;
 #[cfg(feature = "core")]
 mod risk_user_activity;
 #[cfg(feature = "core")]
-pub use risk_user_activity::*;
+pub use risk_user_activity::RiskUserActivity;
 #[cfg(feature = "identity")]
 mod risky_user;
 #[cfg(feature = "identity")]
-pub use risky_user::*;
+pub use risky_user::{RiskyUser, AnyRiskyUser};
 #[cfg(feature = "identity")]
 mod risky_user_history_item;
 #[cfg(feature = "identity")]
-pub use risky_user_history_item::*;
+pub use risky_user_history_item::RiskyUserHistoryItem;
 #[cfg(feature = "device_management")]
 mod role_assignment;
 #[cfg(feature = "device_management")]
-pub use role_assignment::*;
+pub use role_assignment::{RoleAssignment, AnyRoleAssignment};
 #[cfg(feature = "core")]
 mod role_assignment_schedule_filter_by_current_user_options;
 #[cfg(feature = "core")]
-pub use role_assignment_schedule_filter_by_current_user_options::*;
+pub use role_assignment_schedule_filter_by_current_user_options::RoleAssignmentScheduleFilterByCurrentUserOptions;
 #[cfg(feature = "core")]
 mod role_assignment_schedule_instance_filter_by_current_user_options;
 #[cfg(feature = "core")]
-pub use role_assignment_schedule_instance_filter_by_current_user_options::*;
+pub use role_assignment_schedule_instance_filter_by_current_user_options::RoleAssignmentScheduleInstanceFilterByCurrentUserOptions;
 #[cfg(feature = "core")]
 mod role_assignment_schedule_request_filter_by_current_user_options;
 #[cfg(feature = "core")]
-pub use role_assignment_schedule_request_filter_by_current_user_options::*;
+pub use role_assignment_schedule_request_filter_by_current_user_options::RoleAssignmentScheduleRequestFilterByCurrentUserOptions;
 #[cfg(feature = "device_management")]
 mod role_assignment_scope_type;
 #[cfg(feature = "device_management")]
-pub use role_assignment_scope_type::*;
+pub use role_assignment_scope_type::RoleAssignmentScopeType;
 #[cfg(feature = "device_management")]
 mod role_definition;
 #[cfg(feature = "device_management")]
-pub use role_definition::*;
+pub use role_definition::{RoleDefinition, AnyRoleDefinition};
 #[cfg(feature = "core")]
 mod role_eligibility_schedule_filter_by_current_user_options;
 #[cfg(feature = "core")]
-pub use role_eligibility_schedule_filter_by_current_user_options::*;
+pub use role_eligibility_schedule_filter_by_current_user_options::RoleEligibilityScheduleFilterByCurrentUserOptions;
 #[cfg(feature = "core")]
 mod role_eligibility_schedule_instance_filter_by_current_user_options;
 #[cfg(feature = "core")]
-pub use role_eligibility_schedule_instance_filter_by_current_user_options::*;
+pub use role_eligibility_schedule_instance_filter_by_current_user_options::RoleEligibilityScheduleInstanceFilterByCurrentUserOptions;
 #[cfg(feature = "core")]
 mod role_eligibility_schedule_request_filter_by_current_user_options;
 #[cfg(feature = "core")]
-pub use role_eligibility_schedule_request_filter_by_current_user_options::*;
+pub use role_eligibility_schedule_request_filter_by_current_user_options::RoleEligibilityScheduleRequestFilterByCurrentUserOptions;
 #[cfg(feature = "device_management")]
 mod role_management;
 #[cfg(feature = "device_management")]
-pub use role_management::*;
+pub use role_management::RoleManagement;
 #[cfg(feature = "device_management")]
 mod role_permission;
 #[cfg(feature = "device_management")]
-pub use role_permission::*;
+pub use role_permission::RolePermission;
 #[cfg(feature = "device_management")]
 mod role_scope_tag;
 #[cfg(feature = "device_management")]
-pub use role_scope_tag::*;
+pub use role_scope_tag::RoleScopeTag;
 #[cfg(feature = "device_management")]
 mod role_scope_tag_auto_assignment;
 #[cfg(feature = "device_management")]
-pub use role_scope_tag_auto_assignment::*;
+pub use role_scope_tag_auto_assignment::RoleScopeTagAutoAssignment;
 #[cfg(feature = "device_management")]
 mod role_scope_tag_info;
 #[cfg(feature = "device_management")]
-pub use role_scope_tag_info::*;
+pub use role_scope_tag_info::RoleScopeTagInfo;
 #[cfg(feature = "core")]
 mod role_summary_status;
 #[cfg(feature = "core")]
-pub use role_summary_status::*;
+pub use role_summary_status::RoleSummaryStatus;
 #[cfg(feature = "device_management")]
 mod rollout_settings;
 #[cfg(feature = "device_management")]
-pub use rollout_settings::*;
+pub use rollout_settings::RolloutSettings;
 #[cfg(feature = "mail")]
 mod room;
 #[cfg(feature = "mail")]
-pub use room::*;
+pub use room::Room;
 #[cfg(feature = "mail")]
 mod room_list;
 #[cfg(feature = "mail")]
-pub use room_list::*;
+pub use room_list::RoomList;
 #[cfg(feature = "core")]
 mod root;
 #[cfg(feature = "core")]
-pub use root::*;
+pub use root::Root;
 #[cfg(feature = "device_management")]
 mod rotate_bit_locker_keys_device_action_result;
 #[cfg(feature = "device_management")]
-pub use rotate_bit_locker_keys_device_action_result::*;
+pub use rotate_bit_locker_keys_device_action_result::RotateBitLockerKeysDeviceActionResult;
 #[cfg(feature = "core")]
 mod routing_policy;
 #[cfg(feature = "core")]
-pub use routing_policy::*;
+pub use routing_policy::RoutingPolicy;
 #[cfg(feature = "core")]
 mod rubric_criterion;
 #[cfg(feature = "core")]
-pub use rubric_criterion::*;
+pub use rubric_criterion::RubricCriterion;
 #[cfg(feature = "core")]
 mod rubric_level;
 #[cfg(feature = "core")]
-pub use rubric_level::*;
+pub use rubric_level::RubricLevel;
 #[cfg(feature = "core")]
 mod rubric_quality;
 #[cfg(feature = "core")]
-pub use rubric_quality::*;
+pub use rubric_quality::RubricQuality;
 #[cfg(feature = "core")]
 mod rubric_quality_feedback_model;
 #[cfg(feature = "core")]
-pub use rubric_quality_feedback_model::*;
+pub use rubric_quality_feedback_model::RubricQualityFeedbackModel;
 #[cfg(feature = "core")]
 mod rubric_quality_selected_column_model;
 #[cfg(feature = "core")]
-pub use rubric_quality_selected_column_model::*;
+pub use rubric_quality_selected_column_model::RubricQualitySelectedColumnModel;
 #[cfg(feature = "device_management")]
 mod run_as_account_type;
 #[cfg(feature = "device_management")]
-pub use run_as_account_type::*;
+pub use run_as_account_type::RunAsAccountType;
 #[cfg(feature = "device_management")]
 mod run_state;
 #[cfg(feature = "device_management")]
-pub use run_state::*;
+pub use run_state::RunState;
 #[cfg(feature = "device_management")]
 mod safe_search_filter_type;
 #[cfg(feature = "device_management")]
-pub use safe_search_filter_type::*;
+pub use safe_search_filter_type::SafeSearchFilterType;
 #[cfg(feature = "core")]
 mod saml_single_sign_on_settings;
 #[cfg(feature = "core")]
-pub use saml_single_sign_on_settings::*;
+pub use saml_single_sign_on_settings::SamlSingleSignOnSettings;
 #[cfg(feature = "device_management")]
 mod saved_ui_state_generation_options;
 #[cfg(feature = "device_management")]
-pub use saved_ui_state_generation_options::*;
+pub use saved_ui_state_generation_options::SavedUiStateGenerationOptions;
 #[cfg(feature = "teams")]
 mod schedule;
 #[cfg(feature = "teams")]
-pub use schedule::*;
+pub use schedule::Schedule;
 #[cfg(feature = "core")]
 mod schedule_change_request_actor;
 #[cfg(feature = "core")]
-pub use schedule_change_request_actor::*;
+pub use schedule_change_request_actor::ScheduleChangeRequestActor;
 #[cfg(feature = "core")]
 mod schedule_change_state;
 #[cfg(feature = "core")]
-pub use schedule_change_state::*;
+pub use schedule_change_state::ScheduleChangeState;
 #[cfg(feature = "core")]
 mod schedule_entity_theme;
 #[cfg(feature = "core")]
-pub use schedule_entity_theme::*;
+pub use schedule_entity_theme::ScheduleEntityTheme;
 #[cfg(feature = "teams")]
 mod schedule_information;
 #[cfg(feature = "teams")]
-pub use schedule_information::*;
+pub use schedule_information::ScheduleInformation;
 #[cfg(feature = "teams")]
 mod schedule_item;
 #[cfg(feature = "teams")]
-pub use schedule_item::*;
+pub use schedule_item::ScheduleItem;
 #[cfg(feature = "device_management")]
 mod scheduled_retire_state;
 #[cfg(feature = "device_management")]
-pub use scheduled_retire_state::*;
+pub use scheduled_retire_state::ScheduledRetireState;
 #[cfg(feature = "teams")]
 mod scheduling_group;
 #[cfg(feature = "teams")]
-pub use scheduling_group::*;
+pub use scheduling_group::SchedulingGroup;
 #[cfg(feature = "search")]
 mod schema;
 #[cfg(feature = "search")]
-pub use schema::*;
+pub use schema::Schema;
 #[cfg(feature = "core")]
 mod schema_extension;
 #[cfg(feature = "core")]
-pub use schema_extension::*;
+pub use schema_extension::SchemaExtension;
 #[cfg(feature = "core")]
 mod scope;
 #[cfg(feature = "core")]
-pub use scope::*;
+pub use scope::Scope;
 #[cfg(feature = "core")]
 mod scope_operator_multi_valued_comparison_type;
 #[cfg(feature = "core")]
-pub use scope_operator_multi_valued_comparison_type::*;
+pub use scope_operator_multi_valued_comparison_type::ScopeOperatorMultiValuedComparisonType;
 #[cfg(feature = "core")]
 mod scoped_role_membership;
 #[cfg(feature = "core")]
-pub use scoped_role_membership::*;
+pub use scoped_role_membership::ScopedRoleMembership;
 #[cfg(feature = "search")]
 mod search_aggregation;
 #[cfg(feature = "search")]
-pub use search_aggregation::*;
+pub use search_aggregation::SearchAggregation;
 #[cfg(feature = "search")]
 mod search_alteration;
 #[cfg(feature = "search")]
-pub use search_alteration::*;
+pub use search_alteration::SearchAlteration;
 #[cfg(feature = "search")]
 mod search_alteration_options;
 #[cfg(feature = "search")]
-pub use search_alteration_options::*;
+pub use search_alteration_options::SearchAlterationOptions;
 #[cfg(feature = "core")]
 mod search_alteration_type;
 #[cfg(feature = "core")]
-pub use search_alteration_type::*;
+pub use search_alteration_type::SearchAlterationType;
 #[cfg(feature = "search")]
 mod search_bucket;
 #[cfg(feature = "search")]
-pub use search_bucket::*;
+pub use search_bucket::SearchBucket;
 #[cfg(feature = "search")]
 mod search_entity;
 #[cfg(feature = "search")]
-pub use search_entity::*;
+pub use search_entity::SearchEntity;
 #[cfg(feature = "search")]
 mod search_hit;
 #[cfg(feature = "search")]
-pub use search_hit::*;
+pub use search_hit::SearchHit;
 #[cfg(feature = "search")]
 mod search_hits_container;
 #[cfg(feature = "search")]
-pub use search_hits_container::*;
+pub use search_hits_container::SearchHitsContainer;
 #[cfg(feature = "search")]
 mod search_query;
 #[cfg(feature = "search")]
-pub use search_query::*;
+pub use search_query::SearchQuery;
 #[cfg(feature = "search")]
 mod search_query_string;
 #[cfg(feature = "search")]
-pub use search_query_string::*;
+pub use search_query_string::SearchQueryString;
 #[cfg(feature = "search")]
 mod search_request;
 #[cfg(feature = "search")]
-pub use search_request::*;
+pub use search_request::SearchRequest;
 #[cfg(feature = "search")]
 mod search_response;
 #[cfg(feature = "search")]
-pub use search_response::*;
+pub use search_response::SearchResponse;
 #[cfg(feature = "search")]
 mod search_result;
 #[cfg(feature = "search")]
-pub use search_result::*;
+pub use search_result::SearchResult;
 #[cfg(feature = "search")]
 mod search_result_set;
 #[cfg(feature = "search")]
-pub use search_result_set::*;
+pub use search_result_set::SearchResultSet;
 #[cfg(feature = "onenote")]
 mod section_group;
 #[cfg(feature = "onenote")]
-pub use section_group::*;
+pub use section_group::SectionGroup;
 #[cfg(feature = "onenote")]
 mod section_links;
 #[cfg(feature = "onenote")]
-pub use section_links::*;
+pub use section_links::SectionLinks;
 #[cfg(feature = "device_management")]
 mod secure_assessment_account_type;
 #[cfg(feature = "device_management")]
-pub use secure_assessment_account_type::*;
+pub use secure_assessment_account_type::SecureAssessmentAccountType;
 #[cfg(feature = "device_management")]
 mod secure_boot_with_dma_type;
 #[cfg(feature = "device_management")]
-pub use secure_boot_with_dma_type::*;
+pub use secure_boot_with_dma_type::SecureBootWithDmaType;
 #[cfg(feature = "security")]
 mod secure_score;
 #[cfg(feature = "security")]
-pub use secure_score::*;
+pub use secure_score::SecureScore;
 #[cfg(feature = "security")]
 mod secure_score_control_profile;
 #[cfg(feature = "security")]
-pub use secure_score_control_profile::*;
+pub use secure_score_control_profile::SecureScoreControlProfile;
 #[cfg(feature = "security")]
 mod secure_score_control_state_update;
 #[cfg(feature = "security")]
-pub use secure_score_control_state_update::*;
+pub use secure_score_control_state_update::SecureScoreControlStateUpdate;
 #[cfg(feature = "security")]
 mod security_action;
 #[cfg(feature = "security")]
-pub use security_action::*;
+pub use security_action::SecurityAction;
 #[cfg(feature = "security")]
 mod security_action_state;
 #[cfg(feature = "security")]
-pub use security_action_state::*;
+pub use security_action_state::SecurityActionState;
 #[cfg(feature = "device_management")]
 mod security_baseline_category_state_summary;
 #[cfg(feature = "device_management")]
-pub use security_baseline_category_state_summary::*;
+pub use security_baseline_category_state_summary::SecurityBaselineCategoryStateSummary;
 #[cfg(feature = "device_management")]
 mod security_baseline_compliance_state;
 #[cfg(feature = "device_management")]
-pub use security_baseline_compliance_state::*;
+pub use security_baseline_compliance_state::SecurityBaselineComplianceState;
 #[cfg(feature = "device_management")]
 mod security_baseline_contributing_policy;
 #[cfg(feature = "device_management")]
-pub use security_baseline_contributing_policy::*;
+pub use security_baseline_contributing_policy::SecurityBaselineContributingPolicy;
 #[cfg(feature = "device_management")]
 mod security_baseline_device_state;
 #[cfg(feature = "device_management")]
-pub use security_baseline_device_state::*;
+pub use security_baseline_device_state::SecurityBaselineDeviceState;
 #[cfg(feature = "device_management")]
 mod security_baseline_policy_source_type;
 #[cfg(feature = "device_management")]
-pub use security_baseline_policy_source_type::*;
+pub use security_baseline_policy_source_type::SecurityBaselinePolicySourceType;
 #[cfg(feature = "device_management")]
 mod security_baseline_state_summary;
 #[cfg(feature = "device_management")]
-pub use security_baseline_state_summary::*;
+pub use security_baseline_state_summary::{
+    SecurityBaselineStateSummary, AnySecurityBaselineStateSummary,
+};
 #[cfg(feature = "device_management")]
 mod security_baseline_template;
 #[cfg(feature = "device_management")]
-pub use security_baseline_template::*;
+pub use security_baseline_template::SecurityBaselineTemplate;
 #[cfg(feature = "device_management")]
 mod security_configuration_task;
 #[cfg(feature = "device_management")]
-pub use security_configuration_task::*;
+pub use security_configuration_task::SecurityConfigurationTask;
 #[cfg(feature = "core")]
 mod security_network_protocol;
 #[cfg(feature = "core")]
-pub use security_network_protocol::*;
+pub use security_network_protocol::SecurityNetworkProtocol;
 #[cfg(feature = "security")]
 mod security_resource;
 #[cfg(feature = "security")]
-pub use security_resource::*;
+pub use security_resource::SecurityResource;
 #[cfg(feature = "security")]
 mod security_resource_type;
 #[cfg(feature = "security")]
-pub use security_resource_type::*;
+pub use security_resource_type::SecurityResourceType;
 #[cfg(feature = "security")]
 mod security_vendor_information;
 #[cfg(feature = "security")]
-pub use security_vendor_information::*;
+pub use security_vendor_information::SecurityVendorInformation;
 #[cfg(feature = "communications")]
 mod segment;
 #[cfg(feature = "communications")]
-pub use segment::*;
+pub use segment::Segment;
 #[cfg(feature = "core")]
 mod self_service_sign_up_authentication_flow_configuration;
 #[cfg(feature = "core")]
-pub use self_service_sign_up_authentication_flow_configuration::*;
+pub use self_service_sign_up_authentication_flow_configuration::SelfServiceSignUpAuthenticationFlowConfiguration;
 #[cfg(feature = "core")]
 mod self_signed_certificate;
 #[cfg(feature = "core")]
-pub use self_signed_certificate::*;
+pub use self_signed_certificate::SelfSignedCertificate;
 #[cfg(feature = "core")]
 mod sensitivity;
 #[cfg(feature = "core")]
-pub use sensitivity::*;
+pub use sensitivity::Sensitivity;
 #[cfg(feature = "core")]
 mod service_announcement;
 #[cfg(feature = "core")]
-pub use service_announcement::*;
+pub use service_announcement::ServiceAnnouncement;
 #[cfg(feature = "core")]
 mod service_announcement_base;
 #[cfg(feature = "core")]
-pub use service_announcement_base::*;
+pub use service_announcement_base::{ServiceAnnouncementBase, AnyServiceAnnouncementBase};
 #[cfg(feature = "communications")]
 mod service_endpoint;
 #[cfg(feature = "communications")]
-pub use service_endpoint::*;
+pub use service_endpoint::ServiceEndpoint;
 #[cfg(feature = "core")]
 mod service_health;
 #[cfg(feature = "core")]
-pub use service_health::*;
+pub use service_health::ServiceHealth;
 #[cfg(feature = "core")]
 mod service_health_classification_type;
 #[cfg(feature = "core")]
-pub use service_health_classification_type::*;
+pub use service_health_classification_type::ServiceHealthClassificationType;
 #[cfg(feature = "core")]
 mod service_health_issue;
 #[cfg(feature = "core")]
-pub use service_health_issue::*;
+pub use service_health_issue::ServiceHealthIssue;
 #[cfg(feature = "core")]
 mod service_health_issue_post;
 #[cfg(feature = "core")]
-pub use service_health_issue_post::*;
+pub use service_health_issue_post::ServiceHealthIssuePost;
 #[cfg(feature = "core")]
 mod service_health_origin;
 #[cfg(feature = "core")]
-pub use service_health_origin::*;
+pub use service_health_origin::ServiceHealthOrigin;
 #[cfg(feature = "core")]
 mod service_health_status;
 #[cfg(feature = "core")]
-pub use service_health_status::*;
+pub use service_health_status::ServiceHealthStatus;
 #[cfg(feature = "core")]
 mod service_hosted_media_config;
 #[cfg(feature = "core")]
-pub use service_hosted_media_config::*;
+pub use service_hosted_media_config::ServiceHostedMediaConfig;
 #[cfg(feature = "core")]
 mod service_information;
 #[cfg(feature = "core")]
-pub use service_information::*;
+pub use service_information::ServiceInformation;
 #[cfg(feature = "core")]
 mod service_plan_info;
 #[cfg(feature = "core")]
-pub use service_plan_info::*;
+pub use service_plan_info::ServicePlanInfo;
 #[cfg(feature = "applications")]
 mod service_principal;
 #[cfg(feature = "applications")]
-pub use service_principal::*;
+pub use service_principal::ServicePrincipal;
 #[cfg(feature = "applications")]
 mod service_principal_identity;
 #[cfg(feature = "applications")]
-pub use service_principal_identity::*;
+pub use service_principal_identity::ServicePrincipalIdentity;
 #[cfg(feature = "communications")]
 mod service_role;
 #[cfg(feature = "communications")]
-pub use service_role::*;
+pub use service_role::ServiceRole;
 #[cfg(feature = "device_management")]
 mod service_start_type;
 #[cfg(feature = "device_management")]
-pub use service_start_type::*;
+pub use service_start_type::ServiceStartType;
 #[cfg(feature = "core")]
 mod service_update_category;
 #[cfg(feature = "core")]
-pub use service_update_category::*;
+pub use service_update_category::ServiceUpdateCategory;
 #[cfg(feature = "core")]
 mod service_update_message;
 #[cfg(feature = "core")]
-pub use service_update_message::*;
+pub use service_update_message::ServiceUpdateMessage;
 #[cfg(feature = "core")]
 mod service_update_message_viewpoint;
 #[cfg(feature = "core")]
-pub use service_update_message_viewpoint::*;
+pub use service_update_message_viewpoint::ServiceUpdateMessageViewpoint;
 #[cfg(feature = "core")]
 mod service_update_severity;
 #[cfg(feature = "core")]
-pub use service_update_severity::*;
+pub use service_update_severity::ServiceUpdateSeverity;
 #[cfg(feature = "communications")]
 mod service_user_agent;
 #[cfg(feature = "communications")]
-pub use service_user_agent::*;
+pub use service_user_agent::ServiceUserAgent;
 #[cfg(feature = "communications")]
 mod session;
 #[cfg(feature = "communications")]
-pub use session::*;
+pub use session::Session;
 #[cfg(feature = "files")]
 mod set;
 #[cfg(feature = "files")]
-pub use set::*;
+pub use set::Set;
 #[cfg(feature = "device_management")]
 mod setting;
 #[cfg(feature = "device_management")]
-pub use setting::*;
+pub use setting::Setting;
 #[cfg(feature = "device_management")]
 mod setting_source;
 #[cfg(feature = "device_management")]
-pub use setting_source::*;
+pub use setting_source::SettingSource;
 #[cfg(feature = "device_management")]
 mod setting_source_type;
 #[cfg(feature = "device_management")]
-pub use setting_source_type::*;
+pub use setting_source_type::SettingSourceType;
 #[cfg(feature = "device_management")]
 mod setting_state_device_summary;
 #[cfg(feature = "device_management")]
-pub use setting_state_device_summary::*;
+pub use setting_state_device_summary::SettingStateDeviceSummary;
 #[cfg(feature = "core")]
 mod setting_template_value;
 #[cfg(feature = "core")]
-pub use setting_template_value::*;
+pub use setting_template_value::SettingTemplateValue;
 #[cfg(feature = "core")]
 mod setting_value;
 #[cfg(feature = "core")]
-pub use setting_value::*;
+pub use setting_value::SettingValue;
 #[cfg(feature = "core")]
 mod settings;
 #[cfg(feature = "core")]
-pub use settings::*;
+pub use settings::Settings;
 #[cfg(feature = "core")]
 mod share_action;
 #[cfg(feature = "core")]
-pub use share_action::*;
+pub use share_action::ShareAction;
 #[cfg(feature = "files")]
 mod share_point_activity_pages;
 #[cfg(feature = "files")]
-pub use share_point_activity_pages::*;
+pub use share_point_activity_pages::SharePointActivityPages;
 #[cfg(feature = "files")]
 mod share_point_activity_user_counts;
 #[cfg(feature = "files")]
-pub use share_point_activity_user_counts::*;
+pub use share_point_activity_user_counts::SharePointActivityUserCounts;
 #[cfg(feature = "files")]
 mod share_point_activity_user_detail;
 #[cfg(feature = "files")]
-pub use share_point_activity_user_detail::*;
+pub use share_point_activity_user_detail::SharePointActivityUserDetail;
 #[cfg(feature = "files")]
 mod share_point_site_usage_detail;
 #[cfg(feature = "files")]
-pub use share_point_site_usage_detail::*;
+pub use share_point_site_usage_detail::SharePointSiteUsageDetail;
 #[cfg(feature = "files")]
 mod share_point_site_usage_file_counts;
 #[cfg(feature = "files")]
-pub use share_point_site_usage_file_counts::*;
+pub use share_point_site_usage_file_counts::SharePointSiteUsageFileCounts;
 #[cfg(feature = "files")]
 mod share_point_site_usage_pages;
 #[cfg(feature = "files")]
-pub use share_point_site_usage_pages::*;
+pub use share_point_site_usage_pages::SharePointSiteUsagePages;
 #[cfg(feature = "files")]
 mod share_point_site_usage_site_counts;
 #[cfg(feature = "files")]
-pub use share_point_site_usage_site_counts::*;
+pub use share_point_site_usage_site_counts::SharePointSiteUsageSiteCounts;
 #[cfg(feature = "core")]
 mod shared;
 #[cfg(feature = "core")]
-pub use shared::*;
+pub use shared::Shared;
 #[cfg(feature = "device_management")]
 mod shared_apple_device_user;
 #[cfg(feature = "device_management")]
-pub use shared_apple_device_user::*;
+pub use shared_apple_device_user::SharedAppleDeviceUser;
 #[cfg(feature = "core")]
 mod shared_drive_item;
 #[cfg(feature = "core")]
-pub use shared_drive_item::*;
+pub use shared_drive_item::SharedDriveItem;
 #[cfg(feature = "users")]
 mod shared_insight;
 #[cfg(feature = "users")]
-pub use shared_insight::*;
+pub use shared_insight::SharedInsight;
 #[cfg(feature = "device_management")]
 mod shared_pc_account_deletion_policy_type;
 #[cfg(feature = "device_management")]
-pub use shared_pc_account_deletion_policy_type::*;
+pub use shared_pc_account_deletion_policy_type::SharedPcAccountDeletionPolicyType;
 #[cfg(feature = "device_management")]
 mod shared_pc_account_manager_policy;
 #[cfg(feature = "device_management")]
-pub use shared_pc_account_manager_policy::*;
+pub use shared_pc_account_manager_policy::SharedPcAccountManagerPolicy;
 #[cfg(feature = "device_management")]
 mod shared_pc_allowed_account_type;
 #[cfg(feature = "device_management")]
-pub use shared_pc_allowed_account_type::*;
+pub use shared_pc_allowed_account_type::SharedPcAllowedAccountType;
 #[cfg(feature = "device_management")]
 mod shared_pc_configuration;
 #[cfg(feature = "device_management")]
-pub use shared_pc_configuration::*;
+pub use shared_pc_configuration::SharedPcConfiguration;
 #[cfg(feature = "files")]
 mod sharepoint_ids;
 #[cfg(feature = "files")]
-pub use sharepoint_ids::*;
+pub use sharepoint_ids::SharepointIds;
 #[cfg(feature = "users")]
 mod sharing_detail;
 #[cfg(feature = "users")]
-pub use sharing_detail::*;
+pub use sharing_detail::SharingDetail;
 #[cfg(feature = "core")]
 mod sharing_invitation;
 #[cfg(feature = "core")]
-pub use sharing_invitation::*;
+pub use sharing_invitation::SharingInvitation;
 #[cfg(feature = "core")]
 mod sharing_link;
 #[cfg(feature = "core")]
-pub use sharing_link::*;
+pub use sharing_link::SharingLink;
 #[cfg(feature = "teams")]
 mod shift;
 #[cfg(feature = "teams")]
-pub use shift::*;
+pub use shift::Shift;
 #[cfg(feature = "teams")]
 mod shift_activity;
 #[cfg(feature = "teams")]
-pub use shift_activity::*;
+pub use shift_activity::ShiftActivity;
 #[cfg(feature = "teams")]
 mod shift_availability;
 #[cfg(feature = "teams")]
-pub use shift_availability::*;
+pub use shift_availability::ShiftAvailability;
 #[cfg(feature = "teams")]
 mod shift_item;
 #[cfg(feature = "teams")]
-pub use shift_item::*;
+pub use shift_item::{ShiftItem, AnyShiftItem};
 #[cfg(feature = "teams")]
 mod shift_preferences;
 #[cfg(feature = "teams")]
-pub use shift_preferences::*;
+pub use shift_preferences::ShiftPreferences;
 #[cfg(feature = "device_management")]
 mod side_loading_key;
 #[cfg(feature = "device_management")]
-pub use side_loading_key::*;
+pub use side_loading_key::SideLoadingKey;
 #[cfg(feature = "identity")]
 mod sign_in;
 #[cfg(feature = "identity")]
-pub use sign_in::*;
+pub use sign_in::SignIn;
 #[cfg(feature = "identity")]
 mod sign_in_activity;
 #[cfg(feature = "identity")]
-pub use sign_in_activity::*;
+pub use sign_in_activity::SignInActivity;
 #[cfg(feature = "device_management")]
 mod sign_in_assistant_options;
 #[cfg(feature = "device_management")]
-pub use sign_in_assistant_options::*;
+pub use sign_in_assistant_options::SignInAssistantOptions;
 #[cfg(feature = "applications")]
 mod sign_in_audience;
 #[cfg(feature = "applications")]
-pub use sign_in_audience::*;
+pub use sign_in_audience::SignInAudience;
 #[cfg(feature = "identity")]
 mod sign_in_frequency_session_control;
 #[cfg(feature = "identity")]
-pub use sign_in_frequency_session_control::*;
+pub use sign_in_frequency_session_control::SignInFrequencySessionControl;
 #[cfg(feature = "identity")]
 mod sign_in_location;
 #[cfg(feature = "identity")]
-pub use sign_in_location::*;
+pub use sign_in_location::SignInLocation;
 #[cfg(feature = "identity")]
 mod sign_in_status;
 #[cfg(feature = "identity")]
-pub use sign_in_status::*;
+pub use sign_in_status::SignInStatus;
 #[cfg(feature = "core")]
 mod signin_frequency_type;
 #[cfg(feature = "core")]
-pub use signin_frequency_type::*;
+pub use signin_frequency_type::SigninFrequencyType;
 #[cfg(feature = "device_management")]
 mod single_sign_on_extension;
 #[cfg(feature = "device_management")]
-pub use single_sign_on_extension::*;
+pub use single_sign_on_extension::{SingleSignOnExtension, AnySingleSignOnExtension};
 #[cfg(feature = "core")]
 mod single_sign_on_mode;
 #[cfg(feature = "core")]
-pub use single_sign_on_mode::*;
+pub use single_sign_on_mode::SingleSignOnMode;
 #[cfg(feature = "core")]
 mod single_user;
 #[cfg(feature = "core")]
-pub use single_user::*;
+pub use single_user::SingleUser;
 #[cfg(feature = "core")]
 mod single_value_legacy_extended_property;
 #[cfg(feature = "core")]
-pub use single_value_legacy_extended_property::*;
+pub use single_value_legacy_extended_property::SingleValueLegacyExtendedProperty;
 #[cfg(feature = "files")]
 mod site;
 #[cfg(feature = "files")]
-pub use site::*;
+pub use site::Site;
 #[cfg(feature = "files")]
 mod site_activity_summary;
 #[cfg(feature = "files")]
-pub use site_activity_summary::*;
+pub use site_activity_summary::SiteActivitySummary;
 #[cfg(feature = "files")]
 mod site_collection;
 #[cfg(feature = "files")]
-pub use site_collection::*;
+pub use site_collection::SiteCollection;
 #[cfg(feature = "files")]
 mod site_page;
 #[cfg(feature = "files")]
-pub use site_page::*;
+pub use site_page::SitePage;
 #[cfg(feature = "files")]
 mod site_page_data;
 #[cfg(feature = "files")]
-pub use site_page_data::*;
+pub use site_page_data::SitePageData;
 #[cfg(feature = "device_management")]
 mod site_security_level;
 #[cfg(feature = "device_management")]
-pub use site_security_level::*;
+pub use site_security_level::SiteSecurityLevel;
 #[cfg(feature = "security")]
 mod site_source;
 #[cfg(feature = "security")]
-pub use site_source::*;
+pub use site_source::SiteSource;
 #[cfg(feature = "files")]
 mod site_usage_storage;
 #[cfg(feature = "files")]
-pub use site_usage_storage::*;
+pub use site_usage_storage::SiteUsageStorage;
 #[cfg(feature = "files")]
 mod size;
 #[cfg(feature = "files")]
-pub use size::*;
+pub use size::Size;
 #[cfg(feature = "core")]
 mod size_range;
 #[cfg(feature = "core")]
-pub use size_range::*;
+pub use size_range::SizeRange;
 #[cfg(feature = "core")]
 mod skill_proficiency;
 #[cfg(feature = "core")]
-pub use skill_proficiency::*;
+pub use skill_proficiency::SkillProficiency;
 #[cfg(feature = "core")]
 mod skill_proficiency_level;
 #[cfg(feature = "core")]
-pub use skill_proficiency_level::*;
+pub use skill_proficiency_level::SkillProficiencyLevel;
 #[cfg(feature = "core")]
 mod skype_for_business_activity_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_activity_counts::*;
+pub use skype_for_business_activity_counts::SkypeForBusinessActivityCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_activity_user_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_activity_user_counts::*;
+pub use skype_for_business_activity_user_counts::SkypeForBusinessActivityUserCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_activity_user_detail;
 #[cfg(feature = "core")]
-pub use skype_for_business_activity_user_detail::*;
+pub use skype_for_business_activity_user_detail::SkypeForBusinessActivityUserDetail;
 #[cfg(feature = "core")]
 mod skype_for_business_device_usage_distribution_user_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_device_usage_distribution_user_counts::*;
+pub use skype_for_business_device_usage_distribution_user_counts::SkypeForBusinessDeviceUsageDistributionUserCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_device_usage_user_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_device_usage_user_counts::*;
+pub use skype_for_business_device_usage_user_counts::SkypeForBusinessDeviceUsageUserCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_device_usage_user_detail;
 #[cfg(feature = "core")]
-pub use skype_for_business_device_usage_user_detail::*;
+pub use skype_for_business_device_usage_user_detail::SkypeForBusinessDeviceUsageUserDetail;
 #[cfg(feature = "core")]
 mod skype_for_business_organizer_activity_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_organizer_activity_counts::*;
+pub use skype_for_business_organizer_activity_counts::SkypeForBusinessOrganizerActivityCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_organizer_activity_minute_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_organizer_activity_minute_counts::*;
+pub use skype_for_business_organizer_activity_minute_counts::SkypeForBusinessOrganizerActivityMinuteCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_organizer_activity_user_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_organizer_activity_user_counts::*;
+pub use skype_for_business_organizer_activity_user_counts::SkypeForBusinessOrganizerActivityUserCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_participant_activity_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_participant_activity_counts::*;
+pub use skype_for_business_participant_activity_counts::SkypeForBusinessParticipantActivityCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_participant_activity_minute_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_participant_activity_minute_counts::*;
+pub use skype_for_business_participant_activity_minute_counts::SkypeForBusinessParticipantActivityMinuteCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_participant_activity_user_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_participant_activity_user_counts::*;
+pub use skype_for_business_participant_activity_user_counts::SkypeForBusinessParticipantActivityUserCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_peer_to_peer_activity_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_peer_to_peer_activity_counts::*;
+pub use skype_for_business_peer_to_peer_activity_counts::SkypeForBusinessPeerToPeerActivityCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_peer_to_peer_activity_minute_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_peer_to_peer_activity_minute_counts::*;
+pub use skype_for_business_peer_to_peer_activity_minute_counts::SkypeForBusinessPeerToPeerActivityMinuteCounts;
 #[cfg(feature = "core")]
 mod skype_for_business_peer_to_peer_activity_user_counts;
 #[cfg(feature = "core")]
-pub use skype_for_business_peer_to_peer_activity_user_counts::*;
+pub use skype_for_business_peer_to_peer_activity_user_counts::SkypeForBusinessPeerToPeerActivityUserCounts;
 #[cfg(feature = "core")]
 mod sms_authentication_method_configuration;
 #[cfg(feature = "core")]
-pub use sms_authentication_method_configuration::*;
+pub use sms_authentication_method_configuration::SmsAuthenticationMethodConfiguration;
 #[cfg(feature = "core")]
 mod sms_authentication_method_target;
 #[cfg(feature = "core")]
-pub use sms_authentication_method_target::*;
+pub use sms_authentication_method_target::SmsAuthenticationMethodTarget;
 #[cfg(feature = "core")]
 mod sms_sign_in_state;
 #[cfg(feature = "core")]
-pub use sms_sign_in_state::*;
+pub use sms_sign_in_state::SmsSignInState;
 #[cfg(feature = "core")]
 mod social_identity_provider;
 #[cfg(feature = "core")]
-pub use social_identity_provider::*;
+pub use social_identity_provider::SocialIdentityProvider;
 #[cfg(feature = "device_management")]
 mod software_update_catalog_entry;
 #[cfg(feature = "device_management")]
-pub use software_update_catalog_entry::*;
+pub use software_update_catalog_entry::{
+    SoftwareUpdateCatalogEntry, AnySoftwareUpdateCatalogEntry,
+};
 #[cfg(feature = "device_management")]
 mod software_update_reference;
 #[cfg(feature = "device_management")]
-pub use software_update_reference::*;
+pub use software_update_reference::{SoftwareUpdateReference, AnySoftwareUpdateReference};
 #[cfg(feature = "device_management")]
 mod software_update_status_summary;
 #[cfg(feature = "device_management")]
-pub use software_update_status_summary::*;
+pub use software_update_status_summary::SoftwareUpdateStatusSummary;
 #[cfg(feature = "core")]
 mod sort_by;
 #[cfg(feature = "core")]
-pub use sort_by::*;
+pub use sort_by::SortBy;
 #[cfg(feature = "core")]
 mod sort_order;
 #[cfg(feature = "core")]
-pub use sort_order::*;
+pub use sort_order::SortOrder;
 #[cfg(feature = "core")]
 mod sort_property;
 #[cfg(feature = "core")]
-pub use sort_property::*;
+pub use sort_property::SortProperty;
 #[cfg(feature = "security")]
 mod source_collection;
 #[cfg(feature = "security")]
-pub use source_collection::*;
+pub use source_collection::SourceCollection;
 #[cfg(feature = "security")]
 mod source_type;
 #[cfg(feature = "security")]
-pub use source_type::*;
+pub use source_type::SourceType;
 #[cfg(feature = "core")]
 mod spa_application;
 #[cfg(feature = "core")]
-pub use spa_application::*;
+pub use spa_application::SpaApplication;
 #[cfg(feature = "core")]
 mod special_folder;
 #[cfg(feature = "core")]
-pub use special_folder::*;
+pub use special_folder::SpecialFolder;
 #[cfg(feature = "device_management")]
 mod specified_captive_network_plugins;
 #[cfg(feature = "device_management")]
-pub use specified_captive_network_plugins::*;
+pub use specified_captive_network_plugins::SpecifiedCaptiveNetworkPlugins;
 #[cfg(feature = "core")]
 mod staged_feature_name;
 #[cfg(feature = "core")]
-pub use staged_feature_name::*;
+pub use staged_feature_name::StagedFeatureName;
 #[cfg(feature = "core")]
 mod standard_time_zone_offset;
 #[cfg(feature = "core")]
-pub use standard_time_zone_offset::*;
+pub use standard_time_zone_offset::StandardTimeZoneOffset;
 #[cfg(feature = "device_management")]
 mod state_management_setting;
 #[cfg(feature = "device_management")]
-pub use state_management_setting::*;
+pub use state_management_setting::StateManagementSetting;
 #[cfg(feature = "core")]
 mod status;
 #[cfg(feature = "core")]
-pub use status::*;
+pub use status::Status;
 #[cfg(feature = "core")]
 mod status_base;
 #[cfg(feature = "core")]
-pub use status_base::*;
+pub use status_base::{StatusBase, AnyStatusBase};
 #[cfg(feature = "core")]
 mod status_details;
 #[cfg(feature = "core")]
-pub use status_details::*;
+pub use status_details::StatusDetails;
 #[cfg(feature = "core")]
 mod storage_plan_information;
 #[cfg(feature = "core")]
-pub use storage_plan_information::*;
+pub use storage_plan_information::StoragePlanInformation;
 #[cfg(feature = "files")]
 mod store;
 #[cfg(feature = "files")]
-pub use store::*;
+pub use store::Store;
 #[cfg(feature = "applications")]
 mod string_key_attribute_mapping_source_value_pair;
 #[cfg(feature = "applications")]
-pub use string_key_attribute_mapping_source_value_pair::*;
+pub use string_key_attribute_mapping_source_value_pair::StringKeyAttributeMappingSourceValuePair;
 #[cfg(feature = "applications")]
 mod string_key_long_value_pair;
 #[cfg(feature = "applications")]
-pub use string_key_long_value_pair::*;
+pub use string_key_long_value_pair::StringKeyLongValuePair;
 #[cfg(feature = "applications")]
 mod string_key_object_value_pair;
 #[cfg(feature = "applications")]
-pub use string_key_object_value_pair::*;
+pub use string_key_object_value_pair::StringKeyObjectValuePair;
 #[cfg(feature = "applications")]
 mod string_key_string_value_pair;
 #[cfg(feature = "applications")]
-pub use string_key_string_value_pair::*;
+pub use string_key_string_value_pair::StringKeyStringValuePair;
 #[cfg(feature = "core")]
 mod sts_policy;
 #[cfg(feature = "core")]
-pub use sts_policy::*;
+pub use sts_policy::{StsPolicy, AnyStsPolicy};
 #[cfg(feature = "device_management")]
 mod subject_alternative_name_type;
 #[cfg(feature = "device_management")]
-pub use subject_alternative_name_type::*;
+pub use subject_alternative_name_type::SubjectAlternativeNameType;
 #[cfg(feature = "device_management")]
 mod subject_name_format;
 #[cfg(feature = "device_management")]
-pub use subject_name_format::*;
+pub use subject_name_format::SubjectNameFormat;
 #[cfg(feature = "core")]
 mod subscribe_to_tone_operation;
 #[cfg(feature = "core")]
-pub use subscribe_to_tone_operation::*;
+pub use subscribe_to_tone_operation::SubscribeToToneOperation;
 #[cfg(feature = "core")]
 mod subscribed_sku;
 #[cfg(feature = "core")]
-pub use subscribed_sku::*;
+pub use subscribed_sku::SubscribedSku;
 #[cfg(feature = "core")]
 mod subscription;
 #[cfg(feature = "core")]
-pub use subscription::*;
+pub use subscription::Subscription;
 #[cfg(feature = "device_management")]
 mod suggested_enrollment_limit;
 #[cfg(feature = "device_management")]
-pub use suggested_enrollment_limit::*;
+pub use suggested_enrollment_limit::SuggestedEnrollmentLimit;
 #[cfg(feature = "core")]
 mod suspicious_ip_risk_event;
 #[cfg(feature = "core")]
-pub use suspicious_ip_risk_event::*;
+pub use suspicious_ip_risk_event::SuspiciousIpRiskEvent;
 #[cfg(feature = "teams")]
 mod swap_shifts_change_request;
 #[cfg(feature = "teams")]
-pub use swap_shifts_change_request::*;
+pub use swap_shifts_change_request::SwapShiftsChangeRequest;
 #[cfg(feature = "device_management")]
 mod symantec_code_signing_certificate;
 #[cfg(feature = "device_management")]
-pub use symantec_code_signing_certificate::*;
+pub use symantec_code_signing_certificate::SymantecCodeSigningCertificate;
 #[cfg(feature = "applications")]
 mod synchronization_error;
 #[cfg(feature = "applications")]
-pub use synchronization_error::*;
+pub use synchronization_error::SynchronizationError;
 #[cfg(feature = "applications")]
 mod synchronization_job;
 #[cfg(feature = "applications")]
-pub use synchronization_job::*;
+pub use synchronization_job::SynchronizationJob;
 #[cfg(feature = "applications")]
 mod synchronization_job_application_parameters;
 #[cfg(feature = "applications")]
-pub use synchronization_job_application_parameters::*;
+pub use synchronization_job_application_parameters::SynchronizationJobApplicationParameters;
 #[cfg(feature = "applications")]
 mod synchronization_job_restart_criteria;
 #[cfg(feature = "applications")]
-pub use synchronization_job_restart_criteria::*;
+pub use synchronization_job_restart_criteria::SynchronizationJobRestartCriteria;
 #[cfg(feature = "applications")]
 mod synchronization_job_subject;
 #[cfg(feature = "applications")]
-pub use synchronization_job_subject::*;
+pub use synchronization_job_subject::SynchronizationJobSubject;
 #[cfg(feature = "applications")]
 mod synchronization_progress;
 #[cfg(feature = "applications")]
-pub use synchronization_progress::*;
+pub use synchronization_progress::SynchronizationProgress;
 #[cfg(feature = "applications")]
 mod synchronization_quarantine;
 #[cfg(feature = "applications")]
-pub use synchronization_quarantine::*;
+pub use synchronization_quarantine::SynchronizationQuarantine;
 #[cfg(feature = "applications")]
 mod synchronization_rule;
 #[cfg(feature = "applications")]
-pub use synchronization_rule::*;
+pub use synchronization_rule::SynchronizationRule;
 #[cfg(feature = "applications")]
 mod synchronization_schedule;
 #[cfg(feature = "applications")]
-pub use synchronization_schedule::*;
+pub use synchronization_schedule::SynchronizationSchedule;
 #[cfg(feature = "applications")]
 mod synchronization_schema;
 #[cfg(feature = "applications")]
-pub use synchronization_schema::*;
+pub use synchronization_schema::SynchronizationSchema;
 #[cfg(feature = "core")]
 mod synchronization_secret;
 #[cfg(feature = "core")]
-pub use synchronization_secret::*;
+pub use synchronization_secret::SynchronizationSecret;
 #[cfg(feature = "applications")]
 mod synchronization_secret_key_string_value_pair;
 #[cfg(feature = "applications")]
-pub use synchronization_secret_key_string_value_pair::*;
+pub use synchronization_secret_key_string_value_pair::SynchronizationSecretKeyStringValuePair;
 #[cfg(feature = "applications")]
 mod synchronization_status;
 #[cfg(feature = "applications")]
-pub use synchronization_status::*;
+pub use synchronization_status::SynchronizationStatus;
 #[cfg(feature = "applications")]
 mod synchronization_task_execution;
 #[cfg(feature = "applications")]
-pub use synchronization_task_execution::*;
+pub use synchronization_task_execution::SynchronizationTaskExecution;
 #[cfg(feature = "applications")]
 mod synchronization_template;
 #[cfg(feature = "applications")]
-pub use synchronization_template::*;
+pub use synchronization_template::SynchronizationTemplate;
 #[cfg(feature = "core")]
 mod system_facet;
 #[cfg(feature = "core")]
-pub use system_facet::*;
+pub use system_facet::SystemFacet;
 #[cfg(feature = "security")]
 mod tag;
 #[cfg(feature = "security")]
-pub use tag::*;
+pub use tag::Tag;
 #[cfg(feature = "security")]
 mod tag_operation;
 #[cfg(feature = "security")]
-pub use tag_operation::*;
+pub use tag_operation::TagOperation;
 #[cfg(feature = "core")]
 mod target_policy_endpoints;
 #[cfg(feature = "core")]
-pub use target_policy_endpoints::*;
+pub use target_policy_endpoints::TargetPolicyEndpoints;
 #[cfg(feature = "core")]
 mod target_resource;
 #[cfg(feature = "core")]
-pub use target_resource::*;
+pub use target_resource::TargetResource;
 #[cfg(feature = "device_management")]
 mod targeted_managed_app_configuration;
 #[cfg(feature = "device_management")]
-pub use targeted_managed_app_configuration::*;
+pub use targeted_managed_app_configuration::TargetedManagedAppConfiguration;
 #[cfg(feature = "device_management")]
 mod targeted_managed_app_configuration_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use targeted_managed_app_configuration_policy_set_item::*;
+pub use targeted_managed_app_configuration_policy_set_item::TargetedManagedAppConfigurationPolicySetItem;
 #[cfg(feature = "device_management")]
 mod targeted_managed_app_policy_assignment;
 #[cfg(feature = "device_management")]
-pub use targeted_managed_app_policy_assignment::*;
+pub use targeted_managed_app_policy_assignment::TargetedManagedAppPolicyAssignment;
 #[cfg(feature = "device_management")]
 mod targeted_managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use targeted_managed_app_protection::*;
+pub use targeted_managed_app_protection::{
+    TargetedManagedAppProtection, AnyTargetedManagedAppProtection,
+};
 #[cfg(feature = "core")]
 mod task_status;
 #[cfg(feature = "core")]
-pub use task_status::*;
+pub use task_status::TaskStatus;
 #[cfg(feature = "teams")]
 mod team;
 #[cfg(feature = "teams")]
-pub use team::*;
+pub use team::Team;
 #[cfg(feature = "teams")]
 mod team_class_settings;
 #[cfg(feature = "teams")]
-pub use team_class_settings::*;
+pub use team_class_settings::TeamClassSettings;
 #[cfg(feature = "teams")]
 mod team_discovery_settings;
 #[cfg(feature = "teams")]
-pub use team_discovery_settings::*;
+pub use team_discovery_settings::TeamDiscoverySettings;
 #[cfg(feature = "teams")]
 mod team_fun_settings;
 #[cfg(feature = "teams")]
-pub use team_fun_settings::*;
+pub use team_fun_settings::TeamFunSettings;
 #[cfg(feature = "teams")]
 mod team_guest_settings;
 #[cfg(feature = "teams")]
-pub use team_guest_settings::*;
+pub use team_guest_settings::TeamGuestSettings;
 #[cfg(feature = "teams")]
 mod team_member_settings;
 #[cfg(feature = "teams")]
-pub use team_member_settings::*;
+pub use team_member_settings::TeamMemberSettings;
 #[cfg(feature = "teams")]
 mod team_members_notification_recipient;
 #[cfg(feature = "teams")]
-pub use team_members_notification_recipient::*;
+pub use team_members_notification_recipient::TeamMembersNotificationRecipient;
 #[cfg(feature = "teams")]
 mod team_messaging_settings;
 #[cfg(feature = "teams")]
-pub use team_messaging_settings::*;
+pub use team_messaging_settings::TeamMessagingSettings;
 #[cfg(feature = "teams")]
 mod team_specialization;
 #[cfg(feature = "teams")]
-pub use team_specialization::*;
+pub use team_specialization::TeamSpecialization;
 #[cfg(feature = "teams")]
 mod team_visibility_type;
 #[cfg(feature = "teams")]
-pub use team_visibility_type::*;
+pub use team_visibility_type::TeamVisibilityType;
 #[cfg(feature = "teams")]
 mod teams_app;
 #[cfg(feature = "teams")]
-pub use teams_app::*;
+pub use teams_app::TeamsApp;
 #[cfg(feature = "teams")]
 mod teams_app_definition;
 #[cfg(feature = "teams")]
-pub use teams_app_definition::*;
+pub use teams_app_definition::TeamsAppDefinition;
 #[cfg(feature = "teams")]
 mod teams_app_distribution_method;
 #[cfg(feature = "teams")]
-pub use teams_app_distribution_method::*;
+pub use teams_app_distribution_method::TeamsAppDistributionMethod;
 #[cfg(feature = "teams")]
 mod teams_app_icon;
 #[cfg(feature = "teams")]
-pub use teams_app_icon::*;
+pub use teams_app_icon::TeamsAppIcon;
 #[cfg(feature = "teams")]
 mod teams_app_installation;
 #[cfg(feature = "teams")]
-pub use teams_app_installation::*;
+pub use teams_app_installation::TeamsAppInstallation;
 #[cfg(feature = "core")]
 mod teams_app_installation_scope;
 #[cfg(feature = "core")]
-pub use teams_app_installation_scope::*;
+pub use teams_app_installation_scope::TeamsAppInstallationScope;
 #[cfg(feature = "teams")]
 mod teams_app_installed_state;
 #[cfg(feature = "teams")]
-pub use teams_app_installed_state::*;
+pub use teams_app_installed_state::TeamsAppInstalledState;
 #[cfg(feature = "teams")]
 mod teams_async_operation;
 #[cfg(feature = "teams")]
-pub use teams_async_operation::*;
+pub use teams_async_operation::TeamsAsyncOperation;
 #[cfg(feature = "teams")]
 mod teams_async_operation_status;
 #[cfg(feature = "teams")]
-pub use teams_async_operation_status::*;
+pub use teams_async_operation_status::TeamsAsyncOperationStatus;
 #[cfg(feature = "teams")]
 mod teams_async_operation_type;
 #[cfg(feature = "teams")]
-pub use teams_async_operation_type::*;
+pub use teams_async_operation_type::TeamsAsyncOperationType;
 #[cfg(feature = "teams")]
 mod teams_device_usage_distribution_user_counts;
 #[cfg(feature = "teams")]
-pub use teams_device_usage_distribution_user_counts::*;
+pub use teams_device_usage_distribution_user_counts::TeamsDeviceUsageDistributionUserCounts;
 #[cfg(feature = "teams")]
 mod teams_device_usage_user_counts;
 #[cfg(feature = "teams")]
-pub use teams_device_usage_user_counts::*;
+pub use teams_device_usage_user_counts::TeamsDeviceUsageUserCounts;
 #[cfg(feature = "teams")]
 mod teams_device_usage_user_detail;
 #[cfg(feature = "teams")]
-pub use teams_device_usage_user_detail::*;
+pub use teams_device_usage_user_detail::TeamsDeviceUsageUserDetail;
 #[cfg(feature = "teams")]
 mod teams_tab;
 #[cfg(feature = "teams")]
-pub use teams_tab::*;
+pub use teams_tab::TeamsTab;
 #[cfg(feature = "teams")]
 mod teams_tab_configuration;
 #[cfg(feature = "teams")]
-pub use teams_tab_configuration::*;
+pub use teams_tab_configuration::TeamsTabConfiguration;
 #[cfg(feature = "teams")]
 mod teams_template;
 #[cfg(feature = "teams")]
-pub use teams_template::*;
+pub use teams_template::TeamsTemplate;
 #[cfg(feature = "teams")]
 mod teams_user_activity_counts;
 #[cfg(feature = "teams")]
-pub use teams_user_activity_counts::*;
+pub use teams_user_activity_counts::TeamsUserActivityCounts;
 #[cfg(feature = "teams")]
 mod teams_user_activity_distribution_user_counts;
 #[cfg(feature = "teams")]
-pub use teams_user_activity_distribution_user_counts::*;
+pub use teams_user_activity_distribution_user_counts::TeamsUserActivityDistributionUserCounts;
 #[cfg(feature = "teams")]
 mod teams_user_activity_user_counts;
 #[cfg(feature = "teams")]
-pub use teams_user_activity_user_counts::*;
+pub use teams_user_activity_user_counts::TeamsUserActivityUserCounts;
 #[cfg(feature = "teams")]
 mod teams_user_activity_user_detail;
 #[cfg(feature = "teams")]
-pub use teams_user_activity_user_detail::*;
+pub use teams_user_activity_user_detail::TeamsUserActivityUserDetail;
 #[cfg(feature = "teams")]
 mod teamwork;
 #[cfg(feature = "teams")]
-pub use teamwork::*;
+pub use teamwork::Teamwork;
 #[cfg(feature = "teams")]
 mod teamwork_activity_topic;
 #[cfg(feature = "teams")]
-pub use teamwork_activity_topic::*;
+pub use teamwork_activity_topic::TeamworkActivityTopic;
 #[cfg(feature = "core")]
 mod teamwork_activity_topic_source;
 #[cfg(feature = "core")]
-pub use teamwork_activity_topic_source::*;
+pub use teamwork_activity_topic_source::TeamworkActivityTopicSource;
 #[cfg(feature = "teams")]
 mod teamwork_application_identity;
 #[cfg(feature = "teams")]
-pub use teamwork_application_identity::*;
+pub use teamwork_application_identity::TeamworkApplicationIdentity;
 #[cfg(feature = "core")]
 mod teamwork_application_identity_type;
 #[cfg(feature = "core")]
-pub use teamwork_application_identity_type::*;
+pub use teamwork_application_identity_type::TeamworkApplicationIdentityType;
 #[cfg(feature = "teams")]
 mod teamwork_bot;
 #[cfg(feature = "teams")]
-pub use teamwork_bot::*;
+pub use teamwork_bot::TeamworkBot;
 #[cfg(feature = "teams")]
 mod teamwork_conversation_identity;
 #[cfg(feature = "teams")]
-pub use teamwork_conversation_identity::*;
+pub use teamwork_conversation_identity::TeamworkConversationIdentity;
 #[cfg(feature = "core")]
 mod teamwork_conversation_identity_type;
 #[cfg(feature = "core")]
-pub use teamwork_conversation_identity_type::*;
+pub use teamwork_conversation_identity_type::TeamworkConversationIdentityType;
 #[cfg(feature = "teams")]
 mod teamwork_hosted_content;
 #[cfg(feature = "teams")]
-pub use teamwork_hosted_content::*;
+pub use teamwork_hosted_content::TeamworkHostedContent;
 #[cfg(feature = "teams")]
 mod teamwork_notification_recipient;
 #[cfg(feature = "teams")]
-pub use teamwork_notification_recipient::*;
+pub use teamwork_notification_recipient::{
+    TeamworkNotificationRecipient, AnyTeamworkNotificationRecipient,
+};
 #[cfg(feature = "teams")]
 mod teamwork_tag;
 #[cfg(feature = "teams")]
-pub use teamwork_tag::*;
+pub use teamwork_tag::TeamworkTag;
 #[cfg(feature = "teams")]
 mod teamwork_tag_identity;
 #[cfg(feature = "teams")]
-pub use teamwork_tag_identity::*;
+pub use teamwork_tag_identity::TeamworkTagIdentity;
 #[cfg(feature = "teams")]
 mod teamwork_tag_member;
 #[cfg(feature = "teams")]
-pub use teamwork_tag_member::*;
+pub use teamwork_tag_member::TeamworkTagMember;
 #[cfg(feature = "core")]
 mod teamwork_tag_type;
 #[cfg(feature = "core")]
-pub use teamwork_tag_type::*;
+pub use teamwork_tag_type::TeamworkTagType;
 #[cfg(feature = "teams")]
 mod teamwork_user_identity;
 #[cfg(feature = "teams")]
-pub use teamwork_user_identity::*;
+pub use teamwork_user_identity::TeamworkUserIdentity;
 #[cfg(feature = "core")]
 mod teamwork_user_identity_type;
 #[cfg(feature = "core")]
-pub use teamwork_user_identity_type::*;
+pub use teamwork_user_identity_type::TeamworkUserIdentityType;
 #[cfg(feature = "device_management")]
 mod telecom_expense_management_partner;
 #[cfg(feature = "device_management")]
-pub use telecom_expense_management_partner::*;
+pub use telecom_expense_management_partner::TelecomExpenseManagementPartner;
 #[cfg(feature = "core")]
 mod teleconference_device_audio_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_audio_quality::*;
+pub use teleconference_device_audio_quality::TeleconferenceDeviceAudioQuality;
 #[cfg(feature = "core")]
 mod teleconference_device_media_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_media_quality::*;
+pub use teleconference_device_media_quality::{
+    TeleconferenceDeviceMediaQuality, AnyTeleconferenceDeviceMediaQuality,
+};
 #[cfg(feature = "core")]
 mod teleconference_device_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_quality::*;
+pub use teleconference_device_quality::TeleconferenceDeviceQuality;
 #[cfg(feature = "core")]
 mod teleconference_device_screen_sharing_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_screen_sharing_quality::*;
+pub use teleconference_device_screen_sharing_quality::TeleconferenceDeviceScreenSharingQuality;
 #[cfg(feature = "core")]
 mod teleconference_device_video_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_video_quality::*;
+pub use teleconference_device_video_quality::{
+    TeleconferenceDeviceVideoQuality, AnyTeleconferenceDeviceVideoQuality,
+};
 #[cfg(feature = "device_management")]
 mod template_parameter;
 #[cfg(feature = "device_management")]
-pub use template_parameter::*;
+pub use template_parameter::TemplateParameter;
 #[cfg(feature = "core")]
 mod temporary_access_pass_authentication_method;
 #[cfg(feature = "core")]
-pub use temporary_access_pass_authentication_method::*;
+pub use temporary_access_pass_authentication_method::TemporaryAccessPassAuthenticationMethod;
 #[cfg(feature = "device_management")]
 mod tenant;
 #[cfg(feature = "device_management")]
-pub use tenant::*;
+pub use tenant::Tenant;
 #[cfg(feature = "device_management")]
 mod tenant_contact_information;
 #[cfg(feature = "device_management")]
-pub use tenant_contact_information::*;
+pub use tenant_contact_information::TenantContactInformation;
 #[cfg(feature = "device_management")]
 mod tenant_contract;
 #[cfg(feature = "device_management")]
-pub use tenant_contract::*;
+pub use tenant_contract::TenantContract;
 #[cfg(feature = "device_management")]
 mod tenant_customized_information;
 #[cfg(feature = "device_management")]
-pub use tenant_customized_information::*;
+pub use tenant_customized_information::TenantCustomizedInformation;
 #[cfg(feature = "device_management")]
 mod tenant_detailed_information;
 #[cfg(feature = "device_management")]
-pub use tenant_detailed_information::*;
+pub use tenant_detailed_information::TenantDetailedInformation;
 #[cfg(feature = "device_management")]
 mod tenant_group;
 #[cfg(feature = "device_management")]
-pub use tenant_group::*;
+pub use tenant_group::TenantGroup;
 #[cfg(feature = "device_management")]
 mod tenant_info;
 #[cfg(feature = "device_management")]
-pub use tenant_info::*;
+pub use tenant_info::TenantInfo;
 #[cfg(feature = "core")]
 mod tenant_onboarding_status;
 #[cfg(feature = "core")]
-pub use tenant_onboarding_status::*;
+pub use tenant_onboarding_status::TenantOnboardingStatus;
 #[cfg(feature = "core")]
 mod tenant_relationship;
 #[cfg(feature = "core")]
-pub use tenant_relationship::*;
+pub use tenant_relationship::TenantRelationship;
 #[cfg(feature = "device_management")]
 mod tenant_status_information;
 #[cfg(feature = "device_management")]
-pub use tenant_status_information::*;
+pub use tenant_status_information::TenantStatusInformation;
 #[cfg(feature = "device_management")]
 mod tenant_tag;
 #[cfg(feature = "device_management")]
-pub use tenant_tag::*;
+pub use tenant_tag::TenantTag;
 #[cfg(feature = "files")]
 mod term;
 #[cfg(feature = "files")]
-pub use term::*;
+pub use term::Term;
 #[cfg(feature = "core")]
 mod term_column;
 #[cfg(feature = "core")]
-pub use term_column::*;
+pub use term_column::TermColumn;
 #[cfg(feature = "files")]
 mod term_group_scope;
 #[cfg(feature = "files")]
-pub use term_group_scope::*;
+pub use term_group_scope::TermGroupScope;
 #[cfg(feature = "files")]
 mod term_store_group;
 #[cfg(feature = "files")]
-pub use term_store_group::*;
+pub use term_store_group::TermStoreGroup;
 #[cfg(feature = "device_management")]
 mod terms_and_conditions;
 #[cfg(feature = "device_management")]
-pub use terms_and_conditions::*;
+pub use terms_and_conditions::TermsAndConditions;
 #[cfg(feature = "device_management")]
 mod terms_and_conditions_acceptance_status;
 #[cfg(feature = "device_management")]
-pub use terms_and_conditions_acceptance_status::*;
+pub use terms_and_conditions_acceptance_status::TermsAndConditionsAcceptanceStatus;
 #[cfg(feature = "device_management")]
 mod terms_and_conditions_assignment;
 #[cfg(feature = "device_management")]
-pub use terms_and_conditions_assignment::*;
+pub use terms_and_conditions_assignment::TermsAndConditionsAssignment;
 #[cfg(feature = "device_management")]
 mod terms_and_conditions_group_assignment;
 #[cfg(feature = "device_management")]
-pub use terms_and_conditions_group_assignment::*;
+pub use terms_and_conditions_group_assignment::TermsAndConditionsGroupAssignment;
 #[cfg(feature = "core")]
 mod terms_expiration;
 #[cfg(feature = "core")]
-pub use terms_expiration::*;
+pub use terms_expiration::TermsExpiration;
 #[cfg(feature = "core")]
 mod text_column;
 #[cfg(feature = "core")]
-pub use text_column::*;
+pub use text_column::TextColumn;
 #[cfg(feature = "core")]
 mod threat_assessment_content_type;
 #[cfg(feature = "core")]
-pub use threat_assessment_content_type::*;
+pub use threat_assessment_content_type::ThreatAssessmentContentType;
 #[cfg(feature = "security")]
 mod threat_assessment_request;
 #[cfg(feature = "security")]
-pub use threat_assessment_request::*;
+pub use threat_assessment_request::{ThreatAssessmentRequest, AnyThreatAssessmentRequest};
 #[cfg(feature = "core")]
 mod threat_assessment_request_pivot_property;
 #[cfg(feature = "core")]
-pub use threat_assessment_request_pivot_property::*;
+pub use threat_assessment_request_pivot_property::ThreatAssessmentRequestPivotProperty;
 #[cfg(feature = "core")]
 mod threat_assessment_request_source;
 #[cfg(feature = "core")]
-pub use threat_assessment_request_source::*;
+pub use threat_assessment_request_source::ThreatAssessmentRequestSource;
 #[cfg(feature = "security")]
 mod threat_assessment_result;
 #[cfg(feature = "security")]
-pub use threat_assessment_result::*;
+pub use threat_assessment_result::ThreatAssessmentResult;
 #[cfg(feature = "core")]
 mod threat_assessment_result_type;
 #[cfg(feature = "core")]
-pub use threat_assessment_result_type::*;
+pub use threat_assessment_result_type::ThreatAssessmentResultType;
 #[cfg(feature = "core")]
 mod threat_assessment_status;
 #[cfg(feature = "core")]
-pub use threat_assessment_status::*;
+pub use threat_assessment_status::ThreatAssessmentStatus;
 #[cfg(feature = "core")]
 mod threat_category;
 #[cfg(feature = "core")]
-pub use threat_category::*;
+pub use threat_category::ThreatCategory;
 #[cfg(feature = "core")]
 mod threat_expected_assessment;
 #[cfg(feature = "core")]
-pub use threat_expected_assessment::*;
+pub use threat_expected_assessment::ThreatExpectedAssessment;
 #[cfg(feature = "security")]
 mod threat_type;
 #[cfg(feature = "security")]
-pub use threat_type::*;
+pub use threat_type::ThreatType;
 #[cfg(feature = "files")]
 mod thumbnail;
 #[cfg(feature = "files")]
-pub use thumbnail::*;
+pub use thumbnail::Thumbnail;
 #[cfg(feature = "files")]
 mod thumbnail_column;
 #[cfg(feature = "files")]
-pub use thumbnail_column::*;
+pub use thumbnail_column::ThumbnailColumn;
 #[cfg(feature = "files")]
 mod thumbnail_set;
 #[cfg(feature = "files")]
-pub use thumbnail_set::*;
+pub use thumbnail_set::ThumbnailSet;
 #[cfg(feature = "security")]
 mod ti_indicator;
 #[cfg(feature = "security")]
-pub use ti_indicator::*;
+pub use ti_indicator::TiIndicator;
 #[cfg(feature = "core")]
 mod ticket_info;
 #[cfg(feature = "core")]
-pub use ticket_info::*;
+pub use ticket_info::TicketInfo;
 #[cfg(feature = "teams")]
 mod time_card;
 #[cfg(feature = "teams")]
-pub use time_card::*;
+pub use time_card::TimeCard;
 #[cfg(feature = "teams")]
 mod time_card_break;
 #[cfg(feature = "teams")]
-pub use time_card_break::*;
+pub use time_card_break::TimeCardBreak;
 #[cfg(feature = "teams")]
 mod time_card_entry;
 #[cfg(feature = "teams")]
-pub use time_card_entry::*;
+pub use time_card_entry::TimeCardEntry;
 #[cfg(feature = "teams")]
 mod time_card_event;
 #[cfg(feature = "teams")]
-pub use time_card_event::*;
+pub use time_card_event::TimeCardEvent;
 #[cfg(feature = "core")]
 mod time_card_state;
 #[cfg(feature = "core")]
-pub use time_card_state::*;
+pub use time_card_state::TimeCardState;
 #[cfg(feature = "core")]
 mod time_clock_settings;
 #[cfg(feature = "core")]
-pub use time_clock_settings::*;
+pub use time_clock_settings::TimeClockSettings;
 #[cfg(feature = "core")]
 mod time_constraint;
 #[cfg(feature = "core")]
-pub use time_constraint::*;
+pub use time_constraint::TimeConstraint;
 #[cfg(feature = "teams")]
 mod time_off;
 #[cfg(feature = "teams")]
-pub use time_off::*;
+pub use time_off::TimeOff;
 #[cfg(feature = "teams")]
 mod time_off_item;
 #[cfg(feature = "teams")]
-pub use time_off_item::*;
+pub use time_off_item::TimeOffItem;
 #[cfg(feature = "teams")]
 mod time_off_reason;
 #[cfg(feature = "teams")]
-pub use time_off_reason::*;
+pub use time_off_reason::TimeOffReason;
 #[cfg(feature = "core")]
 mod time_off_reason_icon_type;
 #[cfg(feature = "core")]
-pub use time_off_reason_icon_type::*;
+pub use time_off_reason_icon_type::TimeOffReasonIconType;
 #[cfg(feature = "teams")]
 mod time_off_request;
 #[cfg(feature = "teams")]
-pub use time_off_request::*;
+pub use time_off_request::TimeOffRequest;
 #[cfg(feature = "core")]
 mod time_range;
 #[cfg(feature = "core")]
-pub use time_range::*;
+pub use time_range::TimeRange;
 #[cfg(feature = "core")]
 mod time_slot;
 #[cfg(feature = "core")]
-pub use time_slot::*;
+pub use time_slot::TimeSlot;
 #[cfg(feature = "core")]
 mod time_stamp;
 #[cfg(feature = "core")]
-pub use time_stamp::*;
+pub use time_stamp::TimeStamp;
 #[cfg(feature = "core")]
 mod time_zone_base;
 #[cfg(feature = "core")]
-pub use time_zone_base::*;
+pub use time_zone_base::TimeZoneBase;
 #[cfg(feature = "core")]
 mod time_zone_information;
 #[cfg(feature = "core")]
-pub use time_zone_information::*;
+pub use time_zone_information::TimeZoneInformation;
 #[cfg(feature = "core")]
 mod time_zone_standard;
 #[cfg(feature = "core")]
-pub use time_zone_standard::*;
+pub use time_zone_standard::TimeZoneStandard;
 #[cfg(feature = "security")]
 mod tlp_level;
 #[cfg(feature = "security")]
-pub use tlp_level::*;
+pub use tlp_level::TlpLevel;
 #[cfg(feature = "mail")]
 mod todo;
 #[cfg(feature = "mail")]
-pub use todo::*;
+pub use todo::Todo;
 #[cfg(feature = "mail")]
 mod todo_task;
 #[cfg(feature = "mail")]
-pub use todo_task::*;
+pub use todo_task::TodoTask;
 #[cfg(feature = "mail")]
 mod todo_task_list;
 #[cfg(feature = "mail")]
-pub use todo_task_list::*;
+pub use todo_task_list::TodoTaskList;
 #[cfg(feature = "identity")]
 mod token_issuance_policy;
 #[cfg(feature = "identity")]
-pub use token_issuance_policy::*;
+pub use token_issuance_policy::TokenIssuancePolicy;
 #[cfg(feature = "core")]
 mod token_issuer_type;
 #[cfg(feature = "core")]
-pub use token_issuer_type::*;
+pub use token_issuer_type::TokenIssuerType;
 #[cfg(feature = "identity")]
 mod token_lifetime_policy;
 #[cfg(feature = "identity")]
-pub use token_lifetime_policy::*;
+pub use token_lifetime_policy::TokenLifetimePolicy;
 #[cfg(feature = "core")]
 mod token_meeting_info;
 #[cfg(feature = "core")]
-pub use token_meeting_info::*;
+pub use token_meeting_info::TokenMeetingInfo;
 #[cfg(feature = "core")]
 mod tone;
 #[cfg(feature = "core")]
-pub use tone::*;
+pub use tone::Tone;
 #[cfg(feature = "core")]
 mod tone_info;
 #[cfg(feature = "core")]
-pub use tone_info::*;
+pub use tone_info::ToneInfo;
 #[cfg(feature = "security")]
 mod topic_modeling_settings;
 #[cfg(feature = "security")]
-pub use topic_modeling_settings::*;
+pub use topic_modeling_settings::TopicModelingSettings;
 #[cfg(feature = "core")]
 mod translation_behavior;
 #[cfg(feature = "core")]
-pub use translation_behavior::*;
+pub use translation_behavior::TranslationBehavior;
 #[cfg(feature = "core")]
 mod translation_language_override;
 #[cfg(feature = "core")]
-pub use translation_language_override::*;
+pub use translation_language_override::TranslationLanguageOverride;
 #[cfg(feature = "core")]
 mod translation_preferences;
 #[cfg(feature = "core")]
-pub use translation_preferences::*;
+pub use translation_preferences::TranslationPreferences;
 #[cfg(feature = "users")]
 mod trending;
 #[cfg(feature = "users")]
-pub use trending::*;
+pub use trending::Trending;
 #[cfg(feature = "identity")]
 mod trust_framework_key;
 #[cfg(feature = "identity")]
-pub use trust_framework_key::*;
+pub use trust_framework_key::TrustFrameworkKey;
 #[cfg(feature = "identity")]
 mod trust_framework_key_set;
 #[cfg(feature = "identity")]
-pub use trust_framework_key_set::*;
+pub use trust_framework_key_set::TrustFrameworkKeySet;
 #[cfg(feature = "identity")]
 mod trust_framework_policy;
 #[cfg(feature = "identity")]
-pub use trust_framework_policy::*;
+pub use trust_framework_policy::TrustFrameworkPolicy;
 #[cfg(feature = "device_management")]
 mod tuple2_of_execution_type_i_collection1_of_operation;
 #[cfg(feature = "device_management")]
-pub use tuple2_of_execution_type_i_collection1_of_operation::*;
+pub use tuple2_of_execution_type_i_collection1_of_operation::Tuple2OfExecutionTypeICollection1OfOperation;
 #[cfg(feature = "core")]
 mod typed_email_address;
 #[cfg(feature = "core")]
-pub use typed_email_address::*;
+pub use typed_email_address::TypedEmailAddress;
 #[cfg(feature = "device_management")]
 mod unary_management_condition_expression;
 #[cfg(feature = "device_management")]
-pub use unary_management_condition_expression::*;
+pub use unary_management_condition_expression::UnaryManagementConditionExpression;
 #[cfg(feature = "device_management")]
 mod unary_management_condition_expression_operator_type;
 #[cfg(feature = "device_management")]
-pub use unary_management_condition_expression_operator_type::*;
+pub use unary_management_condition_expression_operator_type::UnaryManagementConditionExpressionOperatorType;
 #[cfg(feature = "core")]
 mod unfamiliar_location_risk_event;
 #[cfg(feature = "core")]
-pub use unfamiliar_location_risk_event::*;
+pub use unfamiliar_location_risk_event::UnfamiliarLocationRiskEvent;
 #[cfg(feature = "security")]
 mod unified_group_source;
 #[cfg(feature = "security")]
-pub use unified_group_source::*;
+pub use unified_group_source::UnifiedGroupSource;
 #[cfg(feature = "identity_governance")]
 mod unified_role_assignment;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_assignment::*;
+pub use unified_role_assignment::UnifiedRoleAssignment;
 #[cfg(feature = "identity_governance")]
 mod unified_role_assignment_multiple;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_assignment_multiple::*;
+pub use unified_role_assignment_multiple::UnifiedRoleAssignmentMultiple;
 #[cfg(feature = "identity_governance")]
 mod unified_role_assignment_schedule;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_assignment_schedule::*;
+pub use unified_role_assignment_schedule::UnifiedRoleAssignmentSchedule;
 #[cfg(feature = "identity_governance")]
 mod unified_role_assignment_schedule_instance;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_assignment_schedule_instance::*;
+pub use unified_role_assignment_schedule_instance::UnifiedRoleAssignmentScheduleInstance;
 #[cfg(feature = "identity_governance")]
 mod unified_role_assignment_schedule_request;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_assignment_schedule_request::*;
+pub use unified_role_assignment_schedule_request::UnifiedRoleAssignmentScheduleRequest;
 #[cfg(feature = "identity_governance")]
 mod unified_role_definition;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_definition::*;
+pub use unified_role_definition::UnifiedRoleDefinition;
 #[cfg(feature = "identity_governance")]
 mod unified_role_eligibility_schedule;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_eligibility_schedule::*;
+pub use unified_role_eligibility_schedule::UnifiedRoleEligibilitySchedule;
 #[cfg(feature = "identity_governance")]
 mod unified_role_eligibility_schedule_instance;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_eligibility_schedule_instance::*;
+pub use unified_role_eligibility_schedule_instance::UnifiedRoleEligibilityScheduleInstance;
 #[cfg(feature = "identity_governance")]
 mod unified_role_eligibility_schedule_request;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_eligibility_schedule_request::*;
+pub use unified_role_eligibility_schedule_request::UnifiedRoleEligibilityScheduleRequest;
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy::*;
+pub use unified_role_management_policy::UnifiedRoleManagementPolicy;
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy_approval_rule;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy_approval_rule::*;
+pub use unified_role_management_policy_approval_rule::UnifiedRoleManagementPolicyApprovalRule;
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy_assignment;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy_assignment::*;
+pub use unified_role_management_policy_assignment::UnifiedRoleManagementPolicyAssignment;
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy_authentication_context_rule;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy_authentication_context_rule::*;
+pub use unified_role_management_policy_authentication_context_rule::UnifiedRoleManagementPolicyAuthenticationContextRule;
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy_enablement_rule;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy_enablement_rule::*;
+pub use unified_role_management_policy_enablement_rule::UnifiedRoleManagementPolicyEnablementRule;
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy_expiration_rule;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy_expiration_rule::*;
+pub use unified_role_management_policy_expiration_rule::UnifiedRoleManagementPolicyExpirationRule;
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy_notification_rule;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy_notification_rule::*;
+pub use unified_role_management_policy_notification_rule::UnifiedRoleManagementPolicyNotificationRule;
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy_rule;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy_rule::*;
+pub use unified_role_management_policy_rule::{
+    UnifiedRoleManagementPolicyRule, AnyUnifiedRoleManagementPolicyRule,
+};
 #[cfg(feature = "identity_governance")]
 mod unified_role_management_policy_rule_target;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_management_policy_rule_target::*;
+pub use unified_role_management_policy_rule_target::UnifiedRoleManagementPolicyRuleTarget;
 #[cfg(feature = "identity_governance")]
 mod unified_role_permission;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_permission::*;
+pub use unified_role_permission::UnifiedRolePermission;
 #[cfg(feature = "identity_governance")]
 mod unified_role_schedule_base;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_schedule_base::*;
+pub use unified_role_schedule_base::{
+    UnifiedRoleScheduleBase, AnyUnifiedRoleScheduleBase,
+};
 #[cfg(feature = "identity_governance")]
 mod unified_role_schedule_instance_base;
 #[cfg(feature = "identity_governance")]
-pub use unified_role_schedule_instance_base::*;
+pub use unified_role_schedule_instance_base::{
+    UnifiedRoleScheduleInstanceBase, AnyUnifiedRoleScheduleInstanceBase,
+};
 #[cfg(feature = "device_management")]
 mod unmanaged_device;
 #[cfg(feature = "device_management")]
-pub use unmanaged_device::*;
+pub use unmanaged_device::UnmanagedDevice;
 #[cfg(feature = "device_management")]
 mod unmanaged_device_discovery_task;
 #[cfg(feature = "device_management")]
-pub use unmanaged_device_discovery_task::*;
+pub use unmanaged_device_discovery_task::UnmanagedDeviceDiscoveryTask;
 #[cfg(feature = "core")]
 mod unmute_participant_operation;
 #[cfg(feature = "core")]
-pub use unmute_participant_operation::*;
+pub use unmute_participant_operation::UnmuteParticipantOperation;
 #[cfg(feature = "device_management")]
 mod unsupported_device_configuration;
 #[cfg(feature = "device_management")]
-pub use unsupported_device_configuration::*;
+pub use unsupported_device_configuration::UnsupportedDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod unsupported_device_configuration_detail;
 #[cfg(feature = "device_management")]
-pub use unsupported_device_configuration_detail::*;
+pub use unsupported_device_configuration_detail::UnsupportedDeviceConfigurationDetail;
 #[cfg(feature = "device_management")]
 mod unsupported_group_policy_extension;
 #[cfg(feature = "device_management")]
-pub use unsupported_group_policy_extension::*;
+pub use unsupported_group_policy_extension::UnsupportedGroupPolicyExtension;
 #[cfg(feature = "device_management")]
 mod updatable_asset;
 #[cfg(feature = "device_management")]
-pub use updatable_asset::*;
+pub use updatable_asset::{UpdatableAsset, AnyUpdatableAsset};
 #[cfg(feature = "device_management")]
 mod updatable_asset_enrollment;
 #[cfg(feature = "device_management")]
-pub use updatable_asset_enrollment::*;
+pub use updatable_asset_enrollment::{
+    UpdatableAssetEnrollment, AnyUpdatableAssetEnrollment,
+};
 #[cfg(feature = "device_management")]
 mod updatable_asset_error;
 #[cfg(feature = "device_management")]
-pub use updatable_asset_error::*;
+pub use updatable_asset_error::{UpdatableAssetError, AnyUpdatableAssetError};
 #[cfg(feature = "device_management")]
 mod updatable_asset_group;
 #[cfg(feature = "device_management")]
-pub use updatable_asset_group::*;
+pub use updatable_asset_group::UpdatableAssetGroup;
 #[cfg(feature = "device_management")]
 mod update_category;
 #[cfg(feature = "device_management")]
-pub use update_category::*;
+pub use update_category::UpdateCategory;
 #[cfg(feature = "device_management")]
 mod update_classification;
 #[cfg(feature = "device_management")]
-pub use update_classification::*;
+pub use update_classification::UpdateClassification;
 #[cfg(feature = "device_management")]
 mod update_management_enrollment;
 #[cfg(feature = "device_management")]
-pub use update_management_enrollment::*;
+pub use update_management_enrollment::UpdateManagementEnrollment;
 #[cfg(feature = "core")]
 mod update_recording_status_operation;
 #[cfg(feature = "core")]
-pub use update_recording_status_operation::*;
+pub use update_recording_status_operation::UpdateRecordingStatusOperation;
 #[cfg(feature = "core")]
 mod update_window;
 #[cfg(feature = "core")]
-pub use update_window::*;
+pub use update_window::UpdateWindow;
 #[cfg(feature = "device_management")]
 mod update_windows_device_account_action_parameter;
 #[cfg(feature = "device_management")]
-pub use update_windows_device_account_action_parameter::*;
+pub use update_windows_device_account_action_parameter::UpdateWindowsDeviceAccountActionParameter;
 #[cfg(feature = "device_management")]
 mod updates;
 #[cfg(feature = "device_management")]
-pub use updates::*;
+pub use updates::Updates;
 #[cfg(feature = "core")]
 mod upload_session;
 #[cfg(feature = "core")]
-pub use upload_session::*;
+pub use upload_session::UploadSession;
 #[cfg(feature = "device_management")]
 mod uri;
 #[cfg(feature = "device_management")]
-pub use uri::*;
+pub use uri::Uri;
 #[cfg(feature = "core")]
 mod url_assessment_request;
 #[cfg(feature = "core")]
-pub use url_assessment_request::*;
+pub use url_assessment_request::UrlAssessmentRequest;
 #[cfg(feature = "core")]
 mod usage_auth_method;
 #[cfg(feature = "core")]
-pub use usage_auth_method::*;
+pub use usage_auth_method::UsageAuthMethod;
 #[cfg(feature = "users")]
 mod usage_details;
 #[cfg(feature = "users")]
-pub use usage_details::*;
+pub use usage_details::UsageDetails;
 #[cfg(feature = "core")]
 mod usage_right;
 #[cfg(feature = "core")]
-pub use usage_right::*;
+pub use usage_right::UsageRight;
 #[cfg(feature = "core")]
 mod usage_right_state;
 #[cfg(feature = "core")]
-pub use usage_right_state::*;
+pub use usage_right_state::UsageRightState;
 #[cfg(feature = "users")]
 mod used_insight;
 #[cfg(feature = "users")]
-pub use used_insight::*;
+pub use used_insight::UsedInsight;
 #[cfg(feature = "device_management")]
 mod user;
 #[cfg(feature = "device_management")]
-pub use user::*;
+pub use user::User;
 #[cfg(feature = "users")]
 mod user_account_information;
 #[cfg(feature = "users")]
-pub use user_account_information::*;
+pub use user_account_information::UserAccountInformation;
 #[cfg(feature = "core")]
 mod user_account_security_type;
 #[cfg(feature = "core")]
-pub use user_account_security_type::*;
+pub use user_account_security_type::UserAccountSecurityType;
 #[cfg(feature = "users")]
 mod user_activation_counts;
 #[cfg(feature = "users")]
-pub use user_activation_counts::*;
+pub use user_activation_counts::UserActivationCounts;
 #[cfg(feature = "communications")]
 mod user_agent;
 #[cfg(feature = "communications")]
-pub use user_agent::*;
+pub use user_agent::{UserAgent, AnyUserAgent};
 #[cfg(feature = "users")]
 mod user_analytics;
 #[cfg(feature = "users")]
-pub use user_analytics::*;
+pub use user_analytics::UserAnalytics;
 #[cfg(feature = "device_management")]
 mod user_app_install_status;
 #[cfg(feature = "device_management")]
-pub use user_app_install_status::*;
+pub use user_app_install_status::UserAppInstallStatus;
 #[cfg(feature = "users")]
 mod user_attribute_values_item;
 #[cfg(feature = "users")]
-pub use user_attribute_values_item::*;
+pub use user_attribute_values_item::UserAttributeValuesItem;
 #[cfg(feature = "users")]
 mod user_consent_request;
 #[cfg(feature = "users")]
-pub use user_consent_request::*;
+pub use user_consent_request::UserConsentRequest;
 #[cfg(feature = "users")]
 mod user_credential_usage_details;
 #[cfg(feature = "users")]
-pub use user_credential_usage_details::*;
+pub use user_credential_usage_details::UserCredentialUsageDetails;
 #[cfg(feature = "device_management")]
 mod user_email_source;
 #[cfg(feature = "device_management")]
-pub use user_email_source::*;
+pub use user_email_source::UserEmailSource;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_app_health_app_performance_by_app_version;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_app_health_app_performance_by_app_version::*;
+pub use user_experience_analytics_app_health_app_performance_by_app_version::UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_app_health_app_performance_by_os_version;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_app_health_app_performance_by_os_version::*;
+pub use user_experience_analytics_app_health_app_performance_by_os_version::UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_app_health_application_performance;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_app_health_application_performance::*;
+pub use user_experience_analytics_app_health_application_performance::UserExperienceAnalyticsAppHealthApplicationPerformance;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_app_health_device_model_performance;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_app_health_device_model_performance::*;
+pub use user_experience_analytics_app_health_device_model_performance::UserExperienceAnalyticsAppHealthDeviceModelPerformance;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_app_health_device_performance;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_app_health_device_performance::*;
+pub use user_experience_analytics_app_health_device_performance::UserExperienceAnalyticsAppHealthDevicePerformance;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_app_health_device_performance_details;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_app_health_device_performance_details::*;
+pub use user_experience_analytics_app_health_device_performance_details::UserExperienceAnalyticsAppHealthDevicePerformanceDetails;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_app_health_os_version_performance;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_app_health_os_version_performance::*;
+pub use user_experience_analytics_app_health_os_version_performance::UserExperienceAnalyticsAppHealthOsVersionPerformance;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_autopilot_devices_summary;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_autopilot_devices_summary::*;
+pub use user_experience_analytics_autopilot_devices_summary::UserExperienceAnalyticsAutopilotDevicesSummary;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_baseline;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_baseline::*;
+pub use user_experience_analytics_baseline::UserExperienceAnalyticsBaseline;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_category;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_category::*;
+pub use user_experience_analytics_category::UserExperienceAnalyticsCategory;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_cloud_management_devices_summary;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_cloud_management_devices_summary::*;
+pub use user_experience_analytics_cloud_management_devices_summary::UserExperienceAnalyticsCloudManagementDevicesSummary;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_device_performance;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_device_performance::*;
+pub use user_experience_analytics_device_performance::UserExperienceAnalyticsDevicePerformance;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_device_scores;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_device_scores::*;
+pub use user_experience_analytics_device_scores::UserExperienceAnalyticsDeviceScores;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_device_startup_history;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_device_startup_history::*;
+pub use user_experience_analytics_device_startup_history::UserExperienceAnalyticsDeviceStartupHistory;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_device_startup_process;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_device_startup_process::*;
+pub use user_experience_analytics_device_startup_process::UserExperienceAnalyticsDeviceStartupProcess;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_device_startup_process_performance;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_device_startup_process_performance::*;
+pub use user_experience_analytics_device_startup_process_performance::UserExperienceAnalyticsDeviceStartupProcessPerformance;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_device_without_cloud_identity;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_device_without_cloud_identity::*;
+pub use user_experience_analytics_device_without_cloud_identity::UserExperienceAnalyticsDeviceWithoutCloudIdentity;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_health_state;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_health_state::*;
+pub use user_experience_analytics_health_state::UserExperienceAnalyticsHealthState;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_impacting_process;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_impacting_process::*;
+pub use user_experience_analytics_impacting_process::UserExperienceAnalyticsImpactingProcess;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_insight;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_insight::*;
+pub use user_experience_analytics_insight::UserExperienceAnalyticsInsight;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_insight_severity;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_insight_severity::*;
+pub use user_experience_analytics_insight_severity::UserExperienceAnalyticsInsightSeverity;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_insight_value;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_insight_value::*;
+pub use user_experience_analytics_insight_value::{
+    UserExperienceAnalyticsInsightValue, AnyUserExperienceAnalyticsInsightValue,
+};
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_metric;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_metric::*;
+pub use user_experience_analytics_metric::UserExperienceAnalyticsMetric;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_metric_history;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_metric_history::*;
+pub use user_experience_analytics_metric_history::UserExperienceAnalyticsMetricHistory;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_not_autopilot_ready_device;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_not_autopilot_ready_device::*;
+pub use user_experience_analytics_not_autopilot_ready_device::UserExperienceAnalyticsNotAutopilotReadyDevice;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_operating_system_restart_category;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_operating_system_restart_category::*;
+pub use user_experience_analytics_operating_system_restart_category::UserExperienceAnalyticsOperatingSystemRestartCategory;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_overview;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_overview::*;
+pub use user_experience_analytics_overview::UserExperienceAnalyticsOverview;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_regression_summary;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_regression_summary::*;
+pub use user_experience_analytics_regression_summary::UserExperienceAnalyticsRegressionSummary;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_remote_connection;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_remote_connection::*;
+pub use user_experience_analytics_remote_connection::UserExperienceAnalyticsRemoteConnection;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_resource_performance;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_resource_performance::*;
+pub use user_experience_analytics_resource_performance::UserExperienceAnalyticsResourcePerformance;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_score_history;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_score_history::*;
+pub use user_experience_analytics_score_history::UserExperienceAnalyticsScoreHistory;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_settings;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_settings::*;
+pub use user_experience_analytics_settings::UserExperienceAnalyticsSettings;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_summarized_by;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_summarized_by::*;
+pub use user_experience_analytics_summarized_by::UserExperienceAnalyticsSummarizedBy;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_windows10_devices_summary;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_windows10_devices_summary::*;
+pub use user_experience_analytics_windows10_devices_summary::UserExperienceAnalyticsWindows10DevicesSummary;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_work_from_anywhere_device;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_work_from_anywhere_device::*;
+pub use user_experience_analytics_work_from_anywhere_device::UserExperienceAnalyticsWorkFromAnywhereDevice;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_work_from_anywhere_devices_summary;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_work_from_anywhere_devices_summary::*;
+pub use user_experience_analytics_work_from_anywhere_devices_summary::UserExperienceAnalyticsWorkFromAnywhereDevicesSummary;
 #[cfg(feature = "device_management")]
 mod user_experience_analytics_work_from_anywhere_metric;
 #[cfg(feature = "device_management")]
-pub use user_experience_analytics_work_from_anywhere_metric::*;
+pub use user_experience_analytics_work_from_anywhere_metric::UserExperienceAnalyticsWorkFromAnywhereMetric;
 #[cfg(feature = "device_management")]
 mod user_experience_settings;
 #[cfg(feature = "device_management")]
-pub use user_experience_settings::*;
+pub use user_experience_settings::UserExperienceSettings;
 #[cfg(feature = "communications")]
 mod user_feedback;
 #[cfg(feature = "communications")]
-pub use user_feedback::*;
+pub use user_feedback::UserFeedback;
 #[cfg(feature = "communications")]
 mod user_feedback_rating;
 #[cfg(feature = "communications")]
-pub use user_feedback_rating::*;
+pub use user_feedback_rating::UserFeedbackRating;
 #[cfg(feature = "identity")]
 mod user_flow;
 #[cfg(feature = "identity")]
-pub use user_flow::*;
+pub use user_flow::UserFlow;
 #[cfg(feature = "users")]
 mod user_flow_api_connector_configuration;
 #[cfg(feature = "users")]
-pub use user_flow_api_connector_configuration::*;
+pub use user_flow_api_connector_configuration::UserFlowApiConnectorConfiguration;
 #[cfg(feature = "users")]
 mod user_flow_language_configuration;
 #[cfg(feature = "users")]
-pub use user_flow_language_configuration::*;
+pub use user_flow_language_configuration::UserFlowLanguageConfiguration;
 #[cfg(feature = "users")]
 mod user_flow_language_page;
 #[cfg(feature = "users")]
-pub use user_flow_language_page::*;
+pub use user_flow_language_page::UserFlowLanguagePage;
 #[cfg(feature = "core")]
 mod user_flow_type;
 #[cfg(feature = "core")]
-pub use user_flow_type::*;
+pub use user_flow_type::UserFlowType;
 #[cfg(feature = "users")]
 mod user_identity;
 #[cfg(feature = "users")]
-pub use user_identity::*;
+pub use user_identity::UserIdentity;
 #[cfg(feature = "users")]
 mod user_insights_settings;
 #[cfg(feature = "users")]
-pub use user_insights_settings::*;
+pub use user_insights_settings::UserInsightsSettings;
 #[cfg(feature = "device_management")]
 mod user_install_state_summary;
 #[cfg(feature = "device_management")]
-pub use user_install_state_summary::*;
+pub use user_install_state_summary::UserInstallStateSummary;
 #[cfg(feature = "core")]
 mod user_new_message_restriction;
 #[cfg(feature = "core")]
-pub use user_new_message_restriction::*;
+pub use user_new_message_restriction::UserNewMessageRestriction;
 #[cfg(feature = "device_management")]
 mod user_pfx_certificate;
 #[cfg(feature = "device_management")]
-pub use user_pfx_certificate::*;
+pub use user_pfx_certificate::UserPfxCertificate;
 #[cfg(feature = "device_management")]
 mod user_pfx_intended_purpose;
 #[cfg(feature = "device_management")]
-pub use user_pfx_intended_purpose::*;
+pub use user_pfx_intended_purpose::UserPfxIntendedPurpose;
 #[cfg(feature = "device_management")]
 mod user_pfx_padding_scheme;
 #[cfg(feature = "device_management")]
-pub use user_pfx_padding_scheme::*;
+pub use user_pfx_padding_scheme::UserPfxPaddingScheme;
 #[cfg(feature = "users")]
 mod user_purpose;
 #[cfg(feature = "users")]
-pub use user_purpose::*;
+pub use user_purpose::UserPurpose;
 #[cfg(feature = "users")]
 mod user_registration_count;
 #[cfg(feature = "users")]
-pub use user_registration_count::*;
+pub use user_registration_count::UserRegistrationCount;
 #[cfg(feature = "users")]
 mod user_registration_feature_count;
 #[cfg(feature = "users")]
-pub use user_registration_feature_count::*;
+pub use user_registration_feature_count::UserRegistrationFeatureCount;
 #[cfg(feature = "users")]
 mod user_registration_feature_summary;
 #[cfg(feature = "users")]
-pub use user_registration_feature_summary::*;
+pub use user_registration_feature_summary::UserRegistrationFeatureSummary;
 #[cfg(feature = "users")]
 mod user_registration_method_count;
 #[cfg(feature = "users")]
-pub use user_registration_method_count::*;
+pub use user_registration_method_count::UserRegistrationMethodCount;
 #[cfg(feature = "users")]
 mod user_registration_method_summary;
 #[cfg(feature = "users")]
-pub use user_registration_method_summary::*;
+pub use user_registration_method_summary::UserRegistrationMethodSummary;
 #[cfg(feature = "users")]
 mod user_scope_teams_app_installation;
 #[cfg(feature = "users")]
-pub use user_scope_teams_app_installation::*;
+pub use user_scope_teams_app_installation::UserScopeTeamsAppInstallation;
 #[cfg(feature = "users")]
 mod user_security_state;
 #[cfg(feature = "users")]
-pub use user_security_state::*;
+pub use user_security_state::UserSecurityState;
 #[cfg(feature = "users")]
 mod user_set;
 #[cfg(feature = "users")]
-pub use user_set::*;
+pub use user_set::{UserSet, AnyUserSet};
 #[cfg(feature = "users")]
 mod user_settings;
 #[cfg(feature = "users")]
-pub use user_settings::*;
+pub use user_settings::UserSettings;
 #[cfg(feature = "security")]
 mod user_source;
 #[cfg(feature = "security")]
-pub use user_source::*;
+pub use user_source::UserSource;
 #[cfg(feature = "users")]
 mod user_teamwork;
 #[cfg(feature = "users")]
-pub use user_teamwork::*;
+pub use user_teamwork::UserTeamwork;
 #[cfg(feature = "device_management")]
 mod username_source;
 #[cfg(feature = "device_management")]
-pub use username_source::*;
+pub use username_source::UsernameSource;
 #[cfg(feature = "device_management")]
 mod variable_management_condition_expression;
 #[cfg(feature = "device_management")]
-pub use variable_management_condition_expression::*;
+pub use variable_management_condition_expression::VariableManagementConditionExpression;
 #[cfg(feature = "core")]
 mod vendor;
 #[cfg(feature = "core")]
-pub use vendor::*;
+pub use vendor::Vendor;
 #[cfg(feature = "core")]
 mod verified_custom_domain_certificates_metadata;
 #[cfg(feature = "core")]
-pub use verified_custom_domain_certificates_metadata::*;
+pub use verified_custom_domain_certificates_metadata::VerifiedCustomDomainCertificatesMetadata;
 #[cfg(feature = "core")]
 mod verified_domain;
 #[cfg(feature = "core")]
-pub use verified_domain::*;
+pub use verified_domain::VerifiedDomain;
 #[cfg(feature = "core")]
 mod verified_publisher;
 #[cfg(feature = "core")]
-pub use verified_publisher::*;
+pub use verified_publisher::VerifiedPublisher;
 #[cfg(feature = "core")]
 mod version_action;
 #[cfg(feature = "core")]
-pub use version_action::*;
+pub use version_action::VersionAction;
 #[cfg(feature = "core")]
 mod video;
 #[cfg(feature = "core")]
-pub use video::*;
+pub use video::Video;
 #[cfg(feature = "core")]
 mod view_type;
 #[cfg(feature = "core")]
-pub use view_type::*;
+pub use view_type::ViewType;
 #[cfg(feature = "device_management")]
 mod virtual_endpoint;
 #[cfg(feature = "device_management")]
-pub use virtual_endpoint::*;
+pub use virtual_endpoint::VirtualEndpoint;
 #[cfg(feature = "device_management")]
 mod visibility_setting;
 #[cfg(feature = "device_management")]
-pub use visibility_setting::*;
+pub use visibility_setting::VisibilitySetting;
 #[cfg(feature = "core")]
 mod visual_info;
 #[cfg(feature = "core")]
-pub use visual_info::*;
+pub use visual_info::VisualInfo;
 #[cfg(feature = "core")]
 mod visual_properties;
 #[cfg(feature = "core")]
-pub use visual_properties::*;
+pub use visual_properties::VisualProperties;
 #[cfg(feature = "core")]
 mod volume_type;
 #[cfg(feature = "core")]
-pub use volume_type::*;
+pub use volume_type::VolumeType;
 #[cfg(feature = "device_management")]
 mod vpn_authentication_method;
 #[cfg(feature = "device_management")]
-pub use vpn_authentication_method::*;
+pub use vpn_authentication_method::VpnAuthenticationMethod;
 #[cfg(feature = "device_management")]
 mod vpn_client_authentication_type;
 #[cfg(feature = "device_management")]
-pub use vpn_client_authentication_type::*;
+pub use vpn_client_authentication_type::VpnClientAuthenticationType;
 #[cfg(feature = "device_management")]
 mod vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use vpn_configuration::*;
+pub use vpn_configuration::{VpnConfiguration, AnyVpnConfiguration};
 #[cfg(feature = "device_management")]
 mod vpn_dead_peer_detection_rate;
 #[cfg(feature = "device_management")]
-pub use vpn_dead_peer_detection_rate::*;
+pub use vpn_dead_peer_detection_rate::VpnDeadPeerDetectionRate;
 #[cfg(feature = "device_management")]
 mod vpn_dns_rule;
 #[cfg(feature = "device_management")]
-pub use vpn_dns_rule::*;
+pub use vpn_dns_rule::VpnDnsRule;
 #[cfg(feature = "device_management")]
 mod vpn_encryption_algorithm_type;
 #[cfg(feature = "device_management")]
-pub use vpn_encryption_algorithm_type::*;
+pub use vpn_encryption_algorithm_type::VpnEncryptionAlgorithmType;
 #[cfg(feature = "device_management")]
 mod vpn_integrity_algorithm_type;
 #[cfg(feature = "device_management")]
-pub use vpn_integrity_algorithm_type::*;
+pub use vpn_integrity_algorithm_type::VpnIntegrityAlgorithmType;
 #[cfg(feature = "device_management")]
 mod vpn_local_identifier;
 #[cfg(feature = "device_management")]
-pub use vpn_local_identifier::*;
+pub use vpn_local_identifier::VpnLocalIdentifier;
 #[cfg(feature = "device_management")]
 mod vpn_on_demand_rule;
 #[cfg(feature = "device_management")]
-pub use vpn_on_demand_rule::*;
+pub use vpn_on_demand_rule::VpnOnDemandRule;
 #[cfg(feature = "device_management")]
 mod vpn_on_demand_rule_connection_action;
 #[cfg(feature = "device_management")]
-pub use vpn_on_demand_rule_connection_action::*;
+pub use vpn_on_demand_rule_connection_action::VpnOnDemandRuleConnectionAction;
 #[cfg(feature = "device_management")]
 mod vpn_on_demand_rule_connection_domain_action;
 #[cfg(feature = "device_management")]
-pub use vpn_on_demand_rule_connection_domain_action::*;
+pub use vpn_on_demand_rule_connection_domain_action::VpnOnDemandRuleConnectionDomainAction;
 #[cfg(feature = "device_management")]
 mod vpn_provider_type;
 #[cfg(feature = "device_management")]
-pub use vpn_provider_type::*;
+pub use vpn_provider_type::VpnProviderType;
 #[cfg(feature = "device_management")]
 mod vpn_proxy_server;
 #[cfg(feature = "device_management")]
-pub use vpn_proxy_server::*;
+pub use vpn_proxy_server::{VpnProxyServer, AnyVpnProxyServer};
 #[cfg(feature = "device_management")]
 mod vpn_route;
 #[cfg(feature = "device_management")]
-pub use vpn_route::*;
+pub use vpn_route::VpnRoute;
 #[cfg(feature = "device_management")]
 mod vpn_server;
 #[cfg(feature = "device_management")]
-pub use vpn_server::*;
+pub use vpn_server::VpnServer;
 #[cfg(feature = "device_management")]
 mod vpn_server_certificate_type;
 #[cfg(feature = "device_management")]
-pub use vpn_server_certificate_type::*;
+pub use vpn_server_certificate_type::VpnServerCertificateType;
 #[cfg(feature = "device_management")]
 mod vpn_service_exception_action;
 #[cfg(feature = "device_management")]
-pub use vpn_service_exception_action::*;
+pub use vpn_service_exception_action::VpnServiceExceptionAction;
 #[cfg(feature = "device_management")]
 mod vpn_traffic_rule;
 #[cfg(feature = "device_management")]
-pub use vpn_traffic_rule::*;
+pub use vpn_traffic_rule::VpnTrafficRule;
 #[cfg(feature = "device_management")]
 mod vpn_traffic_rule_app_type;
 #[cfg(feature = "device_management")]
-pub use vpn_traffic_rule_app_type::*;
+pub use vpn_traffic_rule_app_type::VpnTrafficRuleAppType;
 #[cfg(feature = "device_management")]
 mod vpn_traffic_rule_routing_policy_type;
 #[cfg(feature = "device_management")]
-pub use vpn_traffic_rule_routing_policy_type::*;
+pub use vpn_traffic_rule_routing_policy_type::VpnTrafficRuleRoutingPolicyType;
 #[cfg(feature = "device_management")]
 mod vpn_tunnel_configuration_type;
 #[cfg(feature = "device_management")]
-pub use vpn_tunnel_configuration_type::*;
+pub use vpn_tunnel_configuration_type::VpnTunnelConfigurationType;
 #[cfg(feature = "device_management")]
 mod vpp_licensing_type;
 #[cfg(feature = "device_management")]
-pub use vpp_licensing_type::*;
+pub use vpp_licensing_type::VppLicensingType;
 #[cfg(feature = "device_management")]
 mod vpp_token;
 #[cfg(feature = "device_management")]
-pub use vpp_token::*;
+pub use vpp_token::VppToken;
 #[cfg(feature = "device_management")]
 mod vpp_token_account_type;
 #[cfg(feature = "device_management")]
-pub use vpp_token_account_type::*;
+pub use vpp_token_account_type::VppTokenAccountType;
 #[cfg(feature = "device_management")]
 mod vpp_token_action_failure_reason;
 #[cfg(feature = "device_management")]
-pub use vpp_token_action_failure_reason::*;
+pub use vpp_token_action_failure_reason::VppTokenActionFailureReason;
 #[cfg(feature = "device_management")]
 mod vpp_token_action_result;
 #[cfg(feature = "device_management")]
-pub use vpp_token_action_result::*;
+pub use vpp_token_action_result::{VppTokenActionResult, AnyVppTokenActionResult};
 #[cfg(feature = "device_management")]
 mod vpp_token_license_summary;
 #[cfg(feature = "device_management")]
-pub use vpp_token_license_summary::*;
+pub use vpp_token_license_summary::VppTokenLicenseSummary;
 #[cfg(feature = "device_management")]
 mod vpp_token_revoke_licenses_action_result;
 #[cfg(feature = "device_management")]
-pub use vpp_token_revoke_licenses_action_result::*;
+pub use vpp_token_revoke_licenses_action_result::VppTokenRevokeLicensesActionResult;
 #[cfg(feature = "device_management")]
 mod vpp_token_state;
 #[cfg(feature = "device_management")]
-pub use vpp_token_state::*;
+pub use vpp_token_state::VppTokenState;
 #[cfg(feature = "device_management")]
 mod vpp_token_sync_status;
 #[cfg(feature = "device_management")]
-pub use vpp_token_sync_status::*;
+pub use vpp_token_sync_status::VppTokenSyncStatus;
 #[cfg(feature = "core")]
 mod vulnerability_state;
 #[cfg(feature = "core")]
-pub use vulnerability_state::*;
+pub use vulnerability_state::VulnerabilityState;
 #[cfg(feature = "device_management")]
 mod vulnerable_managed_device;
 #[cfg(feature = "device_management")]
-pub use vulnerable_managed_device::*;
+pub use vulnerable_managed_device::VulnerableManagedDevice;
 #[cfg(feature = "core")]
 mod watermark_layout;
 #[cfg(feature = "core")]
-pub use watermark_layout::*;
+pub use watermark_layout::WatermarkLayout;
 #[cfg(feature = "core")]
 mod web_account;
 #[cfg(feature = "core")]
-pub use web_account::*;
+pub use web_account::WebAccount;
 #[cfg(feature = "device_management")]
 mod web_app;
 #[cfg(feature = "device_management")]
-pub use web_app::*;
+pub use web_app::WebApp;
 #[cfg(feature = "core")]
 mod web_application;
 #[cfg(feature = "core")]
-pub use web_application::*;
+pub use web_application::WebApplication;
 #[cfg(feature = "device_management")]
 mod web_browser_cookie_settings;
 #[cfg(feature = "device_management")]
-pub use web_browser_cookie_settings::*;
+pub use web_browser_cookie_settings::WebBrowserCookieSettings;
 #[cfg(feature = "core")]
 mod web_part;
 #[cfg(feature = "core")]
-pub use web_part::*;
+pub use web_part::WebPart;
 #[cfg(feature = "core")]
 mod website;
 #[cfg(feature = "core")]
-pub use website::*;
+pub use website::Website;
 #[cfg(feature = "core")]
 mod website_type;
 #[cfg(feature = "core")]
-pub use website_type::*;
+pub use website_type::WebsiteType;
 #[cfg(feature = "core")]
 mod week_index;
 #[cfg(feature = "core")]
-pub use week_index::*;
+pub use week_index::WeekIndex;
 #[cfg(feature = "device_management")]
 mod weekly_schedule;
 #[cfg(feature = "device_management")]
-pub use weekly_schedule::*;
+pub use weekly_schedule::WeeklySchedule;
 #[cfg(feature = "device_management")]
 mod welcome_screen_meeting_information;
 #[cfg(feature = "device_management")]
-pub use welcome_screen_meeting_information::*;
+pub use welcome_screen_meeting_information::WelcomeScreenMeetingInformation;
 #[cfg(feature = "core")]
 mod wellknown_list_name;
 #[cfg(feature = "core")]
-pub use wellknown_list_name::*;
+pub use wellknown_list_name::WellknownListName;
 #[cfg(feature = "device_management")]
 mod wi_fi_authentication_method;
 #[cfg(feature = "device_management")]
-pub use wi_fi_authentication_method::*;
+pub use wi_fi_authentication_method::WiFiAuthenticationMethod;
 #[cfg(feature = "device_management")]
 mod wi_fi_proxy_setting;
 #[cfg(feature = "device_management")]
-pub use wi_fi_proxy_setting::*;
+pub use wi_fi_proxy_setting::WiFiProxySetting;
 #[cfg(feature = "device_management")]
 mod wi_fi_security_type;
 #[cfg(feature = "device_management")]
-pub use wi_fi_security_type::*;
+pub use wi_fi_security_type::WiFiSecurityType;
 #[cfg(feature = "device_management")]
 mod wifi_authentication_type;
 #[cfg(feature = "device_management")]
-pub use wifi_authentication_type::*;
+pub use wifi_authentication_type::WifiAuthenticationType;
 #[cfg(feature = "communications")]
 mod wifi_band;
 #[cfg(feature = "communications")]
-pub use wifi_band::*;
+pub use wifi_band::WifiBand;
 #[cfg(feature = "communications")]
 mod wifi_radio_type;
 #[cfg(feature = "communications")]
-pub use wifi_radio_type::*;
+pub use wifi_radio_type::WifiRadioType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app::*;
+pub use win32_lob_app::Win32LobApp;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_assignment_settings::*;
+pub use win32_lob_app_assignment_settings::Win32LobAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_delivery_optimization_priority;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_delivery_optimization_priority::*;
+pub use win32_lob_app_delivery_optimization_priority::Win32LobAppDeliveryOptimizationPriority;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_detection;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_detection::*;
+pub use win32_lob_app_detection::{Win32LobAppDetection, AnyWin32LobAppDetection};
 #[cfg(feature = "device_management")]
 mod win32_lob_app_detection_operator;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_detection_operator::*;
+pub use win32_lob_app_detection_operator::Win32LobAppDetectionOperator;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_file_system_detection;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_file_system_detection::*;
+pub use win32_lob_app_file_system_detection::Win32LobAppFileSystemDetection;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_file_system_detection_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_file_system_detection_type::*;
+pub use win32_lob_app_file_system_detection_type::Win32LobAppFileSystemDetectionType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_file_system_operation_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_file_system_operation_type::*;
+pub use win32_lob_app_file_system_operation_type::Win32LobAppFileSystemOperationType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_file_system_requirement;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_file_system_requirement::*;
+pub use win32_lob_app_file_system_requirement::Win32LobAppFileSystemRequirement;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_file_system_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_file_system_rule::*;
+pub use win32_lob_app_file_system_rule::Win32LobAppFileSystemRule;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_install_experience;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_install_experience::*;
+pub use win32_lob_app_install_experience::Win32LobAppInstallExperience;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_msi_information;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_msi_information::*;
+pub use win32_lob_app_msi_information::Win32LobAppMsiInformation;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_msi_package_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_msi_package_type::*;
+pub use win32_lob_app_msi_package_type::Win32LobAppMsiPackageType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_notification;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_notification::*;
+pub use win32_lob_app_notification::Win32LobAppNotification;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_power_shell_script_detection;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_power_shell_script_detection::*;
+pub use win32_lob_app_power_shell_script_detection::Win32LobAppPowerShellScriptDetection;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_power_shell_script_detection_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_power_shell_script_detection_type::*;
+pub use win32_lob_app_power_shell_script_detection_type::Win32LobAppPowerShellScriptDetectionType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_power_shell_script_requirement;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_power_shell_script_requirement::*;
+pub use win32_lob_app_power_shell_script_requirement::Win32LobAppPowerShellScriptRequirement;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_power_shell_script_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_power_shell_script_rule::*;
+pub use win32_lob_app_power_shell_script_rule::Win32LobAppPowerShellScriptRule;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_power_shell_script_rule_operation_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_power_shell_script_rule_operation_type::*;
+pub use win32_lob_app_power_shell_script_rule_operation_type::Win32LobAppPowerShellScriptRuleOperationType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_product_code_detection;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_product_code_detection::*;
+pub use win32_lob_app_product_code_detection::Win32LobAppProductCodeDetection;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_product_code_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_product_code_rule::*;
+pub use win32_lob_app_product_code_rule::Win32LobAppProductCodeRule;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_registry_detection;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_registry_detection::*;
+pub use win32_lob_app_registry_detection::Win32LobAppRegistryDetection;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_registry_detection_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_registry_detection_type::*;
+pub use win32_lob_app_registry_detection_type::Win32LobAppRegistryDetectionType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_registry_requirement;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_registry_requirement::*;
+pub use win32_lob_app_registry_requirement::Win32LobAppRegistryRequirement;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_registry_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_registry_rule::*;
+pub use win32_lob_app_registry_rule::Win32LobAppRegistryRule;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_registry_rule_operation_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_registry_rule_operation_type::*;
+pub use win32_lob_app_registry_rule_operation_type::Win32LobAppRegistryRuleOperationType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_requirement;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_requirement::*;
+pub use win32_lob_app_requirement::{Win32LobAppRequirement, AnyWin32LobAppRequirement};
 #[cfg(feature = "device_management")]
 mod win32_lob_app_restart_behavior;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_restart_behavior::*;
+pub use win32_lob_app_restart_behavior::Win32LobAppRestartBehavior;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_restart_settings;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_restart_settings::*;
+pub use win32_lob_app_restart_settings::Win32LobAppRestartSettings;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_return_code;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_return_code::*;
+pub use win32_lob_app_return_code::Win32LobAppReturnCode;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_return_code_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_return_code_type::*;
+pub use win32_lob_app_return_code_type::Win32LobAppReturnCodeType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_rule::*;
+pub use win32_lob_app_rule::{Win32LobAppRule, AnyWin32LobAppRule};
 #[cfg(feature = "device_management")]
 mod win32_lob_app_rule_operator;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_rule_operator::*;
+pub use win32_lob_app_rule_operator::Win32LobAppRuleOperator;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_rule_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_rule_type::*;
+pub use win32_lob_app_rule_type::Win32LobAppRuleType;
 #[cfg(feature = "device_management")]
 mod windows;
 #[cfg(feature = "device_management")]
-pub use windows::*;
+pub use windows::Windows;
 #[cfg(feature = "device_management")]
 mod windows10_app_type;
 #[cfg(feature = "device_management")]
-pub use windows10_app_type::*;
+pub use windows10_app_type::Windows10AppType;
 #[cfg(feature = "device_management")]
 mod windows10_apps_force_update_schedule;
 #[cfg(feature = "device_management")]
-pub use windows10_apps_force_update_schedule::*;
+pub use windows10_apps_force_update_schedule::Windows10AppsForceUpdateSchedule;
 #[cfg(feature = "device_management")]
 mod windows10_apps_update_recurrence;
 #[cfg(feature = "device_management")]
-pub use windows10_apps_update_recurrence::*;
+pub use windows10_apps_update_recurrence::Windows10AppsUpdateRecurrence;
 #[cfg(feature = "device_management")]
 mod windows10_associated_apps;
 #[cfg(feature = "device_management")]
-pub use windows10_associated_apps::*;
+pub use windows10_associated_apps::Windows10AssociatedApps;
 #[cfg(feature = "device_management")]
 mod windows10_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use windows10_certificate_profile_base::*;
+pub use windows10_certificate_profile_base::{
+    Windows10CertificateProfileBase, AnyWindows10CertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod windows10_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use windows10_compliance_policy::*;
+pub use windows10_compliance_policy::Windows10CompliancePolicy;
 #[cfg(feature = "device_management")]
 mod windows10_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_custom_configuration::*;
+pub use windows10_custom_configuration::Windows10CustomConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_device_firmware_configuration_interface;
 #[cfg(feature = "device_management")]
-pub use windows10_device_firmware_configuration_interface::*;
+pub use windows10_device_firmware_configuration_interface::Windows10DeviceFirmwareConfigurationInterface;
 #[cfg(feature = "device_management")]
 mod windows10_device_mode_type;
 #[cfg(feature = "device_management")]
-pub use windows10_device_mode_type::*;
+pub use windows10_device_mode_type::Windows10DeviceModeType;
 #[cfg(feature = "device_management")]
 mod windows10_eas_email_profile_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_eas_email_profile_configuration::*;
+pub use windows10_eas_email_profile_configuration::Windows10EasEmailProfileConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_edition_type;
 #[cfg(feature = "device_management")]
-pub use windows10_edition_type::*;
+pub use windows10_edition_type::Windows10EditionType;
 #[cfg(feature = "device_management")]
 mod windows10_endpoint_protection_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_endpoint_protection_configuration::*;
+pub use windows10_endpoint_protection_configuration::Windows10EndpointProtectionConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_enrollment_completion_page_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_enrollment_completion_page_configuration::*;
+pub use windows10_enrollment_completion_page_configuration::Windows10EnrollmentCompletionPageConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_enrollment_completion_page_configuration_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use windows10_enrollment_completion_page_configuration_policy_set_item::*;
+pub use windows10_enrollment_completion_page_configuration_policy_set_item::Windows10EnrollmentCompletionPageConfigurationPolicySetItem;
 #[cfg(feature = "device_management")]
 mod windows10_enterprise_modern_app_management_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_enterprise_modern_app_management_configuration::*;
+pub use windows10_enterprise_modern_app_management_configuration::Windows10EnterpriseModernAppManagementConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_general_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_general_configuration::*;
+pub use windows10_general_configuration::Windows10GeneralConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_imported_pfx_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use windows10_imported_pfx_certificate_profile::*;
+pub use windows10_imported_pfx_certificate_profile::Windows10ImportedPfxCertificateProfile;
 #[cfg(feature = "device_management")]
 mod windows10_mobile_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use windows10_mobile_compliance_policy::*;
+pub use windows10_mobile_compliance_policy::Windows10MobileCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod windows10_network_boundary_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_network_boundary_configuration::*;
+pub use windows10_network_boundary_configuration::Windows10NetworkBoundaryConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_network_proxy_server;
 #[cfg(feature = "device_management")]
-pub use windows10_network_proxy_server::*;
+pub use windows10_network_proxy_server::Windows10NetworkProxyServer;
 #[cfg(feature = "device_management")]
 mod windows10_pfx_import_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use windows10_pfx_import_certificate_profile::*;
+pub use windows10_pfx_import_certificate_profile::Windows10PfxImportCertificateProfile;
 #[cfg(feature = "device_management")]
 mod windows10_pkcs_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use windows10_pkcs_certificate_profile::*;
+pub use windows10_pkcs_certificate_profile::Windows10PkcsCertificateProfile;
 #[cfg(feature = "device_management")]
 mod windows10_secure_assessment_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_secure_assessment_configuration::*;
+pub use windows10_secure_assessment_configuration::Windows10SecureAssessmentConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_team_general_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_team_general_configuration::*;
+pub use windows10_team_general_configuration::Windows10TeamGeneralConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_vpn_authentication_method;
 #[cfg(feature = "device_management")]
-pub use windows10_vpn_authentication_method::*;
+pub use windows10_vpn_authentication_method::Windows10VpnAuthenticationMethod;
 #[cfg(feature = "device_management")]
 mod windows10_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_vpn_configuration::*;
+pub use windows10_vpn_configuration::Windows10VpnConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_vpn_connection_type;
 #[cfg(feature = "device_management")]
-pub use windows10_vpn_connection_type::*;
+pub use windows10_vpn_connection_type::Windows10VpnConnectionType;
 #[cfg(feature = "device_management")]
 mod windows10_vpn_profile_target;
 #[cfg(feature = "device_management")]
-pub use windows10_vpn_profile_target::*;
+pub use windows10_vpn_profile_target::Windows10VpnProfileTarget;
 #[cfg(feature = "device_management")]
 mod windows10_vpn_proxy_server;
 #[cfg(feature = "device_management")]
-pub use windows10_vpn_proxy_server::*;
+pub use windows10_vpn_proxy_server::Windows10VpnProxyServer;
 #[cfg(feature = "device_management")]
 mod windows10_x_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use windows10_x_certificate_profile::*;
+pub use windows10_x_certificate_profile::{
+    Windows10XCertificateProfile, AnyWindows10XCertificateProfile,
+};
 #[cfg(feature = "device_management")]
 mod windows10_x_custom_subject_alternative_name;
 #[cfg(feature = "device_management")]
-pub use windows10_x_custom_subject_alternative_name::*;
+pub use windows10_x_custom_subject_alternative_name::Windows10XCustomSubjectAlternativeName;
 #[cfg(feature = "device_management")]
 mod windows10_x_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use windows10_x_trusted_root_certificate::*;
+pub use windows10_x_trusted_root_certificate::Windows10XTrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod windows10_x_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_x_vpn_configuration::*;
+pub use windows10_x_vpn_configuration::Windows10XVpnConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_x_wifi_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_x_wifi_configuration::*;
+pub use windows10_x_wifi_configuration::Windows10XWifiConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_xscep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use windows10_xscep_certificate_profile::*;
+pub use windows10_xscep_certificate_profile::Windows10XscepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod windows81_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use windows81_certificate_profile_base::*;
+pub use windows81_certificate_profile_base::{
+    Windows81CertificateProfileBase, AnyWindows81CertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod windows81_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use windows81_compliance_policy::*;
+pub use windows81_compliance_policy::Windows81CompliancePolicy;
 #[cfg(feature = "device_management")]
 mod windows81_general_configuration;
 #[cfg(feature = "device_management")]
-pub use windows81_general_configuration::*;
+pub use windows81_general_configuration::Windows81GeneralConfiguration;
 #[cfg(feature = "device_management")]
 mod windows81_scep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use windows81_scep_certificate_profile::*;
+pub use windows81_scep_certificate_profile::Windows81ScepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod windows81_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use windows81_trusted_root_certificate::*;
+pub use windows81_trusted_root_certificate::Windows81TrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod windows81_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use windows81_vpn_configuration::*;
+pub use windows81_vpn_configuration::{
+    Windows81VpnConfiguration, AnyWindows81VpnConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod windows81_vpn_proxy_server;
 #[cfg(feature = "device_management")]
-pub use windows81_vpn_proxy_server::*;
+pub use windows81_vpn_proxy_server::Windows81VpnProxyServer;
 #[cfg(feature = "device_management")]
 mod windows81_wifi_import_configuration;
 #[cfg(feature = "device_management")]
-pub use windows81_wifi_import_configuration::*;
+pub use windows81_wifi_import_configuration::Windows81WifiImportConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_app_identifier;
 #[cfg(feature = "device_management")]
-pub use windows_app_identifier::*;
+pub use windows_app_identifier::WindowsAppIdentifier;
 #[cfg(feature = "device_management")]
 mod windows_app_start_layout_tile_size;
 #[cfg(feature = "device_management")]
-pub use windows_app_start_layout_tile_size::*;
+pub use windows_app_start_layout_tile_size::WindowsAppStartLayoutTileSize;
 #[cfg(feature = "device_management")]
 mod windows_app_x;
 #[cfg(feature = "device_management")]
-pub use windows_app_x::*;
+pub use windows_app_x::WindowsAppX;
 #[cfg(feature = "device_management")]
 mod windows_app_x_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use windows_app_x_app_assignment_settings::*;
+pub use windows_app_x_app_assignment_settings::WindowsAppXAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod windows_architecture;
 #[cfg(feature = "device_management")]
-pub use windows_architecture::*;
+pub use windows_architecture::WindowsArchitecture;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_deployment_profile;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_deployment_profile::*;
+pub use windows_autopilot_deployment_profile::{
+    WindowsAutopilotDeploymentProfile, AnyWindowsAutopilotDeploymentProfile,
+};
 #[cfg(feature = "device_management")]
 mod windows_autopilot_deployment_profile_assignment;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_deployment_profile_assignment::*;
+pub use windows_autopilot_deployment_profile_assignment::WindowsAutopilotDeploymentProfileAssignment;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_deployment_profile_policy_set_item;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_deployment_profile_policy_set_item::*;
+pub use windows_autopilot_deployment_profile_policy_set_item::WindowsAutopilotDeploymentProfilePolicySetItem;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_deployment_state;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_deployment_state::*;
+pub use windows_autopilot_deployment_state::WindowsAutopilotDeploymentState;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_device_identity;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_device_identity::*;
+pub use windows_autopilot_device_identity::WindowsAutopilotDeviceIdentity;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_device_type;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_device_type::*;
+pub use windows_autopilot_device_type::WindowsAutopilotDeviceType;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_enrollment_type;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_enrollment_type::*;
+pub use windows_autopilot_enrollment_type::WindowsAutopilotEnrollmentType;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_profile_assignment_detailed_status;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_profile_assignment_detailed_status::*;
+pub use windows_autopilot_profile_assignment_detailed_status::WindowsAutopilotProfileAssignmentDetailedStatus;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_profile_assignment_status;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_profile_assignment_status::*;
+pub use windows_autopilot_profile_assignment_status::WindowsAutopilotProfileAssignmentStatus;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_settings;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_settings::*;
+pub use windows_autopilot_settings::WindowsAutopilotSettings;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_sync_status;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_sync_status::*;
+pub use windows_autopilot_sync_status::WindowsAutopilotSyncStatus;
 #[cfg(feature = "device_management")]
 mod windows_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use windows_certificate_profile_base::*;
+pub use windows_certificate_profile_base::{
+    WindowsCertificateProfileBase, AnyWindowsCertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod windows_defender_advanced_threat_protection_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_defender_advanced_threat_protection_configuration::*;
+pub use windows_defender_advanced_threat_protection_configuration::WindowsDefenderAdvancedThreatProtectionConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_defender_application_control_supplemental_policy;
 #[cfg(feature = "device_management")]
-pub use windows_defender_application_control_supplemental_policy::*;
+pub use windows_defender_application_control_supplemental_policy::WindowsDefenderApplicationControlSupplementalPolicy;
 #[cfg(feature = "device_management")]
 mod windows_defender_application_control_supplemental_policy_assignment;
 #[cfg(feature = "device_management")]
-pub use windows_defender_application_control_supplemental_policy_assignment::*;
+pub use windows_defender_application_control_supplemental_policy_assignment::WindowsDefenderApplicationControlSupplementalPolicyAssignment;
 #[cfg(feature = "device_management")]
 mod windows_defender_application_control_supplemental_policy_deployment_status;
 #[cfg(feature = "device_management")]
-pub use windows_defender_application_control_supplemental_policy_deployment_status::*;
+pub use windows_defender_application_control_supplemental_policy_deployment_status::WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus;
 #[cfg(feature = "device_management")]
 mod windows_defender_application_control_supplemental_policy_deployment_summary;
 #[cfg(feature = "device_management")]
-pub use windows_defender_application_control_supplemental_policy_deployment_summary::*;
+pub use windows_defender_application_control_supplemental_policy_deployment_summary::WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary;
 #[cfg(feature = "device_management")]
 mod windows_defender_application_control_supplemental_policy_statuses;
 #[cfg(feature = "device_management")]
-pub use windows_defender_application_control_supplemental_policy_statuses::*;
+pub use windows_defender_application_control_supplemental_policy_statuses::WindowsDefenderApplicationControlSupplementalPolicyStatuses;
 #[cfg(feature = "device_management")]
 mod windows_defender_product_status;
 #[cfg(feature = "device_management")]
-pub use windows_defender_product_status::*;
+pub use windows_defender_product_status::WindowsDefenderProductStatus;
 #[cfg(feature = "device_management")]
 mod windows_defender_scan_action_result;
 #[cfg(feature = "device_management")]
-pub use windows_defender_scan_action_result::*;
+pub use windows_defender_scan_action_result::WindowsDefenderScanActionResult;
 #[cfg(feature = "device_management")]
 mod windows_defender_tamper_protection_options;
 #[cfg(feature = "device_management")]
-pub use windows_defender_tamper_protection_options::*;
+pub use windows_defender_tamper_protection_options::WindowsDefenderTamperProtectionOptions;
 #[cfg(feature = "device_management")]
 mod windows_delivery_optimization_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_delivery_optimization_configuration::*;
+pub use windows_delivery_optimization_configuration::WindowsDeliveryOptimizationConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_delivery_optimization_mode;
 #[cfg(feature = "device_management")]
-pub use windows_delivery_optimization_mode::*;
+pub use windows_delivery_optimization_mode::WindowsDeliveryOptimizationMode;
 #[cfg(feature = "device_management")]
 mod windows_deployment_settings;
 #[cfg(feature = "device_management")]
-pub use windows_deployment_settings::*;
+pub use windows_deployment_settings::WindowsDeploymentSettings;
 #[cfg(feature = "device_management")]
 mod windows_device_account;
 #[cfg(feature = "device_management")]
-pub use windows_device_account::*;
+pub use windows_device_account::{WindowsDeviceAccount, AnyWindowsDeviceAccount};
 #[cfg(feature = "device_management")]
 mod windows_device_ad_account;
 #[cfg(feature = "device_management")]
-pub use windows_device_ad_account::*;
+pub use windows_device_ad_account::WindowsDeviceAdAccount;
 #[cfg(feature = "device_management")]
 mod windows_device_azure_ad_account;
 #[cfg(feature = "device_management")]
-pub use windows_device_azure_ad_account::*;
+pub use windows_device_azure_ad_account::WindowsDeviceAzureAdAccount;
 #[cfg(feature = "device_management")]
 mod windows_device_health_state;
 #[cfg(feature = "device_management")]
-pub use windows_device_health_state::*;
+pub use windows_device_health_state::WindowsDeviceHealthState;
 #[cfg(feature = "device_management")]
 mod windows_device_malware_state;
 #[cfg(feature = "device_management")]
-pub use windows_device_malware_state::*;
+pub use windows_device_malware_state::WindowsDeviceMalwareState;
 #[cfg(feature = "device_management")]
 mod windows_device_type;
 #[cfg(feature = "device_management")]
-pub use windows_device_type::*;
+pub use windows_device_type::WindowsDeviceType;
 #[cfg(feature = "device_management")]
 mod windows_device_usage_type;
 #[cfg(feature = "device_management")]
-pub use windows_device_usage_type::*;
+pub use windows_device_usage_type::WindowsDeviceUsageType;
 #[cfg(feature = "device_management")]
 mod windows_domain_join_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_domain_join_configuration::*;
+pub use windows_domain_join_configuration::WindowsDomainJoinConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_edge_kiosk_type;
 #[cfg(feature = "device_management")]
-pub use windows_edge_kiosk_type::*;
+pub use windows_edge_kiosk_type::WindowsEdgeKioskType;
 #[cfg(feature = "device_management")]
 mod windows_enrollment_status_screen_settings;
 #[cfg(feature = "device_management")]
-pub use windows_enrollment_status_screen_settings::*;
+pub use windows_enrollment_status_screen_settings::WindowsEnrollmentStatusScreenSettings;
 #[cfg(feature = "device_management")]
 mod windows_feature_update_catalog_item;
 #[cfg(feature = "device_management")]
-pub use windows_feature_update_catalog_item::*;
+pub use windows_feature_update_catalog_item::WindowsFeatureUpdateCatalogItem;
 #[cfg(feature = "device_management")]
 mod windows_feature_update_profile;
 #[cfg(feature = "device_management")]
-pub use windows_feature_update_profile::*;
+pub use windows_feature_update_profile::WindowsFeatureUpdateProfile;
 #[cfg(feature = "device_management")]
 mod windows_feature_update_profile_assignment;
 #[cfg(feature = "device_management")]
-pub use windows_feature_update_profile_assignment::*;
+pub use windows_feature_update_profile_assignment::WindowsFeatureUpdateProfileAssignment;
 #[cfg(feature = "device_management")]
 mod windows_firewall_network_profile;
 #[cfg(feature = "device_management")]
-pub use windows_firewall_network_profile::*;
+pub use windows_firewall_network_profile::WindowsFirewallNetworkProfile;
 #[cfg(feature = "device_management")]
 mod windows_firewall_rule;
 #[cfg(feature = "device_management")]
-pub use windows_firewall_rule::*;
+pub use windows_firewall_rule::WindowsFirewallRule;
 #[cfg(feature = "device_management")]
 mod windows_firewall_rule_interface_types;
 #[cfg(feature = "device_management")]
-pub use windows_firewall_rule_interface_types::*;
+pub use windows_firewall_rule_interface_types::WindowsFirewallRuleInterfaceTypes;
 #[cfg(feature = "device_management")]
 mod windows_firewall_rule_network_profile_types;
 #[cfg(feature = "device_management")]
-pub use windows_firewall_rule_network_profile_types::*;
+pub use windows_firewall_rule_network_profile_types::WindowsFirewallRuleNetworkProfileTypes;
 #[cfg(feature = "device_management")]
 mod windows_firewall_rule_traffic_direction_type;
 #[cfg(feature = "device_management")]
-pub use windows_firewall_rule_traffic_direction_type::*;
+pub use windows_firewall_rule_traffic_direction_type::WindowsFirewallRuleTrafficDirectionType;
 #[cfg(feature = "device_management")]
 mod windows_health_monitoring_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_health_monitoring_configuration::*;
+pub use windows_health_monitoring_configuration::WindowsHealthMonitoringConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_health_monitoring_scope;
 #[cfg(feature = "device_management")]
-pub use windows_health_monitoring_scope::*;
+pub use windows_health_monitoring_scope::WindowsHealthMonitoringScope;
 #[cfg(feature = "core")]
 mod windows_hello_for_business_authentication_method;
 #[cfg(feature = "core")]
-pub use windows_hello_for_business_authentication_method::*;
+pub use windows_hello_for_business_authentication_method::WindowsHelloForBusinessAuthenticationMethod;
 #[cfg(feature = "device_management")]
 mod windows_hello_for_business_pin_usage;
 #[cfg(feature = "device_management")]
-pub use windows_hello_for_business_pin_usage::*;
+pub use windows_hello_for_business_pin_usage::WindowsHelloForBusinessPinUsage;
 #[cfg(feature = "device_management")]
 mod windows_identity_protection_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_identity_protection_configuration::*;
+pub use windows_identity_protection_configuration::WindowsIdentityProtectionConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_information_protection;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection::*;
+pub use windows_information_protection::{
+    WindowsInformationProtection, AnyWindowsInformationProtection,
+};
 #[cfg(feature = "device_management")]
 mod windows_information_protection_app;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_app::*;
+pub use windows_information_protection_app::{
+    WindowsInformationProtectionApp, AnyWindowsInformationProtectionApp,
+};
 #[cfg(feature = "device_management")]
 mod windows_information_protection_app_learning_summary;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_app_learning_summary::*;
+pub use windows_information_protection_app_learning_summary::WindowsInformationProtectionAppLearningSummary;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_app_locker_file;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_app_locker_file::*;
+pub use windows_information_protection_app_locker_file::WindowsInformationProtectionAppLockerFile;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_data_recovery_certificate;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_data_recovery_certificate::*;
+pub use windows_information_protection_data_recovery_certificate::WindowsInformationProtectionDataRecoveryCertificate;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_desktop_app;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_desktop_app::*;
+pub use windows_information_protection_desktop_app::WindowsInformationProtectionDesktopApp;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_device_registration;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_device_registration::*;
+pub use windows_information_protection_device_registration::WindowsInformationProtectionDeviceRegistration;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_enforcement_level;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_enforcement_level::*;
+pub use windows_information_protection_enforcement_level::WindowsInformationProtectionEnforcementLevel;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_ip_range_collection;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_ip_range_collection::*;
+pub use windows_information_protection_ip_range_collection::WindowsInformationProtectionIpRangeCollection;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_network_learning_summary;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_network_learning_summary::*;
+pub use windows_information_protection_network_learning_summary::WindowsInformationProtectionNetworkLearningSummary;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_pin_character_requirements;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_pin_character_requirements::*;
+pub use windows_information_protection_pin_character_requirements::WindowsInformationProtectionPinCharacterRequirements;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_policy;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_policy::*;
+pub use windows_information_protection_policy::WindowsInformationProtectionPolicy;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_proxied_domain_collection;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_proxied_domain_collection::*;
+pub use windows_information_protection_proxied_domain_collection::WindowsInformationProtectionProxiedDomainCollection;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_resource_collection;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_resource_collection::*;
+pub use windows_information_protection_resource_collection::WindowsInformationProtectionResourceCollection;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_store_app;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_store_app::*;
+pub use windows_information_protection_store_app::WindowsInformationProtectionStoreApp;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_wipe_action;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_wipe_action::*;
+pub use windows_information_protection_wipe_action::WindowsInformationProtectionWipeAction;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_active_directory_group;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_active_directory_group::*;
+pub use windows_kiosk_active_directory_group::WindowsKioskActiveDirectoryGroup;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_app_base;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_app_base::*;
+pub use windows_kiosk_app_base::{WindowsKioskAppBase, AnyWindowsKioskAppBase};
 #[cfg(feature = "device_management")]
 mod windows_kiosk_app_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_app_configuration::*;
+pub use windows_kiosk_app_configuration::{
+    WindowsKioskAppConfiguration, AnyWindowsKioskAppConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod windows_kiosk_app_type;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_app_type::*;
+pub use windows_kiosk_app_type::WindowsKioskAppType;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_autologon;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_autologon::*;
+pub use windows_kiosk_autologon::WindowsKioskAutologon;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_azure_ad_group;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_azure_ad_group::*;
+pub use windows_kiosk_azure_ad_group::WindowsKioskAzureAdGroup;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_azure_ad_user;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_azure_ad_user::*;
+pub use windows_kiosk_azure_ad_user::WindowsKioskAzureAdUser;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_configuration::*;
+pub use windows_kiosk_configuration::WindowsKioskConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_desktop_app;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_desktop_app::*;
+pub use windows_kiosk_desktop_app::WindowsKioskDesktopApp;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_force_update_schedule;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_force_update_schedule::*;
+pub use windows_kiosk_force_update_schedule::WindowsKioskForceUpdateSchedule;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_local_group;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_local_group::*;
+pub use windows_kiosk_local_group::WindowsKioskLocalGroup;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_local_user;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_local_user::*;
+pub use windows_kiosk_local_user::WindowsKioskLocalUser;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_multiple_apps;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_multiple_apps::*;
+pub use windows_kiosk_multiple_apps::WindowsKioskMultipleApps;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_profile;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_profile::*;
+pub use windows_kiosk_profile::WindowsKioskProfile;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_single_uwp_app;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_single_uwp_app::*;
+pub use windows_kiosk_single_uwp_app::WindowsKioskSingleUwpApp;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_single_win32_app;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_single_win32_app::*;
+pub use windows_kiosk_single_win32_app::WindowsKioskSingleWin32App;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_user;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_user::*;
+pub use windows_kiosk_user::{WindowsKioskUser, AnyWindowsKioskUser};
 #[cfg(feature = "device_management")]
 mod windows_kiosk_uwp_app;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_uwp_app::*;
+pub use windows_kiosk_uwp_app::WindowsKioskUwpApp;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_visitor;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_visitor::*;
+pub use windows_kiosk_visitor::WindowsKioskVisitor;
 #[cfg(feature = "device_management")]
 mod windows_kiosk_win32_app;
 #[cfg(feature = "device_management")]
-pub use windows_kiosk_win32_app::*;
+pub use windows_kiosk_win32_app::WindowsKioskWin32App;
 #[cfg(feature = "device_management")]
 mod windows_malware_category;
 #[cfg(feature = "device_management")]
-pub use windows_malware_category::*;
+pub use windows_malware_category::WindowsMalwareCategory;
 #[cfg(feature = "device_management")]
 mod windows_malware_category_count;
 #[cfg(feature = "device_management")]
-pub use windows_malware_category_count::*;
+pub use windows_malware_category_count::WindowsMalwareCategoryCount;
 #[cfg(feature = "device_management")]
 mod windows_malware_execution_state;
 #[cfg(feature = "device_management")]
-pub use windows_malware_execution_state::*;
+pub use windows_malware_execution_state::WindowsMalwareExecutionState;
 #[cfg(feature = "device_management")]
 mod windows_malware_execution_state_count;
 #[cfg(feature = "device_management")]
-pub use windows_malware_execution_state_count::*;
+pub use windows_malware_execution_state_count::WindowsMalwareExecutionStateCount;
 #[cfg(feature = "device_management")]
 mod windows_malware_information;
 #[cfg(feature = "device_management")]
-pub use windows_malware_information::*;
+pub use windows_malware_information::WindowsMalwareInformation;
 #[cfg(feature = "device_management")]
 mod windows_malware_name_count;
 #[cfg(feature = "device_management")]
-pub use windows_malware_name_count::*;
+pub use windows_malware_name_count::WindowsMalwareNameCount;
 #[cfg(feature = "device_management")]
 mod windows_malware_overview;
 #[cfg(feature = "device_management")]
-pub use windows_malware_overview::*;
+pub use windows_malware_overview::WindowsMalwareOverview;
 #[cfg(feature = "device_management")]
 mod windows_malware_severity;
 #[cfg(feature = "device_management")]
-pub use windows_malware_severity::*;
+pub use windows_malware_severity::WindowsMalwareSeverity;
 #[cfg(feature = "device_management")]
 mod windows_malware_severity_count;
 #[cfg(feature = "device_management")]
-pub use windows_malware_severity_count::*;
+pub use windows_malware_severity_count::WindowsMalwareSeverityCount;
 #[cfg(feature = "device_management")]
 mod windows_malware_state;
 #[cfg(feature = "device_management")]
-pub use windows_malware_state::*;
+pub use windows_malware_state::WindowsMalwareState;
 #[cfg(feature = "device_management")]
 mod windows_malware_state_count;
 #[cfg(feature = "device_management")]
-pub use windows_malware_state_count::*;
+pub use windows_malware_state_count::WindowsMalwareStateCount;
 #[cfg(feature = "device_management")]
 mod windows_malware_threat_state;
 #[cfg(feature = "device_management")]
-pub use windows_malware_threat_state::*;
+pub use windows_malware_threat_state::WindowsMalwareThreatState;
 #[cfg(feature = "device_management")]
 mod windows_managed_device;
 #[cfg(feature = "device_management")]
-pub use windows_managed_device::*;
+pub use windows_managed_device::WindowsManagedDevice;
 #[cfg(feature = "device_management")]
 mod windows_management_app;
 #[cfg(feature = "device_management")]
-pub use windows_management_app::*;
+pub use windows_management_app::WindowsManagementApp;
 #[cfg(feature = "device_management")]
 mod windows_management_app_health_state;
 #[cfg(feature = "device_management")]
-pub use windows_management_app_health_state::*;
+pub use windows_management_app_health_state::WindowsManagementAppHealthState;
 #[cfg(feature = "device_management")]
 mod windows_microsoft_edge_app;
 #[cfg(feature = "device_management")]
-pub use windows_microsoft_edge_app::*;
+pub use windows_microsoft_edge_app::WindowsMicrosoftEdgeApp;
 #[cfg(feature = "device_management")]
 mod windows_minimum_operating_system;
 #[cfg(feature = "device_management")]
-pub use windows_minimum_operating_system::*;
+pub use windows_minimum_operating_system::WindowsMinimumOperatingSystem;
 #[cfg(feature = "device_management")]
 mod windows_mobile_msi;
 #[cfg(feature = "device_management")]
-pub use windows_mobile_msi::*;
+pub use windows_mobile_msi::WindowsMobileMsi;
 #[cfg(feature = "device_management")]
 mod windows_network_isolation_policy;
 #[cfg(feature = "device_management")]
-pub use windows_network_isolation_policy::*;
+pub use windows_network_isolation_policy::WindowsNetworkIsolationPolicy;
 #[cfg(feature = "device_management")]
 mod windows_office_client_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_office_client_configuration::*;
+pub use windows_office_client_configuration::WindowsOfficeClientConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_office_client_security_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_office_client_security_configuration::*;
+pub use windows_office_client_security_configuration::WindowsOfficeClientSecurityConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_package_information;
 #[cfg(feature = "device_management")]
-pub use windows_package_information::*;
+pub use windows_package_information::WindowsPackageInformation;
 #[cfg(feature = "device_management")]
 mod windows_phone81_app_x;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_app_x::*;
+pub use windows_phone81_app_x::{WindowsPhone81AppX, AnyWindowsPhone81AppX};
 #[cfg(feature = "device_management")]
 mod windows_phone81_app_x_bundle;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_app_x_bundle::*;
+pub use windows_phone81_app_x_bundle::WindowsPhone81AppXBundle;
 #[cfg(feature = "device_management")]
 mod windows_phone81_certificate_profile_base;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_certificate_profile_base::*;
+pub use windows_phone81_certificate_profile_base::{
+    WindowsPhone81CertificateProfileBase, AnyWindowsPhone81CertificateProfileBase,
+};
 #[cfg(feature = "device_management")]
 mod windows_phone81_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_compliance_policy::*;
+pub use windows_phone81_compliance_policy::WindowsPhone81CompliancePolicy;
 #[cfg(feature = "device_management")]
 mod windows_phone81_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_custom_configuration::*;
+pub use windows_phone81_custom_configuration::WindowsPhone81CustomConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_phone81_general_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_general_configuration::*;
+pub use windows_phone81_general_configuration::WindowsPhone81GeneralConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_phone81_imported_pfx_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_imported_pfx_certificate_profile::*;
+pub use windows_phone81_imported_pfx_certificate_profile::WindowsPhone81ImportedPfxCertificateProfile;
 #[cfg(feature = "device_management")]
 mod windows_phone81_scep_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_scep_certificate_profile::*;
+pub use windows_phone81_scep_certificate_profile::WindowsPhone81ScepCertificateProfile;
 #[cfg(feature = "device_management")]
 mod windows_phone81_store_app;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_store_app::*;
+pub use windows_phone81_store_app::WindowsPhone81StoreApp;
 #[cfg(feature = "device_management")]
 mod windows_phone81_trusted_root_certificate;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_trusted_root_certificate::*;
+pub use windows_phone81_trusted_root_certificate::WindowsPhone81TrustedRootCertificate;
 #[cfg(feature = "device_management")]
 mod windows_phone81_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_vpn_configuration::*;
+pub use windows_phone81_vpn_configuration::WindowsPhone81VpnConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_phone_eas_email_profile_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_phone_eas_email_profile_configuration::*;
+pub use windows_phone_eas_email_profile_configuration::WindowsPhoneEasEmailProfileConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_phone_xap;
 #[cfg(feature = "device_management")]
-pub use windows_phone_xap::*;
+pub use windows_phone_xap::WindowsPhoneXap;
 #[cfg(feature = "device_management")]
 mod windows_privacy_data_access_control_item;
 #[cfg(feature = "device_management")]
-pub use windows_privacy_data_access_control_item::*;
+pub use windows_privacy_data_access_control_item::WindowsPrivacyDataAccessControlItem;
 #[cfg(feature = "device_management")]
 mod windows_privacy_data_access_level;
 #[cfg(feature = "device_management")]
-pub use windows_privacy_data_access_level::*;
+pub use windows_privacy_data_access_level::WindowsPrivacyDataAccessLevel;
 #[cfg(feature = "device_management")]
 mod windows_privacy_data_category;
 #[cfg(feature = "device_management")]
-pub use windows_privacy_data_category::*;
+pub use windows_privacy_data_category::WindowsPrivacyDataCategory;
 #[cfg(feature = "device_management")]
 mod windows_protection_state;
 #[cfg(feature = "device_management")]
-pub use windows_protection_state::*;
+pub use windows_protection_state::WindowsProtectionState;
 #[cfg(feature = "device_management")]
 mod windows_quality_update_catalog_item;
 #[cfg(feature = "device_management")]
-pub use windows_quality_update_catalog_item::*;
+pub use windows_quality_update_catalog_item::WindowsQualityUpdateCatalogItem;
 #[cfg(feature = "device_management")]
 mod windows_quality_update_classification;
 #[cfg(feature = "device_management")]
-pub use windows_quality_update_classification::*;
+pub use windows_quality_update_classification::WindowsQualityUpdateClassification;
 #[cfg(feature = "device_management")]
 mod windows_quality_update_profile;
 #[cfg(feature = "device_management")]
-pub use windows_quality_update_profile::*;
+pub use windows_quality_update_profile::WindowsQualityUpdateProfile;
 #[cfg(feature = "device_management")]
 mod windows_quality_update_profile_assignment;
 #[cfg(feature = "device_management")]
-pub use windows_quality_update_profile_assignment::*;
+pub use windows_quality_update_profile_assignment::WindowsQualityUpdateProfileAssignment;
 #[cfg(feature = "device_management")]
 mod windows_s_mode_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_s_mode_configuration::*;
+pub use windows_s_mode_configuration::WindowsSModeConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_spotlight_enablement_settings;
 #[cfg(feature = "device_management")]
-pub use windows_spotlight_enablement_settings::*;
+pub use windows_spotlight_enablement_settings::WindowsSpotlightEnablementSettings;
 #[cfg(feature = "device_management")]
 mod windows_start_menu_app_list_visibility_type;
 #[cfg(feature = "device_management")]
-pub use windows_start_menu_app_list_visibility_type::*;
+pub use windows_start_menu_app_list_visibility_type::WindowsStartMenuAppListVisibilityType;
 #[cfg(feature = "device_management")]
 mod windows_start_menu_mode_type;
 #[cfg(feature = "device_management")]
-pub use windows_start_menu_mode_type::*;
+pub use windows_start_menu_mode_type::WindowsStartMenuModeType;
 #[cfg(feature = "device_management")]
 mod windows_store_app;
 #[cfg(feature = "device_management")]
-pub use windows_store_app::*;
+pub use windows_store_app::WindowsStoreApp;
 #[cfg(feature = "device_management")]
 mod windows_universal_app_x;
 #[cfg(feature = "device_management")]
-pub use windows_universal_app_x::*;
+pub use windows_universal_app_x::WindowsUniversalAppX;
 #[cfg(feature = "device_management")]
 mod windows_universal_app_x_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use windows_universal_app_x_app_assignment_settings::*;
+pub use windows_universal_app_x_app_assignment_settings::WindowsUniversalAppXAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod windows_universal_app_x_contained_app;
 #[cfg(feature = "device_management")]
-pub use windows_universal_app_x_contained_app::*;
+pub use windows_universal_app_x_contained_app::WindowsUniversalAppXContainedApp;
 #[cfg(feature = "device_management")]
 mod windows_update_active_hours_install;
 #[cfg(feature = "device_management")]
-pub use windows_update_active_hours_install::*;
+pub use windows_update_active_hours_install::WindowsUpdateActiveHoursInstall;
 #[cfg(feature = "device_management")]
 mod windows_update_catalog_item;
 #[cfg(feature = "device_management")]
-pub use windows_update_catalog_item::*;
+pub use windows_update_catalog_item::{
+    WindowsUpdateCatalogItem, AnyWindowsUpdateCatalogItem,
+};
 #[cfg(feature = "device_management")]
 mod windows_update_for_business_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_update_for_business_configuration::*;
+pub use windows_update_for_business_configuration::WindowsUpdateForBusinessConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_update_for_business_update_weeks;
 #[cfg(feature = "device_management")]
-pub use windows_update_for_business_update_weeks::*;
+pub use windows_update_for_business_update_weeks::WindowsUpdateForBusinessUpdateWeeks;
 #[cfg(feature = "device_management")]
 mod windows_update_install_schedule_type;
 #[cfg(feature = "device_management")]
-pub use windows_update_install_schedule_type::*;
+pub use windows_update_install_schedule_type::{
+    WindowsUpdateInstallScheduleType, AnyWindowsUpdateInstallScheduleType,
+};
 #[cfg(feature = "device_management")]
 mod windows_update_notification_display_option;
 #[cfg(feature = "device_management")]
-pub use windows_update_notification_display_option::*;
+pub use windows_update_notification_display_option::WindowsUpdateNotificationDisplayOption;
 #[cfg(feature = "device_management")]
 mod windows_update_reference;
 #[cfg(feature = "device_management")]
-pub use windows_update_reference::*;
+pub use windows_update_reference::{WindowsUpdateReference, AnyWindowsUpdateReference};
 #[cfg(feature = "device_management")]
 mod windows_update_scheduled_install;
 #[cfg(feature = "device_management")]
-pub use windows_update_scheduled_install::*;
+pub use windows_update_scheduled_install::WindowsUpdateScheduledInstall;
 #[cfg(feature = "device_management")]
 mod windows_update_state;
 #[cfg(feature = "device_management")]
-pub use windows_update_state::*;
+pub use windows_update_state::WindowsUpdateState;
 #[cfg(feature = "device_management")]
 mod windows_update_status;
 #[cfg(feature = "device_management")]
-pub use windows_update_status::*;
+pub use windows_update_status::WindowsUpdateStatus;
 #[cfg(feature = "device_management")]
 mod windows_update_type;
 #[cfg(feature = "device_management")]
-pub use windows_update_type::*;
+pub use windows_update_type::WindowsUpdateType;
 #[cfg(feature = "device_management")]
 mod windows_user_account_control_settings;
 #[cfg(feature = "device_management")]
-pub use windows_user_account_control_settings::*;
+pub use windows_user_account_control_settings::WindowsUserAccountControlSettings;
 #[cfg(feature = "device_management")]
 mod windows_user_type;
 #[cfg(feature = "device_management")]
-pub use windows_user_type::*;
+pub use windows_user_type::WindowsUserType;
 #[cfg(feature = "device_management")]
 mod windows_vpn_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_vpn_configuration::*;
+pub use windows_vpn_configuration::{WindowsVpnConfiguration, AnyWindowsVpnConfiguration};
 #[cfg(feature = "device_management")]
 mod windows_vpn_connection_type;
 #[cfg(feature = "device_management")]
-pub use windows_vpn_connection_type::*;
+pub use windows_vpn_connection_type::WindowsVpnConnectionType;
 #[cfg(feature = "device_management")]
 mod windows_wifi_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_wifi_configuration::*;
+pub use windows_wifi_configuration::{
+    WindowsWifiConfiguration, AnyWindowsWifiConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod windows_wifi_enterprise_eap_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_wifi_enterprise_eap_configuration::*;
+pub use windows_wifi_enterprise_eap_configuration::WindowsWifiEnterpriseEapConfiguration;
 #[cfg(feature = "device_management")]
 mod wired_network_interface;
 #[cfg(feature = "device_management")]
-pub use wired_network_interface::*;
+pub use wired_network_interface::WiredNetworkInterface;
 #[cfg(feature = "core")]
 mod work_position;
 #[cfg(feature = "core")]
-pub use work_position::*;
+pub use work_position::WorkPosition;
 #[cfg(feature = "workbook")]
 mod workbook;
 #[cfg(feature = "workbook")]
-pub use workbook::*;
+pub use workbook::Workbook;
 #[cfg(feature = "workbook")]
 mod workbook_application;
 #[cfg(feature = "workbook")]
-pub use workbook_application::*;
+pub use workbook_application::WorkbookApplication;
 #[cfg(feature = "workbook")]
 mod workbook_chart;
 #[cfg(feature = "workbook")]
-pub use workbook_chart::*;
+pub use workbook_chart::WorkbookChart;
 #[cfg(feature = "workbook")]
 mod workbook_chart_area_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_area_format::*;
+pub use workbook_chart_area_format::WorkbookChartAreaFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axes;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axes::*;
+pub use workbook_chart_axes::WorkbookChartAxes;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axis;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axis::*;
+pub use workbook_chart_axis::WorkbookChartAxis;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axis_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axis_format::*;
+pub use workbook_chart_axis_format::WorkbookChartAxisFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axis_title;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axis_title::*;
+pub use workbook_chart_axis_title::WorkbookChartAxisTitle;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axis_title_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axis_title_format::*;
+pub use workbook_chart_axis_title_format::WorkbookChartAxisTitleFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_data_label_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_data_label_format::*;
+pub use workbook_chart_data_label_format::WorkbookChartDataLabelFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_data_labels;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_data_labels::*;
+pub use workbook_chart_data_labels::WorkbookChartDataLabels;
 #[cfg(feature = "workbook")]
 mod workbook_chart_fill;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_fill::*;
+pub use workbook_chart_fill::WorkbookChartFill;
 #[cfg(feature = "workbook")]
 mod workbook_chart_font;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_font::*;
+pub use workbook_chart_font::WorkbookChartFont;
 #[cfg(feature = "workbook")]
 mod workbook_chart_gridlines;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_gridlines::*;
+pub use workbook_chart_gridlines::WorkbookChartGridlines;
 #[cfg(feature = "workbook")]
 mod workbook_chart_gridlines_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_gridlines_format::*;
+pub use workbook_chart_gridlines_format::WorkbookChartGridlinesFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_legend;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_legend::*;
+pub use workbook_chart_legend::WorkbookChartLegend;
 #[cfg(feature = "workbook")]
 mod workbook_chart_legend_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_legend_format::*;
+pub use workbook_chart_legend_format::WorkbookChartLegendFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_line_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_line_format::*;
+pub use workbook_chart_line_format::WorkbookChartLineFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_point;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_point::*;
+pub use workbook_chart_point::WorkbookChartPoint;
 #[cfg(feature = "workbook")]
 mod workbook_chart_point_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_point_format::*;
+pub use workbook_chart_point_format::WorkbookChartPointFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_series;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_series::*;
+pub use workbook_chart_series::WorkbookChartSeries;
 #[cfg(feature = "workbook")]
 mod workbook_chart_series_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_series_format::*;
+pub use workbook_chart_series_format::WorkbookChartSeriesFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_title;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_title::*;
+pub use workbook_chart_title::WorkbookChartTitle;
 #[cfg(feature = "workbook")]
 mod workbook_chart_title_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_title_format::*;
+pub use workbook_chart_title_format::WorkbookChartTitleFormat;
 #[cfg(feature = "workbook")]
 mod workbook_comment;
 #[cfg(feature = "workbook")]
-pub use workbook_comment::*;
+pub use workbook_comment::WorkbookComment;
 #[cfg(feature = "workbook")]
 mod workbook_comment_reply;
 #[cfg(feature = "workbook")]
-pub use workbook_comment_reply::*;
+pub use workbook_comment_reply::WorkbookCommentReply;
 #[cfg(feature = "workbook")]
 mod workbook_filter;
 #[cfg(feature = "workbook")]
-pub use workbook_filter::*;
+pub use workbook_filter::WorkbookFilter;
 #[cfg(feature = "workbook")]
 mod workbook_filter_criteria;
 #[cfg(feature = "workbook")]
-pub use workbook_filter_criteria::*;
+pub use workbook_filter_criteria::WorkbookFilterCriteria;
 #[cfg(feature = "workbook")]
 mod workbook_icon;
 #[cfg(feature = "workbook")]
-pub use workbook_icon::*;
+pub use workbook_icon::WorkbookIcon;
 #[cfg(feature = "workbook")]
 mod workbook_named_item;
 #[cfg(feature = "workbook")]
-pub use workbook_named_item::*;
+pub use workbook_named_item::WorkbookNamedItem;
 #[cfg(feature = "workbook")]
 mod workbook_operation;
 #[cfg(feature = "workbook")]
-pub use workbook_operation::*;
+pub use workbook_operation::WorkbookOperation;
 #[cfg(feature = "workbook")]
 mod workbook_operation_error;
 #[cfg(feature = "workbook")]
-pub use workbook_operation_error::*;
+pub use workbook_operation_error::WorkbookOperationError;
 #[cfg(feature = "workbook")]
 mod workbook_pivot_table;
 #[cfg(feature = "workbook")]
-pub use workbook_pivot_table::*;
+pub use workbook_pivot_table::WorkbookPivotTable;
 #[cfg(feature = "workbook")]
 mod workbook_range;
 #[cfg(feature = "workbook")]
-pub use workbook_range::*;
+pub use workbook_range::WorkbookRange;
 #[cfg(feature = "workbook")]
 mod workbook_range_border;
 #[cfg(feature = "workbook")]
-pub use workbook_range_border::*;
+pub use workbook_range_border::WorkbookRangeBorder;
 #[cfg(feature = "workbook")]
 mod workbook_range_fill;
 #[cfg(feature = "workbook")]
-pub use workbook_range_fill::*;
+pub use workbook_range_fill::WorkbookRangeFill;
 #[cfg(feature = "workbook")]
 mod workbook_range_font;
 #[cfg(feature = "workbook")]
-pub use workbook_range_font::*;
+pub use workbook_range_font::WorkbookRangeFont;
 #[cfg(feature = "workbook")]
 mod workbook_range_format;
 #[cfg(feature = "workbook")]
-pub use workbook_range_format::*;
+pub use workbook_range_format::WorkbookRangeFormat;
 #[cfg(feature = "workbook")]
 mod workbook_range_sort;
 #[cfg(feature = "workbook")]
-pub use workbook_range_sort::*;
+pub use workbook_range_sort::WorkbookRangeSort;
 #[cfg(feature = "workbook")]
 mod workbook_range_view;
 #[cfg(feature = "workbook")]
-pub use workbook_range_view::*;
+pub use workbook_range_view::WorkbookRangeView;
 #[cfg(feature = "workbook")]
 mod workbook_session_info;
 #[cfg(feature = "workbook")]
-pub use workbook_session_info::*;
+pub use workbook_session_info::WorkbookSessionInfo;
 #[cfg(feature = "workbook")]
 mod workbook_sort_field;
 #[cfg(feature = "workbook")]
-pub use workbook_sort_field::*;
+pub use workbook_sort_field::WorkbookSortField;
 #[cfg(feature = "workbook")]
 mod workbook_table;
 #[cfg(feature = "workbook")]
-pub use workbook_table::*;
+pub use workbook_table::WorkbookTable;
 #[cfg(feature = "workbook")]
 mod workbook_table_column;
 #[cfg(feature = "workbook")]
-pub use workbook_table_column::*;
+pub use workbook_table_column::WorkbookTableColumn;
 #[cfg(feature = "workbook")]
 mod workbook_table_row;
 #[cfg(feature = "workbook")]
-pub use workbook_table_row::*;
+pub use workbook_table_row::WorkbookTableRow;
 #[cfg(feature = "workbook")]
 mod workbook_table_sort;
 #[cfg(feature = "workbook")]
-pub use workbook_table_sort::*;
+pub use workbook_table_sort::WorkbookTableSort;
 #[cfg(feature = "workbook")]
 mod workbook_worksheet;
 #[cfg(feature = "workbook")]
-pub use workbook_worksheet::*;
+pub use workbook_worksheet::WorkbookWorksheet;
 #[cfg(feature = "workbook")]
 mod workbook_worksheet_protection;
 #[cfg(feature = "workbook")]
-pub use workbook_worksheet_protection::*;
+pub use workbook_worksheet_protection::WorkbookWorksheetProtection;
 #[cfg(feature = "workbook")]
 mod workbook_worksheet_protection_options;
 #[cfg(feature = "workbook")]
-pub use workbook_worksheet_protection_options::*;
+pub use workbook_worksheet_protection_options::WorkbookWorksheetProtectionOptions;
 #[cfg(feature = "teams")]
 mod workforce_integration;
 #[cfg(feature = "teams")]
-pub use workforce_integration::*;
+pub use workforce_integration::WorkforceIntegration;
 #[cfg(feature = "teams")]
 mod workforce_integration_encryption;
 #[cfg(feature = "teams")]
-pub use workforce_integration_encryption::*;
+pub use workforce_integration_encryption::WorkforceIntegrationEncryption;
 #[cfg(feature = "core")]
 mod workforce_integration_encryption_protocol;
 #[cfg(feature = "core")]
-pub use workforce_integration_encryption_protocol::*;
+pub use workforce_integration_encryption_protocol::WorkforceIntegrationEncryptionProtocol;
 #[cfg(feature = "core")]
 mod workforce_integration_supported_entities;
 #[cfg(feature = "core")]
-pub use workforce_integration_supported_entities::*;
+pub use workforce_integration_supported_entities::WorkforceIntegrationSupportedEntities;
 #[cfg(feature = "core")]
 mod working_hours;
 #[cfg(feature = "core")]
-pub use working_hours::*;
+pub use working_hours::WorkingHours;
 #[cfg(feature = "device_management")]
 mod workload_action;
 #[cfg(feature = "device_management")]
-pub use workload_action::*;
+pub use workload_action::WorkloadAction;
 #[cfg(feature = "core")]
 mod workload_action_category;
 #[cfg(feature = "core")]
-pub use workload_action_category::*;
+pub use workload_action_category::WorkloadActionCategory;
 #[cfg(feature = "device_management")]
 mod workload_action_deployment_status;
 #[cfg(feature = "device_management")]
-pub use workload_action_deployment_status::*;
+pub use workload_action_deployment_status::WorkloadActionDeploymentStatus;
 #[cfg(feature = "core")]
 mod workload_action_status;
 #[cfg(feature = "core")]
-pub use workload_action_status::*;
+pub use workload_action_status::WorkloadActionStatus;
 #[cfg(feature = "core")]
 mod workload_onboarding_status;
 #[cfg(feature = "core")]
-pub use workload_onboarding_status::*;
+pub use workload_onboarding_status::WorkloadOnboardingStatus;
 #[cfg(feature = "device_management")]
 mod workload_status;
 #[cfg(feature = "device_management")]
-pub use workload_status::*;
+pub use workload_status::WorkloadStatus;
 #[cfg(feature = "core")]
 mod yammer_activity_summary;
 #[cfg(feature = "core")]
-pub use yammer_activity_summary::*;
+pub use yammer_activity_summary::YammerActivitySummary;
 #[cfg(feature = "core")]
 mod yammer_activity_user_detail;
 #[cfg(feature = "core")]
-pub use yammer_activity_user_detail::*;
+pub use yammer_activity_user_detail::YammerActivityUserDetail;
 #[cfg(feature = "core")]
 mod yammer_device_usage_distribution_user_counts;
 #[cfg(feature = "core")]
-pub use yammer_device_usage_distribution_user_counts::*;
+pub use yammer_device_usage_distribution_user_counts::YammerDeviceUsageDistributionUserCounts;
 #[cfg(feature = "core")]
 mod yammer_device_usage_user_counts;
 #[cfg(feature = "core")]
-pub use yammer_device_usage_user_counts::*;
+pub use yammer_device_usage_user_counts::YammerDeviceUsageUserCounts;
 #[cfg(feature = "core")]
 mod yammer_device_usage_user_detail;
 #[cfg(feature = "core")]
-pub use yammer_device_usage_user_detail::*;
+pub use yammer_device_usage_user_detail::YammerDeviceUsageUserDetail;
 #[cfg(feature = "core")]
 mod yammer_groups_activity_counts;
 #[cfg(feature = "core")]
-pub use yammer_groups_activity_counts::*;
+pub use yammer_groups_activity_counts::YammerGroupsActivityCounts;
 #[cfg(feature = "core")]
 mod yammer_groups_activity_detail;
 #[cfg(feature = "core")]
-pub use yammer_groups_activity_detail::*;
+pub use yammer_groups_activity_detail::YammerGroupsActivityDetail;
 #[cfg(feature = "core")]
 mod yammer_groups_activity_group_counts;
 #[cfg(feature = "core")]
-pub use yammer_groups_activity_group_counts::*;
+pub use yammer_groups_activity_group_counts::YammerGroupsActivityGroupCounts;
 #[cfg(feature = "core")]
 mod yomi_person_name;
 #[cfg(feature = "core")]
-pub use yomi_person_name::*;
+pub use yomi_person_name::YomiPersonName;
 pub mod registry;

@@ -18,19 +18,24 @@ pub struct ModifiedProperty {
 impl graph_rt::Model for ModifiedProperty {
     const TYPE_NAME: &'static str = "microsoft.graph.modifiedProperty";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            old_value: graph_rt::take(map, "oldValue")?,
-            new_value: graph_rt::take(map, "newValue")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            old_value: r.take("oldValue"),
+            new_value: r.take("newValue"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "newValue", &self.new_value)?;
-        graph_rt::put(map, "oldValue", &self.old_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("newValue", &self.new_value);
+        w.put("oldValue", &self.old_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ModifiedProperty);

@@ -18,19 +18,24 @@ pub struct MonitoringRule {
 impl graph_rt::Model for MonitoringRule {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.monitoringRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            threshold: graph_rt::take(map, "threshold")?,
-            signal: graph_rt::take(map, "signal")?,
-            action: graph_rt::take(map, "action")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            threshold: r.take("threshold"),
+            signal: r.take("signal"),
+            action: r.take("action"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "signal", &self.signal)?;
-        graph_rt::put(map, "threshold", &self.threshold)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("action", &self.action);
+        w.put("signal", &self.signal);
+        w.put("threshold", &self.threshold);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MonitoringRule);

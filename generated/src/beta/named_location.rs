@@ -20,21 +20,26 @@ pub struct NamedLocation {
 impl graph_rt::Model for NamedLocation {
     const TYPE_NAME: &'static str = "microsoft.graph.namedLocation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            modified_date_time: r.take("modifiedDateTime"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NamedLocation);

@@ -20,21 +20,26 @@ pub struct NdesConnector {
 impl graph_rt::Model for NdesConnector {
     const TYPE_NAME: &'static str = "microsoft.graph.ndesConnector";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_name: graph_rt::take(map, "displayName")?,
-            state: graph_rt::take(map, "state")?,
-            last_connection_date_time: graph_rt::take(map, "lastConnectionDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_name: r.take("displayName"),
+            state: r.take("state"),
+            last_connection_date_time: r.take("lastConnectionDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastConnectionDateTime", &self.last_connection_date_time)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastConnectionDateTime", &self.last_connection_date_time);
+        w.put("state", &self.state);
+        w.put("displayName", &self.display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NdesConnector);

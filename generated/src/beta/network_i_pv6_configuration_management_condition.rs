@@ -42,46 +42,44 @@ pub struct NetworkIPv6ConfigurationManagementCondition {
 impl graph_rt::Model for NetworkIPv6ConfigurationManagementCondition {
     const TYPE_NAME: &'static str = "microsoft.graph.networkIPv6ConfigurationManagementCondition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            dns_suffix_list: graph_rt::take(map, "dnsSuffixList")?,
-            ip_v6_dns_server_list: graph_rt::take(map, "ipV6DNSServerList")?,
-            ip_v6_gateway: graph_rt::take(map, "ipV6Gateway")?,
-            ip_v6_prefix: graph_rt::take(map, "ipV6Prefix")?,
-            management_condition_statements: graph_rt::take(
-                map,
-                "managementConditionStatements",
-            )?,
-            applicable_platforms: graph_rt::take(map, "applicablePlatforms")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            unique_name: graph_rt::take(map, "uniqueName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            dns_suffix_list: r.take("dnsSuffixList"),
+            ip_v6_dns_server_list: r.take("ipV6DNSServerList"),
+            ip_v6_gateway: r.take("ipV6Gateway"),
+            ip_v6_prefix: r.take("ipV6Prefix"),
+            management_condition_statements: r.take("managementConditionStatements"),
+            applicable_platforms: r.take("applicablePlatforms"),
+            e_tag: r.take("eTag"),
+            modified_date_time: r.take("modifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            unique_name: r.take("uniqueName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "uniqueName", &self.unique_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        graph_rt::put(map, "applicablePlatforms", &self.applicable_platforms)?;
-        graph_rt::put(
-            map,
-            "managementConditionStatements",
-            &self.management_condition_statements,
-        )?;
-        graph_rt::put(map, "ipV6Prefix", &self.ip_v6_prefix)?;
-        graph_rt::put(map, "ipV6Gateway", &self.ip_v6_gateway)?;
-        graph_rt::put(map, "ipV6DNSServerList", &self.ip_v6_dns_server_list)?;
-        graph_rt::put(map, "dnsSuffixList", &self.dns_suffix_list)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("uniqueName", &self.unique_name);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("eTag", &self.e_tag);
+        w.put("applicablePlatforms", &self.applicable_platforms);
+        w.put("managementConditionStatements", &self.management_condition_statements);
+        w.put("ipV6Prefix", &self.ip_v6_prefix);
+        w.put("ipV6Gateway", &self.ip_v6_gateway);
+        w.put("ipV6DNSServerList", &self.ip_v6_dns_server_list);
+        w.put("dnsSuffixList", &self.dns_suffix_list);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NetworkIPv6ConfigurationManagementCondition);

@@ -60,82 +60,66 @@ pub struct NetworkInfo {
 impl graph_rt::Model for NetworkInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.networkInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            wifi_vendor_driver_version: graph_rt::take(map, "wifiVendorDriverVersion")?,
-            wifi_vendor_driver: graph_rt::take(map, "wifiVendorDriver")?,
-            wifi_signal_strength: graph_rt::take(map, "wifiSignalStrength")?,
-            wifi_radio_type: graph_rt::take(map, "wifiRadioType")?,
-            wifi_microsoft_driver_version: graph_rt::take(
-                map,
-                "wifiMicrosoftDriverVersion",
-            )?,
-            wifi_microsoft_driver: graph_rt::take(map, "wifiMicrosoftDriver")?,
-            wifi_channel: graph_rt::take(map, "wifiChannel")?,
-            wifi_battery_charge: graph_rt::take(map, "wifiBatteryCharge")?,
-            wifi_band: graph_rt::take(map, "wifiBand")?,
-            subnet: graph_rt::take(map, "subnet")?,
-            sent_quality_event_ratio: graph_rt::take(map, "sentQualityEventRatio")?,
-            relay_port: graph_rt::take(map, "relayPort")?,
-            relay_ip_address: graph_rt::take(map, "relayIPAddress")?,
-            reflexive_ip_address: graph_rt::take(map, "reflexiveIPAddress")?,
-            received_quality_event_ratio: graph_rt::take(
-                map,
-                "receivedQualityEventRatio",
-            )?,
-            port: graph_rt::take(map, "port")?,
-            mac_address: graph_rt::take(map, "macAddress")?,
-            link_speed: graph_rt::take(map, "linkSpeed")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
-            dns_suffix: graph_rt::take(map, "dnsSuffix")?,
-            delay_event_ratio: graph_rt::take(map, "delayEventRatio")?,
-            connection_type: graph_rt::take(map, "connectionType")?,
-            basic_service_set_identifier: graph_rt::take(
-                map,
-                "basicServiceSetIdentifier",
-            )?,
-            bandwidth_low_event_ratio: graph_rt::take(map, "bandwidthLowEventRatio")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            wifi_vendor_driver_version: r.take("wifiVendorDriverVersion"),
+            wifi_vendor_driver: r.take("wifiVendorDriver"),
+            wifi_signal_strength: r.take("wifiSignalStrength"),
+            wifi_radio_type: r.take("wifiRadioType"),
+            wifi_microsoft_driver_version: r.take("wifiMicrosoftDriverVersion"),
+            wifi_microsoft_driver: r.take("wifiMicrosoftDriver"),
+            wifi_channel: r.take("wifiChannel"),
+            wifi_battery_charge: r.take("wifiBatteryCharge"),
+            wifi_band: r.take("wifiBand"),
+            subnet: r.take("subnet"),
+            sent_quality_event_ratio: r.take("sentQualityEventRatio"),
+            relay_port: r.take("relayPort"),
+            relay_ip_address: r.take("relayIPAddress"),
+            reflexive_ip_address: r.take("reflexiveIPAddress"),
+            received_quality_event_ratio: r.take("receivedQualityEventRatio"),
+            port: r.take("port"),
+            mac_address: r.take("macAddress"),
+            link_speed: r.take("linkSpeed"),
+            ip_address: r.take("ipAddress"),
+            dns_suffix: r.take("dnsSuffix"),
+            delay_event_ratio: r.take("delayEventRatio"),
+            connection_type: r.take("connectionType"),
+            basic_service_set_identifier: r.take("basicServiceSetIdentifier"),
+            bandwidth_low_event_ratio: r.take("bandwidthLowEventRatio"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "bandwidthLowEventRatio", &self.bandwidth_low_event_ratio)?;
-        graph_rt::put(
-            map,
-            "basicServiceSetIdentifier",
-            &self.basic_service_set_identifier,
-        )?;
-        graph_rt::put(map, "connectionType", &self.connection_type)?;
-        graph_rt::put(map, "delayEventRatio", &self.delay_event_ratio)?;
-        graph_rt::put(map, "dnsSuffix", &self.dns_suffix)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "linkSpeed", &self.link_speed)?;
-        graph_rt::put(map, "macAddress", &self.mac_address)?;
-        graph_rt::put(map, "port", &self.port)?;
-        graph_rt::put(
-            map,
-            "receivedQualityEventRatio",
-            &self.received_quality_event_ratio,
-        )?;
-        graph_rt::put(map, "reflexiveIPAddress", &self.reflexive_ip_address)?;
-        graph_rt::put(map, "relayIPAddress", &self.relay_ip_address)?;
-        graph_rt::put(map, "relayPort", &self.relay_port)?;
-        graph_rt::put(map, "sentQualityEventRatio", &self.sent_quality_event_ratio)?;
-        graph_rt::put(map, "subnet", &self.subnet)?;
-        graph_rt::put(map, "wifiBand", &self.wifi_band)?;
-        graph_rt::put(map, "wifiBatteryCharge", &self.wifi_battery_charge)?;
-        graph_rt::put(map, "wifiChannel", &self.wifi_channel)?;
-        graph_rt::put(map, "wifiMicrosoftDriver", &self.wifi_microsoft_driver)?;
-        graph_rt::put(
-            map,
-            "wifiMicrosoftDriverVersion",
-            &self.wifi_microsoft_driver_version,
-        )?;
-        graph_rt::put(map, "wifiRadioType", &self.wifi_radio_type)?;
-        graph_rt::put(map, "wifiSignalStrength", &self.wifi_signal_strength)?;
-        graph_rt::put(map, "wifiVendorDriver", &self.wifi_vendor_driver)?;
-        graph_rt::put(map, "wifiVendorDriverVersion", &self.wifi_vendor_driver_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("bandwidthLowEventRatio", &self.bandwidth_low_event_ratio);
+        w.put("basicServiceSetIdentifier", &self.basic_service_set_identifier);
+        w.put("connectionType", &self.connection_type);
+        w.put("delayEventRatio", &self.delay_event_ratio);
+        w.put("dnsSuffix", &self.dns_suffix);
+        w.put("ipAddress", &self.ip_address);
+        w.put("linkSpeed", &self.link_speed);
+        w.put("macAddress", &self.mac_address);
+        w.put("port", &self.port);
+        w.put("receivedQualityEventRatio", &self.received_quality_event_ratio);
+        w.put("reflexiveIPAddress", &self.reflexive_ip_address);
+        w.put("relayIPAddress", &self.relay_ip_address);
+        w.put("relayPort", &self.relay_port);
+        w.put("sentQualityEventRatio", &self.sent_quality_event_ratio);
+        w.put("subnet", &self.subnet);
+        w.put("wifiBand", &self.wifi_band);
+        w.put("wifiBatteryCharge", &self.wifi_battery_charge);
+        w.put("wifiChannel", &self.wifi_channel);
+        w.put("wifiMicrosoftDriver", &self.wifi_microsoft_driver);
+        w.put("wifiMicrosoftDriverVersion", &self.wifi_microsoft_driver_version);
+        w.put("wifiRadioType", &self.wifi_radio_type);
+        w.put("wifiSignalStrength", &self.wifi_signal_strength);
+        w.put("wifiVendorDriver", &self.wifi_vendor_driver);
+        w.put("wifiVendorDriverVersion", &self.wifi_vendor_driver_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NetworkInfo);

@@ -22,23 +22,28 @@ pub struct NetworkInterface {
 impl graph_rt::Model for NetworkInterface {
     const TYPE_NAME: &'static str = "microsoft.graph.networkInterface";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            mac_address: graph_rt::take(map, "macAddress")?,
-            local_ip_v6_address: graph_rt::take(map, "localIpV6Address")?,
-            ip_v6_address: graph_rt::take(map, "ipV6Address")?,
-            ip_v4_address: graph_rt::take(map, "ipV4Address")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            mac_address: r.take("macAddress"),
+            local_ip_v6_address: r.take("localIpV6Address"),
+            ip_v6_address: r.take("ipV6Address"),
+            ip_v4_address: r.take("ipV4Address"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "ipV4Address", &self.ip_v4_address)?;
-        graph_rt::put(map, "ipV6Address", &self.ip_v6_address)?;
-        graph_rt::put(map, "localIpV6Address", &self.local_ip_v6_address)?;
-        graph_rt::put(map, "macAddress", &self.mac_address)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("ipV4Address", &self.ip_v4_address);
+        w.put("ipV6Address", &self.ip_v6_address);
+        w.put("localIpV6Address", &self.local_ip_v6_address);
+        w.put("macAddress", &self.mac_address);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NetworkInterface);

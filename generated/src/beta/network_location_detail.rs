@@ -16,17 +16,22 @@ pub struct NetworkLocationDetail {
 impl graph_rt::Model for NetworkLocationDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.networkLocationDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            network_type: graph_rt::take(map, "networkType")?,
-            network_names: graph_rt::take(map, "networkNames")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            network_type: r.take("networkType"),
+            network_names: r.take("networkNames"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "networkNames", &self.network_names)?;
-        graph_rt::put(map, "networkType", &self.network_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("networkNames", &self.network_names);
+        w.put("networkType", &self.network_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NetworkLocationDetail);

@@ -16,22 +16,20 @@ pub struct NoMediaConfig {
 impl graph_rt::Model for NoMediaConfig {
     const TYPE_NAME: &'static str = "microsoft.graph.noMediaConfig";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            remove_from_default_audio_group: graph_rt::take(
-                map,
-                "removeFromDefaultAudioGroup",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            remove_from_default_audio_group: r.take("removeFromDefaultAudioGroup"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "removeFromDefaultAudioGroup",
-            &self.remove_from_default_audio_group,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("removeFromDefaultAudioGroup", &self.remove_from_default_audio_group);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NoMediaConfig);

@@ -45,47 +45,51 @@ pub struct Notebook {
 impl graph_rt::Model for Notebook {
     const TYPE_NAME: &'static str = "microsoft.graph.notebook";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sections: graph_rt::take(map, "sections")?,
-            section_groups: graph_rt::take(map, "sectionGroups")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sections: r.take("sections"),
+            section_groups: r.take("sectionGroups"),
             #[cfg(feature = "core")]
-            user_role: graph_rt::take(map, "userRole")?,
-            self_: graph_rt::take(map, "self")?,
-            sections_url: graph_rt::take(map, "sectionsUrl")?,
-            section_groups_url: graph_rt::take(map, "sectionGroupsUrl")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            links: graph_rt::take(map, "links")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            user_role: r.take("userRole"),
+            self_: r.take("self"),
+            sections_url: r.take("sectionsUrl"),
+            section_groups_url: r.take("sectionGroupsUrl"),
+            display_name: r.take("displayName"),
+            links: r.take("links"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            is_shared: graph_rt::take(map, "isShared")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            is_shared: r.take("isShared"),
+            is_default: r.take("isDefault"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "isShared", &self.is_shared)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "links", &self.links)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "sectionGroupsUrl", &self.section_groups_url)?;
-        graph_rt::put(map, "sectionsUrl", &self.sections_url)?;
-        graph_rt::put(map, "self", &self.self_)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "userRole", &self.user_role)?;
-        graph_rt::put(map, "sectionGroups", &self.section_groups)?;
-        graph_rt::put(map, "sections", &self.sections)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("isDefault", &self.is_default);
+        w.put("isShared", &self.is_shared);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("links", &self.links);
+        w.put("displayName", &self.display_name);
+        w.put("sectionGroupsUrl", &self.section_groups_url);
+        w.put("sectionsUrl", &self.sections_url);
+        w.put("self", &self.self_);
+        #[cfg(feature = "core")] w.put("userRole", &self.user_role);
+        w.put("sectionGroups", &self.section_groups);
+        w.put("sections", &self.sections);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Notebook);

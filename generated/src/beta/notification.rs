@@ -30,31 +30,36 @@ pub struct Notification {
 impl graph_rt::Model for Notification {
     const TYPE_NAME: &'static str = "microsoft.graph.notification";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            fallback_policy: graph_rt::take(map, "fallbackPolicy")?,
-            priority: graph_rt::take(map, "priority")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            display_time_to_live: graph_rt::take(map, "displayTimeToLive")?,
-            payload: graph_rt::take(map, "payload")?,
-            target_policy: graph_rt::take(map, "targetPolicy")?,
-            group_name: graph_rt::take(map, "groupName")?,
-            app_notification_id: graph_rt::take(map, "appNotificationId")?,
-            target_host_name: graph_rt::take(map, "targetHostName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            fallback_policy: r.take("fallbackPolicy"),
+            priority: r.take("priority"),
+            expiration_date_time: r.take("expirationDateTime"),
+            display_time_to_live: r.take("displayTimeToLive"),
+            payload: r.take("payload"),
+            target_policy: r.take("targetPolicy"),
+            group_name: r.take("groupName"),
+            app_notification_id: r.take("appNotificationId"),
+            target_host_name: r.take("targetHostName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "targetHostName", &self.target_host_name)?;
-        graph_rt::put(map, "appNotificationId", &self.app_notification_id)?;
-        graph_rt::put(map, "groupName", &self.group_name)?;
-        graph_rt::put(map, "targetPolicy", &self.target_policy)?;
-        graph_rt::put(map, "payload", &self.payload)?;
-        graph_rt::put(map, "displayTimeToLive", &self.display_time_to_live)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "fallbackPolicy", &self.fallback_policy)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("targetHostName", &self.target_host_name);
+        w.put("appNotificationId", &self.app_notification_id);
+        w.put("groupName", &self.group_name);
+        w.put("targetPolicy", &self.target_policy);
+        w.put("payload", &self.payload);
+        w.put("displayTimeToLive", &self.display_time_to_live);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("priority", &self.priority);
+        w.put("fallbackPolicy", &self.fallback_policy);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Notification);

@@ -20,21 +20,26 @@ pub struct NumberColumn {
 impl graph_rt::Model for NumberColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.numberColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            minimum: graph_rt::take(map, "minimum")?,
-            maximum: graph_rt::take(map, "maximum")?,
-            display_as: graph_rt::take(map, "displayAs")?,
-            decimal_places: graph_rt::take(map, "decimalPlaces")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            minimum: r.take("minimum"),
+            maximum: r.take("maximum"),
+            display_as: r.take("displayAs"),
+            decimal_places: r.take("decimalPlaces"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "decimalPlaces", &self.decimal_places)?;
-        graph_rt::put(map, "displayAs", &self.display_as)?;
-        graph_rt::put(map, "maximum", &self.maximum)?;
-        graph_rt::put(map, "minimum", &self.minimum)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("decimalPlaces", &self.decimal_places);
+        w.put("displayAs", &self.display_as);
+        w.put("maximum", &self.maximum);
+        w.put("minimum", &self.minimum);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NumberColumn);

@@ -16,17 +16,22 @@ pub struct NumberRange {
 impl graph_rt::Model for NumberRange {
     const TYPE_NAME: &'static str = "microsoft.graph.numberRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            upper_number: graph_rt::take(map, "upperNumber")?,
-            lower_number: graph_rt::take(map, "lowerNumber")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            upper_number: r.take("upperNumber"),
+            lower_number: r.take("lowerNumber"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lowerNumber", &self.lower_number)?;
-        graph_rt::put(map, "upperNumber", &self.upper_number)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lowerNumber", &self.lower_number);
+        w.put("upperNumber", &self.upper_number);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NumberRange);

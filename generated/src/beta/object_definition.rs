@@ -19,19 +19,24 @@ pub struct ObjectDefinition {
 impl graph_rt::Model for ObjectDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.objectDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            name: graph_rt::take(map, "name")?,
-            metadata: graph_rt::take(map, "metadata")?,
-            attributes: graph_rt::take(map, "attributes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            name: r.take("name"),
+            metadata: r.take("metadata"),
+            attributes: r.take("attributes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "attributes", &self.attributes)?;
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("attributes", &self.attributes);
+        w.put("metadata", &self.metadata);
+        w.put("name", &self.name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ObjectDefinition);

@@ -18,19 +18,24 @@ pub struct ObjectIdentity {
 impl graph_rt::Model for ObjectIdentity {
     const TYPE_NAME: &'static str = "microsoft.graph.objectIdentity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            issuer_assigned_id: graph_rt::take(map, "issuerAssignedId")?,
-            issuer: graph_rt::take(map, "issuer")?,
-            sign_in_type: graph_rt::take(map, "signInType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            issuer_assigned_id: r.take("issuerAssignedId"),
+            issuer: r.take("issuer"),
+            sign_in_type: r.take("signInType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "signInType", &self.sign_in_type)?;
-        graph_rt::put(map, "issuer", &self.issuer)?;
-        graph_rt::put(map, "issuerAssignedId", &self.issuer_assigned_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("signInType", &self.sign_in_type);
+        w.put("issuer", &self.issuer);
+        w.put("issuerAssignedId", &self.issuer_assigned_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ObjectIdentity);

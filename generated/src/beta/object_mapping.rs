@@ -29,30 +29,35 @@ pub struct ObjectMapping {
 impl graph_rt::Model for ObjectMapping {
     const TYPE_NAME: &'static str = "microsoft.graph.objectMapping";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_object_name: graph_rt::take(map, "targetObjectName")?,
-            source_object_name: graph_rt::take(map, "sourceObjectName")?,
-            scope: graph_rt::take(map, "scope")?,
-            name: graph_rt::take(map, "name")?,
-            metadata: graph_rt::take(map, "metadata")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_object_name: r.take("targetObjectName"),
+            source_object_name: r.take("sourceObjectName"),
+            scope: r.take("scope"),
+            name: r.take("name"),
+            metadata: r.take("metadata"),
             #[cfg(feature = "core")]
-            flow_types: graph_rt::take(map, "flowTypes")?,
-            enabled: graph_rt::take(map, "enabled")?,
-            attribute_mappings: graph_rt::take(map, "attributeMappings")?,
-            additional_properties: core::mem::take(map),
-        })
+            flow_types: r.take("flowTypes"),
+            enabled: r.take("enabled"),
+            attribute_mappings: r.take("attributeMappings"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "attributeMappings", &self.attribute_mappings)?;
-        graph_rt::put(map, "enabled", &self.enabled)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "flowTypes", &self.flow_types)?;
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put(map, "sourceObjectName", &self.source_object_name)?;
-        graph_rt::put(map, "targetObjectName", &self.target_object_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("attributeMappings", &self.attribute_mappings);
+        w.put("enabled", &self.enabled);
+        #[cfg(feature = "core")] w.put("flowTypes", &self.flow_types);
+        w.put("metadata", &self.metadata);
+        w.put("name", &self.name);
+        w.put("scope", &self.scope);
+        w.put("sourceObjectName", &self.source_object_name);
+        w.put("targetObjectName", &self.target_object_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ObjectMapping);

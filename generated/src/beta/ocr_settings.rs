@@ -18,19 +18,24 @@ pub struct OcrSettings {
 impl graph_rt::Model for OcrSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.ocrSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            timeout: graph_rt::take(map, "timeout")?,
-            max_image_size: graph_rt::take(map, "maxImageSize")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            timeout: r.take("timeout"),
+            max_image_size: r.take("maxImageSize"),
+            is_enabled: r.take("isEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "maxImageSize", &self.max_image_size)?;
-        graph_rt::put(map, "timeout", &self.timeout)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("maxImageSize", &self.max_image_size);
+        w.put("timeout", &self.timeout);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OcrSettings);

@@ -20,21 +20,26 @@ pub struct OfferShiftRequest {
 impl graph_rt::Model for OfferShiftRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.offerShiftRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sender_shift_id: graph_rt::take(map, "senderShiftId")?,
-            recipient_user_id: graph_rt::take(map, "recipientUserId")?,
-            recipient_action_message: graph_rt::take(map, "recipientActionMessage")?,
-            recipient_action_date_time: graph_rt::take(map, "recipientActionDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sender_shift_id: r.take("senderShiftId"),
+            recipient_user_id: r.take("recipientUserId"),
+            recipient_action_message: r.take("recipientActionMessage"),
+            recipient_action_date_time: r.take("recipientActionDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "recipientActionDateTime", &self.recipient_action_date_time)?;
-        graph_rt::put(map, "recipientActionMessage", &self.recipient_action_message)?;
-        graph_rt::put(map, "recipientUserId", &self.recipient_user_id)?;
-        graph_rt::put(map, "senderShiftId", &self.sender_shift_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("recipientActionDateTime", &self.recipient_action_date_time);
+        w.put("recipientActionMessage", &self.recipient_action_message);
+        w.put("recipientUserId", &self.recipient_user_id);
+        w.put("senderShiftId", &self.sender_shift_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OfferShiftRequest);

@@ -24,27 +24,32 @@ pub struct Office365ActivationCounts {
 impl graph_rt::Model for Office365ActivationCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.office365ActivationCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            windows10_mobile: graph_rt::take(map, "windows10Mobile")?,
-            ios: graph_rt::take(map, "ios")?,
-            android: graph_rt::take(map, "android")?,
-            mac: graph_rt::take(map, "mac")?,
-            windows: graph_rt::take(map, "windows")?,
-            product_type: graph_rt::take(map, "productType")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            windows10_mobile: r.take("windows10Mobile"),
+            ios: r.take("ios"),
+            android: r.take("android"),
+            mac: r.take("mac"),
+            windows: r.take("windows"),
+            product_type: r.take("productType"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "productType", &self.product_type)?;
-        graph_rt::put(map, "windows", &self.windows)?;
-        graph_rt::put(map, "mac", &self.mac)?;
-        graph_rt::put(map, "android", &self.android)?;
-        graph_rt::put(map, "ios", &self.ios)?;
-        graph_rt::put(map, "windows10Mobile", &self.windows10_mobile)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("productType", &self.product_type);
+        w.put("windows", &self.windows);
+        w.put("mac", &self.mac);
+        w.put("android", &self.android);
+        w.put("ios", &self.ios);
+        w.put("windows10Mobile", &self.windows10_mobile);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Office365ActivationCounts);

@@ -20,27 +20,28 @@ pub struct Office365ActivationsUserCounts {
 impl graph_rt::Model for Office365ActivationsUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.office365ActivationsUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            shared_computer_activation: graph_rt::take(map, "sharedComputerActivation")?,
-            activated: graph_rt::take(map, "activated")?,
-            assigned: graph_rt::take(map, "assigned")?,
-            product_type: graph_rt::take(map, "productType")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            shared_computer_activation: r.take("sharedComputerActivation"),
+            activated: r.take("activated"),
+            assigned: r.take("assigned"),
+            product_type: r.take("productType"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "productType", &self.product_type)?;
-        graph_rt::put(map, "assigned", &self.assigned)?;
-        graph_rt::put(map, "activated", &self.activated)?;
-        graph_rt::put(
-            map,
-            "sharedComputerActivation",
-            &self.shared_computer_activation,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("productType", &self.product_type);
+        w.put("assigned", &self.assigned);
+        w.put("activated", &self.activated);
+        w.put("sharedComputerActivation", &self.shared_computer_activation);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Office365ActivationsUserCounts);

@@ -19,23 +19,28 @@ pub struct Office365ActivationsUserDetail {
 impl graph_rt::Model for Office365ActivationsUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.office365ActivationsUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            user_activation_counts: graph_rt::take(map, "userActivationCounts")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_activation_counts: r.take("userActivationCounts"),
+            display_name: r.take("displayName"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("displayName", &self.display_name);
         #[cfg(feature = "users")]
-        graph_rt::put(map, "userActivationCounts", &self.user_activation_counts)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("userActivationCounts", &self.user_activation_counts);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Office365ActivationsUserDetail);

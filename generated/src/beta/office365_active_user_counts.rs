@@ -30,33 +30,38 @@ pub struct Office365ActiveUserCounts {
 impl graph_rt::Model for Office365ActiveUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.office365ActiveUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            teams: graph_rt::take(map, "teams")?,
-            yammer: graph_rt::take(map, "yammer")?,
-            skype_for_business: graph_rt::take(map, "skypeForBusiness")?,
-            share_point: graph_rt::take(map, "sharePoint")?,
-            one_drive: graph_rt::take(map, "oneDrive")?,
-            exchange: graph_rt::take(map, "exchange")?,
-            office365: graph_rt::take(map, "office365")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            teams: r.take("teams"),
+            yammer: r.take("yammer"),
+            skype_for_business: r.take("skypeForBusiness"),
+            share_point: r.take("sharePoint"),
+            one_drive: r.take("oneDrive"),
+            exchange: r.take("exchange"),
+            office365: r.take("office365"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "office365", &self.office365)?;
-        graph_rt::put(map, "exchange", &self.exchange)?;
-        graph_rt::put(map, "oneDrive", &self.one_drive)?;
-        graph_rt::put(map, "sharePoint", &self.share_point)?;
-        graph_rt::put(map, "skypeForBusiness", &self.skype_for_business)?;
-        graph_rt::put(map, "yammer", &self.yammer)?;
-        graph_rt::put(map, "teams", &self.teams)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("office365", &self.office365);
+        w.put("exchange", &self.exchange);
+        w.put("oneDrive", &self.one_drive);
+        w.put("sharePoint", &self.share_point);
+        w.put("skypeForBusiness", &self.skype_for_business);
+        w.put("yammer", &self.yammer);
+        w.put("teams", &self.teams);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Office365ActiveUserCounts);

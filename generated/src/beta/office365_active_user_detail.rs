@@ -58,124 +58,74 @@ pub struct Office365ActiveUserDetail {
 impl graph_rt::Model for Office365ActiveUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.office365ActiveUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assigned_products: graph_rt::take(map, "assignedProducts")?,
-            teams_license_assign_date: graph_rt::take(map, "teamsLicenseAssignDate")?,
-            yammer_license_assign_date: graph_rt::take(map, "yammerLicenseAssignDate")?,
-            skype_for_business_license_assign_date: graph_rt::take(
-                map,
-                "skypeForBusinessLicenseAssignDate",
-            )?,
-            share_point_license_assign_date: graph_rt::take(
-                map,
-                "sharePointLicenseAssignDate",
-            )?,
-            one_drive_license_assign_date: graph_rt::take(
-                map,
-                "oneDriveLicenseAssignDate",
-            )?,
-            exchange_license_assign_date: graph_rt::take(
-                map,
-                "exchangeLicenseAssignDate",
-            )?,
-            teams_last_activity_date: graph_rt::take(map, "teamsLastActivityDate")?,
-            yammer_last_activity_date: graph_rt::take(map, "yammerLastActivityDate")?,
-            skype_for_business_last_activity_date: graph_rt::take(
-                map,
-                "skypeForBusinessLastActivityDate",
-            )?,
-            share_point_last_activity_date: graph_rt::take(
-                map,
-                "sharePointLastActivityDate",
-            )?,
-            one_drive_last_activity_date: graph_rt::take(
-                map,
-                "oneDriveLastActivityDate",
-            )?,
-            exchange_last_activity_date: graph_rt::take(
-                map,
-                "exchangeLastActivityDate",
-            )?,
-            has_teams_license: graph_rt::take(map, "hasTeamsLicense")?,
-            has_yammer_license: graph_rt::take(map, "hasYammerLicense")?,
-            has_skype_for_business_license: graph_rt::take(
-                map,
-                "hasSkypeForBusinessLicense",
-            )?,
-            has_share_point_license: graph_rt::take(map, "hasSharePointLicense")?,
-            has_one_drive_license: graph_rt::take(map, "hasOneDriveLicense")?,
-            has_exchange_license: graph_rt::take(map, "hasExchangeLicense")?,
-            deleted_date: graph_rt::take(map, "deletedDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assigned_products: r.take("assignedProducts"),
+            teams_license_assign_date: r.take("teamsLicenseAssignDate"),
+            yammer_license_assign_date: r.take("yammerLicenseAssignDate"),
+            skype_for_business_license_assign_date: r
+                .take("skypeForBusinessLicenseAssignDate"),
+            share_point_license_assign_date: r.take("sharePointLicenseAssignDate"),
+            one_drive_license_assign_date: r.take("oneDriveLicenseAssignDate"),
+            exchange_license_assign_date: r.take("exchangeLicenseAssignDate"),
+            teams_last_activity_date: r.take("teamsLastActivityDate"),
+            yammer_last_activity_date: r.take("yammerLastActivityDate"),
+            skype_for_business_last_activity_date: r
+                .take("skypeForBusinessLastActivityDate"),
+            share_point_last_activity_date: r.take("sharePointLastActivityDate"),
+            one_drive_last_activity_date: r.take("oneDriveLastActivityDate"),
+            exchange_last_activity_date: r.take("exchangeLastActivityDate"),
+            has_teams_license: r.take("hasTeamsLicense"),
+            has_yammer_license: r.take("hasYammerLicense"),
+            has_skype_for_business_license: r.take("hasSkypeForBusinessLicense"),
+            has_share_point_license: r.take("hasSharePointLicense"),
+            has_one_drive_license: r.take("hasOneDriveLicense"),
+            has_exchange_license: r.take("hasExchangeLicense"),
+            deleted_date: r.take("deletedDate"),
+            is_deleted: r.take("isDeleted"),
+            display_name: r.take("displayName"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "deletedDate", &self.deleted_date)?;
-        graph_rt::put(map, "hasExchangeLicense", &self.has_exchange_license)?;
-        graph_rt::put(map, "hasOneDriveLicense", &self.has_one_drive_license)?;
-        graph_rt::put(map, "hasSharePointLicense", &self.has_share_point_license)?;
-        graph_rt::put(
-            map,
-            "hasSkypeForBusinessLicense",
-            &self.has_skype_for_business_license,
-        )?;
-        graph_rt::put(map, "hasYammerLicense", &self.has_yammer_license)?;
-        graph_rt::put(map, "hasTeamsLicense", &self.has_teams_license)?;
-        graph_rt::put(
-            map,
-            "exchangeLastActivityDate",
-            &self.exchange_last_activity_date,
-        )?;
-        graph_rt::put(
-            map,
-            "oneDriveLastActivityDate",
-            &self.one_drive_last_activity_date,
-        )?;
-        graph_rt::put(
-            map,
-            "sharePointLastActivityDate",
-            &self.share_point_last_activity_date,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("displayName", &self.display_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("deletedDate", &self.deleted_date);
+        w.put("hasExchangeLicense", &self.has_exchange_license);
+        w.put("hasOneDriveLicense", &self.has_one_drive_license);
+        w.put("hasSharePointLicense", &self.has_share_point_license);
+        w.put("hasSkypeForBusinessLicense", &self.has_skype_for_business_license);
+        w.put("hasYammerLicense", &self.has_yammer_license);
+        w.put("hasTeamsLicense", &self.has_teams_license);
+        w.put("exchangeLastActivityDate", &self.exchange_last_activity_date);
+        w.put("oneDriveLastActivityDate", &self.one_drive_last_activity_date);
+        w.put("sharePointLastActivityDate", &self.share_point_last_activity_date);
+        w.put(
             "skypeForBusinessLastActivityDate",
             &self.skype_for_business_last_activity_date,
-        )?;
-        graph_rt::put(map, "yammerLastActivityDate", &self.yammer_last_activity_date)?;
-        graph_rt::put(map, "teamsLastActivityDate", &self.teams_last_activity_date)?;
-        graph_rt::put(
-            map,
-            "exchangeLicenseAssignDate",
-            &self.exchange_license_assign_date,
-        )?;
-        graph_rt::put(
-            map,
-            "oneDriveLicenseAssignDate",
-            &self.one_drive_license_assign_date,
-        )?;
-        graph_rt::put(
-            map,
-            "sharePointLicenseAssignDate",
-            &self.share_point_license_assign_date,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("yammerLastActivityDate", &self.yammer_last_activity_date);
+        w.put("teamsLastActivityDate", &self.teams_last_activity_date);
+        w.put("exchangeLicenseAssignDate", &self.exchange_license_assign_date);
+        w.put("oneDriveLicenseAssignDate", &self.one_drive_license_assign_date);
+        w.put("sharePointLicenseAssignDate", &self.share_point_license_assign_date);
+        w.put(
             "skypeForBusinessLicenseAssignDate",
             &self.skype_for_business_license_assign_date,
-        )?;
-        graph_rt::put(map, "yammerLicenseAssignDate", &self.yammer_license_assign_date)?;
-        graph_rt::put(map, "teamsLicenseAssignDate", &self.teams_license_assign_date)?;
-        graph_rt::put(map, "assignedProducts", &self.assigned_products)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("yammerLicenseAssignDate", &self.yammer_license_assign_date);
+        w.put("teamsLicenseAssignDate", &self.teams_license_assign_date);
+        w.put("assignedProducts", &self.assigned_products);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Office365ActiveUserDetail);

@@ -24,27 +24,32 @@ pub struct Office365GroupsActivityCounts {
 impl graph_rt::Model for Office365GroupsActivityCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.office365GroupsActivityCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            yammer_messages_liked: graph_rt::take(map, "yammerMessagesLiked")?,
-            yammer_messages_read: graph_rt::take(map, "yammerMessagesRead")?,
-            yammer_messages_posted: graph_rt::take(map, "yammerMessagesPosted")?,
-            exchange_emails_received: graph_rt::take(map, "exchangeEmailsReceived")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            yammer_messages_liked: r.take("yammerMessagesLiked"),
+            yammer_messages_read: r.take("yammerMessagesRead"),
+            yammer_messages_posted: r.take("yammerMessagesPosted"),
+            exchange_emails_received: r.take("exchangeEmailsReceived"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "exchangeEmailsReceived", &self.exchange_emails_received)?;
-        graph_rt::put(map, "yammerMessagesPosted", &self.yammer_messages_posted)?;
-        graph_rt::put(map, "yammerMessagesRead", &self.yammer_messages_read)?;
-        graph_rt::put(map, "yammerMessagesLiked", &self.yammer_messages_liked)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("exchangeEmailsReceived", &self.exchange_emails_received);
+        w.put("yammerMessagesPosted", &self.yammer_messages_posted);
+        w.put("yammerMessagesRead", &self.yammer_messages_read);
+        w.put("yammerMessagesLiked", &self.yammer_messages_liked);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Office365GroupsActivityCounts);

@@ -48,100 +48,64 @@ pub struct Office365GroupsActivityDetail {
 impl graph_rt::Model for Office365GroupsActivityDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.office365GroupsActivityDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            share_point_site_storage_used_in_bytes: graph_rt::take(
-                map,
-                "sharePointSiteStorageUsedInBytes",
-            )?,
-            share_point_total_file_count: graph_rt::take(
-                map,
-                "sharePointTotalFileCount",
-            )?,
-            exchange_mailbox_storage_used_in_bytes: graph_rt::take(
-                map,
-                "exchangeMailboxStorageUsedInBytes",
-            )?,
-            exchange_mailbox_total_item_count: graph_rt::take(
-                map,
-                "exchangeMailboxTotalItemCount",
-            )?,
-            yammer_liked_message_count: graph_rt::take(map, "yammerLikedMessageCount")?,
-            yammer_read_message_count: graph_rt::take(map, "yammerReadMessageCount")?,
-            yammer_posted_message_count: graph_rt::take(
-                map,
-                "yammerPostedMessageCount",
-            )?,
-            share_point_active_file_count: graph_rt::take(
-                map,
-                "sharePointActiveFileCount",
-            )?,
-            exchange_received_email_count: graph_rt::take(
-                map,
-                "exchangeReceivedEmailCount",
-            )?,
-            external_member_count: graph_rt::take(map, "externalMemberCount")?,
-            member_count: graph_rt::take(map, "memberCount")?,
-            group_type: graph_rt::take(map, "groupType")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            owner_principal_name: graph_rt::take(map, "ownerPrincipalName")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            group_display_name: graph_rt::take(map, "groupDisplayName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            group_id: graph_rt::take(map, "groupId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            share_point_site_storage_used_in_bytes: r
+                .take("sharePointSiteStorageUsedInBytes"),
+            share_point_total_file_count: r.take("sharePointTotalFileCount"),
+            exchange_mailbox_storage_used_in_bytes: r
+                .take("exchangeMailboxStorageUsedInBytes"),
+            exchange_mailbox_total_item_count: r.take("exchangeMailboxTotalItemCount"),
+            yammer_liked_message_count: r.take("yammerLikedMessageCount"),
+            yammer_read_message_count: r.take("yammerReadMessageCount"),
+            yammer_posted_message_count: r.take("yammerPostedMessageCount"),
+            share_point_active_file_count: r.take("sharePointActiveFileCount"),
+            exchange_received_email_count: r.take("exchangeReceivedEmailCount"),
+            external_member_count: r.take("externalMemberCount"),
+            member_count: r.take("memberCount"),
+            group_type: r.take("groupType"),
+            last_activity_date: r.take("lastActivityDate"),
+            owner_principal_name: r.take("ownerPrincipalName"),
+            is_deleted: r.take("isDeleted"),
+            group_display_name: r.take("groupDisplayName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            group_id: r.take("groupId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "groupId", &self.group_id)?;
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "groupDisplayName", &self.group_display_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "ownerPrincipalName", &self.owner_principal_name)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "groupType", &self.group_type)?;
-        graph_rt::put(map, "memberCount", &self.member_count)?;
-        graph_rt::put(map, "externalMemberCount", &self.external_member_count)?;
-        graph_rt::put(
-            map,
-            "exchangeReceivedEmailCount",
-            &self.exchange_received_email_count,
-        )?;
-        graph_rt::put(
-            map,
-            "sharePointActiveFileCount",
-            &self.share_point_active_file_count,
-        )?;
-        graph_rt::put(
-            map,
-            "yammerPostedMessageCount",
-            &self.yammer_posted_message_count,
-        )?;
-        graph_rt::put(map, "yammerReadMessageCount", &self.yammer_read_message_count)?;
-        graph_rt::put(map, "yammerLikedMessageCount", &self.yammer_liked_message_count)?;
-        graph_rt::put(
-            map,
-            "exchangeMailboxTotalItemCount",
-            &self.exchange_mailbox_total_item_count,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("groupId", &self.group_id);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("groupDisplayName", &self.group_display_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("ownerPrincipalName", &self.owner_principal_name);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("groupType", &self.group_type);
+        w.put("memberCount", &self.member_count);
+        w.put("externalMemberCount", &self.external_member_count);
+        w.put("exchangeReceivedEmailCount", &self.exchange_received_email_count);
+        w.put("sharePointActiveFileCount", &self.share_point_active_file_count);
+        w.put("yammerPostedMessageCount", &self.yammer_posted_message_count);
+        w.put("yammerReadMessageCount", &self.yammer_read_message_count);
+        w.put("yammerLikedMessageCount", &self.yammer_liked_message_count);
+        w.put("exchangeMailboxTotalItemCount", &self.exchange_mailbox_total_item_count);
+        w.put(
             "exchangeMailboxStorageUsedInBytes",
             &self.exchange_mailbox_storage_used_in_bytes,
-        )?;
-        graph_rt::put(
-            map,
-            "sharePointTotalFileCount",
-            &self.share_point_total_file_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("sharePointTotalFileCount", &self.share_point_total_file_count);
+        w.put(
             "sharePointSiteStorageUsedInBytes",
             &self.share_point_site_storage_used_in_bytes,
-        )?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Office365GroupsActivityDetail);

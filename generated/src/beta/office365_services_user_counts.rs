@@ -42,52 +42,50 @@ pub struct Office365ServicesUserCounts {
 impl graph_rt::Model for Office365ServicesUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.office365ServicesUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            office365_inactive: graph_rt::take(map, "office365Inactive")?,
-            office365_active: graph_rt::take(map, "office365Active")?,
-            teams_inactive: graph_rt::take(map, "teamsInactive")?,
-            teams_active: graph_rt::take(map, "teamsActive")?,
-            yammer_inactive: graph_rt::take(map, "yammerInactive")?,
-            yammer_active: graph_rt::take(map, "yammerActive")?,
-            skype_for_business_inactive: graph_rt::take(
-                map,
-                "skypeForBusinessInactive",
-            )?,
-            skype_for_business_active: graph_rt::take(map, "skypeForBusinessActive")?,
-            share_point_inactive: graph_rt::take(map, "sharePointInactive")?,
-            share_point_active: graph_rt::take(map, "sharePointActive")?,
-            one_drive_inactive: graph_rt::take(map, "oneDriveInactive")?,
-            one_drive_active: graph_rt::take(map, "oneDriveActive")?,
-            exchange_inactive: graph_rt::take(map, "exchangeInactive")?,
-            exchange_active: graph_rt::take(map, "exchangeActive")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            office365_inactive: r.take("office365Inactive"),
+            office365_active: r.take("office365Active"),
+            teams_inactive: r.take("teamsInactive"),
+            teams_active: r.take("teamsActive"),
+            yammer_inactive: r.take("yammerInactive"),
+            yammer_active: r.take("yammerActive"),
+            skype_for_business_inactive: r.take("skypeForBusinessInactive"),
+            skype_for_business_active: r.take("skypeForBusinessActive"),
+            share_point_inactive: r.take("sharePointInactive"),
+            share_point_active: r.take("sharePointActive"),
+            one_drive_inactive: r.take("oneDriveInactive"),
+            one_drive_active: r.take("oneDriveActive"),
+            exchange_inactive: r.take("exchangeInactive"),
+            exchange_active: r.take("exchangeActive"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "exchangeActive", &self.exchange_active)?;
-        graph_rt::put(map, "exchangeInactive", &self.exchange_inactive)?;
-        graph_rt::put(map, "oneDriveActive", &self.one_drive_active)?;
-        graph_rt::put(map, "oneDriveInactive", &self.one_drive_inactive)?;
-        graph_rt::put(map, "sharePointActive", &self.share_point_active)?;
-        graph_rt::put(map, "sharePointInactive", &self.share_point_inactive)?;
-        graph_rt::put(map, "skypeForBusinessActive", &self.skype_for_business_active)?;
-        graph_rt::put(
-            map,
-            "skypeForBusinessInactive",
-            &self.skype_for_business_inactive,
-        )?;
-        graph_rt::put(map, "yammerActive", &self.yammer_active)?;
-        graph_rt::put(map, "yammerInactive", &self.yammer_inactive)?;
-        graph_rt::put(map, "teamsActive", &self.teams_active)?;
-        graph_rt::put(map, "teamsInactive", &self.teams_inactive)?;
-        graph_rt::put(map, "office365Active", &self.office365_active)?;
-        graph_rt::put(map, "office365Inactive", &self.office365_inactive)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("exchangeActive", &self.exchange_active);
+        w.put("exchangeInactive", &self.exchange_inactive);
+        w.put("oneDriveActive", &self.one_drive_active);
+        w.put("oneDriveInactive", &self.one_drive_inactive);
+        w.put("sharePointActive", &self.share_point_active);
+        w.put("sharePointInactive", &self.share_point_inactive);
+        w.put("skypeForBusinessActive", &self.skype_for_business_active);
+        w.put("skypeForBusinessInactive", &self.skype_for_business_inactive);
+        w.put("yammerActive", &self.yammer_active);
+        w.put("yammerInactive", &self.yammer_inactive);
+        w.put("teamsActive", &self.teams_active);
+        w.put("teamsInactive", &self.teams_inactive);
+        w.put("office365Active", &self.office365_active);
+        w.put("office365Inactive", &self.office365_inactive);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Office365ServicesUserCounts);

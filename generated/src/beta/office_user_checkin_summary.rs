@@ -16,17 +16,22 @@ pub struct OfficeUserCheckinSummary {
 impl graph_rt::Model for OfficeUserCheckinSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.officeUserCheckinSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            failed_user_count: graph_rt::take(map, "failedUserCount")?,
-            succeeded_user_count: graph_rt::take(map, "succeededUserCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            failed_user_count: r.take("failedUserCount"),
+            succeeded_user_count: r.take("succeededUserCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "succeededUserCount", &self.succeeded_user_count)?;
-        graph_rt::put(map, "failedUserCount", &self.failed_user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("succeededUserCount", &self.succeeded_user_count);
+        w.put("failedUserCount", &self.failed_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OfficeUserCheckinSummary);

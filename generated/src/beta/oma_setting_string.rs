@@ -26,25 +26,30 @@ pub struct OmaSettingString {
 impl graph_rt::Model for OmaSettingString {
     const TYPE_NAME: &'static str = "microsoft.graph.omaSettingString";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value: graph_rt::take(map, "value")?,
-            is_encrypted: graph_rt::take(map, "isEncrypted")?,
-            secret_reference_value_id: graph_rt::take(map, "secretReferenceValueId")?,
-            oma_uri: graph_rt::take(map, "omaUri")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value: r.take("value"),
+            is_encrypted: r.take("isEncrypted"),
+            secret_reference_value_id: r.take("secretReferenceValueId"),
+            oma_uri: r.take("omaUri"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "omaUri", &self.oma_uri)?;
-        graph_rt::put(map, "secretReferenceValueId", &self.secret_reference_value_id)?;
-        graph_rt::put(map, "isEncrypted", &self.is_encrypted)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("omaUri", &self.oma_uri);
+        w.put("secretReferenceValueId", &self.secret_reference_value_id);
+        w.put("isEncrypted", &self.is_encrypted);
+        w.put("value", &self.value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OmaSettingString);

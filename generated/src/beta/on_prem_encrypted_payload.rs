@@ -7,13 +7,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OnPremEncryptedPayload {
     /// Not yet documented
-    pub tenant_id: graph_rt::Field<graph_rt::Uuid>,
+    pub tenant_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
-    pub user_id: graph_rt::Field<graph_rt::Uuid>,
+    pub user_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
-    pub device_id: graph_rt::Field<graph_rt::Uuid>,
+    pub device_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
-    pub payload_id: graph_rt::Field<graph_rt::Uuid>,
+    pub payload_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
     pub device_key_thumbprint: graph_rt::Field<String>,
     /// Not yet documented
@@ -44,45 +44,50 @@ pub struct OnPremEncryptedPayload {
 impl graph_rt::Model for OnPremEncryptedPayload {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremEncryptedPayload";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            last_modified_time: graph_rt::take(map, "lastModifiedTime")?,
-            created_time: graph_rt::take(map, "createdTime")?,
-            status: graph_rt::take(map, "status")?,
-            payload_version: graph_rt::take(map, "payloadVersion")?,
-            encrypted_blob: graph_rt::take(map, "encryptedBlob")?,
-            plist_template: graph_rt::take(map, "plistTemplate")?,
-            cert3_payload_uuid: graph_rt::take(map, "cert3PayloadUUID")?,
-            cert2_payload_uuid: graph_rt::take(map, "cert2PayloadUUID")?,
-            cert1_payload_uuid: graph_rt::take(map, "cert1PayloadUUID")?,
-            device_key_thumbprint: graph_rt::take(map, "deviceKeyThumbprint")?,
-            payload_id: graph_rt::take(map, "payloadId")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            user_id: graph_rt::take(map, "userId")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_deleted: r.take("isDeleted"),
+            e_tag: r.take("eTag"),
+            last_modified_time: r.take("lastModifiedTime"),
+            created_time: r.take("createdTime"),
+            status: r.take("status"),
+            payload_version: r.take("payloadVersion"),
+            encrypted_blob: r.take("encryptedBlob"),
+            plist_template: r.take("plistTemplate"),
+            cert3_payload_uuid: r.take("cert3PayloadUUID"),
+            cert2_payload_uuid: r.take("cert2PayloadUUID"),
+            cert1_payload_uuid: r.take("cert1PayloadUUID"),
+            device_key_thumbprint: r.take("deviceKeyThumbprint"),
+            payload_id: r.take("payloadId"),
+            device_id: r.take("deviceId"),
+            user_id: r.take("userId"),
+            tenant_id: r.take("tenantId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "payloadId", &self.payload_id)?;
-        graph_rt::put(map, "deviceKeyThumbprint", &self.device_key_thumbprint)?;
-        graph_rt::put(map, "cert1PayloadUUID", &self.cert1_payload_uuid)?;
-        graph_rt::put(map, "cert2PayloadUUID", &self.cert2_payload_uuid)?;
-        graph_rt::put(map, "cert3PayloadUUID", &self.cert3_payload_uuid)?;
-        graph_rt::put(map, "plistTemplate", &self.plist_template)?;
-        graph_rt::put(map, "encryptedBlob", &self.encrypted_blob)?;
-        graph_rt::put(map, "payloadVersion", &self.payload_version)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "createdTime", &self.created_time)?;
-        graph_rt::put(map, "lastModifiedTime", &self.last_modified_time)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("tenantId", &self.tenant_id);
+        w.put("userId", &self.user_id);
+        w.put("deviceId", &self.device_id);
+        w.put("payloadId", &self.payload_id);
+        w.put("deviceKeyThumbprint", &self.device_key_thumbprint);
+        w.put("cert1PayloadUUID", &self.cert1_payload_uuid);
+        w.put("cert2PayloadUUID", &self.cert2_payload_uuid);
+        w.put("cert3PayloadUUID", &self.cert3_payload_uuid);
+        w.put("plistTemplate", &self.plist_template);
+        w.put("encryptedBlob", &self.encrypted_blob);
+        w.put("payloadVersion", &self.payload_version);
+        w.put("status", &self.status);
+        w.put("createdTime", &self.created_time);
+        w.put("lastModifiedTime", &self.last_modified_time);
+        w.put("eTag", &self.e_tag);
+        w.put("isDeleted", &self.is_deleted);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremEncryptedPayload);

@@ -25,31 +25,32 @@ pub struct OnPremisesAgent {
 impl graph_rt::Model for OnPremisesAgent {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremisesAgent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            supported_publishing_types: graph_rt::take(map, "supportedPublishingTypes")?,
-            agent_groups: graph_rt::take(map, "agentGroups")?,
-            publishing_type: graph_rt::take(map, "publishingType")?,
-            status: graph_rt::take(map, "status")?,
-            machine_name: graph_rt::take(map, "machineName")?,
-            id: graph_rt::take(map, "id")?,
-            external_ip: graph_rt::take(map, "externalIp")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            supported_publishing_types: r.take("supportedPublishingTypes"),
+            agent_groups: r.take("agentGroups"),
+            publishing_type: r.take("publishingType"),
+            status: r.take("status"),
+            machine_name: r.take("machineName"),
+            id: r.take("id"),
+            external_ip: r.take("externalIp"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "externalIp", &self.external_ip)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "machineName", &self.machine_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "publishingType", &self.publishing_type)?;
-        graph_rt::put(map, "agentGroups", &self.agent_groups)?;
-        graph_rt::put(
-            map,
-            "supportedPublishingTypes",
-            &self.supported_publishing_types,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("externalIp", &self.external_ip);
+        w.put("id", &self.id);
+        w.put("machineName", &self.machine_name);
+        w.put("status", &self.status);
+        w.put("publishingType", &self.publishing_type);
+        w.put("agentGroups", &self.agent_groups);
+        w.put("supportedPublishingTypes", &self.supported_publishing_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremisesAgent);

@@ -24,25 +24,30 @@ pub struct OnPremisesAgentGroup {
 impl graph_rt::Model for OnPremisesAgentGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremisesAgentGroup";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            published_resources: graph_rt::take(map, "publishedResources")?,
-            agents: graph_rt::take(map, "agents")?,
-            publishing_type: graph_rt::take(map, "publishingType")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            published_resources: r.take("publishedResources"),
+            agents: r.take("agents"),
+            publishing_type: r.take("publishingType"),
+            is_default: r.take("isDefault"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "publishingType", &self.publishing_type)?;
-        graph_rt::put(map, "agents", &self.agents)?;
-        graph_rt::put(map, "publishedResources", &self.published_resources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isDefault", &self.is_default);
+        w.put("publishingType", &self.publishing_type);
+        w.put("agents", &self.agents);
+        w.put("publishedResources", &self.published_resources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremisesAgentGroup);

@@ -11,9 +11,9 @@ pub struct OnPremisesConditionalAccessSettings {
     /// Indicates if on premises conditional access is enabled for this organization
     pub enabled: graph_rt::Field<bool>,
     /// User groups that will be targeted by on premises conditional access. All users in these groups will be required to have mobile device managed and compliant for mail access.
-    pub included_groups: graph_rt::Field<Vec<graph_rt::Uuid>>,
+    pub included_groups: graph_rt::Field<Vec<graph_rt::Guid>>,
     /// User groups that will be exempt by on premises conditional access. All users in these groups will be exempt from the conditional access policy.
-    pub excluded_groups: graph_rt::Field<Vec<graph_rt::Uuid>>,
+    pub excluded_groups: graph_rt::Field<Vec<graph_rt::Guid>>,
     /// Override the default access rule when allowing a device to ensure access is granted.
     pub override_default_rule: graph_rt::Field<bool>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -22,23 +22,28 @@ pub struct OnPremisesConditionalAccessSettings {
 impl graph_rt::Model for OnPremisesConditionalAccessSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremisesConditionalAccessSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            override_default_rule: graph_rt::take(map, "overrideDefaultRule")?,
-            excluded_groups: graph_rt::take(map, "excludedGroups")?,
-            included_groups: graph_rt::take(map, "includedGroups")?,
-            enabled: graph_rt::take(map, "enabled")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            override_default_rule: r.take("overrideDefaultRule"),
+            excluded_groups: r.take("excludedGroups"),
+            included_groups: r.take("includedGroups"),
+            enabled: r.take("enabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "enabled", &self.enabled)?;
-        graph_rt::put(map, "includedGroups", &self.included_groups)?;
-        graph_rt::put(map, "excludedGroups", &self.excluded_groups)?;
-        graph_rt::put(map, "overrideDefaultRule", &self.override_default_rule)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("enabled", &self.enabled);
+        w.put("includedGroups", &self.included_groups);
+        w.put("excludedGroups", &self.excluded_groups);
+        w.put("overrideDefaultRule", &self.override_default_rule);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremisesConditionalAccessSettings);

@@ -20,21 +20,26 @@ pub struct OnPremisesProvisioningError {
 impl graph_rt::Model for OnPremisesProvisioningError {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremisesProvisioningError";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value: graph_rt::take(map, "value")?,
-            property_causing_error: graph_rt::take(map, "propertyCausingError")?,
-            occurred_date_time: graph_rt::take(map, "occurredDateTime")?,
-            category: graph_rt::take(map, "category")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value: r.take("value"),
+            property_causing_error: r.take("propertyCausingError"),
+            occurred_date_time: r.take("occurredDateTime"),
+            category: r.take("category"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "occurredDateTime", &self.occurred_date_time)?;
-        graph_rt::put(map, "propertyCausingError", &self.property_causing_error)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("category", &self.category);
+        w.put("occurredDateTime", &self.occurred_date_time);
+        w.put("propertyCausingError", &self.property_causing_error);
+        w.put("value", &self.value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremisesProvisioningError);

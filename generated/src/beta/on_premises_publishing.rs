@@ -57,135 +57,82 @@ pub struct OnPremisesPublishing {
 impl graph_rt::Model for OnPremisesPublishing {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremisesPublishing";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_backend_certification_validation_enabled: graph_rt::take(
-                map,
-                "isBackendCertificationValidationEnabled",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_backend_certification_validation_enabled: r
+                .take("isBackendCertificationValidationEnabled"),
             #[cfg(feature = "core")]
-            verified_custom_domain_password_credential: graph_rt::take(
-                map,
-                "verifiedCustomDomainPasswordCredential",
-            )?,
+            verified_custom_domain_password_credential: r
+                .take("verifiedCustomDomainPasswordCredential"),
             #[cfg(feature = "core")]
-            verified_custom_domain_key_credential: graph_rt::take(
-                map,
-                "verifiedCustomDomainKeyCredential",
-            )?,
+            verified_custom_domain_key_credential: r
+                .take("verifiedCustomDomainKeyCredential"),
             #[cfg(feature = "core")]
-            verified_custom_domain_certificates_metadata: graph_rt::take(
-                map,
-                "verifiedCustomDomainCertificatesMetadata",
-            )?,
-            single_sign_on_settings: graph_rt::take(map, "singleSignOnSettings")?,
-            is_translate_links_in_body_enabled: graph_rt::take(
-                map,
-                "isTranslateLinksInBodyEnabled",
-            )?,
-            is_translate_host_header_enabled: graph_rt::take(
-                map,
-                "isTranslateHostHeaderEnabled",
-            )?,
-            is_secure_cookie_enabled: graph_rt::take(map, "isSecureCookieEnabled")?,
-            is_persistent_cookie_enabled: graph_rt::take(
-                map,
-                "isPersistentCookieEnabled",
-            )?,
-            is_on_prem_publishing_enabled: graph_rt::take(
-                map,
-                "isOnPremPublishingEnabled",
-            )?,
-            is_http_only_cookie_enabled: graph_rt::take(map, "isHttpOnlyCookieEnabled")?,
-            is_backend_certificate_validation_enabled: graph_rt::take(
-                map,
-                "isBackendCertificateValidationEnabled",
-            )?,
-            internal_url: graph_rt::take(map, "internalUrl")?,
-            external_url: graph_rt::take(map, "externalUrl")?,
+            verified_custom_domain_certificates_metadata: r
+                .take("verifiedCustomDomainCertificatesMetadata"),
+            single_sign_on_settings: r.take("singleSignOnSettings"),
+            is_translate_links_in_body_enabled: r.take("isTranslateLinksInBodyEnabled"),
+            is_translate_host_header_enabled: r.take("isTranslateHostHeaderEnabled"),
+            is_secure_cookie_enabled: r.take("isSecureCookieEnabled"),
+            is_persistent_cookie_enabled: r.take("isPersistentCookieEnabled"),
+            is_on_prem_publishing_enabled: r.take("isOnPremPublishingEnabled"),
+            is_http_only_cookie_enabled: r.take("isHttpOnlyCookieEnabled"),
+            is_backend_certificate_validation_enabled: r
+                .take("isBackendCertificateValidationEnabled"),
+            internal_url: r.take("internalUrl"),
+            external_url: r.take("externalUrl"),
             #[cfg(feature = "core")]
-            external_authentication_type: graph_rt::take(
-                map,
-                "externalAuthenticationType",
-            )?,
-            application_type: graph_rt::take(map, "applicationType")?,
-            application_server_timeout: graph_rt::take(map, "applicationServerTimeout")?,
-            alternate_url: graph_rt::take(map, "alternateUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+            external_authentication_type: r.take("externalAuthenticationType"),
+            application_type: r.take("applicationType"),
+            application_server_timeout: r.take("applicationServerTimeout"),
+            alternate_url: r.take("alternateUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "alternateUrl", &self.alternate_url)?;
-        graph_rt::put(
-            map,
-            "applicationServerTimeout",
-            &self.application_server_timeout,
-        )?;
-        graph_rt::put(map, "applicationType", &self.application_type)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("alternateUrl", &self.alternate_url);
+        w.put("applicationServerTimeout", &self.application_server_timeout);
+        w.put("applicationType", &self.application_type);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "externalAuthenticationType",
-            &self.external_authentication_type,
-        )?;
-        graph_rt::put(map, "externalUrl", &self.external_url)?;
-        graph_rt::put(map, "internalUrl", &self.internal_url)?;
-        graph_rt::put(
-            map,
+        w.put("externalAuthenticationType", &self.external_authentication_type);
+        w.put("externalUrl", &self.external_url);
+        w.put("internalUrl", &self.internal_url);
+        w.put(
             "isBackendCertificateValidationEnabled",
             &self.is_backend_certificate_validation_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "isHttpOnlyCookieEnabled",
-            &self.is_http_only_cookie_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "isOnPremPublishingEnabled",
-            &self.is_on_prem_publishing_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "isPersistentCookieEnabled",
-            &self.is_persistent_cookie_enabled,
-        )?;
-        graph_rt::put(map, "isSecureCookieEnabled", &self.is_secure_cookie_enabled)?;
-        graph_rt::put(
-            map,
-            "isTranslateHostHeaderEnabled",
-            &self.is_translate_host_header_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "isTranslateLinksInBodyEnabled",
-            &self.is_translate_links_in_body_enabled,
-        )?;
-        graph_rt::put(map, "singleSignOnSettings", &self.single_sign_on_settings)?;
+        );
+        w.put("isHttpOnlyCookieEnabled", &self.is_http_only_cookie_enabled);
+        w.put("isOnPremPublishingEnabled", &self.is_on_prem_publishing_enabled);
+        w.put("isPersistentCookieEnabled", &self.is_persistent_cookie_enabled);
+        w.put("isSecureCookieEnabled", &self.is_secure_cookie_enabled);
+        w.put("isTranslateHostHeaderEnabled", &self.is_translate_host_header_enabled);
+        w.put("isTranslateLinksInBodyEnabled", &self.is_translate_links_in_body_enabled);
+        w.put("singleSignOnSettings", &self.single_sign_on_settings);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
+        w.put(
             "verifiedCustomDomainCertificatesMetadata",
             &self.verified_custom_domain_certificates_metadata,
-        )?;
+        );
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
+        w.put(
             "verifiedCustomDomainKeyCredential",
             &self.verified_custom_domain_key_credential,
-        )?;
+        );
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
+        w.put(
             "verifiedCustomDomainPasswordCredential",
             &self.verified_custom_domain_password_credential,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "isBackendCertificationValidationEnabled",
             &self.is_backend_certification_validation_enabled,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremisesPublishing);

@@ -34,42 +34,43 @@ pub struct OnPremisesPublishingProfile {
 impl graph_rt::Model for OnPremisesPublishingProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremisesPublishingProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            published_resources: graph_rt::take(map, "publishedResources")?,
-            connectors: graph_rt::take(map, "connectors")?,
-            connector_groups: graph_rt::take(map, "connectorGroups")?,
+            published_resources: r.take("publishedResources"),
+            connectors: r.take("connectors"),
+            connector_groups: r.take("connectorGroups"),
             #[cfg(feature = "core")]
-            agents: graph_rt::take(map, "agents")?,
+            agents: r.take("agents"),
             #[cfg(feature = "core")]
-            agent_groups: graph_rt::take(map, "agentGroups")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            id: graph_rt::take(map, "id")?,
+            agent_groups: r.take("agentGroups"),
+            is_enabled: r.take("isEnabled"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            hybrid_agent_updater_configuration: graph_rt::take(
-                map,
-                "hybridAgentUpdaterConfiguration",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+            hybrid_agent_updater_configuration: r
+                .take("hybridAgentUpdaterConfiguration"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
+        w.put(
             "hybridAgentUpdaterConfiguration",
             &self.hybrid_agent_updater_configuration,
-        )?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "agentGroups", &self.agent_groups)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "agents", &self.agents)?;
-        graph_rt::put(map, "connectorGroups", &self.connector_groups)?;
-        graph_rt::put(map, "connectors", &self.connectors)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "publishedResources", &self.published_resources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("id", &self.id);
+        w.put("isEnabled", &self.is_enabled);
+        #[cfg(feature = "core")] w.put("agentGroups", &self.agent_groups);
+        #[cfg(feature = "core")] w.put("agents", &self.agents);
+        w.put("connectorGroups", &self.connector_groups);
+        w.put("connectors", &self.connectors);
+        #[cfg(feature = "core")] w.put("publishedResources", &self.published_resources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremisesPublishingProfile);

@@ -18,21 +18,25 @@ pub struct OnPremisesPublishingSingleSignOn {
 impl graph_rt::Model for OnPremisesPublishingSingleSignOn {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremisesPublishingSingleSignOn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            single_sign_on_mode: graph_rt::take(map, "singleSignOnMode")?,
+            single_sign_on_mode: r.take("singleSignOnMode"),
             #[cfg(feature = "core")]
-            kerberos_sign_on_settings: graph_rt::take(map, "kerberosSignOnSettings")?,
-            additional_properties: core::mem::take(map),
-        })
+            kerberos_sign_on_settings: r.take("kerberosSignOnSettings"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "kerberosSignOnSettings", &self.kerberos_sign_on_settings)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "singleSignOnMode", &self.single_sign_on_mode)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("kerberosSignOnSettings", &self.kerberos_sign_on_settings);
+        #[cfg(feature = "core")] w.put("singleSignOnMode", &self.single_sign_on_mode);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremisesPublishingSingleSignOn);

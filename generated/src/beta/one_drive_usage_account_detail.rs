@@ -21,35 +21,40 @@ pub struct OneDriveUsageAccountDetail {
 impl graph_rt::Model for OneDriveUsageAccountDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.oneDriveUsageAccountDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            storage_allocated_in_bytes: graph_rt::take(map, "storageAllocatedInBytes")?,
-            storage_used_in_bytes: graph_rt::take(map, "storageUsedInBytes")?,
-            active_file_count: graph_rt::take(map, "activeFileCount")?,
-            file_count: graph_rt::take(map, "fileCount")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            owner_principal_name: graph_rt::take(map, "ownerPrincipalName")?,
-            owner_display_name: graph_rt::take(map, "ownerDisplayName")?,
-            site_url: graph_rt::take(map, "siteUrl")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            storage_allocated_in_bytes: r.take("storageAllocatedInBytes"),
+            storage_used_in_bytes: r.take("storageUsedInBytes"),
+            active_file_count: r.take("activeFileCount"),
+            file_count: r.take("fileCount"),
+            last_activity_date: r.take("lastActivityDate"),
+            is_deleted: r.take("isDeleted"),
+            owner_principal_name: r.take("ownerPrincipalName"),
+            owner_display_name: r.take("ownerDisplayName"),
+            site_url: r.take("siteUrl"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "siteUrl", &self.site_url)?;
-        graph_rt::put(map, "ownerDisplayName", &self.owner_display_name)?;
-        graph_rt::put(map, "ownerPrincipalName", &self.owner_principal_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "fileCount", &self.file_count)?;
-        graph_rt::put(map, "activeFileCount", &self.active_file_count)?;
-        graph_rt::put(map, "storageUsedInBytes", &self.storage_used_in_bytes)?;
-        graph_rt::put(map, "storageAllocatedInBytes", &self.storage_allocated_in_bytes)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("siteUrl", &self.site_url);
+        w.put("ownerDisplayName", &self.owner_display_name);
+        w.put("ownerPrincipalName", &self.owner_principal_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("fileCount", &self.file_count);
+        w.put("activeFileCount", &self.active_file_count);
+        w.put("storageUsedInBytes", &self.storage_used_in_bytes);
+        w.put("storageAllocatedInBytes", &self.storage_allocated_in_bytes);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OneDriveUsageAccountDetail);

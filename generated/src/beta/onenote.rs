@@ -28,27 +28,32 @@ pub struct Onenote {
 impl graph_rt::Model for Onenote {
     const TYPE_NAME: &'static str = "microsoft.graph.onenote";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sections: graph_rt::take(map, "sections")?,
-            section_groups: graph_rt::take(map, "sectionGroups")?,
-            resources: graph_rt::take(map, "resources")?,
-            pages: graph_rt::take(map, "pages")?,
-            operations: graph_rt::take(map, "operations")?,
-            notebooks: graph_rt::take(map, "notebooks")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sections: r.take("sections"),
+            section_groups: r.take("sectionGroups"),
+            resources: r.take("resources"),
+            pages: r.take("pages"),
+            operations: r.take("operations"),
+            notebooks: r.take("notebooks"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "notebooks", &self.notebooks)?;
-        graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put(map, "pages", &self.pages)?;
-        graph_rt::put(map, "resources", &self.resources)?;
-        graph_rt::put(map, "sectionGroups", &self.section_groups)?;
-        graph_rt::put(map, "sections", &self.sections)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("notebooks", &self.notebooks);
+        w.put("operations", &self.operations);
+        w.put("pages", &self.pages);
+        w.put("resources", &self.resources);
+        w.put("sectionGroups", &self.section_groups);
+        w.put("sections", &self.sections);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Onenote);

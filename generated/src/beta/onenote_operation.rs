@@ -29,30 +29,35 @@ pub struct OnenoteOperation {
 impl graph_rt::Model for OnenoteOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.onenoteOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            percent_complete: graph_rt::take(map, "percentComplete")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            percent_complete: r.take("percentComplete"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
-            resource_location: graph_rt::take(map, "resourceLocation")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            last_action_date_time: graph_rt::take(map, "lastActionDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            error: graph_rt::take(map, "error")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            status: r.take("status"),
+            resource_location: r.take("resourceLocation"),
+            resource_id: r.take("resourceId"),
+            last_action_date_time: r.take("lastActionDateTime"),
+            id: r.take("id"),
+            error: r.take("error"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastActionDateTime", &self.last_action_date_time)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put(map, "resourceLocation", &self.resource_location)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "percentComplete", &self.percent_complete)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("error", &self.error);
+        w.put("id", &self.id);
+        w.put("lastActionDateTime", &self.last_action_date_time);
+        w.put("resourceId", &self.resource_id);
+        w.put("resourceLocation", &self.resource_location);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.put("percentComplete", &self.percent_complete);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnenoteOperation);

@@ -14,17 +14,22 @@ pub struct OnenoteResource {
 impl graph_rt::Model for OnenoteResource {
     const TYPE_NAME: &'static str = "microsoft.graph.onenoteResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content_url: graph_rt::take(map, "contentUrl")?,
-            content: graph_rt::take(map, "content")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content_url: r.take("contentUrl"),
+            content: r.take("content"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "contentUrl", &self.content_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("content", &self.content);
+        w.put("contentUrl", &self.content_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnenoteResource);

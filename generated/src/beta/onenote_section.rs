@@ -42,42 +42,46 @@ pub struct OnenoteSection {
 impl graph_rt::Model for OnenoteSection {
     const TYPE_NAME: &'static str = "microsoft.graph.onenoteSection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            parent_section_group: graph_rt::take(map, "parentSectionGroup")?,
-            parent_notebook: graph_rt::take(map, "parentNotebook")?,
-            pages: graph_rt::take(map, "pages")?,
-            self_: graph_rt::take(map, "self")?,
-            pages_url: graph_rt::take(map, "pagesUrl")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            links: graph_rt::take(map, "links")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            parent_section_group: r.take("parentSectionGroup"),
+            parent_notebook: r.take("parentNotebook"),
+            pages: r.take("pages"),
+            self_: r.take("self"),
+            pages_url: r.take("pagesUrl"),
+            display_name: r.take("displayName"),
+            links: r.take("links"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            is_default: r.take("isDefault"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "links", &self.links)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "pagesUrl", &self.pages_url)?;
-        graph_rt::put(map, "self", &self.self_)?;
-        graph_rt::put(map, "pages", &self.pages)?;
-        graph_rt::put(map, "parentNotebook", &self.parent_notebook)?;
-        graph_rt::put(map, "parentSectionGroup", &self.parent_section_group)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("isDefault", &self.is_default);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("links", &self.links);
+        w.put("displayName", &self.display_name);
+        w.put("pagesUrl", &self.pages_url);
+        w.put("self", &self.self_);
+        w.put("pages", &self.pages);
+        w.put("parentNotebook", &self.parent_notebook);
+        w.put("parentSectionGroup", &self.parent_section_group);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnenoteSection);

@@ -73,92 +73,80 @@ pub struct OnlineMeeting {
 impl graph_rt::Model for OnlineMeeting {
     const TYPE_NAME: &'static str = "microsoft.graph.onlineMeeting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            video_teleconference_id: graph_rt::take(map, "videoTeleconferenceId")?,
-            subject: graph_rt::take(map, "subject")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            recording: graph_rt::take(map, "recording")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            video_teleconference_id: r.take("videoTeleconferenceId"),
+            subject: r.take("subject"),
+            start_date_time: r.take("startDateTime"),
+            recording: r.take("recording"),
             #[cfg(feature = "core")]
-            participants: graph_rt::take(map, "participants")?,
-            meeting_attendance_report: graph_rt::take(map, "meetingAttendanceReport")?,
+            participants: r.take("participants"),
+            meeting_attendance_report: r.take("meetingAttendanceReport"),
             #[cfg(feature = "core")]
-            lobby_bypass_settings: graph_rt::take(map, "lobbyBypassSettings")?,
+            lobby_bypass_settings: r.take("lobbyBypassSettings"),
             #[cfg(feature = "core")]
-            join_information: graph_rt::take(map, "joinInformation")?,
-            join_web_url: graph_rt::take(map, "joinWebUrl")?,
-            is_entry_exit_announced: graph_rt::take(map, "isEntryExitAnnounced")?,
-            is_broadcast: graph_rt::take(map, "isBroadcast")?,
-            id: graph_rt::take(map, "id")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
+            join_information: r.take("joinInformation"),
+            join_web_url: r.take("joinWebUrl"),
+            is_entry_exit_announced: r.take("isEntryExitAnnounced"),
+            is_broadcast: r.take("isBroadcast"),
+            id: r.take("id"),
+            external_id: r.take("externalId"),
+            end_date_time: r.take("endDateTime"),
             #[cfg(feature = "core")]
-            capabilities: graph_rt::take(map, "capabilities")?,
-            creation_date_time: graph_rt::take(map, "creationDateTime")?,
+            capabilities: r.take("capabilities"),
+            creation_date_time: r.take("creationDateTime"),
             #[cfg(feature = "teams")]
-            chat_info: graph_rt::take(map, "chatInfo")?,
+            chat_info: r.take("chatInfo"),
             #[cfg(feature = "core")]
-            broadcast_settings: graph_rt::take(map, "broadcastSettings")?,
+            broadcast_settings: r.take("broadcastSettings"),
             #[cfg(feature = "core")]
-            audio_conferencing: graph_rt::take(map, "audioConferencing")?,
-            auto_admitted_users: graph_rt::take(map, "autoAdmittedUsers")?,
-            attendee_report: graph_rt::take(map, "attendeeReport")?,
-            alternative_recording: graph_rt::take(map, "alternativeRecording")?,
-            allow_teamwork_reactions: graph_rt::take(map, "allowTeamworkReactions")?,
-            allow_meeting_chat: graph_rt::take(map, "allowMeetingChat")?,
-            allow_attendee_to_enable_mic: graph_rt::take(
-                map,
-                "allowAttendeeToEnableMic",
-            )?,
-            allow_attendee_to_enable_camera: graph_rt::take(
-                map,
-                "allowAttendeeToEnableCamera",
-            )?,
-            allowed_presenters: graph_rt::take(map, "allowedPresenters")?,
-            additional_properties: core::mem::take(map),
-        })
+            audio_conferencing: r.take("audioConferencing"),
+            auto_admitted_users: r.take("autoAdmittedUsers"),
+            attendee_report: r.take("attendeeReport"),
+            alternative_recording: r.take("alternativeRecording"),
+            allow_teamwork_reactions: r.take("allowTeamworkReactions"),
+            allow_meeting_chat: r.take("allowMeetingChat"),
+            allow_attendee_to_enable_mic: r.take("allowAttendeeToEnableMic"),
+            allow_attendee_to_enable_camera: r.take("allowAttendeeToEnableCamera"),
+            allowed_presenters: r.take("allowedPresenters"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedPresenters", &self.allowed_presenters)?;
-        graph_rt::put(
-            map,
-            "allowAttendeeToEnableCamera",
-            &self.allow_attendee_to_enable_camera,
-        )?;
-        graph_rt::put(
-            map,
-            "allowAttendeeToEnableMic",
-            &self.allow_attendee_to_enable_mic,
-        )?;
-        graph_rt::put(map, "allowMeetingChat", &self.allow_meeting_chat)?;
-        graph_rt::put(map, "allowTeamworkReactions", &self.allow_teamwork_reactions)?;
-        graph_rt::put(map, "alternativeRecording", &self.alternative_recording)?;
-        graph_rt::put(map, "attendeeReport", &self.attendee_report)?;
-        graph_rt::put(map, "autoAdmittedUsers", &self.auto_admitted_users)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedPresenters", &self.allowed_presenters);
+        w.put("allowAttendeeToEnableCamera", &self.allow_attendee_to_enable_camera);
+        w.put("allowAttendeeToEnableMic", &self.allow_attendee_to_enable_mic);
+        w.put("allowMeetingChat", &self.allow_meeting_chat);
+        w.put("allowTeamworkReactions", &self.allow_teamwork_reactions);
+        w.put("alternativeRecording", &self.alternative_recording);
+        w.put("attendeeReport", &self.attendee_report);
+        w.put("autoAdmittedUsers", &self.auto_admitted_users);
+        #[cfg(feature = "core")] w.put("audioConferencing", &self.audio_conferencing);
+        #[cfg(feature = "core")] w.put("broadcastSettings", &self.broadcast_settings);
+        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        w.put("creationDateTime", &self.creation_date_time);
+        #[cfg(feature = "core")] w.put("capabilities", &self.capabilities);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("externalId", &self.external_id);
+        w.put("id", &self.id);
+        w.put("isBroadcast", &self.is_broadcast);
+        w.put("isEntryExitAnnounced", &self.is_entry_exit_announced);
+        w.put("joinWebUrl", &self.join_web_url);
+        #[cfg(feature = "core")] w.put("joinInformation", &self.join_information);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "audioConferencing", &self.audio_conferencing)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "broadcastSettings", &self.broadcast_settings)?;
-        #[cfg(feature = "teams")] graph_rt::put(map, "chatInfo", &self.chat_info)?;
-        graph_rt::put(map, "creationDateTime", &self.creation_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "capabilities", &self.capabilities)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isBroadcast", &self.is_broadcast)?;
-        graph_rt::put(map, "isEntryExitAnnounced", &self.is_entry_exit_announced)?;
-        graph_rt::put(map, "joinWebUrl", &self.join_web_url)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "joinInformation", &self.join_information)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "lobbyBypassSettings", &self.lobby_bypass_settings)?;
-        graph_rt::put(map, "meetingAttendanceReport", &self.meeting_attendance_report)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "participants", &self.participants)?;
-        graph_rt::put(map, "recording", &self.recording)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "videoTeleconferenceId", &self.video_teleconference_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("lobbyBypassSettings", &self.lobby_bypass_settings);
+        w.put("meetingAttendanceReport", &self.meeting_attendance_report);
+        #[cfg(feature = "core")] w.put("participants", &self.participants);
+        w.put("recording", &self.recording);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("subject", &self.subject);
+        w.put("videoTeleconferenceId", &self.video_teleconference_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnlineMeeting);

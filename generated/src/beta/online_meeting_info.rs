@@ -25,26 +25,31 @@ pub struct OnlineMeetingInfo {
 impl graph_rt::Model for OnlineMeetingInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.onlineMeetingInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            toll_number: graph_rt::take(map, "tollNumber")?,
-            toll_free_numbers: graph_rt::take(map, "tollFreeNumbers")?,
-            quick_dial: graph_rt::take(map, "quickDial")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            toll_number: r.take("tollNumber"),
+            toll_free_numbers: r.take("tollFreeNumbers"),
+            quick_dial: r.take("quickDial"),
             #[cfg(feature = "core")]
-            phones: graph_rt::take(map, "phones")?,
-            join_url: graph_rt::take(map, "joinUrl")?,
-            conference_id: graph_rt::take(map, "conferenceId")?,
-            additional_properties: core::mem::take(map),
-        })
+            phones: r.take("phones"),
+            join_url: r.take("joinUrl"),
+            conference_id: r.take("conferenceId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "conferenceId", &self.conference_id)?;
-        graph_rt::put(map, "joinUrl", &self.join_url)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "phones", &self.phones)?;
-        graph_rt::put(map, "quickDial", &self.quick_dial)?;
-        graph_rt::put(map, "tollFreeNumbers", &self.toll_free_numbers)?;
-        graph_rt::put(map, "tollNumber", &self.toll_number)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("conferenceId", &self.conference_id);
+        w.put("joinUrl", &self.join_url);
+        #[cfg(feature = "core")] w.put("phones", &self.phones);
+        w.put("quickDial", &self.quick_dial);
+        w.put("tollFreeNumbers", &self.toll_free_numbers);
+        w.put("tollNumber", &self.toll_number);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnlineMeetingInfo);

@@ -34,33 +34,38 @@ pub struct OpenIdConnectIdentityProvider {
 impl graph_rt::Model for OpenIdConnectIdentityProvider {
     const TYPE_NAME: &'static str = "microsoft.graph.openIdConnectIdentityProvider";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scope: graph_rt::take(map, "scope")?,
-            response_type: graph_rt::take(map, "responseType")?,
-            response_mode: graph_rt::take(map, "responseMode")?,
-            metadata_url: graph_rt::take(map, "metadataUrl")?,
-            domain_hint: graph_rt::take(map, "domainHint")?,
-            claims_mapping: graph_rt::take(map, "claimsMapping")?,
-            client_secret: graph_rt::take(map, "clientSecret")?,
-            client_id: graph_rt::take(map, "clientId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scope: r.take("scope"),
+            response_type: r.take("responseType"),
+            response_mode: r.take("responseMode"),
+            metadata_url: r.take("metadataUrl"),
+            domain_hint: r.take("domainHint"),
+            claims_mapping: r.take("claimsMapping"),
+            client_secret: r.take("clientSecret"),
+            client_id: r.take("clientId"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "clientId", &self.client_id)?;
-        graph_rt::put(map, "clientSecret", &self.client_secret)?;
-        graph_rt::put(map, "claimsMapping", &self.claims_mapping)?;
-        graph_rt::put(map, "domainHint", &self.domain_hint)?;
-        graph_rt::put(map, "metadataUrl", &self.metadata_url)?;
-        graph_rt::put(map, "responseMode", &self.response_mode)?;
-        graph_rt::put(map, "responseType", &self.response_type)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("clientId", &self.client_id);
+        w.put("clientSecret", &self.client_secret);
+        w.put("claimsMapping", &self.claims_mapping);
+        w.put("domainHint", &self.domain_hint);
+        w.put("metadataUrl", &self.metadata_url);
+        w.put("responseMode", &self.response_mode);
+        w.put("responseType", &self.response_type);
+        w.put("scope", &self.scope);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OpenIdConnectIdentityProvider);

@@ -18,19 +18,24 @@ pub struct OpenShift {
 impl graph_rt::Model for OpenShift {
     const TYPE_NAME: &'static str = "microsoft.graph.openShift";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            shared_open_shift: graph_rt::take(map, "sharedOpenShift")?,
-            scheduling_group_id: graph_rt::take(map, "schedulingGroupId")?,
-            draft_open_shift: graph_rt::take(map, "draftOpenShift")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            shared_open_shift: r.take("sharedOpenShift"),
+            scheduling_group_id: r.take("schedulingGroupId"),
+            draft_open_shift: r.take("draftOpenShift"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "draftOpenShift", &self.draft_open_shift)?;
-        graph_rt::put(map, "schedulingGroupId", &self.scheduling_group_id)?;
-        graph_rt::put(map, "sharedOpenShift", &self.shared_open_shift)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("draftOpenShift", &self.draft_open_shift);
+        w.put("schedulingGroupId", &self.scheduling_group_id);
+        w.put("sharedOpenShift", &self.shared_open_shift);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OpenShift);

@@ -18,19 +18,24 @@ pub struct OperatingSystemVersionRange {
 impl graph_rt::Model for OperatingSystemVersionRange {
     const TYPE_NAME: &'static str = "microsoft.graph.operatingSystemVersionRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            highest_version: graph_rt::take(map, "highestVersion")?,
-            lowest_version: graph_rt::take(map, "lowestVersion")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            highest_version: r.take("highestVersion"),
+            lowest_version: r.take("lowestVersion"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "lowestVersion", &self.lowest_version)?;
-        graph_rt::put(map, "highestVersion", &self.highest_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("lowestVersion", &self.lowest_version);
+        w.put("highestVersion", &self.highest_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OperatingSystemVersionRange);

@@ -18,19 +18,24 @@ pub struct OptionalClaims {
 impl graph_rt::Model for OptionalClaims {
     const TYPE_NAME: &'static str = "microsoft.graph.optionalClaims";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            saml2_token: graph_rt::take(map, "saml2Token")?,
-            access_token: graph_rt::take(map, "accessToken")?,
-            id_token: graph_rt::take(map, "idToken")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            saml2_token: r.take("saml2Token"),
+            access_token: r.take("accessToken"),
+            id_token: r.take("idToken"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "idToken", &self.id_token)?;
-        graph_rt::put(map, "accessToken", &self.access_token)?;
-        graph_rt::put(map, "saml2Token", &self.saml2_token)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("idToken", &self.id_token);
+        w.put("accessToken", &self.access_token);
+        w.put("saml2Token", &self.saml2_token);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OptionalClaims);

@@ -92,158 +92,115 @@ pub struct Organization {
 impl graph_rt::Model for Organization {
     const TYPE_NAME: &'static str = "microsoft.graph.organization";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certificate_connector_setting: graph_rt::take(
-                map,
-                "certificateConnectorSetting",
-            )?,
-            mobile_device_management_authority: graph_rt::take(
-                map,
-                "mobileDeviceManagementAuthority",
-            )?,
-            dir_sync_enabled: graph_rt::take(map, "dirSyncEnabled")?,
-            company_last_dir_sync_time: graph_rt::take(map, "companyLastDirSyncTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certificate_connector_setting: r.take("certificateConnectorSetting"),
+            mobile_device_management_authority: r
+                .take("mobileDeviceManagementAuthority"),
+            dir_sync_enabled: r.take("dirSyncEnabled"),
+            company_last_dir_sync_time: r.take("companyLastDirSyncTime"),
             #[cfg(feature = "core")]
-            settings: graph_rt::take(map, "settings")?,
+            settings: r.take("settings"),
             #[cfg(feature = "core")]
-            organizational_branding: graph_rt::take(map, "organizationalBranding")?,
+            organizational_branding: r.take("organizationalBranding"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
+            extensions: r.take("extensions"),
             #[cfg(feature = "core")]
-            certificate_based_auth_configuration: graph_rt::take(
-                map,
-                "certificateBasedAuthConfiguration",
-            )?,
+            certificate_based_auth_configuration: r
+                .take("certificateBasedAuthConfiguration"),
             #[cfg(feature = "core")]
-            verified_domains: graph_rt::take(map, "verifiedDomains")?,
-            technical_notification_mails: graph_rt::take(
-                map,
-                "technicalNotificationMails",
-            )?,
-            street: graph_rt::take(map, "street")?,
-            state: graph_rt::take(map, "state")?,
-            security_compliance_notification_phones: graph_rt::take(
-                map,
-                "securityComplianceNotificationPhones",
-            )?,
-            security_compliance_notification_mails: graph_rt::take(
-                map,
-                "securityComplianceNotificationMails",
-            )?,
+            verified_domains: r.take("verifiedDomains"),
+            technical_notification_mails: r.take("technicalNotificationMails"),
+            street: r.take("street"),
+            state: r.take("state"),
+            security_compliance_notification_phones: r
+                .take("securityComplianceNotificationPhones"),
+            security_compliance_notification_mails: r
+                .take("securityComplianceNotificationMails"),
             #[cfg(feature = "core")]
-            provisioned_plans: graph_rt::take(map, "provisionedPlans")?,
+            provisioned_plans: r.take("provisionedPlans"),
             #[cfg(feature = "core")]
-            privacy_profile: graph_rt::take(map, "privacyProfile")?,
-            preferred_language: graph_rt::take(map, "preferredLanguage")?,
-            postal_code: graph_rt::take(map, "postalCode")?,
-            on_premises_sync_enabled: graph_rt::take(map, "onPremisesSyncEnabled")?,
-            on_premises_last_sync_date_time: graph_rt::take(
-                map,
-                "onPremisesLastSyncDateTime",
-            )?,
-            object_type: graph_rt::take(map, "objectType")?,
-            marketing_notification_emails: graph_rt::take(
-                map,
-                "marketingNotificationEmails",
-            )?,
-            is_multiple_data_locations_for_services_enabled: graph_rt::take(
-                map,
-                "isMultipleDataLocationsForServicesEnabled",
-            )?,
-            display_name: graph_rt::take(map, "displayName")?,
+            privacy_profile: r.take("privacyProfile"),
+            preferred_language: r.take("preferredLanguage"),
+            postal_code: r.take("postalCode"),
+            on_premises_sync_enabled: r.take("onPremisesSyncEnabled"),
+            on_premises_last_sync_date_time: r.take("onPremisesLastSyncDateTime"),
+            object_type: r.take("objectType"),
+            marketing_notification_emails: r.take("marketingNotificationEmails"),
+            is_multiple_data_locations_for_services_enabled: r
+                .take("isMultipleDataLocationsForServicesEnabled"),
+            display_name: r.take("displayName"),
             #[cfg(feature = "core")]
-            directory_size_quota: graph_rt::take(map, "directorySizeQuota")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            country_letter_code: graph_rt::take(map, "countryLetterCode")?,
-            country: graph_rt::take(map, "country")?,
-            city: graph_rt::take(map, "city")?,
-            business_phones: graph_rt::take(map, "businessPhones")?,
+            directory_size_quota: r.take("directorySizeQuota"),
+            deleted_date_time: r.take("deletedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            country_letter_code: r.take("countryLetterCode"),
+            country: r.take("country"),
+            city: r.take("city"),
+            business_phones: r.take("businessPhones"),
             #[cfg(feature = "core")]
-            assigned_plans: graph_rt::take(map, "assignedPlans")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            assigned_plans: r.take("assignedPlans"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "assignedPlans", &self.assigned_plans)?;
-        graph_rt::put(map, "businessPhones", &self.business_phones)?;
-        graph_rt::put(map, "city", &self.city)?;
-        graph_rt::put(map, "country", &self.country)?;
-        graph_rt::put(map, "countryLetterCode", &self.country_letter_code)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "directorySizeQuota", &self.directory_size_quota)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("assignedPlans", &self.assigned_plans);
+        w.put("businessPhones", &self.business_phones);
+        w.put("city", &self.city);
+        w.put("country", &self.country);
+        w.put("countryLetterCode", &self.country_letter_code);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        #[cfg(feature = "core")] w.put("directorySizeQuota", &self.directory_size_quota);
+        w.put("displayName", &self.display_name);
+        w.put(
             "isMultipleDataLocationsForServicesEnabled",
             &self.is_multiple_data_locations_for_services_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "marketingNotificationEmails",
-            &self.marketing_notification_emails,
-        )?;
-        graph_rt::put(map, "objectType", &self.object_type)?;
-        graph_rt::put(
-            map,
-            "onPremisesLastSyncDateTime",
-            &self.on_premises_last_sync_date_time,
-        )?;
-        graph_rt::put(map, "onPremisesSyncEnabled", &self.on_premises_sync_enabled)?;
-        graph_rt::put(map, "postalCode", &self.postal_code)?;
-        graph_rt::put(map, "preferredLanguage", &self.preferred_language)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "privacyProfile", &self.privacy_profile)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "provisionedPlans", &self.provisioned_plans)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("marketingNotificationEmails", &self.marketing_notification_emails);
+        w.put("objectType", &self.object_type);
+        w.put("onPremisesLastSyncDateTime", &self.on_premises_last_sync_date_time);
+        w.put("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
+        w.put("postalCode", &self.postal_code);
+        w.put("preferredLanguage", &self.preferred_language);
+        #[cfg(feature = "core")] w.put("privacyProfile", &self.privacy_profile);
+        #[cfg(feature = "core")] w.put("provisionedPlans", &self.provisioned_plans);
+        w.put(
             "securityComplianceNotificationMails",
             &self.security_compliance_notification_mails,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "securityComplianceNotificationPhones",
             &self.security_compliance_notification_phones,
-        )?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "street", &self.street)?;
-        graph_rt::put(
-            map,
-            "technicalNotificationMails",
-            &self.technical_notification_mails,
-        )?;
+        );
+        w.put("state", &self.state);
+        w.put("street", &self.street);
+        w.put("technicalNotificationMails", &self.technical_notification_mails);
+        #[cfg(feature = "core")] w.put("verifiedDomains", &self.verified_domains);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "verifiedDomains", &self.verified_domains)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
+        w.put(
             "certificateBasedAuthConfiguration",
             &self.certificate_based_auth_configuration,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
+        );
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "organizationalBranding", &self.organizational_branding)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "companyLastDirSyncTime", &self.company_last_dir_sync_time)?;
-        graph_rt::put(map, "dirSyncEnabled", &self.dir_sync_enabled)?;
-        graph_rt::put(
-            map,
+        w.put("organizationalBranding", &self.organizational_branding);
+        #[cfg(feature = "core")] w.put("settings", &self.settings);
+        w.put("companyLastDirSyncTime", &self.company_last_dir_sync_time);
+        w.put("dirSyncEnabled", &self.dir_sync_enabled);
+        w.put(
             "mobileDeviceManagementAuthority",
             &self.mobile_device_management_authority,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateConnectorSetting",
-            &self.certificate_connector_setting,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("certificateConnectorSetting", &self.certificate_connector_setting);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Organization);

@@ -19,21 +19,26 @@ pub struct OrganizationSettings {
 impl graph_rt::Model for OrganizationSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.organizationSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            item_insights: graph_rt::take(map, "itemInsights")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            item_insights: r.take("itemInsights"),
             #[cfg(feature = "users")]
-            profile_card_properties: graph_rt::take(map, "profileCardProperties")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            profile_card_properties: r.take("profileCardProperties"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         #[cfg(feature = "users")]
-        graph_rt::put(map, "profileCardProperties", &self.profile_card_properties)?;
-        graph_rt::put(map, "itemInsights", &self.item_insights)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("profileCardProperties", &self.profile_card_properties);
+        w.put("itemInsights", &self.item_insights);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OrganizationSettings);

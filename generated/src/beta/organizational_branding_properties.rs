@@ -26,27 +26,32 @@ pub struct OrganizationalBrandingProperties {
 impl graph_rt::Model for OrganizationalBrandingProperties {
     const TYPE_NAME: &'static str = "microsoft.graph.organizationalBrandingProperties";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            username_hint_text: graph_rt::take(map, "usernameHintText")?,
-            square_logo: graph_rt::take(map, "squareLogo")?,
-            sign_in_page_text: graph_rt::take(map, "signInPageText")?,
-            id: graph_rt::take(map, "id")?,
-            banner_logo: graph_rt::take(map, "bannerLogo")?,
-            background_image: graph_rt::take(map, "backgroundImage")?,
-            background_color: graph_rt::take(map, "backgroundColor")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            username_hint_text: r.take("usernameHintText"),
+            square_logo: r.take("squareLogo"),
+            sign_in_page_text: r.take("signInPageText"),
+            id: r.take("id"),
+            banner_logo: r.take("bannerLogo"),
+            background_image: r.take("backgroundImage"),
+            background_color: r.take("backgroundColor"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "backgroundColor", &self.background_color)?;
-        graph_rt::put(map, "backgroundImage", &self.background_image)?;
-        graph_rt::put(map, "bannerLogo", &self.banner_logo)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "signInPageText", &self.sign_in_page_text)?;
-        graph_rt::put(map, "squareLogo", &self.square_logo)?;
-        graph_rt::put(map, "usernameHintText", &self.username_hint_text)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("backgroundColor", &self.background_color);
+        w.put("backgroundImage", &self.background_image);
+        w.put("bannerLogo", &self.banner_logo);
+        w.put("id", &self.id);
+        w.put("signInPageText", &self.sign_in_page_text);
+        w.put("squareLogo", &self.square_logo);
+        w.put("usernameHintText", &self.username_hint_text);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OrganizationalBrandingProperties);

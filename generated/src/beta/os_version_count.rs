@@ -18,19 +18,24 @@ pub struct OsVersionCount {
 impl graph_rt::Model for OsVersionCount {
     const TYPE_NAME: &'static str = "microsoft.graph.osVersionCount";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_update_date_time: graph_rt::take(map, "lastUpdateDateTime")?,
-            device_count: graph_rt::take(map, "deviceCount")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_update_date_time: r.take("lastUpdateDateTime"),
+            device_count: r.take("deviceCount"),
+            os_version: r.take("osVersion"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "deviceCount", &self.device_count)?;
-        graph_rt::put(map, "lastUpdateDateTime", &self.last_update_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("osVersion", &self.os_version);
+        w.put("deviceCount", &self.device_count);
+        w.put("lastUpdateDateTime", &self.last_update_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OsVersionCount);

@@ -24,32 +24,30 @@ pub struct OutOfBoxExperienceSettings {
 impl graph_rt::Model for OutOfBoxExperienceSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.outOfBoxExperienceSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            hide_escape_link: graph_rt::take(map, "hideEscapeLink")?,
-            skip_keyboard_selection_page: graph_rt::take(
-                map,
-                "skipKeyboardSelectionPage",
-            )?,
-            device_usage_type: graph_rt::take(map, "deviceUsageType")?,
-            user_type: graph_rt::take(map, "userType")?,
-            hide_eula: graph_rt::take(map, "hideEULA")?,
-            hide_privacy_settings: graph_rt::take(map, "hidePrivacySettings")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            hide_escape_link: r.take("hideEscapeLink"),
+            skip_keyboard_selection_page: r.take("skipKeyboardSelectionPage"),
+            device_usage_type: r.take("deviceUsageType"),
+            user_type: r.take("userType"),
+            hide_eula: r.take("hideEULA"),
+            hide_privacy_settings: r.take("hidePrivacySettings"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hidePrivacySettings", &self.hide_privacy_settings)?;
-        graph_rt::put(map, "hideEULA", &self.hide_eula)?;
-        graph_rt::put(map, "userType", &self.user_type)?;
-        graph_rt::put(map, "deviceUsageType", &self.device_usage_type)?;
-        graph_rt::put(
-            map,
-            "skipKeyboardSelectionPage",
-            &self.skip_keyboard_selection_page,
-        )?;
-        graph_rt::put(map, "hideEscapeLink", &self.hide_escape_link)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hidePrivacySettings", &self.hide_privacy_settings);
+        w.put("hideEULA", &self.hide_eula);
+        w.put("userType", &self.user_type);
+        w.put("deviceUsageType", &self.device_usage_type);
+        w.put("skipKeyboardSelectionPage", &self.skip_keyboard_selection_page);
+        w.put("hideEscapeLink", &self.hide_escape_link);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OutOfBoxExperienceSettings);

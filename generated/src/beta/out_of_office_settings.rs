@@ -16,17 +16,22 @@ pub struct OutOfOfficeSettings {
 impl graph_rt::Model for OutOfOfficeSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.outOfOfficeSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_out_of_office: graph_rt::take(map, "isOutOfOffice")?,
-            message: graph_rt::take(map, "message")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_out_of_office: r.take("isOutOfOffice"),
+            message: r.take("message"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "message", &self.message)?;
-        graph_rt::put(map, "isOutOfOffice", &self.is_out_of_office)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("message", &self.message);
+        w.put("isOutOfOffice", &self.is_out_of_office);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OutOfOfficeSettings);

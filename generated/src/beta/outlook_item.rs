@@ -18,23 +18,28 @@ pub struct OutlookItem {
 impl graph_rt::Model for OutlookItem {
     const TYPE_NAME: &'static str = "microsoft.graph.outlookItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            categories: graph_rt::take(map, "categories")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OutlookItem);

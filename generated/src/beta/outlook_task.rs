@@ -75,89 +75,77 @@ pub struct OutlookTask {
 impl graph_rt::Model for OutlookTask {
     const TYPE_NAME: &'static str = "microsoft.graph.outlookTask";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
-            attachments: graph_rt::take(map, "attachments")?,
-            subject: graph_rt::take(map, "subject")?,
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
+            attachments: r.take("attachments"),
+            subject: r.take("subject"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
+            status: r.take("status"),
             #[cfg(feature = "core")]
-            start_date_time: graph_rt::take(map, "startDateTime")?,
+            start_date_time: r.take("startDateTime"),
             #[cfg(feature = "core")]
-            sensitivity: graph_rt::take(map, "sensitivity")?,
+            sensitivity: r.take("sensitivity"),
             #[cfg(feature = "core")]
-            reminder_date_time: graph_rt::take(map, "reminderDateTime")?,
+            reminder_date_time: r.take("reminderDateTime"),
             #[cfg(feature = "core")]
-            recurrence: graph_rt::take(map, "recurrence")?,
-            parent_folder_id: graph_rt::take(map, "parentFolderId")?,
-            owner: graph_rt::take(map, "owner")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            is_reminder_on: graph_rt::take(map, "isReminderOn")?,
+            recurrence: r.take("recurrence"),
+            parent_folder_id: r.take("parentFolderId"),
+            owner: r.take("owner"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            is_reminder_on: r.take("isReminderOn"),
             #[cfg(feature = "core")]
-            importance: graph_rt::take(map, "importance")?,
-            has_attachments: graph_rt::take(map, "hasAttachments")?,
+            importance: r.take("importance"),
+            has_attachments: r.take("hasAttachments"),
             #[cfg(feature = "core")]
-            due_date_time: graph_rt::take(map, "dueDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            due_date_time: r.take("dueDateTime"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "core")]
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            categories: graph_rt::take(map, "categories")?,
+            completed_date_time: r.take("completedDateTime"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
             #[cfg(feature = "core")]
-            body: graph_rt::take(map, "body")?,
-            assigned_to: graph_rt::take(map, "assignedTo")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            body: r.take("body"),
+            assigned_to: r.take("assignedTo"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "assignedTo", &self.assigned_to)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("assignedTo", &self.assigned_to);
+        #[cfg(feature = "core")] w.put("body", &self.body);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        #[cfg(feature = "core")] w.put("completedDateTime", &self.completed_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("dueDateTime", &self.due_date_time);
+        w.put("hasAttachments", &self.has_attachments);
+        #[cfg(feature = "core")] w.put("importance", &self.importance);
+        w.put("isReminderOn", &self.is_reminder_on);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("owner", &self.owner);
+        w.put("parentFolderId", &self.parent_folder_id);
+        #[cfg(feature = "core")] w.put("recurrence", &self.recurrence);
+        #[cfg(feature = "core")] w.put("reminderDateTime", &self.reminder_date_time);
+        #[cfg(feature = "core")] w.put("sensitivity", &self.sensitivity);
+        #[cfg(feature = "core")] w.put("startDateTime", &self.start_date_time);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.put("subject", &self.subject);
+        w.put("attachments", &self.attachments);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "dueDateTime", &self.due_date_time)?;
-        graph_rt::put(map, "hasAttachments", &self.has_attachments)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "importance", &self.importance)?;
-        graph_rt::put(map, "isReminderOn", &self.is_reminder_on)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "owner", &self.owner)?;
-        graph_rt::put(map, "parentFolderId", &self.parent_folder_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "recurrence", &self.recurrence)?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "reminderDateTime", &self.reminder_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "sensitivity", &self.sensitivity)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "attachments", &self.attachments)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OutlookTask);

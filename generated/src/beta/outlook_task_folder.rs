@@ -17,7 +17,7 @@ pub struct OutlookTaskFolder {
     /// The name of the task folder.
     pub name: graph_rt::Field<String>,
     /// The unique GUID identifier for the task folder's parent group.
-    pub parent_group_key: graph_rt::Field<graph_rt::Uuid>,
+    pub parent_group_key: graph_rt::Field<graph_rt::Guid>,
     /// The collection of multi-value extended properties defined for the task folder. Read-only. Nullable. (Navigation property.)
     #[cfg(feature = "core")]
     pub multi_value_extended_properties: graph_rt::Field<
@@ -36,47 +36,38 @@ pub struct OutlookTaskFolder {
 impl graph_rt::Model for OutlookTaskFolder {
     const TYPE_NAME: &'static str = "microsoft.graph.outlookTaskFolder";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tasks: graph_rt::take(map, "tasks")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tasks: r.take("tasks"),
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
-            parent_group_key: graph_rt::take(map, "parentGroupKey")?,
-            name: graph_rt::take(map, "name")?,
-            is_default_folder: graph_rt::take(map, "isDefaultFolder")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
+            parent_group_key: r.take("parentGroupKey"),
+            name: r.take("name"),
+            is_default_folder: r.take("isDefaultFolder"),
+            change_key: r.take("changeKey"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "isDefaultFolder", &self.is_default_folder)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "parentGroupKey", &self.parent_group_key)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("changeKey", &self.change_key);
+        w.put("isDefaultFolder", &self.is_default_folder);
+        w.put("name", &self.name);
+        w.put("parentGroupKey", &self.parent_group_key);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put(map, "tasks", &self.tasks)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.put("tasks", &self.tasks);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OutlookTaskFolder);

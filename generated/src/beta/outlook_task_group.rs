@@ -13,7 +13,7 @@ pub struct OutlookTaskGroup {
     /// The version of the task group.
     pub change_key: graph_rt::Field<String>,
     /// The unique GUID identifier for the task group.
-    pub group_key: graph_rt::Field<graph_rt::Uuid>,
+    pub group_key: graph_rt::Field<graph_rt::Guid>,
     /// True if the task group is the default task group.
     pub is_default_group: graph_rt::Field<bool>,
     /// The name of the task group.
@@ -26,25 +26,30 @@ pub struct OutlookTaskGroup {
 impl graph_rt::Model for OutlookTaskGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.outlookTaskGroup";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            task_folders: graph_rt::take(map, "taskFolders")?,
-            name: graph_rt::take(map, "name")?,
-            is_default_group: graph_rt::take(map, "isDefaultGroup")?,
-            group_key: graph_rt::take(map, "groupKey")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            task_folders: r.take("taskFolders"),
+            name: r.take("name"),
+            is_default_group: r.take("isDefaultGroup"),
+            group_key: r.take("groupKey"),
+            change_key: r.take("changeKey"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "groupKey", &self.group_key)?;
-        graph_rt::put(map, "isDefaultGroup", &self.is_default_group)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "taskFolders", &self.task_folders)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("changeKey", &self.change_key);
+        w.put("groupKey", &self.group_key);
+        w.put("isDefaultGroup", &self.is_default_group);
+        w.put("name", &self.name);
+        w.put("taskFolders", &self.task_folders);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OutlookTaskGroup);

@@ -16,24 +16,22 @@ pub struct ParentalControlSettings {
 impl graph_rt::Model for ParentalControlSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.parentalControlSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            legal_age_group_rule: graph_rt::take(map, "legalAgeGroupRule")?,
-            countries_blocked_for_minors: graph_rt::take(
-                map,
-                "countriesBlockedForMinors",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            legal_age_group_rule: r.take("legalAgeGroupRule"),
+            countries_blocked_for_minors: r.take("countriesBlockedForMinors"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "countriesBlockedForMinors",
-            &self.countries_blocked_for_minors,
-        )?;
-        graph_rt::put(map, "legalAgeGroupRule", &self.legal_age_group_rule)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("countriesBlockedForMinors", &self.countries_blocked_for_minors);
+        w.put("legalAgeGroupRule", &self.legal_age_group_rule);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ParentalControlSettings);

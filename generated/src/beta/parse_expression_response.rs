@@ -23,24 +23,29 @@ pub struct ParseExpressionResponse {
 impl graph_rt::Model for ParseExpressionResponse {
     const TYPE_NAME: &'static str = "microsoft.graph.parseExpressionResponse";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            parsing_succeeded: graph_rt::take(map, "parsingSucceeded")?,
-            parsed_expression: graph_rt::take(map, "parsedExpression")?,
-            evaluation_succeeded: graph_rt::take(map, "evaluationSucceeded")?,
-            evaluation_result: graph_rt::take(map, "evaluationResult")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            parsing_succeeded: r.take("parsingSucceeded"),
+            parsed_expression: r.take("parsedExpression"),
+            evaluation_succeeded: r.take("evaluationSucceeded"),
+            evaluation_result: r.take("evaluationResult"),
             #[cfg(feature = "core")]
-            error: graph_rt::take(map, "error")?,
-            additional_properties: core::mem::take(map),
-        })
+            error: r.take("error"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "evaluationResult", &self.evaluation_result)?;
-        graph_rt::put(map, "evaluationSucceeded", &self.evaluation_succeeded)?;
-        graph_rt::put(map, "parsedExpression", &self.parsed_expression)?;
-        graph_rt::put(map, "parsingSucceeded", &self.parsing_succeeded)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("error", &self.error);
+        w.put("evaluationResult", &self.evaluation_result);
+        w.put("evaluationSucceeded", &self.evaluation_succeeded);
+        w.put("parsedExpression", &self.parsed_expression);
+        w.put("parsingSucceeded", &self.parsing_succeeded);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ParseExpressionResponse);

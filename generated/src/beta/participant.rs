@@ -28,31 +28,34 @@ pub struct Participant {
 impl graph_rt::Model for Participant {
     const TYPE_NAME: &'static str = "microsoft.graph.participant";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            recording_info: graph_rt::take(map, "recordingInfo")?,
-            metadata: graph_rt::take(map, "metadata")?,
+            recording_info: r.take("recordingInfo"),
+            metadata: r.take("metadata"),
             #[cfg(feature = "core")]
-            media_streams: graph_rt::take(map, "mediaStreams")?,
-            is_muted: graph_rt::take(map, "isMuted")?,
-            is_in_lobby: graph_rt::take(map, "isInLobby")?,
-            info: graph_rt::take(map, "info")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            media_streams: r.take("mediaStreams"),
+            is_muted: r.take("isMuted"),
+            is_in_lobby: r.take("isInLobby"),
+            info: r.take("info"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "info", &self.info)?;
-        graph_rt::put(map, "isInLobby", &self.is_in_lobby)?;
-        graph_rt::put(map, "isMuted", &self.is_muted)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "mediaStreams", &self.media_streams)?;
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "recordingInfo", &self.recording_info)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("info", &self.info);
+        w.put("isInLobby", &self.is_in_lobby);
+        w.put("isMuted", &self.is_muted);
+        #[cfg(feature = "core")] w.put("mediaStreams", &self.media_streams);
+        w.put("metadata", &self.metadata);
+        #[cfg(feature = "core")] w.put("recordingInfo", &self.recording_info);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Participant);

@@ -22,24 +22,28 @@ pub struct ParticipantMixerLevel {
 impl graph_rt::Model for ParticipantMixerLevel {
     const TYPE_NAME: &'static str = "microsoft.graph.participantMixerLevel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            source_levels: graph_rt::take(map, "sourceLevels")?,
-            participant: graph_rt::take(map, "participant")?,
-            exclusive_mode: graph_rt::take(map, "exclusiveMode")?,
+            source_levels: r.take("sourceLevels"),
+            participant: r.take("participant"),
+            exclusive_mode: r.take("exclusiveMode"),
             #[cfg(feature = "core")]
-            ducking: graph_rt::take(map, "ducking")?,
-            additional_properties: core::mem::take(map),
-        })
+            ducking: r.take("ducking"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "ducking", &self.ducking)?;
-        graph_rt::put(map, "exclusiveMode", &self.exclusive_mode)?;
-        graph_rt::put(map, "participant", &self.participant)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "sourceLevels", &self.source_levels)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("ducking", &self.ducking);
+        w.put("exclusiveMode", &self.exclusive_mode);
+        w.put("participant", &self.participant);
+        #[cfg(feature = "core")] w.put("sourceLevels", &self.source_levels);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ParticipantMixerLevel);

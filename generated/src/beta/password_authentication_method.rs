@@ -18,19 +18,24 @@ pub struct PasswordAuthenticationMethod {
 impl graph_rt::Model for PasswordAuthenticationMethod {
     const TYPE_NAME: &'static str = "microsoft.graph.passwordAuthenticationMethod";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            password: graph_rt::take(map, "password")?,
-            id: graph_rt::take(map, "id")?,
-            creation_date_time: graph_rt::take(map, "creationDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            password: r.take("password"),
+            id: r.take("id"),
+            creation_date_time: r.take("creationDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "creationDateTime", &self.creation_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "password", &self.password)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("creationDateTime", &self.creation_date_time);
+        w.put("id", &self.id);
+        w.put("password", &self.password);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PasswordAuthenticationMethod);

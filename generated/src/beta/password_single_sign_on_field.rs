@@ -20,21 +20,26 @@ pub struct PasswordSingleSignOnField {
 impl graph_rt::Model for PasswordSingleSignOnField {
     const TYPE_NAME: &'static str = "microsoft.graph.passwordSingleSignOnField";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            field_id: graph_rt::take(map, "fieldId")?,
-            default_label: graph_rt::take(map, "defaultLabel")?,
-            customized_label: graph_rt::take(map, "customizedLabel")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            field_id: r.take("fieldId"),
+            default_label: r.take("defaultLabel"),
+            customized_label: r.take("customizedLabel"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "customizedLabel", &self.customized_label)?;
-        graph_rt::put(map, "defaultLabel", &self.default_label)?;
-        graph_rt::put(map, "fieldId", &self.field_id)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("customizedLabel", &self.customized_label);
+        w.put("defaultLabel", &self.default_label);
+        w.put("fieldId", &self.field_id);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PasswordSingleSignOnField);

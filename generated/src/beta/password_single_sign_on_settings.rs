@@ -13,15 +13,20 @@ pub struct PasswordSingleSignOnSettings {
 impl graph_rt::Model for PasswordSingleSignOnSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.passwordSingleSignOnSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            fields: graph_rt::take(map, "fields")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            fields: r.take("fields"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "fields", &self.fields)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("fields", &self.fields);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PasswordSingleSignOnSettings);

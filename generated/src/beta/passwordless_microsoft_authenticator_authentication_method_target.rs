@@ -24,23 +24,28 @@ pub struct PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget {
 impl graph_rt::Model for PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.passwordlessMicrosoftAuthenticatorAuthenticationMethodTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            shown_context: graph_rt::take(map, "shownContext")?,
-            use_for_sign_in: graph_rt::take(map, "useForSignIn")?,
-            target_type: graph_rt::take(map, "targetType")?,
-            is_registration_required: graph_rt::take(map, "isRegistrationRequired")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            shown_context: r.take("shownContext"),
+            use_for_sign_in: r.take("useForSignIn"),
+            target_type: r.take("targetType"),
+            is_registration_required: r.take("isRegistrationRequired"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isRegistrationRequired", &self.is_registration_required)?;
-        graph_rt::put(map, "targetType", &self.target_type)?;
-        graph_rt::put(map, "useForSignIn", &self.use_for_sign_in)?;
-        graph_rt::put(map, "shownContext", &self.shown_context)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isRegistrationRequired", &self.is_registration_required);
+        w.put("targetType", &self.target_type);
+        w.put("useForSignIn", &self.use_for_sign_in);
+        w.put("shownContext", &self.shown_context);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PasswordlessMicrosoftAuthenticatorAuthenticationMethodTarget);

@@ -16,17 +16,22 @@ pub struct PayloadTypes {
 impl graph_rt::Model for PayloadTypes {
     const TYPE_NAME: &'static str = "microsoft.graph.payloadTypes";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            visual_content: graph_rt::take(map, "visualContent")?,
-            raw_content: graph_rt::take(map, "rawContent")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            visual_content: r.take("visualContent"),
+            raw_content: r.take("rawContent"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "rawContent", &self.raw_content)?;
-        graph_rt::put(map, "visualContent", &self.visual_content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("rawContent", &self.raw_content);
+        w.put("visualContent", &self.visual_content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PayloadTypes);

@@ -31,54 +31,41 @@ pub struct PermissionGrantConditionSet {
 impl graph_rt::Model for PermissionGrantConditionSet {
     const TYPE_NAME: &'static str = "microsoft.graph.permissionGrantConditionSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            client_applications_from_verified_publisher_only: graph_rt::take(
-                map,
-                "clientApplicationsFromVerifiedPublisherOnly",
-            )?,
-            client_application_publisher_ids: graph_rt::take(
-                map,
-                "clientApplicationPublisherIds",
-            )?,
-            client_application_tenant_ids: graph_rt::take(
-                map,
-                "clientApplicationTenantIds",
-            )?,
-            client_application_ids: graph_rt::take(map, "clientApplicationIds")?,
-            permissions: graph_rt::take(map, "permissions")?,
-            resource_application: graph_rt::take(map, "resourceApplication")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            client_applications_from_verified_publisher_only: r
+                .take("clientApplicationsFromVerifiedPublisherOnly"),
+            client_application_publisher_ids: r.take("clientApplicationPublisherIds"),
+            client_application_tenant_ids: r.take("clientApplicationTenantIds"),
+            client_application_ids: r.take("clientApplicationIds"),
+            permissions: r.take("permissions"),
+            resource_application: r.take("resourceApplication"),
             #[cfg(feature = "core")]
-            permission_type: graph_rt::take(map, "permissionType")?,
-            permission_classification: graph_rt::take(map, "permissionClassification")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            permission_type: r.take("permissionType"),
+            permission_classification: r.take("permissionClassification"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "permissionClassification", &self.permission_classification)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "permissionType", &self.permission_type)?;
-        graph_rt::put(map, "resourceApplication", &self.resource_application)?;
-        graph_rt::put(map, "permissions", &self.permissions)?;
-        graph_rt::put(map, "clientApplicationIds", &self.client_application_ids)?;
-        graph_rt::put(
-            map,
-            "clientApplicationTenantIds",
-            &self.client_application_tenant_ids,
-        )?;
-        graph_rt::put(
-            map,
-            "clientApplicationPublisherIds",
-            &self.client_application_publisher_ids,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("permissionClassification", &self.permission_classification);
+        #[cfg(feature = "core")] w.put("permissionType", &self.permission_type);
+        w.put("resourceApplication", &self.resource_application);
+        w.put("permissions", &self.permissions);
+        w.put("clientApplicationIds", &self.client_application_ids);
+        w.put("clientApplicationTenantIds", &self.client_application_tenant_ids);
+        w.put("clientApplicationPublisherIds", &self.client_application_publisher_ids);
+        w.put(
             "clientApplicationsFromVerifiedPublisherOnly",
             &self.client_applications_from_verified_publisher_only,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PermissionGrantConditionSet);

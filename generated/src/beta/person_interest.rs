@@ -44,45 +44,48 @@ pub struct PersonInterest {
 impl graph_rt::Model for PersonInterest {
     const TYPE_NAME: &'static str = "microsoft.graph.personInterest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            collaboration_tags: graph_rt::take(map, "collaborationTags")?,
-            categories: graph_rt::take(map, "categories")?,
-            source: graph_rt::take(map, "source")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            collaboration_tags: r.take("collaborationTags"),
+            categories: r.take("categories"),
+            source: r.take("source"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
+            last_modified_by: r.take("lastModifiedBy"),
             #[cfg(feature = "core")]
-            inference: graph_rt::take(map, "inference")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            inference: r.take("inference"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
+            created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
-            allowed_audiences: graph_rt::take(map, "allowedAudiences")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            allowed_audiences: r.take("allowedAudiences"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "allowedAudiences", &self.allowed_audiences)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "inference", &self.inference)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "collaborationTags", &self.collaboration_tags)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("allowedAudiences", &self.allowed_audiences);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("inference", &self.inference);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("source", &self.source);
+        w.put("categories", &self.categories);
+        w.put("collaborationTags", &self.collaboration_tags);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PersonInterest);

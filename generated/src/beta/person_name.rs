@@ -57,59 +57,61 @@ pub struct PersonName {
 impl graph_rt::Model for PersonName {
     const TYPE_NAME: &'static str = "microsoft.graph.personName";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            title: graph_rt::take(map, "title")?,
-            suffix: graph_rt::take(map, "suffix")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            title: r.take("title"),
+            suffix: r.take("suffix"),
             #[cfg(feature = "core")]
-            pronunciation: graph_rt::take(map, "pronunciation")?,
-            nickname: graph_rt::take(map, "nickname")?,
-            middle: graph_rt::take(map, "middle")?,
-            maiden: graph_rt::take(map, "maiden")?,
-            last: graph_rt::take(map, "last")?,
-            language_tag: graph_rt::take(map, "languageTag")?,
-            initials: graph_rt::take(map, "initials")?,
-            first: graph_rt::take(map, "first")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            source: graph_rt::take(map, "source")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            pronunciation: r.take("pronunciation"),
+            nickname: r.take("nickname"),
+            middle: r.take("middle"),
+            maiden: r.take("maiden"),
+            last: r.take("last"),
+            language_tag: r.take("languageTag"),
+            initials: r.take("initials"),
+            first: r.take("first"),
+            display_name: r.take("displayName"),
+            source: r.take("source"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
+            last_modified_by: r.take("lastModifiedBy"),
             #[cfg(feature = "core")]
-            inference: graph_rt::take(map, "inference")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            inference: r.take("inference"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
+            created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
-            allowed_audiences: graph_rt::take(map, "allowedAudiences")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            allowed_audiences: r.take("allowedAudiences"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "allowedAudiences", &self.allowed_audiences)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "inference", &self.inference)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "first", &self.first)?;
-        graph_rt::put(map, "initials", &self.initials)?;
-        graph_rt::put(map, "languageTag", &self.language_tag)?;
-        graph_rt::put(map, "last", &self.last)?;
-        graph_rt::put(map, "maiden", &self.maiden)?;
-        graph_rt::put(map, "middle", &self.middle)?;
-        graph_rt::put(map, "nickname", &self.nickname)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "pronunciation", &self.pronunciation)?;
-        graph_rt::put(map, "suffix", &self.suffix)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("allowedAudiences", &self.allowed_audiences);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("inference", &self.inference);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("source", &self.source);
+        w.put("displayName", &self.display_name);
+        w.put("first", &self.first);
+        w.put("initials", &self.initials);
+        w.put("languageTag", &self.language_tag);
+        w.put("last", &self.last);
+        w.put("maiden", &self.maiden);
+        w.put("middle", &self.middle);
+        w.put("nickname", &self.nickname);
+        #[cfg(feature = "core")] w.put("pronunciation", &self.pronunciation);
+        w.put("suffix", &self.suffix);
+        w.put("title", &self.title);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PersonName);

@@ -18,19 +18,24 @@ pub struct PersonOrGroupColumn {
 impl graph_rt::Model for PersonOrGroupColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.personOrGroupColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            choose_from_type: graph_rt::take(map, "chooseFromType")?,
-            display_as: graph_rt::take(map, "displayAs")?,
-            allow_multiple_selection: graph_rt::take(map, "allowMultipleSelection")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            choose_from_type: r.take("chooseFromType"),
+            display_as: r.take("displayAs"),
+            allow_multiple_selection: r.take("allowMultipleSelection"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowMultipleSelection", &self.allow_multiple_selection)?;
-        graph_rt::put(map, "displayAs", &self.display_as)?;
-        graph_rt::put(map, "chooseFromType", &self.choose_from_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowMultipleSelection", &self.allow_multiple_selection);
+        w.put("displayAs", &self.display_as);
+        w.put("chooseFromType", &self.choose_from_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PersonOrGroupColumn);

@@ -7,13 +7,13 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PfxRecryptionRequest {
     /// Not yet documented
-    pub tenant_id: graph_rt::Field<graph_rt::Uuid>,
+    pub tenant_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
-    pub user_id: graph_rt::Field<graph_rt::Uuid>,
+    pub user_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
-    pub device_id: graph_rt::Field<graph_rt::Uuid>,
+    pub device_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
-    pub profile_id: graph_rt::Field<graph_rt::Uuid>,
+    pub profile_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
     pub thumbprint: graph_rt::Field<String>,
     /// Not yet documented
@@ -36,37 +36,42 @@ pub struct PfxRecryptionRequest {
 impl graph_rt::Model for PfxRecryptionRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.pfxRecryptionRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            e_tag: graph_rt::take(map, "eTag")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            last_modified_time: graph_rt::take(map, "lastModifiedTime")?,
-            created_time: graph_rt::take(map, "createdTime")?,
-            source_type: graph_rt::take(map, "sourceType")?,
-            status: graph_rt::take(map, "status")?,
-            device_key_thumbprint: graph_rt::take(map, "deviceKeyThumbprint")?,
-            thumbprint: graph_rt::take(map, "thumbprint")?,
-            profile_id: graph_rt::take(map, "profileId")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            user_id: graph_rt::take(map, "userId")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            e_tag: r.take("eTag"),
+            is_deleted: r.take("isDeleted"),
+            last_modified_time: r.take("lastModifiedTime"),
+            created_time: r.take("createdTime"),
+            source_type: r.take("sourceType"),
+            status: r.take("status"),
+            device_key_thumbprint: r.take("deviceKeyThumbprint"),
+            thumbprint: r.take("thumbprint"),
+            profile_id: r.take("profileId"),
+            device_id: r.take("deviceId"),
+            user_id: r.take("userId"),
+            tenant_id: r.take("tenantId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "profileId", &self.profile_id)?;
-        graph_rt::put(map, "thumbprint", &self.thumbprint)?;
-        graph_rt::put(map, "deviceKeyThumbprint", &self.device_key_thumbprint)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "sourceType", &self.source_type)?;
-        graph_rt::put(map, "createdTime", &self.created_time)?;
-        graph_rt::put(map, "lastModifiedTime", &self.last_modified_time)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("tenantId", &self.tenant_id);
+        w.put("userId", &self.user_id);
+        w.put("deviceId", &self.device_id);
+        w.put("profileId", &self.profile_id);
+        w.put("thumbprint", &self.thumbprint);
+        w.put("deviceKeyThumbprint", &self.device_key_thumbprint);
+        w.put("status", &self.status);
+        w.put("sourceType", &self.source_type);
+        w.put("createdTime", &self.created_time);
+        w.put("lastModifiedTime", &self.last_modified_time);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("eTag", &self.e_tag);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PfxRecryptionRequest);

@@ -7,9 +7,9 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PfxUserCertificate {
     /// Not yet documented
-    pub tenant_id: graph_rt::Field<graph_rt::Uuid>,
+    pub tenant_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
-    pub user_id: graph_rt::Field<graph_rt::Uuid>,
+    pub user_id: graph_rt::Field<graph_rt::Guid>,
     /// Not yet documented
     pub thumbprint: graph_rt::Field<String>,
     /// Not yet documented
@@ -46,47 +46,52 @@ pub struct PfxUserCertificate {
 impl graph_rt::Model for PfxUserCertificate {
     const TYPE_NAME: &'static str = "microsoft.graph.pfxUserCertificate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            e_tag: graph_rt::take(map, "eTag")?,
-            last_modified_time: graph_rt::take(map, "lastModifiedTime")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            created_time: graph_rt::take(map, "createdTime")?,
-            intended_purpose: graph_rt::take(map, "intendedPurpose")?,
-            status: graph_rt::take(map, "status")?,
-            padding_scheme: graph_rt::take(map, "paddingScheme")?,
-            encryption_key_name: graph_rt::take(map, "encryptionKeyName")?,
-            provider_name: graph_rt::take(map, "providerName")?,
-            cert_expiration_date: graph_rt::take(map, "certExpirationDate")?,
-            cert_start_date: graph_rt::take(map, "certStartDate")?,
-            encrypted_pfx_password: graph_rt::take(map, "encryptedPfxPassword")?,
-            encrypted_pfx_blob: graph_rt::take(map, "encryptedPfxBlob")?,
-            user_upn: graph_rt::take(map, "userUpn")?,
-            thumbprint: graph_rt::take(map, "thumbprint")?,
-            user_id: graph_rt::take(map, "userId")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            e_tag: r.take("eTag"),
+            last_modified_time: r.take("lastModifiedTime"),
+            is_deleted: r.take("isDeleted"),
+            created_time: r.take("createdTime"),
+            intended_purpose: r.take("intendedPurpose"),
+            status: r.take("status"),
+            padding_scheme: r.take("paddingScheme"),
+            encryption_key_name: r.take("encryptionKeyName"),
+            provider_name: r.take("providerName"),
+            cert_expiration_date: r.take("certExpirationDate"),
+            cert_start_date: r.take("certStartDate"),
+            encrypted_pfx_password: r.take("encryptedPfxPassword"),
+            encrypted_pfx_blob: r.take("encryptedPfxBlob"),
+            user_upn: r.take("userUpn"),
+            thumbprint: r.take("thumbprint"),
+            user_id: r.take("userId"),
+            tenant_id: r.take("tenantId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "thumbprint", &self.thumbprint)?;
-        graph_rt::put(map, "userUpn", &self.user_upn)?;
-        graph_rt::put(map, "encryptedPfxBlob", &self.encrypted_pfx_blob)?;
-        graph_rt::put(map, "encryptedPfxPassword", &self.encrypted_pfx_password)?;
-        graph_rt::put(map, "certStartDate", &self.cert_start_date)?;
-        graph_rt::put(map, "certExpirationDate", &self.cert_expiration_date)?;
-        graph_rt::put(map, "providerName", &self.provider_name)?;
-        graph_rt::put(map, "encryptionKeyName", &self.encryption_key_name)?;
-        graph_rt::put(map, "paddingScheme", &self.padding_scheme)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "intendedPurpose", &self.intended_purpose)?;
-        graph_rt::put(map, "createdTime", &self.created_time)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "lastModifiedTime", &self.last_modified_time)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("tenantId", &self.tenant_id);
+        w.put("userId", &self.user_id);
+        w.put("thumbprint", &self.thumbprint);
+        w.put("userUpn", &self.user_upn);
+        w.put("encryptedPfxBlob", &self.encrypted_pfx_blob);
+        w.put("encryptedPfxPassword", &self.encrypted_pfx_password);
+        w.put("certStartDate", &self.cert_start_date);
+        w.put("certExpirationDate", &self.cert_expiration_date);
+        w.put("providerName", &self.provider_name);
+        w.put("encryptionKeyName", &self.encryption_key_name);
+        w.put("paddingScheme", &self.padding_scheme);
+        w.put("status", &self.status);
+        w.put("intendedPurpose", &self.intended_purpose);
+        w.put("createdTime", &self.created_time);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("lastModifiedTime", &self.last_modified_time);
+        w.put("eTag", &self.e_tag);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PfxUserCertificate);

@@ -20,21 +20,26 @@ pub struct PhoneAuthenticationMethod {
 impl graph_rt::Model for PhoneAuthenticationMethod {
     const TYPE_NAME: &'static str = "microsoft.graph.phoneAuthenticationMethod";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sms_sign_in_state: graph_rt::take(map, "smsSignInState")?,
-            phone_type: graph_rt::take(map, "phoneType")?,
-            phone_number: graph_rt::take(map, "phoneNumber")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sms_sign_in_state: r.take("smsSignInState"),
+            phone_type: r.take("phoneType"),
+            phone_number: r.take("phoneNumber"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "phoneNumber", &self.phone_number)?;
-        graph_rt::put(map, "phoneType", &self.phone_type)?;
-        graph_rt::put(map, "smsSignInState", &self.sms_sign_in_state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("phoneNumber", &self.phone_number);
+        w.put("phoneType", &self.phone_type);
+        w.put("smsSignInState", &self.sms_sign_in_state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PhoneAuthenticationMethod);

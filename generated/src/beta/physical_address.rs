@@ -26,27 +26,32 @@ pub struct PhysicalAddress {
 impl graph_rt::Model for PhysicalAddress {
     const TYPE_NAME: &'static str = "microsoft.graph.physicalAddress";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            street: graph_rt::take(map, "street")?,
-            state: graph_rt::take(map, "state")?,
-            post_office_box: graph_rt::take(map, "postOfficeBox")?,
-            postal_code: graph_rt::take(map, "postalCode")?,
-            country_or_region: graph_rt::take(map, "countryOrRegion")?,
-            city: graph_rt::take(map, "city")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            street: r.take("street"),
+            state: r.take("state"),
+            post_office_box: r.take("postOfficeBox"),
+            postal_code: r.take("postalCode"),
+            country_or_region: r.take("countryOrRegion"),
+            city: r.take("city"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "city", &self.city)?;
-        graph_rt::put(map, "countryOrRegion", &self.country_or_region)?;
-        graph_rt::put(map, "postalCode", &self.postal_code)?;
-        graph_rt::put(map, "postOfficeBox", &self.post_office_box)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "street", &self.street)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("city", &self.city);
+        w.put("countryOrRegion", &self.country_or_region);
+        w.put("postalCode", &self.postal_code);
+        w.put("postOfficeBox", &self.post_office_box);
+        w.put("state", &self.state);
+        w.put("street", &self.street);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PhysicalAddress);

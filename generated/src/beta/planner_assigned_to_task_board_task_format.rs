@@ -18,19 +18,24 @@ pub struct PlannerAssignedToTaskBoardTaskFormat {
 impl graph_rt::Model for PlannerAssignedToTaskBoardTaskFormat {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerAssignedToTaskBoardTaskFormat";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            unassigned_order_hint: graph_rt::take(map, "unassignedOrderHint")?,
-            order_hints_by_assignee: graph_rt::take(map, "orderHintsByAssignee")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            unassigned_order_hint: r.take("unassignedOrderHint"),
+            order_hints_by_assignee: r.take("orderHintsByAssignee"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "orderHintsByAssignee", &self.order_hints_by_assignee)?;
-        graph_rt::put(map, "unassignedOrderHint", &self.unassigned_order_hint)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("orderHintsByAssignee", &self.order_hints_by_assignee);
+        w.put("unassignedOrderHint", &self.unassigned_order_hint);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerAssignedToTaskBoardTaskFormat);

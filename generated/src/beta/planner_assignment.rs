@@ -19,21 +19,25 @@ pub struct PlannerAssignment {
 impl graph_rt::Model for PlannerAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            order_hint: graph_rt::take(map, "orderHint")?,
-            assigned_date_time: graph_rt::take(map, "assignedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            order_hint: r.take("orderHint"),
+            assigned_date_time: r.take("assignedDateTime"),
             #[cfg(feature = "identity")]
-            assigned_by: graph_rt::take(map, "assignedBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            assigned_by: r.take("assignedBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "assignedBy", &self.assigned_by)?;
-        graph_rt::put(map, "assignedDateTime", &self.assigned_date_time)?;
-        graph_rt::put(map, "orderHint", &self.order_hint)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("assignedBy", &self.assigned_by);
+        w.put("assignedDateTime", &self.assigned_date_time);
+        w.put("orderHint", &self.order_hint);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerAssignment);

@@ -62,63 +62,68 @@ pub struct PlannerCategoryDescriptions {
 impl graph_rt::Model for PlannerCategoryDescriptions {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerCategoryDescriptions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            category25: graph_rt::take(map, "category25")?,
-            category24: graph_rt::take(map, "category24")?,
-            category23: graph_rt::take(map, "category23")?,
-            category22: graph_rt::take(map, "category22")?,
-            category21: graph_rt::take(map, "category21")?,
-            category20: graph_rt::take(map, "category20")?,
-            category19: graph_rt::take(map, "category19")?,
-            category18: graph_rt::take(map, "category18")?,
-            category17: graph_rt::take(map, "category17")?,
-            category16: graph_rt::take(map, "category16")?,
-            category15: graph_rt::take(map, "category15")?,
-            category14: graph_rt::take(map, "category14")?,
-            category13: graph_rt::take(map, "category13")?,
-            category12: graph_rt::take(map, "category12")?,
-            category11: graph_rt::take(map, "category11")?,
-            category10: graph_rt::take(map, "category10")?,
-            category9: graph_rt::take(map, "category9")?,
-            category8: graph_rt::take(map, "category8")?,
-            category7: graph_rt::take(map, "category7")?,
-            category6: graph_rt::take(map, "category6")?,
-            category5: graph_rt::take(map, "category5")?,
-            category4: graph_rt::take(map, "category4")?,
-            category3: graph_rt::take(map, "category3")?,
-            category2: graph_rt::take(map, "category2")?,
-            category1: graph_rt::take(map, "category1")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            category25: r.take("category25"),
+            category24: r.take("category24"),
+            category23: r.take("category23"),
+            category22: r.take("category22"),
+            category21: r.take("category21"),
+            category20: r.take("category20"),
+            category19: r.take("category19"),
+            category18: r.take("category18"),
+            category17: r.take("category17"),
+            category16: r.take("category16"),
+            category15: r.take("category15"),
+            category14: r.take("category14"),
+            category13: r.take("category13"),
+            category12: r.take("category12"),
+            category11: r.take("category11"),
+            category10: r.take("category10"),
+            category9: r.take("category9"),
+            category8: r.take("category8"),
+            category7: r.take("category7"),
+            category6: r.take("category6"),
+            category5: r.take("category5"),
+            category4: r.take("category4"),
+            category3: r.take("category3"),
+            category2: r.take("category2"),
+            category1: r.take("category1"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "category1", &self.category1)?;
-        graph_rt::put(map, "category2", &self.category2)?;
-        graph_rt::put(map, "category3", &self.category3)?;
-        graph_rt::put(map, "category4", &self.category4)?;
-        graph_rt::put(map, "category5", &self.category5)?;
-        graph_rt::put(map, "category6", &self.category6)?;
-        graph_rt::put(map, "category7", &self.category7)?;
-        graph_rt::put(map, "category8", &self.category8)?;
-        graph_rt::put(map, "category9", &self.category9)?;
-        graph_rt::put(map, "category10", &self.category10)?;
-        graph_rt::put(map, "category11", &self.category11)?;
-        graph_rt::put(map, "category12", &self.category12)?;
-        graph_rt::put(map, "category13", &self.category13)?;
-        graph_rt::put(map, "category14", &self.category14)?;
-        graph_rt::put(map, "category15", &self.category15)?;
-        graph_rt::put(map, "category16", &self.category16)?;
-        graph_rt::put(map, "category17", &self.category17)?;
-        graph_rt::put(map, "category18", &self.category18)?;
-        graph_rt::put(map, "category19", &self.category19)?;
-        graph_rt::put(map, "category20", &self.category20)?;
-        graph_rt::put(map, "category21", &self.category21)?;
-        graph_rt::put(map, "category22", &self.category22)?;
-        graph_rt::put(map, "category23", &self.category23)?;
-        graph_rt::put(map, "category24", &self.category24)?;
-        graph_rt::put(map, "category25", &self.category25)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("category1", &self.category1);
+        w.put("category2", &self.category2);
+        w.put("category3", &self.category3);
+        w.put("category4", &self.category4);
+        w.put("category5", &self.category5);
+        w.put("category6", &self.category6);
+        w.put("category7", &self.category7);
+        w.put("category8", &self.category8);
+        w.put("category9", &self.category9);
+        w.put("category10", &self.category10);
+        w.put("category11", &self.category11);
+        w.put("category12", &self.category12);
+        w.put("category13", &self.category13);
+        w.put("category14", &self.category14);
+        w.put("category15", &self.category15);
+        w.put("category16", &self.category16);
+        w.put("category17", &self.category17);
+        w.put("category18", &self.category18);
+        w.put("category19", &self.category19);
+        w.put("category20", &self.category20);
+        w.put("category21", &self.category21);
+        w.put("category22", &self.category22);
+        w.put("category23", &self.category23);
+        w.put("category24", &self.category24);
+        w.put("category25", &self.category25);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerCategoryDescriptions);

@@ -16,17 +16,22 @@ pub struct PlannerFavoritePlanReference {
 impl graph_rt::Model for PlannerFavoritePlanReference {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerFavoritePlanReference";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            plan_title: graph_rt::take(map, "planTitle")?,
-            order_hint: graph_rt::take(map, "orderHint")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            plan_title: r.take("planTitle"),
+            order_hint: r.take("orderHint"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "orderHint", &self.order_hint)?;
-        graph_rt::put(map, "planTitle", &self.plan_title)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("orderHint", &self.order_hint);
+        w.put("planTitle", &self.plan_title);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerFavoritePlanReference);

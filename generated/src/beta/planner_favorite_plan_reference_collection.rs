@@ -18,31 +18,29 @@ pub struct PlannerFavoritePlanReferenceCollection {
 impl graph_rt::Model for PlannerFavoritePlanReferenceCollection {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerFavoritePlanReferenceCollection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            u_z_wt_ctli30_c_go_wliw_sat1m_qac0ai: graph_rt::take(
-                map,
-                "uZWtCtli30CGoWLIWSat1mQAC0ai",
-            )?,
-            jd8_s5g_oa_fk2_s8a_wcia_jz42_qa_axt_d: graph_rt::take(
-                map,
-                "jd8S5gOaFk2S8aWCIAJz42QAAxtD",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            u_z_wt_ctli30_c_go_wliw_sat1m_qac0ai: r.take("uZWtCtli30CGoWLIWSat1mQAC0ai"),
+            jd8_s5g_oa_fk2_s8a_wcia_jz42_qa_axt_d: r
+                .take("jd8S5gOaFk2S8aWCIAJz42QAAxtD"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "jd8S5gOaFk2S8aWCIAJz42QAAxtD",
             &self.jd8_s5g_oa_fk2_s8a_wcia_jz42_qa_axt_d,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "uZWtCtli30CGoWLIWSat1mQAC0ai",
             &self.u_z_wt_ctli30_c_go_wliw_sat1m_qac0ai,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerFavoritePlanReferenceCollection);

@@ -14,31 +14,30 @@ pub struct PlannerOrderHintsByAssignee {
 impl graph_rt::Model for PlannerOrderHintsByAssignee {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerOrderHintsByAssignee";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            _4e98f8f1_bb03_4015_b8e0_19bb370949d8: graph_rt::take(
-                map,
-                "4e98f8f1-bb03-4015-b8e0-19bb370949d8",
-            )?,
-            ca2a1df2_e36b_4987_9f6b_0ea462f4eb47: graph_rt::take(
-                map,
-                "ca2a1df2-e36b-4987-9f6b-0ea462f4eb47",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            _4e98f8f1_bb03_4015_b8e0_19bb370949d8: r
+                .take("4e98f8f1-bb03-4015-b8e0-19bb370949d8"),
+            ca2a1df2_e36b_4987_9f6b_0ea462f4eb47: r
+                .take("ca2a1df2-e36b-4987-9f6b-0ea462f4eb47"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "ca2a1df2-e36b-4987-9f6b-0ea462f4eb47",
             &self.ca2a1df2_e36b_4987_9f6b_0ea462f4eb47,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "4e98f8f1-bb03-4015-b8e0-19bb370949d8",
             &self._4e98f8f1_bb03_4015_b8e0_19bb370949d8,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerOrderHintsByAssignee);

@@ -19,20 +19,25 @@ pub struct PlannerPlanContainer {
 impl graph_rt::Model for PlannerPlanContainer {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerPlanContainer";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            url: graph_rt::take(map, "url")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            url: r.take("url"),
             #[cfg(feature = "core")]
-            type_: graph_rt::take(map, "type")?,
-            container_id: graph_rt::take(map, "containerId")?,
-            additional_properties: core::mem::take(map),
-        })
+            type_: r.take("type"),
+            container_id: r.take("containerId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "containerId", &self.container_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("containerId", &self.container_id);
+        #[cfg(feature = "core")] w.put("type", &self.type_);
+        w.put("url", &self.url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerPlanContainer);

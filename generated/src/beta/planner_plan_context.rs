@@ -22,23 +22,28 @@ pub struct PlannerPlanContext {
 impl graph_rt::Model for PlannerPlanContext {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerPlanContext";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            owner_app_id: graph_rt::take(map, "ownerAppId")?,
-            is_creation_context: graph_rt::take(map, "isCreationContext")?,
-            display_name_segments: graph_rt::take(map, "displayNameSegments")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            association_type: graph_rt::take(map, "associationType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            owner_app_id: r.take("ownerAppId"),
+            is_creation_context: r.take("isCreationContext"),
+            display_name_segments: r.take("displayNameSegments"),
+            created_date_time: r.take("createdDateTime"),
+            association_type: r.take("associationType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "associationType", &self.association_type)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayNameSegments", &self.display_name_segments)?;
-        graph_rt::put(map, "isCreationContext", &self.is_creation_context)?;
-        graph_rt::put(map, "ownerAppId", &self.owner_app_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("associationType", &self.association_type);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayNameSegments", &self.display_name_segments);
+        w.put("isCreationContext", &self.is_creation_context);
+        w.put("ownerAppId", &self.owner_app_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerPlanContext);

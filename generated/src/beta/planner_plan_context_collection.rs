@@ -15,23 +15,27 @@ pub struct PlannerPlanContextCollection {
 impl graph_rt::Model for PlannerPlanContextCollection {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerPlanContextCollection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            _48_19_3_ad128c63941b24733951ea7defd81e550_40thread_2_eskype19_3_ad128c63941b24733951ea7defd81e550_40thread_2_eskype: graph_rt::take(
-                map,
-                "48#19%3Ad128c63941b24733951ea7defd81e550%40thread%2Eskype19%3Ad128c63941b24733951ea7defd81e550%40thread%2Eskype",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            _48_19_3_ad128c63941b24733951ea7defd81e550_40thread_2_eskype19_3_ad128c63941b24733951ea7defd81e550_40thread_2_eskype: r
+                .take(
+                    "48#19%3Ad128c63941b24733951ea7defd81e550%40thread%2Eskype19%3Ad128c63941b24733951ea7defd81e550%40thread%2Eskype",
+                ),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "48#19%3Ad128c63941b24733951ea7defd81e550%40thread%2Eskype19%3Ad128c63941b24733951ea7defd81e550%40thread%2Eskype",
             &self
                 ._48_19_3_ad128c63941b24733951ea7defd81e550_40thread_2_eskype19_3_ad128c63941b24733951ea7defd81e550_40thread_2_eskype,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerPlanContextCollection);

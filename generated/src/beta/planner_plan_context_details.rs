@@ -19,21 +19,25 @@ pub struct PlannerPlanContextDetails {
 impl graph_rt::Model for PlannerPlanContextDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerPlanContextDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            url: graph_rt::take(map, "url")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            url: r.take("url"),
             #[cfg(feature = "core")]
-            display_link_type: graph_rt::take(map, "displayLinkType")?,
-            custom_link_text: graph_rt::take(map, "customLinkText")?,
-            additional_properties: core::mem::take(map),
-        })
+            display_link_type: r.take("displayLinkType"),
+            custom_link_text: r.take("customLinkText"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "customLinkText", &self.custom_link_text)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "displayLinkType", &self.display_link_type)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("customLinkText", &self.custom_link_text);
+        #[cfg(feature = "core")] w.put("displayLinkType", &self.display_link_type);
+        w.put("url", &self.url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerPlanContextDetails);

@@ -20,21 +20,26 @@ pub struct PlannerPlanDetails {
 impl graph_rt::Model for PlannerPlanDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerPlanDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            context_details: graph_rt::take(map, "contextDetails")?,
-            shared_with: graph_rt::take(map, "sharedWith")?,
-            id: graph_rt::take(map, "id")?,
-            category_descriptions: graph_rt::take(map, "categoryDescriptions")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            context_details: r.take("contextDetails"),
+            shared_with: r.take("sharedWith"),
+            id: r.take("id"),
+            category_descriptions: r.take("categoryDescriptions"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "categoryDescriptions", &self.category_descriptions)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "sharedWith", &self.shared_with)?;
-        graph_rt::put(map, "contextDetails", &self.context_details)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("categoryDescriptions", &self.category_descriptions);
+        w.put("id", &self.id);
+        w.put("sharedWith", &self.shared_with);
+        w.put("contextDetails", &self.context_details);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerPlanDetails);

@@ -18,31 +18,25 @@ pub struct PlannerRecentPlanReferenceCollection {
 impl graph_rt::Model for PlannerRecentPlanReferenceCollection {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerRecentPlanReferenceCollection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            i_knm_hkk3v_e_wp_sf7_f7i_zwigqaam_mw: graph_rt::take(
-                map,
-                "iKNMHkk3vEWpSF7F7iZWIGQAAMMw",
-            )?,
-            _7o_tb5a_miae2r_vo_1_n_l7_rm_qagx2q: graph_rt::take(
-                map,
-                "7oTB5aMIAE2rVo-1N-L7RmQAGX2q",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            i_knm_hkk3v_e_wp_sf7_f7i_zwigqaam_mw: r.take("iKNMHkk3vEWpSF7F7iZWIGQAAMMw"),
+            _7o_tb5a_miae2r_vo_1_n_l7_rm_qagx2q: r.take("7oTB5aMIAE2rVo-1N-L7RmQAGX2q"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "7oTB5aMIAE2rVo-1N-L7RmQAGX2q",
-            &self._7o_tb5a_miae2r_vo_1_n_l7_rm_qagx2q,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("7oTB5aMIAE2rVo-1N-L7RmQAGX2q", &self._7o_tb5a_miae2r_vo_1_n_l7_rm_qagx2q);
+        w.put(
             "iKNMHkk3vEWpSF7F7iZWIGQAAMMw",
             &self.i_knm_hkk3v_e_wp_sf7_f7i_zwigqaam_mw,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerRecentPlanReferenceCollection);

@@ -20,19 +20,24 @@ pub struct PlannerRoster {
 impl graph_rt::Model for PlannerRoster {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerRoster";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            plans: graph_rt::take(map, "plans")?,
-            members: graph_rt::take(map, "members")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            plans: r.take("plans"),
+            members: r.take("members"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put(map, "plans", &self.plans)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("members", &self.members);
+        w.put("plans", &self.plans);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerRoster);

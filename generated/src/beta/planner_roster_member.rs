@@ -22,21 +22,26 @@ pub struct PlannerRosterMember {
 impl graph_rt::Model for PlannerRosterMember {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerRosterMember";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_id: graph_rt::take(map, "userId")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            roles: graph_rt::take(map, "roles")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_id: r.take("userId"),
+            tenant_id: r.take("tenantId"),
+            roles: r.take("roles"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "roles", &self.roles)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("roles", &self.roles);
+        w.put("tenantId", &self.tenant_id);
+        w.put("userId", &self.user_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerRosterMember);

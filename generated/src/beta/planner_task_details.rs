@@ -22,23 +22,28 @@ pub struct PlannerTaskDetails {
 impl graph_rt::Model for PlannerTaskDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerTaskDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            references: graph_rt::take(map, "references")?,
-            preview_type: graph_rt::take(map, "previewType")?,
-            id: graph_rt::take(map, "id")?,
-            description: graph_rt::take(map, "description")?,
-            checklist: graph_rt::take(map, "checklist")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            references: r.take("references"),
+            preview_type: r.take("previewType"),
+            id: r.take("id"),
+            description: r.take("description"),
+            checklist: r.take("checklist"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "checklist", &self.checklist)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "previewType", &self.preview_type)?;
-        graph_rt::put(map, "references", &self.references)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("checklist", &self.checklist);
+        w.put("description", &self.description);
+        w.put("id", &self.id);
+        w.put("previewType", &self.preview_type);
+        w.put("references", &self.references);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerTaskDetails);

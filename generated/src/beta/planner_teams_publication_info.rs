@@ -22,23 +22,28 @@ pub struct PlannerTeamsPublicationInfo {
 impl graph_rt::Model for PlannerTeamsPublicationInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerTeamsPublicationInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            publishing_team_name: graph_rt::take(map, "publishingTeamName")?,
-            publishing_team_id: graph_rt::take(map, "publishingTeamId")?,
-            published_to_plan_id: graph_rt::take(map, "publishedToPlanId")?,
-            publication_id: graph_rt::take(map, "publicationId")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            publishing_team_name: r.take("publishingTeamName"),
+            publishing_team_id: r.take("publishingTeamId"),
+            published_to_plan_id: r.take("publishedToPlanId"),
+            publication_id: r.take("publicationId"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "publicationId", &self.publication_id)?;
-        graph_rt::put(map, "publishedToPlanId", &self.published_to_plan_id)?;
-        graph_rt::put(map, "publishingTeamId", &self.publishing_team_id)?;
-        graph_rt::put(map, "publishingTeamName", &self.publishing_team_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("publicationId", &self.publication_id);
+        w.put("publishedToPlanId", &self.published_to_plan_id);
+        w.put("publishingTeamId", &self.publishing_team_id);
+        w.put("publishingTeamName", &self.publishing_team_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerTeamsPublicationInfo);

@@ -32,27 +32,32 @@ pub struct PlannerUser {
 impl graph_rt::Model for PlannerUser {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            roster_plans: graph_rt::take(map, "rosterPlans")?,
-            recent_plans: graph_rt::take(map, "recentPlans")?,
-            favorite_plans: graph_rt::take(map, "favoritePlans")?,
-            tasks: graph_rt::take(map, "tasks")?,
-            recent_plan_references: graph_rt::take(map, "recentPlanReferences")?,
-            favorite_plan_references: graph_rt::take(map, "favoritePlanReferences")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            roster_plans: r.take("rosterPlans"),
+            recent_plans: r.take("recentPlans"),
+            favorite_plans: r.take("favoritePlans"),
+            tasks: r.take("tasks"),
+            recent_plan_references: r.take("recentPlanReferences"),
+            favorite_plan_references: r.take("favoritePlanReferences"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "favoritePlanReferences", &self.favorite_plan_references)?;
-        graph_rt::put(map, "recentPlanReferences", &self.recent_plan_references)?;
-        graph_rt::put(map, "tasks", &self.tasks)?;
-        graph_rt::put(map, "favoritePlans", &self.favorite_plans)?;
-        graph_rt::put(map, "recentPlans", &self.recent_plans)?;
-        graph_rt::put(map, "rosterPlans", &self.roster_plans)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("favoritePlanReferences", &self.favorite_plan_references);
+        w.put("recentPlanReferences", &self.recent_plan_references);
+        w.put("tasks", &self.tasks);
+        w.put("favoritePlans", &self.favorite_plans);
+        w.put("recentPlans", &self.recent_plans);
+        w.put("rosterPlans", &self.roster_plans);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerUser);

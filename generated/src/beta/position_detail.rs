@@ -26,27 +26,32 @@ pub struct PositionDetail {
 impl graph_rt::Model for PositionDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.positionDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            summary: graph_rt::take(map, "summary")?,
-            start_month_year: graph_rt::take(map, "startMonthYear")?,
-            role: graph_rt::take(map, "role")?,
-            job_title: graph_rt::take(map, "jobTitle")?,
-            end_month_year: graph_rt::take(map, "endMonthYear")?,
-            description: graph_rt::take(map, "description")?,
-            company: graph_rt::take(map, "company")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            summary: r.take("summary"),
+            start_month_year: r.take("startMonthYear"),
+            role: r.take("role"),
+            job_title: r.take("jobTitle"),
+            end_month_year: r.take("endMonthYear"),
+            description: r.take("description"),
+            company: r.take("company"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "company", &self.company)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "endMonthYear", &self.end_month_year)?;
-        graph_rt::put(map, "jobTitle", &self.job_title)?;
-        graph_rt::put(map, "role", &self.role)?;
-        graph_rt::put(map, "startMonthYear", &self.start_month_year)?;
-        graph_rt::put(map, "summary", &self.summary)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("company", &self.company);
+        w.put("description", &self.description);
+        w.put("endMonthYear", &self.end_month_year);
+        w.put("jobTitle", &self.job_title);
+        w.put("role", &self.role);
+        w.put("startMonthYear", &self.start_month_year);
+        w.put("summary", &self.summary);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PositionDetail);

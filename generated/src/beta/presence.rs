@@ -21,23 +21,28 @@ pub struct Presence {
 impl graph_rt::Model for Presence {
     const TYPE_NAME: &'static str = "microsoft.graph.presence";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            out_of_office_settings: graph_rt::take(map, "outOfOfficeSettings")?,
-            activity: graph_rt::take(map, "activity")?,
-            availability: graph_rt::take(map, "availability")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            out_of_office_settings: r.take("outOfOfficeSettings"),
+            activity: r.take("activity"),
+            availability: r.take("availability"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "availability", &self.availability)?;
-        graph_rt::put(map, "activity", &self.activity)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("availability", &self.availability);
+        w.put("activity", &self.activity);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "outOfOfficeSettings", &self.out_of_office_settings)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("outOfOfficeSettings", &self.out_of_office_settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Presence);

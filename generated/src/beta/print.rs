@@ -22,23 +22,28 @@ pub struct Print {
 impl graph_rt::Model for Print {
     const TYPE_NAME: &'static str = "microsoft.graph.print";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            connectors: graph_rt::take(map, "connectors")?,
-            shares: graph_rt::take(map, "shares")?,
-            printers: graph_rt::take(map, "printers")?,
-            services: graph_rt::take(map, "services")?,
-            settings: graph_rt::take(map, "settings")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            connectors: r.take("connectors"),
+            shares: r.take("shares"),
+            printers: r.take("printers"),
+            services: r.take("services"),
+            settings: r.take("settings"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "services", &self.services)?;
-        graph_rt::put(map, "printers", &self.printers)?;
-        graph_rt::put(map, "shares", &self.shares)?;
-        graph_rt::put(map, "connectors", &self.connectors)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("settings", &self.settings);
+        w.put("services", &self.services);
+        w.put("printers", &self.printers);
+        w.put("shares", &self.shares);
+        w.put("connectors", &self.connectors);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Print);

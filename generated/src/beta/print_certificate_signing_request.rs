@@ -16,17 +16,22 @@ pub struct PrintCertificateSigningRequest {
 impl graph_rt::Model for PrintCertificateSigningRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.printCertificateSigningRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            transport_key: graph_rt::take(map, "transportKey")?,
-            content: graph_rt::take(map, "content")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            transport_key: r.take("transportKey"),
+            content: r.take("content"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "transportKey", &self.transport_key)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("content", &self.content);
+        w.put("transportKey", &self.transport_key);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintCertificateSigningRequest);

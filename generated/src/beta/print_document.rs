@@ -20,21 +20,26 @@ pub struct PrintDocument {
 impl graph_rt::Model for PrintDocument {
     const TYPE_NAME: &'static str = "microsoft.graph.printDocument";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            size: graph_rt::take(map, "size")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            size: r.take("size"),
+            content_type: r.take("contentType"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("contentType", &self.content_type);
+        w.put("size", &self.size);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintDocument);

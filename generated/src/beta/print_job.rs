@@ -35,34 +35,39 @@ pub struct PrintJob {
 impl graph_rt::Model for PrintJob {
     const TYPE_NAME: &'static str = "microsoft.graph.printJob";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tasks: graph_rt::take(map, "tasks")?,
-            documents: graph_rt::take(map, "documents")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tasks: r.take("tasks"),
+            documents: r.take("documents"),
             #[cfg(feature = "users")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            redirected_to: graph_rt::take(map, "redirectedTo")?,
-            redirected_from: graph_rt::take(map, "redirectedFrom")?,
-            is_fetchable: graph_rt::take(map, "isFetchable")?,
-            configuration: graph_rt::take(map, "configuration")?,
-            status: graph_rt::take(map, "status")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            redirected_to: r.take("redirectedTo"),
+            redirected_from: r.take("redirectedFrom"),
+            is_fetchable: r.take("isFetchable"),
+            configuration: r.take("configuration"),
+            status: r.take("status"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "configuration", &self.configuration)?;
-        graph_rt::put(map, "isFetchable", &self.is_fetchable)?;
-        graph_rt::put(map, "redirectedFrom", &self.redirected_from)?;
-        graph_rt::put(map, "redirectedTo", &self.redirected_to)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "documents", &self.documents)?;
-        graph_rt::put(map, "tasks", &self.tasks)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("status", &self.status);
+        w.put("configuration", &self.configuration);
+        w.put("isFetchable", &self.is_fetchable);
+        w.put("redirectedFrom", &self.redirected_from);
+        w.put("redirectedTo", &self.redirected_to);
+        #[cfg(feature = "users")] w.put("createdBy", &self.created_by);
+        w.put("documents", &self.documents);
+        w.put("tasks", &self.tasks);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintJob);

@@ -49,50 +49,55 @@ pub struct PrintJobConfiguration {
 impl graph_rt::Model for PrintJobConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.printJobConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scaling: graph_rt::take(map, "scaling")?,
-            collate: graph_rt::take(map, "collate")?,
-            multipage_layout: graph_rt::take(map, "multipageLayout")?,
-            pages_per_sheet: graph_rt::take(map, "pagesPerSheet")?,
-            finishings: graph_rt::take(map, "finishings")?,
-            media_type: graph_rt::take(map, "mediaType")?,
-            margin: graph_rt::take(map, "margin")?,
-            media_size: graph_rt::take(map, "mediaSize")?,
-            output_bin: graph_rt::take(map, "outputBin")?,
-            input_bin: graph_rt::take(map, "inputBin")?,
-            color_mode: graph_rt::take(map, "colorMode")?,
-            copies: graph_rt::take(map, "copies")?,
-            duplex_mode: graph_rt::take(map, "duplexMode")?,
-            orientation: graph_rt::take(map, "orientation")?,
-            feed_orientation: graph_rt::take(map, "feedOrientation")?,
-            dpi: graph_rt::take(map, "dpi")?,
-            quality: graph_rt::take(map, "quality")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scaling: r.take("scaling"),
+            collate: r.take("collate"),
+            multipage_layout: r.take("multipageLayout"),
+            pages_per_sheet: r.take("pagesPerSheet"),
+            finishings: r.take("finishings"),
+            media_type: r.take("mediaType"),
+            margin: r.take("margin"),
+            media_size: r.take("mediaSize"),
+            output_bin: r.take("outputBin"),
+            input_bin: r.take("inputBin"),
+            color_mode: r.take("colorMode"),
+            copies: r.take("copies"),
+            duplex_mode: r.take("duplexMode"),
+            orientation: r.take("orientation"),
+            feed_orientation: r.take("feedOrientation"),
+            dpi: r.take("dpi"),
+            quality: r.take("quality"),
             #[cfg(feature = "core")]
-            page_ranges: graph_rt::take(map, "pageRanges")?,
-            additional_properties: core::mem::take(map),
-        })
+            page_ranges: r.take("pageRanges"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "pageRanges", &self.page_ranges)?;
-        graph_rt::put(map, "quality", &self.quality)?;
-        graph_rt::put(map, "dpi", &self.dpi)?;
-        graph_rt::put(map, "feedOrientation", &self.feed_orientation)?;
-        graph_rt::put(map, "orientation", &self.orientation)?;
-        graph_rt::put(map, "duplexMode", &self.duplex_mode)?;
-        graph_rt::put(map, "copies", &self.copies)?;
-        graph_rt::put(map, "colorMode", &self.color_mode)?;
-        graph_rt::put(map, "inputBin", &self.input_bin)?;
-        graph_rt::put(map, "outputBin", &self.output_bin)?;
-        graph_rt::put(map, "mediaSize", &self.media_size)?;
-        graph_rt::put(map, "margin", &self.margin)?;
-        graph_rt::put(map, "mediaType", &self.media_type)?;
-        graph_rt::put(map, "finishings", &self.finishings)?;
-        graph_rt::put(map, "pagesPerSheet", &self.pages_per_sheet)?;
-        graph_rt::put(map, "multipageLayout", &self.multipage_layout)?;
-        graph_rt::put(map, "collate", &self.collate)?;
-        graph_rt::put(map, "scaling", &self.scaling)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("pageRanges", &self.page_ranges);
+        w.put("quality", &self.quality);
+        w.put("dpi", &self.dpi);
+        w.put("feedOrientation", &self.feed_orientation);
+        w.put("orientation", &self.orientation);
+        w.put("duplexMode", &self.duplex_mode);
+        w.put("copies", &self.copies);
+        w.put("colorMode", &self.color_mode);
+        w.put("inputBin", &self.input_bin);
+        w.put("outputBin", &self.output_bin);
+        w.put("mediaSize", &self.media_size);
+        w.put("margin", &self.margin);
+        w.put("mediaType", &self.media_type);
+        w.put("finishings", &self.finishings);
+        w.put("pagesPerSheet", &self.pages_per_sheet);
+        w.put("multipageLayout", &self.multipage_layout);
+        w.put("collate", &self.collate);
+        w.put("scaling", &self.scaling);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintJobConfiguration);

@@ -16,17 +16,22 @@ pub struct PrintPageRange {
 impl graph_rt::Model for PrintPageRange {
     const TYPE_NAME: &'static str = "microsoft.graph.printPageRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            end_page: graph_rt::take(map, "endPage")?,
-            start_page: graph_rt::take(map, "startPage")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            end_page: r.take("endPage"),
+            start_page: r.take("startPage"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startPage", &self.start_page)?;
-        graph_rt::put(map, "endPage", &self.end_page)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startPage", &self.start_page);
+        w.put("endPage", &self.end_page);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintPageRange);

@@ -24,23 +24,28 @@ pub struct PrintTask {
 impl graph_rt::Model for PrintTask {
     const TYPE_NAME: &'static str = "microsoft.graph.printTask";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            definition: graph_rt::take(map, "definition")?,
-            trigger: graph_rt::take(map, "trigger")?,
-            parent_url: graph_rt::take(map, "parentUrl")?,
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            definition: r.take("definition"),
+            trigger: r.take("trigger"),
+            parent_url: r.take("parentUrl"),
+            status: r.take("status"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "parentUrl", &self.parent_url)?;
-        graph_rt::put(map, "trigger", &self.trigger)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("parentUrl", &self.parent_url);
+        w.put("trigger", &self.trigger);
+        w.put("definition", &self.definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintTask);

@@ -20,19 +20,24 @@ pub struct PrintTaskTrigger {
 impl graph_rt::Model for PrintTaskTrigger {
     const TYPE_NAME: &'static str = "microsoft.graph.printTaskTrigger";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            definition: graph_rt::take(map, "definition")?,
-            event: graph_rt::take(map, "event")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            definition: r.take("definition"),
+            event: r.take("event"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "event", &self.event)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("event", &self.event);
+        w.put("definition", &self.definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintTaskTrigger);

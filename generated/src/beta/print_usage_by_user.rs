@@ -24,32 +24,34 @@ pub struct PrintUsageByUser {
 impl graph_rt::Model for PrintUsageByUser {
     const TYPE_NAME: &'static str = "microsoft.graph.printUsageByUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            incomplete_job_count: graph_rt::take(map, "incompleteJobCount")?,
-            completed_color_job_count: graph_rt::take(map, "completedColorJobCount")?,
-            completed_black_and_white_job_count: graph_rt::take(
-                map,
-                "completedBlackAndWhiteJobCount",
-            )?,
-            usage_date: graph_rt::take(map, "usageDate")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            incomplete_job_count: r.take("incompleteJobCount"),
+            completed_color_job_count: r.take("completedColorJobCount"),
+            completed_black_and_white_job_count: r
+                .take("completedBlackAndWhiteJobCount"),
+            usage_date: r.take("usageDate"),
+            user_principal_name: r.take("userPrincipalName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "usageDate", &self.usage_date)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("usageDate", &self.usage_date);
+        w.put(
             "completedBlackAndWhiteJobCount",
             &self.completed_black_and_white_job_count,
-        )?;
-        graph_rt::put(map, "completedColorJobCount", &self.completed_color_job_count)?;
-        graph_rt::put(map, "incompleteJobCount", &self.incomplete_job_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("completedColorJobCount", &self.completed_color_job_count);
+        w.put("incompleteJobCount", &self.incomplete_job_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintUsageByUser);

@@ -65,74 +65,71 @@ pub struct PrinterCapabilities {
 impl graph_rt::Model for PrinterCapabilities {
     const TYPE_NAME: &'static str = "microsoft.graph.printerCapabilities";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scalings: graph_rt::take(map, "scalings")?,
-            collation: graph_rt::take(map, "collation")?,
-            left_margins: graph_rt::take(map, "leftMargins")?,
-            right_margins: graph_rt::take(map, "rightMargins")?,
-            bottom_margins: graph_rt::take(map, "bottomMargins")?,
-            top_margins: graph_rt::take(map, "topMargins")?,
-            color_modes: graph_rt::take(map, "colorModes")?,
-            multipage_layouts: graph_rt::take(map, "multipageLayouts")?,
-            supports_fit_pdf_to_page: graph_rt::take(map, "supportsFitPdfToPage")?,
-            output_bins: graph_rt::take(map, "outputBins")?,
-            input_bins: graph_rt::take(map, "inputBins")?,
-            orientations: graph_rt::take(map, "orientations")?,
-            pages_per_sheet: graph_rt::take(map, "pagesPerSheet")?,
-            media_sizes: graph_rt::take(map, "mediaSizes")?,
-            media_types: graph_rt::take(map, "mediaTypes")?,
-            media_colors: graph_rt::take(map, "mediaColors")?,
-            finishings: graph_rt::take(map, "finishings")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scalings: r.take("scalings"),
+            collation: r.take("collation"),
+            left_margins: r.take("leftMargins"),
+            right_margins: r.take("rightMargins"),
+            bottom_margins: r.take("bottomMargins"),
+            top_margins: r.take("topMargins"),
+            color_modes: r.take("colorModes"),
+            multipage_layouts: r.take("multipageLayouts"),
+            supports_fit_pdf_to_page: r.take("supportsFitPdfToPage"),
+            output_bins: r.take("outputBins"),
+            input_bins: r.take("inputBins"),
+            orientations: r.take("orientations"),
+            pages_per_sheet: r.take("pagesPerSheet"),
+            media_sizes: r.take("mediaSizes"),
+            media_types: r.take("mediaTypes"),
+            media_colors: r.take("mediaColors"),
+            finishings: r.take("finishings"),
             #[cfg(feature = "core")]
-            copies_per_job: graph_rt::take(map, "copiesPerJob")?,
-            queue_buffer_size_in_bytes: graph_rt::take(map, "queueBufferSizeInBytes")?,
-            duplex_modes: graph_rt::take(map, "duplexModes")?,
-            dpis: graph_rt::take(map, "dpis")?,
-            qualities: graph_rt::take(map, "qualities")?,
-            is_page_range_supported: graph_rt::take(map, "isPageRangeSupported")?,
-            feed_orientations: graph_rt::take(map, "feedOrientations")?,
-            is_color_printing_supported: graph_rt::take(
-                map,
-                "isColorPrintingSupported",
-            )?,
-            content_types: graph_rt::take(map, "contentTypes")?,
-            additional_properties: core::mem::take(map),
-        })
+            copies_per_job: r.take("copiesPerJob"),
+            queue_buffer_size_in_bytes: r.take("queueBufferSizeInBytes"),
+            duplex_modes: r.take("duplexModes"),
+            dpis: r.take("dpis"),
+            qualities: r.take("qualities"),
+            is_page_range_supported: r.take("isPageRangeSupported"),
+            feed_orientations: r.take("feedOrientations"),
+            is_color_printing_supported: r.take("isColorPrintingSupported"),
+            content_types: r.take("contentTypes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contentTypes", &self.content_types)?;
-        graph_rt::put(
-            map,
-            "isColorPrintingSupported",
-            &self.is_color_printing_supported,
-        )?;
-        graph_rt::put(map, "feedOrientations", &self.feed_orientations)?;
-        graph_rt::put(map, "isPageRangeSupported", &self.is_page_range_supported)?;
-        graph_rt::put(map, "qualities", &self.qualities)?;
-        graph_rt::put(map, "dpis", &self.dpis)?;
-        graph_rt::put(map, "duplexModes", &self.duplex_modes)?;
-        graph_rt::put(map, "queueBufferSizeInBytes", &self.queue_buffer_size_in_bytes)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "copiesPerJob", &self.copies_per_job)?;
-        graph_rt::put(map, "finishings", &self.finishings)?;
-        graph_rt::put(map, "mediaColors", &self.media_colors)?;
-        graph_rt::put(map, "mediaTypes", &self.media_types)?;
-        graph_rt::put(map, "mediaSizes", &self.media_sizes)?;
-        graph_rt::put(map, "pagesPerSheet", &self.pages_per_sheet)?;
-        graph_rt::put(map, "orientations", &self.orientations)?;
-        graph_rt::put(map, "inputBins", &self.input_bins)?;
-        graph_rt::put(map, "outputBins", &self.output_bins)?;
-        graph_rt::put(map, "supportsFitPdfToPage", &self.supports_fit_pdf_to_page)?;
-        graph_rt::put(map, "multipageLayouts", &self.multipage_layouts)?;
-        graph_rt::put(map, "colorModes", &self.color_modes)?;
-        graph_rt::put(map, "topMargins", &self.top_margins)?;
-        graph_rt::put(map, "bottomMargins", &self.bottom_margins)?;
-        graph_rt::put(map, "rightMargins", &self.right_margins)?;
-        graph_rt::put(map, "leftMargins", &self.left_margins)?;
-        graph_rt::put(map, "collation", &self.collation)?;
-        graph_rt::put(map, "scalings", &self.scalings)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contentTypes", &self.content_types);
+        w.put("isColorPrintingSupported", &self.is_color_printing_supported);
+        w.put("feedOrientations", &self.feed_orientations);
+        w.put("isPageRangeSupported", &self.is_page_range_supported);
+        w.put("qualities", &self.qualities);
+        w.put("dpis", &self.dpis);
+        w.put("duplexModes", &self.duplex_modes);
+        w.put("queueBufferSizeInBytes", &self.queue_buffer_size_in_bytes);
+        #[cfg(feature = "core")] w.put("copiesPerJob", &self.copies_per_job);
+        w.put("finishings", &self.finishings);
+        w.put("mediaColors", &self.media_colors);
+        w.put("mediaTypes", &self.media_types);
+        w.put("mediaSizes", &self.media_sizes);
+        w.put("pagesPerSheet", &self.pages_per_sheet);
+        w.put("orientations", &self.orientations);
+        w.put("inputBins", &self.input_bins);
+        w.put("outputBins", &self.output_bins);
+        w.put("supportsFitPdfToPage", &self.supports_fit_pdf_to_page);
+        w.put("multipageLayouts", &self.multipage_layouts);
+        w.put("colorModes", &self.color_modes);
+        w.put("topMargins", &self.top_margins);
+        w.put("bottomMargins", &self.bottom_margins);
+        w.put("rightMargins", &self.right_margins);
+        w.put("leftMargins", &self.left_margins);
+        w.put("collation", &self.collation);
+        w.put("scalings", &self.scalings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrinterCapabilities);

@@ -24,23 +24,28 @@ pub struct PrinterCreateOperation {
 impl graph_rt::Model for PrinterCreateOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.printerCreateOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            printer: graph_rt::take(map, "printer")?,
-            certificate: graph_rt::take(map, "certificate")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            printer: r.take("printer"),
+            certificate: r.take("certificate"),
+            created_date_time: r.take("createdDateTime"),
+            status: r.take("status"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "certificate", &self.certificate)?;
-        graph_rt::put(map, "printer", &self.printer)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("certificate", &self.certificate);
+        w.put("printer", &self.printer);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrinterCreateOperation);

@@ -46,47 +46,52 @@ pub struct PrinterDefaults {
 impl graph_rt::Model for PrinterDefaults {
     const TYPE_NAME: &'static str = "microsoft.graph.printerDefaults";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scaling: graph_rt::take(map, "scaling")?,
-            dpi: graph_rt::take(map, "dpi")?,
-            duplex_mode: graph_rt::take(map, "duplexMode")?,
-            quality: graph_rt::take(map, "quality")?,
-            color_mode: graph_rt::take(map, "colorMode")?,
-            multipage_layout: graph_rt::take(map, "multipageLayout")?,
-            fit_pdf_to_page: graph_rt::take(map, "fitPdfToPage")?,
-            output_bin: graph_rt::take(map, "outputBin")?,
-            input_bin: graph_rt::take(map, "inputBin")?,
-            orientation: graph_rt::take(map, "orientation")?,
-            pages_per_sheet: graph_rt::take(map, "pagesPerSheet")?,
-            media_size: graph_rt::take(map, "mediaSize")?,
-            media_type: graph_rt::take(map, "mediaType")?,
-            media_color: graph_rt::take(map, "mediaColor")?,
-            finishings: graph_rt::take(map, "finishings")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            copies_per_job: graph_rt::take(map, "copiesPerJob")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scaling: r.take("scaling"),
+            dpi: r.take("dpi"),
+            duplex_mode: r.take("duplexMode"),
+            quality: r.take("quality"),
+            color_mode: r.take("colorMode"),
+            multipage_layout: r.take("multipageLayout"),
+            fit_pdf_to_page: r.take("fitPdfToPage"),
+            output_bin: r.take("outputBin"),
+            input_bin: r.take("inputBin"),
+            orientation: r.take("orientation"),
+            pages_per_sheet: r.take("pagesPerSheet"),
+            media_size: r.take("mediaSize"),
+            media_type: r.take("mediaType"),
+            media_color: r.take("mediaColor"),
+            finishings: r.take("finishings"),
+            content_type: r.take("contentType"),
+            copies_per_job: r.take("copiesPerJob"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "copiesPerJob", &self.copies_per_job)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "finishings", &self.finishings)?;
-        graph_rt::put(map, "mediaColor", &self.media_color)?;
-        graph_rt::put(map, "mediaType", &self.media_type)?;
-        graph_rt::put(map, "mediaSize", &self.media_size)?;
-        graph_rt::put(map, "pagesPerSheet", &self.pages_per_sheet)?;
-        graph_rt::put(map, "orientation", &self.orientation)?;
-        graph_rt::put(map, "inputBin", &self.input_bin)?;
-        graph_rt::put(map, "outputBin", &self.output_bin)?;
-        graph_rt::put(map, "fitPdfToPage", &self.fit_pdf_to_page)?;
-        graph_rt::put(map, "multipageLayout", &self.multipage_layout)?;
-        graph_rt::put(map, "colorMode", &self.color_mode)?;
-        graph_rt::put(map, "quality", &self.quality)?;
-        graph_rt::put(map, "duplexMode", &self.duplex_mode)?;
-        graph_rt::put(map, "dpi", &self.dpi)?;
-        graph_rt::put(map, "scaling", &self.scaling)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("copiesPerJob", &self.copies_per_job);
+        w.put("contentType", &self.content_type);
+        w.put("finishings", &self.finishings);
+        w.put("mediaColor", &self.media_color);
+        w.put("mediaType", &self.media_type);
+        w.put("mediaSize", &self.media_size);
+        w.put("pagesPerSheet", &self.pages_per_sheet);
+        w.put("orientation", &self.orientation);
+        w.put("inputBin", &self.input_bin);
+        w.put("outputBin", &self.output_bin);
+        w.put("fitPdfToPage", &self.fit_pdf_to_page);
+        w.put("multipageLayout", &self.multipage_layout);
+        w.put("colorMode", &self.color_mode);
+        w.put("quality", &self.quality);
+        w.put("duplexMode", &self.duplex_mode);
+        w.put("dpi", &self.dpi);
+        w.put("scaling", &self.scaling);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrinterDefaults);

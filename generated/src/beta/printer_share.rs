@@ -46,47 +46,50 @@ pub struct PrinterShare {
 impl graph_rt::Model for PrinterShare {
     const TYPE_NAME: &'static str = "microsoft.graph.printerShare";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            jobs: graph_rt::take(map, "jobs")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            jobs: r.take("jobs"),
             #[cfg(feature = "groups")]
-            allowed_groups: graph_rt::take(map, "allowedGroups")?,
+            allowed_groups: r.take("allowedGroups"),
             #[cfg(feature = "device_management")]
-            allowed_users: graph_rt::take(map, "allowedUsers")?,
-            printer: graph_rt::take(map, "printer")?,
-            allow_all_users: graph_rt::take(map, "allowAllUsers")?,
-            status: graph_rt::take(map, "status")?,
-            location: graph_rt::take(map, "location")?,
-            capabilities: graph_rt::take(map, "capabilities")?,
-            defaults: graph_rt::take(map, "defaults")?,
-            is_accepting_jobs: graph_rt::take(map, "isAcceptingJobs")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            allowed_users: r.take("allowedUsers"),
+            printer: r.take("printer"),
+            allow_all_users: r.take("allowAllUsers"),
+            status: r.take("status"),
+            location: r.take("location"),
+            capabilities: r.take("capabilities"),
+            defaults: r.take("defaults"),
+            is_accepting_jobs: r.take("isAcceptingJobs"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            created_date_time: r.take("createdDateTime"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "isAcceptingJobs", &self.is_accepting_jobs)?;
-        graph_rt::put(map, "defaults", &self.defaults)?;
-        graph_rt::put(map, "capabilities", &self.capabilities)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "allowAllUsers", &self.allow_all_users)?;
-        graph_rt::put(map, "printer", &self.printer)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "allowedUsers", &self.allowed_users)?;
-        #[cfg(feature = "groups")]
-        graph_rt::put(map, "allowedGroups", &self.allowed_groups)?;
-        graph_rt::put(map, "jobs", &self.jobs)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("isAcceptingJobs", &self.is_accepting_jobs);
+        w.put("defaults", &self.defaults);
+        w.put("capabilities", &self.capabilities);
+        w.put("location", &self.location);
+        w.put("status", &self.status);
+        w.put("allowAllUsers", &self.allow_all_users);
+        w.put("printer", &self.printer);
+        #[cfg(feature = "device_management")] w.put("allowedUsers", &self.allowed_users);
+        #[cfg(feature = "groups")] w.put("allowedGroups", &self.allowed_groups);
+        w.put("jobs", &self.jobs);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrinterShare);

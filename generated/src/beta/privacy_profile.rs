@@ -16,17 +16,22 @@ pub struct PrivacyProfile {
 impl graph_rt::Model for PrivacyProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.privacyProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            statement_url: graph_rt::take(map, "statementUrl")?,
-            contact_email: graph_rt::take(map, "contactEmail")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            statement_url: r.take("statementUrl"),
+            contact_email: r.take("contactEmail"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contactEmail", &self.contact_email)?;
-        graph_rt::put(map, "statementUrl", &self.statement_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contactEmail", &self.contact_email);
+        w.put("statementUrl", &self.statement_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivacyProfile);

@@ -30,27 +30,32 @@ pub struct PrivilegedAccess {
 impl graph_rt::Model for PrivilegedAccess {
     const TYPE_NAME: &'static str = "microsoft.graph.privilegedAccess";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_settings: graph_rt::take(map, "roleSettings")?,
-            role_assignment_requests: graph_rt::take(map, "roleAssignmentRequests")?,
-            role_definitions: graph_rt::take(map, "roleDefinitions")?,
-            role_assignments: graph_rt::take(map, "roleAssignments")?,
-            resources: graph_rt::take(map, "resources")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_settings: r.take("roleSettings"),
+            role_assignment_requests: r.take("roleAssignmentRequests"),
+            role_definitions: r.take("roleDefinitions"),
+            role_assignments: r.take("roleAssignments"),
+            resources: r.take("resources"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "resources", &self.resources)?;
-        graph_rt::put(map, "roleAssignments", &self.role_assignments)?;
-        graph_rt::put(map, "roleDefinitions", &self.role_definitions)?;
-        graph_rt::put(map, "roleAssignmentRequests", &self.role_assignment_requests)?;
-        graph_rt::put(map, "roleSettings", &self.role_settings)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("resources", &self.resources);
+        w.put("roleAssignments", &self.role_assignments);
+        w.put("roleDefinitions", &self.role_definitions);
+        w.put("roleAssignmentRequests", &self.role_assignment_requests);
+        w.put("roleSettings", &self.role_settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivilegedAccess);

@@ -34,41 +34,44 @@ pub struct PrivilegedApproval {
 impl graph_rt::Model for PrivilegedApproval {
     const TYPE_NAME: &'static str = "microsoft.graph.privilegedApproval";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity_governance")]
-            request: graph_rt::take(map, "request")?,
+            request: r.take("request"),
             #[cfg(feature = "identity_governance")]
-            role_info: graph_rt::take(map, "roleInfo")?,
-            user_id: graph_rt::take(map, "userId")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            role_id: graph_rt::take(map, "roleId")?,
-            requestor_reason: graph_rt::take(map, "requestorReason")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            approver_reason: graph_rt::take(map, "approverReason")?,
-            approval_type: graph_rt::take(map, "approvalType")?,
-            approval_state: graph_rt::take(map, "approvalState")?,
-            approval_duration: graph_rt::take(map, "approvalDuration")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            role_info: r.take("roleInfo"),
+            user_id: r.take("userId"),
+            start_date_time: r.take("startDateTime"),
+            role_id: r.take("roleId"),
+            requestor_reason: r.take("requestorReason"),
+            end_date_time: r.take("endDateTime"),
+            approver_reason: r.take("approverReason"),
+            approval_type: r.take("approvalType"),
+            approval_state: r.take("approvalState"),
+            approval_duration: r.take("approvalDuration"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "approvalDuration", &self.approval_duration)?;
-        graph_rt::put(map, "approvalState", &self.approval_state)?;
-        graph_rt::put(map, "approvalType", &self.approval_type)?;
-        graph_rt::put(map, "approverReason", &self.approver_reason)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "requestorReason", &self.requestor_reason)?;
-        graph_rt::put(map, "roleId", &self.role_id)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        #[cfg(feature = "identity_governance")]
-        graph_rt::put(map, "roleInfo", &self.role_info)?;
-        #[cfg(feature = "identity_governance")]
-        graph_rt::put(map, "request", &self.request)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("approvalDuration", &self.approval_duration);
+        w.put("approvalState", &self.approval_state);
+        w.put("approvalType", &self.approval_type);
+        w.put("approverReason", &self.approver_reason);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("requestorReason", &self.requestor_reason);
+        w.put("roleId", &self.role_id);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("userId", &self.user_id);
+        #[cfg(feature = "identity_governance")] w.put("roleInfo", &self.role_info);
+        #[cfg(feature = "identity_governance")] w.put("request", &self.request);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivilegedApproval);

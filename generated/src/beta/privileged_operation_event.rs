@@ -42,43 +42,48 @@ pub struct PrivilegedOperationEvent {
 impl graph_rt::Model for PrivilegedOperationEvent {
     const TYPE_NAME: &'static str = "microsoft.graph.privilegedOperationEvent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_name: graph_rt::take(map, "userName")?,
-            user_mail: graph_rt::take(map, "userMail")?,
-            user_id: graph_rt::take(map, "userId")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            role_name: graph_rt::take(map, "roleName")?,
-            role_id: graph_rt::take(map, "roleId")?,
-            requestor_name: graph_rt::take(map, "requestorName")?,
-            requestor_id: graph_rt::take(map, "requestorId")?,
-            request_type: graph_rt::take(map, "requestType")?,
-            reference_system: graph_rt::take(map, "referenceSystem")?,
-            reference_key: graph_rt::take(map, "referenceKey")?,
-            id: graph_rt::take(map, "id")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            creation_date_time: graph_rt::take(map, "creationDateTime")?,
-            additional_information: graph_rt::take(map, "additionalInformation")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_name: r.take("userName"),
+            user_mail: r.take("userMail"),
+            user_id: r.take("userId"),
+            tenant_id: r.take("tenantId"),
+            role_name: r.take("roleName"),
+            role_id: r.take("roleId"),
+            requestor_name: r.take("requestorName"),
+            requestor_id: r.take("requestorId"),
+            request_type: r.take("requestType"),
+            reference_system: r.take("referenceSystem"),
+            reference_key: r.take("referenceKey"),
+            id: r.take("id"),
+            expiration_date_time: r.take("expirationDateTime"),
+            creation_date_time: r.take("creationDateTime"),
+            additional_information: r.take("additionalInformation"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "additionalInformation", &self.additional_information)?;
-        graph_rt::put(map, "creationDateTime", &self.creation_date_time)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "referenceKey", &self.reference_key)?;
-        graph_rt::put(map, "referenceSystem", &self.reference_system)?;
-        graph_rt::put(map, "requestType", &self.request_type)?;
-        graph_rt::put(map, "requestorId", &self.requestor_id)?;
-        graph_rt::put(map, "requestorName", &self.requestor_name)?;
-        graph_rt::put(map, "roleId", &self.role_id)?;
-        graph_rt::put(map, "roleName", &self.role_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userMail", &self.user_mail)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("additionalInformation", &self.additional_information);
+        w.put("creationDateTime", &self.creation_date_time);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("id", &self.id);
+        w.put("referenceKey", &self.reference_key);
+        w.put("referenceSystem", &self.reference_system);
+        w.put("requestType", &self.request_type);
+        w.put("requestorId", &self.requestor_id);
+        w.put("requestorName", &self.requestor_name);
+        w.put("roleId", &self.role_id);
+        w.put("roleName", &self.role_name);
+        w.put("tenantId", &self.tenant_id);
+        w.put("userId", &self.user_id);
+        w.put("userMail", &self.user_mail);
+        w.put("userName", &self.user_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivilegedOperationEvent);

@@ -24,23 +24,28 @@ pub struct PrivilegedRole {
 impl graph_rt::Model for PrivilegedRole {
     const TYPE_NAME: &'static str = "microsoft.graph.privilegedRole";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            summary: graph_rt::take(map, "summary")?,
-            settings: graph_rt::take(map, "settings")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            summary: r.take("summary"),
+            settings: r.take("settings"),
+            assignments: r.take("assignments"),
+            name: r.take("name"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "summary", &self.summary)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("assignments", &self.assignments);
+        w.put("settings", &self.settings);
+        w.put("summary", &self.summary);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivilegedRole);

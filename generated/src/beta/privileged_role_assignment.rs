@@ -28,27 +28,32 @@ pub struct PrivilegedRoleAssignment {
 impl graph_rt::Model for PrivilegedRoleAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.privilegedRoleAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_info: graph_rt::take(map, "roleInfo")?,
-            user_id: graph_rt::take(map, "userId")?,
-            role_id: graph_rt::take(map, "roleId")?,
-            result_message: graph_rt::take(map, "resultMessage")?,
-            is_elevated: graph_rt::take(map, "isElevated")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_info: r.take("roleInfo"),
+            user_id: r.take("userId"),
+            role_id: r.take("roleId"),
+            result_message: r.take("resultMessage"),
+            is_elevated: r.take("isElevated"),
+            expiration_date_time: r.take("expirationDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "isElevated", &self.is_elevated)?;
-        graph_rt::put(map, "resultMessage", &self.result_message)?;
-        graph_rt::put(map, "roleId", &self.role_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "roleInfo", &self.role_info)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("isElevated", &self.is_elevated);
+        w.put("resultMessage", &self.result_message);
+        w.put("roleId", &self.role_id);
+        w.put("userId", &self.user_id);
+        w.put("roleInfo", &self.role_info);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivilegedRoleAssignment);

@@ -38,39 +38,44 @@ pub struct PrivilegedRoleAssignmentRequest {
 impl graph_rt::Model for PrivilegedRoleAssignmentRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.privilegedRoleAssignmentRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_info: graph_rt::take(map, "roleInfo")?,
-            user_id: graph_rt::take(map, "userId")?,
-            type_: graph_rt::take(map, "type")?,
-            ticket_system: graph_rt::take(map, "ticketSystem")?,
-            ticket_number: graph_rt::take(map, "ticketNumber")?,
-            status: graph_rt::take(map, "status")?,
-            schedule: graph_rt::take(map, "schedule")?,
-            role_id: graph_rt::take(map, "roleId")?,
-            requested_date_time: graph_rt::take(map, "requestedDateTime")?,
-            reason: graph_rt::take(map, "reason")?,
-            duration: graph_rt::take(map, "duration")?,
-            assignment_state: graph_rt::take(map, "assignmentState")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_info: r.take("roleInfo"),
+            user_id: r.take("userId"),
+            type_: r.take("type"),
+            ticket_system: r.take("ticketSystem"),
+            ticket_number: r.take("ticketNumber"),
+            status: r.take("status"),
+            schedule: r.take("schedule"),
+            role_id: r.take("roleId"),
+            requested_date_time: r.take("requestedDateTime"),
+            reason: r.take("reason"),
+            duration: r.take("duration"),
+            assignment_state: r.take("assignmentState"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "assignmentState", &self.assignment_state)?;
-        graph_rt::put(map, "duration", &self.duration)?;
-        graph_rt::put(map, "reason", &self.reason)?;
-        graph_rt::put(map, "requestedDateTime", &self.requested_date_time)?;
-        graph_rt::put(map, "roleId", &self.role_id)?;
-        graph_rt::put(map, "schedule", &self.schedule)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "ticketNumber", &self.ticket_number)?;
-        graph_rt::put(map, "ticketSystem", &self.ticket_system)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "roleInfo", &self.role_info)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("assignmentState", &self.assignment_state);
+        w.put("duration", &self.duration);
+        w.put("reason", &self.reason);
+        w.put("requestedDateTime", &self.requested_date_time);
+        w.put("roleId", &self.role_id);
+        w.put("schedule", &self.schedule);
+        w.put("status", &self.status);
+        w.put("ticketNumber", &self.ticket_number);
+        w.put("ticketSystem", &self.ticket_system);
+        w.put("type", &self.type_);
+        w.put("userId", &self.user_id);
+        w.put("roleInfo", &self.role_info);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivilegedRoleAssignmentRequest);

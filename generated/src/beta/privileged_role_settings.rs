@@ -34,56 +34,40 @@ pub struct PrivilegedRoleSettings {
 impl graph_rt::Model for PrivilegedRoleSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.privilegedRoleSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            approver_ids: graph_rt::take(map, "approverIds")?,
-            approval_on_elevation: graph_rt::take(map, "approvalOnElevation")?,
-            ticketing_info_on_elevation: graph_rt::take(
-                map,
-                "ticketingInfoOnElevation",
-            )?,
-            notification_to_user_on_elevation: graph_rt::take(
-                map,
-                "notificationToUserOnElevation",
-            )?,
-            min_elevation_duration: graph_rt::take(map, "minElevationDuration")?,
-            mfa_on_elevation: graph_rt::take(map, "mfaOnElevation")?,
-            max_elavation_duration: graph_rt::take(map, "maxElavationDuration")?,
-            last_global_admin: graph_rt::take(map, "lastGlobalAdmin")?,
-            is_mfa_on_elevation_configurable: graph_rt::take(
-                map,
-                "isMfaOnElevationConfigurable",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            elevation_duration: graph_rt::take(map, "elevationDuration")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            approver_ids: r.take("approverIds"),
+            approval_on_elevation: r.take("approvalOnElevation"),
+            ticketing_info_on_elevation: r.take("ticketingInfoOnElevation"),
+            notification_to_user_on_elevation: r.take("notificationToUserOnElevation"),
+            min_elevation_duration: r.take("minElevationDuration"),
+            mfa_on_elevation: r.take("mfaOnElevation"),
+            max_elavation_duration: r.take("maxElavationDuration"),
+            last_global_admin: r.take("lastGlobalAdmin"),
+            is_mfa_on_elevation_configurable: r.take("isMfaOnElevationConfigurable"),
+            id: r.take("id"),
+            elevation_duration: r.take("elevationDuration"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "elevationDuration", &self.elevation_duration)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "isMfaOnElevationConfigurable",
-            &self.is_mfa_on_elevation_configurable,
-        )?;
-        graph_rt::put(map, "lastGlobalAdmin", &self.last_global_admin)?;
-        graph_rt::put(map, "maxElavationDuration", &self.max_elavation_duration)?;
-        graph_rt::put(map, "mfaOnElevation", &self.mfa_on_elevation)?;
-        graph_rt::put(map, "minElevationDuration", &self.min_elevation_duration)?;
-        graph_rt::put(
-            map,
-            "notificationToUserOnElevation",
-            &self.notification_to_user_on_elevation,
-        )?;
-        graph_rt::put(
-            map,
-            "ticketingInfoOnElevation",
-            &self.ticketing_info_on_elevation,
-        )?;
-        graph_rt::put(map, "approvalOnElevation", &self.approval_on_elevation)?;
-        graph_rt::put(map, "approverIds", &self.approver_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("elevationDuration", &self.elevation_duration);
+        w.put("id", &self.id);
+        w.put("isMfaOnElevationConfigurable", &self.is_mfa_on_elevation_configurable);
+        w.put("lastGlobalAdmin", &self.last_global_admin);
+        w.put("maxElavationDuration", &self.max_elavation_duration);
+        w.put("mfaOnElevation", &self.mfa_on_elevation);
+        w.put("minElevationDuration", &self.min_elevation_duration);
+        w.put("notificationToUserOnElevation", &self.notification_to_user_on_elevation);
+        w.put("ticketingInfoOnElevation", &self.ticketing_info_on_elevation);
+        w.put("approvalOnElevation", &self.approval_on_elevation);
+        w.put("approverIds", &self.approver_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivilegedRoleSettings);

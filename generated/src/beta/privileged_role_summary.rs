@@ -25,26 +25,31 @@ pub struct PrivilegedRoleSummary {
 impl graph_rt::Model for PrivilegedRoleSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.privilegedRoleSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            users_count: graph_rt::take(map, "usersCount")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            users_count: r.take("usersCount"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
-            mfa_enabled: graph_rt::take(map, "mfaEnabled")?,
-            managed_count: graph_rt::take(map, "managedCount")?,
-            id: graph_rt::take(map, "id")?,
-            elevated_count: graph_rt::take(map, "elevatedCount")?,
-            additional_properties: core::mem::take(map),
-        })
+            status: r.take("status"),
+            mfa_enabled: r.take("mfaEnabled"),
+            managed_count: r.take("managedCount"),
+            id: r.take("id"),
+            elevated_count: r.take("elevatedCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "elevatedCount", &self.elevated_count)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "managedCount", &self.managed_count)?;
-        graph_rt::put(map, "mfaEnabled", &self.mfa_enabled)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "usersCount", &self.users_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("elevatedCount", &self.elevated_count);
+        w.put("id", &self.id);
+        w.put("managedCount", &self.managed_count);
+        w.put("mfaEnabled", &self.mfa_enabled);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.put("usersCount", &self.users_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrivilegedRoleSummary);

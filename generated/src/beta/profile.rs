@@ -65,67 +65,72 @@ pub struct Profile {
 impl graph_rt::Model for Profile {
     const TYPE_NAME: &'static str = "microsoft.graph.profile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            websites: graph_rt::take(map, "websites")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            websites: r.take("websites"),
             #[cfg(feature = "core")]
-            web_accounts: graph_rt::take(map, "webAccounts")?,
+            web_accounts: r.take("webAccounts"),
             #[cfg(feature = "core")]
-            skills: graph_rt::take(map, "skills")?,
-            responsibilities: graph_rt::take(map, "responsibilities")?,
+            skills: r.take("skills"),
+            responsibilities: r.take("responsibilities"),
             #[cfg(feature = "core")]
-            publications: graph_rt::take(map, "publications")?,
+            publications: r.take("publications"),
             #[cfg(feature = "core")]
-            projects: graph_rt::take(map, "projects")?,
+            projects: r.take("projects"),
             #[cfg(feature = "core")]
-            positions: graph_rt::take(map, "positions")?,
+            positions: r.take("positions"),
             #[cfg(feature = "core")]
-            phones: graph_rt::take(map, "phones")?,
+            phones: r.take("phones"),
             #[cfg(feature = "core")]
-            patents: graph_rt::take(map, "patents")?,
-            notes: graph_rt::take(map, "notes")?,
-            names: graph_rt::take(map, "names")?,
+            patents: r.take("patents"),
+            notes: r.take("notes"),
+            names: r.take("names"),
             #[cfg(feature = "core")]
-            languages: graph_rt::take(map, "languages")?,
-            interests: graph_rt::take(map, "interests")?,
+            languages: r.take("languages"),
+            interests: r.take("interests"),
             #[cfg(feature = "core")]
-            emails: graph_rt::take(map, "emails")?,
+            emails: r.take("emails"),
             #[cfg(feature = "education")]
-            educational_activities: graph_rt::take(map, "educationalActivities")?,
-            certifications: graph_rt::take(map, "certifications")?,
-            awards: graph_rt::take(map, "awards")?,
-            anniversaries: graph_rt::take(map, "anniversaries")?,
+            educational_activities: r.take("educationalActivities"),
+            certifications: r.take("certifications"),
+            awards: r.take("awards"),
+            anniversaries: r.take("anniversaries"),
             #[cfg(feature = "core")]
-            addresses: graph_rt::take(map, "addresses")?,
-            accounts: graph_rt::take(map, "accounts")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            addresses: r.take("addresses"),
+            accounts: r.take("accounts"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "accounts", &self.accounts)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "addresses", &self.addresses)?;
-        graph_rt::put(map, "anniversaries", &self.anniversaries)?;
-        graph_rt::put(map, "awards", &self.awards)?;
-        graph_rt::put(map, "certifications", &self.certifications)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("accounts", &self.accounts);
+        #[cfg(feature = "core")] w.put("addresses", &self.addresses);
+        w.put("anniversaries", &self.anniversaries);
+        w.put("awards", &self.awards);
+        w.put("certifications", &self.certifications);
         #[cfg(feature = "education")]
-        graph_rt::put(map, "educationalActivities", &self.educational_activities)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "emails", &self.emails)?;
-        graph_rt::put(map, "interests", &self.interests)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "languages", &self.languages)?;
-        graph_rt::put(map, "names", &self.names)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "patents", &self.patents)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "phones", &self.phones)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "positions", &self.positions)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "projects", &self.projects)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "publications", &self.publications)?;
-        graph_rt::put(map, "responsibilities", &self.responsibilities)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "skills", &self.skills)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "webAccounts", &self.web_accounts)?;
-        graph_rt::put(map, "websites", &self.websites)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("educationalActivities", &self.educational_activities);
+        #[cfg(feature = "core")] w.put("emails", &self.emails);
+        w.put("interests", &self.interests);
+        #[cfg(feature = "core")] w.put("languages", &self.languages);
+        w.put("names", &self.names);
+        w.put("notes", &self.notes);
+        #[cfg(feature = "core")] w.put("patents", &self.patents);
+        #[cfg(feature = "core")] w.put("phones", &self.phones);
+        #[cfg(feature = "core")] w.put("positions", &self.positions);
+        #[cfg(feature = "core")] w.put("projects", &self.projects);
+        #[cfg(feature = "core")] w.put("publications", &self.publications);
+        w.put("responsibilities", &self.responsibilities);
+        #[cfg(feature = "core")] w.put("skills", &self.skills);
+        #[cfg(feature = "core")] w.put("webAccounts", &self.web_accounts);
+        w.put("websites", &self.websites);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Profile);

@@ -17,19 +17,23 @@ pub struct ProfileCardAnnotation {
 impl graph_rt::Model for ProfileCardAnnotation {
     const TYPE_NAME: &'static str = "microsoft.graph.profileCardAnnotation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            localizations: graph_rt::take(map, "localizations")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+            localizations: r.take("localizations"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "localizations", &self.localizations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "core")] w.put("localizations", &self.localizations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProfileCardAnnotation);

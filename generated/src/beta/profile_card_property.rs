@@ -16,17 +16,22 @@ pub struct ProfileCardProperty {
 impl graph_rt::Model for ProfileCardProperty {
     const TYPE_NAME: &'static str = "microsoft.graph.profileCardProperty";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            directory_property_name: graph_rt::take(map, "directoryPropertyName")?,
-            annotations: graph_rt::take(map, "annotations")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            directory_property_name: r.take("directoryPropertyName"),
+            annotations: r.take("annotations"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "annotations", &self.annotations)?;
-        graph_rt::put(map, "directoryPropertyName", &self.directory_property_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("annotations", &self.annotations);
+        w.put("directoryPropertyName", &self.directory_property_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProfileCardProperty);

@@ -33,34 +33,39 @@ pub struct ProgramControl {
 impl graph_rt::Model for ProgramControl {
     const TYPE_NAME: &'static str = "microsoft.graph.programControl";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            program: graph_rt::take(map, "program")?,
-            resource: graph_rt::take(map, "resource")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            program: r.take("program"),
+            resource: r.take("resource"),
             #[cfg(feature = "users")]
-            owner: graph_rt::take(map, "owner")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            control_type_id: graph_rt::take(map, "controlTypeId")?,
-            control_id: graph_rt::take(map, "controlId")?,
-            program_id: graph_rt::take(map, "programId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            owner: r.take("owner"),
+            created_date_time: r.take("createdDateTime"),
+            status: r.take("status"),
+            display_name: r.take("displayName"),
+            control_type_id: r.take("controlTypeId"),
+            control_id: r.take("controlId"),
+            program_id: r.take("programId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "programId", &self.program_id)?;
-        graph_rt::put(map, "controlId", &self.control_id)?;
-        graph_rt::put(map, "controlTypeId", &self.control_type_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "owner", &self.owner)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "program", &self.program)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("programId", &self.program_id);
+        w.put("controlId", &self.control_id);
+        w.put("controlTypeId", &self.control_type_id);
+        w.put("displayName", &self.display_name);
+        w.put("status", &self.status);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "users")] w.put("owner", &self.owner);
+        w.put("resource", &self.resource);
+        w.put("program", &self.program);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProgramControl);

@@ -47,47 +47,51 @@ pub struct ProjectParticipation {
 impl graph_rt::Model for ProjectParticipation {
     const TYPE_NAME: &'static str = "microsoft.graph.projectParticipation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sponsors: graph_rt::take(map, "sponsors")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            detail: graph_rt::take(map, "detail")?,
-            colleagues: graph_rt::take(map, "colleagues")?,
-            collaboration_tags: graph_rt::take(map, "collaborationTags")?,
-            client: graph_rt::take(map, "client")?,
-            categories: graph_rt::take(map, "categories")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sponsors: r.take("sponsors"),
+            display_name: r.take("displayName"),
+            detail: r.take("detail"),
+            colleagues: r.take("colleagues"),
+            collaboration_tags: r.take("collaborationTags"),
+            client: r.take("client"),
+            categories: r.take("categories"),
             #[cfg(feature = "users")]
-            source: graph_rt::take(map, "source")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            source: r.take("source"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            inference: graph_rt::take(map, "inference")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            inference: r.take("inference"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            allowed_audiences: graph_rt::take(map, "allowedAudiences")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            allowed_audiences: r.take("allowedAudiences"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "allowedAudiences", &self.allowed_audiences)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "inference", &self.inference)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "client", &self.client)?;
-        graph_rt::put(map, "collaborationTags", &self.collaboration_tags)?;
-        graph_rt::put(map, "colleagues", &self.colleagues)?;
-        graph_rt::put(map, "detail", &self.detail)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "sponsors", &self.sponsors)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("allowedAudiences", &self.allowed_audiences);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("inference", &self.inference);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "users")] w.put("source", &self.source);
+        w.put("categories", &self.categories);
+        w.put("client", &self.client);
+        w.put("collaborationTags", &self.collaboration_tags);
+        w.put("colleagues", &self.colleagues);
+        w.put("detail", &self.detail);
+        w.put("displayName", &self.display_name);
+        w.put("sponsors", &self.sponsors);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProjectParticipation);

@@ -28,29 +28,34 @@ pub struct Property {
 impl graph_rt::Model for Property {
     const TYPE_NAME: &'static str = "microsoft.graph.externalConnectors.property";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            name: graph_rt::take(map, "name")?,
-            labels: graph_rt::take(map, "labels")?,
-            is_searchable: graph_rt::take(map, "isSearchable")?,
-            is_retrievable: graph_rt::take(map, "isRetrievable")?,
-            is_refinable: graph_rt::take(map, "isRefinable")?,
-            is_queryable: graph_rt::take(map, "isQueryable")?,
-            aliases: graph_rt::take(map, "aliases")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            name: r.take("name"),
+            labels: r.take("labels"),
+            is_searchable: r.take("isSearchable"),
+            is_retrievable: r.take("isRetrievable"),
+            is_refinable: r.take("isRefinable"),
+            is_queryable: r.take("isQueryable"),
+            aliases: r.take("aliases"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "aliases", &self.aliases)?;
-        graph_rt::put(map, "isQueryable", &self.is_queryable)?;
-        graph_rt::put(map, "isRefinable", &self.is_refinable)?;
-        graph_rt::put(map, "isRetrievable", &self.is_retrievable)?;
-        graph_rt::put(map, "isSearchable", &self.is_searchable)?;
-        graph_rt::put(map, "labels", &self.labels)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("aliases", &self.aliases);
+        w.put("isQueryable", &self.is_queryable);
+        w.put("isRefinable", &self.is_refinable);
+        w.put("isRetrievable", &self.is_retrievable);
+        w.put("isSearchable", &self.is_searchable);
+        w.put("labels", &self.labels);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Property);

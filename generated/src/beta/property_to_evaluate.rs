@@ -16,17 +16,22 @@ pub struct PropertyToEvaluate {
 impl graph_rt::Model for PropertyToEvaluate {
     const TYPE_NAME: &'static str = "microsoft.graph.propertyToEvaluate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            property_value: graph_rt::take(map, "propertyValue")?,
-            property_name: graph_rt::take(map, "propertyName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            property_value: r.take("propertyValue"),
+            property_name: r.take("propertyName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "propertyName", &self.property_name)?;
-        graph_rt::put(map, "propertyValue", &self.property_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("propertyName", &self.property_name);
+        w.put("propertyValue", &self.property_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PropertyToEvaluate);

@@ -16,15 +16,20 @@ pub struct ProtectByTemplateAction {
 impl graph_rt::Model for ProtectByTemplateAction {
     const TYPE_NAME: &'static str = "microsoft.graph.protectByTemplateAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            template_id: graph_rt::take(map, "templateId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            template_id: r.take("templateId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "templateId", &self.template_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("templateId", &self.template_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProtectByTemplateAction);

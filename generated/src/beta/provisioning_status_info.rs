@@ -16,17 +16,22 @@ pub struct ProvisioningStatusInfo {
 impl graph_rt::Model for ProvisioningStatusInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.provisioningStatusInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            error_info: graph_rt::take(map, "errorInfo")?,
-            status: graph_rt::take(map, "status")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            error_info: r.take("errorInfo"),
+            status: r.take("status"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "errorInfo", &self.error_info)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("status", &self.status);
+        w.put("errorInfo", &self.error_info);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProvisioningStatusInfo);

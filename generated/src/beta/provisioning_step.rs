@@ -22,23 +22,28 @@ pub struct ProvisioningStep {
 impl graph_rt::Model for ProvisioningStep {
     const TYPE_NAME: &'static str = "microsoft.graph.provisioningStep";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            provisioning_step_type: graph_rt::take(map, "provisioningStepType")?,
-            name: graph_rt::take(map, "name")?,
-            details: graph_rt::take(map, "details")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            provisioning_step_type: r.take("provisioningStepType"),
+            name: r.take("name"),
+            details: r.take("details"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "provisioningStepType", &self.provisioning_step_type)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("details", &self.details);
+        w.put("name", &self.name);
+        w.put("provisioningStepType", &self.provisioning_step_type);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProvisioningStep);

@@ -18,19 +18,24 @@ pub struct PublicErrorDetail {
 impl graph_rt::Model for PublicErrorDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.publicErrorDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target: graph_rt::take(map, "target")?,
-            message: graph_rt::take(map, "message")?,
-            code: graph_rt::take(map, "code")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target: r.take("target"),
+            message: r.take("message"),
+            code: r.take("code"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "code", &self.code)?;
-        graph_rt::put(map, "message", &self.message)?;
-        graph_rt::put(map, "target", &self.target)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("code", &self.code);
+        w.put("message", &self.message);
+        w.put("target", &self.target);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PublicErrorDetail);

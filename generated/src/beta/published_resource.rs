@@ -22,23 +22,28 @@ pub struct PublishedResource {
 impl graph_rt::Model for PublishedResource {
     const TYPE_NAME: &'static str = "microsoft.graph.publishedResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            agent_groups: graph_rt::take(map, "agentGroups")?,
-            resource_name: graph_rt::take(map, "resourceName")?,
-            publishing_type: graph_rt::take(map, "publishingType")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            agent_groups: r.take("agentGroups"),
+            resource_name: r.take("resourceName"),
+            publishing_type: r.take("publishingType"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "publishingType", &self.publishing_type)?;
-        graph_rt::put(map, "resourceName", &self.resource_name)?;
-        graph_rt::put(map, "agentGroups", &self.agent_groups)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("publishingType", &self.publishing_type);
+        w.put("resourceName", &self.resource_name);
+        w.put("agentGroups", &self.agent_groups);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PublishedResource);

@@ -18,17 +18,22 @@ pub struct QualityUpdateReference {
 impl graph_rt::Model for QualityUpdateReference {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.qualityUpdateReference";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            release_date_time: graph_rt::take(map, "releaseDateTime")?,
-            classification: graph_rt::take(map, "classification")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            release_date_time: r.take("releaseDateTime"),
+            classification: r.take("classification"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "classification", &self.classification)?;
-        graph_rt::put(map, "releaseDateTime", &self.release_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("classification", &self.classification);
+        w.put("releaseDateTime", &self.release_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(QualityUpdateReference);

@@ -16,17 +16,22 @@ pub struct RankedEmailAddress {
 impl graph_rt::Model for RankedEmailAddress {
     const TYPE_NAME: &'static str = "microsoft.graph.rankedEmailAddress";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rank: graph_rt::take(map, "rank")?,
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rank: r.take("rank"),
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "rank", &self.rank)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("address", &self.address);
+        w.put("rank", &self.rank);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RankedEmailAddress);

@@ -20,21 +20,26 @@ pub struct RecentNotebook {
 impl graph_rt::Model for RecentNotebook {
     const TYPE_NAME: &'static str = "microsoft.graph.recentNotebook";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            source_service: graph_rt::take(map, "sourceService")?,
-            links: graph_rt::take(map, "links")?,
-            last_accessed_time: graph_rt::take(map, "lastAccessedTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            source_service: r.take("sourceService"),
+            links: r.take("links"),
+            last_accessed_time: r.take("lastAccessedTime"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastAccessedTime", &self.last_accessed_time)?;
-        graph_rt::put(map, "links", &self.links)?;
-        graph_rt::put(map, "sourceService", &self.source_service)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("lastAccessedTime", &self.last_accessed_time);
+        w.put("links", &self.links);
+        w.put("sourceService", &self.source_service);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RecentNotebook);

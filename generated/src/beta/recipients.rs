@@ -14,21 +14,26 @@ pub struct Recipients {
 impl graph_rt::Model for Recipients {
     const TYPE_NAME: &'static str = "microsoft.graph.recipients";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            permission_identity_type: graph_rt::take(map, "permissionIdentityType")?,
-            object_id: graph_rt::take(map, "objectId")?,
-            email: graph_rt::take(map, "email")?,
-            alias: graph_rt::take(map, "alias")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            permission_identity_type: r.take("permissionIdentityType"),
+            object_id: r.take("objectId"),
+            email: r.take("email"),
+            alias: r.take("alias"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "alias", &self.alias)?;
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "objectId", &self.object_id)?;
-        graph_rt::put(map, "permissionIdentityType", &self.permission_identity_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("alias", &self.alias);
+        w.put("email", &self.email);
+        w.put("objectId", &self.object_id);
+        w.put("permissionIdentityType", &self.permission_identity_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Recipients);

@@ -22,23 +22,28 @@ pub struct RecurrenceRange {
 impl graph_rt::Model for RecurrenceRange {
     const TYPE_NAME: &'static str = "microsoft.graph.recurrenceRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            start_date: graph_rt::take(map, "startDate")?,
-            recurrence_time_zone: graph_rt::take(map, "recurrenceTimeZone")?,
-            number_of_occurrences: graph_rt::take(map, "numberOfOccurrences")?,
-            end_date: graph_rt::take(map, "endDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            start_date: r.take("startDate"),
+            recurrence_time_zone: r.take("recurrenceTimeZone"),
+            number_of_occurrences: r.take("numberOfOccurrences"),
+            end_date: r.take("endDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "endDate", &self.end_date)?;
-        graph_rt::put(map, "numberOfOccurrences", &self.number_of_occurrences)?;
-        graph_rt::put(map, "recurrenceTimeZone", &self.recurrence_time_zone)?;
-        graph_rt::put(map, "startDate", &self.start_date)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("endDate", &self.end_date);
+        w.put("numberOfOccurrences", &self.number_of_occurrences);
+        w.put("recurrenceTimeZone", &self.recurrence_time_zone);
+        w.put("startDate", &self.start_date);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RecurrenceRange);

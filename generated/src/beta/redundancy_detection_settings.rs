@@ -20,21 +20,26 @@ pub struct RedundancyDetectionSettings {
 impl graph_rt::Model for RedundancyDetectionSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.redundancyDetectionSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            similarity_threshold: graph_rt::take(map, "similarityThreshold")?,
-            min_words: graph_rt::take(map, "minWords")?,
-            max_words: graph_rt::take(map, "maxWords")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            similarity_threshold: r.take("similarityThreshold"),
+            min_words: r.take("minWords"),
+            max_words: r.take("maxWords"),
+            is_enabled: r.take("isEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "maxWords", &self.max_words)?;
-        graph_rt::put(map, "minWords", &self.min_words)?;
-        graph_rt::put(map, "similarityThreshold", &self.similarity_threshold)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("maxWords", &self.max_words);
+        w.put("minWords", &self.min_words);
+        w.put("similarityThreshold", &self.similarity_threshold);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RedundancyDetectionSettings);

@@ -40,40 +40,44 @@ pub struct ReferenceAttachment {
 impl graph_rt::Model for ReferenceAttachment {
     const TYPE_NAME: &'static str = "microsoft.graph.referenceAttachment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            thumbnail_url: graph_rt::take(map, "thumbnailUrl")?,
-            source_url: graph_rt::take(map, "sourceUrl")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            thumbnail_url: r.take("thumbnailUrl"),
+            source_url: r.take("sourceUrl"),
             #[cfg(feature = "core")]
-            provider_type: graph_rt::take(map, "providerType")?,
-            preview_url: graph_rt::take(map, "previewUrl")?,
+            provider_type: r.take("providerType"),
+            preview_url: r.take("previewUrl"),
             #[cfg(feature = "core")]
-            permission: graph_rt::take(map, "permission")?,
-            is_folder: graph_rt::take(map, "isFolder")?,
-            size: graph_rt::take(map, "size")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            is_inline: graph_rt::take(map, "isInline")?,
-            id: graph_rt::take(map, "id")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            additional_properties: core::mem::take(map),
-        })
+            permission: r.take("permission"),
+            is_folder: r.take("isFolder"),
+            size: r.take("size"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            is_inline: r.take("isInline"),
+            id: r.take("id"),
+            content_type: r.take("contentType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isInline", &self.is_inline)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "isFolder", &self.is_folder)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "permission", &self.permission)?;
-        graph_rt::put(map, "previewUrl", &self.preview_url)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "providerType", &self.provider_type)?;
-        graph_rt::put(map, "sourceUrl", &self.source_url)?;
-        graph_rt::put(map, "thumbnailUrl", &self.thumbnail_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contentType", &self.content_type);
+        w.put("id", &self.id);
+        w.put("isInline", &self.is_inline);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        w.put("size", &self.size);
+        w.put("isFolder", &self.is_folder);
+        #[cfg(feature = "core")] w.put("permission", &self.permission);
+        w.put("previewUrl", &self.preview_url);
+        #[cfg(feature = "core")] w.put("providerType", &self.provider_type);
+        w.put("sourceUrl", &self.source_url);
+        w.put("thumbnailUrl", &self.thumbnail_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ReferenceAttachment);

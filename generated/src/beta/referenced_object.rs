@@ -16,17 +16,22 @@ pub struct ReferencedObject {
 impl graph_rt::Model for ReferencedObject {
     const TYPE_NAME: &'static str = "microsoft.graph.referencedObject";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            referenced_property: graph_rt::take(map, "referencedProperty")?,
-            referenced_object_name: graph_rt::take(map, "referencedObjectName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            referenced_property: r.take("referencedProperty"),
+            referenced_object_name: r.take("referencedObjectName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "referencedObjectName", &self.referenced_object_name)?;
-        graph_rt::put(map, "referencedProperty", &self.referenced_property)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("referencedObjectName", &self.referenced_object_name);
+        w.put("referencedProperty", &self.referenced_property);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ReferencedObject);

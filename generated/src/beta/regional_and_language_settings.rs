@@ -26,41 +26,32 @@ pub struct RegionalAndLanguageSettings {
 impl graph_rt::Model for RegionalAndLanguageSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.regionalAndLanguageSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            translation_preferences: graph_rt::take(map, "translationPreferences")?,
-            regional_format_overrides: graph_rt::take(map, "regionalFormatOverrides")?,
-            default_regional_format: graph_rt::take(map, "defaultRegionalFormat")?,
-            default_speech_input_language: graph_rt::take(
-                map,
-                "defaultSpeechInputLanguage",
-            )?,
-            default_translation_language: graph_rt::take(
-                map,
-                "defaultTranslationLanguage",
-            )?,
-            authoring_languages: graph_rt::take(map, "authoringLanguages")?,
-            default_display_language: graph_rt::take(map, "defaultDisplayLanguage")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            translation_preferences: r.take("translationPreferences"),
+            regional_format_overrides: r.take("regionalFormatOverrides"),
+            default_regional_format: r.take("defaultRegionalFormat"),
+            default_speech_input_language: r.take("defaultSpeechInputLanguage"),
+            default_translation_language: r.take("defaultTranslationLanguage"),
+            authoring_languages: r.take("authoringLanguages"),
+            default_display_language: r.take("defaultDisplayLanguage"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "defaultDisplayLanguage", &self.default_display_language)?;
-        graph_rt::put(map, "authoringLanguages", &self.authoring_languages)?;
-        graph_rt::put(
-            map,
-            "defaultTranslationLanguage",
-            &self.default_translation_language,
-        )?;
-        graph_rt::put(
-            map,
-            "defaultSpeechInputLanguage",
-            &self.default_speech_input_language,
-        )?;
-        graph_rt::put(map, "defaultRegionalFormat", &self.default_regional_format)?;
-        graph_rt::put(map, "regionalFormatOverrides", &self.regional_format_overrides)?;
-        graph_rt::put(map, "translationPreferences", &self.translation_preferences)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("defaultDisplayLanguage", &self.default_display_language);
+        w.put("authoringLanguages", &self.authoring_languages);
+        w.put("defaultTranslationLanguage", &self.default_translation_language);
+        w.put("defaultSpeechInputLanguage", &self.default_speech_input_language);
+        w.put("defaultRegionalFormat", &self.default_regional_format);
+        w.put("regionalFormatOverrides", &self.regional_format_overrides);
+        w.put("translationPreferences", &self.translation_preferences);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RegionalAndLanguageSettings);

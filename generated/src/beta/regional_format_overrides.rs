@@ -26,27 +26,32 @@ pub struct RegionalFormatOverrides {
 impl graph_rt::Model for RegionalFormatOverrides {
     const TYPE_NAME: &'static str = "microsoft.graph.regionalFormatOverrides";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_zone: graph_rt::take(map, "timeZone")?,
-            long_time_format: graph_rt::take(map, "longTimeFormat")?,
-            short_time_format: graph_rt::take(map, "shortTimeFormat")?,
-            long_date_format: graph_rt::take(map, "longDateFormat")?,
-            short_date_format: graph_rt::take(map, "shortDateFormat")?,
-            first_day_of_week: graph_rt::take(map, "firstDayOfWeek")?,
-            calendar: graph_rt::take(map, "calendar")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_zone: r.take("timeZone"),
+            long_time_format: r.take("longTimeFormat"),
+            short_time_format: r.take("shortTimeFormat"),
+            long_date_format: r.take("longDateFormat"),
+            short_date_format: r.take("shortDateFormat"),
+            first_day_of_week: r.take("firstDayOfWeek"),
+            calendar: r.take("calendar"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "calendar", &self.calendar)?;
-        graph_rt::put(map, "firstDayOfWeek", &self.first_day_of_week)?;
-        graph_rt::put(map, "shortDateFormat", &self.short_date_format)?;
-        graph_rt::put(map, "longDateFormat", &self.long_date_format)?;
-        graph_rt::put(map, "shortTimeFormat", &self.short_time_format)?;
-        graph_rt::put(map, "longTimeFormat", &self.long_time_format)?;
-        graph_rt::put(map, "timeZone", &self.time_zone)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("calendar", &self.calendar);
+        w.put("firstDayOfWeek", &self.first_day_of_week);
+        w.put("shortDateFormat", &self.short_date_format);
+        w.put("longDateFormat", &self.long_date_format);
+        w.put("shortTimeFormat", &self.short_time_format);
+        w.put("longTimeFormat", &self.long_time_format);
+        w.put("timeZone", &self.time_zone);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RegionalFormatOverrides);

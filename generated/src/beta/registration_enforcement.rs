@@ -17,24 +17,26 @@ pub struct RegistrationEnforcement {
 impl graph_rt::Model for RegistrationEnforcement {
     const TYPE_NAME: &'static str = "microsoft.graph.registrationEnforcement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            authentication_methods_registration_campaign: graph_rt::take(
-                map,
-                "authenticationMethodsRegistrationCampaign",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+            authentication_methods_registration_campaign: r
+                .take("authenticationMethodsRegistrationCampaign"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "identity")]
-        graph_rt::put(
-            map,
+        w.put(
             "authenticationMethodsRegistrationCampaign",
             &self.authentication_methods_registration_campaign,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RegistrationEnforcement);

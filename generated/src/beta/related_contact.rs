@@ -22,23 +22,28 @@ pub struct RelatedContact {
 impl graph_rt::Model for RelatedContact {
     const TYPE_NAME: &'static str = "microsoft.graph.relatedContact";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            relationship: graph_rt::take(map, "relationship")?,
-            mobile_phone: graph_rt::take(map, "mobilePhone")?,
-            email_address: graph_rt::take(map, "emailAddress")?,
-            access_consent: graph_rt::take(map, "accessConsent")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            relationship: r.take("relationship"),
+            mobile_phone: r.take("mobilePhone"),
+            email_address: r.take("emailAddress"),
+            access_consent: r.take("accessConsent"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "accessConsent", &self.access_consent)?;
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(map, "mobilePhone", &self.mobile_phone)?;
-        graph_rt::put(map, "relationship", &self.relationship)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("accessConsent", &self.access_consent);
+        w.put("emailAddress", &self.email_address);
+        w.put("mobilePhone", &self.mobile_phone);
+        w.put("relationship", &self.relationship);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RelatedContact);

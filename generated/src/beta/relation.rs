@@ -24,23 +24,28 @@ pub struct Relation {
 impl graph_rt::Model for Relation {
     const TYPE_NAME: &'static str = "microsoft.graph.termStore.relation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            to_term: graph_rt::take(map, "toTerm")?,
-            set: graph_rt::take(map, "set")?,
-            from_term: graph_rt::take(map, "fromTerm")?,
-            relationship: graph_rt::take(map, "relationship")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            to_term: r.take("toTerm"),
+            set: r.take("set"),
+            from_term: r.take("fromTerm"),
+            relationship: r.take("relationship"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "relationship", &self.relationship)?;
-        graph_rt::put(map, "fromTerm", &self.from_term)?;
-        graph_rt::put(map, "set", &self.set)?;
-        graph_rt::put(map, "toTerm", &self.to_term)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("relationship", &self.relationship);
+        w.put("fromTerm", &self.from_term);
+        w.put("set", &self.set);
+        w.put("toTerm", &self.to_term);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Relation);

@@ -37,46 +37,44 @@ pub struct RelyingPartyDetailedSummary {
 impl graph_rt::Model for RelyingPartyDetailedSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.relyingPartyDetailedSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            unique_user_count: graph_rt::take(map, "uniqueUserCount")?,
-            total_sign_in_count: graph_rt::take(map, "totalSignInCount")?,
-            successful_sign_in_count: graph_rt::take(map, "successfulSignInCount")?,
-            sign_in_success_rate: graph_rt::take(map, "signInSuccessRate")?,
-            reply_urls: graph_rt::take(map, "replyUrls")?,
-            failed_sign_in_count: graph_rt::take(map, "failedSignInCount")?,
-            relying_party_name: graph_rt::take(map, "relyingPartyName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            unique_user_count: r.take("uniqueUserCount"),
+            total_sign_in_count: r.take("totalSignInCount"),
+            successful_sign_in_count: r.take("successfulSignInCount"),
+            sign_in_success_rate: r.take("signInSuccessRate"),
+            reply_urls: r.take("replyUrls"),
+            failed_sign_in_count: r.take("failedSignInCount"),
+            relying_party_name: r.take("relyingPartyName"),
             #[cfg(feature = "device_management")]
-            migration_validation_details: graph_rt::take(
-                map,
-                "migrationValidationDetails",
-            )?,
-            migration_status: graph_rt::take(map, "migrationStatus")?,
-            service_id: graph_rt::take(map, "serviceId")?,
-            relying_party_id: graph_rt::take(map, "relyingPartyId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            migration_validation_details: r.take("migrationValidationDetails"),
+            migration_status: r.take("migrationStatus"),
+            service_id: r.take("serviceId"),
+            relying_party_id: r.take("relyingPartyId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "relyingPartyId", &self.relying_party_id)?;
-        graph_rt::put(map, "serviceId", &self.service_id)?;
-        graph_rt::put(map, "migrationStatus", &self.migration_status)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("relyingPartyId", &self.relying_party_id);
+        w.put("serviceId", &self.service_id);
+        w.put("migrationStatus", &self.migration_status);
         #[cfg(feature = "device_management")]
-        graph_rt::put(
-            map,
-            "migrationValidationDetails",
-            &self.migration_validation_details,
-        )?;
-        graph_rt::put(map, "relyingPartyName", &self.relying_party_name)?;
-        graph_rt::put(map, "failedSignInCount", &self.failed_sign_in_count)?;
-        graph_rt::put(map, "replyUrls", &self.reply_urls)?;
-        graph_rt::put(map, "signInSuccessRate", &self.sign_in_success_rate)?;
-        graph_rt::put(map, "successfulSignInCount", &self.successful_sign_in_count)?;
-        graph_rt::put(map, "totalSignInCount", &self.total_sign_in_count)?;
-        graph_rt::put(map, "uniqueUserCount", &self.unique_user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("migrationValidationDetails", &self.migration_validation_details);
+        w.put("relyingPartyName", &self.relying_party_name);
+        w.put("failedSignInCount", &self.failed_sign_in_count);
+        w.put("replyUrls", &self.reply_urls);
+        w.put("signInSuccessRate", &self.sign_in_success_rate);
+        w.put("successfulSignInCount", &self.successful_sign_in_count);
+        w.put("totalSignInCount", &self.total_sign_in_count);
+        w.put("uniqueUserCount", &self.unique_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RelyingPartyDetailedSummary);

@@ -28,29 +28,34 @@ pub struct Reminder {
 impl graph_rt::Model for Reminder {
     const TYPE_NAME: &'static str = "microsoft.graph.reminder";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            reminder_fire_time: graph_rt::take(map, "reminderFireTime")?,
-            event_web_link: graph_rt::take(map, "eventWebLink")?,
-            event_subject: graph_rt::take(map, "eventSubject")?,
-            event_start_time: graph_rt::take(map, "eventStartTime")?,
-            event_location: graph_rt::take(map, "eventLocation")?,
-            event_id: graph_rt::take(map, "eventId")?,
-            event_end_time: graph_rt::take(map, "eventEndTime")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            reminder_fire_time: r.take("reminderFireTime"),
+            event_web_link: r.take("eventWebLink"),
+            event_subject: r.take("eventSubject"),
+            event_start_time: r.take("eventStartTime"),
+            event_location: r.take("eventLocation"),
+            event_id: r.take("eventId"),
+            event_end_time: r.take("eventEndTime"),
+            change_key: r.take("changeKey"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "eventEndTime", &self.event_end_time)?;
-        graph_rt::put(map, "eventId", &self.event_id)?;
-        graph_rt::put(map, "eventLocation", &self.event_location)?;
-        graph_rt::put(map, "eventStartTime", &self.event_start_time)?;
-        graph_rt::put(map, "eventSubject", &self.event_subject)?;
-        graph_rt::put(map, "eventWebLink", &self.event_web_link)?;
-        graph_rt::put(map, "reminderFireTime", &self.reminder_fire_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("changeKey", &self.change_key);
+        w.put("eventEndTime", &self.event_end_time);
+        w.put("eventId", &self.event_id);
+        w.put("eventLocation", &self.event_location);
+        w.put("eventStartTime", &self.event_start_time);
+        w.put("eventSubject", &self.event_subject);
+        w.put("eventWebLink", &self.event_web_link);
+        w.put("reminderFireTime", &self.reminder_fire_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Reminder);

@@ -32,47 +32,38 @@ pub struct RemoteActionAudit {
 impl graph_rt::Model for RemoteActionAudit {
     const TYPE_NAME: &'static str = "microsoft.graph.remoteActionAudit";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            action_state: graph_rt::take(map, "actionState")?,
-            device_imei: graph_rt::take(map, "deviceIMEI")?,
-            device_owner_user_principal_name: graph_rt::take(
-                map,
-                "deviceOwnerUserPrincipalName",
-            )?,
-            request_date_time: graph_rt::take(map, "requestDateTime")?,
-            action: graph_rt::take(map, "action")?,
-            initiated_by_user_principal_name: graph_rt::take(
-                map,
-                "initiatedByUserPrincipalName",
-            )?,
-            user_name: graph_rt::take(map, "userName")?,
-            device_display_name: graph_rt::take(map, "deviceDisplayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            managed_device_id: r.take("managedDeviceId"),
+            action_state: r.take("actionState"),
+            device_imei: r.take("deviceIMEI"),
+            device_owner_user_principal_name: r.take("deviceOwnerUserPrincipalName"),
+            request_date_time: r.take("requestDateTime"),
+            action: r.take("action"),
+            initiated_by_user_principal_name: r.take("initiatedByUserPrincipalName"),
+            user_name: r.take("userName"),
+            device_display_name: r.take("deviceDisplayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceDisplayName", &self.device_display_name)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(
-            map,
-            "initiatedByUserPrincipalName",
-            &self.initiated_by_user_principal_name,
-        )?;
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "requestDateTime", &self.request_date_time)?;
-        graph_rt::put(
-            map,
-            "deviceOwnerUserPrincipalName",
-            &self.device_owner_user_principal_name,
-        )?;
-        graph_rt::put(map, "deviceIMEI", &self.device_imei)?;
-        graph_rt::put(map, "actionState", &self.action_state)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceDisplayName", &self.device_display_name);
+        w.put("userName", &self.user_name);
+        w.put("initiatedByUserPrincipalName", &self.initiated_by_user_principal_name);
+        w.put("action", &self.action);
+        w.put("requestDateTime", &self.request_date_time);
+        w.put("deviceOwnerUserPrincipalName", &self.device_owner_user_principal_name);
+        w.put("deviceIMEI", &self.device_imei);
+        w.put("actionState", &self.action_state);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RemoteActionAudit);

@@ -16,15 +16,20 @@ pub struct RemoveContentHeaderAction {
 impl graph_rt::Model for RemoveContentHeaderAction {
     const TYPE_NAME: &'static str = "microsoft.graph.removeContentHeaderAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            ui_element_names: graph_rt::take(map, "uiElementNames")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            ui_element_names: r.take("uiElementNames"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "uiElementNames", &self.ui_element_names)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("uiElementNames", &self.ui_element_names);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RemoveContentHeaderAction);

@@ -16,17 +16,22 @@ pub struct RenameAction {
 impl graph_rt::Model for RenameAction {
     const TYPE_NAME: &'static str = "microsoft.graph.renameAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            new_name: graph_rt::take(map, "newName")?,
-            old_name: graph_rt::take(map, "oldName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            new_name: r.take("newName"),
+            old_name: r.take("oldName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "oldName", &self.old_name)?;
-        graph_rt::put(map, "newName", &self.new_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("oldName", &self.old_name);
+        w.put("newName", &self.new_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RenameAction);

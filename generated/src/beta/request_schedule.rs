@@ -18,19 +18,24 @@ pub struct RequestSchedule {
 impl graph_rt::Model for RequestSchedule {
     const TYPE_NAME: &'static str = "microsoft.graph.requestSchedule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recurrence: graph_rt::take(map, "recurrence")?,
-            expiration: graph_rt::take(map, "expiration")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recurrence: r.take("recurrence"),
+            expiration: r.take("expiration"),
+            start_date_time: r.take("startDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "expiration", &self.expiration)?;
-        graph_rt::put(map, "recurrence", &self.recurrence)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("expiration", &self.expiration);
+        w.put("recurrence", &self.recurrence);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RequestSchedule);

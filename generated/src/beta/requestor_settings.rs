@@ -19,21 +19,25 @@ pub struct RequestorSettings {
 impl graph_rt::Model for RequestorSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.requestorSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            allowed_requestors: graph_rt::take(map, "allowedRequestors")?,
-            accept_requests: graph_rt::take(map, "acceptRequests")?,
-            scope_type: graph_rt::take(map, "scopeType")?,
-            additional_properties: core::mem::take(map),
-        })
+            allowed_requestors: r.take("allowedRequestors"),
+            accept_requests: r.take("acceptRequests"),
+            scope_type: r.take("scopeType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "scopeType", &self.scope_type)?;
-        graph_rt::put(map, "acceptRequests", &self.accept_requests)?;
-        #[cfg(feature = "users")]
-        graph_rt::put(map, "allowedRequestors", &self.allowed_requestors)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("scopeType", &self.scope_type);
+        w.put("acceptRequests", &self.accept_requests);
+        #[cfg(feature = "users")] w.put("allowedRequestors", &self.allowed_requestors);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RequestorSettings);

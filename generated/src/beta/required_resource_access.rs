@@ -16,17 +16,22 @@ pub struct RequiredResourceAccess {
 impl graph_rt::Model for RequiredResourceAccess {
     const TYPE_NAME: &'static str = "microsoft.graph.requiredResourceAccess";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resource_app_id: graph_rt::take(map, "resourceAppId")?,
-            resource_access: graph_rt::take(map, "resourceAccess")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resource_app_id: r.take("resourceAppId"),
+            resource_access: r.take("resourceAccess"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "resourceAccess", &self.resource_access)?;
-        graph_rt::put(map, "resourceAppId", &self.resource_app_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("resourceAccess", &self.resource_access);
+        w.put("resourceAppId", &self.resource_app_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RequiredResourceAccess);

@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceAccess {
     /// The unique identifier for one of the oauth2PermissionScopes or appRole instances that the resource application exposes.
-    pub id: graph_rt::Field<graph_rt::Uuid>,
+    pub id: graph_rt::Field<graph_rt::Guid>,
     /// Specifies whether the id property references an oauth2PermissionScopes or an appRole. Possible values are `Scope` or `Role`.
     pub type_: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -16,17 +16,22 @@ pub struct ResourceAccess {
 impl graph_rt::Model for ResourceAccess {
     const TYPE_NAME: &'static str = "microsoft.graph.resourceAccess";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResourceAccess);

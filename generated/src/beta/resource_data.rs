@@ -20,21 +20,26 @@ pub struct ResourceData {
 impl graph_rt::Model for ResourceData {
     const TYPE_NAME: &'static str = "microsoft.graph.resourceData";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            id: graph_rt::take(map, "id")?,
-            odata_etag: graph_rt::take(map, "@odata.etag")?,
-            odata_id: graph_rt::take(map, "@odata.id")?,
-            odata_type: graph_rt::take(map, "@odata.type")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            id: r.take("id"),
+            odata_etag: r.take("@odata.etag"),
+            odata_id: r.take("@odata.id"),
+            odata_type: r.take("@odata.type"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "@odata.type", &self.odata_type)?;
-        graph_rt::put(map, "@odata.id", &self.odata_id)?;
-        graph_rt::put(map, "@odata.etag", &self.odata_etag)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("@odata.type", &self.odata_type);
+        w.put("@odata.id", &self.odata_id);
+        w.put("@odata.etag", &self.odata_etag);
+        w.put("id", &self.id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResourceData);

@@ -24,32 +24,30 @@ pub struct ResourceOperation {
 impl graph_rt::Model for ResourceOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.resourceOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enabled_for_scope_validation: graph_rt::take(
-                map,
-                "enabledForScopeValidation",
-            )?,
-            description: graph_rt::take(map, "description")?,
-            action_name: graph_rt::take(map, "actionName")?,
-            resource_name: graph_rt::take(map, "resourceName")?,
-            resource: graph_rt::take(map, "resource")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enabled_for_scope_validation: r.take("enabledForScopeValidation"),
+            description: r.take("description"),
+            action_name: r.take("actionName"),
+            resource_name: r.take("resourceName"),
+            resource: r.take("resource"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "resourceName", &self.resource_name)?;
-        graph_rt::put(map, "actionName", &self.action_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(
-            map,
-            "enabledForScopeValidation",
-            &self.enabled_for_scope_validation,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("resource", &self.resource);
+        w.put("resourceName", &self.resource_name);
+        w.put("actionName", &self.action_name);
+        w.put("description", &self.description);
+        w.put("enabledForScopeValidation", &self.enabled_for_scope_validation);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResourceOperation);

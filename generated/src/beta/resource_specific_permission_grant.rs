@@ -26,27 +26,32 @@ pub struct ResourceSpecificPermissionGrant {
 impl graph_rt::Model for ResourceSpecificPermissionGrant {
     const TYPE_NAME: &'static str = "microsoft.graph.resourceSpecificPermissionGrant";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            permission: graph_rt::take(map, "permission")?,
-            permission_type: graph_rt::take(map, "permissionType")?,
-            resource_app_id: graph_rt::take(map, "resourceAppId")?,
-            client_app_id: graph_rt::take(map, "clientAppId")?,
-            client_id: graph_rt::take(map, "clientId")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            permission: r.take("permission"),
+            permission_type: r.take("permissionType"),
+            resource_app_id: r.take("resourceAppId"),
+            client_app_id: r.take("clientAppId"),
+            client_id: r.take("clientId"),
+            deleted_date_time: r.take("deletedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        graph_rt::put(map, "clientId", &self.client_id)?;
-        graph_rt::put(map, "clientAppId", &self.client_app_id)?;
-        graph_rt::put(map, "resourceAppId", &self.resource_app_id)?;
-        graph_rt::put(map, "permissionType", &self.permission_type)?;
-        graph_rt::put(map, "permission", &self.permission)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        w.put("clientId", &self.client_id);
+        w.put("clientAppId", &self.client_app_id);
+        w.put("resourceAppId", &self.resource_app_id);
+        w.put("permissionType", &self.permission_type);
+        w.put("permission", &self.permission);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResourceSpecificPermissionGrant);

@@ -6,13 +6,21 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-resourcevisualization?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceVisualization {
+    /// The item's title text.
     pub title: graph_rt::Field<String>,
+    /// The item's media type. Can be used for filtering for a specific file based on a specific type. See below for supported types.
     pub type_: graph_rt::Field<String>,
+    /// The item's media type. Can be used for filtering for a specific type of file based on supported IANA Media Mime Types. Note that not all Media Mime Types are supported.
     pub media_type: graph_rt::Field<String>,
+    /// A URL leading to the preview image for the item.
     pub preview_image_url: graph_rt::Field<String>,
+    /// A preview text for the item.
     pub preview_text: graph_rt::Field<String>,
+    /// A path leading to the folder in which the item is stored.
     pub container_web_url: graph_rt::Field<String>,
+    /// A string describing where the item is stored. For example, the name of a SharePoint site or the user name identifying the owner of the OneDrive storing the item.
     pub container_display_name: graph_rt::Field<String>,
+    /// Can be used for filtering by the type of container in which the file is stored. Such as Site or OneDriveBusiness.
     pub container_type: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -20,29 +28,34 @@ pub struct ResourceVisualization {
 impl graph_rt::Model for ResourceVisualization {
     const TYPE_NAME: &'static str = "microsoft.graph.resourceVisualization";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            container_type: graph_rt::take(map, "containerType")?,
-            container_display_name: graph_rt::take(map, "containerDisplayName")?,
-            container_web_url: graph_rt::take(map, "containerWebUrl")?,
-            preview_text: graph_rt::take(map, "previewText")?,
-            preview_image_url: graph_rt::take(map, "previewImageUrl")?,
-            media_type: graph_rt::take(map, "mediaType")?,
-            type_: graph_rt::take(map, "type")?,
-            title: graph_rt::take(map, "title")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            container_type: r.take("containerType"),
+            container_display_name: r.take("containerDisplayName"),
+            container_web_url: r.take("containerWebUrl"),
+            preview_text: r.take("previewText"),
+            preview_image_url: r.take("previewImageUrl"),
+            media_type: r.take("mediaType"),
+            type_: r.take("type"),
+            title: r.take("title"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "mediaType", &self.media_type)?;
-        graph_rt::put(map, "previewImageUrl", &self.preview_image_url)?;
-        graph_rt::put(map, "previewText", &self.preview_text)?;
-        graph_rt::put(map, "containerWebUrl", &self.container_web_url)?;
-        graph_rt::put(map, "containerDisplayName", &self.container_display_name)?;
-        graph_rt::put(map, "containerType", &self.container_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("title", &self.title);
+        w.put("type", &self.type_);
+        w.put("mediaType", &self.media_type);
+        w.put("previewImageUrl", &self.preview_image_url);
+        w.put("previewText", &self.preview_text);
+        w.put("containerWebUrl", &self.container_web_url);
+        w.put("containerDisplayName", &self.container_display_name);
+        w.put("containerType", &self.container_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResourceVisualization);

@@ -32,33 +32,38 @@ pub struct RestrictedAppsViolation {
 impl graph_rt::Model for RestrictedAppsViolation {
     const TYPE_NAME: &'static str = "microsoft.graph.restrictedAppsViolation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            restricted_apps: graph_rt::take(map, "restrictedApps")?,
-            restricted_apps_state: graph_rt::take(map, "restrictedAppsState")?,
-            platform_type: graph_rt::take(map, "platformType")?,
-            device_configuration_name: graph_rt::take(map, "deviceConfigurationName")?,
-            device_configuration_id: graph_rt::take(map, "deviceConfigurationId")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            user_name: graph_rt::take(map, "userName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            restricted_apps: r.take("restrictedApps"),
+            restricted_apps_state: r.take("restrictedAppsState"),
+            platform_type: r.take("platformType"),
+            device_configuration_name: r.take("deviceConfigurationName"),
+            device_configuration_id: r.take("deviceConfigurationId"),
+            device_name: r.take("deviceName"),
+            managed_device_id: r.take("managedDeviceId"),
+            user_name: r.take("userName"),
+            user_id: r.take("userId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "deviceConfigurationId", &self.device_configuration_id)?;
-        graph_rt::put(map, "deviceConfigurationName", &self.device_configuration_name)?;
-        graph_rt::put(map, "platformType", &self.platform_type)?;
-        graph_rt::put(map, "restrictedAppsState", &self.restricted_apps_state)?;
-        graph_rt::put(map, "restrictedApps", &self.restricted_apps)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userId", &self.user_id);
+        w.put("userName", &self.user_name);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("deviceName", &self.device_name);
+        w.put("deviceConfigurationId", &self.device_configuration_id);
+        w.put("deviceConfigurationName", &self.device_configuration_name);
+        w.put("platformType", &self.platform_type);
+        w.put("restrictedAppsState", &self.restricted_apps_state);
+        w.put("restrictedApps", &self.restricted_apps);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RestrictedAppsViolation);

@@ -11,28 +11,31 @@ pub struct ResultTemplate {
     /// Name of the result template.
     pub display_name: graph_rt::Field<String>,
     /// JSON schema of the result template.
-    #[cfg(feature = "device_management")]
-    pub body: graph_rt::Field<super::Json>,
+    pub body: graph_rt::Field<graph_rt::Value>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for ResultTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.resultTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            #[cfg(feature = "device_management")]
-            body: graph_rt::take(map, "body")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            key: graph_rt::take(map, "key")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            body: r.take("body"),
+            display_name: r.take("displayName"),
+            key: r.take("key"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "key", &self.key)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "device_management")] graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("key", &self.key);
+        w.put("displayName", &self.display_name);
+        w.put("body", &self.body);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResultTemplate);

@@ -14,15 +14,20 @@ pub struct ResultTemplateOption {
 impl graph_rt::Model for ResultTemplateOption {
     const TYPE_NAME: &'static str = "microsoft.graph.resultTemplateOption";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enable_result_template: graph_rt::take(map, "enableResultTemplate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enable_result_template: r.take("enableResultTemplate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "enableResultTemplate", &self.enable_result_template)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enableResultTemplate", &self.enable_result_template);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResultTemplateOption);

@@ -34,49 +34,40 @@ pub struct RetireScheduledManagedDevice {
 impl graph_rt::Model for RetireScheduledManagedDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.retireScheduledManagedDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            device_compliance_policy_id: graph_rt::take(
-                map,
-                "deviceCompliancePolicyId",
-            )?,
-            device_compliance_policy_name: graph_rt::take(
-                map,
-                "deviceCompliancePolicyName",
-            )?,
-            owner_type: graph_rt::take(map, "ownerType")?,
-            management_agent: graph_rt::take(map, "managementAgent")?,
-            retire_after_date_time: graph_rt::take(map, "retireAfterDateTime")?,
-            compliance_state: graph_rt::take(map, "complianceState")?,
-            device_type: graph_rt::take(map, "deviceType")?,
-            managed_device_name: graph_rt::take(map, "managedDeviceName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            device_compliance_policy_id: r.take("deviceCompliancePolicyId"),
+            device_compliance_policy_name: r.take("deviceCompliancePolicyName"),
+            owner_type: r.take("ownerType"),
+            management_agent: r.take("managementAgent"),
+            retire_after_date_time: r.take("retireAfterDateTime"),
+            compliance_state: r.take("complianceState"),
+            device_type: r.take("deviceType"),
+            managed_device_name: r.take("managedDeviceName"),
+            managed_device_id: r.take("managedDeviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "managedDeviceName", &self.managed_device_name)?;
-        graph_rt::put(map, "deviceType", &self.device_type)?;
-        graph_rt::put(map, "complianceState", &self.compliance_state)?;
-        graph_rt::put(map, "retireAfterDateTime", &self.retire_after_date_time)?;
-        graph_rt::put(map, "managementAgent", &self.management_agent)?;
-        graph_rt::put(map, "ownerType", &self.owner_type)?;
-        graph_rt::put(
-            map,
-            "deviceCompliancePolicyName",
-            &self.device_compliance_policy_name,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceCompliancePolicyId",
-            &self.device_compliance_policy_id,
-        )?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("managedDeviceName", &self.managed_device_name);
+        w.put("deviceType", &self.device_type);
+        w.put("complianceState", &self.compliance_state);
+        w.put("retireAfterDateTime", &self.retire_after_date_time);
+        w.put("managementAgent", &self.management_agent);
+        w.put("ownerType", &self.owner_type);
+        w.put("deviceCompliancePolicyName", &self.device_compliance_policy_name);
+        w.put("deviceCompliancePolicyId", &self.device_compliance_policy_id);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RetireScheduledManagedDevice);

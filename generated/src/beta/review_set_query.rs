@@ -28,30 +28,34 @@ pub struct ReviewSetQuery {
 impl graph_rt::Model for ReviewSetQuery {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.reviewSetQuery";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            query: graph_rt::take(map, "query")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            query: r.take("query"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "query", &self.query)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("query", &self.query);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ReviewSetQuery);

@@ -18,19 +18,24 @@ pub struct RgbColor {
 impl graph_rt::Model for RgbColor {
     const TYPE_NAME: &'static str = "microsoft.graph.rgbColor";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            b: graph_rt::take(map, "b")?,
-            g: graph_rt::take(map, "g")?,
-            r: graph_rt::take(map, "r")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            b: r.take("b"),
+            g: r.take("g"),
+            r: r.take("r"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "r", &self.r)?;
-        graph_rt::put(map, "g", &self.g)?;
-        graph_rt::put(map, "b", &self.b)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("r", &self.r);
+        w.put("g", &self.g);
+        w.put("b", &self.b);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RgbColor);

@@ -61,64 +61,68 @@ pub struct RiskDetection {
 impl graph_rt::Model for RiskDetection {
     const TYPE_NAME: &'static str = "microsoft.graph.riskDetection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            additional_info: graph_rt::take(map, "additionalInfo")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            detected_date_time: graph_rt::take(map, "detectedDateTime")?,
-            activity_date_time: graph_rt::take(map, "activityDateTime")?,
-            location: graph_rt::take(map, "location")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            additional_info: r.take("additionalInfo"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_display_name: r.take("userDisplayName"),
+            user_id: r.take("userId"),
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            detected_date_time: r.take("detectedDateTime"),
+            activity_date_time: r.take("activityDateTime"),
+            location: r.take("location"),
+            ip_address: r.take("ipAddress"),
             #[cfg(feature = "core")]
-            token_issuer_type: graph_rt::take(map, "tokenIssuerType")?,
+            token_issuer_type: r.take("tokenIssuerType"),
             #[cfg(feature = "core")]
-            activity: graph_rt::take(map, "activity")?,
+            activity: r.take("activity"),
             #[cfg(feature = "core")]
-            detection_timing_type: graph_rt::take(map, "detectionTimingType")?,
-            source: graph_rt::take(map, "source")?,
+            detection_timing_type: r.take("detectionTimingType"),
+            source: r.take("source"),
             #[cfg(feature = "core")]
-            risk_detail: graph_rt::take(map, "riskDetail")?,
+            risk_detail: r.take("riskDetail"),
             #[cfg(feature = "core")]
-            risk_level: graph_rt::take(map, "riskLevel")?,
+            risk_level: r.take("riskLevel"),
             #[cfg(feature = "core")]
-            risk_state: graph_rt::take(map, "riskState")?,
+            risk_state: r.take("riskState"),
             #[cfg(feature = "core")]
-            risk_type: graph_rt::take(map, "riskType")?,
-            risk_event_type: graph_rt::take(map, "riskEventType")?,
-            correlation_id: graph_rt::take(map, "correlationId")?,
-            request_id: graph_rt::take(map, "requestId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            risk_type: r.take("riskType"),
+            risk_event_type: r.take("riskEventType"),
+            correlation_id: r.take("correlationId"),
+            request_id: r.take("requestId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "requestId", &self.request_id)?;
-        graph_rt::put(map, "correlationId", &self.correlation_id)?;
-        graph_rt::put(map, "riskEventType", &self.risk_event_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskType", &self.risk_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskState", &self.risk_state)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskLevel", &self.risk_level)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskDetail", &self.risk_detail)?;
-        graph_rt::put(map, "source", &self.source)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("requestId", &self.request_id);
+        w.put("correlationId", &self.correlation_id);
+        w.put("riskEventType", &self.risk_event_type);
+        #[cfg(feature = "core")] w.put("riskType", &self.risk_type);
+        #[cfg(feature = "core")] w.put("riskState", &self.risk_state);
+        #[cfg(feature = "core")] w.put("riskLevel", &self.risk_level);
+        #[cfg(feature = "core")] w.put("riskDetail", &self.risk_detail);
+        w.put("source", &self.source);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "detectionTimingType", &self.detection_timing_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "activity", &self.activity)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "tokenIssuerType", &self.token_issuer_type)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "activityDateTime", &self.activity_date_time)?;
-        graph_rt::put(map, "detectedDateTime", &self.detected_date_time)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "additionalInfo", &self.additional_info)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("detectionTimingType", &self.detection_timing_type);
+        #[cfg(feature = "core")] w.put("activity", &self.activity);
+        #[cfg(feature = "core")] w.put("tokenIssuerType", &self.token_issuer_type);
+        w.put("ipAddress", &self.ip_address);
+        w.put("location", &self.location);
+        w.put("activityDateTime", &self.activity_date_time);
+        w.put("detectedDateTime", &self.detected_date_time);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.put("userId", &self.user_id);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("additionalInfo", &self.additional_info);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RiskDetection);

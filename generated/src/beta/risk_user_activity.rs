@@ -16,19 +16,24 @@ pub struct RiskUserActivity {
 impl graph_rt::Model for RiskUserActivity {
     const TYPE_NAME: &'static str = "microsoft.graph.riskUserActivity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            detail: graph_rt::take(map, "detail")?,
-            risk_event_type: graph_rt::take(map, "riskEventType")?,
-            event_types: graph_rt::take(map, "eventTypes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            detail: r.take("detail"),
+            risk_event_type: r.take("riskEventType"),
+            event_types: r.take("eventTypes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "eventTypes", &self.event_types)?;
-        graph_rt::put(map, "riskEventType", &self.risk_event_type)?;
-        graph_rt::put(map, "detail", &self.detail)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("eventTypes", &self.event_types);
+        w.put("riskEventType", &self.risk_event_type);
+        w.put("detail", &self.detail);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RiskUserActivity);

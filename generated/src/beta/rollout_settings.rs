@@ -20,21 +20,26 @@ pub struct RolloutSettings {
 impl graph_rt::Model for RolloutSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.rolloutSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            duration_between_offers: graph_rt::take(map, "durationBetweenOffers")?,
-            devices_per_offer: graph_rt::take(map, "devicesPerOffer")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            end_date_time: r.take("endDateTime"),
+            duration_between_offers: r.take("durationBetweenOffers"),
+            devices_per_offer: r.take("devicesPerOffer"),
+            start_date_time: r.take("startDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "devicesPerOffer", &self.devices_per_offer)?;
-        graph_rt::put(map, "durationBetweenOffers", &self.duration_between_offers)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("devicesPerOffer", &self.devices_per_offer);
+        w.put("durationBetweenOffers", &self.duration_between_offers);
+        w.put("endDateTime", &self.end_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RolloutSettings);

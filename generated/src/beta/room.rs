@@ -51,50 +51,55 @@ pub struct Room {
 impl graph_rt::Model for Room {
     const TYPE_NAME: &'static str = "microsoft.graph.room";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            video_device_name: graph_rt::take(map, "videoDeviceName")?,
-            tags: graph_rt::take(map, "tags")?,
-            nickname: graph_rt::take(map, "nickname")?,
-            label: graph_rt::take(map, "label")?,
-            is_wheel_chair_accessible: graph_rt::take(map, "isWheelChairAccessible")?,
-            floor_number: graph_rt::take(map, "floorNumber")?,
-            floor_label: graph_rt::take(map, "floorLabel")?,
-            email_address: graph_rt::take(map, "emailAddress")?,
-            display_device_name: graph_rt::take(map, "displayDeviceName")?,
-            capacity: graph_rt::take(map, "capacity")?,
-            building: graph_rt::take(map, "building")?,
-            booking_type: graph_rt::take(map, "bookingType")?,
-            audio_device_name: graph_rt::take(map, "audioDeviceName")?,
-            phone: graph_rt::take(map, "phone")?,
-            id: graph_rt::take(map, "id")?,
-            geo_coordinates: graph_rt::take(map, "geoCoordinates")?,
-            display_name: graph_rt::take(map, "displayName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            video_device_name: r.take("videoDeviceName"),
+            tags: r.take("tags"),
+            nickname: r.take("nickname"),
+            label: r.take("label"),
+            is_wheel_chair_accessible: r.take("isWheelChairAccessible"),
+            floor_number: r.take("floorNumber"),
+            floor_label: r.take("floorLabel"),
+            email_address: r.take("emailAddress"),
+            display_device_name: r.take("displayDeviceName"),
+            capacity: r.take("capacity"),
+            building: r.take("building"),
+            booking_type: r.take("bookingType"),
+            audio_device_name: r.take("audioDeviceName"),
+            phone: r.take("phone"),
+            id: r.take("id"),
+            geo_coordinates: r.take("geoCoordinates"),
+            display_name: r.take("displayName"),
             #[cfg(feature = "core")]
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "geoCoordinates", &self.geo_coordinates)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "phone", &self.phone)?;
-        graph_rt::put(map, "audioDeviceName", &self.audio_device_name)?;
-        graph_rt::put(map, "bookingType", &self.booking_type)?;
-        graph_rt::put(map, "building", &self.building)?;
-        graph_rt::put(map, "capacity", &self.capacity)?;
-        graph_rt::put(map, "displayDeviceName", &self.display_device_name)?;
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put(map, "floorLabel", &self.floor_label)?;
-        graph_rt::put(map, "floorNumber", &self.floor_number)?;
-        graph_rt::put(map, "isWheelChairAccessible", &self.is_wheel_chair_accessible)?;
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "nickname", &self.nickname)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put(map, "videoDeviceName", &self.video_device_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("address", &self.address);
+        w.put("displayName", &self.display_name);
+        w.put("geoCoordinates", &self.geo_coordinates);
+        w.put("id", &self.id);
+        w.put("phone", &self.phone);
+        w.put("audioDeviceName", &self.audio_device_name);
+        w.put("bookingType", &self.booking_type);
+        w.put("building", &self.building);
+        w.put("capacity", &self.capacity);
+        w.put("displayDeviceName", &self.display_device_name);
+        w.put("emailAddress", &self.email_address);
+        w.put("floorLabel", &self.floor_label);
+        w.put("floorNumber", &self.floor_number);
+        w.put("isWheelChairAccessible", &self.is_wheel_chair_accessible);
+        w.put("label", &self.label);
+        w.put("nickname", &self.nickname);
+        w.put("tags", &self.tags);
+        w.put("videoDeviceName", &self.video_device_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Room);

@@ -22,23 +22,28 @@ pub struct RubricQuality {
 impl graph_rt::Model for RubricQuality {
     const TYPE_NAME: &'static str = "microsoft.graph.rubricQuality";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            weight: graph_rt::take(map, "weight")?,
-            quality_id: graph_rt::take(map, "qualityId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            criteria: graph_rt::take(map, "criteria")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            weight: r.take("weight"),
+            quality_id: r.take("qualityId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            criteria: r.take("criteria"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "criteria", &self.criteria)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "qualityId", &self.quality_id)?;
-        graph_rt::put(map, "weight", &self.weight)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("criteria", &self.criteria);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("qualityId", &self.quality_id);
+        w.put("weight", &self.weight);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RubricQuality);

@@ -16,17 +16,22 @@ pub struct RubricQualitySelectedColumnModel {
 impl graph_rt::Model for RubricQualitySelectedColumnModel {
     const TYPE_NAME: &'static str = "microsoft.graph.rubricQualitySelectedColumnModel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            quality_id: graph_rt::take(map, "qualityId")?,
-            column_id: graph_rt::take(map, "columnId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            quality_id: r.take("qualityId"),
+            column_id: r.take("columnId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "columnId", &self.column_id)?;
-        graph_rt::put(map, "qualityId", &self.quality_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("columnId", &self.column_id);
+        w.put("qualityId", &self.quality_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RubricQualitySelectedColumnModel);

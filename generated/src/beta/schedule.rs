@@ -51,67 +51,57 @@ pub struct Schedule {
 impl graph_rt::Model for Schedule {
     const TYPE_NAME: &'static str = "microsoft.graph.schedule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            timeoffrequest: graph_rt::take(map, "timeoffrequest")?,
-            openshiftchangerequests: graph_rt::take(map, "openshiftchangerequests")?,
-            swapshiftchangerequests: graph_rt::take(map, "swapshiftchangerequests")?,
-            workforceintegrations: graph_rt::take(map, "workforceintegrations")?,
-            openshifts: graph_rt::take(map, "openshifts")?,
-            scheduling_groups: graph_rt::take(map, "schedulingGroups")?,
-            time_off_reasons: graph_rt::take(map, "timeOffReasons")?,
-            times_off: graph_rt::take(map, "timesOff")?,
-            shifts: graph_rt::take(map, "shifts")?,
-            time_off_requests_enabled: graph_rt::take(map, "timeOffRequestsEnabled")?,
-            offer_shift_requests_enabled: graph_rt::take(
-                map,
-                "offerShiftRequestsEnabled",
-            )?,
-            swap_shifts_requests_enabled: graph_rt::take(
-                map,
-                "swapShiftsRequestsEnabled",
-            )?,
-            open_shifts_enabled: graph_rt::take(map, "openShiftsEnabled")?,
-            time_clock_enabled: graph_rt::take(map, "timeClockEnabled")?,
-            provision_status_code: graph_rt::take(map, "provisionStatusCode")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            timeoffrequest: r.take("timeoffrequest"),
+            openshiftchangerequests: r.take("openshiftchangerequests"),
+            swapshiftchangerequests: r.take("swapshiftchangerequests"),
+            workforceintegrations: r.take("workforceintegrations"),
+            openshifts: r.take("openshifts"),
+            scheduling_groups: r.take("schedulingGroups"),
+            time_off_reasons: r.take("timeOffReasons"),
+            times_off: r.take("timesOff"),
+            shifts: r.take("shifts"),
+            time_off_requests_enabled: r.take("timeOffRequestsEnabled"),
+            offer_shift_requests_enabled: r.take("offerShiftRequestsEnabled"),
+            swap_shifts_requests_enabled: r.take("swapShiftsRequestsEnabled"),
+            open_shifts_enabled: r.take("openShiftsEnabled"),
+            time_clock_enabled: r.take("timeClockEnabled"),
+            provision_status_code: r.take("provisionStatusCode"),
             #[cfg(feature = "core")]
-            provision_status: graph_rt::take(map, "provisionStatus")?,
-            time_zone: graph_rt::take(map, "timeZone")?,
-            enabled: graph_rt::take(map, "enabled")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            provision_status: r.take("provisionStatus"),
+            time_zone: r.take("timeZone"),
+            enabled: r.take("enabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "enabled", &self.enabled)?;
-        graph_rt::put(map, "timeZone", &self.time_zone)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "provisionStatus", &self.provision_status)?;
-        graph_rt::put(map, "provisionStatusCode", &self.provision_status_code)?;
-        graph_rt::put(map, "timeClockEnabled", &self.time_clock_enabled)?;
-        graph_rt::put(map, "openShiftsEnabled", &self.open_shifts_enabled)?;
-        graph_rt::put(
-            map,
-            "swapShiftsRequestsEnabled",
-            &self.swap_shifts_requests_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "offerShiftRequestsEnabled",
-            &self.offer_shift_requests_enabled,
-        )?;
-        graph_rt::put(map, "timeOffRequestsEnabled", &self.time_off_requests_enabled)?;
-        graph_rt::put(map, "shifts", &self.shifts)?;
-        graph_rt::put(map, "timesOff", &self.times_off)?;
-        graph_rt::put(map, "timeOffReasons", &self.time_off_reasons)?;
-        graph_rt::put(map, "schedulingGroups", &self.scheduling_groups)?;
-        graph_rt::put(map, "openshifts", &self.openshifts)?;
-        graph_rt::put(map, "workforceintegrations", &self.workforceintegrations)?;
-        graph_rt::put(map, "swapshiftchangerequests", &self.swapshiftchangerequests)?;
-        graph_rt::put(map, "openshiftchangerequests", &self.openshiftchangerequests)?;
-        graph_rt::put(map, "timeoffrequest", &self.timeoffrequest)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("enabled", &self.enabled);
+        w.put("timeZone", &self.time_zone);
+        #[cfg(feature = "core")] w.put("provisionStatus", &self.provision_status);
+        w.put("provisionStatusCode", &self.provision_status_code);
+        w.put("timeClockEnabled", &self.time_clock_enabled);
+        w.put("openShiftsEnabled", &self.open_shifts_enabled);
+        w.put("swapShiftsRequestsEnabled", &self.swap_shifts_requests_enabled);
+        w.put("offerShiftRequestsEnabled", &self.offer_shift_requests_enabled);
+        w.put("timeOffRequestsEnabled", &self.time_off_requests_enabled);
+        w.put("shifts", &self.shifts);
+        w.put("timesOff", &self.times_off);
+        w.put("timeOffReasons", &self.time_off_reasons);
+        w.put("schedulingGroups", &self.scheduling_groups);
+        w.put("openshifts", &self.openshifts);
+        w.put("workforceintegrations", &self.workforceintegrations);
+        w.put("swapshiftchangerequests", &self.swapshiftchangerequests);
+        w.put("openshiftchangerequests", &self.openshiftchangerequests);
+        w.put("timeoffrequest", &self.timeoffrequest);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Schedule);

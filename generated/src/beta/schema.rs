@@ -17,19 +17,24 @@ pub struct Schema {
 impl graph_rt::Model for Schema {
     const TYPE_NAME: &'static str = "microsoft.graph.externalConnectors.schema";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            id: graph_rt::take(map, "id")?,
-            properties: graph_rt::take(map, "properties")?,
-            base_type: graph_rt::take(map, "baseType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            id: r.take("id"),
+            properties: r.take("properties"),
+            base_type: r.take("baseType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "baseType", &self.base_type)?;
-        graph_rt::put(map, "properties", &self.properties)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("baseType", &self.base_type);
+        w.put("properties", &self.properties);
+        w.put("id", &self.id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Schema);

@@ -18,19 +18,24 @@ pub struct SearchAggregation {
 impl graph_rt::Model for SearchAggregation {
     const TYPE_NAME: &'static str = "microsoft.graph.searchAggregation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            buckets: graph_rt::take(map, "buckets")?,
-            field: graph_rt::take(map, "field")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            buckets: r.take("buckets"),
+            field: r.take("field"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "field", &self.field)?;
-        graph_rt::put(map, "buckets", &self.buckets)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("field", &self.field);
+        w.put("buckets", &self.buckets);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchAggregation);

@@ -19,28 +19,25 @@ pub struct SearchAlteration {
 impl graph_rt::Model for SearchAlteration {
     const TYPE_NAME: &'static str = "microsoft.graph.searchAlteration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            altered_query_tokens: graph_rt::take(map, "alteredQueryTokens")?,
-            altered_highlighted_query_string: graph_rt::take(
-                map,
-                "alteredHighlightedQueryString",
-            )?,
-            altered_query_string: graph_rt::take(map, "alteredQueryString")?,
-            additional_properties: core::mem::take(map),
-        })
+            altered_query_tokens: r.take("alteredQueryTokens"),
+            altered_highlighted_query_string: r.take("alteredHighlightedQueryString"),
+            altered_query_string: r.take("alteredQueryString"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "alteredQueryString", &self.altered_query_string)?;
-        graph_rt::put(
-            map,
-            "alteredHighlightedQueryString",
-            &self.altered_highlighted_query_string,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "alteredQueryTokens", &self.altered_query_tokens)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("alteredQueryString", &self.altered_query_string);
+        w.put("alteredHighlightedQueryString", &self.altered_highlighted_query_string);
+        #[cfg(feature = "core")] w.put("alteredQueryTokens", &self.altered_query_tokens);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchAlteration);

@@ -16,17 +16,22 @@ pub struct SearchAlterationOptions {
 impl graph_rt::Model for SearchAlterationOptions {
     const TYPE_NAME: &'static str = "microsoft.graph.searchAlterationOptions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enable_modification: graph_rt::take(map, "enableModification")?,
-            enable_suggestion: graph_rt::take(map, "enableSuggestion")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enable_modification: r.take("enableModification"),
+            enable_suggestion: r.take("enableSuggestion"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "enableSuggestion", &self.enable_suggestion)?;
-        graph_rt::put(map, "enableModification", &self.enable_modification)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enableSuggestion", &self.enable_suggestion);
+        w.put("enableModification", &self.enable_modification);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchAlterationOptions);

@@ -18,19 +18,24 @@ pub struct SearchBucket {
 impl graph_rt::Model for SearchBucket {
     const TYPE_NAME: &'static str = "microsoft.graph.searchBucket";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            aggregation_filter_token: graph_rt::take(map, "aggregationFilterToken")?,
-            count: graph_rt::take(map, "count")?,
-            key: graph_rt::take(map, "key")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            aggregation_filter_token: r.take("aggregationFilterToken"),
+            count: r.take("count"),
+            key: r.take("key"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "key", &self.key)?;
-        graph_rt::put(map, "count", &self.count)?;
-        graph_rt::put(map, "aggregationFilterToken", &self.aggregation_filter_token)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("key", &self.key);
+        w.put("count", &self.count);
+        w.put("aggregationFilterToken", &self.aggregation_filter_token);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchBucket);

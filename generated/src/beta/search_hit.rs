@@ -36,37 +36,42 @@ pub struct SearchHit {
 impl graph_rt::Model for SearchHit {
     const TYPE_NAME: &'static str = "microsoft.graph.searchHit";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            source: graph_rt::take(map, "_source")?,
-            sort_field: graph_rt::take(map, "_sortField")?,
-            summary_2: graph_rt::take(map, "_summary")?,
-            score: graph_rt::take(map, "_score")?,
-            id: graph_rt::take(map, "_id")?,
+            source: r.take("_source"),
+            sort_field: r.take("_sortField"),
+            summary_2: r.take("_summary"),
+            score: r.take("_score"),
+            id: r.take("_id"),
             #[cfg(feature = "core")]
-            resource: graph_rt::take(map, "resource")?,
-            result_template_id: graph_rt::take(map, "resultTemplateId")?,
-            summary: graph_rt::take(map, "summary")?,
-            content_source: graph_rt::take(map, "contentSource")?,
-            rank: graph_rt::take(map, "rank")?,
-            hit_id: graph_rt::take(map, "hitId")?,
-            additional_properties: core::mem::take(map),
-        })
+            resource: r.take("resource"),
+            result_template_id: r.take("resultTemplateId"),
+            summary: r.take("summary"),
+            content_source: r.take("contentSource"),
+            rank: r.take("rank"),
+            hit_id: r.take("hitId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hitId", &self.hit_id)?;
-        graph_rt::put(map, "rank", &self.rank)?;
-        graph_rt::put(map, "contentSource", &self.content_source)?;
-        graph_rt::put(map, "summary", &self.summary)?;
-        graph_rt::put(map, "resultTemplateId", &self.result_template_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "_id", &self.id)?;
-        graph_rt::put(map, "_score", &self.score)?;
-        graph_rt::put(map, "_summary", &self.summary_2)?;
-        graph_rt::put(map, "_sortField", &self.sort_field)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "_source", &self.source)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hitId", &self.hit_id);
+        w.put("rank", &self.rank);
+        w.put("contentSource", &self.content_source);
+        w.put("summary", &self.summary);
+        w.put("resultTemplateId", &self.result_template_id);
+        #[cfg(feature = "core")] w.put("resource", &self.resource);
+        w.put("_id", &self.id);
+        w.put("_score", &self.score);
+        w.put("_summary", &self.summary_2);
+        w.put("_sortField", &self.sort_field);
+        #[cfg(feature = "core")] w.put("_source", &self.source);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchHit);

@@ -20,21 +20,26 @@ pub struct SearchHitsContainer {
 impl graph_rt::Model for SearchHitsContainer {
     const TYPE_NAME: &'static str = "microsoft.graph.searchHitsContainer";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            aggregations: graph_rt::take(map, "aggregations")?,
-            total: graph_rt::take(map, "total")?,
-            more_results_available: graph_rt::take(map, "moreResultsAvailable")?,
-            hits: graph_rt::take(map, "hits")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            aggregations: r.take("aggregations"),
+            total: r.take("total"),
+            more_results_available: r.take("moreResultsAvailable"),
+            hits: r.take("hits"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hits", &self.hits)?;
-        graph_rt::put(map, "moreResultsAvailable", &self.more_results_available)?;
-        graph_rt::put(map, "total", &self.total)?;
-        graph_rt::put(map, "aggregations", &self.aggregations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hits", &self.hits);
+        w.put("moreResultsAvailable", &self.more_results_available);
+        w.put("total", &self.total);
+        w.put("aggregations", &self.aggregations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchHitsContainer);

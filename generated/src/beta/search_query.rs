@@ -16,17 +16,22 @@ pub struct SearchQuery {
 impl graph_rt::Model for SearchQuery {
     const TYPE_NAME: &'static str = "microsoft.graph.searchQuery";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            query_string_2: graph_rt::take(map, "query_string")?,
-            query_string: graph_rt::take(map, "queryString")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            query_string_2: r.take("query_string"),
+            query_string: r.take("queryString"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "queryString", &self.query_string)?;
-        graph_rt::put(map, "query_string", &self.query_string_2)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("queryString", &self.query_string);
+        w.put("query_string", &self.query_string_2);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchQuery);

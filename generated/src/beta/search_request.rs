@@ -40,43 +40,47 @@ pub struct SearchRequest {
 impl graph_rt::Model for SearchRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.searchRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            result_template_options: graph_rt::take(map, "resultTemplateOptions")?,
-            stored_fields: graph_rt::take(map, "stored_fields")?,
+            result_template_options: r.take("resultTemplateOptions"),
+            stored_fields: r.take("stored_fields"),
             #[cfg(feature = "core")]
-            sort_properties: graph_rt::take(map, "sortProperties")?,
-            size: graph_rt::take(map, "size")?,
-            query: graph_rt::take(map, "query")?,
-            from: graph_rt::take(map, "from")?,
-            fields: graph_rt::take(map, "fields")?,
+            sort_properties: r.take("sortProperties"),
+            size: r.take("size"),
+            query: r.take("query"),
+            from: r.take("from"),
+            fields: r.take("fields"),
             #[cfg(feature = "core")]
-            entity_types: graph_rt::take(map, "entityTypes")?,
-            enable_top_results: graph_rt::take(map, "enableTopResults")?,
-            content_sources: graph_rt::take(map, "contentSources")?,
-            aggregation_filters: graph_rt::take(map, "aggregationFilters")?,
+            entity_types: r.take("entityTypes"),
+            enable_top_results: r.take("enableTopResults"),
+            content_sources: r.take("contentSources"),
+            aggregation_filters: r.take("aggregationFilters"),
             #[cfg(feature = "core")]
-            aggregations: graph_rt::take(map, "aggregations")?,
-            additional_properties: core::mem::take(map),
-        })
+            aggregations: r.take("aggregations"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "aggregations", &self.aggregations)?;
-        graph_rt::put(map, "aggregationFilters", &self.aggregation_filters)?;
-        graph_rt::put(map, "contentSources", &self.content_sources)?;
-        graph_rt::put(map, "enableTopResults", &self.enable_top_results)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "entityTypes", &self.entity_types)?;
-        graph_rt::put(map, "fields", &self.fields)?;
-        graph_rt::put(map, "from", &self.from)?;
-        graph_rt::put(map, "query", &self.query)?;
-        graph_rt::put(map, "size", &self.size)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("aggregations", &self.aggregations);
+        w.put("aggregationFilters", &self.aggregation_filters);
+        w.put("contentSources", &self.content_sources);
+        w.put("enableTopResults", &self.enable_top_results);
+        #[cfg(feature = "core")] w.put("entityTypes", &self.entity_types);
+        w.put("fields", &self.fields);
+        w.put("from", &self.from);
+        w.put("query", &self.query);
+        w.put("size", &self.size);
+        #[cfg(feature = "core")] w.put("sortProperties", &self.sort_properties);
+        w.put("stored_fields", &self.stored_fields);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "sortProperties", &self.sort_properties)?;
-        graph_rt::put(map, "stored_fields", &self.stored_fields)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "resultTemplateOptions", &self.result_template_options)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("resultTemplateOptions", &self.result_template_options);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchRequest);

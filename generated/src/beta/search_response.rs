@@ -17,19 +17,24 @@ pub struct SearchResponse {
 impl graph_rt::Model for SearchResponse {
     const TYPE_NAME: &'static str = "microsoft.graph.searchResponse";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value: graph_rt::take(map, "value")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value: r.take("value"),
             #[cfg(feature = "core")]
-            query_alteration_response: graph_rt::take(map, "queryAlterationResponse")?,
-            additional_properties: core::mem::take(map),
-        })
+            query_alteration_response: r.take("queryAlterationResponse"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "queryAlterationResponse", &self.query_alteration_response)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("queryAlterationResponse", &self.query_alteration_response);
+        w.put("value", &self.value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchResponse);

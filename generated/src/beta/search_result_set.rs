@@ -19,21 +19,25 @@ pub struct SearchResultSet {
 impl graph_rt::Model for SearchResultSet {
     const TYPE_NAME: &'static str = "microsoft.graph.searchResultSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            result_templates: graph_rt::take(map, "resultTemplates")?,
-            search_terms: graph_rt::take(map, "searchTerms")?,
-            hits_containers: graph_rt::take(map, "hitsContainers")?,
-            additional_properties: core::mem::take(map),
-        })
+            result_templates: r.take("resultTemplates"),
+            search_terms: r.take("searchTerms"),
+            hits_containers: r.take("hitsContainers"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hitsContainers", &self.hits_containers)?;
-        graph_rt::put(map, "searchTerms", &self.search_terms)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "resultTemplates", &self.result_templates)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hitsContainers", &self.hits_containers);
+        w.put("searchTerms", &self.search_terms);
+        #[cfg(feature = "core")] w.put("resultTemplates", &self.result_templates);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchResultSet);

@@ -36,45 +36,45 @@ pub struct SecureScore {
 impl graph_rt::Model for SecureScore {
     const TYPE_NAME: &'static str = "microsoft.graph.secureScore";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            average_score: graph_rt::take(map, "averageScore")?,
-            created_date: graph_rt::take(map, "createdDate")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            average_score: r.take("averageScore"),
+            created_date: r.take("createdDate"),
             #[cfg(feature = "core")]
-            control_scores: graph_rt::take(map, "controlScores")?,
+            control_scores: r.take("controlScores"),
             #[cfg(feature = "core")]
-            average_comparative_scores: graph_rt::take(map, "averageComparativeScores")?,
-            enabled_services: graph_rt::take(map, "enabledServices")?,
-            max_score: graph_rt::take(map, "maxScore")?,
-            current_score: graph_rt::take(map, "currentScore")?,
-            active_user_count: graph_rt::take(map, "activeUserCount")?,
-            licensed_user_count: graph_rt::take(map, "licensedUserCount")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            azure_tenant_id: graph_rt::take(map, "azureTenantId")?,
-            additional_properties: core::mem::take(map),
-        })
+            average_comparative_scores: r.take("averageComparativeScores"),
+            enabled_services: r.take("enabledServices"),
+            max_score: r.take("maxScore"),
+            current_score: r.take("currentScore"),
+            active_user_count: r.take("activeUserCount"),
+            licensed_user_count: r.take("licensedUserCount"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
+            azure_tenant_id: r.take("azureTenantId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "azureTenantId", &self.azure_tenant_id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "licensedUserCount", &self.licensed_user_count)?;
-        graph_rt::put(map, "activeUserCount", &self.active_user_count)?;
-        graph_rt::put(map, "currentScore", &self.current_score)?;
-        graph_rt::put(map, "maxScore", &self.max_score)?;
-        graph_rt::put(map, "enabledServices", &self.enabled_services)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("azureTenantId", &self.azure_tenant_id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("licensedUserCount", &self.licensed_user_count);
+        w.put("activeUserCount", &self.active_user_count);
+        w.put("currentScore", &self.current_score);
+        w.put("maxScore", &self.max_score);
+        w.put("enabledServices", &self.enabled_services);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "averageComparativeScores",
-            &self.average_comparative_scores,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "controlScores", &self.control_scores)?;
-        graph_rt::put(map, "createdDate", &self.created_date)?;
-        graph_rt::put(map, "averageScore", &self.average_score)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("averageComparativeScores", &self.average_comparative_scores);
+        #[cfg(feature = "core")] w.put("controlScores", &self.control_scores);
+        w.put("createdDate", &self.created_date);
+        w.put("averageScore", &self.average_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecureScore);

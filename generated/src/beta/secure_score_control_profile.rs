@@ -57,63 +57,68 @@ pub struct SecureScoreControlProfile {
 impl graph_rt::Model for SecureScoreControlProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.secureScoreControlProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            remediation_impact_2: graph_rt::take(map, "remediationImpact ")?,
-            deprecated_2: graph_rt::take(map, "deprecated ")?,
-            rank_2: graph_rt::take(map, "rank ")?,
-            implementation_cost_2: graph_rt::take(map, "implementationCost ")?,
-            vendor_information: graph_rt::take(map, "vendorInformation")?,
-            control_state_updates: graph_rt::take(map, "controlStateUpdates")?,
-            action_url: graph_rt::take(map, "actionUrl")?,
-            remediation_impact: graph_rt::take(map, "remediationImpact")?,
-            remediation: graph_rt::take(map, "remediation")?,
-            deprecated: graph_rt::take(map, "deprecated")?,
-            threats: graph_rt::take(map, "threats")?,
-            rank: graph_rt::take(map, "rank")?,
-            implementation_cost: graph_rt::take(map, "implementationCost")?,
-            user_impact: graph_rt::take(map, "userImpact")?,
-            tier: graph_rt::take(map, "tier")?,
-            max_score: graph_rt::take(map, "maxScore")?,
-            service: graph_rt::take(map, "service")?,
-            action_type: graph_rt::take(map, "actionType")?,
-            control_category: graph_rt::take(map, "controlCategory")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            remediation_impact_2: r.take("remediationImpact "),
+            deprecated_2: r.take("deprecated "),
+            rank_2: r.take("rank "),
+            implementation_cost_2: r.take("implementationCost "),
+            vendor_information: r.take("vendorInformation"),
+            control_state_updates: r.take("controlStateUpdates"),
+            action_url: r.take("actionUrl"),
+            remediation_impact: r.take("remediationImpact"),
+            remediation: r.take("remediation"),
+            deprecated: r.take("deprecated"),
+            threats: r.take("threats"),
+            rank: r.take("rank"),
+            implementation_cost: r.take("implementationCost"),
+            user_impact: r.take("userImpact"),
+            tier: r.take("tier"),
+            max_score: r.take("maxScore"),
+            service: r.take("service"),
+            action_type: r.take("actionType"),
+            control_category: r.take("controlCategory"),
             #[cfg(feature = "core")]
-            compliance_information: graph_rt::take(map, "complianceInformation")?,
-            title: graph_rt::take(map, "title")?,
-            control_name: graph_rt::take(map, "controlName")?,
-            azure_tenant_id: graph_rt::take(map, "azureTenantId")?,
-            additional_properties: core::mem::take(map),
-        })
+            compliance_information: r.take("complianceInformation"),
+            title: r.take("title"),
+            control_name: r.take("controlName"),
+            azure_tenant_id: r.take("azureTenantId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "azureTenantId", &self.azure_tenant_id)?;
-        graph_rt::put(map, "controlName", &self.control_name)?;
-        graph_rt::put(map, "title", &self.title)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("azureTenantId", &self.azure_tenant_id);
+        w.put("controlName", &self.control_name);
+        w.put("title", &self.title);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "complianceInformation", &self.compliance_information)?;
-        graph_rt::put(map, "controlCategory", &self.control_category)?;
-        graph_rt::put(map, "actionType", &self.action_type)?;
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put(map, "maxScore", &self.max_score)?;
-        graph_rt::put(map, "tier", &self.tier)?;
-        graph_rt::put(map, "userImpact", &self.user_impact)?;
-        graph_rt::put(map, "implementationCost", &self.implementation_cost)?;
-        graph_rt::put(map, "rank", &self.rank)?;
-        graph_rt::put(map, "threats", &self.threats)?;
-        graph_rt::put(map, "deprecated", &self.deprecated)?;
-        graph_rt::put(map, "remediation", &self.remediation)?;
-        graph_rt::put(map, "remediationImpact", &self.remediation_impact)?;
-        graph_rt::put(map, "actionUrl", &self.action_url)?;
-        graph_rt::put(map, "controlStateUpdates", &self.control_state_updates)?;
-        graph_rt::put(map, "vendorInformation", &self.vendor_information)?;
-        graph_rt::put(map, "implementationCost ", &self.implementation_cost_2)?;
-        graph_rt::put(map, "rank ", &self.rank_2)?;
-        graph_rt::put(map, "deprecated ", &self.deprecated_2)?;
-        graph_rt::put(map, "remediationImpact ", &self.remediation_impact_2)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("complianceInformation", &self.compliance_information);
+        w.put("controlCategory", &self.control_category);
+        w.put("actionType", &self.action_type);
+        w.put("service", &self.service);
+        w.put("maxScore", &self.max_score);
+        w.put("tier", &self.tier);
+        w.put("userImpact", &self.user_impact);
+        w.put("implementationCost", &self.implementation_cost);
+        w.put("rank", &self.rank);
+        w.put("threats", &self.threats);
+        w.put("deprecated", &self.deprecated);
+        w.put("remediation", &self.remediation);
+        w.put("remediationImpact", &self.remediation_impact);
+        w.put("actionUrl", &self.action_url);
+        w.put("controlStateUpdates", &self.control_state_updates);
+        w.put("vendorInformation", &self.vendor_information);
+        w.put("implementationCost ", &self.implementation_cost_2);
+        w.put("rank ", &self.rank_2);
+        w.put("deprecated ", &self.deprecated_2);
+        w.put("remediationImpact ", &self.remediation_impact_2);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecureScoreControlProfile);

@@ -43,46 +43,50 @@ pub struct SecurityAction {
 impl graph_rt::Model for SecurityAction {
     const TYPE_NAME: &'static str = "microsoft.graph.securityAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            client_context: graph_rt::take(map, "clientContext")?,
-            vendor_information: graph_rt::take(map, "vendorInformation")?,
-            user: graph_rt::take(map, "user")?,
-            status: graph_rt::take(map, "status")?,
-            states: graph_rt::take(map, "states")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            client_context: r.take("clientContext"),
+            vendor_information: r.take("vendorInformation"),
+            user: r.take("user"),
+            status: r.take("status"),
+            states: r.take("states"),
             #[cfg(feature = "device_management")]
-            parameters: graph_rt::take(map, "parameters")?,
-            name: graph_rt::take(map, "name")?,
-            last_action_date_time: graph_rt::take(map, "lastActionDateTime")?,
-            id: graph_rt::take(map, "id")?,
+            parameters: r.take("parameters"),
+            name: r.take("name"),
+            last_action_date_time: r.take("lastActionDateTime"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            error_info: graph_rt::take(map, "errorInfo")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            azure_tenant_id: graph_rt::take(map, "azureTenantId")?,
-            app_id: graph_rt::take(map, "appId")?,
-            action_reason: graph_rt::take(map, "actionReason")?,
-            additional_properties: core::mem::take(map),
-        })
+            error_info: r.take("errorInfo"),
+            created_date_time: r.take("createdDateTime"),
+            completed_date_time: r.take("completedDateTime"),
+            azure_tenant_id: r.take("azureTenantId"),
+            app_id: r.take("appId"),
+            action_reason: r.take("actionReason"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "actionReason", &self.action_reason)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "azureTenantId", &self.azure_tenant_id)?;
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "errorInfo", &self.error_info)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastActionDateTime", &self.last_action_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "parameters", &self.parameters)?;
-        graph_rt::put(map, "states", &self.states)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "user", &self.user)?;
-        graph_rt::put(map, "vendorInformation", &self.vendor_information)?;
-        graph_rt::put(map, "clientContext", &self.client_context)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("actionReason", &self.action_reason);
+        w.put("appId", &self.app_id);
+        w.put("azureTenantId", &self.azure_tenant_id);
+        w.put("completedDateTime", &self.completed_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("errorInfo", &self.error_info);
+        w.put("id", &self.id);
+        w.put("lastActionDateTime", &self.last_action_date_time);
+        w.put("name", &self.name);
+        #[cfg(feature = "device_management")] w.put("parameters", &self.parameters);
+        w.put("states", &self.states);
+        w.put("status", &self.status);
+        w.put("user", &self.user);
+        w.put("vendorInformation", &self.vendor_information);
+        w.put("clientContext", &self.client_context);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecurityAction);

@@ -18,19 +18,24 @@ pub struct SecurityBaselineContributingPolicy {
 impl graph_rt::Model for SecurityBaselineContributingPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.securityBaselineContributingPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            source_type: graph_rt::take(map, "sourceType")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            source_id: graph_rt::take(map, "sourceId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            source_type: r.take("sourceType"),
+            display_name: r.take("displayName"),
+            source_id: r.take("sourceId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sourceId", &self.source_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "sourceType", &self.source_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sourceId", &self.source_id);
+        w.put("displayName", &self.display_name);
+        w.put("sourceType", &self.source_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecurityBaselineContributingPolicy);

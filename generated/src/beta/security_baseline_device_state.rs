@@ -24,25 +24,30 @@ pub struct SecurityBaselineDeviceState {
 impl graph_rt::Model for SecurityBaselineDeviceState {
     const TYPE_NAME: &'static str = "microsoft.graph.securityBaselineDeviceState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_reported_date_time: graph_rt::take(map, "lastReportedDateTime")?,
-            state: graph_rt::take(map, "state")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            device_display_name: graph_rt::take(map, "deviceDisplayName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_reported_date_time: r.take("lastReportedDateTime"),
+            state: r.take("state"),
+            user_principal_name: r.take("userPrincipalName"),
+            device_display_name: r.take("deviceDisplayName"),
+            managed_device_id: r.take("managedDeviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "deviceDisplayName", &self.device_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "lastReportedDateTime", &self.last_reported_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("deviceDisplayName", &self.device_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("state", &self.state);
+        w.put("lastReportedDateTime", &self.last_reported_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecurityBaselineDeviceState);

@@ -26,27 +26,32 @@ pub struct SecurityBaselineStateSummary {
 impl graph_rt::Model for SecurityBaselineStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.securityBaselineStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            not_applicable_count: graph_rt::take(map, "notApplicableCount")?,
-            conflict_count: graph_rt::take(map, "conflictCount")?,
-            error_count: graph_rt::take(map, "errorCount")?,
-            unknown_count: graph_rt::take(map, "unknownCount")?,
-            not_secure_count: graph_rt::take(map, "notSecureCount")?,
-            secure_count: graph_rt::take(map, "secureCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            not_applicable_count: r.take("notApplicableCount"),
+            conflict_count: r.take("conflictCount"),
+            error_count: r.take("errorCount"),
+            unknown_count: r.take("unknownCount"),
+            not_secure_count: r.take("notSecureCount"),
+            secure_count: r.take("secureCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "secureCount", &self.secure_count)?;
-        graph_rt::put(map, "notSecureCount", &self.not_secure_count)?;
-        graph_rt::put(map, "unknownCount", &self.unknown_count)?;
-        graph_rt::put(map, "errorCount", &self.error_count)?;
-        graph_rt::put(map, "conflictCount", &self.conflict_count)?;
-        graph_rt::put(map, "notApplicableCount", &self.not_applicable_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("secureCount", &self.secure_count);
+        w.put("notSecureCount", &self.not_secure_count);
+        w.put("unknownCount", &self.unknown_count);
+        w.put("errorCount", &self.error_count);
+        w.put("conflictCount", &self.conflict_count);
+        w.put("notApplicableCount", &self.not_applicable_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecurityBaselineStateSummary);

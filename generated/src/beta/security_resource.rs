@@ -16,17 +16,22 @@ pub struct SecurityResource {
 impl graph_rt::Model for SecurityResource {
     const TYPE_NAME: &'static str = "microsoft.graph.securityResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resource_type: graph_rt::take(map, "resourceType")?,
-            resource: graph_rt::take(map, "resource")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resource_type: r.take("resourceType"),
+            resource: r.take("resource"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "resourceType", &self.resource_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("resource", &self.resource);
+        w.put("resourceType", &self.resource_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecurityResource);

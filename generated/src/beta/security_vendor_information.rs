@@ -20,21 +20,26 @@ pub struct SecurityVendorInformation {
 impl graph_rt::Model for SecurityVendorInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.securityVendorInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            vendor: graph_rt::take(map, "vendor")?,
-            sub_provider: graph_rt::take(map, "subProvider")?,
-            provider_version: graph_rt::take(map, "providerVersion")?,
-            provider: graph_rt::take(map, "provider")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            vendor: r.take("vendor"),
+            sub_provider: r.take("subProvider"),
+            provider_version: r.take("providerVersion"),
+            provider: r.take("provider"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "provider", &self.provider)?;
-        graph_rt::put(map, "providerVersion", &self.provider_version)?;
-        graph_rt::put(map, "subProvider", &self.sub_provider)?;
-        graph_rt::put(map, "vendor", &self.vendor)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("provider", &self.provider);
+        w.put("providerVersion", &self.provider_version);
+        w.put("subProvider", &self.sub_provider);
+        w.put("vendor", &self.vendor);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecurityVendorInformation);

@@ -26,27 +26,32 @@ pub struct Segment {
 impl graph_rt::Model for Segment {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.segment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            media: graph_rt::take(map, "media")?,
-            failure_info: graph_rt::take(map, "failureInfo")?,
-            callee: graph_rt::take(map, "callee")?,
-            caller: graph_rt::take(map, "caller")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            media: r.take("media"),
+            failure_info: r.take("failureInfo"),
+            callee: r.take("callee"),
+            caller: r.take("caller"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "caller", &self.caller)?;
-        graph_rt::put(map, "callee", &self.callee)?;
-        graph_rt::put(map, "failureInfo", &self.failure_info)?;
-        graph_rt::put(map, "media", &self.media)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("caller", &self.caller);
+        w.put("callee", &self.callee);
+        w.put("failureInfo", &self.failure_info);
+        w.put("media", &self.media);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Segment);

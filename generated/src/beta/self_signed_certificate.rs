@@ -13,7 +13,7 @@ pub struct SelfSignedCertificate {
     /// The date and time at which the credential expires. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: "2014-01-01T00:00:00Z".
     pub end_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The unique identifier (GUID) for the key.
-    pub key_id: graph_rt::Field<graph_rt::Uuid>,
+    pub key_id: graph_rt::Field<graph_rt::Guid>,
     /// The date and time at which the credential becomes valid. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: "2014-01-01T00:00:00Z".
     pub start_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The type of key credential. "AsymmetricX509Cert".
@@ -30,31 +30,36 @@ pub struct SelfSignedCertificate {
 impl graph_rt::Model for SelfSignedCertificate {
     const TYPE_NAME: &'static str = "microsoft.graph.selfSignedCertificate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            thumbprint: graph_rt::take(map, "thumbprint")?,
-            key: graph_rt::take(map, "key")?,
-            usage: graph_rt::take(map, "usage")?,
-            type_: graph_rt::take(map, "type")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            key_id: graph_rt::take(map, "keyId")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            custom_key_identifier: graph_rt::take(map, "customKeyIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            thumbprint: r.take("thumbprint"),
+            key: r.take("key"),
+            usage: r.take("usage"),
+            type_: r.take("type"),
+            start_date_time: r.take("startDateTime"),
+            key_id: r.take("keyId"),
+            end_date_time: r.take("endDateTime"),
+            display_name: r.take("displayName"),
+            custom_key_identifier: r.take("customKeyIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "customKeyIdentifier", &self.custom_key_identifier)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "keyId", &self.key_id)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "usage", &self.usage)?;
-        graph_rt::put(map, "key", &self.key)?;
-        graph_rt::put(map, "thumbprint", &self.thumbprint)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("customKeyIdentifier", &self.custom_key_identifier);
+        w.put("displayName", &self.display_name);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("keyId", &self.key_id);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("type", &self.type_);
+        w.put("usage", &self.usage);
+        w.put("key", &self.key);
+        w.put("thumbprint", &self.thumbprint);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SelfSignedCertificate);

@@ -18,19 +18,24 @@ pub struct ServiceAnnouncement {
 impl graph_rt::Model for ServiceAnnouncement {
     const TYPE_NAME: &'static str = "microsoft.graph.serviceAnnouncement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            issues: graph_rt::take(map, "issues")?,
-            health_overviews: graph_rt::take(map, "healthOverviews")?,
-            messages: graph_rt::take(map, "messages")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            issues: r.take("issues"),
+            health_overviews: r.take("healthOverviews"),
+            messages: r.take("messages"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "messages", &self.messages)?;
-        graph_rt::put(map, "healthOverviews", &self.health_overviews)?;
-        graph_rt::put(map, "issues", &self.issues)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("messages", &self.messages);
+        w.put("healthOverviews", &self.health_overviews);
+        w.put("issues", &self.issues);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServiceAnnouncement);

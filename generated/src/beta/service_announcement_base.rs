@@ -27,27 +27,31 @@ pub struct ServiceAnnouncementBase {
 impl graph_rt::Model for ServiceAnnouncementBase {
     const TYPE_NAME: &'static str = "microsoft.graph.serviceAnnouncementBase";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            title: graph_rt::take(map, "title")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            title: r.take("title"),
+            start_date_time: r.take("startDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            end_date_time: r.take("endDateTime"),
             #[cfg(feature = "device_management")]
-            details: graph_rt::take(map, "details")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            details: r.take("details"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "device_management")] w.put("details", &self.details);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("title", &self.title);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServiceAnnouncementBase);

@@ -20,21 +20,26 @@ pub struct ServiceHealth {
 impl graph_rt::Model for ServiceHealth {
     const TYPE_NAME: &'static str = "microsoft.graph.serviceHealth";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            issues: graph_rt::take(map, "issues")?,
-            status: graph_rt::take(map, "status")?,
-            service: graph_rt::take(map, "service")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            issues: r.take("issues"),
+            status: r.take("status"),
+            service: r.take("service"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "issues", &self.issues)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("service", &self.service);
+        w.put("status", &self.status);
+        w.put("issues", &self.issues);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServiceHealth);

@@ -45,45 +45,49 @@ pub struct ServiceHealthIssue {
 impl graph_rt::Model for ServiceHealthIssue {
     const TYPE_NAME: &'static str = "microsoft.graph.serviceHealthIssue";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            service: graph_rt::take(map, "service")?,
-            posts: graph_rt::take(map, "posts")?,
-            origin: graph_rt::take(map, "origin")?,
-            is_resolved: graph_rt::take(map, "isResolved")?,
-            impact_description: graph_rt::take(map, "impactDescription")?,
-            feature_group: graph_rt::take(map, "featureGroup")?,
-            feature: graph_rt::take(map, "feature")?,
-            classification: graph_rt::take(map, "classification")?,
-            title: graph_rt::take(map, "title")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            service: r.take("service"),
+            posts: r.take("posts"),
+            origin: r.take("origin"),
+            is_resolved: r.take("isResolved"),
+            impact_description: r.take("impactDescription"),
+            feature_group: r.take("featureGroup"),
+            feature: r.take("feature"),
+            classification: r.take("classification"),
+            title: r.take("title"),
+            start_date_time: r.take("startDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            end_date_time: r.take("endDateTime"),
             #[cfg(feature = "device_management")]
-            details: graph_rt::take(map, "details")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            details: r.take("details"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "classification", &self.classification)?;
-        graph_rt::put(map, "feature", &self.feature)?;
-        graph_rt::put(map, "featureGroup", &self.feature_group)?;
-        graph_rt::put(map, "impactDescription", &self.impact_description)?;
-        graph_rt::put(map, "isResolved", &self.is_resolved)?;
-        graph_rt::put(map, "origin", &self.origin)?;
-        graph_rt::put(map, "posts", &self.posts)?;
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "device_management")] w.put("details", &self.details);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("title", &self.title);
+        w.put("classification", &self.classification);
+        w.put("feature", &self.feature);
+        w.put("featureGroup", &self.feature_group);
+        w.put("impactDescription", &self.impact_description);
+        w.put("isResolved", &self.is_resolved);
+        w.put("origin", &self.origin);
+        w.put("posts", &self.posts);
+        w.put("service", &self.service);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServiceHealthIssue);

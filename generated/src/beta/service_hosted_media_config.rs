@@ -18,24 +18,22 @@ pub struct ServiceHostedMediaConfig {
 impl graph_rt::Model for ServiceHostedMediaConfig {
     const TYPE_NAME: &'static str = "microsoft.graph.serviceHostedMediaConfig";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            pre_fetch_media: graph_rt::take(map, "preFetchMedia")?,
-            remove_from_default_audio_group: graph_rt::take(
-                map,
-                "removeFromDefaultAudioGroup",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            pre_fetch_media: r.take("preFetchMedia"),
+            remove_from_default_audio_group: r.take("removeFromDefaultAudioGroup"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "removeFromDefaultAudioGroup",
-            &self.remove_from_default_audio_group,
-        )?;
-        graph_rt::put(map, "preFetchMedia", &self.pre_fetch_media)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("removeFromDefaultAudioGroup", &self.remove_from_default_audio_group);
+        w.put("preFetchMedia", &self.pre_fetch_media);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServiceHostedMediaConfig);

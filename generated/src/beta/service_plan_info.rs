@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ServicePlanInfo {
     /// The unique identifier of the service plan.
-    pub service_plan_id: graph_rt::Field<graph_rt::Uuid>,
+    pub service_plan_id: graph_rt::Field<graph_rt::Guid>,
     /// The name of the service plan.
     pub service_plan_name: graph_rt::Field<String>,
     /// The provisioning status of the service plan. Possible values: "Success" - Service is fully provisioned. "Disabled" - Service has been disabled. "PendingInput" - Service is not yet provisioned; awaiting service confirmation. "PendingActivation" - Service is provisioned but requires explicit activation by administrator (for example, Intune_O365 service plan). "PendingProvisioning" - Microsoft has added a new service to the product SKU and it has not been activated in the tenant, yet.
@@ -20,21 +20,26 @@ pub struct ServicePlanInfo {
 impl graph_rt::Model for ServicePlanInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.servicePlanInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            applies_to: graph_rt::take(map, "appliesTo")?,
-            provisioning_status: graph_rt::take(map, "provisioningStatus")?,
-            service_plan_name: graph_rt::take(map, "servicePlanName")?,
-            service_plan_id: graph_rt::take(map, "servicePlanId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            applies_to: r.take("appliesTo"),
+            provisioning_status: r.take("provisioningStatus"),
+            service_plan_name: r.take("servicePlanName"),
+            service_plan_id: r.take("servicePlanId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "servicePlanId", &self.service_plan_id)?;
-        graph_rt::put(map, "servicePlanName", &self.service_plan_name)?;
-        graph_rt::put(map, "provisioningStatus", &self.provisioning_status)?;
-        graph_rt::put(map, "appliesTo", &self.applies_to)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("servicePlanId", &self.service_plan_id);
+        w.put("servicePlanName", &self.service_plan_name);
+        w.put("provisioningStatus", &self.provisioning_status);
+        w.put("appliesTo", &self.applies_to);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServicePlanInfo);

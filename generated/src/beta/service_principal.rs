@@ -143,231 +143,160 @@ pub struct ServicePrincipal {
 impl graph_rt::Model for ServicePrincipal {
     const TYPE_NAME: &'static str = "microsoft.graph.servicePrincipal";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            use_custom_token_signing_key: graph_rt::take(
-                map,
-                "useCustomTokenSigningKey",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            use_custom_token_signing_key: r.take("useCustomTokenSigningKey"),
             #[cfg(feature = "identity")]
-            token_lifetime_policies: graph_rt::take(map, "tokenLifetimePolicies")?,
+            token_lifetime_policies: r.take("tokenLifetimePolicies"),
             #[cfg(feature = "identity")]
-            token_issuance_policies: graph_rt::take(map, "tokenIssuancePolicies")?,
+            token_issuance_policies: r.take("tokenIssuancePolicies"),
             #[cfg(feature = "core")]
-            owners: graph_rt::take(map, "owners")?,
+            owners: r.take("owners"),
             #[cfg(feature = "core")]
-            owned_objects: graph_rt::take(map, "ownedObjects")?,
-            oauth2_permission_grants: graph_rt::take(map, "oauth2PermissionGrants")?,
+            owned_objects: r.take("ownedObjects"),
+            oauth2_permission_grants: r.take("oauth2PermissionGrants"),
             #[cfg(feature = "core")]
-            member_of: graph_rt::take(map, "memberOf")?,
+            member_of: r.take("memberOf"),
             #[cfg(feature = "identity")]
-            home_realm_discovery_policies: graph_rt::take(
-                map,
-                "homeRealmDiscoveryPolicies",
-            )?,
+            home_realm_discovery_policies: r.take("homeRealmDiscoveryPolicies"),
             #[cfg(feature = "core")]
-            endpoints: graph_rt::take(map, "endpoints")?,
-            delegated_permission_classifications: graph_rt::take(
-                map,
-                "delegatedPermissionClassifications",
-            )?,
+            endpoints: r.take("endpoints"),
+            delegated_permission_classifications: r
+                .take("delegatedPermissionClassifications"),
             #[cfg(feature = "core")]
-            created_objects: graph_rt::take(map, "createdObjects")?,
+            created_objects: r.take("createdObjects"),
             #[cfg(feature = "identity")]
-            claims_mapping_policies: graph_rt::take(map, "claimsMappingPolicies")?,
-            app_role_assignments: graph_rt::take(map, "appRoleAssignments")?,
-            app_role_assigned_to: graph_rt::take(map, "appRoleAssignedTo")?,
+            claims_mapping_policies: r.take("claimsMappingPolicies"),
+            app_role_assignments: r.take("appRoleAssignments"),
+            app_role_assigned_to: r.take("appRoleAssignedTo"),
             #[cfg(feature = "core")]
-            verified_publisher: graph_rt::take(map, "verifiedPublisher")?,
-            token_encryption_key_id: graph_rt::take(map, "tokenEncryptionKeyId")?,
-            tags: graph_rt::take(map, "tags")?,
-            sign_in_audience: graph_rt::take(map, "signInAudience")?,
-            service_principal_type: graph_rt::take(map, "servicePrincipalType")?,
-            service_principal_names: graph_rt::take(map, "servicePrincipalNames")?,
+            verified_publisher: r.take("verifiedPublisher"),
+            token_encryption_key_id: r.take("tokenEncryptionKeyId"),
+            tags: r.take("tags"),
+            sign_in_audience: r.take("signInAudience"),
+            service_principal_type: r.take("servicePrincipalType"),
+            service_principal_names: r.take("servicePrincipalNames"),
             #[cfg(feature = "core")]
-            saml_single_sign_on_settings: graph_rt::take(
-                map,
-                "samlSingleSignOnSettings",
-            )?,
-            saml_metadata_url: graph_rt::take(map, "samlMetadataUrl")?,
-            reply_urls: graph_rt::take(map, "replyUrls")?,
+            saml_single_sign_on_settings: r.take("samlSingleSignOnSettings"),
+            saml_metadata_url: r.take("samlMetadataUrl"),
+            reply_urls: r.take("replyUrls"),
             #[cfg(feature = "files")]
-            published_permission_scopes: graph_rt::take(
-                map,
-                "publishedPermissionScopes",
-            )?,
-            preferred_token_signing_key_thumbprint: graph_rt::take(
-                map,
-                "preferredTokenSigningKeyThumbprint",
-            )?,
-            preferred_token_signing_key_end_date_time: graph_rt::take(
-                map,
-                "preferredTokenSigningKeyEndDateTime",
-            )?,
-            preferred_single_sign_on_mode: graph_rt::take(
-                map,
-                "preferredSingleSignOnMode",
-            )?,
+            published_permission_scopes: r.take("publishedPermissionScopes"),
+            preferred_token_signing_key_thumbprint: r
+                .take("preferredTokenSigningKeyThumbprint"),
+            preferred_token_signing_key_end_date_time: r
+                .take("preferredTokenSigningKeyEndDateTime"),
+            preferred_single_sign_on_mode: r.take("preferredSingleSignOnMode"),
             #[cfg(feature = "core")]
-            password_single_sign_on_settings: graph_rt::take(
-                map,
-                "passwordSingleSignOnSettings",
-            )?,
+            password_single_sign_on_settings: r.take("passwordSingleSignOnSettings"),
             #[cfg(feature = "core")]
-            password_credentials: graph_rt::take(map, "passwordCredentials")?,
-            notification_email_addresses: graph_rt::take(
-                map,
-                "notificationEmailAddresses",
-            )?,
-            notes: graph_rt::take(map, "notes")?,
-            logout_url: graph_rt::take(map, "logoutUrl")?,
-            login_url: graph_rt::take(map, "loginUrl")?,
+            password_credentials: r.take("passwordCredentials"),
+            notification_email_addresses: r.take("notificationEmailAddresses"),
+            notes: r.take("notes"),
+            logout_url: r.take("logoutUrl"),
+            login_url: r.take("loginUrl"),
             #[cfg(feature = "core")]
-            key_credentials: graph_rt::take(map, "keyCredentials")?,
+            key_credentials: r.take("keyCredentials"),
             #[cfg(feature = "core")]
-            info: graph_rt::take(map, "info")?,
-            homepage: graph_rt::take(map, "homepage")?,
-            error_url: graph_rt::take(map, "errorUrl")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            disabled_by_microsoft_status: graph_rt::take(
-                map,
-                "disabledByMicrosoftStatus",
-            )?,
-            description: graph_rt::take(map, "description")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
+            info: r.take("info"),
+            homepage: r.take("homepage"),
+            error_url: r.take("errorUrl"),
+            display_name: r.take("displayName"),
+            disabled_by_microsoft_status: r.take("disabledByMicrosoftStatus"),
+            description: r.take("description"),
+            deleted_date_time: r.take("deletedDateTime"),
             #[cfg(feature = "core")]
-            app_roles: graph_rt::take(map, "appRoles")?,
-            app_role_assignment_required: graph_rt::take(
-                map,
-                "appRoleAssignmentRequired",
-            )?,
-            app_owner_organization_id: graph_rt::take(map, "appOwnerOrganizationId")?,
-            application_template_id: graph_rt::take(map, "applicationTemplateId")?,
-            app_id: graph_rt::take(map, "appId")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            app_description: graph_rt::take(map, "appDescription")?,
-            alternative_names: graph_rt::take(map, "alternativeNames")?,
+            app_roles: r.take("appRoles"),
+            app_role_assignment_required: r.take("appRoleAssignmentRequired"),
+            app_owner_organization_id: r.take("appOwnerOrganizationId"),
+            application_template_id: r.take("applicationTemplateId"),
+            app_id: r.take("appId"),
+            app_display_name: r.take("appDisplayName"),
+            app_description: r.take("appDescription"),
+            alternative_names: r.take("alternativeNames"),
             #[cfg(feature = "core")]
-            add_ins: graph_rt::take(map, "addIns")?,
-            account_enabled: graph_rt::take(map, "accountEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            add_ins: r.take("addIns"),
+            account_enabled: r.take("accountEnabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "accountEnabled", &self.account_enabled)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "addIns", &self.add_ins)?;
-        graph_rt::put(map, "alternativeNames", &self.alternative_names)?;
-        graph_rt::put(map, "appDescription", &self.app_description)?;
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "applicationTemplateId", &self.application_template_id)?;
-        graph_rt::put(map, "appOwnerOrganizationId", &self.app_owner_organization_id)?;
-        graph_rt::put(
-            map,
-            "appRoleAssignmentRequired",
-            &self.app_role_assignment_required,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appRoles", &self.app_roles)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(
-            map,
-            "disabledByMicrosoftStatus",
-            &self.disabled_by_microsoft_status,
-        )?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "errorUrl", &self.error_url)?;
-        graph_rt::put(map, "homepage", &self.homepage)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "info", &self.info)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("accountEnabled", &self.account_enabled);
+        #[cfg(feature = "core")] w.put("addIns", &self.add_ins);
+        w.put("alternativeNames", &self.alternative_names);
+        w.put("appDescription", &self.app_description);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("appId", &self.app_id);
+        w.put("applicationTemplateId", &self.application_template_id);
+        w.put("appOwnerOrganizationId", &self.app_owner_organization_id);
+        w.put("appRoleAssignmentRequired", &self.app_role_assignment_required);
+        #[cfg(feature = "core")] w.put("appRoles", &self.app_roles);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        w.put("description", &self.description);
+        w.put("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
+        w.put("displayName", &self.display_name);
+        w.put("errorUrl", &self.error_url);
+        w.put("homepage", &self.homepage);
+        #[cfg(feature = "core")] w.put("info", &self.info);
+        #[cfg(feature = "core")] w.put("keyCredentials", &self.key_credentials);
+        w.put("loginUrl", &self.login_url);
+        w.put("logoutUrl", &self.logout_url);
+        w.put("notes", &self.notes);
+        w.put("notificationEmailAddresses", &self.notification_email_addresses);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "keyCredentials", &self.key_credentials)?;
-        graph_rt::put(map, "loginUrl", &self.login_url)?;
-        graph_rt::put(map, "logoutUrl", &self.logout_url)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(
-            map,
-            "notificationEmailAddresses",
-            &self.notification_email_addresses,
-        )?;
+        w.put("passwordCredentials", &self.password_credentials);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "passwordCredentials", &self.password_credentials)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "passwordSingleSignOnSettings",
-            &self.password_single_sign_on_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "preferredSingleSignOnMode",
-            &self.preferred_single_sign_on_mode,
-        )?;
-        graph_rt::put(
-            map,
+        w.put("passwordSingleSignOnSettings", &self.password_single_sign_on_settings);
+        w.put("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
+        w.put(
             "preferredTokenSigningKeyEndDateTime",
             &self.preferred_token_signing_key_end_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "preferredTokenSigningKeyThumbprint",
             &self.preferred_token_signing_key_thumbprint,
-        )?;
+        );
         #[cfg(feature = "files")]
-        graph_rt::put(
-            map,
-            "publishedPermissionScopes",
-            &self.published_permission_scopes,
-        )?;
-        graph_rt::put(map, "replyUrls", &self.reply_urls)?;
-        graph_rt::put(map, "samlMetadataUrl", &self.saml_metadata_url)?;
+        w.put("publishedPermissionScopes", &self.published_permission_scopes);
+        w.put("replyUrls", &self.reply_urls);
+        w.put("samlMetadataUrl", &self.saml_metadata_url);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "samlSingleSignOnSettings",
-            &self.saml_single_sign_on_settings,
-        )?;
-        graph_rt::put(map, "servicePrincipalNames", &self.service_principal_names)?;
-        graph_rt::put(map, "servicePrincipalType", &self.service_principal_type)?;
-        graph_rt::put(map, "signInAudience", &self.sign_in_audience)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put(map, "tokenEncryptionKeyId", &self.token_encryption_key_id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "verifiedPublisher", &self.verified_publisher)?;
-        graph_rt::put(map, "appRoleAssignedTo", &self.app_role_assigned_to)?;
-        graph_rt::put(map, "appRoleAssignments", &self.app_role_assignments)?;
+        w.put("samlSingleSignOnSettings", &self.saml_single_sign_on_settings);
+        w.put("servicePrincipalNames", &self.service_principal_names);
+        w.put("servicePrincipalType", &self.service_principal_type);
+        w.put("signInAudience", &self.sign_in_audience);
+        w.put("tags", &self.tags);
+        w.put("tokenEncryptionKeyId", &self.token_encryption_key_id);
+        #[cfg(feature = "core")] w.put("verifiedPublisher", &self.verified_publisher);
+        w.put("appRoleAssignedTo", &self.app_role_assigned_to);
+        w.put("appRoleAssignments", &self.app_role_assignments);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "claimsMappingPolicies", &self.claims_mapping_policies)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "createdObjects", &self.created_objects)?;
-        graph_rt::put(
-            map,
+        w.put("claimsMappingPolicies", &self.claims_mapping_policies);
+        #[cfg(feature = "core")] w.put("createdObjects", &self.created_objects);
+        w.put(
             "delegatedPermissionClassifications",
             &self.delegated_permission_classifications,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "endpoints", &self.endpoints)?;
+        );
+        #[cfg(feature = "core")] w.put("endpoints", &self.endpoints);
         #[cfg(feature = "identity")]
-        graph_rt::put(
-            map,
-            "homeRealmDiscoveryPolicies",
-            &self.home_realm_discovery_policies,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "memberOf", &self.member_of)?;
-        graph_rt::put(map, "oauth2PermissionGrants", &self.oauth2_permission_grants)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "ownedObjects", &self.owned_objects)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "owners", &self.owners)?;
+        w.put("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
+        #[cfg(feature = "core")] w.put("memberOf", &self.member_of);
+        w.put("oauth2PermissionGrants", &self.oauth2_permission_grants);
+        #[cfg(feature = "core")] w.put("ownedObjects", &self.owned_objects);
+        #[cfg(feature = "core")] w.put("owners", &self.owners);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "tokenIssuancePolicies", &self.token_issuance_policies)?;
+        w.put("tokenIssuancePolicies", &self.token_issuance_policies);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "tokenLifetimePolicies", &self.token_lifetime_policies)?;
-        graph_rt::put(
-            map,
-            "useCustomTokenSigningKey",
-            &self.use_custom_token_signing_key,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("tokenLifetimePolicies", &self.token_lifetime_policies);
+        w.put("useCustomTokenSigningKey", &self.use_custom_token_signing_key);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServicePrincipal);

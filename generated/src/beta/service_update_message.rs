@@ -43,50 +43,47 @@ pub struct ServiceUpdateMessage {
 impl graph_rt::Model for ServiceUpdateMessage {
     const TYPE_NAME: &'static str = "microsoft.graph.serviceUpdateMessage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            view_point: graph_rt::take(map, "viewPoint")?,
-            tags: graph_rt::take(map, "tags")?,
-            severity: graph_rt::take(map, "severity")?,
-            services: graph_rt::take(map, "services")?,
-            is_major_change: graph_rt::take(map, "isMajorChange")?,
-            category: graph_rt::take(map, "category")?,
-            body: graph_rt::take(map, "body")?,
-            action_required_by_date_time: graph_rt::take(
-                map,
-                "actionRequiredByDateTime",
-            )?,
-            title: graph_rt::take(map, "title")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            view_point: r.take("viewPoint"),
+            tags: r.take("tags"),
+            severity: r.take("severity"),
+            services: r.take("services"),
+            is_major_change: r.take("isMajorChange"),
+            category: r.take("category"),
+            body: r.take("body"),
+            action_required_by_date_time: r.take("actionRequiredByDateTime"),
+            title: r.take("title"),
+            start_date_time: r.take("startDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            end_date_time: r.take("endDateTime"),
             #[cfg(feature = "device_management")]
-            details: graph_rt::take(map, "details")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            details: r.take("details"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(
-            map,
-            "actionRequiredByDateTime",
-            &self.action_required_by_date_time,
-        )?;
-        graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "isMajorChange", &self.is_major_change)?;
-        graph_rt::put(map, "services", &self.services)?;
-        graph_rt::put(map, "severity", &self.severity)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put(map, "viewPoint", &self.view_point)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "device_management")] w.put("details", &self.details);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("title", &self.title);
+        w.put("actionRequiredByDateTime", &self.action_required_by_date_time);
+        w.put("body", &self.body);
+        w.put("category", &self.category);
+        w.put("isMajorChange", &self.is_major_change);
+        w.put("services", &self.services);
+        w.put("severity", &self.severity);
+        w.put("tags", &self.tags);
+        w.put("viewPoint", &self.view_point);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServiceUpdateMessage);

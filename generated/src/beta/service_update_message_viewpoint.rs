@@ -18,19 +18,24 @@ pub struct ServiceUpdateMessageViewpoint {
 impl graph_rt::Model for ServiceUpdateMessageViewpoint {
     const TYPE_NAME: &'static str = "microsoft.graph.serviceUpdateMessageViewpoint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_read: graph_rt::take(map, "isRead")?,
-            is_favorited: graph_rt::take(map, "isFavorited")?,
-            is_archived: graph_rt::take(map, "isArchived")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_read: r.take("isRead"),
+            is_favorited: r.take("isFavorited"),
+            is_archived: r.take("isArchived"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isArchived", &self.is_archived)?;
-        graph_rt::put(map, "isFavorited", &self.is_favorited)?;
-        graph_rt::put(map, "isRead", &self.is_read)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isArchived", &self.is_archived);
+        w.put("isFavorited", &self.is_favorited);
+        w.put("isRead", &self.is_read);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServiceUpdateMessageViewpoint);

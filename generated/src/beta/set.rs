@@ -33,33 +33,37 @@ pub struct Set {
 impl graph_rt::Model for Set {
     const TYPE_NAME: &'static str = "microsoft.graph.termStore.set";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            terms: graph_rt::take(map, "terms")?,
-            relations: graph_rt::take(map, "relations")?,
-            parent_group: graph_rt::take(map, "parentGroup")?,
-            children: graph_rt::take(map, "children")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            terms: r.take("terms"),
+            relations: r.take("relations"),
+            parent_group: r.take("parentGroup"),
+            children: r.take("children"),
             #[cfg(feature = "device_management")]
-            properties: graph_rt::take(map, "properties")?,
-            localized_names: graph_rt::take(map, "localizedNames")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            properties: r.take("properties"),
+            localized_names: r.take("localizedNames"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "localizedNames", &self.localized_names)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "properties", &self.properties)?;
-        graph_rt::put(map, "children", &self.children)?;
-        graph_rt::put(map, "parentGroup", &self.parent_group)?;
-        graph_rt::put(map, "relations", &self.relations)?;
-        graph_rt::put(map, "terms", &self.terms)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("localizedNames", &self.localized_names);
+        #[cfg(feature = "device_management")] w.put("properties", &self.properties);
+        w.put("children", &self.children);
+        w.put("parentGroup", &self.parent_group);
+        w.put("relations", &self.relations);
+        w.put("terms", &self.terms);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Set);

@@ -21,22 +21,27 @@ pub struct Setting {
 impl graph_rt::Model for Setting {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.setting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            value_type: graph_rt::take(map, "valueType")?,
-            overwrite_allowed: graph_rt::take(map, "overwriteAllowed")?,
-            json_value: graph_rt::take(map, "jsonValue")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+            value_type: r.take("valueType"),
+            overwrite_allowed: r.take("overwriteAllowed"),
+            json_value: r.take("jsonValue"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "jsonValue", &self.json_value)?;
-        graph_rt::put(map, "overwriteAllowed", &self.overwrite_allowed)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "valueType", &self.value_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("jsonValue", &self.json_value);
+        w.put("overwriteAllowed", &self.overwrite_allowed);
+        #[cfg(feature = "core")] w.put("valueType", &self.value_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Setting);

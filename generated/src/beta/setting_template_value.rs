@@ -20,21 +20,26 @@ pub struct SettingTemplateValue {
 impl graph_rt::Model for SettingTemplateValue {
     const TYPE_NAME: &'static str = "microsoft.graph.settingTemplateValue";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            name: graph_rt::take(map, "name")?,
-            description: graph_rt::take(map, "description")?,
-            default_value: graph_rt::take(map, "defaultValue")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            name: r.take("name"),
+            description: r.take("description"),
+            default_value: r.take("defaultValue"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "defaultValue", &self.default_value)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("defaultValue", &self.default_value);
+        w.put("description", &self.description);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SettingTemplateValue);

@@ -18,19 +18,24 @@ pub struct Settings {
 impl graph_rt::Model for Settings {
     const TYPE_NAME: &'static str = "microsoft.graph.settings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            has_opted_out: graph_rt::take(map, "hasOptedOut")?,
-            has_license: graph_rt::take(map, "hasLicense")?,
-            has_graph_mailbox: graph_rt::take(map, "hasGraphMailbox")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            has_opted_out: r.take("hasOptedOut"),
+            has_license: r.take("hasLicense"),
+            has_graph_mailbox: r.take("hasGraphMailbox"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hasGraphMailbox", &self.has_graph_mailbox)?;
-        graph_rt::put(map, "hasLicense", &self.has_license)?;
-        graph_rt::put(map, "hasOptedOut", &self.has_opted_out)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hasGraphMailbox", &self.has_graph_mailbox);
+        w.put("hasLicense", &self.has_license);
+        w.put("hasOptedOut", &self.has_opted_out);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Settings);

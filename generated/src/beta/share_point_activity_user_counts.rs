@@ -18,29 +18,34 @@ pub struct SharePointActivityUserCounts {
 impl graph_rt::Model for SharePointActivityUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.sharePointActivityUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            shared_externally: graph_rt::take(map, "sharedExternally")?,
-            shared_internally: graph_rt::take(map, "sharedInternally")?,
-            synced: graph_rt::take(map, "synced")?,
-            viewed_or_edited: graph_rt::take(map, "viewedOrEdited")?,
-            visited_page: graph_rt::take(map, "visitedPage")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            shared_externally: r.take("sharedExternally"),
+            shared_internally: r.take("sharedInternally"),
+            synced: r.take("synced"),
+            viewed_or_edited: r.take("viewedOrEdited"),
+            visited_page: r.take("visitedPage"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "visitedPage", &self.visited_page)?;
-        graph_rt::put(map, "viewedOrEdited", &self.viewed_or_edited)?;
-        graph_rt::put(map, "synced", &self.synced)?;
-        graph_rt::put(map, "sharedInternally", &self.shared_internally)?;
-        graph_rt::put(map, "sharedExternally", &self.shared_externally)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("visitedPage", &self.visited_page);
+        w.put("viewedOrEdited", &self.viewed_or_edited);
+        w.put("synced", &self.synced);
+        w.put("sharedInternally", &self.shared_internally);
+        w.put("sharedExternally", &self.shared_externally);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharePointActivityUserCounts);

@@ -22,55 +22,42 @@ pub struct SharePointActivityUserDetail {
 impl graph_rt::Model for SharePointActivityUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.sharePointActivityUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            assigned_products: graph_rt::take(map, "assignedProducts")?,
-            visited_page_count: graph_rt::take(map, "visitedPageCount")?,
-            shared_externally_file_count: graph_rt::take(
-                map,
-                "sharedExternallyFileCount",
-            )?,
-            shared_internally_file_count: graph_rt::take(
-                map,
-                "sharedInternallyFileCount",
-            )?,
-            synced_file_count: graph_rt::take(map, "syncedFileCount")?,
-            viewed_or_edited_file_count: graph_rt::take(map, "viewedOrEditedFileCount")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            deleted_date: graph_rt::take(map, "deletedDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            assigned_products: r.take("assignedProducts"),
+            visited_page_count: r.take("visitedPageCount"),
+            shared_externally_file_count: r.take("sharedExternallyFileCount"),
+            shared_internally_file_count: r.take("sharedInternallyFileCount"),
+            synced_file_count: r.take("syncedFileCount"),
+            viewed_or_edited_file_count: r.take("viewedOrEditedFileCount"),
+            last_activity_date: r.take("lastActivityDate"),
+            deleted_date: r.take("deletedDate"),
+            is_deleted: r.take("isDeleted"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "deletedDate", &self.deleted_date)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(
-            map,
-            "viewedOrEditedFileCount",
-            &self.viewed_or_edited_file_count,
-        )?;
-        graph_rt::put(map, "syncedFileCount", &self.synced_file_count)?;
-        graph_rt::put(
-            map,
-            "sharedInternallyFileCount",
-            &self.shared_internally_file_count,
-        )?;
-        graph_rt::put(
-            map,
-            "sharedExternallyFileCount",
-            &self.shared_externally_file_count,
-        )?;
-        graph_rt::put(map, "visitedPageCount", &self.visited_page_count)?;
-        graph_rt::put(map, "assignedProducts", &self.assigned_products)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("deletedDate", &self.deleted_date);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("viewedOrEditedFileCount", &self.viewed_or_edited_file_count);
+        w.put("syncedFileCount", &self.synced_file_count);
+        w.put("sharedInternallyFileCount", &self.shared_internally_file_count);
+        w.put("sharedExternallyFileCount", &self.shared_externally_file_count);
+        w.put("visitedPageCount", &self.visited_page_count);
+        w.put("assignedProducts", &self.assigned_products);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharePointActivityUserDetail);

@@ -5,7 +5,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharePointSiteUsageDetail {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
-    pub site_id: graph_rt::Field<graph_rt::Uuid>,
+    pub site_id: graph_rt::Field<graph_rt::Guid>,
     pub site_url: graph_rt::Field<String>,
     pub owner_display_name: graph_rt::Field<String>,
     pub owner_principal_name: graph_rt::Field<String>,
@@ -33,70 +33,64 @@ pub struct SharePointSiteUsageDetail {
 impl graph_rt::Model for SharePointSiteUsageDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.sharePointSiteUsageDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            root_web_template: graph_rt::take(map, "rootWebTemplate")?,
-            storage_allocated_in_bytes: graph_rt::take(map, "storageAllocatedInBytes")?,
-            storage_used_in_bytes: graph_rt::take(map, "storageUsedInBytes")?,
-            secure_link_for_member_count: graph_rt::take(
-                map,
-                "SecureLinkForMemberCount",
-            )?,
-            secure_link_for_guest_count: graph_rt::take(map, "SecureLinkForGuestCount")?,
-            company_link_count: graph_rt::take(map, "CompanyLinkCount")?,
-            anonymous_link_count: graph_rt::take(map, "AnonymousLinkCount")?,
-            visited_page_count: graph_rt::take(map, "visitedPageCount")?,
-            page_view_count: graph_rt::take(map, "pageViewCount")?,
-            active_file_count: graph_rt::take(map, "activeFileCount")?,
-            file_count: graph_rt::take(map, "fileCount")?,
-            geo_location: graph_rt::take(map, "GeoLocation")?,
-            unmanaged_device_policy: graph_rt::take(map, "UnmanagedDevicePolicy")?,
-            external_sharing: graph_rt::take(map, "ExternalSharing")?,
-            site_sensitivity_label_id: graph_rt::take(map, "SiteSensitivityLabelId")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            owner_principal_name: graph_rt::take(map, "ownerPrincipalName")?,
-            owner_display_name: graph_rt::take(map, "ownerDisplayName")?,
-            site_url: graph_rt::take(map, "siteUrl")?,
-            site_id: graph_rt::take(map, "siteId")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            root_web_template: r.take("rootWebTemplate"),
+            storage_allocated_in_bytes: r.take("storageAllocatedInBytes"),
+            storage_used_in_bytes: r.take("storageUsedInBytes"),
+            secure_link_for_member_count: r.take("SecureLinkForMemberCount"),
+            secure_link_for_guest_count: r.take("SecureLinkForGuestCount"),
+            company_link_count: r.take("CompanyLinkCount"),
+            anonymous_link_count: r.take("AnonymousLinkCount"),
+            visited_page_count: r.take("visitedPageCount"),
+            page_view_count: r.take("pageViewCount"),
+            active_file_count: r.take("activeFileCount"),
+            file_count: r.take("fileCount"),
+            geo_location: r.take("GeoLocation"),
+            unmanaged_device_policy: r.take("UnmanagedDevicePolicy"),
+            external_sharing: r.take("ExternalSharing"),
+            site_sensitivity_label_id: r.take("SiteSensitivityLabelId"),
+            last_activity_date: r.take("lastActivityDate"),
+            is_deleted: r.take("isDeleted"),
+            owner_principal_name: r.take("ownerPrincipalName"),
+            owner_display_name: r.take("ownerDisplayName"),
+            site_url: r.take("siteUrl"),
+            site_id: r.take("siteId"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "siteId", &self.site_id)?;
-        graph_rt::put(map, "siteUrl", &self.site_url)?;
-        graph_rt::put(map, "ownerDisplayName", &self.owner_display_name)?;
-        graph_rt::put(map, "ownerPrincipalName", &self.owner_principal_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "SiteSensitivityLabelId", &self.site_sensitivity_label_id)?;
-        graph_rt::put(map, "ExternalSharing", &self.external_sharing)?;
-        graph_rt::put(map, "UnmanagedDevicePolicy", &self.unmanaged_device_policy)?;
-        graph_rt::put(map, "GeoLocation", &self.geo_location)?;
-        graph_rt::put(map, "fileCount", &self.file_count)?;
-        graph_rt::put(map, "activeFileCount", &self.active_file_count)?;
-        graph_rt::put(map, "pageViewCount", &self.page_view_count)?;
-        graph_rt::put(map, "visitedPageCount", &self.visited_page_count)?;
-        graph_rt::put(map, "AnonymousLinkCount", &self.anonymous_link_count)?;
-        graph_rt::put(map, "CompanyLinkCount", &self.company_link_count)?;
-        graph_rt::put(
-            map,
-            "SecureLinkForGuestCount",
-            &self.secure_link_for_guest_count,
-        )?;
-        graph_rt::put(
-            map,
-            "SecureLinkForMemberCount",
-            &self.secure_link_for_member_count,
-        )?;
-        graph_rt::put(map, "storageUsedInBytes", &self.storage_used_in_bytes)?;
-        graph_rt::put(map, "storageAllocatedInBytes", &self.storage_allocated_in_bytes)?;
-        graph_rt::put(map, "rootWebTemplate", &self.root_web_template)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("siteId", &self.site_id);
+        w.put("siteUrl", &self.site_url);
+        w.put("ownerDisplayName", &self.owner_display_name);
+        w.put("ownerPrincipalName", &self.owner_principal_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("SiteSensitivityLabelId", &self.site_sensitivity_label_id);
+        w.put("ExternalSharing", &self.external_sharing);
+        w.put("UnmanagedDevicePolicy", &self.unmanaged_device_policy);
+        w.put("GeoLocation", &self.geo_location);
+        w.put("fileCount", &self.file_count);
+        w.put("activeFileCount", &self.active_file_count);
+        w.put("pageViewCount", &self.page_view_count);
+        w.put("visitedPageCount", &self.visited_page_count);
+        w.put("AnonymousLinkCount", &self.anonymous_link_count);
+        w.put("CompanyLinkCount", &self.company_link_count);
+        w.put("SecureLinkForGuestCount", &self.secure_link_for_guest_count);
+        w.put("SecureLinkForMemberCount", &self.secure_link_for_member_count);
+        w.put("storageUsedInBytes", &self.storage_used_in_bytes);
+        w.put("storageAllocatedInBytes", &self.storage_allocated_in_bytes);
+        w.put("rootWebTemplate", &self.root_web_template);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharePointSiteUsageDetail);

@@ -22,23 +22,28 @@ pub struct Shared {
 impl graph_rt::Model for Shared {
     const TYPE_NAME: &'static str = "microsoft.graph.shared";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            shared_date_time: graph_rt::take(map, "sharedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            shared_date_time: r.take("sharedDateTime"),
             #[cfg(feature = "identity")]
-            shared_by: graph_rt::take(map, "sharedBy")?,
-            scope: graph_rt::take(map, "scope")?,
+            shared_by: r.take("sharedBy"),
+            scope: r.take("scope"),
             #[cfg(feature = "identity")]
-            owner: graph_rt::take(map, "owner")?,
-            additional_properties: core::mem::take(map),
-        })
+            owner: r.take("owner"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "owner", &self.owner)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "sharedBy", &self.shared_by)?;
-        graph_rt::put(map, "sharedDateTime", &self.shared_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("owner", &self.owner);
+        w.put("scope", &self.scope);
+        #[cfg(feature = "identity")] w.put("sharedBy", &self.shared_by);
+        w.put("sharedDateTime", &self.shared_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Shared);

@@ -20,21 +20,26 @@ pub struct SharedAppleDeviceUser {
 impl graph_rt::Model for SharedAppleDeviceUser {
     const TYPE_NAME: &'static str = "microsoft.graph.sharedAppleDeviceUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            data_used: graph_rt::take(map, "dataUsed")?,
-            data_quota: graph_rt::take(map, "dataQuota")?,
-            data_to_sync: graph_rt::take(map, "dataToSync")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            data_used: r.take("dataUsed"),
+            data_quota: r.take("dataQuota"),
+            data_to_sync: r.take("dataToSync"),
+            user_principal_name: r.take("userPrincipalName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "dataToSync", &self.data_to_sync)?;
-        graph_rt::put(map, "dataQuota", &self.data_quota)?;
-        graph_rt::put(map, "dataUsed", &self.data_used)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("dataToSync", &self.data_to_sync);
+        w.put("dataQuota", &self.data_quota);
+        w.put("dataUsed", &self.data_used);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharedAppleDeviceUser);

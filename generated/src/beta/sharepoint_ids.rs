@@ -26,27 +26,32 @@ pub struct SharepointIds {
 impl graph_rt::Model for SharepointIds {
     const TYPE_NAME: &'static str = "microsoft.graph.sharepointIds";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_id: graph_rt::take(map, "webId")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            site_url: graph_rt::take(map, "siteUrl")?,
-            site_id: graph_rt::take(map, "siteId")?,
-            list_item_unique_id: graph_rt::take(map, "listItemUniqueId")?,
-            list_item_id: graph_rt::take(map, "listItemId")?,
-            list_id: graph_rt::take(map, "listId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_id: r.take("webId"),
+            tenant_id: r.take("tenantId"),
+            site_url: r.take("siteUrl"),
+            site_id: r.take("siteId"),
+            list_item_unique_id: r.take("listItemUniqueId"),
+            list_item_id: r.take("listItemId"),
+            list_id: r.take("listId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "listId", &self.list_id)?;
-        graph_rt::put(map, "listItemId", &self.list_item_id)?;
-        graph_rt::put(map, "listItemUniqueId", &self.list_item_unique_id)?;
-        graph_rt::put(map, "siteId", &self.site_id)?;
-        graph_rt::put(map, "siteUrl", &self.site_url)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "webId", &self.web_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("listId", &self.list_id);
+        w.put("listItemId", &self.list_item_id);
+        w.put("listItemUniqueId", &self.list_item_unique_id);
+        w.put("siteId", &self.site_id);
+        w.put("siteUrl", &self.site_url);
+        w.put("tenantId", &self.tenant_id);
+        w.put("webId", &self.web_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharepointIds);

@@ -19,20 +19,25 @@ pub struct SharingInvitation {
 impl graph_rt::Model for SharingInvitation {
     const TYPE_NAME: &'static str = "microsoft.graph.sharingInvitation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sign_in_required: graph_rt::take(map, "signInRequired")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sign_in_required: r.take("signInRequired"),
             #[cfg(feature = "identity")]
-            invited_by: graph_rt::take(map, "invitedBy")?,
-            email: graph_rt::take(map, "email")?,
-            additional_properties: core::mem::take(map),
-        })
+            invited_by: r.take("invitedBy"),
+            email: r.take("email"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "email", &self.email)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "invitedBy", &self.invited_by)?;
-        graph_rt::put(map, "signInRequired", &self.sign_in_required)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("email", &self.email);
+        #[cfg(feature = "identity")] w.put("invitedBy", &self.invited_by);
+        w.put("signInRequired", &self.sign_in_required);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharingInvitation);

@@ -20,21 +20,26 @@ pub struct ShiftAvailability {
 impl graph_rt::Model for ShiftAvailability {
     const TYPE_NAME: &'static str = "microsoft.graph.shiftAvailability";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_zone: graph_rt::take(map, "timeZone")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_zone: r.take("timeZone"),
             #[cfg(feature = "core")]
-            time_slots: graph_rt::take(map, "timeSlots")?,
+            time_slots: r.take("timeSlots"),
             #[cfg(feature = "core")]
-            recurrence: graph_rt::take(map, "recurrence")?,
-            additional_properties: core::mem::take(map),
-        })
+            recurrence: r.take("recurrence"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "recurrence", &self.recurrence)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "timeSlots", &self.time_slots)?;
-        graph_rt::put(map, "timeZone", &self.time_zone)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("recurrence", &self.recurrence);
+        #[cfg(feature = "core")] w.put("timeSlots", &self.time_slots);
+        w.put("timeZone", &self.time_zone);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ShiftAvailability);

@@ -24,25 +24,30 @@ pub struct SideLoadingKey {
 impl graph_rt::Model for SideLoadingKey {
     const TYPE_NAME: &'static str = "microsoft.graph.sideLoadingKey";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            total_activation: graph_rt::take(map, "totalActivation")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            value: graph_rt::take(map, "value")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            total_activation: r.take("totalActivation"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            value: r.take("value"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "totalActivation", &self.total_activation)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("value", &self.value);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("totalActivation", &self.total_activation);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SideLoadingKey);

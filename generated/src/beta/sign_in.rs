@@ -101,145 +101,119 @@ pub struct SignIn {
 impl graph_rt::Model for SignIn {
     const TYPE_NAME: &'static str = "microsoft.graph.signIn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            mfa_detail: graph_rt::take(map, "mfaDetail")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            user_agent: graph_rt::take(map, "userAgent")?,
+            mfa_detail: r.take("mfaDetail"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_id: r.take("userId"),
+            user_display_name: r.take("userDisplayName"),
+            user_agent: r.take("userAgent"),
             #[cfg(feature = "core")]
-            token_issuer_type: graph_rt::take(map, "tokenIssuerType")?,
-            token_issuer_name: graph_rt::take(map, "tokenIssuerName")?,
-            status: graph_rt::take(map, "status")?,
-            service_principal_name: graph_rt::take(map, "servicePrincipalName")?,
-            service_principal_id: graph_rt::take(map, "servicePrincipalId")?,
+            token_issuer_type: r.take("tokenIssuerType"),
+            token_issuer_name: r.take("tokenIssuerName"),
+            status: r.take("status"),
+            service_principal_name: r.take("servicePrincipalName"),
+            service_principal_id: r.take("servicePrincipalId"),
             #[cfg(feature = "core")]
-            risk_state: graph_rt::take(map, "riskState")?,
+            risk_state: r.take("riskState"),
             #[cfg(feature = "core")]
-            risk_level_during_sign_in: graph_rt::take(map, "riskLevelDuringSignIn")?,
+            risk_level_during_sign_in: r.take("riskLevelDuringSignIn"),
             #[cfg(feature = "core")]
-            risk_level_aggregated: graph_rt::take(map, "riskLevelAggregated")?,
-            risk_event_types_v2: graph_rt::take(map, "riskEventTypes_v2")?,
+            risk_level_aggregated: r.take("riskLevelAggregated"),
+            risk_event_types_v2: r.take("riskEventTypes_v2"),
             #[cfg(feature = "core")]
-            risk_event_types: graph_rt::take(map, "riskEventTypes")?,
+            risk_event_types: r.take("riskEventTypes"),
             #[cfg(feature = "core")]
-            risk_detail: graph_rt::take(map, "riskDetail")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            resource_display_name: graph_rt::take(map, "resourceDisplayName")?,
-            processing_time_in_milliseconds: graph_rt::take(
-                map,
-                "processingTimeInMilliseconds",
-            )?,
-            original_request_id: graph_rt::take(map, "originalRequestId")?,
+            risk_detail: r.take("riskDetail"),
+            resource_id: r.take("resourceId"),
+            resource_display_name: r.take("resourceDisplayName"),
+            processing_time_in_milliseconds: r.take("processingTimeInMilliseconds"),
+            original_request_id: r.take("originalRequestId"),
             #[cfg(feature = "core")]
-            network_location_details: graph_rt::take(map, "networkLocationDetails")?,
-            location: graph_rt::take(map, "location")?,
-            is_interactive: graph_rt::take(map, "isInteractive")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
-            id: graph_rt::take(map, "id")?,
+            network_location_details: r.take("networkLocationDetails"),
+            location: r.take("location"),
+            is_interactive: r.take("isInteractive"),
+            ip_address: r.take("ipAddress"),
+            id: r.take("id"),
             #[cfg(feature = "device_management")]
-            device_detail: graph_rt::take(map, "deviceDetail")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            correlation_id: graph_rt::take(map, "correlationId")?,
+            device_detail: r.take("deviceDetail"),
+            created_date_time: r.take("createdDateTime"),
+            correlation_id: r.take("correlationId"),
             #[cfg(feature = "core")]
-            conditional_access_status: graph_rt::take(map, "conditionalAccessStatus")?,
-            client_app_used: graph_rt::take(map, "clientAppUsed")?,
-            authentication_requirement: graph_rt::take(
-                map,
-                "authenticationRequirement",
-            )?,
+            conditional_access_status: r.take("conditionalAccessStatus"),
+            client_app_used: r.take("clientAppUsed"),
+            authentication_requirement: r.take("authenticationRequirement"),
             #[cfg(feature = "device_management")]
-            authentication_processing_details: graph_rt::take(
-                map,
-                "authenticationProcessingDetails",
-            )?,
-            authentication_methods_used: graph_rt::take(
-                map,
-                "authenticationMethodsUsed",
-            )?,
-            authentication_details: graph_rt::take(map, "authenticationDetails")?,
+            authentication_processing_details: r.take("authenticationProcessingDetails"),
+            authentication_methods_used: r.take("authenticationMethodsUsed"),
+            authentication_details: r.take("authenticationDetails"),
             #[cfg(feature = "core")]
-            applied_conditional_access_policies: graph_rt::take(
-                map,
-                "appliedConditionalAccessPolicies",
-            )?,
-            app_id: graph_rt::take(map, "appId")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            alternate_sign_in_name: graph_rt::take(map, "alternateSignInName")?,
-            additional_properties: core::mem::take(map),
-        })
+            applied_conditional_access_policies: r
+                .take("appliedConditionalAccessPolicies"),
+            app_id: r.take("appId"),
+            app_display_name: r.take("appDisplayName"),
+            alternate_sign_in_name: r.take("alternateSignInName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "alternateSignInName", &self.alternate_sign_in_name)?;
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("alternateSignInName", &self.alternate_sign_in_name);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("appId", &self.app_id);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
+        w.put(
             "appliedConditionalAccessPolicies",
             &self.applied_conditional_access_policies,
-        )?;
-        graph_rt::put(map, "authenticationDetails", &self.authentication_details)?;
-        graph_rt::put(
-            map,
-            "authenticationMethodsUsed",
-            &self.authentication_methods_used,
-        )?;
+        );
+        w.put("authenticationDetails", &self.authentication_details);
+        w.put("authenticationMethodsUsed", &self.authentication_methods_used);
         #[cfg(feature = "device_management")]
-        graph_rt::put(
-            map,
+        w.put(
             "authenticationProcessingDetails",
             &self.authentication_processing_details,
-        )?;
-        graph_rt::put(
-            map,
-            "authenticationRequirement",
-            &self.authentication_requirement,
-        )?;
-        graph_rt::put(map, "clientAppUsed", &self.client_app_used)?;
+        );
+        w.put("authenticationRequirement", &self.authentication_requirement);
+        w.put("clientAppUsed", &self.client_app_used);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "conditionalAccessStatus", &self.conditional_access_status)?;
-        graph_rt::put(map, "correlationId", &self.correlation_id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "deviceDetail", &self.device_detail)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "isInteractive", &self.is_interactive)?;
-        graph_rt::put(map, "location", &self.location)?;
+        w.put("conditionalAccessStatus", &self.conditional_access_status);
+        w.put("correlationId", &self.correlation_id);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "device_management")] w.put("deviceDetail", &self.device_detail);
+        w.put("id", &self.id);
+        w.put("ipAddress", &self.ip_address);
+        w.put("isInteractive", &self.is_interactive);
+        w.put("location", &self.location);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "networkLocationDetails", &self.network_location_details)?;
-        graph_rt::put(map, "originalRequestId", &self.original_request_id)?;
-        graph_rt::put(
-            map,
-            "processingTimeInMilliseconds",
-            &self.processing_time_in_milliseconds,
-        )?;
-        graph_rt::put(map, "resourceDisplayName", &self.resource_display_name)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskDetail", &self.risk_detail)?;
+        w.put("networkLocationDetails", &self.network_location_details);
+        w.put("originalRequestId", &self.original_request_id);
+        w.put("processingTimeInMilliseconds", &self.processing_time_in_milliseconds);
+        w.put("resourceDisplayName", &self.resource_display_name);
+        w.put("resourceId", &self.resource_id);
+        #[cfg(feature = "core")] w.put("riskDetail", &self.risk_detail);
+        #[cfg(feature = "core")] w.put("riskEventTypes", &self.risk_event_types);
+        w.put("riskEventTypes_v2", &self.risk_event_types_v2);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "riskEventTypes", &self.risk_event_types)?;
-        graph_rt::put(map, "riskEventTypes_v2", &self.risk_event_types_v2)?;
+        w.put("riskLevelAggregated", &self.risk_level_aggregated);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "riskLevelAggregated", &self.risk_level_aggregated)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "riskLevelDuringSignIn", &self.risk_level_during_sign_in)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskState", &self.risk_state)?;
-        graph_rt::put(map, "servicePrincipalId", &self.service_principal_id)?;
-        graph_rt::put(map, "servicePrincipalName", &self.service_principal_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "tokenIssuerName", &self.token_issuer_name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "tokenIssuerType", &self.token_issuer_type)?;
-        graph_rt::put(map, "userAgent", &self.user_agent)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "mfaDetail", &self.mfa_detail)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("riskLevelDuringSignIn", &self.risk_level_during_sign_in);
+        #[cfg(feature = "core")] w.put("riskState", &self.risk_state);
+        w.put("servicePrincipalId", &self.service_principal_id);
+        w.put("servicePrincipalName", &self.service_principal_name);
+        w.put("status", &self.status);
+        w.put("tokenIssuerName", &self.token_issuer_name);
+        #[cfg(feature = "core")] w.put("tokenIssuerType", &self.token_issuer_type);
+        w.put("userAgent", &self.user_agent);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userId", &self.user_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        #[cfg(feature = "core")] w.put("mfaDetail", &self.mfa_detail);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SignIn);

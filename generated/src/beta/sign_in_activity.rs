@@ -16,17 +16,22 @@ pub struct SignInActivity {
 impl graph_rt::Model for SignInActivity {
     const TYPE_NAME: &'static str = "microsoft.graph.signInActivity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_sign_in_request_id: graph_rt::take(map, "lastSignInRequestId")?,
-            last_sign_in_date_time: graph_rt::take(map, "lastSignInDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_sign_in_request_id: r.take("lastSignInRequestId"),
+            last_sign_in_date_time: r.take("lastSignInDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lastSignInDateTime", &self.last_sign_in_date_time)?;
-        graph_rt::put(map, "lastSignInRequestId", &self.last_sign_in_request_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastSignInDateTime", &self.last_sign_in_date_time);
+        w.put("lastSignInRequestId", &self.last_sign_in_request_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SignInActivity);

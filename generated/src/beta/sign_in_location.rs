@@ -21,23 +21,27 @@ pub struct SignInLocation {
 impl graph_rt::Model for SignInLocation {
     const TYPE_NAME: &'static str = "microsoft.graph.signInLocation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            state: graph_rt::take(map, "state")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            state: r.take("state"),
             #[cfg(feature = "core")]
-            geo_coordinates: graph_rt::take(map, "geoCoordinates")?,
-            country_or_region: graph_rt::take(map, "countryOrRegion")?,
-            city: graph_rt::take(map, "city")?,
-            additional_properties: core::mem::take(map),
-        })
+            geo_coordinates: r.take("geoCoordinates"),
+            country_or_region: r.take("countryOrRegion"),
+            city: r.take("city"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "city", &self.city)?;
-        graph_rt::put(map, "countryOrRegion", &self.country_or_region)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "geoCoordinates", &self.geo_coordinates)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("city", &self.city);
+        w.put("countryOrRegion", &self.country_or_region);
+        #[cfg(feature = "core")] w.put("geoCoordinates", &self.geo_coordinates);
+        w.put("state", &self.state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SignInLocation);

@@ -20,19 +20,24 @@ pub struct SingleUser {
 impl graph_rt::Model for SingleUser {
     const TYPE_NAME: &'static str = "microsoft.graph.singleUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            is_backup: graph_rt::take(map, "isBackup")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            description: r.take("description"),
+            id: r.take("id"),
+            is_backup: r.take("isBackup"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isBackup", &self.is_backup)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isBackup", &self.is_backup);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SingleUser);

@@ -70,71 +70,74 @@ pub struct Site {
 impl graph_rt::Model for Site {
     const TYPE_NAME: &'static str = "microsoft.graph.site";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            external_columns: graph_rt::take(map, "externalColumns")?,
-            term_store: graph_rt::take(map, "termStore")?,
-            sites: graph_rt::take(map, "sites")?,
-            permissions: graph_rt::take(map, "permissions")?,
-            pages: graph_rt::take(map, "pages")?,
-            lists: graph_rt::take(map, "lists")?,
-            items: graph_rt::take(map, "items")?,
-            drives: graph_rt::take(map, "drives")?,
-            drive: graph_rt::take(map, "drive")?,
-            content_types: graph_rt::take(map, "contentTypes")?,
-            columns: graph_rt::take(map, "columns")?,
-            analytics: graph_rt::take(map, "analytics")?,
-            site_collection: graph_rt::take(map, "siteCollection")?,
-            sharepoint_ids: graph_rt::take(map, "sharepointIds")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            external_columns: r.take("externalColumns"),
+            term_store: r.take("termStore"),
+            sites: r.take("sites"),
+            permissions: r.take("permissions"),
+            pages: r.take("pages"),
+            lists: r.take("lists"),
+            items: r.take("items"),
+            drives: r.take("drives"),
+            drive: r.take("drive"),
+            content_types: r.take("contentTypes"),
+            columns: r.take("columns"),
+            analytics: r.take("analytics"),
+            site_collection: r.take("siteCollection"),
+            sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
-            root: graph_rt::take(map, "root")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            web_url: graph_rt::take(map, "webUrl")?,
+            root: r.take("root"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
-            parent_reference: graph_rt::take(map, "parentReference")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            parent_reference: r.take("parentReference"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            e_tag: r.take("eTag"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "parentReference", &self.parent_reference)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "root", &self.root)?;
-        graph_rt::put(map, "sharepointIds", &self.sharepoint_ids)?;
-        graph_rt::put(map, "siteCollection", &self.site_collection)?;
-        graph_rt::put(map, "analytics", &self.analytics)?;
-        graph_rt::put(map, "columns", &self.columns)?;
-        graph_rt::put(map, "contentTypes", &self.content_types)?;
-        graph_rt::put(map, "drive", &self.drive)?;
-        graph_rt::put(map, "drives", &self.drives)?;
-        graph_rt::put(map, "items", &self.items)?;
-        graph_rt::put(map, "lists", &self.lists)?;
-        graph_rt::put(map, "pages", &self.pages)?;
-        graph_rt::put(map, "permissions", &self.permissions)?;
-        graph_rt::put(map, "sites", &self.sites)?;
-        graph_rt::put(map, "termStore", &self.term_store)?;
-        graph_rt::put(map, "externalColumns", &self.external_columns)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("eTag", &self.e_tag);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
+        w.put("webUrl", &self.web_url);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "core")] w.put("root", &self.root);
+        w.put("sharepointIds", &self.sharepoint_ids);
+        w.put("siteCollection", &self.site_collection);
+        w.put("analytics", &self.analytics);
+        w.put("columns", &self.columns);
+        w.put("contentTypes", &self.content_types);
+        w.put("drive", &self.drive);
+        w.put("drives", &self.drives);
+        w.put("items", &self.items);
+        w.put("lists", &self.lists);
+        w.put("pages", &self.pages);
+        w.put("permissions", &self.permissions);
+        w.put("sites", &self.sites);
+        w.put("termStore", &self.term_store);
+        w.put("externalColumns", &self.external_columns);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Site);

@@ -19,20 +19,25 @@ pub struct SiteCollection {
 impl graph_rt::Model for SiteCollection {
     const TYPE_NAME: &'static str = "microsoft.graph.siteCollection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            root: graph_rt::take(map, "root")?,
-            data_location_code: graph_rt::take(map, "dataLocationCode")?,
-            hostname: graph_rt::take(map, "hostname")?,
-            additional_properties: core::mem::take(map),
-        })
+            root: r.take("root"),
+            data_location_code: r.take("dataLocationCode"),
+            hostname: r.take("hostname"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hostname", &self.hostname)?;
-        graph_rt::put(map, "dataLocationCode", &self.data_location_code)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "root", &self.root)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hostname", &self.hostname);
+        w.put("dataLocationCode", &self.data_location_code);
+        #[cfg(feature = "core")] w.put("root", &self.root);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SiteCollection);

@@ -45,51 +45,53 @@ pub struct SitePage {
 impl graph_rt::Model for SitePage {
     const TYPE_NAME: &'static str = "microsoft.graph.sitePage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            publishing_state: graph_rt::take(map, "publishingState")?,
+            publishing_state: r.take("publishingState"),
             #[cfg(feature = "core")]
-            web_parts: graph_rt::take(map, "webParts")?,
-            page_layout_type: graph_rt::take(map, "pageLayoutType")?,
-            title: graph_rt::take(map, "title")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            description: graph_rt::take(map, "description")?,
-            web_url: graph_rt::take(map, "webUrl")?,
+            web_parts: r.take("webParts"),
+            page_layout_type: r.take("pageLayoutType"),
+            title: r.take("title"),
+            content_type: r.take("contentType"),
+            description: r.take("description"),
+            web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
-            parent_reference: graph_rt::take(map, "parentReference")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            parent_reference: r.take("parentReference"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            e_tag: r.take("eTag"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "parentReference", &self.parent_reference)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "pageLayoutType", &self.page_layout_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "webParts", &self.web_parts)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "publishingState", &self.publishing_state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("eTag", &self.e_tag);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
+        w.put("webUrl", &self.web_url);
+        w.put("description", &self.description);
+        w.put("contentType", &self.content_type);
+        w.put("title", &self.title);
+        w.put("pageLayoutType", &self.page_layout_type);
+        #[cfg(feature = "core")] w.put("webParts", &self.web_parts);
+        #[cfg(feature = "core")] w.put("publishingState", &self.publishing_state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SitePage);

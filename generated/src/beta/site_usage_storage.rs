@@ -15,23 +15,28 @@ pub struct SiteUsageStorage {
 impl graph_rt::Model for SiteUsageStorage {
     const TYPE_NAME: &'static str = "microsoft.graph.siteUsageStorage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            storage_used_in_bytes: graph_rt::take(map, "storageUsedInBytes")?,
-            site_type: graph_rt::take(map, "siteType")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            storage_used_in_bytes: r.take("storageUsedInBytes"),
+            site_type: r.take("siteType"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "siteType", &self.site_type)?;
-        graph_rt::put(map, "storageUsedInBytes", &self.storage_used_in_bytes)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("siteType", &self.site_type);
+        w.put("storageUsedInBytes", &self.storage_used_in_bytes);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SiteUsageStorage);

@@ -16,17 +16,22 @@ pub struct SizeRange {
 impl graph_rt::Model for SizeRange {
     const TYPE_NAME: &'static str = "microsoft.graph.sizeRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            minimum_size: graph_rt::take(map, "minimumSize")?,
-            maximum_size: graph_rt::take(map, "maximumSize")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            minimum_size: r.take("minimumSize"),
+            maximum_size: r.take("maximumSize"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "maximumSize", &self.maximum_size)?;
-        graph_rt::put(map, "minimumSize", &self.minimum_size)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("maximumSize", &self.maximum_size);
+        w.put("minimumSize", &self.minimum_size);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SizeRange);

@@ -16,25 +16,30 @@ pub struct SkypeForBusinessActivityUserCounts {
 impl graph_rt::Model for SkypeForBusinessActivityUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.skypeForBusinessActivityUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            participated: graph_rt::take(map, "participated")?,
-            organized: graph_rt::take(map, "organized")?,
-            peer_to_peer: graph_rt::take(map, "peerToPeer")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            participated: r.take("participated"),
+            organized: r.take("organized"),
+            peer_to_peer: r.take("peerToPeer"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "peerToPeer", &self.peer_to_peer)?;
-        graph_rt::put(map, "organized", &self.organized)?;
-        graph_rt::put(map, "participated", &self.participated)?;
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("peerToPeer", &self.peer_to_peer);
+        w.put("organized", &self.organized);
+        w.put("participated", &self.participated);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SkypeForBusinessActivityUserCounts);

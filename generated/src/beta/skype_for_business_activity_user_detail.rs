@@ -45,244 +45,144 @@ pub struct SkypeForBusinessActivityUserDetail {
 impl graph_rt::Model for SkypeForBusinessActivityUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.skypeForBusinessActivityUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            assigned_products: graph_rt::take(map, "assignedProducts")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            deleted_date: graph_rt::take(map, "deletedDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            participated_conference_dial_in_out3rd_party_count: graph_rt::take(
-                map,
-                "participatedConferenceDialInOut3rdPartyCount",
-            )?,
-            participated_conference_web_count: graph_rt::take(
-                map,
-                "participatedConferenceWebCount",
-            )?,
-            participated_conference_app_sharing_count: graph_rt::take(
-                map,
-                "participatedConferenceAppSharingCount",
-            )?,
-            participated_conference_audio_video_minutes: graph_rt::take(
-                map,
-                "participatedConferenceAudioVideoMinutes",
-            )?,
-            participated_conference_audio_video_count: graph_rt::take(
-                map,
-                "participatedConferenceAudioVideoCount",
-            )?,
-            participated_conference_im_count: graph_rt::take(
-                map,
-                "participatedConferenceIMCount",
-            )?,
-            organized_conference_cloud_dial_out_microsoft_minutes: graph_rt::take(
-                map,
-                "organizedConferenceCloudDialOutMicrosoftMinutes",
-            )?,
-            organized_conference_cloud_dial_in_microsoft_minutes: graph_rt::take(
-                map,
-                "organizedConferenceCloudDialInMicrosoftMinutes",
-            )?,
-            organized_conference_cloud_dial_in_out_microsoft_count: graph_rt::take(
-                map,
-                "organizedConferenceCloudDialInOutMicrosoftCount",
-            )?,
-            organized_conference_dial_in_out3rd_party_count: graph_rt::take(
-                map,
-                "organizedConferenceDialInOut3rdPartyCount",
-            )?,
-            organized_conference_web_count: graph_rt::take(
-                map,
-                "organizedConferenceWebCount",
-            )?,
-            organized_conference_app_sharing_count: graph_rt::take(
-                map,
-                "organizedConferenceAppSharingCount",
-            )?,
-            organized_conference_audio_video_minutes: graph_rt::take(
-                map,
-                "organizedConferenceAudioVideoMinutes",
-            )?,
-            organized_conference_audio_video_count: graph_rt::take(
-                map,
-                "organizedConferenceAudioVideoCount",
-            )?,
-            organized_conference_im_count: graph_rt::take(
-                map,
-                "organizedConferenceIMCount",
-            )?,
-            peer_to_peer_file_transfer_count: graph_rt::take(
-                map,
-                "peerToPeerFileTransferCount",
-            )?,
-            peer_to_peer_app_sharing_count: graph_rt::take(
-                map,
-                "peerToPeerAppSharingCount",
-            )?,
-            peer_to_peer_video_minutes: graph_rt::take(map, "peerToPeerVideoMinutes")?,
-            peer_to_peer_video_count: graph_rt::take(map, "peerToPeerVideoCount")?,
-            peer_to_peer_audio_minutes: graph_rt::take(map, "peerToPeerAudioMinutes")?,
-            peer_to_peer_audio_count: graph_rt::take(map, "peerToPeerAudioCount")?,
-            peer_to_peer_im_count: graph_rt::take(map, "peerToPeerIMCount")?,
-            participated_conference_last_activity_date: graph_rt::take(
-                map,
-                "participatedConferenceLastActivityDate",
-            )?,
-            organized_conference_last_activity_date: graph_rt::take(
-                map,
-                "organizedConferenceLastActivityDate",
-            )?,
-            peer_to_peer_last_activity_date: graph_rt::take(
-                map,
-                "peerToPeerLastActivityDate",
-            )?,
-            total_participated_conference_count: graph_rt::take(
-                map,
-                "totalParticipatedConferenceCount",
-            )?,
-            total_organized_conference_count: graph_rt::take(
-                map,
-                "totalOrganizedConferenceCount",
-            )?,
-            total_peer_to_peer_session_count: graph_rt::take(
-                map,
-                "totalPeerToPeerSessionCount",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            assigned_products: r.take("assignedProducts"),
+            last_activity_date: r.take("lastActivityDate"),
+            deleted_date: r.take("deletedDate"),
+            is_deleted: r.take("isDeleted"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            participated_conference_dial_in_out3rd_party_count: r
+                .take("participatedConferenceDialInOut3rdPartyCount"),
+            participated_conference_web_count: r.take("participatedConferenceWebCount"),
+            participated_conference_app_sharing_count: r
+                .take("participatedConferenceAppSharingCount"),
+            participated_conference_audio_video_minutes: r
+                .take("participatedConferenceAudioVideoMinutes"),
+            participated_conference_audio_video_count: r
+                .take("participatedConferenceAudioVideoCount"),
+            participated_conference_im_count: r.take("participatedConferenceIMCount"),
+            organized_conference_cloud_dial_out_microsoft_minutes: r
+                .take("organizedConferenceCloudDialOutMicrosoftMinutes"),
+            organized_conference_cloud_dial_in_microsoft_minutes: r
+                .take("organizedConferenceCloudDialInMicrosoftMinutes"),
+            organized_conference_cloud_dial_in_out_microsoft_count: r
+                .take("organizedConferenceCloudDialInOutMicrosoftCount"),
+            organized_conference_dial_in_out3rd_party_count: r
+                .take("organizedConferenceDialInOut3rdPartyCount"),
+            organized_conference_web_count: r.take("organizedConferenceWebCount"),
+            organized_conference_app_sharing_count: r
+                .take("organizedConferenceAppSharingCount"),
+            organized_conference_audio_video_minutes: r
+                .take("organizedConferenceAudioVideoMinutes"),
+            organized_conference_audio_video_count: r
+                .take("organizedConferenceAudioVideoCount"),
+            organized_conference_im_count: r.take("organizedConferenceIMCount"),
+            peer_to_peer_file_transfer_count: r.take("peerToPeerFileTransferCount"),
+            peer_to_peer_app_sharing_count: r.take("peerToPeerAppSharingCount"),
+            peer_to_peer_video_minutes: r.take("peerToPeerVideoMinutes"),
+            peer_to_peer_video_count: r.take("peerToPeerVideoCount"),
+            peer_to_peer_audio_minutes: r.take("peerToPeerAudioMinutes"),
+            peer_to_peer_audio_count: r.take("peerToPeerAudioCount"),
+            peer_to_peer_im_count: r.take("peerToPeerIMCount"),
+            participated_conference_last_activity_date: r
+                .take("participatedConferenceLastActivityDate"),
+            organized_conference_last_activity_date: r
+                .take("organizedConferenceLastActivityDate"),
+            peer_to_peer_last_activity_date: r.take("peerToPeerLastActivityDate"),
+            total_participated_conference_count: r
+                .take("totalParticipatedConferenceCount"),
+            total_organized_conference_count: r.take("totalOrganizedConferenceCount"),
+            total_peer_to_peer_session_count: r.take("totalPeerToPeerSessionCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "totalPeerToPeerSessionCount",
-            &self.total_peer_to_peer_session_count,
-        )?;
-        graph_rt::put(
-            map,
-            "totalOrganizedConferenceCount",
-            &self.total_organized_conference_count,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("totalPeerToPeerSessionCount", &self.total_peer_to_peer_session_count);
+        w.put("totalOrganizedConferenceCount", &self.total_organized_conference_count);
+        w.put(
             "totalParticipatedConferenceCount",
             &self.total_participated_conference_count,
-        )?;
-        graph_rt::put(
-            map,
-            "peerToPeerLastActivityDate",
-            &self.peer_to_peer_last_activity_date,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("peerToPeerLastActivityDate", &self.peer_to_peer_last_activity_date);
+        w.put(
             "organizedConferenceLastActivityDate",
             &self.organized_conference_last_activity_date,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "participatedConferenceLastActivityDate",
             &self.participated_conference_last_activity_date,
-        )?;
-        graph_rt::put(map, "peerToPeerIMCount", &self.peer_to_peer_im_count)?;
-        graph_rt::put(map, "peerToPeerAudioCount", &self.peer_to_peer_audio_count)?;
-        graph_rt::put(map, "peerToPeerAudioMinutes", &self.peer_to_peer_audio_minutes)?;
-        graph_rt::put(map, "peerToPeerVideoCount", &self.peer_to_peer_video_count)?;
-        graph_rt::put(map, "peerToPeerVideoMinutes", &self.peer_to_peer_video_minutes)?;
-        graph_rt::put(
-            map,
-            "peerToPeerAppSharingCount",
-            &self.peer_to_peer_app_sharing_count,
-        )?;
-        graph_rt::put(
-            map,
-            "peerToPeerFileTransferCount",
-            &self.peer_to_peer_file_transfer_count,
-        )?;
-        graph_rt::put(
-            map,
-            "organizedConferenceIMCount",
-            &self.organized_conference_im_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("peerToPeerIMCount", &self.peer_to_peer_im_count);
+        w.put("peerToPeerAudioCount", &self.peer_to_peer_audio_count);
+        w.put("peerToPeerAudioMinutes", &self.peer_to_peer_audio_minutes);
+        w.put("peerToPeerVideoCount", &self.peer_to_peer_video_count);
+        w.put("peerToPeerVideoMinutes", &self.peer_to_peer_video_minutes);
+        w.put("peerToPeerAppSharingCount", &self.peer_to_peer_app_sharing_count);
+        w.put("peerToPeerFileTransferCount", &self.peer_to_peer_file_transfer_count);
+        w.put("organizedConferenceIMCount", &self.organized_conference_im_count);
+        w.put(
             "organizedConferenceAudioVideoCount",
             &self.organized_conference_audio_video_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "organizedConferenceAudioVideoMinutes",
             &self.organized_conference_audio_video_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "organizedConferenceAppSharingCount",
             &self.organized_conference_app_sharing_count,
-        )?;
-        graph_rt::put(
-            map,
-            "organizedConferenceWebCount",
-            &self.organized_conference_web_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("organizedConferenceWebCount", &self.organized_conference_web_count);
+        w.put(
             "organizedConferenceDialInOut3rdPartyCount",
             &self.organized_conference_dial_in_out3rd_party_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "organizedConferenceCloudDialInOutMicrosoftCount",
             &self.organized_conference_cloud_dial_in_out_microsoft_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "organizedConferenceCloudDialInMicrosoftMinutes",
             &self.organized_conference_cloud_dial_in_microsoft_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "organizedConferenceCloudDialOutMicrosoftMinutes",
             &self.organized_conference_cloud_dial_out_microsoft_minutes,
-        )?;
-        graph_rt::put(
-            map,
-            "participatedConferenceIMCount",
-            &self.participated_conference_im_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("participatedConferenceIMCount", &self.participated_conference_im_count);
+        w.put(
             "participatedConferenceAudioVideoCount",
             &self.participated_conference_audio_video_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "participatedConferenceAudioVideoMinutes",
             &self.participated_conference_audio_video_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "participatedConferenceAppSharingCount",
             &self.participated_conference_app_sharing_count,
-        )?;
-        graph_rt::put(
-            map,
-            "participatedConferenceWebCount",
-            &self.participated_conference_web_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("participatedConferenceWebCount", &self.participated_conference_web_count);
+        w.put(
             "participatedConferenceDialInOut3rdPartyCount",
             &self.participated_conference_dial_in_out3rd_party_count,
-        )?;
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "deletedDate", &self.deleted_date)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "assignedProducts", &self.assigned_products)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("deletedDate", &self.deleted_date);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("assignedProducts", &self.assigned_products);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SkypeForBusinessActivityUserDetail);

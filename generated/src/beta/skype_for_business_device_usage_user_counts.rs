@@ -18,29 +18,34 @@ pub struct SkypeForBusinessDeviceUsageUserCounts {
 impl graph_rt::Model for SkypeForBusinessDeviceUsageUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.skypeForBusinessDeviceUsageUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            i_pad: graph_rt::take(map, "iPad")?,
-            i_phone: graph_rt::take(map, "iPhone")?,
-            android_phone: graph_rt::take(map, "androidPhone")?,
-            windows_phone: graph_rt::take(map, "windowsPhone")?,
-            windows: graph_rt::take(map, "windows")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            i_pad: r.take("iPad"),
+            i_phone: r.take("iPhone"),
+            android_phone: r.take("androidPhone"),
+            windows_phone: r.take("windowsPhone"),
+            windows: r.take("windows"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "windows", &self.windows)?;
-        graph_rt::put(map, "windowsPhone", &self.windows_phone)?;
-        graph_rt::put(map, "androidPhone", &self.android_phone)?;
-        graph_rt::put(map, "iPhone", &self.i_phone)?;
-        graph_rt::put(map, "iPad", &self.i_pad)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("windows", &self.windows);
+        w.put("windowsPhone", &self.windows_phone);
+        w.put("androidPhone", &self.android_phone);
+        w.put("iPhone", &self.i_phone);
+        w.put("iPad", &self.i_pad);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SkypeForBusinessDeviceUsageUserCounts);

@@ -16,25 +16,30 @@ pub struct SkypeForBusinessOrganizerActivityMinuteCounts {
 impl graph_rt::Model for SkypeForBusinessOrganizerActivityMinuteCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.skypeForBusinessOrganizerActivityMinuteCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            dial_out_microsoft: graph_rt::take(map, "dialOutMicrosoft")?,
-            dial_in_microsoft: graph_rt::take(map, "dialInMicrosoft")?,
-            audio_video: graph_rt::take(map, "audioVideo")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            dial_out_microsoft: r.take("dialOutMicrosoft"),
+            dial_in_microsoft: r.take("dialInMicrosoft"),
+            audio_video: r.take("audioVideo"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "audioVideo", &self.audio_video)?;
-        graph_rt::put(map, "dialInMicrosoft", &self.dial_in_microsoft)?;
-        graph_rt::put(map, "dialOutMicrosoft", &self.dial_out_microsoft)?;
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("audioVideo", &self.audio_video);
+        w.put("dialInMicrosoft", &self.dial_in_microsoft);
+        w.put("dialOutMicrosoft", &self.dial_out_microsoft);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SkypeForBusinessOrganizerActivityMinuteCounts);

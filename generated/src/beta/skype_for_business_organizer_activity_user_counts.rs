@@ -19,31 +19,36 @@ pub struct SkypeForBusinessOrganizerActivityUserCounts {
 impl graph_rt::Model for SkypeForBusinessOrganizerActivityUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.skypeForBusinessOrganizerActivityUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            dial_in_out_microsoft: graph_rt::take(map, "dialInOutMicrosoft")?,
-            dial_in_out3rd_party: graph_rt::take(map, "dialInOut3rdParty")?,
-            web: graph_rt::take(map, "web")?,
-            app_sharing: graph_rt::take(map, "appSharing")?,
-            audio_video: graph_rt::take(map, "audioVideo")?,
-            im: graph_rt::take(map, "im")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            dial_in_out_microsoft: r.take("dialInOutMicrosoft"),
+            dial_in_out3rd_party: r.take("dialInOut3rdParty"),
+            web: r.take("web"),
+            app_sharing: r.take("appSharing"),
+            audio_video: r.take("audioVideo"),
+            im: r.take("im"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "im", &self.im)?;
-        graph_rt::put(map, "audioVideo", &self.audio_video)?;
-        graph_rt::put(map, "appSharing", &self.app_sharing)?;
-        graph_rt::put(map, "web", &self.web)?;
-        graph_rt::put(map, "dialInOut3rdParty", &self.dial_in_out3rd_party)?;
-        graph_rt::put(map, "dialInOutMicrosoft", &self.dial_in_out_microsoft)?;
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("im", &self.im);
+        w.put("audioVideo", &self.audio_video);
+        w.put("appSharing", &self.app_sharing);
+        w.put("web", &self.web);
+        w.put("dialInOut3rdParty", &self.dial_in_out3rd_party);
+        w.put("dialInOutMicrosoft", &self.dial_in_out_microsoft);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SkypeForBusinessOrganizerActivityUserCounts);

@@ -15,23 +15,28 @@ pub struct SkypeForBusinessPeerToPeerActivityMinuteCounts {
 impl graph_rt::Model for SkypeForBusinessPeerToPeerActivityMinuteCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.skypeForBusinessPeerToPeerActivityMinuteCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            video: graph_rt::take(map, "video")?,
-            audio: graph_rt::take(map, "audio")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            video: r.take("video"),
+            audio: r.take("audio"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "audio", &self.audio)?;
-        graph_rt::put(map, "video", &self.video)?;
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("audio", &self.audio);
+        w.put("video", &self.video);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SkypeForBusinessPeerToPeerActivityMinuteCounts);

@@ -24,23 +24,28 @@ pub struct SocialIdentityProvider {
 impl graph_rt::Model for SocialIdentityProvider {
     const TYPE_NAME: &'static str = "microsoft.graph.socialIdentityProvider";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            identity_provider_type: graph_rt::take(map, "identityProviderType")?,
-            client_secret: graph_rt::take(map, "clientSecret")?,
-            client_id: graph_rt::take(map, "clientId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            identity_provider_type: r.take("identityProviderType"),
+            client_secret: r.take("clientSecret"),
+            client_id: r.take("clientId"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "clientId", &self.client_id)?;
-        graph_rt::put(map, "clientSecret", &self.client_secret)?;
-        graph_rt::put(map, "identityProviderType", &self.identity_provider_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("clientId", &self.client_id);
+        w.put("clientSecret", &self.client_secret);
+        w.put("identityProviderType", &self.identity_provider_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SocialIdentityProvider);

@@ -22,21 +22,26 @@ pub struct SoftwareUpdateCatalogEntry {
 impl graph_rt::Model for SoftwareUpdateCatalogEntry {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.softwareUpdateCatalogEntry";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            release_date_time: graph_rt::take(map, "releaseDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            deployable_until_date_time: graph_rt::take(map, "deployableUntilDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            release_date_time: r.take("releaseDateTime"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            deployable_until_date_time: r.take("deployableUntilDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "deployableUntilDateTime", &self.deployable_until_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "releaseDateTime", &self.release_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("deployableUntilDateTime", &self.deployable_until_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("releaseDateTime", &self.release_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SoftwareUpdateCatalogEntry);

@@ -44,52 +44,50 @@ pub struct SoftwareUpdateStatusSummary {
 impl graph_rt::Model for SoftwareUpdateStatusSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.softwareUpdateStatusSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            not_applicable_user_count: graph_rt::take(map, "notApplicableUserCount")?,
-            conflict_user_count: graph_rt::take(map, "conflictUserCount")?,
-            unknown_user_count: graph_rt::take(map, "unknownUserCount")?,
-            error_user_count: graph_rt::take(map, "errorUserCount")?,
-            remediated_user_count: graph_rt::take(map, "remediatedUserCount")?,
-            non_compliant_user_count: graph_rt::take(map, "nonCompliantUserCount")?,
-            compliant_user_count: graph_rt::take(map, "compliantUserCount")?,
-            not_applicable_device_count: graph_rt::take(
-                map,
-                "notApplicableDeviceCount",
-            )?,
-            conflict_device_count: graph_rt::take(map, "conflictDeviceCount")?,
-            unknown_device_count: graph_rt::take(map, "unknownDeviceCount")?,
-            error_device_count: graph_rt::take(map, "errorDeviceCount")?,
-            remediated_device_count: graph_rt::take(map, "remediatedDeviceCount")?,
-            non_compliant_device_count: graph_rt::take(map, "nonCompliantDeviceCount")?,
-            compliant_device_count: graph_rt::take(map, "compliantDeviceCount")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            not_applicable_user_count: r.take("notApplicableUserCount"),
+            conflict_user_count: r.take("conflictUserCount"),
+            unknown_user_count: r.take("unknownUserCount"),
+            error_user_count: r.take("errorUserCount"),
+            remediated_user_count: r.take("remediatedUserCount"),
+            non_compliant_user_count: r.take("nonCompliantUserCount"),
+            compliant_user_count: r.take("compliantUserCount"),
+            not_applicable_device_count: r.take("notApplicableDeviceCount"),
+            conflict_device_count: r.take("conflictDeviceCount"),
+            unknown_device_count: r.take("unknownDeviceCount"),
+            error_device_count: r.take("errorDeviceCount"),
+            remediated_device_count: r.take("remediatedDeviceCount"),
+            non_compliant_device_count: r.take("nonCompliantDeviceCount"),
+            compliant_device_count: r.take("compliantDeviceCount"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "compliantDeviceCount", &self.compliant_device_count)?;
-        graph_rt::put(map, "nonCompliantDeviceCount", &self.non_compliant_device_count)?;
-        graph_rt::put(map, "remediatedDeviceCount", &self.remediated_device_count)?;
-        graph_rt::put(map, "errorDeviceCount", &self.error_device_count)?;
-        graph_rt::put(map, "unknownDeviceCount", &self.unknown_device_count)?;
-        graph_rt::put(map, "conflictDeviceCount", &self.conflict_device_count)?;
-        graph_rt::put(
-            map,
-            "notApplicableDeviceCount",
-            &self.not_applicable_device_count,
-        )?;
-        graph_rt::put(map, "compliantUserCount", &self.compliant_user_count)?;
-        graph_rt::put(map, "nonCompliantUserCount", &self.non_compliant_user_count)?;
-        graph_rt::put(map, "remediatedUserCount", &self.remediated_user_count)?;
-        graph_rt::put(map, "errorUserCount", &self.error_user_count)?;
-        graph_rt::put(map, "unknownUserCount", &self.unknown_user_count)?;
-        graph_rt::put(map, "conflictUserCount", &self.conflict_user_count)?;
-        graph_rt::put(map, "notApplicableUserCount", &self.not_applicable_user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("compliantDeviceCount", &self.compliant_device_count);
+        w.put("nonCompliantDeviceCount", &self.non_compliant_device_count);
+        w.put("remediatedDeviceCount", &self.remediated_device_count);
+        w.put("errorDeviceCount", &self.error_device_count);
+        w.put("unknownDeviceCount", &self.unknown_device_count);
+        w.put("conflictDeviceCount", &self.conflict_device_count);
+        w.put("notApplicableDeviceCount", &self.not_applicable_device_count);
+        w.put("compliantUserCount", &self.compliant_user_count);
+        w.put("nonCompliantUserCount", &self.non_compliant_user_count);
+        w.put("remediatedUserCount", &self.remediated_user_count);
+        w.put("errorUserCount", &self.error_user_count);
+        w.put("unknownUserCount", &self.unknown_user_count);
+        w.put("conflictUserCount", &self.conflict_user_count);
+        w.put("notApplicableUserCount", &self.not_applicable_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SoftwareUpdateStatusSummary);

@@ -46,55 +46,52 @@ pub struct SourceCollection {
 impl graph_rt::Model for SourceCollection {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.sourceCollection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            noncustodial_sources: graph_rt::take(map, "noncustodialSources")?,
-            last_estimate_statistics_operation: graph_rt::take(
-                map,
-                "lastEstimateStatisticsOperation",
-            )?,
-            custodian_sources: graph_rt::take(map, "custodianSources")?,
-            add_to_review_set_operation: graph_rt::take(map, "addToReviewSetOperation")?,
-            additional_sources: graph_rt::take(map, "additionalSources")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            noncustodial_sources: r.take("noncustodialSources"),
+            last_estimate_statistics_operation: r
+                .take("lastEstimateStatisticsOperation"),
+            custodian_sources: r.take("custodianSources"),
+            add_to_review_set_operation: r.take("addToReviewSetOperation"),
+            additional_sources: r.take("additionalSources"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            data_source_scopes: graph_rt::take(map, "dataSourceScopes")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            data_source_scopes: r.take("dataSourceScopes"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            content_query: graph_rt::take(map, "contentQuery")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            content_query: r.take("contentQuery"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contentQuery", &self.content_query)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "dataSourceScopes", &self.data_source_scopes)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "additionalSources", &self.additional_sources)?;
-        graph_rt::put(
-            map,
-            "addToReviewSetOperation",
-            &self.add_to_review_set_operation,
-        )?;
-        graph_rt::put(map, "custodianSources", &self.custodian_sources)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contentQuery", &self.content_query);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("dataSourceScopes", &self.data_source_scopes);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("additionalSources", &self.additional_sources);
+        w.put("addToReviewSetOperation", &self.add_to_review_set_operation);
+        w.put("custodianSources", &self.custodian_sources);
+        w.put(
             "lastEstimateStatisticsOperation",
             &self.last_estimate_statistics_operation,
-        )?;
-        graph_rt::put(map, "noncustodialSources", &self.noncustodial_sources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("noncustodialSources", &self.noncustodial_sources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SourceCollection);

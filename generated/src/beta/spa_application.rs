@@ -14,15 +14,20 @@ pub struct SpaApplication {
 impl graph_rt::Model for SpaApplication {
     const TYPE_NAME: &'static str = "microsoft.graph.spaApplication";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            redirect_uris: graph_rt::take(map, "redirectUris")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            redirect_uris: r.take("redirectUris"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "redirectUris", &self.redirect_uris)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("redirectUris", &self.redirect_uris);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SpaApplication);

@@ -14,19 +14,20 @@ pub struct SpecifiedCaptiveNetworkPlugins {
 impl graph_rt::Model for SpecifiedCaptiveNetworkPlugins {
     const TYPE_NAME: &'static str = "microsoft.graph.specifiedCaptiveNetworkPlugins";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allowed_bundle_identifiers: graph_rt::take(map, "allowedBundleIdentifiers")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allowed_bundle_identifiers: r.take("allowedBundleIdentifiers"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "allowedBundleIdentifiers",
-            &self.allowed_bundle_identifiers,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedBundleIdentifiers", &self.allowed_bundle_identifiers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SpecifiedCaptiveNetworkPlugins);

@@ -24,23 +24,28 @@ pub struct Store {
 impl graph_rt::Model for Store {
     const TYPE_NAME: &'static str = "microsoft.graph.termStore.store";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sets: graph_rt::take(map, "sets")?,
-            groups: graph_rt::take(map, "groups")?,
-            language_tags: graph_rt::take(map, "languageTags")?,
-            default_language_tag: graph_rt::take(map, "defaultLanguageTag")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sets: r.take("sets"),
+            groups: r.take("groups"),
+            language_tags: r.take("languageTags"),
+            default_language_tag: r.take("defaultLanguageTag"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "defaultLanguageTag", &self.default_language_tag)?;
-        graph_rt::put(map, "languageTags", &self.language_tags)?;
-        graph_rt::put(map, "groups", &self.groups)?;
-        graph_rt::put(map, "sets", &self.sets)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("defaultLanguageTag", &self.default_language_tag);
+        w.put("languageTags", &self.language_tags);
+        w.put("groups", &self.groups);
+        w.put("sets", &self.sets);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Store);

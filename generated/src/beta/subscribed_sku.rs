@@ -21,7 +21,7 @@ pub struct SubscribedSku {
     /// Information about the service plans that are available with the SKU. Not nullable
     pub service_plans: graph_rt::Field<Vec<super::ServicePlanInfo>>,
     /// The unique identifier (GUID) for the service SKU.
-    pub sku_id: graph_rt::Field<graph_rt::Uuid>,
+    pub sku_id: graph_rt::Field<graph_rt::Guid>,
     /// The SKU part number; for example: "AAD_PREMIUM" or "RMSBASIC". To get a list of commercial subscriptions that an organization has acquired, see List subscribedSkus.
     pub sku_part_number: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -30,29 +30,34 @@ pub struct SubscribedSku {
 impl graph_rt::Model for SubscribedSku {
     const TYPE_NAME: &'static str = "microsoft.graph.subscribedSku";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sku_part_number: graph_rt::take(map, "skuPartNumber")?,
-            sku_id: graph_rt::take(map, "skuId")?,
-            service_plans: graph_rt::take(map, "servicePlans")?,
-            prepaid_units: graph_rt::take(map, "prepaidUnits")?,
-            consumed_units: graph_rt::take(map, "consumedUnits")?,
-            capability_status: graph_rt::take(map, "capabilityStatus")?,
-            applies_to: graph_rt::take(map, "appliesTo")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sku_part_number: r.take("skuPartNumber"),
+            sku_id: r.take("skuId"),
+            service_plans: r.take("servicePlans"),
+            prepaid_units: r.take("prepaidUnits"),
+            consumed_units: r.take("consumedUnits"),
+            capability_status: r.take("capabilityStatus"),
+            applies_to: r.take("appliesTo"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "appliesTo", &self.applies_to)?;
-        graph_rt::put(map, "capabilityStatus", &self.capability_status)?;
-        graph_rt::put(map, "consumedUnits", &self.consumed_units)?;
-        graph_rt::put(map, "prepaidUnits", &self.prepaid_units)?;
-        graph_rt::put(map, "servicePlans", &self.service_plans)?;
-        graph_rt::put(map, "skuId", &self.sku_id)?;
-        graph_rt::put(map, "skuPartNumber", &self.sku_part_number)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("appliesTo", &self.applies_to);
+        w.put("capabilityStatus", &self.capability_status);
+        w.put("consumedUnits", &self.consumed_units);
+        w.put("prepaidUnits", &self.prepaid_units);
+        w.put("servicePlans", &self.service_plans);
+        w.put("skuId", &self.sku_id);
+        w.put("skuPartNumber", &self.sku_part_number);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SubscribedSku);

@@ -40,43 +40,47 @@ pub struct SuspiciousIpRiskEvent {
 impl graph_rt::Model for SuspiciousIpRiskEvent {
     const TYPE_NAME: &'static str = "microsoft.graph.suspiciousIpRiskEvent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            risk_type: graph_rt::take(map, "riskType")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            risk_type: r.take("riskType"),
             #[cfg(feature = "device_management")]
-            impacted_user: graph_rt::take(map, "impactedUser")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            risk_event_type: graph_rt::take(map, "riskEventType")?,
-            risk_level: graph_rt::take(map, "riskLevel")?,
-            risk_event_status: graph_rt::take(map, "riskEventStatus")?,
-            risk_event_date_time: graph_rt::take(map, "riskEventDateTime")?,
-            location: graph_rt::take(map, "location")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            closed_date_time: graph_rt::take(map, "closedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            impacted_user: r.take("impactedUser"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_id: r.take("userId"),
+            user_display_name: r.take("userDisplayName"),
+            risk_event_type: r.take("riskEventType"),
+            risk_level: r.take("riskLevel"),
+            risk_event_status: r.take("riskEventStatus"),
+            risk_event_date_time: r.take("riskEventDateTime"),
+            location: r.take("location"),
+            ip_address: r.take("ipAddress"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
+            closed_date_time: r.take("closedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "closedDateTime", &self.closed_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "riskEventDateTime", &self.risk_event_date_time)?;
-        graph_rt::put(map, "riskEventStatus", &self.risk_event_status)?;
-        graph_rt::put(map, "riskLevel", &self.risk_level)?;
-        graph_rt::put(map, "riskEventType", &self.risk_event_type)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "impactedUser", &self.impacted_user)?;
-        graph_rt::put(map, "riskType", &self.risk_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("closedDateTime", &self.closed_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("ipAddress", &self.ip_address);
+        w.put("location", &self.location);
+        w.put("riskEventDateTime", &self.risk_event_date_time);
+        w.put("riskEventStatus", &self.risk_event_status);
+        w.put("riskLevel", &self.risk_level);
+        w.put("riskEventType", &self.risk_event_type);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userId", &self.user_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        #[cfg(feature = "device_management")] w.put("impactedUser", &self.impacted_user);
+        w.put("riskType", &self.risk_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SuspiciousIpRiskEvent);

@@ -25,34 +25,32 @@ pub struct SynchronizationJob {
 impl graph_rt::Model for SynchronizationJob {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationJob";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            schema: graph_rt::take(map, "schema")?,
-            template_id: graph_rt::take(map, "templateId")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            schema: r.take("schema"),
+            template_id: r.take("templateId"),
             #[cfg(feature = "device_management")]
-            synchronization_job_settings: graph_rt::take(
-                map,
-                "synchronizationJobSettings",
-            )?,
-            status: graph_rt::take(map, "status")?,
-            schedule: graph_rt::take(map, "schedule")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            synchronization_job_settings: r.take("synchronizationJobSettings"),
+            status: r.take("status"),
+            schedule: r.take("schedule"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "schedule", &self.schedule)?;
-        graph_rt::put(map, "status", &self.status)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("schedule", &self.schedule);
+        w.put("status", &self.status);
         #[cfg(feature = "device_management")]
-        graph_rt::put(
-            map,
-            "synchronizationJobSettings",
-            &self.synchronization_job_settings,
-        )?;
-        graph_rt::put(map, "templateId", &self.template_id)?;
-        graph_rt::put(map, "schema", &self.schema)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("synchronizationJobSettings", &self.synchronization_job_settings);
+        w.put("templateId", &self.template_id);
+        w.put("schema", &self.schema);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationJob);

@@ -16,17 +16,22 @@ pub struct SynchronizationJobApplicationParameters {
 impl graph_rt::Model for SynchronizationJobApplicationParameters {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationJobApplicationParameters";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            subjects: graph_rt::take(map, "subjects")?,
-            rule_id: graph_rt::take(map, "ruleId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            subjects: r.take("subjects"),
+            rule_id: r.take("ruleId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ruleId", &self.rule_id)?;
-        graph_rt::put(map, "subjects", &self.subjects)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ruleId", &self.rule_id);
+        w.put("subjects", &self.subjects);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationJobApplicationParameters);

@@ -16,17 +16,22 @@ pub struct SynchronizationJobSubject {
 impl graph_rt::Model for SynchronizationJobSubject {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationJobSubject";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            object_type_name: graph_rt::take(map, "objectTypeName")?,
-            object_id: graph_rt::take(map, "objectId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            object_type_name: r.take("objectTypeName"),
+            object_id: r.take("objectId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "objectId", &self.object_id)?;
-        graph_rt::put(map, "objectTypeName", &self.object_type_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("objectId", &self.object_id);
+        w.put("objectTypeName", &self.object_type_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationJobSubject);

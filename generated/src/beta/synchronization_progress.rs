@@ -20,28 +20,26 @@ pub struct SynchronizationProgress {
 impl graph_rt::Model for SynchronizationProgress {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationProgress";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            units: graph_rt::take(map, "units")?,
-            total_units: graph_rt::take(map, "totalUnits")?,
-            progress_observation_date_time: graph_rt::take(
-                map,
-                "progressObservationDateTime",
-            )?,
-            completed_units: graph_rt::take(map, "completedUnits")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            units: r.take("units"),
+            total_units: r.take("totalUnits"),
+            progress_observation_date_time: r.take("progressObservationDateTime"),
+            completed_units: r.take("completedUnits"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "completedUnits", &self.completed_units)?;
-        graph_rt::put(
-            map,
-            "progressObservationDateTime",
-            &self.progress_observation_date_time,
-        )?;
-        graph_rt::put(map, "totalUnits", &self.total_units)?;
-        graph_rt::put(map, "units", &self.units)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("completedUnits", &self.completed_units);
+        w.put("progressObservationDateTime", &self.progress_observation_date_time);
+        w.put("totalUnits", &self.total_units);
+        w.put("units", &self.units);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationProgress);

@@ -24,25 +24,30 @@ pub struct SynchronizationQuarantine {
 impl graph_rt::Model for SynchronizationQuarantine {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationQuarantine";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            error: graph_rt::take(map, "error")?,
-            series_count: graph_rt::take(map, "seriesCount")?,
-            series_began: graph_rt::take(map, "seriesBegan")?,
-            reason: graph_rt::take(map, "reason")?,
-            next_attempt: graph_rt::take(map, "nextAttempt")?,
-            current_began: graph_rt::take(map, "currentBegan")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            error: r.take("error"),
+            series_count: r.take("seriesCount"),
+            series_began: r.take("seriesBegan"),
+            reason: r.take("reason"),
+            next_attempt: r.take("nextAttempt"),
+            current_began: r.take("currentBegan"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "currentBegan", &self.current_began)?;
-        graph_rt::put(map, "nextAttempt", &self.next_attempt)?;
-        graph_rt::put(map, "reason", &self.reason)?;
-        graph_rt::put(map, "seriesBegan", &self.series_began)?;
-        graph_rt::put(map, "seriesCount", &self.series_count)?;
-        graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("currentBegan", &self.current_began);
+        w.put("nextAttempt", &self.next_attempt);
+        w.put("reason", &self.reason);
+        w.put("seriesBegan", &self.series_began);
+        w.put("seriesCount", &self.series_count);
+        w.put("error", &self.error);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationQuarantine);

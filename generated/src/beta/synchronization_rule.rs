@@ -28,29 +28,34 @@ pub struct SynchronizationRule {
 impl graph_rt::Model for SynchronizationRule {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_directory_name: graph_rt::take(map, "targetDirectoryName")?,
-            source_directory_name: graph_rt::take(map, "sourceDirectoryName")?,
-            priority: graph_rt::take(map, "priority")?,
-            object_mappings: graph_rt::take(map, "objectMappings")?,
-            name: graph_rt::take(map, "name")?,
-            metadata: graph_rt::take(map, "metadata")?,
-            id: graph_rt::take(map, "id")?,
-            editable: graph_rt::take(map, "editable")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_directory_name: r.take("targetDirectoryName"),
+            source_directory_name: r.take("sourceDirectoryName"),
+            priority: r.take("priority"),
+            object_mappings: r.take("objectMappings"),
+            name: r.take("name"),
+            metadata: r.take("metadata"),
+            id: r.take("id"),
+            editable: r.take("editable"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "editable", &self.editable)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "objectMappings", &self.object_mappings)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "sourceDirectoryName", &self.source_directory_name)?;
-        graph_rt::put(map, "targetDirectoryName", &self.target_directory_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("editable", &self.editable);
+        w.put("id", &self.id);
+        w.put("metadata", &self.metadata);
+        w.put("name", &self.name);
+        w.put("objectMappings", &self.object_mappings);
+        w.put("priority", &self.priority);
+        w.put("sourceDirectoryName", &self.source_directory_name);
+        w.put("targetDirectoryName", &self.target_directory_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationRule);

@@ -18,19 +18,24 @@ pub struct SynchronizationSchedule {
 impl graph_rt::Model for SynchronizationSchedule {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationSchedule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            state: graph_rt::take(map, "state")?,
-            interval: graph_rt::take(map, "interval")?,
-            expiration: graph_rt::take(map, "expiration")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            state: r.take("state"),
+            interval: r.take("interval"),
+            expiration: r.take("expiration"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "expiration", &self.expiration)?;
-        graph_rt::put(map, "interval", &self.interval)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("expiration", &self.expiration);
+        w.put("interval", &self.interval);
+        w.put("state", &self.state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationSchedule);

@@ -22,21 +22,26 @@ pub struct SynchronizationSchema {
 impl graph_rt::Model for SynchronizationSchema {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationSchema";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            directories: graph_rt::take(map, "directories")?,
-            version: graph_rt::take(map, "version")?,
-            synchronization_rules: graph_rt::take(map, "synchronizationRules")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            directories: r.take("directories"),
+            version: r.take("version"),
+            synchronization_rules: r.take("synchronizationRules"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "synchronizationRules", &self.synchronization_rules)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "directories", &self.directories)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("synchronizationRules", &self.synchronization_rules);
+        w.put("version", &self.version);
+        w.put("directories", &self.directories);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationSchema);

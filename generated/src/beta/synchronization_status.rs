@@ -40,72 +40,50 @@ pub struct SynchronizationStatus {
 impl graph_rt::Model for SynchronizationStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            troubleshooting_url: graph_rt::take(map, "troubleshootingUrl")?,
-            synchronized_entry_count_by_type: graph_rt::take(
-                map,
-                "synchronizedEntryCountByType",
-            )?,
-            steady_state_last_achieved_time: graph_rt::take(
-                map,
-                "steadyStateLastAchievedTime",
-            )?,
-            steady_state_first_achieved_time: graph_rt::take(
-                map,
-                "steadyStateFirstAchievedTime",
-            )?,
-            quarantine: graph_rt::take(map, "quarantine")?,
-            progress: graph_rt::take(map, "progress")?,
-            last_successful_execution_with_exports: graph_rt::take(
-                map,
-                "lastSuccessfulExecutionWithExports",
-            )?,
-            last_successful_execution: graph_rt::take(map, "lastSuccessfulExecution")?,
-            last_execution: graph_rt::take(map, "lastExecution")?,
-            escrows_pruned: graph_rt::take(map, "escrowsPruned")?,
-            count_successive_complete_failures: graph_rt::take(
-                map,
-                "countSuccessiveCompleteFailures",
-            )?,
-            code: graph_rt::take(map, "code")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            troubleshooting_url: r.take("troubleshootingUrl"),
+            synchronized_entry_count_by_type: r.take("synchronizedEntryCountByType"),
+            steady_state_last_achieved_time: r.take("steadyStateLastAchievedTime"),
+            steady_state_first_achieved_time: r.take("steadyStateFirstAchievedTime"),
+            quarantine: r.take("quarantine"),
+            progress: r.take("progress"),
+            last_successful_execution_with_exports: r
+                .take("lastSuccessfulExecutionWithExports"),
+            last_successful_execution: r.take("lastSuccessfulExecution"),
+            last_execution: r.take("lastExecution"),
+            escrows_pruned: r.take("escrowsPruned"),
+            count_successive_complete_failures: r
+                .take("countSuccessiveCompleteFailures"),
+            code: r.take("code"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "code", &self.code)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("code", &self.code);
+        w.put(
             "countSuccessiveCompleteFailures",
             &self.count_successive_complete_failures,
-        )?;
-        graph_rt::put(map, "escrowsPruned", &self.escrows_pruned)?;
-        graph_rt::put(map, "lastExecution", &self.last_execution)?;
-        graph_rt::put(map, "lastSuccessfulExecution", &self.last_successful_execution)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("escrowsPruned", &self.escrows_pruned);
+        w.put("lastExecution", &self.last_execution);
+        w.put("lastSuccessfulExecution", &self.last_successful_execution);
+        w.put(
             "lastSuccessfulExecutionWithExports",
             &self.last_successful_execution_with_exports,
-        )?;
-        graph_rt::put(map, "progress", &self.progress)?;
-        graph_rt::put(map, "quarantine", &self.quarantine)?;
-        graph_rt::put(
-            map,
-            "steadyStateFirstAchievedTime",
-            &self.steady_state_first_achieved_time,
-        )?;
-        graph_rt::put(
-            map,
-            "steadyStateLastAchievedTime",
-            &self.steady_state_last_achieved_time,
-        )?;
-        graph_rt::put(
-            map,
-            "synchronizedEntryCountByType",
-            &self.synchronized_entry_count_by_type,
-        )?;
-        graph_rt::put(map, "troubleshootingUrl", &self.troubleshooting_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("progress", &self.progress);
+        w.put("quarantine", &self.quarantine);
+        w.put("steadyStateFirstAchievedTime", &self.steady_state_first_achieved_time);
+        w.put("steadyStateLastAchievedTime", &self.steady_state_last_achieved_time);
+        w.put("synchronizedEntryCountByType", &self.synchronized_entry_count_by_type);
+        w.put("troubleshootingUrl", &self.troubleshooting_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationStatus);

@@ -40,55 +40,46 @@ pub struct SynchronizationTaskExecution {
 impl graph_rt::Model for SynchronizationTaskExecution {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationTaskExecution";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_ended: graph_rt::take(map, "timeEnded")?,
-            time_began: graph_rt::take(map, "timeBegan")?,
-            state: graph_rt::take(map, "state")?,
-            error: graph_rt::take(map, "error")?,
-            count_imported_reference_deltas: graph_rt::take(
-                map,
-                "countImportedReferenceDeltas",
-            )?,
-            count_imported_deltas: graph_rt::take(map, "countImportedDeltas")?,
-            count_imported: graph_rt::take(map, "countImported")?,
-            count_exports: graph_rt::take(map, "countExports")?,
-            count_exported: graph_rt::take(map, "countExported")?,
-            count_escrowed_raw: graph_rt::take(map, "countEscrowedRaw")?,
-            count_escrowed: graph_rt::take(map, "countEscrowed")?,
-            count_entitled_for_provisioning: graph_rt::take(
-                map,
-                "countEntitledForProvisioning",
-            )?,
-            count_entitled: graph_rt::take(map, "countEntitled")?,
-            activity_identifier: graph_rt::take(map, "activityIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_ended: r.take("timeEnded"),
+            time_began: r.take("timeBegan"),
+            state: r.take("state"),
+            error: r.take("error"),
+            count_imported_reference_deltas: r.take("countImportedReferenceDeltas"),
+            count_imported_deltas: r.take("countImportedDeltas"),
+            count_imported: r.take("countImported"),
+            count_exports: r.take("countExports"),
+            count_exported: r.take("countExported"),
+            count_escrowed_raw: r.take("countEscrowedRaw"),
+            count_escrowed: r.take("countEscrowed"),
+            count_entitled_for_provisioning: r.take("countEntitledForProvisioning"),
+            count_entitled: r.take("countEntitled"),
+            activity_identifier: r.take("activityIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "activityIdentifier", &self.activity_identifier)?;
-        graph_rt::put(map, "countEntitled", &self.count_entitled)?;
-        graph_rt::put(
-            map,
-            "countEntitledForProvisioning",
-            &self.count_entitled_for_provisioning,
-        )?;
-        graph_rt::put(map, "countEscrowed", &self.count_escrowed)?;
-        graph_rt::put(map, "countEscrowedRaw", &self.count_escrowed_raw)?;
-        graph_rt::put(map, "countExported", &self.count_exported)?;
-        graph_rt::put(map, "countExports", &self.count_exports)?;
-        graph_rt::put(map, "countImported", &self.count_imported)?;
-        graph_rt::put(map, "countImportedDeltas", &self.count_imported_deltas)?;
-        graph_rt::put(
-            map,
-            "countImportedReferenceDeltas",
-            &self.count_imported_reference_deltas,
-        )?;
-        graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "timeBegan", &self.time_began)?;
-        graph_rt::put(map, "timeEnded", &self.time_ended)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("activityIdentifier", &self.activity_identifier);
+        w.put("countEntitled", &self.count_entitled);
+        w.put("countEntitledForProvisioning", &self.count_entitled_for_provisioning);
+        w.put("countEscrowed", &self.count_escrowed);
+        w.put("countEscrowedRaw", &self.count_escrowed_raw);
+        w.put("countExported", &self.count_exported);
+        w.put("countExports", &self.count_exports);
+        w.put("countImported", &self.count_imported);
+        w.put("countImportedDeltas", &self.count_imported_deltas);
+        w.put("countImportedReferenceDeltas", &self.count_imported_reference_deltas);
+        w.put("error", &self.error);
+        w.put("state", &self.state);
+        w.put("timeBegan", &self.time_began);
+        w.put("timeEnded", &self.time_ended);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationTaskExecution);

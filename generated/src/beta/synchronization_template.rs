@@ -28,29 +28,34 @@ pub struct SynchronizationTemplate {
 impl graph_rt::Model for SynchronizationTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.synchronizationTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            schema: graph_rt::take(map, "schema")?,
-            metadata: graph_rt::take(map, "metadata")?,
-            factory_tag: graph_rt::take(map, "factoryTag")?,
-            discoverable: graph_rt::take(map, "discoverable")?,
-            description: graph_rt::take(map, "description")?,
-            default: graph_rt::take(map, "default")?,
-            application_id: graph_rt::take(map, "applicationId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            schema: r.take("schema"),
+            metadata: r.take("metadata"),
+            factory_tag: r.take("factoryTag"),
+            discoverable: r.take("discoverable"),
+            description: r.take("description"),
+            default: r.take("default"),
+            application_id: r.take("applicationId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "applicationId", &self.application_id)?;
-        graph_rt::put(map, "default", &self.default)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "discoverable", &self.discoverable)?;
-        graph_rt::put(map, "factoryTag", &self.factory_tag)?;
-        graph_rt::put(map, "metadata", &self.metadata)?;
-        graph_rt::put(map, "schema", &self.schema)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("applicationId", &self.application_id);
+        w.put("default", &self.default);
+        w.put("description", &self.description);
+        w.put("discoverable", &self.discoverable);
+        w.put("factoryTag", &self.factory_tag);
+        w.put("metadata", &self.metadata);
+        w.put("schema", &self.schema);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SynchronizationTemplate);

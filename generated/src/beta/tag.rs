@@ -31,30 +31,35 @@ pub struct Tag {
 impl graph_rt::Model for Tag {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.tag";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            parent: graph_rt::take(map, "parent")?,
-            child_tags: graph_rt::take(map, "childTags")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            parent: r.take("parent"),
+            child_tags: r.take("childTags"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            child_selectability: graph_rt::take(map, "childSelectability")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            child_selectability: r.take("childSelectability"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "childSelectability", &self.child_selectability)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "childTags", &self.child_tags)?;
-        graph_rt::put(map, "parent", &self.parent)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("childSelectability", &self.child_selectability);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("childTags", &self.child_tags);
+        w.put("parent", &self.parent);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Tag);

@@ -14,15 +14,20 @@ pub struct TargetPolicyEndpoints {
 impl graph_rt::Model for TargetPolicyEndpoints {
     const TYPE_NAME: &'static str = "microsoft.graph.targetPolicyEndpoints";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            platform_types: graph_rt::take(map, "platformTypes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            platform_types: r.take("platformTypes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "platformTypes", &self.platform_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("platformTypes", &self.platform_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TargetPolicyEndpoints);

@@ -75,90 +75,83 @@ pub struct Team {
 impl graph_rt::Model for Team {
     const TYPE_NAME: &'static str = "microsoft.graph.team";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tags: graph_rt::take(map, "tags")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tags: r.take("tags"),
             #[cfg(feature = "core")]
-            permission_grants: graph_rt::take(map, "permissionGrants")?,
-            template: graph_rt::take(map, "template")?,
-            schedule: graph_rt::take(map, "schedule")?,
-            primary_channel: graph_rt::take(map, "primaryChannel")?,
+            permission_grants: r.take("permissionGrants"),
+            template: r.take("template"),
+            schedule: r.take("schedule"),
+            primary_channel: r.take("primaryChannel"),
             #[cfg(feature = "users")]
-            photo: graph_rt::take(map, "photo")?,
-            operations: graph_rt::take(map, "operations")?,
+            photo: r.take("photo"),
+            operations: r.take("operations"),
             #[cfg(feature = "device_management")]
-            owners: graph_rt::take(map, "owners")?,
-            members: graph_rt::take(map, "members")?,
-            installed_apps: graph_rt::take(map, "installedApps")?,
-            channels: graph_rt::take(map, "channels")?,
-            microsoft_graph_team_creation_mode: graph_rt::take(
-                map,
-                "@microsoft.graph.teamCreationMode",
-            )?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            is_membership_limited_to_owners: graph_rt::take(
-                map,
-                "isMembershipLimitedToOwners",
-            )?,
-            class_settings: graph_rt::take(map, "classSettings")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            discovery_settings: graph_rt::take(map, "discoverySettings")?,
-            messaging_settings: graph_rt::take(map, "messagingSettings")?,
-            member_settings: graph_rt::take(map, "memberSettings")?,
-            is_archived: graph_rt::take(map, "isArchived")?,
-            internal_id: graph_rt::take(map, "internalId")?,
-            guest_settings: graph_rt::take(map, "guestSettings")?,
-            fun_settings: graph_rt::take(map, "funSettings")?,
-            visibility: graph_rt::take(map, "visibility")?,
-            specialization: graph_rt::take(map, "specialization")?,
-            classification: graph_rt::take(map, "classification")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            owners: r.take("owners"),
+            members: r.take("members"),
+            installed_apps: r.take("installedApps"),
+            channels: r.take("channels"),
+            microsoft_graph_team_creation_mode: r
+                .take("@microsoft.graph.teamCreationMode"),
+            created_date_time: r.take("createdDateTime"),
+            is_membership_limited_to_owners: r.take("isMembershipLimitedToOwners"),
+            class_settings: r.take("classSettings"),
+            web_url: r.take("webUrl"),
+            discovery_settings: r.take("discoverySettings"),
+            messaging_settings: r.take("messagingSettings"),
+            member_settings: r.take("memberSettings"),
+            is_archived: r.take("isArchived"),
+            internal_id: r.take("internalId"),
+            guest_settings: r.take("guestSettings"),
+            fun_settings: r.take("funSettings"),
+            visibility: r.take("visibility"),
+            specialization: r.take("specialization"),
+            classification: r.take("classification"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "classification", &self.classification)?;
-        graph_rt::put(map, "specialization", &self.specialization)?;
-        graph_rt::put(map, "visibility", &self.visibility)?;
-        graph_rt::put(map, "funSettings", &self.fun_settings)?;
-        graph_rt::put(map, "guestSettings", &self.guest_settings)?;
-        graph_rt::put(map, "internalId", &self.internal_id)?;
-        graph_rt::put(map, "isArchived", &self.is_archived)?;
-        graph_rt::put(map, "memberSettings", &self.member_settings)?;
-        graph_rt::put(map, "messagingSettings", &self.messaging_settings)?;
-        graph_rt::put(map, "discoverySettings", &self.discovery_settings)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "classSettings", &self.class_settings)?;
-        graph_rt::put(
-            map,
-            "isMembershipLimitedToOwners",
-            &self.is_membership_limited_to_owners,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("classification", &self.classification);
+        w.put("specialization", &self.specialization);
+        w.put("visibility", &self.visibility);
+        w.put("funSettings", &self.fun_settings);
+        w.put("guestSettings", &self.guest_settings);
+        w.put("internalId", &self.internal_id);
+        w.put("isArchived", &self.is_archived);
+        w.put("memberSettings", &self.member_settings);
+        w.put("messagingSettings", &self.messaging_settings);
+        w.put("discoverySettings", &self.discovery_settings);
+        w.put("webUrl", &self.web_url);
+        w.put("classSettings", &self.class_settings);
+        w.put("isMembershipLimitedToOwners", &self.is_membership_limited_to_owners);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put(
             "@microsoft.graph.teamCreationMode",
             &self.microsoft_graph_team_creation_mode,
-        )?;
-        graph_rt::put(map, "channels", &self.channels)?;
-        graph_rt::put(map, "installedApps", &self.installed_apps)?;
-        graph_rt::put(map, "members", &self.members)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "owners", &self.owners)?;
-        graph_rt::put(map, "operations", &self.operations)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "photo", &self.photo)?;
-        graph_rt::put(map, "primaryChannel", &self.primary_channel)?;
-        graph_rt::put(map, "schedule", &self.schedule)?;
-        graph_rt::put(map, "template", &self.template)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "permissionGrants", &self.permission_grants)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("channels", &self.channels);
+        w.put("installedApps", &self.installed_apps);
+        w.put("members", &self.members);
+        #[cfg(feature = "device_management")] w.put("owners", &self.owners);
+        w.put("operations", &self.operations);
+        #[cfg(feature = "users")] w.put("photo", &self.photo);
+        w.put("primaryChannel", &self.primary_channel);
+        w.put("schedule", &self.schedule);
+        w.put("template", &self.template);
+        #[cfg(feature = "core")] w.put("permissionGrants", &self.permission_grants);
+        w.put("tags", &self.tags);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Team);

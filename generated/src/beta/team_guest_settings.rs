@@ -16,24 +16,22 @@ pub struct TeamGuestSettings {
 impl graph_rt::Model for TeamGuestSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.teamGuestSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_delete_channels: graph_rt::take(map, "allowDeleteChannels")?,
-            allow_create_update_channels: graph_rt::take(
-                map,
-                "allowCreateUpdateChannels",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_delete_channels: r.take("allowDeleteChannels"),
+            allow_create_update_channels: r.take("allowCreateUpdateChannels"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "allowCreateUpdateChannels",
-            &self.allow_create_update_channels,
-        )?;
-        graph_rt::put(map, "allowDeleteChannels", &self.allow_delete_channels)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowCreateUpdateChannels", &self.allow_create_update_channels);
+        w.put("allowDeleteChannels", &self.allow_delete_channels);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamGuestSettings);

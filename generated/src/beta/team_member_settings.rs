@@ -24,53 +24,34 @@ pub struct TeamMemberSettings {
 impl graph_rt::Model for TeamMemberSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.teamMemberSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_create_update_remove_connectors: graph_rt::take(
-                map,
-                "allowCreateUpdateRemoveConnectors",
-            )?,
-            allow_create_update_remove_tabs: graph_rt::take(
-                map,
-                "allowCreateUpdateRemoveTabs",
-            )?,
-            allow_add_remove_apps: graph_rt::take(map, "allowAddRemoveApps")?,
-            allow_delete_channels: graph_rt::take(map, "allowDeleteChannels")?,
-            allow_create_private_channels: graph_rt::take(
-                map,
-                "allowCreatePrivateChannels",
-            )?,
-            allow_create_update_channels: graph_rt::take(
-                map,
-                "allowCreateUpdateChannels",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_create_update_remove_connectors: r
+                .take("allowCreateUpdateRemoveConnectors"),
+            allow_create_update_remove_tabs: r.take("allowCreateUpdateRemoveTabs"),
+            allow_add_remove_apps: r.take("allowAddRemoveApps"),
+            allow_delete_channels: r.take("allowDeleteChannels"),
+            allow_create_private_channels: r.take("allowCreatePrivateChannels"),
+            allow_create_update_channels: r.take("allowCreateUpdateChannels"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "allowCreateUpdateChannels",
-            &self.allow_create_update_channels,
-        )?;
-        graph_rt::put(
-            map,
-            "allowCreatePrivateChannels",
-            &self.allow_create_private_channels,
-        )?;
-        graph_rt::put(map, "allowDeleteChannels", &self.allow_delete_channels)?;
-        graph_rt::put(map, "allowAddRemoveApps", &self.allow_add_remove_apps)?;
-        graph_rt::put(
-            map,
-            "allowCreateUpdateRemoveTabs",
-            &self.allow_create_update_remove_tabs,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowCreateUpdateChannels", &self.allow_create_update_channels);
+        w.put("allowCreatePrivateChannels", &self.allow_create_private_channels);
+        w.put("allowDeleteChannels", &self.allow_delete_channels);
+        w.put("allowAddRemoveApps", &self.allow_add_remove_apps);
+        w.put("allowCreateUpdateRemoveTabs", &self.allow_create_update_remove_tabs);
+        w.put(
             "allowCreateUpdateRemoveConnectors",
             &self.allow_create_update_remove_connectors,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamMemberSettings);

@@ -22,30 +22,28 @@ pub struct TeamMessagingSettings {
 impl graph_rt::Model for TeamMessagingSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.teamMessagingSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_channel_mentions: graph_rt::take(map, "allowChannelMentions")?,
-            allow_team_mentions: graph_rt::take(map, "allowTeamMentions")?,
-            allow_owner_delete_messages: graph_rt::take(
-                map,
-                "allowOwnerDeleteMessages",
-            )?,
-            allow_user_delete_messages: graph_rt::take(map, "allowUserDeleteMessages")?,
-            allow_user_edit_messages: graph_rt::take(map, "allowUserEditMessages")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_channel_mentions: r.take("allowChannelMentions"),
+            allow_team_mentions: r.take("allowTeamMentions"),
+            allow_owner_delete_messages: r.take("allowOwnerDeleteMessages"),
+            allow_user_delete_messages: r.take("allowUserDeleteMessages"),
+            allow_user_edit_messages: r.take("allowUserEditMessages"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowUserEditMessages", &self.allow_user_edit_messages)?;
-        graph_rt::put(map, "allowUserDeleteMessages", &self.allow_user_delete_messages)?;
-        graph_rt::put(
-            map,
-            "allowOwnerDeleteMessages",
-            &self.allow_owner_delete_messages,
-        )?;
-        graph_rt::put(map, "allowTeamMentions", &self.allow_team_mentions)?;
-        graph_rt::put(map, "allowChannelMentions", &self.allow_channel_mentions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowUserEditMessages", &self.allow_user_edit_messages);
+        w.put("allowUserDeleteMessages", &self.allow_user_delete_messages);
+        w.put("allowOwnerDeleteMessages", &self.allow_owner_delete_messages);
+        w.put("allowTeamMentions", &self.allow_team_mentions);
+        w.put("allowChannelMentions", &self.allow_channel_mentions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamMessagingSettings);

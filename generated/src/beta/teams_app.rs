@@ -24,23 +24,28 @@ pub struct TeamsApp {
 impl graph_rt::Model for TeamsApp {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsApp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            app_definitions: graph_rt::take(map, "appDefinitions")?,
-            distribution_method: graph_rt::take(map, "distributionMethod")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            app_definitions: r.take("appDefinitions"),
+            distribution_method: r.take("distributionMethod"),
+            display_name: r.take("displayName"),
+            external_id: r.take("externalId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "distributionMethod", &self.distribution_method)?;
-        graph_rt::put(map, "appDefinitions", &self.app_definitions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("externalId", &self.external_id);
+        w.put("displayName", &self.display_name);
+        w.put("distributionMethod", &self.distribution_method);
+        w.put("appDefinitions", &self.app_definitions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsApp);

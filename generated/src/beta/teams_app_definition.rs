@@ -37,42 +37,40 @@ pub struct TeamsAppDefinition {
 impl graph_rt::Model for TeamsAppDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsAppDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            outline_icon: graph_rt::take(map, "outlineIcon")?,
-            color_icon: graph_rt::take(map, "colorIcon")?,
-            bot: graph_rt::take(map, "bot")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            outline_icon: r.take("outlineIcon"),
+            color_icon: r.take("colorIcon"),
+            bot: r.take("bot"),
             #[cfg(feature = "core")]
-            allowed_installation_scopes: graph_rt::take(
-                map,
-                "allowedInstallationScopes",
-            )?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            azure_ad_app_id: graph_rt::take(map, "azureADAppId")?,
-            publishing_state: graph_rt::take(map, "publishingState")?,
-            teams_app_id: graph_rt::take(map, "teamsAppId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            allowed_installation_scopes: r.take("allowedInstallationScopes"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            azure_ad_app_id: r.take("azureADAppId"),
+            publishing_state: r.take("publishingState"),
+            teams_app_id: r.take("teamsAppId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "teamsAppId", &self.teams_app_id)?;
-        graph_rt::put(map, "publishingState", &self.publishing_state)?;
-        graph_rt::put(map, "azureADAppId", &self.azure_ad_app_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("teamsAppId", &self.teams_app_id);
+        w.put("publishingState", &self.publishing_state);
+        w.put("azureADAppId", &self.azure_ad_app_id);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "allowedInstallationScopes",
-            &self.allowed_installation_scopes,
-        )?;
-        graph_rt::put(map, "bot", &self.bot)?;
-        graph_rt::put(map, "colorIcon", &self.color_icon)?;
-        graph_rt::put(map, "outlineIcon", &self.outline_icon)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("allowedInstallationScopes", &self.allowed_installation_scopes);
+        w.put("bot", &self.bot);
+        w.put("colorIcon", &self.color_icon);
+        w.put("outlineIcon", &self.outline_icon);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsAppDefinition);

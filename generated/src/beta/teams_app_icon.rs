@@ -20,19 +20,24 @@ pub struct TeamsAppIcon {
 impl graph_rt::Model for TeamsAppIcon {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsAppIcon";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            hosted_content: graph_rt::take(map, "hostedContent")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            hosted_content: r.take("hostedContent"),
+            web_url: r.take("webUrl"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "hostedContent", &self.hosted_content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("webUrl", &self.web_url);
+        w.put("hostedContent", &self.hosted_content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsAppIcon);

@@ -32,33 +32,38 @@ pub struct TeamsDeviceUsageDistributionUserCounts {
 impl graph_rt::Model for TeamsDeviceUsageDistributionUserCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsDeviceUsageDistributionUserCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            linux: graph_rt::take(map, "linux")?,
-            chrome_os: graph_rt::take(map, "chromeOS")?,
-            windows: graph_rt::take(map, "windows")?,
-            mac: graph_rt::take(map, "mac")?,
-            ios: graph_rt::take(map, "ios")?,
-            android_phone: graph_rt::take(map, "androidPhone")?,
-            windows_phone: graph_rt::take(map, "windowsPhone")?,
-            web: graph_rt::take(map, "web")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            linux: r.take("linux"),
+            chrome_os: r.take("chromeOS"),
+            windows: r.take("windows"),
+            mac: r.take("mac"),
+            ios: r.take("ios"),
+            android_phone: r.take("androidPhone"),
+            windows_phone: r.take("windowsPhone"),
+            web: r.take("web"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "web", &self.web)?;
-        graph_rt::put(map, "windowsPhone", &self.windows_phone)?;
-        graph_rt::put(map, "androidPhone", &self.android_phone)?;
-        graph_rt::put(map, "ios", &self.ios)?;
-        graph_rt::put(map, "mac", &self.mac)?;
-        graph_rt::put(map, "windows", &self.windows)?;
-        graph_rt::put(map, "chromeOS", &self.chrome_os)?;
-        graph_rt::put(map, "linux", &self.linux)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("web", &self.web);
+        w.put("windowsPhone", &self.windows_phone);
+        w.put("androidPhone", &self.android_phone);
+        w.put("ios", &self.ios);
+        w.put("mac", &self.mac);
+        w.put("windows", &self.windows);
+        w.put("chromeOS", &self.chrome_os);
+        w.put("linux", &self.linux);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsDeviceUsageDistributionUserCounts);

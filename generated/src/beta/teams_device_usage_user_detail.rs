@@ -42,43 +42,48 @@ pub struct TeamsDeviceUsageUserDetail {
 impl graph_rt::Model for TeamsDeviceUsageUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsDeviceUsageUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            used_linux: graph_rt::take(map, "usedLinux")?,
-            used_chrome_os: graph_rt::take(map, "usedChromeOS")?,
-            used_windows: graph_rt::take(map, "usedWindows")?,
-            used_android_phone: graph_rt::take(map, "usedAndroidPhone")?,
-            used_mac: graph_rt::take(map, "usedMac")?,
-            usedi_os: graph_rt::take(map, "usediOS")?,
-            used_windows_phone: graph_rt::take(map, "usedWindowsPhone")?,
-            used_web: graph_rt::take(map, "usedWeb")?,
-            deleted_date: graph_rt::take(map, "deletedDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            is_licensed: graph_rt::take(map, "isLicensed")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            used_linux: r.take("usedLinux"),
+            used_chrome_os: r.take("usedChromeOS"),
+            used_windows: r.take("usedWindows"),
+            used_android_phone: r.take("usedAndroidPhone"),
+            used_mac: r.take("usedMac"),
+            usedi_os: r.take("usediOS"),
+            used_windows_phone: r.take("usedWindowsPhone"),
+            used_web: r.take("usedWeb"),
+            deleted_date: r.take("deletedDate"),
+            is_deleted: r.take("isDeleted"),
+            last_activity_date: r.take("lastActivityDate"),
+            is_licensed: r.take("isLicensed"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "isLicensed", &self.is_licensed)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "deletedDate", &self.deleted_date)?;
-        graph_rt::put(map, "usedWeb", &self.used_web)?;
-        graph_rt::put(map, "usedWindowsPhone", &self.used_windows_phone)?;
-        graph_rt::put(map, "usediOS", &self.usedi_os)?;
-        graph_rt::put(map, "usedMac", &self.used_mac)?;
-        graph_rt::put(map, "usedAndroidPhone", &self.used_android_phone)?;
-        graph_rt::put(map, "usedWindows", &self.used_windows)?;
-        graph_rt::put(map, "usedChromeOS", &self.used_chrome_os)?;
-        graph_rt::put(map, "usedLinux", &self.used_linux)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("isLicensed", &self.is_licensed);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("deletedDate", &self.deleted_date);
+        w.put("usedWeb", &self.used_web);
+        w.put("usedWindowsPhone", &self.used_windows_phone);
+        w.put("usediOS", &self.usedi_os);
+        w.put("usedMac", &self.used_mac);
+        w.put("usedAndroidPhone", &self.used_android_phone);
+        w.put("usedWindows", &self.used_windows);
+        w.put("usedChromeOS", &self.used_chrome_os);
+        w.put("usedLinux", &self.used_linux);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsDeviceUsageUserDetail);

@@ -26,27 +26,32 @@ pub struct TeamsUserActivityCounts {
 impl graph_rt::Model for TeamsUserActivityCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsUserActivityCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            meetings: graph_rt::take(map, "meetings")?,
-            calls: graph_rt::take(map, "calls")?,
-            private_chat_messages: graph_rt::take(map, "privateChatMessages")?,
-            team_chat_messages: graph_rt::take(map, "teamChatMessages")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            meetings: r.take("meetings"),
+            calls: r.take("calls"),
+            private_chat_messages: r.take("privateChatMessages"),
+            team_chat_messages: r.take("teamChatMessages"),
+            report_date: r.take("reportDate"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "teamChatMessages", &self.team_chat_messages)?;
-        graph_rt::put(map, "privateChatMessages", &self.private_chat_messages)?;
-        graph_rt::put(map, "calls", &self.calls)?;
-        graph_rt::put(map, "meetings", &self.meetings)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("reportDate", &self.report_date);
+        w.put("teamChatMessages", &self.team_chat_messages);
+        w.put("privateChatMessages", &self.private_chat_messages);
+        w.put("calls", &self.calls);
+        w.put("meetings", &self.meetings);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsUserActivityCounts);

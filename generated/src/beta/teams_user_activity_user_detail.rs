@@ -60,103 +60,82 @@ pub struct TeamsUserActivityUserDetail {
 impl graph_rt::Model for TeamsUserActivityUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsUserActivityUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            has_other_action: graph_rt::take(map, "hasOtherAction")?,
-            screen_share_duration: graph_rt::take(map, "screenShareDuration")?,
-            video_duration: graph_rt::take(map, "videoDuration")?,
-            audio_duration: graph_rt::take(map, "audioDuration")?,
-            scheduled_recurring_meetings_attended_count: graph_rt::take(
-                map,
-                "scheduledRecurringMeetingsAttendedCount",
-            )?,
-            scheduled_recurring_meetings_organized_count: graph_rt::take(
-                map,
-                "scheduledRecurringMeetingsOrganizedCount",
-            )?,
-            scheduled_one_time_meetings_attended_count: graph_rt::take(
-                map,
-                "scheduledOneTimeMeetingsAttendedCount",
-            )?,
-            scheduled_one_time_meetings_organized_count: graph_rt::take(
-                map,
-                "scheduledOneTimeMeetingsOrganizedCount",
-            )?,
-            ad_hoc_meetings_attended_count: graph_rt::take(
-                map,
-                "adHocMeetingsAttendedCount",
-            )?,
-            ad_hoc_meetings_organized_count: graph_rt::take(
-                map,
-                "adHocMeetingsOrganizedCount",
-            )?,
-            meetings_attended_count: graph_rt::take(map, "meetingsAttendedCount")?,
-            meetings_organized_count: graph_rt::take(map, "meetingsOrganizedCount")?,
-            meeting_count: graph_rt::take(map, "meetingCount")?,
-            call_count: graph_rt::take(map, "callCount")?,
-            private_chat_message_count: graph_rt::take(map, "privateChatMessageCount")?,
-            team_chat_message_count: graph_rt::take(map, "teamChatMessageCount")?,
-            assigned_products: graph_rt::take(map, "assignedProducts")?,
-            deleted_date: graph_rt::take(map, "deletedDate")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            is_licensed: graph_rt::take(map, "isLicensed")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            has_other_action: r.take("hasOtherAction"),
+            screen_share_duration: r.take("screenShareDuration"),
+            video_duration: r.take("videoDuration"),
+            audio_duration: r.take("audioDuration"),
+            scheduled_recurring_meetings_attended_count: r
+                .take("scheduledRecurringMeetingsAttendedCount"),
+            scheduled_recurring_meetings_organized_count: r
+                .take("scheduledRecurringMeetingsOrganizedCount"),
+            scheduled_one_time_meetings_attended_count: r
+                .take("scheduledOneTimeMeetingsAttendedCount"),
+            scheduled_one_time_meetings_organized_count: r
+                .take("scheduledOneTimeMeetingsOrganizedCount"),
+            ad_hoc_meetings_attended_count: r.take("adHocMeetingsAttendedCount"),
+            ad_hoc_meetings_organized_count: r.take("adHocMeetingsOrganizedCount"),
+            meetings_attended_count: r.take("meetingsAttendedCount"),
+            meetings_organized_count: r.take("meetingsOrganizedCount"),
+            meeting_count: r.take("meetingCount"),
+            call_count: r.take("callCount"),
+            private_chat_message_count: r.take("privateChatMessageCount"),
+            team_chat_message_count: r.take("teamChatMessageCount"),
+            assigned_products: r.take("assignedProducts"),
+            deleted_date: r.take("deletedDate"),
+            is_deleted: r.take("isDeleted"),
+            last_activity_date: r.take("lastActivityDate"),
+            is_licensed: r.take("isLicensed"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "isLicensed", &self.is_licensed)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "deletedDate", &self.deleted_date)?;
-        graph_rt::put(map, "assignedProducts", &self.assigned_products)?;
-        graph_rt::put(map, "teamChatMessageCount", &self.team_chat_message_count)?;
-        graph_rt::put(map, "privateChatMessageCount", &self.private_chat_message_count)?;
-        graph_rt::put(map, "callCount", &self.call_count)?;
-        graph_rt::put(map, "meetingCount", &self.meeting_count)?;
-        graph_rt::put(map, "meetingsOrganizedCount", &self.meetings_organized_count)?;
-        graph_rt::put(map, "meetingsAttendedCount", &self.meetings_attended_count)?;
-        graph_rt::put(
-            map,
-            "adHocMeetingsOrganizedCount",
-            &self.ad_hoc_meetings_organized_count,
-        )?;
-        graph_rt::put(
-            map,
-            "adHocMeetingsAttendedCount",
-            &self.ad_hoc_meetings_attended_count,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("isLicensed", &self.is_licensed);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("deletedDate", &self.deleted_date);
+        w.put("assignedProducts", &self.assigned_products);
+        w.put("teamChatMessageCount", &self.team_chat_message_count);
+        w.put("privateChatMessageCount", &self.private_chat_message_count);
+        w.put("callCount", &self.call_count);
+        w.put("meetingCount", &self.meeting_count);
+        w.put("meetingsOrganizedCount", &self.meetings_organized_count);
+        w.put("meetingsAttendedCount", &self.meetings_attended_count);
+        w.put("adHocMeetingsOrganizedCount", &self.ad_hoc_meetings_organized_count);
+        w.put("adHocMeetingsAttendedCount", &self.ad_hoc_meetings_attended_count);
+        w.put(
             "scheduledOneTimeMeetingsOrganizedCount",
             &self.scheduled_one_time_meetings_organized_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "scheduledOneTimeMeetingsAttendedCount",
             &self.scheduled_one_time_meetings_attended_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "scheduledRecurringMeetingsOrganizedCount",
             &self.scheduled_recurring_meetings_organized_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "scheduledRecurringMeetingsAttendedCount",
             &self.scheduled_recurring_meetings_attended_count,
-        )?;
-        graph_rt::put(map, "audioDuration", &self.audio_duration)?;
-        graph_rt::put(map, "videoDuration", &self.video_duration)?;
-        graph_rt::put(map, "screenShareDuration", &self.screen_share_duration)?;
-        graph_rt::put(map, "hasOtherAction", &self.has_other_action)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("audioDuration", &self.audio_duration);
+        w.put("videoDuration", &self.video_duration);
+        w.put("screenShareDuration", &self.screen_share_duration);
+        w.put("hasOtherAction", &self.has_other_action);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsUserActivityUserDetail);

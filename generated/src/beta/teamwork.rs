@@ -18,17 +18,22 @@ pub struct Teamwork {
 impl graph_rt::Model for Teamwork {
     const TYPE_NAME: &'static str = "microsoft.graph.teamwork";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            installed_apps: graph_rt::take(map, "installedApps")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            installed_apps: r.take("installedApps"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "installedApps", &self.installed_apps)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("installedApps", &self.installed_apps);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Teamwork);

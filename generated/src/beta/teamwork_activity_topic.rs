@@ -19,20 +19,25 @@ pub struct TeamworkActivityTopic {
 impl graph_rt::Model for TeamworkActivityTopic {
     const TYPE_NAME: &'static str = "microsoft.graph.teamworkActivityTopic";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            value: graph_rt::take(map, "value")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            value: r.take("value"),
             #[cfg(feature = "core")]
-            source: graph_rt::take(map, "source")?,
-            additional_properties: core::mem::take(map),
-        })
+            source: r.take("source"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("source", &self.source);
+        w.put("value", &self.value);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamworkActivityTopic);

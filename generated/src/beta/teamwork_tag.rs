@@ -29,28 +29,33 @@ pub struct TeamworkTag {
 impl graph_rt::Model for TeamworkTag {
     const TYPE_NAME: &'static str = "microsoft.graph.teamworkTag";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            members: graph_rt::take(map, "members")?,
-            team_id: graph_rt::take(map, "teamId")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            members: r.take("members"),
+            team_id: r.take("teamId"),
             #[cfg(feature = "core")]
-            tag_type: graph_rt::take(map, "tagType")?,
-            member_count: graph_rt::take(map, "memberCount")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            tag_type: r.take("tagType"),
+            member_count: r.take("memberCount"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "memberCount", &self.member_count)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "tagType", &self.tag_type)?;
-        graph_rt::put(map, "teamId", &self.team_id)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("memberCount", &self.member_count);
+        #[cfg(feature = "core")] w.put("tagType", &self.tag_type);
+        w.put("teamId", &self.team_id);
+        w.put("members", &self.members);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamworkTag);

@@ -24,23 +24,28 @@ pub struct TeamworkTagMember {
 impl graph_rt::Model for TeamworkTagMember {
     const TYPE_NAME: &'static str = "microsoft.graph.teamworkTagMember";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_id: graph_rt::take(map, "userID")?,
-            tenant_id: graph_rt::take(map, "tenantID")?,
-            id_2: graph_rt::take(map, "ID")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_id: r.take("userID"),
+            tenant_id: r.take("tenantID"),
+            id_2: r.take("ID"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "ID", &self.id_2)?;
-        graph_rt::put(map, "tenantID", &self.tenant_id)?;
-        graph_rt::put(map, "userID", &self.user_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("ID", &self.id_2);
+        w.put("tenantID", &self.tenant_id);
+        w.put("userID", &self.user_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamworkTagMember);

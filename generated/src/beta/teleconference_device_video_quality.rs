@@ -64,130 +64,84 @@ pub struct TeleconferenceDeviceVideoQuality {
 impl graph_rt::Model for TeleconferenceDeviceVideoQuality {
     const TYPE_NAME: &'static str = "microsoft.graph.teleconferenceDeviceVideoQuality";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            average_outbound_frame_rate: graph_rt::take(
-                map,
-                "averageOutboundFrameRate",
-            )?,
-            average_outbound_bit_rate: graph_rt::take(map, "averageOutboundBitRate")?,
-            average_inbound_frame_rate: graph_rt::take(map, "averageInboundFrameRate")?,
-            average_inbound_bit_rate: graph_rt::take(map, "averageInboundBitRate")?,
-            remote_port: graph_rt::take(map, "remotePort")?,
-            remote_ip_address: graph_rt::take(map, "remoteIPAddress")?,
-            outbound_packets: graph_rt::take(map, "outboundPackets")?,
-            network_link_speed_in_bytes: graph_rt::take(map, "networkLinkSpeedInBytes")?,
-            media_duration: graph_rt::take(map, "mediaDuration")?,
-            maximum_outbound_round_trip_delay: graph_rt::take(
-                map,
-                "maximumOutboundRoundTripDelay",
-            )?,
-            maximum_outbound_packet_loss_rate_in_percentage: graph_rt::take(
-                map,
-                "maximumOutboundPacketLossRateInPercentage",
-            )?,
-            maximum_outbound_jitter: graph_rt::take(map, "maximumOutboundJitter")?,
-            maximum_inbound_round_trip_delay: graph_rt::take(
-                map,
-                "maximumInboundRoundTripDelay",
-            )?,
-            maximum_inbound_packet_loss_rate_in_percentage: graph_rt::take(
-                map,
-                "maximumInboundPacketLossRateInPercentage",
-            )?,
-            maximum_inbound_jitter: graph_rt::take(map, "maximumInboundJitter")?,
-            local_port: graph_rt::take(map, "localPort")?,
-            local_ip_address: graph_rt::take(map, "localIPAddress")?,
-            inbound_packets: graph_rt::take(map, "inboundPackets")?,
-            channel_index: graph_rt::take(map, "channelIndex")?,
-            average_outbound_round_trip_delay: graph_rt::take(
-                map,
-                "averageOutboundRoundTripDelay",
-            )?,
-            average_outbound_packet_loss_rate_in_percentage: graph_rt::take(
-                map,
-                "averageOutboundPacketLossRateInPercentage",
-            )?,
-            average_outbound_jitter: graph_rt::take(map, "averageOutboundJitter")?,
-            average_inbound_round_trip_delay: graph_rt::take(
-                map,
-                "averageInboundRoundTripDelay",
-            )?,
-            average_inbound_packet_loss_rate_in_percentage: graph_rt::take(
-                map,
-                "averageInboundPacketLossRateInPercentage",
-            )?,
-            average_inbound_jitter: graph_rt::take(map, "averageInboundJitter")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            average_outbound_frame_rate: r.take("averageOutboundFrameRate"),
+            average_outbound_bit_rate: r.take("averageOutboundBitRate"),
+            average_inbound_frame_rate: r.take("averageInboundFrameRate"),
+            average_inbound_bit_rate: r.take("averageInboundBitRate"),
+            remote_port: r.take("remotePort"),
+            remote_ip_address: r.take("remoteIPAddress"),
+            outbound_packets: r.take("outboundPackets"),
+            network_link_speed_in_bytes: r.take("networkLinkSpeedInBytes"),
+            media_duration: r.take("mediaDuration"),
+            maximum_outbound_round_trip_delay: r.take("maximumOutboundRoundTripDelay"),
+            maximum_outbound_packet_loss_rate_in_percentage: r
+                .take("maximumOutboundPacketLossRateInPercentage"),
+            maximum_outbound_jitter: r.take("maximumOutboundJitter"),
+            maximum_inbound_round_trip_delay: r.take("maximumInboundRoundTripDelay"),
+            maximum_inbound_packet_loss_rate_in_percentage: r
+                .take("maximumInboundPacketLossRateInPercentage"),
+            maximum_inbound_jitter: r.take("maximumInboundJitter"),
+            local_port: r.take("localPort"),
+            local_ip_address: r.take("localIPAddress"),
+            inbound_packets: r.take("inboundPackets"),
+            channel_index: r.take("channelIndex"),
+            average_outbound_round_trip_delay: r.take("averageOutboundRoundTripDelay"),
+            average_outbound_packet_loss_rate_in_percentage: r
+                .take("averageOutboundPacketLossRateInPercentage"),
+            average_outbound_jitter: r.take("averageOutboundJitter"),
+            average_inbound_round_trip_delay: r.take("averageInboundRoundTripDelay"),
+            average_inbound_packet_loss_rate_in_percentage: r
+                .take("averageInboundPacketLossRateInPercentage"),
+            average_inbound_jitter: r.take("averageInboundJitter"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "averageInboundJitter", &self.average_inbound_jitter)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("averageInboundJitter", &self.average_inbound_jitter);
+        w.put(
             "averageInboundPacketLossRateInPercentage",
             &self.average_inbound_packet_loss_rate_in_percentage,
-        )?;
-        graph_rt::put(
-            map,
-            "averageInboundRoundTripDelay",
-            &self.average_inbound_round_trip_delay,
-        )?;
-        graph_rt::put(map, "averageOutboundJitter", &self.average_outbound_jitter)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("averageInboundRoundTripDelay", &self.average_inbound_round_trip_delay);
+        w.put("averageOutboundJitter", &self.average_outbound_jitter);
+        w.put(
             "averageOutboundPacketLossRateInPercentage",
             &self.average_outbound_packet_loss_rate_in_percentage,
-        )?;
-        graph_rt::put(
-            map,
-            "averageOutboundRoundTripDelay",
-            &self.average_outbound_round_trip_delay,
-        )?;
-        graph_rt::put(map, "channelIndex", &self.channel_index)?;
-        graph_rt::put(map, "inboundPackets", &self.inbound_packets)?;
-        graph_rt::put(map, "localIPAddress", &self.local_ip_address)?;
-        graph_rt::put(map, "localPort", &self.local_port)?;
-        graph_rt::put(map, "maximumInboundJitter", &self.maximum_inbound_jitter)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("averageOutboundRoundTripDelay", &self.average_outbound_round_trip_delay);
+        w.put("channelIndex", &self.channel_index);
+        w.put("inboundPackets", &self.inbound_packets);
+        w.put("localIPAddress", &self.local_ip_address);
+        w.put("localPort", &self.local_port);
+        w.put("maximumInboundJitter", &self.maximum_inbound_jitter);
+        w.put(
             "maximumInboundPacketLossRateInPercentage",
             &self.maximum_inbound_packet_loss_rate_in_percentage,
-        )?;
-        graph_rt::put(
-            map,
-            "maximumInboundRoundTripDelay",
-            &self.maximum_inbound_round_trip_delay,
-        )?;
-        graph_rt::put(map, "maximumOutboundJitter", &self.maximum_outbound_jitter)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("maximumInboundRoundTripDelay", &self.maximum_inbound_round_trip_delay);
+        w.put("maximumOutboundJitter", &self.maximum_outbound_jitter);
+        w.put(
             "maximumOutboundPacketLossRateInPercentage",
             &self.maximum_outbound_packet_loss_rate_in_percentage,
-        )?;
-        graph_rt::put(
-            map,
-            "maximumOutboundRoundTripDelay",
-            &self.maximum_outbound_round_trip_delay,
-        )?;
-        graph_rt::put(map, "mediaDuration", &self.media_duration)?;
-        graph_rt::put(
-            map,
-            "networkLinkSpeedInBytes",
-            &self.network_link_speed_in_bytes,
-        )?;
-        graph_rt::put(map, "outboundPackets", &self.outbound_packets)?;
-        graph_rt::put(map, "remoteIPAddress", &self.remote_ip_address)?;
-        graph_rt::put(map, "remotePort", &self.remote_port)?;
-        graph_rt::put(map, "averageInboundBitRate", &self.average_inbound_bit_rate)?;
-        graph_rt::put(map, "averageInboundFrameRate", &self.average_inbound_frame_rate)?;
-        graph_rt::put(map, "averageOutboundBitRate", &self.average_outbound_bit_rate)?;
-        graph_rt::put(
-            map,
-            "averageOutboundFrameRate",
-            &self.average_outbound_frame_rate,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("maximumOutboundRoundTripDelay", &self.maximum_outbound_round_trip_delay);
+        w.put("mediaDuration", &self.media_duration);
+        w.put("networkLinkSpeedInBytes", &self.network_link_speed_in_bytes);
+        w.put("outboundPackets", &self.outbound_packets);
+        w.put("remoteIPAddress", &self.remote_ip_address);
+        w.put("remotePort", &self.remote_port);
+        w.put("averageInboundBitRate", &self.average_inbound_bit_rate);
+        w.put("averageInboundFrameRate", &self.average_inbound_frame_rate);
+        w.put("averageOutboundBitRate", &self.average_outbound_bit_rate);
+        w.put("averageOutboundFrameRate", &self.average_outbound_frame_rate);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeleconferenceDeviceVideoQuality);

@@ -23,24 +23,29 @@ pub struct TemplateParameter {
 impl graph_rt::Model for TemplateParameter {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.templateParameter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            value_type: graph_rt::take(map, "valueType")?,
-            json_default_value: graph_rt::take(map, "jsonDefaultValue")?,
-            json_allowed_values: graph_rt::take(map, "jsonAllowedValues")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+            value_type: r.take("valueType"),
+            json_default_value: r.take("jsonDefaultValue"),
+            json_allowed_values: r.take("jsonAllowedValues"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "jsonAllowedValues", &self.json_allowed_values)?;
-        graph_rt::put(map, "jsonDefaultValue", &self.json_default_value)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "valueType", &self.value_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("jsonAllowedValues", &self.json_allowed_values);
+        w.put("jsonDefaultValue", &self.json_default_value);
+        #[cfg(feature = "core")] w.put("valueType", &self.value_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TemplateParameter);

@@ -30,29 +30,34 @@ pub struct TemporaryAccessPassAuthenticationMethod {
 impl graph_rt::Model for TemporaryAccessPassAuthenticationMethod {
     const TYPE_NAME: &'static str = "microsoft.graph.temporaryAccessPassAuthenticationMethod";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            method_usability_reason: graph_rt::take(map, "methodUsabilityReason")?,
-            is_usable: graph_rt::take(map, "isUsable")?,
-            is_usable_once: graph_rt::take(map, "isUsableOnce")?,
-            lifetime_in_minutes: graph_rt::take(map, "lifetimeInMinutes")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            temporary_access_pass: graph_rt::take(map, "temporaryAccessPass")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            method_usability_reason: r.take("methodUsabilityReason"),
+            is_usable: r.take("isUsable"),
+            is_usable_once: r.take("isUsableOnce"),
+            lifetime_in_minutes: r.take("lifetimeInMinutes"),
+            start_date_time: r.take("startDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            temporary_access_pass: r.take("temporaryAccessPass"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "temporaryAccessPass", &self.temporary_access_pass)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "lifetimeInMinutes", &self.lifetime_in_minutes)?;
-        graph_rt::put(map, "isUsableOnce", &self.is_usable_once)?;
-        graph_rt::put(map, "isUsable", &self.is_usable)?;
-        graph_rt::put(map, "methodUsabilityReason", &self.method_usability_reason)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("temporaryAccessPass", &self.temporary_access_pass);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("lifetimeInMinutes", &self.lifetime_in_minutes);
+        w.put("isUsableOnce", &self.is_usable_once);
+        w.put("isUsable", &self.is_usable);
+        w.put("methodUsabilityReason", &self.method_usability_reason);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TemporaryAccessPassAuthenticationMethod);

@@ -28,27 +28,32 @@ pub struct Tenant {
 impl graph_rt::Model for Tenant {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.tenant";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_status_information: graph_rt::take(map, "tenantStatusInformation")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            contract: graph_rt::take(map, "contract")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_status_information: r.take("tenantStatusInformation"),
+            tenant_id: r.take("tenantId"),
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            contract: r.take("contract"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "contract", &self.contract)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "tenantStatusInformation", &self.tenant_status_information)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("contract", &self.contract);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.put("tenantId", &self.tenant_id);
+        w.put("tenantStatusInformation", &self.tenant_status_information);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Tenant);

@@ -22,23 +22,28 @@ pub struct TenantContactInformation {
 impl graph_rt::Model for TenantContactInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.tenantContactInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            title: graph_rt::take(map, "title")?,
-            phone: graph_rt::take(map, "phone")?,
-            notes: graph_rt::take(map, "notes")?,
-            name: graph_rt::take(map, "name")?,
-            email: graph_rt::take(map, "email")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            title: r.take("title"),
+            phone: r.take("phone"),
+            notes: r.take("notes"),
+            name: r.take("name"),
+            email: r.take("email"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(map, "phone", &self.phone)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("email", &self.email);
+        w.put("name", &self.name);
+        w.put("notes", &self.notes);
+        w.put("phone", &self.phone);
+        w.put("title", &self.title);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TenantContactInformation);

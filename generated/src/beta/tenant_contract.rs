@@ -18,19 +18,24 @@ pub struct TenantContract {
 impl graph_rt::Model for TenantContract {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.tenantContract";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_name: graph_rt::take(map, "displayName")?,
-            default_domain_name: graph_rt::take(map, "defaultDomainName")?,
-            contract_type: graph_rt::take(map, "contractType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_name: r.take("displayName"),
+            default_domain_name: r.take("defaultDomainName"),
+            contract_type: r.take("contractType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contractType", &self.contract_type)?;
-        graph_rt::put(map, "defaultDomainName", &self.default_domain_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contractType", &self.contract_type);
+        w.put("defaultDomainName", &self.default_domain_name);
+        w.put("displayName", &self.display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TenantContract);

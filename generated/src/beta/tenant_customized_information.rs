@@ -24,23 +24,28 @@ pub struct TenantCustomizedInformation {
 impl graph_rt::Model for TenantCustomizedInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.tenantCustomizedInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            website: graph_rt::take(map, "website")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            contacts: graph_rt::take(map, "contacts")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            website: r.take("website"),
+            tenant_id: r.take("tenantId"),
+            display_name: r.take("displayName"),
+            contacts: r.take("contacts"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "contacts", &self.contacts)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "website", &self.website)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("contacts", &self.contacts);
+        w.put("displayName", &self.display_name);
+        w.put("tenantId", &self.tenant_id);
+        w.put("website", &self.website);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TenantCustomizedInformation);

@@ -36,35 +36,40 @@ pub struct TenantDetailedInformation {
 impl graph_rt::Model for TenantDetailedInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.tenantDetailedInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            vertical_name: graph_rt::take(map, "verticalName")?,
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            segment_name: graph_rt::take(map, "segmentName")?,
-            region: graph_rt::take(map, "region")?,
-            industry_name: graph_rt::take(map, "industryName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            default_domain_name: graph_rt::take(map, "defaultDomainName")?,
-            country_name: graph_rt::take(map, "countryName")?,
-            country_code: graph_rt::take(map, "countryCode")?,
-            city: graph_rt::take(map, "city")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            vertical_name: r.take("verticalName"),
+            tenant_id: r.take("tenantId"),
+            segment_name: r.take("segmentName"),
+            region: r.take("region"),
+            industry_name: r.take("industryName"),
+            display_name: r.take("displayName"),
+            default_domain_name: r.take("defaultDomainName"),
+            country_name: r.take("countryName"),
+            country_code: r.take("countryCode"),
+            city: r.take("city"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "city", &self.city)?;
-        graph_rt::put(map, "countryCode", &self.country_code)?;
-        graph_rt::put(map, "countryName", &self.country_name)?;
-        graph_rt::put(map, "defaultDomainName", &self.default_domain_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "industryName", &self.industry_name)?;
-        graph_rt::put(map, "region", &self.region)?;
-        graph_rt::put(map, "segmentName", &self.segment_name)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put(map, "verticalName", &self.vertical_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("city", &self.city);
+        w.put("countryCode", &self.country_code);
+        w.put("countryName", &self.country_name);
+        w.put("defaultDomainName", &self.default_domain_name);
+        w.put("displayName", &self.display_name);
+        w.put("industryName", &self.industry_name);
+        w.put("region", &self.region);
+        w.put("segmentName", &self.segment_name);
+        w.put("tenantId", &self.tenant_id);
+        w.put("verticalName", &self.vertical_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TenantDetailedInformation);

@@ -26,25 +26,30 @@ pub struct TenantGroup {
 impl graph_rt::Model for TenantGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.tenantGroup";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_ids: graph_rt::take(map, "tenantIds")?,
-            management_intents: graph_rt::take(map, "managementIntents")?,
-            management_actions: graph_rt::take(map, "managementActions")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            all_tenants_included: graph_rt::take(map, "allTenantsIncluded")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_ids: r.take("tenantIds"),
+            management_intents: r.take("managementIntents"),
+            management_actions: r.take("managementActions"),
+            display_name: r.take("displayName"),
+            all_tenants_included: r.take("allTenantsIncluded"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "allTenantsIncluded", &self.all_tenants_included)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "managementActions", &self.management_actions)?;
-        graph_rt::put(map, "managementIntents", &self.management_intents)?;
-        graph_rt::put(map, "tenantIds", &self.tenant_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("allTenantsIncluded", &self.all_tenants_included);
+        w.put("displayName", &self.display_name);
+        w.put("managementActions", &self.management_actions);
+        w.put("managementIntents", &self.management_intents);
+        w.put("tenantIds", &self.tenant_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TenantGroup);

@@ -15,17 +15,22 @@ pub struct TenantRelationship {
 impl graph_rt::Model for TenantRelationship {
     const TYPE_NAME: &'static str = "microsoft.graph.tenantRelationship";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "device_management")]
-            managed_tenants: graph_rt::take(map, "managedTenants")?,
-            additional_properties: core::mem::take(map),
-        })
+            managed_tenants: r.take("managedTenants"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "managedTenants", &self.managed_tenants)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("managedTenants", &self.managed_tenants);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TenantRelationship);

@@ -32,44 +32,41 @@ pub struct TenantStatusInformation {
 impl graph_rt::Model for TenantStatusInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.tenantStatusInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            workload_statuses: graph_rt::take(map, "workloadStatuses")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            workload_statuses: r.take("workloadStatuses"),
             #[cfg(feature = "core")]
-            onboarding_status: graph_rt::take(map, "onboardingStatus")?,
-            onboarded_date_time: graph_rt::take(map, "onboardedDateTime")?,
-            onboarded_by_user_id: graph_rt::take(map, "onboardedByUserId")?,
-            offboarded_date_time: graph_rt::take(map, "offboardedDateTime")?,
-            offboarded_by_user_id: graph_rt::take(map, "offboardedByUserId")?,
-            last_delegated_privilege_refresh_date_time: graph_rt::take(
-                map,
-                "lastDelegatedPrivilegeRefreshDateTime",
-            )?,
+            onboarding_status: r.take("onboardingStatus"),
+            onboarded_date_time: r.take("onboardedDateTime"),
+            onboarded_by_user_id: r.take("onboardedByUserId"),
+            offboarded_date_time: r.take("offboardedDateTime"),
+            offboarded_by_user_id: r.take("offboardedByUserId"),
+            last_delegated_privilege_refresh_date_time: r
+                .take("lastDelegatedPrivilegeRefreshDateTime"),
             #[cfg(feature = "core")]
-            delegated_privilege_status: graph_rt::take(map, "delegatedPrivilegeStatus")?,
-            additional_properties: core::mem::take(map),
-        })
+            delegated_privilege_status: r.take("delegatedPrivilegeStatus"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "delegatedPrivilegeStatus",
-            &self.delegated_privilege_status,
-        )?;
-        graph_rt::put(
-            map,
+        w.put("delegatedPrivilegeStatus", &self.delegated_privilege_status);
+        w.put(
             "lastDelegatedPrivilegeRefreshDateTime",
             &self.last_delegated_privilege_refresh_date_time,
-        )?;
-        graph_rt::put(map, "offboardedByUserId", &self.offboarded_by_user_id)?;
-        graph_rt::put(map, "offboardedDateTime", &self.offboarded_date_time)?;
-        graph_rt::put(map, "onboardedByUserId", &self.onboarded_by_user_id)?;
-        graph_rt::put(map, "onboardedDateTime", &self.onboarded_date_time)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "onboardingStatus", &self.onboarding_status)?;
-        graph_rt::put(map, "workloadStatuses", &self.workload_statuses)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("offboardedByUserId", &self.offboarded_by_user_id);
+        w.put("offboardedDateTime", &self.offboarded_date_time);
+        w.put("onboardedByUserId", &self.onboarded_by_user_id);
+        w.put("onboardedDateTime", &self.onboarded_date_time);
+        #[cfg(feature = "core")] w.put("onboardingStatus", &self.onboarding_status);
+        w.put("workloadStatuses", &self.workload_statuses);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TenantStatusInformation);

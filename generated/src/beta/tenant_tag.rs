@@ -32,31 +32,36 @@ pub struct TenantTag {
 impl graph_rt::Model for TenantTag {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.tenantTag";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenants: graph_rt::take(map, "tenants")?,
-            last_action_date_time: graph_rt::take(map, "lastActionDateTime")?,
-            last_action_by_user_id: graph_rt::take(map, "lastActionByUserId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            created_by_user_id: graph_rt::take(map, "createdByUserId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenants: r.take("tenants"),
+            last_action_date_time: r.take("lastActionDateTime"),
+            last_action_by_user_id: r.take("lastActionByUserId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            deleted_date_time: r.take("deletedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            created_by_user_id: r.take("createdByUserId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdByUserId", &self.created_by_user_id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastActionByUserId", &self.last_action_by_user_id)?;
-        graph_rt::put(map, "lastActionDateTime", &self.last_action_date_time)?;
-        graph_rt::put(map, "tenants", &self.tenants)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdByUserId", &self.created_by_user_id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("lastActionByUserId", &self.last_action_by_user_id);
+        w.put("lastActionDateTime", &self.last_action_date_time);
+        w.put("tenants", &self.tenants);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TenantTag);

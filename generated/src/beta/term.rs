@@ -33,33 +33,37 @@ pub struct Term {
 impl graph_rt::Model for Term {
     const TYPE_NAME: &'static str = "microsoft.graph.termStore.term";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            set: graph_rt::take(map, "set")?,
-            relations: graph_rt::take(map, "relations")?,
-            children: graph_rt::take(map, "children")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            set: r.take("set"),
+            relations: r.take("relations"),
+            children: r.take("children"),
             #[cfg(feature = "device_management")]
-            properties: graph_rt::take(map, "properties")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            labels: graph_rt::take(map, "labels")?,
-            descriptions: graph_rt::take(map, "descriptions")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            properties: r.take("properties"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            labels: r.take("labels"),
+            descriptions: r.take("descriptions"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "descriptions", &self.descriptions)?;
-        graph_rt::put(map, "labels", &self.labels)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "properties", &self.properties)?;
-        graph_rt::put(map, "children", &self.children)?;
-        graph_rt::put(map, "relations", &self.relations)?;
-        graph_rt::put(map, "set", &self.set)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("descriptions", &self.descriptions);
+        w.put("labels", &self.labels);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "device_management")] w.put("properties", &self.properties);
+        w.put("children", &self.children);
+        w.put("relations", &self.relations);
+        w.put("set", &self.set);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Term);

@@ -20,23 +20,28 @@ pub struct TermColumn {
 impl graph_rt::Model for TermColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.termColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "files")]
-            term_set: graph_rt::take(map, "termSet")?,
-            show_fully_qualified_name: graph_rt::take(map, "showFullyQualifiedName")?,
+            term_set: r.take("termSet"),
+            show_fully_qualified_name: r.take("showFullyQualifiedName"),
             #[cfg(feature = "files")]
-            parent_term: graph_rt::take(map, "parentTerm")?,
-            allow_multiple_values: graph_rt::take(map, "allowMultipleValues")?,
-            additional_properties: core::mem::take(map),
-        })
+            parent_term: r.take("parentTerm"),
+            allow_multiple_values: r.take("allowMultipleValues"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowMultipleValues", &self.allow_multiple_values)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "parentTerm", &self.parent_term)?;
-        graph_rt::put(map, "showFullyQualifiedName", &self.show_fully_qualified_name)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "termSet", &self.term_set)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowMultipleValues", &self.allow_multiple_values);
+        #[cfg(feature = "files")] w.put("parentTerm", &self.parent_term);
+        w.put("showFullyQualifiedName", &self.show_fully_qualified_name);
+        #[cfg(feature = "files")] w.put("termSet", &self.term_set);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TermColumn);

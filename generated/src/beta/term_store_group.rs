@@ -28,27 +28,32 @@ pub struct TermStoreGroup {
 impl graph_rt::Model for TermStoreGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.termStore.group";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sets: graph_rt::take(map, "sets")?,
-            parent_site_id: graph_rt::take(map, "parentSiteId")?,
-            scope: graph_rt::take(map, "scope")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sets: r.take("sets"),
+            parent_site_id: r.take("parentSiteId"),
+            scope: r.take("scope"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put(map, "parentSiteId", &self.parent_site_id)?;
-        graph_rt::put(map, "sets", &self.sets)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("scope", &self.scope);
+        w.put("parentSiteId", &self.parent_site_id);
+        w.put("sets", &self.sets);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TermStoreGroup);

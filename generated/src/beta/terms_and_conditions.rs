@@ -44,41 +44,46 @@ pub struct TermsAndConditions {
 impl graph_rt::Model for TermsAndConditions {
     const TYPE_NAME: &'static str = "microsoft.graph.termsAndConditions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            acceptance_statuses: graph_rt::take(map, "acceptanceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            version: graph_rt::take(map, "version")?,
-            acceptance_statement: graph_rt::take(map, "acceptanceStatement")?,
-            body_text: graph_rt::take(map, "bodyText")?,
-            title: graph_rt::take(map, "title")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            acceptance_statuses: r.take("acceptanceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            version: r.take("version"),
+            acceptance_statement: r.take("acceptanceStatement"),
+            body_text: r.take("bodyText"),
+            title: r.take("title"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            modified_date_time: r.take("modifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "bodyText", &self.body_text)?;
-        graph_rt::put(map, "acceptanceStatement", &self.acceptance_statement)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "acceptanceStatuses", &self.acceptance_statuses)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("title", &self.title);
+        w.put("bodyText", &self.body_text);
+        w.put("acceptanceStatement", &self.acceptance_statement);
+        w.put("version", &self.version);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("acceptanceStatuses", &self.acceptance_statuses);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TermsAndConditions);

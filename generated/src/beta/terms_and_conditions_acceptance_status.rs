@@ -24,25 +24,30 @@ pub struct TermsAndConditionsAcceptanceStatus {
 impl graph_rt::Model for TermsAndConditionsAcceptanceStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.termsAndConditionsAcceptanceStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            terms_and_conditions: graph_rt::take(map, "termsAndConditions")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            accepted_date_time: graph_rt::take(map, "acceptedDateTime")?,
-            accepted_version: graph_rt::take(map, "acceptedVersion")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            terms_and_conditions: r.take("termsAndConditions"),
+            user_principal_name: r.take("userPrincipalName"),
+            accepted_date_time: r.take("acceptedDateTime"),
+            accepted_version: r.take("acceptedVersion"),
+            user_display_name: r.take("userDisplayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "acceptedVersion", &self.accepted_version)?;
-        graph_rt::put(map, "acceptedDateTime", &self.accepted_date_time)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "termsAndConditions", &self.terms_and_conditions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("acceptedVersion", &self.accepted_version);
+        w.put("acceptedDateTime", &self.accepted_date_time);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("termsAndConditions", &self.terms_and_conditions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TermsAndConditionsAcceptanceStatus);

@@ -21,22 +21,27 @@ pub struct ThreatAssessmentResult {
 impl graph_rt::Model for ThreatAssessmentResult {
     const TYPE_NAME: &'static str = "microsoft.graph.threatAssessmentResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            result_type: graph_rt::take(map, "resultType")?,
-            message: graph_rt::take(map, "message")?,
-            id: graph_rt::take(map, "id")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            result_type: r.take("resultType"),
+            message: r.take("message"),
+            id: r.take("id"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "message", &self.message)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "resultType", &self.result_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("id", &self.id);
+        w.put("message", &self.message);
+        #[cfg(feature = "core")] w.put("resultType", &self.result_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ThreatAssessmentResult);

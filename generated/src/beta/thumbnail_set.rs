@@ -22,23 +22,28 @@ pub struct ThumbnailSet {
 impl graph_rt::Model for ThumbnailSet {
     const TYPE_NAME: &'static str = "microsoft.graph.thumbnailSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            source: graph_rt::take(map, "source")?,
-            small: graph_rt::take(map, "small")?,
-            medium: graph_rt::take(map, "medium")?,
-            large: graph_rt::take(map, "large")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            source: r.take("source"),
+            small: r.take("small"),
+            medium: r.take("medium"),
+            large: r.take("large"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "large", &self.large)?;
-        graph_rt::put(map, "medium", &self.medium)?;
-        graph_rt::put(map, "small", &self.small)?;
-        graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("large", &self.large);
+        w.put("medium", &self.medium);
+        w.put("small", &self.small);
+        w.put("source", &self.source);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ThumbnailSet);

@@ -130,138 +130,136 @@ pub struct TiIndicator {
 impl graph_rt::Model for TiIndicator {
     const TYPE_NAME: &'static str = "microsoft.graph.tiIndicator";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_agent: graph_rt::take(map, "userAgent")?,
-            url: graph_rt::take(map, "url")?,
-            network_source_port: graph_rt::take(map, "networkSourcePort")?,
-            network_source_i_pv6: graph_rt::take(map, "networkSourceIPv6")?,
-            network_source_i_pv4: graph_rt::take(map, "networkSourceIPv4")?,
-            network_source_cidr_block: graph_rt::take(map, "networkSourceCidrBlock")?,
-            network_source_asn: graph_rt::take(map, "networkSourceAsn")?,
-            network_protocol: graph_rt::take(map, "networkProtocol")?,
-            network_port: graph_rt::take(map, "networkPort")?,
-            network_i_pv6: graph_rt::take(map, "networkIPv6")?,
-            network_i_pv4: graph_rt::take(map, "networkIPv4")?,
-            network_destination_port: graph_rt::take(map, "networkDestinationPort")?,
-            network_destination_i_pv6: graph_rt::take(map, "networkDestinationIPv6")?,
-            network_destination_i_pv4: graph_rt::take(map, "networkDestinationIPv4")?,
-            network_destination_cidr_block: graph_rt::take(
-                map,
-                "networkDestinationCidrBlock",
-            )?,
-            network_destination_asn: graph_rt::take(map, "networkDestinationAsn")?,
-            network_cidr_block: graph_rt::take(map, "networkCidrBlock")?,
-            domain_name: graph_rt::take(map, "domainName")?,
-            file_type: graph_rt::take(map, "fileType")?,
-            file_size: graph_rt::take(map, "fileSize")?,
-            file_path: graph_rt::take(map, "filePath")?,
-            file_packer: graph_rt::take(map, "filePacker")?,
-            file_name: graph_rt::take(map, "fileName")?,
-            file_mutex_name: graph_rt::take(map, "fileMutexName")?,
-            file_hash_value: graph_rt::take(map, "fileHashValue")?,
-            file_hash_type: graph_rt::take(map, "fileHashType")?,
-            file_created_date_time: graph_rt::take(map, "fileCreatedDateTime")?,
-            file_compile_date_time: graph_rt::take(map, "fileCompileDateTime")?,
-            email_x_mailer: graph_rt::take(map, "emailXMailer")?,
-            email_subject: graph_rt::take(map, "emailSubject")?,
-            email_source_ip_address: graph_rt::take(map, "emailSourceIpAddress")?,
-            email_source_domain: graph_rt::take(map, "emailSourceDomain")?,
-            email_sender_name: graph_rt::take(map, "emailSenderName")?,
-            email_sender_address: graph_rt::take(map, "emailSenderAddress")?,
-            email_recipient: graph_rt::take(map, "emailRecipient")?,
-            email_language: graph_rt::take(map, "emailLanguage")?,
-            email_encoding: graph_rt::take(map, "emailEncoding")?,
-            tlp_level: graph_rt::take(map, "tlpLevel")?,
-            threat_type: graph_rt::take(map, "threatType")?,
-            target_product: graph_rt::take(map, "targetProduct")?,
-            tags: graph_rt::take(map, "tags")?,
-            severity: graph_rt::take(map, "severity")?,
-            passive_only: graph_rt::take(map, "passiveOnly")?,
-            malware_family_names: graph_rt::take(map, "malwareFamilyNames")?,
-            last_reported_date_time: graph_rt::take(map, "lastReportedDateTime")?,
-            known_false_positives: graph_rt::take(map, "knownFalsePositives")?,
-            kill_chain: graph_rt::take(map, "killChain")?,
-            is_active: graph_rt::take(map, "isActive")?,
-            ingested_date_time: graph_rt::take(map, "ingestedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            diamond_model: graph_rt::take(map, "diamondModel")?,
-            description: graph_rt::take(map, "description")?,
-            confidence: graph_rt::take(map, "confidence")?,
-            azure_tenant_id: graph_rt::take(map, "azureTenantId")?,
-            additional_information: graph_rt::take(map, "additionalInformation")?,
-            activity_group_names: graph_rt::take(map, "activityGroupNames")?,
-            action: graph_rt::take(map, "action")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_agent: r.take("userAgent"),
+            url: r.take("url"),
+            network_source_port: r.take("networkSourcePort"),
+            network_source_i_pv6: r.take("networkSourceIPv6"),
+            network_source_i_pv4: r.take("networkSourceIPv4"),
+            network_source_cidr_block: r.take("networkSourceCidrBlock"),
+            network_source_asn: r.take("networkSourceAsn"),
+            network_protocol: r.take("networkProtocol"),
+            network_port: r.take("networkPort"),
+            network_i_pv6: r.take("networkIPv6"),
+            network_i_pv4: r.take("networkIPv4"),
+            network_destination_port: r.take("networkDestinationPort"),
+            network_destination_i_pv6: r.take("networkDestinationIPv6"),
+            network_destination_i_pv4: r.take("networkDestinationIPv4"),
+            network_destination_cidr_block: r.take("networkDestinationCidrBlock"),
+            network_destination_asn: r.take("networkDestinationAsn"),
+            network_cidr_block: r.take("networkCidrBlock"),
+            domain_name: r.take("domainName"),
+            file_type: r.take("fileType"),
+            file_size: r.take("fileSize"),
+            file_path: r.take("filePath"),
+            file_packer: r.take("filePacker"),
+            file_name: r.take("fileName"),
+            file_mutex_name: r.take("fileMutexName"),
+            file_hash_value: r.take("fileHashValue"),
+            file_hash_type: r.take("fileHashType"),
+            file_created_date_time: r.take("fileCreatedDateTime"),
+            file_compile_date_time: r.take("fileCompileDateTime"),
+            email_x_mailer: r.take("emailXMailer"),
+            email_subject: r.take("emailSubject"),
+            email_source_ip_address: r.take("emailSourceIpAddress"),
+            email_source_domain: r.take("emailSourceDomain"),
+            email_sender_name: r.take("emailSenderName"),
+            email_sender_address: r.take("emailSenderAddress"),
+            email_recipient: r.take("emailRecipient"),
+            email_language: r.take("emailLanguage"),
+            email_encoding: r.take("emailEncoding"),
+            tlp_level: r.take("tlpLevel"),
+            threat_type: r.take("threatType"),
+            target_product: r.take("targetProduct"),
+            tags: r.take("tags"),
+            severity: r.take("severity"),
+            passive_only: r.take("passiveOnly"),
+            malware_family_names: r.take("malwareFamilyNames"),
+            last_reported_date_time: r.take("lastReportedDateTime"),
+            known_false_positives: r.take("knownFalsePositives"),
+            kill_chain: r.take("killChain"),
+            is_active: r.take("isActive"),
+            ingested_date_time: r.take("ingestedDateTime"),
+            id: r.take("id"),
+            external_id: r.take("externalId"),
+            expiration_date_time: r.take("expirationDateTime"),
+            diamond_model: r.take("diamondModel"),
+            description: r.take("description"),
+            confidence: r.take("confidence"),
+            azure_tenant_id: r.take("azureTenantId"),
+            additional_information: r.take("additionalInformation"),
+            activity_group_names: r.take("activityGroupNames"),
+            action: r.take("action"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "activityGroupNames", &self.activity_group_names)?;
-        graph_rt::put(map, "additionalInformation", &self.additional_information)?;
-        graph_rt::put(map, "azureTenantId", &self.azure_tenant_id)?;
-        graph_rt::put(map, "confidence", &self.confidence)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "diamondModel", &self.diamond_model)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "ingestedDateTime", &self.ingested_date_time)?;
-        graph_rt::put(map, "isActive", &self.is_active)?;
-        graph_rt::put(map, "killChain", &self.kill_chain)?;
-        graph_rt::put(map, "knownFalsePositives", &self.known_false_positives)?;
-        graph_rt::put(map, "lastReportedDateTime", &self.last_reported_date_time)?;
-        graph_rt::put(map, "malwareFamilyNames", &self.malware_family_names)?;
-        graph_rt::put(map, "passiveOnly", &self.passive_only)?;
-        graph_rt::put(map, "severity", &self.severity)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put(map, "targetProduct", &self.target_product)?;
-        graph_rt::put(map, "threatType", &self.threat_type)?;
-        graph_rt::put(map, "tlpLevel", &self.tlp_level)?;
-        graph_rt::put(map, "emailEncoding", &self.email_encoding)?;
-        graph_rt::put(map, "emailLanguage", &self.email_language)?;
-        graph_rt::put(map, "emailRecipient", &self.email_recipient)?;
-        graph_rt::put(map, "emailSenderAddress", &self.email_sender_address)?;
-        graph_rt::put(map, "emailSenderName", &self.email_sender_name)?;
-        graph_rt::put(map, "emailSourceDomain", &self.email_source_domain)?;
-        graph_rt::put(map, "emailSourceIpAddress", &self.email_source_ip_address)?;
-        graph_rt::put(map, "emailSubject", &self.email_subject)?;
-        graph_rt::put(map, "emailXMailer", &self.email_x_mailer)?;
-        graph_rt::put(map, "fileCompileDateTime", &self.file_compile_date_time)?;
-        graph_rt::put(map, "fileCreatedDateTime", &self.file_created_date_time)?;
-        graph_rt::put(map, "fileHashType", &self.file_hash_type)?;
-        graph_rt::put(map, "fileHashValue", &self.file_hash_value)?;
-        graph_rt::put(map, "fileMutexName", &self.file_mutex_name)?;
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "filePacker", &self.file_packer)?;
-        graph_rt::put(map, "filePath", &self.file_path)?;
-        graph_rt::put(map, "fileSize", &self.file_size)?;
-        graph_rt::put(map, "fileType", &self.file_type)?;
-        graph_rt::put(map, "domainName", &self.domain_name)?;
-        graph_rt::put(map, "networkCidrBlock", &self.network_cidr_block)?;
-        graph_rt::put(map, "networkDestinationAsn", &self.network_destination_asn)?;
-        graph_rt::put(
-            map,
-            "networkDestinationCidrBlock",
-            &self.network_destination_cidr_block,
-        )?;
-        graph_rt::put(map, "networkDestinationIPv4", &self.network_destination_i_pv4)?;
-        graph_rt::put(map, "networkDestinationIPv6", &self.network_destination_i_pv6)?;
-        graph_rt::put(map, "networkDestinationPort", &self.network_destination_port)?;
-        graph_rt::put(map, "networkIPv4", &self.network_i_pv4)?;
-        graph_rt::put(map, "networkIPv6", &self.network_i_pv6)?;
-        graph_rt::put(map, "networkPort", &self.network_port)?;
-        graph_rt::put(map, "networkProtocol", &self.network_protocol)?;
-        graph_rt::put(map, "networkSourceAsn", &self.network_source_asn)?;
-        graph_rt::put(map, "networkSourceCidrBlock", &self.network_source_cidr_block)?;
-        graph_rt::put(map, "networkSourceIPv4", &self.network_source_i_pv4)?;
-        graph_rt::put(map, "networkSourceIPv6", &self.network_source_i_pv6)?;
-        graph_rt::put(map, "networkSourcePort", &self.network_source_port)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put(map, "userAgent", &self.user_agent)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("action", &self.action);
+        w.put("activityGroupNames", &self.activity_group_names);
+        w.put("additionalInformation", &self.additional_information);
+        w.put("azureTenantId", &self.azure_tenant_id);
+        w.put("confidence", &self.confidence);
+        w.put("description", &self.description);
+        w.put("diamondModel", &self.diamond_model);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("externalId", &self.external_id);
+        w.put("id", &self.id);
+        w.put("ingestedDateTime", &self.ingested_date_time);
+        w.put("isActive", &self.is_active);
+        w.put("killChain", &self.kill_chain);
+        w.put("knownFalsePositives", &self.known_false_positives);
+        w.put("lastReportedDateTime", &self.last_reported_date_time);
+        w.put("malwareFamilyNames", &self.malware_family_names);
+        w.put("passiveOnly", &self.passive_only);
+        w.put("severity", &self.severity);
+        w.put("tags", &self.tags);
+        w.put("targetProduct", &self.target_product);
+        w.put("threatType", &self.threat_type);
+        w.put("tlpLevel", &self.tlp_level);
+        w.put("emailEncoding", &self.email_encoding);
+        w.put("emailLanguage", &self.email_language);
+        w.put("emailRecipient", &self.email_recipient);
+        w.put("emailSenderAddress", &self.email_sender_address);
+        w.put("emailSenderName", &self.email_sender_name);
+        w.put("emailSourceDomain", &self.email_source_domain);
+        w.put("emailSourceIpAddress", &self.email_source_ip_address);
+        w.put("emailSubject", &self.email_subject);
+        w.put("emailXMailer", &self.email_x_mailer);
+        w.put("fileCompileDateTime", &self.file_compile_date_time);
+        w.put("fileCreatedDateTime", &self.file_created_date_time);
+        w.put("fileHashType", &self.file_hash_type);
+        w.put("fileHashValue", &self.file_hash_value);
+        w.put("fileMutexName", &self.file_mutex_name);
+        w.put("fileName", &self.file_name);
+        w.put("filePacker", &self.file_packer);
+        w.put("filePath", &self.file_path);
+        w.put("fileSize", &self.file_size);
+        w.put("fileType", &self.file_type);
+        w.put("domainName", &self.domain_name);
+        w.put("networkCidrBlock", &self.network_cidr_block);
+        w.put("networkDestinationAsn", &self.network_destination_asn);
+        w.put("networkDestinationCidrBlock", &self.network_destination_cidr_block);
+        w.put("networkDestinationIPv4", &self.network_destination_i_pv4);
+        w.put("networkDestinationIPv6", &self.network_destination_i_pv6);
+        w.put("networkDestinationPort", &self.network_destination_port);
+        w.put("networkIPv4", &self.network_i_pv4);
+        w.put("networkIPv6", &self.network_i_pv6);
+        w.put("networkPort", &self.network_port);
+        w.put("networkProtocol", &self.network_protocol);
+        w.put("networkSourceAsn", &self.network_source_asn);
+        w.put("networkSourceCidrBlock", &self.network_source_cidr_block);
+        w.put("networkSourceIPv4", &self.network_source_i_pv4);
+        w.put("networkSourceIPv6", &self.network_source_i_pv6);
+        w.put("networkSourcePort", &self.network_source_port);
+        w.put("url", &self.url);
+        w.put("userAgent", &self.user_agent);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TiIndicator);

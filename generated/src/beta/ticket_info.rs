@@ -16,17 +16,22 @@ pub struct TicketInfo {
 impl graph_rt::Model for TicketInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.ticketInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            ticket_system: graph_rt::take(map, "ticketSystem")?,
-            ticket_number: graph_rt::take(map, "ticketNumber")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            ticket_system: r.take("ticketSystem"),
+            ticket_number: r.take("ticketNumber"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ticketNumber", &self.ticket_number)?;
-        graph_rt::put(map, "ticketSystem", &self.ticket_system)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ticketNumber", &self.ticket_number);
+        w.put("ticketSystem", &self.ticket_system);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TicketInfo);

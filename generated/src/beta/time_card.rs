@@ -45,45 +45,49 @@ pub struct TimeCard {
 impl graph_rt::Model for TimeCard {
     const TYPE_NAME: &'static str = "microsoft.graph.timeCard";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
+            created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
-            confirmed_by: graph_rt::take(map, "confirmedBy")?,
-            original_entry: graph_rt::take(map, "originalEntry")?,
-            breaks: graph_rt::take(map, "breaks")?,
+            confirmed_by: r.take("confirmedBy"),
+            original_entry: r.take("originalEntry"),
+            breaks: r.take("breaks"),
             #[cfg(feature = "core")]
-            notes: graph_rt::take(map, "notes")?,
-            clock_out_event: graph_rt::take(map, "clockOutEvent")?,
-            clock_in_event: graph_rt::take(map, "clockInEvent")?,
+            notes: r.take("notes"),
+            clock_out_event: r.take("clockOutEvent"),
+            clock_in_event: r.take("clockInEvent"),
             #[cfg(feature = "core")]
-            state: graph_rt::take(map, "state")?,
-            user_id: graph_rt::take(map, "userId")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            state: r.take("state"),
+            user_id: r.take("userId"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            last_modified_by: r.take("lastModifiedBy"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "clockInEvent", &self.clock_in_event)?;
-        graph_rt::put(map, "clockOutEvent", &self.clock_out_event)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(map, "breaks", &self.breaks)?;
-        graph_rt::put(map, "originalEntry", &self.original_entry)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "confirmedBy", &self.confirmed_by)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("userId", &self.user_id);
+        #[cfg(feature = "core")] w.put("state", &self.state);
+        w.put("clockInEvent", &self.clock_in_event);
+        w.put("clockOutEvent", &self.clock_out_event);
+        #[cfg(feature = "core")] w.put("notes", &self.notes);
+        w.put("breaks", &self.breaks);
+        w.put("originalEntry", &self.original_entry);
+        #[cfg(feature = "core")] w.put("confirmedBy", &self.confirmed_by);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeCard);

@@ -21,22 +21,27 @@ pub struct TimeCardBreak {
 impl graph_rt::Model for TimeCardBreak {
     const TYPE_NAME: &'static str = "microsoft.graph.timeCardBreak";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            notes: graph_rt::take(map, "notes")?,
-            end: graph_rt::take(map, "end")?,
-            start: graph_rt::take(map, "start")?,
-            break_id: graph_rt::take(map, "breakId")?,
-            additional_properties: core::mem::take(map),
-        })
+            notes: r.take("notes"),
+            end: r.take("end"),
+            start: r.take("start"),
+            break_id: r.take("breakId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "breakId", &self.break_id)?;
-        graph_rt::put(map, "start", &self.start)?;
-        graph_rt::put(map, "end", &self.end)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("breakId", &self.break_id);
+        w.put("start", &self.start);
+        w.put("end", &self.end);
+        #[cfg(feature = "core")] w.put("notes", &self.notes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeCardBreak);

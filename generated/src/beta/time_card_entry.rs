@@ -18,19 +18,24 @@ pub struct TimeCardEntry {
 impl graph_rt::Model for TimeCardEntry {
     const TYPE_NAME: &'static str = "microsoft.graph.timeCardEntry";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            breaks: graph_rt::take(map, "breaks")?,
-            clock_out_event: graph_rt::take(map, "clockOutEvent")?,
-            clock_in_event: graph_rt::take(map, "clockInEvent")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            breaks: r.take("breaks"),
+            clock_out_event: r.take("clockOutEvent"),
+            clock_in_event: r.take("clockInEvent"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "clockInEvent", &self.clock_in_event)?;
-        graph_rt::put(map, "clockOutEvent", &self.clock_out_event)?;
-        graph_rt::put(map, "breaks", &self.breaks)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("clockInEvent", &self.clock_in_event);
+        w.put("clockOutEvent", &self.clock_out_event);
+        w.put("breaks", &self.breaks);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeCardEntry);

@@ -19,20 +19,25 @@ pub struct TimeCardEvent {
 impl graph_rt::Model for TimeCardEvent {
     const TYPE_NAME: &'static str = "microsoft.graph.timeCardEvent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            notes: graph_rt::take(map, "notes")?,
-            at_approved_location: graph_rt::take(map, "atApprovedLocation")?,
-            date_time: graph_rt::take(map, "dateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            notes: r.take("notes"),
+            at_approved_location: r.take("atApprovedLocation"),
+            date_time: r.take("dateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "dateTime", &self.date_time)?;
-        graph_rt::put(map, "atApprovedLocation", &self.at_approved_location)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dateTime", &self.date_time);
+        w.put("atApprovedLocation", &self.at_approved_location);
+        #[cfg(feature = "core")] w.put("notes", &self.notes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeCardEvent);

@@ -16,17 +16,22 @@ pub struct TimeConstraint {
 impl graph_rt::Model for TimeConstraint {
     const TYPE_NAME: &'static str = "microsoft.graph.timeConstraint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            timeslots: graph_rt::take(map, "timeslots")?,
-            activity_domain: graph_rt::take(map, "activityDomain")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            timeslots: r.take("timeslots"),
+            activity_domain: r.take("activityDomain"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "activityDomain", &self.activity_domain)?;
-        graph_rt::put(map, "timeslots", &self.timeslots)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("activityDomain", &self.activity_domain);
+        w.put("timeslots", &self.timeslots);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeConstraint);

@@ -21,22 +21,27 @@ pub struct TimeOffItem {
 impl graph_rt::Model for TimeOffItem {
     const TYPE_NAME: &'static str = "microsoft.graph.timeOffItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            theme: graph_rt::take(map, "theme")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            time_off_reason_id: graph_rt::take(map, "timeOffReasonId")?,
-            additional_properties: core::mem::take(map),
-        })
+            theme: r.take("theme"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            time_off_reason_id: r.take("timeOffReasonId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "timeOffReasonId", &self.time_off_reason_id)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "theme", &self.theme)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("timeOffReasonId", &self.time_off_reason_id);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        #[cfg(feature = "core")] w.put("theme", &self.theme);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeOffItem);

@@ -35,41 +35,39 @@ pub struct TokenIssuancePolicy {
 impl graph_rt::Model for TokenIssuancePolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.tokenIssuancePolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            applies_to: graph_rt::take(map, "appliesTo")?,
-            version: graph_rt::take(map, "Version")?,
-            signing_algorithm: graph_rt::take(map, "SigningAlgorithm")?,
-            saml_token_version: graph_rt::take(map, "SamlTokenVersion")?,
-            token_response_signing_policy: graph_rt::take(
-                map,
-                "TokenResponseSigningPolicy",
-            )?,
-            is_organization_default: graph_rt::take(map, "isOrganizationDefault")?,
-            definition: graph_rt::take(map, "definition")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            applies_to: r.take("appliesTo"),
+            version: r.take("Version"),
+            signing_algorithm: r.take("SigningAlgorithm"),
+            saml_token_version: r.take("SamlTokenVersion"),
+            token_response_signing_policy: r.take("TokenResponseSigningPolicy"),
+            is_organization_default: r.take("isOrganizationDefault"),
+            definition: r.take("definition"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "isOrganizationDefault", &self.is_organization_default)?;
-        graph_rt::put(
-            map,
-            "TokenResponseSigningPolicy",
-            &self.token_response_signing_policy,
-        )?;
-        graph_rt::put(map, "SamlTokenVersion", &self.saml_token_version)?;
-        graph_rt::put(map, "SigningAlgorithm", &self.signing_algorithm)?;
-        graph_rt::put(map, "Version", &self.version)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appliesTo", &self.applies_to)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("definition", &self.definition);
+        w.put("isOrganizationDefault", &self.is_organization_default);
+        w.put("TokenResponseSigningPolicy", &self.token_response_signing_policy);
+        w.put("SamlTokenVersion", &self.saml_token_version);
+        w.put("SigningAlgorithm", &self.signing_algorithm);
+        w.put("Version", &self.version);
+        #[cfg(feature = "core")] w.put("appliesTo", &self.applies_to);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TokenIssuancePolicy);

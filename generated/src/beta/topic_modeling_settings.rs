@@ -20,28 +20,26 @@ pub struct TopicModelingSettings {
 impl graph_rt::Model for TopicModelingSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.topicModelingSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            topic_count: graph_rt::take(map, "topicCount")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            ignore_numbers: graph_rt::take(map, "ignoreNumbers")?,
-            dynamically_adjust_topic_count: graph_rt::take(
-                map,
-                "dynamicallyAdjustTopicCount",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            topic_count: r.take("topicCount"),
+            is_enabled: r.take("isEnabled"),
+            ignore_numbers: r.take("ignoreNumbers"),
+            dynamically_adjust_topic_count: r.take("dynamicallyAdjustTopicCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "dynamicallyAdjustTopicCount",
-            &self.dynamically_adjust_topic_count,
-        )?;
-        graph_rt::put(map, "ignoreNumbers", &self.ignore_numbers)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "topicCount", &self.topic_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dynamicallyAdjustTopicCount", &self.dynamically_adjust_topic_count);
+        w.put("ignoreNumbers", &self.ignore_numbers);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("topicCount", &self.topic_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TopicModelingSettings);

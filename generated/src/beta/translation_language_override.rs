@@ -16,17 +16,22 @@ pub struct TranslationLanguageOverride {
 impl graph_rt::Model for TranslationLanguageOverride {
     const TYPE_NAME: &'static str = "microsoft.graph.translationLanguageOverride";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            translation_behavior: graph_rt::take(map, "translationBehavior")?,
-            language_tag: graph_rt::take(map, "languageTag")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            translation_behavior: r.take("translationBehavior"),
+            language_tag: r.take("languageTag"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "languageTag", &self.language_tag)?;
-        graph_rt::put(map, "translationBehavior", &self.translation_behavior)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("languageTag", &self.language_tag);
+        w.put("translationBehavior", &self.translation_behavior);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TranslationLanguageOverride);

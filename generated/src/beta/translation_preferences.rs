@@ -18,19 +18,24 @@ pub struct TranslationPreferences {
 impl graph_rt::Model for TranslationPreferences {
     const TYPE_NAME: &'static str = "microsoft.graph.translationPreferences";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            untranslated_languages: graph_rt::take(map, "untranslatedLanguages")?,
-            language_overrides: graph_rt::take(map, "languageOverrides")?,
-            translation_behavior: graph_rt::take(map, "translationBehavior")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            untranslated_languages: r.take("untranslatedLanguages"),
+            language_overrides: r.take("languageOverrides"),
+            translation_behavior: r.take("translationBehavior"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "translationBehavior", &self.translation_behavior)?;
-        graph_rt::put(map, "languageOverrides", &self.language_overrides)?;
-        graph_rt::put(map, "untranslatedLanguages", &self.untranslated_languages)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("translationBehavior", &self.translation_behavior);
+        w.put("languageOverrides", &self.language_overrides);
+        w.put("untranslatedLanguages", &self.untranslated_languages);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TranslationPreferences);

@@ -44,45 +44,50 @@ pub struct TrustFrameworkKey {
 impl graph_rt::Model for TrustFrameworkKey {
     const TYPE_NAME: &'static str = "microsoft.graph.trustFrameworkKey";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            exp: graph_rt::take(map, "exp")?,
-            nbf: graph_rt::take(map, "nbf")?,
-            k: graph_rt::take(map, "k")?,
-            qi: graph_rt::take(map, "qi")?,
-            dq: graph_rt::take(map, "dq")?,
-            dp: graph_rt::take(map, "dp")?,
-            q: graph_rt::take(map, "q")?,
-            p: graph_rt::take(map, "p")?,
-            n: graph_rt::take(map, "n")?,
-            d: graph_rt::take(map, "d")?,
-            e: graph_rt::take(map, "e")?,
-            x5t: graph_rt::take(map, "x5t")?,
-            x5c: graph_rt::take(map, "x5c")?,
-            use_: graph_rt::take(map, "use")?,
-            kty: graph_rt::take(map, "kty")?,
-            kid: graph_rt::take(map, "kid")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            exp: r.take("exp"),
+            nbf: r.take("nbf"),
+            k: r.take("k"),
+            qi: r.take("qi"),
+            dq: r.take("dq"),
+            dp: r.take("dp"),
+            q: r.take("q"),
+            p: r.take("p"),
+            n: r.take("n"),
+            d: r.take("d"),
+            e: r.take("e"),
+            x5t: r.take("x5t"),
+            x5c: r.take("x5c"),
+            use_: r.take("use"),
+            kty: r.take("kty"),
+            kid: r.take("kid"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "kid", &self.kid)?;
-        graph_rt::put(map, "kty", &self.kty)?;
-        graph_rt::put(map, "use", &self.use_)?;
-        graph_rt::put(map, "x5c", &self.x5c)?;
-        graph_rt::put(map, "x5t", &self.x5t)?;
-        graph_rt::put(map, "e", &self.e)?;
-        graph_rt::put(map, "d", &self.d)?;
-        graph_rt::put(map, "n", &self.n)?;
-        graph_rt::put(map, "p", &self.p)?;
-        graph_rt::put(map, "q", &self.q)?;
-        graph_rt::put(map, "dp", &self.dp)?;
-        graph_rt::put(map, "dq", &self.dq)?;
-        graph_rt::put(map, "qi", &self.qi)?;
-        graph_rt::put(map, "k", &self.k)?;
-        graph_rt::put(map, "nbf", &self.nbf)?;
-        graph_rt::put(map, "exp", &self.exp)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("kid", &self.kid);
+        w.put("kty", &self.kty);
+        w.put("use", &self.use_);
+        w.put("x5c", &self.x5c);
+        w.put("x5t", &self.x5t);
+        w.put("e", &self.e);
+        w.put("d", &self.d);
+        w.put("n", &self.n);
+        w.put("p", &self.p);
+        w.put("q", &self.q);
+        w.put("dp", &self.dp);
+        w.put("dq", &self.dq);
+        w.put("qi", &self.qi);
+        w.put("k", &self.k);
+        w.put("nbf", &self.nbf);
+        w.put("exp", &self.exp);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TrustFrameworkKey);

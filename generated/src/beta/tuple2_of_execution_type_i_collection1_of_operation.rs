@@ -14,15 +14,20 @@ pub struct Tuple2OfExecutionTypeICollection1OfOperation {
 impl graph_rt::Model for Tuple2OfExecutionTypeICollection1OfOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.tuple_2OfExecutionType_ICollection_1OfOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            item2: graph_rt::take(map, "item2")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            item2: r.take("item2"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "item2", &self.item2)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("item2", &self.item2);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Tuple2OfExecutionTypeICollection1OfOperation);

@@ -20,21 +20,26 @@ pub struct TypedEmailAddress {
 impl graph_rt::Model for TypedEmailAddress {
     const TYPE_NAME: &'static str = "microsoft.graph.typedEmailAddress";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            other_label: graph_rt::take(map, "otherLabel")?,
-            type_: graph_rt::take(map, "type")?,
-            name: graph_rt::take(map, "name")?,
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            other_label: r.take("otherLabel"),
+            type_: r.take("type"),
+            name: r.take("name"),
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "otherLabel", &self.other_label)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("address", &self.address);
+        w.put("name", &self.name);
+        w.put("type", &self.type_);
+        w.put("otherLabel", &self.other_label);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TypedEmailAddress);

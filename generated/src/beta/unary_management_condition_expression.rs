@@ -18,17 +18,22 @@ pub struct UnaryManagementConditionExpression {
 impl graph_rt::Model for UnaryManagementConditionExpression {
     const TYPE_NAME: &'static str = "microsoft.graph.unaryManagementConditionExpression";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            operand: graph_rt::take(map, "operand")?,
-            operator: graph_rt::take(map, "operator")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            operand: r.take("operand"),
+            operator: r.take("operator"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "operator", &self.operator)?;
-        graph_rt::put(map, "operand", &self.operand)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("operator", &self.operator);
+        w.put("operand", &self.operand);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnaryManagementConditionExpression);

@@ -35,37 +35,41 @@ pub struct UnifiedRoleAssignment {
 impl graph_rt::Model for UnifiedRoleAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_definition: graph_rt::take(map, "roleDefinition")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_definition: r.take("roleDefinition"),
             #[cfg(feature = "core")]
-            principal: graph_rt::take(map, "principal")?,
+            principal: r.take("principal"),
             #[cfg(feature = "core")]
-            directory_scope: graph_rt::take(map, "directoryScope")?,
+            directory_scope: r.take("directoryScope"),
             #[cfg(feature = "core")]
-            app_scope: graph_rt::take(map, "appScope")?,
-            resource_scope: graph_rt::take(map, "resourceScope")?,
-            app_scope_id: graph_rt::take(map, "appScopeId")?,
-            directory_scope_id: graph_rt::take(map, "directoryScopeId")?,
-            principal_id: graph_rt::take(map, "principalId")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            app_scope: r.take("appScope"),
+            resource_scope: r.take("resourceScope"),
+            app_scope_id: r.take("appScopeId"),
+            directory_scope_id: r.take("directoryScopeId"),
+            principal_id: r.take("principalId"),
+            role_definition_id: r.take("roleDefinitionId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        graph_rt::put(map, "principalId", &self.principal_id)?;
-        graph_rt::put(map, "directoryScopeId", &self.directory_scope_id)?;
-        graph_rt::put(map, "appScopeId", &self.app_scope_id)?;
-        graph_rt::put(map, "resourceScope", &self.resource_scope)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appScope", &self.app_scope)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "directoryScope", &self.directory_scope)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "principal", &self.principal)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        w.put("principalId", &self.principal_id);
+        w.put("directoryScopeId", &self.directory_scope_id);
+        w.put("appScopeId", &self.app_scope_id);
+        w.put("resourceScope", &self.resource_scope);
+        #[cfg(feature = "core")] w.put("appScope", &self.app_scope);
+        #[cfg(feature = "core")] w.put("directoryScope", &self.directory_scope);
+        #[cfg(feature = "core")] w.put("principal", &self.principal);
+        w.put("roleDefinition", &self.role_definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleAssignment);

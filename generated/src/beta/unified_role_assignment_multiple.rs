@@ -37,39 +37,43 @@ pub struct UnifiedRoleAssignmentMultiple {
 impl graph_rt::Model for UnifiedRoleAssignmentMultiple {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleAssignmentMultiple";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_definition: graph_rt::take(map, "roleDefinition")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_definition: r.take("roleDefinition"),
             #[cfg(feature = "core")]
-            principals: graph_rt::take(map, "principals")?,
+            principals: r.take("principals"),
             #[cfg(feature = "core")]
-            directory_scopes: graph_rt::take(map, "directoryScopes")?,
+            directory_scopes: r.take("directoryScopes"),
             #[cfg(feature = "core")]
-            app_scopes: graph_rt::take(map, "appScopes")?,
-            principal_ids: graph_rt::take(map, "principalIds")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            directory_scope_ids: graph_rt::take(map, "directoryScopeIds")?,
-            description: graph_rt::take(map, "description")?,
-            app_scope_ids: graph_rt::take(map, "appScopeIds")?,
-            additional_properties: core::mem::take(map),
-        })
+            app_scopes: r.take("appScopes"),
+            principal_ids: r.take("principalIds"),
+            role_definition_id: r.take("roleDefinitionId"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            directory_scope_ids: r.take("directoryScopeIds"),
+            description: r.take("description"),
+            app_scope_ids: r.take("appScopeIds"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appScopeIds", &self.app_scope_ids)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "directoryScopeIds", &self.directory_scope_ids)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        graph_rt::put(map, "principalIds", &self.principal_ids)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appScopes", &self.app_scopes)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "directoryScopes", &self.directory_scopes)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "principals", &self.principals)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appScopeIds", &self.app_scope_ids);
+        w.put("description", &self.description);
+        w.put("directoryScopeIds", &self.directory_scope_ids);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        w.put("principalIds", &self.principal_ids);
+        #[cfg(feature = "core")] w.put("appScopes", &self.app_scopes);
+        #[cfg(feature = "core")] w.put("directoryScopes", &self.directory_scopes);
+        #[cfg(feature = "core")] w.put("principals", &self.principals);
+        w.put("roleDefinition", &self.role_definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleAssignmentMultiple);

@@ -51,58 +51,55 @@ pub struct UnifiedRoleAssignmentScheduleInstance {
 impl graph_rt::Model for UnifiedRoleAssignmentScheduleInstance {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleAssignmentScheduleInstance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            activated_using: graph_rt::take(map, "activatedUsing")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            role_assignment_schedule_id: graph_rt::take(
-                map,
-                "roleAssignmentScheduleId",
-            )?,
-            role_assignment_origin_id: graph_rt::take(map, "roleAssignmentOriginId")?,
-            member_type: graph_rt::take(map, "memberType")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            assignment_type: graph_rt::take(map, "assignmentType")?,
-            role_definition: graph_rt::take(map, "roleDefinition")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            activated_using: r.take("activatedUsing"),
+            start_date_time: r.take("startDateTime"),
+            role_assignment_schedule_id: r.take("roleAssignmentScheduleId"),
+            role_assignment_origin_id: r.take("roleAssignmentOriginId"),
+            member_type: r.take("memberType"),
+            end_date_time: r.take("endDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            assignment_type: r.take("assignmentType"),
+            role_definition: r.take("roleDefinition"),
             #[cfg(feature = "core")]
-            principal: graph_rt::take(map, "principal")?,
+            principal: r.take("principal"),
             #[cfg(feature = "core")]
-            directory_scope: graph_rt::take(map, "directoryScope")?,
+            directory_scope: r.take("directoryScope"),
             #[cfg(feature = "core")]
-            app_scope: graph_rt::take(map, "appScope")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            principal_id: graph_rt::take(map, "principalId")?,
-            id: graph_rt::take(map, "id")?,
-            directory_scope_id: graph_rt::take(map, "directoryScopeId")?,
-            app_scope_id: graph_rt::take(map, "appScopeId")?,
-            additional_properties: core::mem::take(map),
-        })
+            app_scope: r.take("appScope"),
+            role_definition_id: r.take("roleDefinitionId"),
+            principal_id: r.take("principalId"),
+            id: r.take("id"),
+            directory_scope_id: r.take("directoryScopeId"),
+            app_scope_id: r.take("appScopeId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appScopeId", &self.app_scope_id)?;
-        graph_rt::put(map, "directoryScopeId", &self.directory_scope_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "principalId", &self.principal_id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appScope", &self.app_scope)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "directoryScope", &self.directory_scope)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "principal", &self.principal)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put(map, "assignmentType", &self.assignment_type)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "memberType", &self.member_type)?;
-        graph_rt::put(map, "roleAssignmentOriginId", &self.role_assignment_origin_id)?;
-        graph_rt::put(
-            map,
-            "roleAssignmentScheduleId",
-            &self.role_assignment_schedule_id,
-        )?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "activatedUsing", &self.activated_using)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appScopeId", &self.app_scope_id);
+        w.put("directoryScopeId", &self.directory_scope_id);
+        w.put("id", &self.id);
+        w.put("principalId", &self.principal_id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        #[cfg(feature = "core")] w.put("appScope", &self.app_scope);
+        #[cfg(feature = "core")] w.put("directoryScope", &self.directory_scope);
+        #[cfg(feature = "core")] w.put("principal", &self.principal);
+        w.put("roleDefinition", &self.role_definition);
+        w.put("assignmentType", &self.assignment_type);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("memberType", &self.member_type);
+        w.put("roleAssignmentOriginId", &self.role_assignment_origin_id);
+        w.put("roleAssignmentScheduleId", &self.role_assignment_schedule_id);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("activatedUsing", &self.activated_using);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleAssignmentScheduleInstance);

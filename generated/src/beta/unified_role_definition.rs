@@ -32,33 +32,38 @@ pub struct UnifiedRoleDefinition {
 impl graph_rt::Model for UnifiedRoleDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            inherits_permissions_from: graph_rt::take(map, "inheritsPermissionsFrom")?,
-            version: graph_rt::take(map, "version")?,
-            template_id: graph_rt::take(map, "templateId")?,
-            role_permissions: graph_rt::take(map, "rolePermissions")?,
-            resource_scopes: graph_rt::take(map, "resourceScopes")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            is_built_in: graph_rt::take(map, "isBuiltIn")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            inherits_permissions_from: r.take("inheritsPermissionsFrom"),
+            version: r.take("version"),
+            template_id: r.take("templateId"),
+            role_permissions: r.take("rolePermissions"),
+            resource_scopes: r.take("resourceScopes"),
+            is_enabled: r.take("isEnabled"),
+            is_built_in: r.take("isBuiltIn"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isBuiltIn", &self.is_built_in)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "resourceScopes", &self.resource_scopes)?;
-        graph_rt::put(map, "rolePermissions", &self.role_permissions)?;
-        graph_rt::put(map, "templateId", &self.template_id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "inheritsPermissionsFrom", &self.inherits_permissions_from)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isBuiltIn", &self.is_built_in);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("resourceScopes", &self.resource_scopes);
+        w.put("rolePermissions", &self.role_permissions);
+        w.put("templateId", &self.template_id);
+        w.put("version", &self.version);
+        w.put("inheritsPermissionsFrom", &self.inherits_permissions_from);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleDefinition);

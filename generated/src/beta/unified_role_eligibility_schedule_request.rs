@@ -47,50 +47,53 @@ pub struct UnifiedRoleEligibilityScheduleRequest {
 impl graph_rt::Model for UnifiedRoleEligibilityScheduleRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleEligibilityScheduleRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_definition: graph_rt::take(map, "roleDefinition")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_definition: r.take("roleDefinition"),
             #[cfg(feature = "core")]
-            principal: graph_rt::take(map, "principal")?,
+            principal: r.take("principal"),
             #[cfg(feature = "core")]
-            directory_scope: graph_rt::take(map, "directoryScope")?,
+            directory_scope: r.take("directoryScope"),
             #[cfg(feature = "core")]
-            app_scope: graph_rt::take(map, "appScope")?,
+            app_scope: r.take("appScope"),
             #[cfg(feature = "core")]
-            ticket_info: graph_rt::take(map, "ticketInfo")?,
-            target_schedule_id: graph_rt::take(map, "targetScheduleId")?,
+            ticket_info: r.take("ticketInfo"),
+            target_schedule_id: r.take("targetScheduleId"),
             #[cfg(feature = "core")]
-            schedule_info: graph_rt::take(map, "scheduleInfo")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            principal_id: graph_rt::take(map, "principalId")?,
-            justification: graph_rt::take(map, "justification")?,
-            is_validation_only: graph_rt::take(map, "isValidationOnly")?,
-            id: graph_rt::take(map, "id")?,
-            directory_scope_id: graph_rt::take(map, "directoryScopeId")?,
-            app_scope_id: graph_rt::take(map, "appScopeId")?,
-            action: graph_rt::take(map, "action")?,
-            additional_properties: core::mem::take(map),
-        })
+            schedule_info: r.take("scheduleInfo"),
+            role_definition_id: r.take("roleDefinitionId"),
+            principal_id: r.take("principalId"),
+            justification: r.take("justification"),
+            is_validation_only: r.take("isValidationOnly"),
+            id: r.take("id"),
+            directory_scope_id: r.take("directoryScopeId"),
+            app_scope_id: r.take("appScopeId"),
+            action: r.take("action"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "appScopeId", &self.app_scope_id)?;
-        graph_rt::put(map, "directoryScopeId", &self.directory_scope_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isValidationOnly", &self.is_validation_only)?;
-        graph_rt::put(map, "justification", &self.justification)?;
-        graph_rt::put(map, "principalId", &self.principal_id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "scheduleInfo", &self.schedule_info)?;
-        graph_rt::put(map, "targetScheduleId", &self.target_schedule_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "ticketInfo", &self.ticket_info)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appScope", &self.app_scope)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "directoryScope", &self.directory_scope)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "principal", &self.principal)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("action", &self.action);
+        w.put("appScopeId", &self.app_scope_id);
+        w.put("directoryScopeId", &self.directory_scope_id);
+        w.put("id", &self.id);
+        w.put("isValidationOnly", &self.is_validation_only);
+        w.put("justification", &self.justification);
+        w.put("principalId", &self.principal_id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        #[cfg(feature = "core")] w.put("scheduleInfo", &self.schedule_info);
+        w.put("targetScheduleId", &self.target_schedule_id);
+        #[cfg(feature = "core")] w.put("ticketInfo", &self.ticket_info);
+        #[cfg(feature = "core")] w.put("appScope", &self.app_scope);
+        #[cfg(feature = "core")] w.put("directoryScope", &self.directory_scope);
+        #[cfg(feature = "core")] w.put("principal", &self.principal);
+        w.put("roleDefinition", &self.role_definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleEligibilityScheduleRequest);

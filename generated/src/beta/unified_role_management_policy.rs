@@ -33,35 +33,39 @@ pub struct UnifiedRoleManagementPolicy {
 impl graph_rt::Model for UnifiedRoleManagementPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleManagementPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rules: graph_rt::take(map, "rules")?,
-            effective_rules: graph_rt::take(map, "effectiveRules")?,
-            scope_type: graph_rt::take(map, "scopeType")?,
-            scope_id: graph_rt::take(map, "scopeId")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rules: r.take("rules"),
+            effective_rules: r.take("effectiveRules"),
+            scope_type: r.take("scopeType"),
+            scope_id: r.take("scopeId"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            is_organization_default: graph_rt::take(map, "isOrganizationDefault")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+            last_modified_by: r.take("lastModifiedBy"),
+            is_organization_default: r.take("isOrganizationDefault"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isOrganizationDefault", &self.is_organization_default)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "scopeId", &self.scope_id)?;
-        graph_rt::put(map, "scopeType", &self.scope_type)?;
-        graph_rt::put(map, "effectiveRules", &self.effective_rules)?;
-        graph_rt::put(map, "rules", &self.rules)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isOrganizationDefault", &self.is_organization_default);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("scopeId", &self.scope_id);
+        w.put("scopeType", &self.scope_type);
+        w.put("effectiveRules", &self.effective_rules);
+        w.put("rules", &self.rules);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicy);

@@ -24,25 +24,30 @@ pub struct UnifiedRoleManagementPolicyAssignment {
 impl graph_rt::Model for UnifiedRoleManagementPolicyAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleManagementPolicyAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            policy: graph_rt::take(map, "policy")?,
-            scope_type: graph_rt::take(map, "scopeType")?,
-            scope_id: graph_rt::take(map, "scopeId")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            policy_id: graph_rt::take(map, "policyId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            policy: r.take("policy"),
+            scope_type: r.take("scopeType"),
+            scope_id: r.take("scopeId"),
+            role_definition_id: r.take("roleDefinitionId"),
+            policy_id: r.take("policyId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "policyId", &self.policy_id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        graph_rt::put(map, "scopeId", &self.scope_id)?;
-        graph_rt::put(map, "scopeType", &self.scope_type)?;
-        graph_rt::put(map, "policy", &self.policy)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("policyId", &self.policy_id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        w.put("scopeId", &self.scope_id);
+        w.put("scopeType", &self.scope_type);
+        w.put("policy", &self.policy);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyAssignment);

@@ -28,34 +28,32 @@ pub struct UnifiedRoleManagementPolicyNotificationRule {
 impl graph_rt::Model for UnifiedRoleManagementPolicyNotificationRule {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleManagementPolicyNotificationRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_default_recipients_enabled: graph_rt::take(
-                map,
-                "isDefaultRecipientsEnabled",
-            )?,
-            recipient_type: graph_rt::take(map, "recipientType")?,
-            notification_type: graph_rt::take(map, "notificationType")?,
-            notification_recipients: graph_rt::take(map, "notificationRecipients")?,
-            notification_level: graph_rt::take(map, "notificationLevel")?,
-            target: graph_rt::take(map, "target")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_default_recipients_enabled: r.take("isDefaultRecipientsEnabled"),
+            recipient_type: r.take("recipientType"),
+            notification_type: r.take("notificationType"),
+            notification_recipients: r.take("notificationRecipients"),
+            notification_level: r.take("notificationLevel"),
+            target: r.take("target"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "target", &self.target)?;
-        graph_rt::put(map, "notificationLevel", &self.notification_level)?;
-        graph_rt::put(map, "notificationRecipients", &self.notification_recipients)?;
-        graph_rt::put(map, "notificationType", &self.notification_type)?;
-        graph_rt::put(map, "recipientType", &self.recipient_type)?;
-        graph_rt::put(
-            map,
-            "isDefaultRecipientsEnabled",
-            &self.is_default_recipients_enabled,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("target", &self.target);
+        w.put("notificationLevel", &self.notification_level);
+        w.put("notificationRecipients", &self.notification_recipients);
+        w.put("notificationType", &self.notification_type);
+        w.put("recipientType", &self.recipient_type);
+        w.put("isDefaultRecipientsEnabled", &self.is_default_recipients_enabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyNotificationRule);

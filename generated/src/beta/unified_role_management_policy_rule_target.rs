@@ -17,23 +17,28 @@ pub struct UnifiedRoleManagementPolicyRuleTarget {
 impl graph_rt::Model for UnifiedRoleManagementPolicyRuleTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleManagementPolicyRuleTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enforced_settings: graph_rt::take(map, "enforcedSettings")?,
-            inheritable_settings: graph_rt::take(map, "inheritableSettings")?,
-            level: graph_rt::take(map, "level")?,
-            operations: graph_rt::take(map, "operations")?,
-            caller: graph_rt::take(map, "caller")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enforced_settings: r.take("enforcedSettings"),
+            inheritable_settings: r.take("inheritableSettings"),
+            level: r.take("level"),
+            operations: r.take("operations"),
+            caller: r.take("caller"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "caller", &self.caller)?;
-        graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put(map, "level", &self.level)?;
-        graph_rt::put(map, "inheritableSettings", &self.inheritable_settings)?;
-        graph_rt::put(map, "enforcedSettings", &self.enforced_settings)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("caller", &self.caller);
+        w.put("operations", &self.operations);
+        w.put("level", &self.level);
+        w.put("inheritableSettings", &self.inheritable_settings);
+        w.put("enforcedSettings", &self.enforced_settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyRuleTarget);

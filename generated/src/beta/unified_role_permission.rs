@@ -16,17 +16,22 @@ pub struct UnifiedRolePermission {
 impl graph_rt::Model for UnifiedRolePermission {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRolePermission";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            condition: graph_rt::take(map, "condition")?,
-            allowed_resource_actions: graph_rt::take(map, "allowedResourceActions")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            condition: r.take("condition"),
+            allowed_resource_actions: r.take("allowedResourceActions"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedResourceActions", &self.allowed_resource_actions)?;
-        graph_rt::put(map, "condition", &self.condition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedResourceActions", &self.allowed_resource_actions);
+        w.put("condition", &self.condition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRolePermission);

@@ -43,45 +43,49 @@ pub struct UnifiedRoleScheduleBase {
 impl graph_rt::Model for UnifiedRoleScheduleBase {
     const TYPE_NAME: &'static str = "microsoft.graph.unifiedRoleScheduleBase";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            role_definition: graph_rt::take(map, "roleDefinition")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            role_definition: r.take("roleDefinition"),
             #[cfg(feature = "core")]
-            principal: graph_rt::take(map, "principal")?,
+            principal: r.take("principal"),
             #[cfg(feature = "core")]
-            directory_scope: graph_rt::take(map, "directoryScope")?,
+            directory_scope: r.take("directoryScope"),
             #[cfg(feature = "core")]
-            app_scope: graph_rt::take(map, "appScope")?,
-            active_instance: graph_rt::take(map, "activeInstance")?,
-            status: graph_rt::take(map, "status")?,
-            role_definition_id: graph_rt::take(map, "roleDefinitionId")?,
-            principal_id: graph_rt::take(map, "principalId")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            directory_scope_id: graph_rt::take(map, "directoryScopeId")?,
-            created_using: graph_rt::take(map, "createdUsing")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            app_scope_id: graph_rt::take(map, "appScopeId")?,
-            additional_properties: core::mem::take(map),
-        })
+            app_scope: r.take("appScope"),
+            active_instance: r.take("activeInstance"),
+            status: r.take("status"),
+            role_definition_id: r.take("roleDefinitionId"),
+            principal_id: r.take("principalId"),
+            modified_date_time: r.take("modifiedDateTime"),
+            id: r.take("id"),
+            directory_scope_id: r.take("directoryScopeId"),
+            created_using: r.take("createdUsing"),
+            created_date_time: r.take("createdDateTime"),
+            app_scope_id: r.take("appScopeId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appScopeId", &self.app_scope_id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "createdUsing", &self.created_using)?;
-        graph_rt::put(map, "directoryScopeId", &self.directory_scope_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "principalId", &self.principal_id)?;
-        graph_rt::put(map, "roleDefinitionId", &self.role_definition_id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "activeInstance", &self.active_instance)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appScope", &self.app_scope)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "directoryScope", &self.directory_scope)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "principal", &self.principal)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appScopeId", &self.app_scope_id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("createdUsing", &self.created_using);
+        w.put("directoryScopeId", &self.directory_scope_id);
+        w.put("id", &self.id);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("principalId", &self.principal_id);
+        w.put("roleDefinitionId", &self.role_definition_id);
+        w.put("status", &self.status);
+        w.put("activeInstance", &self.active_instance);
+        #[cfg(feature = "core")] w.put("appScope", &self.app_scope);
+        #[cfg(feature = "core")] w.put("directoryScope", &self.directory_scope);
+        #[cfg(feature = "core")] w.put("principal", &self.principal);
+        w.put("roleDefinition", &self.role_definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleScheduleBase);

@@ -34,35 +34,40 @@ pub struct UnmanagedDevice {
 impl graph_rt::Model for UnmanagedDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.unmanagedDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_seen_date_time: graph_rt::take(map, "lastSeenDateTime")?,
-            last_logged_on_user: graph_rt::take(map, "lastLoggedOnUser")?,
-            location: graph_rt::take(map, "location")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            domain: graph_rt::take(map, "domain")?,
-            mac_address: graph_rt::take(map, "macAddress")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            os: graph_rt::take(map, "os")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_seen_date_time: r.take("lastSeenDateTime"),
+            last_logged_on_user: r.take("lastLoggedOnUser"),
+            location: r.take("location"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            domain: r.take("domain"),
+            mac_address: r.take("macAddress"),
+            device_name: r.take("deviceName"),
+            ip_address: r.take("ipAddress"),
+            os_version: r.take("osVersion"),
+            os: r.take("os"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "os", &self.os)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "macAddress", &self.mac_address)?;
-        graph_rt::put(map, "domain", &self.domain)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "lastLoggedOnUser", &self.last_logged_on_user)?;
-        graph_rt::put(map, "lastSeenDateTime", &self.last_seen_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("os", &self.os);
+        w.put("osVersion", &self.os_version);
+        w.put("ipAddress", &self.ip_address);
+        w.put("deviceName", &self.device_name);
+        w.put("macAddress", &self.mac_address);
+        w.put("domain", &self.domain);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("location", &self.location);
+        w.put("lastLoggedOnUser", &self.last_logged_on_user);
+        w.put("lastSeenDateTime", &self.last_seen_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnmanagedDevice);

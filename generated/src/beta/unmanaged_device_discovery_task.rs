@@ -38,37 +38,42 @@ pub struct UnmanagedDeviceDiscoveryTask {
 impl graph_rt::Model for UnmanagedDeviceDiscoveryTask {
     const TYPE_NAME: &'static str = "microsoft.graph.unmanagedDeviceDiscoveryTask";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            unmanaged_devices: graph_rt::take(map, "unmanagedDevices")?,
-            status: graph_rt::take(map, "status")?,
-            assigned_to: graph_rt::take(map, "assignedTo")?,
-            creator_notes: graph_rt::take(map, "creatorNotes")?,
-            creator: graph_rt::take(map, "creator")?,
-            priority: graph_rt::take(map, "priority")?,
-            category: graph_rt::take(map, "category")?,
-            due_date_time: graph_rt::take(map, "dueDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            unmanaged_devices: r.take("unmanagedDevices"),
+            status: r.take("status"),
+            assigned_to: r.take("assignedTo"),
+            creator_notes: r.take("creatorNotes"),
+            creator: r.take("creator"),
+            priority: r.take("priority"),
+            category: r.take("category"),
+            due_date_time: r.take("dueDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "dueDateTime", &self.due_date_time)?;
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "creator", &self.creator)?;
-        graph_rt::put(map, "creatorNotes", &self.creator_notes)?;
-        graph_rt::put(map, "assignedTo", &self.assigned_to)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "unmanagedDevices", &self.unmanaged_devices)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("dueDateTime", &self.due_date_time);
+        w.put("category", &self.category);
+        w.put("priority", &self.priority);
+        w.put("creator", &self.creator);
+        w.put("creatorNotes", &self.creator_notes);
+        w.put("assignedTo", &self.assigned_to);
+        w.put("status", &self.status);
+        w.put("unmanagedDevices", &self.unmanaged_devices);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnmanagedDeviceDiscoveryTask);

@@ -22,23 +22,28 @@ pub struct UnsupportedGroupPolicyExtension {
 impl graph_rt::Model for UnsupportedGroupPolicyExtension {
     const TYPE_NAME: &'static str = "microsoft.graph.unsupportedGroupPolicyExtension";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            node_name: graph_rt::take(map, "nodeName")?,
-            extension_type: graph_rt::take(map, "extensionType")?,
-            namespace_url: graph_rt::take(map, "namespaceUrl")?,
-            setting_scope: graph_rt::take(map, "settingScope")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            node_name: r.take("nodeName"),
+            extension_type: r.take("extensionType"),
+            namespace_url: r.take("namespaceUrl"),
+            setting_scope: r.take("settingScope"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "settingScope", &self.setting_scope)?;
-        graph_rt::put(map, "namespaceUrl", &self.namespace_url)?;
-        graph_rt::put(map, "extensionType", &self.extension_type)?;
-        graph_rt::put(map, "nodeName", &self.node_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("settingScope", &self.setting_scope);
+        w.put("namespaceUrl", &self.namespace_url);
+        w.put("extensionType", &self.extension_type);
+        w.put("nodeName", &self.node_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UnsupportedGroupPolicyExtension);

@@ -16,17 +16,22 @@ pub struct UpdateWindow {
 impl graph_rt::Model for UpdateWindow {
     const TYPE_NAME: &'static str = "microsoft.graph.updateWindow";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            update_window_start_time: graph_rt::take(map, "updateWindowStartTime")?,
-            update_window_end_time: graph_rt::take(map, "updateWindowEndTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            update_window_start_time: r.take("updateWindowStartTime"),
+            update_window_end_time: r.take("updateWindowEndTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "updateWindowEndTime", &self.update_window_end_time)?;
-        graph_rt::put(map, "updateWindowStartTime", &self.update_window_start_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("updateWindowEndTime", &self.update_window_end_time);
+        w.put("updateWindowStartTime", &self.update_window_start_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UpdateWindow);

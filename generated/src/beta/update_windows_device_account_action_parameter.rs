@@ -24,32 +24,34 @@ pub struct UpdateWindowsDeviceAccountActionParameter {
 impl graph_rt::Model for UpdateWindowsDeviceAccountActionParameter {
     const TYPE_NAME: &'static str = "microsoft.graph.updateWindowsDeviceAccountActionParameter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            session_initiation_protocal_address: graph_rt::take(
-                map,
-                "sessionInitiationProtocalAddress",
-            )?,
-            exchange_server: graph_rt::take(map, "exchangeServer")?,
-            device_account_email: graph_rt::take(map, "deviceAccountEmail")?,
-            calendar_sync_enabled: graph_rt::take(map, "calendarSyncEnabled")?,
-            password_rotation_enabled: graph_rt::take(map, "passwordRotationEnabled")?,
-            device_account: graph_rt::take(map, "deviceAccount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            session_initiation_protocal_address: r
+                .take("sessionInitiationProtocalAddress"),
+            exchange_server: r.take("exchangeServer"),
+            device_account_email: r.take("deviceAccountEmail"),
+            calendar_sync_enabled: r.take("calendarSyncEnabled"),
+            password_rotation_enabled: r.take("passwordRotationEnabled"),
+            device_account: r.take("deviceAccount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "deviceAccount", &self.device_account)?;
-        graph_rt::put(map, "passwordRotationEnabled", &self.password_rotation_enabled)?;
-        graph_rt::put(map, "calendarSyncEnabled", &self.calendar_sync_enabled)?;
-        graph_rt::put(map, "deviceAccountEmail", &self.device_account_email)?;
-        graph_rt::put(map, "exchangeServer", &self.exchange_server)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("deviceAccount", &self.device_account);
+        w.put("passwordRotationEnabled", &self.password_rotation_enabled);
+        w.put("calendarSyncEnabled", &self.calendar_sync_enabled);
+        w.put("deviceAccountEmail", &self.device_account_email);
+        w.put("exchangeServer", &self.exchange_server);
+        w.put(
             "sessionInitiationProtocalAddress",
             &self.session_initiation_protocal_address,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UpdateWindowsDeviceAccountActionParameter);

@@ -22,21 +22,26 @@ pub struct Updates {
 impl graph_rt::Model for Updates {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.updates";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            updatable_assets: graph_rt::take(map, "updatableAssets")?,
-            deployments: graph_rt::take(map, "deployments")?,
-            catalog: graph_rt::take(map, "catalog")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            updatable_assets: r.take("updatableAssets"),
+            deployments: r.take("deployments"),
+            catalog: r.take("catalog"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "catalog", &self.catalog)?;
-        graph_rt::put(map, "deployments", &self.deployments)?;
-        graph_rt::put(map, "updatableAssets", &self.updatable_assets)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("catalog", &self.catalog);
+        w.put("deployments", &self.deployments);
+        w.put("updatableAssets", &self.updatable_assets);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Updates);

@@ -18,19 +18,24 @@ pub struct UploadSession {
 impl graph_rt::Model for UploadSession {
     const TYPE_NAME: &'static str = "microsoft.graph.uploadSession";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            upload_url: graph_rt::take(map, "uploadUrl")?,
-            next_expected_ranges: graph_rt::take(map, "nextExpectedRanges")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            upload_url: r.take("uploadUrl"),
+            next_expected_ranges: r.take("nextExpectedRanges"),
+            expiration_date_time: r.take("expirationDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "nextExpectedRanges", &self.next_expected_ranges)?;
-        graph_rt::put(map, "uploadUrl", &self.upload_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("nextExpectedRanges", &self.next_expected_ranges);
+        w.put("uploadUrl", &self.upload_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UploadSession);

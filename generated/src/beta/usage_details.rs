@@ -6,7 +6,9 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-usagedetails?view=graph-rest-beta)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UsageDetails {
+    /// The date and time the resource was last accessed by the user. The timestamp represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: `2014-01-01T00:00:00Z`. Read-only.
     pub last_accessed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
+    /// The date and time the resource was last modified by the user. The timestamp represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: `2014-01-01T00:00:00Z`. Read-only.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -14,17 +16,22 @@ pub struct UsageDetails {
 impl graph_rt::Model for UsageDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.usageDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            last_accessed_date_time: graph_rt::take(map, "lastAccessedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            last_accessed_date_time: r.take("lastAccessedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lastAccessedDateTime", &self.last_accessed_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastAccessedDateTime", &self.last_accessed_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UsageDetails);

@@ -20,21 +20,26 @@ pub struct UsageRight {
 impl graph_rt::Model for UsageRight {
     const TYPE_NAME: &'static str = "microsoft.graph.usageRight";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            state: graph_rt::take(map, "state")?,
-            service_identifier: graph_rt::take(map, "serviceIdentifier")?,
-            id: graph_rt::take(map, "id")?,
-            catalog_id: graph_rt::take(map, "catalogId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            state: r.take("state"),
+            service_identifier: r.take("serviceIdentifier"),
+            id: r.take("id"),
+            catalog_id: r.take("catalogId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "catalogId", &self.catalog_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "serviceIdentifier", &self.service_identifier)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("catalogId", &self.catalog_id);
+        w.put("id", &self.id);
+        w.put("serviceIdentifier", &self.service_identifier);
+        w.put("state", &self.state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UsageRight);

@@ -26,36 +26,34 @@ pub struct UserActivationCounts {
 impl graph_rt::Model for UserActivationCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.userActivationCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            activated_on_shared_computer: graph_rt::take(
-                map,
-                "activatedOnSharedComputer",
-            )?,
-            android: graph_rt::take(map, "android")?,
-            ios: graph_rt::take(map, "ios")?,
-            windows10_mobile: graph_rt::take(map, "windows10Mobile")?,
-            mac: graph_rt::take(map, "mac")?,
-            windows: graph_rt::take(map, "windows")?,
-            last_activated_date: graph_rt::take(map, "lastActivatedDate")?,
-            product_type: graph_rt::take(map, "productType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            activated_on_shared_computer: r.take("activatedOnSharedComputer"),
+            android: r.take("android"),
+            ios: r.take("ios"),
+            windows10_mobile: r.take("windows10Mobile"),
+            mac: r.take("mac"),
+            windows: r.take("windows"),
+            last_activated_date: r.take("lastActivatedDate"),
+            product_type: r.take("productType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "productType", &self.product_type)?;
-        graph_rt::put(map, "lastActivatedDate", &self.last_activated_date)?;
-        graph_rt::put(map, "windows", &self.windows)?;
-        graph_rt::put(map, "mac", &self.mac)?;
-        graph_rt::put(map, "windows10Mobile", &self.windows10_mobile)?;
-        graph_rt::put(map, "ios", &self.ios)?;
-        graph_rt::put(map, "android", &self.android)?;
-        graph_rt::put(
-            map,
-            "activatedOnSharedComputer",
-            &self.activated_on_shared_computer,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("productType", &self.product_type);
+        w.put("lastActivatedDate", &self.last_activated_date);
+        w.put("windows", &self.windows);
+        w.put("mac", &self.mac);
+        w.put("windows10Mobile", &self.windows10_mobile);
+        w.put("ios", &self.ios);
+        w.put("android", &self.android);
+        w.put("activatedOnSharedComputer", &self.activated_on_shared_computer);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserActivationCounts);

@@ -19,22 +19,26 @@ pub struct UserAnalytics {
 impl graph_rt::Model for UserAnalytics {
     const TYPE_NAME: &'static str = "microsoft.graph.userAnalytics";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            id: graph_rt::take(map, "id")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            activity_statistics: graph_rt::take(map, "activityStatistics")?,
+            activity_statistics: r.take("activityStatistics"),
             #[cfg(feature = "core")]
-            settings: graph_rt::take(map, "settings")?,
-            additional_properties: core::mem::take(map),
-        })
+            settings: r.take("settings"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "settings", &self.settings)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "activityStatistics", &self.activity_statistics)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("settings", &self.settings);
+        #[cfg(feature = "core")] w.put("activityStatistics", &self.activity_statistics);
+        w.put("id", &self.id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserAnalytics);

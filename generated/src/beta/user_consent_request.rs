@@ -32,34 +32,38 @@ pub struct UserConsentRequest {
 impl graph_rt::Model for UserConsentRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.userConsentRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity_governance")]
-            approval: graph_rt::take(map, "approval")?,
-            status: graph_rt::take(map, "status")?,
-            reason: graph_rt::take(map, "reason")?,
-            id: graph_rt::take(map, "id")?,
-            custom_data: graph_rt::take(map, "customData")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            approval: r.take("approval"),
+            status: r.take("status"),
+            reason: r.take("reason"),
+            id: r.take("id"),
+            custom_data: r.take("customData"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            approval_id: graph_rt::take(map, "approvalId")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            completed_date_time: r.take("completedDateTime"),
+            approval_id: r.take("approvalId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "approvalId", &self.approval_id)?;
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "customData", &self.custom_data)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "reason", &self.reason)?;
-        graph_rt::put(map, "status", &self.status)?;
-        #[cfg(feature = "identity_governance")]
-        graph_rt::put(map, "approval", &self.approval)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("approvalId", &self.approval_id);
+        w.put("completedDateTime", &self.completed_date_time);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("customData", &self.custom_data);
+        w.put("id", &self.id);
+        w.put("reason", &self.reason);
+        w.put("status", &self.status);
+        #[cfg(feature = "identity_governance")] w.put("approval", &self.approval);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserConsentRequest);

@@ -30,31 +30,36 @@ pub struct UserCredentialUsageDetails {
 impl graph_rt::Model for UserCredentialUsageDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.userCredentialUsageDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            is_success: graph_rt::take(map, "isSuccess")?,
-            id: graph_rt::take(map, "id")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            user_display_name: r.take("userDisplayName"),
+            is_success: r.take("isSuccess"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            feature: graph_rt::take(map, "feature")?,
-            failure_reason: graph_rt::take(map, "failureReason")?,
-            event_date_time: graph_rt::take(map, "eventDateTime")?,
+            feature: r.take("feature"),
+            failure_reason: r.take("failureReason"),
+            event_date_time: r.take("eventDateTime"),
             #[cfg(feature = "core")]
-            auth_method: graph_rt::take(map, "authMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+            auth_method: r.take("authMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "authMethod", &self.auth_method)?;
-        graph_rt::put(map, "eventDateTime", &self.event_date_time)?;
-        graph_rt::put(map, "failureReason", &self.failure_reason)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "feature", &self.feature)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isSuccess", &self.is_success)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("authMethod", &self.auth_method);
+        w.put("eventDateTime", &self.event_date_time);
+        w.put("failureReason", &self.failure_reason);
+        #[cfg(feature = "core")] w.put("feature", &self.feature);
+        w.put("id", &self.id);
+        w.put("isSuccess", &self.is_success);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserCredentialUsageDetails);

@@ -32,40 +32,38 @@ pub struct UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
 impl graph_rt::Model for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsAppHealthAppPerformanceByOSVersion";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            mean_time_to_failure_in_minutes: graph_rt::take(
-                map,
-                "meanTimeToFailureInMinutes",
-            )?,
-            app_crash_count: graph_rt::take(map, "appCrashCount")?,
-            app_usage_duration: graph_rt::take(map, "appUsageDuration")?,
-            app_publisher: graph_rt::take(map, "appPublisher")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            app_name: graph_rt::take(map, "appName")?,
-            active_device_count: graph_rt::take(map, "activeDeviceCount")?,
-            os_build_number: graph_rt::take(map, "osBuildNumber")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            mean_time_to_failure_in_minutes: r.take("meanTimeToFailureInMinutes"),
+            app_crash_count: r.take("appCrashCount"),
+            app_usage_duration: r.take("appUsageDuration"),
+            app_publisher: r.take("appPublisher"),
+            app_display_name: r.take("appDisplayName"),
+            app_name: r.take("appName"),
+            active_device_count: r.take("activeDeviceCount"),
+            os_build_number: r.take("osBuildNumber"),
+            os_version: r.take("osVersion"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "osBuildNumber", &self.os_build_number)?;
-        graph_rt::put(map, "activeDeviceCount", &self.active_device_count)?;
-        graph_rt::put(map, "appName", &self.app_name)?;
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "appPublisher", &self.app_publisher)?;
-        graph_rt::put(map, "appUsageDuration", &self.app_usage_duration)?;
-        graph_rt::put(map, "appCrashCount", &self.app_crash_count)?;
-        graph_rt::put(
-            map,
-            "meanTimeToFailureInMinutes",
-            &self.mean_time_to_failure_in_minutes,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("osVersion", &self.os_version);
+        w.put("osBuildNumber", &self.os_build_number);
+        w.put("activeDeviceCount", &self.active_device_count);
+        w.put("appName", &self.app_name);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("appPublisher", &self.app_publisher);
+        w.put("appUsageDuration", &self.app_usage_duration);
+        w.put("appCrashCount", &self.app_crash_count);
+        w.put("meanTimeToFailureInMinutes", &self.mean_time_to_failure_in_minutes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion);

@@ -26,34 +26,32 @@ pub struct UserExperienceAnalyticsAppHealthDeviceModelPerformance {
 impl graph_rt::Model for UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsAppHealthDeviceModelPerformance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            model_app_health_status: graph_rt::take(map, "modelAppHealthStatus")?,
-            model_app_health_score: graph_rt::take(map, "modelAppHealthScore")?,
-            mean_time_to_failure_in_minutes: graph_rt::take(
-                map,
-                "meanTimeToFailureInMinutes",
-            )?,
-            active_device_count: graph_rt::take(map, "activeDeviceCount")?,
-            device_manufacturer: graph_rt::take(map, "deviceManufacturer")?,
-            device_model: graph_rt::take(map, "deviceModel")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            model_app_health_status: r.take("modelAppHealthStatus"),
+            model_app_health_score: r.take("modelAppHealthScore"),
+            mean_time_to_failure_in_minutes: r.take("meanTimeToFailureInMinutes"),
+            active_device_count: r.take("activeDeviceCount"),
+            device_manufacturer: r.take("deviceManufacturer"),
+            device_model: r.take("deviceModel"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceModel", &self.device_model)?;
-        graph_rt::put(map, "deviceManufacturer", &self.device_manufacturer)?;
-        graph_rt::put(map, "activeDeviceCount", &self.active_device_count)?;
-        graph_rt::put(
-            map,
-            "meanTimeToFailureInMinutes",
-            &self.mean_time_to_failure_in_minutes,
-        )?;
-        graph_rt::put(map, "modelAppHealthScore", &self.model_app_health_score)?;
-        graph_rt::put(map, "modelAppHealthStatus", &self.model_app_health_status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceModel", &self.device_model);
+        w.put("deviceManufacturer", &self.device_manufacturer);
+        w.put("activeDeviceCount", &self.active_device_count);
+        w.put("meanTimeToFailureInMinutes", &self.mean_time_to_failure_in_minutes);
+        w.put("modelAppHealthScore", &self.model_app_health_score);
+        w.put("modelAppHealthStatus", &self.model_app_health_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthDeviceModelPerformance);

@@ -34,42 +34,40 @@ pub struct UserExperienceAnalyticsAppHealthDevicePerformance {
 impl graph_rt::Model for UserExperienceAnalyticsAppHealthDevicePerformance {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_display_name: graph_rt::take(map, "deviceDisplayName")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            device_app_health_status: graph_rt::take(map, "deviceAppHealthStatus")?,
-            device_app_health_score: graph_rt::take(map, "deviceAppHealthScore")?,
-            mean_time_to_failure_in_minutes: graph_rt::take(
-                map,
-                "meanTimeToFailureInMinutes",
-            )?,
-            app_hang_count: graph_rt::take(map, "appHangCount")?,
-            crashed_app_count: graph_rt::take(map, "crashedAppCount")?,
-            app_crash_count: graph_rt::take(map, "appCrashCount")?,
-            device_manufacturer: graph_rt::take(map, "deviceManufacturer")?,
-            device_model: graph_rt::take(map, "deviceModel")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_display_name: r.take("deviceDisplayName"),
+            device_id: r.take("deviceId"),
+            device_app_health_status: r.take("deviceAppHealthStatus"),
+            device_app_health_score: r.take("deviceAppHealthScore"),
+            mean_time_to_failure_in_minutes: r.take("meanTimeToFailureInMinutes"),
+            app_hang_count: r.take("appHangCount"),
+            crashed_app_count: r.take("crashedAppCount"),
+            app_crash_count: r.take("appCrashCount"),
+            device_manufacturer: r.take("deviceManufacturer"),
+            device_model: r.take("deviceModel"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceModel", &self.device_model)?;
-        graph_rt::put(map, "deviceManufacturer", &self.device_manufacturer)?;
-        graph_rt::put(map, "appCrashCount", &self.app_crash_count)?;
-        graph_rt::put(map, "crashedAppCount", &self.crashed_app_count)?;
-        graph_rt::put(map, "appHangCount", &self.app_hang_count)?;
-        graph_rt::put(
-            map,
-            "meanTimeToFailureInMinutes",
-            &self.mean_time_to_failure_in_minutes,
-        )?;
-        graph_rt::put(map, "deviceAppHealthScore", &self.device_app_health_score)?;
-        graph_rt::put(map, "deviceAppHealthStatus", &self.device_app_health_status)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "deviceDisplayName", &self.device_display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceModel", &self.device_model);
+        w.put("deviceManufacturer", &self.device_manufacturer);
+        w.put("appCrashCount", &self.app_crash_count);
+        w.put("crashedAppCount", &self.crashed_app_count);
+        w.put("appHangCount", &self.app_hang_count);
+        w.put("meanTimeToFailureInMinutes", &self.mean_time_to_failure_in_minutes);
+        w.put("deviceAppHealthScore", &self.device_app_health_score);
+        w.put("deviceAppHealthStatus", &self.device_app_health_status);
+        w.put("deviceId", &self.device_id);
+        w.put("deviceDisplayName", &self.device_display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthDevicePerformance);

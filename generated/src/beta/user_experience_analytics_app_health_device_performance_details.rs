@@ -24,25 +24,30 @@ pub struct UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
 impl graph_rt::Model for UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsAppHealthDevicePerformanceDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_display_name: graph_rt::take(map, "deviceDisplayName")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            event_type: graph_rt::take(map, "eventType")?,
-            event_date_time: graph_rt::take(map, "eventDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_display_name: r.take("deviceDisplayName"),
+            device_id: r.take("deviceId"),
+            app_display_name: r.take("appDisplayName"),
+            event_type: r.take("eventType"),
+            event_date_time: r.take("eventDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "eventDateTime", &self.event_date_time)?;
-        graph_rt::put(map, "eventType", &self.event_type)?;
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "deviceDisplayName", &self.device_display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("eventDateTime", &self.event_date_time);
+        w.put("eventType", &self.event_type);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("deviceId", &self.device_id);
+        w.put("deviceDisplayName", &self.device_display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthDevicePerformanceDetails);

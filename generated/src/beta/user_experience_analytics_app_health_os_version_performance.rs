@@ -26,45 +26,32 @@ pub struct UserExperienceAnalyticsAppHealthOsVersionPerformance {
 impl graph_rt::Model for UserExperienceAnalyticsAppHealthOsVersionPerformance {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsAppHealthOSVersionPerformance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            os_version_app_health_status: graph_rt::take(
-                map,
-                "osVersionAppHealthStatus",
-            )?,
-            os_version_app_health_score: graph_rt::take(map, "osVersionAppHealthScore")?,
-            mean_time_to_failure_in_minutes: graph_rt::take(
-                map,
-                "meanTimeToFailureInMinutes",
-            )?,
-            active_device_count: graph_rt::take(map, "activeDeviceCount")?,
-            os_build_number: graph_rt::take(map, "osBuildNumber")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            os_version_app_health_status: r.take("osVersionAppHealthStatus"),
+            os_version_app_health_score: r.take("osVersionAppHealthScore"),
+            mean_time_to_failure_in_minutes: r.take("meanTimeToFailureInMinutes"),
+            active_device_count: r.take("activeDeviceCount"),
+            os_build_number: r.take("osBuildNumber"),
+            os_version: r.take("osVersion"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "osBuildNumber", &self.os_build_number)?;
-        graph_rt::put(map, "activeDeviceCount", &self.active_device_count)?;
-        graph_rt::put(
-            map,
-            "meanTimeToFailureInMinutes",
-            &self.mean_time_to_failure_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
-            "osVersionAppHealthScore",
-            &self.os_version_app_health_score,
-        )?;
-        graph_rt::put(
-            map,
-            "osVersionAppHealthStatus",
-            &self.os_version_app_health_status,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("osVersion", &self.os_version);
+        w.put("osBuildNumber", &self.os_build_number);
+        w.put("activeDeviceCount", &self.active_device_count);
+        w.put("meanTimeToFailureInMinutes", &self.mean_time_to_failure_in_minutes);
+        w.put("osVersionAppHealthScore", &self.os_version_app_health_score);
+        w.put("osVersionAppHealthStatus", &self.os_version_app_health_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthOsVersionPerformance);

@@ -16,31 +16,26 @@ pub struct UserExperienceAnalyticsAutopilotDevicesSummary {
 impl graph_rt::Model for UserExperienceAnalyticsAutopilotDevicesSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsAutopilotDevicesSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            devices_without_autopilot_profile_assigned: graph_rt::take(
-                map,
-                "devicesWithoutAutopilotProfileAssigned",
-            )?,
-            devices_not_autopilot_registered: graph_rt::take(
-                map,
-                "devicesNotAutopilotRegistered",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            devices_without_autopilot_profile_assigned: r
+                .take("devicesWithoutAutopilotProfileAssigned"),
+            devices_not_autopilot_registered: r.take("devicesNotAutopilotRegistered"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "devicesNotAutopilotRegistered",
-            &self.devices_not_autopilot_registered,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("devicesNotAutopilotRegistered", &self.devices_not_autopilot_registered);
+        w.put(
             "devicesWithoutAutopilotProfileAssigned",
             &self.devices_without_autopilot_profile_assigned,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAutopilotDevicesSummary);

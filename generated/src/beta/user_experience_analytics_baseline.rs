@@ -42,49 +42,40 @@ pub struct UserExperienceAnalyticsBaseline {
 impl graph_rt::Model for UserExperienceAnalyticsBaseline {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsBaseline";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            work_from_anywhere_metrics: graph_rt::take(map, "workFromAnywhereMetrics")?,
-            app_health_metrics: graph_rt::take(map, "appHealthMetrics")?,
-            resource_performance_metrics: graph_rt::take(
-                map,
-                "resourcePerformanceMetrics",
-            )?,
-            reboot_analytics_metrics: graph_rt::take(map, "rebootAnalyticsMetrics")?,
-            best_practices_metrics: graph_rt::take(map, "bestPracticesMetrics")?,
-            device_boot_performance_metrics: graph_rt::take(
-                map,
-                "deviceBootPerformanceMetrics",
-            )?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            is_built_in: graph_rt::take(map, "isBuiltIn")?,
-            overall_score: graph_rt::take(map, "overallScore")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            work_from_anywhere_metrics: r.take("workFromAnywhereMetrics"),
+            app_health_metrics: r.take("appHealthMetrics"),
+            resource_performance_metrics: r.take("resourcePerformanceMetrics"),
+            reboot_analytics_metrics: r.take("rebootAnalyticsMetrics"),
+            best_practices_metrics: r.take("bestPracticesMetrics"),
+            device_boot_performance_metrics: r.take("deviceBootPerformanceMetrics"),
+            created_date_time: r.take("createdDateTime"),
+            is_built_in: r.take("isBuiltIn"),
+            overall_score: r.take("overallScore"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "overallScore", &self.overall_score)?;
-        graph_rt::put(map, "isBuiltIn", &self.is_built_in)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(
-            map,
-            "deviceBootPerformanceMetrics",
-            &self.device_boot_performance_metrics,
-        )?;
-        graph_rt::put(map, "bestPracticesMetrics", &self.best_practices_metrics)?;
-        graph_rt::put(map, "rebootAnalyticsMetrics", &self.reboot_analytics_metrics)?;
-        graph_rt::put(
-            map,
-            "resourcePerformanceMetrics",
-            &self.resource_performance_metrics,
-        )?;
-        graph_rt::put(map, "appHealthMetrics", &self.app_health_metrics)?;
-        graph_rt::put(map, "workFromAnywhereMetrics", &self.work_from_anywhere_metrics)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("overallScore", &self.overall_score);
+        w.put("isBuiltIn", &self.is_built_in);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("deviceBootPerformanceMetrics", &self.device_boot_performance_metrics);
+        w.put("bestPracticesMetrics", &self.best_practices_metrics);
+        w.put("rebootAnalyticsMetrics", &self.reboot_analytics_metrics);
+        w.put("resourcePerformanceMetrics", &self.resource_performance_metrics);
+        w.put("appHealthMetrics", &self.app_health_metrics);
+        w.put("workFromAnywhereMetrics", &self.work_from_anywhere_metrics);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsBaseline);

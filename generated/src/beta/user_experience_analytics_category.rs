@@ -24,25 +24,30 @@ pub struct UserExperienceAnalyticsCategory {
 impl graph_rt::Model for UserExperienceAnalyticsCategory {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsCategory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            metric_values: graph_rt::take(map, "metricValues")?,
-            state: graph_rt::take(map, "state")?,
-            insights: graph_rt::take(map, "insights")?,
-            total_devices: graph_rt::take(map, "totalDevices")?,
-            overall_score: graph_rt::take(map, "overallScore")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            metric_values: r.take("metricValues"),
+            state: r.take("state"),
+            insights: r.take("insights"),
+            total_devices: r.take("totalDevices"),
+            overall_score: r.take("overallScore"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "overallScore", &self.overall_score)?;
-        graph_rt::put(map, "totalDevices", &self.total_devices)?;
-        graph_rt::put(map, "insights", &self.insights)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "metricValues", &self.metric_values)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("overallScore", &self.overall_score);
+        w.put("totalDevices", &self.total_devices);
+        w.put("insights", &self.insights);
+        w.put("state", &self.state);
+        w.put("metricValues", &self.metric_values);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsCategory);

@@ -18,19 +18,24 @@ pub struct UserExperienceAnalyticsCloudManagementDevicesSummary {
 impl graph_rt::Model for UserExperienceAnalyticsCloudManagementDevicesSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsCloudManagementDevicesSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_attach_device_count: graph_rt::take(map, "tenantAttachDeviceCount")?,
-            intune_device_count: graph_rt::take(map, "intuneDeviceCount")?,
-            co_managed_device_count: graph_rt::take(map, "coManagedDeviceCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_attach_device_count: r.take("tenantAttachDeviceCount"),
+            intune_device_count: r.take("intuneDeviceCount"),
+            co_managed_device_count: r.take("coManagedDeviceCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "coManagedDeviceCount", &self.co_managed_device_count)?;
-        graph_rt::put(map, "intuneDeviceCount", &self.intune_device_count)?;
-        graph_rt::put(map, "tenantAttachDeviceCount", &self.tenant_attach_device_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("coManagedDeviceCount", &self.co_managed_device_count);
+        w.put("intuneDeviceCount", &self.intune_device_count);
+        w.put("tenantAttachDeviceCount", &self.tenant_attach_device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsCloudManagementDevicesSummary);

@@ -50,72 +50,56 @@ pub struct UserExperienceAnalyticsDevicePerformance {
 impl graph_rt::Model for UserExperienceAnalyticsDevicePerformance {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsDevicePerformance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            average_restarts: graph_rt::take(map, "averageRestarts")?,
-            average_blue_screens: graph_rt::take(map, "averageBlueScreens")?,
-            restart_count: graph_rt::take(map, "restartCount")?,
-            blue_screen_count: graph_rt::take(map, "blueScreenCount")?,
-            responsive_desktop_time_in_ms: graph_rt::take(
-                map,
-                "responsiveDesktopTimeInMs",
-            )?,
-            device_count: graph_rt::take(map, "deviceCount")?,
-            group_policy_login_time_in_ms: graph_rt::take(
-                map,
-                "groupPolicyLoginTimeInMs",
-            )?,
-            core_login_time_in_ms: graph_rt::take(map, "coreLoginTimeInMs")?,
-            login_score: graph_rt::take(map, "loginScore")?,
-            health_status: graph_rt::take(map, "healthStatus")?,
-            group_policy_boot_time_in_ms: graph_rt::take(
-                map,
-                "groupPolicyBootTimeInMs",
-            )?,
-            core_boot_time_in_ms: graph_rt::take(map, "coreBootTimeInMs")?,
-            boot_score: graph_rt::take(map, "bootScore")?,
-            operating_system_version: graph_rt::take(map, "operatingSystemVersion")?,
-            disk_type: graph_rt::take(map, "diskType")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            model: graph_rt::take(map, "model")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            average_restarts: r.take("averageRestarts"),
+            average_blue_screens: r.take("averageBlueScreens"),
+            restart_count: r.take("restartCount"),
+            blue_screen_count: r.take("blueScreenCount"),
+            responsive_desktop_time_in_ms: r.take("responsiveDesktopTimeInMs"),
+            device_count: r.take("deviceCount"),
+            group_policy_login_time_in_ms: r.take("groupPolicyLoginTimeInMs"),
+            core_login_time_in_ms: r.take("coreLoginTimeInMs"),
+            login_score: r.take("loginScore"),
+            health_status: r.take("healthStatus"),
+            group_policy_boot_time_in_ms: r.take("groupPolicyBootTimeInMs"),
+            core_boot_time_in_ms: r.take("coreBootTimeInMs"),
+            boot_score: r.take("bootScore"),
+            operating_system_version: r.take("operatingSystemVersion"),
+            disk_type: r.take("diskType"),
+            manufacturer: r.take("manufacturer"),
+            model: r.take("model"),
+            device_name: r.take("deviceName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "diskType", &self.disk_type)?;
-        graph_rt::put(map, "operatingSystemVersion", &self.operating_system_version)?;
-        graph_rt::put(map, "bootScore", &self.boot_score)?;
-        graph_rt::put(map, "coreBootTimeInMs", &self.core_boot_time_in_ms)?;
-        graph_rt::put(
-            map,
-            "groupPolicyBootTimeInMs",
-            &self.group_policy_boot_time_in_ms,
-        )?;
-        graph_rt::put(map, "healthStatus", &self.health_status)?;
-        graph_rt::put(map, "loginScore", &self.login_score)?;
-        graph_rt::put(map, "coreLoginTimeInMs", &self.core_login_time_in_ms)?;
-        graph_rt::put(
-            map,
-            "groupPolicyLoginTimeInMs",
-            &self.group_policy_login_time_in_ms,
-        )?;
-        graph_rt::put(map, "deviceCount", &self.device_count)?;
-        graph_rt::put(
-            map,
-            "responsiveDesktopTimeInMs",
-            &self.responsive_desktop_time_in_ms,
-        )?;
-        graph_rt::put(map, "blueScreenCount", &self.blue_screen_count)?;
-        graph_rt::put(map, "restartCount", &self.restart_count)?;
-        graph_rt::put(map, "averageBlueScreens", &self.average_blue_screens)?;
-        graph_rt::put(map, "averageRestarts", &self.average_restarts)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceName", &self.device_name);
+        w.put("model", &self.model);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("diskType", &self.disk_type);
+        w.put("operatingSystemVersion", &self.operating_system_version);
+        w.put("bootScore", &self.boot_score);
+        w.put("coreBootTimeInMs", &self.core_boot_time_in_ms);
+        w.put("groupPolicyBootTimeInMs", &self.group_policy_boot_time_in_ms);
+        w.put("healthStatus", &self.health_status);
+        w.put("loginScore", &self.login_score);
+        w.put("coreLoginTimeInMs", &self.core_login_time_in_ms);
+        w.put("groupPolicyLoginTimeInMs", &self.group_policy_login_time_in_ms);
+        w.put("deviceCount", &self.device_count);
+        w.put("responsiveDesktopTimeInMs", &self.responsive_desktop_time_in_ms);
+        w.put("blueScreenCount", &self.blue_screen_count);
+        w.put("restartCount", &self.restart_count);
+        w.put("averageBlueScreens", &self.average_blue_screens);
+        w.put("averageRestarts", &self.average_restarts);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDevicePerformance);

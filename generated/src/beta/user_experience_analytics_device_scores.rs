@@ -26,27 +26,32 @@ pub struct UserExperienceAnalyticsDeviceScores {
 impl graph_rt::Model for UserExperienceAnalyticsDeviceScores {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsDeviceScores";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            app_reliability_score: graph_rt::take(map, "appReliabilityScore")?,
-            startup_performance_score: graph_rt::take(map, "startupPerformanceScore")?,
-            endpoint_analytics_score: graph_rt::take(map, "endpointAnalyticsScore")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            model: graph_rt::take(map, "model")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            app_reliability_score: r.take("appReliabilityScore"),
+            startup_performance_score: r.take("startupPerformanceScore"),
+            endpoint_analytics_score: r.take("endpointAnalyticsScore"),
+            manufacturer: r.take("manufacturer"),
+            model: r.take("model"),
+            device_name: r.take("deviceName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "endpointAnalyticsScore", &self.endpoint_analytics_score)?;
-        graph_rt::put(map, "startupPerformanceScore", &self.startup_performance_score)?;
-        graph_rt::put(map, "appReliabilityScore", &self.app_reliability_score)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceName", &self.device_name);
+        w.put("model", &self.model);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("endpointAnalyticsScore", &self.endpoint_analytics_score);
+        w.put("startupPerformanceScore", &self.startup_performance_score);
+        w.put("appReliabilityScore", &self.app_reliability_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceScores);

@@ -48,75 +48,52 @@ pub struct UserExperienceAnalyticsDeviceStartupHistory {
 impl graph_rt::Model for UserExperienceAnalyticsDeviceStartupHistory {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsDeviceStartupHistory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            restart_fault_bucket: graph_rt::take(map, "restartFaultBucket")?,
-            restart_stop_code: graph_rt::take(map, "restartStopCode")?,
-            restart_category: graph_rt::take(map, "restartCategory")?,
-            operating_system_version: graph_rt::take(map, "operatingSystemVersion")?,
-            is_feature_update: graph_rt::take(map, "isFeatureUpdate")?,
-            is_first_login: graph_rt::take(map, "isFirstLogin")?,
-            total_login_time_in_ms: graph_rt::take(map, "totalLoginTimeInMs")?,
-            responsive_desktop_time_in_ms: graph_rt::take(
-                map,
-                "responsiveDesktopTimeInMs",
-            )?,
-            core_login_time_in_ms: graph_rt::take(map, "coreLoginTimeInMs")?,
-            group_policy_login_time_in_ms: graph_rt::take(
-                map,
-                "groupPolicyLoginTimeInMs",
-            )?,
-            total_boot_time_in_ms: graph_rt::take(map, "totalBootTimeInMs")?,
-            feature_update_boot_time_in_ms: graph_rt::take(
-                map,
-                "featureUpdateBootTimeInMs",
-            )?,
-            group_policy_boot_time_in_ms: graph_rt::take(
-                map,
-                "groupPolicyBootTimeInMs",
-            )?,
-            core_boot_time_in_ms: graph_rt::take(map, "coreBootTimeInMs")?,
-            start_time: graph_rt::take(map, "startTime")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            restart_fault_bucket: r.take("restartFaultBucket"),
+            restart_stop_code: r.take("restartStopCode"),
+            restart_category: r.take("restartCategory"),
+            operating_system_version: r.take("operatingSystemVersion"),
+            is_feature_update: r.take("isFeatureUpdate"),
+            is_first_login: r.take("isFirstLogin"),
+            total_login_time_in_ms: r.take("totalLoginTimeInMs"),
+            responsive_desktop_time_in_ms: r.take("responsiveDesktopTimeInMs"),
+            core_login_time_in_ms: r.take("coreLoginTimeInMs"),
+            group_policy_login_time_in_ms: r.take("groupPolicyLoginTimeInMs"),
+            total_boot_time_in_ms: r.take("totalBootTimeInMs"),
+            feature_update_boot_time_in_ms: r.take("featureUpdateBootTimeInMs"),
+            group_policy_boot_time_in_ms: r.take("groupPolicyBootTimeInMs"),
+            core_boot_time_in_ms: r.take("coreBootTimeInMs"),
+            start_time: r.take("startTime"),
+            device_id: r.take("deviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "startTime", &self.start_time)?;
-        graph_rt::put(map, "coreBootTimeInMs", &self.core_boot_time_in_ms)?;
-        graph_rt::put(
-            map,
-            "groupPolicyBootTimeInMs",
-            &self.group_policy_boot_time_in_ms,
-        )?;
-        graph_rt::put(
-            map,
-            "featureUpdateBootTimeInMs",
-            &self.feature_update_boot_time_in_ms,
-        )?;
-        graph_rt::put(map, "totalBootTimeInMs", &self.total_boot_time_in_ms)?;
-        graph_rt::put(
-            map,
-            "groupPolicyLoginTimeInMs",
-            &self.group_policy_login_time_in_ms,
-        )?;
-        graph_rt::put(map, "coreLoginTimeInMs", &self.core_login_time_in_ms)?;
-        graph_rt::put(
-            map,
-            "responsiveDesktopTimeInMs",
-            &self.responsive_desktop_time_in_ms,
-        )?;
-        graph_rt::put(map, "totalLoginTimeInMs", &self.total_login_time_in_ms)?;
-        graph_rt::put(map, "isFirstLogin", &self.is_first_login)?;
-        graph_rt::put(map, "isFeatureUpdate", &self.is_feature_update)?;
-        graph_rt::put(map, "operatingSystemVersion", &self.operating_system_version)?;
-        graph_rt::put(map, "restartCategory", &self.restart_category)?;
-        graph_rt::put(map, "restartStopCode", &self.restart_stop_code)?;
-        graph_rt::put(map, "restartFaultBucket", &self.restart_fault_bucket)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceId", &self.device_id);
+        w.put("startTime", &self.start_time);
+        w.put("coreBootTimeInMs", &self.core_boot_time_in_ms);
+        w.put("groupPolicyBootTimeInMs", &self.group_policy_boot_time_in_ms);
+        w.put("featureUpdateBootTimeInMs", &self.feature_update_boot_time_in_ms);
+        w.put("totalBootTimeInMs", &self.total_boot_time_in_ms);
+        w.put("groupPolicyLoginTimeInMs", &self.group_policy_login_time_in_ms);
+        w.put("coreLoginTimeInMs", &self.core_login_time_in_ms);
+        w.put("responsiveDesktopTimeInMs", &self.responsive_desktop_time_in_ms);
+        w.put("totalLoginTimeInMs", &self.total_login_time_in_ms);
+        w.put("isFirstLogin", &self.is_first_login);
+        w.put("isFeatureUpdate", &self.is_feature_update);
+        w.put("operatingSystemVersion", &self.operating_system_version);
+        w.put("restartCategory", &self.restart_category);
+        w.put("restartStopCode", &self.restart_stop_code);
+        w.put("restartFaultBucket", &self.restart_fault_bucket);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceStartupHistory);

@@ -24,25 +24,30 @@ pub struct UserExperienceAnalyticsDeviceStartupProcess {
 impl graph_rt::Model for UserExperienceAnalyticsDeviceStartupProcess {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsDeviceStartupProcess";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            startup_impact_in_ms: graph_rt::take(map, "startupImpactInMs")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            product_name: graph_rt::take(map, "productName")?,
-            process_name: graph_rt::take(map, "processName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            startup_impact_in_ms: r.take("startupImpactInMs"),
+            publisher: r.take("publisher"),
+            product_name: r.take("productName"),
+            process_name: r.take("processName"),
+            managed_device_id: r.take("managedDeviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "processName", &self.process_name)?;
-        graph_rt::put(map, "productName", &self.product_name)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "startupImpactInMs", &self.startup_impact_in_ms)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("processName", &self.process_name);
+        w.put("productName", &self.product_name);
+        w.put("publisher", &self.publisher);
+        w.put("startupImpactInMs", &self.startup_impact_in_ms);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceStartupProcess);

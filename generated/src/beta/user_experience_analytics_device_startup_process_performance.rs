@@ -26,27 +26,32 @@ pub struct UserExperienceAnalyticsDeviceStartupProcessPerformance {
 impl graph_rt::Model for UserExperienceAnalyticsDeviceStartupProcessPerformance {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsDeviceStartupProcessPerformance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            total_impact_in_ms: graph_rt::take(map, "totalImpactInMs")?,
-            median_impact_in_ms: graph_rt::take(map, "medianImpactInMs")?,
-            device_count: graph_rt::take(map, "deviceCount")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            product_name: graph_rt::take(map, "productName")?,
-            process_name: graph_rt::take(map, "processName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            total_impact_in_ms: r.take("totalImpactInMs"),
+            median_impact_in_ms: r.take("medianImpactInMs"),
+            device_count: r.take("deviceCount"),
+            publisher: r.take("publisher"),
+            product_name: r.take("productName"),
+            process_name: r.take("processName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "processName", &self.process_name)?;
-        graph_rt::put(map, "productName", &self.product_name)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "deviceCount", &self.device_count)?;
-        graph_rt::put(map, "medianImpactInMs", &self.median_impact_in_ms)?;
-        graph_rt::put(map, "totalImpactInMs", &self.total_impact_in_ms)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("processName", &self.process_name);
+        w.put("productName", &self.product_name);
+        w.put("publisher", &self.publisher);
+        w.put("deviceCount", &self.device_count);
+        w.put("medianImpactInMs", &self.median_impact_in_ms);
+        w.put("totalImpactInMs", &self.total_impact_in_ms);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceStartupProcessPerformance);

@@ -18,19 +18,24 @@ pub struct UserExperienceAnalyticsDeviceWithoutCloudIdentity {
 impl graph_rt::Model for UserExperienceAnalyticsDeviceWithoutCloudIdentity {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsDeviceWithoutCloudIdentity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            azure_ad_device_id: graph_rt::take(map, "azureAdDeviceId")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            azure_ad_device_id: r.take("azureAdDeviceId"),
+            device_name: r.take("deviceName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "azureAdDeviceId", &self.azure_ad_device_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceName", &self.device_name);
+        w.put("azureAdDeviceId", &self.azure_ad_device_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceWithoutCloudIdentity);

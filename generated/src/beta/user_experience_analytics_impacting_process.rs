@@ -26,27 +26,32 @@ pub struct UserExperienceAnalyticsImpactingProcess {
 impl graph_rt::Model for UserExperienceAnalyticsImpactingProcess {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsImpactingProcess";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            impact_value: graph_rt::take(map, "impactValue")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            description: graph_rt::take(map, "description")?,
-            process_name: graph_rt::take(map, "processName")?,
-            category: graph_rt::take(map, "category")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            impact_value: r.take("impactValue"),
+            publisher: r.take("publisher"),
+            description: r.take("description"),
+            process_name: r.take("processName"),
+            category: r.take("category"),
+            device_id: r.take("deviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "processName", &self.process_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "impactValue", &self.impact_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceId", &self.device_id);
+        w.put("category", &self.category);
+        w.put("processName", &self.process_name);
+        w.put("description", &self.description);
+        w.put("publisher", &self.publisher);
+        w.put("impactValue", &self.impact_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsImpactingProcess);

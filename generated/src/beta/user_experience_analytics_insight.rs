@@ -20,28 +20,30 @@ pub struct UserExperienceAnalyticsInsight {
 impl graph_rt::Model for UserExperienceAnalyticsInsight {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsInsight";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            severity: graph_rt::take(map, "severity")?,
-            values: graph_rt::take(map, "values")?,
-            insight_id: graph_rt::take(map, "insightId")?,
-            user_experience_analytics_metric_id: graph_rt::take(
-                map,
-                "userExperienceAnalyticsMetricId",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            severity: r.take("severity"),
+            values: r.take("values"),
+            insight_id: r.take("insightId"),
+            user_experience_analytics_metric_id: r
+                .take("userExperienceAnalyticsMetricId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "userExperienceAnalyticsMetricId",
             &self.user_experience_analytics_metric_id,
-        )?;
-        graph_rt::put(map, "insightId", &self.insight_id)?;
-        graph_rt::put(map, "values", &self.values)?;
-        graph_rt::put(map, "severity", &self.severity)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("insightId", &self.insight_id);
+        w.put("values", &self.values);
+        w.put("severity", &self.severity);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsInsight);

@@ -24,30 +24,28 @@ pub struct UserExperienceAnalyticsMetricHistory {
 impl graph_rt::Model for UserExperienceAnalyticsMetricHistory {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsMetricHistory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_experience_analytics_metric: graph_rt::take(
-                map,
-                "userExperienceAnalyticsMetric",
-            )?,
-            metric_type: graph_rt::take(map, "metricType")?,
-            metric_date_time: graph_rt::take(map, "metricDateTime")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_experience_analytics_metric: r.take("userExperienceAnalyticsMetric"),
+            metric_type: r.take("metricType"),
+            metric_date_time: r.take("metricDateTime"),
+            device_id: r.take("deviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "metricDateTime", &self.metric_date_time)?;
-        graph_rt::put(map, "metricType", &self.metric_type)?;
-        graph_rt::put(
-            map,
-            "userExperienceAnalyticsMetric",
-            &self.user_experience_analytics_metric,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceId", &self.device_id);
+        w.put("metricDateTime", &self.metric_date_time);
+        w.put("metricType", &self.metric_type);
+        w.put("userExperienceAnalyticsMetric", &self.user_experience_analytics_metric);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsMetricHistory);

@@ -32,40 +32,38 @@ pub struct UserExperienceAnalyticsNotAutopilotReadyDevice {
 impl graph_rt::Model for UserExperienceAnalyticsNotAutopilotReadyDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsNotAutopilotReadyDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            azure_ad_join_type: graph_rt::take(map, "azureAdJoinType")?,
-            azure_ad_registered: graph_rt::take(map, "azureAdRegistered")?,
-            auto_pilot_profile_assigned: graph_rt::take(
-                map,
-                "autoPilotProfileAssigned",
-            )?,
-            auto_pilot_registered: graph_rt::take(map, "autoPilotRegistered")?,
-            managed_by: graph_rt::take(map, "managedBy")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            serial_number: graph_rt::take(map, "serialNumber")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            azure_ad_join_type: r.take("azureAdJoinType"),
+            azure_ad_registered: r.take("azureAdRegistered"),
+            auto_pilot_profile_assigned: r.take("autoPilotProfileAssigned"),
+            auto_pilot_registered: r.take("autoPilotRegistered"),
+            managed_by: r.take("managedBy"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            serial_number: r.take("serialNumber"),
+            device_name: r.take("deviceName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "serialNumber", &self.serial_number)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "managedBy", &self.managed_by)?;
-        graph_rt::put(map, "autoPilotRegistered", &self.auto_pilot_registered)?;
-        graph_rt::put(
-            map,
-            "autoPilotProfileAssigned",
-            &self.auto_pilot_profile_assigned,
-        )?;
-        graph_rt::put(map, "azureAdRegistered", &self.azure_ad_registered)?;
-        graph_rt::put(map, "azureAdJoinType", &self.azure_ad_join_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceName", &self.device_name);
+        w.put("serialNumber", &self.serial_number);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("managedBy", &self.managed_by);
+        w.put("autoPilotRegistered", &self.auto_pilot_registered);
+        w.put("autoPilotProfileAssigned", &self.auto_pilot_profile_assigned);
+        w.put("azureAdRegistered", &self.azure_ad_registered);
+        w.put("azureAdJoinType", &self.azure_ad_join_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsNotAutopilotReadyDevice);

@@ -48,97 +48,58 @@ pub struct UserExperienceAnalyticsOverview {
 impl graph_rt::Model for UserExperienceAnalyticsOverview {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsOverview";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resource_performance_health_state: graph_rt::take(
-                map,
-                "resourcePerformanceHealthState",
-            )?,
-            app_health_state: graph_rt::take(map, "appHealthState")?,
-            work_from_anywhere_health_state: graph_rt::take(
-                map,
-                "workFromAnywhereHealthState",
-            )?,
-            best_practices_health_state: graph_rt::take(
-                map,
-                "bestPracticesHealthState",
-            )?,
-            device_boot_performance_health_state: graph_rt::take(
-                map,
-                "deviceBootPerformanceHealthState",
-            )?,
-            state: graph_rt::take(map, "state")?,
-            insights: graph_rt::take(map, "insights")?,
-            resource_performance_overall_score: graph_rt::take(
-                map,
-                "resourcePerformanceOverallScore",
-            )?,
-            app_health_overall_score: graph_rt::take(map, "appHealthOverallScore")?,
-            work_from_anywhere_overall_score: graph_rt::take(
-                map,
-                "workFromAnywhereOverallScore",
-            )?,
-            best_practices_overall_score: graph_rt::take(
-                map,
-                "bestPracticesOverallScore",
-            )?,
-            device_boot_performance_overall_score: graph_rt::take(
-                map,
-                "deviceBootPerformanceOverallScore",
-            )?,
-            overall_score: graph_rt::take(map, "overallScore")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resource_performance_health_state: r.take("resourcePerformanceHealthState"),
+            app_health_state: r.take("appHealthState"),
+            work_from_anywhere_health_state: r.take("workFromAnywhereHealthState"),
+            best_practices_health_state: r.take("bestPracticesHealthState"),
+            device_boot_performance_health_state: r
+                .take("deviceBootPerformanceHealthState"),
+            state: r.take("state"),
+            insights: r.take("insights"),
+            resource_performance_overall_score: r
+                .take("resourcePerformanceOverallScore"),
+            app_health_overall_score: r.take("appHealthOverallScore"),
+            work_from_anywhere_overall_score: r.take("workFromAnywhereOverallScore"),
+            best_practices_overall_score: r.take("bestPracticesOverallScore"),
+            device_boot_performance_overall_score: r
+                .take("deviceBootPerformanceOverallScore"),
+            overall_score: r.take("overallScore"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "overallScore", &self.overall_score)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("overallScore", &self.overall_score);
+        w.put(
             "deviceBootPerformanceOverallScore",
             &self.device_boot_performance_overall_score,
-        )?;
-        graph_rt::put(
-            map,
-            "bestPracticesOverallScore",
-            &self.best_practices_overall_score,
-        )?;
-        graph_rt::put(
-            map,
-            "workFromAnywhereOverallScore",
-            &self.work_from_anywhere_overall_score,
-        )?;
-        graph_rt::put(map, "appHealthOverallScore", &self.app_health_overall_score)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("bestPracticesOverallScore", &self.best_practices_overall_score);
+        w.put("workFromAnywhereOverallScore", &self.work_from_anywhere_overall_score);
+        w.put("appHealthOverallScore", &self.app_health_overall_score);
+        w.put(
             "resourcePerformanceOverallScore",
             &self.resource_performance_overall_score,
-        )?;
-        graph_rt::put(map, "insights", &self.insights)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("insights", &self.insights);
+        w.put("state", &self.state);
+        w.put(
             "deviceBootPerformanceHealthState",
             &self.device_boot_performance_health_state,
-        )?;
-        graph_rt::put(
-            map,
-            "bestPracticesHealthState",
-            &self.best_practices_health_state,
-        )?;
-        graph_rt::put(
-            map,
-            "workFromAnywhereHealthState",
-            &self.work_from_anywhere_health_state,
-        )?;
-        graph_rt::put(map, "appHealthState", &self.app_health_state)?;
-        graph_rt::put(
-            map,
-            "resourcePerformanceHealthState",
-            &self.resource_performance_health_state,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("bestPracticesHealthState", &self.best_practices_health_state);
+        w.put("workFromAnywhereHealthState", &self.work_from_anywhere_health_state);
+        w.put("appHealthState", &self.app_health_state);
+        w.put("resourcePerformanceHealthState", &self.resource_performance_health_state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsOverview);

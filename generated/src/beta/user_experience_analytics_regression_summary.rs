@@ -24,28 +24,26 @@ pub struct UserExperienceAnalyticsRegressionSummary {
 impl graph_rt::Model for UserExperienceAnalyticsRegressionSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsRegressionSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            operating_system_regression: graph_rt::take(
-                map,
-                "operatingSystemRegression",
-            )?,
-            manufacturer_regression: graph_rt::take(map, "manufacturerRegression")?,
-            model_regression: graph_rt::take(map, "modelRegression")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            operating_system_regression: r.take("operatingSystemRegression"),
+            manufacturer_regression: r.take("manufacturerRegression"),
+            model_regression: r.take("modelRegression"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "modelRegression", &self.model_regression)?;
-        graph_rt::put(map, "manufacturerRegression", &self.manufacturer_regression)?;
-        graph_rt::put(
-            map,
-            "operatingSystemRegression",
-            &self.operating_system_regression,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("modelRegression", &self.model_regression);
+        w.put("manufacturerRegression", &self.manufacturer_regression);
+        w.put("operatingSystemRegression", &self.operating_system_regression);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsRegressionSummary);

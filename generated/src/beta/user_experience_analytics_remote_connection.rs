@@ -36,44 +36,42 @@ pub struct UserExperienceAnalyticsRemoteConnection {
 impl graph_rt::Model for UserExperienceAnalyticsRemoteConnection {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsRemoteConnection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            cloud_pc_failure_percentage: graph_rt::take(
-                map,
-                "cloudPcFailurePercentage",
-            )?,
-            core_sign_in_time: graph_rt::take(map, "coreSignInTime")?,
-            core_boot_time: graph_rt::take(map, "coreBootTime")?,
-            remote_sign_in_time: graph_rt::take(map, "remoteSignInTime")?,
-            cloud_pc_sign_in_time: graph_rt::take(map, "cloudPcSignInTime")?,
-            cloud_pc_round_trip_time: graph_rt::take(map, "cloudPcRoundTripTime")?,
-            device_count: graph_rt::take(map, "deviceCount")?,
-            virtual_network: graph_rt::take(map, "virtualNetwork")?,
-            model: graph_rt::take(map, "model")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            cloud_pc_failure_percentage: r.take("cloudPcFailurePercentage"),
+            core_sign_in_time: r.take("coreSignInTime"),
+            core_boot_time: r.take("coreBootTime"),
+            remote_sign_in_time: r.take("remoteSignInTime"),
+            cloud_pc_sign_in_time: r.take("cloudPcSignInTime"),
+            cloud_pc_round_trip_time: r.take("cloudPcRoundTripTime"),
+            device_count: r.take("deviceCount"),
+            virtual_network: r.take("virtualNetwork"),
+            model: r.take("model"),
+            device_name: r.take("deviceName"),
+            device_id: r.take("deviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "virtualNetwork", &self.virtual_network)?;
-        graph_rt::put(map, "deviceCount", &self.device_count)?;
-        graph_rt::put(map, "cloudPcRoundTripTime", &self.cloud_pc_round_trip_time)?;
-        graph_rt::put(map, "cloudPcSignInTime", &self.cloud_pc_sign_in_time)?;
-        graph_rt::put(map, "remoteSignInTime", &self.remote_sign_in_time)?;
-        graph_rt::put(map, "coreBootTime", &self.core_boot_time)?;
-        graph_rt::put(map, "coreSignInTime", &self.core_sign_in_time)?;
-        graph_rt::put(
-            map,
-            "cloudPcFailurePercentage",
-            &self.cloud_pc_failure_percentage,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceId", &self.device_id);
+        w.put("deviceName", &self.device_name);
+        w.put("model", &self.model);
+        w.put("virtualNetwork", &self.virtual_network);
+        w.put("deviceCount", &self.device_count);
+        w.put("cloudPcRoundTripTime", &self.cloud_pc_round_trip_time);
+        w.put("cloudPcSignInTime", &self.cloud_pc_sign_in_time);
+        w.put("remoteSignInTime", &self.remote_sign_in_time);
+        w.put("coreBootTime", &self.core_boot_time);
+        w.put("coreSignInTime", &self.core_sign_in_time);
+        w.put("cloudPcFailurePercentage", &self.cloud_pc_failure_percentage);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsRemoteConnection);

@@ -38,60 +38,52 @@ pub struct UserExperienceAnalyticsResourcePerformance {
 impl graph_rt::Model for UserExperienceAnalyticsResourcePerformance {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsResourcePerformance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_resource_performance_score: graph_rt::take(
-                map,
-                "deviceResourcePerformanceScore",
-            )?,
-            ram_spike_time_percentage_threshold: graph_rt::take(
-                map,
-                "ramSpikeTimePercentageThreshold",
-            )?,
-            ram_spike_time_score: graph_rt::take(map, "ramSpikeTimeScore")?,
-            cpu_spike_time_percentage_threshold: graph_rt::take(
-                map,
-                "cpuSpikeTimePercentageThreshold",
-            )?,
-            cpu_spike_time_score: graph_rt::take(map, "cpuSpikeTimeScore")?,
-            ram_spike_time_percentage: graph_rt::take(map, "ramSpikeTimePercentage")?,
-            cpu_spike_time_percentage: graph_rt::take(map, "cpuSpikeTimePercentage")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            device_count: graph_rt::take(map, "deviceCount")?,
-            model: graph_rt::take(map, "model")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_resource_performance_score: r.take("deviceResourcePerformanceScore"),
+            ram_spike_time_percentage_threshold: r
+                .take("ramSpikeTimePercentageThreshold"),
+            ram_spike_time_score: r.take("ramSpikeTimeScore"),
+            cpu_spike_time_percentage_threshold: r
+                .take("cpuSpikeTimePercentageThreshold"),
+            cpu_spike_time_score: r.take("cpuSpikeTimeScore"),
+            ram_spike_time_percentage: r.take("ramSpikeTimePercentage"),
+            cpu_spike_time_percentage: r.take("cpuSpikeTimePercentage"),
+            manufacturer: r.take("manufacturer"),
+            device_count: r.take("deviceCount"),
+            model: r.take("model"),
+            device_name: r.take("deviceName"),
+            device_id: r.take("deviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "deviceCount", &self.device_count)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "cpuSpikeTimePercentage", &self.cpu_spike_time_percentage)?;
-        graph_rt::put(map, "ramSpikeTimePercentage", &self.ram_spike_time_percentage)?;
-        graph_rt::put(map, "cpuSpikeTimeScore", &self.cpu_spike_time_score)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceId", &self.device_id);
+        w.put("deviceName", &self.device_name);
+        w.put("model", &self.model);
+        w.put("deviceCount", &self.device_count);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("cpuSpikeTimePercentage", &self.cpu_spike_time_percentage);
+        w.put("ramSpikeTimePercentage", &self.ram_spike_time_percentage);
+        w.put("cpuSpikeTimeScore", &self.cpu_spike_time_score);
+        w.put(
             "cpuSpikeTimePercentageThreshold",
             &self.cpu_spike_time_percentage_threshold,
-        )?;
-        graph_rt::put(map, "ramSpikeTimeScore", &self.ram_spike_time_score)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("ramSpikeTimeScore", &self.ram_spike_time_score);
+        w.put(
             "ramSpikeTimePercentageThreshold",
             &self.ram_spike_time_percentage_threshold,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceResourcePerformanceScore",
-            &self.device_resource_performance_score,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("deviceResourcePerformanceScore", &self.device_resource_performance_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsResourcePerformance);

@@ -28,33 +28,34 @@ pub struct UserExperienceAnalyticsScoreHistory {
 impl graph_rt::Model for UserExperienceAnalyticsScoreHistory {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsScoreHistory";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            restart_score: graph_rt::take(map, "restartScore")?,
-            recommended_software_score: graph_rt::take(map, "recommendedSoftwareScore")?,
-            core_signin_score: graph_rt::take(map, "coreSigninScore")?,
-            core_boot_score: graph_rt::take(map, "coreBootScore")?,
-            startup_score: graph_rt::take(map, "startupScore")?,
-            overall_score: graph_rt::take(map, "overallScore")?,
-            startup_date_time: graph_rt::take(map, "startupDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            restart_score: r.take("restartScore"),
+            recommended_software_score: r.take("recommendedSoftwareScore"),
+            core_signin_score: r.take("coreSigninScore"),
+            core_boot_score: r.take("coreBootScore"),
+            startup_score: r.take("startupScore"),
+            overall_score: r.take("overallScore"),
+            startup_date_time: r.take("startupDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "startupDateTime", &self.startup_date_time)?;
-        graph_rt::put(map, "overallScore", &self.overall_score)?;
-        graph_rt::put(map, "startupScore", &self.startup_score)?;
-        graph_rt::put(map, "coreBootScore", &self.core_boot_score)?;
-        graph_rt::put(map, "coreSigninScore", &self.core_signin_score)?;
-        graph_rt::put(
-            map,
-            "recommendedSoftwareScore",
-            &self.recommended_software_score,
-        )?;
-        graph_rt::put(map, "restartScore", &self.restart_score)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("startupDateTime", &self.startup_date_time);
+        w.put("overallScore", &self.overall_score);
+        w.put("startupScore", &self.startup_score);
+        w.put("coreBootScore", &self.core_boot_score);
+        w.put("coreSigninScore", &self.core_signin_score);
+        w.put("recommendedSoftwareScore", &self.recommended_software_score);
+        w.put("restartScore", &self.restart_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsScoreHistory);

@@ -14,22 +14,24 @@ pub struct UserExperienceAnalyticsSettings {
 impl graph_rt::Model for UserExperienceAnalyticsSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            configuration_manager_data_connector_configured: graph_rt::take(
-                map,
-                "configurationManagerDataConnectorConfigured",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            configuration_manager_data_connector_configured: r
+                .take("configurationManagerDataConnectorConfigured"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "configurationManagerDataConnectorConfigured",
             &self.configuration_manager_data_connector_configured,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsSettings);

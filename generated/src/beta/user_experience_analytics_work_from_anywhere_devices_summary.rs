@@ -24,26 +24,24 @@ pub struct UserExperienceAnalyticsWorkFromAnywhereDevicesSummary {
 impl graph_rt::Model for UserExperienceAnalyticsWorkFromAnywhereDevicesSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.userExperienceAnalyticsWorkFromAnywhereDevicesSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            windows10_devices_summary: graph_rt::take(map, "windows10DevicesSummary")?,
-            cloud_management_devices_summary: graph_rt::take(
-                map,
-                "cloudManagementDevicesSummary",
-            )?,
-            autopilot_devices_summary: graph_rt::take(map, "autopilotDevicesSummary")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            windows10_devices_summary: r.take("windows10DevicesSummary"),
+            cloud_management_devices_summary: r.take("cloudManagementDevicesSummary"),
+            autopilot_devices_summary: r.take("autopilotDevicesSummary"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "autopilotDevicesSummary", &self.autopilot_devices_summary)?;
-        graph_rt::put(
-            map,
-            "cloudManagementDevicesSummary",
-            &self.cloud_management_devices_summary,
-        )?;
-        graph_rt::put(map, "windows10DevicesSummary", &self.windows10_devices_summary)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("autopilotDevicesSummary", &self.autopilot_devices_summary);
+        w.put("cloudManagementDevicesSummary", &self.cloud_management_devices_summary);
+        w.put("windows10DevicesSummary", &self.windows10_devices_summary);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsWorkFromAnywhereDevicesSummary);

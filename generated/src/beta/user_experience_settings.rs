@@ -14,15 +14,20 @@ pub struct UserExperienceSettings {
 impl graph_rt::Model for UserExperienceSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.userExperienceSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            days_until_forced_reboot: graph_rt::take(map, "daysUntilForcedReboot")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            days_until_forced_reboot: r.take("daysUntilForcedReboot"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "daysUntilForcedReboot", &self.days_until_forced_reboot)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("daysUntilForcedReboot", &self.days_until_forced_reboot);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserExperienceSettings);

@@ -18,19 +18,24 @@ pub struct UserFeedback {
 impl graph_rt::Model for UserFeedback {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.userFeedback";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tokens: graph_rt::take(map, "tokens")?,
-            text: graph_rt::take(map, "text")?,
-            rating: graph_rt::take(map, "rating")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tokens: r.take("tokens"),
+            text: r.take("text"),
+            rating: r.take("rating"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "rating", &self.rating)?;
-        graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put(map, "tokens", &self.tokens)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("rating", &self.rating);
+        w.put("text", &self.text);
+        w.put("tokens", &self.tokens);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserFeedback);

@@ -19,21 +19,25 @@ pub struct UserFlow {
 impl graph_rt::Model for UserFlow {
     const TYPE_NAME: &'static str = "microsoft.graph.UserFlow";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_flow_type_version: graph_rt::take(map, "userFlowTypeVersion")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_flow_type_version: r.take("userFlowTypeVersion"),
             #[cfg(feature = "core")]
-            user_flow_type: graph_rt::take(map, "userFlowType")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_flow_type: r.take("userFlowType"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "userFlowType", &self.user_flow_type)?;
-        graph_rt::put(map, "userFlowTypeVersion", &self.user_flow_type_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("userFlowType", &self.user_flow_type);
+        w.put("userFlowTypeVersion", &self.user_flow_type_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserFlow);

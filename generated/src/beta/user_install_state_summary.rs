@@ -24,25 +24,30 @@ pub struct UserInstallStateSummary {
 impl graph_rt::Model for UserInstallStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.userInstallStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_states: graph_rt::take(map, "deviceStates")?,
-            not_installed_device_count: graph_rt::take(map, "notInstalledDeviceCount")?,
-            failed_device_count: graph_rt::take(map, "failedDeviceCount")?,
-            installed_device_count: graph_rt::take(map, "installedDeviceCount")?,
-            user_name: graph_rt::take(map, "userName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_states: r.take("deviceStates"),
+            not_installed_device_count: r.take("notInstalledDeviceCount"),
+            failed_device_count: r.take("failedDeviceCount"),
+            installed_device_count: r.take("installedDeviceCount"),
+            user_name: r.take("userName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "installedDeviceCount", &self.installed_device_count)?;
-        graph_rt::put(map, "failedDeviceCount", &self.failed_device_count)?;
-        graph_rt::put(map, "notInstalledDeviceCount", &self.not_installed_device_count)?;
-        graph_rt::put(map, "deviceStates", &self.device_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userName", &self.user_name);
+        w.put("installedDeviceCount", &self.installed_device_count);
+        w.put("failedDeviceCount", &self.failed_device_count);
+        w.put("notInstalledDeviceCount", &self.not_installed_device_count);
+        w.put("deviceStates", &self.device_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserInstallStateSummary);

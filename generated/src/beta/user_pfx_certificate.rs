@@ -40,39 +40,44 @@ pub struct UserPfxCertificate {
 impl graph_rt::Model for UserPfxCertificate {
     const TYPE_NAME: &'static str = "microsoft.graph.userPFXCertificate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            encrypted_pfx_password: graph_rt::take(map, "encryptedPfxPassword")?,
-            encrypted_pfx_blob: graph_rt::take(map, "encryptedPfxBlob")?,
-            padding_scheme: graph_rt::take(map, "paddingScheme")?,
-            key_name: graph_rt::take(map, "keyName")?,
-            provider_name: graph_rt::take(map, "providerName")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            intended_purpose: graph_rt::take(map, "intendedPurpose")?,
-            thumbprint: graph_rt::take(map, "thumbprint")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            encrypted_pfx_password: r.take("encryptedPfxPassword"),
+            encrypted_pfx_blob: r.take("encryptedPfxBlob"),
+            padding_scheme: r.take("paddingScheme"),
+            key_name: r.take("keyName"),
+            provider_name: r.take("providerName"),
+            expiration_date_time: r.take("expirationDateTime"),
+            start_date_time: r.take("startDateTime"),
+            user_principal_name: r.take("userPrincipalName"),
+            intended_purpose: r.take("intendedPurpose"),
+            thumbprint: r.take("thumbprint"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "thumbprint", &self.thumbprint)?;
-        graph_rt::put(map, "intendedPurpose", &self.intended_purpose)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "providerName", &self.provider_name)?;
-        graph_rt::put(map, "keyName", &self.key_name)?;
-        graph_rt::put(map, "paddingScheme", &self.padding_scheme)?;
-        graph_rt::put(map, "encryptedPfxBlob", &self.encrypted_pfx_blob)?;
-        graph_rt::put(map, "encryptedPfxPassword", &self.encrypted_pfx_password)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("thumbprint", &self.thumbprint);
+        w.put("intendedPurpose", &self.intended_purpose);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("providerName", &self.provider_name);
+        w.put("keyName", &self.key_name);
+        w.put("paddingScheme", &self.padding_scheme);
+        w.put("encryptedPfxBlob", &self.encrypted_pfx_blob);
+        w.put("encryptedPfxPassword", &self.encrypted_pfx_password);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserPfxCertificate);

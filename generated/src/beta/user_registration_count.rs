@@ -16,17 +16,22 @@ pub struct UserRegistrationCount {
 impl graph_rt::Model for UserRegistrationCount {
     const TYPE_NAME: &'static str = "microsoft.graph.userRegistrationCount";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            registration_status: graph_rt::take(map, "registrationStatus")?,
-            registration_count: graph_rt::take(map, "registrationCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            registration_status: r.take("registrationStatus"),
+            registration_count: r.take("registrationCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "registrationCount", &self.registration_count)?;
-        graph_rt::put(map, "registrationStatus", &self.registration_status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("registrationCount", &self.registration_count);
+        w.put("registrationStatus", &self.registration_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserRegistrationCount);

@@ -17,18 +17,23 @@ pub struct UserRegistrationFeatureCount {
 impl graph_rt::Model for UserRegistrationFeatureCount {
     const TYPE_NAME: &'static str = "microsoft.graph.userRegistrationFeatureCount";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_count: graph_rt::take(map, "userCount")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_count: r.take("userCount"),
             #[cfg(feature = "core")]
-            feature: graph_rt::take(map, "feature")?,
-            additional_properties: core::mem::take(map),
-        })
+            feature: r.take("feature"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "feature", &self.feature)?;
-        graph_rt::put(map, "userCount", &self.user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("feature", &self.feature);
+        w.put("userCount", &self.user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserRegistrationFeatureCount);

@@ -24,30 +24,28 @@ pub struct UserRegistrationFeatureSummary {
 impl graph_rt::Model for UserRegistrationFeatureSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.userRegistrationFeatureSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            user_types: graph_rt::take(map, "userTypes")?,
+            user_types: r.take("userTypes"),
             #[cfg(feature = "core")]
-            user_roles: graph_rt::take(map, "userRoles")?,
-            user_registration_feature_counts: graph_rt::take(
-                map,
-                "userRegistrationFeatureCounts",
-            )?,
-            total_user_count: graph_rt::take(map, "totalUserCount")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_roles: r.take("userRoles"),
+            user_registration_feature_counts: r.take("userRegistrationFeatureCounts"),
+            total_user_count: r.take("totalUserCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "totalUserCount", &self.total_user_count)?;
-        graph_rt::put(
-            map,
-            "userRegistrationFeatureCounts",
-            &self.user_registration_feature_counts,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "userRoles", &self.user_roles)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "userTypes", &self.user_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("totalUserCount", &self.total_user_count);
+        w.put("userRegistrationFeatureCounts", &self.user_registration_feature_counts);
+        #[cfg(feature = "core")] w.put("userRoles", &self.user_roles);
+        #[cfg(feature = "core")] w.put("userTypes", &self.user_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserRegistrationFeatureSummary);

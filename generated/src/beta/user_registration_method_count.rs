@@ -16,17 +16,22 @@ pub struct UserRegistrationMethodCount {
 impl graph_rt::Model for UserRegistrationMethodCount {
     const TYPE_NAME: &'static str = "microsoft.graph.userRegistrationMethodCount";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_count: graph_rt::take(map, "userCount")?,
-            authentication_method: graph_rt::take(map, "authenticationMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_count: r.take("userCount"),
+            authentication_method: r.take("authenticationMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "authenticationMethod", &self.authentication_method)?;
-        graph_rt::put(map, "userCount", &self.user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("authenticationMethod", &self.authentication_method);
+        w.put("userCount", &self.user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserRegistrationMethodCount);

@@ -25,25 +25,30 @@ pub struct UserScopeTeamsAppInstallation {
 impl graph_rt::Model for UserScopeTeamsAppInstallation {
     const TYPE_NAME: &'static str = "microsoft.graph.userScopeTeamsAppInstallation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "teams")]
-            chat: graph_rt::take(map, "chat")?,
+            chat: r.take("chat"),
             #[cfg(feature = "teams")]
-            teams_app_definition: graph_rt::take(map, "teamsAppDefinition")?,
+            teams_app_definition: r.take("teamsAppDefinition"),
             #[cfg(feature = "teams")]
-            teams_app: graph_rt::take(map, "teamsApp")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            teams_app: r.take("teamsApp"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "teams")] graph_rt::put(map, "teamsApp", &self.teams_app)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "teams")] w.put("teamsApp", &self.teams_app);
         #[cfg(feature = "teams")]
-        graph_rt::put(map, "teamsAppDefinition", &self.teams_app_definition)?;
-        #[cfg(feature = "teams")] graph_rt::put(map, "chat", &self.chat)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("teamsAppDefinition", &self.teams_app_definition);
+        #[cfg(feature = "teams")] w.put("chat", &self.chat);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserScopeTeamsAppInstallation);

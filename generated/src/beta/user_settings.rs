@@ -32,50 +32,41 @@ pub struct UserSettings {
 impl graph_rt::Model for UserSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.userSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            item_insights: graph_rt::take(map, "itemInsights")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            item_insights: r.take("itemInsights"),
             #[cfg(feature = "core")]
-            regional_and_language_settings: graph_rt::take(
-                map,
-                "regionalAndLanguageSettings",
-            )?,
+            regional_and_language_settings: r.take("regionalAndLanguageSettings"),
             #[cfg(feature = "teams")]
-            shift_preferences: graph_rt::take(map, "shiftPreferences")?,
-            contribution_to_content_discovery_as_organization_disabled: graph_rt::take(
-                map,
-                "contributionToContentDiscoveryAsOrganizationDisabled",
-            )?,
-            contribution_to_content_discovery_disabled: graph_rt::take(
-                map,
-                "contributionToContentDiscoveryDisabled",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            shift_preferences: r.take("shiftPreferences"),
+            contribution_to_content_discovery_as_organization_disabled: r
+                .take("contributionToContentDiscoveryAsOrganizationDisabled"),
+            contribution_to_content_discovery_disabled: r
+                .take("contributionToContentDiscoveryDisabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put(
             "contributionToContentDiscoveryDisabled",
             &self.contribution_to_content_discovery_disabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "contributionToContentDiscoveryAsOrganizationDisabled",
             &self.contribution_to_content_discovery_as_organization_disabled,
-        )?;
-        #[cfg(feature = "teams")]
-        graph_rt::put(map, "shiftPreferences", &self.shift_preferences)?;
+        );
+        #[cfg(feature = "teams")] w.put("shiftPreferences", &self.shift_preferences);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "regionalAndLanguageSettings",
-            &self.regional_and_language_settings,
-        )?;
-        graph_rt::put(map, "itemInsights", &self.item_insights)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("regionalAndLanguageSettings", &self.regional_and_language_settings);
+        w.put("itemInsights", &self.item_insights);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserSettings);

@@ -27,26 +27,31 @@ pub struct UserSource {
 impl graph_rt::Model for UserSource {
     const TYPE_NAME: &'static str = "microsoft.graph.ediscovery.userSource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            included_sources: graph_rt::take(map, "includedSources")?,
-            email: graph_rt::take(map, "email")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            included_sources: r.take("includedSources"),
+            email: r.take("email"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "includedSources", &self.included_sources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("email", &self.email);
+        w.put("includedSources", &self.included_sources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserSource);

@@ -16,15 +16,20 @@ pub struct VariableManagementConditionExpression {
 impl graph_rt::Model for VariableManagementConditionExpression {
     const TYPE_NAME: &'static str = "microsoft.graph.variableManagementConditionExpression";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            management_condition_id: graph_rt::take(map, "managementConditionId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            management_condition_id: r.take("managementConditionId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "managementConditionId", &self.management_condition_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("managementConditionId", &self.management_condition_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VariableManagementConditionExpression);

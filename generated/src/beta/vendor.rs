@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Vendor {
     /// The unique ID of the vendor. Non-editable.
-    pub id: graph_rt::Field<graph_rt::Uuid>,
+    pub id: graph_rt::Field<graph_rt::Guid>,
     /// The vendor number.
     pub number: graph_rt::Field<String>,
     /// The vendor's display name.
@@ -23,15 +23,15 @@ pub struct Vendor {
     /// The vendor's tax registration number.
     pub tax_registration_number: graph_rt::Field<String>,
     /// The default currency code ID for the vendor.
-    pub currency_id: graph_rt::Field<graph_rt::Uuid>,
+    pub currency_id: graph_rt::Field<graph_rt::Guid>,
     /// The default currency code for the vendor.
     pub currency_code: graph_rt::Field<String>,
     /// Specifies a 1099 code for the vendor. US only.
     pub irs1099_code: graph_rt::Field<String>,
     /// The default payment terms ID for the vendor.
-    pub payment_terms_id: graph_rt::Field<graph_rt::Uuid>,
+    pub payment_terms_id: graph_rt::Field<graph_rt::Guid>,
     /// The default payment method ID for the vendor.
-    pub payment_method_id: graph_rt::Field<graph_rt::Uuid>,
+    pub payment_method_id: graph_rt::Field<graph_rt::Guid>,
     /// Specifies if the vendor is liable for tax.
     pub tax_liable: graph_rt::Field<bool>,
     /// Specifies which transactions with the vendor that cannot be posted. Accepted values are blank, Payment or All
@@ -46,47 +46,52 @@ pub struct Vendor {
 impl graph_rt::Model for Vendor {
     const TYPE_NAME: &'static str = "microsoft.graph.vendor";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            balance: graph_rt::take(map, "balance")?,
-            blocked: graph_rt::take(map, "blocked")?,
-            tax_liable: graph_rt::take(map, "taxLiable")?,
-            payment_method_id: graph_rt::take(map, "paymentMethodId")?,
-            payment_terms_id: graph_rt::take(map, "paymentTermsId")?,
-            irs1099_code: graph_rt::take(map, "irs1099Code")?,
-            currency_code: graph_rt::take(map, "currencyCode")?,
-            currency_id: graph_rt::take(map, "currencyId")?,
-            tax_registration_number: graph_rt::take(map, "taxRegistrationNumber")?,
-            website: graph_rt::take(map, "website")?,
-            email: graph_rt::take(map, "email")?,
-            phone_number: graph_rt::take(map, "phoneNumber")?,
-            address: graph_rt::take(map, "address")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            number: graph_rt::take(map, "number")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            balance: r.take("balance"),
+            blocked: r.take("blocked"),
+            tax_liable: r.take("taxLiable"),
+            payment_method_id: r.take("paymentMethodId"),
+            payment_terms_id: r.take("paymentTermsId"),
+            irs1099_code: r.take("irs1099Code"),
+            currency_code: r.take("currencyCode"),
+            currency_id: r.take("currencyId"),
+            tax_registration_number: r.take("taxRegistrationNumber"),
+            website: r.take("website"),
+            email: r.take("email"),
+            phone_number: r.take("phoneNumber"),
+            address: r.take("address"),
+            display_name: r.take("displayName"),
+            number: r.take("number"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "number", &self.number)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "phoneNumber", &self.phone_number)?;
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "website", &self.website)?;
-        graph_rt::put(map, "taxRegistrationNumber", &self.tax_registration_number)?;
-        graph_rt::put(map, "currencyId", &self.currency_id)?;
-        graph_rt::put(map, "currencyCode", &self.currency_code)?;
-        graph_rt::put(map, "irs1099Code", &self.irs1099_code)?;
-        graph_rt::put(map, "paymentTermsId", &self.payment_terms_id)?;
-        graph_rt::put(map, "paymentMethodId", &self.payment_method_id)?;
-        graph_rt::put(map, "taxLiable", &self.tax_liable)?;
-        graph_rt::put(map, "blocked", &self.blocked)?;
-        graph_rt::put(map, "balance", &self.balance)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("number", &self.number);
+        w.put("displayName", &self.display_name);
+        w.put("address", &self.address);
+        w.put("phoneNumber", &self.phone_number);
+        w.put("email", &self.email);
+        w.put("website", &self.website);
+        w.put("taxRegistrationNumber", &self.tax_registration_number);
+        w.put("currencyId", &self.currency_id);
+        w.put("currencyCode", &self.currency_code);
+        w.put("irs1099Code", &self.irs1099_code);
+        w.put("paymentTermsId", &self.payment_terms_id);
+        w.put("paymentMethodId", &self.payment_method_id);
+        w.put("taxLiable", &self.tax_liable);
+        w.put("blocked", &self.blocked);
+        w.put("balance", &self.balance);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Vendor);

@@ -22,23 +22,28 @@ pub struct VerifiedCustomDomainCertificatesMetadata {
 impl graph_rt::Model for VerifiedCustomDomainCertificatesMetadata {
     const TYPE_NAME: &'static str = "microsoft.graph.verifiedCustomDomainCertificatesMetadata";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            thumbprint: graph_rt::take(map, "thumbprint")?,
-            subject_name: graph_rt::take(map, "subjectName")?,
-            issuer_name: graph_rt::take(map, "issuerName")?,
-            issue_date: graph_rt::take(map, "issueDate")?,
-            expiry_date: graph_rt::take(map, "expiryDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            thumbprint: r.take("thumbprint"),
+            subject_name: r.take("subjectName"),
+            issuer_name: r.take("issuerName"),
+            issue_date: r.take("issueDate"),
+            expiry_date: r.take("expiryDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "expiryDate", &self.expiry_date)?;
-        graph_rt::put(map, "issueDate", &self.issue_date)?;
-        graph_rt::put(map, "issuerName", &self.issuer_name)?;
-        graph_rt::put(map, "subjectName", &self.subject_name)?;
-        graph_rt::put(map, "thumbprint", &self.thumbprint)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("expiryDate", &self.expiry_date);
+        w.put("issueDate", &self.issue_date);
+        w.put("issuerName", &self.issuer_name);
+        w.put("subjectName", &self.subject_name);
+        w.put("thumbprint", &self.thumbprint);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VerifiedCustomDomainCertificatesMetadata);

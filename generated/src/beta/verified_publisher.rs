@@ -18,19 +18,24 @@ pub struct VerifiedPublisher {
 impl graph_rt::Model for VerifiedPublisher {
     const TYPE_NAME: &'static str = "microsoft.graph.verifiedPublisher";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            added_date_time: graph_rt::take(map, "addedDateTime")?,
-            verified_publisher_id: graph_rt::take(map, "verifiedPublisherId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            added_date_time: r.take("addedDateTime"),
+            verified_publisher_id: r.take("verifiedPublisherId"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "verifiedPublisherId", &self.verified_publisher_id)?;
-        graph_rt::put(map, "addedDateTime", &self.added_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("verifiedPublisherId", &self.verified_publisher_id);
+        w.put("addedDateTime", &self.added_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VerifiedPublisher);

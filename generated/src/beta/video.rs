@@ -32,33 +32,38 @@ pub struct Video {
 impl graph_rt::Model for Video {
     const TYPE_NAME: &'static str = "microsoft.graph.video";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            width: graph_rt::take(map, "width")?,
-            height: graph_rt::take(map, "height")?,
-            framerate: graph_rt::take(map, "framerate")?,
-            four_cc: graph_rt::take(map, "fourCC")?,
-            duration: graph_rt::take(map, "duration")?,
-            bitrate: graph_rt::take(map, "bitrate")?,
-            audio_samples_per_second: graph_rt::take(map, "audioSamplesPerSecond")?,
-            audio_format: graph_rt::take(map, "audioFormat")?,
-            audio_channels: graph_rt::take(map, "audioChannels")?,
-            audio_bits_per_sample: graph_rt::take(map, "audioBitsPerSample")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            width: r.take("width"),
+            height: r.take("height"),
+            framerate: r.take("framerate"),
+            four_cc: r.take("fourCC"),
+            duration: r.take("duration"),
+            bitrate: r.take("bitrate"),
+            audio_samples_per_second: r.take("audioSamplesPerSecond"),
+            audio_format: r.take("audioFormat"),
+            audio_channels: r.take("audioChannels"),
+            audio_bits_per_sample: r.take("audioBitsPerSample"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "audioBitsPerSample", &self.audio_bits_per_sample)?;
-        graph_rt::put(map, "audioChannels", &self.audio_channels)?;
-        graph_rt::put(map, "audioFormat", &self.audio_format)?;
-        graph_rt::put(map, "audioSamplesPerSecond", &self.audio_samples_per_second)?;
-        graph_rt::put(map, "bitrate", &self.bitrate)?;
-        graph_rt::put(map, "duration", &self.duration)?;
-        graph_rt::put(map, "fourCC", &self.four_cc)?;
-        graph_rt::put(map, "framerate", &self.framerate)?;
-        graph_rt::put(map, "height", &self.height)?;
-        graph_rt::put(map, "width", &self.width)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("audioBitsPerSample", &self.audio_bits_per_sample);
+        w.put("audioChannels", &self.audio_channels);
+        w.put("audioFormat", &self.audio_format);
+        w.put("audioSamplesPerSecond", &self.audio_samples_per_second);
+        w.put("bitrate", &self.bitrate);
+        w.put("duration", &self.duration);
+        w.put("fourCC", &self.four_cc);
+        w.put("framerate", &self.framerate);
+        w.put("height", &self.height);
+        w.put("width", &self.width);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Video);

@@ -28,27 +28,32 @@ pub struct VirtualEndpoint {
 impl graph_rt::Model for VirtualEndpoint {
     const TYPE_NAME: &'static str = "microsoft.graph.virtualEndpoint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            audit_events: graph_rt::take(map, "auditEvents")?,
-            user_settings: graph_rt::take(map, "userSettings")?,
-            provisioning_policies: graph_rt::take(map, "provisioningPolicies")?,
-            on_premises_connections: graph_rt::take(map, "onPremisesConnections")?,
-            device_images: graph_rt::take(map, "deviceImages")?,
-            cloud_p_cs: graph_rt::take(map, "cloudPCs")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            audit_events: r.take("auditEvents"),
+            user_settings: r.take("userSettings"),
+            provisioning_policies: r.take("provisioningPolicies"),
+            on_premises_connections: r.take("onPremisesConnections"),
+            device_images: r.take("deviceImages"),
+            cloud_p_cs: r.take("cloudPCs"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "cloudPCs", &self.cloud_p_cs)?;
-        graph_rt::put(map, "deviceImages", &self.device_images)?;
-        graph_rt::put(map, "onPremisesConnections", &self.on_premises_connections)?;
-        graph_rt::put(map, "provisioningPolicies", &self.provisioning_policies)?;
-        graph_rt::put(map, "userSettings", &self.user_settings)?;
-        graph_rt::put(map, "auditEvents", &self.audit_events)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("cloudPCs", &self.cloud_p_cs);
+        w.put("deviceImages", &self.device_images);
+        w.put("onPremisesConnections", &self.on_premises_connections);
+        w.put("provisioningPolicies", &self.provisioning_policies);
+        w.put("userSettings", &self.user_settings);
+        w.put("auditEvents", &self.audit_events);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VirtualEndpoint);

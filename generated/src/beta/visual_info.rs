@@ -23,25 +23,30 @@ pub struct VisualInfo {
 impl graph_rt::Model for VisualInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.visualInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            data_type: graph_rt::take(map, "@data.type")?,
-            attribution: graph_rt::take(map, "attribution")?,
-            content: graph_rt::take(map, "content")?,
-            background_color: graph_rt::take(map, "backgroundColor")?,
-            description: graph_rt::take(map, "description")?,
-            display_text: graph_rt::take(map, "displayText")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            data_type: r.take("@data.type"),
+            attribution: r.take("attribution"),
+            content: r.take("content"),
+            background_color: r.take("backgroundColor"),
+            description: r.take("description"),
+            display_text: r.take("displayText"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayText", &self.display_text)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "backgroundColor", &self.background_color)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "attribution", &self.attribution)?;
-        graph_rt::put(map, "@data.type", &self.data_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayText", &self.display_text);
+        w.put("description", &self.description);
+        w.put("backgroundColor", &self.background_color);
+        w.put("content", &self.content);
+        w.put("attribution", &self.attribution);
+        w.put("@data.type", &self.data_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VisualInfo);

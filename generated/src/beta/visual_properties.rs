@@ -16,17 +16,22 @@ pub struct VisualProperties {
 impl graph_rt::Model for VisualProperties {
     const TYPE_NAME: &'static str = "microsoft.graph.visualProperties";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            body: graph_rt::take(map, "body")?,
-            title: graph_rt::take(map, "title")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            body: r.take("body"),
+            title: r.take("title"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("title", &self.title);
+        w.put("body", &self.body);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VisualProperties);

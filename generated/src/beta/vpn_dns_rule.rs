@@ -22,23 +22,28 @@ pub struct VpnDnsRule {
 impl graph_rt::Model for VpnDnsRule {
     const TYPE_NAME: &'static str = "microsoft.graph.vpnDnsRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            persistent: graph_rt::take(map, "persistent")?,
-            auto_trigger: graph_rt::take(map, "autoTrigger")?,
-            proxy_server_uri: graph_rt::take(map, "proxyServerUri")?,
-            servers: graph_rt::take(map, "servers")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            persistent: r.take("persistent"),
+            auto_trigger: r.take("autoTrigger"),
+            proxy_server_uri: r.take("proxyServerUri"),
+            servers: r.take("servers"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "servers", &self.servers)?;
-        graph_rt::put(map, "proxyServerUri", &self.proxy_server_uri)?;
-        graph_rt::put(map, "autoTrigger", &self.auto_trigger)?;
-        graph_rt::put(map, "persistent", &self.persistent)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("servers", &self.servers);
+        w.put("proxyServerUri", &self.proxy_server_uri);
+        w.put("autoTrigger", &self.auto_trigger);
+        w.put("persistent", &self.persistent);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VpnDnsRule);

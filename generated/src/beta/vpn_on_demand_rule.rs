@@ -26,27 +26,32 @@ pub struct VpnOnDemandRule {
 impl graph_rt::Model for VpnOnDemandRule {
     const TYPE_NAME: &'static str = "microsoft.graph.vpnOnDemandRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            probe_required_url: graph_rt::take(map, "probeRequiredUrl")?,
-            domains: graph_rt::take(map, "domains")?,
-            domain_action: graph_rt::take(map, "domainAction")?,
-            action: graph_rt::take(map, "action")?,
-            probe_url: graph_rt::take(map, "probeUrl")?,
-            dns_search_domains: graph_rt::take(map, "dnsSearchDomains")?,
-            ssids: graph_rt::take(map, "ssids")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            probe_required_url: r.take("probeRequiredUrl"),
+            domains: r.take("domains"),
+            domain_action: r.take("domainAction"),
+            action: r.take("action"),
+            probe_url: r.take("probeUrl"),
+            dns_search_domains: r.take("dnsSearchDomains"),
+            ssids: r.take("ssids"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ssids", &self.ssids)?;
-        graph_rt::put(map, "dnsSearchDomains", &self.dns_search_domains)?;
-        graph_rt::put(map, "probeUrl", &self.probe_url)?;
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "domainAction", &self.domain_action)?;
-        graph_rt::put(map, "domains", &self.domains)?;
-        graph_rt::put(map, "probeRequiredUrl", &self.probe_required_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ssids", &self.ssids);
+        w.put("dnsSearchDomains", &self.dns_search_domains);
+        w.put("probeUrl", &self.probe_url);
+        w.put("action", &self.action);
+        w.put("domainAction", &self.domain_action);
+        w.put("domains", &self.domains);
+        w.put("probeRequiredUrl", &self.probe_required_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VpnOnDemandRule);

@@ -18,26 +18,28 @@ pub struct VpnProxyServer {
 impl graph_rt::Model for VpnProxyServer {
     const TYPE_NAME: &'static str = "microsoft.graph.vpnProxyServer";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            port: graph_rt::take(map, "port")?,
-            address: graph_rt::take(map, "address")?,
-            automatic_configuration_script_url: graph_rt::take(
-                map,
-                "automaticConfigurationScriptUrl",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            port: r.take("port"),
+            address: r.take("address"),
+            automatic_configuration_script_url: r
+                .take("automaticConfigurationScriptUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "automaticConfigurationScriptUrl",
             &self.automatic_configuration_script_url,
-        )?;
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "port", &self.port)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("address", &self.address);
+        w.put("port", &self.port);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VpnProxyServer);

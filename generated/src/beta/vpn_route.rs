@@ -16,17 +16,22 @@ pub struct VpnRoute {
 impl graph_rt::Model for VpnRoute {
     const TYPE_NAME: &'static str = "microsoft.graph.vpnRoute";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            prefix_size: graph_rt::take(map, "prefixSize")?,
-            destination_prefix: graph_rt::take(map, "destinationPrefix")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            prefix_size: r.take("prefixSize"),
+            destination_prefix: r.take("destinationPrefix"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "destinationPrefix", &self.destination_prefix)?;
-        graph_rt::put(map, "prefixSize", &self.prefix_size)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("destinationPrefix", &self.destination_prefix);
+        w.put("prefixSize", &self.prefix_size);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VpnRoute);

@@ -32,33 +32,38 @@ pub struct VpnTrafficRule {
 impl graph_rt::Model for VpnTrafficRule {
     const TYPE_NAME: &'static str = "microsoft.graph.vpnTrafficRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            claims: graph_rt::take(map, "claims")?,
-            routing_policy_type: graph_rt::take(map, "routingPolicyType")?,
-            app_type: graph_rt::take(map, "appType")?,
-            app_id: graph_rt::take(map, "appId")?,
-            remote_address_ranges: graph_rt::take(map, "remoteAddressRanges")?,
-            local_address_ranges: graph_rt::take(map, "localAddressRanges")?,
-            remote_port_ranges: graph_rt::take(map, "remotePortRanges")?,
-            local_port_ranges: graph_rt::take(map, "localPortRanges")?,
-            protocols: graph_rt::take(map, "protocols")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            claims: r.take("claims"),
+            routing_policy_type: r.take("routingPolicyType"),
+            app_type: r.take("appType"),
+            app_id: r.take("appId"),
+            remote_address_ranges: r.take("remoteAddressRanges"),
+            local_address_ranges: r.take("localAddressRanges"),
+            remote_port_ranges: r.take("remotePortRanges"),
+            local_port_ranges: r.take("localPortRanges"),
+            protocols: r.take("protocols"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "protocols", &self.protocols)?;
-        graph_rt::put(map, "localPortRanges", &self.local_port_ranges)?;
-        graph_rt::put(map, "remotePortRanges", &self.remote_port_ranges)?;
-        graph_rt::put(map, "localAddressRanges", &self.local_address_ranges)?;
-        graph_rt::put(map, "remoteAddressRanges", &self.remote_address_ranges)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "appType", &self.app_type)?;
-        graph_rt::put(map, "routingPolicyType", &self.routing_policy_type)?;
-        graph_rt::put(map, "claims", &self.claims)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("protocols", &self.protocols);
+        w.put("localPortRanges", &self.local_port_ranges);
+        w.put("remotePortRanges", &self.remote_port_ranges);
+        w.put("localAddressRanges", &self.local_address_ranges);
+        w.put("remoteAddressRanges", &self.remote_address_ranges);
+        w.put("appId", &self.app_id);
+        w.put("appType", &self.app_type);
+        w.put("routingPolicyType", &self.routing_policy_type);
+        w.put("claims", &self.claims);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VpnTrafficRule);

@@ -22,23 +22,28 @@ pub struct VppTokenLicenseSummary {
 impl graph_rt::Model for VppTokenLicenseSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.vppTokenLicenseSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            used_license_count: graph_rt::take(map, "usedLicenseCount")?,
-            available_license_count: graph_rt::take(map, "availableLicenseCount")?,
-            organization_name: graph_rt::take(map, "organizationName")?,
-            apple_id: graph_rt::take(map, "appleId")?,
-            vpp_token_id: graph_rt::take(map, "vppTokenId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            used_license_count: r.take("usedLicenseCount"),
+            available_license_count: r.take("availableLicenseCount"),
+            organization_name: r.take("organizationName"),
+            apple_id: r.take("appleId"),
+            vpp_token_id: r.take("vppTokenId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "vppTokenId", &self.vpp_token_id)?;
-        graph_rt::put(map, "appleId", &self.apple_id)?;
-        graph_rt::put(map, "organizationName", &self.organization_name)?;
-        graph_rt::put(map, "availableLicenseCount", &self.available_license_count)?;
-        graph_rt::put(map, "usedLicenseCount", &self.used_license_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("vppTokenId", &self.vpp_token_id);
+        w.put("appleId", &self.apple_id);
+        w.put("organizationName", &self.organization_name);
+        w.put("availableLicenseCount", &self.available_license_count);
+        w.put("usedLicenseCount", &self.used_license_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VppTokenLicenseSummary);

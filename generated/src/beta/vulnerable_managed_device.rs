@@ -20,21 +20,26 @@ pub struct VulnerableManagedDevice {
 impl graph_rt::Model for VulnerableManagedDevice {
     const TYPE_NAME: &'static str = "microsoft.graph.vulnerableManagedDevice";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            display_name: r.take("displayName"),
+            managed_device_id: r.take("managedDeviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("displayName", &self.display_name);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VulnerableManagedDevice);

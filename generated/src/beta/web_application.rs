@@ -20,21 +20,26 @@ pub struct WebApplication {
 impl graph_rt::Model for WebApplication {
     const TYPE_NAME: &'static str = "microsoft.graph.webApplication";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            redirect_uris: graph_rt::take(map, "redirectUris")?,
-            logout_url: graph_rt::take(map, "logoutUrl")?,
-            implicit_grant_settings: graph_rt::take(map, "implicitGrantSettings")?,
-            home_page_url: graph_rt::take(map, "homePageUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            redirect_uris: r.take("redirectUris"),
+            logout_url: r.take("logoutUrl"),
+            implicit_grant_settings: r.take("implicitGrantSettings"),
+            home_page_url: r.take("homePageUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "homePageUrl", &self.home_page_url)?;
-        graph_rt::put(map, "implicitGrantSettings", &self.implicit_grant_settings)?;
-        graph_rt::put(map, "logoutUrl", &self.logout_url)?;
-        graph_rt::put(map, "redirectUris", &self.redirect_uris)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("homePageUrl", &self.home_page_url);
+        w.put("implicitGrantSettings", &self.implicit_grant_settings);
+        w.put("logoutUrl", &self.logout_url);
+        w.put("redirectUris", &self.redirect_uris);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WebApplication);

@@ -17,18 +17,23 @@ pub struct WebPart {
 impl graph_rt::Model for WebPart {
     const TYPE_NAME: &'static str = "microsoft.graph.webPart";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "files")]
-            data: graph_rt::take(map, "data")?,
-            type_: graph_rt::take(map, "type")?,
-            additional_properties: core::mem::take(map),
-        })
+            data: r.take("data"),
+            type_: r.take("type"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "type", &self.type_)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "data", &self.data)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("type", &self.type_);
+        #[cfg(feature = "files")] w.put("data", &self.data);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WebPart);

@@ -24,28 +24,26 @@ pub struct Win32LobAppAssignmentSettings {
 impl graph_rt::Model for Win32LobAppAssignmentSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppAssignmentSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            delivery_optimization_priority: graph_rt::take(
-                map,
-                "deliveryOptimizationPriority",
-            )?,
-            install_time_settings: graph_rt::take(map, "installTimeSettings")?,
-            restart_settings: graph_rt::take(map, "restartSettings")?,
-            notifications: graph_rt::take(map, "notifications")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            delivery_optimization_priority: r.take("deliveryOptimizationPriority"),
+            install_time_settings: r.take("installTimeSettings"),
+            restart_settings: r.take("restartSettings"),
+            notifications: r.take("notifications"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "notifications", &self.notifications)?;
-        graph_rt::put(map, "restartSettings", &self.restart_settings)?;
-        graph_rt::put(map, "installTimeSettings", &self.install_time_settings)?;
-        graph_rt::put(
-            map,
-            "deliveryOptimizationPriority",
-            &self.delivery_optimization_priority,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("notifications", &self.notifications);
+        w.put("restartSettings", &self.restart_settings);
+        w.put("installTimeSettings", &self.install_time_settings);
+        w.put("deliveryOptimizationPriority", &self.delivery_optimization_priority);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppAssignmentSettings);

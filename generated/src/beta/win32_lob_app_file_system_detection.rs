@@ -26,25 +26,30 @@ pub struct Win32LobAppFileSystemDetection {
 impl graph_rt::Model for Win32LobAppFileSystemDetection {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppFileSystemDetection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            detection_value: graph_rt::take(map, "detectionValue")?,
-            operator: graph_rt::take(map, "operator")?,
-            detection_type: graph_rt::take(map, "detectionType")?,
-            check32_bit_on64_system: graph_rt::take(map, "check32BitOn64System")?,
-            file_or_folder_name: graph_rt::take(map, "fileOrFolderName")?,
-            path: graph_rt::take(map, "path")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            detection_value: r.take("detectionValue"),
+            operator: r.take("operator"),
+            detection_type: r.take("detectionType"),
+            check32_bit_on64_system: r.take("check32BitOn64System"),
+            file_or_folder_name: r.take("fileOrFolderName"),
+            path: r.take("path"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "path", &self.path)?;
-        graph_rt::put(map, "fileOrFolderName", &self.file_or_folder_name)?;
-        graph_rt::put(map, "check32BitOn64System", &self.check32_bit_on64_system)?;
-        graph_rt::put(map, "detectionType", &self.detection_type)?;
-        graph_rt::put(map, "operator", &self.operator)?;
-        graph_rt::put(map, "detectionValue", &self.detection_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("path", &self.path);
+        w.put("fileOrFolderName", &self.file_or_folder_name);
+        w.put("check32BitOn64System", &self.check32_bit_on64_system);
+        w.put("detectionType", &self.detection_type);
+        w.put("operator", &self.operator);
+        w.put("detectionValue", &self.detection_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppFileSystemDetection);

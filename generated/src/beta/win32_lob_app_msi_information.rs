@@ -26,27 +26,32 @@ pub struct Win32LobAppMsiInformation {
 impl graph_rt::Model for Win32LobAppMsiInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppMsiInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            publisher: graph_rt::take(map, "publisher")?,
-            product_name: graph_rt::take(map, "productName")?,
-            package_type: graph_rt::take(map, "packageType")?,
-            requires_reboot: graph_rt::take(map, "requiresReboot")?,
-            upgrade_code: graph_rt::take(map, "upgradeCode")?,
-            product_version: graph_rt::take(map, "productVersion")?,
-            product_code: graph_rt::take(map, "productCode")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            publisher: r.take("publisher"),
+            product_name: r.take("productName"),
+            package_type: r.take("packageType"),
+            requires_reboot: r.take("requiresReboot"),
+            upgrade_code: r.take("upgradeCode"),
+            product_version: r.take("productVersion"),
+            product_code: r.take("productCode"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "productCode", &self.product_code)?;
-        graph_rt::put(map, "productVersion", &self.product_version)?;
-        graph_rt::put(map, "upgradeCode", &self.upgrade_code)?;
-        graph_rt::put(map, "requiresReboot", &self.requires_reboot)?;
-        graph_rt::put(map, "packageType", &self.package_type)?;
-        graph_rt::put(map, "productName", &self.product_name)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("productCode", &self.product_code);
+        w.put("productVersion", &self.product_version);
+        w.put("upgradeCode", &self.upgrade_code);
+        w.put("requiresReboot", &self.requires_reboot);
+        w.put("packageType", &self.package_type);
+        w.put("productName", &self.product_name);
+        w.put("publisher", &self.publisher);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppMsiInformation);

@@ -20,19 +20,24 @@ pub struct Win32LobAppPowerShellScriptDetection {
 impl graph_rt::Model for Win32LobAppPowerShellScriptDetection {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppPowerShellScriptDetection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            script_content: graph_rt::take(map, "scriptContent")?,
-            run_as32_bit: graph_rt::take(map, "runAs32Bit")?,
-            enforce_signature_check: graph_rt::take(map, "enforceSignatureCheck")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            script_content: r.take("scriptContent"),
+            run_as32_bit: r.take("runAs32Bit"),
+            enforce_signature_check: r.take("enforceSignatureCheck"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "enforceSignatureCheck", &self.enforce_signature_check)?;
-        graph_rt::put(map, "runAs32Bit", &self.run_as32_bit)?;
-        graph_rt::put(map, "scriptContent", &self.script_content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enforceSignatureCheck", &self.enforce_signature_check);
+        w.put("runAs32Bit", &self.run_as32_bit);
+        w.put("scriptContent", &self.script_content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppPowerShellScriptDetection);

@@ -30,29 +30,34 @@ pub struct Win32LobAppPowerShellScriptRequirement {
 impl graph_rt::Model for Win32LobAppPowerShellScriptRequirement {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppPowerShellScriptRequirement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            detection_type: graph_rt::take(map, "detectionType")?,
-            script_content: graph_rt::take(map, "scriptContent")?,
-            run_as_account: graph_rt::take(map, "runAsAccount")?,
-            run_as32_bit: graph_rt::take(map, "runAs32Bit")?,
-            enforce_signature_check: graph_rt::take(map, "enforceSignatureCheck")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            detection_value: graph_rt::take(map, "detectionValue")?,
-            operator: graph_rt::take(map, "operator")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            detection_type: r.take("detectionType"),
+            script_content: r.take("scriptContent"),
+            run_as_account: r.take("runAsAccount"),
+            run_as32_bit: r.take("runAs32Bit"),
+            enforce_signature_check: r.take("enforceSignatureCheck"),
+            display_name: r.take("displayName"),
+            detection_value: r.take("detectionValue"),
+            operator: r.take("operator"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "operator", &self.operator)?;
-        graph_rt::put(map, "detectionValue", &self.detection_value)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "enforceSignatureCheck", &self.enforce_signature_check)?;
-        graph_rt::put(map, "runAs32Bit", &self.run_as32_bit)?;
-        graph_rt::put(map, "runAsAccount", &self.run_as_account)?;
-        graph_rt::put(map, "scriptContent", &self.script_content)?;
-        graph_rt::put(map, "detectionType", &self.detection_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("operator", &self.operator);
+        w.put("detectionValue", &self.detection_value);
+        w.put("displayName", &self.display_name);
+        w.put("enforceSignatureCheck", &self.enforce_signature_check);
+        w.put("runAs32Bit", &self.run_as32_bit);
+        w.put("runAsAccount", &self.run_as_account);
+        w.put("scriptContent", &self.script_content);
+        w.put("detectionType", &self.detection_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppPowerShellScriptRequirement);

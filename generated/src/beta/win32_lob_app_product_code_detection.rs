@@ -20,19 +20,24 @@ pub struct Win32LobAppProductCodeDetection {
 impl graph_rt::Model for Win32LobAppProductCodeDetection {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppProductCodeDetection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            product_version: graph_rt::take(map, "productVersion")?,
-            product_version_operator: graph_rt::take(map, "productVersionOperator")?,
-            product_code: graph_rt::take(map, "productCode")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            product_version: r.take("productVersion"),
+            product_version_operator: r.take("productVersionOperator"),
+            product_code: r.take("productCode"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "productCode", &self.product_code)?;
-        graph_rt::put(map, "productVersionOperator", &self.product_version_operator)?;
-        graph_rt::put(map, "productVersion", &self.product_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("productCode", &self.product_code);
+        w.put("productVersionOperator", &self.product_version_operator);
+        w.put("productVersion", &self.product_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppProductCodeDetection);

@@ -26,25 +26,30 @@ pub struct Win32LobAppRegistryRequirement {
 impl graph_rt::Model for Win32LobAppRegistryRequirement {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppRegistryRequirement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            detection_type: graph_rt::take(map, "detectionType")?,
-            value_name: graph_rt::take(map, "valueName")?,
-            key_path: graph_rt::take(map, "keyPath")?,
-            check32_bit_on64_system: graph_rt::take(map, "check32BitOn64System")?,
-            detection_value: graph_rt::take(map, "detectionValue")?,
-            operator: graph_rt::take(map, "operator")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            detection_type: r.take("detectionType"),
+            value_name: r.take("valueName"),
+            key_path: r.take("keyPath"),
+            check32_bit_on64_system: r.take("check32BitOn64System"),
+            detection_value: r.take("detectionValue"),
+            operator: r.take("operator"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "operator", &self.operator)?;
-        graph_rt::put(map, "detectionValue", &self.detection_value)?;
-        graph_rt::put(map, "check32BitOn64System", &self.check32_bit_on64_system)?;
-        graph_rt::put(map, "keyPath", &self.key_path)?;
-        graph_rt::put(map, "valueName", &self.value_name)?;
-        graph_rt::put(map, "detectionType", &self.detection_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("operator", &self.operator);
+        w.put("detectionValue", &self.detection_value);
+        w.put("check32BitOn64System", &self.check32_bit_on64_system);
+        w.put("keyPath", &self.key_path);
+        w.put("valueName", &self.value_name);
+        w.put("detectionType", &self.detection_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppRegistryRequirement);

@@ -28,27 +28,32 @@ pub struct Win32LobAppRegistryRule {
 impl graph_rt::Model for Win32LobAppRegistryRule {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppRegistryRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            comparison_value: graph_rt::take(map, "comparisonValue")?,
-            operator: graph_rt::take(map, "operator")?,
-            operation_type: graph_rt::take(map, "operationType")?,
-            value_name: graph_rt::take(map, "valueName")?,
-            key_path: graph_rt::take(map, "keyPath")?,
-            check32_bit_on64_system: graph_rt::take(map, "check32BitOn64System")?,
-            rule_type: graph_rt::take(map, "ruleType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            comparison_value: r.take("comparisonValue"),
+            operator: r.take("operator"),
+            operation_type: r.take("operationType"),
+            value_name: r.take("valueName"),
+            key_path: r.take("keyPath"),
+            check32_bit_on64_system: r.take("check32BitOn64System"),
+            rule_type: r.take("ruleType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ruleType", &self.rule_type)?;
-        graph_rt::put(map, "check32BitOn64System", &self.check32_bit_on64_system)?;
-        graph_rt::put(map, "keyPath", &self.key_path)?;
-        graph_rt::put(map, "valueName", &self.value_name)?;
-        graph_rt::put(map, "operationType", &self.operation_type)?;
-        graph_rt::put(map, "operator", &self.operator)?;
-        graph_rt::put(map, "comparisonValue", &self.comparison_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ruleType", &self.rule_type);
+        w.put("check32BitOn64System", &self.check32_bit_on64_system);
+        w.put("keyPath", &self.key_path);
+        w.put("valueName", &self.value_name);
+        w.put("operationType", &self.operation_type);
+        w.put("operator", &self.operator);
+        w.put("comparisonValue", &self.comparison_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppRegistryRule);

@@ -18,26 +18,28 @@ pub struct Windows10AppsForceUpdateSchedule {
 impl graph_rt::Model for Windows10AppsForceUpdateSchedule {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10AppsForceUpdateSchedule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            run_immediately_if_after_start_date_time: graph_rt::take(
-                map,
-                "runImmediatelyIfAfterStartDateTime",
-            )?,
-            recurrence: graph_rt::take(map, "recurrence")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            run_immediately_if_after_start_date_time: r
+                .take("runImmediatelyIfAfterStartDateTime"),
+            recurrence: r.take("recurrence"),
+            start_date_time: r.take("startDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "recurrence", &self.recurrence)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("recurrence", &self.recurrence);
+        w.put(
             "runImmediatelyIfAfterStartDateTime",
             &self.run_immediately_if_after_start_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10AppsForceUpdateSchedule);

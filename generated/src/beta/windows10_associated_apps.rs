@@ -16,17 +16,22 @@ pub struct Windows10AssociatedApps {
 impl graph_rt::Model for Windows10AssociatedApps {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10AssociatedApps";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            identifier: graph_rt::take(map, "identifier")?,
-            app_type: graph_rt::take(map, "appType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            identifier: r.take("identifier"),
+            app_type: r.take("appType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appType", &self.app_type)?;
-        graph_rt::put(map, "identifier", &self.identifier)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appType", &self.app_type);
+        w.put("identifier", &self.identifier);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10AssociatedApps);

@@ -726,1994 +726,1208 @@ pub struct Windows10EndpointProtectionConfiguration {
 impl graph_rt::Model for Windows10EndpointProtectionConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10EndpointProtectionConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            defender_detected_malware_actions: graph_rt::take(
-                map,
-                "defenderDetectedMalwareActions",
-            )?,
-            defender_submit_samples_consent_type: graph_rt::take(
-                map,
-                "defenderSubmitSamplesConsentType",
-            )?,
-            defender_signature_update_interval_in_hours: graph_rt::take(
-                map,
-                "defenderSignatureUpdateIntervalInHours",
-            )?,
-            defender_scheduled_scan_time: graph_rt::take(
-                map,
-                "defenderScheduledScanTime",
-            )?,
-            defender_scheduled_scan_day: graph_rt::take(
-                map,
-                "defenderScheduledScanDay",
-            )?,
-            defender_scheduled_quick_scan_time: graph_rt::take(
-                map,
-                "defenderScheduledQuickScanTime",
-            )?,
-            defender_scan_type: graph_rt::take(map, "defenderScanType")?,
-            defender_scan_direction: graph_rt::take(map, "defenderScanDirection")?,
-            defender_potentially_unwanted_app_action: graph_rt::take(
-                map,
-                "defenderPotentiallyUnwantedAppAction",
-            )?,
-            defender_processes_to_exclude: graph_rt::take(
-                map,
-                "defenderProcessesToExclude",
-            )?,
-            defender_files_and_folders_to_exclude: graph_rt::take(
-                map,
-                "defenderFilesAndFoldersToExclude",
-            )?,
-            defender_file_extensions_to_exclude: graph_rt::take(
-                map,
-                "defenderFileExtensionsToExclude",
-            )?,
-            defender_enable_low_cpu_priority: graph_rt::take(
-                map,
-                "defenderEnableLowCpuPriority",
-            )?,
-            defender_disable_catchup_quick_scan: graph_rt::take(
-                map,
-                "defenderDisableCatchupQuickScan",
-            )?,
-            defender_disable_catchup_full_scan: graph_rt::take(
-                map,
-                "defenderDisableCatchupFullScan",
-            )?,
-            defender_days_before_deleting_quarantined_malware: graph_rt::take(
-                map,
-                "defenderDaysBeforeDeletingQuarantinedMalware",
-            )?,
-            defender_cloud_extended_timeout_in_seconds: graph_rt::take(
-                map,
-                "defenderCloudExtendedTimeoutInSeconds",
-            )?,
-            defender_cloud_block_level: graph_rt::take(map, "defenderCloudBlockLevel")?,
-            defender_check_for_signatures_before_running_scan: graph_rt::take(
-                map,
-                "defenderCheckForSignaturesBeforeRunningScan",
-            )?,
-            defender_scan_max_cpu_percentage: graph_rt::take(
-                map,
-                "defenderScanMaxCpuPercentage",
-            )?,
-            defender_allow_end_user_access: graph_rt::take(
-                map,
-                "defenderAllowEndUserAccess",
-            )?,
-            defender_block_end_user_access: graph_rt::take(
-                map,
-                "defenderBlockEndUserAccess",
-            )?,
-            defender_allow_scan_scripts_loaded_in_internet_explorer: graph_rt::take(
-                map,
-                "defenderAllowScanScriptsLoadedInInternetExplorer",
-            )?,
-            defender_disable_scan_scripts_loaded_in_internet_explorer: graph_rt::take(
-                map,
-                "defenderDisableScanScriptsLoadedInInternetExplorer",
-            )?,
-            defender_allow_scan_network_files: graph_rt::take(
-                map,
-                "defenderAllowScanNetworkFiles",
-            )?,
-            defender_disable_scan_network_files: graph_rt::take(
-                map,
-                "defenderDisableScanNetworkFiles",
-            )?,
-            defender_allow_real_time_monitoring: graph_rt::take(
-                map,
-                "defenderAllowRealTimeMonitoring",
-            )?,
-            defender_disable_real_time_monitoring: graph_rt::take(
-                map,
-                "defenderDisableRealTimeMonitoring",
-            )?,
-            defender_allow_on_access_protection: graph_rt::take(
-                map,
-                "defenderAllowOnAccessProtection",
-            )?,
-            defender_disable_on_access_protection: graph_rt::take(
-                map,
-                "defenderDisableOnAccessProtection",
-            )?,
-            defender_allow_intrusion_prevention_system: graph_rt::take(
-                map,
-                "defenderAllowIntrusionPreventionSystem",
-            )?,
-            defender_disable_intrusion_prevention_system: graph_rt::take(
-                map,
-                "defenderDisableIntrusionPreventionSystem",
-            )?,
-            defender_allow_scan_downloads: graph_rt::take(
-                map,
-                "defenderAllowScanDownloads",
-            )?,
-            defender_disable_scan_downloads: graph_rt::take(
-                map,
-                "defenderDisableScanDownloads",
-            )?,
-            defender_allow_scan_removable_drives_during_full_scan: graph_rt::take(
-                map,
-                "defenderAllowScanRemovableDrivesDuringFullScan",
-            )?,
-            defender_disable_scan_removable_drives_during_full_scan: graph_rt::take(
-                map,
-                "defenderDisableScanRemovableDrivesDuringFullScan",
-            )?,
-            defender_enable_scan_mapped_network_drives_during_full_scan: graph_rt::take(
-                map,
-                "defenderEnableScanMappedNetworkDrivesDuringFullScan",
-            )?,
-            defender_enable_scan_incoming_mail: graph_rt::take(
-                map,
-                "defenderEnableScanIncomingMail",
-            )?,
-            defender_allow_cloud_protection: graph_rt::take(
-                map,
-                "defenderAllowCloudProtection",
-            )?,
-            defender_disable_cloud_protection: graph_rt::take(
-                map,
-                "defenderDisableCloudProtection",
-            )?,
-            defender_allow_behavior_monitoring: graph_rt::take(
-                map,
-                "defenderAllowBehaviorMonitoring",
-            )?,
-            defender_disable_behavior_monitoring: graph_rt::take(
-                map,
-                "defenderDisableBehaviorMonitoring",
-            )?,
-            defender_allow_scan_archive_files: graph_rt::take(
-                map,
-                "defenderAllowScanArchiveFiles",
-            )?,
-            defender_disable_scan_archive_files: graph_rt::take(
-                map,
-                "defenderDisableScanArchiveFiles",
-            )?,
-            bit_locker_recovery_password_rotation: graph_rt::take(
-                map,
-                "bitLockerRecoveryPasswordRotation",
-            )?,
-            bit_locker_removable_drive_policy: graph_rt::take(
-                map,
-                "bitLockerRemovableDrivePolicy",
-            )?,
-            bit_locker_fixed_drive_policy: graph_rt::take(
-                map,
-                "bitLockerFixedDrivePolicy",
-            )?,
-            bit_locker_system_drive_policy: graph_rt::take(
-                map,
-                "bitLockerSystemDrivePolicy",
-            )?,
-            bit_locker_encrypt_device: graph_rt::take(map, "bitLockerEncryptDevice")?,
-            bit_locker_enable_storage_card_encryption_on_mobile: graph_rt::take(
-                map,
-                "bitLockerEnableStorageCardEncryptionOnMobile",
-            )?,
-            bit_locker_disable_warning_for_other_disk_encryption: graph_rt::take(
-                map,
-                "bitLockerDisableWarningForOtherDiskEncryption",
-            )?,
-            bit_locker_allow_standard_user_encryption: graph_rt::take(
-                map,
-                "bitLockerAllowStandardUserEncryption",
-            )?,
-            application_guard_certificate_thumbprints: graph_rt::take(
-                map,
-                "applicationGuardCertificateThumbprints",
-            )?,
-            application_guard_allow_camera_microphone_redirection: graph_rt::take(
-                map,
-                "applicationGuardAllowCameraMicrophoneRedirection",
-            )?,
-            application_guard_allow_file_save_on_host: graph_rt::take(
-                map,
-                "applicationGuardAllowFileSaveOnHost",
-            )?,
-            application_guard_allow_virtual_gpu: graph_rt::take(
-                map,
-                "applicationGuardAllowVirtualGPU",
-            )?,
-            application_guard_allow_print_to_network_printers: graph_rt::take(
-                map,
-                "applicationGuardAllowPrintToNetworkPrinters",
-            )?,
-            application_guard_allow_print_to_local_printers: graph_rt::take(
-                map,
-                "applicationGuardAllowPrintToLocalPrinters",
-            )?,
-            application_guard_allow_print_to_xps: graph_rt::take(
-                map,
-                "applicationGuardAllowPrintToXPS",
-            )?,
-            application_guard_allow_print_to_pdf: graph_rt::take(
-                map,
-                "applicationGuardAllowPrintToPDF",
-            )?,
-            application_guard_block_clipboard_sharing: graph_rt::take(
-                map,
-                "applicationGuardBlockClipboardSharing",
-            )?,
-            application_guard_force_auditing: graph_rt::take(
-                map,
-                "applicationGuardForceAuditing",
-            )?,
-            application_guard_allow_persistence: graph_rt::take(
-                map,
-                "applicationGuardAllowPersistence",
-            )?,
-            application_guard_block_non_enterprise_content: graph_rt::take(
-                map,
-                "applicationGuardBlockNonEnterpriseContent",
-            )?,
-            application_guard_block_file_transfer: graph_rt::take(
-                map,
-                "applicationGuardBlockFileTransfer",
-            )?,
-            application_guard_enabled_options: graph_rt::take(
-                map,
-                "applicationGuardEnabledOptions",
-            )?,
-            application_guard_enabled: graph_rt::take(map, "applicationGuardEnabled")?,
-            smart_screen_block_override_for_files: graph_rt::take(
-                map,
-                "smartScreenBlockOverrideForFiles",
-            )?,
-            smart_screen_enable_in_shell: graph_rt::take(
-                map,
-                "smartScreenEnableInShell",
-            )?,
-            device_guard_launch_system_guard: graph_rt::take(
-                map,
-                "deviceGuardLaunchSystemGuard",
-            )?,
-            device_guard_secure_boot_with_dma: graph_rt::take(
-                map,
-                "deviceGuardSecureBootWithDMA",
-            )?,
-            device_guard_enable_secure_boot_with_dma: graph_rt::take(
-                map,
-                "deviceGuardEnableSecureBootWithDMA",
-            )?,
-            device_guard_enable_virtualization_based_security: graph_rt::take(
-                map,
-                "deviceGuardEnableVirtualizationBasedSecurity",
-            )?,
-            device_guard_local_system_authority_credential_guard_settings: graph_rt::take(
-                map,
-                "deviceGuardLocalSystemAuthorityCredentialGuardSettings",
-            )?,
-            app_locker_application_control: graph_rt::take(
-                map,
-                "appLockerApplicationControl",
-            )?,
-            defender_block_persistence_through_wmi_type: graph_rt::take(
-                map,
-                "defenderBlockPersistenceThroughWmiType",
-            )?,
-            defender_security_center_block_exploit_protection_override: graph_rt::take(
-                map,
-                "defenderSecurityCenterBlockExploitProtectionOverride",
-            )?,
-            defender_exploit_protection_xml_file_name: graph_rt::take(
-                map,
-                "defenderExploitProtectionXmlFileName",
-            )?,
-            defender_exploit_protection_xml: graph_rt::take(
-                map,
-                "defenderExploitProtectionXml",
-            )?,
-            defender_network_protection_type: graph_rt::take(
-                map,
-                "defenderNetworkProtectionType",
-            )?,
-            defender_additional_guarded_folders: graph_rt::take(
-                map,
-                "defenderAdditionalGuardedFolders",
-            )?,
-            defender_guarded_folders_allowed_app_paths: graph_rt::take(
-                map,
-                "defenderGuardedFoldersAllowedAppPaths",
-            )?,
-            defender_guard_my_folders_type: graph_rt::take(
-                map,
-                "defenderGuardMyFoldersType",
-            )?,
-            defender_advanced_ransomeware_protection_type: graph_rt::take(
-                map,
-                "defenderAdvancedRansomewareProtectionType",
-            )?,
-            defender_email_content_execution: graph_rt::take(
-                map,
-                "defenderEmailContentExecution",
-            )?,
-            defender_email_content_execution_type: graph_rt::take(
-                map,
-                "defenderEmailContentExecutionType",
-            )?,
-            defender_untrusted_executable: graph_rt::take(
-                map,
-                "defenderUntrustedExecutable",
-            )?,
-            defender_untrusted_executable_type: graph_rt::take(
-                map,
-                "defenderUntrustedExecutableType",
-            )?,
-            defender_untrusted_usb_process: graph_rt::take(
-                map,
-                "defenderUntrustedUSBProcess",
-            )?,
-            defender_untrusted_usb_process_type: graph_rt::take(
-                map,
-                "defenderUntrustedUSBProcessType",
-            )?,
-            defender_process_creation: graph_rt::take(map, "defenderProcessCreation")?,
-            defender_process_creation_type: graph_rt::take(
-                map,
-                "defenderProcessCreationType",
-            )?,
-            defender_prevent_credential_stealing_type: graph_rt::take(
-                map,
-                "defenderPreventCredentialStealingType",
-            )?,
-            defender_script_downloaded_payload_execution: graph_rt::take(
-                map,
-                "defenderScriptDownloadedPayloadExecution",
-            )?,
-            defender_script_downloaded_payload_execution_type: graph_rt::take(
-                map,
-                "defenderScriptDownloadedPayloadExecutionType",
-            )?,
-            defender_script_obfuscated_macro_code: graph_rt::take(
-                map,
-                "defenderScriptObfuscatedMacroCode",
-            )?,
-            defender_script_obfuscated_macro_code_type: graph_rt::take(
-                map,
-                "defenderScriptObfuscatedMacroCodeType",
-            )?,
-            defender_office_macro_code_allow_win32_imports: graph_rt::take(
-                map,
-                "defenderOfficeMacroCodeAllowWin32Imports",
-            )?,
-            defender_office_macro_code_allow_win32_imports_type: graph_rt::take(
-                map,
-                "defenderOfficeMacroCodeAllowWin32ImportsType",
-            )?,
-            defender_office_apps_launch_child_process: graph_rt::take(
-                map,
-                "defenderOfficeAppsLaunchChildProcess",
-            )?,
-            defender_office_apps_launch_child_process_type: graph_rt::take(
-                map,
-                "defenderOfficeAppsLaunchChildProcessType",
-            )?,
-            defender_office_apps_executable_content_creation_or_launch: graph_rt::take(
-                map,
-                "defenderOfficeAppsExecutableContentCreationOrLaunch",
-            )?,
-            defender_office_apps_executable_content_creation_or_launch_type: graph_rt::take(
-                map,
-                "defenderOfficeAppsExecutableContentCreationOrLaunchType",
-            )?,
-            defender_office_communication_apps_launch_child_process: graph_rt::take(
-                map,
-                "defenderOfficeCommunicationAppsLaunchChildProcess",
-            )?,
-            defender_office_apps_other_process_injection: graph_rt::take(
-                map,
-                "defenderOfficeAppsOtherProcessInjection",
-            )?,
-            defender_office_apps_other_process_injection_type: graph_rt::take(
-                map,
-                "defenderOfficeAppsOtherProcessInjectionType",
-            )?,
-            defender_attack_surface_reduction_excluded_paths: graph_rt::take(
-                map,
-                "defenderAttackSurfaceReductionExcludedPaths",
-            )?,
-            defender_adobe_reader_launch_child_process: graph_rt::take(
-                map,
-                "defenderAdobeReaderLaunchChildProcess",
-            )?,
-            firewall_profile_private: graph_rt::take(map, "firewallProfilePrivate")?,
-            firewall_profile_public: graph_rt::take(map, "firewallProfilePublic")?,
-            firewall_profile_domain: graph_rt::take(map, "firewallProfileDomain")?,
-            firewall_packet_queueing_method: graph_rt::take(
-                map,
-                "firewallPacketQueueingMethod",
-            )?,
-            firewall_merge_keying_module_settings: graph_rt::take(
-                map,
-                "firewallMergeKeyingModuleSettings",
-            )?,
-            firewall_certificate_revocation_list_check_method: graph_rt::take(
-                map,
-                "firewallCertificateRevocationListCheckMethod",
-            )?,
-            firewall_ip_sec_exemptions_allow_dhcp: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsAllowDHCP",
-            )?,
-            firewall_ip_sec_exemptions_allow_router_discovery: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsAllowRouterDiscovery",
-            )?,
-            firewall_ip_sec_exemptions_allow_icmp: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsAllowICMP",
-            )?,
-            firewall_ip_sec_exemptions_allow_neighbor_discovery: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsAllowNeighborDiscovery",
-            )?,
-            firewall_ip_sec_exemptions_none: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsNone",
-            )?,
-            firewall_pre_shared_key_encoding_method: graph_rt::take(
-                map,
-                "firewallPreSharedKeyEncodingMethod",
-            )?,
-            firewall_idle_timeout_for_security_association_in_seconds: graph_rt::take(
-                map,
-                "firewallIdleTimeoutForSecurityAssociationInSeconds",
-            )?,
-            firewall_block_stateful_ftp: graph_rt::take(
-                map,
-                "firewallBlockStatefulFTP",
-            )?,
-            windows_defender_tamper_protection: graph_rt::take(
-                map,
-                "windowsDefenderTamperProtection",
-            )?,
-            defender_security_center_it_contact_display: graph_rt::take(
-                map,
-                "defenderSecurityCenterITContactDisplay",
-            )?,
-            defender_security_center_notifications_from_app: graph_rt::take(
-                map,
-                "defenderSecurityCenterNotificationsFromApp",
-            )?,
-            defender_security_center_help_url: graph_rt::take(
-                map,
-                "defenderSecurityCenterHelpURL",
-            )?,
-            defender_security_center_help_phone: graph_rt::take(
-                map,
-                "defenderSecurityCenterHelpPhone",
-            )?,
-            defender_security_center_help_email: graph_rt::take(
-                map,
-                "defenderSecurityCenterHelpEmail",
-            )?,
-            defender_security_center_organization_display_name: graph_rt::take(
-                map,
-                "defenderSecurityCenterOrganizationDisplayName",
-            )?,
-            defender_security_center_disable_vulnerable_tpm_firmware_update_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableVulnerableTpmFirmwareUpdateUI",
-            )?,
-            defender_security_center_disable_troubleshooting_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableTroubleshootingUI",
-            )?,
-            defender_security_center_disable_secure_boot_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableSecureBootUI",
-            )?,
-            defender_security_center_disable_ransomware_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableRansomwareUI",
-            )?,
-            defender_security_center_disable_notification_area_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableNotificationAreaUI",
-            )?,
-            defender_security_center_disable_hardware_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableHardwareUI",
-            )?,
-            defender_security_center_disable_clear_tpm_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableClearTpmUI",
-            )?,
-            defender_security_center_disable_account_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableAccountUI",
-            )?,
-            defender_security_center_disable_virus_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableVirusUI",
-            )?,
-            defender_security_center_disable_network_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableNetworkUI",
-            )?,
-            defender_security_center_disable_health_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableHealthUI",
-            )?,
-            defender_security_center_disable_family_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableFamilyUI",
-            )?,
-            defender_security_center_disable_app_browser_ui: graph_rt::take(
-                map,
-                "defenderSecurityCenterDisableAppBrowserUI",
-            )?,
-            local_security_options_smart_card_removal_behavior: graph_rt::take(
-                map,
-                "localSecurityOptionsSmartCardRemovalBehavior",
-            )?,
-            local_security_options_do_not_store_lan_manager_hash_value_on_next_password_change: graph_rt::take(
-                map,
-                "localSecurityOptionsDoNotStoreLANManagerHashValueOnNextPasswordChange",
-            )?,
-            local_security_options_allow_anonymous_enumeration_of_sam_accounts_and_shares: graph_rt::take(
-                map,
-                "localSecurityOptionsAllowAnonymousEnumerationOfSAMAccountsAndShares",
-            )?,
-            local_security_options_do_not_allow_anonymous_enumeration_of_sam_accounts: graph_rt::take(
-                map,
-                "localSecurityOptionsDoNotAllowAnonymousEnumerationOfSAMAccounts",
-            )?,
-            local_security_options_restrict_anonymous_access_to_named_pipes_and_shares: graph_rt::take(
-                map,
-                "localSecurityOptionsRestrictAnonymousAccessToNamedPipesAndShares",
-            )?,
-            local_security_options_disable_server_digitally_sign_communications_if_client_agrees: graph_rt::take(
-                map,
-                "localSecurityOptionsDisableServerDigitallySignCommunicationsIfClientAgrees",
-            )?,
-            local_security_options_disable_server_digitally_sign_communications_always: graph_rt::take(
-                map,
-                "localSecurityOptionsDisableServerDigitallySignCommunicationsAlways",
-            )?,
-            local_security_options_client_send_unencrypted_password_to_third_party_smb_servers: graph_rt::take(
-                map,
-                "localSecurityOptionsClientSendUnencryptedPasswordToThirdPartySMBServers",
-            )?,
-            local_security_options_client_digitally_sign_communications_always: graph_rt::take(
-                map,
-                "localSecurityOptionsClientDigitallySignCommunicationsAlways",
-            )?,
-            local_security_options_disable_client_digitally_sign_communications_if_server_agrees: graph_rt::take(
-                map,
-                "localSecurityOptionsDisableClientDigitallySignCommunicationsIfServerAgrees",
-            )?,
-            local_security_options_information_displayed_on_lock_screen: graph_rt::take(
-                map,
-                "localSecurityOptionsInformationDisplayedOnLockScreen",
-            )?,
-            local_security_options_information_shown_on_lock_screen: graph_rt::take(
-                map,
-                "localSecurityOptionsInformationShownOnLockScreen",
-            )?,
-            local_security_options_use_admin_approval_mode_for_administrators: graph_rt::take(
-                map,
-                "localSecurityOptionsUseAdminApprovalModeForAdministrators",
-            )?,
-            local_security_options_use_admin_approval_mode: graph_rt::take(
-                map,
-                "localSecurityOptionsUseAdminApprovalMode",
-            )?,
-            local_security_options_allow_ui_access_applications_for_secure_locations: graph_rt::take(
-                map,
-                "localSecurityOptionsAllowUIAccessApplicationsForSecureLocations",
-            )?,
-            local_security_options_detect_application_installations_and_prompt_for_elevation: graph_rt::take(
-                map,
-                "localSecurityOptionsDetectApplicationInstallationsAndPromptForElevation",
-            )?,
-            local_security_options_switch_to_secure_desktop_when_prompting_for_elevation: graph_rt::take(
-                map,
-                "localSecurityOptionsSwitchToSecureDesktopWhenPromptingForElevation",
-            )?,
-            local_security_options_standard_user_elevation_prompt_behavior: graph_rt::take(
-                map,
-                "localSecurityOptionsStandardUserElevationPromptBehavior",
-            )?,
-            local_security_options_administrator_elevation_prompt_behavior: graph_rt::take(
-                map,
-                "localSecurityOptionsAdministratorElevationPromptBehavior",
-            )?,
-            local_security_options_only_elevate_signed_executables: graph_rt::take(
-                map,
-                "localSecurityOptionsOnlyElevateSignedExecutables",
-            )?,
-            local_security_options_virtualize_file_and_registry_write_failures_to_per_user_locations: graph_rt::take(
-                map,
-                "localSecurityOptionsVirtualizeFileAndRegistryWriteFailuresToPerUserLocations",
-            )?,
-            local_security_options_allow_ui_access_application_elevation: graph_rt::take(
-                map,
-                "localSecurityOptionsAllowUIAccessApplicationElevation",
-            )?,
-            local_security_options_allow_system_to_be_shut_down_without_having_to_log_on: graph_rt::take(
-                map,
-                "localSecurityOptionsAllowSystemToBeShutDownWithoutHavingToLogOn",
-            )?,
-            local_security_options_clear_virtual_memory_page_file: graph_rt::take(
-                map,
-                "localSecurityOptionsClearVirtualMemoryPageFile",
-            )?,
-            lan_manager_workstation_disable_insecure_guest_logons: graph_rt::take(
-                map,
-                "lanManagerWorkstationDisableInsecureGuestLogons",
-            )?,
-            lan_manager_authentication_level: graph_rt::take(
-                map,
-                "lanManagerAuthenticationLevel",
-            )?,
-            local_security_options_minimum_session_security_for_ntlm_ssp_based_servers: graph_rt::take(
-                map,
-                "localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedServers",
-            )?,
-            local_security_options_minimum_session_security_for_ntlm_ssp_based_clients: graph_rt::take(
-                map,
-                "localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedClients",
-            )?,
-            local_security_options_allow_remote_calls_to_security_accounts_manager: graph_rt::take(
-                map,
-                "localSecurityOptionsAllowRemoteCallsToSecurityAccountsManager",
-            )?,
-            local_security_options_allow_remote_calls_to_security_accounts_manager_helper_bool: graph_rt::take(
-                map,
-                "localSecurityOptionsAllowRemoteCallsToSecurityAccountsManagerHelperBool",
-            )?,
-            local_security_options_allow_pku2_u_authentication_requests: graph_rt::take(
-                map,
-                "localSecurityOptionsAllowPKU2UAuthenticationRequests",
-            )?,
-            local_security_options_log_on_message_text: graph_rt::take(
-                map,
-                "localSecurityOptionsLogOnMessageText",
-            )?,
-            local_security_options_log_on_message_title: graph_rt::take(
-                map,
-                "localSecurityOptionsLogOnMessageTitle",
-            )?,
-            local_security_options_hide_username_at_sign_in: graph_rt::take(
-                map,
-                "localSecurityOptionsHideUsernameAtSignIn",
-            )?,
-            local_security_options_hide_last_signed_in_user: graph_rt::take(
-                map,
-                "localSecurityOptionsHideLastSignedInUser",
-            )?,
-            local_security_options_do_not_require_ctrl_alt_del: graph_rt::take(
-                map,
-                "localSecurityOptionsDoNotRequireCtrlAltDel",
-            )?,
-            local_security_options_machine_inactivity_limit_in_minutes: graph_rt::take(
-                map,
-                "localSecurityOptionsMachineInactivityLimitInMinutes",
-            )?,
-            local_security_options_machine_inactivity_limit: graph_rt::take(
-                map,
-                "localSecurityOptionsMachineInactivityLimit",
-            )?,
-            local_security_options_format_and_eject_of_removable_media_allowed_user: graph_rt::take(
-                map,
-                "localSecurityOptionsFormatAndEjectOfRemovableMediaAllowedUser",
-            )?,
-            local_security_options_block_remote_optical_drive_access: graph_rt::take(
-                map,
-                "localSecurityOptionsBlockRemoteOpticalDriveAccess",
-            )?,
-            local_security_options_block_users_installing_printer_drivers: graph_rt::take(
-                map,
-                "localSecurityOptionsBlockUsersInstallingPrinterDrivers",
-            )?,
-            local_security_options_allow_undock_without_having_to_logon: graph_rt::take(
-                map,
-                "localSecurityOptionsAllowUndockWithoutHavingToLogon",
-            )?,
-            local_security_options_guest_account_name: graph_rt::take(
-                map,
-                "localSecurityOptionsGuestAccountName",
-            )?,
-            local_security_options_disable_guest_account: graph_rt::take(
-                map,
-                "localSecurityOptionsDisableGuestAccount",
-            )?,
-            local_security_options_administrator_account_name: graph_rt::take(
-                map,
-                "localSecurityOptionsAdministratorAccountName",
-            )?,
-            local_security_options_disable_administrator_account: graph_rt::take(
-                map,
-                "localSecurityOptionsDisableAdministratorAccount",
-            )?,
-            local_security_options_block_remote_logon_with_blank_password: graph_rt::take(
-                map,
-                "localSecurityOptionsBlockRemoteLogonWithBlankPassword",
-            )?,
-            local_security_options_block_microsoft_accounts: graph_rt::take(
-                map,
-                "localSecurityOptionsBlockMicrosoftAccounts",
-            )?,
-            xbox_services_live_networking_service_startup_mode: graph_rt::take(
-                map,
-                "xboxServicesLiveNetworkingServiceStartupMode",
-            )?,
-            xbox_services_live_game_save_service_startup_mode: graph_rt::take(
-                map,
-                "xboxServicesLiveGameSaveServiceStartupMode",
-            )?,
-            xbox_services_live_auth_manager_service_startup_mode: graph_rt::take(
-                map,
-                "xboxServicesLiveAuthManagerServiceStartupMode",
-            )?,
-            xbox_services_accessory_management_service_startup_mode: graph_rt::take(
-                map,
-                "xboxServicesAccessoryManagementServiceStartupMode",
-            )?,
-            xbox_services_enable_xbox_game_save_task: graph_rt::take(
-                map,
-                "xboxServicesEnableXboxGameSaveTask",
-            )?,
-            user_rights_take_ownership: graph_rt::take(map, "userRightsTakeOwnership")?,
-            user_rights_restore_data: graph_rt::take(map, "userRightsRestoreData")?,
-            user_rights_remote_shutdown: graph_rt::take(
-                map,
-                "userRightsRemoteShutdown",
-            )?,
-            user_rights_profile_single_process: graph_rt::take(
-                map,
-                "userRightsProfileSingleProcess",
-            )?,
-            user_rights_modify_object_labels: graph_rt::take(
-                map,
-                "userRightsModifyObjectLabels",
-            )?,
-            user_rights_modify_firmware_environment: graph_rt::take(
-                map,
-                "userRightsModifyFirmwareEnvironment",
-            )?,
-            user_rights_manage_volumes: graph_rt::take(map, "userRightsManageVolumes")?,
-            user_rights_manage_auditing_and_security_logs: graph_rt::take(
-                map,
-                "userRightsManageAuditingAndSecurityLogs",
-            )?,
-            user_rights_lock_memory: graph_rt::take(map, "userRightsLockMemory")?,
-            user_rights_load_unload_drivers: graph_rt::take(
-                map,
-                "userRightsLoadUnloadDrivers",
-            )?,
-            user_rights_increase_scheduling_priority: graph_rt::take(
-                map,
-                "userRightsIncreaseSchedulingPriority",
-            )?,
-            user_rights_impersonate_client: graph_rt::take(
-                map,
-                "userRightsImpersonateClient",
-            )?,
-            user_rights_generate_security_audits: graph_rt::take(
-                map,
-                "userRightsGenerateSecurityAudits",
-            )?,
-            user_rights_delegation: graph_rt::take(map, "userRightsDelegation")?,
-            user_rights_remote_desktop_services_log_on: graph_rt::take(
-                map,
-                "userRightsRemoteDesktopServicesLogOn",
-            )?,
-            user_rights_debug_programs: graph_rt::take(map, "userRightsDebugPrograms")?,
-            user_rights_create_token: graph_rt::take(map, "userRightsCreateToken")?,
-            user_rights_create_symbolic_links: graph_rt::take(
-                map,
-                "userRightsCreateSymbolicLinks",
-            )?,
-            user_rights_create_permanent_shared_objects: graph_rt::take(
-                map,
-                "userRightsCreatePermanentSharedObjects",
-            )?,
-            user_rights_create_page_file: graph_rt::take(
-                map,
-                "userRightsCreatePageFile",
-            )?,
-            user_rights_create_global_objects: graph_rt::take(
-                map,
-                "userRightsCreateGlobalObjects",
-            )?,
-            user_rights_change_system_time: graph_rt::take(
-                map,
-                "userRightsChangeSystemTime",
-            )?,
-            user_rights_backup_data: graph_rt::take(map, "userRightsBackupData")?,
-            user_rights_deny_local_log_on: graph_rt::take(
-                map,
-                "userRightsDenyLocalLogOn",
-            )?,
-            user_rights_local_log_on: graph_rt::take(map, "userRightsLocalLogOn")?,
-            user_rights_act_as_part_of_the_operating_system: graph_rt::take(
-                map,
-                "userRightsActAsPartOfTheOperatingSystem",
-            )?,
-            user_rights_block_access_from_network: graph_rt::take(
-                map,
-                "userRightsBlockAccessFromNetwork",
-            )?,
-            user_rights_allow_access_from_network: graph_rt::take(
-                map,
-                "userRightsAllowAccessFromNetwork",
-            )?,
-            user_rights_access_credential_manager_as_trusted_caller: graph_rt::take(
-                map,
-                "userRightsAccessCredentialManagerAsTrustedCaller",
-            )?,
-            firewall_rules: graph_rt::take(map, "firewallRules")?,
-            dma_guard_device_enumeration_policy: graph_rt::take(
-                map,
-                "dmaGuardDeviceEnumerationPolicy",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            defender_detected_malware_actions: r.take("defenderDetectedMalwareActions"),
+            defender_submit_samples_consent_type: r
+                .take("defenderSubmitSamplesConsentType"),
+            defender_signature_update_interval_in_hours: r
+                .take("defenderSignatureUpdateIntervalInHours"),
+            defender_scheduled_scan_time: r.take("defenderScheduledScanTime"),
+            defender_scheduled_scan_day: r.take("defenderScheduledScanDay"),
+            defender_scheduled_quick_scan_time: r.take("defenderScheduledQuickScanTime"),
+            defender_scan_type: r.take("defenderScanType"),
+            defender_scan_direction: r.take("defenderScanDirection"),
+            defender_potentially_unwanted_app_action: r
+                .take("defenderPotentiallyUnwantedAppAction"),
+            defender_processes_to_exclude: r.take("defenderProcessesToExclude"),
+            defender_files_and_folders_to_exclude: r
+                .take("defenderFilesAndFoldersToExclude"),
+            defender_file_extensions_to_exclude: r
+                .take("defenderFileExtensionsToExclude"),
+            defender_enable_low_cpu_priority: r.take("defenderEnableLowCpuPriority"),
+            defender_disable_catchup_quick_scan: r
+                .take("defenderDisableCatchupQuickScan"),
+            defender_disable_catchup_full_scan: r.take("defenderDisableCatchupFullScan"),
+            defender_days_before_deleting_quarantined_malware: r
+                .take("defenderDaysBeforeDeletingQuarantinedMalware"),
+            defender_cloud_extended_timeout_in_seconds: r
+                .take("defenderCloudExtendedTimeoutInSeconds"),
+            defender_cloud_block_level: r.take("defenderCloudBlockLevel"),
+            defender_check_for_signatures_before_running_scan: r
+                .take("defenderCheckForSignaturesBeforeRunningScan"),
+            defender_scan_max_cpu_percentage: r.take("defenderScanMaxCpuPercentage"),
+            defender_allow_end_user_access: r.take("defenderAllowEndUserAccess"),
+            defender_block_end_user_access: r.take("defenderBlockEndUserAccess"),
+            defender_allow_scan_scripts_loaded_in_internet_explorer: r
+                .take("defenderAllowScanScriptsLoadedInInternetExplorer"),
+            defender_disable_scan_scripts_loaded_in_internet_explorer: r
+                .take("defenderDisableScanScriptsLoadedInInternetExplorer"),
+            defender_allow_scan_network_files: r.take("defenderAllowScanNetworkFiles"),
+            defender_disable_scan_network_files: r
+                .take("defenderDisableScanNetworkFiles"),
+            defender_allow_real_time_monitoring: r
+                .take("defenderAllowRealTimeMonitoring"),
+            defender_disable_real_time_monitoring: r
+                .take("defenderDisableRealTimeMonitoring"),
+            defender_allow_on_access_protection: r
+                .take("defenderAllowOnAccessProtection"),
+            defender_disable_on_access_protection: r
+                .take("defenderDisableOnAccessProtection"),
+            defender_allow_intrusion_prevention_system: r
+                .take("defenderAllowIntrusionPreventionSystem"),
+            defender_disable_intrusion_prevention_system: r
+                .take("defenderDisableIntrusionPreventionSystem"),
+            defender_allow_scan_downloads: r.take("defenderAllowScanDownloads"),
+            defender_disable_scan_downloads: r.take("defenderDisableScanDownloads"),
+            defender_allow_scan_removable_drives_during_full_scan: r
+                .take("defenderAllowScanRemovableDrivesDuringFullScan"),
+            defender_disable_scan_removable_drives_during_full_scan: r
+                .take("defenderDisableScanRemovableDrivesDuringFullScan"),
+            defender_enable_scan_mapped_network_drives_during_full_scan: r
+                .take("defenderEnableScanMappedNetworkDrivesDuringFullScan"),
+            defender_enable_scan_incoming_mail: r.take("defenderEnableScanIncomingMail"),
+            defender_allow_cloud_protection: r.take("defenderAllowCloudProtection"),
+            defender_disable_cloud_protection: r.take("defenderDisableCloudProtection"),
+            defender_allow_behavior_monitoring: r
+                .take("defenderAllowBehaviorMonitoring"),
+            defender_disable_behavior_monitoring: r
+                .take("defenderDisableBehaviorMonitoring"),
+            defender_allow_scan_archive_files: r.take("defenderAllowScanArchiveFiles"),
+            defender_disable_scan_archive_files: r
+                .take("defenderDisableScanArchiveFiles"),
+            bit_locker_recovery_password_rotation: r
+                .take("bitLockerRecoveryPasswordRotation"),
+            bit_locker_removable_drive_policy: r.take("bitLockerRemovableDrivePolicy"),
+            bit_locker_fixed_drive_policy: r.take("bitLockerFixedDrivePolicy"),
+            bit_locker_system_drive_policy: r.take("bitLockerSystemDrivePolicy"),
+            bit_locker_encrypt_device: r.take("bitLockerEncryptDevice"),
+            bit_locker_enable_storage_card_encryption_on_mobile: r
+                .take("bitLockerEnableStorageCardEncryptionOnMobile"),
+            bit_locker_disable_warning_for_other_disk_encryption: r
+                .take("bitLockerDisableWarningForOtherDiskEncryption"),
+            bit_locker_allow_standard_user_encryption: r
+                .take("bitLockerAllowStandardUserEncryption"),
+            application_guard_certificate_thumbprints: r
+                .take("applicationGuardCertificateThumbprints"),
+            application_guard_allow_camera_microphone_redirection: r
+                .take("applicationGuardAllowCameraMicrophoneRedirection"),
+            application_guard_allow_file_save_on_host: r
+                .take("applicationGuardAllowFileSaveOnHost"),
+            application_guard_allow_virtual_gpu: r
+                .take("applicationGuardAllowVirtualGPU"),
+            application_guard_allow_print_to_network_printers: r
+                .take("applicationGuardAllowPrintToNetworkPrinters"),
+            application_guard_allow_print_to_local_printers: r
+                .take("applicationGuardAllowPrintToLocalPrinters"),
+            application_guard_allow_print_to_xps: r
+                .take("applicationGuardAllowPrintToXPS"),
+            application_guard_allow_print_to_pdf: r
+                .take("applicationGuardAllowPrintToPDF"),
+            application_guard_block_clipboard_sharing: r
+                .take("applicationGuardBlockClipboardSharing"),
+            application_guard_force_auditing: r.take("applicationGuardForceAuditing"),
+            application_guard_allow_persistence: r
+                .take("applicationGuardAllowPersistence"),
+            application_guard_block_non_enterprise_content: r
+                .take("applicationGuardBlockNonEnterpriseContent"),
+            application_guard_block_file_transfer: r
+                .take("applicationGuardBlockFileTransfer"),
+            application_guard_enabled_options: r.take("applicationGuardEnabledOptions"),
+            application_guard_enabled: r.take("applicationGuardEnabled"),
+            smart_screen_block_override_for_files: r
+                .take("smartScreenBlockOverrideForFiles"),
+            smart_screen_enable_in_shell: r.take("smartScreenEnableInShell"),
+            device_guard_launch_system_guard: r.take("deviceGuardLaunchSystemGuard"),
+            device_guard_secure_boot_with_dma: r.take("deviceGuardSecureBootWithDMA"),
+            device_guard_enable_secure_boot_with_dma: r
+                .take("deviceGuardEnableSecureBootWithDMA"),
+            device_guard_enable_virtualization_based_security: r
+                .take("deviceGuardEnableVirtualizationBasedSecurity"),
+            device_guard_local_system_authority_credential_guard_settings: r
+                .take("deviceGuardLocalSystemAuthorityCredentialGuardSettings"),
+            app_locker_application_control: r.take("appLockerApplicationControl"),
+            defender_block_persistence_through_wmi_type: r
+                .take("defenderBlockPersistenceThroughWmiType"),
+            defender_security_center_block_exploit_protection_override: r
+                .take("defenderSecurityCenterBlockExploitProtectionOverride"),
+            defender_exploit_protection_xml_file_name: r
+                .take("defenderExploitProtectionXmlFileName"),
+            defender_exploit_protection_xml: r.take("defenderExploitProtectionXml"),
+            defender_network_protection_type: r.take("defenderNetworkProtectionType"),
+            defender_additional_guarded_folders: r
+                .take("defenderAdditionalGuardedFolders"),
+            defender_guarded_folders_allowed_app_paths: r
+                .take("defenderGuardedFoldersAllowedAppPaths"),
+            defender_guard_my_folders_type: r.take("defenderGuardMyFoldersType"),
+            defender_advanced_ransomeware_protection_type: r
+                .take("defenderAdvancedRansomewareProtectionType"),
+            defender_email_content_execution: r.take("defenderEmailContentExecution"),
+            defender_email_content_execution_type: r
+                .take("defenderEmailContentExecutionType"),
+            defender_untrusted_executable: r.take("defenderUntrustedExecutable"),
+            defender_untrusted_executable_type: r
+                .take("defenderUntrustedExecutableType"),
+            defender_untrusted_usb_process: r.take("defenderUntrustedUSBProcess"),
+            defender_untrusted_usb_process_type: r
+                .take("defenderUntrustedUSBProcessType"),
+            defender_process_creation: r.take("defenderProcessCreation"),
+            defender_process_creation_type: r.take("defenderProcessCreationType"),
+            defender_prevent_credential_stealing_type: r
+                .take("defenderPreventCredentialStealingType"),
+            defender_script_downloaded_payload_execution: r
+                .take("defenderScriptDownloadedPayloadExecution"),
+            defender_script_downloaded_payload_execution_type: r
+                .take("defenderScriptDownloadedPayloadExecutionType"),
+            defender_script_obfuscated_macro_code: r
+                .take("defenderScriptObfuscatedMacroCode"),
+            defender_script_obfuscated_macro_code_type: r
+                .take("defenderScriptObfuscatedMacroCodeType"),
+            defender_office_macro_code_allow_win32_imports: r
+                .take("defenderOfficeMacroCodeAllowWin32Imports"),
+            defender_office_macro_code_allow_win32_imports_type: r
+                .take("defenderOfficeMacroCodeAllowWin32ImportsType"),
+            defender_office_apps_launch_child_process: r
+                .take("defenderOfficeAppsLaunchChildProcess"),
+            defender_office_apps_launch_child_process_type: r
+                .take("defenderOfficeAppsLaunchChildProcessType"),
+            defender_office_apps_executable_content_creation_or_launch: r
+                .take("defenderOfficeAppsExecutableContentCreationOrLaunch"),
+            defender_office_apps_executable_content_creation_or_launch_type: r
+                .take("defenderOfficeAppsExecutableContentCreationOrLaunchType"),
+            defender_office_communication_apps_launch_child_process: r
+                .take("defenderOfficeCommunicationAppsLaunchChildProcess"),
+            defender_office_apps_other_process_injection: r
+                .take("defenderOfficeAppsOtherProcessInjection"),
+            defender_office_apps_other_process_injection_type: r
+                .take("defenderOfficeAppsOtherProcessInjectionType"),
+            defender_attack_surface_reduction_excluded_paths: r
+                .take("defenderAttackSurfaceReductionExcludedPaths"),
+            defender_adobe_reader_launch_child_process: r
+                .take("defenderAdobeReaderLaunchChildProcess"),
+            firewall_profile_private: r.take("firewallProfilePrivate"),
+            firewall_profile_public: r.take("firewallProfilePublic"),
+            firewall_profile_domain: r.take("firewallProfileDomain"),
+            firewall_packet_queueing_method: r.take("firewallPacketQueueingMethod"),
+            firewall_merge_keying_module_settings: r
+                .take("firewallMergeKeyingModuleSettings"),
+            firewall_certificate_revocation_list_check_method: r
+                .take("firewallCertificateRevocationListCheckMethod"),
+            firewall_ip_sec_exemptions_allow_dhcp: r
+                .take("firewallIPSecExemptionsAllowDHCP"),
+            firewall_ip_sec_exemptions_allow_router_discovery: r
+                .take("firewallIPSecExemptionsAllowRouterDiscovery"),
+            firewall_ip_sec_exemptions_allow_icmp: r
+                .take("firewallIPSecExemptionsAllowICMP"),
+            firewall_ip_sec_exemptions_allow_neighbor_discovery: r
+                .take("firewallIPSecExemptionsAllowNeighborDiscovery"),
+            firewall_ip_sec_exemptions_none: r.take("firewallIPSecExemptionsNone"),
+            firewall_pre_shared_key_encoding_method: r
+                .take("firewallPreSharedKeyEncodingMethod"),
+            firewall_idle_timeout_for_security_association_in_seconds: r
+                .take("firewallIdleTimeoutForSecurityAssociationInSeconds"),
+            firewall_block_stateful_ftp: r.take("firewallBlockStatefulFTP"),
+            windows_defender_tamper_protection: r
+                .take("windowsDefenderTamperProtection"),
+            defender_security_center_it_contact_display: r
+                .take("defenderSecurityCenterITContactDisplay"),
+            defender_security_center_notifications_from_app: r
+                .take("defenderSecurityCenterNotificationsFromApp"),
+            defender_security_center_help_url: r.take("defenderSecurityCenterHelpURL"),
+            defender_security_center_help_phone: r
+                .take("defenderSecurityCenterHelpPhone"),
+            defender_security_center_help_email: r
+                .take("defenderSecurityCenterHelpEmail"),
+            defender_security_center_organization_display_name: r
+                .take("defenderSecurityCenterOrganizationDisplayName"),
+            defender_security_center_disable_vulnerable_tpm_firmware_update_ui: r
+                .take("defenderSecurityCenterDisableVulnerableTpmFirmwareUpdateUI"),
+            defender_security_center_disable_troubleshooting_ui: r
+                .take("defenderSecurityCenterDisableTroubleshootingUI"),
+            defender_security_center_disable_secure_boot_ui: r
+                .take("defenderSecurityCenterDisableSecureBootUI"),
+            defender_security_center_disable_ransomware_ui: r
+                .take("defenderSecurityCenterDisableRansomwareUI"),
+            defender_security_center_disable_notification_area_ui: r
+                .take("defenderSecurityCenterDisableNotificationAreaUI"),
+            defender_security_center_disable_hardware_ui: r
+                .take("defenderSecurityCenterDisableHardwareUI"),
+            defender_security_center_disable_clear_tpm_ui: r
+                .take("defenderSecurityCenterDisableClearTpmUI"),
+            defender_security_center_disable_account_ui: r
+                .take("defenderSecurityCenterDisableAccountUI"),
+            defender_security_center_disable_virus_ui: r
+                .take("defenderSecurityCenterDisableVirusUI"),
+            defender_security_center_disable_network_ui: r
+                .take("defenderSecurityCenterDisableNetworkUI"),
+            defender_security_center_disable_health_ui: r
+                .take("defenderSecurityCenterDisableHealthUI"),
+            defender_security_center_disable_family_ui: r
+                .take("defenderSecurityCenterDisableFamilyUI"),
+            defender_security_center_disable_app_browser_ui: r
+                .take("defenderSecurityCenterDisableAppBrowserUI"),
+            local_security_options_smart_card_removal_behavior: r
+                .take("localSecurityOptionsSmartCardRemovalBehavior"),
+            local_security_options_do_not_store_lan_manager_hash_value_on_next_password_change: r
+                .take(
+                    "localSecurityOptionsDoNotStoreLANManagerHashValueOnNextPasswordChange",
+                ),
+            local_security_options_allow_anonymous_enumeration_of_sam_accounts_and_shares: r
+                .take(
+                    "localSecurityOptionsAllowAnonymousEnumerationOfSAMAccountsAndShares",
+                ),
+            local_security_options_do_not_allow_anonymous_enumeration_of_sam_accounts: r
+                .take("localSecurityOptionsDoNotAllowAnonymousEnumerationOfSAMAccounts"),
+            local_security_options_restrict_anonymous_access_to_named_pipes_and_shares: r
+                .take(
+                    "localSecurityOptionsRestrictAnonymousAccessToNamedPipesAndShares",
+                ),
+            local_security_options_disable_server_digitally_sign_communications_if_client_agrees: r
+                .take(
+                    "localSecurityOptionsDisableServerDigitallySignCommunicationsIfClientAgrees",
+                ),
+            local_security_options_disable_server_digitally_sign_communications_always: r
+                .take(
+                    "localSecurityOptionsDisableServerDigitallySignCommunicationsAlways",
+                ),
+            local_security_options_client_send_unencrypted_password_to_third_party_smb_servers: r
+                .take(
+                    "localSecurityOptionsClientSendUnencryptedPasswordToThirdPartySMBServers",
+                ),
+            local_security_options_client_digitally_sign_communications_always: r
+                .take("localSecurityOptionsClientDigitallySignCommunicationsAlways"),
+            local_security_options_disable_client_digitally_sign_communications_if_server_agrees: r
+                .take(
+                    "localSecurityOptionsDisableClientDigitallySignCommunicationsIfServerAgrees",
+                ),
+            local_security_options_information_displayed_on_lock_screen: r
+                .take("localSecurityOptionsInformationDisplayedOnLockScreen"),
+            local_security_options_information_shown_on_lock_screen: r
+                .take("localSecurityOptionsInformationShownOnLockScreen"),
+            local_security_options_use_admin_approval_mode_for_administrators: r
+                .take("localSecurityOptionsUseAdminApprovalModeForAdministrators"),
+            local_security_options_use_admin_approval_mode: r
+                .take("localSecurityOptionsUseAdminApprovalMode"),
+            local_security_options_allow_ui_access_applications_for_secure_locations: r
+                .take("localSecurityOptionsAllowUIAccessApplicationsForSecureLocations"),
+            local_security_options_detect_application_installations_and_prompt_for_elevation: r
+                .take(
+                    "localSecurityOptionsDetectApplicationInstallationsAndPromptForElevation",
+                ),
+            local_security_options_switch_to_secure_desktop_when_prompting_for_elevation: r
+                .take(
+                    "localSecurityOptionsSwitchToSecureDesktopWhenPromptingForElevation",
+                ),
+            local_security_options_standard_user_elevation_prompt_behavior: r
+                .take("localSecurityOptionsStandardUserElevationPromptBehavior"),
+            local_security_options_administrator_elevation_prompt_behavior: r
+                .take("localSecurityOptionsAdministratorElevationPromptBehavior"),
+            local_security_options_only_elevate_signed_executables: r
+                .take("localSecurityOptionsOnlyElevateSignedExecutables"),
+            local_security_options_virtualize_file_and_registry_write_failures_to_per_user_locations: r
+                .take(
+                    "localSecurityOptionsVirtualizeFileAndRegistryWriteFailuresToPerUserLocations",
+                ),
+            local_security_options_allow_ui_access_application_elevation: r
+                .take("localSecurityOptionsAllowUIAccessApplicationElevation"),
+            local_security_options_allow_system_to_be_shut_down_without_having_to_log_on: r
+                .take("localSecurityOptionsAllowSystemToBeShutDownWithoutHavingToLogOn"),
+            local_security_options_clear_virtual_memory_page_file: r
+                .take("localSecurityOptionsClearVirtualMemoryPageFile"),
+            lan_manager_workstation_disable_insecure_guest_logons: r
+                .take("lanManagerWorkstationDisableInsecureGuestLogons"),
+            lan_manager_authentication_level: r.take("lanManagerAuthenticationLevel"),
+            local_security_options_minimum_session_security_for_ntlm_ssp_based_servers: r
+                .take(
+                    "localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedServers",
+                ),
+            local_security_options_minimum_session_security_for_ntlm_ssp_based_clients: r
+                .take(
+                    "localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedClients",
+                ),
+            local_security_options_allow_remote_calls_to_security_accounts_manager: r
+                .take("localSecurityOptionsAllowRemoteCallsToSecurityAccountsManager"),
+            local_security_options_allow_remote_calls_to_security_accounts_manager_helper_bool: r
+                .take(
+                    "localSecurityOptionsAllowRemoteCallsToSecurityAccountsManagerHelperBool",
+                ),
+            local_security_options_allow_pku2_u_authentication_requests: r
+                .take("localSecurityOptionsAllowPKU2UAuthenticationRequests"),
+            local_security_options_log_on_message_text: r
+                .take("localSecurityOptionsLogOnMessageText"),
+            local_security_options_log_on_message_title: r
+                .take("localSecurityOptionsLogOnMessageTitle"),
+            local_security_options_hide_username_at_sign_in: r
+                .take("localSecurityOptionsHideUsernameAtSignIn"),
+            local_security_options_hide_last_signed_in_user: r
+                .take("localSecurityOptionsHideLastSignedInUser"),
+            local_security_options_do_not_require_ctrl_alt_del: r
+                .take("localSecurityOptionsDoNotRequireCtrlAltDel"),
+            local_security_options_machine_inactivity_limit_in_minutes: r
+                .take("localSecurityOptionsMachineInactivityLimitInMinutes"),
+            local_security_options_machine_inactivity_limit: r
+                .take("localSecurityOptionsMachineInactivityLimit"),
+            local_security_options_format_and_eject_of_removable_media_allowed_user: r
+                .take("localSecurityOptionsFormatAndEjectOfRemovableMediaAllowedUser"),
+            local_security_options_block_remote_optical_drive_access: r
+                .take("localSecurityOptionsBlockRemoteOpticalDriveAccess"),
+            local_security_options_block_users_installing_printer_drivers: r
+                .take("localSecurityOptionsBlockUsersInstallingPrinterDrivers"),
+            local_security_options_allow_undock_without_having_to_logon: r
+                .take("localSecurityOptionsAllowUndockWithoutHavingToLogon"),
+            local_security_options_guest_account_name: r
+                .take("localSecurityOptionsGuestAccountName"),
+            local_security_options_disable_guest_account: r
+                .take("localSecurityOptionsDisableGuestAccount"),
+            local_security_options_administrator_account_name: r
+                .take("localSecurityOptionsAdministratorAccountName"),
+            local_security_options_disable_administrator_account: r
+                .take("localSecurityOptionsDisableAdministratorAccount"),
+            local_security_options_block_remote_logon_with_blank_password: r
+                .take("localSecurityOptionsBlockRemoteLogonWithBlankPassword"),
+            local_security_options_block_microsoft_accounts: r
+                .take("localSecurityOptionsBlockMicrosoftAccounts"),
+            xbox_services_live_networking_service_startup_mode: r
+                .take("xboxServicesLiveNetworkingServiceStartupMode"),
+            xbox_services_live_game_save_service_startup_mode: r
+                .take("xboxServicesLiveGameSaveServiceStartupMode"),
+            xbox_services_live_auth_manager_service_startup_mode: r
+                .take("xboxServicesLiveAuthManagerServiceStartupMode"),
+            xbox_services_accessory_management_service_startup_mode: r
+                .take("xboxServicesAccessoryManagementServiceStartupMode"),
+            xbox_services_enable_xbox_game_save_task: r
+                .take("xboxServicesEnableXboxGameSaveTask"),
+            user_rights_take_ownership: r.take("userRightsTakeOwnership"),
+            user_rights_restore_data: r.take("userRightsRestoreData"),
+            user_rights_remote_shutdown: r.take("userRightsRemoteShutdown"),
+            user_rights_profile_single_process: r.take("userRightsProfileSingleProcess"),
+            user_rights_modify_object_labels: r.take("userRightsModifyObjectLabels"),
+            user_rights_modify_firmware_environment: r
+                .take("userRightsModifyFirmwareEnvironment"),
+            user_rights_manage_volumes: r.take("userRightsManageVolumes"),
+            user_rights_manage_auditing_and_security_logs: r
+                .take("userRightsManageAuditingAndSecurityLogs"),
+            user_rights_lock_memory: r.take("userRightsLockMemory"),
+            user_rights_load_unload_drivers: r.take("userRightsLoadUnloadDrivers"),
+            user_rights_increase_scheduling_priority: r
+                .take("userRightsIncreaseSchedulingPriority"),
+            user_rights_impersonate_client: r.take("userRightsImpersonateClient"),
+            user_rights_generate_security_audits: r
+                .take("userRightsGenerateSecurityAudits"),
+            user_rights_delegation: r.take("userRightsDelegation"),
+            user_rights_remote_desktop_services_log_on: r
+                .take("userRightsRemoteDesktopServicesLogOn"),
+            user_rights_debug_programs: r.take("userRightsDebugPrograms"),
+            user_rights_create_token: r.take("userRightsCreateToken"),
+            user_rights_create_symbolic_links: r.take("userRightsCreateSymbolicLinks"),
+            user_rights_create_permanent_shared_objects: r
+                .take("userRightsCreatePermanentSharedObjects"),
+            user_rights_create_page_file: r.take("userRightsCreatePageFile"),
+            user_rights_create_global_objects: r.take("userRightsCreateGlobalObjects"),
+            user_rights_change_system_time: r.take("userRightsChangeSystemTime"),
+            user_rights_backup_data: r.take("userRightsBackupData"),
+            user_rights_deny_local_log_on: r.take("userRightsDenyLocalLogOn"),
+            user_rights_local_log_on: r.take("userRightsLocalLogOn"),
+            user_rights_act_as_part_of_the_operating_system: r
+                .take("userRightsActAsPartOfTheOperatingSystem"),
+            user_rights_block_access_from_network: r
+                .take("userRightsBlockAccessFromNetwork"),
+            user_rights_allow_access_from_network: r
+                .take("userRightsAllowAccessFromNetwork"),
+            user_rights_access_credential_manager_as_trusted_caller: r
+                .take("userRightsAccessCredentialManagerAsTrustedCaller"),
+            firewall_rules: r.take("firewallRules"),
+            dma_guard_device_enumeration_policy: r
+                .take("dmaGuardDeviceEnumerationPolicy"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put(
             "dmaGuardDeviceEnumerationPolicy",
             &self.dma_guard_device_enumeration_policy,
-        )?;
-        graph_rt::put(map, "firewallRules", &self.firewall_rules)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("firewallRules", &self.firewall_rules);
+        w.put(
             "userRightsAccessCredentialManagerAsTrustedCaller",
             &self.user_rights_access_credential_manager_as_trusted_caller,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userRightsAllowAccessFromNetwork",
             &self.user_rights_allow_access_from_network,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userRightsBlockAccessFromNetwork",
             &self.user_rights_block_access_from_network,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "userRightsActAsPartOfTheOperatingSystem",
             &self.user_rights_act_as_part_of_the_operating_system,
-        )?;
-        graph_rt::put(map, "userRightsLocalLogOn", &self.user_rights_local_log_on)?;
-        graph_rt::put(
-            map,
-            "userRightsDenyLocalLogOn",
-            &self.user_rights_deny_local_log_on,
-        )?;
-        graph_rt::put(map, "userRightsBackupData", &self.user_rights_backup_data)?;
-        graph_rt::put(
-            map,
-            "userRightsChangeSystemTime",
-            &self.user_rights_change_system_time,
-        )?;
-        graph_rt::put(
-            map,
-            "userRightsCreateGlobalObjects",
-            &self.user_rights_create_global_objects,
-        )?;
-        graph_rt::put(
-            map,
-            "userRightsCreatePageFile",
-            &self.user_rights_create_page_file,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userRightsLocalLogOn", &self.user_rights_local_log_on);
+        w.put("userRightsDenyLocalLogOn", &self.user_rights_deny_local_log_on);
+        w.put("userRightsBackupData", &self.user_rights_backup_data);
+        w.put("userRightsChangeSystemTime", &self.user_rights_change_system_time);
+        w.put("userRightsCreateGlobalObjects", &self.user_rights_create_global_objects);
+        w.put("userRightsCreatePageFile", &self.user_rights_create_page_file);
+        w.put(
             "userRightsCreatePermanentSharedObjects",
             &self.user_rights_create_permanent_shared_objects,
-        )?;
-        graph_rt::put(
-            map,
-            "userRightsCreateSymbolicLinks",
-            &self.user_rights_create_symbolic_links,
-        )?;
-        graph_rt::put(map, "userRightsCreateToken", &self.user_rights_create_token)?;
-        graph_rt::put(map, "userRightsDebugPrograms", &self.user_rights_debug_programs)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userRightsCreateSymbolicLinks", &self.user_rights_create_symbolic_links);
+        w.put("userRightsCreateToken", &self.user_rights_create_token);
+        w.put("userRightsDebugPrograms", &self.user_rights_debug_programs);
+        w.put(
             "userRightsRemoteDesktopServicesLogOn",
             &self.user_rights_remote_desktop_services_log_on,
-        )?;
-        graph_rt::put(map, "userRightsDelegation", &self.user_rights_delegation)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userRightsDelegation", &self.user_rights_delegation);
+        w.put(
             "userRightsGenerateSecurityAudits",
             &self.user_rights_generate_security_audits,
-        )?;
-        graph_rt::put(
-            map,
-            "userRightsImpersonateClient",
-            &self.user_rights_impersonate_client,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userRightsImpersonateClient", &self.user_rights_impersonate_client);
+        w.put(
             "userRightsIncreaseSchedulingPriority",
             &self.user_rights_increase_scheduling_priority,
-        )?;
-        graph_rt::put(
-            map,
-            "userRightsLoadUnloadDrivers",
-            &self.user_rights_load_unload_drivers,
-        )?;
-        graph_rt::put(map, "userRightsLockMemory", &self.user_rights_lock_memory)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userRightsLoadUnloadDrivers", &self.user_rights_load_unload_drivers);
+        w.put("userRightsLockMemory", &self.user_rights_lock_memory);
+        w.put(
             "userRightsManageAuditingAndSecurityLogs",
             &self.user_rights_manage_auditing_and_security_logs,
-        )?;
-        graph_rt::put(map, "userRightsManageVolumes", &self.user_rights_manage_volumes)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userRightsManageVolumes", &self.user_rights_manage_volumes);
+        w.put(
             "userRightsModifyFirmwareEnvironment",
             &self.user_rights_modify_firmware_environment,
-        )?;
-        graph_rt::put(
-            map,
-            "userRightsModifyObjectLabels",
-            &self.user_rights_modify_object_labels,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userRightsModifyObjectLabels", &self.user_rights_modify_object_labels);
+        w.put(
             "userRightsProfileSingleProcess",
             &self.user_rights_profile_single_process,
-        )?;
-        graph_rt::put(
-            map,
-            "userRightsRemoteShutdown",
-            &self.user_rights_remote_shutdown,
-        )?;
-        graph_rt::put(map, "userRightsRestoreData", &self.user_rights_restore_data)?;
-        graph_rt::put(map, "userRightsTakeOwnership", &self.user_rights_take_ownership)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userRightsRemoteShutdown", &self.user_rights_remote_shutdown);
+        w.put("userRightsRestoreData", &self.user_rights_restore_data);
+        w.put("userRightsTakeOwnership", &self.user_rights_take_ownership);
+        w.put(
             "xboxServicesEnableXboxGameSaveTask",
             &self.xbox_services_enable_xbox_game_save_task,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "xboxServicesAccessoryManagementServiceStartupMode",
             &self.xbox_services_accessory_management_service_startup_mode,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "xboxServicesLiveAuthManagerServiceStartupMode",
             &self.xbox_services_live_auth_manager_service_startup_mode,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "xboxServicesLiveGameSaveServiceStartupMode",
             &self.xbox_services_live_game_save_service_startup_mode,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "xboxServicesLiveNetworkingServiceStartupMode",
             &self.xbox_services_live_networking_service_startup_mode,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsBlockMicrosoftAccounts",
             &self.local_security_options_block_microsoft_accounts,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsBlockRemoteLogonWithBlankPassword",
             &self.local_security_options_block_remote_logon_with_blank_password,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDisableAdministratorAccount",
             &self.local_security_options_disable_administrator_account,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAdministratorAccountName",
             &self.local_security_options_administrator_account_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDisableGuestAccount",
             &self.local_security_options_disable_guest_account,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsGuestAccountName",
             &self.local_security_options_guest_account_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAllowUndockWithoutHavingToLogon",
             &self.local_security_options_allow_undock_without_having_to_logon,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsBlockUsersInstallingPrinterDrivers",
             &self.local_security_options_block_users_installing_printer_drivers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsBlockRemoteOpticalDriveAccess",
             &self.local_security_options_block_remote_optical_drive_access,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsFormatAndEjectOfRemovableMediaAllowedUser",
             &self.local_security_options_format_and_eject_of_removable_media_allowed_user,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsMachineInactivityLimit",
             &self.local_security_options_machine_inactivity_limit,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsMachineInactivityLimitInMinutes",
             &self.local_security_options_machine_inactivity_limit_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDoNotRequireCtrlAltDel",
             &self.local_security_options_do_not_require_ctrl_alt_del,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsHideLastSignedInUser",
             &self.local_security_options_hide_last_signed_in_user,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsHideUsernameAtSignIn",
             &self.local_security_options_hide_username_at_sign_in,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsLogOnMessageTitle",
             &self.local_security_options_log_on_message_title,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsLogOnMessageText",
             &self.local_security_options_log_on_message_text,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAllowPKU2UAuthenticationRequests",
             &self.local_security_options_allow_pku2_u_authentication_requests,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAllowRemoteCallsToSecurityAccountsManagerHelperBool",
             &self
                 .local_security_options_allow_remote_calls_to_security_accounts_manager_helper_bool,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAllowRemoteCallsToSecurityAccountsManager",
             &self.local_security_options_allow_remote_calls_to_security_accounts_manager,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedClients",
             &self
                 .local_security_options_minimum_session_security_for_ntlm_ssp_based_clients,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedServers",
             &self
                 .local_security_options_minimum_session_security_for_ntlm_ssp_based_servers,
-        )?;
-        graph_rt::put(
-            map,
-            "lanManagerAuthenticationLevel",
-            &self.lan_manager_authentication_level,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("lanManagerAuthenticationLevel", &self.lan_manager_authentication_level);
+        w.put(
             "lanManagerWorkstationDisableInsecureGuestLogons",
             &self.lan_manager_workstation_disable_insecure_guest_logons,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsClearVirtualMemoryPageFile",
             &self.local_security_options_clear_virtual_memory_page_file,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAllowSystemToBeShutDownWithoutHavingToLogOn",
             &self
                 .local_security_options_allow_system_to_be_shut_down_without_having_to_log_on,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAllowUIAccessApplicationElevation",
             &self.local_security_options_allow_ui_access_application_elevation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsVirtualizeFileAndRegistryWriteFailuresToPerUserLocations",
             &self
                 .local_security_options_virtualize_file_and_registry_write_failures_to_per_user_locations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsOnlyElevateSignedExecutables",
             &self.local_security_options_only_elevate_signed_executables,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAdministratorElevationPromptBehavior",
             &self.local_security_options_administrator_elevation_prompt_behavior,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsStandardUserElevationPromptBehavior",
             &self.local_security_options_standard_user_elevation_prompt_behavior,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsSwitchToSecureDesktopWhenPromptingForElevation",
             &self
                 .local_security_options_switch_to_secure_desktop_when_prompting_for_elevation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDetectApplicationInstallationsAndPromptForElevation",
             &self
                 .local_security_options_detect_application_installations_and_prompt_for_elevation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAllowUIAccessApplicationsForSecureLocations",
             &self
                 .local_security_options_allow_ui_access_applications_for_secure_locations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsUseAdminApprovalMode",
             &self.local_security_options_use_admin_approval_mode,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsUseAdminApprovalModeForAdministrators",
             &self.local_security_options_use_admin_approval_mode_for_administrators,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsInformationShownOnLockScreen",
             &self.local_security_options_information_shown_on_lock_screen,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsInformationDisplayedOnLockScreen",
             &self.local_security_options_information_displayed_on_lock_screen,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDisableClientDigitallySignCommunicationsIfServerAgrees",
             &self
                 .local_security_options_disable_client_digitally_sign_communications_if_server_agrees,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsClientDigitallySignCommunicationsAlways",
             &self.local_security_options_client_digitally_sign_communications_always,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsClientSendUnencryptedPasswordToThirdPartySMBServers",
             &self
                 .local_security_options_client_send_unencrypted_password_to_third_party_smb_servers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDisableServerDigitallySignCommunicationsAlways",
             &self
                 .local_security_options_disable_server_digitally_sign_communications_always,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDisableServerDigitallySignCommunicationsIfClientAgrees",
             &self
                 .local_security_options_disable_server_digitally_sign_communications_if_client_agrees,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsRestrictAnonymousAccessToNamedPipesAndShares",
             &self
                 .local_security_options_restrict_anonymous_access_to_named_pipes_and_shares,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDoNotAllowAnonymousEnumerationOfSAMAccounts",
             &self
                 .local_security_options_do_not_allow_anonymous_enumeration_of_sam_accounts,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsAllowAnonymousEnumerationOfSAMAccountsAndShares",
             &self
                 .local_security_options_allow_anonymous_enumeration_of_sam_accounts_and_shares,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsDoNotStoreLANManagerHashValueOnNextPasswordChange",
             &self
                 .local_security_options_do_not_store_lan_manager_hash_value_on_next_password_change,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "localSecurityOptionsSmartCardRemovalBehavior",
             &self.local_security_options_smart_card_removal_behavior,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableAppBrowserUI",
             &self.defender_security_center_disable_app_browser_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableFamilyUI",
             &self.defender_security_center_disable_family_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableHealthUI",
             &self.defender_security_center_disable_health_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableNetworkUI",
             &self.defender_security_center_disable_network_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableVirusUI",
             &self.defender_security_center_disable_virus_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableAccountUI",
             &self.defender_security_center_disable_account_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableClearTpmUI",
             &self.defender_security_center_disable_clear_tpm_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableHardwareUI",
             &self.defender_security_center_disable_hardware_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableNotificationAreaUI",
             &self.defender_security_center_disable_notification_area_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableRansomwareUI",
             &self.defender_security_center_disable_ransomware_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableSecureBootUI",
             &self.defender_security_center_disable_secure_boot_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableTroubleshootingUI",
             &self.defender_security_center_disable_troubleshooting_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterDisableVulnerableTpmFirmwareUpdateUI",
             &self.defender_security_center_disable_vulnerable_tpm_firmware_update_ui,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterOrganizationDisplayName",
             &self.defender_security_center_organization_display_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterHelpEmail",
             &self.defender_security_center_help_email,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterHelpPhone",
             &self.defender_security_center_help_phone,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderSecurityCenterHelpURL",
-            &self.defender_security_center_help_url,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderSecurityCenterHelpURL", &self.defender_security_center_help_url);
+        w.put(
             "defenderSecurityCenterNotificationsFromApp",
             &self.defender_security_center_notifications_from_app,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterITContactDisplay",
             &self.defender_security_center_it_contact_display,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsDefenderTamperProtection",
             &self.windows_defender_tamper_protection,
-        )?;
-        graph_rt::put(
-            map,
-            "firewallBlockStatefulFTP",
-            &self.firewall_block_stateful_ftp,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("firewallBlockStatefulFTP", &self.firewall_block_stateful_ftp);
+        w.put(
             "firewallIdleTimeoutForSecurityAssociationInSeconds",
             &self.firewall_idle_timeout_for_security_association_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallPreSharedKeyEncodingMethod",
             &self.firewall_pre_shared_key_encoding_method,
-        )?;
-        graph_rt::put(
-            map,
-            "firewallIPSecExemptionsNone",
-            &self.firewall_ip_sec_exemptions_none,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("firewallIPSecExemptionsNone", &self.firewall_ip_sec_exemptions_none);
+        w.put(
             "firewallIPSecExemptionsAllowNeighborDiscovery",
             &self.firewall_ip_sec_exemptions_allow_neighbor_discovery,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallIPSecExemptionsAllowICMP",
             &self.firewall_ip_sec_exemptions_allow_icmp,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallIPSecExemptionsAllowRouterDiscovery",
             &self.firewall_ip_sec_exemptions_allow_router_discovery,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallIPSecExemptionsAllowDHCP",
             &self.firewall_ip_sec_exemptions_allow_dhcp,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallCertificateRevocationListCheckMethod",
             &self.firewall_certificate_revocation_list_check_method,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallMergeKeyingModuleSettings",
             &self.firewall_merge_keying_module_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "firewallPacketQueueingMethod",
-            &self.firewall_packet_queueing_method,
-        )?;
-        graph_rt::put(map, "firewallProfileDomain", &self.firewall_profile_domain)?;
-        graph_rt::put(map, "firewallProfilePublic", &self.firewall_profile_public)?;
-        graph_rt::put(map, "firewallProfilePrivate", &self.firewall_profile_private)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("firewallPacketQueueingMethod", &self.firewall_packet_queueing_method);
+        w.put("firewallProfileDomain", &self.firewall_profile_domain);
+        w.put("firewallProfilePublic", &self.firewall_profile_public);
+        w.put("firewallProfilePrivate", &self.firewall_profile_private);
+        w.put(
             "defenderAdobeReaderLaunchChildProcess",
             &self.defender_adobe_reader_launch_child_process,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAttackSurfaceReductionExcludedPaths",
             &self.defender_attack_surface_reduction_excluded_paths,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeAppsOtherProcessInjectionType",
             &self.defender_office_apps_other_process_injection_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeAppsOtherProcessInjection",
             &self.defender_office_apps_other_process_injection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeCommunicationAppsLaunchChildProcess",
             &self.defender_office_communication_apps_launch_child_process,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeAppsExecutableContentCreationOrLaunchType",
             &self.defender_office_apps_executable_content_creation_or_launch_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeAppsExecutableContentCreationOrLaunch",
             &self.defender_office_apps_executable_content_creation_or_launch,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeAppsLaunchChildProcessType",
             &self.defender_office_apps_launch_child_process_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeAppsLaunchChildProcess",
             &self.defender_office_apps_launch_child_process,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeMacroCodeAllowWin32ImportsType",
             &self.defender_office_macro_code_allow_win32_imports_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderOfficeMacroCodeAllowWin32Imports",
             &self.defender_office_macro_code_allow_win32_imports,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderScriptObfuscatedMacroCodeType",
             &self.defender_script_obfuscated_macro_code_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderScriptObfuscatedMacroCode",
             &self.defender_script_obfuscated_macro_code,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderScriptDownloadedPayloadExecutionType",
             &self.defender_script_downloaded_payload_execution_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderScriptDownloadedPayloadExecution",
             &self.defender_script_downloaded_payload_execution,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderPreventCredentialStealingType",
             &self.defender_prevent_credential_stealing_type,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderProcessCreationType",
-            &self.defender_process_creation_type,
-        )?;
-        graph_rt::put(map, "defenderProcessCreation", &self.defender_process_creation)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderProcessCreationType", &self.defender_process_creation_type);
+        w.put("defenderProcessCreation", &self.defender_process_creation);
+        w.put(
             "defenderUntrustedUSBProcessType",
             &self.defender_untrusted_usb_process_type,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderUntrustedUSBProcess",
-            &self.defender_untrusted_usb_process,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderUntrustedUSBProcess", &self.defender_untrusted_usb_process);
+        w.put(
             "defenderUntrustedExecutableType",
             &self.defender_untrusted_executable_type,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderUntrustedExecutable",
-            &self.defender_untrusted_executable,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderUntrustedExecutable", &self.defender_untrusted_executable);
+        w.put(
             "defenderEmailContentExecutionType",
             &self.defender_email_content_execution_type,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderEmailContentExecution",
-            &self.defender_email_content_execution,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderEmailContentExecution", &self.defender_email_content_execution);
+        w.put(
             "defenderAdvancedRansomewareProtectionType",
             &self.defender_advanced_ransomeware_protection_type,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderGuardMyFoldersType",
-            &self.defender_guard_my_folders_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderGuardMyFoldersType", &self.defender_guard_my_folders_type);
+        w.put(
             "defenderGuardedFoldersAllowedAppPaths",
             &self.defender_guarded_folders_allowed_app_paths,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAdditionalGuardedFolders",
             &self.defender_additional_guarded_folders,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderNetworkProtectionType",
-            &self.defender_network_protection_type,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderExploitProtectionXml",
-            &self.defender_exploit_protection_xml,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderNetworkProtectionType", &self.defender_network_protection_type);
+        w.put("defenderExploitProtectionXml", &self.defender_exploit_protection_xml);
+        w.put(
             "defenderExploitProtectionXmlFileName",
             &self.defender_exploit_protection_xml_file_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterBlockExploitProtectionOverride",
             &self.defender_security_center_block_exploit_protection_override,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderBlockPersistenceThroughWmiType",
             &self.defender_block_persistence_through_wmi_type,
-        )?;
-        graph_rt::put(
-            map,
-            "appLockerApplicationControl",
-            &self.app_locker_application_control,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("appLockerApplicationControl", &self.app_locker_application_control);
+        w.put(
             "deviceGuardLocalSystemAuthorityCredentialGuardSettings",
             &self.device_guard_local_system_authority_credential_guard_settings,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceGuardEnableVirtualizationBasedSecurity",
             &self.device_guard_enable_virtualization_based_security,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceGuardEnableSecureBootWithDMA",
             &self.device_guard_enable_secure_boot_with_dma,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceGuardSecureBootWithDMA",
-            &self.device_guard_secure_boot_with_dma,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceGuardLaunchSystemGuard",
-            &self.device_guard_launch_system_guard,
-        )?;
-        graph_rt::put(
-            map,
-            "smartScreenEnableInShell",
-            &self.smart_screen_enable_in_shell,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("deviceGuardSecureBootWithDMA", &self.device_guard_secure_boot_with_dma);
+        w.put("deviceGuardLaunchSystemGuard", &self.device_guard_launch_system_guard);
+        w.put("smartScreenEnableInShell", &self.smart_screen_enable_in_shell);
+        w.put(
             "smartScreenBlockOverrideForFiles",
             &self.smart_screen_block_override_for_files,
-        )?;
-        graph_rt::put(map, "applicationGuardEnabled", &self.application_guard_enabled)?;
-        graph_rt::put(
-            map,
-            "applicationGuardEnabledOptions",
-            &self.application_guard_enabled_options,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("applicationGuardEnabled", &self.application_guard_enabled);
+        w.put("applicationGuardEnabledOptions", &self.application_guard_enabled_options);
+        w.put(
             "applicationGuardBlockFileTransfer",
             &self.application_guard_block_file_transfer,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardBlockNonEnterpriseContent",
             &self.application_guard_block_non_enterprise_content,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPersistence",
             &self.application_guard_allow_persistence,
-        )?;
-        graph_rt::put(
-            map,
-            "applicationGuardForceAuditing",
-            &self.application_guard_force_auditing,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("applicationGuardForceAuditing", &self.application_guard_force_auditing);
+        w.put(
             "applicationGuardBlockClipboardSharing",
             &self.application_guard_block_clipboard_sharing,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPrintToPDF",
             &self.application_guard_allow_print_to_pdf,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPrintToXPS",
             &self.application_guard_allow_print_to_xps,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPrintToLocalPrinters",
             &self.application_guard_allow_print_to_local_printers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPrintToNetworkPrinters",
             &self.application_guard_allow_print_to_network_printers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowVirtualGPU",
             &self.application_guard_allow_virtual_gpu,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowFileSaveOnHost",
             &self.application_guard_allow_file_save_on_host,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowCameraMicrophoneRedirection",
             &self.application_guard_allow_camera_microphone_redirection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardCertificateThumbprints",
             &self.application_guard_certificate_thumbprints,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "bitLockerAllowStandardUserEncryption",
             &self.bit_locker_allow_standard_user_encryption,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "bitLockerDisableWarningForOtherDiskEncryption",
             &self.bit_locker_disable_warning_for_other_disk_encryption,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "bitLockerEnableStorageCardEncryptionOnMobile",
             &self.bit_locker_enable_storage_card_encryption_on_mobile,
-        )?;
-        graph_rt::put(map, "bitLockerEncryptDevice", &self.bit_locker_encrypt_device)?;
-        graph_rt::put(
-            map,
-            "bitLockerSystemDrivePolicy",
-            &self.bit_locker_system_drive_policy,
-        )?;
-        graph_rt::put(
-            map,
-            "bitLockerFixedDrivePolicy",
-            &self.bit_locker_fixed_drive_policy,
-        )?;
-        graph_rt::put(
-            map,
-            "bitLockerRemovableDrivePolicy",
-            &self.bit_locker_removable_drive_policy,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("bitLockerEncryptDevice", &self.bit_locker_encrypt_device);
+        w.put("bitLockerSystemDrivePolicy", &self.bit_locker_system_drive_policy);
+        w.put("bitLockerFixedDrivePolicy", &self.bit_locker_fixed_drive_policy);
+        w.put("bitLockerRemovableDrivePolicy", &self.bit_locker_removable_drive_policy);
+        w.put(
             "bitLockerRecoveryPasswordRotation",
             &self.bit_locker_recovery_password_rotation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableScanArchiveFiles",
             &self.defender_disable_scan_archive_files,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderAllowScanArchiveFiles",
-            &self.defender_allow_scan_archive_files,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderAllowScanArchiveFiles", &self.defender_allow_scan_archive_files);
+        w.put(
             "defenderDisableBehaviorMonitoring",
             &self.defender_disable_behavior_monitoring,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAllowBehaviorMonitoring",
             &self.defender_allow_behavior_monitoring,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderDisableCloudProtection",
-            &self.defender_disable_cloud_protection,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderAllowCloudProtection",
-            &self.defender_allow_cloud_protection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderDisableCloudProtection", &self.defender_disable_cloud_protection);
+        w.put("defenderAllowCloudProtection", &self.defender_allow_cloud_protection);
+        w.put(
             "defenderEnableScanIncomingMail",
             &self.defender_enable_scan_incoming_mail,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderEnableScanMappedNetworkDrivesDuringFullScan",
             &self.defender_enable_scan_mapped_network_drives_during_full_scan,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableScanRemovableDrivesDuringFullScan",
             &self.defender_disable_scan_removable_drives_during_full_scan,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAllowScanRemovableDrivesDuringFullScan",
             &self.defender_allow_scan_removable_drives_during_full_scan,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderDisableScanDownloads",
-            &self.defender_disable_scan_downloads,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderAllowScanDownloads",
-            &self.defender_allow_scan_downloads,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderDisableScanDownloads", &self.defender_disable_scan_downloads);
+        w.put("defenderAllowScanDownloads", &self.defender_allow_scan_downloads);
+        w.put(
             "defenderDisableIntrusionPreventionSystem",
             &self.defender_disable_intrusion_prevention_system,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAllowIntrusionPreventionSystem",
             &self.defender_allow_intrusion_prevention_system,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableOnAccessProtection",
             &self.defender_disable_on_access_protection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAllowOnAccessProtection",
             &self.defender_allow_on_access_protection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableRealTimeMonitoring",
             &self.defender_disable_real_time_monitoring,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAllowRealTimeMonitoring",
             &self.defender_allow_real_time_monitoring,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableScanNetworkFiles",
             &self.defender_disable_scan_network_files,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderAllowScanNetworkFiles",
-            &self.defender_allow_scan_network_files,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderAllowScanNetworkFiles", &self.defender_allow_scan_network_files);
+        w.put(
             "defenderDisableScanScriptsLoadedInInternetExplorer",
             &self.defender_disable_scan_scripts_loaded_in_internet_explorer,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAllowScanScriptsLoadedInInternetExplorer",
             &self.defender_allow_scan_scripts_loaded_in_internet_explorer,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderBlockEndUserAccess",
-            &self.defender_block_end_user_access,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderAllowEndUserAccess",
-            &self.defender_allow_end_user_access,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderScanMaxCpuPercentage",
-            &self.defender_scan_max_cpu_percentage,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderBlockEndUserAccess", &self.defender_block_end_user_access);
+        w.put("defenderAllowEndUserAccess", &self.defender_allow_end_user_access);
+        w.put("defenderScanMaxCpuPercentage", &self.defender_scan_max_cpu_percentage);
+        w.put(
             "defenderCheckForSignaturesBeforeRunningScan",
             &self.defender_check_for_signatures_before_running_scan,
-        )?;
-        graph_rt::put(map, "defenderCloudBlockLevel", &self.defender_cloud_block_level)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderCloudBlockLevel", &self.defender_cloud_block_level);
+        w.put(
             "defenderCloudExtendedTimeoutInSeconds",
             &self.defender_cloud_extended_timeout_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDaysBeforeDeletingQuarantinedMalware",
             &self.defender_days_before_deleting_quarantined_malware,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableCatchupFullScan",
             &self.defender_disable_catchup_full_scan,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableCatchupQuickScan",
             &self.defender_disable_catchup_quick_scan,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderEnableLowCpuPriority",
-            &self.defender_enable_low_cpu_priority,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderEnableLowCpuPriority", &self.defender_enable_low_cpu_priority);
+        w.put(
             "defenderFileExtensionsToExclude",
             &self.defender_file_extensions_to_exclude,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderFilesAndFoldersToExclude",
             &self.defender_files_and_folders_to_exclude,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderProcessesToExclude",
-            &self.defender_processes_to_exclude,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderProcessesToExclude", &self.defender_processes_to_exclude);
+        w.put(
             "defenderPotentiallyUnwantedAppAction",
             &self.defender_potentially_unwanted_app_action,
-        )?;
-        graph_rt::put(map, "defenderScanDirection", &self.defender_scan_direction)?;
-        graph_rt::put(map, "defenderScanType", &self.defender_scan_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderScanDirection", &self.defender_scan_direction);
+        w.put("defenderScanType", &self.defender_scan_type);
+        w.put(
             "defenderScheduledQuickScanTime",
             &self.defender_scheduled_quick_scan_time,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderScheduledScanDay",
-            &self.defender_scheduled_scan_day,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderScheduledScanTime",
-            &self.defender_scheduled_scan_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderScheduledScanDay", &self.defender_scheduled_scan_day);
+        w.put("defenderScheduledScanTime", &self.defender_scheduled_scan_time);
+        w.put(
             "defenderSignatureUpdateIntervalInHours",
             &self.defender_signature_update_interval_in_hours,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSubmitSamplesConsentType",
             &self.defender_submit_samples_consent_type,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderDetectedMalwareActions",
-            &self.defender_detected_malware_actions,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("defenderDetectedMalwareActions", &self.defender_detected_malware_actions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10EndpointProtectionConfiguration);

@@ -52,104 +52,80 @@ pub struct Windows10EnrollmentCompletionPageConfiguration {
 impl graph_rt::Model for Windows10EnrollmentCompletionPageConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10EnrollmentCompletionPageConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            disable_user_status_tracking_after_first_user: graph_rt::take(
-                map,
-                "disableUserStatusTrackingAfterFirstUser",
-            )?,
-            track_install_progress_for_autopilot_only: graph_rt::take(
-                map,
-                "trackInstallProgressForAutopilotOnly",
-            )?,
-            selected_mobile_app_ids: graph_rt::take(map, "selectedMobileAppIds")?,
-            allow_device_use_on_install_failure: graph_rt::take(
-                map,
-                "allowDeviceUseOnInstallFailure",
-            )?,
-            install_progress_timeout_in_minutes: graph_rt::take(
-                map,
-                "installProgressTimeoutInMinutes",
-            )?,
-            custom_error_message: graph_rt::take(map, "customErrorMessage")?,
-            allow_log_collection_on_install_failure: graph_rt::take(
-                map,
-                "allowLogCollectionOnInstallFailure",
-            )?,
-            allow_device_reset_on_install_failure: graph_rt::take(
-                map,
-                "allowDeviceResetOnInstallFailure",
-            )?,
-            block_device_setup_retry_by_user: graph_rt::take(
-                map,
-                "blockDeviceSetupRetryByUser",
-            )?,
-            show_installation_progress: graph_rt::take(map, "showInstallationProgress")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            priority: graph_rt::take(map, "priority")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            disable_user_status_tracking_after_first_user: r
+                .take("disableUserStatusTrackingAfterFirstUser"),
+            track_install_progress_for_autopilot_only: r
+                .take("trackInstallProgressForAutopilotOnly"),
+            selected_mobile_app_ids: r.take("selectedMobileAppIds"),
+            allow_device_use_on_install_failure: r
+                .take("allowDeviceUseOnInstallFailure"),
+            install_progress_timeout_in_minutes: r
+                .take("installProgressTimeoutInMinutes"),
+            custom_error_message: r.take("customErrorMessage"),
+            allow_log_collection_on_install_failure: r
+                .take("allowLogCollectionOnInstallFailure"),
+            allow_device_reset_on_install_failure: r
+                .take("allowDeviceResetOnInstallFailure"),
+            block_device_setup_retry_by_user: r.take("blockDeviceSetupRetryByUser"),
+            show_installation_progress: r.take("showInstallationProgress"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            priority: r.take("priority"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(
-            map,
-            "showInstallationProgress",
-            &self.show_installation_progress,
-        )?;
-        graph_rt::put(
-            map,
-            "blockDeviceSetupRetryByUser",
-            &self.block_device_setup_retry_by_user,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("priority", &self.priority);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("showInstallationProgress", &self.show_installation_progress);
+        w.put("blockDeviceSetupRetryByUser", &self.block_device_setup_retry_by_user);
+        w.put(
             "allowDeviceResetOnInstallFailure",
             &self.allow_device_reset_on_install_failure,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowLogCollectionOnInstallFailure",
             &self.allow_log_collection_on_install_failure,
-        )?;
-        graph_rt::put(map, "customErrorMessage", &self.custom_error_message)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("customErrorMessage", &self.custom_error_message);
+        w.put(
             "installProgressTimeoutInMinutes",
             &self.install_progress_timeout_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowDeviceUseOnInstallFailure",
             &self.allow_device_use_on_install_failure,
-        )?;
-        graph_rt::put(map, "selectedMobileAppIds", &self.selected_mobile_app_ids)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("selectedMobileAppIds", &self.selected_mobile_app_ids);
+        w.put(
             "trackInstallProgressForAutopilotOnly",
             &self.track_install_progress_for_autopilot_only,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "disableUserStatusTrackingAfterFirstUser",
             &self.disable_user_status_tracking_after_first_user,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10EnrollmentCompletionPageConfiguration);

@@ -676,2063 +676,1110 @@ pub struct Windows10GeneralConfiguration {
 impl graph_rt::Model for Windows10GeneralConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10GeneralConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            privacy_access_controls: graph_rt::take(map, "privacyAccessControls")?,
-            configure_time_zone: graph_rt::take(map, "configureTimeZone")?,
-            uninstall_built_in_apps: graph_rt::take(map, "uninstallBuiltInApps")?,
-            app_management_package_family_names_to_launch_after_log_on: graph_rt::take(
-                map,
-                "appManagementPackageFamilyNamesToLaunchAfterLogOn",
-            )?,
-            data_protection_block_direct_memory_access: graph_rt::take(
-                map,
-                "dataProtectionBlockDirectMemoryAccess",
-            )?,
-            app_management_msi_always_install_with_elevated_privileges: graph_rt::take(
-                map,
-                "appManagementMSIAlwaysInstallWithElevatedPrivileges",
-            )?,
-            app_management_msi_allow_user_control_over_install: graph_rt::take(
-                map,
-                "appManagementMSIAllowUserControlOverInstall",
-            )?,
-            tenant_lockdown_require_network_during_out_of_box_experience: graph_rt::take(
-                map,
-                "tenantLockdownRequireNetworkDuringOutOfBoxExperience",
-            )?,
-            logon_block_fast_user_switching: graph_rt::take(
-                map,
-                "logonBlockFastUserSwitching",
-            )?,
-            experience_block_task_switcher: graph_rt::take(
-                map,
-                "experienceBlockTaskSwitcher",
-            )?,
-            experience_block_error_dialog_when_no_sim: graph_rt::take(
-                map,
-                "experienceBlockErrorDialogWhenNoSIM",
-            )?,
-            experience_block_device_discovery: graph_rt::take(
-                map,
-                "experienceBlockDeviceDiscovery",
-            )?,
-            game_dvr_blocked: graph_rt::take(map, "gameDvrBlocked")?,
-            storage_restrict_app_install_to_system_volume: graph_rt::take(
-                map,
-                "storageRestrictAppInstallToSystemVolume",
-            )?,
-            storage_restrict_app_data_to_system_volume: graph_rt::take(
-                map,
-                "storageRestrictAppDataToSystemVolume",
-            )?,
-            windows_store_enable_private_store_only: graph_rt::take(
-                map,
-                "windowsStoreEnablePrivateStoreOnly",
-            )?,
-            apps_block_windows_store_originated_apps: graph_rt::take(
-                map,
-                "appsBlockWindowsStoreOriginatedApps",
-            )?,
-            shared_user_app_data_allowed: graph_rt::take(
-                map,
-                "sharedUserAppDataAllowed",
-            )?,
-            developer_unlock_setting: graph_rt::take(map, "developerUnlockSetting")?,
-            windows_store_block_auto_update: graph_rt::take(
-                map,
-                "windowsStoreBlockAutoUpdate",
-            )?,
-            apps_allow_trusted_apps_sideloading: graph_rt::take(
-                map,
-                "appsAllowTrustedAppsSideloading",
-            )?,
-            windows_store_blocked: graph_rt::take(map, "windowsStoreBlocked")?,
-            wireless_display_require_pin_for_pairing: graph_rt::take(
-                map,
-                "wirelessDisplayRequirePinForPairing",
-            )?,
-            wireless_display_block_user_input_from_receiver: graph_rt::take(
-                map,
-                "wirelessDisplayBlockUserInputFromReceiver",
-            )?,
-            wireless_display_block_projection_to_this_device: graph_rt::take(
-                map,
-                "wirelessDisplayBlockProjectionToThisDevice",
-            )?,
-            wi_fi_scan_interval: graph_rt::take(map, "wiFiScanInterval")?,
-            wi_fi_block_manual_configuration: graph_rt::take(
-                map,
-                "wiFiBlockManualConfiguration",
-            )?,
-            wi_fi_blocked: graph_rt::take(map, "wiFiBlocked")?,
-            wi_fi_block_automatic_connect_hotspots: graph_rt::take(
-                map,
-                "wiFiBlockAutomaticConnectHotspots",
-            )?,
-            voice_recording_blocked: graph_rt::take(map, "voiceRecordingBlocked")?,
-            usb_blocked: graph_rt::take(map, "usbBlocked")?,
-            storage_require_mobile_device_encryption: graph_rt::take(
-                map,
-                "storageRequireMobileDeviceEncryption",
-            )?,
-            storage_block_removable_storage: graph_rt::take(
-                map,
-                "storageBlockRemovableStorage",
-            )?,
-            screen_capture_blocked: graph_rt::take(map, "screenCaptureBlocked")?,
-            reset_protection_mode_blocked: graph_rt::take(
-                map,
-                "resetProtectionModeBlocked",
-            )?,
-            nfc_blocked: graph_rt::take(map, "nfcBlocked")?,
-            microsoft_account_block_settings_sync: graph_rt::take(
-                map,
-                "microsoftAccountBlockSettingsSync",
-            )?,
-            microsoft_account_blocked: graph_rt::take(map, "microsoftAccountBlocked")?,
-            location_services_blocked: graph_rt::take(map, "locationServicesBlocked")?,
-            settings_block_change_power_sleep: graph_rt::take(
-                map,
-                "settingsBlockChangePowerSleep",
-            )?,
-            settings_block_change_language: graph_rt::take(
-                map,
-                "settingsBlockChangeLanguage",
-            )?,
-            settings_block_change_region: graph_rt::take(
-                map,
-                "settingsBlockChangeRegion",
-            )?,
-            settings_block_edit_device_name: graph_rt::take(
-                map,
-                "settingsBlockEditDeviceName",
-            )?,
-            settings_block_change_system_time: graph_rt::take(
-                map,
-                "settingsBlockChangeSystemTime",
-            )?,
-            settings_block_remove_provisioning_package: graph_rt::take(
-                map,
-                "settingsBlockRemoveProvisioningPackage",
-            )?,
-            settings_block_add_provisioning_package: graph_rt::take(
-                map,
-                "settingsBlockAddProvisioningPackage",
-            )?,
-            internet_sharing_blocked: graph_rt::take(map, "internetSharingBlocked")?,
-            web_rtc_block_localhost_ip_address: graph_rt::take(
-                map,
-                "webRtcBlockLocalhostIpAddress",
-            )?,
-            smart_screen_block_prompt_override_for_files: graph_rt::take(
-                map,
-                "smartScreenBlockPromptOverrideForFiles",
-            )?,
-            smart_screen_block_prompt_override: graph_rt::take(
-                map,
-                "smartScreenBlockPromptOverride",
-            )?,
-            edge_block_access_to_about_flags: graph_rt::take(
-                map,
-                "edgeBlockAccessToAboutFlags",
-            )?,
-            edge_homepage_urls: graph_rt::take(map, "edgeHomepageUrls")?,
-            edge_search_engine: graph_rt::take(map, "edgeSearchEngine")?,
-            edge_first_run_url: graph_rt::take(map, "edgeFirstRunUrl")?,
-            edge_enterprise_mode_site_list_location: graph_rt::take(
-                map,
-                "edgeEnterpriseModeSiteListLocation",
-            )?,
-            edge_require_smart_screen: graph_rt::take(map, "edgeRequireSmartScreen")?,
-            edge_send_intranet_traffic_to_internet_explorer: graph_rt::take(
-                map,
-                "edgeSendIntranetTrafficToInternetExplorer",
-            )?,
-            edge_block_sending_intranet_traffic_to_internet_explorer: graph_rt::take(
-                map,
-                "edgeBlockSendingIntranetTrafficToInternetExplorer",
-            )?,
-            edge_block_search_engine_customization: graph_rt::take(
-                map,
-                "edgeBlockSearchEngineCustomization",
-            )?,
-            edge_block_search_suggestions: graph_rt::take(
-                map,
-                "edgeBlockSearchSuggestions",
-            )?,
-            edge_block_popups: graph_rt::take(map, "edgeBlockPopups")?,
-            safe_search_filter: graph_rt::take(map, "safeSearchFilter")?,
-            device_management_block_manual_unenroll: graph_rt::take(
-                map,
-                "deviceManagementBlockManualUnenroll",
-            )?,
-            device_management_block_factory_reset_on_mobile: graph_rt::take(
-                map,
-                "deviceManagementBlockFactoryResetOnMobile",
-            )?,
-            cortana_blocked: graph_rt::take(map, "cortanaBlocked")?,
-            copy_paste_blocked: graph_rt::take(map, "copyPasteBlocked")?,
-            certificates_block_manual_root_certificate_installation: graph_rt::take(
-                map,
-                "certificatesBlockManualRootCertificateInstallation",
-            )?,
-            connected_devices_service_blocked: graph_rt::take(
-                map,
-                "connectedDevicesServiceBlocked",
-            )?,
-            camera_blocked: graph_rt::take(map, "cameraBlocked")?,
-            bluetooth_blocked: graph_rt::take(map, "bluetoothBlocked")?,
-            anti_theft_mode_blocked: graph_rt::take(map, "antiTheftModeBlocked")?,
-            accounts_block_adding_non_microsoft_account_email: graph_rt::take(
-                map,
-                "accountsBlockAddingNonMicrosoftAccountEmail",
-            )?,
-            network_proxy_server: graph_rt::take(map, "networkProxyServer")?,
-            network_proxy_automatic_configuration_url: graph_rt::take(
-                map,
-                "networkProxyAutomaticConfigurationUrl",
-            )?,
-            network_proxy_disable_auto_detect: graph_rt::take(
-                map,
-                "networkProxyDisableAutoDetect",
-            )?,
-            network_proxy_apply_settings_device_wide: graph_rt::take(
-                map,
-                "networkProxyApplySettingsDeviceWide",
-            )?,
-            windows_spotlight_configure_on_lock_screen: graph_rt::take(
-                map,
-                "windowsSpotlightConfigureOnLockScreen",
-            )?,
-            windows_spotlight_block_windows_tips: graph_rt::take(
-                map,
-                "windowsSpotlightBlockWindowsTips",
-            )?,
-            windows_spotlight_block_welcome_experience: graph_rt::take(
-                map,
-                "windowsSpotlightBlockWelcomeExperience",
-            )?,
-            windows_spotlight_block_third_party_notifications: graph_rt::take(
-                map,
-                "windowsSpotlightBlockThirdPartyNotifications",
-            )?,
-            windows_spotlight_block_tailored_experiences: graph_rt::take(
-                map,
-                "windowsSpotlightBlockTailoredExperiences",
-            )?,
-            windows_spotlight_block_on_action_center: graph_rt::take(
-                map,
-                "windowsSpotlightBlockOnActionCenter",
-            )?,
-            windows_spotlight_blocked: graph_rt::take(map, "windowsSpotlightBlocked")?,
-            windows_spotlight_block_consumer_specific_features: graph_rt::take(
-                map,
-                "windowsSpotlightBlockConsumerSpecificFeatures",
-            )?,
-            settings_block_gaming_page: graph_rt::take(map, "settingsBlockGamingPage")?,
-            settings_block_apps_page: graph_rt::take(map, "settingsBlockAppsPage")?,
-            settings_block_update_security_page: graph_rt::take(
-                map,
-                "settingsBlockUpdateSecurityPage",
-            )?,
-            settings_block_privacy_page: graph_rt::take(
-                map,
-                "settingsBlockPrivacyPage",
-            )?,
-            settings_block_ease_of_access_page: graph_rt::take(
-                map,
-                "settingsBlockEaseOfAccessPage",
-            )?,
-            settings_block_time_language_page: graph_rt::take(
-                map,
-                "settingsBlockTimeLanguagePage",
-            )?,
-            settings_block_accounts_page: graph_rt::take(
-                map,
-                "settingsBlockAccountsPage",
-            )?,
-            settings_block_personalization_page: graph_rt::take(
-                map,
-                "settingsBlockPersonalizationPage",
-            )?,
-            settings_block_network_internet_page: graph_rt::take(
-                map,
-                "settingsBlockNetworkInternetPage",
-            )?,
-            settings_block_devices_page: graph_rt::take(
-                map,
-                "settingsBlockDevicesPage",
-            )?,
-            settings_block_system_page: graph_rt::take(map, "settingsBlockSystemPage")?,
-            settings_block_settings_app: graph_rt::take(
-                map,
-                "settingsBlockSettingsApp",
-            )?,
-            start_menu_pinned_folder_videos: graph_rt::take(
-                map,
-                "startMenuPinnedFolderVideos",
-            )?,
-            start_menu_pinned_folder_settings: graph_rt::take(
-                map,
-                "startMenuPinnedFolderSettings",
-            )?,
-            start_menu_pinned_folder_pictures: graph_rt::take(
-                map,
-                "startMenuPinnedFolderPictures",
-            )?,
-            start_menu_pinned_folder_personal_folder: graph_rt::take(
-                map,
-                "startMenuPinnedFolderPersonalFolder",
-            )?,
-            start_menu_pinned_folder_network: graph_rt::take(
-                map,
-                "startMenuPinnedFolderNetwork",
-            )?,
-            start_menu_pinned_folder_music: graph_rt::take(
-                map,
-                "startMenuPinnedFolderMusic",
-            )?,
-            start_menu_pinned_folder_home_group: graph_rt::take(
-                map,
-                "startMenuPinnedFolderHomeGroup",
-            )?,
-            start_menu_pinned_folder_file_explorer: graph_rt::take(
-                map,
-                "startMenuPinnedFolderFileExplorer",
-            )?,
-            start_menu_pinned_folder_downloads: graph_rt::take(
-                map,
-                "startMenuPinnedFolderDownloads",
-            )?,
-            start_menu_pinned_folder_documents: graph_rt::take(
-                map,
-                "startMenuPinnedFolderDocuments",
-            )?,
-            start_menu_mode: graph_rt::take(map, "startMenuMode")?,
-            start_menu_layout_xml: graph_rt::take(map, "startMenuLayoutXml")?,
-            start_menu_layout_edge_assets_xml: graph_rt::take(
-                map,
-                "startMenuLayoutEdgeAssetsXml",
-            )?,
-            start_menu_hide_user_tile: graph_rt::take(map, "startMenuHideUserTile")?,
-            start_menu_hide_switch_account: graph_rt::take(
-                map,
-                "startMenuHideSwitchAccount",
-            )?,
-            start_menu_hide_sleep: graph_rt::take(map, "startMenuHideSleep")?,
-            start_menu_hide_sign_out: graph_rt::take(map, "startMenuHideSignOut")?,
-            start_menu_hide_shut_down: graph_rt::take(map, "startMenuHideShutDown")?,
-            start_menu_hide_restart_options: graph_rt::take(
-                map,
-                "startMenuHideRestartOptions",
-            )?,
-            start_menu_hide_recently_added_apps: graph_rt::take(
-                map,
-                "startMenuHideRecentlyAddedApps",
-            )?,
-            start_menu_hide_recent_jump_lists: graph_rt::take(
-                map,
-                "startMenuHideRecentJumpLists",
-            )?,
-            start_menu_hide_power_button: graph_rt::take(
-                map,
-                "startMenuHidePowerButton",
-            )?,
-            start_menu_hide_lock: graph_rt::take(map, "startMenuHideLock")?,
-            start_menu_hide_hibernate: graph_rt::take(map, "startMenuHideHibernate")?,
-            start_menu_hide_frequently_used_apps: graph_rt::take(
-                map,
-                "startMenuHideFrequentlyUsedApps",
-            )?,
-            start_menu_hide_change_account_settings: graph_rt::take(
-                map,
-                "startMenuHideChangeAccountSettings",
-            )?,
-            start_menu_app_list_visibility: graph_rt::take(
-                map,
-                "startMenuAppListVisibility",
-            )?,
-            start_block_unpinning_apps_from_taskbar: graph_rt::take(
-                map,
-                "startBlockUnpinningAppsFromTaskbar",
-            )?,
-            activate_apps_with_voice: graph_rt::take(map, "activateAppsWithVoice")?,
-            privacy_block_activity_feed: graph_rt::take(
-                map,
-                "privacyBlockActivityFeed",
-            )?,
-            privacy_block_publish_user_activities: graph_rt::take(
-                map,
-                "privacyBlockPublishUserActivities",
-            )?,
-            privacy_block_input_personalization: graph_rt::take(
-                map,
-                "privacyBlockInputPersonalization",
-            )?,
-            privacy_disable_launch_experience: graph_rt::take(
-                map,
-                "privacyDisableLaunchExperience",
-            )?,
-            privacy_auto_accept_pairing_and_consent_prompts: graph_rt::take(
-                map,
-                "privacyAutoAcceptPairingAndConsentPrompts",
-            )?,
-            privacy_advertising_id: graph_rt::take(map, "privacyAdvertisingId")?,
-            password_minimum_age_in_days: graph_rt::take(
-                map,
-                "passwordMinimumAgeInDays",
-            )?,
-            password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "passwordSignInFailureCountBeforeFactoryReset",
-            )?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_require_when_resume_from_idle_state: graph_rt::take(
-                map,
-                "passwordRequireWhenResumeFromIdleState",
-            )?,
-            password_required: graph_rt::take(map, "passwordRequired")?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_minimum_character_set_count: graph_rt::take(
-                map,
-                "passwordMinimumCharacterSetCount",
-            )?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_simple: graph_rt::take(map, "passwordBlockSimple")?,
-            lock_screen_activate_apps_with_voice: graph_rt::take(
-                map,
-                "lockScreenActivateAppsWithVoice",
-            )?,
-            lock_screen_timeout_in_seconds: graph_rt::take(
-                map,
-                "lockScreenTimeoutInSeconds",
-            )?,
-            lock_screen_block_toast_notifications: graph_rt::take(
-                map,
-                "lockScreenBlockToastNotifications",
-            )?,
-            lock_screen_block_cortana: graph_rt::take(map, "lockScreenBlockCortana")?,
-            lock_screen_block_action_center_notifications: graph_rt::take(
-                map,
-                "lockScreenBlockActionCenterNotifications",
-            )?,
-            lock_screen_allow_timeout_configuration: graph_rt::take(
-                map,
-                "lockScreenAllowTimeoutConfiguration",
-            )?,
-            defender_processes_to_exclude: graph_rt::take(
-                map,
-                "defenderProcessesToExclude",
-            )?,
-            defender_files_and_folders_to_exclude: graph_rt::take(
-                map,
-                "defenderFilesAndFoldersToExclude",
-            )?,
-            defender_file_extensions_to_exclude: graph_rt::take(
-                map,
-                "defenderFileExtensionsToExclude",
-            )?,
-            defender_detected_malware_actions: graph_rt::take(
-                map,
-                "defenderDetectedMalwareActions",
-            )?,
-            defender_block_on_access_protection: graph_rt::take(
-                map,
-                "defenderBlockOnAccessProtection",
-            )?,
-            defender_submit_samples_consent_type: graph_rt::take(
-                map,
-                "defenderSubmitSamplesConsentType",
-            )?,
-            defender_potentially_unwanted_app_action_setting: graph_rt::take(
-                map,
-                "defenderPotentiallyUnwantedAppActionSetting",
-            )?,
-            defender_potentially_unwanted_app_action: graph_rt::take(
-                map,
-                "defenderPotentiallyUnwantedAppAction",
-            )?,
-            defender_scheduled_scan_time: graph_rt::take(
-                map,
-                "defenderScheduledScanTime",
-            )?,
-            defender_system_scan_schedule: graph_rt::take(
-                map,
-                "defenderSystemScanSchedule",
-            )?,
-            defender_scan_type: graph_rt::take(map, "defenderScanType")?,
-            defender_scheduled_quick_scan_time: graph_rt::take(
-                map,
-                "defenderScheduledQuickScanTime",
-            )?,
-            defender_prompt_for_sample_submission: graph_rt::take(
-                map,
-                "defenderPromptForSampleSubmission",
-            )?,
-            defender_cloud_extended_timeout_in_seconds: graph_rt::take(
-                map,
-                "defenderCloudExtendedTimeoutInSeconds",
-            )?,
-            defender_cloud_extended_timeout: graph_rt::take(
-                map,
-                "defenderCloudExtendedTimeout",
-            )?,
-            defender_cloud_block_level: graph_rt::take(map, "defenderCloudBlockLevel")?,
-            defender_require_cloud_protection: graph_rt::take(
-                map,
-                "defenderRequireCloudProtection",
-            )?,
-            defender_scan_network_files: graph_rt::take(
-                map,
-                "defenderScanNetworkFiles",
-            )?,
-            defender_scan_mapped_network_drives_during_full_scan: graph_rt::take(
-                map,
-                "defenderScanMappedNetworkDrivesDuringFullScan",
-            )?,
-            defender_scan_removable_drives_during_full_scan: graph_rt::take(
-                map,
-                "defenderScanRemovableDrivesDuringFullScan",
-            )?,
-            defender_scan_incoming_mail: graph_rt::take(
-                map,
-                "defenderScanIncomingMail",
-            )?,
-            defender_scan_archive_files: graph_rt::take(
-                map,
-                "defenderScanArchiveFiles",
-            )?,
-            defender_scan_max_cpu: graph_rt::take(map, "defenderScanMaxCpu")?,
-            defender_days_before_deleting_quarantined_malware: graph_rt::take(
-                map,
-                "defenderDaysBeforeDeletingQuarantinedMalware",
-            )?,
-            defender_monitor_file_activity: graph_rt::take(
-                map,
-                "defenderMonitorFileActivity",
-            )?,
-            defender_signature_update_interval_in_hours: graph_rt::take(
-                map,
-                "defenderSignatureUpdateIntervalInHours",
-            )?,
-            defender_block_end_user_access: graph_rt::take(
-                map,
-                "defenderBlockEndUserAccess",
-            )?,
-            defender_scan_scripts_loaded_in_internet_explorer: graph_rt::take(
-                map,
-                "defenderScanScriptsLoadedInInternetExplorer",
-            )?,
-            defender_disable_catchup_full_scan: graph_rt::take(
-                map,
-                "defenderDisableCatchupFullScan",
-            )?,
-            defender_disable_catchup_quick_scan: graph_rt::take(
-                map,
-                "defenderDisableCatchupQuickScan",
-            )?,
-            defender_schedule_scan_enable_low_cpu_priority: graph_rt::take(
-                map,
-                "defenderScheduleScanEnableLowCpuPriority",
-            )?,
-            defender_scan_downloads: graph_rt::take(map, "defenderScanDownloads")?,
-            defender_require_network_inspection_system: graph_rt::take(
-                map,
-                "defenderRequireNetworkInspectionSystem",
-            )?,
-            defender_require_behavior_monitoring: graph_rt::take(
-                map,
-                "defenderRequireBehaviorMonitoring",
-            )?,
-            defender_require_real_time_monitoring: graph_rt::take(
-                map,
-                "defenderRequireRealTimeMonitoring",
-            )?,
-            cellular_data: graph_rt::take(map, "cellularData")?,
-            cellular_block_vpn_when_roaming: graph_rt::take(
-                map,
-                "cellularBlockVpnWhenRoaming",
-            )?,
-            cellular_block_vpn: graph_rt::take(map, "cellularBlockVpn")?,
-            cellular_block_data_when_roaming: graph_rt::take(
-                map,
-                "cellularBlockDataWhenRoaming",
-            )?,
-            edge_kiosk_reset_after_idle_time_in_minutes: graph_rt::take(
-                map,
-                "edgeKioskResetAfterIdleTimeInMinutes",
-            )?,
-            edge_kiosk_mode_restriction: graph_rt::take(
-                map,
-                "edgeKioskModeRestriction",
-            )?,
-            edge_prevent_certificate_error_override: graph_rt::take(
-                map,
-                "edgePreventCertificateErrorOverride",
-            )?,
-            edge_show_message_when_opening_internet_explorer_sites: graph_rt::take(
-                map,
-                "edgeShowMessageWhenOpeningInternetExplorerSites",
-            )?,
-            edge_block_prelaunch: graph_rt::take(map, "edgeBlockPrelaunch")?,
-            edge_block_tab_preloading: graph_rt::take(map, "edgeBlockTabPreloading")?,
-            edge_block_web_content_on_new_tab_page: graph_rt::take(
-                map,
-                "edgeBlockWebContentOnNewTabPage",
-            )?,
-            edge_block_full_screen_mode: graph_rt::take(map, "edgeBlockFullScreenMode")?,
-            edge_block_saving_history: graph_rt::take(map, "edgeBlockSavingHistory")?,
-            edge_favorites_bar_visibility: graph_rt::take(
-                map,
-                "edgeFavoritesBarVisibility",
-            )?,
-            edge_block_printing: graph_rt::take(map, "edgeBlockPrinting")?,
-            edge_required_extension_package_family_names: graph_rt::take(
-                map,
-                "edgeRequiredExtensionPackageFamilyNames",
-            )?,
-            edge_block_sideloading_extensions: graph_rt::take(
-                map,
-                "edgeBlockSideloadingExtensions",
-            )?,
-            edge_opens_with: graph_rt::take(map, "edgeOpensWith")?,
-            edge_home_button_configuration_enabled: graph_rt::take(
-                map,
-                "edgeHomeButtonConfigurationEnabled",
-            )?,
-            edge_home_button_configuration: graph_rt::take(
-                map,
-                "edgeHomeButtonConfiguration",
-            )?,
-            edge_new_tab_page_url: graph_rt::take(map, "edgeNewTabPageURL")?,
-            edge_block_edit_favorites: graph_rt::take(map, "edgeBlockEditFavorites")?,
-            edge_favorites_list_location: graph_rt::take(
-                map,
-                "edgeFavoritesListLocation",
-            )?,
-            edge_sync_favorites_with_internet_explorer: graph_rt::take(
-                map,
-                "edgeSyncFavoritesWithInternetExplorer",
-            )?,
-            edge_block_live_tile_data_collection: graph_rt::take(
-                map,
-                "edgeBlockLiveTileDataCollection",
-            )?,
-            edge_disable_first_run_page: graph_rt::take(map, "edgeDisableFirstRunPage")?,
-            edge_allow_start_pages_modification: graph_rt::take(
-                map,
-                "edgeAllowStartPagesModification",
-            )?,
-            edge_clear_browsing_data_on_exit: graph_rt::take(
-                map,
-                "edgeClearBrowsingDataOnExit",
-            )?,
-            edge_block_compatibility_list: graph_rt::take(
-                map,
-                "edgeBlockCompatibilityList",
-            )?,
-            edge_block_address_bar_dropdown: graph_rt::take(
-                map,
-                "edgeBlockAddressBarDropdown",
-            )?,
-            edge_block_password_manager: graph_rt::take(
-                map,
-                "edgeBlockPasswordManager",
-            )?,
-            edge_block_java_script: graph_rt::take(map, "edgeBlockJavaScript")?,
-            edge_block_in_private_browsing: graph_rt::take(
-                map,
-                "edgeBlockInPrivateBrowsing",
-            )?,
-            edge_block_extensions: graph_rt::take(map, "edgeBlockExtensions")?,
-            edge_block_sending_do_not_track_header: graph_rt::take(
-                map,
-                "edgeBlockSendingDoNotTrackHeader",
-            )?,
-            edge_block_developer_tools: graph_rt::take(map, "edgeBlockDeveloperTools")?,
-            edge_cookie_policy: graph_rt::take(map, "edgeCookiePolicy")?,
-            edge_blocked: graph_rt::take(map, "edgeBlocked")?,
-            edge_block_autofill: graph_rt::take(map, "edgeBlockAutofill")?,
-            bluetooth_block_pre_pairing: graph_rt::take(
-                map,
-                "bluetoothBlockPrePairing",
-            )?,
-            bluetooth_block_discoverable_mode: graph_rt::take(
-                map,
-                "bluetoothBlockDiscoverableMode",
-            )?,
-            bluetooth_block_prompted_proximal_connections: graph_rt::take(
-                map,
-                "bluetoothBlockPromptedProximalConnections",
-            )?,
-            bluetooth_block_advertising: graph_rt::take(
-                map,
-                "bluetoothBlockAdvertising",
-            )?,
-            bluetooth_allowed_services: graph_rt::take(map, "bluetoothAllowedServices")?,
-            personalization_lock_screen_image_url: graph_rt::take(
-                map,
-                "personalizationLockScreenImageUrl",
-            )?,
-            personalization_desktop_image_url: graph_rt::take(
-                map,
-                "personalizationDesktopImageUrl",
-            )?,
-            smart_screen_app_install_control: graph_rt::take(
-                map,
-                "smartScreenAppInstallControl",
-            )?,
-            smart_screen_enable_app_install_control: graph_rt::take(
-                map,
-                "smartScreenEnableAppInstallControl",
-            )?,
-            ink_workspace_block_suggested_apps: graph_rt::take(
-                map,
-                "inkWorkspaceBlockSuggestedApps",
-            )?,
-            ink_workspace_access_state: graph_rt::take(map, "inkWorkspaceAccessState")?,
-            ink_workspace_access: graph_rt::take(map, "inkWorkspaceAccess")?,
-            edge_telemetry_for_microsoft365_analytics: graph_rt::take(
-                map,
-                "edgeTelemetryForMicrosoft365Analytics",
-            )?,
-            system_telemetry_proxy_server: graph_rt::take(
-                map,
-                "systemTelemetryProxyServer",
-            )?,
-            one_drive_disable_file_sync: graph_rt::take(map, "oneDriveDisableFileSync")?,
-            diagnostics_data_submission_mode: graph_rt::take(
-                map,
-                "diagnosticsDataSubmissionMode",
-            )?,
-            security_block_azure_ad_joined_devices_auto_encryption: graph_rt::take(
-                map,
-                "securityBlockAzureADJoinedDevicesAutoEncryption",
-            )?,
-            find_my_files: graph_rt::take(map, "findMyFiles")?,
-            search_block_web_results: graph_rt::take(map, "searchBlockWebResults")?,
-            search_enable_automatic_index_size_manangement: graph_rt::take(
-                map,
-                "searchEnableAutomaticIndexSizeManangement",
-            )?,
-            search_disable_indexing_removable_drive: graph_rt::take(
-                map,
-                "searchDisableIndexingRemovableDrive",
-            )?,
-            search_disable_indexer_backoff: graph_rt::take(
-                map,
-                "searchDisableIndexerBackoff",
-            )?,
-            search_disable_location: graph_rt::take(map, "searchDisableLocation")?,
-            search_disable_use_location: graph_rt::take(
-                map,
-                "searchDisableUseLocation",
-            )?,
-            search_enable_remote_queries: graph_rt::take(
-                map,
-                "searchEnableRemoteQueries",
-            )?,
-            search_disable_indexing_encrypted_items: graph_rt::take(
-                map,
-                "searchDisableIndexingEncryptedItems",
-            )?,
-            search_disable_auto_language_detection: graph_rt::take(
-                map,
-                "searchDisableAutoLanguageDetection",
-            )?,
-            search_block_diacritics: graph_rt::take(map, "searchBlockDiacritics")?,
-            printer_block_addition: graph_rt::take(map, "printerBlockAddition")?,
-            printer_default_name: graph_rt::take(map, "printerDefaultName")?,
-            printer_names: graph_rt::take(map, "printerNames")?,
-            messaging_block_rich_communication_services: graph_rt::take(
-                map,
-                "messagingBlockRichCommunicationServices",
-            )?,
-            messaging_block_mms: graph_rt::take(map, "messagingBlockMMS")?,
-            messaging_block_sync: graph_rt::take(map, "messagingBlockSync")?,
-            experience_do_not_sync_browser_settings: graph_rt::take(
-                map,
-                "experienceDoNotSyncBrowserSettings",
-            )?,
-            enterprise_cloud_print_mopria_discovery_resource_identifier: graph_rt::take(
-                map,
-                "enterpriseCloudPrintMopriaDiscoveryResourceIdentifier",
-            )?,
-            enterprise_cloud_print_discovery_max_limit: graph_rt::take(
-                map,
-                "enterpriseCloudPrintDiscoveryMaxLimit",
-            )?,
-            enterprise_cloud_print_resource_identifier: graph_rt::take(
-                map,
-                "enterpriseCloudPrintResourceIdentifier",
-            )?,
-            enterprise_cloud_print_o_auth_client_identifier: graph_rt::take(
-                map,
-                "enterpriseCloudPrintOAuthClientIdentifier",
-            )?,
-            enterprise_cloud_print_o_auth_authority: graph_rt::take(
-                map,
-                "enterpriseCloudPrintOAuthAuthority",
-            )?,
-            enterprise_cloud_print_discovery_end_point: graph_rt::take(
-                map,
-                "enterpriseCloudPrintDiscoveryEndPoint",
-            )?,
-            display_app_list_with_gdi_dpi_scaling_turned_off: graph_rt::take(
-                map,
-                "displayAppListWithGdiDPIScalingTurnedOff",
-            )?,
-            display_app_list_with_gdi_dpi_scaling_turned_on: graph_rt::take(
-                map,
-                "displayAppListWithGdiDPIScalingTurnedOn",
-            )?,
-            cryptography_allow_fips_algorithm_policy: graph_rt::take(
-                map,
-                "cryptographyAllowFipsAlgorithmPolicy",
-            )?,
-            authentication_preferred_azure_ad_tenant_domain_name: graph_rt::take(
-                map,
-                "authenticationPreferredAzureADTenantDomainName",
-            )?,
-            authentication_web_sign_in: graph_rt::take(map, "authenticationWebSignIn")?,
-            authentication_allow_secondary_device: graph_rt::take(
-                map,
-                "authenticationAllowSecondaryDevice",
-            )?,
-            microsoft_account_sign_in_assistant_settings: graph_rt::take(
-                map,
-                "microsoftAccountSignInAssistantSettings",
-            )?,
-            enable_automatic_redeployment: graph_rt::take(
-                map,
-                "enableAutomaticRedeployment",
-            )?,
-            windows10_apps_force_update_schedule: graph_rt::take(
-                map,
-                "windows10AppsForceUpdateSchedule",
-            )?,
-            power_hybrid_sleep_plugged_in: graph_rt::take(
-                map,
-                "powerHybridSleepPluggedIn",
-            )?,
-            power_hybrid_sleep_on_battery: graph_rt::take(
-                map,
-                "powerHybridSleepOnBattery",
-            )?,
-            power_sleep_button_action_plugged_in: graph_rt::take(
-                map,
-                "powerSleepButtonActionPluggedIn",
-            )?,
-            power_sleep_button_action_on_battery: graph_rt::take(
-                map,
-                "powerSleepButtonActionOnBattery",
-            )?,
-            power_button_action_plugged_in: graph_rt::take(
-                map,
-                "powerButtonActionPluggedIn",
-            )?,
-            power_button_action_on_battery: graph_rt::take(
-                map,
-                "powerButtonActionOnBattery",
-            )?,
-            power_lid_close_action_plugged_in: graph_rt::take(
-                map,
-                "powerLidCloseActionPluggedIn",
-            )?,
-            power_lid_close_action_on_battery: graph_rt::take(
-                map,
-                "powerLidCloseActionOnBattery",
-            )?,
-            energy_saver_plugged_in_threshold_percentage: graph_rt::take(
-                map,
-                "energySaverPluggedInThresholdPercentage",
-            )?,
-            energy_saver_on_battery_threshold_percentage: graph_rt::take(
-                map,
-                "energySaverOnBatteryThresholdPercentage",
-            )?,
-            task_manager_block_end_task: graph_rt::take(map, "taskManagerBlockEndTask")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            privacy_access_controls: r.take("privacyAccessControls"),
+            configure_time_zone: r.take("configureTimeZone"),
+            uninstall_built_in_apps: r.take("uninstallBuiltInApps"),
+            app_management_package_family_names_to_launch_after_log_on: r
+                .take("appManagementPackageFamilyNamesToLaunchAfterLogOn"),
+            data_protection_block_direct_memory_access: r
+                .take("dataProtectionBlockDirectMemoryAccess"),
+            app_management_msi_always_install_with_elevated_privileges: r
+                .take("appManagementMSIAlwaysInstallWithElevatedPrivileges"),
+            app_management_msi_allow_user_control_over_install: r
+                .take("appManagementMSIAllowUserControlOverInstall"),
+            tenant_lockdown_require_network_during_out_of_box_experience: r
+                .take("tenantLockdownRequireNetworkDuringOutOfBoxExperience"),
+            logon_block_fast_user_switching: r.take("logonBlockFastUserSwitching"),
+            experience_block_task_switcher: r.take("experienceBlockTaskSwitcher"),
+            experience_block_error_dialog_when_no_sim: r
+                .take("experienceBlockErrorDialogWhenNoSIM"),
+            experience_block_device_discovery: r.take("experienceBlockDeviceDiscovery"),
+            game_dvr_blocked: r.take("gameDvrBlocked"),
+            storage_restrict_app_install_to_system_volume: r
+                .take("storageRestrictAppInstallToSystemVolume"),
+            storage_restrict_app_data_to_system_volume: r
+                .take("storageRestrictAppDataToSystemVolume"),
+            windows_store_enable_private_store_only: r
+                .take("windowsStoreEnablePrivateStoreOnly"),
+            apps_block_windows_store_originated_apps: r
+                .take("appsBlockWindowsStoreOriginatedApps"),
+            shared_user_app_data_allowed: r.take("sharedUserAppDataAllowed"),
+            developer_unlock_setting: r.take("developerUnlockSetting"),
+            windows_store_block_auto_update: r.take("windowsStoreBlockAutoUpdate"),
+            apps_allow_trusted_apps_sideloading: r
+                .take("appsAllowTrustedAppsSideloading"),
+            windows_store_blocked: r.take("windowsStoreBlocked"),
+            wireless_display_require_pin_for_pairing: r
+                .take("wirelessDisplayRequirePinForPairing"),
+            wireless_display_block_user_input_from_receiver: r
+                .take("wirelessDisplayBlockUserInputFromReceiver"),
+            wireless_display_block_projection_to_this_device: r
+                .take("wirelessDisplayBlockProjectionToThisDevice"),
+            wi_fi_scan_interval: r.take("wiFiScanInterval"),
+            wi_fi_block_manual_configuration: r.take("wiFiBlockManualConfiguration"),
+            wi_fi_blocked: r.take("wiFiBlocked"),
+            wi_fi_block_automatic_connect_hotspots: r
+                .take("wiFiBlockAutomaticConnectHotspots"),
+            voice_recording_blocked: r.take("voiceRecordingBlocked"),
+            usb_blocked: r.take("usbBlocked"),
+            storage_require_mobile_device_encryption: r
+                .take("storageRequireMobileDeviceEncryption"),
+            storage_block_removable_storage: r.take("storageBlockRemovableStorage"),
+            screen_capture_blocked: r.take("screenCaptureBlocked"),
+            reset_protection_mode_blocked: r.take("resetProtectionModeBlocked"),
+            nfc_blocked: r.take("nfcBlocked"),
+            microsoft_account_block_settings_sync: r
+                .take("microsoftAccountBlockSettingsSync"),
+            microsoft_account_blocked: r.take("microsoftAccountBlocked"),
+            location_services_blocked: r.take("locationServicesBlocked"),
+            settings_block_change_power_sleep: r.take("settingsBlockChangePowerSleep"),
+            settings_block_change_language: r.take("settingsBlockChangeLanguage"),
+            settings_block_change_region: r.take("settingsBlockChangeRegion"),
+            settings_block_edit_device_name: r.take("settingsBlockEditDeviceName"),
+            settings_block_change_system_time: r.take("settingsBlockChangeSystemTime"),
+            settings_block_remove_provisioning_package: r
+                .take("settingsBlockRemoveProvisioningPackage"),
+            settings_block_add_provisioning_package: r
+                .take("settingsBlockAddProvisioningPackage"),
+            internet_sharing_blocked: r.take("internetSharingBlocked"),
+            web_rtc_block_localhost_ip_address: r.take("webRtcBlockLocalhostIpAddress"),
+            smart_screen_block_prompt_override_for_files: r
+                .take("smartScreenBlockPromptOverrideForFiles"),
+            smart_screen_block_prompt_override: r.take("smartScreenBlockPromptOverride"),
+            edge_block_access_to_about_flags: r.take("edgeBlockAccessToAboutFlags"),
+            edge_homepage_urls: r.take("edgeHomepageUrls"),
+            edge_search_engine: r.take("edgeSearchEngine"),
+            edge_first_run_url: r.take("edgeFirstRunUrl"),
+            edge_enterprise_mode_site_list_location: r
+                .take("edgeEnterpriseModeSiteListLocation"),
+            edge_require_smart_screen: r.take("edgeRequireSmartScreen"),
+            edge_send_intranet_traffic_to_internet_explorer: r
+                .take("edgeSendIntranetTrafficToInternetExplorer"),
+            edge_block_sending_intranet_traffic_to_internet_explorer: r
+                .take("edgeBlockSendingIntranetTrafficToInternetExplorer"),
+            edge_block_search_engine_customization: r
+                .take("edgeBlockSearchEngineCustomization"),
+            edge_block_search_suggestions: r.take("edgeBlockSearchSuggestions"),
+            edge_block_popups: r.take("edgeBlockPopups"),
+            safe_search_filter: r.take("safeSearchFilter"),
+            device_management_block_manual_unenroll: r
+                .take("deviceManagementBlockManualUnenroll"),
+            device_management_block_factory_reset_on_mobile: r
+                .take("deviceManagementBlockFactoryResetOnMobile"),
+            cortana_blocked: r.take("cortanaBlocked"),
+            copy_paste_blocked: r.take("copyPasteBlocked"),
+            certificates_block_manual_root_certificate_installation: r
+                .take("certificatesBlockManualRootCertificateInstallation"),
+            connected_devices_service_blocked: r.take("connectedDevicesServiceBlocked"),
+            camera_blocked: r.take("cameraBlocked"),
+            bluetooth_blocked: r.take("bluetoothBlocked"),
+            anti_theft_mode_blocked: r.take("antiTheftModeBlocked"),
+            accounts_block_adding_non_microsoft_account_email: r
+                .take("accountsBlockAddingNonMicrosoftAccountEmail"),
+            network_proxy_server: r.take("networkProxyServer"),
+            network_proxy_automatic_configuration_url: r
+                .take("networkProxyAutomaticConfigurationUrl"),
+            network_proxy_disable_auto_detect: r.take("networkProxyDisableAutoDetect"),
+            network_proxy_apply_settings_device_wide: r
+                .take("networkProxyApplySettingsDeviceWide"),
+            windows_spotlight_configure_on_lock_screen: r
+                .take("windowsSpotlightConfigureOnLockScreen"),
+            windows_spotlight_block_windows_tips: r
+                .take("windowsSpotlightBlockWindowsTips"),
+            windows_spotlight_block_welcome_experience: r
+                .take("windowsSpotlightBlockWelcomeExperience"),
+            windows_spotlight_block_third_party_notifications: r
+                .take("windowsSpotlightBlockThirdPartyNotifications"),
+            windows_spotlight_block_tailored_experiences: r
+                .take("windowsSpotlightBlockTailoredExperiences"),
+            windows_spotlight_block_on_action_center: r
+                .take("windowsSpotlightBlockOnActionCenter"),
+            windows_spotlight_blocked: r.take("windowsSpotlightBlocked"),
+            windows_spotlight_block_consumer_specific_features: r
+                .take("windowsSpotlightBlockConsumerSpecificFeatures"),
+            settings_block_gaming_page: r.take("settingsBlockGamingPage"),
+            settings_block_apps_page: r.take("settingsBlockAppsPage"),
+            settings_block_update_security_page: r
+                .take("settingsBlockUpdateSecurityPage"),
+            settings_block_privacy_page: r.take("settingsBlockPrivacyPage"),
+            settings_block_ease_of_access_page: r.take("settingsBlockEaseOfAccessPage"),
+            settings_block_time_language_page: r.take("settingsBlockTimeLanguagePage"),
+            settings_block_accounts_page: r.take("settingsBlockAccountsPage"),
+            settings_block_personalization_page: r
+                .take("settingsBlockPersonalizationPage"),
+            settings_block_network_internet_page: r
+                .take("settingsBlockNetworkInternetPage"),
+            settings_block_devices_page: r.take("settingsBlockDevicesPage"),
+            settings_block_system_page: r.take("settingsBlockSystemPage"),
+            settings_block_settings_app: r.take("settingsBlockSettingsApp"),
+            start_menu_pinned_folder_videos: r.take("startMenuPinnedFolderVideos"),
+            start_menu_pinned_folder_settings: r.take("startMenuPinnedFolderSettings"),
+            start_menu_pinned_folder_pictures: r.take("startMenuPinnedFolderPictures"),
+            start_menu_pinned_folder_personal_folder: r
+                .take("startMenuPinnedFolderPersonalFolder"),
+            start_menu_pinned_folder_network: r.take("startMenuPinnedFolderNetwork"),
+            start_menu_pinned_folder_music: r.take("startMenuPinnedFolderMusic"),
+            start_menu_pinned_folder_home_group: r
+                .take("startMenuPinnedFolderHomeGroup"),
+            start_menu_pinned_folder_file_explorer: r
+                .take("startMenuPinnedFolderFileExplorer"),
+            start_menu_pinned_folder_downloads: r.take("startMenuPinnedFolderDownloads"),
+            start_menu_pinned_folder_documents: r.take("startMenuPinnedFolderDocuments"),
+            start_menu_mode: r.take("startMenuMode"),
+            start_menu_layout_xml: r.take("startMenuLayoutXml"),
+            start_menu_layout_edge_assets_xml: r.take("startMenuLayoutEdgeAssetsXml"),
+            start_menu_hide_user_tile: r.take("startMenuHideUserTile"),
+            start_menu_hide_switch_account: r.take("startMenuHideSwitchAccount"),
+            start_menu_hide_sleep: r.take("startMenuHideSleep"),
+            start_menu_hide_sign_out: r.take("startMenuHideSignOut"),
+            start_menu_hide_shut_down: r.take("startMenuHideShutDown"),
+            start_menu_hide_restart_options: r.take("startMenuHideRestartOptions"),
+            start_menu_hide_recently_added_apps: r
+                .take("startMenuHideRecentlyAddedApps"),
+            start_menu_hide_recent_jump_lists: r.take("startMenuHideRecentJumpLists"),
+            start_menu_hide_power_button: r.take("startMenuHidePowerButton"),
+            start_menu_hide_lock: r.take("startMenuHideLock"),
+            start_menu_hide_hibernate: r.take("startMenuHideHibernate"),
+            start_menu_hide_frequently_used_apps: r
+                .take("startMenuHideFrequentlyUsedApps"),
+            start_menu_hide_change_account_settings: r
+                .take("startMenuHideChangeAccountSettings"),
+            start_menu_app_list_visibility: r.take("startMenuAppListVisibility"),
+            start_block_unpinning_apps_from_taskbar: r
+                .take("startBlockUnpinningAppsFromTaskbar"),
+            activate_apps_with_voice: r.take("activateAppsWithVoice"),
+            privacy_block_activity_feed: r.take("privacyBlockActivityFeed"),
+            privacy_block_publish_user_activities: r
+                .take("privacyBlockPublishUserActivities"),
+            privacy_block_input_personalization: r
+                .take("privacyBlockInputPersonalization"),
+            privacy_disable_launch_experience: r.take("privacyDisableLaunchExperience"),
+            privacy_auto_accept_pairing_and_consent_prompts: r
+                .take("privacyAutoAcceptPairingAndConsentPrompts"),
+            privacy_advertising_id: r.take("privacyAdvertisingId"),
+            password_minimum_age_in_days: r.take("passwordMinimumAgeInDays"),
+            password_sign_in_failure_count_before_factory_reset: r
+                .take("passwordSignInFailureCountBeforeFactoryReset"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_require_when_resume_from_idle_state: r
+                .take("passwordRequireWhenResumeFromIdleState"),
+            password_required: r.take("passwordRequired"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_minimum_character_set_count: r
+                .take("passwordMinimumCharacterSetCount"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_simple: r.take("passwordBlockSimple"),
+            lock_screen_activate_apps_with_voice: r
+                .take("lockScreenActivateAppsWithVoice"),
+            lock_screen_timeout_in_seconds: r.take("lockScreenTimeoutInSeconds"),
+            lock_screen_block_toast_notifications: r
+                .take("lockScreenBlockToastNotifications"),
+            lock_screen_block_cortana: r.take("lockScreenBlockCortana"),
+            lock_screen_block_action_center_notifications: r
+                .take("lockScreenBlockActionCenterNotifications"),
+            lock_screen_allow_timeout_configuration: r
+                .take("lockScreenAllowTimeoutConfiguration"),
+            defender_processes_to_exclude: r.take("defenderProcessesToExclude"),
+            defender_files_and_folders_to_exclude: r
+                .take("defenderFilesAndFoldersToExclude"),
+            defender_file_extensions_to_exclude: r
+                .take("defenderFileExtensionsToExclude"),
+            defender_detected_malware_actions: r.take("defenderDetectedMalwareActions"),
+            defender_block_on_access_protection: r
+                .take("defenderBlockOnAccessProtection"),
+            defender_submit_samples_consent_type: r
+                .take("defenderSubmitSamplesConsentType"),
+            defender_potentially_unwanted_app_action_setting: r
+                .take("defenderPotentiallyUnwantedAppActionSetting"),
+            defender_potentially_unwanted_app_action: r
+                .take("defenderPotentiallyUnwantedAppAction"),
+            defender_scheduled_scan_time: r.take("defenderScheduledScanTime"),
+            defender_system_scan_schedule: r.take("defenderSystemScanSchedule"),
+            defender_scan_type: r.take("defenderScanType"),
+            defender_scheduled_quick_scan_time: r.take("defenderScheduledQuickScanTime"),
+            defender_prompt_for_sample_submission: r
+                .take("defenderPromptForSampleSubmission"),
+            defender_cloud_extended_timeout_in_seconds: r
+                .take("defenderCloudExtendedTimeoutInSeconds"),
+            defender_cloud_extended_timeout: r.take("defenderCloudExtendedTimeout"),
+            defender_cloud_block_level: r.take("defenderCloudBlockLevel"),
+            defender_require_cloud_protection: r.take("defenderRequireCloudProtection"),
+            defender_scan_network_files: r.take("defenderScanNetworkFiles"),
+            defender_scan_mapped_network_drives_during_full_scan: r
+                .take("defenderScanMappedNetworkDrivesDuringFullScan"),
+            defender_scan_removable_drives_during_full_scan: r
+                .take("defenderScanRemovableDrivesDuringFullScan"),
+            defender_scan_incoming_mail: r.take("defenderScanIncomingMail"),
+            defender_scan_archive_files: r.take("defenderScanArchiveFiles"),
+            defender_scan_max_cpu: r.take("defenderScanMaxCpu"),
+            defender_days_before_deleting_quarantined_malware: r
+                .take("defenderDaysBeforeDeletingQuarantinedMalware"),
+            defender_monitor_file_activity: r.take("defenderMonitorFileActivity"),
+            defender_signature_update_interval_in_hours: r
+                .take("defenderSignatureUpdateIntervalInHours"),
+            defender_block_end_user_access: r.take("defenderBlockEndUserAccess"),
+            defender_scan_scripts_loaded_in_internet_explorer: r
+                .take("defenderScanScriptsLoadedInInternetExplorer"),
+            defender_disable_catchup_full_scan: r.take("defenderDisableCatchupFullScan"),
+            defender_disable_catchup_quick_scan: r
+                .take("defenderDisableCatchupQuickScan"),
+            defender_schedule_scan_enable_low_cpu_priority: r
+                .take("defenderScheduleScanEnableLowCpuPriority"),
+            defender_scan_downloads: r.take("defenderScanDownloads"),
+            defender_require_network_inspection_system: r
+                .take("defenderRequireNetworkInspectionSystem"),
+            defender_require_behavior_monitoring: r
+                .take("defenderRequireBehaviorMonitoring"),
+            defender_require_real_time_monitoring: r
+                .take("defenderRequireRealTimeMonitoring"),
+            cellular_data: r.take("cellularData"),
+            cellular_block_vpn_when_roaming: r.take("cellularBlockVpnWhenRoaming"),
+            cellular_block_vpn: r.take("cellularBlockVpn"),
+            cellular_block_data_when_roaming: r.take("cellularBlockDataWhenRoaming"),
+            edge_kiosk_reset_after_idle_time_in_minutes: r
+                .take("edgeKioskResetAfterIdleTimeInMinutes"),
+            edge_kiosk_mode_restriction: r.take("edgeKioskModeRestriction"),
+            edge_prevent_certificate_error_override: r
+                .take("edgePreventCertificateErrorOverride"),
+            edge_show_message_when_opening_internet_explorer_sites: r
+                .take("edgeShowMessageWhenOpeningInternetExplorerSites"),
+            edge_block_prelaunch: r.take("edgeBlockPrelaunch"),
+            edge_block_tab_preloading: r.take("edgeBlockTabPreloading"),
+            edge_block_web_content_on_new_tab_page: r
+                .take("edgeBlockWebContentOnNewTabPage"),
+            edge_block_full_screen_mode: r.take("edgeBlockFullScreenMode"),
+            edge_block_saving_history: r.take("edgeBlockSavingHistory"),
+            edge_favorites_bar_visibility: r.take("edgeFavoritesBarVisibility"),
+            edge_block_printing: r.take("edgeBlockPrinting"),
+            edge_required_extension_package_family_names: r
+                .take("edgeRequiredExtensionPackageFamilyNames"),
+            edge_block_sideloading_extensions: r.take("edgeBlockSideloadingExtensions"),
+            edge_opens_with: r.take("edgeOpensWith"),
+            edge_home_button_configuration_enabled: r
+                .take("edgeHomeButtonConfigurationEnabled"),
+            edge_home_button_configuration: r.take("edgeHomeButtonConfiguration"),
+            edge_new_tab_page_url: r.take("edgeNewTabPageURL"),
+            edge_block_edit_favorites: r.take("edgeBlockEditFavorites"),
+            edge_favorites_list_location: r.take("edgeFavoritesListLocation"),
+            edge_sync_favorites_with_internet_explorer: r
+                .take("edgeSyncFavoritesWithInternetExplorer"),
+            edge_block_live_tile_data_collection: r
+                .take("edgeBlockLiveTileDataCollection"),
+            edge_disable_first_run_page: r.take("edgeDisableFirstRunPage"),
+            edge_allow_start_pages_modification: r
+                .take("edgeAllowStartPagesModification"),
+            edge_clear_browsing_data_on_exit: r.take("edgeClearBrowsingDataOnExit"),
+            edge_block_compatibility_list: r.take("edgeBlockCompatibilityList"),
+            edge_block_address_bar_dropdown: r.take("edgeBlockAddressBarDropdown"),
+            edge_block_password_manager: r.take("edgeBlockPasswordManager"),
+            edge_block_java_script: r.take("edgeBlockJavaScript"),
+            edge_block_in_private_browsing: r.take("edgeBlockInPrivateBrowsing"),
+            edge_block_extensions: r.take("edgeBlockExtensions"),
+            edge_block_sending_do_not_track_header: r
+                .take("edgeBlockSendingDoNotTrackHeader"),
+            edge_block_developer_tools: r.take("edgeBlockDeveloperTools"),
+            edge_cookie_policy: r.take("edgeCookiePolicy"),
+            edge_blocked: r.take("edgeBlocked"),
+            edge_block_autofill: r.take("edgeBlockAutofill"),
+            bluetooth_block_pre_pairing: r.take("bluetoothBlockPrePairing"),
+            bluetooth_block_discoverable_mode: r.take("bluetoothBlockDiscoverableMode"),
+            bluetooth_block_prompted_proximal_connections: r
+                .take("bluetoothBlockPromptedProximalConnections"),
+            bluetooth_block_advertising: r.take("bluetoothBlockAdvertising"),
+            bluetooth_allowed_services: r.take("bluetoothAllowedServices"),
+            personalization_lock_screen_image_url: r
+                .take("personalizationLockScreenImageUrl"),
+            personalization_desktop_image_url: r.take("personalizationDesktopImageUrl"),
+            smart_screen_app_install_control: r.take("smartScreenAppInstallControl"),
+            smart_screen_enable_app_install_control: r
+                .take("smartScreenEnableAppInstallControl"),
+            ink_workspace_block_suggested_apps: r.take("inkWorkspaceBlockSuggestedApps"),
+            ink_workspace_access_state: r.take("inkWorkspaceAccessState"),
+            ink_workspace_access: r.take("inkWorkspaceAccess"),
+            edge_telemetry_for_microsoft365_analytics: r
+                .take("edgeTelemetryForMicrosoft365Analytics"),
+            system_telemetry_proxy_server: r.take("systemTelemetryProxyServer"),
+            one_drive_disable_file_sync: r.take("oneDriveDisableFileSync"),
+            diagnostics_data_submission_mode: r.take("diagnosticsDataSubmissionMode"),
+            security_block_azure_ad_joined_devices_auto_encryption: r
+                .take("securityBlockAzureADJoinedDevicesAutoEncryption"),
+            find_my_files: r.take("findMyFiles"),
+            search_block_web_results: r.take("searchBlockWebResults"),
+            search_enable_automatic_index_size_manangement: r
+                .take("searchEnableAutomaticIndexSizeManangement"),
+            search_disable_indexing_removable_drive: r
+                .take("searchDisableIndexingRemovableDrive"),
+            search_disable_indexer_backoff: r.take("searchDisableIndexerBackoff"),
+            search_disable_location: r.take("searchDisableLocation"),
+            search_disable_use_location: r.take("searchDisableUseLocation"),
+            search_enable_remote_queries: r.take("searchEnableRemoteQueries"),
+            search_disable_indexing_encrypted_items: r
+                .take("searchDisableIndexingEncryptedItems"),
+            search_disable_auto_language_detection: r
+                .take("searchDisableAutoLanguageDetection"),
+            search_block_diacritics: r.take("searchBlockDiacritics"),
+            printer_block_addition: r.take("printerBlockAddition"),
+            printer_default_name: r.take("printerDefaultName"),
+            printer_names: r.take("printerNames"),
+            messaging_block_rich_communication_services: r
+                .take("messagingBlockRichCommunicationServices"),
+            messaging_block_mms: r.take("messagingBlockMMS"),
+            messaging_block_sync: r.take("messagingBlockSync"),
+            experience_do_not_sync_browser_settings: r
+                .take("experienceDoNotSyncBrowserSettings"),
+            enterprise_cloud_print_mopria_discovery_resource_identifier: r
+                .take("enterpriseCloudPrintMopriaDiscoveryResourceIdentifier"),
+            enterprise_cloud_print_discovery_max_limit: r
+                .take("enterpriseCloudPrintDiscoveryMaxLimit"),
+            enterprise_cloud_print_resource_identifier: r
+                .take("enterpriseCloudPrintResourceIdentifier"),
+            enterprise_cloud_print_o_auth_client_identifier: r
+                .take("enterpriseCloudPrintOAuthClientIdentifier"),
+            enterprise_cloud_print_o_auth_authority: r
+                .take("enterpriseCloudPrintOAuthAuthority"),
+            enterprise_cloud_print_discovery_end_point: r
+                .take("enterpriseCloudPrintDiscoveryEndPoint"),
+            display_app_list_with_gdi_dpi_scaling_turned_off: r
+                .take("displayAppListWithGdiDPIScalingTurnedOff"),
+            display_app_list_with_gdi_dpi_scaling_turned_on: r
+                .take("displayAppListWithGdiDPIScalingTurnedOn"),
+            cryptography_allow_fips_algorithm_policy: r
+                .take("cryptographyAllowFipsAlgorithmPolicy"),
+            authentication_preferred_azure_ad_tenant_domain_name: r
+                .take("authenticationPreferredAzureADTenantDomainName"),
+            authentication_web_sign_in: r.take("authenticationWebSignIn"),
+            authentication_allow_secondary_device: r
+                .take("authenticationAllowSecondaryDevice"),
+            microsoft_account_sign_in_assistant_settings: r
+                .take("microsoftAccountSignInAssistantSettings"),
+            enable_automatic_redeployment: r.take("enableAutomaticRedeployment"),
+            windows10_apps_force_update_schedule: r
+                .take("windows10AppsForceUpdateSchedule"),
+            power_hybrid_sleep_plugged_in: r.take("powerHybridSleepPluggedIn"),
+            power_hybrid_sleep_on_battery: r.take("powerHybridSleepOnBattery"),
+            power_sleep_button_action_plugged_in: r
+                .take("powerSleepButtonActionPluggedIn"),
+            power_sleep_button_action_on_battery: r
+                .take("powerSleepButtonActionOnBattery"),
+            power_button_action_plugged_in: r.take("powerButtonActionPluggedIn"),
+            power_button_action_on_battery: r.take("powerButtonActionOnBattery"),
+            power_lid_close_action_plugged_in: r.take("powerLidCloseActionPluggedIn"),
+            power_lid_close_action_on_battery: r.take("powerLidCloseActionOnBattery"),
+            energy_saver_plugged_in_threshold_percentage: r
+                .take("energySaverPluggedInThresholdPercentage"),
+            energy_saver_on_battery_threshold_percentage: r
+                .take("energySaverOnBatteryThresholdPercentage"),
+            task_manager_block_end_task: r.take("taskManagerBlockEndTask"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "taskManagerBlockEndTask",
-            &self.task_manager_block_end_task,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("taskManagerBlockEndTask", &self.task_manager_block_end_task);
+        w.put(
             "energySaverOnBatteryThresholdPercentage",
             &self.energy_saver_on_battery_threshold_percentage,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "energySaverPluggedInThresholdPercentage",
             &self.energy_saver_plugged_in_threshold_percentage,
-        )?;
-        graph_rt::put(
-            map,
-            "powerLidCloseActionOnBattery",
-            &self.power_lid_close_action_on_battery,
-        )?;
-        graph_rt::put(
-            map,
-            "powerLidCloseActionPluggedIn",
-            &self.power_lid_close_action_plugged_in,
-        )?;
-        graph_rt::put(
-            map,
-            "powerButtonActionOnBattery",
-            &self.power_button_action_on_battery,
-        )?;
-        graph_rt::put(
-            map,
-            "powerButtonActionPluggedIn",
-            &self.power_button_action_plugged_in,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("powerLidCloseActionOnBattery", &self.power_lid_close_action_on_battery);
+        w.put("powerLidCloseActionPluggedIn", &self.power_lid_close_action_plugged_in);
+        w.put("powerButtonActionOnBattery", &self.power_button_action_on_battery);
+        w.put("powerButtonActionPluggedIn", &self.power_button_action_plugged_in);
+        w.put(
             "powerSleepButtonActionOnBattery",
             &self.power_sleep_button_action_on_battery,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "powerSleepButtonActionPluggedIn",
             &self.power_sleep_button_action_plugged_in,
-        )?;
-        graph_rt::put(
-            map,
-            "powerHybridSleepOnBattery",
-            &self.power_hybrid_sleep_on_battery,
-        )?;
-        graph_rt::put(
-            map,
-            "powerHybridSleepPluggedIn",
-            &self.power_hybrid_sleep_plugged_in,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("powerHybridSleepOnBattery", &self.power_hybrid_sleep_on_battery);
+        w.put("powerHybridSleepPluggedIn", &self.power_hybrid_sleep_plugged_in);
+        w.put(
             "windows10AppsForceUpdateSchedule",
             &self.windows10_apps_force_update_schedule,
-        )?;
-        graph_rt::put(
-            map,
-            "enableAutomaticRedeployment",
-            &self.enable_automatic_redeployment,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("enableAutomaticRedeployment", &self.enable_automatic_redeployment);
+        w.put(
             "microsoftAccountSignInAssistantSettings",
             &self.microsoft_account_sign_in_assistant_settings,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "authenticationAllowSecondaryDevice",
             &self.authentication_allow_secondary_device,
-        )?;
-        graph_rt::put(map, "authenticationWebSignIn", &self.authentication_web_sign_in)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("authenticationWebSignIn", &self.authentication_web_sign_in);
+        w.put(
             "authenticationPreferredAzureADTenantDomainName",
             &self.authentication_preferred_azure_ad_tenant_domain_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "cryptographyAllowFipsAlgorithmPolicy",
             &self.cryptography_allow_fips_algorithm_policy,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "displayAppListWithGdiDPIScalingTurnedOn",
             &self.display_app_list_with_gdi_dpi_scaling_turned_on,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "displayAppListWithGdiDPIScalingTurnedOff",
             &self.display_app_list_with_gdi_dpi_scaling_turned_off,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "enterpriseCloudPrintDiscoveryEndPoint",
             &self.enterprise_cloud_print_discovery_end_point,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "enterpriseCloudPrintOAuthAuthority",
             &self.enterprise_cloud_print_o_auth_authority,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "enterpriseCloudPrintOAuthClientIdentifier",
             &self.enterprise_cloud_print_o_auth_client_identifier,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "enterpriseCloudPrintResourceIdentifier",
             &self.enterprise_cloud_print_resource_identifier,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "enterpriseCloudPrintDiscoveryMaxLimit",
             &self.enterprise_cloud_print_discovery_max_limit,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "enterpriseCloudPrintMopriaDiscoveryResourceIdentifier",
             &self.enterprise_cloud_print_mopria_discovery_resource_identifier,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "experienceDoNotSyncBrowserSettings",
             &self.experience_do_not_sync_browser_settings,
-        )?;
-        graph_rt::put(map, "messagingBlockSync", &self.messaging_block_sync)?;
-        graph_rt::put(map, "messagingBlockMMS", &self.messaging_block_mms)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("messagingBlockSync", &self.messaging_block_sync);
+        w.put("messagingBlockMMS", &self.messaging_block_mms);
+        w.put(
             "messagingBlockRichCommunicationServices",
             &self.messaging_block_rich_communication_services,
-        )?;
-        graph_rt::put(map, "printerNames", &self.printer_names)?;
-        graph_rt::put(map, "printerDefaultName", &self.printer_default_name)?;
-        graph_rt::put(map, "printerBlockAddition", &self.printer_block_addition)?;
-        graph_rt::put(map, "searchBlockDiacritics", &self.search_block_diacritics)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("printerNames", &self.printer_names);
+        w.put("printerDefaultName", &self.printer_default_name);
+        w.put("printerBlockAddition", &self.printer_block_addition);
+        w.put("searchBlockDiacritics", &self.search_block_diacritics);
+        w.put(
             "searchDisableAutoLanguageDetection",
             &self.search_disable_auto_language_detection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "searchDisableIndexingEncryptedItems",
             &self.search_disable_indexing_encrypted_items,
-        )?;
-        graph_rt::put(
-            map,
-            "searchEnableRemoteQueries",
-            &self.search_enable_remote_queries,
-        )?;
-        graph_rt::put(
-            map,
-            "searchDisableUseLocation",
-            &self.search_disable_use_location,
-        )?;
-        graph_rt::put(map, "searchDisableLocation", &self.search_disable_location)?;
-        graph_rt::put(
-            map,
-            "searchDisableIndexerBackoff",
-            &self.search_disable_indexer_backoff,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("searchEnableRemoteQueries", &self.search_enable_remote_queries);
+        w.put("searchDisableUseLocation", &self.search_disable_use_location);
+        w.put("searchDisableLocation", &self.search_disable_location);
+        w.put("searchDisableIndexerBackoff", &self.search_disable_indexer_backoff);
+        w.put(
             "searchDisableIndexingRemovableDrive",
             &self.search_disable_indexing_removable_drive,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "searchEnableAutomaticIndexSizeManangement",
             &self.search_enable_automatic_index_size_manangement,
-        )?;
-        graph_rt::put(map, "searchBlockWebResults", &self.search_block_web_results)?;
-        graph_rt::put(map, "findMyFiles", &self.find_my_files)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("searchBlockWebResults", &self.search_block_web_results);
+        w.put("findMyFiles", &self.find_my_files);
+        w.put(
             "securityBlockAzureADJoinedDevicesAutoEncryption",
             &self.security_block_azure_ad_joined_devices_auto_encryption,
-        )?;
-        graph_rt::put(
-            map,
-            "diagnosticsDataSubmissionMode",
-            &self.diagnostics_data_submission_mode,
-        )?;
-        graph_rt::put(
-            map,
-            "oneDriveDisableFileSync",
-            &self.one_drive_disable_file_sync,
-        )?;
-        graph_rt::put(
-            map,
-            "systemTelemetryProxyServer",
-            &self.system_telemetry_proxy_server,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("diagnosticsDataSubmissionMode", &self.diagnostics_data_submission_mode);
+        w.put("oneDriveDisableFileSync", &self.one_drive_disable_file_sync);
+        w.put("systemTelemetryProxyServer", &self.system_telemetry_proxy_server);
+        w.put(
             "edgeTelemetryForMicrosoft365Analytics",
             &self.edge_telemetry_for_microsoft365_analytics,
-        )?;
-        graph_rt::put(map, "inkWorkspaceAccess", &self.ink_workspace_access)?;
-        graph_rt::put(map, "inkWorkspaceAccessState", &self.ink_workspace_access_state)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("inkWorkspaceAccess", &self.ink_workspace_access);
+        w.put("inkWorkspaceAccessState", &self.ink_workspace_access_state);
+        w.put(
             "inkWorkspaceBlockSuggestedApps",
             &self.ink_workspace_block_suggested_apps,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "smartScreenEnableAppInstallControl",
             &self.smart_screen_enable_app_install_control,
-        )?;
-        graph_rt::put(
-            map,
-            "smartScreenAppInstallControl",
-            &self.smart_screen_app_install_control,
-        )?;
-        graph_rt::put(
-            map,
-            "personalizationDesktopImageUrl",
-            &self.personalization_desktop_image_url,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("smartScreenAppInstallControl", &self.smart_screen_app_install_control);
+        w.put("personalizationDesktopImageUrl", &self.personalization_desktop_image_url);
+        w.put(
             "personalizationLockScreenImageUrl",
             &self.personalization_lock_screen_image_url,
-        )?;
-        graph_rt::put(
-            map,
-            "bluetoothAllowedServices",
-            &self.bluetooth_allowed_services,
-        )?;
-        graph_rt::put(
-            map,
-            "bluetoothBlockAdvertising",
-            &self.bluetooth_block_advertising,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("bluetoothAllowedServices", &self.bluetooth_allowed_services);
+        w.put("bluetoothBlockAdvertising", &self.bluetooth_block_advertising);
+        w.put(
             "bluetoothBlockPromptedProximalConnections",
             &self.bluetooth_block_prompted_proximal_connections,
-        )?;
-        graph_rt::put(
-            map,
-            "bluetoothBlockDiscoverableMode",
-            &self.bluetooth_block_discoverable_mode,
-        )?;
-        graph_rt::put(
-            map,
-            "bluetoothBlockPrePairing",
-            &self.bluetooth_block_pre_pairing,
-        )?;
-        graph_rt::put(map, "edgeBlockAutofill", &self.edge_block_autofill)?;
-        graph_rt::put(map, "edgeBlocked", &self.edge_blocked)?;
-        graph_rt::put(map, "edgeCookiePolicy", &self.edge_cookie_policy)?;
-        graph_rt::put(map, "edgeBlockDeveloperTools", &self.edge_block_developer_tools)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("bluetoothBlockDiscoverableMode", &self.bluetooth_block_discoverable_mode);
+        w.put("bluetoothBlockPrePairing", &self.bluetooth_block_pre_pairing);
+        w.put("edgeBlockAutofill", &self.edge_block_autofill);
+        w.put("edgeBlocked", &self.edge_blocked);
+        w.put("edgeCookiePolicy", &self.edge_cookie_policy);
+        w.put("edgeBlockDeveloperTools", &self.edge_block_developer_tools);
+        w.put(
             "edgeBlockSendingDoNotTrackHeader",
             &self.edge_block_sending_do_not_track_header,
-        )?;
-        graph_rt::put(map, "edgeBlockExtensions", &self.edge_block_extensions)?;
-        graph_rt::put(
-            map,
-            "edgeBlockInPrivateBrowsing",
-            &self.edge_block_in_private_browsing,
-        )?;
-        graph_rt::put(map, "edgeBlockJavaScript", &self.edge_block_java_script)?;
-        graph_rt::put(
-            map,
-            "edgeBlockPasswordManager",
-            &self.edge_block_password_manager,
-        )?;
-        graph_rt::put(
-            map,
-            "edgeBlockAddressBarDropdown",
-            &self.edge_block_address_bar_dropdown,
-        )?;
-        graph_rt::put(
-            map,
-            "edgeBlockCompatibilityList",
-            &self.edge_block_compatibility_list,
-        )?;
-        graph_rt::put(
-            map,
-            "edgeClearBrowsingDataOnExit",
-            &self.edge_clear_browsing_data_on_exit,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeBlockExtensions", &self.edge_block_extensions);
+        w.put("edgeBlockInPrivateBrowsing", &self.edge_block_in_private_browsing);
+        w.put("edgeBlockJavaScript", &self.edge_block_java_script);
+        w.put("edgeBlockPasswordManager", &self.edge_block_password_manager);
+        w.put("edgeBlockAddressBarDropdown", &self.edge_block_address_bar_dropdown);
+        w.put("edgeBlockCompatibilityList", &self.edge_block_compatibility_list);
+        w.put("edgeClearBrowsingDataOnExit", &self.edge_clear_browsing_data_on_exit);
+        w.put(
             "edgeAllowStartPagesModification",
             &self.edge_allow_start_pages_modification,
-        )?;
-        graph_rt::put(
-            map,
-            "edgeDisableFirstRunPage",
-            &self.edge_disable_first_run_page,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeDisableFirstRunPage", &self.edge_disable_first_run_page);
+        w.put(
             "edgeBlockLiveTileDataCollection",
             &self.edge_block_live_tile_data_collection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "edgeSyncFavoritesWithInternetExplorer",
             &self.edge_sync_favorites_with_internet_explorer,
-        )?;
-        graph_rt::put(
-            map,
-            "edgeFavoritesListLocation",
-            &self.edge_favorites_list_location,
-        )?;
-        graph_rt::put(map, "edgeBlockEditFavorites", &self.edge_block_edit_favorites)?;
-        graph_rt::put(map, "edgeNewTabPageURL", &self.edge_new_tab_page_url)?;
-        graph_rt::put(
-            map,
-            "edgeHomeButtonConfiguration",
-            &self.edge_home_button_configuration,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeFavoritesListLocation", &self.edge_favorites_list_location);
+        w.put("edgeBlockEditFavorites", &self.edge_block_edit_favorites);
+        w.put("edgeNewTabPageURL", &self.edge_new_tab_page_url);
+        w.put("edgeHomeButtonConfiguration", &self.edge_home_button_configuration);
+        w.put(
             "edgeHomeButtonConfigurationEnabled",
             &self.edge_home_button_configuration_enabled,
-        )?;
-        graph_rt::put(map, "edgeOpensWith", &self.edge_opens_with)?;
-        graph_rt::put(
-            map,
-            "edgeBlockSideloadingExtensions",
-            &self.edge_block_sideloading_extensions,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeOpensWith", &self.edge_opens_with);
+        w.put("edgeBlockSideloadingExtensions", &self.edge_block_sideloading_extensions);
+        w.put(
             "edgeRequiredExtensionPackageFamilyNames",
             &self.edge_required_extension_package_family_names,
-        )?;
-        graph_rt::put(map, "edgeBlockPrinting", &self.edge_block_printing)?;
-        graph_rt::put(
-            map,
-            "edgeFavoritesBarVisibility",
-            &self.edge_favorites_bar_visibility,
-        )?;
-        graph_rt::put(map, "edgeBlockSavingHistory", &self.edge_block_saving_history)?;
-        graph_rt::put(
-            map,
-            "edgeBlockFullScreenMode",
-            &self.edge_block_full_screen_mode,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeBlockPrinting", &self.edge_block_printing);
+        w.put("edgeFavoritesBarVisibility", &self.edge_favorites_bar_visibility);
+        w.put("edgeBlockSavingHistory", &self.edge_block_saving_history);
+        w.put("edgeBlockFullScreenMode", &self.edge_block_full_screen_mode);
+        w.put(
             "edgeBlockWebContentOnNewTabPage",
             &self.edge_block_web_content_on_new_tab_page,
-        )?;
-        graph_rt::put(map, "edgeBlockTabPreloading", &self.edge_block_tab_preloading)?;
-        graph_rt::put(map, "edgeBlockPrelaunch", &self.edge_block_prelaunch)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeBlockTabPreloading", &self.edge_block_tab_preloading);
+        w.put("edgeBlockPrelaunch", &self.edge_block_prelaunch);
+        w.put(
             "edgeShowMessageWhenOpeningInternetExplorerSites",
             &self.edge_show_message_when_opening_internet_explorer_sites,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "edgePreventCertificateErrorOverride",
             &self.edge_prevent_certificate_error_override,
-        )?;
-        graph_rt::put(
-            map,
-            "edgeKioskModeRestriction",
-            &self.edge_kiosk_mode_restriction,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeKioskModeRestriction", &self.edge_kiosk_mode_restriction);
+        w.put(
             "edgeKioskResetAfterIdleTimeInMinutes",
             &self.edge_kiosk_reset_after_idle_time_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
-            "cellularBlockDataWhenRoaming",
-            &self.cellular_block_data_when_roaming,
-        )?;
-        graph_rt::put(map, "cellularBlockVpn", &self.cellular_block_vpn)?;
-        graph_rt::put(
-            map,
-            "cellularBlockVpnWhenRoaming",
-            &self.cellular_block_vpn_when_roaming,
-        )?;
-        graph_rt::put(map, "cellularData", &self.cellular_data)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("cellularBlockDataWhenRoaming", &self.cellular_block_data_when_roaming);
+        w.put("cellularBlockVpn", &self.cellular_block_vpn);
+        w.put("cellularBlockVpnWhenRoaming", &self.cellular_block_vpn_when_roaming);
+        w.put("cellularData", &self.cellular_data);
+        w.put(
             "defenderRequireRealTimeMonitoring",
             &self.defender_require_real_time_monitoring,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderRequireBehaviorMonitoring",
             &self.defender_require_behavior_monitoring,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderRequireNetworkInspectionSystem",
             &self.defender_require_network_inspection_system,
-        )?;
-        graph_rt::put(map, "defenderScanDownloads", &self.defender_scan_downloads)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderScanDownloads", &self.defender_scan_downloads);
+        w.put(
             "defenderScheduleScanEnableLowCpuPriority",
             &self.defender_schedule_scan_enable_low_cpu_priority,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableCatchupQuickScan",
             &self.defender_disable_catchup_quick_scan,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderDisableCatchupFullScan",
             &self.defender_disable_catchup_full_scan,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderScanScriptsLoadedInInternetExplorer",
             &self.defender_scan_scripts_loaded_in_internet_explorer,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderBlockEndUserAccess",
-            &self.defender_block_end_user_access,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderBlockEndUserAccess", &self.defender_block_end_user_access);
+        w.put(
             "defenderSignatureUpdateIntervalInHours",
             &self.defender_signature_update_interval_in_hours,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderMonitorFileActivity",
-            &self.defender_monitor_file_activity,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderMonitorFileActivity", &self.defender_monitor_file_activity);
+        w.put(
             "defenderDaysBeforeDeletingQuarantinedMalware",
             &self.defender_days_before_deleting_quarantined_malware,
-        )?;
-        graph_rt::put(map, "defenderScanMaxCpu", &self.defender_scan_max_cpu)?;
-        graph_rt::put(
-            map,
-            "defenderScanArchiveFiles",
-            &self.defender_scan_archive_files,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderScanIncomingMail",
-            &self.defender_scan_incoming_mail,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderScanMaxCpu", &self.defender_scan_max_cpu);
+        w.put("defenderScanArchiveFiles", &self.defender_scan_archive_files);
+        w.put("defenderScanIncomingMail", &self.defender_scan_incoming_mail);
+        w.put(
             "defenderScanRemovableDrivesDuringFullScan",
             &self.defender_scan_removable_drives_during_full_scan,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderScanMappedNetworkDrivesDuringFullScan",
             &self.defender_scan_mapped_network_drives_during_full_scan,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderScanNetworkFiles",
-            &self.defender_scan_network_files,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderRequireCloudProtection",
-            &self.defender_require_cloud_protection,
-        )?;
-        graph_rt::put(map, "defenderCloudBlockLevel", &self.defender_cloud_block_level)?;
-        graph_rt::put(
-            map,
-            "defenderCloudExtendedTimeout",
-            &self.defender_cloud_extended_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderScanNetworkFiles", &self.defender_scan_network_files);
+        w.put("defenderRequireCloudProtection", &self.defender_require_cloud_protection);
+        w.put("defenderCloudBlockLevel", &self.defender_cloud_block_level);
+        w.put("defenderCloudExtendedTimeout", &self.defender_cloud_extended_timeout);
+        w.put(
             "defenderCloudExtendedTimeoutInSeconds",
             &self.defender_cloud_extended_timeout_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderPromptForSampleSubmission",
             &self.defender_prompt_for_sample_submission,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderScheduledQuickScanTime",
             &self.defender_scheduled_quick_scan_time,
-        )?;
-        graph_rt::put(map, "defenderScanType", &self.defender_scan_type)?;
-        graph_rt::put(
-            map,
-            "defenderSystemScanSchedule",
-            &self.defender_system_scan_schedule,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderScheduledScanTime",
-            &self.defender_scheduled_scan_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderScanType", &self.defender_scan_type);
+        w.put("defenderSystemScanSchedule", &self.defender_system_scan_schedule);
+        w.put("defenderScheduledScanTime", &self.defender_scheduled_scan_time);
+        w.put(
             "defenderPotentiallyUnwantedAppAction",
             &self.defender_potentially_unwanted_app_action,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderPotentiallyUnwantedAppActionSetting",
             &self.defender_potentially_unwanted_app_action_setting,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSubmitSamplesConsentType",
             &self.defender_submit_samples_consent_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderBlockOnAccessProtection",
             &self.defender_block_on_access_protection,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderDetectedMalwareActions",
-            &self.defender_detected_malware_actions,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderDetectedMalwareActions", &self.defender_detected_malware_actions);
+        w.put(
             "defenderFileExtensionsToExclude",
             &self.defender_file_extensions_to_exclude,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderFilesAndFoldersToExclude",
             &self.defender_files_and_folders_to_exclude,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderProcessesToExclude",
-            &self.defender_processes_to_exclude,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderProcessesToExclude", &self.defender_processes_to_exclude);
+        w.put(
             "lockScreenAllowTimeoutConfiguration",
             &self.lock_screen_allow_timeout_configuration,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "lockScreenBlockActionCenterNotifications",
             &self.lock_screen_block_action_center_notifications,
-        )?;
-        graph_rt::put(map, "lockScreenBlockCortana", &self.lock_screen_block_cortana)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("lockScreenBlockCortana", &self.lock_screen_block_cortana);
+        w.put(
             "lockScreenBlockToastNotifications",
             &self.lock_screen_block_toast_notifications,
-        )?;
-        graph_rt::put(
-            map,
-            "lockScreenTimeoutInSeconds",
-            &self.lock_screen_timeout_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("lockScreenTimeoutInSeconds", &self.lock_screen_timeout_in_seconds);
+        w.put(
             "lockScreenActivateAppsWithVoice",
             &self.lock_screen_activate_apps_with_voice,
-        )?;
-        graph_rt::put(map, "passwordBlockSimple", &self.password_block_simple)?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordBlockSimple", &self.password_block_simple);
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(map, "passwordRequired", &self.password_required)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequired", &self.password_required);
+        w.put(
             "passwordRequireWhenResumeFromIdleState",
             &self.password_require_when_resume_from_idle_state,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put(
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(
-            map,
-            "passwordMinimumAgeInDays",
-            &self.password_minimum_age_in_days,
-        )?;
-        graph_rt::put(map, "privacyAdvertisingId", &self.privacy_advertising_id)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordMinimumAgeInDays", &self.password_minimum_age_in_days);
+        w.put("privacyAdvertisingId", &self.privacy_advertising_id);
+        w.put(
             "privacyAutoAcceptPairingAndConsentPrompts",
             &self.privacy_auto_accept_pairing_and_consent_prompts,
-        )?;
-        graph_rt::put(
-            map,
-            "privacyDisableLaunchExperience",
-            &self.privacy_disable_launch_experience,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("privacyDisableLaunchExperience", &self.privacy_disable_launch_experience);
+        w.put(
             "privacyBlockInputPersonalization",
             &self.privacy_block_input_personalization,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "privacyBlockPublishUserActivities",
             &self.privacy_block_publish_user_activities,
-        )?;
-        graph_rt::put(
-            map,
-            "privacyBlockActivityFeed",
-            &self.privacy_block_activity_feed,
-        )?;
-        graph_rt::put(map, "activateAppsWithVoice", &self.activate_apps_with_voice)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("privacyBlockActivityFeed", &self.privacy_block_activity_feed);
+        w.put("activateAppsWithVoice", &self.activate_apps_with_voice);
+        w.put(
             "startBlockUnpinningAppsFromTaskbar",
             &self.start_block_unpinning_apps_from_taskbar,
-        )?;
-        graph_rt::put(
-            map,
-            "startMenuAppListVisibility",
-            &self.start_menu_app_list_visibility,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("startMenuAppListVisibility", &self.start_menu_app_list_visibility);
+        w.put(
             "startMenuHideChangeAccountSettings",
             &self.start_menu_hide_change_account_settings,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "startMenuHideFrequentlyUsedApps",
             &self.start_menu_hide_frequently_used_apps,
-        )?;
-        graph_rt::put(map, "startMenuHideHibernate", &self.start_menu_hide_hibernate)?;
-        graph_rt::put(map, "startMenuHideLock", &self.start_menu_hide_lock)?;
-        graph_rt::put(
-            map,
-            "startMenuHidePowerButton",
-            &self.start_menu_hide_power_button,
-        )?;
-        graph_rt::put(
-            map,
-            "startMenuHideRecentJumpLists",
-            &self.start_menu_hide_recent_jump_lists,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("startMenuHideHibernate", &self.start_menu_hide_hibernate);
+        w.put("startMenuHideLock", &self.start_menu_hide_lock);
+        w.put("startMenuHidePowerButton", &self.start_menu_hide_power_button);
+        w.put("startMenuHideRecentJumpLists", &self.start_menu_hide_recent_jump_lists);
+        w.put(
             "startMenuHideRecentlyAddedApps",
             &self.start_menu_hide_recently_added_apps,
-        )?;
-        graph_rt::put(
-            map,
-            "startMenuHideRestartOptions",
-            &self.start_menu_hide_restart_options,
-        )?;
-        graph_rt::put(map, "startMenuHideShutDown", &self.start_menu_hide_shut_down)?;
-        graph_rt::put(map, "startMenuHideSignOut", &self.start_menu_hide_sign_out)?;
-        graph_rt::put(map, "startMenuHideSleep", &self.start_menu_hide_sleep)?;
-        graph_rt::put(
-            map,
-            "startMenuHideSwitchAccount",
-            &self.start_menu_hide_switch_account,
-        )?;
-        graph_rt::put(map, "startMenuHideUserTile", &self.start_menu_hide_user_tile)?;
-        graph_rt::put(
-            map,
-            "startMenuLayoutEdgeAssetsXml",
-            &self.start_menu_layout_edge_assets_xml,
-        )?;
-        graph_rt::put(map, "startMenuLayoutXml", &self.start_menu_layout_xml)?;
-        graph_rt::put(map, "startMenuMode", &self.start_menu_mode)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("startMenuHideRestartOptions", &self.start_menu_hide_restart_options);
+        w.put("startMenuHideShutDown", &self.start_menu_hide_shut_down);
+        w.put("startMenuHideSignOut", &self.start_menu_hide_sign_out);
+        w.put("startMenuHideSleep", &self.start_menu_hide_sleep);
+        w.put("startMenuHideSwitchAccount", &self.start_menu_hide_switch_account);
+        w.put("startMenuHideUserTile", &self.start_menu_hide_user_tile);
+        w.put("startMenuLayoutEdgeAssetsXml", &self.start_menu_layout_edge_assets_xml);
+        w.put("startMenuLayoutXml", &self.start_menu_layout_xml);
+        w.put("startMenuMode", &self.start_menu_mode);
+        w.put(
             "startMenuPinnedFolderDocuments",
             &self.start_menu_pinned_folder_documents,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "startMenuPinnedFolderDownloads",
             &self.start_menu_pinned_folder_downloads,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "startMenuPinnedFolderFileExplorer",
             &self.start_menu_pinned_folder_file_explorer,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "startMenuPinnedFolderHomeGroup",
             &self.start_menu_pinned_folder_home_group,
-        )?;
-        graph_rt::put(
-            map,
-            "startMenuPinnedFolderMusic",
-            &self.start_menu_pinned_folder_music,
-        )?;
-        graph_rt::put(
-            map,
-            "startMenuPinnedFolderNetwork",
-            &self.start_menu_pinned_folder_network,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("startMenuPinnedFolderMusic", &self.start_menu_pinned_folder_music);
+        w.put("startMenuPinnedFolderNetwork", &self.start_menu_pinned_folder_network);
+        w.put(
             "startMenuPinnedFolderPersonalFolder",
             &self.start_menu_pinned_folder_personal_folder,
-        )?;
-        graph_rt::put(
-            map,
-            "startMenuPinnedFolderPictures",
-            &self.start_menu_pinned_folder_pictures,
-        )?;
-        graph_rt::put(
-            map,
-            "startMenuPinnedFolderSettings",
-            &self.start_menu_pinned_folder_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "startMenuPinnedFolderVideos",
-            &self.start_menu_pinned_folder_videos,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockSettingsApp",
-            &self.settings_block_settings_app,
-        )?;
-        graph_rt::put(map, "settingsBlockSystemPage", &self.settings_block_system_page)?;
-        graph_rt::put(
-            map,
-            "settingsBlockDevicesPage",
-            &self.settings_block_devices_page,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("startMenuPinnedFolderPictures", &self.start_menu_pinned_folder_pictures);
+        w.put("startMenuPinnedFolderSettings", &self.start_menu_pinned_folder_settings);
+        w.put("startMenuPinnedFolderVideos", &self.start_menu_pinned_folder_videos);
+        w.put("settingsBlockSettingsApp", &self.settings_block_settings_app);
+        w.put("settingsBlockSystemPage", &self.settings_block_system_page);
+        w.put("settingsBlockDevicesPage", &self.settings_block_devices_page);
+        w.put(
             "settingsBlockNetworkInternetPage",
             &self.settings_block_network_internet_page,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "settingsBlockPersonalizationPage",
             &self.settings_block_personalization_page,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockAccountsPage",
-            &self.settings_block_accounts_page,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockTimeLanguagePage",
-            &self.settings_block_time_language_page,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockEaseOfAccessPage",
-            &self.settings_block_ease_of_access_page,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockPrivacyPage",
-            &self.settings_block_privacy_page,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("settingsBlockAccountsPage", &self.settings_block_accounts_page);
+        w.put("settingsBlockTimeLanguagePage", &self.settings_block_time_language_page);
+        w.put("settingsBlockEaseOfAccessPage", &self.settings_block_ease_of_access_page);
+        w.put("settingsBlockPrivacyPage", &self.settings_block_privacy_page);
+        w.put(
             "settingsBlockUpdateSecurityPage",
             &self.settings_block_update_security_page,
-        )?;
-        graph_rt::put(map, "settingsBlockAppsPage", &self.settings_block_apps_page)?;
-        graph_rt::put(map, "settingsBlockGamingPage", &self.settings_block_gaming_page)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("settingsBlockAppsPage", &self.settings_block_apps_page);
+        w.put("settingsBlockGamingPage", &self.settings_block_gaming_page);
+        w.put(
             "windowsSpotlightBlockConsumerSpecificFeatures",
             &self.windows_spotlight_block_consumer_specific_features,
-        )?;
-        graph_rt::put(map, "windowsSpotlightBlocked", &self.windows_spotlight_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("windowsSpotlightBlocked", &self.windows_spotlight_blocked);
+        w.put(
             "windowsSpotlightBlockOnActionCenter",
             &self.windows_spotlight_block_on_action_center,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsSpotlightBlockTailoredExperiences",
             &self.windows_spotlight_block_tailored_experiences,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsSpotlightBlockThirdPartyNotifications",
             &self.windows_spotlight_block_third_party_notifications,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsSpotlightBlockWelcomeExperience",
             &self.windows_spotlight_block_welcome_experience,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsSpotlightBlockWindowsTips",
             &self.windows_spotlight_block_windows_tips,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsSpotlightConfigureOnLockScreen",
             &self.windows_spotlight_configure_on_lock_screen,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "networkProxyApplySettingsDeviceWide",
             &self.network_proxy_apply_settings_device_wide,
-        )?;
-        graph_rt::put(
-            map,
-            "networkProxyDisableAutoDetect",
-            &self.network_proxy_disable_auto_detect,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("networkProxyDisableAutoDetect", &self.network_proxy_disable_auto_detect);
+        w.put(
             "networkProxyAutomaticConfigurationUrl",
             &self.network_proxy_automatic_configuration_url,
-        )?;
-        graph_rt::put(map, "networkProxyServer", &self.network_proxy_server)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("networkProxyServer", &self.network_proxy_server);
+        w.put(
             "accountsBlockAddingNonMicrosoftAccountEmail",
             &self.accounts_block_adding_non_microsoft_account_email,
-        )?;
-        graph_rt::put(map, "antiTheftModeBlocked", &self.anti_theft_mode_blocked)?;
-        graph_rt::put(map, "bluetoothBlocked", &self.bluetooth_blocked)?;
-        graph_rt::put(map, "cameraBlocked", &self.camera_blocked)?;
-        graph_rt::put(
-            map,
-            "connectedDevicesServiceBlocked",
-            &self.connected_devices_service_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("antiTheftModeBlocked", &self.anti_theft_mode_blocked);
+        w.put("bluetoothBlocked", &self.bluetooth_blocked);
+        w.put("cameraBlocked", &self.camera_blocked);
+        w.put("connectedDevicesServiceBlocked", &self.connected_devices_service_blocked);
+        w.put(
             "certificatesBlockManualRootCertificateInstallation",
             &self.certificates_block_manual_root_certificate_installation,
-        )?;
-        graph_rt::put(map, "copyPasteBlocked", &self.copy_paste_blocked)?;
-        graph_rt::put(map, "cortanaBlocked", &self.cortana_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("copyPasteBlocked", &self.copy_paste_blocked);
+        w.put("cortanaBlocked", &self.cortana_blocked);
+        w.put(
             "deviceManagementBlockFactoryResetOnMobile",
             &self.device_management_block_factory_reset_on_mobile,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementBlockManualUnenroll",
             &self.device_management_block_manual_unenroll,
-        )?;
-        graph_rt::put(map, "safeSearchFilter", &self.safe_search_filter)?;
-        graph_rt::put(map, "edgeBlockPopups", &self.edge_block_popups)?;
-        graph_rt::put(
-            map,
-            "edgeBlockSearchSuggestions",
-            &self.edge_block_search_suggestions,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("safeSearchFilter", &self.safe_search_filter);
+        w.put("edgeBlockPopups", &self.edge_block_popups);
+        w.put("edgeBlockSearchSuggestions", &self.edge_block_search_suggestions);
+        w.put(
             "edgeBlockSearchEngineCustomization",
             &self.edge_block_search_engine_customization,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "edgeBlockSendingIntranetTrafficToInternetExplorer",
             &self.edge_block_sending_intranet_traffic_to_internet_explorer,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "edgeSendIntranetTrafficToInternetExplorer",
             &self.edge_send_intranet_traffic_to_internet_explorer,
-        )?;
-        graph_rt::put(map, "edgeRequireSmartScreen", &self.edge_require_smart_screen)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeRequireSmartScreen", &self.edge_require_smart_screen);
+        w.put(
             "edgeEnterpriseModeSiteListLocation",
             &self.edge_enterprise_mode_site_list_location,
-        )?;
-        graph_rt::put(map, "edgeFirstRunUrl", &self.edge_first_run_url)?;
-        graph_rt::put(map, "edgeSearchEngine", &self.edge_search_engine)?;
-        graph_rt::put(map, "edgeHomepageUrls", &self.edge_homepage_urls)?;
-        graph_rt::put(
-            map,
-            "edgeBlockAccessToAboutFlags",
-            &self.edge_block_access_to_about_flags,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("edgeFirstRunUrl", &self.edge_first_run_url);
+        w.put("edgeSearchEngine", &self.edge_search_engine);
+        w.put("edgeHomepageUrls", &self.edge_homepage_urls);
+        w.put("edgeBlockAccessToAboutFlags", &self.edge_block_access_to_about_flags);
+        w.put(
             "smartScreenBlockPromptOverride",
             &self.smart_screen_block_prompt_override,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "smartScreenBlockPromptOverrideForFiles",
             &self.smart_screen_block_prompt_override_for_files,
-        )?;
-        graph_rt::put(
-            map,
-            "webRtcBlockLocalhostIpAddress",
-            &self.web_rtc_block_localhost_ip_address,
-        )?;
-        graph_rt::put(map, "internetSharingBlocked", &self.internet_sharing_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("webRtcBlockLocalhostIpAddress", &self.web_rtc_block_localhost_ip_address);
+        w.put("internetSharingBlocked", &self.internet_sharing_blocked);
+        w.put(
             "settingsBlockAddProvisioningPackage",
             &self.settings_block_add_provisioning_package,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "settingsBlockRemoveProvisioningPackage",
             &self.settings_block_remove_provisioning_package,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockChangeSystemTime",
-            &self.settings_block_change_system_time,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockEditDeviceName",
-            &self.settings_block_edit_device_name,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockChangeRegion",
-            &self.settings_block_change_region,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockChangeLanguage",
-            &self.settings_block_change_language,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockChangePowerSleep",
-            &self.settings_block_change_power_sleep,
-        )?;
-        graph_rt::put(map, "locationServicesBlocked", &self.location_services_blocked)?;
-        graph_rt::put(map, "microsoftAccountBlocked", &self.microsoft_account_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("settingsBlockChangeSystemTime", &self.settings_block_change_system_time);
+        w.put("settingsBlockEditDeviceName", &self.settings_block_edit_device_name);
+        w.put("settingsBlockChangeRegion", &self.settings_block_change_region);
+        w.put("settingsBlockChangeLanguage", &self.settings_block_change_language);
+        w.put("settingsBlockChangePowerSleep", &self.settings_block_change_power_sleep);
+        w.put("locationServicesBlocked", &self.location_services_blocked);
+        w.put("microsoftAccountBlocked", &self.microsoft_account_blocked);
+        w.put(
             "microsoftAccountBlockSettingsSync",
             &self.microsoft_account_block_settings_sync,
-        )?;
-        graph_rt::put(map, "nfcBlocked", &self.nfc_blocked)?;
-        graph_rt::put(
-            map,
-            "resetProtectionModeBlocked",
-            &self.reset_protection_mode_blocked,
-        )?;
-        graph_rt::put(map, "screenCaptureBlocked", &self.screen_capture_blocked)?;
-        graph_rt::put(
-            map,
-            "storageBlockRemovableStorage",
-            &self.storage_block_removable_storage,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("nfcBlocked", &self.nfc_blocked);
+        w.put("resetProtectionModeBlocked", &self.reset_protection_mode_blocked);
+        w.put("screenCaptureBlocked", &self.screen_capture_blocked);
+        w.put("storageBlockRemovableStorage", &self.storage_block_removable_storage);
+        w.put(
             "storageRequireMobileDeviceEncryption",
             &self.storage_require_mobile_device_encryption,
-        )?;
-        graph_rt::put(map, "usbBlocked", &self.usb_blocked)?;
-        graph_rt::put(map, "voiceRecordingBlocked", &self.voice_recording_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("usbBlocked", &self.usb_blocked);
+        w.put("voiceRecordingBlocked", &self.voice_recording_blocked);
+        w.put(
             "wiFiBlockAutomaticConnectHotspots",
             &self.wi_fi_block_automatic_connect_hotspots,
-        )?;
-        graph_rt::put(map, "wiFiBlocked", &self.wi_fi_blocked)?;
-        graph_rt::put(
-            map,
-            "wiFiBlockManualConfiguration",
-            &self.wi_fi_block_manual_configuration,
-        )?;
-        graph_rt::put(map, "wiFiScanInterval", &self.wi_fi_scan_interval)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("wiFiBlocked", &self.wi_fi_blocked);
+        w.put("wiFiBlockManualConfiguration", &self.wi_fi_block_manual_configuration);
+        w.put("wiFiScanInterval", &self.wi_fi_scan_interval);
+        w.put(
             "wirelessDisplayBlockProjectionToThisDevice",
             &self.wireless_display_block_projection_to_this_device,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "wirelessDisplayBlockUserInputFromReceiver",
             &self.wireless_display_block_user_input_from_receiver,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "wirelessDisplayRequirePinForPairing",
             &self.wireless_display_require_pin_for_pairing,
-        )?;
-        graph_rt::put(map, "windowsStoreBlocked", &self.windows_store_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("windowsStoreBlocked", &self.windows_store_blocked);
+        w.put(
             "appsAllowTrustedAppsSideloading",
             &self.apps_allow_trusted_apps_sideloading,
-        )?;
-        graph_rt::put(
-            map,
-            "windowsStoreBlockAutoUpdate",
-            &self.windows_store_block_auto_update,
-        )?;
-        graph_rt::put(map, "developerUnlockSetting", &self.developer_unlock_setting)?;
-        graph_rt::put(
-            map,
-            "sharedUserAppDataAllowed",
-            &self.shared_user_app_data_allowed,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("windowsStoreBlockAutoUpdate", &self.windows_store_block_auto_update);
+        w.put("developerUnlockSetting", &self.developer_unlock_setting);
+        w.put("sharedUserAppDataAllowed", &self.shared_user_app_data_allowed);
+        w.put(
             "appsBlockWindowsStoreOriginatedApps",
             &self.apps_block_windows_store_originated_apps,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsStoreEnablePrivateStoreOnly",
             &self.windows_store_enable_private_store_only,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "storageRestrictAppDataToSystemVolume",
             &self.storage_restrict_app_data_to_system_volume,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "storageRestrictAppInstallToSystemVolume",
             &self.storage_restrict_app_install_to_system_volume,
-        )?;
-        graph_rt::put(map, "gameDvrBlocked", &self.game_dvr_blocked)?;
-        graph_rt::put(
-            map,
-            "experienceBlockDeviceDiscovery",
-            &self.experience_block_device_discovery,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("gameDvrBlocked", &self.game_dvr_blocked);
+        w.put("experienceBlockDeviceDiscovery", &self.experience_block_device_discovery);
+        w.put(
             "experienceBlockErrorDialogWhenNoSIM",
             &self.experience_block_error_dialog_when_no_sim,
-        )?;
-        graph_rt::put(
-            map,
-            "experienceBlockTaskSwitcher",
-            &self.experience_block_task_switcher,
-        )?;
-        graph_rt::put(
-            map,
-            "logonBlockFastUserSwitching",
-            &self.logon_block_fast_user_switching,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("experienceBlockTaskSwitcher", &self.experience_block_task_switcher);
+        w.put("logonBlockFastUserSwitching", &self.logon_block_fast_user_switching);
+        w.put(
             "tenantLockdownRequireNetworkDuringOutOfBoxExperience",
             &self.tenant_lockdown_require_network_during_out_of_box_experience,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "appManagementMSIAllowUserControlOverInstall",
             &self.app_management_msi_allow_user_control_over_install,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "appManagementMSIAlwaysInstallWithElevatedPrivileges",
             &self.app_management_msi_always_install_with_elevated_privileges,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "dataProtectionBlockDirectMemoryAccess",
             &self.data_protection_block_direct_memory_access,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "appManagementPackageFamilyNamesToLaunchAfterLogOn",
             &self.app_management_package_family_names_to_launch_after_log_on,
-        )?;
-        graph_rt::put(map, "uninstallBuiltInApps", &self.uninstall_built_in_apps)?;
-        graph_rt::put(map, "configureTimeZone", &self.configure_time_zone)?;
-        graph_rt::put(map, "privacyAccessControls", &self.privacy_access_controls)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("uninstallBuiltInApps", &self.uninstall_built_in_apps);
+        w.put("configureTimeZone", &self.configure_time_zone);
+        w.put("privacyAccessControls", &self.privacy_access_controls);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10GeneralConfiguration);

@@ -18,19 +18,24 @@ pub struct Windows10NetworkProxyServer {
 impl graph_rt::Model for Windows10NetworkProxyServer {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10NetworkProxyServer";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            use_for_local_addresses: graph_rt::take(map, "useForLocalAddresses")?,
-            exceptions: graph_rt::take(map, "exceptions")?,
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            use_for_local_addresses: r.take("useForLocalAddresses"),
+            exceptions: r.take("exceptions"),
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "exceptions", &self.exceptions)?;
-        graph_rt::put(map, "useForLocalAddresses", &self.use_for_local_addresses)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("address", &self.address);
+        w.put("exceptions", &self.exceptions);
+        w.put("useForLocalAddresses", &self.use_for_local_addresses);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10NetworkProxyServer);

@@ -104,226 +104,145 @@ pub struct Windows10TeamGeneralConfiguration {
 impl graph_rt::Model for Windows10TeamGeneralConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10TeamGeneralConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            welcome_screen_meeting_information: graph_rt::take(
-                map,
-                "welcomeScreenMeetingInformation",
-            )?,
-            welcome_screen_background_image_url: graph_rt::take(
-                map,
-                "welcomeScreenBackgroundImageUrl",
-            )?,
-            welcome_screen_block_automatic_wake_up: graph_rt::take(
-                map,
-                "welcomeScreenBlockAutomaticWakeUp",
-            )?,
-            settings_sleep_timeout_in_minutes: graph_rt::take(
-                map,
-                "settingsSleepTimeoutInMinutes",
-            )?,
-            settings_session_timeout_in_minutes: graph_rt::take(
-                map,
-                "settingsSessionTimeoutInMinutes",
-            )?,
-            settings_screen_timeout_in_minutes: graph_rt::take(
-                map,
-                "settingsScreenTimeoutInMinutes",
-            )?,
-            settings_default_volume: graph_rt::take(map, "settingsDefaultVolume")?,
-            settings_block_signin_suggestions: graph_rt::take(
-                map,
-                "settingsBlockSigninSuggestions",
-            )?,
-            settings_block_session_resume: graph_rt::take(
-                map,
-                "settingsBlockSessionResume",
-            )?,
-            settings_block_my_meetings_and_files: graph_rt::take(
-                map,
-                "settingsBlockMyMeetingsAndFiles",
-            )?,
-            miracast_require_pin: graph_rt::take(map, "miracastRequirePin")?,
-            miracast_blocked: graph_rt::take(map, "miracastBlocked")?,
-            miracast_channel: graph_rt::take(map, "miracastChannel")?,
-            maintenance_window_start_time: graph_rt::take(
-                map,
-                "maintenanceWindowStartTime",
-            )?,
-            maintenance_window_duration_in_hours: graph_rt::take(
-                map,
-                "maintenanceWindowDurationInHours",
-            )?,
-            maintenance_window_blocked: graph_rt::take(map, "maintenanceWindowBlocked")?,
-            connect_app_block_auto_launch: graph_rt::take(
-                map,
-                "connectAppBlockAutoLaunch",
-            )?,
-            azure_operational_insights_workspace_key: graph_rt::take(
-                map,
-                "azureOperationalInsightsWorkspaceKey",
-            )?,
-            azure_operational_insights_workspace_id: graph_rt::take(
-                map,
-                "azureOperationalInsightsWorkspaceId",
-            )?,
-            azure_operational_insights_block_telemetry: graph_rt::take(
-                map,
-                "azureOperationalInsightsBlockTelemetry",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            welcome_screen_meeting_information: r
+                .take("welcomeScreenMeetingInformation"),
+            welcome_screen_background_image_url: r
+                .take("welcomeScreenBackgroundImageUrl"),
+            welcome_screen_block_automatic_wake_up: r
+                .take("welcomeScreenBlockAutomaticWakeUp"),
+            settings_sleep_timeout_in_minutes: r.take("settingsSleepTimeoutInMinutes"),
+            settings_session_timeout_in_minutes: r
+                .take("settingsSessionTimeoutInMinutes"),
+            settings_screen_timeout_in_minutes: r.take("settingsScreenTimeoutInMinutes"),
+            settings_default_volume: r.take("settingsDefaultVolume"),
+            settings_block_signin_suggestions: r.take("settingsBlockSigninSuggestions"),
+            settings_block_session_resume: r.take("settingsBlockSessionResume"),
+            settings_block_my_meetings_and_files: r
+                .take("settingsBlockMyMeetingsAndFiles"),
+            miracast_require_pin: r.take("miracastRequirePin"),
+            miracast_blocked: r.take("miracastBlocked"),
+            miracast_channel: r.take("miracastChannel"),
+            maintenance_window_start_time: r.take("maintenanceWindowStartTime"),
+            maintenance_window_duration_in_hours: r
+                .take("maintenanceWindowDurationInHours"),
+            maintenance_window_blocked: r.take("maintenanceWindowBlocked"),
+            connect_app_block_auto_launch: r.take("connectAppBlockAutoLaunch"),
+            azure_operational_insights_workspace_key: r
+                .take("azureOperationalInsightsWorkspaceKey"),
+            azure_operational_insights_workspace_id: r
+                .take("azureOperationalInsightsWorkspaceId"),
+            azure_operational_insights_block_telemetry: r
+                .take("azureOperationalInsightsBlockTelemetry"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put(
             "azureOperationalInsightsBlockTelemetry",
             &self.azure_operational_insights_block_telemetry,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "azureOperationalInsightsWorkspaceId",
             &self.azure_operational_insights_workspace_id,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "azureOperationalInsightsWorkspaceKey",
             &self.azure_operational_insights_workspace_key,
-        )?;
-        graph_rt::put(
-            map,
-            "connectAppBlockAutoLaunch",
-            &self.connect_app_block_auto_launch,
-        )?;
-        graph_rt::put(
-            map,
-            "maintenanceWindowBlocked",
-            &self.maintenance_window_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("connectAppBlockAutoLaunch", &self.connect_app_block_auto_launch);
+        w.put("maintenanceWindowBlocked", &self.maintenance_window_blocked);
+        w.put(
             "maintenanceWindowDurationInHours",
             &self.maintenance_window_duration_in_hours,
-        )?;
-        graph_rt::put(
-            map,
-            "maintenanceWindowStartTime",
-            &self.maintenance_window_start_time,
-        )?;
-        graph_rt::put(map, "miracastChannel", &self.miracast_channel)?;
-        graph_rt::put(map, "miracastBlocked", &self.miracast_blocked)?;
-        graph_rt::put(map, "miracastRequirePin", &self.miracast_require_pin)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("maintenanceWindowStartTime", &self.maintenance_window_start_time);
+        w.put("miracastChannel", &self.miracast_channel);
+        w.put("miracastBlocked", &self.miracast_blocked);
+        w.put("miracastRequirePin", &self.miracast_require_pin);
+        w.put(
             "settingsBlockMyMeetingsAndFiles",
             &self.settings_block_my_meetings_and_files,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockSessionResume",
-            &self.settings_block_session_resume,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsBlockSigninSuggestions",
-            &self.settings_block_signin_suggestions,
-        )?;
-        graph_rt::put(map, "settingsDefaultVolume", &self.settings_default_volume)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("settingsBlockSessionResume", &self.settings_block_session_resume);
+        w.put("settingsBlockSigninSuggestions", &self.settings_block_signin_suggestions);
+        w.put("settingsDefaultVolume", &self.settings_default_volume);
+        w.put(
             "settingsScreenTimeoutInMinutes",
             &self.settings_screen_timeout_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "settingsSessionTimeoutInMinutes",
             &self.settings_session_timeout_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
-            "settingsSleepTimeoutInMinutes",
-            &self.settings_sleep_timeout_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("settingsSleepTimeoutInMinutes", &self.settings_sleep_timeout_in_minutes);
+        w.put(
             "welcomeScreenBlockAutomaticWakeUp",
             &self.welcome_screen_block_automatic_wake_up,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "welcomeScreenBackgroundImageUrl",
             &self.welcome_screen_background_image_url,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "welcomeScreenMeetingInformation",
             &self.welcome_screen_meeting_information,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10TeamGeneralConfiguration);

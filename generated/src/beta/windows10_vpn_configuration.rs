@@ -116,152 +116,132 @@ pub struct Windows10VpnConfiguration {
 impl graph_rt::Model for Windows10VpnConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10VpnConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            identity_certificate: graph_rt::take(map, "identityCertificate")?,
-            cryptography_suite: graph_rt::take(map, "cryptographySuite")?,
-            trusted_network_domains: graph_rt::take(map, "trustedNetworkDomains")?,
-            dns_rules: graph_rt::take(map, "dnsRules")?,
-            routes: graph_rt::take(map, "routes")?,
-            traffic_rules: graph_rt::take(map, "trafficRules")?,
-            windows_information_protection_domain: graph_rt::take(
-                map,
-                "windowsInformationProtectionDomain",
-            )?,
-            only_associated_apps_can_use_connection: graph_rt::take(
-                map,
-                "onlyAssociatedAppsCanUseConnection",
-            )?,
-            associated_apps: graph_rt::take(map, "associatedApps")?,
-            proxy_server: graph_rt::take(map, "proxyServer")?,
-            eap_xml: graph_rt::take(map, "eapXml")?,
-            single_sign_on_issuer_hash: graph_rt::take(map, "singleSignOnIssuerHash")?,
-            single_sign_on_eku: graph_rt::take(map, "singleSignOnEku")?,
-            enable_single_sign_on_with_alternate_certificate: graph_rt::take(
-                map,
-                "enableSingleSignOnWithAlternateCertificate",
-            )?,
-            enable_conditional_access: graph_rt::take(map, "enableConditionalAccess")?,
-            remember_user_credentials: graph_rt::take(map, "rememberUserCredentials")?,
-            authentication_method: graph_rt::take(map, "authenticationMethod")?,
-            dns_suffixes: graph_rt::take(map, "dnsSuffixes")?,
-            enable_dns_registration: graph_rt::take(map, "enableDnsRegistration")?,
-            enable_device_tunnel: graph_rt::take(map, "enableDeviceTunnel")?,
-            enable_always_on: graph_rt::take(map, "enableAlwaysOn")?,
-            enable_split_tunneling: graph_rt::take(map, "enableSplitTunneling")?,
-            connection_type: graph_rt::take(map, "connectionType")?,
-            profile_target: graph_rt::take(map, "profileTarget")?,
-            custom_xml: graph_rt::take(map, "customXml")?,
-            servers: graph_rt::take(map, "servers")?,
-            connection_name: graph_rt::take(map, "connectionName")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            identity_certificate: r.take("identityCertificate"),
+            cryptography_suite: r.take("cryptographySuite"),
+            trusted_network_domains: r.take("trustedNetworkDomains"),
+            dns_rules: r.take("dnsRules"),
+            routes: r.take("routes"),
+            traffic_rules: r.take("trafficRules"),
+            windows_information_protection_domain: r
+                .take("windowsInformationProtectionDomain"),
+            only_associated_apps_can_use_connection: r
+                .take("onlyAssociatedAppsCanUseConnection"),
+            associated_apps: r.take("associatedApps"),
+            proxy_server: r.take("proxyServer"),
+            eap_xml: r.take("eapXml"),
+            single_sign_on_issuer_hash: r.take("singleSignOnIssuerHash"),
+            single_sign_on_eku: r.take("singleSignOnEku"),
+            enable_single_sign_on_with_alternate_certificate: r
+                .take("enableSingleSignOnWithAlternateCertificate"),
+            enable_conditional_access: r.take("enableConditionalAccess"),
+            remember_user_credentials: r.take("rememberUserCredentials"),
+            authentication_method: r.take("authenticationMethod"),
+            dns_suffixes: r.take("dnsSuffixes"),
+            enable_dns_registration: r.take("enableDnsRegistration"),
+            enable_device_tunnel: r.take("enableDeviceTunnel"),
+            enable_always_on: r.take("enableAlwaysOn"),
+            enable_split_tunneling: r.take("enableSplitTunneling"),
+            connection_type: r.take("connectionType"),
+            profile_target: r.take("profileTarget"),
+            custom_xml: r.take("customXml"),
+            servers: r.take("servers"),
+            connection_name: r.take("connectionName"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "connectionName", &self.connection_name)?;
-        graph_rt::put(map, "servers", &self.servers)?;
-        graph_rt::put(map, "customXml", &self.custom_xml)?;
-        graph_rt::put(map, "profileTarget", &self.profile_target)?;
-        graph_rt::put(map, "connectionType", &self.connection_type)?;
-        graph_rt::put(map, "enableSplitTunneling", &self.enable_split_tunneling)?;
-        graph_rt::put(map, "enableAlwaysOn", &self.enable_always_on)?;
-        graph_rt::put(map, "enableDeviceTunnel", &self.enable_device_tunnel)?;
-        graph_rt::put(map, "enableDnsRegistration", &self.enable_dns_registration)?;
-        graph_rt::put(map, "dnsSuffixes", &self.dns_suffixes)?;
-        graph_rt::put(map, "authenticationMethod", &self.authentication_method)?;
-        graph_rt::put(map, "rememberUserCredentials", &self.remember_user_credentials)?;
-        graph_rt::put(map, "enableConditionalAccess", &self.enable_conditional_access)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("connectionName", &self.connection_name);
+        w.put("servers", &self.servers);
+        w.put("customXml", &self.custom_xml);
+        w.put("profileTarget", &self.profile_target);
+        w.put("connectionType", &self.connection_type);
+        w.put("enableSplitTunneling", &self.enable_split_tunneling);
+        w.put("enableAlwaysOn", &self.enable_always_on);
+        w.put("enableDeviceTunnel", &self.enable_device_tunnel);
+        w.put("enableDnsRegistration", &self.enable_dns_registration);
+        w.put("dnsSuffixes", &self.dns_suffixes);
+        w.put("authenticationMethod", &self.authentication_method);
+        w.put("rememberUserCredentials", &self.remember_user_credentials);
+        w.put("enableConditionalAccess", &self.enable_conditional_access);
+        w.put(
             "enableSingleSignOnWithAlternateCertificate",
             &self.enable_single_sign_on_with_alternate_certificate,
-        )?;
-        graph_rt::put(map, "singleSignOnEku", &self.single_sign_on_eku)?;
-        graph_rt::put(map, "singleSignOnIssuerHash", &self.single_sign_on_issuer_hash)?;
-        graph_rt::put(map, "eapXml", &self.eap_xml)?;
-        graph_rt::put(map, "proxyServer", &self.proxy_server)?;
-        graph_rt::put(map, "associatedApps", &self.associated_apps)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("singleSignOnEku", &self.single_sign_on_eku);
+        w.put("singleSignOnIssuerHash", &self.single_sign_on_issuer_hash);
+        w.put("eapXml", &self.eap_xml);
+        w.put("proxyServer", &self.proxy_server);
+        w.put("associatedApps", &self.associated_apps);
+        w.put(
             "onlyAssociatedAppsCanUseConnection",
             &self.only_associated_apps_can_use_connection,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsInformationProtectionDomain",
             &self.windows_information_protection_domain,
-        )?;
-        graph_rt::put(map, "trafficRules", &self.traffic_rules)?;
-        graph_rt::put(map, "routes", &self.routes)?;
-        graph_rt::put(map, "dnsRules", &self.dns_rules)?;
-        graph_rt::put(map, "trustedNetworkDomains", &self.trusted_network_domains)?;
-        graph_rt::put(map, "cryptographySuite", &self.cryptography_suite)?;
-        graph_rt::put(map, "identityCertificate", &self.identity_certificate)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("trafficRules", &self.traffic_rules);
+        w.put("routes", &self.routes);
+        w.put("dnsRules", &self.dns_rules);
+        w.put("trustedNetworkDomains", &self.trusted_network_domains);
+        w.put("cryptographySuite", &self.cryptography_suite);
+        w.put("identityCertificate", &self.identity_certificate);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10VpnConfiguration);

@@ -47,7 +47,7 @@ pub struct Windows10XscepCertificateProfile {
     /// Certificate renewal threshold percentage
     pub renewal_threshold_percentage: graph_rt::Field<i32>,
     /// Trusted Root Certificate ID
-    pub root_certificate_id: graph_rt::Field<graph_rt::Uuid>,
+    pub root_certificate_id: graph_rt::Field<graph_rt::Guid>,
     /// SCEP Server Url(s).
     pub scep_server_urls: graph_rt::Field<Vec<String>>,
     /// Custom AAD Attributes.
@@ -62,83 +62,60 @@ pub struct Windows10XscepCertificateProfile {
 impl graph_rt::Model for Windows10XscepCertificateProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10XSCEPCertificateProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            subject_name_format_string: graph_rt::take(map, "subjectNameFormatString")?,
-            subject_alternative_name_formats: graph_rt::take(
-                map,
-                "subjectAlternativeNameFormats",
-            )?,
-            scep_server_urls: graph_rt::take(map, "scepServerUrls")?,
-            root_certificate_id: graph_rt::take(map, "rootCertificateId")?,
-            renewal_threshold_percentage: graph_rt::take(
-                map,
-                "renewalThresholdPercentage",
-            )?,
-            key_usage: graph_rt::take(map, "keyUsage")?,
-            key_storage_provider: graph_rt::take(map, "keyStorageProvider")?,
-            key_size: graph_rt::take(map, "keySize")?,
-            hash_algorithm: graph_rt::take(map, "hashAlgorithm")?,
-            extended_key_usages: graph_rt::take(map, "extendedKeyUsages")?,
-            certificate_validity_period_value: graph_rt::take(
-                map,
-                "certificateValidityPeriodValue",
-            )?,
-            certificate_validity_period_scale: graph_rt::take(
-                map,
-                "certificateValidityPeriodScale",
-            )?,
-            certificate_store: graph_rt::take(map, "certificateStore")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            creation_date_time: graph_rt::take(map, "creationDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            subject_name_format_string: r.take("subjectNameFormatString"),
+            subject_alternative_name_formats: r.take("subjectAlternativeNameFormats"),
+            scep_server_urls: r.take("scepServerUrls"),
+            root_certificate_id: r.take("rootCertificateId"),
+            renewal_threshold_percentage: r.take("renewalThresholdPercentage"),
+            key_usage: r.take("keyUsage"),
+            key_storage_provider: r.take("keyStorageProvider"),
+            key_size: r.take("keySize"),
+            hash_algorithm: r.take("hashAlgorithm"),
+            extended_key_usages: r.take("extendedKeyUsages"),
+            certificate_validity_period_value: r.take("certificateValidityPeriodValue"),
+            certificate_validity_period_scale: r.take("certificateValidityPeriodScale"),
+            certificate_store: r.take("certificateStore"),
+            assignments: r.take("assignments"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            creation_date_time: r.take("creationDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            version: r.take("version"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "creationDateTime", &self.creation_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "certificateStore", &self.certificate_store)?;
-        graph_rt::put(
-            map,
-            "certificateValidityPeriodScale",
-            &self.certificate_validity_period_scale,
-        )?;
-        graph_rt::put(
-            map,
-            "certificateValidityPeriodValue",
-            &self.certificate_validity_period_value,
-        )?;
-        graph_rt::put(map, "extendedKeyUsages", &self.extended_key_usages)?;
-        graph_rt::put(map, "hashAlgorithm", &self.hash_algorithm)?;
-        graph_rt::put(map, "keySize", &self.key_size)?;
-        graph_rt::put(map, "keyStorageProvider", &self.key_storage_provider)?;
-        graph_rt::put(map, "keyUsage", &self.key_usage)?;
-        graph_rt::put(
-            map,
-            "renewalThresholdPercentage",
-            &self.renewal_threshold_percentage,
-        )?;
-        graph_rt::put(map, "rootCertificateId", &self.root_certificate_id)?;
-        graph_rt::put(map, "scepServerUrls", &self.scep_server_urls)?;
-        graph_rt::put(
-            map,
-            "subjectAlternativeNameFormats",
-            &self.subject_alternative_name_formats,
-        )?;
-        graph_rt::put(map, "subjectNameFormatString", &self.subject_name_format_string)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("creationDateTime", &self.creation_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("assignments", &self.assignments);
+        w.put("certificateStore", &self.certificate_store);
+        w.put("certificateValidityPeriodScale", &self.certificate_validity_period_scale);
+        w.put("certificateValidityPeriodValue", &self.certificate_validity_period_value);
+        w.put("extendedKeyUsages", &self.extended_key_usages);
+        w.put("hashAlgorithm", &self.hash_algorithm);
+        w.put("keySize", &self.key_size);
+        w.put("keyStorageProvider", &self.key_storage_provider);
+        w.put("keyUsage", &self.key_usage);
+        w.put("renewalThresholdPercentage", &self.renewal_threshold_percentage);
+        w.put("rootCertificateId", &self.root_certificate_id);
+        w.put("scepServerUrls", &self.scep_server_urls);
+        w.put("subjectAlternativeNameFormats", &self.subject_alternative_name_formats);
+        w.put("subjectNameFormatString", &self.subject_name_format_string);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10XscepCertificateProfile);

@@ -16,15 +16,20 @@ pub struct WindowsAppIdentifier {
 impl graph_rt::Model for WindowsAppIdentifier {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsAppIdentifier";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            windows_app_id: graph_rt::take(map, "windowsAppId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            windows_app_id: r.take("windowsAppId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "windowsAppId", &self.windows_app_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("windowsAppId", &self.windows_app_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsAppIdentifier);

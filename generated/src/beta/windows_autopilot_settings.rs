@@ -20,28 +20,26 @@ pub struct WindowsAutopilotSettings {
 impl graph_rt::Model for WindowsAutopilotSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsAutopilotSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sync_status: graph_rt::take(map, "syncStatus")?,
-            last_manual_sync_trigger_date_time: graph_rt::take(
-                map,
-                "lastManualSyncTriggerDateTime",
-            )?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sync_status: r.take("syncStatus"),
+            last_manual_sync_trigger_date_time: r.take("lastManualSyncTriggerDateTime"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(
-            map,
-            "lastManualSyncTriggerDateTime",
-            &self.last_manual_sync_trigger_date_time,
-        )?;
-        graph_rt::put(map, "syncStatus", &self.sync_status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("lastManualSyncTriggerDateTime", &self.last_manual_sync_trigger_date_time);
+        w.put("syncStatus", &self.sync_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsAutopilotSettings);

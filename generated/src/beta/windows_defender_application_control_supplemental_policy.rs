@@ -42,37 +42,42 @@ pub struct WindowsDefenderApplicationControlSupplementalPolicy {
 impl graph_rt::Model for WindowsDefenderApplicationControlSupplementalPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsDefenderApplicationControlSupplementalPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            deploy_summary: graph_rt::take(map, "deploySummary")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            creation_date_time: graph_rt::take(map, "creationDateTime")?,
-            version: graph_rt::take(map, "version")?,
-            content_file_name: graph_rt::take(map, "contentFileName")?,
-            content: graph_rt::take(map, "content")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_statuses: r.take("deviceStatuses"),
+            deploy_summary: r.take("deploySummary"),
+            assignments: r.take("assignments"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            creation_date_time: r.take("creationDateTime"),
+            version: r.take("version"),
+            content_file_name: r.take("contentFileName"),
+            content: r.take("content"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "contentFileName", &self.content_file_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "creationDateTime", &self.creation_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deploySummary", &self.deploy_summary)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("content", &self.content);
+        w.put("contentFileName", &self.content_file_name);
+        w.put("version", &self.version);
+        w.put("creationDateTime", &self.creation_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("assignments", &self.assignments);
+        w.put("deploySummary", &self.deploy_summary);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsDefenderApplicationControlSupplementalPolicy);

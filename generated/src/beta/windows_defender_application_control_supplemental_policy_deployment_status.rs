@@ -39,35 +39,40 @@ impl graph_rt::Model
 for WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsDefenderApplicationControlSupplementalPolicyDeploymentStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            policy: graph_rt::take(map, "policy")?,
-            policy_version: graph_rt::take(map, "policyVersion")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_name: graph_rt::take(map, "userName")?,
-            deployment_status: graph_rt::take(map, "deploymentStatus")?,
-            os_description: graph_rt::take(map, "osDescription")?,
-            os_version: graph_rt::take(map, "osVersion")?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            policy: r.take("policy"),
+            policy_version: r.take("policyVersion"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_name: r.take("userName"),
+            deployment_status: r.take("deploymentStatus"),
+            os_description: r.take("osDescription"),
+            os_version: r.take("osVersion"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            device_id: r.take("deviceId"),
+            device_name: r.take("deviceName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(map, "osVersion", &self.os_version)?;
-        graph_rt::put(map, "osDescription", &self.os_description)?;
-        graph_rt::put(map, "deploymentStatus", &self.deployment_status)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "policyVersion", &self.policy_version)?;
-        graph_rt::put(map, "policy", &self.policy)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceName", &self.device_name);
+        w.put("deviceId", &self.device_id);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("osVersion", &self.os_version);
+        w.put("osDescription", &self.os_description);
+        w.put("deploymentStatus", &self.deployment_status);
+        w.put("userName", &self.user_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("policyVersion", &self.policy_version);
+        w.put("policy", &self.policy);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(

@@ -19,19 +19,24 @@ impl graph_rt::Model
 for WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsDefenderApplicationControlSupplementalPolicyDeploymentSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            failed_device_count: graph_rt::take(map, "failedDeviceCount")?,
-            deployed_device_count: graph_rt::take(map, "deployedDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            failed_device_count: r.take("failedDeviceCount"),
+            deployed_device_count: r.take("deployedDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deployedDeviceCount", &self.deployed_device_count)?;
-        graph_rt::put(map, "failedDeviceCount", &self.failed_device_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deployedDeviceCount", &self.deployed_device_count);
+        w.put("failedDeviceCount", &self.failed_device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(

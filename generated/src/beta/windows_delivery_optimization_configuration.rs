@@ -104,171 +104,132 @@ pub struct WindowsDeliveryOptimizationConfiguration {
 impl graph_rt::Model for WindowsDeliveryOptimizationConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsDeliveryOptimizationConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            cache_server_background_download_fallback_to_http_delay_in_seconds: graph_rt::take(
-                map,
-                "cacheServerBackgroundDownloadFallbackToHttpDelayInSeconds",
-            )?,
-            cache_server_foreground_download_fallback_to_http_delay_in_seconds: graph_rt::take(
-                map,
-                "cacheServerForegroundDownloadFallbackToHttpDelayInSeconds",
-            )?,
-            cache_server_host_names: graph_rt::take(map, "cacheServerHostNames")?,
-            vpn_peer_caching: graph_rt::take(map, "vpnPeerCaching")?,
-            maximum_cache_size: graph_rt::take(map, "maximumCacheSize")?,
-            maximum_cache_age_in_days: graph_rt::take(map, "maximumCacheAgeInDays")?,
-            modify_cache_location: graph_rt::take(map, "modifyCacheLocation")?,
-            minimum_battery_percentage_allowed_to_upload: graph_rt::take(
-                map,
-                "minimumBatteryPercentageAllowedToUpload",
-            )?,
-            minimum_file_size_to_cache_in_megabytes: graph_rt::take(
-                map,
-                "minimumFileSizeToCacheInMegabytes",
-            )?,
-            minimum_disk_size_allowed_to_peer_in_gigabytes: graph_rt::take(
-                map,
-                "minimumDiskSizeAllowedToPeerInGigabytes",
-            )?,
-            minimum_ram_allowed_to_peer_in_gigabytes: graph_rt::take(
-                map,
-                "minimumRamAllowedToPeerInGigabytes",
-            )?,
-            foreground_download_from_http_delay_in_seconds: graph_rt::take(
-                map,
-                "foregroundDownloadFromHttpDelayInSeconds",
-            )?,
-            background_download_from_http_delay_in_seconds: graph_rt::take(
-                map,
-                "backgroundDownloadFromHttpDelayInSeconds",
-            )?,
-            bandwidth_mode: graph_rt::take(map, "bandwidthMode")?,
-            group_id_source: graph_rt::take(map, "groupIdSource")?,
-            restrict_peer_selection_by: graph_rt::take(map, "restrictPeerSelectionBy")?,
-            delivery_optimization_mode: graph_rt::take(map, "deliveryOptimizationMode")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            cache_server_background_download_fallback_to_http_delay_in_seconds: r
+                .take("cacheServerBackgroundDownloadFallbackToHttpDelayInSeconds"),
+            cache_server_foreground_download_fallback_to_http_delay_in_seconds: r
+                .take("cacheServerForegroundDownloadFallbackToHttpDelayInSeconds"),
+            cache_server_host_names: r.take("cacheServerHostNames"),
+            vpn_peer_caching: r.take("vpnPeerCaching"),
+            maximum_cache_size: r.take("maximumCacheSize"),
+            maximum_cache_age_in_days: r.take("maximumCacheAgeInDays"),
+            modify_cache_location: r.take("modifyCacheLocation"),
+            minimum_battery_percentage_allowed_to_upload: r
+                .take("minimumBatteryPercentageAllowedToUpload"),
+            minimum_file_size_to_cache_in_megabytes: r
+                .take("minimumFileSizeToCacheInMegabytes"),
+            minimum_disk_size_allowed_to_peer_in_gigabytes: r
+                .take("minimumDiskSizeAllowedToPeerInGigabytes"),
+            minimum_ram_allowed_to_peer_in_gigabytes: r
+                .take("minimumRamAllowedToPeerInGigabytes"),
+            foreground_download_from_http_delay_in_seconds: r
+                .take("foregroundDownloadFromHttpDelayInSeconds"),
+            background_download_from_http_delay_in_seconds: r
+                .take("backgroundDownloadFromHttpDelayInSeconds"),
+            bandwidth_mode: r.take("bandwidthMode"),
+            group_id_source: r.take("groupIdSource"),
+            restrict_peer_selection_by: r.take("restrictPeerSelectionBy"),
+            delivery_optimization_mode: r.take("deliveryOptimizationMode"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "deliveryOptimizationMode",
-            &self.delivery_optimization_mode,
-        )?;
-        graph_rt::put(map, "restrictPeerSelectionBy", &self.restrict_peer_selection_by)?;
-        graph_rt::put(map, "groupIdSource", &self.group_id_source)?;
-        graph_rt::put(map, "bandwidthMode", &self.bandwidth_mode)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("deliveryOptimizationMode", &self.delivery_optimization_mode);
+        w.put("restrictPeerSelectionBy", &self.restrict_peer_selection_by);
+        w.put("groupIdSource", &self.group_id_source);
+        w.put("bandwidthMode", &self.bandwidth_mode);
+        w.put(
             "backgroundDownloadFromHttpDelayInSeconds",
             &self.background_download_from_http_delay_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "foregroundDownloadFromHttpDelayInSeconds",
             &self.foreground_download_from_http_delay_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "minimumRamAllowedToPeerInGigabytes",
             &self.minimum_ram_allowed_to_peer_in_gigabytes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "minimumDiskSizeAllowedToPeerInGigabytes",
             &self.minimum_disk_size_allowed_to_peer_in_gigabytes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "minimumFileSizeToCacheInMegabytes",
             &self.minimum_file_size_to_cache_in_megabytes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "minimumBatteryPercentageAllowedToUpload",
             &self.minimum_battery_percentage_allowed_to_upload,
-        )?;
-        graph_rt::put(map, "modifyCacheLocation", &self.modify_cache_location)?;
-        graph_rt::put(map, "maximumCacheAgeInDays", &self.maximum_cache_age_in_days)?;
-        graph_rt::put(map, "maximumCacheSize", &self.maximum_cache_size)?;
-        graph_rt::put(map, "vpnPeerCaching", &self.vpn_peer_caching)?;
-        graph_rt::put(map, "cacheServerHostNames", &self.cache_server_host_names)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("modifyCacheLocation", &self.modify_cache_location);
+        w.put("maximumCacheAgeInDays", &self.maximum_cache_age_in_days);
+        w.put("maximumCacheSize", &self.maximum_cache_size);
+        w.put("vpnPeerCaching", &self.vpn_peer_caching);
+        w.put("cacheServerHostNames", &self.cache_server_host_names);
+        w.put(
             "cacheServerForegroundDownloadFallbackToHttpDelayInSeconds",
             &self.cache_server_foreground_download_fallback_to_http_delay_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "cacheServerBackgroundDownloadFallbackToHttpDelayInSeconds",
             &self.cache_server_background_download_fallback_to_http_delay_in_seconds,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsDeliveryOptimizationConfiguration);

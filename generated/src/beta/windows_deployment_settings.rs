@@ -20,19 +20,24 @@ pub struct WindowsDeploymentSettings {
 impl graph_rt::Model for WindowsDeploymentSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdates.windowsDeploymentSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_experience: graph_rt::take(map, "userExperience")?,
-            rollout: graph_rt::take(map, "rollout")?,
-            monitoring: graph_rt::take(map, "monitoring")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_experience: r.take("userExperience"),
+            rollout: r.take("rollout"),
+            monitoring: r.take("monitoring"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "monitoring", &self.monitoring)?;
-        graph_rt::put(map, "rollout", &self.rollout)?;
-        graph_rt::put(map, "userExperience", &self.user_experience)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("monitoring", &self.monitoring);
+        w.put("rollout", &self.rollout);
+        w.put("userExperience", &self.user_experience);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsDeploymentSettings);

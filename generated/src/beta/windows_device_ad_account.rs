@@ -20,19 +20,24 @@ pub struct WindowsDeviceAdAccount {
 impl graph_rt::Model for WindowsDeviceAdAccount {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsDeviceADAccount";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_name: graph_rt::take(map, "userName")?,
-            domain_name: graph_rt::take(map, "domainName")?,
-            password: graph_rt::take(map, "password")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_name: r.take("userName"),
+            domain_name: r.take("domainName"),
+            password: r.take("password"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "password", &self.password)?;
-        graph_rt::put(map, "domainName", &self.domain_name)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("password", &self.password);
+        w.put("domainName", &self.domain_name);
+        w.put("userName", &self.user_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsDeviceAdAccount);

@@ -26,66 +26,48 @@ pub struct WindowsEnrollmentStatusScreenSettings {
 impl graph_rt::Model for WindowsEnrollmentStatusScreenSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsEnrollmentStatusScreenSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_device_use_on_install_failure: graph_rt::take(
-                map,
-                "allowDeviceUseOnInstallFailure",
-            )?,
-            install_progress_timeout_in_minutes: graph_rt::take(
-                map,
-                "installProgressTimeoutInMinutes",
-            )?,
-            custom_error_message: graph_rt::take(map, "customErrorMessage")?,
-            allow_log_collection_on_install_failure: graph_rt::take(
-                map,
-                "allowLogCollectionOnInstallFailure",
-            )?,
-            block_device_setup_retry_by_user: graph_rt::take(
-                map,
-                "blockDeviceSetupRetryByUser",
-            )?,
-            allow_device_use_before_profile_and_app_install_complete: graph_rt::take(
-                map,
-                "allowDeviceUseBeforeProfileAndAppInstallComplete",
-            )?,
-            hide_installation_progress: graph_rt::take(map, "hideInstallationProgress")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_device_use_on_install_failure: r
+                .take("allowDeviceUseOnInstallFailure"),
+            install_progress_timeout_in_minutes: r
+                .take("installProgressTimeoutInMinutes"),
+            custom_error_message: r.take("customErrorMessage"),
+            allow_log_collection_on_install_failure: r
+                .take("allowLogCollectionOnInstallFailure"),
+            block_device_setup_retry_by_user: r.take("blockDeviceSetupRetryByUser"),
+            allow_device_use_before_profile_and_app_install_complete: r
+                .take("allowDeviceUseBeforeProfileAndAppInstallComplete"),
+            hide_installation_progress: r.take("hideInstallationProgress"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "hideInstallationProgress",
-            &self.hide_installation_progress,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hideInstallationProgress", &self.hide_installation_progress);
+        w.put(
             "allowDeviceUseBeforeProfileAndAppInstallComplete",
             &self.allow_device_use_before_profile_and_app_install_complete,
-        )?;
-        graph_rt::put(
-            map,
-            "blockDeviceSetupRetryByUser",
-            &self.block_device_setup_retry_by_user,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("blockDeviceSetupRetryByUser", &self.block_device_setup_retry_by_user);
+        w.put(
             "allowLogCollectionOnInstallFailure",
             &self.allow_log_collection_on_install_failure,
-        )?;
-        graph_rt::put(map, "customErrorMessage", &self.custom_error_message)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("customErrorMessage", &self.custom_error_message);
+        w.put(
             "installProgressTimeoutInMinutes",
             &self.install_progress_timeout_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowDeviceUseOnInstallFailure",
             &self.allow_device_use_on_install_failure,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsEnrollmentStatusScreenSettings);

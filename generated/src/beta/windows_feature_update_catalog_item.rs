@@ -24,23 +24,28 @@ pub struct WindowsFeatureUpdateCatalogItem {
 impl graph_rt::Model for WindowsFeatureUpdateCatalogItem {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsFeatureUpdateCatalogItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            version: graph_rt::take(map, "version")?,
-            end_of_support_date: graph_rt::take(map, "endOfSupportDate")?,
-            release_date_time: graph_rt::take(map, "releaseDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            version: r.take("version"),
+            end_of_support_date: r.take("endOfSupportDate"),
+            release_date_time: r.take("releaseDateTime"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "releaseDateTime", &self.release_date_time)?;
-        graph_rt::put(map, "endOfSupportDate", &self.end_of_support_date)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("releaseDateTime", &self.release_date_time);
+        w.put("endOfSupportDate", &self.end_of_support_date);
+        w.put("version", &self.version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsFeatureUpdateCatalogItem);

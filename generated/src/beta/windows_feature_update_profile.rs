@@ -34,42 +34,40 @@ pub struct WindowsFeatureUpdateProfile {
 impl graph_rt::Model for WindowsFeatureUpdateProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsFeatureUpdateProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_update_states: graph_rt::take(map, "deviceUpdateStates")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            end_of_support_date: graph_rt::take(map, "endOfSupportDate")?,
-            deployable_content_display_name: graph_rt::take(
-                map,
-                "deployableContentDisplayName",
-            )?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            feature_update_version: graph_rt::take(map, "featureUpdateVersion")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_update_states: r.take("deviceUpdateStates"),
+            assignments: r.take("assignments"),
+            end_of_support_date: r.take("endOfSupportDate"),
+            deployable_content_display_name: r.take("deployableContentDisplayName"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            feature_update_version: r.take("featureUpdateVersion"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "featureUpdateVersion", &self.feature_update_version)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(
-            map,
-            "deployableContentDisplayName",
-            &self.deployable_content_display_name,
-        )?;
-        graph_rt::put(map, "endOfSupportDate", &self.end_of_support_date)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceUpdateStates", &self.device_update_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("featureUpdateVersion", &self.feature_update_version);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("deployableContentDisplayName", &self.deployable_content_display_name);
+        w.put("endOfSupportDate", &self.end_of_support_date);
+        w.put("assignments", &self.assignments);
+        w.put("deviceUpdateStates", &self.device_update_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsFeatureUpdateProfile);

@@ -58,185 +58,104 @@ pub struct WindowsFirewallNetworkProfile {
 impl graph_rt::Model for WindowsFirewallNetworkProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsFirewallNetworkProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            policy_rules_from_group_policy_not_merged: graph_rt::take(
-                map,
-                "policyRulesFromGroupPolicyNotMerged",
-            )?,
-            policy_rules_from_group_policy_merged: graph_rt::take(
-                map,
-                "policyRulesFromGroupPolicyMerged",
-            )?,
-            secured_packet_exemption_blocked: graph_rt::take(
-                map,
-                "securedPacketExemptionBlocked",
-            )?,
-            secured_packet_exemption_allowed: graph_rt::take(
-                map,
-                "securedPacketExemptionAllowed",
-            )?,
-            inbound_connections_blocked: graph_rt::take(
-                map,
-                "inboundConnectionsBlocked",
-            )?,
-            inbound_connections_required: graph_rt::take(
-                map,
-                "inboundConnectionsRequired",
-            )?,
-            outbound_connections_blocked: graph_rt::take(
-                map,
-                "outboundConnectionsBlocked",
-            )?,
-            outbound_connections_required: graph_rt::take(
-                map,
-                "outboundConnectionsRequired",
-            )?,
-            connection_security_rules_from_group_policy_not_merged: graph_rt::take(
-                map,
-                "connectionSecurityRulesFromGroupPolicyNotMerged",
-            )?,
-            connection_security_rules_from_group_policy_merged: graph_rt::take(
-                map,
-                "connectionSecurityRulesFromGroupPolicyMerged",
-            )?,
-            global_port_rules_from_group_policy_not_merged: graph_rt::take(
-                map,
-                "globalPortRulesFromGroupPolicyNotMerged",
-            )?,
-            global_port_rules_from_group_policy_merged: graph_rt::take(
-                map,
-                "globalPortRulesFromGroupPolicyMerged",
-            )?,
-            authorized_application_rules_from_group_policy_not_merged: graph_rt::take(
-                map,
-                "authorizedApplicationRulesFromGroupPolicyNotMerged",
-            )?,
-            authorized_application_rules_from_group_policy_merged: graph_rt::take(
-                map,
-                "authorizedApplicationRulesFromGroupPolicyMerged",
-            )?,
-            inbound_notifications_blocked: graph_rt::take(
-                map,
-                "inboundNotificationsBlocked",
-            )?,
-            inbound_notifications_required: graph_rt::take(
-                map,
-                "inboundNotificationsRequired",
-            )?,
-            unicast_responses_to_multicast_broadcasts_blocked: graph_rt::take(
-                map,
-                "unicastResponsesToMulticastBroadcastsBlocked",
-            )?,
-            unicast_responses_to_multicast_broadcasts_required: graph_rt::take(
-                map,
-                "unicastResponsesToMulticastBroadcastsRequired",
-            )?,
-            incoming_traffic_blocked: graph_rt::take(map, "incomingTrafficBlocked")?,
-            incoming_traffic_required: graph_rt::take(map, "incomingTrafficRequired")?,
-            stealth_mode_blocked: graph_rt::take(map, "stealthModeBlocked")?,
-            stealth_mode_required: graph_rt::take(map, "stealthModeRequired")?,
-            firewall_enabled: graph_rt::take(map, "firewallEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            policy_rules_from_group_policy_not_merged: r
+                .take("policyRulesFromGroupPolicyNotMerged"),
+            policy_rules_from_group_policy_merged: r
+                .take("policyRulesFromGroupPolicyMerged"),
+            secured_packet_exemption_blocked: r.take("securedPacketExemptionBlocked"),
+            secured_packet_exemption_allowed: r.take("securedPacketExemptionAllowed"),
+            inbound_connections_blocked: r.take("inboundConnectionsBlocked"),
+            inbound_connections_required: r.take("inboundConnectionsRequired"),
+            outbound_connections_blocked: r.take("outboundConnectionsBlocked"),
+            outbound_connections_required: r.take("outboundConnectionsRequired"),
+            connection_security_rules_from_group_policy_not_merged: r
+                .take("connectionSecurityRulesFromGroupPolicyNotMerged"),
+            connection_security_rules_from_group_policy_merged: r
+                .take("connectionSecurityRulesFromGroupPolicyMerged"),
+            global_port_rules_from_group_policy_not_merged: r
+                .take("globalPortRulesFromGroupPolicyNotMerged"),
+            global_port_rules_from_group_policy_merged: r
+                .take("globalPortRulesFromGroupPolicyMerged"),
+            authorized_application_rules_from_group_policy_not_merged: r
+                .take("authorizedApplicationRulesFromGroupPolicyNotMerged"),
+            authorized_application_rules_from_group_policy_merged: r
+                .take("authorizedApplicationRulesFromGroupPolicyMerged"),
+            inbound_notifications_blocked: r.take("inboundNotificationsBlocked"),
+            inbound_notifications_required: r.take("inboundNotificationsRequired"),
+            unicast_responses_to_multicast_broadcasts_blocked: r
+                .take("unicastResponsesToMulticastBroadcastsBlocked"),
+            unicast_responses_to_multicast_broadcasts_required: r
+                .take("unicastResponsesToMulticastBroadcastsRequired"),
+            incoming_traffic_blocked: r.take("incomingTrafficBlocked"),
+            incoming_traffic_required: r.take("incomingTrafficRequired"),
+            stealth_mode_blocked: r.take("stealthModeBlocked"),
+            stealth_mode_required: r.take("stealthModeRequired"),
+            firewall_enabled: r.take("firewallEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "firewallEnabled", &self.firewall_enabled)?;
-        graph_rt::put(map, "stealthModeRequired", &self.stealth_mode_required)?;
-        graph_rt::put(map, "stealthModeBlocked", &self.stealth_mode_blocked)?;
-        graph_rt::put(map, "incomingTrafficRequired", &self.incoming_traffic_required)?;
-        graph_rt::put(map, "incomingTrafficBlocked", &self.incoming_traffic_blocked)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("firewallEnabled", &self.firewall_enabled);
+        w.put("stealthModeRequired", &self.stealth_mode_required);
+        w.put("stealthModeBlocked", &self.stealth_mode_blocked);
+        w.put("incomingTrafficRequired", &self.incoming_traffic_required);
+        w.put("incomingTrafficBlocked", &self.incoming_traffic_blocked);
+        w.put(
             "unicastResponsesToMulticastBroadcastsRequired",
             &self.unicast_responses_to_multicast_broadcasts_required,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "unicastResponsesToMulticastBroadcastsBlocked",
             &self.unicast_responses_to_multicast_broadcasts_blocked,
-        )?;
-        graph_rt::put(
-            map,
-            "inboundNotificationsRequired",
-            &self.inbound_notifications_required,
-        )?;
-        graph_rt::put(
-            map,
-            "inboundNotificationsBlocked",
-            &self.inbound_notifications_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("inboundNotificationsRequired", &self.inbound_notifications_required);
+        w.put("inboundNotificationsBlocked", &self.inbound_notifications_blocked);
+        w.put(
             "authorizedApplicationRulesFromGroupPolicyMerged",
             &self.authorized_application_rules_from_group_policy_merged,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "authorizedApplicationRulesFromGroupPolicyNotMerged",
             &self.authorized_application_rules_from_group_policy_not_merged,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "globalPortRulesFromGroupPolicyMerged",
             &self.global_port_rules_from_group_policy_merged,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "globalPortRulesFromGroupPolicyNotMerged",
             &self.global_port_rules_from_group_policy_not_merged,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "connectionSecurityRulesFromGroupPolicyMerged",
             &self.connection_security_rules_from_group_policy_merged,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "connectionSecurityRulesFromGroupPolicyNotMerged",
             &self.connection_security_rules_from_group_policy_not_merged,
-        )?;
-        graph_rt::put(
-            map,
-            "outboundConnectionsRequired",
-            &self.outbound_connections_required,
-        )?;
-        graph_rt::put(
-            map,
-            "outboundConnectionsBlocked",
-            &self.outbound_connections_blocked,
-        )?;
-        graph_rt::put(
-            map,
-            "inboundConnectionsRequired",
-            &self.inbound_connections_required,
-        )?;
-        graph_rt::put(
-            map,
-            "inboundConnectionsBlocked",
-            &self.inbound_connections_blocked,
-        )?;
-        graph_rt::put(
-            map,
-            "securedPacketExemptionAllowed",
-            &self.secured_packet_exemption_allowed,
-        )?;
-        graph_rt::put(
-            map,
-            "securedPacketExemptionBlocked",
-            &self.secured_packet_exemption_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("outboundConnectionsRequired", &self.outbound_connections_required);
+        w.put("outboundConnectionsBlocked", &self.outbound_connections_blocked);
+        w.put("inboundConnectionsRequired", &self.inbound_connections_required);
+        w.put("inboundConnectionsBlocked", &self.inbound_connections_blocked);
+        w.put("securedPacketExemptionAllowed", &self.secured_packet_exemption_allowed);
+        w.put("securedPacketExemptionBlocked", &self.secured_packet_exemption_blocked);
+        w.put(
             "policyRulesFromGroupPolicyMerged",
             &self.policy_rules_from_group_policy_merged,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "policyRulesFromGroupPolicyNotMerged",
             &self.policy_rules_from_group_policy_not_merged,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsFirewallNetworkProfile);

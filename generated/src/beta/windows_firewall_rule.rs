@@ -50,45 +50,50 @@ pub struct WindowsFirewallRule {
 impl graph_rt::Model for WindowsFirewallRule {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsFirewallRule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            local_user_authorizations: graph_rt::take(map, "localUserAuthorizations")?,
-            edge_traversal: graph_rt::take(map, "edgeTraversal")?,
-            interface_types: graph_rt::take(map, "interfaceTypes")?,
-            traffic_direction: graph_rt::take(map, "trafficDirection")?,
-            action: graph_rt::take(map, "action")?,
-            profile_types: graph_rt::take(map, "profileTypes")?,
-            remote_address_ranges: graph_rt::take(map, "remoteAddressRanges")?,
-            local_address_ranges: graph_rt::take(map, "localAddressRanges")?,
-            remote_port_ranges: graph_rt::take(map, "remotePortRanges")?,
-            local_port_ranges: graph_rt::take(map, "localPortRanges")?,
-            protocol: graph_rt::take(map, "protocol")?,
-            service_name: graph_rt::take(map, "serviceName")?,
-            file_path: graph_rt::take(map, "filePath")?,
-            package_family_name: graph_rt::take(map, "packageFamilyName")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            local_user_authorizations: r.take("localUserAuthorizations"),
+            edge_traversal: r.take("edgeTraversal"),
+            interface_types: r.take("interfaceTypes"),
+            traffic_direction: r.take("trafficDirection"),
+            action: r.take("action"),
+            profile_types: r.take("profileTypes"),
+            remote_address_ranges: r.take("remoteAddressRanges"),
+            local_address_ranges: r.take("localAddressRanges"),
+            remote_port_ranges: r.take("remotePortRanges"),
+            local_port_ranges: r.take("localPortRanges"),
+            protocol: r.take("protocol"),
+            service_name: r.take("serviceName"),
+            file_path: r.take("filePath"),
+            package_family_name: r.take("packageFamilyName"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "packageFamilyName", &self.package_family_name)?;
-        graph_rt::put(map, "filePath", &self.file_path)?;
-        graph_rt::put(map, "serviceName", &self.service_name)?;
-        graph_rt::put(map, "protocol", &self.protocol)?;
-        graph_rt::put(map, "localPortRanges", &self.local_port_ranges)?;
-        graph_rt::put(map, "remotePortRanges", &self.remote_port_ranges)?;
-        graph_rt::put(map, "localAddressRanges", &self.local_address_ranges)?;
-        graph_rt::put(map, "remoteAddressRanges", &self.remote_address_ranges)?;
-        graph_rt::put(map, "profileTypes", &self.profile_types)?;
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "trafficDirection", &self.traffic_direction)?;
-        graph_rt::put(map, "interfaceTypes", &self.interface_types)?;
-        graph_rt::put(map, "edgeTraversal", &self.edge_traversal)?;
-        graph_rt::put(map, "localUserAuthorizations", &self.local_user_authorizations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("packageFamilyName", &self.package_family_name);
+        w.put("filePath", &self.file_path);
+        w.put("serviceName", &self.service_name);
+        w.put("protocol", &self.protocol);
+        w.put("localPortRanges", &self.local_port_ranges);
+        w.put("remotePortRanges", &self.remote_port_ranges);
+        w.put("localAddressRanges", &self.local_address_ranges);
+        w.put("remoteAddressRanges", &self.remote_address_ranges);
+        w.put("profileTypes", &self.profile_types);
+        w.put("action", &self.action);
+        w.put("trafficDirection", &self.traffic_direction);
+        w.put("interfaceTypes", &self.interface_types);
+        w.put("edgeTraversal", &self.edge_traversal);
+        w.put("localUserAuthorizations", &self.local_user_authorizations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsFirewallRule);

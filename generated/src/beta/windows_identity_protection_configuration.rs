@@ -90,158 +90,105 @@ pub struct WindowsIdentityProtectionConfiguration {
 impl graph_rt::Model for WindowsIdentityProtectionConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsIdentityProtectionConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            windows_hello_for_business_blocked: graph_rt::take(
-                map,
-                "windowsHelloForBusinessBlocked",
-            )?,
-            use_certificates_for_on_premises_auth_enabled: graph_rt::take(
-                map,
-                "useCertificatesForOnPremisesAuthEnabled",
-            )?,
-            unlock_with_biometrics_enabled: graph_rt::take(
-                map,
-                "unlockWithBiometricsEnabled",
-            )?,
-            security_device_required: graph_rt::take(map, "securityDeviceRequired")?,
-            pin_recovery_enabled: graph_rt::take(map, "pinRecoveryEnabled")?,
-            pin_previous_block_count: graph_rt::take(map, "pinPreviousBlockCount")?,
-            pin_expiration_in_days: graph_rt::take(map, "pinExpirationInDays")?,
-            pin_special_characters_usage: graph_rt::take(
-                map,
-                "pinSpecialCharactersUsage",
-            )?,
-            pin_lowercase_characters_usage: graph_rt::take(
-                map,
-                "pinLowercaseCharactersUsage",
-            )?,
-            pin_uppercase_characters_usage: graph_rt::take(
-                map,
-                "pinUppercaseCharactersUsage",
-            )?,
-            pin_maximum_length: graph_rt::take(map, "pinMaximumLength")?,
-            pin_minimum_length: graph_rt::take(map, "pinMinimumLength")?,
-            enhanced_anti_spoofing_for_facial_features_enabled: graph_rt::take(
-                map,
-                "enhancedAntiSpoofingForFacialFeaturesEnabled",
-            )?,
-            use_security_key_for_signin: graph_rt::take(map, "useSecurityKeyForSignin")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            windows_hello_for_business_blocked: r.take("windowsHelloForBusinessBlocked"),
+            use_certificates_for_on_premises_auth_enabled: r
+                .take("useCertificatesForOnPremisesAuthEnabled"),
+            unlock_with_biometrics_enabled: r.take("unlockWithBiometricsEnabled"),
+            security_device_required: r.take("securityDeviceRequired"),
+            pin_recovery_enabled: r.take("pinRecoveryEnabled"),
+            pin_previous_block_count: r.take("pinPreviousBlockCount"),
+            pin_expiration_in_days: r.take("pinExpirationInDays"),
+            pin_special_characters_usage: r.take("pinSpecialCharactersUsage"),
+            pin_lowercase_characters_usage: r.take("pinLowercaseCharactersUsage"),
+            pin_uppercase_characters_usage: r.take("pinUppercaseCharactersUsage"),
+            pin_maximum_length: r.take("pinMaximumLength"),
+            pin_minimum_length: r.take("pinMinimumLength"),
+            enhanced_anti_spoofing_for_facial_features_enabled: r
+                .take("enhancedAntiSpoofingForFacialFeaturesEnabled"),
+            use_security_key_for_signin: r.take("useSecurityKeyForSignin"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "useSecurityKeyForSignin",
-            &self.use_security_key_for_signin,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("useSecurityKeyForSignin", &self.use_security_key_for_signin);
+        w.put(
             "enhancedAntiSpoofingForFacialFeaturesEnabled",
             &self.enhanced_anti_spoofing_for_facial_features_enabled,
-        )?;
-        graph_rt::put(map, "pinMinimumLength", &self.pin_minimum_length)?;
-        graph_rt::put(map, "pinMaximumLength", &self.pin_maximum_length)?;
-        graph_rt::put(
-            map,
-            "pinUppercaseCharactersUsage",
-            &self.pin_uppercase_characters_usage,
-        )?;
-        graph_rt::put(
-            map,
-            "pinLowercaseCharactersUsage",
-            &self.pin_lowercase_characters_usage,
-        )?;
-        graph_rt::put(
-            map,
-            "pinSpecialCharactersUsage",
-            &self.pin_special_characters_usage,
-        )?;
-        graph_rt::put(map, "pinExpirationInDays", &self.pin_expiration_in_days)?;
-        graph_rt::put(map, "pinPreviousBlockCount", &self.pin_previous_block_count)?;
-        graph_rt::put(map, "pinRecoveryEnabled", &self.pin_recovery_enabled)?;
-        graph_rt::put(map, "securityDeviceRequired", &self.security_device_required)?;
-        graph_rt::put(
-            map,
-            "unlockWithBiometricsEnabled",
-            &self.unlock_with_biometrics_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("pinMinimumLength", &self.pin_minimum_length);
+        w.put("pinMaximumLength", &self.pin_maximum_length);
+        w.put("pinUppercaseCharactersUsage", &self.pin_uppercase_characters_usage);
+        w.put("pinLowercaseCharactersUsage", &self.pin_lowercase_characters_usage);
+        w.put("pinSpecialCharactersUsage", &self.pin_special_characters_usage);
+        w.put("pinExpirationInDays", &self.pin_expiration_in_days);
+        w.put("pinPreviousBlockCount", &self.pin_previous_block_count);
+        w.put("pinRecoveryEnabled", &self.pin_recovery_enabled);
+        w.put("securityDeviceRequired", &self.security_device_required);
+        w.put("unlockWithBiometricsEnabled", &self.unlock_with_biometrics_enabled);
+        w.put(
             "useCertificatesForOnPremisesAuthEnabled",
             &self.use_certificates_for_on_premises_auth_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsHelloForBusinessBlocked",
             &self.windows_hello_for_business_blocked,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsIdentityProtectionConfiguration);

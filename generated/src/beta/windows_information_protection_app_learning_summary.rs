@@ -20,21 +20,26 @@ pub struct WindowsInformationProtectionAppLearningSummary {
 impl graph_rt::Model for WindowsInformationProtectionAppLearningSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsInformationProtectionAppLearningSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_count: graph_rt::take(map, "deviceCount")?,
-            application_type: graph_rt::take(map, "applicationType")?,
-            application_name: graph_rt::take(map, "applicationName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_count: r.take("deviceCount"),
+            application_type: r.take("applicationType"),
+            application_name: r.take("applicationName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "applicationName", &self.application_name)?;
-        graph_rt::put(map, "applicationType", &self.application_type)?;
-        graph_rt::put(map, "deviceCount", &self.device_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("applicationName", &self.application_name);
+        w.put("applicationType", &self.application_type);
+        w.put("deviceCount", &self.device_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionAppLearningSummary);

@@ -22,23 +22,28 @@ pub struct WindowsInformationProtectionAppLockerFile {
 impl graph_rt::Model for WindowsInformationProtectionAppLockerFile {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsInformationProtectionAppLockerFile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            file: graph_rt::take(map, "file")?,
-            file_hash: graph_rt::take(map, "fileHash")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            version: r.take("version"),
+            id: r.take("id"),
+            file: r.take("file"),
+            file_hash: r.take("fileHash"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "fileHash", &self.file_hash)?;
-        graph_rt::put(map, "file", &self.file)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("fileHash", &self.file_hash);
+        w.put("file", &self.file);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionAppLockerFile);

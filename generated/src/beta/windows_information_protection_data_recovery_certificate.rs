@@ -20,21 +20,26 @@ pub struct WindowsInformationProtectionDataRecoveryCertificate {
 impl graph_rt::Model for WindowsInformationProtectionDataRecoveryCertificate {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsInformationProtectionDataRecoveryCertificate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certificate: graph_rt::take(map, "certificate")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            subject_name: graph_rt::take(map, "subjectName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certificate: r.take("certificate"),
+            expiration_date_time: r.take("expirationDateTime"),
+            description: r.take("description"),
+            subject_name: r.take("subjectName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "subjectName", &self.subject_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "certificate", &self.certificate)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("subjectName", &self.subject_name);
+        w.put("description", &self.description);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("certificate", &self.certificate);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionDataRecoveryCertificate);

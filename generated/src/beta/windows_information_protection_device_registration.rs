@@ -26,27 +26,32 @@ pub struct WindowsInformationProtectionDeviceRegistration {
 impl graph_rt::Model for WindowsInformationProtectionDeviceRegistration {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsInformationProtectionDeviceRegistration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_check_in_date_time: graph_rt::take(map, "lastCheckInDateTime")?,
-            device_mac_address: graph_rt::take(map, "deviceMacAddress")?,
-            device_type: graph_rt::take(map, "deviceType")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            device_registration_id: graph_rt::take(map, "deviceRegistrationId")?,
-            user_id: graph_rt::take(map, "userId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_check_in_date_time: r.take("lastCheckInDateTime"),
+            device_mac_address: r.take("deviceMacAddress"),
+            device_type: r.take("deviceType"),
+            device_name: r.take("deviceName"),
+            device_registration_id: r.take("deviceRegistrationId"),
+            user_id: r.take("userId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceRegistrationId", &self.device_registration_id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "deviceType", &self.device_type)?;
-        graph_rt::put(map, "deviceMacAddress", &self.device_mac_address)?;
-        graph_rt::put(map, "lastCheckInDateTime", &self.last_check_in_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userId", &self.user_id);
+        w.put("deviceRegistrationId", &self.device_registration_id);
+        w.put("deviceName", &self.device_name);
+        w.put("deviceType", &self.device_type);
+        w.put("deviceMacAddress", &self.device_mac_address);
+        w.put("lastCheckInDateTime", &self.last_check_in_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionDeviceRegistration);

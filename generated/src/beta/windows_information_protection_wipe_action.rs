@@ -26,41 +26,32 @@ pub struct WindowsInformationProtectionWipeAction {
 impl graph_rt::Model for WindowsInformationProtectionWipeAction {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsInformationProtectionWipeAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_check_in_date_time: graph_rt::take(map, "lastCheckInDateTime")?,
-            targeted_device_mac_address: graph_rt::take(
-                map,
-                "targetedDeviceMacAddress",
-            )?,
-            targeted_device_name: graph_rt::take(map, "targetedDeviceName")?,
-            targeted_device_registration_id: graph_rt::take(
-                map,
-                "targetedDeviceRegistrationId",
-            )?,
-            targeted_user_id: graph_rt::take(map, "targetedUserId")?,
-            status: graph_rt::take(map, "status")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_check_in_date_time: r.take("lastCheckInDateTime"),
+            targeted_device_mac_address: r.take("targetedDeviceMacAddress"),
+            targeted_device_name: r.take("targetedDeviceName"),
+            targeted_device_registration_id: r.take("targetedDeviceRegistrationId"),
+            targeted_user_id: r.take("targetedUserId"),
+            status: r.take("status"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "targetedUserId", &self.targeted_user_id)?;
-        graph_rt::put(
-            map,
-            "targetedDeviceRegistrationId",
-            &self.targeted_device_registration_id,
-        )?;
-        graph_rt::put(map, "targetedDeviceName", &self.targeted_device_name)?;
-        graph_rt::put(
-            map,
-            "targetedDeviceMacAddress",
-            &self.targeted_device_mac_address,
-        )?;
-        graph_rt::put(map, "lastCheckInDateTime", &self.last_check_in_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("status", &self.status);
+        w.put("targetedUserId", &self.targeted_user_id);
+        w.put("targetedDeviceRegistrationId", &self.targeted_device_registration_id);
+        w.put("targetedDeviceName", &self.targeted_device_name);
+        w.put("targetedDeviceMacAddress", &self.targeted_device_mac_address);
+        w.put("lastCheckInDateTime", &self.last_check_in_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionWipeAction);

@@ -20,21 +20,26 @@ pub struct WindowsKioskAppBase {
 impl graph_rt::Model for WindowsKioskAppBase {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsKioskAppBase";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            auto_launch: graph_rt::take(map, "autoLaunch")?,
-            app_type: graph_rt::take(map, "appType")?,
-            name: graph_rt::take(map, "name")?,
-            start_layout_tile_size: graph_rt::take(map, "startLayoutTileSize")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            auto_launch: r.take("autoLaunch"),
+            app_type: r.take("appType"),
+            name: r.take("name"),
+            start_layout_tile_size: r.take("startLayoutTileSize"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startLayoutTileSize", &self.start_layout_tile_size)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "appType", &self.app_type)?;
-        graph_rt::put(map, "autoLaunch", &self.auto_launch)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startLayoutTileSize", &self.start_layout_tile_size);
+        w.put("name", &self.name);
+        w.put("appType", &self.app_type);
+        w.put("autoLaunch", &self.auto_launch);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsKioskAppBase);

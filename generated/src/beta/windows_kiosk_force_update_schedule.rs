@@ -23,31 +23,33 @@ pub struct WindowsKioskForceUpdateSchedule {
 impl graph_rt::Model for WindowsKioskForceUpdateSchedule {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsKioskForceUpdateSchedule";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            run_immediately_if_after_start_date_time: graph_rt::take(
-                map,
-                "runImmediatelyIfAfterStartDateTime",
-            )?,
-            dayof_month: graph_rt::take(map, "dayofMonth")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            run_immediately_if_after_start_date_time: r
+                .take("runImmediatelyIfAfterStartDateTime"),
+            dayof_month: r.take("dayofMonth"),
             #[cfg(feature = "core")]
-            dayof_week: graph_rt::take(map, "dayofWeek")?,
-            recurrence: graph_rt::take(map, "recurrence")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            dayof_week: r.take("dayofWeek"),
+            recurrence: r.take("recurrence"),
+            start_date_time: r.take("startDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "recurrence", &self.recurrence)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "dayofWeek", &self.dayof_week)?;
-        graph_rt::put(map, "dayofMonth", &self.dayof_month)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("recurrence", &self.recurrence);
+        #[cfg(feature = "core")] w.put("dayofWeek", &self.dayof_week);
+        w.put("dayofMonth", &self.dayof_month);
+        w.put(
             "runImmediatelyIfAfterStartDateTime",
             &self.run_immediately_if_after_start_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsKioskForceUpdateSchedule);

@@ -16,15 +16,20 @@ pub struct WindowsKioskLocalUser {
 impl graph_rt::Model for WindowsKioskLocalUser {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsKioskLocalUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_name: graph_rt::take(map, "userName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_name: r.take("userName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("userName", &self.user_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsKioskLocalUser);

@@ -24,30 +24,28 @@ pub struct WindowsKioskMultipleApps {
 impl graph_rt::Model for WindowsKioskMultipleApps {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsKioskMultipleApps";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            start_menu_layout_xml: graph_rt::take(map, "startMenuLayoutXml")?,
-            disallow_desktop_apps: graph_rt::take(map, "disallowDesktopApps")?,
-            allow_access_to_downloads_folder: graph_rt::take(
-                map,
-                "allowAccessToDownloadsFolder",
-            )?,
-            show_task_bar: graph_rt::take(map, "showTaskBar")?,
-            apps: graph_rt::take(map, "apps")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            start_menu_layout_xml: r.take("startMenuLayoutXml"),
+            disallow_desktop_apps: r.take("disallowDesktopApps"),
+            allow_access_to_downloads_folder: r.take("allowAccessToDownloadsFolder"),
+            show_task_bar: r.take("showTaskBar"),
+            apps: r.take("apps"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "apps", &self.apps)?;
-        graph_rt::put(map, "showTaskBar", &self.show_task_bar)?;
-        graph_rt::put(
-            map,
-            "allowAccessToDownloadsFolder",
-            &self.allow_access_to_downloads_folder,
-        )?;
-        graph_rt::put(map, "disallowDesktopApps", &self.disallow_desktop_apps)?;
-        graph_rt::put(map, "startMenuLayoutXml", &self.start_menu_layout_xml)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("apps", &self.apps);
+        w.put("showTaskBar", &self.show_task_bar);
+        w.put("allowAccessToDownloadsFolder", &self.allow_access_to_downloads_folder);
+        w.put("disallowDesktopApps", &self.disallow_desktop_apps);
+        w.put("startMenuLayoutXml", &self.start_menu_layout_xml);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsKioskMultipleApps);

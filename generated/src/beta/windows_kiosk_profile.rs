@@ -20,28 +20,26 @@ pub struct WindowsKioskProfile {
 impl graph_rt::Model for WindowsKioskProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsKioskProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_accounts_configuration: graph_rt::take(
-                map,
-                "userAccountsConfiguration",
-            )?,
-            app_configuration: graph_rt::take(map, "appConfiguration")?,
-            profile_name: graph_rt::take(map, "profileName")?,
-            profile_id: graph_rt::take(map, "profileId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_accounts_configuration: r.take("userAccountsConfiguration"),
+            app_configuration: r.take("appConfiguration"),
+            profile_name: r.take("profileName"),
+            profile_id: r.take("profileId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "profileId", &self.profile_id)?;
-        graph_rt::put(map, "profileName", &self.profile_name)?;
-        graph_rt::put(map, "appConfiguration", &self.app_configuration)?;
-        graph_rt::put(
-            map,
-            "userAccountsConfiguration",
-            &self.user_accounts_configuration,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("profileId", &self.profile_id);
+        w.put("profileName", &self.profile_name);
+        w.put("appConfiguration", &self.app_configuration);
+        w.put("userAccountsConfiguration", &self.user_accounts_configuration);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsKioskProfile);

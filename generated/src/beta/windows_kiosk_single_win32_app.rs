@@ -16,15 +16,20 @@ pub struct WindowsKioskSingleWin32App {
 impl graph_rt::Model for WindowsKioskSingleWin32App {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsKioskSingleWin32App";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            win32_app: graph_rt::take(map, "win32App")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            win32_app: r.take("win32App"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "win32App", &self.win32_app)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("win32App", &self.win32_app);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsKioskSingleWin32App);

@@ -28,27 +28,32 @@ pub struct WindowsKioskUwpApp {
 impl graph_rt::Model for WindowsKioskUwpApp {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsKioskUWPApp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            contained_app_id: graph_rt::take(map, "containedAppId")?,
-            app_id: graph_rt::take(map, "appId")?,
-            app_user_model_id: graph_rt::take(map, "appUserModelId")?,
-            auto_launch: graph_rt::take(map, "autoLaunch")?,
-            app_type: graph_rt::take(map, "appType")?,
-            name: graph_rt::take(map, "name")?,
-            start_layout_tile_size: graph_rt::take(map, "startLayoutTileSize")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            contained_app_id: r.take("containedAppId"),
+            app_id: r.take("appId"),
+            app_user_model_id: r.take("appUserModelId"),
+            auto_launch: r.take("autoLaunch"),
+            app_type: r.take("appType"),
+            name: r.take("name"),
+            start_layout_tile_size: r.take("startLayoutTileSize"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startLayoutTileSize", &self.start_layout_tile_size)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "appType", &self.app_type)?;
-        graph_rt::put(map, "autoLaunch", &self.auto_launch)?;
-        graph_rt::put(map, "appUserModelId", &self.app_user_model_id)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "containedAppId", &self.contained_app_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startLayoutTileSize", &self.start_layout_tile_size);
+        w.put("name", &self.name);
+        w.put("appType", &self.app_type);
+        w.put("autoLaunch", &self.auto_launch);
+        w.put("appUserModelId", &self.app_user_model_id);
+        w.put("appId", &self.app_id);
+        w.put("containedAppId", &self.contained_app_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsKioskUwpApp);

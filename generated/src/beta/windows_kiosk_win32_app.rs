@@ -32,38 +32,36 @@ pub struct WindowsKioskWin32App {
 impl graph_rt::Model for WindowsKioskWin32App {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsKioskWin32App";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            edge_kiosk: graph_rt::take(map, "edgeKiosk")?,
-            edge_kiosk_type: graph_rt::take(map, "edgeKioskType")?,
-            edge_kiosk_idle_timeout_minutes: graph_rt::take(
-                map,
-                "edgeKioskIdleTimeoutMinutes",
-            )?,
-            edge_no_first_run: graph_rt::take(map, "edgeNoFirstRun")?,
-            classic_app_path: graph_rt::take(map, "classicAppPath")?,
-            auto_launch: graph_rt::take(map, "autoLaunch")?,
-            app_type: graph_rt::take(map, "appType")?,
-            name: graph_rt::take(map, "name")?,
-            start_layout_tile_size: graph_rt::take(map, "startLayoutTileSize")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            edge_kiosk: r.take("edgeKiosk"),
+            edge_kiosk_type: r.take("edgeKioskType"),
+            edge_kiosk_idle_timeout_minutes: r.take("edgeKioskIdleTimeoutMinutes"),
+            edge_no_first_run: r.take("edgeNoFirstRun"),
+            classic_app_path: r.take("classicAppPath"),
+            auto_launch: r.take("autoLaunch"),
+            app_type: r.take("appType"),
+            name: r.take("name"),
+            start_layout_tile_size: r.take("startLayoutTileSize"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startLayoutTileSize", &self.start_layout_tile_size)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "appType", &self.app_type)?;
-        graph_rt::put(map, "autoLaunch", &self.auto_launch)?;
-        graph_rt::put(map, "classicAppPath", &self.classic_app_path)?;
-        graph_rt::put(map, "edgeNoFirstRun", &self.edge_no_first_run)?;
-        graph_rt::put(
-            map,
-            "edgeKioskIdleTimeoutMinutes",
-            &self.edge_kiosk_idle_timeout_minutes,
-        )?;
-        graph_rt::put(map, "edgeKioskType", &self.edge_kiosk_type)?;
-        graph_rt::put(map, "edgeKiosk", &self.edge_kiosk)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startLayoutTileSize", &self.start_layout_tile_size);
+        w.put("name", &self.name);
+        w.put("appType", &self.app_type);
+        w.put("autoLaunch", &self.auto_launch);
+        w.put("classicAppPath", &self.classic_app_path);
+        w.put("edgeNoFirstRun", &self.edge_no_first_run);
+        w.put("edgeKioskIdleTimeoutMinutes", &self.edge_kiosk_idle_timeout_minutes);
+        w.put("edgeKioskType", &self.edge_kiosk_type);
+        w.put("edgeKiosk", &self.edge_kiosk);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsKioskWin32App);

@@ -22,30 +22,32 @@ pub struct WindowsManagementApp {
 impl graph_rt::Model for WindowsManagementApp {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsManagementApp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            health_states: graph_rt::take(map, "healthStates")?,
-            managed_installer_configured_date_time: graph_rt::take(
-                map,
-                "managedInstallerConfiguredDateTime",
-            )?,
-            managed_installer: graph_rt::take(map, "managedInstaller")?,
-            available_version: graph_rt::take(map, "availableVersion")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            health_states: r.take("healthStates"),
+            managed_installer_configured_date_time: r
+                .take("managedInstallerConfiguredDateTime"),
+            managed_installer: r.take("managedInstaller"),
+            available_version: r.take("availableVersion"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "availableVersion", &self.available_version)?;
-        graph_rt::put(map, "managedInstaller", &self.managed_installer)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("availableVersion", &self.available_version);
+        w.put("managedInstaller", &self.managed_installer);
+        w.put(
             "managedInstallerConfiguredDateTime",
             &self.managed_installer_configured_date_time,
-        )?;
-        graph_rt::put(map, "healthStates", &self.health_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("healthStates", &self.health_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsManagementApp);

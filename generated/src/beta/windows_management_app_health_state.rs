@@ -24,25 +24,30 @@ pub struct WindowsManagementAppHealthState {
 impl graph_rt::Model for WindowsManagementAppHealthState {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsManagementAppHealthState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_os_version: graph_rt::take(map, "deviceOSVersion")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            last_check_in_date_time: graph_rt::take(map, "lastCheckInDateTime")?,
-            installed_version: graph_rt::take(map, "installedVersion")?,
-            health_state: graph_rt::take(map, "healthState")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_os_version: r.take("deviceOSVersion"),
+            device_name: r.take("deviceName"),
+            last_check_in_date_time: r.take("lastCheckInDateTime"),
+            installed_version: r.take("installedVersion"),
+            health_state: r.take("healthState"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "healthState", &self.health_state)?;
-        graph_rt::put(map, "installedVersion", &self.installed_version)?;
-        graph_rt::put(map, "lastCheckInDateTime", &self.last_check_in_date_time)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "deviceOSVersion", &self.device_os_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("healthState", &self.health_state);
+        w.put("installedVersion", &self.installed_version);
+        w.put("lastCheckInDateTime", &self.last_check_in_date_time);
+        w.put("deviceName", &self.device_name);
+        w.put("deviceOSVersion", &self.device_os_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsManagementAppHealthState);

@@ -36,37 +36,42 @@ pub struct WindowsMinimumOperatingSystem {
 impl graph_rt::Model for WindowsMinimumOperatingSystem {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsMinimumOperatingSystem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            v10_2_h20: graph_rt::take(map, "v10_2H20")?,
-            v10_2004: graph_rt::take(map, "v10_2004")?,
-            v10_1909: graph_rt::take(map, "v10_1909")?,
-            v10_1903: graph_rt::take(map, "v10_1903")?,
-            v10_1809: graph_rt::take(map, "v10_1809")?,
-            v10_1803: graph_rt::take(map, "v10_1803")?,
-            v10_1709: graph_rt::take(map, "v10_1709")?,
-            v10_1703: graph_rt::take(map, "v10_1703")?,
-            v10_1607: graph_rt::take(map, "v10_1607")?,
-            v10_0: graph_rt::take(map, "v10_0")?,
-            v8_1: graph_rt::take(map, "v8_1")?,
-            v8_0: graph_rt::take(map, "v8_0")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            v10_2_h20: r.take("v10_2H20"),
+            v10_2004: r.take("v10_2004"),
+            v10_1909: r.take("v10_1909"),
+            v10_1903: r.take("v10_1903"),
+            v10_1809: r.take("v10_1809"),
+            v10_1803: r.take("v10_1803"),
+            v10_1709: r.take("v10_1709"),
+            v10_1703: r.take("v10_1703"),
+            v10_1607: r.take("v10_1607"),
+            v10_0: r.take("v10_0"),
+            v8_1: r.take("v8_1"),
+            v8_0: r.take("v8_0"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "v8_0", &self.v8_0)?;
-        graph_rt::put(map, "v8_1", &self.v8_1)?;
-        graph_rt::put(map, "v10_0", &self.v10_0)?;
-        graph_rt::put(map, "v10_1607", &self.v10_1607)?;
-        graph_rt::put(map, "v10_1703", &self.v10_1703)?;
-        graph_rt::put(map, "v10_1709", &self.v10_1709)?;
-        graph_rt::put(map, "v10_1803", &self.v10_1803)?;
-        graph_rt::put(map, "v10_1809", &self.v10_1809)?;
-        graph_rt::put(map, "v10_1903", &self.v10_1903)?;
-        graph_rt::put(map, "v10_1909", &self.v10_1909)?;
-        graph_rt::put(map, "v10_2004", &self.v10_2004)?;
-        graph_rt::put(map, "v10_2H20", &self.v10_2_h20)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("v8_0", &self.v8_0);
+        w.put("v8_1", &self.v8_1);
+        w.put("v10_0", &self.v10_0);
+        w.put("v10_1607", &self.v10_1607);
+        w.put("v10_1703", &self.v10_1703);
+        w.put("v10_1709", &self.v10_1709);
+        w.put("v10_1803", &self.v10_1803);
+        w.put("v10_1809", &self.v10_1809);
+        w.put("v10_1903", &self.v10_1903);
+        w.put("v10_1909", &self.v10_1909);
+        w.put("v10_2004", &self.v10_2004);
+        w.put("v10_2H20", &self.v10_2_h20);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsMinimumOperatingSystem);

@@ -28,61 +28,42 @@ pub struct WindowsNetworkIsolationPolicy {
 impl graph_rt::Model for WindowsNetworkIsolationPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsNetworkIsolationPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            neutral_domain_resources: graph_rt::take(map, "neutralDomainResources")?,
-            enterprise_proxy_servers_are_authoritative: graph_rt::take(
-                map,
-                "enterpriseProxyServersAreAuthoritative",
-            )?,
-            enterprise_proxy_servers: graph_rt::take(map, "enterpriseProxyServers")?,
-            enterprise_ip_ranges_are_authoritative: graph_rt::take(
-                map,
-                "enterpriseIPRangesAreAuthoritative",
-            )?,
-            enterprise_internal_proxy_servers: graph_rt::take(
-                map,
-                "enterpriseInternalProxyServers",
-            )?,
-            enterprise_ip_ranges: graph_rt::take(map, "enterpriseIPRanges")?,
-            enterprise_cloud_resources: graph_rt::take(map, "enterpriseCloudResources")?,
-            enterprise_network_domain_names: graph_rt::take(
-                map,
-                "enterpriseNetworkDomainNames",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            neutral_domain_resources: r.take("neutralDomainResources"),
+            enterprise_proxy_servers_are_authoritative: r
+                .take("enterpriseProxyServersAreAuthoritative"),
+            enterprise_proxy_servers: r.take("enterpriseProxyServers"),
+            enterprise_ip_ranges_are_authoritative: r
+                .take("enterpriseIPRangesAreAuthoritative"),
+            enterprise_internal_proxy_servers: r.take("enterpriseInternalProxyServers"),
+            enterprise_ip_ranges: r.take("enterpriseIPRanges"),
+            enterprise_cloud_resources: r.take("enterpriseCloudResources"),
+            enterprise_network_domain_names: r.take("enterpriseNetworkDomainNames"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "enterpriseNetworkDomainNames",
-            &self.enterprise_network_domain_names,
-        )?;
-        graph_rt::put(
-            map,
-            "enterpriseCloudResources",
-            &self.enterprise_cloud_resources,
-        )?;
-        graph_rt::put(map, "enterpriseIPRanges", &self.enterprise_ip_ranges)?;
-        graph_rt::put(
-            map,
-            "enterpriseInternalProxyServers",
-            &self.enterprise_internal_proxy_servers,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enterpriseNetworkDomainNames", &self.enterprise_network_domain_names);
+        w.put("enterpriseCloudResources", &self.enterprise_cloud_resources);
+        w.put("enterpriseIPRanges", &self.enterprise_ip_ranges);
+        w.put("enterpriseInternalProxyServers", &self.enterprise_internal_proxy_servers);
+        w.put(
             "enterpriseIPRangesAreAuthoritative",
             &self.enterprise_ip_ranges_are_authoritative,
-        )?;
-        graph_rt::put(map, "enterpriseProxyServers", &self.enterprise_proxy_servers)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("enterpriseProxyServers", &self.enterprise_proxy_servers);
+        w.put(
             "enterpriseProxyServersAreAuthoritative",
             &self.enterprise_proxy_servers_are_authoritative,
-        )?;
-        graph_rt::put(map, "neutralDomainResources", &self.neutral_domain_resources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("neutralDomainResources", &self.neutral_domain_resources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsNetworkIsolationPolicy);

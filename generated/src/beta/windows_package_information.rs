@@ -30,41 +30,36 @@ pub struct WindowsPackageInformation {
 impl graph_rt::Model for WindowsPackageInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsPackageInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            minimum_supported_operating_system: graph_rt::take(
-                map,
-                "minimumSupportedOperatingSystem",
-            )?,
-            identity_version: graph_rt::take(map, "identityVersion")?,
-            identity_resource_identifier: graph_rt::take(
-                map,
-                "identityResourceIdentifier",
-            )?,
-            identity_publisher: graph_rt::take(map, "identityPublisher")?,
-            identity_name: graph_rt::take(map, "identityName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            applicable_architecture: graph_rt::take(map, "applicableArchitecture")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            minimum_supported_operating_system: r
+                .take("minimumSupportedOperatingSystem"),
+            identity_version: r.take("identityVersion"),
+            identity_resource_identifier: r.take("identityResourceIdentifier"),
+            identity_publisher: r.take("identityPublisher"),
+            identity_name: r.take("identityName"),
+            display_name: r.take("displayName"),
+            applicable_architecture: r.take("applicableArchitecture"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "applicableArchitecture", &self.applicable_architecture)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "identityName", &self.identity_name)?;
-        graph_rt::put(map, "identityPublisher", &self.identity_publisher)?;
-        graph_rt::put(
-            map,
-            "identityResourceIdentifier",
-            &self.identity_resource_identifier,
-        )?;
-        graph_rt::put(map, "identityVersion", &self.identity_version)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("applicableArchitecture", &self.applicable_architecture);
+        w.put("displayName", &self.display_name);
+        w.put("identityName", &self.identity_name);
+        w.put("identityPublisher", &self.identity_publisher);
+        w.put("identityResourceIdentifier", &self.identity_resource_identifier);
+        w.put("identityVersion", &self.identity_version);
+        w.put(
             "minimumSupportedOperatingSystem",
             &self.minimum_supported_operating_system,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsPackageInformation);

@@ -94,103 +94,98 @@ pub struct WindowsPhone81AppX {
 impl graph_rt::Model for WindowsPhone81AppX {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsPhone81AppX";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            identity_version: graph_rt::take(map, "identityVersion")?,
-            phone_publisher_id: graph_rt::take(map, "phonePublisherId")?,
-            phone_product_identifier: graph_rt::take(map, "phoneProductIdentifier")?,
-            minimum_supported_operating_system: graph_rt::take(
-                map,
-                "minimumSupportedOperatingSystem",
-            )?,
-            identity_resource_identifier: graph_rt::take(
-                map,
-                "identityResourceIdentifier",
-            )?,
-            identity_publisher_hash: graph_rt::take(map, "identityPublisherHash")?,
-            identity_name: graph_rt::take(map, "identityName")?,
-            applicable_architectures: graph_rt::take(map, "applicableArchitectures")?,
-            content_versions: graph_rt::take(map, "contentVersions")?,
-            size: graph_rt::take(map, "size")?,
-            file_name: graph_rt::take(map, "fileName")?,
-            committed_content_version: graph_rt::take(map, "committedContentVersion")?,
-            superseded_app_count: graph_rt::take(map, "supersededAppCount")?,
-            superseding_app_count: graph_rt::take(map, "supersedingAppCount")?,
-            relationships: graph_rt::take(map, "relationships")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            install_summary: graph_rt::take(map, "installSummary")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            categories: graph_rt::take(map, "categories")?,
-            dependent_app_count: graph_rt::take(map, "dependentAppCount")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            is_assigned: graph_rt::take(map, "isAssigned")?,
-            publishing_state: graph_rt::take(map, "publishingState")?,
-            upload_state: graph_rt::take(map, "uploadState")?,
-            notes: graph_rt::take(map, "notes")?,
-            developer: graph_rt::take(map, "developer")?,
-            owner: graph_rt::take(map, "owner")?,
-            information_url: graph_rt::take(map, "informationUrl")?,
-            privacy_information_url: graph_rt::take(map, "privacyInformationUrl")?,
-            is_featured: graph_rt::take(map, "isFeatured")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            large_icon: graph_rt::take(map, "largeIcon")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            identity_version: r.take("identityVersion"),
+            phone_publisher_id: r.take("phonePublisherId"),
+            phone_product_identifier: r.take("phoneProductIdentifier"),
+            minimum_supported_operating_system: r
+                .take("minimumSupportedOperatingSystem"),
+            identity_resource_identifier: r.take("identityResourceIdentifier"),
+            identity_publisher_hash: r.take("identityPublisherHash"),
+            identity_name: r.take("identityName"),
+            applicable_architectures: r.take("applicableArchitectures"),
+            content_versions: r.take("contentVersions"),
+            size: r.take("size"),
+            file_name: r.take("fileName"),
+            committed_content_version: r.take("committedContentVersion"),
+            superseded_app_count: r.take("supersededAppCount"),
+            superseding_app_count: r.take("supersedingAppCount"),
+            relationships: r.take("relationships"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            install_summary: r.take("installSummary"),
+            assignments: r.take("assignments"),
+            categories: r.take("categories"),
+            dependent_app_count: r.take("dependentAppCount"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            is_assigned: r.take("isAssigned"),
+            publishing_state: r.take("publishingState"),
+            upload_state: r.take("uploadState"),
+            notes: r.take("notes"),
+            developer: r.take("developer"),
+            owner: r.take("owner"),
+            information_url: r.take("informationUrl"),
+            privacy_information_url: r.take("privacyInformationUrl"),
+            is_featured: r.take("isFeatured"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            large_icon: r.take("largeIcon"),
+            publisher: r.take("publisher"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "largeIcon", &self.large_icon)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "isFeatured", &self.is_featured)?;
-        graph_rt::put(map, "privacyInformationUrl", &self.privacy_information_url)?;
-        graph_rt::put(map, "informationUrl", &self.information_url)?;
-        graph_rt::put(map, "owner", &self.owner)?;
-        graph_rt::put(map, "developer", &self.developer)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(map, "uploadState", &self.upload_state)?;
-        graph_rt::put(map, "publishingState", &self.publishing_state)?;
-        graph_rt::put(map, "isAssigned", &self.is_assigned)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "dependentAppCount", &self.dependent_app_count)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "installSummary", &self.install_summary)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "relationships", &self.relationships)?;
-        graph_rt::put(map, "supersedingAppCount", &self.superseding_app_count)?;
-        graph_rt::put(map, "supersededAppCount", &self.superseded_app_count)?;
-        graph_rt::put(map, "committedContentVersion", &self.committed_content_version)?;
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "contentVersions", &self.content_versions)?;
-        graph_rt::put(map, "applicableArchitectures", &self.applicable_architectures)?;
-        graph_rt::put(map, "identityName", &self.identity_name)?;
-        graph_rt::put(map, "identityPublisherHash", &self.identity_publisher_hash)?;
-        graph_rt::put(
-            map,
-            "identityResourceIdentifier",
-            &self.identity_resource_identifier,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("publisher", &self.publisher);
+        w.put("largeIcon", &self.large_icon);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("isFeatured", &self.is_featured);
+        w.put("privacyInformationUrl", &self.privacy_information_url);
+        w.put("informationUrl", &self.information_url);
+        w.put("owner", &self.owner);
+        w.put("developer", &self.developer);
+        w.put("notes", &self.notes);
+        w.put("uploadState", &self.upload_state);
+        w.put("publishingState", &self.publishing_state);
+        w.put("isAssigned", &self.is_assigned);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("dependentAppCount", &self.dependent_app_count);
+        w.put("categories", &self.categories);
+        w.put("assignments", &self.assignments);
+        w.put("installSummary", &self.install_summary);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("relationships", &self.relationships);
+        w.put("supersedingAppCount", &self.superseding_app_count);
+        w.put("supersededAppCount", &self.superseded_app_count);
+        w.put("committedContentVersion", &self.committed_content_version);
+        w.put("fileName", &self.file_name);
+        w.put("size", &self.size);
+        w.put("contentVersions", &self.content_versions);
+        w.put("applicableArchitectures", &self.applicable_architectures);
+        w.put("identityName", &self.identity_name);
+        w.put("identityPublisherHash", &self.identity_publisher_hash);
+        w.put("identityResourceIdentifier", &self.identity_resource_identifier);
+        w.put(
             "minimumSupportedOperatingSystem",
             &self.minimum_supported_operating_system,
-        )?;
-        graph_rt::put(map, "phoneProductIdentifier", &self.phone_product_identifier)?;
-        graph_rt::put(map, "phonePublisherId", &self.phone_publisher_id)?;
-        graph_rt::put(map, "identityVersion", &self.identity_version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("phoneProductIdentifier", &self.phone_product_identifier);
+        w.put("phonePublisherId", &self.phone_publisher_id);
+        w.put("identityVersion", &self.identity_version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsPhone81AppX);

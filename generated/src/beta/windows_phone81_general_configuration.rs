@@ -120,216 +120,144 @@ pub struct WindowsPhone81GeneralConfiguration {
 impl graph_rt::Model for WindowsPhone81GeneralConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsPhone81GeneralConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            windows_store_blocked: graph_rt::take(map, "windowsStoreBlocked")?,
-            wifi_block_hotspot_reporting: graph_rt::take(
-                map,
-                "wifiBlockHotspotReporting",
-            )?,
-            wifi_block_automatic_connect_hotspots: graph_rt::take(
-                map,
-                "wifiBlockAutomaticConnectHotspots",
-            )?,
-            wifi_blocked: graph_rt::take(map, "wifiBlocked")?,
-            web_browser_blocked: graph_rt::take(map, "webBrowserBlocked")?,
-            storage_require_encryption: graph_rt::take(map, "storageRequireEncryption")?,
-            storage_block_removable_storage: graph_rt::take(
-                map,
-                "storageBlockRemovableStorage",
-            )?,
-            screen_capture_blocked: graph_rt::take(map, "screenCaptureBlocked")?,
-            password_required: graph_rt::take(map, "passwordRequired")?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "passwordSignInFailureCountBeforeFactoryReset",
-            )?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_minimum_character_set_count: graph_rt::take(
-                map,
-                "passwordMinimumCharacterSetCount",
-            )?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_simple: graph_rt::take(map, "passwordBlockSimple")?,
-            nfc_blocked: graph_rt::take(map, "nfcBlocked")?,
-            microsoft_account_blocked: graph_rt::take(map, "microsoftAccountBlocked")?,
-            location_services_blocked: graph_rt::take(map, "locationServicesBlocked")?,
-            email_block_adding_accounts: graph_rt::take(
-                map,
-                "emailBlockAddingAccounts",
-            )?,
-            diagnostic_data_block_submission: graph_rt::take(
-                map,
-                "diagnosticDataBlockSubmission",
-            )?,
-            compliant_app_list_type: graph_rt::take(map, "compliantAppListType")?,
-            compliant_apps_list: graph_rt::take(map, "compliantAppsList")?,
-            cellular_block_wifi_tethering: graph_rt::take(
-                map,
-                "cellularBlockWifiTethering",
-            )?,
-            camera_blocked: graph_rt::take(map, "cameraBlocked")?,
-            bluetooth_blocked: graph_rt::take(map, "bluetoothBlocked")?,
-            apps_block_copy_paste: graph_rt::take(map, "appsBlockCopyPaste")?,
-            apply_only_to_windows_phone81: graph_rt::take(
-                map,
-                "applyOnlyToWindowsPhone81",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            windows_store_blocked: r.take("windowsStoreBlocked"),
+            wifi_block_hotspot_reporting: r.take("wifiBlockHotspotReporting"),
+            wifi_block_automatic_connect_hotspots: r
+                .take("wifiBlockAutomaticConnectHotspots"),
+            wifi_blocked: r.take("wifiBlocked"),
+            web_browser_blocked: r.take("webBrowserBlocked"),
+            storage_require_encryption: r.take("storageRequireEncryption"),
+            storage_block_removable_storage: r.take("storageBlockRemovableStorage"),
+            screen_capture_blocked: r.take("screenCaptureBlocked"),
+            password_required: r.take("passwordRequired"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_sign_in_failure_count_before_factory_reset: r
+                .take("passwordSignInFailureCountBeforeFactoryReset"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_minimum_character_set_count: r
+                .take("passwordMinimumCharacterSetCount"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_simple: r.take("passwordBlockSimple"),
+            nfc_blocked: r.take("nfcBlocked"),
+            microsoft_account_blocked: r.take("microsoftAccountBlocked"),
+            location_services_blocked: r.take("locationServicesBlocked"),
+            email_block_adding_accounts: r.take("emailBlockAddingAccounts"),
+            diagnostic_data_block_submission: r.take("diagnosticDataBlockSubmission"),
+            compliant_app_list_type: r.take("compliantAppListType"),
+            compliant_apps_list: r.take("compliantAppsList"),
+            cellular_block_wifi_tethering: r.take("cellularBlockWifiTethering"),
+            camera_blocked: r.take("cameraBlocked"),
+            bluetooth_blocked: r.take("bluetoothBlocked"),
+            apps_block_copy_paste: r.take("appsBlockCopyPaste"),
+            apply_only_to_windows_phone81: r.take("applyOnlyToWindowsPhone81"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "applyOnlyToWindowsPhone81",
-            &self.apply_only_to_windows_phone81,
-        )?;
-        graph_rt::put(map, "appsBlockCopyPaste", &self.apps_block_copy_paste)?;
-        graph_rt::put(map, "bluetoothBlocked", &self.bluetooth_blocked)?;
-        graph_rt::put(map, "cameraBlocked", &self.camera_blocked)?;
-        graph_rt::put(
-            map,
-            "cellularBlockWifiTethering",
-            &self.cellular_block_wifi_tethering,
-        )?;
-        graph_rt::put(map, "compliantAppsList", &self.compliant_apps_list)?;
-        graph_rt::put(map, "compliantAppListType", &self.compliant_app_list_type)?;
-        graph_rt::put(
-            map,
-            "diagnosticDataBlockSubmission",
-            &self.diagnostic_data_block_submission,
-        )?;
-        graph_rt::put(
-            map,
-            "emailBlockAddingAccounts",
-            &self.email_block_adding_accounts,
-        )?;
-        graph_rt::put(map, "locationServicesBlocked", &self.location_services_blocked)?;
-        graph_rt::put(map, "microsoftAccountBlocked", &self.microsoft_account_blocked)?;
-        graph_rt::put(map, "nfcBlocked", &self.nfc_blocked)?;
-        graph_rt::put(map, "passwordBlockSimple", &self.password_block_simple)?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("applyOnlyToWindowsPhone81", &self.apply_only_to_windows_phone81);
+        w.put("appsBlockCopyPaste", &self.apps_block_copy_paste);
+        w.put("bluetoothBlocked", &self.bluetooth_blocked);
+        w.put("cameraBlocked", &self.camera_blocked);
+        w.put("cellularBlockWifiTethering", &self.cellular_block_wifi_tethering);
+        w.put("compliantAppsList", &self.compliant_apps_list);
+        w.put("compliantAppListType", &self.compliant_app_list_type);
+        w.put("diagnosticDataBlockSubmission", &self.diagnostic_data_block_submission);
+        w.put("emailBlockAddingAccounts", &self.email_block_adding_accounts);
+        w.put("locationServicesBlocked", &self.location_services_blocked);
+        w.put("microsoftAccountBlocked", &self.microsoft_account_blocked);
+        w.put("nfcBlocked", &self.nfc_blocked);
+        w.put("passwordBlockSimple", &self.password_block_simple);
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(map, "passwordRequired", &self.password_required)?;
-        graph_rt::put(map, "screenCaptureBlocked", &self.screen_capture_blocked)?;
-        graph_rt::put(
-            map,
-            "storageBlockRemovableStorage",
-            &self.storage_block_removable_storage,
-        )?;
-        graph_rt::put(
-            map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        graph_rt::put(map, "webBrowserBlocked", &self.web_browser_blocked)?;
-        graph_rt::put(map, "wifiBlocked", &self.wifi_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put("passwordRequired", &self.password_required);
+        w.put("screenCaptureBlocked", &self.screen_capture_blocked);
+        w.put("storageBlockRemovableStorage", &self.storage_block_removable_storage);
+        w.put("storageRequireEncryption", &self.storage_require_encryption);
+        w.put("webBrowserBlocked", &self.web_browser_blocked);
+        w.put("wifiBlocked", &self.wifi_blocked);
+        w.put(
             "wifiBlockAutomaticConnectHotspots",
             &self.wifi_block_automatic_connect_hotspots,
-        )?;
-        graph_rt::put(
-            map,
-            "wifiBlockHotspotReporting",
-            &self.wifi_block_hotspot_reporting,
-        )?;
-        graph_rt::put(map, "windowsStoreBlocked", &self.windows_store_blocked)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("wifiBlockHotspotReporting", &self.wifi_block_hotspot_reporting);
+        w.put("windowsStoreBlocked", &self.windows_store_blocked);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsPhone81GeneralConfiguration);

@@ -22,23 +22,28 @@ pub struct WindowsPrivacyDataAccessControlItem {
 impl graph_rt::Model for WindowsPrivacyDataAccessControlItem {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsPrivacyDataAccessControlItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            app_package_family_name: graph_rt::take(map, "appPackageFamilyName")?,
-            data_category: graph_rt::take(map, "dataCategory")?,
-            access_level: graph_rt::take(map, "accessLevel")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            app_display_name: r.take("appDisplayName"),
+            app_package_family_name: r.take("appPackageFamilyName"),
+            data_category: r.take("dataCategory"),
+            access_level: r.take("accessLevel"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "accessLevel", &self.access_level)?;
-        graph_rt::put(map, "dataCategory", &self.data_category)?;
-        graph_rt::put(map, "appPackageFamilyName", &self.app_package_family_name)?;
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("accessLevel", &self.access_level);
+        w.put("dataCategory", &self.data_category);
+        w.put("appPackageFamilyName", &self.app_package_family_name);
+        w.put("appDisplayName", &self.app_display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsPrivacyDataAccessControlItem);

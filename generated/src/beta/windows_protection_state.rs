@@ -58,89 +58,62 @@ pub struct WindowsProtectionState {
 impl graph_rt::Model for WindowsProtectionState {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsProtectionState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            detected_malware_state: graph_rt::take(map, "detectedMalwareState")?,
-            tamper_protection_enabled: graph_rt::take(map, "tamperProtectionEnabled")?,
-            is_virtual_machine: graph_rt::take(map, "isVirtualMachine")?,
-            product_status: graph_rt::take(map, "productStatus")?,
-            last_reported_date_time: graph_rt::take(map, "lastReportedDateTime")?,
-            last_full_scan_signature_version: graph_rt::take(
-                map,
-                "lastFullScanSignatureVersion",
-            )?,
-            last_quick_scan_signature_version: graph_rt::take(
-                map,
-                "lastQuickScanSignatureVersion",
-            )?,
-            last_full_scan_date_time: graph_rt::take(map, "lastFullScanDateTime")?,
-            last_quick_scan_date_time: graph_rt::take(map, "lastQuickScanDateTime")?,
-            anti_malware_version: graph_rt::take(map, "antiMalwareVersion")?,
-            signature_version: graph_rt::take(map, "signatureVersion")?,
-            engine_version: graph_rt::take(map, "engineVersion")?,
-            full_scan_required: graph_rt::take(map, "fullScanRequired")?,
-            reboot_required: graph_rt::take(map, "rebootRequired")?,
-            signature_update_overdue: graph_rt::take(map, "signatureUpdateOverdue")?,
-            full_scan_overdue: graph_rt::take(map, "fullScanOverdue")?,
-            quick_scan_overdue: graph_rt::take(map, "quickScanOverdue")?,
-            network_inspection_system_enabled: graph_rt::take(
-                map,
-                "networkInspectionSystemEnabled",
-            )?,
-            real_time_protection_enabled: graph_rt::take(
-                map,
-                "realTimeProtectionEnabled",
-            )?,
-            device_state: graph_rt::take(map, "deviceState")?,
-            malware_protection_enabled: graph_rt::take(map, "malwareProtectionEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            detected_malware_state: r.take("detectedMalwareState"),
+            tamper_protection_enabled: r.take("tamperProtectionEnabled"),
+            is_virtual_machine: r.take("isVirtualMachine"),
+            product_status: r.take("productStatus"),
+            last_reported_date_time: r.take("lastReportedDateTime"),
+            last_full_scan_signature_version: r.take("lastFullScanSignatureVersion"),
+            last_quick_scan_signature_version: r.take("lastQuickScanSignatureVersion"),
+            last_full_scan_date_time: r.take("lastFullScanDateTime"),
+            last_quick_scan_date_time: r.take("lastQuickScanDateTime"),
+            anti_malware_version: r.take("antiMalwareVersion"),
+            signature_version: r.take("signatureVersion"),
+            engine_version: r.take("engineVersion"),
+            full_scan_required: r.take("fullScanRequired"),
+            reboot_required: r.take("rebootRequired"),
+            signature_update_overdue: r.take("signatureUpdateOverdue"),
+            full_scan_overdue: r.take("fullScanOverdue"),
+            quick_scan_overdue: r.take("quickScanOverdue"),
+            network_inspection_system_enabled: r.take("networkInspectionSystemEnabled"),
+            real_time_protection_enabled: r.take("realTimeProtectionEnabled"),
+            device_state: r.take("deviceState"),
+            malware_protection_enabled: r.take("malwareProtectionEnabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "malwareProtectionEnabled",
-            &self.malware_protection_enabled,
-        )?;
-        graph_rt::put(map, "deviceState", &self.device_state)?;
-        graph_rt::put(
-            map,
-            "realTimeProtectionEnabled",
-            &self.real_time_protection_enabled,
-        )?;
-        graph_rt::put(
-            map,
-            "networkInspectionSystemEnabled",
-            &self.network_inspection_system_enabled,
-        )?;
-        graph_rt::put(map, "quickScanOverdue", &self.quick_scan_overdue)?;
-        graph_rt::put(map, "fullScanOverdue", &self.full_scan_overdue)?;
-        graph_rt::put(map, "signatureUpdateOverdue", &self.signature_update_overdue)?;
-        graph_rt::put(map, "rebootRequired", &self.reboot_required)?;
-        graph_rt::put(map, "fullScanRequired", &self.full_scan_required)?;
-        graph_rt::put(map, "engineVersion", &self.engine_version)?;
-        graph_rt::put(map, "signatureVersion", &self.signature_version)?;
-        graph_rt::put(map, "antiMalwareVersion", &self.anti_malware_version)?;
-        graph_rt::put(map, "lastQuickScanDateTime", &self.last_quick_scan_date_time)?;
-        graph_rt::put(map, "lastFullScanDateTime", &self.last_full_scan_date_time)?;
-        graph_rt::put(
-            map,
-            "lastQuickScanSignatureVersion",
-            &self.last_quick_scan_signature_version,
-        )?;
-        graph_rt::put(
-            map,
-            "lastFullScanSignatureVersion",
-            &self.last_full_scan_signature_version,
-        )?;
-        graph_rt::put(map, "lastReportedDateTime", &self.last_reported_date_time)?;
-        graph_rt::put(map, "productStatus", &self.product_status)?;
-        graph_rt::put(map, "isVirtualMachine", &self.is_virtual_machine)?;
-        graph_rt::put(map, "tamperProtectionEnabled", &self.tamper_protection_enabled)?;
-        graph_rt::put(map, "detectedMalwareState", &self.detected_malware_state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("malwareProtectionEnabled", &self.malware_protection_enabled);
+        w.put("deviceState", &self.device_state);
+        w.put("realTimeProtectionEnabled", &self.real_time_protection_enabled);
+        w.put("networkInspectionSystemEnabled", &self.network_inspection_system_enabled);
+        w.put("quickScanOverdue", &self.quick_scan_overdue);
+        w.put("fullScanOverdue", &self.full_scan_overdue);
+        w.put("signatureUpdateOverdue", &self.signature_update_overdue);
+        w.put("rebootRequired", &self.reboot_required);
+        w.put("fullScanRequired", &self.full_scan_required);
+        w.put("engineVersion", &self.engine_version);
+        w.put("signatureVersion", &self.signature_version);
+        w.put("antiMalwareVersion", &self.anti_malware_version);
+        w.put("lastQuickScanDateTime", &self.last_quick_scan_date_time);
+        w.put("lastFullScanDateTime", &self.last_full_scan_date_time);
+        w.put("lastQuickScanSignatureVersion", &self.last_quick_scan_signature_version);
+        w.put("lastFullScanSignatureVersion", &self.last_full_scan_signature_version);
+        w.put("lastReportedDateTime", &self.last_reported_date_time);
+        w.put("productStatus", &self.product_status);
+        w.put("isVirtualMachine", &self.is_virtual_machine);
+        w.put("tamperProtectionEnabled", &self.tamper_protection_enabled);
+        w.put("detectedMalwareState", &self.detected_malware_state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsProtectionState);

@@ -28,27 +28,32 @@ pub struct WindowsQualityUpdateCatalogItem {
 impl graph_rt::Model for WindowsQualityUpdateCatalogItem {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsQualityUpdateCatalogItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_expeditable: graph_rt::take(map, "isExpeditable")?,
-            classification: graph_rt::take(map, "classification")?,
-            kb_article_id: graph_rt::take(map, "kbArticleId")?,
-            end_of_support_date: graph_rt::take(map, "endOfSupportDate")?,
-            release_date_time: graph_rt::take(map, "releaseDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_expeditable: r.take("isExpeditable"),
+            classification: r.take("classification"),
+            kb_article_id: r.take("kbArticleId"),
+            end_of_support_date: r.take("endOfSupportDate"),
+            release_date_time: r.take("releaseDateTime"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "releaseDateTime", &self.release_date_time)?;
-        graph_rt::put(map, "endOfSupportDate", &self.end_of_support_date)?;
-        graph_rt::put(map, "kbArticleId", &self.kb_article_id)?;
-        graph_rt::put(map, "classification", &self.classification)?;
-        graph_rt::put(map, "isExpeditable", &self.is_expeditable)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("releaseDateTime", &self.release_date_time);
+        w.put("endOfSupportDate", &self.end_of_support_date);
+        w.put("kbArticleId", &self.kb_article_id);
+        w.put("classification", &self.classification);
+        w.put("isExpeditable", &self.is_expeditable);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsQualityUpdateCatalogItem);

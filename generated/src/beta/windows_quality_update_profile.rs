@@ -34,40 +34,38 @@ pub struct WindowsQualityUpdateProfile {
 impl graph_rt::Model for WindowsQualityUpdateProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsQualityUpdateProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            deployable_content_display_name: graph_rt::take(
-                map,
-                "deployableContentDisplayName",
-            )?,
-            release_date_display_name: graph_rt::take(map, "releaseDateDisplayName")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            expedited_update_settings: graph_rt::take(map, "expeditedUpdateSettings")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            deployable_content_display_name: r.take("deployableContentDisplayName"),
+            release_date_display_name: r.take("releaseDateDisplayName"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            expedited_update_settings: r.take("expeditedUpdateSettings"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "expeditedUpdateSettings", &self.expedited_update_settings)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "releaseDateDisplayName", &self.release_date_display_name)?;
-        graph_rt::put(
-            map,
-            "deployableContentDisplayName",
-            &self.deployable_content_display_name,
-        )?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("expeditedUpdateSettings", &self.expedited_update_settings);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("releaseDateDisplayName", &self.release_date_display_name);
+        w.put("deployableContentDisplayName", &self.deployable_content_display_name);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsQualityUpdateProfile);

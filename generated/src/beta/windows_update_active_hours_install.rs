@@ -18,17 +18,22 @@ pub struct WindowsUpdateActiveHoursInstall {
 impl graph_rt::Model for WindowsUpdateActiveHoursInstall {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdateActiveHoursInstall";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            active_hours_end: graph_rt::take(map, "activeHoursEnd")?,
-            active_hours_start: graph_rt::take(map, "activeHoursStart")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            active_hours_end: r.take("activeHoursEnd"),
+            active_hours_start: r.take("activeHoursStart"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "activeHoursStart", &self.active_hours_start)?;
-        graph_rt::put(map, "activeHoursEnd", &self.active_hours_end)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("activeHoursStart", &self.active_hours_start);
+        w.put("activeHoursEnd", &self.active_hours_end);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateActiveHoursInstall);

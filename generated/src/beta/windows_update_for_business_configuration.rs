@@ -150,321 +150,202 @@ pub struct WindowsUpdateForBusinessConfiguration {
 impl graph_rt::Model for WindowsUpdateForBusinessConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdateForBusinessConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_update_states: graph_rt::take(map, "deviceUpdateStates")?,
-            update_notification_level: graph_rt::take(map, "updateNotificationLevel")?,
-            user_windows_update_scan_access: graph_rt::take(
-                map,
-                "userWindowsUpdateScanAccess",
-            )?,
-            user_pause_access: graph_rt::take(map, "userPauseAccess")?,
-            schedule_imminent_restart_warning_in_minutes: graph_rt::take(
-                map,
-                "scheduleImminentRestartWarningInMinutes",
-            )?,
-            schedule_restart_warning_in_hours: graph_rt::take(
-                map,
-                "scheduleRestartWarningInHours",
-            )?,
-            auto_restart_notification_dismissal: graph_rt::take(
-                map,
-                "autoRestartNotificationDismissal",
-            )?,
-            postpone_reboot_until_after_deadline: graph_rt::take(
-                map,
-                "postponeRebootUntilAfterDeadline",
-            )?,
-            deadline_grace_period_in_days: graph_rt::take(
-                map,
-                "deadlineGracePeriodInDays",
-            )?,
-            deadline_for_quality_updates_in_days: graph_rt::take(
-                map,
-                "deadlineForQualityUpdatesInDays",
-            )?,
-            deadline_for_feature_updates_in_days: graph_rt::take(
-                map,
-                "deadlineForFeatureUpdatesInDays",
-            )?,
-            engaged_restart_transition_schedule_in_days: graph_rt::take(
-                map,
-                "engagedRestartTransitionScheduleInDays",
-            )?,
-            engaged_restart_snooze_schedule_in_days: graph_rt::take(
-                map,
-                "engagedRestartSnoozeScheduleInDays",
-            )?,
-            engaged_restart_deadline_in_days: graph_rt::take(
-                map,
-                "engagedRestartDeadlineInDays",
-            )?,
-            feature_updates_rollback_start_date_time: graph_rt::take(
-                map,
-                "featureUpdatesRollbackStartDateTime",
-            )?,
-            quality_updates_rollback_start_date_time: graph_rt::take(
-                map,
-                "qualityUpdatesRollbackStartDateTime",
-            )?,
-            feature_updates_will_be_rolled_back: graph_rt::take(
-                map,
-                "featureUpdatesWillBeRolledBack",
-            )?,
-            quality_updates_will_be_rolled_back: graph_rt::take(
-                map,
-                "qualityUpdatesWillBeRolledBack",
-            )?,
-            feature_updates_rollback_window_in_days: graph_rt::take(
-                map,
-                "featureUpdatesRollbackWindowInDays",
-            )?,
-            feature_updates_pause_start_date: graph_rt::take(
-                map,
-                "featureUpdatesPauseStartDate",
-            )?,
-            quality_updates_pause_start_date: graph_rt::take(
-                map,
-                "qualityUpdatesPauseStartDate",
-            )?,
-            update_weeks: graph_rt::take(map, "updateWeeks")?,
-            skip_checks_before_restart: graph_rt::take(map, "skipChecksBeforeRestart")?,
-            business_ready_updates_only: graph_rt::take(
-                map,
-                "businessReadyUpdatesOnly",
-            )?,
-            feature_updates_pause_expiry_date_time: graph_rt::take(
-                map,
-                "featureUpdatesPauseExpiryDateTime",
-            )?,
-            quality_updates_pause_expiry_date_time: graph_rt::take(
-                map,
-                "qualityUpdatesPauseExpiryDateTime",
-            )?,
-            feature_updates_paused: graph_rt::take(map, "featureUpdatesPaused")?,
-            quality_updates_paused: graph_rt::take(map, "qualityUpdatesPaused")?,
-            feature_updates_deferral_period_in_days: graph_rt::take(
-                map,
-                "featureUpdatesDeferralPeriodInDays",
-            )?,
-            quality_updates_deferral_period_in_days: graph_rt::take(
-                map,
-                "qualityUpdatesDeferralPeriodInDays",
-            )?,
-            installation_schedule: graph_rt::take(map, "installationSchedule")?,
-            drivers_excluded: graph_rt::take(map, "driversExcluded")?,
-            microsoft_update_service_allowed: graph_rt::take(
-                map,
-                "microsoftUpdateServiceAllowed",
-            )?,
-            automatic_update_mode: graph_rt::take(map, "automaticUpdateMode")?,
-            prerelease_features: graph_rt::take(map, "prereleaseFeatures")?,
-            delivery_optimization_mode: graph_rt::take(map, "deliveryOptimizationMode")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_update_states: r.take("deviceUpdateStates"),
+            update_notification_level: r.take("updateNotificationLevel"),
+            user_windows_update_scan_access: r.take("userWindowsUpdateScanAccess"),
+            user_pause_access: r.take("userPauseAccess"),
+            schedule_imminent_restart_warning_in_minutes: r
+                .take("scheduleImminentRestartWarningInMinutes"),
+            schedule_restart_warning_in_hours: r.take("scheduleRestartWarningInHours"),
+            auto_restart_notification_dismissal: r
+                .take("autoRestartNotificationDismissal"),
+            postpone_reboot_until_after_deadline: r
+                .take("postponeRebootUntilAfterDeadline"),
+            deadline_grace_period_in_days: r.take("deadlineGracePeriodInDays"),
+            deadline_for_quality_updates_in_days: r
+                .take("deadlineForQualityUpdatesInDays"),
+            deadline_for_feature_updates_in_days: r
+                .take("deadlineForFeatureUpdatesInDays"),
+            engaged_restart_transition_schedule_in_days: r
+                .take("engagedRestartTransitionScheduleInDays"),
+            engaged_restart_snooze_schedule_in_days: r
+                .take("engagedRestartSnoozeScheduleInDays"),
+            engaged_restart_deadline_in_days: r.take("engagedRestartDeadlineInDays"),
+            feature_updates_rollback_start_date_time: r
+                .take("featureUpdatesRollbackStartDateTime"),
+            quality_updates_rollback_start_date_time: r
+                .take("qualityUpdatesRollbackStartDateTime"),
+            feature_updates_will_be_rolled_back: r
+                .take("featureUpdatesWillBeRolledBack"),
+            quality_updates_will_be_rolled_back: r
+                .take("qualityUpdatesWillBeRolledBack"),
+            feature_updates_rollback_window_in_days: r
+                .take("featureUpdatesRollbackWindowInDays"),
+            feature_updates_pause_start_date: r.take("featureUpdatesPauseStartDate"),
+            quality_updates_pause_start_date: r.take("qualityUpdatesPauseStartDate"),
+            update_weeks: r.take("updateWeeks"),
+            skip_checks_before_restart: r.take("skipChecksBeforeRestart"),
+            business_ready_updates_only: r.take("businessReadyUpdatesOnly"),
+            feature_updates_pause_expiry_date_time: r
+                .take("featureUpdatesPauseExpiryDateTime"),
+            quality_updates_pause_expiry_date_time: r
+                .take("qualityUpdatesPauseExpiryDateTime"),
+            feature_updates_paused: r.take("featureUpdatesPaused"),
+            quality_updates_paused: r.take("qualityUpdatesPaused"),
+            feature_updates_deferral_period_in_days: r
+                .take("featureUpdatesDeferralPeriodInDays"),
+            quality_updates_deferral_period_in_days: r
+                .take("qualityUpdatesDeferralPeriodInDays"),
+            installation_schedule: r.take("installationSchedule"),
+            drivers_excluded: r.take("driversExcluded"),
+            microsoft_update_service_allowed: r.take("microsoftUpdateServiceAllowed"),
+            automatic_update_mode: r.take("automaticUpdateMode"),
+            prerelease_features: r.take("prereleaseFeatures"),
+            delivery_optimization_mode: r.take("deliveryOptimizationMode"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "deliveryOptimizationMode",
-            &self.delivery_optimization_mode,
-        )?;
-        graph_rt::put(map, "prereleaseFeatures", &self.prerelease_features)?;
-        graph_rt::put(map, "automaticUpdateMode", &self.automatic_update_mode)?;
-        graph_rt::put(
-            map,
-            "microsoftUpdateServiceAllowed",
-            &self.microsoft_update_service_allowed,
-        )?;
-        graph_rt::put(map, "driversExcluded", &self.drivers_excluded)?;
-        graph_rt::put(map, "installationSchedule", &self.installation_schedule)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("deliveryOptimizationMode", &self.delivery_optimization_mode);
+        w.put("prereleaseFeatures", &self.prerelease_features);
+        w.put("automaticUpdateMode", &self.automatic_update_mode);
+        w.put("microsoftUpdateServiceAllowed", &self.microsoft_update_service_allowed);
+        w.put("driversExcluded", &self.drivers_excluded);
+        w.put("installationSchedule", &self.installation_schedule);
+        w.put(
             "qualityUpdatesDeferralPeriodInDays",
             &self.quality_updates_deferral_period_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "featureUpdatesDeferralPeriodInDays",
             &self.feature_updates_deferral_period_in_days,
-        )?;
-        graph_rt::put(map, "qualityUpdatesPaused", &self.quality_updates_paused)?;
-        graph_rt::put(map, "featureUpdatesPaused", &self.feature_updates_paused)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("qualityUpdatesPaused", &self.quality_updates_paused);
+        w.put("featureUpdatesPaused", &self.feature_updates_paused);
+        w.put(
             "qualityUpdatesPauseExpiryDateTime",
             &self.quality_updates_pause_expiry_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "featureUpdatesPauseExpiryDateTime",
             &self.feature_updates_pause_expiry_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "businessReadyUpdatesOnly",
-            &self.business_ready_updates_only,
-        )?;
-        graph_rt::put(map, "skipChecksBeforeRestart", &self.skip_checks_before_restart)?;
-        graph_rt::put(map, "updateWeeks", &self.update_weeks)?;
-        graph_rt::put(
-            map,
-            "qualityUpdatesPauseStartDate",
-            &self.quality_updates_pause_start_date,
-        )?;
-        graph_rt::put(
-            map,
-            "featureUpdatesPauseStartDate",
-            &self.feature_updates_pause_start_date,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("businessReadyUpdatesOnly", &self.business_ready_updates_only);
+        w.put("skipChecksBeforeRestart", &self.skip_checks_before_restart);
+        w.put("updateWeeks", &self.update_weeks);
+        w.put("qualityUpdatesPauseStartDate", &self.quality_updates_pause_start_date);
+        w.put("featureUpdatesPauseStartDate", &self.feature_updates_pause_start_date);
+        w.put(
             "featureUpdatesRollbackWindowInDays",
             &self.feature_updates_rollback_window_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "qualityUpdatesWillBeRolledBack",
             &self.quality_updates_will_be_rolled_back,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "featureUpdatesWillBeRolledBack",
             &self.feature_updates_will_be_rolled_back,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "qualityUpdatesRollbackStartDateTime",
             &self.quality_updates_rollback_start_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "featureUpdatesRollbackStartDateTime",
             &self.feature_updates_rollback_start_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "engagedRestartDeadlineInDays",
-            &self.engaged_restart_deadline_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("engagedRestartDeadlineInDays", &self.engaged_restart_deadline_in_days);
+        w.put(
             "engagedRestartSnoozeScheduleInDays",
             &self.engaged_restart_snooze_schedule_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "engagedRestartTransitionScheduleInDays",
             &self.engaged_restart_transition_schedule_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deadlineForFeatureUpdatesInDays",
             &self.deadline_for_feature_updates_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deadlineForQualityUpdatesInDays",
             &self.deadline_for_quality_updates_in_days,
-        )?;
-        graph_rt::put(
-            map,
-            "deadlineGracePeriodInDays",
-            &self.deadline_grace_period_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("deadlineGracePeriodInDays", &self.deadline_grace_period_in_days);
+        w.put(
             "postponeRebootUntilAfterDeadline",
             &self.postpone_reboot_until_after_deadline,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "autoRestartNotificationDismissal",
             &self.auto_restart_notification_dismissal,
-        )?;
-        graph_rt::put(
-            map,
-            "scheduleRestartWarningInHours",
-            &self.schedule_restart_warning_in_hours,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("scheduleRestartWarningInHours", &self.schedule_restart_warning_in_hours);
+        w.put(
             "scheduleImminentRestartWarningInMinutes",
             &self.schedule_imminent_restart_warning_in_minutes,
-        )?;
-        graph_rt::put(map, "userPauseAccess", &self.user_pause_access)?;
-        graph_rt::put(
-            map,
-            "userWindowsUpdateScanAccess",
-            &self.user_windows_update_scan_access,
-        )?;
-        graph_rt::put(map, "updateNotificationLevel", &self.update_notification_level)?;
-        graph_rt::put(map, "deviceUpdateStates", &self.device_update_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("userPauseAccess", &self.user_pause_access);
+        w.put("userWindowsUpdateScanAccess", &self.user_windows_update_scan_access);
+        w.put("updateNotificationLevel", &self.update_notification_level);
+        w.put("deviceUpdateStates", &self.device_update_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateForBusinessConfiguration);

@@ -32,33 +32,38 @@ pub struct WindowsUpdateState {
 impl graph_rt::Model for WindowsUpdateState {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdateState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            last_scan_date_time: graph_rt::take(map, "lastScanDateTime")?,
-            feature_update_version: graph_rt::take(map, "featureUpdateVersion")?,
-            quality_update_version: graph_rt::take(map, "qualityUpdateVersion")?,
-            status: graph_rt::take(map, "status")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            device_display_name: graph_rt::take(map, "deviceDisplayName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            last_scan_date_time: r.take("lastScanDateTime"),
+            feature_update_version: r.take("featureUpdateVersion"),
+            quality_update_version: r.take("qualityUpdateVersion"),
+            status: r.take("status"),
+            user_principal_name: r.take("userPrincipalName"),
+            device_display_name: r.take("deviceDisplayName"),
+            user_id: r.take("userId"),
+            device_id: r.take("deviceId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "deviceDisplayName", &self.device_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "qualityUpdateVersion", &self.quality_update_version)?;
-        graph_rt::put(map, "featureUpdateVersion", &self.feature_update_version)?;
-        graph_rt::put(map, "lastScanDateTime", &self.last_scan_date_time)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("deviceId", &self.device_id);
+        w.put("userId", &self.user_id);
+        w.put("deviceDisplayName", &self.device_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("status", &self.status);
+        w.put("qualityUpdateVersion", &self.quality_update_version);
+        w.put("featureUpdateVersion", &self.feature_update_version);
+        w.put("lastScanDateTime", &self.last_scan_date_time);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateState);

@@ -150,311 +150,201 @@ pub struct WindowsWifiEnterpriseEapConfiguration {
 impl graph_rt::Model for WindowsWifiEnterpriseEapConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsWifiEnterpriseEAPConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            root_certificate_for_client_validation: graph_rt::take(
-                map,
-                "rootCertificateForClientValidation",
-            )?,
-            identity_certificate_for_client_authentication: graph_rt::take(
-                map,
-                "identityCertificateForClientAuthentication",
-            )?,
-            root_certificates_for_server_validation: graph_rt::take(
-                map,
-                "rootCertificatesForServerValidation",
-            )?,
-            authentication_type: graph_rt::take(map, "authenticationType")?,
-            cache_credentials: graph_rt::take(map, "cacheCredentials")?,
-            maximum_authentication_failures: graph_rt::take(
-                map,
-                "maximumAuthenticationFailures",
-            )?,
-            maximum_eapol_start_messages: graph_rt::take(
-                map,
-                "maximumEAPOLStartMessages",
-            )?,
-            eapol_start_period_in_seconds: graph_rt::take(
-                map,
-                "eapolStartPeriodInSeconds",
-            )?,
-            authentication_retry_delay_period_in_seconds: graph_rt::take(
-                map,
-                "authenticationRetryDelayPeriodInSeconds",
-            )?,
-            authentication_period_in_seconds: graph_rt::take(
-                map,
-                "authenticationPeriodInSeconds",
-            )?,
-            disable_user_prompt_for_server_validation: graph_rt::take(
-                map,
-                "disableUserPromptForServerValidation",
-            )?,
-            perform_server_validation: graph_rt::take(map, "performServerValidation")?,
-            require_cryptographic_binding: graph_rt::take(
-                map,
-                "requireCryptographicBinding",
-            )?,
-            outer_identity_privacy_temporary_value: graph_rt::take(
-                map,
-                "outerIdentityPrivacyTemporaryValue",
-            )?,
-            inner_authentication_protocol_for_eapttls: graph_rt::take(
-                map,
-                "innerAuthenticationProtocolForEAPTTLS",
-            )?,
-            authentication_method: graph_rt::take(map, "authenticationMethod")?,
-            trusted_server_certificate_names: graph_rt::take(
-                map,
-                "trustedServerCertificateNames",
-            )?,
-            eap_type: graph_rt::take(map, "eapType")?,
-            maximum_pre_authentication_attempts: graph_rt::take(
-                map,
-                "maximumPreAuthenticationAttempts",
-            )?,
-            enable_pre_authentication: graph_rt::take(map, "enablePreAuthentication")?,
-            maximum_number_of_pairwise_master_keys_in_cache: graph_rt::take(
-                map,
-                "maximumNumberOfPairwiseMasterKeysInCache",
-            )?,
-            maximum_pairwise_master_key_cache_time_in_minutes: graph_rt::take(
-                map,
-                "maximumPairwiseMasterKeyCacheTimeInMinutes",
-            )?,
-            enable_pairwise_master_key_caching: graph_rt::take(
-                map,
-                "enablePairwiseMasterKeyCaching",
-            )?,
-            prompt_for_additional_authentication_credentials: graph_rt::take(
-                map,
-                "promptForAdditionalAuthenticationCredentials",
-            )?,
-            user_based_virtual_lan: graph_rt::take(map, "userBasedVirtualLan")?,
-            maximum_authentication_timeout_in_seconds: graph_rt::take(
-                map,
-                "maximumAuthenticationTimeoutInSeconds",
-            )?,
-            network_single_sign_on: graph_rt::take(map, "networkSingleSignOn")?,
-            force_fips_compliance: graph_rt::take(map, "forceFIPSCompliance")?,
-            proxy_automatic_configuration_url: graph_rt::take(
-                map,
-                "proxyAutomaticConfigurationUrl",
-            )?,
-            proxy_manual_port: graph_rt::take(map, "proxyManualPort")?,
-            proxy_manual_address: graph_rt::take(map, "proxyManualAddress")?,
-            proxy_setting: graph_rt::take(map, "proxySetting")?,
-            connect_when_network_name_is_hidden: graph_rt::take(
-                map,
-                "connectWhenNetworkNameIsHidden",
-            )?,
-            connect_to_preferred_network: graph_rt::take(
-                map,
-                "connectToPreferredNetwork",
-            )?,
-            connect_automatically: graph_rt::take(map, "connectAutomatically")?,
-            network_name: graph_rt::take(map, "networkName")?,
-            ssid: graph_rt::take(map, "ssid")?,
-            metered_connection_limit: graph_rt::take(map, "meteredConnectionLimit")?,
-            wifi_security_type: graph_rt::take(map, "wifiSecurityType")?,
-            pre_shared_key: graph_rt::take(map, "preSharedKey")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            group_assignments: graph_rt::take(map, "groupAssignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            device_management_applicability_rule_device_mode: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleDeviceMode",
-            )?,
-            device_management_applicability_rule_os_version: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsVersion",
-            )?,
-            device_management_applicability_rule_os_edition: graph_rt::take(
-                map,
-                "deviceManagementApplicabilityRuleOsEdition",
-            )?,
-            supports_scope_tags: graph_rt::take(map, "supportsScopeTags")?,
-            role_scope_tag_ids: graph_rt::take(map, "roleScopeTagIds")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            root_certificate_for_client_validation: r
+                .take("rootCertificateForClientValidation"),
+            identity_certificate_for_client_authentication: r
+                .take("identityCertificateForClientAuthentication"),
+            root_certificates_for_server_validation: r
+                .take("rootCertificatesForServerValidation"),
+            authentication_type: r.take("authenticationType"),
+            cache_credentials: r.take("cacheCredentials"),
+            maximum_authentication_failures: r.take("maximumAuthenticationFailures"),
+            maximum_eapol_start_messages: r.take("maximumEAPOLStartMessages"),
+            eapol_start_period_in_seconds: r.take("eapolStartPeriodInSeconds"),
+            authentication_retry_delay_period_in_seconds: r
+                .take("authenticationRetryDelayPeriodInSeconds"),
+            authentication_period_in_seconds: r.take("authenticationPeriodInSeconds"),
+            disable_user_prompt_for_server_validation: r
+                .take("disableUserPromptForServerValidation"),
+            perform_server_validation: r.take("performServerValidation"),
+            require_cryptographic_binding: r.take("requireCryptographicBinding"),
+            outer_identity_privacy_temporary_value: r
+                .take("outerIdentityPrivacyTemporaryValue"),
+            inner_authentication_protocol_for_eapttls: r
+                .take("innerAuthenticationProtocolForEAPTTLS"),
+            authentication_method: r.take("authenticationMethod"),
+            trusted_server_certificate_names: r.take("trustedServerCertificateNames"),
+            eap_type: r.take("eapType"),
+            maximum_pre_authentication_attempts: r
+                .take("maximumPreAuthenticationAttempts"),
+            enable_pre_authentication: r.take("enablePreAuthentication"),
+            maximum_number_of_pairwise_master_keys_in_cache: r
+                .take("maximumNumberOfPairwiseMasterKeysInCache"),
+            maximum_pairwise_master_key_cache_time_in_minutes: r
+                .take("maximumPairwiseMasterKeyCacheTimeInMinutes"),
+            enable_pairwise_master_key_caching: r.take("enablePairwiseMasterKeyCaching"),
+            prompt_for_additional_authentication_credentials: r
+                .take("promptForAdditionalAuthenticationCredentials"),
+            user_based_virtual_lan: r.take("userBasedVirtualLan"),
+            maximum_authentication_timeout_in_seconds: r
+                .take("maximumAuthenticationTimeoutInSeconds"),
+            network_single_sign_on: r.take("networkSingleSignOn"),
+            force_fips_compliance: r.take("forceFIPSCompliance"),
+            proxy_automatic_configuration_url: r.take("proxyAutomaticConfigurationUrl"),
+            proxy_manual_port: r.take("proxyManualPort"),
+            proxy_manual_address: r.take("proxyManualAddress"),
+            proxy_setting: r.take("proxySetting"),
+            connect_when_network_name_is_hidden: r
+                .take("connectWhenNetworkNameIsHidden"),
+            connect_to_preferred_network: r.take("connectToPreferredNetwork"),
+            connect_automatically: r.take("connectAutomatically"),
+            network_name: r.take("networkName"),
+            ssid: r.take("ssid"),
+            metered_connection_limit: r.take("meteredConnectionLimit"),
+            wifi_security_type: r.take("wifiSecurityType"),
+            pre_shared_key: r.take("preSharedKey"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            group_assignments: r.take("groupAssignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            device_management_applicability_rule_device_mode: r
+                .take("deviceManagementApplicabilityRuleDeviceMode"),
+            device_management_applicability_rule_os_version: r
+                .take("deviceManagementApplicabilityRuleOsVersion"),
+            device_management_applicability_rule_os_edition: r
+                .take("deviceManagementApplicabilityRuleOsEdition"),
+            supports_scope_tags: r.take("supportsScopeTags"),
+            role_scope_tag_ids: r.take("roleScopeTagIds"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "roleScopeTagIds", &self.role_scope_tag_ids)?;
-        graph_rt::put(map, "supportsScopeTags", &self.supports_scope_tags)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("roleScopeTagIds", &self.role_scope_tag_ids);
+        w.put("supportsScopeTags", &self.supports_scope_tags);
+        w.put(
             "deviceManagementApplicabilityRuleOsEdition",
             &self.device_management_applicability_rule_os_edition,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleOsVersion",
             &self.device_management_applicability_rule_os_version,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceManagementApplicabilityRuleDeviceMode",
             &self.device_management_applicability_rule_device_mode,
-        )?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "groupAssignments", &self.group_assignments)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "preSharedKey", &self.pre_shared_key)?;
-        graph_rt::put(map, "wifiSecurityType", &self.wifi_security_type)?;
-        graph_rt::put(map, "meteredConnectionLimit", &self.metered_connection_limit)?;
-        graph_rt::put(map, "ssid", &self.ssid)?;
-        graph_rt::put(map, "networkName", &self.network_name)?;
-        graph_rt::put(map, "connectAutomatically", &self.connect_automatically)?;
-        graph_rt::put(
-            map,
-            "connectToPreferredNetwork",
-            &self.connect_to_preferred_network,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("groupAssignments", &self.group_assignments);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("preSharedKey", &self.pre_shared_key);
+        w.put("wifiSecurityType", &self.wifi_security_type);
+        w.put("meteredConnectionLimit", &self.metered_connection_limit);
+        w.put("ssid", &self.ssid);
+        w.put("networkName", &self.network_name);
+        w.put("connectAutomatically", &self.connect_automatically);
+        w.put("connectToPreferredNetwork", &self.connect_to_preferred_network);
+        w.put(
             "connectWhenNetworkNameIsHidden",
             &self.connect_when_network_name_is_hidden,
-        )?;
-        graph_rt::put(map, "proxySetting", &self.proxy_setting)?;
-        graph_rt::put(map, "proxyManualAddress", &self.proxy_manual_address)?;
-        graph_rt::put(map, "proxyManualPort", &self.proxy_manual_port)?;
-        graph_rt::put(
-            map,
-            "proxyAutomaticConfigurationUrl",
-            &self.proxy_automatic_configuration_url,
-        )?;
-        graph_rt::put(map, "forceFIPSCompliance", &self.force_fips_compliance)?;
-        graph_rt::put(map, "networkSingleSignOn", &self.network_single_sign_on)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("proxySetting", &self.proxy_setting);
+        w.put("proxyManualAddress", &self.proxy_manual_address);
+        w.put("proxyManualPort", &self.proxy_manual_port);
+        w.put("proxyAutomaticConfigurationUrl", &self.proxy_automatic_configuration_url);
+        w.put("forceFIPSCompliance", &self.force_fips_compliance);
+        w.put("networkSingleSignOn", &self.network_single_sign_on);
+        w.put(
             "maximumAuthenticationTimeoutInSeconds",
             &self.maximum_authentication_timeout_in_seconds,
-        )?;
-        graph_rt::put(map, "userBasedVirtualLan", &self.user_based_virtual_lan)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("userBasedVirtualLan", &self.user_based_virtual_lan);
+        w.put(
             "promptForAdditionalAuthenticationCredentials",
             &self.prompt_for_additional_authentication_credentials,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "enablePairwiseMasterKeyCaching",
             &self.enable_pairwise_master_key_caching,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "maximumPairwiseMasterKeyCacheTimeInMinutes",
             &self.maximum_pairwise_master_key_cache_time_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "maximumNumberOfPairwiseMasterKeysInCache",
             &self.maximum_number_of_pairwise_master_keys_in_cache,
-        )?;
-        graph_rt::put(map, "enablePreAuthentication", &self.enable_pre_authentication)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("enablePreAuthentication", &self.enable_pre_authentication);
+        w.put(
             "maximumPreAuthenticationAttempts",
             &self.maximum_pre_authentication_attempts,
-        )?;
-        graph_rt::put(map, "eapType", &self.eap_type)?;
-        graph_rt::put(
-            map,
-            "trustedServerCertificateNames",
-            &self.trusted_server_certificate_names,
-        )?;
-        graph_rt::put(map, "authenticationMethod", &self.authentication_method)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("eapType", &self.eap_type);
+        w.put("trustedServerCertificateNames", &self.trusted_server_certificate_names);
+        w.put("authenticationMethod", &self.authentication_method);
+        w.put(
             "innerAuthenticationProtocolForEAPTTLS",
             &self.inner_authentication_protocol_for_eapttls,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "outerIdentityPrivacyTemporaryValue",
             &self.outer_identity_privacy_temporary_value,
-        )?;
-        graph_rt::put(
-            map,
-            "requireCryptographicBinding",
-            &self.require_cryptographic_binding,
-        )?;
-        graph_rt::put(map, "performServerValidation", &self.perform_server_validation)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("requireCryptographicBinding", &self.require_cryptographic_binding);
+        w.put("performServerValidation", &self.perform_server_validation);
+        w.put(
             "disableUserPromptForServerValidation",
             &self.disable_user_prompt_for_server_validation,
-        )?;
-        graph_rt::put(
-            map,
-            "authenticationPeriodInSeconds",
-            &self.authentication_period_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("authenticationPeriodInSeconds", &self.authentication_period_in_seconds);
+        w.put(
             "authenticationRetryDelayPeriodInSeconds",
             &self.authentication_retry_delay_period_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
-            "eapolStartPeriodInSeconds",
-            &self.eapol_start_period_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
-            "maximumEAPOLStartMessages",
-            &self.maximum_eapol_start_messages,
-        )?;
-        graph_rt::put(
-            map,
-            "maximumAuthenticationFailures",
-            &self.maximum_authentication_failures,
-        )?;
-        graph_rt::put(map, "cacheCredentials", &self.cache_credentials)?;
-        graph_rt::put(map, "authenticationType", &self.authentication_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("eapolStartPeriodInSeconds", &self.eapol_start_period_in_seconds);
+        w.put("maximumEAPOLStartMessages", &self.maximum_eapol_start_messages);
+        w.put("maximumAuthenticationFailures", &self.maximum_authentication_failures);
+        w.put("cacheCredentials", &self.cache_credentials);
+        w.put("authenticationType", &self.authentication_type);
+        w.put(
             "rootCertificatesForServerValidation",
             &self.root_certificates_for_server_validation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "identityCertificateForClientAuthentication",
             &self.identity_certificate_for_client_authentication,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "rootCertificateForClientValidation",
             &self.root_certificate_for_client_validation,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsWifiEnterpriseEapConfiguration);

@@ -26,25 +26,30 @@ pub struct Workbook {
 impl graph_rt::Model for Workbook {
     const TYPE_NAME: &'static str = "microsoft.graph.workbook";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            operations: graph_rt::take(map, "operations")?,
-            workbbook_application: graph_rt::take(map, "workbbookApplication")?,
-            worksheets: graph_rt::take(map, "worksheets")?,
-            tables: graph_rt::take(map, "tables")?,
-            names: graph_rt::take(map, "names")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            operations: r.take("operations"),
+            workbbook_application: r.take("workbbookApplication"),
+            worksheets: r.take("worksheets"),
+            tables: r.take("tables"),
+            names: r.take("names"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "names", &self.names)?;
-        graph_rt::put(map, "tables", &self.tables)?;
-        graph_rt::put(map, "worksheets", &self.worksheets)?;
-        graph_rt::put(map, "workbbookApplication", &self.workbbook_application)?;
-        graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("names", &self.names);
+        w.put("tables", &self.tables);
+        w.put("worksheets", &self.worksheets);
+        w.put("workbbookApplication", &self.workbbook_application);
+        w.put("operations", &self.operations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Workbook);

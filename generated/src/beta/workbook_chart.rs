@@ -40,39 +40,44 @@ pub struct WorkbookChart {
 impl graph_rt::Model for WorkbookChart {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChart";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            worksheet: graph_rt::take(map, "worksheet")?,
-            title: graph_rt::take(map, "title")?,
-            series: graph_rt::take(map, "series")?,
-            legend: graph_rt::take(map, "legend")?,
-            format: graph_rt::take(map, "format")?,
-            data_labels: graph_rt::take(map, "dataLabels")?,
-            axes: graph_rt::take(map, "axes")?,
-            width: graph_rt::take(map, "width")?,
-            top: graph_rt::take(map, "top")?,
-            name: graph_rt::take(map, "name")?,
-            left: graph_rt::take(map, "left")?,
-            height: graph_rt::take(map, "height")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            worksheet: r.take("worksheet"),
+            title: r.take("title"),
+            series: r.take("series"),
+            legend: r.take("legend"),
+            format: r.take("format"),
+            data_labels: r.take("dataLabels"),
+            axes: r.take("axes"),
+            width: r.take("width"),
+            top: r.take("top"),
+            name: r.take("name"),
+            left: r.take("left"),
+            height: r.take("height"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "height", &self.height)?;
-        graph_rt::put(map, "left", &self.left)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "top", &self.top)?;
-        graph_rt::put(map, "width", &self.width)?;
-        graph_rt::put(map, "axes", &self.axes)?;
-        graph_rt::put(map, "dataLabels", &self.data_labels)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put(map, "legend", &self.legend)?;
-        graph_rt::put(map, "series", &self.series)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "worksheet", &self.worksheet)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("height", &self.height);
+        w.put("left", &self.left);
+        w.put("name", &self.name);
+        w.put("top", &self.top);
+        w.put("width", &self.width);
+        w.put("axes", &self.axes);
+        w.put("dataLabels", &self.data_labels);
+        w.put("format", &self.format);
+        w.put("legend", &self.legend);
+        w.put("series", &self.series);
+        w.put("title", &self.title);
+        w.put("worksheet", &self.worksheet);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChart);

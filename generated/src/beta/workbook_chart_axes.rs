@@ -22,21 +22,26 @@ pub struct WorkbookChartAxes {
 impl graph_rt::Model for WorkbookChartAxes {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChartAxes";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value_axis: graph_rt::take(map, "valueAxis")?,
-            series_axis: graph_rt::take(map, "seriesAxis")?,
-            category_axis: graph_rt::take(map, "categoryAxis")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value_axis: r.take("valueAxis"),
+            series_axis: r.take("seriesAxis"),
+            category_axis: r.take("categoryAxis"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "categoryAxis", &self.category_axis)?;
-        graph_rt::put(map, "seriesAxis", &self.series_axis)?;
-        graph_rt::put(map, "valueAxis", &self.value_axis)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("categoryAxis", &self.category_axis);
+        w.put("seriesAxis", &self.series_axis);
+        w.put("valueAxis", &self.value_axis);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChartAxes);

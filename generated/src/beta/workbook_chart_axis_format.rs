@@ -20,19 +20,24 @@ pub struct WorkbookChartAxisFormat {
 impl graph_rt::Model for WorkbookChartAxisFormat {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChartAxisFormat";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            line: graph_rt::take(map, "line")?,
-            font: graph_rt::take(map, "font")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            line: r.take("line"),
+            font: r.take("font"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "font", &self.font)?;
-        graph_rt::put(map, "line", &self.line)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("font", &self.font);
+        w.put("line", &self.line);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChartAxisFormat);

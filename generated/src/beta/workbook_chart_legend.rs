@@ -24,23 +24,28 @@ pub struct WorkbookChartLegend {
 impl graph_rt::Model for WorkbookChartLegend {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChartLegend";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            format: graph_rt::take(map, "format")?,
-            visible: graph_rt::take(map, "visible")?,
-            position: graph_rt::take(map, "position")?,
-            overlay: graph_rt::take(map, "overlay")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            format: r.take("format"),
+            visible: r.take("visible"),
+            position: r.take("position"),
+            overlay: r.take("overlay"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "overlay", &self.overlay)?;
-        graph_rt::put(map, "position", &self.position)?;
-        graph_rt::put(map, "visible", &self.visible)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("overlay", &self.overlay);
+        w.put("position", &self.position);
+        w.put("visible", &self.visible);
+        w.put("format", &self.format);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChartLegend);

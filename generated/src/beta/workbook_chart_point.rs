@@ -11,8 +11,7 @@ pub struct WorkbookChartPoint {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Returns the value of a chart point. Read-only.
-    #[cfg(feature = "device_management")]
-    pub value: graph_rt::Field<super::Json>,
+    pub value: graph_rt::Field<graph_rt::Value>,
     /// Encapsulates the format properties chart point. Read-only. (Navigation property.)
     pub format: graph_rt::Field<super::WorkbookChartPointFormat>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -21,20 +20,24 @@ pub struct WorkbookChartPoint {
 impl graph_rt::Model for WorkbookChartPoint {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChartPoint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            format: graph_rt::take(map, "format")?,
-            #[cfg(feature = "device_management")]
-            value: graph_rt::take(map, "value")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            format: r.take("format"),
+            value: r.take("value"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "device_management")] graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("value", &self.value);
+        w.put("format", &self.format);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChartPoint);

@@ -16,17 +16,22 @@ pub struct WorkbookIcon {
 impl graph_rt::Model for WorkbookIcon {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookIcon";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            set: graph_rt::take(map, "set")?,
-            index: graph_rt::take(map, "index")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            set: r.take("set"),
+            index: r.take("index"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "index", &self.index)?;
-        graph_rt::put(map, "set", &self.set)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("index", &self.index);
+        w.put("set", &self.set);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookIcon);

@@ -35,34 +35,39 @@ pub struct WorkbookRangeFormat {
 impl graph_rt::Model for WorkbookRangeFormat {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookRangeFormat";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            protection: graph_rt::take(map, "protection")?,
-            font: graph_rt::take(map, "font")?,
-            fill: graph_rt::take(map, "fill")?,
-            borders: graph_rt::take(map, "borders")?,
-            wrap_text: graph_rt::take(map, "wrapText")?,
-            vertical_alignment: graph_rt::take(map, "verticalAlignment")?,
-            row_height: graph_rt::take(map, "rowHeight")?,
-            horizontal_alignment: graph_rt::take(map, "horizontalAlignment")?,
-            column_width: graph_rt::take(map, "columnWidth")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            protection: r.take("protection"),
+            font: r.take("font"),
+            fill: r.take("fill"),
+            borders: r.take("borders"),
+            wrap_text: r.take("wrapText"),
+            vertical_alignment: r.take("verticalAlignment"),
+            row_height: r.take("rowHeight"),
+            horizontal_alignment: r.take("horizontalAlignment"),
+            column_width: r.take("columnWidth"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "columnWidth", &self.column_width)?;
-        graph_rt::put(map, "horizontalAlignment", &self.horizontal_alignment)?;
-        graph_rt::put(map, "rowHeight", &self.row_height)?;
-        graph_rt::put(map, "verticalAlignment", &self.vertical_alignment)?;
-        graph_rt::put(map, "wrapText", &self.wrap_text)?;
-        graph_rt::put(map, "borders", &self.borders)?;
-        graph_rt::put(map, "fill", &self.fill)?;
-        graph_rt::put(map, "font", &self.font)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "protection", &self.protection)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("columnWidth", &self.column_width);
+        w.put("horizontalAlignment", &self.horizontal_alignment);
+        w.put("rowHeight", &self.row_height);
+        w.put("verticalAlignment", &self.vertical_alignment);
+        w.put("wrapText", &self.wrap_text);
+        w.put("borders", &self.borders);
+        w.put("fill", &self.fill);
+        w.put("font", &self.font);
+        #[cfg(feature = "core")] w.put("protection", &self.protection);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookRangeFormat);

@@ -24,25 +24,30 @@ pub struct WorkbookSortField {
 impl graph_rt::Model for WorkbookSortField {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookSortField";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sort_on: graph_rt::take(map, "sortOn")?,
-            key: graph_rt::take(map, "key")?,
-            icon: graph_rt::take(map, "icon")?,
-            data_option: graph_rt::take(map, "dataOption")?,
-            color: graph_rt::take(map, "color")?,
-            ascending: graph_rt::take(map, "ascending")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sort_on: r.take("sortOn"),
+            key: r.take("key"),
+            icon: r.take("icon"),
+            data_option: r.take("dataOption"),
+            color: r.take("color"),
+            ascending: r.take("ascending"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ascending", &self.ascending)?;
-        graph_rt::put(map, "color", &self.color)?;
-        graph_rt::put(map, "dataOption", &self.data_option)?;
-        graph_rt::put(map, "icon", &self.icon)?;
-        graph_rt::put(map, "key", &self.key)?;
-        graph_rt::put(map, "sortOn", &self.sort_on)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ascending", &self.ascending);
+        w.put("color", &self.color);
+        w.put("dataOption", &self.data_option);
+        w.put("icon", &self.icon);
+        w.put("key", &self.key);
+        w.put("sortOn", &self.sort_on);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookSortField);

@@ -44,43 +44,48 @@ pub struct WorkbookTable {
 impl graph_rt::Model for WorkbookTable {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookTable";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            worksheet: graph_rt::take(map, "worksheet")?,
-            sort: graph_rt::take(map, "sort")?,
-            rows: graph_rt::take(map, "rows")?,
-            columns: graph_rt::take(map, "columns")?,
-            legacy_id: graph_rt::take(map, "legacyId")?,
-            show_filter_button: graph_rt::take(map, "showFilterButton")?,
-            show_banded_rows: graph_rt::take(map, "showBandedRows")?,
-            show_banded_columns: graph_rt::take(map, "showBandedColumns")?,
-            highlight_last_column: graph_rt::take(map, "highlightLastColumn")?,
-            highlight_first_column: graph_rt::take(map, "highlightFirstColumn")?,
-            style: graph_rt::take(map, "style")?,
-            show_totals: graph_rt::take(map, "showTotals")?,
-            show_headers: graph_rt::take(map, "showHeaders")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            worksheet: r.take("worksheet"),
+            sort: r.take("sort"),
+            rows: r.take("rows"),
+            columns: r.take("columns"),
+            legacy_id: r.take("legacyId"),
+            show_filter_button: r.take("showFilterButton"),
+            show_banded_rows: r.take("showBandedRows"),
+            show_banded_columns: r.take("showBandedColumns"),
+            highlight_last_column: r.take("highlightLastColumn"),
+            highlight_first_column: r.take("highlightFirstColumn"),
+            style: r.take("style"),
+            show_totals: r.take("showTotals"),
+            show_headers: r.take("showHeaders"),
+            name: r.take("name"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "showHeaders", &self.show_headers)?;
-        graph_rt::put(map, "showTotals", &self.show_totals)?;
-        graph_rt::put(map, "style", &self.style)?;
-        graph_rt::put(map, "highlightFirstColumn", &self.highlight_first_column)?;
-        graph_rt::put(map, "highlightLastColumn", &self.highlight_last_column)?;
-        graph_rt::put(map, "showBandedColumns", &self.show_banded_columns)?;
-        graph_rt::put(map, "showBandedRows", &self.show_banded_rows)?;
-        graph_rt::put(map, "showFilterButton", &self.show_filter_button)?;
-        graph_rt::put(map, "legacyId", &self.legacy_id)?;
-        graph_rt::put(map, "columns", &self.columns)?;
-        graph_rt::put(map, "rows", &self.rows)?;
-        graph_rt::put(map, "sort", &self.sort)?;
-        graph_rt::put(map, "worksheet", &self.worksheet)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("showHeaders", &self.show_headers);
+        w.put("showTotals", &self.show_totals);
+        w.put("style", &self.style);
+        w.put("highlightFirstColumn", &self.highlight_first_column);
+        w.put("highlightLastColumn", &self.highlight_last_column);
+        w.put("showBandedColumns", &self.show_banded_columns);
+        w.put("showBandedRows", &self.show_banded_rows);
+        w.put("showFilterButton", &self.show_filter_button);
+        w.put("legacyId", &self.legacy_id);
+        w.put("columns", &self.columns);
+        w.put("rows", &self.rows);
+        w.put("sort", &self.sort);
+        w.put("worksheet", &self.worksheet);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookTable);

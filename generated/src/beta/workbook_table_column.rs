@@ -15,8 +15,7 @@ pub struct WorkbookTableColumn {
     /// Returns the name of the table column.
     pub name: graph_rt::Field<String>,
     /// Represents the raw values of the specified range. The data returned could be of type string, number, or a boolean. Cell that contain an error will return the error string.
-    #[cfg(feature = "device_management")]
-    pub values: graph_rt::Field<super::Json>,
+    pub values: graph_rt::Field<graph_rt::Value>,
     /// Retrieve the filter applied to the column. Read-only. (Navigation property.)
     pub filter: graph_rt::Field<super::WorkbookFilter>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -25,25 +24,28 @@ pub struct WorkbookTableColumn {
 impl graph_rt::Model for WorkbookTableColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookTableColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            filter: graph_rt::take(map, "filter")?,
-            #[cfg(feature = "device_management")]
-            values: graph_rt::take(map, "values")?,
-            name: graph_rt::take(map, "name")?,
-            index: graph_rt::take(map, "index")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            filter: r.take("filter"),
+            values: r.take("values"),
+            name: r.take("name"),
+            index: r.take("index"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "index", &self.index)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "values", &self.values)?;
-        graph_rt::put(map, "filter", &self.filter)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("index", &self.index);
+        w.put("name", &self.name);
+        w.put("values", &self.values);
+        w.put("filter", &self.filter);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookTableColumn);

@@ -22,21 +22,26 @@ pub struct WorkbookTableSort {
 impl graph_rt::Model for WorkbookTableSort {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookTableSort";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            fields: graph_rt::take(map, "fields")?,
-            method: graph_rt::take(map, "method")?,
-            match_case: graph_rt::take(map, "matchCase")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            fields: r.take("fields"),
+            method: r.take("method"),
+            match_case: r.take("matchCase"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "matchCase", &self.match_case)?;
-        graph_rt::put(map, "method", &self.method)?;
-        graph_rt::put(map, "fields", &self.fields)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("matchCase", &self.match_case);
+        w.put("method", &self.method);
+        w.put("fields", &self.fields);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookTableSort);

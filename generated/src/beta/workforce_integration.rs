@@ -26,27 +26,32 @@ pub struct WorkforceIntegration {
 impl graph_rt::Model for WorkforceIntegration {
     const TYPE_NAME: &'static str = "microsoft.graph.workforceIntegration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            url: graph_rt::take(map, "url")?,
-            supported_entities: graph_rt::take(map, "supportedEntities")?,
-            supports: graph_rt::take(map, "supports")?,
-            is_active: graph_rt::take(map, "isActive")?,
-            encryption: graph_rt::take(map, "encryption")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            api_version: graph_rt::take(map, "apiVersion")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            url: r.take("url"),
+            supported_entities: r.take("supportedEntities"),
+            supports: r.take("supports"),
+            is_active: r.take("isActive"),
+            encryption: r.take("encryption"),
+            display_name: r.take("displayName"),
+            api_version: r.take("apiVersion"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "apiVersion", &self.api_version)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "encryption", &self.encryption)?;
-        graph_rt::put(map, "isActive", &self.is_active)?;
-        graph_rt::put(map, "supports", &self.supports)?;
-        graph_rt::put(map, "supportedEntities", &self.supported_entities)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("apiVersion", &self.api_version);
+        w.put("displayName", &self.display_name);
+        w.put("encryption", &self.encryption);
+        w.put("isActive", &self.is_active);
+        w.put("supports", &self.supports);
+        w.put("supportedEntities", &self.supported_entities);
+        w.put("url", &self.url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkforceIntegration);

@@ -16,17 +16,22 @@ pub struct WorkforceIntegrationEncryption {
 impl graph_rt::Model for WorkforceIntegrationEncryption {
     const TYPE_NAME: &'static str = "microsoft.graph.workforceIntegrationEncryption";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            secret: graph_rt::take(map, "secret")?,
-            protocol: graph_rt::take(map, "protocol")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            secret: r.take("secret"),
+            protocol: r.take("protocol"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "protocol", &self.protocol)?;
-        graph_rt::put(map, "secret", &self.secret)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("protocol", &self.protocol);
+        w.put("secret", &self.secret);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkforceIntegrationEncryption);

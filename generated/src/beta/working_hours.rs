@@ -20,21 +20,26 @@ pub struct WorkingHours {
 impl graph_rt::Model for WorkingHours {
     const TYPE_NAME: &'static str = "microsoft.graph.workingHours";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_zone: graph_rt::take(map, "timeZone")?,
-            end_time: graph_rt::take(map, "endTime")?,
-            start_time: graph_rt::take(map, "startTime")?,
-            days_of_week: graph_rt::take(map, "daysOfWeek")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_zone: r.take("timeZone"),
+            end_time: r.take("endTime"),
+            start_time: r.take("startTime"),
+            days_of_week: r.take("daysOfWeek"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "daysOfWeek", &self.days_of_week)?;
-        graph_rt::put(map, "startTime", &self.start_time)?;
-        graph_rt::put(map, "endTime", &self.end_time)?;
-        graph_rt::put(map, "timeZone", &self.time_zone)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("daysOfWeek", &self.days_of_week);
+        w.put("startTime", &self.start_time);
+        w.put("endTime", &self.end_time);
+        w.put("timeZone", &self.time_zone);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkingHours);

@@ -25,26 +25,31 @@ pub struct WorkloadAction {
 impl graph_rt::Model for WorkloadAction {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.workloadAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            settings: graph_rt::take(map, "settings")?,
-            service: graph_rt::take(map, "service")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            settings: r.take("settings"),
+            service: r.take("service"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
             #[cfg(feature = "core")]
-            category: graph_rt::take(map, "category")?,
-            action_id: graph_rt::take(map, "actionId")?,
-            additional_properties: core::mem::take(map),
-        })
+            category: r.take("category"),
+            action_id: r.take("actionId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "actionId", &self.action_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("actionId", &self.action_id);
+        #[cfg(feature = "core")] w.put("category", &self.category);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("service", &self.service);
+        w.put("settings", &self.settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkloadAction);

@@ -24,25 +24,30 @@ pub struct WorkloadActionDeploymentStatus {
 impl graph_rt::Model for WorkloadActionDeploymentStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.workloadActionDeploymentStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
-            last_deployment_date_time: graph_rt::take(map, "lastDeploymentDateTime")?,
+            status: r.take("status"),
+            last_deployment_date_time: r.take("lastDeploymentDateTime"),
             #[cfg(feature = "core")]
-            error: graph_rt::take(map, "error")?,
-            deployed_policy_id: graph_rt::take(map, "deployedPolicyId")?,
-            action_id: graph_rt::take(map, "actionId")?,
-            additional_properties: core::mem::take(map),
-        })
+            error: r.take("error"),
+            deployed_policy_id: r.take("deployedPolicyId"),
+            action_id: r.take("actionId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "actionId", &self.action_id)?;
-        graph_rt::put(map, "deployedPolicyId", &self.deployed_policy_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "lastDeploymentDateTime", &self.last_deployment_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("actionId", &self.action_id);
+        w.put("deployedPolicyId", &self.deployed_policy_id);
+        #[cfg(feature = "core")] w.put("error", &self.error);
+        w.put("lastDeploymentDateTime", &self.last_deployment_date_time);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkloadActionDeploymentStatus);

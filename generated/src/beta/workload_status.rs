@@ -21,23 +21,27 @@ pub struct WorkloadStatus {
 impl graph_rt::Model for WorkloadStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.managedTenants.workloadStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            onboarding_status: graph_rt::take(map, "onboardingStatus")?,
-            onboarded_date_time: graph_rt::take(map, "onboardedDateTime")?,
-            offboarded_date_time: graph_rt::take(map, "offboardedDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+            onboarding_status: r.take("onboardingStatus"),
+            onboarded_date_time: r.take("onboardedDateTime"),
+            offboarded_date_time: r.take("offboardedDateTime"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "offboardedDateTime", &self.offboarded_date_time)?;
-        graph_rt::put(map, "onboardedDateTime", &self.onboarded_date_time)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "onboardingStatus", &self.onboarding_status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("offboardedDateTime", &self.offboarded_date_time);
+        w.put("onboardedDateTime", &self.onboarded_date_time);
+        #[cfg(feature = "core")] w.put("onboardingStatus", &self.onboarding_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkloadStatus);

@@ -21,35 +21,40 @@ pub struct YammerActivityUserDetail {
 impl graph_rt::Model for YammerActivityUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.yammerActivityUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            assigned_products: graph_rt::take(map, "assignedProducts")?,
-            liked_count: graph_rt::take(map, "likedCount")?,
-            read_count: graph_rt::take(map, "readCount")?,
-            posted_count: graph_rt::take(map, "postedCount")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            state_change_date: graph_rt::take(map, "stateChangeDate")?,
-            user_state: graph_rt::take(map, "userState")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            assigned_products: r.take("assignedProducts"),
+            liked_count: r.take("likedCount"),
+            read_count: r.take("readCount"),
+            posted_count: r.take("postedCount"),
+            last_activity_date: r.take("lastActivityDate"),
+            state_change_date: r.take("stateChangeDate"),
+            user_state: r.take("userState"),
+            display_name: r.take("displayName"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "userState", &self.user_state)?;
-        graph_rt::put(map, "stateChangeDate", &self.state_change_date)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "postedCount", &self.posted_count)?;
-        graph_rt::put(map, "readCount", &self.read_count)?;
-        graph_rt::put(map, "likedCount", &self.liked_count)?;
-        graph_rt::put(map, "assignedProducts", &self.assigned_products)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("displayName", &self.display_name);
+        w.put("userState", &self.user_state);
+        w.put("stateChangeDate", &self.state_change_date);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("postedCount", &self.posted_count);
+        w.put("readCount", &self.read_count);
+        w.put("likedCount", &self.liked_count);
+        w.put("assignedProducts", &self.assigned_products);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(YammerActivityUserDetail);

@@ -23,39 +23,44 @@ pub struct YammerDeviceUsageUserDetail {
 impl graph_rt::Model for YammerDeviceUsageUserDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.yammerDeviceUsageUserDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            used_others: graph_rt::take(map, "usedOthers")?,
-            usedi_pad: graph_rt::take(map, "usediPad")?,
-            usedi_phone: graph_rt::take(map, "usediPhone")?,
-            used_android_phone: graph_rt::take(map, "usedAndroidPhone")?,
-            used_windows_phone: graph_rt::take(map, "usedWindowsPhone")?,
-            used_web: graph_rt::take(map, "usedWeb")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            state_change_date: graph_rt::take(map, "stateChangeDate")?,
-            user_state: graph_rt::take(map, "userState")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            used_others: r.take("usedOthers"),
+            usedi_pad: r.take("usediPad"),
+            usedi_phone: r.take("usediPhone"),
+            used_android_phone: r.take("usedAndroidPhone"),
+            used_windows_phone: r.take("usedWindowsPhone"),
+            used_web: r.take("usedWeb"),
+            last_activity_date: r.take("lastActivityDate"),
+            state_change_date: r.take("stateChangeDate"),
+            user_state: r.take("userState"),
+            display_name: r.take("displayName"),
+            user_principal_name: r.take("userPrincipalName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "userState", &self.user_state)?;
-        graph_rt::put(map, "stateChangeDate", &self.state_change_date)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "usedWeb", &self.used_web)?;
-        graph_rt::put(map, "usedWindowsPhone", &self.used_windows_phone)?;
-        graph_rt::put(map, "usedAndroidPhone", &self.used_android_phone)?;
-        graph_rt::put(map, "usediPhone", &self.usedi_phone)?;
-        graph_rt::put(map, "usediPad", &self.usedi_pad)?;
-        graph_rt::put(map, "usedOthers", &self.used_others)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("displayName", &self.display_name);
+        w.put("userState", &self.user_state);
+        w.put("stateChangeDate", &self.state_change_date);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("usedWeb", &self.used_web);
+        w.put("usedWindowsPhone", &self.used_windows_phone);
+        w.put("usedAndroidPhone", &self.used_android_phone);
+        w.put("usediPhone", &self.usedi_phone);
+        w.put("usediPad", &self.usedi_pad);
+        w.put("usedOthers", &self.used_others);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(YammerDeviceUsageUserDetail);

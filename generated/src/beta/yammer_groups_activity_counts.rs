@@ -16,25 +16,30 @@ pub struct YammerGroupsActivityCounts {
 impl graph_rt::Model for YammerGroupsActivityCounts {
     const TYPE_NAME: &'static str = "microsoft.graph.yammerGroupsActivityCounts";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            report_date: graph_rt::take(map, "reportDate")?,
-            read: graph_rt::take(map, "read")?,
-            posted: graph_rt::take(map, "posted")?,
-            liked: graph_rt::take(map, "liked")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            report_date: r.take("reportDate"),
+            read: r.take("read"),
+            posted: r.take("posted"),
+            liked: r.take("liked"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "liked", &self.liked)?;
-        graph_rt::put(map, "posted", &self.posted)?;
-        graph_rt::put(map, "read", &self.read)?;
-        graph_rt::put(map, "reportDate", &self.report_date)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("liked", &self.liked);
+        w.put("posted", &self.posted);
+        w.put("read", &self.read);
+        w.put("reportDate", &self.report_date);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(YammerGroupsActivityCounts);

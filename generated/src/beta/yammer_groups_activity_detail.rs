@@ -23,39 +23,44 @@ pub struct YammerGroupsActivityDetail {
 impl graph_rt::Model for YammerGroupsActivityDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.yammerGroupsActivityDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            report_period: graph_rt::take(map, "reportPeriod")?,
-            network_display_name: graph_rt::take(map, "networkDisplayName")?,
-            liked_count: graph_rt::take(map, "likedCount")?,
-            read_count: graph_rt::take(map, "readCount")?,
-            posted_count: graph_rt::take(map, "postedCount")?,
-            member_count: graph_rt::take(map, "memberCount")?,
-            office365_connected: graph_rt::take(map, "office365Connected")?,
-            group_type: graph_rt::take(map, "groupType")?,
-            last_activity_date: graph_rt::take(map, "lastActivityDate")?,
-            owner_principal_name: graph_rt::take(map, "ownerPrincipalName")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            group_display_name: graph_rt::take(map, "groupDisplayName")?,
-            report_refresh_date: graph_rt::take(map, "reportRefreshDate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            report_period: r.take("reportPeriod"),
+            network_display_name: r.take("networkDisplayName"),
+            liked_count: r.take("likedCount"),
+            read_count: r.take("readCount"),
+            posted_count: r.take("postedCount"),
+            member_count: r.take("memberCount"),
+            office365_connected: r.take("office365Connected"),
+            group_type: r.take("groupType"),
+            last_activity_date: r.take("lastActivityDate"),
+            owner_principal_name: r.take("ownerPrincipalName"),
+            is_deleted: r.take("isDeleted"),
+            group_display_name: r.take("groupDisplayName"),
+            report_refresh_date: r.take("reportRefreshDate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "reportRefreshDate", &self.report_refresh_date)?;
-        graph_rt::put(map, "groupDisplayName", &self.group_display_name)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "ownerPrincipalName", &self.owner_principal_name)?;
-        graph_rt::put(map, "lastActivityDate", &self.last_activity_date)?;
-        graph_rt::put(map, "groupType", &self.group_type)?;
-        graph_rt::put(map, "office365Connected", &self.office365_connected)?;
-        graph_rt::put(map, "memberCount", &self.member_count)?;
-        graph_rt::put(map, "postedCount", &self.posted_count)?;
-        graph_rt::put(map, "readCount", &self.read_count)?;
-        graph_rt::put(map, "likedCount", &self.liked_count)?;
-        graph_rt::put(map, "networkDisplayName", &self.network_display_name)?;
-        graph_rt::put(map, "reportPeriod", &self.report_period)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("reportRefreshDate", &self.report_refresh_date);
+        w.put("groupDisplayName", &self.group_display_name);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("ownerPrincipalName", &self.owner_principal_name);
+        w.put("lastActivityDate", &self.last_activity_date);
+        w.put("groupType", &self.group_type);
+        w.put("office365Connected", &self.office365_connected);
+        w.put("memberCount", &self.member_count);
+        w.put("postedCount", &self.posted_count);
+        w.put("readCount", &self.read_count);
+        w.put("likedCount", &self.liked_count);
+        w.put("networkDisplayName", &self.network_display_name);
+        w.put("reportPeriod", &self.report_period);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(YammerGroupsActivityDetail);

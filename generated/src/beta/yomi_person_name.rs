@@ -22,23 +22,28 @@ pub struct YomiPersonName {
 impl graph_rt::Model for YomiPersonName {
     const TYPE_NAME: &'static str = "microsoft.graph.yomiPersonName";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            middle: graph_rt::take(map, "middle")?,
-            maiden: graph_rt::take(map, "maiden")?,
-            last: graph_rt::take(map, "last")?,
-            first: graph_rt::take(map, "first")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            middle: r.take("middle"),
+            maiden: r.take("maiden"),
+            last: r.take("last"),
+            first: r.take("first"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "first", &self.first)?;
-        graph_rt::put(map, "last", &self.last)?;
-        graph_rt::put(map, "maiden", &self.maiden)?;
-        graph_rt::put(map, "middle", &self.middle)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("first", &self.first);
+        w.put("last", &self.last);
+        w.put("maiden", &self.maiden);
+        w.put("middle", &self.middle);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(YomiPersonName);

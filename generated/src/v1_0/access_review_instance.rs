@@ -26,25 +26,30 @@ pub struct AccessReviewInstance {
 impl graph_rt::Model for AccessReviewInstance {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewInstance";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            decisions: graph_rt::take(map, "decisions")?,
-            scope: graph_rt::take(map, "scope")?,
-            status: graph_rt::take(map, "status")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            decisions: r.take("decisions"),
+            scope: r.take("scope"),
+            status: r.take("status"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put(map, "decisions", &self.decisions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("status", &self.status);
+        w.put("scope", &self.scope);
+        w.put("decisions", &self.decisions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewInstance);

@@ -45,44 +45,49 @@ pub struct AccessReviewInstanceDecisionItem {
 impl graph_rt::Model for AccessReviewInstanceDecisionItem {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewInstanceDecisionItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            reviewed_date_time: graph_rt::take(map, "reviewedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            reviewed_date_time: r.take("reviewedDateTime"),
             #[cfg(feature = "users")]
-            reviewed_by: graph_rt::take(map, "reviewedBy")?,
-            resource_link: graph_rt::take(map, "resourceLink")?,
-            resource: graph_rt::take(map, "resource")?,
-            recommendation: graph_rt::take(map, "recommendation")?,
-            principal_link: graph_rt::take(map, "principalLink")?,
+            reviewed_by: r.take("reviewedBy"),
+            resource_link: r.take("resourceLink"),
+            resource: r.take("resource"),
+            recommendation: r.take("recommendation"),
+            principal_link: r.take("principalLink"),
             #[cfg(feature = "identity")]
-            principal: graph_rt::take(map, "principal")?,
-            justification: graph_rt::take(map, "justification")?,
-            decision: graph_rt::take(map, "decision")?,
-            apply_result: graph_rt::take(map, "applyResult")?,
-            applied_date_time: graph_rt::take(map, "appliedDateTime")?,
+            principal: r.take("principal"),
+            justification: r.take("justification"),
+            decision: r.take("decision"),
+            apply_result: r.take("applyResult"),
+            applied_date_time: r.take("appliedDateTime"),
             #[cfg(feature = "users")]
-            applied_by: graph_rt::take(map, "appliedBy")?,
-            access_review_id: graph_rt::take(map, "accessReviewId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            applied_by: r.take("appliedBy"),
+            access_review_id: r.take("accessReviewId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "accessReviewId", &self.access_review_id)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "appliedBy", &self.applied_by)?;
-        graph_rt::put(map, "appliedDateTime", &self.applied_date_time)?;
-        graph_rt::put(map, "applyResult", &self.apply_result)?;
-        graph_rt::put(map, "decision", &self.decision)?;
-        graph_rt::put(map, "justification", &self.justification)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "principal", &self.principal)?;
-        graph_rt::put(map, "principalLink", &self.principal_link)?;
-        graph_rt::put(map, "recommendation", &self.recommendation)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "resourceLink", &self.resource_link)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "reviewedBy", &self.reviewed_by)?;
-        graph_rt::put(map, "reviewedDateTime", &self.reviewed_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("accessReviewId", &self.access_review_id);
+        #[cfg(feature = "users")] w.put("appliedBy", &self.applied_by);
+        w.put("appliedDateTime", &self.applied_date_time);
+        w.put("applyResult", &self.apply_result);
+        w.put("decision", &self.decision);
+        w.put("justification", &self.justification);
+        #[cfg(feature = "identity")] w.put("principal", &self.principal);
+        w.put("principalLink", &self.principal_link);
+        w.put("recommendation", &self.recommendation);
+        w.put("resource", &self.resource);
+        w.put("resourceLink", &self.resource_link);
+        #[cfg(feature = "users")] w.put("reviewedBy", &self.reviewed_by);
+        w.put("reviewedDateTime", &self.reviewed_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewInstanceDecisionItem);

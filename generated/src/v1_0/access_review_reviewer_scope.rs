@@ -20,19 +20,24 @@ pub struct AccessReviewReviewerScope {
 impl graph_rt::Model for AccessReviewReviewerScope {
     const TYPE_NAME: &'static str = "microsoft.graph.accessReviewReviewerScope";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            query_root: graph_rt::take(map, "queryRoot")?,
-            query_type: graph_rt::take(map, "queryType")?,
-            query: graph_rt::take(map, "query")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            query_root: r.take("queryRoot"),
+            query_type: r.take("queryType"),
+            query: r.take("query"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "query", &self.query)?;
-        graph_rt::put(map, "queryType", &self.query_type)?;
-        graph_rt::put(map, "queryRoot", &self.query_root)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("query", &self.query);
+        w.put("queryType", &self.query_type);
+        w.put("queryRoot", &self.query_root);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AccessReviewReviewerScope);

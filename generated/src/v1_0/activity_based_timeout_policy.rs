@@ -28,27 +28,32 @@ pub struct ActivityBasedTimeoutPolicy {
 impl graph_rt::Model for ActivityBasedTimeoutPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.activityBasedTimeoutPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            application_policies: graph_rt::take(map, "ApplicationPolicies")?,
-            version: graph_rt::take(map, "Version")?,
-            is_organization_default: graph_rt::take(map, "isOrganizationDefault")?,
-            definition: graph_rt::take(map, "definition")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            application_policies: r.take("ApplicationPolicies"),
+            version: r.take("Version"),
+            is_organization_default: r.take("isOrganizationDefault"),
+            definition: r.take("definition"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "definition", &self.definition)?;
-        graph_rt::put(map, "isOrganizationDefault", &self.is_organization_default)?;
-        graph_rt::put(map, "Version", &self.version)?;
-        graph_rt::put(map, "ApplicationPolicies", &self.application_policies)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("definition", &self.definition);
+        w.put("isOrganizationDefault", &self.is_organization_default);
+        w.put("Version", &self.version);
+        w.put("ApplicationPolicies", &self.application_policies);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ActivityBasedTimeoutPolicy);

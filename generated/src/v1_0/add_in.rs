@@ -6,7 +6,7 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/addin?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddIn {
-    pub id: graph_rt::Field<graph_rt::Uuid>,
+    pub id: graph_rt::Field<graph_rt::Guid>,
     pub properties: graph_rt::Field<Vec<super::KeyValue>>,
     pub type_: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -15,19 +15,24 @@ pub struct AddIn {
 impl graph_rt::Model for AddIn {
     const TYPE_NAME: &'static str = "microsoft.graph.addIn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            properties: graph_rt::take(map, "properties")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            properties: r.take("properties"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "properties", &self.properties)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("properties", &self.properties);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AddIn);

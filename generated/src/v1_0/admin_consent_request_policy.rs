@@ -25,27 +25,31 @@ pub struct AdminConsentRequestPolicy {
 impl graph_rt::Model for AdminConsentRequestPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.adminConsentRequestPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            version: graph_rt::take(map, "version")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            version: r.take("version"),
             #[cfg(feature = "identity_governance")]
-            reviewers: graph_rt::take(map, "reviewers")?,
-            request_duration_in_days: graph_rt::take(map, "requestDurationInDays")?,
-            reminders_enabled: graph_rt::take(map, "remindersEnabled")?,
-            notify_reviewers: graph_rt::take(map, "notifyReviewers")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+            reviewers: r.take("reviewers"),
+            request_duration_in_days: r.take("requestDurationInDays"),
+            reminders_enabled: r.take("remindersEnabled"),
+            notify_reviewers: r.take("notifyReviewers"),
+            is_enabled: r.take("isEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "notifyReviewers", &self.notify_reviewers)?;
-        graph_rt::put(map, "remindersEnabled", &self.reminders_enabled)?;
-        graph_rt::put(map, "requestDurationInDays", &self.request_duration_in_days)?;
-        #[cfg(feature = "identity_governance")]
-        graph_rt::put(map, "reviewers", &self.reviewers)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("notifyReviewers", &self.notify_reviewers);
+        w.put("remindersEnabled", &self.reminders_enabled);
+        w.put("requestDurationInDays", &self.request_duration_in_days);
+        #[cfg(feature = "identity_governance")] w.put("reviewers", &self.reviewers);
+        w.put("version", &self.version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AdminConsentRequestPolicy);

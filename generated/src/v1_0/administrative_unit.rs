@@ -26,27 +26,32 @@ pub struct AdministrativeUnit {
 impl graph_rt::Model for AdministrativeUnit {
     const TYPE_NAME: &'static str = "microsoft.graph.administrativeUnit";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scoped_role_members: graph_rt::take(map, "scopedRoleMembers")?,
-            members: graph_rt::take(map, "members")?,
-            extensions: graph_rt::take(map, "extensions")?,
-            visibility: graph_rt::take(map, "visibility")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scoped_role_members: r.take("scopedRoleMembers"),
+            members: r.take("members"),
+            extensions: r.take("extensions"),
+            visibility: r.take("visibility"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "visibility", &self.visibility)?;
-        graph_rt::put(map, "extensions", &self.extensions)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put(map, "scopedRoleMembers", &self.scoped_role_members)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("visibility", &self.visibility);
+        w.put("extensions", &self.extensions);
+        w.put("members", &self.members);
+        w.put("scopedRoleMembers", &self.scoped_role_members);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AdministrativeUnit);

@@ -28,29 +28,34 @@ pub struct AgreementFile {
 impl graph_rt::Model for AgreementFile {
     const TYPE_NAME: &'static str = "microsoft.graph.agreementFile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            is_major_version: graph_rt::take(map, "isMajorVersion")?,
-            language: graph_rt::take(map, "language")?,
-            is_default: graph_rt::take(map, "isDefault")?,
-            id: graph_rt::take(map, "id")?,
-            file_name: graph_rt::take(map, "fileName")?,
-            file_data: graph_rt::take(map, "fileData")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            is_major_version: r.take("isMajorVersion"),
+            language: r.take("language"),
+            is_default: r.take("isDefault"),
+            id: r.take("id"),
+            file_name: r.take("fileName"),
+            file_data: r.take("fileData"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "fileData", &self.file_data)?;
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put(map, "language", &self.language)?;
-        graph_rt::put(map, "isMajorVersion", &self.is_major_version)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("fileData", &self.file_data);
+        w.put("fileName", &self.file_name);
+        w.put("id", &self.id);
+        w.put("isDefault", &self.is_default);
+        w.put("language", &self.language);
+        w.put("isMajorVersion", &self.is_major_version);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AgreementFile);

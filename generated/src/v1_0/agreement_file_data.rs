@@ -13,15 +13,20 @@ pub struct AgreementFileData {
 impl graph_rt::Model for AgreementFileData {
     const TYPE_NAME: &'static str = "microsoft.graph.agreementFileData";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            data: graph_rt::take(map, "data")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            data: r.take("data"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "data", &self.data)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("data", &self.data);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AgreementFileData);

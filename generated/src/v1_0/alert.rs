@@ -92,98 +92,99 @@ pub struct Alert {
 impl graph_rt::Model for Alert {
     const TYPE_NAME: &'static str = "microsoft.graph.alert";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            vulnerability_states: graph_rt::take(map, "vulnerabilityStates")?,
-            vendor_information: graph_rt::take(map, "vendorInformation")?,
+            vulnerability_states: r.take("vulnerabilityStates"),
+            vendor_information: r.take("vendorInformation"),
             #[cfg(feature = "users")]
-            user_states: graph_rt::take(map, "userStates")?,
-            triggers: graph_rt::take(map, "triggers")?,
-            title: graph_rt::take(map, "title")?,
-            tags: graph_rt::take(map, "tags")?,
+            user_states: r.take("userStates"),
+            triggers: r.take("triggers"),
+            title: r.take("title"),
+            tags: r.take("tags"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
-            source_materials: graph_rt::take(map, "sourceMaterials")?,
+            status: r.take("status"),
+            source_materials: r.take("sourceMaterials"),
             #[cfg(feature = "core")]
-            severity: graph_rt::take(map, "severity")?,
-            security_resources: graph_rt::take(map, "securityResources")?,
+            severity: r.take("severity"),
+            security_resources: r.take("securityResources"),
             #[cfg(feature = "core")]
-            registry_key_states: graph_rt::take(map, "registryKeyStates")?,
-            recommended_actions: graph_rt::take(map, "recommendedActions")?,
+            registry_key_states: r.take("registryKeyStates"),
+            recommended_actions: r.take("recommendedActions"),
             #[cfg(feature = "core")]
-            processes: graph_rt::take(map, "processes")?,
+            processes: r.take("processes"),
             #[cfg(feature = "core")]
-            network_connections: graph_rt::take(map, "networkConnections")?,
+            network_connections: r.take("networkConnections"),
             #[cfg(feature = "core")]
-            malware_states: graph_rt::take(map, "malwareStates")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            incident_ids: graph_rt::take(map, "incidentIds")?,
-            id: graph_rt::take(map, "id")?,
+            malware_states: r.take("malwareStates"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            incident_ids: r.take("incidentIds"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            host_states: graph_rt::take(map, "hostStates")?,
+            host_states: r.take("hostStates"),
             #[cfg(feature = "core")]
-            file_states: graph_rt::take(map, "fileStates")?,
+            file_states: r.take("fileStates"),
             #[cfg(feature = "core")]
-            feedback: graph_rt::take(map, "feedback")?,
-            event_date_time: graph_rt::take(map, "eventDateTime")?,
-            detection_ids: graph_rt::take(map, "detectionIds")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            confidence: graph_rt::take(map, "confidence")?,
-            comments: graph_rt::take(map, "comments")?,
+            feedback: r.take("feedback"),
+            event_date_time: r.take("eventDateTime"),
+            detection_ids: r.take("detectionIds"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            confidence: r.take("confidence"),
+            comments: r.take("comments"),
             #[cfg(feature = "core")]
-            cloud_app_states: graph_rt::take(map, "cloudAppStates")?,
-            closed_date_time: graph_rt::take(map, "closedDateTime")?,
-            category: graph_rt::take(map, "category")?,
-            azure_tenant_id: graph_rt::take(map, "azureTenantId")?,
-            azure_subscription_id: graph_rt::take(map, "azureSubscriptionId")?,
-            assigned_to: graph_rt::take(map, "assignedTo")?,
-            activity_group_name: graph_rt::take(map, "activityGroupName")?,
-            additional_properties: core::mem::take(map),
-        })
+            cloud_app_states: r.take("cloudAppStates"),
+            closed_date_time: r.take("closedDateTime"),
+            category: r.take("category"),
+            azure_tenant_id: r.take("azureTenantId"),
+            azure_subscription_id: r.take("azureSubscriptionId"),
+            assigned_to: r.take("assignedTo"),
+            activity_group_name: r.take("activityGroupName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "activityGroupName", &self.activity_group_name)?;
-        graph_rt::put(map, "assignedTo", &self.assigned_to)?;
-        graph_rt::put(map, "azureSubscriptionId", &self.azure_subscription_id)?;
-        graph_rt::put(map, "azureTenantId", &self.azure_tenant_id)?;
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "closedDateTime", &self.closed_date_time)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("activityGroupName", &self.activity_group_name);
+        w.put("assignedTo", &self.assigned_to);
+        w.put("azureSubscriptionId", &self.azure_subscription_id);
+        w.put("azureTenantId", &self.azure_tenant_id);
+        w.put("category", &self.category);
+        w.put("closedDateTime", &self.closed_date_time);
+        #[cfg(feature = "core")] w.put("cloudAppStates", &self.cloud_app_states);
+        w.put("comments", &self.comments);
+        w.put("confidence", &self.confidence);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("detectionIds", &self.detection_ids);
+        w.put("eventDateTime", &self.event_date_time);
+        #[cfg(feature = "core")] w.put("feedback", &self.feedback);
+        #[cfg(feature = "core")] w.put("fileStates", &self.file_states);
+        #[cfg(feature = "core")] w.put("hostStates", &self.host_states);
+        w.put("id", &self.id);
+        w.put("incidentIds", &self.incident_ids);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("malwareStates", &self.malware_states);
+        #[cfg(feature = "core")] w.put("networkConnections", &self.network_connections);
+        #[cfg(feature = "core")] w.put("processes", &self.processes);
+        w.put("recommendedActions", &self.recommended_actions);
+        #[cfg(feature = "core")] w.put("registryKeyStates", &self.registry_key_states);
+        w.put("securityResources", &self.security_resources);
+        #[cfg(feature = "core")] w.put("severity", &self.severity);
+        w.put("sourceMaterials", &self.source_materials);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.put("tags", &self.tags);
+        w.put("title", &self.title);
+        w.put("triggers", &self.triggers);
+        #[cfg(feature = "users")] w.put("userStates", &self.user_states);
+        w.put("vendorInformation", &self.vendor_information);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "cloudAppStates", &self.cloud_app_states)?;
-        graph_rt::put(map, "comments", &self.comments)?;
-        graph_rt::put(map, "confidence", &self.confidence)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "detectionIds", &self.detection_ids)?;
-        graph_rt::put(map, "eventDateTime", &self.event_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "feedback", &self.feedback)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "fileStates", &self.file_states)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "hostStates", &self.host_states)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "incidentIds", &self.incident_ids)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "malwareStates", &self.malware_states)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "networkConnections", &self.network_connections)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "processes", &self.processes)?;
-        graph_rt::put(map, "recommendedActions", &self.recommended_actions)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "registryKeyStates", &self.registry_key_states)?;
-        graph_rt::put(map, "securityResources", &self.security_resources)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "severity", &self.severity)?;
-        graph_rt::put(map, "sourceMaterials", &self.source_materials)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "triggers", &self.triggers)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "userStates", &self.user_states)?;
-        graph_rt::put(map, "vendorInformation", &self.vendor_information)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "vulnerabilityStates", &self.vulnerability_states)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("vulnerabilityStates", &self.vulnerability_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Alert);

@@ -18,19 +18,24 @@ pub struct AlternativeSecurityId {
 impl graph_rt::Model for AlternativeSecurityId {
     const TYPE_NAME: &'static str = "microsoft.graph.alternativeSecurityId";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            key: graph_rt::take(map, "key")?,
-            identity_provider: graph_rt::take(map, "identityProvider")?,
-            type_: graph_rt::take(map, "type")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            key: r.take("key"),
+            identity_provider: r.take("identityProvider"),
+            type_: r.take("type"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "identityProvider", &self.identity_provider)?;
-        graph_rt::put(map, "key", &self.key)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("type", &self.type_);
+        w.put("identityProvider", &self.identity_provider);
+        w.put("key", &self.key);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AlternativeSecurityId);

@@ -138,280 +138,154 @@ pub struct AndroidGeneralDeviceConfiguration {
 impl graph_rt::Model for AndroidGeneralDeviceConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.androidGeneralDeviceConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            security_require_verify_apps: graph_rt::take(
-                map,
-                "securityRequireVerifyApps",
-            )?,
-            apps_hide_list: graph_rt::take(map, "appsHideList")?,
-            apps_launch_block_list: graph_rt::take(map, "appsLaunchBlockList")?,
-            apps_install_allow_list: graph_rt::take(map, "appsInstallAllowList")?,
-            wi_fi_blocked: graph_rt::take(map, "wiFiBlocked")?,
-            web_browser_cookie_settings: graph_rt::take(
-                map,
-                "webBrowserCookieSettings",
-            )?,
-            web_browser_blocked: graph_rt::take(map, "webBrowserBlocked")?,
-            web_browser_block_java_script: graph_rt::take(
-                map,
-                "webBrowserBlockJavaScript",
-            )?,
-            web_browser_block_autofill: graph_rt::take(map, "webBrowserBlockAutofill")?,
-            web_browser_block_popups: graph_rt::take(map, "webBrowserBlockPopups")?,
-            voice_dialing_blocked: graph_rt::take(map, "voiceDialingBlocked")?,
-            voice_assistant_blocked: graph_rt::take(map, "voiceAssistantBlocked")?,
-            storage_require_removable_storage_encryption: graph_rt::take(
-                map,
-                "storageRequireRemovableStorageEncryption",
-            )?,
-            storage_require_device_encryption: graph_rt::take(
-                map,
-                "storageRequireDeviceEncryption",
-            )?,
-            storage_block_removable_storage: graph_rt::take(
-                map,
-                "storageBlockRemovableStorage",
-            )?,
-            storage_block_google_backup: graph_rt::take(
-                map,
-                "storageBlockGoogleBackup",
-            )?,
-            device_sharing_allowed: graph_rt::take(map, "deviceSharingAllowed")?,
-            screen_capture_blocked: graph_rt::take(map, "screenCaptureBlocked")?,
-            factory_reset_blocked: graph_rt::take(map, "factoryResetBlocked")?,
-            power_off_blocked: graph_rt::take(map, "powerOffBlocked")?,
-            password_required: graph_rt::take(map, "passwordRequired")?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "passwordSignInFailureCountBeforeFactoryReset",
-            )?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_trust_agents: graph_rt::take(
-                map,
-                "passwordBlockTrustAgents",
-            )?,
-            password_block_fingerprint_unlock: graph_rt::take(
-                map,
-                "passwordBlockFingerprintUnlock",
-            )?,
-            nfc_blocked: graph_rt::take(map, "nfcBlocked")?,
-            kiosk_mode_apps: graph_rt::take(map, "kioskModeApps")?,
-            kiosk_mode_block_volume_buttons: graph_rt::take(
-                map,
-                "kioskModeBlockVolumeButtons",
-            )?,
-            kiosk_mode_block_sleep_button: graph_rt::take(
-                map,
-                "kioskModeBlockSleepButton",
-            )?,
-            google_play_store_blocked: graph_rt::take(map, "googlePlayStoreBlocked")?,
-            google_account_block_auto_sync: graph_rt::take(
-                map,
-                "googleAccountBlockAutoSync",
-            )?,
-            location_services_blocked: graph_rt::take(map, "locationServicesBlocked")?,
-            diagnostic_data_block_submission: graph_rt::take(
-                map,
-                "diagnosticDataBlockSubmission",
-            )?,
-            compliant_app_list_type: graph_rt::take(map, "compliantAppListType")?,
-            compliant_apps_list: graph_rt::take(map, "compliantAppsList")?,
-            cellular_block_wi_fi_tethering: graph_rt::take(
-                map,
-                "cellularBlockWiFiTethering",
-            )?,
-            cellular_block_voice_roaming: graph_rt::take(
-                map,
-                "cellularBlockVoiceRoaming",
-            )?,
-            cellular_block_messaging: graph_rt::take(map, "cellularBlockMessaging")?,
-            cellular_block_data_roaming: graph_rt::take(
-                map,
-                "cellularBlockDataRoaming",
-            )?,
-            camera_blocked: graph_rt::take(map, "cameraBlocked")?,
-            bluetooth_blocked: graph_rt::take(map, "bluetoothBlocked")?,
-            apps_block_you_tube: graph_rt::take(map, "appsBlockYouTube")?,
-            apps_block_copy_paste: graph_rt::take(map, "appsBlockCopyPaste")?,
-            apps_block_clipboard_sharing: graph_rt::take(
-                map,
-                "appsBlockClipboardSharing",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            security_require_verify_apps: r.take("securityRequireVerifyApps"),
+            apps_hide_list: r.take("appsHideList"),
+            apps_launch_block_list: r.take("appsLaunchBlockList"),
+            apps_install_allow_list: r.take("appsInstallAllowList"),
+            wi_fi_blocked: r.take("wiFiBlocked"),
+            web_browser_cookie_settings: r.take("webBrowserCookieSettings"),
+            web_browser_blocked: r.take("webBrowserBlocked"),
+            web_browser_block_java_script: r.take("webBrowserBlockJavaScript"),
+            web_browser_block_autofill: r.take("webBrowserBlockAutofill"),
+            web_browser_block_popups: r.take("webBrowserBlockPopups"),
+            voice_dialing_blocked: r.take("voiceDialingBlocked"),
+            voice_assistant_blocked: r.take("voiceAssistantBlocked"),
+            storage_require_removable_storage_encryption: r
+                .take("storageRequireRemovableStorageEncryption"),
+            storage_require_device_encryption: r.take("storageRequireDeviceEncryption"),
+            storage_block_removable_storage: r.take("storageBlockRemovableStorage"),
+            storage_block_google_backup: r.take("storageBlockGoogleBackup"),
+            device_sharing_allowed: r.take("deviceSharingAllowed"),
+            screen_capture_blocked: r.take("screenCaptureBlocked"),
+            factory_reset_blocked: r.take("factoryResetBlocked"),
+            power_off_blocked: r.take("powerOffBlocked"),
+            password_required: r.take("passwordRequired"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_sign_in_failure_count_before_factory_reset: r
+                .take("passwordSignInFailureCountBeforeFactoryReset"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_trust_agents: r.take("passwordBlockTrustAgents"),
+            password_block_fingerprint_unlock: r.take("passwordBlockFingerprintUnlock"),
+            nfc_blocked: r.take("nfcBlocked"),
+            kiosk_mode_apps: r.take("kioskModeApps"),
+            kiosk_mode_block_volume_buttons: r.take("kioskModeBlockVolumeButtons"),
+            kiosk_mode_block_sleep_button: r.take("kioskModeBlockSleepButton"),
+            google_play_store_blocked: r.take("googlePlayStoreBlocked"),
+            google_account_block_auto_sync: r.take("googleAccountBlockAutoSync"),
+            location_services_blocked: r.take("locationServicesBlocked"),
+            diagnostic_data_block_submission: r.take("diagnosticDataBlockSubmission"),
+            compliant_app_list_type: r.take("compliantAppListType"),
+            compliant_apps_list: r.take("compliantAppsList"),
+            cellular_block_wi_fi_tethering: r.take("cellularBlockWiFiTethering"),
+            cellular_block_voice_roaming: r.take("cellularBlockVoiceRoaming"),
+            cellular_block_messaging: r.take("cellularBlockMessaging"),
+            cellular_block_data_roaming: r.take("cellularBlockDataRoaming"),
+            camera_blocked: r.take("cameraBlocked"),
+            bluetooth_blocked: r.take("bluetoothBlocked"),
+            apps_block_you_tube: r.take("appsBlockYouTube"),
+            apps_block_copy_paste: r.take("appsBlockCopyPaste"),
+            apps_block_clipboard_sharing: r.take("appsBlockClipboardSharing"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "appsBlockClipboardSharing",
-            &self.apps_block_clipboard_sharing,
-        )?;
-        graph_rt::put(map, "appsBlockCopyPaste", &self.apps_block_copy_paste)?;
-        graph_rt::put(map, "appsBlockYouTube", &self.apps_block_you_tube)?;
-        graph_rt::put(map, "bluetoothBlocked", &self.bluetooth_blocked)?;
-        graph_rt::put(map, "cameraBlocked", &self.camera_blocked)?;
-        graph_rt::put(
-            map,
-            "cellularBlockDataRoaming",
-            &self.cellular_block_data_roaming,
-        )?;
-        graph_rt::put(map, "cellularBlockMessaging", &self.cellular_block_messaging)?;
-        graph_rt::put(
-            map,
-            "cellularBlockVoiceRoaming",
-            &self.cellular_block_voice_roaming,
-        )?;
-        graph_rt::put(
-            map,
-            "cellularBlockWiFiTethering",
-            &self.cellular_block_wi_fi_tethering,
-        )?;
-        graph_rt::put(map, "compliantAppsList", &self.compliant_apps_list)?;
-        graph_rt::put(map, "compliantAppListType", &self.compliant_app_list_type)?;
-        graph_rt::put(
-            map,
-            "diagnosticDataBlockSubmission",
-            &self.diagnostic_data_block_submission,
-        )?;
-        graph_rt::put(map, "locationServicesBlocked", &self.location_services_blocked)?;
-        graph_rt::put(
-            map,
-            "googleAccountBlockAutoSync",
-            &self.google_account_block_auto_sync,
-        )?;
-        graph_rt::put(map, "googlePlayStoreBlocked", &self.google_play_store_blocked)?;
-        graph_rt::put(
-            map,
-            "kioskModeBlockSleepButton",
-            &self.kiosk_mode_block_sleep_button,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeBlockVolumeButtons",
-            &self.kiosk_mode_block_volume_buttons,
-        )?;
-        graph_rt::put(map, "kioskModeApps", &self.kiosk_mode_apps)?;
-        graph_rt::put(map, "nfcBlocked", &self.nfc_blocked)?;
-        graph_rt::put(
-            map,
-            "passwordBlockFingerprintUnlock",
-            &self.password_block_fingerprint_unlock,
-        )?;
-        graph_rt::put(
-            map,
-            "passwordBlockTrustAgents",
-            &self.password_block_trust_agents,
-        )?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("appsBlockClipboardSharing", &self.apps_block_clipboard_sharing);
+        w.put("appsBlockCopyPaste", &self.apps_block_copy_paste);
+        w.put("appsBlockYouTube", &self.apps_block_you_tube);
+        w.put("bluetoothBlocked", &self.bluetooth_blocked);
+        w.put("cameraBlocked", &self.camera_blocked);
+        w.put("cellularBlockDataRoaming", &self.cellular_block_data_roaming);
+        w.put("cellularBlockMessaging", &self.cellular_block_messaging);
+        w.put("cellularBlockVoiceRoaming", &self.cellular_block_voice_roaming);
+        w.put("cellularBlockWiFiTethering", &self.cellular_block_wi_fi_tethering);
+        w.put("compliantAppsList", &self.compliant_apps_list);
+        w.put("compliantAppListType", &self.compliant_app_list_type);
+        w.put("diagnosticDataBlockSubmission", &self.diagnostic_data_block_submission);
+        w.put("locationServicesBlocked", &self.location_services_blocked);
+        w.put("googleAccountBlockAutoSync", &self.google_account_block_auto_sync);
+        w.put("googlePlayStoreBlocked", &self.google_play_store_blocked);
+        w.put("kioskModeBlockSleepButton", &self.kiosk_mode_block_sleep_button);
+        w.put("kioskModeBlockVolumeButtons", &self.kiosk_mode_block_volume_buttons);
+        w.put("kioskModeApps", &self.kiosk_mode_apps);
+        w.put("nfcBlocked", &self.nfc_blocked);
+        w.put("passwordBlockFingerprintUnlock", &self.password_block_fingerprint_unlock);
+        w.put("passwordBlockTrustAgents", &self.password_block_trust_agents);
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(map, "passwordRequired", &self.password_required)?;
-        graph_rt::put(map, "powerOffBlocked", &self.power_off_blocked)?;
-        graph_rt::put(map, "factoryResetBlocked", &self.factory_reset_blocked)?;
-        graph_rt::put(map, "screenCaptureBlocked", &self.screen_capture_blocked)?;
-        graph_rt::put(map, "deviceSharingAllowed", &self.device_sharing_allowed)?;
-        graph_rt::put(
-            map,
-            "storageBlockGoogleBackup",
-            &self.storage_block_google_backup,
-        )?;
-        graph_rt::put(
-            map,
-            "storageBlockRemovableStorage",
-            &self.storage_block_removable_storage,
-        )?;
-        graph_rt::put(
-            map,
-            "storageRequireDeviceEncryption",
-            &self.storage_require_device_encryption,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put("passwordRequired", &self.password_required);
+        w.put("powerOffBlocked", &self.power_off_blocked);
+        w.put("factoryResetBlocked", &self.factory_reset_blocked);
+        w.put("screenCaptureBlocked", &self.screen_capture_blocked);
+        w.put("deviceSharingAllowed", &self.device_sharing_allowed);
+        w.put("storageBlockGoogleBackup", &self.storage_block_google_backup);
+        w.put("storageBlockRemovableStorage", &self.storage_block_removable_storage);
+        w.put("storageRequireDeviceEncryption", &self.storage_require_device_encryption);
+        w.put(
             "storageRequireRemovableStorageEncryption",
             &self.storage_require_removable_storage_encryption,
-        )?;
-        graph_rt::put(map, "voiceAssistantBlocked", &self.voice_assistant_blocked)?;
-        graph_rt::put(map, "voiceDialingBlocked", &self.voice_dialing_blocked)?;
-        graph_rt::put(map, "webBrowserBlockPopups", &self.web_browser_block_popups)?;
-        graph_rt::put(map, "webBrowserBlockAutofill", &self.web_browser_block_autofill)?;
-        graph_rt::put(
-            map,
-            "webBrowserBlockJavaScript",
-            &self.web_browser_block_java_script,
-        )?;
-        graph_rt::put(map, "webBrowserBlocked", &self.web_browser_blocked)?;
-        graph_rt::put(
-            map,
-            "webBrowserCookieSettings",
-            &self.web_browser_cookie_settings,
-        )?;
-        graph_rt::put(map, "wiFiBlocked", &self.wi_fi_blocked)?;
-        graph_rt::put(map, "appsInstallAllowList", &self.apps_install_allow_list)?;
-        graph_rt::put(map, "appsLaunchBlockList", &self.apps_launch_block_list)?;
-        graph_rt::put(map, "appsHideList", &self.apps_hide_list)?;
-        graph_rt::put(
-            map,
-            "securityRequireVerifyApps",
-            &self.security_require_verify_apps,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("voiceAssistantBlocked", &self.voice_assistant_blocked);
+        w.put("voiceDialingBlocked", &self.voice_dialing_blocked);
+        w.put("webBrowserBlockPopups", &self.web_browser_block_popups);
+        w.put("webBrowserBlockAutofill", &self.web_browser_block_autofill);
+        w.put("webBrowserBlockJavaScript", &self.web_browser_block_java_script);
+        w.put("webBrowserBlocked", &self.web_browser_blocked);
+        w.put("webBrowserCookieSettings", &self.web_browser_cookie_settings);
+        w.put("wiFiBlocked", &self.wi_fi_blocked);
+        w.put("appsInstallAllowList", &self.apps_install_allow_list);
+        w.put("appsLaunchBlockList", &self.apps_launch_block_list);
+        w.put("appsHideList", &self.apps_hide_list);
+        w.put("securityRequireVerifyApps", &self.security_require_verify_apps);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidGeneralDeviceConfiguration);

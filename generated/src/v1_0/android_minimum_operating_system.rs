@@ -32,33 +32,38 @@ pub struct AndroidMinimumOperatingSystem {
 impl graph_rt::Model for AndroidMinimumOperatingSystem {
     const TYPE_NAME: &'static str = "microsoft.graph.androidMinimumOperatingSystem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            v11_0: graph_rt::take(map, "v11_0")?,
-            v10_0: graph_rt::take(map, "v10_0")?,
-            v5_1: graph_rt::take(map, "v5_1")?,
-            v5_0: graph_rt::take(map, "v5_0")?,
-            v4_4: graph_rt::take(map, "v4_4")?,
-            v4_3: graph_rt::take(map, "v4_3")?,
-            v4_2: graph_rt::take(map, "v4_2")?,
-            v4_1: graph_rt::take(map, "v4_1")?,
-            v4_0_3: graph_rt::take(map, "v4_0_3")?,
-            v4_0: graph_rt::take(map, "v4_0")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            v11_0: r.take("v11_0"),
+            v10_0: r.take("v10_0"),
+            v5_1: r.take("v5_1"),
+            v5_0: r.take("v5_0"),
+            v4_4: r.take("v4_4"),
+            v4_3: r.take("v4_3"),
+            v4_2: r.take("v4_2"),
+            v4_1: r.take("v4_1"),
+            v4_0_3: r.take("v4_0_3"),
+            v4_0: r.take("v4_0"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "v4_0", &self.v4_0)?;
-        graph_rt::put(map, "v4_0_3", &self.v4_0_3)?;
-        graph_rt::put(map, "v4_1", &self.v4_1)?;
-        graph_rt::put(map, "v4_2", &self.v4_2)?;
-        graph_rt::put(map, "v4_3", &self.v4_3)?;
-        graph_rt::put(map, "v4_4", &self.v4_4)?;
-        graph_rt::put(map, "v5_0", &self.v5_0)?;
-        graph_rt::put(map, "v5_1", &self.v5_1)?;
-        graph_rt::put(map, "v10_0", &self.v10_0)?;
-        graph_rt::put(map, "v11_0", &self.v11_0)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("v4_0", &self.v4_0);
+        w.put("v4_0_3", &self.v4_0_3);
+        w.put("v4_1", &self.v4_1);
+        w.put("v4_2", &self.v4_2);
+        w.put("v4_3", &self.v4_3);
+        w.put("v4_4", &self.v4_4);
+        w.put("v5_0", &self.v5_0);
+        w.put("v5_1", &self.v5_1);
+        w.put("v10_0", &self.v10_0);
+        w.put("v11_0", &self.v11_0);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidMinimumOperatingSystem);

@@ -122,322 +122,205 @@ pub struct AndroidWorkProfileGeneralDeviceConfiguration {
 impl graph_rt::Model for AndroidWorkProfileGeneralDeviceConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.androidWorkProfileGeneralDeviceConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            security_require_verify_apps: graph_rt::take(
-                map,
-                "securityRequireVerifyApps",
-            )?,
-            work_profile_require_password: graph_rt::take(
-                map,
-                "workProfileRequirePassword",
-            )?,
-            work_profile_password_required_type: graph_rt::take(
-                map,
-                "workProfilePasswordRequiredType",
-            )?,
-            work_profile_password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "workProfilePasswordSignInFailureCountBeforeFactoryReset",
-            )?,
-            work_profile_password_previous_password_block_count: graph_rt::take(
-                map,
-                "workProfilePasswordPreviousPasswordBlockCount",
-            )?,
-            work_profile_password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "workProfilePasswordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            work_profile_password_min_symbol_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinSymbolCharacters",
-            )?,
-            work_profile_password_min_upper_case_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinUpperCaseCharacters",
-            )?,
-            work_profile_password_min_lower_case_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinLowerCaseCharacters",
-            )?,
-            work_profile_password_min_letter_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinLetterCharacters",
-            )?,
-            work_profile_password_min_non_letter_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinNonLetterCharacters",
-            )?,
-            work_profile_password_min_numeric_characters: graph_rt::take(
-                map,
-                "workProfilePasswordMinNumericCharacters",
-            )?,
-            work_profile_password_minimum_length: graph_rt::take(
-                map,
-                "workProfilePasswordMinimumLength",
-            )?,
-            work_profile_password_expiration_days: graph_rt::take(
-                map,
-                "workProfilePasswordExpirationDays",
-            )?,
-            work_profile_password_block_trust_agents: graph_rt::take(
-                map,
-                "workProfilePasswordBlockTrustAgents",
-            )?,
-            work_profile_password_block_fingerprint_unlock: graph_rt::take(
-                map,
-                "workProfilePasswordBlockFingerprintUnlock",
-            )?,
-            work_profile_default_app_permission_policy: graph_rt::take(
-                map,
-                "workProfileDefaultAppPermissionPolicy",
-            )?,
-            work_profile_block_cross_profile_copy_paste: graph_rt::take(
-                map,
-                "workProfileBlockCrossProfileCopyPaste",
-            )?,
-            work_profile_block_cross_profile_contacts_search: graph_rt::take(
-                map,
-                "workProfileBlockCrossProfileContactsSearch",
-            )?,
-            work_profile_block_camera: graph_rt::take(map, "workProfileBlockCamera")?,
-            work_profile_block_cross_profile_caller_id: graph_rt::take(
-                map,
-                "workProfileBlockCrossProfileCallerId",
-            )?,
-            work_profile_block_screen_capture: graph_rt::take(
-                map,
-                "workProfileBlockScreenCapture",
-            )?,
-            work_profile_bluetooth_enable_contact_sharing: graph_rt::take(
-                map,
-                "workProfileBluetoothEnableContactSharing",
-            )?,
-            work_profile_block_adding_accounts: graph_rt::take(
-                map,
-                "workProfileBlockAddingAccounts",
-            )?,
-            work_profile_block_notifications_while_device_locked: graph_rt::take(
-                map,
-                "workProfileBlockNotificationsWhileDeviceLocked",
-            )?,
-            work_profile_data_sharing_type: graph_rt::take(
-                map,
-                "workProfileDataSharingType",
-            )?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "passwordSignInFailureCountBeforeFactoryReset",
-            )?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_trust_agents: graph_rt::take(
-                map,
-                "passwordBlockTrustAgents",
-            )?,
-            password_block_fingerprint_unlock: graph_rt::take(
-                map,
-                "passwordBlockFingerprintUnlock",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            security_require_verify_apps: r.take("securityRequireVerifyApps"),
+            work_profile_require_password: r.take("workProfileRequirePassword"),
+            work_profile_password_required_type: r
+                .take("workProfilePasswordRequiredType"),
+            work_profile_password_sign_in_failure_count_before_factory_reset: r
+                .take("workProfilePasswordSignInFailureCountBeforeFactoryReset"),
+            work_profile_password_previous_password_block_count: r
+                .take("workProfilePasswordPreviousPasswordBlockCount"),
+            work_profile_password_minutes_of_inactivity_before_screen_timeout: r
+                .take("workProfilePasswordMinutesOfInactivityBeforeScreenTimeout"),
+            work_profile_password_min_symbol_characters: r
+                .take("workProfilePasswordMinSymbolCharacters"),
+            work_profile_password_min_upper_case_characters: r
+                .take("workProfilePasswordMinUpperCaseCharacters"),
+            work_profile_password_min_lower_case_characters: r
+                .take("workProfilePasswordMinLowerCaseCharacters"),
+            work_profile_password_min_letter_characters: r
+                .take("workProfilePasswordMinLetterCharacters"),
+            work_profile_password_min_non_letter_characters: r
+                .take("workProfilePasswordMinNonLetterCharacters"),
+            work_profile_password_min_numeric_characters: r
+                .take("workProfilePasswordMinNumericCharacters"),
+            work_profile_password_minimum_length: r
+                .take("workProfilePasswordMinimumLength"),
+            work_profile_password_expiration_days: r
+                .take("workProfilePasswordExpirationDays"),
+            work_profile_password_block_trust_agents: r
+                .take("workProfilePasswordBlockTrustAgents"),
+            work_profile_password_block_fingerprint_unlock: r
+                .take("workProfilePasswordBlockFingerprintUnlock"),
+            work_profile_default_app_permission_policy: r
+                .take("workProfileDefaultAppPermissionPolicy"),
+            work_profile_block_cross_profile_copy_paste: r
+                .take("workProfileBlockCrossProfileCopyPaste"),
+            work_profile_block_cross_profile_contacts_search: r
+                .take("workProfileBlockCrossProfileContactsSearch"),
+            work_profile_block_camera: r.take("workProfileBlockCamera"),
+            work_profile_block_cross_profile_caller_id: r
+                .take("workProfileBlockCrossProfileCallerId"),
+            work_profile_block_screen_capture: r.take("workProfileBlockScreenCapture"),
+            work_profile_bluetooth_enable_contact_sharing: r
+                .take("workProfileBluetoothEnableContactSharing"),
+            work_profile_block_adding_accounts: r.take("workProfileBlockAddingAccounts"),
+            work_profile_block_notifications_while_device_locked: r
+                .take("workProfileBlockNotificationsWhileDeviceLocked"),
+            work_profile_data_sharing_type: r.take("workProfileDataSharingType"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_sign_in_failure_count_before_factory_reset: r
+                .take("passwordSignInFailureCountBeforeFactoryReset"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_trust_agents: r.take("passwordBlockTrustAgents"),
+            password_block_fingerprint_unlock: r.take("passwordBlockFingerprintUnlock"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "passwordBlockFingerprintUnlock",
-            &self.password_block_fingerprint_unlock,
-        )?;
-        graph_rt::put(
-            map,
-            "passwordBlockTrustAgents",
-            &self.password_block_trust_agents,
-        )?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("passwordBlockFingerprintUnlock", &self.password_block_fingerprint_unlock);
+        w.put("passwordBlockTrustAgents", &self.password_block_trust_agents);
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(
-            map,
-            "workProfileDataSharingType",
-            &self.work_profile_data_sharing_type,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put("workProfileDataSharingType", &self.work_profile_data_sharing_type);
+        w.put(
             "workProfileBlockNotificationsWhileDeviceLocked",
             &self.work_profile_block_notifications_while_device_locked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfileBlockAddingAccounts",
             &self.work_profile_block_adding_accounts,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfileBluetoothEnableContactSharing",
             &self.work_profile_bluetooth_enable_contact_sharing,
-        )?;
-        graph_rt::put(
-            map,
-            "workProfileBlockScreenCapture",
-            &self.work_profile_block_screen_capture,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("workProfileBlockScreenCapture", &self.work_profile_block_screen_capture);
+        w.put(
             "workProfileBlockCrossProfileCallerId",
             &self.work_profile_block_cross_profile_caller_id,
-        )?;
-        graph_rt::put(map, "workProfileBlockCamera", &self.work_profile_block_camera)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("workProfileBlockCamera", &self.work_profile_block_camera);
+        w.put(
             "workProfileBlockCrossProfileContactsSearch",
             &self.work_profile_block_cross_profile_contacts_search,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfileBlockCrossProfileCopyPaste",
             &self.work_profile_block_cross_profile_copy_paste,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfileDefaultAppPermissionPolicy",
             &self.work_profile_default_app_permission_policy,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordBlockFingerprintUnlock",
             &self.work_profile_password_block_fingerprint_unlock,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordBlockTrustAgents",
             &self.work_profile_password_block_trust_agents,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordExpirationDays",
             &self.work_profile_password_expiration_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinimumLength",
             &self.work_profile_password_minimum_length,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinNumericCharacters",
             &self.work_profile_password_min_numeric_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinNonLetterCharacters",
             &self.work_profile_password_min_non_letter_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinLetterCharacters",
             &self.work_profile_password_min_letter_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinLowerCaseCharacters",
             &self.work_profile_password_min_lower_case_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinUpperCaseCharacters",
             &self.work_profile_password_min_upper_case_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinSymbolCharacters",
             &self.work_profile_password_min_symbol_characters,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordMinutesOfInactivityBeforeScreenTimeout",
             &self.work_profile_password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordPreviousPasswordBlockCount",
             &self.work_profile_password_previous_password_block_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordSignInFailureCountBeforeFactoryReset",
             &self.work_profile_password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "workProfilePasswordRequiredType",
             &self.work_profile_password_required_type,
-        )?;
-        graph_rt::put(
-            map,
-            "workProfileRequirePassword",
-            &self.work_profile_require_password,
-        )?;
-        graph_rt::put(
-            map,
-            "securityRequireVerifyApps",
-            &self.security_require_verify_apps,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("workProfileRequirePassword", &self.work_profile_require_password);
+        w.put("securityRequireVerifyApps", &self.security_require_verify_apps);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AndroidWorkProfileGeneralDeviceConfiguration);

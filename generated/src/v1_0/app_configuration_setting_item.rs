@@ -18,19 +18,24 @@ pub struct AppConfigurationSettingItem {
 impl graph_rt::Model for AppConfigurationSettingItem {
     const TYPE_NAME: &'static str = "microsoft.graph.appConfigurationSettingItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            app_config_key_value: graph_rt::take(map, "appConfigKeyValue")?,
-            app_config_key_type: graph_rt::take(map, "appConfigKeyType")?,
-            app_config_key: graph_rt::take(map, "appConfigKey")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            app_config_key_value: r.take("appConfigKeyValue"),
+            app_config_key_type: r.take("appConfigKeyType"),
+            app_config_key: r.take("appConfigKey"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appConfigKey", &self.app_config_key)?;
-        graph_rt::put(map, "appConfigKeyType", &self.app_config_key_type)?;
-        graph_rt::put(map, "appConfigKeyValue", &self.app_config_key_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appConfigKey", &self.app_config_key);
+        w.put("appConfigKeyType", &self.app_config_key_type);
+        w.put("appConfigKeyValue", &self.app_config_key_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppConfigurationSettingItem);

@@ -20,21 +20,26 @@ pub struct AppIdentity {
 impl graph_rt::Model for AppIdentity {
     const TYPE_NAME: &'static str = "microsoft.graph.appIdentity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            service_principal_name: graph_rt::take(map, "servicePrincipalName")?,
-            service_principal_id: graph_rt::take(map, "servicePrincipalId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            app_id: graph_rt::take(map, "appId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            service_principal_name: r.take("servicePrincipalName"),
+            service_principal_id: r.take("servicePrincipalId"),
+            display_name: r.take("displayName"),
+            app_id: r.take("appId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "servicePrincipalId", &self.service_principal_id)?;
-        graph_rt::put(map, "servicePrincipalName", &self.service_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appId", &self.app_id);
+        w.put("displayName", &self.display_name);
+        w.put("servicePrincipalId", &self.service_principal_id);
+        w.put("servicePrincipalName", &self.service_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppIdentity);

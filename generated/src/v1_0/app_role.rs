@@ -13,7 +13,7 @@ pub struct AppRole {
     /// Display name for the permission that appears in the app role assignment and consent experiences.
     pub display_name: graph_rt::Field<String>,
     /// Unique role identifier inside the appRoles collection. When creating a new app role, a new Guid identifier must be provided.
-    pub id: graph_rt::Field<graph_rt::Uuid>,
+    pub id: graph_rt::Field<graph_rt::Guid>,
     /// When creating or updating an app role, this must be set to true (which is the default). To delete a role, this must first be set to false.  At that point, in a subsequent call, this role may be removed.
     pub is_enabled: graph_rt::Field<bool>,
     /// Specifies if the app role is defined on the application object or on the servicePrincipal entity. Must not be included in any POST or PATCH requests. Read-only.
@@ -26,27 +26,32 @@ pub struct AppRole {
 impl graph_rt::Model for AppRole {
     const TYPE_NAME: &'static str = "microsoft.graph.appRole";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value: graph_rt::take(map, "value")?,
-            origin: graph_rt::take(map, "origin")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            allowed_member_types: graph_rt::take(map, "allowedMemberTypes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value: r.take("value"),
+            origin: r.take("origin"),
+            is_enabled: r.take("isEnabled"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            allowed_member_types: r.take("allowedMemberTypes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedMemberTypes", &self.allowed_member_types)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "origin", &self.origin)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedMemberTypes", &self.allowed_member_types);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("origin", &self.origin);
+        w.put("value", &self.value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppRole);

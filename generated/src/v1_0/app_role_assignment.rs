@@ -11,46 +11,51 @@ pub struct AppRoleAssignment {
     /// The time when the app role assignment was created.The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The unique identifier (id) for the user, group or service principal being granted the app role. Required on create.
-    pub principal_id: graph_rt::Field<graph_rt::Uuid>,
+    pub principal_id: graph_rt::Field<graph_rt::Guid>,
     /// The type of the assigned principal. This can either be `User`, `Group` or `ServicePrincipal`. Read-only.
     pub principal_type: graph_rt::Field<String>,
     /// The display name of the user, group, or service principal that was granted the app role assignment. Read-only. Supports `$filter` (`eq` and `startswith`).
     pub principal_display_name: graph_rt::Field<String>,
     /// The unique identifier (id) for the resource service principal for which the assignment is made. Required on create. Supports `$filter` (`eq` only).
-    pub resource_id: graph_rt::Field<graph_rt::Uuid>,
+    pub resource_id: graph_rt::Field<graph_rt::Guid>,
     /// The display name of the resource app's service principal to which the assignment is made.
     pub resource_display_name: graph_rt::Field<String>,
     /// The identifier (id) for the app role which is assigned to the principal. This app role must be exposed in the appRoles property on the resource application's service principal (resourceId). If the resource application has not declared any app roles, a default app role ID of `00000000-0000-0000-0000-000000000000` can be specified to signal that the principal is assigned to the resource app without any specific app roles. Required on create.
-    pub app_role_id: graph_rt::Field<graph_rt::Uuid>,
+    pub app_role_id: graph_rt::Field<graph_rt::Guid>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for AppRoleAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.appRoleAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            app_role_id: graph_rt::take(map, "appRoleId")?,
-            resource_display_name: graph_rt::take(map, "resourceDisplayName")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            principal_display_name: graph_rt::take(map, "principalDisplayName")?,
-            principal_type: graph_rt::take(map, "principalType")?,
-            principal_id: graph_rt::take(map, "principalId")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            app_role_id: r.take("appRoleId"),
+            resource_display_name: r.take("resourceDisplayName"),
+            resource_id: r.take("resourceId"),
+            principal_display_name: r.take("principalDisplayName"),
+            principal_type: r.take("principalType"),
+            principal_id: r.take("principalId"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "principalId", &self.principal_id)?;
-        graph_rt::put(map, "principalType", &self.principal_type)?;
-        graph_rt::put(map, "principalDisplayName", &self.principal_display_name)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put(map, "resourceDisplayName", &self.resource_display_name)?;
-        graph_rt::put(map, "appRoleId", &self.app_role_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("principalId", &self.principal_id);
+        w.put("principalType", &self.principal_type);
+        w.put("principalDisplayName", &self.principal_display_name);
+        w.put("resourceId", &self.resource_id);
+        w.put("resourceDisplayName", &self.resource_display_name);
+        w.put("appRoleId", &self.app_role_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AppRoleAssignment);

@@ -26,27 +26,32 @@ pub struct ApplePushNotificationCertificate {
 impl graph_rt::Model for ApplePushNotificationCertificate {
     const TYPE_NAME: &'static str = "microsoft.graph.applePushNotificationCertificate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certificate: graph_rt::take(map, "certificate")?,
-            certificate_serial_number: graph_rt::take(map, "certificateSerialNumber")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            topic_identifier: graph_rt::take(map, "topicIdentifier")?,
-            apple_identifier: graph_rt::take(map, "appleIdentifier")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certificate: r.take("certificate"),
+            certificate_serial_number: r.take("certificateSerialNumber"),
+            expiration_date_time: r.take("expirationDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            topic_identifier: r.take("topicIdentifier"),
+            apple_identifier: r.take("appleIdentifier"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "appleIdentifier", &self.apple_identifier)?;
-        graph_rt::put(map, "topicIdentifier", &self.topic_identifier)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "certificateSerialNumber", &self.certificate_serial_number)?;
-        graph_rt::put(map, "certificate", &self.certificate)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("appleIdentifier", &self.apple_identifier);
+        w.put("topicIdentifier", &self.topic_identifier);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("certificateSerialNumber", &self.certificate_serial_number);
+        w.put("certificate", &self.certificate);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApplePushNotificationCertificate);

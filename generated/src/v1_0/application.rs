@@ -100,129 +100,108 @@ pub struct Application {
 impl graph_rt::Model for Application {
     const TYPE_NAME: &'static str = "microsoft.graph.application";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            owners: graph_rt::take(map, "owners")?,
+            owners: r.take("owners"),
             #[cfg(feature = "core")]
-            extension_properties: graph_rt::take(map, "extensionProperties")?,
+            extension_properties: r.take("extensionProperties"),
             #[cfg(feature = "core")]
-            created_on_behalf_of: graph_rt::take(map, "createdOnBehalfOf")?,
+            created_on_behalf_of: r.take("createdOnBehalfOf"),
             #[cfg(feature = "core")]
-            web: graph_rt::take(map, "web")?,
+            web: r.take("web"),
             #[cfg(feature = "core")]
-            verified_publisher: graph_rt::take(map, "verifiedPublisher")?,
-            token_encryption_key_id: graph_rt::take(map, "tokenEncryptionKeyId")?,
-            tags: graph_rt::take(map, "tags")?,
+            verified_publisher: r.take("verifiedPublisher"),
+            token_encryption_key_id: r.take("tokenEncryptionKeyId"),
+            tags: r.take("tags"),
             #[cfg(feature = "core")]
-            spa: graph_rt::take(map, "spa")?,
-            sign_in_audience: graph_rt::take(map, "signInAudience")?,
+            spa: r.take("spa"),
+            sign_in_audience: r.take("signInAudience"),
             #[cfg(feature = "core")]
-            required_resource_access: graph_rt::take(map, "requiredResourceAccess")?,
-            publisher_domain: graph_rt::take(map, "publisherDomain")?,
+            required_resource_access: r.take("requiredResourceAccess"),
+            publisher_domain: r.take("publisherDomain"),
             #[cfg(feature = "core")]
-            public_client: graph_rt::take(map, "publicClient")?,
+            public_client: r.take("publicClient"),
             #[cfg(feature = "core")]
-            password_credentials: graph_rt::take(map, "passwordCredentials")?,
+            password_credentials: r.take("passwordCredentials"),
             #[cfg(feature = "core")]
-            parental_control_settings: graph_rt::take(map, "parentalControlSettings")?,
+            parental_control_settings: r.take("parentalControlSettings"),
             #[cfg(feature = "core")]
-            optional_claims: graph_rt::take(map, "optionalClaims")?,
-            oauth2_required_post_response: graph_rt::take(
-                map,
-                "oauth2RequiredPostResponse",
-            )?,
-            notes: graph_rt::take(map, "notes")?,
-            logo: graph_rt::take(map, "logo")?,
+            optional_claims: r.take("optionalClaims"),
+            oauth2_required_post_response: r.take("oauth2RequiredPostResponse"),
+            notes: r.take("notes"),
+            logo: r.take("logo"),
             #[cfg(feature = "core")]
-            key_credentials: graph_rt::take(map, "keyCredentials")?,
-            is_fallback_public_client: graph_rt::take(map, "isFallbackPublicClient")?,
-            is_device_only_auth_supported: graph_rt::take(
-                map,
-                "isDeviceOnlyAuthSupported",
-            )?,
+            key_credentials: r.take("keyCredentials"),
+            is_fallback_public_client: r.take("isFallbackPublicClient"),
+            is_device_only_auth_supported: r.take("isDeviceOnlyAuthSupported"),
             #[cfg(feature = "core")]
-            info: graph_rt::take(map, "info")?,
-            identifier_uris: graph_rt::take(map, "identifierUris")?,
-            group_membership_claims: graph_rt::take(map, "groupMembershipClaims")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            disabled_by_microsoft_status: graph_rt::take(
-                map,
-                "disabledByMicrosoftStatus",
-            )?,
-            description: graph_rt::take(map, "description")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            info: r.take("info"),
+            identifier_uris: r.take("identifierUris"),
+            group_membership_claims: r.take("groupMembershipClaims"),
+            display_name: r.take("displayName"),
+            disabled_by_microsoft_status: r.take("disabledByMicrosoftStatus"),
+            description: r.take("description"),
+            deleted_date_time: r.take("deletedDateTime"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "core")]
-            app_roles: graph_rt::take(map, "appRoles")?,
-            application_template_id: graph_rt::take(map, "applicationTemplateId")?,
-            app_id: graph_rt::take(map, "appId")?,
+            app_roles: r.take("appRoles"),
+            application_template_id: r.take("applicationTemplateId"),
+            app_id: r.take("appId"),
             #[cfg(feature = "core")]
-            api: graph_rt::take(map, "api")?,
+            api: r.take("api"),
             #[cfg(feature = "core")]
-            add_ins: graph_rt::take(map, "addIns")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            add_ins: r.take("addIns"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "addIns", &self.add_ins)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "api", &self.api)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "applicationTemplateId", &self.application_template_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appRoles", &self.app_roles)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(
-            map,
-            "disabledByMicrosoftStatus",
-            &self.disabled_by_microsoft_status,
-        )?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "groupMembershipClaims", &self.group_membership_claims)?;
-        graph_rt::put(map, "identifierUris", &self.identifier_uris)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "info", &self.info)?;
-        graph_rt::put(
-            map,
-            "isDeviceOnlyAuthSupported",
-            &self.is_device_only_auth_supported,
-        )?;
-        graph_rt::put(map, "isFallbackPublicClient", &self.is_fallback_public_client)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("addIns", &self.add_ins);
+        #[cfg(feature = "core")] w.put("api", &self.api);
+        w.put("appId", &self.app_id);
+        w.put("applicationTemplateId", &self.application_template_id);
+        #[cfg(feature = "core")] w.put("appRoles", &self.app_roles);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        w.put("description", &self.description);
+        w.put("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
+        w.put("displayName", &self.display_name);
+        w.put("groupMembershipClaims", &self.group_membership_claims);
+        w.put("identifierUris", &self.identifier_uris);
+        #[cfg(feature = "core")] w.put("info", &self.info);
+        w.put("isDeviceOnlyAuthSupported", &self.is_device_only_auth_supported);
+        w.put("isFallbackPublicClient", &self.is_fallback_public_client);
+        #[cfg(feature = "core")] w.put("keyCredentials", &self.key_credentials);
+        w.put("logo", &self.logo);
+        w.put("notes", &self.notes);
+        w.put("oauth2RequiredPostResponse", &self.oauth2_required_post_response);
+        #[cfg(feature = "core")] w.put("optionalClaims", &self.optional_claims);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "keyCredentials", &self.key_credentials)?;
-        graph_rt::put(map, "logo", &self.logo)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(
-            map,
-            "oauth2RequiredPostResponse",
-            &self.oauth2_required_post_response,
-        )?;
+        w.put("parentalControlSettings", &self.parental_control_settings);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "optionalClaims", &self.optional_claims)?;
+        w.put("passwordCredentials", &self.password_credentials);
+        #[cfg(feature = "core")] w.put("publicClient", &self.public_client);
+        w.put("publisherDomain", &self.publisher_domain);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "parentalControlSettings", &self.parental_control_settings)?;
+        w.put("requiredResourceAccess", &self.required_resource_access);
+        w.put("signInAudience", &self.sign_in_audience);
+        #[cfg(feature = "core")] w.put("spa", &self.spa);
+        w.put("tags", &self.tags);
+        w.put("tokenEncryptionKeyId", &self.token_encryption_key_id);
+        #[cfg(feature = "core")] w.put("verifiedPublisher", &self.verified_publisher);
+        #[cfg(feature = "core")] w.put("web", &self.web);
+        #[cfg(feature = "core")] w.put("createdOnBehalfOf", &self.created_on_behalf_of);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "passwordCredentials", &self.password_credentials)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "publicClient", &self.public_client)?;
-        graph_rt::put(map, "publisherDomain", &self.publisher_domain)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "requiredResourceAccess", &self.required_resource_access)?;
-        graph_rt::put(map, "signInAudience", &self.sign_in_audience)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "spa", &self.spa)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put(map, "tokenEncryptionKeyId", &self.token_encryption_key_id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "verifiedPublisher", &self.verified_publisher)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "web", &self.web)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "createdOnBehalfOf", &self.created_on_behalf_of)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "extensionProperties", &self.extension_properties)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "owners", &self.owners)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("extensionProperties", &self.extension_properties);
+        #[cfg(feature = "core")] w.put("owners", &self.owners);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Application);

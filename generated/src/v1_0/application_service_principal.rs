@@ -16,17 +16,22 @@ pub struct ApplicationServicePrincipal {
 impl graph_rt::Model for ApplicationServicePrincipal {
     const TYPE_NAME: &'static str = "microsoft.graph.applicationServicePrincipal";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            service_principal: graph_rt::take(map, "servicePrincipal")?,
-            application: graph_rt::take(map, "application")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            service_principal: r.take("servicePrincipal"),
+            application: r.take("application"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "application", &self.application)?;
-        graph_rt::put(map, "servicePrincipal", &self.service_principal)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("application", &self.application);
+        w.put("servicePrincipal", &self.service_principal);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApplicationServicePrincipal);

@@ -30,45 +30,36 @@ pub struct ApplicationTemplate {
 impl graph_rt::Model for ApplicationTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.applicationTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            supported_single_sign_on_modes: graph_rt::take(
-                map,
-                "supportedSingleSignOnModes",
-            )?,
-            supported_provisioning_types: graph_rt::take(
-                map,
-                "supportedProvisioningTypes",
-            )?,
-            publisher: graph_rt::take(map, "publisher")?,
-            logo_url: graph_rt::take(map, "logoUrl")?,
-            id: graph_rt::take(map, "id")?,
-            home_page_url: graph_rt::take(map, "homePageUrl")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            categories: graph_rt::take(map, "categories")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            supported_single_sign_on_modes: r.take("supportedSingleSignOnModes"),
+            supported_provisioning_types: r.take("supportedProvisioningTypes"),
+            publisher: r.take("publisher"),
+            logo_url: r.take("logoUrl"),
+            id: r.take("id"),
+            home_page_url: r.take("homePageUrl"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            categories: r.take("categories"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "homePageUrl", &self.home_page_url)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "logoUrl", &self.logo_url)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(
-            map,
-            "supportedProvisioningTypes",
-            &self.supported_provisioning_types,
-        )?;
-        graph_rt::put(
-            map,
-            "supportedSingleSignOnModes",
-            &self.supported_single_sign_on_modes,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("categories", &self.categories);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("homePageUrl", &self.home_page_url);
+        w.put("id", &self.id);
+        w.put("logoUrl", &self.logo_url);
+        w.put("publisher", &self.publisher);
+        w.put("supportedProvisioningTypes", &self.supported_provisioning_types);
+        w.put("supportedSingleSignOnModes", &self.supported_single_sign_on_modes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ApplicationTemplate);

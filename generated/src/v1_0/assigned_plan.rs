@@ -13,28 +13,33 @@ pub struct AssignedPlan {
     /// The name of the service; for example, “Exchange”.
     pub service: graph_rt::Field<String>,
     /// A GUID that identifies the service plan.
-    pub service_plan_id: graph_rt::Field<graph_rt::Uuid>,
+    pub service_plan_id: graph_rt::Field<graph_rt::Guid>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for AssignedPlan {
     const TYPE_NAME: &'static str = "microsoft.graph.assignedPlan";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            service_plan_id: graph_rt::take(map, "servicePlanId")?,
-            service: graph_rt::take(map, "service")?,
-            capability_status: graph_rt::take(map, "capabilityStatus")?,
-            assigned_date_time: graph_rt::take(map, "assignedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            service_plan_id: r.take("servicePlanId"),
+            service: r.take("service"),
+            capability_status: r.take("capabilityStatus"),
+            assigned_date_time: r.take("assignedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignedDateTime", &self.assigned_date_time)?;
-        graph_rt::put(map, "capabilityStatus", &self.capability_status)?;
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put(map, "servicePlanId", &self.service_plan_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignedDateTime", &self.assigned_date_time);
+        w.put("capabilityStatus", &self.capability_status);
+        w.put("service", &self.service);
+        w.put("servicePlanId", &self.service_plan_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AssignedPlan);

@@ -16,17 +16,22 @@ pub struct AttendeeAvailability {
 impl graph_rt::Model for AttendeeAvailability {
     const TYPE_NAME: &'static str = "microsoft.graph.attendeeAvailability";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            availability: graph_rt::take(map, "availability")?,
-            attendee: graph_rt::take(map, "attendee")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            availability: r.take("availability"),
+            attendee: r.take("attendee"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "attendee", &self.attendee)?;
-        graph_rt::put(map, "availability", &self.availability)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("attendee", &self.attendee);
+        w.put("availability", &self.availability);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AttendeeAvailability);

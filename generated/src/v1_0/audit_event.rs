@@ -25,7 +25,7 @@ pub struct AuditEvent {
     /// The result of the activity.
     pub activity_result: graph_rt::Field<String>,
     /// The client request Id that is used to correlate activity within the system.
-    pub correlation_id: graph_rt::Field<graph_rt::Uuid>,
+    pub correlation_id: graph_rt::Field<graph_rt::Guid>,
     /// Resources being modified.
     pub resources: graph_rt::Field<Vec<super::AuditResource>>,
     /// Audit category.
@@ -36,37 +36,42 @@ pub struct AuditEvent {
 impl graph_rt::Model for AuditEvent {
     const TYPE_NAME: &'static str = "microsoft.graph.auditEvent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            category: graph_rt::take(map, "category")?,
-            resources: graph_rt::take(map, "resources")?,
-            correlation_id: graph_rt::take(map, "correlationId")?,
-            activity_result: graph_rt::take(map, "activityResult")?,
-            activity_operation_type: graph_rt::take(map, "activityOperationType")?,
-            activity_type: graph_rt::take(map, "activityType")?,
-            activity_date_time: graph_rt::take(map, "activityDateTime")?,
-            activity: graph_rt::take(map, "activity")?,
-            actor: graph_rt::take(map, "actor")?,
-            component_name: graph_rt::take(map, "componentName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            category: r.take("category"),
+            resources: r.take("resources"),
+            correlation_id: r.take("correlationId"),
+            activity_result: r.take("activityResult"),
+            activity_operation_type: r.take("activityOperationType"),
+            activity_type: r.take("activityType"),
+            activity_date_time: r.take("activityDateTime"),
+            activity: r.take("activity"),
+            actor: r.take("actor"),
+            component_name: r.take("componentName"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "componentName", &self.component_name)?;
-        graph_rt::put(map, "actor", &self.actor)?;
-        graph_rt::put(map, "activity", &self.activity)?;
-        graph_rt::put(map, "activityDateTime", &self.activity_date_time)?;
-        graph_rt::put(map, "activityType", &self.activity_type)?;
-        graph_rt::put(map, "activityOperationType", &self.activity_operation_type)?;
-        graph_rt::put(map, "activityResult", &self.activity_result)?;
-        graph_rt::put(map, "correlationId", &self.correlation_id)?;
-        graph_rt::put(map, "resources", &self.resources)?;
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("componentName", &self.component_name);
+        w.put("actor", &self.actor);
+        w.put("activity", &self.activity);
+        w.put("activityDateTime", &self.activity_date_time);
+        w.put("activityType", &self.activity_type);
+        w.put("activityOperationType", &self.activity_operation_type);
+        w.put("activityResult", &self.activity_result);
+        w.put("correlationId", &self.correlation_id);
+        w.put("resources", &self.resources);
+        w.put("category", &self.category);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuditEvent);

@@ -22,22 +22,26 @@ pub struct AuditLogRoot {
 impl graph_rt::Model for AuditLogRoot {
     const TYPE_NAME: &'static str = "microsoft.graph.auditLogRoot";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            sign_ins: graph_rt::take(map, "signIns")?,
+            sign_ins: r.take("signIns"),
             #[cfg(feature = "identity")]
-            directory_audits: graph_rt::take(map, "directoryAudits")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            directory_audits: r.take("directoryAudits"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "directoryAudits", &self.directory_audits)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "signIns", &self.sign_ins)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("directoryAudits", &self.directory_audits);
+        #[cfg(feature = "identity")] w.put("signIns", &self.sign_ins);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuditLogRoot);

@@ -23,22 +23,27 @@ pub struct AuthenticationMethodTarget {
 impl graph_rt::Model for AuthenticationMethodTarget {
     const TYPE_NAME: &'static str = "microsoft.graph.authenticationMethodTarget";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            use_for_sign_in: graph_rt::take(map, "useForSignIn")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            use_for_sign_in: r.take("useForSignIn"),
             #[cfg(feature = "core")]
-            target_type: graph_rt::take(map, "targetType")?,
-            is_registration_required: graph_rt::take(map, "isRegistrationRequired")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            target_type: r.take("targetType"),
+            is_registration_required: r.take("isRegistrationRequired"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isRegistrationRequired", &self.is_registration_required)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "targetType", &self.target_type)?;
-        graph_rt::put(map, "useForSignIn", &self.use_for_sign_in)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isRegistrationRequired", &self.is_registration_required);
+        #[cfg(feature = "core")] w.put("targetType", &self.target_type);
+        w.put("useForSignIn", &self.use_for_sign_in);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuthenticationMethodTarget);

@@ -26,7 +26,7 @@ pub struct AuthorizationPolicy {
     /// Display name for this policy.
     pub display_name: graph_rt::Field<String>,
     /// Represents role templateId for the role that should be granted to guest user. Currently following roles are supported:  User (`a0b1b346-4d3e-4e8b-98f8-753987be4970`), Guest User (`10dae51f-b6af-4016-8d66-8c2a99b929b3`), and Restricted Guest User (`2af84b1e-32c8-42b7-82bc-daa82404023b`).
-    pub guest_user_role_id: graph_rt::Field<graph_rt::Uuid>,
+    pub guest_user_role_id: graph_rt::Field<graph_rt::Guid>,
     /// ID of the authorization policy. Required. Read-only.
     pub id: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -35,56 +35,48 @@ pub struct AuthorizationPolicy {
 impl graph_rt::Model for AuthorizationPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.authorizationPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            id: graph_rt::take(map, "id")?,
-            guest_user_role_id: graph_rt::take(map, "guestUserRoleId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            id: r.take("id"),
+            guest_user_role_id: r.take("guestUserRoleId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
             #[cfg(feature = "core")]
-            default_user_role_permissions: graph_rt::take(
-                map,
-                "defaultUserRolePermissions",
-            )?,
-            block_msol_power_shell: graph_rt::take(map, "blockMsolPowerShell")?,
-            allow_invites_from: graph_rt::take(map, "allowInvitesFrom")?,
-            allow_email_verified_users_to_join_organization: graph_rt::take(
-                map,
-                "allowEmailVerifiedUsersToJoinOrganization",
-            )?,
-            allowed_to_use_sspr: graph_rt::take(map, "allowedToUseSSPR")?,
-            allowed_to_sign_up_email_based_subscriptions: graph_rt::take(
-                map,
-                "allowedToSignUpEmailBasedSubscriptions",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+            default_user_role_permissions: r.take("defaultUserRolePermissions"),
+            block_msol_power_shell: r.take("blockMsolPowerShell"),
+            allow_invites_from: r.take("allowInvitesFrom"),
+            allow_email_verified_users_to_join_organization: r
+                .take("allowEmailVerifiedUsersToJoinOrganization"),
+            allowed_to_use_sspr: r.take("allowedToUseSSPR"),
+            allowed_to_sign_up_email_based_subscriptions: r
+                .take("allowedToSignUpEmailBasedSubscriptions"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "allowedToSignUpEmailBasedSubscriptions",
             &self.allowed_to_sign_up_email_based_subscriptions,
-        )?;
-        graph_rt::put(map, "allowedToUseSSPR", &self.allowed_to_use_sspr)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("allowedToUseSSPR", &self.allowed_to_use_sspr);
+        w.put(
             "allowEmailVerifiedUsersToJoinOrganization",
             &self.allow_email_verified_users_to_join_organization,
-        )?;
-        graph_rt::put(map, "allowInvitesFrom", &self.allow_invites_from)?;
-        graph_rt::put(map, "blockMsolPowerShell", &self.block_msol_power_shell)?;
+        );
+        w.put("allowInvitesFrom", &self.allow_invites_from);
+        w.put("blockMsolPowerShell", &self.block_msol_power_shell);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "defaultUserRolePermissions",
-            &self.default_user_role_permissions,
-        )?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "guestUserRoleId", &self.guest_user_role_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("defaultUserRolePermissions", &self.default_user_role_permissions);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("guestUserRoleId", &self.guest_user_role_id);
+        w.put("id", &self.id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AuthorizationPolicy);

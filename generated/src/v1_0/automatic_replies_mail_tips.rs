@@ -20,21 +20,26 @@ pub struct AutomaticRepliesMailTips {
 impl graph_rt::Model for AutomaticRepliesMailTips {
     const TYPE_NAME: &'static str = "microsoft.graph.automaticRepliesMailTips";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scheduled_start_time: graph_rt::take(map, "scheduledStartTime")?,
-            scheduled_end_time: graph_rt::take(map, "scheduledEndTime")?,
-            message_language: graph_rt::take(map, "messageLanguage")?,
-            message: graph_rt::take(map, "message")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scheduled_start_time: r.take("scheduledStartTime"),
+            scheduled_end_time: r.take("scheduledEndTime"),
+            message_language: r.take("messageLanguage"),
+            message: r.take("message"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "message", &self.message)?;
-        graph_rt::put(map, "messageLanguage", &self.message_language)?;
-        graph_rt::put(map, "scheduledEndTime", &self.scheduled_end_time)?;
-        graph_rt::put(map, "scheduledStartTime", &self.scheduled_start_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("message", &self.message);
+        w.put("messageLanguage", &self.message_language);
+        w.put("scheduledEndTime", &self.scheduled_end_time);
+        w.put("scheduledStartTime", &self.scheduled_start_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AutomaticRepliesMailTips);

@@ -24,25 +24,30 @@ pub struct AutomaticRepliesSetting {
 impl graph_rt::Model for AutomaticRepliesSetting {
     const TYPE_NAME: &'static str = "microsoft.graph.automaticRepliesSetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            scheduled_start_date_time: graph_rt::take(map, "scheduledStartDateTime")?,
-            scheduled_end_date_time: graph_rt::take(map, "scheduledEndDateTime")?,
-            internal_reply_message: graph_rt::take(map, "internalReplyMessage")?,
-            external_reply_message: graph_rt::take(map, "externalReplyMessage")?,
-            external_audience: graph_rt::take(map, "externalAudience")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            scheduled_start_date_time: r.take("scheduledStartDateTime"),
+            scheduled_end_date_time: r.take("scheduledEndDateTime"),
+            internal_reply_message: r.take("internalReplyMessage"),
+            external_reply_message: r.take("externalReplyMessage"),
+            external_audience: r.take("externalAudience"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "externalAudience", &self.external_audience)?;
-        graph_rt::put(map, "externalReplyMessage", &self.external_reply_message)?;
-        graph_rt::put(map, "internalReplyMessage", &self.internal_reply_message)?;
-        graph_rt::put(map, "scheduledEndDateTime", &self.scheduled_end_date_time)?;
-        graph_rt::put(map, "scheduledStartDateTime", &self.scheduled_start_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("externalAudience", &self.external_audience);
+        w.put("externalReplyMessage", &self.external_reply_message);
+        w.put("internalReplyMessage", &self.internal_reply_message);
+        w.put("scheduledEndDateTime", &self.scheduled_end_date_time);
+        w.put("scheduledStartDateTime", &self.scheduled_start_date_time);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(AutomaticRepliesSetting);

@@ -18,33 +18,32 @@ pub struct BitLockerRemovableDrivePolicy {
 impl graph_rt::Model for BitLockerRemovableDrivePolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.bitLockerRemovableDrivePolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            block_cross_organization_write_access: graph_rt::take(
-                map,
-                "blockCrossOrganizationWriteAccess",
-            )?,
-            require_encryption_for_write_access: graph_rt::take(
-                map,
-                "requireEncryptionForWriteAccess",
-            )?,
-            encryption_method: graph_rt::take(map, "encryptionMethod")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            block_cross_organization_write_access: r
+                .take("blockCrossOrganizationWriteAccess"),
+            require_encryption_for_write_access: r
+                .take("requireEncryptionForWriteAccess"),
+            encryption_method: r.take("encryptionMethod"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "encryptionMethod", &self.encryption_method)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("encryptionMethod", &self.encryption_method);
+        w.put(
             "requireEncryptionForWriteAccess",
             &self.require_encryption_for_write_access,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "blockCrossOrganizationWriteAccess",
             &self.block_cross_organization_write_access,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(BitLockerRemovableDrivePolicy);

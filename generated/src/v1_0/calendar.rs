@@ -66,89 +66,66 @@ pub struct Calendar {
 impl graph_rt::Model for Calendar {
     const TYPE_NAME: &'static str = "microsoft.graph.calendar";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
-            events: graph_rt::take(map, "events")?,
-            calendar_view: graph_rt::take(map, "calendarView")?,
-            calendar_permissions: graph_rt::take(map, "calendarPermissions")?,
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
+            events: r.take("events"),
+            calendar_view: r.take("calendarView"),
+            calendar_permissions: r.take("calendarPermissions"),
             #[cfg(feature = "core")]
-            owner: graph_rt::take(map, "owner")?,
-            name: graph_rt::take(map, "name")?,
-            is_tallying_responses: graph_rt::take(map, "isTallyingResponses")?,
-            is_removable: graph_rt::take(map, "isRemovable")?,
-            is_default_calendar: graph_rt::take(map, "isDefaultCalendar")?,
-            hex_color: graph_rt::take(map, "hexColor")?,
+            owner: r.take("owner"),
+            name: r.take("name"),
+            is_tallying_responses: r.take("isTallyingResponses"),
+            is_removable: r.take("isRemovable"),
+            is_default_calendar: r.take("isDefaultCalendar"),
+            hex_color: r.take("hexColor"),
             #[cfg(feature = "core")]
-            default_online_meeting_provider: graph_rt::take(
-                map,
-                "defaultOnlineMeetingProvider",
-            )?,
+            default_online_meeting_provider: r.take("defaultOnlineMeetingProvider"),
             #[cfg(feature = "core")]
-            color: graph_rt::take(map, "color")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            can_view_private_items: graph_rt::take(map, "canViewPrivateItems")?,
-            can_share: graph_rt::take(map, "canShare")?,
-            can_edit: graph_rt::take(map, "canEdit")?,
+            color: r.take("color"),
+            change_key: r.take("changeKey"),
+            can_view_private_items: r.take("canViewPrivateItems"),
+            can_share: r.take("canShare"),
+            can_edit: r.take("canEdit"),
             #[cfg(feature = "core")]
-            allowed_online_meeting_providers: graph_rt::take(
-                map,
-                "allowedOnlineMeetingProviders",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            allowed_online_meeting_providers: r.take("allowedOnlineMeetingProviders"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "allowedOnlineMeetingProviders",
-            &self.allowed_online_meeting_providers,
-        )?;
-        graph_rt::put(map, "canEdit", &self.can_edit)?;
-        graph_rt::put(map, "canShare", &self.can_share)?;
-        graph_rt::put(map, "canViewPrivateItems", &self.can_view_private_items)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "color", &self.color)?;
+        w.put("allowedOnlineMeetingProviders", &self.allowed_online_meeting_providers);
+        w.put("canEdit", &self.can_edit);
+        w.put("canShare", &self.can_share);
+        w.put("canViewPrivateItems", &self.can_view_private_items);
+        w.put("changeKey", &self.change_key);
+        #[cfg(feature = "core")] w.put("color", &self.color);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "defaultOnlineMeetingProvider",
-            &self.default_online_meeting_provider,
-        )?;
-        graph_rt::put(map, "hexColor", &self.hex_color)?;
-        graph_rt::put(map, "isDefaultCalendar", &self.is_default_calendar)?;
-        graph_rt::put(map, "isRemovable", &self.is_removable)?;
-        graph_rt::put(map, "isTallyingResponses", &self.is_tallying_responses)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "owner", &self.owner)?;
-        graph_rt::put(map, "calendarPermissions", &self.calendar_permissions)?;
-        graph_rt::put(map, "calendarView", &self.calendar_view)?;
-        graph_rt::put(map, "events", &self.events)?;
+        w.put("defaultOnlineMeetingProvider", &self.default_online_meeting_provider);
+        w.put("hexColor", &self.hex_color);
+        w.put("isDefaultCalendar", &self.is_default_calendar);
+        w.put("isRemovable", &self.is_removable);
+        w.put("isTallyingResponses", &self.is_tallying_responses);
+        w.put("name", &self.name);
+        #[cfg(feature = "core")] w.put("owner", &self.owner);
+        w.put("calendarPermissions", &self.calendar_permissions);
+        w.put("calendarView", &self.calendar_view);
+        w.put("events", &self.events);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Calendar);

@@ -65,69 +65,73 @@ pub struct Call {
 impl graph_rt::Model for Call {
     const TYPE_NAME: &'static str = "microsoft.graph.call";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            replaces_context: graph_rt::take(map, "replacesContext")?,
-            participants: graph_rt::take(map, "participants")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            replaces_context: r.take("replacesContext"),
+            participants: r.take("participants"),
             #[cfg(feature = "core")]
-            operations: graph_rt::take(map, "operations")?,
+            operations: r.take("operations"),
             #[cfg(feature = "core")]
-            incoming_context: graph_rt::take(map, "incomingContext")?,
+            incoming_context: r.take("incomingContext"),
             #[cfg(feature = "core")]
-            tone_info: graph_rt::take(map, "toneInfo")?,
-            targets: graph_rt::take(map, "targets")?,
-            subject: graph_rt::take(map, "subject")?,
+            tone_info: r.take("toneInfo"),
+            targets: r.take("targets"),
+            subject: r.take("subject"),
             #[cfg(feature = "core")]
-            state: graph_rt::take(map, "state")?,
-            source: graph_rt::take(map, "source")?,
+            state: r.take("state"),
+            source: r.take("source"),
             #[cfg(feature = "core")]
-            result_info: graph_rt::take(map, "resultInfo")?,
+            result_info: r.take("resultInfo"),
             #[cfg(feature = "core")]
-            requested_modalities: graph_rt::take(map, "requestedModalities")?,
-            my_participant_id: graph_rt::take(map, "myParticipantId")?,
-            transcription: graph_rt::take(map, "transcription")?,
+            requested_modalities: r.take("requestedModalities"),
+            my_participant_id: r.take("myParticipantId"),
+            transcription: r.take("transcription"),
             #[cfg(feature = "core")]
-            meeting_info: graph_rt::take(map, "meetingInfo")?,
-            media_state: graph_rt::take(map, "mediaState")?,
+            meeting_info: r.take("meetingInfo"),
+            media_state: r.take("mediaState"),
             #[cfg(feature = "core")]
-            media_config: graph_rt::take(map, "mediaConfig")?,
-            id: graph_rt::take(map, "id")?,
+            media_config: r.take("mediaConfig"),
+            id: r.take("id"),
             #[cfg(feature = "core")]
-            direction: graph_rt::take(map, "direction")?,
+            direction: r.take("direction"),
             #[cfg(feature = "teams")]
-            chat_info: graph_rt::take(map, "chatInfo")?,
-            call_routes: graph_rt::take(map, "callRoutes")?,
-            call_chain_id: graph_rt::take(map, "callChainId")?,
-            callback_uri: graph_rt::take(map, "callbackUri")?,
-            additional_properties: core::mem::take(map),
-        })
+            chat_info: r.take("chatInfo"),
+            call_routes: r.take("callRoutes"),
+            call_chain_id: r.take("callChainId"),
+            callback_uri: r.take("callbackUri"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "callbackUri", &self.callback_uri)?;
-        graph_rt::put(map, "callChainId", &self.call_chain_id)?;
-        graph_rt::put(map, "callRoutes", &self.call_routes)?;
-        #[cfg(feature = "teams")] graph_rt::put(map, "chatInfo", &self.chat_info)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "direction", &self.direction)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "mediaConfig", &self.media_config)?;
-        graph_rt::put(map, "mediaState", &self.media_state)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "meetingInfo", &self.meeting_info)?;
-        graph_rt::put(map, "transcription", &self.transcription)?;
-        graph_rt::put(map, "myParticipantId", &self.my_participant_id)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("callbackUri", &self.callback_uri);
+        w.put("callChainId", &self.call_chain_id);
+        w.put("callRoutes", &self.call_routes);
+        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        #[cfg(feature = "core")] w.put("direction", &self.direction);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("mediaConfig", &self.media_config);
+        w.put("mediaState", &self.media_state);
+        #[cfg(feature = "core")] w.put("meetingInfo", &self.meeting_info);
+        w.put("transcription", &self.transcription);
+        w.put("myParticipantId", &self.my_participant_id);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "requestedModalities", &self.requested_modalities)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "resultInfo", &self.result_info)?;
-        graph_rt::put(map, "source", &self.source)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "targets", &self.targets)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "toneInfo", &self.tone_info)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "incomingContext", &self.incoming_context)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put(map, "participants", &self.participants)?;
-        graph_rt::put(map, "replacesContext", &self.replaces_context)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("requestedModalities", &self.requested_modalities);
+        #[cfg(feature = "core")] w.put("resultInfo", &self.result_info);
+        w.put("source", &self.source);
+        #[cfg(feature = "core")] w.put("state", &self.state);
+        w.put("subject", &self.subject);
+        w.put("targets", &self.targets);
+        #[cfg(feature = "core")] w.put("toneInfo", &self.tone_info);
+        #[cfg(feature = "core")] w.put("incomingContext", &self.incoming_context);
+        #[cfg(feature = "core")] w.put("operations", &self.operations);
+        w.put("participants", &self.participants);
+        w.put("replacesContext", &self.replaces_context);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Call);

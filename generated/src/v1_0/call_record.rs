@@ -36,38 +36,42 @@ pub struct CallRecord {
 impl graph_rt::Model for CallRecord {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.callRecord";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sessions: graph_rt::take(map, "sessions")?,
-            version: graph_rt::take(map, "version")?,
-            type_: graph_rt::take(map, "type")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sessions: r.take("sessions"),
+            version: r.take("version"),
+            type_: r.take("type"),
+            start_date_time: r.take("startDateTime"),
             #[cfg(feature = "identity")]
-            participants: graph_rt::take(map, "participants")?,
+            participants: r.take("participants"),
             #[cfg(feature = "identity")]
-            organizer: graph_rt::take(map, "organizer")?,
-            modalities: graph_rt::take(map, "modalities")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            join_web_url: graph_rt::take(map, "joinWebUrl")?,
-            id: graph_rt::take(map, "id")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            organizer: r.take("organizer"),
+            modalities: r.take("modalities"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            join_web_url: r.take("joinWebUrl"),
+            id: r.take("id"),
+            end_date_time: r.take("endDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "joinWebUrl", &self.join_web_url)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "modalities", &self.modalities)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "organizer", &self.organizer)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "participants", &self.participants)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "sessions", &self.sessions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("id", &self.id);
+        w.put("joinWebUrl", &self.join_web_url);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("modalities", &self.modalities);
+        #[cfg(feature = "identity")] w.put("organizer", &self.organizer);
+        #[cfg(feature = "identity")] w.put("participants", &self.participants);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("type", &self.type_);
+        w.put("version", &self.version);
+        w.put("sessions", &self.sessions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CallRecord);

@@ -20,21 +20,26 @@ pub struct CallRoute {
 impl graph_rt::Model for CallRoute {
     const TYPE_NAME: &'static str = "microsoft.graph.callRoute";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            routing_type: graph_rt::take(map, "routingType")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            routing_type: r.take("routingType"),
             #[cfg(feature = "identity")]
-            original: graph_rt::take(map, "original")?,
+            original: r.take("original"),
             #[cfg(feature = "identity")]
-            final_: graph_rt::take(map, "final")?,
-            additional_properties: core::mem::take(map),
-        })
+            final_: r.take("final"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "final", &self.final_)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "original", &self.original)?;
-        graph_rt::put(map, "routingType", &self.routing_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("final", &self.final_);
+        #[cfg(feature = "identity")] w.put("original", &self.original);
+        w.put("routingType", &self.routing_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CallRoute);

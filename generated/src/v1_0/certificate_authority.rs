@@ -24,39 +24,34 @@ pub struct CertificateAuthority {
 impl graph_rt::Model for CertificateAuthority {
     const TYPE_NAME: &'static str = "microsoft.graph.certificateAuthority";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            issuer_ski: graph_rt::take(map, "issuerSki")?,
-            issuer: graph_rt::take(map, "issuer")?,
-            is_root_authority: graph_rt::take(map, "isRootAuthority")?,
-            delta_certificate_revocation_list_url: graph_rt::take(
-                map,
-                "deltaCertificateRevocationListUrl",
-            )?,
-            certificate_revocation_list_url: graph_rt::take(
-                map,
-                "certificateRevocationListUrl",
-            )?,
-            certificate: graph_rt::take(map, "certificate")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            issuer_ski: r.take("issuerSki"),
+            issuer: r.take("issuer"),
+            is_root_authority: r.take("isRootAuthority"),
+            delta_certificate_revocation_list_url: r
+                .take("deltaCertificateRevocationListUrl"),
+            certificate_revocation_list_url: r.take("certificateRevocationListUrl"),
+            certificate: r.take("certificate"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "certificate", &self.certificate)?;
-        graph_rt::put(
-            map,
-            "certificateRevocationListUrl",
-            &self.certificate_revocation_list_url,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("certificate", &self.certificate);
+        w.put("certificateRevocationListUrl", &self.certificate_revocation_list_url);
+        w.put(
             "deltaCertificateRevocationListUrl",
             &self.delta_certificate_revocation_list_url,
-        )?;
-        graph_rt::put(map, "isRootAuthority", &self.is_root_authority)?;
-        graph_rt::put(map, "issuer", &self.issuer)?;
-        graph_rt::put(map, "issuerSki", &self.issuer_ski)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("isRootAuthority", &self.is_root_authority);
+        w.put("issuer", &self.issuer);
+        w.put("issuerSki", &self.issuer_ski);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CertificateAuthority);

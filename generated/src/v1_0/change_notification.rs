@@ -23,49 +23,47 @@ pub struct ChangeNotification {
     /// The expiration time for the subscription. Required.
     pub subscription_expiration_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The unique identifier of the subscription that generated the notification.
-    pub subscription_id: graph_rt::Field<graph_rt::Uuid>,
+    pub subscription_id: graph_rt::Field<graph_rt::Guid>,
     /// The unique identifier of the tenant from which the change notification originated.
-    pub tenant_id: graph_rt::Field<graph_rt::Uuid>,
+    pub tenant_id: graph_rt::Field<graph_rt::Guid>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for ChangeNotification {
     const TYPE_NAME: &'static str = "microsoft.graph.changeNotification";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            subscription_id: graph_rt::take(map, "subscriptionId")?,
-            subscription_expiration_date_time: graph_rt::take(
-                map,
-                "subscriptionExpirationDateTime",
-            )?,
-            resource_data: graph_rt::take(map, "resourceData")?,
-            resource: graph_rt::take(map, "resource")?,
-            lifecycle_event: graph_rt::take(map, "lifecycleEvent")?,
-            id: graph_rt::take(map, "id")?,
-            encrypted_content: graph_rt::take(map, "encryptedContent")?,
-            client_state: graph_rt::take(map, "clientState")?,
-            change_type: graph_rt::take(map, "changeType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_id: r.take("tenantId"),
+            subscription_id: r.take("subscriptionId"),
+            subscription_expiration_date_time: r.take("subscriptionExpirationDateTime"),
+            resource_data: r.take("resourceData"),
+            resource: r.take("resource"),
+            lifecycle_event: r.take("lifecycleEvent"),
+            id: r.take("id"),
+            encrypted_content: r.take("encryptedContent"),
+            client_state: r.take("clientState"),
+            change_type: r.take("changeType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "changeType", &self.change_type)?;
-        graph_rt::put(map, "clientState", &self.client_state)?;
-        graph_rt::put(map, "encryptedContent", &self.encrypted_content)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lifecycleEvent", &self.lifecycle_event)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "resourceData", &self.resource_data)?;
-        graph_rt::put(
-            map,
-            "subscriptionExpirationDateTime",
-            &self.subscription_expiration_date_time,
-        )?;
-        graph_rt::put(map, "subscriptionId", &self.subscription_id)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("changeType", &self.change_type);
+        w.put("clientState", &self.client_state);
+        w.put("encryptedContent", &self.encrypted_content);
+        w.put("id", &self.id);
+        w.put("lifecycleEvent", &self.lifecycle_event);
+        w.put("resource", &self.resource);
+        w.put("resourceData", &self.resource_data);
+        w.put("subscriptionExpirationDateTime", &self.subscription_expiration_date_time);
+        w.put("subscriptionId", &self.subscription_id);
+        w.put("tenantId", &self.tenant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChangeNotification);

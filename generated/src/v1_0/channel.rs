@@ -42,51 +42,52 @@ pub struct Channel {
 impl graph_rt::Model for Channel {
     const TYPE_NAME: &'static str = "microsoft.graph.channel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            operations: graph_rt::take(map, "operations")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            operations: r.take("operations"),
             #[cfg(feature = "files")]
-            files_folder: graph_rt::take(map, "filesFolder")?,
-            members: graph_rt::take(map, "members")?,
-            tabs: graph_rt::take(map, "tabs")?,
-            messages: graph_rt::take(map, "messages")?,
-            microsoft_graph_channel_creation_mode: graph_rt::take(
-                map,
-                "@microsoft.graph.channelCreationMode",
-            )?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            files_folder: r.take("filesFolder"),
+            members: r.take("members"),
+            tabs: r.take("tabs"),
+            messages: r.take("messages"),
+            microsoft_graph_channel_creation_mode: r
+                .take("@microsoft.graph.channelCreationMode"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "core")]
-            membership_type: graph_rt::take(map, "membershipType")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            email: graph_rt::take(map, "email")?,
-            is_favorite_by_default: graph_rt::take(map, "isFavoriteByDefault")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+            membership_type: r.take("membershipType"),
+            web_url: r.take("webUrl"),
+            email: r.take("email"),
+            is_favorite_by_default: r.take("isFavoriteByDefault"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isFavoriteByDefault", &self.is_favorite_by_default)?;
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "membershipType", &self.membership_type)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isFavoriteByDefault", &self.is_favorite_by_default);
+        w.put("email", &self.email);
+        w.put("webUrl", &self.web_url);
+        #[cfg(feature = "core")] w.put("membershipType", &self.membership_type);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put(
             "@microsoft.graph.channelCreationMode",
             &self.microsoft_graph_channel_creation_mode,
-        )?;
-        graph_rt::put(map, "messages", &self.messages)?;
-        graph_rt::put(map, "tabs", &self.tabs)?;
-        graph_rt::put(map, "members", &self.members)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "filesFolder", &self.files_folder)?;
-        graph_rt::put(map, "operations", &self.operations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("messages", &self.messages);
+        w.put("tabs", &self.tabs);
+        w.put("members", &self.members);
+        #[cfg(feature = "files")] w.put("filesFolder", &self.files_folder);
+        w.put("operations", &self.operations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Channel);

@@ -16,17 +16,22 @@ pub struct ChannelIdentity {
 impl graph_rt::Model for ChannelIdentity {
     const TYPE_NAME: &'static str = "microsoft.graph.channelIdentity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            team_id: graph_rt::take(map, "teamId")?,
-            channel_id: graph_rt::take(map, "channelId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            team_id: r.take("teamId"),
+            channel_id: r.take("channelId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "channelId", &self.channel_id)?;
-        graph_rt::put(map, "teamId", &self.team_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("channelId", &self.channel_id);
+        w.put("teamId", &self.team_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChannelIdentity);

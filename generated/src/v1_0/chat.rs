@@ -28,29 +28,34 @@ pub struct Chat {
 impl graph_rt::Model for Chat {
     const TYPE_NAME: &'static str = "microsoft.graph.chat";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            messages: graph_rt::take(map, "messages")?,
-            members: graph_rt::take(map, "members")?,
-            installed_apps: graph_rt::take(map, "installedApps")?,
-            chat_type: graph_rt::take(map, "chatType")?,
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            topic: graph_rt::take(map, "topic")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            messages: r.take("messages"),
+            members: r.take("members"),
+            installed_apps: r.take("installedApps"),
+            chat_type: r.take("chatType"),
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            topic: r.take("topic"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "topic", &self.topic)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put(map, "chatType", &self.chat_type)?;
-        graph_rt::put(map, "installedApps", &self.installed_apps)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put(map, "messages", &self.messages)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("topic", &self.topic);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.put("chatType", &self.chat_type);
+        w.put("installedApps", &self.installed_apps);
+        w.put("members", &self.members);
+        w.put("messages", &self.messages);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Chat);

@@ -18,19 +18,24 @@ pub struct ChatInfo {
 impl graph_rt::Model for ChatInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.chatInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            thread_id: graph_rt::take(map, "threadId")?,
-            reply_chain_message_id: graph_rt::take(map, "replyChainMessageId")?,
-            message_id: graph_rt::take(map, "messageId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            thread_id: r.take("threadId"),
+            reply_chain_message_id: r.take("replyChainMessageId"),
+            message_id: r.take("messageId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "messageId", &self.message_id)?;
-        graph_rt::put(map, "replyChainMessageId", &self.reply_chain_message_id)?;
-        graph_rt::put(map, "threadId", &self.thread_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("messageId", &self.message_id);
+        w.put("replyChainMessageId", &self.reply_chain_message_id);
+        w.put("threadId", &self.thread_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatInfo);

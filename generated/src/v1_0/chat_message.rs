@@ -61,60 +61,65 @@ pub struct ChatMessage {
 impl graph_rt::Model for ChatMessage {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            hosted_contents: graph_rt::take(map, "hostedContents")?,
-            replies: graph_rt::take(map, "replies")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            channel_identity: graph_rt::take(map, "channelIdentity")?,
-            chat_id: graph_rt::take(map, "chatId")?,
-            policy_violation: graph_rt::take(map, "policyViolation")?,
-            locale: graph_rt::take(map, "locale")?,
-            reactions: graph_rt::take(map, "reactions")?,
-            importance: graph_rt::take(map, "importance")?,
-            mentions: graph_rt::take(map, "mentions")?,
-            attachments: graph_rt::take(map, "attachments")?,
-            summary: graph_rt::take(map, "summary")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            hosted_contents: r.take("hostedContents"),
+            replies: r.take("replies"),
+            web_url: r.take("webUrl"),
+            channel_identity: r.take("channelIdentity"),
+            chat_id: r.take("chatId"),
+            policy_violation: r.take("policyViolation"),
+            locale: r.take("locale"),
+            reactions: r.take("reactions"),
+            importance: r.take("importance"),
+            mentions: r.take("mentions"),
+            attachments: r.take("attachments"),
+            summary: r.take("summary"),
             #[cfg(feature = "core")]
-            body: graph_rt::take(map, "body")?,
-            subject: graph_rt::take(map, "subject")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
-            last_edited_date_time: graph_rt::take(map, "lastEditedDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            message_type: graph_rt::take(map, "messageType")?,
-            etag: graph_rt::take(map, "etag")?,
-            from: graph_rt::take(map, "from")?,
-            reply_to_id: graph_rt::take(map, "replyToId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            body: r.take("body"),
+            subject: r.take("subject"),
+            deleted_date_time: r.take("deletedDateTime"),
+            last_edited_date_time: r.take("lastEditedDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            message_type: r.take("messageType"),
+            etag: r.take("etag"),
+            from: r.take("from"),
+            reply_to_id: r.take("replyToId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "replyToId", &self.reply_to_id)?;
-        graph_rt::put(map, "from", &self.from)?;
-        graph_rt::put(map, "etag", &self.etag)?;
-        graph_rt::put(map, "messageType", &self.message_type)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "lastEditedDateTime", &self.last_edited_date_time)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(map, "summary", &self.summary)?;
-        graph_rt::put(map, "attachments", &self.attachments)?;
-        graph_rt::put(map, "mentions", &self.mentions)?;
-        graph_rt::put(map, "importance", &self.importance)?;
-        graph_rt::put(map, "reactions", &self.reactions)?;
-        graph_rt::put(map, "locale", &self.locale)?;
-        graph_rt::put(map, "policyViolation", &self.policy_violation)?;
-        graph_rt::put(map, "chatId", &self.chat_id)?;
-        graph_rt::put(map, "channelIdentity", &self.channel_identity)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "replies", &self.replies)?;
-        graph_rt::put(map, "hostedContents", &self.hosted_contents)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("replyToId", &self.reply_to_id);
+        w.put("from", &self.from);
+        w.put("etag", &self.etag);
+        w.put("messageType", &self.message_type);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("lastEditedDateTime", &self.last_edited_date_time);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        w.put("subject", &self.subject);
+        #[cfg(feature = "core")] w.put("body", &self.body);
+        w.put("summary", &self.summary);
+        w.put("attachments", &self.attachments);
+        w.put("mentions", &self.mentions);
+        w.put("importance", &self.importance);
+        w.put("reactions", &self.reactions);
+        w.put("locale", &self.locale);
+        w.put("policyViolation", &self.policy_violation);
+        w.put("chatId", &self.chat_id);
+        w.put("channelIdentity", &self.channel_identity);
+        w.put("webUrl", &self.web_url);
+        w.put("replies", &self.replies);
+        w.put("hostedContents", &self.hosted_contents);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessage);

@@ -24,25 +24,30 @@ pub struct ChatMessageAttachment {
 impl graph_rt::Model for ChatMessageAttachment {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessageAttachment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            thumbnail_url: graph_rt::take(map, "thumbnailUrl")?,
-            name: graph_rt::take(map, "name")?,
-            content: graph_rt::take(map, "content")?,
-            content_url: graph_rt::take(map, "contentUrl")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            thumbnail_url: r.take("thumbnailUrl"),
+            name: r.take("name"),
+            content: r.take("content"),
+            content_url: r.take("contentUrl"),
+            content_type: r.take("contentType"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "contentUrl", &self.content_url)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "thumbnailUrl", &self.thumbnail_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("contentType", &self.content_type);
+        w.put("contentUrl", &self.content_url);
+        w.put("content", &self.content);
+        w.put("name", &self.name);
+        w.put("thumbnailUrl", &self.thumbnail_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessageAttachment);

@@ -20,28 +20,26 @@ pub struct ChatMessageHostedContent {
 impl graph_rt::Model for ChatMessageHostedContent {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessageHostedContent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            microsoft_graph_temporary_id: graph_rt::take(
-                map,
-                "@microsoft.graph.temporaryId",
-            )?,
-            content_type: graph_rt::take(map, "contentType")?,
-            content_bytes: graph_rt::take(map, "contentBytes")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            microsoft_graph_temporary_id: r.take("@microsoft.graph.temporaryId"),
+            content_type: r.take("contentType"),
+            content_bytes: r.take("contentBytes"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "contentBytes", &self.content_bytes)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(
-            map,
-            "@microsoft.graph.temporaryId",
-            &self.microsoft_graph_temporary_id,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("contentBytes", &self.content_bytes);
+        w.put("contentType", &self.content_type);
+        w.put("@microsoft.graph.temporaryId", &self.microsoft_graph_temporary_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessageHostedContent);

@@ -18,19 +18,24 @@ pub struct ChatMessageMention {
 impl graph_rt::Model for ChatMessageMention {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessageMention";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            mentioned: graph_rt::take(map, "mentioned")?,
-            mention_text: graph_rt::take(map, "mentionText")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            mentioned: r.take("mentioned"),
+            mention_text: r.take("mentionText"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "mentionText", &self.mention_text)?;
-        graph_rt::put(map, "mentioned", &self.mentioned)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("mentionText", &self.mention_text);
+        w.put("mentioned", &self.mentioned);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessageMention);

@@ -25,25 +25,29 @@ pub struct ChatMessageMentionedIdentitySet {
 impl graph_rt::Model for ChatMessageMentionedIdentitySet {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessageMentionedIdentitySet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            conversation: graph_rt::take(map, "conversation")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            conversation: r.take("conversation"),
             #[cfg(feature = "identity")]
-            user: graph_rt::take(map, "user")?,
+            user: r.take("user"),
             #[cfg(feature = "identity")]
-            device: graph_rt::take(map, "device")?,
+            device: r.take("device"),
             #[cfg(feature = "identity")]
-            application: graph_rt::take(map, "application")?,
-            additional_properties: core::mem::take(map),
-        })
+            application: r.take("application"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "application", &self.application)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "device", &self.device)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "user", &self.user)?;
-        graph_rt::put(map, "conversation", &self.conversation)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("application", &self.application);
+        #[cfg(feature = "identity")] w.put("device", &self.device);
+        #[cfg(feature = "identity")] w.put("user", &self.user);
+        w.put("conversation", &self.conversation);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessageMentionedIdentitySet);

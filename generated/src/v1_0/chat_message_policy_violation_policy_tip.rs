@@ -18,26 +18,24 @@ pub struct ChatMessagePolicyViolationPolicyTip {
 impl graph_rt::Model for ChatMessagePolicyViolationPolicyTip {
     const TYPE_NAME: &'static str = "microsoft.graph.chatMessagePolicyViolationPolicyTip";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            matched_condition_descriptions: graph_rt::take(
-                map,
-                "matchedConditionDescriptions",
-            )?,
-            general_text: graph_rt::take(map, "generalText")?,
-            compliance_url: graph_rt::take(map, "complianceUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            matched_condition_descriptions: r.take("matchedConditionDescriptions"),
+            general_text: r.take("generalText"),
+            compliance_url: r.take("complianceUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "complianceUrl", &self.compliance_url)?;
-        graph_rt::put(map, "generalText", &self.general_text)?;
-        graph_rt::put(
-            map,
-            "matchedConditionDescriptions",
-            &self.matched_condition_descriptions,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("complianceUrl", &self.compliance_url);
+        w.put("generalText", &self.general_text);
+        w.put("matchedConditionDescriptions", &self.matched_condition_descriptions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChatMessagePolicyViolationPolicyTip);

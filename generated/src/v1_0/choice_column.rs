@@ -18,19 +18,24 @@ pub struct ChoiceColumn {
 impl graph_rt::Model for ChoiceColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.choiceColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_as: graph_rt::take(map, "displayAs")?,
-            choices: graph_rt::take(map, "choices")?,
-            allow_text_entry: graph_rt::take(map, "allowTextEntry")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_as: r.take("displayAs"),
+            choices: r.take("choices"),
+            allow_text_entry: r.take("allowTextEntry"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowTextEntry", &self.allow_text_entry)?;
-        graph_rt::put(map, "choices", &self.choices)?;
-        graph_rt::put(map, "displayAs", &self.display_as)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowTextEntry", &self.allow_text_entry);
+        w.put("choices", &self.choices);
+        w.put("displayAs", &self.display_as);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ChoiceColumn);

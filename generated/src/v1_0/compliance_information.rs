@@ -16,17 +16,22 @@ pub struct ComplianceInformation {
 impl graph_rt::Model for ComplianceInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.complianceInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            certification_controls: graph_rt::take(map, "certificationControls")?,
-            certification_name: graph_rt::take(map, "certificationName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            certification_controls: r.take("certificationControls"),
+            certification_name: r.take("certificationName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "certificationName", &self.certification_name)?;
-        graph_rt::put(map, "certificationControls", &self.certification_controls)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("certificationName", &self.certification_name);
+        w.put("certificationControls", &self.certification_controls);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ComplianceInformation);

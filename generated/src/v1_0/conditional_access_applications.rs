@@ -18,19 +18,24 @@ pub struct ConditionalAccessApplications {
 impl graph_rt::Model for ConditionalAccessApplications {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessApplications";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            include_user_actions: graph_rt::take(map, "includeUserActions")?,
-            exclude_applications: graph_rt::take(map, "excludeApplications")?,
-            include_applications: graph_rt::take(map, "includeApplications")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            include_user_actions: r.take("includeUserActions"),
+            exclude_applications: r.take("excludeApplications"),
+            include_applications: r.take("includeApplications"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "includeApplications", &self.include_applications)?;
-        graph_rt::put(map, "excludeApplications", &self.exclude_applications)?;
-        graph_rt::put(map, "includeUserActions", &self.include_user_actions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("includeApplications", &self.include_applications);
+        w.put("excludeApplications", &self.exclude_applications);
+        w.put("includeUserActions", &self.include_user_actions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessApplications);

@@ -21,30 +21,27 @@ pub struct ConditionalAccessGrantControls {
 impl graph_rt::Model for ConditionalAccessGrantControls {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessGrantControls";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            terms_of_use: graph_rt::take(map, "termsOfUse")?,
-            custom_authentication_factors: graph_rt::take(
-                map,
-                "customAuthenticationFactors",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            terms_of_use: r.take("termsOfUse"),
+            custom_authentication_factors: r.take("customAuthenticationFactors"),
             #[cfg(feature = "core")]
-            built_in_controls: graph_rt::take(map, "builtInControls")?,
-            operator: graph_rt::take(map, "operator")?,
-            additional_properties: core::mem::take(map),
-        })
+            built_in_controls: r.take("builtInControls"),
+            operator: r.take("operator"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "operator", &self.operator)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "builtInControls", &self.built_in_controls)?;
-        graph_rt::put(
-            map,
-            "customAuthenticationFactors",
-            &self.custom_authentication_factors,
-        )?;
-        graph_rt::put(map, "termsOfUse", &self.terms_of_use)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("operator", &self.operator);
+        #[cfg(feature = "core")] w.put("builtInControls", &self.built_in_controls);
+        w.put("customAuthenticationFactors", &self.custom_authentication_factors);
+        w.put("termsOfUse", &self.terms_of_use);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessGrantControls);

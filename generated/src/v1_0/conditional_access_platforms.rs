@@ -18,21 +18,24 @@ pub struct ConditionalAccessPlatforms {
 impl graph_rt::Model for ConditionalAccessPlatforms {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessPlatforms";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            exclude_platforms: graph_rt::take(map, "excludePlatforms")?,
+            exclude_platforms: r.take("excludePlatforms"),
             #[cfg(feature = "core")]
-            include_platforms: graph_rt::take(map, "includePlatforms")?,
-            additional_properties: core::mem::take(map),
-        })
+            include_platforms: r.take("includePlatforms"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "includePlatforms", &self.include_platforms)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "excludePlatforms", &self.exclude_platforms)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("includePlatforms", &self.include_platforms);
+        #[cfg(feature = "core")] w.put("excludePlatforms", &self.exclude_platforms);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessPlatforms);

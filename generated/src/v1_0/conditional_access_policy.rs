@@ -29,30 +29,35 @@ pub struct ConditionalAccessPolicy {
 impl graph_rt::Model for ConditionalAccessPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            state: graph_rt::take(map, "state")?,
-            session_controls: graph_rt::take(map, "sessionControls")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            grant_controls: graph_rt::take(map, "grantControls")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            conditions: graph_rt::take(map, "conditions")?,
-            additional_properties: core::mem::take(map),
-        })
+            state: r.take("state"),
+            session_controls: r.take("sessionControls"),
+            modified_date_time: r.take("modifiedDateTime"),
+            id: r.take("id"),
+            grant_controls: r.take("grantControls"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            conditions: r.take("conditions"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "conditions", &self.conditions)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "grantControls", &self.grant_controls)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "sessionControls", &self.session_controls)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("conditions", &self.conditions);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("grantControls", &self.grant_controls);
+        w.put("id", &self.id);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("sessionControls", &self.session_controls);
+        #[cfg(feature = "core")] w.put("state", &self.state);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessPolicy);

@@ -25,34 +25,33 @@ pub struct ConditionalAccessSessionControls {
 impl graph_rt::Model for ConditionalAccessSessionControls {
     const TYPE_NAME: &'static str = "microsoft.graph.conditionalAccessSessionControls";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sign_in_frequency: graph_rt::take(map, "signInFrequency")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sign_in_frequency: r.take("signInFrequency"),
             #[cfg(feature = "core")]
-            persistent_browser: graph_rt::take(map, "persistentBrowser")?,
+            persistent_browser: r.take("persistentBrowser"),
             #[cfg(feature = "core")]
-            cloud_app_security: graph_rt::take(map, "cloudAppSecurity")?,
+            cloud_app_security: r.take("cloudAppSecurity"),
             #[cfg(feature = "applications")]
-            application_enforced_restrictions: graph_rt::take(
-                map,
-                "applicationEnforcedRestrictions",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+            application_enforced_restrictions: r.take("applicationEnforcedRestrictions"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "applications")]
-        graph_rt::put(
-            map,
+        w.put(
             "applicationEnforcedRestrictions",
             &self.application_enforced_restrictions,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "cloudAppSecurity", &self.cloud_app_security)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "persistentBrowser", &self.persistent_browser)?;
-        graph_rt::put(map, "signInFrequency", &self.sign_in_frequency)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        #[cfg(feature = "core")] w.put("cloudAppSecurity", &self.cloud_app_security);
+        #[cfg(feature = "core")] w.put("persistentBrowser", &self.persistent_browser);
+        w.put("signInFrequency", &self.sign_in_frequency);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessSessionControls);

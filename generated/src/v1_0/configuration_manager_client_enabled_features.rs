@@ -24,32 +24,30 @@ pub struct ConfigurationManagerClientEnabledFeatures {
 impl graph_rt::Model for ConfigurationManagerClientEnabledFeatures {
     const TYPE_NAME: &'static str = "microsoft.graph.configurationManagerClientEnabledFeatures";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            windows_update_for_business: graph_rt::take(
-                map,
-                "windowsUpdateForBusiness",
-            )?,
-            compliance_policy: graph_rt::take(map, "compliancePolicy")?,
-            device_configuration: graph_rt::take(map, "deviceConfiguration")?,
-            resource_access: graph_rt::take(map, "resourceAccess")?,
-            modern_apps: graph_rt::take(map, "modernApps")?,
-            inventory: graph_rt::take(map, "inventory")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            windows_update_for_business: r.take("windowsUpdateForBusiness"),
+            compliance_policy: r.take("compliancePolicy"),
+            device_configuration: r.take("deviceConfiguration"),
+            resource_access: r.take("resourceAccess"),
+            modern_apps: r.take("modernApps"),
+            inventory: r.take("inventory"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "inventory", &self.inventory)?;
-        graph_rt::put(map, "modernApps", &self.modern_apps)?;
-        graph_rt::put(map, "resourceAccess", &self.resource_access)?;
-        graph_rt::put(map, "deviceConfiguration", &self.device_configuration)?;
-        graph_rt::put(map, "compliancePolicy", &self.compliance_policy)?;
-        graph_rt::put(
-            map,
-            "windowsUpdateForBusiness",
-            &self.windows_update_for_business,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("inventory", &self.inventory);
+        w.put("modernApps", &self.modern_apps);
+        w.put("resourceAccess", &self.resource_access);
+        w.put("deviceConfiguration", &self.device_configuration);
+        w.put("compliancePolicy", &self.compliance_policy);
+        w.put("windowsUpdateForBusiness", &self.windows_update_for_business);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ConfigurationManagerClientEnabledFeatures);

@@ -110,124 +110,112 @@ pub struct Contact {
 impl graph_rt::Model for Contact {
     const TYPE_NAME: &'static str = "microsoft.graph.contact";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "users")]
-            photo: graph_rt::take(map, "photo")?,
+            photo: r.take("photo"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
-            yomi_surname: graph_rt::take(map, "yomiSurname")?,
-            yomi_given_name: graph_rt::take(map, "yomiGivenName")?,
-            yomi_company_name: graph_rt::take(map, "yomiCompanyName")?,
-            title: graph_rt::take(map, "title")?,
-            surname: graph_rt::take(map, "surname")?,
-            spouse_name: graph_rt::take(map, "spouseName")?,
-            profession: graph_rt::take(map, "profession")?,
-            personal_notes: graph_rt::take(map, "personalNotes")?,
-            parent_folder_id: graph_rt::take(map, "parentFolderId")?,
+            extensions: r.take("extensions"),
+            yomi_surname: r.take("yomiSurname"),
+            yomi_given_name: r.take("yomiGivenName"),
+            yomi_company_name: r.take("yomiCompanyName"),
+            title: r.take("title"),
+            surname: r.take("surname"),
+            spouse_name: r.take("spouseName"),
+            profession: r.take("profession"),
+            personal_notes: r.take("personalNotes"),
+            parent_folder_id: r.take("parentFolderId"),
             #[cfg(feature = "core")]
-            other_address: graph_rt::take(map, "otherAddress")?,
-            office_location: graph_rt::take(map, "officeLocation")?,
-            nick_name: graph_rt::take(map, "nickName")?,
-            mobile_phone: graph_rt::take(map, "mobilePhone")?,
-            middle_name: graph_rt::take(map, "middleName")?,
-            manager: graph_rt::take(map, "manager")?,
-            job_title: graph_rt::take(map, "jobTitle")?,
-            initials: graph_rt::take(map, "initials")?,
-            im_addresses: graph_rt::take(map, "imAddresses")?,
-            home_phones: graph_rt::take(map, "homePhones")?,
+            other_address: r.take("otherAddress"),
+            office_location: r.take("officeLocation"),
+            nick_name: r.take("nickName"),
+            mobile_phone: r.take("mobilePhone"),
+            middle_name: r.take("middleName"),
+            manager: r.take("manager"),
+            job_title: r.take("jobTitle"),
+            initials: r.take("initials"),
+            im_addresses: r.take("imAddresses"),
+            home_phones: r.take("homePhones"),
             #[cfg(feature = "core")]
-            home_address: graph_rt::take(map, "homeAddress")?,
-            given_name: graph_rt::take(map, "givenName")?,
-            generation: graph_rt::take(map, "generation")?,
-            file_as: graph_rt::take(map, "fileAs")?,
+            home_address: r.take("homeAddress"),
+            given_name: r.take("givenName"),
+            generation: r.take("generation"),
+            file_as: r.take("fileAs"),
             #[cfg(feature = "core")]
-            email_addresses: graph_rt::take(map, "emailAddresses")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            department: graph_rt::take(map, "department")?,
-            company_name: graph_rt::take(map, "companyName")?,
-            children: graph_rt::take(map, "children")?,
-            business_phones: graph_rt::take(map, "businessPhones")?,
-            business_home_page: graph_rt::take(map, "businessHomePage")?,
+            email_addresses: r.take("emailAddresses"),
+            display_name: r.take("displayName"),
+            department: r.take("department"),
+            company_name: r.take("companyName"),
+            children: r.take("children"),
+            business_phones: r.take("businessPhones"),
+            business_home_page: r.take("businessHomePage"),
             #[cfg(feature = "core")]
-            business_address: graph_rt::take(map, "businessAddress")?,
-            birthday: graph_rt::take(map, "birthday")?,
-            assistant_name: graph_rt::take(map, "assistantName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            categories: graph_rt::take(map, "categories")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            business_address: r.take("businessAddress"),
+            birthday: r.take("birthday"),
+            assistant_name: r.take("assistantName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "assistantName", &self.assistant_name)?;
-        graph_rt::put(map, "birthday", &self.birthday)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("assistantName", &self.assistant_name);
+        w.put("birthday", &self.birthday);
+        #[cfg(feature = "core")] w.put("businessAddress", &self.business_address);
+        w.put("businessHomePage", &self.business_home_page);
+        w.put("businessPhones", &self.business_phones);
+        w.put("children", &self.children);
+        w.put("companyName", &self.company_name);
+        w.put("department", &self.department);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "core")] w.put("emailAddresses", &self.email_addresses);
+        w.put("fileAs", &self.file_as);
+        w.put("generation", &self.generation);
+        w.put("givenName", &self.given_name);
+        #[cfg(feature = "core")] w.put("homeAddress", &self.home_address);
+        w.put("homePhones", &self.home_phones);
+        w.put("imAddresses", &self.im_addresses);
+        w.put("initials", &self.initials);
+        w.put("jobTitle", &self.job_title);
+        w.put("manager", &self.manager);
+        w.put("middleName", &self.middle_name);
+        w.put("mobilePhone", &self.mobile_phone);
+        w.put("nickName", &self.nick_name);
+        w.put("officeLocation", &self.office_location);
+        #[cfg(feature = "core")] w.put("otherAddress", &self.other_address);
+        w.put("parentFolderId", &self.parent_folder_id);
+        w.put("personalNotes", &self.personal_notes);
+        w.put("profession", &self.profession);
+        w.put("spouseName", &self.spouse_name);
+        w.put("surname", &self.surname);
+        w.put("title", &self.title);
+        w.put("yomiCompanyName", &self.yomi_company_name);
+        w.put("yomiGivenName", &self.yomi_given_name);
+        w.put("yomiSurname", &self.yomi_surname);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "businessAddress", &self.business_address)?;
-        graph_rt::put(map, "businessHomePage", &self.business_home_page)?;
-        graph_rt::put(map, "businessPhones", &self.business_phones)?;
-        graph_rt::put(map, "children", &self.children)?;
-        graph_rt::put(map, "companyName", &self.company_name)?;
-        graph_rt::put(map, "department", &self.department)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
+        #[cfg(feature = "users")] w.put("photo", &self.photo);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "emailAddresses", &self.email_addresses)?;
-        graph_rt::put(map, "fileAs", &self.file_as)?;
-        graph_rt::put(map, "generation", &self.generation)?;
-        graph_rt::put(map, "givenName", &self.given_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "homeAddress", &self.home_address)?;
-        graph_rt::put(map, "homePhones", &self.home_phones)?;
-        graph_rt::put(map, "imAddresses", &self.im_addresses)?;
-        graph_rt::put(map, "initials", &self.initials)?;
-        graph_rt::put(map, "jobTitle", &self.job_title)?;
-        graph_rt::put(map, "manager", &self.manager)?;
-        graph_rt::put(map, "middleName", &self.middle_name)?;
-        graph_rt::put(map, "mobilePhone", &self.mobile_phone)?;
-        graph_rt::put(map, "nickName", &self.nick_name)?;
-        graph_rt::put(map, "officeLocation", &self.office_location)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "otherAddress", &self.other_address)?;
-        graph_rt::put(map, "parentFolderId", &self.parent_folder_id)?;
-        graph_rt::put(map, "personalNotes", &self.personal_notes)?;
-        graph_rt::put(map, "profession", &self.profession)?;
-        graph_rt::put(map, "spouseName", &self.spouse_name)?;
-        graph_rt::put(map, "surname", &self.surname)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "yomiCompanyName", &self.yomi_company_name)?;
-        graph_rt::put(map, "yomiGivenName", &self.yomi_given_name)?;
-        graph_rt::put(map, "yomiSurname", &self.yomi_surname)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
-        #[cfg(feature = "users")] graph_rt::put(map, "photo", &self.photo)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Contact);

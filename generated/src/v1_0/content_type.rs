@@ -38,38 +38,42 @@ pub struct ContentType {
 impl graph_rt::Model for ContentType {
     const TYPE_NAME: &'static str = "microsoft.graph.contentType";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            column_links: graph_rt::take(map, "columnLinks")?,
-            sealed: graph_rt::take(map, "sealed")?,
-            read_only: graph_rt::take(map, "readOnly")?,
-            parent_id: graph_rt::take(map, "parentId")?,
-            order: graph_rt::take(map, "order")?,
-            name: graph_rt::take(map, "name")?,
+            column_links: r.take("columnLinks"),
+            sealed: r.take("sealed"),
+            read_only: r.take("readOnly"),
+            parent_id: r.take("parentId"),
+            order: r.take("order"),
+            name: r.take("name"),
             #[cfg(feature = "core")]
-            inherited_from: graph_rt::take(map, "inheritedFrom")?,
-            hidden: graph_rt::take(map, "hidden")?,
-            group: graph_rt::take(map, "group")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            inherited_from: r.take("inheritedFrom"),
+            hidden: r.take("hidden"),
+            group: r.take("group"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "group", &self.group)?;
-        graph_rt::put(map, "hidden", &self.hidden)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "inheritedFrom", &self.inherited_from)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "order", &self.order)?;
-        graph_rt::put(map, "parentId", &self.parent_id)?;
-        graph_rt::put(map, "readOnly", &self.read_only)?;
-        graph_rt::put(map, "sealed", &self.sealed)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "columnLinks", &self.column_links)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("group", &self.group);
+        w.put("hidden", &self.hidden);
+        #[cfg(feature = "core")] w.put("inheritedFrom", &self.inherited_from);
+        w.put("name", &self.name);
+        w.put("order", &self.order);
+        w.put("parentId", &self.parent_id);
+        w.put("readOnly", &self.read_only);
+        w.put("sealed", &self.sealed);
+        #[cfg(feature = "core")] w.put("columnLinks", &self.column_links);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ContentType);

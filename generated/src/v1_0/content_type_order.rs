@@ -16,17 +16,22 @@ pub struct ContentTypeOrder {
 impl graph_rt::Model for ContentTypeOrder {
     const TYPE_NAME: &'static str = "microsoft.graph.contentTypeOrder";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            position: graph_rt::take(map, "position")?,
-            default: graph_rt::take(map, "default")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            position: r.take("position"),
+            default: r.take("default"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "default", &self.default)?;
-        graph_rt::put(map, "position", &self.position)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("default", &self.default);
+        w.put("position", &self.position);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ContentTypeOrder);

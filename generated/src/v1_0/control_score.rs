@@ -20,21 +20,26 @@ pub struct ControlScore {
 impl graph_rt::Model for ControlScore {
     const TYPE_NAME: &'static str = "microsoft.graph.controlScore";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            description: graph_rt::take(map, "description")?,
-            control_category: graph_rt::take(map, "controlCategory")?,
-            score: graph_rt::take(map, "score")?,
-            control_name: graph_rt::take(map, "controlName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            description: r.take("description"),
+            control_category: r.take("controlCategory"),
+            score: r.take("score"),
+            control_name: r.take("controlName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "controlName", &self.control_name)?;
-        graph_rt::put(map, "score", &self.score)?;
-        graph_rt::put(map, "controlCategory", &self.control_category)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("controlName", &self.control_name);
+        w.put("score", &self.score);
+        w.put("controlCategory", &self.control_category);
+        w.put("description", &self.description);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ControlScore);

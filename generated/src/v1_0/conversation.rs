@@ -28,27 +28,32 @@ pub struct Conversation {
 impl graph_rt::Model for Conversation {
     const TYPE_NAME: &'static str = "microsoft.graph.conversation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            threads: graph_rt::take(map, "threads")?,
-            unique_senders: graph_rt::take(map, "uniqueSenders")?,
-            topic: graph_rt::take(map, "topic")?,
-            preview: graph_rt::take(map, "preview")?,
-            last_delivered_date_time: graph_rt::take(map, "lastDeliveredDateTime")?,
-            has_attachments: graph_rt::take(map, "hasAttachments")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            threads: r.take("threads"),
+            unique_senders: r.take("uniqueSenders"),
+            topic: r.take("topic"),
+            preview: r.take("preview"),
+            last_delivered_date_time: r.take("lastDeliveredDateTime"),
+            has_attachments: r.take("hasAttachments"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "hasAttachments", &self.has_attachments)?;
-        graph_rt::put(map, "lastDeliveredDateTime", &self.last_delivered_date_time)?;
-        graph_rt::put(map, "preview", &self.preview)?;
-        graph_rt::put(map, "topic", &self.topic)?;
-        graph_rt::put(map, "uniqueSenders", &self.unique_senders)?;
-        graph_rt::put(map, "threads", &self.threads)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("hasAttachments", &self.has_attachments);
+        w.put("lastDeliveredDateTime", &self.last_delivered_date_time);
+        w.put("preview", &self.preview);
+        w.put("topic", &self.topic);
+        w.put("uniqueSenders", &self.unique_senders);
+        w.put("threads", &self.threads);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Conversation);

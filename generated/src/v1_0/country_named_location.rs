@@ -29,36 +29,38 @@ pub struct CountryNamedLocation {
 impl graph_rt::Model for CountryNamedLocation {
     const TYPE_NAME: &'static str = "microsoft.graph.countryNamedLocation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            include_unknown_countries_and_regions: graph_rt::take(
-                map,
-                "includeUnknownCountriesAndRegions",
-            )?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            include_unknown_countries_and_regions: r
+                .take("includeUnknownCountriesAndRegions"),
             #[cfg(feature = "core")]
-            country_lookup_method: graph_rt::take(map, "countryLookupMethod")?,
-            countries_and_regions: graph_rt::take(map, "countriesAndRegions")?,
-            modified_date_time: graph_rt::take(map, "modifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            country_lookup_method: r.take("countryLookupMethod"),
+            countries_and_regions: r.take("countriesAndRegions"),
+            modified_date_time: r.take("modifiedDateTime"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "modifiedDateTime", &self.modified_date_time)?;
-        graph_rt::put(map, "countriesAndRegions", &self.countries_and_regions)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("modifiedDateTime", &self.modified_date_time);
+        w.put("countriesAndRegions", &self.countries_and_regions);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "countryLookupMethod", &self.country_lookup_method)?;
-        graph_rt::put(
-            map,
+        w.put("countryLookupMethod", &self.country_lookup_method);
+        w.put(
             "includeUnknownCountriesAndRegions",
             &self.include_unknown_countries_and_regions,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CountryNamedLocation);

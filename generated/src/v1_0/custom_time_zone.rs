@@ -22,21 +22,26 @@ pub struct CustomTimeZone {
 impl graph_rt::Model for CustomTimeZone {
     const TYPE_NAME: &'static str = "microsoft.graph.customTimeZone";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            standard_offset: graph_rt::take(map, "standardOffset")?,
-            daylight_offset: graph_rt::take(map, "daylightOffset")?,
-            bias: graph_rt::take(map, "bias")?,
-            name: graph_rt::take(map, "name")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            standard_offset: r.take("standardOffset"),
+            daylight_offset: r.take("daylightOffset"),
+            bias: r.take("bias"),
+            name: r.take("name"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "bias", &self.bias)?;
-        graph_rt::put(map, "daylightOffset", &self.daylight_offset)?;
-        graph_rt::put(map, "standardOffset", &self.standard_offset)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("name", &self.name);
+        w.put("bias", &self.bias);
+        w.put("daylightOffset", &self.daylight_offset);
+        w.put("standardOffset", &self.standard_offset);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(CustomTimeZone);

@@ -16,17 +16,22 @@ pub struct DateTimeTimeZone {
 impl graph_rt::Model for DateTimeTimeZone {
     const TYPE_NAME: &'static str = "microsoft.graph.dateTimeTimeZone";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_zone: graph_rt::take(map, "timeZone")?,
-            date_time: graph_rt::take(map, "dateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_zone: r.take("timeZone"),
+            date_time: r.take("dateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "dateTime", &self.date_time)?;
-        graph_rt::put(map, "timeZone", &self.time_zone)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dateTime", &self.date_time);
+        w.put("timeZone", &self.time_zone);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DateTimeTimeZone);

@@ -26,25 +26,30 @@ pub struct DeviceAndAppManagementRoleAssignment {
 impl graph_rt::Model for DeviceAndAppManagementRoleAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceAndAppManagementRoleAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            members: graph_rt::take(map, "members")?,
-            role_definition: graph_rt::take(map, "roleDefinition")?,
-            resource_scopes: graph_rt::take(map, "resourceScopes")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            members: r.take("members"),
+            role_definition: r.take("roleDefinition"),
+            resource_scopes: r.take("resourceScopes"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "resourceScopes", &self.resource_scopes)?;
-        graph_rt::put(map, "roleDefinition", &self.role_definition)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("resourceScopes", &self.resource_scopes);
+        w.put("roleDefinition", &self.role_definition);
+        w.put("members", &self.members);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceAndAppManagementRoleAssignment);

@@ -76,121 +76,84 @@ pub struct DeviceAppManagement {
 impl graph_rt::Model for DeviceAppManagement {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceAppManagement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            managed_e_books: graph_rt::take(map, "managedEBooks")?,
-            mobile_app_configurations: graph_rt::take(map, "mobileAppConfigurations")?,
-            mobile_app_categories: graph_rt::take(map, "mobileAppCategories")?,
-            mobile_apps: graph_rt::take(map, "mobileApps")?,
-            vpp_tokens: graph_rt::take(map, "vppTokens")?,
-            microsoft_store_for_business_last_completed_application_sync_time: graph_rt::take(
-                map,
-                "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
-            )?,
-            microsoft_store_for_business_language: graph_rt::take(
-                map,
-                "microsoftStoreForBusinessLanguage",
-            )?,
-            is_enabled_for_microsoft_store_for_business: graph_rt::take(
-                map,
-                "isEnabledForMicrosoftStoreForBusiness",
-            )?,
-            microsoft_store_for_business_last_successful_sync_date_time: graph_rt::take(
-                map,
-                "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
-            )?,
-            managed_app_statuses: graph_rt::take(map, "managedAppStatuses")?,
-            managed_app_registrations: graph_rt::take(map, "managedAppRegistrations")?,
-            windows_information_protection_policies: graph_rt::take(
-                map,
-                "windowsInformationProtectionPolicies",
-            )?,
-            mdm_windows_information_protection_policies: graph_rt::take(
-                map,
-                "mdmWindowsInformationProtectionPolicies",
-            )?,
-            targeted_managed_app_configurations: graph_rt::take(
-                map,
-                "targetedManagedAppConfigurations",
-            )?,
-            default_managed_app_protections: graph_rt::take(
-                map,
-                "defaultManagedAppProtections",
-            )?,
-            android_managed_app_protections: graph_rt::take(
-                map,
-                "androidManagedAppProtections",
-            )?,
-            ios_managed_app_protections: graph_rt::take(
-                map,
-                "iosManagedAppProtections",
-            )?,
-            managed_app_policies: graph_rt::take(map, "managedAppPolicies")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            managed_e_books: r.take("managedEBooks"),
+            mobile_app_configurations: r.take("mobileAppConfigurations"),
+            mobile_app_categories: r.take("mobileAppCategories"),
+            mobile_apps: r.take("mobileApps"),
+            vpp_tokens: r.take("vppTokens"),
+            microsoft_store_for_business_last_completed_application_sync_time: r
+                .take("microsoftStoreForBusinessLastCompletedApplicationSyncTime"),
+            microsoft_store_for_business_language: r
+                .take("microsoftStoreForBusinessLanguage"),
+            is_enabled_for_microsoft_store_for_business: r
+                .take("isEnabledForMicrosoftStoreForBusiness"),
+            microsoft_store_for_business_last_successful_sync_date_time: r
+                .take("microsoftStoreForBusinessLastSuccessfulSyncDateTime"),
+            managed_app_statuses: r.take("managedAppStatuses"),
+            managed_app_registrations: r.take("managedAppRegistrations"),
+            windows_information_protection_policies: r
+                .take("windowsInformationProtectionPolicies"),
+            mdm_windows_information_protection_policies: r
+                .take("mdmWindowsInformationProtectionPolicies"),
+            targeted_managed_app_configurations: r
+                .take("targetedManagedAppConfigurations"),
+            default_managed_app_protections: r.take("defaultManagedAppProtections"),
+            android_managed_app_protections: r.take("androidManagedAppProtections"),
+            ios_managed_app_protections: r.take("iosManagedAppProtections"),
+            managed_app_policies: r.take("managedAppPolicies"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "managedAppPolicies", &self.managed_app_policies)?;
-        graph_rt::put(
-            map,
-            "iosManagedAppProtections",
-            &self.ios_managed_app_protections,
-        )?;
-        graph_rt::put(
-            map,
-            "androidManagedAppProtections",
-            &self.android_managed_app_protections,
-        )?;
-        graph_rt::put(
-            map,
-            "defaultManagedAppProtections",
-            &self.default_managed_app_protections,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("managedAppPolicies", &self.managed_app_policies);
+        w.put("iosManagedAppProtections", &self.ios_managed_app_protections);
+        w.put("androidManagedAppProtections", &self.android_managed_app_protections);
+        w.put("defaultManagedAppProtections", &self.default_managed_app_protections);
+        w.put(
             "targetedManagedAppConfigurations",
             &self.targeted_managed_app_configurations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "mdmWindowsInformationProtectionPolicies",
             &self.mdm_windows_information_protection_policies,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsInformationProtectionPolicies",
             &self.windows_information_protection_policies,
-        )?;
-        graph_rt::put(map, "managedAppRegistrations", &self.managed_app_registrations)?;
-        graph_rt::put(map, "managedAppStatuses", &self.managed_app_statuses)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("managedAppRegistrations", &self.managed_app_registrations);
+        w.put("managedAppStatuses", &self.managed_app_statuses);
+        w.put(
             "microsoftStoreForBusinessLastSuccessfulSyncDateTime",
             &self.microsoft_store_for_business_last_successful_sync_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "isEnabledForMicrosoftStoreForBusiness",
             &self.is_enabled_for_microsoft_store_for_business,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftStoreForBusinessLanguage",
             &self.microsoft_store_for_business_language,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "microsoftStoreForBusinessLastCompletedApplicationSyncTime",
             &self.microsoft_store_for_business_last_completed_application_sync_time,
-        )?;
-        graph_rt::put(map, "vppTokens", &self.vpp_tokens)?;
-        graph_rt::put(map, "mobileApps", &self.mobile_apps)?;
-        graph_rt::put(map, "mobileAppCategories", &self.mobile_app_categories)?;
-        graph_rt::put(map, "mobileAppConfigurations", &self.mobile_app_configurations)?;
-        graph_rt::put(map, "managedEBooks", &self.managed_e_books)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("vppTokens", &self.vpp_tokens);
+        w.put("mobileApps", &self.mobile_apps);
+        w.put("mobileAppCategories", &self.mobile_app_categories);
+        w.put("mobileAppConfigurations", &self.mobile_app_configurations);
+        w.put("managedEBooks", &self.managed_e_books);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceAppManagement);

@@ -38,51 +38,42 @@ pub struct DeviceCompliancePolicySettingStateSummary {
 impl graph_rt::Model for DeviceCompliancePolicySettingStateSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceCompliancePolicySettingStateSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_compliance_setting_states: graph_rt::take(
-                map,
-                "deviceComplianceSettingStates",
-            )?,
-            conflict_device_count: graph_rt::take(map, "conflictDeviceCount")?,
-            error_device_count: graph_rt::take(map, "errorDeviceCount")?,
-            non_compliant_device_count: graph_rt::take(map, "nonCompliantDeviceCount")?,
-            remediated_device_count: graph_rt::take(map, "remediatedDeviceCount")?,
-            compliant_device_count: graph_rt::take(map, "compliantDeviceCount")?,
-            not_applicable_device_count: graph_rt::take(
-                map,
-                "notApplicableDeviceCount",
-            )?,
-            unknown_device_count: graph_rt::take(map, "unknownDeviceCount")?,
-            platform_type: graph_rt::take(map, "platformType")?,
-            setting_name: graph_rt::take(map, "settingName")?,
-            setting: graph_rt::take(map, "setting")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_compliance_setting_states: r.take("deviceComplianceSettingStates"),
+            conflict_device_count: r.take("conflictDeviceCount"),
+            error_device_count: r.take("errorDeviceCount"),
+            non_compliant_device_count: r.take("nonCompliantDeviceCount"),
+            remediated_device_count: r.take("remediatedDeviceCount"),
+            compliant_device_count: r.take("compliantDeviceCount"),
+            not_applicable_device_count: r.take("notApplicableDeviceCount"),
+            unknown_device_count: r.take("unknownDeviceCount"),
+            platform_type: r.take("platformType"),
+            setting_name: r.take("settingName"),
+            setting: r.take("setting"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "setting", &self.setting)?;
-        graph_rt::put(map, "settingName", &self.setting_name)?;
-        graph_rt::put(map, "platformType", &self.platform_type)?;
-        graph_rt::put(map, "unknownDeviceCount", &self.unknown_device_count)?;
-        graph_rt::put(
-            map,
-            "notApplicableDeviceCount",
-            &self.not_applicable_device_count,
-        )?;
-        graph_rt::put(map, "compliantDeviceCount", &self.compliant_device_count)?;
-        graph_rt::put(map, "remediatedDeviceCount", &self.remediated_device_count)?;
-        graph_rt::put(map, "nonCompliantDeviceCount", &self.non_compliant_device_count)?;
-        graph_rt::put(map, "errorDeviceCount", &self.error_device_count)?;
-        graph_rt::put(map, "conflictDeviceCount", &self.conflict_device_count)?;
-        graph_rt::put(
-            map,
-            "deviceComplianceSettingStates",
-            &self.device_compliance_setting_states,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("setting", &self.setting);
+        w.put("settingName", &self.setting_name);
+        w.put("platformType", &self.platform_type);
+        w.put("unknownDeviceCount", &self.unknown_device_count);
+        w.put("notApplicableDeviceCount", &self.not_applicable_device_count);
+        w.put("compliantDeviceCount", &self.compliant_device_count);
+        w.put("remediatedDeviceCount", &self.remediated_device_count);
+        w.put("nonCompliantDeviceCount", &self.non_compliant_device_count);
+        w.put("errorDeviceCount", &self.error_device_count);
+        w.put("conflictDeviceCount", &self.conflict_device_count);
+        w.put("deviceComplianceSettingStates", &self.device_compliance_setting_states);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceCompliancePolicySettingStateSummary);

@@ -38,44 +38,46 @@ pub struct DeviceComplianceSettingState {
 impl graph_rt::Model for DeviceComplianceSettingState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceComplianceSettingState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            compliance_grace_period_expiration_date_time: graph_rt::take(
-                map,
-                "complianceGracePeriodExpirationDateTime",
-            )?,
-            state: graph_rt::take(map, "state")?,
-            device_model: graph_rt::take(map, "deviceModel")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_name: graph_rt::take(map, "userName")?,
-            user_email: graph_rt::take(map, "userEmail")?,
-            user_id: graph_rt::take(map, "userId")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            setting_name: graph_rt::take(map, "settingName")?,
-            setting: graph_rt::take(map, "setting")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            compliance_grace_period_expiration_date_time: r
+                .take("complianceGracePeriodExpirationDateTime"),
+            state: r.take("state"),
+            device_model: r.take("deviceModel"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_name: r.take("userName"),
+            user_email: r.take("userEmail"),
+            user_id: r.take("userId"),
+            device_name: r.take("deviceName"),
+            device_id: r.take("deviceId"),
+            setting_name: r.take("settingName"),
+            setting: r.take("setting"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "setting", &self.setting)?;
-        graph_rt::put(map, "settingName", &self.setting_name)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userEmail", &self.user_email)?;
-        graph_rt::put(map, "userName", &self.user_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "deviceModel", &self.device_model)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("setting", &self.setting);
+        w.put("settingName", &self.setting_name);
+        w.put("deviceId", &self.device_id);
+        w.put("deviceName", &self.device_name);
+        w.put("userId", &self.user_id);
+        w.put("userEmail", &self.user_email);
+        w.put("userName", &self.user_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("deviceModel", &self.device_model);
+        w.put("state", &self.state);
+        w.put(
             "complianceGracePeriodExpirationDateTime",
             &self.compliance_grace_period_expiration_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceSettingState);

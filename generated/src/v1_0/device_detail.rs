@@ -26,27 +26,32 @@ pub struct DeviceDetail {
 impl graph_rt::Model for DeviceDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            trust_type: graph_rt::take(map, "trustType")?,
-            operating_system: graph_rt::take(map, "operatingSystem")?,
-            is_managed: graph_rt::take(map, "isManaged")?,
-            is_compliant: graph_rt::take(map, "isCompliant")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            device_id: graph_rt::take(map, "deviceId")?,
-            browser: graph_rt::take(map, "browser")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            trust_type: r.take("trustType"),
+            operating_system: r.take("operatingSystem"),
+            is_managed: r.take("isManaged"),
+            is_compliant: r.take("isCompliant"),
+            display_name: r.take("displayName"),
+            device_id: r.take("deviceId"),
+            browser: r.take("browser"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "browser", &self.browser)?;
-        graph_rt::put(map, "deviceId", &self.device_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isCompliant", &self.is_compliant)?;
-        graph_rt::put(map, "isManaged", &self.is_managed)?;
-        graph_rt::put(map, "operatingSystem", &self.operating_system)?;
-        graph_rt::put(map, "trustType", &self.trust_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("browser", &self.browser);
+        w.put("deviceId", &self.device_id);
+        w.put("displayName", &self.display_name);
+        w.put("isCompliant", &self.is_compliant);
+        w.put("isManaged", &self.is_managed);
+        w.put("operatingSystem", &self.operating_system);
+        w.put("trustType", &self.trust_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceDetail);

@@ -42,43 +42,44 @@ pub struct DeviceEnrollmentPlatformRestrictionsConfiguration {
 impl graph_rt::Model for DeviceEnrollmentPlatformRestrictionsConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceEnrollmentPlatformRestrictionsConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            mac_os_restriction: graph_rt::take(map, "macOSRestriction")?,
-            android_restriction: graph_rt::take(map, "androidRestriction")?,
-            windows_mobile_restriction: graph_rt::take(map, "windowsMobileRestriction")?,
-            windows_restriction: graph_rt::take(map, "windowsRestriction")?,
-            ios_restriction: graph_rt::take(map, "iosRestriction")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            priority: graph_rt::take(map, "priority")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            mac_os_restriction: r.take("macOSRestriction"),
+            android_restriction: r.take("androidRestriction"),
+            windows_mobile_restriction: r.take("windowsMobileRestriction"),
+            windows_restriction: r.take("windowsRestriction"),
+            ios_restriction: r.take("iosRestriction"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            priority: r.take("priority"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "iosRestriction", &self.ios_restriction)?;
-        graph_rt::put(map, "windowsRestriction", &self.windows_restriction)?;
-        graph_rt::put(
-            map,
-            "windowsMobileRestriction",
-            &self.windows_mobile_restriction,
-        )?;
-        graph_rt::put(map, "androidRestriction", &self.android_restriction)?;
-        graph_rt::put(map, "macOSRestriction", &self.mac_os_restriction)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("priority", &self.priority);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("iosRestriction", &self.ios_restriction);
+        w.put("windowsRestriction", &self.windows_restriction);
+        w.put("windowsMobileRestriction", &self.windows_mobile_restriction);
+        w.put("androidRestriction", &self.android_restriction);
+        w.put("macOSRestriction", &self.mac_os_restriction);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceEnrollmentPlatformRestrictionsConfiguration);

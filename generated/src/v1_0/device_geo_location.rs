@@ -28,29 +28,34 @@ pub struct DeviceGeoLocation {
 impl graph_rt::Model for DeviceGeoLocation {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceGeoLocation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            speed: graph_rt::take(map, "speed")?,
-            heading: graph_rt::take(map, "heading")?,
-            vertical_accuracy: graph_rt::take(map, "verticalAccuracy")?,
-            horizontal_accuracy: graph_rt::take(map, "horizontalAccuracy")?,
-            altitude: graph_rt::take(map, "altitude")?,
-            latitude: graph_rt::take(map, "latitude")?,
-            longitude: graph_rt::take(map, "longitude")?,
-            last_collected_date_time: graph_rt::take(map, "lastCollectedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            speed: r.take("speed"),
+            heading: r.take("heading"),
+            vertical_accuracy: r.take("verticalAccuracy"),
+            horizontal_accuracy: r.take("horizontalAccuracy"),
+            altitude: r.take("altitude"),
+            latitude: r.take("latitude"),
+            longitude: r.take("longitude"),
+            last_collected_date_time: r.take("lastCollectedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lastCollectedDateTime", &self.last_collected_date_time)?;
-        graph_rt::put(map, "longitude", &self.longitude)?;
-        graph_rt::put(map, "latitude", &self.latitude)?;
-        graph_rt::put(map, "altitude", &self.altitude)?;
-        graph_rt::put(map, "horizontalAccuracy", &self.horizontal_accuracy)?;
-        graph_rt::put(map, "verticalAccuracy", &self.vertical_accuracy)?;
-        graph_rt::put(map, "heading", &self.heading)?;
-        graph_rt::put(map, "speed", &self.speed)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastCollectedDateTime", &self.last_collected_date_time);
+        w.put("longitude", &self.longitude);
+        w.put("latitude", &self.latitude);
+        w.put("altitude", &self.altitude);
+        w.put("horizontalAccuracy", &self.horizontal_accuracy);
+        w.put("verticalAccuracy", &self.vertical_accuracy);
+        w.put("heading", &self.heading);
+        w.put("speed", &self.speed);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceGeoLocation);

@@ -76,140 +76,94 @@ pub struct DeviceHealthAttestationState {
 impl graph_rt::Model for DeviceHealthAttestationState {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceHealthAttestationState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            health_attestation_supported_status: graph_rt::take(
-                map,
-                "healthAttestationSupportedStatus",
-            )?,
-            health_status_mismatch_info: graph_rt::take(
-                map,
-                "healthStatusMismatchInfo",
-            )?,
-            operating_system_rev_list_info: graph_rt::take(
-                map,
-                "operatingSystemRevListInfo",
-            )?,
-            boot_revision_list_info: graph_rt::take(map, "bootRevisionListInfo")?,
-            code_integrity_policy: graph_rt::take(map, "codeIntegrityPolicy")?,
-            secure_boot_configuration_policy_finger_print: graph_rt::take(
-                map,
-                "secureBootConfigurationPolicyFingerPrint",
-            )?,
-            pcr0: graph_rt::take(map, "pcr0")?,
-            tpm_version: graph_rt::take(map, "tpmVersion")?,
-            boot_manager_security_version: graph_rt::take(
-                map,
-                "bootManagerSecurityVersion",
-            )?,
-            boot_app_security_version: graph_rt::take(map, "bootAppSecurityVersion")?,
-            pcr_hash_algorithm: graph_rt::take(map, "pcrHashAlgorithm")?,
-            virtual_secure_mode: graph_rt::take(map, "virtualSecureMode")?,
-            early_launch_anti_malware_driver_protection: graph_rt::take(
-                map,
-                "earlyLaunchAntiMalwareDriverProtection",
-            )?,
-            windows_pe: graph_rt::take(map, "windowsPE")?,
-            safe_mode: graph_rt::take(map, "safeMode")?,
-            test_signing: graph_rt::take(map, "testSigning")?,
-            code_integrity: graph_rt::take(map, "codeIntegrity")?,
-            operating_system_kernel_debugging: graph_rt::take(
-                map,
-                "operatingSystemKernelDebugging",
-            )?,
-            boot_debugging: graph_rt::take(map, "bootDebugging")?,
-            secure_boot: graph_rt::take(map, "secureBoot")?,
-            code_integrity_check_version: graph_rt::take(
-                map,
-                "codeIntegrityCheckVersion",
-            )?,
-            boot_manager_version: graph_rt::take(map, "bootManagerVersion")?,
-            bit_locker_status: graph_rt::take(map, "bitLockerStatus")?,
-            data_excution_policy: graph_rt::take(map, "dataExcutionPolicy")?,
-            restart_count: graph_rt::take(map, "restartCount")?,
-            reset_count: graph_rt::take(map, "resetCount")?,
-            attestation_identity_key: graph_rt::take(map, "attestationIdentityKey")?,
-            issued_date_time: graph_rt::take(map, "issuedDateTime")?,
-            content_version: graph_rt::take(map, "contentVersion")?,
-            device_health_attestation_status: graph_rt::take(
-                map,
-                "deviceHealthAttestationStatus",
-            )?,
-            content_namespace_url: graph_rt::take(map, "contentNamespaceUrl")?,
-            last_update_date_time: graph_rt::take(map, "lastUpdateDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            health_attestation_supported_status: r
+                .take("healthAttestationSupportedStatus"),
+            health_status_mismatch_info: r.take("healthStatusMismatchInfo"),
+            operating_system_rev_list_info: r.take("operatingSystemRevListInfo"),
+            boot_revision_list_info: r.take("bootRevisionListInfo"),
+            code_integrity_policy: r.take("codeIntegrityPolicy"),
+            secure_boot_configuration_policy_finger_print: r
+                .take("secureBootConfigurationPolicyFingerPrint"),
+            pcr0: r.take("pcr0"),
+            tpm_version: r.take("tpmVersion"),
+            boot_manager_security_version: r.take("bootManagerSecurityVersion"),
+            boot_app_security_version: r.take("bootAppSecurityVersion"),
+            pcr_hash_algorithm: r.take("pcrHashAlgorithm"),
+            virtual_secure_mode: r.take("virtualSecureMode"),
+            early_launch_anti_malware_driver_protection: r
+                .take("earlyLaunchAntiMalwareDriverProtection"),
+            windows_pe: r.take("windowsPE"),
+            safe_mode: r.take("safeMode"),
+            test_signing: r.take("testSigning"),
+            code_integrity: r.take("codeIntegrity"),
+            operating_system_kernel_debugging: r.take("operatingSystemKernelDebugging"),
+            boot_debugging: r.take("bootDebugging"),
+            secure_boot: r.take("secureBoot"),
+            code_integrity_check_version: r.take("codeIntegrityCheckVersion"),
+            boot_manager_version: r.take("bootManagerVersion"),
+            bit_locker_status: r.take("bitLockerStatus"),
+            data_excution_policy: r.take("dataExcutionPolicy"),
+            restart_count: r.take("restartCount"),
+            reset_count: r.take("resetCount"),
+            attestation_identity_key: r.take("attestationIdentityKey"),
+            issued_date_time: r.take("issuedDateTime"),
+            content_version: r.take("contentVersion"),
+            device_health_attestation_status: r.take("deviceHealthAttestationStatus"),
+            content_namespace_url: r.take("contentNamespaceUrl"),
+            last_update_date_time: r.take("lastUpdateDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lastUpdateDateTime", &self.last_update_date_time)?;
-        graph_rt::put(map, "contentNamespaceUrl", &self.content_namespace_url)?;
-        graph_rt::put(
-            map,
-            "deviceHealthAttestationStatus",
-            &self.device_health_attestation_status,
-        )?;
-        graph_rt::put(map, "contentVersion", &self.content_version)?;
-        graph_rt::put(map, "issuedDateTime", &self.issued_date_time)?;
-        graph_rt::put(map, "attestationIdentityKey", &self.attestation_identity_key)?;
-        graph_rt::put(map, "resetCount", &self.reset_count)?;
-        graph_rt::put(map, "restartCount", &self.restart_count)?;
-        graph_rt::put(map, "dataExcutionPolicy", &self.data_excution_policy)?;
-        graph_rt::put(map, "bitLockerStatus", &self.bit_locker_status)?;
-        graph_rt::put(map, "bootManagerVersion", &self.boot_manager_version)?;
-        graph_rt::put(
-            map,
-            "codeIntegrityCheckVersion",
-            &self.code_integrity_check_version,
-        )?;
-        graph_rt::put(map, "secureBoot", &self.secure_boot)?;
-        graph_rt::put(map, "bootDebugging", &self.boot_debugging)?;
-        graph_rt::put(
-            map,
-            "operatingSystemKernelDebugging",
-            &self.operating_system_kernel_debugging,
-        )?;
-        graph_rt::put(map, "codeIntegrity", &self.code_integrity)?;
-        graph_rt::put(map, "testSigning", &self.test_signing)?;
-        graph_rt::put(map, "safeMode", &self.safe_mode)?;
-        graph_rt::put(map, "windowsPE", &self.windows_pe)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastUpdateDateTime", &self.last_update_date_time);
+        w.put("contentNamespaceUrl", &self.content_namespace_url);
+        w.put("deviceHealthAttestationStatus", &self.device_health_attestation_status);
+        w.put("contentVersion", &self.content_version);
+        w.put("issuedDateTime", &self.issued_date_time);
+        w.put("attestationIdentityKey", &self.attestation_identity_key);
+        w.put("resetCount", &self.reset_count);
+        w.put("restartCount", &self.restart_count);
+        w.put("dataExcutionPolicy", &self.data_excution_policy);
+        w.put("bitLockerStatus", &self.bit_locker_status);
+        w.put("bootManagerVersion", &self.boot_manager_version);
+        w.put("codeIntegrityCheckVersion", &self.code_integrity_check_version);
+        w.put("secureBoot", &self.secure_boot);
+        w.put("bootDebugging", &self.boot_debugging);
+        w.put("operatingSystemKernelDebugging", &self.operating_system_kernel_debugging);
+        w.put("codeIntegrity", &self.code_integrity);
+        w.put("testSigning", &self.test_signing);
+        w.put("safeMode", &self.safe_mode);
+        w.put("windowsPE", &self.windows_pe);
+        w.put(
             "earlyLaunchAntiMalwareDriverProtection",
             &self.early_launch_anti_malware_driver_protection,
-        )?;
-        graph_rt::put(map, "virtualSecureMode", &self.virtual_secure_mode)?;
-        graph_rt::put(map, "pcrHashAlgorithm", &self.pcr_hash_algorithm)?;
-        graph_rt::put(map, "bootAppSecurityVersion", &self.boot_app_security_version)?;
-        graph_rt::put(
-            map,
-            "bootManagerSecurityVersion",
-            &self.boot_manager_security_version,
-        )?;
-        graph_rt::put(map, "tpmVersion", &self.tpm_version)?;
-        graph_rt::put(map, "pcr0", &self.pcr0)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("virtualSecureMode", &self.virtual_secure_mode);
+        w.put("pcrHashAlgorithm", &self.pcr_hash_algorithm);
+        w.put("bootAppSecurityVersion", &self.boot_app_security_version);
+        w.put("bootManagerSecurityVersion", &self.boot_manager_security_version);
+        w.put("tpmVersion", &self.tpm_version);
+        w.put("pcr0", &self.pcr0);
+        w.put(
             "secureBootConfigurationPolicyFingerPrint",
             &self.secure_boot_configuration_policy_finger_print,
-        )?;
-        graph_rt::put(map, "codeIntegrityPolicy", &self.code_integrity_policy)?;
-        graph_rt::put(map, "bootRevisionListInfo", &self.boot_revision_list_info)?;
-        graph_rt::put(
-            map,
-            "operatingSystemRevListInfo",
-            &self.operating_system_rev_list_info,
-        )?;
-        graph_rt::put(
-            map,
-            "healthStatusMismatchInfo",
-            &self.health_status_mismatch_info,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("codeIntegrityPolicy", &self.code_integrity_policy);
+        w.put("bootRevisionListInfo", &self.boot_revision_list_info);
+        w.put("operatingSystemRevListInfo", &self.operating_system_rev_list_info);
+        w.put("healthStatusMismatchInfo", &self.health_status_mismatch_info);
+        w.put(
             "healthAttestationSupportedStatus",
             &self.health_attestation_supported_status,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceHealthAttestationState);

@@ -54,111 +54,71 @@ pub struct DeviceInfo {
 impl graph_rt::Model for DeviceInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.deviceInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            speaker_glitch_rate: graph_rt::take(map, "speakerGlitchRate")?,
-            sent_signal_level: graph_rt::take(map, "sentSignalLevel")?,
-            sent_noise_level: graph_rt::take(map, "sentNoiseLevel")?,
-            render_zero_volume_event_ratio: graph_rt::take(
-                map,
-                "renderZeroVolumeEventRatio",
-            )?,
-            render_not_functioning_event_ratio: graph_rt::take(
-                map,
-                "renderNotFunctioningEventRatio",
-            )?,
-            render_mute_event_ratio: graph_rt::take(map, "renderMuteEventRatio")?,
-            render_device_name: graph_rt::take(map, "renderDeviceName")?,
-            render_device_driver: graph_rt::take(map, "renderDeviceDriver")?,
-            received_signal_level: graph_rt::take(map, "receivedSignalLevel")?,
-            received_noise_level: graph_rt::take(map, "receivedNoiseLevel")?,
-            mic_glitch_rate: graph_rt::take(map, "micGlitchRate")?,
-            low_speech_to_noise_event_ratio: graph_rt::take(
-                map,
-                "lowSpeechToNoiseEventRatio",
-            )?,
-            low_speech_level_event_ratio: graph_rt::take(
-                map,
-                "lowSpeechLevelEventRatio",
-            )?,
-            initial_signal_level_root_mean_square: graph_rt::take(
-                map,
-                "initialSignalLevelRootMeanSquare",
-            )?,
-            howling_event_count: graph_rt::take(map, "howlingEventCount")?,
-            device_glitch_event_ratio: graph_rt::take(map, "deviceGlitchEventRatio")?,
-            device_clipping_event_ratio: graph_rt::take(
-                map,
-                "deviceClippingEventRatio",
-            )?,
-            cpu_insufficent_event_ratio: graph_rt::take(
-                map,
-                "cpuInsufficentEventRatio",
-            )?,
-            capture_not_functioning_event_ratio: graph_rt::take(
-                map,
-                "captureNotFunctioningEventRatio",
-            )?,
-            capture_device_name: graph_rt::take(map, "captureDeviceName")?,
-            capture_device_driver: graph_rt::take(map, "captureDeviceDriver")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            speaker_glitch_rate: r.take("speakerGlitchRate"),
+            sent_signal_level: r.take("sentSignalLevel"),
+            sent_noise_level: r.take("sentNoiseLevel"),
+            render_zero_volume_event_ratio: r.take("renderZeroVolumeEventRatio"),
+            render_not_functioning_event_ratio: r.take("renderNotFunctioningEventRatio"),
+            render_mute_event_ratio: r.take("renderMuteEventRatio"),
+            render_device_name: r.take("renderDeviceName"),
+            render_device_driver: r.take("renderDeviceDriver"),
+            received_signal_level: r.take("receivedSignalLevel"),
+            received_noise_level: r.take("receivedNoiseLevel"),
+            mic_glitch_rate: r.take("micGlitchRate"),
+            low_speech_to_noise_event_ratio: r.take("lowSpeechToNoiseEventRatio"),
+            low_speech_level_event_ratio: r.take("lowSpeechLevelEventRatio"),
+            initial_signal_level_root_mean_square: r
+                .take("initialSignalLevelRootMeanSquare"),
+            howling_event_count: r.take("howlingEventCount"),
+            device_glitch_event_ratio: r.take("deviceGlitchEventRatio"),
+            device_clipping_event_ratio: r.take("deviceClippingEventRatio"),
+            cpu_insufficent_event_ratio: r.take("cpuInsufficentEventRatio"),
+            capture_not_functioning_event_ratio: r
+                .take("captureNotFunctioningEventRatio"),
+            capture_device_name: r.take("captureDeviceName"),
+            capture_device_driver: r.take("captureDeviceDriver"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "captureDeviceDriver", &self.capture_device_driver)?;
-        graph_rt::put(map, "captureDeviceName", &self.capture_device_name)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("captureDeviceDriver", &self.capture_device_driver);
+        w.put("captureDeviceName", &self.capture_device_name);
+        w.put(
             "captureNotFunctioningEventRatio",
             &self.capture_not_functioning_event_ratio,
-        )?;
-        graph_rt::put(
-            map,
-            "cpuInsufficentEventRatio",
-            &self.cpu_insufficent_event_ratio,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceClippingEventRatio",
-            &self.device_clipping_event_ratio,
-        )?;
-        graph_rt::put(map, "deviceGlitchEventRatio", &self.device_glitch_event_ratio)?;
-        graph_rt::put(map, "howlingEventCount", &self.howling_event_count)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("cpuInsufficentEventRatio", &self.cpu_insufficent_event_ratio);
+        w.put("deviceClippingEventRatio", &self.device_clipping_event_ratio);
+        w.put("deviceGlitchEventRatio", &self.device_glitch_event_ratio);
+        w.put("howlingEventCount", &self.howling_event_count);
+        w.put(
             "initialSignalLevelRootMeanSquare",
             &self.initial_signal_level_root_mean_square,
-        )?;
-        graph_rt::put(
-            map,
-            "lowSpeechLevelEventRatio",
-            &self.low_speech_level_event_ratio,
-        )?;
-        graph_rt::put(
-            map,
-            "lowSpeechToNoiseEventRatio",
-            &self.low_speech_to_noise_event_ratio,
-        )?;
-        graph_rt::put(map, "micGlitchRate", &self.mic_glitch_rate)?;
-        graph_rt::put(map, "receivedNoiseLevel", &self.received_noise_level)?;
-        graph_rt::put(map, "receivedSignalLevel", &self.received_signal_level)?;
-        graph_rt::put(map, "renderDeviceDriver", &self.render_device_driver)?;
-        graph_rt::put(map, "renderDeviceName", &self.render_device_name)?;
-        graph_rt::put(map, "renderMuteEventRatio", &self.render_mute_event_ratio)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("lowSpeechLevelEventRatio", &self.low_speech_level_event_ratio);
+        w.put("lowSpeechToNoiseEventRatio", &self.low_speech_to_noise_event_ratio);
+        w.put("micGlitchRate", &self.mic_glitch_rate);
+        w.put("receivedNoiseLevel", &self.received_noise_level);
+        w.put("receivedSignalLevel", &self.received_signal_level);
+        w.put("renderDeviceDriver", &self.render_device_driver);
+        w.put("renderDeviceName", &self.render_device_name);
+        w.put("renderMuteEventRatio", &self.render_mute_event_ratio);
+        w.put(
             "renderNotFunctioningEventRatio",
             &self.render_not_functioning_event_ratio,
-        )?;
-        graph_rt::put(
-            map,
-            "renderZeroVolumeEventRatio",
-            &self.render_zero_volume_event_ratio,
-        )?;
-        graph_rt::put(map, "sentNoiseLevel", &self.sent_noise_level)?;
-        graph_rt::put(map, "sentSignalLevel", &self.sent_signal_level)?;
-        graph_rt::put(map, "speakerGlitchRate", &self.speaker_glitch_rate)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("renderZeroVolumeEventRatio", &self.render_zero_volume_event_ratio);
+        w.put("sentNoiseLevel", &self.sent_noise_level);
+        w.put("sentSignalLevel", &self.sent_signal_level);
+        w.put("speakerGlitchRate", &self.speaker_glitch_rate);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceInfo);

@@ -26,7 +26,7 @@ pub struct DeviceManagement {
     /// Account level settings.
     pub settings: graph_rt::Field<super::DeviceManagementSettings>,
     /// Intune Account Id for given tenant
-    pub intune_account_id: graph_rt::Field<graph_rt::Uuid>,
+    pub intune_account_id: graph_rt::Field<graph_rt::Guid>,
     /// The device configurations. (Navigation property.)
     pub device_configurations: graph_rt::Field<Vec<super::AnyDeviceConfiguration>>,
     /// The device compliance policies. (Navigation property.)
@@ -135,202 +135,126 @@ pub struct DeviceManagement {
 impl graph_rt::Model for DeviceManagement {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagement";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            telecom_expense_management_partners: graph_rt::take(
-                map,
-                "telecomExpenseManagementPartners",
-            )?,
-            reports: graph_rt::take(map, "reports")?,
-            remote_assistance_partners: graph_rt::take(map, "remoteAssistancePartners")?,
-            notification_message_templates: graph_rt::take(
-                map,
-                "notificationMessageTemplates",
-            )?,
-            terms_and_conditions: graph_rt::take(map, "termsAndConditions")?,
-            audit_events: graph_rt::take(map, "auditEvents")?,
-            windows_information_protection_network_learning_summaries: graph_rt::take(
-                map,
-                "windowsInformationProtectionNetworkLearningSummaries",
-            )?,
-            windows_information_protection_app_learning_summaries: graph_rt::take(
-                map,
-                "windowsInformationProtectionAppLearningSummaries",
-            )?,
-            imported_windows_autopilot_device_identities: graph_rt::take(
-                map,
-                "importedWindowsAutopilotDeviceIdentities",
-            )?,
-            windows_autopilot_device_identities: graph_rt::take(
-                map,
-                "windowsAutopilotDeviceIdentities",
-            )?,
-            resource_operations: graph_rt::take(map, "resourceOperations")?,
-            role_assignments: graph_rt::take(map, "roleAssignments")?,
-            role_definitions: graph_rt::take(map, "roleDefinitions")?,
-            managed_devices: graph_rt::take(map, "managedDevices")?,
-            detected_apps: graph_rt::take(map, "detectedApps")?,
-            managed_device_overview: graph_rt::take(map, "managedDeviceOverview")?,
-            apple_push_notification_certificate: graph_rt::take(
-                map,
-                "applePushNotificationCertificate",
-            )?,
-            subscription_state: graph_rt::take(map, "subscriptionState")?,
-            compliance_management_partners: graph_rt::take(
-                map,
-                "complianceManagementPartners",
-            )?,
-            device_management_partners: graph_rt::take(map, "deviceManagementPartners")?,
-            mobile_threat_defense_connectors: graph_rt::take(
-                map,
-                "mobileThreatDefenseConnectors",
-            )?,
-            conditional_access_settings: graph_rt::take(
-                map,
-                "conditionalAccessSettings",
-            )?,
-            device_enrollment_configurations: graph_rt::take(
-                map,
-                "deviceEnrollmentConfigurations",
-            )?,
-            exchange_connectors: graph_rt::take(map, "exchangeConnectors")?,
-            device_categories: graph_rt::take(map, "deviceCategories")?,
-            intune_brand: graph_rt::take(map, "intuneBrand")?,
-            ios_update_statuses: graph_rt::take(map, "iosUpdateStatuses")?,
-            device_configuration_device_state_summaries: graph_rt::take(
-                map,
-                "deviceConfigurationDeviceStateSummaries",
-            )?,
-            device_compliance_policy_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceCompliancePolicySettingStateSummaries",
-            )?,
-            device_compliance_policy_device_state_summary: graph_rt::take(
-                map,
-                "deviceCompliancePolicyDeviceStateSummary",
-            )?,
-            software_update_status_summary: graph_rt::take(
-                map,
-                "softwareUpdateStatusSummary",
-            )?,
-            device_compliance_policies: graph_rt::take(map, "deviceCompliancePolicies")?,
-            device_configurations: graph_rt::take(map, "deviceConfigurations")?,
-            intune_account_id: graph_rt::take(map, "intuneAccountId")?,
-            settings: graph_rt::take(map, "settings")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            telecom_expense_management_partners: r
+                .take("telecomExpenseManagementPartners"),
+            reports: r.take("reports"),
+            remote_assistance_partners: r.take("remoteAssistancePartners"),
+            notification_message_templates: r.take("notificationMessageTemplates"),
+            terms_and_conditions: r.take("termsAndConditions"),
+            audit_events: r.take("auditEvents"),
+            windows_information_protection_network_learning_summaries: r
+                .take("windowsInformationProtectionNetworkLearningSummaries"),
+            windows_information_protection_app_learning_summaries: r
+                .take("windowsInformationProtectionAppLearningSummaries"),
+            imported_windows_autopilot_device_identities: r
+                .take("importedWindowsAutopilotDeviceIdentities"),
+            windows_autopilot_device_identities: r
+                .take("windowsAutopilotDeviceIdentities"),
+            resource_operations: r.take("resourceOperations"),
+            role_assignments: r.take("roleAssignments"),
+            role_definitions: r.take("roleDefinitions"),
+            managed_devices: r.take("managedDevices"),
+            detected_apps: r.take("detectedApps"),
+            managed_device_overview: r.take("managedDeviceOverview"),
+            apple_push_notification_certificate: r
+                .take("applePushNotificationCertificate"),
+            subscription_state: r.take("subscriptionState"),
+            compliance_management_partners: r.take("complianceManagementPartners"),
+            device_management_partners: r.take("deviceManagementPartners"),
+            mobile_threat_defense_connectors: r.take("mobileThreatDefenseConnectors"),
+            conditional_access_settings: r.take("conditionalAccessSettings"),
+            device_enrollment_configurations: r.take("deviceEnrollmentConfigurations"),
+            exchange_connectors: r.take("exchangeConnectors"),
+            device_categories: r.take("deviceCategories"),
+            intune_brand: r.take("intuneBrand"),
+            ios_update_statuses: r.take("iosUpdateStatuses"),
+            device_configuration_device_state_summaries: r
+                .take("deviceConfigurationDeviceStateSummaries"),
+            device_compliance_policy_setting_state_summaries: r
+                .take("deviceCompliancePolicySettingStateSummaries"),
+            device_compliance_policy_device_state_summary: r
+                .take("deviceCompliancePolicyDeviceStateSummary"),
+            software_update_status_summary: r.take("softwareUpdateStatusSummary"),
+            device_compliance_policies: r.take("deviceCompliancePolicies"),
+            device_configurations: r.take("deviceConfigurations"),
+            intune_account_id: r.take("intuneAccountId"),
+            settings: r.take("settings"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put(map, "intuneAccountId", &self.intune_account_id)?;
-        graph_rt::put(map, "deviceConfigurations", &self.device_configurations)?;
-        graph_rt::put(
-            map,
-            "deviceCompliancePolicies",
-            &self.device_compliance_policies,
-        )?;
-        graph_rt::put(
-            map,
-            "softwareUpdateStatusSummary",
-            &self.software_update_status_summary,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("settings", &self.settings);
+        w.put("intuneAccountId", &self.intune_account_id);
+        w.put("deviceConfigurations", &self.device_configurations);
+        w.put("deviceCompliancePolicies", &self.device_compliance_policies);
+        w.put("softwareUpdateStatusSummary", &self.software_update_status_summary);
+        w.put(
             "deviceCompliancePolicyDeviceStateSummary",
             &self.device_compliance_policy_device_state_summary,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceCompliancePolicySettingStateSummaries",
             &self.device_compliance_policy_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "deviceConfigurationDeviceStateSummaries",
             &self.device_configuration_device_state_summaries,
-        )?;
-        graph_rt::put(map, "iosUpdateStatuses", &self.ios_update_statuses)?;
-        graph_rt::put(map, "intuneBrand", &self.intune_brand)?;
-        graph_rt::put(map, "deviceCategories", &self.device_categories)?;
-        graph_rt::put(map, "exchangeConnectors", &self.exchange_connectors)?;
-        graph_rt::put(
-            map,
-            "deviceEnrollmentConfigurations",
-            &self.device_enrollment_configurations,
-        )?;
-        graph_rt::put(
-            map,
-            "conditionalAccessSettings",
-            &self.conditional_access_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "mobileThreatDefenseConnectors",
-            &self.mobile_threat_defense_connectors,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceManagementPartners",
-            &self.device_management_partners,
-        )?;
-        graph_rt::put(
-            map,
-            "complianceManagementPartners",
-            &self.compliance_management_partners,
-        )?;
-        graph_rt::put(map, "subscriptionState", &self.subscription_state)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("iosUpdateStatuses", &self.ios_update_statuses);
+        w.put("intuneBrand", &self.intune_brand);
+        w.put("deviceCategories", &self.device_categories);
+        w.put("exchangeConnectors", &self.exchange_connectors);
+        w.put("deviceEnrollmentConfigurations", &self.device_enrollment_configurations);
+        w.put("conditionalAccessSettings", &self.conditional_access_settings);
+        w.put("mobileThreatDefenseConnectors", &self.mobile_threat_defense_connectors);
+        w.put("deviceManagementPartners", &self.device_management_partners);
+        w.put("complianceManagementPartners", &self.compliance_management_partners);
+        w.put("subscriptionState", &self.subscription_state);
+        w.put(
             "applePushNotificationCertificate",
             &self.apple_push_notification_certificate,
-        )?;
-        graph_rt::put(map, "managedDeviceOverview", &self.managed_device_overview)?;
-        graph_rt::put(map, "detectedApps", &self.detected_apps)?;
-        graph_rt::put(map, "managedDevices", &self.managed_devices)?;
-        graph_rt::put(map, "roleDefinitions", &self.role_definitions)?;
-        graph_rt::put(map, "roleAssignments", &self.role_assignments)?;
-        graph_rt::put(map, "resourceOperations", &self.resource_operations)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("managedDeviceOverview", &self.managed_device_overview);
+        w.put("detectedApps", &self.detected_apps);
+        w.put("managedDevices", &self.managed_devices);
+        w.put("roleDefinitions", &self.role_definitions);
+        w.put("roleAssignments", &self.role_assignments);
+        w.put("resourceOperations", &self.resource_operations);
+        w.put(
             "windowsAutopilotDeviceIdentities",
             &self.windows_autopilot_device_identities,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "importedWindowsAutopilotDeviceIdentities",
             &self.imported_windows_autopilot_device_identities,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsInformationProtectionAppLearningSummaries",
             &self.windows_information_protection_app_learning_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "windowsInformationProtectionNetworkLearningSummaries",
             &self.windows_information_protection_network_learning_summaries,
-        )?;
-        graph_rt::put(map, "auditEvents", &self.audit_events)?;
-        graph_rt::put(map, "termsAndConditions", &self.terms_and_conditions)?;
-        graph_rt::put(
-            map,
-            "notificationMessageTemplates",
-            &self.notification_message_templates,
-        )?;
-        graph_rt::put(
-            map,
-            "remoteAssistancePartners",
-            &self.remote_assistance_partners,
-        )?;
-        graph_rt::put(map, "reports", &self.reports)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("auditEvents", &self.audit_events);
+        w.put("termsAndConditions", &self.terms_and_conditions);
+        w.put("notificationMessageTemplates", &self.notification_message_templates);
+        w.put("remoteAssistancePartners", &self.remote_assistance_partners);
+        w.put("reports", &self.reports);
+        w.put(
             "telecomExpenseManagementPartners",
             &self.telecom_expense_management_partners,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagement);

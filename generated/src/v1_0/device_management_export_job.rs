@@ -36,35 +36,40 @@ pub struct DeviceManagementExportJob {
 impl graph_rt::Model for DeviceManagementExportJob {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementExportJob";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            request_date_time: graph_rt::take(map, "requestDateTime")?,
-            url: graph_rt::take(map, "url")?,
-            status: graph_rt::take(map, "status")?,
-            localization_type: graph_rt::take(map, "localizationType")?,
-            snapshot_id: graph_rt::take(map, "snapshotId")?,
-            format: graph_rt::take(map, "format")?,
-            select: graph_rt::take(map, "select")?,
-            filter: graph_rt::take(map, "filter")?,
-            report_name: graph_rt::take(map, "reportName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            expiration_date_time: r.take("expirationDateTime"),
+            request_date_time: r.take("requestDateTime"),
+            url: r.take("url"),
+            status: r.take("status"),
+            localization_type: r.take("localizationType"),
+            snapshot_id: r.take("snapshotId"),
+            format: r.take("format"),
+            select: r.take("select"),
+            filter: r.take("filter"),
+            report_name: r.take("reportName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "reportName", &self.report_name)?;
-        graph_rt::put(map, "filter", &self.filter)?;
-        graph_rt::put(map, "select", &self.select)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put(map, "snapshotId", &self.snapshot_id)?;
-        graph_rt::put(map, "localizationType", &self.localization_type)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put(map, "requestDateTime", &self.request_date_time)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("reportName", &self.report_name);
+        w.put("filter", &self.filter);
+        w.put("select", &self.select);
+        w.put("format", &self.format);
+        w.put("snapshotId", &self.snapshot_id);
+        w.put("localizationType", &self.localization_type);
+        w.put("status", &self.status);
+        w.put("url", &self.url);
+        w.put("requestDateTime", &self.request_date_time);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementExportJob);

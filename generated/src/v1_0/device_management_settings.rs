@@ -18,33 +18,28 @@ pub struct DeviceManagementSettings {
 impl graph_rt::Model for DeviceManagementSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceManagementSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            secure_by_default: graph_rt::take(map, "secureByDefault")?,
-            is_scheduled_action_enabled: graph_rt::take(
-                map,
-                "isScheduledActionEnabled",
-            )?,
-            device_compliance_checkin_threshold_days: graph_rt::take(
-                map,
-                "deviceComplianceCheckinThresholdDays",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            secure_by_default: r.take("secureByDefault"),
+            is_scheduled_action_enabled: r.take("isScheduledActionEnabled"),
+            device_compliance_checkin_threshold_days: r
+                .take("deviceComplianceCheckinThresholdDays"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "deviceComplianceCheckinThresholdDays",
             &self.device_compliance_checkin_threshold_days,
-        )?;
-        graph_rt::put(
-            map,
-            "isScheduledActionEnabled",
-            &self.is_scheduled_action_enabled,
-        )?;
-        graph_rt::put(map, "secureByDefault", &self.secure_by_default)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("isScheduledActionEnabled", &self.is_scheduled_action_enabled);
+        w.put("secureByDefault", &self.secure_by_default);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettings);

@@ -24,25 +24,30 @@ pub struct DeviceOperatingSystemSummary {
 impl graph_rt::Model for DeviceOperatingSystemSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.deviceOperatingSystemSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            unknown_count: graph_rt::take(map, "unknownCount")?,
-            windows_count: graph_rt::take(map, "windowsCount")?,
-            windows_mobile_count: graph_rt::take(map, "windowsMobileCount")?,
-            mac_os_count: graph_rt::take(map, "macOSCount")?,
-            ios_count: graph_rt::take(map, "iosCount")?,
-            android_count: graph_rt::take(map, "androidCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            unknown_count: r.take("unknownCount"),
+            windows_count: r.take("windowsCount"),
+            windows_mobile_count: r.take("windowsMobileCount"),
+            mac_os_count: r.take("macOSCount"),
+            ios_count: r.take("iosCount"),
+            android_count: r.take("androidCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "androidCount", &self.android_count)?;
-        graph_rt::put(map, "iosCount", &self.ios_count)?;
-        graph_rt::put(map, "macOSCount", &self.mac_os_count)?;
-        graph_rt::put(map, "windowsMobileCount", &self.windows_mobile_count)?;
-        graph_rt::put(map, "windowsCount", &self.windows_count)?;
-        graph_rt::put(map, "unknownCount", &self.unknown_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("androidCount", &self.android_count);
+        w.put("iosCount", &self.ios_count);
+        w.put("macOSCount", &self.mac_os_count);
+        w.put("windowsMobileCount", &self.windows_mobile_count);
+        w.put("windowsCount", &self.windows_count);
+        w.put("unknownCount", &self.unknown_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DeviceOperatingSystemSummary);

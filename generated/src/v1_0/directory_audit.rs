@@ -16,7 +16,7 @@ pub struct DirectoryAudit {
     /// Indicates which resource category that's targeted by the activity. (For example: User Management, Group Management etc..)
     pub category: graph_rt::Field<String>,
     /// Indicates a unique ID that helps correlate activities that span across various services. Can be used to trace logs across services.
-    pub correlation_id: graph_rt::Field<graph_rt::Uuid>,
+    pub correlation_id: graph_rt::Field<graph_rt::Guid>,
     /// Indicates the unique ID for the activity. This is a GUID.
     pub id: graph_rt::Field<String>,
     /// Indicates information about the user or app initiated the activity.
@@ -38,41 +38,44 @@ pub struct DirectoryAudit {
 impl graph_rt::Model for DirectoryAudit {
     const TYPE_NAME: &'static str = "microsoft.graph.directoryAudit";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            target_resources: graph_rt::take(map, "targetResources")?,
-            result_reason: graph_rt::take(map, "resultReason")?,
+            target_resources: r.take("targetResources"),
+            result_reason: r.take("resultReason"),
             #[cfg(feature = "core")]
-            result: graph_rt::take(map, "result")?,
-            logged_by_service: graph_rt::take(map, "loggedByService")?,
+            result: r.take("result"),
+            logged_by_service: r.take("loggedByService"),
             #[cfg(feature = "core")]
-            initiated_by: graph_rt::take(map, "initiatedBy")?,
-            id: graph_rt::take(map, "id")?,
-            correlation_id: graph_rt::take(map, "correlationId")?,
-            category: graph_rt::take(map, "category")?,
+            initiated_by: r.take("initiatedBy"),
+            id: r.take("id"),
+            correlation_id: r.take("correlationId"),
+            category: r.take("category"),
             #[cfg(feature = "core")]
-            additional_details: graph_rt::take(map, "additionalDetails")?,
-            activity_display_name: graph_rt::take(map, "activityDisplayName")?,
-            activity_date_time: graph_rt::take(map, "activityDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+            additional_details: r.take("additionalDetails"),
+            activity_display_name: r.take("activityDisplayName"),
+            activity_date_time: r.take("activityDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "activityDateTime", &self.activity_date_time)?;
-        graph_rt::put(map, "activityDisplayName", &self.activity_display_name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "additionalDetails", &self.additional_details)?;
-        graph_rt::put(map, "category", &self.category)?;
-        graph_rt::put(map, "correlationId", &self.correlation_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "initiatedBy", &self.initiated_by)?;
-        graph_rt::put(map, "loggedByService", &self.logged_by_service)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "result", &self.result)?;
-        graph_rt::put(map, "resultReason", &self.result_reason)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "targetResources", &self.target_resources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("activityDateTime", &self.activity_date_time);
+        w.put("activityDisplayName", &self.activity_display_name);
+        #[cfg(feature = "core")] w.put("additionalDetails", &self.additional_details);
+        w.put("category", &self.category);
+        w.put("correlationId", &self.correlation_id);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("initiatedBy", &self.initiated_by);
+        w.put("loggedByService", &self.logged_by_service);
+        #[cfg(feature = "core")] w.put("result", &self.result);
+        w.put("resultReason", &self.result_reason);
+        #[cfg(feature = "core")] w.put("targetResources", &self.target_resources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DirectoryAudit);

@@ -15,7 +15,7 @@ pub struct DirectoryObjectPartnerReference {
     /// Name of directory object being returned, like group or application. Read-only.
     pub display_name: graph_rt::Field<String>,
     /// The tenant identifier for the partner tenant. Read-only.
-    pub external_partner_tenant_id: graph_rt::Field<graph_rt::Uuid>,
+    pub external_partner_tenant_id: graph_rt::Field<graph_rt::Guid>,
     /// The type of the referenced object in the partner tenant. Read-only.
     pub object_type: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -24,23 +24,28 @@ pub struct DirectoryObjectPartnerReference {
 impl graph_rt::Model for DirectoryObjectPartnerReference {
     const TYPE_NAME: &'static str = "microsoft.graph.directoryObjectPartnerReference";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            object_type: graph_rt::take(map, "objectType")?,
-            external_partner_tenant_id: graph_rt::take(map, "externalPartnerTenantId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            object_type: r.take("objectType"),
+            external_partner_tenant_id: r.take("externalPartnerTenantId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "externalPartnerTenantId", &self.external_partner_tenant_id)?;
-        graph_rt::put(map, "objectType", &self.object_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("externalPartnerTenantId", &self.external_partner_tenant_id);
+        w.put("objectType", &self.object_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DirectoryObjectPartnerReference);

@@ -38,37 +38,42 @@ pub struct DomainDnsSrvRecord {
 impl graph_rt::Model for DomainDnsSrvRecord {
     const TYPE_NAME: &'static str = "microsoft.graph.domainDnsSrvRecord";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            weight: graph_rt::take(map, "weight")?,
-            service: graph_rt::take(map, "service")?,
-            protocol: graph_rt::take(map, "protocol")?,
-            priority: graph_rt::take(map, "priority")?,
-            port: graph_rt::take(map, "port")?,
-            name_target: graph_rt::take(map, "nameTarget")?,
-            ttl: graph_rt::take(map, "ttl")?,
-            supported_service: graph_rt::take(map, "supportedService")?,
-            record_type: graph_rt::take(map, "recordType")?,
-            label: graph_rt::take(map, "label")?,
-            is_optional: graph_rt::take(map, "isOptional")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            weight: r.take("weight"),
+            service: r.take("service"),
+            protocol: r.take("protocol"),
+            priority: r.take("priority"),
+            port: r.take("port"),
+            name_target: r.take("nameTarget"),
+            ttl: r.take("ttl"),
+            supported_service: r.take("supportedService"),
+            record_type: r.take("recordType"),
+            label: r.take("label"),
+            is_optional: r.take("isOptional"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isOptional", &self.is_optional)?;
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "recordType", &self.record_type)?;
-        graph_rt::put(map, "supportedService", &self.supported_service)?;
-        graph_rt::put(map, "ttl", &self.ttl)?;
-        graph_rt::put(map, "nameTarget", &self.name_target)?;
-        graph_rt::put(map, "port", &self.port)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "protocol", &self.protocol)?;
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put(map, "weight", &self.weight)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isOptional", &self.is_optional);
+        w.put("label", &self.label);
+        w.put("recordType", &self.record_type);
+        w.put("supportedService", &self.supported_service);
+        w.put("ttl", &self.ttl);
+        w.put("nameTarget", &self.name_target);
+        w.put("port", &self.port);
+        w.put("priority", &self.priority);
+        w.put("protocol", &self.protocol);
+        w.put("service", &self.service);
+        w.put("weight", &self.weight);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DomainDnsSrvRecord);

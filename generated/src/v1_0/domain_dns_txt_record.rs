@@ -28,27 +28,32 @@ pub struct DomainDnsTxtRecord {
 impl graph_rt::Model for DomainDnsTxtRecord {
     const TYPE_NAME: &'static str = "microsoft.graph.domainDnsTxtRecord";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            text: graph_rt::take(map, "text")?,
-            ttl: graph_rt::take(map, "ttl")?,
-            supported_service: graph_rt::take(map, "supportedService")?,
-            record_type: graph_rt::take(map, "recordType")?,
-            label: graph_rt::take(map, "label")?,
-            is_optional: graph_rt::take(map, "isOptional")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            text: r.take("text"),
+            ttl: r.take("ttl"),
+            supported_service: r.take("supportedService"),
+            record_type: r.take("recordType"),
+            label: r.take("label"),
+            is_optional: r.take("isOptional"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isOptional", &self.is_optional)?;
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "recordType", &self.record_type)?;
-        graph_rt::put(map, "supportedService", &self.supported_service)?;
-        graph_rt::put(map, "ttl", &self.ttl)?;
-        graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isOptional", &self.is_optional);
+        w.put("label", &self.label);
+        w.put("recordType", &self.record_type);
+        w.put("supportedService", &self.supported_service);
+        w.put("ttl", &self.ttl);
+        w.put("text", &self.text);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DomainDnsTxtRecord);

@@ -18,19 +18,24 @@ pub struct DomainState {
 impl graph_rt::Model for DomainState {
     const TYPE_NAME: &'static str = "microsoft.graph.domainState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            operation: graph_rt::take(map, "operation")?,
-            last_action_date_time: graph_rt::take(map, "lastActionDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            operation: r.take("operation"),
+            last_action_date_time: r.take("lastActionDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lastActionDateTime", &self.last_action_date_time)?;
-        graph_rt::put(map, "operation", &self.operation)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lastActionDateTime", &self.last_action_date_time);
+        w.put("operation", &self.operation);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DomainState);

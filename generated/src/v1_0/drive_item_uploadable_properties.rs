@@ -23,32 +23,33 @@ pub struct DriveItemUploadableProperties {
 impl graph_rt::Model for DriveItemUploadableProperties {
     const TYPE_NAME: &'static str = "microsoft.graph.driveItemUploadableProperties";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            microsoft_graph_conflict_behavior: graph_rt::take(
-                map,
-                "@microsoft.graph.conflictBehavior",
-            )?,
-            name: graph_rt::take(map, "name")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            microsoft_graph_conflict_behavior: r
+                .take("@microsoft.graph.conflictBehavior"),
+            name: r.take("name"),
             #[cfg(feature = "core")]
-            file_system_info: graph_rt::take(map, "fileSystemInfo")?,
-            file_size: graph_rt::take(map, "fileSize")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+            file_system_info: r.take("fileSystemInfo"),
+            file_size: r.take("fileSize"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "fileSize", &self.file_size)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "fileSystemInfo", &self.file_system_info)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("fileSize", &self.file_size);
+        #[cfg(feature = "core")] w.put("fileSystemInfo", &self.file_system_info);
+        w.put("name", &self.name);
+        w.put(
             "@microsoft.graph.conflictBehavior",
             &self.microsoft_graph_conflict_behavior,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DriveItemUploadableProperties);

@@ -28,28 +28,32 @@ pub struct DriveItemVersion {
 impl graph_rt::Model for DriveItemVersion {
     const TYPE_NAME: &'static str = "microsoft.graph.driveItemVersion";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content: graph_rt::take(map, "content")?,
-            size: graph_rt::take(map, "size")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content: r.take("content"),
+            size: r.take("size"),
             #[cfg(feature = "core")]
-            publication: graph_rt::take(map, "publication")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            publication: r.take("publication"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            last_modified_by: r.take("lastModifiedBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "publication", &self.publication)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("publication", &self.publication);
+        w.put("size", &self.size);
+        w.put("content", &self.content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DriveItemVersion);

@@ -18,19 +18,24 @@ pub struct DriveRecipient {
 impl graph_rt::Model for DriveRecipient {
     const TYPE_NAME: &'static str = "microsoft.graph.driveRecipient";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            object_id: graph_rt::take(map, "objectId")?,
-            alias: graph_rt::take(map, "alias")?,
-            email: graph_rt::take(map, "email")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            object_id: r.take("objectId"),
+            alias: r.take("alias"),
+            email: r.take("email"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "email", &self.email)?;
-        graph_rt::put(map, "alias", &self.alias)?;
-        graph_rt::put(map, "objectId", &self.object_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("email", &self.email);
+        w.put("alias", &self.alias);
+        w.put("objectId", &self.object_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(DriveRecipient);

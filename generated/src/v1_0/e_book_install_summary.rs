@@ -26,27 +26,32 @@ pub struct EBookInstallSummary {
 impl graph_rt::Model for EBookInstallSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.eBookInstallSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            not_installed_user_count: graph_rt::take(map, "notInstalledUserCount")?,
-            failed_user_count: graph_rt::take(map, "failedUserCount")?,
-            installed_user_count: graph_rt::take(map, "installedUserCount")?,
-            not_installed_device_count: graph_rt::take(map, "notInstalledDeviceCount")?,
-            failed_device_count: graph_rt::take(map, "failedDeviceCount")?,
-            installed_device_count: graph_rt::take(map, "installedDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            not_installed_user_count: r.take("notInstalledUserCount"),
+            failed_user_count: r.take("failedUserCount"),
+            installed_user_count: r.take("installedUserCount"),
+            not_installed_device_count: r.take("notInstalledDeviceCount"),
+            failed_device_count: r.take("failedDeviceCount"),
+            installed_device_count: r.take("installedDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "installedDeviceCount", &self.installed_device_count)?;
-        graph_rt::put(map, "failedDeviceCount", &self.failed_device_count)?;
-        graph_rt::put(map, "notInstalledDeviceCount", &self.not_installed_device_count)?;
-        graph_rt::put(map, "installedUserCount", &self.installed_user_count)?;
-        graph_rt::put(map, "failedUserCount", &self.failed_user_count)?;
-        graph_rt::put(map, "notInstalledUserCount", &self.not_installed_user_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("installedDeviceCount", &self.installed_device_count);
+        w.put("failedDeviceCount", &self.failed_device_count);
+        w.put("notInstalledDeviceCount", &self.not_installed_device_count);
+        w.put("installedUserCount", &self.installed_user_count);
+        w.put("failedUserCount", &self.failed_user_count);
+        w.put("notInstalledUserCount", &self.not_installed_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EBookInstallSummary);

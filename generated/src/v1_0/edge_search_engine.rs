@@ -16,15 +16,20 @@ pub struct EdgeSearchEngine {
 impl graph_rt::Model for EdgeSearchEngine {
     const TYPE_NAME: &'static str = "microsoft.graph.edgeSearchEngine";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            edge_search_engine_type: graph_rt::take(map, "edgeSearchEngineType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            edge_search_engine_type: r.take("edgeSearchEngineType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "edgeSearchEngineType", &self.edge_search_engine_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("edgeSearchEngineType", &self.edge_search_engine_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EdgeSearchEngine);

@@ -14,22 +14,20 @@ pub struct EducationAssignmentSettings {
 impl graph_rt::Model for EducationAssignmentSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.educationAssignmentSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            submission_animation_disabled: graph_rt::take(
-                map,
-                "submissionAnimationDisabled",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            submission_animation_disabled: r.take("submissionAnimationDisabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "submissionAnimationDisabled",
-            &self.submission_animation_disabled,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("submissionAnimationDisabled", &self.submission_animation_disabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentSettings);

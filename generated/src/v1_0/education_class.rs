@@ -49,49 +49,53 @@ pub struct EducationClass {
 impl graph_rt::Model for EducationClass {
     const TYPE_NAME: &'static str = "microsoft.graph.educationClass";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            teachers: graph_rt::take(map, "teachers")?,
-            schools: graph_rt::take(map, "schools")?,
-            members: graph_rt::take(map, "members")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            teachers: r.take("teachers"),
+            schools: r.take("schools"),
+            members: r.take("members"),
             #[cfg(feature = "groups")]
-            group: graph_rt::take(map, "group")?,
-            term: graph_rt::take(map, "term")?,
-            grade: graph_rt::take(map, "grade")?,
-            external_source_detail: graph_rt::take(map, "externalSourceDetail")?,
+            group: r.take("group"),
+            term: r.take("term"),
+            grade: r.take("grade"),
+            external_source_detail: r.take("externalSourceDetail"),
             #[cfg(feature = "core")]
-            external_source: graph_rt::take(map, "externalSource")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            external_name: graph_rt::take(map, "externalName")?,
-            class_code: graph_rt::take(map, "classCode")?,
+            external_source: r.take("externalSource"),
+            external_id: r.take("externalId"),
+            external_name: r.take("externalName"),
+            class_code: r.take("classCode"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            description: graph_rt::take(map, "description")?,
-            mail_nickname: graph_rt::take(map, "mailNickname")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            description: r.take("description"),
+            mail_nickname: r.take("mailNickname"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "mailNickname", &self.mail_nickname)?;
-        graph_rt::put(map, "description", &self.description)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "classCode", &self.class_code)?;
-        graph_rt::put(map, "externalName", &self.external_name)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "externalSource", &self.external_source)?;
-        graph_rt::put(map, "externalSourceDetail", &self.external_source_detail)?;
-        graph_rt::put(map, "grade", &self.grade)?;
-        graph_rt::put(map, "term", &self.term)?;
-        #[cfg(feature = "groups")] graph_rt::put(map, "group", &self.group)?;
-        graph_rt::put(map, "members", &self.members)?;
-        graph_rt::put(map, "schools", &self.schools)?;
-        graph_rt::put(map, "teachers", &self.teachers)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("mailNickname", &self.mail_nickname);
+        w.put("description", &self.description);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("classCode", &self.class_code);
+        w.put("externalName", &self.external_name);
+        w.put("externalId", &self.external_id);
+        #[cfg(feature = "core")] w.put("externalSource", &self.external_source);
+        w.put("externalSourceDetail", &self.external_source_detail);
+        w.put("grade", &self.grade);
+        w.put("term", &self.term);
+        #[cfg(feature = "groups")] w.put("group", &self.group);
+        w.put("members", &self.members);
+        w.put("schools", &self.schools);
+        w.put("teachers", &self.teachers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationClass);

@@ -22,23 +22,28 @@ pub struct EducationCourse {
 impl graph_rt::Model for EducationCourse {
     const TYPE_NAME: &'static str = "microsoft.graph.educationCourse";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            subject: graph_rt::take(map, "subject")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            course_number: graph_rt::take(map, "courseNumber")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            subject: r.take("subject"),
+            external_id: r.take("externalId"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            course_number: r.take("courseNumber"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "courseNumber", &self.course_number)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("courseNumber", &self.course_number);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("externalId", &self.external_id);
+        w.put("subject", &self.subject);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationCourse);

@@ -14,15 +14,20 @@ pub struct EducationExcelResource {
 impl graph_rt::Model for EducationExcelResource {
     const TYPE_NAME: &'static str = "microsoft.graph.educationExcelResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            file_url: graph_rt::take(map, "fileUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            file_url: r.take("fileUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "fileUrl", &self.file_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("fileUrl", &self.file_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationExcelResource);

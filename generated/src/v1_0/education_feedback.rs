@@ -20,22 +20,26 @@ pub struct EducationFeedback {
 impl graph_rt::Model for EducationFeedback {
     const TYPE_NAME: &'static str = "microsoft.graph.educationFeedback";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            text: graph_rt::take(map, "text")?,
-            feedback_date_time: graph_rt::take(map, "feedbackDateTime")?,
+            text: r.take("text"),
+            feedback_date_time: r.take("feedbackDateTime"),
             #[cfg(feature = "identity")]
-            feedback_by: graph_rt::take(map, "feedbackBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            feedback_by: r.take("feedbackBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "feedbackBy", &self.feedback_by)?;
-        graph_rt::put(map, "feedbackDateTime", &self.feedback_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "text", &self.text)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("feedbackBy", &self.feedback_by);
+        w.put("feedbackDateTime", &self.feedback_date_time);
+        #[cfg(feature = "core")] w.put("text", &self.text);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationFeedback);

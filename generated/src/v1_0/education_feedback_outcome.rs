@@ -16,17 +16,22 @@ pub struct EducationFeedbackOutcome {
 impl graph_rt::Model for EducationFeedbackOutcome {
     const TYPE_NAME: &'static str = "microsoft.graph.educationFeedbackOutcome";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            published_feedback: graph_rt::take(map, "publishedFeedback")?,
-            feedback: graph_rt::take(map, "feedback")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            published_feedback: r.take("publishedFeedback"),
+            feedback: r.take("feedback"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "feedback", &self.feedback)?;
-        graph_rt::put(map, "publishedFeedback", &self.published_feedback)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("feedback", &self.feedback);
+        w.put("publishedFeedback", &self.published_feedback);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationFeedbackOutcome);

@@ -54,55 +54,58 @@ pub struct EducationSchool {
 impl graph_rt::Model for EducationSchool {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSchool";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            users: graph_rt::take(map, "users")?,
-            classes: graph_rt::take(map, "classes")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            users: r.take("users"),
+            classes: r.take("classes"),
             #[cfg(feature = "core")]
-            administrative_unit: graph_rt::take(map, "administrativeUnit")?,
-            school_number: graph_rt::take(map, "schoolNumber")?,
-            principal_name: graph_rt::take(map, "principalName")?,
-            principal_email: graph_rt::take(map, "principalEmail")?,
-            phone: graph_rt::take(map, "phone")?,
-            lowest_grade: graph_rt::take(map, "lowestGrade")?,
-            highest_grade: graph_rt::take(map, "highestGrade")?,
-            external_principal_id: graph_rt::take(map, "externalPrincipalId")?,
-            external_id: graph_rt::take(map, "externalId")?,
+            administrative_unit: r.take("administrativeUnit"),
+            school_number: r.take("schoolNumber"),
+            principal_name: r.take("principalName"),
+            principal_email: r.take("principalEmail"),
+            phone: r.take("phone"),
+            lowest_grade: r.take("lowestGrade"),
+            highest_grade: r.take("highestGrade"),
+            external_principal_id: r.take("externalPrincipalId"),
+            external_id: r.take("externalId"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
+            created_by: r.take("createdBy"),
             #[cfg(feature = "core")]
-            address: graph_rt::take(map, "address")?,
-            external_source_detail: graph_rt::take(map, "externalSourceDetail")?,
+            address: r.take("address"),
+            external_source_detail: r.take("externalSourceDetail"),
             #[cfg(feature = "core")]
-            external_source: graph_rt::take(map, "externalSource")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            external_source: r.take("externalSource"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "externalSource", &self.external_source)?;
-        graph_rt::put(map, "externalSourceDetail", &self.external_source_detail)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "address", &self.address)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "externalPrincipalId", &self.external_principal_id)?;
-        graph_rt::put(map, "highestGrade", &self.highest_grade)?;
-        graph_rt::put(map, "lowestGrade", &self.lowest_grade)?;
-        graph_rt::put(map, "phone", &self.phone)?;
-        graph_rt::put(map, "principalEmail", &self.principal_email)?;
-        graph_rt::put(map, "principalName", &self.principal_name)?;
-        graph_rt::put(map, "schoolNumber", &self.school_number)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "administrativeUnit", &self.administrative_unit)?;
-        graph_rt::put(map, "classes", &self.classes)?;
-        graph_rt::put(map, "users", &self.users)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "core")] w.put("externalSource", &self.external_source);
+        w.put("externalSourceDetail", &self.external_source_detail);
+        #[cfg(feature = "core")] w.put("address", &self.address);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("externalId", &self.external_id);
+        w.put("externalPrincipalId", &self.external_principal_id);
+        w.put("highestGrade", &self.highest_grade);
+        w.put("lowestGrade", &self.lowest_grade);
+        w.put("phone", &self.phone);
+        w.put("principalEmail", &self.principal_email);
+        w.put("principalName", &self.principal_name);
+        w.put("schoolNumber", &self.school_number);
+        #[cfg(feature = "core")] w.put("administrativeUnit", &self.administrative_unit);
+        w.put("classes", &self.classes);
+        w.put("users", &self.users);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSchool);

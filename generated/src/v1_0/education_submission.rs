@@ -40,45 +40,47 @@ pub struct EducationSubmission {
 impl graph_rt::Model for EducationSubmission {
     const TYPE_NAME: &'static str = "microsoft.graph.educationSubmission";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            id: graph_rt::take(map, "id")?,
-            outcomes: graph_rt::take(map, "outcomes")?,
-            submitted_resources: graph_rt::take(map, "submittedResources")?,
-            resources: graph_rt::take(map, "resources")?,
-            unsubmitted_date_time: graph_rt::take(map, "unsubmittedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            id: r.take("id"),
+            outcomes: r.take("outcomes"),
+            submitted_resources: r.take("submittedResources"),
+            resources: r.take("resources"),
+            unsubmitted_date_time: r.take("unsubmittedDateTime"),
             #[cfg(feature = "identity")]
-            unsubmitted_by: graph_rt::take(map, "unsubmittedBy")?,
-            submitted_date_time: graph_rt::take(map, "submittedDateTime")?,
+            unsubmitted_by: r.take("unsubmittedBy"),
+            submitted_date_time: r.take("submittedDateTime"),
             #[cfg(feature = "identity")]
-            submitted_by: graph_rt::take(map, "submittedBy")?,
-            status: graph_rt::take(map, "status")?,
-            resources_folder_url: graph_rt::take(map, "resourcesFolderUrl")?,
-            returned_date_time: graph_rt::take(map, "returnedDateTime")?,
+            submitted_by: r.take("submittedBy"),
+            status: r.take("status"),
+            resources_folder_url: r.take("resourcesFolderUrl"),
+            returned_date_time: r.take("returnedDateTime"),
             #[cfg(feature = "identity")]
-            returned_by: graph_rt::take(map, "returnedBy")?,
-            recipient: graph_rt::take(map, "recipient")?,
-            additional_properties: core::mem::take(map),
-        })
+            returned_by: r.take("returnedBy"),
+            recipient: r.take("recipient"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "recipient", &self.recipient)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "returnedBy", &self.returned_by)?;
-        graph_rt::put(map, "returnedDateTime", &self.returned_date_time)?;
-        graph_rt::put(map, "resourcesFolderUrl", &self.resources_folder_url)?;
-        graph_rt::put(map, "status", &self.status)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "submittedBy", &self.submitted_by)?;
-        graph_rt::put(map, "submittedDateTime", &self.submitted_date_time)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "unsubmittedBy", &self.unsubmitted_by)?;
-        graph_rt::put(map, "unsubmittedDateTime", &self.unsubmitted_date_time)?;
-        graph_rt::put(map, "resources", &self.resources)?;
-        graph_rt::put(map, "submittedResources", &self.submitted_resources)?;
-        graph_rt::put(map, "outcomes", &self.outcomes)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("recipient", &self.recipient);
+        #[cfg(feature = "identity")] w.put("returnedBy", &self.returned_by);
+        w.put("returnedDateTime", &self.returned_date_time);
+        w.put("resourcesFolderUrl", &self.resources_folder_url);
+        w.put("status", &self.status);
+        #[cfg(feature = "identity")] w.put("submittedBy", &self.submitted_by);
+        w.put("submittedDateTime", &self.submitted_date_time);
+        #[cfg(feature = "identity")] w.put("unsubmittedBy", &self.unsubmitted_by);
+        w.put("unsubmittedDateTime", &self.unsubmitted_date_time);
+        w.put("resources", &self.resources);
+        w.put("submittedResources", &self.submitted_resources);
+        w.put("outcomes", &self.outcomes);
+        w.put("id", &self.id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationSubmission);

@@ -20,21 +20,26 @@ pub struct EducationTerm {
 impl graph_rt::Model for EducationTerm {
     const TYPE_NAME: &'static str = "microsoft.graph.educationTerm";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            end_date: graph_rt::take(map, "endDate")?,
-            start_date: graph_rt::take(map, "startDate")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            end_date: r.take("endDate"),
+            start_date: r.take("startDate"),
+            external_id: r.take("externalId"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "startDate", &self.start_date)?;
-        graph_rt::put(map, "endDate", &self.end_date)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("externalId", &self.external_id);
+        w.put("startDate", &self.start_date);
+        w.put("endDate", &self.end_date);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationTerm);

@@ -94,109 +94,104 @@ pub struct EducationUser {
 impl graph_rt::Model for EducationUser {
     const TYPE_NAME: &'static str = "microsoft.graph.educationUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            refresh_tokens_valid_from_date_time: graph_rt::take(
-                map,
-                "refreshTokensValidFromDateTime",
-            )?,
-            office_location: graph_rt::take(map, "officeLocation")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            refresh_tokens_valid_from_date_time: r
+                .take("refreshTokensValidFromDateTime"),
+            office_location: r.take("officeLocation"),
             #[cfg(feature = "device_management")]
-            user: graph_rt::take(map, "user")?,
-            taught_classes: graph_rt::take(map, "taughtClasses")?,
-            schools: graph_rt::take(map, "schools")?,
-            classes: graph_rt::take(map, "classes")?,
-            user_type: graph_rt::take(map, "userType")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            usage_location: graph_rt::take(map, "usageLocation")?,
-            teacher: graph_rt::take(map, "teacher")?,
-            surname: graph_rt::take(map, "surname")?,
-            student: graph_rt::take(map, "student")?,
-            show_in_address_list: graph_rt::take(map, "showInAddressList")?,
+            user: r.take("user"),
+            taught_classes: r.take("taughtClasses"),
+            schools: r.take("schools"),
+            classes: r.take("classes"),
+            user_type: r.take("userType"),
+            user_principal_name: r.take("userPrincipalName"),
+            usage_location: r.take("usageLocation"),
+            teacher: r.take("teacher"),
+            surname: r.take("surname"),
+            student: r.take("student"),
+            show_in_address_list: r.take("showInAddressList"),
             #[cfg(feature = "core")]
-            residence_address: graph_rt::take(map, "residenceAddress")?,
+            residence_address: r.take("residenceAddress"),
             #[cfg(feature = "core")]
-            provisioned_plans: graph_rt::take(map, "provisionedPlans")?,
+            provisioned_plans: r.take("provisionedPlans"),
             #[cfg(feature = "core")]
-            primary_role: graph_rt::take(map, "primaryRole")?,
-            preferred_language: graph_rt::take(map, "preferredLanguage")?,
+            primary_role: r.take("primaryRole"),
+            preferred_language: r.take("preferredLanguage"),
             #[cfg(feature = "core")]
-            password_profile: graph_rt::take(map, "passwordProfile")?,
-            password_policies: graph_rt::take(map, "passwordPolicies")?,
-            on_premises_info: graph_rt::take(map, "onPremisesInfo")?,
-            mobile_phone: graph_rt::take(map, "mobilePhone")?,
-            middle_name: graph_rt::take(map, "middleName")?,
-            mail_nickname: graph_rt::take(map, "mailNickname")?,
+            password_profile: r.take("passwordProfile"),
+            password_policies: r.take("passwordPolicies"),
+            on_premises_info: r.take("onPremisesInfo"),
+            mobile_phone: r.take("mobilePhone"),
+            middle_name: r.take("middleName"),
+            mail_nickname: r.take("mailNickname"),
             #[cfg(feature = "core")]
-            mailing_address: graph_rt::take(map, "mailingAddress")?,
-            mail: graph_rt::take(map, "mail")?,
-            given_name: graph_rt::take(map, "givenName")?,
-            external_source_detail: graph_rt::take(map, "externalSourceDetail")?,
+            mailing_address: r.take("mailingAddress"),
+            mail: r.take("mail"),
+            given_name: r.take("givenName"),
+            external_source_detail: r.take("externalSourceDetail"),
             #[cfg(feature = "core")]
-            external_source: graph_rt::take(map, "externalSource")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            department: graph_rt::take(map, "department")?,
+            external_source: r.take("externalSource"),
+            display_name: r.take("displayName"),
+            department: r.take("department"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            business_phones: graph_rt::take(map, "businessPhones")?,
+            created_by: r.take("createdBy"),
+            business_phones: r.take("businessPhones"),
             #[cfg(feature = "core")]
-            assigned_plans: graph_rt::take(map, "assignedPlans")?,
+            assigned_plans: r.take("assignedPlans"),
             #[cfg(feature = "core")]
-            assigned_licenses: graph_rt::take(map, "assignedLicenses")?,
-            account_enabled: graph_rt::take(map, "accountEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            assigned_licenses: r.take("assignedLicenses"),
+            account_enabled: r.take("accountEnabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "accountEnabled", &self.account_enabled)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "assignedLicenses", &self.assigned_licenses)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "assignedPlans", &self.assigned_plans)?;
-        graph_rt::put(map, "businessPhones", &self.business_phones)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "department", &self.department)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "externalSource", &self.external_source)?;
-        graph_rt::put(map, "externalSourceDetail", &self.external_source_detail)?;
-        graph_rt::put(map, "givenName", &self.given_name)?;
-        graph_rt::put(map, "mail", &self.mail)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "mailingAddress", &self.mailing_address)?;
-        graph_rt::put(map, "mailNickname", &self.mail_nickname)?;
-        graph_rt::put(map, "middleName", &self.middle_name)?;
-        graph_rt::put(map, "mobilePhone", &self.mobile_phone)?;
-        graph_rt::put(map, "onPremisesInfo", &self.on_premises_info)?;
-        graph_rt::put(map, "passwordPolicies", &self.password_policies)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "passwordProfile", &self.password_profile)?;
-        graph_rt::put(map, "preferredLanguage", &self.preferred_language)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "primaryRole", &self.primary_role)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "provisionedPlans", &self.provisioned_plans)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "residenceAddress", &self.residence_address)?;
-        graph_rt::put(map, "showInAddressList", &self.show_in_address_list)?;
-        graph_rt::put(map, "student", &self.student)?;
-        graph_rt::put(map, "surname", &self.surname)?;
-        graph_rt::put(map, "teacher", &self.teacher)?;
-        graph_rt::put(map, "usageLocation", &self.usage_location)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "userType", &self.user_type)?;
-        graph_rt::put(map, "classes", &self.classes)?;
-        graph_rt::put(map, "schools", &self.schools)?;
-        graph_rt::put(map, "taughtClasses", &self.taught_classes)?;
-        #[cfg(feature = "device_management")] graph_rt::put(map, "user", &self.user)?;
-        graph_rt::put(map, "officeLocation", &self.office_location)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("accountEnabled", &self.account_enabled);
+        #[cfg(feature = "core")] w.put("assignedLicenses", &self.assigned_licenses);
+        #[cfg(feature = "core")] w.put("assignedPlans", &self.assigned_plans);
+        w.put("businessPhones", &self.business_phones);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("department", &self.department);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "core")] w.put("externalSource", &self.external_source);
+        w.put("externalSourceDetail", &self.external_source_detail);
+        w.put("givenName", &self.given_name);
+        w.put("mail", &self.mail);
+        #[cfg(feature = "core")] w.put("mailingAddress", &self.mailing_address);
+        w.put("mailNickname", &self.mail_nickname);
+        w.put("middleName", &self.middle_name);
+        w.put("mobilePhone", &self.mobile_phone);
+        w.put("onPremisesInfo", &self.on_premises_info);
+        w.put("passwordPolicies", &self.password_policies);
+        #[cfg(feature = "core")] w.put("passwordProfile", &self.password_profile);
+        w.put("preferredLanguage", &self.preferred_language);
+        #[cfg(feature = "core")] w.put("primaryRole", &self.primary_role);
+        #[cfg(feature = "core")] w.put("provisionedPlans", &self.provisioned_plans);
+        #[cfg(feature = "core")] w.put("residenceAddress", &self.residence_address);
+        w.put("showInAddressList", &self.show_in_address_list);
+        w.put("student", &self.student);
+        w.put("surname", &self.surname);
+        w.put("teacher", &self.teacher);
+        w.put("usageLocation", &self.usage_location);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("userType", &self.user_type);
+        w.put("classes", &self.classes);
+        w.put("schools", &self.schools);
+        w.put("taughtClasses", &self.taught_classes);
+        #[cfg(feature = "device_management")] w.put("user", &self.user);
+        w.put("officeLocation", &self.office_location);
+        w.put(
             "refreshTokensValidFromDateTime",
             &self.refresh_tokens_valid_from_date_time,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EducationUser);

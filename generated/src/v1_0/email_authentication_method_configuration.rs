@@ -25,30 +25,27 @@ pub struct EmailAuthenticationMethodConfiguration {
 impl graph_rt::Model for EmailAuthenticationMethodConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.emailAuthenticationMethodConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            include_targets: graph_rt::take(map, "includeTargets")?,
-            allow_external_id_to_use_email_otp: graph_rt::take(
-                map,
-                "allowExternalIdToUseEmailOtp",
-            )?,
-            state: graph_rt::take(map, "state")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            include_targets: r.take("includeTargets"),
+            allow_external_id_to_use_email_otp: r.take("allowExternalIdToUseEmailOtp"),
+            state: r.take("state"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(
-            map,
-            "allowExternalIdToUseEmailOtp",
-            &self.allow_external_id_to_use_email_otp,
-        )?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "includeTargets", &self.include_targets)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("state", &self.state);
+        w.put("allowExternalIdToUseEmailOtp", &self.allow_external_id_to_use_email_otp);
+        #[cfg(feature = "identity")] w.put("includeTargets", &self.include_targets);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EmailAuthenticationMethodConfiguration);

@@ -14,15 +14,20 @@ pub struct Endpoint {
 impl graph_rt::Model for Endpoint {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.endpoint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_agent: graph_rt::take(map, "userAgent")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_agent: r.take("userAgent"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "userAgent", &self.user_agent)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("userAgent", &self.user_agent);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Endpoint);

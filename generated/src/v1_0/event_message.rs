@@ -110,134 +110,114 @@ pub struct EventMessage {
 impl graph_rt::Model for EventMessage {
     const TYPE_NAME: &'static str = "microsoft.graph.eventMessage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            event: graph_rt::take(map, "event")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            event: r.take("event"),
             #[cfg(feature = "core")]
-            meeting_message_type: graph_rt::take(map, "meetingMessageType")?,
-            is_delegated: graph_rt::take(map, "isDelegated")?,
+            meeting_message_type: r.take("meetingMessageType"),
+            is_delegated: r.take("isDelegated"),
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
-            attachments: graph_rt::take(map, "attachments")?,
-            web_link: graph_rt::take(map, "webLink")?,
+            extensions: r.take("extensions"),
+            attachments: r.take("attachments"),
+            web_link: r.take("webLink"),
             #[cfg(feature = "core")]
-            unique_body: graph_rt::take(map, "uniqueBody")?,
+            unique_body: r.take("uniqueBody"),
             #[cfg(feature = "core")]
-            to_recipients: graph_rt::take(map, "toRecipients")?,
-            subject: graph_rt::take(map, "subject")?,
-            sent_date_time: graph_rt::take(map, "sentDateTime")?,
+            to_recipients: r.take("toRecipients"),
+            subject: r.take("subject"),
+            sent_date_time: r.take("sentDateTime"),
             #[cfg(feature = "core")]
-            sender: graph_rt::take(map, "sender")?,
+            sender: r.take("sender"),
             #[cfg(feature = "core")]
-            reply_to: graph_rt::take(map, "replyTo")?,
-            received_date_time: graph_rt::take(map, "receivedDateTime")?,
-            parent_folder_id: graph_rt::take(map, "parentFolderId")?,
-            is_read_receipt_requested: graph_rt::take(map, "isReadReceiptRequested")?,
-            is_read: graph_rt::take(map, "isRead")?,
-            is_draft: graph_rt::take(map, "isDraft")?,
-            is_delivery_receipt_requested: graph_rt::take(
-                map,
-                "isDeliveryReceiptRequested",
-            )?,
-            internet_message_id: graph_rt::take(map, "internetMessageId")?,
+            reply_to: r.take("replyTo"),
+            received_date_time: r.take("receivedDateTime"),
+            parent_folder_id: r.take("parentFolderId"),
+            is_read_receipt_requested: r.take("isReadReceiptRequested"),
+            is_read: r.take("isRead"),
+            is_draft: r.take("isDraft"),
+            is_delivery_receipt_requested: r.take("isDeliveryReceiptRequested"),
+            internet_message_id: r.take("internetMessageId"),
             #[cfg(feature = "core")]
-            internet_message_headers: graph_rt::take(map, "internetMessageHeaders")?,
+            internet_message_headers: r.take("internetMessageHeaders"),
             #[cfg(feature = "core")]
-            inference_classification: graph_rt::take(map, "inferenceClassification")?,
+            inference_classification: r.take("inferenceClassification"),
             #[cfg(feature = "core")]
-            importance: graph_rt::take(map, "importance")?,
-            has_attachments: graph_rt::take(map, "hasAttachments")?,
+            importance: r.take("importance"),
+            has_attachments: r.take("hasAttachments"),
             #[cfg(feature = "core")]
-            from: graph_rt::take(map, "from")?,
+            from: r.take("from"),
             #[cfg(feature = "core")]
-            flag: graph_rt::take(map, "flag")?,
-            conversation_index: graph_rt::take(map, "conversationIndex")?,
-            conversation_id: graph_rt::take(map, "conversationId")?,
+            flag: r.take("flag"),
+            conversation_index: r.take("conversationIndex"),
+            conversation_id: r.take("conversationId"),
             #[cfg(feature = "core")]
-            cc_recipients: graph_rt::take(map, "ccRecipients")?,
-            body_preview: graph_rt::take(map, "bodyPreview")?,
+            cc_recipients: r.take("ccRecipients"),
+            body_preview: r.take("bodyPreview"),
             #[cfg(feature = "core")]
-            body: graph_rt::take(map, "body")?,
+            body: r.take("body"),
             #[cfg(feature = "core")]
-            bcc_recipients: graph_rt::take(map, "bccRecipients")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            categories: graph_rt::take(map, "categories")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            bcc_recipients: r.take("bccRecipients"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("bccRecipients", &self.bcc_recipients);
+        #[cfg(feature = "core")] w.put("body", &self.body);
+        w.put("bodyPreview", &self.body_preview);
+        #[cfg(feature = "core")] w.put("ccRecipients", &self.cc_recipients);
+        w.put("conversationId", &self.conversation_id);
+        w.put("conversationIndex", &self.conversation_index);
+        #[cfg(feature = "core")] w.put("flag", &self.flag);
+        #[cfg(feature = "core")] w.put("from", &self.from);
+        w.put("hasAttachments", &self.has_attachments);
+        #[cfg(feature = "core")] w.put("importance", &self.importance);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "bccRecipients", &self.bcc_recipients)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(map, "bodyPreview", &self.body_preview)?;
+        w.put("inferenceClassification", &self.inference_classification);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "ccRecipients", &self.cc_recipients)?;
-        graph_rt::put(map, "conversationId", &self.conversation_id)?;
-        graph_rt::put(map, "conversationIndex", &self.conversation_index)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "flag", &self.flag)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "from", &self.from)?;
-        graph_rt::put(map, "hasAttachments", &self.has_attachments)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "importance", &self.importance)?;
+        w.put("internetMessageHeaders", &self.internet_message_headers);
+        w.put("internetMessageId", &self.internet_message_id);
+        w.put("isDeliveryReceiptRequested", &self.is_delivery_receipt_requested);
+        w.put("isDraft", &self.is_draft);
+        w.put("isRead", &self.is_read);
+        w.put("isReadReceiptRequested", &self.is_read_receipt_requested);
+        w.put("parentFolderId", &self.parent_folder_id);
+        w.put("receivedDateTime", &self.received_date_time);
+        #[cfg(feature = "core")] w.put("replyTo", &self.reply_to);
+        #[cfg(feature = "core")] w.put("sender", &self.sender);
+        w.put("sentDateTime", &self.sent_date_time);
+        w.put("subject", &self.subject);
+        #[cfg(feature = "core")] w.put("toRecipients", &self.to_recipients);
+        #[cfg(feature = "core")] w.put("uniqueBody", &self.unique_body);
+        w.put("webLink", &self.web_link);
+        w.put("attachments", &self.attachments);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "inferenceClassification", &self.inference_classification)?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "internetMessageHeaders", &self.internet_message_headers)?;
-        graph_rt::put(map, "internetMessageId", &self.internet_message_id)?;
-        graph_rt::put(
-            map,
-            "isDeliveryReceiptRequested",
-            &self.is_delivery_receipt_requested,
-        )?;
-        graph_rt::put(map, "isDraft", &self.is_draft)?;
-        graph_rt::put(map, "isRead", &self.is_read)?;
-        graph_rt::put(map, "isReadReceiptRequested", &self.is_read_receipt_requested)?;
-        graph_rt::put(map, "parentFolderId", &self.parent_folder_id)?;
-        graph_rt::put(map, "receivedDateTime", &self.received_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "replyTo", &self.reply_to)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "sender", &self.sender)?;
-        graph_rt::put(map, "sentDateTime", &self.sent_date_time)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "toRecipients", &self.to_recipients)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "uniqueBody", &self.unique_body)?;
-        graph_rt::put(map, "webLink", &self.web_link)?;
-        graph_rt::put(map, "attachments", &self.attachments)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put(map, "isDelegated", &self.is_delegated)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "meetingMessageType", &self.meeting_message_type)?;
-        graph_rt::put(map, "event", &self.event)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.put("isDelegated", &self.is_delegated);
+        #[cfg(feature = "core")] w.put("meetingMessageType", &self.meeting_message_type);
+        w.put("event", &self.event);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(EventMessage);

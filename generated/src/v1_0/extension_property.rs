@@ -22,23 +22,28 @@ pub struct ExtensionProperty {
 impl graph_rt::Model for ExtensionProperty {
     const TYPE_NAME: &'static str = "microsoft.graph.extensionProperty";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_objects: graph_rt::take(map, "targetObjects")?,
-            name: graph_rt::take(map, "name")?,
-            is_synced_from_on_premises: graph_rt::take(map, "isSyncedFromOnPremises")?,
-            data_type: graph_rt::take(map, "dataType")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_objects: r.take("targetObjects"),
+            name: r.take("name"),
+            is_synced_from_on_premises: r.take("isSyncedFromOnPremises"),
+            data_type: r.take("dataType"),
+            app_display_name: r.take("appDisplayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "dataType", &self.data_type)?;
-        graph_rt::put(map, "isSyncedFromOnPremises", &self.is_synced_from_on_premises)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "targetObjects", &self.target_objects)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("dataType", &self.data_type);
+        w.put("isSyncedFromOnPremises", &self.is_synced_from_on_premises);
+        w.put("name", &self.name);
+        w.put("targetObjects", &self.target_objects);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ExtensionProperty);

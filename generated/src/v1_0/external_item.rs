@@ -20,21 +20,26 @@ pub struct ExternalItem {
 impl graph_rt::Model for ExternalItem {
     const TYPE_NAME: &'static str = "microsoft.graph.externalConnectors.externalItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            properties: graph_rt::take(map, "properties")?,
-            id: graph_rt::take(map, "id")?,
-            content: graph_rt::take(map, "content")?,
-            acl: graph_rt::take(map, "acl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            properties: r.take("properties"),
+            id: r.take("id"),
+            content: r.take("content"),
+            acl: r.take("acl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "acl", &self.acl)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "properties", &self.properties)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("acl", &self.acl);
+        w.put("content", &self.content);
+        w.put("id", &self.id);
+        w.put("properties", &self.properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ExternalItem);

@@ -27,28 +27,33 @@ pub struct FeatureRolloutPolicy {
 impl graph_rt::Model for FeatureRolloutPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.featureRolloutPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            applies_to: graph_rt::take(map, "appliesTo")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            is_applied_to_organization: graph_rt::take(map, "isAppliedToOrganization")?,
-            id: graph_rt::take(map, "id")?,
-            feature: graph_rt::take(map, "feature")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+            applies_to: r.take("appliesTo"),
+            is_enabled: r.take("isEnabled"),
+            is_applied_to_organization: r.take("isAppliedToOrganization"),
+            id: r.take("id"),
+            feature: r.take("feature"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "feature", &self.feature)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isAppliedToOrganization", &self.is_applied_to_organization)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appliesTo", &self.applies_to)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("feature", &self.feature);
+        w.put("id", &self.id);
+        w.put("isAppliedToOrganization", &self.is_applied_to_organization);
+        w.put("isEnabled", &self.is_enabled);
+        #[cfg(feature = "core")] w.put("appliesTo", &self.applies_to);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FeatureRolloutPolicy);

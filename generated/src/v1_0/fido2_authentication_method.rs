@@ -28,27 +28,32 @@ pub struct Fido2AuthenticationMethod {
 impl graph_rt::Model for Fido2AuthenticationMethod {
     const TYPE_NAME: &'static str = "microsoft.graph.fido2AuthenticationMethod";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            attestation_level: graph_rt::take(map, "attestationLevel")?,
-            attestation_certificates: graph_rt::take(map, "attestationCertificates")?,
-            model: graph_rt::take(map, "model")?,
-            aa_guid: graph_rt::take(map, "aaGuid")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            attestation_level: r.take("attestationLevel"),
+            attestation_certificates: r.take("attestationCertificates"),
+            model: r.take("model"),
+            aa_guid: r.take("aaGuid"),
+            created_date_time: r.take("createdDateTime"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "aaGuid", &self.aa_guid)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "attestationCertificates", &self.attestation_certificates)?;
-        graph_rt::put(map, "attestationLevel", &self.attestation_level)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("aaGuid", &self.aa_guid);
+        w.put("model", &self.model);
+        w.put("attestationCertificates", &self.attestation_certificates);
+        w.put("attestationLevel", &self.attestation_level);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Fido2AuthenticationMethod);

@@ -16,17 +16,22 @@ pub struct File {
 impl graph_rt::Model for File {
     const TYPE_NAME: &'static str = "microsoft.graph.file";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            mime_type: graph_rt::take(map, "mimeType")?,
-            hashes: graph_rt::take(map, "hashes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            mime_type: r.take("mimeType"),
+            hashes: r.take("hashes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hashes", &self.hashes)?;
-        graph_rt::put(map, "mimeType", &self.mime_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hashes", &self.hashes);
+        w.put("mimeType", &self.mime_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(File);

@@ -16,17 +16,22 @@ pub struct FileHash {
 impl graph_rt::Model for FileHash {
     const TYPE_NAME: &'static str = "microsoft.graph.fileHash";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            hash_value: graph_rt::take(map, "hashValue")?,
-            hash_type: graph_rt::take(map, "hashType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            hash_value: r.take("hashValue"),
+            hash_type: r.take("hashType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hashType", &self.hash_type)?;
-        graph_rt::put(map, "hashValue", &self.hash_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hashType", &self.hash_type);
+        w.put("hashValue", &self.hash_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FileHash);

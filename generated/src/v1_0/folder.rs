@@ -16,17 +16,22 @@ pub struct Folder {
 impl graph_rt::Model for Folder {
     const TYPE_NAME: &'static str = "microsoft.graph.folder";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            view: graph_rt::take(map, "view")?,
-            child_count: graph_rt::take(map, "childCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            view: r.take("view"),
+            child_count: r.take("childCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "childCount", &self.child_count)?;
-        graph_rt::put(map, "view", &self.view)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("childCount", &self.child_count);
+        w.put("view", &self.view);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Folder);

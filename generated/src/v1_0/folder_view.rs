@@ -18,19 +18,24 @@ pub struct FolderView {
 impl graph_rt::Model for FolderView {
     const TYPE_NAME: &'static str = "microsoft.graph.folderView";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            view_type: graph_rt::take(map, "viewType")?,
-            sort_order: graph_rt::take(map, "sortOrder")?,
-            sort_by: graph_rt::take(map, "sortBy")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            view_type: r.take("viewType"),
+            sort_order: r.take("sortOrder"),
+            sort_by: r.take("sortBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sortBy", &self.sort_by)?;
-        graph_rt::put(map, "sortOrder", &self.sort_order)?;
-        graph_rt::put(map, "viewType", &self.view_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sortBy", &self.sort_by);
+        w.put("sortOrder", &self.sort_order);
+        w.put("viewType", &self.view_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(FolderView);

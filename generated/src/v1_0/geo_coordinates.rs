@@ -18,19 +18,24 @@ pub struct GeoCoordinates {
 impl graph_rt::Model for GeoCoordinates {
     const TYPE_NAME: &'static str = "microsoft.graph.geoCoordinates";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            longitude: graph_rt::take(map, "longitude")?,
-            latitude: graph_rt::take(map, "latitude")?,
-            altitude: graph_rt::take(map, "altitude")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            longitude: r.take("longitude"),
+            latitude: r.take("latitude"),
+            altitude: r.take("altitude"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "altitude", &self.altitude)?;
-        graph_rt::put(map, "latitude", &self.latitude)?;
-        graph_rt::put(map, "longitude", &self.longitude)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("altitude", &self.altitude);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GeoCoordinates);

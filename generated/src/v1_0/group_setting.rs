@@ -23,22 +23,27 @@ pub struct GroupSetting {
 impl graph_rt::Model for GroupSetting {
     const TYPE_NAME: &'static str = "microsoft.graph.groupSetting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            values: graph_rt::take(map, "values")?,
-            template_id: graph_rt::take(map, "templateId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            values: r.take("values"),
+            template_id: r.take("templateId"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "templateId", &self.template_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "values", &self.values)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("templateId", &self.template_id);
+        #[cfg(feature = "core")] w.put("values", &self.values);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupSetting);

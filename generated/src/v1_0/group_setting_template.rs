@@ -23,22 +23,27 @@ pub struct GroupSettingTemplate {
 impl graph_rt::Model for GroupSettingTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.groupSettingTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            values: graph_rt::take(map, "values")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            values: r.take("values"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "values", &self.values)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "core")] w.put("values", &self.values);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(GroupSettingTemplate);

@@ -18,17 +18,22 @@ pub struct IPv4Range {
 impl graph_rt::Model for IPv4Range {
     const TYPE_NAME: &'static str = "microsoft.graph.iPv4Range";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            upper_address: graph_rt::take(map, "upperAddress")?,
-            lower_address: graph_rt::take(map, "lowerAddress")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            upper_address: r.take("upperAddress"),
+            lower_address: r.take("lowerAddress"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "lowerAddress", &self.lower_address)?;
-        graph_rt::put(map, "upperAddress", &self.upper_address)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("lowerAddress", &self.lower_address);
+        w.put("upperAddress", &self.upper_address);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IPv4Range);

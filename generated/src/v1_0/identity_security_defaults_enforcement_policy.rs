@@ -22,21 +22,26 @@ pub struct IdentitySecurityDefaultsEnforcementPolicy {
 impl graph_rt::Model for IdentitySecurityDefaultsEnforcementPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.identitySecurityDefaultsEnforcementPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_enabled: r.take("isEnabled"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("isEnabled", &self.is_enabled);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IdentitySecurityDefaultsEnforcementPolicy);

@@ -18,19 +18,24 @@ pub struct IdentitySet {
 impl graph_rt::Model for IdentitySet {
     const TYPE_NAME: &'static str = "microsoft.graph.identitySet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user: graph_rt::take(map, "user")?,
-            device: graph_rt::take(map, "device")?,
-            application: graph_rt::take(map, "application")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user: r.take("user"),
+            device: r.take("device"),
+            application: r.take("application"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "application", &self.application)?;
-        graph_rt::put(map, "device", &self.device)?;
-        graph_rt::put(map, "user", &self.user)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("application", &self.application);
+        w.put("device", &self.device);
+        w.put("user", &self.user);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IdentitySet);

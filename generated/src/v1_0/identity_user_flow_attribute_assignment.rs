@@ -28,31 +28,35 @@ pub struct IdentityUserFlowAttributeAssignment {
 impl graph_rt::Model for IdentityUserFlowAttributeAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.identityUserFlowAttributeAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_attribute: graph_rt::take(map, "userAttribute")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_attribute: r.take("userAttribute"),
             #[cfg(feature = "core")]
-            user_input_type: graph_rt::take(map, "userInputType")?,
+            user_input_type: r.take("userInputType"),
             #[cfg(feature = "users")]
-            user_attribute_values: graph_rt::take(map, "userAttributeValues")?,
-            requires_verification: graph_rt::take(map, "requiresVerification")?,
-            is_optional: graph_rt::take(map, "isOptional")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            user_attribute_values: r.take("userAttributeValues"),
+            requires_verification: r.take("requiresVerification"),
+            is_optional: r.take("isOptional"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isOptional", &self.is_optional)?;
-        graph_rt::put(map, "requiresVerification", &self.requires_verification)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("isOptional", &self.is_optional);
+        w.put("requiresVerification", &self.requires_verification);
         #[cfg(feature = "users")]
-        graph_rt::put(map, "userAttributeValues", &self.user_attribute_values)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "userInputType", &self.user_input_type)?;
-        graph_rt::put(map, "userAttribute", &self.user_attribute)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("userAttributeValues", &self.user_attribute_values);
+        #[cfg(feature = "core")] w.put("userInputType", &self.user_input_type);
+        w.put("userAttribute", &self.user_attribute);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IdentityUserFlowAttributeAssignment);

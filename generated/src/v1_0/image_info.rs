@@ -18,19 +18,24 @@ pub struct ImageInfo {
 impl graph_rt::Model for ImageInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.imageInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            add_image_query: graph_rt::take(map, "addImageQuery")?,
-            alternate_text: graph_rt::take(map, "alternateText")?,
-            icon_url: graph_rt::take(map, "iconUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            add_image_query: r.take("addImageQuery"),
+            alternate_text: r.take("alternateText"),
+            icon_url: r.take("iconUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "iconUrl", &self.icon_url)?;
-        graph_rt::put(map, "alternateText", &self.alternate_text)?;
-        graph_rt::put(map, "addImageQuery", &self.add_image_query)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("iconUrl", &self.icon_url);
+        w.put("alternateText", &self.alternate_text);
+        w.put("addImageQuery", &self.add_image_query);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ImageInfo);

@@ -16,24 +16,22 @@ pub struct ImplicitGrantSettings {
 impl graph_rt::Model for ImplicitGrantSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.implicitGrantSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            enable_access_token_issuance: graph_rt::take(
-                map,
-                "enableAccessTokenIssuance",
-            )?,
-            enable_id_token_issuance: graph_rt::take(map, "enableIdTokenIssuance")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            enable_access_token_issuance: r.take("enableAccessTokenIssuance"),
+            enable_id_token_issuance: r.take("enableIdTokenIssuance"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "enableIdTokenIssuance", &self.enable_id_token_issuance)?;
-        graph_rt::put(
-            map,
-            "enableAccessTokenIssuance",
-            &self.enable_access_token_issuance,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enableIdTokenIssuance", &self.enable_id_token_issuance);
+        w.put("enableAccessTokenIssuance", &self.enable_access_token_issuance);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ImplicitGrantSettings);

@@ -22,21 +22,26 @@ pub struct ImportedWindowsAutopilotDeviceIdentityState {
 impl graph_rt::Model for ImportedWindowsAutopilotDeviceIdentityState {
     const TYPE_NAME: &'static str = "microsoft.graph.importedWindowsAutopilotDeviceIdentityState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_error_name: graph_rt::take(map, "deviceErrorName")?,
-            device_error_code: graph_rt::take(map, "deviceErrorCode")?,
-            device_registration_id: graph_rt::take(map, "deviceRegistrationId")?,
-            device_import_status: graph_rt::take(map, "deviceImportStatus")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_error_name: r.take("deviceErrorName"),
+            device_error_code: r.take("deviceErrorCode"),
+            device_registration_id: r.take("deviceRegistrationId"),
+            device_import_status: r.take("deviceImportStatus"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "deviceImportStatus", &self.device_import_status)?;
-        graph_rt::put(map, "deviceRegistrationId", &self.device_registration_id)?;
-        graph_rt::put(map, "deviceErrorCode", &self.device_error_code)?;
-        graph_rt::put(map, "deviceErrorName", &self.device_error_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("deviceImportStatus", &self.device_import_status);
+        w.put("deviceRegistrationId", &self.device_registration_id);
+        w.put("deviceErrorCode", &self.device_error_code);
+        w.put("deviceErrorName", &self.device_error_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ImportedWindowsAutopilotDeviceIdentityState);

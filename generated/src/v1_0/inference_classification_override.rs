@@ -22,22 +22,26 @@ pub struct InferenceClassificationOverride {
 impl graph_rt::Model for InferenceClassificationOverride {
     const TYPE_NAME: &'static str = "microsoft.graph.inferenceClassificationOverride";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            sender_email_address: graph_rt::take(map, "senderEmailAddress")?,
+            sender_email_address: r.take("senderEmailAddress"),
             #[cfg(feature = "core")]
-            classify_as: graph_rt::take(map, "classifyAs")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            classify_as: r.take("classifyAs"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "classifyAs", &self.classify_as)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "senderEmailAddress", &self.sender_email_address)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("classifyAs", &self.classify_as);
+        #[cfg(feature = "core")] w.put("senderEmailAddress", &self.sender_email_address);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InferenceClassificationOverride);

@@ -18,19 +18,24 @@ pub struct Initiator {
 impl graph_rt::Model for Initiator {
     const TYPE_NAME: &'static str = "microsoft.graph.initiator";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            initiator_type: graph_rt::take(map, "initiatorType")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            initiator_type: r.take("initiatorType"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "initiatorType", &self.initiator_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("initiatorType", &self.initiator_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Initiator);

@@ -40,48 +40,46 @@ pub struct IntuneBrand {
 impl graph_rt::Model for IntuneBrand {
     const TYPE_NAME: &'static str = "microsoft.graph.intuneBrand";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            privacy_url: graph_rt::take(map, "privacyUrl")?,
-            online_support_site_name: graph_rt::take(map, "onlineSupportSiteName")?,
-            online_support_site_url: graph_rt::take(map, "onlineSupportSiteUrl")?,
-            contact_it_notes: graph_rt::take(map, "contactITNotes")?,
-            contact_it_email_address: graph_rt::take(map, "contactITEmailAddress")?,
-            contact_it_phone_number: graph_rt::take(map, "contactITPhoneNumber")?,
-            contact_it_name: graph_rt::take(map, "contactITName")?,
-            show_display_name_next_to_logo: graph_rt::take(
-                map,
-                "showDisplayNameNextToLogo",
-            )?,
-            show_name_next_to_logo: graph_rt::take(map, "showNameNextToLogo")?,
-            dark_background_logo: graph_rt::take(map, "darkBackgroundLogo")?,
-            light_background_logo: graph_rt::take(map, "lightBackgroundLogo")?,
-            show_logo: graph_rt::take(map, "showLogo")?,
-            theme_color: graph_rt::take(map, "themeColor")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            privacy_url: r.take("privacyUrl"),
+            online_support_site_name: r.take("onlineSupportSiteName"),
+            online_support_site_url: r.take("onlineSupportSiteUrl"),
+            contact_it_notes: r.take("contactITNotes"),
+            contact_it_email_address: r.take("contactITEmailAddress"),
+            contact_it_phone_number: r.take("contactITPhoneNumber"),
+            contact_it_name: r.take("contactITName"),
+            show_display_name_next_to_logo: r.take("showDisplayNameNextToLogo"),
+            show_name_next_to_logo: r.take("showNameNextToLogo"),
+            dark_background_logo: r.take("darkBackgroundLogo"),
+            light_background_logo: r.take("lightBackgroundLogo"),
+            show_logo: r.take("showLogo"),
+            theme_color: r.take("themeColor"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "themeColor", &self.theme_color)?;
-        graph_rt::put(map, "showLogo", &self.show_logo)?;
-        graph_rt::put(map, "lightBackgroundLogo", &self.light_background_logo)?;
-        graph_rt::put(map, "darkBackgroundLogo", &self.dark_background_logo)?;
-        graph_rt::put(map, "showNameNextToLogo", &self.show_name_next_to_logo)?;
-        graph_rt::put(
-            map,
-            "showDisplayNameNextToLogo",
-            &self.show_display_name_next_to_logo,
-        )?;
-        graph_rt::put(map, "contactITName", &self.contact_it_name)?;
-        graph_rt::put(map, "contactITPhoneNumber", &self.contact_it_phone_number)?;
-        graph_rt::put(map, "contactITEmailAddress", &self.contact_it_email_address)?;
-        graph_rt::put(map, "contactITNotes", &self.contact_it_notes)?;
-        graph_rt::put(map, "onlineSupportSiteUrl", &self.online_support_site_url)?;
-        graph_rt::put(map, "onlineSupportSiteName", &self.online_support_site_name)?;
-        graph_rt::put(map, "privacyUrl", &self.privacy_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("themeColor", &self.theme_color);
+        w.put("showLogo", &self.show_logo);
+        w.put("lightBackgroundLogo", &self.light_background_logo);
+        w.put("darkBackgroundLogo", &self.dark_background_logo);
+        w.put("showNameNextToLogo", &self.show_name_next_to_logo);
+        w.put("showDisplayNameNextToLogo", &self.show_display_name_next_to_logo);
+        w.put("contactITName", &self.contact_it_name);
+        w.put("contactITPhoneNumber", &self.contact_it_phone_number);
+        w.put("contactITEmailAddress", &self.contact_it_email_address);
+        w.put("contactITNotes", &self.contact_it_notes);
+        w.put("onlineSupportSiteUrl", &self.online_support_site_url);
+        w.put("onlineSupportSiteName", &self.online_support_site_name);
+        w.put("privacyUrl", &self.privacy_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IntuneBrand);

@@ -17,18 +17,23 @@ pub struct InvitationParticipantInfo {
 impl graph_rt::Model for InvitationParticipantInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.invitationParticipantInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            replaces_call_id: graph_rt::take(map, "replacesCallId")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            replaces_call_id: r.take("replacesCallId"),
             #[cfg(feature = "identity")]
-            identity: graph_rt::take(map, "identity")?,
-            additional_properties: core::mem::take(map),
-        })
+            identity: r.take("identity"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "identity", &self.identity)?;
-        graph_rt::put(map, "replacesCallId", &self.replaces_call_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("replacesCallId", &self.replaces_call_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InvitationParticipantInfo);

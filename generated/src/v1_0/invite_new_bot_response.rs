@@ -14,15 +14,20 @@ pub struct InviteNewBotResponse {
 impl graph_rt::Model for InviteNewBotResponse {
     const TYPE_NAME: &'static str = "microsoft.graph.inviteNewBotResponse";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            invite_uri: graph_rt::take(map, "inviteUri")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            invite_uri: r.take("inviteUri"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "inviteUri", &self.invite_uri)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("inviteUri", &self.invite_uri);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InviteNewBotResponse);

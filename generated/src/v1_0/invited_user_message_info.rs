@@ -18,19 +18,24 @@ pub struct InvitedUserMessageInfo {
 impl graph_rt::Model for InvitedUserMessageInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.invitedUserMessageInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            message_language: graph_rt::take(map, "messageLanguage")?,
-            customized_message_body: graph_rt::take(map, "customizedMessageBody")?,
-            cc_recipients: graph_rt::take(map, "ccRecipients")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            message_language: r.take("messageLanguage"),
+            customized_message_body: r.take("customizedMessageBody"),
+            cc_recipients: r.take("ccRecipients"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ccRecipients", &self.cc_recipients)?;
-        graph_rt::put(map, "customizedMessageBody", &self.customized_message_body)?;
-        graph_rt::put(map, "messageLanguage", &self.message_language)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ccRecipients", &self.cc_recipients);
+        w.put("customizedMessageBody", &self.customized_message_body);
+        w.put("messageLanguage", &self.message_language);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(InvitedUserMessageInfo);

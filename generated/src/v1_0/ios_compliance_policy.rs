@@ -74,123 +74,88 @@ pub struct IosCompliancePolicy {
 impl graph_rt::Model for IosCompliancePolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.iosCompliancePolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            managed_email_profile_required: graph_rt::take(
-                map,
-                "managedEmailProfileRequired",
-            )?,
-            device_threat_protection_required_security_level: graph_rt::take(
-                map,
-                "deviceThreatProtectionRequiredSecurityLevel",
-            )?,
-            device_threat_protection_enabled: graph_rt::take(
-                map,
-                "deviceThreatProtectionEnabled",
-            )?,
-            security_block_jailbroken_devices: graph_rt::take(
-                map,
-                "securityBlockJailbrokenDevices",
-            )?,
-            os_maximum_version: graph_rt::take(map, "osMaximumVersion")?,
-            os_minimum_version: graph_rt::take(map, "osMinimumVersion")?,
-            passcode_required: graph_rt::take(map, "passcodeRequired")?,
-            passcode_required_type: graph_rt::take(map, "passcodeRequiredType")?,
-            passcode_minimum_character_set_count: graph_rt::take(
-                map,
-                "passcodeMinimumCharacterSetCount",
-            )?,
-            passcode_previous_passcode_block_count: graph_rt::take(
-                map,
-                "passcodePreviousPasscodeBlockCount",
-            )?,
-            passcode_minutes_of_inactivity_before_lock: graph_rt::take(
-                map,
-                "passcodeMinutesOfInactivityBeforeLock",
-            )?,
-            passcode_minimum_length: graph_rt::take(map, "passcodeMinimumLength")?,
-            passcode_expiration_days: graph_rt::take(map, "passcodeExpirationDays")?,
-            passcode_block_simple: graph_rt::take(map, "passcodeBlockSimple")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            scheduled_actions_for_rule: graph_rt::take(map, "scheduledActionsForRule")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            managed_email_profile_required: r.take("managedEmailProfileRequired"),
+            device_threat_protection_required_security_level: r
+                .take("deviceThreatProtectionRequiredSecurityLevel"),
+            device_threat_protection_enabled: r.take("deviceThreatProtectionEnabled"),
+            security_block_jailbroken_devices: r.take("securityBlockJailbrokenDevices"),
+            os_maximum_version: r.take("osMaximumVersion"),
+            os_minimum_version: r.take("osMinimumVersion"),
+            passcode_required: r.take("passcodeRequired"),
+            passcode_required_type: r.take("passcodeRequiredType"),
+            passcode_minimum_character_set_count: r
+                .take("passcodeMinimumCharacterSetCount"),
+            passcode_previous_passcode_block_count: r
+                .take("passcodePreviousPasscodeBlockCount"),
+            passcode_minutes_of_inactivity_before_lock: r
+                .take("passcodeMinutesOfInactivityBeforeLock"),
+            passcode_minimum_length: r.take("passcodeMinimumLength"),
+            passcode_expiration_days: r.take("passcodeExpirationDays"),
+            passcode_block_simple: r.take("passcodeBlockSimple"),
+            assignments: r.take("assignments"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            scheduled_actions_for_rule: r.take("scheduledActionsForRule"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "scheduledActionsForRule", &self.scheduled_actions_for_rule)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "passcodeBlockSimple", &self.passcode_block_simple)?;
-        graph_rt::put(map, "passcodeExpirationDays", &self.passcode_expiration_days)?;
-        graph_rt::put(map, "passcodeMinimumLength", &self.passcode_minimum_length)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("assignments", &self.assignments);
+        w.put("passcodeBlockSimple", &self.passcode_block_simple);
+        w.put("passcodeExpirationDays", &self.passcode_expiration_days);
+        w.put("passcodeMinimumLength", &self.passcode_minimum_length);
+        w.put(
             "passcodeMinutesOfInactivityBeforeLock",
             &self.passcode_minutes_of_inactivity_before_lock,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passcodePreviousPasscodeBlockCount",
             &self.passcode_previous_passcode_block_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passcodeMinimumCharacterSetCount",
             &self.passcode_minimum_character_set_count,
-        )?;
-        graph_rt::put(map, "passcodeRequiredType", &self.passcode_required_type)?;
-        graph_rt::put(map, "passcodeRequired", &self.passcode_required)?;
-        graph_rt::put(map, "osMinimumVersion", &self.os_minimum_version)?;
-        graph_rt::put(map, "osMaximumVersion", &self.os_maximum_version)?;
-        graph_rt::put(
-            map,
-            "securityBlockJailbrokenDevices",
-            &self.security_block_jailbroken_devices,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceThreatProtectionEnabled",
-            &self.device_threat_protection_enabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passcodeRequiredType", &self.passcode_required_type);
+        w.put("passcodeRequired", &self.passcode_required);
+        w.put("osMinimumVersion", &self.os_minimum_version);
+        w.put("osMaximumVersion", &self.os_maximum_version);
+        w.put("securityBlockJailbrokenDevices", &self.security_block_jailbroken_devices);
+        w.put("deviceThreatProtectionEnabled", &self.device_threat_protection_enabled);
+        w.put(
             "deviceThreatProtectionRequiredSecurityLevel",
             &self.device_threat_protection_required_security_level,
-        )?;
-        graph_rt::put(
-            map,
-            "managedEmailProfileRequired",
-            &self.managed_email_profile_required,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("managedEmailProfileRequired", &self.managed_email_profile_required);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosCompliancePolicy);

@@ -312,844 +312,433 @@ pub struct IosGeneralDeviceConfiguration {
 impl graph_rt::Model for IosGeneralDeviceConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.iosGeneralDeviceConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            wi_fi_connect_only_to_configured_networks: graph_rt::take(
-                map,
-                "wiFiConnectOnlyToConfiguredNetworks",
-            )?,
-            wallpaper_block_modification: graph_rt::take(
-                map,
-                "wallpaperBlockModification",
-            )?,
-            voice_dialing_blocked: graph_rt::take(map, "voiceDialingBlocked")?,
-            spotlight_block_internet_results: graph_rt::take(
-                map,
-                "spotlightBlockInternetResults",
-            )?,
-            siri_require_profanity_filter: graph_rt::take(
-                map,
-                "siriRequireProfanityFilter",
-            )?,
-            siri_block_user_generated_content: graph_rt::take(
-                map,
-                "siriBlockUserGeneratedContent",
-            )?,
-            siri_blocked_when_locked: graph_rt::take(map, "siriBlockedWhenLocked")?,
-            siri_blocked: graph_rt::take(map, "siriBlocked")?,
-            screen_capture_blocked: graph_rt::take(map, "screenCaptureBlocked")?,
-            safari_require_fraud_warning: graph_rt::take(
-                map,
-                "safariRequireFraudWarning",
-            )?,
-            safari_password_auto_fill_domains: graph_rt::take(
-                map,
-                "safariPasswordAutoFillDomains",
-            )?,
-            safari_managed_domains: graph_rt::take(map, "safariManagedDomains")?,
-            safari_cookie_settings: graph_rt::take(map, "safariCookieSettings")?,
-            safari_blocked: graph_rt::take(map, "safariBlocked")?,
-            safari_block_popups: graph_rt::take(map, "safariBlockPopups")?,
-            safari_block_java_script: graph_rt::take(map, "safariBlockJavaScript")?,
-            safari_block_autofill: graph_rt::take(map, "safariBlockAutofill")?,
-            podcasts_blocked: graph_rt::take(map, "podcastsBlocked")?,
-            passcode_required: graph_rt::take(map, "passcodeRequired")?,
-            passcode_required_type: graph_rt::take(map, "passcodeRequiredType")?,
-            passcode_sign_in_failure_count_before_wipe: graph_rt::take(
-                map,
-                "passcodeSignInFailureCountBeforeWipe",
-            )?,
-            passcode_previous_passcode_block_count: graph_rt::take(
-                map,
-                "passcodePreviousPasscodeBlockCount",
-            )?,
-            passcode_minimum_character_set_count: graph_rt::take(
-                map,
-                "passcodeMinimumCharacterSetCount",
-            )?,
-            passcode_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passcodeMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            passcode_minutes_of_inactivity_before_lock: graph_rt::take(
-                map,
-                "passcodeMinutesOfInactivityBeforeLock",
-            )?,
-            passcode_minimum_length: graph_rt::take(map, "passcodeMinimumLength")?,
-            passcode_expiration_days: graph_rt::take(map, "passcodeExpirationDays")?,
-            passcode_block_simple: graph_rt::take(map, "passcodeBlockSimple")?,
-            passcode_block_modification: graph_rt::take(
-                map,
-                "passcodeBlockModification",
-            )?,
-            passcode_block_fingerprint_modification: graph_rt::take(
-                map,
-                "passcodeBlockFingerprintModification",
-            )?,
-            passcode_block_fingerprint_unlock: graph_rt::take(
-                map,
-                "passcodeBlockFingerprintUnlock",
-            )?,
-            notifications_block_settings_modification: graph_rt::take(
-                map,
-                "notificationsBlockSettingsModification",
-            )?,
-            messages_blocked: graph_rt::take(map, "messagesBlocked")?,
-            media_content_rating_apps: graph_rt::take(map, "mediaContentRatingApps")?,
-            network_usage_rules: graph_rt::take(map, "networkUsageRules")?,
-            media_content_rating_united_states: graph_rt::take(
-                map,
-                "mediaContentRatingUnitedStates",
-            )?,
-            media_content_rating_united_kingdom: graph_rt::take(
-                map,
-                "mediaContentRatingUnitedKingdom",
-            )?,
-            media_content_rating_new_zealand: graph_rt::take(
-                map,
-                "mediaContentRatingNewZealand",
-            )?,
-            media_content_rating_japan: graph_rt::take(map, "mediaContentRatingJapan")?,
-            media_content_rating_ireland: graph_rt::take(
-                map,
-                "mediaContentRatingIreland",
-            )?,
-            media_content_rating_germany: graph_rt::take(
-                map,
-                "mediaContentRatingGermany",
-            )?,
-            media_content_rating_france: graph_rt::take(
-                map,
-                "mediaContentRatingFrance",
-            )?,
-            media_content_rating_canada: graph_rt::take(
-                map,
-                "mediaContentRatingCanada",
-            )?,
-            media_content_rating_australia: graph_rt::take(
-                map,
-                "mediaContentRatingAustralia",
-            )?,
-            lock_screen_block_today_view: graph_rt::take(
-                map,
-                "lockScreenBlockTodayView",
-            )?,
-            lock_screen_block_passbook: graph_rt::take(map, "lockScreenBlockPassbook")?,
-            lock_screen_block_notification_view: graph_rt::take(
-                map,
-                "lockScreenBlockNotificationView",
-            )?,
-            lock_screen_block_control_center: graph_rt::take(
-                map,
-                "lockScreenBlockControlCenter",
-            )?,
-            kiosk_mode_managed_app_id: graph_rt::take(map, "kioskModeManagedAppId")?,
-            kiosk_mode_require_zoom: graph_rt::take(map, "kioskModeRequireZoom")?,
-            kiosk_mode_require_voice_over: graph_rt::take(
-                map,
-                "kioskModeRequireVoiceOver",
-            )?,
-            kiosk_mode_require_mono_audio: graph_rt::take(
-                map,
-                "kioskModeRequireMonoAudio",
-            )?,
-            kiosk_mode_require_color_inversion: graph_rt::take(
-                map,
-                "kioskModeRequireColorInversion",
-            )?,
-            kiosk_mode_require_assistive_touch: graph_rt::take(
-                map,
-                "kioskModeRequireAssistiveTouch",
-            )?,
-            kiosk_mode_built_in_app_id: graph_rt::take(map, "kioskModeBuiltInAppId")?,
-            kiosk_mode_app_store_url: graph_rt::take(map, "kioskModeAppStoreUrl")?,
-            kiosk_mode_allow_zoom_settings: graph_rt::take(
-                map,
-                "kioskModeAllowZoomSettings",
-            )?,
-            kiosk_mode_allow_volume_buttons: graph_rt::take(
-                map,
-                "kioskModeAllowVolumeButtons",
-            )?,
-            kiosk_mode_allow_voice_over_settings: graph_rt::take(
-                map,
-                "kioskModeAllowVoiceOverSettings",
-            )?,
-            kiosk_mode_allow_touchscreen: graph_rt::take(
-                map,
-                "kioskModeAllowTouchscreen",
-            )?,
-            kiosk_mode_allow_sleep_button: graph_rt::take(
-                map,
-                "kioskModeAllowSleepButton",
-            )?,
-            kiosk_mode_allow_screen_rotation: graph_rt::take(
-                map,
-                "kioskModeAllowScreenRotation",
-            )?,
-            kiosk_mode_allow_ringer_switch: graph_rt::take(
-                map,
-                "kioskModeAllowRingerSwitch",
-            )?,
-            kiosk_mode_allow_color_inversion_settings: graph_rt::take(
-                map,
-                "kioskModeAllowColorInversionSettings",
-            )?,
-            kiosk_mode_allow_auto_lock: graph_rt::take(map, "kioskModeAllowAutoLock")?,
-            kiosk_mode_allow_assistive_touch_settings: graph_rt::take(
-                map,
-                "kioskModeAllowAssistiveTouchSettings",
-            )?,
-            kiosk_mode_allow_assistive_speak: graph_rt::take(
-                map,
-                "kioskModeAllowAssistiveSpeak",
-            )?,
-            keyboard_block_spell_check: graph_rt::take(map, "keyboardBlockSpellCheck")?,
-            keyboard_block_shortcuts: graph_rt::take(map, "keyboardBlockShortcuts")?,
-            keyboard_block_predictive: graph_rt::take(map, "keyboardBlockPredictive")?,
-            keyboard_block_dictation: graph_rt::take(map, "keyboardBlockDictation")?,
-            keyboard_block_auto_correct: graph_rt::take(
-                map,
-                "keyboardBlockAutoCorrect",
-            )?,
-            i_tunes_block_radio: graph_rt::take(map, "iTunesBlockRadio")?,
-            i_tunes_block_music_service: graph_rt::take(map, "iTunesBlockMusicService")?,
-            i_tunes_block_explicit_content: graph_rt::take(
-                map,
-                "iTunesBlockExplicitContent",
-            )?,
-            i_cloud_require_encrypted_backup: graph_rt::take(
-                map,
-                "iCloudRequireEncryptedBackup",
-            )?,
-            i_cloud_block_shared_photo_stream: graph_rt::take(
-                map,
-                "iCloudBlockSharedPhotoStream",
-            )?,
-            i_cloud_block_photo_stream_sync: graph_rt::take(
-                map,
-                "iCloudBlockPhotoStreamSync",
-            )?,
-            i_cloud_block_photo_library: graph_rt::take(map, "iCloudBlockPhotoLibrary")?,
-            i_cloud_block_managed_apps_sync: graph_rt::take(
-                map,
-                "iCloudBlockManagedAppsSync",
-            )?,
-            i_cloud_block_document_sync: graph_rt::take(map, "iCloudBlockDocumentSync")?,
-            i_cloud_block_backup: graph_rt::take(map, "iCloudBlockBackup")?,
-            i_cloud_block_activity_continuation: graph_rt::take(
-                map,
-                "iCloudBlockActivityContinuation",
-            )?,
-            i_books_store_block_erotica: graph_rt::take(map, "iBooksStoreBlockErotica")?,
-            i_books_store_blocked: graph_rt::take(map, "iBooksStoreBlocked")?,
-            host_pairing_blocked: graph_rt::take(map, "hostPairingBlocked")?,
-            game_center_blocked: graph_rt::take(map, "gameCenterBlocked")?,
-            gaming_block_multiplayer: graph_rt::take(map, "gamingBlockMultiplayer")?,
-            gaming_block_game_center_friends: graph_rt::take(
-                map,
-                "gamingBlockGameCenterFriends",
-            )?,
-            find_my_friends_blocked: graph_rt::take(map, "findMyFriendsBlocked")?,
-            face_time_blocked: graph_rt::take(map, "faceTimeBlocked")?,
-            enterprise_app_block_trust_modification: graph_rt::take(
-                map,
-                "enterpriseAppBlockTrustModification",
-            )?,
-            enterprise_app_block_trust: graph_rt::take(map, "enterpriseAppBlockTrust")?,
-            email_in_domain_suffixes: graph_rt::take(map, "emailInDomainSuffixes")?,
-            documents_block_unmanaged_documents_in_managed_apps: graph_rt::take(
-                map,
-                "documentsBlockUnmanagedDocumentsInManagedApps",
-            )?,
-            documents_block_managed_documents_in_unmanaged_apps: graph_rt::take(
-                map,
-                "documentsBlockManagedDocumentsInUnmanagedApps",
-            )?,
-            diagnostic_data_block_submission_modification: graph_rt::take(
-                map,
-                "diagnosticDataBlockSubmissionModification",
-            )?,
-            diagnostic_data_block_submission: graph_rt::take(
-                map,
-                "diagnosticDataBlockSubmission",
-            )?,
-            device_block_name_modification: graph_rt::take(
-                map,
-                "deviceBlockNameModification",
-            )?,
-            device_block_erase_content_and_settings: graph_rt::take(
-                map,
-                "deviceBlockEraseContentAndSettings",
-            )?,
-            device_block_enable_restrictions: graph_rt::take(
-                map,
-                "deviceBlockEnableRestrictions",
-            )?,
-            definition_lookup_blocked: graph_rt::take(map, "definitionLookupBlocked")?,
-            configuration_profile_block_changes: graph_rt::take(
-                map,
-                "configurationProfileBlockChanges",
-            )?,
-            compliant_app_list_type: graph_rt::take(map, "compliantAppListType")?,
-            compliant_apps_list: graph_rt::take(map, "compliantAppsList")?,
-            classroom_app_force_unprompted_screen_observation: graph_rt::take(
-                map,
-                "classroomAppForceUnpromptedScreenObservation",
-            )?,
-            classroom_app_block_remote_screen_observation: graph_rt::take(
-                map,
-                "classroomAppBlockRemoteScreenObservation",
-            )?,
-            certificates_block_untrusted_tls_certificates: graph_rt::take(
-                map,
-                "certificatesBlockUntrustedTlsCertificates",
-            )?,
-            cellular_block_voice_roaming: graph_rt::take(
-                map,
-                "cellularBlockVoiceRoaming",
-            )?,
-            cellular_block_personal_hotspot: graph_rt::take(
-                map,
-                "cellularBlockPersonalHotspot",
-            )?,
-            cellular_block_per_app_data_modification: graph_rt::take(
-                map,
-                "cellularBlockPerAppDataModification",
-            )?,
-            cellular_block_global_background_fetch_while_roaming: graph_rt::take(
-                map,
-                "cellularBlockGlobalBackgroundFetchWhileRoaming",
-            )?,
-            cellular_block_data_roaming: graph_rt::take(
-                map,
-                "cellularBlockDataRoaming",
-            )?,
-            camera_blocked: graph_rt::take(map, "cameraBlocked")?,
-            bluetooth_block_modification: graph_rt::take(
-                map,
-                "bluetoothBlockModification",
-            )?,
-            app_store_require_password: graph_rt::take(map, "appStoreRequirePassword")?,
-            app_store_block_ui_app_installation: graph_rt::take(
-                map,
-                "appStoreBlockUIAppInstallation",
-            )?,
-            app_store_block_in_app_purchases: graph_rt::take(
-                map,
-                "appStoreBlockInAppPurchases",
-            )?,
-            app_store_blocked: graph_rt::take(map, "appStoreBlocked")?,
-            app_store_block_automatic_downloads: graph_rt::take(
-                map,
-                "appStoreBlockAutomaticDownloads",
-            )?,
-            apps_visibility_list_type: graph_rt::take(map, "appsVisibilityListType")?,
-            apps_visibility_list: graph_rt::take(map, "appsVisibilityList")?,
-            apps_single_app_mode_list: graph_rt::take(map, "appsSingleAppModeList")?,
-            apple_news_blocked: graph_rt::take(map, "appleNewsBlocked")?,
-            apple_watch_force_wrist_detection: graph_rt::take(
-                map,
-                "appleWatchForceWristDetection",
-            )?,
-            apple_watch_block_pairing: graph_rt::take(map, "appleWatchBlockPairing")?,
-            air_play_force_pairing_password_for_outgoing_requests: graph_rt::take(
-                map,
-                "airPlayForcePairingPasswordForOutgoingRequests",
-            )?,
-            air_drop_force_unmanaged_drop_target: graph_rt::take(
-                map,
-                "airDropForceUnmanagedDropTarget",
-            )?,
-            air_drop_blocked: graph_rt::take(map, "airDropBlocked")?,
-            activation_lock_allow_when_supervised: graph_rt::take(
-                map,
-                "activationLockAllowWhenSupervised",
-            )?,
-            account_block_modification: graph_rt::take(map, "accountBlockModification")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            wi_fi_connect_only_to_configured_networks: r
+                .take("wiFiConnectOnlyToConfiguredNetworks"),
+            wallpaper_block_modification: r.take("wallpaperBlockModification"),
+            voice_dialing_blocked: r.take("voiceDialingBlocked"),
+            spotlight_block_internet_results: r.take("spotlightBlockInternetResults"),
+            siri_require_profanity_filter: r.take("siriRequireProfanityFilter"),
+            siri_block_user_generated_content: r.take("siriBlockUserGeneratedContent"),
+            siri_blocked_when_locked: r.take("siriBlockedWhenLocked"),
+            siri_blocked: r.take("siriBlocked"),
+            screen_capture_blocked: r.take("screenCaptureBlocked"),
+            safari_require_fraud_warning: r.take("safariRequireFraudWarning"),
+            safari_password_auto_fill_domains: r.take("safariPasswordAutoFillDomains"),
+            safari_managed_domains: r.take("safariManagedDomains"),
+            safari_cookie_settings: r.take("safariCookieSettings"),
+            safari_blocked: r.take("safariBlocked"),
+            safari_block_popups: r.take("safariBlockPopups"),
+            safari_block_java_script: r.take("safariBlockJavaScript"),
+            safari_block_autofill: r.take("safariBlockAutofill"),
+            podcasts_blocked: r.take("podcastsBlocked"),
+            passcode_required: r.take("passcodeRequired"),
+            passcode_required_type: r.take("passcodeRequiredType"),
+            passcode_sign_in_failure_count_before_wipe: r
+                .take("passcodeSignInFailureCountBeforeWipe"),
+            passcode_previous_passcode_block_count: r
+                .take("passcodePreviousPasscodeBlockCount"),
+            passcode_minimum_character_set_count: r
+                .take("passcodeMinimumCharacterSetCount"),
+            passcode_minutes_of_inactivity_before_screen_timeout: r
+                .take("passcodeMinutesOfInactivityBeforeScreenTimeout"),
+            passcode_minutes_of_inactivity_before_lock: r
+                .take("passcodeMinutesOfInactivityBeforeLock"),
+            passcode_minimum_length: r.take("passcodeMinimumLength"),
+            passcode_expiration_days: r.take("passcodeExpirationDays"),
+            passcode_block_simple: r.take("passcodeBlockSimple"),
+            passcode_block_modification: r.take("passcodeBlockModification"),
+            passcode_block_fingerprint_modification: r
+                .take("passcodeBlockFingerprintModification"),
+            passcode_block_fingerprint_unlock: r.take("passcodeBlockFingerprintUnlock"),
+            notifications_block_settings_modification: r
+                .take("notificationsBlockSettingsModification"),
+            messages_blocked: r.take("messagesBlocked"),
+            media_content_rating_apps: r.take("mediaContentRatingApps"),
+            network_usage_rules: r.take("networkUsageRules"),
+            media_content_rating_united_states: r.take("mediaContentRatingUnitedStates"),
+            media_content_rating_united_kingdom: r
+                .take("mediaContentRatingUnitedKingdom"),
+            media_content_rating_new_zealand: r.take("mediaContentRatingNewZealand"),
+            media_content_rating_japan: r.take("mediaContentRatingJapan"),
+            media_content_rating_ireland: r.take("mediaContentRatingIreland"),
+            media_content_rating_germany: r.take("mediaContentRatingGermany"),
+            media_content_rating_france: r.take("mediaContentRatingFrance"),
+            media_content_rating_canada: r.take("mediaContentRatingCanada"),
+            media_content_rating_australia: r.take("mediaContentRatingAustralia"),
+            lock_screen_block_today_view: r.take("lockScreenBlockTodayView"),
+            lock_screen_block_passbook: r.take("lockScreenBlockPassbook"),
+            lock_screen_block_notification_view: r
+                .take("lockScreenBlockNotificationView"),
+            lock_screen_block_control_center: r.take("lockScreenBlockControlCenter"),
+            kiosk_mode_managed_app_id: r.take("kioskModeManagedAppId"),
+            kiosk_mode_require_zoom: r.take("kioskModeRequireZoom"),
+            kiosk_mode_require_voice_over: r.take("kioskModeRequireVoiceOver"),
+            kiosk_mode_require_mono_audio: r.take("kioskModeRequireMonoAudio"),
+            kiosk_mode_require_color_inversion: r.take("kioskModeRequireColorInversion"),
+            kiosk_mode_require_assistive_touch: r.take("kioskModeRequireAssistiveTouch"),
+            kiosk_mode_built_in_app_id: r.take("kioskModeBuiltInAppId"),
+            kiosk_mode_app_store_url: r.take("kioskModeAppStoreUrl"),
+            kiosk_mode_allow_zoom_settings: r.take("kioskModeAllowZoomSettings"),
+            kiosk_mode_allow_volume_buttons: r.take("kioskModeAllowVolumeButtons"),
+            kiosk_mode_allow_voice_over_settings: r
+                .take("kioskModeAllowVoiceOverSettings"),
+            kiosk_mode_allow_touchscreen: r.take("kioskModeAllowTouchscreen"),
+            kiosk_mode_allow_sleep_button: r.take("kioskModeAllowSleepButton"),
+            kiosk_mode_allow_screen_rotation: r.take("kioskModeAllowScreenRotation"),
+            kiosk_mode_allow_ringer_switch: r.take("kioskModeAllowRingerSwitch"),
+            kiosk_mode_allow_color_inversion_settings: r
+                .take("kioskModeAllowColorInversionSettings"),
+            kiosk_mode_allow_auto_lock: r.take("kioskModeAllowAutoLock"),
+            kiosk_mode_allow_assistive_touch_settings: r
+                .take("kioskModeAllowAssistiveTouchSettings"),
+            kiosk_mode_allow_assistive_speak: r.take("kioskModeAllowAssistiveSpeak"),
+            keyboard_block_spell_check: r.take("keyboardBlockSpellCheck"),
+            keyboard_block_shortcuts: r.take("keyboardBlockShortcuts"),
+            keyboard_block_predictive: r.take("keyboardBlockPredictive"),
+            keyboard_block_dictation: r.take("keyboardBlockDictation"),
+            keyboard_block_auto_correct: r.take("keyboardBlockAutoCorrect"),
+            i_tunes_block_radio: r.take("iTunesBlockRadio"),
+            i_tunes_block_music_service: r.take("iTunesBlockMusicService"),
+            i_tunes_block_explicit_content: r.take("iTunesBlockExplicitContent"),
+            i_cloud_require_encrypted_backup: r.take("iCloudRequireEncryptedBackup"),
+            i_cloud_block_shared_photo_stream: r.take("iCloudBlockSharedPhotoStream"),
+            i_cloud_block_photo_stream_sync: r.take("iCloudBlockPhotoStreamSync"),
+            i_cloud_block_photo_library: r.take("iCloudBlockPhotoLibrary"),
+            i_cloud_block_managed_apps_sync: r.take("iCloudBlockManagedAppsSync"),
+            i_cloud_block_document_sync: r.take("iCloudBlockDocumentSync"),
+            i_cloud_block_backup: r.take("iCloudBlockBackup"),
+            i_cloud_block_activity_continuation: r
+                .take("iCloudBlockActivityContinuation"),
+            i_books_store_block_erotica: r.take("iBooksStoreBlockErotica"),
+            i_books_store_blocked: r.take("iBooksStoreBlocked"),
+            host_pairing_blocked: r.take("hostPairingBlocked"),
+            game_center_blocked: r.take("gameCenterBlocked"),
+            gaming_block_multiplayer: r.take("gamingBlockMultiplayer"),
+            gaming_block_game_center_friends: r.take("gamingBlockGameCenterFriends"),
+            find_my_friends_blocked: r.take("findMyFriendsBlocked"),
+            face_time_blocked: r.take("faceTimeBlocked"),
+            enterprise_app_block_trust_modification: r
+                .take("enterpriseAppBlockTrustModification"),
+            enterprise_app_block_trust: r.take("enterpriseAppBlockTrust"),
+            email_in_domain_suffixes: r.take("emailInDomainSuffixes"),
+            documents_block_unmanaged_documents_in_managed_apps: r
+                .take("documentsBlockUnmanagedDocumentsInManagedApps"),
+            documents_block_managed_documents_in_unmanaged_apps: r
+                .take("documentsBlockManagedDocumentsInUnmanagedApps"),
+            diagnostic_data_block_submission_modification: r
+                .take("diagnosticDataBlockSubmissionModification"),
+            diagnostic_data_block_submission: r.take("diagnosticDataBlockSubmission"),
+            device_block_name_modification: r.take("deviceBlockNameModification"),
+            device_block_erase_content_and_settings: r
+                .take("deviceBlockEraseContentAndSettings"),
+            device_block_enable_restrictions: r.take("deviceBlockEnableRestrictions"),
+            definition_lookup_blocked: r.take("definitionLookupBlocked"),
+            configuration_profile_block_changes: r
+                .take("configurationProfileBlockChanges"),
+            compliant_app_list_type: r.take("compliantAppListType"),
+            compliant_apps_list: r.take("compliantAppsList"),
+            classroom_app_force_unprompted_screen_observation: r
+                .take("classroomAppForceUnpromptedScreenObservation"),
+            classroom_app_block_remote_screen_observation: r
+                .take("classroomAppBlockRemoteScreenObservation"),
+            certificates_block_untrusted_tls_certificates: r
+                .take("certificatesBlockUntrustedTlsCertificates"),
+            cellular_block_voice_roaming: r.take("cellularBlockVoiceRoaming"),
+            cellular_block_personal_hotspot: r.take("cellularBlockPersonalHotspot"),
+            cellular_block_per_app_data_modification: r
+                .take("cellularBlockPerAppDataModification"),
+            cellular_block_global_background_fetch_while_roaming: r
+                .take("cellularBlockGlobalBackgroundFetchWhileRoaming"),
+            cellular_block_data_roaming: r.take("cellularBlockDataRoaming"),
+            camera_blocked: r.take("cameraBlocked"),
+            bluetooth_block_modification: r.take("bluetoothBlockModification"),
+            app_store_require_password: r.take("appStoreRequirePassword"),
+            app_store_block_ui_app_installation: r
+                .take("appStoreBlockUIAppInstallation"),
+            app_store_block_in_app_purchases: r.take("appStoreBlockInAppPurchases"),
+            app_store_blocked: r.take("appStoreBlocked"),
+            app_store_block_automatic_downloads: r
+                .take("appStoreBlockAutomaticDownloads"),
+            apps_visibility_list_type: r.take("appsVisibilityListType"),
+            apps_visibility_list: r.take("appsVisibilityList"),
+            apps_single_app_mode_list: r.take("appsSingleAppModeList"),
+            apple_news_blocked: r.take("appleNewsBlocked"),
+            apple_watch_force_wrist_detection: r.take("appleWatchForceWristDetection"),
+            apple_watch_block_pairing: r.take("appleWatchBlockPairing"),
+            air_play_force_pairing_password_for_outgoing_requests: r
+                .take("airPlayForcePairingPasswordForOutgoingRequests"),
+            air_drop_force_unmanaged_drop_target: r
+                .take("airDropForceUnmanagedDropTarget"),
+            air_drop_blocked: r.take("airDropBlocked"),
+            activation_lock_allow_when_supervised: r
+                .take("activationLockAllowWhenSupervised"),
+            account_block_modification: r.take("accountBlockModification"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "accountBlockModification",
-            &self.account_block_modification,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("accountBlockModification", &self.account_block_modification);
+        w.put(
             "activationLockAllowWhenSupervised",
             &self.activation_lock_allow_when_supervised,
-        )?;
-        graph_rt::put(map, "airDropBlocked", &self.air_drop_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("airDropBlocked", &self.air_drop_blocked);
+        w.put(
             "airDropForceUnmanagedDropTarget",
             &self.air_drop_force_unmanaged_drop_target,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "airPlayForcePairingPasswordForOutgoingRequests",
             &self.air_play_force_pairing_password_for_outgoing_requests,
-        )?;
-        graph_rt::put(map, "appleWatchBlockPairing", &self.apple_watch_block_pairing)?;
-        graph_rt::put(
-            map,
-            "appleWatchForceWristDetection",
-            &self.apple_watch_force_wrist_detection,
-        )?;
-        graph_rt::put(map, "appleNewsBlocked", &self.apple_news_blocked)?;
-        graph_rt::put(map, "appsSingleAppModeList", &self.apps_single_app_mode_list)?;
-        graph_rt::put(map, "appsVisibilityList", &self.apps_visibility_list)?;
-        graph_rt::put(map, "appsVisibilityListType", &self.apps_visibility_list_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("appleWatchBlockPairing", &self.apple_watch_block_pairing);
+        w.put("appleWatchForceWristDetection", &self.apple_watch_force_wrist_detection);
+        w.put("appleNewsBlocked", &self.apple_news_blocked);
+        w.put("appsSingleAppModeList", &self.apps_single_app_mode_list);
+        w.put("appsVisibilityList", &self.apps_visibility_list);
+        w.put("appsVisibilityListType", &self.apps_visibility_list_type);
+        w.put(
             "appStoreBlockAutomaticDownloads",
             &self.app_store_block_automatic_downloads,
-        )?;
-        graph_rt::put(map, "appStoreBlocked", &self.app_store_blocked)?;
-        graph_rt::put(
-            map,
-            "appStoreBlockInAppPurchases",
-            &self.app_store_block_in_app_purchases,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("appStoreBlocked", &self.app_store_blocked);
+        w.put("appStoreBlockInAppPurchases", &self.app_store_block_in_app_purchases);
+        w.put(
             "appStoreBlockUIAppInstallation",
             &self.app_store_block_ui_app_installation,
-        )?;
-        graph_rt::put(map, "appStoreRequirePassword", &self.app_store_require_password)?;
-        graph_rt::put(
-            map,
-            "bluetoothBlockModification",
-            &self.bluetooth_block_modification,
-        )?;
-        graph_rt::put(map, "cameraBlocked", &self.camera_blocked)?;
-        graph_rt::put(
-            map,
-            "cellularBlockDataRoaming",
-            &self.cellular_block_data_roaming,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("appStoreRequirePassword", &self.app_store_require_password);
+        w.put("bluetoothBlockModification", &self.bluetooth_block_modification);
+        w.put("cameraBlocked", &self.camera_blocked);
+        w.put("cellularBlockDataRoaming", &self.cellular_block_data_roaming);
+        w.put(
             "cellularBlockGlobalBackgroundFetchWhileRoaming",
             &self.cellular_block_global_background_fetch_while_roaming,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "cellularBlockPerAppDataModification",
             &self.cellular_block_per_app_data_modification,
-        )?;
-        graph_rt::put(
-            map,
-            "cellularBlockPersonalHotspot",
-            &self.cellular_block_personal_hotspot,
-        )?;
-        graph_rt::put(
-            map,
-            "cellularBlockVoiceRoaming",
-            &self.cellular_block_voice_roaming,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("cellularBlockPersonalHotspot", &self.cellular_block_personal_hotspot);
+        w.put("cellularBlockVoiceRoaming", &self.cellular_block_voice_roaming);
+        w.put(
             "certificatesBlockUntrustedTlsCertificates",
             &self.certificates_block_untrusted_tls_certificates,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "classroomAppBlockRemoteScreenObservation",
             &self.classroom_app_block_remote_screen_observation,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "classroomAppForceUnpromptedScreenObservation",
             &self.classroom_app_force_unprompted_screen_observation,
-        )?;
-        graph_rt::put(map, "compliantAppsList", &self.compliant_apps_list)?;
-        graph_rt::put(map, "compliantAppListType", &self.compliant_app_list_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("compliantAppsList", &self.compliant_apps_list);
+        w.put("compliantAppListType", &self.compliant_app_list_type);
+        w.put(
             "configurationProfileBlockChanges",
             &self.configuration_profile_block_changes,
-        )?;
-        graph_rt::put(map, "definitionLookupBlocked", &self.definition_lookup_blocked)?;
-        graph_rt::put(
-            map,
-            "deviceBlockEnableRestrictions",
-            &self.device_block_enable_restrictions,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("definitionLookupBlocked", &self.definition_lookup_blocked);
+        w.put("deviceBlockEnableRestrictions", &self.device_block_enable_restrictions);
+        w.put(
             "deviceBlockEraseContentAndSettings",
             &self.device_block_erase_content_and_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "deviceBlockNameModification",
-            &self.device_block_name_modification,
-        )?;
-        graph_rt::put(
-            map,
-            "diagnosticDataBlockSubmission",
-            &self.diagnostic_data_block_submission,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("deviceBlockNameModification", &self.device_block_name_modification);
+        w.put("diagnosticDataBlockSubmission", &self.diagnostic_data_block_submission);
+        w.put(
             "diagnosticDataBlockSubmissionModification",
             &self.diagnostic_data_block_submission_modification,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "documentsBlockManagedDocumentsInUnmanagedApps",
             &self.documents_block_managed_documents_in_unmanaged_apps,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "documentsBlockUnmanagedDocumentsInManagedApps",
             &self.documents_block_unmanaged_documents_in_managed_apps,
-        )?;
-        graph_rt::put(map, "emailInDomainSuffixes", &self.email_in_domain_suffixes)?;
-        graph_rt::put(map, "enterpriseAppBlockTrust", &self.enterprise_app_block_trust)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("emailInDomainSuffixes", &self.email_in_domain_suffixes);
+        w.put("enterpriseAppBlockTrust", &self.enterprise_app_block_trust);
+        w.put(
             "enterpriseAppBlockTrustModification",
             &self.enterprise_app_block_trust_modification,
-        )?;
-        graph_rt::put(map, "faceTimeBlocked", &self.face_time_blocked)?;
-        graph_rt::put(map, "findMyFriendsBlocked", &self.find_my_friends_blocked)?;
-        graph_rt::put(
-            map,
-            "gamingBlockGameCenterFriends",
-            &self.gaming_block_game_center_friends,
-        )?;
-        graph_rt::put(map, "gamingBlockMultiplayer", &self.gaming_block_multiplayer)?;
-        graph_rt::put(map, "gameCenterBlocked", &self.game_center_blocked)?;
-        graph_rt::put(map, "hostPairingBlocked", &self.host_pairing_blocked)?;
-        graph_rt::put(map, "iBooksStoreBlocked", &self.i_books_store_blocked)?;
-        graph_rt::put(
-            map,
-            "iBooksStoreBlockErotica",
-            &self.i_books_store_block_erotica,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("faceTimeBlocked", &self.face_time_blocked);
+        w.put("findMyFriendsBlocked", &self.find_my_friends_blocked);
+        w.put("gamingBlockGameCenterFriends", &self.gaming_block_game_center_friends);
+        w.put("gamingBlockMultiplayer", &self.gaming_block_multiplayer);
+        w.put("gameCenterBlocked", &self.game_center_blocked);
+        w.put("hostPairingBlocked", &self.host_pairing_blocked);
+        w.put("iBooksStoreBlocked", &self.i_books_store_blocked);
+        w.put("iBooksStoreBlockErotica", &self.i_books_store_block_erotica);
+        w.put(
             "iCloudBlockActivityContinuation",
             &self.i_cloud_block_activity_continuation,
-        )?;
-        graph_rt::put(map, "iCloudBlockBackup", &self.i_cloud_block_backup)?;
-        graph_rt::put(
-            map,
-            "iCloudBlockDocumentSync",
-            &self.i_cloud_block_document_sync,
-        )?;
-        graph_rt::put(
-            map,
-            "iCloudBlockManagedAppsSync",
-            &self.i_cloud_block_managed_apps_sync,
-        )?;
-        graph_rt::put(
-            map,
-            "iCloudBlockPhotoLibrary",
-            &self.i_cloud_block_photo_library,
-        )?;
-        graph_rt::put(
-            map,
-            "iCloudBlockPhotoStreamSync",
-            &self.i_cloud_block_photo_stream_sync,
-        )?;
-        graph_rt::put(
-            map,
-            "iCloudBlockSharedPhotoStream",
-            &self.i_cloud_block_shared_photo_stream,
-        )?;
-        graph_rt::put(
-            map,
-            "iCloudRequireEncryptedBackup",
-            &self.i_cloud_require_encrypted_backup,
-        )?;
-        graph_rt::put(
-            map,
-            "iTunesBlockExplicitContent",
-            &self.i_tunes_block_explicit_content,
-        )?;
-        graph_rt::put(
-            map,
-            "iTunesBlockMusicService",
-            &self.i_tunes_block_music_service,
-        )?;
-        graph_rt::put(map, "iTunesBlockRadio", &self.i_tunes_block_radio)?;
-        graph_rt::put(
-            map,
-            "keyboardBlockAutoCorrect",
-            &self.keyboard_block_auto_correct,
-        )?;
-        graph_rt::put(map, "keyboardBlockDictation", &self.keyboard_block_dictation)?;
-        graph_rt::put(map, "keyboardBlockPredictive", &self.keyboard_block_predictive)?;
-        graph_rt::put(map, "keyboardBlockShortcuts", &self.keyboard_block_shortcuts)?;
-        graph_rt::put(map, "keyboardBlockSpellCheck", &self.keyboard_block_spell_check)?;
-        graph_rt::put(
-            map,
-            "kioskModeAllowAssistiveSpeak",
-            &self.kiosk_mode_allow_assistive_speak,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("iCloudBlockBackup", &self.i_cloud_block_backup);
+        w.put("iCloudBlockDocumentSync", &self.i_cloud_block_document_sync);
+        w.put("iCloudBlockManagedAppsSync", &self.i_cloud_block_managed_apps_sync);
+        w.put("iCloudBlockPhotoLibrary", &self.i_cloud_block_photo_library);
+        w.put("iCloudBlockPhotoStreamSync", &self.i_cloud_block_photo_stream_sync);
+        w.put("iCloudBlockSharedPhotoStream", &self.i_cloud_block_shared_photo_stream);
+        w.put("iCloudRequireEncryptedBackup", &self.i_cloud_require_encrypted_backup);
+        w.put("iTunesBlockExplicitContent", &self.i_tunes_block_explicit_content);
+        w.put("iTunesBlockMusicService", &self.i_tunes_block_music_service);
+        w.put("iTunesBlockRadio", &self.i_tunes_block_radio);
+        w.put("keyboardBlockAutoCorrect", &self.keyboard_block_auto_correct);
+        w.put("keyboardBlockDictation", &self.keyboard_block_dictation);
+        w.put("keyboardBlockPredictive", &self.keyboard_block_predictive);
+        w.put("keyboardBlockShortcuts", &self.keyboard_block_shortcuts);
+        w.put("keyboardBlockSpellCheck", &self.keyboard_block_spell_check);
+        w.put("kioskModeAllowAssistiveSpeak", &self.kiosk_mode_allow_assistive_speak);
+        w.put(
             "kioskModeAllowAssistiveTouchSettings",
             &self.kiosk_mode_allow_assistive_touch_settings,
-        )?;
-        graph_rt::put(map, "kioskModeAllowAutoLock", &self.kiosk_mode_allow_auto_lock)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeAllowAutoLock", &self.kiosk_mode_allow_auto_lock);
+        w.put(
             "kioskModeAllowColorInversionSettings",
             &self.kiosk_mode_allow_color_inversion_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeAllowRingerSwitch",
-            &self.kiosk_mode_allow_ringer_switch,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeAllowScreenRotation",
-            &self.kiosk_mode_allow_screen_rotation,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeAllowSleepButton",
-            &self.kiosk_mode_allow_sleep_button,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeAllowTouchscreen",
-            &self.kiosk_mode_allow_touchscreen,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeAllowRingerSwitch", &self.kiosk_mode_allow_ringer_switch);
+        w.put("kioskModeAllowScreenRotation", &self.kiosk_mode_allow_screen_rotation);
+        w.put("kioskModeAllowSleepButton", &self.kiosk_mode_allow_sleep_button);
+        w.put("kioskModeAllowTouchscreen", &self.kiosk_mode_allow_touchscreen);
+        w.put(
             "kioskModeAllowVoiceOverSettings",
             &self.kiosk_mode_allow_voice_over_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeAllowVolumeButtons",
-            &self.kiosk_mode_allow_volume_buttons,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeAllowZoomSettings",
-            &self.kiosk_mode_allow_zoom_settings,
-        )?;
-        graph_rt::put(map, "kioskModeAppStoreUrl", &self.kiosk_mode_app_store_url)?;
-        graph_rt::put(map, "kioskModeBuiltInAppId", &self.kiosk_mode_built_in_app_id)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeAllowVolumeButtons", &self.kiosk_mode_allow_volume_buttons);
+        w.put("kioskModeAllowZoomSettings", &self.kiosk_mode_allow_zoom_settings);
+        w.put("kioskModeAppStoreUrl", &self.kiosk_mode_app_store_url);
+        w.put("kioskModeBuiltInAppId", &self.kiosk_mode_built_in_app_id);
+        w.put(
             "kioskModeRequireAssistiveTouch",
             &self.kiosk_mode_require_assistive_touch,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "kioskModeRequireColorInversion",
             &self.kiosk_mode_require_color_inversion,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeRequireMonoAudio",
-            &self.kiosk_mode_require_mono_audio,
-        )?;
-        graph_rt::put(
-            map,
-            "kioskModeRequireVoiceOver",
-            &self.kiosk_mode_require_voice_over,
-        )?;
-        graph_rt::put(map, "kioskModeRequireZoom", &self.kiosk_mode_require_zoom)?;
-        graph_rt::put(map, "kioskModeManagedAppId", &self.kiosk_mode_managed_app_id)?;
-        graph_rt::put(
-            map,
-            "lockScreenBlockControlCenter",
-            &self.lock_screen_block_control_center,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("kioskModeRequireMonoAudio", &self.kiosk_mode_require_mono_audio);
+        w.put("kioskModeRequireVoiceOver", &self.kiosk_mode_require_voice_over);
+        w.put("kioskModeRequireZoom", &self.kiosk_mode_require_zoom);
+        w.put("kioskModeManagedAppId", &self.kiosk_mode_managed_app_id);
+        w.put("lockScreenBlockControlCenter", &self.lock_screen_block_control_center);
+        w.put(
             "lockScreenBlockNotificationView",
             &self.lock_screen_block_notification_view,
-        )?;
-        graph_rt::put(map, "lockScreenBlockPassbook", &self.lock_screen_block_passbook)?;
-        graph_rt::put(
-            map,
-            "lockScreenBlockTodayView",
-            &self.lock_screen_block_today_view,
-        )?;
-        graph_rt::put(
-            map,
-            "mediaContentRatingAustralia",
-            &self.media_content_rating_australia,
-        )?;
-        graph_rt::put(
-            map,
-            "mediaContentRatingCanada",
-            &self.media_content_rating_canada,
-        )?;
-        graph_rt::put(
-            map,
-            "mediaContentRatingFrance",
-            &self.media_content_rating_france,
-        )?;
-        graph_rt::put(
-            map,
-            "mediaContentRatingGermany",
-            &self.media_content_rating_germany,
-        )?;
-        graph_rt::put(
-            map,
-            "mediaContentRatingIreland",
-            &self.media_content_rating_ireland,
-        )?;
-        graph_rt::put(map, "mediaContentRatingJapan", &self.media_content_rating_japan)?;
-        graph_rt::put(
-            map,
-            "mediaContentRatingNewZealand",
-            &self.media_content_rating_new_zealand,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("lockScreenBlockPassbook", &self.lock_screen_block_passbook);
+        w.put("lockScreenBlockTodayView", &self.lock_screen_block_today_view);
+        w.put("mediaContentRatingAustralia", &self.media_content_rating_australia);
+        w.put("mediaContentRatingCanada", &self.media_content_rating_canada);
+        w.put("mediaContentRatingFrance", &self.media_content_rating_france);
+        w.put("mediaContentRatingGermany", &self.media_content_rating_germany);
+        w.put("mediaContentRatingIreland", &self.media_content_rating_ireland);
+        w.put("mediaContentRatingJapan", &self.media_content_rating_japan);
+        w.put("mediaContentRatingNewZealand", &self.media_content_rating_new_zealand);
+        w.put(
             "mediaContentRatingUnitedKingdom",
             &self.media_content_rating_united_kingdom,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "mediaContentRatingUnitedStates",
             &self.media_content_rating_united_states,
-        )?;
-        graph_rt::put(map, "networkUsageRules", &self.network_usage_rules)?;
-        graph_rt::put(map, "mediaContentRatingApps", &self.media_content_rating_apps)?;
-        graph_rt::put(map, "messagesBlocked", &self.messages_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("networkUsageRules", &self.network_usage_rules);
+        w.put("mediaContentRatingApps", &self.media_content_rating_apps);
+        w.put("messagesBlocked", &self.messages_blocked);
+        w.put(
             "notificationsBlockSettingsModification",
             &self.notifications_block_settings_modification,
-        )?;
-        graph_rt::put(
-            map,
-            "passcodeBlockFingerprintUnlock",
-            &self.passcode_block_fingerprint_unlock,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passcodeBlockFingerprintUnlock", &self.passcode_block_fingerprint_unlock);
+        w.put(
             "passcodeBlockFingerprintModification",
             &self.passcode_block_fingerprint_modification,
-        )?;
-        graph_rt::put(
-            map,
-            "passcodeBlockModification",
-            &self.passcode_block_modification,
-        )?;
-        graph_rt::put(map, "passcodeBlockSimple", &self.passcode_block_simple)?;
-        graph_rt::put(map, "passcodeExpirationDays", &self.passcode_expiration_days)?;
-        graph_rt::put(map, "passcodeMinimumLength", &self.passcode_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passcodeBlockModification", &self.passcode_block_modification);
+        w.put("passcodeBlockSimple", &self.passcode_block_simple);
+        w.put("passcodeExpirationDays", &self.passcode_expiration_days);
+        w.put("passcodeMinimumLength", &self.passcode_minimum_length);
+        w.put(
             "passcodeMinutesOfInactivityBeforeLock",
             &self.passcode_minutes_of_inactivity_before_lock,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passcodeMinutesOfInactivityBeforeScreenTimeout",
             &self.passcode_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passcodeMinimumCharacterSetCount",
             &self.passcode_minimum_character_set_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passcodePreviousPasscodeBlockCount",
             &self.passcode_previous_passcode_block_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passcodeSignInFailureCountBeforeWipe",
             &self.passcode_sign_in_failure_count_before_wipe,
-        )?;
-        graph_rt::put(map, "passcodeRequiredType", &self.passcode_required_type)?;
-        graph_rt::put(map, "passcodeRequired", &self.passcode_required)?;
-        graph_rt::put(map, "podcastsBlocked", &self.podcasts_blocked)?;
-        graph_rt::put(map, "safariBlockAutofill", &self.safari_block_autofill)?;
-        graph_rt::put(map, "safariBlockJavaScript", &self.safari_block_java_script)?;
-        graph_rt::put(map, "safariBlockPopups", &self.safari_block_popups)?;
-        graph_rt::put(map, "safariBlocked", &self.safari_blocked)?;
-        graph_rt::put(map, "safariCookieSettings", &self.safari_cookie_settings)?;
-        graph_rt::put(map, "safariManagedDomains", &self.safari_managed_domains)?;
-        graph_rt::put(
-            map,
-            "safariPasswordAutoFillDomains",
-            &self.safari_password_auto_fill_domains,
-        )?;
-        graph_rt::put(
-            map,
-            "safariRequireFraudWarning",
-            &self.safari_require_fraud_warning,
-        )?;
-        graph_rt::put(map, "screenCaptureBlocked", &self.screen_capture_blocked)?;
-        graph_rt::put(map, "siriBlocked", &self.siri_blocked)?;
-        graph_rt::put(map, "siriBlockedWhenLocked", &self.siri_blocked_when_locked)?;
-        graph_rt::put(
-            map,
-            "siriBlockUserGeneratedContent",
-            &self.siri_block_user_generated_content,
-        )?;
-        graph_rt::put(
-            map,
-            "siriRequireProfanityFilter",
-            &self.siri_require_profanity_filter,
-        )?;
-        graph_rt::put(
-            map,
-            "spotlightBlockInternetResults",
-            &self.spotlight_block_internet_results,
-        )?;
-        graph_rt::put(map, "voiceDialingBlocked", &self.voice_dialing_blocked)?;
-        graph_rt::put(
-            map,
-            "wallpaperBlockModification",
-            &self.wallpaper_block_modification,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passcodeRequiredType", &self.passcode_required_type);
+        w.put("passcodeRequired", &self.passcode_required);
+        w.put("podcastsBlocked", &self.podcasts_blocked);
+        w.put("safariBlockAutofill", &self.safari_block_autofill);
+        w.put("safariBlockJavaScript", &self.safari_block_java_script);
+        w.put("safariBlockPopups", &self.safari_block_popups);
+        w.put("safariBlocked", &self.safari_blocked);
+        w.put("safariCookieSettings", &self.safari_cookie_settings);
+        w.put("safariManagedDomains", &self.safari_managed_domains);
+        w.put("safariPasswordAutoFillDomains", &self.safari_password_auto_fill_domains);
+        w.put("safariRequireFraudWarning", &self.safari_require_fraud_warning);
+        w.put("screenCaptureBlocked", &self.screen_capture_blocked);
+        w.put("siriBlocked", &self.siri_blocked);
+        w.put("siriBlockedWhenLocked", &self.siri_blocked_when_locked);
+        w.put("siriBlockUserGeneratedContent", &self.siri_block_user_generated_content);
+        w.put("siriRequireProfanityFilter", &self.siri_require_profanity_filter);
+        w.put("spotlightBlockInternetResults", &self.spotlight_block_internet_results);
+        w.put("voiceDialingBlocked", &self.voice_dialing_blocked);
+        w.put("wallpaperBlockModification", &self.wallpaper_block_modification);
+        w.put(
             "wiFiConnectOnlyToConfiguredNetworks",
             &self.wi_fi_connect_only_to_configured_networks,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosGeneralDeviceConfiguration);

@@ -52,41 +52,46 @@ pub struct IosMobileAppConfiguration {
 impl graph_rt::Model for IosMobileAppConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.iosMobileAppConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            settings: graph_rt::take(map, "settings")?,
-            encoded_setting_xml: graph_rt::take(map, "encodedSettingXml")?,
-            user_status_summary: graph_rt::take(map, "userStatusSummary")?,
-            device_status_summary: graph_rt::take(map, "deviceStatusSummary")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            targeted_mobile_apps: graph_rt::take(map, "targetedMobileApps")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            settings: r.take("settings"),
+            encoded_setting_xml: r.take("encodedSettingXml"),
+            user_status_summary: r.take("userStatusSummary"),
+            device_status_summary: r.take("deviceStatusSummary"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            targeted_mobile_apps: r.take("targetedMobileApps"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "targetedMobileApps", &self.targeted_mobile_apps)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusSummary", &self.device_status_summary)?;
-        graph_rt::put(map, "userStatusSummary", &self.user_status_summary)?;
-        graph_rt::put(map, "encodedSettingXml", &self.encoded_setting_xml)?;
-        graph_rt::put(map, "settings", &self.settings)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("targetedMobileApps", &self.targeted_mobile_apps);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusSummary", &self.device_status_summary);
+        w.put("userStatusSummary", &self.user_status_summary);
+        w.put("encodedSettingXml", &self.encoded_setting_xml);
+        w.put("settings", &self.settings);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosMobileAppConfiguration);

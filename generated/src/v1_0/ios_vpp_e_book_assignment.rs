@@ -20,19 +20,24 @@ pub struct IosVppEBookAssignment {
 impl graph_rt::Model for IosVppEBookAssignment {
     const TYPE_NAME: &'static str = "microsoft.graph.iosVppEBookAssignment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            install_intent: graph_rt::take(map, "installIntent")?,
-            target: graph_rt::take(map, "target")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            install_intent: r.take("installIntent"),
+            target: r.take("target"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "target", &self.target)?;
-        graph_rt::put(map, "installIntent", &self.install_intent)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("target", &self.target);
+        w.put("installIntent", &self.install_intent);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(IosVppEBookAssignment);

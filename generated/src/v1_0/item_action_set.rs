@@ -32,33 +32,38 @@ pub struct ItemActionSet {
 impl graph_rt::Model for ItemActionSet {
     const TYPE_NAME: &'static str = "microsoft.graph.itemActionSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            version: graph_rt::take(map, "version")?,
-            share: graph_rt::take(map, "share")?,
-            restore: graph_rt::take(map, "restore")?,
-            rename: graph_rt::take(map, "rename")?,
-            move_: graph_rt::take(map, "move")?,
-            mention: graph_rt::take(map, "mention")?,
-            edit: graph_rt::take(map, "edit")?,
-            delete: graph_rt::take(map, "delete")?,
-            create: graph_rt::take(map, "create")?,
-            comment: graph_rt::take(map, "comment")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            version: r.take("version"),
+            share: r.take("share"),
+            restore: r.take("restore"),
+            rename: r.take("rename"),
+            move_: r.take("move"),
+            mention: r.take("mention"),
+            edit: r.take("edit"),
+            delete: r.take("delete"),
+            create: r.take("create"),
+            comment: r.take("comment"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "comment", &self.comment)?;
-        graph_rt::put(map, "create", &self.create)?;
-        graph_rt::put(map, "delete", &self.delete)?;
-        graph_rt::put(map, "edit", &self.edit)?;
-        graph_rt::put(map, "mention", &self.mention)?;
-        graph_rt::put(map, "move", &self.move_)?;
-        graph_rt::put(map, "rename", &self.rename)?;
-        graph_rt::put(map, "restore", &self.restore)?;
-        graph_rt::put(map, "share", &self.share)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("comment", &self.comment);
+        w.put("create", &self.create);
+        w.put("delete", &self.delete);
+        w.put("edit", &self.edit);
+        w.put("mention", &self.mention);
+        w.put("move", &self.move_);
+        w.put("rename", &self.rename);
+        w.put("restore", &self.restore);
+        w.put("share", &self.share);
+        w.put("version", &self.version);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemActionSet);

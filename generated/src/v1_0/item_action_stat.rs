@@ -16,17 +16,22 @@ pub struct ItemActionStat {
 impl graph_rt::Model for ItemActionStat {
     const TYPE_NAME: &'static str = "microsoft.graph.itemActionStat";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            actor_count: graph_rt::take(map, "actorCount")?,
-            action_count: graph_rt::take(map, "actionCount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            actor_count: r.take("actorCount"),
+            action_count: r.take("actionCount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "actionCount", &self.action_count)?;
-        graph_rt::put(map, "actorCount", &self.actor_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("actionCount", &self.action_count);
+        w.put("actorCount", &self.actor_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemActionStat);

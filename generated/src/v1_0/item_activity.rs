@@ -28,29 +28,34 @@ pub struct ItemActivity {
 impl graph_rt::Model for ItemActivity {
     const TYPE_NAME: &'static str = "microsoft.graph.itemActivity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "files")]
-            list_item: graph_rt::take(map, "listItem")?,
+            list_item: r.take("listItem"),
             #[cfg(feature = "files")]
-            drive_item: graph_rt::take(map, "driveItem")?,
-            activity_date_time: graph_rt::take(map, "activityDateTime")?,
+            drive_item: r.take("driveItem"),
+            activity_date_time: r.take("activityDateTime"),
             #[cfg(feature = "identity")]
-            actor: graph_rt::take(map, "actor")?,
+            actor: r.take("actor"),
             #[cfg(feature = "core")]
-            access: graph_rt::take(map, "access")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            access: r.take("access"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "access", &self.access)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "actor", &self.actor)?;
-        graph_rt::put(map, "activityDateTime", &self.activity_date_time)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "driveItem", &self.drive_item)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "listItem", &self.list_item)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("access", &self.access);
+        #[cfg(feature = "identity")] w.put("actor", &self.actor);
+        w.put("activityDateTime", &self.activity_date_time);
+        #[cfg(feature = "files")] w.put("driveItem", &self.drive_item);
+        #[cfg(feature = "files")] w.put("listItem", &self.list_item);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemActivity);

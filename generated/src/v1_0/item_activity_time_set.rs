@@ -16,17 +16,22 @@ pub struct ItemActivityTimeSet {
 impl graph_rt::Model for ItemActivityTimeSet {
     const TYPE_NAME: &'static str = "microsoft.graph.itemActivityTimeSet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recorded_date_time: graph_rt::take(map, "recordedDateTime")?,
-            observed_date_time: graph_rt::take(map, "observedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recorded_date_time: r.take("recordedDateTime"),
+            observed_date_time: r.take("observedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "observedDateTime", &self.observed_date_time)?;
-        graph_rt::put(map, "recordedDateTime", &self.recorded_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("observedDateTime", &self.observed_date_time);
+        w.put("recordedDateTime", &self.recorded_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ItemActivityTimeSet);

@@ -13,7 +13,7 @@ pub struct LicenseDetails {
     /// Information about the service plans assigned with the license. Read-only, Not nullable
     pub service_plans: graph_rt::Field<Vec<super::ServicePlanInfo>>,
     /// Unique identifier (GUID) for the service SKU. Equal to the skuId property on the related SubscribedSku object. Read-only
-    pub sku_id: graph_rt::Field<graph_rt::Uuid>,
+    pub sku_id: graph_rt::Field<graph_rt::Guid>,
     /// Unique SKU display name. Equal to the skuPartNumber on the related SubscribedSku object; for example: "AAD_Premium". Read-only
     pub sku_part_number: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -22,21 +22,26 @@ pub struct LicenseDetails {
 impl graph_rt::Model for LicenseDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.licenseDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sku_part_number: graph_rt::take(map, "skuPartNumber")?,
-            sku_id: graph_rt::take(map, "skuId")?,
-            service_plans: graph_rt::take(map, "servicePlans")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sku_part_number: r.take("skuPartNumber"),
+            sku_id: r.take("skuId"),
+            service_plans: r.take("servicePlans"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "servicePlans", &self.service_plans)?;
-        graph_rt::put(map, "skuId", &self.sku_id)?;
-        graph_rt::put(map, "skuPartNumber", &self.sku_part_number)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("servicePlans", &self.service_plans);
+        w.put("skuId", &self.sku_id);
+        w.put("skuPartNumber", &self.sku_part_number);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LicenseDetails);

@@ -18,19 +18,24 @@ pub struct LicenseUnitsDetail {
 impl graph_rt::Model for LicenseUnitsDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.licenseUnitsDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            warning: graph_rt::take(map, "warning")?,
-            suspended: graph_rt::take(map, "suspended")?,
-            enabled: graph_rt::take(map, "enabled")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            warning: r.take("warning"),
+            suspended: r.take("suspended"),
+            enabled: r.take("enabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "enabled", &self.enabled)?;
-        graph_rt::put(map, "suspended", &self.suspended)?;
-        graph_rt::put(map, "warning", &self.warning)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("enabled", &self.enabled);
+        w.put("suspended", &self.suspended);
+        w.put("warning", &self.warning);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LicenseUnitsDetail);

@@ -24,23 +24,28 @@ pub struct LinkedResource {
 impl graph_rt::Model for LinkedResource {
     const TYPE_NAME: &'static str = "microsoft.graph.linkedResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            external_id: graph_rt::take(map, "externalId")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            application_name: graph_rt::take(map, "applicationName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            external_id: r.take("externalId"),
+            display_name: r.take("displayName"),
+            application_name: r.take("applicationName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "applicationName", &self.application_name)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "externalId", &self.external_id)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("applicationName", &self.application_name);
+        w.put("displayName", &self.display_name);
+        w.put("externalId", &self.external_id);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LinkedResource);

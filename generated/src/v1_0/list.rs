@@ -63,67 +63,69 @@ pub struct List {
 impl graph_rt::Model for List {
     const TYPE_NAME: &'static str = "microsoft.graph.list";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            subscriptions: graph_rt::take(map, "subscriptions")?,
-            content_types: graph_rt::take(map, "contentTypes")?,
-            columns: graph_rt::take(map, "columns")?,
-            items: graph_rt::take(map, "items")?,
-            drive: graph_rt::take(map, "drive")?,
-            sharepoint_ids: graph_rt::take(map, "sharepointIds")?,
+            subscriptions: r.take("subscriptions"),
+            content_types: r.take("contentTypes"),
+            columns: r.take("columns"),
+            items: r.take("items"),
+            drive: r.take("drive"),
+            sharepoint_ids: r.take("sharepointIds"),
             #[cfg(feature = "core")]
-            system: graph_rt::take(map, "system")?,
-            list: graph_rt::take(map, "list")?,
-            display_name: graph_rt::take(map, "displayName")?,
+            system: r.take("system"),
+            list: r.take("list"),
+            display_name: r.take("displayName"),
             #[cfg(feature = "device_management")]
-            last_modified_by_user: graph_rt::take(map, "lastModifiedByUser")?,
+            last_modified_by_user: r.take("lastModifiedByUser"),
             #[cfg(feature = "device_management")]
-            created_by_user: graph_rt::take(map, "createdByUser")?,
-            web_url: graph_rt::take(map, "webUrl")?,
+            created_by_user: r.take("createdByUser"),
+            web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
-            parent_reference: graph_rt::take(map, "parentReference")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            parent_reference: r.take("parentReference"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            e_tag: r.take("eTag"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "parentReference", &self.parent_reference)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("eTag", &self.e_tag);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
+        w.put("webUrl", &self.web_url);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "createdByUser", &self.created_by_user)?;
+        w.put("createdByUser", &self.created_by_user);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "lastModifiedByUser", &self.last_modified_by_user)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "list", &self.list)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "system", &self.system)?;
-        graph_rt::put(map, "sharepointIds", &self.sharepoint_ids)?;
-        graph_rt::put(map, "drive", &self.drive)?;
-        graph_rt::put(map, "items", &self.items)?;
-        graph_rt::put(map, "columns", &self.columns)?;
-        graph_rt::put(map, "contentTypes", &self.content_types)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "subscriptions", &self.subscriptions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("lastModifiedByUser", &self.last_modified_by_user);
+        w.put("displayName", &self.display_name);
+        w.put("list", &self.list);
+        #[cfg(feature = "core")] w.put("system", &self.system);
+        w.put("sharepointIds", &self.sharepoint_ids);
+        w.put("drive", &self.drive);
+        w.put("items", &self.items);
+        w.put("columns", &self.columns);
+        w.put("contentTypes", &self.content_types);
+        #[cfg(feature = "core")] w.put("subscriptions", &self.subscriptions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(List);

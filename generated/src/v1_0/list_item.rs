@@ -58,61 +58,64 @@ pub struct ListItem {
 impl graph_rt::Model for ListItem {
     const TYPE_NAME: &'static str = "microsoft.graph.listItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            versions: graph_rt::take(map, "versions")?,
-            fields: graph_rt::take(map, "fields")?,
-            drive_item: graph_rt::take(map, "driveItem")?,
-            analytics: graph_rt::take(map, "analytics")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            versions: r.take("versions"),
+            fields: r.take("fields"),
+            drive_item: r.take("driveItem"),
+            analytics: r.take("analytics"),
             #[cfg(feature = "users")]
-            activities: graph_rt::take(map, "activities")?,
-            sharepoint_ids: graph_rt::take(map, "sharepointIds")?,
-            content_type: graph_rt::take(map, "contentType")?,
+            activities: r.take("activities"),
+            sharepoint_ids: r.take("sharepointIds"),
+            content_type: r.take("contentType"),
             #[cfg(feature = "device_management")]
-            last_modified_by_user: graph_rt::take(map, "lastModifiedByUser")?,
+            last_modified_by_user: r.take("lastModifiedByUser"),
             #[cfg(feature = "device_management")]
-            created_by_user: graph_rt::take(map, "createdByUser")?,
-            web_url: graph_rt::take(map, "webUrl")?,
+            created_by_user: r.take("createdByUser"),
+            web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
-            parent_reference: graph_rt::take(map, "parentReference")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            parent_reference: r.take("parentReference"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            e_tag: r.take("eTag"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "parentReference", &self.parent_reference)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("eTag", &self.e_tag);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
+        w.put("webUrl", &self.web_url);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "createdByUser", &self.created_by_user)?;
+        w.put("createdByUser", &self.created_by_user);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "lastModifiedByUser", &self.last_modified_by_user)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "sharepointIds", &self.sharepoint_ids)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "activities", &self.activities)?;
-        graph_rt::put(map, "analytics", &self.analytics)?;
-        graph_rt::put(map, "driveItem", &self.drive_item)?;
-        graph_rt::put(map, "fields", &self.fields)?;
-        graph_rt::put(map, "versions", &self.versions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("lastModifiedByUser", &self.last_modified_by_user);
+        w.put("contentType", &self.content_type);
+        w.put("sharepointIds", &self.sharepoint_ids);
+        #[cfg(feature = "users")] w.put("activities", &self.activities);
+        w.put("analytics", &self.analytics);
+        w.put("driveItem", &self.drive_item);
+        w.put("fields", &self.fields);
+        w.put("versions", &self.versions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ListItem);

@@ -24,25 +24,30 @@ pub struct LocalizedNotificationMessage {
 impl graph_rt::Model for LocalizedNotificationMessage {
     const TYPE_NAME: &'static str = "microsoft.graph.localizedNotificationMessage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_default: graph_rt::take(map, "isDefault")?,
-            message_template: graph_rt::take(map, "messageTemplate")?,
-            subject: graph_rt::take(map, "subject")?,
-            locale: graph_rt::take(map, "locale")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_default: r.take("isDefault"),
+            message_template: r.take("messageTemplate"),
+            subject: r.take("subject"),
+            locale: r.take("locale"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "locale", &self.locale)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "messageTemplate", &self.message_template)?;
-        graph_rt::put(map, "isDefault", &self.is_default)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("locale", &self.locale);
+        w.put("subject", &self.subject);
+        w.put("messageTemplate", &self.message_template);
+        w.put("isDefault", &self.is_default);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LocalizedNotificationMessage);

@@ -33,32 +33,37 @@ pub struct LocationConstraintItem {
 impl graph_rt::Model for LocationConstraintItem {
     const TYPE_NAME: &'static str = "microsoft.graph.locationConstraintItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resolve_availability: graph_rt::take(map, "resolveAvailability")?,
-            unique_id_type: graph_rt::take(map, "uniqueIdType")?,
-            unique_id: graph_rt::take(map, "uniqueId")?,
-            location_type: graph_rt::take(map, "locationType")?,
-            location_uri: graph_rt::take(map, "locationUri")?,
-            location_email_address: graph_rt::take(map, "locationEmailAddress")?,
-            display_name: graph_rt::take(map, "displayName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resolve_availability: r.take("resolveAvailability"),
+            unique_id_type: r.take("uniqueIdType"),
+            unique_id: r.take("uniqueId"),
+            location_type: r.take("locationType"),
+            location_uri: r.take("locationUri"),
+            location_email_address: r.take("locationEmailAddress"),
+            display_name: r.take("displayName"),
             #[cfg(feature = "mail")]
-            coordinates: graph_rt::take(map, "coordinates")?,
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+            coordinates: r.take("coordinates"),
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "address", &self.address)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "coordinates", &self.coordinates)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "locationEmailAddress", &self.location_email_address)?;
-        graph_rt::put(map, "locationUri", &self.location_uri)?;
-        graph_rt::put(map, "locationType", &self.location_type)?;
-        graph_rt::put(map, "uniqueId", &self.unique_id)?;
-        graph_rt::put(map, "uniqueIdType", &self.unique_id_type)?;
-        graph_rt::put(map, "resolveAvailability", &self.resolve_availability)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("address", &self.address);
+        #[cfg(feature = "mail")] w.put("coordinates", &self.coordinates);
+        w.put("displayName", &self.display_name);
+        w.put("locationEmailAddress", &self.location_email_address);
+        w.put("locationUri", &self.location_uri);
+        w.put("locationType", &self.location_type);
+        w.put("uniqueId", &self.unique_id);
+        w.put("uniqueIdType", &self.unique_id_type);
+        w.put("resolveAvailability", &self.resolve_availability);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LocationConstraintItem);

@@ -22,23 +22,28 @@ pub struct LookupColumn {
 impl graph_rt::Model for LookupColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.lookupColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            primary_lookup_column_id: graph_rt::take(map, "primaryLookupColumnId")?,
-            list_id: graph_rt::take(map, "listId")?,
-            column_name: graph_rt::take(map, "columnName")?,
-            allow_unlimited_length: graph_rt::take(map, "allowUnlimitedLength")?,
-            allow_multiple_values: graph_rt::take(map, "allowMultipleValues")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            primary_lookup_column_id: r.take("primaryLookupColumnId"),
+            list_id: r.take("listId"),
+            column_name: r.take("columnName"),
+            allow_unlimited_length: r.take("allowUnlimitedLength"),
+            allow_multiple_values: r.take("allowMultipleValues"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowMultipleValues", &self.allow_multiple_values)?;
-        graph_rt::put(map, "allowUnlimitedLength", &self.allow_unlimited_length)?;
-        graph_rt::put(map, "columnName", &self.column_name)?;
-        graph_rt::put(map, "listId", &self.list_id)?;
-        graph_rt::put(map, "primaryLookupColumnId", &self.primary_lookup_column_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowMultipleValues", &self.allow_multiple_values);
+        w.put("allowUnlimitedLength", &self.allow_unlimited_length);
+        w.put("columnName", &self.column_name);
+        w.put("listId", &self.list_id);
+        w.put("primaryLookupColumnId", &self.primary_lookup_column_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(LookupColumn);

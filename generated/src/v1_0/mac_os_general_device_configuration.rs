@@ -66,96 +66,82 @@ pub struct MacOsGeneralDeviceConfiguration {
 impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.macOSGeneralDeviceConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            password_required: graph_rt::take(map, "passwordRequired")?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minutes_of_inactivity_before_lock: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeLock",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_minimum_character_set_count: graph_rt::take(
-                map,
-                "passwordMinimumCharacterSetCount",
-            )?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_simple: graph_rt::take(map, "passwordBlockSimple")?,
-            email_in_domain_suffixes: graph_rt::take(map, "emailInDomainSuffixes")?,
-            compliant_app_list_type: graph_rt::take(map, "compliantAppListType")?,
-            compliant_apps_list: graph_rt::take(map, "compliantAppsList")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            password_required: r.take("passwordRequired"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minutes_of_inactivity_before_lock: r
+                .take("passwordMinutesOfInactivityBeforeLock"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_minimum_character_set_count: r
+                .take("passwordMinimumCharacterSetCount"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_simple: r.take("passwordBlockSimple"),
+            email_in_domain_suffixes: r.take("emailInDomainSuffixes"),
+            compliant_app_list_type: r.take("compliantAppListType"),
+            compliant_apps_list: r.take("compliantAppsList"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "compliantAppsList", &self.compliant_apps_list)?;
-        graph_rt::put(map, "compliantAppListType", &self.compliant_app_list_type)?;
-        graph_rt::put(map, "emailInDomainSuffixes", &self.email_in_domain_suffixes)?;
-        graph_rt::put(map, "passwordBlockSimple", &self.password_block_simple)?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("compliantAppsList", &self.compliant_apps_list);
+        w.put("compliantAppListType", &self.compliant_app_list_type);
+        w.put("emailInDomainSuffixes", &self.email_in_domain_suffixes);
+        w.put("passwordBlockSimple", &self.password_block_simple);
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put(
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
-        )?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(map, "passwordRequired", &self.password_required)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put("passwordRequired", &self.password_required);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MacOsGeneralDeviceConfiguration);

@@ -44,55 +44,46 @@ pub struct MailFolder {
 impl graph_rt::Model for MailFolder {
     const TYPE_NAME: &'static str = "microsoft.graph.mailFolder";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
             #[cfg(feature = "core")]
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
-            messages: graph_rt::take(map, "messages")?,
-            message_rules: graph_rt::take(map, "messageRules")?,
-            child_folders: graph_rt::take(map, "childFolders")?,
-            unread_item_count: graph_rt::take(map, "unreadItemCount")?,
-            total_item_count: graph_rt::take(map, "totalItemCount")?,
-            parent_folder_id: graph_rt::take(map, "parentFolderId")?,
-            is_hidden: graph_rt::take(map, "isHidden")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            child_folder_count: graph_rt::take(map, "childFolderCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
+            messages: r.take("messages"),
+            message_rules: r.take("messageRules"),
+            child_folders: r.take("childFolders"),
+            unread_item_count: r.take("unreadItemCount"),
+            total_item_count: r.take("totalItemCount"),
+            parent_folder_id: r.take("parentFolderId"),
+            is_hidden: r.take("isHidden"),
+            display_name: r.take("displayName"),
+            child_folder_count: r.take("childFolderCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "childFolderCount", &self.child_folder_count)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isHidden", &self.is_hidden)?;
-        graph_rt::put(map, "parentFolderId", &self.parent_folder_id)?;
-        graph_rt::put(map, "totalItemCount", &self.total_item_count)?;
-        graph_rt::put(map, "unreadItemCount", &self.unread_item_count)?;
-        graph_rt::put(map, "childFolders", &self.child_folders)?;
-        graph_rt::put(map, "messageRules", &self.message_rules)?;
-        graph_rt::put(map, "messages", &self.messages)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("childFolderCount", &self.child_folder_count);
+        w.put("displayName", &self.display_name);
+        w.put("isHidden", &self.is_hidden);
+        w.put("parentFolderId", &self.parent_folder_id);
+        w.put("totalItemCount", &self.total_item_count);
+        w.put("unreadItemCount", &self.unread_item_count);
+        w.put("childFolders", &self.child_folders);
+        w.put("messageRules", &self.message_rules);
+        w.put("messages", &self.messages);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MailFolder);

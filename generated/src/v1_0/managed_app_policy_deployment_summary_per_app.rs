@@ -16,24 +16,22 @@ pub struct ManagedAppPolicyDeploymentSummaryPerApp {
 impl graph_rt::Model for ManagedAppPolicyDeploymentSummaryPerApp {
     const TYPE_NAME: &'static str = "microsoft.graph.managedAppPolicyDeploymentSummaryPerApp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            configuration_applied_user_count: graph_rt::take(
-                map,
-                "configurationAppliedUserCount",
-            )?,
-            mobile_app_identifier: graph_rt::take(map, "mobileAppIdentifier")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            configuration_applied_user_count: r.take("configurationAppliedUserCount"),
+            mobile_app_identifier: r.take("mobileAppIdentifier"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "mobileAppIdentifier", &self.mobile_app_identifier)?;
-        graph_rt::put(
-            map,
-            "configurationAppliedUserCount",
-            &self.configuration_applied_user_count,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("mobileAppIdentifier", &self.mobile_app_identifier);
+        w.put("configurationAppliedUserCount", &self.configuration_applied_user_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedAppPolicyDeploymentSummaryPerApp);

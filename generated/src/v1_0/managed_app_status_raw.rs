@@ -15,28 +15,33 @@ pub struct ManagedAppStatusRaw {
     /// Version of the entity. Inherited from `microsoft.graph.managedAppStatus`.
     pub version: graph_rt::Field<String>,
     /// Status report content.
-    pub content: graph_rt::Field<super::Json>,
+    pub content: graph_rt::Field<graph_rt::Value>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for ManagedAppStatusRaw {
     const TYPE_NAME: &'static str = "microsoft.graph.managedAppStatusRaw";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content: graph_rt::take(map, "content")?,
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content: r.take("content"),
+            version: r.take("version"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.put("content", &self.content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedAppStatusRaw);

@@ -28,39 +28,34 @@ pub struct ManagedDeviceOverview {
 impl graph_rt::Model for ManagedDeviceOverview {
     const TYPE_NAME: &'static str = "microsoft.graph.managedDeviceOverview";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_exchange_access_state_summary: graph_rt::take(
-                map,
-                "deviceExchangeAccessStateSummary",
-            )?,
-            device_operating_system_summary: graph_rt::take(
-                map,
-                "deviceOperatingSystemSummary",
-            )?,
-            dual_enrolled_device_count: graph_rt::take(map, "dualEnrolledDeviceCount")?,
-            mdm_enrolled_count: graph_rt::take(map, "mdmEnrolledCount")?,
-            enrolled_device_count: graph_rt::take(map, "enrolledDeviceCount")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_exchange_access_state_summary: r
+                .take("deviceExchangeAccessStateSummary"),
+            device_operating_system_summary: r.take("deviceOperatingSystemSummary"),
+            dual_enrolled_device_count: r.take("dualEnrolledDeviceCount"),
+            mdm_enrolled_count: r.take("mdmEnrolledCount"),
+            enrolled_device_count: r.take("enrolledDeviceCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "enrolledDeviceCount", &self.enrolled_device_count)?;
-        graph_rt::put(map, "mdmEnrolledCount", &self.mdm_enrolled_count)?;
-        graph_rt::put(map, "dualEnrolledDeviceCount", &self.dual_enrolled_device_count)?;
-        graph_rt::put(
-            map,
-            "deviceOperatingSystemSummary",
-            &self.device_operating_system_summary,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("enrolledDeviceCount", &self.enrolled_device_count);
+        w.put("mdmEnrolledCount", &self.mdm_enrolled_count);
+        w.put("dualEnrolledDeviceCount", &self.dual_enrolled_device_count);
+        w.put("deviceOperatingSystemSummary", &self.device_operating_system_summary);
+        w.put(
             "deviceExchangeAccessStateSummary",
             &self.device_exchange_access_state_summary,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceOverview);

@@ -40,41 +40,46 @@ pub struct ManagedEBook {
 impl graph_rt::Model for ManagedEBook {
     const TYPE_NAME: &'static str = "microsoft.graph.managedEBook";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_state_summary: graph_rt::take(map, "userStateSummary")?,
-            device_states: graph_rt::take(map, "deviceStates")?,
-            install_summary: graph_rt::take(map, "installSummary")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            privacy_information_url: graph_rt::take(map, "privacyInformationUrl")?,
-            information_url: graph_rt::take(map, "informationUrl")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            large_cover: graph_rt::take(map, "largeCover")?,
-            published_date_time: graph_rt::take(map, "publishedDateTime")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_state_summary: r.take("userStateSummary"),
+            device_states: r.take("deviceStates"),
+            install_summary: r.take("installSummary"),
+            assignments: r.take("assignments"),
+            privacy_information_url: r.take("privacyInformationUrl"),
+            information_url: r.take("informationUrl"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            large_cover: r.take("largeCover"),
+            published_date_time: r.take("publishedDateTime"),
+            publisher: r.take("publisher"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "publishedDateTime", &self.published_date_time)?;
-        graph_rt::put(map, "largeCover", &self.large_cover)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "informationUrl", &self.information_url)?;
-        graph_rt::put(map, "privacyInformationUrl", &self.privacy_information_url)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "installSummary", &self.install_summary)?;
-        graph_rt::put(map, "deviceStates", &self.device_states)?;
-        graph_rt::put(map, "userStateSummary", &self.user_state_summary)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("publisher", &self.publisher);
+        w.put("publishedDateTime", &self.published_date_time);
+        w.put("largeCover", &self.large_cover);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("informationUrl", &self.information_url);
+        w.put("privacyInformationUrl", &self.privacy_information_url);
+        w.put("assignments", &self.assignments);
+        w.put("installSummary", &self.install_summary);
+        w.put("deviceStates", &self.device_states);
+        w.put("userStateSummary", &self.user_state_summary);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ManagedEBook);

@@ -39,7 +39,7 @@ pub struct MdmWindowsInformationProtectionPolicy {
     /// This policy controls whether to revoke the WIP keys when a device unenrolls from the management service. If set to 1 (Don't revoke keys), the keys will not be revoked and the user will continue to have access to protected files after unenrollment. If the keys are not revoked, there will be no revoked file cleanup subsequently. Inherited from `microsoft.graph.windowsInformationProtection`.
     pub revoke_on_unenroll_disabled: graph_rt::Field<bool>,
     /// TemplateID GUID to use for RMS encryption. The RMS template allows the IT admin to configure the details about who has access to RMS-protected file and how long they have access Inherited from `microsoft.graph.windowsInformationProtection`.
-    pub rights_management_services_template_id: graph_rt::Field<graph_rt::Uuid>,
+    pub rights_management_services_template_id: graph_rt::Field<graph_rt::Guid>,
     /// Specifies whether to allow Azure RMS encryption for WIP Inherited from `microsoft.graph.windowsInformationProtection`.
     pub azure_rights_management_services_allowed: graph_rt::Field<bool>,
     /// Determines whether overlays are added to icons for WIP protected files in Explorer and enterprise only app tiles in the Start menu. Starting in Windows 10, version 1703 this setting also configures the visibility of the WIP icon in the title bar of a WIP-protected app Inherited from `microsoft.graph.windowsInformationProtection`.
@@ -100,156 +100,107 @@ pub struct MdmWindowsInformationProtectionPolicy {
 impl graph_rt::Model for MdmWindowsInformationProtectionPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.mdmWindowsInformationProtectionPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            exempt_app_locker_files: graph_rt::take(map, "exemptAppLockerFiles")?,
-            protected_app_locker_files: graph_rt::take(map, "protectedAppLockerFiles")?,
-            is_assigned: graph_rt::take(map, "isAssigned")?,
-            smb_auto_encrypted_file_extensions: graph_rt::take(
-                map,
-                "smbAutoEncryptedFileExtensions",
-            )?,
-            indexing_encrypted_stores_or_items_blocked: graph_rt::take(
-                map,
-                "indexingEncryptedStoresOrItemsBlocked",
-            )?,
-            neutral_domain_resources: graph_rt::take(map, "neutralDomainResources")?,
-            enterprise_proxy_servers_are_authoritative: graph_rt::take(
-                map,
-                "enterpriseProxyServersAreAuthoritative",
-            )?,
-            enterprise_internal_proxy_servers: graph_rt::take(
-                map,
-                "enterpriseInternalProxyServers",
-            )?,
-            enterprise_proxy_servers: graph_rt::take(map, "enterpriseProxyServers")?,
-            enterprise_ip_ranges_are_authoritative: graph_rt::take(
-                map,
-                "enterpriseIPRangesAreAuthoritative",
-            )?,
-            enterprise_ip_ranges: graph_rt::take(map, "enterpriseIPRanges")?,
-            enterprise_proxied_domains: graph_rt::take(map, "enterpriseProxiedDomains")?,
-            enterprise_network_domain_names: graph_rt::take(
-                map,
-                "enterpriseNetworkDomainNames",
-            )?,
-            exempt_apps: graph_rt::take(map, "exemptApps")?,
-            protected_apps: graph_rt::take(map, "protectedApps")?,
-            icons_visible: graph_rt::take(map, "iconsVisible")?,
-            azure_rights_management_services_allowed: graph_rt::take(
-                map,
-                "azureRightsManagementServicesAllowed",
-            )?,
-            rights_management_services_template_id: graph_rt::take(
-                map,
-                "rightsManagementServicesTemplateId",
-            )?,
-            revoke_on_unenroll_disabled: graph_rt::take(
-                map,
-                "revokeOnUnenrollDisabled",
-            )?,
-            data_recovery_certificate: graph_rt::take(map, "dataRecoveryCertificate")?,
-            protection_under_lock_config_required: graph_rt::take(
-                map,
-                "protectionUnderLockConfigRequired",
-            )?,
-            enterprise_protected_domain_names: graph_rt::take(
-                map,
-                "enterpriseProtectedDomainNames",
-            )?,
-            enterprise_domain: graph_rt::take(map, "enterpriseDomain")?,
-            enforcement_level: graph_rt::take(map, "enforcementLevel")?,
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            exempt_app_locker_files: r.take("exemptAppLockerFiles"),
+            protected_app_locker_files: r.take("protectedAppLockerFiles"),
+            is_assigned: r.take("isAssigned"),
+            smb_auto_encrypted_file_extensions: r.take("smbAutoEncryptedFileExtensions"),
+            indexing_encrypted_stores_or_items_blocked: r
+                .take("indexingEncryptedStoresOrItemsBlocked"),
+            neutral_domain_resources: r.take("neutralDomainResources"),
+            enterprise_proxy_servers_are_authoritative: r
+                .take("enterpriseProxyServersAreAuthoritative"),
+            enterprise_internal_proxy_servers: r.take("enterpriseInternalProxyServers"),
+            enterprise_proxy_servers: r.take("enterpriseProxyServers"),
+            enterprise_ip_ranges_are_authoritative: r
+                .take("enterpriseIPRangesAreAuthoritative"),
+            enterprise_ip_ranges: r.take("enterpriseIPRanges"),
+            enterprise_proxied_domains: r.take("enterpriseProxiedDomains"),
+            enterprise_network_domain_names: r.take("enterpriseNetworkDomainNames"),
+            exempt_apps: r.take("exemptApps"),
+            protected_apps: r.take("protectedApps"),
+            icons_visible: r.take("iconsVisible"),
+            azure_rights_management_services_allowed: r
+                .take("azureRightsManagementServicesAllowed"),
+            rights_management_services_template_id: r
+                .take("rightsManagementServicesTemplateId"),
+            revoke_on_unenroll_disabled: r.take("revokeOnUnenrollDisabled"),
+            data_recovery_certificate: r.take("dataRecoveryCertificate"),
+            protection_under_lock_config_required: r
+                .take("protectionUnderLockConfigRequired"),
+            enterprise_protected_domain_names: r.take("enterpriseProtectedDomainNames"),
+            enterprise_domain: r.take("enterpriseDomain"),
+            enforcement_level: r.take("enforcementLevel"),
+            version: r.take("version"),
+            id: r.take("id"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "enforcementLevel", &self.enforcement_level)?;
-        graph_rt::put(map, "enterpriseDomain", &self.enterprise_domain)?;
-        graph_rt::put(
-            map,
-            "enterpriseProtectedDomainNames",
-            &self.enterprise_protected_domain_names,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.put("enforcementLevel", &self.enforcement_level);
+        w.put("enterpriseDomain", &self.enterprise_domain);
+        w.put("enterpriseProtectedDomainNames", &self.enterprise_protected_domain_names);
+        w.put(
             "protectionUnderLockConfigRequired",
             &self.protection_under_lock_config_required,
-        )?;
-        graph_rt::put(map, "dataRecoveryCertificate", &self.data_recovery_certificate)?;
-        graph_rt::put(
-            map,
-            "revokeOnUnenrollDisabled",
-            &self.revoke_on_unenroll_disabled,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("dataRecoveryCertificate", &self.data_recovery_certificate);
+        w.put("revokeOnUnenrollDisabled", &self.revoke_on_unenroll_disabled);
+        w.put(
             "rightsManagementServicesTemplateId",
             &self.rights_management_services_template_id,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "azureRightsManagementServicesAllowed",
             &self.azure_rights_management_services_allowed,
-        )?;
-        graph_rt::put(map, "iconsVisible", &self.icons_visible)?;
-        graph_rt::put(map, "protectedApps", &self.protected_apps)?;
-        graph_rt::put(map, "exemptApps", &self.exempt_apps)?;
-        graph_rt::put(
-            map,
-            "enterpriseNetworkDomainNames",
-            &self.enterprise_network_domain_names,
-        )?;
-        graph_rt::put(
-            map,
-            "enterpriseProxiedDomains",
-            &self.enterprise_proxied_domains,
-        )?;
-        graph_rt::put(map, "enterpriseIPRanges", &self.enterprise_ip_ranges)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("iconsVisible", &self.icons_visible);
+        w.put("protectedApps", &self.protected_apps);
+        w.put("exemptApps", &self.exempt_apps);
+        w.put("enterpriseNetworkDomainNames", &self.enterprise_network_domain_names);
+        w.put("enterpriseProxiedDomains", &self.enterprise_proxied_domains);
+        w.put("enterpriseIPRanges", &self.enterprise_ip_ranges);
+        w.put(
             "enterpriseIPRangesAreAuthoritative",
             &self.enterprise_ip_ranges_are_authoritative,
-        )?;
-        graph_rt::put(map, "enterpriseProxyServers", &self.enterprise_proxy_servers)?;
-        graph_rt::put(
-            map,
-            "enterpriseInternalProxyServers",
-            &self.enterprise_internal_proxy_servers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("enterpriseProxyServers", &self.enterprise_proxy_servers);
+        w.put("enterpriseInternalProxyServers", &self.enterprise_internal_proxy_servers);
+        w.put(
             "enterpriseProxyServersAreAuthoritative",
             &self.enterprise_proxy_servers_are_authoritative,
-        )?;
-        graph_rt::put(map, "neutralDomainResources", &self.neutral_domain_resources)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("neutralDomainResources", &self.neutral_domain_resources);
+        w.put(
             "indexingEncryptedStoresOrItemsBlocked",
             &self.indexing_encrypted_stores_or_items_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "smbAutoEncryptedFileExtensions",
             &self.smb_auto_encrypted_file_extensions,
-        )?;
-        graph_rt::put(map, "isAssigned", &self.is_assigned)?;
-        graph_rt::put(map, "protectedAppLockerFiles", &self.protected_app_locker_files)?;
-        graph_rt::put(map, "exemptAppLockerFiles", &self.exempt_app_locker_files)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("isAssigned", &self.is_assigned);
+        w.put("protectedAppLockerFiles", &self.protected_app_locker_files);
+        w.put("exemptAppLockerFiles", &self.exempt_app_locker_files);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MdmWindowsInformationProtectionPolicy);

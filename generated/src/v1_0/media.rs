@@ -24,25 +24,30 @@ pub struct Media {
 impl graph_rt::Model for Media {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.media";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            streams: graph_rt::take(map, "streams")?,
-            callee_network: graph_rt::take(map, "calleeNetwork")?,
-            callee_device: graph_rt::take(map, "calleeDevice")?,
-            caller_network: graph_rt::take(map, "callerNetwork")?,
-            caller_device: graph_rt::take(map, "callerDevice")?,
-            label: graph_rt::take(map, "label")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            streams: r.take("streams"),
+            callee_network: r.take("calleeNetwork"),
+            callee_device: r.take("calleeDevice"),
+            caller_network: r.take("callerNetwork"),
+            caller_device: r.take("callerDevice"),
+            label: r.take("label"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "callerDevice", &self.caller_device)?;
-        graph_rt::put(map, "callerNetwork", &self.caller_network)?;
-        graph_rt::put(map, "calleeDevice", &self.callee_device)?;
-        graph_rt::put(map, "calleeNetwork", &self.callee_network)?;
-        graph_rt::put(map, "streams", &self.streams)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("label", &self.label);
+        w.put("callerDevice", &self.caller_device);
+        w.put("callerNetwork", &self.caller_network);
+        w.put("calleeDevice", &self.callee_device);
+        w.put("calleeNetwork", &self.callee_network);
+        w.put("streams", &self.streams);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Media);

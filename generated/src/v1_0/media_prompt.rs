@@ -14,15 +14,20 @@ pub struct MediaPrompt {
 impl graph_rt::Model for MediaPrompt {
     const TYPE_NAME: &'static str = "microsoft.graph.mediaPrompt";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            media_info: graph_rt::take(map, "mediaInfo")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            media_info: r.take("mediaInfo"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "mediaInfo", &self.media_info)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("mediaInfo", &self.media_info);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MediaPrompt);

@@ -22,23 +22,28 @@ pub struct MediaStream {
 impl graph_rt::Model for MediaStream {
     const TYPE_NAME: &'static str = "microsoft.graph.mediaStream";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            source_id: graph_rt::take(map, "sourceId")?,
-            server_muted: graph_rt::take(map, "serverMuted")?,
-            media_type: graph_rt::take(map, "mediaType")?,
-            label: graph_rt::take(map, "label")?,
-            direction: graph_rt::take(map, "direction")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            source_id: r.take("sourceId"),
+            server_muted: r.take("serverMuted"),
+            media_type: r.take("mediaType"),
+            label: r.take("label"),
+            direction: r.take("direction"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "direction", &self.direction)?;
-        graph_rt::put(map, "label", &self.label)?;
-        graph_rt::put(map, "mediaType", &self.media_type)?;
-        graph_rt::put(map, "serverMuted", &self.server_muted)?;
-        graph_rt::put(map, "sourceId", &self.source_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("direction", &self.direction);
+        w.put("label", &self.label);
+        w.put("mediaType", &self.media_type);
+        w.put("serverMuted", &self.server_muted);
+        w.put("sourceId", &self.source_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MediaStream);

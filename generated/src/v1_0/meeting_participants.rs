@@ -14,17 +14,22 @@ pub struct MeetingParticipants {
 impl graph_rt::Model for MeetingParticipants {
     const TYPE_NAME: &'static str = "microsoft.graph.meetingParticipants";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            organizer: graph_rt::take(map, "organizer")?,
-            attendees: graph_rt::take(map, "attendees")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            organizer: r.take("organizer"),
+            attendees: r.take("attendees"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "attendees", &self.attendees)?;
-        graph_rt::put(map, "organizer", &self.organizer)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("attendees", &self.attendees);
+        w.put("organizer", &self.organizer);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MeetingParticipants);

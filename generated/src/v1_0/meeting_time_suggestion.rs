@@ -26,27 +26,32 @@ pub struct MeetingTimeSuggestion {
 impl graph_rt::Model for MeetingTimeSuggestion {
     const TYPE_NAME: &'static str = "microsoft.graph.meetingTimeSuggestion";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            suggestion_reason: graph_rt::take(map, "suggestionReason")?,
-            organizer_availability: graph_rt::take(map, "organizerAvailability")?,
-            order: graph_rt::take(map, "order")?,
-            meeting_time_slot: graph_rt::take(map, "meetingTimeSlot")?,
-            locations: graph_rt::take(map, "locations")?,
-            confidence: graph_rt::take(map, "confidence")?,
-            attendee_availability: graph_rt::take(map, "attendeeAvailability")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            suggestion_reason: r.take("suggestionReason"),
+            organizer_availability: r.take("organizerAvailability"),
+            order: r.take("order"),
+            meeting_time_slot: r.take("meetingTimeSlot"),
+            locations: r.take("locations"),
+            confidence: r.take("confidence"),
+            attendee_availability: r.take("attendeeAvailability"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "attendeeAvailability", &self.attendee_availability)?;
-        graph_rt::put(map, "confidence", &self.confidence)?;
-        graph_rt::put(map, "locations", &self.locations)?;
-        graph_rt::put(map, "meetingTimeSlot", &self.meeting_time_slot)?;
-        graph_rt::put(map, "order", &self.order)?;
-        graph_rt::put(map, "organizerAvailability", &self.organizer_availability)?;
-        graph_rt::put(map, "suggestionReason", &self.suggestion_reason)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("attendeeAvailability", &self.attendee_availability);
+        w.put("confidence", &self.confidence);
+        w.put("locations", &self.locations);
+        w.put("meetingTimeSlot", &self.meeting_time_slot);
+        w.put("order", &self.order);
+        w.put("organizerAvailability", &self.organizer_availability);
+        w.put("suggestionReason", &self.suggestion_reason);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MeetingTimeSuggestion);

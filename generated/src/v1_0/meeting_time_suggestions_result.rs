@@ -16,17 +16,22 @@ pub struct MeetingTimeSuggestionsResult {
 impl graph_rt::Model for MeetingTimeSuggestionsResult {
     const TYPE_NAME: &'static str = "microsoft.graph.meetingTimeSuggestionsResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            meeting_time_suggestions: graph_rt::take(map, "meetingTimeSuggestions")?,
-            empty_suggestions_reason: graph_rt::take(map, "emptySuggestionsReason")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            meeting_time_suggestions: r.take("meetingTimeSuggestions"),
+            empty_suggestions_reason: r.take("emptySuggestionsReason"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "emptySuggestionsReason", &self.empty_suggestions_reason)?;
-        graph_rt::put(map, "meetingTimeSuggestions", &self.meeting_time_suggestions)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("emptySuggestionsReason", &self.empty_suggestions_reason);
+        w.put("meetingTimeSuggestions", &self.meeting_time_suggestions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MeetingTimeSuggestionsResult);

@@ -15,16 +15,21 @@ pub struct MentionAction {
 impl graph_rt::Model for MentionAction {
     const TYPE_NAME: &'static str = "microsoft.graph.mentionAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            mentionees: graph_rt::take(map, "mentionees")?,
-            additional_properties: core::mem::take(map),
-        })
+            mentionees: r.take("mentionees"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "mentionees", &self.mentionees)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("mentionees", &self.mentionees);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MentionAction);

@@ -38,41 +38,45 @@ pub struct MessageRuleActions {
 impl graph_rt::Model for MessageRuleActions {
     const TYPE_NAME: &'static str = "microsoft.graph.messageRuleActions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            stop_processing_rules: graph_rt::take(map, "stopProcessingRules")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            stop_processing_rules: r.take("stopProcessingRules"),
             #[cfg(feature = "core")]
-            redirect_to: graph_rt::take(map, "redirectTo")?,
-            permanent_delete: graph_rt::take(map, "permanentDelete")?,
-            move_to_folder: graph_rt::take(map, "moveToFolder")?,
+            redirect_to: r.take("redirectTo"),
+            permanent_delete: r.take("permanentDelete"),
+            move_to_folder: r.take("moveToFolder"),
             #[cfg(feature = "core")]
-            mark_importance: graph_rt::take(map, "markImportance")?,
-            mark_as_read: graph_rt::take(map, "markAsRead")?,
+            mark_importance: r.take("markImportance"),
+            mark_as_read: r.take("markAsRead"),
             #[cfg(feature = "core")]
-            forward_to: graph_rt::take(map, "forwardTo")?,
+            forward_to: r.take("forwardTo"),
             #[cfg(feature = "core")]
-            forward_as_attachment_to: graph_rt::take(map, "forwardAsAttachmentTo")?,
-            delete: graph_rt::take(map, "delete")?,
-            copy_to_folder: graph_rt::take(map, "copyToFolder")?,
-            assign_categories: graph_rt::take(map, "assignCategories")?,
-            additional_properties: core::mem::take(map),
-        })
+            forward_as_attachment_to: r.take("forwardAsAttachmentTo"),
+            delete: r.take("delete"),
+            copy_to_folder: r.take("copyToFolder"),
+            assign_categories: r.take("assignCategories"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignCategories", &self.assign_categories)?;
-        graph_rt::put(map, "copyToFolder", &self.copy_to_folder)?;
-        graph_rt::put(map, "delete", &self.delete)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignCategories", &self.assign_categories);
+        w.put("copyToFolder", &self.copy_to_folder);
+        w.put("delete", &self.delete);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "forwardAsAttachmentTo", &self.forward_as_attachment_to)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "forwardTo", &self.forward_to)?;
-        graph_rt::put(map, "markAsRead", &self.mark_as_read)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "markImportance", &self.mark_importance)?;
-        graph_rt::put(map, "moveToFolder", &self.move_to_folder)?;
-        graph_rt::put(map, "permanentDelete", &self.permanent_delete)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "redirectTo", &self.redirect_to)?;
-        graph_rt::put(map, "stopProcessingRules", &self.stop_processing_rules)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("forwardAsAttachmentTo", &self.forward_as_attachment_to);
+        #[cfg(feature = "core")] w.put("forwardTo", &self.forward_to);
+        w.put("markAsRead", &self.mark_as_read);
+        #[cfg(feature = "core")] w.put("markImportance", &self.mark_importance);
+        w.put("moveToFolder", &self.move_to_folder);
+        w.put("permanentDelete", &self.permanent_delete);
+        #[cfg(feature = "core")] w.put("redirectTo", &self.redirect_to);
+        w.put("stopProcessingRules", &self.stop_processing_rules);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MessageRuleActions);

@@ -27,27 +27,31 @@ pub struct MicrosoftAuthenticatorAuthenticationMethod {
 impl graph_rt::Model for MicrosoftAuthenticatorAuthenticationMethod {
     const TYPE_NAME: &'static str = "microsoft.graph.microsoftAuthenticatorAuthenticationMethod";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "device_management")]
-            device: graph_rt::take(map, "device")?,
-            phone_app_version: graph_rt::take(map, "phoneAppVersion")?,
-            device_tag: graph_rt::take(map, "deviceTag")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            device: r.take("device"),
+            phone_app_version: r.take("phoneAppVersion"),
+            device_tag: r.take("deviceTag"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "deviceTag", &self.device_tag)?;
-        graph_rt::put(map, "phoneAppVersion", &self.phone_app_version)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "device", &self.device)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("deviceTag", &self.device_tag);
+        w.put("phoneAppVersion", &self.phone_app_version);
+        #[cfg(feature = "device_management")] w.put("device", &self.device);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MicrosoftAuthenticatorAuthenticationMethod);

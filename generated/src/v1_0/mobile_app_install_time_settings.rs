@@ -18,19 +18,24 @@ pub struct MobileAppInstallTimeSettings {
 impl graph_rt::Model for MobileAppInstallTimeSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileAppInstallTimeSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            deadline_date_time: graph_rt::take(map, "deadlineDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            use_local_time: graph_rt::take(map, "useLocalTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            deadline_date_time: r.take("deadlineDateTime"),
+            start_date_time: r.take("startDateTime"),
+            use_local_time: r.take("useLocalTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "useLocalTime", &self.use_local_time)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "deadlineDateTime", &self.deadline_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("useLocalTime", &self.use_local_time);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("deadlineDateTime", &self.deadline_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileAppInstallTimeSettings);

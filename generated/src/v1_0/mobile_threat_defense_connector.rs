@@ -30,59 +30,52 @@ pub struct MobileThreatDefenseConnector {
 impl graph_rt::Model for MobileThreatDefenseConnector {
     const TYPE_NAME: &'static str = "microsoft.graph.mobileThreatDefenseConnector";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            partner_unresponsiveness_threshold_in_days: graph_rt::take(
-                map,
-                "partnerUnresponsivenessThresholdInDays",
-            )?,
-            partner_unsupported_os_version_blocked: graph_rt::take(
-                map,
-                "partnerUnsupportedOsVersionBlocked",
-            )?,
-            ios_device_blocked_on_missing_partner_data: graph_rt::take(
-                map,
-                "iosDeviceBlockedOnMissingPartnerData",
-            )?,
-            android_device_blocked_on_missing_partner_data: graph_rt::take(
-                map,
-                "androidDeviceBlockedOnMissingPartnerData",
-            )?,
-            ios_enabled: graph_rt::take(map, "iosEnabled")?,
-            android_enabled: graph_rt::take(map, "androidEnabled")?,
-            partner_state: graph_rt::take(map, "partnerState")?,
-            last_heartbeat_date_time: graph_rt::take(map, "lastHeartbeatDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            partner_unresponsiveness_threshold_in_days: r
+                .take("partnerUnresponsivenessThresholdInDays"),
+            partner_unsupported_os_version_blocked: r
+                .take("partnerUnsupportedOsVersionBlocked"),
+            ios_device_blocked_on_missing_partner_data: r
+                .take("iosDeviceBlockedOnMissingPartnerData"),
+            android_device_blocked_on_missing_partner_data: r
+                .take("androidDeviceBlockedOnMissingPartnerData"),
+            ios_enabled: r.take("iosEnabled"),
+            android_enabled: r.take("androidEnabled"),
+            partner_state: r.take("partnerState"),
+            last_heartbeat_date_time: r.take("lastHeartbeatDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastHeartbeatDateTime", &self.last_heartbeat_date_time)?;
-        graph_rt::put(map, "partnerState", &self.partner_state)?;
-        graph_rt::put(map, "androidEnabled", &self.android_enabled)?;
-        graph_rt::put(map, "iosEnabled", &self.ios_enabled)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastHeartbeatDateTime", &self.last_heartbeat_date_time);
+        w.put("partnerState", &self.partner_state);
+        w.put("androidEnabled", &self.android_enabled);
+        w.put("iosEnabled", &self.ios_enabled);
+        w.put(
             "androidDeviceBlockedOnMissingPartnerData",
             &self.android_device_blocked_on_missing_partner_data,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "iosDeviceBlockedOnMissingPartnerData",
             &self.ios_device_blocked_on_missing_partner_data,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "partnerUnsupportedOsVersionBlocked",
             &self.partner_unsupported_os_version_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "partnerUnresponsivenessThresholdInDays",
             &self.partner_unresponsiveness_threshold_in_days,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MobileThreatDefenseConnector);

@@ -5,5253 +5,5297 @@
 #[cfg(feature = "core")]
 mod aad_user_conversation_member;
 #[cfg(feature = "core")]
-pub use aad_user_conversation_member::*;
+pub use aad_user_conversation_member::AadUserConversationMember;
 #[cfg(feature = "core")]
 mod aad_user_notification_recipient;
 #[cfg(feature = "core")]
-pub use aad_user_notification_recipient::*;
+pub use aad_user_notification_recipient::AadUserNotificationRecipient;
 #[cfg(feature = "core")]
 mod accept_join_response;
 #[cfg(feature = "core")]
-pub use accept_join_response::*;
+pub use accept_join_response::AcceptJoinResponse;
 #[cfg(feature = "core")]
 mod access_action;
 #[cfg(feature = "core")]
-pub use access_action::*;
+pub use access_action::AccessAction;
 #[cfg(feature = "identity_governance")]
 mod access_review_apply_action;
 #[cfg(feature = "identity_governance")]
-pub use access_review_apply_action::*;
+pub use access_review_apply_action::{
+    AccessReviewApplyAction, AnyAccessReviewApplyAction,
+};
 #[cfg(feature = "identity_governance")]
 mod access_review_inactive_users_query_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_inactive_users_query_scope::*;
+pub use access_review_inactive_users_query_scope::AccessReviewInactiveUsersQueryScope;
 #[cfg(feature = "identity_governance")]
 mod access_review_instance;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance::*;
+pub use access_review_instance::AccessReviewInstance;
 #[cfg(feature = "identity_governance")]
 mod access_review_instance_decision_item;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance_decision_item::*;
+pub use access_review_instance_decision_item::AccessReviewInstanceDecisionItem;
 #[cfg(feature = "identity_governance")]
 mod access_review_instance_decision_item_resource;
 #[cfg(feature = "identity_governance")]
-pub use access_review_instance_decision_item_resource::*;
+pub use access_review_instance_decision_item_resource::AccessReviewInstanceDecisionItemResource;
 #[cfg(feature = "identity_governance")]
 mod access_review_query_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_query_scope::*;
+pub use access_review_query_scope::{AccessReviewQueryScope, AnyAccessReviewQueryScope};
 #[cfg(feature = "identity_governance")]
 mod access_review_reviewer_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_reviewer_scope::*;
+pub use access_review_reviewer_scope::AccessReviewReviewerScope;
 #[cfg(feature = "identity_governance")]
 mod access_review_schedule_definition;
 #[cfg(feature = "identity_governance")]
-pub use access_review_schedule_definition::*;
+pub use access_review_schedule_definition::AccessReviewScheduleDefinition;
 #[cfg(feature = "identity_governance")]
 mod access_review_schedule_settings;
 #[cfg(feature = "identity_governance")]
-pub use access_review_schedule_settings::*;
+pub use access_review_schedule_settings::AccessReviewScheduleSettings;
 #[cfg(feature = "identity_governance")]
 mod access_review_scope;
 #[cfg(feature = "identity_governance")]
-pub use access_review_scope::*;
+pub use access_review_scope::{AccessReviewScope, AnyAccessReviewScope};
 #[cfg(feature = "search")]
 mod access_type;
 #[cfg(feature = "search")]
-pub use access_type::*;
+pub use access_type::AccessType;
 #[cfg(feature = "search")]
 mod acl;
 #[cfg(feature = "search")]
-pub use acl::*;
+pub use acl::Acl;
 #[cfg(feature = "search")]
 mod acl_type;
 #[cfg(feature = "search")]
-pub use acl_type::*;
+pub use acl_type::AclType;
 #[cfg(feature = "device_management")]
 mod action_state;
 #[cfg(feature = "device_management")]
-pub use action_state::*;
+pub use action_state::ActionState;
 #[cfg(feature = "core")]
 mod activity_based_timeout_policy;
 #[cfg(feature = "core")]
-pub use activity_based_timeout_policy::*;
+pub use activity_based_timeout_policy::ActivityBasedTimeoutPolicy;
 #[cfg(feature = "core")]
 mod activity_domain;
 #[cfg(feature = "core")]
-pub use activity_domain::*;
+pub use activity_domain::ActivityDomain;
 #[cfg(feature = "core")]
 mod activity_history_item;
 #[cfg(feature = "core")]
-pub use activity_history_item::*;
+pub use activity_history_item::ActivityHistoryItem;
 #[cfg(feature = "core")]
 mod activity_type;
 #[cfg(feature = "core")]
-pub use activity_type::*;
+pub use activity_type::ActivityType;
 #[cfg(feature = "core")]
 mod add_in;
 #[cfg(feature = "core")]
-pub use add_in::*;
+pub use add_in::AddIn;
 #[cfg(feature = "core")]
 mod admin_consent_request_policy;
 #[cfg(feature = "core")]
-pub use admin_consent_request_policy::*;
+pub use admin_consent_request_policy::AdminConsentRequestPolicy;
 #[cfg(feature = "core")]
 mod administrative_unit;
 #[cfg(feature = "core")]
-pub use administrative_unit::*;
+pub use administrative_unit::AdministrativeUnit;
 #[cfg(feature = "users")]
 mod age_group;
 #[cfg(feature = "users")]
-pub use age_group::*;
+pub use age_group::AgeGroup;
 #[cfg(feature = "identity_governance")]
 mod agreement;
 #[cfg(feature = "identity_governance")]
-pub use agreement::*;
+pub use agreement::Agreement;
 #[cfg(feature = "identity_governance")]
 mod agreement_acceptance;
 #[cfg(feature = "identity_governance")]
-pub use agreement_acceptance::*;
+pub use agreement_acceptance::AgreementAcceptance;
 #[cfg(feature = "identity_governance")]
 mod agreement_file;
 #[cfg(feature = "identity_governance")]
-pub use agreement_file::*;
+pub use agreement_file::AgreementFile;
 #[cfg(feature = "identity_governance")]
 mod agreement_file_data;
 #[cfg(feature = "identity_governance")]
-pub use agreement_file_data::*;
+pub use agreement_file_data::AgreementFileData;
 #[cfg(feature = "identity_governance")]
 mod agreement_file_localization;
 #[cfg(feature = "identity_governance")]
-pub use agreement_file_localization::*;
+pub use agreement_file_localization::AgreementFileLocalization;
 #[cfg(feature = "identity_governance")]
 mod agreement_file_version;
 #[cfg(feature = "identity_governance")]
-pub use agreement_file_version::*;
+pub use agreement_file_version::AgreementFileVersion;
 #[cfg(feature = "security")]
 mod alert;
 #[cfg(feature = "security")]
-pub use alert::*;
+pub use alert::Alert;
 #[cfg(feature = "core")]
 mod alert_feedback;
 #[cfg(feature = "core")]
-pub use alert_feedback::*;
+pub use alert_feedback::AlertFeedback;
 #[cfg(feature = "core")]
 mod alert_severity;
 #[cfg(feature = "core")]
-pub use alert_severity::*;
+pub use alert_severity::AlertSeverity;
 #[cfg(feature = "core")]
 mod alert_status;
 #[cfg(feature = "core")]
-pub use alert_status::*;
+pub use alert_status::AlertStatus;
 #[cfg(feature = "security")]
 mod alert_trigger;
 #[cfg(feature = "security")]
-pub use alert_trigger::*;
+pub use alert_trigger::AlertTrigger;
 #[cfg(feature = "device_management")]
 mod all_devices_assignment_target;
 #[cfg(feature = "device_management")]
-pub use all_devices_assignment_target::*;
+pub use all_devices_assignment_target::AllDevicesAssignmentTarget;
 #[cfg(feature = "device_management")]
 mod all_licensed_users_assignment_target;
 #[cfg(feature = "device_management")]
-pub use all_licensed_users_assignment_target::*;
+pub use all_licensed_users_assignment_target::AllLicensedUsersAssignmentTarget;
 #[cfg(feature = "identity")]
 mod allow_invites_from;
 #[cfg(feature = "identity")]
-pub use allow_invites_from::*;
+pub use allow_invites_from::AllowInvitesFrom;
 #[cfg(feature = "core")]
 mod alternative_security_id;
 #[cfg(feature = "core")]
-pub use alternative_security_id::*;
+pub use alternative_security_id::AlternativeSecurityId;
 #[cfg(feature = "device_management")]
 mod android_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use android_compliance_policy::*;
+pub use android_compliance_policy::AndroidCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod android_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use android_custom_configuration::*;
+pub use android_custom_configuration::AndroidCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod android_enterprise_always_on_vpn_package_type;
 #[cfg(feature = "device_management")]
-pub use android_enterprise_always_on_vpn_package_type::*;
+pub use android_enterprise_always_on_vpn_package_type::AndroidEnterpriseAlwaysOnVpnPackageType;
 #[cfg(feature = "device_management")]
 mod android_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use android_general_device_configuration::*;
+pub use android_general_device_configuration::AndroidGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod android_lob_app;
 #[cfg(feature = "device_management")]
-pub use android_lob_app::*;
+pub use android_lob_app::AndroidLobApp;
 #[cfg(feature = "device_management")]
 mod android_managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use android_managed_app_protection::*;
+pub use android_managed_app_protection::AndroidManagedAppProtection;
 #[cfg(feature = "device_management")]
 mod android_managed_app_registration;
 #[cfg(feature = "device_management")]
-pub use android_managed_app_registration::*;
+pub use android_managed_app_registration::AndroidManagedAppRegistration;
 #[cfg(feature = "device_management")]
 mod android_minimum_operating_system;
 #[cfg(feature = "device_management")]
-pub use android_minimum_operating_system::*;
+pub use android_minimum_operating_system::AndroidMinimumOperatingSystem;
 #[cfg(feature = "device_management")]
 mod android_mobile_app_identifier;
 #[cfg(feature = "device_management")]
-pub use android_mobile_app_identifier::*;
+pub use android_mobile_app_identifier::AndroidMobileAppIdentifier;
 #[cfg(feature = "device_management")]
 mod android_required_password_type;
 #[cfg(feature = "device_management")]
-pub use android_required_password_type::*;
+pub use android_required_password_type::AndroidRequiredPasswordType;
 #[cfg(feature = "device_management")]
 mod android_store_app;
 #[cfg(feature = "device_management")]
-pub use android_store_app::*;
+pub use android_store_app::AndroidStoreApp;
 #[cfg(feature = "device_management")]
 mod android_work_profile_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_compliance_policy::*;
+pub use android_work_profile_compliance_policy::AndroidWorkProfileCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod android_work_profile_cross_profile_data_sharing_type;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_cross_profile_data_sharing_type::*;
+pub use android_work_profile_cross_profile_data_sharing_type::AndroidWorkProfileCrossProfileDataSharingType;
 #[cfg(feature = "device_management")]
 mod android_work_profile_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_custom_configuration::*;
+pub use android_work_profile_custom_configuration::AndroidWorkProfileCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod android_work_profile_default_app_permission_policy_type;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_default_app_permission_policy_type::*;
+pub use android_work_profile_default_app_permission_policy_type::AndroidWorkProfileDefaultAppPermissionPolicyType;
 #[cfg(feature = "device_management")]
 mod android_work_profile_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_general_device_configuration::*;
+pub use android_work_profile_general_device_configuration::AndroidWorkProfileGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod android_work_profile_required_password_type;
 #[cfg(feature = "device_management")]
-pub use android_work_profile_required_password_type::*;
+pub use android_work_profile_required_password_type::AndroidWorkProfileRequiredPasswordType;
 #[cfg(feature = "core")]
 mod api_application;
 #[cfg(feature = "core")]
-pub use api_application::*;
+pub use api_application::ApiApplication;
 #[cfg(feature = "core")]
 mod api_authentication_configuration_base;
 #[cfg(feature = "core")]
-pub use api_authentication_configuration_base::*;
+pub use api_authentication_configuration_base::{
+    ApiAuthenticationConfigurationBase, AnyApiAuthenticationConfigurationBase,
+};
 #[cfg(feature = "device_management")]
 mod app_configuration_setting_item;
 #[cfg(feature = "device_management")]
-pub use app_configuration_setting_item::*;
+pub use app_configuration_setting_item::AppConfigurationSettingItem;
 #[cfg(feature = "core")]
 mod app_consent_request;
 #[cfg(feature = "core")]
-pub use app_consent_request::*;
+pub use app_consent_request::AppConsentRequest;
 #[cfg(feature = "core")]
 mod app_consent_request_scope;
 #[cfg(feature = "core")]
-pub use app_consent_request_scope::*;
+pub use app_consent_request_scope::AppConsentRequestScope;
 #[cfg(feature = "core")]
 mod app_hosted_media_config;
 #[cfg(feature = "core")]
-pub use app_hosted_media_config::*;
+pub use app_hosted_media_config::AppHostedMediaConfig;
 #[cfg(feature = "core")]
 mod app_identity;
 #[cfg(feature = "core")]
-pub use app_identity::*;
+pub use app_identity::AppIdentity;
 #[cfg(feature = "device_management")]
 mod app_list_item;
 #[cfg(feature = "device_management")]
-pub use app_list_item::*;
+pub use app_list_item::AppListItem;
 #[cfg(feature = "device_management")]
 mod app_list_type;
 #[cfg(feature = "device_management")]
-pub use app_list_type::*;
+pub use app_list_type::AppListType;
 #[cfg(feature = "device_management")]
 mod app_locker_application_control_type;
 #[cfg(feature = "device_management")]
-pub use app_locker_application_control_type::*;
+pub use app_locker_application_control_type::AppLockerApplicationControlType;
 #[cfg(feature = "core")]
 mod app_role;
 #[cfg(feature = "core")]
-pub use app_role::*;
+pub use app_role::AppRole;
 #[cfg(feature = "applications")]
 mod app_role_assignment;
 #[cfg(feature = "applications")]
-pub use app_role_assignment::*;
+pub use app_role_assignment::AppRoleAssignment;
 #[cfg(feature = "device_management")]
 mod apple_device_features_configuration_base;
 #[cfg(feature = "device_management")]
-pub use apple_device_features_configuration_base::*;
+pub use apple_device_features_configuration_base::{
+    AppleDeviceFeaturesConfigurationBase, AnyAppleDeviceFeaturesConfigurationBase,
+};
 #[cfg(feature = "device_management")]
 mod apple_push_notification_certificate;
 #[cfg(feature = "device_management")]
-pub use apple_push_notification_certificate::*;
+pub use apple_push_notification_certificate::ApplePushNotificationCertificate;
 #[cfg(feature = "applications")]
 mod application;
 #[cfg(feature = "applications")]
-pub use application::*;
+pub use application::Application;
 #[cfg(feature = "applications")]
 mod application_enforced_restrictions_session_control;
 #[cfg(feature = "applications")]
-pub use application_enforced_restrictions_session_control::*;
+pub use application_enforced_restrictions_session_control::ApplicationEnforcedRestrictionsSessionControl;
 #[cfg(feature = "device_management")]
 mod application_guard_block_clipboard_sharing_type;
 #[cfg(feature = "device_management")]
-pub use application_guard_block_clipboard_sharing_type::*;
+pub use application_guard_block_clipboard_sharing_type::ApplicationGuardBlockClipboardSharingType;
 #[cfg(feature = "device_management")]
 mod application_guard_block_file_transfer_type;
 #[cfg(feature = "device_management")]
-pub use application_guard_block_file_transfer_type::*;
+pub use application_guard_block_file_transfer_type::ApplicationGuardBlockFileTransferType;
 #[cfg(feature = "applications")]
 mod application_service_principal;
 #[cfg(feature = "applications")]
-pub use application_service_principal::*;
+pub use application_service_principal::ApplicationServicePrincipal;
 #[cfg(feature = "applications")]
 mod application_template;
 #[cfg(feature = "applications")]
-pub use application_template::*;
+pub use application_template::ApplicationTemplate;
 #[cfg(feature = "device_management")]
 mod application_type;
 #[cfg(feature = "device_management")]
-pub use application_type::*;
+pub use application_type::ApplicationType;
 #[cfg(feature = "core")]
 mod applied_conditional_access_policy;
 #[cfg(feature = "core")]
-pub use applied_conditional_access_policy::*;
+pub use applied_conditional_access_policy::AppliedConditionalAccessPolicy;
 #[cfg(feature = "core")]
 mod applied_conditional_access_policy_result;
 #[cfg(feature = "core")]
-pub use applied_conditional_access_policy_result::*;
+pub use applied_conditional_access_policy_result::AppliedConditionalAccessPolicyResult;
 #[cfg(feature = "identity_governance")]
 mod approval;
 #[cfg(feature = "identity_governance")]
-pub use approval::*;
+pub use approval::Approval;
 #[cfg(feature = "identity_governance")]
 mod approval_stage;
 #[cfg(feature = "identity_governance")]
-pub use approval_stage::*;
+pub use approval_stage::ApprovalStage;
 #[cfg(feature = "core")]
 mod archived_print_job;
 #[cfg(feature = "core")]
-pub use archived_print_job::*;
+pub use archived_print_job::ArchivedPrintJob;
 #[cfg(feature = "core")]
 mod assigned_label;
 #[cfg(feature = "core")]
-pub use assigned_label::*;
+pub use assigned_label::AssignedLabel;
 #[cfg(feature = "core")]
 mod assigned_license;
 #[cfg(feature = "core")]
-pub use assigned_license::*;
+pub use assigned_license::AssignedLicense;
 #[cfg(feature = "core")]
 mod assigned_plan;
 #[cfg(feature = "core")]
-pub use assigned_plan::*;
+pub use assigned_plan::AssignedPlan;
 #[cfg(feature = "core")]
 mod assignment_order;
 #[cfg(feature = "core")]
-pub use assignment_order::*;
+pub use assignment_order::AssignmentOrder;
 #[cfg(feature = "mail")]
 mod attachment;
 #[cfg(feature = "mail")]
-pub use attachment::*;
+pub use attachment::{Attachment, AnyAttachment};
 #[cfg(feature = "mail")]
 mod attachment_item;
 #[cfg(feature = "mail")]
-pub use attachment_item::*;
+pub use attachment_item::AttachmentItem;
 #[cfg(feature = "core")]
 mod attachment_type;
 #[cfg(feature = "core")]
-pub use attachment_type::*;
+pub use attachment_type::AttachmentType;
 #[cfg(feature = "core")]
 mod attendee;
 #[cfg(feature = "core")]
-pub use attendee::*;
+pub use attendee::Attendee;
 #[cfg(feature = "core")]
 mod attendee_availability;
 #[cfg(feature = "core")]
-pub use attendee_availability::*;
+pub use attendee_availability::AttendeeAvailability;
 #[cfg(feature = "core")]
 mod attendee_base;
 #[cfg(feature = "core")]
-pub use attendee_base::*;
+pub use attendee_base::{AttendeeBase, AnyAttendeeBase};
 #[cfg(feature = "core")]
 mod attendee_type;
 #[cfg(feature = "core")]
-pub use attendee_type::*;
+pub use attendee_type::AttendeeType;
 #[cfg(feature = "core")]
 mod attestation_level;
 #[cfg(feature = "core")]
-pub use attestation_level::*;
+pub use attestation_level::AttestationLevel;
 #[cfg(feature = "core")]
 mod audio;
 #[cfg(feature = "core")]
-pub use audio::*;
+pub use audio::Audio;
 #[cfg(feature = "core")]
 mod audio_conferencing;
 #[cfg(feature = "core")]
-pub use audio_conferencing::*;
+pub use audio_conferencing::AudioConferencing;
 #[cfg(feature = "core")]
 mod audit_activity_initiator;
 #[cfg(feature = "core")]
-pub use audit_activity_initiator::*;
+pub use audit_activity_initiator::AuditActivityInitiator;
 #[cfg(feature = "device_management")]
 mod audit_actor;
 #[cfg(feature = "device_management")]
-pub use audit_actor::*;
+pub use audit_actor::AuditActor;
 #[cfg(feature = "device_management")]
 mod audit_event;
 #[cfg(feature = "device_management")]
-pub use audit_event::*;
+pub use audit_event::AuditEvent;
 #[cfg(feature = "core")]
 mod audit_log_root;
 #[cfg(feature = "core")]
-pub use audit_log_root::*;
+pub use audit_log_root::AuditLogRoot;
 #[cfg(feature = "device_management")]
 mod audit_property;
 #[cfg(feature = "device_management")]
-pub use audit_property::*;
+pub use audit_property::AuditProperty;
 #[cfg(feature = "device_management")]
 mod audit_resource;
 #[cfg(feature = "device_management")]
-pub use audit_resource::*;
+pub use audit_resource::AuditResource;
 #[cfg(feature = "identity")]
 mod authentication_flows_policy;
 #[cfg(feature = "identity")]
-pub use authentication_flows_policy::*;
+pub use authentication_flows_policy::AuthenticationFlowsPolicy;
 #[cfg(feature = "identity")]
 mod authentication_method;
 #[cfg(feature = "identity")]
-pub use authentication_method::*;
+pub use authentication_method::{AuthenticationMethod, AnyAuthenticationMethod};
 #[cfg(feature = "identity")]
 mod authentication_method_configuration;
 #[cfg(feature = "identity")]
-pub use authentication_method_configuration::*;
+pub use authentication_method_configuration::{
+    AuthenticationMethodConfiguration, AnyAuthenticationMethodConfiguration,
+};
 #[cfg(feature = "core")]
 mod authentication_method_key_strength;
 #[cfg(feature = "core")]
-pub use authentication_method_key_strength::*;
+pub use authentication_method_key_strength::AuthenticationMethodKeyStrength;
 #[cfg(feature = "core")]
 mod authentication_method_state;
 #[cfg(feature = "core")]
-pub use authentication_method_state::*;
+pub use authentication_method_state::AuthenticationMethodState;
 #[cfg(feature = "identity")]
 mod authentication_method_target;
 #[cfg(feature = "identity")]
-pub use authentication_method_target::*;
+pub use authentication_method_target::{
+    AuthenticationMethodTarget, AnyAuthenticationMethodTarget,
+};
 #[cfg(feature = "core")]
 mod authentication_method_target_type;
 #[cfg(feature = "core")]
-pub use authentication_method_target_type::*;
+pub use authentication_method_target_type::AuthenticationMethodTargetType;
 #[cfg(feature = "core")]
 mod authenticator_app_context_type;
 #[cfg(feature = "core")]
-pub use authenticator_app_context_type::*;
+pub use authenticator_app_context_type::AuthenticatorAppContextType;
 #[cfg(feature = "core")]
 mod authenticator_app_feature_settings;
 #[cfg(feature = "core")]
-pub use authenticator_app_feature_settings::*;
+pub use authenticator_app_feature_settings::AuthenticatorAppFeatureSettings;
 #[cfg(feature = "identity")]
 mod authorization_policy;
 #[cfg(feature = "identity")]
-pub use authorization_policy::*;
+pub use authorization_policy::AuthorizationPolicy;
 #[cfg(feature = "core")]
 mod automatic_replies_mail_tips;
 #[cfg(feature = "core")]
-pub use automatic_replies_mail_tips::*;
+pub use automatic_replies_mail_tips::AutomaticRepliesMailTips;
 #[cfg(feature = "core")]
 mod automatic_replies_setting;
 #[cfg(feature = "core")]
-pub use automatic_replies_setting::*;
+pub use automatic_replies_setting::AutomaticRepliesSetting;
 #[cfg(feature = "core")]
 mod automatic_replies_status;
 #[cfg(feature = "core")]
-pub use automatic_replies_status::*;
+pub use automatic_replies_status::AutomaticRepliesStatus;
 #[cfg(feature = "device_management")]
 mod automatic_update_mode;
 #[cfg(feature = "device_management")]
-pub use automatic_update_mode::*;
+pub use automatic_update_mode::AutomaticUpdateMode;
 #[cfg(feature = "core")]
 mod average_comparative_score;
 #[cfg(feature = "core")]
-pub use average_comparative_score::*;
+pub use average_comparative_score::AverageComparativeScore;
 #[cfg(feature = "identity")]
 mod b2x_identity_user_flow;
 #[cfg(feature = "identity")]
-pub use b2x_identity_user_flow::*;
+pub use b2x_identity_user_flow::B2xIdentityUserFlow;
 #[cfg(feature = "files")]
 mod base_item;
 #[cfg(feature = "files")]
-pub use base_item::*;
+pub use base_item::{BaseItem, AnyBaseItem};
 #[cfg(feature = "files")]
 mod base_item_version;
 #[cfg(feature = "files")]
-pub use base_item_version::*;
+pub use base_item_version::{BaseItemVersion, AnyBaseItemVersion};
 #[cfg(feature = "core")]
 mod basic_authentication;
 #[cfg(feature = "core")]
-pub use basic_authentication::*;
+pub use basic_authentication::BasicAuthentication;
 #[cfg(feature = "core")]
 mod basic_status;
 #[cfg(feature = "core")]
-pub use basic_status::*;
+pub use basic_status::BasicStatus;
 #[cfg(feature = "device_management")]
 mod bit_locker_encryption_method;
 #[cfg(feature = "device_management")]
-pub use bit_locker_encryption_method::*;
+pub use bit_locker_encryption_method::BitLockerEncryptionMethod;
 #[cfg(feature = "device_management")]
 mod bit_locker_removable_drive_policy;
 #[cfg(feature = "device_management")]
-pub use bit_locker_removable_drive_policy::*;
+pub use bit_locker_removable_drive_policy::BitLockerRemovableDrivePolicy;
 #[cfg(feature = "core")]
 mod body_type;
 #[cfg(feature = "core")]
-pub use body_type::*;
+pub use body_type::BodyType;
 #[cfg(feature = "mail")]
 mod booking_type;
 #[cfg(feature = "mail")]
-pub use booking_type::*;
+pub use booking_type::BookingType;
 #[cfg(feature = "core")]
 mod boolean_column;
 #[cfg(feature = "core")]
-pub use boolean_column::*;
+pub use boolean_column::BooleanColumn;
 #[cfg(feature = "core")]
 mod calculated_column;
 #[cfg(feature = "core")]
-pub use calculated_column::*;
+pub use calculated_column::CalculatedColumn;
 #[cfg(feature = "mail")]
 mod calendar;
 #[cfg(feature = "mail")]
-pub use calendar::*;
+pub use calendar::Calendar;
 #[cfg(feature = "core")]
 mod calendar_color;
 #[cfg(feature = "core")]
-pub use calendar_color::*;
+pub use calendar_color::CalendarColor;
 #[cfg(feature = "mail")]
 mod calendar_group;
 #[cfg(feature = "mail")]
-pub use calendar_group::*;
+pub use calendar_group::CalendarGroup;
 #[cfg(feature = "mail")]
 mod calendar_permission;
 #[cfg(feature = "mail")]
-pub use calendar_permission::*;
+pub use calendar_permission::CalendarPermission;
 #[cfg(feature = "mail")]
 mod calendar_role_type;
 #[cfg(feature = "mail")]
-pub use calendar_role_type::*;
+pub use calendar_role_type::CalendarRoleType;
 #[cfg(feature = "communications")]
 mod call;
 #[cfg(feature = "communications")]
-pub use call::*;
+pub use call::Call;
 #[cfg(feature = "core")]
 mod call_direction;
 #[cfg(feature = "core")]
-pub use call_direction::*;
+pub use call_direction::CallDirection;
 #[cfg(feature = "communications")]
 mod call_media_state;
 #[cfg(feature = "communications")]
-pub use call_media_state::*;
+pub use call_media_state::CallMediaState;
 #[cfg(feature = "communications")]
 mod call_record;
 #[cfg(feature = "communications")]
-pub use call_record::*;
+pub use call_record::CallRecord;
 #[cfg(feature = "communications")]
 mod call_records_call_type;
 #[cfg(feature = "communications")]
-pub use call_records_call_type::*;
+pub use call_records_call_type::CallRecordsCallType;
 #[cfg(feature = "communications")]
 mod call_records_media_stream;
 #[cfg(feature = "communications")]
-pub use call_records_media_stream::*;
+pub use call_records_media_stream::CallRecordsMediaStream;
 #[cfg(feature = "communications")]
 mod call_records_modality;
 #[cfg(feature = "communications")]
-pub use call_records_modality::*;
+pub use call_records_modality::CallRecordsModality;
 #[cfg(feature = "communications")]
 mod call_route;
 #[cfg(feature = "communications")]
-pub use call_route::*;
+pub use call_route::CallRoute;
 #[cfg(feature = "core")]
 mod call_state;
 #[cfg(feature = "core")]
-pub use call_state::*;
+pub use call_state::CallState;
 #[cfg(feature = "communications")]
 mod call_transcription_info;
 #[cfg(feature = "communications")]
-pub use call_transcription_info::*;
+pub use call_transcription_info::CallTranscriptionInfo;
 #[cfg(feature = "core")]
 mod call_type;
 #[cfg(feature = "core")]
-pub use call_type::*;
+pub use call_type::CallType;
 #[cfg(feature = "core")]
 mod cancel_media_processing_operation;
 #[cfg(feature = "core")]
-pub use cancel_media_processing_operation::*;
+pub use cancel_media_processing_operation::CancelMediaProcessingOperation;
 #[cfg(feature = "core")]
 mod capability_status;
 #[cfg(feature = "core")]
-pub use capability_status::*;
+pub use capability_status::CapabilityStatus;
 #[cfg(feature = "core")]
 mod category_color;
 #[cfg(feature = "core")]
-pub use category_color::*;
+pub use category_color::CategoryColor;
 #[cfg(feature = "core")]
 mod certificate_authority;
 #[cfg(feature = "core")]
-pub use certificate_authority::*;
+pub use certificate_authority::CertificateAuthority;
 #[cfg(feature = "core")]
 mod certificate_based_auth_configuration;
 #[cfg(feature = "core")]
-pub use certificate_based_auth_configuration::*;
+pub use certificate_based_auth_configuration::CertificateBasedAuthConfiguration;
 #[cfg(feature = "core")]
 mod certification_control;
 #[cfg(feature = "core")]
-pub use certification_control::*;
+pub use certification_control::CertificationControl;
 #[cfg(feature = "core")]
 mod change_notification;
 #[cfg(feature = "core")]
-pub use change_notification::*;
+pub use change_notification::ChangeNotification;
 #[cfg(feature = "core")]
 mod change_notification_collection;
 #[cfg(feature = "core")]
-pub use change_notification_collection::*;
+pub use change_notification_collection::ChangeNotificationCollection;
 #[cfg(feature = "core")]
 mod change_notification_encrypted_content;
 #[cfg(feature = "core")]
-pub use change_notification_encrypted_content::*;
+pub use change_notification_encrypted_content::ChangeNotificationEncryptedContent;
 #[cfg(feature = "core")]
 mod change_tracked_entity;
 #[cfg(feature = "core")]
-pub use change_tracked_entity::*;
+pub use change_tracked_entity::{ChangeTrackedEntity, AnyChangeTrackedEntity};
 #[cfg(feature = "core")]
 mod change_type;
 #[cfg(feature = "core")]
-pub use change_type::*;
+pub use change_type::ChangeType;
 #[cfg(feature = "teams")]
 mod channel;
 #[cfg(feature = "teams")]
-pub use channel::*;
+pub use channel::Channel;
 #[cfg(feature = "teams")]
 mod channel_identity;
 #[cfg(feature = "teams")]
-pub use channel_identity::*;
+pub use channel_identity::ChannelIdentity;
 #[cfg(feature = "core")]
 mod channel_membership_type;
 #[cfg(feature = "core")]
-pub use channel_membership_type::*;
+pub use channel_membership_type::ChannelMembershipType;
 #[cfg(feature = "teams")]
 mod chat;
 #[cfg(feature = "teams")]
-pub use chat::*;
+pub use chat::Chat;
 #[cfg(feature = "teams")]
 mod chat_info;
 #[cfg(feature = "teams")]
-pub use chat_info::*;
+pub use chat_info::ChatInfo;
 #[cfg(feature = "teams")]
 mod chat_message;
 #[cfg(feature = "teams")]
-pub use chat_message::*;
+pub use chat_message::ChatMessage;
 #[cfg(feature = "teams")]
 mod chat_message_attachment;
 #[cfg(feature = "teams")]
-pub use chat_message_attachment::*;
+pub use chat_message_attachment::ChatMessageAttachment;
 #[cfg(feature = "teams")]
 mod chat_message_from_identity_set;
 #[cfg(feature = "teams")]
-pub use chat_message_from_identity_set::*;
+pub use chat_message_from_identity_set::ChatMessageFromIdentitySet;
 #[cfg(feature = "teams")]
 mod chat_message_hosted_content;
 #[cfg(feature = "teams")]
-pub use chat_message_hosted_content::*;
+pub use chat_message_hosted_content::ChatMessageHostedContent;
 #[cfg(feature = "teams")]
 mod chat_message_mention;
 #[cfg(feature = "teams")]
-pub use chat_message_mention::*;
+pub use chat_message_mention::ChatMessageMention;
 #[cfg(feature = "teams")]
 mod chat_message_mentioned_identity_set;
 #[cfg(feature = "teams")]
-pub use chat_message_mentioned_identity_set::*;
+pub use chat_message_mentioned_identity_set::ChatMessageMentionedIdentitySet;
 #[cfg(feature = "teams")]
 mod chat_message_policy_violation;
 #[cfg(feature = "teams")]
-pub use chat_message_policy_violation::*;
+pub use chat_message_policy_violation::ChatMessagePolicyViolation;
 #[cfg(feature = "core")]
 mod chat_message_policy_violation_dlp_action_type;
 #[cfg(feature = "core")]
-pub use chat_message_policy_violation_dlp_action_type::*;
+pub use chat_message_policy_violation_dlp_action_type::ChatMessagePolicyViolationDlpActionType;
 #[cfg(feature = "teams")]
 mod chat_message_policy_violation_policy_tip;
 #[cfg(feature = "teams")]
-pub use chat_message_policy_violation_policy_tip::*;
+pub use chat_message_policy_violation_policy_tip::ChatMessagePolicyViolationPolicyTip;
 #[cfg(feature = "core")]
 mod chat_message_policy_violation_user_action_type;
 #[cfg(feature = "core")]
-pub use chat_message_policy_violation_user_action_type::*;
+pub use chat_message_policy_violation_user_action_type::ChatMessagePolicyViolationUserActionType;
 #[cfg(feature = "core")]
 mod chat_message_policy_violation_verdict_details_type;
 #[cfg(feature = "core")]
-pub use chat_message_policy_violation_verdict_details_type::*;
+pub use chat_message_policy_violation_verdict_details_type::ChatMessagePolicyViolationVerdictDetailsType;
 #[cfg(feature = "teams")]
 mod chat_message_reaction;
 #[cfg(feature = "teams")]
-pub use chat_message_reaction::*;
+pub use chat_message_reaction::ChatMessageReaction;
 #[cfg(feature = "teams")]
 mod chat_message_reaction_identity_set;
 #[cfg(feature = "teams")]
-pub use chat_message_reaction_identity_set::*;
+pub use chat_message_reaction_identity_set::ChatMessageReactionIdentitySet;
 #[cfg(feature = "teams")]
 mod chat_type;
 #[cfg(feature = "teams")]
-pub use chat_type::*;
+pub use chat_type::ChatType;
 #[cfg(feature = "core")]
 mod choice_column;
 #[cfg(feature = "core")]
-pub use choice_column::*;
+pub use choice_column::ChoiceColumn;
 #[cfg(feature = "identity")]
 mod claims_mapping_policy;
 #[cfg(feature = "identity")]
-pub use claims_mapping_policy::*;
+pub use claims_mapping_policy::ClaimsMappingPolicy;
 #[cfg(feature = "core")]
 mod client_certificate_authentication;
 #[cfg(feature = "core")]
-pub use client_certificate_authentication::*;
+pub use client_certificate_authentication::ClientCertificateAuthentication;
 #[cfg(feature = "communications")]
 mod client_platform;
 #[cfg(feature = "communications")]
-pub use client_platform::*;
+pub use client_platform::ClientPlatform;
 #[cfg(feature = "communications")]
 mod client_user_agent;
 #[cfg(feature = "communications")]
-pub use client_user_agent::*;
+pub use client_user_agent::ClientUserAgent;
 #[cfg(feature = "core")]
 mod clonable_team_parts;
 #[cfg(feature = "core")]
-pub use clonable_team_parts::*;
+pub use clonable_team_parts::ClonableTeamParts;
 #[cfg(feature = "core")]
 mod cloud_app_security_session_control;
 #[cfg(feature = "core")]
-pub use cloud_app_security_session_control::*;
+pub use cloud_app_security_session_control::CloudAppSecuritySessionControl;
 #[cfg(feature = "core")]
 mod cloud_app_security_session_control_type;
 #[cfg(feature = "core")]
-pub use cloud_app_security_session_control_type::*;
+pub use cloud_app_security_session_control_type::CloudAppSecuritySessionControlType;
 #[cfg(feature = "core")]
 mod cloud_app_security_state;
 #[cfg(feature = "core")]
-pub use cloud_app_security_state::*;
+pub use cloud_app_security_state::CloudAppSecurityState;
 #[cfg(feature = "files")]
 mod column_definition;
 #[cfg(feature = "files")]
-pub use column_definition::*;
+pub use column_definition::ColumnDefinition;
 #[cfg(feature = "core")]
 mod column_link;
 #[cfg(feature = "core")]
-pub use column_link::*;
+pub use column_link::ColumnLink;
 #[cfg(feature = "core")]
 mod comment_action;
 #[cfg(feature = "core")]
-pub use comment_action::*;
+pub use comment_action::CommentAction;
 #[cfg(feature = "core")]
 mod comms_notification;
 #[cfg(feature = "core")]
-pub use comms_notification::*;
+pub use comms_notification::CommsNotification;
 #[cfg(feature = "core")]
 mod comms_notifications;
 #[cfg(feature = "core")]
-pub use comms_notifications::*;
+pub use comms_notifications::CommsNotifications;
 #[cfg(feature = "core")]
 mod comms_operation;
 #[cfg(feature = "core")]
-pub use comms_operation::*;
+pub use comms_operation::CommsOperation;
 #[cfg(feature = "core")]
 mod compliance_information;
 #[cfg(feature = "core")]
-pub use compliance_information::*;
+pub use compliance_information::ComplianceInformation;
 #[cfg(feature = "device_management")]
 mod compliance_management_partner;
 #[cfg(feature = "device_management")]
-pub use compliance_management_partner::*;
+pub use compliance_management_partner::ComplianceManagementPartner;
 #[cfg(feature = "device_management")]
 mod compliance_management_partner_assignment;
 #[cfg(feature = "device_management")]
-pub use compliance_management_partner_assignment::*;
+pub use compliance_management_partner_assignment::ComplianceManagementPartnerAssignment;
 #[cfg(feature = "device_management")]
 mod compliance_state;
 #[cfg(feature = "device_management")]
-pub use compliance_state::*;
+pub use compliance_state::ComplianceState;
 #[cfg(feature = "device_management")]
 mod compliance_status;
 #[cfg(feature = "device_management")]
-pub use compliance_status::*;
+pub use compliance_status::ComplianceStatus;
 #[cfg(feature = "identity")]
 mod conditional_access_applications;
 #[cfg(feature = "identity")]
-pub use conditional_access_applications::*;
+pub use conditional_access_applications::ConditionalAccessApplications;
 #[cfg(feature = "core")]
 mod conditional_access_client_app;
 #[cfg(feature = "core")]
-pub use conditional_access_client_app::*;
+pub use conditional_access_client_app::ConditionalAccessClientApp;
 #[cfg(feature = "identity")]
 mod conditional_access_condition_set;
 #[cfg(feature = "identity")]
-pub use conditional_access_condition_set::*;
+pub use conditional_access_condition_set::ConditionalAccessConditionSet;
 #[cfg(feature = "core")]
 mod conditional_access_device_platform;
 #[cfg(feature = "core")]
-pub use conditional_access_device_platform::*;
+pub use conditional_access_device_platform::ConditionalAccessDevicePlatform;
 #[cfg(feature = "core")]
 mod conditional_access_grant_control;
 #[cfg(feature = "core")]
-pub use conditional_access_grant_control::*;
+pub use conditional_access_grant_control::ConditionalAccessGrantControl;
 #[cfg(feature = "identity")]
 mod conditional_access_grant_controls;
 #[cfg(feature = "identity")]
-pub use conditional_access_grant_controls::*;
+pub use conditional_access_grant_controls::ConditionalAccessGrantControls;
 #[cfg(feature = "identity")]
 mod conditional_access_locations;
 #[cfg(feature = "identity")]
-pub use conditional_access_locations::*;
+pub use conditional_access_locations::ConditionalAccessLocations;
 #[cfg(feature = "identity")]
 mod conditional_access_platforms;
 #[cfg(feature = "identity")]
-pub use conditional_access_platforms::*;
+pub use conditional_access_platforms::ConditionalAccessPlatforms;
 #[cfg(feature = "identity")]
 mod conditional_access_policy;
 #[cfg(feature = "identity")]
-pub use conditional_access_policy::*;
+pub use conditional_access_policy::ConditionalAccessPolicy;
 #[cfg(feature = "core")]
 mod conditional_access_policy_state;
 #[cfg(feature = "core")]
-pub use conditional_access_policy_state::*;
+pub use conditional_access_policy_state::ConditionalAccessPolicyState;
 #[cfg(feature = "identity")]
 mod conditional_access_session_control;
 #[cfg(feature = "identity")]
-pub use conditional_access_session_control::*;
+pub use conditional_access_session_control::{
+    ConditionalAccessSessionControl, AnyConditionalAccessSessionControl,
+};
 #[cfg(feature = "identity")]
 mod conditional_access_session_controls;
 #[cfg(feature = "identity")]
-pub use conditional_access_session_controls::*;
+pub use conditional_access_session_controls::ConditionalAccessSessionControls;
 #[cfg(feature = "core")]
 mod conditional_access_status;
 #[cfg(feature = "core")]
-pub use conditional_access_status::*;
+pub use conditional_access_status::ConditionalAccessStatus;
 #[cfg(feature = "identity")]
 mod conditional_access_users;
 #[cfg(feature = "identity")]
-pub use conditional_access_users::*;
+pub use conditional_access_users::ConditionalAccessUsers;
 #[cfg(feature = "search")]
 mod configuration;
 #[cfg(feature = "search")]
-pub use configuration::*;
+pub use configuration::Configuration;
 #[cfg(feature = "device_management")]
 mod configuration_manager_client_enabled_features;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_client_enabled_features::*;
+pub use configuration_manager_client_enabled_features::ConfigurationManagerClientEnabledFeatures;
 #[cfg(feature = "device_management")]
 mod configuration_manager_collection_assignment_target;
 #[cfg(feature = "device_management")]
-pub use configuration_manager_collection_assignment_target::*;
+pub use configuration_manager_collection_assignment_target::ConfigurationManagerCollectionAssignmentTarget;
 #[cfg(feature = "core")]
 mod connection_direction;
 #[cfg(feature = "core")]
-pub use connection_direction::*;
+pub use connection_direction::ConnectionDirection;
 #[cfg(feature = "search")]
 mod connection_operation;
 #[cfg(feature = "search")]
-pub use connection_operation::*;
+pub use connection_operation::ConnectionOperation;
 #[cfg(feature = "search")]
 mod connection_operation_status;
 #[cfg(feature = "search")]
-pub use connection_operation_status::*;
+pub use connection_operation_status::ConnectionOperationStatus;
 #[cfg(feature = "search")]
 mod connection_state;
 #[cfg(feature = "search")]
-pub use connection_state::*;
+pub use connection_state::ConnectionState;
 #[cfg(feature = "core")]
 mod connection_status;
 #[cfg(feature = "core")]
-pub use connection_status::*;
+pub use connection_status::ConnectionStatus;
 #[cfg(feature = "users")]
 mod consent_provided_for_minor;
 #[cfg(feature = "users")]
-pub use consent_provided_for_minor::*;
+pub use consent_provided_for_minor::ConsentProvidedForMinor;
 #[cfg(feature = "core")]
 mod consent_request_filter_by_current_user_options;
 #[cfg(feature = "core")]
-pub use consent_request_filter_by_current_user_options::*;
+pub use consent_request_filter_by_current_user_options::ConsentRequestFilterByCurrentUserOptions;
 #[cfg(feature = "mail")]
 mod contact;
 #[cfg(feature = "mail")]
-pub use contact::*;
+pub use contact::Contact;
 #[cfg(feature = "mail")]
 mod contact_folder;
 #[cfg(feature = "mail")]
-pub use contact_folder::*;
+pub use contact_folder::ContactFolder;
 #[cfg(feature = "core")]
 mod contact_relationship;
 #[cfg(feature = "core")]
-pub use contact_relationship::*;
+pub use contact_relationship::ContactRelationship;
 #[cfg(feature = "files")]
 mod content_type;
 #[cfg(feature = "files")]
-pub use content_type::*;
+pub use content_type::ContentType;
 #[cfg(feature = "files")]
 mod content_type_info;
 #[cfg(feature = "files")]
-pub use content_type_info::*;
+pub use content_type_info::ContentTypeInfo;
 #[cfg(feature = "files")]
 mod content_type_order;
 #[cfg(feature = "files")]
-pub use content_type_order::*;
+pub use content_type_order::ContentTypeOrder;
 #[cfg(feature = "core")]
 mod contract;
 #[cfg(feature = "core")]
-pub use contract::*;
+pub use contract::Contract;
 #[cfg(feature = "core")]
 mod contract_type;
 #[cfg(feature = "core")]
-pub use contract_type::*;
+pub use contract_type::ContractType;
 #[cfg(feature = "core")]
 mod control_score;
 #[cfg(feature = "core")]
-pub use control_score::*;
+pub use control_score::ControlScore;
 #[cfg(feature = "groups")]
 mod conversation;
 #[cfg(feature = "groups")]
-pub use conversation::*;
+pub use conversation::Conversation;
 #[cfg(feature = "teams")]
 mod conversation_member;
 #[cfg(feature = "teams")]
-pub use conversation_member::*;
+pub use conversation_member::{ConversationMember, AnyConversationMember};
 #[cfg(feature = "groups")]
 mod conversation_thread;
 #[cfg(feature = "groups")]
-pub use conversation_thread::*;
+pub use conversation_thread::ConversationThread;
 #[cfg(feature = "core")]
 mod convert_id_result;
 #[cfg(feature = "core")]
-pub use convert_id_result::*;
+pub use convert_id_result::ConvertIdResult;
 #[cfg(feature = "core")]
 mod country_lookup_method_type;
 #[cfg(feature = "core")]
-pub use country_lookup_method_type::*;
+pub use country_lookup_method_type::CountryLookupMethodType;
 #[cfg(feature = "identity")]
 mod country_named_location;
 #[cfg(feature = "identity")]
-pub use country_named_location::*;
+pub use country_named_location::CountryNamedLocation;
 #[cfg(feature = "core")]
 mod create_action;
 #[cfg(feature = "core")]
-pub use create_action::*;
+pub use create_action::CreateAction;
 #[cfg(feature = "core")]
 mod currency_column;
 #[cfg(feature = "core")]
-pub use currency_column::*;
+pub use currency_column::CurrencyColumn;
 #[cfg(feature = "core")]
 mod custom_time_zone;
 #[cfg(feature = "core")]
-pub use custom_time_zone::*;
+pub use custom_time_zone::CustomTimeZone;
 #[cfg(feature = "core")]
 mod data_policy_operation;
 #[cfg(feature = "core")]
-pub use data_policy_operation::*;
+pub use data_policy_operation::DataPolicyOperation;
 #[cfg(feature = "core")]
 mod data_policy_operation_status;
 #[cfg(feature = "core")]
-pub use data_policy_operation_status::*;
+pub use data_policy_operation_status::DataPolicyOperationStatus;
 #[cfg(feature = "core")]
 mod date_time_column;
 #[cfg(feature = "core")]
-pub use date_time_column::*;
+pub use date_time_column::DateTimeColumn;
 #[cfg(feature = "core")]
 mod date_time_time_zone;
 #[cfg(feature = "core")]
-pub use date_time_time_zone::*;
+pub use date_time_time_zone::DateTimeTimeZone;
 #[cfg(feature = "core")]
 mod day_of_week;
 #[cfg(feature = "core")]
-pub use day_of_week::*;
+pub use day_of_week::DayOfWeek;
 #[cfg(feature = "core")]
 mod daylight_time_zone_offset;
 #[cfg(feature = "core")]
-pub use daylight_time_zone_offset::*;
+pub use daylight_time_zone_offset::DaylightTimeZoneOffset;
 #[cfg(feature = "core")]
 mod default_column_value;
 #[cfg(feature = "core")]
-pub use default_column_value::*;
+pub use default_column_value::DefaultColumnValue;
 #[cfg(feature = "device_management")]
 mod default_managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use default_managed_app_protection::*;
+pub use default_managed_app_protection::DefaultManagedAppProtection;
 #[cfg(feature = "core")]
 mod default_user_role_permissions;
 #[cfg(feature = "core")]
-pub use default_user_role_permissions::*;
+pub use default_user_role_permissions::DefaultUserRolePermissions;
 #[cfg(feature = "device_management")]
 mod defender_cloud_block_level_type;
 #[cfg(feature = "device_management")]
-pub use defender_cloud_block_level_type::*;
+pub use defender_cloud_block_level_type::DefenderCloudBlockLevelType;
 #[cfg(feature = "device_management")]
 mod defender_detected_malware_actions;
 #[cfg(feature = "device_management")]
-pub use defender_detected_malware_actions::*;
+pub use defender_detected_malware_actions::DefenderDetectedMalwareActions;
 #[cfg(feature = "device_management")]
 mod defender_monitor_file_activity;
 #[cfg(feature = "device_management")]
-pub use defender_monitor_file_activity::*;
+pub use defender_monitor_file_activity::DefenderMonitorFileActivity;
 #[cfg(feature = "device_management")]
 mod defender_prompt_for_sample_submission;
 #[cfg(feature = "device_management")]
-pub use defender_prompt_for_sample_submission::*;
+pub use defender_prompt_for_sample_submission::DefenderPromptForSampleSubmission;
 #[cfg(feature = "device_management")]
 mod defender_scan_type;
 #[cfg(feature = "device_management")]
-pub use defender_scan_type::*;
+pub use defender_scan_type::DefenderScanType;
 #[cfg(feature = "device_management")]
 mod defender_threat_action;
 #[cfg(feature = "device_management")]
-pub use defender_threat_action::*;
+pub use defender_threat_action::DefenderThreatAction;
 #[cfg(feature = "core")]
 mod delegate_meeting_message_delivery_options;
 #[cfg(feature = "core")]
-pub use delegate_meeting_message_delivery_options::*;
+pub use delegate_meeting_message_delivery_options::DelegateMeetingMessageDeliveryOptions;
 #[cfg(feature = "applications")]
 mod delegated_permission_classification;
 #[cfg(feature = "applications")]
-pub use delegated_permission_classification::*;
+pub use delegated_permission_classification::DelegatedPermissionClassification;
 #[cfg(feature = "core")]
 mod delete_action;
 #[cfg(feature = "core")]
-pub use delete_action::*;
+pub use delete_action::DeleteAction;
 #[cfg(feature = "device_management")]
 mod delete_user_from_shared_apple_device_action_result;
 #[cfg(feature = "device_management")]
-pub use delete_user_from_shared_apple_device_action_result::*;
+pub use delete_user_from_shared_apple_device_action_result::DeleteUserFromSharedAppleDeviceActionResult;
 #[cfg(feature = "core")]
 mod deleted;
 #[cfg(feature = "core")]
-pub use deleted::*;
+pub use deleted::Deleted;
 #[cfg(feature = "core")]
 mod details_info;
 #[cfg(feature = "core")]
-pub use details_info::*;
+pub use details_info::DetailsInfo;
 #[cfg(feature = "device_management")]
 mod detected_app;
 #[cfg(feature = "device_management")]
-pub use detected_app::*;
+pub use detected_app::DetectedApp;
 #[cfg(feature = "device_management")]
 mod device;
 #[cfg(feature = "device_management")]
-pub use device::*;
+pub use device::Device;
 #[cfg(feature = "device_management")]
 mod device_action_result;
 #[cfg(feature = "device_management")]
-pub use device_action_result::*;
+pub use device_action_result::{DeviceActionResult, AnyDeviceActionResult};
 #[cfg(feature = "device_management")]
 mod device_and_app_management_assignment_target;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_assignment_target::*;
+pub use device_and_app_management_assignment_target::{
+    DeviceAndAppManagementAssignmentTarget, AnyDeviceAndAppManagementAssignmentTarget,
+};
 #[cfg(feature = "device_management")]
 mod device_and_app_management_role_assignment;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_role_assignment::*;
+pub use device_and_app_management_role_assignment::DeviceAndAppManagementRoleAssignment;
 #[cfg(feature = "device_management")]
 mod device_and_app_management_role_definition;
 #[cfg(feature = "device_management")]
-pub use device_and_app_management_role_definition::*;
+pub use device_and_app_management_role_definition::DeviceAndAppManagementRoleDefinition;
 #[cfg(feature = "device_management")]
 mod device_app_management;
 #[cfg(feature = "device_management")]
-pub use device_app_management::*;
+pub use device_app_management::DeviceAppManagement;
 #[cfg(feature = "device_management")]
 mod device_category;
 #[cfg(feature = "device_management")]
-pub use device_category::*;
+pub use device_category::DeviceCategory;
 #[cfg(feature = "device_management")]
 mod device_compliance_action_item;
 #[cfg(feature = "device_management")]
-pub use device_compliance_action_item::*;
+pub use device_compliance_action_item::DeviceComplianceActionItem;
 #[cfg(feature = "device_management")]
 mod device_compliance_action_type;
 #[cfg(feature = "device_management")]
-pub use device_compliance_action_type::*;
+pub use device_compliance_action_type::DeviceComplianceActionType;
 #[cfg(feature = "device_management")]
 mod device_compliance_device_overview;
 #[cfg(feature = "device_management")]
-pub use device_compliance_device_overview::*;
+pub use device_compliance_device_overview::DeviceComplianceDeviceOverview;
 #[cfg(feature = "device_management")]
 mod device_compliance_device_status;
 #[cfg(feature = "device_management")]
-pub use device_compliance_device_status::*;
+pub use device_compliance_device_status::DeviceComplianceDeviceStatus;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy::*;
+pub use device_compliance_policy::{DeviceCompliancePolicy, AnyDeviceCompliancePolicy};
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_assignment;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_assignment::*;
+pub use device_compliance_policy_assignment::DeviceCompliancePolicyAssignment;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_device_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_device_state_summary::*;
+pub use device_compliance_policy_device_state_summary::DeviceCompliancePolicyDeviceStateSummary;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_setting_state;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_setting_state::*;
+pub use device_compliance_policy_setting_state::DeviceCompliancePolicySettingState;
 #[cfg(feature = "device_management")]
 mod device_compliance_policy_setting_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_compliance_policy_setting_state_summary::*;
+pub use device_compliance_policy_setting_state_summary::DeviceCompliancePolicySettingStateSummary;
 #[cfg(feature = "device_management")]
 mod device_compliance_scheduled_action_for_rule;
 #[cfg(feature = "device_management")]
-pub use device_compliance_scheduled_action_for_rule::*;
+pub use device_compliance_scheduled_action_for_rule::DeviceComplianceScheduledActionForRule;
 #[cfg(feature = "device_management")]
 mod device_compliance_setting_state;
 #[cfg(feature = "device_management")]
-pub use device_compliance_setting_state::*;
+pub use device_compliance_setting_state::DeviceComplianceSettingState;
 #[cfg(feature = "device_management")]
 mod device_compliance_user_overview;
 #[cfg(feature = "device_management")]
-pub use device_compliance_user_overview::*;
+pub use device_compliance_user_overview::DeviceComplianceUserOverview;
 #[cfg(feature = "device_management")]
 mod device_compliance_user_status;
 #[cfg(feature = "device_management")]
-pub use device_compliance_user_status::*;
+pub use device_compliance_user_status::DeviceComplianceUserStatus;
 #[cfg(feature = "device_management")]
 mod device_configuration;
 #[cfg(feature = "device_management")]
-pub use device_configuration::*;
+pub use device_configuration::{DeviceConfiguration, AnyDeviceConfiguration};
 #[cfg(feature = "device_management")]
 mod device_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use device_configuration_assignment::*;
+pub use device_configuration_assignment::DeviceConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod device_configuration_device_overview;
 #[cfg(feature = "device_management")]
-pub use device_configuration_device_overview::*;
+pub use device_configuration_device_overview::DeviceConfigurationDeviceOverview;
 #[cfg(feature = "device_management")]
 mod device_configuration_device_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_configuration_device_state_summary::*;
+pub use device_configuration_device_state_summary::DeviceConfigurationDeviceStateSummary;
 #[cfg(feature = "device_management")]
 mod device_configuration_device_status;
 #[cfg(feature = "device_management")]
-pub use device_configuration_device_status::*;
+pub use device_configuration_device_status::DeviceConfigurationDeviceStatus;
 #[cfg(feature = "device_management")]
 mod device_configuration_setting_state;
 #[cfg(feature = "device_management")]
-pub use device_configuration_setting_state::*;
+pub use device_configuration_setting_state::DeviceConfigurationSettingState;
 #[cfg(feature = "device_management")]
 mod device_configuration_user_overview;
 #[cfg(feature = "device_management")]
-pub use device_configuration_user_overview::*;
+pub use device_configuration_user_overview::DeviceConfigurationUserOverview;
 #[cfg(feature = "device_management")]
 mod device_configuration_user_status;
 #[cfg(feature = "device_management")]
-pub use device_configuration_user_status::*;
+pub use device_configuration_user_status::DeviceConfigurationUserStatus;
 #[cfg(feature = "device_management")]
 mod device_detail;
 #[cfg(feature = "device_management")]
-pub use device_detail::*;
+pub use device_detail::DeviceDetail;
 #[cfg(feature = "device_management")]
 mod device_enrollment_configuration;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_configuration::*;
+pub use device_enrollment_configuration::{
+    DeviceEnrollmentConfiguration, AnyDeviceEnrollmentConfiguration,
+};
 #[cfg(feature = "core")]
 mod device_enrollment_failure_reason;
 #[cfg(feature = "core")]
-pub use device_enrollment_failure_reason::*;
+pub use device_enrollment_failure_reason::DeviceEnrollmentFailureReason;
 #[cfg(feature = "device_management")]
 mod device_enrollment_limit_configuration;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_limit_configuration::*;
+pub use device_enrollment_limit_configuration::DeviceEnrollmentLimitConfiguration;
 #[cfg(feature = "device_management")]
 mod device_enrollment_platform_restriction;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_platform_restriction::*;
+pub use device_enrollment_platform_restriction::DeviceEnrollmentPlatformRestriction;
 #[cfg(feature = "device_management")]
 mod device_enrollment_platform_restrictions_configuration;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_platform_restrictions_configuration::*;
+pub use device_enrollment_platform_restrictions_configuration::DeviceEnrollmentPlatformRestrictionsConfiguration;
 #[cfg(feature = "device_management")]
 mod device_enrollment_type;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_type::*;
+pub use device_enrollment_type::DeviceEnrollmentType;
 #[cfg(feature = "device_management")]
 mod device_enrollment_windows_hello_for_business_configuration;
 #[cfg(feature = "device_management")]
-pub use device_enrollment_windows_hello_for_business_configuration::*;
+pub use device_enrollment_windows_hello_for_business_configuration::DeviceEnrollmentWindowsHelloForBusinessConfiguration;
 #[cfg(feature = "device_management")]
 mod device_exchange_access_state_summary;
 #[cfg(feature = "device_management")]
-pub use device_exchange_access_state_summary::*;
+pub use device_exchange_access_state_summary::DeviceExchangeAccessStateSummary;
 #[cfg(feature = "device_management")]
 mod device_geo_location;
 #[cfg(feature = "device_management")]
-pub use device_geo_location::*;
+pub use device_geo_location::DeviceGeoLocation;
 #[cfg(feature = "device_management")]
 mod device_health_attestation_state;
 #[cfg(feature = "device_management")]
-pub use device_health_attestation_state::*;
+pub use device_health_attestation_state::DeviceHealthAttestationState;
 #[cfg(feature = "communications")]
 mod device_info;
 #[cfg(feature = "communications")]
-pub use device_info::*;
+pub use device_info::DeviceInfo;
 #[cfg(feature = "device_management")]
 mod device_install_state;
 #[cfg(feature = "device_management")]
-pub use device_install_state::*;
+pub use device_install_state::DeviceInstallState;
 #[cfg(feature = "device_management")]
 mod device_management;
 #[cfg(feature = "device_management")]
-pub use device_management::*;
+pub use device_management::DeviceManagement;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_access_state;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_access_state::*;
+pub use device_management_exchange_access_state::DeviceManagementExchangeAccessState;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_access_state_reason;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_access_state_reason::*;
+pub use device_management_exchange_access_state_reason::DeviceManagementExchangeAccessStateReason;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_connector;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_connector::*;
+pub use device_management_exchange_connector::DeviceManagementExchangeConnector;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_connector_status;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_connector_status::*;
+pub use device_management_exchange_connector_status::DeviceManagementExchangeConnectorStatus;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_connector_sync_type;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_connector_sync_type::*;
+pub use device_management_exchange_connector_sync_type::DeviceManagementExchangeConnectorSyncType;
 #[cfg(feature = "device_management")]
 mod device_management_exchange_connector_type;
 #[cfg(feature = "device_management")]
-pub use device_management_exchange_connector_type::*;
+pub use device_management_exchange_connector_type::DeviceManagementExchangeConnectorType;
 #[cfg(feature = "device_management")]
 mod device_management_export_job;
 #[cfg(feature = "device_management")]
-pub use device_management_export_job::*;
+pub use device_management_export_job::DeviceManagementExportJob;
 #[cfg(feature = "device_management")]
 mod device_management_export_job_localization_type;
 #[cfg(feature = "device_management")]
-pub use device_management_export_job_localization_type::*;
+pub use device_management_export_job_localization_type::DeviceManagementExportJobLocalizationType;
 #[cfg(feature = "device_management")]
 mod device_management_partner;
 #[cfg(feature = "device_management")]
-pub use device_management_partner::*;
+pub use device_management_partner::DeviceManagementPartner;
 #[cfg(feature = "device_management")]
 mod device_management_partner_app_type;
 #[cfg(feature = "device_management")]
-pub use device_management_partner_app_type::*;
+pub use device_management_partner_app_type::DeviceManagementPartnerAppType;
 #[cfg(feature = "device_management")]
 mod device_management_partner_tenant_state;
 #[cfg(feature = "device_management")]
-pub use device_management_partner_tenant_state::*;
+pub use device_management_partner_tenant_state::DeviceManagementPartnerTenantState;
 #[cfg(feature = "device_management")]
 mod device_management_report_file_format;
 #[cfg(feature = "device_management")]
-pub use device_management_report_file_format::*;
+pub use device_management_report_file_format::DeviceManagementReportFileFormat;
 #[cfg(feature = "device_management")]
 mod device_management_report_status;
 #[cfg(feature = "device_management")]
-pub use device_management_report_status::*;
+pub use device_management_report_status::DeviceManagementReportStatus;
 #[cfg(feature = "device_management")]
 mod device_management_reports;
 #[cfg(feature = "device_management")]
-pub use device_management_reports::*;
+pub use device_management_reports::DeviceManagementReports;
 #[cfg(feature = "device_management")]
 mod device_management_settings;
 #[cfg(feature = "device_management")]
-pub use device_management_settings::*;
+pub use device_management_settings::DeviceManagementSettings;
 #[cfg(feature = "device_management")]
 mod device_management_subscription_state;
 #[cfg(feature = "device_management")]
-pub use device_management_subscription_state::*;
+pub use device_management_subscription_state::DeviceManagementSubscriptionState;
 #[cfg(feature = "device_management")]
 mod device_operating_system_summary;
 #[cfg(feature = "device_management")]
-pub use device_operating_system_summary::*;
+pub use device_operating_system_summary::DeviceOperatingSystemSummary;
 #[cfg(feature = "core")]
 mod device_profile_type;
 #[cfg(feature = "core")]
-pub use device_profile_type::*;
+pub use device_profile_type::DeviceProfileType;
 #[cfg(feature = "device_management")]
 mod device_registration_state;
 #[cfg(feature = "device_management")]
-pub use device_registration_state::*;
+pub use device_registration_state::DeviceRegistrationState;
 #[cfg(feature = "device_management")]
 mod device_threat_protection_level;
 #[cfg(feature = "device_management")]
-pub use device_threat_protection_level::*;
+pub use device_threat_protection_level::DeviceThreatProtectionLevel;
 #[cfg(feature = "device_management")]
 mod diagnostic_data_submission_mode;
 #[cfg(feature = "device_management")]
-pub use diagnostic_data_submission_mode::*;
+pub use diagnostic_data_submission_mode::DiagnosticDataSubmissionMode;
 #[cfg(feature = "core")]
 mod directory;
 #[cfg(feature = "core")]
-pub use directory::*;
+pub use directory::Directory;
 #[cfg(feature = "identity")]
 mod directory_audit;
 #[cfg(feature = "identity")]
-pub use directory_audit::*;
+pub use directory_audit::DirectoryAudit;
 #[cfg(feature = "core")]
 mod directory_object;
 #[cfg(feature = "core")]
-pub use directory_object::*;
+pub use directory_object::{DirectoryObject, AnyDirectoryObject};
 #[cfg(feature = "core")]
 mod directory_object_partner_reference;
 #[cfg(feature = "core")]
-pub use directory_object_partner_reference::*;
+pub use directory_object_partner_reference::DirectoryObjectPartnerReference;
 #[cfg(feature = "core")]
 mod directory_role;
 #[cfg(feature = "core")]
-pub use directory_role::*;
+pub use directory_role::DirectoryRole;
 #[cfg(feature = "core")]
 mod directory_role_template;
 #[cfg(feature = "core")]
-pub use directory_role_template::*;
+pub use directory_role_template::DirectoryRoleTemplate;
 #[cfg(feature = "core")]
 mod disable_and_delete_user_apply_action;
 #[cfg(feature = "core")]
-pub use disable_and_delete_user_apply_action::*;
+pub use disable_and_delete_user_apply_action::DisableAndDeleteUserApplyAction;
 #[cfg(feature = "core")]
 mod domain;
 #[cfg(feature = "core")]
-pub use domain::*;
+pub use domain::Domain;
 #[cfg(feature = "core")]
 mod domain_dns_cname_record;
 #[cfg(feature = "core")]
-pub use domain_dns_cname_record::*;
+pub use domain_dns_cname_record::DomainDnsCnameRecord;
 #[cfg(feature = "core")]
 mod domain_dns_mx_record;
 #[cfg(feature = "core")]
-pub use domain_dns_mx_record::*;
+pub use domain_dns_mx_record::DomainDnsMxRecord;
 #[cfg(feature = "core")]
 mod domain_dns_record;
 #[cfg(feature = "core")]
-pub use domain_dns_record::*;
+pub use domain_dns_record::{DomainDnsRecord, AnyDomainDnsRecord};
 #[cfg(feature = "core")]
 mod domain_dns_srv_record;
 #[cfg(feature = "core")]
-pub use domain_dns_srv_record::*;
+pub use domain_dns_srv_record::DomainDnsSrvRecord;
 #[cfg(feature = "core")]
 mod domain_dns_txt_record;
 #[cfg(feature = "core")]
-pub use domain_dns_txt_record::*;
+pub use domain_dns_txt_record::DomainDnsTxtRecord;
 #[cfg(feature = "core")]
 mod domain_dns_unavailable_record;
 #[cfg(feature = "core")]
-pub use domain_dns_unavailable_record::*;
+pub use domain_dns_unavailable_record::DomainDnsUnavailableRecord;
 #[cfg(feature = "core")]
 mod domain_state;
 #[cfg(feature = "core")]
-pub use domain_state::*;
+pub use domain_state::DomainState;
 #[cfg(feature = "files")]
 mod drive;
 #[cfg(feature = "files")]
-pub use drive::*;
+pub use drive::Drive;
 #[cfg(feature = "files")]
 mod drive_item;
 #[cfg(feature = "files")]
-pub use drive_item::*;
+pub use drive_item::DriveItem;
 #[cfg(feature = "files")]
 mod drive_item_uploadable_properties;
 #[cfg(feature = "files")]
-pub use drive_item_uploadable_properties::*;
+pub use drive_item_uploadable_properties::DriveItemUploadableProperties;
 #[cfg(feature = "files")]
 mod drive_item_version;
 #[cfg(feature = "files")]
-pub use drive_item_version::*;
+pub use drive_item_version::DriveItemVersion;
 #[cfg(feature = "files")]
 mod drive_recipient;
 #[cfg(feature = "files")]
-pub use drive_recipient::*;
+pub use drive_recipient::DriveRecipient;
 #[cfg(feature = "device_management")]
 mod e_book_install_summary;
 #[cfg(feature = "device_management")]
-pub use e_book_install_summary::*;
+pub use e_book_install_summary::EBookInstallSummary;
 #[cfg(feature = "device_management")]
 mod edge_cookie_policy;
 #[cfg(feature = "device_management")]
-pub use edge_cookie_policy::*;
+pub use edge_cookie_policy::EdgeCookiePolicy;
 #[cfg(feature = "device_management")]
 mod edge_search_engine;
 #[cfg(feature = "device_management")]
-pub use edge_search_engine::*;
+pub use edge_search_engine::EdgeSearchEngine;
 #[cfg(feature = "device_management")]
 mod edge_search_engine_base;
 #[cfg(feature = "device_management")]
-pub use edge_search_engine_base::*;
+pub use edge_search_engine_base::{EdgeSearchEngineBase, AnyEdgeSearchEngineBase};
 #[cfg(feature = "device_management")]
 mod edge_search_engine_custom;
 #[cfg(feature = "device_management")]
-pub use edge_search_engine_custom::*;
+pub use edge_search_engine_custom::EdgeSearchEngineCustom;
 #[cfg(feature = "device_management")]
 mod edge_search_engine_type;
 #[cfg(feature = "device_management")]
-pub use edge_search_engine_type::*;
+pub use edge_search_engine_type::EdgeSearchEngineType;
 #[cfg(feature = "core")]
 mod edit_action;
 #[cfg(feature = "core")]
-pub use edit_action::*;
+pub use edit_action::EditAction;
 #[cfg(feature = "device_management")]
 mod edition_upgrade_configuration;
 #[cfg(feature = "device_management")]
-pub use edition_upgrade_configuration::*;
+pub use edition_upgrade_configuration::EditionUpgradeConfiguration;
 #[cfg(feature = "device_management")]
 mod edition_upgrade_license_type;
 #[cfg(feature = "device_management")]
-pub use edition_upgrade_license_type::*;
+pub use edition_upgrade_license_type::EditionUpgradeLicenseType;
 #[cfg(feature = "core")]
 mod education_added_student_action;
 #[cfg(feature = "core")]
-pub use education_added_student_action::*;
+pub use education_added_student_action::EducationAddedStudentAction;
 #[cfg(feature = "education")]
 mod education_assignment;
 #[cfg(feature = "education")]
-pub use education_assignment::*;
+pub use education_assignment::EducationAssignment;
 #[cfg(feature = "education")]
 mod education_assignment_class_recipient;
 #[cfg(feature = "education")]
-pub use education_assignment_class_recipient::*;
+pub use education_assignment_class_recipient::EducationAssignmentClassRecipient;
 #[cfg(feature = "education")]
 mod education_assignment_defaults;
 #[cfg(feature = "education")]
-pub use education_assignment_defaults::*;
+pub use education_assignment_defaults::EducationAssignmentDefaults;
 #[cfg(feature = "education")]
 mod education_assignment_grade;
 #[cfg(feature = "education")]
-pub use education_assignment_grade::*;
+pub use education_assignment_grade::EducationAssignmentGrade;
 #[cfg(feature = "education")]
 mod education_assignment_grade_type;
 #[cfg(feature = "education")]
-pub use education_assignment_grade_type::*;
+pub use education_assignment_grade_type::EducationAssignmentGradeType;
 #[cfg(feature = "education")]
 mod education_assignment_individual_recipient;
 #[cfg(feature = "education")]
-pub use education_assignment_individual_recipient::*;
+pub use education_assignment_individual_recipient::EducationAssignmentIndividualRecipient;
 #[cfg(feature = "education")]
 mod education_assignment_points_grade;
 #[cfg(feature = "education")]
-pub use education_assignment_points_grade::*;
+pub use education_assignment_points_grade::EducationAssignmentPointsGrade;
 #[cfg(feature = "education")]
 mod education_assignment_points_grade_type;
 #[cfg(feature = "education")]
-pub use education_assignment_points_grade_type::*;
+pub use education_assignment_points_grade_type::EducationAssignmentPointsGradeType;
 #[cfg(feature = "education")]
 mod education_assignment_recipient;
 #[cfg(feature = "education")]
-pub use education_assignment_recipient::*;
+pub use education_assignment_recipient::EducationAssignmentRecipient;
 #[cfg(feature = "education")]
 mod education_assignment_resource;
 #[cfg(feature = "education")]
-pub use education_assignment_resource::*;
+pub use education_assignment_resource::EducationAssignmentResource;
 #[cfg(feature = "education")]
 mod education_assignment_settings;
 #[cfg(feature = "education")]
-pub use education_assignment_settings::*;
+pub use education_assignment_settings::EducationAssignmentSettings;
 #[cfg(feature = "education")]
 mod education_category;
 #[cfg(feature = "education")]
-pub use education_category::*;
+pub use education_category::EducationCategory;
 #[cfg(feature = "education")]
 mod education_class;
 #[cfg(feature = "education")]
-pub use education_class::*;
+pub use education_class::EducationClass;
 #[cfg(feature = "education")]
 mod education_course;
 #[cfg(feature = "education")]
-pub use education_course::*;
+pub use education_course::EducationCourse;
 #[cfg(feature = "education")]
 mod education_excel_resource;
 #[cfg(feature = "education")]
-pub use education_excel_resource::*;
+pub use education_excel_resource::EducationExcelResource;
 #[cfg(feature = "core")]
 mod education_external_source;
 #[cfg(feature = "core")]
-pub use education_external_source::*;
+pub use education_external_source::EducationExternalSource;
 #[cfg(feature = "education")]
 mod education_feedback;
 #[cfg(feature = "education")]
-pub use education_feedback::*;
+pub use education_feedback::EducationFeedback;
 #[cfg(feature = "education")]
 mod education_feedback_outcome;
 #[cfg(feature = "education")]
-pub use education_feedback_outcome::*;
+pub use education_feedback_outcome::EducationFeedbackOutcome;
 #[cfg(feature = "education")]
 mod education_file_resource;
 #[cfg(feature = "education")]
-pub use education_file_resource::*;
+pub use education_file_resource::EducationFileResource;
 #[cfg(feature = "core")]
 mod education_gender;
 #[cfg(feature = "core")]
-pub use education_gender::*;
+pub use education_gender::EducationGender;
 #[cfg(feature = "education")]
 mod education_link_resource;
 #[cfg(feature = "education")]
-pub use education_link_resource::*;
+pub use education_link_resource::EducationLinkResource;
 #[cfg(feature = "education")]
 mod education_on_premises_info;
 #[cfg(feature = "education")]
-pub use education_on_premises_info::*;
+pub use education_on_premises_info::EducationOnPremisesInfo;
 #[cfg(feature = "education")]
 mod education_organization;
 #[cfg(feature = "education")]
-pub use education_organization::*;
+pub use education_organization::{EducationOrganization, AnyEducationOrganization};
 #[cfg(feature = "education")]
 mod education_outcome;
 #[cfg(feature = "education")]
-pub use education_outcome::*;
+pub use education_outcome::EducationOutcome;
 #[cfg(feature = "education")]
 mod education_points_outcome;
 #[cfg(feature = "education")]
-pub use education_points_outcome::*;
+pub use education_points_outcome::EducationPointsOutcome;
 #[cfg(feature = "education")]
 mod education_power_point_resource;
 #[cfg(feature = "education")]
-pub use education_power_point_resource::*;
+pub use education_power_point_resource::EducationPowerPointResource;
 #[cfg(feature = "education")]
 mod education_resource;
 #[cfg(feature = "education")]
-pub use education_resource::*;
+pub use education_resource::EducationResource;
 #[cfg(feature = "education")]
 mod education_rubric;
 #[cfg(feature = "education")]
-pub use education_rubric::*;
+pub use education_rubric::EducationRubric;
 #[cfg(feature = "education")]
 mod education_rubric_outcome;
 #[cfg(feature = "education")]
-pub use education_rubric_outcome::*;
+pub use education_rubric_outcome::EducationRubricOutcome;
 #[cfg(feature = "education")]
 mod education_school;
 #[cfg(feature = "education")]
-pub use education_school::*;
+pub use education_school::EducationSchool;
 #[cfg(feature = "education")]
 mod education_student;
 #[cfg(feature = "education")]
-pub use education_student::*;
+pub use education_student::EducationStudent;
 #[cfg(feature = "education")]
 mod education_submission;
 #[cfg(feature = "education")]
-pub use education_submission::*;
+pub use education_submission::EducationSubmission;
 #[cfg(feature = "education")]
 mod education_submission_individual_recipient;
 #[cfg(feature = "education")]
-pub use education_submission_individual_recipient::*;
+pub use education_submission_individual_recipient::EducationSubmissionIndividualRecipient;
 #[cfg(feature = "education")]
 mod education_submission_recipient;
 #[cfg(feature = "education")]
-pub use education_submission_recipient::*;
+pub use education_submission_recipient::EducationSubmissionRecipient;
 #[cfg(feature = "education")]
 mod education_submission_resource;
 #[cfg(feature = "education")]
-pub use education_submission_resource::*;
+pub use education_submission_resource::EducationSubmissionResource;
 #[cfg(feature = "education")]
 mod education_teacher;
 #[cfg(feature = "education")]
-pub use education_teacher::*;
+pub use education_teacher::EducationTeacher;
 #[cfg(feature = "education")]
 mod education_term;
 #[cfg(feature = "education")]
-pub use education_term::*;
+pub use education_term::EducationTerm;
 #[cfg(feature = "education")]
 mod education_user;
 #[cfg(feature = "education")]
-pub use education_user::*;
+pub use education_user::EducationUser;
 #[cfg(feature = "core")]
 mod education_user_role;
 #[cfg(feature = "core")]
-pub use education_user_role::*;
+pub use education_user_role::EducationUserRole;
 #[cfg(feature = "education")]
 mod education_word_resource;
 #[cfg(feature = "education")]
-pub use education_word_resource::*;
+pub use education_word_resource::EducationWordResource;
 #[cfg(feature = "core")]
 mod email_address;
 #[cfg(feature = "core")]
-pub use email_address::*;
+pub use email_address::EmailAddress;
 #[cfg(feature = "core")]
 mod email_authentication_method_configuration;
 #[cfg(feature = "core")]
-pub use email_authentication_method_configuration::*;
+pub use email_authentication_method_configuration::EmailAuthenticationMethodConfiguration;
 #[cfg(feature = "core")]
 mod email_file_assessment_request;
 #[cfg(feature = "core")]
-pub use email_file_assessment_request::*;
+pub use email_file_assessment_request::EmailFileAssessmentRequest;
 #[cfg(feature = "core")]
 mod email_role;
 #[cfg(feature = "core")]
-pub use email_role::*;
+pub use email_role::EmailRole;
 #[cfg(feature = "core")]
 mod employee_org_data;
 #[cfg(feature = "core")]
-pub use employee_org_data::*;
+pub use employee_org_data::EmployeeOrgData;
 #[cfg(feature = "device_management")]
 mod enablement;
 #[cfg(feature = "device_management")]
-pub use enablement::*;
+pub use enablement::Enablement;
 #[cfg(feature = "communications")]
 mod endpoint;
 #[cfg(feature = "communications")]
-pub use endpoint::*;
+pub use endpoint::{Endpoint, AnyEndpoint};
 #[cfg(feature = "device_management")]
 mod enrollment_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use enrollment_configuration_assignment::*;
+pub use enrollment_configuration_assignment::EnrollmentConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod enrollment_state;
 #[cfg(feature = "device_management")]
-pub use enrollment_state::*;
+pub use enrollment_state::EnrollmentState;
 #[cfg(feature = "core")]
 mod entity;
 #[cfg(feature = "core")]
-pub use entity::*;
+pub use entity::{Entity, AnyEntity};
 #[cfg(feature = "mail")]
 mod event;
 #[cfg(feature = "mail")]
-pub use event::*;
+pub use event::Event;
 #[cfg(feature = "mail")]
 mod event_message;
 #[cfg(feature = "mail")]
-pub use event_message::*;
+pub use event_message::{EventMessage, AnyEventMessage};
 #[cfg(feature = "mail")]
 mod event_message_request;
 #[cfg(feature = "mail")]
-pub use event_message_request::*;
+pub use event_message_request::EventMessageRequest;
 #[cfg(feature = "mail")]
 mod event_message_response;
 #[cfg(feature = "mail")]
-pub use event_message_response::*;
+pub use event_message_response::EventMessageResponse;
 #[cfg(feature = "core")]
 mod event_type;
 #[cfg(feature = "core")]
-pub use event_type::*;
+pub use event_type::EventType;
 #[cfg(feature = "users")]
 mod exchange_id_format;
 #[cfg(feature = "users")]
-pub use exchange_id_format::*;
+pub use exchange_id_format::ExchangeIdFormat;
 #[cfg(feature = "device_management")]
 mod exclusion_group_assignment_target;
 #[cfg(feature = "device_management")]
-pub use exclusion_group_assignment_target::*;
+pub use exclusion_group_assignment_target::ExclusionGroupAssignmentTarget;
 #[cfg(feature = "core")]
 mod extension;
 #[cfg(feature = "core")]
-pub use extension::*;
+pub use extension::{Extension, AnyExtension};
 #[cfg(feature = "core")]
 mod extension_property;
 #[cfg(feature = "core")]
-pub use extension_property::*;
+pub use extension_property::ExtensionProperty;
 #[cfg(feature = "core")]
 mod extension_schema_property;
 #[cfg(feature = "core")]
-pub use extension_schema_property::*;
+pub use extension_schema_property::ExtensionSchemaProperty;
 #[cfg(feature = "core")]
 mod external_audience_scope;
 #[cfg(feature = "core")]
-pub use external_audience_scope::*;
+pub use external_audience_scope::ExternalAudienceScope;
 #[cfg(feature = "search")]
 mod external_connection;
 #[cfg(feature = "search")]
-pub use external_connection::*;
+pub use external_connection::ExternalConnection;
 #[cfg(feature = "core")]
 mod external_email_otp_state;
 #[cfg(feature = "core")]
-pub use external_email_otp_state::*;
+pub use external_email_otp_state::ExternalEmailOtpState;
 #[cfg(feature = "search")]
 mod external_item;
 #[cfg(feature = "search")]
-pub use external_item::*;
+pub use external_item::ExternalItem;
 #[cfg(feature = "search")]
 mod external_item_content;
 #[cfg(feature = "search")]
-pub use external_item_content::*;
+pub use external_item_content::ExternalItemContent;
 #[cfg(feature = "search")]
 mod external_item_content_type;
 #[cfg(feature = "search")]
-pub use external_item_content_type::*;
+pub use external_item_content_type::ExternalItemContentType;
 #[cfg(feature = "core")]
 mod external_link;
 #[cfg(feature = "core")]
-pub use external_link::*;
+pub use external_link::ExternalLink;
 #[cfg(feature = "communications")]
 mod failure_info;
 #[cfg(feature = "communications")]
-pub use failure_info::*;
+pub use failure_info::FailureInfo;
 #[cfg(feature = "communications")]
 mod failure_stage;
 #[cfg(feature = "communications")]
-pub use failure_stage::*;
+pub use failure_stage::FailureStage;
 #[cfg(feature = "identity")]
 mod feature_rollout_policy;
 #[cfg(feature = "identity")]
-pub use feature_rollout_policy::*;
+pub use feature_rollout_policy::FeatureRolloutPolicy;
 #[cfg(feature = "communications")]
 mod feedback_token_set;
 #[cfg(feature = "communications")]
-pub use feedback_token_set::*;
+pub use feedback_token_set::FeedbackTokenSet;
 #[cfg(feature = "core")]
 mod fido2_authentication_method;
 #[cfg(feature = "core")]
-pub use fido2_authentication_method::*;
+pub use fido2_authentication_method::Fido2AuthenticationMethod;
 #[cfg(feature = "core")]
 mod fido2_authentication_method_configuration;
 #[cfg(feature = "core")]
-pub use fido2_authentication_method_configuration::*;
+pub use fido2_authentication_method_configuration::Fido2AuthenticationMethodConfiguration;
 #[cfg(feature = "core")]
 mod fido2_key_restrictions;
 #[cfg(feature = "core")]
-pub use fido2_key_restrictions::*;
+pub use fido2_key_restrictions::Fido2KeyRestrictions;
 #[cfg(feature = "core")]
 mod fido2_restriction_enforcement_type;
 #[cfg(feature = "core")]
-pub use fido2_restriction_enforcement_type::*;
+pub use fido2_restriction_enforcement_type::Fido2RestrictionEnforcementType;
 #[cfg(feature = "files")]
 mod field_value_set;
 #[cfg(feature = "files")]
-pub use field_value_set::*;
+pub use field_value_set::FieldValueSet;
 #[cfg(feature = "core")]
 mod file;
 #[cfg(feature = "core")]
-pub use file::*;
+pub use file::File;
 #[cfg(feature = "core")]
 mod file_assessment_request;
 #[cfg(feature = "core")]
-pub use file_assessment_request::*;
+pub use file_assessment_request::FileAssessmentRequest;
 #[cfg(feature = "mail")]
 mod file_attachment;
 #[cfg(feature = "mail")]
-pub use file_attachment::*;
+pub use file_attachment::FileAttachment;
 #[cfg(feature = "device_management")]
 mod file_encryption_info;
 #[cfg(feature = "device_management")]
-pub use file_encryption_info::*;
+pub use file_encryption_info::FileEncryptionInfo;
 #[cfg(feature = "core")]
 mod file_hash;
 #[cfg(feature = "core")]
-pub use file_hash::*;
+pub use file_hash::FileHash;
 #[cfg(feature = "core")]
 mod file_hash_type;
 #[cfg(feature = "core")]
-pub use file_hash_type::*;
+pub use file_hash_type::FileHashType;
 #[cfg(feature = "core")]
 mod file_security_state;
 #[cfg(feature = "core")]
-pub use file_security_state::*;
+pub use file_security_state::FileSecurityState;
 #[cfg(feature = "core")]
 mod file_system_info;
 #[cfg(feature = "core")]
-pub use file_system_info::*;
+pub use file_system_info::FileSystemInfo;
 #[cfg(feature = "device_management")]
 mod firewall_certificate_revocation_list_check_method_type;
 #[cfg(feature = "device_management")]
-pub use firewall_certificate_revocation_list_check_method_type::*;
+pub use firewall_certificate_revocation_list_check_method_type::FirewallCertificateRevocationListCheckMethodType;
 #[cfg(feature = "device_management")]
 mod firewall_packet_queueing_method_type;
 #[cfg(feature = "device_management")]
-pub use firewall_packet_queueing_method_type::*;
+pub use firewall_packet_queueing_method_type::FirewallPacketQueueingMethodType;
 #[cfg(feature = "device_management")]
 mod firewall_pre_shared_key_encoding_method_type;
 #[cfg(feature = "device_management")]
-pub use firewall_pre_shared_key_encoding_method_type::*;
+pub use firewall_pre_shared_key_encoding_method_type::FirewallPreSharedKeyEncodingMethodType;
 #[cfg(feature = "core")]
 mod folder;
 #[cfg(feature = "core")]
-pub use folder::*;
+pub use folder::Folder;
 #[cfg(feature = "core")]
 mod folder_view;
 #[cfg(feature = "core")]
-pub use folder_view::*;
+pub use folder_view::FolderView;
 #[cfg(feature = "core")]
 mod followup_flag;
 #[cfg(feature = "core")]
-pub use followup_flag::*;
+pub use followup_flag::FollowupFlag;
 #[cfg(feature = "core")]
 mod followup_flag_status;
 #[cfg(feature = "core")]
-pub use followup_flag_status::*;
+pub use followup_flag_status::FollowupFlagStatus;
 #[cfg(feature = "core")]
 mod free_busy_error;
 #[cfg(feature = "core")]
-pub use free_busy_error::*;
+pub use free_busy_error::FreeBusyError;
 #[cfg(feature = "core")]
 mod free_busy_status;
 #[cfg(feature = "core")]
-pub use free_busy_status::*;
+pub use free_busy_status::FreeBusyStatus;
 #[cfg(feature = "core")]
 mod generic_error;
 #[cfg(feature = "core")]
-pub use generic_error::*;
+pub use generic_error::GenericError;
 #[cfg(feature = "core")]
 mod geo_coordinates;
 #[cfg(feature = "core")]
-pub use geo_coordinates::*;
+pub use geo_coordinates::GeoCoordinates;
 #[cfg(feature = "core")]
 mod geolocation_column;
 #[cfg(feature = "core")]
-pub use geolocation_column::*;
+pub use geolocation_column::GeolocationColumn;
 #[cfg(feature = "groups")]
 mod group;
 #[cfg(feature = "groups")]
-pub use group::*;
+pub use group::Group;
 #[cfg(feature = "device_management")]
 mod group_assignment_target;
 #[cfg(feature = "device_management")]
-pub use group_assignment_target::*;
+pub use group_assignment_target::{GroupAssignmentTarget, AnyGroupAssignmentTarget};
 #[cfg(feature = "groups")]
 mod group_lifecycle_policy;
 #[cfg(feature = "groups")]
-pub use group_lifecycle_policy::*;
+pub use group_lifecycle_policy::GroupLifecyclePolicy;
 #[cfg(feature = "core")]
 mod group_membership_claims;
 #[cfg(feature = "core")]
-pub use group_membership_claims::*;
+pub use group_membership_claims::GroupMembershipClaims;
 #[cfg(feature = "groups")]
 mod group_setting;
 #[cfg(feature = "groups")]
-pub use group_setting::*;
+pub use group_setting::GroupSetting;
 #[cfg(feature = "groups")]
 mod group_setting_template;
 #[cfg(feature = "groups")]
-pub use group_setting_template::*;
+pub use group_setting_template::GroupSettingTemplate;
 #[cfg(feature = "core")]
 mod group_type;
 #[cfg(feature = "core")]
-pub use group_type::*;
+pub use group_type::GroupType;
 #[cfg(feature = "core")]
 mod hashes;
 #[cfg(feature = "core")]
-pub use hashes::*;
+pub use hashes::Hashes;
 #[cfg(feature = "identity")]
 mod home_realm_discovery_policy;
 #[cfg(feature = "identity")]
-pub use home_realm_discovery_policy::*;
+pub use home_realm_discovery_policy::HomeRealmDiscoveryPolicy;
 #[cfg(feature = "core")]
 mod host_security_state;
 #[cfg(feature = "core")]
-pub use host_security_state::*;
+pub use host_security_state::HostSecurityState;
 #[cfg(feature = "core")]
 mod i_pv4_cidr_range;
 #[cfg(feature = "core")]
-pub use i_pv4_cidr_range::*;
+pub use i_pv4_cidr_range::IPv4CidrRange;
 #[cfg(feature = "device_management")]
 mod i_pv4_range;
 #[cfg(feature = "device_management")]
-pub use i_pv4_range::*;
+pub use i_pv4_range::IPv4Range;
 #[cfg(feature = "core")]
 mod i_pv6_cidr_range;
 #[cfg(feature = "core")]
-pub use i_pv6_cidr_range::*;
+pub use i_pv6_cidr_range::IPv6CidrRange;
 #[cfg(feature = "device_management")]
 mod i_pv6_range;
 #[cfg(feature = "device_management")]
-pub use i_pv6_range::*;
+pub use i_pv6_range::IPv6Range;
 #[cfg(feature = "identity")]
 mod identity;
 #[cfg(feature = "identity")]
-pub use identity::*;
+pub use identity::{Identity, AnyIdentity};
 #[cfg(feature = "identity")]
 mod identity_api_connector;
 #[cfg(feature = "identity")]
-pub use identity_api_connector::*;
+pub use identity_api_connector::IdentityApiConnector;
 #[cfg(feature = "identity")]
 mod identity_built_in_user_flow_attribute;
 #[cfg(feature = "identity")]
-pub use identity_built_in_user_flow_attribute::*;
+pub use identity_built_in_user_flow_attribute::IdentityBuiltInUserFlowAttribute;
 #[cfg(feature = "identity")]
 mod identity_custom_user_flow_attribute;
 #[cfg(feature = "identity")]
-pub use identity_custom_user_flow_attribute::*;
+pub use identity_custom_user_flow_attribute::IdentityCustomUserFlowAttribute;
 #[cfg(feature = "identity")]
 mod identity_provider;
 #[cfg(feature = "identity")]
-pub use identity_provider::*;
+pub use identity_provider::IdentityProvider;
 #[cfg(feature = "identity")]
 mod identity_security_defaults_enforcement_policy;
 #[cfg(feature = "identity")]
-pub use identity_security_defaults_enforcement_policy::*;
+pub use identity_security_defaults_enforcement_policy::IdentitySecurityDefaultsEnforcementPolicy;
 #[cfg(feature = "identity")]
 mod identity_set;
 #[cfg(feature = "identity")]
-pub use identity_set::*;
+pub use identity_set::{IdentitySet, AnyIdentitySet};
 #[cfg(feature = "identity")]
 mod identity_user_flow_attribute;
 #[cfg(feature = "identity")]
-pub use identity_user_flow_attribute::*;
+pub use identity_user_flow_attribute::{
+    IdentityUserFlowAttribute, AnyIdentityUserFlowAttribute,
+};
 #[cfg(feature = "identity")]
 mod identity_user_flow_attribute_assignment;
 #[cfg(feature = "identity")]
-pub use identity_user_flow_attribute_assignment::*;
+pub use identity_user_flow_attribute_assignment::IdentityUserFlowAttributeAssignment;
 #[cfg(feature = "core")]
 mod identity_user_flow_attribute_data_type;
 #[cfg(feature = "core")]
-pub use identity_user_flow_attribute_data_type::*;
+pub use identity_user_flow_attribute_data_type::IdentityUserFlowAttributeDataType;
 #[cfg(feature = "core")]
 mod identity_user_flow_attribute_input_type;
 #[cfg(feature = "core")]
-pub use identity_user_flow_attribute_input_type::*;
+pub use identity_user_flow_attribute_input_type::IdentityUserFlowAttributeInputType;
 #[cfg(feature = "core")]
 mod identity_user_flow_attribute_type;
 #[cfg(feature = "core")]
-pub use identity_user_flow_attribute_type::*;
+pub use identity_user_flow_attribute_type::IdentityUserFlowAttributeType;
 #[cfg(feature = "core")]
 mod image;
 #[cfg(feature = "core")]
-pub use image::*;
+pub use image::Image;
 #[cfg(feature = "core")]
 mod image_info;
 #[cfg(feature = "core")]
-pub use image_info::*;
+pub use image_info::ImageInfo;
 #[cfg(feature = "core")]
 mod implicit_grant_settings;
 #[cfg(feature = "core")]
-pub use implicit_grant_settings::*;
+pub use implicit_grant_settings::ImplicitGrantSettings;
 #[cfg(feature = "core")]
 mod importance;
 #[cfg(feature = "core")]
-pub use importance::*;
+pub use importance::Importance;
 #[cfg(feature = "device_management")]
 mod imported_windows_autopilot_device_identity;
 #[cfg(feature = "device_management")]
-pub use imported_windows_autopilot_device_identity::*;
+pub use imported_windows_autopilot_device_identity::ImportedWindowsAutopilotDeviceIdentity;
 #[cfg(feature = "device_management")]
 mod imported_windows_autopilot_device_identity_import_status;
 #[cfg(feature = "device_management")]
-pub use imported_windows_autopilot_device_identity_import_status::*;
+pub use imported_windows_autopilot_device_identity_import_status::ImportedWindowsAutopilotDeviceIdentityImportStatus;
 #[cfg(feature = "device_management")]
 mod imported_windows_autopilot_device_identity_state;
 #[cfg(feature = "device_management")]
-pub use imported_windows_autopilot_device_identity_state::*;
+pub use imported_windows_autopilot_device_identity_state::ImportedWindowsAutopilotDeviceIdentityState;
 #[cfg(feature = "device_management")]
 mod imported_windows_autopilot_device_identity_upload_status;
 #[cfg(feature = "device_management")]
-pub use imported_windows_autopilot_device_identity_upload_status::*;
+pub use imported_windows_autopilot_device_identity_upload_status::ImportedWindowsAutopilotDeviceIdentityUploadStatus;
 #[cfg(feature = "core")]
 mod incoming_context;
 #[cfg(feature = "core")]
-pub use incoming_context::*;
+pub use incoming_context::IncomingContext;
 #[cfg(feature = "core")]
 mod incomplete_data;
 #[cfg(feature = "core")]
-pub use incomplete_data::*;
+pub use incomplete_data::IncompleteData;
 #[cfg(feature = "mail")]
 mod inference_classification;
 #[cfg(feature = "mail")]
-pub use inference_classification::*;
+pub use inference_classification::InferenceClassification;
 #[cfg(feature = "mail")]
 mod inference_classification_override;
 #[cfg(feature = "mail")]
-pub use inference_classification_override::*;
+pub use inference_classification_override::InferenceClassificationOverride;
 #[cfg(feature = "core")]
 mod inference_classification_type;
 #[cfg(feature = "core")]
-pub use inference_classification_type::*;
+pub use inference_classification_type::InferenceClassificationType;
 #[cfg(feature = "core")]
 mod informational_url;
 #[cfg(feature = "core")]
-pub use informational_url::*;
+pub use informational_url::InformationalUrl;
 #[cfg(feature = "core")]
 mod initiator;
 #[cfg(feature = "core")]
-pub use initiator::*;
+pub use initiator::Initiator;
 #[cfg(feature = "core")]
 mod initiator_type;
 #[cfg(feature = "core")]
-pub use initiator_type::*;
+pub use initiator_type::InitiatorType;
 #[cfg(feature = "users")]
 mod insight_identity;
 #[cfg(feature = "users")]
-pub use insight_identity::*;
+pub use insight_identity::InsightIdentity;
 #[cfg(feature = "device_management")]
 mod install_intent;
 #[cfg(feature = "device_management")]
-pub use install_intent::*;
+pub use install_intent::InstallIntent;
 #[cfg(feature = "device_management")]
 mod install_state;
 #[cfg(feature = "device_management")]
-pub use install_state::*;
+pub use install_state::InstallState;
 #[cfg(feature = "core")]
 mod integer_range;
 #[cfg(feature = "core")]
-pub use integer_range::*;
+pub use integer_range::IntegerRange;
 #[cfg(feature = "core")]
 mod internet_message_header;
 #[cfg(feature = "core")]
-pub use internet_message_header::*;
+pub use internet_message_header::InternetMessageHeader;
 #[cfg(feature = "device_management")]
 mod internet_site_security_level;
 #[cfg(feature = "device_management")]
-pub use internet_site_security_level::*;
+pub use internet_site_security_level::InternetSiteSecurityLevel;
 #[cfg(feature = "device_management")]
 mod intune_brand;
 #[cfg(feature = "device_management")]
-pub use intune_brand::*;
+pub use intune_brand::IntuneBrand;
 #[cfg(feature = "core")]
 mod invitation;
 #[cfg(feature = "core")]
-pub use invitation::*;
+pub use invitation::Invitation;
 #[cfg(feature = "core")]
 mod invitation_participant_info;
 #[cfg(feature = "core")]
-pub use invitation_participant_info::*;
+pub use invitation_participant_info::InvitationParticipantInfo;
 #[cfg(feature = "core")]
 mod invite_new_bot_response;
 #[cfg(feature = "core")]
-pub use invite_new_bot_response::*;
+pub use invite_new_bot_response::InviteNewBotResponse;
 #[cfg(feature = "core")]
 mod invite_participants_operation;
 #[cfg(feature = "core")]
-pub use invite_participants_operation::*;
+pub use invite_participants_operation::InviteParticipantsOperation;
 #[cfg(feature = "core")]
 mod invited_user_message_info;
 #[cfg(feature = "core")]
-pub use invited_user_message_info::*;
+pub use invited_user_message_info::InvitedUserMessageInfo;
 #[cfg(feature = "device_management")]
 mod ios_certificate_profile;
 #[cfg(feature = "device_management")]
-pub use ios_certificate_profile::*;
+pub use ios_certificate_profile::IosCertificateProfile;
 #[cfg(feature = "device_management")]
 mod ios_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use ios_compliance_policy::*;
+pub use ios_compliance_policy::IosCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod ios_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_custom_configuration::*;
+pub use ios_custom_configuration::IosCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_device_features_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_device_features_configuration::*;
+pub use ios_device_features_configuration::IosDeviceFeaturesConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_device_type;
 #[cfg(feature = "device_management")]
-pub use ios_device_type::*;
+pub use ios_device_type::IosDeviceType;
 #[cfg(feature = "device_management")]
 mod ios_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_general_device_configuration::*;
+pub use ios_general_device_configuration::IosGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_home_screen_app;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_app::*;
+pub use ios_home_screen_app::IosHomeScreenApp;
 #[cfg(feature = "device_management")]
 mod ios_home_screen_folder;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_folder::*;
+pub use ios_home_screen_folder::IosHomeScreenFolder;
 #[cfg(feature = "device_management")]
 mod ios_home_screen_folder_page;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_folder_page::*;
+pub use ios_home_screen_folder_page::IosHomeScreenFolderPage;
 #[cfg(feature = "device_management")]
 mod ios_home_screen_item;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_item::*;
+pub use ios_home_screen_item::{IosHomeScreenItem, AnyIosHomeScreenItem};
 #[cfg(feature = "device_management")]
 mod ios_home_screen_page;
 #[cfg(feature = "device_management")]
-pub use ios_home_screen_page::*;
+pub use ios_home_screen_page::IosHomeScreenPage;
 #[cfg(feature = "device_management")]
 mod ios_lob_app;
 #[cfg(feature = "device_management")]
-pub use ios_lob_app::*;
+pub use ios_lob_app::IosLobApp;
 #[cfg(feature = "device_management")]
 mod ios_lob_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use ios_lob_app_assignment_settings::*;
+pub use ios_lob_app_assignment_settings::IosLobAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod ios_managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use ios_managed_app_protection::*;
+pub use ios_managed_app_protection::IosManagedAppProtection;
 #[cfg(feature = "device_management")]
 mod ios_managed_app_registration;
 #[cfg(feature = "device_management")]
-pub use ios_managed_app_registration::*;
+pub use ios_managed_app_registration::IosManagedAppRegistration;
 #[cfg(feature = "device_management")]
 mod ios_minimum_operating_system;
 #[cfg(feature = "device_management")]
-pub use ios_minimum_operating_system::*;
+pub use ios_minimum_operating_system::IosMinimumOperatingSystem;
 #[cfg(feature = "device_management")]
 mod ios_mobile_app_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_mobile_app_configuration::*;
+pub use ios_mobile_app_configuration::IosMobileAppConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_mobile_app_identifier;
 #[cfg(feature = "device_management")]
-pub use ios_mobile_app_identifier::*;
+pub use ios_mobile_app_identifier::IosMobileAppIdentifier;
 #[cfg(feature = "device_management")]
 mod ios_network_usage_rule;
 #[cfg(feature = "device_management")]
-pub use ios_network_usage_rule::*;
+pub use ios_network_usage_rule::IosNetworkUsageRule;
 #[cfg(feature = "core")]
 mod ios_notification_alert_type;
 #[cfg(feature = "core")]
-pub use ios_notification_alert_type::*;
+pub use ios_notification_alert_type::IosNotificationAlertType;
 #[cfg(feature = "device_management")]
 mod ios_notification_settings;
 #[cfg(feature = "device_management")]
-pub use ios_notification_settings::*;
+pub use ios_notification_settings::IosNotificationSettings;
 #[cfg(feature = "device_management")]
 mod ios_store_app;
 #[cfg(feature = "device_management")]
-pub use ios_store_app::*;
+pub use ios_store_app::IosStoreApp;
 #[cfg(feature = "device_management")]
 mod ios_store_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use ios_store_app_assignment_settings::*;
+pub use ios_store_app_assignment_settings::IosStoreAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod ios_update_configuration;
 #[cfg(feature = "device_management")]
-pub use ios_update_configuration::*;
+pub use ios_update_configuration::IosUpdateConfiguration;
 #[cfg(feature = "device_management")]
 mod ios_update_device_status;
 #[cfg(feature = "device_management")]
-pub use ios_update_device_status::*;
+pub use ios_update_device_status::IosUpdateDeviceStatus;
 #[cfg(feature = "device_management")]
 mod ios_updates_install_status;
 #[cfg(feature = "device_management")]
-pub use ios_updates_install_status::*;
+pub use ios_updates_install_status::IosUpdatesInstallStatus;
 #[cfg(feature = "device_management")]
 mod ios_vpp_app;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_app::*;
+pub use ios_vpp_app::IosVppApp;
 #[cfg(feature = "device_management")]
 mod ios_vpp_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_app_assignment_settings::*;
+pub use ios_vpp_app_assignment_settings::IosVppAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod ios_vpp_e_book;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_e_book::*;
+pub use ios_vpp_e_book::IosVppEBook;
 #[cfg(feature = "device_management")]
 mod ios_vpp_e_book_assignment;
 #[cfg(feature = "device_management")]
-pub use ios_vpp_e_book_assignment::*;
+pub use ios_vpp_e_book_assignment::IosVppEBookAssignment;
 #[cfg(feature = "identity")]
 mod ip_named_location;
 #[cfg(feature = "identity")]
-pub use ip_named_location::*;
+pub use ip_named_location::IpNamedLocation;
 #[cfg(feature = "device_management")]
 mod ip_range;
 #[cfg(feature = "device_management")]
-pub use ip_range::*;
+pub use ip_range::{IpRange, AnyIpRange};
 #[cfg(feature = "core")]
 mod item_action_set;
 #[cfg(feature = "core")]
-pub use item_action_set::*;
+pub use item_action_set::ItemActionSet;
 #[cfg(feature = "core")]
 mod item_action_stat;
 #[cfg(feature = "core")]
-pub use item_action_stat::*;
+pub use item_action_stat::ItemActionStat;
 #[cfg(feature = "users")]
 mod item_activity;
 #[cfg(feature = "users")]
-pub use item_activity::*;
+pub use item_activity::ItemActivity;
 #[cfg(feature = "users")]
 mod item_activity_stat;
 #[cfg(feature = "users")]
-pub use item_activity_stat::*;
+pub use item_activity_stat::ItemActivityStat;
 #[cfg(feature = "users")]
 mod item_activity_time_set;
 #[cfg(feature = "users")]
-pub use item_activity_time_set::*;
+pub use item_activity_time_set::ItemActivityTimeSet;
 #[cfg(feature = "files")]
 mod item_analytics;
 #[cfg(feature = "files")]
-pub use item_analytics::*;
+pub use item_analytics::ItemAnalytics;
 #[cfg(feature = "mail")]
 mod item_attachment;
 #[cfg(feature = "mail")]
-pub use item_attachment::*;
+pub use item_attachment::ItemAttachment;
 #[cfg(feature = "core")]
 mod item_body;
 #[cfg(feature = "core")]
-pub use item_body::*;
+pub use item_body::ItemBody;
 #[cfg(feature = "core")]
 mod item_reference;
 #[cfg(feature = "core")]
-pub use item_reference::*;
+pub use item_reference::ItemReference;
 #[cfg(feature = "device_management")]
 mod json;
 #[cfg(feature = "device_management")]
-pub use json::*;
+pub use json::Json;
 #[cfg(feature = "core")]
 mod key_credential;
 #[cfg(feature = "core")]
-pub use key_credential::*;
+pub use key_credential::KeyCredential;
 #[cfg(feature = "core")]
 mod key_strength;
 #[cfg(feature = "core")]
-pub use key_strength::*;
+pub use key_strength::KeyStrength;
 #[cfg(feature = "core")]
 mod key_value;
 #[cfg(feature = "core")]
-pub use key_value::*;
+pub use key_value::KeyValue;
 #[cfg(feature = "device_management")]
 mod key_value_pair;
 #[cfg(feature = "device_management")]
-pub use key_value_pair::*;
+pub use key_value_pair::KeyValuePair;
 #[cfg(feature = "search")]
 mod label;
 #[cfg(feature = "search")]
-pub use label::*;
+pub use label::Label;
 #[cfg(feature = "users")]
 mod legal_age_group_classification;
 #[cfg(feature = "users")]
-pub use legal_age_group_classification::*;
+pub use legal_age_group_classification::LegalAgeGroupClassification;
 #[cfg(feature = "core")]
 mod license_details;
 #[cfg(feature = "core")]
-pub use license_details::*;
+pub use license_details::LicenseDetails;
 #[cfg(feature = "core")]
 mod license_units_detail;
 #[cfg(feature = "core")]
-pub use license_units_detail::*;
+pub use license_units_detail::LicenseUnitsDetail;
 #[cfg(feature = "core")]
 mod lifecycle_event_type;
 #[cfg(feature = "core")]
-pub use lifecycle_event_type::*;
+pub use lifecycle_event_type::LifecycleEventType;
 #[cfg(feature = "core")]
 mod linked_resource;
 #[cfg(feature = "core")]
-pub use linked_resource::*;
+pub use linked_resource::LinkedResource;
 #[cfg(feature = "files")]
 mod list;
 #[cfg(feature = "files")]
-pub use list::*;
+pub use list::List;
 #[cfg(feature = "files")]
 mod list_info;
 #[cfg(feature = "files")]
-pub use list_info::*;
+pub use list_info::ListInfo;
 #[cfg(feature = "files")]
 mod list_item;
 #[cfg(feature = "files")]
-pub use list_item::*;
+pub use list_item::ListItem;
 #[cfg(feature = "files")]
 mod list_item_version;
 #[cfg(feature = "files")]
-pub use list_item_version::*;
+pub use list_item_version::ListItemVersion;
 #[cfg(feature = "core")]
 mod lobby_bypass_scope;
 #[cfg(feature = "core")]
-pub use lobby_bypass_scope::*;
+pub use lobby_bypass_scope::LobbyBypassScope;
 #[cfg(feature = "core")]
 mod lobby_bypass_settings;
 #[cfg(feature = "core")]
-pub use lobby_bypass_settings::*;
+pub use lobby_bypass_settings::LobbyBypassSettings;
 #[cfg(feature = "core")]
 mod locale_info;
 #[cfg(feature = "core")]
-pub use locale_info::*;
+pub use locale_info::LocaleInfo;
 #[cfg(feature = "device_management")]
 mod localized_notification_message;
 #[cfg(feature = "device_management")]
-pub use localized_notification_message::*;
+pub use localized_notification_message::LocalizedNotificationMessage;
 #[cfg(feature = "device_management")]
 mod locate_device_action_result;
 #[cfg(feature = "device_management")]
-pub use locate_device_action_result::*;
+pub use locate_device_action_result::LocateDeviceActionResult;
 #[cfg(feature = "core")]
 mod location;
 #[cfg(feature = "core")]
-pub use location::*;
+pub use location::{Location, AnyLocation};
 #[cfg(feature = "core")]
 mod location_constraint;
 #[cfg(feature = "core")]
-pub use location_constraint::*;
+pub use location_constraint::LocationConstraint;
 #[cfg(feature = "core")]
 mod location_constraint_item;
 #[cfg(feature = "core")]
-pub use location_constraint_item::*;
+pub use location_constraint_item::LocationConstraintItem;
 #[cfg(feature = "core")]
 mod location_type;
 #[cfg(feature = "core")]
-pub use location_type::*;
+pub use location_type::LocationType;
 #[cfg(feature = "core")]
 mod location_unique_id_type;
 #[cfg(feature = "core")]
-pub use location_unique_id_type::*;
+pub use location_unique_id_type::LocationUniqueIdType;
 #[cfg(feature = "core")]
 mod logon_type;
 #[cfg(feature = "core")]
-pub use logon_type::*;
+pub use logon_type::LogonType;
 #[cfg(feature = "core")]
 mod lookup_column;
 #[cfg(feature = "core")]
-pub use lookup_column::*;
+pub use lookup_column::LookupColumn;
 #[cfg(feature = "device_management")]
 mod mac_os_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use mac_os_compliance_policy::*;
+pub use mac_os_compliance_policy::MacOsCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod mac_os_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_custom_configuration::*;
+pub use mac_os_custom_configuration::MacOsCustomConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_device_features_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_device_features_configuration::*;
+pub use mac_os_device_features_configuration::MacOsDeviceFeaturesConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_general_device_configuration;
 #[cfg(feature = "device_management")]
-pub use mac_os_general_device_configuration::*;
+pub use mac_os_general_device_configuration::MacOsGeneralDeviceConfiguration;
 #[cfg(feature = "device_management")]
 mod mac_os_office_suite_app;
 #[cfg(feature = "device_management")]
-pub use mac_os_office_suite_app::*;
+pub use mac_os_office_suite_app::MacOsOfficeSuiteApp;
 #[cfg(feature = "mail")]
 mod mail_assessment_request;
 #[cfg(feature = "mail")]
-pub use mail_assessment_request::*;
+pub use mail_assessment_request::MailAssessmentRequest;
 #[cfg(feature = "core")]
 mod mail_destination_routing_reason;
 #[cfg(feature = "core")]
-pub use mail_destination_routing_reason::*;
+pub use mail_destination_routing_reason::MailDestinationRoutingReason;
 #[cfg(feature = "mail")]
 mod mail_folder;
 #[cfg(feature = "mail")]
-pub use mail_folder::*;
+pub use mail_folder::{MailFolder, AnyMailFolder};
 #[cfg(feature = "mail")]
 mod mail_search_folder;
 #[cfg(feature = "mail")]
-pub use mail_search_folder::*;
+pub use mail_search_folder::MailSearchFolder;
 #[cfg(feature = "mail")]
 mod mail_tips;
 #[cfg(feature = "mail")]
-pub use mail_tips::*;
+pub use mail_tips::MailTips;
 #[cfg(feature = "mail")]
 mod mail_tips_error;
 #[cfg(feature = "mail")]
-pub use mail_tips_error::*;
+pub use mail_tips_error::MailTipsError;
 #[cfg(feature = "mail")]
 mod mailbox_settings;
 #[cfg(feature = "mail")]
-pub use mailbox_settings::*;
+pub use mailbox_settings::MailboxSettings;
 #[cfg(feature = "core")]
 mod malware_state;
 #[cfg(feature = "core")]
-pub use malware_state::*;
+pub use malware_state::MalwareState;
 #[cfg(feature = "device_management")]
 mod managed_android_lob_app;
 #[cfg(feature = "device_management")]
-pub use managed_android_lob_app::*;
+pub use managed_android_lob_app::ManagedAndroidLobApp;
 #[cfg(feature = "device_management")]
 mod managed_android_store_app;
 #[cfg(feature = "device_management")]
-pub use managed_android_store_app::*;
+pub use managed_android_store_app::ManagedAndroidStoreApp;
 #[cfg(feature = "device_management")]
 mod managed_app;
 #[cfg(feature = "device_management")]
-pub use managed_app::*;
+pub use managed_app::{ManagedApp, AnyManagedApp};
 #[cfg(feature = "device_management")]
 mod managed_app_availability;
 #[cfg(feature = "device_management")]
-pub use managed_app_availability::*;
+pub use managed_app_availability::ManagedAppAvailability;
 #[cfg(feature = "device_management")]
 mod managed_app_clipboard_sharing_level;
 #[cfg(feature = "device_management")]
-pub use managed_app_clipboard_sharing_level::*;
+pub use managed_app_clipboard_sharing_level::ManagedAppClipboardSharingLevel;
 #[cfg(feature = "device_management")]
 mod managed_app_configuration;
 #[cfg(feature = "device_management")]
-pub use managed_app_configuration::*;
+pub use managed_app_configuration::{ManagedAppConfiguration, AnyManagedAppConfiguration};
 #[cfg(feature = "device_management")]
 mod managed_app_data_encryption_type;
 #[cfg(feature = "device_management")]
-pub use managed_app_data_encryption_type::*;
+pub use managed_app_data_encryption_type::ManagedAppDataEncryptionType;
 #[cfg(feature = "device_management")]
 mod managed_app_data_storage_location;
 #[cfg(feature = "device_management")]
-pub use managed_app_data_storage_location::*;
+pub use managed_app_data_storage_location::ManagedAppDataStorageLocation;
 #[cfg(feature = "device_management")]
 mod managed_app_data_transfer_level;
 #[cfg(feature = "device_management")]
-pub use managed_app_data_transfer_level::*;
+pub use managed_app_data_transfer_level::ManagedAppDataTransferLevel;
 #[cfg(feature = "device_management")]
 mod managed_app_diagnostic_status;
 #[cfg(feature = "device_management")]
-pub use managed_app_diagnostic_status::*;
+pub use managed_app_diagnostic_status::ManagedAppDiagnosticStatus;
 #[cfg(feature = "device_management")]
 mod managed_app_flagged_reason;
 #[cfg(feature = "device_management")]
-pub use managed_app_flagged_reason::*;
+pub use managed_app_flagged_reason::ManagedAppFlaggedReason;
 #[cfg(feature = "device_management")]
 mod managed_app_operation;
 #[cfg(feature = "device_management")]
-pub use managed_app_operation::*;
+pub use managed_app_operation::ManagedAppOperation;
 #[cfg(feature = "device_management")]
 mod managed_app_pin_character_set;
 #[cfg(feature = "device_management")]
-pub use managed_app_pin_character_set::*;
+pub use managed_app_pin_character_set::ManagedAppPinCharacterSet;
 #[cfg(feature = "device_management")]
 mod managed_app_policy;
 #[cfg(feature = "device_management")]
-pub use managed_app_policy::*;
+pub use managed_app_policy::{ManagedAppPolicy, AnyManagedAppPolicy};
 #[cfg(feature = "device_management")]
 mod managed_app_policy_deployment_summary;
 #[cfg(feature = "device_management")]
-pub use managed_app_policy_deployment_summary::*;
+pub use managed_app_policy_deployment_summary::ManagedAppPolicyDeploymentSummary;
 #[cfg(feature = "device_management")]
 mod managed_app_policy_deployment_summary_per_app;
 #[cfg(feature = "device_management")]
-pub use managed_app_policy_deployment_summary_per_app::*;
+pub use managed_app_policy_deployment_summary_per_app::ManagedAppPolicyDeploymentSummaryPerApp;
 #[cfg(feature = "device_management")]
 mod managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use managed_app_protection::*;
+pub use managed_app_protection::{ManagedAppProtection, AnyManagedAppProtection};
 #[cfg(feature = "device_management")]
 mod managed_app_registration;
 #[cfg(feature = "device_management")]
-pub use managed_app_registration::*;
+pub use managed_app_registration::{ManagedAppRegistration, AnyManagedAppRegistration};
 #[cfg(feature = "device_management")]
 mod managed_app_status;
 #[cfg(feature = "device_management")]
-pub use managed_app_status::*;
+pub use managed_app_status::{ManagedAppStatus, AnyManagedAppStatus};
 #[cfg(feature = "device_management")]
 mod managed_app_status_raw;
 #[cfg(feature = "device_management")]
-pub use managed_app_status_raw::*;
+pub use managed_app_status_raw::ManagedAppStatusRaw;
 #[cfg(feature = "device_management")]
 mod managed_browser_type;
 #[cfg(feature = "device_management")]
-pub use managed_browser_type::*;
+pub use managed_browser_type::ManagedBrowserType;
 #[cfg(feature = "device_management")]
 mod managed_device;
 #[cfg(feature = "device_management")]
-pub use managed_device::*;
+pub use managed_device::ManagedDevice;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration::*;
+pub use managed_device_mobile_app_configuration::{
+    ManagedDeviceMobileAppConfiguration, AnyManagedDeviceMobileAppConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_assignment::*;
+pub use managed_device_mobile_app_configuration_assignment::ManagedDeviceMobileAppConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_device_status;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_device_status::*;
+pub use managed_device_mobile_app_configuration_device_status::ManagedDeviceMobileAppConfigurationDeviceStatus;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_device_summary;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_device_summary::*;
+pub use managed_device_mobile_app_configuration_device_summary::ManagedDeviceMobileAppConfigurationDeviceSummary;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_user_status;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_user_status::*;
+pub use managed_device_mobile_app_configuration_user_status::ManagedDeviceMobileAppConfigurationUserStatus;
 #[cfg(feature = "device_management")]
 mod managed_device_mobile_app_configuration_user_summary;
 #[cfg(feature = "device_management")]
-pub use managed_device_mobile_app_configuration_user_summary::*;
+pub use managed_device_mobile_app_configuration_user_summary::ManagedDeviceMobileAppConfigurationUserSummary;
 #[cfg(feature = "device_management")]
 mod managed_device_overview;
 #[cfg(feature = "device_management")]
-pub use managed_device_overview::*;
+pub use managed_device_overview::ManagedDeviceOverview;
 #[cfg(feature = "device_management")]
 mod managed_device_owner_type;
 #[cfg(feature = "device_management")]
-pub use managed_device_owner_type::*;
+pub use managed_device_owner_type::ManagedDeviceOwnerType;
 #[cfg(feature = "device_management")]
 mod managed_device_partner_reported_health_state;
 #[cfg(feature = "device_management")]
-pub use managed_device_partner_reported_health_state::*;
+pub use managed_device_partner_reported_health_state::ManagedDevicePartnerReportedHealthState;
 #[cfg(feature = "device_management")]
 mod managed_e_book;
 #[cfg(feature = "device_management")]
-pub use managed_e_book::*;
+pub use managed_e_book::{ManagedEBook, AnyManagedEBook};
 #[cfg(feature = "device_management")]
 mod managed_e_book_assignment;
 #[cfg(feature = "device_management")]
-pub use managed_e_book_assignment::*;
+pub use managed_e_book_assignment::{ManagedEBookAssignment, AnyManagedEBookAssignment};
 #[cfg(feature = "device_management")]
 mod managed_ios_lob_app;
 #[cfg(feature = "device_management")]
-pub use managed_ios_lob_app::*;
+pub use managed_ios_lob_app::ManagedIosLobApp;
 #[cfg(feature = "device_management")]
 mod managed_ios_store_app;
 #[cfg(feature = "device_management")]
-pub use managed_ios_store_app::*;
+pub use managed_ios_store_app::ManagedIosStoreApp;
 #[cfg(feature = "device_management")]
 mod managed_mobile_app;
 #[cfg(feature = "device_management")]
-pub use managed_mobile_app::*;
+pub use managed_mobile_app::ManagedMobileApp;
 #[cfg(feature = "device_management")]
 mod managed_mobile_lob_app;
 #[cfg(feature = "device_management")]
-pub use managed_mobile_lob_app::*;
+pub use managed_mobile_lob_app::{ManagedMobileLobApp, AnyManagedMobileLobApp};
 #[cfg(feature = "device_management")]
 mod management_agent_type;
 #[cfg(feature = "device_management")]
-pub use management_agent_type::*;
+pub use management_agent_type::ManagementAgentType;
 #[cfg(feature = "device_management")]
 mod mdm_app_config_key_type;
 #[cfg(feature = "device_management")]
-pub use mdm_app_config_key_type::*;
+pub use mdm_app_config_key_type::MdmAppConfigKeyType;
 #[cfg(feature = "device_management")]
 mod mdm_authority;
 #[cfg(feature = "device_management")]
-pub use mdm_authority::*;
+pub use mdm_authority::MdmAuthority;
 #[cfg(feature = "device_management")]
 mod mdm_windows_information_protection_policy;
 #[cfg(feature = "device_management")]
-pub use mdm_windows_information_protection_policy::*;
+pub use mdm_windows_information_protection_policy::MdmWindowsInformationProtectionPolicy;
 #[cfg(feature = "communications")]
 mod media;
 #[cfg(feature = "communications")]
-pub use media::*;
+pub use media::Media;
 #[cfg(feature = "core")]
 mod media_config;
 #[cfg(feature = "core")]
-pub use media_config::*;
+pub use media_config::{MediaConfig, AnyMediaConfig};
 #[cfg(feature = "device_management")]
 mod media_content_rating_australia;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_australia::*;
+pub use media_content_rating_australia::MediaContentRatingAustralia;
 #[cfg(feature = "device_management")]
 mod media_content_rating_canada;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_canada::*;
+pub use media_content_rating_canada::MediaContentRatingCanada;
 #[cfg(feature = "device_management")]
 mod media_content_rating_france;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_france::*;
+pub use media_content_rating_france::MediaContentRatingFrance;
 #[cfg(feature = "device_management")]
 mod media_content_rating_germany;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_germany::*;
+pub use media_content_rating_germany::MediaContentRatingGermany;
 #[cfg(feature = "device_management")]
 mod media_content_rating_ireland;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_ireland::*;
+pub use media_content_rating_ireland::MediaContentRatingIreland;
 #[cfg(feature = "device_management")]
 mod media_content_rating_japan;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_japan::*;
+pub use media_content_rating_japan::MediaContentRatingJapan;
 #[cfg(feature = "device_management")]
 mod media_content_rating_new_zealand;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_new_zealand::*;
+pub use media_content_rating_new_zealand::MediaContentRatingNewZealand;
 #[cfg(feature = "device_management")]
 mod media_content_rating_united_kingdom;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_united_kingdom::*;
+pub use media_content_rating_united_kingdom::MediaContentRatingUnitedKingdom;
 #[cfg(feature = "device_management")]
 mod media_content_rating_united_states;
 #[cfg(feature = "device_management")]
-pub use media_content_rating_united_states::*;
+pub use media_content_rating_united_states::MediaContentRatingUnitedStates;
 #[cfg(feature = "core")]
 mod media_info;
 #[cfg(feature = "core")]
-pub use media_info::*;
+pub use media_info::MediaInfo;
 #[cfg(feature = "core")]
 mod media_prompt;
 #[cfg(feature = "core")]
-pub use media_prompt::*;
+pub use media_prompt::MediaPrompt;
 #[cfg(feature = "print")]
 mod media_sizes;
 #[cfg(feature = "print")]
-pub use media_sizes::*;
+pub use media_sizes::MediaSizes;
 #[cfg(feature = "core")]
 mod media_state;
 #[cfg(feature = "core")]
-pub use media_state::*;
+pub use media_state::MediaState;
 #[cfg(feature = "core")]
 mod media_stream;
 #[cfg(feature = "core")]
-pub use media_stream::*;
+pub use media_stream::MediaStream;
 #[cfg(feature = "communications")]
 mod media_stream_direction;
 #[cfg(feature = "communications")]
-pub use media_stream_direction::*;
+pub use media_stream_direction::MediaStreamDirection;
 #[cfg(feature = "core")]
 mod meeting_info;
 #[cfg(feature = "core")]
-pub use meeting_info::*;
+pub use meeting_info::MeetingInfo;
 #[cfg(feature = "core")]
 mod meeting_message_type;
 #[cfg(feature = "core")]
-pub use meeting_message_type::*;
+pub use meeting_message_type::MeetingMessageType;
 #[cfg(feature = "core")]
 mod meeting_participant_info;
 #[cfg(feature = "core")]
-pub use meeting_participant_info::*;
+pub use meeting_participant_info::MeetingParticipantInfo;
 #[cfg(feature = "core")]
 mod meeting_participants;
 #[cfg(feature = "core")]
-pub use meeting_participants::*;
+pub use meeting_participants::MeetingParticipants;
 #[cfg(feature = "core")]
 mod meeting_time_suggestion;
 #[cfg(feature = "core")]
-pub use meeting_time_suggestion::*;
+pub use meeting_time_suggestion::MeetingTimeSuggestion;
 #[cfg(feature = "core")]
 mod meeting_time_suggestions_result;
 #[cfg(feature = "core")]
-pub use meeting_time_suggestions_result::*;
+pub use meeting_time_suggestions_result::MeetingTimeSuggestionsResult;
 #[cfg(feature = "core")]
 mod mention_action;
 #[cfg(feature = "core")]
-pub use mention_action::*;
+pub use mention_action::MentionAction;
 #[cfg(feature = "mail")]
 mod message;
 #[cfg(feature = "mail")]
-pub use message::*;
+pub use message::{Message, AnyMessage};
 #[cfg(feature = "core")]
 mod message_action_flag;
 #[cfg(feature = "core")]
-pub use message_action_flag::*;
+pub use message_action_flag::MessageActionFlag;
 #[cfg(feature = "mail")]
 mod message_rule;
 #[cfg(feature = "mail")]
-pub use message_rule::*;
+pub use message_rule::MessageRule;
 #[cfg(feature = "mail")]
 mod message_rule_actions;
 #[cfg(feature = "mail")]
-pub use message_rule_actions::*;
+pub use message_rule_actions::MessageRuleActions;
 #[cfg(feature = "mail")]
 mod message_rule_predicates;
 #[cfg(feature = "mail")]
-pub use message_rule_predicates::*;
+pub use message_rule_predicates::MessageRulePredicates;
 #[cfg(feature = "core")]
 mod microsoft_authenticator_authentication_method;
 #[cfg(feature = "core")]
-pub use microsoft_authenticator_authentication_method::*;
+pub use microsoft_authenticator_authentication_method::MicrosoftAuthenticatorAuthenticationMethod;
 #[cfg(feature = "core")]
 mod microsoft_authenticator_authentication_method_configuration;
 #[cfg(feature = "core")]
-pub use microsoft_authenticator_authentication_method_configuration::*;
+pub use microsoft_authenticator_authentication_method_configuration::MicrosoftAuthenticatorAuthenticationMethodConfiguration;
 #[cfg(feature = "core")]
 mod microsoft_authenticator_authentication_method_target;
 #[cfg(feature = "core")]
-pub use microsoft_authenticator_authentication_method_target::*;
+pub use microsoft_authenticator_authentication_method_target::MicrosoftAuthenticatorAuthenticationMethodTarget;
 #[cfg(feature = "core")]
 mod microsoft_authenticator_authentication_mode;
 #[cfg(feature = "core")]
-pub use microsoft_authenticator_authentication_mode::*;
+pub use microsoft_authenticator_authentication_mode::MicrosoftAuthenticatorAuthenticationMode;
 #[cfg(feature = "device_management")]
 mod microsoft_store_for_business_app;
 #[cfg(feature = "device_management")]
-pub use microsoft_store_for_business_app::*;
+pub use microsoft_store_for_business_app::MicrosoftStoreForBusinessApp;
 #[cfg(feature = "device_management")]
 mod microsoft_store_for_business_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use microsoft_store_for_business_app_assignment_settings::*;
+pub use microsoft_store_for_business_app_assignment_settings::MicrosoftStoreForBusinessAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod microsoft_store_for_business_license_type;
 #[cfg(feature = "device_management")]
-pub use microsoft_store_for_business_license_type::*;
+pub use microsoft_store_for_business_license_type::MicrosoftStoreForBusinessLicenseType;
 #[cfg(feature = "device_management")]
 mod mime_content;
 #[cfg(feature = "device_management")]
-pub use mime_content::*;
+pub use mime_content::MimeContent;
 #[cfg(feature = "device_management")]
 mod miracast_channel;
 #[cfg(feature = "device_management")]
-pub use miracast_channel::*;
+pub use miracast_channel::MiracastChannel;
 #[cfg(feature = "device_management")]
 mod mobile_app;
 #[cfg(feature = "device_management")]
-pub use mobile_app::*;
+pub use mobile_app::{MobileApp, AnyMobileApp};
 #[cfg(feature = "device_management")]
 mod mobile_app_assignment;
 #[cfg(feature = "device_management")]
-pub use mobile_app_assignment::*;
+pub use mobile_app_assignment::MobileAppAssignment;
 #[cfg(feature = "device_management")]
 mod mobile_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use mobile_app_assignment_settings::*;
+pub use mobile_app_assignment_settings::{
+    MobileAppAssignmentSettings, AnyMobileAppAssignmentSettings,
+};
 #[cfg(feature = "device_management")]
 mod mobile_app_category;
 #[cfg(feature = "device_management")]
-pub use mobile_app_category::*;
+pub use mobile_app_category::MobileAppCategory;
 #[cfg(feature = "device_management")]
 mod mobile_app_content;
 #[cfg(feature = "device_management")]
-pub use mobile_app_content::*;
+pub use mobile_app_content::MobileAppContent;
 #[cfg(feature = "device_management")]
 mod mobile_app_content_file;
 #[cfg(feature = "device_management")]
-pub use mobile_app_content_file::*;
+pub use mobile_app_content_file::MobileAppContentFile;
 #[cfg(feature = "device_management")]
 mod mobile_app_content_file_upload_state;
 #[cfg(feature = "device_management")]
-pub use mobile_app_content_file_upload_state::*;
+pub use mobile_app_content_file_upload_state::MobileAppContentFileUploadState;
 #[cfg(feature = "device_management")]
 mod mobile_app_identifier;
 #[cfg(feature = "device_management")]
-pub use mobile_app_identifier::*;
+pub use mobile_app_identifier::{MobileAppIdentifier, AnyMobileAppIdentifier};
 #[cfg(feature = "device_management")]
 mod mobile_app_install_time_settings;
 #[cfg(feature = "device_management")]
-pub use mobile_app_install_time_settings::*;
+pub use mobile_app_install_time_settings::MobileAppInstallTimeSettings;
 #[cfg(feature = "device_management")]
 mod mobile_app_publishing_state;
 #[cfg(feature = "device_management")]
-pub use mobile_app_publishing_state::*;
+pub use mobile_app_publishing_state::MobileAppPublishingState;
 #[cfg(feature = "device_management")]
 mod mobile_lob_app;
 #[cfg(feature = "device_management")]
-pub use mobile_lob_app::*;
+pub use mobile_lob_app::{MobileLobApp, AnyMobileLobApp};
 #[cfg(feature = "device_management")]
 mod mobile_threat_defense_connector;
 #[cfg(feature = "device_management")]
-pub use mobile_threat_defense_connector::*;
+pub use mobile_threat_defense_connector::MobileThreatDefenseConnector;
 #[cfg(feature = "device_management")]
 mod mobile_threat_partner_tenant_state;
 #[cfg(feature = "device_management")]
-pub use mobile_threat_partner_tenant_state::*;
+pub use mobile_threat_partner_tenant_state::MobileThreatPartnerTenantState;
 #[cfg(feature = "core")]
 mod modality;
 #[cfg(feature = "core")]
-pub use modality::*;
+pub use modality::Modality;
 #[cfg(feature = "core")]
 mod modified_property;
 #[cfg(feature = "core")]
-pub use modified_property::*;
+pub use modified_property::ModifiedProperty;
 #[cfg(feature = "core")]
 mod move_action;
 #[cfg(feature = "core")]
-pub use move_action::*;
+pub use move_action::MoveAction;
 #[cfg(feature = "core")]
 mod multi_value_legacy_extended_property;
 #[cfg(feature = "core")]
-pub use multi_value_legacy_extended_property::*;
+pub use multi_value_legacy_extended_property::MultiValueLegacyExtendedProperty;
 #[cfg(feature = "core")]
 mod mute_participant_operation;
 #[cfg(feature = "core")]
-pub use mute_participant_operation::*;
+pub use mute_participant_operation::MuteParticipantOperation;
 #[cfg(feature = "identity")]
 mod named_location;
 #[cfg(feature = "identity")]
-pub use named_location::*;
+pub use named_location::{NamedLocation, AnyNamedLocation};
 #[cfg(feature = "core")]
 mod network_connection;
 #[cfg(feature = "core")]
-pub use network_connection::*;
+pub use network_connection::NetworkConnection;
 #[cfg(feature = "communications")]
 mod network_connection_type;
 #[cfg(feature = "communications")]
-pub use network_connection_type::*;
+pub use network_connection_type::NetworkConnectionType;
 #[cfg(feature = "communications")]
 mod network_info;
 #[cfg(feature = "communications")]
-pub use network_info::*;
+pub use network_info::NetworkInfo;
 #[cfg(feature = "onenote")]
 mod notebook;
 #[cfg(feature = "onenote")]
-pub use notebook::*;
+pub use notebook::Notebook;
 #[cfg(feature = "onenote")]
 mod notebook_links;
 #[cfg(feature = "onenote")]
-pub use notebook_links::*;
+pub use notebook_links::NotebookLinks;
 #[cfg(feature = "device_management")]
 mod notification_message_template;
 #[cfg(feature = "device_management")]
-pub use notification_message_template::*;
+pub use notification_message_template::NotificationMessageTemplate;
 #[cfg(feature = "device_management")]
 mod notification_template_branding_options;
 #[cfg(feature = "device_management")]
-pub use notification_template_branding_options::*;
+pub use notification_template_branding_options::NotificationTemplateBrandingOptions;
 #[cfg(feature = "core")]
 mod number_column;
 #[cfg(feature = "core")]
-pub use number_column::*;
+pub use number_column::NumberColumn;
 #[cfg(feature = "applications")]
 mod o_auth2_permission_grant;
 #[cfg(feature = "applications")]
-pub use o_auth2_permission_grant::*;
+pub use o_auth2_permission_grant::OAuth2PermissionGrant;
 #[cfg(feature = "core")]
 mod object_identity;
 #[cfg(feature = "core")]
-pub use object_identity::*;
+pub use object_identity::ObjectIdentity;
 #[cfg(feature = "teams")]
 mod offer_shift_request;
 #[cfg(feature = "teams")]
-pub use offer_shift_request::*;
+pub use offer_shift_request::OfferShiftRequest;
 #[cfg(feature = "device_management")]
 mod office_client_checkin_status;
 #[cfg(feature = "device_management")]
-pub use office_client_checkin_status::*;
+pub use office_client_checkin_status::OfficeClientCheckinStatus;
 #[cfg(feature = "device_management")]
 mod office_client_configuration;
 #[cfg(feature = "device_management")]
-pub use office_client_configuration::*;
+pub use office_client_configuration::{
+    OfficeClientConfiguration, AnyOfficeClientConfiguration,
+};
 #[cfg(feature = "device_management")]
 mod office_client_configuration_assignment;
 #[cfg(feature = "device_management")]
-pub use office_client_configuration_assignment::*;
+pub use office_client_configuration_assignment::OfficeClientConfigurationAssignment;
 #[cfg(feature = "device_management")]
 mod office_configuration;
 #[cfg(feature = "device_management")]
-pub use office_configuration::*;
+pub use office_configuration::OfficeConfiguration;
 #[cfg(feature = "device_management")]
 mod office_configuration_assignment_target;
 #[cfg(feature = "device_management")]
-pub use office_configuration_assignment_target::*;
+pub use office_configuration_assignment_target::{
+    OfficeConfigurationAssignmentTarget, AnyOfficeConfigurationAssignmentTarget,
+};
 #[cfg(feature = "device_management")]
 mod office_configuration_group_assignment_target;
 #[cfg(feature = "device_management")]
-pub use office_configuration_group_assignment_target::*;
+pub use office_configuration_group_assignment_target::OfficeConfigurationGroupAssignmentTarget;
 #[cfg(feature = "users")]
 mod office_graph_insights;
 #[cfg(feature = "users")]
-pub use office_graph_insights::*;
+pub use office_graph_insights::OfficeGraphInsights;
 #[cfg(feature = "device_management")]
 mod office_user_checkin_summary;
 #[cfg(feature = "device_management")]
-pub use office_user_checkin_summary::*;
+pub use office_user_checkin_summary::OfficeUserCheckinSummary;
 #[cfg(feature = "device_management")]
 mod oma_setting;
 #[cfg(feature = "device_management")]
-pub use oma_setting::*;
+pub use oma_setting::{OmaSetting, AnyOmaSetting};
 #[cfg(feature = "device_management")]
 mod oma_setting_base64;
 #[cfg(feature = "device_management")]
-pub use oma_setting_base64::*;
+pub use oma_setting_base64::OmaSettingBase64;
 #[cfg(feature = "device_management")]
 mod oma_setting_boolean;
 #[cfg(feature = "device_management")]
-pub use oma_setting_boolean::*;
+pub use oma_setting_boolean::OmaSettingBoolean;
 #[cfg(feature = "device_management")]
 mod oma_setting_date_time;
 #[cfg(feature = "device_management")]
-pub use oma_setting_date_time::*;
+pub use oma_setting_date_time::OmaSettingDateTime;
 #[cfg(feature = "device_management")]
 mod oma_setting_floating_point;
 #[cfg(feature = "device_management")]
-pub use oma_setting_floating_point::*;
+pub use oma_setting_floating_point::OmaSettingFloatingPoint;
 #[cfg(feature = "device_management")]
 mod oma_setting_integer;
 #[cfg(feature = "device_management")]
-pub use oma_setting_integer::*;
+pub use oma_setting_integer::OmaSettingInteger;
 #[cfg(feature = "device_management")]
 mod oma_setting_string;
 #[cfg(feature = "device_management")]
-pub use oma_setting_string::*;
+pub use oma_setting_string::OmaSettingString;
 #[cfg(feature = "device_management")]
 mod oma_setting_string_xml;
 #[cfg(feature = "device_management")]
-pub use oma_setting_string_xml::*;
+pub use oma_setting_string_xml::OmaSettingStringXml;
 #[cfg(feature = "device_management")]
 mod on_premises_conditional_access_settings;
 #[cfg(feature = "device_management")]
-pub use on_premises_conditional_access_settings::*;
+pub use on_premises_conditional_access_settings::OnPremisesConditionalAccessSettings;
 #[cfg(feature = "core")]
 mod on_premises_extension_attributes;
 #[cfg(feature = "core")]
-pub use on_premises_extension_attributes::*;
+pub use on_premises_extension_attributes::OnPremisesExtensionAttributes;
 #[cfg(feature = "core")]
 mod on_premises_provisioning_error;
 #[cfg(feature = "core")]
-pub use on_premises_provisioning_error::*;
+pub use on_premises_provisioning_error::OnPremisesProvisioningError;
 #[cfg(feature = "onenote")]
 mod onenote;
 #[cfg(feature = "onenote")]
-pub use onenote::*;
+pub use onenote::Onenote;
 #[cfg(feature = "onenote")]
 mod onenote_entity_base_model;
 #[cfg(feature = "onenote")]
-pub use onenote_entity_base_model::*;
+pub use onenote_entity_base_model::{OnenoteEntityBaseModel, AnyOnenoteEntityBaseModel};
 #[cfg(feature = "onenote")]
 mod onenote_entity_hierarchy_model;
 #[cfg(feature = "onenote")]
-pub use onenote_entity_hierarchy_model::*;
+pub use onenote_entity_hierarchy_model::{
+    OnenoteEntityHierarchyModel, AnyOnenoteEntityHierarchyModel,
+};
 #[cfg(feature = "onenote")]
 mod onenote_entity_schema_object_model;
 #[cfg(feature = "onenote")]
-pub use onenote_entity_schema_object_model::*;
+pub use onenote_entity_schema_object_model::{
+    OnenoteEntitySchemaObjectModel, AnyOnenoteEntitySchemaObjectModel,
+};
 #[cfg(feature = "onenote")]
 mod onenote_operation;
 #[cfg(feature = "onenote")]
-pub use onenote_operation::*;
+pub use onenote_operation::OnenoteOperation;
 #[cfg(feature = "onenote")]
 mod onenote_operation_error;
 #[cfg(feature = "onenote")]
-pub use onenote_operation_error::*;
+pub use onenote_operation_error::OnenoteOperationError;
 #[cfg(feature = "onenote")]
 mod onenote_page;
 #[cfg(feature = "onenote")]
-pub use onenote_page::*;
+pub use onenote_page::OnenotePage;
 #[cfg(feature = "core")]
 mod onenote_patch_action_type;
 #[cfg(feature = "core")]
-pub use onenote_patch_action_type::*;
+pub use onenote_patch_action_type::OnenotePatchActionType;
 #[cfg(feature = "core")]
 mod onenote_patch_content_command;
 #[cfg(feature = "core")]
-pub use onenote_patch_content_command::*;
+pub use onenote_patch_content_command::OnenotePatchContentCommand;
 #[cfg(feature = "core")]
 mod onenote_patch_insert_position;
 #[cfg(feature = "core")]
-pub use onenote_patch_insert_position::*;
+pub use onenote_patch_insert_position::OnenotePatchInsertPosition;
 #[cfg(feature = "core")]
 mod onenote_resource;
 #[cfg(feature = "core")]
-pub use onenote_resource::*;
+pub use onenote_resource::OnenoteResource;
 #[cfg(feature = "onenote")]
 mod onenote_section;
 #[cfg(feature = "onenote")]
-pub use onenote_section::*;
+pub use onenote_section::OnenoteSection;
 #[cfg(feature = "core")]
 mod onenote_source_service;
 #[cfg(feature = "core")]
-pub use onenote_source_service::*;
+pub use onenote_source_service::OnenoteSourceService;
 #[cfg(feature = "core")]
 mod onenote_user_role;
 #[cfg(feature = "core")]
-pub use onenote_user_role::*;
+pub use onenote_user_role::OnenoteUserRole;
 #[cfg(feature = "communications")]
 mod online_meeting;
 #[cfg(feature = "communications")]
-pub use online_meeting::*;
+pub use online_meeting::OnlineMeeting;
 #[cfg(feature = "communications")]
 mod online_meeting_info;
 #[cfg(feature = "communications")]
-pub use online_meeting_info::*;
+pub use online_meeting_info::OnlineMeetingInfo;
 #[cfg(feature = "communications")]
 mod online_meeting_presenters;
 #[cfg(feature = "communications")]
-pub use online_meeting_presenters::*;
+pub use online_meeting_presenters::OnlineMeetingPresenters;
 #[cfg(feature = "core")]
 mod online_meeting_provider_type;
 #[cfg(feature = "core")]
-pub use online_meeting_provider_type::*;
+pub use online_meeting_provider_type::OnlineMeetingProviderType;
 #[cfg(feature = "core")]
 mod online_meeting_role;
 #[cfg(feature = "core")]
-pub use online_meeting_role::*;
+pub use online_meeting_role::OnlineMeetingRole;
 #[cfg(feature = "teams")]
 mod open_shift;
 #[cfg(feature = "teams")]
-pub use open_shift::*;
+pub use open_shift::OpenShift;
 #[cfg(feature = "teams")]
 mod open_shift_change_request;
 #[cfg(feature = "teams")]
-pub use open_shift_change_request::*;
+pub use open_shift_change_request::OpenShiftChangeRequest;
 #[cfg(feature = "teams")]
 mod open_shift_item;
 #[cfg(feature = "teams")]
-pub use open_shift_item::*;
+pub use open_shift_item::OpenShiftItem;
 #[cfg(feature = "core")]
 mod open_type_extension;
 #[cfg(feature = "core")]
-pub use open_type_extension::*;
+pub use open_type_extension::OpenTypeExtension;
 #[cfg(feature = "core")]
 mod operation;
 #[cfg(feature = "core")]
-pub use operation::*;
+pub use operation::{Operation, AnyOperation};
 #[cfg(feature = "core")]
 mod operation_error;
 #[cfg(feature = "core")]
-pub use operation_error::*;
+pub use operation_error::OperationError;
 #[cfg(feature = "core")]
 mod operation_result;
 #[cfg(feature = "core")]
-pub use operation_result::*;
+pub use operation_result::OperationResult;
 #[cfg(feature = "core")]
 mod operation_status;
 #[cfg(feature = "core")]
-pub use operation_status::*;
+pub use operation_status::OperationStatus;
 #[cfg(feature = "core")]
 mod optional_claim;
 #[cfg(feature = "core")]
-pub use optional_claim::*;
+pub use optional_claim::OptionalClaim;
 #[cfg(feature = "core")]
 mod optional_claims;
 #[cfg(feature = "core")]
-pub use optional_claims::*;
+pub use optional_claims::OptionalClaims;
 #[cfg(feature = "device_management")]
 mod organization;
 #[cfg(feature = "device_management")]
-pub use organization::*;
+pub use organization::Organization;
 #[cfg(feature = "core")]
 mod organizational_branding_properties;
 #[cfg(feature = "core")]
-pub use organizational_branding_properties::*;
+pub use organizational_branding_properties::OrganizationalBrandingProperties;
 #[cfg(feature = "core")]
 mod organizer_meeting_info;
 #[cfg(feature = "core")]
-pub use organizer_meeting_info::*;
+pub use organizer_meeting_info::OrganizerMeetingInfo;
 #[cfg(feature = "core")]
 mod orgcontact;
 #[cfg(feature = "core")]
-pub use orgcontact::*;
+pub use orgcontact::Orgcontact;
 #[cfg(feature = "mail")]
 mod outlook_category;
 #[cfg(feature = "mail")]
-pub use outlook_category::*;
+pub use outlook_category::OutlookCategory;
 #[cfg(feature = "mail")]
 mod outlook_geo_coordinates;
 #[cfg(feature = "mail")]
-pub use outlook_geo_coordinates::*;
+pub use outlook_geo_coordinates::OutlookGeoCoordinates;
 #[cfg(feature = "mail")]
 mod outlook_item;
 #[cfg(feature = "mail")]
-pub use outlook_item::*;
+pub use outlook_item::{OutlookItem, AnyOutlookItem};
 #[cfg(feature = "mail")]
 mod outlook_user;
 #[cfg(feature = "mail")]
-pub use outlook_user::*;
+pub use outlook_user::OutlookUser;
 #[cfg(feature = "core")]
 mod package;
 #[cfg(feature = "core")]
-pub use package::*;
+pub use package::Package;
 #[cfg(feature = "onenote")]
 mod page_links;
 #[cfg(feature = "onenote")]
-pub use page_links::*;
+pub use page_links::PageLinks;
 #[cfg(feature = "core")]
 mod parental_control_settings;
 #[cfg(feature = "core")]
-pub use parental_control_settings::*;
+pub use parental_control_settings::ParentalControlSettings;
 #[cfg(feature = "communications")]
 mod participant;
 #[cfg(feature = "communications")]
-pub use participant::*;
+pub use participant::Participant;
 #[cfg(feature = "communications")]
 mod participant_endpoint;
 #[cfg(feature = "communications")]
-pub use participant_endpoint::*;
+pub use participant_endpoint::ParticipantEndpoint;
 #[cfg(feature = "communications")]
 mod participant_info;
 #[cfg(feature = "communications")]
-pub use participant_info::*;
+pub use participant_info::ParticipantInfo;
 #[cfg(feature = "communications")]
 mod participant_joining_notification;
 #[cfg(feature = "communications")]
-pub use participant_joining_notification::*;
+pub use participant_joining_notification::ParticipantJoiningNotification;
 #[cfg(feature = "communications")]
 mod participant_joining_response;
 #[cfg(feature = "communications")]
-pub use participant_joining_response::*;
+pub use participant_joining_response::ParticipantJoiningResponse;
 #[cfg(feature = "communications")]
 mod participant_left_notification;
 #[cfg(feature = "communications")]
-pub use participant_left_notification::*;
+pub use participant_left_notification::ParticipantLeftNotification;
 #[cfg(feature = "core")]
 mod password_credential;
 #[cfg(feature = "core")]
-pub use password_credential::*;
+pub use password_credential::PasswordCredential;
 #[cfg(feature = "core")]
 mod password_profile;
 #[cfg(feature = "core")]
-pub use password_profile::*;
+pub use password_profile::PasswordProfile;
 #[cfg(feature = "core")]
 mod patterned_recurrence;
 #[cfg(feature = "core")]
-pub use patterned_recurrence::*;
+pub use patterned_recurrence::PatternedRecurrence;
 #[cfg(feature = "core")]
 mod pending_content_update;
 #[cfg(feature = "core")]
-pub use pending_content_update::*;
+pub use pending_content_update::PendingContentUpdate;
 #[cfg(feature = "core")]
 mod pending_operations;
 #[cfg(feature = "core")]
-pub use pending_operations::*;
+pub use pending_operations::PendingOperations;
 #[cfg(feature = "files")]
 mod permission;
 #[cfg(feature = "files")]
-pub use permission::*;
+pub use permission::Permission;
 #[cfg(feature = "core")]
 mod permission_classification_type;
 #[cfg(feature = "core")]
-pub use permission_classification_type::*;
+pub use permission_classification_type::PermissionClassificationType;
 #[cfg(feature = "files")]
 mod permission_grant_condition_set;
 #[cfg(feature = "files")]
-pub use permission_grant_condition_set::*;
+pub use permission_grant_condition_set::PermissionGrantConditionSet;
 #[cfg(feature = "identity")]
 mod permission_grant_policy;
 #[cfg(feature = "identity")]
-pub use permission_grant_policy::*;
+pub use permission_grant_policy::PermissionGrantPolicy;
 #[cfg(feature = "files")]
 mod permission_scope;
 #[cfg(feature = "files")]
-pub use permission_scope::*;
+pub use permission_scope::PermissionScope;
 #[cfg(feature = "core")]
 mod permission_type;
 #[cfg(feature = "core")]
-pub use permission_type::*;
+pub use permission_type::PermissionType;
 #[cfg(feature = "core")]
 mod persistent_browser_session_control;
 #[cfg(feature = "core")]
-pub use persistent_browser_session_control::*;
+pub use persistent_browser_session_control::PersistentBrowserSessionControl;
 #[cfg(feature = "core")]
 mod persistent_browser_session_mode;
 #[cfg(feature = "core")]
-pub use persistent_browser_session_mode::*;
+pub use persistent_browser_session_mode::PersistentBrowserSessionMode;
 #[cfg(feature = "users")]
 mod person;
 #[cfg(feature = "users")]
-pub use person::*;
+pub use person::Person;
 #[cfg(feature = "users")]
 mod person_or_group_column;
 #[cfg(feature = "users")]
-pub use person_or_group_column::*;
+pub use person_or_group_column::PersonOrGroupColumn;
 #[cfg(feature = "users")]
 mod person_type;
 #[cfg(feature = "users")]
-pub use person_type::*;
+pub use person_type::PersonType;
 #[cfg(feature = "core")]
 mod phone;
 #[cfg(feature = "core")]
-pub use phone::*;
+pub use phone::Phone;
 #[cfg(feature = "core")]
 mod phone_type;
 #[cfg(feature = "core")]
-pub use phone_type::*;
+pub use phone_type::PhoneType;
 #[cfg(feature = "core")]
 mod photo;
 #[cfg(feature = "core")]
-pub use photo::*;
+pub use photo::Photo;
 #[cfg(feature = "core")]
 mod physical_address;
 #[cfg(feature = "core")]
-pub use physical_address::*;
+pub use physical_address::PhysicalAddress;
 #[cfg(feature = "core")]
 mod physical_office_address;
 #[cfg(feature = "core")]
-pub use physical_office_address::*;
+pub use physical_office_address::PhysicalOfficeAddress;
 #[cfg(feature = "core")]
 mod pkcs12_certificate;
 #[cfg(feature = "core")]
-pub use pkcs12_certificate::*;
+pub use pkcs12_certificate::Pkcs12Certificate;
 #[cfg(feature = "core")]
 mod pkcs12_certificate_information;
 #[cfg(feature = "core")]
-pub use pkcs12_certificate_information::*;
+pub use pkcs12_certificate_information::Pkcs12CertificateInformation;
 #[cfg(feature = "mail")]
 mod place;
 #[cfg(feature = "mail")]
-pub use place::*;
+pub use place::{Place, AnyPlace};
 #[cfg(feature = "planner")]
 mod planner;
 #[cfg(feature = "planner")]
-pub use planner::*;
+pub use planner::Planner;
 #[cfg(feature = "planner")]
 mod planner_applied_categories;
 #[cfg(feature = "planner")]
-pub use planner_applied_categories::*;
+pub use planner_applied_categories::PlannerAppliedCategories;
 #[cfg(feature = "planner")]
 mod planner_assigned_to_task_board_task_format;
 #[cfg(feature = "planner")]
-pub use planner_assigned_to_task_board_task_format::*;
+pub use planner_assigned_to_task_board_task_format::PlannerAssignedToTaskBoardTaskFormat;
 #[cfg(feature = "planner")]
 mod planner_assignment;
 #[cfg(feature = "planner")]
-pub use planner_assignment::*;
+pub use planner_assignment::PlannerAssignment;
 #[cfg(feature = "planner")]
 mod planner_assignments;
 #[cfg(feature = "planner")]
-pub use planner_assignments::*;
+pub use planner_assignments::PlannerAssignments;
 #[cfg(feature = "planner")]
 mod planner_bucket;
 #[cfg(feature = "planner")]
-pub use planner_bucket::*;
+pub use planner_bucket::PlannerBucket;
 #[cfg(feature = "planner")]
 mod planner_bucket_task_board_task_format;
 #[cfg(feature = "planner")]
-pub use planner_bucket_task_board_task_format::*;
+pub use planner_bucket_task_board_task_format::PlannerBucketTaskBoardTaskFormat;
 #[cfg(feature = "planner")]
 mod planner_category_descriptions;
 #[cfg(feature = "planner")]
-pub use planner_category_descriptions::*;
+pub use planner_category_descriptions::PlannerCategoryDescriptions;
 #[cfg(feature = "planner")]
 mod planner_checklist_item;
 #[cfg(feature = "planner")]
-pub use planner_checklist_item::*;
+pub use planner_checklist_item::PlannerChecklistItem;
 #[cfg(feature = "planner")]
 mod planner_checklist_items;
 #[cfg(feature = "planner")]
-pub use planner_checklist_items::*;
+pub use planner_checklist_items::PlannerChecklistItems;
 #[cfg(feature = "planner")]
 mod planner_external_reference;
 #[cfg(feature = "planner")]
-pub use planner_external_reference::*;
+pub use planner_external_reference::PlannerExternalReference;
 #[cfg(feature = "planner")]
 mod planner_external_references;
 #[cfg(feature = "planner")]
-pub use planner_external_references::*;
+pub use planner_external_references::PlannerExternalReferences;
 #[cfg(feature = "planner")]
 mod planner_group;
 #[cfg(feature = "planner")]
-pub use planner_group::*;
+pub use planner_group::PlannerGroup;
 #[cfg(feature = "planner")]
 mod planner_order_hints_by_assignee;
 #[cfg(feature = "planner")]
-pub use planner_order_hints_by_assignee::*;
+pub use planner_order_hints_by_assignee::PlannerOrderHintsByAssignee;
 #[cfg(feature = "planner")]
 mod planner_plan;
 #[cfg(feature = "planner")]
-pub use planner_plan::*;
+pub use planner_plan::PlannerPlan;
 #[cfg(feature = "planner")]
 mod planner_plan_details;
 #[cfg(feature = "planner")]
-pub use planner_plan_details::*;
+pub use planner_plan_details::PlannerPlanDetails;
 #[cfg(feature = "core")]
 mod planner_preview_type;
 #[cfg(feature = "core")]
-pub use planner_preview_type::*;
+pub use planner_preview_type::PlannerPreviewType;
 #[cfg(feature = "planner")]
 mod planner_progress_task_board_task_format;
 #[cfg(feature = "planner")]
-pub use planner_progress_task_board_task_format::*;
+pub use planner_progress_task_board_task_format::PlannerProgressTaskBoardTaskFormat;
 #[cfg(feature = "planner")]
 mod planner_task;
 #[cfg(feature = "planner")]
-pub use planner_task::*;
+pub use planner_task::PlannerTask;
 #[cfg(feature = "planner")]
 mod planner_task_details;
 #[cfg(feature = "planner")]
-pub use planner_task_details::*;
+pub use planner_task_details::PlannerTaskDetails;
 #[cfg(feature = "planner")]
 mod planner_user;
 #[cfg(feature = "planner")]
-pub use planner_user::*;
+pub use planner_user::PlannerUser;
 #[cfg(feature = "planner")]
 mod planner_user_ids;
 #[cfg(feature = "planner")]
-pub use planner_user_ids::*;
+pub use planner_user_ids::PlannerUserIds;
 #[cfg(feature = "device_management")]
 mod platform_type;
 #[cfg(feature = "device_management")]
-pub use platform_type::*;
+pub use platform_type::PlatformType;
 #[cfg(feature = "core")]
 mod play_prompt_operation;
 #[cfg(feature = "core")]
-pub use play_prompt_operation::*;
+pub use play_prompt_operation::PlayPromptOperation;
 #[cfg(feature = "identity")]
 mod policy_base;
 #[cfg(feature = "identity")]
-pub use policy_base::*;
+pub use policy_base::{PolicyBase, AnyPolicyBase};
 #[cfg(feature = "device_management")]
 mod policy_platform_type;
 #[cfg(feature = "device_management")]
-pub use policy_platform_type::*;
+pub use policy_platform_type::PolicyPlatformType;
 #[cfg(feature = "core")]
 mod post;
 #[cfg(feature = "core")]
-pub use post::*;
+pub use post::Post;
 #[cfg(feature = "core")]
 mod pre_authorized_application;
 #[cfg(feature = "core")]
-pub use pre_authorized_application::*;
+pub use pre_authorized_application::PreAuthorizedApplication;
 #[cfg(feature = "device_management")]
 mod prerelease_features;
 #[cfg(feature = "device_management")]
-pub use prerelease_features::*;
+pub use prerelease_features::PrereleaseFeatures;
 #[cfg(feature = "communications")]
 mod presence;
 #[cfg(feature = "communications")]
-pub use presence::*;
+pub use presence::Presence;
 #[cfg(feature = "core")]
 mod principal_resource_memberships_scope;
 #[cfg(feature = "core")]
-pub use principal_resource_memberships_scope::*;
+pub use principal_resource_memberships_scope::PrincipalResourceMembershipsScope;
 #[cfg(feature = "print")]
 mod print;
 #[cfg(feature = "print")]
-pub use print::*;
+pub use print::Print;
 #[cfg(feature = "print")]
 mod print_certificate_signing_request;
 #[cfg(feature = "print")]
-pub use print_certificate_signing_request::*;
+pub use print_certificate_signing_request::PrintCertificateSigningRequest;
 #[cfg(feature = "core")]
 mod print_color_mode;
 #[cfg(feature = "core")]
-pub use print_color_mode::*;
+pub use print_color_mode::PrintColorMode;
 #[cfg(feature = "print")]
 mod print_connector;
 #[cfg(feature = "print")]
-pub use print_connector::*;
+pub use print_connector::PrintConnector;
 #[cfg(feature = "print")]
 mod print_document;
 #[cfg(feature = "print")]
-pub use print_document::*;
+pub use print_document::PrintDocument;
 #[cfg(feature = "print")]
 mod print_document_upload_properties;
 #[cfg(feature = "print")]
-pub use print_document_upload_properties::*;
+pub use print_document_upload_properties::PrintDocumentUploadProperties;
 #[cfg(feature = "core")]
 mod print_duplex_mode;
 #[cfg(feature = "core")]
-pub use print_duplex_mode::*;
+pub use print_duplex_mode::PrintDuplexMode;
 #[cfg(feature = "print")]
 mod print_event;
 #[cfg(feature = "print")]
-pub use print_event::*;
+pub use print_event::PrintEvent;
 #[cfg(feature = "core")]
 mod print_finishing;
 #[cfg(feature = "core")]
-pub use print_finishing::*;
+pub use print_finishing::PrintFinishing;
 #[cfg(feature = "print")]
 mod print_job;
 #[cfg(feature = "print")]
-pub use print_job::*;
+pub use print_job::PrintJob;
 #[cfg(feature = "print")]
 mod print_job_configuration;
 #[cfg(feature = "print")]
-pub use print_job_configuration::*;
+pub use print_job_configuration::PrintJobConfiguration;
 #[cfg(feature = "print")]
 mod print_job_processing_detail;
 #[cfg(feature = "print")]
-pub use print_job_processing_detail::*;
+pub use print_job_processing_detail::PrintJobProcessingDetail;
 #[cfg(feature = "print")]
 mod print_job_processing_state;
 #[cfg(feature = "print")]
-pub use print_job_processing_state::*;
+pub use print_job_processing_state::PrintJobProcessingState;
 #[cfg(feature = "print")]
 mod print_job_status;
 #[cfg(feature = "print")]
-pub use print_job_status::*;
+pub use print_job_status::PrintJobStatus;
 #[cfg(feature = "print")]
 mod print_margin;
 #[cfg(feature = "print")]
-pub use print_margin::*;
+pub use print_margin::PrintMargin;
 #[cfg(feature = "core")]
 mod print_multipage_layout;
 #[cfg(feature = "core")]
-pub use print_multipage_layout::*;
+pub use print_multipage_layout::PrintMultipageLayout;
 #[cfg(feature = "print")]
 mod print_operation;
 #[cfg(feature = "print")]
-pub use print_operation::*;
+pub use print_operation::{PrintOperation, AnyPrintOperation};
 #[cfg(feature = "print")]
 mod print_operation_processing_state;
 #[cfg(feature = "print")]
-pub use print_operation_processing_state::*;
+pub use print_operation_processing_state::PrintOperationProcessingState;
 #[cfg(feature = "print")]
 mod print_operation_status;
 #[cfg(feature = "print")]
-pub use print_operation_status::*;
+pub use print_operation_status::PrintOperationStatus;
 #[cfg(feature = "core")]
 mod print_orientation;
 #[cfg(feature = "core")]
-pub use print_orientation::*;
+pub use print_orientation::PrintOrientation;
 #[cfg(feature = "core")]
 mod print_quality;
 #[cfg(feature = "core")]
-pub use print_quality::*;
+pub use print_quality::PrintQuality;
 #[cfg(feature = "core")]
 mod print_scaling;
 #[cfg(feature = "core")]
-pub use print_scaling::*;
+pub use print_scaling::PrintScaling;
 #[cfg(feature = "print")]
 mod print_service;
 #[cfg(feature = "print")]
-pub use print_service::*;
+pub use print_service::PrintService;
 #[cfg(feature = "print")]
 mod print_service_endpoint;
 #[cfg(feature = "print")]
-pub use print_service_endpoint::*;
+pub use print_service_endpoint::PrintServiceEndpoint;
 #[cfg(feature = "print")]
 mod print_settings;
 #[cfg(feature = "print")]
-pub use print_settings::*;
+pub use print_settings::PrintSettings;
 #[cfg(feature = "print")]
 mod print_task;
 #[cfg(feature = "print")]
-pub use print_task::*;
+pub use print_task::PrintTask;
 #[cfg(feature = "print")]
 mod print_task_definition;
 #[cfg(feature = "print")]
-pub use print_task_definition::*;
+pub use print_task_definition::PrintTaskDefinition;
 #[cfg(feature = "print")]
 mod print_task_processing_state;
 #[cfg(feature = "print")]
-pub use print_task_processing_state::*;
+pub use print_task_processing_state::PrintTaskProcessingState;
 #[cfg(feature = "print")]
 mod print_task_status;
 #[cfg(feature = "print")]
-pub use print_task_status::*;
+pub use print_task_status::PrintTaskStatus;
 #[cfg(feature = "print")]
 mod print_task_trigger;
 #[cfg(feature = "print")]
-pub use print_task_trigger::*;
+pub use print_task_trigger::PrintTaskTrigger;
 #[cfg(feature = "print")]
 mod print_usage_by_printer;
 #[cfg(feature = "print")]
-pub use print_usage_by_printer::*;
+pub use print_usage_by_printer::PrintUsageByPrinter;
 #[cfg(feature = "print")]
 mod print_usage_by_user;
 #[cfg(feature = "print")]
-pub use print_usage_by_user::*;
+pub use print_usage_by_user::PrintUsageByUser;
 #[cfg(feature = "print")]
 mod printer;
 #[cfg(feature = "print")]
-pub use printer::*;
+pub use printer::Printer;
 #[cfg(feature = "print")]
 mod printer_base;
 #[cfg(feature = "print")]
-pub use printer_base::*;
+pub use printer_base::{PrinterBase, AnyPrinterBase};
 #[cfg(feature = "print")]
 mod printer_capabilities;
 #[cfg(feature = "print")]
-pub use printer_capabilities::*;
+pub use printer_capabilities::PrinterCapabilities;
 #[cfg(feature = "print")]
 mod printer_create_operation;
 #[cfg(feature = "print")]
-pub use printer_create_operation::*;
+pub use printer_create_operation::PrinterCreateOperation;
 #[cfg(feature = "print")]
 mod printer_defaults;
 #[cfg(feature = "print")]
-pub use printer_defaults::*;
+pub use printer_defaults::PrinterDefaults;
 #[cfg(feature = "core")]
 mod printer_feed_orientation;
 #[cfg(feature = "core")]
-pub use printer_feed_orientation::*;
+pub use printer_feed_orientation::PrinterFeedOrientation;
 #[cfg(feature = "print")]
 mod printer_location;
 #[cfg(feature = "print")]
-pub use printer_location::*;
+pub use printer_location::PrinterLocation;
 #[cfg(feature = "print")]
 mod printer_processing_state;
 #[cfg(feature = "print")]
-pub use printer_processing_state::*;
+pub use printer_processing_state::PrinterProcessingState;
 #[cfg(feature = "print")]
 mod printer_processing_state_detail;
 #[cfg(feature = "print")]
-pub use printer_processing_state_detail::*;
+pub use printer_processing_state_detail::PrinterProcessingStateDetail;
 #[cfg(feature = "print")]
 mod printer_share;
 #[cfg(feature = "print")]
-pub use printer_share::*;
+pub use printer_share::PrinterShare;
 #[cfg(feature = "print")]
 mod printer_status;
 #[cfg(feature = "print")]
-pub use printer_status::*;
+pub use printer_status::PrinterStatus;
 #[cfg(feature = "core")]
 mod privacy_profile;
 #[cfg(feature = "core")]
-pub use privacy_profile::*;
+pub use privacy_profile::PrivacyProfile;
 #[cfg(feature = "core")]
 mod process;
 #[cfg(feature = "core")]
-pub use process::*;
+pub use process::Process;
 #[cfg(feature = "core")]
 mod process_integrity_level;
 #[cfg(feature = "core")]
-pub use process_integrity_level::*;
+pub use process_integrity_level::ProcessIntegrityLevel;
 #[cfg(feature = "communications")]
 mod product_family;
 #[cfg(feature = "communications")]
-pub use product_family::*;
+pub use product_family::ProductFamily;
 #[cfg(feature = "users")]
 mod profile_photo;
 #[cfg(feature = "users")]
-pub use profile_photo::*;
+pub use profile_photo::ProfilePhoto;
 #[cfg(feature = "search")]
 mod properties;
 #[cfg(feature = "search")]
-pub use properties::*;
+pub use properties::Properties;
 #[cfg(feature = "search")]
 mod property;
 #[cfg(feature = "search")]
-pub use property::*;
+pub use property::Property;
 #[cfg(feature = "search")]
 mod property_type;
 #[cfg(feature = "search")]
-pub use property_type::*;
+pub use property_type::PropertyType;
 #[cfg(feature = "core")]
 mod provisioned_identity;
 #[cfg(feature = "core")]
-pub use provisioned_identity::*;
+pub use provisioned_identity::ProvisionedIdentity;
 #[cfg(feature = "core")]
 mod provisioned_plan;
 #[cfg(feature = "core")]
-pub use provisioned_plan::*;
+pub use provisioned_plan::ProvisionedPlan;
 #[cfg(feature = "core")]
 mod provisioning_action;
 #[cfg(feature = "core")]
-pub use provisioning_action::*;
+pub use provisioning_action::ProvisioningAction;
 #[cfg(feature = "core")]
 mod provisioning_error_info;
 #[cfg(feature = "core")]
-pub use provisioning_error_info::*;
+pub use provisioning_error_info::ProvisioningErrorInfo;
 #[cfg(feature = "core")]
 mod provisioning_object_summary;
 #[cfg(feature = "core")]
-pub use provisioning_object_summary::*;
+pub use provisioning_object_summary::ProvisioningObjectSummary;
 #[cfg(feature = "core")]
 mod provisioning_result;
 #[cfg(feature = "core")]
-pub use provisioning_result::*;
+pub use provisioning_result::ProvisioningResult;
 #[cfg(feature = "core")]
 mod provisioning_service_principal;
 #[cfg(feature = "core")]
-pub use provisioning_service_principal::*;
+pub use provisioning_service_principal::ProvisioningServicePrincipal;
 #[cfg(feature = "core")]
 mod provisioning_status_error_category;
 #[cfg(feature = "core")]
-pub use provisioning_status_error_category::*;
+pub use provisioning_status_error_category::ProvisioningStatusErrorCategory;
 #[cfg(feature = "core")]
 mod provisioning_status_info;
 #[cfg(feature = "core")]
-pub use provisioning_status_info::*;
+pub use provisioning_status_info::ProvisioningStatusInfo;
 #[cfg(feature = "core")]
 mod provisioning_step;
 #[cfg(feature = "core")]
-pub use provisioning_step::*;
+pub use provisioning_step::ProvisioningStep;
 #[cfg(feature = "core")]
 mod provisioning_step_type;
 #[cfg(feature = "core")]
-pub use provisioning_step_type::*;
+pub use provisioning_step_type::ProvisioningStepType;
 #[cfg(feature = "core")]
 mod provisioning_system;
 #[cfg(feature = "core")]
-pub use provisioning_system::*;
+pub use provisioning_system::ProvisioningSystem;
 #[cfg(feature = "device_management")]
 mod proxied_domain;
 #[cfg(feature = "device_management")]
-pub use proxied_domain::*;
+pub use proxied_domain::ProxiedDomain;
 #[cfg(feature = "core")]
 mod public_client_application;
 #[cfg(feature = "core")]
-pub use public_client_application::*;
+pub use public_client_application::PublicClientApplication;
 #[cfg(feature = "core")]
 mod public_error;
 #[cfg(feature = "core")]
-pub use public_error::*;
+pub use public_error::PublicError;
 #[cfg(feature = "core")]
 mod public_error_detail;
 #[cfg(feature = "core")]
-pub use public_error_detail::*;
+pub use public_error_detail::PublicErrorDetail;
 #[cfg(feature = "core")]
 mod public_inner_error;
 #[cfg(feature = "core")]
-pub use public_inner_error::*;
+pub use public_inner_error::PublicInnerError;
 #[cfg(feature = "core")]
 mod publication_facet;
 #[cfg(feature = "core")]
-pub use publication_facet::*;
+pub use publication_facet::PublicationFacet;
 #[cfg(feature = "core")]
 mod quota;
 #[cfg(feature = "core")]
-pub use quota::*;
+pub use quota::Quota;
 #[cfg(feature = "device_management")]
 mod rating_apps_type;
 #[cfg(feature = "device_management")]
-pub use rating_apps_type::*;
+pub use rating_apps_type::RatingAppsType;
 #[cfg(feature = "device_management")]
 mod rating_australia_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_australia_movies_type::*;
+pub use rating_australia_movies_type::RatingAustraliaMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_australia_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_australia_television_type::*;
+pub use rating_australia_television_type::RatingAustraliaTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_canada_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_canada_movies_type::*;
+pub use rating_canada_movies_type::RatingCanadaMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_canada_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_canada_television_type::*;
+pub use rating_canada_television_type::RatingCanadaTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_france_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_france_movies_type::*;
+pub use rating_france_movies_type::RatingFranceMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_france_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_france_television_type::*;
+pub use rating_france_television_type::RatingFranceTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_germany_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_germany_movies_type::*;
+pub use rating_germany_movies_type::RatingGermanyMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_germany_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_germany_television_type::*;
+pub use rating_germany_television_type::RatingGermanyTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_ireland_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_ireland_movies_type::*;
+pub use rating_ireland_movies_type::RatingIrelandMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_ireland_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_ireland_television_type::*;
+pub use rating_ireland_television_type::RatingIrelandTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_japan_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_japan_movies_type::*;
+pub use rating_japan_movies_type::RatingJapanMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_japan_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_japan_television_type::*;
+pub use rating_japan_television_type::RatingJapanTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_new_zealand_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_new_zealand_movies_type::*;
+pub use rating_new_zealand_movies_type::RatingNewZealandMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_new_zealand_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_new_zealand_television_type::*;
+pub use rating_new_zealand_television_type::RatingNewZealandTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_united_kingdom_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_united_kingdom_movies_type::*;
+pub use rating_united_kingdom_movies_type::RatingUnitedKingdomMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_united_kingdom_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_united_kingdom_television_type::*;
+pub use rating_united_kingdom_television_type::RatingUnitedKingdomTelevisionType;
 #[cfg(feature = "device_management")]
 mod rating_united_states_movies_type;
 #[cfg(feature = "device_management")]
-pub use rating_united_states_movies_type::*;
+pub use rating_united_states_movies_type::RatingUnitedStatesMoviesType;
 #[cfg(feature = "device_management")]
 mod rating_united_states_television_type;
 #[cfg(feature = "device_management")]
-pub use rating_united_states_television_type::*;
+pub use rating_united_states_television_type::RatingUnitedStatesTelevisionType;
 #[cfg(feature = "core")]
 mod recent_notebook;
 #[cfg(feature = "core")]
-pub use recent_notebook::*;
+pub use recent_notebook::RecentNotebook;
 #[cfg(feature = "core")]
 mod recent_notebook_links;
 #[cfg(feature = "core")]
-pub use recent_notebook_links::*;
+pub use recent_notebook_links::RecentNotebookLinks;
 #[cfg(feature = "core")]
 mod recipient;
 #[cfg(feature = "core")]
-pub use recipient::*;
+pub use recipient::{Recipient, AnyRecipient};
 #[cfg(feature = "core")]
 mod recipient_scope_type;
 #[cfg(feature = "core")]
-pub use recipient_scope_type::*;
+pub use recipient_scope_type::RecipientScopeType;
 #[cfg(feature = "core")]
 mod record_operation;
 #[cfg(feature = "core")]
-pub use record_operation::*;
+pub use record_operation::RecordOperation;
 #[cfg(feature = "core")]
 mod recording_info;
 #[cfg(feature = "core")]
-pub use recording_info::*;
+pub use recording_info::RecordingInfo;
 #[cfg(feature = "core")]
 mod recurrence_pattern;
 #[cfg(feature = "core")]
-pub use recurrence_pattern::*;
+pub use recurrence_pattern::RecurrencePattern;
 #[cfg(feature = "core")]
 mod recurrence_pattern_type;
 #[cfg(feature = "core")]
-pub use recurrence_pattern_type::*;
+pub use recurrence_pattern_type::RecurrencePatternType;
 #[cfg(feature = "core")]
 mod recurrence_range;
 #[cfg(feature = "core")]
-pub use recurrence_range::*;
+pub use recurrence_range::RecurrenceRange;
 #[cfg(feature = "core")]
 mod recurrence_range_type;
 #[cfg(feature = "core")]
-pub use recurrence_range_type::*;
+pub use recurrence_range_type::RecurrenceRangeType;
 #[cfg(feature = "mail")]
 mod reference_attachment;
 #[cfg(feature = "mail")]
-pub use reference_attachment::*;
+pub use reference_attachment::ReferenceAttachment;
 #[cfg(feature = "core")]
 mod registry_hive;
 #[cfg(feature = "core")]
-pub use registry_hive::*;
+pub use registry_hive::RegistryHive;
 #[cfg(feature = "core")]
 mod registry_key_state;
 #[cfg(feature = "core")]
-pub use registry_key_state::*;
+pub use registry_key_state::RegistryKeyState;
 #[cfg(feature = "core")]
 mod registry_operation;
 #[cfg(feature = "core")]
-pub use registry_operation::*;
+pub use registry_operation::RegistryOperation;
 #[cfg(feature = "core")]
 mod registry_value_type;
 #[cfg(feature = "core")]
-pub use registry_value_type::*;
+pub use registry_value_type::RegistryValueType;
 #[cfg(feature = "core")]
 mod reject_join_response;
 #[cfg(feature = "core")]
-pub use reject_join_response::*;
+pub use reject_join_response::RejectJoinResponse;
 #[cfg(feature = "core")]
 mod related_contact;
 #[cfg(feature = "core")]
-pub use related_contact::*;
+pub use related_contact::RelatedContact;
 #[cfg(feature = "core")]
 mod reminder;
 #[cfg(feature = "core")]
-pub use reminder::*;
+pub use reminder::Reminder;
 #[cfg(feature = "device_management")]
 mod remote_assistance_onboarding_status;
 #[cfg(feature = "device_management")]
-pub use remote_assistance_onboarding_status::*;
+pub use remote_assistance_onboarding_status::RemoteAssistanceOnboardingStatus;
 #[cfg(feature = "device_management")]
 mod remote_assistance_partner;
 #[cfg(feature = "device_management")]
-pub use remote_assistance_partner::*;
+pub use remote_assistance_partner::RemoteAssistancePartner;
 #[cfg(feature = "core")]
 mod remote_item;
 #[cfg(feature = "core")]
-pub use remote_item::*;
+pub use remote_item::RemoteItem;
 #[cfg(feature = "device_management")]
 mod remote_lock_action_result;
 #[cfg(feature = "device_management")]
-pub use remote_lock_action_result::*;
+pub use remote_lock_action_result::RemoteLockActionResult;
 #[cfg(feature = "core")]
 mod remove_access_apply_action;
 #[cfg(feature = "core")]
-pub use remove_access_apply_action::*;
+pub use remove_access_apply_action::RemoveAccessApplyAction;
 #[cfg(feature = "core")]
 mod rename_action;
 #[cfg(feature = "core")]
-pub use rename_action::*;
+pub use rename_action::RenameAction;
 #[cfg(feature = "device_management")]
 mod report;
 #[cfg(feature = "device_management")]
-pub use report::*;
+pub use report::Report;
 #[cfg(feature = "device_management")]
 mod report_root;
 #[cfg(feature = "device_management")]
-pub use report_root::*;
+pub use report_root::ReportRoot;
 #[cfg(feature = "device_management")]
 mod required_password_type;
 #[cfg(feature = "device_management")]
-pub use required_password_type::*;
+pub use required_password_type::RequiredPasswordType;
 #[cfg(feature = "core")]
 mod required_resource_access;
 #[cfg(feature = "core")]
-pub use required_resource_access::*;
+pub use required_resource_access::RequiredResourceAccess;
 #[cfg(feature = "device_management")]
 mod reset_passcode_action_result;
 #[cfg(feature = "device_management")]
-pub use reset_passcode_action_result::*;
+pub use reset_passcode_action_result::ResetPasscodeActionResult;
 #[cfg(feature = "core")]
 mod resource_access;
 #[cfg(feature = "core")]
-pub use resource_access::*;
+pub use resource_access::ResourceAccess;
 #[cfg(feature = "device_management")]
 mod resource_action;
 #[cfg(feature = "device_management")]
-pub use resource_action::*;
+pub use resource_action::ResourceAction;
 #[cfg(feature = "core")]
 mod resource_data;
 #[cfg(feature = "core")]
-pub use resource_data::*;
+pub use resource_data::ResourceData;
 #[cfg(feature = "device_management")]
 mod resource_operation;
 #[cfg(feature = "device_management")]
-pub use resource_operation::*;
+pub use resource_operation::ResourceOperation;
 #[cfg(feature = "users")]
 mod resource_reference;
 #[cfg(feature = "users")]
-pub use resource_reference::*;
+pub use resource_reference::ResourceReference;
 #[cfg(feature = "core")]
 mod resource_specific_permission_grant;
 #[cfg(feature = "core")]
-pub use resource_specific_permission_grant::*;
+pub use resource_specific_permission_grant::ResourceSpecificPermissionGrant;
 #[cfg(feature = "users")]
 mod resource_visualization;
 #[cfg(feature = "users")]
-pub use resource_visualization::*;
+pub use resource_visualization::ResourceVisualization;
 #[cfg(feature = "core")]
 mod response_status;
 #[cfg(feature = "core")]
-pub use response_status::*;
+pub use response_status::ResponseStatus;
 #[cfg(feature = "core")]
 mod response_type;
 #[cfg(feature = "core")]
-pub use response_type::*;
+pub use response_type::ResponseType;
 #[cfg(feature = "core")]
 mod restore_action;
 #[cfg(feature = "core")]
-pub use restore_action::*;
+pub use restore_action::RestoreAction;
 #[cfg(feature = "core")]
 mod result_info;
 #[cfg(feature = "core")]
-pub use result_info::*;
+pub use result_info::ResultInfo;
 #[cfg(feature = "device_management")]
 mod rgb_color;
 #[cfg(feature = "device_management")]
-pub use rgb_color::*;
+pub use rgb_color::RgbColor;
 #[cfg(feature = "core")]
 mod risk_detail;
 #[cfg(feature = "core")]
-pub use risk_detail::*;
+pub use risk_detail::RiskDetail;
 #[cfg(feature = "identity")]
 mod risk_detection;
 #[cfg(feature = "identity")]
-pub use risk_detection::*;
+pub use risk_detection::RiskDetection;
 #[cfg(feature = "core")]
 mod risk_detection_timing_type;
 #[cfg(feature = "core")]
-pub use risk_detection_timing_type::*;
+pub use risk_detection_timing_type::RiskDetectionTimingType;
 #[cfg(feature = "core")]
 mod risk_event_type;
 #[cfg(feature = "core")]
-pub use risk_event_type::*;
+pub use risk_event_type::RiskEventType;
 #[cfg(feature = "core")]
 mod risk_event_types;
 #[cfg(feature = "core")]
-pub use risk_event_types::*;
+pub use risk_event_types::RiskEventTypes;
 #[cfg(feature = "core")]
 mod risk_level;
 #[cfg(feature = "core")]
-pub use risk_level::*;
+pub use risk_level::RiskLevel;
 #[cfg(feature = "core")]
 mod risk_state;
 #[cfg(feature = "core")]
-pub use risk_state::*;
+pub use risk_state::RiskState;
 #[cfg(feature = "core")]
 mod risk_user_activity;
 #[cfg(feature = "core")]
-pub use risk_user_activity::*;
+pub use risk_user_activity::RiskUserActivity;
 #[cfg(feature = "identity")]
 mod risky_user;
 #[cfg(feature = "identity")]
-pub use risky_user::*;
+pub use risky_user::{RiskyUser, AnyRiskyUser};
 #[cfg(feature = "identity")]
 mod risky_user_history_item;
 #[cfg(feature = "identity")]
-pub use risky_user_history_item::*;
+pub use risky_user_history_item::RiskyUserHistoryItem;
 #[cfg(feature = "device_management")]
 mod role_assignment;
 #[cfg(feature = "device_management")]
-pub use role_assignment::*;
+pub use role_assignment::{RoleAssignment, AnyRoleAssignment};
 #[cfg(feature = "device_management")]
 mod role_definition;
 #[cfg(feature = "device_management")]
-pub use role_definition::*;
+pub use role_definition::{RoleDefinition, AnyRoleDefinition};
 #[cfg(feature = "device_management")]
 mod role_permission;
 #[cfg(feature = "device_management")]
-pub use role_permission::*;
+pub use role_permission::RolePermission;
 #[cfg(feature = "mail")]
 mod room;
 #[cfg(feature = "mail")]
-pub use room::*;
+pub use room::Room;
 #[cfg(feature = "mail")]
 mod room_list;
 #[cfg(feature = "mail")]
-pub use room_list::*;
+pub use room_list::RoomList;
 #[cfg(feature = "core")]
 mod root;
 #[cfg(feature = "core")]
-pub use root::*;
+pub use root::Root;
 #[cfg(feature = "core")]
 mod rubric_criterion;
 #[cfg(feature = "core")]
-pub use rubric_criterion::*;
+pub use rubric_criterion::RubricCriterion;
 #[cfg(feature = "core")]
 mod rubric_level;
 #[cfg(feature = "core")]
-pub use rubric_level::*;
+pub use rubric_level::RubricLevel;
 #[cfg(feature = "core")]
 mod rubric_quality;
 #[cfg(feature = "core")]
-pub use rubric_quality::*;
+pub use rubric_quality::RubricQuality;
 #[cfg(feature = "core")]
 mod rubric_quality_feedback_model;
 #[cfg(feature = "core")]
-pub use rubric_quality_feedback_model::*;
+pub use rubric_quality_feedback_model::RubricQualityFeedbackModel;
 #[cfg(feature = "core")]
 mod rubric_quality_selected_column_model;
 #[cfg(feature = "core")]
-pub use rubric_quality_selected_column_model::*;
+pub use rubric_quality_selected_column_model::RubricQualitySelectedColumnModel;
 #[cfg(feature = "device_management")]
 mod run_as_account_type;
 #[cfg(feature = "device_management")]
-pub use run_as_account_type::*;
+pub use run_as_account_type::RunAsAccountType;
 #[cfg(feature = "device_management")]
 mod safe_search_filter_type;
 #[cfg(feature = "device_management")]
-pub use safe_search_filter_type::*;
+pub use safe_search_filter_type::SafeSearchFilterType;
 #[cfg(feature = "core")]
 mod saml_single_sign_on_settings;
 #[cfg(feature = "core")]
-pub use saml_single_sign_on_settings::*;
+pub use saml_single_sign_on_settings::SamlSingleSignOnSettings;
 #[cfg(feature = "device_management")]
 mod saved_ui_state_generation_options;
 #[cfg(feature = "device_management")]
-pub use saved_ui_state_generation_options::*;
+pub use saved_ui_state_generation_options::SavedUiStateGenerationOptions;
 #[cfg(feature = "teams")]
 mod schedule;
 #[cfg(feature = "teams")]
-pub use schedule::*;
+pub use schedule::Schedule;
 #[cfg(feature = "core")]
 mod schedule_entity_theme;
 #[cfg(feature = "core")]
-pub use schedule_entity_theme::*;
+pub use schedule_entity_theme::ScheduleEntityTheme;
 #[cfg(feature = "teams")]
 mod schedule_information;
 #[cfg(feature = "teams")]
-pub use schedule_information::*;
+pub use schedule_information::ScheduleInformation;
 #[cfg(feature = "teams")]
 mod schedule_item;
 #[cfg(feature = "teams")]
-pub use schedule_item::*;
+pub use schedule_item::ScheduleItem;
 #[cfg(feature = "teams")]
 mod scheduling_group;
 #[cfg(feature = "teams")]
-pub use scheduling_group::*;
+pub use scheduling_group::SchedulingGroup;
 #[cfg(feature = "search")]
 mod schema;
 #[cfg(feature = "search")]
-pub use schema::*;
+pub use schema::Schema;
 #[cfg(feature = "core")]
 mod schema_extension;
 #[cfg(feature = "core")]
-pub use schema_extension::*;
+pub use schema_extension::SchemaExtension;
 #[cfg(feature = "core")]
 mod scoped_role_membership;
 #[cfg(feature = "core")]
-pub use scoped_role_membership::*;
+pub use scoped_role_membership::ScopedRoleMembership;
 #[cfg(feature = "core")]
 mod scored_email_address;
 #[cfg(feature = "core")]
-pub use scored_email_address::*;
+pub use scored_email_address::ScoredEmailAddress;
 #[cfg(feature = "search")]
 mod search_entity;
 #[cfg(feature = "search")]
-pub use search_entity::*;
+pub use search_entity::SearchEntity;
 #[cfg(feature = "search")]
 mod search_hit;
 #[cfg(feature = "search")]
-pub use search_hit::*;
+pub use search_hit::SearchHit;
 #[cfg(feature = "search")]
 mod search_hits_container;
 #[cfg(feature = "search")]
-pub use search_hits_container::*;
+pub use search_hits_container::SearchHitsContainer;
 #[cfg(feature = "search")]
 mod search_query;
 #[cfg(feature = "search")]
-pub use search_query::*;
+pub use search_query::SearchQuery;
 #[cfg(feature = "search")]
 mod search_response;
 #[cfg(feature = "search")]
-pub use search_response::*;
+pub use search_response::SearchResponse;
 #[cfg(feature = "search")]
 mod search_result;
 #[cfg(feature = "search")]
-pub use search_result::*;
+pub use search_result::SearchResult;
 #[cfg(feature = "onenote")]
 mod section_group;
 #[cfg(feature = "onenote")]
-pub use section_group::*;
+pub use section_group::SectionGroup;
 #[cfg(feature = "onenote")]
 mod section_links;
 #[cfg(feature = "onenote")]
-pub use section_links::*;
+pub use section_links::SectionLinks;
 #[cfg(feature = "security")]
 mod secure_score;
 #[cfg(feature = "security")]
-pub use secure_score::*;
+pub use secure_score::SecureScore;
 #[cfg(feature = "security")]
 mod secure_score_control_profile;
 #[cfg(feature = "security")]
-pub use secure_score_control_profile::*;
+pub use secure_score_control_profile::SecureScoreControlProfile;
 #[cfg(feature = "security")]
 mod secure_score_control_state_update;
 #[cfg(feature = "security")]
-pub use secure_score_control_state_update::*;
+pub use secure_score_control_state_update::SecureScoreControlStateUpdate;
 #[cfg(feature = "security")]
 mod security;
 #[cfg(feature = "security")]
-pub use security::*;
+pub use security::Security;
 #[cfg(feature = "security")]
 mod security_network_protocol;
 #[cfg(feature = "security")]
-pub use security_network_protocol::*;
+pub use security_network_protocol::SecurityNetworkProtocol;
 #[cfg(feature = "security")]
 mod security_resource;
 #[cfg(feature = "security")]
-pub use security_resource::*;
+pub use security_resource::SecurityResource;
 #[cfg(feature = "security")]
 mod security_resource_type;
 #[cfg(feature = "security")]
-pub use security_resource_type::*;
+pub use security_resource_type::SecurityResourceType;
 #[cfg(feature = "security")]
 mod security_vendor_information;
 #[cfg(feature = "security")]
-pub use security_vendor_information::*;
+pub use security_vendor_information::SecurityVendorInformation;
 #[cfg(feature = "communications")]
 mod segment;
 #[cfg(feature = "communications")]
-pub use segment::*;
+pub use segment::Segment;
 #[cfg(feature = "core")]
 mod self_service_sign_up_authentication_flow_configuration;
 #[cfg(feature = "core")]
-pub use self_service_sign_up_authentication_flow_configuration::*;
+pub use self_service_sign_up_authentication_flow_configuration::SelfServiceSignUpAuthenticationFlowConfiguration;
 #[cfg(feature = "core")]
 mod sensitivity;
 #[cfg(feature = "core")]
-pub use sensitivity::*;
+pub use sensitivity::Sensitivity;
 #[cfg(feature = "communications")]
 mod service_endpoint;
 #[cfg(feature = "communications")]
-pub use service_endpoint::*;
+pub use service_endpoint::ServiceEndpoint;
 #[cfg(feature = "core")]
 mod service_hosted_media_config;
 #[cfg(feature = "core")]
-pub use service_hosted_media_config::*;
+pub use service_hosted_media_config::ServiceHostedMediaConfig;
 #[cfg(feature = "core")]
 mod service_plan_info;
 #[cfg(feature = "core")]
-pub use service_plan_info::*;
+pub use service_plan_info::ServicePlanInfo;
 #[cfg(feature = "applications")]
 mod service_principal;
 #[cfg(feature = "applications")]
-pub use service_principal::*;
+pub use service_principal::ServicePrincipal;
 #[cfg(feature = "applications")]
 mod service_principal_identity;
 #[cfg(feature = "applications")]
-pub use service_principal_identity::*;
+pub use service_principal_identity::ServicePrincipalIdentity;
 #[cfg(feature = "communications")]
 mod service_role;
 #[cfg(feature = "communications")]
-pub use service_role::*;
+pub use service_role::ServiceRole;
 #[cfg(feature = "communications")]
 mod service_user_agent;
 #[cfg(feature = "communications")]
-pub use service_user_agent::*;
+pub use service_user_agent::ServiceUserAgent;
 #[cfg(feature = "communications")]
 mod session;
 #[cfg(feature = "communications")]
-pub use session::*;
+pub use session::Session;
 #[cfg(feature = "device_management")]
 mod setting_source;
 #[cfg(feature = "device_management")]
-pub use setting_source::*;
+pub use setting_source::SettingSource;
 #[cfg(feature = "device_management")]
 mod setting_source_type;
 #[cfg(feature = "device_management")]
-pub use setting_source_type::*;
+pub use setting_source_type::SettingSourceType;
 #[cfg(feature = "device_management")]
 mod setting_state_device_summary;
 #[cfg(feature = "device_management")]
-pub use setting_state_device_summary::*;
+pub use setting_state_device_summary::SettingStateDeviceSummary;
 #[cfg(feature = "core")]
 mod setting_template_value;
 #[cfg(feature = "core")]
-pub use setting_template_value::*;
+pub use setting_template_value::SettingTemplateValue;
 #[cfg(feature = "core")]
 mod setting_value;
 #[cfg(feature = "core")]
-pub use setting_value::*;
+pub use setting_value::SettingValue;
 #[cfg(feature = "core")]
 mod share_action;
 #[cfg(feature = "core")]
-pub use share_action::*;
+pub use share_action::ShareAction;
 #[cfg(feature = "core")]
 mod shared;
 #[cfg(feature = "core")]
-pub use shared::*;
+pub use shared::Shared;
 #[cfg(feature = "core")]
 mod shared_drive_item;
 #[cfg(feature = "core")]
-pub use shared_drive_item::*;
+pub use shared_drive_item::SharedDriveItem;
 #[cfg(feature = "users")]
 mod shared_insight;
 #[cfg(feature = "users")]
-pub use shared_insight::*;
+pub use shared_insight::SharedInsight;
 #[cfg(feature = "device_management")]
 mod shared_pc_account_deletion_policy_type;
 #[cfg(feature = "device_management")]
-pub use shared_pc_account_deletion_policy_type::*;
+pub use shared_pc_account_deletion_policy_type::SharedPcAccountDeletionPolicyType;
 #[cfg(feature = "device_management")]
 mod shared_pc_account_manager_policy;
 #[cfg(feature = "device_management")]
-pub use shared_pc_account_manager_policy::*;
+pub use shared_pc_account_manager_policy::SharedPcAccountManagerPolicy;
 #[cfg(feature = "device_management")]
 mod shared_pc_allowed_account_type;
 #[cfg(feature = "device_management")]
-pub use shared_pc_allowed_account_type::*;
+pub use shared_pc_allowed_account_type::SharedPcAllowedAccountType;
 #[cfg(feature = "device_management")]
 mod shared_pc_configuration;
 #[cfg(feature = "device_management")]
-pub use shared_pc_configuration::*;
+pub use shared_pc_configuration::SharedPcConfiguration;
 #[cfg(feature = "files")]
 mod sharepoint_ids;
 #[cfg(feature = "files")]
-pub use sharepoint_ids::*;
+pub use sharepoint_ids::SharepointIds;
 #[cfg(feature = "users")]
 mod sharing_detail;
 #[cfg(feature = "users")]
-pub use sharing_detail::*;
+pub use sharing_detail::SharingDetail;
 #[cfg(feature = "core")]
 mod sharing_invitation;
 #[cfg(feature = "core")]
-pub use sharing_invitation::*;
+pub use sharing_invitation::SharingInvitation;
 #[cfg(feature = "core")]
 mod sharing_link;
 #[cfg(feature = "core")]
-pub use sharing_link::*;
+pub use sharing_link::SharingLink;
 #[cfg(feature = "teams")]
 mod shift;
 #[cfg(feature = "teams")]
-pub use shift::*;
+pub use shift::Shift;
 #[cfg(feature = "teams")]
 mod shift_activity;
 #[cfg(feature = "teams")]
-pub use shift_activity::*;
+pub use shift_activity::ShiftActivity;
 #[cfg(feature = "teams")]
 mod shift_availability;
 #[cfg(feature = "teams")]
-pub use shift_availability::*;
+pub use shift_availability::ShiftAvailability;
 #[cfg(feature = "teams")]
 mod shift_item;
 #[cfg(feature = "teams")]
-pub use shift_item::*;
+pub use shift_item::{ShiftItem, AnyShiftItem};
 #[cfg(feature = "teams")]
 mod shift_preferences;
 #[cfg(feature = "teams")]
-pub use shift_preferences::*;
+pub use shift_preferences::ShiftPreferences;
 #[cfg(feature = "identity")]
 mod sign_in;
 #[cfg(feature = "identity")]
-pub use sign_in::*;
+pub use sign_in::SignIn;
 #[cfg(feature = "applications")]
 mod sign_in_audience;
 #[cfg(feature = "applications")]
-pub use sign_in_audience::*;
+pub use sign_in_audience::SignInAudience;
 #[cfg(feature = "identity")]
 mod sign_in_frequency_session_control;
 #[cfg(feature = "identity")]
-pub use sign_in_frequency_session_control::*;
+pub use sign_in_frequency_session_control::SignInFrequencySessionControl;
 #[cfg(feature = "identity")]
 mod sign_in_location;
 #[cfg(feature = "identity")]
-pub use sign_in_location::*;
+pub use sign_in_location::SignInLocation;
 #[cfg(feature = "identity")]
 mod sign_in_status;
 #[cfg(feature = "identity")]
-pub use sign_in_status::*;
+pub use sign_in_status::SignInStatus;
 #[cfg(feature = "core")]
 mod signin_frequency_type;
 #[cfg(feature = "core")]
-pub use signin_frequency_type::*;
+pub use signin_frequency_type::SigninFrequencyType;
 #[cfg(feature = "core")]
 mod single_value_legacy_extended_property;
 #[cfg(feature = "core")]
-pub use single_value_legacy_extended_property::*;
+pub use single_value_legacy_extended_property::SingleValueLegacyExtendedProperty;
 #[cfg(feature = "files")]
 mod site;
 #[cfg(feature = "files")]
-pub use site::*;
+pub use site::Site;
 #[cfg(feature = "files")]
 mod site_collection;
 #[cfg(feature = "files")]
-pub use site_collection::*;
+pub use site_collection::SiteCollection;
 #[cfg(feature = "device_management")]
 mod site_security_level;
 #[cfg(feature = "device_management")]
-pub use site_security_level::*;
+pub use site_security_level::SiteSecurityLevel;
 #[cfg(feature = "core")]
 mod size_range;
 #[cfg(feature = "core")]
-pub use size_range::*;
+pub use size_range::SizeRange;
 #[cfg(feature = "device_management")]
 mod software_update_status_summary;
 #[cfg(feature = "device_management")]
-pub use software_update_status_summary::*;
+pub use software_update_status_summary::SoftwareUpdateStatusSummary;
 #[cfg(feature = "core")]
 mod spa_application;
 #[cfg(feature = "core")]
-pub use spa_application::*;
+pub use spa_application::SpaApplication;
 #[cfg(feature = "core")]
 mod special_folder;
 #[cfg(feature = "core")]
-pub use special_folder::*;
+pub use special_folder::SpecialFolder;
 #[cfg(feature = "identity")]
 mod staged_feature_name;
 #[cfg(feature = "identity")]
-pub use staged_feature_name::*;
+pub use staged_feature_name::StagedFeatureName;
 #[cfg(feature = "core")]
 mod standard_time_zone_offset;
 #[cfg(feature = "core")]
-pub use standard_time_zone_offset::*;
+pub use standard_time_zone_offset::{StandardTimeZoneOffset, AnyStandardTimeZoneOffset};
 #[cfg(feature = "device_management")]
 mod state_management_setting;
 #[cfg(feature = "device_management")]
-pub use state_management_setting::*;
+pub use state_management_setting::StateManagementSetting;
 #[cfg(feature = "core")]
 mod status;
 #[cfg(feature = "core")]
-pub use status::*;
+pub use status::Status;
 #[cfg(feature = "core")]
 mod storage_plan_information;
 #[cfg(feature = "core")]
-pub use storage_plan_information::*;
+pub use storage_plan_information::StoragePlanInformation;
 #[cfg(feature = "core")]
 mod sts_policy;
 #[cfg(feature = "core")]
-pub use sts_policy::*;
+pub use sts_policy::{StsPolicy, AnyStsPolicy};
 #[cfg(feature = "core")]
 mod subscribe_to_tone_operation;
 #[cfg(feature = "core")]
-pub use subscribe_to_tone_operation::*;
+pub use subscribe_to_tone_operation::SubscribeToToneOperation;
 #[cfg(feature = "core")]
 mod subscribed_sku;
 #[cfg(feature = "core")]
-pub use subscribed_sku::*;
+pub use subscribed_sku::SubscribedSku;
 #[cfg(feature = "core")]
 mod subscription;
 #[cfg(feature = "core")]
-pub use subscription::*;
+pub use subscription::Subscription;
 #[cfg(feature = "teams")]
 mod swap_shifts_change_request;
 #[cfg(feature = "teams")]
-pub use swap_shifts_change_request::*;
+pub use swap_shifts_change_request::SwapShiftsChangeRequest;
 #[cfg(feature = "core")]
 mod system_facet;
 #[cfg(feature = "core")]
-pub use system_facet::*;
+pub use system_facet::SystemFacet;
 #[cfg(feature = "core")]
 mod target_resource;
 #[cfg(feature = "core")]
-pub use target_resource::*;
+pub use target_resource::TargetResource;
 #[cfg(feature = "device_management")]
 mod targeted_managed_app_configuration;
 #[cfg(feature = "device_management")]
-pub use targeted_managed_app_configuration::*;
+pub use targeted_managed_app_configuration::TargetedManagedAppConfiguration;
 #[cfg(feature = "device_management")]
 mod targeted_managed_app_policy_assignment;
 #[cfg(feature = "device_management")]
-pub use targeted_managed_app_policy_assignment::*;
+pub use targeted_managed_app_policy_assignment::TargetedManagedAppPolicyAssignment;
 #[cfg(feature = "device_management")]
 mod targeted_managed_app_protection;
 #[cfg(feature = "device_management")]
-pub use targeted_managed_app_protection::*;
+pub use targeted_managed_app_protection::{
+    TargetedManagedAppProtection, AnyTargetedManagedAppProtection,
+};
 #[cfg(feature = "core")]
 mod task_status;
 #[cfg(feature = "core")]
-pub use task_status::*;
+pub use task_status::TaskStatus;
 #[cfg(feature = "teams")]
 mod team;
 #[cfg(feature = "teams")]
-pub use team::*;
+pub use team::Team;
 #[cfg(feature = "teams")]
 mod team_class_settings;
 #[cfg(feature = "teams")]
-pub use team_class_settings::*;
+pub use team_class_settings::TeamClassSettings;
 #[cfg(feature = "teams")]
 mod team_fun_settings;
 #[cfg(feature = "teams")]
-pub use team_fun_settings::*;
+pub use team_fun_settings::TeamFunSettings;
 #[cfg(feature = "teams")]
 mod team_guest_settings;
 #[cfg(feature = "teams")]
-pub use team_guest_settings::*;
+pub use team_guest_settings::TeamGuestSettings;
 #[cfg(feature = "teams")]
 mod team_member_settings;
 #[cfg(feature = "teams")]
-pub use team_member_settings::*;
+pub use team_member_settings::TeamMemberSettings;
 #[cfg(feature = "teams")]
 mod team_messaging_settings;
 #[cfg(feature = "teams")]
-pub use team_messaging_settings::*;
+pub use team_messaging_settings::TeamMessagingSettings;
 #[cfg(feature = "teams")]
 mod team_specialization;
 #[cfg(feature = "teams")]
-pub use team_specialization::*;
+pub use team_specialization::TeamSpecialization;
 #[cfg(feature = "teams")]
 mod team_visibility_type;
 #[cfg(feature = "teams")]
-pub use team_visibility_type::*;
+pub use team_visibility_type::TeamVisibilityType;
 #[cfg(feature = "teams")]
 mod teams_app;
 #[cfg(feature = "teams")]
-pub use teams_app::*;
+pub use teams_app::TeamsApp;
 #[cfg(feature = "teams")]
 mod teams_app_definition;
 #[cfg(feature = "teams")]
-pub use teams_app_definition::*;
+pub use teams_app_definition::TeamsAppDefinition;
 #[cfg(feature = "teams")]
 mod teams_app_distribution_method;
 #[cfg(feature = "teams")]
-pub use teams_app_distribution_method::*;
+pub use teams_app_distribution_method::TeamsAppDistributionMethod;
 #[cfg(feature = "teams")]
 mod teams_app_installation;
 #[cfg(feature = "teams")]
-pub use teams_app_installation::*;
+pub use teams_app_installation::TeamsAppInstallation;
 #[cfg(feature = "teams")]
 mod teams_app_installed_state;
 #[cfg(feature = "teams")]
-pub use teams_app_installed_state::*;
+pub use teams_app_installed_state::TeamsAppInstalledState;
 #[cfg(feature = "teams")]
 mod teams_async_operation;
 #[cfg(feature = "teams")]
-pub use teams_async_operation::*;
+pub use teams_async_operation::TeamsAsyncOperation;
 #[cfg(feature = "teams")]
 mod teams_async_operation_status;
 #[cfg(feature = "teams")]
-pub use teams_async_operation_status::*;
+pub use teams_async_operation_status::TeamsAsyncOperationStatus;
 #[cfg(feature = "teams")]
 mod teams_async_operation_type;
 #[cfg(feature = "teams")]
-pub use teams_async_operation_type::*;
+pub use teams_async_operation_type::TeamsAsyncOperationType;
 #[cfg(feature = "teams")]
 mod teams_tab;
 #[cfg(feature = "teams")]
-pub use teams_tab::*;
+pub use teams_tab::TeamsTab;
 #[cfg(feature = "teams")]
 mod teams_tab_configuration;
 #[cfg(feature = "teams")]
-pub use teams_tab_configuration::*;
+pub use teams_tab_configuration::TeamsTabConfiguration;
 #[cfg(feature = "teams")]
 mod teams_template;
 #[cfg(feature = "teams")]
-pub use teams_template::*;
+pub use teams_template::TeamsTemplate;
 #[cfg(feature = "teams")]
 mod teamwork;
 #[cfg(feature = "teams")]
-pub use teamwork::*;
+pub use teamwork::Teamwork;
 #[cfg(feature = "teams")]
 mod teamwork_activity_topic;
 #[cfg(feature = "teams")]
-pub use teamwork_activity_topic::*;
+pub use teamwork_activity_topic::TeamworkActivityTopic;
 #[cfg(feature = "core")]
 mod teamwork_activity_topic_source;
 #[cfg(feature = "core")]
-pub use teamwork_activity_topic_source::*;
+pub use teamwork_activity_topic_source::TeamworkActivityTopicSource;
 #[cfg(feature = "teams")]
 mod teamwork_application_identity;
 #[cfg(feature = "teams")]
-pub use teamwork_application_identity::*;
+pub use teamwork_application_identity::TeamworkApplicationIdentity;
 #[cfg(feature = "core")]
 mod teamwork_application_identity_type;
 #[cfg(feature = "core")]
-pub use teamwork_application_identity_type::*;
+pub use teamwork_application_identity_type::TeamworkApplicationIdentityType;
 #[cfg(feature = "teams")]
 mod teamwork_bot;
 #[cfg(feature = "teams")]
-pub use teamwork_bot::*;
+pub use teamwork_bot::TeamworkBot;
 #[cfg(feature = "teams")]
 mod teamwork_conversation_identity;
 #[cfg(feature = "teams")]
-pub use teamwork_conversation_identity::*;
+pub use teamwork_conversation_identity::TeamworkConversationIdentity;
 #[cfg(feature = "core")]
 mod teamwork_conversation_identity_type;
 #[cfg(feature = "core")]
-pub use teamwork_conversation_identity_type::*;
+pub use teamwork_conversation_identity_type::TeamworkConversationIdentityType;
 #[cfg(feature = "teams")]
 mod teamwork_hosted_content;
 #[cfg(feature = "teams")]
-pub use teamwork_hosted_content::*;
+pub use teamwork_hosted_content::TeamworkHostedContent;
 #[cfg(feature = "teams")]
 mod teamwork_notification_recipient;
 #[cfg(feature = "teams")]
-pub use teamwork_notification_recipient::*;
+pub use teamwork_notification_recipient::{
+    TeamworkNotificationRecipient, AnyTeamworkNotificationRecipient,
+};
 #[cfg(feature = "teams")]
 mod teamwork_tag_identity;
 #[cfg(feature = "teams")]
-pub use teamwork_tag_identity::*;
+pub use teamwork_tag_identity::TeamworkTagIdentity;
 #[cfg(feature = "teams")]
 mod teamwork_user_identity;
 #[cfg(feature = "teams")]
-pub use teamwork_user_identity::*;
+pub use teamwork_user_identity::TeamworkUserIdentity;
 #[cfg(feature = "core")]
 mod teamwork_user_identity_type;
 #[cfg(feature = "core")]
-pub use teamwork_user_identity_type::*;
+pub use teamwork_user_identity_type::TeamworkUserIdentityType;
 #[cfg(feature = "device_management")]
 mod telecom_expense_management_partner;
 #[cfg(feature = "device_management")]
-pub use telecom_expense_management_partner::*;
+pub use telecom_expense_management_partner::TelecomExpenseManagementPartner;
 #[cfg(feature = "core")]
 mod teleconference_device_audio_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_audio_quality::*;
+pub use teleconference_device_audio_quality::TeleconferenceDeviceAudioQuality;
 #[cfg(feature = "core")]
 mod teleconference_device_media_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_media_quality::*;
+pub use teleconference_device_media_quality::{
+    TeleconferenceDeviceMediaQuality, AnyTeleconferenceDeviceMediaQuality,
+};
 #[cfg(feature = "core")]
 mod teleconference_device_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_quality::*;
+pub use teleconference_device_quality::TeleconferenceDeviceQuality;
 #[cfg(feature = "core")]
 mod teleconference_device_screen_sharing_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_screen_sharing_quality::*;
+pub use teleconference_device_screen_sharing_quality::TeleconferenceDeviceScreenSharingQuality;
 #[cfg(feature = "core")]
 mod teleconference_device_video_quality;
 #[cfg(feature = "core")]
-pub use teleconference_device_video_quality::*;
+pub use teleconference_device_video_quality::{
+    TeleconferenceDeviceVideoQuality, AnyTeleconferenceDeviceVideoQuality,
+};
 #[cfg(feature = "device_management")]
 mod terms_and_conditions;
 #[cfg(feature = "device_management")]
-pub use terms_and_conditions::*;
+pub use terms_and_conditions::TermsAndConditions;
 #[cfg(feature = "device_management")]
 mod terms_and_conditions_acceptance_status;
 #[cfg(feature = "device_management")]
-pub use terms_and_conditions_acceptance_status::*;
+pub use terms_and_conditions_acceptance_status::TermsAndConditionsAcceptanceStatus;
 #[cfg(feature = "device_management")]
 mod terms_and_conditions_assignment;
 #[cfg(feature = "device_management")]
-pub use terms_and_conditions_assignment::*;
+pub use terms_and_conditions_assignment::TermsAndConditionsAssignment;
 #[cfg(feature = "core")]
 mod terms_expiration;
 #[cfg(feature = "core")]
-pub use terms_expiration::*;
+pub use terms_expiration::TermsExpiration;
 #[cfg(feature = "core")]
 mod text_column;
 #[cfg(feature = "core")]
-pub use text_column::*;
+pub use text_column::TextColumn;
 #[cfg(feature = "core")]
 mod threat_assessment_content_type;
 #[cfg(feature = "core")]
-pub use threat_assessment_content_type::*;
+pub use threat_assessment_content_type::ThreatAssessmentContentType;
 #[cfg(feature = "security")]
 mod threat_assessment_request;
 #[cfg(feature = "security")]
-pub use threat_assessment_request::*;
+pub use threat_assessment_request::{ThreatAssessmentRequest, AnyThreatAssessmentRequest};
 #[cfg(feature = "core")]
 mod threat_assessment_request_source;
 #[cfg(feature = "core")]
-pub use threat_assessment_request_source::*;
+pub use threat_assessment_request_source::ThreatAssessmentRequestSource;
 #[cfg(feature = "security")]
 mod threat_assessment_result;
 #[cfg(feature = "security")]
-pub use threat_assessment_result::*;
+pub use threat_assessment_result::ThreatAssessmentResult;
 #[cfg(feature = "core")]
 mod threat_assessment_result_type;
 #[cfg(feature = "core")]
-pub use threat_assessment_result_type::*;
+pub use threat_assessment_result_type::ThreatAssessmentResultType;
 #[cfg(feature = "core")]
 mod threat_assessment_status;
 #[cfg(feature = "core")]
-pub use threat_assessment_status::*;
+pub use threat_assessment_status::ThreatAssessmentStatus;
 #[cfg(feature = "core")]
 mod threat_category;
 #[cfg(feature = "core")]
-pub use threat_category::*;
+pub use threat_category::ThreatCategory;
 #[cfg(feature = "core")]
 mod threat_expected_assessment;
 #[cfg(feature = "core")]
-pub use threat_expected_assessment::*;
+pub use threat_expected_assessment::ThreatExpectedAssessment;
 #[cfg(feature = "files")]
 mod thumbnail;
 #[cfg(feature = "files")]
-pub use thumbnail::*;
+pub use thumbnail::Thumbnail;
 #[cfg(feature = "files")]
 mod thumbnail_set;
 #[cfg(feature = "files")]
-pub use thumbnail_set::*;
+pub use thumbnail_set::ThumbnailSet;
 #[cfg(feature = "core")]
 mod time_constraint;
 #[cfg(feature = "core")]
-pub use time_constraint::*;
+pub use time_constraint::TimeConstraint;
 #[cfg(feature = "teams")]
 mod time_off;
 #[cfg(feature = "teams")]
-pub use time_off::*;
+pub use time_off::TimeOff;
 #[cfg(feature = "teams")]
 mod time_off_item;
 #[cfg(feature = "teams")]
-pub use time_off_item::*;
+pub use time_off_item::TimeOffItem;
 #[cfg(feature = "teams")]
 mod time_off_reason;
 #[cfg(feature = "teams")]
-pub use time_off_reason::*;
+pub use time_off_reason::TimeOffReason;
 #[cfg(feature = "core")]
 mod time_off_reason_icon_type;
 #[cfg(feature = "core")]
-pub use time_off_reason_icon_type::*;
+pub use time_off_reason_icon_type::TimeOffReasonIconType;
 #[cfg(feature = "teams")]
 mod time_off_request;
 #[cfg(feature = "teams")]
-pub use time_off_request::*;
+pub use time_off_request::TimeOffRequest;
 #[cfg(feature = "core")]
 mod time_range;
 #[cfg(feature = "core")]
-pub use time_range::*;
+pub use time_range::TimeRange;
 #[cfg(feature = "core")]
 mod time_slot;
 #[cfg(feature = "core")]
-pub use time_slot::*;
+pub use time_slot::TimeSlot;
 #[cfg(feature = "core")]
 mod time_stamp;
 #[cfg(feature = "core")]
-pub use time_stamp::*;
+pub use time_stamp::TimeStamp;
 #[cfg(feature = "core")]
 mod time_zone_base;
 #[cfg(feature = "core")]
-pub use time_zone_base::*;
+pub use time_zone_base::{TimeZoneBase, AnyTimeZoneBase};
 #[cfg(feature = "core")]
 mod time_zone_information;
 #[cfg(feature = "core")]
-pub use time_zone_information::*;
+pub use time_zone_information::TimeZoneInformation;
 #[cfg(feature = "core")]
 mod time_zone_standard;
 #[cfg(feature = "core")]
-pub use time_zone_standard::*;
+pub use time_zone_standard::TimeZoneStandard;
 #[cfg(feature = "mail")]
 mod todo;
 #[cfg(feature = "mail")]
-pub use todo::*;
+pub use todo::Todo;
 #[cfg(feature = "mail")]
 mod todo_task;
 #[cfg(feature = "mail")]
-pub use todo_task::*;
+pub use todo_task::TodoTask;
 #[cfg(feature = "mail")]
 mod todo_task_list;
 #[cfg(feature = "mail")]
-pub use todo_task_list::*;
+pub use todo_task_list::TodoTaskList;
 #[cfg(feature = "identity")]
 mod token_issuance_policy;
 #[cfg(feature = "identity")]
-pub use token_issuance_policy::*;
+pub use token_issuance_policy::TokenIssuancePolicy;
 #[cfg(feature = "core")]
 mod token_issuer_type;
 #[cfg(feature = "core")]
-pub use token_issuer_type::*;
+pub use token_issuer_type::TokenIssuerType;
 #[cfg(feature = "identity")]
 mod token_lifetime_policy;
 #[cfg(feature = "identity")]
-pub use token_lifetime_policy::*;
+pub use token_lifetime_policy::TokenLifetimePolicy;
 #[cfg(feature = "core")]
 mod token_meeting_info;
 #[cfg(feature = "core")]
-pub use token_meeting_info::*;
+pub use token_meeting_info::TokenMeetingInfo;
 #[cfg(feature = "core")]
 mod tone;
 #[cfg(feature = "core")]
-pub use tone::*;
+pub use tone::Tone;
 #[cfg(feature = "core")]
 mod tone_info;
 #[cfg(feature = "core")]
-pub use tone_info::*;
+pub use tone_info::ToneInfo;
 #[cfg(feature = "users")]
 mod trending;
 #[cfg(feature = "users")]
-pub use trending::*;
+pub use trending::Trending;
 #[cfg(feature = "device_management")]
 mod tuple2_of_execution_type_i_collection1_of_operation;
 #[cfg(feature = "device_management")]
-pub use tuple2_of_execution_type_i_collection1_of_operation::*;
+pub use tuple2_of_execution_type_i_collection1_of_operation::Tuple2OfExecutionTypeICollection1OfOperation;
 #[cfg(feature = "core")]
 mod unmute_participant_operation;
 #[cfg(feature = "core")]
-pub use unmute_participant_operation::*;
+pub use unmute_participant_operation::UnmuteParticipantOperation;
 #[cfg(feature = "core")]
 mod update_recording_status_operation;
 #[cfg(feature = "core")]
-pub use update_recording_status_operation::*;
+pub use update_recording_status_operation::UpdateRecordingStatusOperation;
 #[cfg(feature = "device_management")]
 mod update_windows_device_account_action_parameter;
 #[cfg(feature = "device_management")]
-pub use update_windows_device_account_action_parameter::*;
+pub use update_windows_device_account_action_parameter::UpdateWindowsDeviceAccountActionParameter;
 #[cfg(feature = "core")]
 mod upload_session;
 #[cfg(feature = "core")]
-pub use upload_session::*;
+pub use upload_session::UploadSession;
 #[cfg(feature = "device_management")]
 mod uri;
 #[cfg(feature = "device_management")]
-pub use uri::*;
+pub use uri::Uri;
 #[cfg(feature = "core")]
 mod url_assessment_request;
 #[cfg(feature = "core")]
-pub use url_assessment_request::*;
+pub use url_assessment_request::UrlAssessmentRequest;
 #[cfg(feature = "users")]
 mod usage_details;
 #[cfg(feature = "users")]
-pub use usage_details::*;
+pub use usage_details::UsageDetails;
 #[cfg(feature = "users")]
 mod used_insight;
 #[cfg(feature = "users")]
-pub use used_insight::*;
+pub use used_insight::UsedInsight;
 #[cfg(feature = "device_management")]
 mod user;
 #[cfg(feature = "device_management")]
-pub use user::*;
+pub use user::User;
 #[cfg(feature = "core")]
 mod user_account_security_type;
 #[cfg(feature = "core")]
-pub use user_account_security_type::*;
+pub use user_account_security_type::UserAccountSecurityType;
 #[cfg(feature = "core")]
 mod user_activity;
 #[cfg(feature = "core")]
-pub use user_activity::*;
+pub use user_activity::UserActivity;
 #[cfg(feature = "communications")]
 mod user_agent;
 #[cfg(feature = "communications")]
-pub use user_agent::*;
+pub use user_agent::{UserAgent, AnyUserAgent};
 #[cfg(feature = "users")]
 mod user_attribute_values_item;
 #[cfg(feature = "users")]
-pub use user_attribute_values_item::*;
+pub use user_attribute_values_item::UserAttributeValuesItem;
 #[cfg(feature = "users")]
 mod user_consent_request;
 #[cfg(feature = "users")]
-pub use user_consent_request::*;
+pub use user_consent_request::UserConsentRequest;
 #[cfg(feature = "communications")]
 mod user_feedback;
 #[cfg(feature = "communications")]
-pub use user_feedback::*;
+pub use user_feedback::UserFeedback;
 #[cfg(feature = "communications")]
 mod user_feedback_rating;
 #[cfg(feature = "communications")]
-pub use user_feedback_rating::*;
+pub use user_feedback_rating::UserFeedbackRating;
 #[cfg(feature = "identity")]
 mod user_flow;
 #[cfg(feature = "identity")]
-pub use user_flow::*;
+pub use user_flow::{UserFlow, AnyUserFlow};
 #[cfg(feature = "users")]
 mod user_flow_api_connector_configuration;
 #[cfg(feature = "users")]
-pub use user_flow_api_connector_configuration::*;
+pub use user_flow_api_connector_configuration::UserFlowApiConnectorConfiguration;
 #[cfg(feature = "users")]
 mod user_flow_language_configuration;
 #[cfg(feature = "users")]
-pub use user_flow_language_configuration::*;
+pub use user_flow_language_configuration::UserFlowLanguageConfiguration;
 #[cfg(feature = "users")]
 mod user_flow_language_page;
 #[cfg(feature = "users")]
-pub use user_flow_language_page::*;
+pub use user_flow_language_page::UserFlowLanguagePage;
 #[cfg(feature = "core")]
 mod user_flow_type;
 #[cfg(feature = "core")]
-pub use user_flow_type::*;
+pub use user_flow_type::UserFlowType;
 #[cfg(feature = "users")]
 mod user_identity;
 #[cfg(feature = "users")]
-pub use user_identity::*;
+pub use user_identity::UserIdentity;
 #[cfg(feature = "device_management")]
 mod user_install_state_summary;
 #[cfg(feature = "device_management")]
-pub use user_install_state_summary::*;
+pub use user_install_state_summary::UserInstallStateSummary;
 #[cfg(feature = "users")]
 mod user_scope_teams_app_installation;
 #[cfg(feature = "users")]
-pub use user_scope_teams_app_installation::*;
+pub use user_scope_teams_app_installation::UserScopeTeamsAppInstallation;
 #[cfg(feature = "users")]
 mod user_security_state;
 #[cfg(feature = "users")]
-pub use user_security_state::*;
+pub use user_security_state::UserSecurityState;
 #[cfg(feature = "users")]
 mod user_teamwork;
 #[cfg(feature = "users")]
-pub use user_teamwork::*;
+pub use user_teamwork::UserTeamwork;
 #[cfg(feature = "core")]
 mod verified_domain;
 #[cfg(feature = "core")]
-pub use verified_domain::*;
+pub use verified_domain::VerifiedDomain;
 #[cfg(feature = "core")]
 mod verified_publisher;
 #[cfg(feature = "core")]
-pub use verified_publisher::*;
+pub use verified_publisher::VerifiedPublisher;
 #[cfg(feature = "core")]
 mod version_action;
 #[cfg(feature = "core")]
-pub use version_action::*;
+pub use version_action::VersionAction;
 #[cfg(feature = "core")]
 mod video;
 #[cfg(feature = "core")]
-pub use video::*;
+pub use video::Video;
 #[cfg(feature = "device_management")]
 mod visibility_setting;
 #[cfg(feature = "device_management")]
-pub use visibility_setting::*;
+pub use visibility_setting::VisibilitySetting;
 #[cfg(feature = "core")]
 mod visual_info;
 #[cfg(feature = "core")]
-pub use visual_info::*;
+pub use visual_info::VisualInfo;
 #[cfg(feature = "device_management")]
 mod vpp_licensing_type;
 #[cfg(feature = "device_management")]
-pub use vpp_licensing_type::*;
+pub use vpp_licensing_type::VppLicensingType;
 #[cfg(feature = "device_management")]
 mod vpp_token;
 #[cfg(feature = "device_management")]
-pub use vpp_token::*;
+pub use vpp_token::VppToken;
 #[cfg(feature = "device_management")]
 mod vpp_token_account_type;
 #[cfg(feature = "device_management")]
-pub use vpp_token_account_type::*;
+pub use vpp_token_account_type::VppTokenAccountType;
 #[cfg(feature = "device_management")]
 mod vpp_token_state;
 #[cfg(feature = "device_management")]
-pub use vpp_token_state::*;
+pub use vpp_token_state::VppTokenState;
 #[cfg(feature = "device_management")]
 mod vpp_token_sync_status;
 #[cfg(feature = "device_management")]
-pub use vpp_token_sync_status::*;
+pub use vpp_token_sync_status::VppTokenSyncStatus;
 #[cfg(feature = "core")]
 mod vulnerability_state;
 #[cfg(feature = "core")]
-pub use vulnerability_state::*;
+pub use vulnerability_state::VulnerabilityState;
 #[cfg(feature = "device_management")]
 mod web_app;
 #[cfg(feature = "device_management")]
-pub use web_app::*;
+pub use web_app::WebApp;
 #[cfg(feature = "core")]
 mod web_application;
 #[cfg(feature = "core")]
-pub use web_application::*;
+pub use web_application::WebApplication;
 #[cfg(feature = "device_management")]
 mod web_browser_cookie_settings;
 #[cfg(feature = "device_management")]
-pub use web_browser_cookie_settings::*;
+pub use web_browser_cookie_settings::WebBrowserCookieSettings;
 #[cfg(feature = "core")]
 mod website;
 #[cfg(feature = "core")]
-pub use website::*;
+pub use website::Website;
 #[cfg(feature = "core")]
 mod website_type;
 #[cfg(feature = "core")]
-pub use website_type::*;
+pub use website_type::WebsiteType;
 #[cfg(feature = "core")]
 mod week_index;
 #[cfg(feature = "core")]
-pub use week_index::*;
+pub use week_index::WeekIndex;
 #[cfg(feature = "device_management")]
 mod weekly_schedule;
 #[cfg(feature = "device_management")]
-pub use weekly_schedule::*;
+pub use weekly_schedule::WeeklySchedule;
 #[cfg(feature = "device_management")]
 mod welcome_screen_meeting_information;
 #[cfg(feature = "device_management")]
-pub use welcome_screen_meeting_information::*;
+pub use welcome_screen_meeting_information::WelcomeScreenMeetingInformation;
 #[cfg(feature = "core")]
 mod wellknown_list_name;
 #[cfg(feature = "core")]
-pub use wellknown_list_name::*;
+pub use wellknown_list_name::WellknownListName;
 #[cfg(feature = "communications")]
 mod wifi_band;
 #[cfg(feature = "communications")]
-pub use wifi_band::*;
+pub use wifi_band::WifiBand;
 #[cfg(feature = "communications")]
 mod wifi_radio_type;
 #[cfg(feature = "communications")]
-pub use wifi_radio_type::*;
+pub use wifi_radio_type::WifiRadioType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app::*;
+pub use win32_lob_app::Win32LobApp;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_assignment_settings;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_assignment_settings::*;
+pub use win32_lob_app_assignment_settings::Win32LobAppAssignmentSettings;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_delivery_optimization_priority;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_delivery_optimization_priority::*;
+pub use win32_lob_app_delivery_optimization_priority::Win32LobAppDeliveryOptimizationPriority;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_file_system_operation_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_file_system_operation_type::*;
+pub use win32_lob_app_file_system_operation_type::Win32LobAppFileSystemOperationType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_file_system_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_file_system_rule::*;
+pub use win32_lob_app_file_system_rule::Win32LobAppFileSystemRule;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_install_experience;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_install_experience::*;
+pub use win32_lob_app_install_experience::Win32LobAppInstallExperience;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_msi_information;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_msi_information::*;
+pub use win32_lob_app_msi_information::Win32LobAppMsiInformation;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_msi_package_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_msi_package_type::*;
+pub use win32_lob_app_msi_package_type::Win32LobAppMsiPackageType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_notification;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_notification::*;
+pub use win32_lob_app_notification::Win32LobAppNotification;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_power_shell_script_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_power_shell_script_rule::*;
+pub use win32_lob_app_power_shell_script_rule::Win32LobAppPowerShellScriptRule;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_power_shell_script_rule_operation_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_power_shell_script_rule_operation_type::*;
+pub use win32_lob_app_power_shell_script_rule_operation_type::Win32LobAppPowerShellScriptRuleOperationType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_product_code_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_product_code_rule::*;
+pub use win32_lob_app_product_code_rule::Win32LobAppProductCodeRule;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_registry_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_registry_rule::*;
+pub use win32_lob_app_registry_rule::Win32LobAppRegistryRule;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_registry_rule_operation_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_registry_rule_operation_type::*;
+pub use win32_lob_app_registry_rule_operation_type::Win32LobAppRegistryRuleOperationType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_restart_behavior;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_restart_behavior::*;
+pub use win32_lob_app_restart_behavior::Win32LobAppRestartBehavior;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_restart_settings;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_restart_settings::*;
+pub use win32_lob_app_restart_settings::Win32LobAppRestartSettings;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_return_code;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_return_code::*;
+pub use win32_lob_app_return_code::Win32LobAppReturnCode;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_return_code_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_return_code_type::*;
+pub use win32_lob_app_return_code_type::Win32LobAppReturnCodeType;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_rule;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_rule::*;
+pub use win32_lob_app_rule::{Win32LobAppRule, AnyWin32LobAppRule};
 #[cfg(feature = "device_management")]
 mod win32_lob_app_rule_operator;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_rule_operator::*;
+pub use win32_lob_app_rule_operator::Win32LobAppRuleOperator;
 #[cfg(feature = "device_management")]
 mod win32_lob_app_rule_type;
 #[cfg(feature = "device_management")]
-pub use win32_lob_app_rule_type::*;
+pub use win32_lob_app_rule_type::Win32LobAppRuleType;
 #[cfg(feature = "device_management")]
 mod windows10_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use windows10_compliance_policy::*;
+pub use windows10_compliance_policy::Windows10CompliancePolicy;
 #[cfg(feature = "device_management")]
 mod windows10_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_custom_configuration::*;
+pub use windows10_custom_configuration::Windows10CustomConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_edition_type;
 #[cfg(feature = "device_management")]
-pub use windows10_edition_type::*;
+pub use windows10_edition_type::Windows10EditionType;
 #[cfg(feature = "device_management")]
 mod windows10_endpoint_protection_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_endpoint_protection_configuration::*;
+pub use windows10_endpoint_protection_configuration::Windows10EndpointProtectionConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_enterprise_modern_app_management_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_enterprise_modern_app_management_configuration::*;
+pub use windows10_enterprise_modern_app_management_configuration::Windows10EnterpriseModernAppManagementConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_general_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_general_configuration::*;
+pub use windows10_general_configuration::Windows10GeneralConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_mobile_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use windows10_mobile_compliance_policy::*;
+pub use windows10_mobile_compliance_policy::Windows10MobileCompliancePolicy;
 #[cfg(feature = "device_management")]
 mod windows10_network_proxy_server;
 #[cfg(feature = "device_management")]
-pub use windows10_network_proxy_server::*;
+pub use windows10_network_proxy_server::Windows10NetworkProxyServer;
 #[cfg(feature = "device_management")]
 mod windows10_secure_assessment_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_secure_assessment_configuration::*;
+pub use windows10_secure_assessment_configuration::Windows10SecureAssessmentConfiguration;
 #[cfg(feature = "device_management")]
 mod windows10_team_general_configuration;
 #[cfg(feature = "device_management")]
-pub use windows10_team_general_configuration::*;
+pub use windows10_team_general_configuration::Windows10TeamGeneralConfiguration;
 #[cfg(feature = "device_management")]
 mod windows81_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use windows81_compliance_policy::*;
+pub use windows81_compliance_policy::Windows81CompliancePolicy;
 #[cfg(feature = "device_management")]
 mod windows81_general_configuration;
 #[cfg(feature = "device_management")]
-pub use windows81_general_configuration::*;
+pub use windows81_general_configuration::Windows81GeneralConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_architecture;
 #[cfg(feature = "device_management")]
-pub use windows_architecture::*;
+pub use windows_architecture::WindowsArchitecture;
 #[cfg(feature = "device_management")]
 mod windows_autopilot_device_identity;
 #[cfg(feature = "device_management")]
-pub use windows_autopilot_device_identity::*;
+pub use windows_autopilot_device_identity::WindowsAutopilotDeviceIdentity;
 #[cfg(feature = "device_management")]
 mod windows_defender_advanced_threat_protection_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_defender_advanced_threat_protection_configuration::*;
+pub use windows_defender_advanced_threat_protection_configuration::WindowsDefenderAdvancedThreatProtectionConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_defender_scan_action_result;
 #[cfg(feature = "device_management")]
-pub use windows_defender_scan_action_result::*;
+pub use windows_defender_scan_action_result::WindowsDefenderScanActionResult;
 #[cfg(feature = "device_management")]
 mod windows_delivery_optimization_mode;
 #[cfg(feature = "device_management")]
-pub use windows_delivery_optimization_mode::*;
+pub use windows_delivery_optimization_mode::WindowsDeliveryOptimizationMode;
 #[cfg(feature = "device_management")]
 mod windows_device_account;
 #[cfg(feature = "device_management")]
-pub use windows_device_account::*;
+pub use windows_device_account::{WindowsDeviceAccount, AnyWindowsDeviceAccount};
 #[cfg(feature = "device_management")]
 mod windows_device_ad_account;
 #[cfg(feature = "device_management")]
-pub use windows_device_ad_account::*;
+pub use windows_device_ad_account::WindowsDeviceAdAccount;
 #[cfg(feature = "device_management")]
 mod windows_device_azure_ad_account;
 #[cfg(feature = "device_management")]
-pub use windows_device_azure_ad_account::*;
+pub use windows_device_azure_ad_account::WindowsDeviceAzureAdAccount;
 #[cfg(feature = "device_management")]
 mod windows_device_type;
 #[cfg(feature = "device_management")]
-pub use windows_device_type::*;
+pub use windows_device_type::WindowsDeviceType;
 #[cfg(feature = "device_management")]
 mod windows_firewall_network_profile;
 #[cfg(feature = "device_management")]
-pub use windows_firewall_network_profile::*;
+pub use windows_firewall_network_profile::WindowsFirewallNetworkProfile;
 #[cfg(feature = "core")]
 mod windows_hello_for_business_authentication_method;
 #[cfg(feature = "core")]
-pub use windows_hello_for_business_authentication_method::*;
+pub use windows_hello_for_business_authentication_method::WindowsHelloForBusinessAuthenticationMethod;
 #[cfg(feature = "device_management")]
 mod windows_hello_for_business_pin_usage;
 #[cfg(feature = "device_management")]
-pub use windows_hello_for_business_pin_usage::*;
+pub use windows_hello_for_business_pin_usage::WindowsHelloForBusinessPinUsage;
 #[cfg(feature = "device_management")]
 mod windows_information_protection;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection::*;
+pub use windows_information_protection::{
+    WindowsInformationProtection, AnyWindowsInformationProtection,
+};
 #[cfg(feature = "device_management")]
 mod windows_information_protection_app;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_app::*;
+pub use windows_information_protection_app::{
+    WindowsInformationProtectionApp, AnyWindowsInformationProtectionApp,
+};
 #[cfg(feature = "device_management")]
 mod windows_information_protection_app_learning_summary;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_app_learning_summary::*;
+pub use windows_information_protection_app_learning_summary::WindowsInformationProtectionAppLearningSummary;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_app_locker_file;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_app_locker_file::*;
+pub use windows_information_protection_app_locker_file::WindowsInformationProtectionAppLockerFile;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_data_recovery_certificate;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_data_recovery_certificate::*;
+pub use windows_information_protection_data_recovery_certificate::WindowsInformationProtectionDataRecoveryCertificate;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_desktop_app;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_desktop_app::*;
+pub use windows_information_protection_desktop_app::WindowsInformationProtectionDesktopApp;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_enforcement_level;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_enforcement_level::*;
+pub use windows_information_protection_enforcement_level::WindowsInformationProtectionEnforcementLevel;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_ip_range_collection;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_ip_range_collection::*;
+pub use windows_information_protection_ip_range_collection::WindowsInformationProtectionIpRangeCollection;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_network_learning_summary;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_network_learning_summary::*;
+pub use windows_information_protection_network_learning_summary::WindowsInformationProtectionNetworkLearningSummary;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_pin_character_requirements;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_pin_character_requirements::*;
+pub use windows_information_protection_pin_character_requirements::WindowsInformationProtectionPinCharacterRequirements;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_policy;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_policy::*;
+pub use windows_information_protection_policy::WindowsInformationProtectionPolicy;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_proxied_domain_collection;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_proxied_domain_collection::*;
+pub use windows_information_protection_proxied_domain_collection::WindowsInformationProtectionProxiedDomainCollection;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_resource_collection;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_resource_collection::*;
+pub use windows_information_protection_resource_collection::WindowsInformationProtectionResourceCollection;
 #[cfg(feature = "device_management")]
 mod windows_information_protection_store_app;
 #[cfg(feature = "device_management")]
-pub use windows_information_protection_store_app::*;
+pub use windows_information_protection_store_app::WindowsInformationProtectionStoreApp;
 #[cfg(feature = "device_management")]
 mod windows_minimum_operating_system;
 #[cfg(feature = "device_management")]
-pub use windows_minimum_operating_system::*;
+pub use windows_minimum_operating_system::WindowsMinimumOperatingSystem;
 #[cfg(feature = "device_management")]
 mod windows_mobile_msi;
 #[cfg(feature = "device_management")]
-pub use windows_mobile_msi::*;
+pub use windows_mobile_msi::WindowsMobileMsi;
 #[cfg(feature = "device_management")]
 mod windows_office_client_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_office_client_configuration::*;
+pub use windows_office_client_configuration::WindowsOfficeClientConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_office_client_security_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_office_client_security_configuration::*;
+pub use windows_office_client_security_configuration::WindowsOfficeClientSecurityConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_phone81_compliance_policy;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_compliance_policy::*;
+pub use windows_phone81_compliance_policy::WindowsPhone81CompliancePolicy;
 #[cfg(feature = "device_management")]
 mod windows_phone81_custom_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_custom_configuration::*;
+pub use windows_phone81_custom_configuration::WindowsPhone81CustomConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_phone81_general_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_phone81_general_configuration::*;
+pub use windows_phone81_general_configuration::WindowsPhone81GeneralConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_spotlight_enablement_settings;
 #[cfg(feature = "device_management")]
-pub use windows_spotlight_enablement_settings::*;
+pub use windows_spotlight_enablement_settings::WindowsSpotlightEnablementSettings;
 #[cfg(feature = "device_management")]
 mod windows_start_menu_app_list_visibility_type;
 #[cfg(feature = "device_management")]
-pub use windows_start_menu_app_list_visibility_type::*;
+pub use windows_start_menu_app_list_visibility_type::WindowsStartMenuAppListVisibilityType;
 #[cfg(feature = "device_management")]
 mod windows_start_menu_mode_type;
 #[cfg(feature = "device_management")]
-pub use windows_start_menu_mode_type::*;
+pub use windows_start_menu_mode_type::WindowsStartMenuModeType;
 #[cfg(feature = "device_management")]
 mod windows_universal_app_x;
 #[cfg(feature = "device_management")]
-pub use windows_universal_app_x::*;
+pub use windows_universal_app_x::WindowsUniversalAppX;
 #[cfg(feature = "device_management")]
 mod windows_update_active_hours_install;
 #[cfg(feature = "device_management")]
-pub use windows_update_active_hours_install::*;
+pub use windows_update_active_hours_install::WindowsUpdateActiveHoursInstall;
 #[cfg(feature = "device_management")]
 mod windows_update_for_business_configuration;
 #[cfg(feature = "device_management")]
-pub use windows_update_for_business_configuration::*;
+pub use windows_update_for_business_configuration::WindowsUpdateForBusinessConfiguration;
 #[cfg(feature = "device_management")]
 mod windows_update_install_schedule_type;
 #[cfg(feature = "device_management")]
-pub use windows_update_install_schedule_type::*;
+pub use windows_update_install_schedule_type::{
+    WindowsUpdateInstallScheduleType, AnyWindowsUpdateInstallScheduleType,
+};
 #[cfg(feature = "device_management")]
 mod windows_update_scheduled_install;
 #[cfg(feature = "device_management")]
-pub use windows_update_scheduled_install::*;
+pub use windows_update_scheduled_install::WindowsUpdateScheduledInstall;
 #[cfg(feature = "device_management")]
 mod windows_update_type;
 #[cfg(feature = "device_management")]
-pub use windows_update_type::*;
+pub use windows_update_type::WindowsUpdateType;
 #[cfg(feature = "device_management")]
 mod windows_user_account_control_settings;
 #[cfg(feature = "device_management")]
-pub use windows_user_account_control_settings::*;
+pub use windows_user_account_control_settings::WindowsUserAccountControlSettings;
 #[cfg(feature = "workbook")]
 mod workbook;
 #[cfg(feature = "workbook")]
-pub use workbook::*;
+pub use workbook::Workbook;
 #[cfg(feature = "workbook")]
 mod workbook_application;
 #[cfg(feature = "workbook")]
-pub use workbook_application::*;
+pub use workbook_application::WorkbookApplication;
 #[cfg(feature = "workbook")]
 mod workbook_chart;
 #[cfg(feature = "workbook")]
-pub use workbook_chart::*;
+pub use workbook_chart::WorkbookChart;
 #[cfg(feature = "workbook")]
 mod workbook_chart_area_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_area_format::*;
+pub use workbook_chart_area_format::WorkbookChartAreaFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axes;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axes::*;
+pub use workbook_chart_axes::WorkbookChartAxes;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axis;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axis::*;
+pub use workbook_chart_axis::WorkbookChartAxis;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axis_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axis_format::*;
+pub use workbook_chart_axis_format::WorkbookChartAxisFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axis_title;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axis_title::*;
+pub use workbook_chart_axis_title::WorkbookChartAxisTitle;
 #[cfg(feature = "workbook")]
 mod workbook_chart_axis_title_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_axis_title_format::*;
+pub use workbook_chart_axis_title_format::WorkbookChartAxisTitleFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_data_label_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_data_label_format::*;
+pub use workbook_chart_data_label_format::WorkbookChartDataLabelFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_data_labels;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_data_labels::*;
+pub use workbook_chart_data_labels::WorkbookChartDataLabels;
 #[cfg(feature = "workbook")]
 mod workbook_chart_fill;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_fill::*;
+pub use workbook_chart_fill::WorkbookChartFill;
 #[cfg(feature = "workbook")]
 mod workbook_chart_font;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_font::*;
+pub use workbook_chart_font::WorkbookChartFont;
 #[cfg(feature = "workbook")]
 mod workbook_chart_gridlines;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_gridlines::*;
+pub use workbook_chart_gridlines::WorkbookChartGridlines;
 #[cfg(feature = "workbook")]
 mod workbook_chart_gridlines_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_gridlines_format::*;
+pub use workbook_chart_gridlines_format::WorkbookChartGridlinesFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_legend;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_legend::*;
+pub use workbook_chart_legend::WorkbookChartLegend;
 #[cfg(feature = "workbook")]
 mod workbook_chart_legend_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_legend_format::*;
+pub use workbook_chart_legend_format::WorkbookChartLegendFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_line_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_line_format::*;
+pub use workbook_chart_line_format::WorkbookChartLineFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_point;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_point::*;
+pub use workbook_chart_point::WorkbookChartPoint;
 #[cfg(feature = "workbook")]
 mod workbook_chart_point_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_point_format::*;
+pub use workbook_chart_point_format::WorkbookChartPointFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_series;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_series::*;
+pub use workbook_chart_series::WorkbookChartSeries;
 #[cfg(feature = "workbook")]
 mod workbook_chart_series_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_series_format::*;
+pub use workbook_chart_series_format::WorkbookChartSeriesFormat;
 #[cfg(feature = "workbook")]
 mod workbook_chart_title;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_title::*;
+pub use workbook_chart_title::WorkbookChartTitle;
 #[cfg(feature = "workbook")]
 mod workbook_chart_title_format;
 #[cfg(feature = "workbook")]
-pub use workbook_chart_title_format::*;
+pub use workbook_chart_title_format::WorkbookChartTitleFormat;
 #[cfg(feature = "workbook")]
 mod workbook_comment;
 #[cfg(feature = "workbook")]
-pub use workbook_comment::*;
+pub use workbook_comment::WorkbookComment;
 #[cfg(feature = "workbook")]
 mod workbook_comment_reply;
 #[cfg(feature = "workbook")]
-pub use workbook_comment_reply::*;
+pub use workbook_comment_reply::WorkbookCommentReply;
 #[cfg(feature = "workbook")]
 mod workbook_filter;
 #[cfg(feature = "workbook")]
-pub use workbook_filter::*;
+pub use workbook_filter::WorkbookFilter;
 #[cfg(feature = "workbook")]
 mod workbook_filter_criteria;
 #[cfg(feature = "workbook")]
-pub use workbook_filter_criteria::*;
+pub use workbook_filter_criteria::WorkbookFilterCriteria;
 #[cfg(feature = "workbook")]
 mod workbook_filter_date_time;
 #[cfg(feature = "workbook")]
-pub use workbook_filter_date_time::*;
+pub use workbook_filter_date_time::WorkbookFilterDateTime;
 #[cfg(feature = "core")]
 mod workbook_format_protection;
 #[cfg(feature = "core")]
-pub use workbook_format_protection::*;
+pub use workbook_format_protection::WorkbookFormatProtection;
 #[cfg(feature = "core")]
 mod workbook_icon;
 #[cfg(feature = "core")]
-pub use workbook_icon::*;
+pub use workbook_icon::WorkbookIcon;
 #[cfg(feature = "workbook")]
 mod workbook_named_item;
 #[cfg(feature = "workbook")]
-pub use workbook_named_item::*;
+pub use workbook_named_item::WorkbookNamedItem;
 #[cfg(feature = "workbook")]
 mod workbook_operation;
 #[cfg(feature = "workbook")]
-pub use workbook_operation::*;
+pub use workbook_operation::WorkbookOperation;
 #[cfg(feature = "workbook")]
 mod workbook_operation_error;
 #[cfg(feature = "workbook")]
-pub use workbook_operation_error::*;
+pub use workbook_operation_error::WorkbookOperationError;
 #[cfg(feature = "workbook")]
 mod workbook_pivot_table;
 #[cfg(feature = "workbook")]
-pub use workbook_pivot_table::*;
+pub use workbook_pivot_table::WorkbookPivotTable;
 #[cfg(feature = "workbook")]
 mod workbook_range;
 #[cfg(feature = "workbook")]
-pub use workbook_range::*;
+pub use workbook_range::WorkbookRange;
 #[cfg(feature = "workbook")]
 mod workbook_range_border;
 #[cfg(feature = "workbook")]
-pub use workbook_range_border::*;
+pub use workbook_range_border::WorkbookRangeBorder;
 #[cfg(feature = "workbook")]
 mod workbook_range_fill;
 #[cfg(feature = "workbook")]
-pub use workbook_range_fill::*;
+pub use workbook_range_fill::WorkbookRangeFill;
 #[cfg(feature = "workbook")]
 mod workbook_range_font;
 #[cfg(feature = "workbook")]
-pub use workbook_range_font::*;
+pub use workbook_range_font::WorkbookRangeFont;
 #[cfg(feature = "workbook")]
 mod workbook_range_format;
 #[cfg(feature = "workbook")]
-pub use workbook_range_format::*;
+pub use workbook_range_format::WorkbookRangeFormat;
 #[cfg(feature = "workbook")]
 mod workbook_range_sort;
 #[cfg(feature = "workbook")]
-pub use workbook_range_sort::*;
+pub use workbook_range_sort::WorkbookRangeSort;
 #[cfg(feature = "workbook")]
 mod workbook_range_view;
 #[cfg(feature = "workbook")]
-pub use workbook_range_view::*;
+pub use workbook_range_view::WorkbookRangeView;
 #[cfg(feature = "workbook")]
 mod workbook_session_info;
 #[cfg(feature = "workbook")]
-pub use workbook_session_info::*;
+pub use workbook_session_info::WorkbookSessionInfo;
 #[cfg(feature = "core")]
 mod workbook_sort_field;
 #[cfg(feature = "core")]
-pub use workbook_sort_field::*;
+pub use workbook_sort_field::WorkbookSortField;
 #[cfg(feature = "workbook")]
 mod workbook_table;
 #[cfg(feature = "workbook")]
-pub use workbook_table::*;
+pub use workbook_table::WorkbookTable;
 #[cfg(feature = "workbook")]
 mod workbook_table_column;
 #[cfg(feature = "workbook")]
-pub use workbook_table_column::*;
+pub use workbook_table_column::WorkbookTableColumn;
 #[cfg(feature = "workbook")]
 mod workbook_table_row;
 #[cfg(feature = "workbook")]
-pub use workbook_table_row::*;
+pub use workbook_table_row::WorkbookTableRow;
 #[cfg(feature = "workbook")]
 mod workbook_table_sort;
 #[cfg(feature = "workbook")]
-pub use workbook_table_sort::*;
+pub use workbook_table_sort::WorkbookTableSort;
 #[cfg(feature = "workbook")]
 mod workbook_worksheet;
 #[cfg(feature = "workbook")]
-pub use workbook_worksheet::*;
+pub use workbook_worksheet::WorkbookWorksheet;
 #[cfg(feature = "workbook")]
 mod workbook_worksheet_protection;
 #[cfg(feature = "workbook")]
-pub use workbook_worksheet_protection::*;
+pub use workbook_worksheet_protection::WorkbookWorksheetProtection;
 #[cfg(feature = "workbook")]
 mod workbook_worksheet_protection_options;
 #[cfg(feature = "workbook")]
-pub use workbook_worksheet_protection_options::*;
+pub use workbook_worksheet_protection_options::WorkbookWorksheetProtectionOptions;
 #[cfg(feature = "teams")]
 mod workforce_integration;
 #[cfg(feature = "teams")]
-pub use workforce_integration::*;
+pub use workforce_integration::WorkforceIntegration;
 #[cfg(feature = "teams")]
 mod workforce_integration_encryption;
 #[cfg(feature = "teams")]
-pub use workforce_integration_encryption::*;
+pub use workforce_integration_encryption::WorkforceIntegrationEncryption;
 #[cfg(feature = "core")]
 mod workforce_integration_encryption_protocol;
 #[cfg(feature = "core")]
-pub use workforce_integration_encryption_protocol::*;
+pub use workforce_integration_encryption_protocol::WorkforceIntegrationEncryptionProtocol;
 #[cfg(feature = "core")]
 mod workforce_integration_supported_entities;
 #[cfg(feature = "core")]
-pub use workforce_integration_supported_entities::*;
+pub use workforce_integration_supported_entities::WorkforceIntegrationSupportedEntities;
 #[cfg(feature = "core")]
 mod working_hours;
 #[cfg(feature = "core")]
-pub use working_hours::*;
+pub use working_hours::WorkingHours;
 pub mod registry;

@@ -16,17 +16,22 @@ pub struct MoveAction {
 impl graph_rt::Model for MoveAction {
     const TYPE_NAME: &'static str = "microsoft.graph.moveAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            to: graph_rt::take(map, "to")?,
-            from: graph_rt::take(map, "from")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            to: r.take("to"),
+            from: r.take("from"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "from", &self.from)?;
-        graph_rt::put(map, "to", &self.to)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("from", &self.from);
+        w.put("to", &self.to);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MoveAction);

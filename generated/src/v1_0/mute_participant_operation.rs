@@ -20,21 +20,26 @@ pub struct MuteParticipantOperation {
 impl graph_rt::Model for MuteParticipantOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.muteParticipantOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            status: graph_rt::take(map, "status")?,
-            result_info: graph_rt::take(map, "resultInfo")?,
-            id: graph_rt::take(map, "id")?,
-            client_context: graph_rt::take(map, "clientContext")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            status: r.take("status"),
+            result_info: r.take("resultInfo"),
+            id: r.take("id"),
+            client_context: r.take("clientContext"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "clientContext", &self.client_context)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "resultInfo", &self.result_info)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("clientContext", &self.client_context);
+        w.put("id", &self.id);
+        w.put("resultInfo", &self.result_info);
+        w.put("status", &self.status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(MuteParticipantOperation);

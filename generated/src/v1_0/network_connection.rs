@@ -53,61 +53,59 @@ pub struct NetworkConnection {
 impl graph_rt::Model for NetworkConnection {
     const TYPE_NAME: &'static str = "microsoft.graph.networkConnection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            url_parameters: graph_rt::take(map, "urlParameters")?,
-            status: graph_rt::take(map, "status")?,
-            source_port: graph_rt::take(map, "sourcePort")?,
-            source_location: graph_rt::take(map, "sourceLocation")?,
-            source_address: graph_rt::take(map, "sourceAddress")?,
-            risk_score: graph_rt::take(map, "riskScore")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            url_parameters: r.take("urlParameters"),
+            status: r.take("status"),
+            source_port: r.take("sourcePort"),
+            source_location: r.take("sourceLocation"),
+            source_address: r.take("sourceAddress"),
+            risk_score: r.take("riskScore"),
             #[cfg(feature = "security")]
-            protocol: graph_rt::take(map, "protocol")?,
-            nat_source_port: graph_rt::take(map, "natSourcePort")?,
-            nat_source_address: graph_rt::take(map, "natSourceAddress")?,
-            nat_destination_port: graph_rt::take(map, "natDestinationPort")?,
-            nat_destination_address: graph_rt::take(map, "natDestinationAddress")?,
-            local_dns_name: graph_rt::take(map, "localDnsName")?,
-            domain_registered_date_time: graph_rt::take(
-                map,
-                "domainRegisteredDateTime",
-            )?,
-            direction: graph_rt::take(map, "direction")?,
-            destination_url: graph_rt::take(map, "destinationUrl")?,
-            destination_port: graph_rt::take(map, "destinationPort")?,
-            destination_domain: graph_rt::take(map, "destinationDomain")?,
-            destination_location: graph_rt::take(map, "destinationLocation")?,
-            destination_address: graph_rt::take(map, "destinationAddress")?,
-            application_name: graph_rt::take(map, "applicationName")?,
-            additional_properties: core::mem::take(map),
-        })
+            protocol: r.take("protocol"),
+            nat_source_port: r.take("natSourcePort"),
+            nat_source_address: r.take("natSourceAddress"),
+            nat_destination_port: r.take("natDestinationPort"),
+            nat_destination_address: r.take("natDestinationAddress"),
+            local_dns_name: r.take("localDnsName"),
+            domain_registered_date_time: r.take("domainRegisteredDateTime"),
+            direction: r.take("direction"),
+            destination_url: r.take("destinationUrl"),
+            destination_port: r.take("destinationPort"),
+            destination_domain: r.take("destinationDomain"),
+            destination_location: r.take("destinationLocation"),
+            destination_address: r.take("destinationAddress"),
+            application_name: r.take("applicationName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "applicationName", &self.application_name)?;
-        graph_rt::put(map, "destinationAddress", &self.destination_address)?;
-        graph_rt::put(map, "destinationLocation", &self.destination_location)?;
-        graph_rt::put(map, "destinationDomain", &self.destination_domain)?;
-        graph_rt::put(map, "destinationPort", &self.destination_port)?;
-        graph_rt::put(map, "destinationUrl", &self.destination_url)?;
-        graph_rt::put(map, "direction", &self.direction)?;
-        graph_rt::put(
-            map,
-            "domainRegisteredDateTime",
-            &self.domain_registered_date_time,
-        )?;
-        graph_rt::put(map, "localDnsName", &self.local_dns_name)?;
-        graph_rt::put(map, "natDestinationAddress", &self.nat_destination_address)?;
-        graph_rt::put(map, "natDestinationPort", &self.nat_destination_port)?;
-        graph_rt::put(map, "natSourceAddress", &self.nat_source_address)?;
-        graph_rt::put(map, "natSourcePort", &self.nat_source_port)?;
-        #[cfg(feature = "security")] graph_rt::put(map, "protocol", &self.protocol)?;
-        graph_rt::put(map, "riskScore", &self.risk_score)?;
-        graph_rt::put(map, "sourceAddress", &self.source_address)?;
-        graph_rt::put(map, "sourceLocation", &self.source_location)?;
-        graph_rt::put(map, "sourcePort", &self.source_port)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "urlParameters", &self.url_parameters)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("applicationName", &self.application_name);
+        w.put("destinationAddress", &self.destination_address);
+        w.put("destinationLocation", &self.destination_location);
+        w.put("destinationDomain", &self.destination_domain);
+        w.put("destinationPort", &self.destination_port);
+        w.put("destinationUrl", &self.destination_url);
+        w.put("direction", &self.direction);
+        w.put("domainRegisteredDateTime", &self.domain_registered_date_time);
+        w.put("localDnsName", &self.local_dns_name);
+        w.put("natDestinationAddress", &self.nat_destination_address);
+        w.put("natDestinationPort", &self.nat_destination_port);
+        w.put("natSourceAddress", &self.nat_source_address);
+        w.put("natSourcePort", &self.nat_source_port);
+        #[cfg(feature = "security")] w.put("protocol", &self.protocol);
+        w.put("riskScore", &self.risk_score);
+        w.put("sourceAddress", &self.source_address);
+        w.put("sourceLocation", &self.source_location);
+        w.put("sourcePort", &self.source_port);
+        w.put("status", &self.status);
+        w.put("urlParameters", &self.url_parameters);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NetworkConnection);

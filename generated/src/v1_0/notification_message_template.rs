@@ -28,32 +28,30 @@ pub struct NotificationMessageTemplate {
 impl graph_rt::Model for NotificationMessageTemplate {
     const TYPE_NAME: &'static str = "microsoft.graph.notificationMessageTemplate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            localized_notification_messages: graph_rt::take(
-                map,
-                "localizedNotificationMessages",
-            )?,
-            branding_options: graph_rt::take(map, "brandingOptions")?,
-            default_locale: graph_rt::take(map, "defaultLocale")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            localized_notification_messages: r.take("localizedNotificationMessages"),
+            branding_options: r.take("brandingOptions"),
+            default_locale: r.take("defaultLocale"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "defaultLocale", &self.default_locale)?;
-        graph_rt::put(map, "brandingOptions", &self.branding_options)?;
-        graph_rt::put(
-            map,
-            "localizedNotificationMessages",
-            &self.localized_notification_messages,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("defaultLocale", &self.default_locale);
+        w.put("brandingOptions", &self.branding_options);
+        w.put("localizedNotificationMessages", &self.localized_notification_messages);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(NotificationMessageTemplate);

@@ -24,25 +24,30 @@ pub struct OAuth2PermissionGrant {
 impl graph_rt::Model for OAuth2PermissionGrant {
     const TYPE_NAME: &'static str = "microsoft.graph.oAuth2PermissionGrant";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scope: graph_rt::take(map, "scope")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            principal_id: graph_rt::take(map, "principalId")?,
-            consent_type: graph_rt::take(map, "consentType")?,
-            client_id: graph_rt::take(map, "clientId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scope: r.take("scope"),
+            resource_id: r.take("resourceId"),
+            principal_id: r.take("principalId"),
+            consent_type: r.take("consentType"),
+            client_id: r.take("clientId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "clientId", &self.client_id)?;
-        graph_rt::put(map, "consentType", &self.consent_type)?;
-        graph_rt::put(map, "principalId", &self.principal_id)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("clientId", &self.client_id);
+        w.put("consentType", &self.consent_type);
+        w.put("principalId", &self.principal_id);
+        w.put("resourceId", &self.resource_id);
+        w.put("scope", &self.scope);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OAuth2PermissionGrant);

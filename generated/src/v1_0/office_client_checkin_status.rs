@@ -30,31 +30,36 @@ pub struct OfficeClientCheckinStatus {
 impl graph_rt::Model for OfficeClientCheckinStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.officeClientCheckinStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            applied_policies: graph_rt::take(map, "appliedPolicies")?,
-            error_message: graph_rt::take(map, "errorMessage")?,
-            checkin_date_time: graph_rt::take(map, "checkinDateTime")?,
-            user_id: graph_rt::take(map, "userId")?,
-            was_successful: graph_rt::take(map, "wasSuccessful")?,
-            device_platform_version: graph_rt::take(map, "devicePlatformVersion")?,
-            device_platform: graph_rt::take(map, "devicePlatform")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            applied_policies: r.take("appliedPolicies"),
+            error_message: r.take("errorMessage"),
+            checkin_date_time: r.take("checkinDateTime"),
+            user_id: r.take("userId"),
+            was_successful: r.take("wasSuccessful"),
+            device_platform_version: r.take("devicePlatformVersion"),
+            device_platform: r.take("devicePlatform"),
+            device_name: r.take("deviceName"),
+            user_principal_name: r.take("userPrincipalName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "devicePlatform", &self.device_platform)?;
-        graph_rt::put(map, "devicePlatformVersion", &self.device_platform_version)?;
-        graph_rt::put(map, "wasSuccessful", &self.was_successful)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "checkinDateTime", &self.checkin_date_time)?;
-        graph_rt::put(map, "errorMessage", &self.error_message)?;
-        graph_rt::put(map, "appliedPolicies", &self.applied_policies)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("deviceName", &self.device_name);
+        w.put("devicePlatform", &self.device_platform);
+        w.put("devicePlatformVersion", &self.device_platform_version);
+        w.put("wasSuccessful", &self.was_successful);
+        w.put("userId", &self.user_id);
+        w.put("checkinDateTime", &self.checkin_date_time);
+        w.put("errorMessage", &self.error_message);
+        w.put("appliedPolicies", &self.applied_policies);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OfficeClientCheckinStatus);

@@ -20,28 +20,26 @@ pub struct OfficeConfiguration {
 impl graph_rt::Model for OfficeConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.officeConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            client_configurations: graph_rt::take(map, "clientConfigurations")?,
-            tenant_user_checkin_summary: graph_rt::take(
-                map,
-                "tenantUserCheckinSummary",
-            )?,
-            tenant_checkin_statuses: graph_rt::take(map, "tenantCheckinStatuses")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            client_configurations: r.take("clientConfigurations"),
+            tenant_user_checkin_summary: r.take("tenantUserCheckinSummary"),
+            tenant_checkin_statuses: r.take("tenantCheckinStatuses"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "tenantCheckinStatuses", &self.tenant_checkin_statuses)?;
-        graph_rt::put(
-            map,
-            "tenantUserCheckinSummary",
-            &self.tenant_user_checkin_summary,
-        )?;
-        graph_rt::put(map, "clientConfigurations", &self.client_configurations)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("tenantCheckinStatuses", &self.tenant_checkin_statuses);
+        w.put("tenantUserCheckinSummary", &self.tenant_user_checkin_summary);
+        w.put("clientConfigurations", &self.client_configurations);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OfficeConfiguration);

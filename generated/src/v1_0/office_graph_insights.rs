@@ -22,21 +22,26 @@ pub struct OfficeGraphInsights {
 impl graph_rt::Model for OfficeGraphInsights {
     const TYPE_NAME: &'static str = "microsoft.graph.officeGraphInsights";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            shared: graph_rt::take(map, "shared")?,
-            used: graph_rt::take(map, "used")?,
-            trending: graph_rt::take(map, "trending")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            shared: r.take("shared"),
+            used: r.take("used"),
+            trending: r.take("trending"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "trending", &self.trending)?;
-        graph_rt::put(map, "used", &self.used)?;
-        graph_rt::put(map, "shared", &self.shared)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("trending", &self.trending);
+        w.put("used", &self.used);
+        w.put("shared", &self.shared);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OfficeGraphInsights);

@@ -24,23 +24,28 @@ pub struct OmaSettingStringXml {
 impl graph_rt::Model for OmaSettingStringXml {
     const TYPE_NAME: &'static str = "microsoft.graph.omaSettingStringXml";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value: graph_rt::take(map, "value")?,
-            file_name: graph_rt::take(map, "fileName")?,
-            oma_uri: graph_rt::take(map, "omaUri")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value: r.take("value"),
+            file_name: r.take("fileName"),
+            oma_uri: r.take("omaUri"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "omaUri", &self.oma_uri)?;
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("omaUri", &self.oma_uri);
+        w.put("fileName", &self.file_name);
+        w.put("value", &self.value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OmaSettingStringXml);

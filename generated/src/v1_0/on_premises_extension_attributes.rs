@@ -42,43 +42,48 @@ pub struct OnPremisesExtensionAttributes {
 impl graph_rt::Model for OnPremisesExtensionAttributes {
     const TYPE_NAME: &'static str = "microsoft.graph.onPremisesExtensionAttributes";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            extension_attribute15: graph_rt::take(map, "extensionAttribute15")?,
-            extension_attribute14: graph_rt::take(map, "extensionAttribute14")?,
-            extension_attribute13: graph_rt::take(map, "extensionAttribute13")?,
-            extension_attribute12: graph_rt::take(map, "extensionAttribute12")?,
-            extension_attribute11: graph_rt::take(map, "extensionAttribute11")?,
-            extension_attribute10: graph_rt::take(map, "extensionAttribute10")?,
-            extension_attribute9: graph_rt::take(map, "extensionAttribute9")?,
-            extension_attribute8: graph_rt::take(map, "extensionAttribute8")?,
-            extension_attribute7: graph_rt::take(map, "extensionAttribute7")?,
-            extension_attribute6: graph_rt::take(map, "extensionAttribute6")?,
-            extension_attribute5: graph_rt::take(map, "extensionAttribute5")?,
-            extension_attribute4: graph_rt::take(map, "extensionAttribute4")?,
-            extension_attribute3: graph_rt::take(map, "extensionAttribute3")?,
-            extension_attribute2: graph_rt::take(map, "extensionAttribute2")?,
-            extension_attribute1: graph_rt::take(map, "extensionAttribute1")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            extension_attribute15: r.take("extensionAttribute15"),
+            extension_attribute14: r.take("extensionAttribute14"),
+            extension_attribute13: r.take("extensionAttribute13"),
+            extension_attribute12: r.take("extensionAttribute12"),
+            extension_attribute11: r.take("extensionAttribute11"),
+            extension_attribute10: r.take("extensionAttribute10"),
+            extension_attribute9: r.take("extensionAttribute9"),
+            extension_attribute8: r.take("extensionAttribute8"),
+            extension_attribute7: r.take("extensionAttribute7"),
+            extension_attribute6: r.take("extensionAttribute6"),
+            extension_attribute5: r.take("extensionAttribute5"),
+            extension_attribute4: r.take("extensionAttribute4"),
+            extension_attribute3: r.take("extensionAttribute3"),
+            extension_attribute2: r.take("extensionAttribute2"),
+            extension_attribute1: r.take("extensionAttribute1"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "extensionAttribute1", &self.extension_attribute1)?;
-        graph_rt::put(map, "extensionAttribute2", &self.extension_attribute2)?;
-        graph_rt::put(map, "extensionAttribute3", &self.extension_attribute3)?;
-        graph_rt::put(map, "extensionAttribute4", &self.extension_attribute4)?;
-        graph_rt::put(map, "extensionAttribute5", &self.extension_attribute5)?;
-        graph_rt::put(map, "extensionAttribute6", &self.extension_attribute6)?;
-        graph_rt::put(map, "extensionAttribute7", &self.extension_attribute7)?;
-        graph_rt::put(map, "extensionAttribute8", &self.extension_attribute8)?;
-        graph_rt::put(map, "extensionAttribute9", &self.extension_attribute9)?;
-        graph_rt::put(map, "extensionAttribute10", &self.extension_attribute10)?;
-        graph_rt::put(map, "extensionAttribute11", &self.extension_attribute11)?;
-        graph_rt::put(map, "extensionAttribute12", &self.extension_attribute12)?;
-        graph_rt::put(map, "extensionAttribute13", &self.extension_attribute13)?;
-        graph_rt::put(map, "extensionAttribute14", &self.extension_attribute14)?;
-        graph_rt::put(map, "extensionAttribute15", &self.extension_attribute15)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("extensionAttribute1", &self.extension_attribute1);
+        w.put("extensionAttribute2", &self.extension_attribute2);
+        w.put("extensionAttribute3", &self.extension_attribute3);
+        w.put("extensionAttribute4", &self.extension_attribute4);
+        w.put("extensionAttribute5", &self.extension_attribute5);
+        w.put("extensionAttribute6", &self.extension_attribute6);
+        w.put("extensionAttribute7", &self.extension_attribute7);
+        w.put("extensionAttribute8", &self.extension_attribute8);
+        w.put("extensionAttribute9", &self.extension_attribute9);
+        w.put("extensionAttribute10", &self.extension_attribute10);
+        w.put("extensionAttribute11", &self.extension_attribute11);
+        w.put("extensionAttribute12", &self.extension_attribute12);
+        w.put("extensionAttribute13", &self.extension_attribute13);
+        w.put("extensionAttribute14", &self.extension_attribute14);
+        w.put("extensionAttribute15", &self.extension_attribute15);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnPremisesExtensionAttributes);

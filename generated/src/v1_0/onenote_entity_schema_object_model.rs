@@ -20,19 +20,24 @@ pub struct OnenoteEntitySchemaObjectModel {
 impl graph_rt::Model for OnenoteEntitySchemaObjectModel {
     const TYPE_NAME: &'static str = "microsoft.graph.onenoteEntitySchemaObjectModel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            self_: graph_rt::take(map, "self")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            created_date_time: r.take("createdDateTime"),
+            self_: r.take("self"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "self", &self.self_)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("self", &self.self_);
+        w.put("createdDateTime", &self.created_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnenoteEntitySchemaObjectModel);

@@ -40,39 +40,44 @@ pub struct OnenotePage {
 impl graph_rt::Model for OnenotePage {
     const TYPE_NAME: &'static str = "microsoft.graph.onenotePage";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            parent_section: graph_rt::take(map, "parentSection")?,
-            parent_notebook: graph_rt::take(map, "parentNotebook")?,
-            title: graph_rt::take(map, "title")?,
-            order: graph_rt::take(map, "order")?,
-            links: graph_rt::take(map, "links")?,
-            level: graph_rt::take(map, "level")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_by_app_id: graph_rt::take(map, "createdByAppId")?,
-            content_url: graph_rt::take(map, "contentUrl")?,
-            content: graph_rt::take(map, "content")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            self_: graph_rt::take(map, "self")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            parent_section: r.take("parentSection"),
+            parent_notebook: r.take("parentNotebook"),
+            title: r.take("title"),
+            order: r.take("order"),
+            links: r.take("links"),
+            level: r.take("level"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_by_app_id: r.take("createdByAppId"),
+            content_url: r.take("contentUrl"),
+            content: r.take("content"),
+            created_date_time: r.take("createdDateTime"),
+            self_: r.take("self"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "self", &self.self_)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "contentUrl", &self.content_url)?;
-        graph_rt::put(map, "createdByAppId", &self.created_by_app_id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "level", &self.level)?;
-        graph_rt::put(map, "links", &self.links)?;
-        graph_rt::put(map, "order", &self.order)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "parentNotebook", &self.parent_notebook)?;
-        graph_rt::put(map, "parentSection", &self.parent_section)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("self", &self.self_);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("content", &self.content);
+        w.put("contentUrl", &self.content_url);
+        w.put("createdByAppId", &self.created_by_app_id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("level", &self.level);
+        w.put("links", &self.links);
+        w.put("order", &self.order);
+        w.put("title", &self.title);
+        w.put("parentNotebook", &self.parent_notebook);
+        w.put("parentSection", &self.parent_section);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnenotePage);

@@ -20,21 +20,26 @@ pub struct OnenotePatchContentCommand {
 impl graph_rt::Model for OnenotePatchContentCommand {
     const TYPE_NAME: &'static str = "microsoft.graph.onenotePatchContentCommand";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target: graph_rt::take(map, "target")?,
-            position: graph_rt::take(map, "position")?,
-            content: graph_rt::take(map, "content")?,
-            action: graph_rt::take(map, "action")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target: r.take("target"),
+            position: r.take("position"),
+            content: r.take("content"),
+            action: r.take("action"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "action", &self.action)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "position", &self.position)?;
-        graph_rt::put(map, "target", &self.target)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("action", &self.action);
+        w.put("content", &self.content);
+        w.put("position", &self.position);
+        w.put("target", &self.target);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnenotePatchContentCommand);

@@ -45,49 +45,52 @@ pub struct OnlineMeeting {
 impl graph_rt::Model for OnlineMeeting {
     const TYPE_NAME: &'static str = "microsoft.graph.onlineMeeting";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            video_teleconference_id: graph_rt::take(map, "videoTeleconferenceId")?,
-            subject: graph_rt::take(map, "subject")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            video_teleconference_id: r.take("videoTeleconferenceId"),
+            subject: r.take("subject"),
+            start_date_time: r.take("startDateTime"),
             #[cfg(feature = "core")]
-            participants: graph_rt::take(map, "participants")?,
+            participants: r.take("participants"),
             #[cfg(feature = "core")]
-            lobby_bypass_settings: graph_rt::take(map, "lobbyBypassSettings")?,
-            join_web_url: graph_rt::take(map, "joinWebUrl")?,
+            lobby_bypass_settings: r.take("lobbyBypassSettings"),
+            join_web_url: r.take("joinWebUrl"),
             #[cfg(feature = "core")]
-            join_information: graph_rt::take(map, "joinInformation")?,
-            is_entry_exit_announced: graph_rt::take(map, "isEntryExitAnnounced")?,
-            id: graph_rt::take(map, "id")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            creation_date_time: graph_rt::take(map, "creationDateTime")?,
+            join_information: r.take("joinInformation"),
+            is_entry_exit_announced: r.take("isEntryExitAnnounced"),
+            id: r.take("id"),
+            end_date_time: r.take("endDateTime"),
+            creation_date_time: r.take("creationDateTime"),
             #[cfg(feature = "teams")]
-            chat_info: graph_rt::take(map, "chatInfo")?,
+            chat_info: r.take("chatInfo"),
             #[cfg(feature = "core")]
-            audio_conferencing: graph_rt::take(map, "audioConferencing")?,
-            allowed_presenters: graph_rt::take(map, "allowedPresenters")?,
-            additional_properties: core::mem::take(map),
-        })
+            audio_conferencing: r.take("audioConferencing"),
+            allowed_presenters: r.take("allowedPresenters"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedPresenters", &self.allowed_presenters)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedPresenters", &self.allowed_presenters);
+        #[cfg(feature = "core")] w.put("audioConferencing", &self.audio_conferencing);
+        #[cfg(feature = "teams")] w.put("chatInfo", &self.chat_info);
+        w.put("creationDateTime", &self.creation_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("id", &self.id);
+        w.put("isEntryExitAnnounced", &self.is_entry_exit_announced);
+        #[cfg(feature = "core")] w.put("joinInformation", &self.join_information);
+        w.put("joinWebUrl", &self.join_web_url);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "audioConferencing", &self.audio_conferencing)?;
-        #[cfg(feature = "teams")] graph_rt::put(map, "chatInfo", &self.chat_info)?;
-        graph_rt::put(map, "creationDateTime", &self.creation_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isEntryExitAnnounced", &self.is_entry_exit_announced)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "joinInformation", &self.join_information)?;
-        graph_rt::put(map, "joinWebUrl", &self.join_web_url)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "lobbyBypassSettings", &self.lobby_bypass_settings)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "participants", &self.participants)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put(map, "videoTeleconferenceId", &self.video_teleconference_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("lobbyBypassSettings", &self.lobby_bypass_settings);
+        #[cfg(feature = "core")] w.put("participants", &self.participants);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("subject", &self.subject);
+        w.put("videoTeleconferenceId", &self.video_teleconference_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OnlineMeeting);

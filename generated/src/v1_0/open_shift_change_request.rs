@@ -14,15 +14,20 @@ pub struct OpenShiftChangeRequest {
 impl graph_rt::Model for OpenShiftChangeRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.openShiftChangeRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            open_shift_id: graph_rt::take(map, "openShiftId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            open_shift_id: r.take("openShiftId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "openShiftId", &self.open_shift_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("openShiftId", &self.open_shift_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OpenShiftChangeRequest);

@@ -20,21 +20,26 @@ pub struct OptionalClaim {
 impl graph_rt::Model for OptionalClaim {
     const TYPE_NAME: &'static str = "microsoft.graph.optionalClaim";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            source: graph_rt::take(map, "source")?,
-            name: graph_rt::take(map, "name")?,
-            essential: graph_rt::take(map, "essential")?,
-            additional_properties_2: graph_rt::take(map, "additionalProperties")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            source: r.take("source"),
+            name: r.take("name"),
+            essential: r.take("essential"),
+            additional_properties_2: r.take("additionalProperties"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "additionalProperties", &self.additional_properties_2)?;
-        graph_rt::put(map, "essential", &self.essential)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "source", &self.source)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("additionalProperties", &self.additional_properties_2);
+        w.put("essential", &self.essential);
+        w.put("name", &self.name);
+        w.put("source", &self.source);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OptionalClaim);

@@ -15,16 +15,21 @@ pub struct OrganizerMeetingInfo {
 impl graph_rt::Model for OrganizerMeetingInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.organizerMeetingInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            organizer: graph_rt::take(map, "organizer")?,
-            additional_properties: core::mem::take(map),
-        })
+            organizer: r.take("organizer"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "organizer", &self.organizer)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("organizer", &self.organizer);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(OrganizerMeetingInfo);

@@ -54,65 +54,56 @@ pub struct Orgcontact {
 impl graph_rt::Model for Orgcontact {
     const TYPE_NAME: &'static str = "microsoft.graph.orgcontact";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            transitive_member_of: graph_rt::take(map, "transitiveMemberOf")?,
-            member_of: graph_rt::take(map, "memberOf")?,
-            manager: graph_rt::take(map, "manager")?,
-            direct_reports: graph_rt::take(map, "directReports")?,
-            surname: graph_rt::take(map, "surname")?,
-            proxy_addresses: graph_rt::take(map, "proxyAddresses")?,
-            phones: graph_rt::take(map, "phones")?,
-            on_premises_sync_enabled: graph_rt::take(map, "onPremisesSyncEnabled")?,
-            on_premises_provisioning_errors: graph_rt::take(
-                map,
-                "onPremisesProvisioningErrors",
-            )?,
-            on_premises_last_sync_date_time: graph_rt::take(
-                map,
-                "onPremisesLastSyncDateTime",
-            )?,
-            mail_nickname: graph_rt::take(map, "mailNickname")?,
-            mail: graph_rt::take(map, "mail")?,
-            job_title: graph_rt::take(map, "jobTitle")?,
-            given_name: graph_rt::take(map, "givenName")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            department: graph_rt::take(map, "department")?,
-            company_name: graph_rt::take(map, "companyName")?,
-            addresses: graph_rt::take(map, "addresses")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            transitive_member_of: r.take("transitiveMemberOf"),
+            member_of: r.take("memberOf"),
+            manager: r.take("manager"),
+            direct_reports: r.take("directReports"),
+            surname: r.take("surname"),
+            proxy_addresses: r.take("proxyAddresses"),
+            phones: r.take("phones"),
+            on_premises_sync_enabled: r.take("onPremisesSyncEnabled"),
+            on_premises_provisioning_errors: r.take("onPremisesProvisioningErrors"),
+            on_premises_last_sync_date_time: r.take("onPremisesLastSyncDateTime"),
+            mail_nickname: r.take("mailNickname"),
+            mail: r.take("mail"),
+            job_title: r.take("jobTitle"),
+            given_name: r.take("givenName"),
+            display_name: r.take("displayName"),
+            department: r.take("department"),
+            company_name: r.take("companyName"),
+            addresses: r.take("addresses"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "addresses", &self.addresses)?;
-        graph_rt::put(map, "companyName", &self.company_name)?;
-        graph_rt::put(map, "department", &self.department)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "givenName", &self.given_name)?;
-        graph_rt::put(map, "jobTitle", &self.job_title)?;
-        graph_rt::put(map, "mail", &self.mail)?;
-        graph_rt::put(map, "mailNickname", &self.mail_nickname)?;
-        graph_rt::put(
-            map,
-            "onPremisesLastSyncDateTime",
-            &self.on_premises_last_sync_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "onPremisesProvisioningErrors",
-            &self.on_premises_provisioning_errors,
-        )?;
-        graph_rt::put(map, "onPremisesSyncEnabled", &self.on_premises_sync_enabled)?;
-        graph_rt::put(map, "phones", &self.phones)?;
-        graph_rt::put(map, "proxyAddresses", &self.proxy_addresses)?;
-        graph_rt::put(map, "surname", &self.surname)?;
-        graph_rt::put(map, "directReports", &self.direct_reports)?;
-        graph_rt::put(map, "manager", &self.manager)?;
-        graph_rt::put(map, "memberOf", &self.member_of)?;
-        graph_rt::put(map, "transitiveMemberOf", &self.transitive_member_of)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("addresses", &self.addresses);
+        w.put("companyName", &self.company_name);
+        w.put("department", &self.department);
+        w.put("displayName", &self.display_name);
+        w.put("givenName", &self.given_name);
+        w.put("jobTitle", &self.job_title);
+        w.put("mail", &self.mail);
+        w.put("mailNickname", &self.mail_nickname);
+        w.put("onPremisesLastSyncDateTime", &self.on_premises_last_sync_date_time);
+        w.put("onPremisesProvisioningErrors", &self.on_premises_provisioning_errors);
+        w.put("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
+        w.put("phones", &self.phones);
+        w.put("proxyAddresses", &self.proxy_addresses);
+        w.put("surname", &self.surname);
+        w.put("directReports", &self.direct_reports);
+        w.put("manager", &self.manager);
+        w.put("memberOf", &self.member_of);
+        w.put("transitiveMemberOf", &self.transitive_member_of);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Orgcontact);

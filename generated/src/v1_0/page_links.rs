@@ -18,21 +18,24 @@ pub struct PageLinks {
 impl graph_rt::Model for PageLinks {
     const TYPE_NAME: &'static str = "microsoft.graph.pageLinks";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            one_note_web_url: graph_rt::take(map, "oneNoteWebUrl")?,
+            one_note_web_url: r.take("oneNoteWebUrl"),
             #[cfg(feature = "core")]
-            one_note_client_url: graph_rt::take(map, "oneNoteClientUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+            one_note_client_url: r.take("oneNoteClientUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "oneNoteClientUrl", &self.one_note_client_url)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "oneNoteWebUrl", &self.one_note_web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("oneNoteClientUrl", &self.one_note_client_url);
+        #[cfg(feature = "core")] w.put("oneNoteWebUrl", &self.one_note_web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PageLinks);

@@ -21,20 +21,25 @@ pub struct ParticipantEndpoint {
 impl graph_rt::Model for ParticipantEndpoint {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.participantEndpoint";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            identity: graph_rt::take(map, "identity")?,
-            feedback: graph_rt::take(map, "feedback")?,
-            user_agent: graph_rt::take(map, "userAgent")?,
-            additional_properties: core::mem::take(map),
-        })
+            identity: r.take("identity"),
+            feedback: r.take("feedback"),
+            user_agent: r.take("userAgent"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "userAgent", &self.user_agent)?;
-        graph_rt::put(map, "feedback", &self.feedback)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "identity", &self.identity)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("userAgent", &self.user_agent);
+        w.put("feedback", &self.feedback);
+        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ParticipantEndpoint);

@@ -23,24 +23,29 @@ pub struct ParticipantInfo {
 impl graph_rt::Model for ParticipantInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.participantInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            region: graph_rt::take(map, "region")?,
-            language_id: graph_rt::take(map, "languageId")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            region: r.take("region"),
+            language_id: r.take("languageId"),
             #[cfg(feature = "identity")]
-            identity: graph_rt::take(map, "identity")?,
-            endpoint_type: graph_rt::take(map, "endpointType")?,
-            country_code: graph_rt::take(map, "countryCode")?,
-            additional_properties: core::mem::take(map),
-        })
+            identity: r.take("identity"),
+            endpoint_type: r.take("endpointType"),
+            country_code: r.take("countryCode"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "countryCode", &self.country_code)?;
-        graph_rt::put(map, "endpointType", &self.endpoint_type)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "identity", &self.identity)?;
-        graph_rt::put(map, "languageId", &self.language_id)?;
-        graph_rt::put(map, "region", &self.region)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("countryCode", &self.country_code);
+        w.put("endpointType", &self.endpoint_type);
+        #[cfg(feature = "identity")] w.put("identity", &self.identity);
+        w.put("languageId", &self.language_id);
+        w.put("region", &self.region);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ParticipantInfo);

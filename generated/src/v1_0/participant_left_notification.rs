@@ -16,17 +16,22 @@ pub struct ParticipantLeftNotification {
 impl graph_rt::Model for ParticipantLeftNotification {
     const TYPE_NAME: &'static str = "microsoft.graph.participantLeftNotification";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            participant_id: graph_rt::take(map, "participantId")?,
-            call: graph_rt::take(map, "call")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            participant_id: r.take("participantId"),
+            call: r.take("call"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "call", &self.call)?;
-        graph_rt::put(map, "participantId", &self.participant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("call", &self.call);
+        w.put("participantId", &self.participant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ParticipantLeftNotification);

@@ -18,33 +18,28 @@ pub struct PasswordProfile {
 impl graph_rt::Model for PasswordProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.passwordProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            password: graph_rt::take(map, "password")?,
-            force_change_password_next_sign_in_with_mfa: graph_rt::take(
-                map,
-                "forceChangePasswordNextSignInWithMfa",
-            )?,
-            force_change_password_next_sign_in: graph_rt::take(
-                map,
-                "forceChangePasswordNextSignIn",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            password: r.take("password"),
+            force_change_password_next_sign_in_with_mfa: r
+                .take("forceChangePasswordNextSignInWithMfa"),
+            force_change_password_next_sign_in: r.take("forceChangePasswordNextSignIn"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
-            "forceChangePasswordNextSignIn",
-            &self.force_change_password_next_sign_in,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("forceChangePasswordNextSignIn", &self.force_change_password_next_sign_in);
+        w.put(
             "forceChangePasswordNextSignInWithMfa",
             &self.force_change_password_next_sign_in_with_mfa,
-        )?;
-        graph_rt::put(map, "password", &self.password)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("password", &self.password);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PasswordProfile);

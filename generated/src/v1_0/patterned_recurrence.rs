@@ -16,17 +16,22 @@ pub struct PatternedRecurrence {
 impl graph_rt::Model for PatternedRecurrence {
     const TYPE_NAME: &'static str = "microsoft.graph.patternedRecurrence";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            range: graph_rt::take(map, "range")?,
-            pattern: graph_rt::take(map, "pattern")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            range: r.take("range"),
+            pattern: r.take("pattern"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "pattern", &self.pattern)?;
-        graph_rt::put(map, "range", &self.range)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("pattern", &self.pattern);
+        w.put("range", &self.range);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PatternedRecurrence);

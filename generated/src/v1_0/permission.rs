@@ -39,40 +39,44 @@ pub struct Permission {
 impl graph_rt::Model for Permission {
     const TYPE_NAME: &'static str = "microsoft.graph.permission";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            has_password: graph_rt::take(map, "hasPassword")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            share_id: graph_rt::take(map, "shareId")?,
-            roles: graph_rt::take(map, "roles")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            has_password: r.take("hasPassword"),
+            expiration_date_time: r.take("expirationDateTime"),
+            share_id: r.take("shareId"),
+            roles: r.take("roles"),
             #[cfg(feature = "core")]
-            link: graph_rt::take(map, "link")?,
+            link: r.take("link"),
             #[cfg(feature = "core")]
-            inherited_from: graph_rt::take(map, "inheritedFrom")?,
+            inherited_from: r.take("inheritedFrom"),
             #[cfg(feature = "core")]
-            invitation: graph_rt::take(map, "invitation")?,
+            invitation: r.take("invitation"),
             #[cfg(feature = "identity")]
-            granted_to_identities: graph_rt::take(map, "grantedToIdentities")?,
+            granted_to_identities: r.take("grantedToIdentities"),
             #[cfg(feature = "identity")]
-            granted_to: graph_rt::take(map, "grantedTo")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            granted_to: r.take("grantedTo"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "grantedTo", &self.granted_to)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("grantedTo", &self.granted_to);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "grantedToIdentities", &self.granted_to_identities)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "invitation", &self.invitation)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "inheritedFrom", &self.inherited_from)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "link", &self.link)?;
-        graph_rt::put(map, "roles", &self.roles)?;
-        graph_rt::put(map, "shareId", &self.share_id)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "hasPassword", &self.has_password)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("grantedToIdentities", &self.granted_to_identities);
+        #[cfg(feature = "core")] w.put("invitation", &self.invitation);
+        #[cfg(feature = "core")] w.put("inheritedFrom", &self.inherited_from);
+        #[cfg(feature = "core")] w.put("link", &self.link);
+        w.put("roles", &self.roles);
+        w.put("shareId", &self.share_id);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("hasPassword", &self.has_password);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Permission);

@@ -24,25 +24,30 @@ pub struct PermissionGrantPolicy {
 impl graph_rt::Model for PermissionGrantPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.permissionGrantPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "files")]
-            excludes: graph_rt::take(map, "excludes")?,
+            excludes: r.take("excludes"),
             #[cfg(feature = "files")]
-            includes: graph_rt::take(map, "includes")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            includes: r.take("includes"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "includes", &self.includes)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "excludes", &self.excludes)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        #[cfg(feature = "files")] w.put("includes", &self.includes);
+        #[cfg(feature = "files")] w.put("excludes", &self.excludes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PermissionGrantPolicy);

@@ -11,7 +11,7 @@ pub struct PermissionScope {
     /// The permission's title, intended to be read by an administrator granting the permission on behalf of all users.
     pub admin_consent_display_name: graph_rt::Field<String>,
     /// Unique delegated permission identifier inside the collection of delegated permissions defined for a resource application.
-    pub id: graph_rt::Field<graph_rt::Uuid>,
+    pub id: graph_rt::Field<graph_rt::Guid>,
     /// When creating or updating a permission, this property must be set to true (which is the default). To delete a permission, this property must first be set to false.  At that point, in a subsequent call, the permission may be removed.
     pub is_enabled: graph_rt::Field<bool>,
     /// Specifies whether this delegated permission should be considered safe for non-admin users to consent to on behalf of themselves, or whether an administrator should be required for consent to the permissions. This will be the default behavior, but each customer can choose to customize the behavior in their organization (by allowing, restricting or limiting user consent to this delegated permission.)
@@ -28,29 +28,34 @@ pub struct PermissionScope {
 impl graph_rt::Model for PermissionScope {
     const TYPE_NAME: &'static str = "microsoft.graph.permissionScope";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value: graph_rt::take(map, "value")?,
-            user_consent_display_name: graph_rt::take(map, "userConsentDisplayName")?,
-            user_consent_description: graph_rt::take(map, "userConsentDescription")?,
-            type_: graph_rt::take(map, "type")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            admin_consent_display_name: graph_rt::take(map, "adminConsentDisplayName")?,
-            admin_consent_description: graph_rt::take(map, "adminConsentDescription")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value: r.take("value"),
+            user_consent_display_name: r.take("userConsentDisplayName"),
+            user_consent_description: r.take("userConsentDescription"),
+            type_: r.take("type"),
+            is_enabled: r.take("isEnabled"),
+            id: r.take("id"),
+            admin_consent_display_name: r.take("adminConsentDisplayName"),
+            admin_consent_description: r.take("adminConsentDescription"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "adminConsentDescription", &self.admin_consent_description)?;
-        graph_rt::put(map, "adminConsentDisplayName", &self.admin_consent_display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "userConsentDescription", &self.user_consent_description)?;
-        graph_rt::put(map, "userConsentDisplayName", &self.user_consent_display_name)?;
-        graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("adminConsentDescription", &self.admin_consent_description);
+        w.put("adminConsentDisplayName", &self.admin_consent_display_name);
+        w.put("id", &self.id);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("type", &self.type_);
+        w.put("userConsentDescription", &self.user_consent_description);
+        w.put("userConsentDisplayName", &self.user_consent_display_name);
+        w.put("value", &self.value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PermissionScope);

@@ -58,59 +58,63 @@ pub struct Person {
 impl graph_rt::Model for Person {
     const TYPE_NAME: &'static str = "microsoft.graph.person";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            yomi_company: graph_rt::take(map, "yomiCompany")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            yomi_company: r.take("yomiCompany"),
             #[cfg(feature = "core")]
-            websites: graph_rt::take(map, "websites")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            surname: graph_rt::take(map, "surname")?,
-            profession: graph_rt::take(map, "profession")?,
+            websites: r.take("websites"),
+            user_principal_name: r.take("userPrincipalName"),
+            surname: r.take("surname"),
+            profession: r.take("profession"),
             #[cfg(feature = "core")]
-            postal_addresses: graph_rt::take(map, "postalAddresses")?,
+            postal_addresses: r.take("postalAddresses"),
             #[cfg(feature = "core")]
-            phones: graph_rt::take(map, "phones")?,
-            person_type: graph_rt::take(map, "personType")?,
-            person_notes: graph_rt::take(map, "personNotes")?,
-            office_location: graph_rt::take(map, "officeLocation")?,
-            job_title: graph_rt::take(map, "jobTitle")?,
-            is_favorite: graph_rt::take(map, "isFavorite")?,
-            im_address: graph_rt::take(map, "imAddress")?,
-            given_name: graph_rt::take(map, "givenName")?,
+            phones: r.take("phones"),
+            person_type: r.take("personType"),
+            person_notes: r.take("personNotes"),
+            office_location: r.take("officeLocation"),
+            job_title: r.take("jobTitle"),
+            is_favorite: r.take("isFavorite"),
+            im_address: r.take("imAddress"),
+            given_name: r.take("givenName"),
             #[cfg(feature = "core")]
-            scored_email_addresses: graph_rt::take(map, "scoredEmailAddresses")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            department: graph_rt::take(map, "department")?,
-            company_name: graph_rt::take(map, "companyName")?,
-            birthday: graph_rt::take(map, "birthday")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            scored_email_addresses: r.take("scoredEmailAddresses"),
+            display_name: r.take("displayName"),
+            department: r.take("department"),
+            company_name: r.take("companyName"),
+            birthday: r.take("birthday"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "birthday", &self.birthday)?;
-        graph_rt::put(map, "companyName", &self.company_name)?;
-        graph_rt::put(map, "department", &self.department)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("birthday", &self.birthday);
+        w.put("companyName", &self.company_name);
+        w.put("department", &self.department);
+        w.put("displayName", &self.display_name);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "scoredEmailAddresses", &self.scored_email_addresses)?;
-        graph_rt::put(map, "givenName", &self.given_name)?;
-        graph_rt::put(map, "imAddress", &self.im_address)?;
-        graph_rt::put(map, "isFavorite", &self.is_favorite)?;
-        graph_rt::put(map, "jobTitle", &self.job_title)?;
-        graph_rt::put(map, "officeLocation", &self.office_location)?;
-        graph_rt::put(map, "personNotes", &self.person_notes)?;
-        graph_rt::put(map, "personType", &self.person_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "phones", &self.phones)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "postalAddresses", &self.postal_addresses)?;
-        graph_rt::put(map, "profession", &self.profession)?;
-        graph_rt::put(map, "surname", &self.surname)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "websites", &self.websites)?;
-        graph_rt::put(map, "yomiCompany", &self.yomi_company)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("scoredEmailAddresses", &self.scored_email_addresses);
+        w.put("givenName", &self.given_name);
+        w.put("imAddress", &self.im_address);
+        w.put("isFavorite", &self.is_favorite);
+        w.put("jobTitle", &self.job_title);
+        w.put("officeLocation", &self.office_location);
+        w.put("personNotes", &self.person_notes);
+        w.put("personType", &self.person_type);
+        #[cfg(feature = "core")] w.put("phones", &self.phones);
+        #[cfg(feature = "core")] w.put("postalAddresses", &self.postal_addresses);
+        w.put("profession", &self.profession);
+        w.put("surname", &self.surname);
+        w.put("userPrincipalName", &self.user_principal_name);
+        #[cfg(feature = "core")] w.put("websites", &self.websites);
+        w.put("yomiCompany", &self.yomi_company);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Person);

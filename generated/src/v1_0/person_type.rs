@@ -16,17 +16,22 @@ pub struct PersonType {
 impl graph_rt::Model for PersonType {
     const TYPE_NAME: &'static str = "microsoft.graph.personType";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            subclass: graph_rt::take(map, "subclass")?,
-            class: graph_rt::take(map, "class")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            subclass: r.take("subclass"),
+            class: r.take("class"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "class", &self.class)?;
-        graph_rt::put(map, "subclass", &self.subclass)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("class", &self.class);
+        w.put("subclass", &self.subclass);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PersonType);

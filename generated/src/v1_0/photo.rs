@@ -30,31 +30,36 @@ pub struct Photo {
 impl graph_rt::Model for Photo {
     const TYPE_NAME: &'static str = "microsoft.graph.photo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            orientation: graph_rt::take(map, "orientation")?,
-            iso: graph_rt::take(map, "iso")?,
-            focal_length: graph_rt::take(map, "focalLength")?,
-            exposure_numerator: graph_rt::take(map, "exposureNumerator")?,
-            exposure_denominator: graph_rt::take(map, "exposureDenominator")?,
-            f_number: graph_rt::take(map, "fNumber")?,
-            camera_model: graph_rt::take(map, "cameraModel")?,
-            camera_make: graph_rt::take(map, "cameraMake")?,
-            taken_date_time: graph_rt::take(map, "takenDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            orientation: r.take("orientation"),
+            iso: r.take("iso"),
+            focal_length: r.take("focalLength"),
+            exposure_numerator: r.take("exposureNumerator"),
+            exposure_denominator: r.take("exposureDenominator"),
+            f_number: r.take("fNumber"),
+            camera_model: r.take("cameraModel"),
+            camera_make: r.take("cameraMake"),
+            taken_date_time: r.take("takenDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "takenDateTime", &self.taken_date_time)?;
-        graph_rt::put(map, "cameraMake", &self.camera_make)?;
-        graph_rt::put(map, "cameraModel", &self.camera_model)?;
-        graph_rt::put(map, "fNumber", &self.f_number)?;
-        graph_rt::put(map, "exposureDenominator", &self.exposure_denominator)?;
-        graph_rt::put(map, "exposureNumerator", &self.exposure_numerator)?;
-        graph_rt::put(map, "focalLength", &self.focal_length)?;
-        graph_rt::put(map, "iso", &self.iso)?;
-        graph_rt::put(map, "orientation", &self.orientation)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("takenDateTime", &self.taken_date_time);
+        w.put("cameraMake", &self.camera_make);
+        w.put("cameraModel", &self.camera_model);
+        w.put("fNumber", &self.f_number);
+        w.put("exposureDenominator", &self.exposure_denominator);
+        w.put("exposureNumerator", &self.exposure_numerator);
+        w.put("focalLength", &self.focal_length);
+        w.put("iso", &self.iso);
+        w.put("orientation", &self.orientation);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Photo);

@@ -20,21 +20,26 @@ pub struct Pkcs12CertificateInformation {
 impl graph_rt::Model for Pkcs12CertificateInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.pkcs12CertificateInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            not_before: graph_rt::take(map, "notBefore")?,
-            not_after: graph_rt::take(map, "notAfter")?,
-            thumbprint: graph_rt::take(map, "thumbprint")?,
-            is_active: graph_rt::take(map, "isActive")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            not_before: r.take("notBefore"),
+            not_after: r.take("notAfter"),
+            thumbprint: r.take("thumbprint"),
+            is_active: r.take("isActive"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isActive", &self.is_active)?;
-        graph_rt::put(map, "thumbprint", &self.thumbprint)?;
-        graph_rt::put(map, "notAfter", &self.not_after)?;
-        graph_rt::put(map, "notBefore", &self.not_before)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isActive", &self.is_active);
+        w.put("thumbprint", &self.thumbprint);
+        w.put("notAfter", &self.not_after);
+        w.put("notBefore", &self.not_before);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Pkcs12CertificateInformation);

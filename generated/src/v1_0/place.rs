@@ -23,24 +23,29 @@ pub struct Place {
 impl graph_rt::Model for Place {
     const TYPE_NAME: &'static str = "microsoft.graph.place";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            phone: graph_rt::take(map, "phone")?,
-            id: graph_rt::take(map, "id")?,
-            geo_coordinates: graph_rt::take(map, "geoCoordinates")?,
-            display_name: graph_rt::take(map, "displayName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            phone: r.take("phone"),
+            id: r.take("id"),
+            geo_coordinates: r.take("geoCoordinates"),
+            display_name: r.take("displayName"),
             #[cfg(feature = "core")]
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "geoCoordinates", &self.geo_coordinates)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "phone", &self.phone)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("address", &self.address);
+        w.put("displayName", &self.display_name);
+        w.put("geoCoordinates", &self.geo_coordinates);
+        w.put("id", &self.id);
+        w.put("phone", &self.phone);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Place);

@@ -22,21 +22,26 @@ pub struct Planner {
 impl graph_rt::Model for Planner {
     const TYPE_NAME: &'static str = "microsoft.graph.planner";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tasks: graph_rt::take(map, "tasks")?,
-            plans: graph_rt::take(map, "plans")?,
-            buckets: graph_rt::take(map, "buckets")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tasks: r.take("tasks"),
+            plans: r.take("plans"),
+            buckets: r.take("buckets"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "buckets", &self.buckets)?;
-        graph_rt::put(map, "plans", &self.plans)?;
-        graph_rt::put(map, "tasks", &self.tasks)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("buckets", &self.buckets);
+        w.put("plans", &self.plans);
+        w.put("tasks", &self.tasks);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Planner);

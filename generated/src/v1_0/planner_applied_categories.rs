@@ -13,15 +13,20 @@ pub struct PlannerAppliedCategories {
 impl graph_rt::Model for PlannerAppliedCategories {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerAppliedCategories";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            string_value: graph_rt::take(map, "String-value")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            string_value: r.take("String-value"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "String-value", &self.string_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("String-value", &self.string_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerAppliedCategories);

@@ -13,22 +13,24 @@ pub struct PlannerAssignments {
 impl graph_rt::Model for PlannerAssignments {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerAssignments";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            _4e98f8f1_bb03_4015_b8e0_19bb370949d8: graph_rt::take(
-                map,
-                "4e98f8f1-bb03-4015-b8e0-19bb370949d8",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            _4e98f8f1_bb03_4015_b8e0_19bb370949d8: r
+                .take("4e98f8f1-bb03-4015-b8e0-19bb370949d8"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "4e98f8f1-bb03-4015-b8e0-19bb370949d8",
             &self._4e98f8f1_bb03_4015_b8e0_19bb370949d8,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerAssignments);

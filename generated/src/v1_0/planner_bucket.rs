@@ -24,23 +24,28 @@ pub struct PlannerBucket {
 impl graph_rt::Model for PlannerBucket {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerBucket";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tasks: graph_rt::take(map, "tasks")?,
-            plan_id: graph_rt::take(map, "planId")?,
-            order_hint: graph_rt::take(map, "orderHint")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tasks: r.take("tasks"),
+            plan_id: r.take("planId"),
+            order_hint: r.take("orderHint"),
+            name: r.take("name"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "orderHint", &self.order_hint)?;
-        graph_rt::put(map, "planId", &self.plan_id)?;
-        graph_rt::put(map, "tasks", &self.tasks)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("orderHint", &self.order_hint);
+        w.put("planId", &self.plan_id);
+        w.put("tasks", &self.tasks);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerBucket);

@@ -24,25 +24,30 @@ pub struct PlannerCategoryDescriptions {
 impl graph_rt::Model for PlannerCategoryDescriptions {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerCategoryDescriptions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            category6: graph_rt::take(map, "category6")?,
-            category5: graph_rt::take(map, "category5")?,
-            category4: graph_rt::take(map, "category4")?,
-            category3: graph_rt::take(map, "category3")?,
-            category2: graph_rt::take(map, "category2")?,
-            category1: graph_rt::take(map, "category1")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            category6: r.take("category6"),
+            category5: r.take("category5"),
+            category4: r.take("category4"),
+            category3: r.take("category3"),
+            category2: r.take("category2"),
+            category1: r.take("category1"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "category1", &self.category1)?;
-        graph_rt::put(map, "category2", &self.category2)?;
-        graph_rt::put(map, "category3", &self.category3)?;
-        graph_rt::put(map, "category4", &self.category4)?;
-        graph_rt::put(map, "category5", &self.category5)?;
-        graph_rt::put(map, "category6", &self.category6)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("category1", &self.category1);
+        w.put("category2", &self.category2);
+        w.put("category3", &self.category3);
+        w.put("category4", &self.category4);
+        w.put("category5", &self.category5);
+        w.put("category6", &self.category6);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerCategoryDescriptions);

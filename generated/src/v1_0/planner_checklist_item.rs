@@ -23,25 +23,29 @@ pub struct PlannerChecklistItem {
 impl graph_rt::Model for PlannerChecklistItem {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerChecklistItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            title: graph_rt::take(map, "title")?,
-            order_hint: graph_rt::take(map, "orderHint")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            title: r.take("title"),
+            order_hint: r.take("orderHint"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            is_checked: graph_rt::take(map, "isChecked")?,
-            additional_properties: core::mem::take(map),
-        })
+            last_modified_by: r.take("lastModifiedBy"),
+            is_checked: r.take("isChecked"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "isChecked", &self.is_checked)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "orderHint", &self.order_hint)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("isChecked", &self.is_checked);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("orderHint", &self.order_hint);
+        w.put("title", &self.title);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerChecklistItem);

@@ -31,30 +31,35 @@ pub struct PlannerPlan {
 impl graph_rt::Model for PlannerPlan {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerPlan";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tasks: graph_rt::take(map, "tasks")?,
-            details: graph_rt::take(map, "details")?,
-            buckets: graph_rt::take(map, "buckets")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tasks: r.take("tasks"),
+            details: r.take("details"),
+            buckets: r.take("buckets"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            title: graph_rt::take(map, "title")?,
-            owner: graph_rt::take(map, "owner")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            title: r.take("title"),
+            owner: r.take("owner"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "owner", &self.owner)?;
-        graph_rt::put(map, "title", &self.title)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "buckets", &self.buckets)?;
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "tasks", &self.tasks)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("owner", &self.owner);
+        w.put("title", &self.title);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("buckets", &self.buckets);
+        w.put("details", &self.details);
+        w.put("tasks", &self.tasks);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerPlan);

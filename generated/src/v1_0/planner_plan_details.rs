@@ -20,19 +20,24 @@ pub struct PlannerPlanDetails {
 impl graph_rt::Model for PlannerPlanDetails {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerPlanDetails";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            shared_with: graph_rt::take(map, "sharedWith")?,
-            category_descriptions: graph_rt::take(map, "categoryDescriptions")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            shared_with: r.take("sharedWith"),
+            category_descriptions: r.take("categoryDescriptions"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "categoryDescriptions", &self.category_descriptions)?;
-        graph_rt::put(map, "sharedWith", &self.shared_with)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("categoryDescriptions", &self.category_descriptions);
+        w.put("sharedWith", &self.shared_with);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerPlanDetails);

@@ -18,17 +18,22 @@ pub struct PlannerProgressTaskBoardTaskFormat {
 impl graph_rt::Model for PlannerProgressTaskBoardTaskFormat {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerProgressTaskBoardTaskFormat";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            order_hint: graph_rt::take(map, "orderHint")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            order_hint: r.take("orderHint"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "orderHint", &self.order_hint)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("orderHint", &self.order_hint);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerProgressTaskBoardTaskFormat);

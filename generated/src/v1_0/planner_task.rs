@@ -72,80 +72,70 @@ pub struct PlannerTask {
 impl graph_rt::Model for PlannerTask {
     const TYPE_NAME: &'static str = "microsoft.graph.plannerTask";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            progress_task_board_format: graph_rt::take(map, "progressTaskBoardFormat")?,
-            details: graph_rt::take(map, "details")?,
-            bucket_task_board_format: graph_rt::take(map, "bucketTaskBoardFormat")?,
-            assigned_to_task_board_format: graph_rt::take(
-                map,
-                "assignedToTaskBoardFormat",
-            )?,
-            title: graph_rt::take(map, "title")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            reference_count: graph_rt::take(map, "referenceCount")?,
-            preview_type: graph_rt::take(map, "previewType")?,
-            plan_id: graph_rt::take(map, "planId")?,
-            percent_complete: graph_rt::take(map, "percentComplete")?,
-            order_hint: graph_rt::take(map, "orderHint")?,
-            has_description: graph_rt::take(map, "hasDescription")?,
-            due_date_time: graph_rt::take(map, "dueDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            progress_task_board_format: r.take("progressTaskBoardFormat"),
+            details: r.take("details"),
+            bucket_task_board_format: r.take("bucketTaskBoardFormat"),
+            assigned_to_task_board_format: r.take("assignedToTaskBoardFormat"),
+            title: r.take("title"),
+            start_date_time: r.take("startDateTime"),
+            reference_count: r.take("referenceCount"),
+            preview_type: r.take("previewType"),
+            plan_id: r.take("planId"),
+            percent_complete: r.take("percentComplete"),
+            order_hint: r.take("orderHint"),
+            has_description: r.take("hasDescription"),
+            due_date_time: r.take("dueDateTime"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            conversation_thread_id: graph_rt::take(map, "conversationThreadId")?,
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
+            created_by: r.take("createdBy"),
+            conversation_thread_id: r.take("conversationThreadId"),
+            completed_date_time: r.take("completedDateTime"),
             #[cfg(feature = "identity")]
-            completed_by: graph_rt::take(map, "completedBy")?,
-            checklist_item_count: graph_rt::take(map, "checklistItemCount")?,
-            bucket_id: graph_rt::take(map, "bucketId")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            assignee_priority: graph_rt::take(map, "assigneePriority")?,
-            applied_categories: graph_rt::take(map, "appliedCategories")?,
-            active_checklist_item_count: graph_rt::take(
-                map,
-                "activeChecklistItemCount",
-            )?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            completed_by: r.take("completedBy"),
+            checklist_item_count: r.take("checklistItemCount"),
+            bucket_id: r.take("bucketId"),
+            assignments: r.take("assignments"),
+            assignee_priority: r.take("assigneePriority"),
+            applied_categories: r.take("appliedCategories"),
+            active_checklist_item_count: r.take("activeChecklistItemCount"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(
-            map,
-            "activeChecklistItemCount",
-            &self.active_checklist_item_count,
-        )?;
-        graph_rt::put(map, "appliedCategories", &self.applied_categories)?;
-        graph_rt::put(map, "assigneePriority", &self.assignee_priority)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "bucketId", &self.bucket_id)?;
-        graph_rt::put(map, "checklistItemCount", &self.checklist_item_count)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "completedBy", &self.completed_by)?;
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        graph_rt::put(map, "conversationThreadId", &self.conversation_thread_id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "dueDateTime", &self.due_date_time)?;
-        graph_rt::put(map, "hasDescription", &self.has_description)?;
-        graph_rt::put(map, "orderHint", &self.order_hint)?;
-        graph_rt::put(map, "percentComplete", &self.percent_complete)?;
-        graph_rt::put(map, "planId", &self.plan_id)?;
-        graph_rt::put(map, "previewType", &self.preview_type)?;
-        graph_rt::put(map, "referenceCount", &self.reference_count)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(
-            map,
-            "assignedToTaskBoardFormat",
-            &self.assigned_to_task_board_format,
-        )?;
-        graph_rt::put(map, "bucketTaskBoardFormat", &self.bucket_task_board_format)?;
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "progressTaskBoardFormat", &self.progress_task_board_format)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("activeChecklistItemCount", &self.active_checklist_item_count);
+        w.put("appliedCategories", &self.applied_categories);
+        w.put("assigneePriority", &self.assignee_priority);
+        w.put("assignments", &self.assignments);
+        w.put("bucketId", &self.bucket_id);
+        w.put("checklistItemCount", &self.checklist_item_count);
+        #[cfg(feature = "identity")] w.put("completedBy", &self.completed_by);
+        w.put("completedDateTime", &self.completed_date_time);
+        w.put("conversationThreadId", &self.conversation_thread_id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("dueDateTime", &self.due_date_time);
+        w.put("hasDescription", &self.has_description);
+        w.put("orderHint", &self.order_hint);
+        w.put("percentComplete", &self.percent_complete);
+        w.put("planId", &self.plan_id);
+        w.put("previewType", &self.preview_type);
+        w.put("referenceCount", &self.reference_count);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("title", &self.title);
+        w.put("assignedToTaskBoardFormat", &self.assigned_to_task_board_format);
+        w.put("bucketTaskBoardFormat", &self.bucket_task_board_format);
+        w.put("details", &self.details);
+        w.put("progressTaskBoardFormat", &self.progress_task_board_format);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PlannerTask);

@@ -55,64 +55,55 @@ pub struct Post {
 impl graph_rt::Model for Post {
     const TYPE_NAME: &'static str = "microsoft.graph.post";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            single_value_extended_properties: graph_rt::take(
-                map,
-                "singleValueExtendedProperties",
-            )?,
-            multi_value_extended_properties: graph_rt::take(
-                map,
-                "multiValueExtendedProperties",
-            )?,
-            in_reply_to: graph_rt::take(map, "inReplyTo")?,
-            extensions: graph_rt::take(map, "extensions")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            single_value_extended_properties: r.take("singleValueExtendedProperties"),
+            multi_value_extended_properties: r.take("multiValueExtendedProperties"),
+            in_reply_to: r.take("inReplyTo"),
+            extensions: r.take("extensions"),
             #[cfg(feature = "mail")]
-            attachments: graph_rt::take(map, "attachments")?,
-            sender: graph_rt::take(map, "sender")?,
-            received_date_time: graph_rt::take(map, "receivedDateTime")?,
-            new_participants: graph_rt::take(map, "newParticipants")?,
-            has_attachments: graph_rt::take(map, "hasAttachments")?,
-            from: graph_rt::take(map, "from")?,
-            conversation_thread_id: graph_rt::take(map, "conversationThreadId")?,
-            conversation_id: graph_rt::take(map, "conversationId")?,
-            body: graph_rt::take(map, "body")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            change_key: graph_rt::take(map, "changeKey")?,
-            categories: graph_rt::take(map, "categories")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            attachments: r.take("attachments"),
+            sender: r.take("sender"),
+            received_date_time: r.take("receivedDateTime"),
+            new_participants: r.take("newParticipants"),
+            has_attachments: r.take("hasAttachments"),
+            from: r.take("from"),
+            conversation_thread_id: r.take("conversationThreadId"),
+            conversation_id: r.take("conversationId"),
+            body: r.take("body"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            change_key: r.take("changeKey"),
+            categories: r.take("categories"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "changeKey", &self.change_key)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(map, "conversationId", &self.conversation_id)?;
-        graph_rt::put(map, "conversationThreadId", &self.conversation_thread_id)?;
-        graph_rt::put(map, "from", &self.from)?;
-        graph_rt::put(map, "hasAttachments", &self.has_attachments)?;
-        graph_rt::put(map, "newParticipants", &self.new_participants)?;
-        graph_rt::put(map, "receivedDateTime", &self.received_date_time)?;
-        graph_rt::put(map, "sender", &self.sender)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "attachments", &self.attachments)?;
-        graph_rt::put(map, "extensions", &self.extensions)?;
-        graph_rt::put(map, "inReplyTo", &self.in_reply_to)?;
-        graph_rt::put(
-            map,
-            "multiValueExtendedProperties",
-            &self.multi_value_extended_properties,
-        )?;
-        graph_rt::put(
-            map,
-            "singleValueExtendedProperties",
-            &self.single_value_extended_properties,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("categories", &self.categories);
+        w.put("changeKey", &self.change_key);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("body", &self.body);
+        w.put("conversationId", &self.conversation_id);
+        w.put("conversationThreadId", &self.conversation_thread_id);
+        w.put("from", &self.from);
+        w.put("hasAttachments", &self.has_attachments);
+        w.put("newParticipants", &self.new_participants);
+        w.put("receivedDateTime", &self.received_date_time);
+        w.put("sender", &self.sender);
+        #[cfg(feature = "mail")] w.put("attachments", &self.attachments);
+        w.put("extensions", &self.extensions);
+        w.put("inReplyTo", &self.in_reply_to);
+        w.put("multiValueExtendedProperties", &self.multi_value_extended_properties);
+        w.put("singleValueExtendedProperties", &self.single_value_extended_properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Post);

@@ -16,17 +16,22 @@ pub struct PreAuthorizedApplication {
 impl graph_rt::Model for PreAuthorizedApplication {
     const TYPE_NAME: &'static str = "microsoft.graph.preAuthorizedApplication";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            delegated_permission_ids: graph_rt::take(map, "delegatedPermissionIds")?,
-            app_id: graph_rt::take(map, "appId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            delegated_permission_ids: r.take("delegatedPermissionIds"),
+            app_id: r.take("appId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "delegatedPermissionIds", &self.delegated_permission_ids)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appId", &self.app_id);
+        w.put("delegatedPermissionIds", &self.delegated_permission_ids);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PreAuthorizedApplication);

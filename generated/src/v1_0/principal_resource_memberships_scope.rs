@@ -20,21 +20,26 @@ pub struct PrincipalResourceMembershipsScope {
 impl graph_rt::Model for PrincipalResourceMembershipsScope {
     const TYPE_NAME: &'static str = "microsoft.graph.principalResourceMembershipsScope";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity_governance")]
-            resource_scopes: graph_rt::take(map, "resourceScopes")?,
+            resource_scopes: r.take("resourceScopes"),
             #[cfg(feature = "identity_governance")]
-            principal_scopes: graph_rt::take(map, "principalScopes")?,
-            additional_properties: core::mem::take(map),
-        })
+            principal_scopes: r.take("principalScopes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "identity_governance")]
-        graph_rt::put(map, "principalScopes", &self.principal_scopes)?;
+        w.put("principalScopes", &self.principal_scopes);
         #[cfg(feature = "identity_governance")]
-        graph_rt::put(map, "resourceScopes", &self.resource_scopes)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("resourceScopes", &self.resource_scopes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrincipalResourceMembershipsScope);

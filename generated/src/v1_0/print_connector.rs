@@ -29,38 +29,35 @@ pub struct PrintConnector {
 impl graph_rt::Model for PrintConnector {
     const TYPE_NAME: &'static str = "microsoft.graph.printConnector";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "users")]
-            registered_by: graph_rt::take(map, "registeredBy")?,
-            registered_date_time: graph_rt::take(map, "registeredDateTime")?,
-            location: graph_rt::take(map, "location")?,
-            app_version: graph_rt::take(map, "appVersion")?,
-            operating_system: graph_rt::take(map, "operatingSystem")?,
-            fully_qualified_domain_name: graph_rt::take(
-                map,
-                "fullyQualifiedDomainName",
-            )?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            registered_by: r.take("registeredBy"),
+            registered_date_time: r.take("registeredDateTime"),
+            location: r.take("location"),
+            app_version: r.take("appVersion"),
+            operating_system: r.take("operatingSystem"),
+            fully_qualified_domain_name: r.take("fullyQualifiedDomainName"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(
-            map,
-            "fullyQualifiedDomainName",
-            &self.fully_qualified_domain_name,
-        )?;
-        graph_rt::put(map, "operatingSystem", &self.operating_system)?;
-        graph_rt::put(map, "appVersion", &self.app_version)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "registeredDateTime", &self.registered_date_time)?;
-        #[cfg(feature = "users")]
-        graph_rt::put(map, "registeredBy", &self.registered_by)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("fullyQualifiedDomainName", &self.fully_qualified_domain_name);
+        w.put("operatingSystem", &self.operating_system);
+        w.put("appVersion", &self.app_version);
+        w.put("location", &self.location);
+        w.put("registeredDateTime", &self.registered_date_time);
+        #[cfg(feature = "users")] w.put("registeredBy", &self.registered_by);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintConnector);

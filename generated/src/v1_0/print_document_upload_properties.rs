@@ -18,19 +18,24 @@ pub struct PrintDocumentUploadProperties {
 impl graph_rt::Model for PrintDocumentUploadProperties {
     const TYPE_NAME: &'static str = "microsoft.graph.printDocumentUploadProperties";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            size: graph_rt::take(map, "size")?,
-            document_name: graph_rt::take(map, "documentName")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            size: r.take("size"),
+            document_name: r.take("documentName"),
+            content_type: r.take("contentType"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "documentName", &self.document_name)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contentType", &self.content_type);
+        w.put("documentName", &self.document_name);
+        w.put("size", &self.size);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintDocumentUploadProperties);

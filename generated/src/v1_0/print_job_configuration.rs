@@ -58,62 +58,65 @@ pub struct PrintJobConfiguration {
 impl graph_rt::Model for PrintJobConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.printJobConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            fit_pdf_to_page: graph_rt::take(map, "fitPdfToPage")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            fit_pdf_to_page: r.take("fitPdfToPage"),
             #[cfg(feature = "core")]
-            scaling: graph_rt::take(map, "scaling")?,
-            collate: graph_rt::take(map, "collate")?,
+            scaling: r.take("scaling"),
+            collate: r.take("collate"),
             #[cfg(feature = "core")]
-            multipage_layout: graph_rt::take(map, "multipageLayout")?,
-            pages_per_sheet: graph_rt::take(map, "pagesPerSheet")?,
+            multipage_layout: r.take("multipageLayout"),
+            pages_per_sheet: r.take("pagesPerSheet"),
             #[cfg(feature = "core")]
-            finishings: graph_rt::take(map, "finishings")?,
-            media_type: graph_rt::take(map, "mediaType")?,
-            margin: graph_rt::take(map, "margin")?,
-            media_size: graph_rt::take(map, "mediaSize")?,
-            output_bin: graph_rt::take(map, "outputBin")?,
-            input_bin: graph_rt::take(map, "inputBin")?,
+            finishings: r.take("finishings"),
+            media_type: r.take("mediaType"),
+            margin: r.take("margin"),
+            media_size: r.take("mediaSize"),
+            output_bin: r.take("outputBin"),
+            input_bin: r.take("inputBin"),
             #[cfg(feature = "core")]
-            color_mode: graph_rt::take(map, "colorMode")?,
-            copies: graph_rt::take(map, "copies")?,
+            color_mode: r.take("colorMode"),
+            copies: r.take("copies"),
             #[cfg(feature = "core")]
-            duplex_mode: graph_rt::take(map, "duplexMode")?,
+            duplex_mode: r.take("duplexMode"),
             #[cfg(feature = "core")]
-            orientation: graph_rt::take(map, "orientation")?,
+            orientation: r.take("orientation"),
             #[cfg(feature = "core")]
-            feed_orientation: graph_rt::take(map, "feedOrientation")?,
-            dpi: graph_rt::take(map, "dpi")?,
+            feed_orientation: r.take("feedOrientation"),
+            dpi: r.take("dpi"),
             #[cfg(feature = "core")]
-            quality: graph_rt::take(map, "quality")?,
+            quality: r.take("quality"),
             #[cfg(feature = "core")]
-            page_ranges: graph_rt::take(map, "pageRanges")?,
-            additional_properties: core::mem::take(map),
-        })
+            page_ranges: r.take("pageRanges"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "pageRanges", &self.page_ranges)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "quality", &self.quality)?;
-        graph_rt::put(map, "dpi", &self.dpi)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "feedOrientation", &self.feed_orientation)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "orientation", &self.orientation)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "duplexMode", &self.duplex_mode)?;
-        graph_rt::put(map, "copies", &self.copies)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "colorMode", &self.color_mode)?;
-        graph_rt::put(map, "inputBin", &self.input_bin)?;
-        graph_rt::put(map, "outputBin", &self.output_bin)?;
-        graph_rt::put(map, "mediaSize", &self.media_size)?;
-        graph_rt::put(map, "margin", &self.margin)?;
-        graph_rt::put(map, "mediaType", &self.media_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "finishings", &self.finishings)?;
-        graph_rt::put(map, "pagesPerSheet", &self.pages_per_sheet)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "multipageLayout", &self.multipage_layout)?;
-        graph_rt::put(map, "collate", &self.collate)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "scaling", &self.scaling)?;
-        graph_rt::put(map, "fitPdfToPage", &self.fit_pdf_to_page)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("pageRanges", &self.page_ranges);
+        #[cfg(feature = "core")] w.put("quality", &self.quality);
+        w.put("dpi", &self.dpi);
+        #[cfg(feature = "core")] w.put("feedOrientation", &self.feed_orientation);
+        #[cfg(feature = "core")] w.put("orientation", &self.orientation);
+        #[cfg(feature = "core")] w.put("duplexMode", &self.duplex_mode);
+        w.put("copies", &self.copies);
+        #[cfg(feature = "core")] w.put("colorMode", &self.color_mode);
+        w.put("inputBin", &self.input_bin);
+        w.put("outputBin", &self.output_bin);
+        w.put("mediaSize", &self.media_size);
+        w.put("margin", &self.margin);
+        w.put("mediaType", &self.media_type);
+        #[cfg(feature = "core")] w.put("finishings", &self.finishings);
+        w.put("pagesPerSheet", &self.pages_per_sheet);
+        #[cfg(feature = "core")] w.put("multipageLayout", &self.multipage_layout);
+        w.put("collate", &self.collate);
+        #[cfg(feature = "core")] w.put("scaling", &self.scaling);
+        w.put("fitPdfToPage", &self.fit_pdf_to_page);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintJobConfiguration);

@@ -20,21 +20,26 @@ pub struct PrintJobStatus {
 impl graph_rt::Model for PrintJobStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.printJobStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            is_acquired_by_printer: graph_rt::take(map, "isAcquiredByPrinter")?,
-            description: graph_rt::take(map, "description")?,
-            details: graph_rt::take(map, "details")?,
-            state: graph_rt::take(map, "state")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            is_acquired_by_printer: r.take("isAcquiredByPrinter"),
+            description: r.take("description"),
+            details: r.take("details"),
+            state: r.take("state"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "isAcquiredByPrinter", &self.is_acquired_by_printer)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("state", &self.state);
+        w.put("details", &self.details);
+        w.put("description", &self.description);
+        w.put("isAcquiredByPrinter", &self.is_acquired_by_printer);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintJobStatus);

@@ -20,21 +20,26 @@ pub struct PrintMargin {
 impl graph_rt::Model for PrintMargin {
     const TYPE_NAME: &'static str = "microsoft.graph.printMargin";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            left: graph_rt::take(map, "left")?,
-            right: graph_rt::take(map, "right")?,
-            bottom: graph_rt::take(map, "bottom")?,
-            top: graph_rt::take(map, "top")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            left: r.take("left"),
+            right: r.take("right"),
+            bottom: r.take("bottom"),
+            top: r.take("top"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "top", &self.top)?;
-        graph_rt::put(map, "bottom", &self.bottom)?;
-        graph_rt::put(map, "right", &self.right)?;
-        graph_rt::put(map, "left", &self.left)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("top", &self.top);
+        w.put("bottom", &self.bottom);
+        w.put("right", &self.right);
+        w.put("left", &self.left);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintMargin);

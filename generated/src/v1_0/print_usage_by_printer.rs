@@ -24,32 +24,34 @@ pub struct PrintUsageByPrinter {
 impl graph_rt::Model for PrintUsageByPrinter {
     const TYPE_NAME: &'static str = "microsoft.graph.printUsageByPrinter";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            incomplete_job_count: graph_rt::take(map, "incompleteJobCount")?,
-            completed_color_job_count: graph_rt::take(map, "completedColorJobCount")?,
-            completed_black_and_white_job_count: graph_rt::take(
-                map,
-                "completedBlackAndWhiteJobCount",
-            )?,
-            usage_date: graph_rt::take(map, "usageDate")?,
-            printer_id: graph_rt::take(map, "printerID")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            incomplete_job_count: r.take("incompleteJobCount"),
+            completed_color_job_count: r.take("completedColorJobCount"),
+            completed_black_and_white_job_count: r
+                .take("completedBlackAndWhiteJobCount"),
+            usage_date: r.take("usageDate"),
+            printer_id: r.take("printerID"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "printerID", &self.printer_id)?;
-        graph_rt::put(map, "usageDate", &self.usage_date)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("printerID", &self.printer_id);
+        w.put("usageDate", &self.usage_date);
+        w.put(
             "completedBlackAndWhiteJobCount",
             &self.completed_black_and_white_job_count,
-        )?;
-        graph_rt::put(map, "completedColorJobCount", &self.completed_color_job_count)?;
-        graph_rt::put(map, "incompleteJobCount", &self.incomplete_job_count)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("completedColorJobCount", &self.completed_color_job_count);
+        w.put("incompleteJobCount", &self.incomplete_job_count);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrintUsageByPrinter);

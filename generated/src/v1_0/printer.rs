@@ -48,47 +48,52 @@ pub struct Printer {
 impl graph_rt::Model for Printer {
     const TYPE_NAME: &'static str = "microsoft.graph.printer";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            task_triggers: graph_rt::take(map, "taskTriggers")?,
-            connectors: graph_rt::take(map, "connectors")?,
-            shares: graph_rt::take(map, "shares")?,
-            last_seen_date_time: graph_rt::take(map, "lastSeenDateTime")?,
-            has_physical_device: graph_rt::take(map, "hasPhysicalDevice")?,
-            is_shared: graph_rt::take(map, "isShared")?,
-            registered_date_time: graph_rt::take(map, "registeredDateTime")?,
-            jobs: graph_rt::take(map, "jobs")?,
-            status: graph_rt::take(map, "status")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            location: graph_rt::take(map, "location")?,
-            is_accepting_jobs: graph_rt::take(map, "isAcceptingJobs")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            defaults: graph_rt::take(map, "defaults")?,
-            capabilities: graph_rt::take(map, "capabilities")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            task_triggers: r.take("taskTriggers"),
+            connectors: r.take("connectors"),
+            shares: r.take("shares"),
+            last_seen_date_time: r.take("lastSeenDateTime"),
+            has_physical_device: r.take("hasPhysicalDevice"),
+            is_shared: r.take("isShared"),
+            registered_date_time: r.take("registeredDateTime"),
+            jobs: r.take("jobs"),
+            status: r.take("status"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            location: r.take("location"),
+            is_accepting_jobs: r.take("isAcceptingJobs"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            defaults: r.take("defaults"),
+            capabilities: r.take("capabilities"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "capabilities", &self.capabilities)?;
-        graph_rt::put(map, "defaults", &self.defaults)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isAcceptingJobs", &self.is_accepting_jobs)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "jobs", &self.jobs)?;
-        graph_rt::put(map, "registeredDateTime", &self.registered_date_time)?;
-        graph_rt::put(map, "isShared", &self.is_shared)?;
-        graph_rt::put(map, "hasPhysicalDevice", &self.has_physical_device)?;
-        graph_rt::put(map, "lastSeenDateTime", &self.last_seen_date_time)?;
-        graph_rt::put(map, "shares", &self.shares)?;
-        graph_rt::put(map, "connectors", &self.connectors)?;
-        graph_rt::put(map, "taskTriggers", &self.task_triggers)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("capabilities", &self.capabilities);
+        w.put("defaults", &self.defaults);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isAcceptingJobs", &self.is_accepting_jobs);
+        w.put("location", &self.location);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("status", &self.status);
+        w.put("jobs", &self.jobs);
+        w.put("registeredDateTime", &self.registered_date_time);
+        w.put("isShared", &self.is_shared);
+        w.put("hasPhysicalDevice", &self.has_physical_device);
+        w.put("lastSeenDateTime", &self.last_seen_date_time);
+        w.put("shares", &self.shares);
+        w.put("connectors", &self.connectors);
+        w.put("taskTriggers", &self.task_triggers);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Printer);

@@ -32,33 +32,38 @@ pub struct PrinterBase {
 impl graph_rt::Model for PrinterBase {
     const TYPE_NAME: &'static str = "microsoft.graph.printerBase";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            jobs: graph_rt::take(map, "jobs")?,
-            status: graph_rt::take(map, "status")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            location: graph_rt::take(map, "location")?,
-            is_accepting_jobs: graph_rt::take(map, "isAcceptingJobs")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            defaults: graph_rt::take(map, "defaults")?,
-            capabilities: graph_rt::take(map, "capabilities")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            jobs: r.take("jobs"),
+            status: r.take("status"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            location: r.take("location"),
+            is_accepting_jobs: r.take("isAcceptingJobs"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            defaults: r.take("defaults"),
+            capabilities: r.take("capabilities"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "capabilities", &self.capabilities)?;
-        graph_rt::put(map, "defaults", &self.defaults)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isAcceptingJobs", &self.is_accepting_jobs)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "jobs", &self.jobs)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("capabilities", &self.capabilities);
+        w.put("defaults", &self.defaults);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("isAcceptingJobs", &self.is_accepting_jobs);
+        w.put("location", &self.location);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("status", &self.status);
+        w.put("jobs", &self.jobs);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrinterBase);

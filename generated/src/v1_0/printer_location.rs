@@ -46,47 +46,52 @@ pub struct PrinterLocation {
 impl graph_rt::Model for PrinterLocation {
     const TYPE_NAME: &'static str = "microsoft.graph.printerLocation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            state_or_province: graph_rt::take(map, "stateOrProvince")?,
-            subdivision: graph_rt::take(map, "subdivision")?,
-            organization: graph_rt::take(map, "organization")?,
-            room_description: graph_rt::take(map, "roomDescription")?,
-            room_name: graph_rt::take(map, "roomName")?,
-            floor_description: graph_rt::take(map, "floorDescription")?,
-            floor: graph_rt::take(map, "floor")?,
-            building: graph_rt::take(map, "building")?,
-            site: graph_rt::take(map, "site")?,
-            country_or_region: graph_rt::take(map, "countryOrRegion")?,
-            postal_code: graph_rt::take(map, "postalCode")?,
-            city: graph_rt::take(map, "city")?,
-            sub_unit: graph_rt::take(map, "subUnit")?,
-            street_address: graph_rt::take(map, "streetAddress")?,
-            altitude_in_meters: graph_rt::take(map, "altitudeInMeters")?,
-            longitude: graph_rt::take(map, "longitude")?,
-            latitude: graph_rt::take(map, "latitude")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            state_or_province: r.take("stateOrProvince"),
+            subdivision: r.take("subdivision"),
+            organization: r.take("organization"),
+            room_description: r.take("roomDescription"),
+            room_name: r.take("roomName"),
+            floor_description: r.take("floorDescription"),
+            floor: r.take("floor"),
+            building: r.take("building"),
+            site: r.take("site"),
+            country_or_region: r.take("countryOrRegion"),
+            postal_code: r.take("postalCode"),
+            city: r.take("city"),
+            sub_unit: r.take("subUnit"),
+            street_address: r.take("streetAddress"),
+            altitude_in_meters: r.take("altitudeInMeters"),
+            longitude: r.take("longitude"),
+            latitude: r.take("latitude"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "latitude", &self.latitude)?;
-        graph_rt::put(map, "longitude", &self.longitude)?;
-        graph_rt::put(map, "altitudeInMeters", &self.altitude_in_meters)?;
-        graph_rt::put(map, "streetAddress", &self.street_address)?;
-        graph_rt::put(map, "subUnit", &self.sub_unit)?;
-        graph_rt::put(map, "city", &self.city)?;
-        graph_rt::put(map, "postalCode", &self.postal_code)?;
-        graph_rt::put(map, "countryOrRegion", &self.country_or_region)?;
-        graph_rt::put(map, "site", &self.site)?;
-        graph_rt::put(map, "building", &self.building)?;
-        graph_rt::put(map, "floor", &self.floor)?;
-        graph_rt::put(map, "floorDescription", &self.floor_description)?;
-        graph_rt::put(map, "roomName", &self.room_name)?;
-        graph_rt::put(map, "roomDescription", &self.room_description)?;
-        graph_rt::put(map, "organization", &self.organization)?;
-        graph_rt::put(map, "subdivision", &self.subdivision)?;
-        graph_rt::put(map, "stateOrProvince", &self.state_or_province)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("latitude", &self.latitude);
+        w.put("longitude", &self.longitude);
+        w.put("altitudeInMeters", &self.altitude_in_meters);
+        w.put("streetAddress", &self.street_address);
+        w.put("subUnit", &self.sub_unit);
+        w.put("city", &self.city);
+        w.put("postalCode", &self.postal_code);
+        w.put("countryOrRegion", &self.country_or_region);
+        w.put("site", &self.site);
+        w.put("building", &self.building);
+        w.put("floor", &self.floor);
+        w.put("floorDescription", &self.floor_description);
+        w.put("roomName", &self.room_name);
+        w.put("roomDescription", &self.room_description);
+        w.put("organization", &self.organization);
+        w.put("subdivision", &self.subdivision);
+        w.put("stateOrProvince", &self.state_or_province);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PrinterLocation);

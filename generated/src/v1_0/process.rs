@@ -36,44 +36,42 @@ pub struct Process {
 impl graph_rt::Model for Process {
     const TYPE_NAME: &'static str = "microsoft.graph.process";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            process_id: graph_rt::take(map, "processId")?,
-            path: graph_rt::take(map, "path")?,
-            parent_process_name: graph_rt::take(map, "parentProcessName")?,
-            parent_process_id: graph_rt::take(map, "parentProcessId")?,
-            parent_process_created_date_time: graph_rt::take(
-                map,
-                "parentProcessCreatedDateTime",
-            )?,
-            name: graph_rt::take(map, "name")?,
-            is_elevated: graph_rt::take(map, "isElevated")?,
-            integrity_level: graph_rt::take(map, "integrityLevel")?,
-            file_hash: graph_rt::take(map, "fileHash")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            command_line: graph_rt::take(map, "commandLine")?,
-            account_name: graph_rt::take(map, "accountName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            process_id: r.take("processId"),
+            path: r.take("path"),
+            parent_process_name: r.take("parentProcessName"),
+            parent_process_id: r.take("parentProcessId"),
+            parent_process_created_date_time: r.take("parentProcessCreatedDateTime"),
+            name: r.take("name"),
+            is_elevated: r.take("isElevated"),
+            integrity_level: r.take("integrityLevel"),
+            file_hash: r.take("fileHash"),
+            created_date_time: r.take("createdDateTime"),
+            command_line: r.take("commandLine"),
+            account_name: r.take("accountName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "accountName", &self.account_name)?;
-        graph_rt::put(map, "commandLine", &self.command_line)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "fileHash", &self.file_hash)?;
-        graph_rt::put(map, "integrityLevel", &self.integrity_level)?;
-        graph_rt::put(map, "isElevated", &self.is_elevated)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(
-            map,
-            "parentProcessCreatedDateTime",
-            &self.parent_process_created_date_time,
-        )?;
-        graph_rt::put(map, "parentProcessId", &self.parent_process_id)?;
-        graph_rt::put(map, "parentProcessName", &self.parent_process_name)?;
-        graph_rt::put(map, "path", &self.path)?;
-        graph_rt::put(map, "processId", &self.process_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("accountName", &self.account_name);
+        w.put("commandLine", &self.command_line);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("fileHash", &self.file_hash);
+        w.put("integrityLevel", &self.integrity_level);
+        w.put("isElevated", &self.is_elevated);
+        w.put("name", &self.name);
+        w.put("parentProcessCreatedDateTime", &self.parent_process_created_date_time);
+        w.put("parentProcessId", &self.parent_process_id);
+        w.put("parentProcessName", &self.parent_process_name);
+        w.put("path", &self.path);
+        w.put("processId", &self.process_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Process);

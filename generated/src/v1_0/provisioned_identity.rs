@@ -20,21 +20,26 @@ pub struct ProvisionedIdentity {
 impl graph_rt::Model for ProvisionedIdentity {
     const TYPE_NAME: &'static str = "microsoft.graph.provisionedIdentity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            identity_type: graph_rt::take(map, "identityType")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            details: graph_rt::take(map, "details")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            identity_type: r.take("identityType"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            details: r.take("details"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "identityType", &self.identity_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("details", &self.details);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        w.put("identityType", &self.identity_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProvisionedIdentity);

@@ -18,19 +18,24 @@ pub struct ProvisionedPlan {
 impl graph_rt::Model for ProvisionedPlan {
     const TYPE_NAME: &'static str = "microsoft.graph.provisionedPlan";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            service: graph_rt::take(map, "service")?,
-            provisioning_status: graph_rt::take(map, "provisioningStatus")?,
-            capability_status: graph_rt::take(map, "capabilityStatus")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            service: r.take("service"),
+            provisioning_status: r.take("provisioningStatus"),
+            capability_status: r.take("capabilityStatus"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "capabilityStatus", &self.capability_status)?;
-        graph_rt::put(map, "provisioningStatus", &self.provisioning_status)?;
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("capabilityStatus", &self.capability_status);
+        w.put("provisioningStatus", &self.provisioning_status);
+        w.put("service", &self.service);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProvisionedPlan);

@@ -22,23 +22,28 @@ pub struct ProvisioningErrorInfo {
 impl graph_rt::Model for ProvisioningErrorInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.provisioningErrorInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recommended_action: graph_rt::take(map, "recommendedAction")?,
-            reason: graph_rt::take(map, "reason")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            error_category: graph_rt::take(map, "errorCategory")?,
-            additional_details: graph_rt::take(map, "additionalDetails")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recommended_action: r.take("recommendedAction"),
+            reason: r.take("reason"),
+            error_code: r.take("errorCode"),
+            error_category: r.take("errorCategory"),
+            additional_details: r.take("additionalDetails"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "additionalDetails", &self.additional_details)?;
-        graph_rt::put(map, "errorCategory", &self.error_category)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "reason", &self.reason)?;
-        graph_rt::put(map, "recommendedAction", &self.recommended_action)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("additionalDetails", &self.additional_details);
+        w.put("errorCategory", &self.error_category);
+        w.put("errorCode", &self.error_code);
+        w.put("reason", &self.reason);
+        w.put("recommendedAction", &self.recommended_action);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProvisioningErrorInfo);

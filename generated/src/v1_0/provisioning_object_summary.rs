@@ -46,47 +46,52 @@ pub struct ProvisioningObjectSummary {
 impl graph_rt::Model for ProvisioningObjectSummary {
     const TYPE_NAME: &'static str = "microsoft.graph.provisioningObjectSummary";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tenant_id: graph_rt::take(map, "tenantId")?,
-            target_system: graph_rt::take(map, "targetSystem")?,
-            target_identity: graph_rt::take(map, "targetIdentity")?,
-            provisioning_status_info: graph_rt::take(map, "provisioningStatusInfo")?,
-            source_system: graph_rt::take(map, "sourceSystem")?,
-            source_identity: graph_rt::take(map, "sourceIdentity")?,
-            service_principal: graph_rt::take(map, "servicePrincipal")?,
-            provisioning_steps: graph_rt::take(map, "provisioningSteps")?,
-            modified_properties: graph_rt::take(map, "modifiedProperties")?,
-            job_id: graph_rt::take(map, "jobId")?,
-            initiated_by: graph_rt::take(map, "initiatedBy")?,
-            id: graph_rt::take(map, "id")?,
-            duration_in_milliseconds: graph_rt::take(map, "durationInMilliseconds")?,
-            cycle_id: graph_rt::take(map, "cycleId")?,
-            change_id: graph_rt::take(map, "changeId")?,
-            activity_date_time: graph_rt::take(map, "activityDateTime")?,
-            provisioning_action: graph_rt::take(map, "provisioningAction")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tenant_id: r.take("tenantId"),
+            target_system: r.take("targetSystem"),
+            target_identity: r.take("targetIdentity"),
+            provisioning_status_info: r.take("provisioningStatusInfo"),
+            source_system: r.take("sourceSystem"),
+            source_identity: r.take("sourceIdentity"),
+            service_principal: r.take("servicePrincipal"),
+            provisioning_steps: r.take("provisioningSteps"),
+            modified_properties: r.take("modifiedProperties"),
+            job_id: r.take("jobId"),
+            initiated_by: r.take("initiatedBy"),
+            id: r.take("id"),
+            duration_in_milliseconds: r.take("durationInMilliseconds"),
+            cycle_id: r.take("cycleId"),
+            change_id: r.take("changeId"),
+            activity_date_time: r.take("activityDateTime"),
+            provisioning_action: r.take("provisioningAction"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "provisioningAction", &self.provisioning_action)?;
-        graph_rt::put(map, "activityDateTime", &self.activity_date_time)?;
-        graph_rt::put(map, "changeId", &self.change_id)?;
-        graph_rt::put(map, "cycleId", &self.cycle_id)?;
-        graph_rt::put(map, "durationInMilliseconds", &self.duration_in_milliseconds)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "initiatedBy", &self.initiated_by)?;
-        graph_rt::put(map, "jobId", &self.job_id)?;
-        graph_rt::put(map, "modifiedProperties", &self.modified_properties)?;
-        graph_rt::put(map, "provisioningSteps", &self.provisioning_steps)?;
-        graph_rt::put(map, "servicePrincipal", &self.service_principal)?;
-        graph_rt::put(map, "sourceIdentity", &self.source_identity)?;
-        graph_rt::put(map, "sourceSystem", &self.source_system)?;
-        graph_rt::put(map, "provisioningStatusInfo", &self.provisioning_status_info)?;
-        graph_rt::put(map, "targetIdentity", &self.target_identity)?;
-        graph_rt::put(map, "targetSystem", &self.target_system)?;
-        graph_rt::put(map, "tenantId", &self.tenant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("provisioningAction", &self.provisioning_action);
+        w.put("activityDateTime", &self.activity_date_time);
+        w.put("changeId", &self.change_id);
+        w.put("cycleId", &self.cycle_id);
+        w.put("durationInMilliseconds", &self.duration_in_milliseconds);
+        w.put("id", &self.id);
+        w.put("initiatedBy", &self.initiated_by);
+        w.put("jobId", &self.job_id);
+        w.put("modifiedProperties", &self.modified_properties);
+        w.put("provisioningSteps", &self.provisioning_steps);
+        w.put("servicePrincipal", &self.service_principal);
+        w.put("sourceIdentity", &self.source_identity);
+        w.put("sourceSystem", &self.source_system);
+        w.put("provisioningStatusInfo", &self.provisioning_status_info);
+        w.put("targetIdentity", &self.target_identity);
+        w.put("targetSystem", &self.target_system);
+        w.put("tenantId", &self.tenant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProvisioningObjectSummary);

@@ -16,17 +16,22 @@ pub struct ProxiedDomain {
 impl graph_rt::Model for ProxiedDomain {
     const TYPE_NAME: &'static str = "microsoft.graph.proxiedDomain";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            proxy: graph_rt::take(map, "proxy")?,
-            ip_address_or_fqdn: graph_rt::take(map, "ipAddressOrFQDN")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            proxy: r.take("proxy"),
+            ip_address_or_fqdn: r.take("ipAddressOrFQDN"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "ipAddressOrFQDN", &self.ip_address_or_fqdn)?;
-        graph_rt::put(map, "proxy", &self.proxy)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("ipAddressOrFQDN", &self.ip_address_or_fqdn);
+        w.put("proxy", &self.proxy);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ProxiedDomain);

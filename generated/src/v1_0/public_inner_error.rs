@@ -20,21 +20,26 @@ pub struct PublicInnerError {
 impl graph_rt::Model for PublicInnerError {
     const TYPE_NAME: &'static str = "microsoft.graph.publicInnerError";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target: graph_rt::take(map, "target")?,
-            message: graph_rt::take(map, "message")?,
-            details: graph_rt::take(map, "details")?,
-            code: graph_rt::take(map, "code")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target: r.take("target"),
+            message: r.take("message"),
+            details: r.take("details"),
+            code: r.take("code"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "code", &self.code)?;
-        graph_rt::put(map, "details", &self.details)?;
-        graph_rt::put(map, "message", &self.message)?;
-        graph_rt::put(map, "target", &self.target)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("code", &self.code);
+        w.put("details", &self.details);
+        w.put("message", &self.message);
+        w.put("target", &self.target);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PublicInnerError);

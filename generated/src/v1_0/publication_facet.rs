@@ -16,17 +16,22 @@ pub struct PublicationFacet {
 impl graph_rt::Model for PublicationFacet {
     const TYPE_NAME: &'static str = "microsoft.graph.publicationFacet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            version_id: graph_rt::take(map, "versionId")?,
-            level: graph_rt::take(map, "level")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            version_id: r.take("versionId"),
+            level: r.take("level"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "level", &self.level)?;
-        graph_rt::put(map, "versionId", &self.version_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("level", &self.level);
+        w.put("versionId", &self.version_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(PublicationFacet);

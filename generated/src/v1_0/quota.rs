@@ -24,25 +24,30 @@ pub struct Quota {
 impl graph_rt::Model for Quota {
     const TYPE_NAME: &'static str = "microsoft.graph.quota";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            storage_plan_information: graph_rt::take(map, "storagePlanInformation")?,
-            state: graph_rt::take(map, "state")?,
-            deleted: graph_rt::take(map, "deleted")?,
-            remaining: graph_rt::take(map, "remaining")?,
-            used: graph_rt::take(map, "used")?,
-            total: graph_rt::take(map, "total")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            storage_plan_information: r.take("storagePlanInformation"),
+            state: r.take("state"),
+            deleted: r.take("deleted"),
+            remaining: r.take("remaining"),
+            used: r.take("used"),
+            total: r.take("total"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "total", &self.total)?;
-        graph_rt::put(map, "used", &self.used)?;
-        graph_rt::put(map, "remaining", &self.remaining)?;
-        graph_rt::put(map, "deleted", &self.deleted)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "storagePlanInformation", &self.storage_plan_information)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("total", &self.total);
+        w.put("used", &self.used);
+        w.put("remaining", &self.remaining);
+        w.put("deleted", &self.deleted);
+        w.put("state", &self.state);
+        w.put("storagePlanInformation", &self.storage_plan_information);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Quota);

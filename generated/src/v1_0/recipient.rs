@@ -14,15 +14,20 @@ pub struct Recipient {
 impl graph_rt::Model for Recipient {
     const TYPE_NAME: &'static str = "microsoft.graph.recipient";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            email_address: graph_rt::take(map, "emailAddress")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            email_address: r.take("emailAddress"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "emailAddress", &self.email_address)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("emailAddress", &self.email_address);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Recipient);

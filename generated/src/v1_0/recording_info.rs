@@ -17,18 +17,23 @@ pub struct RecordingInfo {
 impl graph_rt::Model for RecordingInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.recordingInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            recording_status: graph_rt::take(map, "recordingStatus")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            recording_status: r.take("recordingStatus"),
             #[cfg(feature = "identity")]
-            initiator: graph_rt::take(map, "initiator")?,
-            additional_properties: core::mem::take(map),
-        })
+            initiator: r.take("initiator"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "initiator", &self.initiator)?;
-        graph_rt::put(map, "recordingStatus", &self.recording_status)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("initiator", &self.initiator);
+        w.put("recordingStatus", &self.recording_status);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RecordingInfo);

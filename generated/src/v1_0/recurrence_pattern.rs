@@ -26,27 +26,32 @@ pub struct RecurrencePattern {
 impl graph_rt::Model for RecurrencePattern {
     const TYPE_NAME: &'static str = "microsoft.graph.recurrencePattern";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            month: graph_rt::take(map, "month")?,
-            interval: graph_rt::take(map, "interval")?,
-            index: graph_rt::take(map, "index")?,
-            first_day_of_week: graph_rt::take(map, "firstDayOfWeek")?,
-            days_of_week: graph_rt::take(map, "daysOfWeek")?,
-            day_of_month: graph_rt::take(map, "dayOfMonth")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            month: r.take("month"),
+            interval: r.take("interval"),
+            index: r.take("index"),
+            first_day_of_week: r.take("firstDayOfWeek"),
+            days_of_week: r.take("daysOfWeek"),
+            day_of_month: r.take("dayOfMonth"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "dayOfMonth", &self.day_of_month)?;
-        graph_rt::put(map, "daysOfWeek", &self.days_of_week)?;
-        graph_rt::put(map, "firstDayOfWeek", &self.first_day_of_week)?;
-        graph_rt::put(map, "index", &self.index)?;
-        graph_rt::put(map, "interval", &self.interval)?;
-        graph_rt::put(map, "month", &self.month)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dayOfMonth", &self.day_of_month);
+        w.put("daysOfWeek", &self.days_of_week);
+        w.put("firstDayOfWeek", &self.first_day_of_week);
+        w.put("index", &self.index);
+        w.put("interval", &self.interval);
+        w.put("month", &self.month);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RecurrencePattern);

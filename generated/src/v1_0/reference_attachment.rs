@@ -26,25 +26,30 @@ pub struct ReferenceAttachment {
 impl graph_rt::Model for ReferenceAttachment {
     const TYPE_NAME: &'static str = "microsoft.graph.referenceAttachment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            size: graph_rt::take(map, "size")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            is_inline: graph_rt::take(map, "isInline")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            size: r.take("size"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            is_inline: r.take("isInline"),
+            content_type: r.take("contentType"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "isInline", &self.is_inline)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("contentType", &self.content_type);
+        w.put("isInline", &self.is_inline);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        w.put("size", &self.size);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ReferenceAttachment);

@@ -32,33 +32,38 @@ pub struct RegistryKeyState {
 impl graph_rt::Model for RegistryKeyState {
     const TYPE_NAME: &'static str = "microsoft.graph.registryKeyState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            value_type: graph_rt::take(map, "valueType")?,
-            value_name: graph_rt::take(map, "valueName")?,
-            value_data: graph_rt::take(map, "valueData")?,
-            process_id: graph_rt::take(map, "processId")?,
-            operation: graph_rt::take(map, "operation")?,
-            old_value_name: graph_rt::take(map, "oldValueName")?,
-            old_value_data: graph_rt::take(map, "oldValueData")?,
-            old_key: graph_rt::take(map, "oldKey")?,
-            key: graph_rt::take(map, "key")?,
-            hive: graph_rt::take(map, "hive")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            value_type: r.take("valueType"),
+            value_name: r.take("valueName"),
+            value_data: r.take("valueData"),
+            process_id: r.take("processId"),
+            operation: r.take("operation"),
+            old_value_name: r.take("oldValueName"),
+            old_value_data: r.take("oldValueData"),
+            old_key: r.take("oldKey"),
+            key: r.take("key"),
+            hive: r.take("hive"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hive", &self.hive)?;
-        graph_rt::put(map, "key", &self.key)?;
-        graph_rt::put(map, "oldKey", &self.old_key)?;
-        graph_rt::put(map, "oldValueData", &self.old_value_data)?;
-        graph_rt::put(map, "oldValueName", &self.old_value_name)?;
-        graph_rt::put(map, "operation", &self.operation)?;
-        graph_rt::put(map, "processId", &self.process_id)?;
-        graph_rt::put(map, "valueData", &self.value_data)?;
-        graph_rt::put(map, "valueName", &self.value_name)?;
-        graph_rt::put(map, "valueType", &self.value_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hive", &self.hive);
+        w.put("key", &self.key);
+        w.put("oldKey", &self.old_key);
+        w.put("oldValueData", &self.old_value_data);
+        w.put("oldValueName", &self.old_value_name);
+        w.put("operation", &self.operation);
+        w.put("processId", &self.process_id);
+        w.put("valueData", &self.value_data);
+        w.put("valueName", &self.value_name);
+        w.put("valueType", &self.value_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RegistryKeyState);

@@ -22,23 +22,28 @@ pub struct RemoteAssistancePartner {
 impl graph_rt::Model for RemoteAssistancePartner {
     const TYPE_NAME: &'static str = "microsoft.graph.remoteAssistancePartner";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_connection_date_time: graph_rt::take(map, "lastConnectionDateTime")?,
-            onboarding_status: graph_rt::take(map, "onboardingStatus")?,
-            onboarding_url: graph_rt::take(map, "onboardingUrl")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_connection_date_time: r.take("lastConnectionDateTime"),
+            onboarding_status: r.take("onboardingStatus"),
+            onboarding_url: r.take("onboardingUrl"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "onboardingUrl", &self.onboarding_url)?;
-        graph_rt::put(map, "onboardingStatus", &self.onboarding_status)?;
-        graph_rt::put(map, "lastConnectionDateTime", &self.last_connection_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("onboardingUrl", &self.onboarding_url);
+        w.put("onboardingStatus", &self.onboarding_status);
+        w.put("lastConnectionDateTime", &self.last_connection_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RemoteAssistancePartner);

@@ -53,56 +53,59 @@ pub struct RemoteItem {
 impl graph_rt::Model for RemoteItem {
     const TYPE_NAME: &'static str = "microsoft.graph.remoteItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            web_dav_url: graph_rt::take(map, "webDavUrl")?,
-            video: graph_rt::take(map, "video")?,
-            special_folder: graph_rt::take(map, "specialFolder")?,
-            size: graph_rt::take(map, "size")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            web_dav_url: r.take("webDavUrl"),
+            video: r.take("video"),
+            special_folder: r.take("specialFolder"),
+            size: r.take("size"),
             #[cfg(feature = "files")]
-            sharepoint_ids: graph_rt::take(map, "sharepointIds")?,
-            shared: graph_rt::take(map, "shared")?,
-            parent_reference: graph_rt::take(map, "parentReference")?,
-            package: graph_rt::take(map, "package")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            sharepoint_ids: r.take("sharepointIds"),
+            shared: r.take("shared"),
+            parent_reference: r.take("parentReference"),
+            package: r.take("package"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            image: graph_rt::take(map, "image")?,
-            id: graph_rt::take(map, "id")?,
-            folder: graph_rt::take(map, "folder")?,
-            file_system_info: graph_rt::take(map, "fileSystemInfo")?,
-            file: graph_rt::take(map, "file")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            image: r.take("image"),
+            id: r.take("id"),
+            folder: r.take("folder"),
+            file_system_info: r.take("fileSystemInfo"),
+            file: r.take("file"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "file", &self.file)?;
-        graph_rt::put(map, "fileSystemInfo", &self.file_system_info)?;
-        graph_rt::put(map, "folder", &self.folder)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "image", &self.image)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "package", &self.package)?;
-        graph_rt::put(map, "parentReference", &self.parent_reference)?;
-        graph_rt::put(map, "shared", &self.shared)?;
-        #[cfg(feature = "files")]
-        graph_rt::put(map, "sharepointIds", &self.sharepoint_ids)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "specialFolder", &self.special_folder)?;
-        graph_rt::put(map, "video", &self.video)?;
-        graph_rt::put(map, "webDavUrl", &self.web_dav_url)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("file", &self.file);
+        w.put("fileSystemInfo", &self.file_system_info);
+        w.put("folder", &self.folder);
+        w.put("id", &self.id);
+        w.put("image", &self.image);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        w.put("package", &self.package);
+        w.put("parentReference", &self.parent_reference);
+        w.put("shared", &self.shared);
+        #[cfg(feature = "files")] w.put("sharepointIds", &self.sharepoint_ids);
+        w.put("size", &self.size);
+        w.put("specialFolder", &self.special_folder);
+        w.put("video", &self.video);
+        w.put("webDavUrl", &self.web_dav_url);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RemoteItem);

@@ -24,23 +24,28 @@ pub struct ResetPasscodeActionResult {
 impl graph_rt::Model for ResetPasscodeActionResult {
     const TYPE_NAME: &'static str = "microsoft.graph.resetPasscodeActionResult";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            passcode: graph_rt::take(map, "passcode")?,
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            action_state: graph_rt::take(map, "actionState")?,
-            action_name: graph_rt::take(map, "actionName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            passcode: r.take("passcode"),
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            start_date_time: r.take("startDateTime"),
+            action_state: r.take("actionState"),
+            action_name: r.take("actionName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "actionName", &self.action_name)?;
-        graph_rt::put(map, "actionState", &self.action_state)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put(map, "passcode", &self.passcode)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("actionName", &self.action_name);
+        w.put("actionState", &self.action_state);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.put("passcode", &self.passcode);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResetPasscodeActionResult);

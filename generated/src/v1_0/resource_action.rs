@@ -16,24 +16,22 @@ pub struct ResourceAction {
 impl graph_rt::Model for ResourceAction {
     const TYPE_NAME: &'static str = "microsoft.graph.resourceAction";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            not_allowed_resource_actions: graph_rt::take(
-                map,
-                "notAllowedResourceActions",
-            )?,
-            allowed_resource_actions: graph_rt::take(map, "allowedResourceActions")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            not_allowed_resource_actions: r.take("notAllowedResourceActions"),
+            allowed_resource_actions: r.take("allowedResourceActions"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowedResourceActions", &self.allowed_resource_actions)?;
-        graph_rt::put(
-            map,
-            "notAllowedResourceActions",
-            &self.not_allowed_resource_actions,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowedResourceActions", &self.allowed_resource_actions);
+        w.put("notAllowedResourceActions", &self.not_allowed_resource_actions);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResourceAction);

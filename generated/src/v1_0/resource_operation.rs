@@ -20,21 +20,26 @@ pub struct ResourceOperation {
 impl graph_rt::Model for ResourceOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.resourceOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            description: graph_rt::take(map, "description")?,
-            action_name: graph_rt::take(map, "actionName")?,
-            resource_name: graph_rt::take(map, "resourceName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            description: r.take("description"),
+            action_name: r.take("actionName"),
+            resource_name: r.take("resourceName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "resourceName", &self.resource_name)?;
-        graph_rt::put(map, "actionName", &self.action_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("resourceName", &self.resource_name);
+        w.put("actionName", &self.action_name);
+        w.put("description", &self.description);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResourceOperation);

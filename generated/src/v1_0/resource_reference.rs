@@ -18,19 +18,24 @@ pub struct ResourceReference {
 impl graph_rt::Model for ResourceReference {
     const TYPE_NAME: &'static str = "microsoft.graph.resourceReference";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            id: graph_rt::take(map, "id")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            id: r.take("id"),
+            web_url: r.take("webUrl"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("webUrl", &self.web_url);
+        w.put("id", &self.id);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResourceReference);

@@ -16,17 +16,22 @@ pub struct ResponseStatus {
 impl graph_rt::Model for ResponseStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.responseStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time: graph_rt::take(map, "time")?,
-            response: graph_rt::take(map, "response")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time: r.take("time"),
+            response: r.take("response"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "response", &self.response)?;
-        graph_rt::put(map, "time", &self.time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("response", &self.response);
+        w.put("time", &self.time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ResponseStatus);

@@ -60,61 +60,65 @@ pub struct RiskDetection {
 impl graph_rt::Model for RiskDetection {
     const TYPE_NAME: &'static str = "microsoft.graph.riskDetection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            user_id: r.take("userId"),
+            user_display_name: r.take("userDisplayName"),
             #[cfg(feature = "core")]
-            token_issuer_type: graph_rt::take(map, "tokenIssuerType")?,
-            source: graph_rt::take(map, "source")?,
+            token_issuer_type: r.take("tokenIssuerType"),
+            source: r.take("source"),
             #[cfg(feature = "core")]
-            risk_state: graph_rt::take(map, "riskState")?,
+            risk_state: r.take("riskState"),
             #[cfg(feature = "core")]
-            risk_level: graph_rt::take(map, "riskLevel")?,
-            risk_event_type: graph_rt::take(map, "riskEventType")?,
+            risk_level: r.take("riskLevel"),
+            risk_event_type: r.take("riskEventType"),
             #[cfg(feature = "core")]
-            risk_detail: graph_rt::take(map, "riskDetail")?,
-            request_id: graph_rt::take(map, "requestId")?,
-            location: graph_rt::take(map, "location")?,
-            last_updated_date_time: graph_rt::take(map, "lastUpdatedDateTime")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
+            risk_detail: r.take("riskDetail"),
+            request_id: r.take("requestId"),
+            location: r.take("location"),
+            last_updated_date_time: r.take("lastUpdatedDateTime"),
+            ip_address: r.take("ipAddress"),
             #[cfg(feature = "core")]
-            detection_timing_type: graph_rt::take(map, "detectionTimingType")?,
-            detected_date_time: graph_rt::take(map, "detectedDateTime")?,
-            correlation_id: graph_rt::take(map, "correlationId")?,
-            additional_info: graph_rt::take(map, "additionalInfo")?,
-            activity_date_time: graph_rt::take(map, "activityDateTime")?,
+            detection_timing_type: r.take("detectionTimingType"),
+            detected_date_time: r.take("detectedDateTime"),
+            correlation_id: r.take("correlationId"),
+            additional_info: r.take("additionalInfo"),
+            activity_date_time: r.take("activityDateTime"),
             #[cfg(feature = "core")]
-            activity: graph_rt::take(map, "activity")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            activity: r.take("activity"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "activity", &self.activity)?;
-        graph_rt::put(map, "activityDateTime", &self.activity_date_time)?;
-        graph_rt::put(map, "additionalInfo", &self.additional_info)?;
-        graph_rt::put(map, "correlationId", &self.correlation_id)?;
-        graph_rt::put(map, "detectedDateTime", &self.detected_date_time)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("activity", &self.activity);
+        w.put("activityDateTime", &self.activity_date_time);
+        w.put("additionalInfo", &self.additional_info);
+        w.put("correlationId", &self.correlation_id);
+        w.put("detectedDateTime", &self.detected_date_time);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "detectionTimingType", &self.detection_timing_type)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "lastUpdatedDateTime", &self.last_updated_date_time)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "requestId", &self.request_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskDetail", &self.risk_detail)?;
-        graph_rt::put(map, "riskEventType", &self.risk_event_type)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskLevel", &self.risk_level)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskState", &self.risk_state)?;
-        graph_rt::put(map, "source", &self.source)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "tokenIssuerType", &self.token_issuer_type)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("detectionTimingType", &self.detection_timing_type);
+        w.put("ipAddress", &self.ip_address);
+        w.put("lastUpdatedDateTime", &self.last_updated_date_time);
+        w.put("location", &self.location);
+        w.put("requestId", &self.request_id);
+        #[cfg(feature = "core")] w.put("riskDetail", &self.risk_detail);
+        w.put("riskEventType", &self.risk_event_type);
+        #[cfg(feature = "core")] w.put("riskLevel", &self.risk_level);
+        #[cfg(feature = "core")] w.put("riskState", &self.risk_state);
+        w.put("source", &self.source);
+        #[cfg(feature = "core")] w.put("tokenIssuerType", &self.token_issuer_type);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userId", &self.user_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RiskDetection);

@@ -16,17 +16,22 @@ pub struct RiskUserActivity {
 impl graph_rt::Model for RiskUserActivity {
     const TYPE_NAME: &'static str = "microsoft.graph.riskUserActivity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            risk_event_types: graph_rt::take(map, "riskEventTypes")?,
-            detail: graph_rt::take(map, "detail")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            risk_event_types: r.take("riskEventTypes"),
+            detail: r.take("detail"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "detail", &self.detail)?;
-        graph_rt::put(map, "riskEventTypes", &self.risk_event_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("detail", &self.detail);
+        w.put("riskEventTypes", &self.risk_event_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RiskUserActivity);

@@ -37,40 +37,41 @@ pub struct RiskyUser {
 impl graph_rt::Model for RiskyUser {
     const TYPE_NAME: &'static str = "microsoft.graph.riskyUser";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            history: graph_rt::take(map, "history")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            history: r.take("history"),
+            user_principal_name: r.take("userPrincipalName"),
+            user_display_name: r.take("userDisplayName"),
             #[cfg(feature = "core")]
-            risk_state: graph_rt::take(map, "riskState")?,
+            risk_state: r.take("riskState"),
             #[cfg(feature = "core")]
-            risk_level: graph_rt::take(map, "riskLevel")?,
-            risk_last_updated_date_time: graph_rt::take(map, "riskLastUpdatedDateTime")?,
+            risk_level: r.take("riskLevel"),
+            risk_last_updated_date_time: r.take("riskLastUpdatedDateTime"),
             #[cfg(feature = "core")]
-            risk_detail: graph_rt::take(map, "riskDetail")?,
-            is_processing: graph_rt::take(map, "isProcessing")?,
-            is_deleted: graph_rt::take(map, "isDeleted")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            risk_detail: r.take("riskDetail"),
+            is_processing: r.take("isProcessing"),
+            is_deleted: r.take("isDeleted"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isDeleted", &self.is_deleted)?;
-        graph_rt::put(map, "isProcessing", &self.is_processing)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskDetail", &self.risk_detail)?;
-        graph_rt::put(
-            map,
-            "riskLastUpdatedDateTime",
-            &self.risk_last_updated_date_time,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskLevel", &self.risk_level)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskState", &self.risk_state)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "history", &self.history)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isDeleted", &self.is_deleted);
+        w.put("isProcessing", &self.is_processing);
+        #[cfg(feature = "core")] w.put("riskDetail", &self.risk_detail);
+        w.put("riskLastUpdatedDateTime", &self.risk_last_updated_date_time);
+        #[cfg(feature = "core")] w.put("riskLevel", &self.risk_level);
+        #[cfg(feature = "core")] w.put("riskState", &self.risk_state);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("history", &self.history);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RiskyUser);

@@ -21,22 +21,27 @@ pub struct RubricLevel {
 impl graph_rt::Model for RubricLevel {
     const TYPE_NAME: &'static str = "microsoft.graph.rubricLevel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            level_id: graph_rt::take(map, "levelId")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            level_id: r.take("levelId"),
             #[cfg(feature = "education")]
-            grading: graph_rt::take(map, "grading")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            additional_properties: core::mem::take(map),
-        })
+            grading: r.take("grading"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "education")] graph_rt::put(map, "grading", &self.grading)?;
-        graph_rt::put(map, "levelId", &self.level_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "education")] w.put("grading", &self.grading);
+        w.put("levelId", &self.level_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RubricLevel);

@@ -16,17 +16,22 @@ pub struct RubricQualityFeedbackModel {
 impl graph_rt::Model for RubricQualityFeedbackModel {
     const TYPE_NAME: &'static str = "microsoft.graph.rubricQualityFeedbackModel";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            quality_id: graph_rt::take(map, "qualityId")?,
-            feedback: graph_rt::take(map, "feedback")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            quality_id: r.take("qualityId"),
+            feedback: r.take("feedback"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "feedback", &self.feedback)?;
-        graph_rt::put(map, "qualityId", &self.quality_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("feedback", &self.feedback);
+        w.put("qualityId", &self.quality_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(RubricQualityFeedbackModel);

@@ -24,26 +24,30 @@ pub struct ScheduleInformation {
 impl graph_rt::Model for ScheduleInformation {
     const TYPE_NAME: &'static str = "microsoft.graph.scheduleInformation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            working_hours: graph_rt::take(map, "workingHours")?,
-            schedule_items: graph_rt::take(map, "scheduleItems")?,
-            schedule_id: graph_rt::take(map, "scheduleId")?,
+            working_hours: r.take("workingHours"),
+            schedule_items: r.take("scheduleItems"),
+            schedule_id: r.take("scheduleId"),
             #[cfg(feature = "core")]
-            error: graph_rt::take(map, "error")?,
-            availability_view: graph_rt::take(map, "availabilityView")?,
-            additional_properties: core::mem::take(map),
-        })
+            error: r.take("error"),
+            availability_view: r.take("availabilityView"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "availabilityView", &self.availability_view)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put(map, "scheduleId", &self.schedule_id)?;
-        graph_rt::put(map, "scheduleItems", &self.schedule_items)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "workingHours", &self.working_hours)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("availabilityView", &self.availability_view);
+        #[cfg(feature = "core")] w.put("error", &self.error);
+        w.put("scheduleId", &self.schedule_id);
+        w.put("scheduleItems", &self.schedule_items);
+        #[cfg(feature = "core")] w.put("workingHours", &self.working_hours);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ScheduleInformation);

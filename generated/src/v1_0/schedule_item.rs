@@ -27,28 +27,33 @@ pub struct ScheduleItem {
 impl graph_rt::Model for ScheduleItem {
     const TYPE_NAME: &'static str = "microsoft.graph.scheduleItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            subject: graph_rt::take(map, "subject")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            subject: r.take("subject"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
+            status: r.take("status"),
             #[cfg(feature = "core")]
-            start: graph_rt::take(map, "start")?,
-            location: graph_rt::take(map, "location")?,
-            is_private: graph_rt::take(map, "isPrivate")?,
+            start: r.take("start"),
+            location: r.take("location"),
+            is_private: r.take("isPrivate"),
             #[cfg(feature = "core")]
-            end: graph_rt::take(map, "end")?,
-            additional_properties: core::mem::take(map),
-        })
+            end: r.take("end"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "end", &self.end)?;
-        graph_rt::put(map, "isPrivate", &self.is_private)?;
-        graph_rt::put(map, "location", &self.location)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "start", &self.start)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "subject", &self.subject)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "core")] w.put("end", &self.end);
+        w.put("isPrivate", &self.is_private);
+        w.put("location", &self.location);
+        #[cfg(feature = "core")] w.put("start", &self.start);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.put("subject", &self.subject);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ScheduleItem);

@@ -26,25 +26,30 @@ pub struct SchemaExtension {
 impl graph_rt::Model for SchemaExtension {
     const TYPE_NAME: &'static str = "microsoft.graph.schemaExtension";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            target_types: graph_rt::take(map, "targetTypes")?,
-            status: graph_rt::take(map, "status")?,
-            properties: graph_rt::take(map, "properties")?,
-            owner: graph_rt::take(map, "owner")?,
-            description: graph_rt::take(map, "description")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            target_types: r.take("targetTypes"),
+            status: r.take("status"),
+            properties: r.take("properties"),
+            owner: r.take("owner"),
+            description: r.take("description"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "owner", &self.owner)?;
-        graph_rt::put(map, "properties", &self.properties)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "targetTypes", &self.target_types)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("description", &self.description);
+        w.put("owner", &self.owner);
+        w.put("properties", &self.properties);
+        w.put("status", &self.status);
+        w.put("targetTypes", &self.target_types);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SchemaExtension);

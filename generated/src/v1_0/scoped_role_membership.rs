@@ -21,23 +21,27 @@ pub struct ScopedRoleMembership {
 impl graph_rt::Model for ScopedRoleMembership {
     const TYPE_NAME: &'static str = "microsoft.graph.scopedRoleMembership";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            role_member_info: graph_rt::take(map, "roleMemberInfo")?,
-            role_id: graph_rt::take(map, "roleId")?,
-            id: graph_rt::take(map, "id")?,
-            administrative_unit_id: graph_rt::take(map, "administrativeUnitId")?,
-            additional_properties: core::mem::take(map),
-        })
+            role_member_info: r.take("roleMemberInfo"),
+            role_id: r.take("roleId"),
+            id: r.take("id"),
+            administrative_unit_id: r.take("administrativeUnitId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "administrativeUnitId", &self.administrative_unit_id)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "roleId", &self.role_id)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "roleMemberInfo", &self.role_member_info)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("administrativeUnitId", &self.administrative_unit_id);
+        w.put("id", &self.id);
+        w.put("roleId", &self.role_id);
+        #[cfg(feature = "identity")] w.put("roleMemberInfo", &self.role_member_info);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ScopedRoleMembership);

@@ -16,17 +16,22 @@ pub struct ScoredEmailAddress {
 impl graph_rt::Model for ScoredEmailAddress {
     const TYPE_NAME: &'static str = "microsoft.graph.scoredEmailAddress";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            relevance_score: graph_rt::take(map, "relevanceScore")?,
-            address: graph_rt::take(map, "address")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            relevance_score: r.take("relevanceScore"),
+            address: r.take("address"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "relevanceScore", &self.relevance_score)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("address", &self.address);
+        w.put("relevanceScore", &self.relevance_score);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ScoredEmailAddress);

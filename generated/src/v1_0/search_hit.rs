@@ -23,24 +23,29 @@ pub struct SearchHit {
 impl graph_rt::Model for SearchHit {
     const TYPE_NAME: &'static str = "microsoft.graph.searchHit";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            resource: graph_rt::take(map, "resource")?,
-            summary: graph_rt::take(map, "summary")?,
-            content_source: graph_rt::take(map, "contentSource")?,
-            rank: graph_rt::take(map, "rank")?,
-            hit_id: graph_rt::take(map, "hitId")?,
-            additional_properties: core::mem::take(map),
-        })
+            resource: r.take("resource"),
+            summary: r.take("summary"),
+            content_source: r.take("contentSource"),
+            rank: r.take("rank"),
+            hit_id: r.take("hitId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hitId", &self.hit_id)?;
-        graph_rt::put(map, "rank", &self.rank)?;
-        graph_rt::put(map, "contentSource", &self.content_source)?;
-        graph_rt::put(map, "summary", &self.summary)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hitId", &self.hit_id);
+        w.put("rank", &self.rank);
+        w.put("contentSource", &self.content_source);
+        w.put("summary", &self.summary);
+        #[cfg(feature = "core")] w.put("resource", &self.resource);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchHit);

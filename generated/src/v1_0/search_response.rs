@@ -16,17 +16,22 @@ pub struct SearchResponse {
 impl graph_rt::Model for SearchResponse {
     const TYPE_NAME: &'static str = "microsoft.graph.searchResponse";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            search_terms: graph_rt::take(map, "searchTerms")?,
-            hits_containers: graph_rt::take(map, "hitsContainers")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            search_terms: r.take("searchTerms"),
+            hits_containers: r.take("hitsContainers"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "hitsContainers", &self.hits_containers)?;
-        graph_rt::put(map, "searchTerms", &self.search_terms)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("hitsContainers", &self.hits_containers);
+        w.put("searchTerms", &self.search_terms);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SearchResponse);

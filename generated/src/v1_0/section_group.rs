@@ -42,42 +42,46 @@ pub struct SectionGroup {
 impl graph_rt::Model for SectionGroup {
     const TYPE_NAME: &'static str = "microsoft.graph.sectionGroup";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sections: graph_rt::take(map, "sections")?,
-            section_groups: graph_rt::take(map, "sectionGroups")?,
-            parent_section_group: graph_rt::take(map, "parentSectionGroup")?,
-            parent_notebook: graph_rt::take(map, "parentNotebook")?,
-            sections_url: graph_rt::take(map, "sectionsUrl")?,
-            section_groups_url: graph_rt::take(map, "sectionGroupsUrl")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sections: r.take("sections"),
+            section_groups: r.take("sectionGroups"),
+            parent_section_group: r.take("parentSectionGroup"),
+            parent_notebook: r.take("parentNotebook"),
+            sections_url: r.take("sectionsUrl"),
+            section_groups_url: r.take("sectionGroupsUrl"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
+            last_modified_by: r.take("lastModifiedBy"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            self_: graph_rt::take(map, "self")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            self_: r.take("self"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "self", &self.self_)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "sectionGroupsUrl", &self.section_groups_url)?;
-        graph_rt::put(map, "sectionsUrl", &self.sections_url)?;
-        graph_rt::put(map, "parentNotebook", &self.parent_notebook)?;
-        graph_rt::put(map, "parentSectionGroup", &self.parent_section_group)?;
-        graph_rt::put(map, "sectionGroups", &self.section_groups)?;
-        graph_rt::put(map, "sections", &self.sections)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("self", &self.self_);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("sectionGroupsUrl", &self.section_groups_url);
+        w.put("sectionsUrl", &self.sections_url);
+        w.put("parentNotebook", &self.parent_notebook);
+        w.put("parentSectionGroup", &self.parent_section_group);
+        w.put("sectionGroups", &self.section_groups);
+        w.put("sections", &self.sections);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SectionGroup);

@@ -36,43 +36,43 @@ pub struct SecureScore {
 impl graph_rt::Model for SecureScore {
     const TYPE_NAME: &'static str = "microsoft.graph.secureScore";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            vendor_information: graph_rt::take(map, "vendorInformation")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            vendor_information: r.take("vendorInformation"),
             #[cfg(feature = "core")]
-            control_scores: graph_rt::take(map, "controlScores")?,
+            control_scores: r.take("controlScores"),
             #[cfg(feature = "core")]
-            average_comparative_scores: graph_rt::take(map, "averageComparativeScores")?,
-            max_score: graph_rt::take(map, "maxScore")?,
-            licensed_user_count: graph_rt::take(map, "licensedUserCount")?,
-            enabled_services: graph_rt::take(map, "enabledServices")?,
-            current_score: graph_rt::take(map, "currentScore")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            active_user_count: graph_rt::take(map, "activeUserCount")?,
-            azure_tenant_id: graph_rt::take(map, "azureTenantId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            average_comparative_scores: r.take("averageComparativeScores"),
+            max_score: r.take("maxScore"),
+            licensed_user_count: r.take("licensedUserCount"),
+            enabled_services: r.take("enabledServices"),
+            current_score: r.take("currentScore"),
+            created_date_time: r.take("createdDateTime"),
+            active_user_count: r.take("activeUserCount"),
+            azure_tenant_id: r.take("azureTenantId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "azureTenantId", &self.azure_tenant_id)?;
-        graph_rt::put(map, "activeUserCount", &self.active_user_count)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "currentScore", &self.current_score)?;
-        graph_rt::put(map, "enabledServices", &self.enabled_services)?;
-        graph_rt::put(map, "licensedUserCount", &self.licensed_user_count)?;
-        graph_rt::put(map, "maxScore", &self.max_score)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("azureTenantId", &self.azure_tenant_id);
+        w.put("activeUserCount", &self.active_user_count);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("currentScore", &self.current_score);
+        w.put("enabledServices", &self.enabled_services);
+        w.put("licensedUserCount", &self.licensed_user_count);
+        w.put("maxScore", &self.max_score);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "averageComparativeScores",
-            &self.average_comparative_scores,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "controlScores", &self.control_scores)?;
-        graph_rt::put(map, "vendorInformation", &self.vendor_information)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("averageComparativeScores", &self.average_comparative_scores);
+        #[cfg(feature = "core")] w.put("controlScores", &self.control_scores);
+        w.put("vendorInformation", &self.vendor_information);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecureScore);

@@ -55,55 +55,60 @@ pub struct SecureScoreControlProfile {
 impl graph_rt::Model for SecureScoreControlProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.secureScoreControlProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            vendor_information: graph_rt::take(map, "vendorInformation")?,
-            control_state_updates: graph_rt::take(map, "controlStateUpdates")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            vendor_information: r.take("vendorInformation"),
+            control_state_updates: r.take("controlStateUpdates"),
             #[cfg(feature = "core")]
-            compliance_information: graph_rt::take(map, "complianceInformation")?,
-            user_impact: graph_rt::take(map, "userImpact")?,
-            tier: graph_rt::take(map, "tier")?,
-            threats: graph_rt::take(map, "threats")?,
-            service: graph_rt::take(map, "service")?,
-            remediation_impact: graph_rt::take(map, "remediationImpact")?,
-            remediation: graph_rt::take(map, "remediation")?,
-            rank: graph_rt::take(map, "rank")?,
-            max_score: graph_rt::take(map, "maxScore")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            implementation_cost: graph_rt::take(map, "implementationCost")?,
-            deprecated: graph_rt::take(map, "deprecated")?,
-            title: graph_rt::take(map, "title")?,
-            control_category: graph_rt::take(map, "controlCategory")?,
-            action_url: graph_rt::take(map, "actionUrl")?,
-            action_type: graph_rt::take(map, "actionType")?,
-            azure_tenant_id: graph_rt::take(map, "azureTenantId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            compliance_information: r.take("complianceInformation"),
+            user_impact: r.take("userImpact"),
+            tier: r.take("tier"),
+            threats: r.take("threats"),
+            service: r.take("service"),
+            remediation_impact: r.take("remediationImpact"),
+            remediation: r.take("remediation"),
+            rank: r.take("rank"),
+            max_score: r.take("maxScore"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            implementation_cost: r.take("implementationCost"),
+            deprecated: r.take("deprecated"),
+            title: r.take("title"),
+            control_category: r.take("controlCategory"),
+            action_url: r.take("actionUrl"),
+            action_type: r.take("actionType"),
+            azure_tenant_id: r.take("azureTenantId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "azureTenantId", &self.azure_tenant_id)?;
-        graph_rt::put(map, "actionType", &self.action_type)?;
-        graph_rt::put(map, "actionUrl", &self.action_url)?;
-        graph_rt::put(map, "controlCategory", &self.control_category)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put(map, "deprecated", &self.deprecated)?;
-        graph_rt::put(map, "implementationCost", &self.implementation_cost)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "maxScore", &self.max_score)?;
-        graph_rt::put(map, "rank", &self.rank)?;
-        graph_rt::put(map, "remediation", &self.remediation)?;
-        graph_rt::put(map, "remediationImpact", &self.remediation_impact)?;
-        graph_rt::put(map, "service", &self.service)?;
-        graph_rt::put(map, "threats", &self.threats)?;
-        graph_rt::put(map, "tier", &self.tier)?;
-        graph_rt::put(map, "userImpact", &self.user_impact)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("azureTenantId", &self.azure_tenant_id);
+        w.put("actionType", &self.action_type);
+        w.put("actionUrl", &self.action_url);
+        w.put("controlCategory", &self.control_category);
+        w.put("title", &self.title);
+        w.put("deprecated", &self.deprecated);
+        w.put("implementationCost", &self.implementation_cost);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("maxScore", &self.max_score);
+        w.put("rank", &self.rank);
+        w.put("remediation", &self.remediation);
+        w.put("remediationImpact", &self.remediation_impact);
+        w.put("service", &self.service);
+        w.put("threats", &self.threats);
+        w.put("tier", &self.tier);
+        w.put("userImpact", &self.user_impact);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "complianceInformation", &self.compliance_information)?;
-        graph_rt::put(map, "controlStateUpdates", &self.control_state_updates)?;
-        graph_rt::put(map, "vendorInformation", &self.vendor_information)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("complianceInformation", &self.compliance_information);
+        w.put("controlStateUpdates", &self.control_state_updates);
+        w.put("vendorInformation", &self.vendor_information);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecureScoreControlProfile);

@@ -22,23 +22,28 @@ pub struct SecureScoreControlStateUpdate {
 impl graph_rt::Model for SecureScoreControlStateUpdate {
     const TYPE_NAME: &'static str = "microsoft.graph.secureScoreControlStateUpdate";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            updated_date_time: graph_rt::take(map, "updatedDateTime")?,
-            updated_by: graph_rt::take(map, "updatedBy")?,
-            state: graph_rt::take(map, "state")?,
-            comment: graph_rt::take(map, "comment")?,
-            assigned_to: graph_rt::take(map, "assignedTo")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            updated_date_time: r.take("updatedDateTime"),
+            updated_by: r.take("updatedBy"),
+            state: r.take("state"),
+            comment: r.take("comment"),
+            assigned_to: r.take("assignedTo"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "assignedTo", &self.assigned_to)?;
-        graph_rt::put(map, "comment", &self.comment)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "updatedBy", &self.updated_by)?;
-        graph_rt::put(map, "updatedDateTime", &self.updated_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("assignedTo", &self.assigned_to);
+        w.put("comment", &self.comment);
+        w.put("state", &self.state);
+        w.put("updatedBy", &self.updated_by);
+        w.put("updatedDateTime", &self.updated_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SecureScoreControlStateUpdate);

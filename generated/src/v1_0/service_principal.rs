@@ -119,170 +119,129 @@ pub struct ServicePrincipal {
 impl graph_rt::Model for ServicePrincipal {
     const TYPE_NAME: &'static str = "microsoft.graph.servicePrincipal";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            password_credentials: graph_rt::take(map, "passwordCredentials")?,
+            password_credentials: r.take("passwordCredentials"),
             #[cfg(feature = "identity")]
-            token_lifetime_policies: graph_rt::take(map, "tokenLifetimePolicies")?,
+            token_lifetime_policies: r.take("tokenLifetimePolicies"),
             #[cfg(feature = "identity")]
-            token_issuance_policies: graph_rt::take(map, "tokenIssuancePolicies")?,
+            token_issuance_policies: r.take("tokenIssuancePolicies"),
             #[cfg(feature = "core")]
-            owners: graph_rt::take(map, "owners")?,
+            owners: r.take("owners"),
             #[cfg(feature = "core")]
-            owned_objects: graph_rt::take(map, "ownedObjects")?,
-            oauth2_permission_grants: graph_rt::take(map, "oauth2PermissionGrants")?,
+            owned_objects: r.take("ownedObjects"),
+            oauth2_permission_grants: r.take("oauth2PermissionGrants"),
             #[cfg(feature = "core")]
-            member_of: graph_rt::take(map, "memberOf")?,
+            member_of: r.take("memberOf"),
             #[cfg(feature = "identity")]
-            home_realm_discovery_policies: graph_rt::take(
-                map,
-                "homeRealmDiscoveryPolicies",
-            )?,
+            home_realm_discovery_policies: r.take("homeRealmDiscoveryPolicies"),
             #[cfg(feature = "core")]
-            created_objects: graph_rt::take(map, "createdObjects")?,
+            created_objects: r.take("createdObjects"),
             #[cfg(feature = "identity")]
-            claims_mapping_policies: graph_rt::take(map, "claimsMappingPolicies")?,
-            app_role_assignments: graph_rt::take(map, "appRoleAssignments")?,
-            app_role_assigned_to: graph_rt::take(map, "appRoleAssignedTo")?,
+            claims_mapping_policies: r.take("claimsMappingPolicies"),
+            app_role_assignments: r.take("appRoleAssignments"),
+            app_role_assigned_to: r.take("appRoleAssignedTo"),
             #[cfg(feature = "core")]
-            verified_publisher: graph_rt::take(map, "verifiedPublisher")?,
-            token_encryption_key_id: graph_rt::take(map, "tokenEncryptionKeyId")?,
-            tags: graph_rt::take(map, "tags")?,
-            sign_in_audience: graph_rt::take(map, "signInAudience")?,
-            service_principal_type: graph_rt::take(map, "servicePrincipalType")?,
-            service_principal_names: graph_rt::take(map, "servicePrincipalNames")?,
+            verified_publisher: r.take("verifiedPublisher"),
+            token_encryption_key_id: r.take("tokenEncryptionKeyId"),
+            tags: r.take("tags"),
+            sign_in_audience: r.take("signInAudience"),
+            service_principal_type: r.take("servicePrincipalType"),
+            service_principal_names: r.take("servicePrincipalNames"),
             #[cfg(feature = "core")]
-            saml_single_sign_on_settings: graph_rt::take(
-                map,
-                "samlSingleSignOnSettings",
-            )?,
-            reply_urls: graph_rt::take(map, "replyUrls")?,
-            preferred_single_sign_on_mode: graph_rt::take(
-                map,
-                "preferredSingleSignOnMode",
-            )?,
+            saml_single_sign_on_settings: r.take("samlSingleSignOnSettings"),
+            reply_urls: r.take("replyUrls"),
+            preferred_single_sign_on_mode: r.take("preferredSingleSignOnMode"),
             #[cfg(feature = "files")]
-            oauth2_permission_scopes: graph_rt::take(map, "oauth2PermissionScopes")?,
-            notification_email_addresses: graph_rt::take(
-                map,
-                "notificationEmailAddresses",
-            )?,
-            notes: graph_rt::take(map, "notes")?,
-            logout_url: graph_rt::take(map, "logoutUrl")?,
-            login_url: graph_rt::take(map, "loginUrl")?,
+            oauth2_permission_scopes: r.take("oauth2PermissionScopes"),
+            notification_email_addresses: r.take("notificationEmailAddresses"),
+            notes: r.take("notes"),
+            logout_url: r.take("logoutUrl"),
+            login_url: r.take("loginUrl"),
             #[cfg(feature = "core")]
-            key_credentials: graph_rt::take(map, "keyCredentials")?,
+            key_credentials: r.take("keyCredentials"),
             #[cfg(feature = "core")]
-            info: graph_rt::take(map, "info")?,
-            homepage: graph_rt::take(map, "homepage")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            disabled_by_microsoft_status: graph_rt::take(
-                map,
-                "disabledByMicrosoftStatus",
-            )?,
-            description: graph_rt::take(map, "description")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
+            info: r.take("info"),
+            homepage: r.take("homepage"),
+            display_name: r.take("displayName"),
+            disabled_by_microsoft_status: r.take("disabledByMicrosoftStatus"),
+            description: r.take("description"),
+            deleted_date_time: r.take("deletedDateTime"),
             #[cfg(feature = "core")]
-            app_roles: graph_rt::take(map, "appRoles")?,
-            app_role_assignment_required: graph_rt::take(
-                map,
-                "appRoleAssignmentRequired",
-            )?,
-            app_owner_organization_id: graph_rt::take(map, "appOwnerOrganizationId")?,
-            application_template_id: graph_rt::take(map, "applicationTemplateId")?,
-            app_id: graph_rt::take(map, "appId")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            app_description: graph_rt::take(map, "appDescription")?,
-            alternative_names: graph_rt::take(map, "alternativeNames")?,
+            app_roles: r.take("appRoles"),
+            app_role_assignment_required: r.take("appRoleAssignmentRequired"),
+            app_owner_organization_id: r.take("appOwnerOrganizationId"),
+            application_template_id: r.take("applicationTemplateId"),
+            app_id: r.take("appId"),
+            app_display_name: r.take("appDisplayName"),
+            app_description: r.take("appDescription"),
+            alternative_names: r.take("alternativeNames"),
             #[cfg(feature = "core")]
-            add_ins: graph_rt::take(map, "addIns")?,
-            account_enabled: graph_rt::take(map, "accountEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            add_ins: r.take("addIns"),
+            account_enabled: r.take("accountEnabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "accountEnabled", &self.account_enabled)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "addIns", &self.add_ins)?;
-        graph_rt::put(map, "alternativeNames", &self.alternative_names)?;
-        graph_rt::put(map, "appDescription", &self.app_description)?;
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
-        graph_rt::put(map, "applicationTemplateId", &self.application_template_id)?;
-        graph_rt::put(map, "appOwnerOrganizationId", &self.app_owner_organization_id)?;
-        graph_rt::put(
-            map,
-            "appRoleAssignmentRequired",
-            &self.app_role_assignment_required,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "appRoles", &self.app_roles)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(
-            map,
-            "disabledByMicrosoftStatus",
-            &self.disabled_by_microsoft_status,
-        )?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "homepage", &self.homepage)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "info", &self.info)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "keyCredentials", &self.key_credentials)?;
-        graph_rt::put(map, "loginUrl", &self.login_url)?;
-        graph_rt::put(map, "logoutUrl", &self.logout_url)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(
-            map,
-            "notificationEmailAddresses",
-            &self.notification_email_addresses,
-        )?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("accountEnabled", &self.account_enabled);
+        #[cfg(feature = "core")] w.put("addIns", &self.add_ins);
+        w.put("alternativeNames", &self.alternative_names);
+        w.put("appDescription", &self.app_description);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("appId", &self.app_id);
+        w.put("applicationTemplateId", &self.application_template_id);
+        w.put("appOwnerOrganizationId", &self.app_owner_organization_id);
+        w.put("appRoleAssignmentRequired", &self.app_role_assignment_required);
+        #[cfg(feature = "core")] w.put("appRoles", &self.app_roles);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        w.put("description", &self.description);
+        w.put("disabledByMicrosoftStatus", &self.disabled_by_microsoft_status);
+        w.put("displayName", &self.display_name);
+        w.put("homepage", &self.homepage);
+        #[cfg(feature = "core")] w.put("info", &self.info);
+        #[cfg(feature = "core")] w.put("keyCredentials", &self.key_credentials);
+        w.put("loginUrl", &self.login_url);
+        w.put("logoutUrl", &self.logout_url);
+        w.put("notes", &self.notes);
+        w.put("notificationEmailAddresses", &self.notification_email_addresses);
         #[cfg(feature = "files")]
-        graph_rt::put(map, "oauth2PermissionScopes", &self.oauth2_permission_scopes)?;
-        graph_rt::put(
-            map,
-            "preferredSingleSignOnMode",
-            &self.preferred_single_sign_on_mode,
-        )?;
-        graph_rt::put(map, "replyUrls", &self.reply_urls)?;
+        w.put("oauth2PermissionScopes", &self.oauth2_permission_scopes);
+        w.put("preferredSingleSignOnMode", &self.preferred_single_sign_on_mode);
+        w.put("replyUrls", &self.reply_urls);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "samlSingleSignOnSettings",
-            &self.saml_single_sign_on_settings,
-        )?;
-        graph_rt::put(map, "servicePrincipalNames", &self.service_principal_names)?;
-        graph_rt::put(map, "servicePrincipalType", &self.service_principal_type)?;
-        graph_rt::put(map, "signInAudience", &self.sign_in_audience)?;
-        graph_rt::put(map, "tags", &self.tags)?;
-        graph_rt::put(map, "tokenEncryptionKeyId", &self.token_encryption_key_id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "verifiedPublisher", &self.verified_publisher)?;
-        graph_rt::put(map, "appRoleAssignedTo", &self.app_role_assigned_to)?;
-        graph_rt::put(map, "appRoleAssignments", &self.app_role_assignments)?;
+        w.put("samlSingleSignOnSettings", &self.saml_single_sign_on_settings);
+        w.put("servicePrincipalNames", &self.service_principal_names);
+        w.put("servicePrincipalType", &self.service_principal_type);
+        w.put("signInAudience", &self.sign_in_audience);
+        w.put("tags", &self.tags);
+        w.put("tokenEncryptionKeyId", &self.token_encryption_key_id);
+        #[cfg(feature = "core")] w.put("verifiedPublisher", &self.verified_publisher);
+        w.put("appRoleAssignedTo", &self.app_role_assigned_to);
+        w.put("appRoleAssignments", &self.app_role_assignments);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "claimsMappingPolicies", &self.claims_mapping_policies)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "createdObjects", &self.created_objects)?;
+        w.put("claimsMappingPolicies", &self.claims_mapping_policies);
+        #[cfg(feature = "core")] w.put("createdObjects", &self.created_objects);
         #[cfg(feature = "identity")]
-        graph_rt::put(
-            map,
-            "homeRealmDiscoveryPolicies",
-            &self.home_realm_discovery_policies,
-        )?;
-        #[cfg(feature = "core")] graph_rt::put(map, "memberOf", &self.member_of)?;
-        graph_rt::put(map, "oauth2PermissionGrants", &self.oauth2_permission_grants)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "ownedObjects", &self.owned_objects)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "owners", &self.owners)?;
+        w.put("homeRealmDiscoveryPolicies", &self.home_realm_discovery_policies);
+        #[cfg(feature = "core")] w.put("memberOf", &self.member_of);
+        w.put("oauth2PermissionGrants", &self.oauth2_permission_grants);
+        #[cfg(feature = "core")] w.put("ownedObjects", &self.owned_objects);
+        #[cfg(feature = "core")] w.put("owners", &self.owners);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "tokenIssuancePolicies", &self.token_issuance_policies)?;
+        w.put("tokenIssuancePolicies", &self.token_issuance_policies);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "tokenLifetimePolicies", &self.token_lifetime_policies)?;
+        w.put("tokenLifetimePolicies", &self.token_lifetime_policies);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "passwordCredentials", &self.password_credentials)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("passwordCredentials", &self.password_credentials);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ServicePrincipal);

@@ -28,29 +28,34 @@ pub struct Session {
 impl graph_rt::Model for Session {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.session";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            segments: graph_rt::take(map, "segments")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            modalities: graph_rt::take(map, "modalities")?,
-            failure_info: graph_rt::take(map, "failureInfo")?,
-            callee: graph_rt::take(map, "callee")?,
-            caller: graph_rt::take(map, "caller")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            segments: r.take("segments"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            modalities: r.take("modalities"),
+            failure_info: r.take("failureInfo"),
+            callee: r.take("callee"),
+            caller: r.take("caller"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "caller", &self.caller)?;
-        graph_rt::put(map, "callee", &self.callee)?;
-        graph_rt::put(map, "failureInfo", &self.failure_info)?;
-        graph_rt::put(map, "modalities", &self.modalities)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "segments", &self.segments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("caller", &self.caller);
+        w.put("callee", &self.callee);
+        w.put("failureInfo", &self.failure_info);
+        w.put("modalities", &self.modalities);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("segments", &self.segments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Session);

@@ -66,68 +66,72 @@ pub struct SharedDriveItem {
 impl graph_rt::Model for SharedDriveItem {
     const TYPE_NAME: &'static str = "microsoft.graph.sharedDriveItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "files")]
-            root: graph_rt::take(map, "root")?,
+            root: r.take("root"),
             #[cfg(feature = "files")]
-            items: graph_rt::take(map, "items")?,
+            items: r.take("items"),
             #[cfg(feature = "files")]
-            site: graph_rt::take(map, "site")?,
+            site: r.take("site"),
             #[cfg(feature = "files")]
-            permission: graph_rt::take(map, "permission")?,
+            permission: r.take("permission"),
             #[cfg(feature = "files")]
-            list_item: graph_rt::take(map, "listItem")?,
+            list_item: r.take("listItem"),
             #[cfg(feature = "files")]
-            list: graph_rt::take(map, "list")?,
+            list: r.take("list"),
             #[cfg(feature = "files")]
-            drive_item: graph_rt::take(map, "driveItem")?,
+            drive_item: r.take("driveItem"),
             #[cfg(feature = "identity")]
-            owner: graph_rt::take(map, "owner")?,
+            owner: r.take("owner"),
             #[cfg(feature = "device_management")]
-            last_modified_by_user: graph_rt::take(map, "lastModifiedByUser")?,
+            last_modified_by_user: r.take("lastModifiedByUser"),
             #[cfg(feature = "device_management")]
-            created_by_user: graph_rt::take(map, "createdByUser")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            parent_reference: graph_rt::take(map, "parentReference")?,
-            name: graph_rt::take(map, "name")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
+            created_by_user: r.take("createdByUser"),
+            web_url: r.take("webUrl"),
+            parent_reference: r.take("parentReference"),
+            name: r.take("name"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            e_tag: graph_rt::take(map, "eTag")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            last_modified_by: r.take("lastModifiedBy"),
+            e_tag: r.take("eTag"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "identity")]
-            created_by: graph_rt::take(map, "createdBy")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            created_by: r.take("createdBy"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "createdBy", &self.created_by)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "eTag", &self.e_tag)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "parentReference", &self.parent_reference)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "identity")] w.put("createdBy", &self.created_by);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("eTag", &self.e_tag);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("name", &self.name);
+        w.put("parentReference", &self.parent_reference);
+        w.put("webUrl", &self.web_url);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "createdByUser", &self.created_by_user)?;
+        w.put("createdByUser", &self.created_by_user);
         #[cfg(feature = "device_management")]
-        graph_rt::put(map, "lastModifiedByUser", &self.last_modified_by_user)?;
-        #[cfg(feature = "identity")] graph_rt::put(map, "owner", &self.owner)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "driveItem", &self.drive_item)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "list", &self.list)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "listItem", &self.list_item)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "permission", &self.permission)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "site", &self.site)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "items", &self.items)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "root", &self.root)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("lastModifiedByUser", &self.last_modified_by_user);
+        #[cfg(feature = "identity")] w.put("owner", &self.owner);
+        #[cfg(feature = "files")] w.put("driveItem", &self.drive_item);
+        #[cfg(feature = "files")] w.put("list", &self.list);
+        #[cfg(feature = "files")] w.put("listItem", &self.list_item);
+        #[cfg(feature = "files")] w.put("permission", &self.permission);
+        #[cfg(feature = "files")] w.put("site", &self.site);
+        #[cfg(feature = "files")] w.put("items", &self.items);
+        #[cfg(feature = "files")] w.put("root", &self.root);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharedDriveItem);

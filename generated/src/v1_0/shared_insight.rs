@@ -6,37 +6,46 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-shared?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SharedInsight {
+    /// Unique identifier of the relationship. Read only.
+    pub id: graph_rt::Field<String>,
+    /// Details about the shared item. Read only.
+    pub last_shared: graph_rt::Field<super::SharingDetail>,
+    /// Properties that you can use to visualize the document in your experience. Read-only
+    pub resource_visualization: graph_rt::Field<super::ResourceVisualization>,
+    /// Reference properties of the shared document, such as the url and type of the document. Read-only
+    pub resource_reference: graph_rt::Field<super::ResourceReference>,
     /// Used for navigating to the item that was shared. For file attachments, the type is fileAttachment. For linked attachments, the type is driveItem. (Navigation property.)
     #[cfg(feature = "core")]
     pub resource: graph_rt::Field<Vec<super::AnyEntity>>,
-    pub id: graph_rt::Field<String>,
-    pub last_shared: graph_rt::Field<String>,
-    pub resource_visualization: graph_rt::Field<String>,
-    pub resource_reference: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for SharedInsight {
     const TYPE_NAME: &'static str = "microsoft.graph.sharedInsight";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resource_reference: graph_rt::take(map, "resourceReference")?,
-            resource_visualization: graph_rt::take(map, "resourceVisualization")?,
-            last_shared: graph_rt::take(map, "lastShared")?,
-            id: graph_rt::take(map, "id")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            resource: graph_rt::take(map, "resource")?,
-            additional_properties: core::mem::take(map),
-        })
+            resource: r.take("resource"),
+            resource_reference: r.take("resourceReference"),
+            resource_visualization: r.take("resourceVisualization"),
+            last_shared: r.take("lastShared"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastShared", &self.last_shared)?;
-        graph_rt::put(map, "resourceVisualization", &self.resource_visualization)?;
-        graph_rt::put(map, "resourceReference", &self.resource_reference)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastShared", &self.last_shared);
+        w.put("resourceVisualization", &self.resource_visualization);
+        w.put("resourceReference", &self.resource_reference);
+        #[cfg(feature = "core")] w.put("resource", &self.resource);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharedInsight);

@@ -22,35 +22,34 @@ pub struct SharedPcAccountManagerPolicy {
 impl graph_rt::Model for SharedPcAccountManagerPolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.sharedPCAccountManagerPolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            remove_accounts_below_disk_free_percentage: graph_rt::take(
-                map,
-                "removeAccountsBelowDiskFreePercentage",
-            )?,
-            inactive_threshold_days: graph_rt::take(map, "inactiveThresholdDays")?,
-            cache_accounts_above_disk_free_percentage: graph_rt::take(
-                map,
-                "cacheAccountsAboveDiskFreePercentage",
-            )?,
-            account_deletion_policy: graph_rt::take(map, "accountDeletionPolicy")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            remove_accounts_below_disk_free_percentage: r
+                .take("removeAccountsBelowDiskFreePercentage"),
+            inactive_threshold_days: r.take("inactiveThresholdDays"),
+            cache_accounts_above_disk_free_percentage: r
+                .take("cacheAccountsAboveDiskFreePercentage"),
+            account_deletion_policy: r.take("accountDeletionPolicy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "accountDeletionPolicy", &self.account_deletion_policy)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("accountDeletionPolicy", &self.account_deletion_policy);
+        w.put(
             "cacheAccountsAboveDiskFreePercentage",
             &self.cache_accounts_above_disk_free_percentage,
-        )?;
-        graph_rt::put(map, "inactiveThresholdDays", &self.inactive_threshold_days)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("inactiveThresholdDays", &self.inactive_threshold_days);
+        w.put(
             "removeAccountsBelowDiskFreePercentage",
             &self.remove_accounts_below_disk_free_percentage,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharedPcAccountManagerPolicy);

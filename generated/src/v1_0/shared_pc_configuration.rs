@@ -66,75 +66,66 @@ pub struct SharedPcConfiguration {
 impl graph_rt::Model for SharedPcConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.sharedPCConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            maintenance_start_time: graph_rt::take(map, "maintenanceStartTime")?,
-            kiosk_app_user_model_id: graph_rt::take(map, "kioskAppUserModelId")?,
-            kiosk_app_display_name: graph_rt::take(map, "kioskAppDisplayName")?,
-            idle_time_before_sleep_in_seconds: graph_rt::take(
-                map,
-                "idleTimeBeforeSleepInSeconds",
-            )?,
-            enabled: graph_rt::take(map, "enabled")?,
-            disable_sign_in_on_resume: graph_rt::take(map, "disableSignInOnResume")?,
-            disable_power_policies: graph_rt::take(map, "disablePowerPolicies")?,
-            disable_edu_policies: graph_rt::take(map, "disableEduPolicies")?,
-            disable_account_manager: graph_rt::take(map, "disableAccountManager")?,
-            allow_local_storage: graph_rt::take(map, "allowLocalStorage")?,
-            allowed_accounts: graph_rt::take(map, "allowedAccounts")?,
-            account_manager_policy: graph_rt::take(map, "accountManagerPolicy")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            maintenance_start_time: r.take("maintenanceStartTime"),
+            kiosk_app_user_model_id: r.take("kioskAppUserModelId"),
+            kiosk_app_display_name: r.take("kioskAppDisplayName"),
+            idle_time_before_sleep_in_seconds: r.take("idleTimeBeforeSleepInSeconds"),
+            enabled: r.take("enabled"),
+            disable_sign_in_on_resume: r.take("disableSignInOnResume"),
+            disable_power_policies: r.take("disablePowerPolicies"),
+            disable_edu_policies: r.take("disableEduPolicies"),
+            disable_account_manager: r.take("disableAccountManager"),
+            allow_local_storage: r.take("allowLocalStorage"),
+            allowed_accounts: r.take("allowedAccounts"),
+            account_manager_policy: r.take("accountManagerPolicy"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "accountManagerPolicy", &self.account_manager_policy)?;
-        graph_rt::put(map, "allowedAccounts", &self.allowed_accounts)?;
-        graph_rt::put(map, "allowLocalStorage", &self.allow_local_storage)?;
-        graph_rt::put(map, "disableAccountManager", &self.disable_account_manager)?;
-        graph_rt::put(map, "disableEduPolicies", &self.disable_edu_policies)?;
-        graph_rt::put(map, "disablePowerPolicies", &self.disable_power_policies)?;
-        graph_rt::put(map, "disableSignInOnResume", &self.disable_sign_in_on_resume)?;
-        graph_rt::put(map, "enabled", &self.enabled)?;
-        graph_rt::put(
-            map,
-            "idleTimeBeforeSleepInSeconds",
-            &self.idle_time_before_sleep_in_seconds,
-        )?;
-        graph_rt::put(map, "kioskAppDisplayName", &self.kiosk_app_display_name)?;
-        graph_rt::put(map, "kioskAppUserModelId", &self.kiosk_app_user_model_id)?;
-        graph_rt::put(map, "maintenanceStartTime", &self.maintenance_start_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("accountManagerPolicy", &self.account_manager_policy);
+        w.put("allowedAccounts", &self.allowed_accounts);
+        w.put("allowLocalStorage", &self.allow_local_storage);
+        w.put("disableAccountManager", &self.disable_account_manager);
+        w.put("disableEduPolicies", &self.disable_edu_policies);
+        w.put("disablePowerPolicies", &self.disable_power_policies);
+        w.put("disableSignInOnResume", &self.disable_sign_in_on_resume);
+        w.put("enabled", &self.enabled);
+        w.put("idleTimeBeforeSleepInSeconds", &self.idle_time_before_sleep_in_seconds);
+        w.put("kioskAppDisplayName", &self.kiosk_app_display_name);
+        w.put("kioskAppUserModelId", &self.kiosk_app_user_model_id);
+        w.put("maintenanceStartTime", &self.maintenance_start_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharedPcConfiguration);

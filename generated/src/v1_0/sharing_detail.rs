@@ -21,23 +21,28 @@ pub struct SharingDetail {
 impl graph_rt::Model for SharingDetail {
     const TYPE_NAME: &'static str = "microsoft.graph.sharingDetail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            sharing_reference: graph_rt::take(map, "sharingReference")?,
-            shared_by: graph_rt::take(map, "sharedBy")?,
-            sharing_type: graph_rt::take(map, "sharingType")?,
-            sharing_subject: graph_rt::take(map, "sharingSubject")?,
-            shared_date_time: graph_rt::take(map, "sharedDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            sharing_reference: r.take("sharingReference"),
+            shared_by: r.take("sharedBy"),
+            sharing_type: r.take("sharingType"),
+            sharing_subject: r.take("sharingSubject"),
+            shared_date_time: r.take("sharedDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sharedDateTime", &self.shared_date_time)?;
-        graph_rt::put(map, "sharingSubject", &self.sharing_subject)?;
-        graph_rt::put(map, "sharingType", &self.sharing_type)?;
-        graph_rt::put(map, "sharedBy", &self.shared_by)?;
-        graph_rt::put(map, "sharingReference", &self.sharing_reference)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sharedDateTime", &self.shared_date_time);
+        w.put("sharingSubject", &self.sharing_subject);
+        w.put("sharingType", &self.sharing_type);
+        w.put("sharedBy", &self.shared_by);
+        w.put("sharingReference", &self.sharing_reference);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharingDetail);

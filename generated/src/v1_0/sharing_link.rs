@@ -25,27 +25,31 @@ pub struct SharingLink {
 impl graph_rt::Model for SharingLink {
     const TYPE_NAME: &'static str = "microsoft.graph.sharingLink";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            web_url: graph_rt::take(map, "webUrl")?,
-            web_html: graph_rt::take(map, "webHtml")?,
-            prevents_download: graph_rt::take(map, "preventsDownload")?,
-            scope: graph_rt::take(map, "scope")?,
-            type_: graph_rt::take(map, "type")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            web_url: r.take("webUrl"),
+            web_html: r.take("webHtml"),
+            prevents_download: r.take("preventsDownload"),
+            scope: r.take("scope"),
+            type_: r.take("type"),
             #[cfg(feature = "identity")]
-            application: graph_rt::take(map, "application")?,
-            additional_properties: core::mem::take(map),
-        })
+            application: r.take("application"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "application", &self.application)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put(map, "preventsDownload", &self.prevents_download)?;
-        graph_rt::put(map, "webHtml", &self.web_html)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        #[cfg(feature = "identity")] w.put("application", &self.application);
+        w.put("type", &self.type_);
+        w.put("scope", &self.scope);
+        w.put("preventsDownload", &self.prevents_download);
+        w.put("webHtml", &self.web_html);
+        w.put("webUrl", &self.web_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SharingLink);

@@ -29,31 +29,35 @@ pub struct Shift {
 impl graph_rt::Model for Shift {
     const TYPE_NAME: &'static str = "microsoft.graph.shift";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            last_modified_by: graph_rt::take(map, "lastModifiedBy")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            draft_shift: graph_rt::take(map, "draftShift")?,
-            shared_shift: graph_rt::take(map, "sharedShift")?,
-            scheduling_group_id: graph_rt::take(map, "schedulingGroupId")?,
-            user_id: graph_rt::take(map, "userId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            last_modified_by: r.take("lastModifiedBy"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            draft_shift: r.take("draftShift"),
+            shared_shift: r.take("sharedShift"),
+            scheduling_group_id: r.take("schedulingGroupId"),
+            user_id: r.take("userId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "schedulingGroupId", &self.scheduling_group_id)?;
-        graph_rt::put(map, "sharedShift", &self.shared_shift)?;
-        graph_rt::put(map, "draftShift", &self.draft_shift)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "identity")]
-        graph_rt::put(map, "lastModifiedBy", &self.last_modified_by)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userId", &self.user_id);
+        w.put("schedulingGroupId", &self.scheduling_group_id);
+        w.put("sharedShift", &self.shared_shift);
+        w.put("draftShift", &self.draft_shift);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "identity")] w.put("lastModifiedBy", &self.last_modified_by);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Shift);

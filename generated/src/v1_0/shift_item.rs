@@ -25,26 +25,31 @@ pub struct ShiftItem {
 impl graph_rt::Model for ShiftItem {
     const TYPE_NAME: &'static str = "microsoft.graph.shiftItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            activities: graph_rt::take(map, "activities")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            activities: r.take("activities"),
             #[cfg(feature = "core")]
-            theme: graph_rt::take(map, "theme")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            notes: graph_rt::take(map, "notes")?,
-            additional_properties: core::mem::take(map),
-        })
+            theme: r.take("theme"),
+            end_date_time: r.take("endDateTime"),
+            start_date_time: r.take("startDateTime"),
+            display_name: r.take("displayName"),
+            notes: r.take("notes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "theme", &self.theme)?;
-        graph_rt::put(map, "activities", &self.activities)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("notes", &self.notes);
+        w.put("displayName", &self.display_name);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("endDateTime", &self.end_date_time);
+        #[cfg(feature = "core")] w.put("theme", &self.theme);
+        w.put("activities", &self.activities);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ShiftItem);

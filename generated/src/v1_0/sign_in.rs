@@ -70,82 +70,78 @@ pub struct SignIn {
 impl graph_rt::Model for SignIn {
     const TYPE_NAME: &'static str = "microsoft.graph.signIn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            user_id: graph_rt::take(map, "userId")?,
-            user_display_name: graph_rt::take(map, "userDisplayName")?,
-            status: graph_rt::take(map, "status")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            user_id: r.take("userId"),
+            user_display_name: r.take("userDisplayName"),
+            status: r.take("status"),
             #[cfg(feature = "core")]
-            risk_state: graph_rt::take(map, "riskState")?,
+            risk_state: r.take("riskState"),
             #[cfg(feature = "core")]
-            risk_level_during_sign_in: graph_rt::take(map, "riskLevelDuringSignIn")?,
+            risk_level_during_sign_in: r.take("riskLevelDuringSignIn"),
             #[cfg(feature = "core")]
-            risk_level_aggregated: graph_rt::take(map, "riskLevelAggregated")?,
-            risk_event_types_v2: graph_rt::take(map, "riskEventTypes_v2")?,
+            risk_level_aggregated: r.take("riskLevelAggregated"),
+            risk_event_types_v2: r.take("riskEventTypes_v2"),
             #[cfg(feature = "core")]
-            risk_event_types: graph_rt::take(map, "riskEventTypes")?,
+            risk_event_types: r.take("riskEventTypes"),
             #[cfg(feature = "core")]
-            risk_detail: graph_rt::take(map, "riskDetail")?,
-            resource_id: graph_rt::take(map, "resourceId")?,
-            resource_display_name: graph_rt::take(map, "resourceDisplayName")?,
-            location: graph_rt::take(map, "location")?,
-            is_interactive: graph_rt::take(map, "isInteractive")?,
-            ip_address: graph_rt::take(map, "ipAddress")?,
-            id: graph_rt::take(map, "id")?,
+            risk_detail: r.take("riskDetail"),
+            resource_id: r.take("resourceId"),
+            resource_display_name: r.take("resourceDisplayName"),
+            location: r.take("location"),
+            is_interactive: r.take("isInteractive"),
+            ip_address: r.take("ipAddress"),
+            id: r.take("id"),
             #[cfg(feature = "device_management")]
-            device_detail: graph_rt::take(map, "deviceDetail")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            correlation_id: graph_rt::take(map, "correlationId")?,
+            device_detail: r.take("deviceDetail"),
+            created_date_time: r.take("createdDateTime"),
+            correlation_id: r.take("correlationId"),
             #[cfg(feature = "core")]
-            conditional_access_status: graph_rt::take(map, "conditionalAccessStatus")?,
-            client_app_used: graph_rt::take(map, "clientAppUsed")?,
+            conditional_access_status: r.take("conditionalAccessStatus"),
+            client_app_used: r.take("clientAppUsed"),
             #[cfg(feature = "core")]
-            applied_conditional_access_policy: graph_rt::take(
-                map,
-                "appliedConditionalAccessPolicy",
-            )?,
-            app_id: graph_rt::take(map, "appId")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            additional_properties: core::mem::take(map),
-        })
+            applied_conditional_access_policy: r.take("appliedConditionalAccessPolicy"),
+            app_id: r.take("appId"),
+            app_display_name: r.take("appDisplayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "appId", &self.app_id)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("appId", &self.app_id);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "appliedConditionalAccessPolicy",
-            &self.applied_conditional_access_policy,
-        )?;
-        graph_rt::put(map, "clientAppUsed", &self.client_app_used)?;
+        w.put("appliedConditionalAccessPolicy", &self.applied_conditional_access_policy);
+        w.put("clientAppUsed", &self.client_app_used);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "conditionalAccessStatus", &self.conditional_access_status)?;
-        graph_rt::put(map, "correlationId", &self.correlation_id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "deviceDetail", &self.device_detail)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "ipAddress", &self.ip_address)?;
-        graph_rt::put(map, "isInteractive", &self.is_interactive)?;
-        graph_rt::put(map, "location", &self.location)?;
-        graph_rt::put(map, "resourceDisplayName", &self.resource_display_name)?;
-        graph_rt::put(map, "resourceId", &self.resource_id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskDetail", &self.risk_detail)?;
+        w.put("conditionalAccessStatus", &self.conditional_access_status);
+        w.put("correlationId", &self.correlation_id);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "device_management")] w.put("deviceDetail", &self.device_detail);
+        w.put("id", &self.id);
+        w.put("ipAddress", &self.ip_address);
+        w.put("isInteractive", &self.is_interactive);
+        w.put("location", &self.location);
+        w.put("resourceDisplayName", &self.resource_display_name);
+        w.put("resourceId", &self.resource_id);
+        #[cfg(feature = "core")] w.put("riskDetail", &self.risk_detail);
+        #[cfg(feature = "core")] w.put("riskEventTypes", &self.risk_event_types);
+        w.put("riskEventTypes_v2", &self.risk_event_types_v2);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "riskEventTypes", &self.risk_event_types)?;
-        graph_rt::put(map, "riskEventTypes_v2", &self.risk_event_types_v2)?;
+        w.put("riskLevelAggregated", &self.risk_level_aggregated);
         #[cfg(feature = "core")]
-        graph_rt::put(map, "riskLevelAggregated", &self.risk_level_aggregated)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "riskLevelDuringSignIn", &self.risk_level_during_sign_in)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "riskState", &self.risk_state)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "userDisplayName", &self.user_display_name)?;
-        graph_rt::put(map, "userId", &self.user_id)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("riskLevelDuringSignIn", &self.risk_level_during_sign_in);
+        #[cfg(feature = "core")] w.put("riskState", &self.risk_state);
+        w.put("status", &self.status);
+        w.put("userDisplayName", &self.user_display_name);
+        w.put("userId", &self.user_id);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SignIn);

@@ -18,19 +18,24 @@ pub struct SignInStatus {
 impl graph_rt::Model for SignInStatus {
     const TYPE_NAME: &'static str = "microsoft.graph.signInStatus";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            failure_reason: graph_rt::take(map, "failureReason")?,
-            error_code: graph_rt::take(map, "errorCode")?,
-            additional_details: graph_rt::take(map, "additionalDetails")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            failure_reason: r.take("failureReason"),
+            error_code: r.take("errorCode"),
+            additional_details: r.take("additionalDetails"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "additionalDetails", &self.additional_details)?;
-        graph_rt::put(map, "errorCode", &self.error_code)?;
-        graph_rt::put(map, "failureReason", &self.failure_reason)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("additionalDetails", &self.additional_details);
+        w.put("errorCode", &self.error_code);
+        w.put("failureReason", &self.failure_reason);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(SignInStatus);

@@ -22,23 +22,28 @@ pub struct StandardTimeZoneOffset {
 impl graph_rt::Model for StandardTimeZoneOffset {
     const TYPE_NAME: &'static str = "microsoft.graph.standardTimeZoneOffset";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            year: graph_rt::take(map, "year")?,
-            time: graph_rt::take(map, "time")?,
-            month: graph_rt::take(map, "month")?,
-            day_of_week: graph_rt::take(map, "dayOfWeek")?,
-            day_occurrence: graph_rt::take(map, "dayOccurrence")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            year: r.take("year"),
+            time: r.take("time"),
+            month: r.take("month"),
+            day_of_week: r.take("dayOfWeek"),
+            day_occurrence: r.take("dayOccurrence"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "dayOccurrence", &self.day_occurrence)?;
-        graph_rt::put(map, "dayOfWeek", &self.day_of_week)?;
-        graph_rt::put(map, "month", &self.month)?;
-        graph_rt::put(map, "time", &self.time)?;
-        graph_rt::put(map, "year", &self.year)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("dayOccurrence", &self.day_occurrence);
+        w.put("dayOfWeek", &self.day_of_week);
+        w.put("month", &self.month);
+        w.put("time", &self.time);
+        w.put("year", &self.year);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(StandardTimeZoneOffset);

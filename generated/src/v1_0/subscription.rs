@@ -44,58 +44,48 @@ pub struct Subscription {
 impl graph_rt::Model for Subscription {
     const TYPE_NAME: &'static str = "microsoft.graph.subscription";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            resource: graph_rt::take(map, "resource")?,
-            notification_url: graph_rt::take(map, "notificationUrl")?,
-            notification_query_options: graph_rt::take(map, "notificationQueryOptions")?,
-            notification_content_type: graph_rt::take(map, "notificationContentType")?,
-            lifecycle_notification_url: graph_rt::take(map, "lifecycleNotificationUrl")?,
-            latest_supported_tls_version: graph_rt::take(
-                map,
-                "latestSupportedTlsVersion",
-            )?,
-            include_resource_data: graph_rt::take(map, "includeResourceData")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            encryption_certificate_id: graph_rt::take(map, "encryptionCertificateId")?,
-            encryption_certificate: graph_rt::take(map, "encryptionCertificate")?,
-            creator_id: graph_rt::take(map, "creatorId")?,
-            client_state: graph_rt::take(map, "clientState")?,
-            change_type: graph_rt::take(map, "changeType")?,
-            application_id: graph_rt::take(map, "applicationId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            resource: r.take("resource"),
+            notification_url: r.take("notificationUrl"),
+            notification_query_options: r.take("notificationQueryOptions"),
+            notification_content_type: r.take("notificationContentType"),
+            lifecycle_notification_url: r.take("lifecycleNotificationUrl"),
+            latest_supported_tls_version: r.take("latestSupportedTlsVersion"),
+            include_resource_data: r.take("includeResourceData"),
+            expiration_date_time: r.take("expirationDateTime"),
+            encryption_certificate_id: r.take("encryptionCertificateId"),
+            encryption_certificate: r.take("encryptionCertificate"),
+            creator_id: r.take("creatorId"),
+            client_state: r.take("clientState"),
+            change_type: r.take("changeType"),
+            application_id: r.take("applicationId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "applicationId", &self.application_id)?;
-        graph_rt::put(map, "changeType", &self.change_type)?;
-        graph_rt::put(map, "clientState", &self.client_state)?;
-        graph_rt::put(map, "creatorId", &self.creator_id)?;
-        graph_rt::put(map, "encryptionCertificate", &self.encryption_certificate)?;
-        graph_rt::put(map, "encryptionCertificateId", &self.encryption_certificate_id)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "includeResourceData", &self.include_resource_data)?;
-        graph_rt::put(
-            map,
-            "latestSupportedTlsVersion",
-            &self.latest_supported_tls_version,
-        )?;
-        graph_rt::put(
-            map,
-            "lifecycleNotificationUrl",
-            &self.lifecycle_notification_url,
-        )?;
-        graph_rt::put(map, "notificationContentType", &self.notification_content_type)?;
-        graph_rt::put(
-            map,
-            "notificationQueryOptions",
-            &self.notification_query_options,
-        )?;
-        graph_rt::put(map, "notificationUrl", &self.notification_url)?;
-        graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("applicationId", &self.application_id);
+        w.put("changeType", &self.change_type);
+        w.put("clientState", &self.client_state);
+        w.put("creatorId", &self.creator_id);
+        w.put("encryptionCertificate", &self.encryption_certificate);
+        w.put("encryptionCertificateId", &self.encryption_certificate_id);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("includeResourceData", &self.include_resource_data);
+        w.put("latestSupportedTlsVersion", &self.latest_supported_tls_version);
+        w.put("lifecycleNotificationUrl", &self.lifecycle_notification_url);
+        w.put("notificationContentType", &self.notification_content_type);
+        w.put("notificationQueryOptions", &self.notification_query_options);
+        w.put("notificationUrl", &self.notification_url);
+        w.put("resource", &self.resource);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Subscription);

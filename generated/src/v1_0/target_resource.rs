@@ -24,25 +24,30 @@ pub struct TargetResource {
 impl graph_rt::Model for TargetResource {
     const TYPE_NAME: &'static str = "microsoft.graph.targetResource";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            modified_properties: graph_rt::take(map, "modifiedProperties")?,
-            group_type: graph_rt::take(map, "groupType")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            type_: graph_rt::take(map, "type")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            modified_properties: r.take("modifiedProperties"),
+            group_type: r.take("groupType"),
+            user_principal_name: r.take("userPrincipalName"),
+            type_: r.take("type"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "groupType", &self.group_type)?;
-        graph_rt::put(map, "modifiedProperties", &self.modified_properties)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("type", &self.type_);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("groupType", &self.group_type);
+        w.put("modifiedProperties", &self.modified_properties);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TargetResource);

@@ -38,37 +38,42 @@ pub struct TargetedManagedAppConfiguration {
 impl graph_rt::Model for TargetedManagedAppConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.targetedManagedAppConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            deployment_summary: graph_rt::take(map, "deploymentSummary")?,
-            apps: graph_rt::take(map, "apps")?,
-            is_assigned: graph_rt::take(map, "isAssigned")?,
-            deployed_app_count: graph_rt::take(map, "deployedAppCount")?,
-            custom_settings: graph_rt::take(map, "customSettings")?,
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            deployment_summary: r.take("deploymentSummary"),
+            apps: r.take("apps"),
+            is_assigned: r.take("isAssigned"),
+            deployed_app_count: r.take("deployedAppCount"),
+            custom_settings: r.take("customSettings"),
+            version: r.take("version"),
+            id: r.take("id"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "customSettings", &self.custom_settings)?;
-        graph_rt::put(map, "deployedAppCount", &self.deployed_app_count)?;
-        graph_rt::put(map, "isAssigned", &self.is_assigned)?;
-        graph_rt::put(map, "apps", &self.apps)?;
-        graph_rt::put(map, "deploymentSummary", &self.deployment_summary)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.put("customSettings", &self.custom_settings);
+        w.put("deployedAppCount", &self.deployed_app_count);
+        w.put("isAssigned", &self.is_assigned);
+        w.put("apps", &self.apps);
+        w.put("deploymentSummary", &self.deployment_summary);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TargetedManagedAppConfiguration);

@@ -92,178 +92,119 @@ pub struct TargetedManagedAppProtection {
 impl graph_rt::Model for TargetedManagedAppProtection {
     const TYPE_NAME: &'static str = "microsoft.graph.targetedManagedAppProtection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            is_assigned: graph_rt::take(map, "isAssigned")?,
-            managed_browser: graph_rt::take(map, "managedBrowser")?,
-            minimum_warning_app_version: graph_rt::take(
-                map,
-                "minimumWarningAppVersion",
-            )?,
-            minimum_required_app_version: graph_rt::take(
-                map,
-                "minimumRequiredAppVersion",
-            )?,
-            minimum_warning_os_version: graph_rt::take(map, "minimumWarningOsVersion")?,
-            minimum_required_os_version: graph_rt::take(
-                map,
-                "minimumRequiredOsVersion",
-            )?,
-            disable_app_pin_if_device_pin_is_set: graph_rt::take(
-                map,
-                "disableAppPinIfDevicePinIsSet",
-            )?,
-            fingerprint_blocked: graph_rt::take(map, "fingerprintBlocked")?,
-            print_blocked: graph_rt::take(map, "printBlocked")?,
-            contact_sync_blocked: graph_rt::take(map, "contactSyncBlocked")?,
-            allowed_data_storage_locations: graph_rt::take(
-                map,
-                "allowedDataStorageLocations",
-            )?,
-            period_before_pin_reset: graph_rt::take(map, "periodBeforePinReset")?,
-            pin_character_set: graph_rt::take(map, "pinCharacterSet")?,
-            minimum_pin_length: graph_rt::take(map, "minimumPinLength")?,
-            simple_pin_blocked: graph_rt::take(map, "simplePinBlocked")?,
-            maximum_pin_retries: graph_rt::take(map, "maximumPinRetries")?,
-            pin_required: graph_rt::take(map, "pinRequired")?,
-            period_offline_before_wipe_is_enforced: graph_rt::take(
-                map,
-                "periodOfflineBeforeWipeIsEnforced",
-            )?,
-            save_as_blocked: graph_rt::take(map, "saveAsBlocked")?,
-            managed_browser_to_open_links_required: graph_rt::take(
-                map,
-                "managedBrowserToOpenLinksRequired",
-            )?,
-            device_compliance_required: graph_rt::take(map, "deviceComplianceRequired")?,
-            data_backup_blocked: graph_rt::take(map, "dataBackupBlocked")?,
-            allowed_outbound_clipboard_sharing_level: graph_rt::take(
-                map,
-                "allowedOutboundClipboardSharingLevel",
-            )?,
-            organizational_credentials_required: graph_rt::take(
-                map,
-                "organizationalCredentialsRequired",
-            )?,
-            allowed_outbound_data_transfer_destinations: graph_rt::take(
-                map,
-                "allowedOutboundDataTransferDestinations",
-            )?,
-            allowed_inbound_data_transfer_sources: graph_rt::take(
-                map,
-                "allowedInboundDataTransferSources",
-            )?,
-            period_online_before_access_check: graph_rt::take(
-                map,
-                "periodOnlineBeforeAccessCheck",
-            )?,
-            period_offline_before_access_check: graph_rt::take(
-                map,
-                "periodOfflineBeforeAccessCheck",
-            )?,
-            version: graph_rt::take(map, "version")?,
-            id: graph_rt::take(map, "id")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            is_assigned: r.take("isAssigned"),
+            managed_browser: r.take("managedBrowser"),
+            minimum_warning_app_version: r.take("minimumWarningAppVersion"),
+            minimum_required_app_version: r.take("minimumRequiredAppVersion"),
+            minimum_warning_os_version: r.take("minimumWarningOsVersion"),
+            minimum_required_os_version: r.take("minimumRequiredOsVersion"),
+            disable_app_pin_if_device_pin_is_set: r
+                .take("disableAppPinIfDevicePinIsSet"),
+            fingerprint_blocked: r.take("fingerprintBlocked"),
+            print_blocked: r.take("printBlocked"),
+            contact_sync_blocked: r.take("contactSyncBlocked"),
+            allowed_data_storage_locations: r.take("allowedDataStorageLocations"),
+            period_before_pin_reset: r.take("periodBeforePinReset"),
+            pin_character_set: r.take("pinCharacterSet"),
+            minimum_pin_length: r.take("minimumPinLength"),
+            simple_pin_blocked: r.take("simplePinBlocked"),
+            maximum_pin_retries: r.take("maximumPinRetries"),
+            pin_required: r.take("pinRequired"),
+            period_offline_before_wipe_is_enforced: r
+                .take("periodOfflineBeforeWipeIsEnforced"),
+            save_as_blocked: r.take("saveAsBlocked"),
+            managed_browser_to_open_links_required: r
+                .take("managedBrowserToOpenLinksRequired"),
+            device_compliance_required: r.take("deviceComplianceRequired"),
+            data_backup_blocked: r.take("dataBackupBlocked"),
+            allowed_outbound_clipboard_sharing_level: r
+                .take("allowedOutboundClipboardSharingLevel"),
+            organizational_credentials_required: r
+                .take("organizationalCredentialsRequired"),
+            allowed_outbound_data_transfer_destinations: r
+                .take("allowedOutboundDataTransferDestinations"),
+            allowed_inbound_data_transfer_sources: r
+                .take("allowedInboundDataTransferSources"),
+            period_online_before_access_check: r.take("periodOnlineBeforeAccessCheck"),
+            period_offline_before_access_check: r.take("periodOfflineBeforeAccessCheck"),
+            version: r.take("version"),
+            id: r.take("id"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("id", &self.id);
+        w.put("version", &self.version);
+        w.put(
             "periodOfflineBeforeAccessCheck",
             &self.period_offline_before_access_check,
-        )?;
-        graph_rt::put(
-            map,
-            "periodOnlineBeforeAccessCheck",
-            &self.period_online_before_access_check,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("periodOnlineBeforeAccessCheck", &self.period_online_before_access_check);
+        w.put(
             "allowedInboundDataTransferSources",
             &self.allowed_inbound_data_transfer_sources,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowedOutboundDataTransferDestinations",
             &self.allowed_outbound_data_transfer_destinations,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "organizationalCredentialsRequired",
             &self.organizational_credentials_required,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "allowedOutboundClipboardSharingLevel",
             &self.allowed_outbound_clipboard_sharing_level,
-        )?;
-        graph_rt::put(map, "dataBackupBlocked", &self.data_backup_blocked)?;
-        graph_rt::put(
-            map,
-            "deviceComplianceRequired",
-            &self.device_compliance_required,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("dataBackupBlocked", &self.data_backup_blocked);
+        w.put("deviceComplianceRequired", &self.device_compliance_required);
+        w.put(
             "managedBrowserToOpenLinksRequired",
             &self.managed_browser_to_open_links_required,
-        )?;
-        graph_rt::put(map, "saveAsBlocked", &self.save_as_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("saveAsBlocked", &self.save_as_blocked);
+        w.put(
             "periodOfflineBeforeWipeIsEnforced",
             &self.period_offline_before_wipe_is_enforced,
-        )?;
-        graph_rt::put(map, "pinRequired", &self.pin_required)?;
-        graph_rt::put(map, "maximumPinRetries", &self.maximum_pin_retries)?;
-        graph_rt::put(map, "simplePinBlocked", &self.simple_pin_blocked)?;
-        graph_rt::put(map, "minimumPinLength", &self.minimum_pin_length)?;
-        graph_rt::put(map, "pinCharacterSet", &self.pin_character_set)?;
-        graph_rt::put(map, "periodBeforePinReset", &self.period_before_pin_reset)?;
-        graph_rt::put(
-            map,
-            "allowedDataStorageLocations",
-            &self.allowed_data_storage_locations,
-        )?;
-        graph_rt::put(map, "contactSyncBlocked", &self.contact_sync_blocked)?;
-        graph_rt::put(map, "printBlocked", &self.print_blocked)?;
-        graph_rt::put(map, "fingerprintBlocked", &self.fingerprint_blocked)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("pinRequired", &self.pin_required);
+        w.put("maximumPinRetries", &self.maximum_pin_retries);
+        w.put("simplePinBlocked", &self.simple_pin_blocked);
+        w.put("minimumPinLength", &self.minimum_pin_length);
+        w.put("pinCharacterSet", &self.pin_character_set);
+        w.put("periodBeforePinReset", &self.period_before_pin_reset);
+        w.put("allowedDataStorageLocations", &self.allowed_data_storage_locations);
+        w.put("contactSyncBlocked", &self.contact_sync_blocked);
+        w.put("printBlocked", &self.print_blocked);
+        w.put("fingerprintBlocked", &self.fingerprint_blocked);
+        w.put(
             "disableAppPinIfDevicePinIsSet",
             &self.disable_app_pin_if_device_pin_is_set,
-        )?;
-        graph_rt::put(
-            map,
-            "minimumRequiredOsVersion",
-            &self.minimum_required_os_version,
-        )?;
-        graph_rt::put(map, "minimumWarningOsVersion", &self.minimum_warning_os_version)?;
-        graph_rt::put(
-            map,
-            "minimumRequiredAppVersion",
-            &self.minimum_required_app_version,
-        )?;
-        graph_rt::put(
-            map,
-            "minimumWarningAppVersion",
-            &self.minimum_warning_app_version,
-        )?;
-        graph_rt::put(map, "managedBrowser", &self.managed_browser)?;
-        graph_rt::put(map, "isAssigned", &self.is_assigned)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("minimumRequiredOsVersion", &self.minimum_required_os_version);
+        w.put("minimumWarningOsVersion", &self.minimum_warning_os_version);
+        w.put("minimumRequiredAppVersion", &self.minimum_required_app_version);
+        w.put("minimumWarningAppVersion", &self.minimum_warning_app_version);
+        w.put("managedBrowser", &self.managed_browser);
+        w.put("isAssigned", &self.is_assigned);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TargetedManagedAppProtection);

@@ -14,22 +14,24 @@ pub struct TeamClassSettings {
 impl graph_rt::Model for TeamClassSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.teamClassSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            notify_guardians_about_assignments: graph_rt::take(
-                map,
-                "notifyGuardiansAboutAssignments",
-            )?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            notify_guardians_about_assignments: r
+                .take("notifyGuardiansAboutAssignments"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put(
             "notifyGuardiansAboutAssignments",
             &self.notify_guardians_about_assignments,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamClassSettings);

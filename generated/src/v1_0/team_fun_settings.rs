@@ -20,21 +20,26 @@ pub struct TeamFunSettings {
 impl graph_rt::Model for TeamFunSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.teamFunSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_custom_memes: graph_rt::take(map, "allowCustomMemes")?,
-            allow_stickers_and_memes: graph_rt::take(map, "allowStickersAndMemes")?,
-            giphy_content_rating: graph_rt::take(map, "giphyContentRating")?,
-            allow_giphy: graph_rt::take(map, "allowGiphy")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_custom_memes: r.take("allowCustomMemes"),
+            allow_stickers_and_memes: r.take("allowStickersAndMemes"),
+            giphy_content_rating: r.take("giphyContentRating"),
+            allow_giphy: r.take("allowGiphy"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowGiphy", &self.allow_giphy)?;
-        graph_rt::put(map, "giphyContentRating", &self.giphy_content_rating)?;
-        graph_rt::put(map, "allowStickersAndMemes", &self.allow_stickers_and_memes)?;
-        graph_rt::put(map, "allowCustomMemes", &self.allow_custom_memes)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowGiphy", &self.allow_giphy);
+        w.put("giphyContentRating", &self.giphy_content_rating);
+        w.put("allowStickersAndMemes", &self.allow_stickers_and_memes);
+        w.put("allowCustomMemes", &self.allow_custom_memes);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamFunSettings);

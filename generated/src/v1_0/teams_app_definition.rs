@@ -30,29 +30,34 @@ pub struct TeamsAppDefinition {
 impl graph_rt::Model for TeamsAppDefinition {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsAppDefinition";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            bot: graph_rt::take(map, "bot")?,
-            description: graph_rt::take(map, "description")?,
-            short_description: graph_rt::take(map, "shortDescription")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            publishing_state: graph_rt::take(map, "publishingState")?,
-            teams_app_id: graph_rt::take(map, "teamsAppId")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            bot: r.take("bot"),
+            description: r.take("description"),
+            short_description: r.take("shortDescription"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            publishing_state: r.take("publishingState"),
+            teams_app_id: r.take("teamsAppId"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "teamsAppId", &self.teams_app_id)?;
-        graph_rt::put(map, "publishingState", &self.publishing_state)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "shortDescription", &self.short_description)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "bot", &self.bot)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("teamsAppId", &self.teams_app_id);
+        w.put("publishingState", &self.publishing_state);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("shortDescription", &self.short_description);
+        w.put("description", &self.description);
+        w.put("bot", &self.bot);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsAppDefinition);

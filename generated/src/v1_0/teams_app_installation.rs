@@ -20,19 +20,24 @@ pub struct TeamsAppInstallation {
 impl graph_rt::Model for TeamsAppInstallation {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsAppInstallation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            teams_app_definition: graph_rt::take(map, "teamsAppDefinition")?,
-            teams_app: graph_rt::take(map, "teamsApp")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            teams_app_definition: r.take("teamsAppDefinition"),
+            teams_app: r.take("teamsApp"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "teamsApp", &self.teams_app)?;
-        graph_rt::put(map, "teamsAppDefinition", &self.teams_app_definition)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("teamsApp", &self.teams_app);
+        w.put("teamsAppDefinition", &self.teams_app_definition);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsAppInstallation);

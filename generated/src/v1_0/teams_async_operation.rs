@@ -19,7 +19,7 @@ pub struct TeamsAsyncOperation {
     /// Number of times the operation was attempted before being marked successful or failed.
     pub attempts_count: graph_rt::Field<i32>,
     /// The ID of the object that's created or modified as result of this async operation, typically a team.
-    pub target_resource_id: graph_rt::Field<graph_rt::Uuid>,
+    pub target_resource_id: graph_rt::Field<graph_rt::Guid>,
     /// The location of the object that's created or modified as result of this async operation. This URL should be treated as an opaque value and not parsed into its component paths.
     pub target_resource_location: graph_rt::Field<String>,
     /// Any error that causes the async operation to fail.
@@ -31,32 +31,37 @@ pub struct TeamsAsyncOperation {
 impl graph_rt::Model for TeamsAsyncOperation {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsAsyncOperation";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            error: graph_rt::take(map, "error")?,
-            target_resource_location: graph_rt::take(map, "targetResourceLocation")?,
-            target_resource_id: graph_rt::take(map, "targetResourceId")?,
-            attempts_count: graph_rt::take(map, "attemptsCount")?,
-            last_action_date_time: graph_rt::take(map, "lastActionDateTime")?,
-            status: graph_rt::take(map, "status")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            operation_type: graph_rt::take(map, "operationType")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            error: r.take("error"),
+            target_resource_location: r.take("targetResourceLocation"),
+            target_resource_id: r.take("targetResourceId"),
+            attempts_count: r.take("attemptsCount"),
+            last_action_date_time: r.take("lastActionDateTime"),
+            status: r.take("status"),
+            created_date_time: r.take("createdDateTime"),
+            operation_type: r.take("operationType"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "operationType", &self.operation_type)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "lastActionDateTime", &self.last_action_date_time)?;
-        graph_rt::put(map, "attemptsCount", &self.attempts_count)?;
-        graph_rt::put(map, "targetResourceId", &self.target_resource_id)?;
-        graph_rt::put(map, "targetResourceLocation", &self.target_resource_location)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "error", &self.error)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("operationType", &self.operation_type);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("status", &self.status);
+        w.put("lastActionDateTime", &self.last_action_date_time);
+        w.put("attemptsCount", &self.attempts_count);
+        w.put("targetResourceId", &self.target_resource_id);
+        w.put("targetResourceLocation", &self.target_resource_location);
+        #[cfg(feature = "core")] w.put("error", &self.error);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsAsyncOperation);

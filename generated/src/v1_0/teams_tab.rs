@@ -24,23 +24,28 @@ pub struct TeamsTab {
 impl graph_rt::Model for TeamsTab {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsTab";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            teams_app: graph_rt::take(map, "teamsApp")?,
-            configuration: graph_rt::take(map, "configuration")?,
-            web_url: graph_rt::take(map, "webUrl")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            teams_app: r.take("teamsApp"),
+            configuration: r.take("configuration"),
+            web_url: r.take("webUrl"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "webUrl", &self.web_url)?;
-        graph_rt::put(map, "configuration", &self.configuration)?;
-        graph_rt::put(map, "teamsApp", &self.teams_app)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("webUrl", &self.web_url);
+        w.put("configuration", &self.configuration);
+        w.put("teamsApp", &self.teams_app);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsTab);

@@ -20,21 +20,26 @@ pub struct TeamsTabConfiguration {
 impl graph_rt::Model for TeamsTabConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.teamsTabConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            website_url: graph_rt::take(map, "websiteUrl")?,
-            remove_url: graph_rt::take(map, "removeUrl")?,
-            content_url: graph_rt::take(map, "contentUrl")?,
-            entity_id: graph_rt::take(map, "entityId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            website_url: r.take("websiteUrl"),
+            remove_url: r.take("removeUrl"),
+            content_url: r.take("contentUrl"),
+            entity_id: r.take("entityId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "entityId", &self.entity_id)?;
-        graph_rt::put(map, "contentUrl", &self.content_url)?;
-        graph_rt::put(map, "removeUrl", &self.remove_url)?;
-        graph_rt::put(map, "websiteUrl", &self.website_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("entityId", &self.entity_id);
+        w.put("contentUrl", &self.content_url);
+        w.put("removeUrl", &self.remove_url);
+        w.put("websiteUrl", &self.website_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamsTabConfiguration);

@@ -18,19 +18,24 @@ pub struct TeamworkHostedContent {
 impl graph_rt::Model for TeamworkHostedContent {
     const TYPE_NAME: &'static str = "microsoft.graph.teamworkHostedContent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            id: graph_rt::take(map, "id")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            content_bytes: graph_rt::take(map, "contentBytes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            id: r.take("id"),
+            content_type: r.take("contentType"),
+            content_bytes: r.take("contentBytes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "contentBytes", &self.content_bytes)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("contentBytes", &self.content_bytes);
+        w.put("contentType", &self.content_type);
+        w.put("id", &self.id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamworkHostedContent);

@@ -21,20 +21,25 @@ pub struct TeamworkTagIdentity {
 impl graph_rt::Model for TeamworkTagIdentity {
     const TYPE_NAME: &'static str = "microsoft.graph.teamworkTagIdentity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "files")]
-            thumbnails: graph_rt::take(map, "thumbnails")?,
-            id: graph_rt::take(map, "id")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+            thumbnails: r.take("thumbnails"),
+            id: r.take("id"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "thumbnails", &self.thumbnails)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("id", &self.id);
+        #[cfg(feature = "files")] w.put("thumbnails", &self.thumbnails);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeamworkTagIdentity);

@@ -24,25 +24,30 @@ pub struct TelecomExpenseManagementPartner {
 impl graph_rt::Model for TelecomExpenseManagementPartner {
     const TYPE_NAME: &'static str = "microsoft.graph.telecomExpenseManagementPartner";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_connection_date_time: graph_rt::take(map, "lastConnectionDateTime")?,
-            enabled: graph_rt::take(map, "enabled")?,
-            app_authorized: graph_rt::take(map, "appAuthorized")?,
-            url: graph_rt::take(map, "url")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            last_connection_date_time: r.take("lastConnectionDateTime"),
+            enabled: r.take("enabled"),
+            app_authorized: r.take("appAuthorized"),
+            url: r.take("url"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put(map, "appAuthorized", &self.app_authorized)?;
-        graph_rt::put(map, "enabled", &self.enabled)?;
-        graph_rt::put(map, "lastConnectionDateTime", &self.last_connection_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("url", &self.url);
+        w.put("appAuthorized", &self.app_authorized);
+        w.put("enabled", &self.enabled);
+        w.put("lastConnectionDateTime", &self.last_connection_date_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TelecomExpenseManagementPartner);

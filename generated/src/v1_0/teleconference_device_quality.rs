@@ -7,7 +7,7 @@
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TeleconferenceDeviceQuality {
     /// A unique identifier for all  the participant calls in a conference or a unique identifier for two participant calls in P2P call. This needs to be copied over from `Microsoft.Graph.Call.CallChainId`.
-    pub call_chain_id: graph_rt::Field<graph_rt::Uuid>,
+    pub call_chain_id: graph_rt::Field<graph_rt::Guid>,
     /// A geo-region where the service is deployed, such as `ProdNoam`.
     pub cloud_service_deployment_environment: graph_rt::Field<String>,
     /// A unique deployment identifier assigned by Azure.
@@ -21,67 +21,55 @@ pub struct TeleconferenceDeviceQuality {
     /// The user media agent name, such as `Cisco SX80`.
     pub device_name: graph_rt::Field<String>,
     /// A unique identifier for a specific media leg of a participant in a conference.  One participant can have multiple media leg identifiers if retargeting happens. CVI partner assigns this value.
-    pub media_leg_id: graph_rt::Field<graph_rt::Uuid>,
+    pub media_leg_id: graph_rt::Field<graph_rt::Guid>,
     /// The list of media qualities in a media session (call), such as audio quality, video quality, and/or screen sharing quality.
     pub media_quality_list: graph_rt::Field<
         Vec<super::AnyTeleconferenceDeviceMediaQuality>,
     >,
     /// A unique identifier for a specific participant in a conference. The CVI partner needs to copy over `Call.MyParticipantId` to this property.
-    pub participant_id: graph_rt::Field<graph_rt::Uuid>,
+    pub participant_id: graph_rt::Field<graph_rt::Guid>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for TeleconferenceDeviceQuality {
     const TYPE_NAME: &'static str = "microsoft.graph.teleconferenceDeviceQuality";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            participant_id: graph_rt::take(map, "participantId")?,
-            media_quality_list: graph_rt::take(map, "mediaQualityList")?,
-            media_leg_id: graph_rt::take(map, "mediaLegId")?,
-            device_name: graph_rt::take(map, "deviceName")?,
-            device_description: graph_rt::take(map, "deviceDescription")?,
-            cloud_service_name: graph_rt::take(map, "cloudServiceName")?,
-            cloud_service_instance_name: graph_rt::take(
-                map,
-                "cloudServiceInstanceName",
-            )?,
-            cloud_service_deployment_id: graph_rt::take(
-                map,
-                "cloudServiceDeploymentId",
-            )?,
-            cloud_service_deployment_environment: graph_rt::take(
-                map,
-                "cloudServiceDeploymentEnvironment",
-            )?,
-            call_chain_id: graph_rt::take(map, "callChainId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            participant_id: r.take("participantId"),
+            media_quality_list: r.take("mediaQualityList"),
+            media_leg_id: r.take("mediaLegId"),
+            device_name: r.take("deviceName"),
+            device_description: r.take("deviceDescription"),
+            cloud_service_name: r.take("cloudServiceName"),
+            cloud_service_instance_name: r.take("cloudServiceInstanceName"),
+            cloud_service_deployment_id: r.take("cloudServiceDeploymentId"),
+            cloud_service_deployment_environment: r
+                .take("cloudServiceDeploymentEnvironment"),
+            call_chain_id: r.take("callChainId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "callChainId", &self.call_chain_id)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("callChainId", &self.call_chain_id);
+        w.put(
             "cloudServiceDeploymentEnvironment",
             &self.cloud_service_deployment_environment,
-        )?;
-        graph_rt::put(
-            map,
-            "cloudServiceDeploymentId",
-            &self.cloud_service_deployment_id,
-        )?;
-        graph_rt::put(
-            map,
-            "cloudServiceInstanceName",
-            &self.cloud_service_instance_name,
-        )?;
-        graph_rt::put(map, "cloudServiceName", &self.cloud_service_name)?;
-        graph_rt::put(map, "deviceDescription", &self.device_description)?;
-        graph_rt::put(map, "deviceName", &self.device_name)?;
-        graph_rt::put(map, "mediaLegId", &self.media_leg_id)?;
-        graph_rt::put(map, "mediaQualityList", &self.media_quality_list)?;
-        graph_rt::put(map, "participantId", &self.participant_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("cloudServiceDeploymentId", &self.cloud_service_deployment_id);
+        w.put("cloudServiceInstanceName", &self.cloud_service_instance_name);
+        w.put("cloudServiceName", &self.cloud_service_name);
+        w.put("deviceDescription", &self.device_description);
+        w.put("deviceName", &self.device_name);
+        w.put("mediaLegId", &self.media_leg_id);
+        w.put("mediaQualityList", &self.media_quality_list);
+        w.put("participantId", &self.participant_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TeleconferenceDeviceQuality);

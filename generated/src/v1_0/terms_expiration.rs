@@ -16,17 +16,22 @@ pub struct TermsExpiration {
 impl graph_rt::Model for TermsExpiration {
     const TYPE_NAME: &'static str = "microsoft.graph.termsExpiration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            frequency: graph_rt::take(map, "frequency")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            frequency: r.take("frequency"),
+            start_date_time: r.take("startDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "frequency", &self.frequency)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("frequency", &self.frequency);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TermsExpiration);

@@ -22,30 +22,28 @@ pub struct TextColumn {
 impl graph_rt::Model for TextColumn {
     const TYPE_NAME: &'static str = "microsoft.graph.textColumn";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            text_type: graph_rt::take(map, "textType")?,
-            max_length: graph_rt::take(map, "maxLength")?,
-            lines_for_editing: graph_rt::take(map, "linesForEditing")?,
-            append_changes_to_existing_text: graph_rt::take(
-                map,
-                "appendChangesToExistingText",
-            )?,
-            allow_multiple_lines: graph_rt::take(map, "allowMultipleLines")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            text_type: r.take("textType"),
+            max_length: r.take("maxLength"),
+            lines_for_editing: r.take("linesForEditing"),
+            append_changes_to_existing_text: r.take("appendChangesToExistingText"),
+            allow_multiple_lines: r.take("allowMultipleLines"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowMultipleLines", &self.allow_multiple_lines)?;
-        graph_rt::put(
-            map,
-            "appendChangesToExistingText",
-            &self.append_changes_to_existing_text,
-        )?;
-        graph_rt::put(map, "linesForEditing", &self.lines_for_editing)?;
-        graph_rt::put(map, "maxLength", &self.max_length)?;
-        graph_rt::put(map, "textType", &self.text_type)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowMultipleLines", &self.allow_multiple_lines);
+        w.put("appendChangesToExistingText", &self.append_changes_to_existing_text);
+        w.put("linesForEditing", &self.lines_for_editing);
+        w.put("maxLength", &self.max_length);
+        w.put("textType", &self.text_type);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TextColumn);

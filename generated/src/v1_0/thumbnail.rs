@@ -22,23 +22,28 @@ pub struct Thumbnail {
 impl graph_rt::Model for Thumbnail {
     const TYPE_NAME: &'static str = "microsoft.graph.thumbnail";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            content: graph_rt::take(map, "content")?,
-            width: graph_rt::take(map, "width")?,
-            url: graph_rt::take(map, "url")?,
-            source_item_id: graph_rt::take(map, "sourceItemId")?,
-            height: graph_rt::take(map, "height")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            content: r.take("content"),
+            width: r.take("width"),
+            url: r.take("url"),
+            source_item_id: r.take("sourceItemId"),
+            height: r.take("height"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "height", &self.height)?;
-        graph_rt::put(map, "sourceItemId", &self.source_item_id)?;
-        graph_rt::put(map, "url", &self.url)?;
-        graph_rt::put(map, "width", &self.width)?;
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("height", &self.height);
+        w.put("sourceItemId", &self.source_item_id);
+        w.put("url", &self.url);
+        w.put("width", &self.width);
+        w.put("content", &self.content);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Thumbnail);

@@ -18,19 +18,24 @@ pub struct TimeOffRequest {
 impl graph_rt::Model for TimeOffRequest {
     const TYPE_NAME: &'static str = "microsoft.graph.timeOffRequest";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_off_reason_id: graph_rt::take(map, "timeOffReasonId")?,
-            start_date_time: graph_rt::take(map, "startDateTime")?,
-            end_date_time: graph_rt::take(map, "endDateTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_off_reason_id: r.take("timeOffReasonId"),
+            start_date_time: r.take("startDateTime"),
+            end_date_time: r.take("endDateTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "endDateTime", &self.end_date_time)?;
-        graph_rt::put(map, "startDateTime", &self.start_date_time)?;
-        graph_rt::put(map, "timeOffReasonId", &self.time_off_reason_id)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("endDateTime", &self.end_date_time);
+        w.put("startDateTime", &self.start_date_time);
+        w.put("timeOffReasonId", &self.time_off_reason_id);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeOffRequest);

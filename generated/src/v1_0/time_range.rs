@@ -16,17 +16,22 @@ pub struct TimeRange {
 impl graph_rt::Model for TimeRange {
     const TYPE_NAME: &'static str = "microsoft.graph.timeRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            start_time: graph_rt::take(map, "startTime")?,
-            end_time: graph_rt::take(map, "endTime")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            start_time: r.take("startTime"),
+            end_time: r.take("endTime"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "endTime", &self.end_time)?;
-        graph_rt::put(map, "startTime", &self.start_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("endTime", &self.end_time);
+        w.put("startTime", &self.start_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeRange);

@@ -18,19 +18,24 @@ pub struct TimeStamp {
 impl graph_rt::Model for TimeStamp {
     const TYPE_NAME: &'static str = "microsoft.graph.timeStamp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            time_zone: graph_rt::take(map, "timeZone")?,
-            time: graph_rt::take(map, "time")?,
-            date: graph_rt::take(map, "date")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            time_zone: r.take("timeZone"),
+            time: r.take("time"),
+            date: r.take("date"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "date", &self.date)?;
-        graph_rt::put(map, "time", &self.time)?;
-        graph_rt::put(map, "timeZone", &self.time_zone)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("date", &self.date);
+        w.put("time", &self.time);
+        w.put("timeZone", &self.time_zone);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TimeStamp);

@@ -53,62 +53,57 @@ pub struct TodoTask {
 impl graph_rt::Model for TodoTask {
     const TYPE_NAME: &'static str = "microsoft.graph.todoTask";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            linked_resources: graph_rt::take(map, "linkedResources")?,
+            linked_resources: r.take("linkedResources"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
-            title: graph_rt::take(map, "title")?,
+            extensions: r.take("extensions"),
+            title: r.take("title"),
             #[cfg(feature = "core")]
-            status: graph_rt::take(map, "status")?,
+            status: r.take("status"),
             #[cfg(feature = "core")]
-            reminder_date_time: graph_rt::take(map, "reminderDateTime")?,
+            reminder_date_time: r.take("reminderDateTime"),
             #[cfg(feature = "core")]
-            recurrence: graph_rt::take(map, "recurrence")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            is_reminder_on: graph_rt::take(map, "isReminderOn")?,
+            recurrence: r.take("recurrence"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            is_reminder_on: r.take("isReminderOn"),
             #[cfg(feature = "core")]
-            importance: graph_rt::take(map, "importance")?,
+            importance: r.take("importance"),
             #[cfg(feature = "core")]
-            due_date_time: graph_rt::take(map, "dueDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
+            due_date_time: r.take("dueDateTime"),
+            created_date_time: r.take("createdDateTime"),
             #[cfg(feature = "core")]
-            completed_date_time: graph_rt::take(map, "completedDateTime")?,
-            body_last_modified_date_time: graph_rt::take(
-                map,
-                "bodyLastModifiedDateTime",
-            )?,
+            completed_date_time: r.take("completedDateTime"),
+            body_last_modified_date_time: r.take("bodyLastModifiedDateTime"),
             #[cfg(feature = "core")]
-            body: graph_rt::take(map, "body")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            body: r.take("body"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "body", &self.body)?;
-        graph_rt::put(
-            map,
-            "bodyLastModifiedDateTime",
-            &self.body_last_modified_date_time,
-        )?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "completedDateTime", &self.completed_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "dueDateTime", &self.due_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "importance", &self.importance)?;
-        graph_rt::put(map, "isReminderOn", &self.is_reminder_on)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "recurrence", &self.recurrence)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "reminderDateTime", &self.reminder_date_time)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "title", &self.title)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "linkedResources", &self.linked_resources)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        #[cfg(feature = "core")] w.put("body", &self.body);
+        w.put("bodyLastModifiedDateTime", &self.body_last_modified_date_time);
+        #[cfg(feature = "core")] w.put("completedDateTime", &self.completed_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        #[cfg(feature = "core")] w.put("dueDateTime", &self.due_date_time);
+        #[cfg(feature = "core")] w.put("importance", &self.importance);
+        w.put("isReminderOn", &self.is_reminder_on);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("recurrence", &self.recurrence);
+        #[cfg(feature = "core")] w.put("reminderDateTime", &self.reminder_date_time);
+        #[cfg(feature = "core")] w.put("status", &self.status);
+        w.put("title", &self.title);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
+        #[cfg(feature = "core")] w.put("linkedResources", &self.linked_resources);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TodoTask);

@@ -30,30 +30,34 @@ pub struct TodoTaskList {
 impl graph_rt::Model for TodoTaskList {
     const TYPE_NAME: &'static str = "microsoft.graph.todoTaskList";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tasks: graph_rt::take(map, "tasks")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tasks: r.take("tasks"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
+            extensions: r.take("extensions"),
             #[cfg(feature = "core")]
-            wellknown_list_name: graph_rt::take(map, "wellknownListName")?,
-            is_shared: graph_rt::take(map, "isShared")?,
-            is_owner: graph_rt::take(map, "isOwner")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            wellknown_list_name: r.take("wellknownListName"),
+            is_shared: r.take("isShared"),
+            is_owner: r.take("isOwner"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "isOwner", &self.is_owner)?;
-        graph_rt::put(map, "isShared", &self.is_shared)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "wellknownListName", &self.wellknown_list_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        graph_rt::put(map, "tasks", &self.tasks)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("isOwner", &self.is_owner);
+        w.put("isShared", &self.is_shared);
+        #[cfg(feature = "core")] w.put("wellknownListName", &self.wellknown_list_name);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
+        w.put("tasks", &self.tasks);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(TodoTaskList);

@@ -16,17 +16,22 @@ pub struct ToneInfo {
 impl graph_rt::Model for ToneInfo {
     const TYPE_NAME: &'static str = "microsoft.graph.toneInfo";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tone: graph_rt::take(map, "tone")?,
-            sequence_id: graph_rt::take(map, "sequenceId")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tone: r.take("tone"),
+            sequence_id: r.take("sequenceId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "sequenceId", &self.sequence_id)?;
-        graph_rt::put(map, "tone", &self.tone)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("sequenceId", &self.sequence_id);
+        w.put("tone", &self.tone);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(ToneInfo);

@@ -6,40 +6,49 @@
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-trending?view=graph-rest-1.0)
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Trending {
+    /// Unique identifier of the relationship. Read only.
+    pub id: graph_rt::Field<String>,
+    /// Value indicating how much the document is currently trending. The larger the number, the more the document is currently trending around the user (the more relevant it is). Returned documents are sorted by this value.
+    pub weight: graph_rt::Field<f64>,
+    /// Properties that you can use to visualize the document in your experience.
+    pub resource_visualization: graph_rt::Field<super::ResourceVisualization>,
+    /// Reference properties of the trending document, such as the url and type of the document.
+    pub resource_reference: graph_rt::Field<super::ResourceReference>,
+    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Used for navigating to the trending document. (Navigation property.)
     #[cfg(feature = "core")]
     pub resource: graph_rt::Field<super::AnyEntity>,
-    pub id: graph_rt::Field<String>,
-    pub weight: graph_rt::Field<f64>,
-    pub resource_visualization: graph_rt::Field<super::ResourceVisualization>,
-    pub resource_reference: graph_rt::Field<super::ResourceReference>,
-    pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for Trending {
     const TYPE_NAME: &'static str = "microsoft.graph.trending";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            resource_reference: graph_rt::take(map, "resourceReference")?,
-            resource_visualization: graph_rt::take(map, "resourceVisualization")?,
-            weight: graph_rt::take(map, "weight")?,
-            id: graph_rt::take(map, "id")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "core")]
-            resource: graph_rt::take(map, "resource")?,
-            additional_properties: core::mem::take(map),
-        })
+            resource: r.take("resource"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            resource_reference: r.take("resourceReference"),
+            resource_visualization: r.take("resourceVisualization"),
+            weight: r.take("weight"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        #[cfg(feature = "core")] graph_rt::put(map, "resource", &self.resource)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "weight", &self.weight)?;
-        graph_rt::put(map, "resourceVisualization", &self.resource_visualization)?;
-        graph_rt::put(map, "resourceReference", &self.resource_reference)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("weight", &self.weight);
+        w.put("resourceVisualization", &self.resource_visualization);
+        w.put("resourceReference", &self.resource_reference);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        #[cfg(feature = "core")] w.put("resource", &self.resource);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Trending);

@@ -278,372 +278,290 @@ pub struct User {
 impl graph_rt::Model for User {
     const TYPE_NAME: &'static str = "microsoft.graph.user";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_enrollment_limit: graph_rt::take(map, "deviceEnrollmentLimit")?,
-            managed_app_registrations: graph_rt::take(map, "managedAppRegistrations")?,
-            managed_devices: graph_rt::take(map, "managedDevices")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_enrollment_limit: r.take("deviceEnrollmentLimit"),
+            managed_app_registrations: r.take("managedAppRegistrations"),
+            managed_devices: r.take("managedDevices"),
             #[cfg(feature = "mail")]
-            todo: graph_rt::take(map, "todo")?,
+            todo: r.take("todo"),
             #[cfg(feature = "core")]
-            registered_devices: graph_rt::take(map, "registeredDevices")?,
+            registered_devices: r.take("registeredDevices"),
             #[cfg(feature = "planner")]
-            planner: graph_rt::take(map, "planner")?,
+            planner: r.take("planner"),
             #[cfg(feature = "users")]
-            photo: graph_rt::take(map, "photo")?,
+            photo: r.take("photo"),
             #[cfg(feature = "users")]
-            people: graph_rt::take(map, "people")?,
+            people: r.take("people"),
             #[cfg(feature = "core")]
-            owned_objects: graph_rt::take(map, "ownedObjects")?,
+            owned_objects: r.take("ownedObjects"),
             #[cfg(feature = "core")]
-            owned_devices: graph_rt::take(map, "ownedDevices")?,
+            owned_devices: r.take("ownedDevices"),
             #[cfg(feature = "mail")]
-            outlook: graph_rt::take(map, "outlook")?,
+            outlook: r.take("outlook"),
             #[cfg(feature = "onenote")]
-            onenote: graph_rt::take(map, "onenote")?,
+            onenote: r.take("onenote"),
             #[cfg(feature = "mail")]
-            messages: graph_rt::take(map, "messages")?,
+            messages: r.take("messages"),
             #[cfg(feature = "core")]
-            member_of: graph_rt::take(map, "memberOf")?,
+            member_of: r.take("memberOf"),
             #[cfg(feature = "core")]
-            manager: graph_rt::take(map, "manager")?,
+            manager: r.take("manager"),
             #[cfg(feature = "mail")]
-            mail_folders: graph_rt::take(map, "mailFolders")?,
+            mail_folders: r.take("mailFolders"),
             #[cfg(feature = "core")]
-            license_details: graph_rt::take(map, "licenseDetails")?,
+            license_details: r.take("licenseDetails"),
             #[cfg(feature = "users")]
-            insights: graph_rt::take(map, "insights")?,
+            insights: r.take("insights"),
             #[cfg(feature = "mail")]
-            inference_classification: graph_rt::take(map, "inferenceClassification")?,
+            inference_classification: r.take("inferenceClassification"),
             #[cfg(feature = "core")]
-            extensions: graph_rt::take(map, "extensions")?,
+            extensions: r.take("extensions"),
             #[cfg(feature = "mail")]
-            events: graph_rt::take(map, "events")?,
+            events: r.take("events"),
             #[cfg(feature = "files")]
-            drives: graph_rt::take(map, "drives")?,
+            drives: r.take("drives"),
             #[cfg(feature = "files")]
-            drive: graph_rt::take(map, "drive")?,
+            drive: r.take("drive"),
             #[cfg(feature = "core")]
-            direct_reports: graph_rt::take(map, "directReports")?,
+            direct_reports: r.take("directReports"),
             #[cfg(feature = "core")]
-            created_objects: graph_rt::take(map, "createdObjects")?,
+            created_objects: r.take("createdObjects"),
             #[cfg(feature = "mail")]
-            contacts: graph_rt::take(map, "contacts")?,
+            contacts: r.take("contacts"),
             #[cfg(feature = "mail")]
-            contact_folders: graph_rt::take(map, "contactFolders")?,
+            contact_folders: r.take("contactFolders"),
             #[cfg(feature = "mail")]
-            calendars: graph_rt::take(map, "calendars")?,
+            calendars: r.take("calendars"),
             #[cfg(feature = "mail")]
-            calendar_view: graph_rt::take(map, "calendarView")?,
+            calendar_view: r.take("calendarView"),
             #[cfg(feature = "mail")]
-            calendar_groups: graph_rt::take(map, "calendarGroups")?,
+            calendar_groups: r.take("calendarGroups"),
             #[cfg(feature = "mail")]
-            calendar: graph_rt::take(map, "calendar")?,
+            calendar: r.take("calendar"),
             #[cfg(feature = "applications")]
-            app_role_assignments: graph_rt::take(map, "appRoleAssignments")?,
+            app_role_assignments: r.take("appRoleAssignments"),
             #[cfg(feature = "core")]
-            activities: graph_rt::take(map, "activities")?,
+            activities: r.take("activities"),
             #[cfg(feature = "identity_governance")]
-            agreement_acceptances: graph_rt::take(map, "agreementAcceptances")?,
-            user_type: graph_rt::take(map, "userType")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            usage_location: graph_rt::take(map, "usageLocation")?,
-            surname: graph_rt::take(map, "surname")?,
-            street_address: graph_rt::take(map, "streetAddress")?,
-            state: graph_rt::take(map, "state")?,
-            sign_in_sessions_valid_from_date_time: graph_rt::take(
-                map,
-                "signInSessionsValidFromDateTime",
-            )?,
-            skills: graph_rt::take(map, "skills")?,
-            show_in_address_list: graph_rt::take(map, "showInAddressList")?,
-            schools: graph_rt::take(map, "schools")?,
-            responsibilities: graph_rt::take(map, "responsibilities")?,
-            refresh_tokens_valid_from_date_time: graph_rt::take(
-                map,
-                "refreshTokensValidFromDateTime",
-            )?,
-            proxy_addresses: graph_rt::take(map, "proxyAddresses")?,
+            agreement_acceptances: r.take("agreementAcceptances"),
+            user_type: r.take("userType"),
+            user_principal_name: r.take("userPrincipalName"),
+            usage_location: r.take("usageLocation"),
+            surname: r.take("surname"),
+            street_address: r.take("streetAddress"),
+            state: r.take("state"),
+            sign_in_sessions_valid_from_date_time: r
+                .take("signInSessionsValidFromDateTime"),
+            skills: r.take("skills"),
+            show_in_address_list: r.take("showInAddressList"),
+            schools: r.take("schools"),
+            responsibilities: r.take("responsibilities"),
+            refresh_tokens_valid_from_date_time: r
+                .take("refreshTokensValidFromDateTime"),
+            proxy_addresses: r.take("proxyAddresses"),
             #[cfg(feature = "core")]
-            provisioned_plans: graph_rt::take(map, "provisionedPlans")?,
-            preferred_name: graph_rt::take(map, "preferredName")?,
-            preferred_language: graph_rt::take(map, "preferredLanguage")?,
-            postal_code: graph_rt::take(map, "postalCode")?,
-            past_projects: graph_rt::take(map, "pastProjects")?,
+            provisioned_plans: r.take("provisionedPlans"),
+            preferred_name: r.take("preferredName"),
+            preferred_language: r.take("preferredLanguage"),
+            postal_code: r.take("postalCode"),
+            past_projects: r.take("pastProjects"),
             #[cfg(feature = "core")]
-            password_profile: graph_rt::take(map, "passwordProfile")?,
-            password_policies: graph_rt::take(map, "passwordPolicies")?,
-            other_mails: graph_rt::take(map, "otherMails")?,
-            on_premises_user_principal_name: graph_rt::take(
-                map,
-                "onPremisesUserPrincipalName",
-            )?,
-            on_premises_sync_enabled: graph_rt::take(map, "onPremisesSyncEnabled")?,
-            on_premises_security_identifier: graph_rt::take(
-                map,
-                "onPremisesSecurityIdentifier",
-            )?,
-            on_premises_sam_account_name: graph_rt::take(
-                map,
-                "onPremisesSamAccountName",
-            )?,
+            password_profile: r.take("passwordProfile"),
+            password_policies: r.take("passwordPolicies"),
+            other_mails: r.take("otherMails"),
+            on_premises_user_principal_name: r.take("onPremisesUserPrincipalName"),
+            on_premises_sync_enabled: r.take("onPremisesSyncEnabled"),
+            on_premises_security_identifier: r.take("onPremisesSecurityIdentifier"),
+            on_premises_sam_account_name: r.take("onPremisesSamAccountName"),
             #[cfg(feature = "core")]
-            on_premises_provisioning_errors: graph_rt::take(
-                map,
-                "onPremisesProvisioningErrors",
-            )?,
-            on_premises_last_sync_date_time: graph_rt::take(
-                map,
-                "onPremisesLastSyncDateTime",
-            )?,
-            on_premises_immutable_id: graph_rt::take(map, "onPremisesImmutableId")?,
+            on_premises_provisioning_errors: r.take("onPremisesProvisioningErrors"),
+            on_premises_last_sync_date_time: r.take("onPremisesLastSyncDateTime"),
+            on_premises_immutable_id: r.take("onPremisesImmutableId"),
             #[cfg(feature = "core")]
-            on_premises_extension_attributes: graph_rt::take(
-                map,
-                "onPremisesExtensionAttributes",
-            )?,
-            on_premises_domain_name: graph_rt::take(map, "onPremisesDomainName")?,
-            on_premises_distinguished_name: graph_rt::take(
-                map,
-                "onPremisesDistinguishedName",
-            )?,
-            office_location: graph_rt::take(map, "officeLocation")?,
-            my_site: graph_rt::take(map, "mySite")?,
-            mobile_phone: graph_rt::take(map, "mobilePhone")?,
-            mail_nickname: graph_rt::take(map, "mailNickname")?,
+            on_premises_extension_attributes: r.take("onPremisesExtensionAttributes"),
+            on_premises_domain_name: r.take("onPremisesDomainName"),
+            on_premises_distinguished_name: r.take("onPremisesDistinguishedName"),
+            office_location: r.take("officeLocation"),
+            my_site: r.take("mySite"),
+            mobile_phone: r.take("mobilePhone"),
+            mail_nickname: r.take("mailNickname"),
             #[cfg(feature = "mail")]
-            mailbox_settings: graph_rt::take(map, "mailboxSettings")?,
-            mail: graph_rt::take(map, "mail")?,
-            license_assignment_states: graph_rt::take(map, "licenseAssignmentStates")?,
+            mailbox_settings: r.take("mailboxSettings"),
+            mail: r.take("mail"),
+            license_assignment_states: r.take("licenseAssignmentStates"),
             #[cfg(feature = "users")]
-            legal_age_group_classification: graph_rt::take(
-                map,
-                "legalAgeGroupClassification",
-            )?,
-            last_password_change_date_time: graph_rt::take(
-                map,
-                "lastPasswordChangeDateTime",
-            )?,
-            job_title: graph_rt::take(map, "jobTitle")?,
-            is_resource_account: graph_rt::take(map, "isResourceAccount")?,
-            interests: graph_rt::take(map, "interests")?,
-            im_addresses: graph_rt::take(map, "imAddresses")?,
+            legal_age_group_classification: r.take("legalAgeGroupClassification"),
+            last_password_change_date_time: r.take("lastPasswordChangeDateTime"),
+            job_title: r.take("jobTitle"),
+            is_resource_account: r.take("isResourceAccount"),
+            interests: r.take("interests"),
+            im_addresses: r.take("imAddresses"),
             #[cfg(feature = "core")]
-            identities: graph_rt::take(map, "identities")?,
-            hire_date: graph_rt::take(map, "hireDate")?,
-            given_name: graph_rt::take(map, "givenName")?,
-            fax_number: graph_rt::take(map, "faxNumber")?,
-            external_user_state_change_date_time: graph_rt::take(
-                map,
-                "externalUserStateChangeDateTime",
-            )?,
-            external_user_state: graph_rt::take(map, "externalUserState")?,
-            employee_type: graph_rt::take(map, "employeeType")?,
+            identities: r.take("identities"),
+            hire_date: r.take("hireDate"),
+            given_name: r.take("givenName"),
+            fax_number: r.take("faxNumber"),
+            external_user_state_change_date_time: r
+                .take("externalUserStateChangeDateTime"),
+            external_user_state: r.take("externalUserState"),
+            employee_type: r.take("employeeType"),
             #[cfg(feature = "core")]
-            employee_org_data: graph_rt::take(map, "employeeOrgData")?,
-            employee_id: graph_rt::take(map, "employeeId")?,
-            employee_hire_date: graph_rt::take(map, "employeeHireDate")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            department: graph_rt::take(map, "department")?,
-            deleted_date_time: graph_rt::take(map, "deletedDateTime")?,
-            creation_type: graph_rt::take(map, "creationType")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            country: graph_rt::take(map, "country")?,
+            employee_org_data: r.take("employeeOrgData"),
+            employee_id: r.take("employeeId"),
+            employee_hire_date: r.take("employeeHireDate"),
+            display_name: r.take("displayName"),
+            department: r.take("department"),
+            deleted_date_time: r.take("deletedDateTime"),
+            creation_type: r.take("creationType"),
+            created_date_time: r.take("createdDateTime"),
+            country: r.take("country"),
             #[cfg(feature = "users")]
-            consent_provided_for_minor: graph_rt::take(map, "consentProvidedForMinor")?,
-            company_name: graph_rt::take(map, "companyName")?,
-            city: graph_rt::take(map, "city")?,
-            business_phones: graph_rt::take(map, "businessPhones")?,
-            birthday: graph_rt::take(map, "birthday")?,
+            consent_provided_for_minor: r.take("consentProvidedForMinor"),
+            company_name: r.take("companyName"),
+            city: r.take("city"),
+            business_phones: r.take("businessPhones"),
+            birthday: r.take("birthday"),
             #[cfg(feature = "core")]
-            assigned_plans: graph_rt::take(map, "assignedPlans")?,
+            assigned_plans: r.take("assignedPlans"),
             #[cfg(feature = "core")]
-            assigned_licenses: graph_rt::take(map, "assignedLicenses")?,
+            assigned_licenses: r.take("assignedLicenses"),
             #[cfg(feature = "users")]
-            age_group: graph_rt::take(map, "ageGroup")?,
-            account_enabled: graph_rt::take(map, "accountEnabled")?,
-            about_me: graph_rt::take(map, "aboutMe")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            age_group: r.take("ageGroup"),
+            account_enabled: r.take("accountEnabled"),
+            about_me: r.take("aboutMe"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "aboutMe", &self.about_me)?;
-        graph_rt::put(map, "accountEnabled", &self.account_enabled)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "ageGroup", &self.age_group)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "assignedLicenses", &self.assigned_licenses)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "assignedPlans", &self.assigned_plans)?;
-        graph_rt::put(map, "birthday", &self.birthday)?;
-        graph_rt::put(map, "businessPhones", &self.business_phones)?;
-        graph_rt::put(map, "city", &self.city)?;
-        graph_rt::put(map, "companyName", &self.company_name)?;
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("aboutMe", &self.about_me);
+        w.put("accountEnabled", &self.account_enabled);
+        #[cfg(feature = "users")] w.put("ageGroup", &self.age_group);
+        #[cfg(feature = "core")] w.put("assignedLicenses", &self.assigned_licenses);
+        #[cfg(feature = "core")] w.put("assignedPlans", &self.assigned_plans);
+        w.put("birthday", &self.birthday);
+        w.put("businessPhones", &self.business_phones);
+        w.put("city", &self.city);
+        w.put("companyName", &self.company_name);
         #[cfg(feature = "users")]
-        graph_rt::put(map, "consentProvidedForMinor", &self.consent_provided_for_minor)?;
-        graph_rt::put(map, "country", &self.country)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "creationType", &self.creation_type)?;
-        graph_rt::put(map, "deletedDateTime", &self.deleted_date_time)?;
-        graph_rt::put(map, "department", &self.department)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "employeeHireDate", &self.employee_hire_date)?;
-        graph_rt::put(map, "employeeId", &self.employee_id)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "employeeOrgData", &self.employee_org_data)?;
-        graph_rt::put(map, "employeeType", &self.employee_type)?;
-        graph_rt::put(map, "externalUserState", &self.external_user_state)?;
-        graph_rt::put(
-            map,
+        w.put("consentProvidedForMinor", &self.consent_provided_for_minor);
+        w.put("country", &self.country);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("creationType", &self.creation_type);
+        w.put("deletedDateTime", &self.deleted_date_time);
+        w.put("department", &self.department);
+        w.put("displayName", &self.display_name);
+        w.put("employeeHireDate", &self.employee_hire_date);
+        w.put("employeeId", &self.employee_id);
+        #[cfg(feature = "core")] w.put("employeeOrgData", &self.employee_org_data);
+        w.put("employeeType", &self.employee_type);
+        w.put("externalUserState", &self.external_user_state);
+        w.put(
             "externalUserStateChangeDateTime",
             &self.external_user_state_change_date_time,
-        )?;
-        graph_rt::put(map, "faxNumber", &self.fax_number)?;
-        graph_rt::put(map, "givenName", &self.given_name)?;
-        graph_rt::put(map, "hireDate", &self.hire_date)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "identities", &self.identities)?;
-        graph_rt::put(map, "imAddresses", &self.im_addresses)?;
-        graph_rt::put(map, "interests", &self.interests)?;
-        graph_rt::put(map, "isResourceAccount", &self.is_resource_account)?;
-        graph_rt::put(map, "jobTitle", &self.job_title)?;
-        graph_rt::put(
-            map,
-            "lastPasswordChangeDateTime",
-            &self.last_password_change_date_time,
-        )?;
+        );
+        w.put("faxNumber", &self.fax_number);
+        w.put("givenName", &self.given_name);
+        w.put("hireDate", &self.hire_date);
+        #[cfg(feature = "core")] w.put("identities", &self.identities);
+        w.put("imAddresses", &self.im_addresses);
+        w.put("interests", &self.interests);
+        w.put("isResourceAccount", &self.is_resource_account);
+        w.put("jobTitle", &self.job_title);
+        w.put("lastPasswordChangeDateTime", &self.last_password_change_date_time);
         #[cfg(feature = "users")]
-        graph_rt::put(
-            map,
-            "legalAgeGroupClassification",
-            &self.legal_age_group_classification,
-        )?;
-        graph_rt::put(map, "licenseAssignmentStates", &self.license_assignment_states)?;
-        graph_rt::put(map, "mail", &self.mail)?;
-        #[cfg(feature = "mail")]
-        graph_rt::put(map, "mailboxSettings", &self.mailbox_settings)?;
-        graph_rt::put(map, "mailNickname", &self.mail_nickname)?;
-        graph_rt::put(map, "mobilePhone", &self.mobile_phone)?;
-        graph_rt::put(map, "mySite", &self.my_site)?;
-        graph_rt::put(map, "officeLocation", &self.office_location)?;
-        graph_rt::put(
-            map,
-            "onPremisesDistinguishedName",
-            &self.on_premises_distinguished_name,
-        )?;
-        graph_rt::put(map, "onPremisesDomainName", &self.on_premises_domain_name)?;
+        w.put("legalAgeGroupClassification", &self.legal_age_group_classification);
+        w.put("licenseAssignmentStates", &self.license_assignment_states);
+        w.put("mail", &self.mail);
+        #[cfg(feature = "mail")] w.put("mailboxSettings", &self.mailbox_settings);
+        w.put("mailNickname", &self.mail_nickname);
+        w.put("mobilePhone", &self.mobile_phone);
+        w.put("mySite", &self.my_site);
+        w.put("officeLocation", &self.office_location);
+        w.put("onPremisesDistinguishedName", &self.on_premises_distinguished_name);
+        w.put("onPremisesDomainName", &self.on_premises_domain_name);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "onPremisesExtensionAttributes",
-            &self.on_premises_extension_attributes,
-        )?;
-        graph_rt::put(map, "onPremisesImmutableId", &self.on_premises_immutable_id)?;
-        graph_rt::put(
-            map,
-            "onPremisesLastSyncDateTime",
-            &self.on_premises_last_sync_date_time,
-        )?;
+        w.put("onPremisesExtensionAttributes", &self.on_premises_extension_attributes);
+        w.put("onPremisesImmutableId", &self.on_premises_immutable_id);
+        w.put("onPremisesLastSyncDateTime", &self.on_premises_last_sync_date_time);
         #[cfg(feature = "core")]
-        graph_rt::put(
-            map,
-            "onPremisesProvisioningErrors",
-            &self.on_premises_provisioning_errors,
-        )?;
-        graph_rt::put(
-            map,
-            "onPremisesSamAccountName",
-            &self.on_premises_sam_account_name,
-        )?;
-        graph_rt::put(
-            map,
-            "onPremisesSecurityIdentifier",
-            &self.on_premises_security_identifier,
-        )?;
-        graph_rt::put(map, "onPremisesSyncEnabled", &self.on_premises_sync_enabled)?;
-        graph_rt::put(
-            map,
-            "onPremisesUserPrincipalName",
-            &self.on_premises_user_principal_name,
-        )?;
-        graph_rt::put(map, "otherMails", &self.other_mails)?;
-        graph_rt::put(map, "passwordPolicies", &self.password_policies)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "passwordProfile", &self.password_profile)?;
-        graph_rt::put(map, "pastProjects", &self.past_projects)?;
-        graph_rt::put(map, "postalCode", &self.postal_code)?;
-        graph_rt::put(map, "preferredLanguage", &self.preferred_language)?;
-        graph_rt::put(map, "preferredName", &self.preferred_name)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "provisionedPlans", &self.provisioned_plans)?;
-        graph_rt::put(map, "proxyAddresses", &self.proxy_addresses)?;
-        graph_rt::put(
-            map,
+        w.put("onPremisesProvisioningErrors", &self.on_premises_provisioning_errors);
+        w.put("onPremisesSamAccountName", &self.on_premises_sam_account_name);
+        w.put("onPremisesSecurityIdentifier", &self.on_premises_security_identifier);
+        w.put("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
+        w.put("onPremisesUserPrincipalName", &self.on_premises_user_principal_name);
+        w.put("otherMails", &self.other_mails);
+        w.put("passwordPolicies", &self.password_policies);
+        #[cfg(feature = "core")] w.put("passwordProfile", &self.password_profile);
+        w.put("pastProjects", &self.past_projects);
+        w.put("postalCode", &self.postal_code);
+        w.put("preferredLanguage", &self.preferred_language);
+        w.put("preferredName", &self.preferred_name);
+        #[cfg(feature = "core")] w.put("provisionedPlans", &self.provisioned_plans);
+        w.put("proxyAddresses", &self.proxy_addresses);
+        w.put(
             "refreshTokensValidFromDateTime",
             &self.refresh_tokens_valid_from_date_time,
-        )?;
-        graph_rt::put(map, "responsibilities", &self.responsibilities)?;
-        graph_rt::put(map, "schools", &self.schools)?;
-        graph_rt::put(map, "showInAddressList", &self.show_in_address_list)?;
-        graph_rt::put(map, "skills", &self.skills)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("responsibilities", &self.responsibilities);
+        w.put("schools", &self.schools);
+        w.put("showInAddressList", &self.show_in_address_list);
+        w.put("skills", &self.skills);
+        w.put(
             "signInSessionsValidFromDateTime",
             &self.sign_in_sessions_valid_from_date_time,
-        )?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "streetAddress", &self.street_address)?;
-        graph_rt::put(map, "surname", &self.surname)?;
-        graph_rt::put(map, "usageLocation", &self.usage_location)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "userType", &self.user_type)?;
+        );
+        w.put("state", &self.state);
+        w.put("streetAddress", &self.street_address);
+        w.put("surname", &self.surname);
+        w.put("usageLocation", &self.usage_location);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("userType", &self.user_type);
         #[cfg(feature = "identity_governance")]
-        graph_rt::put(map, "agreementAcceptances", &self.agreement_acceptances)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "activities", &self.activities)?;
+        w.put("agreementAcceptances", &self.agreement_acceptances);
+        #[cfg(feature = "core")] w.put("activities", &self.activities);
         #[cfg(feature = "applications")]
-        graph_rt::put(map, "appRoleAssignments", &self.app_role_assignments)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "calendar", &self.calendar)?;
+        w.put("appRoleAssignments", &self.app_role_assignments);
+        #[cfg(feature = "mail")] w.put("calendar", &self.calendar);
+        #[cfg(feature = "mail")] w.put("calendarGroups", &self.calendar_groups);
+        #[cfg(feature = "mail")] w.put("calendarView", &self.calendar_view);
+        #[cfg(feature = "mail")] w.put("calendars", &self.calendars);
+        #[cfg(feature = "mail")] w.put("contactFolders", &self.contact_folders);
+        #[cfg(feature = "mail")] w.put("contacts", &self.contacts);
+        #[cfg(feature = "core")] w.put("createdObjects", &self.created_objects);
+        #[cfg(feature = "core")] w.put("directReports", &self.direct_reports);
+        #[cfg(feature = "files")] w.put("drive", &self.drive);
+        #[cfg(feature = "files")] w.put("drives", &self.drives);
+        #[cfg(feature = "mail")] w.put("events", &self.events);
+        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
         #[cfg(feature = "mail")]
-        graph_rt::put(map, "calendarGroups", &self.calendar_groups)?;
-        #[cfg(feature = "mail")]
-        graph_rt::put(map, "calendarView", &self.calendar_view)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "calendars", &self.calendars)?;
-        #[cfg(feature = "mail")]
-        graph_rt::put(map, "contactFolders", &self.contact_folders)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "contacts", &self.contacts)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "createdObjects", &self.created_objects)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "directReports", &self.direct_reports)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "drive", &self.drive)?;
-        #[cfg(feature = "files")] graph_rt::put(map, "drives", &self.drives)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "events", &self.events)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "extensions", &self.extensions)?;
-        #[cfg(feature = "mail")]
-        graph_rt::put(map, "inferenceClassification", &self.inference_classification)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "insights", &self.insights)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "licenseDetails", &self.license_details)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "mailFolders", &self.mail_folders)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "manager", &self.manager)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "memberOf", &self.member_of)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "messages", &self.messages)?;
-        #[cfg(feature = "onenote")] graph_rt::put(map, "onenote", &self.onenote)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "outlook", &self.outlook)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "ownedDevices", &self.owned_devices)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "ownedObjects", &self.owned_objects)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "people", &self.people)?;
-        #[cfg(feature = "users")] graph_rt::put(map, "photo", &self.photo)?;
-        #[cfg(feature = "planner")] graph_rt::put(map, "planner", &self.planner)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "registeredDevices", &self.registered_devices)?;
-        #[cfg(feature = "mail")] graph_rt::put(map, "todo", &self.todo)?;
-        graph_rt::put(map, "managedDevices", &self.managed_devices)?;
-        graph_rt::put(map, "managedAppRegistrations", &self.managed_app_registrations)?;
-        graph_rt::put(map, "deviceEnrollmentLimit", &self.device_enrollment_limit)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("inferenceClassification", &self.inference_classification);
+        #[cfg(feature = "users")] w.put("insights", &self.insights);
+        #[cfg(feature = "core")] w.put("licenseDetails", &self.license_details);
+        #[cfg(feature = "mail")] w.put("mailFolders", &self.mail_folders);
+        #[cfg(feature = "core")] w.put("manager", &self.manager);
+        #[cfg(feature = "core")] w.put("memberOf", &self.member_of);
+        #[cfg(feature = "mail")] w.put("messages", &self.messages);
+        #[cfg(feature = "onenote")] w.put("onenote", &self.onenote);
+        #[cfg(feature = "mail")] w.put("outlook", &self.outlook);
+        #[cfg(feature = "core")] w.put("ownedDevices", &self.owned_devices);
+        #[cfg(feature = "core")] w.put("ownedObjects", &self.owned_objects);
+        #[cfg(feature = "users")] w.put("people", &self.people);
+        #[cfg(feature = "users")] w.put("photo", &self.photo);
+        #[cfg(feature = "planner")] w.put("planner", &self.planner);
+        #[cfg(feature = "core")] w.put("registeredDevices", &self.registered_devices);
+        #[cfg(feature = "mail")] w.put("todo", &self.todo);
+        w.put("managedDevices", &self.managed_devices);
+        w.put("managedAppRegistrations", &self.managed_app_registrations);
+        w.put("deviceEnrollmentLimit", &self.device_enrollment_limit);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(User);

@@ -44,43 +44,48 @@ pub struct UserActivity {
 impl graph_rt::Model for UserActivity {
     const TYPE_NAME: &'static str = "microsoft.graph.userActivity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            history_items: graph_rt::take(map, "historyItems")?,
-            status: graph_rt::take(map, "status")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            content_info: graph_rt::take(map, "contentInfo")?,
-            visual_elements: graph_rt::take(map, "visualElements")?,
-            content_url: graph_rt::take(map, "contentUrl")?,
-            fallback_url: graph_rt::take(map, "fallbackUrl")?,
-            activation_url: graph_rt::take(map, "activationUrl")?,
-            app_display_name: graph_rt::take(map, "appDisplayName")?,
-            activity_source_host: graph_rt::take(map, "activitySourceHost")?,
-            app_activity_id: graph_rt::take(map, "appActivityId")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            user_timezone: graph_rt::take(map, "userTimezone")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            history_items: r.take("historyItems"),
+            status: r.take("status"),
+            expiration_date_time: r.take("expirationDateTime"),
+            content_info: r.take("contentInfo"),
+            visual_elements: r.take("visualElements"),
+            content_url: r.take("contentUrl"),
+            fallback_url: r.take("fallbackUrl"),
+            activation_url: r.take("activationUrl"),
+            app_display_name: r.take("appDisplayName"),
+            activity_source_host: r.take("activitySourceHost"),
+            app_activity_id: r.take("appActivityId"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            user_timezone: r.take("userTimezone"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userTimezone", &self.user_timezone)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "appActivityId", &self.app_activity_id)?;
-        graph_rt::put(map, "activitySourceHost", &self.activity_source_host)?;
-        graph_rt::put(map, "appDisplayName", &self.app_display_name)?;
-        graph_rt::put(map, "activationUrl", &self.activation_url)?;
-        graph_rt::put(map, "fallbackUrl", &self.fallback_url)?;
-        graph_rt::put(map, "contentUrl", &self.content_url)?;
-        graph_rt::put(map, "visualElements", &self.visual_elements)?;
-        graph_rt::put(map, "contentInfo", &self.content_info)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "status", &self.status)?;
-        graph_rt::put(map, "historyItems", &self.history_items)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userTimezone", &self.user_timezone);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("appActivityId", &self.app_activity_id);
+        w.put("activitySourceHost", &self.activity_source_host);
+        w.put("appDisplayName", &self.app_display_name);
+        w.put("activationUrl", &self.activation_url);
+        w.put("fallbackUrl", &self.fallback_url);
+        w.put("contentUrl", &self.content_url);
+        w.put("visualElements", &self.visual_elements);
+        w.put("contentInfo", &self.content_info);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("status", &self.status);
+        w.put("historyItems", &self.history_items);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserActivity);

@@ -16,17 +16,22 @@ pub struct UserAgent {
 impl graph_rt::Model for UserAgent {
     const TYPE_NAME: &'static str = "microsoft.graph.callRecords.userAgent";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            header_value: graph_rt::take(map, "headerValue")?,
-            application_version: graph_rt::take(map, "applicationVersion")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            header_value: r.take("headerValue"),
+            application_version: r.take("applicationVersion"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "applicationVersion", &self.application_version)?;
-        graph_rt::put(map, "headerValue", &self.header_value)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("applicationVersion", &self.application_version);
+        w.put("headerValue", &self.header_value);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserAgent);

@@ -18,21 +18,26 @@ pub struct UserFlowApiConnectorConfiguration {
 impl graph_rt::Model for UserFlowApiConnectorConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.userFlowApiConnectorConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "identity")]
-            post_attribute_collection: graph_rt::take(map, "postAttributeCollection")?,
+            post_attribute_collection: r.take("postAttributeCollection"),
             #[cfg(feature = "identity")]
-            post_federation_signup: graph_rt::take(map, "postFederationSignup")?,
-            additional_properties: core::mem::take(map),
-        })
+            post_federation_signup: r.take("postFederationSignup"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "postFederationSignup", &self.post_federation_signup)?;
+        w.put("postFederationSignup", &self.post_federation_signup);
         #[cfg(feature = "identity")]
-        graph_rt::put(map, "postAttributeCollection", &self.post_attribute_collection)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        w.put("postAttributeCollection", &self.post_attribute_collection);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserFlowApiConnectorConfiguration);

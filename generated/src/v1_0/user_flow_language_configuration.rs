@@ -22,23 +22,28 @@ pub struct UserFlowLanguageConfiguration {
 impl graph_rt::Model for UserFlowLanguageConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.userFlowLanguageConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            overrides_pages: graph_rt::take(map, "overridesPages")?,
-            default_pages: graph_rt::take(map, "defaultPages")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            is_enabled: graph_rt::take(map, "isEnabled")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            overrides_pages: r.take("overridesPages"),
+            default_pages: r.take("defaultPages"),
+            display_name: r.take("displayName"),
+            is_enabled: r.take("isEnabled"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "isEnabled", &self.is_enabled)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "defaultPages", &self.default_pages)?;
-        graph_rt::put(map, "overridesPages", &self.overrides_pages)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("isEnabled", &self.is_enabled);
+        w.put("displayName", &self.display_name);
+        w.put("defaultPages", &self.default_pages);
+        w.put("overridesPages", &self.overrides_pages);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserFlowLanguageConfiguration);

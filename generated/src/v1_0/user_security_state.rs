@@ -43,52 +43,49 @@ pub struct UserSecurityState {
 impl graph_rt::Model for UserSecurityState {
     const TYPE_NAME: &'static str = "microsoft.graph.userSecurityState";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
             #[cfg(feature = "core")]
-            user_account_type: graph_rt::take(map, "userAccountType")?,
-            risk_score: graph_rt::take(map, "riskScore")?,
-            on_premises_security_identifier: graph_rt::take(
-                map,
-                "onPremisesSecurityIdentifier",
-            )?,
+            user_account_type: r.take("userAccountType"),
+            risk_score: r.take("riskScore"),
+            on_premises_security_identifier: r.take("onPremisesSecurityIdentifier"),
             #[cfg(feature = "core")]
-            logon_type: graph_rt::take(map, "logonType")?,
-            logon_location: graph_rt::take(map, "logonLocation")?,
-            logon_ip: graph_rt::take(map, "logonIp")?,
-            logon_id: graph_rt::take(map, "logonId")?,
-            logon_date_time: graph_rt::take(map, "logonDateTime")?,
-            is_vpn: graph_rt::take(map, "isVpn")?,
+            logon_type: r.take("logonType"),
+            logon_location: r.take("logonLocation"),
+            logon_ip: r.take("logonIp"),
+            logon_id: r.take("logonId"),
+            logon_date_time: r.take("logonDateTime"),
+            is_vpn: r.take("isVpn"),
             #[cfg(feature = "core")]
-            email_role: graph_rt::take(map, "emailRole")?,
-            domain_name: graph_rt::take(map, "domainName")?,
-            account_name: graph_rt::take(map, "accountName")?,
-            aad_user_id: graph_rt::take(map, "aadUserId")?,
-            additional_properties: core::mem::take(map),
-        })
+            email_role: r.take("emailRole"),
+            domain_name: r.take("domainName"),
+            account_name: r.take("accountName"),
+            aad_user_id: r.take("aadUserId"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "aadUserId", &self.aad_user_id)?;
-        graph_rt::put(map, "accountName", &self.account_name)?;
-        graph_rt::put(map, "domainName", &self.domain_name)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "emailRole", &self.email_role)?;
-        graph_rt::put(map, "isVpn", &self.is_vpn)?;
-        graph_rt::put(map, "logonDateTime", &self.logon_date_time)?;
-        graph_rt::put(map, "logonId", &self.logon_id)?;
-        graph_rt::put(map, "logonIp", &self.logon_ip)?;
-        graph_rt::put(map, "logonLocation", &self.logon_location)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "logonType", &self.logon_type)?;
-        graph_rt::put(
-            map,
-            "onPremisesSecurityIdentifier",
-            &self.on_premises_security_identifier,
-        )?;
-        graph_rt::put(map, "riskScore", &self.risk_score)?;
-        #[cfg(feature = "core")]
-        graph_rt::put(map, "userAccountType", &self.user_account_type)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("aadUserId", &self.aad_user_id);
+        w.put("accountName", &self.account_name);
+        w.put("domainName", &self.domain_name);
+        #[cfg(feature = "core")] w.put("emailRole", &self.email_role);
+        w.put("isVpn", &self.is_vpn);
+        w.put("logonDateTime", &self.logon_date_time);
+        w.put("logonId", &self.logon_id);
+        w.put("logonIp", &self.logon_ip);
+        w.put("logonLocation", &self.logon_location);
+        #[cfg(feature = "core")] w.put("logonType", &self.logon_type);
+        w.put("onPremisesSecurityIdentifier", &self.on_premises_security_identifier);
+        w.put("riskScore", &self.risk_score);
+        #[cfg(feature = "core")] w.put("userAccountType", &self.user_account_type);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(UserSecurityState);

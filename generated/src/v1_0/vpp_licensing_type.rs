@@ -16,17 +16,22 @@ pub struct VppLicensingType {
 impl graph_rt::Model for VppLicensingType {
     const TYPE_NAME: &'static str = "microsoft.graph.vppLicensingType";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            supports_device_licensing: graph_rt::take(map, "supportsDeviceLicensing")?,
-            supports_user_licensing: graph_rt::take(map, "supportsUserLicensing")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            supports_device_licensing: r.take("supportsDeviceLicensing"),
+            supports_user_licensing: r.take("supportsUserLicensing"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "supportsUserLicensing", &self.supports_user_licensing)?;
-        graph_rt::put(map, "supportsDeviceLicensing", &self.supports_device_licensing)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("supportsUserLicensing", &self.supports_user_licensing);
+        w.put("supportsDeviceLicensing", &self.supports_device_licensing);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VppLicensingType);

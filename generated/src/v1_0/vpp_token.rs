@@ -36,37 +36,42 @@ pub struct VppToken {
 impl graph_rt::Model for VppToken {
     const TYPE_NAME: &'static str = "microsoft.graph.vppToken";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            country_or_region: graph_rt::take(map, "countryOrRegion")?,
-            automatically_update_apps: graph_rt::take(map, "automaticallyUpdateApps")?,
-            last_sync_status: graph_rt::take(map, "lastSyncStatus")?,
-            state: graph_rt::take(map, "state")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            token: graph_rt::take(map, "token")?,
-            last_sync_date_time: graph_rt::take(map, "lastSyncDateTime")?,
-            expiration_date_time: graph_rt::take(map, "expirationDateTime")?,
-            apple_id: graph_rt::take(map, "appleId")?,
-            vpp_token_account_type: graph_rt::take(map, "vppTokenAccountType")?,
-            organization_name: graph_rt::take(map, "organizationName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            country_or_region: r.take("countryOrRegion"),
+            automatically_update_apps: r.take("automaticallyUpdateApps"),
+            last_sync_status: r.take("lastSyncStatus"),
+            state: r.take("state"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            token: r.take("token"),
+            last_sync_date_time: r.take("lastSyncDateTime"),
+            expiration_date_time: r.take("expirationDateTime"),
+            apple_id: r.take("appleId"),
+            vpp_token_account_type: r.take("vppTokenAccountType"),
+            organization_name: r.take("organizationName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "organizationName", &self.organization_name)?;
-        graph_rt::put(map, "vppTokenAccountType", &self.vpp_token_account_type)?;
-        graph_rt::put(map, "appleId", &self.apple_id)?;
-        graph_rt::put(map, "expirationDateTime", &self.expiration_date_time)?;
-        graph_rt::put(map, "lastSyncDateTime", &self.last_sync_date_time)?;
-        graph_rt::put(map, "token", &self.token)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "state", &self.state)?;
-        graph_rt::put(map, "lastSyncStatus", &self.last_sync_status)?;
-        graph_rt::put(map, "automaticallyUpdateApps", &self.automatically_update_apps)?;
-        graph_rt::put(map, "countryOrRegion", &self.country_or_region)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("organizationName", &self.organization_name);
+        w.put("vppTokenAccountType", &self.vpp_token_account_type);
+        w.put("appleId", &self.apple_id);
+        w.put("expirationDateTime", &self.expiration_date_time);
+        w.put("lastSyncDateTime", &self.last_sync_date_time);
+        w.put("token", &self.token);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("state", &self.state);
+        w.put("lastSyncStatus", &self.last_sync_status);
+        w.put("automaticallyUpdateApps", &self.automatically_update_apps);
+        w.put("countryOrRegion", &self.country_or_region);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(VppToken);

@@ -16,17 +16,22 @@ pub struct Win32LobAppInstallExperience {
 impl graph_rt::Model for Win32LobAppInstallExperience {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppInstallExperience";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            device_restart_behavior: graph_rt::take(map, "deviceRestartBehavior")?,
-            run_as_account: graph_rt::take(map, "runAsAccount")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            device_restart_behavior: r.take("deviceRestartBehavior"),
+            run_as_account: r.take("runAsAccount"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "runAsAccount", &self.run_as_account)?;
-        graph_rt::put(map, "deviceRestartBehavior", &self.device_restart_behavior)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("runAsAccount", &self.run_as_account);
+        w.put("deviceRestartBehavior", &self.device_restart_behavior);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppInstallExperience);

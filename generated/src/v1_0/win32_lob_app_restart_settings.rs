@@ -18,33 +18,32 @@ pub struct Win32LobAppRestartSettings {
 impl graph_rt::Model for Win32LobAppRestartSettings {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppRestartSettings";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            restart_notification_snooze_duration_in_minutes: graph_rt::take(
-                map,
-                "restartNotificationSnoozeDurationInMinutes",
-            )?,
-            countdown_display_before_restart_in_minutes: graph_rt::take(
-                map,
-                "countdownDisplayBeforeRestartInMinutes",
-            )?,
-            grace_period_in_minutes: graph_rt::take(map, "gracePeriodInMinutes")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            restart_notification_snooze_duration_in_minutes: r
+                .take("restartNotificationSnoozeDurationInMinutes"),
+            countdown_display_before_restart_in_minutes: r
+                .take("countdownDisplayBeforeRestartInMinutes"),
+            grace_period_in_minutes: r.take("gracePeriodInMinutes"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "gracePeriodInMinutes", &self.grace_period_in_minutes)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("gracePeriodInMinutes", &self.grace_period_in_minutes);
+        w.put(
             "countdownDisplayBeforeRestartInMinutes",
             &self.countdown_display_before_restart_in_minutes,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "restartNotificationSnoozeDurationInMinutes",
             &self.restart_notification_snooze_duration_in_minutes,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppRestartSettings);

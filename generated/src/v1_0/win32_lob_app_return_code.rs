@@ -16,17 +16,22 @@ pub struct Win32LobAppReturnCode {
 impl graph_rt::Model for Win32LobAppReturnCode {
     const TYPE_NAME: &'static str = "microsoft.graph.win32LobAppReturnCode";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            type_: graph_rt::take(map, "type")?,
-            return_code: graph_rt::take(map, "returnCode")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            type_: r.take("type"),
+            return_code: r.take("returnCode"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "returnCode", &self.return_code)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("returnCode", &self.return_code);
+        w.put("type", &self.type_);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Win32LobAppReturnCode);

@@ -82,130 +82,102 @@ pub struct Windows10CompliancePolicy {
 impl graph_rt::Model for Windows10CompliancePolicy {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10CompliancePolicy";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            storage_require_encryption: graph_rt::take(map, "storageRequireEncryption")?,
-            code_integrity_enabled: graph_rt::take(map, "codeIntegrityEnabled")?,
-            secure_boot_enabled: graph_rt::take(map, "secureBootEnabled")?,
-            bit_locker_enabled: graph_rt::take(map, "bitLockerEnabled")?,
-            early_launch_anti_malware_driver_enabled: graph_rt::take(
-                map,
-                "earlyLaunchAntiMalwareDriverEnabled",
-            )?,
-            mobile_os_maximum_version: graph_rt::take(map, "mobileOsMaximumVersion")?,
-            mobile_os_minimum_version: graph_rt::take(map, "mobileOsMinimumVersion")?,
-            os_maximum_version: graph_rt::take(map, "osMaximumVersion")?,
-            os_minimum_version: graph_rt::take(map, "osMinimumVersion")?,
-            require_healthy_device_report: graph_rt::take(
-                map,
-                "requireHealthyDeviceReport",
-            )?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_minimum_character_set_count: graph_rt::take(
-                map,
-                "passwordMinimumCharacterSetCount",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_minutes_of_inactivity_before_lock: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeLock",
-            )?,
-            password_required_to_unlock_from_idle: graph_rt::take(
-                map,
-                "passwordRequiredToUnlockFromIdle",
-            )?,
-            password_block_simple: graph_rt::take(map, "passwordBlockSimple")?,
-            password_required: graph_rt::take(map, "passwordRequired")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            scheduled_actions_for_rule: graph_rt::take(map, "scheduledActionsForRule")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            storage_require_encryption: r.take("storageRequireEncryption"),
+            code_integrity_enabled: r.take("codeIntegrityEnabled"),
+            secure_boot_enabled: r.take("secureBootEnabled"),
+            bit_locker_enabled: r.take("bitLockerEnabled"),
+            early_launch_anti_malware_driver_enabled: r
+                .take("earlyLaunchAntiMalwareDriverEnabled"),
+            mobile_os_maximum_version: r.take("mobileOsMaximumVersion"),
+            mobile_os_minimum_version: r.take("mobileOsMinimumVersion"),
+            os_maximum_version: r.take("osMaximumVersion"),
+            os_minimum_version: r.take("osMinimumVersion"),
+            require_healthy_device_report: r.take("requireHealthyDeviceReport"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_minimum_character_set_count: r
+                .take("passwordMinimumCharacterSetCount"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_minutes_of_inactivity_before_lock: r
+                .take("passwordMinutesOfInactivityBeforeLock"),
+            password_required_to_unlock_from_idle: r
+                .take("passwordRequiredToUnlockFromIdle"),
+            password_block_simple: r.take("passwordBlockSimple"),
+            password_required: r.take("passwordRequired"),
+            assignments: r.take("assignments"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            scheduled_actions_for_rule: r.take("scheduledActionsForRule"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "scheduledActionsForRule", &self.scheduled_actions_for_rule)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "passwordRequired", &self.password_required)?;
-        graph_rt::put(map, "passwordBlockSimple", &self.password_block_simple)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("scheduledActionsForRule", &self.scheduled_actions_for_rule);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("assignments", &self.assignments);
+        w.put("passwordRequired", &self.password_required);
+        w.put("passwordBlockSimple", &self.password_block_simple);
+        w.put(
             "passwordRequiredToUnlockFromIdle",
             &self.password_required_to_unlock_from_idle,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinutesOfInactivityBeforeLock",
             &self.password_minutes_of_inactivity_before_lock,
-        )?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(
-            map,
-            "requireHealthyDeviceReport",
-            &self.require_healthy_device_report,
-        )?;
-        graph_rt::put(map, "osMinimumVersion", &self.os_minimum_version)?;
-        graph_rt::put(map, "osMaximumVersion", &self.os_maximum_version)?;
-        graph_rt::put(map, "mobileOsMinimumVersion", &self.mobile_os_minimum_version)?;
-        graph_rt::put(map, "mobileOsMaximumVersion", &self.mobile_os_maximum_version)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("requireHealthyDeviceReport", &self.require_healthy_device_report);
+        w.put("osMinimumVersion", &self.os_minimum_version);
+        w.put("osMaximumVersion", &self.os_maximum_version);
+        w.put("mobileOsMinimumVersion", &self.mobile_os_minimum_version);
+        w.put("mobileOsMaximumVersion", &self.mobile_os_maximum_version);
+        w.put(
             "earlyLaunchAntiMalwareDriverEnabled",
             &self.early_launch_anti_malware_driver_enabled,
-        )?;
-        graph_rt::put(map, "bitLockerEnabled", &self.bit_locker_enabled)?;
-        graph_rt::put(map, "secureBootEnabled", &self.secure_boot_enabled)?;
-        graph_rt::put(map, "codeIntegrityEnabled", &self.code_integrity_enabled)?;
-        graph_rt::put(
-            map,
-            "storageRequireEncryption",
-            &self.storage_require_encryption,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("bitLockerEnabled", &self.bit_locker_enabled);
+        w.put("secureBootEnabled", &self.secure_boot_enabled);
+        w.put("codeIntegrityEnabled", &self.code_integrity_enabled);
+        w.put("storageRequireEncryption", &self.storage_require_encryption);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10CompliancePolicy);

@@ -130,333 +130,210 @@ pub struct Windows10EndpointProtectionConfiguration {
 impl graph_rt::Model for Windows10EndpointProtectionConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windows10EndpointProtectionConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            bit_locker_removable_drive_policy: graph_rt::take(
-                map,
-                "bitLockerRemovableDrivePolicy",
-            )?,
-            bit_locker_encrypt_device: graph_rt::take(map, "bitLockerEncryptDevice")?,
-            bit_locker_enable_storage_card_encryption_on_mobile: graph_rt::take(
-                map,
-                "bitLockerEnableStorageCardEncryptionOnMobile",
-            )?,
-            bit_locker_disable_warning_for_other_disk_encryption: graph_rt::take(
-                map,
-                "bitLockerDisableWarningForOtherDiskEncryption",
-            )?,
-            application_guard_allow_print_to_network_printers: graph_rt::take(
-                map,
-                "applicationGuardAllowPrintToNetworkPrinters",
-            )?,
-            application_guard_allow_print_to_local_printers: graph_rt::take(
-                map,
-                "applicationGuardAllowPrintToLocalPrinters",
-            )?,
-            application_guard_allow_print_to_xps: graph_rt::take(
-                map,
-                "applicationGuardAllowPrintToXPS",
-            )?,
-            application_guard_allow_print_to_pdf: graph_rt::take(
-                map,
-                "applicationGuardAllowPrintToPDF",
-            )?,
-            application_guard_block_clipboard_sharing: graph_rt::take(
-                map,
-                "applicationGuardBlockClipboardSharing",
-            )?,
-            application_guard_force_auditing: graph_rt::take(
-                map,
-                "applicationGuardForceAuditing",
-            )?,
-            application_guard_allow_persistence: graph_rt::take(
-                map,
-                "applicationGuardAllowPersistence",
-            )?,
-            application_guard_block_non_enterprise_content: graph_rt::take(
-                map,
-                "applicationGuardBlockNonEnterpriseContent",
-            )?,
-            application_guard_block_file_transfer: graph_rt::take(
-                map,
-                "applicationGuardBlockFileTransfer",
-            )?,
-            application_guard_enabled: graph_rt::take(map, "applicationGuardEnabled")?,
-            smart_screen_block_override_for_files: graph_rt::take(
-                map,
-                "smartScreenBlockOverrideForFiles",
-            )?,
-            smart_screen_enable_in_shell: graph_rt::take(
-                map,
-                "smartScreenEnableInShell",
-            )?,
-            app_locker_application_control: graph_rt::take(
-                map,
-                "appLockerApplicationControl",
-            )?,
-            defender_security_center_block_exploit_protection_override: graph_rt::take(
-                map,
-                "defenderSecurityCenterBlockExploitProtectionOverride",
-            )?,
-            defender_exploit_protection_xml_file_name: graph_rt::take(
-                map,
-                "defenderExploitProtectionXmlFileName",
-            )?,
-            defender_exploit_protection_xml: graph_rt::take(
-                map,
-                "defenderExploitProtectionXml",
-            )?,
-            defender_additional_guarded_folders: graph_rt::take(
-                map,
-                "defenderAdditionalGuardedFolders",
-            )?,
-            defender_guarded_folders_allowed_app_paths: graph_rt::take(
-                map,
-                "defenderGuardedFoldersAllowedAppPaths",
-            )?,
-            defender_attack_surface_reduction_excluded_paths: graph_rt::take(
-                map,
-                "defenderAttackSurfaceReductionExcludedPaths",
-            )?,
-            firewall_profile_private: graph_rt::take(map, "firewallProfilePrivate")?,
-            firewall_profile_public: graph_rt::take(map, "firewallProfilePublic")?,
-            firewall_profile_domain: graph_rt::take(map, "firewallProfileDomain")?,
-            firewall_packet_queueing_method: graph_rt::take(
-                map,
-                "firewallPacketQueueingMethod",
-            )?,
-            firewall_merge_keying_module_settings: graph_rt::take(
-                map,
-                "firewallMergeKeyingModuleSettings",
-            )?,
-            firewall_certificate_revocation_list_check_method: graph_rt::take(
-                map,
-                "firewallCertificateRevocationListCheckMethod",
-            )?,
-            firewall_ip_sec_exemptions_allow_dhcp: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsAllowDHCP",
-            )?,
-            firewall_ip_sec_exemptions_allow_router_discovery: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsAllowRouterDiscovery",
-            )?,
-            firewall_ip_sec_exemptions_allow_icmp: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsAllowICMP",
-            )?,
-            firewall_ip_sec_exemptions_allow_neighbor_discovery: graph_rt::take(
-                map,
-                "firewallIPSecExemptionsAllowNeighborDiscovery",
-            )?,
-            firewall_pre_shared_key_encoding_method: graph_rt::take(
-                map,
-                "firewallPreSharedKeyEncodingMethod",
-            )?,
-            firewall_idle_timeout_for_security_association_in_seconds: graph_rt::take(
-                map,
-                "firewallIdleTimeoutForSecurityAssociationInSeconds",
-            )?,
-            firewall_block_stateful_ftp: graph_rt::take(
-                map,
-                "firewallBlockStatefulFTP",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            bit_locker_removable_drive_policy: r.take("bitLockerRemovableDrivePolicy"),
+            bit_locker_encrypt_device: r.take("bitLockerEncryptDevice"),
+            bit_locker_enable_storage_card_encryption_on_mobile: r
+                .take("bitLockerEnableStorageCardEncryptionOnMobile"),
+            bit_locker_disable_warning_for_other_disk_encryption: r
+                .take("bitLockerDisableWarningForOtherDiskEncryption"),
+            application_guard_allow_print_to_network_printers: r
+                .take("applicationGuardAllowPrintToNetworkPrinters"),
+            application_guard_allow_print_to_local_printers: r
+                .take("applicationGuardAllowPrintToLocalPrinters"),
+            application_guard_allow_print_to_xps: r
+                .take("applicationGuardAllowPrintToXPS"),
+            application_guard_allow_print_to_pdf: r
+                .take("applicationGuardAllowPrintToPDF"),
+            application_guard_block_clipboard_sharing: r
+                .take("applicationGuardBlockClipboardSharing"),
+            application_guard_force_auditing: r.take("applicationGuardForceAuditing"),
+            application_guard_allow_persistence: r
+                .take("applicationGuardAllowPersistence"),
+            application_guard_block_non_enterprise_content: r
+                .take("applicationGuardBlockNonEnterpriseContent"),
+            application_guard_block_file_transfer: r
+                .take("applicationGuardBlockFileTransfer"),
+            application_guard_enabled: r.take("applicationGuardEnabled"),
+            smart_screen_block_override_for_files: r
+                .take("smartScreenBlockOverrideForFiles"),
+            smart_screen_enable_in_shell: r.take("smartScreenEnableInShell"),
+            app_locker_application_control: r.take("appLockerApplicationControl"),
+            defender_security_center_block_exploit_protection_override: r
+                .take("defenderSecurityCenterBlockExploitProtectionOverride"),
+            defender_exploit_protection_xml_file_name: r
+                .take("defenderExploitProtectionXmlFileName"),
+            defender_exploit_protection_xml: r.take("defenderExploitProtectionXml"),
+            defender_additional_guarded_folders: r
+                .take("defenderAdditionalGuardedFolders"),
+            defender_guarded_folders_allowed_app_paths: r
+                .take("defenderGuardedFoldersAllowedAppPaths"),
+            defender_attack_surface_reduction_excluded_paths: r
+                .take("defenderAttackSurfaceReductionExcludedPaths"),
+            firewall_profile_private: r.take("firewallProfilePrivate"),
+            firewall_profile_public: r.take("firewallProfilePublic"),
+            firewall_profile_domain: r.take("firewallProfileDomain"),
+            firewall_packet_queueing_method: r.take("firewallPacketQueueingMethod"),
+            firewall_merge_keying_module_settings: r
+                .take("firewallMergeKeyingModuleSettings"),
+            firewall_certificate_revocation_list_check_method: r
+                .take("firewallCertificateRevocationListCheckMethod"),
+            firewall_ip_sec_exemptions_allow_dhcp: r
+                .take("firewallIPSecExemptionsAllowDHCP"),
+            firewall_ip_sec_exemptions_allow_router_discovery: r
+                .take("firewallIPSecExemptionsAllowRouterDiscovery"),
+            firewall_ip_sec_exemptions_allow_icmp: r
+                .take("firewallIPSecExemptionsAllowICMP"),
+            firewall_ip_sec_exemptions_allow_neighbor_discovery: r
+                .take("firewallIPSecExemptionsAllowNeighborDiscovery"),
+            firewall_pre_shared_key_encoding_method: r
+                .take("firewallPreSharedKeyEncodingMethod"),
+            firewall_idle_timeout_for_security_association_in_seconds: r
+                .take("firewallIdleTimeoutForSecurityAssociationInSeconds"),
+            firewall_block_stateful_ftp: r.take("firewallBlockStatefulFTP"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "firewallBlockStatefulFTP",
-            &self.firewall_block_stateful_ftp,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("firewallBlockStatefulFTP", &self.firewall_block_stateful_ftp);
+        w.put(
             "firewallIdleTimeoutForSecurityAssociationInSeconds",
             &self.firewall_idle_timeout_for_security_association_in_seconds,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallPreSharedKeyEncodingMethod",
             &self.firewall_pre_shared_key_encoding_method,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallIPSecExemptionsAllowNeighborDiscovery",
             &self.firewall_ip_sec_exemptions_allow_neighbor_discovery,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallIPSecExemptionsAllowICMP",
             &self.firewall_ip_sec_exemptions_allow_icmp,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallIPSecExemptionsAllowRouterDiscovery",
             &self.firewall_ip_sec_exemptions_allow_router_discovery,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallIPSecExemptionsAllowDHCP",
             &self.firewall_ip_sec_exemptions_allow_dhcp,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallCertificateRevocationListCheckMethod",
             &self.firewall_certificate_revocation_list_check_method,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "firewallMergeKeyingModuleSettings",
             &self.firewall_merge_keying_module_settings,
-        )?;
-        graph_rt::put(
-            map,
-            "firewallPacketQueueingMethod",
-            &self.firewall_packet_queueing_method,
-        )?;
-        graph_rt::put(map, "firewallProfileDomain", &self.firewall_profile_domain)?;
-        graph_rt::put(map, "firewallProfilePublic", &self.firewall_profile_public)?;
-        graph_rt::put(map, "firewallProfilePrivate", &self.firewall_profile_private)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("firewallPacketQueueingMethod", &self.firewall_packet_queueing_method);
+        w.put("firewallProfileDomain", &self.firewall_profile_domain);
+        w.put("firewallProfilePublic", &self.firewall_profile_public);
+        w.put("firewallProfilePrivate", &self.firewall_profile_private);
+        w.put(
             "defenderAttackSurfaceReductionExcludedPaths",
             &self.defender_attack_surface_reduction_excluded_paths,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderGuardedFoldersAllowedAppPaths",
             &self.defender_guarded_folders_allowed_app_paths,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderAdditionalGuardedFolders",
             &self.defender_additional_guarded_folders,
-        )?;
-        graph_rt::put(
-            map,
-            "defenderExploitProtectionXml",
-            &self.defender_exploit_protection_xml,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("defenderExploitProtectionXml", &self.defender_exploit_protection_xml);
+        w.put(
             "defenderExploitProtectionXmlFileName",
             &self.defender_exploit_protection_xml_file_name,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "defenderSecurityCenterBlockExploitProtectionOverride",
             &self.defender_security_center_block_exploit_protection_override,
-        )?;
-        graph_rt::put(
-            map,
-            "appLockerApplicationControl",
-            &self.app_locker_application_control,
-        )?;
-        graph_rt::put(
-            map,
-            "smartScreenEnableInShell",
-            &self.smart_screen_enable_in_shell,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("appLockerApplicationControl", &self.app_locker_application_control);
+        w.put("smartScreenEnableInShell", &self.smart_screen_enable_in_shell);
+        w.put(
             "smartScreenBlockOverrideForFiles",
             &self.smart_screen_block_override_for_files,
-        )?;
-        graph_rt::put(map, "applicationGuardEnabled", &self.application_guard_enabled)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("applicationGuardEnabled", &self.application_guard_enabled);
+        w.put(
             "applicationGuardBlockFileTransfer",
             &self.application_guard_block_file_transfer,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardBlockNonEnterpriseContent",
             &self.application_guard_block_non_enterprise_content,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPersistence",
             &self.application_guard_allow_persistence,
-        )?;
-        graph_rt::put(
-            map,
-            "applicationGuardForceAuditing",
-            &self.application_guard_force_auditing,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("applicationGuardForceAuditing", &self.application_guard_force_auditing);
+        w.put(
             "applicationGuardBlockClipboardSharing",
             &self.application_guard_block_clipboard_sharing,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPrintToPDF",
             &self.application_guard_allow_print_to_pdf,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPrintToXPS",
             &self.application_guard_allow_print_to_xps,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPrintToLocalPrinters",
             &self.application_guard_allow_print_to_local_printers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "applicationGuardAllowPrintToNetworkPrinters",
             &self.application_guard_allow_print_to_network_printers,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "bitLockerDisableWarningForOtherDiskEncryption",
             &self.bit_locker_disable_warning_for_other_disk_encryption,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "bitLockerEnableStorageCardEncryptionOnMobile",
             &self.bit_locker_enable_storage_card_encryption_on_mobile,
-        )?;
-        graph_rt::put(map, "bitLockerEncryptDevice", &self.bit_locker_encrypt_device)?;
-        graph_rt::put(
-            map,
-            "bitLockerRemovableDrivePolicy",
-            &self.bit_locker_removable_drive_policy,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("bitLockerEncryptDevice", &self.bit_locker_encrypt_device);
+        w.put("bitLockerRemovableDrivePolicy", &self.bit_locker_removable_drive_policy);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows10EndpointProtectionConfiguration);

@@ -112,271 +112,160 @@ pub struct Windows81GeneralConfiguration {
 impl graph_rt::Model for Windows81GeneralConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windows81GeneralConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            work_folders_url: graph_rt::take(map, "workFoldersUrl")?,
-            user_account_control_settings: graph_rt::take(
-                map,
-                "userAccountControlSettings",
-            )?,
-            updates_require_automatic_updates: graph_rt::take(
-                map,
-                "updatesRequireAutomaticUpdates",
-            )?,
-            storage_require_device_encryption: graph_rt::take(
-                map,
-                "storageRequireDeviceEncryption",
-            )?,
-            password_sign_in_failure_count_before_factory_reset: graph_rt::take(
-                map,
-                "passwordSignInFailureCountBeforeFactoryReset",
-            )?,
-            password_required_type: graph_rt::take(map, "passwordRequiredType")?,
-            password_previous_password_block_count: graph_rt::take(
-                map,
-                "passwordPreviousPasswordBlockCount",
-            )?,
-            password_minimum_character_set_count: graph_rt::take(
-                map,
-                "passwordMinimumCharacterSetCount",
-            )?,
-            password_minutes_of_inactivity_before_screen_timeout: graph_rt::take(
-                map,
-                "passwordMinutesOfInactivityBeforeScreenTimeout",
-            )?,
-            password_minimum_length: graph_rt::take(map, "passwordMinimumLength")?,
-            password_expiration_days: graph_rt::take(map, "passwordExpirationDays")?,
-            password_block_picture_password_and_pin: graph_rt::take(
-                map,
-                "passwordBlockPicturePasswordAndPin",
-            )?,
-            diagnostics_block_data_submission: graph_rt::take(
-                map,
-                "diagnosticsBlockDataSubmission",
-            )?,
-            cellular_block_data_roaming: graph_rt::take(
-                map,
-                "cellularBlockDataRoaming",
-            )?,
-            browser_trusted_sites_security_level: graph_rt::take(
-                map,
-                "browserTrustedSitesSecurityLevel",
-            )?,
-            browser_require_fraud_warning: graph_rt::take(
-                map,
-                "browserRequireFraudWarning",
-            )?,
-            browser_require_firewall: graph_rt::take(map, "browserRequireFirewall")?,
-            browser_require_high_security_for_restricted_sites: graph_rt::take(
-                map,
-                "browserRequireHighSecurityForRestrictedSites",
-            )?,
-            browser_logging_report_location: graph_rt::take(
-                map,
-                "browserLoggingReportLocation",
-            )?,
-            browser_intranet_security_level: graph_rt::take(
-                map,
-                "browserIntranetSecurityLevel",
-            )?,
-            browser_internet_security_level: graph_rt::take(
-                map,
-                "browserInternetSecurityLevel",
-            )?,
-            browser_enterprise_mode_site_list_location: graph_rt::take(
-                map,
-                "browserEnterpriseModeSiteListLocation",
-            )?,
-            browser_require_smart_screen: graph_rt::take(
-                map,
-                "browserRequireSmartScreen",
-            )?,
-            browser_block_single_word_entry_on_intranet_sites: graph_rt::take(
-                map,
-                "browserBlockSingleWordEntryOnIntranetSites",
-            )?,
-            browser_block_sending_do_not_track_header: graph_rt::take(
-                map,
-                "browserBlockSendingDoNotTrackHeader",
-            )?,
-            browser_block_popups: graph_rt::take(map, "browserBlockPopups")?,
-            browser_block_plugins: graph_rt::take(map, "browserBlockPlugins")?,
-            browser_block_java_script: graph_rt::take(map, "browserBlockJavaScript")?,
-            browser_block_enterprise_mode_access: graph_rt::take(
-                map,
-                "browserBlockEnterpriseModeAccess",
-            )?,
-            browser_block_automatic_detection_of_intranet_sites: graph_rt::take(
-                map,
-                "browserBlockAutomaticDetectionOfIntranetSites",
-            )?,
-            browser_block_autofill: graph_rt::take(map, "browserBlockAutofill")?,
-            apply_only_to_windows81: graph_rt::take(map, "applyOnlyToWindows81")?,
-            accounts_block_adding_non_microsoft_account_email: graph_rt::take(
-                map,
-                "accountsBlockAddingNonMicrosoftAccountEmail",
-            )?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            work_folders_url: r.take("workFoldersUrl"),
+            user_account_control_settings: r.take("userAccountControlSettings"),
+            updates_require_automatic_updates: r.take("updatesRequireAutomaticUpdates"),
+            storage_require_device_encryption: r.take("storageRequireDeviceEncryption"),
+            password_sign_in_failure_count_before_factory_reset: r
+                .take("passwordSignInFailureCountBeforeFactoryReset"),
+            password_required_type: r.take("passwordRequiredType"),
+            password_previous_password_block_count: r
+                .take("passwordPreviousPasswordBlockCount"),
+            password_minimum_character_set_count: r
+                .take("passwordMinimumCharacterSetCount"),
+            password_minutes_of_inactivity_before_screen_timeout: r
+                .take("passwordMinutesOfInactivityBeforeScreenTimeout"),
+            password_minimum_length: r.take("passwordMinimumLength"),
+            password_expiration_days: r.take("passwordExpirationDays"),
+            password_block_picture_password_and_pin: r
+                .take("passwordBlockPicturePasswordAndPin"),
+            diagnostics_block_data_submission: r.take("diagnosticsBlockDataSubmission"),
+            cellular_block_data_roaming: r.take("cellularBlockDataRoaming"),
+            browser_trusted_sites_security_level: r
+                .take("browserTrustedSitesSecurityLevel"),
+            browser_require_fraud_warning: r.take("browserRequireFraudWarning"),
+            browser_require_firewall: r.take("browserRequireFirewall"),
+            browser_require_high_security_for_restricted_sites: r
+                .take("browserRequireHighSecurityForRestrictedSites"),
+            browser_logging_report_location: r.take("browserLoggingReportLocation"),
+            browser_intranet_security_level: r.take("browserIntranetSecurityLevel"),
+            browser_internet_security_level: r.take("browserInternetSecurityLevel"),
+            browser_enterprise_mode_site_list_location: r
+                .take("browserEnterpriseModeSiteListLocation"),
+            browser_require_smart_screen: r.take("browserRequireSmartScreen"),
+            browser_block_single_word_entry_on_intranet_sites: r
+                .take("browserBlockSingleWordEntryOnIntranetSites"),
+            browser_block_sending_do_not_track_header: r
+                .take("browserBlockSendingDoNotTrackHeader"),
+            browser_block_popups: r.take("browserBlockPopups"),
+            browser_block_plugins: r.take("browserBlockPlugins"),
+            browser_block_java_script: r.take("browserBlockJavaScript"),
+            browser_block_enterprise_mode_access: r
+                .take("browserBlockEnterpriseModeAccess"),
+            browser_block_automatic_detection_of_intranet_sites: r
+                .take("browserBlockAutomaticDetectionOfIntranetSites"),
+            browser_block_autofill: r.take("browserBlockAutofill"),
+            apply_only_to_windows81: r.take("applyOnlyToWindows81"),
+            accounts_block_adding_non_microsoft_account_email: r
+                .take("accountsBlockAddingNonMicrosoftAccountEmail"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put(
             "accountsBlockAddingNonMicrosoftAccountEmail",
             &self.accounts_block_adding_non_microsoft_account_email,
-        )?;
-        graph_rt::put(map, "applyOnlyToWindows81", &self.apply_only_to_windows81)?;
-        graph_rt::put(map, "browserBlockAutofill", &self.browser_block_autofill)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("applyOnlyToWindows81", &self.apply_only_to_windows81);
+        w.put("browserBlockAutofill", &self.browser_block_autofill);
+        w.put(
             "browserBlockAutomaticDetectionOfIntranetSites",
             &self.browser_block_automatic_detection_of_intranet_sites,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "browserBlockEnterpriseModeAccess",
             &self.browser_block_enterprise_mode_access,
-        )?;
-        graph_rt::put(map, "browserBlockJavaScript", &self.browser_block_java_script)?;
-        graph_rt::put(map, "browserBlockPlugins", &self.browser_block_plugins)?;
-        graph_rt::put(map, "browserBlockPopups", &self.browser_block_popups)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("browserBlockJavaScript", &self.browser_block_java_script);
+        w.put("browserBlockPlugins", &self.browser_block_plugins);
+        w.put("browserBlockPopups", &self.browser_block_popups);
+        w.put(
             "browserBlockSendingDoNotTrackHeader",
             &self.browser_block_sending_do_not_track_header,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "browserBlockSingleWordEntryOnIntranetSites",
             &self.browser_block_single_word_entry_on_intranet_sites,
-        )?;
-        graph_rt::put(
-            map,
-            "browserRequireSmartScreen",
-            &self.browser_require_smart_screen,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("browserRequireSmartScreen", &self.browser_require_smart_screen);
+        w.put(
             "browserEnterpriseModeSiteListLocation",
             &self.browser_enterprise_mode_site_list_location,
-        )?;
-        graph_rt::put(
-            map,
-            "browserInternetSecurityLevel",
-            &self.browser_internet_security_level,
-        )?;
-        graph_rt::put(
-            map,
-            "browserIntranetSecurityLevel",
-            &self.browser_intranet_security_level,
-        )?;
-        graph_rt::put(
-            map,
-            "browserLoggingReportLocation",
-            &self.browser_logging_report_location,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("browserInternetSecurityLevel", &self.browser_internet_security_level);
+        w.put("browserIntranetSecurityLevel", &self.browser_intranet_security_level);
+        w.put("browserLoggingReportLocation", &self.browser_logging_report_location);
+        w.put(
             "browserRequireHighSecurityForRestrictedSites",
             &self.browser_require_high_security_for_restricted_sites,
-        )?;
-        graph_rt::put(map, "browserRequireFirewall", &self.browser_require_firewall)?;
-        graph_rt::put(
-            map,
-            "browserRequireFraudWarning",
-            &self.browser_require_fraud_warning,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("browserRequireFirewall", &self.browser_require_firewall);
+        w.put("browserRequireFraudWarning", &self.browser_require_fraud_warning);
+        w.put(
             "browserTrustedSitesSecurityLevel",
             &self.browser_trusted_sites_security_level,
-        )?;
-        graph_rt::put(
-            map,
-            "cellularBlockDataRoaming",
-            &self.cellular_block_data_roaming,
-        )?;
-        graph_rt::put(
-            map,
-            "diagnosticsBlockDataSubmission",
-            &self.diagnostics_block_data_submission,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("cellularBlockDataRoaming", &self.cellular_block_data_roaming);
+        w.put("diagnosticsBlockDataSubmission", &self.diagnostics_block_data_submission);
+        w.put(
             "passwordBlockPicturePasswordAndPin",
             &self.password_block_picture_password_and_pin,
-        )?;
-        graph_rt::put(map, "passwordExpirationDays", &self.password_expiration_days)?;
-        graph_rt::put(map, "passwordMinimumLength", &self.password_minimum_length)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordExpirationDays", &self.password_expiration_days);
+        w.put("passwordMinimumLength", &self.password_minimum_length);
+        w.put(
             "passwordMinutesOfInactivityBeforeScreenTimeout",
             &self.password_minutes_of_inactivity_before_screen_timeout,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordMinimumCharacterSetCount",
             &self.password_minimum_character_set_count,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "passwordPreviousPasswordBlockCount",
             &self.password_previous_password_block_count,
-        )?;
-        graph_rt::put(map, "passwordRequiredType", &self.password_required_type)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("passwordRequiredType", &self.password_required_type);
+        w.put(
             "passwordSignInFailureCountBeforeFactoryReset",
             &self.password_sign_in_failure_count_before_factory_reset,
-        )?;
-        graph_rt::put(
-            map,
-            "storageRequireDeviceEncryption",
-            &self.storage_require_device_encryption,
-        )?;
-        graph_rt::put(
-            map,
-            "updatesRequireAutomaticUpdates",
-            &self.updates_require_automatic_updates,
-        )?;
-        graph_rt::put(
-            map,
-            "userAccountControlSettings",
-            &self.user_account_control_settings,
-        )?;
-        graph_rt::put(map, "workFoldersUrl", &self.work_folders_url)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("storageRequireDeviceEncryption", &self.storage_require_device_encryption);
+        w.put("updatesRequireAutomaticUpdates", &self.updates_require_automatic_updates);
+        w.put("userAccountControlSettings", &self.user_account_control_settings);
+        w.put("workFoldersUrl", &self.work_folders_url);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(Windows81GeneralConfiguration);

@@ -46,54 +46,52 @@ pub struct WindowsAutopilotDeviceIdentity {
 impl graph_rt::Model for WindowsAutopilotDeviceIdentity {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsAutopilotDeviceIdentity";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            display_name: graph_rt::take(map, "displayName")?,
-            managed_device_id: graph_rt::take(map, "managedDeviceId")?,
-            azure_active_directory_device_id: graph_rt::take(
-                map,
-                "azureActiveDirectoryDeviceId",
-            )?,
-            system_family: graph_rt::take(map, "systemFamily")?,
-            sku_number: graph_rt::take(map, "skuNumber")?,
-            resource_name: graph_rt::take(map, "resourceName")?,
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            addressable_user_name: graph_rt::take(map, "addressableUserName")?,
-            last_contacted_date_time: graph_rt::take(map, "lastContactedDateTime")?,
-            enrollment_state: graph_rt::take(map, "enrollmentState")?,
-            model: graph_rt::take(map, "model")?,
-            manufacturer: graph_rt::take(map, "manufacturer")?,
-            product_key: graph_rt::take(map, "productKey")?,
-            serial_number: graph_rt::take(map, "serialNumber")?,
-            purchase_order_identifier: graph_rt::take(map, "purchaseOrderIdentifier")?,
-            group_tag: graph_rt::take(map, "groupTag")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            display_name: r.take("displayName"),
+            managed_device_id: r.take("managedDeviceId"),
+            azure_active_directory_device_id: r.take("azureActiveDirectoryDeviceId"),
+            system_family: r.take("systemFamily"),
+            sku_number: r.take("skuNumber"),
+            resource_name: r.take("resourceName"),
+            user_principal_name: r.take("userPrincipalName"),
+            addressable_user_name: r.take("addressableUserName"),
+            last_contacted_date_time: r.take("lastContactedDateTime"),
+            enrollment_state: r.take("enrollmentState"),
+            model: r.take("model"),
+            manufacturer: r.take("manufacturer"),
+            product_key: r.take("productKey"),
+            serial_number: r.take("serialNumber"),
+            purchase_order_identifier: r.take("purchaseOrderIdentifier"),
+            group_tag: r.take("groupTag"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "groupTag", &self.group_tag)?;
-        graph_rt::put(map, "purchaseOrderIdentifier", &self.purchase_order_identifier)?;
-        graph_rt::put(map, "serialNumber", &self.serial_number)?;
-        graph_rt::put(map, "productKey", &self.product_key)?;
-        graph_rt::put(map, "manufacturer", &self.manufacturer)?;
-        graph_rt::put(map, "model", &self.model)?;
-        graph_rt::put(map, "enrollmentState", &self.enrollment_state)?;
-        graph_rt::put(map, "lastContactedDateTime", &self.last_contacted_date_time)?;
-        graph_rt::put(map, "addressableUserName", &self.addressable_user_name)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put(map, "resourceName", &self.resource_name)?;
-        graph_rt::put(map, "skuNumber", &self.sku_number)?;
-        graph_rt::put(map, "systemFamily", &self.system_family)?;
-        graph_rt::put(
-            map,
-            "azureActiveDirectoryDeviceId",
-            &self.azure_active_directory_device_id,
-        )?;
-        graph_rt::put(map, "managedDeviceId", &self.managed_device_id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("groupTag", &self.group_tag);
+        w.put("purchaseOrderIdentifier", &self.purchase_order_identifier);
+        w.put("serialNumber", &self.serial_number);
+        w.put("productKey", &self.product_key);
+        w.put("manufacturer", &self.manufacturer);
+        w.put("model", &self.model);
+        w.put("enrollmentState", &self.enrollment_state);
+        w.put("lastContactedDateTime", &self.last_contacted_date_time);
+        w.put("addressableUserName", &self.addressable_user_name);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.put("resourceName", &self.resource_name);
+        w.put("skuNumber", &self.sku_number);
+        w.put("systemFamily", &self.system_family);
+        w.put("azureActiveDirectoryDeviceId", &self.azure_active_directory_device_id);
+        w.put("managedDeviceId", &self.managed_device_id);
+        w.put("displayName", &self.display_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsAutopilotDeviceIdentity);

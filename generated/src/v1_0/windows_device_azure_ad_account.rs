@@ -18,17 +18,22 @@ pub struct WindowsDeviceAzureAdAccount {
 impl graph_rt::Model for WindowsDeviceAzureAdAccount {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsDeviceAzureADAccount";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            user_principal_name: graph_rt::take(map, "userPrincipalName")?,
-            password: graph_rt::take(map, "password")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            user_principal_name: r.take("userPrincipalName"),
+            password: r.take("password"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "password", &self.password)?;
-        graph_rt::put(map, "userPrincipalName", &self.user_principal_name)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("password", &self.password);
+        w.put("userPrincipalName", &self.user_principal_name);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsDeviceAzureAdAccount);

@@ -36,100 +36,62 @@ pub struct WindowsFirewallNetworkProfile {
 impl graph_rt::Model for WindowsFirewallNetworkProfile {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsFirewallNetworkProfile";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            policy_rules_from_group_policy_merged: graph_rt::take(
-                map,
-                "policyRulesFromGroupPolicyMerged",
-            )?,
-            secured_packet_exemption_allowed: graph_rt::take(
-                map,
-                "securedPacketExemptionAllowed",
-            )?,
-            inbound_connections_blocked: graph_rt::take(
-                map,
-                "inboundConnectionsBlocked",
-            )?,
-            outbound_connections_blocked: graph_rt::take(
-                map,
-                "outboundConnectionsBlocked",
-            )?,
-            connection_security_rules_from_group_policy_merged: graph_rt::take(
-                map,
-                "connectionSecurityRulesFromGroupPolicyMerged",
-            )?,
-            global_port_rules_from_group_policy_merged: graph_rt::take(
-                map,
-                "globalPortRulesFromGroupPolicyMerged",
-            )?,
-            authorized_application_rules_from_group_policy_merged: graph_rt::take(
-                map,
-                "authorizedApplicationRulesFromGroupPolicyMerged",
-            )?,
-            inbound_notifications_blocked: graph_rt::take(
-                map,
-                "inboundNotificationsBlocked",
-            )?,
-            unicast_responses_to_multicast_broadcasts_blocked: graph_rt::take(
-                map,
-                "unicastResponsesToMulticastBroadcastsBlocked",
-            )?,
-            incoming_traffic_blocked: graph_rt::take(map, "incomingTrafficBlocked")?,
-            stealth_mode_blocked: graph_rt::take(map, "stealthModeBlocked")?,
-            firewall_enabled: graph_rt::take(map, "firewallEnabled")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            policy_rules_from_group_policy_merged: r
+                .take("policyRulesFromGroupPolicyMerged"),
+            secured_packet_exemption_allowed: r.take("securedPacketExemptionAllowed"),
+            inbound_connections_blocked: r.take("inboundConnectionsBlocked"),
+            outbound_connections_blocked: r.take("outboundConnectionsBlocked"),
+            connection_security_rules_from_group_policy_merged: r
+                .take("connectionSecurityRulesFromGroupPolicyMerged"),
+            global_port_rules_from_group_policy_merged: r
+                .take("globalPortRulesFromGroupPolicyMerged"),
+            authorized_application_rules_from_group_policy_merged: r
+                .take("authorizedApplicationRulesFromGroupPolicyMerged"),
+            inbound_notifications_blocked: r.take("inboundNotificationsBlocked"),
+            unicast_responses_to_multicast_broadcasts_blocked: r
+                .take("unicastResponsesToMulticastBroadcastsBlocked"),
+            incoming_traffic_blocked: r.take("incomingTrafficBlocked"),
+            stealth_mode_blocked: r.take("stealthModeBlocked"),
+            firewall_enabled: r.take("firewallEnabled"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "firewallEnabled", &self.firewall_enabled)?;
-        graph_rt::put(map, "stealthModeBlocked", &self.stealth_mode_blocked)?;
-        graph_rt::put(map, "incomingTrafficBlocked", &self.incoming_traffic_blocked)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("firewallEnabled", &self.firewall_enabled);
+        w.put("stealthModeBlocked", &self.stealth_mode_blocked);
+        w.put("incomingTrafficBlocked", &self.incoming_traffic_blocked);
+        w.put(
             "unicastResponsesToMulticastBroadcastsBlocked",
             &self.unicast_responses_to_multicast_broadcasts_blocked,
-        )?;
-        graph_rt::put(
-            map,
-            "inboundNotificationsBlocked",
-            &self.inbound_notifications_blocked,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("inboundNotificationsBlocked", &self.inbound_notifications_blocked);
+        w.put(
             "authorizedApplicationRulesFromGroupPolicyMerged",
             &self.authorized_application_rules_from_group_policy_merged,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "globalPortRulesFromGroupPolicyMerged",
             &self.global_port_rules_from_group_policy_merged,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "connectionSecurityRulesFromGroupPolicyMerged",
             &self.connection_security_rules_from_group_policy_merged,
-        )?;
-        graph_rt::put(
-            map,
-            "outboundConnectionsBlocked",
-            &self.outbound_connections_blocked,
-        )?;
-        graph_rt::put(
-            map,
-            "inboundConnectionsBlocked",
-            &self.inbound_connections_blocked,
-        )?;
-        graph_rt::put(
-            map,
-            "securedPacketExemptionAllowed",
-            &self.secured_packet_exemption_allowed,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put("outboundConnectionsBlocked", &self.outbound_connections_blocked);
+        w.put("inboundConnectionsBlocked", &self.inbound_connections_blocked);
+        w.put("securedPacketExemptionAllowed", &self.secured_packet_exemption_allowed);
+        w.put(
             "policyRulesFromGroupPolicyMerged",
             &self.policy_rules_from_group_policy_merged,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsFirewallNetworkProfile);

@@ -25,25 +25,29 @@ pub struct WindowsHelloForBusinessAuthenticationMethod {
 impl graph_rt::Model for WindowsHelloForBusinessAuthenticationMethod {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsHelloForBusinessAuthenticationMethod";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
             #[cfg(feature = "device_management")]
-            device: graph_rt::take(map, "device")?,
-            key_strength: graph_rt::take(map, "keyStrength")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+            device: r.take("device"),
+            key_strength: r.take("keyStrength"),
+            display_name: r.take("displayName"),
+            created_date_time: r.take("createdDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "keyStrength", &self.key_strength)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "device", &self.device)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("displayName", &self.display_name);
+        w.put("keyStrength", &self.key_strength);
+        #[cfg(feature = "device_management")] w.put("device", &self.device);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsHelloForBusinessAuthenticationMethod);

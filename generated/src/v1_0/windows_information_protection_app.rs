@@ -22,23 +22,28 @@ pub struct WindowsInformationProtectionApp {
 impl graph_rt::Model for WindowsInformationProtectionApp {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsInformationProtectionApp";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            denied: graph_rt::take(map, "denied")?,
-            product_name: graph_rt::take(map, "productName")?,
-            publisher_name: graph_rt::take(map, "publisherName")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            denied: r.take("denied"),
+            product_name: r.take("productName"),
+            publisher_name: r.take("publisherName"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "publisherName", &self.publisher_name)?;
-        graph_rt::put(map, "productName", &self.product_name)?;
-        graph_rt::put(map, "denied", &self.denied)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("publisherName", &self.publisher_name);
+        w.put("productName", &self.product_name);
+        w.put("denied", &self.denied);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionApp);

@@ -18,19 +18,24 @@ pub struct WindowsMinimumOperatingSystem {
 impl graph_rt::Model for WindowsMinimumOperatingSystem {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsMinimumOperatingSystem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            v10_0: graph_rt::take(map, "v10_0")?,
-            v8_1: graph_rt::take(map, "v8_1")?,
-            v8_0: graph_rt::take(map, "v8_0")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            v10_0: r.take("v10_0"),
+            v8_1: r.take("v8_1"),
+            v8_0: r.take("v8_0"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "v8_0", &self.v8_0)?;
-        graph_rt::put(map, "v8_1", &self.v8_1)?;
-        graph_rt::put(map, "v10_0", &self.v10_0)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("v8_0", &self.v8_0);
+        w.put("v8_1", &self.v8_1);
+        w.put("v10_0", &self.v10_0);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsMinimumOperatingSystem);

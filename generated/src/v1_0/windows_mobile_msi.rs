@@ -62,61 +62,66 @@ pub struct WindowsMobileMsi {
 impl graph_rt::Model for WindowsMobileMsi {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsMobileMSI";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            ignore_version_detection: graph_rt::take(map, "ignoreVersionDetection")?,
-            product_version: graph_rt::take(map, "productVersion")?,
-            product_code: graph_rt::take(map, "productCode")?,
-            command_line: graph_rt::take(map, "commandLine")?,
-            content_versions: graph_rt::take(map, "contentVersions")?,
-            size: graph_rt::take(map, "size")?,
-            file_name: graph_rt::take(map, "fileName")?,
-            committed_content_version: graph_rt::take(map, "committedContentVersion")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            categories: graph_rt::take(map, "categories")?,
-            publishing_state: graph_rt::take(map, "publishingState")?,
-            notes: graph_rt::take(map, "notes")?,
-            developer: graph_rt::take(map, "developer")?,
-            owner: graph_rt::take(map, "owner")?,
-            information_url: graph_rt::take(map, "informationUrl")?,
-            privacy_information_url: graph_rt::take(map, "privacyInformationUrl")?,
-            is_featured: graph_rt::take(map, "isFeatured")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            large_icon: graph_rt::take(map, "largeIcon")?,
-            publisher: graph_rt::take(map, "publisher")?,
-            description: graph_rt::take(map, "description")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            ignore_version_detection: r.take("ignoreVersionDetection"),
+            product_version: r.take("productVersion"),
+            product_code: r.take("productCode"),
+            command_line: r.take("commandLine"),
+            content_versions: r.take("contentVersions"),
+            size: r.take("size"),
+            file_name: r.take("fileName"),
+            committed_content_version: r.take("committedContentVersion"),
+            assignments: r.take("assignments"),
+            categories: r.take("categories"),
+            publishing_state: r.take("publishingState"),
+            notes: r.take("notes"),
+            developer: r.take("developer"),
+            owner: r.take("owner"),
+            information_url: r.take("informationUrl"),
+            privacy_information_url: r.take("privacyInformationUrl"),
+            is_featured: r.take("isFeatured"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            created_date_time: r.take("createdDateTime"),
+            large_icon: r.take("largeIcon"),
+            publisher: r.take("publisher"),
+            description: r.take("description"),
+            display_name: r.take("displayName"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "publisher", &self.publisher)?;
-        graph_rt::put(map, "largeIcon", &self.large_icon)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "isFeatured", &self.is_featured)?;
-        graph_rt::put(map, "privacyInformationUrl", &self.privacy_information_url)?;
-        graph_rt::put(map, "informationUrl", &self.information_url)?;
-        graph_rt::put(map, "owner", &self.owner)?;
-        graph_rt::put(map, "developer", &self.developer)?;
-        graph_rt::put(map, "notes", &self.notes)?;
-        graph_rt::put(map, "publishingState", &self.publishing_state)?;
-        graph_rt::put(map, "categories", &self.categories)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "committedContentVersion", &self.committed_content_version)?;
-        graph_rt::put(map, "fileName", &self.file_name)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "contentVersions", &self.content_versions)?;
-        graph_rt::put(map, "commandLine", &self.command_line)?;
-        graph_rt::put(map, "productCode", &self.product_code)?;
-        graph_rt::put(map, "productVersion", &self.product_version)?;
-        graph_rt::put(map, "ignoreVersionDetection", &self.ignore_version_detection)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("displayName", &self.display_name);
+        w.put("description", &self.description);
+        w.put("publisher", &self.publisher);
+        w.put("largeIcon", &self.large_icon);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("isFeatured", &self.is_featured);
+        w.put("privacyInformationUrl", &self.privacy_information_url);
+        w.put("informationUrl", &self.information_url);
+        w.put("owner", &self.owner);
+        w.put("developer", &self.developer);
+        w.put("notes", &self.notes);
+        w.put("publishingState", &self.publishing_state);
+        w.put("categories", &self.categories);
+        w.put("assignments", &self.assignments);
+        w.put("committedContentVersion", &self.committed_content_version);
+        w.put("fileName", &self.file_name);
+        w.put("size", &self.size);
+        w.put("contentVersions", &self.content_versions);
+        w.put("commandLine", &self.command_line);
+        w.put("productCode", &self.product_code);
+        w.put("productVersion", &self.product_version);
+        w.put("ignoreVersionDetection", &self.ignore_version_detection);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsMobileMsi);

@@ -34,33 +34,38 @@ pub struct WindowsOfficeClientSecurityConfiguration {
 impl graph_rt::Model for WindowsOfficeClientSecurityConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsOfficeClientSecurityConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            assignments: graph_rt::take(map, "assignments")?,
-            checkin_statuses: graph_rt::take(map, "checkinStatuses")?,
-            user_checkin_summary: graph_rt::take(map, "userCheckinSummary")?,
-            priority: graph_rt::take(map, "priority")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            policy_payload: graph_rt::take(map, "policyPayload")?,
-            user_preference_payload: graph_rt::take(map, "userPreferencePayload")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            assignments: r.take("assignments"),
+            checkin_statuses: r.take("checkinStatuses"),
+            user_checkin_summary: r.take("userCheckinSummary"),
+            priority: r.take("priority"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            policy_payload: r.take("policyPayload"),
+            user_preference_payload: r.take("userPreferencePayload"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "userPreferencePayload", &self.user_preference_payload)?;
-        graph_rt::put(map, "policyPayload", &self.policy_payload)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "priority", &self.priority)?;
-        graph_rt::put(map, "userCheckinSummary", &self.user_checkin_summary)?;
-        graph_rt::put(map, "checkinStatuses", &self.checkin_statuses)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("userPreferencePayload", &self.user_preference_payload);
+        w.put("policyPayload", &self.policy_payload);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("priority", &self.priority);
+        w.put("userCheckinSummary", &self.user_checkin_summary);
+        w.put("checkinStatuses", &self.checkin_statuses);
+        w.put("assignments", &self.assignments);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsOfficeClientSecurityConfiguration);

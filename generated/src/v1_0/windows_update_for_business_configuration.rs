@@ -76,116 +76,84 @@ pub struct WindowsUpdateForBusinessConfiguration {
 impl graph_rt::Model for WindowsUpdateForBusinessConfiguration {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdateForBusinessConfiguration";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            business_ready_updates_only: graph_rt::take(
-                map,
-                "businessReadyUpdatesOnly",
-            )?,
-            feature_updates_pause_expiry_date_time: graph_rt::take(
-                map,
-                "featureUpdatesPauseExpiryDateTime",
-            )?,
-            quality_updates_pause_expiry_date_time: graph_rt::take(
-                map,
-                "qualityUpdatesPauseExpiryDateTime",
-            )?,
-            feature_updates_paused: graph_rt::take(map, "featureUpdatesPaused")?,
-            quality_updates_paused: graph_rt::take(map, "qualityUpdatesPaused")?,
-            feature_updates_deferral_period_in_days: graph_rt::take(
-                map,
-                "featureUpdatesDeferralPeriodInDays",
-            )?,
-            quality_updates_deferral_period_in_days: graph_rt::take(
-                map,
-                "qualityUpdatesDeferralPeriodInDays",
-            )?,
-            installation_schedule: graph_rt::take(map, "installationSchedule")?,
-            drivers_excluded: graph_rt::take(map, "driversExcluded")?,
-            microsoft_update_service_allowed: graph_rt::take(
-                map,
-                "microsoftUpdateServiceAllowed",
-            )?,
-            automatic_update_mode: graph_rt::take(map, "automaticUpdateMode")?,
-            prerelease_features: graph_rt::take(map, "prereleaseFeatures")?,
-            delivery_optimization_mode: graph_rt::take(map, "deliveryOptimizationMode")?,
-            device_setting_state_summaries: graph_rt::take(
-                map,
-                "deviceSettingStateSummaries",
-            )?,
-            user_status_overview: graph_rt::take(map, "userStatusOverview")?,
-            device_status_overview: graph_rt::take(map, "deviceStatusOverview")?,
-            user_statuses: graph_rt::take(map, "userStatuses")?,
-            device_statuses: graph_rt::take(map, "deviceStatuses")?,
-            assignments: graph_rt::take(map, "assignments")?,
-            version: graph_rt::take(map, "version")?,
-            display_name: graph_rt::take(map, "displayName")?,
-            description: graph_rt::take(map, "description")?,
-            created_date_time: graph_rt::take(map, "createdDateTime")?,
-            last_modified_date_time: graph_rt::take(map, "lastModifiedDateTime")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            business_ready_updates_only: r.take("businessReadyUpdatesOnly"),
+            feature_updates_pause_expiry_date_time: r
+                .take("featureUpdatesPauseExpiryDateTime"),
+            quality_updates_pause_expiry_date_time: r
+                .take("qualityUpdatesPauseExpiryDateTime"),
+            feature_updates_paused: r.take("featureUpdatesPaused"),
+            quality_updates_paused: r.take("qualityUpdatesPaused"),
+            feature_updates_deferral_period_in_days: r
+                .take("featureUpdatesDeferralPeriodInDays"),
+            quality_updates_deferral_period_in_days: r
+                .take("qualityUpdatesDeferralPeriodInDays"),
+            installation_schedule: r.take("installationSchedule"),
+            drivers_excluded: r.take("driversExcluded"),
+            microsoft_update_service_allowed: r.take("microsoftUpdateServiceAllowed"),
+            automatic_update_mode: r.take("automaticUpdateMode"),
+            prerelease_features: r.take("prereleaseFeatures"),
+            delivery_optimization_mode: r.take("deliveryOptimizationMode"),
+            device_setting_state_summaries: r.take("deviceSettingStateSummaries"),
+            user_status_overview: r.take("userStatusOverview"),
+            device_status_overview: r.take("deviceStatusOverview"),
+            user_statuses: r.take("userStatuses"),
+            device_statuses: r.take("deviceStatuses"),
+            assignments: r.take("assignments"),
+            version: r.take("version"),
+            display_name: r.take("displayName"),
+            description: r.take("description"),
+            created_date_time: r.take("createdDateTime"),
+            last_modified_date_time: r.take("lastModifiedDateTime"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "lastModifiedDateTime", &self.last_modified_date_time)?;
-        graph_rt::put(map, "createdDateTime", &self.created_date_time)?;
-        graph_rt::put(map, "description", &self.description)?;
-        graph_rt::put(map, "displayName", &self.display_name)?;
-        graph_rt::put(map, "version", &self.version)?;
-        graph_rt::put(map, "assignments", &self.assignments)?;
-        graph_rt::put(map, "deviceStatuses", &self.device_statuses)?;
-        graph_rt::put(map, "userStatuses", &self.user_statuses)?;
-        graph_rt::put(map, "deviceStatusOverview", &self.device_status_overview)?;
-        graph_rt::put(map, "userStatusOverview", &self.user_status_overview)?;
-        graph_rt::put(
-            map,
-            "deviceSettingStateSummaries",
-            &self.device_setting_state_summaries,
-        )?;
-        graph_rt::put(
-            map,
-            "deliveryOptimizationMode",
-            &self.delivery_optimization_mode,
-        )?;
-        graph_rt::put(map, "prereleaseFeatures", &self.prerelease_features)?;
-        graph_rt::put(map, "automaticUpdateMode", &self.automatic_update_mode)?;
-        graph_rt::put(
-            map,
-            "microsoftUpdateServiceAllowed",
-            &self.microsoft_update_service_allowed,
-        )?;
-        graph_rt::put(map, "driversExcluded", &self.drivers_excluded)?;
-        graph_rt::put(map, "installationSchedule", &self.installation_schedule)?;
-        graph_rt::put(
-            map,
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("lastModifiedDateTime", &self.last_modified_date_time);
+        w.put("createdDateTime", &self.created_date_time);
+        w.put("description", &self.description);
+        w.put("displayName", &self.display_name);
+        w.put("version", &self.version);
+        w.put("assignments", &self.assignments);
+        w.put("deviceStatuses", &self.device_statuses);
+        w.put("userStatuses", &self.user_statuses);
+        w.put("deviceStatusOverview", &self.device_status_overview);
+        w.put("userStatusOverview", &self.user_status_overview);
+        w.put("deviceSettingStateSummaries", &self.device_setting_state_summaries);
+        w.put("deliveryOptimizationMode", &self.delivery_optimization_mode);
+        w.put("prereleaseFeatures", &self.prerelease_features);
+        w.put("automaticUpdateMode", &self.automatic_update_mode);
+        w.put("microsoftUpdateServiceAllowed", &self.microsoft_update_service_allowed);
+        w.put("driversExcluded", &self.drivers_excluded);
+        w.put("installationSchedule", &self.installation_schedule);
+        w.put(
             "qualityUpdatesDeferralPeriodInDays",
             &self.quality_updates_deferral_period_in_days,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "featureUpdatesDeferralPeriodInDays",
             &self.feature_updates_deferral_period_in_days,
-        )?;
-        graph_rt::put(map, "qualityUpdatesPaused", &self.quality_updates_paused)?;
-        graph_rt::put(map, "featureUpdatesPaused", &self.feature_updates_paused)?;
-        graph_rt::put(
-            map,
+        );
+        w.put("qualityUpdatesPaused", &self.quality_updates_paused);
+        w.put("featureUpdatesPaused", &self.feature_updates_paused);
+        w.put(
             "qualityUpdatesPauseExpiryDateTime",
             &self.quality_updates_pause_expiry_date_time,
-        )?;
-        graph_rt::put(
-            map,
+        );
+        w.put(
             "featureUpdatesPauseExpiryDateTime",
             &self.feature_updates_pause_expiry_date_time,
-        )?;
-        graph_rt::put(
-            map,
-            "businessReadyUpdatesOnly",
-            &self.business_ready_updates_only,
-        )?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        );
+        w.put("businessReadyUpdatesOnly", &self.business_ready_updates_only);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateForBusinessConfiguration);

@@ -18,17 +18,22 @@ pub struct WindowsUpdateScheduledInstall {
 impl graph_rt::Model for WindowsUpdateScheduledInstall {
     const TYPE_NAME: &'static str = "microsoft.graph.windowsUpdateScheduledInstall";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            scheduled_install_time: graph_rt::take(map, "scheduledInstallTime")?,
-            scheduled_install_day: graph_rt::take(map, "scheduledInstallDay")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            scheduled_install_time: r.take("scheduledInstallTime"),
+            scheduled_install_day: r.take("scheduledInstallDay"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "scheduledInstallDay", &self.scheduled_install_day)?;
-        graph_rt::put(map, "scheduledInstallTime", &self.scheduled_install_time)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("scheduledInstallDay", &self.scheduled_install_day);
+        w.put("scheduledInstallTime", &self.scheduled_install_time);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateScheduledInstall);

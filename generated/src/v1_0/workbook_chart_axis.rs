@@ -11,17 +11,13 @@ pub struct WorkbookChartAxis {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Represents the interval between two major tick marks. Can be set to a numeric value or an empty string.  The returned value is always a number.
-    #[cfg(feature = "device_management")]
-    pub major_unit: graph_rt::Field<super::Json>,
+    pub major_unit: graph_rt::Field<graph_rt::Value>,
     /// Represents the maximum value on the value axis.  Can be set to a numeric value or an empty string (for automatic axis values).  The returned value is always a number.
-    #[cfg(feature = "device_management")]
-    pub maximum: graph_rt::Field<super::Json>,
+    pub maximum: graph_rt::Field<graph_rt::Value>,
     /// Represents the minimum value on the value axis. Can be set to a numeric value or an empty string (for automatic axis values).  The returned value is always a number.
-    #[cfg(feature = "device_management")]
-    pub minimum: graph_rt::Field<super::Json>,
+    pub minimum: graph_rt::Field<graph_rt::Value>,
     /// Represents the interval between two minor tick marks. "Can be set to a numeric value or an empty string (for automatic axis values). The returned value is always a number.
-    #[cfg(feature = "device_management")]
-    pub minor_unit: graph_rt::Field<super::Json>,
+    pub minor_unit: graph_rt::Field<graph_rt::Value>,
     /// Represents the formatting of a chart object, which includes line and font formatting. Read-only. (Navigation property.)
     pub format: graph_rt::Field<super::WorkbookChartAxisFormat>,
     /// Returns a gridlines object that represents the major gridlines for the specified axis. Read-only. (Navigation property.)
@@ -36,39 +32,36 @@ pub struct WorkbookChartAxis {
 impl graph_rt::Model for WorkbookChartAxis {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChartAxis";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            title: graph_rt::take(map, "title")?,
-            minor_gridlines: graph_rt::take(map, "minorGridlines")?,
-            major_gridlines: graph_rt::take(map, "majorGridlines")?,
-            format: graph_rt::take(map, "format")?,
-            #[cfg(feature = "device_management")]
-            minor_unit: graph_rt::take(map, "minorUnit")?,
-            #[cfg(feature = "device_management")]
-            minimum: graph_rt::take(map, "minimum")?,
-            #[cfg(feature = "device_management")]
-            maximum: graph_rt::take(map, "maximum")?,
-            #[cfg(feature = "device_management")]
-            major_unit: graph_rt::take(map, "majorUnit")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            title: r.take("title"),
+            minor_gridlines: r.take("minorGridlines"),
+            major_gridlines: r.take("majorGridlines"),
+            format: r.take("format"),
+            minor_unit: r.take("minorUnit"),
+            minimum: r.take("minimum"),
+            maximum: r.take("maximum"),
+            major_unit: r.take("majorUnit"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "majorUnit", &self.major_unit)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "maximum", &self.maximum)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "minimum", &self.minimum)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "minorUnit", &self.minor_unit)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put(map, "majorGridlines", &self.major_gridlines)?;
-        graph_rt::put(map, "minorGridlines", &self.minor_gridlines)?;
-        graph_rt::put(map, "title", &self.title)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("majorUnit", &self.major_unit);
+        w.put("maximum", &self.maximum);
+        w.put("minimum", &self.minimum);
+        w.put("minorUnit", &self.minor_unit);
+        w.put("format", &self.format);
+        w.put("majorGridlines", &self.major_gridlines);
+        w.put("minorGridlines", &self.minor_gridlines);
+        w.put("title", &self.title);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChartAxis);

@@ -34,33 +34,38 @@ pub struct WorkbookChartDataLabels {
 impl graph_rt::Model for WorkbookChartDataLabels {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChartDataLabels";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            format: graph_rt::take(map, "format")?,
-            show_value: graph_rt::take(map, "showValue")?,
-            show_series_name: graph_rt::take(map, "showSeriesName")?,
-            show_percentage: graph_rt::take(map, "showPercentage")?,
-            show_legend_key: graph_rt::take(map, "showLegendKey")?,
-            show_category_name: graph_rt::take(map, "showCategoryName")?,
-            show_bubble_size: graph_rt::take(map, "showBubbleSize")?,
-            separator: graph_rt::take(map, "separator")?,
-            position: graph_rt::take(map, "position")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            format: r.take("format"),
+            show_value: r.take("showValue"),
+            show_series_name: r.take("showSeriesName"),
+            show_percentage: r.take("showPercentage"),
+            show_legend_key: r.take("showLegendKey"),
+            show_category_name: r.take("showCategoryName"),
+            show_bubble_size: r.take("showBubbleSize"),
+            separator: r.take("separator"),
+            position: r.take("position"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "position", &self.position)?;
-        graph_rt::put(map, "separator", &self.separator)?;
-        graph_rt::put(map, "showBubbleSize", &self.show_bubble_size)?;
-        graph_rt::put(map, "showCategoryName", &self.show_category_name)?;
-        graph_rt::put(map, "showLegendKey", &self.show_legend_key)?;
-        graph_rt::put(map, "showPercentage", &self.show_percentage)?;
-        graph_rt::put(map, "showSeriesName", &self.show_series_name)?;
-        graph_rt::put(map, "showValue", &self.show_value)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("position", &self.position);
+        w.put("separator", &self.separator);
+        w.put("showBubbleSize", &self.show_bubble_size);
+        w.put("showCategoryName", &self.show_category_name);
+        w.put("showLegendKey", &self.show_legend_key);
+        w.put("showPercentage", &self.show_percentage);
+        w.put("showSeriesName", &self.show_series_name);
+        w.put("showValue", &self.show_value);
+        w.put("format", &self.format);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChartDataLabels);

@@ -28,27 +28,32 @@ pub struct WorkbookChartFont {
 impl graph_rt::Model for WorkbookChartFont {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChartFont";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            underline: graph_rt::take(map, "underline")?,
-            size: graph_rt::take(map, "size")?,
-            name: graph_rt::take(map, "name")?,
-            italic: graph_rt::take(map, "italic")?,
-            color: graph_rt::take(map, "color")?,
-            bold: graph_rt::take(map, "bold")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            underline: r.take("underline"),
+            size: r.take("size"),
+            name: r.take("name"),
+            italic: r.take("italic"),
+            color: r.take("color"),
+            bold: r.take("bold"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "bold", &self.bold)?;
-        graph_rt::put(map, "color", &self.color)?;
-        graph_rt::put(map, "italic", &self.italic)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "size", &self.size)?;
-        graph_rt::put(map, "underline", &self.underline)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("bold", &self.bold);
+        w.put("color", &self.color);
+        w.put("italic", &self.italic);
+        w.put("name", &self.name);
+        w.put("size", &self.size);
+        w.put("underline", &self.underline);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChartFont);

@@ -22,21 +22,26 @@ pub struct WorkbookChartSeries {
 impl graph_rt::Model for WorkbookChartSeries {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookChartSeries";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            points: graph_rt::take(map, "points")?,
-            format: graph_rt::take(map, "format")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            points: r.take("points"),
+            format: r.take("format"),
+            name: r.take("name"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put(map, "points", &self.points)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("format", &self.format);
+        w.put("points", &self.points);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookChartSeries);

@@ -20,21 +20,26 @@ pub struct WorkbookComment {
 impl graph_rt::Model for WorkbookComment {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookComment";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            replies: graph_rt::take(map, "replies")?,
-            id: graph_rt::take(map, "id")?,
-            content_type: graph_rt::take(map, "contentType")?,
-            content: graph_rt::take(map, "content")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            replies: r.take("replies"),
+            id: r.take("id"),
+            content_type: r.take("contentType"),
+            content: r.take("content"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "content", &self.content)?;
-        graph_rt::put(map, "contentType", &self.content_type)?;
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "replies", &self.replies)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("content", &self.content);
+        w.put("contentType", &self.content_type);
+        w.put("id", &self.id);
+        w.put("replies", &self.replies);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookComment);

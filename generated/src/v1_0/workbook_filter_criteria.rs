@@ -13,38 +13,40 @@ pub struct WorkbookFilterCriteria {
     pub filter_on: graph_rt::Field<String>,
     #[cfg(feature = "core")]
     pub icon: graph_rt::Field<super::WorkbookIcon>,
-    #[cfg(feature = "device_management")]
-    pub values: graph_rt::Field<super::Json>,
+    pub values: graph_rt::Field<graph_rt::Value>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for WorkbookFilterCriteria {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookFilterCriteria";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            #[cfg(feature = "device_management")]
-            values: graph_rt::take(map, "values")?,
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            values: r.take("values"),
             #[cfg(feature = "core")]
-            icon: graph_rt::take(map, "icon")?,
-            filter_on: graph_rt::take(map, "filterOn")?,
-            dynamic_criteria: graph_rt::take(map, "dynamicCriteria")?,
-            criterion2: graph_rt::take(map, "criterion2")?,
-            criterion1: graph_rt::take(map, "criterion1")?,
-            color: graph_rt::take(map, "color")?,
-            additional_properties: core::mem::take(map),
-        })
+            icon: r.take("icon"),
+            filter_on: r.take("filterOn"),
+            dynamic_criteria: r.take("dynamicCriteria"),
+            criterion2: r.take("criterion2"),
+            criterion1: r.take("criterion1"),
+            color: r.take("color"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "color", &self.color)?;
-        graph_rt::put(map, "criterion1", &self.criterion1)?;
-        graph_rt::put(map, "criterion2", &self.criterion2)?;
-        graph_rt::put(map, "dynamicCriteria", &self.dynamic_criteria)?;
-        graph_rt::put(map, "filterOn", &self.filter_on)?;
-        #[cfg(feature = "core")] graph_rt::put(map, "icon", &self.icon)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "values", &self.values)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("color", &self.color);
+        w.put("criterion1", &self.criterion1);
+        w.put("criterion2", &self.criterion2);
+        w.put("dynamicCriteria", &self.dynamic_criteria);
+        w.put("filterOn", &self.filter_on);
+        #[cfg(feature = "core")] w.put("icon", &self.icon);
+        w.put("values", &self.values);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookFilterCriteria);

@@ -16,17 +16,22 @@ pub struct WorkbookFilterDateTime {
 impl graph_rt::Model for WorkbookFilterDateTime {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookFilterDateTime";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            specificity: graph_rt::take(map, "specificity")?,
-            date: graph_rt::take(map, "date")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            specificity: r.take("specificity"),
+            date: r.take("date"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "date", &self.date)?;
-        graph_rt::put(map, "specificity", &self.specificity)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("date", &self.date);
+        w.put("specificity", &self.specificity);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookFilterDateTime);

@@ -20,19 +20,24 @@ pub struct WorkbookFormatProtection {
 impl graph_rt::Model for WorkbookFormatProtection {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookFormatProtection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            locked: graph_rt::take(map, "locked")?,
-            formula_hidden: graph_rt::take(map, "formulaHidden")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            locked: r.take("locked"),
+            formula_hidden: r.take("formulaHidden"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "formulaHidden", &self.formula_hidden)?;
-        graph_rt::put(map, "locked", &self.locked)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("formulaHidden", &self.formula_hidden);
+        w.put("locked", &self.locked);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookFormatProtection);

@@ -19,8 +19,7 @@ pub struct WorkbookNamedItem {
     /// Indicates what type of reference is associated with the name. The possible values are: `String`, `Integer`, `Double`, `Boolean`, `Range`. Read-only.
     pub type_: graph_rt::Field<String>,
     /// Represents the formula that the name is defined to refer to. E.g. =Sheet14!$B$2:$H$12, =4.75, etc. Read-only.
-    #[cfg(feature = "device_management")]
-    pub value: graph_rt::Field<super::Json>,
+    pub value: graph_rt::Field<graph_rt::Value>,
     /// Specifies whether the object is visible or not.
     pub visible: graph_rt::Field<bool>,
     /// Returns the worksheet on which the named item is scoped to. Available only if the item is scoped to the worksheet. Read-only. (Navigation property.)
@@ -31,30 +30,34 @@ pub struct WorkbookNamedItem {
 impl graph_rt::Model for WorkbookNamedItem {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookNamedItem";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            worksheet: graph_rt::take(map, "worksheet")?,
-            visible: graph_rt::take(map, "visible")?,
-            #[cfg(feature = "device_management")]
-            value: graph_rt::take(map, "value")?,
-            type_: graph_rt::take(map, "type")?,
-            scope: graph_rt::take(map, "scope")?,
-            comment: graph_rt::take(map, "comment")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            worksheet: r.take("worksheet"),
+            visible: r.take("visible"),
+            value: r.take("value"),
+            type_: r.take("type"),
+            scope: r.take("scope"),
+            comment: r.take("comment"),
+            name: r.take("name"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "comment", &self.comment)?;
-        graph_rt::put(map, "scope", &self.scope)?;
-        graph_rt::put(map, "type", &self.type_)?;
-        #[cfg(feature = "device_management")] graph_rt::put(map, "value", &self.value)?;
-        graph_rt::put(map, "visible", &self.visible)?;
-        graph_rt::put(map, "worksheet", &self.worksheet)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("comment", &self.comment);
+        w.put("scope", &self.scope);
+        w.put("type", &self.type_);
+        w.put("value", &self.value);
+        w.put("visible", &self.visible);
+        w.put("worksheet", &self.worksheet);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookNamedItem);

@@ -23,19 +23,15 @@ pub struct WorkbookRange {
     /// Represents the column number of the first cell in the range. Zero-indexed. Read-only.
     pub column_index: graph_rt::Field<i32>,
     /// Represents the formula in A1-style notation.
-    #[cfg(feature = "device_management")]
-    pub formulas: graph_rt::Field<super::Json>,
+    pub formulas: graph_rt::Field<graph_rt::Value>,
     /// Represents the formula in A1-style notation, in the user's language and number-formatting locale.  For example, the English "=SUM(A1, 1.5)" formula would become "=SUMME(A1; 1,5)" in German.
-    #[cfg(feature = "device_management")]
-    pub formulas_local: graph_rt::Field<super::Json>,
+    pub formulas_local: graph_rt::Field<graph_rt::Value>,
     /// Represents the formula in R1C1-style notation.
-    #[cfg(feature = "device_management")]
-    pub formulas_r1_c1: graph_rt::Field<super::Json>,
+    pub formulas_r1_c1: graph_rt::Field<graph_rt::Value>,
     /// Represents if all cells of the current range are hidden. Read-only.
     pub hidden: graph_rt::Field<bool>,
     /// Represents Excel's number format code for the given cell.
-    #[cfg(feature = "device_management")]
-    pub number_format: graph_rt::Field<super::Json>,
+    pub number_format: graph_rt::Field<graph_rt::Value>,
     /// Returns the total number of rows in the range. Read-only.
     pub row_count: graph_rt::Field<i32>,
     /// Represents if all rows of the current range are hidden.
@@ -43,14 +39,11 @@ pub struct WorkbookRange {
     /// Returns the row number of the first cell in the range. Zero-indexed. Read-only.
     pub row_index: graph_rt::Field<i32>,
     /// Text values of the specified range. The Text value will not depend on the cell width. The # sign substitution that happens in Excel UI will not affect the text value returned by the API. Read-only.
-    #[cfg(feature = "device_management")]
-    pub text: graph_rt::Field<super::Json>,
+    pub text: graph_rt::Field<graph_rt::Value>,
     /// Represents the type of data of each cell. The possible values are: `Unknown`, `Empty`, `String`, `Integer`, `Double`, `Boolean`, `Error`. Read-only.
-    #[cfg(feature = "device_management")]
-    pub value_types: graph_rt::Field<super::Json>,
+    pub value_types: graph_rt::Field<graph_rt::Value>,
     /// Represents the raw values of the specified range. The data returned could be of type string, number, or a boolean. Cell that contain an error will return the error string.
-    #[cfg(feature = "device_management")]
-    pub values: graph_rt::Field<super::Json>,
+    pub values: graph_rt::Field<graph_rt::Value>,
     /// Returns a format object, encapsulating the range's font, fill, borders, alignment, and other properties. Read-only. (Navigation property.)
     pub format: graph_rt::Field<super::WorkbookRangeFormat>,
     /// The worksheet containing the current range. Read-only. (Navigation property.)
@@ -63,68 +56,60 @@ pub struct WorkbookRange {
 impl graph_rt::Model for WorkbookRange {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookRange";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            worksheet: graph_rt::take(map, "worksheet")?,
-            sort: graph_rt::take(map, "sort")?,
-            format: graph_rt::take(map, "format")?,
-            #[cfg(feature = "device_management")]
-            values: graph_rt::take(map, "values")?,
-            #[cfg(feature = "device_management")]
-            value_types: graph_rt::take(map, "valueTypes")?,
-            #[cfg(feature = "device_management")]
-            text: graph_rt::take(map, "text")?,
-            row_index: graph_rt::take(map, "rowIndex")?,
-            row_hidden: graph_rt::take(map, "rowHidden")?,
-            row_count: graph_rt::take(map, "rowCount")?,
-            #[cfg(feature = "device_management")]
-            number_format: graph_rt::take(map, "numberFormat")?,
-            hidden: graph_rt::take(map, "hidden")?,
-            #[cfg(feature = "device_management")]
-            formulas_r1_c1: graph_rt::take(map, "formulasR1C1")?,
-            #[cfg(feature = "device_management")]
-            formulas_local: graph_rt::take(map, "formulasLocal")?,
-            #[cfg(feature = "device_management")]
-            formulas: graph_rt::take(map, "formulas")?,
-            column_index: graph_rt::take(map, "columnIndex")?,
-            column_hidden: graph_rt::take(map, "columnHidden")?,
-            column_count: graph_rt::take(map, "columnCount")?,
-            cell_count: graph_rt::take(map, "cellCount")?,
-            address_local: graph_rt::take(map, "addressLocal")?,
-            address: graph_rt::take(map, "address")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            worksheet: r.take("worksheet"),
+            sort: r.take("sort"),
+            format: r.take("format"),
+            values: r.take("values"),
+            value_types: r.take("valueTypes"),
+            text: r.take("text"),
+            row_index: r.take("rowIndex"),
+            row_hidden: r.take("rowHidden"),
+            row_count: r.take("rowCount"),
+            number_format: r.take("numberFormat"),
+            hidden: r.take("hidden"),
+            formulas_r1_c1: r.take("formulasR1C1"),
+            formulas_local: r.take("formulasLocal"),
+            formulas: r.take("formulas"),
+            column_index: r.take("columnIndex"),
+            column_hidden: r.take("columnHidden"),
+            column_count: r.take("columnCount"),
+            cell_count: r.take("cellCount"),
+            address_local: r.take("addressLocal"),
+            address: r.take("address"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "address", &self.address)?;
-        graph_rt::put(map, "addressLocal", &self.address_local)?;
-        graph_rt::put(map, "cellCount", &self.cell_count)?;
-        graph_rt::put(map, "columnCount", &self.column_count)?;
-        graph_rt::put(map, "columnHidden", &self.column_hidden)?;
-        graph_rt::put(map, "columnIndex", &self.column_index)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "formulas", &self.formulas)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "formulasLocal", &self.formulas_local)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "formulasR1C1", &self.formulas_r1_c1)?;
-        graph_rt::put(map, "hidden", &self.hidden)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "numberFormat", &self.number_format)?;
-        graph_rt::put(map, "rowCount", &self.row_count)?;
-        graph_rt::put(map, "rowHidden", &self.row_hidden)?;
-        graph_rt::put(map, "rowIndex", &self.row_index)?;
-        #[cfg(feature = "device_management")] graph_rt::put(map, "text", &self.text)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "valueTypes", &self.value_types)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "values", &self.values)?;
-        graph_rt::put(map, "format", &self.format)?;
-        graph_rt::put(map, "sort", &self.sort)?;
-        graph_rt::put(map, "worksheet", &self.worksheet)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("address", &self.address);
+        w.put("addressLocal", &self.address_local);
+        w.put("cellCount", &self.cell_count);
+        w.put("columnCount", &self.column_count);
+        w.put("columnHidden", &self.column_hidden);
+        w.put("columnIndex", &self.column_index);
+        w.put("formulas", &self.formulas);
+        w.put("formulasLocal", &self.formulas_local);
+        w.put("formulasR1C1", &self.formulas_r1_c1);
+        w.put("hidden", &self.hidden);
+        w.put("numberFormat", &self.number_format);
+        w.put("rowCount", &self.row_count);
+        w.put("rowHidden", &self.row_hidden);
+        w.put("rowIndex", &self.row_index);
+        w.put("text", &self.text);
+        w.put("valueTypes", &self.value_types);
+        w.put("values", &self.values);
+        w.put("format", &self.format);
+        w.put("sort", &self.sort);
+        w.put("worksheet", &self.worksheet);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookRange);

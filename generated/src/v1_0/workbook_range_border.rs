@@ -24,23 +24,28 @@ pub struct WorkbookRangeBorder {
 impl graph_rt::Model for WorkbookRangeBorder {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookRangeBorder";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            weight: graph_rt::take(map, "weight")?,
-            style: graph_rt::take(map, "style")?,
-            side_index: graph_rt::take(map, "sideIndex")?,
-            color: graph_rt::take(map, "color")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            weight: r.take("weight"),
+            style: r.take("style"),
+            side_index: r.take("sideIndex"),
+            color: r.take("color"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "color", &self.color)?;
-        graph_rt::put(map, "sideIndex", &self.side_index)?;
-        graph_rt::put(map, "style", &self.style)?;
-        graph_rt::put(map, "weight", &self.weight)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("color", &self.color);
+        w.put("sideIndex", &self.side_index);
+        w.put("style", &self.style);
+        w.put("weight", &self.weight);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookRangeBorder);

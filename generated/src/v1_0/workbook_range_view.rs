@@ -9,36 +9,28 @@ pub struct WorkbookRangeView {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Represents the cell addresses
-    #[cfg(feature = "device_management")]
-    pub cell_addresses: graph_rt::Field<super::Json>,
+    pub cell_addresses: graph_rt::Field<graph_rt::Value>,
     /// Returns the number of visible columns. Read-only.
     pub column_count: graph_rt::Field<i32>,
     /// Represents the formula in A1-style notation.
-    #[cfg(feature = "device_management")]
-    pub formulas: graph_rt::Field<super::Json>,
+    pub formulas: graph_rt::Field<graph_rt::Value>,
     /// Represents the formula in A1-style notation, in the user's language and number-formatting locale. For example, the English "=SUM(A1, 1.5)" formula would become "=SUMME(A1; 1,5)" in German.
-    #[cfg(feature = "device_management")]
-    pub formulas_local: graph_rt::Field<super::Json>,
+    pub formulas_local: graph_rt::Field<graph_rt::Value>,
     /// Represents the formula in R1C1-style notation.
-    #[cfg(feature = "device_management")]
-    pub formulas_r1_c1: graph_rt::Field<super::Json>,
+    pub formulas_r1_c1: graph_rt::Field<graph_rt::Value>,
     /// Index of the range.
     pub index: graph_rt::Field<i32>,
     /// Represents Excel's number format code for the given cell. Read-only.
-    #[cfg(feature = "device_management")]
-    pub number_format: graph_rt::Field<super::Json>,
+    pub number_format: graph_rt::Field<graph_rt::Value>,
     /// Returns the number of visible rows. Read-only.
     pub row_count: graph_rt::Field<i32>,
     /// Text values of the specified range. The Text value will not depend on the cell width. The # sign substitution that happens in Excel UI will not affect the text value returned by the API. Read-only.
-    #[cfg(feature = "device_management")]
-    pub text: graph_rt::Field<super::Json>,
+    pub text: graph_rt::Field<graph_rt::Value>,
     /// Represents the type of data of each cell. Read-only. The possible values are: Unknown, Empty, String, Integer, Double, Boolean, Error.
-    #[cfg(feature = "device_management")]
-    pub value_types: graph_rt::Field<super::Json>,
+    pub value_types: graph_rt::Field<graph_rt::Value>,
     /// Represents the raw values of the specified range view. The data returned could be of type string, number, or a boolean. Cell that contain an error will return the error string.
-    #[cfg(feature = "device_management")]
-    pub values: graph_rt::Field<super::Json>,
-    /// Represents a collection of range views associated with the range. Read-only.	Read-only. (Navigation property.)
+    pub values: graph_rt::Field<graph_rt::Value>,
+    /// Represents a collection of range views associated with the range. Read-only.    Read-only. (Navigation property.)
     pub rows: graph_rt::Field<Vec<super::WorkbookRangeView>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -46,54 +38,44 @@ pub struct WorkbookRangeView {
 impl graph_rt::Model for WorkbookRangeView {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookRangeView";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            rows: graph_rt::take(map, "rows")?,
-            #[cfg(feature = "device_management")]
-            values: graph_rt::take(map, "values")?,
-            #[cfg(feature = "device_management")]
-            value_types: graph_rt::take(map, "valueTypes")?,
-            #[cfg(feature = "device_management")]
-            text: graph_rt::take(map, "text")?,
-            row_count: graph_rt::take(map, "rowCount")?,
-            #[cfg(feature = "device_management")]
-            number_format: graph_rt::take(map, "numberFormat")?,
-            index: graph_rt::take(map, "index")?,
-            #[cfg(feature = "device_management")]
-            formulas_r1_c1: graph_rt::take(map, "formulasR1C1")?,
-            #[cfg(feature = "device_management")]
-            formulas_local: graph_rt::take(map, "formulasLocal")?,
-            #[cfg(feature = "device_management")]
-            formulas: graph_rt::take(map, "formulas")?,
-            column_count: graph_rt::take(map, "columnCount")?,
-            #[cfg(feature = "device_management")]
-            cell_addresses: graph_rt::take(map, "cellAddresses")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            rows: r.take("rows"),
+            values: r.take("values"),
+            value_types: r.take("valueTypes"),
+            text: r.take("text"),
+            row_count: r.take("rowCount"),
+            number_format: r.take("numberFormat"),
+            index: r.take("index"),
+            formulas_r1_c1: r.take("formulasR1C1"),
+            formulas_local: r.take("formulasLocal"),
+            formulas: r.take("formulas"),
+            column_count: r.take("columnCount"),
+            cell_addresses: r.take("cellAddresses"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "cellAddresses", &self.cell_addresses)?;
-        graph_rt::put(map, "columnCount", &self.column_count)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "formulas", &self.formulas)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "formulasLocal", &self.formulas_local)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "formulasR1C1", &self.formulas_r1_c1)?;
-        graph_rt::put(map, "index", &self.index)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "numberFormat", &self.number_format)?;
-        graph_rt::put(map, "rowCount", &self.row_count)?;
-        #[cfg(feature = "device_management")] graph_rt::put(map, "text", &self.text)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "valueTypes", &self.value_types)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "values", &self.values)?;
-        graph_rt::put(map, "rows", &self.rows)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("cellAddresses", &self.cell_addresses);
+        w.put("columnCount", &self.column_count);
+        w.put("formulas", &self.formulas);
+        w.put("formulasLocal", &self.formulas_local);
+        w.put("formulasR1C1", &self.formulas_r1_c1);
+        w.put("index", &self.index);
+        w.put("numberFormat", &self.number_format);
+        w.put("rowCount", &self.row_count);
+        w.put("text", &self.text);
+        w.put("valueTypes", &self.value_types);
+        w.put("values", &self.values);
+        w.put("rows", &self.rows);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookRangeView);

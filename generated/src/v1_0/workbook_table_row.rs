@@ -13,29 +13,31 @@ pub struct WorkbookTableRow {
     /// Returns the index number of the row within the rows collection of the table. Zero-indexed. Read-only.
     pub index: graph_rt::Field<i32>,
     /// Represents the raw values of the specified range. The data returned could be of type string, number, or a boolean. Cell that contain an error will return the error string.
-    #[cfg(feature = "device_management")]
-    pub values: graph_rt::Field<super::Json>,
+    pub values: graph_rt::Field<graph_rt::Value>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
 }
 impl graph_rt::Model for WorkbookTableRow {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookTableRow";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            #[cfg(feature = "device_management")]
-            values: graph_rt::take(map, "values")?,
-            index: graph_rt::take(map, "index")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            values: r.take("values"),
+            index: r.take("index"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "index", &self.index)?;
-        #[cfg(feature = "device_management")]
-        graph_rt::put(map, "values", &self.values)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("index", &self.index);
+        w.put("values", &self.values);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookTableRow);

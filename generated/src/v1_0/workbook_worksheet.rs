@@ -32,31 +32,36 @@ pub struct WorkbookWorksheet {
 impl graph_rt::Model for WorkbookWorksheet {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookWorksheet";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            tables: graph_rt::take(map, "tables")?,
-            protection: graph_rt::take(map, "protection")?,
-            pivot_tables: graph_rt::take(map, "pivotTables")?,
-            names: graph_rt::take(map, "names")?,
-            charts: graph_rt::take(map, "charts")?,
-            visibility: graph_rt::take(map, "visibility")?,
-            position: graph_rt::take(map, "position")?,
-            name: graph_rt::take(map, "name")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            tables: r.take("tables"),
+            protection: r.take("protection"),
+            pivot_tables: r.take("pivotTables"),
+            names: r.take("names"),
+            charts: r.take("charts"),
+            visibility: r.take("visibility"),
+            position: r.take("position"),
+            name: r.take("name"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "name", &self.name)?;
-        graph_rt::put(map, "position", &self.position)?;
-        graph_rt::put(map, "visibility", &self.visibility)?;
-        graph_rt::put(map, "charts", &self.charts)?;
-        graph_rt::put(map, "names", &self.names)?;
-        graph_rt::put(map, "pivotTables", &self.pivot_tables)?;
-        graph_rt::put(map, "protection", &self.protection)?;
-        graph_rt::put(map, "tables", &self.tables)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("name", &self.name);
+        w.put("position", &self.position);
+        w.put("visibility", &self.visibility);
+        w.put("charts", &self.charts);
+        w.put("names", &self.names);
+        w.put("pivotTables", &self.pivot_tables);
+        w.put("protection", &self.protection);
+        w.put("tables", &self.tables);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookWorksheet);

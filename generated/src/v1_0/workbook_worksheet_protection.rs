@@ -20,19 +20,24 @@ pub struct WorkbookWorksheetProtection {
 impl graph_rt::Model for WorkbookWorksheetProtection {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookWorksheetProtection";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            protected: graph_rt::take(map, "protected")?,
-            options: graph_rt::take(map, "options")?,
-            id: graph_rt::take(map, "id")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            protected: r.take("protected"),
+            options: r.take("options"),
+            id: r.take("id"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "id", &self.id)?;
-        graph_rt::put(map, "options", &self.options)?;
-        graph_rt::put(map, "protected", &self.protected)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("id", &self.id);
+        w.put("options", &self.options);
+        w.put("protected", &self.protected);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookWorksheetProtection);

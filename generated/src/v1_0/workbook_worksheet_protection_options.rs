@@ -34,35 +34,40 @@ pub struct WorkbookWorksheetProtectionOptions {
 impl graph_rt::Model for WorkbookWorksheetProtectionOptions {
     const TYPE_NAME: &'static str = "microsoft.graph.workbookWorksheetProtectionOptions";
     fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-        Ok(Self {
-            allow_sort: graph_rt::take(map, "allowSort")?,
-            allow_pivot_tables: graph_rt::take(map, "allowPivotTables")?,
-            allow_insert_rows: graph_rt::take(map, "allowInsertRows")?,
-            allow_insert_hyperlinks: graph_rt::take(map, "allowInsertHyperlinks")?,
-            allow_insert_columns: graph_rt::take(map, "allowInsertColumns")?,
-            allow_format_rows: graph_rt::take(map, "allowFormatRows")?,
-            allow_format_columns: graph_rt::take(map, "allowFormatColumns")?,
-            allow_format_cells: graph_rt::take(map, "allowFormatCells")?,
-            allow_delete_rows: graph_rt::take(map, "allowDeleteRows")?,
-            allow_delete_columns: graph_rt::take(map, "allowDeleteColumns")?,
-            allow_auto_filter: graph_rt::take(map, "allowAutoFilter")?,
-            additional_properties: core::mem::take(map),
-        })
+        #[allow(unused_mut)]
+        let mut r = graph_rt::Reader::new(map);
+        let mut value = Self {
+            allow_sort: r.take("allowSort"),
+            allow_pivot_tables: r.take("allowPivotTables"),
+            allow_insert_rows: r.take("allowInsertRows"),
+            allow_insert_hyperlinks: r.take("allowInsertHyperlinks"),
+            allow_insert_columns: r.take("allowInsertColumns"),
+            allow_format_rows: r.take("allowFormatRows"),
+            allow_format_columns: r.take("allowFormatColumns"),
+            allow_format_cells: r.take("allowFormatCells"),
+            allow_delete_rows: r.take("allowDeleteRows"),
+            allow_delete_columns: r.take("allowDeleteColumns"),
+            allow_auto_filter: r.take("allowAutoFilter"),
+            additional_properties: graph_rt::JsonMap::new(),
+        };
+        value.additional_properties = r.finish()?;
+        Ok(value)
     }
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
-        graph_rt::put(map, "allowAutoFilter", &self.allow_auto_filter)?;
-        graph_rt::put(map, "allowDeleteColumns", &self.allow_delete_columns)?;
-        graph_rt::put(map, "allowDeleteRows", &self.allow_delete_rows)?;
-        graph_rt::put(map, "allowFormatCells", &self.allow_format_cells)?;
-        graph_rt::put(map, "allowFormatColumns", &self.allow_format_columns)?;
-        graph_rt::put(map, "allowFormatRows", &self.allow_format_rows)?;
-        graph_rt::put(map, "allowInsertColumns", &self.allow_insert_columns)?;
-        graph_rt::put(map, "allowInsertHyperlinks", &self.allow_insert_hyperlinks)?;
-        graph_rt::put(map, "allowInsertRows", &self.allow_insert_rows)?;
-        graph_rt::put(map, "allowPivotTables", &self.allow_pivot_tables)?;
-        graph_rt::put(map, "allowSort", &self.allow_sort)?;
-        graph_rt::put_additional(map, &self.additional_properties);
-        Ok(())
+        #[allow(unused_mut)]
+        let mut w = graph_rt::Writer::new(map);
+        w.put("allowAutoFilter", &self.allow_auto_filter);
+        w.put("allowDeleteColumns", &self.allow_delete_columns);
+        w.put("allowDeleteRows", &self.allow_delete_rows);
+        w.put("allowFormatCells", &self.allow_format_cells);
+        w.put("allowFormatColumns", &self.allow_format_columns);
+        w.put("allowFormatRows", &self.allow_format_rows);
+        w.put("allowInsertColumns", &self.allow_insert_columns);
+        w.put("allowInsertHyperlinks", &self.allow_insert_hyperlinks);
+        w.put("allowInsertRows", &self.allow_insert_rows);
+        w.put("allowPivotTables", &self.allow_pivot_tables);
+        w.put("allowSort", &self.allow_sort);
+        w.finish(&self.additional_properties)
     }
 }
 graph_rt::impl_model_json!(WorkbookWorksheetProtectionOptions);

@@ -25,6 +25,10 @@ pub fn doc_attrs(description: &str, page: Option<&str>) -> TokenStream {
 fn escape_brackets(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if c == '\t' {
+            out.push_str("    ");
+            continue;
+        }
         if matches!(c, '[' | ']') {
             out.push('\\');
         }

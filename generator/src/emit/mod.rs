@@ -8,6 +8,7 @@ mod models;
 pub mod names;
 mod plan;
 mod render;
+mod roundtrip_example;
 pub mod workloads;
 
 use proc_macro2::TokenStream;
@@ -35,6 +36,8 @@ pub struct CrateOptions {
     pub package: String,
     /// Path (from the generated crate's folder) to the `graph-rt` runtime crate.
     pub runtime_path: String,
+    /// The crate is the root of its own workspace (generated outside this repository).
+    pub standalone: bool,
 }
 
 /// A file of the generated crate, relative to the crate's root.
@@ -61,6 +64,7 @@ pub fn emit_crate(
             contents: cargo_toml(versions, options),
         },
         lib_rs(versions)?,
+        roundtrip_example::file(versions)?,
     ];
     for v in versions {
         files.extend(version_files(v)?);
@@ -104,6 +108,9 @@ fn cargo_toml(versions: &[Version<'_>], options: &CrateOptions) -> String {
     for w in workloads::WORKLOADS {
         out.push_str(&format!("{w} = []\n"));
     }
+    if options.standalone {
+        out.push_str("\n[workspace]\n");
+    }
     out
 }
 
@@ -140,7 +147,8 @@ fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
     let q = Qualified::of(v.api);
     let plan = Plan::new(v.api, &q);
     let mut files = Vec::new();
-    let mut mod_items: Vec<(String, &'static str, String)> = Vec::new();
+    // (file, workload, names it exports)
+    let mut mod_items: Vec<(String, &'static str, Vec<String>)> = Vec::new();
     let mut registry_arms = Vec::new();
     for (qualified, (item, ty)) in &plan.types {
         let tokens = models::type_file(&plan, qualified, item, ty, v.name);
@@ -150,7 +158,9 @@ fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
             contents: render::render(&path, tokens, &sources)?,
             path,
         });
-        mod_items.push((item.file.clone(), item.workload, item.rust_name.clone()));
+        let mut exported = vec![item.rust_name.clone()];
+        exported.extend(plan.any_names.get(qualified).cloned());
+        mod_items.push((item.file.clone(), item.workload, exported));
         let read_as = plan.any_names.get(qualified).unwrap_or(&item.rust_name);
         registry_arms.push((qualified.to_string(), item.workload, read_as.clone()));
     }
@@ -162,16 +172,21 @@ fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
             contents: render::render(&path, tokens, &sources)?,
             path,
         });
-        mod_items.push((item.file.clone(), item.workload, item.rust_name.clone()));
+        mod_items.push((
+            item.file.clone(),
+            item.workload,
+            vec![item.rust_name.clone()],
+        ));
     }
     mod_items.sort();
-    let decls = mod_items.iter().map(|(file, workload, _)| {
+    let decls = mod_items.iter().map(|(file, workload, exported)| {
         let m = format_ident!("{}", file);
+        let names = exported.iter().map(|n| format_ident!("{}", n));
         quote! {
             #[cfg(feature = #workload)]
             mod #m;
             #[cfg(feature = #workload)]
-            pub use #m::*;
+            pub use #m::{#(#names),*};
         }
     });
     let mod_tokens = quote! {

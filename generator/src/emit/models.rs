@@ -48,8 +48,8 @@ pub fn type_file(
         let tokens = &ft.tokens;
         let fdocs = doc_attrs(&property_description(p), None);
         decls.push(quote! { #fdocs #cfg pub #field: graph_rt::Field<#tokens>, });
-        reads.push(quote! { #cfg #field: graph_rt::take(map, #wire)?, });
-        writes.push(quote! { #cfg graph_rt::put(map, #wire, &self.#field)?; });
+        reads.push(quote! { #cfg #field: r.take(#wire), });
+        writes.push(quote! { #cfg w.put(#wire, &self.#field); });
     }
     // Taken last property first: JSON usually arrives in declaration order, and removing from
     // the end of the map is cheap (`take` keeps the order of what remains).
@@ -69,16 +69,21 @@ pub fn type_file(
             const TYPE_NAME: &'static str = #type_name;
 
             fn from_map(map: &mut graph_rt::JsonMap) -> Result<Self, graph_rt::Error> {
-                Ok(Self {
+                #[allow(unused_mut)] // every property may be behind a disabled feature
+                let mut r = graph_rt::Reader::new(map);
+                let mut value = Self {
                     #(#reads)*
-                    #additional: core::mem::take(map),
-                })
+                    #additional: graph_rt::JsonMap::new(),
+                };
+                value.#additional = r.finish()?;
+                Ok(value)
             }
 
             fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
+                #[allow(unused_mut)]
+                let mut w = graph_rt::Writer::new(map);
                 #(#writes)*
-                graph_rt::put_additional(map, &self.#additional);
-                Ok(())
+                w.finish(&self.#additional)
             }
         }
 
@@ -156,9 +161,11 @@ fn primitive(ty: &str) -> Option<TokenStream> {
         "Edm.Date" => quote! { graph_rt::Date },
         "Edm.TimeOfDay" => quote! { graph_rt::TimeOfDay },
         "Edm.Duration" => quote! { graph_rt::Duration },
-        "Edm.Guid" => quote! { graph_rt::Uuid },
+        "Edm.Guid" => quote! { graph_rt::Guid },
         "Edm.Binary" => quote! { graph_rt::Base64Bytes },
-        "Edm.Stream" | "Edm.Untyped" => quote! { graph_rt::Value },
+        // `microsoft.graph.Json` is a complex type without properties: any JSON (workbook
+        // values, formulas).
+        "Edm.Stream" | "Edm.Untyped" | "microsoft.graph.Json" => quote! { graph_rt::Value },
         _ => return None,
     })
 }

@@ -744,3 +744,108 @@ fn example_target(ops: &[RawOperation], example: &Example) -> usize {
 pub fn annotation_type(name: &str, source: &Source) -> RawTypeRef {
     parse_text(name, false, source.clone())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::http_path::parse_path;
+
+    fn kind_of(title: &str, file: &str, method: HttpMethod, path: &str) -> OperationKind {
+        let (_, _, segments, _) = parse_path(path);
+        kind(title, file, method, &segments, None)
+    }
+
+    #[test]
+    fn kinds_from_title_verb_and_path() {
+        use HttpMethod as M;
+        use OperationKind as K;
+        assert_eq!(
+            kind_of("List users", "api/user-list.md", M::Get, "/users"),
+            K::List
+        );
+        assert_eq!(
+            kind_of("Get user", "api/user-get.md", M::Get, "/users/{id}"),
+            K::Get
+        );
+        assert_eq!(
+            kind_of(
+                "Create managedDeviceCertificateState",
+                "api/x_create.md",
+                M::Post,
+                "/a/{id}/b"
+            ),
+            K::Create
+        );
+        assert_eq!(
+            kind_of("Update user", "api/user-update.md", M::Patch, "/users/{id}"),
+            K::Update
+        );
+        assert_eq!(
+            kind_of(
+                "Delete user",
+                "api/user-delete.md",
+                M::Delete,
+                "/users/{id}"
+            ),
+            K::Delete
+        );
+        assert_eq!(
+            kind_of(
+                "user: assignLicense",
+                "api/user-assignlicense.md",
+                M::Post,
+                "/users/{id}/assignLicense"
+            ),
+            K::Action
+        );
+        assert_eq!(
+            kind_of(
+                "reportRoot: getOffice365ActivationsUserDetail",
+                "api/x.md",
+                M::Get,
+                "/reports/getOffice365ActivationsUserDetail"
+            ),
+            K::Function
+        );
+        assert_eq!(
+            kind_of(
+                "Get report",
+                "api/x.md",
+                M::Get,
+                "/reports/getX(period='{p}')"
+            ),
+            K::Function
+        );
+        assert_eq!(
+            kind_of("user: delta", "api/user-delta.md", M::Get, "/users/delta"),
+            K::Function
+        );
+        assert_eq!(
+            kind_of(
+                "Add member",
+                "api/group-post-members.md",
+                M::Post,
+                "/groups/{id}/members/$ref"
+            ),
+            K::Create
+        );
+        assert_eq!(
+            kind_of("Something", "api/thing-post-things.md", M::Post, "/things"),
+            K::Create
+        );
+        assert_eq!(
+            kind_of("Something", "api/thing-do.md", M::Post, "/things/{id}/do"),
+            K::Action
+        );
+    }
+
+    #[test]
+    fn intune_examples_with_a_blank_line_before_headers() {
+        let (first, headers, body) = split_http(
+            "POST https://x/y\n\nContent-type: application/json\nContent-length: 3\n\n{}\n",
+        );
+        assert_eq!(first, "POST https://x/y");
+        assert_eq!(headers.len(), 2);
+        assert_eq!(body.trim(), "{}");
+    }
+}

@@ -99,6 +99,8 @@ pub fn parse(source: &str) -> Page {
     let lines = LineIndex::new(source, source.len() - text.len());
     let (front_matter, body_start) = cut_front_matter(text, &lines);
     let body = &text[body_start..];
+    let untabbed = untab_delimiter_rows(body);
+    let body = untabbed.as_deref().unwrap_or(body);
     let mut builder = Builder {
         lines: &lines,
         base: body_start,
@@ -122,6 +124,34 @@ pub fn parse(source: &str) -> Page {
         front_matter,
         blocks: builder.blocks,
     }
+}
+
+/// pulldown-cmark does not read a table whose delimiter row holds tabs (`|:---\t|:---|`);
+/// such rows get spaces instead. Same length, so offsets and lines are unchanged.
+fn untab_delimiter_rows(body: &str) -> Option<String> {
+    memchr::memchr(b'\t', body.as_bytes())?;
+    let is_delimiter = |line: &str| {
+        line.contains('-')
+            && line.contains('|')
+            && line.contains('\t')
+            && line
+                .chars()
+                .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t' | '\r' | '\n'))
+    };
+    if !body.split_inclusive('\n').any(is_delimiter) {
+        return None;
+    }
+    Some(
+        body.split_inclusive('\n')
+            .map(|line| {
+                if is_delimiter(line) {
+                    std::borrow::Cow::Owned(line.replace('\t', " "))
+                } else {
+                    std::borrow::Cow::Borrowed(line)
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Byte offset → 1-based line, over the whole file (BOM included).
@@ -630,6 +660,15 @@ mod tests {
         assert_eq!(ty.links[0].text, "devicePlatformType");
         assert_eq!(ty.links[0].target, "../resources/x.md");
         assert_eq!(t.rows[1].cells[2].code, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn delimiter_rows_with_tabs_still_make_tables() {
+        let page = parse("|Property|Type|\n|:---\t|:---|\n|id|String|\n");
+        let Some(Block::Table(t)) = page.blocks.first() else {
+            panic!("no table: {:?}", page.blocks)
+        };
+        assert_eq!(t.rows[0].line, 3);
     }
 
     #[test]

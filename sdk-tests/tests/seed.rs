@@ -1,0 +1,132 @@
+//! The seed page (an Intune "create" page in the 2018 beta format): its example request body
+//! read with the generated beta model and written back.
+
+#![allow(clippy::unwrap_used)]
+
+use generator::model::ir::ExampleBody;
+use graph_rt::{FromJson, ToJson, Value};
+use graph_sdk::beta::{DevicePlatformType, KeyUsages, ManagedDeviceCertificateState};
+use serde_json::json;
+
+/// A copy of the seed page (`shared/seeds/000_49b67a203148ac3b.txt`).
+const SEED: &str = include_str!("data/seed-create-managed-device-certificate-state.md");
+
+/// The page as the docs tree would hold it, read by the generator: the example request body.
+fn request_body() -> Value {
+    let api = generator::read_pages(&[("api/seed.md".into(), SEED.to_owned())]);
+    assert_eq!(api.operations.len(), 7, "seven request lines");
+    // The example belongs to the request line its URL matches.
+    let examples: Vec<_> = api.operations.iter().flat_map(|op| &op.examples).collect();
+    assert_eq!(examples.len(), 1, "one example");
+    let request = examples[0]
+        .request
+        .as_ref()
+        .expect("the example has a request");
+    match &request.body {
+        ExampleBody::Json(value) => value.clone(),
+        other => panic!("the example request body is strict JSON, not {other:?}"),
+    }
+}
+
+fn read(value: Value) -> ManagedDeviceCertificateState {
+    ManagedDeviceCertificateState::from_json(value).unwrap()
+}
+
+#[test]
+fn request_body_round_trips() {
+    let body = request_body();
+    let state = read(body.clone());
+    let written = state.to_json().unwrap();
+    assert_eq!(written, body);
+    assert_eq!(generator::examples::compare(&body, &written), None);
+    // Known properties first (in declaration order), then the unknown ones as they came.
+    let keys: Vec<&str> = written
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys[0], "devicePlatform");
+    assert_eq!(
+        &keys[keys.len() - 3..],
+        ["@odata.type", "serverUrl", "enhancedKeyUsage"]
+    );
+}
+
+#[test]
+fn typed_fields() {
+    let state = read(request_body());
+    assert_eq!(
+        state.certificate_key_usage.value(),
+        Some(&KeyUsages::DigitalSignature)
+    );
+    assert_eq!(state.certificate_key_length.value(), Some(&4));
+    assert_eq!(
+        state.device_platform.value(),
+        Some(&DevicePlatformType::AndroidForWork)
+    );
+    assert_eq!(
+        state.device_display_name.value().map(String::as_str),
+        Some("Device Display Name value")
+    );
+    let expires = state.certificate_expiration_date_time.value().unwrap();
+    assert_eq!(expires.as_str(), "2017-01-01T00:02:14.9489247-08:00");
+    assert_eq!(expires.offset_minutes(), Some(-480));
+    assert_eq!(expires.nanosecond(), 948_924_700);
+    // Not in the request: absent, not null.
+    assert!(state.id.is_absent());
+    assert!(state.certificate_issuance_state.is_absent());
+    // The 2018 page's properties that the 2021 type no longer has are kept as they came.
+    assert_eq!(
+        state.additional_properties.get("serverUrl"),
+        Some(&json!("https://example.com/serverUrl/"))
+    );
+    assert_eq!(
+        state.additional_properties.get("@odata.type"),
+        Some(&json!("#microsoft.graph.managedDeviceCertificateState"))
+    );
+}
+
+#[test]
+fn unknown_enum_value_is_kept() {
+    let mut body = request_body();
+    body["certificateKeyUsage"] = json!("quantumSignature");
+    let state = read(body.clone());
+    match state.certificate_key_usage.value() {
+        Some(KeyUsages::Unrecognized(value)) => assert_eq!(value.as_str(), "quantumSignature"),
+        other => panic!("expected Unrecognized, got {other:?}"),
+    }
+    assert_eq!(state.to_json().unwrap(), body);
+}
+
+#[test]
+fn patch_body_has_exactly_what_was_set() {
+    let mut patch = ManagedDeviceCertificateState::default();
+    patch.certificate_key_length.set(2048);
+    patch.device_display_name.clear();
+    let written = patch.to_json().unwrap();
+    assert_eq!(
+        written,
+        json!({"deviceDisplayName": null, "certificateKeyLength": 2048})
+    );
+    assert_eq!(written.as_object().map(|m| m.len()), Some(2));
+    // And it reads back as the same value.
+    assert_eq!(read(written), patch);
+}
+
+#[test]
+fn wrong_types_are_kept_untyped_or_reported_when_strict() {
+    let mut body = request_body();
+    body["certificateKeyLength"] = json!("four");
+    // By default the odd value is kept, untyped, and written back unchanged.
+    let state = read(body.clone());
+    assert!(state.certificate_key_length.is_absent());
+    assert_eq!(
+        state.additional_properties.get("certificateKeyLength"),
+        Some(&json!("four"))
+    );
+    assert_eq!(state.to_json().unwrap(), body);
+    // Strict reading reports it, with its path.
+    let error = graph_rt::strict(|| ManagedDeviceCertificateState::from_json(body)).unwrap_err();
+    assert_eq!(error.path(), "certificateKeyLength");
+}
