@@ -191,7 +191,10 @@ fn tree_hash(dir: &Path) -> String {
 }
 
 /// The docs folders of the manifest, checked to exist.
-fn pinned_inputs(root: &Path, docs_root: Option<&Path>) -> Result<Vec<(String, PathBuf)>> {
+pub(crate) fn pinned_inputs(
+    root: &Path,
+    docs_root: Option<&Path>,
+) -> Result<Vec<(String, PathBuf)>> {
     let manifest_path = root.join("docs-input/sdk.toml");
     let text = fs::read_to_string(&manifest_path)
         .with_context(|| format!("reading {}", manifest_path.display()))?;
@@ -221,7 +224,7 @@ fn pinned_inputs(root: &Path, docs_root: Option<&Path>) -> Result<Vec<(String, P
     Ok(out)
 }
 
-fn guess_version(docs: &Path) -> String {
+pub(crate) fn guess_version(docs: &Path) -> String {
     match docs.file_name().and_then(|n| n.to_str()) {
         Some("beta") => "beta".into(),
         _ => "v1.0".into(),

@@ -43,14 +43,14 @@ pub fn run(options: &Options) -> Result<Tally> {
             let name = options
                 .version
                 .clone()
-                .unwrap_or_else(|| guess_version(docs));
+                .unwrap_or_else(|| crate::codegen::guess_version(docs));
             vec![(name, docs.clone())]
         }
         None => {
             if options.version.is_some() {
                 bail!("--version goes with --docs DIR");
             }
-            pinned_inputs(&root, options.docs_root.as_deref())?
+            crate::codegen::pinned_inputs(&root, options.docs_root.as_deref())?
         }
     };
 
@@ -364,53 +364,6 @@ fn make_standalone(root: &Path, crate_dir: &Path) -> Result<()> {
         fs::copy(root.join("Cargo.lock"), &lock).context("copying Cargo.lock")?;
     }
     Ok(())
-}
-
-#[derive(Deserialize)]
-struct Manifest {
-    docs_root: PathBuf,
-    version: Vec<ManifestVersion>,
-}
-
-#[derive(Deserialize)]
-struct ManifestVersion {
-    name: String,
-    path: PathBuf,
-}
-
-/// The docs folders of `docs-input/sdk.toml`, found as `cargo xtask codegen` finds them
-/// (`--docs-root`, then `GRAPH_DOCS_ROOT`, then the manifest's `docs_root`).
-fn pinned_inputs(root: &Path, docs_root: Option<&Path>) -> Result<Vec<(String, PathBuf)>> {
-    let manifest_path = root.join("docs-input/sdk.toml");
-    let text = fs::read_to_string(&manifest_path)
-        .with_context(|| format!("reading {}", manifest_path.display()))?;
-    let manifest: Manifest =
-        toml::from_str(&text).with_context(|| format!("parsing {}", manifest_path.display()))?;
-    let docs_root = match (docs_root, std::env::var_os("GRAPH_DOCS_ROOT")) {
-        (Some(flag), _) => flag.to_path_buf(),
-        (None, Some(env)) => PathBuf::from(env),
-        (None, None) => root.join(&manifest.docs_root),
-    };
-    let mut out = Vec::new();
-    for v in manifest.version {
-        let dir = docs_root.join(&v.path);
-        if !dir.is_dir() {
-            bail!(
-                "the {} docs are not at {} (see docs-input/sdk.toml, --docs-root DIR or GRAPH_DOCS_ROOT)",
-                v.name,
-                dir.display()
-            );
-        }
-        out.push((v.name, dir));
-    }
-    Ok(out)
-}
-
-fn guess_version(docs: &Path) -> String {
-    match docs.file_name().and_then(|n| n.to_str()) {
-        Some("beta") => "beta".into(),
-        _ => "v1.0".into(),
-    }
 }
 
 #[cfg(test)]

@@ -326,11 +326,7 @@ fn parameters(outline: &Outline<'_>, file: &str, diags: &mut Diagnostics) -> Vec
             if params.iter().any(|p| p.name == row.name) {
                 continue;
             }
-            let description = row
-                .description
-                .as_ref()
-                .map(|d| d.text.trim().to_string())
-                .unwrap_or_default();
+            let description = row.description_text();
             let required = row.required || description.to_ascii_lowercase().starts_with("required");
             params.push(RawParameter {
                 possible_values: row

@@ -143,11 +143,7 @@ fn table_properties(
                 );
                 continue;
             }
-            let description = row
-                .description
-                .as_ref()
-                .map(|d| d.text.trim().to_string())
-                .unwrap_or_default();
+            let description = row.description_text();
             let lower = description.to_ascii_lowercase();
             props.push(RawProperty {
                 possible_values: row

@@ -20,6 +20,16 @@ pub struct TypedRow {
     pub source: Source,
 }
 
+impl TypedRow {
+    /// The description cell's text, trimmed (empty without a description column).
+    pub fn description_text(&self) -> String {
+        self.description
+            .as_ref()
+            .map(|d| d.text.trim().to_string())
+            .unwrap_or_default()
+    }
+}
+
 /// Whether a table has the name and type columns of a property-like table.
 pub fn typed_columns(table: &Table) -> Option<Columns> {
     let cols = columns(table);
