@@ -76,8 +76,9 @@ pub fn read_types(
         };
         if n == 0 {
             ty.description = page_description(outline);
-            ty.properties = table_properties(outline, file, diags);
-            if ty.properties.is_empty() && !has_none_section(outline) {
+            let (properties, has_table) = table_properties(outline, file, diags);
+            ty.properties = properties;
+            if !has_table && !has_none_section(outline) {
                 diags.push(
                     &source,
                     Code::MissingPropertyTable,
@@ -95,13 +96,15 @@ pub fn read_types(
     types
 }
 
-/// Properties and relationships tables, in page order.
+/// Properties and relationships tables, in page order, and whether a properties table exists.
 fn table_properties(
     outline: &Outline<'_>,
     file: &str,
     diags: &mut Diagnostics,
-) -> Vec<RawProperty> {
+) -> (Vec<RawProperty>, bool) {
     let mut props: Vec<RawProperty> = Vec::new();
+    // A properties table with no rows (an abstract base) still counts as documenting "none".
+    let mut has_table = false;
     for (i, block) in outline.page.blocks.iter().enumerate() {
         let Block::Table(table) = block else { continue };
         let Some(section) = outline.section_name(i) else {
@@ -131,6 +134,7 @@ fn table_properties(
             }
             continue;
         };
+        has_table |= !navigation;
         for row in typed_rows(table, cols, file, diags) {
             if props.iter().any(|p| p.name == row.name) {
                 diags.push(
@@ -171,7 +175,7 @@ fn table_properties(
             });
         }
     }
-    props
+    (props, has_table)
 }
 
 /// "Relationships: None" or "Properties: None" pages have no table on purpose.
