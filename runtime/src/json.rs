@@ -197,7 +197,7 @@ pub fn odata_type(map: &JsonMap) -> Option<&str> {
     }
 }
 
-/// Implements [`FromJson`], [`ToJson`], `serde::Serialize` and `serde::Deserialize` for a type
+/// Implements [`FromJson`], [`ToJson`], `Debug`, `PartialEq`, `serde::Serialize` and `serde::Deserialize` for a type
 /// that implements [`Model`].
 ///
 /// `Serialize` writes the model into a [`JsonMap`] with `write_map` and serializes that;
@@ -221,6 +221,18 @@ macro_rules! impl_model_json {
                 let mut map = $crate::JsonMap::new();
                 <$ty as $crate::Model>::write_map(self, &mut map)?;
                 ::core::result::Result::Ok($crate::Value::Object(map))
+            }
+        }
+
+        impl ::core::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                $crate::__private::debug_model(self, f)
+            }
+        }
+
+        impl ::core::cmp::PartialEq for $ty {
+            fn eq(&self, other: &Self) -> bool {
+                $crate::__private::model_eq(self, other)
             }
         }
 

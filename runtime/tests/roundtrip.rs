@@ -11,7 +11,7 @@ use serde_json::json;
 // What `generated/` will hold.
 
 /// A certificate state of a managed device.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceCertificateState {
     pub id: Field<String>,
     pub device_platform: Field<DevicePlatformType>,
@@ -80,7 +80,7 @@ impl Model for ManagedDeviceCertificateState {
 graph_rt::impl_model_json!(ManagedDeviceCertificateState);
 
 /// One status of a certificate.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CertificateStatus {
     pub status_name: Field<String>,
     pub platform: Field<DevicePlatformType>,
@@ -481,4 +481,22 @@ fn typed_property_wins_over_a_stale_additional_one() {
         serde_json::to_string(&status).unwrap(),
         r#"{"statusName":"typed","extra":1}"#
     );
+}
+
+#[test]
+fn debug_and_equality_go_through_the_json_form() {
+    let a = ManagedDeviceCertificateState {
+        user_display_name: Field::Value("Ada".into()),
+        revoked: Field::Null,
+        ..Default::default()
+    };
+    let shown = format!("{a:?}");
+    assert_eq!(
+        shown,
+        r#"managedDeviceCertificateState { userDisplayName: "Ada", revoked: null }"#
+    );
+    let mut b = a.clone();
+    assert!(a == b);
+    b.revoked = Field::Absent;
+    assert!(a != b);
 }

@@ -4,7 +4,7 @@
 /// Represents the individual response for each member specified in a bulk operation comprising of aadUserConversationMember(s) in the request. This resource is the derivative of the actionResultPart resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/aaduserconversationmemberresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AadUserConversationMemberResult {
     /// The user object ID of the Azure AD user that was being added as part of the bulk operation.
     pub user_id: graph_rt::Field<String>,

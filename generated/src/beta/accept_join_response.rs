@@ -4,7 +4,7 @@
 /// Represents a response to accept a participant who tries to join the meeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/acceptjoinresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AcceptJoinResponse {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// In Azure AD Entitlement Management, an access package defines the collections of resource roles and the policies for how one or more users can get access to those resources.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackage {
     /// ID of the access package catalog referencing this access package. Read-only.
     pub catalog_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The complex type of a requestor's provided answer to an accessPackageQuestion. The actual answer will be a subtype of this complex type, either accessPackageAnswerString or accessPackageAnswerChoice. These answers will be stored on an accessPackageAssignmentRequest.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageanswer?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageAnswer {
     /// The question the answer is for. Required and Read-only.
     pub answered_question: graph_rt::Field<super::AnyAccessPackageQuestion>,

@@ -4,7 +4,7 @@
 /// Indicates an answer option for an accessPackageMultipleChoiceQuestion. Multiple accessPackageAnswerChoices can be added to an accessPackageMultipleChoiceQuestion.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageanswerchoice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageAnswerChoice {
     /// The actual value of the selected choice. This is typically a string value which is understandable by applications. Required.
     pub actual_value: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessPackageAnswer`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageanswerstring?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageAnswerString {
     /// The question the answer is for. Required and Read-only. Inherited from `microsoft.graph.accessPackageAnswer`.
     pub answered_question: graph_rt::Field<super::AnyAccessPackageQuestion>,

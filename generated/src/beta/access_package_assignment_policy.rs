@@ -4,7 +4,7 @@
 /// In Azure AD entitlement management, an access package assignment policy specifies the policy by which subjects can request or be assigned an access package via an access package assignment. An access package can have zero or more policies. When a request from a subject is received, the subject is matched against each policy to find the policy (if any) with requestorSettings that include that subject. The policy then determines whether the request requires approval, the duration of the access package assignment, and whether the assignment needs regularly review.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageassignmentpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageAssignmentPolicy {
     /// ID of the access package.
     pub access_package_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// In Azure AD entitlement management, an access package assignment resource role indicates the resource-specific role which a subject has been assigned through an access package assignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageassignmentresourcerole?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageAssignmentResourceRole {
     /// Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// In Azure AD entitlement management, an access package catalog is a container for zero or more access packages. An access package catalog might also have linked resources that are used in those access packages to provide access. To view or change the membership of catalog-scoped roles, use the role assignments API with the entitlement management RBAC provider.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackagecatalog?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageCatalog {
     /// Has the value `Published` if the access packages are available for management.
     pub catalog_status: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A complex type used to represent a text in multiple localalized forms. It includes a default text, which is used in any case where the requested localization is not available.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackagelocalizedcontent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageLocalizedContent {
     /// The fallback string, which is used when a requested localization is not available. Required.
     pub default_text: graph_rt::Field<String>,

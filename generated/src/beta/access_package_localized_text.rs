@@ -4,7 +4,7 @@
 /// A complex type used to represent a string in a specific language.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackagelocalizedtext?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageLocalizedText {
     /// The ISO code for the intended language. Required.
     pub language_code: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessPackageQuestion`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackagemultiplechoicequestion?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageMultipleChoiceQuestion {
     /// ID of the question. Inherited from `microsoft.graph.accessPackageQuestion`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Used for the `accessPackageQuestion` property of an access package assignment policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackagequestion?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageQuestion {
     /// ID of the question.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// In Azure AD Entitlement Management, an access package resource is a reference to a resource associated with an access package catalog. The roles for the access package resource can be used in one or more access packages.  To request to associate a resource with an access package catalog, or remove a resource from a catalog, create an accessPackageResourceRequest.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageResource {
     /// Contains the environment information for the resource. This can be set using either the `@odata.bind` annotation or the environment's originId.
     pub access_package_resource_environment: graph_rt::Field<

@@ -4,7 +4,7 @@
 /// In Azure AD Entitlement Management, an access package resource environment is a reference to the geolocation environment in which a resource is located. This environment is automatically provided as part of Azure AD Entitlement Management. The API is only applicable to Multi-Geo SharePoint Online sites.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageresourceenvironment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageResourceEnvironment {
     /// Connection information of an environment used to connect to a resource.
     #[cfg(feature = "core")]

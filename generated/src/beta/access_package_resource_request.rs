@@ -4,7 +4,7 @@
 /// In Azure AD entitlement management, an access package resource request is a request to a add a resource to a catalog so that the roles of the resource can be used in one or more of the catalog's access packages, or to remove a resource from a catalog that is no longer needed by the access packages.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageresourcerequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageResourceRequest {
     /// The unique ID of the access package catalog.
     pub catalog_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// In Azure AD entitlement management, an access package resource role is a reference to a role defined in a resource. That reference can be used after creating an access package to specify the roles of each of the catalog's resources into which an access package should deliver, by creating an access package resource role scope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageresourcerole?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageResourceRole {
     /// A description for the resource role.
     pub description: graph_rt::Field<String>,

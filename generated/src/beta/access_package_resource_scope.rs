@@ -4,7 +4,7 @@
 /// In Azure AD entitlement management, an access package resource scope is a reference to a scope within a resource, for those resources that have multiple scopes.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackageresourcescope?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageResourceScope {
     /// The description of the scope.
     pub description: graph_rt::Field<String>,

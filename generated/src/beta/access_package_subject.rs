@@ -4,7 +4,7 @@
 /// In Azure AD entitlement management, an access package subject is a user, service principal, or other entity that can be configured to request or be assigned an access package.  It may represent a requestor from a connected organization who is not yet in the tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accesspackagesubject?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessPackageSubject {
     /// The display name of the subject.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an Azure AD access review.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreview?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReview {
     /// The feature-assigned unique identifier of an access review.
     pub id: graph_rt::Field<String>,

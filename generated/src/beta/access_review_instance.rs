@@ -4,7 +4,7 @@
 /// Represents an Azure AD access review recurrence. If the parent accessReviewScheduleDefinition is a recurring access review, instances represent each recurrence. A review that does not recur will have exactly one instance. Instances also represent each unique group being reviewed in the schedule definition. If a schedule definition reviews multiple groups, each group will have a unique instance for each recurrence.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewinstance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewInstance {
     /// Unique identifier of the instance. Supports `$select`. Read-only.
     pub id: graph_rt::Field<String>,

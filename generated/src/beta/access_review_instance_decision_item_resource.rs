@@ -4,7 +4,7 @@
 /// Every decision item in an access review represents a principal's access to a resource. accessReviewInstanceDecisionItemResource represents the resource associated with the decision item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewinstancedecisionitemresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewInstanceDecisionItemResource {
     /// Display name of the resource
     pub display_name: graph_rt::Field<String>,

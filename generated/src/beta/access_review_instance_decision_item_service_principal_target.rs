@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessReviewInstanceDecisionItemTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewinstancedecisionitemserviceprincipaltarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewInstanceDecisionItemServicePrincipalTarget {
     /// The identifier of the service principal whose access is being reviewed.
     pub service_principal_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a base class for different types of review targets, each one with its own specific properties. The supported target types are: accessReviewInstanceDecisionItemUserTarget and accessReviewInstanceDecisionItemServicePrincipalTarget.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewinstancedecisionitemtarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewInstanceDecisionItemTarget {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessReviewInstanceDecisionItemTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewinstancedecisionitemusertarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewInstanceDecisionItemUserTarget {
     /// The name of user.
     pub user_display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an Azure AD access review notification event on an instance of a review. This item contains an email template type and recipient properties to enable sending certain type of notifications for a given access review instance.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewnotificationrecipientitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewNotificationRecipientItem {
     /// Indicates the type of access review email to be sent. Supported template type is `CompletedAdditionalRecipients` which sends review completion notifications to the recipients.
     pub notification_template_type: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessReviewNotificationRecipientScope`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewnotificationrecipientqueryscope?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewNotificationRecipientQueryScope {
     /// This represents the query for who the recipients are. For example, `/groups/{group id}/members` for group members and `/users/{user id}` for a specific user.
     pub query: graph_rt::Field<String>,

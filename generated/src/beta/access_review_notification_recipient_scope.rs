@@ -4,7 +4,7 @@
 /// The accessReviewNotificationRecipientScope represents a base class for defining users who will receive notifications on instances of accessReviewScheduleDefinition objects. It is inherited by accessReviewNotificationRecipientQueryScope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewnotificationrecipientscope?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewNotificationRecipientScope {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessReviewScope`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewqueryscope?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewQueryScope {
     /// The query representing what will be reviewed in an access review.
     pub query: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The accessReviewRecurrenceSettings resource type is used in the accessReviewSettings resource and specifies that the access review recurs at regular intervals.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewrecurrencesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewRecurrenceSettings {
     /// The recurrence interval. Possible vaules: `onetime`, `weekly`, `monthly`, `quarterly`, `halfyearly` or `annual`.
     pub recurrence_type: graph_rt::Field<String>,

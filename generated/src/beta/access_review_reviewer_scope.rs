@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessReviewScope`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewreviewerscope?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewReviewerScope {
     /// The query specifying who will be the reviewer. See table for examples.
     pub query: graph_rt::Field<String>,

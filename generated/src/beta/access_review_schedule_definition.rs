@@ -4,7 +4,7 @@
 /// Represents the scheduling of an Azure AD access review.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewscheduledefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewScheduleDefinition {
     /// The feature-assigned unique identifier of an access review. Supports `$select`. Read-only.
     pub id: graph_rt::Field<String>,

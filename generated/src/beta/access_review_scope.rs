@@ -4,7 +4,7 @@
 /// The accessReviewScope defines what entities will be reviewed in an accessReviewScheduleDefinition. It is an abstract type that is inherited by accessReviewQueryScope, principalResourceMembershipsScope and accessReviewReviewerScope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewscope?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewScope {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

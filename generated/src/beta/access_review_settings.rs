@@ -4,7 +4,7 @@
 /// Provides additional settings when creating an access review, to control the feature behavior when starting an access review.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewSettings {
     /// Indicates whether sending mails to reviewers and the review creator is enabled.
     pub mail_notifications_enabled: graph_rt::Field<bool>,

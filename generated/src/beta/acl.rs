@@ -4,7 +4,7 @@
 /// An access control entry for an item indexed by a Microsoft Search externalConnection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-acl?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Acl {
     /// The access granted to the identity. Possible values are: `grant`, `deny`.
     pub access_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An abstract type that serves as a base for modeling responses of bulk operations. The error property is selectively populated based on whether the response represents an error.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/actionresultpart?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ActionResultPart {
     /// The error that occurred, if any, during the course of the bulk operation.
     pub error: graph_rt::Field<super::PublicError>,

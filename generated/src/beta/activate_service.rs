@@ -4,7 +4,7 @@
 /// Represents a service to be activated.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/activateservice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ActivateService {
     /// The name of the service to activate.
     pub service: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsAutopilotDeploymentProfile`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-activedirectorywindowsautopilotdeploymentprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ActiveDirectoryWindowsAutopilotDeploymentProfile {
     /// Profile Key Inherited from `microsoft.graph.windowsAutopilotDeploymentProfile`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents time spent by a user on various work activities during and outside of working hours, for the specified time range in the request, which uses an aggregation period of one day.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/activitystatistics?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ActivityStatistics {
     /// The type of activity for which statistics are returned. The possible values are: `call`, `chat`, `email`, `focus`, and `meeting`.
     pub activity: graph_rt::Field<super::AnalyticsActivityType>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.informationProtectionAction`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/addwatermarkaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AddWatermarkAction {
     /// Color of the font to use for the watermark.
     pub font_color: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Singleton entity that acts as a container for administrator functionality.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-admin?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Admin {
     /// Entity that acts as a container for functionality. Read-only. (Navigation property.)
     pub windows: graph_rt::Field<super::Windows>,

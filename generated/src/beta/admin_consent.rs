@@ -4,7 +4,7 @@
 /// Admin consent information.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-adminconsent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AdminConsent {
     /// The admin consent state of sharing user and device data to Apple. Possible values are: `notConfigured`, `granted`, `notGranted`.
     pub share_apns_data: graph_rt::Field<super::AdminConsentState>,

@@ -4,7 +4,7 @@
 /// ATP onboarding State for a given device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-advancedthreatprotectiononboardingdevicesettingstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AdvancedThreatProtectionOnboardingDeviceSettingState {
     /// Key of the entity
     pub id: graph_rt::Field<String>,

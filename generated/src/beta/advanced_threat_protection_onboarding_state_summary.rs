@@ -4,7 +4,7 @@
 /// Windows defender advanced threat protection onboarding state summary across the account.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-advancedthreatprotectiononboardingstatesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AdvancedThreatProtectionOnboardingStateSummary {
     /// Unique Identifier
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specifies which aggregations should be returned alongside the search results.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/aggregationoption?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AggregationOption {
     /// Specifies the field in the schema of the specified entity type that aggregation should be computed on. Required.
     pub field: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the current status of a user within scope of a company's customizable terms of use powered by Azure Active Directory (Azure AD).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/agreementacceptance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AgreementAcceptance {
     /// ID of the agreement file accepted by the user.
     pub agreement_file_id: graph_rt::Field<String>,

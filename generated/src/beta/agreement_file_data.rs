@@ -4,7 +4,7 @@
 /// Represents the blob of an Azure Active Directory (Azure AD) terms of use agreement file.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/agreementfiledata?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AgreementFileData {
     pub data: graph_rt::Field<graph_rt::Base64Bytes>,
     /// Properties this SDK version does not know; written back unchanged.

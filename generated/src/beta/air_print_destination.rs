@@ -4,7 +4,7 @@
 /// Represents an AirPrint destination.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-airprintdestination?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AirPrintDestination {
     /// The IP Address of the AirPrint destination.
     pub ip_address: graph_rt::Field<String>,

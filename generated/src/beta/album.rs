@@ -4,7 +4,7 @@
 /// A photo album is a way to virtually group driveItems with photo facets together in a bundle. Bundles of this type will have the album property set on the bundle resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/album?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Album {
     /// Unique identifier of the driveItem that is the cover of the album.
     pub cover_image_item_id: graph_rt::Field<String>,

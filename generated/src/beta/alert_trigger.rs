@@ -4,7 +4,7 @@
 /// Contains information about the properties that triggered a detection (properties exist in the alert entity).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/alerttrigger?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AlertTrigger {
     /// Name of the property serving as a detection trigger.
     pub name: graph_rt::Field<String>,

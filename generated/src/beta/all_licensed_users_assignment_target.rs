@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceAndAppManagementAssignmentTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-alllicensedusersassignmenttarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AllLicensedUsersAssignmentTarget {
     /// The Id of the filter for the target assignment. Inherited from `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
     pub device_and_app_management_assignment_filter_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Provides information related to spelling corrections in the alteration response.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/alterationresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AlterationResponse {
     /// Defines the original user query string.
     pub original_query_string: graph_rt::Field<String>,

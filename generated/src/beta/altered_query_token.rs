@@ -4,7 +4,7 @@
 /// Represents changed segments with respect to original user query.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/alteredquerytoken?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AlteredQueryToken {
     /// Defines the offset of a changed segment.
     pub offset: graph_rt::Field<i32>,

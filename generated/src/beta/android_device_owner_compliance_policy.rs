@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceCompliancePolicy`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownercompliancepolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerCompliancePolicy {
     /// Key of the entity. Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub id: graph_rt::Field<String>,

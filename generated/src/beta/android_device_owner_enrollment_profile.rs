@@ -4,7 +4,7 @@
 /// Enrollment Profile used to enroll Android Enterprise devices using Google's Cloud Management.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-androiddeviceownerenrollmentprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerEnrollmentProfile {
     /// Tenant GUID the enrollment profile belongs to.
     pub account_id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.androidDeviceOwnerGlobalProxy`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerglobalproxyautoconfig?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerGlobalProxyAutoConfig {
     /// The proxy auto-config URL
     pub proxy_auto_config_url: graph_rt::Field<String>,

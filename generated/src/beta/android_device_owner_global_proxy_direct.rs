@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.androidDeviceOwnerGlobalProxy`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerglobalproxydirect?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerGlobalProxyDirect {
     /// The host name
     pub host: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.androidDeviceOwnerKioskModeFolderItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerkioskmodeapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerKioskModeApp {
     /// Package name of application
     pub package: graph_rt::Field<String>,

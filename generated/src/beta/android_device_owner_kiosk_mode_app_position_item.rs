@@ -4,7 +4,7 @@
 /// An item in the list of app positions that sets the order of items on the Managed Home Screen
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerkioskmodeapppositionitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerKioskModeAppPositionItem {
     /// Position of the item on the grid. Valid values 0 to 9999999
     pub position: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// A folder containing pages of apps and weblinks on the Managed Home Screen
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerkioskmodemanagedfolder?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerKioskModeManagedFolder {
     /// Display name for the folder
     pub folder_name: graph_rt::Field<String>,

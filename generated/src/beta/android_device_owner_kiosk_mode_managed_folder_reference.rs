@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.androidDeviceOwnerKioskModeHomeScreenItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerkioskmodemanagedfolderreference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerKioskModeManagedFolderReference {
     /// Name of the folder
     pub folder_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.androidDeviceOwnerKioskModeFolderItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androiddeviceownerkioskmodeweblink?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidDeviceOwnerKioskModeWeblink {
     /// Display name for weblink
     pub label: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A class to hold specialty enrollment data used for enrolling via Google's Android Management API, such as Token, Url, and QR code content
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-androidenrollmentcompanycode?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidEnrollmentCompanyCode {
     /// Enrollment Token used by the User to enroll their device.
     pub enrollment_token: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Single configuration item inside an Android for Work application's custom configuration schema.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-androidforworkappconfigurationschemaitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidForWorkAppConfigurationSchemaItem {
     /// Unique key the application uses to identify the item
     pub schema_item_key: graph_rt::Field<String>,

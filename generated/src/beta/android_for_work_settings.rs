@@ -4,7 +4,7 @@
 /// Settings for Android For Work.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-androidforworksettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidForWorkSettings {
     /// The Android for Work settings identifier
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Enterprise settings for an Android managed store account.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-androidmanagedstoreaccountenterprisesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidManagedStoreAccountEnterpriseSettings {
     /// The Android store account enterprise settings identifier
     pub id: graph_rt::Field<String>,

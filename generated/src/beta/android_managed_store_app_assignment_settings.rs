@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppAssignmentSettings`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-androidmanagedstoreappassignmentsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidManagedStoreAppAssignmentSettings {
     /// The track IDs to enable for this app assignment.
     pub android_managed_store_app_track_ids: graph_rt::Field<Vec<String>>,

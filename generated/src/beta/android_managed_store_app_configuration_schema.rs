@@ -4,7 +4,7 @@
 /// Schema describing an Android application's custom configurations.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-androidmanagedstoreappconfigurationschema?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidManagedStoreAppConfigurationSchema {
     /// Key of the entity the Android package name for the application the schema corresponds to
     pub id: graph_rt::Field<String>,

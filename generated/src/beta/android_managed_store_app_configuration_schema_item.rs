@@ -4,7 +4,7 @@
 /// Single configuration item inside an Android application's custom configuration schema.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-androidmanagedstoreappconfigurationschemaitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidManagedStoreAppConfigurationSchemaItem {
     /// Unique index the application uses to maintain nested schema items
     pub index: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Contains track information for Android Managed Store apps.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-androidmanagedstoreapptrack?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidManagedStoreAppTrack {
     /// Unique track identifier.
     pub track_id: graph_rt::Field<String>,

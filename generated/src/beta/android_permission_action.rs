@@ -4,7 +4,7 @@
 /// Mapping between an Android app permission and the action Android should take when that permission is requested.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-androidpermissionaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidPermissionAction {
     /// Android permission string, defined in the official Android documentation.  Example 'android.permission.READ_CONTACTS'.
     pub permission: graph_rt::Field<String>,

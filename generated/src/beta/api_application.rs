@@ -4,7 +4,7 @@
 /// Specifies settings for an application that implements a web API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/apiapplication?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApiApplication {
     /// When `true`, allows an application to use claims mapping without specifying a custom signing key.
     pub accept_mapped_claims: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Contains properties for App configuration setting item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-appconfigurationsettingitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppConfigurationSettingItem {
     /// app configuration key.
     pub app_config_key: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/appidentity.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/appidentity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppIdentity {
     /// Refers to the Unique GUID representing Application Id in the Azure Active Directory.
     pub app_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-applogcollectiondownloaddetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppLogCollectionDownloadDetails {
     /// Download SAS Url for completed AppLogUploadRequest
     pub download_url: graph_rt::Field<String>,

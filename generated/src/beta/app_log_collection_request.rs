@@ -4,7 +4,7 @@
 /// AppLogCollectionRequest Entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-applogcollectionrequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppLogCollectionRequest {
     /// The unique Identifier. This is userId_DeviceId_AppId id.
     pub id: graph_rt::Field<String>,

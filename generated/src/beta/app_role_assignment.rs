@@ -4,7 +4,7 @@
 /// Used to record when a user, group, or service principal is assigned an app role for an app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approleassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppRoleAssignment {
     /// A unique identifier for the appRoleAssignment Key. Not nullable. Read-only.
     pub id: graph_rt::Field<String>,

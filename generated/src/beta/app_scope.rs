@@ -4,7 +4,7 @@
 /// The scope of a role assignment determines the set of resources for which the principal has been granted access. An app scope is a scope defined and understood by a specific application. The other type of scope is directory scope. Directory scopes are shared scopes stored in the directory that are understood by multiple applications.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/appscope?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppScope {
     /// Id of an app-specific container or resource representing the scope of the assignment. Usually the immutable id of the resource. The scope of an assignment determines the set of resources for which the principal has been granted access. This property is required.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.appListItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-appleapplistitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppleAppListItem {
     /// The application name Inherited from `microsoft.graph.appListItem`.
     pub name: graph_rt::Field<String>,

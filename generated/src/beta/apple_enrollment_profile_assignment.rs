@@ -4,7 +4,7 @@
 /// An assignment of an Apple profile.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-appleenrollmentprofileassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppleEnrollmentProfileAssignment {
     /// The key of the assignment.
     pub id: graph_rt::Field<String>,

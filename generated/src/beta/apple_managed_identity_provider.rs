@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.identityProviderBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/appleidentityprovider?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppleManagedIdentityProvider {
     /// The identifier of the identity provider. Inherited from `microsoft.graph.identityProviderBase`.
     pub id: graph_rt::Field<String>,

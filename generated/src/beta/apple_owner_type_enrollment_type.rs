@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-appleownertypeenrollmenttype?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppleOwnerTypeEnrollmentType {
     /// The owner type. Possible values are: `unknown`, `company`, `personal`.
     pub owner_type: graph_rt::Field<super::ManagedDeviceOwnerType>,

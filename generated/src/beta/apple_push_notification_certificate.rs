@@ -4,7 +4,7 @@
 /// Apple push notification certificate.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-applepushnotificationcertificate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApplePushNotificationCertificate {
     /// Unique Identifier for the certificate
     pub id: graph_rt::Field<String>,

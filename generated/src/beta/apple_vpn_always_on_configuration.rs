@@ -4,7 +4,7 @@
 /// Always On VPN configuration for MacOS and iOS IKEv2
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-applevpnalwaysonconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppleVpnAlwaysOnConfiguration {
     /// Determines what connections the specific tunnel configuration applies to. Possible values are: `wifiAndCellular`, `cellular`, `wifi`.
     pub tunnel_configuration: graph_rt::Field<super::VpnTunnelConfigurationType>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementTroubleshootingEvent`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-applevpptokentroubleshootingevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppleVppTokenTroubleshootingEvent {
     /// UUID for the object Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an application sign-in summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/applicationsigninsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApplicationSignInSummary {
     /// Name of the application that the user signed in to.
     pub app_display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an application in the Azure AD application gallery.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/applicationtemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApplicationTemplate {
     /// The list of categories for the application. Supported values can be: `Collaboration`, `Business Management`, `Consumer`, `Content management`, `CRM`, `Data services`, `Developer services`, `E-commerce`, `Education`, `ERP`, `Finance`, `Health`, `Human resources`, `IT infrastructure`, `Mail`, `Management`, `Marketing`, `Media`, `Productivity`, `Project management`, `Telecommunications`, `Tools`, `Travel`, and `Web design & hosting`.
     pub categories: graph_rt::Field<Vec<String>>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.informationProtectionAction`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/applylabelaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApplyLabelAction {
     /// Possible values are: `manual`, `automatic`, `recommended`, `default`.
     pub action_source: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// In Azure AD Entitlement Management, the approval object for decisions associated with the `accessPackageAssignmentRequest`. A single step request can have one step associated with it which approvers can act on. Similarly, a multi-step request can have multiple steps associated with it which approvers can act on. However, in multi-step approvals both pending and previously completed steps are shown.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approval?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Approval {
     /// The identifier of the approval object.  In entitlement management, it is the same identifier as the identifier of the access package assignment request.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Used for the `requestApprovalSettings` property of an access package assignment policy. Provides additional settings to select who must approve each request.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approvalsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApprovalSettings {
     /// If false, then approval is not required for requests in this policy.
     pub is_approval_required: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Used for the approvalStages property of approval settings in the requestApprovalSettings property of an access package assignment policy. Specifies the primary, fallback, and escalation approvers of each stage.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approvalstage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApprovalStage {
     /// The number of days that a request can be pending a response before it is automatically denied.
     pub approval_stage_time_out_in_days: graph_rt::Field<i32>,

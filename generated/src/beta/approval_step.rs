@@ -4,7 +4,7 @@
 /// In Azure AD Entitlement Management, the approvalStep object for decisions associated with the `accessPackageAssignmentRequest`. It is used to distinguish decisions for different steps of an approval workflow that approvers can act on.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approvalstep?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApprovalStep {
     /// Indicates whether the step is assigned to the calling user to review. Read-only.
     pub assigned_to_me: graph_rt::Field<bool>,

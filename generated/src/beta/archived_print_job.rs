@@ -4,7 +4,7 @@
 /// A record of a "final state" (completed, aborted or failed) print job that is used for reporting purposes. This is not an active print job.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/archivedprintjob?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ArchivedPrintJob {
     /// The archived print job's GUID. Read-only.
     pub id: graph_rt::Field<String>,

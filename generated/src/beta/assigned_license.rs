@@ -4,7 +4,7 @@
 /// Represents a license assigned to a user. The assignedLicenses property of the user entity is a collection of assignedLicense.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/assignedlicense?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignedLicense {
     /// A collection of the unique identifiers for plans that have been disabled.
     pub disabled_plans: graph_rt::Field<Vec<graph_rt::Guid>>,

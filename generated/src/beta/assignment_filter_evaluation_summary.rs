@@ -4,7 +4,7 @@
 /// Represent result summary for assignment filter evaluation
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-assignmentfilterevaluationsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignmentFilterEvaluationSummary {
     /// Unique identifier for the assignment filter object
     pub assignment_filter_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents result of GetState API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-assignmentfilterstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignmentFilterState {
     /// Indicator to if AssignmentFilter is enabled or disabled.
     pub enabled: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represent status details for device and payload and all associated applied filters.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-assignmentfilterstatusdetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignmentFilterStatusDetails {
     /// Unique identifier for the device object.
     pub managed_device_id: graph_rt::Field<String>,

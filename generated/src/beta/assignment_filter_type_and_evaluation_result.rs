@@ -4,7 +4,7 @@
 /// Represents the filter type and evalaution result of the filter.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-assignmentfiltertypeandevaluationresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignmentFilterTypeAndEvaluationResult {
     /// Represents the filter type. Possible values are: `none`, `include`, `exclude`.
     pub assignment_filter_type: graph_rt::Field<

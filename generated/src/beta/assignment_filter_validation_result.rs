@@ -4,7 +4,7 @@
 /// Represents result of Validation API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-assignmentfiltervalidationresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignmentFilterValidationResult {
     /// Indicator to valid or invalid rule.
     pub is_valid_rule: graph_rt::Field<bool>,

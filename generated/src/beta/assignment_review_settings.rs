@@ -4,7 +4,7 @@
 /// Used for the accessReviewSettings property of an access package assignment policy. Provides additional settings to select who must review access package assignments from this policy, and how often they must be reviewed.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/assignmentreviewsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignmentReviewSettings {
     /// If true, access reviews are required for assignments from this policy.
     pub is_enabled: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// This resource provides information on the status of a asynchronous job progress.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/asyncjobstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AsyncJobStatus {
     /// A value between 0 and 100 that indicates the percentage complete.
     pub percentage_complete: graph_rt::Field<f64>,

@@ -4,7 +4,7 @@
 /// You can add related content to a user event, message, Outlook task, or group post in the form of an attachment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/attachment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Attachment {
     /// The MIME type.
     pub content_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents attributes of an item to be attached.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/attachmentitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttachmentItem {
     /// The type of attachment. Possible values are: `file`, `item`, `reference`. Required.
     pub attachment_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains information associated with attendance interval in attendanceRecord.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/attendanceinterval?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttendanceInterval {
     /// Time attendee joined in UTC.
     pub join_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Contains information associated with attendance record in meeting attendance report.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/attendancerecord?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttendanceRecord {
     /// Identifier, such as display name.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// The availability of an attendee.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/attendeeavailability?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttendeeAvailability {
     /// The email address and type of attendee - whether it's a person or a resource, and whether required or optional if it's a person.
     pub attendee: graph_rt::Field<super::AnyAttendeeBase>,

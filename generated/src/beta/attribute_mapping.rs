@@ -4,7 +4,7 @@
 /// Defines how values for the given target attribute should flow during synchronization.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-attributemapping?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttributeMapping {
     /// Default value to be used in case the source property was evaluated to `null`. Optional.
     pub default_value: graph_rt::Field<String>,

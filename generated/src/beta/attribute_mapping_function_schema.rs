@@ -4,7 +4,7 @@
 /// Describes a function that can be used in an attribute mapping to transform values during synchronization.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-attributemappingfunctionschema?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttributeMappingFunctionSchema {
     /// Operator name.
     pub name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes a single parameter used in an attributeMappingFunctionSchema.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-attributemappingparameterschema?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttributeMappingParameterSchema {
     /// The given parameter can be provided multiple times (for example, multiple input strings in the `Concatenate(string,string,...)` function).
     pub allow_multiple_occurrences: graph_rt::Field<bool>,

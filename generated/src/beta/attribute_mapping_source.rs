@@ -6,7 +6,7 @@
 /// Defines how a value should be extracted (or transformed) from the source object. For example, it can be a simple value taken from a given attribute on the source object, or it can be a more complex expression of string concatenation/extraction/replacement based on several source attributes.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-attributemappingsource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttributeMappingSource {
     /// Equivalent expression representation of this attributeMappingSource object.
     pub expression: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents phone access information for an onlineMeeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/audioconferencing?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AudioConferencing {
     /// A URL to the externally-accessible web page that contains dial-in information.
     pub dialin_url: graph_rt::Field<String>,

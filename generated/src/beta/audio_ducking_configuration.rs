@@ -4,7 +4,7 @@
 /// Parameters for ducking of other sources (phasing in and out of other sources.)
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/audioduckingconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AudioDuckingConfiguration {
     /// The volume of sources in percent when the sources are being ducked.
     pub lower_level: graph_rt::Field<i64>,

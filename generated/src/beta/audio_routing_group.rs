@@ -4,7 +4,7 @@
 /// The audio routing group stores a private audio route between participants in a multiparty conversation. Source is the participant itself and the receivers are a subset of other participants in the multiparty conversation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/audioroutinggroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AudioRoutingGroup {
     /// Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Level configuration for other sources.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/audiosourcelevel?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AudioSourceLevel {
     /// Enables this source to duck other sources while active. If set to true, ducking level has to be set.
     pub duck_others: graph_rt::Field<bool>,

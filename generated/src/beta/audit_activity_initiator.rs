@@ -2,7 +2,7 @@
 // from resources/auditactivityinitiator.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/auditactivityinitiator?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuditActivityInitiator {
     /// If the resource initiating the activity is an app, this property indicates all the app related information like appId, Name, servicePrincipalId, Name.
     pub app: graph_rt::Field<super::AppIdentity>,

@@ -4,7 +4,7 @@
 /// A class containing the properties for Audit Actor.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-auditing-auditactor?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuditActor {
     /// Actor Type.
     pub type_: graph_rt::Field<String>,

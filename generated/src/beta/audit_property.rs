@@ -4,7 +4,7 @@
 /// A class containing the properties for Audit Property.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-auditing-auditproperty?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuditProperty {
     /// Display name.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Provides the authentication details for a user sign-in, such as multi-factor authentication (MFA) information and PTA/PHS details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationdetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationDetail {
     /// The type of authentication method used to perform this step of authentication. Possible values: `Password`, `SMS`, `Voice`, `Authenticator App`, `Software OATH token`, `Satisfied by token`, `Previously satisfied`.
     pub authentication_method: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A resource that specifies the events in the authentication experience, with each event further defining the available types of listeners that can be created for the event. Events are inherent to the authentication experience; this resource is not user configurable.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationeventspolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationEventsPolicy {
     /// The identifier of the policy.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Defines a listener to be evaluate when an authentication event happens in an authentication experience. An authenticationListener is abstract and is the base class of the various types of listeners you can evaluate during an authentication event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationlistener?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationListener {
     /// The identifier of the action.
     pub id: graph_rt::Field<String>,

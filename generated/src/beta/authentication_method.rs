@@ -4,7 +4,7 @@
 /// Represents an authentication method registered to a user. An authentication method is something used by a user to authenticate or otherwise prove their identity to the system. Some examples include password, phone (usable via SMS or voice call), FIDO2 security keys, and more.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationmethod?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationMethod {
     /// The identifier of this instance of an authentication method registered to this user. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the settings used to run campaigns to push users to set up targeted authentication methods. Users are prompted to set up the authentication method after they successfully complete a MFA challenge. Only available for the Microsoft Authenticator app for MFA.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationmethodsregistrationcampaign?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationMethodsRegistrationCampaign {
     /// Users and groups of users that are excluded from being prompted to set up the authentication method.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Represents the users and groups that are targeted for authentication method registration campaigns. Only users and groups that are enabled by the policy to set up the authentication method are targeted.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationmethodsregistrationcampaignincludetarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationMethodsRegistrationCampaignIncludeTarget {
     /// The object identifier of an Azure AD user or group.
     pub id: graph_rt::Field<String>,

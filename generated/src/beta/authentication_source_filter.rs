@@ -4,7 +4,7 @@
 /// Filter based on the source of the authentication that is used to determine whether the listener is evaluated.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationsourcefilter?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationSourceFilter {
     /// Applications to include for evaluation of the authenticationListener. These applications trigger the associated action when used as the client application in the authentication flow. The application identifer is the application's client id.
     pub include_applications: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Represents a policy that can control Azure Active Directory authorization settings. It's a singleton that inherits from base policy type, and always exists for the tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authorizationpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthorizationPolicy {
     /// Indicates whether users can sign up for email based subscriptions.
     pub allowed_to_sign_up_email_based_subscriptions: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// The autoReviewSettings resource type is used in the accessReviewSettings resource and specifies the behavior for when an access review completes.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/autoreviewsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AutoReviewSettings {
     /// Possible values: `Approve`, `Deny`, or `Recommendation`.  If `Recommendation`, then accessRecommendationsEnabled in the accessReviewSettings resource should also be set to `true`. If you want to have the system provide a decision even if the reviewer does not make a choice, set the autoReviewEnabled property in the accessReviewSettings resource to `true` and include an autoReviewSettings object with the notReviewedResult property. Then, when a review completes, based on the notReviewedResult property, the decision is recorded as either `Approve` or `Deny`.
     pub not_reviewed_result: graph_rt::Field<String>,

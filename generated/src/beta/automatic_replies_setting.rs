@@ -4,7 +4,7 @@
 /// Configuration settings to automatically notify the sender of an incoming email with a message from the signed-in user. For example, an automatic reply to notify that the signed-in user is unavailable to respond to emails.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/automaticrepliessetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AutomaticRepliesSetting {
     /// The set of audience external to the signed-in user's organization who will receive the ExternalReplyMessage, if Status is `AlwaysEnabled` or `Scheduled`. Possible values are: `none`, `contactsOnly`, `all`.
     pub external_audience: graph_rt::Field<super::ExternalAudienceScope>,

@@ -4,7 +4,7 @@
 /// This resource contains various different scores based by different scopes (for example, average by industry vertical, average by company seat size, and so on) and control category (Identity, Data, Device, Apps, Infrastructure).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/averagecomparativescore?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AverageComparativeScore {
     pub basis: graph_rt::Field<String>,
     pub average_score: graph_rt::Field<f64>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.identitySource`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/azureactivedirectorytenant?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AzureActiveDirectoryTenant {
     /// The name of the Azure Active Directory tenant. Read only.
     pub display_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdates.updatableAssetError`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-azureaddeviceregistrationerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AzureAdDeviceRegistrationError {
     /// The reason why the registration encountered an error. Possible values are: `invalidGlobalDeviceId`, `invalidAzureADDeviceId`, `missingTrustType`, `invalidAzureADJoin`.
     pub reason: graph_rt::Field<super::AzureAdDeviceRegistrationErrorReason>,

@@ -4,7 +4,7 @@
 /// Azure Active Directory (Azure AD) B2C allows tenant admins to choose a mechanism for letting end users register via local accounts. Local accounts are the accounts where Azure AD does the identity assertion, as opposed to a federated identity provider such as Google or Facebook etc.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/b2cauthenticationmethodspolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct B2cAuthenticationMethodsPolicy {
     /// The id of the B2C authentication methods policy. This is a read only property and the key.
     pub id: graph_rt::Field<String>,

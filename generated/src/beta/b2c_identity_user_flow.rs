@@ -4,7 +4,7 @@
 /// Represents a user flow within an Azure Active Directory B2C tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/b2cidentityuserflow?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct B2cIdentityUserFlow {
     /// The name of the user flow. This is a required value and is immutable after it's created. The name will be prefixed with the value of `B2C_1_` after creation.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a self-service sign up user flow within an Azure Active Directory tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/b2xidentityuserflow?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct B2xIdentityUserFlow {
     /// The name of the user flow. This is a required value and is immutable after it's created. The name will be prefixed with the value of `B2X_1_` after creation.
     pub id: graph_rt::Field<String>,

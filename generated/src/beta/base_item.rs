@@ -4,7 +4,7 @@
 /// The baseItem resource is an abstract resource that contains a common set of properties shared among several other resources types. Resources that derive from baseItem include:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/baseitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BaseItem {
     /// The unique identifier of the drive. Read-only.
     pub id: graph_rt::Field<String>,

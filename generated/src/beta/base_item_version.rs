@@ -4,7 +4,7 @@
 /// The baseItemVersion resource represents a previous version of an item or entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/baseitemversion?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BaseItemVersion {
     /// The ID of the version. Read-only.
     pub id: graph_rt::Field<String>,

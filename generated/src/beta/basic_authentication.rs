@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.apiAuthenticationConfigurationBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/basicauthentication?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BasicAuthentication {
     /// The username.
     pub username: graph_rt::Field<String>,

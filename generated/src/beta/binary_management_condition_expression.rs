@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managementConditionExpressionModel`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-binarymanagementconditionexpression?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BinaryManagementConditionExpression {
     /// The operator used in the evaluation of the binary operation. Possible values are: `or`, `and`.
     pub operator: graph_rt::Field<

@@ -4,7 +4,7 @@
 /// BitLocker Recovery Options.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-bitlockerrecoveryoptions?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BitLockerRecoveryOptions {
     /// Indicates whether to block certificate-based data recovery agent.
     pub block_data_recovery_agent: graph_rt::Field<bool>,

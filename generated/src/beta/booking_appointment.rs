@@ -4,7 +4,7 @@
 /// Represents a customer appointment for a bookingService, performed by a set of staff members, provided by a Microsoft Bookings business.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingappointment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingAppointment {
     /// The SMTP address of the bookingCustomer who is booking the appointment.
     pub customer_email_address: graph_rt::Field<String>,

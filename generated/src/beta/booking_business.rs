@@ -4,7 +4,7 @@
 /// Represents a business in Microsoft Bookings. This is the top level object in the Microsoft Bookings API. It contains business information and related business objects such as appointments, customers, services, and staff members.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingbusiness?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingBusiness {
     /// The street address of the business. The address property, together with phone and webSiteUrl, appear in the footer of a business scheduling page.
     pub address: graph_rt::Field<super::PhysicalAddress>,

@@ -4,7 +4,7 @@
 /// Represents a monetary currency supported by a bookingBusiness.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingcurrency?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingCurrency {
     /// A 3-character currency code, based on ISO 4217. For example, the currency code for the US dollar is USD, and for the Australian dollar is AUD. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a customer of a bookingBusiness.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingcustomer?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingCustomer {
     /// The name of the customer.
     pub display_name: graph_rt::Field<String>,

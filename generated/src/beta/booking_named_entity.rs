@@ -4,7 +4,7 @@
 /// This is a base type for Microsoft Bookings entities that provide a display name, for example, bookingBusiness, bookingPerson, bookingService.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingnamedentity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingNamedEntity {
     /// A name for the derived entity, which interfaces with customers.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// This is a base type for a person in a Microsoft Bookings business, which can be a bookingCustomer or bookingStaffMember.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingperson?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingPerson {
     /// A name for the derived entity, which interfaces with customers.
     pub display_name: graph_rt::Field<String>,

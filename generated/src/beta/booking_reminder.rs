@@ -4,7 +4,7 @@
 /// Represents when and to whom to send an email reminder.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingreminder?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingReminder {
     /// The message in the reminder.
     pub message: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the set of policies that determine how appointments should be created in a Microsoft Bookings calendar.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingschedulingpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingSchedulingPolicy {
     /// True if to allow customers to choose a specific person for the booking.
     pub allow_staff_selection: graph_rt::Field<bool>,

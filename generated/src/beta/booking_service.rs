@@ -4,7 +4,7 @@
 /// Represents information about a particular service provided by a bookingBusiness, such as the service name, price, and the staff that usually provides such service.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingservice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingService {
     /// The default length of the service, represented in numbers of days, hours, minutes, and seconds. For example, P11D23H59M59.999999999999S.
     pub default_duration: graph_rt::Field<graph_rt::Duration>,

@@ -4,7 +4,7 @@
 /// Represents a staff member who provides services in a bookingBusiness.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingstaffmember?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingStaffMember {
     /// True means that if the staff member is a Microsoft 365 user, the Bookings API would verify the staff member's availability in their personal calendar in Microsoft 365, before making a booking.
     pub availability_is_affected_by_personal_calendar: graph_rt::Field<bool>,

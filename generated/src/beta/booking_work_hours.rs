@@ -4,7 +4,7 @@
 /// Represents the set of working hours in a single day of the week, for a bookingBusiness or bookingStaffMember.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingworkhours?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingWorkHours {
     /// The day of the week represented by this instance. Possible values are: `sunday`, `monday`, `tuesday`, `wednesday`, `thursday`, `friday`, `saturday`.
     pub day: graph_rt::Field<String>,

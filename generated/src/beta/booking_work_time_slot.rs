@@ -4,7 +4,7 @@
 /// The start and end times for work.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bookingworktimeslot?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BookingWorkTimeSlot {
     /// The time of the day that work starts. For example, 08:00:00.0000000.
     pub end: graph_rt::Field<graph_rt::TimeOfDay>,

@@ -4,7 +4,7 @@
 /// Settings related to a live event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/broadcastmeetingsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BroadcastMeetingSettings {
     /// Defines who can join the live event. Possible values are listed in the following table.
     pub allowed_audience: graph_rt::Field<super::BroadcastMeetingAudience>,

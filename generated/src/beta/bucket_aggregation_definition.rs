@@ -4,7 +4,7 @@
 /// Specifies details to aggregate search results.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bucketaggregationdefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BucketAggregationDefinition {
     /// The possible values are `count` to sort by the number of matches in the aggregation, `keyAsString`to sort alphabeticaly based on the key in the aggregation, `keyAsNumber` for numerical sorting based on the key in the aggregation. Required.
     pub sort_by: graph_rt::Field<super::BucketAggregationSortProperty>,

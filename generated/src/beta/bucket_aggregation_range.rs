@@ -4,7 +4,7 @@
 /// Specifies the lower and upper limit to a range for aggregating search results. Applies to only refiners of the date or numeric type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bucketaggregationrange?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BucketAggregationRange {
     /// Defines the lower bound from which to compute the aggregation. This can be a numeric value or a string representation of a date using the `YYYY-MM-DDTHH:mm:ss.sssZ` format. Required.
     pub from: graph_rt::Field<String>,

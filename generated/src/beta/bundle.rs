@@ -4,7 +4,7 @@
 /// A bundle is a logical grouping of files used to share multiple files at once. It is represented by a driveItem entity containing a `bundle` facet and can be shared in the same way as any other driveItem.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/bundle?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Bundle {
     /// Number of children contained immediately within this container.
     pub child_count: graph_rt::Field<i32>,

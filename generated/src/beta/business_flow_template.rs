@@ -4,7 +4,7 @@
 /// In the Azure AD access reviews feature, the businesFlowTemplate represents an Azure AD business flow template. The identifier of a template, such as to review guest members of a group, is supplied by the caller when creating an access review.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/businessflowtemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BusinessFlowTemplate {
     /// The feature-assigned identifier of the business flow template. These values are case sensitive.
     pub id: graph_rt::Field<String>,

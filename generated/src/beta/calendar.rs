@@ -4,7 +4,7 @@
 /// Represents a container for event resources. It can be a calendar for a user, or the default calendar of a Microsoft 365 group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/calendar?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Calendar {
     /// Represent the online meeting service providers that can be used to create online meetings in this calendar. Possible values are: `unknown`, `skypeForBusiness`, `skypeForConsumer`, `teamsForBusiness`.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// A group of user calendars.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/calendargroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CalendarGroup {
     /// The group name.
     pub name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The call resource is created when there is an incoming call for the application or the application creates a new outgoing call via a `POST` on `app/calls`.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/call?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Call {
     /// The list of active modalities. Possible values are: `unknown`, `audio`, `video`, `videoBasedScreenSharing`, `data`. Read-only.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Represents the media state for a call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callmediastate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CallMediaState {
     /// The audio media state. Possible values are: `active`, `inactive`, `unknownFutureValue`.
     #[cfg(feature = "core")]

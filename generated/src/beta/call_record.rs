@@ -4,7 +4,7 @@
 /// Represents a single peer-to-peer call or a group call between multiple participants, sometimes referred to as an online meeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-callrecord?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CallRecord {
     /// UTC time when the last user left the call. The DateTimeOffset type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub end_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

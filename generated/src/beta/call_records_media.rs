@@ -4,7 +4,7 @@
 /// Represents the media (audio, video, video-based screen-sharing, etc.) used in a call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-media?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CallRecordsMedia {
     /// How the media was identified during media negotiation stage.
     pub label: graph_rt::Field<String>,

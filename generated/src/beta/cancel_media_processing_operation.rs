@@ -4,7 +4,7 @@
 /// Describes the response format of media processing cancel operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cancelmediaprocessingoperation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CancelMediaProcessingOperation {
     /// Indicates whether to stop all operations or current.
     pub all: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// CartToClassAssociation for associating device carts with classrooms.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-carttoclassassociation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CartToClassAssociation {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

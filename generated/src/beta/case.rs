@@ -4,7 +4,7 @@
 /// In the context of eDiscovery, contains custodians, holds, collections, review sets, and exports. For details, see Advanced eDiscovery.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-case?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Case {
     /// The user who closed the case.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// Entity representing the catalog of content that you can approve for deployment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-catalog?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Catalog {
     /// An identifier for the catalog. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Metadata for a piece of content that you can approve for deployment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-catalogentry?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CatalogEntry {
     /// The date on which the content is no longer available to deploy using the service. Read-only.
     pub deployable_until_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Certificate-based authentication enables you to be authenticated by Azure Active Directory with a client certificate on a Windows, Android, or iOS device when connecting your Exchange Online account to:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/certificatebasedauthconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CertificateBasedAuthConfiguration {
     /// Collection of certificate authorities which creates a trusted certificate chain.
     pub certificate_authorities: graph_rt::Field<Vec<super::CertificateAuthority>>,

@@ -4,7 +4,7 @@
 /// Certificate connector settings.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-certificateconnectorsetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CertificateConnectorSetting {
     /// Certificate connector status
     pub status: graph_rt::Field<i32>,

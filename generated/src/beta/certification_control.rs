@@ -4,7 +4,7 @@
 /// Contains compliance certification data associated with secure score control.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/certificationcontrol?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CertificationControl {
     pub name: graph_rt::Field<String>,
     pub url: graph_rt::Field<String>,

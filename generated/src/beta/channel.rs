@@ -4,7 +4,7 @@
 /// Teams are made up of channels, which are the conversations you have with your teammates. Each channel is dedicated to a specific topic, department, or project. Channels are where the work actually gets done - where text, audio, and video conversations open to the whole team happen, where files are shared, and where tabs are added.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/channel?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Channel {
     /// Optional textual description for the channel.
     pub description: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.teamworkNotificationRecipient`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/channelmembersnotificationrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChannelMembersNotificationRecipient {
     /// The team's identifier under which the channel resides.
     pub team_id: graph_rt::Field<String>,

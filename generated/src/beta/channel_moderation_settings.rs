@@ -4,7 +4,7 @@
 /// In Microsoft Teams, team owners can turn on moderation for a channel to control who can start new posts and reply to posts in that channel. For example, owners might want to do the following:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/channelmoderationsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChannelModerationSettings {
     /// Indicates whether bots are allowed to post messages.
     pub allow_new_message_from_bots: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// A chat is a collection of chatMessages between one or more participants. Participants can be users or apps.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chat?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Chat {
     /// The chat's unique identifier. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains information associated with Microsoft Teams meetings.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatInfo {
     /// The unique identifier for a message in a Microsoft Teams channel.
     pub message_id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.teamworkNotificationRecipient`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatmembersnotificationrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatMembersNotificationRecipient {
     /// The chat's identifier.
     pub chat_id: graph_rt::Field<String>,

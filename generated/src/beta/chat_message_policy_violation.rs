@@ -4,7 +4,7 @@
 /// Represents a policy violation on a chat message. Policy violations are typically set by a data loss prevention (DLP) application. DLP applications monitor chats for messages that contain data that users aren't supposed to send.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatmessagepolicyviolation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatMessagePolicyViolation {
     /// The action taken by the DLP provider on the message with sensitive content. Supported values are:  None  NotifySender -- Inform the sender of the violation but allow readers to read the message.  BlockAccess -- Block readers from reading the message.  BlockAccessExternal -- Block users outside the organization from reading the message, while allowing users within the organization to read the message.
     pub dlp_action: graph_rt::Field<graph_rt::Value>,

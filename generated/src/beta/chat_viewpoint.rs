@@ -4,7 +4,7 @@
 /// Represents user-specific properties of a chat. These properties might change based on who the caller of the API is.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatviewpoint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatViewpoint {
     /// Represents the dateTime up until which the calling user has read chatMessages in a specific chat.
     pub last_message_read_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// The choiceColumn on a columnDefinition resource indicates that the column's values can be selected from a list of choices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/choicecolumn?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChoiceColumn {
     /// If true, allows custom values that aren't in the configured choices.
     pub allow_text_entry: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents a property of the ChromeOS device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-chromeosdeviceproperty?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChromeOsDeviceProperty {
     /// Name of the property
     pub name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Entity that represents a Chromebook tenant settings
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-chromebooksync-chromeosonboardingsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChromeOsOnboardingSettings {
     /// The ChromebookTenant's Id
     pub id: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/chunkeduploadsessiondescriptor.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chunkeduploadsessiondescriptor?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Chunkeduploadsessiondescriptor {
     pub name: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.locationManagementCondition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-circulargeofencemanagementcondition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CircularGeofenceManagementCondition {
     /// Unique identifier for the management condition. System generated value assigned when created. Inherited from `microsoft.graph.managementCondition`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// After the custom identity provider sends an ID token back to Azure AD B2C, Azure AD B2C maps the claims from a token to the claims that Azure AD B2C recognizes and uses.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/claimsmapping?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ClaimsMapping {
     /// The claim that provides the unique identifier for the signed-in user. It is a required propoerty.
     pub user_id: graph_rt::Field<String>,

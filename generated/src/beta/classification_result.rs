@@ -4,7 +4,7 @@
 /// Represents the result of a classification operation from the Microsoft Classification Engine. Data classification results from Azure Information Protection, Office, and other Microsoft services may return a well-defined set of classification types. These types can be provided to the evaluateClassificationResults API to resolve a sensitive information to a Microsoft Information Protection label.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/classificationresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ClassificationResult {
     /// The confidence level, 0 to 100, of the result.
     pub confidence_level: graph_rt::Field<i32>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.callRecords.userAgent`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-clientuseragent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ClientUserAgent {
     /// Identifies the version of application software used by this endpoint. Inherited from `microsoft.graph.callRecords.userAgent`.
     pub application_version: graph_rt::Field<String>,

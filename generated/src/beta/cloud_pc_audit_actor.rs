@@ -4,7 +4,7 @@
 /// The audit actor represented by the Azure AD user and application associated with the audit event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcauditactor?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcAuditActor {
     /// The actor type. Possible values include `ItPro`, `Application`, `Partner` and `Unknown`.
     pub type_: graph_rt::Field<super::CloudPcAuditActorType>,

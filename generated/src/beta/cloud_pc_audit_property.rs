@@ -4,7 +4,7 @@
 /// Represents the audit property. This shows the edited property name, the old value, and the new value.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcauditproperty?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcAuditProperty {
     /// Display name.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the audit resource. This shows the target edited resource entity, with multiple edited properties.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcauditresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcAuditResource {
     /// The resource entity display name.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analyte connectivity issue entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-cloudpcconnectivityissue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcConnectivityIssue {
     /// The unique identifier of the user experience analytics connectivity issue event entity.
     pub id: graph_rt::Field<String>,

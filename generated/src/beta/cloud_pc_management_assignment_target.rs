@@ -4,7 +4,7 @@
 /// Base type for assignment targets.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcmanagementassignmenttarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcManagementAssignmentTarget {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.cloudPcManagementAssignmentTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcmanagementgroupassignmenttarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcManagementGroupAssignmentTarget {
     /// The id of the assignment's target group
     pub group_id: graph_rt::Field<String>,

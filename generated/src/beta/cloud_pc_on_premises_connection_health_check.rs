@@ -4,7 +4,7 @@
 /// The result of a cloud PC on-premises connection health check.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpconpremisesconnectionhealthcheck?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcOnPremisesConnectionHealthCheck {
     /// The display name for this health check item.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The source image associated with your Azure subscription.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcsourcedeviceimage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcSourceDeviceImage {
     /// The ID of the source image.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The details of the cloud PC status.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcstatusdetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcStatusDetails {
     /// The code associated with the cloud PC status.
     pub code: graph_rt::Field<String>,

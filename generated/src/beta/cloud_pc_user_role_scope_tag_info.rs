@@ -4,7 +4,7 @@
 /// Represents the scope tag info with display name and identity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcuserrolescopetaginfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcUserRoleScopeTagInfo {
     /// Scope tag display name.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a cloud PC user setting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcusersetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcUserSetting {
     /// Unique identifier for the cloud PC user setting. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a defined collection of user setting assignments.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudpcusersettingassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudPcUserSettingAssignment {
     /// Unique Identifier for the user setting assignment. Read-only. If `target` is a user group, the ID has this structure: {policyID}_{groupID}.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A columnLink on a contentType attaches a site columnDefinition to that content type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/columnlink?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ColumnLink {
     /// The unique identifier for the column.
     pub id: graph_rt::Field<String>,

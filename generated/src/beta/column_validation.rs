@@ -2,7 +2,7 @@
 // from resources/columnvalidation.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/columnvalidation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ColumnValidation {
     /// The formula to validate column value. For examples, see Examples of common formulas in lists
     pub formula: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Summary data for co managed devices
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-comanageddevicessummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ComanagedDevicesSummary {
     /// Number of devices with Inventory swung-over. This property is read-only.
     pub inventory_count: graph_rt::Field<i32>,

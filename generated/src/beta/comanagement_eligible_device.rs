@@ -4,7 +4,7 @@
 /// Device Co-Management eligibility state
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-comanagementeligibledevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ComanagementEligibleDevice {
     /// Unique Id for the device
     pub id: graph_rt::Field<String>,

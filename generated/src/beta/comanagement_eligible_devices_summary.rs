@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-comanagementeligibledevicessummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ComanagementEligibleDevicesSummary {
     /// Count of devices already Co-Managed
     pub comanaged_count: graph_rt::Field<i32>,

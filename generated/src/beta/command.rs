@@ -2,7 +2,7 @@
 // from resources/command.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/command?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Command {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

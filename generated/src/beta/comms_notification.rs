@@ -4,7 +4,7 @@
 /// Communications notification base type that is published by Communications servers to notify changes.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/commsnotification?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CommsNotification {
     /// Possible values are: `created`, `updated`, `deleted`.
     pub change_type: graph_rt::Field<String>,

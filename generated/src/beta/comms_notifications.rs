@@ -4,7 +4,7 @@
 /// List of notifications used by the Communications servers for sending multiple notifications in a single batch.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/commsnotifications?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CommsNotifications {
     /// The notification of a change in the resource.
     pub value: graph_rt::Field<Vec<super::CommsNotification>>,

@@ -4,7 +4,7 @@
 /// Represents information about companies related to entities within their profile.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/companydetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CompanyDetail {
     /// Address of the company.
     pub address: graph_rt::Field<super::PhysicalAddress>,

@@ -4,7 +4,7 @@
 /// Blocked actions on the company portal as per platform and device ownership types
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-companyportalblockedaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CompanyPortalBlockedAction {
     /// Device OS/Platform. Possible values are: `android`, `androidForWork`, `iOS`, `macOS`, `windowsPhone81`, `windows81AndLater`, `windows10AndLater`, `androidWorkProfile`, `unknown`.
     pub platform: graph_rt::Field<super::DevicePlatformType>,

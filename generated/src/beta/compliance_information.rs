@@ -4,7 +4,7 @@
 /// Contains compliance data associated with secure score control.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/complianceinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ComplianceInformation {
     pub certification_name: graph_rt::Field<String>,
     pub certification_controls: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// User group targeting for Compliance Management Partner
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-compliancemanagementpartnerassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ComplianceManagementPartnerAssignment {
     /// Group assignment target.
     pub target: graph_rt::Field<super::AnyDeviceAndAppManagementAssignmentTarget>,

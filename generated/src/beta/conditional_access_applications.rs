@@ -4,7 +4,7 @@
 /// Represents the applications and user actions included in and excluded from the policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccessapplications?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessApplications {
     /// The list of application IDs the policy applies to, unless explicitly excluded (in excludeApplications). Can also be set to `All`.
     pub include_applications: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Represents device states in the policy scope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccessdevicestates?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessDeviceStates {
     /// States in the scope of the policy. `All` is the only allowed value.
     pub include_states: graph_rt::Field<Vec<String>>,

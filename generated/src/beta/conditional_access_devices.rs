@@ -4,7 +4,7 @@
 /// Represents devices in the policy scope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccessdevices?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessDevices {
     /// States in the scope of the policy. `All` is the only allowed value. Cannot be set if deviceFIlter is set.
     pub include_devices: graph_rt::Field<Vec<String>>,

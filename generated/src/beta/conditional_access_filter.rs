@@ -4,7 +4,7 @@
 /// Represents filter in the policy scope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccessfilter?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessFilter {
     /// Mode to use for the filter. Possible values are `include` or `exclude`.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Represents grant controls that must be fulfilled to pass the policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccessgrantcontrols?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessGrantControls {
     /// Defines the relationship of the grant controls. Possible values: `AND`, `OR`.
     pub operator: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents locations included in and excluded from the policy scope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccesslocations?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessLocations {
     /// Location IDs in scope of policy unless explicitly excluded, `All`, or `AllTrusted`.
     pub include_locations: graph_rt::Field<Vec<String>>,

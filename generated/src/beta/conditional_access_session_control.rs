@@ -4,7 +4,7 @@
 /// Session control base type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccesssessioncontrol?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessSessionControl {
     /// Specifies whether the session control is enabled.
     pub is_enabled: graph_rt::Field<bool>,

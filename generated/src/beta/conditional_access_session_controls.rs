@@ -4,7 +4,7 @@
 /// Represents session controls that are enforced after sign-in. All the session controls inherit from conditionalAccessSessionControl.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccesssessioncontrols?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessSessionControls {
     /// Session control to enforce application restrictions. Only Exchange Online and Sharepoint Online support this session control.
     #[cfg(feature = "applications")]

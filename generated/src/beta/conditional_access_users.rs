@@ -4,7 +4,7 @@
 /// Represents users, groups, and roles included in and excluded from the policy scope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccessusers?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessUsers {
     /// User IDs in scope of policy unless explicitly excluded, or `None` or `All` or `GuestsOrExternalUsers`.
     pub include_users: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// A ConfigManager defined collection of devices or users.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-partnerintegration-configmanagercollection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConfigManagerCollection {
     /// The key for the ConfigManager Collection.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A ConfigManager policy summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-partnerintegration-configmanagerpolicysummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConfigManagerPolicySummary {
     /// The number of devices targeted by the policy.
     pub targeted_device_count: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Specifies additional application IDs that are allowed to manage the externalConnection and to index content in a externalConnection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-configuration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Configuration {
     /// A collection of application IDs for registered Azure Active Directory apps that are allowed to manage the externalConnection and to index content in the externalConnection.
     pub authorized_app_ids: graph_rt::Field<Vec<String>>,

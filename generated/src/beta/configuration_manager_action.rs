@@ -4,7 +4,7 @@
 /// Parameter for action triggerConfigurationManagerAction
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-configurationmanageraction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConfigurationManagerAction {
     /// The action type to trigger on Configuration Manager client. Possible values are: `refreshMachinePolicy`, `refreshUserPolicy`, `wakeUpClient`, `appEvaluation`.
     pub action: graph_rt::Field<super::ConfigurationManagerActionType>,

@@ -4,7 +4,7 @@
 /// Configuration manager client health state
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-configurationmanagerclienthealthstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConfigurationManagerClientHealthState {
     /// Current configuration manager client state. Possible values are: `unknown`, `installed`, `healthy`, `installFailed`, `updateFailed`, `communicationError`.
     pub state: graph_rt::Field<super::ConfigurationManagerClientState>,

@@ -4,7 +4,7 @@
 /// Configuration Manager client information synced from SCCM
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-configurationmanagerclientinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConfigurationManagerClientInformation {
     /// Configuration Manager Client Id from SCCM
     pub client_identifier: graph_rt::Field<String>,

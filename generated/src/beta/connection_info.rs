@@ -4,7 +4,7 @@
 /// The connectionInfo object defines the resource locator that is used to communicate with a resource in Azure AD Entitlement Management.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/connectioninfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConnectionInfo {
     /// The endpoint that is used by Entitlement Management to communicate with the access package resource.
     pub url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes status of an asynchronous request to create a Microsoft Search connection schema.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-connectionoperation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConnectionOperation {
     /// If `status` is `failed`, provides more information about the error that caused the failure.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Connectors are lightweight agents that sit on-premises and facilitate the outbound connection to the Azure AD Application Proxy service. Each connector is part of a connectorGroup.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/connector?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Connector {
     /// The external IP address as detected by the the connector server. Read-only.
     pub external_ip: graph_rt::Field<String>,

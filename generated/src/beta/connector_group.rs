@@ -4,7 +4,7 @@
 /// Each Azure AD Application Proxy connector is always part of a connector group. All the connectors that belong to the same connector group act as a separate unit for high-availability and load balancing. If you don't create connector groups, all your connectors will be part of the default group. When configuring an application with Application Proxy, you must also specify which connector group to assign the application to.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/connectorgroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConnectorGroup {
     /// Indicates the type of hybrid agent. This pre-set by the system. Possible values are: `applicationProxy`. Read-only.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// A contact is an item in Outlook where you can organize and save information about the people and organizations you communicate with. Contacts are contained in contact folders.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/contact?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Contact {
     /// The name of the contact's assistant.
     pub assistant_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A folder that contains contacts.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/contactfolder?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ContactFolder {
     /// The folder's display name.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the current state of some information that is to be labeled. contentInfo is passed in to the evaluateRemoval, evaluateApplication, and evaluateClassificationResults APIs to describe to the API the current state of the information. This contentInfo detail drives the results on what metadata, content marking, and protection should be added or removed when the label is applied, updated, or removed.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/contentinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ContentInfo {
     /// Possible values are: `default`, `email`.
     pub format: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a content type in SharePoint. Content types allow you to define a set of columns that must be present on every listItem in a list.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/contenttype?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ContentType {
     /// The descriptive text for the item.
     pub description: graph_rt::Field<String>,

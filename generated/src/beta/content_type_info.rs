@@ -4,7 +4,7 @@
 /// The contentTypeInfo resource indicates the SharePoint content type of an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/contenttypeinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ContentTypeInfo {
     /// The id of the content type.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an existing partnership that the partner tenant has with a customer tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/contract?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Contract {
     /// Type of contract. Possible values are:  `SyndicationPartner`, `BreadthPartner`, `ResellerPartner`. See more in the table below.
     pub contract_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// This resource contains a tenant score and description for an individual control.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/controlscore?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ControlScore {
     pub control_name: graph_rt::Field<String>,
     pub score: graph_rt::Field<f64>,

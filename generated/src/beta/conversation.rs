@@ -4,7 +4,7 @@
 /// A conversation is a collection of threads, and a thread contains posts to that thread. All threads and posts in a conversation share the same subject.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conversation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Conversation {
     /// Indicates whether any of the posts within this Conversation has at least one attachment.
     pub has_attachments: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// A conversationThread is a collection of posts.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conversationthread?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConversationThread {
     /// Read-only.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.namedLocation`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/countrynamedlocation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CountryNamedLocation {
     /// The Timestamp type represents creation date and time of the location using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only. Inherited from `microsoft.graph.namedLocation`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

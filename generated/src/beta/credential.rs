@@ -4,7 +4,7 @@
 /// Indicates a single credential used for sign-in to an application. For example, username is one credential, password is another credential.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/credential?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Credential {
     /// The name of the field for this credential. e.g, username or password or phoneNumber. This is defined by the application. Must match what is in the html field on singleSignOnSettings/password object.
     pub field_id: graph_rt::Field<String>,

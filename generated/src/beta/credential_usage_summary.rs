@@ -4,7 +4,7 @@
 /// Represents the current state of how many users in your organization are using self-service password reset capabilities.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/credentialusagesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CredentialUsageSummary {
     /// Represents the authentication method that the user used. Possible values are:`email`, `mobileSMS`, `mobileCall`, `officePhone`, `securityQuestion` (only used for self-service password reset), `appNotification`, `appCode`, `alternateMobileCall` (supported only in registration), `fido`, `appPassword`, `unknownFutureValue`.
     pub auth_method: graph_rt::Field<super::UsageAuthMethod>,

@@ -4,7 +4,7 @@
 /// Represents the current state of how many users in your organization are registered for self-service password reset and multi-factor authentication capabilities.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/credentialuserregistrationcount?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CredentialUserRegistrationCount {
     /// The unique identifier for the activity. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the details of the usage of self-service password reset and multi-factor authentication (MFA) for all registered users. Details include user information, status of registration, and the authentication method used.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/credentialuserregistrationdetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CredentialUserRegistrationDetails {
     /// Represents the authentication method that the user has registered. Possible values are: `email`, `mobilePhone`, `officePhone`,  `securityQuestion` (only used for self-service password reset), `appNotification`,  `appCode`, `alternateMobilePhone` (supported only in registration),  `fido`,  `appPassword`,  `unknownFutureValue`.
     pub auth_methods: graph_rt::Field<Vec<super::RegistrationAuthMethod>>,

@@ -4,7 +4,7 @@
 /// VPN Security Association Parameters
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-cryptographysuite?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CryptographySuite {
     /// Encryption Method. Possible values are: `aes256`, `des`, `tripleDes`, `aes128`, `aes128Gcm`, `aes256Gcm`, `aes192`, `aes192Gcm`.
     pub encryption_method: graph_rt::Field<super::VpnEncryptionAlgorithmType>,

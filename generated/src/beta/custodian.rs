@@ -4,7 +4,7 @@
 /// In the context of eDiscovery, represents a user and all of their digital assets, such as email and documents.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-custodian?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Custodian {
     /// Date and time the custodian acknowledged a hold notification.
     pub acknowledged_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.informationProtectionAction`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/customaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CustomAction {
     /// Name of the custom action.
     pub name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Custom Subject Alternative Name definition
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-customsubjectalternativename?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CustomSubjectAlternativeName {
     /// Custom SAN Type. Possible values are: `none`, `emailAddress`, `userPrincipalName`, `customAzureADAttribute`, `domainNameService`, `universalResourceIdentifier`.
     pub san_type: graph_rt::Field<graph_rt::Flags<super::SubjectAlternativeNameType>>,

@@ -4,7 +4,7 @@
 /// Represents a time zone where the transition from standard to daylight saving time, or vice versa is not standard.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/customtimezone?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CustomTimeZone {
     /// The time offset of the time zone from Coordinated Universal Time (UTC). This value is in minutes. Time zones that are ahead of UTC have a positive offset; time zones that are behind UTC have a negative offset.
     pub bias: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Data sharing consent information.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-datasharingconsent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DataSharingConsent {
     /// The data sharing consent Id
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The dataSource entity is an abstract base class used to identify sources of content for eDiscovery.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-datasource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DataSource {
     /// The user who created the dataSource.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// The dateTimeColumn on a columnDefinition resource indicates that the column's values are dates or times.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/datetimecolumn?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DateTimeColumn {
     /// How the value should be presented in the UX. Must be one of `default`, `friendly`, or `standard`. See below for more details. If unspecified, treated as `default`.
     pub display_as: graph_rt::Field<String>,

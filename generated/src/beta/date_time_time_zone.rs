@@ -4,7 +4,7 @@
 /// Describes the date, time, and time zone of a point in time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/datetimetimezone?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DateTimeTimeZone {
     /// A single point of time in a combined date and time representation (`{date}T{time}`). For example, "2019-04-16T09:00:00".
     pub date_time: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specifies when a time zone switches from standard time to daylight saving time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/daylighttimezoneoffset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DaylightTimeZoneOffset {
     /// The time offset from Coordinated Universal Time (UTC) for daylight saving time. This value is in minutes.
     pub daylight_bias: graph_rt::Field<i32>,

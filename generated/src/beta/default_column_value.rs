@@ -4,7 +4,7 @@
 /// The defaultColumnValue on a columnDefinition resource specifies the default value for this column. The default value can either be specified directly or as a formula.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/defaultcolumnvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DefaultColumnValue {
     /// The formula used to compute the default value for this column.
     pub formula: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains certains customizable permissions of default user role in Azure AD.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/defaultuserrolepermissions?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DefaultUserRolePermissions {
     /// Indicates whether the default user role can create applications.
     pub allowed_to_create_apps: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Used to specify the classification of a delegated permission.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/delegatedpermissionclassification?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DelegatedPermissionClassification {
     /// A unique identifier for the delegatedPermissionClassification Key. Not nullable. Read-only.
     pub id: graph_rt::Field<String>,

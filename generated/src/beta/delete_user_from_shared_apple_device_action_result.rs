@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceActionResult`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-deleteuserfromsharedappledeviceactionresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeleteUserFromSharedAppleDeviceActionResult {
     /// Action name Inherited from `microsoft.graph.deviceActionResult`.
     pub action_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deliveryOptimizationBandwidth`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deliveryoptimizationbandwidthabsolute?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeliveryOptimizationBandwidthAbsolute {
     /// Specifies the maximum download bandwidth in KiloBytes/second that the device can use across all concurrent download activities using Delivery Optimization. Valid values 0 to 4294967295
     pub maximum_download_bandwidth_in_kilobytes_per_second: graph_rt::Field<i64>,

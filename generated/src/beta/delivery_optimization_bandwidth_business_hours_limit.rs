@@ -4,7 +4,7 @@
 /// Bandwidth business hours and percentages type
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deliveryoptimizationbandwidthbusinesshourslimit?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeliveryOptimizationBandwidthBusinessHoursLimit {
     /// Specifies the beginning of business hours using a 24-hour clock (0-23). Valid values 0 to 23
     pub bandwidth_begin_business_hours: graph_rt::Field<i32>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deliveryOptimizationBandwidth`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deliveryoptimizationbandwidthhourswithpercentage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeliveryOptimizationBandwidthHoursWithPercentage {
     /// Background download percentage hours.
     pub bandwidth_background_percentage_hours: graph_rt::Field<

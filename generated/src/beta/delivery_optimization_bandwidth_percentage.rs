@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deliveryOptimizationBandwidth`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deliveryoptimizationbandwidthpercentage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeliveryOptimizationBandwidthPercentage {
     /// Specifies the maximum background download bandwidth that Delivery Optimization uses across all concurrent download activities as a percentage of available download bandwidth (0-100). Valid values 0 to 100
     pub maximum_background_bandwidth_percentage: graph_rt::Field<i32>,

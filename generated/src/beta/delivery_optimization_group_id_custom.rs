@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deliveryOptimizationGroupIdSource`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deliveryoptimizationgroupidcustom?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeliveryOptimizationGroupIdCustom {
     /// Specifies an arbitrary group ID that the device belongs to
     pub group_id_custom: graph_rt::Field<String>,

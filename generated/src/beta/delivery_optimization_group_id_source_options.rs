@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deliveryOptimizationGroupIdSource`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deliveryoptimizationgroupidsourceoptions?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeliveryOptimizationGroupIdSourceOptions {
     /// Set this policy to restrict peer selection to a specific source. Possible values are: `notConfigured`, `adSite`, `authenticatedDomainSid`, `dhcpUserOption`, `dnsSuffix`.
     pub group_id_source_option: graph_rt::Field<

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deliveryOptimizationMaxCacheSize`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deliveryoptimizationmaxcachesizeabsolute?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeliveryOptimizationMaxCacheSizeAbsolute {
     /// Specifies the maximum size in GB of Delivery Optimization cache. Valid values 0 to 4294967295
     pub maximum_cache_size_in_gigabytes: graph_rt::Field<i64>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deliveryOptimizationMaxCacheSize`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deliveryoptimizationmaxcachesizepercentage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeliveryOptimizationMaxCacheSizePercentage {
     /// Specifies the maximum cache size that Delivery Optimization can utilize, as a percentage of disk size (1-100). Valid values 1 to 100
     pub maximum_cache_size_percentage: graph_rt::Field<i32>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.depEnrollmentBaseProfile`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-depmacosenrollmentprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DepMacOsEnrollmentProfile {
     /// The GUID for the object Inherited from `microsoft.graph.enrollmentProfile`.
     pub id: graph_rt::Field<String>,

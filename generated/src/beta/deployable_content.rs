@@ -4,7 +4,7 @@
 /// Represents content that is deployable by the service.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-deployablecontent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeployableContent {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// Represents the deployment of content to a set of devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-deployment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Deployment {
     /// Specifies what content to deploy. Cannot be changed. Returned by default.
     pub content: graph_rt::Field<super::AnyDeployableContent>,

@@ -4,7 +4,7 @@
 /// The set of updatableAsset resources to which a deployment can apply.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-deploymentaudience?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeploymentAudience {
     /// The unique identifier for the deployment audience. Returned by default. Key. Not nullable. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Settings controlling when and how the service deploys an update.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-deploymentsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeploymentSettings {
     /// Settings governing conditions to monitor and automated actions to take.
     pub monitoring: graph_rt::Field<super::MonitoringSettings>,

@@ -4,7 +4,7 @@
 /// Describes and controls the current state of a deployment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-deploymentstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeploymentState {
     /// Specifies the reasons the deployment has its state value. Read-only.
     pub reasons: graph_rt::Field<Vec<super::DeploymentStateReason>>,

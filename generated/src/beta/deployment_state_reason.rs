@@ -4,7 +4,7 @@
 /// A reason for a particular deployment state.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-deploymentstatereason?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeploymentStateReason {
     /// Specifies a reason for the deployment state. Possible values are: `scheduledByOfferWindow`, `offeringByRequest`, `pausedByRequest`, `pausedByMonitoring`. Read-only.
     pub value: graph_rt::Field<super::DeploymentStateReasonValue>,

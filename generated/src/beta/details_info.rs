@@ -4,7 +4,7 @@
 /// A property bag that can contain any information about the associated identity or system. This can include details about the property that is being provisioned or the source/target system.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/detailsinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DetailsInfo {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

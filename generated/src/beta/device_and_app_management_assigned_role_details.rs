@@ -4,7 +4,7 @@
 /// The set of Role Definitions and Role Assignments assigned to a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-deviceandappmanagementassignedroledetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAndAppManagementAssignedRoleDetails {
     /// Role Definition IDs for the specifc Role Definitions assigned to a user.
     pub role_definition_ids: graph_rt::Field<Vec<String>>,

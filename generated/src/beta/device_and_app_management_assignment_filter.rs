@@ -4,7 +4,7 @@
 /// A class containing the properties used for Assignment Filter.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-deviceandappmanagementassignmentfilter?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAndAppManagementAssignmentFilter {
     /// Key of the Assignment Filter.
     pub id: graph_rt::Field<String>,

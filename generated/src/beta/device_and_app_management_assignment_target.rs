@@ -4,7 +4,7 @@
 /// Base type for assignment targets.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-deviceandappmanagementassignmenttarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAndAppManagementAssignmentTarget {
     /// The Id of the filter for the target assignment.
     pub device_and_app_management_assignment_filter_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Exported Data
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-deviceandappmanagementdata?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAndAppManagementData {
     /// Not yet documented
     pub content: graph_rt::Field<graph_rt::Value>,

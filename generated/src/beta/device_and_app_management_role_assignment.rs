@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.roleAssignment`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-deviceandappmanagementroleassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAndAppManagementRoleAssignment {
     /// Key of the entity. This is read-only and automatically generated. Inherited from `microsoft.graph.roleAssignment`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Singleton entity that acts as a container for all device app management functionality.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-deviceappmanagement?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAppManagement {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

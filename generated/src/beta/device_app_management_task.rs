@@ -4,7 +4,7 @@
 /// A device app management task.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-partnerintegration-deviceappmanagementtask?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAppManagementTask {
     /// The entity key.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Scheduled Action Configuration
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicecomplianceactionitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceComplianceActionItem {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

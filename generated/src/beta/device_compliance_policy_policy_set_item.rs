@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.policySetItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-devicecompliancepolicypolicysetitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceCompliancePolicyPolicySetItem {
     /// Key of the MobileAppPolicySetItem. Inherited from `microsoft.graph.policySetItem`.
     pub id: graph_rt::Field<String>,

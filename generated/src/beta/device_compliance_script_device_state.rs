@@ -4,7 +4,7 @@
 /// Contains properties for device run state of the device compliance script.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicecompliancescriptdevicestate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceComplianceScriptDeviceState {
     /// Key of the device compliance script device state entity. This property is read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Device Configuration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-deviceconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceConfiguration {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The device configuration assignment entity assigns an AAD group to a specific device configuration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceConfigurationAssignment {
     /// The key of the assignment.
     pub id: graph_rt::Field<String>,

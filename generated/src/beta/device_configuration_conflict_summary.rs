@@ -4,7 +4,7 @@
 /// Conflict summary for a set of device configuration policies.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationconflictsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceConfigurationConflictSummary {
     /// The set of policies in conflict with the given setting
     pub conflicting_device_configurations: graph_rt::Field<Vec<super::SettingSource>>,

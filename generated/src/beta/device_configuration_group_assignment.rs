@@ -4,7 +4,7 @@
 /// Device configuration group assignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationgroupassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceConfigurationGroupAssignment {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Device Configuration Setting State for a given device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationsettingstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceConfigurationSettingState {
     /// The setting that is being reported
     pub setting: graph_rt::Field<String>,

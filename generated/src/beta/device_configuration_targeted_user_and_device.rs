@@ -4,7 +4,7 @@
 /// Conflict summary for a set of device configuration policies.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfigurationtargeteduseranddevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceConfigurationTargetedUserAndDevice {
     /// The id of the device in the checkin.
     pub device_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a custom attribute script for macOS.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicecustomattributeshellscript?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceCustomAttributeShellScript {
     /// Unique Identifier for the custom attribute entity.
     pub id: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/devicedetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/devicedetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceDetail {
     /// Indicates the browser information of the used for signing-in.
     pub browser: graph_rt::Field<String>,

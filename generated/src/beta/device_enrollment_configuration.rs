@@ -4,7 +4,7 @@
 /// The Base Class of Device Enrollment Configuration
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-deviceenrollmentconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceEnrollmentConfiguration {
     /// Unique Identifier for the account
     pub id: graph_rt::Field<String>,

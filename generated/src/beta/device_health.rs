@@ -4,7 +4,7 @@
 /// Represents a device's health, including any errors.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/devicehealth?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealth {
     /// The last time the device was connected.
     pub last_connection_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Contains properties used to assign a device management script to a group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicehealthscriptassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealthScriptAssignment {
     /// Key of the device health script assignment entity. This property is read-only.
     pub id: graph_rt::Field<String>,

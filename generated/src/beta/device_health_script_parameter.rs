@@ -4,7 +4,7 @@
 /// Base properties of the script parameter.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicehealthscriptparameter?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealthScriptParameter {
     /// The name of the param
     pub name: graph_rt::Field<String>,

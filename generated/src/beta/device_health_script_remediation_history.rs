@@ -4,7 +4,7 @@
 /// The number of devices remediated by a device health script on a given date with the last modified time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicehealthscriptremediationhistory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealthScriptRemediationHistory {
     /// The date on which the results history is calculated for the healthscript.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

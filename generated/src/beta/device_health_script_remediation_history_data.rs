@@ -4,7 +4,7 @@
 /// The number of devices remediated by a device health script on a given date.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicehealthscriptremediationhistorydata?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealthScriptRemediationHistoryData {
     /// The date on which devices were remediated by the device health script.
     pub date: graph_rt::Field<graph_rt::Date>,

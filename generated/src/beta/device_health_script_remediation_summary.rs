@@ -4,7 +4,7 @@
 /// The number of device health scripts deployed and the number of devices the scripts remediated.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicehealthscriptremediationsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealthScriptRemediationSummary {
     /// The number of device health scripts deployed.
     pub script_count: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Base type of Device health script run schedule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicehealthscriptrunschedule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealthScriptRunSchedule {
     /// The x value of every x hours for hourly schedule, every x days for Daily Schedule, every x weeks for weekly schedule, every x months for Monthly Schedule. Valid values 1 to 23
     pub interval: graph_rt::Field<i32>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceHealthScriptParameter`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicehealthscriptstringparameter?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealthScriptStringParameter {
     /// The name of the param Inherited from `microsoft.graph.deviceHealthScriptParameter`.
     pub name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceHealthScriptRunSchedule`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicehealthscripttimeschedule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceHealthScriptTimeSchedule {
     /// The x value of every x hours for hourly schedule, every x days for Daily Schedule, every x weeks for weekly schedule, every x months for Monthly Schedule. Valid values 1 to 23 Inherited from `microsoft.graph.deviceHealthScriptRunSchedule`.
     pub interval: graph_rt::Field<i32>,

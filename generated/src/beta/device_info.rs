@@ -4,7 +4,7 @@
 /// Represents information about a device (microphone, speaker, camera, etc.) used in a call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-deviceinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceInfo {
     /// Name of the capture device driver used by the media endpoint.
     pub capture_device_driver: graph_rt::Field<String>,

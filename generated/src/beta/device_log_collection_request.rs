@@ -4,7 +4,7 @@
 /// Windows Log Collection request entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicelogcollectionrequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceLogCollectionRequest {
     /// The unique identifier
     pub id: graph_rt::Field<String>,

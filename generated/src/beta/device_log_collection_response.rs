@@ -4,7 +4,7 @@
 /// Windows Log Collection request entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicelogcollectionresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceLogCollectionResponse {
     /// The unique identifier in the form of tenantId_deviceId_requestId
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The deviceManagement resource represents a container whose contents vary according to workflow, including:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-devicemanagement?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagement {
     /// Unique identifier associated with the device.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicemanagementapplicabilityruledevicemode?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementApplicabilityRuleDeviceMode {
     /// Applicability rule for device mode. Possible values are: `standardConfiguration`, `sModeConfiguration`.
     pub device_mode: graph_rt::Field<super::Windows10DeviceModeType>,

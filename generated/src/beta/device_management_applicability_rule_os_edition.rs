@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicemanagementapplicabilityruleosedition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementApplicabilityRuleOsEdition {
     /// Applicability rule OS edition type.
     pub os_edition_types: graph_rt::Field<Vec<super::Windows10EditionType>>,

@@ -4,7 +4,7 @@
 /// Represents an Autopilot flow event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-devicemanagementautopilotevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementAutopilotEvent {
     /// UUID for the object
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Policy status detail item contained by an autopilot event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-devicemanagementautopilotpolicystatusdetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementAutopilotPolicyStatusDetail {
     /// UUID for the object
     pub id: graph_rt::Field<String>,

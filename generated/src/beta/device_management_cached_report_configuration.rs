@@ -4,7 +4,7 @@
 /// Entity representing the configuration of a cached report
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-reporting-devicemanagementcachedreportconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementCachedReportConfiguration {
     /// Unique identifier for this entity
     pub id: graph_rt::Field<String>,

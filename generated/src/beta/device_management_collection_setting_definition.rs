@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementSettingDefinition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementcollectionsettingdefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementCollectionSettingDefinition {
     /// The ID of the setting definition Inherited from `microsoft.graph.deviceManagementSettingDefinition`.
     pub id: graph_rt::Field<String>,

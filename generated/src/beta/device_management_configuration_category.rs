@@ -4,7 +4,7 @@
 /// Device Management Configuration Policy
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationcategory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationCategory {
     /// Identifier for item
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationChoiceSettingDefinition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationchoicesettingcollectiondefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationChoiceSettingCollectionDefinition {
     /// Details which device setting is applicable on Inherited from `microsoft.graph.deviceManagementConfigurationSettingDefinition`.
     pub applicability: graph_rt::Field<

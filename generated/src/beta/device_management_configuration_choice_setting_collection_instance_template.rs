@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationSettingInstanceTemplate`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationchoicesettingcollectioninstancetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationChoiceSettingCollectionInstanceTemplate {
     /// Setting Instance Template Id Inherited from `microsoft.graph.deviceManagementConfigurationSettingInstanceTemplate`.
     pub setting_instance_template_id: graph_rt::Field<String>,

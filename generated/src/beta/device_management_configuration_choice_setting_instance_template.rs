@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationSettingInstanceTemplate`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationchoicesettinginstancetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationChoiceSettingInstanceTemplate {
     /// Setting Instance Template Id Inherited from `microsoft.graph.deviceManagementConfigurationSettingInstanceTemplate`.
     pub setting_instance_template_id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationChoiceSettingValueDefaultTemplate`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationchoicesettingvalueconstantdefaulttemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationChoiceSettingValueConstantDefaultTemplate {
     /// Default Constant Value
     pub setting_definition_option_id: graph_rt::Field<String>,

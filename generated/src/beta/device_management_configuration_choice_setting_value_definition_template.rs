@@ -4,7 +4,7 @@
 /// Choice Setting Value Definition Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationchoicesettingvaluedefinitiontemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationChoiceSettingValueDefinitionTemplate {
     /// Choice Setting Allowed Options
     pub allowed_options: graph_rt::Field<

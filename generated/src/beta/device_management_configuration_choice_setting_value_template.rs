@@ -4,7 +4,7 @@
 /// Choice Setting Value Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationchoicesettingvaluetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationChoiceSettingValueTemplate {
     /// Choice Setting Value Default Template.
     pub default_value: graph_rt::Field<

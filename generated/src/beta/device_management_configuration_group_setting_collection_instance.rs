@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationSettingInstance`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationgroupsettingcollectioninstance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationGroupSettingCollectionInstance {
     /// Setting Definition Id Inherited from `microsoft.graph.deviceManagementConfigurationSettingInstance`.
     pub setting_definition_id: graph_rt::Field<String>,

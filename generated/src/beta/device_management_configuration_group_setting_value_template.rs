@@ -4,7 +4,7 @@
 /// Group Setting Value Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationgroupsettingvaluetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationGroupSettingValueTemplate {
     /// Group setting value children
     pub children: graph_rt::Field<

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationIntegerSettingValueDefaultTemplate`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationintegersettingvalueconstantdefaulttemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationIntegerSettingValueConstantDefaultTemplate {
     /// Default Constant Value. Valid values -2147483648 to 2147483647
     pub constant_value: graph_rt::Field<i32>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationSettingValueDefinition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationintegersettingvaluedefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationIntegerSettingValueDefinition {
     /// Maximum allowed value of the integer
     pub maximum_value: graph_rt::Field<i64>,

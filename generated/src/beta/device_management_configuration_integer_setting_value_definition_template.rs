@@ -4,7 +4,7 @@
 /// Integer Setting Value Definition Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationintegersettingvaluedefinitiontemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationIntegerSettingValueDefinitionTemplate {
     /// Integer Setting Minimum Value. Valid values -2147483648 to 2147483647
     pub min_value: graph_rt::Field<i32>,

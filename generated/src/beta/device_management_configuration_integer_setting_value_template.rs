@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationSimpleSettingValueTemplate`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationintegersettingvaluetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationIntegerSettingValueTemplate {
     /// Setting Value Template Id Inherited from `microsoft.graph.deviceManagementConfigurationSimpleSettingValueTemplate`.
     pub setting_value_template_id: graph_rt::Field<String>,

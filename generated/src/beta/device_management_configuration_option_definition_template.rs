@@ -4,7 +4,7 @@
 /// Option Definition Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationoptiondefinitiontemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationOptionDefinitionTemplate {
     /// Option ItemId
     pub item_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Device Management Configuration Policy Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationpolicytemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationPolicyTemplate {
     /// Key of the template document, composed of BaseId and Version. Automatically generated.
     pub id: graph_rt::Field<String>,

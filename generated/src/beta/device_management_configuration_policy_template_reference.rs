@@ -4,7 +4,7 @@
 /// Policy template reference information
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationpolicytemplatereference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationPolicyTemplateReference {
     /// Template id
     pub template_id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationStringSettingValue`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationreferencesettingvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationReferenceSettingValue {
     /// Setting value template reference Inherited from `microsoft.graph.deviceManagementConfigurationSettingValue`.
     pub setting_value_template_reference: graph_rt::Field<

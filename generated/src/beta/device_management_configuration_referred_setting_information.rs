@@ -4,7 +4,7 @@
 /// Referred setting information about reusable setting
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationreferredsettinginformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationReferredSettingInformation {
     /// Setting definition id that is being referred to a setting. Applicable for reusable setting
     pub setting_definition_id: graph_rt::Field<String>,

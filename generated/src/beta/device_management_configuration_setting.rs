@@ -4,7 +4,7 @@
 /// Setting instance within policy
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSetting {
     /// Key of this setting within the policy which contains it. Automatically generated.
     pub id: graph_rt::Field<String>,

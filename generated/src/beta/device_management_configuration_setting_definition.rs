@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettingdefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingDefinition {
     /// Details which device setting is applicable on
     pub applicability: graph_rt::Field<

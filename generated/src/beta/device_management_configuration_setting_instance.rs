@@ -4,7 +4,7 @@
 /// Setting instance within policy
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettinginstance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingInstance {
     /// Setting Definition Id
     pub setting_definition_id: graph_rt::Field<String>,

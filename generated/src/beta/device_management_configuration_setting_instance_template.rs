@@ -4,7 +4,7 @@
 /// Setting Instance Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettinginstancetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingInstanceTemplate {
     /// Setting Instance Template Id
     pub setting_instance_template_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Setting instance template reference information
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettinginstancetemplatereference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingInstanceTemplateReference {
     /// Setting instance template id
     pub setting_instance_template_id: graph_rt::Field<String>,

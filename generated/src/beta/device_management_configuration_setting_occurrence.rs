@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettingoccurrence?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingOccurrence {
     /// Minimum times setting can be set on device. A MinDeviceOccurrence of 0 means setting is optional
     pub min_device_occurrence: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Setting Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettingtemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingTemplate {
     /// Key of this setting template within the policy template which contains it. Automatically generated.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Setting value
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettingvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingValue {
     /// Setting value template reference
     pub setting_value_template_reference: graph_rt::Field<

@@ -4,7 +4,7 @@
 /// Setting value template reference information
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsettingvaluetemplatereference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSettingValueTemplateReference {
     /// Setting value template id
     pub setting_value_template_id: graph_rt::Field<String>,

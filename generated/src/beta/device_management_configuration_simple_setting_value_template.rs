@@ -4,7 +4,7 @@
 /// Simple Setting Value Template
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationsimplesettingvaluetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationSimpleSettingValueTemplate {
     /// Setting Value Template Id
     pub setting_value_template_id: graph_rt::Field<String>,

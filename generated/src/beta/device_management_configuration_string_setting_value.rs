@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationSimpleSettingValue`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationstringsettingvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationStringSettingValue {
     /// Setting value template reference Inherited from `microsoft.graph.deviceManagementConfigurationSettingValue`.
     pub setting_value_template_reference: graph_rt::Field<

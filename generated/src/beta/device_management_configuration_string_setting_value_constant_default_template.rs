@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationStringSettingValueDefaultTemplate`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationstringsettingvalueconstantdefaulttemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationStringSettingValueConstantDefaultTemplate {
     /// Default Constant Value
     pub constant_value: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationSettingValueDefinition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationstringsettingvaluedefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationStringSettingValueDefinition {
     /// Pre-defined format of the string. Possible values are: `none`, `email`, `guid`, `ip`, `base64`, `url`, `version`, `xml`, `date`, `time`, `binary`, `regEx`, `json`, `dateTime`, `surfaceHub`.
     pub format: graph_rt::Field<super::DeviceManagementConfigurationStringFormat>,

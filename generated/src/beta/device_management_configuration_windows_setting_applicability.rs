@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConfigurationSettingApplicability`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementconfigurationwindowssettingapplicability?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementConfigurationWindowsSettingApplicability {
     /// description of the setting Inherited from `microsoft.graph.deviceManagementConfigurationSettingApplicability`.
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The deviceManagementDerivedCredentialSettings resource represents a container whose contents vary according to workflow, including:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-devicemanagementderivedcredentialsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementDerivedCredentialSettings {
     /// Unique identifier for the Derived Credential
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A Domain Join Connector is a connector that is responsible to allocate (and delete) machine account blobs
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-odj-devicemanagementdomainjoinconnector?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementDomainJoinConnector {
     /// Unique identifier to represent a connector.
     pub id: graph_rt::Field<String>,

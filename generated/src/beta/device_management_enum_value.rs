@@ -4,7 +4,7 @@
 /// Definition information for an enum value
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementenumvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementEnumValue {
     /// The raw enum value text
     pub value: graph_rt::Field<String>,

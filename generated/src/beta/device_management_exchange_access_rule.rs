@@ -4,7 +4,7 @@
 /// Device Access Rules in Exchange.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementexchangeaccessrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementExchangeAccessRule {
     /// Device Class which will be impacted by this rule.
     pub device_class: graph_rt::Field<super::DeviceManagementExchangeDeviceClass>,

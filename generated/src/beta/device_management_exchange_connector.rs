@@ -4,7 +4,7 @@
 /// Entity which represents a connection to an Exchange environment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementexchangeconnector?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementExchangeConnector {
     /// Not yet documented
     pub id: graph_rt::Field<String>,

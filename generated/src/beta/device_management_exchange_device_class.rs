@@ -4,7 +4,7 @@
 /// Device Class in Exchange.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementexchangedeviceclass?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementExchangeDeviceClass {
     /// Name of the device class which will be impacted by this rule.
     pub name: graph_rt::Field<String>,

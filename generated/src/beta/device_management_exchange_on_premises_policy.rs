@@ -4,7 +4,7 @@
 /// Singleton entity which represents the Exchange OnPremises policy configured for a tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementexchangeonpremisespolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementExchangeOnPremisesPolicy {
     /// Not yet documented
     pub id: graph_rt::Field<String>,

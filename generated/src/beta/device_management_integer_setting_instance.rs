@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementSettingInstance`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementintegersettinginstance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementIntegerSettingInstance {
     /// The setting instance ID Inherited from `microsoft.graph.deviceManagementSettingInstance`.
     pub id: graph_rt::Field<String>,

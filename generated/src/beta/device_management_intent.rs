@@ -4,7 +4,7 @@
 /// Entity that represents an intent to apply settings to a device
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementintent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementIntent {
     /// The intent ID
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Intent assignment entity
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementintentassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementIntentAssignment {
     /// The assignment ID
     pub id: graph_rt::Field<String>,

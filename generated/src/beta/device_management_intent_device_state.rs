@@ -4,7 +4,7 @@
 /// Entity that represents device state for an intent
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementintentdevicestate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementIntentDeviceState {
     /// The ID
     pub id: graph_rt::Field<String>,

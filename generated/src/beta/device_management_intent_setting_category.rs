@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementSettingCategory`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementintentsettingcategory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementIntentSettingCategory {
     /// The category ID Inherited from `microsoft.graph.deviceManagementSettingCategory`.
     pub id: graph_rt::Field<String>,

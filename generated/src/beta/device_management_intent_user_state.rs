@@ -4,7 +4,7 @@
 /// Entity that represents user state for an intent
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementintentuserstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementIntentUserState {
     /// The ID
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Entity that represents user state summary for an intent
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementintentuserstatesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementIntentUserStateSummary {
     /// The ID
     pub id: graph_rt::Field<String>,

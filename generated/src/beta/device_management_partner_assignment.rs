@@ -4,7 +4,7 @@
 /// User group targeting for Device Management Partner
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementpartnerassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementPartnerAssignment {
     /// User groups targeting for devices to be enrolled through partner.
     pub target: graph_rt::Field<super::AnyDeviceAndAppManagementAssignmentTarget>,

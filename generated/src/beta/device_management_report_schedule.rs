@@ -4,7 +4,7 @@
 /// Entity representing a schedule for which reports are delivered
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-reporting-devicemanagementreportschedule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementReportSchedule {
     /// Unique identifier for this entity
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Entity that describes tenant level settings for derived credentials
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rapolicy-devicemanagementresourceaccessprofileassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementResourceAccessProfileAssignment {
     /// Unique identifier for the Assignments
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Base Profile Type for Resource Access
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rapolicy-devicemanagementresourceaccessprofilebase?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementResourceAccessProfileBase {
     /// Profile identifier
     pub id: graph_rt::Field<String>,

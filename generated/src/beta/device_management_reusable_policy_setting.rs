@@ -4,7 +4,7 @@
 /// Graph model for a reusable setting
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfigv2-devicemanagementreusablepolicysetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementReusablePolicySetting {
     /// system generated reusable setting id.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties for the run summary of a device management script.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicemanagementscriptrunsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementScriptRunSummary {
     /// Key of the device management script run summary entity. This property is read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties for user run state of the device management script.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicemanagementscriptuserstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementScriptUserState {
     /// Key of the device management script user state entity. This property is read-only.
     pub id: graph_rt::Field<String>,

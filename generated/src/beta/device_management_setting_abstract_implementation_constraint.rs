@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConstraint`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingabstractimplementationconstraint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingAbstractImplementationConstraint {
     /// List of value which means not configured for the setting
     pub allowed_abstract_implementation_definition_ids: graph_rt::Field<Vec<String>>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConstraint`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingbooleanconstraint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingBooleanConstraint {
     /// The boolean value to compare against
     pub value: graph_rt::Field<bool>,

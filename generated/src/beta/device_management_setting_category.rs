@@ -4,7 +4,7 @@
 /// Entity representing a setting category
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingcategory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingCategory {
     /// The category ID
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConstraint`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingcollectionconstraint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingCollectionConstraint {
     /// The minimum number of elements in the collection
     pub minimum_length: graph_rt::Field<i32>,

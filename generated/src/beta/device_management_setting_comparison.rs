@@ -4,7 +4,7 @@
 /// Entity representing setting comparison result
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingcomparison?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingComparison {
     /// The setting ID
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Entity representing the defintion for a given setting
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingdefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingDefinition {
     /// The ID of the setting definition
     pub id: graph_rt::Field<String>,

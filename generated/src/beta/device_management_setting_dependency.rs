@@ -4,7 +4,7 @@
 /// Dependency information for a setting
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingdependency?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingDependency {
     /// The setting definition ID of the setting depended on
     pub definition_id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConstraint`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingfileconstraint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingFileConstraint {
     /// Acceptable file extensions to upload for this setting
     pub supported_extensions: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Base type for a setting instance
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettinginstance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingInstance {
     /// The setting instance ID
     pub id: graph_rt::Field<String>,

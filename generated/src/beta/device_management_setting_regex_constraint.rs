@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementConstraint`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementsettingregexconstraint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementSettingRegexConstraint {
     /// The RegEx pattern to match against
     pub regex: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Entity that represents a defined collection of device settings
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-devicemanagementtemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementTemplate {
     /// The template ID
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Object containing detailed information about the error and its remediation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-devicemanagementtroubleshootingerrordetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementTroubleshootingErrorDetails {
     /// Not yet documented
     pub context: graph_rt::Field<String>,

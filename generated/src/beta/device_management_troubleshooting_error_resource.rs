@@ -4,7 +4,7 @@
 /// Object representing a link to troubleshooting information, the link could be to the Azure Portal or a Microsoft doc.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-devicemanagementtroubleshootingerrorresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementTroubleshootingErrorResource {
     /// Not yet documented
     pub text: graph_rt::Field<String>,

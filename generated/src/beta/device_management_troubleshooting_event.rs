@@ -4,7 +4,7 @@
 /// Event representing an general failure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-devicemanagementtroubleshootingevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementTroubleshootingEvent {
     /// UUID for the object
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents information for a local user or group used for user rights setting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicemanagementuserrightslocaluserorgroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementUserRightsLocalUserOrGroup {
     /// The name of this local user or group.
     pub name: graph_rt::Field<String>,

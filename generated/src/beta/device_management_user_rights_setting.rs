@@ -4,7 +4,7 @@
 /// Represents a user rights setting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicemanagementuserrightssetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementUserRightsSetting {
     /// Representing the current state of this user rights setting. Possible values are: `notConfigured`, `blocked`, `allowed`.
     pub state: graph_rt::Field<super::StateManagementSetting>,

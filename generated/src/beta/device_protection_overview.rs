@@ -4,7 +4,7 @@
 /// Hardware information of a given device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-deviceprotectionoverview?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceProtectionOverview {
     /// Total device count.
     pub total_reported_device_count: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Intune will provide customer the ability to run their Shell scripts on the enrolled Mac OS devices. The script can be run once or periodically.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-deviceshellscript?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceShellScript {
     /// The interval for script to run. If not defined the script will run once
     pub execution_frequency: graph_rt::Field<graph_rt::Duration>,

@@ -4,7 +4,7 @@
 /// Information about an error or warning for a OneNote operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/diagnostic?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Diagnostic {
     /// The message describing the condition that triggered the error or warning.
     pub message: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a deleted item in the directory. When an item is deleted, it is added to the deleted items "container". Deleted items will remain available to restore for up to 30 days. After 30 days, the items are permanently deleted.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/directory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Directory {
     /// A unique identifier for the object; for example, 12345678-9abc-def0-1234-56789abcde. Key. Not nullable. Read-only.
     pub id: graph_rt::Field<String>,

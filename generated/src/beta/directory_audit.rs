@@ -4,7 +4,7 @@
 /// Represents the directory audit items and its collection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/directoryaudit?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DirectoryAudit {
     /// Indicates the date and time the activity was performed. The Timestamp type is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
     pub activity_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Provides the synchronization engine information about a directory and its objects. This resource tells the synchronization engine, for example, that the directory has objects named user and group, which attributes are supported for those objects, and the types for those attributes. In order for the object and attribute to participate in synchronization rules and object mappings, they must be defined as part of the directory definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-directorydefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DirectoryDefinition {
     /// Directory identifier. Not nullable.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an Azure Active Directory object. The directoryObject type is the base type for many other directory entity types.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/directoryobject?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DirectoryObject {
     /// The unique identifier for the object. For example, 12345678-9abc-def0-1234-56789abcde. The value of the id property is often but not exclusively in the form of a GUID; treat it as an opaque identifier and do not rely on it being a GUID. Key. Not nullable. Read-only.
     pub id: graph_rt::Field<String>,

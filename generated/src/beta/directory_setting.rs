@@ -4,7 +4,7 @@
 /// Directory settings can be created based on the available directorySettingTemplates, and changed from their preset defaults. These settings can govern entity or feature behaviors, both at a tenant-wide level or at a specific entity level. When the same setting is defined at both the tenant-wide and specific entity level, the specific entity level setting may opt-out from the tenant-wide setting.  For example, the tenant-wide setting may allow guests to be invited by existing members of groups, but a specific group setting may opt-out and not allow guests to be invited by members of the group. Currently system defined settings are only govern Office groups behavior.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/directorysetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DirectorySetting {
     /// Display name of this group of settings, which comes from the associated template. Read-only.
     pub display_name: graph_rt::Field<String>,

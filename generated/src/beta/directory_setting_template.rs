@@ -4,7 +4,7 @@
 /// Directory setting templates represent system-defined settings available to the tenant. Directory settings can be created based on the available directorySettingTemplates, and values changed from their preset defaults. Directory setting templates cannot be created, updated or deleted. These settings can represent tenant-wide settings, or can represent specific entity settings.  Currently, the only templates available apply to Office groups, and include settings such as whether users can create groups or invite guests from outside the organization to become members of a group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/directorysettingtemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DirectorySettingTemplate {
     /// Description of the template. Read-only.
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a company's used and total directory quota.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/directorysizequota?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DirectorySizeQuota {
     /// Used amount of the directory quota.
     pub used: graph_rt::Field<i32>,

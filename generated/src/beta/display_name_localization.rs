@@ -4,7 +4,7 @@
 /// Provides the ability for an administrator to customize the string used in a shared Microsoft 365 experience.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/displaynamelocalization?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DisplayNameLocalization {
     /// If present, the value of this field contains the displayName string that has been set for the language present in the languageTag field.
     pub display_name: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/documentset.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/documentset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DocumentSet {
     /// Add the name of the Document Set to each file name.
     pub should_prefix_name_to_file: graph_rt::Field<bool>,

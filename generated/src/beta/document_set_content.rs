@@ -2,7 +2,7 @@
 // from resources/documentsetcontent.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/documentsetcontent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DocumentSetContent {
     /// Content type information of the file.
     #[cfg(feature = "files")]

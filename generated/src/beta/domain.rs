@@ -4,7 +4,7 @@
 /// Represents a domain associated with the tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/domain?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Domain {
     /// Indicates the configured authentication type for the domain. The value is either `Managed` or `Federated`. `Managed` indicates a cloud managed domain where Azure AD performs user authentication. `Federated` indicates authentication is federated with an identity provider such as the tenant's on-premises Active Directory via Active Directory Federation Services. This property is read-only and is not nullable.
     pub authentication_type: graph_rt::Field<String>,

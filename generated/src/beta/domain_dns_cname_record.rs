@@ -4,7 +4,7 @@
 /// Represents a CNAME record added to the DNS zone file of a particular domain in the tenant. Inherited from DomainDnsRecord entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/domaindnscnamerecord?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DomainDnsCnameRecord {
     /// The canonical name of the CNAME record. Used to configure the CNAME record at the DNS host.
     pub canonical_name: graph_rt::Field<String>,

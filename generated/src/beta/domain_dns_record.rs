@@ -4,7 +4,7 @@
 /// For each domain in the tenant, you may be required to add DNS record(s) to the DNS zone file of the domain before the domain can be used by Microsoft Online Services. The DomainDnsRecord entity is used to present such DNS records. Base entity for DomainDnsCnameRecord, DomainDnsMxRecord, DomainDnsSrvRecord and DomainDnsTxtRecord entities.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/domaindnsrecord?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DomainDnsRecord {
     /// Unique identifier assigned to this entity. Not nullable, Read-only.
     pub id: graph_rt::Field<String>,

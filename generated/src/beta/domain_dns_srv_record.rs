@@ -4,7 +4,7 @@
 /// Represents a SRV record added to the DNS zone file of a particular domain in the tenant. Inherited from DomainDnsRecord entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/domaindnssrvrecord?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DomainDnsSrvRecord {
     /// Unique identifier assigned to this entity. Not nullable, Read-only.
     pub id: graph_rt::Field<String>,

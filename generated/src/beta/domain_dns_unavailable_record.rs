@@ -4,7 +4,7 @@
 /// When you query for the navigation property serviceConfigurationRecords for a Domain entity, you may get back one or more DomainDnsCnameRecord, DomainDnsMxRecord, DomainDnsSrvRecord, and/or DomainDnsTxtRecord entities. These entities indicate what DNS records you must add to the zone file of the domain, before the domain can be used by Microsoft Online Services. When it is not possible to generate such entities, a DomainDnsUnavailableRecord Entity is returned instead. Inherited from DomainDnsRecord entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/domaindnsunavailablerecord?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DomainDnsUnavailableRecord {
     /// Provides the reason why the DomainDnsUnavailableRecord entity is returned.
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the status of asynchronous operations scheduled on a domain.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/domainstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DomainState {
     /// Timestamp for when the last activity occurred. The value is updated when an operation is scheduled, the asynchronous task starts, and when the operation completes.
     pub last_action_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Represents user input on why downgrade was performed. Downgrade justification might be required based on label policy configuration in Office Security and Compliance Center.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/downgradejustification?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DowngradeJustification {
     /// Indicates whether the downgrade is or is not justified.
     pub is_downgrade_justified: graph_rt::Field<bool>,

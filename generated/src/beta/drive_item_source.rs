@@ -4,7 +4,7 @@
 /// Contains metadata about the source of the drive item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/driveitemsource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DriveItemSource {
     /// Enumeration value that indicates the source application where the file was created.
     pub application: graph_rt::Field<super::DriveItemSourceApplication>,

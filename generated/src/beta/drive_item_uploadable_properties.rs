@@ -5,7 +5,7 @@
 /// The driveItemUploadableProperties resource represents an item being uploaded when creating an upload session.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-createuploadsession?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DriveItemUploadableProperties {
     /// Provides a user-visible description of the item. Read-write. Only on OneDrive Personal.
     pub description: graph_rt::Field<String>,

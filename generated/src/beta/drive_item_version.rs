@@ -4,7 +4,7 @@
 /// The DriveItemVersion resource represents a specific version of a DriveItem.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/driveitemversion?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DriveItemVersion {
     /// The ID of the version. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The DriveRecipient resource represents a person, group, or other recipient to share with using the invite action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/driverecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DriveRecipient {
     /// The email address for the recipient, if the recipient has an associated email address.
     pub email: graph_rt::Field<String>,

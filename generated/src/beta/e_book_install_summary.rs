@@ -4,7 +4,7 @@
 /// Contains properties for the installation summary of a book for a device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-ebookinstallsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EBookInstallSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.edgeHomeButtonConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-edgehomebuttonopenscustomurl?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EdgeHomeButtonOpensCustomUrl {
     /// The specific URL to load.
     pub home_button_custom_url: graph_rt::Field<String>,

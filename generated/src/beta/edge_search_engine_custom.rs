@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.edgeSearchEngineBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-edgesearchenginecustom?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EdgeSearchEngineCustom {
     /// Points to a https link containing the OpenSearch xml file that contains, at minimum, the short name and the URL to the search Engine.
     pub edge_search_engine_open_search_xml_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Used inside the assignment.assignTo property. When set to class recipient, every student in the class will receive a submission object when the assignment is published.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentclassrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentClassRecipient {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

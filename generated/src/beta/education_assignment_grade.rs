@@ -4,7 +4,7 @@
 /// Represents the Grade object on a Submission.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentgrade?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentGrade {
     /// User who did the grading.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// Used inside the assignment.assignTo property. When set to individual recipient list, selected students in the class will receive a submission object when the assignment is published.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentindividualrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentIndividualRecipient {
     /// A collection of ids of the recipients.
     pub recipients: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// When an assignment is set to a points grade type, each submission will have this object associated with the submission.grade property. This creates a subclass from educationAssignmentGrade, which will add the who data to this property. The max points is stored in the assignments.grading property.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentpointsgrade?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentPointsGrade {
     /// Number of points a teacher is giving this submission object.
     pub points: graph_rt::Field<f32>,

@@ -4,7 +4,7 @@
 /// Used within the assignments.assignTo property. This superclass is abstract and you cannot set the property in assignments to this value. This superclass represents who the assignment should be assigned to when the assignment is published.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentRecipient {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

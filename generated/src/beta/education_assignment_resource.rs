@@ -4,7 +4,7 @@
 /// A wrapper object that stores the resources associated with an assignment. The wrapper adds the distributeForStudentWork property and indicates that this resource will be copied to the student submission.  If the object is not copied, each student will see a link to the resource on the assignment. The student will not be able to update this resource. This is a handout from the teacher to the student with nothing to be turned in. If the resource is distributed, each student will receive a copy of this resource in the resource list of their submission. Each student will be able to modify their copy and submit it for grading.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentResource {
     /// Indicates whether this resource should be copied to each student submission for modification and submission.
     pub distribute_for_student_work: graph_rt::Field<bool>,

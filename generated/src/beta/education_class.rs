@@ -4,7 +4,7 @@
 /// Represents a class within a school. The educationClass resource currently corresponds to a Microsoft 365 group and shares the same ID. Students are regular members of the class, and Teachers are owners and have appropriate rights.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationclass?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationClass {
     /// Unique identifier for the class.
     pub id: graph_rt::Field<String>,

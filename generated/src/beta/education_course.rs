@@ -4,7 +4,7 @@
 /// Represents the course information for a class. It is used within educationClass.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationcourse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationCourse {
     /// Unique identifier for the course.
     pub course_number: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.educationSynchronizationDataProvider`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationcsvdataprovider?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationCsvDataProvider {
     /// Optional customizations to be applied to the synchronization profile.
     pub customizations: graph_rt::Field<super::EducationSynchronizationCustomizations>,

@@ -4,7 +4,7 @@
 /// Feedback from a teacher to a student. This property represents both the text part of the feedback along with the who.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationfeedback?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationFeedback {
     /// User who created the feedback.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// A subclass of educationResource that represents a file object that is associated with the assignment or submission.  In this case, the file is not one of the special files (Word, Excel, and so on) but is a file that does not have special handling within the system. The file resource must be stored in the resourceFolder that is associated with the assignment or submission this resource is attached to.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationfileresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationFileResource {
     /// Location on disk of the file resource.
     pub file_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an error returned to the client in response to a request to start synchronization for CSV-based school data profiles. The resource will contain errors that result from the verification. Users must fix the source data before you restart the request to synchronize with Azure Active Directory (Azure AD).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationfilesynchronizationverificationmessage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationFileSynchronizationVerificationMessage {
     /// Type of the message. Possible values are: `error`, `warning`, `information`.
     pub type_: graph_rt::Field<String>,

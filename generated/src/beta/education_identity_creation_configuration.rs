@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.educationIdentitySynchronizationConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationidentitycreationconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationIdentityCreationConfiguration {
     /// Sets the list of domains to use per user type.
     pub user_domains: graph_rt::Field<Vec<super::EducationIdentityDomain>>,

@@ -4,7 +4,7 @@
 /// Represents the mapping between an education user type and the domain the user's account belongs to. The domain resource is part of the identity creation configuration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationidentitydomain?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationIdentityDomain {
     /// The user role type to assign to the license. Possible values are: `student`, `teacher`, `faculty`.
     pub applies_to: graph_rt::Field<String>,

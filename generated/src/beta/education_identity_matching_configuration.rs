@@ -4,7 +4,7 @@
 /// Defines the settings for matching school data profile identities. These identities include students and teachers. Based on these settings, the users will be updated in the directory.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationidentitymatchingconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationIdentityMatchingConfiguration {
     /// Mapping between the user account and the options to use to uniquely identify the user to update.
     pub matching_options: graph_rt::Field<Vec<super::EducationIdentityMatchingOptions>>,

@@ -4,7 +4,7 @@
 /// Provides a mapping between a source property and a target property for matching user accounts. The source property should exist in the source data. The target property should be a valid property in Azure Active Directory (Azure AD).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationidentitymatchingoptions?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationIdentityMatchingOptions {
     /// The user role type to assign to the license. Possible values are: `student`, `teacher`, `faculty`.
     pub applies_to: graph_rt::Field<String>,

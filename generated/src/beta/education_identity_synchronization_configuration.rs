@@ -4,7 +4,7 @@
 /// Abstract base class for all school data profile identity synchronization configurations. The derived classes define the behavior for synchronizing identities. The following are the derived types.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationidentitysynchronizationconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationIdentitySynchronizationConfiguration {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

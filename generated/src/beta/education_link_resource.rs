@@ -4,7 +4,7 @@
 /// A subclass of educationResource. This resource is a link and does not have any additional data associated with it.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationlinkresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationLinkResource {
     /// URL to the resource.
     pub link: graph_rt::Field<String>,

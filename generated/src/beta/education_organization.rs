@@ -4,7 +4,7 @@
 /// Abstract entity used to model the commonality between different organization types within the education sector.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationorganization?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationOrganization {
     /// Organization description.
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The result of grading an assignment. This is a base class; the derived types are educationFeedbackOutcome, educationPointsOutcome, and educationRubricOutcome.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationoutcome?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationOutcome {
     pub id: graph_rt::Field<String>,
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// An educationOutcome that gives a numerical grade.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationpointsoutcome?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationPointsOutcome {
     /// The numeric grade the teacher has given the student for this assignment.
     pub points: graph_rt::Field<super::EducationAssignmentPointsGrade>,

@@ -4,7 +4,7 @@
 /// A subclass of educationResource. This is a PowerPoint resource. The PowerPoint file must be uploaded in the fileResource directory associated with the assignment or submission.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationpowerpointresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationPowerPointResource {
     /// Location of the file on disk.
     pub file_url: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.educationSynchronizationDataProvider`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationpowerschooldataprovider?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationPowerSchoolDataProvider {
     /// Indicates whether the source has multiple identifiers for a single student or teacher.
     pub allow_teachers_in_multiple_schools: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// An educationOutcome that provides a graded rubric.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationrubricoutcome?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationRubricOutcome {
     /// The last user to modify the resource.
     #[cfg(feature = "identity")]

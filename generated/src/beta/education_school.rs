@@ -4,7 +4,7 @@
 /// A school. The educationSchool resource currently corresponds to an administrativeUnit resource and shares the same ID.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationschool?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSchool {
     /// GUID of this school.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A subclass of educationSubmissionRecipient that indicates that a submission is assigned to an individual in the class.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsubmissionindividualrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSubmissionIndividualRecipient {
     /// User ID of the user to whom the submission is assigned.
     pub user_id: graph_rt::Field<String>,

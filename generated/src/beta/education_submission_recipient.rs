@@ -4,7 +4,7 @@
 /// Abstract class that represents the different sets of users to whom a submission can be assigned. Possible values include individuals or groups. This is used within the submission.recipient property.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsubmissionrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSubmissionRecipient {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

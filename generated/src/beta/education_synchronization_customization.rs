@@ -4,7 +4,7 @@
 /// Provides settings for customizing the school data profile synchronization of the resource entities. The customization can be applied to all the entities being synchronized.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsynchronizationcustomization?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSynchronizationCustomization {
     /// The collection of property names to sync. If set to null, all properties will be synchronized. Does not apply to Student Enrollments or Teacher Rosters
     pub optional_properties_to_sync: graph_rt::Field<Vec<String>>,

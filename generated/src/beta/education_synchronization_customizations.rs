@@ -4,7 +4,7 @@
 /// Contains the list of entities to sync and their customizations, if any.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsynchronizationcustomizations?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSynchronizationCustomizations {
     /// Customizations for School entities.
     pub school: graph_rt::Field<super::EducationSynchronizationCustomization>,

@@ -4,7 +4,7 @@
 /// Represents an error during school data profile validation and/or sync. A unique error is generated for every entry that fails to validate and/or synchronize with Azure Active Directory (Azure AD).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsynchronizationerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSynchronizationError {
     /// The unique identifier for the resource. (read-only)
     pub id: graph_rt::Field<String>,

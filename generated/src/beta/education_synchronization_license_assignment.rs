@@ -4,7 +4,7 @@
 /// Represents the license information to assign to user accounts. The resource will be used to set up license assignments when creating new user accounts.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsynchronizationlicenseassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSynchronizationLicenseAssignment {
     /// The user role type to assign to license. Possible values are: `student`, `teacher`, `faculty`.
     pub applies_to: graph_rt::Field<String>,

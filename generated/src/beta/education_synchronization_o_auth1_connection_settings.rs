@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.educationSynchronizationConnectionSettings`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsynchronizationoauth1connectionsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSynchronizationOAuth1ConnectionSettings {
     /// Client ID used to connect to the provider. Inherited from educationSynchronizationConnectionSettings.
     pub client_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the synchronization status of a school data synchronization profile.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsynchronizationprofilestatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSynchronizationProfileStatus {
     /// The unique identifier for the resource. (read-only)
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Additional information added to an educationUser that is present when the primaryRole of a user is `teacher`.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationteacher?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationTeacher {
     /// Id of the Teacher in external source system.
     pub external_id: graph_rt::Field<String>,

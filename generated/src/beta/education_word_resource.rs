@@ -4,7 +4,7 @@
 /// A subclass of educationResource. This is a Word document resource. The Word file must be uploaded in the fileResource directory associated with the assignment or submission.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationwordresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationWordResource {
     /// Location of the file on disk.
     pub file_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents additional detail about an undergraduate, graduate, postgraduate degree or other educational activity that a user has undertaken and is used within an educationalActivity resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationalactivitydetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationalActivityDetail {
     /// Shortened name of the degree or program (example: PhD, MBA)
     pub abbreviation: graph_rt::Field<String>,

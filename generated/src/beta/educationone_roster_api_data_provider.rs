@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.educationSynchronizationDataProvider`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationonerosterapidataprovider?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationoneRosterApiDataProvider {
     /// The connection URL to the OneRoster instance.
     pub connection_url: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.activityStatistics`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/emailactivitystatistics?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmailActivityStatistics {
     /// The type of activity for which statistics are returned. The possible values are: `call`, `chat`, `email`, `focus`, and `meeting`. Inherited from `microsoft.graph.activityStatistics`.
     pub activity: graph_rt::Field<super::AnalyticsActivityType>,

@@ -2,7 +2,7 @@
 // from resources/emailactivitysummary.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/emailactivitysummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmailActivitySummary {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub send: graph_rt::Field<i64>,

@@ -4,7 +4,7 @@
 /// Represents the name and SMTP address of an entity instance, for example, a message recipient or calendar owner.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/emailaddress?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmailAddress {
     /// The email address of an entity instance.
     pub address: graph_rt::Field<String>,

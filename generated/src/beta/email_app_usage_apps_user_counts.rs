@@ -2,7 +2,7 @@
 // from resources/emailappusageappsusercounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/emailappusageappsusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmailAppUsageAppsUserCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub mail_for_mac: graph_rt::Field<i64>,

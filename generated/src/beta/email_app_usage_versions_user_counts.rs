@@ -2,7 +2,7 @@
 // from resources/emailappusageversionsusercounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/emailappusageversionsusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmailAppUsageVersionsUserCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub outlook2016: graph_rt::Field<i64>,

@@ -4,7 +4,7 @@
 /// The embedded SIM activation code as provided by the mobile operator.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-esim-embeddedsimactivationcode?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmbeddedSimActivationCode {
     /// The Integrated Circuit Card Identifier (ICCID) for this embedded SIM activation code as provided by the mobile operator.
     pub integrated_circuit_card_identifier: graph_rt::Field<String>,

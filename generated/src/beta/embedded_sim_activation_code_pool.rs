@@ -4,7 +4,7 @@
 /// A pool represents a group of embedded SIM activation codes.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-esim-embeddedsimactivationcodepool?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmbeddedSimActivationCodePool {
     /// Unique identifier for the embedded SIM activation code pool. System generated value assigned when created.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The embedded SIM activation code pool assignment entity assigns a specific embeddedSIMActivationCodePool to an AAD device group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-esim-embeddedsimactivationcodepoolassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmbeddedSimActivationCodePoolAssignment {
     /// Unique identifier for the embedded SIM activation code pool assignment. System generated value assigned when created.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes the embedded SIM activation code deployment state in relation to a device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-esim-embeddedsimdevicestate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmbeddedSimDeviceState {
     /// Unique identifier for the embedded SIM device status. System generated value assigned when created.
     pub id: graph_rt::Field<String>,

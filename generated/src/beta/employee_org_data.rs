@@ -4,7 +4,7 @@
 /// Represents organization data associated with a user. The employeeOrgData property of the user entity is a collection of organization attributes.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/employeeorgdata?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmployeeOrgData {
     /// The name of the division in which the user works.   Returned only on `$select`. Supports `$filter`.
     pub division: graph_rt::Field<String>,

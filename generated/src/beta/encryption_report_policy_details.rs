@@ -4,7 +4,7 @@
 /// Policy Details for Encryption Report
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-encryptionreportpolicydetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EncryptionReportPolicyDetails {
     /// Policy Id for Encryption Report
     pub policy_id: graph_rt::Field<String>,

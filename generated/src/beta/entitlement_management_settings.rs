@@ -4,7 +4,7 @@
 /// Represents settings that control the behavior of Azure AD entitlement management.  This resource does not include the catalog creators setting; to view or change the catalog creators role membership, use the role assignments API with the entitlement management RBAC provider.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/entitlementmanagementsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EntitlementManagementSettings {
     /// One of `None`, `BlockSignIn`, or `BlockSignInAndDelete`.
     pub external_user_lifecycle_action: graph_rt::Field<String>,

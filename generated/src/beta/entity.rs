@@ -2,7 +2,7 @@
 // from resources/entity.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/entity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Entity {
     /// Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the result of membership evaluation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/evaluatedynamicmembershipresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EvaluateDynamicMembershipResult {
     /// If a group ID is provided, the value is the membership rule for the group. If a group ID is not provided, the value is the membership rule that was provided as a parameter. For more information, see Dynamic membership rules for groups in Azure Active Directory.
     pub membership_rule: graph_rt::Field<String>,

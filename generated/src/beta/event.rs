@@ -4,7 +4,7 @@
 /// An event in a user calendar, or the default calendar of a Microsoft 365 group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/event?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Event {
     /// `True` if the meeting organizer allows invitees to propose a new time when responding, `false` otherwise. Optional. Default is `true`.
     pub allow_new_time_proposals: graph_rt::Field<bool>,

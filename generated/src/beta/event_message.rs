@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.message`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/eventmessage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EventMessage {
     /// The Bcc: recipients for the message. Inherited from `microsoft.graph.message`.
     #[cfg(feature = "core")]

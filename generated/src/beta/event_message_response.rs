@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.eventMessage`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/eventmessageresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EventMessageResponse {
     /// The Bcc: recipients for the message. Inherited from `microsoft.graph.message`.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Represents the users or groups of users that are excluded from a policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/excludetarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExcludeTarget {
     /// The object identifier of an Azure AD user or group.
     pub id: graph_rt::Field<String>,

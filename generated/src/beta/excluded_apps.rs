@@ -4,7 +4,7 @@
 /// Contains properties for Excluded Office365 Apps.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-excludedapps?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExcludedApps {
     /// The value for if MS Office Access should be excluded or not.
     pub access: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.groupAssignmentTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-exclusiongroupassignmenttarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExclusionGroupAssignmentTarget {
     /// The Id of the filter for the target assignment. Inherited from `microsoft.graph.deviceAndAppManagementAssignmentTarget`.
     pub device_and_app_management_assignment_filter_id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdates.qualityUpdateReference`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-expeditedqualityupdatereference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExpeditedQualityUpdateReference {
     /// Specifies the classification of the referenced content. Supports a subset of the values for qualityUpdateClassification. Possible values are: `security`. Inherited from `microsoft.graph.windowsUpdates.qualityUpdateReference`.
     pub classification: graph_rt::Field<super::QualityUpdateClassification>,

@@ -4,7 +4,7 @@
 /// A complex type to store the expedited quality update settings such as release date and days until forced reboot.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-softwareupdate-expeditedwindowsqualityupdatesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExpeditedWindowsQualityUpdateSettings {
     /// The release date to identify a quality update.
     pub quality_update_release: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the expression details, result, and property details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/expressionevaluationdetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExpressionEvaluationDetails {
     /// Represents expression which has been evaluated.
     pub expression: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an object to be used as input test data when the parseExpression action performs an expression evaluation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-expressioninputobject?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExpressionInputObject {
     /// Definition of the test object.
     pub definition: graph_rt::Field<super::ObjectDefinition>,

@@ -4,7 +4,7 @@
 /// Custom Extended Key Usage definition
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-extendedkeyusage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExtendedKeyUsage {
     /// Extended Key Usage Name
     pub name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An abstract type to support the OData v4 open type openTypeExtension.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/extension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Extension {
     /// Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Use the extensionSchemaProperty resource to define a property's name and its type, as part of a schemaExtension definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/extensionschemaproperty?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExtensionSchemaProperty {
     /// The name of the strongly typed property defined as part of a schema extension.
     pub name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.identitySource`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externaldomainfederation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExternalDomainFederation {
     /// The name of the identity source, typically also the domain name. Read only.
     pub display_name: graph_rt::Field<String>,

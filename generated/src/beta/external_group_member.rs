@@ -4,7 +4,7 @@
 /// Represents a member of an externalGroup used to set permissions on external content added to Microsoft Graph.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-externalgroupmember?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExternalGroupMember {
     /// The unique ID of the member. It would be the objectId in case of Azure Active Directory users or groups and the id property of the externalGroup in case of external groups.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The content of an externalItem indexed via a Microsoft Search connection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-externalitemcontent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExternalItemContent {
     /// The content for the externalItem. Required.
     pub value: graph_rt::Field<String>,

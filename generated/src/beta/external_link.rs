@@ -4,7 +4,7 @@
 /// A url that opens a OneNote page or notebook.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externallink?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExternalLink {
     /// The url of the link.
     pub href: graph_rt::Field<String>,

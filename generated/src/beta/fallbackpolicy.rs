@@ -4,7 +4,7 @@
 /// Allows fallback policy to be specified for iOS endpoints only and is designed to be used for high-priority raw notifications that might not be delivered to devices due to platform specific restrictions (e.g. battery saver mode).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fallbackpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Fallbackpolicy {
     /// EndpointFallback policy object handles notification fallback policy at an end point level and is currently limited to iOS.
     pub endpoint_fallback: graph_rt::Field<super::FallbackpolicyProperties>,

@@ -4,7 +4,7 @@
 /// Allows fallback policy to be specified for high-priority raw notifications on iOS endpoints only, with additional properties for specifying fallback wait time (delay) and corresponding visual notification content.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fallbackpolicyproperties?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FallbackpolicyProperties {
     /// Specifies the platforms that a developer wants to enable raw-to-visual toast notification fallback on. Currently, if fallbackPolicy is specified, targetPolicy.platformTypes must include `iOS` and optionally other platforms. In addition, fallbackPolicy.endpointFallback.platformTypes is required and the only supported platform is currently `iOS`.
     pub platform_types: graph_rt::Field<Vec<String>>,

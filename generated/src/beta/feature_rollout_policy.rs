@@ -4,7 +4,7 @@
 /// Represents a feature rollout policy associated with a directory object. Creating a feature rollout policy helps tenant administrators to pilot features of Azure AD with a specific group before enabling features for entire organization. This minimizes the impact and helps administrators to test and rollout authentication related features gradually.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/featurerolloutpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FeatureRolloutPolicy {
     /// A description for this feature rollout policy.
     pub description: graph_rt::Field<String>,

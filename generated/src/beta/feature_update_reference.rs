@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdates.windowsUpdateReference`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-featureupdatereference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FeatureUpdateReference {
     /// Specifies a feature update by version.
     pub version: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// This is an open type that represents the set of feedback tokens provided by the user of this endpoint for the Session. This is a set of Boolean properties. The property names should not be relied upon since they may change depending on what tokens are offered to the user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-feedbacktokenset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FeedbackTokenSet {
     pub distorted_speech: graph_rt::Field<bool>,
     pub electronic_feedback: graph_rt::Field<bool>,

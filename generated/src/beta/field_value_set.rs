@@ -4,7 +4,7 @@
 /// Represents the column values in a listItem resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fieldvalueset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FieldValueSet {
     pub author: graph_rt::Field<String>,
     pub author_lookup_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains information about the file (not process) related to the alert.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/filesecuritystate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FileSecurityState {
     /// Complex type containing file hashes (cryptographic and location-sensitive).
     pub file_hash: graph_rt::Field<super::FileHash>,

@@ -4,7 +4,7 @@
 /// The FileSystemInfo resource contains properties that are reported by the device's local file system for the local version of an item. This facet can be used to specify the last modified date or created date of the item as it was on the local device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/filesysteminfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FileSystemInfo {
     /// The UTC date and time the file was created on a client.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Represents a single assertion that a candidate object must satisfy, and is evaluated to either `true` (object satisfies the assertion) or `false` (object does not satisfy the assertion).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-filterclause?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FilterClause {
     /// Name of the operator to be applied to the source and target operands. Must be one of the supported operators. Supported operators can be discovered.
     pub operator_name: graph_rt::Field<String>,

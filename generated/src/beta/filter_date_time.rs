@@ -4,7 +4,7 @@
 /// Represents how to filter a date when filtering on values.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/filterdatetime?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FilterDateTime {
     /// The date in ISO8601 format used to filter data.
     pub date: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains a collection of values for the operand.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-filteroperand?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FilterOperand {
     /// Collection of values.
     pub values: graph_rt::Field<Vec<String>>,

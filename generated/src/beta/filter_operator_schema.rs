@@ -4,7 +4,7 @@
 /// Describes an operator that can be used in a filter.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-filteroperatorschema?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FilterOperatorSchema {
     /// Arity of the operator. Possible values are: `Binary`, `Unary`. The default is `Binary`.
     pub arity: graph_rt::Field<String>,

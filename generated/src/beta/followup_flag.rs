@@ -4,7 +4,7 @@
 /// Allows setting a flag for the user to follow up on an item later. Supported items include message and contact.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/followupflag?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FollowupFlag {
     /// The date and time that the follow-up was finished.
     pub completed_date_time: graph_rt::Field<super::DateTimeTimeZone>,

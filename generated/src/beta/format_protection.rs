@@ -4,7 +4,7 @@
 /// Represents the format protection of a range object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/formatprotection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FormatProtection {
     /// Indicates if Excel hides the formula for the cells in the range. A null value indicates that the entire range doesn't have uniform formula hidden setting.
     pub formula_hidden: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// A general-purpose error.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/genericerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GenericError {
     /// The error message.
     pub message: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The geolocationColumn on a columnDefinition resource indicates that the column holds a geolocation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/geolocationcolumn?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GeolocationColumn {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// Represents the access permission that a governanceSubject has to a specific governanceResource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governancepermission?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernancePermission {
     /// The access level. Valid values: `None`, `UserRead`, `AdminRead`, and `AdminReadWrite`.
     pub access_level: graph_rt::Field<String>,

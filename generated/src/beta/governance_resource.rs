@@ -4,7 +4,7 @@
 /// Represents resources that could be managed by Privileged Identity Management (PIM). For Azure resources, it can be a subscription, a resource group, and a resource such as a virtual machine, a SQL database, etc.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governanceresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceResource {
     /// The id of the resource. It is in GUID format.
     pub id: graph_rt::Field<String>,

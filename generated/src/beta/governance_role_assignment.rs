@@ -4,7 +4,7 @@
 /// Represents the assignment of a user or group to a role.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governanceroleassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceRoleAssignment {
     /// The ID of the role assignment. It is in GUID format.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the request for role assignment operations in Privilegd Identity Management.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governanceroleassignmentrequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceRoleAssignmentRequest {
     /// The id of the role assignment request.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the status of the governanceRoleAssignmentRequest.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governanceroleassignmentrequeststatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceRoleAssignmentRequestStatus {
     /// The status of the role assignment request. The value can be `InProgress` or `Closed`.
     pub status: graph_rt::Field<String>,

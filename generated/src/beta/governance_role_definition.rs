@@ -4,7 +4,7 @@
 /// Represents the role definitions. For Azure resources, it can represent Azure RBAC roles, such as Owner, Reader, Contributor, etc.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governanceroledefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceRoleDefinition {
     /// The id of the role definition.
     pub id: graph_rt::Field<String>,

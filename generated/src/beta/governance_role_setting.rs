@@ -4,7 +4,7 @@
 /// Represents a set of configurations on each role definition that needs to be evaluated against when role assignments are created or modified. For example, role settings might include "maximum assignment duration" rule, "MFA required on activation" rule, and so on.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governancerolesetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceRoleSetting {
     /// The id of the roleSetting.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the rules that the role settings are composed of.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governancerulesetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceRuleSetting {
     /// The id of the rule. For example, `ExpirationRule` and `MfaRule`.
     pub rule_identifier: graph_rt::Field<String>,

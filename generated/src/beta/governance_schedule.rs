@@ -4,7 +4,7 @@
 /// Represents the schedule for a governanceRoleAssignmentRequest. For a role assignment request, the schedule controls when to perform the role assignment operation, when to stop the role assignment, and how frequently to do the role assignment operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governanceschedule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceSchedule {
     /// The start time of the role assignment. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub start_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Represents users, groups, and service principals being managed in Privileged Identity Management (PIM).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/governancesubject?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GovernanceSubject {
     /// The id of the subject.
     pub id: graph_rt::Field<String>,

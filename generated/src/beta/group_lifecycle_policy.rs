@@ -4,7 +4,7 @@
 /// Represents a lifecycle policy for a Microsoft 365 group. A group lifecycle policy allows administrators to set an expiration period for groups. For example, after 180 days, a group expires. When a group reaches its expiration, owners of the group are required to renew their group within a time interval defined by the administrator. Once renewed, the group expiration is extended by the number of days defined in the policy. For example, the group's new expiration is 180 days after renewal. If the group is not renewed, it expires and is deleted. The group can be restored within a period of 30 days from deletion.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/grouplifecyclepolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupLifecyclePolicy {
     /// List of email address to send notifications for groups without owners. Multiple email address can be defined by separating email address with a semicolon.
     pub alternate_notification_emails: graph_rt::Field<String>,

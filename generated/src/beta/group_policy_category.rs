@@ -4,7 +4,7 @@
 /// The category entity stores the category of a group policy definition
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicycategory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyCategory {
     /// The string id of the category's display name
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The group policy configuration entity contains the configured values for one or more group policy definitions.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyConfiguration {
     /// The date and time the object was created.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// The group policy configuration assignment entity assigns one or more AAD groups to a specific group policy configuration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyconfigurationassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyConfigurationAssignment {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The entity describes all of the information about a single group policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicydefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyDefinition {
     /// Identifies the type of groups the policy can be applied to. Possible values are: `user`, `machine`.
     pub class_type: graph_rt::Field<super::GroupPolicyDefinitionClassType>,

@@ -4,7 +4,7 @@
 /// The definition value entity stores the value for a single group policy definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicydefinitionvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyDefinitionValue {
     /// The date and time the object was created.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// The Group Policy migration report.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-gpanalyticsservice-grouppolicymigrationreport?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyMigrationReport {
     /// Not yet documented
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The Group Policy Object file uploaded by admin.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-gpanalyticsservice-grouppolicyobjectfile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyObjectFile {
     /// Not yet documented
     pub id: graph_rt::Field<String>,

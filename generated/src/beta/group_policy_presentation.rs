@@ -4,7 +4,7 @@
 /// The base entity for the display presentation of any of the additional options in a group policy definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicypresentation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyPresentation {
     /// Localized text label for any presentation entity. The default value is empty.
     pub label: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The base presentation value entity that stores the value for a single group policy presentation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicypresentationvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyPresentationValue {
     /// The date and time the object was last modified.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.groupPolicyPresentationValue`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicypresentationvaluelongdecimal?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyPresentationValueLongDecimal {
     /// The date and time the object was last modified. Inherited from `microsoft.graph.groupPolicyPresentationValue`.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

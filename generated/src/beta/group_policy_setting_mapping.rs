@@ -4,7 +4,7 @@
 /// The Group Policy setting to MDM/Intune mapping.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-gpanalyticsservice-grouppolicysettingmapping?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicySettingMapping {
     /// Not yet documented
     pub id: graph_rt::Field<String>,

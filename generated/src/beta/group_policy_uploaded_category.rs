@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.groupPolicyCategory`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyuploadedcategory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyUploadedCategory {
     /// The string id of the category's display name Inherited from `microsoft.graph.groupPolicyCategory`.
     pub display_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.groupPolicyDefinition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyuploadeddefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyUploadedDefinition {
     /// Identifies the type of groups the policy can be applied to. Possible values are: `user`, `machine`. Inherited from `microsoft.graph.groupPolicyDefinition`.
     pub class_type: graph_rt::Field<super::GroupPolicyDefinitionClassType>,

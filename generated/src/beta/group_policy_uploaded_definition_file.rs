@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.groupPolicyDefinitionFile`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyuploadeddefinitionfile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyUploadedDefinitionFile {
     /// The localized friendly name of the ADMX file. Inherited from `microsoft.graph.groupPolicyDefinitionFile`.
     pub display_name: graph_rt::Field<String>,

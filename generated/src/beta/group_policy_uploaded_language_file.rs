@@ -4,7 +4,7 @@
 /// The entity represents an ADML (Administrative Template language) XML file uploaded by Administrator.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyuploadedlanguagefile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyUploadedLanguageFile {
     /// The file name of the uploaded ADML file.
     pub file_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.groupPolicyPresentation`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-grouppolicy-grouppolicyuploadedpresentation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GroupPolicyUploadedPresentation {
     /// Localized text label for any presentation entity. The default value is empty. Inherited from `microsoft.graph.groupPolicyPresentation`.
     pub label: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Hardware information of a given device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-hardwareinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct HardwareInformation {
     /// Serial number.
     pub serial_number: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A class containing the result of HasPayloadLinks action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-haspayloadlinkresultitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct HasPayloadLinkResultItem {
     /// Key of the Payload, In the format of Guid.
     pub payload_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a history item for an activity in an app. User activities represent a single destination within your app - for example, a TV show, a document, or a current campaign in a video game. When a user engages with that activity, the engagement is captured as a history item that indicates the start and end time for that activity. As the user re-engages with that activity over time, multiple history items are recorded for a single user activity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/projectrome-historyitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct HistoryItem {
     /// Set by the server. A status code used to identify valid objects. Values: active, updated, deleted, ignored.
     pub status: graph_rt::Field<String>,

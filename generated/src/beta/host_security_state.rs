@@ -4,7 +4,7 @@
 /// Contains stateful information about the host (including devices, computers, and so on).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/hostsecuritystate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct HostSecurityState {
     /// Host FQDN (Fully Qualified Domain Name) (for example, machine.company.com).
     pub fqdn: graph_rt::Field<String>,

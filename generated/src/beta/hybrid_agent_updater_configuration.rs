@@ -4,7 +4,7 @@
 /// A tenant admin can configure for each onPremisesPublishingProfile the time window during which agents can receive updates or defer updates to the agents. The hybridAgentUpdaterConfiguration specified for an onPremisesPublishingProfile is applicable to all the agents within that onPremisesPublishingProfile.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/hybridagentupdaterconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct HybridAgentUpdaterConfiguration {
     /// Indicates if updater configuration will be skipped and the agent will receive an update when the next version of the agent is available.
     pub allow_update_configuration_override: graph_rt::Field<bool>,

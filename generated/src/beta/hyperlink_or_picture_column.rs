@@ -2,7 +2,7 @@
 // from resources/hyperlinkorpicturecolumn.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/hyperlinkorpicturecolumn?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct HyperlinkOrPictureColumn {
     /// Specifies whether the display format used for URL columns is an image or a hyperlink.
     pub is_picture: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.ipRange`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-ipv4range?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IPv4Range {
     /// Lower address.
     pub lower_address: graph_rt::Field<String>,

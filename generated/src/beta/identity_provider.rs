@@ -4,7 +4,7 @@
 /// Represents identity providers with External Identities for both Azure Active Directory tenant and an Azure AD B2C tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityprovider?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentityProvider {
     /// The client ID for the application obtained when registering the application with the identity provider. This is a required field.  Required. Not nullable.
     pub client_id: graph_rt::Field<String>,

@@ -5,7 +5,7 @@
 /// Represents identity providers with External Identities for both Azure Active Directory tenant and an Azure AD B2C tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/identityproviderbase?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentityProviderBase {
     /// The identifier of the identity provider.
     pub id: graph_rt::Field<String>,

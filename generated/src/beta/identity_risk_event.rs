@@ -4,7 +4,7 @@
 /// A risk event detected by Azure Active Directory Identity Protection. It is the base type for each specific risk event type:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityriskevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentityRiskEvent {
     /// The date and time that the risk event was closed
     pub closed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// The identitySet resource is a keyed collection of identity resources.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentitySet {
     /// Optional. The application associated with this action.
     pub application: graph_rt::Field<super::AnyIdentity>,

@@ -4,7 +4,7 @@
 /// The sub-types of this type, azureActiveDirectoryTenant, domainIdentitySource and externalDomainFederation, are used in the identity sources of a connectedOrganization.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identitysource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentitySource {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

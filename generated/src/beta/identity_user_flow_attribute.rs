@@ -4,7 +4,7 @@
 /// Represents user flow attributes in an Azure Active Directory (Azure AD) tenant and an Azure AD B2C tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityuserflowattribute?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentityUserFlowAttribute {
     /// The identifier of the user flow attribute. This is a read-only attribute that is automatically created.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The Image resource groups image-related properties into a single structure. If a DriveItem has a non-null image facet, the item represents a bitmap image.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/image?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Image {
     /// Optional. Height of the image, in pixels. Read-only.
     pub height: graph_rt::Field<i32>,

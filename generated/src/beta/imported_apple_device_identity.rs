@@ -4,7 +4,7 @@
 /// The importedAppleDeviceIdentity resource represents the imported device identity of an Apple device .
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-importedappledeviceidentity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ImportedAppleDeviceIdentity {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.importedAppleDeviceIdentity`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-importedappledeviceidentityresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ImportedAppleDeviceIdentityResult {
     /// Key of the entity. Inherited from `microsoft.graph.importedAppleDeviceIdentity`.
     pub id: graph_rt::Field<String>,

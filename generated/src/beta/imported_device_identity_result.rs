@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.importedDeviceIdentity`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-importeddeviceidentityresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ImportedDeviceIdentityResult {
     /// Id of the imported device identity Inherited from `microsoft.graph.importedDeviceIdentity`.
     pub id: graph_rt::Field<String>,

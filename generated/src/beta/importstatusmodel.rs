@@ -2,7 +2,7 @@
 // from resources/importstatusmodel.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/importstatusmodel?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Importstatusmodel {
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A risk event detected by Azure Active Directory Identity Protection where two account sign-ins occur from locations atypical for the user and it would be impossible to travel between the locations in the duration between the sign-ins. Complete information about risk events can be found in the Azure AD Identity Protection documentation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/impossibletravelriskevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ImpossibleTravelRiskEvent {
     /// The date and time that the risk event was closed
     pub closed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// The context associated with an incoming call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/incomingcontext?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IncomingContext {
     /// The id of the participant that is under observation. Read-only.
     pub observed_participant_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Classification of a user's messages to enable focus on those that are more relevant or important to the user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/inferenceclassification?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InferenceClassification {
     /// Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a user's override for how incoming messages from a specific sender should always be classified as in a Focused Inbox.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/inferenceclassificationoverride?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InferenceClassificationOverride {
     /// Specifies how incoming messages from a specific sender should always be classified as. Possible values are: `focused`, `other`.
     #[cfg(feature = "core")]

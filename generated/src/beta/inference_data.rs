@@ -4,7 +4,7 @@
 /// The inferenceData resource type provides additional detail about an entity which has been created through inferring information about the user. This information will be present whenever the data within a particular entity was derived from a machine learning or other system process iterating over data.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/inferencedata?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InferenceData {
     /// Confidence score reflecting the accuracy of the data inferred about the user.
     pub confidence_score: graph_rt::Field<f64>,

@@ -4,7 +4,7 @@
 /// The informationProtectionAction is an abstract entity that is returned as the result of any of the information protection evaluation APIs. The object contains one or more of the following actions that instruct the application on how to apply, update, or remove the information protection label.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/informationprotectionaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InformationProtectionAction {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// Describes the informationProtectionContentLabel object that defines MIP metadata on an object. informationProtectionContentLabel is returned by the extractLabel API resolve to the label that is currently applied to a file.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/informationprotectioncontentlabel?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InformationProtectionContentLabel {
     /// Possible values are: `standard`, `privileged`, `auto`.
     pub assignment_method: graph_rt::Field<String>,

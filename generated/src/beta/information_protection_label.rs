@@ -4,7 +4,7 @@
 /// Describes the information protection label that details how to properly apply a sensitivity label to information. The informationProtectionLabel resource describes the configuration of sensitivity labels that apply to a user or tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/informationprotectionlabel?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InformationProtectionLabel {
     /// The color that the UI should display for the label, if configured.
     pub color: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Complex type containing properties of sharedInsight items.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-insightidentity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InsightIdentity {
     /// The display name of the user who shared the item.
     pub display_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.userExperienceAnalyticsInsightValue`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-insightvaluedouble?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InsightValueDouble {
     /// Not yet documented
     pub value: graph_rt::Field<f64>,

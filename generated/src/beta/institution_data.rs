@@ -4,7 +4,7 @@
 /// Represents additional detail about an undergraduate, graduate, postgraduate degree or other educational activity that a user has undertaken and is used within an educationalActivity resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/institutiondata?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InstitutionData {
     /// Short description of the institution the user studied at.
     pub description: graph_rt::Field<String>,

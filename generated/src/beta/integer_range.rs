@@ -4,7 +4,7 @@
 /// Represents an inclusive range of integers described by two Int64 boundaries.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/integerrange?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IntegerRange {
     /// The inclusive lower bound of the integer range.
     pub start: graph_rt::Field<i64>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.userSet`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/internalsponsors?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InternalSponsors {
     /// For a user in an approval stage, this property indicates whether the user is a backup fallback approver. Inherited from `microsoft.graph.userSet`.
     pub is_backup: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// A key-value pair that represents an Internet message header, as defined by RFC5322, that provides details of the network path taken by a message from the sender to the recipient.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/internetmessageheader?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InternetMessageHeader {
     /// Represents the key in a key-value pair.
     pub name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// intuneBrand contains data which is used in customizing the appearance of the Company Portal applications as well as the end user web portal.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-intunebrand?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IntuneBrand {
     /// Company/organization name that is displayed to end users.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// This entity contains data which is used in customizing the tenant level appearance of the Company Portal applications as well as the end user web portal.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-wip-intunebrandingprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IntuneBrandingProfile {
     /// Profile Key
     pub id: graph_rt::Field<String>,

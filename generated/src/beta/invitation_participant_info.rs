@@ -4,7 +4,7 @@
 /// Represents an entity that is being invited to a group call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/invitationparticipantinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InvitationParticipantInfo {
     /// The type of endpoint. Possible values are: `default`, `voicemail`.
     pub endpoint_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Sends a sharing invitation for a DriveItem. A sharing invitation provides permissions to the recipients and optionally sends an email to the recipients to notify them the item was shared.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/driveitem-invite?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InviteParameters {
     pub require_sign_in: graph_rt::Field<bool>,
     pub send_invitation: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// The invitedUserMessageInfo object allows you to configure the invitation message.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/invitedusermessageinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InvitedUserMessageInfo {
     /// Additional recipients the invitation message should be sent to. Currently only 1 additional recipient is supported.
     pub cc_recipients: graph_rt::Field<Vec<super::AnyRecipient>>,

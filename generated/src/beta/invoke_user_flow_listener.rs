@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.authenticationListener`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/invokeuserflowlistener?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InvokeUserFlowListener {
     /// The identifier of the action. Inherited from `microsoft.graph.authenticationListener`.
     pub id: graph_rt::Field<String>,

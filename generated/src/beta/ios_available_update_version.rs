@@ -4,7 +4,7 @@
 /// iOS available update version details
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-softwareupdate-iosavailableupdateversion?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosAvailableUpdateVersion {
     /// The version of the update.
     pub product_version: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.iosSingleSignOnExtension`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iosazureadsinglesignonextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosAzureAdSingleSignOnExtension {
     /// Enables or disables shared device mode.
     pub enable_shared_device_mode: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// iOS URL bookmark
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iosbookmark?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosBookmark {
     /// URL allowed to access
     pub url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties of the possible iOS device types the mobile app can run on.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-iosdevicetype?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosDeviceType {
     /// Whether the app should run on iPads.
     pub i_pad: graph_rt::Field<bool>,

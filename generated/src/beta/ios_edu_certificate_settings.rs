@@ -4,7 +4,7 @@
 /// Trusted Root and PFX certificates for iOS EDU.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioseducertificatesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosEduCertificateSettings {
     /// Trusted Root Certificate.
     pub trusted_root_certificate: graph_rt::Field<graph_rt::Base64Bytes>,

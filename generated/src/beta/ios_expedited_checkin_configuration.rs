@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.appleExpeditedCheckinConfigurationBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iosexpeditedcheckinconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosExpeditedCheckinConfiguration {
     /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
     pub id: graph_rt::Field<String>,

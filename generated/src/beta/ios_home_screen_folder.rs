@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.iosHomeScreenItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioshomescreenfolder?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosHomeScreenFolder {
     /// Name of the app Inherited from `microsoft.graph.iosHomeScreenItem`.
     pub display_name: graph_rt::Field<String>,

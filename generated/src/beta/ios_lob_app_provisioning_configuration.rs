@@ -4,7 +4,7 @@
 /// This topic provides descriptions of the declared methods, properties and relationships exposed by the iOS Lob App Provisioning Configuration resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-ioslobappprovisioningconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosLobAppProvisioningConfiguration {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

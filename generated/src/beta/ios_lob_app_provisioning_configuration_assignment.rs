@@ -4,7 +4,7 @@
 /// A class containing the properties used for Group Assignment of an iOS LOB App Provisioning and Configuration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-ioslobappprovisioningconfigurationassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosLobAppProvisioningConfigurationAssignment {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

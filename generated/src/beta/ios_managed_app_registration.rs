@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedAppRegistration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-iosmanagedappregistration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosManagedAppRegistration {
     /// Date and time of creation Inherited from `microsoft.graph.managedAppRegistration`.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

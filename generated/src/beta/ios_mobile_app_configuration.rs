@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedDeviceMobileAppConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-iosmobileappconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosMobileAppConfiguration {
     /// Key of the entity. Inherited from `microsoft.graph.managedDeviceMobileAppConfiguration`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An item describing notification setting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iosnotificationsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosNotificationSettings {
     /// Bundle id of app to which to apply these notification settings.
     pub bundle_id: graph_rt::Field<String>,

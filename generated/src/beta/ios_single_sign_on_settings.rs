@@ -4,7 +4,7 @@
 /// iOS Kerberos authentication settings for single sign-on
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iossinglesignonsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosSingleSignOnSettings {
     /// List of app identifiers that are allowed to use this login. If this field is omitted, the login applies to all applications on the device. This collection can contain a maximum of 500 elements.
     pub allowed_apps_list: graph_rt::Field<Vec<super::AnyAppListItem>>,

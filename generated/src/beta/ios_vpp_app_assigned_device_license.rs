@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.iosVppAppAssignedLicense`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-iosvppappassigneddevicelicense?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosVppAppAssignedDeviceLicense {
     /// Key of the entity. Inherited from `microsoft.graph.iosVppAppAssignedLicense`.
     pub id: graph_rt::Field<String>,

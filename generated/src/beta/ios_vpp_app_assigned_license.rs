@@ -4,7 +4,7 @@
 /// iOS Volume Purchase Program license assignment. This class does not support Create, Delete, or Update.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-iosvppappassignedlicense?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosVppAppAssignedLicense {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

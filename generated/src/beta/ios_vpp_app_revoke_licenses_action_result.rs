@@ -4,7 +4,7 @@
 /// Defines results for actions on iOS Vpp Apps, contains inherited properties for ActionResult.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-iosvppapprevokelicensesactionresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosVppAppRevokeLicensesActionResult {
     /// UserId associated with the action.
     pub user_id: graph_rt::Field<String>,

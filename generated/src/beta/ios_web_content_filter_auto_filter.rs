@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.iosWebContentFilterBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioswebcontentfilterautofilter?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosWebContentFilterAutoFilter {
     /// Additional URLs allowed for access
     pub allowed_urls: graph_rt::Field<Vec<String>>,

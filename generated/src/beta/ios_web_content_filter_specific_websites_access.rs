@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.iosWebContentFilterBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioswebcontentfilterspecificwebsitesaccess?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosWebContentFilterSpecificWebsitesAccess {
     /// URL bookmarks which will be installed into built-in browser and user is only allowed to access websites through bookmarks. This collection can contain a maximum of 500 elements.
     pub specific_websites_only: graph_rt::Field<Vec<super::IosBookmark>>,

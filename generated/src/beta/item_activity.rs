@@ -4,7 +4,7 @@
 /// The ItemActivity resource provides information about activities that took place on an item or within a container. Currently only available on SharePoint and OneDrive for Business.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/itemactivity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ItemActivity {
     /// The unique identifier of the activity. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The ItemActivityTimeSet resource provides information about when an activity on an item took place.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/itemactivitytimeset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ItemActivityTimeSet {
     /// When the activity was observed to take place.
     pub observed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// The itemAnalytics resource provides analytics about activities that took place on an item. This resource is currently only available on SharePoint and OneDrive for Business.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/itemanalytics?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ItemAnalytics {
     /// Analytics over the item's lifespan.
     #[cfg(feature = "users")]

@@ -4,7 +4,7 @@
 /// Represents properties of the body of an item, such as a message, event or group post.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/itembody?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ItemBody {
     /// The content of the item.
     pub content: graph_rt::Field<String>,

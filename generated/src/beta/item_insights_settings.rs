@@ -4,7 +4,7 @@
 /// Represents privacy settings for itemInsights and privacy setting for meeting hours insights . Use this API to disable/enable calculation and visibility of item insights and meeting hours insights.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/iteminsightssettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ItemInsightsSettings {
     /// `true` if organization item insights are enabled; `false` if organization item insights are disabled for all users without exceptions. Default is `true`. Optional.
     pub is_enabled_in_organization: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents the Keberos Constrained Delegation (KCD) settings for the onPremisesPublishingSingleSignOn resource when publishing an on-premises application via Azure AD Application Proxy. Application Proxy uses Kerberos Constrained Delegation (KCD) to support single-sign on to Integrated Windows Authentication applications. For more information, see Kerberos Constrained Delegation for single-sign on to your apps with Application Proxy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/kerberossignonsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KerberosSignOnSettings {
     /// The Internal Application SPN of the application server. This SPN needs to be in the list of services to which the connector can present delegated credentials.
     pub kerberos_service_principal_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.singleSignOnExtension`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-kerberossinglesignonextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KerberosSingleSignOnExtension {
     /// Gets or sets the case-sensitive realm name for this profile.
     pub realm: graph_rt::Field<String>,

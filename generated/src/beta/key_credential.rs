@@ -4,7 +4,7 @@
 /// Contains a key credential associated with an application or a service principal. The keyCredentials property of the application and servicePrincipal entities is a collection of keyCredential.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/keycredential?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KeyCredential {
     /// Custom key identifier
     pub custom_key_identifier: graph_rt::Field<graph_rt::Base64Bytes>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.keyTypedValuePair`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-keystringvaluepair?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KeyStringValuePair {
     /// The string key of the key-value pair. Inherited from `microsoft.graph.keyTypedValuePair`.
     pub key: graph_rt::Field<String>,

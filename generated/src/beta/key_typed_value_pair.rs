@@ -4,7 +4,7 @@
 /// A key-value pair with a string key and a typed value.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-keytypedvaluepair?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KeyTypedValuePair {
     /// The string key of the key-value pair.
     pub key: graph_rt::Field<String>,

@@ -5,7 +5,7 @@
 /// Key Value definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-keyvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KeyValue {
     /// Key.
     pub key: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.parentLabelDetails`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/labeldetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LabelDetails {
     /// The color that the user interface should display for the label, if configured. Inherited from `microsoft.graph.parentLabelDetails`.
     pub color: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the labeling options that can be provided to the evaluation APIs. labelingOptions must be passed in to the evaluateApplication API to specify details about the label that is to be applied.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/labelingoptions?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LabelingOptions {
     /// Possible values are: `standard`, `privileged`, `auto`.
     pub assignment_method: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The licenseAssignmentStates property of the user entity is a collection of licenseAssignmentState. It provides details about license assignments to a user. The details includes information like:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/licenseassignmentstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LicenseAssignmentState {
     /// The id of the group that assigns this license. If the assignment is a direct-assigned license, this field will be Null. Read-Only.
     pub assigned_by_group: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains information about a license assigned to a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/licensedetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LicenseDetails {
     /// The unique identifier for the license detail object. Read-only, Key, Not nullable
     pub id: graph_rt::Field<String>,

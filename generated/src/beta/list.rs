@@ -4,7 +4,7 @@
 /// The list resource represents a list in a site. This resource contains the top level properties of the list, including template and field definitions.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/list?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct List {
     /// The collection of field definitions for this list.
     pub columns: graph_rt::Field<Vec<super::ColumnDefinition>>,

@@ -4,7 +4,7 @@
 /// The listItemVersion resource represents a previous version of a ListItem resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/listitemversion?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ListItemVersion {
     /// The ID of the version. Read-only.
     pub id: graph_rt::Field<String>,

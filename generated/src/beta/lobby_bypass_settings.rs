@@ -4,7 +4,7 @@
 /// Specifies which participants can bypass the meeting lobby.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/lobbybypasssettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LobbyBypassSettings {
     /// Specifies the type of participants that are automatically admitted into a meeting, bypassing the lobby. Possible values are listed in the following table. Optional.
     pub scope: graph_rt::Field<super::LobbyBypassScope>,

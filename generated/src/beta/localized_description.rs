@@ -4,7 +4,7 @@
 /// Represents the localized description used to describe a term in the term store.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/termstore-localizeddescription?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LocalizedDescription {
     /// The description in the localized language.
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the label for a term in the term store.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/termstore-localizedlabel?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LocalizedLabel {
     /// Indicates whether the label is the default label.
     pub is_default: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents the localized name used in the term store, which identifies the name in the localized language. For more information, see localizedLabel.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/termstore-localizedname?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LocalizedName {
     /// The language tag for the label.
     pub language_tag: graph_rt::Field<String>,

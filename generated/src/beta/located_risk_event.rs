@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.identityRiskEvent`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/locatedriskevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LocatedRiskEvent {
     /// The date and time that the risk event was closed Inherited from `microsoft.graph.identityRiskEvent`.
     pub closed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

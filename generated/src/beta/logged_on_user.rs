@@ -4,7 +4,7 @@
 /// Logged On User
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-loggedonuser?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LoggedOnUser {
     /// User id
     pub user_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains stateful information about the logged on user on this host
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/logonuser?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LogonUser {
     /// Domain of user account used to logon.
     pub account_domain: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The lookupColumn on a columnDefinition resource indicates that the column's values are looked up from another source in the site.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/lookupcolumn?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LookupColumn {
     /// Indicates whether multiple values can be selected from the source.
     pub allow_multiple_values: graph_rt::Field<bool>,

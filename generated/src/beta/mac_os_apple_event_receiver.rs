@@ -4,7 +4,7 @@
 /// Represents a process that can receive an Apple Event notification.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macosappleeventreceiver?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsAppleEventReceiver {
     /// Code requirement for the app or binary that receives the Apple Event.
     pub code_requirement: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A mapping of application identifiers to associated domains.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macosassociateddomainsitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsAssociatedDomainsItem {
     /// The application identifier of the app to associate domains with.
     pub application_identifier: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an app in the list of macOS firewall applications
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macosfirewallapplication?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsFirewallApplication {
     /// BundleId of the application.
     pub bundle_id: graph_rt::Field<String>,

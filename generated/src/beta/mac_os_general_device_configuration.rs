@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macosgeneraldeviceconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsGeneralDeviceConfiguration {
     /// Key of the entity. Inherited from `microsoft.graph.deviceConfiguration`.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.macOSSingleSignOnExtension`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macoskerberossinglesignonextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsKerberosSingleSignOnExtension {
     /// Gets or sets the case-sensitive realm name for this profile.
     pub realm: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a specific macOS kernel extension. A macOS kernel extension can be described by its team identifier plus its bundle identifier.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macoskernelextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsKernelExtension {
     /// The team identifier that was used to sign the kernel extension.
     pub team_identifier: graph_rt::Field<String>,

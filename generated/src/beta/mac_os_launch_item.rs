@@ -4,7 +4,7 @@
 /// Represents an app in the list of macOS launch items
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macoslaunchitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsLaunchItem {
     /// Path to the launch item.
     pub path: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppAssignmentSettings`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-macoslobappassignmentsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsLobAppAssignmentSettings {
     /// Whether or not to uninstall the app when device is removed from Intune.
     pub uninstall_on_device_removal: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Contains properties the MacOS LOB App in a bundle package
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-macoslobchildapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsLobChildApp {
     /// The Identity Name.
     pub bundle_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The minimum operating system required for a MacOS app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-macosminimumoperatingsystem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsMinimumOperatingSystem {
     /// Mac OS 10.7 or later.
     pub v10_7: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents per-process privacy preferences.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macosprivacyaccesscontrolitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsPrivacyAccessControlItem {
     /// The display name of the app, process, or executable.
     pub display_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.macOSSingleSignOnExtension`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macosredirectsinglesignonextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsRedirectSingleSignOnExtension {
     /// Gets or sets the bundle ID of the app extension that performs SSO for the specified URLs.
     pub extension_identifier: graph_rt::Field<String>,

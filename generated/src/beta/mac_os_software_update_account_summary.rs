@@ -4,7 +4,7 @@
 /// MacOS software update account summary report for a device and user
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macossoftwareupdateaccountsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsSoftwareUpdateAccountSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

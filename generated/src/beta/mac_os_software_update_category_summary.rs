@@ -4,7 +4,7 @@
 /// MacOS software update category summary report for a device and user
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macossoftwareupdatecategorysummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsSoftwareUpdateCategorySummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

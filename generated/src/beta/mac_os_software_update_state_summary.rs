@@ -4,7 +4,7 @@
 /// MacOS software update state summary for a device and user
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macossoftwareupdatestatesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsSoftwareUpdateStateSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a specific macOS system extension.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macossystemextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsSystemExtension {
     /// Gets or sets the team identifier that was used to sign the system extension.
     pub team_identifier: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a mapping between team identifiers for macOS system extensions and system extension types.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-macossystemextensiontypemapping?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MacOsSystemExtensionTypeMapping {
     /// Gets or sets the team identifier used to sign the system extension.
     pub team_identifier: graph_rt::Field<String>,

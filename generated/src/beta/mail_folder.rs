@@ -4,7 +4,7 @@
 /// A mail folder in a user's mailbox, such as Inbox and Drafts. Mail folders can contain messages, other Outlook items, and child mail folders.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailfolder?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailFolder {
     /// The number of immediate child mailFolders in the current mailFolder.
     pub child_folder_count: graph_rt::Field<i32>,

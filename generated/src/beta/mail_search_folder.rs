@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mailFolder`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailsearchfolder?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailSearchFolder {
     /// The number of immediate child mailFolders in the current mailFolder. Inherited from `microsoft.graph.mailFolder`.
     pub child_folder_count: graph_rt::Field<i32>,

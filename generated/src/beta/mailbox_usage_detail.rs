@@ -2,7 +2,7 @@
 // from resources/mailboxusagedetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailboxusagedetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailboxUsageDetail {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub user_principal_name: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/mailboxusagemailboxcounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailboxusagemailboxcounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailboxUsageMailboxCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub total: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/mailboxusagequotastatusmailboxcounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailboxusagequotastatusmailboxcounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailboxUsageQuotaStatusMailboxCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub under_limit: graph_rt::Field<i64>,

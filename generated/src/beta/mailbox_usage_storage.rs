@@ -2,7 +2,7 @@
 // from resources/mailboxusagestorage.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailboxusagestorage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailboxUsageStorage {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub storage_used_in_bytes: graph_rt::Field<i64>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedAppPolicy`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAppConfiguration {
     /// Policy display name. Inherited from `microsoft.graph.managedAppPolicy`.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an operation applied against an app registration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappoperation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAppOperation {
     /// The operation name.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The ManagedAppPolicy resource represents a base type for platform specific policies.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedapppolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAppPolicy {
     /// Policy display name.
     pub display_name: graph_rt::Field<String>,

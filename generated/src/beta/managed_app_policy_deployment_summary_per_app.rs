@@ -4,7 +4,7 @@
 /// Represents policy deployment summary per app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedapppolicydeploymentsummaryperapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAppPolicyDeploymentSummaryPerApp {
     /// Deployment of an app.
     pub mobile_app_identifier: graph_rt::Field<super::AnyMobileAppIdentifier>,

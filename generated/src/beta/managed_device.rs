@@ -4,7 +4,7 @@
 /// Devices that are managed or pre-enrolled through Intune
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDevice {
     /// Unique Identifier for the device. This property is read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Define the rule when the admin wants the devices to be cleaned up.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevicecleanupsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceCleanupSettings {
     /// Number of days when the device has not contacted Intune.
     pub device_inactivity_before_retirement_in_days: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Encryption report per device
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-manageddeviceencryptionstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceEncryptionState {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An abstract class for Mobile app configuration for enrolled devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-manageddevicemobileappconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceMobileAppConfiguration {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains the properties used to assign an MDM app configuration to a group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-manageddevicemobileappconfigurationassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceMobileAppConfigurationAssignment {
     /// Unique identifier of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties, inherited properties and actions for an MDM mobile app configuration status for a device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-manageddevicemobileappconfigurationdevicestatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceMobileAppConfigurationDeviceStatus {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties, inherited properties and actions for an MDM mobile app configuration device status summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-manageddevicemobileappconfigurationdevicesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceMobileAppConfigurationDeviceSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Models and Manufactures meatadata for managed devices in the account
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-manageddevicemodelsandmanufacturers?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceModelsAndManufacturers {
     /// List of Models for managed devices in the account
     pub device_models: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Application data for reporting
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-manageddevicereportedapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceReportedApp {
     /// The application or bundle identifier of the application
     pub app_id: graph_rt::Field<String>,

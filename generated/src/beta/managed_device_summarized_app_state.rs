@@ -4,7 +4,7 @@
 /// Event representing a user's devices with failed or pending apps.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-manageddevicesummarizedappstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceSummarizedAppState {
     /// runState for the object. Possible values are: `unknown`, `success`, `fail`, `scriptError`, `pending`, `notApplicable`.
     pub summarized_app_state: graph_rt::Field<super::RunState>,

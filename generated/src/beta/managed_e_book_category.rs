@@ -4,7 +4,7 @@
 /// Contains properties for a single Intune eBook category.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-managedebookcategory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedEBookCategory {
     /// The key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The identifier for the deployment an app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedmobileapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedMobileApp {
     /// The identifier for an app with it's operating system type.
     pub mobile_app_identifier: graph_rt::Field<super::AnyMobileAppIdentifier>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedTenants.managedTenantOperationError`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-managedtenantgenericerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedTenantGenericError {
     /// The error message for the exception. Inherited from `microsoft.graph.managedTenants.managedTenantOperationError`.
     pub error: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An abstract type that represents an error for a managed tenant operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-managedtenantoperationerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedTenantOperationError {
     /// The error message for the exception.
     pub error: graph_rt::Field<String>,

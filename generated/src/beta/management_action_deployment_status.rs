@@ -4,7 +4,7 @@
 /// Represents the deployment status for a given managed tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-managementactiondeploymentstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagementActionDeploymentStatus {
     /// The identifier for the management action. Required. Read-only.
     pub management_action_id: graph_rt::Field<String>,

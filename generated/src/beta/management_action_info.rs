@@ -4,7 +4,7 @@
 /// Represents reference information for a management action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-managementactioninfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagementActionInfo {
     /// The identifier for the management action. Required. Read-only.
     pub management_action_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-managementcertificatewiththumbprint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagementCertificateWithThumbprint {
     /// The thumbprint of the management certificate
     pub thumbprint: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Management conditions are events that can be triggered dynamically such as geo-fences, time-fences, and network-fences.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-managementcondition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagementCondition {
     /// Unique identifier for the management condition. System generated value assigned when created.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managementConditionExpression`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-managementconditionexpressionstring?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagementConditionExpressionString {
     /// The management condition statement expression string value.
     pub value: graph_rt::Field<String>,

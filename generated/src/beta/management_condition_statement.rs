@@ -4,7 +4,7 @@
 /// A management condition statement is a group of management conditions that enable/disable device/application configurations when all contained management conditions are met.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-managementconditionstatement?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagementConditionStatement {
     /// Unique identifier for the management condition statement. System generated value assigned when created.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents relationship information for a management intent.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-managementintentinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagementIntentInfo {
     /// The display name for the management intent. Optional. Read-only.
     pub management_intent_display_name: graph_rt::Field<String>,

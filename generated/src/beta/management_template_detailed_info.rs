@@ -4,7 +4,7 @@
 /// Represents detailed information for the management template.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-managementtemplatedetailedinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagementTemplateDetailedInfo {
     /// The management category for the management template. Possible values are: `custom`, `devices`, `identity`, `unknownFutureValue`. Required. Read-only.
     #[cfg(feature = "core")]

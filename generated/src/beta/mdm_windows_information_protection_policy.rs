@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsInformationProtection`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-mdmwindowsinformationprotectionpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MdmWindowsInformationProtectionPolicy {
     /// Policy display name. Inherited from `microsoft.graph.managedAppPolicy`.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains metadata about the media (audio or video) drive item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/media?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Media {
     /// If a file has a transcript, this setting controls if the closed captions / transcription for the media file should be shown to people during viewing. Read-Write.
     pub is_transcription_shown: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// An abstract base class that contains the media configuration used to connect to a call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mediaconfig?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MediaConfig {
     pub remove_from_default_audio_group: graph_rt::Field<bool>,
     /// Properties this SDK version does not know; written back unchanged.

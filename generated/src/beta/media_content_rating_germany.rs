@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-mediacontentratinggermany?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MediaContentRatingGermany {
     /// Movies rating selected for Germany. Possible values are: `allAllowed`, `allBlocked`, `general`, `agesAbove6`, `agesAbove12`, `agesAbove16`, `adults`.
     pub movie_rating: graph_rt::Field<super::RatingGermanyMoviesType>,

@@ -4,7 +4,7 @@
 /// The media information used in actions for prompts.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mediainfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MediaInfo {
     /// Optional, used to uniquely identity the resource. If passed the prompt uri will be cached against this resourceId as key.
     pub resource_id: graph_rt::Field<String>,

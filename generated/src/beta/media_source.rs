@@ -4,7 +4,7 @@
 /// The mediaSource resource contains metadata about the source of media (audio or video) drive item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mediasource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MediaSource {
     /// Enumeration value that indicates the media content category.
     pub content_category: graph_rt::Field<super::MediaSourceContentCategory>,

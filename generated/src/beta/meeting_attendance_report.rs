@@ -4,7 +4,7 @@
 /// Contains information associated with meeting attendance report.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/meetingattendancereport?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingAttendanceReport {
     /// The list of attendance records.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Contains the capabilities of a meeting
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/meetingcapability?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingCapability {
     /// Indicates whether anonymous users dialout is allowed in a meeting.
     pub allow_anonymous_users_to_dial_out: graph_rt::Field<bool>,

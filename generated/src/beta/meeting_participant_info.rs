@@ -4,7 +4,7 @@
 /// Contains information about a participant in a meeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/meetingparticipantinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingParticipantInfo {
     /// Identity information of the participant.
     #[cfg(feature = "identity")]

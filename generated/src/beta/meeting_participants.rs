@@ -4,7 +4,7 @@
 /// Participants in a meeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/meetingparticipants?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingParticipants {
     /// Information of the meeting attendees.
     pub attendees: graph_rt::Field<Vec<super::MeetingParticipantInfo>>,

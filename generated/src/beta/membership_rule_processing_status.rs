@@ -4,7 +4,7 @@
 /// Represents the current status of dynamic group processing.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/membershipruleprocessingstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MembershipRuleProcessingStatus {
     /// Current status of a dynamic group processing. Possible values are: `NotStarted`, `Running`, `Succeeded`, `Failed`, and `UnknownFutureValue`.     Required. Read-only.
     pub status: graph_rt::Field<super::MembershipRuleProcessingStatusDetails>,

@@ -4,7 +4,7 @@
 /// Represents a notification to a person based on the person's email address. This type of notification is also known as @-mentions.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mention?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Mention {
     /// The name of the application where the mention is created. Optional. Not used and defaulted as null for message.
     pub application: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents information about mention objects in a resource instance.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mentionspreview?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MentionsPreview {
     /// True if the signed-in user is mentioned in the parent resource instance. Read-only. Supports filter.
     pub is_mentioned: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// A message in a mailbox folder.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/message?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Message {
     /// The Bcc: recipients for the message.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// A rule that applies to messages in the Inbox of a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/messagerule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MessageRule {
     /// Actions to be taken on a message when the corresponding conditions are fulfilled.
     pub actions: graph_rt::Field<super::MessageRuleActions>,

@@ -4,7 +4,7 @@
 /// Represents the set of conditions and exceptions that are available for a rule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/messagerulepredicates?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MessageRulePredicates {
     /// Represents the strings that should appear in the body of an incoming message in order for the condition or exception to apply.
     pub body_contains: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Metadata for the given object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-metadataentry?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MetadataEntry {
     /// Name of the metadata property.
     pub key: graph_rt::Field<String>,

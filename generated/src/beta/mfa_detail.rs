@@ -2,7 +2,7 @@
 // from resources/mfadetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mfadetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MfaDetail {
     /// Indicates the MFA auth detail for the corresponding Sign-in activity when the MFA Required is "Yes".
     pub auth_detail: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.authenticationMethodTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/microsoftauthenticatorauthenticationmethodtarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MicrosoftAuthenticatorAuthenticationMethodTarget {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppAssignmentSettings`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-microsoftstoreforbusinessappassignmentsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MicrosoftStoreForBusinessAppAssignmentSettings {
     /// Whether or not to use device execution context for Microsoft Store for Business mobile app.
     pub use_device_context: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Entity that represents a collection of Microsoft Tunnel settings
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mstunnel-microsofttunnelconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MicrosoftTunnelConfiguration {
     /// The MicrosoftTunnelConfiguration's Id
     pub id: graph_rt::Field<String>,

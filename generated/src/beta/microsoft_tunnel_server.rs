@@ -4,7 +4,7 @@
 /// Entity that represents a single Microsoft Tunnel server
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mstunnel-microsofttunnelserver?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MicrosoftTunnelServer {
     /// The MicrosoftTunnelServer's Id
     pub id: graph_rt::Field<String>,

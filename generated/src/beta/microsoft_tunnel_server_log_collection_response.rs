@@ -4,7 +4,7 @@
 /// Entity that stores the server log collection status.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mstunnel-microsofttunnelserverlogcollectionresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MicrosoftTunnelServerLogCollectionResponse {
     /// The unique ID of the entity
     pub id: graph_rt::Field<String>,

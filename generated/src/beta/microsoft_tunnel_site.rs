@@ -4,7 +4,7 @@
 /// Entity that represents a Microsoft Tunnel site
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mstunnel-microsofttunnelsite?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MicrosoftTunnelSite {
     /// The MicrosoftTunnelSite's Id
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties for a generic mime content.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-mimecontent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MimeContent {
     /// Indicates the content mime type.
     pub type_: graph_rt::Field<String>,

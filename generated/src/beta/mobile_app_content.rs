@@ -4,7 +4,7 @@
 /// Contains content properties for a specific app version. Each mobileAppContent can have multiple mobileAppContentFile.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappcontent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppContent {
     /// The app content version.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties for a single installer file that is associated with a given mobileAppContent version.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappcontentfile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppContentFile {
     /// The Azure Storage URI.
     pub azure_storage_uri: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties for the installation summary of a mobile app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappinstallsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppInstallSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

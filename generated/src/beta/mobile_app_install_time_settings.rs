@@ -4,7 +4,7 @@
 /// Contains properties used to determine when to offer an app to devices and when to install the app on devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-mobileappinstalltimesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppInstallTimeSettings {
     /// Whether the local device time or UTC time should be used when determining the available and deadline times.
     pub use_local_time: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// MobileApp Intent and Install State for a given device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-mobileappintentandstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppIntentAndState {
     /// UUID for the object
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Mobile App Intent and Install State for a given device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-mobileappintentandstatedetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppIntentAndStateDetail {
     /// MobieApp identifier.
     pub application_id: graph_rt::Field<String>,

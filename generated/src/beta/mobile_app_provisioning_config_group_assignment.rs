@@ -4,7 +4,7 @@
 /// Contains the properties used to assign an App provisioning configuration to a group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappprovisioningconfiggroupassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppProvisioningConfigGroupAssignment {
     /// The ID of the AAD group in which the app provisioning configuration is being targeted.
     pub target_group_id: graph_rt::Field<String>,

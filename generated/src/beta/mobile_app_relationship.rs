@@ -4,7 +4,7 @@
 /// Describes a relationship between two mobile apps.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileapprelationship?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppRelationship {
     /// The relationship entity id.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes the installation status details of the child app in the context of UPN and device id.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileapprelationshipstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppRelationshipState {
     /// The collection of source mobile app's ids.
     pub source_ids: graph_rt::Field<Vec<String>>,

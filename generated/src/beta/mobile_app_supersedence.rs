@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppRelationship`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappsupersedence?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppSupersedence {
     /// The relationship entity id. Inherited from `microsoft.graph.mobileAppRelationship`.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppTroubleshootingHistoryItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-mobileapptroubleshootingappstatehistory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppTroubleshootingAppStateHistory {
     /// Time when the history item occurred. Inherited from `microsoft.graph.mobileAppTroubleshootingHistoryItem`.
     pub occurrence_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// History Item contained in the Mobile App Troubleshooting Event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-troubleshooting-mobileapptroubleshootinghistoryitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppTroubleshootingHistoryItem {
     /// Time when the history item occurred.
     pub occurrence_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

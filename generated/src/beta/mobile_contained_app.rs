@@ -4,7 +4,7 @@
 /// An abstract class that represents a contained app in a mobileApp acting as a package.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobilecontainedapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileContainedApp {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// In Azure AD, a mobility management policy represents an auto-enrollment configuration for a mobility management (MDM or MAM) application. These policies are only applicable to devices based on Windows 10 OS and its derivatives (Surface Hub, Hololens etc.). Auto-enrollment enables organizations to automatically enroll devices into their chosen mobility management application as part of Azure AD join or Azure AD register process on Windows 10 devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mobilitymanagementpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobilityManagementPolicy {
     /// Indicates the user scope of the mobility management policy. Possible values are: `none`, `all`, `selected`.
     pub applies_to: graph_rt::Field<super::PolicyScope>,

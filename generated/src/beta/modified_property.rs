@@ -4,7 +4,7 @@
 /// Describes the changes performed in the target system.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/modifiedproperty?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ModifiedProperty {
     /// Name of property that was modified.
     pub display_name: graph_rt::Field<String>,

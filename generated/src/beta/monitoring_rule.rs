@@ -4,7 +4,7 @@
 /// Rule defining a signal and threshold to monitor, and the action to perform when met.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-monitoringrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MonitoringRule {
     /// The action triggered when the threshold for the given signal is met. Possible values are: `alertError`, `pauseDeployment`.
     pub action: graph_rt::Field<super::MonitoringAction>,

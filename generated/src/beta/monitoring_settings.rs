@@ -4,7 +4,7 @@
 /// Settings controlling automated monitoring and response in a deployment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-monitoringsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MonitoringSettings {
     /// Specifies the rules through which monitoring signals can trigger actions on the deployment. Rules are combined using "or".
     pub monitoring_rules: graph_rt::Field<Vec<super::MonitoringRule>>,

@@ -4,7 +4,7 @@
 /// The presence of the MoveAction resource on an itemActivity indicates that the activity moved an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/moveaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MoveAction {
     /// The name of the location the item was moved from.
     pub from: graph_rt::Field<String>,

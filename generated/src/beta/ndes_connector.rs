@@ -4,7 +4,7 @@
 /// Entity which represents an OnPrem Ndes connector.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ndesconnector?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NdesConnector {
     /// The key of the NDES Connector.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains stateful information about the network connection related to the alert.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/networkconnection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NetworkConnection {
     /// Name of the application managing the network connection (for example, Facebook, SMTP, etc.).
     pub application_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.networkManagementCondition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-networkipv6configurationmanagementcondition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NetworkIPv6ConfigurationManagementCondition {
     /// Unique identifier for the management condition. System generated value assigned when created. Inherited from `microsoft.graph.managementCondition`.
     pub id: graph_rt::Field<String>,

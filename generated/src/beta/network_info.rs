@@ -4,7 +4,7 @@
 /// Represents information about the network used in a call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-networkinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NetworkInfo {
     /// Fraction of the call that the media endpoint detected the available bandwidth or bandwidth policy was low enough to cause poor quality of the audio sent.
     pub bandwidth_low_event_ratio: graph_rt::Field<f64>,

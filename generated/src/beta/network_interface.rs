@@ -4,7 +4,7 @@
 /// Represents a Network Interface Card (NIC) associated with this host.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/networkinterface?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NetworkInterface {
     /// Description of the NIC (e.g. Ethernet adapter, Wireless LAN adapter Local Area Connection *<#>, etc.).
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Provides the name and type of network from which the user signed in.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/networklocationdetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NetworkLocationDetail {
     /// Provides the name of the network used when signing in.
     pub network_names: graph_rt::Field<Vec<String>>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managementCondition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-networkmanagementcondition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NetworkManagementCondition {
     /// Unique identifier for the management condition. System generated value assigned when created. Inherited from `microsoft.graph.managementCondition`.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mediaConfig`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/nomediaconfig?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NoMediaConfig {
     /// Inherited from `microsoft.graph.mediaConfig`.
     pub remove_from_default_audio_group: graph_rt::Field<bool>,

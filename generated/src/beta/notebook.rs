@@ -4,7 +4,7 @@
 /// A OneNote notebook.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/notebook?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Notebook {
     /// Identity of the user, device, and application which created the item. Read-only.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// Represents a notification that is published by an app server that targets a specified user. The notification is stored in Microsoft Graph and is distributed to different device endpoints owned by the user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/projectrome-notification?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Notification {
     /// Represents the host name of the app to which the calling service wants to post the notification, for the given user. If targeting web endpoints (see targetPolicy.platformTypes), ensure that targetHostName is the same as the name used when creating a subscription on the client side within the application JSON property.
     pub target_host_name: graph_rt::Field<String>,

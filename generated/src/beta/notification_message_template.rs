@@ -4,7 +4,7 @@
 /// Notification messages are messages that are sent to end users who are determined to be not-compliant with the compliance policies defined by the administrator. Administrators choose notifications and configure them in the Intune Admin Console using the compliance policy creation page under the “Actions for non-compliance” section. Use the notificationMessageTemplate object to create your own custom notifications for administrators to choose while configuring actions for non-compliance.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-notification-notificationmessagetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NotificationMessageTemplate {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

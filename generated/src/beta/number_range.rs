@@ -4,7 +4,7 @@
 /// Number Range definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-numberrange?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NumberRange {
     /// Lower number.
     pub lower_number: graph_rt::Field<i32>,

@@ -5,7 +5,7 @@
 /// Describes an object and its attributes. Object definitions are part of directoryDefinition, which is updated as part of synchronizationSchema.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-objectdefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ObjectDefinition {
     /// Defines attributes of the object.
     pub attributes: graph_rt::Field<Vec<super::AttributeDefinition>>,

@@ -4,7 +4,7 @@
 /// Represents an identity used to sign in to a user account. An identity can be provided by Microsoft, by organizations, or by social identity providers such as Facebook, Google, or Microsoft, that are tied to a user account. This enables the user to sign in to the user account with any of those associated identities.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/objectidentity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ObjectIdentity {
     /// Specifies the user sign-in types in your directory, such as `emailAddress`, `userName` or `federated`. Here, `federated` represents a unique identifier for a user from an issuer, that can be in any format chosen by the issuer. Additional validation is enforced on issuerAssignedId when the sign-in type is set to `emailAddress` or `userName`. This property can also be set to any custom string.
     pub sign_in_type: graph_rt::Field<String>,

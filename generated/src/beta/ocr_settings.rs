@@ -4,7 +4,7 @@
 /// The OCR (Optical Character Recognition) settings for the eDiscovery case.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-ocrsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OcrSettings {
     /// Indicates whether or not OCR is enabled for the case.
     pub is_enabled: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents type of shift request to offer a shift to another user in the team.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/offershiftrequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OfferShiftRequest {
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub recipient_action_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

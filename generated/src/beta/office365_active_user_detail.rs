@@ -2,7 +2,7 @@
 // from resources/office365activeuserdetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/office365activeuserdetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Office365ActiveUserDetail {
     /// The latest date of the content.
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,

@@ -2,7 +2,7 @@
 // from resources/office365groupsactivitydetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/office365groupsactivitydetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Office365GroupsActivityDetail {
     /// The group id.
     pub group_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Entity that describes  tenant check-in stats.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-officeclientcheckinstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OfficeClientCheckinStatus {
     /// User principal name using the device.
     pub user_principal_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Office Client Configuration Assignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-officeclientconfigurationassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OfficeClientConfigurationAssignment {
     /// Id of the OfficeConfigurationAssignment.
     pub id: graph_rt::Field<String>,

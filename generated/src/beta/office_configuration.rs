@@ -4,7 +4,7 @@
 /// Singleton entity that acts as a container for all device management functionality.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-officeconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OfficeConfiguration {
     /// Id of the office configuration.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.officeConfigurationAssignmentTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-officeconfigurationgroupassignmenttarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OfficeConfigurationGroupAssignmentTarget {
     /// The Id of the AAD group we are targeting the device configuration to.
     pub group_id: graph_rt::Field<String>,

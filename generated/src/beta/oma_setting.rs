@@ -4,7 +4,7 @@
 /// OMA Settings definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-omasetting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OmaSetting {
     /// Display Name.
     pub display_name: graph_rt::Field<String>,

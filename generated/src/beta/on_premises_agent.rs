@@ -4,7 +4,7 @@
 /// Represents on-premises agent. On-premises agents installed by a tenant administrator can be configured to access/handle requests to a particular published resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onpremisesagent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnPremisesAgent {
     /// The external IP address as detected by the service for the agent machine. Read-only
     pub external_ip: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents on-premises agents group. Agent groups enable a tenant admin to assign specific agents to serve specific published on-premises resources.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onpremisesagentgroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnPremisesAgentGroup {
     /// Display name of the onPremisesAgentGroup.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An on-premises application published via Azure AD Application Proxy is represented by an application object and its associated onPremisesPublishing property. Application Proxy provides secure remote access to on-premises applications.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onpremisespublishing?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnPremisesPublishing {
     /// If you are configuring a traffic manager in front of multiple App Proxy applications, the alternateUrl is the user-friendly URL that will point to the traffic manager.
     pub alternate_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Various Azure services (for example, Azure Active Directory Connect Passthrough Authentication, Workday to Azure AD users provisioning, and Application Proxy allow access to various on-premises resources from outside the corporate network.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onpremisespublishingprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnPremisesPublishingProfile {
     /// Represents a hybridAgentUpdaterConfiguration object.
     #[cfg(feature = "core")]

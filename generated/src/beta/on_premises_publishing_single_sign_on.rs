@@ -4,7 +4,7 @@
 /// Represents the single sign-on settings for the onPremisesPublishing resource when publishing an on-premises application with Azure AD Application Proxy. This resource is used for setting Integrated Windows Authentication and header-based authentication as the single-sign on mode. For more information, see Kerberos Constrained Delegation for single-sign on to your apps with Application Proxy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onpremisespublishingsinglesignon?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnPremisesPublishingSingleSignOn {
     /// The Kerberos Constrained Delegation settings for applications that use Integrated Window Authentication.
     #[cfg(feature = "core")]

@@ -2,7 +2,7 @@
 // from resources/onedriveusageaccountcounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onedriveusageaccountcounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OneDriveUsageAccountCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub site_type: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/onedriveusageaccountdetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onedriveusageaccountdetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OneDriveUsageAccountDetail {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub site_url: graph_rt::Field<String>,

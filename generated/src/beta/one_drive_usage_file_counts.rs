@@ -2,7 +2,7 @@
 // from resources/onedriveusagefilecounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onedriveusagefilecounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OneDriveUsageFileCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub site_type: graph_rt::Field<String>,

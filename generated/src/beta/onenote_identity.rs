@@ -4,7 +4,7 @@
 /// The OneNoteIdentity type represents an identity of a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onenoteidentity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnenoteIdentity {
     /// The identity's display name.
     pub display_name: graph_rt::Field<String>,

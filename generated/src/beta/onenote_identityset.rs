@@ -4,7 +4,7 @@
 /// The OneNoteIdentitySet type is a keyed collection of OneNoteIdentity objects. It is used to represent a set of identities associated with various events for a Notebook, Section or Page, such as created by or last modified by.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onenoteidentityset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnenoteIdentityset {
     /// A OneNoteIdentity resource that represents a user.
     pub user: graph_rt::Field<super::OnenoteIdentity>,

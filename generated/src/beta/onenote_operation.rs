@@ -4,7 +4,7 @@
 /// The status of certain long-running OneNote operations.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onenoteoperation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnenoteOperation {
     /// The start time of the operation.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

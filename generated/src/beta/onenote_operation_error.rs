@@ -4,7 +4,7 @@
 /// An error from a failed OneNote operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onenoteoperationerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnenoteOperationError {
     /// The error code.
     pub code: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An image or other file resource on a OneNote page.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onenoteresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnenoteResource {
     pub content: graph_rt::Field<graph_rt::Value>,
     pub content_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains information about a meeting, including the URL used to join a meeting, the attendees list, and the description.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onlinemeeting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnlineMeeting {
     /// Specifies who can be a presenter in a meeting. Possible values are `everyone`, `organization`, `roleIsPresenter`, `organizer`, and `unknownFutureValue`.
     pub allowed_presenters: graph_rt::Field<super::OnlineMeetingPresenters>,

@@ -4,7 +4,7 @@
 /// Details for an attendee to join the meeting online.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/onlinemeetinginfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnlineMeetingInfo {
     /// The ID of the conference.
     pub conference_id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.identityProvider`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/openidconnectprovider?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OpenIdConnectProvider {
     /// The client ID for the application obtained when registering the application with the identity provider. This is a required field.  Required. Not nullable. Inherited from `microsoft.graph.identityProvider`.
     pub client_id: graph_rt::Field<String>,

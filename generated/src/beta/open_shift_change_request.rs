@@ -4,7 +4,7 @@
 /// Represents a type of shift request to claim an openshift in a schedule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/openshiftchangerequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OpenShiftChangeRequest {
     /// ID for the open shift.
     pub open_shift_id: graph_rt::Field<String>,

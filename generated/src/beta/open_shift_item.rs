@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.shiftItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/openshiftitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OpenShiftItem {
     /// The shift notes for the `shiftItem`. Inherited from `microsoft.graph.shiftItem`.
     pub notes: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.extension`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/opentypeextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OpenTypeExtension {
     /// Read-only. Inherited from `microsoft.graph.extension`.
     pub id: graph_rt::Field<String>,

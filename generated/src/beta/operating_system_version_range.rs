@@ -4,7 +4,7 @@
 /// Operating System version range.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-operatingsystemversionrange?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OperatingSystemVersionRange {
     /// The description of this range (e.g. Valid 1702 builds)
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Declares the optional claims requested by an application. An application can configure optional claims to be returned in each of three types of tokens (ID token, access token, SAML 2 token) it can receive from the security token service. An application can configure a different set of optional claims to be returned in each token type. The optionalClaims property of the application is an optionalClaims object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/optionalclaims?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OptionalClaims {
     /// The optional claims returned in the JWT ID token.
     pub id_token: graph_rt::Field<Vec<super::OptionalClaim>>,

@@ -4,7 +4,7 @@
 /// Contains settings that are applicable to the organization or that should be applied to user objects within an organization.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/organizationsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OrganizationSettings {
     /// Id of the settings object for the organization. (Navigation property.)
     pub id: graph_rt::Field<String>,

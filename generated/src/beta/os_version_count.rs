@@ -4,7 +4,7 @@
 /// Count of devices with malware for each OS version
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-osversioncount?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OsVersionCount {
     /// OS version
     pub os_version: graph_rt::Field<String>,

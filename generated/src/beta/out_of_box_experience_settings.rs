@@ -4,7 +4,7 @@
 /// Out of box experience setting
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-outofboxexperiencesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OutOfBoxExperienceSettings {
     /// Show or hide privacy settings to user
     pub hide_privacy_settings: graph_rt::Field<bool>,

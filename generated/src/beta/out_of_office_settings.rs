@@ -4,7 +4,7 @@
 /// Represents the out of office settings related to the presence of a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/outofofficesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OutOfOfficeSettings {
     /// The out of office message that the user configured on Outlook client (Automatic Replies (Out of Office)) or the Teams client (Schedule out of office).
     pub message: graph_rt::Field<String>,

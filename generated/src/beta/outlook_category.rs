@@ -4,7 +4,7 @@
 /// Represents a category by which a user can group Outlook items such as messages and events. In Outlook, the user defines categories in a master list, and can apply one or more of these user-defined categories to an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/outlookcategory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OutlookCategory {
     /// A unique name that identifies a category in the user's mailbox. After a category is created, the name cannot be changed. Read-only.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The geographic coordinates, elevation, and their degree of accuracy for a physical location.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/outlookgeocoordinates?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OutlookGeoCoordinates {
     /// The accuracy of the latitude and longitude. As an example, the accuracy can be measured in meters, such as the latitude and longitude are accurate to within 50 meters.
     pub accuracy: graph_rt::Field<f64>,

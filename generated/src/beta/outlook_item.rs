@@ -2,7 +2,7 @@
 // from resources/outlookitem.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/outlookitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OutlookItem {
     pub categories: graph_rt::Field<Vec<String>>,
     pub change_key: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The Package resource indicates that a DriveItem is the top level item in a "package" or a collection of items that should be treated as a collection instead of individual items.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/package?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Package {
     pub type_: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.

@@ -4,7 +4,7 @@
 /// Links for opening a OneNote page.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/pagelinks?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PageLinks {
     /// Opens the page in the OneNote native client if it's installed.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Represents the label details of an information protection parent label. parentLabelDetails provides information about a single information protection label. Can be returned by evaluateRemoval, evaluateApplication, and extractLabel
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/parentlabeldetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ParentLabelDetails {
     /// The color that the user interface should display for the label, if configured.
     pub color: graph_rt::Field<String>,

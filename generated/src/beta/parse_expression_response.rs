@@ -4,7 +4,7 @@
 /// Represents the response from the parseExpression action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-parseexpressionresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ParseExpressionResponse {
     /// Error details, if expression evaluation resulted in an error.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// An abstract base class that contains the response to a participant joining notification.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/participantjoiningresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ParticipantJoiningResponse {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// Configuration of mixer levels for given audio participant
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/participantmixerlevel?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ParticipantMixerLevel {
     /// Configuration of ducking (phasing in and out) of other sources for this partipant custom mix.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// A representation of a user's password. For security, the password itself will never be returned in the object, but action can be taken to reset a password.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/passwordauthenticationmethod?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PasswordAuthenticationMethod {
     /// The date and time when this password was last updated. This property is currently not populated. Read-only. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub creation_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Represents a password credential associated with an application or a service principal. The passwordCredentials property of the application and servicePrincipal entitites is a collection of passwordCredential objects.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/passwordcredential?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PasswordCredential {
     /// Do not use.
     pub custom_key_identifier: graph_rt::Field<graph_rt::Base64Bytes>,

@@ -4,7 +4,7 @@
 /// Contains the password profile associated with a user. The passwordProfile property of the user entity is a passwordProfile object. See an example to Update the passwordProfile of a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/passwordprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PasswordProfile {
     /// `true` if the user must change her password on the next login; otherwise `false`. If not set, default is `false`. NOTE:  For Azure B2C tenants, set to `false` and instead use custom policies and user flows to force password reset at first sign in. See Force password reset at first logon.
     pub force_change_password_next_sign_in: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Indicates a set of credentials that completely define a sign in flow for a user or group to an application.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/passwordsinglesignoncredentialset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PasswordSingleSignOnCredentialSet {
     /// A list of credential objects that define the complete sign in flow.
     pub credentials: graph_rt::Field<Vec<super::Credential>>,

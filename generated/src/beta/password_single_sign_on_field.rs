@@ -4,7 +4,7 @@
 /// Contains the fields to capture to fill the use credentials for Password-based single sign-on.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/passwordsinglesignonfield?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PasswordSingleSignOnField {
     /// Title/label override for customization.
     pub customized_label: graph_rt::Field<String>,

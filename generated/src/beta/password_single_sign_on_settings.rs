@@ -4,7 +4,7 @@
 /// Contains the collection of Password-based single sign-on settings.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/passwordsinglesignonsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PasswordSingleSignOnSettings {
     pub fields: graph_rt::Field<Vec<super::PasswordSingleSignOnField>>,
     /// Properties this SDK version does not know; written back unchanged.

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.authenticationMethodConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/passwordlessmicrosoftauthenticatorauthenticationmethodconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration {
     /// The policy name. Inherited from `microsoft.graph.authenticationMethodConfiguration`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// This resource represents data content of a raw or visual user notification that will be delivered to and consumed by the app client receiving this notification.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/payloadtypes?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PayloadTypes {
     /// The notification content of a raw user notification that will be delivered to and consumed by the app client on all supported platforms (Windows, iOS, Android or WebPush) receiving this notification. At least one of Payload.RawContent or Payload.VisualContent needs to be valid for a POST Notification request.
     pub raw_content: graph_rt::Field<String>,

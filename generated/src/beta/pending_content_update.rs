@@ -4,7 +4,7 @@
 /// Indicates that an operation that might affect the binary content of the driveItem is pending completion.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/pendingcontentupdate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PendingContentUpdate {
     /// Date and time the pending binary operation was queued in UTC time. Read-only.
     pub queued_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

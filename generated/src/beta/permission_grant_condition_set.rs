@@ -4,7 +4,7 @@
 /// A permission grant condition set is used to specify a matching rule in a permission grant policy to include or exclude a permission grant event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/permissiongrantconditionset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PermissionGrantConditionSet {
     /// The unique identifier for the permission grant condition set. Key. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A permission grant policy is used to specify the conditions under which consent can be granted.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/permissiongrantpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PermissionGrantPolicy {
     /// The unique identifier for the permission grant policy. The id prefix `microsoft-` is reserved for built-in permission grant policies, and may not be used in a custom permission grant policy. Only letters, numbers, hyphens (`-`) and underscores (`_`) are allowed. Key. Not nullable. Required on create. Immutable.
     pub id: graph_rt::Field<String>,

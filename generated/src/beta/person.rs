@@ -4,7 +4,7 @@
 /// An aggregation of information about a person from across mail, contacts and social networks. People can be local contacts, contacts from social networking, your organization's directory, and people from recent communications (such as email and Skype).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/person?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Person {
     /// The person's birthday.
     pub birthday: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the sources the user data comes from, such as Directory and Outlook Contacts.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/persondatasource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PersonDataSource {
     /// The type of data source.
     pub type_: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-raimportcerts-pfxusercertificate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PfxUserCertificate {
     /// Not yet documented
     pub tenant_id: graph_rt::Field<graph_rt::Guid>,

@@ -4,7 +4,7 @@
 /// Represents a phone number.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/phone?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Phone {
     /// The phone number.
     pub number: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A representation of a phone registered to a user. This resource includes the phone number, the phone type, and whether the phone is configured for the user to sign in via SMS.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/phoneauthenticationmethod?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PhoneAuthenticationMethod {
     /// The identifier of this phone registered to this user. Read-only.   The value of id is one of the following:  `b6332ec1-7057-4abe-9331-3d72feddfe41` - where phoneType is `alternateMobile`.  `e37fc753-ff3b-4958-9484-eaa9425c82bc` - where phoneType is `office`.  `3179e48a-750b-4051-897c-87b9720928f7` - where phoneType is `mobile`.
     pub id: graph_rt::Field<String>,

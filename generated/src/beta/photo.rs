@@ -4,7 +4,7 @@
 /// The photo resource provides photo and camera properties, for example, EXIF metadata, on a driveItem.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/photo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Photo {
     /// Camera manufacturer. Read-only.
     pub camera_make: graph_rt::Field<String>,

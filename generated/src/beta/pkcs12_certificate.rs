@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.apiAuthenticationConfigurationBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/pkcs12certificate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Pkcs12Certificate {
     /// This is the field for sending pfx content. The value should be a base-64 encoded version of the actual certificate content. Required.
     pub pkcs12_value: graph_rt::Field<String>,

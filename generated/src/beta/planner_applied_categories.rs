@@ -4,7 +4,7 @@
 /// Represents the collection of categories (or labels) that have been applied to a task, which is part of the plannerTask object. Up to 25 categories can be applied to a task. Category descriptions, are part of the plan details object. This is an open type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerappliedcategories?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerAppliedCategories {
     pub string_value: graph_rt::Field<bool>,
     /// Properties this SDK version does not know; written back unchanged.

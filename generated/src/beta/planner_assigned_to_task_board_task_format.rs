@@ -4,7 +4,7 @@
 /// The plannerAssignedToTaskBoardTaskFormat resource represents the information used to render a task correctly in the AssignedTo view of the Task Board (a view organized by users to whom tasks are assigned to). Each task will have one plannerAssignedToTaskBoardTaskFormat object associated with it.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerassignedtotaskboardtaskformat?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerAssignedToTaskBoardTaskFormat {
     /// Read-only. ID of the resource. It is 28 characters long and case-sensitive. Format validation is done on the service.
     pub id: graph_rt::Field<String>,

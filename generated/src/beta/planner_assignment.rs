@@ -4,7 +4,7 @@
 /// The plannerAssignment resource represents the assignment of a task to a user. This type is used in the open type plannerAssignments.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerAssignment {
     /// The identity of the user that performed the assignment of the task, i.e. the assignor.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// The plannerAssignments resource represents assignments of a plannerTask resource. This type is an open type. Each property name in this type is the ID of a user object a task is assigned to. The users can be assigned to tasks with creating new properties named with their ID, with a plannerassignment object with orderHint property populated as the value. The assignees can be unassigned from the task by setting the propety named with their ID to null.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerassignments?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerAssignments {
     pub _4e98f8f1_bb03_4015_b8e0_19bb370949d8: graph_rt::Field<super::PlannerAssignment>,
     /// Properties this SDK version does not know; written back unchanged.

@@ -4,7 +4,7 @@
 /// The plannerBucketTaskBoardTaskFormat resource represents the information used to render a task correctly in the Buckets view of the Task Board (a view organized by tasks within the buckets they are assigned to). Each task will have one plannerBucketTaskBoardTaskFormat object associated with it.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerbuckettaskboardtaskformat?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerBucketTaskBoardTaskFormat {
     /// Read-only. ID of the resource. It is 28 characters long and case-sensitive. Format validation is done on the service.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the descriptive labels for the categories that have been defined for a plan. This resource is associated with the plan details object. Up to 25 categories can be defined.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannercategorydescriptions?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerCategoryDescriptions {
     /// The label associated with Category 1
     pub category1: graph_rt::Field<String>,

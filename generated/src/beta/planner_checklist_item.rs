@@ -4,7 +4,7 @@
 /// The plannerChecklistItem resource represents an item in the checklist of a task. The checklist on a task is represented by the checklistItems object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerchecklistitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerChecklistItem {
     /// Value is `true` if the item is checked and `false` otherwise.
     pub is_checked: graph_rt::Field<bool>,

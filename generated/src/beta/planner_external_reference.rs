@@ -4,7 +4,7 @@
 /// The plannerExternalReference resource represents the metadata of a reference (attachments such as file, URL). It is the value of property-value pairs in the externalReferences object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerexternalreference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerExternalReference {
     /// A name alias to describe the reference.
     pub alias: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The plannerFavoritePlanReference resource type repesents a reference to a plannerPlan that has been marked as a favorite by the user. Clients should note that plannerFavoritePlanReference entries can reference plannerPlans that are deleted, that the user can no longer access, or that have been updated with a different title.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerfavoriteplanreference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerFavoritePlanReference {
     /// Hint used to order items of this type in a list view. The format is defined in Using order hints in Planner.
     pub order_hint: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The plannerFavoritePlanReferenceCollection resource represents the collection of references to plans that are marked as a favorite by a user. This resource is an open type and is part of the plannerUser object. The property name in the property-value pair is the ID of the corresponding plan; the value is the plannerFavoritePlanReference object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerfavoriteplanreferencecollection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerFavoritePlanReferenceCollection {
     pub jd8_s5g_oa_fk2_s8a_wcia_jz42_qa_axt_d: graph_rt::Field<
         super::PlannerFavoritePlanReference,

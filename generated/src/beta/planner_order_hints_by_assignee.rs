@@ -4,7 +4,7 @@
 /// The plannerOrderHintsByAssignee is a resource that contains ordering hints for assignees in a plannerTask resource, to indicate the order of the task in Assigned To view of the Task Board. This type is an open type. The properties are the ids of users assigned to the task, and the values are order hints.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerorderhintsbyassignee?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerOrderHintsByAssignee {
     pub ca2a1df2_e36b_4987_9f6b_0ea462f4eb47: graph_rt::Field<String>,
     pub _4e98f8f1_bb03_4015_b8e0_19bb370949d8: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a container for a plannerPlan. The container is a resource that specifies authorization rules and the lifetime of the plan. This means that only the people who are authorized to work with the resource containing the plan will be able to work with the plan and the tasks within it. When the containing resource is deleted, the contained plans are also deleted. Properties of plannerPlanContainer cannot be changed after the plan is created.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerplancontainer?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerPlanContainer {
     /// The identifier of the resource that contains the plan.
     pub container_id: graph_rt::Field<String>,

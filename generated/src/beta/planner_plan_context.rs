@@ -4,7 +4,7 @@
 /// The plannerPlanContext resource represents the relationship of a plannerPlan to a user experience outside of Planner. Plans in Planner can be surfaced in other experiences, such as Microsoft Teams, to track work in the context of that experience. Experiences that have external links in the plannerPlanContextDetails can be displayed in a user interface, allowing users to visit these experiences.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerplancontext?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerPlanContext {
     /// Nullable. An app-defined type of association between the plannerPlan and the app. The app can use this information to track different kinds of relationships to the same plannerPlan.
     pub association_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The plannerPlanContextCollection resource represents the collection of external contexts to which a plan is linked. This resource is an open type and is part of the plannerPlan object. The value in the property-value pair is the plannerPlanContext object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerplancontextcollection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerPlanContextCollection {
     pub _48_19_3_ad128c63941b24733951ea7defd81e550_40thread_2_eskype19_3_ad128c63941b24733951ea7defd81e550_40thread_2_eskype: graph_rt::Field<
         super::PlannerPlanContext,

@@ -4,7 +4,7 @@
 /// The plannerPlanContextDetails resource contains additional information about a plannerPlanContext.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerplancontextdetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerPlanContextDetails {
     /// Nullable. Specifies the text to use in a user experience to display a link the the associated plannerPlanContext. If null, applications should display the link with a custom text based on the displayLinkType property.
     pub custom_link_text: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The plannerPlanContextDetailsCollection resource represents the collection of external contexts to which a plan is linked. This resource is an open type and is part of the plannerPlanDetails object. The property name in the property-value pair is an app-specific identifier of the context; the value is the plannerPlanContextDetails object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerplancontextdetailscollection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerPlanContextDetailsCollection {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

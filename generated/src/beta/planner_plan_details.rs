@@ -4,7 +4,7 @@
 /// The plannerPlanDetails resource represents the additional information about a plan. Each plan object has a details object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerplandetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerPlanDetails {
     /// An object that specifies the descriptions of the 25 categories that can be associated with tasks in the plan
     pub category_descriptions: graph_rt::Field<super::PlannerCategoryDescriptions>,

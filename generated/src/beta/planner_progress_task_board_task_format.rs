@@ -4,7 +4,7 @@
 /// The plannerProgressTaskBoardTaskFormat resource represents the information used to render a task correctly in the Progress view of the Task Board (a view organized by the state of the PercentComplete field on the task object, with columns for Not Started, In Progress and Complete). Each task will have one plannerProgressTaskBoardTaskFormat object associated with it.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerprogresstaskboardtaskformat?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerProgressTaskBoardTaskFormat {
     /// Read-only. ID of the resource. It is 28 characters long and case-sensitive. Format validation is done on the service.
     pub id: graph_rt::Field<String>,

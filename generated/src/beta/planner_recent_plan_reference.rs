@@ -4,7 +4,7 @@
 /// The plannerRecentPlanReference resource type repesents a reference to a plannerPlan that has recently been viewed by a user. The plannerRecentPlanReferences for a user are explicitly maintained by apps. Any app that implements the recent plans feature should record when the user last viewed a plan, and update plannerRecentPlanReference entries accordingly. Apps should note that plannerRecentPlanReference entries can reference plannerPlans that are deleted, that the user can no longer access, or that have been updated with a different title. We recommend that apps notify users when there are discrepancies and keep the entries up to date.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerrecentplanreference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerRecentPlanReference {
     /// The date and time the plan was last viewed by the user. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
     pub last_accessed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// The plannerRecentPlanReferenceCollection resource represents the collection of references to plans that were recently viewed by a user. This resource is an open type and is part of the plannerUser object. The property name is the ID of the corresponding plan. The value in the property-value pair is the plannerRecentPlanReference object. Adding new references to this collection will automatically remove the oldest entries when the size of the collection exceeds a predetermined maximum value.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerrecentplanreferencecollection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerRecentPlanReferenceCollection {
     pub _7o_tb5a_miae2r_vo_1_n_l7_rm_qagx2q: graph_rt::Field<
         super::PlannerRecentPlanReference,

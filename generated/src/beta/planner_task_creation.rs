@@ -4,7 +4,7 @@
 /// Contains information about the origin of the plannerTask. This resource will either have all its properties set to `null`, or exactly one property will have a value that indicates that the task was created by the process described by that property. All properties `null` indicates this task was not created by any specialized process. Apps do not need to know the origin of the task to be able to work with it; however, some apps can use the additional information to provide specific experiences around these tasks. See the documentation for specific resources to learn more.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannertaskcreation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerTaskCreation {
     /// Information about the publication process that created this task. `null` value indicates that the task was not created by a publication process.
     pub teams_publication_info: graph_rt::Field<super::PlannerTeamsPublicationInfo>,

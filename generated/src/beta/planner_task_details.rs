@@ -4,7 +4,7 @@
 /// The plannerTaskDetails resource represents the additional information about a task. Each task object has a details object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannertaskdetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerTaskDetails {
     /// The collection of checklist items on the task.
     pub checklist: graph_rt::Field<super::PlannerChecklistItems>,

@@ -4,7 +4,7 @@
 /// Contains detailed information about the publication process that created a plannerTask. A publication process creates copies of tasks based on a template. These tasks are created in multiple plans, and have restricted permissions for the users; for example, they cannot be deleted and users might be blocked from editing certain fields. Publication is used to distribute tasks across an organization and track their progress centrally.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerteamspublicationinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerTeamsPublicationInfo {
     /// The date and time when this task was last modified by the publication process. Read-only.
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// A new navigation properties binding for unifiedRoleManagementPolicy and unifiedRoleManagementPolicyAssignment to policyRoot.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/policyroot?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PolicyRoot {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

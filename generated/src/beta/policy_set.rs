@@ -4,7 +4,7 @@
 /// A class containing the properties used for PolicySet.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-policyset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PolicySet {
     /// Key of the PolicySet.
     pub id: graph_rt::Field<String>,

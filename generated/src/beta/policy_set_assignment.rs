@@ -4,7 +4,7 @@
 /// A class containing the properties used for PolicySet Assignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-policysetassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PolicySetAssignment {
     /// Key of the PolicySetAssignment.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A class containing the properties used for PolicySet Item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-policyset-policysetitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PolicySetItem {
     /// Key of the MobileAppPolicySetItem.
     pub id: graph_rt::Field<String>,

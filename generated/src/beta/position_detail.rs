@@ -4,7 +4,7 @@
 /// Represents information about positions related to entities within a user's profile.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/positiondetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PositionDetail {
     /// Detail about the company or employer.
     pub company: graph_rt::Field<super::CompanyDetail>,

@@ -4,7 +4,7 @@
 /// Lists the client applications that are pre-authorized with the specified permissions to access this application's APIs. Users are not required to consent to any pre-authorized application (for the permissions specified). However, any additional permissions not listed in preAuthorizedApplications (requested through incremental consent for example) will require user consent.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/preauthorizedapplication?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PreAuthorizedApplication {
     /// The unique identifier for the application.
     pub app_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains information about a user's presence, including their availability and user activity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/presence?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Presence {
     /// The user object id
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessReviewScope`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/principalresourcemembershipsscope?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrincipalResourceMembershipsScope {
     /// Defines the scopes of the principals whose access to resources are reviewed in the access review.
     #[cfg(feature = "identity_governance")]

@@ -4,7 +4,7 @@
 /// Represents a print connector that has been registered by using a Universal Print subscription. The printConnector resource can be used to view connector status and update properties.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printconnector?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintConnector {
     /// Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes the document that is being uploaded
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printdocumentuploadproperties?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintDocumentUploadProperties {
     /// The document's content (MIME) type.
     pub content_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A group of settings that a printer should use to print a job.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printjobconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintJobConfiguration {
     /// The page ranges to print. Read-only.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Represents the current status of a print job.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printjobstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintJobStatus {
     /// The print job's current processing state. Valid values are described in the following table. Read-only.
     pub state: graph_rt::Field<super::PrintJobProcessingState>,

@@ -4,7 +4,7 @@
 /// Represents the current status of a long-running Universal Print operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printoperationstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintOperationStatus {
     /// The printOperation's current processing state. Valid values are described in the following table. Read-only.
     pub state: graph_rt::Field<super::PrintOperationProcessingState>,

@@ -4,7 +4,7 @@
 /// Specifies the range of pages to be printed.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printpagerange?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintPageRange {
     /// The start page (inclusive) for the range. Read-only.
     pub start_page: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Represents the printer's default settings. Check the printer's capabilities to see all the values that it supports.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printerdefaults?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrinterDefaults {
     /// The default number of copies printed per job.
     pub copies_per_job: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Represents the processing status of the printer, including any errors.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printerstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrinterStatus {
     /// The current processing state. Valid values are described in the following table. Read-only.
     pub state: graph_rt::Field<super::PrinterProcessingState>,

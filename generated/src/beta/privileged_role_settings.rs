@@ -4,7 +4,7 @@
 /// Represents the settings for a privileged role.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/privilegedrolesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrivilegedRoleSettings {
     /// The duration when the role is activated.
     pub elevation_duration: graph_rt::Field<graph_rt::Duration>,

@@ -4,7 +4,7 @@
 /// The statistics summary for a particular role.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/privilegedrolesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrivilegedRoleSummary {
     /// The number of users that have the role assigned and the role is activated.
     pub elevated_count: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Contains stateful information about the process related to the alert.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/process?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Process {
     /// User account identifier (user account context the process ran under) for example, AccountName, SID, and so on.
     pub account_name: graph_rt::Field<String>,

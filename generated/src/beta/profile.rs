@@ -4,7 +4,7 @@
 /// Represents properties that are descriptive of a user in a tenant, for example, anniversaries and education activities. These properties are surfaced in shared, people experiences across Microsoft 365 and third-party services and experiences via Microsoft Graph.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/profile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Profile {
     /// Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Used to set a custom display name for fields that surface in a shared Microsoft 365 people experieence. An administrator can define a default display name string and a set of alternative translations for the languages that they support in their organization.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/profilecardannotation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProfileCardAnnotation {
     /// If present, the value of this field is used by the profile card as the default property label in the experience (for example, "Cost Center").
     pub display_name: graph_rt::Field<String>,

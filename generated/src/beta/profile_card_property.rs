@@ -4,7 +4,7 @@
 /// Represents an attribute of a user on the Microsoft 365 profile card for an organization to surface in a shared, people experience.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/profilecardproperty?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProfileCardProperty {
     /// Allows an administrator to set a custom display label for the directory property and localize it for the users in their tenant.
     pub annotations: graph_rt::Field<Vec<super::ProfileCardAnnotation>>,

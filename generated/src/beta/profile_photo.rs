@@ -4,7 +4,7 @@
 /// A profile photo of a user, group or an Outlook contact accessed from Exchange Online or Azure Active Directory (AAD). It's binary data not encoded in base-64.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/profilephoto?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProfilePhoto {
     /// Read-only.
     pub id: graph_rt::Field<String>,

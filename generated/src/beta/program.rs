@@ -4,7 +4,7 @@
 /// In the Azure AD access reviews feature, a program is a container, holding program controls. A tenant can have one or more programs.  Each control links an access review to a program, to make it easier to locate related access reviews.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/program?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Program {
     /// The feature-assigned identifier of the program.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// In the Azure AD access reviews feature, the program control object represents a control, linking an access review to a program.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/programcontrol?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProgramControl {
     /// The feature-assigned identifier of the link between program and control.
     pub id: graph_rt::Field<String>,

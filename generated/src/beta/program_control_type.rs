@@ -4,7 +4,7 @@
 /// In the Azure AD access reviews feature, the program control type is used when associating a control to a program, to indicate the type of access review the control is for.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/programcontroltype?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProgramControlType {
     /// The feature-assigned identifier of the program control type
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Prompt action base type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/prompt?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Prompt {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

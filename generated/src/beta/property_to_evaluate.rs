@@ -4,7 +4,7 @@
 /// Defines the name and the value of the property.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/propertytoevaluate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PropertyToEvaluate {
     /// Provides the property name.
     pub property_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.informationProtectionAction`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/protectbytemplateaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProtectByTemplateAction {
     /// The GUID of the Azure Information Protection template to apply to the information.
     pub template_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the email address provisioned for a channel.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisionchannelemailresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisionChannelEmailResult {
     /// Represents the provisioned email address.
     pub email: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes the identity associated with the provisioning object summary event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisionedidentity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisionedIdentity {
     /// Details of the identity.
     pub details: graph_rt::Field<super::DetailsInfo>,

@@ -4,7 +4,7 @@
 /// The provisionedPlans property of the user entity and the organization entity is a collection of provisionedPlan.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisionedplan?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisionedPlan {
     /// For example, “Enabled”.
     pub capability_status: graph_rt::Field<String>,

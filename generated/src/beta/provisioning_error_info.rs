@@ -4,7 +4,7 @@
 /// Describes the status of the provisioning event and the associated errors.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisioningerrorinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisioningErrorInfo {
     /// Additional details in case of error.
     pub additional_details: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an action performed by the Azure AD Provisioning service and its associated properties.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisioningobjectsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisioningObjectSummary {
     /// Indicates the activity name or the operation name. Possible values are: `create`, `update`, `delete`, `stageddelete`, `disable`, `other` and `unknownFutureValue`. For a list of activities logged, refer to Azure AD activity list.
     pub provisioning_action: graph_rt::Field<String>,

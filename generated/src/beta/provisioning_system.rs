@@ -4,7 +4,7 @@
 /// Represents the system that a user was provisioned to or from. For example, when provisioning a user from Azure Active Directory (Azure AD) to ServiceNow, the source system is Azure AD, and the target system is ServiceNow.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisioningsystem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisioningSystem {
     /// Details of the system.
     pub details: graph_rt::Field<super::DetailsInfo>,

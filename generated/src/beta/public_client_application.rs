@@ -4,7 +4,7 @@
 /// Specifies settings for non-web app or non-web API (for example, mobile or other public clients such as an installed application running on a desktop device).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/publicclientapplication?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PublicClientApplication {
     /// Specifies the URLs where user tokens are sent for sign-in, or the redirect URIs where OAuth 2.0 authorization codes and access tokens are sent.
     pub redirect_uris: graph_rt::Field<Vec<String>>,

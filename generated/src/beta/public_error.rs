@@ -4,7 +4,7 @@
 /// Represents a generic error and its details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/publicerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PublicError {
     /// Represents the error code.
     pub code: graph_rt::Field<String>,

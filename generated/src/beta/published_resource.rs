@@ -4,7 +4,7 @@
 /// Represents on-premises published resource. A tenant administrator can publish various types of on-premises resources - enterprise applications, domain controllers, servers, etc. On-premises agents installed by a tenant administrator can be configured to access/handle requests to a particular published resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/publishedresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PublishedResource {
     /// Display Name of the publishedResource.
     pub display_name: graph_rt::Field<String>,

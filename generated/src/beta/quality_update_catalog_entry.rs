@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdates.softwareUpdateCatalogEntry`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-qualityupdatecatalogentry?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct QualityUpdateCatalogEntry {
     /// The date on which the content is no longer available to deploy using the service. Read-only. Inherited from `microsoft.graph.windowsUpdates.catalogEntry`.
     pub deployable_until_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

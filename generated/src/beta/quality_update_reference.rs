@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdates.windowsUpdateReference`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-qualityupdatereference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct QualityUpdateReference {
     /// Specifies the classification of the referenced content. Supports a subset of the values for qualityUpdateClassification. Possible values are: `security`.
     pub classification: graph_rt::Field<super::QualityUpdateClassification>,

@@ -4,7 +4,7 @@
 /// Represents a ranked email address.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rankedemailaddress?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RankedEmailAddress {
     /// The email address.
     pub address: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Links to open a OneNote notebook. This resource type exists as a property on a recentNotebook resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recentnotebooklinks?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RecentNotebookLinks {
     /// Opens the notebook in the OneNote client, if it's installed.
     pub one_note_client_url: graph_rt::Field<super::ExternalLink>,

@@ -2,7 +2,7 @@
 // from resources/recipients.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recipients?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Recipients {
     pub alias: graph_rt::Field<String>,
     pub email: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Recording information for a participant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recordinginfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RecordingInfo {
     /// The participant who initiated the recording.
     #[cfg(feature = "communications")]

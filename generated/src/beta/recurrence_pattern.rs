@@ -4,7 +4,7 @@
 /// Describes the frequency by which a recurring event repeats.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recurrencepattern?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RecurrencePattern {
     /// The day of the month on which the event occurs. Required if type is `absoluteMonthly` or `absoluteYearly`.
     pub day_of_month: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Describes a date range over which a recurring event repeats.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recurrencerange?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RecurrenceRange {
     /// The date to stop applying the recurrence pattern. Depending on the recurrence pattern of the event, the last occurrence of the meeting may not be this date. Required if type is `endDate`.
     pub end_date: graph_rt::Field<graph_rt::Date>,

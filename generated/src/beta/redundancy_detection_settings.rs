@@ -4,7 +4,7 @@
 /// Redundancy (email threading and near duplicate detection) settings for an eDiscovery case.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-redundancydetectionsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RedundancyDetectionSettings {
     /// Indicates whether email threading and near duplicate detection are enabled.
     pub is_enabled: graph_rt::Field<bool>,

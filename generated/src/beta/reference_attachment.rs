@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.attachment`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/referenceattachment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ReferenceAttachment {
     /// The MIME type. Inherited from `microsoft.graph.attachment`.
     pub content_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes a reference to another object defined in the same directory definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-referencedobject?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ReferencedObject {
     /// Name of the referenced object. Must match one of the objects in the directory definition.
     pub referenced_object_name: graph_rt::Field<String>,

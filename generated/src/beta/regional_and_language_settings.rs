@@ -4,7 +4,7 @@
 /// An open type that represents a user's preferences for languages in various contexts, and for regional locale and formatting that drives the default calendar, and formatting for date and time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/regionalandlanguagesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RegionalAndLanguageSettings {
     /// The  user's preferred user interface language (menus, buttons, ribbons, warning messages) for Microsoft web applications.  Returned by default. Not nullable.
     pub default_display_language: graph_rt::Field<super::LocaleInfo>,

@@ -4,7 +4,7 @@
 /// A collection of strings representing formatting overrides for calendars, dates, and times.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/regionalformatoverrides?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RegionalFormatOverrides {
     /// The calendar to use, e.g., Gregorian Calendar.  Returned by default.
     pub calendar: graph_rt::Field<String>,

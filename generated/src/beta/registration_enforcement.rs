@@ -4,7 +4,7 @@
 /// Enforce registration at sign-in time. This can currently only be used to remind users to set up targeted authentication methods (Microsoft Authenticator) using the 'authenticationMethodsRegistrationCampaign`.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/registrationenforcement?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RegistrationEnforcement {
     /// Run campaigns to remind users to setup targeted authentication methods.
     #[cfg(feature = "identity")]

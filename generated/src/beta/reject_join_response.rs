@@ -4,7 +4,7 @@
 /// Contains a response to reject a participant who tries to join the meeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rejectjoinresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RejectJoinResponse {
     /// The rejection reason. Possible values are `None`, `Busy`, and `Forbidden`.
     pub reason: graph_rt::Field<String>,

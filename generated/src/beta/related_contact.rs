@@ -4,7 +4,7 @@
 /// Contact record related to an educationUser that provides information for guardians, aides, doctors, and so on.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/relatedcontact?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RelatedContact {
     /// Name of the contact. Required.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents information about people related to information within a given entity in a profile for a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/relatedperson?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RelatedPerson {
     /// Name of the person.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a relying party configured with Active Directory Federation Services (AD FS), its aggregated usage, and whether the relying party configuration can be migrated to Azure Active Directory.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/relyingpartydetailedsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RelyingPartyDetailedSummary {
     /// Read-only. Unique Identifier generated at API level.
     pub id: graph_rt::Field<String>,

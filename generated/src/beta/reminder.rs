@@ -4,7 +4,7 @@
 /// A reminder for an event in a user calendar.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/reminder?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Reminder {
     /// Identifies the version of the reminder. Every time the reminder is changed, changeKey changes as well. This allows Exchange to apply changes to the correct version of the object.
     pub change_key: graph_rt::Field<String>,

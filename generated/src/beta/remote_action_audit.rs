@@ -4,7 +4,7 @@
 /// Report of remote actions initiated on the devices belonging to a certain tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-remoteactionaudit?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RemoteActionAudit {
     /// Report Id.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.informationProtectionAction`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/removecontentfooteraction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RemoveContentFooterAction {
     /// The name of the UI element of the footer to be removed.
     pub ui_element_names: graph_rt::Field<Vec<String>>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.informationProtectionAction`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/removewatermarkaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RemoveWatermarkAction {
     /// The name of the UI element of footer to be removed.
     pub ui_element_names: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// The presence of the RenameAction resource on an itemActivity indicates that the activity renamed an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/renameaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RenameAction {
     /// The previous name of the item.
     pub old_name: graph_rt::Field<String>,

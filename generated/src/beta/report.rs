@@ -4,7 +4,7 @@
 /// Returns the content appropriate for the context, including:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-report?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Report {
     /// Report content; details vary by report type.
     pub content: graph_rt::Field<graph_rt::Value>,

@@ -4,7 +4,7 @@
 /// The resource that represents an instance of a device or troubleshooting report, depending on context.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-reportroot?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ReportRoot {
     /// The unique identifier for this entity.
     pub id: graph_rt::Field<String>,

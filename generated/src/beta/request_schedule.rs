@@ -4,7 +4,7 @@
 /// In Azure AD entitlement management, an access package assignment request is created by a user who wants to obtain an access package assignment. This request can include a schedule for when the user would like to have an assignment.  An access package assignment that results from such a request also has a schedule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/requestschedule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RequestSchedule {
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
     pub start_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Used for the requestorSettings property of an access package assignment policy. Provides additional settings to select who can create a request for an access package on that policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/requestorsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RequestorSettings {
     /// Who can request. One of `NoSubjects`, `SpecificDirectorySubjects`, `SpecificConnectedOrganizationSubjects`, `AllConfiguredConnectedOrganizationSubjects`, `AllExistingConnectedOrganizationSubjects`, `AllExistingDirectoryMemberUsers`, `AllExistingDirectorySubjects` or `AllExternalSubjects`.
     pub scope_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Set of allowed and not allowed actions for a resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-resourceaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResourceAction {
     /// Allowed Actions
     pub allowed_resource_actions: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Complex type containing properties of itemInsights
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-resourcereference?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResourceReference {
     /// A URL leading to the referenced item.
     pub web_url: graph_rt::Field<String>,

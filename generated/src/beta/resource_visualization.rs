@@ -4,7 +4,7 @@
 /// Complex type containing properties of itemInsights.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-resourcevisualization?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResourceVisualization {
     /// The item's title text.
     pub title: graph_rt::Field<String>,

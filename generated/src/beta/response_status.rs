@@ -4,7 +4,7 @@
 /// The response status of a meeting request.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/responsestatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResponseStatus {
     /// The response type. Possible values are: `None`, `Organizer`, `TentativelyAccepted`, `Accepted`, `Declined`, `NotResponded`.
     pub response: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Violation of restricted apps configuration profile per device per user
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-restrictedappsviolation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RestrictedAppsViolation {
     /// Unique identifier for the object. Composed from accountId, deviceId, policyId and userId
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains success and failure-specific result information.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/resultinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResultInfo {
     /// The result code.
     pub code: graph_rt::Field<i32>,

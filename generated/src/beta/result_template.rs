@@ -4,7 +4,7 @@
 /// A dictionary of resultTemplateIds and associated values, which includes the name and JSON schema of the result templates.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/resulttemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResultTemplate {
     /// ID of a result template. It must map to a resultTemplateId in the searchHit.
     pub key: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Provides the search result templates options for render connectors search results.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/resulttemplateoption?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResultTemplateOption {
     /// Indicates whether search display layouts are enabled. If enabled, the user will get the result template to render the search results content in the resultTemplates property of the response. The result template is based on Adaptive Cards. This property is optional.
     pub enable_result_template: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// ManagedDevices that are scheduled for retire
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-retirescheduledmanageddevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RetireScheduledManagedDevice {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents static set of electronically stored information collected for use in a litigation, investigation, or regulatory request.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-reviewset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ReviewSet {
     /// The user who created the review set. Read-only.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// Represents a review set query, which is used to query and cull data stored in an eDiscovery reviewSet.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-reviewsetquery?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ReviewSetQuery {
     /// The user who created the query.
     #[cfg(feature = "identity")]

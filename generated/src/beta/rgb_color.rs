@@ -4,7 +4,7 @@
 /// Color in RGB.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-rgbcolor?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RgbColor {
     /// Red value
     pub r: graph_rt::Field<u8>,

@@ -4,7 +4,7 @@
 /// Represents information about a detected risk in an Azure AD tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/riskdetection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RiskDetection {
     /// Unique ID of the risk detection.
     pub id: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/riskuseractivity.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/riskuseractivity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RiskUserActivity {
     /// List of risk event types. Deprecated. Use riskEventType instead.
     pub event_types: graph_rt::Field<Vec<super::RiskEventType>>,

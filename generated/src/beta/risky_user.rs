@@ -4,7 +4,7 @@
 /// Represents Azure AD users who are at risk. Azure AD continually evaluates user risk based on various signals and machine learning. This API provides programmatic access to all at-risk users in your Azure AD.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/riskyuser?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RiskyUser {
     /// Unique ID of the user at risk.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Derived from `microsoft.graph.riskyUser`.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/riskyuserhistoryitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RiskyUserHistoryItem {
     /// Unique ID of the user at risk. Inherited from `microsoft.graph.riskyUser`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains the set of ResourceActions determining the allowed and not allowed permissions for each role.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-rolepermission?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RolePermission {
     /// Allowed Actions - Deprecated
     pub actions: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Role Scope Tag
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-rolescopetag?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RoleScopeTag {
     /// Key of the entity. This is read-only and automatically generated.
     pub id: graph_rt::Field<String>,

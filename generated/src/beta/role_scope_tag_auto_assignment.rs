@@ -4,7 +4,7 @@
 /// Contains the properties for auto-assigning a Role Scope Tag to a group to be applied to Devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-rolescopetagautoassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RoleScopeTagAutoAssignment {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

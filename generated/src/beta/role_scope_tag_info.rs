@@ -4,7 +4,7 @@
 /// A class containing the properties of Role Scope Tag Object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-auditing-rolescopetaginfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RoleScopeTagInfo {
     /// Scope Tag Display name.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Settings controlling how the service deploys an update over time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-rolloutsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RolloutSettings {
     /// Date on which devices in the deployment start receiving the update. When not set, the deployment starts as soon as devices are assigned.
     pub start_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.place`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/room?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Room {
     /// The street address of the place. Inherited from `microsoft.graph.place`.
     #[cfg(feature = "core")]

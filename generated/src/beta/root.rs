@@ -4,7 +4,7 @@
 /// The Root facet indicates that an object is the top-most one in its hierarchy. The presence (non-null) of the facet value indicates that the object is the root. A null (or missing) value indicates the object is not the root.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/root?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Root {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// A criterion of a rubric. See educationRubric for a description of the relationship between rubric qualities, levels, and criteria.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rubriccriterion?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RubricCriterion {
     /// The description of this criterion.
     pub description: graph_rt::Field<super::ItemBody>,

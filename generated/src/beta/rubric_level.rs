@@ -4,7 +4,7 @@
 /// A level of a rubric. See educationRubric for a description of the relationship between rubric qualities, levels, and criteria.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rubriclevel?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RubricLevel {
     /// The description of this rubric level.
     pub description: graph_rt::Field<super::ItemBody>,

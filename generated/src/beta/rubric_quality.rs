@@ -4,7 +4,7 @@
 /// A quality of a rubric. See educationRubric for a description of the relationship between rubric qualities, levels, and criteria.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rubricquality?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RubricQuality {
     /// The collection of criteria for this rubric quality.
     pub criteria: graph_rt::Field<Vec<super::RubricCriterion>>,

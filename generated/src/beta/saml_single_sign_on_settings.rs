@@ -4,7 +4,7 @@
 /// Represents a container for settings related to SAML single sign-on.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/samlsinglesignonsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SamlSingleSignOnSettings {
     /// The relative URI the service provider would redirect to after completion of the single sign-on flow.
     pub relay_state: graph_rt::Field<String>,

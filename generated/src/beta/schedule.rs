@@ -4,7 +4,7 @@
 /// A collection of schedulingGroup objects, shift objects, timeOffReason objects, and timeOff objects within a team.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/schedule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Schedule {
     /// ID of the schedule.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the availability of a user, distribution list, or resource (room or equipment) for a specified time period.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/scheduleinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ScheduleInformation {
     /// Represents a merged view of availability of all the items in `scheduleItems`. The view consists of time slots. Availability during each time slot is indicated with: `0`= free, `1`= tentative, `2`= busy, `3`= out of office, `4`= working elsewhere.
     pub availability_view: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An item that describes the availability of a user corresponding to an actual event on the user's default calendar. This item applies to a resource (room or equipment) as well.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/scheduleitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ScheduleItem {
     /// The date, time, and time zone that the corresponding event ends.
     #[cfg(feature = "core")]

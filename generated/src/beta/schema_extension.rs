@@ -4,7 +4,7 @@
 /// Schema extensions allow you to define a schema to extend and add strongly-typed custom data to a resource type. The custom data appears as a complex type on the extended resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/schemaextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SchemaExtension {
     /// Description for the schema extension. Supports `$filter` (`eq`).
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Provides the details of the search aggregation in the search response.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchaggregation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchAggregation {
     /// The friendly name of the aggregation. This value was provided in the input.
     pub display_name: graph_rt::Field<String>,

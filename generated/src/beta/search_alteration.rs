@@ -4,7 +4,7 @@
 /// Provides the details of search alteration for spelling correction.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchalteration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchAlteration {
     /// Defines the altered query string with spelling correction.
     pub altered_query_string: graph_rt::Field<String>,

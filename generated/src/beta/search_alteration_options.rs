@@ -4,7 +4,7 @@
 /// Provides the search alteration options for spelling correction.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchalterationoptions?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchAlterationOptions {
     /// Indicates whether spelling suggestions are enabled. If enabled, user will get the search results for original search query and suggesting spelling correction in queryAlterationResponse property of the response for typos in query. Optional.
     pub enable_suggestion: graph_rt::Field<bool>,

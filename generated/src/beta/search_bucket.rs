@@ -4,7 +4,7 @@
 /// Represents a container for one or more search results that share the same value for the entity field that aggregates them.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchbucket?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchBucket {
     /// The discrete value of the field that an aggregation was computed on.
     pub key: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a single result within the list of search results.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchhit?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchHit {
     /// The internal identifier for the item.
     pub hit_id: graph_rt::Field<String>,

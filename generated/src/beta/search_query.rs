@@ -4,7 +4,7 @@
 /// Represents a search query that contains search terms and optional filters.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchquery?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchQuery {
     /// The search query containing the search terms. Required.
     pub query_string: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/searchquerystring.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchquerystring?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchQueryString {
     /// Contains the actual search terms of the request.
     pub query: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A search request formatted in a JSON blob.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchrequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchRequest {
     /// Specifies aggregations (also known as refiners) to be returned alongside search results. Optional.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Represents the response from a search query.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchresponse?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchResponse {
     /// Provides details of query alteration response for spelling correction.
     #[cfg(feature = "core")]

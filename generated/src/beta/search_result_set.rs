@@ -4,7 +4,7 @@
 /// Represents results from a search query, and the terms used for the query.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchresultset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchResultSet {
     /// A collection of search results.
     pub hits_containers: graph_rt::Field<Vec<super::SearchHitsContainer>>,

@@ -4,7 +4,7 @@
 /// A section group in a OneNote notebook. Section groups can contain sections and section groups.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sectiongroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SectionGroup {
     /// Identity of the user, device, and application which created the item. Read-only.
     #[cfg(feature = "identity")]

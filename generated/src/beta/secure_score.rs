@@ -4,7 +4,7 @@
 /// Represents a tenant's secure score per day of scoring data, at the tenant and control level. By default, 90 days of data is held. This data is sorted by createdDateTime, from latest to earliest. This will allow you to page responses by using $top=n, where n = the number of days of data that you want to retrieve.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securescores?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecureScore {
     /// GUID string for tenant ID.
     pub azure_tenant_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a tenant's secure score per control data. By default, it returns all controls for a tenant and can explicitly pull individual controls.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securescorecontrolprofiles?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecureScoreControlProfile {
     /// GUID string for tenant ID.
     pub azure_tenant_id: graph_rt::Field<String>,

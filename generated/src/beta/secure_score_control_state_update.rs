@@ -4,7 +4,7 @@
 /// Contains the history of the control states updated by the user (control states include Default, Ignored, ThirdParty, Reviewed).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securescorecontrolstateupdate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecureScoreControlStateUpdate {
     pub assigned_to: graph_rt::Field<String>,
     pub comment: graph_rt::Field<String>,

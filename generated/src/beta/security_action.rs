@@ -4,7 +4,7 @@
 /// Take immediate action to defend against threats using the Microsoft Graph Security securityAction entity. When a security analyst discovers a new indicator, such as a malicious file, URL, domain, or IP address, protection can be instantly enabled in your Microsoft security solutions. Invoke an action for a specific provider, see all actions taken, and cancel an action if needed. Try security actions with Windows Defender ATP to block malicious activity on your Windows endpoints using properties seen in alerts or identified during investigations.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securityaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityAction {
     /// Reason for invoking this action.
     pub action_reason: graph_rt::Field<String>,

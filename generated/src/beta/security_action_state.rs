@@ -4,7 +4,7 @@
 /// Represents the history of securityAction state changes.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securityactionstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityActionState {
     /// The Application ID of the calling application that submitted an update (PATCH) to the action. The `appId` should be extracted from the auth token and not entered manually by the calling application.
     pub app_id: graph_rt::Field<String>,

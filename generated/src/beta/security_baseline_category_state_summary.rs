@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.securityBaselineStateSummary`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-securitybaselinecategorystatesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityBaselineCategoryStateSummary {
     /// Unique identifier of the entity. Inherited from `microsoft.graph.securityBaselineStateSummary`.
     pub id: graph_rt::Field<String>,

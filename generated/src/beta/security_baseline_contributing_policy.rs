@@ -4,7 +4,7 @@
 /// The security baseline compliance state of a setting for a device
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-securitybaselinecontributingpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityBaselineContributingPolicy {
     /// Unique identifier of the policy
     pub source_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The security baseline compliance state summary of the security baseline for a device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-securitybaselinedevicestate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityBaselineDeviceState {
     /// Unique identifier of the entity
     pub id: graph_rt::Field<String>,

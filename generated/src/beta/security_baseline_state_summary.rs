@@ -4,7 +4,7 @@
 /// The security baseline compliance state summary for the security baseline of the account.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-securitybaselinestatesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityBaselineStateSummary {
     /// Unique identifier of the entity.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementTemplate`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceintent-securitybaselinetemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityBaselineTemplate {
     /// The template ID Inherited from `microsoft.graph.deviceManagementTemplate`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a portion of a User-User communication or a User-Meeting communication in the case of a Conference call. A typical VOIP call will have one segment per session. In certain scenarios, such as PSTN calls, there will be multiple segments per session due to additional server-to-server communication required to connect the call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-segment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Segment {
     /// Unique identifier for the segment. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains the public part of a signing certificate. It's the return type of the action addSelfSignedSigningCertificate. Service providers use the public part of the signing certificate to validate the issuer of the token.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/selfsignedcertificate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SelfSignedCertificate {
     /// Custom key identifier.
     pub custom_key_identifier: graph_rt::Field<graph_rt::Base64Bytes>,

@@ -4,7 +4,7 @@
 /// A top-level container for service communications resources.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/serviceannouncement?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceAnnouncement {
     /// A collection of service messages for tenant. This property is a contained navigation property, it is nullable and readonly. (Navigation property.)
     pub messages: graph_rt::Field<Vec<super::ServiceUpdateMessage>>,

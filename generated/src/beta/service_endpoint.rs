@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.callRecords.endpoint`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-serviceendpoint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceEndpoint {
     /// User-agent reported by this endpoint. Inherited from `microsoft.graph.callRecords.endpoint`.
     pub user_agent: graph_rt::Field<super::AnyUserAgent>,

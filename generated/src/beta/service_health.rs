@@ -4,7 +4,7 @@
 /// Represents the health information of a service.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/servicehealth?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceHealth {
     /// The service id.
     pub id: graph_rt::Field<String>,

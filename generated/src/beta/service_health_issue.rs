@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.serviceAnnouncementBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/servicehealthissue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceHealthIssue {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a historical post in a service health issue.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/servicehealthissuepost?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceHealthIssuePost {
     /// The published time of the post.
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

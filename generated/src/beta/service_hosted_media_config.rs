@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mediaConfig`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/servicehostedmediaconfig?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceHostedMediaConfig {
     /// Inherited from `microsoft.graph.mediaConfig`.
     pub remove_from_default_audio_group: graph_rt::Field<bool>,

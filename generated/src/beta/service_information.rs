@@ -4,7 +4,7 @@
 /// Represents basic descriptive data about cloud services that a user has chosen to refer to from their account.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/serviceinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceInformation {
     /// The name of the cloud service (for example, Twitter, Instagram).
     pub name: graph_rt::Field<String>,

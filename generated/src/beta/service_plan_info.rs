@@ -4,7 +4,7 @@
 /// Contains information about a service plan associated with a subscribed SKU. The servicePlans property of the subscribedSku entity is a collection of servicePlanInfo.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/serviceplaninfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServicePlanInfo {
     /// The unique identifier of the service plan.
     pub service_plan_id: graph_rt::Field<graph_rt::Guid>,

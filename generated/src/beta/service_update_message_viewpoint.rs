@@ -4,7 +4,7 @@
 /// Represents user view points data for a serviceUpdateMessage.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/serviceupdatemessageviewpoint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceUpdateMessageViewpoint {
     /// Indicates whether the user archived the message.
     pub is_archived: graph_rt::Field<bool>,

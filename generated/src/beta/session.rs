@@ -4,7 +4,7 @@
 /// Represents a User-User communication or a User-Meeting communication in the case of a Conference call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-session?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Session {
     /// Unique identifier for the session. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a setting that is used within a baseline.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-setting?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Setting {
     /// The display name for the setting. Required. Read-only.
     pub display_name: graph_rt::Field<String>,

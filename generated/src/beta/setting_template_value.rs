@@ -4,7 +4,7 @@
 /// Represents an individual template setting definition, including the default value for the setting, if the setting is not instantiated.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/settingtemplatevalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SettingTemplateValue {
     /// Default value for the setting. Read-only.
     pub default_value: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A setting represented by a name/value pair.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/settingvalue?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SettingValue {
     /// Name of the setting (as defined by the directorySettingTemplate).
     pub name: graph_rt::Field<String>,

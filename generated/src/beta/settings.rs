@@ -4,7 +4,7 @@
 /// Represents the current required settings for a user to use the analytics API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/settings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Settings {
     /// Specifies if the user's primary mailbox is hosted in the cloud and is enabled for Microsoft Graph.
     pub has_graph_mailbox: graph_rt::Field<bool>,

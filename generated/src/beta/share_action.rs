@@ -4,7 +4,7 @@
 /// The ShareAction resource provides information about an activity that shared an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/shareaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ShareAction {
     /// The identities the item was shared with in this action.
     #[cfg(feature = "identity")]

@@ -2,7 +2,7 @@
 // from resources/sharepointactivitypages.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sharepointactivitypages?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharePointActivityPages {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub visited_page_count: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/sharepointactivityusercounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sharepointactivityusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharePointActivityUserCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub visited_page: graph_rt::Field<i64>,

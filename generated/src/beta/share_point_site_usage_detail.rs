@@ -2,7 +2,7 @@
 // from resources/sharepointsiteusagedetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sharepointsiteusagedetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharePointSiteUsageDetail {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub site_id: graph_rt::Field<graph_rt::Guid>,

@@ -2,7 +2,7 @@
 // from resources/sharepointsiteusagepages.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sharepointsiteusagepages?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharePointSiteUsagePages {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub site_type: graph_rt::Field<String>,

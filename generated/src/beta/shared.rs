@@ -4,7 +4,7 @@
 /// The Shared resource indicates a DriveItem has been shared with others. The resource includes information about how the item is shared.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/shared?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Shared {
     /// The identity of the owner of the shared item. Read-only.
     #[cfg(feature = "identity")]

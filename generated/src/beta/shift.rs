@@ -4,7 +4,7 @@
 /// A unit of scheduled work in a schedule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/shift?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Shift {
     /// ID of the `shift`.
     pub id: graph_rt::Field<String>,

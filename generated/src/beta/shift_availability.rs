@@ -4,7 +4,7 @@
 /// Availability of the user to be scheduled for a shift and its recurrence pattern.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/shiftavailability?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ShiftAvailability {
     /// Specifies the pattern for recurrence
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// SideLoadingKey entity is required for Windows 8 and 8.1 devices to intall Line Of Business Apps for a tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-sideloadingkey?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SideLoadingKey {
     /// Side Loading Key Unique Id.
     pub id: graph_rt::Field<String>,

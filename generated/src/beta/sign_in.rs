@@ -4,7 +4,7 @@
 /// Provides details about user or application sign-in activity in your directory. You must have an Azure AD Premium P1 or P2 license to download sign-in logs using the Microsoft Graph API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SignIn {
     /// The alternate sign-in identity whenever you use phone number to sign-in. Supports `$filter` (`eq` and `startsWith` operators only).
     pub alternate_sign_in_name: graph_rt::Field<String>,

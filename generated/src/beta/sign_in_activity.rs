@@ -4,7 +4,7 @@
 /// Provides the last signed-in date for a specific user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/signinactivity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SignInActivity {
     /// The last interactive sign-in date for a specific user. You can use this field to calculate the last time a user signed in to the directory with an interactive authentication method. This field can be used to build reports, such as inactive users. The timestamp represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is: `'2014-01-01T00:00:00Z'`. For more information about using the value of this property, see Manage inactive user accounts in Azure AD.
     pub last_sign_in_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

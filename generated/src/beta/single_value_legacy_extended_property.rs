@@ -4,7 +4,7 @@
 /// An extended property that contains a single value.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/singlevaluelegacyextendedproperty?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SingleValueLegacyExtendedProperty {
     /// The property identifier. Read-only.
     pub id: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/siteactivitysummary.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/siteactivitysummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SiteActivitySummary {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub viewed_or_edited: graph_rt::Field<i64>,

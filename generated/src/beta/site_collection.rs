@@ -4,7 +4,7 @@
 /// The siteCollection resource provides more information about a site collection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sitecollection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SiteCollection {
     /// The hostname for the site collection. Read-only.
     pub hostname: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The sitePageData resource represents the properties of a webPart. As these properties vary by web part, this is an OpenType with no fixed properties.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sitepagedata?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SitePageData {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -2,7 +2,7 @@
 // from resources/skypeforbusinessactivityusercounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinessactivityusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessActivityUserCounts {
     pub peer_to_peer: graph_rt::Field<i64>,
     pub organized: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/skypeforbusinessactivityuserdetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinessactivityuserdetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessActivityUserDetail {
     pub total_peer_to_peer_session_count: graph_rt::Field<i64>,
     pub total_organized_conference_count: graph_rt::Field<i64>,

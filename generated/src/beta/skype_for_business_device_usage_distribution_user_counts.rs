@@ -2,7 +2,7 @@
 // from resources/skypeforbusinessdeviceusagedistributionusercounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinessdeviceusagedistributionusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessDeviceUsageDistributionUserCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub windows: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/skypeforbusinessdeviceusageusercounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinessdeviceusageusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessDeviceUsageUserCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub windows: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/skypeforbusinessorganizeractivityminutecounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinessorganizeractivityminutecounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessOrganizerActivityMinuteCounts {
     pub audio_video: graph_rt::Field<i64>,
     pub dial_in_microsoft: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/skypeforbusinessparticipantactivitycounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinessparticipantactivitycounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessParticipantActivityCounts {
     pub im: graph_rt::Field<i64>,
     pub audio_video: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/skypeforbusinessparticipantactivityminutecounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinessparticipantactivityminutecounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessParticipantActivityMinuteCounts {
     pub audio_video: graph_rt::Field<i64>,
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,

@@ -2,7 +2,7 @@
 // from resources/skypeforbusinessparticipantactivityusercounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinessparticipantactivityusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessParticipantActivityUserCounts {
     pub im: graph_rt::Field<i64>,
     pub audio_video: graph_rt::Field<i64>,

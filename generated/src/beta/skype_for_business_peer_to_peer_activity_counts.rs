@@ -2,7 +2,7 @@
 // from resources/skypeforbusinesspeertopeeractivitycounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinesspeertopeeractivitycounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessPeerToPeerActivityCounts {
     pub im: graph_rt::Field<i64>,
     pub audio: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/skypeforbusinesspeertopeeractivityminutecounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/skypeforbusinesspeertopeeractivityminutecounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SkypeForBusinessPeerToPeerActivityMinuteCounts {
     pub audio: graph_rt::Field<i64>,
     pub video: graph_rt::Field<i64>,

@@ -4,7 +4,7 @@
 /// Represents the sort options to order search results.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sortproperty?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SortProperty {
     /// The name of the property to sort on. Required.
     pub name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an eDiscovery collection, commonly known as a search. For details, see Collect data for a case in Advanced eDiscovery.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-sourcecollection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SourceCollection {
     /// The query string in KQL (Keyword Query Language) query. For details, see Keyword queries and search conditions for Content Search and eDiscovery.  You can refine searches by using fields paired with values; for example, subject:"Quarterly Financials" AND Date>=06/01/2016 AND Date<=07/01/2016
     pub content_query: graph_rt::Field<String>,

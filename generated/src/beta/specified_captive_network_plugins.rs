@@ -4,7 +4,7 @@
 /// Specifies all the Captive network plugins allowed during the IKEv2 AlwaysOn VPN connection
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-specifiedcaptivenetworkplugins?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SpecifiedCaptiveNetworkPlugins {
     /// Address of the IKEv2 server. Must be a FQDN, UserFQDN, network address, or ASN1DN
     pub allowed_bundle_identifiers: graph_rt::Field<Vec<String>>,

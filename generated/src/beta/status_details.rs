@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.statusBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/statusdetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct StatusDetails {
     /// Possible values are: `success`, `warning`, `failure`, `skipped`, `unknownFutureValue`. Inherited from `microsoft.graph.statusBase`.
     pub status: graph_rt::Field<super::ProvisioningResult>,

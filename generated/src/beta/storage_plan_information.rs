@@ -4,7 +4,7 @@
 /// The storagePlanInformation resource provides information about the drive's storage quota plans.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/storageplaninformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct StoragePlanInformation {
     /// Indicates if there are higher storage quota plans available. Read-only.
     pub upgrade_available: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents a key-value pair where the key is a string and the value is attributeMappingSource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-stringkeyattributemappingsourcevaluepair?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct StringKeyAttributeMappingSourceValuePair {
     /// The name of the parameter.
     pub key: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a key-value pair where the key is a string and the value is an Int64.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-stringkeylongvaluepair?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct StringKeyLongValuePair {
     /// Key.
     pub key: graph_rt::Field<String>,

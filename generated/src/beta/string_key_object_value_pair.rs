@@ -4,7 +4,7 @@
 /// Represents a key-value pair where the key is a string and the value is an arbitrary JSON object. This is an OData open type that expects to have a property named `value` that is a valid JSON object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-stringkeyobjectvaluepair?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct StringKeyObjectValuePair {
     /// Key.
     pub key: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes the response format of creation of subscription to receive DTMF tones.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/subscribetotoneoperation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SubscribeToToneOperation {
     /// The client context.
     pub client_context: graph_rt::Field<String>,

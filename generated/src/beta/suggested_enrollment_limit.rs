@@ -4,7 +4,7 @@
 /// The suggestedEnrollmentLimit resource represents the suggested enrollment limit when given an enrollment type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-suggestedenrollmentlimit?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SuggestedEnrollmentLimit {
     /// The suggested enrollment limit within a day
     pub suggested_daily_limit: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// A risk event detected by Azure Active Directory Identity Protection where an account sign-in is attempted from a suspicious IP address. Complete information about risk events can be found in the Azure AD Identity Protection documentation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/suspiciousipriskevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SuspiciousIpRiskEvent {
     /// The date and time that the risk event was closed
     pub closed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

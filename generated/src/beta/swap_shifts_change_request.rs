@@ -4,7 +4,7 @@
 /// Represents a type of shift request to swap a shift with another user in the team.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/swapshiftschangerequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SwapShiftsChangeRequest {
     /// Shift ID for the recipient user with whom the request is to swap.
     pub recipient_shift_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an error that occurred during the synchronization process.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationError {
     pub code: graph_rt::Field<String>,
     pub message: graph_rt::Field<String>,

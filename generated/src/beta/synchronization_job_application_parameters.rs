@@ -4,7 +4,7 @@
 /// Represents the objects that will be provisioned and the synchronization rules executed. The resource is primarily used for on-demand provisioning.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobapplicationparameters?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationJobApplicationParameters {
     /// The identifier of a the synchronizationRule to be applied.
     pub rule_id: graph_rt::Field<String>,

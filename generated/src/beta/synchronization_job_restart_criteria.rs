@@ -4,7 +4,7 @@
 /// Defines the scope of the synchronizationJob: restart action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobrestartcriteria?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationJobRestartCriteria {
     /// Comma-separated combination of the following values: `Full`, `QuarantineState`, `Watermark`, `Escrows`, `ConnectorDataStore`. Use `Full` if you want all of the options.
     pub reset_scope: graph_rt::Field<String>,

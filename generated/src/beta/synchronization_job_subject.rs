@@ -4,7 +4,7 @@
 /// Represents the objects that will be provisioned during on-demand provisioning.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationjobsubject?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationJobSubject {
     /// The identifier of an object to which a synchronizationJob  is to be applied.
     pub object_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the progress of a synchronizationJob toward completion.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationprogress?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationProgress {
     /// The numerator of a progress ratio; the number of units of changes already processed.
     pub completed_units: graph_rt::Field<i32>,

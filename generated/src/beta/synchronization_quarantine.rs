@@ -4,7 +4,7 @@
 /// Provides information about the quarantine state of a synchronizationJob.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-quarantine?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationQuarantine {
     /// Date and time when the quarantine was last evaluated and imposed. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
     pub current_began: graph_rt::Field<graph_rt::DateTimeOffset>,

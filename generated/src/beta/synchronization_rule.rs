@@ -4,7 +4,7 @@
 /// Defines how the synchronization should be performed for the synchronization engine, including which objects to synchronize and in which direction, how objects from the source directory should be matched with objects in the target directory, and how attributes should be transformed when they're synchronized from the source to the target directory.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationRule {
     /// `true` if the synchronization rule can be customized; `false` if this rule is read-only and should not be changed.
     pub editable: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Summarizes the results of the synchronization job run.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationtaskexecution?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationTaskExecution {
     /// Identifier of the job run.
     pub activity_identifier: graph_rt::Field<String>,

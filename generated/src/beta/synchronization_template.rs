@@ -4,7 +4,7 @@
 /// Provides pre-configured synchronization settings for a particular application. These settings will be used by default for any synchronization job that is based on the template. The application developer specifies the template; anyone can retrieve the template to see the default settings, including the synchronization schema.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/synchronization-synchronizationtemplate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SynchronizationTemplate {
     /// Unique template identifier.
     pub id: graph_rt::Field<String>,

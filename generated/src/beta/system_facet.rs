@@ -4,7 +4,7 @@
 /// The System facet indicates that the object is managed by the system for its own operation. Most apps should ignore items that have a System facet.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/systemfacet?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SystemFacet {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

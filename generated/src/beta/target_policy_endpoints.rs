@@ -4,7 +4,7 @@
 /// Represents the platforms that can be targeted to receive notifications sent to the user.  These include Windows, iOS, Android and Web.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/targetpolicyendpoints?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TargetPolicyEndpoints {
     /// Use to filter the notification distribution to a specific platform or platforms. Valid values are `Windows`, `iOS`, `Android` and `WebPush`. By default, all push endpoint types (Windows, iOS, Android and WebPush) are enabled.
     pub platform_types: graph_rt::Field<Vec<String>>,

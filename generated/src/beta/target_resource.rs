@@ -4,7 +4,7 @@
 /// Represents target resource types associated with audit activity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/targetresource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TargetResource {
     /// Indicates the unique ID of the resource.
     pub id: graph_rt::Field<String>,

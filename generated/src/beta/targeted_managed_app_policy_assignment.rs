@@ -4,7 +4,7 @@
 /// The type for deployment of groups or apps.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-targetedmanagedapppolicyassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TargetedManagedAppPolicyAssignment {
     /// Id
     pub id: graph_rt::Field<String>,

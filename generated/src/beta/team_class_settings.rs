@@ -4,7 +4,7 @@
 /// Represents class-specific properties of a team. Available only when the team represents a class.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamclasssettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamClassSettings {
     /// If set to `true`, enables sending of weekly assignments digest emails to parents/guardians, provided the tenant admin has enabled the setting globally.
     pub notify_guardians_about_assignments: graph_rt::Field<bool>,

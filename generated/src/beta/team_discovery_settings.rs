@@ -4,7 +4,7 @@
 /// Provides settings to enable others to configure team discoverability. You can only modify discovery settings for private teams.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamdiscoverysettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamDiscoverySettings {
     /// If set to true, the team is visible via search and suggestions from the Teams client.
     pub show_in_teams_search_and_suggestions: graph_rt::Field<bool>,

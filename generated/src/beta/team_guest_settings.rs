@@ -4,7 +4,7 @@
 /// Settings to configure whether guests can create, update, or delete channels in the team.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamguestsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamGuestSettings {
     /// If set to true, guests can add and update channels.
     pub allow_create_update_channels: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Settings to configure whether members can perform certain actions, for example, create channels and add bots, in the team.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teammembersettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamMemberSettings {
     /// If set to true, members can add and update any channels.
     pub allow_create_update_channels: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.teamworkNotificationRecipient`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teammembersnotificationrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamMembersNotificationRecipient {
     /// The team's identifier.
     pub team_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Settings to configure messaging and mentions in the team.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teammessagingsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamMessagingSettings {
     /// If set to true, users can edit their messages.
     pub allow_user_edit_messages: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents number of users by device type over the selected time period.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamsdeviceusagedistributionusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamsDeviceUsageDistributionUserCounts {
     /// The latest date of the content.
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,

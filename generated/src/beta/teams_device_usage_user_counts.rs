@@ -4,7 +4,7 @@
 /// Represents number of daily users by device type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamsdeviceusageusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamsDeviceUsageUserCounts {
     /// The latest date of the content.
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,

@@ -4,7 +4,7 @@
 /// Represents details about Microsoft Teams device usage by user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamsdeviceusageuserdetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamsDeviceUsageUserDetail {
     /// The latest date of the content.
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,

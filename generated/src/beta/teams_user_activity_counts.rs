@@ -4,7 +4,7 @@
 /// Represents numers of activities by type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamsuseractivitycounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamsUserActivityCounts {
     /// The latest date of the content.
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,

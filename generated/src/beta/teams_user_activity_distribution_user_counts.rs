@@ -4,7 +4,7 @@
 /// Represents numbers of users by activity type over the selected time period.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamsuseractivitydistributionusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamsUserActivityDistributionUserCounts {
     /// The latest date of the content.
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,

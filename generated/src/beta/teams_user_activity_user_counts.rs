@@ -4,7 +4,7 @@
 /// Represents numbers of daily users by activity type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamsuseractivityusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamsUserActivityUserCounts {
     /// The latest date of the content.
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,

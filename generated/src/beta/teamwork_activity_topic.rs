@@ -4,7 +4,7 @@
 /// Represents the topic of an activity feed notification.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamworkactivitytopic?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamworkActivityTopic {
     /// Type of source. Possible values are: `entityUrl`, `text`. For supported Microsoft Graph URLs, use `entityUrl`. For custom text, use `text`.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Represents a bot in the Microsoft Teams ecosystem.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamworkbot?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamworkBot {
     /// The id of the bot associated with the specific teamsAppDefinition. This value is usually a GUID.
     pub id: graph_rt::Field<String>,

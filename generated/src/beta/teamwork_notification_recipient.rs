@@ -4,7 +4,7 @@
 /// Represents the recipient of a notification sent in a Microsoft Teams activity feed. See also aadUserNotificationRecipient, teamMembersNotificationRecipient, channelMembersNotificationRecipient, and chatMembersNotificationRecipient.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamworknotificationrecipient?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamworkNotificationRecipient {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

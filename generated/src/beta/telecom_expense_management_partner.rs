@@ -4,7 +4,7 @@
 /// telecomExpenseManagementPartner resources represent the metadata and status of a given TEM service. Once your organization has onboarded with a partner, the partner can be enabled or disabled to switch TEM functionality on or off.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-tem-telecomexpensemanagementpartner?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TelecomExpenseManagementPartner {
     /// Unique identifier of the TEM partner.
     pub id: graph_rt::Field<String>,

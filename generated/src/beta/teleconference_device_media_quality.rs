@@ -4,7 +4,7 @@
 /// Represents video teleconferencing device media quality data.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teleconferencedevicemediaquality?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeleconferenceDeviceMediaQuality {
     /// The average inbound stream network jitter.
     pub average_inbound_jitter: graph_rt::Field<graph_rt::Duration>,

@@ -4,7 +4,7 @@
 /// Represents video teleconferencing device session-level quality data.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teleconferencedevicequality?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeleconferenceDeviceQuality {
     /// A unique identifier for all  the participant calls in a conference or a unique identifier for two participant calls in P2P call. This needs to be copied over from `Microsoft.Graph.Call.CallChainId`.
     pub call_chain_id: graph_rt::Field<graph_rt::Guid>,

@@ -4,7 +4,7 @@
 /// Represents a parameter utilized in a management template.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-templateparameter?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TemplateParameter {
     /// The description for the template parameter. Optional. Read-only.
     pub description: graph_rt::Field<String>,

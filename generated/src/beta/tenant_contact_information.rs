@@ -4,7 +4,7 @@
 /// Represents a contact at a managed tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-tenantcontactinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TenantContactInformation {
     /// The email address for the contact. Optional
     pub email: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents relationship information between a tenant and the managing entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-tenantcontract?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TenantContract {
     /// The type of relationship that exists between the managing entity and tenant. Optional. Read-only.
     pub contract_type: graph_rt::Field<i32>,

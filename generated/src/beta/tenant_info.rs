@@ -4,7 +4,7 @@
 /// Represents information for a managed tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-tenantinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TenantInfo {
     /// The Azure Active Directory tenant identifier for the managed tenant. Optional.
     pub tenant_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represent the various type of tenant relationships.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/tenantrelationship?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TenantRelationship {
     /// The operations available to interact with the multi-tenant management platform. (Navigation property.)
     #[cfg(feature = "device_management")]

@@ -4,7 +4,7 @@
 /// Represents onboarding status information for a managed tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-tenantstatusinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TenantStatusInformation {
     /// The status of the delegated admin privilege relationship between the managing entity and the managed tenant. Possible values are: `none`, `delegatedAdminPrivileges`, `unknownFutureValue`. Optional. Read-only.
     #[cfg(feature = "core")]

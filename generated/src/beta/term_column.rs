@@ -2,7 +2,7 @@
 // from resources/termcolumn.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/termcolumn?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TermColumn {
     /// Specifies whether the column will allow more than one value
     pub allow_multiple_values: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// A termsAndConditions entity represents the metadata and contents of a given Terms and Conditions (T&C) policy. T&C policies’ contents are presented to users upon their first attempt to enroll into Intune and subsequently upon edits where an administrator has required re-acceptance. They enable administrators to communicate the provisions to which a user must agree in order to have devices enrolled into Intune.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-companyterms-termsandconditions?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TermsAndConditions {
     /// Unique identifier of the T&C policy.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The textColumn on a columnDefinition resource indicates that the column's values are text.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/textcolumn?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TextColumn {
     /// Whether to allow multiple lines of text.
     pub allow_multiple_lines: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The thumbnail resource type represents a thumbnail for an image, video, document, or any item that has a bitmap representation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/thumbnail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Thumbnail {
     /// The height of the thumbnail, in pixels.
     pub height: graph_rt::Field<i32>,

@@ -2,7 +2,7 @@
 // from resources/thumbnailcolumn.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/thumbnailcolumn?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ThumbnailColumn {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// The ThumbnailSet resource is a keyed collection of thumbnail resources. It is used to represent a set of thumbnails associated with a DriveItem.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/thumbnailset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ThumbnailSet {
     /// The id within the item. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The object that represents ticket information related to role assignment requests
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ticketinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TicketInfo {
     /// Ticket number meta data
     pub ticket_number: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a specific timeCard break.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timecardbreak?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeCardBreak {
     /// ID of the timeCardBreak.
     pub break_id: graph_rt::Field<String>,

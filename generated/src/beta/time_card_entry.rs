@@ -4,7 +4,7 @@
 /// Represents a specific timeCard entry.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timecardentry?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeCardEntry {
     /// The clock-in event of the timeCard.
     pub clock_in_event: graph_rt::Field<super::TimeCardEvent>,

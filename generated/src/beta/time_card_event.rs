@@ -4,7 +4,7 @@
 /// Represents a specific timeCard event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timecardevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeCardEvent {
     /// The time the entry is recorded.
     pub date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Represents timeclock settings for a schedule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timeclocksettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeClockSettings {
     /// The aprroved location of the timeClock.
     pub approved_location: graph_rt::Field<super::GeoCoordinates>,

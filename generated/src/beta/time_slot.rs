@@ -4,7 +4,7 @@
 /// Represents a time slot for a meeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timeslot?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeSlot {
     /// The date, time, and time zone that a period begins.
     pub end: graph_rt::Field<super::DateTimeTimeZone>,

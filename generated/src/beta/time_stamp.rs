@@ -4,7 +4,7 @@
 /// Date and time information for a point in time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timestamp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeStamp {
     /// The date portion of the timestamp.
     pub date: graph_rt::Field<graph_rt::Date>,

@@ -4,7 +4,7 @@
 /// Represents a time zone. The supported format is Windows, and Internet Assigned Numbers Authority (IANA) time zone (also known as Olson time zone) format as well when the current known problem is fixed.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timezoneinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeZoneInformation {
     /// An identifier for the time zone.
     pub alias: graph_rt::Field<String>,

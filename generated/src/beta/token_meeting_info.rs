@@ -4,7 +4,7 @@
 /// This is the token information that allows you to join an existing meeting. This is obtained as part of the incoming call notification.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/tokenmeetinginfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TokenMeetingInfo {
     /// The token used to join the call.
     pub token: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A single DTMF event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/toneinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ToneInfo {
     /// An incremental identifier used for ordering DTMF events.
     pub sequence_id: graph_rt::Field<i64>,

@@ -4,7 +4,7 @@
 /// Topic modeling (Themes) settings for an eDiscovery case. To learn more, see Configure search and analytics settings in Advanced eDiscovery.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-topicmodelingsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TopicModelingSettings {
     /// To learn more, see Adjust maximum number of themes dynamically.
     pub dynamically_adjust_topic_count: graph_rt::Field<bool>,

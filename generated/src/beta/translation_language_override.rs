@@ -4,7 +4,7 @@
 /// Represents any translation override for a language.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/translationlanguageoverride?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TranslationLanguageOverride {
     /// The language to apply the override.  Returned by default. Not nullable.
     pub language_tag: graph_rt::Field<String>,

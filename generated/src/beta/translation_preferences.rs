@@ -4,7 +4,7 @@
 /// Represents an entry in a user's translation language override list.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/translationpreferences?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TranslationPreferences {
     /// The user's preferred translation behavior.  Returned by default. Not nullable.
     pub translation_behavior: graph_rt::Field<super::TranslationBehavior>,

@@ -4,7 +4,7 @@
 /// Represents a JWK (JSON Web Key). TrustFrameworkKey is a JSON data structure that represents a cryptographic key. The structure of this resource follows the format defined in RFC 7517 Section 4.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/trustframeworkkey?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TrustFrameworkKey {
     /// The unique identifier for the key.
     pub kid: graph_rt::Field<String>,

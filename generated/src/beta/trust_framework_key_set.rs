@@ -4,7 +4,7 @@
 /// Represents a trust framework keyset/policy keys. The Identity Experience framework stores the secrets, which can be used in the policies. The secrets can be passwords, certificates, or other files. In the portal, these entities are shown as `Policy keys`. The Identity Experience framework uses the JSON Web Key (JWK) standard for the keysets. This entity follows the format specified in RFC 7517 Section 5.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/trustframeworkkeyset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TrustFrameworkKeySet {
     /// Unique identifier of the trustframework keyset
     pub id: graph_rt::Field<String>,

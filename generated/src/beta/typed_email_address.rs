@@ -4,7 +4,7 @@
 /// Represents the name, email addresses, and their corresponding email address type of a contact.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/typedemailaddress?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TypedEmailAddress {
     /// The email address of a contact.
     pub address: graph_rt::Field<String>,

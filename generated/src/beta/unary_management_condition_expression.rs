@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managementConditionExpressionModel`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-unarymanagementconditionexpression?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnaryManagementConditionExpression {
     /// The operator used in the evaluation of the unary operation. Possible values are: `not`.
     pub operator: graph_rt::Field<super::UnaryManagementConditionExpressionOperatorType>,

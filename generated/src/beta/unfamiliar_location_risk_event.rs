@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.locatedRiskEvent`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unfamiliarlocationriskevent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnfamiliarLocationRiskEvent {
     /// The date and time that the risk event was closed Inherited from `microsoft.graph.identityRiskEvent`.
     pub closed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.ediscovery.dataSource`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-unifiedgroupsource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedGroupSource {
     /// The user who created the dataSource. Inherited from `microsoft.graph.ediscovery.dataSource`.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// A unifiedRoleAssignment is used to grant access to resources. It represents a role definition assigned to a principal (typically a user) at a particular scope.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedroleassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleAssignment {
     /// The unique identifier for the unifiedRoleAssignment. Key, not nullable, Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A unifiedRoleAssignmentMultiple is used to grant access to resources, as part of Microsoft 365 RBAC role management. It represents a role definition assigned to an array of principals (typically a user) over an array of scopes.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedroleassignmentmultiple?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleAssignmentMultiple {
     /// Ids of the app specific scopes when the assignment scopes are app specific. The scopes of an assignment determines the set of resources for which the principal has been granted access. Directory scopes are shared scopes stored in the directory that are understood by multiple applications. Use `/` for tenant-wide scope. App scopes are scopes that are defined and understood by this application only.
     pub app_scope_ids: graph_rt::Field<Vec<String>>,

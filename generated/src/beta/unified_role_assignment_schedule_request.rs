@@ -4,7 +4,7 @@
 /// Represents the request for active role assignment operations through Azure AD Privileged Identity Management.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedroleassignmentschedulerequest?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleAssignmentScheduleRequest {
     /// Representing the type of the operation on the role assignment. The value can be   `AdminAdd`: Administrators assign users/groups to roles;  `UserAdd`: Users activate eligible assignments;   `AdminUpdate`: Administrators change existing role assignments  `AdminRemove`: Administrators remove users/groups from roles; `UserRemove`: Users deactivate active assignments; `UserExtend`: Users request to extend their expiring assignments;  `AdminExtend`: Administrators extend expiring assignments.  `UserRenew`: Users request to renew their expired assignments;  `AdminRenew`: Administrators extend expiring assignments.
     pub action: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a collection of permissions listing the operations, such as read, write, and delete, that can be performed by an RBAC provider, as part of Microsoft 365 RBAC role management.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedroledefinition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleDefinition {
     /// The description for the unifiedRoleDefinition. Read-only when isBuiltIn is true.
     pub description: graph_rt::Field<String>,

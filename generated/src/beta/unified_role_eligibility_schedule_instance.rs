@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.unifiedRoleScheduleInstanceBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedroleeligibilityscheduleinstance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleEligibilityScheduleInstance {
     /// Id of the app specific scope when the assignment scope is app specific. The scope of an assignment determines the set of resources for which the principal has been granted access. Directory scopes are shared scopes stored in the directory that are understood by multiple applications. Use "/" for tenant-wide scope. App scopes are scopes that are defined and understood by this application only. Inherited from `microsoft.graph.unifiedRoleScheduleInstanceBase`.
     pub app_scope_id: graph_rt::Field<String>,

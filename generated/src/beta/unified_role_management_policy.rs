@@ -4,7 +4,7 @@
 /// A unifiedRoleManagementPolicy specifies the various policies associated with a scope and role definition. It is derived from microsoft.graph.policyBase.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicy?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleManagementPolicy {
     /// Description for the policy.
     pub description: graph_rt::Field<String>,

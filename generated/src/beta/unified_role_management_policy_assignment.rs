@@ -4,7 +4,7 @@
 /// A unifiedRoleManagementPolicyAssignment assigns the policy to a specific scope and role definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleManagementPolicyAssignment {
     /// Unique identifier for the policy assignment.
     pub id: graph_rt::Field<String>,

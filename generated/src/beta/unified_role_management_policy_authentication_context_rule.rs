@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.unifiedRoleManagementPolicyRule`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyauthenticationcontextrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleManagementPolicyAuthenticationContextRule {
     /// Unique identifier for the rule. Inherited from `microsoft.graph.unifiedRoleManagementPolicyRule`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A unifiedRoleManagementPolicyRule specifies the rule associated with a role management policy. It is abstract.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleManagementPolicyRule {
     /// Unique identifier for the rule.
     pub id: graph_rt::Field<String>,

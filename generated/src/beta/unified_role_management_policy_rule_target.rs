@@ -4,7 +4,7 @@
 /// A unifiedRoleManagementPolicyRuleTarget specifies the target associated with the role management policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedrolemanagementpolicyruletarget?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleManagementPolicyRuleTarget {
     pub caller: graph_rt::Field<String>,
     pub operations: graph_rt::Field<Vec<String>>,

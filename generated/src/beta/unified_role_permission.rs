@@ -4,7 +4,7 @@
 /// Represents a collection of allowed resource actions and the conditions that must be met for the action to be effective. Resource actions are tasks that can be performed on a resource. For example, the application resource supports create, update, delete, and reset password resource actions.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedrolepermission?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRolePermission {
     /// Set of tasks that can be performed on a resource.
     pub allowed_resource_actions: graph_rt::Field<Vec<String>>,

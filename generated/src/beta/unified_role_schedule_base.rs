@@ -4,7 +4,7 @@
 /// Base property of unified role schedules that combines unified role assignment schedules and unified role eligibility schedules
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unifiedroleschedulebase?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnifiedRoleScheduleBase {
     /// Id of the app specific scope when the assignment scope is app specific. The scope of an assignment determines the set of resources for which the principal has been granted access. Directory scopes are shared scopes stored in the directory that are understood by multiple applications. Use "/" for tenant-wide scope. App scopes are scopes that are defined and understood by this application only.
     pub app_scope_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Unmanaged device discovered in the network.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-partnerintegration-unmanageddevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnmanagedDevice {
     /// Operating system.
     pub os: graph_rt::Field<String>,

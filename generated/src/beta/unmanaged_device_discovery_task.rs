@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceAppManagementTask`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-partnerintegration-unmanageddevicediscoverytask?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnmanagedDeviceDiscoveryTask {
     /// The entity key. Inherited from `microsoft.graph.deviceAppManagementTask`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes the response format of a call participant unmute operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/unmuteparticipantoperation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnmuteParticipantOperation {
     /// Unique client context string. Can have a maximum of 256 characters.
     pub client_context: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A description of why an entity is unsupported.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-unsupporteddeviceconfigurationdetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnsupportedDeviceConfigurationDetail {
     /// A message explaining why an entity is unsupported.
     pub message: graph_rt::Field<String>,

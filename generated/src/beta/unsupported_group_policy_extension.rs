@@ -4,7 +4,7 @@
 /// Unsupported Group Policy Extension.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-gpanalyticsservice-unsupportedgrouppolicyextension?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UnsupportedGroupPolicyExtension {
     /// Not yet documented
     pub id: graph_rt::Field<String>,

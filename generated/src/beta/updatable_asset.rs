@@ -4,7 +4,7 @@
 /// Represents an asset that can receive updates.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-updatableasset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UpdatableAsset {
     /// An identifier for the asset. Key. Not nullable. Read-only. Returned by default.
     pub id: graph_rt::Field<String>,

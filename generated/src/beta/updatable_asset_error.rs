@@ -4,7 +4,7 @@
 /// An abstract type that represents an error which prevents the deployment service from enrolling an azureADDevice in update management, or deploying content to the device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-updatableasseterror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UpdatableAssetError {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdates.updatableAsset`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-updatableassetgroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UpdatableAssetGroup {
     /// An identifier for the asset. Key. Not nullable. Read-only. Returned by default. Inherited from `microsoft.graph.windowsUpdates.updatableAsset`.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdates.updatableAssetEnrollment`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-updatemanagementenrollment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateManagementEnrollment {
     /// The category of updates that the service manages. Supports a subset of the values for updateCategory. Possible values are: `feature`.
     pub update_category: graph_rt::Field<super::UpdateCategory>,

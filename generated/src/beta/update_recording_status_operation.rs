@@ -4,7 +4,7 @@
 /// Describes the response format of an update recording status action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/updaterecordingstatusoperation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateRecordingStatusOperation {
     /// Unique Client Context string. Max limit is 256 chars.
     pub client_context: graph_rt::Field<String>,

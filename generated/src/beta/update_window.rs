@@ -4,7 +4,7 @@
 /// Represents time window during which agents can receive updates.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/updatewindow?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateWindow {
     /// End of a time window during which agents can receive updates
     pub update_window_end_time: graph_rt::Field<graph_rt::TimeOfDay>,

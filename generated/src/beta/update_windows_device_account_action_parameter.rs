@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-updatewindowsdeviceaccountactionparameter?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateWindowsDeviceAccountActionParameter {
     /// Not yet documented
     pub device_account: graph_rt::Field<super::AnyWindowsDeviceAccount>,

@@ -4,7 +4,7 @@
 /// Represents information for an iterative process to upload large files to:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/uploadsession?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UploadSession {
     /// The date and time in UTC that the upload session will expire. The complete file must be uploaded before this expiration time is reached.
     pub expiration_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

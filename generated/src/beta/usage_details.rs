@@ -4,7 +4,7 @@
 /// Complex type containing properties of Used items. Information on when the resource was last accessed (viewed) or modified (edited) by the user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-usagedetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UsageDetails {
     /// The date and time the resource was last accessed by the user. The timestamp represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: `2014-01-01T00:00:00Z`. Read-only.
     pub last_accessed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// A usage right represents a license that a user or device has for either third party software built on power apps or for device based subscriptions (device only).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/usageright?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UsageRight {
     /// Product id corresponding to the usage right.
     pub catalog_id: graph_rt::Field<String>,

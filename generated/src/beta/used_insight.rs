@@ -4,7 +4,7 @@
 /// An insight representing documents used by a specific user. The insights returns the most relevant documents that a user viewed or modified. This includes documents in:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-used?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UsedInsight {
     /// Unique identifier of the relationship. Read only.
     pub id: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/useractivationcounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/useractivationcounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserActivationCounts {
     /// The product type, such as "Microsoft 365 ProPlus"or "Project Client".
     pub product_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the user agent of an endpoint in a call. The clientUserAgent and serviceUserAgent) types inherit from this type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-useragent?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserAgent {
     /// Identifies the version of application software used by this endpoint.
     pub application_version: graph_rt::Field<String>,

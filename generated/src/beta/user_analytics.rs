@@ -4,7 +4,7 @@
 /// The user's settings and activity statistics.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/useranalytics?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserAnalytics {
     /// The current settings for a user to use the analytics API.
     #[cfg(feature = "core")]

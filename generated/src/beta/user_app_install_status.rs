@@ -4,7 +4,7 @@
 /// Contains properties for the installation status for a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-userappinstallstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserAppInstallStatus {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Used to populate the values for a user flow attribute within a user flow when there are multiple selections to choose from. userAttributeValuesItem is applicable to the userInputTypes `radioSingleSelect`, `dropdownSingleSelect`, and `checkboxMultiSelect` for an identityUserFlowAttributeAssignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userattributevaluesitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserAttributeValuesItem {
     /// Used to set the value as the default.
     pub is_default: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents the self-service password reset usage for a given tenant. Details include user information, status of the reset, and the reason for failure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/usercredentialusagedetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserCredentialUsageDetails {
     /// Represents the authentication method that the user used. Possible values are:`email`, `mobileSMS`, `mobileCall`, `officePhone`, `securityQuestion` (only used for self-service password reset), `appNotification`, `appCode`, `alternateMobileCall` (supported only in registration), `fido`, `appPassword`,`unknownFutureValue`
     #[cfg(feature = "core")]

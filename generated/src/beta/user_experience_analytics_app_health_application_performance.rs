@@ -4,7 +4,7 @@
 /// The user experience analytics applicaiton performance entity contains app performance details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsapphealthapplicationperformance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsAppHealthApplicationPerformance {
     /// The unique identifier of the user experience analytics app performance object.
     pub id: graph_rt::Field<String>,

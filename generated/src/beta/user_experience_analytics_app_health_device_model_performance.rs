@@ -4,7 +4,7 @@
 /// The user experience analytics device model performance entity contains device model performance details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsapphealthdevicemodelperformance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsAppHealthDeviceModelPerformance {
     /// The unique identifier of the user experience analytics device model performance object.
     pub id: graph_rt::Field<String>,

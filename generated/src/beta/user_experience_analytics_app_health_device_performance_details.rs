@@ -4,7 +4,7 @@
 /// The user experience analytics device performance entity contains device performance details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsapphealthdeviceperformancedetails?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
     /// The unique identifier of the user experience analytics device performance object.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics device OS version performance entity contains OS version performance details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsapphealthosversionperformance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsAppHealthOsVersionPerformance {
     /// The unique identifier of the user experience analytics OS version performance object.
     pub id: graph_rt::Field<String>,

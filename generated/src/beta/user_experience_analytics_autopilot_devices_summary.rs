@@ -4,7 +4,7 @@
 /// The user experience analytics summary of Devices not windows autopilot ready.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsautopilotdevicessummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsAutopilotDevicesSummary {
     /// The count of intune devices that are not autopilot registerd.
     pub devices_not_autopilot_registered: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// The user experience analytics baseline entity contains baseline values against which to compare the user experience analytics scores.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsbaseline?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsBaseline {
     /// The unique identifier of the user experience analytics baseline.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics category entity contains the scores and insights for the various metrics of a category.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticscategory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsCategory {
     /// The unique identifier of the user experience analytics category.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience work from anywhere Cloud management devices summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticscloudmanagementdevicessummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsCloudManagementDevicesSummary {
     /// Total number of  co-managed devices.
     pub co_managed_device_count: graph_rt::Field<i32>,

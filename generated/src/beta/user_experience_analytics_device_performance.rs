@@ -4,7 +4,7 @@
 /// The user experience analytics device performance entity contains device boot performance details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsdeviceperformance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsDevicePerformance {
     /// The unique identifier of the user experience analytics device boot performance device.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics device scores entity consolidates the various endpoint analytics scores.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsdevicescores?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsDeviceScores {
     /// The unique identifier of the user experience analytics device scores device.
     pub id: graph_rt::Field<String>,

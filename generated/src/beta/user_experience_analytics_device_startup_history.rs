@@ -4,7 +4,7 @@
 /// The user experience analytics device startup history entity contains device boot performance history details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsdevicestartuphistory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsDeviceStartupHistory {
     /// The unique identifier of the user experience analytics device startup history.
     pub id: graph_rt::Field<String>,

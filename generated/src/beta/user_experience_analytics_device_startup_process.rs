@@ -4,7 +4,7 @@
 /// The user experience analytics device startup process details.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsdevicestartupprocess?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsDeviceStartupProcess {
     /// The unique identifier of the user experience analytics device startup process.
     pub id: graph_rt::Field<String>,

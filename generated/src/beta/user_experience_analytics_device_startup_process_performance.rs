@@ -4,7 +4,7 @@
 /// The user experience analytics device startup process performance.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsdevicestartupprocessperformance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsDeviceStartupProcessPerformance {
     /// The unique identifier of the user experience analytics device startup process performance.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics Device without Cloud Identity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsdevicewithoutcloudidentity?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsDeviceWithoutCloudIdentity {
     /// The unique identifier of the user experience analytics tenant attach device.
     pub id: graph_rt::Field<String>,

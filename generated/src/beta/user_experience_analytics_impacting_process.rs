@@ -4,7 +4,7 @@
 /// The user experience analytics top impacting process entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsimpactingprocess?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsImpactingProcess {
     /// The unique identifier of the user experience analytics top impacting process entity.
     pub id: graph_rt::Field<String>,

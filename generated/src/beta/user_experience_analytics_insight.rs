@@ -4,7 +4,7 @@
 /// The user experience analytics insight is the recomendation to improve the user experience analytics score.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsinsight?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsInsight {
     /// The unique identifier of the user experience analytics insight.
     pub user_experience_analytics_metric_id: graph_rt::Field<String>,

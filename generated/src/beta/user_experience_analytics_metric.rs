@@ -4,7 +4,7 @@
 /// The user experience analytics metric contains the score and units of a metric of a user experience anlaytics category.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsmetric?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsMetric {
     /// The unique identifier of the user experience analytics metric.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics metric history.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsmetrichistory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsMetricHistory {
     /// The unique identifier of the user experience analytics metric history.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics Device not windows autopilot ready.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsnotautopilotreadydevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsNotAutopilotReadyDevice {
     /// The unique identifier of the user experience analytics intune device.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics overview entity contains the overall score and the scores and insights of every metric of all categories.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsoverview?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsOverview {
     /// The unique identifier of the user experience analytics overview.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics Regression Summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsregressionsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsRegressionSummary {
     /// The unique identifier of the user experience analytics regression summary.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analyte remote connection entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsremoteconnection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsRemoteConnection {
     /// The unique identifier of the user experience analytics remote connection entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics resource performance entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsresourceperformance?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsResourcePerformance {
     /// The unique identifier of the user experience analytics resource performance entity.
     pub id: graph_rt::Field<String>,

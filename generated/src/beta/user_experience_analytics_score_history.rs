@@ -4,7 +4,7 @@
 /// The user experience analytics device startup score history.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsscorehistory?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsScoreHistory {
     /// The unique identifier of the user experience analytics device startup process.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The user experience analytics insight is the recomendation to improve the user experience analytics score.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticssettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsSettings {
     /// True if Tenant attach is configured. If configured then SCCM tenant attached devices will show up in UXA reporting.
     pub configuration_manager_data_connector_configured: graph_rt::Field<bool>,

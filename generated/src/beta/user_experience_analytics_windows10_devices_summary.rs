@@ -4,7 +4,7 @@
 /// The user experience analytics work from anywhere Windows 10 devices summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticswindows10devicessummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsWindows10DevicesSummary {
     /// The count of Windows 10 devices that have unsupported OS versions.
     pub unsupported_o_sversion_device_count: graph_rt::Field<i32>,

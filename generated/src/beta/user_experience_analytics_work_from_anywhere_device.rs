@@ -4,7 +4,7 @@
 /// The user experience analytics Device for work from anywhere report
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsworkfromanywheredevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsWorkFromAnywhereDevice {
     /// The unique identifier of the user experience analytics work from anywhere device.
     pub id: graph_rt::Field<String>,

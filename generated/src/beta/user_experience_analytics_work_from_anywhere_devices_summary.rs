@@ -4,7 +4,7 @@
 /// The user experience analytics Work From Anywhere metrics devices summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsworkfromanywheredevicessummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsWorkFromAnywhereDevicesSummary {
     /// The value of work from anywhere autopilot devices summary.
     pub autopilot_devices_summary: graph_rt::Field<

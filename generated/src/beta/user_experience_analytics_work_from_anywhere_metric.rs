@@ -4,7 +4,7 @@
 /// The user experience analytics metric for work from anywhere report
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-userexperienceanalyticsworkfromanywheremetric?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceAnalyticsWorkFromAnywhereMetric {
     /// The unique identifier of the user experience analytics work from anywhere metric.
     pub id: graph_rt::Field<String>,

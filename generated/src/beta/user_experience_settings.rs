@@ -4,7 +4,7 @@
 /// Settings controlling the user's update experience on a device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-userexperiencesettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserExperienceSettings {
     /// Specifies the number of days after an update is installed, during which the user of the device can control when the device restarts.
     pub days_until_forced_reboot: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Defines which APIs are called at specific points in the user flow.  Each relationship of this object corresponds to a specific step in the user flow that can be configured to call an API connector.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userflowapiconnectorconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserFlowApiConnectorConfiguration {
     /// Specifies an API to call after federation with an external identity provider (like Google, Facebook, or Azure AD) is completed when user is signing up (does not apply to sign in). (Navigation property.)
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// User flows language customization is a feature that allows a given user flow to support customization of multiple languages, from all the built-in languages to a custom language.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userflowlanguageconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserFlowLanguageConfiguration {
     /// The identifier of the language. This field is Language ID tag RFC 5646 compliant and must be a documented Language ID.
     pub id: graph_rt::Field<String>,

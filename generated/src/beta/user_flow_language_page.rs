@@ -4,7 +4,7 @@
 /// User flow language pages are used determine the strings users will be shown during the user journey you have configured using user flows. These language pages include both the default language translations provided by Microsoft, or custom pages that can be created to customize the language translations.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userflowlanguagepage?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserFlowLanguagePage {
     /// The identifier of the userFlowLanguage page.
     pub id: graph_rt::Field<String>,

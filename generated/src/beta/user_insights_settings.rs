@@ -4,7 +4,7 @@
 /// Represents user privacy settings for itemInsights and meeting hours insights . Use this resource to disable/enable calculation and visibility of item insights and meeting hours insights of a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userinsightssettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserInsightsSettings {
     /// `true` if user's itemInsights and meeting hours insights are enabled; `false` if user's itemInsights and meeting hours insights are disabled. Default is `true`. Optional.
     pub is_enabled: graph_rt::Field<bool>,

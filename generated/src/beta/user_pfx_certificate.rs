@@ -4,7 +4,7 @@
 /// Entity that encapsulates all information required for a user's PFX certificates.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-raimportcerts-userpfxcertificate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserPfxCertificate {
     /// Unique identifier for the PFX certificate.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The purpose of the mailbox. Used to differentiate a mailbox for a single user from a shared mailbox and equipment mailbox in Exchange Online.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userpurpose?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserPurpose {
     /// Represents the user's recipient or mailbox type in Exchange Online. Possible values are: `unknown`, `user`, `linked`, `shared`, `room`, `equipment`, and `others`. See the next section for more information.
     pub value: graph_rt::Field<super::MailboxRecipientType>,

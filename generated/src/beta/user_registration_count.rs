@@ -4,7 +4,7 @@
 /// Represents the registration count and status for users in your tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userregistrationcount?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserRegistrationCount {
     /// Provides the registration count for your tenant.
     pub registration_count: graph_rt::Field<i64>,

@@ -4,7 +4,7 @@
 /// Represents the number of users registered or capable for Multi-Factor Authentication, Self-Service Password Reset and Passwordless Authentication.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userregistrationfeaturecount?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserRegistrationFeatureCount {
     /// Number of users registered or capable for Multi-Factor Authentication, Self-Service Password Reset and Passwordless Authentication. Possible values are: `ssprRegistered`, `ssprEnabled`, `ssprCapable`, `passwordlessCapable`, `mfaCapable`.
     #[cfg(feature = "core")]

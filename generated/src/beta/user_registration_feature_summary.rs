@@ -4,7 +4,7 @@
 /// Represents the current state of how many users in your organization are capable of multi-factor authentication, self-service password reset and passwordless authentication.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userregistrationfeaturesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserRegistrationFeatureSummary {
     /// Total number of users accounts, excluding those that are blocked
     pub total_user_count: graph_rt::Field<i64>,

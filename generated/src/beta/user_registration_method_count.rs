@@ -4,7 +4,7 @@
 /// Number of users registered for an authentication method.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userregistrationmethodcount?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserRegistrationMethodCount {
     /// Name of authentication method.
     pub authentication_method: graph_rt::Field<String>,

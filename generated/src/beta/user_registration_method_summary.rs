@@ -4,7 +4,7 @@
 /// Summary of number of users registered for each authentication method.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userregistrationmethodsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserRegistrationMethodSummary {
     /// Total number of users in the tenant.
     pub total_user_count: graph_rt::Field<i64>,

@@ -4,7 +4,7 @@
 /// Used in the request, approval, and assignment review settings of an access package assignment policy. The abstract base type for the singleUser,groupMembers, connectedOrganizationMembers, requestorManager, internalSponsors, and externalSponsors types.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userset?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserSet {
     /// For a user in an approval stage, this property indicates whether the user is a backup fallback approver.
     pub is_backup: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.ediscovery.dataSource`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ediscovery-usersource?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserSource {
     /// The user who created the dataSource. Inherited from `microsoft.graph.ediscovery.dataSource`.
     #[cfg(feature = "identity")]

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managementConditionExpressionModel`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-fencing-variablemanagementconditionexpression?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VariableManagementConditionExpression {
     /// The management condition id that is used to evaluate the expression.
     pub management_condition_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a vendor in Dynamics 365 Business Central.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/dynamics-vendor?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Vendor {
     /// The unique ID of the vendor. Non-editable.
     pub id: graph_rt::Field<graph_rt::Guid>,

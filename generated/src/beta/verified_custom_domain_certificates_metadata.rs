@@ -4,7 +4,7 @@
 /// Represents the custom domain certificate metadata for the onPremisesPublishing resource when publishing an on-premises application with Application Proxy. Using a custom domain allows you to use your own domain name instead of the default domain, msappproxy.net, for your application. To learn more see, Custom domains in Azure AD Application Proxy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/verifiedcustomdomaincertificatesmetadata?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VerifiedCustomDomainCertificatesMetadata {
     /// The expiry date of the custom domain certificate. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.
     pub expiry_date: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Represents a verified publisher of an application. For more information, see Publisher verification. Verified publishers are set using setVerifiedPublisher and can only be removed using unsetVerifiedPublisher.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/verifiedpublisher?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VerifiedPublisher {
     /// The verified publisher name from the app publisher's Microsoft Partner Network (MPN) account.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The presence of the VersionAction resource on an itemActivity indicates that the activity caused a new version to be created.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/versionaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VersionAction {
     /// The name of the new version that was created by this action.
     pub new_version: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The Video resource groups video-related data items into a single structure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/video?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Video {
     /// Number of audio bits per sample.
     pub audio_bits_per_sample: graph_rt::Field<i32>,

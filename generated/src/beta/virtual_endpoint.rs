@@ -4,7 +4,7 @@
 /// Represents a container for APIs to manage cloud PC.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/virtualendpoint?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VirtualEndpoint {
     /// The unique identifier for the virtual endpoint id. Read-only.
     pub id: graph_rt::Field<String>,

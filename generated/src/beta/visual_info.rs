@@ -4,7 +4,7 @@
 /// A complex type for representing the visualElements property in the activity object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/projectrome-visualinfo?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VisualInfo {
     /// Required. Short text description of the user's unique activity (for example, document name in cases where an activity refers to document creation)
     pub display_text: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the visual content, namely title and body, of a visual notification targeted to a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/visualproperties?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VisualProperties {
     /// The title of a visual user notification. This field is required for visual notification payloads.
     pub title: graph_rt::Field<String>,

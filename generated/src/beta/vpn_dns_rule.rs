@@ -4,7 +4,7 @@
 /// VPN DNS Rule definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpndnsrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VpnDnsRule {
     /// Name.
     pub name: graph_rt::Field<String>,

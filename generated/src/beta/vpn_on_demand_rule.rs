@@ -4,7 +4,7 @@
 /// VPN On-Demand Rule definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpnondemandrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VpnOnDemandRule {
     /// Network Service Set Identifiers (SSIDs).
     pub ssids: graph_rt::Field<Vec<String>>,

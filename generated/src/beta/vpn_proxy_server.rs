@@ -4,7 +4,7 @@
 /// VPN Proxy Server.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpnproxyserver?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VpnProxyServer {
     /// Proxy's automatic configuration script url.
     pub automatic_configuration_script_url: graph_rt::Field<String>,

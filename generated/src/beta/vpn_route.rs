@@ -4,7 +4,7 @@
 /// VPN Route definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpnroute?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VpnRoute {
     /// Destination prefix (IPv4/v6 address).
     pub destination_prefix: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// VPN Server definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpnserver?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VpnServer {
     /// Description.
     pub description: graph_rt::Field<String>,

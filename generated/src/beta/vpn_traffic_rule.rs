@@ -4,7 +4,7 @@
 /// VPN Traffic Rule definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-vpntrafficrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VpnTrafficRule {
     /// Name.
     pub name: graph_rt::Field<String>,

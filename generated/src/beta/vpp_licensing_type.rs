@@ -4,7 +4,7 @@
 /// Contains properties for iOS Volume-Purchased Program (Vpp) Licensing Type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-vpplicensingtype?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VppLicensingType {
     /// Whether the program supports the user licensing type.
     pub support_user_licensing: graph_rt::Field<bool>,

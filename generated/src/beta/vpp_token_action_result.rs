@@ -4,7 +4,7 @@
 /// The status of the action performed with an Apple Volume Purchase Program token.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-vpptokenactionresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VppTokenActionResult {
     /// Action name
     pub action_name: graph_rt::Field<String>,

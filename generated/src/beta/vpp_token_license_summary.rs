@@ -4,7 +4,7 @@
 /// License summary of a given app in a token.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-vpptokenlicensesummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VppTokenLicenseSummary {
     /// Identifier of the VPP token.
     pub vpp_token_id: graph_rt::Field<String>,

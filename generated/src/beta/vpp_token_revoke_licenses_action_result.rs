@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.vppTokenActionResult`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-vpptokenrevokelicensesactionresult?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VppTokenRevokeLicensesActionResult {
     /// Action name Inherited from `microsoft.graph.vppTokenActionResult`.
     pub action_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// This entity represents a device associated with a task.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-partnerintegration-vulnerablemanageddevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VulnerableManagedDevice {
     /// The entity key, and AAD device ID.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specifies settings for a web application.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/webapplication?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WebApplication {
     /// Home page or landing page of the application.
     pub home_page_url: graph_rt::Field<String>,

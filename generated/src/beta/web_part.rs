@@ -4,7 +4,7 @@
 /// The webPart resource represents type and rendering information for a web part on a sitePage.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/webpart?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WebPart {
     /// A unique identifier specifying the webPart type. Read-only.
     pub type_: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a web site.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/website?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Website {
     /// Possible values are: `other`, `home`, `work`, `blog`, `profile`.
     pub type_: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.win32LobAppDetection`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappfilesystemdetection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppFileSystemDetection {
     /// The file or folder path to detect Win32 Line of Business (LoB) app
     pub path: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.win32LobAppRequirement`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappfilesystemrequirement?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppFileSystemRequirement {
     /// The operator for detection. Possible values are: `notConfigured`, `equal`, `notEqual`, `greaterThan`, `greaterThanOrEqual`, `lessThan`, `lessThanOrEqual`. Inherited from `microsoft.graph.win32LobAppRequirement`.
     pub operator: graph_rt::Field<super::Win32LobAppDetectionOperator>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.win32LobAppDetection`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobapppowershellscriptdetection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppPowerShellScriptDetection {
     /// A value indicating whether signature check is enforced
     pub enforce_signature_check: graph_rt::Field<bool>,

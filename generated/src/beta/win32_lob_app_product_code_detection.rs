@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.win32LobAppDetection`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappproductcodedetection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppProductCodeDetection {
     /// The product code of Win32 Line of Business (LoB) app.
     pub product_code: graph_rt::Field<String>,

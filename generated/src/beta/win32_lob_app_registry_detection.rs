@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.win32LobAppDetection`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappregistrydetection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppRegistryDetection {
     /// A value indicating whether this registry path is for checking 32-bit app on 64-bit system
     pub check32_bit_on64_system: graph_rt::Field<bool>,

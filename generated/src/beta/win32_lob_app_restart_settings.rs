@@ -4,7 +4,7 @@
 /// Contains properties describing restart coordination following an app installation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-win32lobapprestartsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppRestartSettings {
     /// The number of minutes to wait before restarting the device after an app installation.
     pub grace_period_in_minutes: graph_rt::Field<i32>,

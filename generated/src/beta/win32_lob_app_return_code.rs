@@ -4,7 +4,7 @@
 /// Contains return code properties for a Win32 App
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappreturncode?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppReturnCode {
     /// Return code.
     pub return_code: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// A base complex type to store the detection or requirement rule data for a Win32 LOB app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobapprule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppRule {
     /// The rule type indicating the purpose of the rule. Possible values are: `detection`, `requirement`.
     pub rule_type: graph_rt::Field<super::Win32LobAppRuleType>,

@@ -4,7 +4,7 @@
 /// Windows 10 Associated Application definition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows10associatedapps?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Windows10AssociatedApps {
     /// Application type. Possible values are: `desktop`, `universal`.
     pub app_type: graph_rt::Field<super::Windows10AppType>,

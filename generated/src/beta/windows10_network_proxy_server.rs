@@ -4,7 +4,7 @@
 /// Network Proxy Server Policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows10networkproxyserver?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Windows10NetworkProxyServer {
     /// Address to the proxy server. Specify an address in the format <server>\[“:”<port>\]
     pub address: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceManagementResourceAccessProfileBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rapolicy-windows10xcertificateprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Windows10XCertificateProfile {
     /// Profile identifier Inherited from `microsoft.graph.deviceManagementResourceAccessProfileBase`.
     pub id: graph_rt::Field<String>,

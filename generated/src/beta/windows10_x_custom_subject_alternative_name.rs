@@ -4,7 +4,7 @@
 /// Base Profile Type for Authentication Certificates (SCEP or PFX Create)
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rapolicy-windows10xcustomsubjectalternativename?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Windows10XCustomSubjectAlternativeName {
     /// Custom SAN Type. Possible values are: `none`, `emailAddress`, `userPrincipalName`, `customAzureADAttribute`, `domainNameService`, `universalResourceIdentifier`.
     pub san_type: graph_rt::Field<graph_rt::Flags<super::SubjectAlternativeNameType>>,

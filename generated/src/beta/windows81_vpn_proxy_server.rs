@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.vpnProxyServer`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windows81vpnproxyserver?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Windows81VpnProxyServer {
     /// Proxy's automatic configuration script url. Inherited from `microsoft.graph.vpnProxyServer`.
     pub automatic_configuration_script_url: graph_rt::Field<String>,

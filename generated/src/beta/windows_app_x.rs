@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileLobApp`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowsappx?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsAppX {
     /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppAssignmentSettings`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-windowsappxappassignmentsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsAppXAppAssignmentSettings {
     /// Whether or not to use device execution context for Windows AppX mobile app.
     pub use_device_context: graph_rt::Field<bool>,

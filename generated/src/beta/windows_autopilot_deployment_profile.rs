@@ -4,7 +4,7 @@
 /// Windows Autopilot Deployment Profile
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-windowsautopilotdeploymentprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsAutopilotDeploymentProfile {
     /// Profile Key
     pub id: graph_rt::Field<String>,

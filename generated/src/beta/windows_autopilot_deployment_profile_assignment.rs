@@ -4,7 +4,7 @@
 /// An assignment of a Windows Autopilot deployment profile to an AAD group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-windowsautopilotdeploymentprofileassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsAutopilotDeploymentProfileAssignment {
     /// The key of the assignment.
     pub id: graph_rt::Field<String>,

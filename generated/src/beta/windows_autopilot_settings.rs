@@ -4,7 +4,7 @@
 /// The windowsAutopilotSettings resource represents a Windows Autopilot Account to sync data with Windows device data sync service.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-windowsautopilotsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsAutopilotSettings {
     /// The GUID for the object
     pub id: graph_rt::Field<String>,

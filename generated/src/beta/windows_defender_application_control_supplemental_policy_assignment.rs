@@ -4,7 +4,7 @@
 /// A class containing the properties used for assignment of a WindowsDefenderApplicationControl supplemental policy to a group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicyassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsDefenderApplicationControlSupplementalPolicyAssignment {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

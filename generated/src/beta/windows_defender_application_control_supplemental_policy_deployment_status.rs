@@ -4,7 +4,7 @@
 /// Contains properties for the deployment state of a WindowsDefenderApplicationControl supplemental policy for a device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties for the deployment summary of a WindowsDefenderApplicationControl supplemental policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-unlock-windowsdefenderapplicationcontrolsupplementalpolicydeploymentsummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdates.deploymentSettings`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowsupdates-windowsdeploymentsettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsDeploymentSettings {
     /// Settings governing conditions to monitor and automated actions to take. Inherited from `microsoft.graph.windowsUpdates.deploymentSettings`.
     pub monitoring: graph_rt::Field<super::MonitoringSettings>,

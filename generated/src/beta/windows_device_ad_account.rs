@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsDeviceAccount`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-windowsdeviceadaccount?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsDeviceAdAccount {
     /// Not yet documented Inherited from `microsoft.graph.windowsDeviceAccount`.
     pub password: graph_rt::Field<String>,

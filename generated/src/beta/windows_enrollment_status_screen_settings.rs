@@ -4,7 +4,7 @@
 /// Enrollment status screen setting
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-windowsenrollmentstatusscreensettings?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsEnrollmentStatusScreenSettings {
     /// Show or hide installation progress to user
     pub hide_installation_progress: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdateCatalogItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-softwareupdate-windowsfeatureupdatecatalogitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsFeatureUpdateCatalogItem {
     /// The catalog item id. Inherited from `microsoft.graph.windowsUpdateCatalogItem`.
     pub id: graph_rt::Field<String>,

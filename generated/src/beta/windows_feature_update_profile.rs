@@ -4,7 +4,7 @@
 /// Windows Feature Update Profile
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-softwareupdate-windowsfeatureupdateprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsFeatureUpdateProfile {
     /// The Identifier of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A rule controlling traffic through the Windows Firewall.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowsfirewallrule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsFirewallRule {
     /// The display name of the rule. Does not need to be unique.
     pub display_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.authenticationMethod`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/windowshelloforbusinessauthenticationmethod?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsHelloForBusinessAuthenticationMethod {
     /// The identifier of this instance of an authentication method registered to this user. Read-only. Inherited from `microsoft.graph.authenticationMethod`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// App for Windows information protection
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectionapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionApp {
     /// App display name.
     pub display_name: graph_rt::Field<String>,

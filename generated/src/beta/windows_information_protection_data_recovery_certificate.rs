@@ -4,7 +4,7 @@
 /// Windows Information Protection DataRecoveryCertificate
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectiondatarecoverycertificate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionDataRecoveryCertificate {
     /// Data recovery Certificate subject name
     pub subject_name: graph_rt::Field<String>,

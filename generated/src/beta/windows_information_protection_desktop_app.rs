@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsInformationProtectionApp`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectiondesktopapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionDesktopApp {
     /// App display name. Inherited from `microsoft.graph.windowsInformationProtectionApp`.
     pub display_name: graph_rt::Field<String>,

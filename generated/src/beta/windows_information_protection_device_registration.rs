@@ -4,7 +4,7 @@
 /// Represents device registration records for Bring-Your-Own-Device(BYOD) Windows devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectiondeviceregistration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionDeviceRegistration {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

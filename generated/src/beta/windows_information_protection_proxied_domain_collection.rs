@@ -4,7 +4,7 @@
 /// Windows Information Protection Proxied Domain Collection
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectionproxieddomaincollection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionProxiedDomainCollection {
     /// Display name
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents wipe requests issued by tenant admin for Bring-Your-Own-Device(BYOD) Windows devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectionwipeaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionWipeAction {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The base class for a type of apps
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskioskappbase?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskAppBase {
     /// The app tile size for the start layout. Possible values are: `hidden`, `small`, `medium`, `wide`, `large`.
     pub start_layout_tile_size: graph_rt::Field<super::WindowsAppStartLayoutTileSize>,

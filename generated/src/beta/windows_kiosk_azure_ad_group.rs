@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsKioskUser`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskioskazureadgroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskAzureAdGroup {
     /// The display name of the AzureAD group that will be locked to this kiosk configuration
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Windows 10 force update schedule for Kiosk devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskioskforceupdateschedule?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskForceUpdateSchedule {
     /// The start time for the force restart.
     pub start_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsKioskUser`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskiosklocalgroup?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskLocalGroup {
     /// The name of the local group that will be locked to this kiosk configuration
     pub group_name: graph_rt::Field<String>,

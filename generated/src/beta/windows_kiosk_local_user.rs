@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsKioskUser`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskiosklocaluser?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskLocalUser {
     /// The local user that will be locked to this kiosk configuration
     pub user_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsKioskAppConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskioskmultipleapps?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskMultipleApps {
     /// These are the only Windows Store Apps that will be available to launch from the Start menu. This collection can contain a maximum of 128 elements.
     pub apps: graph_rt::Field<Vec<super::AnyWindowsKioskAppBase>>,

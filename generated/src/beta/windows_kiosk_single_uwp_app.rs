@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsKioskAppConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskiosksingleuwpapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskSingleUwpApp {
     /// This is the only Application User Model ID (AUMID) that will be available to launch use while in Kiosk Mode
     pub uwp_app: graph_rt::Field<super::WindowsKioskUwpApp>,

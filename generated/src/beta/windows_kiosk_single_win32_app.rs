@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsKioskAppConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskiosksinglewin32app?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskSingleWin32App {
     /// This is the win32 app that will be available to launch use while in Kiosk Mode
     pub win32_app: graph_rt::Field<super::WindowsKioskWin32App>,

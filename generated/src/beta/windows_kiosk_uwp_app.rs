@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsKioskAppBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowskioskuwpapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsKioskUwpApp {
     /// The app tile size for the start layout. Possible values are: `hidden`, `small`, `medium`, `wide`, `large`. Inherited from `microsoft.graph.windowsKioskAppBase`.
     pub start_layout_tile_size: graph_rt::Field<super::WindowsAppStartLayoutTileSize>,

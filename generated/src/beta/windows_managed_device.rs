@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedDevice`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-windowsmanageddevice?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsManagedDevice {
     /// Unique Identifier for the device. This property is read-only. Inherited from `microsoft.graph.managedDevice`.
     pub id: graph_rt::Field<String>,

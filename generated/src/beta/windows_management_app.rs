@@ -4,7 +4,7 @@
 /// Windows management app entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-windowsmanagementapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsManagementApp {
     /// Unique Identifier for the Windows management app
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Windows management app health state entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-windowsmanagementapphealthstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsManagementAppHealthState {
     /// Unique Identifier for the Windows management app health state. This property is read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The minimum operating system required for a Windows mobile app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowsminimumoperatingsystem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsMinimumOperatingSystem {
     /// Windows version 8.0 or later.
     pub v8_0: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.officeClientConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-windowsofficeclientconfiguration?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsOfficeClientConfiguration {
     /// Id of the office client configuration policy. Inherited from `microsoft.graph.officeClientConfiguration`.
     pub id: graph_rt::Field<String>,

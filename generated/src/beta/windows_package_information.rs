@@ -4,7 +4,7 @@
 /// Contains properties for the package information for a Windows line of business app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowspackageinformation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsPackageInformation {
     /// The Windows architecture for which this app can run on. Possible values are: `none`, `x86`, `x64`, `arm`, `neutral`, `arm64`.
     pub applicable_architecture: graph_rt::Field<

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsPhone81AppX`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowsphone81appxbundle?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsPhone81AppXBundle {
     /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
     pub id: graph_rt::Field<String>,

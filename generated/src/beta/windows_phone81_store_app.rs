@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileApp`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowsphone81storeapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsPhone81StoreApp {
     /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specify access control level per privacy data category
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowsprivacydataaccesscontrolitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsPrivacyDataAccessControlItem {
     /// The key of WindowsPrivacyDataAccessControlItem.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Device protection status entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-windowsprotectionstate?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsProtectionState {
     /// The unique Identifier for the device protection status object. This is device id of the device
     pub id: graph_rt::Field<String>,

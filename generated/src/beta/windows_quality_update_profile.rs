@@ -4,7 +4,7 @@
 /// Windows Quality Update Profile
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-softwareupdate-windowsqualityupdateprofile?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsQualityUpdateProfile {
     /// The Intune policy id.
     pub id: graph_rt::Field<String>,

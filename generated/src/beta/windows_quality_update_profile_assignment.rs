@@ -4,7 +4,7 @@
 /// This entity contains the properties used to assign a windows quality update profile to a group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-softwareupdate-windowsqualityupdateprofileassignment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsQualityUpdateProfileAssignment {
     /// The Identifier of the entity
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileContainedApp`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-windowsuniversalappxcontainedapp?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsUniversalAppXContainedApp {
     /// Key of the entity. Inherited from `microsoft.graph.mobileContainedApp`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Windows update catalog item entity
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-softwareupdate-windowsupdatecatalogitem?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsUpdateCatalogItem {
     /// The catalog item id.
     pub id: graph_rt::Field<String>,

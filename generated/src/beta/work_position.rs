@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.itemFacet`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workposition?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkPosition {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the Excel application that manages the workbook.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookapplication?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookApplication {
     /// Returns the calculation mode used in the workbook. Possible values are: `Automatic`, `AutomaticExceptTables`, `Manual`.
     pub calculation_mode: graph_rt::Field<String>,

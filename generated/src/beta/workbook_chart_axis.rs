@@ -4,7 +4,7 @@
 /// Represents a single axis in a chart.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookchartaxis?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookChartAxis {
     /// Unique identifier. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a comment in workbook.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookcomment?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookComment {
     /// The content of the comment.
     pub content: graph_rt::Field<String>,

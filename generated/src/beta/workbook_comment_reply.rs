@@ -4,7 +4,7 @@
 /// Represents a reply to an excel comment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookcommentreply?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookCommentReply {
     /// The content of replied comment.
     pub content: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the filtering criteria applied to a column.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookfiltercriteria?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookFilterCriteria {
     pub color: graph_rt::Field<String>,
     pub criterion1: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the status of a long-running workbook operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookoperation?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookOperation {
     /// The operation id. Read-only.
     pub id: graph_rt::Field<String>,

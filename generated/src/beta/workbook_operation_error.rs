@@ -4,7 +4,7 @@
 /// Represents an error from a failed workbook operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookoperationerror?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookOperationError {
     /// The error code.
     pub code: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the border of an object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookrangeborder?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookRangeBorder {
     /// HTML color code representing the color of the border line, of the form #RRGGBB (e.g. "FFA500") or as a named HTML color (e.g. "orange").
     pub color: graph_rt::Field<String>,

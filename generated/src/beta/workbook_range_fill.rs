@@ -4,7 +4,7 @@
 /// Represents the background of a range object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookrangefill?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookRangeFill {
     /// HTML color code representing the color of the border line, of the form #RRGGBB (e.g. "FFA500") or as a named HTML color (e.g. "orange")
     pub color: graph_rt::Field<String>,

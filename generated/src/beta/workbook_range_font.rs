@@ -4,7 +4,7 @@
 /// This object represents the font attributes (font name, font size, color, etc.) for an object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookrangefont?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookRangeFont {
     /// Represents the bold status of font.
     pub bold: graph_rt::Field<bool>,

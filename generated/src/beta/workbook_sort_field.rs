@@ -4,7 +4,7 @@
 /// Represents a condition in a sorting operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbooksortfield?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookSortField {
     /// Represents whether the sorting is done in an ascending fashion.
     pub ascending: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents a row in a table.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbooktablerow?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookTableRow {
     /// Returns the index number of the row within the rows collection of the table. Zero-indexed. Read-only.
     pub index: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Represents the protection of a sheet object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookworksheetprotection?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookWorksheetProtection {
     /// Sheet protection options. Read-only.
     pub options: graph_rt::Field<super::WorkbookWorksheetProtectionOptions>,

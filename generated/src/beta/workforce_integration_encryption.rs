@@ -4,7 +4,7 @@
 /// An encryption entity defining the protocol and secret for a workforceintegration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workforceintegrationencryption?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkforceIntegrationEncryption {
     /// Possible values are: `sharedSecret`, `unknownFutureValue`.
     pub protocol: graph_rt::Field<String>,

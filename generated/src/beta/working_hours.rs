@@ -4,7 +4,7 @@
 /// Represents the days of the week and hours in a specific time zone that the user works.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workinghours?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkingHours {
     /// The days of the week on which the user works.
     pub days_of_week: graph_rt::Field<Vec<super::DayOfWeek>>,

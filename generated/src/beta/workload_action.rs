@@ -4,7 +4,7 @@
 /// Represents an action that will be performed for a specific workload.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-workloadaction?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkloadAction {
     /// The unique identifier for the workload action. Required. Read-only.
     pub action_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the deployment status for the workload action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-workloadactiondeploymentstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkloadActionDeploymentStatus {
     /// The unique identifier for the workload action. Required. Read-only.
     pub action_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represent the status for a workload.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/managedtenants-workloadstatus?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkloadStatus {
     /// The display name for the workload. Required. Read-only.
     pub display_name: graph_rt::Field<String>,

@@ -2,7 +2,7 @@
 // from resources/yammeractivitysummary.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/yammeractivitysummary?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct YammerActivitySummary {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub liked: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/yammerdeviceusagedistributionusercounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/yammerdeviceusagedistributionusercounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct YammerDeviceUsageDistributionUserCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub web: graph_rt::Field<i32>,

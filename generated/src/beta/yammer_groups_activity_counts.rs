@@ -2,7 +2,7 @@
 // from resources/yammergroupsactivitycounts.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/yammergroupsactivitycounts?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct YammerGroupsActivityCounts {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub liked: graph_rt::Field<i64>,

@@ -2,7 +2,7 @@
 // from resources/yammergroupsactivitydetail.md
 
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/yammergroupsactivitydetail?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct YammerGroupsActivityDetail {
     pub report_refresh_date: graph_rt::Field<graph_rt::Date>,
     pub group_display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Provides a mechanism for a user to store information about how to pronounce a name for non-native speakers of the language that the personName resource is represented in.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/yomipersonname?view=graph-rest-beta)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct YomiPersonName {
     /// Composite of first and last name pronunciation guides.
     pub display_name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.teamworkNotificationRecipient`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/aadusernotificationrecipient?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AadUserNotificationRecipient {
     /// Azure AD user identifier. Use the List users method to get this ID.
     pub user_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The presence of the accessAction resource on an itemActivity indicates that the activity accessed an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessAction {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// Represents a base class for apply actions in the accessReviewScheduleSettings of an accessReviewScheduleDefinition. Supported derived types:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewapplyaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewApplyAction {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessReviewQueryScope`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewinactiveusersqueryscope?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewInactiveUsersQueryScope {
     /// The query representing what will be reviewed in an access review. Inherited from `microsoft.graph.accessReviewQueryScope`.
     pub query: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The accessReviewScheduleSettings defines the settings of an accessReviewScheduleDefinition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/accessreviewschedulesettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AccessReviewScheduleSettings {
     /// Indicates whether emails are enabled or disabled. Default value is `false`.
     pub mail_notifications_enabled: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Defines custom behavior that a consuming service can use to call an app in specific contexts. For example, applications that can render file streams may configure addIns for its "FileHandler" functionality. This will let services like Microsoft 365 call the application in the context of a document the user is working on.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/addin?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AddIn {
     pub id: graph_rt::Field<graph_rt::Guid>,
     pub properties: graph_rt::Field<Vec<super::KeyValue>>,

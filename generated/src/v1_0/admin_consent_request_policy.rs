@@ -4,7 +4,7 @@
 /// Specifies the policy by which consent requests are created and managed for the entire tenant. There is a single adminConsentRequestPolicy per tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/adminconsentrequestpolicy?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AdminConsentRequestPolicy {
     /// Specifies whether the admin consent request feature is enabled or disabled. Required.
     pub is_enabled: graph_rt::Field<bool>,

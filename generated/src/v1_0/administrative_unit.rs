@@ -4,7 +4,7 @@
 /// An administrative unit provides a conceptual container for User and Group directory objects. Using administrative units, a company administrator can now delegate administrative responsibilities to manage the users and groups contained within or scoped to an administrative unit to a regional or departmental administrator.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/administrativeunit?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AdministrativeUnit {
     /// An optional description for the administrative unit.
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a tenant's customizable terms of use agreement that is created and managed with Azure Active Directory (Azure AD). You can use the following methods to create and manage the Azure Active Directory Terms of Use feature according to your scenario.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/agreement?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Agreement {
     /// Display name of the agreement. The display name is used for internal tracking of the agreement but is not shown to end users who view the agreement.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a customizable terms of use agreement file that a tenant manages with Azure Active Directory (Azure AD). It contains metadata about the agreement file (for example, the name, the language, and whether it is the default file).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/agreementfile?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AgreementFile {
     /// Data that represents the terms of use PDF document. Read-only.
     pub file_data: graph_rt::Field<super::AgreementFileData>,

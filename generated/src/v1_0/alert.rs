@@ -4,7 +4,7 @@
 /// Represents potential security issues within a customer's tenant that Microsoft or partner security solutions have identified. Use alerts to unify and streamline security issue management across all integrated solutions. To learn more, see the sample queries in Graph Explorer.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/alert?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Alert {
     /// Name or alias of the activity group (attacker) this alert is attributed to.
     pub activity_group_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// For internal use only. This complex type will be deprecated in the future.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/alternativesecurityid?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AlternativeSecurityId {
     /// For internal use only
     pub type_: graph_rt::Field<i32>,

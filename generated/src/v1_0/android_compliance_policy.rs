@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceCompliancePolicy`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-androidcompliancepolicy?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidCompliancePolicy {
     /// Key of the entity. Inherited from `microsoft.graph.deviceCompliancePolicy`.
     pub id: graph_rt::Field<String>,

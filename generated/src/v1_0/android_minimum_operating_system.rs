@@ -4,7 +4,7 @@
 /// Contains properties for the minimum operating system required for an Android mobile app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-androidminimumoperatingsystem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidMinimumOperatingSystem {
     /// Version 4.0 or later.
     pub v4_0: graph_rt::Field<bool>,

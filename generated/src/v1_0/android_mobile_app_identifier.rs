@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppIdentifier`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-androidmobileappidentifier?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AndroidMobileAppIdentifier {
     /// The identifier for an app, as specified in the play store.
     pub package_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The base type to hold authentication information for calling an API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/apiauthenticationconfigurationbase?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApiAuthenticationConfigurationBase {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

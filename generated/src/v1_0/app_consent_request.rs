@@ -4,7 +4,7 @@
 /// A collection of userConsentRequest objects for a specific application.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/appconsentrequest?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppConsentRequest {
     /// The display name of the app for which consent is requested. Required. Supports `$filter` (`eq` only) and `$orderby`.
     pub app_display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The appConsentRequestScope details the dynamic permission scopes for which access is being requested.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/appconsentrequestscope?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppConsentRequestScope {
     /// The name of the scope.
     pub display_name: graph_rt::Field<String>,

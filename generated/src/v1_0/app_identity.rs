@@ -4,7 +4,7 @@
 /// Indicates the identity of the application that performed the action or was changed. Includes application ID, name, and service principal ID and name. This resource is used by the Get directoryAudit operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/appidentity?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppIdentity {
     /// Refers to the Unique GUID representing Application Id in the Azure Active Directory.
     pub app_id: graph_rt::Field<String>,

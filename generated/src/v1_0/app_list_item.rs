@@ -4,7 +4,7 @@
 /// Represents an app in the list of managed applications
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-applistitem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppListItem {
     /// The application name
     pub name: graph_rt::Field<String>,

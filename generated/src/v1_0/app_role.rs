@@ -4,7 +4,7 @@
 /// Represents an application role that can be requested by (and granted to) a client application, or that can be used to assign an application to users or groups in a specified role.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approle?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppRole {
     /// Specifies whether this app role can be assigned to users and groups (by setting to `\["User"\]`), to other application's (by setting to `\["Application"\]`, or both (by setting to `\["User", "Application"\]`). App roles supporting assignment to other applications' service principals are also known as application permissions. The "Application" value is only supported for app roles defined on application entities.
     pub allowed_member_types: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// When an instance of an application from the Azure AD application gallery is added, application and servicePrincipal objects are created in the directory. The applicationServicePrincipal represents the concatenation of the application and servicePrincipal object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/applicationserviceprincipal?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApplicationServicePrincipal {
     /// Represents an application registered in Azure Active Directory.
     pub application: graph_rt::Field<super::Application>,

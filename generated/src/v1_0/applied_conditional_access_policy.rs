@@ -4,7 +4,7 @@
 /// Indicates the attributes related to applied conditional access policy or policies that are triggered by the corresponding sign-in activity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/appliedconditionalaccesspolicy?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AppliedConditionalAccessPolicy {
     /// Refers to the Name of the conditional access policy (example: “Require MFA for Salesforce”).
     pub display_name: graph_rt::Field<String>,

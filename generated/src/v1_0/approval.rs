@@ -4,7 +4,7 @@
 /// Represents the approval object for decisions associated with a request.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approval?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Approval {
     /// Identifier of the approval decision.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specifies decision stages in the approval.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/approvalstage?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ApprovalStage {
     /// Indicates whether the stage is assigned to the calling user to review. Read-only.
     pub assigned_to_me: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents a sensitivity label assigned to an Microsoft 365 group. Sensitivity labels allow administrators to enforce specific group settings on a group by assigning a classification to the group (such as Confidential, Highly Confidential or General). Sensitivity labels are published by administrators in Microsoft 365 Security & Compliance Center as part of Microsoft Information Protection capabilities. For more information about sensitivity labels, see Sensitivity labels overview.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/assignedlabel?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignedLabel {
     /// The unique identifier of the label.
     pub label_id: graph_rt::Field<String>,

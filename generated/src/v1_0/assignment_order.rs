@@ -4,7 +4,7 @@
 /// Used to define the order of the attributes being collected within a user flow. The order determines how the attribute collection page is displayed when a user signs up using a user flow.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/assignmentorder?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AssignmentOrder {
     /// A list of identityUserFlowAttribute object identifiers that determine the order in which attributes should be collected within a user flow.
     pub order: graph_rt::Field<Vec<String>>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.recipient`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/attendeebase?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AttendeeBase {
     /// The recipient's email address. Inherited from `microsoft.graph.recipient`.
     pub email_address: graph_rt::Field<super::EmailAddress>,

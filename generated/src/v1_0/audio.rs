@@ -4,7 +4,7 @@
 /// The Audio resource groups audio-related properties on an item into a single structure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/audio?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Audio {
     /// The title of the album for this audio file.
     pub album: graph_rt::Field<String>,

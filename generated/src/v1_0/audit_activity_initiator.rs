@@ -4,7 +4,7 @@
 /// Identity the resource object that initiates the activity. The initiator can be a user, an app, or a system (which is considered an app).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/auditactivityinitiator?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuditActivityInitiator {
     /// If the resource initiating the activity is an app, this property indicates all the app related information like appId, Name, servicePrincipalId, Name.
     pub app: graph_rt::Field<super::AppIdentity>,

@@ -4,7 +4,7 @@
 /// A class containing the properties for Audit Event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-auditing-auditevent?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuditEvent {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

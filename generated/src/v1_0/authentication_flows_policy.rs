@@ -4,7 +4,7 @@
 /// Represents the policy configuration of self-service sign-up experience at a tenant level that lets external users request to sign up for approval. It contains information, such as the identifier, display name, and description, and indicates whether self-service sign-up is enabled for the policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationflowspolicy?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationFlowsPolicy {
     /// Inherited property. The identifier of the authentication flows policy. Optional. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an authentication method policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/authenticationmethodconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AuthenticationMethodConfiguration {
     /// The policy name.
     pub id: graph_rt::Field<String>,

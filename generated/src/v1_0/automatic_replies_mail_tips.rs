@@ -4,7 +4,7 @@
 /// MailTips about any automatic replies that have been set up on a mailbox.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/automaticrepliesmailtips?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AutomaticRepliesMailTips {
     /// The automatic reply message.
     pub message: graph_rt::Field<String>,

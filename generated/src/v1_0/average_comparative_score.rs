@@ -4,7 +4,7 @@
 /// Contains various different scores based on different scopes (for example, average by industry vertical, average by company seat size, and so on) and control category (Identity, Data, Device, Apps, Infrastructure).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/averagecomparativescore?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct AverageComparativeScore {
     /// Scope type. The possible values are: `AllTenants`, `TotalSeats`, `IndustryTypes`.
     pub basis: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.UserFlow`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/b2xidentityuserflow?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct B2xIdentityUserFlow {
     /// The identifier of the user flow. The prefix of B2C_1_ is added to the value that you provide. Inherited from `microsoft.graph.UserFlow`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// BitLocker Removable Drive Policies.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-bitlockerremovabledrivepolicy?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BitLockerRemovableDrivePolicy {
     /// Select the encryption method for removable  drives. Possible values are: `aesCbc128`, `aesCbc256`, `xtsAes128`, `xtsAes256`.
     pub encryption_method: graph_rt::Field<super::BitLockerEncryptionMethod>,

@@ -4,7 +4,7 @@
 /// The booleanColumn on a columnDefinition resource indicates that the column holds a boolean value.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/booleancolumn?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct BooleanColumn {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

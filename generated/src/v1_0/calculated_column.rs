@@ -4,7 +4,7 @@
 /// The calculatedColumn on a columnDefinition resource indicates that the column's data is calculated based on other columns in the site.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/calculatedcolumn?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CalculatedColumn {
     /// For `dateTime` output types, the format of the value. Must be one of `dateOnly` or `dateTime`.
     pub format: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The permissions of a user with whom the calendar has been shared or delegated in an Outlook client.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/calendarpermission?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CalendarPermission {
     /// List of allowed sharing or delegating permission levels for the calendar. Possible values are: `none`, `freeBusyRead`, `limitedRead`, `read`, `write`, `delegateWithoutPrivateEventAccess`, `delegateWithPrivateEventAccess`, `custom`.
     pub allowed_roles: graph_rt::Field<Vec<super::CalendarRoleType>>,

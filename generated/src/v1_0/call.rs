@@ -4,7 +4,7 @@
 /// The call resource is created when there is an incoming call for the application or the application creates a new outgoing call via a `POST` on `app/calls`.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/call?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Call {
     /// The callback URL on which callbacks will be delivered. Must be `https`.
     pub callback_uri: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents information about a media stream between two endpoints in a call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-mediastream?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CallRecordsMediaStream {
     /// Average Network Mean Opinion Score degradation for stream. Represents how much the network loss and jitter has impacted the quality of received audio.
     pub average_audio_degradation: graph_rt::Field<f64>,

@@ -4,7 +4,7 @@
 /// Represents the call route type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callroute?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CallRoute {
     /// The identity that was resolved to in the call.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// Represents a single DTMF event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/calltranscriptioninfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CallTranscriptionInfo {
     /// Possible values are: `notStarted`, `active`, `inactive`.
     pub state: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes the response format of the cancel media processing operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cancelmediaprocessingoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CancelMediaProcessingOperation {
     /// Indicates whether to stop all operations or current.
     pub all: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents a certificate authority.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/certificateauthority?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CertificateAuthority {
     /// Required. The base64 encoded string representing the public certificate.
     pub certificate: graph_rt::Field<graph_rt::Base64Bytes>,

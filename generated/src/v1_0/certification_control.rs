@@ -4,7 +4,7 @@
 /// Contains compliance certification data associated with secure score control.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/certificationcontrol?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CertificationControl {
     /// Certification control name
     pub name: graph_rt::Field<String>,

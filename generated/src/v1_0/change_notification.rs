@@ -4,7 +4,7 @@
 /// Represents the notification sent to the subscriber.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/changenotification?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChangeNotification {
     /// Indicates the type of change that will raise the change notification. The supported values are: `created`, `updated`, `deleted`. Required.
     pub change_type: graph_rt::Field<super::ChangeType>,

@@ -4,7 +4,7 @@
 /// Represents the encrypted data attached to a change notification.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/changenotificationencryptedcontent?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChangeNotificationEncryptedContent {
     /// Base64-encoded encrypted data that produces a full resource respresented as JSON. The data has been encrypted with the provided `dataKey` using an `AES/CBC/PKCS5PADDING` cipher suite.
     pub data: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains basic identification information about a channel in Microsoft Teams.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/channelidentity?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChannelIdentity {
     /// The identity of the channel in which the message was posted.
     pub channel_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// This contains information associated with Microsoft Teams meetings.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatInfo {
     /// The unique identifier of a message in a Microsoft Teams channel.
     pub message_id: graph_rt::Field<String>,

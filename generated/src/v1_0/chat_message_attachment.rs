@@ -4,7 +4,7 @@
 /// Represents an attachment to a chat message entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatmessageattachment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatMessageAttachment {
     /// Read-only. Unique id of the attachment.
     pub id: graph_rt::Field<String>,

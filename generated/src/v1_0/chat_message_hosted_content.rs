@@ -4,7 +4,7 @@
 /// Represents Teams content hosted in a chat message, such as images or code snippets. File attachments are not hosted content; they are stored in SharePoint or OneDrive.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatmessagehostedcontent?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatMessageHostedContent {
     /// Read-only. Represents the chat message hosted content identifier.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a mention in a chatMessage entity. The mention can be to a user, team, bot, or channel.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatmessagemention?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatMessageMention {
     /// Index of an entity being mentioned in the specified chatMessage. Matches the {index} value in the corresponding `<at id="{index}">` tag in the message body.
     pub id: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Represents the properties of a policy tip on a chatMessagePolicyViolation object. Policy tips provide the sender with information about the policy violation. Policy tips are typically set by a data loss prevention (DLP) app which watches for messages that contain data that users aren't supposed to send.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatmessagepolicyviolationpolicytip?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatMessagePolicyViolationPolicyTip {
     /// The URL a user can visit to read about the data loss prevention policies for the organization. (ie, policies about what users shouldn't say in chats)
     pub compliance_url: graph_rt::Field<String>,

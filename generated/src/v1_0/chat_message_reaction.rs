@@ -4,7 +4,7 @@
 /// Represents a reaction to a chatMessage entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatmessagereaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatMessageReaction {
     /// The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`
     pub created_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.identitySet`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/chatmessagereactionidentityset?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ChatMessageReactionIdentitySet {
     /// Optional. The application associated with this action. Inherited from `microsoft.graph.identitySet`.
     #[cfg(feature = "identity")]

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.apiAuthenticationConfigurationBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/clientcertificateauthentication?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ClientCertificateAuthentication {
     /// The list of certificates uploaded for this API connector.
     pub certificate_list: graph_rt::Field<Vec<super::Pkcs12CertificateInformation>>,

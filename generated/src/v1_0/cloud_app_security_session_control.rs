@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.conditionalAccessSessionControl`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudappsecuritysessioncontrol?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudAppSecuritySessionControl {
     /// Specifies whether the session control is enabled. Inherited from `microsoft.graph.conditionalAccessSessionControl`.
     pub is_enabled: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Contains stateful information about the cloud application (destinationServiceName, destinationServiceIp).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/cloudappsecuritystate?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CloudAppSecurityState {
     /// Destination IP Address of the connection to the cloud application/service.
     pub destination_service_ip: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Derived from `microsoft.graph.entity`.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/columndefinition?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ColumnDefinition {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,

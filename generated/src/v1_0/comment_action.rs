@@ -4,7 +4,7 @@
 /// The commentAction resource provides information about a comment activity made on an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/commentaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CommentAction {
     /// If true, this activity was a reply to an existing comment thread.
     pub is_reply: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents the status of certain long-running operations.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/commsoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CommsOperation {
     /// Unique Client Context string. Max limit is 256 chars.
     pub client_context: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains compliance data associated with secure score control.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/complianceinformation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ComplianceInformation {
     /// Compliance certification name (for example, ISO 27018:2014, GDPR, FedRAMP, NIST 800-171)
     pub certification_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Compliance management partner for all platforms
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-compliancemanagementpartner?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ComplianceManagementPartner {
     /// Id of the entity
     pub id: graph_rt::Field<String>,

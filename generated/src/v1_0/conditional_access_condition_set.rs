@@ -4,7 +4,7 @@
 /// Represents the type of conditions that govern when the policy applies.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccessconditionset?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessConditionSet {
     /// Applications and user actions included in and excluded from the policy. Required.
     pub applications: graph_rt::Field<super::ConditionalAccessApplications>,

@@ -4,7 +4,7 @@
 /// Represents an Azure Active Directory conditional access policy. Conditional access policies are custom rules that define an access scenario. For more information, see the Conditional access documentation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConditionalAccessPolicy {
     /// Specifies the rules that must be met for the policy to apply. Required.
     pub conditions: graph_rt::Field<super::ConditionalAccessConditionSet>,

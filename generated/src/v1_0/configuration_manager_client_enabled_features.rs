@@ -4,7 +4,7 @@
 /// configuration Manager client enabled features
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-configurationmanagerclientenabledfeatures?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConfigurationManagerClientEnabledFeatures {
     /// Whether inventory is managed by Intune
     pub inventory: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceAndAppManagementAssignmentTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-configurationmanagercollectionassignmenttarget?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConfigurationManagerCollectionAssignmentTarget {
     /// The collection Id that is the target of the assignment.
     pub collection_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The contentTypeOrder resource specifies in which order the Content Type will appear in the selection UI.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/contenttypeorder?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ContentTypeOrder {
     /// Whether this is the default Content Type
     pub default: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Contains a tenant score and description for an individual control.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/controlscore?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ControlScore {
     /// Control unique name.
     pub control_name: graph_rt::Field<String>,

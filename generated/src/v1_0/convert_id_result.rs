@@ -4,7 +4,7 @@
 /// The result of an ID format conversion performed by the translateExchangeIds function.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/convertidresult?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ConvertIdResult {
     /// The identifier that was converted. This value is the original, un-converted identifier.
     pub source_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The presence of the createAction resource on an itemActivity indicates that the activity created an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/createaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CreateAction {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// The currencyColumn on a columnDefinition resource indicates that the column's values represent currency.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/currencycolumn?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CurrencyColumn {
     /// Specifies the locale from which to infer the currency symbol.
     pub locale: graph_rt::Field<String>,

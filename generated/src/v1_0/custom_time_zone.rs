@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.timeZoneBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/customtimezone?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct CustomTimeZone {
     /// The name of a time zone. It can be a standard time zone name such as "Hawaii-Aleutian Standard Time", or "Customized Time Zone" for a custom time zone. Inherited from `microsoft.graph.timeZoneBase`.
     pub name: graph_rt::Field<String>,

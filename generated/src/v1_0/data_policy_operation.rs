@@ -4,7 +4,7 @@
 /// Represents a submitted data policy operation. It contains necessary information for tracking the status of an operation. For example, a company administrator can submit a data policy operation request to export an employee's company data, and then later track that request.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/datapolicyoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DataPolicyOperation {
     /// Represents when the request for this data policy operation was completed, in UTC time, using the ISO 8601 format. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Null until the operation completes.
     pub completed_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

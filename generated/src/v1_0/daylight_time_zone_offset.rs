@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.standardTimeZoneOffset`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/daylighttimezoneoffset?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DaylightTimeZoneOffset {
     /// Represents the nth occurrence of the day of week that the transition from daylight saving time to standard time occurs. Inherited from `microsoft.graph.standardTimeZoneOffset`.
     pub day_occurrence: graph_rt::Field<i32>,

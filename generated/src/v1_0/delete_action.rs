@@ -4,7 +4,7 @@
 /// The presence of the deleteAction resource on an itemActivity indicates that the activity deleted an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/deleteaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeleteAction {
     /// The name of the item that was deleted.
     pub name: graph_rt::Field<String>,

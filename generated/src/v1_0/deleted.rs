@@ -4,7 +4,7 @@
 /// The Deleted resource indicates that the item has been deleted. In this version of the API, the presence (non-null) of the resource value indicates that the file was deleted. A null (or missing) value indicates that the file is not deleted.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/deleted?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Deleted {
     /// Represents the state of the deleted item.
     pub state: graph_rt::Field<String>,

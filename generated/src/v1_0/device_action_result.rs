@@ -4,7 +4,7 @@
 /// Device action result
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-deviceactionresult?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceActionResult {
     /// Action name
     pub action_name: graph_rt::Field<String>,

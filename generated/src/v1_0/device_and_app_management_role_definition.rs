@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.roleDefinition`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-deviceandappmanagementroledefinition?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAndAppManagementRoleDefinition {
     /// Key of the entity. This is read-only and automatically generated. Inherited from `microsoft.graph.roleDefinition`.
     pub id: graph_rt::Field<String>,

@@ -10,7 +10,7 @@
 /// Device app management singleton entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-deviceappmanagement?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceAppManagement {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

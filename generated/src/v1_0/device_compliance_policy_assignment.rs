@@ -4,7 +4,7 @@
 /// Device compliance policy assignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicecompliancepolicyassignment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceCompliancePolicyAssignment {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Device Compilance Policy Setting State summary across the account.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicecompliancepolicysettingstatesummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceCompliancePolicySettingStateSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Scheduled Action for Rule
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicecompliancescheduledactionforrule?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceComplianceScheduledActionForRule {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

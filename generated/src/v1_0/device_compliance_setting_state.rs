@@ -4,7 +4,7 @@
 /// Device compliance setting State for a given device.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-devicecompliancesettingstate?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceComplianceSettingState {
     /// Key of the entity
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Device Configuration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-deviceconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceConfiguration {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

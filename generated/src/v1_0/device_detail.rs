@@ -4,7 +4,7 @@
 /// Indicates device details associated with a device used for signing in. This includes information like device browser and  operating system, and whether the device is Azure AD managed.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/devicedetail?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceDetail {
     /// Indicates the browser information of the used for signing in.
     pub browser: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Platform specific enrollment restrictions
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-deviceenrollmentplatformrestriction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceEnrollmentPlatformRestriction {
     /// Block the platform from enrolling
     pub platform_blocked: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceEnrollmentConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-deviceenrollmentplatformrestrictionsconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceEnrollmentPlatformRestrictionsConfiguration {
     /// Unique Identifier for the account Inherited from `microsoft.graph.deviceEnrollmentConfiguration`.
     pub id: graph_rt::Field<String>,

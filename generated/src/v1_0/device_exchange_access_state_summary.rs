@@ -4,7 +4,7 @@
 /// Device Exchange Access State summary
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-deviceexchangeaccessstatesummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceExchangeAccessStateSummary {
     /// Total count of devices with Exchange Access State: Allowed.
     pub allowed_device_count: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Device location
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-devicegeolocation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceGeoLocation {
     /// Time at which location was recorded, relative to UTC
     pub last_collected_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

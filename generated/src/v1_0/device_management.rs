@@ -19,7 +19,7 @@
 /// Singleton entity that acts as a container for all device management functionality.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-androidforwork-devicemanagement?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagement {
     /// Unique Identifier
     pub id: graph_rt::Field<String>,

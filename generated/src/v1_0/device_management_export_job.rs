@@ -4,7 +4,7 @@
 /// Entity representing a job to export a report
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-reporting-devicemanagementexportjob?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementExportJob {
     /// Unique identifier for this entity
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Entity which represents a connection to device management partner.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-devicemanagementpartner?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementPartner {
     /// Id of the entity
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Singleton entity that acts as a container for all reports functionality.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-reporting-devicemanagementreports?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceManagementReports {
     /// Unique identifier for this entity
     pub id: graph_rt::Field<String>,

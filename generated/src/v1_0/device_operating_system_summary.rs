@@ -4,7 +4,7 @@
 /// Device operating system summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-deviceoperatingsystemsummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DeviceOperatingSystemSummary {
     /// Number of android device count.
     pub android_count: graph_rt::Field<i32>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.accessReviewApplyAction`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/disableanddeleteuserapplyaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct DisableAndDeleteUserApplyAction {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

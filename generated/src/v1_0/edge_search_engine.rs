@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.edgeSearchEngineBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-edgesearchengine?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EdgeSearchEngine {
     /// Allows IT admins to set a predefined default search engine for MDM-Controlled devices. Possible values are: `default`, `bing`.
     pub edge_search_engine_type: graph_rt::Field<super::EdgeSearchEngineType>,

@@ -4,7 +4,7 @@
 /// The presence of the editAction resource on an itemActivity indicates that the activity edited an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/editaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EditAction {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// The educationAssignment resource represents a task or unit of work assigned to a student or team member in a class as part of their study.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignment {
     /// Read-only.
     pub id: graph_rt::Field<String>,

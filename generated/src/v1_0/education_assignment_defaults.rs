@@ -4,7 +4,7 @@
 /// Specifies class-level defaults respected by new assignments created in the class.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentdefaults?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentDefaults {
     /// Class-level default behavior for handling students who are added after the assignment is published. Possible values are: `none`, `assignIfOpen`.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Resource type that is used with the assignments.grading property. This is a subclass of educationAssignmentGradeType.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentpointsgradetype?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentPointsGradeType {
     /// Max points possible for this assignment.
     pub max_points: graph_rt::Field<f32>,

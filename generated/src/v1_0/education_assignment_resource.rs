@@ -4,7 +4,7 @@
 /// A wrapper object that stores the resources associated with an assignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentresource?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentResource {
     /// Indicates whether this resource should be copied to each student submission for modification and submission.
     pub distribute_for_student_work: graph_rt::Field<bool>,

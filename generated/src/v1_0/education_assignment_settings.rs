@@ -4,7 +4,7 @@
 /// Specifies class-level assignments settings.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationassignmentsettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationAssignmentSettings {
     /// Indicates whether turn-in celebration animation will be shown. A value of `true` indicates that the animation will not be shown. Default value is `false`.
     pub submission_animation_disabled: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// A category that can be applied to assignments.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationcategory?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationCategory {
     /// Unique identifier for the category.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A subclass of educationResource. This resource type represents an Excel document.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationexcelresource?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationExcelResource {
     /// Pointer to the Excel file object.
     pub file_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Feedback from a teacher to a student.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationfeedback?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationFeedback {
     /// User who created the feedback.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// Represents feedback on an educationOutcome object in the form of text.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationfeedbackoutcome?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationFeedbackOutcome {
     /// Teacher's written feedback to the student.
     pub feedback: graph_rt::Field<super::EducationFeedback>,

@@ -4,7 +4,7 @@
 /// A subclass of educationResource that represents a file object that is associated with the assignment or submission.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationfileresource?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationFileResource {
     /// Location on disk of the file resource.
     pub file_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A subclass of educationResource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationlinkresource?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationLinkResource {
     /// URL to the resource.
     pub link: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Additional information used to associate an on-premises Active Directory user account to their Azure AD user object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationonpremisesinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationOnPremisesInfo {
     /// Unique identifier for the user object in Active Directory.
     pub immutable_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The result of grading an assignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationoutcome?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationOutcome {
     pub id: graph_rt::Field<String>,
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// A superclass for all resource objects in the system. A resource is associated with an Assignment and/or Submission, which represents the learning object that is being handed out or handed in. You cannot instantiate a resource directly; you must make a subclass that will represent the type of resource being used.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationresource?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationResource {
     /// The individual who created the resource.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// A grading rubric that can be attached to an assignment. A rubric is associated with an educationUser (teacher), and attached to one or more educationAssignment resources.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationrubric?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationRubric {
     /// The user who created this resource.
     #[cfg(feature = "identity")]

@@ -4,7 +4,7 @@
 /// Additional information added to an educationUser that is present when the primaryRole of a user is `student`.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationstudent?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationStudent {
     /// Birth date of the student.
     pub birth_date: graph_rt::Field<graph_rt::Date>,

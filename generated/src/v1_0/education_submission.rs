@@ -4,7 +4,7 @@
 /// A submission represents the resources that an individual (or group) turn in for an assignment and the outcomes (such as grades or feedback) that are associated with the submission.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsubmission?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSubmission {
     /// Who this submission is assigned to.
     pub recipient: graph_rt::Field<super::EducationSubmissionRecipient>,

@@ -4,7 +4,7 @@
 /// A wrapper around a resource for use on a submission.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationsubmissionresource?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationSubmissionResource {
     /// Pointer to the assignment from which this resource was copied. If this is null, the student uploaded the resource.
     pub assignment_resource_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A term. This represents a designated portion of the academic year. It is used within educationClass.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationterm?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationTerm {
     /// Display name of the term.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A subclass of educationResource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/educationwordresource?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EducationWordResource {
     /// Location of the file on disk.
     pub file_url: graph_rt::Field<String>,

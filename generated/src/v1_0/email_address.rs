@@ -4,7 +4,7 @@
 /// The name and email address of a contact or message recipient.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/emailaddress?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EmailAddress {
     /// The email address of the person or entity.
     pub address: graph_rt::Field<String>,

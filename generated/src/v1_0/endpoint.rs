@@ -4,7 +4,7 @@
 /// Represents an endpoint in a call. The endpoint could be a user's device, a meeting, an application/bot, etc. The participantEndpoint and serviceEndpoint types inherit from this type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-endpoint?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Endpoint {
     /// User-agent reported by this endpoint.
     pub user_agent: graph_rt::Field<super::AnyUserAgent>,

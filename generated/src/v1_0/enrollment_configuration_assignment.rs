@@ -4,7 +4,7 @@
 /// Enrollment Configuration Assignment
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-enrollmentconfigurationassignment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct EnrollmentConfigurationAssignment {
     /// Key of the enrollment configuration assignment
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.groupAssignmentTarget`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-exclusiongroupassignmenttarget?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExclusionGroupAssignmentTarget {
     /// The group Id that is the target of the assignment. Inherited from `microsoft.graph.groupAssignmentTarget`.
     pub group_id: graph_rt::Field<String>,

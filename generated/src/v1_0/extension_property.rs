@@ -4,7 +4,7 @@
 /// Represents a directory extension that can be used to add a custom property to directory objects without requiring an external data store. For example, if an organization has a line of business (LOB) application that requires a Skype ID for each user in the directory, Microsoft Graph can be used to register a new property named skypeId on the directory’s User object, and then write a value to the new property for a specific user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/extensionproperty?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExtensionProperty {
     /// Display name of the application object on which this extension property is defined. Read-only.
     pub app_display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A logical container to add content from an external source into Microsoft Graph.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-externalconnection?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExternalConnection {
     /// Specifies additional application IDs that are allowed to manage the connection and to index content in the connection. Optional.
     pub configuration: graph_rt::Field<super::Configuration>,

@@ -4,7 +4,7 @@
 /// An item added to a Microsoft Graph connection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-externalitem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExternalItem {
     /// An array of access control entries. Each entry specifies the access granted to a user or group. Required.
     pub acl: graph_rt::Field<Vec<super::Acl>>,

@@ -4,7 +4,7 @@
 /// The content of an externalItem indexed via a Microsoft Search connection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-externalitemcontent?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ExternalItemContent {
     /// The type of content in the value property. Possible values are: `text`, `html`, `unknownFutureValue`.
     pub type_: graph_rt::Field<super::ExternalItemContentType>,

@@ -4,7 +4,7 @@
 /// Represents information about why a call or portion of a call failed.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-failureinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FailureInfo {
     /// Classification of why a call or portion of a call failed.
     pub reason: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.authenticationMethodConfiguration`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fido2authenticationmethodconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Fido2AuthenticationMethodConfiguration {
     /// The policy name. Inherited from `microsoft.graph.authenticationMethodConfiguration`.
     pub id: graph_rt::Field<String>,

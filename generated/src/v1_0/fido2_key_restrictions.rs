@@ -4,7 +4,7 @@
 /// Represents the key restrictions that are enforced as part of the FIDO2 security keys authentication methods policy.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fido2keyrestrictions?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Fido2KeyRestrictions {
     /// A collection of Authenticator Attestation GUIDs. AADGUIDs define key types and manufacturers.
     pub aa_guids: graph_rt::Field<Vec<String>>,

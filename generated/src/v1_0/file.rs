@@ -4,7 +4,7 @@
 /// The File resource groups file-related data items into a single structure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/file?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct File {
     /// Hashes of the file's binary content, if available. Read-only.
     pub hashes: graph_rt::Field<super::Hashes>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.threatAssessmentRequest`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/fileassessmentrequest?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FileAssessmentRequest {
     /// The threat category. Possible values are: `spam`, `phishing`, `malware`. Inherited from `microsoft.graph.threatAssessmentRequest`.
     pub category: graph_rt::Field<super::ThreatCategory>,

@@ -4,7 +4,7 @@
 /// Contains properties for file encryption information for the content version of a line of business app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-fileencryptioninfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FileEncryptionInfo {
     /// The key used to encrypt the file content.
     pub encryption_key: graph_rt::Field<graph_rt::Base64Bytes>,

@@ -4,7 +4,7 @@
 /// Contains stateful information about file hashes (cryptographic and location-sensitive).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/filehash?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FileHash {
     /// File hash type. Possible values are: `unknown`, `sha1`, `sha256`, `md5`, `authenticodeHash256`, `lsHash`, `ctph`, `peSha1`, `peSha256`.
     pub hash_type: graph_rt::Field<super::FileHashType>,

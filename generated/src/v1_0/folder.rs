@@ -4,7 +4,7 @@
 /// The Folder resource groups folder-related data on an item into a single structure. DriveItems with a non-null folder facet are containers for other DriveItems.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/folder?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Folder {
     /// Number of children contained immediately within this container.
     pub child_count: graph_rt::Field<i32>,

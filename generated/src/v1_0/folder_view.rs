@@ -4,7 +4,7 @@
 /// The FolderView resource provides or sets recommendations on the user-experience of a folder.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/folderview?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FolderView {
     /// The method by which the folder should be sorted.
     pub sort_by: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Allows setting a flag in an item for the user to follow up on later.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/followupflag?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FollowupFlag {
     /// The date and time that the follow-up was finished.
     pub completed_date_time: graph_rt::Field<super::DateTimeTimeZone>,

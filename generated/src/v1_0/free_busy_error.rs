@@ -4,7 +4,7 @@
 /// Represents error information from attempting to get the availability of a user, distribution list, or resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/freebusyerror?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct FreeBusyError {
     /// Describes the error.
     pub message: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The GeoCoordinates resource provides geographic coordinates and elevation of a location based on metadata contained within the file. If a DriveItem has a non-null location facet, the item represents a file with a known location assocaited with it.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/geocoordinates?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct GeoCoordinates {
     /// Optional. The altitude (height), in feet,  above sea level for the item. Read-only.
     pub altitude: graph_rt::Field<f64>,

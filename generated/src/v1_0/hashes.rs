@@ -4,7 +4,7 @@
 /// The Hashes resource groups available hashes into a single structure for an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/hashes?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Hashes {
     /// SHA1 hash for the contents of the file (if available). Read-only.
     pub sha1_hash: graph_rt::Field<String>,

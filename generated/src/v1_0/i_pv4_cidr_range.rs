@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.ipRange`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/ipv4cidrrange?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IPv4CidrRange {
     /// IPv4 address in CIDR notation
     pub cidr_address: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents API connectors in an Azure Active Directory (Azure AD) tenants.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityapiconnector?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentityApiConnector {
     /// The randomly generated identifier of the API connector.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.identityUserFlowAttribute`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identitycustomuserflowattribute?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentityCustomUserFlowAttribute {
     /// The identifier of the user flow attribute. This is a read-only attribute that is automatically created. Inherited from `microsoft.graph.identityUserFlowAttribute`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an Azure Active Directory (Azure AD) identity provider. The identity provider can be Microsoft, Google, Facebook, Amazon,  LinkedIn, or Twitter. The following Identity Providers are in Preview: Weibo, QQ, WeChat, GitHub and any OpenID Connect supported providers.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityprovider?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentityProvider {
     /// The client ID for the application. This is the client ID obtained when registering the application with the identity provider. Required. Not nullable.
     pub client_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The IdentitySet resource is a keyed collection of identity resources. It is used to represent a set of identities associated with various events for an item, such as created by or last modified by.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityset?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentitySet {
     /// Optional. The application associated with this action.
     pub application: graph_rt::Field<super::AnyIdentity>,

@@ -4,7 +4,7 @@
 /// Represents how attributes are collected in an identity user flow. This allows customization options for collecting attributes within the user flow. You can have multiple identityUserFlowAttributeAssignments within a single user flow that creates the experience for providing the information required by the user to complete sign-up.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityuserflowattributeassignment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IdentityUserFlowAttributeAssignment {
     /// The identifier of the identityUserFlowAttributeAssignment. This identifier is immutable after it is created. This is a read-only property.
     pub id: graph_rt::Field<String>,

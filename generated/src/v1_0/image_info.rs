@@ -4,7 +4,7 @@
 /// A complex type for representing the attribution property in the visualInfo part of the activity object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/projectrome-imageinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ImageInfo {
     /// Optional; URI that points to an icon which represents the application used to generate the activity
     pub icon_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specifies whether this web application can request tokens using the OAuth 2.0 implicit flow. Separate properties are available to request ID and access tokens as part of the implicit flow. To enable implicit flow, at least one of the following properties must be set to true.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/implicitgrantsettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ImplicitGrantSettings {
     /// Specifies whether this web application can request an ID token using the OAuth 2.0 implicit flow.
     pub enable_id_token_issuance: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Imported windows autopilot devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-enrollment-importedwindowsautopilotdeviceidentity?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ImportedWindowsAutopilotDeviceIdentity {
     /// The GUID for the object
     pub id: graph_rt::Field<String>,

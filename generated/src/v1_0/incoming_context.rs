@@ -4,7 +4,7 @@
 /// Represents the context associated with an incoming call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/incomingcontext?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IncomingContext {
     /// The ID of the participant that triggered the incoming call. Read-only.
     pub source_participant_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The incompleteData facet indicates that a resource was generated with incomplete data. The properties within might provide information about why the data is incomplete.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/incompletedata?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IncompleteData {
     /// The service does not have source data before the specified time.
     pub missing_data_before_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Basic profile information of the application.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/informationalurl?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InformationalUrl {
     /// CDN URL to the application's logo, Read-only.
     pub logo_url: graph_rt::Field<String>,

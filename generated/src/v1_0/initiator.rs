@@ -4,7 +4,7 @@
 /// Describes who or what initiated the provisioning event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/initiator?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Initiator {
     /// Name of the person or service that initiated the provisioning event.
     pub display_name: graph_rt::Field<String>,

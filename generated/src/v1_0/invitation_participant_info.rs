@@ -4,7 +4,7 @@
 /// This resource is used to represent the entity that is being invited to a group call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/invitationparticipantinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InvitationParticipantInfo {
     /// The identitySet associated with this invitation.
     #[cfg(feature = "identity")]

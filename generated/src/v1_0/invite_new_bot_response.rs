@@ -4,7 +4,7 @@
 /// Contains a response to a request to have a participant joining notification sent out again as a incoming call notification to the desired location.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/invitenewbotresponse?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InviteNewBotResponse {
     /// URI to receive new incoming call notification.
     pub invite_uri: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the status of a long-running participant invitation operation, triggered by a call to the participant-invite API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/inviteparticipantsoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct InviteParticipantsOperation {
     /// The client context.
     pub client_context: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A page for a folder containing apps and web clips on the Home Screen.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioshomescreenfolderpage?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosHomeScreenFolderPage {
     /// Name of the folder page
     pub display_name: graph_rt::Field<String>,

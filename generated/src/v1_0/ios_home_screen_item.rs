@@ -4,7 +4,7 @@
 /// Represents an item on the iOS Home Screen
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioshomescreenitem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosHomeScreenItem {
     /// Name of the app
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A page containing apps, folders, and web clips on the Home Screen.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-ioshomescreenpage?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosHomeScreenPage {
     /// Name of the page
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties of the minimum operating system required for an iOS mobile app.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-iosminimumoperatingsystem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosMinimumOperatingSystem {
     /// Version 8.0 or later.
     pub v8_0: graph_rt::Field<bool>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppIdentifier`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-iosmobileappidentifier?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosMobileAppIdentifier {
     /// The identifier for an app, as specified in the app store.
     pub bundle_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Network Usage Rules allow enterprises to specify how managed apps use networks, such as cellular data networks.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-iosnetworkusagerule?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosNetworkUsageRule {
     /// Information about the managed apps that this rule is going to apply to. This collection can contain a maximum of 500 elements.
     pub managed_apps: graph_rt::Field<Vec<super::AppListItem>>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppAssignmentSettings`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-iosstoreappassignmentsettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosStoreAppAssignmentSettings {
     /// The VPN Configuration Id to apply for this app.
     pub vpn_configuration_id: graph_rt::Field<String>,

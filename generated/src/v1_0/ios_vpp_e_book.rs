@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedEBook`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-iosvppebook?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosVppEBook {
     /// Key of the entity. Inherited from `microsoft.graph.managedEBook`.
     pub id: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedEBookAssignment`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-iosvppebookassignment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct IosVppEBookAssignment {
     /// Key of the entity. Inherited from `microsoft.graph.managedEBookAssignment`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The itemActionSet resource provides information about the actions that made up an activity on an item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/itemactionset?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ItemActionSet {
     /// A comment was added to the item.
     pub comment: graph_rt::Field<super::CommentAction>,

@@ -4,7 +4,7 @@
 /// The itemActionStat resource provides aggregate details about an action over a period of time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/itemactionstat?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ItemActionStat {
     /// The number of times the action took place. Read-only.
     pub action_count: graph_rt::Field<i32>,

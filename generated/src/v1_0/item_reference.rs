@@ -4,7 +4,7 @@
 /// The ItemReference resource provides information necessary to address a DriveItem via the API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/itemreference?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ItemReference {
     /// Unique identifier of the drive instance that contains the item. Read-only.
     pub drive_id: graph_rt::Field<String>,

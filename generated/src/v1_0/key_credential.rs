@@ -4,7 +4,7 @@
 /// Contains a key credential associated with an application . The keyCredentials property of the application  entity is a collection of keyCredential.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/keycredential?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KeyCredential {
     /// Custom key identifier
     pub custom_key_identifier: graph_rt::Field<graph_rt::Base64Bytes>,

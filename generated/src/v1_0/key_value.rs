@@ -4,7 +4,7 @@
 /// Represents a key-value pair.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/keyvalue?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KeyValue {
     /// Key for the key-value pair.
     pub key: graph_rt::Field<String>,

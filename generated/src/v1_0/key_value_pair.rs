@@ -5,7 +5,7 @@
 /// Key value pair for storing custom settings
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-keyvaluepair?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct KeyValuePair {
     /// Name for this key-value pair
     pub name: graph_rt::Field<String>,

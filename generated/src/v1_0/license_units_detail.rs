@@ -4,7 +4,7 @@
 /// The prepaidUnits property of the subscribedSku entity is of type licenseUnitsDetail. For more information on the progression states of a subscription, see What if my subscription expires?
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/licenseunitsdetail?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LicenseUnitsDetail {
     /// The number of units that are enabled for the active subscription of the service SKU.
     pub enabled: graph_rt::Field<i32>,

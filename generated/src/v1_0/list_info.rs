@@ -4,7 +4,7 @@
 /// The listInfo complex type provides additional information about a list.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/listinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ListInfo {
     /// If `true`, indicates that content types are enabled for this list.
     pub content_types_enabled: graph_rt::Field<bool>,

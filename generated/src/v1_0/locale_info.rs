@@ -4,7 +4,7 @@
 /// Information about the locale, including the preferred language and country/region, of the signed-in user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/localeinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LocaleInfo {
     /// A locale representation for the user, which includes the user's preferred language and country/region. For example, "en-us". The language component follows 2-letter codes as defined in ISO 639-1, and the country component follows 2-letter codes as defined in ISO 3166-1 alpha-2.
     pub locale: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The text content of a Notification Message Template for the specified locale.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-notification-localizednotificationmessage?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LocalizedNotificationMessage {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

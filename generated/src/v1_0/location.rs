@@ -4,7 +4,7 @@
 /// Represents location information of an event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/location?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Location {
     /// The street address of the location.
     pub address: graph_rt::Field<super::PhysicalAddress>,

@@ -4,7 +4,7 @@
 /// The conditions stated by a client for the location of a meeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/locationconstraint?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LocationConstraint {
     /// The client requests the service to include in the response a meeting location for the meeting. If this is true and all the resources are busy, findMeetingTimes will not return any meeting time suggestions. If this is false and all the resources are busy, findMeetingTimes would still look for meeting times without locations.
     pub is_required: graph_rt::Field<bool>,

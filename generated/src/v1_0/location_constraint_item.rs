@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.location`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/locationconstraintitem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct LocationConstraintItem {
     /// The street address of the location. Inherited from `microsoft.graph.location`.
     pub address: graph_rt::Field<super::PhysicalAddress>,

@@ -4,7 +4,7 @@
 /// Informative messages about a recipient, that are displayed to users while they are composing a message. For example, an out-of-office message as an automatic reply for a message recipient.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailtips?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailTips {
     /// Mail tips for automatic reply if it has been set up by the recipient.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// An error that occurs during an action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailtipserror?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailTipsError {
     /// The error message.
     pub message: graph_rt::Field<String>,

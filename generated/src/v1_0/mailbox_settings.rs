@@ -4,7 +4,7 @@
 /// Settings for the primary mailbox of a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mailboxsettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MailboxSettings {
     /// Folder ID of an archive folder for the user.
     pub archive_folder: graph_rt::Field<String>,

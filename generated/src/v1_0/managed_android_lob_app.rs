@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedMobileLobApp`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-managedandroidlobapp?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAndroidLobApp {
     /// Key of the entity. Inherited from `microsoft.graph.mobileApp`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents diagnostics status.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappdiagnosticstatus?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAppDiagnosticStatus {
     /// The validation friendly name
     pub validation_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The ManagedAppEntity is the base entity type for all other entity types under app management workflow.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedapppolicydeploymentsummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAppPolicyDeploymentSummary {
     /// Not yet documented
     pub display_name: graph_rt::Field<String>,

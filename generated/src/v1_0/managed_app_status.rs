@@ -4,7 +4,7 @@
 /// Represents app protection and configuration status for the organization.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappstatus?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAppStatus {
     /// Friendly name of the status report.
     pub display_name: graph_rt::Field<String>,

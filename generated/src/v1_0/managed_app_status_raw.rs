@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.managedAppStatus`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-managedappstatusraw?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedAppStatusRaw {
     /// Friendly name of the status report. Inherited from `microsoft.graph.managedAppStatus`.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains properties, inherited properties and actions for an MDM mobile app configuration status for a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-manageddevicemobileappconfigurationuserstatus?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceMobileAppConfigurationUserStatus {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

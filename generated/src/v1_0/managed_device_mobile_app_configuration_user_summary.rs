@@ -4,7 +4,7 @@
 /// Contains properties, inherited properties and actions for an MDM mobile app configuration user status summary.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-manageddevicemobileappconfigurationusersummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceMobileAppConfigurationUserSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Summary data for managed devices
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-manageddeviceoverview?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedDeviceOverview {
     /// Unique Identifier for the summary
     pub id: graph_rt::Field<String>,

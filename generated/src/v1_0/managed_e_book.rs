@@ -4,7 +4,7 @@
 /// An abstract class containing the base properties for Managed eBook.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-managedebook?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedEBook {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

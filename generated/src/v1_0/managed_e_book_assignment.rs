@@ -4,7 +4,7 @@
 /// Contains properties used to assign a eBook to a group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-managedebookassignment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ManagedEBookAssignment {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The media information used in actions for prompts.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mediainfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MediaInfo {
     /// Optional. Used to uniquely identity the resource. If passed in, the prompt uri will be cached against this resourceId as a key.
     pub resource_id: graph_rt::Field<String>,

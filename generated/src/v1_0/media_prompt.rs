@@ -4,7 +4,7 @@
 /// This resource type contains information about the audio file to be played and other additional settings.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mediaprompt?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MediaPrompt {
     /// The media information
     pub media_info: graph_rt::Field<super::MediaInfo>,

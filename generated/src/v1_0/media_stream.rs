@@ -4,7 +4,7 @@
 /// This contains information about the media channel.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mediastream?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MediaStream {
     /// The direction. The possible values are `inactive`, `sendOnly`, `receiveOnly`, `sendReceive`.
     pub direction: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// This is an abstract class that contains meeting specific information.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/meetinginfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingInfo {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// Participants in a meeting.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/meetingparticipants?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingParticipants {
     pub attendees: graph_rt::Field<Vec<super::MeetingParticipantInfo>>,
     pub organizer: graph_rt::Field<super::MeetingParticipantInfo>,

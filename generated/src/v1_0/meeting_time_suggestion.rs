@@ -4,7 +4,7 @@
 /// A meeting suggestion that includes information like meeting time, attendance likelihood, individual availability, and available meeting locations.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/meetingtimesuggestion?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingTimeSuggestion {
     /// An array that shows the availability status of each attendee for this meeting suggestion.
     pub attendee_availability: graph_rt::Field<Vec<super::AttendeeAvailability>>,

@@ -4,7 +4,7 @@
 /// A collection of meeting suggestions if there is any, or the reason if there isn't.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/meetingtimesuggestionsresult?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MeetingTimeSuggestionsResult {
     /// A reason for not returning any meeting suggestions. The possible values are: `attendeesUnavailable`, `attendeesUnavailableOrUnknown`, `locationsUnavailable`, `organizerUnavailable`, or `unknown`. This property is an empty string if the meetingTimeSuggestions property does include any meeting suggestions.
     pub empty_suggestions_reason: graph_rt::Field<String>,

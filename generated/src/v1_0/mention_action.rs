@@ -4,7 +4,7 @@
 /// The MentionAction resource provides information about an activity that mentioned people.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/mentionaction?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MentionAction {
     /// The identities of the users mentioned in this action.
     #[cfg(feature = "identity")]

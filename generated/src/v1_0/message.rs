@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.outlookItem`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/message?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Message {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the set of actions that are available to a rule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/messageruleactions?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MessageRuleActions {
     /// A list of categories to be assigned to a message.
     pub assign_categories: graph_rt::Field<Vec<String>>,

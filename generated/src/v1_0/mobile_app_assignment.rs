@@ -4,7 +4,7 @@
 /// A class containing the properties used for Group Assignment of a Mobile App.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappassignment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppAssignment {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

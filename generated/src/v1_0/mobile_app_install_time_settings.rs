@@ -4,7 +4,7 @@
 /// Contains properties used to determine when to offer an app to devices and when to install the app on devices.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-mobileappinstalltimesettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileAppInstallTimeSettings {
     /// Whether the local device time or UTC time should be used when determining the available and deadline times.
     pub use_local_time: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Entity which represents a connection to Mobile threat defense partner.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-mobilethreatdefenseconnector?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct MobileThreatDefenseConnector {
     /// Not yet documented
     pub id: graph_rt::Field<String>,

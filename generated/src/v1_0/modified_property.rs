@@ -4,7 +4,7 @@
 /// Indicates all the properties on an Azure AD resource that have been modified, including the old and new values.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/modifiedproperty?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ModifiedProperty {
     /// Indicates the property name of the target attribute that was changed.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Links for opening a OneNote notebook.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/notebooklinks?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NotebookLinks {
     /// Opens the notebook in the OneNote native client if it's installed.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// The numberColumn on a columnDefinition resource indicates that the column's values are numbers.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/numbercolumn?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct NumberColumn {
     /// How many decimal places to display. See below for information about the possible values.
     pub decimal_places: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the delegated permissions that have been granted to an application's service principal.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/oauth2permissiongrant?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OAuth2PermissionGrant {
     /// Unique identifier for the oAuth2PermissionGrant. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Office Client Configuration.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-officeclientconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OfficeClientConfiguration {
     /// Id of the office client configuration policy.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Office Client Configuration Assignment Target.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-officeconfigurationassignmenttarget?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OfficeConfigurationAssignmentTarget {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// Entity that describes  tenant check-in stats.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-cirrus-officeusercheckinsummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OfficeUserCheckinSummary {
     /// Total successful user check ins for the last 3 months.
     pub succeeded_user_count: graph_rt::Field<i32>,

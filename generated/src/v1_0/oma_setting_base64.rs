@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.omaSetting`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-omasettingbase64?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OmaSettingBase64 {
     /// Display Name. Inherited from `microsoft.graph.omaSetting`.
     pub display_name: graph_rt::Field<String>,

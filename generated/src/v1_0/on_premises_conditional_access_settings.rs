@@ -4,7 +4,7 @@
 /// Singleton entity which represents the Exchange OnPremises Conditional Access Settings for a tenant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-onpremisesconditionalaccesssettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnPremisesConditionalAccessSettings {
     /// Not yet documented
     pub id: graph_rt::Field<String>,

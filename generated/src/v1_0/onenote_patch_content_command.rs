@@ -4,7 +4,7 @@
 /// The changes to make to a OneNote page in a PATCH request.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/patchcontentcommand?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OnenotePatchContentCommand {
     /// The action to perform on the target element. The possible values are: `replace`, `append`, `delete`, `insert`, or `prepend`.
     pub action: graph_rt::Field<super::OnenotePatchActionType>,

@@ -4,7 +4,7 @@
 /// Represents an unassigned, open shift in a schedule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/openshift?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OpenShift {
     /// An unpublished open shift.
     pub draft_open_shift: graph_rt::Field<super::OpenShiftItem>,

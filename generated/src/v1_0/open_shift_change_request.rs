@@ -4,7 +4,7 @@
 /// Represents request to claim an openShift in a schedule.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/openshiftchangerequest?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OpenShiftChangeRequest {
     /// ID for the open shift.
     pub open_shift_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Describes errors in teamsAsyncOperation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/operationerror?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OperationError {
     pub code: graph_rt::Field<String>,
     pub message: graph_rt::Field<String>,

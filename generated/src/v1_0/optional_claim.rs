@@ -4,7 +4,7 @@
 /// Contains an optional claim associated with an application . The `idToken`, `accessToken`, and `saml2Token` properties of the optionalClaims resource is a collection of optionalClaim. If supported by a specific claim, you can also modify the behavior of the optionalClaim using the `additionalProperties` property.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/optionalclaim?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OptionalClaim {
     /// Additional properties of the claim. If a property exists in this collection, it modifies the behavior of the optional claim specified in the name property.
     pub additional_properties_2: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Application developers can configure optional claims in their Azure AD apps to specify which claims they want in tokens sent to their application by the Microsoft security token service. See provide optional claims to your Azure AD app for more information.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/optionalclaims?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OptionalClaims {
     /// The optional claims returned in the JWT ID token.
     pub id_token: graph_rt::Field<Vec<super::OptionalClaim>>,

@@ -4,7 +4,7 @@
 /// Contains details about the organization's branding.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/organizationalbrandingproperties?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OrganizationalBrandingProperties {
     /// Color that will appear in place of the background image in low-bandwidth connections. The primary color of your banner logo or your organization color is recommended to be used here. Specify this in hexadecimal (for example, white is #FFFFFF).
     pub background_color: graph_rt::Field<String>,

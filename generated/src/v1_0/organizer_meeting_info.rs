@@ -4,7 +4,7 @@
 /// Contains details about the meeting organizer.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/organizermeetinginfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct OrganizerMeetingInfo {
     /// The organizer Azure Active Directory identity.
     #[cfg(feature = "identity")]

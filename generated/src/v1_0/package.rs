@@ -4,7 +4,7 @@
 /// The Package resource indicates that a DriveItem is the top level item in a "package" or a collection of items that should be treated as a collection instead of individual items.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/package?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Package {
     /// A string indicating the type of package. While `oneNote` is the only currently defined value, you should expect other package types to be returned and handle them accordingly.
     pub type_: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specifies parental control settings for an application. These settings control the consent experience.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/parentalcontrolsettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ParentalControlSettings {
     /// Specifies the two-letter ISO country codes. Access to the application will be blocked for minors from the countries specified in this list.
     pub countries_blocked_for_minors: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Represents a participant in a call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/participant?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Participant {
     /// The participant ID.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains additional properties about the participant identity
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/participantinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ParticipantInfo {
     /// The ISO 3166-1 Alpha-2 country code of the participant's best estimated physical location at the start of the call. Read-only.
     pub country_code: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains details about the policy-based participant joining a call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/participantjoiningnotification?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ParticipantJoiningNotification {
     /// The call object that contains details about the participant joining event.
     pub call: graph_rt::Field<super::Call>,

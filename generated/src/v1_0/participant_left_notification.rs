@@ -4,7 +4,7 @@
 /// Contains details about the policy-based participant who has left the call.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/participantleftnotification?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ParticipantLeftNotification {
     /// The call object that contains details about the participant joining event.
     pub call: graph_rt::Field<super::Call>,

@@ -4,7 +4,7 @@
 /// The recurrence pattern and range.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/patternedrecurrence?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PatternedRecurrence {
     /// The frequency of an event. Do not specify for a one-time access review.
     pub pattern: graph_rt::Field<super::RecurrencePattern>,

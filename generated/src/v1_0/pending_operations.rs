@@ -4,7 +4,7 @@
 /// Indicates that one or more operations that might affect the state of the driveItem are pending completion.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/pendingoperations?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PendingOperations {
     /// A property that indicates that an operation that might update the binary content of a file is pending completion.
     pub pending_content_update: graph_rt::Field<super::PendingContentUpdate>,

@@ -4,7 +4,7 @@
 /// Represents the definition of a delegated permission.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/permissionscope?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PermissionScope {
     /// A description of the delegated permissions, intended to be read by an administrator granting the permission on behalf of all users. This text appears in tenant-wide admin consent experiences.
     pub admin_consent_description: graph_rt::Field<String>,

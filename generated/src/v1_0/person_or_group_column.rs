@@ -4,7 +4,7 @@
 /// The personOrGroupColumn on a columnDefinition resource indicates that the column's values represent a person or group chosen from the directory.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/personorgroupcolumn?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PersonOrGroupColumn {
     /// Indicates whether multiple values can be selected from the source.
     pub allow_multiple_selection: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents the type of person.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/persontype?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PersonType {
     /// The type of data source, such as Person.
     pub class: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The photo resource provides photo and camera properties, for example, EXIF metadata, on a driveItem.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/photo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Photo {
     /// Represents the date and time the photo was taken. Read-only.
     pub taken_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

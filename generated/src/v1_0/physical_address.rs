@@ -4,7 +4,7 @@
 /// Represents the street address of a resource such as a contact or event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/physicaladdress?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PhysicalAddress {
     /// The city.
     pub city: graph_rt::Field<String>,

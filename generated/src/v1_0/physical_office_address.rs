@@ -4,7 +4,7 @@
 /// Represents the business address of a resource such as an organizational contact.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/physicalofficeaddress?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PhysicalOfficeAddress {
     /// The city.
     pub city: graph_rt::Field<String>,

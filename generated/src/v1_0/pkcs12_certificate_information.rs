@@ -4,7 +4,7 @@
 /// Represents the public information of a Pkcs12 certificate.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/pkcs12certificateinformation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Pkcs12CertificateInformation {
     /// Represents whether the certificate is the active certificate to be used for calling the API connector. The active certificate is the most recently uploaded certificate which is not yet expired but whose notBefore time is in the past.
     pub is_active: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents basic location attributes such as name, physical address, and geographic coordinates. This is the base type for richer location types such as room and roomList.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/place?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Place {
     /// The street address of the place.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// The AppliedCategoriesCollection resource represents the collection of categories (or labels) that have been applied to a task. It is part of the plannerTask object. There can be up to 6 categories applied to a task. Category descriptions, e.g. `category1`, `category2` etc., are part of the plan details object. This is an open type.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerappliedcategories?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerAppliedCategories {
     pub string_value: graph_rt::Field<bool>,
     /// Properties this SDK version does not know; written back unchanged.

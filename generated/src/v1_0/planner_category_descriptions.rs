@@ -4,7 +4,7 @@
 /// The plannerCategoryDescriptions resource represents the descriptive labels for the categories that have been defined for a plan. It belongs to the plan details object. There can be up to 6 categories defined.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannercategorydescriptions?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerCategoryDescriptions {
     /// The label associated with Category 1
     pub category1: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The plannerChecklistItemCollection resource represents the collection of checklist items on a task. It is an Open Type. It is part of the task details object. The value in the property-value pair is the checklistItem object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerchecklistitems?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerChecklistItems {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// The plannerExternalReferences resource represents the collection of references on a task. This is an Open Type. It is part of the task details object. The value in the property-value pair is the externalReference object.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/plannerexternalreferences?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerExternalReferences {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

@@ -4,7 +4,7 @@
 /// The plannerUserIds resource represents the list of users ids that a plan is shared with. This is an Open Type. If you are leveraging Microsoft 365 groups, use the Groups API to manage group membership to share the group's plan. You can also add existing members of the group to this collection though it is not required for them to access the plan owned by the group.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/planneruserids?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlannerUserIds {
     pub string_value: graph_rt::Field<bool>,
     /// Properties this SDK version does not know; written back unchanged.

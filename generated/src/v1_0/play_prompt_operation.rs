@@ -4,7 +4,7 @@
 /// The playPrompt operation to obtain the result of the playPrompt action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/playpromptoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PlayPromptOperation {
     /// Unique Client Context string. Max limit is 256 chars.
     pub client_context: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an abstract base type for policy types to inherit from.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/policybase?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PolicyBase {
     /// Unique identifier for this policy. Read-only.
     pub id: graph_rt::Field<String>,

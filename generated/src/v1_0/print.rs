@@ -4,7 +4,7 @@
 /// When accompanied by a Universal Print subscription, the Print feature enables management of printers and discovery of printServiceEndpoints that can be used to manage printers and print jobs within Universal Print.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/print?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Print {
     /// Tenant-wide settings for the Universal Print service.
     pub settings: graph_rt::Field<super::PrintSettings>,

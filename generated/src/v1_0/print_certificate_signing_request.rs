@@ -4,7 +4,7 @@
 /// The certificate signing request (CSR) to be used during registration of a printer with the Universal Print service.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printcertificatesigningrequest?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintCertificateSigningRequest {
     /// A base64-encoded pkcs10 certificate request. Read-only.
     pub content: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a document being printed.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printdocument?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintDocument {
     /// The document's identifier. Read-only.
     pub id: graph_rt::Field<String>,

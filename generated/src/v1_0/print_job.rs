@@ -4,7 +4,7 @@
 /// Represents a print job that has been queued for a printer.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printjob?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintJob {
     /// The printer's GUID. Read-only.
     pub id: graph_rt::Field<String>,

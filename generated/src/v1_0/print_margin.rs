@@ -4,7 +4,7 @@
 /// Specifies the margin widths to use when printing.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printmargin?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintMargin {
     /// The margin in microns from the top edge.
     pub top: graph_rt::Field<i32>,

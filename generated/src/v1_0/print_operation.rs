@@ -4,7 +4,7 @@
 /// Represents a long-running Universal Print operation. Base class for operation types such as printerCreateOperation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintOperation {
     /// The operation's identifier. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an Azure AD tenant-specific description of a print service instance. Services exist for each component of the printing infrastructure (discovery, notifications, registration, and IPP) and have one or more endpoints.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printservice?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintService {
     /// The service's identifier. Read-only.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents URI and identifying information for a print service instance.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printserviceendpoint?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintServiceEndpoint {
     /// A human-readable display name for the endpoint.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents tenant-wide settings for the Universal Print service.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printsettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintSettings {
     /// Specifies whether document conversion is enabled for the tenant. If document conversion is enabled, Universal Print service will automatically convert documents into a format compatible with the printer (xps to pdf) when needed.
     pub document_conversion_enabled: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Represents a task that is executing or has been executed as a result of a Universal Print event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printtask?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintTask {
     /// The printTask's identifier. Read-only.
     pub id: graph_rt::Field<String>,

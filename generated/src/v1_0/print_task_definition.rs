@@ -4,7 +4,7 @@
 /// Represents an abstract definition for a task that can be triggered when various events occur within Universal Print.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printtaskdefinition?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintTaskDefinition {
     /// The printTaskDefinition's identifier. Read-only.
     pub id: graph_rt::Field<String>,

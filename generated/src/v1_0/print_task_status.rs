@@ -4,7 +4,7 @@
 /// Represents the current execution status of a printTask.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printtaskstatus?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintTaskStatus {
     /// The current processing state of the printTask. Valid values are described in the following table.
     pub state: graph_rt::Field<super::PrintTaskProcessingState>,

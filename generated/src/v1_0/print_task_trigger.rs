@@ -4,7 +4,7 @@
 /// Determines the condition under which a new printTask will be triggered based on the associated printTaskDefinition.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printtasktrigger?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintTaskTrigger {
     /// The printTaskTrigger's identifier. Read-only.
     pub id: graph_rt::Field<String>,

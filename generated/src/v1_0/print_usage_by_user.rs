@@ -4,7 +4,7 @@
 /// Describes print activity for a user during a specified time period (usageDate).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printusagebyuser?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrintUsageByUser {
     /// The ID of this usage summary.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a base type for printer and printerShare entity types.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printerbase?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrinterBase {
     /// The capabilities of the printer/printerShare.
     pub capabilities: graph_rt::Field<super::PrinterCapabilities>,

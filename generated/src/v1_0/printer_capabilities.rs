@@ -4,7 +4,7 @@
 /// Represents the capabilities reported by a printer/printerShare.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printercapabilities?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrinterCapabilities {
     /// A list of supported content (MIME) types that the printer supports. It is not guaranteed that the Universal Print service supports printing all of these MIME types.
     pub content_types: graph_rt::Field<Vec<String>>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.printOperation`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printercreateoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrinterCreateOperation {
     /// The operation's identifier. Read-only. Inherited from `microsoft.graph.printOperation`.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the physical and hierarchical location of a printer.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printerlocation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrinterLocation {
     /// The latitude that the printer is located at.
     pub latitude: graph_rt::Field<f64>,

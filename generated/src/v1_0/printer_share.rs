@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.printerBase`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/printershare?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrinterShare {
     /// The capabilities of the printer/printerShare. Inherited from `microsoft.graph.printerBase`.
     pub capabilities: graph_rt::Field<super::PrinterCapabilities>,

@@ -4,7 +4,7 @@
 /// Represents a company's privacy profile, which includes a privacy statement URL and a contact person for questions regarding the privacy statement.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/privacyprofile?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PrivacyProfile {
     /// A valid smtp email address for the privacy statement contact. Not required.
     pub contact_email: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A schema property definition for a Microsoft Search connection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-properties?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Properties {
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,

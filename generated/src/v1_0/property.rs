@@ -4,7 +4,7 @@
 /// A schema property definition for a Microsoft Search connection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/externalconnectors-property?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Property {
     /// A set of aliases or a friendly names for the property. Maximum 32 characters. Each string must not contain control characters, whitespace, or any of the following: `:`, `;`, `,`, `(`, `)`, `\[`, `\]`, `{`, `}`, `%`, `$`, `+`, `!`, `*`, `=`, `&`, `?`, `@`, `#`, `\`, `~`, `'`, `"`, `<`, `>`, `|`, `` ` ``, `^`. Optional.
     pub aliases: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// Represents the service principal used for provisioning.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisioningserviceprincipal?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisioningServicePrincipal {
     /// Uniquely identifies the servicePrincipal used for provisioning.
     pub id: graph_rt::Field<String>,

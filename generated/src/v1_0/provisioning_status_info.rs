@@ -4,7 +4,7 @@
 /// Describes the status of the provisioning summary event.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisioningstatusinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisioningStatusInfo {
     /// Possible values are: `success`, `warning`, `failure`, `skipped`, `unknownFutureValue`.
     pub status: graph_rt::Field<super::ProvisioningResult>,

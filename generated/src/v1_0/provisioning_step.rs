@@ -4,7 +4,7 @@
 /// Describes the steps taken to perform an action.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/provisioningstep?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProvisioningStep {
     /// Summary of what occurred during the step.
     pub description: graph_rt::Field<String>,

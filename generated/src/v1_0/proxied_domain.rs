@@ -4,7 +4,7 @@
 /// Proxied Domain
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-proxieddomain?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ProxiedDomain {
     /// The IP address or FQDN
     pub ip_address_or_fqdn: graph_rt::Field<String>,

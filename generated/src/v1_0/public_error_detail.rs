@@ -4,7 +4,7 @@
 /// Represents the details of publicError or publicInnerError.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/publicerrordetail?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PublicErrorDetail {
     /// The error code.
     pub code: graph_rt::Field<String>,

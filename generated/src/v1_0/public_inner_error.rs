@@ -4,7 +4,7 @@
 /// Represents the inner details of a publicError.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/publicinnererror?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PublicInnerError {
     /// The error code.
     pub code: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The publicationFacet resource provides details on the published status of a driveItemVersion or driveItem resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/publicationfacet?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct PublicationFacet {
     /// The state of publication for this document. Either `published` or `checkout`. Read-only.
     pub level: graph_rt::Field<String>,

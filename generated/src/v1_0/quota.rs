@@ -4,7 +4,7 @@
 /// The quota resource provides details about space constrains on a Drive resource.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/quota?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Quota {
     /// Total allowed storage space, in bytes. Read-only.
     pub total: graph_rt::Field<i64>,

@@ -4,7 +4,7 @@
 /// A recently accessed OneNote notebook. A recentNotebook is similar to a notebook but has fewer properties.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recentnotebook?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RecentNotebook {
     /// The name of the notebook.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents information about a user in the sending or receiving end of an event, message or group post.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recipient?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Recipient {
     /// The recipient's email address.
     pub email_address: graph_rt::Field<super::EmailAddress>,

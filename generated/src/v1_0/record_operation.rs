@@ -4,7 +4,7 @@
 /// This resource type contains information related to audio recording.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recordoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RecordOperation {
     /// Unique Client Context string. Max limit is 256 chars.
     pub client_context: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents recording information for a participant.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/recordinginfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RecordingInfo {
     /// The identities of the recording initiator.
     #[cfg(feature = "identity")]

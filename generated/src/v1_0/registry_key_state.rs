@@ -4,7 +4,7 @@
 /// Contains information about registry key changes related to the alert, and the process that changed the registry keys.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/registrykeystate?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RegistryKeyState {
     /// A Windows registry hive :   HKEY_CURRENT_CONFIG   HKEY_CURRENT_USER   HKEY_LOCAL_MACHINE\SAM   HKEY_LOCAL_MACHINE\Security   HKEY_LOCAL_MACHINE\Software   HKEY_LOCAL_MACHINE\System   HKEY_USERS\.Default.   Possible values are: `unknown`, `currentConfig`, `currentUser`, `localMachineSam`, `localMachineSecurity`, `localMachineSoftware`, `localMachineSystem`, `usersDefault`.
     pub hive: graph_rt::Field<super::RegistryHive>,

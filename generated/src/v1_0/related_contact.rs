@@ -4,7 +4,7 @@
 /// Contact record related to an educationUser that provides information for guardians, aides, doctors, and so on.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/relatedcontact?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RelatedContact {
     /// Identity of the contact within Azure Active Directory.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// RemoteAssistPartner resources represent the metadata and status of a given Remote Assistance partner service.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-remoteassistance-remoteassistancepartner?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RemoteAssistancePartner {
     /// Unique identifier of the partner.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The remoteItem resource indicates that a driveItem references an item that exists in another drive. This resource provides the unique IDs of the source drive and target item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/remoteitem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RemoteItem {
     /// Identity of the user, device, and application which created the item. Read-only.
     #[cfg(feature = "identity")]

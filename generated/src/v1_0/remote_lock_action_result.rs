@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.deviceActionResult`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-remotelockactionresult?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RemoteLockActionResult {
     /// Action name Inherited from `microsoft.graph.deviceActionResult`.
     pub action_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Device Configuration profile History reports.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-report?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Report {
     /// Not yet documented
     pub content: graph_rt::Field<graph_rt::Value>,

@@ -4,7 +4,7 @@
 /// The resource that represents an instance of History Reports.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-reportroot?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ReportRoot {
     /// The unique identifier for this entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specifies the set of OAuth 2.0 permission scopes and app roles under the specified resource that an application requires access to. The specified OAuth 2.0 permission scopes may be requested by client applications (through the requiredResourceAccess collection) when calling a resource application. The requiredResourceAccess property of the application entity is a collection of ReqiredResourceAccess.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/requiredresourceaccess?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RequiredResourceAccess {
     /// The list of OAuth2.0 permission scopes and app roles that the application requires from the specified resource.
     pub resource_access: graph_rt::Field<Vec<super::ResourceAccess>>,

@@ -4,7 +4,7 @@
 /// Specifies an OAuth 2.0 permission scope or an app role that an application requires. The resourceAccess property of the requiredResourceAccess type is a collection of ResourceAccess.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/resourceaccess?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResourceAccess {
     /// The unique identifier for one of the oauth2PermissionScopes or appRole instances that the resource application exposes.
     pub id: graph_rt::Field<graph_rt::Guid>,

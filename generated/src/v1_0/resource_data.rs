@@ -4,7 +4,7 @@
 /// Represents the resouce data attached to the change notification sent to the subscriber.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/resourcedata?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResourceData {
     /// The OData entity type in Microsoft Graph that describes the represented object.
     pub odata_type: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Complex type containing properties of officeGraphInsights.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-resourcereference?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResourceReference {
     /// A URL leading to the referenced item.
     pub web_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A resourceSpecificPermissionGrant declares the permission that has been granted to a specific AzureAD app for an instance of a resource in Microsoft Graph.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/resourcespecificpermissiongrant?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResourceSpecificPermissionGrant {
     /// The unique identifier of the resource-specific permission grant. Read-only.
     pub id: graph_rt::Field<String>,

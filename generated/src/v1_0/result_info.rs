@@ -4,7 +4,7 @@
 /// This contains success and failure specific result information.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/resultinfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ResultInfo {
     /// The result code.
     pub code: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Color in RGB.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-rgbcolor?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RgbColor {
     /// Red value
     pub r: graph_rt::Field<u8>,

@@ -4,7 +4,7 @@
 /// Represents the risk activites of an Azure AD user as determined by Azure AD Identity Protection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/riskuseractivity?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RiskUserActivity {
     /// Details of the detected risk. Possible values are: `none`, `adminGeneratedTemporaryPassword`, `userPerformedSecuredPasswordChange`, `userPerformedSecuredPasswordReset`, `adminConfirmedSigninSafe`, `aiConfirmedSigninSafe`, `userPassedMFADrivenByRiskBasedPolicy`, `adminDismissedAllRiskForUser`, `adminConfirmedSigninCompromised`, `hidden`, `adminConfirmedUserCompromised`, `unknownFutureValue`.
     pub detail: graph_rt::Field<super::RiskDetail>,

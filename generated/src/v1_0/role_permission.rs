@@ -4,7 +4,7 @@
 /// Contains the set of ResourceActions determining the allowed and not allowed permissions for each role.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-rbac-rolepermission?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RolePermission {
     /// Resource Actions each containing a set of allowed and not allowed permissions.
     pub resource_actions: graph_rt::Field<Vec<super::ResourceAction>>,

@@ -4,7 +4,7 @@
 /// A criterion of a rubric.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rubriccriterion?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RubricCriterion {
     /// The description of this criterion.
     pub description: graph_rt::Field<super::ItemBody>,

@@ -4,7 +4,7 @@
 /// A level of a rubric.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rubriclevel?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RubricLevel {
     /// The description of this rubric level.
     pub description: graph_rt::Field<super::ItemBody>,

@@ -4,7 +4,7 @@
 /// A quality of a rubric.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rubricquality?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RubricQuality {
     /// The collection of criteria for this rubric quality.
     pub criteria: graph_rt::Field<Vec<super::RubricCriterion>>,

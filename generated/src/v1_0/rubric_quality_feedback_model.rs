@@ -4,7 +4,7 @@
 /// Feedback related to a specific quality of an educationRubric.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rubricqualityfeedbackmodel?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RubricQualityFeedbackModel {
     /// Specific feedback for one quality of this rubric.
     pub feedback: graph_rt::Field<super::ItemBody>,

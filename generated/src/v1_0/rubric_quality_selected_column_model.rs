@@ -4,7 +4,7 @@
 /// Indicates the rubricLevel selected by the teacher when grading an educationRubric.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/rubricqualityselectedcolumnmodel?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct RubricQualitySelectedColumnModel {
     /// ID of the selected level for this quality.
     pub column_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A scoped-role membership describes a user's membership of a directory role, that is further scoped to an Administrative Unit (AU).  This provides a mechanism to allow a tenant-wide company administrator to delegate administrative privileges to a user to manage users and groups in a subset of the organization (the subset being defined by an AU).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/scopedrolemembership?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ScopedRoleMembership {
     /// Unique identifier for the administrative unit that the directory role is scoped to
     pub administrative_unit_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a scored email address.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/scoredemailaddress?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ScoredEmailAddress {
     /// The email address.
     pub address: graph_rt::Field<String>,

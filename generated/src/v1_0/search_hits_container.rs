@@ -4,7 +4,7 @@
 /// Represent the list of search results.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchhitscontainer?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchHitsContainer {
     /// A collection of the search results.
     pub hits: graph_rt::Field<Vec<super::SearchHit>>,

@@ -4,7 +4,7 @@
 /// The SearchResult resource indicates than an item is the response to a search query.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/searchresult?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SearchResult {
     /// A callback URL that can be used to record telemetry information. The application should issue a GET on this URL if the user interacts with this item to improve the quality of results.
     pub on_click_telemetry_url: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a tenant's secure score per day of scoring data, at the tenant and control level. By default, 90 days of data is held. This data is sorted by createdDateTime, from latest to earliest. This will allow you to page responses by using $top=n, where n = the number of days of data that you want to retrieve.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securescore?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecureScore {
     /// Provider-generated GUID/unique identifier. Read-only. Required.
     pub id: graph_rt::Field<String>,

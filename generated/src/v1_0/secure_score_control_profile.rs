@@ -4,7 +4,7 @@
 /// Represents a tenant's secure score per control data. By default, it returns all controls for a tenant and can explicitly pull individual controls.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securescorecontrolprofile?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecureScoreControlProfile {
     /// Provider-generated GUID/unique identifier. Read-only. Required.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains the history of the control states updated by the user (control states include Default, Ignored, ThirdParty, Reviewed).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securescorecontrolstateupdate?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecureScoreControlStateUpdate {
     /// Assigns the control to the user who will take the action.
     pub assigned_to: graph_rt::Field<String>,

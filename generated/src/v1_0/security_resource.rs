@@ -4,7 +4,7 @@
 /// Represents the resources related to an alert.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securityresource?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityResource {
     /// Name of the resource that is related to current alert. Required.
     pub resource: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Contains details about the security product/service vendor, provider, and subprovider (for example, vendor=Microsoft; provider=Windows Defender ATP; subProvider=AppLocker).
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/securityvendorinformation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SecurityVendorInformation {
     /// Specific provider (product/service - not vendor company); for example, WindowsDefenderATP.
     pub provider: graph_rt::Field<String>,

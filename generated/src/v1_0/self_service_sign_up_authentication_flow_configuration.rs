@@ -4,7 +4,7 @@
 /// Represents the configurations related to self-service sign-up.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/selfservicesignupauthenticationflowconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SelfServiceSignUpAuthenticationFlowConfiguration {
     /// Indicates whether self-service sign-up flow is enabled or disabled. The default value is `false`. This property is not a key. Required.
     pub is_enabled: graph_rt::Field<bool>,

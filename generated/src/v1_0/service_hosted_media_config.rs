@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mediaConfig`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/servicehostedmediaconfig?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ServiceHostedMediaConfig {
     /// The list of media to pre-fetch.
     pub pre_fetch_media: graph_rt::Field<Vec<super::MediaInfo>>,

@@ -4,7 +4,7 @@
 /// Device Compilance Policy and Configuration for a Setting State summary
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-settingstatedevicesummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SettingStateDeviceSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents an individual template setting definition, including the default value for the setting, if the setting is not instantiated.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/settingtemplatevalue?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SettingTemplateValue {
     pub default_value: graph_rt::Field<String>,
     pub description: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A setting represented by a name/value pair.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/settingvalue?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SettingValue {
     pub name: graph_rt::Field<String>,
     pub value: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// An insight representing files shared with or by a specific user. The following shared files are supported:
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-shared?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharedInsight {
     /// Unique identifier of the relationship. Read only.
     pub id: graph_rt::Field<String>,

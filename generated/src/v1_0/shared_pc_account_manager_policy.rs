@@ -4,7 +4,7 @@
 /// SharedPC Account Manager Policy. Only applies when the account manager is enabled.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-sharedpcaccountmanagerpolicy?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharedPcAccountManagerPolicy {
     /// Configures when accounts are deleted. Possible values are: `immediate`, `diskSpaceThreshold`, `diskSpaceThresholdOrInactiveThreshold`.
     pub account_deletion_policy: graph_rt::Field<

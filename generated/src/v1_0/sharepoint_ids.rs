@@ -4,7 +4,7 @@
 /// The SharePointIds resource groups the various identifiers for an item stored in a SharePoint site or OneDrive for Business into a single structure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sharepointids?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharepointIds {
     /// The unique identifier (guid) for the item's list in SharePoint.
     pub list_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Complex type containing properties of sharedInsight items.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-sharingdetail?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharingDetail {
     /// The date and time the file was last shared. The timestamp represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: `2014-01-01T00:00:00Z`. Read-only.
     pub shared_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

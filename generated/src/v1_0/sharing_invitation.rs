@@ -4,7 +4,7 @@
 /// The SharingInvitation resource groups invitation-related data items into a single structure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sharinginvitation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharingInvitation {
     /// The email address provided for the recipient of the sharing invitation. Read-only.
     pub email: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// The SharingLink resource groups link-related data items into a single structure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sharinglink?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SharingLink {
     /// The app the link is associated with.
     #[cfg(feature = "identity")]

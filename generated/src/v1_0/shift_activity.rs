@@ -4,7 +4,7 @@
 /// Represents an activity in a shift.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/shiftactivity?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ShiftActivity {
     /// Indicates whether the `microsoft.graph.user` should be paid for the activity during their `shift`. Required.
     pub is_paid: graph_rt::Field<bool>,

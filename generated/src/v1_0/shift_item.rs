@@ -4,7 +4,7 @@
 /// Represents a version of a shift.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/shiftitem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ShiftItem {
     /// The shift notes for the `shiftItem`.
     pub notes: graph_rt::Field<String>,

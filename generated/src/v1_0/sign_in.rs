@@ -4,7 +4,7 @@
 /// Details user and application sign-in activity for a tenant (directory). You must have an Azure AD Premium P1 or P2 license to download sign-in logs using the Microsoft Graph API.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/signin?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SignIn {
     /// App name displayed in the Azure Portal. Supports `$filter` (`eq` and `startsWith` operators only).
     pub app_display_name: graph_rt::Field<String>,

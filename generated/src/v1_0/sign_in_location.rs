@@ -4,7 +4,7 @@
 /// Provides the city, state and country/region from where the sign-in happened.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/signinlocation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SignInLocation {
     /// Provides the city where the sign-in originated. This is calculated using latitude/longitude information from the sign-in activity.
     pub city: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Provides the sign-in status (Success or Failure) of the sign-in.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/signinstatus?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SignInStatus {
     /// Provides additional details on the sign-in activity
     pub additional_details: graph_rt::Field<String>,

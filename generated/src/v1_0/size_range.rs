@@ -4,7 +4,7 @@
 /// Specifies the maximum and minimum sizes (in kilobytes) that an incoming message must have in order for a condition or exception to apply.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/sizerange?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SizeRange {
     /// The maximum size (in kilobytes) that an incoming message must have in order for a condition or exception to apply.
     pub maximum_size: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Specifies settings for a single-page application.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/spaapplication?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SpaApplication {
     /// Specifies the URLs where user tokens are sent for sign-in, or the redirect URIs where OAuth 2.0 authorization codes and access tokens are sent.
     pub redirect_uris: graph_rt::Field<Vec<String>>,

@@ -4,7 +4,7 @@
 /// The SpecialFolder resource groups special folder-related data items into a single structure.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/specialfolder?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct SpecialFolder {
     /// The unique identifier for this item in the `/drive/special` collection
     pub name: graph_rt::Field<String>,

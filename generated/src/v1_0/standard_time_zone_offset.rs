@@ -4,7 +4,7 @@
 /// Specifies when a time zone switches from daylight saving time to standard time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/standardtimezoneoffset?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct StandardTimeZoneOffset {
     /// Represents the nth occurrence of the day of week that the transition from daylight saving time to standard time occurs.
     pub day_occurrence: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Settings to configure use of Giphy, memes, and stickers in the team.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamfunsettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamFunSettings {
     /// If set to true, enables Giphy use.
     pub allow_giphy: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// Settings to configure whether members can perform certain actions, for example, create channels and add bots, in the team.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teammembersettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamMemberSettings {
     /// If set to true, members can add and update private channels.
     pub allow_create_private_channels: graph_rt::Field<bool>,

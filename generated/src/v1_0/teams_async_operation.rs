@@ -4,7 +4,7 @@
 /// A Microsoft Teams async operation is an operation that transcends the lifetime of a single API request. These operations are long-running or too expensive to complete within the timeframe of their originating request.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamsasyncoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamsAsyncOperation {
     /// Unique operation id.
     pub id: graph_rt::Field<String>,

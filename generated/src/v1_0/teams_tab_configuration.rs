@@ -4,7 +4,7 @@
 /// The settings that determine the content of a tab. When a tab is interactively configured, this information is set by the tab provider application. In addition to the properties below, some tab provider applications specify additional custom properties.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamstabconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamsTabConfiguration {
     /// Identifier for the entity hosted by the tab provider.
     pub entity_id: graph_rt::Field<String>,

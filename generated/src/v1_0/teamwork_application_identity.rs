@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.identity`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamworkapplicationidentity?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamworkApplicationIdentity {
     /// The identity's display name. Note that this may not always be available or up to date. For example, if a user changes their display name, the API may show the new value in a future response, but the items associated with the user won't show up as having changed when using delta. Inherited from `microsoft.graph.identity`.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a bot in the Microsoft Teams ecosystem.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamworkbot?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamworkBot {
     /// The ID of the bot associated with the specific teamsAppDefinition. This value is usually a GUID.
     pub id: graph_rt::Field<String>,

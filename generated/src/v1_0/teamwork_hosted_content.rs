@@ -4,7 +4,7 @@
 /// Represents rich content like images and code snippets in Microsoft Teams. For rich content in channel and chat messages, see chatMessageHostedContent.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teamworkhostedcontent?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeamworkHostedContent {
     /// Write only. Bytes for the hosted content (such as images).
     pub content_bytes: graph_rt::Field<graph_rt::Base64Bytes>,

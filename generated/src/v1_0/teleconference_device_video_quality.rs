@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.teleconferenceDeviceMediaQuality`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/teleconferencedevicevideoquality?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TeleconferenceDeviceVideoQuality {
     /// The average inbound stream network jitter. Inherited from `microsoft.graph.teleconferenceDeviceMediaQuality`.
     pub average_inbound_jitter: graph_rt::Field<graph_rt::Duration>,

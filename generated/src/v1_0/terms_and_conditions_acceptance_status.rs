@@ -4,7 +4,7 @@
 /// A termsAndConditionsAcceptanceStatus entity represents the acceptance status of a given Terms and Conditions (T&C) policy by a given user. Users must accept the most up-to-date version of the terms in order to retain access to the Company Portal.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-companyterms-termsandconditionsacceptancestatus?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TermsAndConditionsAcceptanceStatus {
     /// Unique identifier of the entity.
     pub id: graph_rt::Field<String>,

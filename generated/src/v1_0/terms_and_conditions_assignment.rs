@@ -4,7 +4,7 @@
 /// A termsAndConditionsAssignment entity represents the assignment of a given Terms and Conditions (T&C) policy to a given group. Users in the group will be required to accept the terms in order to have devices enrolled into Intune.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-companyterms-termsandconditionsassignment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TermsAndConditionsAssignment {
     /// Unique identifier of the entity.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Provides additional settings for the scheduled expiration of the agreement.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/termsexpiration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TermsExpiration {
     /// The DateTime when the agreement is set to expire for all users. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 would look like this: '2014-01-01T00:00:00Z'.
     pub start_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

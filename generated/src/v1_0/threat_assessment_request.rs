@@ -4,7 +4,7 @@
 /// An abstract resouce type used to represent a threat assessment request item.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/threatassessmentrequest?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct ThreatAssessmentRequest {
     /// The threat category. Possible values are: `spam`, `phishing`, `malware`.
     #[cfg(feature = "core")]

@@ -4,7 +4,7 @@
 /// Restricts meeting time suggestions to certain hours and days of the week according to the specified nature of activity and open time slots.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timeconstraint?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeConstraint {
     /// The nature of the activity, optional. The possible values are: `work`, `personal`, `unrestricted`, or `unknown`.
     pub activity_domain: graph_rt::Field<super::ActivityDomain>,

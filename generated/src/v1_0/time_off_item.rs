@@ -4,7 +4,7 @@
 /// Represents a version of the timeOff.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timeoffitem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeOffItem {
     /// ID of the `timeOffReason` for this `timeOffItem`. Required.
     pub time_off_reason_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// A time range resource with a start and end time.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timerange?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeRange {
     /// End time for the time range.
     pub end_time: graph_rt::Field<graph_rt::TimeOfDay>,

@@ -4,7 +4,7 @@
 /// The basic representation of a time zone.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/timezonebase?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TimeZoneBase {
     /// The name of a time zone. It can be a standard time zone name such as "Hawaii-Aleutian Standard Time", or "Customized Time Zone" for a custom time zone.
     pub name: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.stsPolicy`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/tokenissuancepolicy?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct TokenIssuancePolicy {
     /// Unique identifier for this policy. Read-only. Inherited from `microsoft.graph.policyBase`.
     pub id: graph_rt::Field<String>,

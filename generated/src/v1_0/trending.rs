@@ -4,7 +4,7 @@
 /// Rich relationship connecting a user to documents that are trending around the user (are relevant to the user). OneDrive files, and files stored on SharePoint team sites can trend around the user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/insights-trending?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Trending {
     /// Unique identifier of the relationship. Read only.
     pub id: graph_rt::Field<String>,

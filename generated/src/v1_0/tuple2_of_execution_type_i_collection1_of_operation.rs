@@ -4,7 +4,7 @@
 /// Not yet documented
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-esim-tuple_2ofexecutiontype_icollection_1ofoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Tuple2OfExecutionTypeICollection1OfOperation {
     /// Not yet documented
     pub item2: graph_rt::Field<Vec<graph_rt::Value>>,

@@ -4,7 +4,7 @@
 /// The uploadSession resource provides information about how to upload large files to OneDrive, OneDrive for Business, or SharePoint document libraries, or to Outlook event and message items as attachments.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/uploadsession?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UploadSession {
     /// The date and time in UTC that the upload session will expire. The complete file must be uploaded before this expiration time is reached.
     pub expiration_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,

@@ -4,7 +4,7 @@
 /// Represents user flow attribute values within a user flow when there are multiple selections to choose from.  The userAttributeValuesItem is applicable to the userInputTypes of `radioSingleSelect`, `dropdownSingleSelect`, and `checkboxMultiSelect` for an identityUserFlowAttributeAssignment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userattributevaluesitem?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserAttributeValuesItem {
     /// Determines whether the value is set as the default.
     pub is_default: graph_rt::Field<bool>,

@@ -4,7 +4,7 @@
 /// A userConsentRequest is created by a user when they are requesting access to an application which requires an admin authorization to access.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userconsentrequest?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserConsentRequest {
     /// The id of the approval. This value is equal to the value of the `id`.
     pub approval_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the feedback provided by the user an endpoint about the quality of the session.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/callrecords-userfeedback?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserFeedback {
     /// The rating provided by the user of this endpoint about the quality of this Session. Possible values are: `notRated`, `bad`, `poor`, `fair`, `good`, `excellent`, `unknownFutureValue`.
     pub rating: graph_rt::Field<super::UserFeedbackRating>,

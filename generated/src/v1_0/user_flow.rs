@@ -4,7 +4,7 @@
 /// User Flows enable you to define predefined, configurable policies for sign-in, sign-up, combined sign-up and sign-in, password reset, and profile update. This is a base class that other user flows inherit from.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/identityuserflow?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserFlow {
     /// The identifier of the user flow. The prefix of B2C_1_ is added to the value that you provide.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Defines the APIs that are called at specific points in the user flow.  Each relationship of this object corresponds to a specific step in the user flow that can be configured to call an API connector.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userflowapiconnectorconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserFlowApiConnectorConfiguration {
     /// Specifies an API to call after federation with an external identity provider. For example, a Google, Facebook, or Azure AD API is completed when the user is signing up (does not apply to sign-in). (Navigation property.)
     #[cfg(feature = "identity")]

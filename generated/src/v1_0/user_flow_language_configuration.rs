@@ -4,7 +4,7 @@
 /// Allows a user flow to support the use of multiple languages.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userflowlanguageconfiguration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserFlowLanguageConfiguration {
     /// The identifier of the language. This field is Language ID tag RFC 5646 compliant and must be a documented Language ID.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Determines the user flow language pages that are shown to users during a user flow. These language pages include both the default language translations provided by Microsoft, or custom pages that can be created to customize the language translations.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/userflowlanguagepage?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserFlowLanguagePage {
     /// The identifier of the userFlowLanguage page.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// In the context of an Azure AD audit log, this represents the user information that initiated or was affected by an audit activity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/useridentity?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserIdentity {
     /// The identity's display name. Note that this may not always be available or up-to-date.
     pub display_name: graph_rt::Field<String>,

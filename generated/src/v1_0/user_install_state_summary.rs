@@ -4,7 +4,7 @@
 /// Contains properties for the installation state summary for a user.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-books-userinstallstatesummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserInstallStateSummary {
     /// Key of the entity.
     pub id: graph_rt::Field<String>,

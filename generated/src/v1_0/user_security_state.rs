@@ -4,7 +4,7 @@
 /// Contains stateful information about the user account.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/usersecuritystate?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct UserSecurityState {
     /// AAD User object identifier (GUID) - represents the physical/multi-account user entity.
     pub aad_user_id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Specifies a domain for a tenant. The verifiedDomains property of the organization entity is a collection of VerifiedDomain.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/verifieddomain?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VerifiedDomain {
     /// For example, “Email”, “OfficeCommunicationsOnline”.
     pub capabilities: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents the verified publisher of the application. For more information, see Publisher verification. Verified publishers are set using setVerifiedPublisher and can only be removed using unsetVerifiedPublisher.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/verifiedpublisher?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct VerifiedPublisher {
     /// The verified publisher name from the app publisher's Partner Center account.
     pub display_name: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a website.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/website?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Website {
     /// The possible values are: `other`, `home`, `work`, `blog`, `profile`.
     pub type_: graph_rt::Field<super::WebsiteType>,

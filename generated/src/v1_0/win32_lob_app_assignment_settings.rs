@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.mobileAppAssignmentSettings`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappassignmentsettings?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppAssignmentSettings {
     /// The notification status for this app assignment. Possible values are: `showAll`, `showReboot`, `hideAll`.
     pub notifications: graph_rt::Field<super::Win32LobAppNotification>,

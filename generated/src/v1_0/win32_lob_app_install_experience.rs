@@ -4,7 +4,7 @@
 /// Contains installation experience properties for a Win32 App
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappinstallexperience?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppInstallExperience {
     /// Indicates the type of execution context the app runs in. Possible values are: `system`, `user`.
     pub run_as_account: graph_rt::Field<super::RunAsAccountType>,

@@ -4,7 +4,7 @@
 /// Contains MSI app properties for a Win32 App.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobappmsiinformation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppMsiInformation {
     /// The MSI product code.
     pub product_code: graph_rt::Field<String>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.win32LobAppRule`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-apps-win32lobapppowershellscriptrule?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct Win32LobAppPowerShellScriptRule {
     /// The rule type indicating the purpose of the rule. Possible values are: `detection`, `requirement`. Inherited from `microsoft.graph.win32LobAppRule`.
     pub rule_type: graph_rt::Field<super::Win32LobAppRuleType>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsDeviceAccount`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-windowsdeviceazureadaccount?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsDeviceAzureAdAccount {
     /// Not yet documented Inherited from `microsoft.graph.windowsDeviceAccount`.
     pub password: graph_rt::Field<String>,

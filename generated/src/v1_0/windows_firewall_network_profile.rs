@@ -4,7 +4,7 @@
 /// Windows Firewall Profile Policies.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowsfirewallnetworkprofile?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsFirewallNetworkProfile {
     /// Configures the host device to allow or block the firewall and advanced security enforcement for the network profile. Possible values are: `notConfigured`, `blocked`, `allowed`.
     pub firewall_enabled: graph_rt::Field<super::StateManagementSetting>,

@@ -4,7 +4,7 @@
 /// Windows Information Protection AppLearning Summary entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-wip-windowsinformationprotectionapplearningsummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionAppLearningSummary {
     /// Unique Identifier for the WindowsInformationProtectionAppLearningSummary.
     pub id: graph_rt::Field<String>,

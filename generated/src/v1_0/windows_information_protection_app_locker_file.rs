@@ -4,7 +4,7 @@
 /// Windows Information Protection AppLocker File
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectionapplockerfile?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionAppLockerFile {
     /// The friendly name
     pub display_name: graph_rt::Field<String>,

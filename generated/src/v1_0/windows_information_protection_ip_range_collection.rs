@@ -4,7 +4,7 @@
 /// Windows Information Protection IP Range Collection
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectioniprangecollection?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionIpRangeCollection {
     /// Display name
     pub display_name: graph_rt::Field<String>,

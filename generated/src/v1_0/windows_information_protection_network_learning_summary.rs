@@ -4,7 +4,7 @@
 /// Windows Information Protection Network learning Summary entity.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-wip-windowsinformationprotectionnetworklearningsummary?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionNetworkLearningSummary {
     /// Unique Identifier for the WindowsInformationProtectionNetworkLearningSummary.
     pub id: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Windows Information Protection Resource Collection
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-windowsinformationprotectionresourcecollection?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsInformationProtectionResourceCollection {
     /// Display name
     pub display_name: graph_rt::Field<String>,

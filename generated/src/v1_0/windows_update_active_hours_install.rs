@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdateInstallScheduleType`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowsupdateactivehoursinstall?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsUpdateActiveHoursInstall {
     /// Active Hours Start
     pub active_hours_start: graph_rt::Field<graph_rt::TimeOfDay>,

@@ -6,7 +6,7 @@
 Derived from `microsoft.graph.windowsUpdateInstallScheduleType`.*/
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-windowsupdatescheduledinstall?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WindowsUpdateScheduledInstall {
     /// Scheduled Install Day in week. Possible values are: `userDefined`, `everyday`, `sunday`, `monday`, `tuesday`, `wednesday`, `thursday`, `friday`, `saturday`.
     pub scheduled_install_day: graph_rt::Field<super::WeeklySchedule>,

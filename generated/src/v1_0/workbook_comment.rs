@@ -4,7 +4,7 @@
 /// Represents a comment in workbook.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookcomment?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookComment {
     /// The content of comment.
     pub content: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a reply to an Excel comment.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookcommentreply?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookCommentReply {
     /// The content of a comment reply.
     pub content: graph_rt::Field<String>,

@@ -4,7 +4,7 @@
 /// Represents a cell icon.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/icon?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookIcon {
     /// Represents the index of the icon in the given set.
     pub index: graph_rt::Field<i32>,

@@ -4,7 +4,7 @@
 /// Represents the status of a long-running workbook operation.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbookoperation?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookOperation {
     /// The current status of the operation. Possible values are: `NotStarted`, `Running`, `Completed`, `Failed`.
     pub status: graph_rt::Field<String>,

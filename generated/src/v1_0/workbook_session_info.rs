@@ -4,7 +4,7 @@
 /// Provides information about workbook session.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workbooksessioninfo?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookSessionInfo {
     /// Id of the workbook session.
     pub id: graph_rt::Field<String>,

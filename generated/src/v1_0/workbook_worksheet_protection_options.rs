@@ -4,7 +4,7 @@
 /// Represents the options in sheet protection.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/worksheetprotectionoptions?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkbookWorksheetProtectionOptions {
     /// Represents the worksheet protection option of allowing using auto filter feature.
     pub allow_auto_filter: graph_rt::Field<bool>,

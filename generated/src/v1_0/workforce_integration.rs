@@ -4,7 +4,7 @@
 /// An instance of a workforce integration with shifts.
 ///
 /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/workforceintegration?view=graph-rest-1.0)
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, Default)]
 pub struct WorkforceIntegration {
     /// API version for the call back URL. Start with 1.
     pub api_version: graph_rt::Field<i32>,

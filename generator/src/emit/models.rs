@@ -58,7 +58,9 @@ pub fn type_file(
     let type_name = qualified;
     let mut out = quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Default)]
+        // Debug and PartialEq come from `impl_model_json!` (through the JSON form): derives on
+        // structs of hundreds of fields are a large share of the crate's compile time.
+        #[derive(Clone, Default)]
         pub struct #name {
             #(#decls)*
             /// Properties this SDK version does not know; written back unchanged.
