@@ -198,6 +198,7 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
                         &request.body,
                         None,
                         false,
+                        documented_request(op),
                         &known,
                         &own_value,
                     ));
@@ -218,6 +219,9 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
                         &response.body,
                         response.r#type.as_deref(),
                         response.collection,
+                        op.response_type
+                            .as_deref()
+                            .map(|t| (t, op.response_collection)),
                         &known,
                         &own_value,
                     ));
@@ -226,6 +230,14 @@ pub fn cases(api: &Api, version: &str) -> Vec<Case> {
         }
     }
     out
+}
+
+/// The body type a create or update operation documents.
+fn documented_request(op: &crate::model::ir::Operation) -> Option<(&str, bool)> {
+    use crate::model::ir::OperationKind;
+    matches!(op.kind, OperationKind::Create | OperationKind::Update)
+        .then_some(op.request_type.as_deref()?)
+        .map(|t| (t, op.request_collection))
 }
 
 /// The `@odata.type` of an object, without `#`.
@@ -244,6 +256,7 @@ fn case(
     body: &ExampleBody,
     annotated: Option<&str>,
     annotated_collection: bool,
+    documented: Option<(&str, bool)>,
     known: &BTreeSet<String>,
     own_value: &BTreeSet<String>,
 ) -> Option<Case> {
@@ -256,15 +269,19 @@ fn case(
     let annotated = annotated
         .map(|t| t.strip_prefix('#').unwrap_or(t))
         .filter(|t| !t.is_empty());
-    let type_name = match kind {
+    // The annotation or `@odata.type` names the type; failing both, the type the page
+    // documents for the body (a create/update request, or the response).
+    let named = match kind {
         BodyKind::Response => annotated.or_else(|| odata_type(&json)),
         BodyKind::Request => odata_type(&json),
-    }
-    .map(str::to_owned);
+    };
+    let documented = documented.filter(|(t, _)| named.is_none() && known.contains(*t));
+    let type_name = named.or(documented.map(|(t, _)| t)).map(str::to_owned);
     let has_value_array = json.get("value").is_some_and(Value::is_array);
     let collection = match kind {
         BodyKind::Response => {
             annotated_collection
+                || documented.is_some_and(|(_, c)| c)
                 || (has_value_array && !type_name.as_ref().is_some_and(|t| own_value.contains(t)))
         }
         BodyKind::Request => false,

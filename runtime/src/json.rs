@@ -320,8 +320,9 @@ impl ToJson for bool {
     }
 }
 
-/// An integer in `min..=max`: a JSON number without a fraction, or a string of one (OData's
-/// `IEEE754Compatible=true` writes `Edm.Int64` as a string).
+/// An integer in `min..=max`: a JSON number without a fraction. A number in a string (OData's
+/// `IEEE754Compatible=true` form) is not read: it could not be written back as it came, so the
+/// model keeps it untyped instead.
 fn integer(value: Value, min: i64, max: i64, expected: &'static str) -> Result<i64, Error> {
     let parsed = match &value {
         Value::Number(n) => n.as_i64().or_else(|| {
@@ -334,7 +335,6 @@ fn integer(value: Value, min: i64, max: i64, expected: &'static str) -> Result<i
                 })
                 .map(|f| f as i64)
         }),
-        Value::String(text) => text.trim().parse::<i64>().ok(),
         _ => None,
     };
     match parsed {
@@ -368,12 +368,17 @@ impl_integer! {
     i64 => "an integer (Edm.Int64)",
 }
 
-/// A float: a JSON number, or a string: `"NaN"`, `"INF"`, `"-INF"` (how OData writes the
-/// special values), also `"Infinity"` and a number in a string.
+/// A float: a JSON number, or `"NaN"`, `"INF"`, `"-INF"` (how OData writes the special
+/// values, and how they are written back). Other strings are not read (see [`integer`]).
 fn float(value: Value, expected: &'static str) -> Result<f64, Error> {
     let parsed = match &value {
         Value::Number(n) => n.as_f64(),
-        Value::String(text) => text.trim().parse::<f64>().ok(),
+        Value::String(text) => match text.as_str() {
+            "NaN" => Some(f64::NAN),
+            "INF" => Some(f64::INFINITY),
+            "-INF" => Some(f64::NEG_INFINITY),
+            _ => None,
+        },
         _ => None,
     };
     parsed.ok_or_else(|| Error::mismatch(expected, &value))
@@ -408,6 +413,14 @@ impl FromJson for f32 {
         let narrow = wide as f32;
         if narrow.is_infinite() && wide.is_finite() {
             return Err(Error::invalid_text(EXPECTED, &wide.to_string()));
+        }
+        // A value with more precision than a Single holds would be written back changed: not
+        // read, so a lenient model keeps it untyped and nothing is lost.
+        if wide.is_finite() && narrow.to_string().parse::<f64>().ok() != Some(wide) {
+            return Err(Error::invalid_text(
+                "a number that fits in 32 bits (Edm.Single)",
+                &wide.to_string(),
+            ));
         }
         Ok(narrow)
     }
@@ -562,7 +575,7 @@ mod tests {
             i64::from_json(json!(9_007_199_254_740_993_i64)).unwrap(),
             9_007_199_254_740_993
         );
-        assert_eq!(i64::from_json(json!("-42")).unwrap(), -42);
+        assert!(i64::from_json(json!("-42")).is_err());
         assert_eq!(i64::from_json(json!(3.0)).unwrap(), 3);
         assert_eq!(i32::from_json(json!(-2_147_483_648_i64)).unwrap(), i32::MIN);
         assert!(i32::from_json(json!(2_147_483_648_i64)).is_err());
@@ -587,8 +600,8 @@ mod tests {
         assert!(f64::from_json(json!("NaN")).unwrap().is_nan());
         assert_eq!(f64::from_json(json!("INF")).unwrap(), f64::INFINITY);
         assert_eq!(f64::from_json(json!("-INF")).unwrap(), f64::NEG_INFINITY);
-        assert_eq!(f64::from_json(json!("Infinity")).unwrap(), f64::INFINITY);
-        assert_eq!(f64::from_json(json!("0.5")).unwrap(), 0.5);
+        assert!(f64::from_json(json!("Infinity")).is_err());
+        assert!(f64::from_json(json!("0.5")).is_err());
         assert!(f64::from_json(json!("abc")).is_err());
         assert!(f64::from_json(json!(null)).is_err());
         assert_eq!(f64::NAN.to_json().unwrap(), json!("NaN"));
@@ -598,6 +611,8 @@ mod tests {
 
         assert_eq!(0.1_f32.to_json().unwrap(), json!(0.1));
         assert_eq!(f32::from_json(json!(0.1)).unwrap(), 0.1_f32);
+        assert_eq!(f32::from_json(json!(4.6666665)).unwrap(), 4.666_666_5_f32);
+        assert!(f32::from_json(json!(4.666666666666667)).is_err());
         assert!(f32::from_json(json!("NaN")).unwrap().is_nan());
         assert!(f32::from_json(json!(1e300)).is_err());
         assert_eq!(f32::NEG_INFINITY.to_json().unwrap(), json!("-INF"));
