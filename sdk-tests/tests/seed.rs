@@ -10,7 +10,10 @@ use serde_json::json;
 
 /// The seed page, read from `../shared/seeds` beside the checkout (never copied in).
 fn seed_page() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/seeds/000_49b67a203148ac3b.txt");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/seeds/000_49b67a203148ac3b.txt"
+    );
     std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("the seed test needs {path} beside the checkout: {e}"))
 }
