@@ -148,25 +148,17 @@ pub fn merge_inline_lists<'a>(
     }
 }
 
-/// An enum that only a description defines: a type cell names an undefined type and the
-/// description lists its values.
-pub fn synthesize(name: &str, values: &[String], source: &Source) -> EnumDef {
-    let (namespace, bare) = split_qualified(name);
-    EnumDef {
-        name: bare.to_string(),
-        namespace: namespace.to_string(),
-        flags: false,
-        description: String::new(),
-        members: values
-            .iter()
-            .map(|v| EnumMember {
-                name: v.clone(),
-                value: None,
-                description: String::new(),
-            })
-            .collect(),
-        sources: vec![source.clone()],
-    }
+/// The members of an enum that only a description defines (a type cell names an undefined
+/// type and the description lists its values): the values, in order, without numbers.
+pub fn members_of_list(values: &[String]) -> Vec<EnumMember> {
+    values
+        .iter()
+        .map(|v| EnumMember {
+            name: v.clone(),
+            value: None,
+            description: String::new(),
+        })
+        .collect()
 }
 
 /// Whether a reference names a type that no page defines (checked before resolution reports it).

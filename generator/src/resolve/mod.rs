@@ -87,7 +87,7 @@ fn synthesized_enums(pages: &[PageFacts], symbols: &Symbols) -> Vec<(String, Raw
                     name: ty.name.clone(),
                     namespace: None,
                     description: String::new(),
-                    members: enums::synthesize(&ty.name, values, &ty.source).members,
+                    members: enums::members_of_list(values),
                     flags_hint: false,
                     dedicated: false,
                     source: ty.source.clone(),
