@@ -314,11 +314,9 @@ fn case_report(case: &Case, verdict: &Verdict) -> Value {
     })
 }
 
-/// A crate generated with `codegen --out` inside this workspace's folder must be a workspace
-/// of its own, or cargo takes it for an undeclared member of this one; and a runtime copy that
-/// inherits dependencies and lints needs a workspace that defines them. Adds what the generated
-/// manifest lacks (a `[workspace]` with this workspace's dependencies and lints, this
-/// workspace's profiles) and this workspace's lock file, so that no new versions are resolved.
+/// A crate generated with `codegen --out` is its own workspace with a standalone runtime copy.
+/// For a build beside this workspace it gets this workspace's profiles (the generated crate
+/// is built unoptimized) and lock file, so that no new versions are resolved.
 fn make_standalone(root: &Path, crate_dir: &Path) -> Result<()> {
     let root_manifest: toml::Table =
         toml::from_str(&fs::read_to_string(root.join("Cargo.toml")).context("reading Cargo.toml")?)
@@ -331,19 +329,9 @@ fn make_standalone(root: &Path, crate_dir: &Path) -> Result<()> {
     let generated: toml::Table =
         toml::from_str(base).with_context(|| format!("parsing {}", manifest_path.display()))?;
 
+    // `codegen --out` already makes the crate its own workspace; it lacks only this
+    // workspace's build profiles and lock file.
     let mut extra = toml::Table::new();
-    if !generated.contains_key("workspace") {
-        let mut workspace = toml::Table::new();
-        workspace.insert("resolver".into(), "2".into());
-        if let Some(toml::Value::Table(ws)) = root_manifest.get("workspace") {
-            for key in ["dependencies", "lints"] {
-                if let Some(value) = ws.get(key) {
-                    workspace.insert(key.into(), value.clone());
-                }
-            }
-        }
-        extra.insert("workspace".into(), toml::Value::Table(workspace));
-    }
     if !generated.contains_key("profile") {
         if let Some(profile) = root_manifest.get("profile") {
             extra.insert("profile".into(), profile.clone());

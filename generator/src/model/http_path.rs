@@ -10,13 +10,13 @@
 //! Normalizing repairs what the docs get wrong: a scheme and host, a version segment, a missing
 //! leading `/`, a trailing or doubled `/`, spaces, `{id}$ref` without its slash, a key written
 //! `(team-id)`, ... Each repair is one short message in [`RequestLine::repairs`]; the caller
-//! turns them into [`Code::PathRepaired`] diagnostics. Nothing here fails or panics: what cannot
-//! be read becomes a literal segment (with a repair message).
+//! turns them into [`Code::PathRepaired`](crate::diagnostics::Code::PathRepaired)
+//! diagnostics. Nothing here fails or panics: what cannot be read becomes a literal segment
+//! (with a repair message).
 //!
 //! Plain string scanning, linear in the length of the line. Every delimiter is ASCII, so the
 //! byte positions found by scanning are char boundaries; slicing still goes through `get`.
 
-use crate::diagnostics::Code;
 use crate::model::ir::{CallArg, HttpMethod, Segment};
 
 /// A parsed `VERB /path?query` line from an "HTTP request" code block.
@@ -31,13 +31,8 @@ pub struct RequestLine {
     pub query: Option<String>,
     pub segments: Vec<Segment>,
     /// What was repaired while normalizing, each a short message; the caller turns them into
-    /// [`Code::PathRepaired`] diagnostics.
+    /// [`Code::PathRepaired`](crate::diagnostics::Code::PathRepaired) diagnostics.
     pub repairs: Vec<String>,
-}
-
-impl RequestLine {
-    /// The diagnostic code for each entry of [`RequestLine::repairs`].
-    pub const REPAIR_CODE: Code = Code::PathRepaired;
 }
 
 /// What a line of an HTTP request block is.
@@ -48,11 +43,6 @@ pub enum LineKind {
     /// Header lines like `workbook-session-id: {session-id}`, the word `or`, prose, generator
     /// failures: not a request. The text says why, in one line.
     NotRequest(String),
-}
-
-impl LineKind {
-    /// The diagnostic code for a [`LineKind::NotRequest`] line, when the caller reports one.
-    pub const NOT_REQUEST_CODE: Code = Code::BadRequestLine;
 }
 
 /// Reads one line of an HTTP request block.

@@ -14,7 +14,7 @@ use crate::model::ir::{
 use crate::model::resource::repair_list;
 use crate::model::rows::{typed_columns, typed_rows};
 use crate::model::sections::Outline;
-use crate::model::type_cell::{parse_text, RawTypeRef};
+use crate::model::type_cell::RawTypeRef;
 use crate::read::annotation::Annotation;
 use crate::read::json_repair::parse_lenient;
 use crate::read::markdown::{Block, CodeBlock, Inline, Table};
@@ -734,11 +734,6 @@ fn example_target(ops: &[RawOperation], example: &Example) -> usize {
     best.map(|(i, _)| i)
         .or_else(|| ops.iter().position(|op| op.method == request.method))
         .unwrap_or(0)
-}
-
-/// An unresolved reference to the type named by an example annotation.
-pub fn annotation_type(name: &str, source: &Source) -> RawTypeRef {
-    parse_text(name, false, source.clone())
 }
 
 #[cfg(test)]

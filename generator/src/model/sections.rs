@@ -56,12 +56,6 @@ impl<'p> Outline<'p> {
             .and_then(|&i| self.heading(i))
     }
 
-    /// The enclosing H2 (or, on pages without H2, the closest heading above level 1).
-    pub fn section(&self, index: usize) -> Option<&'p Heading> {
-        let slots = self.enclosing.get(index)?;
-        slots[1].and_then(|i| self.heading(i))
-    }
-
     /// The normalized names of the headings enclosing block `index`, outermost first.
     pub fn path(&self, index: usize) -> impl Iterator<Item = &str> + '_ {
         self.enclosing
