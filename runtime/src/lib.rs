@@ -93,6 +93,8 @@ mod error;
 mod field;
 mod guid;
 mod json;
+mod path;
+mod request;
 mod text;
 mod time;
 
@@ -115,6 +117,10 @@ pub use crate::field::Field;
 pub use crate::json::{
     into_object, odata_type, put, put_additional, strict, take, FromJson, Model, Reader, ToJson,
     Writer,
+};
+pub use crate::path::{encode_query_value, odata_string, percent_decode, Arg, UrlPath};
+pub use crate::request::{
+    decode, Body, Decoder, Method, NoOptions, Options, Order, Page, Prop, RawResponse, Request,
 };
 pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
 

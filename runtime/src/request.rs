@@ -1,0 +1,793 @@
+//! A request built but not sent: method, path, query, headers, body, and how to read the
+//! response. The generated request builders make them; a [`Client`](crate::Client) sends them,
+//! alone or in a [`Batch`](crate::Batch); anyone can inspect or log them first.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use crate::path::{encode_query_value, UrlPath};
+use crate::{Error, FromJson, JsonMap, ToJson, Value};
+
+/// The HTTP methods Graph documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PATCH`
+    Patch,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+}
+
+impl Method {
+    /// `"GET"`, `"POST"`, …
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Patch => "PATCH",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+        }
+    }
+
+    /// Whether sending it twice has the effect of sending it once (RFC 9110): only these are
+    /// retried without the caller's consent.
+    pub fn is_idempotent(self) -> bool {
+        matches!(self, Self::Get | Self::Put | Self::Delete)
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A response as it came off the wire, for the decoders.
+#[derive(Debug, Clone, Default)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// Header names in lower case, in the order received.
+    pub headers: Vec<(String, String)>,
+    /// The body bytes.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// The first header of that name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body parsed as JSON (`null` when empty).
+    pub fn json(&self) -> Result<Value, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| Error::custom(format!("the response body is not JSON: {e}")))
+    }
+}
+
+/// Reads a successful response into the operation's output type.
+pub type Decoder<T> = fn(RawResponse) -> Result<T, Error>;
+
+/// The decoders the generated code picks from, by what the docs say the response is.
+pub mod decode {
+    use super::{Page, RawResponse};
+    use crate::{Error, FromJson, Value};
+
+    /// The body is one JSON value of type `T` (an entity, a complex value).
+    pub fn json<T: FromJson>(raw: RawResponse) -> Result<T, Error> {
+        T::from_json(raw.json()?)
+    }
+
+    /// The body is `{"value": …}` around a `T` (a primitive or a collection a function returns).
+    pub fn value<T: FromJson>(raw: RawResponse) -> Result<T, Error> {
+        match raw.json()? {
+            Value::Object(mut map) if map.contains_key("value") => {
+                let value = map.shift_remove("value").unwrap_or(Value::Null);
+                T::from_json(value).map_err(|e| e.at_key("value"))
+            }
+            other => T::from_json(other),
+        }
+    }
+
+    /// A page of a collection: `{"value": [...], "@odata.nextLink": …}`.
+    pub fn page<T: FromJson>(raw: RawResponse) -> Result<Page<T>, Error> {
+        Page::from_json(raw.json()?)
+    }
+
+    /// No content is expected; whatever came is ignored.
+    pub fn empty(_raw: RawResponse) -> Result<(), Error> {
+        Ok(())
+    }
+
+    /// The raw bytes (`$value`, file content, reports in CSV).
+    pub fn bytes(raw: RawResponse) -> Result<Vec<u8>, Error> {
+        Ok(raw.body)
+    }
+
+    /// Any JSON, untyped (a type no page defines, `$ref` reads).
+    pub fn any(raw: RawResponse) -> Result<Value, Error> {
+        raw.json()
+    }
+
+    /// `$count`: a number as plain text.
+    pub fn count(raw: RawResponse) -> Result<i64, Error> {
+        let text = String::from_utf8_lossy(&raw.body);
+        let text = text.trim().trim_start_matches('\u{feff}');
+        text.parse()
+            .map_err(|_| Error::custom(format!("`$count` returned `{text}`, not a number")))
+    }
+}
+
+/// One page of a collection, and the links to the rest of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page.
+    pub value: Vec<T>,
+    /// `@odata.nextLink`: the next page, when there is one.
+    pub next_link: Option<String>,
+    /// `@odata.deltaLink`: on the last page of a delta query, where to resume later.
+    pub delta_link: Option<String>,
+    /// `@odata.count`, when `$count=true` was asked.
+    pub count: Option<i64>,
+    /// Other annotations and properties (`@odata.context`, …), in their order.
+    pub additional: JsonMap,
+}
+
+impl<T> Default for Page<T> {
+    fn default() -> Self {
+        Self {
+            value: Vec::new(),
+            next_link: None,
+            delta_link: None,
+            count: None,
+            additional: JsonMap::new(),
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Page<T> {
+    fn from_json(value: Value) -> Result<Self, Error> {
+        let mut map = crate::into_object(value, "a page of a collection")?;
+        let link = |map: &mut JsonMap, key: &str| match map.shift_remove(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(other) => Err(Error::mismatch("a link (string)", &other).at_key(key)),
+        };
+        let next_link = link(&mut map, "@odata.nextLink")?;
+        let delta_link = link(&mut map, "@odata.deltaLink")?;
+        let count = match map.shift_remove("@odata.count") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(i64::from_json(v).map_err(|e| e.at_key("@odata.count"))?),
+        };
+        let value = match map.shift_remove("value") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(v) => Vec::<T>::from_json(v).map_err(|e| e.at_key("value"))?,
+        };
+        Ok(Self {
+            value,
+            next_link,
+            delta_link,
+            count,
+            additional: map,
+        })
+    }
+}
+
+impl<T: ToJson> ToJson for Page<T> {
+    fn to_json(&self) -> Result<Value, Error> {
+        let mut map = self.additional.clone();
+        if let Some(count) = self.count {
+            map.insert("@odata.count".into(), Value::from(count));
+        }
+        if let Some(link) = &self.next_link {
+            map.insert("@odata.nextLink".into(), Value::String(link.clone()));
+        }
+        if let Some(link) = &self.delta_link {
+            map.insert("@odata.deltaLink".into(), Value::String(link.clone()));
+        }
+        map.insert("value".into(), self.value.to_json()?);
+        Ok(Value::Object(map))
+    }
+}
+
+impl ToJson for () {
+    fn to_json(&self) -> Result<Value, Error> {
+        Ok(Value::Null)
+    }
+}
+
+/// A property of type `S`, by its wire name: what `$select`, `$expand` and `$orderby` take, so
+/// that a misspelled property does not compile. Generated as associated constants of each model
+/// (`User::DISPLAY_NAME`).
+pub struct Prop<S> {
+    name: &'static str,
+    marker: PhantomData<fn() -> S>,
+}
+
+impl<S> Prop<S> {
+    /// The property `name` (its wire name) of `S`.
+    pub const fn new(name: &'static str) -> Self {
+        Self {
+            name,
+            marker: PhantomData,
+        }
+    }
+
+    /// The wire name.
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+impl<S> Clone for Prop<S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S> Copy for Prop<S> {}
+impl<S> fmt::Debug for Prop<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+impl<S> PartialEq for Prop<S> {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+impl<S> Eq for Prop<S> {}
+
+/// The OData query options an operation's page documents, one flag each: `$select`, `$expand`,
+/// `$filter`, `$orderby`, `$top`, `$skip`, `$count`, `$search`. [`Request`] has a builder
+/// method for an option only when its flag is `true`.
+pub struct Options<
+    const SELECT: bool,
+    const EXPAND: bool,
+    const FILTER: bool,
+    const ORDER_BY: bool,
+    const TOP: bool,
+    const SKIP: bool,
+    const COUNT: bool,
+    const SEARCH: bool,
+>;
+
+/// No query options.
+pub type NoOptions = Options<false, false, false, false, false, false, false, false>;
+
+/// The body of a request.
+#[derive(Debug, Clone)]
+pub enum Body {
+    /// No body.
+    None,
+    /// A JSON body.
+    Json(Value),
+    /// Raw bytes with a content type (file uploads).
+    Bytes {
+        /// The `Content-Type`.
+        content_type: String,
+        /// The bytes.
+        data: Vec<u8>,
+    },
+}
+
+/// Where a request goes: a path below the API version, or an absolute link the service gave
+/// (`@odata.nextLink`, `@odata.deltaLink`).
+#[derive(Debug, Clone)]
+enum Target {
+    Path(UrlPath),
+    Link(String),
+}
+
+/// A request built but not sent. `T` is what a successful response reads as, `S` the type whose
+/// properties `$select`/`$expand`/`$orderby` take, `Q` the query options the docs allow
+/// ([`Options`]).
+pub struct Request<T, S = (), Q = NoOptions> {
+    method: Method,
+    version: &'static str,
+    target: Target,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Body,
+    /// The first problem met while building (a body that does not convert, an unsafe key).
+    problem: Option<String>,
+    status: Option<u16>,
+    retry_non_idempotent: bool,
+    decode: Decoder<T>,
+    marker: PhantomData<fn() -> (S, Q)>,
+}
+
+impl<T, S, Q> Clone for Request<T, S, Q> {
+    fn clone(&self) -> Self {
+        Self {
+            method: self.method,
+            version: self.version,
+            target: self.target.clone(),
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            problem: self.problem.clone(),
+            status: self.status,
+            retry_non_idempotent: self.retry_non_idempotent,
+            decode: self.decode,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<T, S, Q> fmt::Debug for Request<T, S, Q> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("version", &self.version)
+            .field("path_and_query", &self.path_and_query())
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, S, Q> Request<T, S, Q> {
+    /// A request to `path` of API `version` (`"v1.0"`, `"beta"`) that reads its response with
+    /// `decode`. Generated code calls this; so can you, for a path the docs do not describe.
+    pub fn new(method: Method, version: &'static str, path: UrlPath, decode: Decoder<T>) -> Self {
+        let problem = path.invalid().map(str::to_owned);
+        Self {
+            method,
+            version,
+            target: Target::Path(path),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            problem,
+            status: None,
+            retry_non_idempotent: false,
+            decode,
+            marker: PhantomData,
+        }
+    }
+
+    /// Sets the JSON body from a model (or any [`ToJson`]).
+    pub fn json_body<B: ToJson + ?Sized>(mut self, body: &B) -> Self {
+        match body.to_json() {
+            Ok(value) => self.body = Body::Json(value),
+            Err(error) => {
+                self.problem
+                    .get_or_insert_with(|| format!("the request body does not convert: {error}"));
+            }
+        }
+        self
+    }
+
+    /// Sets a raw body (file content).
+    pub fn bytes_body(mut self, content_type: &str, data: Vec<u8>) -> Self {
+        self.body = Body::Bytes {
+            content_type: content_type.to_owned(),
+            data,
+        };
+        self
+    }
+
+    /// The success status the docs give (`201` for a create), for reference.
+    pub fn documented_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Adds a request header (`ConsistencyLevel`, `Prefer`, `If-Match`, …).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// `ConsistencyLevel: eventual`, which advanced queries on directory objects need.
+    pub fn consistency_level_eventual(self) -> Self {
+        self.header("ConsistencyLevel", "eventual")
+    }
+
+    /// Adds a query parameter as it is (the escape hatch for anything the builder lacks). The
+    /// value is percent-encoded when the URL is made.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Retries this request on 429/503/504 even though its method is not idempotent (the
+    /// caller knows that sending it twice is harmless).
+    pub fn retry_non_idempotent(mut self) -> Self {
+        self.retry_non_idempotent = true;
+        self
+    }
+
+    /// The same request sent to a link the service returned (`@odata.nextLink`, or a stored
+    /// `@odata.deltaLink` to resume a delta query). The link carries the query.
+    pub fn at_link(mut self, link: &str) -> Self {
+        self.target = Target::Link(link.to_owned());
+        self.query.clear();
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.method
+    }
+
+    /// The API version (`"v1.0"`, `"beta"`).
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+
+    /// The encoded path below the version, with the query: `/users/a%2Fb?$select=id`. For a
+    /// request at a link, the link.
+    pub fn path_and_query(&self) -> String {
+        let mut out = match &self.target {
+            Target::Path(path) => path.as_str().to_owned(),
+            Target::Link(link) => return link.clone(),
+        };
+        for (i, (name, value)) in self.query.iter().enumerate() {
+            out.push(if i == 0 { '?' } else { '&' });
+            out.push_str(&encode_query_value(name));
+            out.push('=');
+            out.push_str(&encode_query_value(value));
+        }
+        out
+    }
+
+    /// The absolute URL below `root` (`https://graph.microsoft.com`).
+    pub fn url(&self, root: &str) -> String {
+        match &self.target {
+            Target::Link(link) => link.clone(),
+            Target::Path(_) => format!(
+                "{}/{}{}",
+                root.trim_end_matches('/'),
+                self.version,
+                self.path_and_query()
+            ),
+        }
+    }
+
+    /// The query parameters, not encoded.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// The headers set on this request (the client adds `Authorization` when sending).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The body.
+    pub fn body(&self) -> &Body {
+        &self.body
+    }
+
+    /// The JSON body, if it has one.
+    pub fn json(&self) -> Option<&Value> {
+        match &self.body {
+            Body::Json(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Why this request cannot be sent, if something went wrong while building it.
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+
+    /// The success status the docs give.
+    pub fn expected_status(&self) -> Option<u16> {
+        self.status
+    }
+
+    /// Whether the client may retry it on 429/503/504.
+    pub fn retryable(&self) -> bool {
+        self.method.is_idempotent() || self.retry_non_idempotent
+    }
+
+    /// Reads a successful response as `T`.
+    pub fn decode(&self, raw: RawResponse) -> Result<T, Error> {
+        (self.decode)(raw)
+    }
+
+    /// The decoder, for code that keeps it apart from the request (batches).
+    pub fn decoder(&self) -> Decoder<T> {
+        self.decode
+    }
+
+    /// The same request without its compile-time query checks (for code that stores requests
+    /// of different operations together).
+    pub fn erase_query(self) -> Request<T> {
+        Request {
+            method: self.method,
+            version: self.version,
+            target: self.target,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            problem: self.problem,
+            status: self.status,
+            retry_non_idempotent: self.retry_non_idempotent,
+            decode: self.decode,
+            marker: PhantomData,
+        }
+    }
+
+    fn set_query(mut self, name: &str, value: String) -> Self {
+        match self.query.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.query.push((name.to_owned(), value)),
+        }
+        self
+    }
+}
+
+fn join<S>(props: impl IntoIterator<Item = Prop<S>>) -> String {
+    props
+        .into_iter()
+        .map(Prop::name)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// `$orderby` direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// Ascending (the default).
+    Asc,
+    /// Descending.
+    Desc,
+}
+
+// One impl block per option: the flag of that option must be `true`, the others may be anything.
+impl<
+        T,
+        S,
+        const E: bool,
+        const F: bool,
+        const O: bool,
+        const TP: bool,
+        const SK: bool,
+        const C: bool,
+        const SE: bool,
+    > Request<T, S, Options<true, E, F, O, TP, SK, C, SE>>
+{
+    /// `$select`: only these properties of `S`.
+    pub fn select(self, props: impl IntoIterator<Item = Prop<S>>) -> Self {
+        let value = join(props);
+        self.set_query("$select", value)
+    }
+
+    /// `$select` as written (properties of derived types, or ones this SDK does not know).
+    pub fn select_raw(self, select: &str) -> Self {
+        self.set_query("$select", select.to_owned())
+    }
+}
+
+impl<
+        T,
+        S,
+        const SL: bool,
+        const F: bool,
+        const O: bool,
+        const TP: bool,
+        const SK: bool,
+        const C: bool,
+        const SE: bool,
+    > Request<T, S, Options<SL, true, F, O, TP, SK, C, SE>>
+{
+    /// `$expand`: these navigation properties of `S`, inline.
+    pub fn expand(self, props: impl IntoIterator<Item = Prop<S>>) -> Self {
+        let value = join(props);
+        self.set_query("$expand", value)
+    }
+
+    /// `$expand` as written (`members($select=id)`).
+    pub fn expand_raw(self, expand: &str) -> Self {
+        self.set_query("$expand", expand.to_owned())
+    }
+}
+
+impl<
+        T,
+        S,
+        const SL: bool,
+        const E: bool,
+        const O: bool,
+        const TP: bool,
+        const SK: bool,
+        const C: bool,
+        const SE: bool,
+    > Request<T, S, Options<SL, E, true, O, TP, SK, C, SE>>
+{
+    /// `$filter`: an OData expression, such as `startswith(displayName,'a')`; quote strings with
+    /// [`odata_string`](crate::odata_string).
+    pub fn filter(self, expression: &str) -> Self {
+        self.set_query("$filter", expression.to_owned())
+    }
+}
+
+impl<
+        T,
+        S,
+        const SL: bool,
+        const E: bool,
+        const F: bool,
+        const TP: bool,
+        const SK: bool,
+        const C: bool,
+        const SE: bool,
+    > Request<T, S, Options<SL, E, F, true, TP, SK, C, SE>>
+{
+    /// `$orderby`: by these properties of `S`, each ascending or descending.
+    pub fn order_by(self, keys: impl IntoIterator<Item = (Prop<S>, Order)>) -> Self {
+        let value = keys
+            .into_iter()
+            .map(|(p, order)| match order {
+                Order::Asc => p.name().to_owned(),
+                Order::Desc => format!("{} desc", p.name()),
+            })
+            .collect::<Vec<_>>()
+            .join(",");
+        self.set_query("$orderby", value)
+    }
+
+    /// `$orderby` as written.
+    pub fn order_by_raw(self, order_by: &str) -> Self {
+        self.set_query("$orderby", order_by.to_owned())
+    }
+}
+
+impl<
+        T,
+        S,
+        const SL: bool,
+        const E: bool,
+        const F: bool,
+        const O: bool,
+        const SK: bool,
+        const C: bool,
+        const SE: bool,
+    > Request<T, S, Options<SL, E, F, O, true, SK, C, SE>>
+{
+    /// `$top`: at most this many items (per page).
+    pub fn top(self, n: u32) -> Self {
+        self.set_query("$top", n.to_string())
+    }
+}
+
+impl<
+        T,
+        S,
+        const SL: bool,
+        const E: bool,
+        const F: bool,
+        const O: bool,
+        const TP: bool,
+        const C: bool,
+        const SE: bool,
+    > Request<T, S, Options<SL, E, F, O, TP, true, C, SE>>
+{
+    /// `$skip`: skip this many items.
+    pub fn skip(self, n: u32) -> Self {
+        self.set_query("$skip", n.to_string())
+    }
+}
+
+impl<
+        T,
+        S,
+        const SL: bool,
+        const E: bool,
+        const F: bool,
+        const O: bool,
+        const TP: bool,
+        const SK: bool,
+        const SE: bool,
+    > Request<T, S, Options<SL, E, F, O, TP, SK, true, SE>>
+{
+    /// `$count=true`: the total is in [`Page::count`].
+    pub fn count(self) -> Self {
+        self.set_query("$count", "true".to_owned())
+    }
+}
+
+impl<
+        T,
+        S,
+        const SL: bool,
+        const E: bool,
+        const F: bool,
+        const O: bool,
+        const TP: bool,
+        const SK: bool,
+        const C: bool,
+    > Request<T, S, Options<SL, E, F, O, TP, SK, C, true>>
+{
+    /// `$search`: a search expression, quoted as Graph wants it (`"displayName:room"`).
+    pub fn search(self, expression: &str) -> Self {
+        self.set_query("$search", expression.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct User;
+    type ListOptions = Options<true, true, true, true, true, true, true, true>;
+
+    #[test]
+    fn builds_without_sending() {
+        const NAME: Prop<User> = Prop::new("displayName");
+        const ID: Prop<User> = Prop::new("id");
+        let path = UrlPath::root().literal("users");
+        let request: Request<Page<Value>, User, ListOptions> =
+            Request::new(Method::Get, "v1.0", path, decode::page)
+                .select([ID, NAME])
+                .filter("startswith(displayName,'a b')")
+                .order_by([(NAME, Order::Desc)])
+                .top(5)
+                .count()
+                .consistency_level_eventual();
+        assert_eq!(
+            request.path_and_query(),
+            "/users?$select=id,displayName&$filter=startswith(displayName,'a%20b')\
+             &$orderby=displayName%20desc&$top=5&$count=true"
+        );
+        assert_eq!(
+            request.url("https://graph.microsoft.com/"),
+            format!(
+                "https://graph.microsoft.com/v1.0{}",
+                request.path_and_query()
+            )
+        );
+        assert_eq!(request.headers()[0].0, "ConsistencyLevel");
+        assert!(request.retryable());
+        let resumed = request.at_link("https://graph.microsoft.com/v1.0/users?$skiptoken=x");
+        assert_eq!(
+            resumed.url("ignored"),
+            "https://graph.microsoft.com/v1.0/users?$skiptoken=x"
+        );
+    }
+
+    #[test]
+    fn pages_round_trip() {
+        let json: Value = serde_json::from_str(
+            r#"{"@odata.context":"x","@odata.count":2,"value":[1,2],"@odata.nextLink":"n"}"#,
+        )
+        .expect("json");
+        let page = Page::<i64>::from_json(json.clone()).expect("page");
+        assert_eq!(page.value, vec![1, 2]);
+        assert_eq!(page.next_link.as_deref(), Some("n"));
+        assert_eq!(page.count, Some(2));
+        assert_eq!(page.to_json().expect("json"), json);
+    }
+
+    #[test]
+    fn decoders() {
+        let raw = |body: &str| RawResponse {
+            status: 200,
+            headers: vec![],
+            body: body.as_bytes().to_vec(),
+        };
+        assert_eq!(
+            decode::value::<String>(raw(r#"{"value":"x"}"#)).ok(),
+            Some("x".into())
+        );
+        assert_eq!(decode::count(raw("\u{feff}42")).ok(), Some(42));
+        assert!(decode::json::<i64>(raw("nope")).is_err());
+        assert_eq!(decode::any(raw("")).ok(), Some(Value::Null));
+    }
+}
