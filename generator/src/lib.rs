@@ -17,6 +17,7 @@ pub mod examples;
 pub mod input;
 pub mod model;
 pub mod read;
+pub mod request_examples;
 pub mod resolve;
 
 use rayon::prelude::*;

@@ -89,12 +89,15 @@
 mod base64;
 mod duration;
 mod enums;
+mod erased;
 mod error;
 mod field;
 mod guid;
 mod json;
 mod path;
 mod request;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod text;
 mod time;
 
@@ -112,6 +115,7 @@ pub use uuid::Uuid;
 pub use crate::base64::Base64Bytes;
 pub use crate::duration::Duration;
 pub use crate::enums::{EnumValue, Flags, UnknownValue};
+pub use crate::erased::{CallArgs, ErasedRequest};
 pub use crate::error::Error;
 pub use crate::field::Field;
 pub use crate::json::{

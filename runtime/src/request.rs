@@ -506,6 +506,23 @@ impl<T, S, Q> Request<T, S, Q> {
         self.decode
     }
 
+    /// The same request, read by another decoder (a test that reads every response as JSON).
+    pub fn with_decoder<U>(self, decode: Decoder<U>) -> Request<U, S, Q> {
+        Request {
+            method: self.method,
+            version: self.version,
+            target: self.target,
+            query: self.query,
+            headers: self.headers,
+            body: self.body,
+            problem: self.problem,
+            status: self.status,
+            retry_non_idempotent: self.retry_non_idempotent,
+            decode,
+            marker: PhantomData,
+        }
+    }
+
     /// The same request without its compile-time query checks (for code that stores requests
     /// of different operations together).
     pub fn erase_query(self) -> Request<T> {

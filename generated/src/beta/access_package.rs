@@ -108,3 +108,56 @@ impl graph_rt::Model for AccessPackage {
     }
 }
 graph_rt::impl_model_json!(AccessPackage);
+/// The properties, by name, for query options.
+impl AccessPackage {
+    /// `catalogId`, for `$select`, `$expand` and `$orderby`.
+    pub const CATALOG_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("catalogId");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isHidden`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("isHidden");
+    /// `isRoleScopesVisible`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ROLE_SCOPES_VISIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isRoleScopesVisible",
+    );
+    /// `modifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("modifiedBy");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `accessPackageAssignmentPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_ASSIGNMENT_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageAssignmentPolicies",
+    );
+    /// `accessPackageCatalog`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_CATALOG: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageCatalog",
+    );
+    /// `accessPackageResourceRoleScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE_ROLE_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResourceRoleScopes",
+    );
+    /// `incompatibleAccessPackages`, for `$select`, `$expand` and `$orderby`.
+    pub const INCOMPATIBLE_ACCESS_PACKAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "incompatibleAccessPackages",
+    );
+    /// `accessPackagesIncompatibleWith`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGES_INCOMPATIBLE_WITH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackagesIncompatibleWith",
+    );
+    /// `incompatibleGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const INCOMPATIBLE_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "incompatibleGroups",
+    );
+}

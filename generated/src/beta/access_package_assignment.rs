@@ -93,3 +93,50 @@ impl graph_rt::Model for AccessPackageAssignment {
     }
 }
 graph_rt::impl_model_json!(AccessPackageAssignment);
+/// The properties, by name, for query options.
+impl AccessPackageAssignment {
+    /// `accessPackageId`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageId",
+    );
+    /// `assignmentPolicyId`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENT_POLICY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignmentPolicyId",
+    );
+    /// `assignmentState`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignmentState",
+    );
+    /// `assignmentStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignmentStatus",
+    );
+    /// `catalogId`, for `$select`, `$expand` and `$orderby`.
+    pub const CATALOG_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("catalogId");
+    /// `expiredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expiredDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isExtended`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_EXTENDED: graph_rt::Prop<Self> = graph_rt::Prop::new("isExtended");
+    /// `targetId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("targetId");
+    /// `schedule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new("schedule");
+    /// `accessPackage`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackage",
+    );
+    /// `accessPackageAssignmentPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_ASSIGNMENT_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageAssignmentPolicy",
+    );
+    /// `accessPackageAssignmentResourceRoles`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_ASSIGNMENT_RESOURCE_ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageAssignmentResourceRoles",
+    );
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}

@@ -99,3 +99,58 @@ impl graph_rt::Model for AccessPackageAssignmentPolicy {
     }
 }
 graph_rt::impl_model_json!(AccessPackageAssignmentPolicy);
+/// The properties, by name, for query options.
+impl AccessPackageAssignmentPolicy {
+    /// `accessPackageId`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageId",
+    );
+    /// `accessReviewSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_REVIEW_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessReviewSettings",
+    );
+    /// `canExtend`, for `$select`, `$expand` and `$orderby`.
+    pub const CAN_EXTEND: graph_rt::Prop<Self> = graph_rt::Prop::new("canExtend");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `durationInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const DURATION_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "durationInDays",
+    );
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `modifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("modifiedBy");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `requestApprovalSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_APPROVAL_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestApprovalSettings",
+    );
+    /// `requestorSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTOR_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestorSettings",
+    );
+    /// `questions`, for `$select`, `$expand` and `$orderby`.
+    pub const QUESTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("questions");
+    /// `accessPackage`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackage",
+    );
+    /// `isDenyPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DENY_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new("isDenyPolicy");
+}

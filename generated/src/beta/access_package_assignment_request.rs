@@ -81,3 +81,44 @@ impl graph_rt::Model for AccessPackageAssignmentRequest {
     }
 }
 graph_rt::impl_model_json!(AccessPackageAssignmentRequest);
+/// The properties, by name, for query options.
+impl AccessPackageAssignmentRequest {
+    /// `completedDate`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDate",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isValidationOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_VALIDATION_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isValidationOnly",
+    );
+    /// `justification`, for `$select`, `$expand` and `$orderby`.
+    pub const JUSTIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("justification");
+    /// `requestState`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("requestState");
+    /// `requestStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestStatus",
+    );
+    /// `requestType`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("requestType");
+    /// `schedule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new("schedule");
+    /// `accessPackageAssignment`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_ASSIGNMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageAssignment",
+    );
+    /// `answers`, for `$select`, `$expand` and `$orderby`.
+    pub const ANSWERS: graph_rt::Prop<Self> = graph_rt::Prop::new("answers");
+    /// `accessPackage`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackage",
+    );
+    /// `requestor`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTOR: graph_rt::Prop<Self> = graph_rt::Prop::new("requestor");
+}

@@ -61,3 +61,30 @@ impl graph_rt::Model for AccessPackageAssignmentResourceRole {
     }
 }
 graph_rt::impl_model_json!(AccessPackageAssignmentResourceRole);
+/// The properties, by name, for query options.
+impl AccessPackageAssignmentResourceRole {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `originId`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("originId");
+    /// `originSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("originSystem");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `accessPackageAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageAssignments",
+    );
+    /// `accessPackageResourceRole`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE_ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResourceRole",
+    );
+    /// `accessPackageResourceScope`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResourceScope",
+    );
+    /// `accessPackageSubject`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageSubject",
+    );
+}

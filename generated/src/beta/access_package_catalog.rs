@@ -75,3 +75,42 @@ impl graph_rt::Model for AccessPackageCatalog {
     }
 }
 graph_rt::impl_model_json!(AccessPackageCatalog);
+/// The properties, by name, for query options.
+impl AccessPackageCatalog {
+    /// `catalogStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const CATALOG_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "catalogStatus",
+    );
+    /// `catalogType`, for `$select`, `$expand` and `$orderby`.
+    pub const CATALOG_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("catalogType");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isExternallyVisible`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_EXTERNALLY_VISIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isExternallyVisible",
+    );
+    /// `modifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("modifiedBy");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `accessPackages`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackages",
+    );
+    /// `accessPackageResources`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResources",
+    );
+}

@@ -89,3 +89,40 @@ impl graph_rt::Model for AccessPackageResource {
     }
 }
 graph_rt::impl_model_json!(AccessPackageResource);
+/// The properties, by name, for query options.
+impl AccessPackageResource {
+    /// `accessPackageResourceEnvironment`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE_ENVIRONMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResourceEnvironment",
+    );
+    /// `addedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("addedBy");
+    /// `addedOn`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDED_ON: graph_rt::Prop<Self> = graph_rt::Prop::new("addedOn");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isPendingOnboarding`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_PENDING_ONBOARDING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isPendingOnboarding",
+    );
+    /// `originId`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("originId");
+    /// `originSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("originSystem");
+    /// `resourceType`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceType");
+    /// `url`, for `$select`, `$expand` and `$orderby`.
+    pub const URL: graph_rt::Prop<Self> = graph_rt::Prop::new("url");
+    /// `accessPackageResourceRoles`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE_ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResourceRoles",
+    );
+    /// `accessPackageResourceScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResourceScopes",
+    );
+}

@@ -77,3 +77,40 @@ impl graph_rt::Model for AccessPackageResourceEnvironment {
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceEnvironment);
+/// The properties, by name, for query options.
+impl AccessPackageResourceEnvironment {
+    /// `connectionInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTION_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectionInfo",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDefaultEnvironment`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT_ENVIRONMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDefaultEnvironment",
+    );
+    /// `modifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("modifiedBy");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `originId`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("originId");
+    /// `originSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("originSystem");
+    /// `accessPackageResources`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResources",
+    );
+}

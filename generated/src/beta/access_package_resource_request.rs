@@ -67,3 +67,34 @@ impl graph_rt::Model for AccessPackageResourceRequest {
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceRequest);
+/// The properties, by name, for query options.
+impl AccessPackageResourceRequest {
+    /// `catalogId`, for `$select`, `$expand` and `$orderby`.
+    pub const CATALOG_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("catalogId");
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isValidationOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_VALIDATION_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isValidationOnly",
+    );
+    /// `justification`, for `$select`, `$expand` and `$orderby`.
+    pub const JUSTIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("justification");
+    /// `requestState`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("requestState");
+    /// `requestStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestStatus",
+    );
+    /// `requestType`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("requestType");
+    /// `accessPackageResource`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResource",
+    );
+    /// `requestor`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTOR: graph_rt::Prop<Self> = graph_rt::Prop::new("requestor");
+}

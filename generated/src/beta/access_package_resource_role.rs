@@ -51,3 +51,20 @@ impl graph_rt::Model for AccessPackageResourceRole {
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceRole);
+/// The properties, by name, for query options.
+impl AccessPackageResourceRole {
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `originId`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("originId");
+    /// `originSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("originSystem");
+    /// `accessPackageResource`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResource",
+    );
+}

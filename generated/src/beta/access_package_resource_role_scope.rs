@@ -57,3 +57,28 @@ impl graph_rt::Model for AccessPackageResourceRoleScope {
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceRoleScope);
+/// The properties, by name, for query options.
+impl AccessPackageResourceRoleScope {
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `modifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("modifiedBy");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `accessPackageResourceRole`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE_ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResourceRole",
+    );
+    /// `accessPackageResourceScope`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResourceScope",
+    );
+}

@@ -63,3 +63,26 @@ impl graph_rt::Model for AccessPackageResourceScope {
     }
 }
 graph_rt::impl_model_json!(AccessPackageResourceScope);
+/// The properties, by name, for query options.
+impl AccessPackageResourceScope {
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isRootScope`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ROOT_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("isRootScope");
+    /// `originId`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("originId");
+    /// `originSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("originSystem");
+    /// `roleOriginId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ORIGIN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("roleOriginId");
+    /// `url`, for `$select`, `$expand` and `$orderby`.
+    pub const URL: graph_rt::Prop<Self> = graph_rt::Prop::new("url");
+    /// `accessPackageResource`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_PACKAGE_RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessPackageResource",
+    );
+}

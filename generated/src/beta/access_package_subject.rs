@@ -62,3 +62,28 @@ impl graph_rt::Model for AccessPackageSubject {
     }
 }
 graph_rt::impl_model_json!(AccessPackageSubject);
+/// The properties, by name, for query options.
+impl AccessPackageSubject {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `email`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `objectId`, for `$select`, `$expand` and `$orderby`.
+    pub const OBJECT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("objectId");
+    /// `principalName`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "principalName",
+    );
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `connectedOrganizationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTED_ORGANIZATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectedOrganizationId",
+    );
+    /// `connectedOrganization`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTED_ORGANIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectedOrganization",
+    );
+}

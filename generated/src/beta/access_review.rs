@@ -93,3 +93,42 @@ impl graph_rt::Model for AccessReview {
     }
 }
 graph_rt::impl_model_json!(AccessReview);
+/// The properties, by name, for query options.
+impl AccessReview {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `businessFlowTemplateId`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_FLOW_TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessFlowTemplateId",
+    );
+    /// `reviewerType`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewerType");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `reviewedEntity`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWED_ENTITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reviewedEntity",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `reviewers`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWERS: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewers");
+    /// `decisions`, for `$select`, `$expand` and `$orderby`.
+    pub const DECISIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("decisions");
+    /// `myDecisions`, for `$select`, `$expand` and `$orderby`.
+    pub const MY_DECISIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("myDecisions");
+    /// `instances`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTANCES: graph_rt::Prop<Self> = graph_rt::Prop::new("instances");
+}

@@ -83,3 +83,36 @@ impl graph_rt::Model for AccessReviewHistoryDefinition {
     }
 }
 graph_rt::impl_model_json!(AccessReviewHistoryDefinition);
+/// The properties, by name, for query options.
+impl AccessReviewHistoryDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `decisions`, for `$select`, `$expand` and `$orderby`.
+    pub const DECISIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("decisions");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `downloadUri`, for `$select`, `$expand` and `$orderby`.
+    pub const DOWNLOAD_URI: graph_rt::Prop<Self> = graph_rt::Prop::new("downloadUri");
+    /// `fulfilledDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const FULFILLED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fulfilledDateTime",
+    );
+    /// `reviewHistoryPeriodEndDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEW_HISTORY_PERIOD_END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reviewHistoryPeriodEndDateTime",
+    );
+    /// `reviewHistoryPeriodStartDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEW_HISTORY_PERIOD_START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reviewHistoryPeriodStartDateTime",
+    );
+    /// `scopes`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new("scopes");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}

@@ -37,3 +37,14 @@ impl graph_rt::Model for AccessReviewNotificationRecipientItem {
     }
 }
 graph_rt::impl_model_json!(AccessReviewNotificationRecipientItem);
+/// The properties, by name, for query options.
+impl AccessReviewNotificationRecipientItem {
+    /// `notificationTemplateType`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_TEMPLATE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationTemplateType",
+    );
+    /// `notificationRecipientScope`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_RECIPIENT_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationRecipientScope",
+    );
+}

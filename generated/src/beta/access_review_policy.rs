@@ -45,3 +45,16 @@ impl graph_rt::Model for AccessReviewPolicy {
     }
 }
 graph_rt::impl_model_json!(AccessReviewPolicy);
+/// The properties, by name, for query options.
+impl AccessReviewPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isGroupOwnerManagementEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_GROUP_OWNER_MANAGEMENT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isGroupOwnerManagementEnabled",
+    );
+}

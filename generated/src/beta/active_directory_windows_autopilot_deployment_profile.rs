@@ -109,3 +109,62 @@ impl graph_rt::Model for ActiveDirectoryWindowsAutopilotDeploymentProfile {
     }
 }
 graph_rt::impl_model_json!(ActiveDirectoryWindowsAutopilotDeploymentProfile);
+/// The properties, by name, for query options.
+impl ActiveDirectoryWindowsAutopilotDeploymentProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `language`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("language");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `outOfBoxExperienceSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const OUT_OF_BOX_EXPERIENCE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "outOfBoxExperienceSettings",
+    );
+    /// `enrollmentStatusScreenSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_STATUS_SCREEN_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentStatusScreenSettings",
+    );
+    /// `extractHardwareHash`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTRACT_HARDWARE_HASH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "extractHardwareHash",
+    );
+    /// `deviceNameTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceNameTemplate",
+    );
+    /// `deviceType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceType");
+    /// `enableWhiteGlove`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_WHITE_GLOVE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableWhiteGlove",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `assignedDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedDevices",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `hybridAzureADJoinSkipConnectivityCheck`, for `$select`, `$expand` and `$orderby`.
+    pub const HYBRID_AZURE_AD_JOIN_SKIP_CONNECTIVITY_CHECK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hybridAzureADJoinSkipConnectivityCheck",
+    );
+    /// `domainJoinConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const DOMAIN_JOIN_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "domainJoinConfiguration",
+    );
+}

@@ -57,3 +57,24 @@ impl graph_rt::Model for ActivityBasedTimeoutPolicy {
     }
 }
 graph_rt::impl_model_json!(ActivityBasedTimeoutPolicy);
+/// The properties, by name, for query options.
+impl ActivityBasedTimeoutPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `isOrganizationDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ORGANIZATION_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isOrganizationDefault",
+    );
+    /// `Version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("Version");
+    /// `ApplicationPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ApplicationPolicies",
+    );
+}

@@ -73,3 +73,34 @@ impl graph_rt::Model for AddToReviewSetOperation {
     }
 }
 graph_rt::impl_model_json!(AddToReviewSetOperation);
+/// The properties, by name, for query options.
+impl AddToReviewSetOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`, for `$select`, `$expand` and `$orderby`.
+    pub const PERCENT_PROGRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "percentProgress",
+    );
+    /// `resultInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULT_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("resultInfo");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `reviewSet`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEW_SET: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewSet");
+    /// `sourceCollection`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_COLLECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sourceCollection",
+    );
+}

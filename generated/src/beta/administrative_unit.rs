@@ -55,3 +55,22 @@ impl graph_rt::Model for AdministrativeUnit {
     }
 }
 graph_rt::impl_model_json!(AdministrativeUnit);
+/// The properties, by name, for query options.
+impl AdministrativeUnit {
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `visibility`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("visibility");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `scopedRoleMembers`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPED_ROLE_MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scopedRoleMembers",
+    );
+}

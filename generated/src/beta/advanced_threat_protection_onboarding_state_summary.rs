@@ -73,3 +73,44 @@ impl graph_rt::Model for AdvancedThreatProtectionOnboardingStateSummary {
     }
 }
 graph_rt::impl_model_json!(AdvancedThreatProtectionOnboardingStateSummary);
+/// The properties, by name, for query options.
+impl AdvancedThreatProtectionOnboardingStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `unknownDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unknownDeviceCount",
+    );
+    /// `notApplicableDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableDeviceCount",
+    );
+    /// `compliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantDeviceCount",
+    );
+    /// `remediatedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediatedDeviceCount",
+    );
+    /// `nonCompliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NON_COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nonCompliantDeviceCount",
+    );
+    /// `errorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDeviceCount",
+    );
+    /// `conflictDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictDeviceCount",
+    );
+    /// `notAssignedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_ASSIGNED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notAssignedDeviceCount",
+    );
+    /// `advancedThreatProtectionOnboardingDeviceSettingStates`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_ONBOARDING_DEVICE_SETTING_STATES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("advancedThreatProtectionOnboardingDeviceSettingStates");
+}

@@ -77,3 +77,50 @@ impl graph_rt::Model for AggregatedPolicyCompliance {
     }
 }
 graph_rt::impl_model_json!(AggregatedPolicyCompliance);
+/// The properties, by name, for query options.
+impl AggregatedPolicyCompliance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `compliancePolicyId`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_POLICY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliancePolicyId",
+    );
+    /// `compliancePolicyName`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_POLICY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliancePolicyName",
+    );
+    /// `compliancePolicyPlatform`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_POLICY_PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliancePolicyPlatform",
+    );
+    /// `compliancePolicyType`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_POLICY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliancePolicyType",
+    );
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `numberOfCompliantDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_COMPLIANT_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCompliantDevices",
+    );
+    /// `numberOfErrorDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_ERROR_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfErrorDevices",
+    );
+    /// `numberOfNonCompliantDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_NON_COMPLIANT_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfNonCompliantDevices",
+    );
+    /// `policyModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "policyModifiedDateTime",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+}

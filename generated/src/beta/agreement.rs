@@ -73,3 +73,36 @@ impl graph_rt::Model for Agreement {
     }
 }
 graph_rt::impl_model_json!(Agreement);
+/// The properties, by name, for query options.
+impl Agreement {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isPerDeviceAcceptanceRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_PER_DEVICE_ACCEPTANCE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isPerDeviceAcceptanceRequired",
+    );
+    /// `isViewingBeforeAcceptanceRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_VIEWING_BEFORE_ACCEPTANCE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isViewingBeforeAcceptanceRequired",
+    );
+    /// `termsExpiration`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_EXPIRATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsExpiration",
+    );
+    /// `userReacceptRequiredFrequency`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_REACCEPT_REQUIRED_FREQUENCY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userReacceptRequiredFrequency",
+    );
+    /// `acceptances`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCEPTANCES: graph_rt::Prop<Self> = graph_rt::Prop::new("acceptances");
+    /// `files`, for `$select`, `$expand` and `$orderby`.
+    pub const FILES: graph_rt::Prop<Self> = graph_rt::Prop::new("files");
+    /// `file`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE: graph_rt::Prop<Self> = graph_rt::Prop::new("file");
+    /// `file/localizations`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_LOCALIZATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "file/localizations",
+    );
+}

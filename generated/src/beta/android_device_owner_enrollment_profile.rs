@@ -89,3 +89,54 @@ impl graph_rt::Model for AndroidDeviceOwnerEnrollmentProfile {
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerEnrollmentProfile);
+/// The properties, by name, for query options.
+impl AndroidDeviceOwnerEnrollmentProfile {
+    /// `accountId`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("accountId");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `enrollmentMode`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentMode",
+    );
+    /// `enrollmentTokenType`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_TOKEN_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentTokenType",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `tokenValue`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("tokenValue");
+    /// `tokenCreationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_CREATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenCreationDateTime",
+    );
+    /// `tokenExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenExpirationDateTime",
+    );
+    /// `enrolledDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrolledDeviceCount",
+    );
+    /// `qrCodeContent`, for `$select`, `$expand` and `$orderby`.
+    pub const QR_CODE_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qrCodeContent",
+    );
+    /// `qrCodeImage`, for `$select`, `$expand` and `$orderby`.
+    pub const QR_CODE_IMAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("qrCodeImage");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+}

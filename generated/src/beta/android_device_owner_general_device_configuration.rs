@@ -831,3 +831,510 @@ impl graph_rt::Model for AndroidDeviceOwnerGeneralDeviceConfiguration {
     }
 }
 graph_rt::impl_model_json!(AndroidDeviceOwnerGeneralDeviceConfiguration);
+/// The properties, by name, for query options.
+impl AndroidDeviceOwnerGeneralDeviceConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `accountsBlockModification`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNTS_BLOCK_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountsBlockModification",
+    );
+    /// `appsAllowInstallFromUnknownSources`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_ALLOW_INSTALL_FROM_UNKNOWN_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsAllowInstallFromUnknownSources",
+    );
+    /// `appsAutoUpdatePolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_AUTO_UPDATE_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsAutoUpdatePolicy",
+    );
+    /// `appsDefaultPermissionPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_DEFAULT_PERMISSION_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsDefaultPermissionPolicy",
+    );
+    /// `appsRecommendSkippingFirstUseHints`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_RECOMMEND_SKIPPING_FIRST_USE_HINTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsRecommendSkippingFirstUseHints",
+    );
+    /// `bluetoothBlockConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockConfiguration",
+    );
+    /// `bluetoothBlockContactSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_CONTACT_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockContactSharing",
+    );
+    /// `cameraBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CAMERA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cameraBlocked",
+    );
+    /// `cellularBlockWiFiTethering`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_WI_FI_TETHERING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockWiFiTethering",
+    );
+    /// `certificateCredentialConfigurationDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_CREDENTIAL_CONFIGURATION_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateCredentialConfigurationDisabled",
+    );
+    /// `microsoftLauncherConfigurationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_CONFIGURATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftLauncherConfigurationEnabled",
+    );
+    /// `microsoftLauncherCustomWallpaperEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_CUSTOM_WALLPAPER_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftLauncherCustomWallpaperEnabled",
+    );
+    /// `microsoftLauncherCustomWallpaperImageUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_CUSTOM_WALLPAPER_IMAGE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftLauncherCustomWallpaperImageUrl",
+    );
+    /// `microsoftLauncherCustomWallpaperAllowUserModification`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_CUSTOM_WALLPAPER_ALLOW_USER_MODIFICATION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("microsoftLauncherCustomWallpaperAllowUserModification");
+    /// `microsoftLauncherFeedEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_FEED_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftLauncherFeedEnabled",
+    );
+    /// `microsoftLauncherFeedAllowUserModification`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_FEED_ALLOW_USER_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftLauncherFeedAllowUserModification",
+    );
+    /// `microsoftLauncherDockPresenceConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_DOCK_PRESENCE_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftLauncherDockPresenceConfiguration",
+    );
+    /// `microsoftLauncherDockPresenceAllowUserModification`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_DOCK_PRESENCE_ALLOW_USER_MODIFICATION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("microsoftLauncherDockPresenceAllowUserModification");
+    /// `microsoftLauncherSearchBarPlacementConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_LAUNCHER_SEARCH_BAR_PLACEMENT_CONFIGURATION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("microsoftLauncherSearchBarPlacementConfiguration");
+    /// `enrollmentProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentProfile",
+    );
+    /// `dataRoamingBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_ROAMING_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dataRoamingBlocked",
+    );
+    /// `dateTimeConfigurationBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const DATE_TIME_CONFIGURATION_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dateTimeConfigurationBlocked",
+    );
+    /// `factoryResetDeviceAdministratorEmails`, for `$select`, `$expand` and `$orderby`.
+    pub const FACTORY_RESET_DEVICE_ADMINISTRATOR_EMAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "factoryResetDeviceAdministratorEmails",
+    );
+    /// `factoryResetBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FACTORY_RESET_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "factoryResetBlocked",
+    );
+    /// `globalProxy`, for `$select`, `$expand` and `$orderby`.
+    pub const GLOBAL_PROXY: graph_rt::Prop<Self> = graph_rt::Prop::new("globalProxy");
+    /// `googleAccountsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const GOOGLE_ACCOUNTS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "googleAccountsBlocked",
+    );
+    /// `kioskCustomizationDeviceSettingsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_CUSTOMIZATION_DEVICE_SETTINGS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskCustomizationDeviceSettingsBlocked",
+    );
+    /// `kioskCustomizationPowerButtonActionsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_CUSTOMIZATION_POWER_BUTTON_ACTIONS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskCustomizationPowerButtonActionsBlocked",
+    );
+    /// `kioskCustomizationStatusBar`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_CUSTOMIZATION_STATUS_BAR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskCustomizationStatusBar",
+    );
+    /// `kioskCustomizationSystemErrorWarnings`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_CUSTOMIZATION_SYSTEM_ERROR_WARNINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskCustomizationSystemErrorWarnings",
+    );
+    /// `kioskCustomizationSystemNavigation`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_CUSTOMIZATION_SYSTEM_NAVIGATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskCustomizationSystemNavigation",
+    );
+    /// `kioskModeScreenSaverConfigurationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_SCREEN_SAVER_CONFIGURATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeScreenSaverConfigurationEnabled",
+    );
+    /// `kioskModeScreenSaverImageUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_SCREEN_SAVER_IMAGE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeScreenSaverImageUrl",
+    );
+    /// `kioskModeScreenSaverDisplayTimeInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_SCREEN_SAVER_DISPLAY_TIME_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeScreenSaverDisplayTimeInSeconds",
+    );
+    /// `kioskModeScreenSaverStartDelayInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_SCREEN_SAVER_START_DELAY_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeScreenSaverStartDelayInSeconds",
+    );
+    /// `kioskModeScreenSaverDetectMediaDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_SCREEN_SAVER_DETECT_MEDIA_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeScreenSaverDetectMediaDisabled",
+    );
+    /// `kioskModeApps`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeApps",
+    );
+    /// `kioskModeWallpaperUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_WALLPAPER_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeWallpaperUrl",
+    );
+    /// `kioskModeExitCode`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_EXIT_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeExitCode",
+    );
+    /// `kioskModeVirtualHomeButtonEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_VIRTUAL_HOME_BUTTON_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeVirtualHomeButtonEnabled",
+    );
+    /// `kioskModeVirtualHomeButtonType`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_VIRTUAL_HOME_BUTTON_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeVirtualHomeButtonType",
+    );
+    /// `kioskModeBluetoothConfigurationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLUETOOTH_CONFIGURATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBluetoothConfigurationEnabled",
+    );
+    /// `kioskModeWiFiConfigurationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_WI_FI_CONFIGURATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeWiFiConfigurationEnabled",
+    );
+    /// `kioskModeFlashlightConfigurationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_FLASHLIGHT_CONFIGURATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeFlashlightConfigurationEnabled",
+    );
+    /// `kioskModeMediaVolumeConfigurationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_MEDIA_VOLUME_CONFIGURATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeMediaVolumeConfigurationEnabled",
+    );
+    /// `kioskModeShowDeviceInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_SHOW_DEVICE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeShowDeviceInfo",
+    );
+    /// `kioskModeManagedSettingsEntryDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_MANAGED_SETTINGS_ENTRY_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeManagedSettingsEntryDisabled",
+    );
+    /// `kioskModeDebugMenuEasyAccessEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_DEBUG_MENU_EASY_ACCESS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeDebugMenuEasyAccessEnabled",
+    );
+    /// `kioskModeShowAppNotificationBadge`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_SHOW_APP_NOTIFICATION_BADGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeShowAppNotificationBadge",
+    );
+    /// `kioskModeScreenOrientation`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_SCREEN_ORIENTATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeScreenOrientation",
+    );
+    /// `kioskModeIconSize`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ICON_SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeIconSize",
+    );
+    /// `kioskModeFolderIcon`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_FOLDER_ICON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeFolderIcon",
+    );
+    /// `kioskModeWifiAllowedSsids`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_WIFI_ALLOWED_SSIDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeWifiAllowedSsids",
+    );
+    /// `kioskModeAppOrderEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_APP_ORDER_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAppOrderEnabled",
+    );
+    /// `kioskModeAppsInFolderOrderedByName`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_APPS_IN_FOLDER_ORDERED_BY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAppsInFolderOrderedByName",
+    );
+    /// `kioskModeGridHeight`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_GRID_HEIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeGridHeight",
+    );
+    /// `kioskModeGridWidth`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_GRID_WIDTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeGridWidth",
+    );
+    /// `kioskModeLockHomeScreen`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_LOCK_HOME_SCREEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeLockHomeScreen",
+    );
+    /// `kioskModeManagedFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_MANAGED_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeManagedFolders",
+    );
+    /// `kioskModeAppPositions`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_APP_POSITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAppPositions",
+    );
+    /// `microphoneForceMute`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROPHONE_FORCE_MUTE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microphoneForceMute",
+    );
+    /// `networkEscapeHatchAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_ESCAPE_HATCH_ALLOWED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkEscapeHatchAllowed",
+    );
+    /// `nfcBlockOutgoingBeam`, for `$select`, `$expand` and `$orderby`.
+    pub const NFC_BLOCK_OUTGOING_BEAM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nfcBlockOutgoingBeam",
+    );
+    /// `passwordBlockKeyguard`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_KEYGUARD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockKeyguard",
+    );
+    /// `passwordBlockKeyguardFeatures`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_KEYGUARD_FEATURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockKeyguardFeatures",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinimumLetterCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LETTER_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLetterCharacters",
+    );
+    /// `passwordMinimumLowerCaseCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LOWER_CASE_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLowerCaseCharacters",
+    );
+    /// `passwordMinimumNonLetterCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_NON_LETTER_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumNonLetterCharacters",
+    );
+    /// `passwordMinimumNumericCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_NUMERIC_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumNumericCharacters",
+    );
+    /// `passwordMinimumSymbolCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_SYMBOL_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumSymbolCharacters",
+    );
+    /// `passwordMinimumUpperCaseCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_UPPER_CASE_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumUpperCaseCharacters",
+    );
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordPreviousPasswordCountToBlock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_COUNT_TO_BLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordCountToBlock",
+    );
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordSignInFailureCountBeforeFactoryReset");
+    /// `playStoreMode`, for `$select`, `$expand` and `$orderby`.
+    pub const PLAY_STORE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "playStoreMode",
+    );
+    /// `safeBootBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFE_BOOT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safeBootBlocked",
+    );
+    /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenCaptureBlocked",
+    );
+    /// `securityAllowDebuggingFeatures`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_ALLOW_DEBUGGING_FEATURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityAllowDebuggingFeatures",
+    );
+    /// `securityRequireVerifyApps`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_VERIFY_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityRequireVerifyApps",
+    );
+    /// `statusBarBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS_BAR_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "statusBarBlocked",
+    );
+    /// `stayOnModes`, for `$select`, `$expand` and `$orderby`.
+    pub const STAY_ON_MODES: graph_rt::Prop<Self> = graph_rt::Prop::new("stayOnModes");
+    /// `storageAllowUsb`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_ALLOW_USB: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageAllowUsb",
+    );
+    /// `storageBlockExternalMedia`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_BLOCK_EXTERNAL_MEDIA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageBlockExternalMedia",
+    );
+    /// `storageBlockUsbFileTransfer`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_BLOCK_USB_FILE_TRANSFER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageBlockUsbFileTransfer",
+    );
+    /// `systemUpdateWindowStartMinutesAfterMidnight`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_UPDATE_WINDOW_START_MINUTES_AFTER_MIDNIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "systemUpdateWindowStartMinutesAfterMidnight",
+    );
+    /// `systemUpdateWindowEndMinutesAfterMidnight`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_UPDATE_WINDOW_END_MINUTES_AFTER_MIDNIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "systemUpdateWindowEndMinutesAfterMidnight",
+    );
+    /// `systemUpdateInstallType`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_UPDATE_INSTALL_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "systemUpdateInstallType",
+    );
+    /// `systemWindowsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_WINDOWS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "systemWindowsBlocked",
+    );
+    /// `usersBlockAdd`, for `$select`, `$expand` and `$orderby`.
+    pub const USERS_BLOCK_ADD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usersBlockAdd",
+    );
+    /// `usersBlockRemove`, for `$select`, `$expand` and `$orderby`.
+    pub const USERS_BLOCK_REMOVE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usersBlockRemove",
+    );
+    /// `volumeBlockAdjustment`, for `$select`, `$expand` and `$orderby`.
+    pub const VOLUME_BLOCK_ADJUSTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "volumeBlockAdjustment",
+    );
+    /// `vpnAlwaysOnLockdownMode`, for `$select`, `$expand` and `$orderby`.
+    pub const VPN_ALWAYS_ON_LOCKDOWN_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vpnAlwaysOnLockdownMode",
+    );
+    /// `vpnAlwaysOnPackageIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const VPN_ALWAYS_ON_PACKAGE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vpnAlwaysOnPackageIdentifier",
+    );
+    /// `wifiBlockEditConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const WIFI_BLOCK_EDIT_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wifiBlockEditConfigurations",
+    );
+    /// `wifiBlockEditPolicyDefinedConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const WIFI_BLOCK_EDIT_POLICY_DEFINED_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wifiBlockEditPolicyDefinedConfigurations",
+    );
+    /// `personalProfileAppsAllowInstallFromUnknownSources`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSONAL_PROFILE_APPS_ALLOW_INSTALL_FROM_UNKNOWN_SOURCES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("personalProfileAppsAllowInstallFromUnknownSources");
+    /// `personalProfileCameraBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSONAL_PROFILE_CAMERA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "personalProfileCameraBlocked",
+    );
+    /// `personalProfileScreenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSONAL_PROFILE_SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "personalProfileScreenCaptureBlocked",
+    );
+    /// `workProfilePasswordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordExpirationDays",
+    );
+    /// `workProfilePasswordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinimumLength",
+    );
+    /// `workProfilePasswordMinimumNumericCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINIMUM_NUMERIC_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinimumNumericCharacters",
+    );
+    /// `workProfilePasswordMinimumNonLetterCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINIMUM_NON_LETTER_CHARACTERS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfilePasswordMinimumNonLetterCharacters");
+    /// `workProfilePasswordMinimumLetterCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINIMUM_LETTER_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinimumLetterCharacters",
+    );
+    /// `workProfilePasswordMinimumLowerCaseCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINIMUM_LOWER_CASE_CHARACTERS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfilePasswordMinimumLowerCaseCharacters");
+    /// `workProfilePasswordMinimumUpperCaseCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINIMUM_UPPER_CASE_CHARACTERS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfilePasswordMinimumUpperCaseCharacters");
+    /// `workProfilePasswordMinimumSymbolCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINIMUM_SYMBOL_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinimumSymbolCharacters",
+    );
+    /// `workProfilePasswordPreviousPasswordCountToBlock`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_PREVIOUS_PASSWORD_COUNT_TO_BLOCK: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfilePasswordPreviousPasswordCountToBlock");
+    /// `workProfilePasswordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfilePasswordSignInFailureCountBeforeFactoryReset");
+    /// `workProfilePasswordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordRequiredType",
+    );
+}

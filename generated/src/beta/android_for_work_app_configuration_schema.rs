@@ -41,3 +41,12 @@ impl graph_rt::Model for AndroidForWorkAppConfigurationSchema {
     }
 }
 graph_rt::impl_model_json!(AndroidForWorkAppConfigurationSchema);
+/// The properties, by name, for query options.
+impl AndroidForWorkAppConfigurationSchema {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `exampleJson`, for `$select`, `$expand` and `$orderby`.
+    pub const EXAMPLE_JSON: graph_rt::Prop<Self> = graph_rt::Prop::new("exampleJson");
+    /// `schemaItems`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEMA_ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("schemaItems");
+}

@@ -229,3 +229,142 @@ impl graph_rt::Model for AndroidForWorkCompliancePolicy {
     }
 }
 graph_rt::impl_model_json!(AndroidForWorkCompliancePolicy);
+/// The properties, by name, for query options.
+impl AndroidForWorkCompliancePolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `scheduledActionsForRule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULED_ACTIONS_FOR_RULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scheduledActionsForRule",
+    );
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `passwordRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequired",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinutesOfInactivityBeforeLock",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordSignInFailureCountBeforeFactoryReset");
+    /// `securityPreventInstallAppsFromUnknownSources`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_PREVENT_INSTALL_APPS_FROM_UNKNOWN_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityPreventInstallAppsFromUnknownSources",
+    );
+    /// `securityDisableUsbDebugging`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_DISABLE_USB_DEBUGGING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityDisableUsbDebugging",
+    );
+    /// `securityRequireVerifyApps`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_VERIFY_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityRequireVerifyApps",
+    );
+    /// `deviceThreatProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_THREAT_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceThreatProtectionEnabled",
+    );
+    /// `deviceThreatProtectionRequiredSecurityLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_THREAT_PROTECTION_REQUIRED_SECURITY_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceThreatProtectionRequiredSecurityLevel",
+    );
+    /// `securityBlockJailbrokenDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_BLOCK_JAILBROKEN_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityBlockJailbrokenDevices",
+    );
+    /// `osMinimumVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MINIMUM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMinimumVersion",
+    );
+    /// `osMaximumVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MAXIMUM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMaximumVersion",
+    );
+    /// `minAndroidSecurityPatchLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const MIN_ANDROID_SECURITY_PATCH_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minAndroidSecurityPatchLevel",
+    );
+    /// `storageRequireEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_REQUIRE_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRequireEncryption",
+    );
+    /// `securityRequireSafetyNetAttestationBasicIntegrity`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_SAFETY_NET_ATTESTATION_BASIC_INTEGRITY: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("securityRequireSafetyNetAttestationBasicIntegrity");
+    /// `securityRequireSafetyNetAttestationCertifiedDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_SAFETY_NET_ATTESTATION_CERTIFIED_DEVICE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("securityRequireSafetyNetAttestationCertifiedDevice");
+    /// `securityRequireGooglePlayServices`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_GOOGLE_PLAY_SERVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityRequireGooglePlayServices",
+    );
+    /// `securityRequireUpToDateSecurityProviders`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_UP_TO_DATE_SECURITY_PROVIDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityRequireUpToDateSecurityProviders",
+    );
+    /// `securityRequireCompanyPortalAppIntegrity`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_COMPANY_PORTAL_APP_INTEGRITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityRequireCompanyPortalAppIntegrity",
+    );
+    /// `securityRequiredAndroidSafetyNetEvaluationType`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRED_ANDROID_SAFETY_NET_EVALUATION_TYPE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("securityRequiredAndroidSafetyNetEvaluationType");
+}

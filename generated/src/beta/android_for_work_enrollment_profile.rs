@@ -71,3 +71,38 @@ impl graph_rt::Model for AndroidForWorkEnrollmentProfile {
     }
 }
 graph_rt::impl_model_json!(AndroidForWorkEnrollmentProfile);
+/// The properties, by name, for query options.
+impl AndroidForWorkEnrollmentProfile {
+    /// `accountId`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("accountId");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `tokenValue`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("tokenValue");
+    /// `tokenExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenExpirationDateTime",
+    );
+    /// `enrolledDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrolledDeviceCount",
+    );
+    /// `qrCodeContent`, for `$select`, `$expand` and `$orderby`.
+    pub const QR_CODE_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qrCodeContent",
+    );
+    /// `qrCodeImage`, for `$select`, `$expand` and `$orderby`.
+    pub const QR_CODE_IMAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("qrCodeImage");
+}

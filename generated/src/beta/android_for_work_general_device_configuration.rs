@@ -414,3 +414,234 @@ impl graph_rt::Model for AndroidForWorkGeneralDeviceConfiguration {
     }
 }
 graph_rt::impl_model_json!(AndroidForWorkGeneralDeviceConfiguration);
+/// The properties, by name, for query options.
+impl AndroidForWorkGeneralDeviceConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `passwordBlockFaceUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_FACE_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockFaceUnlock",
+    );
+    /// `passwordBlockFingerprintUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_FINGERPRINT_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockFingerprintUnlock",
+    );
+    /// `passwordBlockIrisUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_IRIS_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockIrisUnlock",
+    );
+    /// `passwordBlockTrustAgents`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_TRUST_AGENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockTrustAgents",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordSignInFailureCountBeforeFactoryReset");
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `workProfileDataSharingType`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_DATA_SHARING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileDataSharingType",
+    );
+    /// `workProfileBlockNotificationsWhileDeviceLocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLOCK_NOTIFICATIONS_WHILE_DEVICE_LOCKED: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfileBlockNotificationsWhileDeviceLocked");
+    /// `workProfileBlockAddingAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLOCK_ADDING_ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileBlockAddingAccounts",
+    );
+    /// `workProfileBluetoothEnableContactSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLUETOOTH_ENABLE_CONTACT_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileBluetoothEnableContactSharing",
+    );
+    /// `workProfileBlockScreenCapture`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLOCK_SCREEN_CAPTURE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileBlockScreenCapture",
+    );
+    /// `workProfileBlockCrossProfileCallerId`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLOCK_CROSS_PROFILE_CALLER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileBlockCrossProfileCallerId",
+    );
+    /// `workProfileBlockCamera`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLOCK_CAMERA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileBlockCamera",
+    );
+    /// `workProfileBlockCrossProfileContactsSearch`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLOCK_CROSS_PROFILE_CONTACTS_SEARCH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileBlockCrossProfileContactsSearch",
+    );
+    /// `workProfileBlockCrossProfileCopyPaste`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLOCK_CROSS_PROFILE_COPY_PASTE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileBlockCrossProfileCopyPaste",
+    );
+    /// `workProfileDefaultAppPermissionPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_DEFAULT_APP_PERMISSION_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileDefaultAppPermissionPolicy",
+    );
+    /// `workProfilePasswordBlockFaceUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_BLOCK_FACE_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordBlockFaceUnlock",
+    );
+    /// `workProfilePasswordBlockFingerprintUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_BLOCK_FINGERPRINT_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordBlockFingerprintUnlock",
+    );
+    /// `workProfilePasswordBlockIrisUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_BLOCK_IRIS_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordBlockIrisUnlock",
+    );
+    /// `workProfilePasswordBlockTrustAgents`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_BLOCK_TRUST_AGENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordBlockTrustAgents",
+    );
+    /// `workProfilePasswordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordExpirationDays",
+    );
+    /// `workProfilePasswordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinimumLength",
+    );
+    /// `workProfilePasswordMinNumericCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MIN_NUMERIC_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinNumericCharacters",
+    );
+    /// `workProfilePasswordMinNonLetterCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MIN_NON_LETTER_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinNonLetterCharacters",
+    );
+    /// `workProfilePasswordMinLetterCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MIN_LETTER_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinLetterCharacters",
+    );
+    /// `workProfilePasswordMinLowerCaseCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MIN_LOWER_CASE_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinLowerCaseCharacters",
+    );
+    /// `workProfilePasswordMinUpperCaseCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MIN_UPPER_CASE_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinUpperCaseCharacters",
+    );
+    /// `workProfilePasswordMinSymbolCharacters`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MIN_SYMBOL_CHARACTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordMinSymbolCharacters",
+    );
+    /// `workProfilePasswordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfilePasswordMinutesOfInactivityBeforeScreenTimeout");
+    /// `workProfilePasswordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfilePasswordPreviousPasswordBlockCount");
+    /// `workProfilePasswordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfilePasswordSignInFailureCountBeforeFactoryReset");
+    /// `workProfilePasswordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfilePasswordRequiredType",
+    );
+    /// `workProfileRequirePassword`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_REQUIRE_PASSWORD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileRequirePassword",
+    );
+    /// `securityRequireVerifyApps`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_VERIFY_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityRequireVerifyApps",
+    );
+    /// `vpnAlwaysOnPackageIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const VPN_ALWAYS_ON_PACKAGE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vpnAlwaysOnPackageIdentifier",
+    );
+    /// `vpnEnableAlwaysOnLockdownMode`, for `$select`, `$expand` and `$orderby`.
+    pub const VPN_ENABLE_ALWAYS_ON_LOCKDOWN_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vpnEnableAlwaysOnLockdownMode",
+    );
+    /// `workProfileAllowWidgets`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_ALLOW_WIDGETS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workProfileAllowWidgets",
+    );
+    /// `workProfileBlockPersonalAppInstallsFromUnknownSources`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_PROFILE_BLOCK_PERSONAL_APP_INSTALLS_FROM_UNKNOWN_SOURCES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("workProfileBlockPersonalAppInstallsFromUnknownSources");
+}

@@ -167,3 +167,96 @@ impl graph_rt::Model for AndroidForWorkVpnConfiguration {
     }
 }
 graph_rt::impl_model_json!(AndroidForWorkVpnConfiguration);
+/// The properties, by name, for query options.
+impl AndroidForWorkVpnConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `connectionName`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectionName",
+    );
+    /// `connectionType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectionType",
+    );
+    /// `role`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new("role");
+    /// `realm`, for `$select`, `$expand` and `$orderby`.
+    pub const REALM: graph_rt::Prop<Self> = graph_rt::Prop::new("realm");
+    /// `servers`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVERS: graph_rt::Prop<Self> = graph_rt::Prop::new("servers");
+    /// `fingerprint`, for `$select`, `$expand` and `$orderby`.
+    pub const FINGERPRINT: graph_rt::Prop<Self> = graph_rt::Prop::new("fingerprint");
+    /// `customData`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new("customData");
+    /// `customKeyValueData`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_KEY_VALUE_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customKeyValueData",
+    );
+    /// `authenticationMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMethod",
+    );
+    /// `identityCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityCertificate",
+    );
+}

@@ -468,3 +468,288 @@ impl graph_rt::Model for AndroidManagedAppProtection {
     }
 }
 graph_rt::impl_model_json!(AndroidManagedAppProtection);
+/// The properties, by name, for query options.
+impl AndroidManagedAppProtection {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `periodOfflineBeforeAccessCheck`, for `$select`, `$expand` and `$orderby`.
+    pub const PERIOD_OFFLINE_BEFORE_ACCESS_CHECK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "periodOfflineBeforeAccessCheck",
+    );
+    /// `periodOnlineBeforeAccessCheck`, for `$select`, `$expand` and `$orderby`.
+    pub const PERIOD_ONLINE_BEFORE_ACCESS_CHECK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "periodOnlineBeforeAccessCheck",
+    );
+    /// `allowedInboundDataTransferSources`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_INBOUND_DATA_TRANSFER_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedInboundDataTransferSources",
+    );
+    /// `allowedOutboundDataTransferDestinations`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_OUTBOUND_DATA_TRANSFER_DESTINATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedOutboundDataTransferDestinations",
+    );
+    /// `organizationalCredentialsRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const ORGANIZATIONAL_CREDENTIALS_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "organizationalCredentialsRequired",
+    );
+    /// `allowedOutboundClipboardSharingLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_OUTBOUND_CLIPBOARD_SHARING_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedOutboundClipboardSharingLevel",
+    );
+    /// `dataBackupBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_BACKUP_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dataBackupBlocked",
+    );
+    /// `deviceComplianceRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceComplianceRequired",
+    );
+    /// `managedBrowserToOpenLinksRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_BROWSER_TO_OPEN_LINKS_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedBrowserToOpenLinksRequired",
+    );
+    /// `saveAsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SAVE_AS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "saveAsBlocked",
+    );
+    /// `periodOfflineBeforeWipeIsEnforced`, for `$select`, `$expand` and `$orderby`.
+    pub const PERIOD_OFFLINE_BEFORE_WIPE_IS_ENFORCED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "periodOfflineBeforeWipeIsEnforced",
+    );
+    /// `pinRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new("pinRequired");
+    /// `maximumPinRetries`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_PIN_RETRIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumPinRetries",
+    );
+    /// `simplePinBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SIMPLE_PIN_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "simplePinBlocked",
+    );
+    /// `minimumPinLength`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_PIN_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumPinLength",
+    );
+    /// `pinCharacterSet`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_CHARACTER_SET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinCharacterSet",
+    );
+    /// `periodBeforePinReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PERIOD_BEFORE_PIN_RESET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "periodBeforePinReset",
+    );
+    /// `allowedDataStorageLocations`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_DATA_STORAGE_LOCATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedDataStorageLocations",
+    );
+    /// `contactSyncBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACT_SYNC_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contactSyncBlocked",
+    );
+    /// `printBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("printBlocked");
+    /// `fingerprintBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FINGERPRINT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fingerprintBlocked",
+    );
+    /// `disableAppPinIfDevicePinIsSet`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_APP_PIN_IF_DEVICE_PIN_IS_SET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableAppPinIfDevicePinIsSet",
+    );
+    /// `maximumRequiredOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_REQUIRED_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumRequiredOsVersion",
+    );
+    /// `maximumWarningOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_WARNING_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumWarningOsVersion",
+    );
+    /// `maximumWipeOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_WIPE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumWipeOsVersion",
+    );
+    /// `minimumRequiredOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_REQUIRED_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumRequiredOsVersion",
+    );
+    /// `minimumWarningOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_WARNING_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumWarningOsVersion",
+    );
+    /// `minimumRequiredAppVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_REQUIRED_APP_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumRequiredAppVersion",
+    );
+    /// `minimumWarningAppVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_WARNING_APP_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumWarningAppVersion",
+    );
+    /// `minimumWipeOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_WIPE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumWipeOsVersion",
+    );
+    /// `minimumWipeAppVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_WIPE_APP_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumWipeAppVersion",
+    );
+    /// `appActionIfDeviceComplianceRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ACTION_IF_DEVICE_COMPLIANCE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appActionIfDeviceComplianceRequired",
+    );
+    /// `appActionIfMaximumPinRetriesExceeded`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ACTION_IF_MAXIMUM_PIN_RETRIES_EXCEEDED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appActionIfMaximumPinRetriesExceeded",
+    );
+    /// `pinRequiredInsteadOfBiometricTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_REQUIRED_INSTEAD_OF_BIOMETRIC_TIMEOUT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinRequiredInsteadOfBiometricTimeout",
+    );
+    /// `allowedOutboundClipboardSharingExceptionLength`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_OUTBOUND_CLIPBOARD_SHARING_EXCEPTION_LENGTH: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("allowedOutboundClipboardSharingExceptionLength");
+    /// `notificationRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationRestriction",
+    );
+    /// `previousPinBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIOUS_PIN_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "previousPinBlockCount",
+    );
+    /// `managedBrowser`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_BROWSER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedBrowser",
+    );
+    /// `maximumAllowedDeviceThreatLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_ALLOWED_DEVICE_THREAT_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumAllowedDeviceThreatLevel",
+    );
+    /// `mobileThreatDefenseRemediationAction`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_THREAT_DEFENSE_REMEDIATION_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileThreatDefenseRemediationAction",
+    );
+    /// `blockDataIngestionIntoOrganizationDocuments`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCK_DATA_INGESTION_INTO_ORGANIZATION_DOCUMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blockDataIngestionIntoOrganizationDocuments",
+    );
+    /// `allowedDataIngestionLocations`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_DATA_INGESTION_LOCATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedDataIngestionLocations",
+    );
+    /// `appActionIfUnableToAuthenticateUser`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ACTION_IF_UNABLE_TO_AUTHENTICATE_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appActionIfUnableToAuthenticateUser",
+    );
+    /// `dialerRestrictionLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const DIALER_RESTRICTION_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dialerRestrictionLevel",
+    );
+    /// `isAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new("isAssigned");
+    /// `targetedAppManagementLevels`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_APP_MANAGEMENT_LEVELS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedAppManagementLevels",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenCaptureBlocked",
+    );
+    /// `disableAppEncryptionIfDeviceEncryptionIsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_APP_ENCRYPTION_IF_DEVICE_ENCRYPTION_IS_ENABLED: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("disableAppEncryptionIfDeviceEncryptionIsEnabled");
+    /// `encryptAppData`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPT_APP_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptAppData",
+    );
+    /// `deployedAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYED_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deployedAppCount",
+    );
+    /// `minimumRequiredPatchVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_REQUIRED_PATCH_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumRequiredPatchVersion",
+    );
+    /// `minimumWarningPatchVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_WARNING_PATCH_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumWarningPatchVersion",
+    );
+    /// `exemptedAppPackages`, for `$select`, `$expand` and `$orderby`.
+    pub const EXEMPTED_APP_PACKAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exemptedAppPackages",
+    );
+    /// `minimumWipePatchVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_WIPE_PATCH_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumWipePatchVersion",
+    );
+    /// `allowedAndroidDeviceManufacturers`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_ANDROID_DEVICE_MANUFACTURERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAndroidDeviceManufacturers",
+    );
+    /// `appActionIfAndroidDeviceManufacturerNotAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ACTION_IF_ANDROID_DEVICE_MANUFACTURER_NOT_ALLOWED: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("appActionIfAndroidDeviceManufacturerNotAllowed");
+    /// `requiredAndroidSafetyNetDeviceAttestationType`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRED_ANDROID_SAFETY_NET_DEVICE_ATTESTATION_TYPE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("requiredAndroidSafetyNetDeviceAttestationType");
+    /// `appActionIfAndroidSafetyNetDeviceAttestationFailed`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ACTION_IF_ANDROID_SAFETY_NET_DEVICE_ATTESTATION_FAILED: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("appActionIfAndroidSafetyNetDeviceAttestationFailed");
+    /// `requiredAndroidSafetyNetAppsVerificationType`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRED_ANDROID_SAFETY_NET_APPS_VERIFICATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requiredAndroidSafetyNetAppsVerificationType",
+    );
+    /// `appActionIfAndroidSafetyNetAppsVerificationFailed`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ACTION_IF_ANDROID_SAFETY_NET_APPS_VERIFICATION_FAILED: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("appActionIfAndroidSafetyNetAppsVerificationFailed");
+    /// `customBrowserPackageId`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_BROWSER_PACKAGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customBrowserPackageId",
+    );
+    /// `customBrowserDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_BROWSER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customBrowserDisplayName",
+    );
+    /// `minimumRequiredCompanyPortalVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_REQUIRED_COMPANY_PORTAL_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumRequiredCompanyPortalVersion",
+    );
+    /// `minimumWarningCompanyPortalVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_WARNING_COMPANY_PORTAL_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumWarningCompanyPortalVersion",
+    );
+    /// `minimumWipeCompanyPortalVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_WIPE_COMPANY_PORTAL_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumWipeCompanyPortalVersion",
+    );
+    /// `apps`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS: graph_rt::Prop<Self> = graph_rt::Prop::new("apps");
+    /// `deploymentSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentSummary",
+    );
+}

@@ -83,3 +83,48 @@ impl graph_rt::Model for AndroidManagedStoreAccountEnterpriseSettings {
     }
 }
 graph_rt::impl_model_json!(AndroidManagedStoreAccountEnterpriseSettings);
+/// The properties, by name, for query options.
+impl AndroidManagedStoreAccountEnterpriseSettings {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `bindStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const BIND_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("bindStatus");
+    /// `lastAppSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_APP_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastAppSyncDateTime",
+    );
+    /// `lastAppSyncStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_APP_SYNC_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastAppSyncStatus",
+    );
+    /// `ownerUserPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER_USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ownerUserPrincipalName",
+    );
+    /// `ownerOrganizationName`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER_ORGANIZATION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ownerOrganizationName",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `enrollmentTarget`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentTarget",
+    );
+    /// `targetGroupIds`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_GROUP_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetGroupIds",
+    );
+    /// `deviceOwnerManagementEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_OWNER_MANAGEMENT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceOwnerManagementEnabled",
+    );
+    /// `companyCodes`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPANY_CODES: graph_rt::Prop<Self> = graph_rt::Prop::new("companyCodes");
+    /// `androidDeviceOwnerFullyManagedEnrollmentEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_DEVICE_OWNER_FULLY_MANAGED_ENROLLMENT_ENABLED: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("androidDeviceOwnerFullyManagedEnrollmentEnabled");
+}

@@ -111,3 +111,62 @@ impl graph_rt::Model for AndroidManagedStoreAppConfiguration {
     }
 }
 graph_rt::impl_model_json!(AndroidManagedStoreAppConfiguration);
+/// The properties, by name, for query options.
+impl AndroidManagedStoreAppConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `targetedMobileApps`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_MOBILE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedMobileApps",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusSummary",
+    );
+    /// `userStatusSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusSummary",
+    );
+    /// `packageId`, for `$select`, `$expand` and `$orderby`.
+    pub const PACKAGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("packageId");
+    /// `payloadJson`, for `$select`, `$expand` and `$orderby`.
+    pub const PAYLOAD_JSON: graph_rt::Prop<Self> = graph_rt::Prop::new("payloadJson");
+    /// `permissionActions`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION_ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "permissionActions",
+    );
+    /// `appSupportsOemConfig`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SUPPORTS_OEM_CONFIG: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appSupportsOemConfig",
+    );
+    /// `profileApplicability`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_APPLICABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "profileApplicability",
+    );
+}

@@ -47,3 +47,16 @@ impl graph_rt::Model for AndroidManagedStoreAppConfigurationSchema {
     }
 }
 graph_rt::impl_model_json!(AndroidManagedStoreAppConfigurationSchema);
+/// The properties, by name, for query options.
+impl AndroidManagedStoreAppConfigurationSchema {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `exampleJson`, for `$select`, `$expand` and `$orderby`.
+    pub const EXAMPLE_JSON: graph_rt::Prop<Self> = graph_rt::Prop::new("exampleJson");
+    /// `schemaItems`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEMA_ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("schemaItems");
+    /// `nestedSchemaItems`, for `$select`, `$expand` and `$orderby`.
+    pub const NESTED_SCHEMA_ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nestedSchemaItems",
+    );
+}

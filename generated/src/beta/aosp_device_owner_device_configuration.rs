@@ -211,3 +211,138 @@ impl graph_rt::Model for AospDeviceOwnerDeviceConfiguration {
     }
 }
 graph_rt::impl_model_json!(AospDeviceOwnerDeviceConfiguration);
+/// The properties, by name, for query options.
+impl AospDeviceOwnerDeviceConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `appsAllowInstallFromUnknownSources`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_ALLOW_INSTALL_FROM_UNKNOWN_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsAllowInstallFromUnknownSources",
+    );
+    /// `bluetoothBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlocked",
+    );
+    /// `bluetoothBlockConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockConfiguration",
+    );
+    /// `bluetoothBlockContactSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_CONTACT_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockContactSharing",
+    );
+    /// `cameraBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CAMERA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cameraBlocked",
+    );
+    /// `cellularBlockWiFiTethering`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_WI_FI_TETHERING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockWiFiTethering",
+    );
+    /// `factoryResetBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FACTORY_RESET_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "factoryResetBlocked",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordSignInFailureCountBeforeFactoryReset");
+    /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenCaptureBlocked",
+    );
+    /// `securityAllowDebuggingFeatures`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_ALLOW_DEBUGGING_FEATURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityAllowDebuggingFeatures",
+    );
+    /// `storageAllowUsb`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_ALLOW_USB: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageAllowUsb",
+    );
+    /// `storageBlockExternalMedia`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_BLOCK_EXTERNAL_MEDIA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageBlockExternalMedia",
+    );
+    /// `storageBlockUsbFileTransfer`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_BLOCK_USB_FILE_TRANSFER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageBlockUsbFileTransfer",
+    );
+    /// `backupBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const BACKUP_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "backupBlocked",
+    );
+    /// `wifiBlockEditConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const WIFI_BLOCK_EDIT_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wifiBlockEditConfigurations",
+    );
+}

@@ -54,3 +54,24 @@ impl graph_rt::Model for AppConsentRequest {
     }
 }
 graph_rt::impl_model_json!(AppConsentRequest);
+/// The properties, by name, for query options.
+impl AppConsentRequest {
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+    /// `appId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appId");
+    /// `consentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONSENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("consentType");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `pendingScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const PENDING_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pendingScopes",
+    );
+    /// `userConsentRequests`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_CONSENT_REQUESTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userConsentRequests",
+    );
+}

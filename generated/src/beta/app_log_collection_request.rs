@@ -47,3 +47,20 @@ impl graph_rt::Model for AppLogCollectionRequest {
     }
 }
 graph_rt::impl_model_json!(AppLogCollectionRequest);
+/// The properties, by name, for query options.
+impl AppLogCollectionRequest {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `errorMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorMessage");
+    /// `customLogFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_LOG_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customLogFolders",
+    );
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+}

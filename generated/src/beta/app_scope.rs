@@ -39,3 +39,12 @@ impl graph_rt::Model for AppScope {
     }
 }
 graph_rt::impl_model_json!(AppScope);
+/// The properties, by name, for query options.
+impl AppScope {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+}

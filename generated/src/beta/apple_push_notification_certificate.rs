@@ -63,3 +63,38 @@ impl graph_rt::Model for ApplePushNotificationCertificate {
     }
 }
 graph_rt::impl_model_json!(ApplePushNotificationCertificate);
+/// The properties, by name, for query options.
+impl ApplePushNotificationCertificate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `appleIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleIdentifier",
+    );
+    /// `topicIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const TOPIC_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "topicIdentifier",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `certificateUploadStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_UPLOAD_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateUploadStatus",
+    );
+    /// `certificateUploadFailureReason`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_UPLOAD_FAILURE_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateUploadFailureReason",
+    );
+    /// `certificateSerialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateSerialNumber",
+    );
+    /// `certificate`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new("certificate");
+}

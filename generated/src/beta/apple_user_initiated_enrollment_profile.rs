@@ -71,3 +71,34 @@ impl graph_rt::Model for AppleUserInitiatedEnrollmentProfile {
     }
 }
 graph_rt::impl_model_json!(AppleUserInitiatedEnrollmentProfile);
+/// The properties, by name, for query options.
+impl AppleUserInitiatedEnrollmentProfile {
+    /// `defaultEnrollmentType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_ENROLLMENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultEnrollmentType",
+    );
+    /// `availableEnrollmentTypeOptions`, for `$select`, `$expand` and `$orderby`.
+    pub const AVAILABLE_ENROLLMENT_TYPE_OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "availableEnrollmentTypeOptions",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `platform`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new("platform");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

@@ -217,6 +217,141 @@ impl graph_rt::Model for AppleVpnConfiguration {
     }
 }
 graph_rt::impl_model_json!(AppleVpnConfiguration);
+/// The properties, by name, for query options.
+impl AppleVpnConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `connectionName`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectionName",
+    );
+    /// `connectionType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectionType",
+    );
+    /// `loginGroupOrDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const LOGIN_GROUP_OR_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "loginGroupOrDomain",
+    );
+    /// `role`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new("role");
+    /// `realm`, for `$select`, `$expand` and `$orderby`.
+    pub const REALM: graph_rt::Prop<Self> = graph_rt::Prop::new("realm");
+    /// `server`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVER: graph_rt::Prop<Self> = graph_rt::Prop::new("server");
+    /// `identifier`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new("identifier");
+    /// `customData`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new("customData");
+    /// `customKeyValueData`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_KEY_VALUE_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customKeyValueData",
+    );
+    /// `enableSplitTunneling`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_SPLIT_TUNNELING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableSplitTunneling",
+    );
+    /// `authenticationMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMethod",
+    );
+    /// `enablePerApp`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_PER_APP: graph_rt::Prop<Self> = graph_rt::Prop::new("enablePerApp");
+    /// `safariDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariDomains",
+    );
+    /// `onDemandRules`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_DEMAND_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onDemandRules",
+    );
+    /// `providerType`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVIDER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("providerType");
+    /// `associatedDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSOCIATED_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "associatedDomains",
+    );
+    /// `excludedDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCLUDED_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "excludedDomains",
+    );
+    /// `disableOnDemandUserOverride`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_ON_DEMAND_USER_OVERRIDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableOnDemandUserOverride",
+    );
+    /// `disconnectOnIdle`, for `$select`, `$expand` and `$orderby`.
+    pub const DISCONNECT_ON_IDLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disconnectOnIdle",
+    );
+    /// `disconnectOnIdleTimerInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const DISCONNECT_ON_IDLE_TIMER_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disconnectOnIdleTimerInSeconds",
+    );
+    /// `proxyServer`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_SERVER: graph_rt::Prop<Self> = graph_rt::Prop::new("proxyServer");
+    /// `optInToDeviceIdSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const OPT_IN_TO_DEVICE_ID_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "optInToDeviceIdSharing",
+    );
+}
 /// A `microsoft.graph.appleVpnConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAppleVpnConfiguration {

@@ -59,3 +59,28 @@ impl graph_rt::Model for AppleVppTokenTroubleshootingEvent {
     }
 }
 graph_rt::impl_model_json!(AppleVppTokenTroubleshootingEvent);
+/// The properties, by name, for query options.
+impl AppleVppTokenTroubleshootingEvent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `eventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eventDateTime",
+    );
+    /// `correlationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CORRELATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "correlationId",
+    );
+    /// `troubleshootingErrorDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const TROUBLESHOOTING_ERROR_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "troubleshootingErrorDetails",
+    );
+    /// `eventName`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("eventName");
+    /// `additionalInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDITIONAL_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "additionalInformation",
+    );
+    /// `tokenId`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tokenId");
+}

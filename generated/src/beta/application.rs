@@ -237,3 +237,136 @@ impl graph_rt::Model for Application {
     }
 }
 graph_rt::impl_model_json!(Application);
+/// The properties, by name, for query options.
+impl Application {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `addIns`, for `$select`, `$expand` and `$orderby`.
+    pub const ADD_INS: graph_rt::Prop<Self> = graph_rt::Prop::new("addIns");
+    /// `api`, for `$select`, `$expand` and `$orderby`.
+    pub const API: graph_rt::Prop<Self> = graph_rt::Prop::new("api");
+    /// `appId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appId");
+    /// `applicationTemplateId`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationTemplateId",
+    );
+    /// `appRoles`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new("appRoles");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `deletedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deletedDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `disabledByMicrosoftStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLED_BY_MICROSOFT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disabledByMicrosoftStatus",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `groupMembershipClaims`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_MEMBERSHIP_CLAIMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupMembershipClaims",
+    );
+    /// `identifierUris`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTIFIER_URIS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identifierUris",
+    );
+    /// `info`, for `$select`, `$expand` and `$orderby`.
+    pub const INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("info");
+    /// `isDeviceOnlyAuthSupported`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEVICE_ONLY_AUTH_SUPPORTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDeviceOnlyAuthSupported",
+    );
+    /// `isFallbackPublicClient`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FALLBACK_PUBLIC_CLIENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isFallbackPublicClient",
+    );
+    /// `keyCredentials`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_CREDENTIALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyCredentials",
+    );
+    /// `logo`, for `$select`, `$expand` and `$orderby`.
+    pub const LOGO: graph_rt::Prop<Self> = graph_rt::Prop::new("logo");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `oauth2RequiredPostResponse`, for `$select`, `$expand` and `$orderby`.
+    pub const OAUTH2_REQUIRED_POST_RESPONSE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "oauth2RequiredPostResponse",
+    );
+    /// `onPremisesPublishing`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_PUBLISHING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesPublishing",
+    );
+    /// `optionalClaims`, for `$select`, `$expand` and `$orderby`.
+    pub const OPTIONAL_CLAIMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "optionalClaims",
+    );
+    /// `parentalControlSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENTAL_CONTROL_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentalControlSettings",
+    );
+    /// `passwordCredentials`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_CREDENTIALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordCredentials",
+    );
+    /// `publicClient`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLIC_CLIENT: graph_rt::Prop<Self> = graph_rt::Prop::new("publicClient");
+    /// `publisherDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publisherDomain",
+    );
+    /// `requiredResourceAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRED_RESOURCE_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requiredResourceAccess",
+    );
+    /// `signInAudience`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGN_IN_AUDIENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signInAudience",
+    );
+    /// `spa`, for `$select`, `$expand` and `$orderby`.
+    pub const SPA: graph_rt::Prop<Self> = graph_rt::Prop::new("spa");
+    /// `tags`, for `$select`, `$expand` and `$orderby`.
+    pub const TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("tags");
+    /// `tokenEncryptionKeyId`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_ENCRYPTION_KEY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenEncryptionKeyId",
+    );
+    /// `verifiedPublisher`, for `$select`, `$expand` and `$orderby`.
+    pub const VERIFIED_PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "verifiedPublisher",
+    );
+    /// `uniqueName`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("uniqueName");
+    /// `web`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB: graph_rt::Prop<Self> = graph_rt::Prop::new("web");
+    /// `calls`, for `$select`, `$expand` and `$orderby`.
+    pub const CALLS: graph_rt::Prop<Self> = graph_rt::Prop::new("calls");
+    /// `connectorGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTOR_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectorGroup",
+    );
+    /// `createdOnBehalfOf`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_ON_BEHALF_OF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdOnBehalfOf",
+    );
+    /// `extensionProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSION_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "extensionProperties",
+    );
+    /// `onlineMeetings`, for `$select`, `$expand` and `$orderby`.
+    pub const ONLINE_MEETINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onlineMeetings",
+    );
+    /// `owners`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNERS: graph_rt::Prop<Self> = graph_rt::Prop::new("owners");
+    /// `tokenLifetimePolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_LIFETIME_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenLifetimePolicies",
+    );
+}

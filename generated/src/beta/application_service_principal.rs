@@ -35,3 +35,12 @@ impl graph_rt::Model for ApplicationServicePrincipal {
     }
 }
 graph_rt::impl_model_json!(ApplicationServicePrincipal);
+/// The properties, by name, for query options.
+impl ApplicationServicePrincipal {
+    /// `application`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("application");
+    /// `servicePrincipal`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PRINCIPAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "servicePrincipal",
+    );
+}

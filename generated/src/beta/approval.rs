@@ -39,3 +39,12 @@ impl graph_rt::Model for Approval {
     }
 }
 graph_rt::impl_model_json!(Approval);
+/// The properties, by name, for query options.
+impl Approval {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `steps`, for `$select`, `$expand` and `$orderby`.
+    pub const STEPS: graph_rt::Prop<Self> = graph_rt::Prop::new("steps");
+    /// `stages`, for `$select`, `$expand` and `$orderby`.
+    pub const STAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("stages");
+}

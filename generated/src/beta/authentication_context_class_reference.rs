@@ -45,3 +45,14 @@ impl graph_rt::Model for AuthenticationContextClassReference {
     }
 }
 graph_rt::impl_model_json!(AuthenticationContextClassReference);
+/// The properties, by name, for query options.
+impl AuthenticationContextClassReference {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `isAvailable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_AVAILABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("isAvailable");
+}

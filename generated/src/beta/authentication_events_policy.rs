@@ -35,3 +35,12 @@ impl graph_rt::Model for AuthenticationEventsPolicy {
     }
 }
 graph_rt::impl_model_json!(AuthenticationEventsPolicy);
+/// The properties, by name, for query options.
+impl AuthenticationEventsPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `onSignupStart`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_SIGNUP_START: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onSignupStart",
+    );
+}

@@ -39,6 +39,15 @@ impl graph_rt::Model for AuthenticationListener {
     }
 }
 graph_rt::impl_model_json!(AuthenticationListener);
+/// The properties, by name, for query options.
+impl AuthenticationListener {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `sourceFilter`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_FILTER: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceFilter");
+}
 /// A `microsoft.graph.authenticationListener` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationListener {

@@ -37,6 +37,13 @@ impl graph_rt::Model for AuthenticationMethodConfiguration {
     }
 }
 graph_rt::impl_model_json!(AuthenticationMethodConfiguration);
+/// The properties, by name, for query options.
+impl AuthenticationMethodConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+}
 /// A `microsoft.graph.authenticationMethodConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationMethodConfiguration {

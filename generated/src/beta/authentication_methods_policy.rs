@@ -66,3 +66,28 @@ impl graph_rt::Model for AuthenticationMethodsPolicy {
     }
 }
 graph_rt::impl_model_json!(AuthenticationMethodsPolicy);
+/// The properties, by name, for query options.
+impl AuthenticationMethodsPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `policyVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "policyVersion",
+    );
+    /// `registrationEnforcement`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTRATION_ENFORCEMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registrationEnforcement",
+    );
+    /// `authenticationMethodConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_METHOD_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMethodConfigurations",
+    );
+}

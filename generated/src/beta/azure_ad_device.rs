@@ -41,3 +41,12 @@ impl graph_rt::Model for AzureAdDevice {
     }
 }
 graph_rt::impl_model_json!(AzureAdDevice);
+/// The properties, by name, for query options.
+impl AzureAdDevice {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `enrollments`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("enrollments");
+    /// `errors`, for `$select`, `$expand` and `$orderby`.
+    pub const ERRORS: graph_rt::Prop<Self> = graph_rt::Prop::new("errors");
+}

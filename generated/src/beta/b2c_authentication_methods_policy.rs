@@ -55,3 +55,20 @@ impl graph_rt::Model for B2cAuthenticationMethodsPolicy {
     }
 }
 graph_rt::impl_model_json!(B2cAuthenticationMethodsPolicy);
+/// The properties, by name, for query options.
+impl B2cAuthenticationMethodsPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isEmailPasswordAuthenticationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_EMAIL_PASSWORD_AUTHENTICATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isEmailPasswordAuthenticationEnabled",
+    );
+    /// `isUserNameAuthenticationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_USER_NAME_AUTHENTICATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isUserNameAuthenticationEnabled",
+    );
+    /// `isPhoneOneTimePasswordAuthenticationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_PHONE_ONE_TIME_PASSWORD_AUTHENTICATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isPhoneOneTimePasswordAuthenticationEnabled",
+    );
+}

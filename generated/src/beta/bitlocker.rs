@@ -37,3 +37,10 @@ impl graph_rt::Model for Bitlocker {
     }
 }
 graph_rt::impl_model_json!(Bitlocker);
+/// The properties, by name, for query options.
+impl Bitlocker {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `recoveryKeys`, for `$select`, `$expand` and `$orderby`.
+    pub const RECOVERY_KEYS: graph_rt::Prop<Self> = graph_rt::Prop::new("recoveryKeys");
+}

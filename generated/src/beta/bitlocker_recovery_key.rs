@@ -49,3 +49,18 @@ impl graph_rt::Model for BitlockerRecoveryKey {
     }
 }
 graph_rt::impl_model_json!(BitlockerRecoveryKey);
+/// The properties, by name, for query options.
+impl BitlockerRecoveryKey {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `key`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("key");
+    /// `volumeType`, for `$select`, `$expand` and `$orderby`.
+    pub const VOLUME_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("volumeType");
+}

@@ -95,3 +95,46 @@ impl graph_rt::Model for BookingBusiness {
     }
 }
 graph_rt::impl_model_json!(BookingBusiness);
+/// The properties, by name, for query options.
+impl BookingBusiness {
+    /// `address`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
+    /// `businessHours`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_HOURS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessHours",
+    );
+    /// `businessType`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("businessType");
+    /// `defaultCurrencyIso`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_CURRENCY_ISO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultCurrencyIso",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `email`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isPublished`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_PUBLISHED: graph_rt::Prop<Self> = graph_rt::Prop::new("isPublished");
+    /// `phone`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new("phone");
+    /// `publicUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLIC_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("publicUrl");
+    /// `schedulingPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULING_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "schedulingPolicy",
+    );
+    /// `webSiteUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_SITE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webSiteUrl");
+    /// `appointments`, for `$select`, `$expand` and `$orderby`.
+    pub const APPOINTMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("appointments");
+    /// `calendarView`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR_VIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("calendarView");
+    /// `customers`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOMERS: graph_rt::Prop<Self> = graph_rt::Prop::new("customers");
+    /// `services`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICES: graph_rt::Prop<Self> = graph_rt::Prop::new("services");
+    /// `staffMembers`, for `$select`, `$expand` and `$orderby`.
+    pub const STAFF_MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("staffMembers");
+}

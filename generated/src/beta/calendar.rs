@@ -139,3 +139,70 @@ impl graph_rt::Model for Calendar {
     }
 }
 graph_rt::impl_model_json!(Calendar);
+/// The properties, by name, for query options.
+impl Calendar {
+    /// `allowedOnlineMeetingProviders`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_ONLINE_MEETING_PROVIDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedOnlineMeetingProviders",
+    );
+    /// `calendarGroupId`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR_GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "calendarGroupId",
+    );
+    /// `canEdit`, for `$select`, `$expand` and `$orderby`.
+    pub const CAN_EDIT: graph_rt::Prop<Self> = graph_rt::Prop::new("canEdit");
+    /// `canShare`, for `$select`, `$expand` and `$orderby`.
+    pub const CAN_SHARE: graph_rt::Prop<Self> = graph_rt::Prop::new("canShare");
+    /// `canViewPrivateItems`, for `$select`, `$expand` and `$orderby`.
+    pub const CAN_VIEW_PRIVATE_ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "canViewPrivateItems",
+    );
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `color`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("color");
+    /// `defaultOnlineMeetingProvider`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_ONLINE_MEETING_PROVIDER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultOnlineMeetingProvider",
+    );
+    /// `hexColor`, for `$select`, `$expand` and `$orderby`.
+    pub const HEX_COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("hexColor");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDefaultCalendar`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT_CALENDAR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDefaultCalendar",
+    );
+    /// `isRemovable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REMOVABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("isRemovable");
+    /// `isShared`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SHARED: graph_rt::Prop<Self> = graph_rt::Prop::new("isShared");
+    /// `isSharedWithMe`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SHARED_WITH_ME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isSharedWithMe",
+    );
+    /// `isTallyingResponses`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_TALLYING_RESPONSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isTallyingResponses",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `calendarPermissions`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR_PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "calendarPermissions",
+    );
+    /// `calendarView`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR_VIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("calendarView");
+    /// `events`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("events");
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+}

@@ -47,3 +47,16 @@ impl graph_rt::Model for CalendarGroup {
     }
 }
 graph_rt::impl_model_json!(CalendarGroup);
+/// The properties, by name, for query options.
+impl CalendarGroup {
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `classId`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASS_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("classId");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `calendars`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDARS: graph_rt::Prop<Self> = graph_rt::Prop::new("calendars");
+}

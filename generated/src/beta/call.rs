@@ -175,3 +175,86 @@ impl graph_rt::Model for Call {
     }
 }
 graph_rt::impl_model_json!(Call);
+/// The properties, by name, for query options.
+impl Call {
+    /// `activeModalities`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVE_MODALITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activeModalities",
+    );
+    /// `answeredBy`, for `$select`, `$expand` and `$orderby`.
+    pub const ANSWERED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("answeredBy");
+    /// `callRoutes`, for `$select`, `$expand` and `$orderby`.
+    pub const CALL_ROUTES: graph_rt::Prop<Self> = graph_rt::Prop::new("callRoutes");
+    /// `callbackUri`, for `$select`, `$expand` and `$orderby`.
+    pub const CALLBACK_URI: graph_rt::Prop<Self> = graph_rt::Prop::new("callbackUri");
+    /// `callChainId`, for `$select`, `$expand` and `$orderby`.
+    pub const CALL_CHAIN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("callChainId");
+    /// `chatInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const CHAT_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("chatInfo");
+    /// `direction`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTION: graph_rt::Prop<Self> = graph_rt::Prop::new("direction");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `incomingContext`, for `$select`, `$expand` and `$orderby`.
+    pub const INCOMING_CONTEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "incomingContext",
+    );
+    /// `mediaConfig`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONFIG: graph_rt::Prop<Self> = graph_rt::Prop::new("mediaConfig");
+    /// `mediaState`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("mediaState");
+    /// `meetingCapability`, for `$select`, `$expand` and `$orderby`.
+    pub const MEETING_CAPABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meetingCapability",
+    );
+    /// `meetingInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const MEETING_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("meetingInfo");
+    /// `transcription`, for `$select`, `$expand` and `$orderby`.
+    pub const TRANSCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("transcription");
+    /// `myParticipantId`, for `$select`, `$expand` and `$orderby`.
+    pub const MY_PARTICIPANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "myParticipantId",
+    );
+    /// `requestedModalities`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTED_MODALITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestedModalities",
+    );
+    /// `resultInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULT_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("resultInfo");
+    /// `ringingTimeoutInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const RINGING_TIMEOUT_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ringingTimeoutInSeconds",
+    );
+    /// `routingPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const ROUTING_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "routingPolicies",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `targets`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETS: graph_rt::Prop<Self> = graph_rt::Prop::new("targets");
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `terminationReason`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMINATION_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "terminationReason",
+    );
+    /// `toneInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const TONE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("toneInfo");
+    /// `audioRoutingGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const AUDIO_ROUTING_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "audioRoutingGroups",
+    );
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+    /// `participants`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTICIPANTS: graph_rt::Prop<Self> = graph_rt::Prop::new("participants");
+    /// `replacesContext`, for `$select`, `$expand` and `$orderby`.
+    pub const REPLACES_CONTEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "replacesContext",
+    );
+}

@@ -59,3 +59,28 @@ impl graph_rt::Model for CartToClassAssociation {
     }
 }
 graph_rt::impl_model_json!(CartToClassAssociation);
+/// The properties, by name, for query options.
+impl CartToClassAssociation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `deviceCartIds`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CART_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCartIds",
+    );
+    /// `classroomIds`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new("classroomIds");
+}

@@ -109,3 +109,56 @@ impl graph_rt::Model for Case {
     }
 }
 graph_rt::impl_model_json!(Case);
+/// The properties, by name, for query options.
+impl Case {
+    /// `closedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOSED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("closedBy");
+    /// `closedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOSED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "closedDateTime",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `custodians`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTODIANS: graph_rt::Prop<Self> = graph_rt::Prop::new("custodians");
+    /// `legalHolds`, for `$select`, `$expand` and `$orderby`.
+    pub const LEGAL_HOLDS: graph_rt::Prop<Self> = graph_rt::Prop::new("legalHolds");
+    /// `noncustodialDataSources`, for `$select`, `$expand` and `$orderby`.
+    pub const NONCUSTODIAL_DATA_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "noncustodialDataSources",
+    );
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+    /// `reviewSets`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEW_SETS: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewSets");
+    /// `Settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("Settings");
+    /// `sourceCollections`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_COLLECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sourceCollections",
+    );
+    /// `tags`, for `$select`, `$expand` and `$orderby`.
+    pub const TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("tags");
+}

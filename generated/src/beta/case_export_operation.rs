@@ -96,3 +96,54 @@ impl graph_rt::Model for CaseExportOperation {
     }
 }
 graph_rt::impl_model_json!(CaseExportOperation);
+/// The properties, by name, for query options.
+impl CaseExportOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`, for `$select`, `$expand` and `$orderby`.
+    pub const PERCENT_PROGRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "percentProgress",
+    );
+    /// `resultInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULT_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("resultInfo");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `azureBlobContainer`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_BLOB_CONTAINER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureBlobContainer",
+    );
+    /// `azureBlobToken`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_BLOB_TOKEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureBlobToken",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `exportOptions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPORT_OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exportOptions",
+    );
+    /// `exportStructure`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPORT_STRUCTURE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exportStructure",
+    );
+    /// `outputName`, for `$select`, `$expand` and `$orderby`.
+    pub const OUTPUT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("outputName");
+    /// `reviewSet`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEW_SET: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewSet");
+    /// `outputFolderId`, for `$select`, `$expand` and `$orderby`.
+    pub const OUTPUT_FOLDER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "outputFolderId",
+    );
+}

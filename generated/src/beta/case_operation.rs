@@ -65,6 +65,31 @@ impl graph_rt::Model for CaseOperation {
     }
 }
 graph_rt::impl_model_json!(CaseOperation);
+/// The properties, by name, for query options.
+impl CaseOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`, for `$select`, `$expand` and `$orderby`.
+    pub const PERCENT_PROGRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "percentProgress",
+    );
+    /// `resultInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULT_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("resultInfo");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}
 /// A `microsoft.graph.ediscovery.caseOperation` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCaseOperation {

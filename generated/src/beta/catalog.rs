@@ -35,3 +35,10 @@ impl graph_rt::Model for Catalog {
     }
 }
 graph_rt::impl_model_json!(Catalog);
+/// The properties, by name, for query options.
+impl Catalog {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `entries`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTRIES: graph_rt::Prop<Self> = graph_rt::Prop::new("entries");
+}

@@ -43,6 +43,21 @@ impl graph_rt::Model for CatalogEntry {
     }
 }
 graph_rt::impl_model_json!(CatalogEntry);
+/// The properties, by name, for query options.
+impl CatalogEntry {
+    /// `deployableUntilDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYABLE_UNTIL_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deployableUntilDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releaseDateTime",
+    );
+}
 /// A `microsoft.graph.windowsUpdates.catalogEntry` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyCatalogEntry {

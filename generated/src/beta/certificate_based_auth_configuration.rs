@@ -35,3 +35,12 @@ impl graph_rt::Model for CertificateBasedAuthConfiguration {
     }
 }
 graph_rt::impl_model_json!(CertificateBasedAuthConfiguration);
+/// The properties, by name, for query options.
+impl CertificateBasedAuthConfiguration {
+    /// `certificateAuthorities`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_AUTHORITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateAuthorities",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

@@ -84,3 +84,46 @@ impl graph_rt::Model for Chat {
     }
 }
 graph_rt::impl_model_json!(Chat);
+/// The properties, by name, for query options.
+impl Chat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `topic`, for `$select`, `$expand` and `$orderby`.
+    pub const TOPIC: graph_rt::Prop<Self> = graph_rt::Prop::new("topic");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+    /// `chatType`, for `$select`, `$expand` and `$orderby`.
+    pub const CHAT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("chatType");
+    /// `viewpoint`, for `$select`, `$expand` and `$orderby`.
+    pub const VIEWPOINT: graph_rt::Prop<Self> = graph_rt::Prop::new("viewpoint");
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `installedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedApps",
+    );
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `messages`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("messages");
+    /// `permissionGrants`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION_GRANTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "permissionGrants",
+    );
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+    /// `lastMessagePreview`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MESSAGE_PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastMessagePreview",
+    );
+    /// `chatViewpoint`, for `$select`, `$expand` and `$orderby`.
+    pub const CHAT_VIEWPOINT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "chatViewpoint",
+    );
+}

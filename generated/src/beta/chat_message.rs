@@ -123,3 +123,66 @@ impl graph_rt::Model for ChatMessage {
     }
 }
 graph_rt::impl_model_json!(ChatMessage);
+/// The properties, by name, for query options.
+impl ChatMessage {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `replyToId`, for `$select`, `$expand` and `$orderby`.
+    pub const REPLY_TO_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("replyToId");
+    /// `from`, for `$select`, `$expand` and `$orderby`.
+    pub const FROM: graph_rt::Prop<Self> = graph_rt::Prop::new("from");
+    /// `etag`, for `$select`, `$expand` and `$orderby`.
+    pub const ETAG: graph_rt::Prop<Self> = graph_rt::Prop::new("etag");
+    /// `messageType`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("messageType");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `lastEditedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_EDITED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastEditedDateTime",
+    );
+    /// `deletedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deletedDateTime",
+    );
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `body`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
+    /// `summary`, for `$select`, `$expand` and `$orderby`.
+    pub const SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new("summary");
+    /// `attachments`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("attachments");
+    /// `mentions`, for `$select`, `$expand` and `$orderby`.
+    pub const MENTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("mentions");
+    /// `importance`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new("importance");
+    /// `reactions`, for `$select`, `$expand` and `$orderby`.
+    pub const REACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("reactions");
+    /// `locale`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCALE: graph_rt::Prop<Self> = graph_rt::Prop::new("locale");
+    /// `policyViolation`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_VIOLATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "policyViolation",
+    );
+    /// `chatId`, for `$select`, `$expand` and `$orderby`.
+    pub const CHAT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("chatId");
+    /// `channelIdentity`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANNEL_IDENTITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "channelIdentity",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `replies`, for `$select`, `$expand` and `$orderby`.
+    pub const REPLIES: graph_rt::Prop<Self> = graph_rt::Prop::new("replies");
+    /// `hostedContents`, for `$select`, `$expand` and `$orderby`.
+    pub const HOSTED_CONTENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hostedContents",
+    );
+}

@@ -51,3 +51,18 @@ impl graph_rt::Model for ChatMessageAttachment {
     }
 }
 graph_rt::impl_model_json!(ChatMessageAttachment);
+/// The properties, by name, for query options.
+impl ChatMessageAttachment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `contentUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("contentUrl");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `thumbnailUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const THUMBNAIL_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("thumbnailUrl");
+}

@@ -43,3 +43,16 @@ impl graph_rt::Model for ChatMessageHostedContent {
     }
 }
 graph_rt::impl_model_json!(ChatMessageHostedContent);
+/// The properties, by name, for query options.
+impl ChatMessageHostedContent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contentBytes`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_BYTES: graph_rt::Prop<Self> = graph_rt::Prop::new("contentBytes");
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `@microsoft.graph.temporaryId`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_GRAPH_TEMPORARY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "@microsoft.graph.temporaryId",
+    );
+}

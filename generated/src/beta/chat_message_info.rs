@@ -51,3 +51,18 @@ impl graph_rt::Model for ChatMessageInfo {
     }
 }
 graph_rt::impl_model_json!(ChatMessageInfo);
+/// The properties, by name, for query options.
+impl ChatMessageInfo {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `body`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `from`, for `$select`, `$expand` and `$orderby`.
+    pub const FROM: graph_rt::Prop<Self> = graph_rt::Prop::new("from");
+    /// `isDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeleted");
+}

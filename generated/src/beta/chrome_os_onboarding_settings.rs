@@ -47,3 +47,24 @@ impl graph_rt::Model for ChromeOsOnboardingSettings {
     }
 }
 graph_rt::impl_model_json!(ChromeOsOnboardingSettings);
+/// The properties, by name, for query options.
+impl ChromeOsOnboardingSettings {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `ownerUserPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER_USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ownerUserPrincipalName",
+    );
+    /// `onboardingStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const ONBOARDING_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onboardingStatus",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `lastDirectorySyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_DIRECTORY_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastDirectorySyncDateTime",
+    );
+}

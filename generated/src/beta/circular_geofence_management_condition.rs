@@ -79,3 +79,40 @@ impl graph_rt::Model for CircularGeofenceManagementCondition {
     }
 }
 graph_rt::impl_model_json!(CircularGeofenceManagementCondition);
+/// The properties, by name, for query options.
+impl CircularGeofenceManagementCondition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `uniqueName`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("uniqueName");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `applicablePlatforms`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICABLE_PLATFORMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicablePlatforms",
+    );
+    /// `managementConditionStatements`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_CONDITION_STATEMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementConditionStatements",
+    );
+    /// `latitude`, for `$select`, `$expand` and `$orderby`.
+    pub const LATITUDE: graph_rt::Prop<Self> = graph_rt::Prop::new("latitude");
+    /// `longitude`, for `$select`, `$expand` and `$orderby`.
+    pub const LONGITUDE: graph_rt::Prop<Self> = graph_rt::Prop::new("longitude");
+    /// `radiusInMeters`, for `$select`, `$expand` and `$orderby`.
+    pub const RADIUS_IN_METERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "radiusInMeters",
+    );
+}

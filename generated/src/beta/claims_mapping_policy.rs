@@ -71,3 +71,32 @@ impl graph_rt::Model for ClaimsMappingPolicy {
     }
 }
 graph_rt::impl_model_json!(ClaimsMappingPolicy);
+/// The properties, by name, for query options.
+impl ClaimsMappingPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `isOrganizationDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ORGANIZATION_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isOrganizationDefault",
+    );
+    /// `Version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("Version");
+    /// `IncludeBasicClaimSet`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDE_BASIC_CLAIM_SET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "IncludeBasicClaimSet",
+    );
+    /// `ClaimsSchema`, for `$select`, `$expand` and `$orderby`.
+    pub const CLAIMS_SCHEMA: graph_rt::Prop<Self> = graph_rt::Prop::new("ClaimsSchema");
+    /// `ClaimsTransformation`, for `$select`, `$expand` and `$orderby`.
+    pub const CLAIMS_TRANSFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ClaimsTransformation",
+    );
+    /// `appliesTo`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIES_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("appliesTo");
+}

@@ -89,3 +89,60 @@ impl graph_rt::Model for CloudPc {
     }
 }
 graph_rt::impl_model_json!(CloudPc);
+/// The properties, by name, for query options.
+impl CloudPc {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `imageDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const IMAGE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "imageDisplayName",
+    );
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+    /// `managedDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceName",
+    );
+    /// `provisioningPolicyId`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONING_POLICY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisioningPolicyId",
+    );
+    /// `provisioningPolicyName`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONING_POLICY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisioningPolicyName",
+    );
+    /// `onPremisesConnectionName`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_CONNECTION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesConnectionName",
+    );
+    /// `servicePlanId`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PLAN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "servicePlanId",
+    );
+    /// `servicePlanName`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PLAN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "servicePlanName",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `statusDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "statusDetails",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `gracePeriodEndDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const GRACE_PERIOD_END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gracePeriodEndDateTime",
+    );
+}

@@ -53,3 +53,24 @@ impl graph_rt::Model for CloudPcConnection {
     }
 }
 graph_rt::impl_model_json!(CloudPcConnection);
+/// The properties, by name, for query options.
+impl CloudPcConnection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `healthCheckStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const HEALTH_CHECK_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "healthCheckStatus",
+    );
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+}

@@ -55,3 +55,26 @@ impl graph_rt::Model for CloudPcConnectivityIssue {
     }
 }
 graph_rt::impl_model_json!(CloudPcConnectivityIssue);
+/// The properties, by name, for query options.
+impl CloudPcConnectivityIssue {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `errorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCode");
+    /// `errorDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDateTime",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `errorDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDescription",
+    );
+    /// `recommendedAction`, for `$select`, `$expand` and `$orderby`.
+    pub const RECOMMENDED_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "recommendedAction",
+    );
+}

@@ -73,3 +73,44 @@ impl graph_rt::Model for CloudPcDevice {
     }
 }
 graph_rt::impl_model_json!(CloudPcDevice);
+/// The properties, by name, for query options.
+impl CloudPcDevice {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `cloudPcStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOUD_PC_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cloudPcStatus",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+    /// `managedDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceName",
+    );
+    /// `provisioningPolicyId`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONING_POLICY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisioningPolicyId",
+    );
+    /// `servicePlanName`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PLAN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "servicePlanName",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

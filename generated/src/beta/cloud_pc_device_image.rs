@@ -65,3 +65,34 @@ impl graph_rt::Model for CloudPcDeviceImage {
     }
 }
 graph_rt::impl_model_json!(CloudPcDeviceImage);
+/// The properties, by name, for query options.
+impl CloudPcDeviceImage {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `sourceImageResourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_IMAGE_RESOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sourceImageResourceId",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `osBuildNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_BUILD_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osBuildNumber",
+    );
+    /// `operatingSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystem",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `statusDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "statusDetails",
+    );
+}

@@ -87,3 +87,52 @@ impl graph_rt::Model for CloudPcOnPremisesConnection {
     }
 }
 graph_rt::impl_model_json!(CloudPcOnPremisesConnection);
+/// The properties, by name, for query options.
+impl CloudPcOnPremisesConnection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `subscriptionId`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIPTION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subscriptionId",
+    );
+    /// `subscriptionName`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIPTION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subscriptionName",
+    );
+    /// `adDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const AD_DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("adDomainName");
+    /// `adDomainUsername`, for `$select`, `$expand` and `$orderby`.
+    pub const AD_DOMAIN_USERNAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "adDomainUsername",
+    );
+    /// `adDomainPassword`, for `$select`, `$expand` and `$orderby`.
+    pub const AD_DOMAIN_PASSWORD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "adDomainPassword",
+    );
+    /// `organizationalUnit`, for `$select`, `$expand` and `$orderby`.
+    pub const ORGANIZATIONAL_UNIT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "organizationalUnit",
+    );
+    /// `resourceGroupId`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceGroupId",
+    );
+    /// `virtualNetworkId`, for `$select`, `$expand` and `$orderby`.
+    pub const VIRTUAL_NETWORK_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "virtualNetworkId",
+    );
+    /// `subnetId`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBNET_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("subnetId");
+    /// `healthCheckStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const HEALTH_CHECK_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "healthCheckStatus",
+    );
+    /// `healthCheckStatusDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const HEALTH_CHECK_STATUS_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "healthCheckStatusDetails",
+    );
+    /// `inUse`, for `$select`, `$expand` and `$orderby`.
+    pub const IN_USE: graph_rt::Prop<Self> = graph_rt::Prop::new("inUse");
+}

@@ -145,3 +145,76 @@ impl graph_rt::Model for CloudPcOverview {
     }
 }
 graph_rt::impl_model_json!(CloudPcOverview);
+/// The properties, by name, for query options.
+impl CloudPcOverview {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `numberOfCloudPcConnectionStatusFailed`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_CONNECTION_STATUS_FAILED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcConnectionStatusFailed",
+    );
+    /// `numberOfCloudPcConnectionStatusPassed`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_CONNECTION_STATUS_PASSED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcConnectionStatusPassed",
+    );
+    /// `numberOfCloudPcConnectionStatusPending`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_CONNECTION_STATUS_PENDING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcConnectionStatusPending",
+    );
+    /// `numberOfCloudPcConnectionStatusRunning`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_CONNECTION_STATUS_RUNNING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcConnectionStatusRunning",
+    );
+    /// `numberOfCloudPcConnectionStatusUnkownFutureValue`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_CONNECTION_STATUS_UNKOWN_FUTURE_VALUE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("numberOfCloudPcConnectionStatusUnkownFutureValue");
+    /// `numberOfCloudPcStatusDeprovisioning`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_STATUS_DEPROVISIONING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcStatusDeprovisioning",
+    );
+    /// `numberOfCloudPcStatusFailed`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_STATUS_FAILED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcStatusFailed",
+    );
+    /// `numberOfCloudPcStatusInGracePeriod`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_STATUS_IN_GRACE_PERIOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcStatusInGracePeriod",
+    );
+    /// `numberOfCloudPcStatusNotProvisioned`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_STATUS_NOT_PROVISIONED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcStatusNotProvisioned",
+    );
+    /// `numberOfCloudPcStatusProvisioned`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_STATUS_PROVISIONED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcStatusProvisioned",
+    );
+    /// `numberOfCloudPcStatusProvisioning`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_STATUS_PROVISIONING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcStatusProvisioning",
+    );
+    /// `numberOfCloudPcStatusUnknown`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_STATUS_UNKNOWN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcStatusUnknown",
+    );
+    /// `numberOfCloudPcStatusUpgrading`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_OF_CLOUD_PC_STATUS_UPGRADING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberOfCloudPcStatusUpgrading",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `totalCloudPcConnectionStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_CLOUD_PC_CONNECTION_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalCloudPcConnectionStatus",
+    );
+    /// `totalCloudPcStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_CLOUD_PC_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalCloudPcStatus",
+    );
+}

@@ -63,3 +63,26 @@ impl graph_rt::Model for CloudPcProvisioningPolicy {
     }
 }
 graph_rt::impl_model_json!(CloudPcProvisioningPolicy);
+/// The properties, by name, for query options.
+impl CloudPcProvisioningPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `onPremisesConnectionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_CONNECTION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesConnectionId",
+    );
+    /// `imageId`, for `$select`, `$expand` and `$orderby`.
+    pub const IMAGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("imageId");
+    /// `imageDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const IMAGE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "imageDisplayName",
+    );
+    /// `imageType`, for `$select`, `$expand` and `$orderby`.
+    pub const IMAGE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("imageType");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

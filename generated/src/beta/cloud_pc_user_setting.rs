@@ -55,3 +55,28 @@ impl graph_rt::Model for CloudPcUserSetting {
     }
 }
 graph_rt::impl_model_json!(CloudPcUserSetting);
+/// The properties, by name, for query options.
+impl CloudPcUserSetting {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `localAdminEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_ADMIN_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localAdminEnabled",
+    );
+    /// `selfServiceEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_SERVICE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "selfServiceEnabled",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

@@ -39,3 +39,14 @@ impl graph_rt::Model for CloudPcUserSettingAssignment {
     }
 }
 graph_rt::impl_model_json!(CloudPcUserSettingAssignment);
+/// The properties, by name, for query options.
+impl CloudPcUserSettingAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+}

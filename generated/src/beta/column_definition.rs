@@ -194,3 +194,86 @@ impl graph_rt::Model for ColumnDefinition {
     }
 }
 graph_rt::impl_model_json!(ColumnDefinition);
+/// The properties, by name, for query options.
+impl ColumnDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `columnGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("columnGroup");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `enforceUniqueValues`, for `$select`, `$expand` and `$orderby`.
+    pub const ENFORCE_UNIQUE_VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enforceUniqueValues",
+    );
+    /// `hidden`, for `$select`, `$expand` and `$orderby`.
+    pub const HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("hidden");
+    /// `indexed`, for `$select`, `$expand` and `$orderby`.
+    pub const INDEXED: graph_rt::Prop<Self> = graph_rt::Prop::new("indexed");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `readOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const READ_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new("readOnly");
+    /// `required`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new("required");
+    /// `boolean`, for `$select`, `$expand` and `$orderby`.
+    pub const BOOLEAN: graph_rt::Prop<Self> = graph_rt::Prop::new("boolean");
+    /// `calculated`, for `$select`, `$expand` and `$orderby`.
+    pub const CALCULATED: graph_rt::Prop<Self> = graph_rt::Prop::new("calculated");
+    /// `choice`, for `$select`, `$expand` and `$orderby`.
+    pub const CHOICE: graph_rt::Prop<Self> = graph_rt::Prop::new("choice");
+    /// `currency`, for `$select`, `$expand` and `$orderby`.
+    pub const CURRENCY: graph_rt::Prop<Self> = graph_rt::Prop::new("currency");
+    /// `dateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("dateTime");
+    /// `defaultValue`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("defaultValue");
+    /// `geolocation`, for `$select`, `$expand` and `$orderby`.
+    pub const GEOLOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("geolocation");
+    /// `lookup`, for `$select`, `$expand` and `$orderby`.
+    pub const LOOKUP: graph_rt::Prop<Self> = graph_rt::Prop::new("lookup");
+    /// `number`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("number");
+    /// `personOrGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSON_OR_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "personOrGroup",
+    );
+    /// `text`, for `$select`, `$expand` and `$orderby`.
+    pub const TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("text");
+    /// `isDeletable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeletable");
+    /// `propagateChanges`, for `$select`, `$expand` and `$orderby`.
+    pub const PROPAGATE_CHANGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "propagateChanges",
+    );
+    /// `isReorderable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REORDERABLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isReorderable",
+    );
+    /// `isSealed`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SEALED: graph_rt::Prop<Self> = graph_rt::Prop::new("isSealed");
+    /// `validation`, for `$select`, `$expand` and `$orderby`.
+    pub const VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new("validation");
+    /// `hyperlinkOrPicture`, for `$select`, `$expand` and `$orderby`.
+    pub const HYPERLINK_OR_PICTURE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hyperlinkOrPicture",
+    );
+    /// `term`, for `$select`, `$expand` and `$orderby`.
+    pub const TERM: graph_rt::Prop<Self> = graph_rt::Prop::new("term");
+    /// `sourceContentType`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sourceContentType",
+    );
+    /// `thumbnail`, for `$select`, `$expand` and `$orderby`.
+    pub const THUMBNAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("thumbnail");
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `contentApprovalStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_APPROVAL_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentApprovalStatus",
+    );
+    /// `sourceColumn`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_COLUMN: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceColumn");
+}

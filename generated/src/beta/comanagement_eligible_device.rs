@@ -107,3 +107,54 @@ impl graph_rt::Model for ComanagementEligibleDevice {
     }
 }
 graph_rt::impl_model_json!(ComanagementEligibleDevice);
+/// The properties, by name, for query options.
+impl ComanagementEligibleDevice {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `deviceType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceType");
+    /// `clientRegistrationStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_REGISTRATION_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clientRegistrationStatus",
+    );
+    /// `ownerType`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("ownerType");
+    /// `managementAgents`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_AGENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementAgents",
+    );
+    /// `managementState`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementState",
+    );
+    /// `referenceId`, for `$select`, `$expand` and `$orderby`.
+    pub const REFERENCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("referenceId");
+    /// `mdmStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("mdmStatus");
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `serialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("serialNumber");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `osDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osDescription",
+    );
+    /// `entitySource`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTITY_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("entitySource");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `upn`, for `$select`, `$expand` and `$orderby`.
+    pub const UPN: graph_rt::Prop<Self> = graph_rt::Prop::new("upn");
+    /// `userEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("userEmail");
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}

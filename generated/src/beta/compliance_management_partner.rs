@@ -83,3 +83,46 @@ impl graph_rt::Model for ComplianceManagementPartner {
     }
 }
 graph_rt::impl_model_json!(ComplianceManagementPartner);
+/// The properties, by name, for query options.
+impl ComplianceManagementPartner {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastHeartbeatDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_HEARTBEAT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastHeartbeatDateTime",
+    );
+    /// `partnerState`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTNER_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("partnerState");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `macOsOnboarded`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_OS_ONBOARDED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "macOsOnboarded",
+    );
+    /// `windowsOnboarded`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_ONBOARDED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsOnboarded",
+    );
+    /// `androidOnboarded`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_ONBOARDED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidOnboarded",
+    );
+    /// `iosOnboarded`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_ONBOARDED: graph_rt::Prop<Self> = graph_rt::Prop::new("iosOnboarded");
+    /// `macOsEnrollmentAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_OS_ENROLLMENT_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "macOsEnrollmentAssignments",
+    );
+    /// `windowsEnrollmentAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_ENROLLMENT_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsEnrollmentAssignments",
+    );
+    /// `androidEnrollmentAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_ENROLLMENT_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidEnrollmentAssignments",
+    );
+    /// `iosEnrollmentAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_ENROLLMENT_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosEnrollmentAssignments",
+    );
+}

@@ -67,3 +67,32 @@ impl graph_rt::Model for ConditionalAccessPolicy {
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessPolicy);
+/// The properties, by name, for query options.
+impl ConditionalAccessPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `conditions`, for `$select`, `$expand` and `$orderby`.
+    pub const CONDITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("conditions");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `grantControls`, for `$select`, `$expand` and `$orderby`.
+    pub const GRANT_CONTROLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "grantControls",
+    );
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `sessionControls`, for `$select`, `$expand` and `$orderby`.
+    pub const SESSION_CONTROLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sessionControls",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+}

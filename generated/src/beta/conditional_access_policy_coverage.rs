@@ -49,3 +49,24 @@ impl graph_rt::Model for ConditionalAccessPolicyCoverage {
     }
 }
 graph_rt::impl_model_json!(ConditionalAccessPolicyCoverage);
+/// The properties, by name, for query options.
+impl ConditionalAccessPolicyCoverage {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `conditionalAccessPolicyState`, for `$select`, `$expand` and `$orderby`.
+    pub const CONDITIONAL_ACCESS_POLICY_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conditionalAccessPolicyState",
+    );
+    /// `latestPolicyModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LATEST_POLICY_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "latestPolicyModifiedDateTime",
+    );
+    /// `requiresDeviceCompliance`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRES_DEVICE_COMPLIANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requiresDeviceCompliance",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+}

@@ -55,3 +55,30 @@ impl graph_rt::Model for ConfigManagerCollection {
     }
 }
 graph_rt::impl_model_json!(ConfigManagerCollection);
+/// The properties, by name, for query options.
+impl ConfigManagerCollection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `collectionIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const COLLECTION_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "collectionIdentifier",
+    );
+    /// `hierarchyName`, for `$select`, `$expand` and `$orderby`.
+    pub const HIERARCHY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hierarchyName",
+    );
+    /// `hierarchyIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const HIERARCHY_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hierarchyIdentifier",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+}

@@ -75,3 +75,38 @@ impl graph_rt::Model for ConnectedOrganization {
     }
 }
 graph_rt::impl_model_json!(ConnectedOrganization);
+/// The properties, by name, for query options.
+impl ConnectedOrganization {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `modifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("modifiedBy");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `identitySources`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identitySources",
+    );
+    /// `internalSponsors`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERNAL_SPONSORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "internalSponsors",
+    );
+    /// `externalSponsors`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SPONSORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSponsors",
+    );
+}

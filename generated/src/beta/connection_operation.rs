@@ -41,3 +41,12 @@ impl graph_rt::Model for ConnectionOperation {
     }
 }
 graph_rt::impl_model_json!(ConnectionOperation);
+/// The properties, by name, for query options.
+impl ConnectionOperation {
+    /// `error`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new("error");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for Connector {
     }
 }
 graph_rt::impl_model_json!(Connector);
+/// The properties, by name, for query options.
+impl Connector {
+    /// `externalIp`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_IP: graph_rt::Prop<Self> = graph_rt::Prop::new("externalIp");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `machineName`, for `$select`, `$expand` and `$orderby`.
+    pub const MACHINE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("machineName");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `memberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new("memberOf");
+}

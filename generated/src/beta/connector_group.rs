@@ -59,3 +59,22 @@ impl graph_rt::Model for ConnectorGroup {
     }
 }
 graph_rt::impl_model_json!(ConnectorGroup);
+/// The properties, by name, for query options.
+impl ConnectorGroup {
+    /// `connectorGroupType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTOR_GROUP_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectorGroupType",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `region`, for `$select`, `$expand` and `$orderby`.
+    pub const REGION: graph_rt::Prop<Self> = graph_rt::Prop::new("region");
+    /// `applications`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("applications");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+}

@@ -69,3 +69,30 @@ impl graph_rt::Model for ContactFolder {
     }
 }
 graph_rt::impl_model_json!(ContactFolder);
+/// The properties, by name, for query options.
+impl ContactFolder {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `parentFolderId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_FOLDER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentFolderId",
+    );
+    /// `wellKnownName`, for `$select`, `$expand` and `$orderby`.
+    pub const WELL_KNOWN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wellKnownName",
+    );
+    /// `childFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILD_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new("childFolders");
+    /// `contacts`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACTS: graph_rt::Prop<Self> = graph_rt::Prop::new("contacts");
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+}

@@ -115,3 +115,56 @@ impl graph_rt::Model for ContentType {
     }
 }
 graph_rt::impl_model_json!(ContentType);
+/// The properties, by name, for query options.
+impl ContentType {
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `group`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("group");
+    /// `hidden`, for `$select`, `$expand` and `$orderby`.
+    pub const HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("hidden");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `inheritedFrom`, for `$select`, `$expand` and `$orderby`.
+    pub const INHERITED_FROM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inheritedFrom",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `order`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER: graph_rt::Prop<Self> = graph_rt::Prop::new("order");
+    /// `parentId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("parentId");
+    /// `readOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const READ_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new("readOnly");
+    /// `sealed`, for `$select`, `$expand` and `$orderby`.
+    pub const SEALED: graph_rt::Prop<Self> = graph_rt::Prop::new("sealed");
+    /// `isBuiltIn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_BUILT_IN: graph_rt::Prop<Self> = graph_rt::Prop::new("isBuiltIn");
+    /// `documentSet`, for `$select`, `$expand` and `$orderby`.
+    pub const DOCUMENT_SET: graph_rt::Prop<Self> = graph_rt::Prop::new("documentSet");
+    /// `documentTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const DOCUMENT_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "documentTemplate",
+    );
+    /// `associatedHubsUrls`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSOCIATED_HUBS_URLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "associatedHubsUrls",
+    );
+    /// `propagateChanges`, for `$select`, `$expand` and `$orderby`.
+    pub const PROPAGATE_CHANGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "propagateChanges",
+    );
+    /// `base`, for `$select`, `$expand` and `$orderby`.
+    pub const BASE: graph_rt::Prop<Self> = graph_rt::Prop::new("base");
+    /// `columnLinks`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_LINKS: graph_rt::Prop<Self> = graph_rt::Prop::new("columnLinks");
+    /// `baseTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const BASE_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("baseTypes");
+    /// `columnPositions`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_POSITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "columnPositions",
+    );
+    /// `columns`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMNS: graph_rt::Prop<Self> = graph_rt::Prop::new("columns");
+}

@@ -53,3 +53,18 @@ impl graph_rt::Model for ContinuousAccessEvaluationPolicy {
     }
 }
 graph_rt::impl_model_json!(ContinuousAccessEvaluationPolicy);
+/// The properties, by name, for query options.
+impl ContinuousAccessEvaluationPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `groups`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new("groups");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `users`, for `$select`, `$expand` and `$orderby`.
+    pub const USERS: graph_rt::Prop<Self> = graph_rt::Prop::new("users");
+}

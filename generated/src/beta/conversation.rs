@@ -55,3 +55,26 @@ impl graph_rt::Model for Conversation {
     }
 }
 graph_rt::impl_model_json!(Conversation);
+/// The properties, by name, for query options.
+impl Conversation {
+    /// `hasAttachments`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasAttachments",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastDeliveredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_DELIVERED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastDeliveredDateTime",
+    );
+    /// `preview`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("preview");
+    /// `topic`, for `$select`, `$expand` and `$orderby`.
+    pub const TOPIC: graph_rt::Prop<Self> = graph_rt::Prop::new("topic");
+    /// `uniqueSenders`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_SENDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "uniqueSenders",
+    );
+    /// `threads`, for `$select`, `$expand` and `$orderby`.
+    pub const THREADS: graph_rt::Prop<Self> = graph_rt::Prop::new("threads");
+}

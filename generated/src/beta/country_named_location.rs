@@ -64,3 +64,30 @@ impl graph_rt::Model for CountryNamedLocation {
     }
 }
 graph_rt::impl_model_json!(CountryNamedLocation);
+/// The properties, by name, for query options.
+impl CountryNamedLocation {
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `countriesAndRegions`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRIES_AND_REGIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "countriesAndRegions",
+    );
+    /// `countryLookupMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRY_LOOKUP_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "countryLookupMethod",
+    );
+    /// `includeUnknownCountriesAndRegions`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDE_UNKNOWN_COUNTRIES_AND_REGIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includeUnknownCountriesAndRegions",
+    );
+}

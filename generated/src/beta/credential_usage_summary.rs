@@ -47,3 +47,20 @@ impl graph_rt::Model for CredentialUsageSummary {
     }
 }
 graph_rt::impl_model_json!(CredentialUsageSummary);
+/// The properties, by name, for query options.
+impl CredentialUsageSummary {
+    /// `authMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTH_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new("authMethod");
+    /// `failureActivityCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILURE_ACTIVITY_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failureActivityCount",
+    );
+    /// `feature`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE: graph_rt::Prop<Self> = graph_rt::Prop::new("feature");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `successfulActivityCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESSFUL_ACTIVITY_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "successfulActivityCount",
+    );
+}

@@ -42,3 +42,16 @@ impl graph_rt::Model for CredentialUserRegistrationCount {
     }
 }
 graph_rt::impl_model_json!(CredentialUserRegistrationCount);
+/// The properties, by name, for query options.
+impl CredentialUserRegistrationCount {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `totalUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalUserCount",
+    );
+    /// `userRegistrationCounts`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_REGISTRATION_COUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRegistrationCounts",
+    );
+}

@@ -59,3 +59,28 @@ impl graph_rt::Model for CredentialUserRegistrationDetails {
     }
 }
 graph_rt::impl_model_json!(CredentialUserRegistrationDetails);
+/// The properties, by name, for query options.
+impl CredentialUserRegistrationDetails {
+    /// `authMethods`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTH_METHODS: graph_rt::Prop<Self> = graph_rt::Prop::new("authMethods");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isCapable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_CAPABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("isCapable");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `isMfaRegistered`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MFA_REGISTERED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isMfaRegistered",
+    );
+    /// `isRegistered`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REGISTERED: graph_rt::Prop<Self> = graph_rt::Prop::new("isRegistered");
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

@@ -77,3 +77,46 @@ impl graph_rt::Model for CredentialUserRegistrationsSummary {
     }
 }
 graph_rt::impl_model_json!(CredentialUserRegistrationsSummary);
+/// The properties, by name, for query options.
+impl CredentialUserRegistrationsSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `mfaAndSsprCapableUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const MFA_AND_SSPR_CAPABLE_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mfaAndSsprCapableUserCount",
+    );
+    /// `mfaConditionalAccessPolicyState`, for `$select`, `$expand` and `$orderby`.
+    pub const MFA_CONDITIONAL_ACCESS_POLICY_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mfaConditionalAccessPolicyState",
+    );
+    /// `mfaRegisteredUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const MFA_REGISTERED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mfaRegisteredUserCount",
+    );
+    /// `securityDefaultsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_DEFAULTS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityDefaultsEnabled",
+    );
+    /// `ssprEnabledUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SSPR_ENABLED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ssprEnabledUserCount",
+    );
+    /// `ssprRegisteredUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SSPR_REGISTERED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ssprRegisteredUserCount",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `totalUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalUserCount",
+    );
+}

@@ -75,3 +75,42 @@ impl graph_rt::Model for Custodian {
     }
 }
 graph_rt::impl_model_json!(Custodian);
+/// The properties, by name, for query options.
+impl Custodian {
+    /// `acknowledgedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACKNOWLEDGED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "acknowledgedDateTime",
+    );
+    /// `applyHoldToSources`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLY_HOLD_TO_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applyHoldToSources",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `email`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `releasedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releasedDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `siteSources`, for `$select`, `$expand` and `$orderby`.
+    pub const SITE_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("siteSources");
+    /// `unifiedGroupSources`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIFIED_GROUP_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unifiedGroupSources",
+    );
+    /// `userSources`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("userSources");
+}

@@ -55,3 +55,26 @@ impl graph_rt::Model for DataSharingConsent {
     }
 }
 graph_rt::impl_model_json!(DataSharingConsent);
+/// The properties, by name, for query options.
+impl DataSharingConsent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `serviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "serviceDisplayName",
+    );
+    /// `termsUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("termsUrl");
+    /// `granted`, for `$select`, `$expand` and `$orderby`.
+    pub const GRANTED: graph_rt::Prop<Self> = graph_rt::Prop::new("granted");
+    /// `grantDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const GRANT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "grantDateTime",
+    );
+    /// `grantedByUpn`, for `$select`, `$expand` and `$orderby`.
+    pub const GRANTED_BY_UPN: graph_rt::Prop<Self> = graph_rt::Prop::new("grantedByUpn");
+    /// `grantedByUserId`, for `$select`, `$expand` and `$orderby`.
+    pub const GRANTED_BY_USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "grantedByUserId",
+    );
+}

@@ -53,6 +53,27 @@ impl graph_rt::Model for DataSourceContainer {
     }
 }
 graph_rt::impl_model_json!(DataSourceContainer);
+/// The properties, by name, for query options.
+impl DataSourceContainer {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `releasedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releasedDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}
 /// A `microsoft.graph.ediscovery.dataSourceContainer` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDataSourceContainer {

@@ -39,3 +39,18 @@ impl graph_rt::Model for DefaultUserRolePermissions {
     }
 }
 graph_rt::impl_model_json!(DefaultUserRolePermissions);
+/// The properties, by name, for query options.
+impl DefaultUserRolePermissions {
+    /// `allowedToCreateApps`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_TO_CREATE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedToCreateApps",
+    );
+    /// `allowedToCreateSecurityGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_TO_CREATE_SECURITY_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedToCreateSecurityGroups",
+    );
+    /// `allowedToReadOtherUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_TO_READ_OTHER_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedToReadOtherUsers",
+    );
+}

@@ -143,6 +143,101 @@ impl graph_rt::Model for DepEnrollmentBaseProfile {
     }
 }
 graph_rt::impl_model_json!(DepEnrollmentBaseProfile);
+/// The properties, by name, for query options.
+impl DepEnrollmentBaseProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `requiresUserAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRES_USER_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requiresUserAuthentication",
+    );
+    /// `configurationEndpointUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_ENDPOINT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationEndpointUrl",
+    );
+    /// `enableAuthenticationViaCompanyPortal`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_AUTHENTICATION_VIA_COMPANY_PORTAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableAuthenticationViaCompanyPortal",
+    );
+    /// `requireCompanyPortalOnSetupAssistantEnrolledDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRE_COMPANY_PORTAL_ON_SETUP_ASSISTANT_ENROLLED_DEVICES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("requireCompanyPortalOnSetupAssistantEnrolledDevices");
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `supervisedModeEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERVISED_MODE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supervisedModeEnabled",
+    );
+    /// `supportDepartment`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORT_DEPARTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportDepartment",
+    );
+    /// `isMandatory`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MANDATORY: graph_rt::Prop<Self> = graph_rt::Prop::new("isMandatory");
+    /// `locationDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "locationDisabled",
+    );
+    /// `supportPhoneNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORT_PHONE_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportPhoneNumber",
+    );
+    /// `profileRemovalDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_REMOVAL_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "profileRemovalDisabled",
+    );
+    /// `restoreBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTORE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restoreBlocked",
+    );
+    /// `appleIdDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_ID_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleIdDisabled",
+    );
+    /// `termsAndConditionsDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_AND_CONDITIONS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsAndConditionsDisabled",
+    );
+    /// `touchIdDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TOUCH_ID_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "touchIdDisabled",
+    );
+    /// `applePayDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_PAY_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applePayDisabled",
+    );
+    /// `siriDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SIRI_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("siriDisabled");
+    /// `diagnosticsDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTICS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticsDisabled",
+    );
+    /// `displayToneSetupDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_TONE_SETUP_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayToneSetupDisabled",
+    );
+    /// `privacyPaneDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_PANE_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyPaneDisabled",
+    );
+    /// `screenTimeScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_TIME_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenTimeScreenDisabled",
+    );
+    /// `deviceNameTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceNameTemplate",
+    );
+    /// `configurationWebUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationWebUrl",
+    );
+}
 /// A `microsoft.graph.depEnrollmentBaseProfile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDepEnrollmentBaseProfile {

@@ -169,3 +169,116 @@ impl graph_rt::Model for DepEnrollmentProfile {
     }
 }
 graph_rt::impl_model_json!(DepEnrollmentProfile);
+/// The properties, by name, for query options.
+impl DepEnrollmentProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `requiresUserAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRES_USER_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requiresUserAuthentication",
+    );
+    /// `configurationEndpointUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_ENDPOINT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationEndpointUrl",
+    );
+    /// `enableAuthenticationViaCompanyPortal`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_AUTHENTICATION_VIA_COMPANY_PORTAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableAuthenticationViaCompanyPortal",
+    );
+    /// `requireCompanyPortalOnSetupAssistantEnrolledDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRE_COMPANY_PORTAL_ON_SETUP_ASSISTANT_ENROLLED_DEVICES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("requireCompanyPortalOnSetupAssistantEnrolledDevices");
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `supervisedModeEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERVISED_MODE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supervisedModeEnabled",
+    );
+    /// `supportDepartment`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORT_DEPARTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportDepartment",
+    );
+    /// `passCodeDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PASS_CODE_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passCodeDisabled",
+    );
+    /// `isMandatory`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MANDATORY: graph_rt::Prop<Self> = graph_rt::Prop::new("isMandatory");
+    /// `locationDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "locationDisabled",
+    );
+    /// `supportPhoneNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORT_PHONE_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportPhoneNumber",
+    );
+    /// `iTunesPairingMode`, for `$select`, `$expand` and `$orderby`.
+    pub const I_TUNES_PAIRING_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iTunesPairingMode",
+    );
+    /// `profileRemovalDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_REMOVAL_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "profileRemovalDisabled",
+    );
+    /// `managementCertificates`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_CERTIFICATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementCertificates",
+    );
+    /// `restoreBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTORE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restoreBlocked",
+    );
+    /// `restoreFromAndroidDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTORE_FROM_ANDROID_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restoreFromAndroidDisabled",
+    );
+    /// `appleIdDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_ID_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleIdDisabled",
+    );
+    /// `termsAndConditionsDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_AND_CONDITIONS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsAndConditionsDisabled",
+    );
+    /// `touchIdDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TOUCH_ID_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "touchIdDisabled",
+    );
+    /// `applePayDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_PAY_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applePayDisabled",
+    );
+    /// `zoomDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ZOOM_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("zoomDisabled");
+    /// `siriDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SIRI_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("siriDisabled");
+    /// `diagnosticsDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTICS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticsDisabled",
+    );
+    /// `macOSRegistrationDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_OS_REGISTRATION_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "macOSRegistrationDisabled",
+    );
+    /// `macOSFileVaultDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_OS_FILE_VAULT_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "macOSFileVaultDisabled",
+    );
+    /// `awaitDeviceConfiguredConfirmation`, for `$select`, `$expand` and `$orderby`.
+    pub const AWAIT_DEVICE_CONFIGURED_CONFIRMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "awaitDeviceConfiguredConfirmation",
+    );
+    /// `sharedIPadMaximumUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED_I_PAD_MAXIMUM_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharedIPadMaximumUserCount",
+    );
+    /// `enableSharedIPad`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_SHARED_I_PAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableSharedIPad",
+    );
+}

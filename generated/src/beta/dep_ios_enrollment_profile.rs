@@ -253,3 +253,188 @@ impl graph_rt::Model for DepIosEnrollmentProfile {
     }
 }
 graph_rt::impl_model_json!(DepIosEnrollmentProfile);
+/// The properties, by name, for query options.
+impl DepIosEnrollmentProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `requiresUserAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRES_USER_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requiresUserAuthentication",
+    );
+    /// `configurationEndpointUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_ENDPOINT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationEndpointUrl",
+    );
+    /// `enableAuthenticationViaCompanyPortal`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_AUTHENTICATION_VIA_COMPANY_PORTAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableAuthenticationViaCompanyPortal",
+    );
+    /// `requireCompanyPortalOnSetupAssistantEnrolledDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRE_COMPANY_PORTAL_ON_SETUP_ASSISTANT_ENROLLED_DEVICES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("requireCompanyPortalOnSetupAssistantEnrolledDevices");
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `supervisedModeEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERVISED_MODE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supervisedModeEnabled",
+    );
+    /// `supportDepartment`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORT_DEPARTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportDepartment",
+    );
+    /// `isMandatory`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MANDATORY: graph_rt::Prop<Self> = graph_rt::Prop::new("isMandatory");
+    /// `locationDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "locationDisabled",
+    );
+    /// `supportPhoneNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORT_PHONE_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportPhoneNumber",
+    );
+    /// `profileRemovalDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_REMOVAL_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "profileRemovalDisabled",
+    );
+    /// `restoreBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTORE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restoreBlocked",
+    );
+    /// `appleIdDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_ID_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleIdDisabled",
+    );
+    /// `termsAndConditionsDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_AND_CONDITIONS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsAndConditionsDisabled",
+    );
+    /// `touchIdDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TOUCH_ID_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "touchIdDisabled",
+    );
+    /// `applePayDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_PAY_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applePayDisabled",
+    );
+    /// `siriDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SIRI_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("siriDisabled");
+    /// `diagnosticsDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTICS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticsDisabled",
+    );
+    /// `displayToneSetupDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_TONE_SETUP_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayToneSetupDisabled",
+    );
+    /// `privacyPaneDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_PANE_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyPaneDisabled",
+    );
+    /// `screenTimeScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_TIME_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenTimeScreenDisabled",
+    );
+    /// `deviceNameTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceNameTemplate",
+    );
+    /// `configurationWebUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationWebUrl",
+    );
+    /// `iTunesPairingMode`, for `$select`, `$expand` and `$orderby`.
+    pub const I_TUNES_PAIRING_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iTunesPairingMode",
+    );
+    /// `managementCertificates`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_CERTIFICATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementCertificates",
+    );
+    /// `restoreFromAndroidDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTORE_FROM_ANDROID_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restoreFromAndroidDisabled",
+    );
+    /// `awaitDeviceConfiguredConfirmation`, for `$select`, `$expand` and `$orderby`.
+    pub const AWAIT_DEVICE_CONFIGURED_CONFIRMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "awaitDeviceConfiguredConfirmation",
+    );
+    /// `sharedIPadMaximumUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED_I_PAD_MAXIMUM_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharedIPadMaximumUserCount",
+    );
+    /// `enableSharedIPad`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_SHARED_I_PAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableSharedIPad",
+    );
+    /// `companyPortalVppTokenId`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPANY_PORTAL_VPP_TOKEN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "companyPortalVppTokenId",
+    );
+    /// `enableSingleAppEnrollmentMode`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_SINGLE_APP_ENROLLMENT_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableSingleAppEnrollmentMode",
+    );
+    /// `homeButtonScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_BUTTON_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "homeButtonScreenDisabled",
+    );
+    /// `iMessageAndFaceTimeScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const I_MESSAGE_AND_FACE_TIME_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iMessageAndFaceTimeScreenDisabled",
+    );
+    /// `onBoardingScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_BOARDING_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onBoardingScreenDisabled",
+    );
+    /// `simSetupScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SIM_SETUP_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "simSetupScreenDisabled",
+    );
+    /// `softwareUpdateScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SOFTWARE_UPDATE_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "softwareUpdateScreenDisabled",
+    );
+    /// `watchMigrationScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const WATCH_MIGRATION_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "watchMigrationScreenDisabled",
+    );
+    /// `appearanceScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPEARANCE_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appearanceScreenDisabled",
+    );
+    /// `expressLanguageScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPRESS_LANGUAGE_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expressLanguageScreenDisabled",
+    );
+    /// `preferredLanguageScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_LANGUAGE_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredLanguageScreenDisabled",
+    );
+    /// `deviceToDeviceMigrationDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TO_DEVICE_MIGRATION_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceToDeviceMigrationDisabled",
+    );
+    /// `welcomeScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const WELCOME_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "welcomeScreenDisabled",
+    );
+    /// `passCodeDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PASS_CODE_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passCodeDisabled",
+    );
+    /// `zoomDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ZOOM_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("zoomDisabled");
+    /// `restoreCompletedScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTORE_COMPLETED_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restoreCompletedScreenDisabled",
+    );
+    /// `updateCompleteScreenDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATE_COMPLETE_SCREEN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updateCompleteScreenDisabled",
+    );
+}

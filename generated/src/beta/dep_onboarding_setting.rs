@@ -103,3 +103,68 @@ impl graph_rt::Model for DepOnboardingSetting {
     }
 }
 graph_rt::impl_model_json!(DepOnboardingSetting);
+/// The properties, by name, for query options.
+impl DepOnboardingSetting {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `appleIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleIdentifier",
+    );
+    /// `tokenExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenExpirationDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `lastSuccessfulSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SUCCESSFUL_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSuccessfulSyncDateTime",
+    );
+    /// `lastSyncTriggeredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_TRIGGERED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncTriggeredDateTime",
+    );
+    /// `shareTokenWithSchoolDataSyncService`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARE_TOKEN_WITH_SCHOOL_DATA_SYNC_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "shareTokenWithSchoolDataSyncService",
+    );
+    /// `lastSyncErrorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncErrorCode",
+    );
+    /// `tokenType`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("tokenType");
+    /// `tokenName`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("tokenName");
+    /// `syncedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SYNCED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "syncedDeviceCount",
+    );
+    /// `dataSharingConsentGranted`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_SHARING_CONSENT_GRANTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dataSharingConsentGranted",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `defaultIosEnrollmentProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_IOS_ENROLLMENT_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultIosEnrollmentProfile",
+    );
+    /// `defaultMacOsEnrollmentProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_MAC_OS_ENROLLMENT_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultMacOsEnrollmentProfile",
+    );
+    /// `enrollmentProfiles`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_PROFILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentProfiles",
+    );
+    /// `importedAppleDeviceIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTED_APPLE_DEVICE_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "importedAppleDeviceIdentities",
+    );
+}

@@ -55,3 +55,24 @@ impl graph_rt::Model for Deployment {
     }
 }
 graph_rt::impl_model_json!(Deployment);
+/// The properties, by name, for query options.
+impl Deployment {
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `audience`, for `$select`, `$expand` and `$orderby`.
+    pub const AUDIENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("audience");
+}

@@ -39,3 +39,12 @@ impl graph_rt::Model for DeploymentAudience {
     }
 }
 graph_rt::impl_model_json!(DeploymentAudience);
+/// The properties, by name, for query options.
+impl DeploymentAudience {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `exclusions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCLUSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("exclusions");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+}

@@ -214,3 +214,128 @@ impl graph_rt::Model for Device {
     }
 }
 graph_rt::impl_model_json!(Device);
+/// The properties, by name, for query options.
+impl Device {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `accountEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountEnabled",
+    );
+    /// `alternativeSecurityIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ALTERNATIVE_SECURITY_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "alternativeSecurityIds",
+    );
+    /// `approximateLastSignInDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROXIMATE_LAST_SIGN_IN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "approximateLastSignInDateTime",
+    );
+    /// `complianceExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceExpirationDateTime",
+    );
+    /// `deviceCategory`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCategory",
+    );
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `deviceMetadata`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_METADATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceMetadata",
+    );
+    /// `deviceOwnership`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_OWNERSHIP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceOwnership",
+    );
+    /// `deviceVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceVersion",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `domainName`, for `$select`, `$expand` and `$orderby`.
+    pub const DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("domainName");
+    /// `enrollmentProfileName`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_PROFILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentProfileName",
+    );
+    /// `enrollmentType`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentType",
+    );
+    /// `isCompliant`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_COMPLIANT: graph_rt::Prop<Self> = graph_rt::Prop::new("isCompliant");
+    /// `isManaged`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MANAGED: graph_rt::Prop<Self> = graph_rt::Prop::new("isManaged");
+    /// `isRooted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ROOTED: graph_rt::Prop<Self> = graph_rt::Prop::new("isRooted");
+    /// `managementType`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementType",
+    );
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `mdmAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("mdmAppId");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `onPremisesLastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesLastSyncDateTime",
+    );
+    /// `onPremisesSyncEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SYNC_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSyncEnabled",
+    );
+    /// `operatingSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystem",
+    );
+    /// `operatingSystemVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystemVersion",
+    );
+    /// `physicalIds`, for `$select`, `$expand` and `$orderby`.
+    pub const PHYSICAL_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new("physicalIds");
+    /// `profileType`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("profileType");
+    /// `registrationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registrationDateTime",
+    );
+    /// `systemLabels`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_LABELS: graph_rt::Prop<Self> = graph_rt::Prop::new("systemLabels");
+    /// `hostnames`, for `$select`, `$expand` and `$orderby`.
+    pub const HOSTNAMES: graph_rt::Prop<Self> = graph_rt::Prop::new("hostnames");
+    /// `trustType`, for `$select`, `$expand` and `$orderby`.
+    pub const TRUST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("trustType");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `platform`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new("platform");
+    /// `kind`, for `$select`, `$expand` and `$orderby`.
+    pub const KIND: graph_rt::Prop<Self> = graph_rt::Prop::new("kind");
+    /// `commands`, for `$select`, `$expand` and `$orderby`.
+    pub const COMMANDS: graph_rt::Prop<Self> = graph_rt::Prop::new("commands");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `memberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new("memberOf");
+    /// `registeredOwners`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_OWNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredOwners",
+    );
+    /// `registeredUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredUsers",
+    );
+    /// `transitiveMemberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const TRANSITIVE_MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "transitiveMemberOf",
+    );
+    /// `usageRights`, for `$select`, `$expand` and `$orderby`.
+    pub const USAGE_RIGHTS: graph_rt::Prop<Self> = graph_rt::Prop::new("usageRights");
+}

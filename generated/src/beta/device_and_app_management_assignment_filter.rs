@@ -59,3 +59,28 @@ impl graph_rt::Model for DeviceAndAppManagementAssignmentFilter {
     }
 }
 graph_rt::impl_model_json!(DeviceAndAppManagementAssignmentFilter);
+/// The properties, by name, for query options.
+impl DeviceAndAppManagementAssignmentFilter {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `platform`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new("platform");
+    /// `rule`, for `$select`, `$expand` and `$orderby`.
+    pub const RULE: graph_rt::Prop<Self> = graph_rt::Prop::new("rule");
+    /// `roleScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTags",
+    );
+}

@@ -215,3 +215,114 @@ impl graph_rt::Model for DeviceAppManagement {
     }
 }
 graph_rt::impl_model_json!(DeviceAppManagement);
+/// The properties, by name, for query options.
+impl DeviceAppManagement {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isEnabledForMicrosoftStoreForBusiness`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED_FOR_MICROSOFT_STORE_FOR_BUSINESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isEnabledForMicrosoftStoreForBusiness",
+    );
+    /// `microsoftStoreForBusinessLanguage`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftStoreForBusinessLanguage",
+    );
+    /// `microsoftStoreForBusinessLastCompletedApplicationSyncTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LAST_COMPLETED_APPLICATION_SYNC_TIME: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("microsoftStoreForBusinessLastCompletedApplicationSyncTime");
+    /// `microsoftStoreForBusinessLastSuccessfulSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LAST_SUCCESSFUL_SYNC_DATE_TIME: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("microsoftStoreForBusinessLastSuccessfulSyncDateTime");
+    /// `microsoftStoreForBusinessPortalSelection`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_STORE_FOR_BUSINESS_PORTAL_SELECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftStoreForBusinessPortalSelection",
+    );
+    /// `enterpriseCodeSigningCertificates`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_CODE_SIGNING_CERTIFICATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseCodeSigningCertificates",
+    );
+    /// `iosLobAppProvisioningConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_LOB_APP_PROVISIONING_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosLobAppProvisioningConfigurations",
+    );
+    /// `mobileAppCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppCategories",
+    );
+    /// `mobileAppConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppConfigurations",
+    );
+    /// `mobileApps`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new("mobileApps");
+    /// `symantecCodeSigningCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const SYMANTEC_CODE_SIGNING_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "symantecCodeSigningCertificate",
+    );
+    /// `managedEBooks`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_E_BOOKS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedEBooks",
+    );
+    /// `managedEBookCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_E_BOOK_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedEBookCategories",
+    );
+    /// `windowsManagementApp`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_MANAGEMENT_APP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsManagementApp",
+    );
+    /// `androidManagedAppProtections`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_MANAGED_APP_PROTECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidManagedAppProtections",
+    );
+    /// `defaultManagedAppProtections`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_MANAGED_APP_PROTECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultManagedAppProtections",
+    );
+    /// `iosManagedAppProtections`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_MANAGED_APP_PROTECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosManagedAppProtections",
+    );
+    /// `managedAppPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_APP_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedAppPolicies",
+    );
+    /// `managedAppRegistrations`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_APP_REGISTRATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedAppRegistrations",
+    );
+    /// `managedAppStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_APP_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedAppStatuses",
+    );
+    /// `mdmWindowsInformationProtectionPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_WINDOWS_INFORMATION_PROTECTION_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mdmWindowsInformationProtectionPolicies",
+    );
+    /// `targetedManagedAppConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_MANAGED_APP_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedManagedAppConfigurations",
+    );
+    /// `windowsInformationProtectionPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_INFORMATION_PROTECTION_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsInformationProtectionPolicies",
+    );
+    /// `sideLoadingKeys`, for `$select`, `$expand` and `$orderby`.
+    pub const SIDE_LOADING_KEYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sideLoadingKeys",
+    );
+    /// `vppTokens`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_TOKENS: graph_rt::Prop<Self> = graph_rt::Prop::new("vppTokens");
+    /// `policySets`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_SETS: graph_rt::Prop<Self> = graph_rt::Prop::new("policySets");
+    /// `deviceAppManagementTasks`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_APP_MANAGEMENT_TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceAppManagementTasks",
+    );
+    /// `wdacSupplementalPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const WDAC_SUPPLEMENTAL_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wdacSupplementalPolicies",
+    );
+}

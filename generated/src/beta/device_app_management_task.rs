@@ -71,6 +71,33 @@ impl graph_rt::Model for DeviceAppManagementTask {
     }
 }
 graph_rt::impl_model_json!(DeviceAppManagementTask);
+/// The properties, by name, for query options.
+impl DeviceAppManagementTask {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `dueDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DUE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("dueDateTime");
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `creator`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATOR: graph_rt::Prop<Self> = graph_rt::Prop::new("creator");
+    /// `creatorNotes`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATOR_NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("creatorNotes");
+    /// `assignedTo`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("assignedTo");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}
 /// A `microsoft.graph.deviceAppManagementTask` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceAppManagementTask {

@@ -85,3 +85,42 @@ impl graph_rt::Model for DeviceComanagementAuthorityConfiguration {
     }
 }
 graph_rt::impl_model_json!(DeviceComanagementAuthorityConfiguration);
+/// The properties, by name, for query options.
+impl DeviceComanagementAuthorityConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `managedDeviceAuthority`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_AUTHORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceAuthority",
+    );
+    /// `installConfigurationManagerAgent`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_CONFIGURATION_MANAGER_AGENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installConfigurationManagerAgent",
+    );
+    /// `configurationManagerAgentCommandLineArgument`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_MANAGER_AGENT_COMMAND_LINE_ARGUMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationManagerAgentCommandLineArgument",
+    );
+}

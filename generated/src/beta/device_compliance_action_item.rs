@@ -47,3 +47,22 @@ impl graph_rt::Model for DeviceComplianceActionItem {
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceActionItem);
+/// The properties, by name, for query options.
+impl DeviceComplianceActionItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `gracePeriodHours`, for `$select`, `$expand` and `$orderby`.
+    pub const GRACE_PERIOD_HOURS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gracePeriodHours",
+    );
+    /// `actionType`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("actionType");
+    /// `notificationTemplateId`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationTemplateId",
+    );
+    /// `notificationMessageCCList`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_MESSAGE_CC_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationMessageCCList",
+    );
+}

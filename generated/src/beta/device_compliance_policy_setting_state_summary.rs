@@ -77,3 +77,46 @@ impl graph_rt::Model for DeviceCompliancePolicySettingStateSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceCompliancePolicySettingStateSummary);
+/// The properties, by name, for query options.
+impl DeviceCompliancePolicySettingStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `setting`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new("setting");
+    /// `settingName`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("settingName");
+    /// `platformType`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("platformType");
+    /// `unknownDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unknownDeviceCount",
+    );
+    /// `notApplicableDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableDeviceCount",
+    );
+    /// `compliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantDeviceCount",
+    );
+    /// `remediatedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediatedDeviceCount",
+    );
+    /// `nonCompliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NON_COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nonCompliantDeviceCount",
+    );
+    /// `errorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDeviceCount",
+    );
+    /// `conflictDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictDeviceCount",
+    );
+    /// `deviceComplianceSettingStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_SETTING_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceComplianceSettingStates",
+    );
+}

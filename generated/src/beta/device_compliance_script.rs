@@ -89,3 +89,48 @@ impl graph_rt::Model for DeviceComplianceScript {
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScript);
+/// The properties, by name, for query options.
+impl DeviceComplianceScript {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `detectionScriptContent`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_SCRIPT_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionScriptContent",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `runAsAccount`, for `$select`, `$expand` and `$orderby`.
+    pub const RUN_AS_ACCOUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("runAsAccount");
+    /// `enforceSignatureCheck`, for `$select`, `$expand` and `$orderby`.
+    pub const ENFORCE_SIGNATURE_CHECK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enforceSignatureCheck",
+    );
+    /// `runAs32Bit`, for `$select`, `$expand` and `$orderby`.
+    pub const RUN_AS32_BIT: graph_rt::Prop<Self> = graph_rt::Prop::new("runAs32Bit");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `runSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const RUN_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new("runSummary");
+    /// `deviceRunStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_RUN_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceRunStates",
+    );
+}

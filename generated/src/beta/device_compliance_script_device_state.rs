@@ -59,3 +59,32 @@ impl graph_rt::Model for DeviceComplianceScriptDeviceState {
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScriptDeviceState);
+/// The properties, by name, for query options.
+impl DeviceComplianceScriptDeviceState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `detectionState`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionState",
+    );
+    /// `lastStateUpdateDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_STATE_UPDATE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastStateUpdateDateTime",
+    );
+    /// `expectedStateUpdateDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPECTED_STATE_UPDATE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expectedStateUpdateDateTime",
+    );
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `scriptOutput`, for `$select`, `$expand` and `$orderby`.
+    pub const SCRIPT_OUTPUT: graph_rt::Prop<Self> = graph_rt::Prop::new("scriptOutput");
+    /// `scriptError`, for `$select`, `$expand` and `$orderby`.
+    pub const SCRIPT_ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new("scriptError");
+    /// `managedDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDevice",
+    );
+}

@@ -59,3 +59,28 @@ impl graph_rt::Model for DeviceComplianceScriptRunSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScriptRunSummary);
+/// The properties, by name, for query options.
+impl DeviceComplianceScriptRunSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `noIssueDetectedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NO_ISSUE_DETECTED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "noIssueDetectedDeviceCount",
+    );
+    /// `issueDetectedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUE_DETECTED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "issueDetectedDeviceCount",
+    );
+    /// `detectionScriptErrorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_SCRIPT_ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionScriptErrorDeviceCount",
+    );
+    /// `detectionScriptPendingDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_SCRIPT_PENDING_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionScriptPendingDeviceCount",
+    );
+    /// `lastScriptRunDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SCRIPT_RUN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastScriptRunDateTime",
+    );
+}

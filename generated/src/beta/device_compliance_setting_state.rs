@@ -85,3 +85,36 @@ impl graph_rt::Model for DeviceComplianceSettingState {
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceSettingState);
+/// The properties, by name, for query options.
+impl DeviceComplianceSettingState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `platformType`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("platformType");
+    /// `setting`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new("setting");
+    /// `settingName`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("settingName");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `userEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("userEmail");
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `deviceModel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceModel");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `complianceGracePeriodExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_GRACE_PERIOD_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceGracePeriodExpirationDateTime",
+    );
+}

@@ -43,3 +43,14 @@ impl graph_rt::Model for DeviceConfigurationAssignment {
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationAssignment);
+/// The properties, by name, for query options.
+impl DeviceConfigurationAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `sourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceId");
+}

@@ -46,3 +46,20 @@ impl graph_rt::Model for DeviceConfigurationConflictSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationConflictSummary);
+/// The properties, by name, for query options.
+impl DeviceConfigurationConflictSummary {
+    /// `conflictingDeviceConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICTING_DEVICE_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictingDeviceConfigurations",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contributingSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTRIBUTING_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contributingSettings",
+    );
+    /// `deviceCheckinsImpacted`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CHECKINS_IMPACTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCheckinsImpacted",
+    );
+}

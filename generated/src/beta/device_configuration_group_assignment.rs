@@ -43,3 +43,18 @@ impl graph_rt::Model for DeviceConfigurationGroupAssignment {
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationGroupAssignment);
+/// The properties, by name, for query options.
+impl DeviceConfigurationGroupAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `targetGroupId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetGroupId",
+    );
+    /// `excludeGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCLUDE_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("excludeGroup");
+    /// `deviceConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfiguration",
+    );
+}

@@ -59,3 +59,36 @@ impl graph_rt::Model for DeviceConfigurationUserStateSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceConfigurationUserStateSummary);
+/// The properties, by name, for query options.
+impl DeviceConfigurationUserStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `unknownUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unknownUserCount",
+    );
+    /// `notApplicableUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableUserCount",
+    );
+    /// `compliantUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantUserCount",
+    );
+    /// `remediatedUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediatedUserCount",
+    );
+    /// `nonCompliantUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NON_COMPLIANT_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nonCompliantUserCount",
+    );
+    /// `errorUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorUserCount",
+    );
+    /// `conflictUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictUserCount",
+    );
+}

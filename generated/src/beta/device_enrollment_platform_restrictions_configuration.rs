@@ -107,3 +107,66 @@ impl graph_rt::Model for DeviceEnrollmentPlatformRestrictionsConfiguration {
     }
 }
 graph_rt::impl_model_json!(DeviceEnrollmentPlatformRestrictionsConfiguration);
+/// The properties, by name, for query options.
+impl DeviceEnrollmentPlatformRestrictionsConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `iosRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosRestriction",
+    );
+    /// `windowsRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsRestriction",
+    );
+    /// `windowsHomeSkuRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_HOME_SKU_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsHomeSkuRestriction",
+    );
+    /// `windowsMobileRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_MOBILE_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsMobileRestriction",
+    );
+    /// `androidRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidRestriction",
+    );
+    /// `androidForWorkRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_FOR_WORK_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidForWorkRestriction",
+    );
+    /// `aospRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const AOSP_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "aospRestriction",
+    );
+    /// `macRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "macRestriction",
+    );
+    /// `macOSRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_OS_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "macOSRestriction",
+    );
+}

@@ -43,3 +43,16 @@ impl graph_rt::Model for DeviceHealthScriptAssignment {
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptAssignment);
+/// The properties, by name, for query options.
+impl DeviceHealthScriptAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `runRemediationScript`, for `$select`, `$expand` and `$orderby`.
+    pub const RUN_REMEDIATION_SCRIPT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "runRemediationScript",
+    );
+    /// `runSchedule`, for `$select`, `$expand` and `$orderby`.
+    pub const RUN_SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new("runSchedule");
+}

@@ -95,3 +95,56 @@ impl graph_rt::Model for DeviceHealthScriptDeviceState {
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptDeviceState);
+/// The properties, by name, for query options.
+impl DeviceHealthScriptDeviceState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `detectionState`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionState",
+    );
+    /// `lastStateUpdateDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_STATE_UPDATE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastStateUpdateDateTime",
+    );
+    /// `expectedStateUpdateDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPECTED_STATE_UPDATE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expectedStateUpdateDateTime",
+    );
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `preRemediationDetectionScriptOutput`, for `$select`, `$expand` and `$orderby`.
+    pub const PRE_REMEDIATION_DETECTION_SCRIPT_OUTPUT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preRemediationDetectionScriptOutput",
+    );
+    /// `preRemediationDetectionScriptError`, for `$select`, `$expand` and `$orderby`.
+    pub const PRE_REMEDIATION_DETECTION_SCRIPT_ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preRemediationDetectionScriptError",
+    );
+    /// `remediationScriptError`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATION_SCRIPT_ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediationScriptError",
+    );
+    /// `postRemediationDetectionScriptOutput`, for `$select`, `$expand` and `$orderby`.
+    pub const POST_REMEDIATION_DETECTION_SCRIPT_OUTPUT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "postRemediationDetectionScriptOutput",
+    );
+    /// `postRemediationDetectionScriptError`, for `$select`, `$expand` and `$orderby`.
+    pub const POST_REMEDIATION_DETECTION_SCRIPT_ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "postRemediationDetectionScriptError",
+    );
+    /// `remediationState`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediationState",
+    );
+    /// `assignmentFilterIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENT_FILTER_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignmentFilterIds",
+    );
+    /// `managedDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDevice",
+    );
+}

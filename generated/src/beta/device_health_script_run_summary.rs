@@ -95,3 +95,52 @@ impl graph_rt::Model for DeviceHealthScriptRunSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceHealthScriptRunSummary);
+/// The properties, by name, for query options.
+impl DeviceHealthScriptRunSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `noIssueDetectedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NO_ISSUE_DETECTED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "noIssueDetectedDeviceCount",
+    );
+    /// `issueDetectedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUE_DETECTED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "issueDetectedDeviceCount",
+    );
+    /// `detectionScriptErrorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_SCRIPT_ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionScriptErrorDeviceCount",
+    );
+    /// `detectionScriptPendingDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_SCRIPT_PENDING_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionScriptPendingDeviceCount",
+    );
+    /// `detectionScriptNotApplicableDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_SCRIPT_NOT_APPLICABLE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionScriptNotApplicableDeviceCount",
+    );
+    /// `issueRemediatedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUE_REMEDIATED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "issueRemediatedDeviceCount",
+    );
+    /// `remediationSkippedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATION_SKIPPED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediationSkippedDeviceCount",
+    );
+    /// `issueReoccurredDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUE_REOCCURRED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "issueReoccurredDeviceCount",
+    );
+    /// `remediationScriptErrorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATION_SCRIPT_ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediationScriptErrorDeviceCount",
+    );
+    /// `lastScriptRunDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SCRIPT_RUN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastScriptRunDateTime",
+    );
+    /// `issueRemediatedCumulativeDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUE_REMEDIATED_CUMULATIVE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "issueRemediatedCumulativeDeviceCount",
+    );
+}

@@ -63,3 +63,28 @@ impl graph_rt::Model for DeviceInstallState {
     }
 }
 graph_rt::impl_model_json!(DeviceInstallState);
+/// The properties, by name, for query options.
+impl DeviceInstallState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `installState`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("installState");
+    /// `errorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCode");
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `osDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osDescription",
+    );
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+}

@@ -63,3 +63,34 @@ impl graph_rt::Model for DeviceLogCollectionResponse {
     }
 }
 graph_rt::impl_model_json!(DeviceLogCollectionResponse);
+/// The properties, by name, for query options.
+impl DeviceLogCollectionResponse {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+    /// `errorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCode");
+    /// `requestedDateTimeUTC`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTED_DATE_TIME_UTC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestedDateTimeUTC",
+    );
+    /// `receivedDateTimeUTC`, for `$select`, `$expand` and `$orderby`.
+    pub const RECEIVED_DATE_TIME_UTC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "receivedDateTimeUTC",
+    );
+    /// `initiatedByUserPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const INITIATED_BY_USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "initiatedByUserPrincipalName",
+    );
+    /// `expirationDateTimeUTC`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME_UTC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTimeUTC",
+    );
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+}

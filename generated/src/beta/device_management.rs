@@ -616,3 +616,360 @@ impl graph_rt::Model for DeviceManagement {
     }
 }
 graph_rt::impl_model_json!(DeviceManagement);
+/// The properties, by name, for query options.
+impl DeviceManagement {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `intuneAccountId`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_ACCOUNT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intuneAccountId",
+    );
+    /// `legacyPcManangementEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const LEGACY_PC_MANANGEMENT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "legacyPcManangementEnabled",
+    );
+    /// `maximumDepTokens`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_DEP_TOKENS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumDepTokens",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `accountMoveCompletionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_MOVE_COMPLETION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountMoveCompletionDateTime",
+    );
+    /// `adminConsent`, for `$select`, `$expand` and `$orderby`.
+    pub const ADMIN_CONSENT: graph_rt::Prop<Self> = graph_rt::Prop::new("adminConsent");
+    /// `deviceProtectionOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_PROTECTION_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceProtectionOverview",
+    );
+    /// `managedDeviceCleanupSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_CLEANUP_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceCleanupSettings",
+    );
+    /// `subscriptionState`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIPTION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subscriptionState",
+    );
+    /// `subscriptions`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("subscriptions");
+    /// `windowsMalwareOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_MALWARE_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsMalwareOverview",
+    );
+    /// `groupPolicyObjectFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_OBJECT_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyObjectFiles",
+    );
+    /// `intuneBrand`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_BRAND: graph_rt::Prop<Self> = graph_rt::Prop::new("intuneBrand");
+    /// `domainJoinConnectors`, for `$select`, `$expand` and `$orderby`.
+    pub const DOMAIN_JOIN_CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "domainJoinConnectors",
+    );
+    /// `androidDeviceOwnerEnrollmentProfiles`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_DEVICE_OWNER_ENROLLMENT_PROFILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidDeviceOwnerEnrollmentProfiles",
+    );
+    /// `androidForWorkAppConfigurationSchemas`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_FOR_WORK_APP_CONFIGURATION_SCHEMAS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidForWorkAppConfigurationSchemas",
+    );
+    /// `androidForWorkEnrollmentProfiles`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_FOR_WORK_ENROLLMENT_PROFILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidForWorkEnrollmentProfiles",
+    );
+    /// `androidForWorkSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_FOR_WORK_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidForWorkSettings",
+    );
+    /// `androidManagedStoreAccountEnterpriseSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_MANAGED_STORE_ACCOUNT_ENTERPRISE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidManagedStoreAccountEnterpriseSettings",
+    );
+    /// `androidManagedStoreAppConfigurationSchemas`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_MANAGED_STORE_APP_CONFIGURATION_SCHEMAS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidManagedStoreAppConfigurationSchemas",
+    );
+    /// `auditEvents`, for `$select`, `$expand` and `$orderby`.
+    pub const AUDIT_EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("auditEvents");
+    /// `termsAndConditions`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_AND_CONDITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsAndConditions",
+    );
+    /// `enrollmentProfiles`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_PROFILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentProfiles",
+    );
+    /// `importedAppleDeviceIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTED_APPLE_DEVICE_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "importedAppleDeviceIdentities",
+    );
+    /// `importedDeviceIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTED_DEVICE_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "importedDeviceIdentities",
+    );
+    /// `advancedThreatProtectionOnboardingStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_ONBOARDING_STATE_SUMMARY: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("advancedThreatProtectionOnboardingStateSummary");
+    /// `cartToClassAssociations`, for `$select`, `$expand` and `$orderby`.
+    pub const CART_TO_CLASS_ASSOCIATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cartToClassAssociations",
+    );
+    /// `deviceCompliancePolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCompliancePolicies",
+    );
+    /// `deviceCompliancePolicyDeviceStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_POLICY_DEVICE_STATE_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCompliancePolicyDeviceStateSummary",
+    );
+    /// `deviceCompliancePolicySettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_POLICY_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCompliancePolicySettingStateSummaries",
+    );
+    /// `deviceConfigurationConflictSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATION_CONFLICT_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurationConflictSummary",
+    );
+    /// `deviceConfigurationDeviceStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATION_DEVICE_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurationDeviceStateSummaries",
+    );
+    /// `deviceConfigurationRestrictedAppsViolations`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATION_RESTRICTED_APPS_VIOLATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurationRestrictedAppsViolations",
+    );
+    /// `deviceConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurations",
+    );
+    /// `deviceConfigurationUserStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATION_USER_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurationUserStateSummaries",
+    );
+    /// `iosUpdateStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_UPDATE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosUpdateStatuses",
+    );
+    /// `ndesConnectors`, for `$select`, `$expand` and `$orderby`.
+    pub const NDES_CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ndesConnectors",
+    );
+    /// `softwareUpdateStatusSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const SOFTWARE_UPDATE_STATUS_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "softwareUpdateStatusSummary",
+    );
+    /// `intents`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("intents");
+    /// `settingDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDefinitions",
+    );
+    /// `templates`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATES: graph_rt::Prop<Self> = graph_rt::Prop::new("templates");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `applePushNotificationCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_PUSH_NOTIFICATION_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applePushNotificationCertificate",
+    );
+    /// `dataSharingConsents`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_SHARING_CONSENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dataSharingConsents",
+    );
+    /// `detectedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new("detectedApps");
+    /// `deviceManagementScripts`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_SCRIPTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementScripts",
+    );
+    /// `deviceShellScripts`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SHELL_SCRIPTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceShellScripts",
+    );
+    /// `deviceHealthScripts`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_HEALTH_SCRIPTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceHealthScripts",
+    );
+    /// `managedDeviceOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceOverview",
+    );
+    /// `managedDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDevices",
+    );
+    /// `remoteActionAudits`, for `$select`, `$expand` and `$orderby`.
+    pub const REMOTE_ACTION_AUDITS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remoteActionAudits",
+    );
+    /// `windowsMalwareInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_MALWARE_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsMalwareInformation",
+    );
+    /// `mobileAppTroubleshootingEvents`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_TROUBLESHOOTING_EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppTroubleshootingEvents",
+    );
+    /// `userExperienceAnalyticsOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userExperienceAnalyticsOverview",
+    );
+    /// `userExperienceAnalyticsBaselines`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_BASELINES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userExperienceAnalyticsBaselines",
+    );
+    /// `userExperienceAnalyticsCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userExperienceAnalyticsCategories",
+    );
+    /// `userExperienceAnalyticsDevicePerformance`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_DEVICE_PERFORMANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userExperienceAnalyticsDevicePerformance",
+    );
+    /// `userExperienceAnalyticsRegressionSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_REGRESSION_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userExperienceAnalyticsRegressionSummary",
+    );
+    /// `userExperienceAnalyticsDeviceStartupHistory`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_DEVICE_STARTUP_HISTORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userExperienceAnalyticsDeviceStartupHistory",
+    );
+    /// `userExperienceAnalyticsDeviceStartupProcesses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_DEVICE_STARTUP_PROCESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userExperienceAnalyticsDeviceStartupProcesses",
+    );
+    /// `userExperienceAnalyticsDeviceStartupProcessPerformance`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_DEVICE_STARTUP_PROCESS_PERFORMANCE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("userExperienceAnalyticsDeviceStartupProcessPerformance");
+    /// `depOnboardingSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const DEP_ONBOARDING_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "depOnboardingSettings",
+    );
+    /// `importedWindowsAutopilotDeviceIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTED_WINDOWS_AUTOPILOT_DEVICE_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "importedWindowsAutopilotDeviceIdentities",
+    );
+    /// `windowsAutopilotDeploymentProfiles`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_AUTOPILOT_DEPLOYMENT_PROFILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsAutopilotDeploymentProfiles",
+    );
+    /// `windowsAutopilotDeviceIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_AUTOPILOT_DEVICE_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsAutopilotDeviceIdentities",
+    );
+    /// `windowsAutopilotSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_AUTOPILOT_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsAutopilotSettings",
+    );
+    /// `embeddedSIMActivationCodePools`, for `$select`, `$expand` and `$orderby`.
+    pub const EMBEDDED_SIM_ACTIVATION_CODE_POOLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "embeddedSIMActivationCodePools",
+    );
+    /// `managementConditions`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_CONDITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementConditions",
+    );
+    /// `managementConditionStatements`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_CONDITION_STATEMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementConditionStatements",
+    );
+    /// `groupPolicyMigrationReports`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_MIGRATION_REPORTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyMigrationReports",
+    );
+    /// `notificationMessageTemplates`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_MESSAGE_TEMPLATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationMessageTemplates",
+    );
+    /// `conditionalAccessSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const CONDITIONAL_ACCESS_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conditionalAccessSettings",
+    );
+    /// `deviceCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCategories",
+    );
+    /// `deviceEnrollmentConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ENROLLMENT_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceEnrollmentConfigurations",
+    );
+    /// `deviceManagementPartners`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_PARTNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementPartners",
+    );
+    /// `exchangeConnectors`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeConnectors",
+    );
+    /// `exchangeOnPremisesPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_ON_PREMISES_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeOnPremisesPolicies",
+    );
+    /// `exchangeOnPremisesPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_ON_PREMISES_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeOnPremisesPolicy",
+    );
+    /// `mobileThreatDefenseConnectors`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_THREAT_DEFENSE_CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileThreatDefenseConnectors",
+    );
+    /// `derivedCredentials`, for `$select`, `$expand` and `$orderby`.
+    pub const DERIVED_CREDENTIALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "derivedCredentials",
+    );
+    /// `userPfxCertificates`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PFX_CERTIFICATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPfxCertificates",
+    );
+    /// `remoteAssistancePartners`, for `$select`, `$expand` and `$orderby`.
+    pub const REMOTE_ASSISTANCE_PARTNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remoteAssistancePartners",
+    );
+    /// `resourceOperations`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceOperations",
+    );
+    /// `roleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignments",
+    );
+    /// `roleDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitions",
+    );
+    /// `roleScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTags",
+    );
+    /// `reports`, for `$select`, `$expand` and `$orderby`.
+    pub const REPORTS: graph_rt::Prop<Self> = graph_rt::Prop::new("reports");
+    /// `windowsFeatureUpdateProfiles`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_FEATURE_UPDATE_PROFILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsFeatureUpdateProfiles",
+    );
+    /// `telecomExpenseManagementPartners`, for `$select`, `$expand` and `$orderby`.
+    pub const TELECOM_EXPENSE_MANAGEMENT_PARTNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "telecomExpenseManagementPartners",
+    );
+    /// `troubleshootingEvents`, for `$select`, `$expand` and `$orderby`.
+    pub const TROUBLESHOOTING_EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "troubleshootingEvents",
+    );
+    /// `intuneBrandingProfiles`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_BRANDING_PROFILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intuneBrandingProfiles",
+    );
+    /// `windowsInformationProtectionAppLearningSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_INFORMATION_PROTECTION_APP_LEARNING_SUMMARIES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("windowsInformationProtectionAppLearningSummaries");
+    /// `windowsInformationProtectionNetworkLearningSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_INFORMATION_PROTECTION_NETWORK_LEARNING_SUMMARIES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("windowsInformationProtectionNetworkLearningSummaries");
+}

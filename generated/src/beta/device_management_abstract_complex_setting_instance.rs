@@ -49,3 +49,18 @@ impl graph_rt::Model for DeviceManagementAbstractComplexSettingInstance {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementAbstractComplexSettingInstance);
+/// The properties, by name, for query options.
+impl DeviceManagementAbstractComplexSettingInstance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `definitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("definitionId");
+    /// `valueJson`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_JSON: graph_rt::Prop<Self> = graph_rt::Prop::new("valueJson");
+    /// `implementationId`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPLEMENTATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "implementationId",
+    );
+    /// `value`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("value");
+}

@@ -155,3 +155,112 @@ impl graph_rt::Model for DeviceManagementAutopilotEvent {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementAutopilotEvent);
+/// The properties, by name, for query options.
+impl DeviceManagementAutopilotEvent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `eventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eventDateTime",
+    );
+    /// `deviceRegisteredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_REGISTERED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceRegisteredDateTime",
+    );
+    /// `enrollmentStartDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentStartDateTime",
+    );
+    /// `enrollmentType`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentType",
+    );
+    /// `deviceSerialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSerialNumber",
+    );
+    /// `managedDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceName",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `windowsAutopilotDeploymentProfileDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_AUTOPILOT_DEPLOYMENT_PROFILE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsAutopilotDeploymentProfileDisplayName",
+    );
+    /// `enrollmentState`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentState",
+    );
+    /// `windows10EnrollmentCompletionPageConfigurationDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS10_ENROLLMENT_COMPLETION_PAGE_CONFIGURATION_DISPLAY_NAME: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("windows10EnrollmentCompletionPageConfigurationDisplayName");
+    /// `windows10EnrollmentCompletionPageConfigurationId`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS10_ENROLLMENT_COMPLETION_PAGE_CONFIGURATION_ID: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("windows10EnrollmentCompletionPageConfigurationId");
+    /// `deploymentState`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentState",
+    );
+    /// `deviceSetupStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETUP_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSetupStatus",
+    );
+    /// `accountSetupStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_SETUP_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountSetupStatus",
+    );
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `deploymentDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentDuration",
+    );
+    /// `deploymentTotalDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_TOTAL_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentTotalDuration",
+    );
+    /// `devicePreparationDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_PREPARATION_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "devicePreparationDuration",
+    );
+    /// `deviceSetupDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETUP_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSetupDuration",
+    );
+    /// `accountSetupDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_SETUP_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountSetupDuration",
+    );
+    /// `deploymentStartDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentStartDateTime",
+    );
+    /// `deploymentEndDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentEndDateTime",
+    );
+    /// `targetedAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedAppCount",
+    );
+    /// `targetedPolicyCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_POLICY_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedPolicyCount",
+    );
+    /// `enrollmentFailureDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_FAILURE_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentFailureDetails",
+    );
+    /// `policyStatusDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_STATUS_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "policyStatusDetails",
+    );
+}

@@ -57,3 +57,26 @@ impl graph_rt::Model for DeviceManagementAutopilotPolicyStatusDetail {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementAutopilotPolicyStatusDetail);
+/// The properties, by name, for query options.
+impl DeviceManagementAutopilotPolicyStatusDetail {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `policyType`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("policyType");
+    /// `complianceStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceStatus",
+    );
+    /// `trackedOnEnrollmentStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const TRACKED_ON_ENROLLMENT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "trackedOnEnrollmentStatus",
+    );
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `errorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCode");
+}

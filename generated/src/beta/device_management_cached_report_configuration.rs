@@ -63,3 +63,28 @@ impl graph_rt::Model for DeviceManagementCachedReportConfiguration {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementCachedReportConfiguration);
+/// The properties, by name, for query options.
+impl DeviceManagementCachedReportConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `reportName`, for `$select`, `$expand` and `$orderby`.
+    pub const REPORT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("reportName");
+    /// `filter`, for `$select`, `$expand` and `$orderby`.
+    pub const FILTER: graph_rt::Prop<Self> = graph_rt::Prop::new("filter");
+    /// `select`, for `$select`, `$expand` and `$orderby`.
+    pub const SELECT: graph_rt::Prop<Self> = graph_rt::Prop::new("select");
+    /// `orderBy`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("orderBy");
+    /// `metadata`, for `$select`, `$expand` and `$orderby`.
+    pub const METADATA: graph_rt::Prop<Self> = graph_rt::Prop::new("metadata");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `lastRefreshDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESH_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshDateTime",
+    );
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+}

@@ -75,3 +75,34 @@ impl graph_rt::Model for DeviceManagementConfigurationCategory {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationCategory);
+/// The properties, by name, for query options.
+impl DeviceManagementConfigurationCategory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `helpText`, for `$select`, `$expand` and `$orderby`.
+    pub const HELP_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("helpText");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `platforms`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORMS: graph_rt::Prop<Self> = graph_rt::Prop::new("platforms");
+    /// `technologies`, for `$select`, `$expand` and `$orderby`.
+    pub const TECHNOLOGIES: graph_rt::Prop<Self> = graph_rt::Prop::new("technologies");
+    /// `settingUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("settingUsage");
+    /// `parentCategoryId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_CATEGORY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentCategoryId",
+    );
+    /// `rootCategoryId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT_CATEGORY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rootCategoryId",
+    );
+    /// `childCategoryIds`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILD_CATEGORY_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "childCategoryIds",
+    );
+}

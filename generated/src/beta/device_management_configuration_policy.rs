@@ -91,3 +91,44 @@ impl graph_rt::Model for DeviceManagementConfigurationPolicy {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationPolicy);
+/// The properties, by name, for query options.
+impl DeviceManagementConfigurationPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `platforms`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORMS: graph_rt::Prop<Self> = graph_rt::Prop::new("platforms");
+    /// `technologies`, for `$select`, `$expand` and `$orderby`.
+    pub const TECHNOLOGIES: graph_rt::Prop<Self> = graph_rt::Prop::new("technologies");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `settingCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("settingCount");
+    /// `creationSource`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATION_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "creationSource",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `isAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new("isAssigned");
+    /// `templateReference`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "templateReference",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

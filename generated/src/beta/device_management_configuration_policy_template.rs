@@ -87,3 +87,44 @@ impl graph_rt::Model for DeviceManagementConfigurationPolicyTemplate {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationPolicyTemplate);
+/// The properties, by name, for query options.
+impl DeviceManagementConfigurationPolicyTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `baseId`, for `$select`, `$expand` and `$orderby`.
+    pub const BASE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("baseId");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayVersion",
+    );
+    /// `lifecycleState`, for `$select`, `$expand` and `$orderby`.
+    pub const LIFECYCLE_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lifecycleState",
+    );
+    /// `platforms`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORMS: graph_rt::Prop<Self> = graph_rt::Prop::new("platforms");
+    /// `technologies`, for `$select`, `$expand` and `$orderby`.
+    pub const TECHNOLOGIES: graph_rt::Prop<Self> = graph_rt::Prop::new("technologies");
+    /// `templateFamily`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_FAMILY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "templateFamily",
+    );
+    /// `allowUnmanagedSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_UNMANAGED_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowUnmanagedSettings",
+    );
+    /// `settingTemplateCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_TEMPLATE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingTemplateCount",
+    );
+    /// `settingTemplates`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_TEMPLATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingTemplates",
+    );
+}

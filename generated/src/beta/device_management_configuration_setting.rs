@@ -43,3 +43,16 @@ impl graph_rt::Model for DeviceManagementConfigurationSetting {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSetting);
+/// The properties, by name, for query options.
+impl DeviceManagementConfigurationSetting {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `settingInstance`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_INSTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingInstance",
+    );
+    /// `settingDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDefinitions",
+    );
+}

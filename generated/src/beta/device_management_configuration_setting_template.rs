@@ -43,3 +43,16 @@ impl graph_rt::Model for DeviceManagementConfigurationSettingTemplate {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSettingTemplate);
+/// The properties, by name, for query options.
+impl DeviceManagementConfigurationSettingTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `settingInstanceTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_INSTANCE_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingInstanceTemplate",
+    );
+    /// `settingDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDefinitions",
+    );
+}

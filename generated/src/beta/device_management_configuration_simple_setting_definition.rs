@@ -139,6 +139,61 @@ impl graph_rt::Model for DeviceManagementConfigurationSimpleSettingDefinition {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementConfigurationSimpleSettingDefinition);
+/// The properties, by name, for query options.
+impl DeviceManagementConfigurationSimpleSettingDefinition {
+    /// `applicability`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("applicability");
+    /// `accessTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("accessTypes");
+    /// `keywords`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYWORDS: graph_rt::Prop<Self> = graph_rt::Prop::new("keywords");
+    /// `infoUrls`, for `$select`, `$expand` and `$orderby`.
+    pub const INFO_URLS: graph_rt::Prop<Self> = graph_rt::Prop::new("infoUrls");
+    /// `occurrence`, for `$select`, `$expand` and `$orderby`.
+    pub const OCCURRENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("occurrence");
+    /// `baseUri`, for `$select`, `$expand` and `$orderby`.
+    pub const BASE_URI: graph_rt::Prop<Self> = graph_rt::Prop::new("baseUri");
+    /// `offsetUri`, for `$select`, `$expand` and `$orderby`.
+    pub const OFFSET_URI: graph_rt::Prop<Self> = graph_rt::Prop::new("offsetUri");
+    /// `rootDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rootDefinitionId",
+    );
+    /// `categoryId`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("categoryId");
+    /// `settingUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("settingUsage");
+    /// `uxBehavior`, for `$select`, `$expand` and `$orderby`.
+    pub const UX_BEHAVIOR: graph_rt::Prop<Self> = graph_rt::Prop::new("uxBehavior");
+    /// `visibility`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("visibility");
+    /// `referredSettingInformationList`, for `$select`, `$expand` and `$orderby`.
+    pub const REFERRED_SETTING_INFORMATION_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "referredSettingInformationList",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `helpText`, for `$select`, `$expand` and `$orderby`.
+    pub const HELP_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("helpText");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `valueDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "valueDefinition",
+    );
+    /// `defaultValue`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("defaultValue");
+    /// `dependentOn`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPENDENT_ON: graph_rt::Prop<Self> = graph_rt::Prop::new("dependentOn");
+    /// `dependedOnBy`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPENDED_ON_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("dependedOnBy");
+}
 /// A `microsoft.graph.deviceManagementConfigurationSimpleSettingDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceManagementConfigurationSimpleSettingDefinition {

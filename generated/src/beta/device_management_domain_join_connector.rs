@@ -47,3 +47,18 @@ impl graph_rt::Model for DeviceManagementDomainJoinConnector {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementDomainJoinConnector);
+/// The properties, by name, for query options.
+impl DeviceManagementDomainJoinConnector {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastConnectionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CONNECTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastConnectionDateTime",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}

@@ -69,3 +69,38 @@ impl graph_rt::Model for DeviceManagementExchangeConnector {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementExchangeConnector);
+/// The properties, by name, for query options.
+impl DeviceManagementExchangeConnector {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `primarySmtpAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIMARY_SMTP_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "primarySmtpAddress",
+    );
+    /// `serverName`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("serverName");
+    /// `connectorServerName`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTOR_SERVER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectorServerName",
+    );
+    /// `exchangeConnectorType`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_CONNECTOR_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeConnectorType",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `exchangeAlias`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_ALIAS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeAlias",
+    );
+    /// `exchangeOrganization`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_ORGANIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeOrganization",
+    );
+}

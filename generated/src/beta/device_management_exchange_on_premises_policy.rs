@@ -57,3 +57,26 @@ impl graph_rt::Model for DeviceManagementExchangeOnPremisesPolicy {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementExchangeOnPremisesPolicy);
+/// The properties, by name, for query options.
+impl DeviceManagementExchangeOnPremisesPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `notificationContent`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationContent",
+    );
+    /// `defaultAccessLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_ACCESS_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultAccessLevel",
+    );
+    /// `accessRules`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new("accessRules");
+    /// `knownDeviceClasses`, for `$select`, `$expand` and `$orderby`.
+    pub const KNOWN_DEVICE_CLASSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "knownDeviceClasses",
+    );
+    /// `conditionalAccessSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const CONDITIONAL_ACCESS_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conditionalAccessSettings",
+    );
+}

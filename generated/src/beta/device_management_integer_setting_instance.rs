@@ -45,3 +45,14 @@ impl graph_rt::Model for DeviceManagementIntegerSettingInstance {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntegerSettingInstance);
+/// The properties, by name, for query options.
+impl DeviceManagementIntegerSettingInstance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `definitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("definitionId");
+    /// `valueJson`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_JSON: graph_rt::Prop<Self> = graph_rt::Prop::new("valueJson");
+    /// `value`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("value");
+}

@@ -93,3 +93,46 @@ impl graph_rt::Model for DeviceManagementIntent {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntent);
+/// The properties, by name, for query options.
+impl DeviceManagementIntent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `isAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new("isAssigned");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `templateId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("templateId");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deviceStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceStates");
+    /// `userStates`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStates");
+    /// `deviceStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATE_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStateSummary",
+    );
+    /// `userStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATE_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStateSummary",
+    );
+}

@@ -35,3 +35,10 @@ impl graph_rt::Model for DeviceManagementIntentAssignment {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentAssignment);
+/// The properties, by name, for query options.
+impl DeviceManagementIntentAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}

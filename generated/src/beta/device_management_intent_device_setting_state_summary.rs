@@ -59,3 +59,32 @@ impl graph_rt::Model for DeviceManagementIntentDeviceSettingStateSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentDeviceSettingStateSummary);
+/// The properties, by name, for query options.
+impl DeviceManagementIntentDeviceSettingStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `settingName`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("settingName");
+    /// `compliantCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantCount",
+    );
+    /// `conflictCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictCount",
+    );
+    /// `errorCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCount");
+    /// `nonCompliantCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NON_COMPLIANT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nonCompliantCount",
+    );
+    /// `notApplicableCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableCount",
+    );
+    /// `remediatedCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATED_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediatedCount",
+    );
+}

@@ -55,3 +55,26 @@ impl graph_rt::Model for DeviceManagementIntentDeviceState {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentDeviceState);
+/// The properties, by name, for query options.
+impl DeviceManagementIntentDeviceState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `deviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDisplayName",
+    );
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+}

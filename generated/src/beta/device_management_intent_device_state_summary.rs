@@ -55,3 +55,26 @@ impl graph_rt::Model for DeviceManagementIntentDeviceStateSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentDeviceStateSummary);
+/// The properties, by name, for query options.
+impl DeviceManagementIntentDeviceStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `conflictCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictCount",
+    );
+    /// `errorCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCount");
+    /// `failedCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("failedCount");
+    /// `notApplicableCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableCount",
+    );
+    /// `notApplicablePlatformCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_PLATFORM_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicablePlatformCount",
+    );
+    /// `successCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESS_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("successCount");
+}

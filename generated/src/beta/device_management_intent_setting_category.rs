@@ -51,3 +51,20 @@ impl graph_rt::Model for DeviceManagementIntentSettingCategory {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentSettingCategory);
+/// The properties, by name, for query options.
+impl DeviceManagementIntentSettingCategory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `hasRequiredSetting`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_REQUIRED_SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasRequiredSetting",
+    );
+    /// `settingDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDefinitions",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+}

@@ -51,3 +51,22 @@ impl graph_rt::Model for DeviceManagementIntentUserState {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentUserState);
+/// The properties, by name, for query options.
+impl DeviceManagementIntentUserState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `deviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceCount");
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+}

@@ -51,3 +51,22 @@ impl graph_rt::Model for DeviceManagementIntentUserStateSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementIntentUserStateSummary);
+/// The properties, by name, for query options.
+impl DeviceManagementIntentUserStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `conflictCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictCount",
+    );
+    /// `errorCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCount");
+    /// `failedCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("failedCount");
+    /// `notApplicableCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableCount",
+    );
+    /// `successCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESS_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("successCount");
+}

@@ -103,3 +103,46 @@ impl graph_rt::Model for DeviceManagementPartner {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementPartner);
+/// The properties, by name, for query options.
+impl DeviceManagementPartner {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastHeartbeatDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_HEARTBEAT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastHeartbeatDateTime",
+    );
+    /// `partnerState`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTNER_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("partnerState");
+    /// `partnerAppType`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTNER_APP_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "partnerAppType",
+    );
+    /// `singleTenantAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_TENANT_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleTenantAppId",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isConfigured`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_CONFIGURED: graph_rt::Prop<Self> = graph_rt::Prop::new("isConfigured");
+    /// `whenPartnerDevicesWillBeRemoved`, for `$select`, `$expand` and `$orderby`.
+    pub const WHEN_PARTNER_DEVICES_WILL_BE_REMOVED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "whenPartnerDevicesWillBeRemoved",
+    );
+    /// `whenPartnerDevicesWillBeMarkedAsNonCompliant`, for `$select`, `$expand` and `$orderby`.
+    pub const WHEN_PARTNER_DEVICES_WILL_BE_MARKED_AS_NON_COMPLIANT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("whenPartnerDevicesWillBeMarkedAsNonCompliant");
+    /// `whenPartnerDevicesWillBeRemovedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const WHEN_PARTNER_DEVICES_WILL_BE_REMOVED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "whenPartnerDevicesWillBeRemovedDateTime",
+    );
+    /// `whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const WHEN_PARTNER_DEVICES_WILL_BE_MARKED_AS_NON_COMPLIANT_DATE_TIME: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("whenPartnerDevicesWillBeMarkedAsNonCompliantDateTime");
+    /// `groupsRequiringPartnerEnrollment`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUPS_REQUIRING_PARTNER_ENROLLMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupsRequiringPartnerEnrollment",
+    );
+}

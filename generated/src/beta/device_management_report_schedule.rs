@@ -79,3 +79,36 @@ impl graph_rt::Model for DeviceManagementReportSchedule {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementReportSchedule);
+/// The properties, by name, for query options.
+impl DeviceManagementReportSchedule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `reportScheduleName`, for `$select`, `$expand` and `$orderby`.
+    pub const REPORT_SCHEDULE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reportScheduleName",
+    );
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `emails`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("emails");
+    /// `recurrence`, for `$select`, `$expand` and `$orderby`.
+    pub const RECURRENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("recurrence");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `reportName`, for `$select`, `$expand` and `$orderby`.
+    pub const REPORT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("reportName");
+    /// `filter`, for `$select`, `$expand` and `$orderby`.
+    pub const FILTER: graph_rt::Prop<Self> = graph_rt::Prop::new("filter");
+    /// `select`, for `$select`, `$expand` and `$orderby`.
+    pub const SELECT: graph_rt::Prop<Self> = graph_rt::Prop::new("select");
+    /// `orderBy`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("orderBy");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+}

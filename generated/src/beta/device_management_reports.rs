@@ -45,3 +45,18 @@ impl graph_rt::Model for DeviceManagementReports {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementReports);
+/// The properties, by name, for query options.
+impl DeviceManagementReports {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `cachedReportConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const CACHED_REPORT_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cachedReportConfigurations",
+    );
+    /// `exportJobs`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPORT_JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new("exportJobs");
+    /// `reportSchedules`, for `$select`, `$expand` and `$orderby`.
+    pub const REPORT_SCHEDULES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reportSchedules",
+    );
+}

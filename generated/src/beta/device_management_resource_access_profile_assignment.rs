@@ -43,3 +43,14 @@ impl graph_rt::Model for DeviceManagementResourceAccessProfileAssignment {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementResourceAccessProfileAssignment);
+/// The properties, by name, for query options.
+impl DeviceManagementResourceAccessProfileAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `intent`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("intent");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `sourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceId");
+}

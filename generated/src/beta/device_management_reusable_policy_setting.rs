@@ -79,3 +79,38 @@ impl graph_rt::Model for DeviceManagementReusablePolicySetting {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementReusablePolicySetting);
+/// The properties, by name, for query options.
+impl DeviceManagementReusablePolicySetting {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `settingDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDefinitionId",
+    );
+    /// `settingInstance`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_INSTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingInstance",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `referencingConfigurationPolicyCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REFERENCING_CONFIGURATION_POLICY_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "referencingConfigurationPolicyCount",
+    );
+    /// `referencingConfigurationPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const REFERENCING_CONFIGURATION_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "referencingConfigurationPolicies",
+    );
+}

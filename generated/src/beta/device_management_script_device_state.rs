@@ -55,3 +55,28 @@ impl graph_rt::Model for DeviceManagementScriptDeviceState {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementScriptDeviceState);
+/// The properties, by name, for query options.
+impl DeviceManagementScriptDeviceState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `runState`, for `$select`, `$expand` and `$orderby`.
+    pub const RUN_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("runState");
+    /// `resultMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULT_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resultMessage",
+    );
+    /// `lastStateUpdateDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_STATE_UPDATE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastStateUpdateDateTime",
+    );
+    /// `errorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCode");
+    /// `errorDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDescription",
+    );
+    /// `managedDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDevice",
+    );
+}

@@ -47,3 +47,24 @@ impl graph_rt::Model for DeviceManagementScriptRunSummary {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementScriptRunSummary);
+/// The properties, by name, for query options.
+impl DeviceManagementScriptRunSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `successDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESS_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "successDeviceCount",
+    );
+    /// `errorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDeviceCount",
+    );
+    /// `successUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESS_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "successUserCount",
+    );
+    /// `errorUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorUserCount",
+    );
+}

@@ -49,3 +49,24 @@ impl graph_rt::Model for DeviceManagementScriptUserState {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementScriptUserState);
+/// The properties, by name, for query options.
+impl DeviceManagementScriptUserState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `successDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESS_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "successDeviceCount",
+    );
+    /// `errorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDeviceCount",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `deviceRunStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_RUN_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceRunStates",
+    );
+}

@@ -45,6 +45,21 @@ impl graph_rt::Model for DeviceManagementSettingCategory {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingCategory);
+/// The properties, by name, for query options.
+impl DeviceManagementSettingCategory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `hasRequiredSetting`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_REQUIRED_SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasRequiredSetting",
+    );
+    /// `settingDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDefinitions",
+    );
+}
 /// A `microsoft.graph.deviceManagementSettingCategory` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceManagementSettingCategory {

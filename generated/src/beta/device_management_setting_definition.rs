@@ -75,6 +75,39 @@ impl graph_rt::Model for DeviceManagementSettingDefinition {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingDefinition);
+/// The properties, by name, for query options.
+impl DeviceManagementSettingDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `valueType`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("valueType");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isTopLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_TOP_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("isTopLevel");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `placeholderText`, for `$select`, `$expand` and `$orderby`.
+    pub const PLACEHOLDER_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "placeholderText",
+    );
+    /// `documentationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const DOCUMENTATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "documentationUrl",
+    );
+    /// `headerTitle`, for `$select`, `$expand` and `$orderby`.
+    pub const HEADER_TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("headerTitle");
+    /// `headerSubtitle`, for `$select`, `$expand` and `$orderby`.
+    pub const HEADER_SUBTITLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "headerSubtitle",
+    );
+    /// `keywords`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYWORDS: graph_rt::Prop<Self> = graph_rt::Prop::new("keywords");
+    /// `constraints`, for `$select`, `$expand` and `$orderby`.
+    pub const CONSTRAINTS: graph_rt::Prop<Self> = graph_rt::Prop::new("constraints");
+    /// `dependencies`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPENDENCIES: graph_rt::Prop<Self> = graph_rt::Prop::new("dependencies");
+}
 /// A `microsoft.graph.deviceManagementSettingDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceManagementSettingDefinition {

@@ -39,6 +39,15 @@ impl graph_rt::Model for DeviceManagementSettingInstance {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementSettingInstance);
+/// The properties, by name, for query options.
+impl DeviceManagementSettingInstance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `definitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("definitionId");
+    /// `valueJson`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_JSON: graph_rt::Prop<Self> = graph_rt::Prop::new("valueJson");
+}
 /// A `microsoft.graph.deviceManagementSettingInstance` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceManagementSettingInstance {

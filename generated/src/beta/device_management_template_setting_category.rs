@@ -53,3 +53,22 @@ impl graph_rt::Model for DeviceManagementTemplateSettingCategory {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementTemplateSettingCategory);
+/// The properties, by name, for query options.
+impl DeviceManagementTemplateSettingCategory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `hasRequiredSetting`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_REQUIRED_SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasRequiredSetting",
+    );
+    /// `settingDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDefinitions",
+    );
+    /// `recommendedSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const RECOMMENDED_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "recommendedSettings",
+    );
+}

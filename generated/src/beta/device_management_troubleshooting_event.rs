@@ -53,6 +53,29 @@ impl graph_rt::Model for DeviceManagementTroubleshootingEvent {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementTroubleshootingEvent);
+/// The properties, by name, for query options.
+impl DeviceManagementTroubleshootingEvent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `eventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eventDateTime",
+    );
+    /// `correlationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CORRELATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "correlationId",
+    );
+    /// `troubleshootingErrorDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const TROUBLESHOOTING_ERROR_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "troubleshootingErrorDetails",
+    );
+    /// `eventName`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("eventName");
+    /// `additionalInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDITIONAL_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "additionalInformation",
+    );
+}
 /// A `microsoft.graph.deviceManagementTroubleshootingEvent` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDeviceManagementTroubleshootingEvent {

@@ -99,3 +99,58 @@ impl graph_rt::Model for DeviceShellScript {
     }
 }
 graph_rt::impl_model_json!(DeviceShellScript);
+/// The properties, by name, for query options.
+impl DeviceShellScript {
+    /// `executionFrequency`, for `$select`, `$expand` and `$orderby`.
+    pub const EXECUTION_FREQUENCY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "executionFrequency",
+    );
+    /// `retryCount`, for `$select`, `$expand` and `$orderby`.
+    pub const RETRY_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("retryCount");
+    /// `blockExecutionNotifications`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCK_EXECUTION_NOTIFICATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blockExecutionNotifications",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `scriptContent`, for `$select`, `$expand` and `$orderby`.
+    pub const SCRIPT_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scriptContent",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `runAsAccount`, for `$select`, `$expand` and `$orderby`.
+    pub const RUN_AS_ACCOUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("runAsAccount");
+    /// `fileName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("fileName");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `runSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const RUN_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new("runSummary");
+    /// `deviceRunStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_RUN_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceRunStates",
+    );
+    /// `userRunStates`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RUN_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRunStates",
+    );
+}

@@ -42,3 +42,14 @@ impl graph_rt::Model for Directory {
     }
 }
 graph_rt::impl_model_json!(Directory);
+/// The properties, by name, for query options.
+impl Directory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deleteditems`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETEDITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("deleteditems");
+    /// `featureRolloutPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_ROLLOUT_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureRolloutPolicies",
+    );
+}

@@ -53,3 +53,22 @@ impl graph_rt::Model for DirectoryRole {
     }
 }
 graph_rt::impl_model_json!(DirectoryRole);
+/// The properties, by name, for query options.
+impl DirectoryRole {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `roleTemplateId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleTemplateId",
+    );
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `scopedMembers`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPED_MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scopedMembers",
+    );
+}

@@ -55,3 +55,32 @@ impl graph_rt::Model for EBookInstallSummary {
     }
 }
 graph_rt::impl_model_json!(EBookInstallSummary);
+/// The properties, by name, for query options.
+impl EBookInstallSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `installedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedDeviceCount",
+    );
+    /// `failedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedDeviceCount",
+    );
+    /// `notInstalledDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_INSTALLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notInstalledDeviceCount",
+    );
+    /// `installedUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedUserCount",
+    );
+    /// `failedUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedUserCount",
+    );
+    /// `notInstalledUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_INSTALLED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notInstalledUserCount",
+    );
+}

@@ -49,3 +49,20 @@ impl graph_rt::Model for EdiscoverySettings {
     }
 }
 graph_rt::impl_model_json!(EdiscoverySettings);
+/// The properties, by name, for query options.
+impl EdiscoverySettings {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `Id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID2: graph_rt::Prop<Self> = graph_rt::Prop::new("Id");
+    /// `ocr`, for `$select`, `$expand` and `$orderby`.
+    pub const OCR: graph_rt::Prop<Self> = graph_rt::Prop::new("ocr");
+    /// `redundancyDetection`, for `$select`, `$expand` and `$orderby`.
+    pub const REDUNDANCY_DETECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "redundancyDetection",
+    );
+    /// `topicModeling`, for `$select`, `$expand` and `$orderby`.
+    pub const TOPIC_MODELING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "topicModeling",
+    );
+}

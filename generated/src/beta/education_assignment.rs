@@ -144,3 +144,82 @@ impl graph_rt::Model for EducationAssignment {
     }
 }
 graph_rt::impl_model_json!(EducationAssignment);
+/// The properties, by name, for query options.
+impl EducationAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `addedStudentAction`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDED_STUDENT_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "addedStudentAction",
+    );
+    /// `addToCalendarAction`, for `$select`, `$expand` and `$orderby`.
+    pub const ADD_TO_CALENDAR_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "addToCalendarAction",
+    );
+    /// `allowLateSubmissions`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_LATE_SUBMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowLateSubmissions",
+    );
+    /// `allowStudentsToAddResourcesToSubmission`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_STUDENTS_TO_ADD_RESOURCES_TO_SUBMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowStudentsToAddResourcesToSubmission",
+    );
+    /// `assignDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignDateTime",
+    );
+    /// `assignTo`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGN_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("assignTo");
+    /// `assignedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedDateTime",
+    );
+    /// `classId`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASS_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("classId");
+    /// `closeDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOSE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "closeDateTime",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `dueDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DUE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("dueDateTime");
+    /// `grading`, for `$select`, `$expand` and `$orderby`.
+    pub const GRADING: graph_rt::Prop<Self> = graph_rt::Prop::new("grading");
+    /// `instructions`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTRUCTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("instructions");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `notificationChannelUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_CHANNEL_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationChannelUrl",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `resourcesFolderUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCES_FOLDER_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourcesFolderUrl",
+    );
+    /// `resources`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("resources");
+    /// `submissions`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("submissions");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `rubric`, for `$select`, `$expand` and `$orderby`.
+    pub const RUBRIC: graph_rt::Prop<Self> = graph_rt::Prop::new("rubric");
+}

@@ -48,3 +48,20 @@ impl graph_rt::Model for EducationAssignmentDefaults {
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentDefaults);
+/// The properties, by name, for query options.
+impl EducationAssignmentDefaults {
+    /// `addedStudentAction`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDED_STUDENT_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "addedStudentAction",
+    );
+    /// `addToCalendarAction`, for `$select`, `$expand` and `$orderby`.
+    pub const ADD_TO_CALENDAR_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "addToCalendarAction",
+    );
+    /// `dueTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DUE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("dueTime");
+    /// `notificationChannelUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_CHANNEL_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationChannelUrl",
+    );
+}

@@ -31,3 +31,10 @@ impl graph_rt::Model for EducationAssignmentSettings {
     }
 }
 graph_rt::impl_model_json!(EducationAssignmentSettings);
+/// The properties, by name, for query options.
+impl EducationAssignmentSettings {
+    /// `submissionAnimationDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBMISSION_ANIMATION_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "submissionAnimationDisabled",
+    );
+}

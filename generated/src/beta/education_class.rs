@@ -97,3 +97,44 @@ impl graph_rt::Model for EducationClass {
     }
 }
 graph_rt::impl_model_json!(EducationClass);
+/// The properties, by name, for query options.
+impl EducationClass {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `classCode`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASS_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("classCode");
+    /// `course`, for `$select`, `$expand` and `$orderby`.
+    pub const COURSE: graph_rt::Prop<Self> = graph_rt::Prop::new("course");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `externalName`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("externalName");
+    /// `externalSource`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSource",
+    );
+    /// `externalSourceDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SOURCE_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSourceDetail",
+    );
+    /// `grade`, for `$select`, `$expand` and `$orderby`.
+    pub const GRADE: graph_rt::Prop<Self> = graph_rt::Prop::new("grade");
+    /// `mailNickname`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL_NICKNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("mailNickname");
+    /// `term`, for `$select`, `$expand` and `$orderby`.
+    pub const TERM: graph_rt::Prop<Self> = graph_rt::Prop::new("term");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `schools`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHOOLS: graph_rt::Prop<Self> = graph_rt::Prop::new("schools");
+    /// `teachers`, for `$select`, `$expand` and `$orderby`.
+    pub const TEACHERS: graph_rt::Prop<Self> = graph_rt::Prop::new("teachers");
+}

@@ -35,3 +35,12 @@ impl graph_rt::Model for EducationFeedbackOutcome {
     }
 }
 graph_rt::impl_model_json!(EducationFeedbackOutcome);
+/// The properties, by name, for query options.
+impl EducationFeedbackOutcome {
+    /// `feedback`, for `$select`, `$expand` and `$orderby`.
+    pub const FEEDBACK: graph_rt::Prop<Self> = graph_rt::Prop::new("feedback");
+    /// `publishedFeedback`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_FEEDBACK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedFeedback",
+    );
+}

@@ -35,3 +35,12 @@ impl graph_rt::Model for EducationPointsOutcome {
     }
 }
 graph_rt::impl_model_json!(EducationPointsOutcome);
+/// The properties, by name, for query options.
+impl EducationPointsOutcome {
+    /// `points`, for `$select`, `$expand` and `$orderby`.
+    pub const POINTS: graph_rt::Prop<Self> = graph_rt::Prop::new("points");
+    /// `publishedPoints`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_POINTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedPoints",
+    );
+}

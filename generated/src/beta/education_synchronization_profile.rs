@@ -83,3 +83,36 @@ impl graph_rt::Model for EducationSynchronizationProfile {
     }
 }
 graph_rt::impl_model_json!(EducationSynchronizationProfile);
+/// The properties, by name, for query options.
+impl EducationSynchronizationProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `dataProvider`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_PROVIDER: graph_rt::Prop<Self> = graph_rt::Prop::new("dataProvider");
+    /// `expirationDate`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDate",
+    );
+    /// `handleSpecialCharacterConstraint`, for `$select`, `$expand` and `$orderby`.
+    pub const HANDLE_SPECIAL_CHARACTER_CONSTRAINT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "handleSpecialCharacterConstraint",
+    );
+    /// `identitySynchronizationConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_SYNCHRONIZATION_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identitySynchronizationConfiguration",
+    );
+    /// `licensesToAssign`, for `$select`, `$expand` and `$orderby`.
+    pub const LICENSES_TO_ASSIGN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "licensesToAssign",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `errors`, for `$select`, `$expand` and `$orderby`.
+    pub const ERRORS: graph_rt::Prop<Self> = graph_rt::Prop::new("errors");
+    /// `profileStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "profileStatus",
+    );
+}

@@ -93,3 +93,44 @@ impl graph_rt::Model for EducationalActivity {
     }
 }
 graph_rt::impl_model_json!(EducationalActivity);
+/// The properties, by name, for query options.
+impl EducationalActivity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowedAudiences`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_AUDIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `inference`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("inference");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `completionMonthYear`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETION_MONTH_YEAR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completionMonthYear",
+    );
+    /// `endMonthYear`, for `$select`, `$expand` and `$orderby`.
+    pub const END_MONTH_YEAR: graph_rt::Prop<Self> = graph_rt::Prop::new("endMonthYear");
+    /// `institution`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTITUTION: graph_rt::Prop<Self> = graph_rt::Prop::new("institution");
+    /// `program`, for `$select`, `$expand` and `$orderby`.
+    pub const PROGRAM: graph_rt::Prop<Self> = graph_rt::Prop::new("program");
+    /// `startMonthYear`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MONTH_YEAR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMonthYear",
+    );
+}

@@ -65,3 +65,24 @@ impl graph_rt::Model for EmailActivityStatistics {
     }
 }
 graph_rt::impl_model_json!(EmailActivityStatistics);
+/// The properties, by name, for query options.
+impl EmailActivityStatistics {
+    /// `activity`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("activity");
+    /// `duration`, for `$select`, `$expand` and `$orderby`.
+    pub const DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("duration");
+    /// `endDate`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("endDate");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `startDate`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("startDate");
+    /// `timeZoneUsed`, for `$select`, `$expand` and `$orderby`.
+    pub const TIME_ZONE_USED: graph_rt::Prop<Self> = graph_rt::Prop::new("timeZoneUsed");
+    /// `afterHours`, for `$select`, `$expand` and `$orderby`.
+    pub const AFTER_HOURS: graph_rt::Prop<Self> = graph_rt::Prop::new("afterHours");
+    /// `readEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const READ_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("readEmail");
+    /// `sentEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const SENT_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("sentEmail");
+}

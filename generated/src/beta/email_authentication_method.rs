@@ -37,3 +37,10 @@ impl graph_rt::Model for EmailAuthenticationMethod {
     }
 }
 graph_rt::impl_model_json!(EmailAuthenticationMethod);
+/// The properties, by name, for query options.
+impl EmailAuthenticationMethod {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `emailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("emailAddress");
+}

@@ -49,3 +49,18 @@ impl graph_rt::Model for EmailAuthenticationMethodConfiguration {
     }
 }
 graph_rt::impl_model_json!(EmailAuthenticationMethodConfiguration);
+/// The properties, by name, for query options.
+impl EmailAuthenticationMethodConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `allowExternalIdToUseEmailOtp`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_EXTERNAL_ID_TO_USE_EMAIL_OTP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowExternalIdToUseEmailOtp",
+    );
+    /// `includeTargets`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDE_TARGETS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includeTargets",
+    );
+}

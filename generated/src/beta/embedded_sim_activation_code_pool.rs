@@ -61,3 +61,30 @@ impl graph_rt::Model for EmbeddedSimActivationCodePool {
     }
 }
 graph_rt::impl_model_json!(EmbeddedSimActivationCodePool);
+/// The properties, by name, for query options.
+impl EmbeddedSimActivationCodePool {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `activationCodes`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVATION_CODES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activationCodes",
+    );
+    /// `activationCodeCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVATION_CODE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activationCodeCount",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceStates");
+}

@@ -67,3 +67,32 @@ impl graph_rt::Model for EmbeddedSimDeviceState {
     }
 }
 graph_rt::impl_model_json!(EmbeddedSimDeviceState);
+/// The properties, by name, for query options.
+impl EmbeddedSimDeviceState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `universalIntegratedCircuitCardIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIVERSAL_INTEGRATED_CIRCUIT_CARD_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "universalIntegratedCircuitCardIdentifier",
+    );
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `stateDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("stateDetails");
+}

@@ -65,6 +65,31 @@ impl graph_rt::Model for EnrollmentProfile {
     }
 }
 graph_rt::impl_model_json!(EnrollmentProfile);
+/// The properties, by name, for query options.
+impl EnrollmentProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `requiresUserAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRES_USER_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requiresUserAuthentication",
+    );
+    /// `configurationEndpointUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_ENDPOINT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationEndpointUrl",
+    );
+    /// `enableAuthenticationViaCompanyPortal`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_AUTHENTICATION_VIA_COMPANY_PORTAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableAuthenticationViaCompanyPortal",
+    );
+    /// `requireCompanyPortalOnSetupAssistantEnrolledDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRE_COMPANY_PORTAL_ON_SETUP_ASSISTANT_ENROLLED_DEVICES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("requireCompanyPortalOnSetupAssistantEnrolledDevices");
+}
 /// A `microsoft.graph.enrollmentProfile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEnrollmentProfile {

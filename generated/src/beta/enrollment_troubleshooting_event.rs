@@ -89,3 +89,52 @@ impl graph_rt::Model for EnrollmentTroubleshootingEvent {
     }
 }
 graph_rt::impl_model_json!(EnrollmentTroubleshootingEvent);
+/// The properties, by name, for query options.
+impl EnrollmentTroubleshootingEvent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `eventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eventDateTime",
+    );
+    /// `correlationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CORRELATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "correlationId",
+    );
+    /// `troubleshootingErrorDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const TROUBLESHOOTING_ERROR_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "troubleshootingErrorDetails",
+    );
+    /// `eventName`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("eventName");
+    /// `additionalInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDITIONAL_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "additionalInformation",
+    );
+    /// `managedDeviceIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceIdentifier",
+    );
+    /// `operatingSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystem",
+    );
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `enrollmentType`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentType",
+    );
+    /// `failureCategory`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILURE_CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failureCategory",
+    );
+    /// `failureReason`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILURE_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failureReason",
+    );
+}

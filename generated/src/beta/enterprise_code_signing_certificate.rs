@@ -63,3 +63,28 @@ impl graph_rt::Model for EnterpriseCodeSigningCertificate {
     }
 }
 graph_rt::impl_model_json!(EnterpriseCodeSigningCertificate);
+/// The properties, by name, for query options.
+impl EnterpriseCodeSigningCertificate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `subjectName`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("subjectName");
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `issuerName`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("issuerName");
+    /// `issuer`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUER: graph_rt::Prop<Self> = graph_rt::Prop::new("issuer");
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `uploadDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const UPLOAD_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "uploadDateTime",
+    );
+}

@@ -93,3 +93,52 @@ impl graph_rt::Model for EstimateStatisticsOperation {
     }
 }
 graph_rt::impl_model_json!(EstimateStatisticsOperation);
+/// The properties, by name, for query options.
+impl EstimateStatisticsOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `percentProgress`, for `$select`, `$expand` and `$orderby`.
+    pub const PERCENT_PROGRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "percentProgress",
+    );
+    /// `resultInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULT_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("resultInfo");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `indexedItemCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INDEXED_ITEM_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "indexedItemCount",
+    );
+    /// `indexedItemsSize`, for `$select`, `$expand` and `$orderby`.
+    pub const INDEXED_ITEMS_SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "indexedItemsSize",
+    );
+    /// `mailboxCount`, for `$select`, `$expand` and `$orderby`.
+    pub const MAILBOX_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("mailboxCount");
+    /// `siteCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SITE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("siteCount");
+    /// `unindexedItemCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNINDEXED_ITEM_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unindexedItemCount",
+    );
+    /// `unindexedItemsSize`, for `$select`, `$expand` and `$orderby`.
+    pub const UNINDEXED_ITEMS_SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unindexedItemsSize",
+    );
+    /// `sourceCollection`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_COLLECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sourceCollection",
+    );
+}

@@ -47,3 +47,22 @@ impl graph_rt::Model for ExtensionProperty {
     }
 }
 graph_rt::impl_model_json!(ExtensionProperty);
+/// The properties, by name, for query options.
+impl ExtensionProperty {
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+    /// `dataType`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("dataType");
+    /// `isSyncedFromOnPremises`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SYNCED_FROM_ON_PREMISES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isSyncedFromOnPremises",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `targetObjects`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_OBJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetObjects",
+    );
+}

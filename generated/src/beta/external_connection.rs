@@ -59,3 +59,22 @@ impl graph_rt::Model for ExternalConnection {
     }
 }
 graph_rt::impl_model_json!(ExternalConnection);
+/// The properties, by name, for query options.
+impl ExternalConnection {
+    /// `configuration`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("configuration");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `items`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("items");
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+    /// `schema`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEMA: graph_rt::Prop<Self> = graph_rt::Prop::new("schema");
+}

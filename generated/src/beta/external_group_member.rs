@@ -39,3 +39,14 @@ impl graph_rt::Model for ExternalGroupMember {
     }
 }
 graph_rt::impl_model_json!(ExternalGroupMember);
+/// The properties, by name, for query options.
+impl ExternalGroupMember {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `identitySource`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identitySource",
+    );
+}

@@ -43,3 +43,14 @@ impl graph_rt::Model for ExternalItem {
     }
 }
 graph_rt::impl_model_json!(ExternalItem);
+/// The properties, by name, for query options.
+impl ExternalItem {
+    /// `acl`, for `$select`, `$expand` and `$orderby`.
+    pub const ACL: graph_rt::Prop<Self> = graph_rt::Prop::new("acl");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `properties`, for `$select`, `$expand` and `$orderby`.
+    pub const PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new("properties");
+}

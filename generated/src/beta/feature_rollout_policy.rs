@@ -59,3 +59,22 @@ impl graph_rt::Model for FeatureRolloutPolicy {
     }
 }
 graph_rt::impl_model_json!(FeatureRolloutPolicy);
+/// The properties, by name, for query options.
+impl FeatureRolloutPolicy {
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `feature`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE: graph_rt::Prop<Self> = graph_rt::Prop::new("feature");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isAppliedToOrganization`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_APPLIED_TO_ORGANIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAppliedToOrganization",
+    );
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `appliesTo`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIES_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("appliesTo");
+}

@@ -49,3 +49,20 @@ impl graph_rt::Model for FeatureUpdateCatalogEntry {
     }
 }
 graph_rt::impl_model_json!(FeatureUpdateCatalogEntry);
+/// The properties, by name, for query options.
+impl FeatureUpdateCatalogEntry {
+    /// `deployableUntilDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYABLE_UNTIL_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deployableUntilDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releaseDateTime",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}

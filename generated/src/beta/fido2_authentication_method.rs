@@ -61,3 +61,30 @@ impl graph_rt::Model for Fido2AuthenticationMethod {
     }
 }
 graph_rt::impl_model_json!(Fido2AuthenticationMethod);
+/// The properties, by name, for query options.
+impl Fido2AuthenticationMethod {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `creationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "creationDateTime",
+    );
+    /// `aaGuid`, for `$select`, `$expand` and `$orderby`.
+    pub const AA_GUID: graph_rt::Prop<Self> = graph_rt::Prop::new("aaGuid");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `attestationCertificates`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTESTATION_CERTIFICATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "attestationCertificates",
+    );
+    /// `attestationLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTESTATION_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "attestationLevel",
+    );
+}

@@ -59,3 +59,26 @@ impl graph_rt::Model for Fido2AuthenticationMethodConfiguration {
     }
 }
 graph_rt::impl_model_json!(Fido2AuthenticationMethodConfiguration);
+/// The properties, by name, for query options.
+impl Fido2AuthenticationMethodConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `isAttestationEnforced`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ATTESTATION_ENFORCED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAttestationEnforced",
+    );
+    /// `isSelfServiceRegistrationAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SELF_SERVICE_REGISTRATION_ALLOWED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isSelfServiceRegistrationAllowed",
+    );
+    /// `keyRestrictions`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_RESTRICTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyRestrictions",
+    );
+    /// `includeTargets`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDE_TARGETS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includeTargets",
+    );
+}

@@ -42,3 +42,18 @@ impl graph_rt::Model for FieldValueSet {
     }
 }
 graph_rt::impl_model_json!(FieldValueSet);
+/// The properties, by name, for query options.
+impl FieldValueSet {
+    /// `Author`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHOR: graph_rt::Prop<Self> = graph_rt::Prop::new("Author");
+    /// `AuthorLookupId`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHOR_LOOKUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "AuthorLookupId",
+    );
+    /// `Name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("Name");
+    /// `Color`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("Color");
+    /// `Quantity`, for `$select`, `$expand` and `$orderby`.
+    pub const QUANTITY: graph_rt::Prop<Self> = graph_rt::Prop::new("Quantity");
+}

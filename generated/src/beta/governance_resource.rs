@@ -89,3 +89,50 @@ impl graph_rt::Model for GovernanceResource {
     }
 }
 graph_rt::impl_model_json!(GovernanceResource);
+/// The properties, by name, for query options.
+impl GovernanceResource {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `registeredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredDateTime",
+    );
+    /// `registeredRoot`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_ROOT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredRoot",
+    );
+    /// `roleAssignmentCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignmentCount",
+    );
+    /// `roleDefinitionCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionCount",
+    );
+    /// `permissions`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("permissions");
+    /// `roleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignments",
+    );
+    /// `roleDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitions",
+    );
+    /// `roleAssignmentRequests`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENT_REQUESTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignmentRequests",
+    );
+    /// `roleSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("roleSettings");
+    /// `parent`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT: graph_rt::Prop<Self> = graph_rt::Prop::new("parent");
+}

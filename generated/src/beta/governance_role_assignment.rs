@@ -88,3 +88,46 @@ impl graph_rt::Model for GovernanceRoleAssignment {
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleAssignment);
+/// The properties, by name, for query options.
+impl GovernanceRoleAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `resourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceId");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `subjectId`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("subjectId");
+    /// `linkedEligibleRoleAssignmentId`, for `$select`, `$expand` and `$orderby`.
+    pub const LINKED_ELIGIBLE_ROLE_ASSIGNMENT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "linkedEligibleRoleAssignmentId",
+    );
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `assignmentState`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignmentState",
+    );
+    /// `memberType`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("memberType");
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `linkedEligibleRoleAssignment`, for `$select`, `$expand` and `$orderby`.
+    pub const LINKED_ELIGIBLE_ROLE_ASSIGNMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "linkedEligibleRoleAssignment",
+    );
+}

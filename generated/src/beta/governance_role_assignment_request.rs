@@ -86,3 +86,44 @@ impl graph_rt::Model for GovernanceRoleAssignmentRequest {
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleAssignmentRequest);
+/// The properties, by name, for query options.
+impl GovernanceRoleAssignmentRequest {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `resourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceId");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `subjectId`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("subjectId");
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `assignmentState`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignmentState",
+    );
+    /// `requestedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestedDateTime",
+    );
+    /// `schedule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new("schedule");
+    /// `reason`, for `$select`, `$expand` and `$orderby`.
+    pub const REASON: graph_rt::Prop<Self> = graph_rt::Prop::new("reason");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `linkedEligibleRoleAssignmentId`, for `$select`, `$expand` and `$orderby`.
+    pub const LINKED_ELIGIBLE_ROLE_ASSIGNMENT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "linkedEligibleRoleAssignmentId",
+    );
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+}

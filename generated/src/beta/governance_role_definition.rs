@@ -54,3 +54,20 @@ impl graph_rt::Model for GovernanceRoleDefinition {
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleDefinition);
+/// The properties, by name, for query options.
+impl GovernanceRoleDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `resourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceId");
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `templateId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("templateId");
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+    /// `roleSetting`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new("roleSetting");
+}

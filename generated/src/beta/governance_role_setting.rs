@@ -75,3 +75,46 @@ impl graph_rt::Model for GovernanceRoleSetting {
     }
 }
 graph_rt::impl_model_json!(GovernanceRoleSetting);
+/// The properties, by name, for query options.
+impl GovernanceRoleSetting {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `resourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceId");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+    /// `lastUpdatedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedBy",
+    );
+    /// `adminEligibleSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ADMIN_ELIGIBLE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "adminEligibleSettings",
+    );
+    /// `adminMemberSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ADMIN_MEMBER_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "adminMemberSettings",
+    );
+    /// `userEligibleSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ELIGIBLE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userEligibleSettings",
+    );
+    /// `userMemberSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_MEMBER_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userMemberSettings",
+    );
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+}

@@ -382,3 +382,240 @@ impl graph_rt::Model for Group {
     }
 }
 graph_rt::impl_model_json!(Group);
+/// The properties, by name, for query options.
+impl Group {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowExternalSenders`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_EXTERNAL_SENDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowExternalSenders",
+    );
+    /// `assignedLabels`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_LABELS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedLabels",
+    );
+    /// `assignedLicenses`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_LICENSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedLicenses",
+    );
+    /// `autoSubscribeNewMembers`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_SUBSCRIBE_NEW_MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoSubscribeNewMembers",
+    );
+    /// `classification`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classification",
+    );
+    /// `createdByAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdByAppId",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `deletedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deletedDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `groupTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("groupTypes");
+    /// `hasMembersWithLicenseErrors`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_MEMBERS_WITH_LICENSE_ERRORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasMembersWithLicenseErrors",
+    );
+    /// `hideFromAddressLists`, for `$select`, `$expand` and `$orderby`.
+    pub const HIDE_FROM_ADDRESS_LISTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hideFromAddressLists",
+    );
+    /// `hideFromOutlookClients`, for `$select`, `$expand` and `$orderby`.
+    pub const HIDE_FROM_OUTLOOK_CLIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hideFromOutlookClients",
+    );
+    /// `isAssignableToRole`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNABLE_TO_ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAssignableToRole",
+    );
+    /// `infoCatalogs`, for `$select`, `$expand` and `$orderby`.
+    pub const INFO_CATALOGS: graph_rt::Prop<Self> = graph_rt::Prop::new("infoCatalogs");
+    /// `isSubscribedByMail`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SUBSCRIBED_BY_MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isSubscribedByMail",
+    );
+    /// `licenseProcessingState`, for `$select`, `$expand` and `$orderby`.
+    pub const LICENSE_PROCESSING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "licenseProcessingState",
+    );
+    /// `mail`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("mail");
+    /// `mailEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("mailEnabled");
+    /// `mailNickname`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL_NICKNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("mailNickname");
+    /// `membershipRule`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERSHIP_RULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "membershipRule",
+    );
+    /// `membershipRuleProcessingState`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERSHIP_RULE_PROCESSING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "membershipRuleProcessingState",
+    );
+    /// `membershipRuleProcessingStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERSHIP_RULE_PROCESSING_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "membershipRuleProcessingStatus",
+    );
+    /// `onPremisesDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesDomainName",
+    );
+    /// `onPremisesLastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesLastSyncDateTime",
+    );
+    /// `onPremisesNetBiosName`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_NET_BIOS_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesNetBiosName",
+    );
+    /// `onPremisesProvisioningErrors`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_PROVISIONING_ERRORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesProvisioningErrors",
+    );
+    /// `onPremisesSamAccountName`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SAM_ACCOUNT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSamAccountName",
+    );
+    /// `onPremisesSecurityIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SECURITY_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSecurityIdentifier",
+    );
+    /// `onPremisesSyncEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SYNC_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSyncEnabled",
+    );
+    /// `preferredDataLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_DATA_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredDataLocation",
+    );
+    /// `preferredLanguage`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredLanguage",
+    );
+    /// `proxyAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyAddresses",
+    );
+    /// `renewedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RENEWED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "renewedDateTime",
+    );
+    /// `resourceBehaviorOptions`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_BEHAVIOR_OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceBehaviorOptions",
+    );
+    /// `resourceProvisioningOptions`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_PROVISIONING_OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceProvisioningOptions",
+    );
+    /// `securityEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityEnabled",
+    );
+    /// `securityIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityIdentifier",
+    );
+    /// `theme`, for `$select`, `$expand` and `$orderby`.
+    pub const THEME: graph_rt::Prop<Self> = graph_rt::Prop::new("theme");
+    /// `unseenConversationsCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNSEEN_CONVERSATIONS_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unseenConversationsCount",
+    );
+    /// `unseenCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNSEEN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("unseenCount");
+    /// `unseenMessagesCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNSEEN_MESSAGES_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unseenMessagesCount",
+    );
+    /// `visibility`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("visibility");
+    /// `acceptedSenders`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCEPTED_SENDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "acceptedSenders",
+    );
+    /// `appRoleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appRoleAssignments",
+    );
+    /// `calendar`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR: graph_rt::Prop<Self> = graph_rt::Prop::new("calendar");
+    /// `calendarView`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR_VIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("calendarView");
+    /// `conversations`, for `$select`, `$expand` and `$orderby`.
+    pub const CONVERSATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("conversations");
+    /// `createdOnBehalfOf`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_ON_BEHALF_OF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdOnBehalfOf",
+    );
+    /// `drive`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("drive");
+    /// `drives`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVES: graph_rt::Prop<Self> = graph_rt::Prop::new("drives");
+    /// `endpoints`, for `$select`, `$expand` and `$orderby`.
+    pub const ENDPOINTS: graph_rt::Prop<Self> = graph_rt::Prop::new("endpoints");
+    /// `events`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("events");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `groupLifecyclePolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_LIFECYCLE_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupLifecyclePolicies",
+    );
+    /// `memberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new("memberOf");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `membersWithLicenseErrors`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS_WITH_LICENSE_ERRORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "membersWithLicenseErrors",
+    );
+    /// `onenote`, for `$select`, `$expand` and `$orderby`.
+    pub const ONENOTE: graph_rt::Prop<Self> = graph_rt::Prop::new("onenote");
+    /// `owners`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNERS: graph_rt::Prop<Self> = graph_rt::Prop::new("owners");
+    /// `permissionGrants`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION_GRANTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "permissionGrants",
+    );
+    /// `photo`, for `$select`, `$expand` and `$orderby`.
+    pub const PHOTO: graph_rt::Prop<Self> = graph_rt::Prop::new("photo");
+    /// `photos`, for `$select`, `$expand` and `$orderby`.
+    pub const PHOTOS: graph_rt::Prop<Self> = graph_rt::Prop::new("photos");
+    /// `planner`, for `$select`, `$expand` and `$orderby`.
+    pub const PLANNER: graph_rt::Prop<Self> = graph_rt::Prop::new("planner");
+    /// `rejectedSenders`, for `$select`, `$expand` and `$orderby`.
+    pub const REJECTED_SENDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rejectedSenders",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `sites`, for `$select`, `$expand` and `$orderby`.
+    pub const SITES: graph_rt::Prop<Self> = graph_rt::Prop::new("sites");
+    /// `threads`, for `$select`, `$expand` and `$orderby`.
+    pub const THREADS: graph_rt::Prop<Self> = graph_rt::Prop::new("threads");
+    /// `accessType`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("accessType");
+    /// `isFavorite`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FAVORITE: graph_rt::Prop<Self> = graph_rt::Prop::new("isFavorite");
+    /// `isAssignableRole`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNABLE_ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAssignableRole",
+    );
+}

@@ -59,6 +59,29 @@ impl graph_rt::Model for GroupPolicyCategory {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyCategory);
+/// The properties, by name, for query options.
+impl GroupPolicyCategory {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isRoot`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ROOT: graph_rt::Prop<Self> = graph_rt::Prop::new("isRoot");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `parent`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT: graph_rt::Prop<Self> = graph_rt::Prop::new("parent");
+    /// `children`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILDREN: graph_rt::Prop<Self> = graph_rt::Prop::new("children");
+    /// `definitions`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("definitions");
+    /// `definitionFile`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION_FILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "definitionFile",
+    );
+}
 /// A `microsoft.graph.groupPolicyCategory` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyGroupPolicyCategory {

@@ -39,3 +39,14 @@ impl graph_rt::Model for GroupPolicyConfigurationAssignment {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyConfigurationAssignment);
+/// The properties, by name, for query options.
+impl GroupPolicyConfigurationAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}

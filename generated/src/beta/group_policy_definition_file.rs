@@ -67,6 +67,35 @@ impl graph_rt::Model for GroupPolicyDefinitionFile {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyDefinitionFile);
+/// The properties, by name, for query options.
+impl GroupPolicyDefinitionFile {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `languageCodes`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGE_CODES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "languageCodes",
+    );
+    /// `targetPrefix`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_PREFIX: graph_rt::Prop<Self> = graph_rt::Prop::new("targetPrefix");
+    /// `targetNamespace`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_NAMESPACE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetNamespace",
+    );
+    /// `policyType`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("policyType");
+    /// `revision`, for `$select`, `$expand` and `$orderby`.
+    pub const REVISION: graph_rt::Prop<Self> = graph_rt::Prop::new("revision");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definitions`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("definitions");
+}
 /// A `microsoft.graph.groupPolicyDefinitionFile` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyGroupPolicyDefinitionFile {

@@ -57,3 +57,28 @@ impl graph_rt::Model for GroupPolicyDefinitionValue {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyDefinitionValue);
+/// The properties, by name, for query options.
+impl GroupPolicyDefinitionValue {
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `enabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("enabled");
+    /// `configurationType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationType",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `presentationValues`, for `$select`, `$expand` and `$orderby`.
+    pub const PRESENTATION_VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "presentationValues",
+    );
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+}

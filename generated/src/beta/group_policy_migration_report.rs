@@ -99,3 +99,62 @@ impl graph_rt::Model for GroupPolicyMigrationReport {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyMigrationReport);
+/// The properties, by name, for query options.
+impl GroupPolicyMigrationReport {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `groupPolicyObjectId`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_OBJECT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyObjectId",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `ouDistinguishedName`, for `$select`, `$expand` and `$orderby`.
+    pub const OU_DISTINGUISHED_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ouDistinguishedName",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `groupPolicyCreatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyCreatedDateTime",
+    );
+    /// `groupPolicyLastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyLastModifiedDateTime",
+    );
+    /// `migrationReadiness`, for `$select`, `$expand` and `$orderby`.
+    pub const MIGRATION_READINESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "migrationReadiness",
+    );
+    /// `targetedInActiveDirectory`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_IN_ACTIVE_DIRECTORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedInActiveDirectory",
+    );
+    /// `totalSettingsCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_SETTINGS_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalSettingsCount",
+    );
+    /// `supportedSettingsCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_SETTINGS_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedSettingsCount",
+    );
+    /// `supportedSettingsPercent`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_SETTINGS_PERCENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedSettingsPercent",
+    );
+    /// `groupPolicySettingMappings`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_SETTING_MAPPINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicySettingMappings",
+    );
+    /// `unsupportedGroupPolicyExtensions`, for `$select`, `$expand` and `$orderby`.
+    pub const UNSUPPORTED_GROUP_POLICY_EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unsupportedGroupPolicyExtensions",
+    );
+}

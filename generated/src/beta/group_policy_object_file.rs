@@ -51,3 +51,26 @@ impl graph_rt::Model for GroupPolicyObjectFile {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyObjectFile);
+/// The properties, by name, for query options.
+impl GroupPolicyObjectFile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `groupPolicyObjectId`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_OBJECT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyObjectId",
+    );
+    /// `ouDistinguishedName`, for `$select`, `$expand` and `$orderby`.
+    pub const OU_DISTINGUISHED_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ouDistinguishedName",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+}

@@ -47,3 +47,24 @@ impl graph_rt::Model for GroupPolicyOperation {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyOperation);
+/// The properties, by name, for query options.
+impl GroupPolicyOperation {
+    /// `operationType`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operationType",
+    );
+    /// `operationStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATION_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operationStatus",
+    );
+    /// `statusDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "statusDetails",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+}

@@ -43,6 +43,19 @@ impl graph_rt::Model for GroupPolicyPresentation {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentation);
+/// The properties, by name, for query options.
+impl GroupPolicyPresentation {
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+}
 /// A `microsoft.graph.groupPolicyPresentation` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyGroupPolicyPresentation {

@@ -61,3 +61,24 @@ impl graph_rt::Model for GroupPolicyPresentationComboBox {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationComboBox);
+/// The properties, by name, for query options.
+impl GroupPolicyPresentationComboBox {
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `defaultValue`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("defaultValue");
+    /// `suggestions`, for `$select`, `$expand` and `$orderby`.
+    pub const SUGGESTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("suggestions");
+    /// `required`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new("required");
+    /// `maxLength`, for `$select`, `$expand` and `$orderby`.
+    pub const MAX_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new("maxLength");
+}

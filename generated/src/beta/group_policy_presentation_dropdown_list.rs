@@ -57,3 +57,22 @@ impl graph_rt::Model for GroupPolicyPresentationDropdownList {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationDropdownList);
+/// The properties, by name, for query options.
+impl GroupPolicyPresentationDropdownList {
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `defaultItem`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("defaultItem");
+    /// `items`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("items");
+    /// `required`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new("required");
+}

@@ -53,3 +53,22 @@ impl graph_rt::Model for GroupPolicyPresentationListBox {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationListBox);
+/// The properties, by name, for query options.
+impl GroupPolicyPresentationListBox {
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `explicitValue`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPLICIT_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "explicitValue",
+    );
+    /// `valuePrefix`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_PREFIX: graph_rt::Prop<Self> = graph_rt::Prop::new("valuePrefix");
+}

@@ -69,3 +69,28 @@ impl graph_rt::Model for GroupPolicyPresentationLongDecimalTextBox {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationLongDecimalTextBox);
+/// The properties, by name, for query options.
+impl GroupPolicyPresentationLongDecimalTextBox {
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `defaultValue`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("defaultValue");
+    /// `spin`, for `$select`, `$expand` and `$orderby`.
+    pub const SPIN: graph_rt::Prop<Self> = graph_rt::Prop::new("spin");
+    /// `spinStep`, for `$select`, `$expand` and `$orderby`.
+    pub const SPIN_STEP: graph_rt::Prop<Self> = graph_rt::Prop::new("spinStep");
+    /// `required`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new("required");
+    /// `minValue`, for `$select`, `$expand` and `$orderby`.
+    pub const MIN_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("minValue");
+    /// `maxValue`, for `$select`, `$expand` and `$orderby`.
+    pub const MAX_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("maxValue");
+}

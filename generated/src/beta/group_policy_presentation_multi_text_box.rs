@@ -57,3 +57,22 @@ impl graph_rt::Model for GroupPolicyPresentationMultiTextBox {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationMultiTextBox);
+/// The properties, by name, for query options.
+impl GroupPolicyPresentationMultiTextBox {
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `required`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new("required");
+    /// `maxLength`, for `$select`, `$expand` and `$orderby`.
+    pub const MAX_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new("maxLength");
+    /// `maxStrings`, for `$select`, `$expand` and `$orderby`.
+    pub const MAX_STRINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("maxStrings");
+}

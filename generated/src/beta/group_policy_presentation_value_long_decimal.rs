@@ -53,3 +53,24 @@ impl graph_rt::Model for GroupPolicyPresentationValueLongDecimal {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyPresentationValueLongDecimal);
+/// The properties, by name, for query options.
+impl GroupPolicyPresentationValueLongDecimal {
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `definitionValue`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "definitionValue",
+    );
+    /// `presentation`, for `$select`, `$expand` and `$orderby`.
+    pub const PRESENTATION: graph_rt::Prop<Self> = graph_rt::Prop::new("presentation");
+    /// `value`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("value");
+}

@@ -111,3 +111,74 @@ impl graph_rt::Model for GroupPolicySettingMapping {
     }
 }
 graph_rt::impl_model_json!(GroupPolicySettingMapping);
+/// The properties, by name, for query options.
+impl GroupPolicySettingMapping {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `parentId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("parentId");
+    /// `childIdList`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILD_ID_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new("childIdList");
+    /// `settingName`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("settingName");
+    /// `settingValue`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("settingValue");
+    /// `settingValueType`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_VALUE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingValueType",
+    );
+    /// `settingDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDisplayName",
+    );
+    /// `settingDisplayValue`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DISPLAY_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDisplayValue",
+    );
+    /// `settingDisplayValueType`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_DISPLAY_VALUE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingDisplayValueType",
+    );
+    /// `settingValueDisplayUnits`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_VALUE_DISPLAY_UNITS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingValueDisplayUnits",
+    );
+    /// `settingCategory`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingCategory",
+    );
+    /// `mdmCspName`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_CSP_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("mdmCspName");
+    /// `mdmSettingUri`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_SETTING_URI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mdmSettingUri",
+    );
+    /// `mdmMinimumOSVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_MINIMUM_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mdmMinimumOSVersion",
+    );
+    /// `settingType`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("settingType");
+    /// `isMdmSupported`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MDM_SUPPORTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isMdmSupported",
+    );
+    /// `mdmSupportedState`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_SUPPORTED_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mdmSupportedState",
+    );
+    /// `settingScope`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("settingScope");
+    /// `intuneSettingUriList`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_SETTING_URI_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intuneSettingUriList",
+    );
+    /// `intuneSettingDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_SETTING_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intuneSettingDefinitionId",
+    );
+    /// `admxSettingDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ADMX_SETTING_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "admxSettingDefinitionId",
+    );
+}

@@ -77,3 +77,36 @@ impl graph_rt::Model for GroupPolicyUploadedDefinition {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyUploadedDefinition);
+/// The properties, by name, for query options.
+impl GroupPolicyUploadedDefinition {
+    /// `classType`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASS_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("classType");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `explainText`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPLAIN_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("explainText");
+    /// `categoryPath`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY_PATH: graph_rt::Prop<Self> = graph_rt::Prop::new("categoryPath");
+    /// `supportedOn`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_ON: graph_rt::Prop<Self> = graph_rt::Prop::new("supportedOn");
+    /// `policyType`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("policyType");
+    /// `groupPolicyCategoryId`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_CATEGORY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyCategoryId",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definitionFile`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION_FILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "definitionFile",
+    );
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+    /// `presentations`, for `$select`, `$expand` and `$orderby`.
+    pub const PRESENTATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("presentations");
+}

@@ -103,3 +103,54 @@ impl graph_rt::Model for GroupPolicyUploadedDefinitionFile {
     }
 }
 graph_rt::impl_model_json!(GroupPolicyUploadedDefinitionFile);
+/// The properties, by name, for query options.
+impl GroupPolicyUploadedDefinitionFile {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `languageCodes`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGE_CODES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "languageCodes",
+    );
+    /// `targetPrefix`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_PREFIX: graph_rt::Prop<Self> = graph_rt::Prop::new("targetPrefix");
+    /// `targetNamespace`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_NAMESPACE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetNamespace",
+    );
+    /// `policyType`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("policyType");
+    /// `revision`, for `$select`, `$expand` and `$orderby`.
+    pub const REVISION: graph_rt::Prop<Self> = graph_rt::Prop::new("revision");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `definitions`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("definitions");
+    /// `fileName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("fileName");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `uploadDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const UPLOAD_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "uploadDateTime",
+    );
+    /// `defaultLanguageCode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_LANGUAGE_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultLanguageCode",
+    );
+    /// `groupPolicyUploadedLanguageFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_UPLOADED_LANGUAGE_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyUploadedLanguageFiles",
+    );
+    /// `groupPolicyOperations`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyOperations",
+    );
+}

@@ -54,3 +54,18 @@ impl graph_rt::Model for IdentityCustomUserFlowAttribute {
     }
 }
 graph_rt::impl_model_json!(IdentityCustomUserFlowAttribute);
+/// The properties, by name, for query options.
+impl IdentityCustomUserFlowAttribute {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `userFlowAttributeType`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_FLOW_ATTRIBUTE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userFlowAttributeType",
+    );
+    /// `dataType`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("dataType");
+}

@@ -35,3 +35,14 @@ impl graph_rt::Model for ImplicitGrantSettings {
     }
 }
 graph_rt::impl_model_json!(ImplicitGrantSettings);
+/// The properties, by name, for query options.
+impl ImplicitGrantSettings {
+    /// `enableIdTokenIssuance`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_ID_TOKEN_ISSUANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableIdTokenIssuance",
+    );
+    /// `enableAccessTokenIssuance`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_ACCESS_TOKEN_ISSUANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableAccessTokenIssuance",
+    );
+}

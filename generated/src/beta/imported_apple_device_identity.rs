@@ -81,6 +81,45 @@ impl graph_rt::Model for ImportedAppleDeviceIdentity {
     }
 }
 graph_rt::impl_model_json!(ImportedAppleDeviceIdentity);
+/// The properties, by name, for query options.
+impl ImportedAppleDeviceIdentity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `serialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("serialNumber");
+    /// `requestedEnrollmentProfileId`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTED_ENROLLMENT_PROFILE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestedEnrollmentProfileId",
+    );
+    /// `requestedEnrollmentProfileAssignmentDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTED_ENROLLMENT_PROFILE_ASSIGNMENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestedEnrollmentProfileAssignmentDateTime",
+    );
+    /// `isSupervised`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SUPERVISED: graph_rt::Prop<Self> = graph_rt::Prop::new("isSupervised");
+    /// `discoverySource`, for `$select`, `$expand` and `$orderby`.
+    pub const DISCOVERY_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "discoverySource",
+    );
+    /// `isDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeleted");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastContactedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CONTACTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastContactedDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `enrollmentState`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentState",
+    );
+    /// `platform`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new("platform");
+}
 /// A `microsoft.graph.importedAppleDeviceIdentity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyImportedAppleDeviceIdentity {

@@ -65,6 +65,39 @@ impl graph_rt::Model for ImportedDeviceIdentity {
     }
 }
 graph_rt::impl_model_json!(ImportedDeviceIdentity);
+/// The properties, by name, for query options.
+impl ImportedDeviceIdentity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `importedDeviceIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTED_DEVICE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "importedDeviceIdentifier",
+    );
+    /// `importedDeviceIdentityType`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTED_DEVICE_IDENTITY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "importedDeviceIdentityType",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastContactedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CONTACTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastContactedDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `enrollmentState`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentState",
+    );
+    /// `platform`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new("platform");
+}
 /// A `microsoft.graph.importedDeviceIdentity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyImportedDeviceIdentity {

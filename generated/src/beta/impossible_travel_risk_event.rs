@@ -108,3 +108,70 @@ impl graph_rt::Model for ImpossibleTravelRiskEvent {
     }
 }
 graph_rt::impl_model_json!(ImpossibleTravelRiskEvent);
+/// The properties, by name, for query options.
+impl ImpossibleTravelRiskEvent {
+    /// `closedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOSED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "closedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `deviceInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceInformation",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `ipAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const IP_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("ipAddress");
+    /// `isAtypicalLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ATYPICAL_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAtypicalLocation",
+    );
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `previousIPAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIOUS_IP_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "previousIPAddress",
+    );
+    /// `previousLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIOUS_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "previousLocation",
+    );
+    /// `previousSigninDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIOUS_SIGNIN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "previousSigninDateTime",
+    );
+    /// `riskEventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskEventDateTime",
+    );
+    /// `riskEventStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_EVENT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskEventStatus",
+    );
+    /// `riskLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskLevel");
+    /// `riskEventType`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_EVENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskEventType",
+    );
+    /// `userAgent`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_AGENT: graph_rt::Prop<Self> = graph_rt::Prop::new("userAgent");
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `impactedUser`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPACTED_USER: graph_rt::Prop<Self> = graph_rt::Prop::new("impactedUser");
+    /// `riskType`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("riskType");
+}

@@ -61,3 +61,22 @@ impl graph_rt::Model for InformationProtectionLabel {
     }
 }
 graph_rt::impl_model_json!(InformationProtectionLabel);
+/// The properties, by name, for query options.
+impl InformationProtectionLabel {
+    /// `color`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("color");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isActive`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ACTIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("isActive");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `sensitivity`, for `$select`, `$expand` and `$orderby`.
+    pub const SENSITIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("sensitivity");
+    /// `tooltip`, for `$select`, `$expand` and `$orderby`.
+    pub const TOOLTIP: graph_rt::Prop<Self> = graph_rt::Prop::new("tooltip");
+    /// `parent`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT: graph_rt::Prop<Self> = graph_rt::Prop::new("parent");
+}

@@ -165,3 +165,124 @@ impl graph_rt::Model for IntuneBrandingProfile {
     }
 }
 graph_rt::impl_model_json!(IntuneBrandingProfile);
+/// The properties, by name, for query options.
+impl IntuneBrandingProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `profileName`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("profileName");
+    /// `profileDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "profileDescription",
+    );
+    /// `isDefaultProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDefaultProfile",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `themeColor`, for `$select`, `$expand` and `$orderby`.
+    pub const THEME_COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("themeColor");
+    /// `showLogo`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_LOGO: graph_rt::Prop<Self> = graph_rt::Prop::new("showLogo");
+    /// `showDisplayNameNextToLogo`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_DISPLAY_NAME_NEXT_TO_LOGO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showDisplayNameNextToLogo",
+    );
+    /// `themeColorLogo`, for `$select`, `$expand` and `$orderby`.
+    pub const THEME_COLOR_LOGO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "themeColorLogo",
+    );
+    /// `lightBackgroundLogo`, for `$select`, `$expand` and `$orderby`.
+    pub const LIGHT_BACKGROUND_LOGO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lightBackgroundLogo",
+    );
+    /// `landingPageCustomizedImage`, for `$select`, `$expand` and `$orderby`.
+    pub const LANDING_PAGE_CUSTOMIZED_IMAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "landingPageCustomizedImage",
+    );
+    /// `contactITName`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACT_IT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contactITName",
+    );
+    /// `contactITPhoneNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACT_IT_PHONE_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contactITPhoneNumber",
+    );
+    /// `contactITEmailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACT_IT_EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contactITEmailAddress",
+    );
+    /// `contactITNotes`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACT_IT_NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contactITNotes",
+    );
+    /// `onlineSupportSiteUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const ONLINE_SUPPORT_SITE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onlineSupportSiteUrl",
+    );
+    /// `onlineSupportSiteName`, for `$select`, `$expand` and `$orderby`.
+    pub const ONLINE_SUPPORT_SITE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onlineSupportSiteName",
+    );
+    /// `privacyUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("privacyUrl");
+    /// `customPrivacyMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_PRIVACY_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customPrivacyMessage",
+    );
+    /// `customCanSeePrivacyMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_CAN_SEE_PRIVACY_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customCanSeePrivacyMessage",
+    );
+    /// `customCantSeePrivacyMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_CANT_SEE_PRIVACY_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customCantSeePrivacyMessage",
+    );
+    /// `isRemoveDeviceDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REMOVE_DEVICE_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isRemoveDeviceDisabled",
+    );
+    /// `isFactoryResetDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FACTORY_RESET_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isFactoryResetDisabled",
+    );
+    /// `companyPortalBlockedActions`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPANY_PORTAL_BLOCKED_ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "companyPortalBlockedActions",
+    );
+    /// `showAzureADEnterpriseApps`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_AZURE_AD_ENTERPRISE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showAzureADEnterpriseApps",
+    );
+    /// `showOfficeWebApps`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_OFFICE_WEB_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showOfficeWebApps",
+    );
+    /// `sendDeviceOwnershipChangePushNotification`, for `$select`, `$expand` and `$orderby`.
+    pub const SEND_DEVICE_OWNERSHIP_CHANGE_PUSH_NOTIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sendDeviceOwnershipChangePushNotification",
+    );
+    /// `enrollmentAvailability`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_AVAILABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentAvailability",
+    );
+    /// `disableClientTelemetry`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_CLIENT_TELEMETRY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableClientTelemetry",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

@@ -71,3 +71,40 @@ impl graph_rt::Model for Invitation {
     }
 }
 graph_rt::impl_model_json!(Invitation);
+/// The properties, by name, for query options.
+impl Invitation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `invitedUserDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const INVITED_USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "invitedUserDisplayName",
+    );
+    /// `invitedUserEmailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const INVITED_USER_EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "invitedUserEmailAddress",
+    );
+    /// `invitedUserMessageInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const INVITED_USER_MESSAGE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "invitedUserMessageInfo",
+    );
+    /// `sendInvitationMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const SEND_INVITATION_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sendInvitationMessage",
+    );
+    /// `inviteRedirectUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const INVITE_REDIRECT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inviteRedirectUrl",
+    );
+    /// `inviteRedeemUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const INVITE_REDEEM_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inviteRedeemUrl",
+    );
+    /// `invitedUserType`, for `$select`, `$expand` and `$orderby`.
+    pub const INVITED_USER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "invitedUserType",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `invitedUser`, for `$select`, `$expand` and `$orderby`.
+    pub const INVITED_USER: graph_rt::Prop<Self> = graph_rt::Prop::new("invitedUser");
+}

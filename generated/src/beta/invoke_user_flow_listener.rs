@@ -49,3 +49,14 @@ impl graph_rt::Model for InvokeUserFlowListener {
     }
 }
 graph_rt::impl_model_json!(InvokeUserFlowListener);
+/// The properties, by name, for query options.
+impl InvokeUserFlowListener {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `sourceFilter`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_FILTER: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceFilter");
+    /// `userFlow`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_FLOW: graph_rt::Prop<Self> = graph_rt::Prop::new("userFlow");
+}

@@ -195,3 +195,122 @@ impl graph_rt::Model for IosDeviceFeaturesConfiguration {
     }
 }
 graph_rt::impl_model_json!(IosDeviceFeaturesConfiguration);
+/// The properties, by name, for query options.
+impl IosDeviceFeaturesConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `airPrintDestinations`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_DESTINATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintDestinations",
+    );
+    /// `assetTagTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSET_TAG_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assetTagTemplate",
+    );
+    /// `contentFilterSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_FILTER_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentFilterSettings",
+    );
+    /// `lockScreenFootnote`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_FOOTNOTE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenFootnote",
+    );
+    /// `homeScreenDockIcons`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_SCREEN_DOCK_ICONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "homeScreenDockIcons",
+    );
+    /// `homeScreenPages`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_SCREEN_PAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "homeScreenPages",
+    );
+    /// `notificationSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationSettings",
+    );
+    /// `singleSignOnSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_SIGN_ON_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleSignOnSettings",
+    );
+    /// `wallpaperDisplayLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const WALLPAPER_DISPLAY_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wallpaperDisplayLocation",
+    );
+    /// `wallpaperImage`, for `$select`, `$expand` and `$orderby`.
+    pub const WALLPAPER_IMAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wallpaperImage",
+    );
+    /// `singleSignOnExtension`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_SIGN_ON_EXTENSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleSignOnExtension",
+    );
+    /// `iosSingleSignOnExtension`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_SINGLE_SIGN_ON_EXTENSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosSingleSignOnExtension",
+    );
+    /// `identityCertificateForClientAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_CERTIFICATE_FOR_CLIENT_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityCertificateForClientAuthentication",
+    );
+    /// `singleSignOnExtensionPkinitCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_SIGN_ON_EXTENSION_PKINIT_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleSignOnExtensionPkinitCertificate",
+    );
+}

@@ -282,3 +282,178 @@ impl graph_rt::Model for IosEasEmailProfileConfiguration {
     }
 }
 graph_rt::impl_model_json!(IosEasEmailProfileConfiguration);
+/// The properties, by name, for query options.
+impl IosEasEmailProfileConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `usernameSource`, for `$select`, `$expand` and `$orderby`.
+    pub const USERNAME_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usernameSource",
+    );
+    /// `usernameAADSource`, for `$select`, `$expand` and `$orderby`.
+    pub const USERNAME_AAD_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usernameAADSource",
+    );
+    /// `userDomainNameSource`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DOMAIN_NAME_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDomainNameSource",
+    );
+    /// `customDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customDomainName",
+    );
+    /// `accountName`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("accountName");
+    /// `authenticationMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMethod",
+    );
+    /// `blockMovingMessagesToOtherEmailAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCK_MOVING_MESSAGES_TO_OTHER_EMAIL_ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blockMovingMessagesToOtherEmailAccounts",
+    );
+    /// `blockSendingEmailFromThirdPartyApps`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCK_SENDING_EMAIL_FROM_THIRD_PARTY_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blockSendingEmailFromThirdPartyApps",
+    );
+    /// `blockSyncingRecentlyUsedEmailAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCK_SYNCING_RECENTLY_USED_EMAIL_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blockSyncingRecentlyUsedEmailAddresses",
+    );
+    /// `durationOfEmailToSync`, for `$select`, `$expand` and `$orderby`.
+    pub const DURATION_OF_EMAIL_TO_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "durationOfEmailToSync",
+    );
+    /// `emailAddressSource`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ADDRESS_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailAddressSource",
+    );
+    /// `easServices`, for `$select`, `$expand` and `$orderby`.
+    pub const EAS_SERVICES: graph_rt::Prop<Self> = graph_rt::Prop::new("easServices");
+    /// `easServicesUserOverrideEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const EAS_SERVICES_USER_OVERRIDE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "easServicesUserOverrideEnabled",
+    );
+    /// `hostName`, for `$select`, `$expand` and `$orderby`.
+    pub const HOST_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("hostName");
+    /// `requireSmime`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRE_SMIME: graph_rt::Prop<Self> = graph_rt::Prop::new("requireSmime");
+    /// `smimeEnablePerMessageSwitch`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_ENABLE_PER_MESSAGE_SWITCH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeEnablePerMessageSwitch",
+    );
+    /// `smimeEncryptByDefaultEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_ENCRYPT_BY_DEFAULT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeEncryptByDefaultEnabled",
+    );
+    /// `smimeSigningEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_SIGNING_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeSigningEnabled",
+    );
+    /// `smimeSigningUserOverrideEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_SIGNING_USER_OVERRIDE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeSigningUserOverrideEnabled",
+    );
+    /// `smimeEncryptByDefaultUserOverrideEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_ENCRYPT_BY_DEFAULT_USER_OVERRIDE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeEncryptByDefaultUserOverrideEnabled",
+    );
+    /// `smimeSigningCertificateUserOverrideEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_SIGNING_CERTIFICATE_USER_OVERRIDE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeSigningCertificateUserOverrideEnabled",
+    );
+    /// `smimeEncryptionCertificateUserOverrideEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_ENCRYPTION_CERTIFICATE_USER_OVERRIDE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeEncryptionCertificateUserOverrideEnabled",
+    );
+    /// `requireSsl`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRE_SSL: graph_rt::Prop<Self> = graph_rt::Prop::new("requireSsl");
+    /// `useOAuth`, for `$select`, `$expand` and `$orderby`.
+    pub const USE_O_AUTH: graph_rt::Prop<Self> = graph_rt::Prop::new("useOAuth");
+    /// `signingCertificateType`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGNING_CERTIFICATE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signingCertificateType",
+    );
+    /// `encryptionCertificateType`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTION_CERTIFICATE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptionCertificateType",
+    );
+    /// `perAppVPNProfileId`, for `$select`, `$expand` and `$orderby`.
+    pub const PER_APP_VPN_PROFILE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "perAppVPNProfileId",
+    );
+    /// `identityCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityCertificate",
+    );
+    /// `smimeSigningCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_SIGNING_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeSigningCertificate",
+    );
+    /// `smimeEncryptionCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const SMIME_ENCRYPTION_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smimeEncryptionCertificate",
+    );
+    /// `derivedCredentialSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const DERIVED_CREDENTIAL_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "derivedCredentialSettings",
+    );
+}

@@ -1061,3 +1061,794 @@ impl graph_rt::Model for IosGeneralDeviceConfiguration {
     }
 }
 graph_rt::impl_model_json!(IosGeneralDeviceConfiguration);
+/// The properties, by name, for query options.
+impl IosGeneralDeviceConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `accountBlockModification`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_BLOCK_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountBlockModification",
+    );
+    /// `activationLockAllowWhenSupervised`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVATION_LOCK_ALLOW_WHEN_SUPERVISED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activationLockAllowWhenSupervised",
+    );
+    /// `airDropBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_DROP_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airDropBlocked",
+    );
+    /// `airDropForceUnmanagedDropTarget`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_DROP_FORCE_UNMANAGED_DROP_TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airDropForceUnmanagedDropTarget",
+    );
+    /// `airPlayForcePairingPasswordForOutgoingRequests`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PLAY_FORCE_PAIRING_PASSWORD_FOR_OUTGOING_REQUESTS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("airPlayForcePairingPasswordForOutgoingRequests");
+    /// `appleWatchBlockPairing`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_WATCH_BLOCK_PAIRING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleWatchBlockPairing",
+    );
+    /// `appleWatchForceWristDetection`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_WATCH_FORCE_WRIST_DETECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleWatchForceWristDetection",
+    );
+    /// `appleNewsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_NEWS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleNewsBlocked",
+    );
+    /// `appsSingleAppModeList`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_SINGLE_APP_MODE_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsSingleAppModeList",
+    );
+    /// `appsVisibilityList`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_VISIBILITY_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsVisibilityList",
+    );
+    /// `appsVisibilityListType`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_VISIBILITY_LIST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsVisibilityListType",
+    );
+    /// `appStoreBlockAutomaticDownloads`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_STORE_BLOCK_AUTOMATIC_DOWNLOADS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appStoreBlockAutomaticDownloads",
+    );
+    /// `appStoreBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_STORE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appStoreBlocked",
+    );
+    /// `appStoreBlockInAppPurchases`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_STORE_BLOCK_IN_APP_PURCHASES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appStoreBlockInAppPurchases",
+    );
+    /// `appStoreBlockUIAppInstallation`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_STORE_BLOCK_UI_APP_INSTALLATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appStoreBlockUIAppInstallation",
+    );
+    /// `appStoreRequirePassword`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_STORE_REQUIRE_PASSWORD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appStoreRequirePassword",
+    );
+    /// `autoFillForceAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_FILL_FORCE_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoFillForceAuthentication",
+    );
+    /// `bluetoothBlockModification`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockModification",
+    );
+    /// `cameraBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CAMERA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cameraBlocked",
+    );
+    /// `cellularBlockDataRoaming`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_DATA_ROAMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockDataRoaming",
+    );
+    /// `cellularBlockGlobalBackgroundFetchWhileRoaming`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_GLOBAL_BACKGROUND_FETCH_WHILE_ROAMING: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("cellularBlockGlobalBackgroundFetchWhileRoaming");
+    /// `cellularBlockPerAppDataModification`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_PER_APP_DATA_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockPerAppDataModification",
+    );
+    /// `cellularBlockPersonalHotspot`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_PERSONAL_HOTSPOT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockPersonalHotspot",
+    );
+    /// `cellularBlockPlanModification`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_PLAN_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockPlanModification",
+    );
+    /// `cellularBlockVoiceRoaming`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_VOICE_ROAMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockVoiceRoaming",
+    );
+    /// `certificatesBlockUntrustedTlsCertificates`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATES_BLOCK_UNTRUSTED_TLS_CERTIFICATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificatesBlockUntrustedTlsCertificates",
+    );
+    /// `classroomAppBlockRemoteScreenObservation`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_APP_BLOCK_REMOTE_SCREEN_OBSERVATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classroomAppBlockRemoteScreenObservation",
+    );
+    /// `classroomAppForceUnpromptedScreenObservation`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_APP_FORCE_UNPROMPTED_SCREEN_OBSERVATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classroomAppForceUnpromptedScreenObservation",
+    );
+    /// `classroomForceAutomaticallyJoinClasses`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_FORCE_AUTOMATICALLY_JOIN_CLASSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classroomForceAutomaticallyJoinClasses",
+    );
+    /// `classroomForceUnpromptedAppAndDeviceLock`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_FORCE_UNPROMPTED_APP_AND_DEVICE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classroomForceUnpromptedAppAndDeviceLock",
+    );
+    /// `compliantAppsList`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_APPS_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantAppsList",
+    );
+    /// `compliantAppListType`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_APP_LIST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantAppListType",
+    );
+    /// `configurationProfileBlockChanges`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_PROFILE_BLOCK_CHANGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationProfileBlockChanges",
+    );
+    /// `definitionLookupBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION_LOOKUP_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "definitionLookupBlocked",
+    );
+    /// `deviceBlockEnableRestrictions`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_BLOCK_ENABLE_RESTRICTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceBlockEnableRestrictions",
+    );
+    /// `deviceBlockEraseContentAndSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_BLOCK_ERASE_CONTENT_AND_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceBlockEraseContentAndSettings",
+    );
+    /// `deviceBlockNameModification`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_BLOCK_NAME_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceBlockNameModification",
+    );
+    /// `diagnosticDataBlockSubmission`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTIC_DATA_BLOCK_SUBMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticDataBlockSubmission",
+    );
+    /// `diagnosticDataBlockSubmissionModification`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTIC_DATA_BLOCK_SUBMISSION_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticDataBlockSubmissionModification",
+    );
+    /// `documentsBlockManagedDocumentsInUnmanagedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const DOCUMENTS_BLOCK_MANAGED_DOCUMENTS_IN_UNMANAGED_APPS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("documentsBlockManagedDocumentsInUnmanagedApps");
+    /// `documentsBlockUnmanagedDocumentsInManagedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const DOCUMENTS_BLOCK_UNMANAGED_DOCUMENTS_IN_MANAGED_APPS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("documentsBlockUnmanagedDocumentsInManagedApps");
+    /// `emailInDomainSuffixes`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_IN_DOMAIN_SUFFIXES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailInDomainSuffixes",
+    );
+    /// `enterpriseAppBlockTrust`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_APP_BLOCK_TRUST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseAppBlockTrust",
+    );
+    /// `enterpriseAppBlockTrustModification`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_APP_BLOCK_TRUST_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseAppBlockTrustModification",
+    );
+    /// `esimBlockModification`, for `$select`, `$expand` and `$orderby`.
+    pub const ESIM_BLOCK_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "esimBlockModification",
+    );
+    /// `faceTimeBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FACE_TIME_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "faceTimeBlocked",
+    );
+    /// `findMyFriendsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FIND_MY_FRIENDS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "findMyFriendsBlocked",
+    );
+    /// `gamingBlockGameCenterFriends`, for `$select`, `$expand` and `$orderby`.
+    pub const GAMING_BLOCK_GAME_CENTER_FRIENDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gamingBlockGameCenterFriends",
+    );
+    /// `gamingBlockMultiplayer`, for `$select`, `$expand` and `$orderby`.
+    pub const GAMING_BLOCK_MULTIPLAYER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gamingBlockMultiplayer",
+    );
+    /// `gameCenterBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const GAME_CENTER_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gameCenterBlocked",
+    );
+    /// `hostPairingBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const HOST_PAIRING_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hostPairingBlocked",
+    );
+    /// `iBooksStoreBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const I_BOOKS_STORE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iBooksStoreBlocked",
+    );
+    /// `iBooksStoreBlockErotica`, for `$select`, `$expand` and `$orderby`.
+    pub const I_BOOKS_STORE_BLOCK_EROTICA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iBooksStoreBlockErotica",
+    );
+    /// `iCloudBlockActivityContinuation`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_ACTIVITY_CONTINUATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockActivityContinuation",
+    );
+    /// `iCloudBlockBackup`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_BACKUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockBackup",
+    );
+    /// `iCloudBlockDocumentSync`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_DOCUMENT_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockDocumentSync",
+    );
+    /// `iCloudBlockManagedAppsSync`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_MANAGED_APPS_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockManagedAppsSync",
+    );
+    /// `iCloudBlockPhotoLibrary`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_PHOTO_LIBRARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockPhotoLibrary",
+    );
+    /// `iCloudBlockPhotoStreamSync`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_PHOTO_STREAM_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockPhotoStreamSync",
+    );
+    /// `iCloudBlockSharedPhotoStream`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_SHARED_PHOTO_STREAM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockSharedPhotoStream",
+    );
+    /// `iCloudRequireEncryptedBackup`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_REQUIRE_ENCRYPTED_BACKUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudRequireEncryptedBackup",
+    );
+    /// `iTunesBlockExplicitContent`, for `$select`, `$expand` and `$orderby`.
+    pub const I_TUNES_BLOCK_EXPLICIT_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iTunesBlockExplicitContent",
+    );
+    /// `iTunesBlockMusicService`, for `$select`, `$expand` and `$orderby`.
+    pub const I_TUNES_BLOCK_MUSIC_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iTunesBlockMusicService",
+    );
+    /// `iTunesBlockRadio`, for `$select`, `$expand` and `$orderby`.
+    pub const I_TUNES_BLOCK_RADIO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iTunesBlockRadio",
+    );
+    /// `keyboardBlockAutoCorrect`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYBOARD_BLOCK_AUTO_CORRECT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyboardBlockAutoCorrect",
+    );
+    /// `keyboardBlockDictation`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYBOARD_BLOCK_DICTATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyboardBlockDictation",
+    );
+    /// `keyboardBlockPredictive`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYBOARD_BLOCK_PREDICTIVE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyboardBlockPredictive",
+    );
+    /// `keyboardBlockShortcuts`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYBOARD_BLOCK_SHORTCUTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyboardBlockShortcuts",
+    );
+    /// `keyboardBlockSpellCheck`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYBOARD_BLOCK_SPELL_CHECK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyboardBlockSpellCheck",
+    );
+    /// `kioskModeAllowAssistiveSpeak`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_ASSISTIVE_SPEAK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowAssistiveSpeak",
+    );
+    /// `kioskModeAllowAssistiveTouchSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_ASSISTIVE_TOUCH_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowAssistiveTouchSettings",
+    );
+    /// `kioskModeAllowAutoLock`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_AUTO_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowAutoLock",
+    );
+    /// `kioskModeBlockAutoLock`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLOCK_AUTO_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBlockAutoLock",
+    );
+    /// `kioskModeAllowColorInversionSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_COLOR_INVERSION_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowColorInversionSettings",
+    );
+    /// `kioskModeAllowRingerSwitch`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_RINGER_SWITCH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowRingerSwitch",
+    );
+    /// `kioskModeBlockRingerSwitch`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLOCK_RINGER_SWITCH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBlockRingerSwitch",
+    );
+    /// `kioskModeAllowScreenRotation`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_SCREEN_ROTATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowScreenRotation",
+    );
+    /// `kioskModeBlockScreenRotation`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLOCK_SCREEN_ROTATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBlockScreenRotation",
+    );
+    /// `kioskModeAllowSleepButton`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_SLEEP_BUTTON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowSleepButton",
+    );
+    /// `kioskModeBlockSleepButton`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLOCK_SLEEP_BUTTON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBlockSleepButton",
+    );
+    /// `kioskModeAllowTouchscreen`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_TOUCHSCREEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowTouchscreen",
+    );
+    /// `kioskModeBlockTouchscreen`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLOCK_TOUCHSCREEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBlockTouchscreen",
+    );
+    /// `kioskModeEnableVoiceControl`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ENABLE_VOICE_CONTROL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeEnableVoiceControl",
+    );
+    /// `kioskModeAllowVoiceControlModification`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_VOICE_CONTROL_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowVoiceControlModification",
+    );
+    /// `kioskModeAllowVoiceOverSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_VOICE_OVER_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowVoiceOverSettings",
+    );
+    /// `kioskModeAllowVolumeButtons`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_VOLUME_BUTTONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowVolumeButtons",
+    );
+    /// `kioskModeBlockVolumeButtons`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLOCK_VOLUME_BUTTONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBlockVolumeButtons",
+    );
+    /// `kioskModeAllowZoomSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_ALLOW_ZOOM_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAllowZoomSettings",
+    );
+    /// `kioskModeAppStoreUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_APP_STORE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAppStoreUrl",
+    );
+    /// `kioskModeBuiltInAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BUILT_IN_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBuiltInAppId",
+    );
+    /// `kioskModeRequireAssistiveTouch`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_REQUIRE_ASSISTIVE_TOUCH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeRequireAssistiveTouch",
+    );
+    /// `kioskModeRequireColorInversion`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_REQUIRE_COLOR_INVERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeRequireColorInversion",
+    );
+    /// `kioskModeRequireMonoAudio`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_REQUIRE_MONO_AUDIO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeRequireMonoAudio",
+    );
+    /// `kioskModeRequireVoiceOver`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_REQUIRE_VOICE_OVER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeRequireVoiceOver",
+    );
+    /// `kioskModeRequireZoom`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_REQUIRE_ZOOM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeRequireZoom",
+    );
+    /// `kioskModeManagedAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_MANAGED_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeManagedAppId",
+    );
+    /// `lockScreenBlockControlCenter`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_BLOCK_CONTROL_CENTER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenBlockControlCenter",
+    );
+    /// `lockScreenBlockNotificationView`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_BLOCK_NOTIFICATION_VIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenBlockNotificationView",
+    );
+    /// `lockScreenBlockPassbook`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_BLOCK_PASSBOOK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenBlockPassbook",
+    );
+    /// `lockScreenBlockTodayView`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_BLOCK_TODAY_VIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenBlockTodayView",
+    );
+    /// `mediaContentRatingAustralia`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_AUSTRALIA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingAustralia",
+    );
+    /// `mediaContentRatingCanada`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_CANADA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingCanada",
+    );
+    /// `mediaContentRatingFrance`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_FRANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingFrance",
+    );
+    /// `mediaContentRatingGermany`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_GERMANY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingGermany",
+    );
+    /// `mediaContentRatingIreland`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_IRELAND: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingIreland",
+    );
+    /// `mediaContentRatingJapan`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_JAPAN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingJapan",
+    );
+    /// `mediaContentRatingNewZealand`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_NEW_ZEALAND: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingNewZealand",
+    );
+    /// `mediaContentRatingUnitedKingdom`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_UNITED_KINGDOM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingUnitedKingdom",
+    );
+    /// `mediaContentRatingUnitedStates`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_UNITED_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingUnitedStates",
+    );
+    /// `networkUsageRules`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_USAGE_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkUsageRules",
+    );
+    /// `mediaContentRatingApps`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA_CONTENT_RATING_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mediaContentRatingApps",
+    );
+    /// `messagesBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGES_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "messagesBlocked",
+    );
+    /// `notificationsBlockSettingsModification`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATIONS_BLOCK_SETTINGS_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationsBlockSettingsModification",
+    );
+    /// `passcodeBlockFingerprintUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_BLOCK_FINGERPRINT_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeBlockFingerprintUnlock",
+    );
+    /// `passcodeBlockFingerprintModification`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_BLOCK_FINGERPRINT_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeBlockFingerprintModification",
+    );
+    /// `passcodeBlockModification`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_BLOCK_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeBlockModification",
+    );
+    /// `passcodeBlockSimple`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_BLOCK_SIMPLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeBlockSimple",
+    );
+    /// `passcodeExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeExpirationDays",
+    );
+    /// `passcodeMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeMinimumLength",
+    );
+    /// `passcodeMinutesOfInactivityBeforeLock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_MINUTES_OF_INACTIVITY_BEFORE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeMinutesOfInactivityBeforeLock",
+    );
+    /// `passcodeMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passcodeMinutesOfInactivityBeforeScreenTimeout");
+    /// `passcodeMinimumCharacterSetCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_MINIMUM_CHARACTER_SET_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeMinimumCharacterSetCount",
+    );
+    /// `passcodePreviousPasscodeBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_PREVIOUS_PASSCODE_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodePreviousPasscodeBlockCount",
+    );
+    /// `passcodeSignInFailureCountBeforeWipe`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_SIGN_IN_FAILURE_COUNT_BEFORE_WIPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeSignInFailureCountBeforeWipe",
+    );
+    /// `passcodeRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeRequiredType",
+    );
+    /// `passcodeRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeRequired",
+    );
+    /// `podcastsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const PODCASTS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "podcastsBlocked",
+    );
+    /// `proximityBlockSetupToNewDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXIMITY_BLOCK_SETUP_TO_NEW_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proximityBlockSetupToNewDevice",
+    );
+    /// `safariBlockAutofill`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_BLOCK_AUTOFILL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariBlockAutofill",
+    );
+    /// `safariBlockJavaScript`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_BLOCK_JAVA_SCRIPT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariBlockJavaScript",
+    );
+    /// `safariBlockPopups`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_BLOCK_POPUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariBlockPopups",
+    );
+    /// `safariBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariBlocked",
+    );
+    /// `safariCookieSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_COOKIE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariCookieSettings",
+    );
+    /// `safariManagedDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_MANAGED_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariManagedDomains",
+    );
+    /// `safariPasswordAutoFillDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_PASSWORD_AUTO_FILL_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariPasswordAutoFillDomains",
+    );
+    /// `safariRequireFraudWarning`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_REQUIRE_FRAUD_WARNING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariRequireFraudWarning",
+    );
+    /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenCaptureBlocked",
+    );
+    /// `siriBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SIRI_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("siriBlocked");
+    /// `siriBlockedWhenLocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SIRI_BLOCKED_WHEN_LOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "siriBlockedWhenLocked",
+    );
+    /// `siriBlockUserGeneratedContent`, for `$select`, `$expand` and `$orderby`.
+    pub const SIRI_BLOCK_USER_GENERATED_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "siriBlockUserGeneratedContent",
+    );
+    /// `siriRequireProfanityFilter`, for `$select`, `$expand` and `$orderby`.
+    pub const SIRI_REQUIRE_PROFANITY_FILTER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "siriRequireProfanityFilter",
+    );
+    /// `softwareUpdatesEnforcedDelayInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const SOFTWARE_UPDATES_ENFORCED_DELAY_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "softwareUpdatesEnforcedDelayInDays",
+    );
+    /// `softwareUpdatesForceDelayed`, for `$select`, `$expand` and `$orderby`.
+    pub const SOFTWARE_UPDATES_FORCE_DELAYED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "softwareUpdatesForceDelayed",
+    );
+    /// `spotlightBlockInternetResults`, for `$select`, `$expand` and `$orderby`.
+    pub const SPOTLIGHT_BLOCK_INTERNET_RESULTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "spotlightBlockInternetResults",
+    );
+    /// `voiceDialingBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const VOICE_DIALING_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "voiceDialingBlocked",
+    );
+    /// `wallpaperBlockModification`, for `$select`, `$expand` and `$orderby`.
+    pub const WALLPAPER_BLOCK_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wallpaperBlockModification",
+    );
+    /// `wiFiConnectOnlyToConfiguredNetworks`, for `$select`, `$expand` and `$orderby`.
+    pub const WI_FI_CONNECT_ONLY_TO_CONFIGURED_NETWORKS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wiFiConnectOnlyToConfiguredNetworks",
+    );
+    /// `classroomForceRequestPermissionToLeaveClasses`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_FORCE_REQUEST_PERMISSION_TO_LEAVE_CLASSES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("classroomForceRequestPermissionToLeaveClasses");
+    /// `keychainBlockCloudSync`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYCHAIN_BLOCK_CLOUD_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keychainBlockCloudSync",
+    );
+    /// `pkiBlockOTAUpdates`, for `$select`, `$expand` and `$orderby`.
+    pub const PKI_BLOCK_OTA_UPDATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pkiBlockOTAUpdates",
+    );
+    /// `privacyForceLimitAdTracking`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_FORCE_LIMIT_AD_TRACKING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyForceLimitAdTracking",
+    );
+    /// `enterpriseBookBlockBackup`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_BOOK_BLOCK_BACKUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseBookBlockBackup",
+    );
+    /// `enterpriseBookBlockMetadataSync`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_BOOK_BLOCK_METADATA_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseBookBlockMetadataSync",
+    );
+    /// `airPrintBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintBlocked",
+    );
+    /// `airPrintBlockCredentialsStorage`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_BLOCK_CREDENTIALS_STORAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintBlockCredentialsStorage",
+    );
+    /// `airPrintForceTrustedTLS`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_FORCE_TRUSTED_TLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintForceTrustedTLS",
+    );
+    /// `airPrintBlockiBeaconDiscovery`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_BLOCKI_BEACON_DISCOVERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintBlockiBeaconDiscovery",
+    );
+    /// `filesNetworkDriveAccessBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FILES_NETWORK_DRIVE_ACCESS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "filesNetworkDriveAccessBlocked",
+    );
+    /// `filesUsbDriveAccessBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FILES_USB_DRIVE_ACCESS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "filesUsbDriveAccessBlocked",
+    );
+    /// `wifiPowerOnForced`, for `$select`, `$expand` and `$orderby`.
+    pub const WIFI_POWER_ON_FORCED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wifiPowerOnForced",
+    );
+    /// `blockSystemAppRemoval`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCK_SYSTEM_APP_REMOVAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blockSystemAppRemoval",
+    );
+    /// `vpnBlockCreation`, for `$select`, `$expand` and `$orderby`.
+    pub const VPN_BLOCK_CREATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vpnBlockCreation",
+    );
+    /// `appRemovalBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_REMOVAL_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appRemovalBlocked",
+    );
+    /// `usbRestrictedModeBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const USB_RESTRICTED_MODE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usbRestrictedModeBlocked",
+    );
+    /// `passwordBlockAutoFill`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_AUTO_FILL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockAutoFill",
+    );
+    /// `passwordBlockProximityRequests`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_PROXIMITY_REQUESTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockProximityRequests",
+    );
+    /// `passwordBlockAirDropSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_AIR_DROP_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockAirDropSharing",
+    );
+    /// `dateAndTimeForceSetAutomatically`, for `$select`, `$expand` and `$orderby`.
+    pub const DATE_AND_TIME_FORCE_SET_AUTOMATICALLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dateAndTimeForceSetAutomatically",
+    );
+    /// `contactsAllowManagedToUnmanagedWrite`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACTS_ALLOW_MANAGED_TO_UNMANAGED_WRITE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contactsAllowManagedToUnmanagedWrite",
+    );
+    /// `contactsAllowUnmanagedToManagedRead`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACTS_ALLOW_UNMANAGED_TO_MANAGED_READ: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contactsAllowUnmanagedToManagedRead",
+    );
+    /// `cellularBlockPersonalHotspotModification`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_PERSONAL_HOTSPOT_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockPersonalHotspotModification",
+    );
+    /// `continuousPathKeyboardBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTINUOUS_PATH_KEYBOARD_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "continuousPathKeyboardBlocked",
+    );
+    /// `findMyDeviceInFindMyAppBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FIND_MY_DEVICE_IN_FIND_MY_APP_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "findMyDeviceInFindMyAppBlocked",
+    );
+    /// `findMyFriendsInFindMyAppBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FIND_MY_FRIENDS_IN_FIND_MY_APP_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "findMyFriendsInFindMyAppBlocked",
+    );
+    /// `iTunesBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const I_TUNES_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iTunesBlocked",
+    );
+    /// `sharedDeviceBlockTemporarySessions`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED_DEVICE_BLOCK_TEMPORARY_SESSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharedDeviceBlockTemporarySessions",
+    );
+    /// `appClipsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_CLIPS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appClipsBlocked",
+    );
+    /// `applePersonalizedAdsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_PERSONALIZED_ADS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applePersonalizedAdsBlocked",
+    );
+    /// `nfcBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const NFC_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("nfcBlocked");
+    /// `autoUnlockBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_UNLOCK_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoUnlockBlocked",
+    );
+    /// `unpairedExternalBootToRecoveryAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const UNPAIRED_EXTERNAL_BOOT_TO_RECOVERY_ALLOWED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unpairedExternalBootToRecoveryAllowed",
+    );
+    /// `onDeviceOnlyDictationForced`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_DEVICE_ONLY_DICTATION_FORCED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onDeviceOnlyDictationForced",
+    );
+    /// `kioskModeAppType`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_APP_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeAppType",
+    );
+}

@@ -35,3 +35,10 @@ impl graph_rt::Model for IosLobAppProvisioningConfigurationAssignment {
     }
 }
 graph_rt::impl_model_json!(IosLobAppProvisioningConfigurationAssignment);
+/// The properties, by name, for query options.
+impl IosLobAppProvisioningConfigurationAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}

@@ -85,3 +85,42 @@ impl graph_rt::Model for IosUpdateDeviceStatus {
     }
 }
 graph_rt::impl_model_json!(IosUpdateDeviceStatus);
+/// The properties, by name, for query options.
+impl IosUpdateDeviceStatus {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `installStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installStatus",
+    );
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `deviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDisplayName",
+    );
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `deviceModel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceModel");
+    /// `platform`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new("platform");
+    /// `complianceGracePeriodExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_GRACE_PERIOD_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceGracePeriodExpirationDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

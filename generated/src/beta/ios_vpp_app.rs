@@ -187,3 +187,126 @@ impl graph_rt::Model for IosVppApp {
     }
 }
 graph_rt::impl_model_json!(IosVppApp);
+/// The properties, by name, for query options.
+impl IosVppApp {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `largeIcon`, for `$select`, `$expand` and `$orderby`.
+    pub const LARGE_ICON: graph_rt::Prop<Self> = graph_rt::Prop::new("largeIcon");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `isFeatured`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FEATURED: graph_rt::Prop<Self> = graph_rt::Prop::new("isFeatured");
+    /// `privacyInformationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyInformationUrl",
+    );
+    /// `informationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "informationUrl",
+    );
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `developer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVELOPER: graph_rt::Prop<Self> = graph_rt::Prop::new("developer");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `uploadState`, for `$select`, `$expand` and `$orderby`.
+    pub const UPLOAD_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("uploadState");
+    /// `publishingState`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingState",
+    );
+    /// `isAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new("isAssigned");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `dependentAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPENDENT_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dependentAppCount",
+    );
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `installSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installSummary",
+    );
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `relationships`, for `$select`, `$expand` and `$orderby`.
+    pub const RELATIONSHIPS: graph_rt::Prop<Self> = graph_rt::Prop::new("relationships");
+    /// `supersedingAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERSEDING_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supersedingAppCount",
+    );
+    /// `supersededAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERSEDED_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supersededAppCount",
+    );
+    /// `usedLicenseCount`, for `$select`, `$expand` and `$orderby`.
+    pub const USED_LICENSE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usedLicenseCount",
+    );
+    /// `totalLicenseCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_LICENSE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalLicenseCount",
+    );
+    /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releaseDateTime",
+    );
+    /// `appStoreUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_STORE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("appStoreUrl");
+    /// `licensingType`, for `$select`, `$expand` and `$orderby`.
+    pub const LICENSING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "licensingType",
+    );
+    /// `applicableDeviceType`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICABLE_DEVICE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicableDeviceType",
+    );
+    /// `vppTokenOrganizationName`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_TOKEN_ORGANIZATION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vppTokenOrganizationName",
+    );
+    /// `vppTokenAccountType`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_TOKEN_ACCOUNT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vppTokenAccountType",
+    );
+    /// `vppTokenAppleId`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_TOKEN_APPLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vppTokenAppleId",
+    );
+    /// `bundleId`, for `$select`, `$expand` and `$orderby`.
+    pub const BUNDLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("bundleId");
+    /// `vppTokenId`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_TOKEN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("vppTokenId");
+    /// `revokeLicenseActionResults`, for `$select`, `$expand` and `$orderby`.
+    pub const REVOKE_LICENSE_ACTION_RESULTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "revokeLicenseActionResults",
+    );
+    /// `assignedLicenses`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_LICENSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedLicenses",
+    );
+}

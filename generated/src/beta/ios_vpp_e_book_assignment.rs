@@ -41,3 +41,14 @@ impl graph_rt::Model for IosVppEBookAssignment {
     }
 }
 graph_rt::impl_model_json!(IosVppEBookAssignment);
+/// The properties, by name, for query options.
+impl IosVppEBookAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `installIntent`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_INTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installIntent",
+    );
+}

@@ -67,3 +67,26 @@ impl graph_rt::Model for ItemActionSet {
     }
 }
 graph_rt::impl_model_json!(ItemActionSet);
+/// The properties, by name, for query options.
+impl ItemActionSet {
+    /// `comment`, for `$select`, `$expand` and `$orderby`.
+    pub const COMMENT: graph_rt::Prop<Self> = graph_rt::Prop::new("comment");
+    /// `create`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATE: graph_rt::Prop<Self> = graph_rt::Prop::new("create");
+    /// `delete`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETE: graph_rt::Prop<Self> = graph_rt::Prop::new("delete");
+    /// `edit`, for `$select`, `$expand` and `$orderby`.
+    pub const EDIT: graph_rt::Prop<Self> = graph_rt::Prop::new("edit");
+    /// `mention`, for `$select`, `$expand` and `$orderby`.
+    pub const MENTION: graph_rt::Prop<Self> = graph_rt::Prop::new("mention");
+    /// `move`, for `$select`, `$expand` and `$orderby`.
+    pub const MOVE_: graph_rt::Prop<Self> = graph_rt::Prop::new("move");
+    /// `rename`, for `$select`, `$expand` and `$orderby`.
+    pub const RENAME: graph_rt::Prop<Self> = graph_rt::Prop::new("rename");
+    /// `restore`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTORE: graph_rt::Prop<Self> = graph_rt::Prop::new("restore");
+    /// `share`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARE: graph_rt::Prop<Self> = graph_rt::Prop::new("share");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}

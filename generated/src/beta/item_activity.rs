@@ -71,3 +71,22 @@ impl graph_rt::Model for ItemActivity {
     }
 }
 graph_rt::impl_model_json!(ItemActivity);
+/// The properties, by name, for query options.
+impl ItemActivity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `access`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new("access");
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `actor`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTOR: graph_rt::Prop<Self> = graph_rt::Prop::new("actor");
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `times`, for `$select`, `$expand` and `$orderby`.
+    pub const TIMES: graph_rt::Prop<Self> = graph_rt::Prop::new("times");
+    /// `driveItem`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("driveItem");
+    /// `listItem`, for `$select`, `$expand` and `$orderby`.
+    pub const LIST_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("listItem");
+}

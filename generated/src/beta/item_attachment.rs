@@ -57,3 +57,22 @@ impl graph_rt::Model for ItemAttachment {
     }
 }
 graph_rt::impl_model_json!(ItemAttachment);
+/// The properties, by name, for query options.
+impl ItemAttachment {
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isInline`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_INLINE: graph_rt::Prop<Self> = graph_rt::Prop::new("isInline");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+    /// `item`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("item");
+}

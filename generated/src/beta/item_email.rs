@@ -79,3 +79,36 @@ impl graph_rt::Model for ItemEmail {
     }
 }
 graph_rt::impl_model_json!(ItemEmail);
+/// The properties, by name, for query options.
+impl ItemEmail {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowedAudiences`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_AUDIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `inference`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("inference");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `address`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+}

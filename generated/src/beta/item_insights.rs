@@ -51,3 +51,14 @@ impl graph_rt::Model for ItemInsights {
     }
 }
 graph_rt::impl_model_json!(ItemInsights);
+/// The properties, by name, for query options.
+impl ItemInsights {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `trending`, for `$select`, `$expand` and `$orderby`.
+    pub const TRENDING: graph_rt::Prop<Self> = graph_rt::Prop::new("trending");
+    /// `used`, for `$select`, `$expand` and `$orderby`.
+    pub const USED: graph_rt::Prop<Self> = graph_rt::Prop::new("used");
+    /// `shared`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED: graph_rt::Prop<Self> = graph_rt::Prop::new("shared");
+}

@@ -87,3 +87,40 @@ impl graph_rt::Model for LanguageProficiency {
     }
 }
 graph_rt::impl_model_json!(LanguageProficiency);
+/// The properties, by name, for query options.
+impl LanguageProficiency {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowedAudiences`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_AUDIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `inference`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("inference");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `reading`, for `$select`, `$expand` and `$orderby`.
+    pub const READING: graph_rt::Prop<Self> = graph_rt::Prop::new("reading");
+    /// `spoken`, for `$select`, `$expand` and `$orderby`.
+    pub const SPOKEN: graph_rt::Prop<Self> = graph_rt::Prop::new("spoken");
+    /// `tag`, for `$select`, `$expand` and `$orderby`.
+    pub const TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("tag");
+    /// `written`, for `$select`, `$expand` and `$orderby`.
+    pub const WRITTEN: graph_rt::Prop<Self> = graph_rt::Prop::new("written");
+}

@@ -76,3 +76,44 @@ impl graph_rt::Model for LeakedCredentialsRiskEvent {
     }
 }
 graph_rt::impl_model_json!(LeakedCredentialsRiskEvent);
+/// The properties, by name, for query options.
+impl LeakedCredentialsRiskEvent {
+    /// `closedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOSED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "closedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `riskEventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskEventDateTime",
+    );
+    /// `riskEventStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_EVENT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskEventStatus",
+    );
+    /// `riskLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskLevel");
+    /// `riskEventType`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_EVENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskEventType",
+    );
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `impactedUser`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPACTED_USER: graph_rt::Prop<Self> = graph_rt::Prop::new("impactedUser");
+    /// `riskType`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("riskType");
+}

@@ -85,3 +85,38 @@ impl graph_rt::Model for LegalHold {
     }
 }
 graph_rt::impl_model_json!(LegalHold);
+/// The properties, by name, for query options.
+impl LegalHold {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contentQuery`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_QUERY: graph_rt::Prop<Self> = graph_rt::Prop::new("contentQuery");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `errors`, for `$select`, `$expand` and `$orderby`.
+    pub const ERRORS: graph_rt::Prop<Self> = graph_rt::Prop::new("errors");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `siteSources`, for `$select`, `$expand` and `$orderby`.
+    pub const SITE_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("siteSources");
+    /// `userSources`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("userSources");
+}

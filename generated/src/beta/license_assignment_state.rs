@@ -47,3 +47,20 @@ impl graph_rt::Model for LicenseAssignmentState {
     }
 }
 graph_rt::impl_model_json!(LicenseAssignmentState);
+/// The properties, by name, for query options.
+impl LicenseAssignmentState {
+    /// `assignedByGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_BY_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedByGroup",
+    );
+    /// `disabledPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLED_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disabledPlans",
+    );
+    /// `error`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new("error");
+    /// `skuId`, for `$select`, `$expand` and `$orderby`.
+    pub const SKU_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("skuId");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+}

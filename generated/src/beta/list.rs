@@ -108,3 +108,48 @@ impl graph_rt::Model for List {
     }
 }
 graph_rt::impl_model_json!(List);
+/// The properties, by name, for query options.
+impl List {
+    /// `columns`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMNS: graph_rt::Prop<Self> = graph_rt::Prop::new("columns");
+    /// `contentTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("contentTypes");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `list`, for `$select`, `$expand` and `$orderby`.
+    pub const LIST: graph_rt::Prop<Self> = graph_rt::Prop::new("list");
+    /// `system`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("system");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `activities`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("activities");
+    /// `drive`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("drive");
+    /// `items`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("items");
+    /// `subscriptions`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("subscriptions");
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+}

@@ -201,3 +201,134 @@ impl graph_rt::Model for MacOsCompliancePolicy {
     }
 }
 graph_rt::impl_model_json!(MacOsCompliancePolicy);
+/// The properties, by name, for query options.
+impl MacOsCompliancePolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `scheduledActionsForRule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULED_ACTIONS_FOR_RULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scheduledActionsForRule",
+    );
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `passwordRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequired",
+    );
+    /// `passwordBlockSimple`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_SIMPLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinutesOfInactivityBeforeLock",
+    );
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordMinimumCharacterSetCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_CHARACTER_SET_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumCharacterSetCount",
+    );
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `osMinimumVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MINIMUM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMinimumVersion",
+    );
+    /// `osMaximumVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MAXIMUM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMaximumVersion",
+    );
+    /// `osMinimumBuildVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MINIMUM_BUILD_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMinimumBuildVersion",
+    );
+    /// `osMaximumBuildVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MAXIMUM_BUILD_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMaximumBuildVersion",
+    );
+    /// `systemIntegrityProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_INTEGRITY_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "systemIntegrityProtectionEnabled",
+    );
+    /// `deviceThreatProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_THREAT_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceThreatProtectionEnabled",
+    );
+    /// `deviceThreatProtectionRequiredSecurityLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_THREAT_PROTECTION_REQUIRED_SECURITY_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceThreatProtectionRequiredSecurityLevel",
+    );
+    /// `advancedThreatProtectionRequiredSecurityLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_REQUIRED_SECURITY_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedThreatProtectionRequiredSecurityLevel",
+    );
+    /// `storageRequireEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_REQUIRE_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRequireEncryption",
+    );
+    /// `gatekeeperAllowedAppSource`, for `$select`, `$expand` and `$orderby`.
+    pub const GATEKEEPER_ALLOWED_APP_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gatekeeperAllowedAppSource",
+    );
+    /// `firewallEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallEnabled",
+    );
+    /// `firewallBlockAllIncoming`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_BLOCK_ALL_INCOMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallBlockAllIncoming",
+    );
+    /// `firewallEnableStealthMode`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_ENABLE_STEALTH_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallEnableStealthMode",
+    );
+}

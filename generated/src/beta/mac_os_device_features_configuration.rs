@@ -357,3 +357,238 @@ impl graph_rt::Model for MacOsDeviceFeaturesConfiguration {
     }
 }
 graph_rt::impl_model_json!(MacOsDeviceFeaturesConfiguration);
+/// The properties, by name, for query options.
+impl MacOsDeviceFeaturesConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `airPrintDestinations`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_DESTINATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintDestinations",
+    );
+    /// `autoLaunchItems`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_LAUNCH_ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoLaunchItems",
+    );
+    /// `adminShowHostInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const ADMIN_SHOW_HOST_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "adminShowHostInfo",
+    );
+    /// `loginWindowText`, for `$select`, `$expand` and `$orderby`.
+    pub const LOGIN_WINDOW_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "loginWindowText",
+    );
+    /// `authorizedUsersListHidden`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHORIZED_USERS_LIST_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authorizedUsersListHidden",
+    );
+    /// `authorizedUsersListHideLocalUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHORIZED_USERS_LIST_HIDE_LOCAL_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authorizedUsersListHideLocalUsers",
+    );
+    /// `authorizedUsersListHideMobileAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHORIZED_USERS_LIST_HIDE_MOBILE_ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authorizedUsersListHideMobileAccounts",
+    );
+    /// `authorizedUsersListIncludeNetworkUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHORIZED_USERS_LIST_INCLUDE_NETWORK_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authorizedUsersListIncludeNetworkUsers",
+    );
+    /// `authorizedUsersListHideAdminUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHORIZED_USERS_LIST_HIDE_ADMIN_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authorizedUsersListHideAdminUsers",
+    );
+    /// `authorizedUsersListShowOtherManagedUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHORIZED_USERS_LIST_SHOW_OTHER_MANAGED_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authorizedUsersListShowOtherManagedUsers",
+    );
+    /// `shutDownDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SHUT_DOWN_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "shutDownDisabled",
+    );
+    /// `restartDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTART_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restartDisabled",
+    );
+    /// `sleepDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SLEEP_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sleepDisabled",
+    );
+    /// `consoleAccessDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const CONSOLE_ACCESS_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "consoleAccessDisabled",
+    );
+    /// `shutDownDisabledWhileLoggedIn`, for `$select`, `$expand` and `$orderby`.
+    pub const SHUT_DOWN_DISABLED_WHILE_LOGGED_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "shutDownDisabledWhileLoggedIn",
+    );
+    /// `restartDisabledWhileLoggedIn`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTART_DISABLED_WHILE_LOGGED_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restartDisabledWhileLoggedIn",
+    );
+    /// `powerOffDisabledWhileLoggedIn`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_OFF_DISABLED_WHILE_LOGGED_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerOffDisabledWhileLoggedIn",
+    );
+    /// `logOutDisabledWhileLoggedIn`, for `$select`, `$expand` and `$orderby`.
+    pub const LOG_OUT_DISABLED_WHILE_LOGGED_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "logOutDisabledWhileLoggedIn",
+    );
+    /// `screenLockDisableImmediate`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_LOCK_DISABLE_IMMEDIATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenLockDisableImmediate",
+    );
+    /// `associatedDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSOCIATED_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "associatedDomains",
+    );
+    /// `appAssociatedDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ASSOCIATED_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appAssociatedDomains",
+    );
+    /// `singleSignOnExtension`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_SIGN_ON_EXTENSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleSignOnExtension",
+    );
+    /// `macOSSingleSignOnExtension`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_OS_SINGLE_SIGN_ON_EXTENSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "macOSSingleSignOnExtension",
+    );
+    /// `contentCachingEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingEnabled",
+    );
+    /// `contentCachingType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingType",
+    );
+    /// `contentCachingMaxSizeBytes`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_MAX_SIZE_BYTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingMaxSizeBytes",
+    );
+    /// `contentCachingDataPath`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_DATA_PATH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingDataPath",
+    );
+    /// `contentCachingDisableConnectionSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_DISABLE_CONNECTION_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingDisableConnectionSharing",
+    );
+    /// `contentCachingForceConnectionSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_FORCE_CONNECTION_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingForceConnectionSharing",
+    );
+    /// `contentCachingClientPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_CLIENT_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingClientPolicy",
+    );
+    /// `contentCachingClientListenRanges`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_CLIENT_LISTEN_RANGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingClientListenRanges",
+    );
+    /// `contentCachingPeerPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_PEER_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingPeerPolicy",
+    );
+    /// `contentCachingPeerListenRanges`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_PEER_LISTEN_RANGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingPeerListenRanges",
+    );
+    /// `contentCachingPeerFilterRanges`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_PEER_FILTER_RANGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingPeerFilterRanges",
+    );
+    /// `contentCachingParentSelectionPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_PARENT_SELECTION_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingParentSelectionPolicy",
+    );
+    /// `contentCachingParents`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_PARENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingParents",
+    );
+    /// `contentCachingLogClientIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_LOG_CLIENT_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingLogClientIdentities",
+    );
+    /// `contentCachingPublicRanges`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_PUBLIC_RANGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingPublicRanges",
+    );
+    /// `contentCachingBlockDeletion`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_BLOCK_DELETION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingBlockDeletion",
+    );
+    /// `contentCachingShowAlerts`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_SHOW_ALERTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingShowAlerts",
+    );
+    /// `contentCachingKeepAwake`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_KEEP_AWAKE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingKeepAwake",
+    );
+    /// `contentCachingPort`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_PORT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingPort",
+    );
+    /// `singleSignOnExtensionPkinitCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_SIGN_ON_EXTENSION_PKINIT_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleSignOnExtensionPkinitCertificate",
+    );
+}

@@ -299,3 +299,162 @@ impl graph_rt::Model for MacOsEndpointProtectionConfiguration {
     }
 }
 graph_rt::impl_model_json!(MacOsEndpointProtectionConfiguration);
+/// The properties, by name, for query options.
+impl MacOsEndpointProtectionConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `gatekeeperAllowedAppSource`, for `$select`, `$expand` and `$orderby`.
+    pub const GATEKEEPER_ALLOWED_APP_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gatekeeperAllowedAppSource",
+    );
+    /// `gatekeeperBlockOverride`, for `$select`, `$expand` and `$orderby`.
+    pub const GATEKEEPER_BLOCK_OVERRIDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gatekeeperBlockOverride",
+    );
+    /// `firewallEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallEnabled",
+    );
+    /// `firewallBlockAllIncoming`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_BLOCK_ALL_INCOMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallBlockAllIncoming",
+    );
+    /// `firewallEnableStealthMode`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_ENABLE_STEALTH_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallEnableStealthMode",
+    );
+    /// `firewallApplications`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_APPLICATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallApplications",
+    );
+    /// `fileVaultEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultEnabled",
+    );
+    /// `fileVaultSelectedRecoveryKeyTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_SELECTED_RECOVERY_KEY_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultSelectedRecoveryKeyTypes",
+    );
+    /// `fileVaultInstitutionalRecoveryKeyCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_INSTITUTIONAL_RECOVERY_KEY_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultInstitutionalRecoveryKeyCertificate",
+    );
+    /// `fileVaultInstitutionalRecoveryKeyCertificateFileName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_INSTITUTIONAL_RECOVERY_KEY_CERTIFICATE_FILE_NAME: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("fileVaultInstitutionalRecoveryKeyCertificateFileName");
+    /// `fileVaultPersonalRecoveryKeyHelpMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_PERSONAL_RECOVERY_KEY_HELP_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultPersonalRecoveryKeyHelpMessage",
+    );
+    /// `fileVaultAllowDeferralUntilSignOut`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_ALLOW_DEFERRAL_UNTIL_SIGN_OUT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultAllowDeferralUntilSignOut",
+    );
+    /// `fileVaultNumberOfTimesUserCanIgnore`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_NUMBER_OF_TIMES_USER_CAN_IGNORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultNumberOfTimesUserCanIgnore",
+    );
+    /// `fileVaultDisablePromptAtSignOut`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_DISABLE_PROMPT_AT_SIGN_OUT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultDisablePromptAtSignOut",
+    );
+    /// `fileVaultPersonalRecoveryKeyRotationInMonths`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_PERSONAL_RECOVERY_KEY_ROTATION_IN_MONTHS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("fileVaultPersonalRecoveryKeyRotationInMonths");
+    /// `fileVaultHidePersonalRecoveryKey`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_HIDE_PERSONAL_RECOVERY_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultHidePersonalRecoveryKey",
+    );
+    /// `advancedThreatProtectionRealTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_REAL_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedThreatProtectionRealTime",
+    );
+    /// `advancedThreatProtectionCloudDelivered`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_CLOUD_DELIVERED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedThreatProtectionCloudDelivered",
+    );
+    /// `advancedThreatProtectionAutomaticSampleSubmission`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_AUTOMATIC_SAMPLE_SUBMISSION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("advancedThreatProtectionAutomaticSampleSubmission");
+    /// `advancedThreatProtectionDiagnosticDataCollection`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_DIAGNOSTIC_DATA_COLLECTION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("advancedThreatProtectionDiagnosticDataCollection");
+    /// `advancedThreatProtectionExcludedFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_EXCLUDED_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedThreatProtectionExcludedFolders",
+    );
+    /// `advancedThreatProtectionExcludedFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_EXCLUDED_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedThreatProtectionExcludedFiles",
+    );
+    /// `advancedThreatProtectionExcludedExtensions`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_EXCLUDED_EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedThreatProtectionExcludedExtensions",
+    );
+    /// `advancedThreatProtectionExcludedProcesses`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_THREAT_PROTECTION_EXCLUDED_PROCESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedThreatProtectionExcludedProcesses",
+    );
+}

@@ -233,3 +233,134 @@ impl graph_rt::Model for MacOsEnterpriseWiFiConfiguration {
     }
 }
 graph_rt::impl_model_json!(MacOsEnterpriseWiFiConfiguration);
+/// The properties, by name, for query options.
+impl MacOsEnterpriseWiFiConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `networkName`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("networkName");
+    /// `ssid`, for `$select`, `$expand` and `$orderby`.
+    pub const SSID: graph_rt::Prop<Self> = graph_rt::Prop::new("ssid");
+    /// `connectAutomatically`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECT_AUTOMATICALLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectAutomatically",
+    );
+    /// `connectWhenNetworkNameIsHidden`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECT_WHEN_NETWORK_NAME_IS_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectWhenNetworkNameIsHidden",
+    );
+    /// `wiFiSecurityType`, for `$select`, `$expand` and `$orderby`.
+    pub const WI_FI_SECURITY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wiFiSecurityType",
+    );
+    /// `proxySettings`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxySettings",
+    );
+    /// `proxyManualAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_MANUAL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyManualAddress",
+    );
+    /// `proxyManualPort`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_MANUAL_PORT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyManualPort",
+    );
+    /// `proxyAutomaticConfigurationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_AUTOMATIC_CONFIGURATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyAutomaticConfigurationUrl",
+    );
+    /// `preSharedKey`, for `$select`, `$expand` and `$orderby`.
+    pub const PRE_SHARED_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("preSharedKey");
+    /// `eapType`, for `$select`, `$expand` and `$orderby`.
+    pub const EAP_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("eapType");
+    /// `eapFastConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const EAP_FAST_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eapFastConfiguration",
+    );
+    /// `trustedServerCertificateNames`, for `$select`, `$expand` and `$orderby`.
+    pub const TRUSTED_SERVER_CERTIFICATE_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "trustedServerCertificateNames",
+    );
+    /// `authenticationMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMethod",
+    );
+    /// `innerAuthenticationProtocolForEapTtls`, for `$select`, `$expand` and `$orderby`.
+    pub const INNER_AUTHENTICATION_PROTOCOL_FOR_EAP_TTLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "innerAuthenticationProtocolForEapTtls",
+    );
+    /// `outerIdentityPrivacyTemporaryValue`, for `$select`, `$expand` and `$orderby`.
+    pub const OUTER_IDENTITY_PRIVACY_TEMPORARY_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "outerIdentityPrivacyTemporaryValue",
+    );
+    /// `rootCertificateForServerValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT_CERTIFICATE_FOR_SERVER_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rootCertificateForServerValidation",
+    );
+    /// `rootCertificatesForServerValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT_CERTIFICATES_FOR_SERVER_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rootCertificatesForServerValidation",
+    );
+    /// `identityCertificateForClientAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_CERTIFICATE_FOR_CLIENT_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityCertificateForClientAuthentication",
+    );
+}

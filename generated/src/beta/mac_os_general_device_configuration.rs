@@ -379,3 +379,270 @@ impl graph_rt::Model for MacOsGeneralDeviceConfiguration {
     }
 }
 graph_rt::impl_model_json!(MacOsGeneralDeviceConfiguration);
+/// The properties, by name, for query options.
+impl MacOsGeneralDeviceConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `compliantAppsList`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_APPS_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantAppsList",
+    );
+    /// `compliantAppListType`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_APP_LIST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantAppListType",
+    );
+    /// `emailInDomainSuffixes`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_IN_DOMAIN_SUFFIXES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailInDomainSuffixes",
+    );
+    /// `passwordBlockSimple`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_SIMPLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumCharacterSetCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_CHARACTER_SET_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumCharacterSetCount",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinutesOfInactivityBeforeLock",
+    );
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequired",
+    );
+    /// `passwordMaximumAttemptCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MAXIMUM_ATTEMPT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMaximumAttemptCount",
+    );
+    /// `passwordMinutesUntilFailedLoginReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_UNTIL_FAILED_LOGIN_RESET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinutesUntilFailedLoginReset",
+    );
+    /// `keychainBlockCloudSync`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYCHAIN_BLOCK_CLOUD_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keychainBlockCloudSync",
+    );
+    /// `airPrintBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintBlocked",
+    );
+    /// `airPrintForceTrustedTLS`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_FORCE_TRUSTED_TLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintForceTrustedTLS",
+    );
+    /// `airPrintBlockiBeaconDiscovery`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_PRINT_BLOCKI_BEACON_DISCOVERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airPrintBlockiBeaconDiscovery",
+    );
+    /// `safariBlockAutofill`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFARI_BLOCK_AUTOFILL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safariBlockAutofill",
+    );
+    /// `cameraBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CAMERA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cameraBlocked",
+    );
+    /// `iTunesBlockMusicService`, for `$select`, `$expand` and `$orderby`.
+    pub const I_TUNES_BLOCK_MUSIC_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iTunesBlockMusicService",
+    );
+    /// `spotlightBlockInternetResults`, for `$select`, `$expand` and `$orderby`.
+    pub const SPOTLIGHT_BLOCK_INTERNET_RESULTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "spotlightBlockInternetResults",
+    );
+    /// `keyboardBlockDictation`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYBOARD_BLOCK_DICTATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyboardBlockDictation",
+    );
+    /// `definitionLookupBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION_LOOKUP_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "definitionLookupBlocked",
+    );
+    /// `appleWatchBlockAutoUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_WATCH_BLOCK_AUTO_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appleWatchBlockAutoUnlock",
+    );
+    /// `iTunesBlockFileSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const I_TUNES_BLOCK_FILE_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iTunesBlockFileSharing",
+    );
+    /// `iCloudBlockDocumentSync`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_DOCUMENT_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockDocumentSync",
+    );
+    /// `iCloudBlockMail`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockMail",
+    );
+    /// `iCloudBlockAddressBook`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_ADDRESS_BOOK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockAddressBook",
+    );
+    /// `iCloudBlockCalendar`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_CALENDAR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockCalendar",
+    );
+    /// `iCloudBlockReminders`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_REMINDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockReminders",
+    );
+    /// `iCloudBlockBookmarks`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_BOOKMARKS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockBookmarks",
+    );
+    /// `iCloudBlockNotes`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockNotes",
+    );
+    /// `airDropBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const AIR_DROP_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "airDropBlocked",
+    );
+    /// `passwordBlockModification`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockModification",
+    );
+    /// `passwordBlockFingerprintUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_FINGERPRINT_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockFingerprintUnlock",
+    );
+    /// `passwordBlockAutoFill`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_AUTO_FILL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockAutoFill",
+    );
+    /// `passwordBlockProximityRequests`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_PROXIMITY_REQUESTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockProximityRequests",
+    );
+    /// `passwordBlockAirDropSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_AIR_DROP_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockAirDropSharing",
+    );
+    /// `softwareUpdatesEnforcedDelayInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const SOFTWARE_UPDATES_ENFORCED_DELAY_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "softwareUpdatesEnforcedDelayInDays",
+    );
+    /// `updateDelayPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATE_DELAY_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updateDelayPolicy",
+    );
+    /// `contentCachingBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_CACHING_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentCachingBlocked",
+    );
+    /// `iCloudBlockPhotoLibrary`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_PHOTO_LIBRARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockPhotoLibrary",
+    );
+    /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenCaptureBlocked",
+    );
+    /// `classroomAppBlockRemoteScreenObservation`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_APP_BLOCK_REMOTE_SCREEN_OBSERVATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classroomAppBlockRemoteScreenObservation",
+    );
+    /// `classroomAppForceUnpromptedScreenObservation`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_APP_FORCE_UNPROMPTED_SCREEN_OBSERVATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classroomAppForceUnpromptedScreenObservation",
+    );
+    /// `classroomForceAutomaticallyJoinClasses`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_FORCE_AUTOMATICALLY_JOIN_CLASSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classroomForceAutomaticallyJoinClasses",
+    );
+    /// `classroomForceRequestPermissionToLeaveClasses`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_FORCE_REQUEST_PERMISSION_TO_LEAVE_CLASSES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("classroomForceRequestPermissionToLeaveClasses");
+    /// `classroomForceUnpromptedAppAndDeviceLock`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSROOM_FORCE_UNPROMPTED_APP_AND_DEVICE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classroomForceUnpromptedAppAndDeviceLock",
+    );
+    /// `iCloudBlockActivityContinuation`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CLOUD_BLOCK_ACTIVITY_CONTINUATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iCloudBlockActivityContinuation",
+    );
+    /// `privacyAccessControls`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_ACCESS_CONTROLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyAccessControls",
+    );
+}

@@ -77,3 +77,42 @@ impl graph_rt::Model for MacOsSoftwareUpdateAccountSummary {
     }
 }
 graph_rt::impl_model_json!(MacOsSoftwareUpdateAccountSummary);
+/// The properties, by name, for query options.
+impl MacOsSoftwareUpdateAccountSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `successfulUpdateCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESSFUL_UPDATE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "successfulUpdateCount",
+    );
+    /// `failedUpdateCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_UPDATE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedUpdateCount",
+    );
+    /// `totalUpdateCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_UPDATE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalUpdateCount",
+    );
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+    /// `categorySummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "categorySummaries",
+    );
+}

@@ -69,3 +69,38 @@ impl graph_rt::Model for MacOsSoftwareUpdateCategorySummary {
     }
 }
 graph_rt::impl_model_json!(MacOsSoftwareUpdateCategorySummary);
+/// The properties, by name, for query options.
+impl MacOsSoftwareUpdateCategorySummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `updateCategory`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATE_CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updateCategory",
+    );
+    /// `successfulUpdateCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESSFUL_UPDATE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "successfulUpdateCount",
+    );
+    /// `failedUpdateCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_UPDATE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedUpdateCount",
+    );
+    /// `totalUpdateCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_UPDATE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalUpdateCount",
+    );
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+    /// `updateStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATE_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updateStateSummaries",
+    );
+}

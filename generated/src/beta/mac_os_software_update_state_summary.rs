@@ -55,3 +55,26 @@ impl graph_rt::Model for MacOsSoftwareUpdateStateSummary {
     }
 }
 graph_rt::impl_model_json!(MacOsSoftwareUpdateStateSummary);
+/// The properties, by name, for query options.
+impl MacOsSoftwareUpdateStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `productKey`, for `$select`, `$expand` and `$orderby`.
+    pub const PRODUCT_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("productKey");
+    /// `updateCategory`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATE_CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updateCategory",
+    );
+    /// `updateVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updateVersion",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+}

@@ -47,3 +47,20 @@ impl graph_rt::Model for MacOsVppAppAssignedLicense {
     }
 }
 graph_rt::impl_model_json!(MacOsVppAppAssignedLicense);
+/// The properties, by name, for query options.
+impl MacOsVppAppAssignedLicense {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userEmailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userEmailAddress",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

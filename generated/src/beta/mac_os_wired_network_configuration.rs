@@ -183,3 +183,102 @@ impl graph_rt::Model for MacOsWiredNetworkConfiguration {
     }
 }
 graph_rt::impl_model_json!(MacOsWiredNetworkConfiguration);
+/// The properties, by name, for query options.
+impl MacOsWiredNetworkConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `networkName`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("networkName");
+    /// `networkInterface`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_INTERFACE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkInterface",
+    );
+    /// `eapType`, for `$select`, `$expand` and `$orderby`.
+    pub const EAP_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("eapType");
+    /// `eapFastConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const EAP_FAST_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eapFastConfiguration",
+    );
+    /// `trustedServerCertificateNames`, for `$select`, `$expand` and `$orderby`.
+    pub const TRUSTED_SERVER_CERTIFICATE_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "trustedServerCertificateNames",
+    );
+    /// `authenticationMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMethod",
+    );
+    /// `nonEapAuthenticationMethodForEapTtls`, for `$select`, `$expand` and `$orderby`.
+    pub const NON_EAP_AUTHENTICATION_METHOD_FOR_EAP_TTLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nonEapAuthenticationMethodForEapTtls",
+    );
+    /// `enableOuterIdentityPrivacy`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_OUTER_IDENTITY_PRIVACY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableOuterIdentityPrivacy",
+    );
+    /// `rootCertificateForServerValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT_CERTIFICATE_FOR_SERVER_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rootCertificateForServerValidation",
+    );
+    /// `identityCertificateForClientAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_CERTIFICATE_FOR_CLIENT_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityCertificateForClientAuthentication",
+    );
+}

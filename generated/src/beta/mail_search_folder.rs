@@ -107,3 +107,58 @@ impl graph_rt::Model for MailSearchFolder {
     }
 }
 graph_rt::impl_model_json!(MailSearchFolder);
+/// The properties, by name, for query options.
+impl MailSearchFolder {
+    /// `childFolderCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILD_FOLDER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "childFolderCount",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isHidden`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("isHidden");
+    /// `parentFolderId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_FOLDER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentFolderId",
+    );
+    /// `totalItemCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_ITEM_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalItemCount",
+    );
+    /// `unreadItemCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNREAD_ITEM_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unreadItemCount",
+    );
+    /// `wellKnownName`, for `$select`, `$expand` and `$orderby`.
+    pub const WELL_KNOWN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wellKnownName",
+    );
+    /// `childFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILD_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new("childFolders");
+    /// `messageRules`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGE_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new("messageRules");
+    /// `messages`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("messages");
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+    /// `isSupported`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SUPPORTED: graph_rt::Prop<Self> = graph_rt::Prop::new("isSupported");
+    /// `includeNestedFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDE_NESTED_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includeNestedFolders",
+    );
+    /// `sourceFolderIds`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_FOLDER_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sourceFolderIds",
+    );
+    /// `filterQuery`, for `$select`, `$expand` and `$orderby`.
+    pub const FILTER_QUERY: graph_rt::Prop<Self> = graph_rt::Prop::new("filterQuery");
+}

@@ -85,3 +85,56 @@ impl graph_rt::Model for ManagedAllDeviceCertificateState {
     }
 }
 graph_rt::impl_model_json!(ManagedAllDeviceCertificateState);
+/// The properties, by name, for query options.
+impl ManagedAllDeviceCertificateState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `certificateRevokeStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_REVOKE_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateRevokeStatus",
+    );
+    /// `certificateRevokeStatusLastChangeDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_REVOKE_STATUS_LAST_CHANGE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateRevokeStatusLastChangeDateTime",
+    );
+    /// `managedDeviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceDisplayName",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `certificateExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateExpirationDateTime",
+    );
+    /// `certificateIssuerName`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_ISSUER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateIssuerName",
+    );
+    /// `certificateThumbprint`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_THUMBPRINT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateThumbprint",
+    );
+    /// `certificateSerialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateSerialNumber",
+    );
+    /// `certificateSubjectName`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_SUBJECT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateSubjectName",
+    );
+    /// `certificateKeyUsages`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_KEY_USAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateKeyUsages",
+    );
+    /// `certificateExtendedKeyUsages`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_EXTENDED_KEY_USAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateExtendedKeyUsages",
+    );
+    /// `certificateIssuanceDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_ISSUANCE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateIssuanceDateTime",
+    );
+}

@@ -157,3 +157,104 @@ impl graph_rt::Model for ManagedDeviceCertificateState {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceCertificateState);
+/// The properties, by name, for query options.
+impl ManagedDeviceCertificateState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `devicePlatform`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "devicePlatform",
+    );
+    /// `certificateKeyUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_KEY_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateKeyUsage",
+    );
+    /// `certificateValidityPeriodUnits`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_VALIDITY_PERIOD_UNITS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateValidityPeriodUnits",
+    );
+    /// `certificateIssuanceState`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_ISSUANCE_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateIssuanceState",
+    );
+    /// `certificateKeyStorageProvider`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_KEY_STORAGE_PROVIDER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateKeyStorageProvider",
+    );
+    /// `certificateSubjectNameFormat`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_SUBJECT_NAME_FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateSubjectNameFormat",
+    );
+    /// `certificateSubjectAlternativeNameFormat`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_SUBJECT_ALTERNATIVE_NAME_FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateSubjectAlternativeNameFormat",
+    );
+    /// `certificateRevokeStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_REVOKE_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateRevokeStatus",
+    );
+    /// `certificateProfileDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_PROFILE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateProfileDisplayName",
+    );
+    /// `deviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDisplayName",
+    );
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `certificateExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateExpirationDateTime",
+    );
+    /// `certificateLastIssuanceStateChangedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_LAST_ISSUANCE_STATE_CHANGED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateLastIssuanceStateChangedDateTime",
+    );
+    /// `lastCertificateStateChangeDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CERTIFICATE_STATE_CHANGE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastCertificateStateChangeDateTime",
+    );
+    /// `certificateIssuer`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_ISSUER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateIssuer",
+    );
+    /// `certificateThumbprint`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_THUMBPRINT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateThumbprint",
+    );
+    /// `certificateSerialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateSerialNumber",
+    );
+    /// `certificateKeyLength`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_KEY_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateKeyLength",
+    );
+    /// `certificateEnhancedKeyUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_ENHANCED_KEY_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateEnhancedKeyUsage",
+    );
+    /// `certificateValidityPeriod`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_VALIDITY_PERIOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateValidityPeriod",
+    );
+    /// `certificateSubjectNameFormatString`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_SUBJECT_NAME_FORMAT_STRING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateSubjectNameFormatString",
+    );
+    /// `certificateSubjectAlternativeNameFormatString`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_SUBJECT_ALTERNATIVE_NAME_FORMAT_STRING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateSubjectAlternativeNameFormatString",
+    );
+    /// `certificateIssuanceDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_ISSUANCE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateIssuanceDateTime",
+    );
+    /// `certificateErrorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateErrorCode",
+    );
+}

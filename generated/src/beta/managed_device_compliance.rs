@@ -89,3 +89,52 @@ impl graph_rt::Model for ManagedDeviceCompliance {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceCompliance);
+/// The properties, by name, for query options.
+impl ManagedDeviceCompliance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `complianceStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceStatus",
+    );
+    /// `deviceType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceType");
+    /// `inGracePeriodUntilDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const IN_GRACE_PERIOD_UNTIL_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inGracePeriodUntilDateTime",
+    );
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+    /// `managedDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceName",
+    );
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `osDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osDescription",
+    );
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `ownerType`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("ownerType");
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+}

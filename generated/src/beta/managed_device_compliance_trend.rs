@@ -69,3 +69,42 @@ impl graph_rt::Model for ManagedDeviceComplianceTrend {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceComplianceTrend);
+/// The properties, by name, for query options.
+impl ManagedDeviceComplianceTrend {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `compliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantDeviceCount",
+    );
+    /// `configManagerDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIG_MANAGER_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configManagerDeviceCount",
+    );
+    /// `countDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "countDateTime",
+    );
+    /// `errorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDeviceCount",
+    );
+    /// `inGracePeriodDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const IN_GRACE_PERIOD_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inGracePeriodDeviceCount",
+    );
+    /// `noncompliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NONCOMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "noncompliantDeviceCount",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `unknownDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unknownDeviceCount",
+    );
+}

@@ -77,3 +77,46 @@ impl graph_rt::Model for ManagedDeviceEncryptionState {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceEncryptionState);
+/// The properties, by name, for query options.
+impl ManagedDeviceEncryptionState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `deviceType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceType");
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `tpmSpecificationVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const TPM_SPECIFICATION_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tpmSpecificationVersion",
+    );
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `encryptionReadinessState`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTION_READINESS_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptionReadinessState",
+    );
+    /// `encryptionState`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptionState",
+    );
+    /// `encryptionPolicySettingState`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTION_POLICY_SETTING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptionPolicySettingState",
+    );
+    /// `advancedBitLockerStates`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_BIT_LOCKER_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedBitLockerStates",
+    );
+    /// `fileVaultStates`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_VAULT_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileVaultStates",
+    );
+    /// `policyDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "policyDetails",
+    );
+}

@@ -69,3 +69,32 @@ impl graph_rt::Model for ManagedDeviceMobileAppConfigurationDeviceStatus {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceMobileAppConfigurationDeviceStatus);
+/// The properties, by name, for query options.
+impl ManagedDeviceMobileAppConfigurationDeviceStatus {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDisplayName",
+    );
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `deviceModel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceModel");
+    /// `platform`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new("platform");
+    /// `complianceGracePeriodExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_GRACE_PERIOD_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceGracePeriodExpirationDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

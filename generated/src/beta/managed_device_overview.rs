@@ -73,3 +73,36 @@ impl graph_rt::Model for ManagedDeviceOverview {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceOverview);
+/// The properties, by name, for query options.
+impl ManagedDeviceOverview {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `enrolledDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrolledDeviceCount",
+    );
+    /// `mdmEnrolledCount`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_ENROLLED_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mdmEnrolledCount",
+    );
+    /// `dualEnrolledDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DUAL_ENROLLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dualEnrolledDeviceCount",
+    );
+    /// `deviceOperatingSystemSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_OPERATING_SYSTEM_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceOperatingSystemSummary",
+    );
+    /// `deviceExchangeAccessStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_EXCHANGE_ACCESS_STATE_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceExchangeAccessStateSummary",
+    );
+    /// `managedDeviceModelsAndManufacturers`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_MODELS_AND_MANUFACTURERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceModelsAndManufacturers",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+}

@@ -87,6 +87,53 @@ impl graph_rt::Model for ManagedEBook {
     }
 }
 graph_rt::impl_model_json!(ManagedEBook);
+/// The properties, by name, for query options.
+impl ManagedEBook {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `publishedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedDateTime",
+    );
+    /// `largeCover`, for `$select`, `$expand` and `$orderby`.
+    pub const LARGE_COVER: graph_rt::Prop<Self> = graph_rt::Prop::new("largeCover");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `informationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "informationUrl",
+    );
+    /// `privacyInformationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyInformationUrl",
+    );
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `installSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installSummary",
+    );
+    /// `deviceStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceStates");
+    /// `userStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATE_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStateSummary",
+    );
+}
 /// A `microsoft.graph.managedEBook` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedEBook {

@@ -153,3 +153,84 @@ impl graph_rt::Model for ManagedTenant {
     }
 }
 graph_rt::impl_model_json!(ManagedTenant);
+/// The properties, by name, for query options.
+impl ManagedTenant {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `aggregatedPolicyCompliances`, for `$select`, `$expand` and `$orderby`.
+    pub const AGGREGATED_POLICY_COMPLIANCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "aggregatedPolicyCompliances",
+    );
+    /// `cloudPcConnections`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOUD_PC_CONNECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cloudPcConnections",
+    );
+    /// `cloudPcDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOUD_PC_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cloudPcDevices",
+    );
+    /// `cloudPcsOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOUD_PCS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cloudPcsOverview",
+    );
+    /// `conditionalAccessPolicyCoverages`, for `$select`, `$expand` and `$orderby`.
+    pub const CONDITIONAL_ACCESS_POLICY_COVERAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conditionalAccessPolicyCoverages",
+    );
+    /// `credentialUserRegistrationsSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const CREDENTIAL_USER_REGISTRATIONS_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "credentialUserRegistrationsSummaries",
+    );
+    /// `deviceCompliancePolicySettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_POLICY_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCompliancePolicySettingStateSummaries",
+    );
+    /// `managedDeviceCompliances`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_COMPLIANCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceCompliances",
+    );
+    /// `managedDeviceComplianceTrends`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_COMPLIANCE_TRENDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceComplianceTrends",
+    );
+    /// `managementActions`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementActions",
+    );
+    /// `managementActionTenantDeploymentStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_ACTION_TENANT_DEPLOYMENT_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementActionTenantDeploymentStatuses",
+    );
+    /// `managementIntents`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_INTENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementIntents",
+    );
+    /// `managementTemplates`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_TEMPLATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementTemplates",
+    );
+    /// `riskyUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const RISKY_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new("riskyUsers");
+    /// `tenantGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantGroups");
+    /// `tenants`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANTS: graph_rt::Prop<Self> = graph_rt::Prop::new("tenants");
+    /// `tenantsCustomizedInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANTS_CUSTOMIZED_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantsCustomizedInformation",
+    );
+    /// `tenantsDetailedInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANTS_DETAILED_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantsDetailedInformation",
+    );
+    /// `tenantTags`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantTags");
+    /// `windowsDeviceMalwareStates`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_DEVICE_MALWARE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsDeviceMalwareStates",
+    );
+    /// `windowsProtectionStates`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_PROTECTION_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsProtectionStates",
+    );
+}

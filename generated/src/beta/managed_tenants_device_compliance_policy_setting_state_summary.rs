@@ -85,3 +85,54 @@ impl graph_rt::Model for ManagedTenantsDeviceCompliancePolicySettingStateSummary
     }
 }
 graph_rt::impl_model_json!(ManagedTenantsDeviceCompliancePolicySettingStateSummary);
+/// The properties, by name, for query options.
+impl ManagedTenantsDeviceCompliancePolicySettingStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `conflictDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictDeviceCount",
+    );
+    /// `errorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDeviceCount",
+    );
+    /// `failedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedDeviceCount",
+    );
+    /// `intuneAccountId`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_ACCOUNT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intuneAccountId",
+    );
+    /// `intuneSettingId`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_SETTING_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intuneSettingId",
+    );
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `notApplicableDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableDeviceCount",
+    );
+    /// `pendingDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PENDING_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pendingDeviceCount",
+    );
+    /// `policyType`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("policyType");
+    /// `settingName`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("settingName");
+    /// `succeededDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCEEDED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "succeededDeviceCount",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+}

@@ -77,3 +77,40 @@ impl graph_rt::Model for ManagedTenantsRiskyUser {
     }
 }
 graph_rt::impl_model_json!(ManagedTenantsRiskyUser);
+/// The properties, by name, for query options.
+impl ManagedTenantsRiskyUser {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeleted");
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `riskDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskDetail");
+    /// `riskLastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskLevel");
+    /// `riskState`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("riskState");
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

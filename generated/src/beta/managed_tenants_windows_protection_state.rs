@@ -133,3 +133,106 @@ impl graph_rt::Model for ManagedTenantsWindowsProtectionState {
     }
 }
 graph_rt::impl_model_json!(ManagedTenantsWindowsProtectionState);
+/// The properties, by name, for query options.
+impl ManagedTenantsWindowsProtectionState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `antiMalwareVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const ANTI_MALWARE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "antiMalwareVersion",
+    );
+    /// `attentionRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTENTION_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "attentionRequired",
+    );
+    /// `deviceDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDeleted",
+    );
+    /// `devicePropertyRefreshDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_PROPERTY_REFRESH_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "devicePropertyRefreshDateTime",
+    );
+    /// `engineVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const ENGINE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "engineVersion",
+    );
+    /// `fullScanOverdue`, for `$select`, `$expand` and `$orderby`.
+    pub const FULL_SCAN_OVERDUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fullScanOverdue",
+    );
+    /// `fullScanRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const FULL_SCAN_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fullScanRequired",
+    );
+    /// `lastFullScanDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_FULL_SCAN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastFullScanDateTime",
+    );
+    /// `lastFullScanSignatureVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_FULL_SCAN_SIGNATURE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastFullScanSignatureVersion",
+    );
+    /// `lastQuickScanDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_QUICK_SCAN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastQuickScanDateTime",
+    );
+    /// `lastQuickScanSignatureVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_QUICK_SCAN_SIGNATURE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastQuickScanSignatureVersion",
+    );
+    /// `lastRefreshedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshedDateTime",
+    );
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `malwareProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MALWARE_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "malwareProtectionEnabled",
+    );
+    /// `managedDeviceHealthState`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_HEALTH_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceHealthState",
+    );
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+    /// `managedDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceName",
+    );
+    /// `networkInspectionSystemEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_INSPECTION_SYSTEM_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkInspectionSystemEnabled",
+    );
+    /// `quickScanOverdue`, for `$select`, `$expand` and `$orderby`.
+    pub const QUICK_SCAN_OVERDUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "quickScanOverdue",
+    );
+    /// `realTimeProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const REAL_TIME_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "realTimeProtectionEnabled",
+    );
+    /// `rebootRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const REBOOT_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rebootRequired",
+    );
+    /// `signatureUpdateOverdue`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGNATURE_UPDATE_OVERDUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signatureUpdateOverdue",
+    );
+    /// `signatureVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGNATURE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signatureVersion",
+    );
+    /// `tenantDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantDisplayName",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+}

@@ -55,3 +55,22 @@ impl graph_rt::Model for ManagementAction {
     }
 }
 graph_rt::impl_model_json!(ManagementAction);
+/// The properties, by name, for query options.
+impl ManagementAction {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `referenceTemplateId`, for `$select`, `$expand` and `$orderby`.
+    pub const REFERENCE_TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "referenceTemplateId",
+    );
+    /// `workloadActions`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKLOAD_ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workloadActions",
+    );
+}

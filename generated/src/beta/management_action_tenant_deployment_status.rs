@@ -45,3 +45,16 @@ impl graph_rt::Model for ManagementActionTenantDeploymentStatus {
     }
 }
 graph_rt::impl_model_json!(ManagementActionTenantDeploymentStatus);
+/// The properties, by name, for query options.
+impl ManagementActionTenantDeploymentStatus {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `statuses`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("statuses");
+    /// `tenantGroupId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantGroupId",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+}

@@ -65,6 +65,35 @@ impl graph_rt::Model for ManagementCondition {
     }
 }
 graph_rt::impl_model_json!(ManagementCondition);
+/// The properties, by name, for query options.
+impl ManagementCondition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `uniqueName`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("uniqueName");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `applicablePlatforms`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICABLE_PLATFORMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicablePlatforms",
+    );
+    /// `managementConditionStatements`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_CONDITION_STATEMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementConditionStatements",
+    );
+}
 /// A `microsoft.graph.managementCondition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagementCondition {

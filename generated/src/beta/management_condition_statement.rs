@@ -63,3 +63,32 @@ impl graph_rt::Model for ManagementConditionStatement {
     }
 }
 graph_rt::impl_model_json!(ManagementConditionStatement);
+/// The properties, by name, for query options.
+impl ManagementConditionStatement {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `expression`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPRESSION: graph_rt::Prop<Self> = graph_rt::Prop::new("expression");
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `applicablePlatforms`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICABLE_PLATFORMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicablePlatforms",
+    );
+    /// `managementConditions`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_CONDITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementConditions",
+    );
+}

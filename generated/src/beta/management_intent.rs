@@ -47,3 +47,16 @@ impl graph_rt::Model for ManagementIntent {
     }
 }
 graph_rt::impl_model_json!(ManagementIntent);
+/// The properties, by name, for query options.
+impl ManagementIntent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isGlobal`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_GLOBAL: graph_rt::Prop<Self> = graph_rt::Prop::new("isGlobal");
+    /// `managementTemplates`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_TEMPLATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementTemplates",
+    );
+}

@@ -55,3 +55,20 @@ impl graph_rt::Model for ManagementTemplate {
     }
 }
 graph_rt::impl_model_json!(ManagementTemplate);
+/// The properties, by name, for query options.
+impl ManagementTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `parameters`, for `$select`, `$expand` and `$orderby`.
+    pub const PARAMETERS: graph_rt::Prop<Self> = graph_rt::Prop::new("parameters");
+    /// `workloadActions`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKLOAD_ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workloadActions",
+    );
+}

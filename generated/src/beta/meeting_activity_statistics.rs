@@ -77,3 +77,30 @@ impl graph_rt::Model for MeetingActivityStatistics {
     }
 }
 graph_rt::impl_model_json!(MeetingActivityStatistics);
+/// The properties, by name, for query options.
+impl MeetingActivityStatistics {
+    /// `activity`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("activity");
+    /// `duration`, for `$select`, `$expand` and `$orderby`.
+    pub const DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("duration");
+    /// `endDate`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("endDate");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `startDate`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("startDate");
+    /// `timeZoneUsed`, for `$select`, `$expand` and `$orderby`.
+    pub const TIME_ZONE_USED: graph_rt::Prop<Self> = graph_rt::Prop::new("timeZoneUsed");
+    /// `afterHours`, for `$select`, `$expand` and `$orderby`.
+    pub const AFTER_HOURS: graph_rt::Prop<Self> = graph_rt::Prop::new("afterHours");
+    /// `conflicting`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICTING: graph_rt::Prop<Self> = graph_rt::Prop::new("conflicting");
+    /// `long`, for `$select`, `$expand` and `$orderby`.
+    pub const LONG: graph_rt::Prop<Self> = graph_rt::Prop::new("long");
+    /// `multitasking`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTITASKING: graph_rt::Prop<Self> = graph_rt::Prop::new("multitasking");
+    /// `organized`, for `$select`, `$expand` and `$orderby`.
+    pub const ORGANIZED: graph_rt::Prop<Self> = graph_rt::Prop::new("organized");
+    /// `recurring`, for `$select`, `$expand` and `$orderby`.
+    pub const RECURRING: graph_rt::Prop<Self> = graph_rt::Prop::new("recurring");
+}

@@ -225,6 +225,123 @@ impl graph_rt::Model for Message {
     }
 }
 graph_rt::impl_model_json!(Message);
+/// The properties, by name, for query options.
+impl Message {
+    /// `bccRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const BCC_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bccRecipients",
+    );
+    /// `body`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
+    /// `bodyPreview`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY_PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("bodyPreview");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `ccRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const CC_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("ccRecipients");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `conversationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CONVERSATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conversationId",
+    );
+    /// `conversationIndex`, for `$select`, `$expand` and `$orderby`.
+    pub const CONVERSATION_INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conversationIndex",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `flag`, for `$select`, `$expand` and `$orderby`.
+    pub const FLAG: graph_rt::Prop<Self> = graph_rt::Prop::new("flag");
+    /// `from`, for `$select`, `$expand` and `$orderby`.
+    pub const FROM: graph_rt::Prop<Self> = graph_rt::Prop::new("from");
+    /// `hasAttachments`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasAttachments",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `importance`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new("importance");
+    /// `inferenceClassification`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE_CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inferenceClassification",
+    );
+    /// `internetMessageHeaders`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERNET_MESSAGE_HEADERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "internetMessageHeaders",
+    );
+    /// `internetMessageId`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERNET_MESSAGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "internetMessageId",
+    );
+    /// `isDeliveryReceiptRequested`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELIVERY_RECEIPT_REQUESTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDeliveryReceiptRequested",
+    );
+    /// `isDraft`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DRAFT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDraft");
+    /// `isRead`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_READ: graph_rt::Prop<Self> = graph_rt::Prop::new("isRead");
+    /// `isReadReceiptRequested`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_READ_RECEIPT_REQUESTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isReadReceiptRequested",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `mentionsPreview`, for `$select`, `$expand` and `$orderby`.
+    pub const MENTIONS_PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mentionsPreview",
+    );
+    /// `parentFolderId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_FOLDER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentFolderId",
+    );
+    /// `receivedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RECEIVED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "receivedDateTime",
+    );
+    /// `replyTo`, for `$select`, `$expand` and `$orderby`.
+    pub const REPLY_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("replyTo");
+    /// `sender`, for `$select`, `$expand` and `$orderby`.
+    pub const SENDER: graph_rt::Prop<Self> = graph_rt::Prop::new("sender");
+    /// `sentDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const SENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("sentDateTime");
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `toRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const TO_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("toRecipients");
+    /// `uniqueBody`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("uniqueBody");
+    /// `unsubscribeData`, for `$select`, `$expand` and `$orderby`.
+    pub const UNSUBSCRIBE_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unsubscribeData",
+    );
+    /// `unsubscribeEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const UNSUBSCRIBE_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unsubscribeEnabled",
+    );
+    /// `webLink`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_LINK: graph_rt::Prop<Self> = graph_rt::Prop::new("webLink");
+    /// `attachments`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("attachments");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `mentions`, for `$select`, `$expand` and `$orderby`.
+    pub const MENTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("mentions");
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+}
 /// A `microsoft.graph.message` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMessage {

@@ -55,3 +55,22 @@ impl graph_rt::Model for MicrosoftAuthenticatorAuthenticationMethod {
     }
 }
 graph_rt::impl_model_json!(MicrosoftAuthenticatorAuthenticationMethod);
+/// The properties, by name, for query options.
+impl MicrosoftAuthenticatorAuthenticationMethod {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `deviceTag`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceTag");
+    /// `phoneAppVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE_APP_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "phoneAppVersion",
+    );
+    /// `device`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new("device");
+}

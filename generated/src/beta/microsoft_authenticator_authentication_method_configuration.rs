@@ -43,3 +43,14 @@ impl graph_rt::Model for MicrosoftAuthenticatorAuthenticationMethodConfiguration
     }
 }
 graph_rt::impl_model_json!(MicrosoftAuthenticatorAuthenticationMethodConfiguration);
+/// The properties, by name, for query options.
+impl MicrosoftAuthenticatorAuthenticationMethodConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `includeTargets`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDE_TARGETS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includeTargets",
+    );
+}

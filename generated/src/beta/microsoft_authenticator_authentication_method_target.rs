@@ -75,3 +75,34 @@ impl graph_rt::Model for MicrosoftAuthenticatorAuthenticationMethodTarget {
     }
 }
 graph_rt::impl_model_json!(MicrosoftAuthenticatorAuthenticationMethodTarget);
+/// The properties, by name, for query options.
+impl MicrosoftAuthenticatorAuthenticationMethodTarget {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isRegistrationRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REGISTRATION_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isRegistrationRequired",
+    );
+    /// `targetType`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("targetType");
+    /// `useForSignIn`, for `$select`, `$expand` and `$orderby`.
+    pub const USE_FOR_SIGN_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "useForSignIn",
+    );
+    /// `authenticationMode`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMode",
+    );
+    /// `numberMatchingRequiredState`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_MATCHING_REQUIRED_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "numberMatchingRequiredState",
+    );
+    /// `displayLocationInformationRequiredState`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_LOCATION_INFORMATION_REQUIRED_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayLocationInformationRequiredState",
+    );
+    /// `displayAppInformationRequiredState`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_APP_INFORMATION_REQUIRED_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayAppInformationRequiredState",
+    );
+}

@@ -79,3 +79,44 @@ impl graph_rt::Model for MicrosoftTunnelConfiguration {
     }
 }
 graph_rt::impl_model_json!(MicrosoftTunnelConfiguration);
+/// The properties, by name, for query options.
+impl MicrosoftTunnelConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `network`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK: graph_rt::Prop<Self> = graph_rt::Prop::new("network");
+    /// `dnsServers`, for `$select`, `$expand` and `$orderby`.
+    pub const DNS_SERVERS: graph_rt::Prop<Self> = graph_rt::Prop::new("dnsServers");
+    /// `defaultDomainSuffix`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_DOMAIN_SUFFIX: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultDomainSuffix",
+    );
+    /// `routesInclude`, for `$select`, `$expand` and `$orderby`.
+    pub const ROUTES_INCLUDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "routesInclude",
+    );
+    /// `routesExclude`, for `$select`, `$expand` and `$orderby`.
+    pub const ROUTES_EXCLUDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "routesExclude",
+    );
+    /// `splitDNS`, for `$select`, `$expand` and `$orderby`.
+    pub const SPLIT_DNS: graph_rt::Prop<Self> = graph_rt::Prop::new("splitDNS");
+    /// `listenPort`, for `$select`, `$expand` and `$orderby`.
+    pub const LISTEN_PORT: graph_rt::Prop<Self> = graph_rt::Prop::new("listenPort");
+    /// `advancedSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ADVANCED_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "advancedSettings",
+    );
+    /// `lastUpdateDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdateDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+}

@@ -45,3 +45,18 @@ impl graph_rt::Model for MicrosoftTunnelServer {
     }
 }
 graph_rt::impl_model_json!(MicrosoftTunnelServer);
+/// The properties, by name, for query options.
+impl MicrosoftTunnelServer {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `tunnelServerHealthStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const TUNNEL_SERVER_HEALTH_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tunnelServerHealthStatus",
+    );
+    /// `lastCheckinDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CHECKIN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastCheckinDateTime",
+    );
+}

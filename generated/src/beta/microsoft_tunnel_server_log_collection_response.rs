@@ -47,3 +47,18 @@ impl graph_rt::Model for MicrosoftTunnelServerLogCollectionResponse {
     }
 }
 graph_rt::impl_model_json!(MicrosoftTunnelServerLogCollectionResponse);
+/// The properties, by name, for query options.
+impl MicrosoftTunnelServerLogCollectionResponse {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `sizeInBytes`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE_IN_BYTES: graph_rt::Prop<Self> = graph_rt::Prop::new("sizeInBytes");
+}

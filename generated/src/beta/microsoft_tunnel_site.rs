@@ -57,3 +57,28 @@ impl graph_rt::Model for MicrosoftTunnelSite {
     }
 }
 graph_rt::impl_model_json!(MicrosoftTunnelSite);
+/// The properties, by name, for query options.
+impl MicrosoftTunnelSite {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `publicAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLIC_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publicAddress",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `microsoftTunnelConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_TUNNEL_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftTunnelConfiguration",
+    );
+    /// `microsoftTunnelServers`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_TUNNEL_SERVERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftTunnelServers",
+    );
+}

@@ -51,3 +51,18 @@ impl graph_rt::Model for MobileAppAssignment {
     }
 }
 graph_rt::impl_model_json!(MobileAppAssignment);
+/// The properties, by name, for query options.
+impl MobileAppAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `intent`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("intent");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `sourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceId");
+}

@@ -65,3 +65,36 @@ impl graph_rt::Model for MobileAppDependency {
     }
 }
 graph_rt::impl_model_json!(MobileAppDependency);
+/// The properties, by name, for query options.
+impl MobileAppDependency {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `targetId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("targetId");
+    /// `targetDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetDisplayName",
+    );
+    /// `targetDisplayVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_DISPLAY_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetDisplayVersion",
+    );
+    /// `targetPublisher`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetPublisher",
+    );
+    /// `targetType`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("targetType");
+    /// `dependencyType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPENDENCY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dependencyType",
+    );
+    /// `dependentAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPENDENT_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dependentAppCount",
+    );
+    /// `dependsOnAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPENDS_ON_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dependsOnAppCount",
+    );
+}

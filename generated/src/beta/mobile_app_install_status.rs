@@ -83,3 +83,46 @@ impl graph_rt::Model for MobileAppInstallStatus {
     }
 }
 graph_rt::impl_model_json!(MobileAppInstallStatus);
+/// The properties, by name, for query options.
+impl MobileAppInstallStatus {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `mobileAppInstallStatusValue`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_INSTALL_STATUS_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppInstallStatusValue",
+    );
+    /// `installState`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("installState");
+    /// `installStateDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_STATE_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installStateDetail",
+    );
+    /// `errorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCode");
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `osDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osDescription",
+    );
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `displayVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayVersion",
+    );
+    /// `app`, for `$select`, `$expand` and `$orderby`.
+    pub const APP: graph_rt::Prop<Self> = graph_rt::Prop::new("app");
+}

@@ -71,3 +71,48 @@ impl graph_rt::Model for MobileAppInstallSummary {
     }
 }
 graph_rt::impl_model_json!(MobileAppInstallSummary);
+/// The properties, by name, for query options.
+impl MobileAppInstallSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `installedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedDeviceCount",
+    );
+    /// `failedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedDeviceCount",
+    );
+    /// `notApplicableDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableDeviceCount",
+    );
+    /// `notInstalledDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_INSTALLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notInstalledDeviceCount",
+    );
+    /// `pendingInstallDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PENDING_INSTALL_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pendingInstallDeviceCount",
+    );
+    /// `installedUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedUserCount",
+    );
+    /// `failedUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedUserCount",
+    );
+    /// `notApplicableUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableUserCount",
+    );
+    /// `notInstalledUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_INSTALLED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notInstalledUserCount",
+    );
+    /// `pendingInstallUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PENDING_INSTALL_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pendingInstallUserCount",
+    );
+}

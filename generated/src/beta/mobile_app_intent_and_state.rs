@@ -43,3 +43,18 @@ impl graph_rt::Model for MobileAppIntentAndState {
     }
 }
 graph_rt::impl_model_json!(MobileAppIntentAndState);
+/// The properties, by name, for query options.
+impl MobileAppIntentAndState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `managedDeviceIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceIdentifier",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `mobileAppList`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppList",
+    );
+}

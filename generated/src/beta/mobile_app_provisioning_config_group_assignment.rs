@@ -35,3 +35,12 @@ impl graph_rt::Model for MobileAppProvisioningConfigGroupAssignment {
     }
 }
 graph_rt::impl_model_json!(MobileAppProvisioningConfigGroupAssignment);
+/// The properties, by name, for query options.
+impl MobileAppProvisioningConfigGroupAssignment {
+    /// `targetGroupId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetGroupId",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

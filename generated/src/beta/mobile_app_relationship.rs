@@ -51,6 +51,27 @@ impl graph_rt::Model for MobileAppRelationship {
     }
 }
 graph_rt::impl_model_json!(MobileAppRelationship);
+/// The properties, by name, for query options.
+impl MobileAppRelationship {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `targetId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("targetId");
+    /// `targetDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetDisplayName",
+    );
+    /// `targetDisplayVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_DISPLAY_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetDisplayVersion",
+    );
+    /// `targetPublisher`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetPublisher",
+    );
+    /// `targetType`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("targetType");
+}
 /// A `microsoft.graph.mobileAppRelationship` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMobileAppRelationship {

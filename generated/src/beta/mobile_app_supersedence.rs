@@ -65,3 +65,36 @@ impl graph_rt::Model for MobileAppSupersedence {
     }
 }
 graph_rt::impl_model_json!(MobileAppSupersedence);
+/// The properties, by name, for query options.
+impl MobileAppSupersedence {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `targetId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("targetId");
+    /// `targetDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetDisplayName",
+    );
+    /// `targetDisplayVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_DISPLAY_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetDisplayVersion",
+    );
+    /// `targetPublisher`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetPublisher",
+    );
+    /// `targetType`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("targetType");
+    /// `supersedenceType`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERSEDENCE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supersedenceType",
+    );
+    /// `supersededAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERSEDED_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supersededAppCount",
+    );
+    /// `supersedingAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERSEDING_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supersedingAppCount",
+    );
+}

@@ -77,3 +77,42 @@ impl graph_rt::Model for MobileAppTroubleshootingEvent {
     }
 }
 graph_rt::impl_model_json!(MobileAppTroubleshootingEvent);
+/// The properties, by name, for query options.
+impl MobileAppTroubleshootingEvent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `eventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eventDateTime",
+    );
+    /// `correlationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CORRELATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "correlationId",
+    );
+    /// `troubleshootingErrorDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const TROUBLESHOOTING_ERROR_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "troubleshootingErrorDetails",
+    );
+    /// `eventName`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("eventName");
+    /// `additionalInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDITIONAL_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "additionalInformation",
+    );
+    /// `applicationId`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationId",
+    );
+    /// `history`, for `$select`, `$expand` and `$orderby`.
+    pub const HISTORY: graph_rt::Prop<Self> = graph_rt::Prop::new("history");
+    /// `managedDeviceIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceIdentifier",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `appLogCollectionRequests`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_LOG_COLLECTION_REQUESTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appLogCollectionRequests",
+    );
+}

@@ -31,6 +31,11 @@ impl graph_rt::Model for MobileContainedApp {
     }
 }
 graph_rt::impl_model_json!(MobileContainedApp);
+/// The properties, by name, for query options.
+impl MobileContainedApp {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}
 /// A `microsoft.graph.mobileContainedApp` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyMobileContainedApp {

@@ -127,3 +127,62 @@ impl graph_rt::Model for MobileThreatDefenseConnector {
     }
 }
 graph_rt::impl_model_json!(MobileThreatDefenseConnector);
+/// The properties, by name, for query options.
+impl MobileThreatDefenseConnector {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastHeartbeatDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_HEARTBEAT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastHeartbeatDateTime",
+    );
+    /// `partnerState`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTNER_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("partnerState");
+    /// `androidMobileApplicationManagementEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_MOBILE_APPLICATION_MANAGEMENT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidMobileApplicationManagementEnabled",
+    );
+    /// `iosMobileApplicationManagementEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_MOBILE_APPLICATION_MANAGEMENT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosMobileApplicationManagementEnabled",
+    );
+    /// `androidEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidEnabled",
+    );
+    /// `iosEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("iosEnabled");
+    /// `windowsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsEnabled",
+    );
+    /// `macEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("macEnabled");
+    /// `androidDeviceBlockedOnMissingPartnerData`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_DEVICE_BLOCKED_ON_MISSING_PARTNER_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidDeviceBlockedOnMissingPartnerData",
+    );
+    /// `iosDeviceBlockedOnMissingPartnerData`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_DEVICE_BLOCKED_ON_MISSING_PARTNER_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosDeviceBlockedOnMissingPartnerData",
+    );
+    /// `windowsDeviceBlockedOnMissingPartnerData`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_DEVICE_BLOCKED_ON_MISSING_PARTNER_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsDeviceBlockedOnMissingPartnerData",
+    );
+    /// `macDeviceBlockedOnMissingPartnerData`, for `$select`, `$expand` and `$orderby`.
+    pub const MAC_DEVICE_BLOCKED_ON_MISSING_PARTNER_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "macDeviceBlockedOnMissingPartnerData",
+    );
+    /// `partnerUnsupportedOsVersionBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTNER_UNSUPPORTED_OS_VERSION_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "partnerUnsupportedOsVersionBlocked",
+    );
+    /// `partnerUnresponsivenessThresholdInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTNER_UNRESPONSIVENESS_THRESHOLD_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "partnerUnresponsivenessThresholdInDays",
+    );
+    /// `allowPartnerToCollectIOSApplicationMetadata`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_PARTNER_TO_COLLECT_IOS_APPLICATION_METADATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowPartnerToCollectIOSApplicationMetadata",
+    );
+}

@@ -65,3 +65,30 @@ impl graph_rt::Model for MobilityManagementPolicy {
     }
 }
 graph_rt::impl_model_json!(MobilityManagementPolicy);
+/// The properties, by name, for query options.
+impl MobilityManagementPolicy {
+    /// `appliesTo`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIES_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("appliesTo");
+    /// `complianceUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceUrl",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `discoveryUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const DISCOVERY_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("discoveryUrl");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isValid`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_VALID: graph_rt::Prop<Self> = graph_rt::Prop::new("isValid");
+    /// `termsOfUseUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_OF_USE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsOfUseUrl",
+    );
+    /// `includedGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDED_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includedGroups",
+    );
+}

@@ -43,3 +43,16 @@ impl graph_rt::Model for NdesConnector {
     }
 }
 graph_rt::impl_model_json!(NdesConnector);
+/// The properties, by name, for query options.
+impl NdesConnector {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastConnectionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CONNECTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastConnectionDateTime",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+}

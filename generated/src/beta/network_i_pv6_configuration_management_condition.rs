@@ -83,3 +83,44 @@ impl graph_rt::Model for NetworkIPv6ConfigurationManagementCondition {
     }
 }
 graph_rt::impl_model_json!(NetworkIPv6ConfigurationManagementCondition);
+/// The properties, by name, for query options.
+impl NetworkIPv6ConfigurationManagementCondition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `uniqueName`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("uniqueName");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `applicablePlatforms`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICABLE_PLATFORMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicablePlatforms",
+    );
+    /// `managementConditionStatements`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_CONDITION_STATEMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementConditionStatements",
+    );
+    /// `ipV6Prefix`, for `$select`, `$expand` and `$orderby`.
+    pub const IP_V6_PREFIX: graph_rt::Prop<Self> = graph_rt::Prop::new("ipV6Prefix");
+    /// `ipV6Gateway`, for `$select`, `$expand` and `$orderby`.
+    pub const IP_V6_GATEWAY: graph_rt::Prop<Self> = graph_rt::Prop::new("ipV6Gateway");
+    /// `ipV6DNSServerList`, for `$select`, `$expand` and `$orderby`.
+    pub const IP_V6_DNS_SERVER_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ipV6DNSServerList",
+    );
+    /// `dnsSuffixList`, for `$select`, `$expand` and `$orderby`.
+    pub const DNS_SUFFIX_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dnsSuffixList",
+    );
+}

@@ -61,3 +61,30 @@ impl graph_rt::Model for NoncustodialDataSource {
     }
 }
 graph_rt::impl_model_json!(NoncustodialDataSource);
+/// The properties, by name, for query options.
+impl NoncustodialDataSource {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `releasedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releasedDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `applyHoldToSource`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLY_HOLD_TO_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applyHoldToSource",
+    );
+    /// `dataSource`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("dataSource");
+}

@@ -93,3 +93,46 @@ impl graph_rt::Model for Notebook {
     }
 }
 graph_rt::impl_model_json!(Notebook);
+/// The properties, by name, for query options.
+impl Notebook {
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `isShared`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SHARED: graph_rt::Prop<Self> = graph_rt::Prop::new("isShared");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `links`, for `$select`, `$expand` and `$orderby`.
+    pub const LINKS: graph_rt::Prop<Self> = graph_rt::Prop::new("links");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `sectionGroupsUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTION_GROUPS_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sectionGroupsUrl",
+    );
+    /// `sectionsUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTIONS_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("sectionsUrl");
+    /// `self`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_: graph_rt::Prop<Self> = graph_rt::Prop::new("self");
+    /// `userRole`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new("userRole");
+    /// `sectionGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTION_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sectionGroups",
+    );
+    /// `sections`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("sections");
+}

@@ -63,3 +63,34 @@ impl graph_rt::Model for Notification {
     }
 }
 graph_rt::impl_model_json!(Notification);
+/// The properties, by name, for query options.
+impl Notification {
+    /// `targetHostName`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_HOST_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetHostName",
+    );
+    /// `appNotificationId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_NOTIFICATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appNotificationId",
+    );
+    /// `groupName`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("groupName");
+    /// `targetPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new("targetPolicy");
+    /// `payload`, for `$select`, `$expand` and `$orderby`.
+    pub const PAYLOAD: graph_rt::Prop<Self> = graph_rt::Prop::new("payload");
+    /// `displayTimeToLive`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_TIME_TO_LIVE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayTimeToLive",
+    );
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `fallbackPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const FALLBACK_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fallbackPolicy",
+    );
+}

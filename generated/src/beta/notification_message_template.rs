@@ -59,3 +59,30 @@ impl graph_rt::Model for NotificationMessageTemplate {
     }
 }
 graph_rt::impl_model_json!(NotificationMessageTemplate);
+/// The properties, by name, for query options.
+impl NotificationMessageTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `defaultLocale`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_LOCALE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultLocale",
+    );
+    /// `brandingOptions`, for `$select`, `$expand` and `$orderby`.
+    pub const BRANDING_OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "brandingOptions",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `localizedNotificationMessages`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCALIZED_NOTIFICATION_MESSAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localizedNotificationMessages",
+    );
+}

@@ -63,3 +63,36 @@ impl graph_rt::Model for OfficeClientCheckinStatus {
     }
 }
 graph_rt::impl_model_json!(OfficeClientCheckinStatus);
+/// The properties, by name, for query options.
+impl OfficeClientCheckinStatus {
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `devicePlatform`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "devicePlatform",
+    );
+    /// `devicePlatformVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_PLATFORM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "devicePlatformVersion",
+    );
+    /// `wasSuccessful`, for `$select`, `$expand` and `$orderby`.
+    pub const WAS_SUCCESSFUL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wasSuccessful",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `checkinDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CHECKIN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "checkinDateTime",
+    );
+    /// `errorMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorMessage");
+    /// `appliedPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIED_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appliedPolicies",
+    );
+}

@@ -35,3 +35,10 @@ impl graph_rt::Model for OfficeClientConfigurationAssignment {
     }
 }
 graph_rt::impl_model_json!(OfficeClientConfigurationAssignment);
+/// The properties, by name, for query options.
+impl OfficeClientConfigurationAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}

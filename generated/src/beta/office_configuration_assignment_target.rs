@@ -27,6 +27,8 @@ impl graph_rt::Model for OfficeConfigurationAssignmentTarget {
     }
 }
 graph_rt::impl_model_json!(OfficeConfigurationAssignmentTarget);
+/// The properties, by name, for query options.
+impl OfficeConfigurationAssignmentTarget {}
 /// A `microsoft.graph.officeConfigurationAssignmentTarget` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOfficeConfigurationAssignmentTarget {

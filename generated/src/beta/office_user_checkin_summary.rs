@@ -35,3 +35,14 @@ impl graph_rt::Model for OfficeUserCheckinSummary {
     }
 }
 graph_rt::impl_model_json!(OfficeUserCheckinSummary);
+/// The properties, by name, for query options.
+impl OfficeUserCheckinSummary {
+    /// `succeededUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCEEDED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "succeededUserCount",
+    );
+    /// `failedUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedUserCount",
+    );
+}

@@ -91,3 +91,54 @@ impl graph_rt::Model for OnPremEncryptedPayload {
     }
 }
 graph_rt::impl_model_json!(OnPremEncryptedPayload);
+/// The properties, by name, for query options.
+impl OnPremEncryptedPayload {
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `payloadId`, for `$select`, `$expand` and `$orderby`.
+    pub const PAYLOAD_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("payloadId");
+    /// `deviceKeyThumbprint`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_KEY_THUMBPRINT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceKeyThumbprint",
+    );
+    /// `cert1PayloadUUID`, for `$select`, `$expand` and `$orderby`.
+    pub const CERT1_PAYLOAD_UUID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cert1PayloadUUID",
+    );
+    /// `cert2PayloadUUID`, for `$select`, `$expand` and `$orderby`.
+    pub const CERT2_PAYLOAD_UUID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cert2PayloadUUID",
+    );
+    /// `cert3PayloadUUID`, for `$select`, `$expand` and `$orderby`.
+    pub const CERT3_PAYLOAD_UUID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cert3PayloadUUID",
+    );
+    /// `plistTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const PLIST_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "plistTemplate",
+    );
+    /// `encryptedBlob`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTED_BLOB: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptedBlob",
+    );
+    /// `payloadVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const PAYLOAD_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "payloadVersion",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `createdTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("createdTime");
+    /// `lastModifiedTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedTime",
+    );
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `isDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeleted");
+}

@@ -54,3 +54,24 @@ impl graph_rt::Model for OnPremisesAgent {
     }
 }
 graph_rt::impl_model_json!(OnPremisesAgent);
+/// The properties, by name, for query options.
+impl OnPremisesAgent {
+    /// `externalIp`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_IP: graph_rt::Prop<Self> = graph_rt::Prop::new("externalIp");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `machineName`, for `$select`, `$expand` and `$orderby`.
+    pub const MACHINE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("machineName");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `publishingType`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingType",
+    );
+    /// `agentGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const AGENT_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new("agentGroups");
+    /// `supportedPublishingTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_PUBLISHING_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedPublishingTypes",
+    );
+}

@@ -51,3 +51,22 @@ impl graph_rt::Model for OnPremisesAgentGroup {
     }
 }
 graph_rt::impl_model_json!(OnPremisesAgentGroup);
+/// The properties, by name, for query options.
+impl OnPremisesAgentGroup {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `publishingType`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingType",
+    );
+    /// `agents`, for `$select`, `$expand` and `$orderby`.
+    pub const AGENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("agents");
+    /// `publishedResources`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedResources",
+    );
+}

@@ -47,3 +47,22 @@ impl graph_rt::Model for OnPremisesConditionalAccessSettings {
     }
 }
 graph_rt::impl_model_json!(OnPremisesConditionalAccessSettings);
+/// The properties, by name, for query options.
+impl OnPremisesConditionalAccessSettings {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `enabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("enabled");
+    /// `includedGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDED_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includedGroups",
+    );
+    /// `excludedGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCLUDED_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "excludedGroups",
+    );
+    /// `overrideDefaultRule`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERRIDE_DEFAULT_RULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "overrideDefaultRule",
+    );
+}

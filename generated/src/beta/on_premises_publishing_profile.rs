@@ -74,3 +74,28 @@ impl graph_rt::Model for OnPremisesPublishingProfile {
     }
 }
 graph_rt::impl_model_json!(OnPremisesPublishingProfile);
+/// The properties, by name, for query options.
+impl OnPremisesPublishingProfile {
+    /// `hybridAgentUpdaterConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const HYBRID_AGENT_UPDATER_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hybridAgentUpdaterConfiguration",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `agentGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const AGENT_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new("agentGroups");
+    /// `agents`, for `$select`, `$expand` and `$orderby`.
+    pub const AGENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("agents");
+    /// `connectorGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTOR_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectorGroups",
+    );
+    /// `connectors`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new("connectors");
+    /// `publishedResources`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedResources",
+    );
+}

@@ -81,3 +81,42 @@ impl graph_rt::Model for OnenotePage {
     }
 }
 graph_rt::impl_model_json!(OnenotePage);
+/// The properties, by name, for query options.
+impl OnenotePage {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `contentUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("contentUrl");
+    /// `createdByAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdByAppId",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `level`, for `$select`, `$expand` and `$orderby`.
+    pub const LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("level");
+    /// `links`, for `$select`, `$expand` and `$orderby`.
+    pub const LINKS: graph_rt::Prop<Self> = graph_rt::Prop::new("links");
+    /// `order`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER: graph_rt::Prop<Self> = graph_rt::Prop::new("order");
+    /// `self`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_: graph_rt::Prop<Self> = graph_rt::Prop::new("self");
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `parentNotebook`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_NOTEBOOK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentNotebook",
+    );
+    /// `parentSection`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_SECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentSection",
+    );
+}

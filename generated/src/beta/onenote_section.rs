@@ -85,3 +85,42 @@ impl graph_rt::Model for OnenoteSection {
     }
 }
 graph_rt::impl_model_json!(OnenoteSection);
+/// The properties, by name, for query options.
+impl OnenoteSection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `links`, for `$select`, `$expand` and `$orderby`.
+    pub const LINKS: graph_rt::Prop<Self> = graph_rt::Prop::new("links");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `pagesUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PAGES_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("pagesUrl");
+    /// `self`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_: graph_rt::Prop<Self> = graph_rt::Prop::new("self");
+    /// `pages`, for `$select`, `$expand` and `$orderby`.
+    pub const PAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("pages");
+    /// `parentNotebook`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_NOTEBOOK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentNotebook",
+    );
+    /// `parentSectionGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_SECTION_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentSectionGroup",
+    );
+}

@@ -45,3 +45,18 @@ impl graph_rt::Model for Operation {
     }
 }
 graph_rt::impl_model_json!(Operation);
+/// The properties, by name, for query options.
+impl Operation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastActionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ACTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastActionDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}

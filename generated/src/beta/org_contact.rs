@@ -107,3 +107,56 @@ impl graph_rt::Model for OrgContact {
     }
 }
 graph_rt::impl_model_json!(OrgContact);
+/// The properties, by name, for query options.
+impl OrgContact {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `addresses`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new("addresses");
+    /// `companyName`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPANY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("companyName");
+    /// `department`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPARTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new("department");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `givenName`, for `$select`, `$expand` and `$orderby`.
+    pub const GIVEN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("givenName");
+    /// `jobTitle`, for `$select`, `$expand` and `$orderby`.
+    pub const JOB_TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("jobTitle");
+    /// `mail`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("mail");
+    /// `mailNickname`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL_NICKNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("mailNickname");
+    /// `onPremisesLastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesLastSyncDateTime",
+    );
+    /// `onPremisesProvisioningErrors`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_PROVISIONING_ERRORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesProvisioningErrors",
+    );
+    /// `onPremisesSyncEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SYNC_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSyncEnabled",
+    );
+    /// `phones`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new("phones");
+    /// `proxyAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyAddresses",
+    );
+    /// `surname`, for `$select`, `$expand` and `$orderby`.
+    pub const SURNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("surname");
+    /// `directReports`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECT_REPORTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directReports",
+    );
+    /// `manager`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGER: graph_rt::Prop<Self> = graph_rt::Prop::new("manager");
+    /// `memberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new("memberOf");
+    /// `transitiveReports`, for `$select`, `$expand` and `$orderby`.
+    pub const TRANSITIVE_REPORTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "transitiveReports",
+    );
+}

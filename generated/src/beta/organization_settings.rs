@@ -42,3 +42,14 @@ impl graph_rt::Model for OrganizationSettings {
     }
 }
 graph_rt::impl_model_json!(OrganizationSettings);
+/// The properties, by name, for query options.
+impl OrganizationSettings {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `profileCardProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_CARD_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "profileCardProperties",
+    );
+    /// `itemInsights`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEM_INSIGHTS: graph_rt::Prop<Self> = graph_rt::Prop::new("itemInsights");
+}

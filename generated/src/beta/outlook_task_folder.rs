@@ -71,3 +71,30 @@ impl graph_rt::Model for OutlookTaskFolder {
     }
 }
 graph_rt::impl_model_json!(OutlookTaskFolder);
+/// The properties, by name, for query options.
+impl OutlookTaskFolder {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `isDefaultFolder`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT_FOLDER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDefaultFolder",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `parentGroupKey`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_GROUP_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentGroupKey",
+    );
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

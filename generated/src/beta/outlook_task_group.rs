@@ -53,3 +53,20 @@ impl graph_rt::Model for OutlookTaskGroup {
     }
 }
 graph_rt::impl_model_json!(OutlookTaskGroup);
+/// The properties, by name, for query options.
+impl OutlookTaskGroup {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `groupKey`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("groupKey");
+    /// `isDefaultGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDefaultGroup",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `taskFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const TASK_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new("taskFolders");
+}

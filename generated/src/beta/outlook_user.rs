@@ -49,3 +49,18 @@ impl graph_rt::Model for OutlookUser {
     }
 }
 graph_rt::impl_model_json!(OutlookUser);
+/// The properties, by name, for query options.
+impl OutlookUser {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `masterCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const MASTER_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "masterCategories",
+    );
+    /// `taskFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const TASK_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new("taskFolders");
+    /// `taskGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const TASK_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new("taskGroups");
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

@@ -39,3 +39,14 @@ impl graph_rt::Model for PasswordAuthenticationMethod {
     }
 }
 graph_rt::impl_model_json!(PasswordAuthenticationMethod);
+/// The properties, by name, for query options.
+impl PasswordAuthenticationMethod {
+    /// `creationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "creationDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `password`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD: graph_rt::Prop<Self> = graph_rt::Prop::new("password");
+}

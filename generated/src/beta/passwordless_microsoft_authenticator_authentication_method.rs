@@ -41,3 +41,14 @@ impl graph_rt::Model for PasswordlessMicrosoftAuthenticatorAuthenticationMethod 
     }
 }
 graph_rt::impl_model_json!(PasswordlessMicrosoftAuthenticatorAuthenticationMethod);
+/// The properties, by name, for query options.
+impl PasswordlessMicrosoftAuthenticatorAuthenticationMethod {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `creationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "creationDateTime",
+    );
+}

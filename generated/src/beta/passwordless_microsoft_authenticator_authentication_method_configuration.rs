@@ -46,3 +46,14 @@ for PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration {
 graph_rt::impl_model_json!(
     PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration
 );
+/// The properties, by name, for query options.
+impl PasswordlessMicrosoftAuthenticatorAuthenticationMethodConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `includeTargets`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDE_TARGETS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includeTargets",
+    );
+}

@@ -80,3 +80,32 @@ impl graph_rt::Model for Permission {
     }
 }
 graph_rt::impl_model_json!(Permission);
+/// The properties, by name, for query options.
+impl Permission {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `grantedTo`, for `$select`, `$expand` and `$orderby`.
+    pub const GRANTED_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("grantedTo");
+    /// `grantedToIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const GRANTED_TO_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "grantedToIdentities",
+    );
+    /// `invitation`, for `$select`, `$expand` and `$orderby`.
+    pub const INVITATION: graph_rt::Prop<Self> = graph_rt::Prop::new("invitation");
+    /// `inheritedFrom`, for `$select`, `$expand` and `$orderby`.
+    pub const INHERITED_FROM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inheritedFrom",
+    );
+    /// `link`, for `$select`, `$expand` and `$orderby`.
+    pub const LINK: graph_rt::Prop<Self> = graph_rt::Prop::new("link");
+    /// `roles`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new("roles");
+    /// `shareId`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("shareId");
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `hasPassword`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_PASSWORD: graph_rt::Prop<Self> = graph_rt::Prop::new("hasPassword");
+}

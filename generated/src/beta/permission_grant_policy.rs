@@ -51,3 +51,16 @@ impl graph_rt::Model for PermissionGrantPolicy {
     }
 }
 graph_rt::impl_model_json!(PermissionGrantPolicy);
+/// The properties, by name, for query options.
+impl PermissionGrantPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `includes`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDES: graph_rt::Prop<Self> = graph_rt::Prop::new("includes");
+    /// `excludes`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCLUDES: graph_rt::Prop<Self> = graph_rt::Prop::new("excludes");
+}

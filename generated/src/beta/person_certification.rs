@@ -109,3 +109,56 @@ impl graph_rt::Model for PersonCertification {
     }
 }
 graph_rt::impl_model_json!(PersonCertification);
+/// The properties, by name, for query options.
+impl PersonCertification {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowedAudiences`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_AUDIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `inference`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("inference");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `certificationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificationId",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `endDate`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("endDate");
+    /// `issuedDate`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUED_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("issuedDate");
+    /// `issuingAuthority`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUING_AUTHORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "issuingAuthority",
+    );
+    /// `issuingCompany`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUING_COMPANY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "issuingCompany",
+    );
+    /// `startDate`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("startDate");
+    /// `thumbnailUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const THUMBNAIL_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("thumbnailUrl");
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+}

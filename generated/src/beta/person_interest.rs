@@ -89,3 +89,42 @@ impl graph_rt::Model for PersonInterest {
     }
 }
 graph_rt::impl_model_json!(PersonInterest);
+/// The properties, by name, for query options.
+impl PersonInterest {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowedAudiences`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_AUDIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `inference`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("inference");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `collaborationTags`, for `$select`, `$expand` and `$orderby`.
+    pub const COLLABORATION_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "collaborationTags",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+}

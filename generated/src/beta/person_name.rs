@@ -115,3 +115,52 @@ impl graph_rt::Model for PersonName {
     }
 }
 graph_rt::impl_model_json!(PersonName);
+/// The properties, by name, for query options.
+impl PersonName {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowedAudiences`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_AUDIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `inference`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("inference");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `first`, for `$select`, `$expand` and `$orderby`.
+    pub const FIRST: graph_rt::Prop<Self> = graph_rt::Prop::new("first");
+    /// `initials`, for `$select`, `$expand` and `$orderby`.
+    pub const INITIALS: graph_rt::Prop<Self> = graph_rt::Prop::new("initials");
+    /// `languageTag`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGE_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("languageTag");
+    /// `last`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST: graph_rt::Prop<Self> = graph_rt::Prop::new("last");
+    /// `maiden`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("maiden");
+    /// `middle`, for `$select`, `$expand` and `$orderby`.
+    pub const MIDDLE: graph_rt::Prop<Self> = graph_rt::Prop::new("middle");
+    /// `nickname`, for `$select`, `$expand` and `$orderby`.
+    pub const NICKNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("nickname");
+    /// `pronunciation`, for `$select`, `$expand` and `$orderby`.
+    pub const PRONUNCIATION: graph_rt::Prop<Self> = graph_rt::Prop::new("pronunciation");
+    /// `suffix`, for `$select`, `$expand` and `$orderby`.
+    pub const SUFFIX: graph_rt::Prop<Self> = graph_rt::Prop::new("suffix");
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+}

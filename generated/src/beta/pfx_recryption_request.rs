@@ -75,3 +75,34 @@ impl graph_rt::Model for PfxRecryptionRequest {
     }
 }
 graph_rt::impl_model_json!(PfxRecryptionRequest);
+/// The properties, by name, for query options.
+impl PfxRecryptionRequest {
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `profileId`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("profileId");
+    /// `thumbprint`, for `$select`, `$expand` and `$orderby`.
+    pub const THUMBPRINT: graph_rt::Prop<Self> = graph_rt::Prop::new("thumbprint");
+    /// `deviceKeyThumbprint`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_KEY_THUMBPRINT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceKeyThumbprint",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `sourceType`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceType");
+    /// `createdTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("createdTime");
+    /// `lastModifiedTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedTime",
+    );
+    /// `isDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeleted");
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+}

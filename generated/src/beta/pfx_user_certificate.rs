@@ -95,3 +95,56 @@ impl graph_rt::Model for PfxUserCertificate {
     }
 }
 graph_rt::impl_model_json!(PfxUserCertificate);
+/// The properties, by name, for query options.
+impl PfxUserCertificate {
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `thumbprint`, for `$select`, `$expand` and `$orderby`.
+    pub const THUMBPRINT: graph_rt::Prop<Self> = graph_rt::Prop::new("thumbprint");
+    /// `userUpn`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_UPN: graph_rt::Prop<Self> = graph_rt::Prop::new("userUpn");
+    /// `encryptedPfxBlob`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTED_PFX_BLOB: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptedPfxBlob",
+    );
+    /// `encryptedPfxPassword`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTED_PFX_PASSWORD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptedPfxPassword",
+    );
+    /// `certStartDate`, for `$select`, `$expand` and `$orderby`.
+    pub const CERT_START_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certStartDate",
+    );
+    /// `certExpirationDate`, for `$select`, `$expand` and `$orderby`.
+    pub const CERT_EXPIRATION_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certExpirationDate",
+    );
+    /// `providerName`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVIDER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("providerName");
+    /// `encryptionKeyName`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTION_KEY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptionKeyName",
+    );
+    /// `paddingScheme`, for `$select`, `$expand` and `$orderby`.
+    pub const PADDING_SCHEME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "paddingScheme",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `intendedPurpose`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENDED_PURPOSE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intendedPurpose",
+    );
+    /// `createdTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("createdTime");
+    /// `isDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeleted");
+    /// `lastModifiedTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedTime",
+    );
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+}

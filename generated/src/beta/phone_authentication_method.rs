@@ -43,3 +43,16 @@ impl graph_rt::Model for PhoneAuthenticationMethod {
     }
 }
 graph_rt::impl_model_json!(PhoneAuthenticationMethod);
+/// The properties, by name, for query options.
+impl PhoneAuthenticationMethod {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `phoneNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("phoneNumber");
+    /// `phoneType`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("phoneType");
+    /// `smsSignInState`, for `$select`, `$expand` and `$orderby`.
+    pub const SMS_SIGN_IN_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smsSignInState",
+    );
+}

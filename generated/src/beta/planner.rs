@@ -49,3 +49,16 @@ impl graph_rt::Model for Planner {
     }
 }
 graph_rt::impl_model_json!(Planner);
+/// The properties, by name, for query options.
+impl Planner {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `buckets`, for `$select`, `$expand` and `$orderby`.
+    pub const BUCKETS: graph_rt::Prop<Self> = graph_rt::Prop::new("buckets");
+    /// `plans`, for `$select`, `$expand` and `$orderby`.
+    pub const PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new("plans");
+    /// `rosters`, for `$select`, `$expand` and `$orderby`.
+    pub const ROSTERS: graph_rt::Prop<Self> = graph_rt::Prop::new("rosters");
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

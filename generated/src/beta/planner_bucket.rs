@@ -49,3 +49,16 @@ impl graph_rt::Model for PlannerBucket {
     }
 }
 graph_rt::impl_model_json!(PlannerBucket);
+/// The properties, by name, for query options.
+impl PlannerBucket {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `orderHint`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER_HINT: graph_rt::Prop<Self> = graph_rt::Prop::new("orderHint");
+    /// `planId`, for `$select`, `$expand` and `$orderby`.
+    pub const PLAN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("planId");
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

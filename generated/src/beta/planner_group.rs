@@ -37,3 +37,10 @@ impl graph_rt::Model for PlannerGroup {
     }
 }
 graph_rt::impl_model_json!(PlannerGroup);
+/// The properties, by name, for query options.
+impl PlannerGroup {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `plans`, for `$select`, `$expand` and `$orderby`.
+    pub const PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new("plans");
+}

@@ -71,3 +71,28 @@ impl graph_rt::Model for PlannerPlan {
     }
 }
 graph_rt::impl_model_json!(PlannerPlan);
+/// The properties, by name, for query options.
+impl PlannerPlan {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `container`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTAINER: graph_rt::Prop<Self> = graph_rt::Prop::new("container");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `contexts`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTEXTS: graph_rt::Prop<Self> = graph_rt::Prop::new("contexts");
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `buckets`, for `$select`, `$expand` and `$orderby`.
+    pub const BUCKETS: graph_rt::Prop<Self> = graph_rt::Prop::new("buckets");
+    /// `details`, for `$select`, `$expand` and `$orderby`.
+    pub const DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("details");
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for PlannerRoster {
     }
 }
 graph_rt::impl_model_json!(PlannerRoster);
+/// The properties, by name, for query options.
+impl PlannerRoster {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `plans`, for `$select`, `$expand` and `$orderby`.
+    pub const PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new("plans");
+}

@@ -45,3 +45,14 @@ impl graph_rt::Model for PlannerRosterMember {
     }
 }
 graph_rt::impl_model_json!(PlannerRosterMember);
+/// The properties, by name, for query options.
+impl PlannerRosterMember {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `roles`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new("roles");
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+}

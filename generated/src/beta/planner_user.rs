@@ -61,3 +61,26 @@ impl graph_rt::Model for PlannerUser {
     }
 }
 graph_rt::impl_model_json!(PlannerUser);
+/// The properties, by name, for query options.
+impl PlannerUser {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `favoritePlanReferences`, for `$select`, `$expand` and `$orderby`.
+    pub const FAVORITE_PLAN_REFERENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "favoritePlanReferences",
+    );
+    /// `recentPlanReferences`, for `$select`, `$expand` and `$orderby`.
+    pub const RECENT_PLAN_REFERENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "recentPlanReferences",
+    );
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+    /// `favoritePlans`, for `$select`, `$expand` and `$orderby`.
+    pub const FAVORITE_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "favoritePlans",
+    );
+    /// `recentPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const RECENT_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new("recentPlans");
+    /// `rosterPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const ROSTER_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new("rosterPlans");
+}

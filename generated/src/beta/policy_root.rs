@@ -27,3 +27,5 @@ impl graph_rt::Model for PolicyRoot {
     }
 }
 graph_rt::impl_model_json!(PolicyRoot);
+/// The properties, by name, for query options.
+impl PolicyRoot {}

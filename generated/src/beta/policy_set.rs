@@ -71,3 +71,36 @@ impl graph_rt::Model for PolicySet {
     }
 }
 graph_rt::impl_model_json!(PolicySet);
+/// The properties, by name, for query options.
+impl PolicySet {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `errorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCode");
+    /// `guidedDeploymentTags`, for `$select`, `$expand` and `$orderby`.
+    pub const GUIDED_DEPLOYMENT_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "guidedDeploymentTags",
+    );
+    /// `roleScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTags",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `items`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("items");
+}

@@ -111,3 +111,62 @@ impl graph_rt::Model for Post {
     }
 }
 graph_rt::impl_model_json!(Post);
+/// The properties, by name, for query options.
+impl Post {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `body`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `conversationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CONVERSATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conversationId",
+    );
+    /// `conversationThreadId`, for `$select`, `$expand` and `$orderby`.
+    pub const CONVERSATION_THREAD_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conversationThreadId",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `from`, for `$select`, `$expand` and `$orderby`.
+    pub const FROM: graph_rt::Prop<Self> = graph_rt::Prop::new("from");
+    /// `hasAttachments`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasAttachments",
+    );
+    /// `importance`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new("importance");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `newParticipants`, for `$select`, `$expand` and `$orderby`.
+    pub const NEW_PARTICIPANTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "newParticipants",
+    );
+    /// `receivedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RECEIVED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "receivedDateTime",
+    );
+    /// `sender`, for `$select`, `$expand` and `$orderby`.
+    pub const SENDER: graph_rt::Prop<Self> = graph_rt::Prop::new("sender");
+    /// `attachments`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("attachments");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `inReplyTo`, for `$select`, `$expand` and `$orderby`.
+    pub const IN_REPLY_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("inReplyTo");
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+}

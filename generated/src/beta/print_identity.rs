@@ -37,3 +37,10 @@ impl graph_rt::Model for PrintIdentity {
     }
 }
 graph_rt::impl_model_json!(PrintIdentity);
+/// The properties, by name, for query options.
+impl PrintIdentity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+}

@@ -71,3 +71,30 @@ impl graph_rt::Model for PrintJob {
     }
 }
 graph_rt::impl_model_json!(PrintJob);
+/// The properties, by name, for query options.
+impl PrintJob {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `configuration`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("configuration");
+    /// `isFetchable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FETCHABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("isFetchable");
+    /// `redirectedFrom`, for `$select`, `$expand` and `$orderby`.
+    pub const REDIRECTED_FROM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "redirectedFrom",
+    );
+    /// `redirectedTo`, for `$select`, `$expand` and `$orderby`.
+    pub const REDIRECTED_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("redirectedTo");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `documents`, for `$select`, `$expand` and `$orderby`.
+    pub const DOCUMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("documents");
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

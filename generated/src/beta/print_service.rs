@@ -37,3 +37,10 @@ impl graph_rt::Model for PrintService {
     }
 }
 graph_rt::impl_model_json!(PrintService);
+/// The properties, by name, for query options.
+impl PrintService {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `endpoints`, for `$select`, `$expand` and `$orderby`.
+    pub const ENDPOINTS: graph_rt::Prop<Self> = graph_rt::Prop::new("endpoints");
+}

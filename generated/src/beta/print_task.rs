@@ -49,3 +49,16 @@ impl graph_rt::Model for PrintTask {
     }
 }
 graph_rt::impl_model_json!(PrintTask);
+/// The properties, by name, for query options.
+impl PrintTask {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `parentUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("parentUrl");
+    /// `trigger`, for `$select`, `$expand` and `$orderby`.
+    pub const TRIGGER: graph_rt::Prop<Self> = graph_rt::Prop::new("trigger");
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+}

@@ -45,3 +45,16 @@ impl graph_rt::Model for PrintUserIdentity {
     }
 }
 graph_rt::impl_model_json!(PrintUserIdentity);
+/// The properties, by name, for query options.
+impl PrintUserIdentity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `ipAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const IP_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("ipAddress");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

@@ -97,3 +97,48 @@ impl graph_rt::Model for Printer {
     }
 }
 graph_rt::impl_model_json!(Printer);
+/// The properties, by name, for query options.
+impl Printer {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `registeredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `isShared`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SHARED: graph_rt::Prop<Self> = graph_rt::Prop::new("isShared");
+    /// `hasPhysicalDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_PHYSICAL_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasPhysicalDevice",
+    );
+    /// `isAcceptingJobs`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ACCEPTING_JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAcceptingJobs",
+    );
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `defaults`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULTS: graph_rt::Prop<Self> = graph_rt::Prop::new("defaults");
+    /// `capabilities`, for `$select`, `$expand` and `$orderby`.
+    pub const CAPABILITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("capabilities");
+    /// `lastSeenDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SEEN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSeenDateTime",
+    );
+    /// `jobs`, for `$select`, `$expand` and `$orderby`.
+    pub const JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new("jobs");
+    /// `shares`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARES: graph_rt::Prop<Self> = graph_rt::Prop::new("shares");
+    /// `connectors`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new("connectors");
+    /// `taskTriggers`, for `$select`, `$expand` and `$orderby`.
+    pub const TASK_TRIGGERS: graph_rt::Prop<Self> = graph_rt::Prop::new("taskTriggers");
+}

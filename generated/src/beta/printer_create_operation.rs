@@ -49,3 +49,18 @@ impl graph_rt::Model for PrinterCreateOperation {
     }
 }
 graph_rt::impl_model_json!(PrinterCreateOperation);
+/// The properties, by name, for query options.
+impl PrinterCreateOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `certificate`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new("certificate");
+    /// `printer`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINTER: graph_rt::Prop<Self> = graph_rt::Prop::new("printer");
+}

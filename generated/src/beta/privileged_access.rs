@@ -59,3 +59,26 @@ impl graph_rt::Model for PrivilegedAccess {
     }
 }
 graph_rt::impl_model_json!(PrivilegedAccess);
+/// The properties, by name, for query options.
+impl PrivilegedAccess {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `resources`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("resources");
+    /// `roleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignments",
+    );
+    /// `roleDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitions",
+    );
+    /// `roleAssignmentRequests`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENT_REQUESTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignmentRequests",
+    );
+    /// `roleSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("roleSettings");
+}

@@ -75,3 +75,40 @@ impl graph_rt::Model for PrivilegedApproval {
     }
 }
 graph_rt::impl_model_json!(PrivilegedApproval);
+/// The properties, by name, for query options.
+impl PrivilegedApproval {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `approvalDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROVAL_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "approvalDuration",
+    );
+    /// `approvalState`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROVAL_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "approvalState",
+    );
+    /// `approvalType`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROVAL_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("approvalType");
+    /// `approverReason`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROVER_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "approverReason",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `requestorReason`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTOR_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestorReason",
+    );
+    /// `roleId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("roleId");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `roleInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("roleInfo");
+    /// `request`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST: graph_rt::Prop<Self> = graph_rt::Prop::new("request");
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for PrivilegedRole {
     }
 }
 graph_rt::impl_model_json!(PrivilegedRole);
+/// The properties, by name, for query options.
+impl PrivilegedRole {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `summary`, for `$select`, `$expand` and `$orderby`.
+    pub const SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new("summary");
+}

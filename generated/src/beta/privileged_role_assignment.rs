@@ -57,3 +57,24 @@ impl graph_rt::Model for PrivilegedRoleAssignment {
     }
 }
 graph_rt::impl_model_json!(PrivilegedRoleAssignment);
+/// The properties, by name, for query options.
+impl PrivilegedRoleAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `isElevated`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ELEVATED: graph_rt::Prop<Self> = graph_rt::Prop::new("isElevated");
+    /// `resultMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULT_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resultMessage",
+    );
+    /// `roleId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("roleId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `roleInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("roleInfo");
+}

@@ -79,3 +79,36 @@ impl graph_rt::Model for PrivilegedRoleAssignmentRequest {
     }
 }
 graph_rt::impl_model_json!(PrivilegedRoleAssignmentRequest);
+/// The properties, by name, for query options.
+impl PrivilegedRoleAssignmentRequest {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `assignmentState`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignmentState",
+    );
+    /// `duration`, for `$select`, `$expand` and `$orderby`.
+    pub const DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("duration");
+    /// `reason`, for `$select`, `$expand` and `$orderby`.
+    pub const REASON: graph_rt::Prop<Self> = graph_rt::Prop::new("reason");
+    /// `requestedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUESTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestedDateTime",
+    );
+    /// `roleId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("roleId");
+    /// `schedule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new("schedule");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `ticketNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const TICKET_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("ticketNumber");
+    /// `ticketSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const TICKET_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("ticketSystem");
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `roleInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("roleInfo");
+}

@@ -134,3 +134,54 @@ impl graph_rt::Model for Profile {
     }
 }
 graph_rt::impl_model_json!(Profile);
+/// The properties, by name, for query options.
+impl Profile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `accounts`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new("accounts");
+    /// `addresses`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new("addresses");
+    /// `anniversaries`, for `$select`, `$expand` and `$orderby`.
+    pub const ANNIVERSARIES: graph_rt::Prop<Self> = graph_rt::Prop::new("anniversaries");
+    /// `awards`, for `$select`, `$expand` and `$orderby`.
+    pub const AWARDS: graph_rt::Prop<Self> = graph_rt::Prop::new("awards");
+    /// `certifications`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certifications",
+    );
+    /// `educationalActivities`, for `$select`, `$expand` and `$orderby`.
+    pub const EDUCATIONAL_ACTIVITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "educationalActivities",
+    );
+    /// `emails`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("emails");
+    /// `interests`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERESTS: graph_rt::Prop<Self> = graph_rt::Prop::new("interests");
+    /// `languages`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("languages");
+    /// `names`, for `$select`, `$expand` and `$orderby`.
+    pub const NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new("names");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `patents`, for `$select`, `$expand` and `$orderby`.
+    pub const PATENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("patents");
+    /// `phones`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new("phones");
+    /// `positions`, for `$select`, `$expand` and `$orderby`.
+    pub const POSITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("positions");
+    /// `projects`, for `$select`, `$expand` and `$orderby`.
+    pub const PROJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new("projects");
+    /// `publications`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLICATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("publications");
+    /// `responsibilities`, for `$select`, `$expand` and `$orderby`.
+    pub const RESPONSIBILITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "responsibilities",
+    );
+    /// `skills`, for `$select`, `$expand` and `$orderby`.
+    pub const SKILLS: graph_rt::Prop<Self> = graph_rt::Prop::new("skills");
+    /// `webAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new("webAccounts");
+    /// `websites`, for `$select`, `$expand` and `$orderby`.
+    pub const WEBSITES: graph_rt::Prop<Self> = graph_rt::Prop::new("websites");
+}

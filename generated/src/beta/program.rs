@@ -43,3 +43,14 @@ impl graph_rt::Model for Program {
     }
 }
 graph_rt::impl_model_json!(Program);
+/// The properties, by name, for query options.
+impl Program {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `controls`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTROLS: graph_rt::Prop<Self> = graph_rt::Prop::new("controls");
+}

@@ -69,3 +69,30 @@ impl graph_rt::Model for ProgramControl {
     }
 }
 graph_rt::impl_model_json!(ProgramControl);
+/// The properties, by name, for query options.
+impl ProgramControl {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `programId`, for `$select`, `$expand` and `$orderby`.
+    pub const PROGRAM_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("programId");
+    /// `controlId`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTROL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("controlId");
+    /// `controlTypeId`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTROL_TYPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "controlTypeId",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+    /// `program`, for `$select`, `$expand` and `$orderby`.
+    pub const PROGRAM: graph_rt::Prop<Self> = graph_rt::Prop::new("program");
+}

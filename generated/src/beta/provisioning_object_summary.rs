@@ -106,3 +106,62 @@ impl graph_rt::Model for ProvisioningObjectSummary {
     }
 }
 graph_rt::impl_model_json!(ProvisioningObjectSummary);
+/// The properties, by name, for query options.
+impl ProvisioningObjectSummary {
+    /// `provisioningAction`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONING_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisioningAction",
+    );
+    /// `activityDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activityDateTime",
+    );
+    /// `changeId`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("changeId");
+    /// `cycleId`, for `$select`, `$expand` and `$orderby`.
+    pub const CYCLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("cycleId");
+    /// `durationInMilliseconds`, for `$select`, `$expand` and `$orderby`.
+    pub const DURATION_IN_MILLISECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "durationInMilliseconds",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `initiatedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const INITIATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("initiatedBy");
+    /// `jobId`, for `$select`, `$expand` and `$orderby`.
+    pub const JOB_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("jobId");
+    /// `modifiedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedProperties",
+    );
+    /// `provisioningSteps`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONING_STEPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisioningSteps",
+    );
+    /// `servicePrincipal`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PRINCIPAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "servicePrincipal",
+    );
+    /// `sourceIdentity`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_IDENTITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sourceIdentity",
+    );
+    /// `sourceSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceSystem");
+    /// `provisioningStatusInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONING_STATUS_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisioningStatusInfo",
+    );
+    /// `targetIdentity`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_IDENTITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetIdentity",
+    );
+    /// `targetSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("targetSystem");
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `statusInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("statusInfo");
+}

@@ -47,3 +47,18 @@ impl graph_rt::Model for PublishedResource {
     }
 }
 graph_rt::impl_model_json!(PublishedResource);
+/// The properties, by name, for query options.
+impl PublishedResource {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `publishingType`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingType",
+    );
+    /// `resourceName`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceName");
+    /// `agentGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const AGENT_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new("agentGroups");
+}

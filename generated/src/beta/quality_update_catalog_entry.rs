@@ -55,3 +55,26 @@ impl graph_rt::Model for QualityUpdateCatalogEntry {
     }
 }
 graph_rt::impl_model_json!(QualityUpdateCatalogEntry);
+/// The properties, by name, for query options.
+impl QualityUpdateCatalogEntry {
+    /// `deployableUntilDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYABLE_UNTIL_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deployableUntilDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releaseDateTime",
+    );
+    /// `isExpeditable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_EXPEDITABLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isExpeditable",
+    );
+    /// `qualityUpdateClassification`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATE_CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdateClassification",
+    );
+}

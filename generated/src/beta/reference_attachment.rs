@@ -81,3 +81,32 @@ impl graph_rt::Model for ReferenceAttachment {
     }
 }
 graph_rt::impl_model_json!(ReferenceAttachment);
+/// The properties, by name, for query options.
+impl ReferenceAttachment {
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isInline`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_INLINE: graph_rt::Prop<Self> = graph_rt::Prop::new("isInline");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+    /// `isFolder`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FOLDER: graph_rt::Prop<Self> = graph_rt::Prop::new("isFolder");
+    /// `permission`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new("permission");
+    /// `previewUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIEW_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("previewUrl");
+    /// `providerType`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVIDER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("providerType");
+    /// `sourceUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("sourceUrl");
+    /// `thumbnailUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const THUMBNAIL_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("thumbnailUrl");
+}

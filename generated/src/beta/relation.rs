@@ -49,3 +49,16 @@ impl graph_rt::Model for Relation {
     }
 }
 graph_rt::impl_model_json!(Relation);
+/// The properties, by name, for query options.
+impl Relation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `relationship`, for `$select`, `$expand` and `$orderby`.
+    pub const RELATIONSHIP: graph_rt::Prop<Self> = graph_rt::Prop::new("relationship");
+    /// `fromTerm`, for `$select`, `$expand` and `$orderby`.
+    pub const FROM_TERM: graph_rt::Prop<Self> = graph_rt::Prop::new("fromTerm");
+    /// `set`, for `$select`, `$expand` and `$orderby`.
+    pub const SET: graph_rt::Prop<Self> = graph_rt::Prop::new("set");
+    /// `toTerm`, for `$select`, `$expand` and `$orderby`.
+    pub const TO_TERM: graph_rt::Prop<Self> = graph_rt::Prop::new("toTerm");
+}

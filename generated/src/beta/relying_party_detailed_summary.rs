@@ -78,3 +78,48 @@ impl graph_rt::Model for RelyingPartyDetailedSummary {
     }
 }
 graph_rt::impl_model_json!(RelyingPartyDetailedSummary);
+/// The properties, by name, for query options.
+impl RelyingPartyDetailedSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `relyingPartyId`, for `$select`, `$expand` and `$orderby`.
+    pub const RELYING_PARTY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "relyingPartyId",
+    );
+    /// `serviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("serviceId");
+    /// `migrationStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const MIGRATION_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "migrationStatus",
+    );
+    /// `migrationValidationDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const MIGRATION_VALIDATION_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "migrationValidationDetails",
+    );
+    /// `relyingPartyName`, for `$select`, `$expand` and `$orderby`.
+    pub const RELYING_PARTY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "relyingPartyName",
+    );
+    /// `failedSignInCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_SIGN_IN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedSignInCount",
+    );
+    /// `replyUrls`, for `$select`, `$expand` and `$orderby`.
+    pub const REPLY_URLS: graph_rt::Prop<Self> = graph_rt::Prop::new("replyUrls");
+    /// `signInSuccessRate`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGN_IN_SUCCESS_RATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signInSuccessRate",
+    );
+    /// `successfulSignInCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESSFUL_SIGN_IN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "successfulSignInCount",
+    );
+    /// `totalSignInCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_SIGN_IN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalSignInCount",
+    );
+    /// `uniqueUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "uniqueUserCount",
+    );
+}

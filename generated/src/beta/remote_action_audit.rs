@@ -67,3 +67,36 @@ impl graph_rt::Model for RemoteActionAudit {
     }
 }
 graph_rt::impl_model_json!(RemoteActionAudit);
+/// The properties, by name, for query options.
+impl RemoteActionAudit {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDisplayName",
+    );
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `initiatedByUserPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const INITIATED_BY_USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "initiatedByUserPrincipalName",
+    );
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `requestDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestDateTime",
+    );
+    /// `deviceOwnerUserPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_OWNER_USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceOwnerUserPrincipalName",
+    );
+    /// `deviceIMEI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_IMEI: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceIMEI");
+    /// `actionState`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("actionState");
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+}

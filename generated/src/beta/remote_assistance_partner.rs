@@ -55,3 +55,26 @@ impl graph_rt::Model for RemoteAssistancePartner {
     }
 }
 graph_rt::impl_model_json!(RemoteAssistancePartner);
+/// The properties, by name, for query options.
+impl RemoteAssistancePartner {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `onboardingUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const ONBOARDING_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onboardingUrl",
+    );
+    /// `onboardingStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const ONBOARDING_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onboardingStatus",
+    );
+    /// `lastConnectionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CONNECTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastConnectionDateTime",
+    );
+    /// `onboardingRequestExpiryDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ONBOARDING_REQUEST_EXPIRY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onboardingRequestExpiryDateTime",
+    );
+}

@@ -31,3 +31,8 @@ impl graph_rt::Model for Report {
     }
 }
 graph_rt::impl_model_json!(Report);
+/// The properties, by name, for query options.
+impl Report {
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+}

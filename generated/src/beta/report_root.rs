@@ -31,3 +31,8 @@ impl graph_rt::Model for ReportRoot {
     }
 }
 graph_rt::impl_model_json!(ReportRoot);
+/// The properties, by name, for query options.
+impl ReportRoot {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

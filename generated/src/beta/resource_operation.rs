@@ -51,3 +51,20 @@ impl graph_rt::Model for ResourceOperation {
     }
 }
 graph_rt::impl_model_json!(ResourceOperation);
+/// The properties, by name, for query options.
+impl ResourceOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+    /// `resourceName`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceName");
+    /// `actionName`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("actionName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `enabledForScopeValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLED_FOR_SCOPE_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enabledForScopeValidation",
+    );
+}

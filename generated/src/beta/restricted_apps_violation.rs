@@ -67,3 +67,36 @@ impl graph_rt::Model for RestrictedAppsViolation {
     }
 }
 graph_rt::impl_model_json!(RestrictedAppsViolation);
+/// The properties, by name, for query options.
+impl RestrictedAppsViolation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `deviceConfigurationId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurationId",
+    );
+    /// `deviceConfigurationName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurationName",
+    );
+    /// `platformType`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("platformType");
+    /// `restrictedAppsState`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTRICTED_APPS_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restrictedAppsState",
+    );
+    /// `restrictedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTRICTED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restrictedApps",
+    );
+}

@@ -49,3 +49,18 @@ impl graph_rt::Model for ReviewSet {
     }
 }
 graph_rt::impl_model_json!(ReviewSet);
+/// The properties, by name, for query options.
+impl ReviewSet {
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `queries`, for `$select`, `$expand` and `$orderby`.
+    pub const QUERIES: graph_rt::Prop<Self> = graph_rt::Prop::new("queries");
+}

@@ -69,6 +69,33 @@ impl graph_rt::Model for RiskyUser {
     }
 }
 graph_rt::impl_model_json!(RiskyUser);
+/// The properties, by name, for query options.
+impl RiskyUser {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeleted");
+    /// `isProcessing`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_PROCESSING: graph_rt::Prop<Self> = graph_rt::Prop::new("isProcessing");
+    /// `riskLastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskLevel");
+    /// `riskState`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("riskState");
+    /// `riskDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskDetail");
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}
 /// A `microsoft.graph.riskyUser` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRiskyUser {

@@ -55,6 +55,27 @@ impl graph_rt::Model for RoleAssignment {
     }
 }
 graph_rt::impl_model_json!(RoleAssignment);
+/// The properties, by name, for query options.
+impl RoleAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `scopeMembers`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE_MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("scopeMembers");
+    /// `scopeType`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("scopeType");
+    /// `resourceScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceScopes",
+    );
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+}
 /// A `microsoft.graph.roleAssignment` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRoleAssignment {

@@ -63,6 +63,35 @@ impl graph_rt::Model for RoleDefinition {
     }
 }
 graph_rt::impl_model_json!(RoleDefinition);
+/// The properties, by name, for query options.
+impl RoleDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `permissions`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("permissions");
+    /// `rolePermissions`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rolePermissions",
+    );
+    /// `isBuiltInRoleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_BUILT_IN_ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isBuiltInRoleDefinition",
+    );
+    /// `isBuiltIn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_BUILT_IN: graph_rt::Prop<Self> = graph_rt::Prop::new("isBuiltIn");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `roleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignments",
+    );
+}
 /// A `microsoft.graph.roleDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRoleDefinition {

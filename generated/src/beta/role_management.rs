@@ -35,3 +35,12 @@ impl graph_rt::Model for RoleManagement {
     }
 }
 graph_rt::impl_model_json!(RoleManagement);
+/// The properties, by name, for query options.
+impl RoleManagement {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceManagement`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagement",
+    );
+}

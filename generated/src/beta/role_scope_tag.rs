@@ -47,3 +47,16 @@ impl graph_rt::Model for RoleScopeTag {
     }
 }
 graph_rt::impl_model_json!(RoleScopeTag);
+/// The properties, by name, for query options.
+impl RoleScopeTag {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `isBuiltIn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_BUILT_IN: graph_rt::Prop<Self> = graph_rt::Prop::new("isBuiltIn");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

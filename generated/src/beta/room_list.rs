@@ -59,3 +59,22 @@ impl graph_rt::Model for RoomList {
     }
 }
 graph_rt::impl_model_json!(RoomList);
+/// The properties, by name, for query options.
+impl RoomList {
+    /// `address`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `geoCoordinates`, for `$select`, `$expand` and `$orderby`.
+    pub const GEO_COORDINATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "geoCoordinates",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `phone`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new("phone");
+    /// `emailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("emailAddress");
+    /// `rooms`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOMS: graph_rt::Prop<Self> = graph_rt::Prop::new("rooms");
+}

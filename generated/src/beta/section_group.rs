@@ -83,3 +83,46 @@ impl graph_rt::Model for SectionGroup {
     }
 }
 graph_rt::impl_model_json!(SectionGroup);
+/// The properties, by name, for query options.
+impl SectionGroup {
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `sectionGroupsUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTION_GROUPS_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sectionGroupsUrl",
+    );
+    /// `sectionsUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTIONS_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("sectionsUrl");
+    /// `self`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_: graph_rt::Prop<Self> = graph_rt::Prop::new("self");
+    /// `parentNotebook`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_NOTEBOOK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentNotebook",
+    );
+    /// `parentSectionGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_SECTION_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentSectionGroup",
+    );
+    /// `sectionGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTION_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sectionGroups",
+    );
+    /// `sections`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("sections");
+}

@@ -90,3 +90,48 @@ impl graph_rt::Model for SecurityAction {
     }
 }
 graph_rt::impl_model_json!(SecurityAction);
+/// The properties, by name, for query options.
+impl SecurityAction {
+    /// `actionReason`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new("actionReason");
+    /// `appId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appId");
+    /// `azureTenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureTenantId",
+    );
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `errorInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("errorInfo");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastActionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ACTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastActionDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `parameters`, for `$select`, `$expand` and `$orderby`.
+    pub const PARAMETERS: graph_rt::Prop<Self> = graph_rt::Prop::new("parameters");
+    /// `states`, for `$select`, `$expand` and `$orderby`.
+    pub const STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("states");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `user`, for `$select`, `$expand` and `$orderby`.
+    pub const USER: graph_rt::Prop<Self> = graph_rt::Prop::new("user");
+    /// `vendorInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const VENDOR_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vendorInformation",
+    );
+    /// `clientContext`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_CONTEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clientContext",
+    );
+}

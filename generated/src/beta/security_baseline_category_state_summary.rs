@@ -61,3 +61,28 @@ impl graph_rt::Model for SecurityBaselineCategoryStateSummary {
     }
 }
 graph_rt::impl_model_json!(SecurityBaselineCategoryStateSummary);
+/// The properties, by name, for query options.
+impl SecurityBaselineCategoryStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `secureCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("secureCount");
+    /// `notSecureCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_SECURE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notSecureCount",
+    );
+    /// `unknownCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("unknownCount");
+    /// `errorCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCount");
+    /// `conflictCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictCount",
+    );
+    /// `notApplicableCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableCount",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+}

@@ -55,6 +55,29 @@ impl graph_rt::Model for SecurityBaselineStateSummary {
     }
 }
 graph_rt::impl_model_json!(SecurityBaselineStateSummary);
+/// The properties, by name, for query options.
+impl SecurityBaselineStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `secureCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("secureCount");
+    /// `notSecureCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_SECURE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notSecureCount",
+    );
+    /// `unknownCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("unknownCount");
+    /// `errorCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCount");
+    /// `conflictCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictCount",
+    );
+    /// `notApplicableCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableCount",
+    );
+}
 /// A `microsoft.graph.securityBaselineStateSummary` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnySecurityBaselineStateSummary {

@@ -95,3 +95,46 @@ impl graph_rt::Model for SecurityBaselineTemplate {
     }
 }
 graph_rt::impl_model_json!(SecurityBaselineTemplate);
+/// The properties, by name, for query options.
+impl SecurityBaselineTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `versionInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("versionInfo");
+    /// `isDeprecated`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEPRECATED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeprecated");
+    /// `intentCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("intentCount");
+    /// `templateType`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("templateType");
+    /// `platformType`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("platformType");
+    /// `templateSubtype`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_SUBTYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "templateSubtype",
+    );
+    /// `publishedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedDateTime",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `migratableTo`, for `$select`, `$expand` and `$orderby`.
+    pub const MIGRATABLE_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("migratableTo");
+    /// `deviceStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATE_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStateSummary",
+    );
+    /// `deviceStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceStates");
+    /// `categoryDeviceStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY_DEVICE_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "categoryDeviceStateSummaries",
+    );
+}

@@ -107,3 +107,56 @@ impl graph_rt::Model for SecurityConfigurationTask {
     }
 }
 graph_rt::impl_model_json!(SecurityConfigurationTask);
+/// The properties, by name, for query options.
+impl SecurityConfigurationTask {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `dueDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DUE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("dueDateTime");
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `creator`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATOR: graph_rt::Prop<Self> = graph_rt::Prop::new("creator");
+    /// `creatorNotes`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATOR_NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("creatorNotes");
+    /// `assignedTo`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("assignedTo");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `endpointSecurityPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const ENDPOINT_SECURITY_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "endpointSecurityPolicy",
+    );
+    /// `applicablePlatform`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICABLE_PLATFORM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicablePlatform",
+    );
+    /// `endpointSecurityPolicyProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const ENDPOINT_SECURITY_POLICY_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "endpointSecurityPolicyProfile",
+    );
+    /// `insights`, for `$select`, `$expand` and `$orderby`.
+    pub const INSIGHTS: graph_rt::Prop<Self> = graph_rt::Prop::new("insights");
+    /// `managedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceCount",
+    );
+    /// `intendedSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENDED_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intendedSettings",
+    );
+    /// `managedDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDevices",
+    );
+}

@@ -39,3 +39,14 @@ impl graph_rt::Model for ServiceAnnouncement {
     }
 }
 graph_rt::impl_model_json!(ServiceAnnouncement);
+/// The properties, by name, for query options.
+impl ServiceAnnouncement {
+    /// `messages`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("messages");
+    /// `healthOverviews`, for `$select`, `$expand` and `$orderby`.
+    pub const HEALTH_OVERVIEWS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "healthOverviews",
+    );
+    /// `issues`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUES: graph_rt::Prop<Self> = graph_rt::Prop::new("issues");
+}

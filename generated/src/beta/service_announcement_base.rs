@@ -55,6 +55,25 @@ impl graph_rt::Model for ServiceAnnouncementBase {
     }
 }
 graph_rt::impl_model_json!(ServiceAnnouncementBase);
+/// The properties, by name, for query options.
+impl ServiceAnnouncementBase {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `details`, for `$select`, `$expand` and `$orderby`.
+    pub const DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("details");
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+}
 /// A `microsoft.graph.serviceAnnouncementBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyServiceAnnouncementBase {

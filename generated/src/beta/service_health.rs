@@ -43,3 +43,14 @@ impl graph_rt::Model for ServiceHealth {
     }
 }
 graph_rt::impl_model_json!(ServiceHealth);
+/// The properties, by name, for query options.
+impl ServiceHealth {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `service`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new("service");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `issues`, for `$select`, `$expand` and `$orderby`.
+    pub const ISSUES: graph_rt::Prop<Self> = graph_rt::Prop::new("issues");
+}

@@ -91,3 +91,44 @@ impl graph_rt::Model for ServiceHealthIssue {
     }
 }
 graph_rt::impl_model_json!(ServiceHealthIssue);
+/// The properties, by name, for query options.
+impl ServiceHealthIssue {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `details`, for `$select`, `$expand` and `$orderby`.
+    pub const DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("details");
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `classification`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classification",
+    );
+    /// `feature`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE: graph_rt::Prop<Self> = graph_rt::Prop::new("feature");
+    /// `featureGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("featureGroup");
+    /// `impactDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPACT_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "impactDescription",
+    );
+    /// `isResolved`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_RESOLVED: graph_rt::Prop<Self> = graph_rt::Prop::new("isResolved");
+    /// `origin`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGIN: graph_rt::Prop<Self> = graph_rt::Prop::new("origin");
+    /// `posts`, for `$select`, `$expand` and `$orderby`.
+    pub const POSTS: graph_rt::Prop<Self> = graph_rt::Prop::new("posts");
+    /// `service`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new("service");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}

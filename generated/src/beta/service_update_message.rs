@@ -87,3 +87,42 @@ impl graph_rt::Model for ServiceUpdateMessage {
     }
 }
 graph_rt::impl_model_json!(ServiceUpdateMessage);
+/// The properties, by name, for query options.
+impl ServiceUpdateMessage {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `details`, for `$select`, `$expand` and `$orderby`.
+    pub const DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("details");
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `actionRequiredByDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION_REQUIRED_BY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "actionRequiredByDateTime",
+    );
+    /// `body`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+    /// `isMajorChange`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MAJOR_CHANGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isMajorChange",
+    );
+    /// `services`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICES: graph_rt::Prop<Self> = graph_rt::Prop::new("services");
+    /// `severity`, for `$select`, `$expand` and `$orderby`.
+    pub const SEVERITY: graph_rt::Prop<Self> = graph_rt::Prop::new("severity");
+    /// `tags`, for `$select`, `$expand` and `$orderby`.
+    pub const TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("tags");
+    /// `viewPoint`, for `$select`, `$expand` and `$orderby`.
+    pub const VIEW_POINT: graph_rt::Prop<Self> = graph_rt::Prop::new("viewPoint");
+}

@@ -59,3 +59,24 @@ impl graph_rt::Model for Session {
     }
 }
 graph_rt::impl_model_json!(Session);
+/// The properties, by name, for query options.
+impl Session {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `caller`, for `$select`, `$expand` and `$orderby`.
+    pub const CALLER: graph_rt::Prop<Self> = graph_rt::Prop::new("caller");
+    /// `callee`, for `$select`, `$expand` and `$orderby`.
+    pub const CALLEE: graph_rt::Prop<Self> = graph_rt::Prop::new("callee");
+    /// `failureInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILURE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("failureInfo");
+    /// `modalities`, for `$select`, `$expand` and `$orderby`.
+    pub const MODALITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("modalities");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `segments`, for `$select`, `$expand` and `$orderby`.
+    pub const SEGMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("segments");
+}

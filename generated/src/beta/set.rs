@@ -67,3 +67,28 @@ impl graph_rt::Model for Set {
     }
 }
 graph_rt::impl_model_json!(Set);
+/// The properties, by name, for query options.
+impl Set {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `localizedNames`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCALIZED_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localizedNames",
+    );
+    /// `properties`, for `$select`, `$expand` and `$orderby`.
+    pub const PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new("properties");
+    /// `children`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILDREN: graph_rt::Prop<Self> = graph_rt::Prop::new("children");
+    /// `parentGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("parentGroup");
+    /// `relations`, for `$select`, `$expand` and `$orderby`.
+    pub const RELATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("relations");
+    /// `terms`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS: graph_rt::Prop<Self> = graph_rt::Prop::new("terms");
+}

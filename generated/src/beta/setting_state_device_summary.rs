@@ -67,3 +67,40 @@ impl graph_rt::Model for SettingStateDeviceSummary {
     }
 }
 graph_rt::impl_model_json!(SettingStateDeviceSummary);
+/// The properties, by name, for query options.
+impl SettingStateDeviceSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `settingName`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("settingName");
+    /// `instancePath`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTANCE_PATH: graph_rt::Prop<Self> = graph_rt::Prop::new("instancePath");
+    /// `unknownDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unknownDeviceCount",
+    );
+    /// `notApplicableDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableDeviceCount",
+    );
+    /// `compliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantDeviceCount",
+    );
+    /// `remediatedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediatedDeviceCount",
+    );
+    /// `nonCompliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NON_COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nonCompliantDeviceCount",
+    );
+    /// `errorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDeviceCount",
+    );
+    /// `conflictDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictDeviceCount",
+    );
+}

@@ -120,3 +120,50 @@ impl graph_rt::Model for SharedDriveItem {
     }
 }
 graph_rt::impl_model_json!(SharedDriveItem);
+/// The properties, by name, for query options.
+impl SharedDriveItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `parentReference`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentReference",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `driveItem`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("driveItem");
+    /// `list`, for `$select`, `$expand` and `$orderby`.
+    pub const LIST: graph_rt::Prop<Self> = graph_rt::Prop::new("list");
+    /// `listItem`, for `$select`, `$expand` and `$orderby`.
+    pub const LIST_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("listItem");
+    /// `permission`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new("permission");
+    /// `site`, for `$select`, `$expand` and `$orderby`.
+    pub const SITE: graph_rt::Prop<Self> = graph_rt::Prop::new("site");
+    /// `items`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("items");
+    /// `root`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT: graph_rt::Prop<Self> = graph_rt::Prop::new("root");
+}

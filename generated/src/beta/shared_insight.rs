@@ -49,3 +49,20 @@ impl graph_rt::Model for SharedInsight {
     }
 }
 graph_rt::impl_model_json!(SharedInsight);
+/// The properties, by name, for query options.
+impl SharedInsight {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastShared`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SHARED: graph_rt::Prop<Self> = graph_rt::Prop::new("lastShared");
+    /// `resourceVisualization`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_VISUALIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceVisualization",
+    );
+    /// `resourceReference`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceReference",
+    );
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+}

@@ -197,3 +197,134 @@ impl graph_rt::Model for SharedPcConfiguration {
     }
 }
 graph_rt::impl_model_json!(SharedPcConfiguration);
+/// The properties, by name, for query options.
+impl SharedPcConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `accountManagerPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_MANAGER_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountManagerPolicy",
+    );
+    /// `allowedAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAccounts",
+    );
+    /// `localStorage`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_STORAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("localStorage");
+    /// `allowLocalStorage`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_LOCAL_STORAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowLocalStorage",
+    );
+    /// `setAccountManager`, for `$select`, `$expand` and `$orderby`.
+    pub const SET_ACCOUNT_MANAGER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "setAccountManager",
+    );
+    /// `disableAccountManager`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_ACCOUNT_MANAGER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableAccountManager",
+    );
+    /// `setEduPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const SET_EDU_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "setEduPolicies",
+    );
+    /// `disableEduPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_EDU_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableEduPolicies",
+    );
+    /// `setPowerPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const SET_POWER_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "setPowerPolicies",
+    );
+    /// `disablePowerPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_POWER_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disablePowerPolicies",
+    );
+    /// `signInOnResume`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGN_IN_ON_RESUME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signInOnResume",
+    );
+    /// `disableSignInOnResume`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_SIGN_IN_ON_RESUME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableSignInOnResume",
+    );
+    /// `enabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("enabled");
+    /// `idleTimeBeforeSleepInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const IDLE_TIME_BEFORE_SLEEP_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "idleTimeBeforeSleepInSeconds",
+    );
+    /// `kioskAppDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskAppDisplayName",
+    );
+    /// `kioskAppUserModelId`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_APP_USER_MODEL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskAppUserModelId",
+    );
+    /// `maintenanceStartTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MAINTENANCE_START_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maintenanceStartTime",
+    );
+    /// `fastFirstSignIn`, for `$select`, `$expand` and `$orderby`.
+    pub const FAST_FIRST_SIGN_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fastFirstSignIn",
+    );
+}

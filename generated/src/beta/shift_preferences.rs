@@ -55,3 +55,24 @@ impl graph_rt::Model for ShiftPreferences {
     }
 }
 graph_rt::impl_model_json!(ShiftPreferences);
+/// The properties, by name, for query options.
+impl ShiftPreferences {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `@odata.etag`, for `$select`, `$expand` and `$orderby`.
+    pub const ODATA_ETAG: graph_rt::Prop<Self> = graph_rt::Prop::new("@odata.etag");
+    /// `availability`, for `$select`, `$expand` and `$orderby`.
+    pub const AVAILABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("availability");
+}

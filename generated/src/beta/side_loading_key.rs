@@ -51,3 +51,22 @@ impl graph_rt::Model for SideLoadingKey {
     }
 }
 graph_rt::impl_model_json!(SideLoadingKey);
+/// The properties, by name, for query options.
+impl SideLoadingKey {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `value`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("value");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `totalActivation`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_ACTIVATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalActivation",
+    );
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+}

@@ -53,3 +53,18 @@ impl graph_rt::Model for SiteSource {
     }
 }
 graph_rt::impl_model_json!(SiteSource);
+/// The properties, by name, for query options.
+impl SiteSource {
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `site`, for `$select`, `$expand` and `$orderby`.
+    pub const SITE: graph_rt::Prop<Self> = graph_rt::Prop::new("site");
+}

@@ -49,3 +49,22 @@ impl graph_rt::Model for SmsAuthenticationMethodTarget {
     }
 }
 graph_rt::impl_model_json!(SmsAuthenticationMethodTarget);
+/// The properties, by name, for query options.
+impl SmsAuthenticationMethodTarget {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isRegistrationRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REGISTRATION_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isRegistrationRequired",
+    );
+    /// `targetType`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("targetType");
+    /// `useForSignIn`, for `$select`, `$expand` and `$orderby`.
+    pub const USE_FOR_SIGN_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "useForSignIn",
+    );
+    /// `isUsableForSignIn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_USABLE_FOR_SIGN_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isUsableForSignIn",
+    );
+}

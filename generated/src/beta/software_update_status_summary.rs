@@ -91,3 +91,66 @@ impl graph_rt::Model for SoftwareUpdateStatusSummary {
     }
 }
 graph_rt::impl_model_json!(SoftwareUpdateStatusSummary);
+/// The properties, by name, for query options.
+impl SoftwareUpdateStatusSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `compliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantDeviceCount",
+    );
+    /// `nonCompliantDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NON_COMPLIANT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nonCompliantDeviceCount",
+    );
+    /// `remediatedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediatedDeviceCount",
+    );
+    /// `errorDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorDeviceCount",
+    );
+    /// `unknownDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unknownDeviceCount",
+    );
+    /// `conflictDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictDeviceCount",
+    );
+    /// `notApplicableDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableDeviceCount",
+    );
+    /// `compliantUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantUserCount",
+    );
+    /// `nonCompliantUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NON_COMPLIANT_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "nonCompliantUserCount",
+    );
+    /// `remediatedUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEDIATED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remediatedUserCount",
+    );
+    /// `errorUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "errorUserCount",
+    );
+    /// `unknownUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const UNKNOWN_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unknownUserCount",
+    );
+    /// `conflictUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFLICT_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conflictUserCount",
+    );
+    /// `notApplicableUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableUserCount",
+    );
+}

@@ -95,3 +95,52 @@ impl graph_rt::Model for SourceCollection {
     }
 }
 graph_rt::impl_model_json!(SourceCollection);
+/// The properties, by name, for query options.
+impl SourceCollection {
+    /// `contentQuery`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_QUERY: graph_rt::Prop<Self> = graph_rt::Prop::new("contentQuery");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `dataSourceScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_SOURCE_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dataSourceScopes",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `additionalSources`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDITIONAL_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "additionalSources",
+    );
+    /// `addToReviewSetOperation`, for `$select`, `$expand` and `$orderby`.
+    pub const ADD_TO_REVIEW_SET_OPERATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "addToReviewSetOperation",
+    );
+    /// `custodianSources`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTODIAN_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "custodianSources",
+    );
+    /// `lastEstimateStatisticsOperation`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ESTIMATE_STATISTICS_OPERATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastEstimateStatisticsOperation",
+    );
+    /// `noncustodialSources`, for `$select`, `$expand` and `$orderby`.
+    pub const NONCUSTODIAL_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "noncustodialSources",
+    );
+}

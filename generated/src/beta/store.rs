@@ -49,3 +49,18 @@ impl graph_rt::Model for Store {
     }
 }
 graph_rt::impl_model_json!(Store);
+/// The properties, by name, for query options.
+impl Store {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `defaultLanguageTag`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_LANGUAGE_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultLanguageTag",
+    );
+    /// `languageTags`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("languageTags");
+    /// `groups`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new("groups");
+    /// `sets`, for `$select`, `$expand` and `$orderby`.
+    pub const SETS: graph_rt::Prop<Self> = graph_rt::Prop::new("sets");
+}

@@ -49,6 +49,21 @@ impl graph_rt::Model for StsPolicy {
     }
 }
 graph_rt::impl_model_json!(StsPolicy);
+/// The properties, by name, for query options.
+impl StsPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `isOrganizationDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ORGANIZATION_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isOrganizationDefault",
+    );
+}
 /// A `microsoft.graph.stsPolicy` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyStsPolicy {

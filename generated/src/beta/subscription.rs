@@ -89,3 +89,56 @@ impl graph_rt::Model for Subscription {
     }
 }
 graph_rt::impl_model_json!(Subscription);
+/// The properties, by name, for query options.
+impl Subscription {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `applicationId`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationId",
+    );
+    /// `changeType`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("changeType");
+    /// `clientState`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("clientState");
+    /// `creatorId`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATOR_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("creatorId");
+    /// `encryptionCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTION_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptionCertificate",
+    );
+    /// `encryptionCertificateId`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTION_CERTIFICATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptionCertificateId",
+    );
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `includeResourceData`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDE_RESOURCE_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includeResourceData",
+    );
+    /// `latestSupportedTlsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const LATEST_SUPPORTED_TLS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "latestSupportedTlsVersion",
+    );
+    /// `lifecycleNotificationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const LIFECYCLE_NOTIFICATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lifecycleNotificationUrl",
+    );
+    /// `notificationContentType`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationContentType",
+    );
+    /// `notificationQueryOptions`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_QUERY_OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationQueryOptions",
+    );
+    /// `notificationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationUrl",
+    );
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+}

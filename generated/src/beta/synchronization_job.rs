@@ -54,3 +54,20 @@ impl graph_rt::Model for SynchronizationJob {
     }
 }
 graph_rt::impl_model_json!(SynchronizationJob);
+/// The properties, by name, for query options.
+impl SynchronizationJob {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `schedule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new("schedule");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `synchronizationJobSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const SYNCHRONIZATION_JOB_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "synchronizationJobSettings",
+    );
+    /// `templateId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("templateId");
+    /// `schema`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEMA: graph_rt::Prop<Self> = graph_rt::Prop::new("schema");
+}

@@ -45,3 +45,16 @@ impl graph_rt::Model for SynchronizationSchema {
     }
 }
 graph_rt::impl_model_json!(SynchronizationSchema);
+/// The properties, by name, for query options.
+impl SynchronizationSchema {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `synchronizationRules`, for `$select`, `$expand` and `$orderby`.
+    pub const SYNCHRONIZATION_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "synchronizationRules",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `directories`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("directories");
+}

@@ -59,3 +59,24 @@ impl graph_rt::Model for SynchronizationTemplate {
     }
 }
 graph_rt::impl_model_json!(SynchronizationTemplate);
+/// The properties, by name, for query options.
+impl SynchronizationTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `applicationId`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationId",
+    );
+    /// `default`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("default");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `discoverable`, for `$select`, `$expand` and `$orderby`.
+    pub const DISCOVERABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("discoverable");
+    /// `factoryTag`, for `$select`, `$expand` and `$orderby`.
+    pub const FACTORY_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("factoryTag");
+    /// `metadata`, for `$select`, `$expand` and `$orderby`.
+    pub const METADATA: graph_rt::Prop<Self> = graph_rt::Prop::new("metadata");
+    /// `schema`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEMA: graph_rt::Prop<Self> = graph_rt::Prop::new("schema");
+}

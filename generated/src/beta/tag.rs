@@ -63,3 +63,26 @@ impl graph_rt::Model for Tag {
     }
 }
 graph_rt::impl_model_json!(Tag);
+/// The properties, by name, for query options.
+impl Tag {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `childSelectability`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILD_SELECTABILITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "childSelectability",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `childTags`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILD_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("childTags");
+    /// `parent`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT: graph_rt::Prop<Self> = graph_rt::Prop::new("parent");
+}

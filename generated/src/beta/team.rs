@@ -155,3 +155,90 @@ impl graph_rt::Model for Team {
     }
 }
 graph_rt::impl_model_json!(Team);
+/// The properties, by name, for query options.
+impl Team {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `classification`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classification",
+    );
+    /// `specialization`, for `$select`, `$expand` and `$orderby`.
+    pub const SPECIALIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "specialization",
+    );
+    /// `visibility`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("visibility");
+    /// `funSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const FUN_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("funSettings");
+    /// `guestSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const GUEST_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "guestSettings",
+    );
+    /// `internalId`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("internalId");
+    /// `isArchived`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ARCHIVED: graph_rt::Prop<Self> = graph_rt::Prop::new("isArchived");
+    /// `memberSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "memberSettings",
+    );
+    /// `messagingSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGING_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "messagingSettings",
+    );
+    /// `discoverySettings`, for `$select`, `$expand` and `$orderby`.
+    pub const DISCOVERY_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "discoverySettings",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `classSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASS_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classSettings",
+    );
+    /// `isMembershipLimitedToOwners`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MEMBERSHIP_LIMITED_TO_OWNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isMembershipLimitedToOwners",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `@microsoft.graph.teamCreationMode`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_GRAPH_TEAM_CREATION_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "@microsoft.graph.teamCreationMode",
+    );
+    /// `channels`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANNELS: graph_rt::Prop<Self> = graph_rt::Prop::new("channels");
+    /// `installedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedApps",
+    );
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `owners`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNERS: graph_rt::Prop<Self> = graph_rt::Prop::new("owners");
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+    /// `photo`, for `$select`, `$expand` and `$orderby`.
+    pub const PHOTO: graph_rt::Prop<Self> = graph_rt::Prop::new("photo");
+    /// `primaryChannel`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIMARY_CHANNEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "primaryChannel",
+    );
+    /// `schedule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new("schedule");
+    /// `template`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new("template");
+    /// `permissionGrants`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION_GRANTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "permissionGrants",
+    );
+    /// `tags`, for `$select`, `$expand` and `$orderby`.
+    pub const TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("tags");
+}

@@ -74,3 +74,32 @@ impl graph_rt::Model for TeamsAppDefinition {
     }
 }
 graph_rt::impl_model_json!(TeamsAppDefinition);
+/// The properties, by name, for query options.
+impl TeamsAppDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `teamsAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("teamsAppId");
+    /// `publishingState`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingState",
+    );
+    /// `azureADAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureADAppId",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `allowedInstallationScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_INSTALLATION_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedInstallationScopes",
+    );
+    /// `bot`, for `$select`, `$expand` and `$orderby`.
+    pub const BOT: graph_rt::Prop<Self> = graph_rt::Prop::new("bot");
+    /// `colorIcon`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR_ICON: graph_rt::Prop<Self> = graph_rt::Prop::new("colorIcon");
+    /// `outlineIcon`, for `$select`, `$expand` and `$orderby`.
+    pub const OUTLINE_ICON: graph_rt::Prop<Self> = graph_rt::Prop::new("outlineIcon");
+}

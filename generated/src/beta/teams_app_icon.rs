@@ -41,3 +41,14 @@ impl graph_rt::Model for TeamsAppIcon {
     }
 }
 graph_rt::impl_model_json!(TeamsAppIcon);
+/// The properties, by name, for query options.
+impl TeamsAppIcon {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `hostedContent`, for `$select`, `$expand` and `$orderby`.
+    pub const HOSTED_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hostedContent",
+    );
+}

@@ -41,3 +41,14 @@ impl graph_rt::Model for TeamsAppInstallation {
     }
 }
 graph_rt::impl_model_json!(TeamsAppInstallation);
+/// The properties, by name, for query options.
+impl TeamsAppInstallation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `teamsApp`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP: graph_rt::Prop<Self> = graph_rt::Prop::new("teamsApp");
+    /// `teamsAppDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "teamsAppDefinition",
+    );
+}

@@ -61,3 +61,24 @@ impl graph_rt::Model for TeamsTab {
     }
 }
 graph_rt::impl_model_json!(TeamsTab);
+/// The properties, by name, for query options.
+impl TeamsTab {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `teamsAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("teamsAppId");
+    /// `sortOrderIndex`, for `$select`, `$expand` and `$orderby`.
+    pub const SORT_ORDER_INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sortOrderIndex",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `configuration`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("configuration");
+    /// `teamsApp`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP: graph_rt::Prop<Self> = graph_rt::Prop::new("teamsApp");
+}

@@ -59,3 +59,20 @@ impl graph_rt::Model for TeamworkTag {
     }
 }
 graph_rt::impl_model_json!(TeamworkTag);
+/// The properties, by name, for query options.
+impl TeamworkTag {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `memberCount`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("memberCount");
+    /// `tagType`, for `$select`, `$expand` and `$orderby`.
+    pub const TAG_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("tagType");
+    /// `teamId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAM_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("teamId");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+}

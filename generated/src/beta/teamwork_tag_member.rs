@@ -49,3 +49,16 @@ impl graph_rt::Model for TeamworkTagMember {
     }
 }
 graph_rt::impl_model_json!(TeamworkTagMember);
+/// The properties, by name, for query options.
+impl TeamworkTagMember {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `ID`, for `$select`, `$expand` and `$orderby`.
+    pub const ID2: graph_rt::Prop<Self> = graph_rt::Prop::new("ID");
+    /// `tenantID`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantID");
+    /// `userID`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userID");
+}

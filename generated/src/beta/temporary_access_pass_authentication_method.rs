@@ -61,3 +61,32 @@ impl graph_rt::Model for TemporaryAccessPassAuthenticationMethod {
     }
 }
 graph_rt::impl_model_json!(TemporaryAccessPassAuthenticationMethod);
+/// The properties, by name, for query options.
+impl TemporaryAccessPassAuthenticationMethod {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `temporaryAccessPass`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPORARY_ACCESS_PASS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "temporaryAccessPass",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `lifetimeInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const LIFETIME_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lifetimeInMinutes",
+    );
+    /// `isUsableOnce`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_USABLE_ONCE: graph_rt::Prop<Self> = graph_rt::Prop::new("isUsableOnce");
+    /// `isUsable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_USABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("isUsable");
+    /// `methodUsabilityReason`, for `$select`, `$expand` and `$orderby`.
+    pub const METHOD_USABILITY_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "methodUsabilityReason",
+    );
+}

@@ -57,3 +57,26 @@ impl graph_rt::Model for Tenant {
     }
 }
 graph_rt::impl_model_json!(Tenant);
+/// The properties, by name, for query options.
+impl Tenant {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contract`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTRACT: graph_rt::Prop<Self> = graph_rt::Prop::new("contract");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `tenantStatusInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_STATUS_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantStatusInformation",
+    );
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for TenantCustomizedInformation {
     }
 }
 graph_rt::impl_model_json!(TenantCustomizedInformation);
+/// The properties, by name, for query options.
+impl TenantCustomizedInformation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contacts`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACTS: graph_rt::Prop<Self> = graph_rt::Prop::new("contacts");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `website`, for `$select`, `$expand` and `$orderby`.
+    pub const WEBSITE: graph_rt::Prop<Self> = graph_rt::Prop::new("website");
+}

@@ -73,3 +73,30 @@ impl graph_rt::Model for TenantDetailedInformation {
     }
 }
 graph_rt::impl_model_json!(TenantDetailedInformation);
+/// The properties, by name, for query options.
+impl TenantDetailedInformation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `city`, for `$select`, `$expand` and `$orderby`.
+    pub const CITY: graph_rt::Prop<Self> = graph_rt::Prop::new("city");
+    /// `countryCode`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRY_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("countryCode");
+    /// `countryName`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("countryName");
+    /// `defaultDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultDomainName",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `industryName`, for `$select`, `$expand` and `$orderby`.
+    pub const INDUSTRY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("industryName");
+    /// `region`, for `$select`, `$expand` and `$orderby`.
+    pub const REGION: graph_rt::Prop<Self> = graph_rt::Prop::new("region");
+    /// `segmentName`, for `$select`, `$expand` and `$orderby`.
+    pub const SEGMENT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("segmentName");
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+    /// `verticalName`, for `$select`, `$expand` and `$orderby`.
+    pub const VERTICAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("verticalName");
+}

@@ -53,3 +53,24 @@ impl graph_rt::Model for TenantGroup {
     }
 }
 graph_rt::impl_model_json!(TenantGroup);
+/// The properties, by name, for query options.
+impl TenantGroup {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allTenantsIncluded`, for `$select`, `$expand` and `$orderby`.
+    pub const ALL_TENANTS_INCLUDED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allTenantsIncluded",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `managementActions`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementActions",
+    );
+    /// `managementIntents`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_INTENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementIntents",
+    );
+    /// `tenantIds`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantIds");
+}

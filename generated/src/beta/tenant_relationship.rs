@@ -34,3 +34,10 @@ impl graph_rt::Model for TenantRelationship {
     }
 }
 graph_rt::impl_model_json!(TenantRelationship);
+/// The properties, by name, for query options.
+impl TenantRelationship {
+    /// `managedTenants`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_TENANTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedTenants",
+    );
+}

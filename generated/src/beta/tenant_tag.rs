@@ -65,3 +65,34 @@ impl graph_rt::Model for TenantTag {
     }
 }
 graph_rt::impl_model_json!(TenantTag);
+/// The properties, by name, for query options.
+impl TenantTag {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdByUserId`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY_USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdByUserId",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `deletedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deletedDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastActionByUserId`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ACTION_BY_USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastActionByUserId",
+    );
+    /// `lastActionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ACTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastActionDateTime",
+    );
+    /// `tenants`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANTS: graph_rt::Prop<Self> = graph_rt::Prop::new("tenants");
+}

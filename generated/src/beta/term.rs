@@ -67,3 +67,28 @@ impl graph_rt::Model for Term {
     }
 }
 graph_rt::impl_model_json!(Term);
+/// The properties, by name, for query options.
+impl Term {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `descriptions`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("descriptions");
+    /// `labels`, for `$select`, `$expand` and `$orderby`.
+    pub const LABELS: graph_rt::Prop<Self> = graph_rt::Prop::new("labels");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `properties`, for `$select`, `$expand` and `$orderby`.
+    pub const PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new("properties");
+    /// `children`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILDREN: graph_rt::Prop<Self> = graph_rt::Prop::new("children");
+    /// `relations`, for `$select`, `$expand` and `$orderby`.
+    pub const RELATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("relations");
+    /// `set`, for `$select`, `$expand` and `$orderby`.
+    pub const SET: graph_rt::Prop<Self> = graph_rt::Prop::new("set");
+}

@@ -57,3 +57,22 @@ impl graph_rt::Model for TermStoreGroup {
     }
 }
 graph_rt::impl_model_json!(TermStoreGroup);
+/// The properties, by name, for query options.
+impl TermStoreGroup {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `scope`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("scope");
+    /// `parentSiteId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_SITE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("parentSiteId");
+    /// `sets`, for `$select`, `$expand` and `$orderby`.
+    pub const SETS: graph_rt::Prop<Self> = graph_rt::Prop::new("sets");
+}

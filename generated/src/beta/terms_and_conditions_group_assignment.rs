@@ -39,3 +39,16 @@ impl graph_rt::Model for TermsAndConditionsGroupAssignment {
     }
 }
 graph_rt::impl_model_json!(TermsAndConditionsGroupAssignment);
+/// The properties, by name, for query options.
+impl TermsAndConditionsGroupAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `targetGroupId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetGroupId",
+    );
+    /// `termsAndConditions`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_AND_CONDITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsAndConditions",
+    );
+}

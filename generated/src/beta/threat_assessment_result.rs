@@ -45,3 +45,16 @@ impl graph_rt::Model for ThreatAssessmentResult {
     }
 }
 graph_rt::impl_model_json!(ThreatAssessmentResult);
+/// The properties, by name, for query options.
+impl ThreatAssessmentResult {
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `message`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("message");
+    /// `resultType`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("resultType");
+}

@@ -47,3 +47,16 @@ impl graph_rt::Model for ThumbnailSet {
     }
 }
 graph_rt::impl_model_json!(ThumbnailSet);
+/// The properties, by name, for query options.
+impl ThumbnailSet {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `large`, for `$select`, `$expand` and `$orderby`.
+    pub const LARGE: graph_rt::Prop<Self> = graph_rt::Prop::new("large");
+    /// `medium`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIUM: graph_rt::Prop<Self> = graph_rt::Prop::new("medium");
+    /// `small`, for `$select`, `$expand` and `$orderby`.
+    pub const SMALL: graph_rt::Prop<Self> = graph_rt::Prop::new("small");
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+}

@@ -263,3 +263,188 @@ impl graph_rt::Model for TiIndicator {
     }
 }
 graph_rt::impl_model_json!(TiIndicator);
+/// The properties, by name, for query options.
+impl TiIndicator {
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `activityGroupNames`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_GROUP_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activityGroupNames",
+    );
+    /// `additionalInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDITIONAL_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "additionalInformation",
+    );
+    /// `azureTenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureTenantId",
+    );
+    /// `confidence`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIDENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("confidence");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `diamondModel`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAMOND_MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("diamondModel");
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `ingestedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const INGESTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ingestedDateTime",
+    );
+    /// `isActive`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ACTIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("isActive");
+    /// `killChain`, for `$select`, `$expand` and `$orderby`.
+    pub const KILL_CHAIN: graph_rt::Prop<Self> = graph_rt::Prop::new("killChain");
+    /// `knownFalsePositives`, for `$select`, `$expand` and `$orderby`.
+    pub const KNOWN_FALSE_POSITIVES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "knownFalsePositives",
+    );
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `malwareFamilyNames`, for `$select`, `$expand` and `$orderby`.
+    pub const MALWARE_FAMILY_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "malwareFamilyNames",
+    );
+    /// `passiveOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSIVE_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new("passiveOnly");
+    /// `severity`, for `$select`, `$expand` and `$orderby`.
+    pub const SEVERITY: graph_rt::Prop<Self> = graph_rt::Prop::new("severity");
+    /// `tags`, for `$select`, `$expand` and `$orderby`.
+    pub const TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("tags");
+    /// `targetProduct`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_PRODUCT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetProduct",
+    );
+    /// `threatType`, for `$select`, `$expand` and `$orderby`.
+    pub const THREAT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("threatType");
+    /// `tlpLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const TLP_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("tlpLevel");
+    /// `emailEncoding`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ENCODING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailEncoding",
+    );
+    /// `emailLanguage`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailLanguage",
+    );
+    /// `emailRecipient`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_RECIPIENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailRecipient",
+    );
+    /// `emailSenderAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_SENDER_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailSenderAddress",
+    );
+    /// `emailSenderName`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_SENDER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailSenderName",
+    );
+    /// `emailSourceDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_SOURCE_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailSourceDomain",
+    );
+    /// `emailSourceIpAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_SOURCE_IP_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailSourceIpAddress",
+    );
+    /// `emailSubject`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("emailSubject");
+    /// `emailXMailer`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_X_MAILER: graph_rt::Prop<Self> = graph_rt::Prop::new("emailXMailer");
+    /// `fileCompileDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_COMPILE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileCompileDateTime",
+    );
+    /// `fileCreatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileCreatedDateTime",
+    );
+    /// `fileHashType`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_HASH_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("fileHashType");
+    /// `fileHashValue`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_HASH_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileHashValue",
+    );
+    /// `fileMutexName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_MUTEX_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileMutexName",
+    );
+    /// `fileName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("fileName");
+    /// `filePacker`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_PACKER: graph_rt::Prop<Self> = graph_rt::Prop::new("filePacker");
+    /// `filePath`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_PATH: graph_rt::Prop<Self> = graph_rt::Prop::new("filePath");
+    /// `fileSize`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("fileSize");
+    /// `fileType`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("fileType");
+    /// `domainName`, for `$select`, `$expand` and `$orderby`.
+    pub const DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("domainName");
+    /// `networkCidrBlock`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_CIDR_BLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkCidrBlock",
+    );
+    /// `networkDestinationAsn`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_DESTINATION_ASN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkDestinationAsn",
+    );
+    /// `networkDestinationCidrBlock`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_DESTINATION_CIDR_BLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkDestinationCidrBlock",
+    );
+    /// `networkDestinationIPv4`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_DESTINATION_I_PV4: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkDestinationIPv4",
+    );
+    /// `networkDestinationIPv6`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_DESTINATION_I_PV6: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkDestinationIPv6",
+    );
+    /// `networkDestinationPort`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_DESTINATION_PORT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkDestinationPort",
+    );
+    /// `networkIPv4`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_I_PV4: graph_rt::Prop<Self> = graph_rt::Prop::new("networkIPv4");
+    /// `networkIPv6`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_I_PV6: graph_rt::Prop<Self> = graph_rt::Prop::new("networkIPv6");
+    /// `networkPort`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_PORT: graph_rt::Prop<Self> = graph_rt::Prop::new("networkPort");
+    /// `networkProtocol`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_PROTOCOL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkProtocol",
+    );
+    /// `networkSourceAsn`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_SOURCE_ASN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkSourceAsn",
+    );
+    /// `networkSourceCidrBlock`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_SOURCE_CIDR_BLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkSourceCidrBlock",
+    );
+    /// `networkSourceIPv4`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_SOURCE_I_PV4: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkSourceIPv4",
+    );
+    /// `networkSourceIPv6`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_SOURCE_I_PV6: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkSourceIPv6",
+    );
+    /// `networkSourcePort`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_SOURCE_PORT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkSourcePort",
+    );
+    /// `url`, for `$select`, `$expand` and `$orderby`.
+    pub const URL: graph_rt::Prop<Self> = graph_rt::Prop::new("url");
+    /// `userAgent`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_AGENT: graph_rt::Prop<Self> = graph_rt::Prop::new("userAgent");
+}

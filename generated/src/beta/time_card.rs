@@ -91,3 +91,42 @@ impl graph_rt::Model for TimeCard {
     }
 }
 graph_rt::impl_model_json!(TimeCard);
+/// The properties, by name, for query options.
+impl TimeCard {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `clockInEvent`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOCK_IN_EVENT: graph_rt::Prop<Self> = graph_rt::Prop::new("clockInEvent");
+    /// `clockOutEvent`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOCK_OUT_EVENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clockOutEvent",
+    );
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `breaks`, for `$select`, `$expand` and `$orderby`.
+    pub const BREAKS: graph_rt::Prop<Self> = graph_rt::Prop::new("breaks");
+    /// `originalEntry`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGINAL_ENTRY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "originalEntry",
+    );
+    /// `confirmedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIRMED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("confirmedBy");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+}

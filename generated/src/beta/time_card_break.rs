@@ -45,3 +45,14 @@ impl graph_rt::Model for TimeCardBreak {
     }
 }
 graph_rt::impl_model_json!(TimeCardBreak);
+/// The properties, by name, for query options.
+impl TimeCardBreak {
+    /// `breakId`, for `$select`, `$expand` and `$orderby`.
+    pub const BREAK_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("breakId");
+    /// `start`, for `$select`, `$expand` and `$orderby`.
+    pub const START: graph_rt::Prop<Self> = graph_rt::Prop::new("start");
+    /// `end`, for `$select`, `$expand` and `$orderby`.
+    pub const END: graph_rt::Prop<Self> = graph_rt::Prop::new("end");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+}

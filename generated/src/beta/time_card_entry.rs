@@ -39,3 +39,14 @@ impl graph_rt::Model for TimeCardEntry {
     }
 }
 graph_rt::impl_model_json!(TimeCardEntry);
+/// The properties, by name, for query options.
+impl TimeCardEntry {
+    /// `clockInEvent`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOCK_IN_EVENT: graph_rt::Prop<Self> = graph_rt::Prop::new("clockInEvent");
+    /// `clockOutEvent`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOCK_OUT_EVENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clockOutEvent",
+    );
+    /// `breaks`, for `$select`, `$expand` and `$orderby`.
+    pub const BREAKS: graph_rt::Prop<Self> = graph_rt::Prop::new("breaks");
+}

@@ -41,3 +41,14 @@ impl graph_rt::Model for TimeCardEvent {
     }
 }
 graph_rt::impl_model_json!(TimeCardEvent);
+/// The properties, by name, for query options.
+impl TimeCardEvent {
+    /// `dateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("dateTime");
+    /// `atApprovedLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const AT_APPROVED_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "atApprovedLocation",
+    );
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+}

@@ -31,3 +31,10 @@ impl graph_rt::Model for TimeClockSettings {
     }
 }
 graph_rt::impl_model_json!(TimeClockSettings);
+/// The properties, by name, for query options.
+impl TimeClockSettings {
+    /// `approvedLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROVED_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "approvedLocation",
+    );
+}

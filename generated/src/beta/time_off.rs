@@ -59,3 +59,28 @@ impl graph_rt::Model for TimeOff {
     }
 }
 graph_rt::impl_model_json!(TimeOff);
+/// The properties, by name, for query options.
+impl TimeOff {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `sharedTimeOff`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED_TIME_OFF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharedTimeOff",
+    );
+    /// `draftTimeOff`, for `$select`, `$expand` and `$orderby`.
+    pub const DRAFT_TIME_OFF: graph_rt::Prop<Self> = graph_rt::Prop::new("draftTimeOff");
+}

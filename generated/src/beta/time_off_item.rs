@@ -45,3 +45,18 @@ impl graph_rt::Model for TimeOffItem {
     }
 }
 graph_rt::impl_model_json!(TimeOffItem);
+/// The properties, by name, for query options.
+impl TimeOffItem {
+    /// `timeOffReasonId`, for `$select`, `$expand` and `$orderby`.
+    pub const TIME_OFF_REASON_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "timeOffReasonId",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `theme`, for `$select`, `$expand` and `$orderby`.
+    pub const THEME: graph_rt::Prop<Self> = graph_rt::Prop::new("theme");
+}

@@ -107,3 +107,48 @@ impl graph_rt::Model for TodoTask {
     }
 }
 graph_rt::impl_model_json!(TodoTask);
+/// The properties, by name, for query options.
+impl TodoTask {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `body`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
+    /// `bodyLastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY_LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bodyLastModifiedDateTime",
+    );
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `dueDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DUE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("dueDateTime");
+    /// `importance`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new("importance");
+    /// `isReminderOn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REMINDER_ON: graph_rt::Prop<Self> = graph_rt::Prop::new("isReminderOn");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `recurrence`, for `$select`, `$expand` and `$orderby`.
+    pub const RECURRENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("recurrence");
+    /// `reminderDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REMINDER_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reminderDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `linkedResources`, for `$select`, `$expand` and `$orderby`.
+    pub const LINKED_RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "linkedResources",
+    );
+}

@@ -52,3 +52,24 @@ impl graph_rt::Model for Trending {
     }
 }
 graph_rt::impl_model_json!(Trending);
+/// The properties, by name, for query options.
+impl Trending {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `weight`, for `$select`, `$expand` and `$orderby`.
+    pub const WEIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new("weight");
+    /// `resourceVisualization`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_VISUALIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceVisualization",
+    );
+    /// `resourceReference`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceReference",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+}

@@ -35,3 +35,10 @@ impl graph_rt::Model for TrustFrameworkKeySet {
     }
 }
 graph_rt::impl_model_json!(TrustFrameworkKeySet);
+/// The properties, by name, for query options.
+impl TrustFrameworkKeySet {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `keys`, for `$select`, `$expand` and `$orderby`.
+    pub const KEYS: graph_rt::Prop<Self> = graph_rt::Prop::new("keys");
+}

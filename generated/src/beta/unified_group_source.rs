@@ -57,3 +57,22 @@ impl graph_rt::Model for UnifiedGroupSource {
     }
 }
 graph_rt::impl_model_json!(UnifiedGroupSource);
+/// The properties, by name, for query options.
+impl UnifiedGroupSource {
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `includedSources`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDED_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includedSources",
+    );
+    /// `group`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("group");
+}

@@ -73,3 +73,36 @@ impl graph_rt::Model for UnifiedRoleAssignment {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleAssignment);
+/// The properties, by name, for query options.
+impl UnifiedRoleAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `principalId`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("principalId");
+    /// `directoryScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScopeId",
+    );
+    /// `appScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopeId");
+    /// `resourceScope`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceScope",
+    );
+    /// `appScope`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("appScope");
+    /// `directoryScope`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScope",
+    );
+    /// `principal`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL: graph_rt::Prop<Self> = graph_rt::Prop::new("principal");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+}

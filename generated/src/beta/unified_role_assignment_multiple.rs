@@ -77,3 +77,36 @@ impl graph_rt::Model for UnifiedRoleAssignmentMultiple {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleAssignmentMultiple);
+/// The properties, by name, for query options.
+impl UnifiedRoleAssignmentMultiple {
+    /// `appScopeIds`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopeIds");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `directoryScopeIds`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScopeIds",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `principalIds`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new("principalIds");
+    /// `appScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopes");
+    /// `directoryScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScopes",
+    );
+    /// `principals`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPALS: graph_rt::Prop<Self> = graph_rt::Prop::new("principals");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+}

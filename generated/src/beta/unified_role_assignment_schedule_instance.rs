@@ -103,3 +103,60 @@ impl graph_rt::Model for UnifiedRoleAssignmentScheduleInstance {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleAssignmentScheduleInstance);
+/// The properties, by name, for query options.
+impl UnifiedRoleAssignmentScheduleInstance {
+    /// `appScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopeId");
+    /// `directoryScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScopeId",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `principalId`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("principalId");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `appScope`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("appScope");
+    /// `directoryScope`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScope",
+    );
+    /// `principal`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL: graph_rt::Prop<Self> = graph_rt::Prop::new("principal");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+    /// `assignmentType`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignmentType",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `memberType`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("memberType");
+    /// `roleAssignmentOriginId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENT_ORIGIN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignmentOriginId",
+    );
+    /// `roleAssignmentScheduleId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENT_SCHEDULE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignmentScheduleId",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `activatedUsing`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVATED_USING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activatedUsing",
+    );
+}

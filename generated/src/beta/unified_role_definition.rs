@@ -67,3 +67,32 @@ impl graph_rt::Model for UnifiedRoleDefinition {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleDefinition);
+/// The properties, by name, for query options.
+impl UnifiedRoleDefinition {
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isBuiltIn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_BUILT_IN: graph_rt::Prop<Self> = graph_rt::Prop::new("isBuiltIn");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `resourceScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceScopes",
+    );
+    /// `rolePermissions`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rolePermissions",
+    );
+    /// `templateId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("templateId");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `inheritsPermissionsFrom`, for `$select`, `$expand` and `$orderby`.
+    pub const INHERITS_PERMISSIONS_FROM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inheritsPermissionsFrom",
+    );
+}

@@ -101,3 +101,52 @@ impl graph_rt::Model for UnifiedRoleEligibilitySchedule {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleEligibilitySchedule);
+/// The properties, by name, for query options.
+impl UnifiedRoleEligibilitySchedule {
+    /// `appScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopeId");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `createdUsing`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_USING: graph_rt::Prop<Self> = graph_rt::Prop::new("createdUsing");
+    /// `directoryScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScopeId",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `principalId`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("principalId");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `activeInstance`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVE_INSTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activeInstance",
+    );
+    /// `appScope`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("appScope");
+    /// `directoryScope`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScope",
+    );
+    /// `principal`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL: graph_rt::Prop<Self> = graph_rt::Prop::new("principal");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+    /// `memberType`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("memberType");
+    /// `scheduleInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("scheduleInfo");
+}

@@ -97,3 +97,48 @@ impl graph_rt::Model for UnifiedRoleEligibilityScheduleRequest {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleEligibilityScheduleRequest);
+/// The properties, by name, for query options.
+impl UnifiedRoleEligibilityScheduleRequest {
+    /// `action`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new("action");
+    /// `appScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopeId");
+    /// `directoryScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScopeId",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isValidationOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_VALIDATION_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isValidationOnly",
+    );
+    /// `justification`, for `$select`, `$expand` and `$orderby`.
+    pub const JUSTIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("justification");
+    /// `principalId`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("principalId");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `scheduleInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("scheduleInfo");
+    /// `targetScheduleId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_SCHEDULE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetScheduleId",
+    );
+    /// `ticketInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const TICKET_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("ticketInfo");
+    /// `appScope`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("appScope");
+    /// `directoryScope`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScope",
+    );
+    /// `principal`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL: graph_rt::Prop<Self> = graph_rt::Prop::new("principal");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+}

@@ -69,3 +69,34 @@ impl graph_rt::Model for UnifiedRoleManagementPolicy {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicy);
+/// The properties, by name, for query options.
+impl UnifiedRoleManagementPolicy {
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isOrganizationDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ORGANIZATION_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isOrganizationDefault",
+    );
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `scopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("scopeId");
+    /// `scopeType`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("scopeType");
+    /// `effectiveRules`, for `$select`, `$expand` and `$orderby`.
+    pub const EFFECTIVE_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "effectiveRules",
+    );
+    /// `rules`, for `$select`, `$expand` and `$orderby`.
+    pub const RULES: graph_rt::Prop<Self> = graph_rt::Prop::new("rules");
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for UnifiedRoleManagementPolicyApprovalRule {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyApprovalRule);
+/// The properties, by name, for query options.
+impl UnifiedRoleManagementPolicyApprovalRule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `setting`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new("setting");
+}

@@ -51,3 +51,20 @@ impl graph_rt::Model for UnifiedRoleManagementPolicyAssignment {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyAssignment);
+/// The properties, by name, for query options.
+impl UnifiedRoleManagementPolicyAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `policyId`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("policyId");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `scopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("scopeId");
+    /// `scopeType`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("scopeType");
+    /// `policy`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new("policy");
+}

@@ -45,3 +45,14 @@ impl graph_rt::Model for UnifiedRoleManagementPolicyAuthenticationContextRule {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyAuthenticationContextRule);
+/// The properties, by name, for query options.
+impl UnifiedRoleManagementPolicyAuthenticationContextRule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `claimValue`, for `$select`, `$expand` and `$orderby`.
+    pub const CLAIM_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("claimValue");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for UnifiedRoleManagementPolicyEnablementRule {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyEnablementRule);
+/// The properties, by name, for query options.
+impl UnifiedRoleManagementPolicyEnablementRule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `enabledRules`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLED_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new("enabledRules");
+}

@@ -45,3 +45,18 @@ impl graph_rt::Model for UnifiedRoleManagementPolicyExpirationRule {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyExpirationRule);
+/// The properties, by name, for query options.
+impl UnifiedRoleManagementPolicyExpirationRule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `isExpirationRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_EXPIRATION_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isExpirationRequired",
+    );
+    /// `maximumDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumDuration",
+    );
+}

@@ -57,3 +57,30 @@ impl graph_rt::Model for UnifiedRoleManagementPolicyNotificationRule {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyNotificationRule);
+/// The properties, by name, for query options.
+impl UnifiedRoleManagementPolicyNotificationRule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `notificationLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationLevel",
+    );
+    /// `notificationRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationRecipients",
+    );
+    /// `notificationType`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationType",
+    );
+    /// `recipientType`, for `$select`, `$expand` and `$orderby`.
+    pub const RECIPIENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "recipientType",
+    );
+    /// `isDefaultRecipientsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT_RECIPIENTS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDefaultRecipientsEnabled",
+    );
+}

@@ -35,6 +35,13 @@ impl graph_rt::Model for UnifiedRoleManagementPolicyRule {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleManagementPolicyRule);
+/// The properties, by name, for query options.
+impl UnifiedRoleManagementPolicyRule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}
 /// A `microsoft.graph.unifiedRoleManagementPolicyRule` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUnifiedRoleManagementPolicyRule {

@@ -69,6 +69,35 @@ impl graph_rt::Model for UnifiedRoleScheduleInstanceBase {
     }
 }
 graph_rt::impl_model_json!(UnifiedRoleScheduleInstanceBase);
+/// The properties, by name, for query options.
+impl UnifiedRoleScheduleInstanceBase {
+    /// `appScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appScopeId");
+    /// `directoryScopeId`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScopeId",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `principalId`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("principalId");
+    /// `roleDefinitionId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitionId",
+    );
+    /// `appScope`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("appScope");
+    /// `directoryScope`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryScope",
+    );
+    /// `principal`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL: graph_rt::Prop<Self> = graph_rt::Prop::new("principal");
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+}
 /// A `microsoft.graph.unifiedRoleScheduleInstanceBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUnifiedRoleScheduleInstanceBase {

@@ -47,3 +47,18 @@ impl graph_rt::Model for UnsupportedGroupPolicyExtension {
     }
 }
 graph_rt::impl_model_json!(UnsupportedGroupPolicyExtension);
+/// The properties, by name, for query options.
+impl UnsupportedGroupPolicyExtension {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `settingScope`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTING_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("settingScope");
+    /// `namespaceUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const NAMESPACE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("namespaceUrl");
+    /// `extensionType`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "extensionType",
+    );
+    /// `nodeName`, for `$select`, `$expand` and `$orderby`.
+    pub const NODE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("nodeName");
+}

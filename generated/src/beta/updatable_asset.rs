@@ -31,6 +31,11 @@ impl graph_rt::Model for UpdatableAsset {
     }
 }
 graph_rt::impl_model_json!(UpdatableAsset);
+/// The properties, by name, for query options.
+impl UpdatableAsset {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}
 /// A `microsoft.graph.windowsUpdates.updatableAsset` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUpdatableAsset {

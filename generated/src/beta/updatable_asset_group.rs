@@ -37,3 +37,10 @@ impl graph_rt::Model for UpdatableAssetGroup {
     }
 }
 graph_rt::impl_model_json!(UpdatableAssetGroup);
+/// The properties, by name, for query options.
+impl UpdatableAssetGroup {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+}

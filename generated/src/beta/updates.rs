@@ -45,3 +45,16 @@ impl graph_rt::Model for Updates {
     }
 }
 graph_rt::impl_model_json!(Updates);
+/// The properties, by name, for query options.
+impl Updates {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `catalog`, for `$select`, `$expand` and `$orderby`.
+    pub const CATALOG: graph_rt::Prop<Self> = graph_rt::Prop::new("catalog");
+    /// `deployments`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("deployments");
+    /// `updatableAssets`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATABLE_ASSETS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updatableAssets",
+    );
+}

@@ -43,3 +43,16 @@ impl graph_rt::Model for UsageRight {
     }
 }
 graph_rt::impl_model_json!(UsageRight);
+/// The properties, by name, for query options.
+impl UsageRight {
+    /// `catalogId`, for `$select`, `$expand` and `$orderby`.
+    pub const CATALOG_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("catalogId");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `serviceIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "serviceIdentifier",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+}

@@ -49,3 +49,20 @@ impl graph_rt::Model for UsedInsight {
     }
 }
 graph_rt::impl_model_json!(UsedInsight);
+/// The properties, by name, for query options.
+impl UsedInsight {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastUsed`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_USED: graph_rt::Prop<Self> = graph_rt::Prop::new("lastUsed");
+    /// `resourceVisualization`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_VISUALIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceVisualization",
+    );
+    /// `resourceReference`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceReference",
+    );
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+}

@@ -658,3 +658,366 @@ impl graph_rt::Model for User {
     }
 }
 graph_rt::impl_model_json!(User);
+/// The properties, by name, for query options.
+impl User {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `aboutMe`, for `$select`, `$expand` and `$orderby`.
+    pub const ABOUT_ME: graph_rt::Prop<Self> = graph_rt::Prop::new("aboutMe");
+    /// `accountEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountEnabled",
+    );
+    /// `ageGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const AGE_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("ageGroup");
+    /// `assignedLicenses`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_LICENSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedLicenses",
+    );
+    /// `assignedPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedPlans",
+    );
+    /// `birthday`, for `$select`, `$expand` and `$orderby`.
+    pub const BIRTHDAY: graph_rt::Prop<Self> = graph_rt::Prop::new("birthday");
+    /// `businessPhones`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessPhones",
+    );
+    /// `city`, for `$select`, `$expand` and `$orderby`.
+    pub const CITY: graph_rt::Prop<Self> = graph_rt::Prop::new("city");
+    /// `companyName`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPANY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("companyName");
+    /// `consentProvidedForMinor`, for `$select`, `$expand` and `$orderby`.
+    pub const CONSENT_PROVIDED_FOR_MINOR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "consentProvidedForMinor",
+    );
+    /// `country`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRY: graph_rt::Prop<Self> = graph_rt::Prop::new("country");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `creationType`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("creationType");
+    /// `deletedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deletedDateTime",
+    );
+    /// `department`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPARTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new("department");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `employeeHireDate`, for `$select`, `$expand` and `$orderby`.
+    pub const EMPLOYEE_HIRE_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "employeeHireDate",
+    );
+    /// `employeeId`, for `$select`, `$expand` and `$orderby`.
+    pub const EMPLOYEE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("employeeId");
+    /// `employeeOrgData`, for `$select`, `$expand` and `$orderby`.
+    pub const EMPLOYEE_ORG_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "employeeOrgData",
+    );
+    /// `employeeType`, for `$select`, `$expand` and `$orderby`.
+    pub const EMPLOYEE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("employeeType");
+    /// `externalUserState`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_USER_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalUserState",
+    );
+    /// `externalUserStateChangeDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_USER_STATE_CHANGE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalUserStateChangeDateTime",
+    );
+    /// `faxNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const FAX_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("faxNumber");
+    /// `givenName`, for `$select`, `$expand` and `$orderby`.
+    pub const GIVEN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("givenName");
+    /// `hireDate`, for `$select`, `$expand` and `$orderby`.
+    pub const HIRE_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("hireDate");
+    /// `identities`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("identities");
+    /// `imAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const IM_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new("imAddresses");
+    /// `infoCatalogs`, for `$select`, `$expand` and `$orderby`.
+    pub const INFO_CATALOGS: graph_rt::Prop<Self> = graph_rt::Prop::new("infoCatalogs");
+    /// `interests`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERESTS: graph_rt::Prop<Self> = graph_rt::Prop::new("interests");
+    /// `isResourceAccount`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_RESOURCE_ACCOUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isResourceAccount",
+    );
+    /// `jobTitle`, for `$select`, `$expand` and `$orderby`.
+    pub const JOB_TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("jobTitle");
+    /// `lastPasswordChangeDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_PASSWORD_CHANGE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastPasswordChangeDateTime",
+    );
+    /// `legalAgeGroupClassification`, for `$select`, `$expand` and `$orderby`.
+    pub const LEGAL_AGE_GROUP_CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "legalAgeGroupClassification",
+    );
+    /// `licenseAssignmentStates`, for `$select`, `$expand` and `$orderby`.
+    pub const LICENSE_ASSIGNMENT_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "licenseAssignmentStates",
+    );
+    /// `mail`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("mail");
+    /// `mailboxSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const MAILBOX_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mailboxSettings",
+    );
+    /// `mailNickname`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL_NICKNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("mailNickname");
+    /// `mobilePhone`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new("mobilePhone");
+    /// `mySite`, for `$select`, `$expand` and `$orderby`.
+    pub const MY_SITE: graph_rt::Prop<Self> = graph_rt::Prop::new("mySite");
+    /// `officeLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const OFFICE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "officeLocation",
+    );
+    /// `onPremisesDistinguishedName`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_DISTINGUISHED_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesDistinguishedName",
+    );
+    /// `onPremisesDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesDomainName",
+    );
+    /// `onPremisesExtensionAttributes`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_EXTENSION_ATTRIBUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesExtensionAttributes",
+    );
+    /// `onPremisesImmutableId`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_IMMUTABLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesImmutableId",
+    );
+    /// `onPremisesLastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesLastSyncDateTime",
+    );
+    /// `onPremisesProvisioningErrors`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_PROVISIONING_ERRORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesProvisioningErrors",
+    );
+    /// `onPremisesSamAccountName`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SAM_ACCOUNT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSamAccountName",
+    );
+    /// `onPremisesSecurityIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SECURITY_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSecurityIdentifier",
+    );
+    /// `onPremisesSyncEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SYNC_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSyncEnabled",
+    );
+    /// `onPremisesUserPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesUserPrincipalName",
+    );
+    /// `otherMails`, for `$select`, `$expand` and `$orderby`.
+    pub const OTHER_MAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("otherMails");
+    /// `passwordPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPolicies",
+    );
+    /// `passwordProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordProfile",
+    );
+    /// `pastProjects`, for `$select`, `$expand` and `$orderby`.
+    pub const PAST_PROJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new("pastProjects");
+    /// `postalCode`, for `$select`, `$expand` and `$orderby`.
+    pub const POSTAL_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("postalCode");
+    /// `preferredDataLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_DATA_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredDataLocation",
+    );
+    /// `preferredLanguage`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredLanguage",
+    );
+    /// `preferredName`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredName",
+    );
+    /// `provisionedPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONED_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisionedPlans",
+    );
+    /// `proxyAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyAddresses",
+    );
+    /// `refreshTokensValidFromDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REFRESH_TOKENS_VALID_FROM_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "refreshTokensValidFromDateTime",
+    );
+    /// `responsibilities`, for `$select`, `$expand` and `$orderby`.
+    pub const RESPONSIBILITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "responsibilities",
+    );
+    /// `schools`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHOOLS: graph_rt::Prop<Self> = graph_rt::Prop::new("schools");
+    /// `showInAddressList`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_IN_ADDRESS_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showInAddressList",
+    );
+    /// `signInSessionsValidFromDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGN_IN_SESSIONS_VALID_FROM_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signInSessionsValidFromDateTime",
+    );
+    /// `skills`, for `$select`, `$expand` and `$orderby`.
+    pub const SKILLS: graph_rt::Prop<Self> = graph_rt::Prop::new("skills");
+    /// `signInActivity`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGN_IN_ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signInActivity",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `streetAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const STREET_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "streetAddress",
+    );
+    /// `surname`, for `$select`, `$expand` and `$orderby`.
+    pub const SURNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("surname");
+    /// `usageLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const USAGE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usageLocation",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `userType`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("userType");
+    /// `agreementAcceptances`, for `$select`, `$expand` and `$orderby`.
+    pub const AGREEMENT_ACCEPTANCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "agreementAcceptances",
+    );
+    /// `appRoleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appRoleAssignments",
+    );
+    /// `calendar`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR: graph_rt::Prop<Self> = graph_rt::Prop::new("calendar");
+    /// `calendarGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "calendarGroups",
+    );
+    /// `calendarView`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR_VIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("calendarView");
+    /// `calendars`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDARS: graph_rt::Prop<Self> = graph_rt::Prop::new("calendars");
+    /// `contactFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACT_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contactFolders",
+    );
+    /// `contacts`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTACTS: graph_rt::Prop<Self> = graph_rt::Prop::new("contacts");
+    /// `createdObjects`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_OBJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdObjects",
+    );
+    /// `directReports`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECT_REPORTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directReports",
+    );
+    /// `drive`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("drive");
+    /// `drives`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVES: graph_rt::Prop<Self> = graph_rt::Prop::new("drives");
+    /// `events`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("events");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `inferenceClassification`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE_CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inferenceClassification",
+    );
+    /// `insights`, for `$select`, `$expand` and `$orderby`.
+    pub const INSIGHTS: graph_rt::Prop<Self> = graph_rt::Prop::new("insights");
+    /// `joinedGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const JOINED_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new("joinedGroups");
+    /// `mailFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new("mailFolders");
+    /// `manager`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGER: graph_rt::Prop<Self> = graph_rt::Prop::new("manager");
+    /// `memberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new("memberOf");
+    /// `joinedTeams`, for `$select`, `$expand` and `$orderby`.
+    pub const JOINED_TEAMS: graph_rt::Prop<Self> = graph_rt::Prop::new("joinedTeams");
+    /// `messages`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("messages");
+    /// `onenote`, for `$select`, `$expand` and `$orderby`.
+    pub const ONENOTE: graph_rt::Prop<Self> = graph_rt::Prop::new("onenote");
+    /// `outlook`, for `$select`, `$expand` and `$orderby`.
+    pub const OUTLOOK: graph_rt::Prop<Self> = graph_rt::Prop::new("outlook");
+    /// `ownedDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNED_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new("ownedDevices");
+    /// `ownedObjects`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNED_OBJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new("ownedObjects");
+    /// `pendingAccessReviewInstances`, for `$select`, `$expand` and `$orderby`.
+    pub const PENDING_ACCESS_REVIEW_INSTANCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pendingAccessReviewInstances",
+    );
+    /// `people`, for `$select`, `$expand` and `$orderby`.
+    pub const PEOPLE: graph_rt::Prop<Self> = graph_rt::Prop::new("people");
+    /// `photo`, for `$select`, `$expand` and `$orderby`.
+    pub const PHOTO: graph_rt::Prop<Self> = graph_rt::Prop::new("photo");
+    /// `photos`, for `$select`, `$expand` and `$orderby`.
+    pub const PHOTOS: graph_rt::Prop<Self> = graph_rt::Prop::new("photos");
+    /// `planner`, for `$select`, `$expand` and `$orderby`.
+    pub const PLANNER: graph_rt::Prop<Self> = graph_rt::Prop::new("planner");
+    /// `profile`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new("profile");
+    /// `registeredDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredDevices",
+    );
+    /// `scopedRoleMemberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPED_ROLE_MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scopedRoleMemberOf",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `teamwork`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMWORK: graph_rt::Prop<Self> = graph_rt::Prop::new("teamwork");
+    /// `todo`, for `$select`, `$expand` and `$orderby`.
+    pub const TODO: graph_rt::Prop<Self> = graph_rt::Prop::new("todo");
+    /// `transitiveReports`, for `$select`, `$expand` and `$orderby`.
+    pub const TRANSITIVE_REPORTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "transitiveReports",
+    );
+    /// `usageRight`, for `$select`, `$expand` and `$orderby`.
+    pub const USAGE_RIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new("usageRight");
+    /// `deviceEnrollmentLimit`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ENROLLMENT_LIMIT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceEnrollmentLimit",
+    );
+    /// `managedDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDevices",
+    );
+    /// `managedAppRegistrations`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_APP_REGISTRATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedAppRegistrations",
+    );
+    /// `deviceEnrollmentConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ENROLLMENT_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceEnrollmentConfigurations",
+    );
+    /// `deviceManagementTroubleshootingEvents`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_TROUBLESHOOTING_EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementTroubleshootingEvents",
+    );
+    /// `mobileAppIntentAndStates`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_INTENT_AND_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppIntentAndStates",
+    );
+    /// `mobileAppTroubleshootingEvents`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_TROUBLESHOOTING_EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppTroubleshootingEvents",
+    );
+}

@@ -88,3 +88,42 @@ impl graph_rt::Model for UserAccountInformation {
     }
 }
 graph_rt::impl_model_json!(UserAccountInformation);
+/// The properties, by name, for query options.
+impl UserAccountInformation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowedAudiences`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_AUDIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `inference`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("inference");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `ageGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const AGE_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("ageGroup");
+    /// `countryCode`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRY_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("countryCode");
+    /// `preferredLanguageTag`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_LANGUAGE_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredLanguageTag",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

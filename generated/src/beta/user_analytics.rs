@@ -42,3 +42,14 @@ impl graph_rt::Model for UserAnalytics {
     }
 }
 graph_rt::impl_model_json!(UserAnalytics);
+/// The properties, by name, for query options.
+impl UserAnalytics {
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `activityStatistics`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_STATISTICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activityStatistics",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

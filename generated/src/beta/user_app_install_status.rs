@@ -59,3 +59,32 @@ impl graph_rt::Model for UserAppInstallStatus {
     }
 }
 graph_rt::impl_model_json!(UserAppInstallStatus);
+/// The properties, by name, for query options.
+impl UserAppInstallStatus {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `installedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedDeviceCount",
+    );
+    /// `failedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedDeviceCount",
+    );
+    /// `notInstalledDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_INSTALLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notInstalledDeviceCount",
+    );
+    /// `app`, for `$select`, `$expand` and `$orderby`.
+    pub const APP: graph_rt::Prop<Self> = graph_rt::Prop::new("app");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+}

@@ -67,3 +67,28 @@ impl graph_rt::Model for UserConsentRequest {
     }
 }
 graph_rt::impl_model_json!(UserConsentRequest);
+/// The properties, by name, for query options.
+impl UserConsentRequest {
+    /// `approvalId`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROVAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("approvalId");
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `customData`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new("customData");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `reason`, for `$select`, `$expand` and `$orderby`.
+    pub const REASON: graph_rt::Prop<Self> = graph_rt::Prop::new("reason");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `approval`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROVAL: graph_rt::Prop<Self> = graph_rt::Prop::new("approval");
+}

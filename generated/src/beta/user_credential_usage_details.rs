@@ -63,3 +63,30 @@ impl graph_rt::Model for UserCredentialUsageDetails {
     }
 }
 graph_rt::impl_model_json!(UserCredentialUsageDetails);
+/// The properties, by name, for query options.
+impl UserCredentialUsageDetails {
+    /// `authMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTH_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new("authMethod");
+    /// `eventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eventDateTime",
+    );
+    /// `failureReason`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILURE_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failureReason",
+    );
+    /// `feature`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE: graph_rt::Prop<Self> = graph_rt::Prop::new("feature");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isSuccess`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SUCCESS: graph_rt::Prop<Self> = graph_rt::Prop::new("isSuccess");
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

@@ -59,3 +59,30 @@ impl graph_rt::Model for UserExperienceAnalyticsAppHealthAppPerformanceByAppVers
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsAppHealthAppPerformanceByAppVersion {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `appVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("appVersion");
+    /// `appName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("appName");
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+    /// `appPublisher`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("appPublisher");
+    /// `appUsageDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_USAGE_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appUsageDuration",
+    );
+    /// `appCrashCount`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_CRASH_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appCrashCount",
+    );
+    /// `meanTimeToFailureInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const MEAN_TIME_TO_FAILURE_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meanTimeToFailureInMinutes",
+    );
+}

@@ -67,3 +67,38 @@ impl graph_rt::Model for UserExperienceAnalyticsAppHealthAppPerformanceByOsVersi
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsAppHealthAppPerformanceByOsVersion {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `osBuildNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_BUILD_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osBuildNumber",
+    );
+    /// `activeDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activeDeviceCount",
+    );
+    /// `appName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("appName");
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+    /// `appPublisher`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("appPublisher");
+    /// `appUsageDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_USAGE_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appUsageDuration",
+    );
+    /// `appCrashCount`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_CRASH_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appCrashCount",
+    );
+    /// `meanTimeToFailureInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const MEAN_TIME_TO_FAILURE_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meanTimeToFailureInMinutes",
+    );
+}

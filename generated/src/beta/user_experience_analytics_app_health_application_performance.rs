@@ -75,3 +75,46 @@ impl graph_rt::Model for UserExperienceAnalyticsAppHealthApplicationPerformance 
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthApplicationPerformance);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsAppHealthApplicationPerformance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `appHangCount`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_HANG_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("appHangCount");
+    /// `appHealthScore`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_HEALTH_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appHealthScore",
+    );
+    /// `appHealthStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_HEALTH_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appHealthStatus",
+    );
+    /// `allOrgsHealthScore`, for `$select`, `$expand` and `$orderby`.
+    pub const ALL_ORGS_HEALTH_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allOrgsHealthScore",
+    );
+    /// `activeDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activeDeviceCount",
+    );
+    /// `appName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("appName");
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+    /// `appPublisher`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("appPublisher");
+    /// `appUsageDuration`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_USAGE_DURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appUsageDuration",
+    );
+    /// `appCrashCount`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_CRASH_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appCrashCount",
+    );
+    /// `meanTimeToFailureInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const MEAN_TIME_TO_FAILURE_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meanTimeToFailureInMinutes",
+    );
+}

@@ -55,3 +55,30 @@ impl graph_rt::Model for UserExperienceAnalyticsAppHealthDeviceModelPerformance 
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthDeviceModelPerformance);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsAppHealthDeviceModelPerformance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceModel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceModel");
+    /// `deviceManufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManufacturer",
+    );
+    /// `activeDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activeDeviceCount",
+    );
+    /// `meanTimeToFailureInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const MEAN_TIME_TO_FAILURE_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meanTimeToFailureInMinutes",
+    );
+    /// `modelAppHealthScore`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL_APP_HEALTH_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modelAppHealthScore",
+    );
+    /// `modelAppHealthStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL_APP_HEALTH_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modelAppHealthStatus",
+    );
+}

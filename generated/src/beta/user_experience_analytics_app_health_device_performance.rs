@@ -71,3 +71,42 @@ impl graph_rt::Model for UserExperienceAnalyticsAppHealthDevicePerformance {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthDevicePerformance);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsAppHealthDevicePerformance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceModel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceModel");
+    /// `deviceManufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManufacturer",
+    );
+    /// `appCrashCount`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_CRASH_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appCrashCount",
+    );
+    /// `crashedAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CRASHED_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "crashedAppCount",
+    );
+    /// `appHangCount`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_HANG_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("appHangCount");
+    /// `meanTimeToFailureInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const MEAN_TIME_TO_FAILURE_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meanTimeToFailureInMinutes",
+    );
+    /// `deviceAppHealthScore`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_APP_HEALTH_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceAppHealthScore",
+    );
+    /// `deviceAppHealthStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_APP_HEALTH_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceAppHealthStatus",
+    );
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `deviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDisplayName",
+    );
+}

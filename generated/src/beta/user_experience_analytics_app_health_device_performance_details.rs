@@ -51,3 +51,24 @@ impl graph_rt::Model for UserExperienceAnalyticsAppHealthDevicePerformanceDetail
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthDevicePerformanceDetails);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsAppHealthDevicePerformanceDetails {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `eventDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eventDateTime",
+    );
+    /// `eventType`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("eventType");
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `deviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDisplayName",
+    );
+}

@@ -55,3 +55,30 @@ impl graph_rt::Model for UserExperienceAnalyticsAppHealthOsVersionPerformance {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsAppHealthOsVersionPerformance);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsAppHealthOsVersionPerformance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `osBuildNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_BUILD_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osBuildNumber",
+    );
+    /// `activeDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVE_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activeDeviceCount",
+    );
+    /// `meanTimeToFailureInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const MEAN_TIME_TO_FAILURE_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meanTimeToFailureInMinutes",
+    );
+    /// `osVersionAppHealthScore`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION_APP_HEALTH_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osVersionAppHealthScore",
+    );
+    /// `osVersionAppHealthStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION_APP_HEALTH_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osVersionAppHealthStatus",
+    );
+}

@@ -79,3 +79,42 @@ impl graph_rt::Model for UserExperienceAnalyticsBaseline {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsBaseline);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsBaseline {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `overallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new("overallScore");
+    /// `isBuiltIn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_BUILT_IN: graph_rt::Prop<Self> = graph_rt::Prop::new("isBuiltIn");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `deviceBootPerformanceMetrics`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_BOOT_PERFORMANCE_METRICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceBootPerformanceMetrics",
+    );
+    /// `bestPracticesMetrics`, for `$select`, `$expand` and `$orderby`.
+    pub const BEST_PRACTICES_METRICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bestPracticesMetrics",
+    );
+    /// `rebootAnalyticsMetrics`, for `$select`, `$expand` and `$orderby`.
+    pub const REBOOT_ANALYTICS_METRICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rebootAnalyticsMetrics",
+    );
+    /// `resourcePerformanceMetrics`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_PERFORMANCE_METRICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourcePerformanceMetrics",
+    );
+    /// `appHealthMetrics`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_HEALTH_METRICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appHealthMetrics",
+    );
+    /// `workFromAnywhereMetrics`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_FROM_ANYWHERE_METRICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workFromAnywhereMetrics",
+    );
+}

@@ -51,3 +51,18 @@ impl graph_rt::Model for UserExperienceAnalyticsCategory {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsCategory);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsCategory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `overallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new("overallScore");
+    /// `totalDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new("totalDevices");
+    /// `insights`, for `$select`, `$expand` and `$orderby`.
+    pub const INSIGHTS: graph_rt::Prop<Self> = graph_rt::Prop::new("insights");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `metricValues`, for `$select`, `$expand` and `$orderby`.
+    pub const METRIC_VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new("metricValues");
+}

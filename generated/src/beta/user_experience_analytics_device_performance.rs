@@ -103,3 +103,62 @@ impl graph_rt::Model for UserExperienceAnalyticsDevicePerformance {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDevicePerformance);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsDevicePerformance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `diskType`, for `$select`, `$expand` and `$orderby`.
+    pub const DISK_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("diskType");
+    /// `operatingSystemVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystemVersion",
+    );
+    /// `bootScore`, for `$select`, `$expand` and `$orderby`.
+    pub const BOOT_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new("bootScore");
+    /// `coreBootTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const CORE_BOOT_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "coreBootTimeInMs",
+    );
+    /// `groupPolicyBootTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_BOOT_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyBootTimeInMs",
+    );
+    /// `healthStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const HEALTH_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("healthStatus");
+    /// `loginScore`, for `$select`, `$expand` and `$orderby`.
+    pub const LOGIN_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new("loginScore");
+    /// `coreLoginTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const CORE_LOGIN_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "coreLoginTimeInMs",
+    );
+    /// `groupPolicyLoginTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_LOGIN_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyLoginTimeInMs",
+    );
+    /// `deviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceCount");
+    /// `responsiveDesktopTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const RESPONSIVE_DESKTOP_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "responsiveDesktopTimeInMs",
+    );
+    /// `blueScreenCount`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUE_SCREEN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blueScreenCount",
+    );
+    /// `restartCount`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTART_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("restartCount");
+    /// `averageBlueScreens`, for `$select`, `$expand` and `$orderby`.
+    pub const AVERAGE_BLUE_SCREENS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "averageBlueScreens",
+    );
+    /// `averageRestarts`, for `$select`, `$expand` and `$orderby`.
+    pub const AVERAGE_RESTARTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "averageRestarts",
+    );
+}

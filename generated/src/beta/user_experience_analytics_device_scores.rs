@@ -55,3 +55,26 @@ impl graph_rt::Model for UserExperienceAnalyticsDeviceScores {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceScores);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsDeviceScores {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `endpointAnalyticsScore`, for `$select`, `$expand` and `$orderby`.
+    pub const ENDPOINT_ANALYTICS_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "endpointAnalyticsScore",
+    );
+    /// `startupPerformanceScore`, for `$select`, `$expand` and `$orderby`.
+    pub const STARTUP_PERFORMANCE_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startupPerformanceScore",
+    );
+    /// `appReliabilityScore`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_RELIABILITY_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appReliabilityScore",
+    );
+}

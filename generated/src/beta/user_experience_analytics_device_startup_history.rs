@@ -97,3 +97,66 @@ impl graph_rt::Model for UserExperienceAnalyticsDeviceStartupHistory {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceStartupHistory);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsDeviceStartupHistory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `startTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("startTime");
+    /// `coreBootTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const CORE_BOOT_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "coreBootTimeInMs",
+    );
+    /// `groupPolicyBootTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_BOOT_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyBootTimeInMs",
+    );
+    /// `featureUpdateBootTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATE_BOOT_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdateBootTimeInMs",
+    );
+    /// `totalBootTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_BOOT_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalBootTimeInMs",
+    );
+    /// `groupPolicyLoginTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_POLICY_LOGIN_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupPolicyLoginTimeInMs",
+    );
+    /// `coreLoginTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const CORE_LOGIN_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "coreLoginTimeInMs",
+    );
+    /// `responsiveDesktopTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const RESPONSIVE_DESKTOP_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "responsiveDesktopTimeInMs",
+    );
+    /// `totalLoginTimeInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_LOGIN_TIME_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalLoginTimeInMs",
+    );
+    /// `isFirstLogin`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FIRST_LOGIN: graph_rt::Prop<Self> = graph_rt::Prop::new("isFirstLogin");
+    /// `isFeatureUpdate`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FEATURE_UPDATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isFeatureUpdate",
+    );
+    /// `operatingSystemVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystemVersion",
+    );
+    /// `restartCategory`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTART_CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restartCategory",
+    );
+    /// `restartStopCode`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTART_STOP_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restartStopCode",
+    );
+    /// `restartFaultBucket`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTART_FAULT_BUCKET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restartFaultBucket",
+    );
+}

@@ -51,3 +51,22 @@ impl graph_rt::Model for UserExperienceAnalyticsDeviceStartupProcess {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceStartupProcess);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsDeviceStartupProcess {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+    /// `processName`, for `$select`, `$expand` and `$orderby`.
+    pub const PROCESS_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("processName");
+    /// `productName`, for `$select`, `$expand` and `$orderby`.
+    pub const PRODUCT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("productName");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `startupImpactInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const STARTUP_IMPACT_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startupImpactInMs",
+    );
+}

@@ -55,3 +55,24 @@ impl graph_rt::Model for UserExperienceAnalyticsDeviceStartupProcessPerformance 
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceStartupProcessPerformance);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsDeviceStartupProcessPerformance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `processName`, for `$select`, `$expand` and `$orderby`.
+    pub const PROCESS_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("processName");
+    /// `productName`, for `$select`, `$expand` and `$orderby`.
+    pub const PRODUCT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("productName");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `deviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceCount");
+    /// `medianImpactInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIAN_IMPACT_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "medianImpactInMs",
+    );
+    /// `totalImpactInMs`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_IMPACT_IN_MS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalImpactInMs",
+    );
+}

@@ -39,3 +39,14 @@ impl graph_rt::Model for UserExperienceAnalyticsDeviceWithoutCloudIdentity {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsDeviceWithoutCloudIdentity);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsDeviceWithoutCloudIdentity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `azureAdDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureAdDeviceId",
+    );
+}

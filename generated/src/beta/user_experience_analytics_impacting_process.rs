@@ -55,3 +55,20 @@ impl graph_rt::Model for UserExperienceAnalyticsImpactingProcess {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsImpactingProcess);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsImpactingProcess {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+    /// `processName`, for `$select`, `$expand` and `$orderby`.
+    pub const PROCESS_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("processName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `impactValue`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPACT_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("impactValue");
+}

@@ -39,3 +39,12 @@ impl graph_rt::Model for UserExperienceAnalyticsMetric {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsMetric);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsMetric {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `value`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("value");
+    /// `unit`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIT: graph_rt::Prop<Self> = graph_rt::Prop::new("unit");
+}

@@ -49,3 +49,20 @@ impl graph_rt::Model for UserExperienceAnalyticsMetricHistory {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsMetricHistory);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsMetricHistory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `metricDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const METRIC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "metricDateTime",
+    );
+    /// `metricType`, for `$select`, `$expand` and `$orderby`.
+    pub const METRIC_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("metricType");
+    /// `userExperienceAnalyticsMetric`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_EXPERIENCE_ANALYTICS_METRIC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userExperienceAnalyticsMetric",
+    );
+}

@@ -67,3 +67,34 @@ impl graph_rt::Model for UserExperienceAnalyticsNotAutopilotReadyDevice {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsNotAutopilotReadyDevice);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsNotAutopilotReadyDevice {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `serialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("serialNumber");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `managedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("managedBy");
+    /// `autoPilotRegistered`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_PILOT_REGISTERED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoPilotRegistered",
+    );
+    /// `autoPilotProfileAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_PILOT_PROFILE_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoPilotProfileAssigned",
+    );
+    /// `azureAdRegistered`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_REGISTERED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureAdRegistered",
+    );
+    /// `azureAdJoinType`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_JOIN_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureAdJoinType",
+    );
+}

@@ -103,3 +103,54 @@ impl graph_rt::Model for UserExperienceAnalyticsOverview {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsOverview);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsOverview {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `overallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new("overallScore");
+    /// `deviceBootPerformanceOverallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_BOOT_PERFORMANCE_OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceBootPerformanceOverallScore",
+    );
+    /// `bestPracticesOverallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const BEST_PRACTICES_OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bestPracticesOverallScore",
+    );
+    /// `workFromAnywhereOverallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_FROM_ANYWHERE_OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workFromAnywhereOverallScore",
+    );
+    /// `appHealthOverallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_HEALTH_OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appHealthOverallScore",
+    );
+    /// `resourcePerformanceOverallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_PERFORMANCE_OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourcePerformanceOverallScore",
+    );
+    /// `insights`, for `$select`, `$expand` and `$orderby`.
+    pub const INSIGHTS: graph_rt::Prop<Self> = graph_rt::Prop::new("insights");
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `deviceBootPerformanceHealthState`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_BOOT_PERFORMANCE_HEALTH_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceBootPerformanceHealthState",
+    );
+    /// `bestPracticesHealthState`, for `$select`, `$expand` and `$orderby`.
+    pub const BEST_PRACTICES_HEALTH_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bestPracticesHealthState",
+    );
+    /// `workFromAnywhereHealthState`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_FROM_ANYWHERE_HEALTH_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workFromAnywhereHealthState",
+    );
+    /// `appHealthState`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_HEALTH_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appHealthState",
+    );
+    /// `resourcePerformanceHealthState`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_PERFORMANCE_HEALTH_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourcePerformanceHealthState",
+    );
+}

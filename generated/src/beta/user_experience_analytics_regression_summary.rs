@@ -47,3 +47,20 @@ impl graph_rt::Model for UserExperienceAnalyticsRegressionSummary {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsRegressionSummary);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsRegressionSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `modelRegression`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL_REGRESSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modelRegression",
+    );
+    /// `manufacturerRegression`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER_REGRESSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "manufacturerRegression",
+    );
+    /// `operatingSystemRegression`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM_REGRESSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystemRegression",
+    );
+}

@@ -75,3 +75,42 @@ impl graph_rt::Model for UserExperienceAnalyticsRemoteConnection {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsRemoteConnection);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsRemoteConnection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `virtualNetwork`, for `$select`, `$expand` and `$orderby`.
+    pub const VIRTUAL_NETWORK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "virtualNetwork",
+    );
+    /// `deviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceCount");
+    /// `cloudPcRoundTripTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOUD_PC_ROUND_TRIP_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cloudPcRoundTripTime",
+    );
+    /// `cloudPcSignInTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOUD_PC_SIGN_IN_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cloudPcSignInTime",
+    );
+    /// `remoteSignInTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REMOTE_SIGN_IN_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remoteSignInTime",
+    );
+    /// `coreBootTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CORE_BOOT_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("coreBootTime");
+    /// `coreSignInTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CORE_SIGN_IN_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "coreSignInTime",
+    );
+    /// `cloudPcFailurePercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOUD_PC_FAILURE_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cloudPcFailurePercentage",
+    );
+}

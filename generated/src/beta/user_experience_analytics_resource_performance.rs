@@ -87,3 +87,46 @@ impl graph_rt::Model for UserExperienceAnalyticsResourcePerformance {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsResourcePerformance);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsResourcePerformance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `deviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceCount");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `cpuSpikeTimePercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const CPU_SPIKE_TIME_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cpuSpikeTimePercentage",
+    );
+    /// `ramSpikeTimePercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const RAM_SPIKE_TIME_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ramSpikeTimePercentage",
+    );
+    /// `cpuSpikeTimeScore`, for `$select`, `$expand` and `$orderby`.
+    pub const CPU_SPIKE_TIME_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cpuSpikeTimeScore",
+    );
+    /// `cpuSpikeTimePercentageThreshold`, for `$select`, `$expand` and `$orderby`.
+    pub const CPU_SPIKE_TIME_PERCENTAGE_THRESHOLD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cpuSpikeTimePercentageThreshold",
+    );
+    /// `ramSpikeTimeScore`, for `$select`, `$expand` and `$orderby`.
+    pub const RAM_SPIKE_TIME_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ramSpikeTimeScore",
+    );
+    /// `ramSpikeTimePercentageThreshold`, for `$select`, `$expand` and `$orderby`.
+    pub const RAM_SPIKE_TIME_PERCENTAGE_THRESHOLD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ramSpikeTimePercentageThreshold",
+    );
+    /// `deviceResourcePerformanceScore`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_RESOURCE_PERFORMANCE_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceResourcePerformanceScore",
+    );
+}

@@ -59,3 +59,30 @@ impl graph_rt::Model for UserExperienceAnalyticsScoreHistory {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsScoreHistory);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsScoreHistory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `startupDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const STARTUP_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startupDateTime",
+    );
+    /// `overallScore`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERALL_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new("overallScore");
+    /// `startupScore`, for `$select`, `$expand` and `$orderby`.
+    pub const STARTUP_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new("startupScore");
+    /// `coreBootScore`, for `$select`, `$expand` and `$orderby`.
+    pub const CORE_BOOT_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "coreBootScore",
+    );
+    /// `coreSigninScore`, for `$select`, `$expand` and `$orderby`.
+    pub const CORE_SIGNIN_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "coreSigninScore",
+    );
+    /// `recommendedSoftwareScore`, for `$select`, `$expand` and `$orderby`.
+    pub const RECOMMENDED_SOFTWARE_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "recommendedSoftwareScore",
+    );
+    /// `restartScore`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTART_SCORE: graph_rt::Prop<Self> = graph_rt::Prop::new("restartScore");
+}

@@ -83,3 +83,46 @@ impl graph_rt::Model for UserExperienceAnalyticsWorkFromAnywhereDevice {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsWorkFromAnywhereDevice);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsWorkFromAnywhereDevice {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `serialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("serialNumber");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `ownership`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNERSHIP: graph_rt::Prop<Self> = graph_rt::Prop::new("ownership");
+    /// `managedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("managedBy");
+    /// `autoPilotRegistered`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_PILOT_REGISTERED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoPilotRegistered",
+    );
+    /// `autoPilotProfileAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_PILOT_PROFILE_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoPilotProfileAssigned",
+    );
+    /// `azureAdRegistered`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_REGISTERED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureAdRegistered",
+    );
+    /// `azureAdDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureAdDeviceId",
+    );
+    /// `azureAdJoinType`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_JOIN_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureAdJoinType",
+    );
+    /// `osDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osDescription",
+    );
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+}

@@ -37,3 +37,12 @@ impl graph_rt::Model for UserExperienceAnalyticsWorkFromAnywhereMetric {
     }
 }
 graph_rt::impl_model_json!(UserExperienceAnalyticsWorkFromAnywhereMetric);
+/// The properties, by name, for query options.
+impl UserExperienceAnalyticsWorkFromAnywhereMetric {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `metricDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const METRIC_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "metricDevices",
+    );
+}

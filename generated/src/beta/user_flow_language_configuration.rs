@@ -47,3 +47,18 @@ impl graph_rt::Model for UserFlowLanguageConfiguration {
     }
 }
 graph_rt::impl_model_json!(UserFlowLanguageConfiguration);
+/// The properties, by name, for query options.
+impl UserFlowLanguageConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `defaultPages`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_PAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("defaultPages");
+    /// `overridesPages`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERRIDES_PAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "overridesPages",
+    );
+}

@@ -51,3 +51,24 @@ impl graph_rt::Model for UserInstallStateSummary {
     }
 }
 graph_rt::impl_model_json!(UserInstallStateSummary);
+/// The properties, by name, for query options.
+impl UserInstallStateSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `installedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedDeviceCount",
+    );
+    /// `failedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedDeviceCount",
+    );
+    /// `notInstalledDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_INSTALLED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notInstalledDeviceCount",
+    );
+    /// `deviceStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceStates");
+}

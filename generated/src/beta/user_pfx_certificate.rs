@@ -81,3 +81,50 @@ impl graph_rt::Model for UserPfxCertificate {
     }
 }
 graph_rt::impl_model_json!(UserPfxCertificate);
+/// The properties, by name, for query options.
+impl UserPfxCertificate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `thumbprint`, for `$select`, `$expand` and `$orderby`.
+    pub const THUMBPRINT: graph_rt::Prop<Self> = graph_rt::Prop::new("thumbprint");
+    /// `intendedPurpose`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENDED_PURPOSE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intendedPurpose",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `providerName`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVIDER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("providerName");
+    /// `keyName`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("keyName");
+    /// `paddingScheme`, for `$select`, `$expand` and `$orderby`.
+    pub const PADDING_SCHEME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "paddingScheme",
+    );
+    /// `encryptedPfxBlob`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTED_PFX_BLOB: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptedPfxBlob",
+    );
+    /// `encryptedPfxPassword`, for `$select`, `$expand` and `$orderby`.
+    pub const ENCRYPTED_PFX_PASSWORD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "encryptedPfxPassword",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+}

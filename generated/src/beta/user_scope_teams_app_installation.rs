@@ -52,3 +52,16 @@ impl graph_rt::Model for UserScopeTeamsAppInstallation {
     }
 }
 graph_rt::impl_model_json!(UserScopeTeamsAppInstallation);
+/// The properties, by name, for query options.
+impl UserScopeTeamsAppInstallation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `teamsApp`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP: graph_rt::Prop<Self> = graph_rt::Prop::new("teamsApp");
+    /// `teamsAppDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "teamsAppDefinition",
+    );
+    /// `chat`, for `$select`, `$expand` and `$orderby`.
+    pub const CHAT: graph_rt::Prop<Self> = graph_rt::Prop::new("chat");
+}

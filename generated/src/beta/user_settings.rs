@@ -70,3 +70,26 @@ impl graph_rt::Model for UserSettings {
     }
 }
 graph_rt::impl_model_json!(UserSettings);
+/// The properties, by name, for query options.
+impl UserSettings {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contributionToContentDiscoveryDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTRIBUTION_TO_CONTENT_DISCOVERY_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contributionToContentDiscoveryDisabled",
+    );
+    /// `contributionToContentDiscoveryAsOrganizationDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTRIBUTION_TO_CONTENT_DISCOVERY_AS_ORGANIZATION_DISABLED: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("contributionToContentDiscoveryAsOrganizationDisabled");
+    /// `shiftPreferences`, for `$select`, `$expand` and `$orderby`.
+    pub const SHIFT_PREFERENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "shiftPreferences",
+    );
+    /// `regionalAndLanguageSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const REGIONAL_AND_LANGUAGE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "regionalAndLanguageSettings",
+    );
+    /// `itemInsights`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEM_INSIGHTS: graph_rt::Prop<Self> = graph_rt::Prop::new("itemInsights");
+}

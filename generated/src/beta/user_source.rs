@@ -55,3 +55,22 @@ impl graph_rt::Model for UserSource {
     }
 }
 graph_rt::impl_model_json!(UserSource);
+/// The properties, by name, for query options.
+impl UserSource {
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `email`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
+    /// `includedSources`, for `$select`, `$expand` and `$orderby`.
+    pub const INCLUDED_SOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "includedSources",
+    );
+}

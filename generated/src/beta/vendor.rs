@@ -95,3 +95,48 @@ impl graph_rt::Model for Vendor {
     }
 }
 graph_rt::impl_model_json!(Vendor);
+/// The properties, by name, for query options.
+impl Vendor {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `number`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("number");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `address`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
+    /// `phoneNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("phoneNumber");
+    /// `email`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
+    /// `website`, for `$select`, `$expand` and `$orderby`.
+    pub const WEBSITE: graph_rt::Prop<Self> = graph_rt::Prop::new("website");
+    /// `taxRegistrationNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const TAX_REGISTRATION_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "taxRegistrationNumber",
+    );
+    /// `currencyId`, for `$select`, `$expand` and `$orderby`.
+    pub const CURRENCY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("currencyId");
+    /// `currencyCode`, for `$select`, `$expand` and `$orderby`.
+    pub const CURRENCY_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("currencyCode");
+    /// `irs1099Code`, for `$select`, `$expand` and `$orderby`.
+    pub const IRS1099_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("irs1099Code");
+    /// `paymentTermsId`, for `$select`, `$expand` and `$orderby`.
+    pub const PAYMENT_TERMS_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "paymentTermsId",
+    );
+    /// `paymentMethodId`, for `$select`, `$expand` and `$orderby`.
+    pub const PAYMENT_METHOD_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "paymentMethodId",
+    );
+    /// `taxLiable`, for `$select`, `$expand` and `$orderby`.
+    pub const TAX_LIABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("taxLiable");
+    /// `blocked`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("blocked");
+    /// `balance`, for `$select`, `$expand` and `$orderby`.
+    pub const BALANCE: graph_rt::Prop<Self> = graph_rt::Prop::new("balance");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+}

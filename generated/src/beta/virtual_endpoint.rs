@@ -57,3 +57,24 @@ impl graph_rt::Model for VirtualEndpoint {
     }
 }
 graph_rt::impl_model_json!(VirtualEndpoint);
+/// The properties, by name, for query options.
+impl VirtualEndpoint {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `cloudPCs`, for `$select`, `$expand` and `$orderby`.
+    pub const CLOUD_P_CS: graph_rt::Prop<Self> = graph_rt::Prop::new("cloudPCs");
+    /// `deviceImages`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_IMAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceImages");
+    /// `onPremisesConnections`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_CONNECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesConnections",
+    );
+    /// `provisioningPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONING_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisioningPolicies",
+    );
+    /// `userSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("userSettings");
+    /// `auditEvents`, for `$select`, `$expand` and `$orderby`.
+    pub const AUDIT_EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("auditEvents");
+}

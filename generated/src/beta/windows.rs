@@ -37,3 +37,10 @@ impl graph_rt::Model for Windows {
     }
 }
 graph_rt::impl_model_json!(Windows);
+/// The properties, by name, for query options.
+impl Windows {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `updates`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATES: graph_rt::Prop<Self> = graph_rt::Prop::new("updates");
+}

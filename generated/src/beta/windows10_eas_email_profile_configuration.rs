@@ -177,3 +177,106 @@ impl graph_rt::Model for Windows10EasEmailProfileConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows10EasEmailProfileConfiguration);
+/// The properties, by name, for query options.
+impl Windows10EasEmailProfileConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `usernameSource`, for `$select`, `$expand` and `$orderby`.
+    pub const USERNAME_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usernameSource",
+    );
+    /// `usernameAADSource`, for `$select`, `$expand` and `$orderby`.
+    pub const USERNAME_AAD_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usernameAADSource",
+    );
+    /// `userDomainNameSource`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DOMAIN_NAME_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDomainNameSource",
+    );
+    /// `customDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customDomainName",
+    );
+    /// `accountName`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("accountName");
+    /// `syncCalendar`, for `$select`, `$expand` and `$orderby`.
+    pub const SYNC_CALENDAR: graph_rt::Prop<Self> = graph_rt::Prop::new("syncCalendar");
+    /// `syncContacts`, for `$select`, `$expand` and `$orderby`.
+    pub const SYNC_CONTACTS: graph_rt::Prop<Self> = graph_rt::Prop::new("syncContacts");
+    /// `syncTasks`, for `$select`, `$expand` and `$orderby`.
+    pub const SYNC_TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("syncTasks");
+    /// `durationOfEmailToSync`, for `$select`, `$expand` and `$orderby`.
+    pub const DURATION_OF_EMAIL_TO_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "durationOfEmailToSync",
+    );
+    /// `emailAddressSource`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ADDRESS_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailAddressSource",
+    );
+    /// `emailSyncSchedule`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_SYNC_SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailSyncSchedule",
+    );
+    /// `hostName`, for `$select`, `$expand` and `$orderby`.
+    pub const HOST_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("hostName");
+    /// `requireSsl`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRE_SSL: graph_rt::Prop<Self> = graph_rt::Prop::new("requireSsl");
+}

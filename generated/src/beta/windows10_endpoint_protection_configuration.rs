@@ -1931,3 +1931,1010 @@ impl graph_rt::Model for Windows10EndpointProtectionConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows10EndpointProtectionConfiguration);
+/// The properties, by name, for query options.
+impl Windows10EndpointProtectionConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `dmaGuardDeviceEnumerationPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const DMA_GUARD_DEVICE_ENUMERATION_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dmaGuardDeviceEnumerationPolicy",
+    );
+    /// `firewallRules`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallRules",
+    );
+    /// `userRightsAccessCredentialManagerAsTrustedCaller`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_ACCESS_CREDENTIAL_MANAGER_AS_TRUSTED_CALLER: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("userRightsAccessCredentialManagerAsTrustedCaller");
+    /// `userRightsAllowAccessFromNetwork`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_ALLOW_ACCESS_FROM_NETWORK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsAllowAccessFromNetwork",
+    );
+    /// `userRightsBlockAccessFromNetwork`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_BLOCK_ACCESS_FROM_NETWORK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsBlockAccessFromNetwork",
+    );
+    /// `userRightsActAsPartOfTheOperatingSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_ACT_AS_PART_OF_THE_OPERATING_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsActAsPartOfTheOperatingSystem",
+    );
+    /// `userRightsLocalLogOn`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_LOCAL_LOG_ON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsLocalLogOn",
+    );
+    /// `userRightsDenyLocalLogOn`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_DENY_LOCAL_LOG_ON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsDenyLocalLogOn",
+    );
+    /// `userRightsBackupData`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_BACKUP_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsBackupData",
+    );
+    /// `userRightsChangeSystemTime`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_CHANGE_SYSTEM_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsChangeSystemTime",
+    );
+    /// `userRightsCreateGlobalObjects`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_CREATE_GLOBAL_OBJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsCreateGlobalObjects",
+    );
+    /// `userRightsCreatePageFile`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_CREATE_PAGE_FILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsCreatePageFile",
+    );
+    /// `userRightsCreatePermanentSharedObjects`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_CREATE_PERMANENT_SHARED_OBJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsCreatePermanentSharedObjects",
+    );
+    /// `userRightsCreateSymbolicLinks`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_CREATE_SYMBOLIC_LINKS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsCreateSymbolicLinks",
+    );
+    /// `userRightsCreateToken`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_CREATE_TOKEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsCreateToken",
+    );
+    /// `userRightsDebugPrograms`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_DEBUG_PROGRAMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsDebugPrograms",
+    );
+    /// `userRightsRemoteDesktopServicesLogOn`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_REMOTE_DESKTOP_SERVICES_LOG_ON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsRemoteDesktopServicesLogOn",
+    );
+    /// `userRightsDelegation`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_DELEGATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsDelegation",
+    );
+    /// `userRightsGenerateSecurityAudits`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_GENERATE_SECURITY_AUDITS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsGenerateSecurityAudits",
+    );
+    /// `userRightsImpersonateClient`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_IMPERSONATE_CLIENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsImpersonateClient",
+    );
+    /// `userRightsIncreaseSchedulingPriority`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_INCREASE_SCHEDULING_PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsIncreaseSchedulingPriority",
+    );
+    /// `userRightsLoadUnloadDrivers`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_LOAD_UNLOAD_DRIVERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsLoadUnloadDrivers",
+    );
+    /// `userRightsLockMemory`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_LOCK_MEMORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsLockMemory",
+    );
+    /// `userRightsManageAuditingAndSecurityLogs`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_MANAGE_AUDITING_AND_SECURITY_LOGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsManageAuditingAndSecurityLogs",
+    );
+    /// `userRightsManageVolumes`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_MANAGE_VOLUMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsManageVolumes",
+    );
+    /// `userRightsModifyFirmwareEnvironment`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_MODIFY_FIRMWARE_ENVIRONMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsModifyFirmwareEnvironment",
+    );
+    /// `userRightsModifyObjectLabels`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_MODIFY_OBJECT_LABELS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsModifyObjectLabels",
+    );
+    /// `userRightsProfileSingleProcess`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_PROFILE_SINGLE_PROCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsProfileSingleProcess",
+    );
+    /// `userRightsRemoteShutdown`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_REMOTE_SHUTDOWN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsRemoteShutdown",
+    );
+    /// `userRightsRestoreData`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_RESTORE_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsRestoreData",
+    );
+    /// `userRightsTakeOwnership`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_RIGHTS_TAKE_OWNERSHIP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userRightsTakeOwnership",
+    );
+    /// `xboxServicesEnableXboxGameSaveTask`, for `$select`, `$expand` and `$orderby`.
+    pub const XBOX_SERVICES_ENABLE_XBOX_GAME_SAVE_TASK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "xboxServicesEnableXboxGameSaveTask",
+    );
+    /// `xboxServicesAccessoryManagementServiceStartupMode`, for `$select`, `$expand` and `$orderby`.
+    pub const XBOX_SERVICES_ACCESSORY_MANAGEMENT_SERVICE_STARTUP_MODE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("xboxServicesAccessoryManagementServiceStartupMode");
+    /// `xboxServicesLiveAuthManagerServiceStartupMode`, for `$select`, `$expand` and `$orderby`.
+    pub const XBOX_SERVICES_LIVE_AUTH_MANAGER_SERVICE_STARTUP_MODE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("xboxServicesLiveAuthManagerServiceStartupMode");
+    /// `xboxServicesLiveGameSaveServiceStartupMode`, for `$select`, `$expand` and `$orderby`.
+    pub const XBOX_SERVICES_LIVE_GAME_SAVE_SERVICE_STARTUP_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "xboxServicesLiveGameSaveServiceStartupMode",
+    );
+    /// `xboxServicesLiveNetworkingServiceStartupMode`, for `$select`, `$expand` and `$orderby`.
+    pub const XBOX_SERVICES_LIVE_NETWORKING_SERVICE_STARTUP_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "xboxServicesLiveNetworkingServiceStartupMode",
+    );
+    /// `localSecurityOptionsBlockMicrosoftAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_BLOCK_MICROSOFT_ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsBlockMicrosoftAccounts",
+    );
+    /// `localSecurityOptionsBlockRemoteLogonWithBlankPassword`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_BLOCK_REMOTE_LOGON_WITH_BLANK_PASSWORD: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsBlockRemoteLogonWithBlankPassword");
+    /// `localSecurityOptionsDisableAdministratorAccount`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DISABLE_ADMINISTRATOR_ACCOUNT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsDisableAdministratorAccount");
+    /// `localSecurityOptionsAdministratorAccountName`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ADMINISTRATOR_ACCOUNT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsAdministratorAccountName",
+    );
+    /// `localSecurityOptionsDisableGuestAccount`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DISABLE_GUEST_ACCOUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsDisableGuestAccount",
+    );
+    /// `localSecurityOptionsGuestAccountName`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_GUEST_ACCOUNT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsGuestAccountName",
+    );
+    /// `localSecurityOptionsAllowUndockWithoutHavingToLogon`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ALLOW_UNDOCK_WITHOUT_HAVING_TO_LOGON: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsAllowUndockWithoutHavingToLogon");
+    /// `localSecurityOptionsBlockUsersInstallingPrinterDrivers`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_BLOCK_USERS_INSTALLING_PRINTER_DRIVERS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsBlockUsersInstallingPrinterDrivers");
+    /// `localSecurityOptionsBlockRemoteOpticalDriveAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_BLOCK_REMOTE_OPTICAL_DRIVE_ACCESS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsBlockRemoteOpticalDriveAccess");
+    /// `localSecurityOptionsFormatAndEjectOfRemovableMediaAllowedUser`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_FORMAT_AND_EJECT_OF_REMOVABLE_MEDIA_ALLOWED_USER: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsFormatAndEjectOfRemovableMediaAllowedUser",
+    );
+    /// `localSecurityOptionsMachineInactivityLimit`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_MACHINE_INACTIVITY_LIMIT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsMachineInactivityLimit",
+    );
+    /// `localSecurityOptionsMachineInactivityLimitInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_MACHINE_INACTIVITY_LIMIT_IN_MINUTES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsMachineInactivityLimitInMinutes");
+    /// `localSecurityOptionsDoNotRequireCtrlAltDel`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DO_NOT_REQUIRE_CTRL_ALT_DEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsDoNotRequireCtrlAltDel",
+    );
+    /// `localSecurityOptionsHideLastSignedInUser`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_HIDE_LAST_SIGNED_IN_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsHideLastSignedInUser",
+    );
+    /// `localSecurityOptionsHideUsernameAtSignIn`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_HIDE_USERNAME_AT_SIGN_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsHideUsernameAtSignIn",
+    );
+    /// `localSecurityOptionsLogOnMessageTitle`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_LOG_ON_MESSAGE_TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsLogOnMessageTitle",
+    );
+    /// `localSecurityOptionsLogOnMessageText`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_LOG_ON_MESSAGE_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsLogOnMessageText",
+    );
+    /// `localSecurityOptionsAllowPKU2UAuthenticationRequests`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ALLOW_PKU2_U_AUTHENTICATION_REQUESTS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsAllowPKU2UAuthenticationRequests");
+    /// `localSecurityOptionsAllowRemoteCallsToSecurityAccountsManagerHelperBool`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ALLOW_REMOTE_CALLS_TO_SECURITY_ACCOUNTS_MANAGER_HELPER_BOOL: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsAllowRemoteCallsToSecurityAccountsManagerHelperBool",
+    );
+    /// `localSecurityOptionsAllowRemoteCallsToSecurityAccountsManager`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ALLOW_REMOTE_CALLS_TO_SECURITY_ACCOUNTS_MANAGER: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsAllowRemoteCallsToSecurityAccountsManager",
+    );
+    /// `localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedClients`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_MINIMUM_SESSION_SECURITY_FOR_NTLM_SSP_BASED_CLIENTS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedClients",
+    );
+    /// `localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedServers`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_MINIMUM_SESSION_SECURITY_FOR_NTLM_SSP_BASED_SERVERS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsMinimumSessionSecurityForNtlmSspBasedServers",
+    );
+    /// `lanManagerAuthenticationLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const LAN_MANAGER_AUTHENTICATION_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lanManagerAuthenticationLevel",
+    );
+    /// `lanManagerWorkstationDisableInsecureGuestLogons`, for `$select`, `$expand` and `$orderby`.
+    pub const LAN_MANAGER_WORKSTATION_DISABLE_INSECURE_GUEST_LOGONS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("lanManagerWorkstationDisableInsecureGuestLogons");
+    /// `localSecurityOptionsClearVirtualMemoryPageFile`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_CLEAR_VIRTUAL_MEMORY_PAGE_FILE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsClearVirtualMemoryPageFile");
+    /// `localSecurityOptionsAllowSystemToBeShutDownWithoutHavingToLogOn`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ALLOW_SYSTEM_TO_BE_SHUT_DOWN_WITHOUT_HAVING_TO_LOG_ON: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsAllowSystemToBeShutDownWithoutHavingToLogOn",
+    );
+    /// `localSecurityOptionsAllowUIAccessApplicationElevation`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ALLOW_UI_ACCESS_APPLICATION_ELEVATION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsAllowUIAccessApplicationElevation");
+    /// `localSecurityOptionsVirtualizeFileAndRegistryWriteFailuresToPerUserLocations`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_VIRTUALIZE_FILE_AND_REGISTRY_WRITE_FAILURES_TO_PER_USER_LOCATIONS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsVirtualizeFileAndRegistryWriteFailuresToPerUserLocations",
+    );
+    /// `localSecurityOptionsOnlyElevateSignedExecutables`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ONLY_ELEVATE_SIGNED_EXECUTABLES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsOnlyElevateSignedExecutables");
+    /// `localSecurityOptionsAdministratorElevationPromptBehavior`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ADMINISTRATOR_ELEVATION_PROMPT_BEHAVIOR: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsAdministratorElevationPromptBehavior");
+    /// `localSecurityOptionsStandardUserElevationPromptBehavior`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_STANDARD_USER_ELEVATION_PROMPT_BEHAVIOR: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsStandardUserElevationPromptBehavior");
+    /// `localSecurityOptionsSwitchToSecureDesktopWhenPromptingForElevation`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_SWITCH_TO_SECURE_DESKTOP_WHEN_PROMPTING_FOR_ELEVATION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsSwitchToSecureDesktopWhenPromptingForElevation",
+    );
+    /// `localSecurityOptionsDetectApplicationInstallationsAndPromptForElevation`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DETECT_APPLICATION_INSTALLATIONS_AND_PROMPT_FOR_ELEVATION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsDetectApplicationInstallationsAndPromptForElevation",
+    );
+    /// `localSecurityOptionsAllowUIAccessApplicationsForSecureLocations`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ALLOW_UI_ACCESS_APPLICATIONS_FOR_SECURE_LOCATIONS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsAllowUIAccessApplicationsForSecureLocations",
+    );
+    /// `localSecurityOptionsUseAdminApprovalMode`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_USE_ADMIN_APPROVAL_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsUseAdminApprovalMode",
+    );
+    /// `localSecurityOptionsUseAdminApprovalModeForAdministrators`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_USE_ADMIN_APPROVAL_MODE_FOR_ADMINISTRATORS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsUseAdminApprovalModeForAdministrators");
+    /// `localSecurityOptionsInformationShownOnLockScreen`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_INFORMATION_SHOWN_ON_LOCK_SCREEN: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsInformationShownOnLockScreen");
+    /// `localSecurityOptionsInformationDisplayedOnLockScreen`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_INFORMATION_DISPLAYED_ON_LOCK_SCREEN: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("localSecurityOptionsInformationDisplayedOnLockScreen");
+    /// `localSecurityOptionsDisableClientDigitallySignCommunicationsIfServerAgrees`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DISABLE_CLIENT_DIGITALLY_SIGN_COMMUNICATIONS_IF_SERVER_AGREES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsDisableClientDigitallySignCommunicationsIfServerAgrees",
+    );
+    /// `localSecurityOptionsClientDigitallySignCommunicationsAlways`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_CLIENT_DIGITALLY_SIGN_COMMUNICATIONS_ALWAYS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsClientDigitallySignCommunicationsAlways",
+    );
+    /// `localSecurityOptionsClientSendUnencryptedPasswordToThirdPartySMBServers`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_CLIENT_SEND_UNENCRYPTED_PASSWORD_TO_THIRD_PARTY_SMB_SERVERS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsClientSendUnencryptedPasswordToThirdPartySMBServers",
+    );
+    /// `localSecurityOptionsDisableServerDigitallySignCommunicationsAlways`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DISABLE_SERVER_DIGITALLY_SIGN_COMMUNICATIONS_ALWAYS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsDisableServerDigitallySignCommunicationsAlways",
+    );
+    /// `localSecurityOptionsDisableServerDigitallySignCommunicationsIfClientAgrees`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DISABLE_SERVER_DIGITALLY_SIGN_COMMUNICATIONS_IF_CLIENT_AGREES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsDisableServerDigitallySignCommunicationsIfClientAgrees",
+    );
+    /// `localSecurityOptionsRestrictAnonymousAccessToNamedPipesAndShares`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_RESTRICT_ANONYMOUS_ACCESS_TO_NAMED_PIPES_AND_SHARES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsRestrictAnonymousAccessToNamedPipesAndShares",
+    );
+    /// `localSecurityOptionsDoNotAllowAnonymousEnumerationOfSAMAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DO_NOT_ALLOW_ANONYMOUS_ENUMERATION_OF_SAM_ACCOUNTS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsDoNotAllowAnonymousEnumerationOfSAMAccounts",
+    );
+    /// `localSecurityOptionsAllowAnonymousEnumerationOfSAMAccountsAndShares`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_ALLOW_ANONYMOUS_ENUMERATION_OF_SAM_ACCOUNTS_AND_SHARES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsAllowAnonymousEnumerationOfSAMAccountsAndShares",
+    );
+    /// `localSecurityOptionsDoNotStoreLANManagerHashValueOnNextPasswordChange`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_DO_NOT_STORE_LAN_MANAGER_HASH_VALUE_ON_NEXT_PASSWORD_CHANGE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "localSecurityOptionsDoNotStoreLANManagerHashValueOnNextPasswordChange",
+    );
+    /// `localSecurityOptionsSmartCardRemovalBehavior`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCAL_SECURITY_OPTIONS_SMART_CARD_REMOVAL_BEHAVIOR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localSecurityOptionsSmartCardRemovalBehavior",
+    );
+    /// `defenderSecurityCenterDisableAppBrowserUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_APP_BROWSER_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableAppBrowserUI",
+    );
+    /// `defenderSecurityCenterDisableFamilyUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_FAMILY_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableFamilyUI",
+    );
+    /// `defenderSecurityCenterDisableHealthUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_HEALTH_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableHealthUI",
+    );
+    /// `defenderSecurityCenterDisableNetworkUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_NETWORK_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableNetworkUI",
+    );
+    /// `defenderSecurityCenterDisableVirusUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_VIRUS_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableVirusUI",
+    );
+    /// `defenderSecurityCenterDisableAccountUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_ACCOUNT_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableAccountUI",
+    );
+    /// `defenderSecurityCenterDisableClearTpmUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_CLEAR_TPM_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableClearTpmUI",
+    );
+    /// `defenderSecurityCenterDisableHardwareUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_HARDWARE_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableHardwareUI",
+    );
+    /// `defenderSecurityCenterDisableNotificationAreaUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_NOTIFICATION_AREA_UI: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderSecurityCenterDisableNotificationAreaUI");
+    /// `defenderSecurityCenterDisableRansomwareUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_RANSOMWARE_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableRansomwareUI",
+    );
+    /// `defenderSecurityCenterDisableSecureBootUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_SECURE_BOOT_UI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableSecureBootUI",
+    );
+    /// `defenderSecurityCenterDisableTroubleshootingUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_TROUBLESHOOTING_UI: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderSecurityCenterDisableTroubleshootingUI");
+    /// `defenderSecurityCenterDisableVulnerableTpmFirmwareUpdateUI`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_DISABLE_VULNERABLE_TPM_FIRMWARE_UPDATE_UI: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new(
+        "defenderSecurityCenterDisableVulnerableTpmFirmwareUpdateUI",
+    );
+    /// `defenderSecurityCenterOrganizationDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_ORGANIZATION_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterOrganizationDisplayName",
+    );
+    /// `defenderSecurityCenterHelpEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_HELP_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterHelpEmail",
+    );
+    /// `defenderSecurityCenterHelpPhone`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_HELP_PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterHelpPhone",
+    );
+    /// `defenderSecurityCenterHelpURL`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_HELP_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterHelpURL",
+    );
+    /// `defenderSecurityCenterNotificationsFromApp`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_NOTIFICATIONS_FROM_APP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterNotificationsFromApp",
+    );
+    /// `defenderSecurityCenterITContactDisplay`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_IT_CONTACT_DISPLAY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSecurityCenterITContactDisplay",
+    );
+    /// `windowsDefenderTamperProtection`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_DEFENDER_TAMPER_PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsDefenderTamperProtection",
+    );
+    /// `firewallBlockStatefulFTP`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_BLOCK_STATEFUL_FTP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallBlockStatefulFTP",
+    );
+    /// `firewallIdleTimeoutForSecurityAssociationInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IDLE_TIMEOUT_FOR_SECURITY_ASSOCIATION_IN_SECONDS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("firewallIdleTimeoutForSecurityAssociationInSeconds");
+    /// `firewallPreSharedKeyEncodingMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PRE_SHARED_KEY_ENCODING_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallPreSharedKeyEncodingMethod",
+    );
+    /// `firewallIPSecExemptionsNone`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_NONE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallIPSecExemptionsNone",
+    );
+    /// `firewallIPSecExemptionsAllowNeighborDiscovery`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_ALLOW_NEIGHBOR_DISCOVERY: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("firewallIPSecExemptionsAllowNeighborDiscovery");
+    /// `firewallIPSecExemptionsAllowICMP`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_ALLOW_ICMP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallIPSecExemptionsAllowICMP",
+    );
+    /// `firewallIPSecExemptionsAllowRouterDiscovery`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_ALLOW_ROUTER_DISCOVERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallIPSecExemptionsAllowRouterDiscovery",
+    );
+    /// `firewallIPSecExemptionsAllowDHCP`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_ALLOW_DHCP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallIPSecExemptionsAllowDHCP",
+    );
+    /// `firewallCertificateRevocationListCheckMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_CERTIFICATE_REVOCATION_LIST_CHECK_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallCertificateRevocationListCheckMethod",
+    );
+    /// `firewallMergeKeyingModuleSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_MERGE_KEYING_MODULE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallMergeKeyingModuleSettings",
+    );
+    /// `firewallPacketQueueingMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PACKET_QUEUEING_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallPacketQueueingMethod",
+    );
+    /// `firewallProfileDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PROFILE_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallProfileDomain",
+    );
+    /// `firewallProfilePublic`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PROFILE_PUBLIC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallProfilePublic",
+    );
+    /// `firewallProfilePrivate`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PROFILE_PRIVATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallProfilePrivate",
+    );
+    /// `defenderAdobeReaderLaunchChildProcess`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ADOBE_READER_LAUNCH_CHILD_PROCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAdobeReaderLaunchChildProcess",
+    );
+    /// `defenderAttackSurfaceReductionExcludedPaths`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ATTACK_SURFACE_REDUCTION_EXCLUDED_PATHS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAttackSurfaceReductionExcludedPaths",
+    );
+    /// `defenderOfficeAppsOtherProcessInjectionType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_APPS_OTHER_PROCESS_INJECTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderOfficeAppsOtherProcessInjectionType",
+    );
+    /// `defenderOfficeAppsOtherProcessInjection`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_APPS_OTHER_PROCESS_INJECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderOfficeAppsOtherProcessInjection",
+    );
+    /// `defenderOfficeCommunicationAppsLaunchChildProcess`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_COMMUNICATION_APPS_LAUNCH_CHILD_PROCESS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderOfficeCommunicationAppsLaunchChildProcess");
+    /// `defenderOfficeAppsExecutableContentCreationOrLaunchType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_APPS_EXECUTABLE_CONTENT_CREATION_OR_LAUNCH_TYPE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderOfficeAppsExecutableContentCreationOrLaunchType");
+    /// `defenderOfficeAppsExecutableContentCreationOrLaunch`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_APPS_EXECUTABLE_CONTENT_CREATION_OR_LAUNCH: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderOfficeAppsExecutableContentCreationOrLaunch");
+    /// `defenderOfficeAppsLaunchChildProcessType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_APPS_LAUNCH_CHILD_PROCESS_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderOfficeAppsLaunchChildProcessType",
+    );
+    /// `defenderOfficeAppsLaunchChildProcess`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_APPS_LAUNCH_CHILD_PROCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderOfficeAppsLaunchChildProcess",
+    );
+    /// `defenderOfficeMacroCodeAllowWin32ImportsType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_MACRO_CODE_ALLOW_WIN32_IMPORTS_TYPE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderOfficeMacroCodeAllowWin32ImportsType");
+    /// `defenderOfficeMacroCodeAllowWin32Imports`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_OFFICE_MACRO_CODE_ALLOW_WIN32_IMPORTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderOfficeMacroCodeAllowWin32Imports",
+    );
+    /// `defenderScriptObfuscatedMacroCodeType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCRIPT_OBFUSCATED_MACRO_CODE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScriptObfuscatedMacroCodeType",
+    );
+    /// `defenderScriptObfuscatedMacroCode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCRIPT_OBFUSCATED_MACRO_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScriptObfuscatedMacroCode",
+    );
+    /// `defenderScriptDownloadedPayloadExecutionType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCRIPT_DOWNLOADED_PAYLOAD_EXECUTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScriptDownloadedPayloadExecutionType",
+    );
+    /// `defenderScriptDownloadedPayloadExecution`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCRIPT_DOWNLOADED_PAYLOAD_EXECUTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScriptDownloadedPayloadExecution",
+    );
+    /// `defenderPreventCredentialStealingType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_PREVENT_CREDENTIAL_STEALING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderPreventCredentialStealingType",
+    );
+    /// `defenderProcessCreationType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_PROCESS_CREATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderProcessCreationType",
+    );
+    /// `defenderProcessCreation`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_PROCESS_CREATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderProcessCreation",
+    );
+    /// `defenderUntrustedUSBProcessType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_UNTRUSTED_USB_PROCESS_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderUntrustedUSBProcessType",
+    );
+    /// `defenderUntrustedUSBProcess`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_UNTRUSTED_USB_PROCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderUntrustedUSBProcess",
+    );
+    /// `defenderUntrustedExecutableType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_UNTRUSTED_EXECUTABLE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderUntrustedExecutableType",
+    );
+    /// `defenderUntrustedExecutable`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_UNTRUSTED_EXECUTABLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderUntrustedExecutable",
+    );
+    /// `defenderEmailContentExecutionType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_EMAIL_CONTENT_EXECUTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderEmailContentExecutionType",
+    );
+    /// `defenderEmailContentExecution`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_EMAIL_CONTENT_EXECUTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderEmailContentExecution",
+    );
+    /// `defenderAdvancedRansomewareProtectionType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ADVANCED_RANSOMEWARE_PROTECTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAdvancedRansomewareProtectionType",
+    );
+    /// `defenderGuardMyFoldersType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_GUARD_MY_FOLDERS_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderGuardMyFoldersType",
+    );
+    /// `defenderGuardedFoldersAllowedAppPaths`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_GUARDED_FOLDERS_ALLOWED_APP_PATHS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderGuardedFoldersAllowedAppPaths",
+    );
+    /// `defenderAdditionalGuardedFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ADDITIONAL_GUARDED_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAdditionalGuardedFolders",
+    );
+    /// `defenderNetworkProtectionType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_NETWORK_PROTECTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderNetworkProtectionType",
+    );
+    /// `defenderExploitProtectionXml`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_EXPLOIT_PROTECTION_XML: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderExploitProtectionXml",
+    );
+    /// `defenderExploitProtectionXmlFileName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_EXPLOIT_PROTECTION_XML_FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderExploitProtectionXmlFileName",
+    );
+    /// `defenderSecurityCenterBlockExploitProtectionOverride`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_BLOCK_EXPLOIT_PROTECTION_OVERRIDE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderSecurityCenterBlockExploitProtectionOverride");
+    /// `defenderBlockPersistenceThroughWmiType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_BLOCK_PERSISTENCE_THROUGH_WMI_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderBlockPersistenceThroughWmiType",
+    );
+    /// `appLockerApplicationControl`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_LOCKER_APPLICATION_CONTROL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appLockerApplicationControl",
+    );
+    /// `deviceGuardLocalSystemAuthorityCredentialGuardSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_GUARD_LOCAL_SYSTEM_AUTHORITY_CREDENTIAL_GUARD_SETTINGS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("deviceGuardLocalSystemAuthorityCredentialGuardSettings");
+    /// `deviceGuardEnableVirtualizationBasedSecurity`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_GUARD_ENABLE_VIRTUALIZATION_BASED_SECURITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceGuardEnableVirtualizationBasedSecurity",
+    );
+    /// `deviceGuardEnableSecureBootWithDMA`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_GUARD_ENABLE_SECURE_BOOT_WITH_DMA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceGuardEnableSecureBootWithDMA",
+    );
+    /// `deviceGuardSecureBootWithDMA`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_GUARD_SECURE_BOOT_WITH_DMA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceGuardSecureBootWithDMA",
+    );
+    /// `deviceGuardLaunchSystemGuard`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_GUARD_LAUNCH_SYSTEM_GUARD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceGuardLaunchSystemGuard",
+    );
+    /// `smartScreenEnableInShell`, for `$select`, `$expand` and `$orderby`.
+    pub const SMART_SCREEN_ENABLE_IN_SHELL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smartScreenEnableInShell",
+    );
+    /// `smartScreenBlockOverrideForFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const SMART_SCREEN_BLOCK_OVERRIDE_FOR_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smartScreenBlockOverrideForFiles",
+    );
+    /// `applicationGuardEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardEnabled",
+    );
+    /// `applicationGuardEnabledOptions`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ENABLED_OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardEnabledOptions",
+    );
+    /// `applicationGuardBlockFileTransfer`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_BLOCK_FILE_TRANSFER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardBlockFileTransfer",
+    );
+    /// `applicationGuardBlockNonEnterpriseContent`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_BLOCK_NON_ENTERPRISE_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardBlockNonEnterpriseContent",
+    );
+    /// `applicationGuardAllowPersistence`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PERSISTENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPersistence",
+    );
+    /// `applicationGuardForceAuditing`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_FORCE_AUDITING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardForceAuditing",
+    );
+    /// `applicationGuardBlockClipboardSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_BLOCK_CLIPBOARD_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardBlockClipboardSharing",
+    );
+    /// `applicationGuardAllowPrintToPDF`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PRINT_TO_PDF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPrintToPDF",
+    );
+    /// `applicationGuardAllowPrintToXPS`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PRINT_TO_XPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPrintToXPS",
+    );
+    /// `applicationGuardAllowPrintToLocalPrinters`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PRINT_TO_LOCAL_PRINTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPrintToLocalPrinters",
+    );
+    /// `applicationGuardAllowPrintToNetworkPrinters`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PRINT_TO_NETWORK_PRINTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPrintToNetworkPrinters",
+    );
+    /// `applicationGuardAllowVirtualGPU`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_VIRTUAL_GPU: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowVirtualGPU",
+    );
+    /// `applicationGuardAllowFileSaveOnHost`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_FILE_SAVE_ON_HOST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowFileSaveOnHost",
+    );
+    /// `applicationGuardAllowCameraMicrophoneRedirection`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_CAMERA_MICROPHONE_REDIRECTION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("applicationGuardAllowCameraMicrophoneRedirection");
+    /// `applicationGuardCertificateThumbprints`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_CERTIFICATE_THUMBPRINTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardCertificateThumbprints",
+    );
+    /// `bitLockerAllowStandardUserEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_ALLOW_STANDARD_USER_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bitLockerAllowStandardUserEncryption",
+    );
+    /// `bitLockerDisableWarningForOtherDiskEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_DISABLE_WARNING_FOR_OTHER_DISK_ENCRYPTION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("bitLockerDisableWarningForOtherDiskEncryption");
+    /// `bitLockerEnableStorageCardEncryptionOnMobile`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_ENABLE_STORAGE_CARD_ENCRYPTION_ON_MOBILE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("bitLockerEnableStorageCardEncryptionOnMobile");
+    /// `bitLockerEncryptDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_ENCRYPT_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bitLockerEncryptDevice",
+    );
+    /// `bitLockerSystemDrivePolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_SYSTEM_DRIVE_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bitLockerSystemDrivePolicy",
+    );
+    /// `bitLockerFixedDrivePolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_FIXED_DRIVE_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bitLockerFixedDrivePolicy",
+    );
+    /// `bitLockerRemovableDrivePolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_REMOVABLE_DRIVE_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bitLockerRemovableDrivePolicy",
+    );
+    /// `bitLockerRecoveryPasswordRotation`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_RECOVERY_PASSWORD_ROTATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bitLockerRecoveryPasswordRotation",
+    );
+    /// `defenderDisableScanArchiveFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_SCAN_ARCHIVE_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableScanArchiveFiles",
+    );
+    /// `defenderAllowScanArchiveFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_SCAN_ARCHIVE_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowScanArchiveFiles",
+    );
+    /// `defenderDisableBehaviorMonitoring`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_BEHAVIOR_MONITORING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableBehaviorMonitoring",
+    );
+    /// `defenderAllowBehaviorMonitoring`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_BEHAVIOR_MONITORING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowBehaviorMonitoring",
+    );
+    /// `defenderDisableCloudProtection`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_CLOUD_PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableCloudProtection",
+    );
+    /// `defenderAllowCloudProtection`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_CLOUD_PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowCloudProtection",
+    );
+    /// `defenderEnableScanIncomingMail`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ENABLE_SCAN_INCOMING_MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderEnableScanIncomingMail",
+    );
+    /// `defenderEnableScanMappedNetworkDrivesDuringFullScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ENABLE_SCAN_MAPPED_NETWORK_DRIVES_DURING_FULL_SCAN: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderEnableScanMappedNetworkDrivesDuringFullScan");
+    /// `defenderDisableScanRemovableDrivesDuringFullScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_SCAN_REMOVABLE_DRIVES_DURING_FULL_SCAN: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderDisableScanRemovableDrivesDuringFullScan");
+    /// `defenderAllowScanRemovableDrivesDuringFullScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_SCAN_REMOVABLE_DRIVES_DURING_FULL_SCAN: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderAllowScanRemovableDrivesDuringFullScan");
+    /// `defenderDisableScanDownloads`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_SCAN_DOWNLOADS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableScanDownloads",
+    );
+    /// `defenderAllowScanDownloads`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_SCAN_DOWNLOADS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowScanDownloads",
+    );
+    /// `defenderDisableIntrusionPreventionSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_INTRUSION_PREVENTION_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableIntrusionPreventionSystem",
+    );
+    /// `defenderAllowIntrusionPreventionSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_INTRUSION_PREVENTION_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowIntrusionPreventionSystem",
+    );
+    /// `defenderDisableOnAccessProtection`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_ON_ACCESS_PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableOnAccessProtection",
+    );
+    /// `defenderAllowOnAccessProtection`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_ON_ACCESS_PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowOnAccessProtection",
+    );
+    /// `defenderDisableRealTimeMonitoring`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_REAL_TIME_MONITORING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableRealTimeMonitoring",
+    );
+    /// `defenderAllowRealTimeMonitoring`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_REAL_TIME_MONITORING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowRealTimeMonitoring",
+    );
+    /// `defenderDisableScanNetworkFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_SCAN_NETWORK_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableScanNetworkFiles",
+    );
+    /// `defenderAllowScanNetworkFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_SCAN_NETWORK_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowScanNetworkFiles",
+    );
+    /// `defenderDisableScanScriptsLoadedInInternetExplorer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_SCAN_SCRIPTS_LOADED_IN_INTERNET_EXPLORER: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderDisableScanScriptsLoadedInInternetExplorer");
+    /// `defenderAllowScanScriptsLoadedInInternetExplorer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_SCAN_SCRIPTS_LOADED_IN_INTERNET_EXPLORER: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderAllowScanScriptsLoadedInInternetExplorer");
+    /// `defenderBlockEndUserAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_BLOCK_END_USER_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderBlockEndUserAccess",
+    );
+    /// `defenderAllowEndUserAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ALLOW_END_USER_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAllowEndUserAccess",
+    );
+    /// `defenderScanMaxCpuPercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_MAX_CPU_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanMaxCpuPercentage",
+    );
+    /// `defenderCheckForSignaturesBeforeRunningScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_CHECK_FOR_SIGNATURES_BEFORE_RUNNING_SCAN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderCheckForSignaturesBeforeRunningScan",
+    );
+    /// `defenderCloudBlockLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_CLOUD_BLOCK_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderCloudBlockLevel",
+    );
+    /// `defenderCloudExtendedTimeoutInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_CLOUD_EXTENDED_TIMEOUT_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderCloudExtendedTimeoutInSeconds",
+    );
+    /// `defenderDaysBeforeDeletingQuarantinedMalware`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DAYS_BEFORE_DELETING_QUARANTINED_MALWARE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDaysBeforeDeletingQuarantinedMalware",
+    );
+    /// `defenderDisableCatchupFullScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_CATCHUP_FULL_SCAN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableCatchupFullScan",
+    );
+    /// `defenderDisableCatchupQuickScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_CATCHUP_QUICK_SCAN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableCatchupQuickScan",
+    );
+    /// `defenderEnableLowCpuPriority`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ENABLE_LOW_CPU_PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderEnableLowCpuPriority",
+    );
+    /// `defenderFileExtensionsToExclude`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_FILE_EXTENSIONS_TO_EXCLUDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderFileExtensionsToExclude",
+    );
+    /// `defenderFilesAndFoldersToExclude`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_FILES_AND_FOLDERS_TO_EXCLUDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderFilesAndFoldersToExclude",
+    );
+    /// `defenderProcessesToExclude`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_PROCESSES_TO_EXCLUDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderProcessesToExclude",
+    );
+    /// `defenderPotentiallyUnwantedAppAction`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_POTENTIALLY_UNWANTED_APP_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderPotentiallyUnwantedAppAction",
+    );
+    /// `defenderScanDirection`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_DIRECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanDirection",
+    );
+    /// `defenderScanType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanType",
+    );
+    /// `defenderScheduledQuickScanTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCHEDULED_QUICK_SCAN_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScheduledQuickScanTime",
+    );
+    /// `defenderScheduledScanDay`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCHEDULED_SCAN_DAY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScheduledScanDay",
+    );
+    /// `defenderScheduledScanTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCHEDULED_SCAN_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScheduledScanTime",
+    );
+    /// `defenderSignatureUpdateIntervalInHours`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SIGNATURE_UPDATE_INTERVAL_IN_HOURS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSignatureUpdateIntervalInHours",
+    );
+    /// `defenderSubmitSamplesConsentType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SUBMIT_SAMPLES_CONSENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSubmitSamplesConsentType",
+    );
+    /// `defenderDetectedMalwareActions`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DETECTED_MALWARE_ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDetectedMalwareActions",
+    );
+}

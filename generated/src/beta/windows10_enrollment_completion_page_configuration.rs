@@ -129,3 +129,70 @@ impl graph_rt::Model for Windows10EnrollmentCompletionPageConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows10EnrollmentCompletionPageConfiguration);
+/// The properties, by name, for query options.
+impl Windows10EnrollmentCompletionPageConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `showInstallationProgress`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_INSTALLATION_PROGRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showInstallationProgress",
+    );
+    /// `blockDeviceSetupRetryByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCK_DEVICE_SETUP_RETRY_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blockDeviceSetupRetryByUser",
+    );
+    /// `allowDeviceResetOnInstallFailure`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_DEVICE_RESET_ON_INSTALL_FAILURE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowDeviceResetOnInstallFailure",
+    );
+    /// `allowLogCollectionOnInstallFailure`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_LOG_COLLECTION_ON_INSTALL_FAILURE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowLogCollectionOnInstallFailure",
+    );
+    /// `customErrorMessage`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_ERROR_MESSAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customErrorMessage",
+    );
+    /// `installProgressTimeoutInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_PROGRESS_TIMEOUT_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installProgressTimeoutInMinutes",
+    );
+    /// `allowDeviceUseOnInstallFailure`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_DEVICE_USE_ON_INSTALL_FAILURE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowDeviceUseOnInstallFailure",
+    );
+    /// `selectedMobileAppIds`, for `$select`, `$expand` and `$orderby`.
+    pub const SELECTED_MOBILE_APP_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "selectedMobileAppIds",
+    );
+    /// `trackInstallProgressForAutopilotOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const TRACK_INSTALL_PROGRESS_FOR_AUTOPILOT_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "trackInstallProgressForAutopilotOnly",
+    );
+    /// `disableUserStatusTrackingAfterFirstUser`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_USER_STATUS_TRACKING_AFTER_FIRST_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableUserStatusTrackingAfterFirstUser",
+    );
+}

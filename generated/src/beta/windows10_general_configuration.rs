@@ -1783,3 +1783,1184 @@ impl graph_rt::Model for Windows10GeneralConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows10GeneralConfiguration);
+/// The properties, by name, for query options.
+impl Windows10GeneralConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `taskManagerBlockEndTask`, for `$select`, `$expand` and `$orderby`.
+    pub const TASK_MANAGER_BLOCK_END_TASK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "taskManagerBlockEndTask",
+    );
+    /// `energySaverOnBatteryThresholdPercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const ENERGY_SAVER_ON_BATTERY_THRESHOLD_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "energySaverOnBatteryThresholdPercentage",
+    );
+    /// `energySaverPluggedInThresholdPercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const ENERGY_SAVER_PLUGGED_IN_THRESHOLD_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "energySaverPluggedInThresholdPercentage",
+    );
+    /// `powerLidCloseActionOnBattery`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_LID_CLOSE_ACTION_ON_BATTERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerLidCloseActionOnBattery",
+    );
+    /// `powerLidCloseActionPluggedIn`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_LID_CLOSE_ACTION_PLUGGED_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerLidCloseActionPluggedIn",
+    );
+    /// `powerButtonActionOnBattery`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_BUTTON_ACTION_ON_BATTERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerButtonActionOnBattery",
+    );
+    /// `powerButtonActionPluggedIn`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_BUTTON_ACTION_PLUGGED_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerButtonActionPluggedIn",
+    );
+    /// `powerSleepButtonActionOnBattery`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_SLEEP_BUTTON_ACTION_ON_BATTERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerSleepButtonActionOnBattery",
+    );
+    /// `powerSleepButtonActionPluggedIn`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_SLEEP_BUTTON_ACTION_PLUGGED_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerSleepButtonActionPluggedIn",
+    );
+    /// `powerHybridSleepOnBattery`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_HYBRID_SLEEP_ON_BATTERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerHybridSleepOnBattery",
+    );
+    /// `powerHybridSleepPluggedIn`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_HYBRID_SLEEP_PLUGGED_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerHybridSleepPluggedIn",
+    );
+    /// `windows10AppsForceUpdateSchedule`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS10_APPS_FORCE_UPDATE_SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windows10AppsForceUpdateSchedule",
+    );
+    /// `enableAutomaticRedeployment`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_AUTOMATIC_REDEPLOYMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableAutomaticRedeployment",
+    );
+    /// `microsoftAccountSignInAssistantSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_ACCOUNT_SIGN_IN_ASSISTANT_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftAccountSignInAssistantSettings",
+    );
+    /// `authenticationAllowSecondaryDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_ALLOW_SECONDARY_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationAllowSecondaryDevice",
+    );
+    /// `authenticationWebSignIn`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_WEB_SIGN_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationWebSignIn",
+    );
+    /// `authenticationPreferredAzureADTenantDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_PREFERRED_AZURE_AD_TENANT_DOMAIN_NAME: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("authenticationPreferredAzureADTenantDomainName");
+    /// `cryptographyAllowFipsAlgorithmPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const CRYPTOGRAPHY_ALLOW_FIPS_ALGORITHM_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cryptographyAllowFipsAlgorithmPolicy",
+    );
+    /// `displayAppListWithGdiDPIScalingTurnedOn`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_APP_LIST_WITH_GDI_DPI_SCALING_TURNED_ON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayAppListWithGdiDPIScalingTurnedOn",
+    );
+    /// `displayAppListWithGdiDPIScalingTurnedOff`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_APP_LIST_WITH_GDI_DPI_SCALING_TURNED_OFF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "displayAppListWithGdiDPIScalingTurnedOff",
+    );
+    /// `enterpriseCloudPrintDiscoveryEndPoint`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_CLOUD_PRINT_DISCOVERY_END_POINT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseCloudPrintDiscoveryEndPoint",
+    );
+    /// `enterpriseCloudPrintOAuthAuthority`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_CLOUD_PRINT_O_AUTH_AUTHORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseCloudPrintOAuthAuthority",
+    );
+    /// `enterpriseCloudPrintOAuthClientIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_CLOUD_PRINT_O_AUTH_CLIENT_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseCloudPrintOAuthClientIdentifier",
+    );
+    /// `enterpriseCloudPrintResourceIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_CLOUD_PRINT_RESOURCE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseCloudPrintResourceIdentifier",
+    );
+    /// `enterpriseCloudPrintDiscoveryMaxLimit`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_CLOUD_PRINT_DISCOVERY_MAX_LIMIT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseCloudPrintDiscoveryMaxLimit",
+    );
+    /// `enterpriseCloudPrintMopriaDiscoveryResourceIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_CLOUD_PRINT_MOPRIA_DISCOVERY_RESOURCE_IDENTIFIER: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("enterpriseCloudPrintMopriaDiscoveryResourceIdentifier");
+    /// `experienceDoNotSyncBrowserSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPERIENCE_DO_NOT_SYNC_BROWSER_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "experienceDoNotSyncBrowserSettings",
+    );
+    /// `messagingBlockSync`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGING_BLOCK_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "messagingBlockSync",
+    );
+    /// `messagingBlockMMS`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGING_BLOCK_MMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "messagingBlockMMS",
+    );
+    /// `messagingBlockRichCommunicationServices`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGING_BLOCK_RICH_COMMUNICATION_SERVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "messagingBlockRichCommunicationServices",
+    );
+    /// `printerNames`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINTER_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new("printerNames");
+    /// `printerDefaultName`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINTER_DEFAULT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "printerDefaultName",
+    );
+    /// `printerBlockAddition`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINTER_BLOCK_ADDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "printerBlockAddition",
+    );
+    /// `searchBlockDiacritics`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_BLOCK_DIACRITICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchBlockDiacritics",
+    );
+    /// `searchDisableAutoLanguageDetection`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_DISABLE_AUTO_LANGUAGE_DETECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchDisableAutoLanguageDetection",
+    );
+    /// `searchDisableIndexingEncryptedItems`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_DISABLE_INDEXING_ENCRYPTED_ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchDisableIndexingEncryptedItems",
+    );
+    /// `searchEnableRemoteQueries`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_ENABLE_REMOTE_QUERIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchEnableRemoteQueries",
+    );
+    /// `searchDisableUseLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_DISABLE_USE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchDisableUseLocation",
+    );
+    /// `searchDisableLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_DISABLE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchDisableLocation",
+    );
+    /// `searchDisableIndexerBackoff`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_DISABLE_INDEXER_BACKOFF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchDisableIndexerBackoff",
+    );
+    /// `searchDisableIndexingRemovableDrive`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_DISABLE_INDEXING_REMOVABLE_DRIVE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchDisableIndexingRemovableDrive",
+    );
+    /// `searchEnableAutomaticIndexSizeManangement`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_ENABLE_AUTOMATIC_INDEX_SIZE_MANANGEMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchEnableAutomaticIndexSizeManangement",
+    );
+    /// `searchBlockWebResults`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_BLOCK_WEB_RESULTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "searchBlockWebResults",
+    );
+    /// `findMyFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const FIND_MY_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new("findMyFiles");
+    /// `securityBlockAzureADJoinedDevicesAutoEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_BLOCK_AZURE_AD_JOINED_DEVICES_AUTO_ENCRYPTION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("securityBlockAzureADJoinedDevicesAutoEncryption");
+    /// `diagnosticsDataSubmissionMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTICS_DATA_SUBMISSION_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticsDataSubmissionMode",
+    );
+    /// `oneDriveDisableFileSync`, for `$select`, `$expand` and `$orderby`.
+    pub const ONE_DRIVE_DISABLE_FILE_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "oneDriveDisableFileSync",
+    );
+    /// `systemTelemetryProxyServer`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_TELEMETRY_PROXY_SERVER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "systemTelemetryProxyServer",
+    );
+    /// `edgeTelemetryForMicrosoft365Analytics`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_TELEMETRY_FOR_MICROSOFT365_ANALYTICS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeTelemetryForMicrosoft365Analytics",
+    );
+    /// `inkWorkspaceAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const INK_WORKSPACE_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inkWorkspaceAccess",
+    );
+    /// `inkWorkspaceAccessState`, for `$select`, `$expand` and `$orderby`.
+    pub const INK_WORKSPACE_ACCESS_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inkWorkspaceAccessState",
+    );
+    /// `inkWorkspaceBlockSuggestedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const INK_WORKSPACE_BLOCK_SUGGESTED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inkWorkspaceBlockSuggestedApps",
+    );
+    /// `smartScreenEnableAppInstallControl`, for `$select`, `$expand` and `$orderby`.
+    pub const SMART_SCREEN_ENABLE_APP_INSTALL_CONTROL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smartScreenEnableAppInstallControl",
+    );
+    /// `smartScreenAppInstallControl`, for `$select`, `$expand` and `$orderby`.
+    pub const SMART_SCREEN_APP_INSTALL_CONTROL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smartScreenAppInstallControl",
+    );
+    /// `personalizationDesktopImageUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSONALIZATION_DESKTOP_IMAGE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "personalizationDesktopImageUrl",
+    );
+    /// `personalizationLockScreenImageUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSONALIZATION_LOCK_SCREEN_IMAGE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "personalizationLockScreenImageUrl",
+    );
+    /// `bluetoothAllowedServices`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_ALLOWED_SERVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothAllowedServices",
+    );
+    /// `bluetoothBlockAdvertising`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_ADVERTISING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockAdvertising",
+    );
+    /// `bluetoothBlockPromptedProximalConnections`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_PROMPTED_PROXIMAL_CONNECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockPromptedProximalConnections",
+    );
+    /// `bluetoothBlockDiscoverableMode`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_DISCOVERABLE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockDiscoverableMode",
+    );
+    /// `bluetoothBlockPrePairing`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCK_PRE_PAIRING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlockPrePairing",
+    );
+    /// `edgeBlockAutofill`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_AUTOFILL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockAutofill",
+    );
+    /// `edgeBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("edgeBlocked");
+    /// `edgeCookiePolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_COOKIE_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeCookiePolicy",
+    );
+    /// `edgeBlockDeveloperTools`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_DEVELOPER_TOOLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockDeveloperTools",
+    );
+    /// `edgeBlockSendingDoNotTrackHeader`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_SENDING_DO_NOT_TRACK_HEADER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockSendingDoNotTrackHeader",
+    );
+    /// `edgeBlockExtensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockExtensions",
+    );
+    /// `edgeBlockInPrivateBrowsing`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_IN_PRIVATE_BROWSING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockInPrivateBrowsing",
+    );
+    /// `edgeBlockJavaScript`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_JAVA_SCRIPT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockJavaScript",
+    );
+    /// `edgeBlockPasswordManager`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_PASSWORD_MANAGER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockPasswordManager",
+    );
+    /// `edgeBlockAddressBarDropdown`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_ADDRESS_BAR_DROPDOWN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockAddressBarDropdown",
+    );
+    /// `edgeBlockCompatibilityList`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_COMPATIBILITY_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockCompatibilityList",
+    );
+    /// `edgeClearBrowsingDataOnExit`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_CLEAR_BROWSING_DATA_ON_EXIT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeClearBrowsingDataOnExit",
+    );
+    /// `edgeAllowStartPagesModification`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_ALLOW_START_PAGES_MODIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeAllowStartPagesModification",
+    );
+    /// `edgeDisableFirstRunPage`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_DISABLE_FIRST_RUN_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeDisableFirstRunPage",
+    );
+    /// `edgeBlockLiveTileDataCollection`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_LIVE_TILE_DATA_COLLECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockLiveTileDataCollection",
+    );
+    /// `edgeSyncFavoritesWithInternetExplorer`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_SYNC_FAVORITES_WITH_INTERNET_EXPLORER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeSyncFavoritesWithInternetExplorer",
+    );
+    /// `edgeFavoritesListLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_FAVORITES_LIST_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeFavoritesListLocation",
+    );
+    /// `edgeBlockEditFavorites`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_EDIT_FAVORITES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockEditFavorites",
+    );
+    /// `edgeNewTabPageURL`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_NEW_TAB_PAGE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeNewTabPageURL",
+    );
+    /// `edgeHomeButtonConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_HOME_BUTTON_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeHomeButtonConfiguration",
+    );
+    /// `edgeHomeButtonConfigurationEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_HOME_BUTTON_CONFIGURATION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeHomeButtonConfigurationEnabled",
+    );
+    /// `edgeOpensWith`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_OPENS_WITH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeOpensWith",
+    );
+    /// `edgeBlockSideloadingExtensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_SIDELOADING_EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockSideloadingExtensions",
+    );
+    /// `edgeRequiredExtensionPackageFamilyNames`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_REQUIRED_EXTENSION_PACKAGE_FAMILY_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeRequiredExtensionPackageFamilyNames",
+    );
+    /// `edgeBlockPrinting`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_PRINTING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockPrinting",
+    );
+    /// `edgeFavoritesBarVisibility`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_FAVORITES_BAR_VISIBILITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeFavoritesBarVisibility",
+    );
+    /// `edgeBlockSavingHistory`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_SAVING_HISTORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockSavingHistory",
+    );
+    /// `edgeBlockFullScreenMode`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_FULL_SCREEN_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockFullScreenMode",
+    );
+    /// `edgeBlockWebContentOnNewTabPage`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_WEB_CONTENT_ON_NEW_TAB_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockWebContentOnNewTabPage",
+    );
+    /// `edgeBlockTabPreloading`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_TAB_PRELOADING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockTabPreloading",
+    );
+    /// `edgeBlockPrelaunch`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_PRELAUNCH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockPrelaunch",
+    );
+    /// `edgeShowMessageWhenOpeningInternetExplorerSites`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_SHOW_MESSAGE_WHEN_OPENING_INTERNET_EXPLORER_SITES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("edgeShowMessageWhenOpeningInternetExplorerSites");
+    /// `edgePreventCertificateErrorOverride`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_PREVENT_CERTIFICATE_ERROR_OVERRIDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgePreventCertificateErrorOverride",
+    );
+    /// `edgeKioskModeRestriction`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_KIOSK_MODE_RESTRICTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeKioskModeRestriction",
+    );
+    /// `edgeKioskResetAfterIdleTimeInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_KIOSK_RESET_AFTER_IDLE_TIME_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeKioskResetAfterIdleTimeInMinutes",
+    );
+    /// `cellularBlockDataWhenRoaming`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_DATA_WHEN_ROAMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockDataWhenRoaming",
+    );
+    /// `cellularBlockVpn`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_VPN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockVpn",
+    );
+    /// `cellularBlockVpnWhenRoaming`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_VPN_WHEN_ROAMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockVpnWhenRoaming",
+    );
+    /// `cellularData`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new("cellularData");
+    /// `defenderRequireRealTimeMonitoring`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_REQUIRE_REAL_TIME_MONITORING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderRequireRealTimeMonitoring",
+    );
+    /// `defenderRequireBehaviorMonitoring`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_REQUIRE_BEHAVIOR_MONITORING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderRequireBehaviorMonitoring",
+    );
+    /// `defenderRequireNetworkInspectionSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_REQUIRE_NETWORK_INSPECTION_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderRequireNetworkInspectionSystem",
+    );
+    /// `defenderScanDownloads`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_DOWNLOADS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanDownloads",
+    );
+    /// `defenderScheduleScanEnableLowCpuPriority`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCHEDULE_SCAN_ENABLE_LOW_CPU_PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScheduleScanEnableLowCpuPriority",
+    );
+    /// `defenderDisableCatchupQuickScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_CATCHUP_QUICK_SCAN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableCatchupQuickScan",
+    );
+    /// `defenderDisableCatchupFullScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DISABLE_CATCHUP_FULL_SCAN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDisableCatchupFullScan",
+    );
+    /// `defenderScanScriptsLoadedInInternetExplorer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_SCRIPTS_LOADED_IN_INTERNET_EXPLORER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanScriptsLoadedInInternetExplorer",
+    );
+    /// `defenderBlockEndUserAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_BLOCK_END_USER_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderBlockEndUserAccess",
+    );
+    /// `defenderSignatureUpdateIntervalInHours`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SIGNATURE_UPDATE_INTERVAL_IN_HOURS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSignatureUpdateIntervalInHours",
+    );
+    /// `defenderMonitorFileActivity`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_MONITOR_FILE_ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderMonitorFileActivity",
+    );
+    /// `defenderDaysBeforeDeletingQuarantinedMalware`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DAYS_BEFORE_DELETING_QUARANTINED_MALWARE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDaysBeforeDeletingQuarantinedMalware",
+    );
+    /// `defenderScanMaxCpu`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_MAX_CPU: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanMaxCpu",
+    );
+    /// `defenderScanArchiveFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_ARCHIVE_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanArchiveFiles",
+    );
+    /// `defenderScanIncomingMail`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_INCOMING_MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanIncomingMail",
+    );
+    /// `defenderScanRemovableDrivesDuringFullScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_REMOVABLE_DRIVES_DURING_FULL_SCAN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanRemovableDrivesDuringFullScan",
+    );
+    /// `defenderScanMappedNetworkDrivesDuringFullScan`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_MAPPED_NETWORK_DRIVES_DURING_FULL_SCAN: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderScanMappedNetworkDrivesDuringFullScan");
+    /// `defenderScanNetworkFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_NETWORK_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanNetworkFiles",
+    );
+    /// `defenderRequireCloudProtection`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_REQUIRE_CLOUD_PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderRequireCloudProtection",
+    );
+    /// `defenderCloudBlockLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_CLOUD_BLOCK_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderCloudBlockLevel",
+    );
+    /// `defenderCloudExtendedTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_CLOUD_EXTENDED_TIMEOUT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderCloudExtendedTimeout",
+    );
+    /// `defenderCloudExtendedTimeoutInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_CLOUD_EXTENDED_TIMEOUT_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderCloudExtendedTimeoutInSeconds",
+    );
+    /// `defenderPromptForSampleSubmission`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_PROMPT_FOR_SAMPLE_SUBMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderPromptForSampleSubmission",
+    );
+    /// `defenderScheduledQuickScanTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCHEDULED_QUICK_SCAN_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScheduledQuickScanTime",
+    );
+    /// `defenderScanType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCAN_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScanType",
+    );
+    /// `defenderSystemScanSchedule`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SYSTEM_SCAN_SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSystemScanSchedule",
+    );
+    /// `defenderScheduledScanTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SCHEDULED_SCAN_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderScheduledScanTime",
+    );
+    /// `defenderPotentiallyUnwantedAppAction`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_POTENTIALLY_UNWANTED_APP_ACTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderPotentiallyUnwantedAppAction",
+    );
+    /// `defenderPotentiallyUnwantedAppActionSetting`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_POTENTIALLY_UNWANTED_APP_ACTION_SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderPotentiallyUnwantedAppActionSetting",
+    );
+    /// `defenderSubmitSamplesConsentType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SUBMIT_SAMPLES_CONSENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderSubmitSamplesConsentType",
+    );
+    /// `defenderBlockOnAccessProtection`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_BLOCK_ON_ACCESS_PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderBlockOnAccessProtection",
+    );
+    /// `defenderDetectedMalwareActions`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_DETECTED_MALWARE_ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderDetectedMalwareActions",
+    );
+    /// `defenderFileExtensionsToExclude`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_FILE_EXTENSIONS_TO_EXCLUDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderFileExtensionsToExclude",
+    );
+    /// `defenderFilesAndFoldersToExclude`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_FILES_AND_FOLDERS_TO_EXCLUDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderFilesAndFoldersToExclude",
+    );
+    /// `defenderProcessesToExclude`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_PROCESSES_TO_EXCLUDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderProcessesToExclude",
+    );
+    /// `lockScreenAllowTimeoutConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_ALLOW_TIMEOUT_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenAllowTimeoutConfiguration",
+    );
+    /// `lockScreenBlockActionCenterNotifications`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_BLOCK_ACTION_CENTER_NOTIFICATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenBlockActionCenterNotifications",
+    );
+    /// `lockScreenBlockCortana`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_BLOCK_CORTANA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenBlockCortana",
+    );
+    /// `lockScreenBlockToastNotifications`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_BLOCK_TOAST_NOTIFICATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenBlockToastNotifications",
+    );
+    /// `lockScreenTimeoutInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_TIMEOUT_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenTimeoutInSeconds",
+    );
+    /// `lockScreenActivateAppsWithVoice`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_ACTIVATE_APPS_WITH_VOICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenActivateAppsWithVoice",
+    );
+    /// `passwordBlockSimple`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_SIMPLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordMinimumCharacterSetCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_CHARACTER_SET_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumCharacterSetCount",
+    );
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequired",
+    );
+    /// `passwordRequireWhenResumeFromIdleState`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRE_WHEN_RESUME_FROM_IDLE_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequireWhenResumeFromIdleState",
+    );
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordSignInFailureCountBeforeFactoryReset");
+    /// `passwordMinimumAgeInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_AGE_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumAgeInDays",
+    );
+    /// `privacyAdvertisingId`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_ADVERTISING_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyAdvertisingId",
+    );
+    /// `privacyAutoAcceptPairingAndConsentPrompts`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_AUTO_ACCEPT_PAIRING_AND_CONSENT_PROMPTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyAutoAcceptPairingAndConsentPrompts",
+    );
+    /// `privacyDisableLaunchExperience`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_DISABLE_LAUNCH_EXPERIENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyDisableLaunchExperience",
+    );
+    /// `privacyBlockInputPersonalization`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_BLOCK_INPUT_PERSONALIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyBlockInputPersonalization",
+    );
+    /// `privacyBlockPublishUserActivities`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_BLOCK_PUBLISH_USER_ACTIVITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyBlockPublishUserActivities",
+    );
+    /// `privacyBlockActivityFeed`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_BLOCK_ACTIVITY_FEED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyBlockActivityFeed",
+    );
+    /// `activateAppsWithVoice`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVATE_APPS_WITH_VOICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activateAppsWithVoice",
+    );
+    /// `startBlockUnpinningAppsFromTaskbar`, for `$select`, `$expand` and `$orderby`.
+    pub const START_BLOCK_UNPINNING_APPS_FROM_TASKBAR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startBlockUnpinningAppsFromTaskbar",
+    );
+    /// `startMenuAppListVisibility`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_APP_LIST_VISIBILITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuAppListVisibility",
+    );
+    /// `startMenuHideChangeAccountSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_CHANGE_ACCOUNT_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideChangeAccountSettings",
+    );
+    /// `startMenuHideFrequentlyUsedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_FREQUENTLY_USED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideFrequentlyUsedApps",
+    );
+    /// `startMenuHideHibernate`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_HIBERNATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideHibernate",
+    );
+    /// `startMenuHideLock`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideLock",
+    );
+    /// `startMenuHidePowerButton`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_POWER_BUTTON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHidePowerButton",
+    );
+    /// `startMenuHideRecentJumpLists`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_RECENT_JUMP_LISTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideRecentJumpLists",
+    );
+    /// `startMenuHideRecentlyAddedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_RECENTLY_ADDED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideRecentlyAddedApps",
+    );
+    /// `startMenuHideRestartOptions`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_RESTART_OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideRestartOptions",
+    );
+    /// `startMenuHideShutDown`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_SHUT_DOWN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideShutDown",
+    );
+    /// `startMenuHideSignOut`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_SIGN_OUT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideSignOut",
+    );
+    /// `startMenuHideSleep`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_SLEEP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideSleep",
+    );
+    /// `startMenuHideSwitchAccount`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_SWITCH_ACCOUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideSwitchAccount",
+    );
+    /// `startMenuHideUserTile`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_HIDE_USER_TILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuHideUserTile",
+    );
+    /// `startMenuLayoutEdgeAssetsXml`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_LAYOUT_EDGE_ASSETS_XML: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuLayoutEdgeAssetsXml",
+    );
+    /// `startMenuLayoutXml`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_LAYOUT_XML: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuLayoutXml",
+    );
+    /// `startMenuMode`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuMode",
+    );
+    /// `startMenuPinnedFolderDocuments`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_DOCUMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderDocuments",
+    );
+    /// `startMenuPinnedFolderDownloads`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_DOWNLOADS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderDownloads",
+    );
+    /// `startMenuPinnedFolderFileExplorer`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_FILE_EXPLORER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderFileExplorer",
+    );
+    /// `startMenuPinnedFolderHomeGroup`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_HOME_GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderHomeGroup",
+    );
+    /// `startMenuPinnedFolderMusic`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_MUSIC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderMusic",
+    );
+    /// `startMenuPinnedFolderNetwork`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_NETWORK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderNetwork",
+    );
+    /// `startMenuPinnedFolderPersonalFolder`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_PERSONAL_FOLDER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderPersonalFolder",
+    );
+    /// `startMenuPinnedFolderPictures`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_PICTURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderPictures",
+    );
+    /// `startMenuPinnedFolderSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderSettings",
+    );
+    /// `startMenuPinnedFolderVideos`, for `$select`, `$expand` and `$orderby`.
+    pub const START_MENU_PINNED_FOLDER_VIDEOS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startMenuPinnedFolderVideos",
+    );
+    /// `settingsBlockSettingsApp`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_SETTINGS_APP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockSettingsApp",
+    );
+    /// `settingsBlockSystemPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_SYSTEM_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockSystemPage",
+    );
+    /// `settingsBlockDevicesPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_DEVICES_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockDevicesPage",
+    );
+    /// `settingsBlockNetworkInternetPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_NETWORK_INTERNET_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockNetworkInternetPage",
+    );
+    /// `settingsBlockPersonalizationPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_PERSONALIZATION_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockPersonalizationPage",
+    );
+    /// `settingsBlockAccountsPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_ACCOUNTS_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockAccountsPage",
+    );
+    /// `settingsBlockTimeLanguagePage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_TIME_LANGUAGE_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockTimeLanguagePage",
+    );
+    /// `settingsBlockEaseOfAccessPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_EASE_OF_ACCESS_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockEaseOfAccessPage",
+    );
+    /// `settingsBlockPrivacyPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_PRIVACY_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockPrivacyPage",
+    );
+    /// `settingsBlockUpdateSecurityPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_UPDATE_SECURITY_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockUpdateSecurityPage",
+    );
+    /// `settingsBlockAppsPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_APPS_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockAppsPage",
+    );
+    /// `settingsBlockGamingPage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_GAMING_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockGamingPage",
+    );
+    /// `windowsSpotlightBlockConsumerSpecificFeatures`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_SPOTLIGHT_BLOCK_CONSUMER_SPECIFIC_FEATURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsSpotlightBlockConsumerSpecificFeatures",
+    );
+    /// `windowsSpotlightBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_SPOTLIGHT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsSpotlightBlocked",
+    );
+    /// `windowsSpotlightBlockOnActionCenter`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_SPOTLIGHT_BLOCK_ON_ACTION_CENTER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsSpotlightBlockOnActionCenter",
+    );
+    /// `windowsSpotlightBlockTailoredExperiences`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_SPOTLIGHT_BLOCK_TAILORED_EXPERIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsSpotlightBlockTailoredExperiences",
+    );
+    /// `windowsSpotlightBlockThirdPartyNotifications`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_SPOTLIGHT_BLOCK_THIRD_PARTY_NOTIFICATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsSpotlightBlockThirdPartyNotifications",
+    );
+    /// `windowsSpotlightBlockWelcomeExperience`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_SPOTLIGHT_BLOCK_WELCOME_EXPERIENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsSpotlightBlockWelcomeExperience",
+    );
+    /// `windowsSpotlightBlockWindowsTips`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_SPOTLIGHT_BLOCK_WINDOWS_TIPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsSpotlightBlockWindowsTips",
+    );
+    /// `windowsSpotlightConfigureOnLockScreen`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_SPOTLIGHT_CONFIGURE_ON_LOCK_SCREEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsSpotlightConfigureOnLockScreen",
+    );
+    /// `networkProxyApplySettingsDeviceWide`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_PROXY_APPLY_SETTINGS_DEVICE_WIDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkProxyApplySettingsDeviceWide",
+    );
+    /// `networkProxyDisableAutoDetect`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_PROXY_DISABLE_AUTO_DETECT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkProxyDisableAutoDetect",
+    );
+    /// `networkProxyAutomaticConfigurationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_PROXY_AUTOMATIC_CONFIGURATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkProxyAutomaticConfigurationUrl",
+    );
+    /// `networkProxyServer`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_PROXY_SERVER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkProxyServer",
+    );
+    /// `accountsBlockAddingNonMicrosoftAccountEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNTS_BLOCK_ADDING_NON_MICROSOFT_ACCOUNT_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountsBlockAddingNonMicrosoftAccountEmail",
+    );
+    /// `antiTheftModeBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const ANTI_THEFT_MODE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "antiTheftModeBlocked",
+    );
+    /// `bluetoothBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlocked",
+    );
+    /// `cameraBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CAMERA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cameraBlocked",
+    );
+    /// `connectedDevicesServiceBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTED_DEVICES_SERVICE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectedDevicesServiceBlocked",
+    );
+    /// `certificatesBlockManualRootCertificateInstallation`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATES_BLOCK_MANUAL_ROOT_CERTIFICATE_INSTALLATION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("certificatesBlockManualRootCertificateInstallation");
+    /// `copyPasteBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const COPY_PASTE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "copyPasteBlocked",
+    );
+    /// `cortanaBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CORTANA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cortanaBlocked",
+    );
+    /// `deviceManagementBlockFactoryResetOnMobile`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_BLOCK_FACTORY_RESET_ON_MOBILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementBlockFactoryResetOnMobile",
+    );
+    /// `deviceManagementBlockManualUnenroll`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_BLOCK_MANUAL_UNENROLL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementBlockManualUnenroll",
+    );
+    /// `safeSearchFilter`, for `$select`, `$expand` and `$orderby`.
+    pub const SAFE_SEARCH_FILTER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "safeSearchFilter",
+    );
+    /// `edgeBlockPopups`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_POPUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockPopups",
+    );
+    /// `edgeBlockSearchSuggestions`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_SEARCH_SUGGESTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockSearchSuggestions",
+    );
+    /// `edgeBlockSearchEngineCustomization`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_SEARCH_ENGINE_CUSTOMIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockSearchEngineCustomization",
+    );
+    /// `edgeBlockSendingIntranetTrafficToInternetExplorer`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_SENDING_INTRANET_TRAFFIC_TO_INTERNET_EXPLORER: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("edgeBlockSendingIntranetTrafficToInternetExplorer");
+    /// `edgeSendIntranetTrafficToInternetExplorer`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_SEND_INTRANET_TRAFFIC_TO_INTERNET_EXPLORER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeSendIntranetTrafficToInternetExplorer",
+    );
+    /// `edgeRequireSmartScreen`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_REQUIRE_SMART_SCREEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeRequireSmartScreen",
+    );
+    /// `edgeEnterpriseModeSiteListLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_ENTERPRISE_MODE_SITE_LIST_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeEnterpriseModeSiteListLocation",
+    );
+    /// `edgeFirstRunUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_FIRST_RUN_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeFirstRunUrl",
+    );
+    /// `edgeSearchEngine`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_SEARCH_ENGINE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeSearchEngine",
+    );
+    /// `edgeHomepageUrls`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_HOMEPAGE_URLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeHomepageUrls",
+    );
+    /// `edgeBlockAccessToAboutFlags`, for `$select`, `$expand` and `$orderby`.
+    pub const EDGE_BLOCK_ACCESS_TO_ABOUT_FLAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "edgeBlockAccessToAboutFlags",
+    );
+    /// `smartScreenBlockPromptOverride`, for `$select`, `$expand` and `$orderby`.
+    pub const SMART_SCREEN_BLOCK_PROMPT_OVERRIDE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smartScreenBlockPromptOverride",
+    );
+    /// `smartScreenBlockPromptOverrideForFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const SMART_SCREEN_BLOCK_PROMPT_OVERRIDE_FOR_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smartScreenBlockPromptOverrideForFiles",
+    );
+    /// `webRtcBlockLocalhostIpAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_RTC_BLOCK_LOCALHOST_IP_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "webRtcBlockLocalhostIpAddress",
+    );
+    /// `internetSharingBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERNET_SHARING_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "internetSharingBlocked",
+    );
+    /// `settingsBlockAddProvisioningPackage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_ADD_PROVISIONING_PACKAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockAddProvisioningPackage",
+    );
+    /// `settingsBlockRemoveProvisioningPackage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_REMOVE_PROVISIONING_PACKAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockRemoveProvisioningPackage",
+    );
+    /// `settingsBlockChangeSystemTime`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_CHANGE_SYSTEM_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockChangeSystemTime",
+    );
+    /// `settingsBlockEditDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_EDIT_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockEditDeviceName",
+    );
+    /// `settingsBlockChangeRegion`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_CHANGE_REGION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockChangeRegion",
+    );
+    /// `settingsBlockChangeLanguage`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_CHANGE_LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockChangeLanguage",
+    );
+    /// `settingsBlockChangePowerSleep`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_CHANGE_POWER_SLEEP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockChangePowerSleep",
+    );
+    /// `locationServicesBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION_SERVICES_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "locationServicesBlocked",
+    );
+    /// `microsoftAccountBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_ACCOUNT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftAccountBlocked",
+    );
+    /// `microsoftAccountBlockSettingsSync`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_ACCOUNT_BLOCK_SETTINGS_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftAccountBlockSettingsSync",
+    );
+    /// `nfcBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const NFC_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("nfcBlocked");
+    /// `resetProtectionModeBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const RESET_PROTECTION_MODE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resetProtectionModeBlocked",
+    );
+    /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenCaptureBlocked",
+    );
+    /// `storageBlockRemovableStorage`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_BLOCK_REMOVABLE_STORAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageBlockRemovableStorage",
+    );
+    /// `storageRequireMobileDeviceEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_REQUIRE_MOBILE_DEVICE_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRequireMobileDeviceEncryption",
+    );
+    /// `usbBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const USB_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("usbBlocked");
+    /// `voiceRecordingBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const VOICE_RECORDING_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "voiceRecordingBlocked",
+    );
+    /// `wiFiBlockAutomaticConnectHotspots`, for `$select`, `$expand` and `$orderby`.
+    pub const WI_FI_BLOCK_AUTOMATIC_CONNECT_HOTSPOTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wiFiBlockAutomaticConnectHotspots",
+    );
+    /// `wiFiBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WI_FI_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("wiFiBlocked");
+    /// `wiFiBlockManualConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const WI_FI_BLOCK_MANUAL_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wiFiBlockManualConfiguration",
+    );
+    /// `wiFiScanInterval`, for `$select`, `$expand` and `$orderby`.
+    pub const WI_FI_SCAN_INTERVAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wiFiScanInterval",
+    );
+    /// `wirelessDisplayBlockProjectionToThisDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const WIRELESS_DISPLAY_BLOCK_PROJECTION_TO_THIS_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wirelessDisplayBlockProjectionToThisDevice",
+    );
+    /// `wirelessDisplayBlockUserInputFromReceiver`, for `$select`, `$expand` and `$orderby`.
+    pub const WIRELESS_DISPLAY_BLOCK_USER_INPUT_FROM_RECEIVER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wirelessDisplayBlockUserInputFromReceiver",
+    );
+    /// `wirelessDisplayRequirePinForPairing`, for `$select`, `$expand` and `$orderby`.
+    pub const WIRELESS_DISPLAY_REQUIRE_PIN_FOR_PAIRING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wirelessDisplayRequirePinForPairing",
+    );
+    /// `windowsStoreBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_STORE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsStoreBlocked",
+    );
+    /// `appsAllowTrustedAppsSideloading`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_ALLOW_TRUSTED_APPS_SIDELOADING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsAllowTrustedAppsSideloading",
+    );
+    /// `windowsStoreBlockAutoUpdate`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_STORE_BLOCK_AUTO_UPDATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsStoreBlockAutoUpdate",
+    );
+    /// `developerUnlockSetting`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVELOPER_UNLOCK_SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "developerUnlockSetting",
+    );
+    /// `sharedUserAppDataAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED_USER_APP_DATA_ALLOWED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharedUserAppDataAllowed",
+    );
+    /// `appsBlockWindowsStoreOriginatedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_BLOCK_WINDOWS_STORE_ORIGINATED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsBlockWindowsStoreOriginatedApps",
+    );
+    /// `windowsStoreEnablePrivateStoreOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_STORE_ENABLE_PRIVATE_STORE_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsStoreEnablePrivateStoreOnly",
+    );
+    /// `storageRestrictAppDataToSystemVolume`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_RESTRICT_APP_DATA_TO_SYSTEM_VOLUME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRestrictAppDataToSystemVolume",
+    );
+    /// `storageRestrictAppInstallToSystemVolume`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_RESTRICT_APP_INSTALL_TO_SYSTEM_VOLUME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRestrictAppInstallToSystemVolume",
+    );
+    /// `gameDvrBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const GAME_DVR_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "gameDvrBlocked",
+    );
+    /// `experienceBlockDeviceDiscovery`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPERIENCE_BLOCK_DEVICE_DISCOVERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "experienceBlockDeviceDiscovery",
+    );
+    /// `experienceBlockErrorDialogWhenNoSIM`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPERIENCE_BLOCK_ERROR_DIALOG_WHEN_NO_SIM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "experienceBlockErrorDialogWhenNoSIM",
+    );
+    /// `experienceBlockTaskSwitcher`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPERIENCE_BLOCK_TASK_SWITCHER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "experienceBlockTaskSwitcher",
+    );
+    /// `logonBlockFastUserSwitching`, for `$select`, `$expand` and `$orderby`.
+    pub const LOGON_BLOCK_FAST_USER_SWITCHING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "logonBlockFastUserSwitching",
+    );
+    /// `tenantLockdownRequireNetworkDuringOutOfBoxExperience`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_LOCKDOWN_REQUIRE_NETWORK_DURING_OUT_OF_BOX_EXPERIENCE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("tenantLockdownRequireNetworkDuringOutOfBoxExperience");
+    /// `appManagementMSIAllowUserControlOverInstall`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_MANAGEMENT_MSI_ALLOW_USER_CONTROL_OVER_INSTALL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appManagementMSIAllowUserControlOverInstall",
+    );
+    /// `appManagementMSIAlwaysInstallWithElevatedPrivileges`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_MANAGEMENT_MSI_ALWAYS_INSTALL_WITH_ELEVATED_PRIVILEGES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("appManagementMSIAlwaysInstallWithElevatedPrivileges");
+    /// `dataProtectionBlockDirectMemoryAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_PROTECTION_BLOCK_DIRECT_MEMORY_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dataProtectionBlockDirectMemoryAccess",
+    );
+    /// `appManagementPackageFamilyNamesToLaunchAfterLogOn`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_MANAGEMENT_PACKAGE_FAMILY_NAMES_TO_LAUNCH_AFTER_LOG_ON: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("appManagementPackageFamilyNamesToLaunchAfterLogOn");
+    /// `uninstallBuiltInApps`, for `$select`, `$expand` and `$orderby`.
+    pub const UNINSTALL_BUILT_IN_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "uninstallBuiltInApps",
+    );
+    /// `configureTimeZone`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURE_TIME_ZONE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configureTimeZone",
+    );
+    /// `privacyAccessControls`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_ACCESS_CONTROLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyAccessControls",
+    );
+}

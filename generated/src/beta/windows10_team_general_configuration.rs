@@ -246,3 +246,146 @@ impl graph_rt::Model for Windows10TeamGeneralConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows10TeamGeneralConfiguration);
+/// The properties, by name, for query options.
+impl Windows10TeamGeneralConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `azureOperationalInsightsBlockTelemetry`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_OPERATIONAL_INSIGHTS_BLOCK_TELEMETRY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureOperationalInsightsBlockTelemetry",
+    );
+    /// `azureOperationalInsightsWorkspaceId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_OPERATIONAL_INSIGHTS_WORKSPACE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureOperationalInsightsWorkspaceId",
+    );
+    /// `azureOperationalInsightsWorkspaceKey`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_OPERATIONAL_INSIGHTS_WORKSPACE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureOperationalInsightsWorkspaceKey",
+    );
+    /// `connectAppBlockAutoLaunch`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECT_APP_BLOCK_AUTO_LAUNCH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectAppBlockAutoLaunch",
+    );
+    /// `maintenanceWindowBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const MAINTENANCE_WINDOW_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maintenanceWindowBlocked",
+    );
+    /// `maintenanceWindowDurationInHours`, for `$select`, `$expand` and `$orderby`.
+    pub const MAINTENANCE_WINDOW_DURATION_IN_HOURS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maintenanceWindowDurationInHours",
+    );
+    /// `maintenanceWindowStartTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MAINTENANCE_WINDOW_START_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maintenanceWindowStartTime",
+    );
+    /// `miracastChannel`, for `$select`, `$expand` and `$orderby`.
+    pub const MIRACAST_CHANNEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "miracastChannel",
+    );
+    /// `miracastBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const MIRACAST_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "miracastBlocked",
+    );
+    /// `miracastRequirePin`, for `$select`, `$expand` and `$orderby`.
+    pub const MIRACAST_REQUIRE_PIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "miracastRequirePin",
+    );
+    /// `settingsBlockMyMeetingsAndFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_MY_MEETINGS_AND_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockMyMeetingsAndFiles",
+    );
+    /// `settingsBlockSessionResume`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_SESSION_RESUME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockSessionResume",
+    );
+    /// `settingsBlockSigninSuggestions`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_BLOCK_SIGNIN_SUGGESTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsBlockSigninSuggestions",
+    );
+    /// `settingsDefaultVolume`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_DEFAULT_VOLUME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsDefaultVolume",
+    );
+    /// `settingsScreenTimeoutInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_SCREEN_TIMEOUT_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsScreenTimeoutInMinutes",
+    );
+    /// `settingsSessionTimeoutInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_SESSION_TIMEOUT_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsSessionTimeoutInMinutes",
+    );
+    /// `settingsSleepTimeoutInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS_SLEEP_TIMEOUT_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "settingsSleepTimeoutInMinutes",
+    );
+    /// `welcomeScreenBlockAutomaticWakeUp`, for `$select`, `$expand` and `$orderby`.
+    pub const WELCOME_SCREEN_BLOCK_AUTOMATIC_WAKE_UP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "welcomeScreenBlockAutomaticWakeUp",
+    );
+    /// `welcomeScreenBackgroundImageUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WELCOME_SCREEN_BACKGROUND_IMAGE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "welcomeScreenBackgroundImageUrl",
+    );
+    /// `welcomeScreenMeetingInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const WELCOME_SCREEN_MEETING_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "welcomeScreenMeetingInformation",
+    );
+}

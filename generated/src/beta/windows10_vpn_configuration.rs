@@ -245,3 +245,158 @@ impl graph_rt::Model for Windows10VpnConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows10VpnConfiguration);
+/// The properties, by name, for query options.
+impl Windows10VpnConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `connectionName`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectionName",
+    );
+    /// `servers`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVERS: graph_rt::Prop<Self> = graph_rt::Prop::new("servers");
+    /// `customXml`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_XML: graph_rt::Prop<Self> = graph_rt::Prop::new("customXml");
+    /// `profileTarget`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "profileTarget",
+    );
+    /// `connectionType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectionType",
+    );
+    /// `enableSplitTunneling`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_SPLIT_TUNNELING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableSplitTunneling",
+    );
+    /// `enableAlwaysOn`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_ALWAYS_ON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableAlwaysOn",
+    );
+    /// `enableDeviceTunnel`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_DEVICE_TUNNEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableDeviceTunnel",
+    );
+    /// `enableDnsRegistration`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_DNS_REGISTRATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableDnsRegistration",
+    );
+    /// `dnsSuffixes`, for `$select`, `$expand` and `$orderby`.
+    pub const DNS_SUFFIXES: graph_rt::Prop<Self> = graph_rt::Prop::new("dnsSuffixes");
+    /// `authenticationMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMethod",
+    );
+    /// `rememberUserCredentials`, for `$select`, `$expand` and `$orderby`.
+    pub const REMEMBER_USER_CREDENTIALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rememberUserCredentials",
+    );
+    /// `enableConditionalAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_CONDITIONAL_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableConditionalAccess",
+    );
+    /// `enableSingleSignOnWithAlternateCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_SINGLE_SIGN_ON_WITH_ALTERNATE_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enableSingleSignOnWithAlternateCertificate",
+    );
+    /// `singleSignOnEku`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_SIGN_ON_EKU: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleSignOnEku",
+    );
+    /// `singleSignOnIssuerHash`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_SIGN_ON_ISSUER_HASH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleSignOnIssuerHash",
+    );
+    /// `eapXml`, for `$select`, `$expand` and `$orderby`.
+    pub const EAP_XML: graph_rt::Prop<Self> = graph_rt::Prop::new("eapXml");
+    /// `proxyServer`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_SERVER: graph_rt::Prop<Self> = graph_rt::Prop::new("proxyServer");
+    /// `associatedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSOCIATED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "associatedApps",
+    );
+    /// `onlyAssociatedAppsCanUseConnection`, for `$select`, `$expand` and `$orderby`.
+    pub const ONLY_ASSOCIATED_APPS_CAN_USE_CONNECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onlyAssociatedAppsCanUseConnection",
+    );
+    /// `windowsInformationProtectionDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_INFORMATION_PROTECTION_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsInformationProtectionDomain",
+    );
+    /// `trafficRules`, for `$select`, `$expand` and `$orderby`.
+    pub const TRAFFIC_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new("trafficRules");
+    /// `routes`, for `$select`, `$expand` and `$orderby`.
+    pub const ROUTES: graph_rt::Prop<Self> = graph_rt::Prop::new("routes");
+    /// `dnsRules`, for `$select`, `$expand` and `$orderby`.
+    pub const DNS_RULES: graph_rt::Prop<Self> = graph_rt::Prop::new("dnsRules");
+    /// `trustedNetworkDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const TRUSTED_NETWORK_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "trustedNetworkDomains",
+    );
+    /// `cryptographySuite`, for `$select`, `$expand` and `$orderby`.
+    pub const CRYPTOGRAPHY_SUITE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cryptographySuite",
+    );
+    /// `identityCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityCertificate",
+    );
+}

@@ -75,3 +75,38 @@ impl graph_rt::Model for Windows10XTrustedRootCertificate {
     }
 }
 graph_rt::impl_model_json!(Windows10XTrustedRootCertificate);
+/// The properties, by name, for query options.
+impl Windows10XTrustedRootCertificate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `creationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "creationDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `trustedRootCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const TRUSTED_ROOT_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "trustedRootCertificate",
+    );
+    /// `certFileName`, for `$select`, `$expand` and `$orderby`.
+    pub const CERT_FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("certFileName");
+    /// `destinationStore`, for `$select`, `$expand` and `$orderby`.
+    pub const DESTINATION_STORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "destinationStore",
+    );
+}

@@ -119,3 +119,76 @@ impl graph_rt::Model for Windows10XscepCertificateProfile {
     }
 }
 graph_rt::impl_model_json!(Windows10XscepCertificateProfile);
+/// The properties, by name, for query options.
+impl Windows10XscepCertificateProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `creationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "creationDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `certificateStore`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_STORE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateStore",
+    );
+    /// `certificateValidityPeriodScale`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_VALIDITY_PERIOD_SCALE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateValidityPeriodScale",
+    );
+    /// `certificateValidityPeriodValue`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_VALIDITY_PERIOD_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateValidityPeriodValue",
+    );
+    /// `extendedKeyUsages`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENDED_KEY_USAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "extendedKeyUsages",
+    );
+    /// `hashAlgorithm`, for `$select`, `$expand` and `$orderby`.
+    pub const HASH_ALGORITHM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hashAlgorithm",
+    );
+    /// `keySize`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("keySize");
+    /// `keyStorageProvider`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_STORAGE_PROVIDER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyStorageProvider",
+    );
+    /// `keyUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("keyUsage");
+    /// `renewalThresholdPercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const RENEWAL_THRESHOLD_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "renewalThresholdPercentage",
+    );
+    /// `rootCertificateId`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT_CERTIFICATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rootCertificateId",
+    );
+    /// `scepServerUrls`, for `$select`, `$expand` and `$orderby`.
+    pub const SCEP_SERVER_URLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scepServerUrls",
+    );
+    /// `subjectAlternativeNameFormats`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT_ALTERNATIVE_NAME_FORMATS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subjectAlternativeNameFormats",
+    );
+    /// `subjectNameFormatString`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT_NAME_FORMAT_STRING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subjectNameFormatString",
+    );
+}

@@ -163,6 +163,101 @@ impl graph_rt::Model for Windows81CertificateProfileBase {
     }
 }
 graph_rt::impl_model_json!(Windows81CertificateProfileBase);
+/// The properties, by name, for query options.
+impl Windows81CertificateProfileBase {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `renewalThresholdPercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const RENEWAL_THRESHOLD_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "renewalThresholdPercentage",
+    );
+    /// `keyStorageProvider`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_STORAGE_PROVIDER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyStorageProvider",
+    );
+    /// `subjectNameFormat`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT_NAME_FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subjectNameFormat",
+    );
+    /// `subjectAlternativeNameType`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT_ALTERNATIVE_NAME_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subjectAlternativeNameType",
+    );
+    /// `certificateValidityPeriodValue`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_VALIDITY_PERIOD_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateValidityPeriodValue",
+    );
+    /// `certificateValidityPeriodScale`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_VALIDITY_PERIOD_SCALE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateValidityPeriodScale",
+    );
+    /// `extendedKeyUsages`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENDED_KEY_USAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "extendedKeyUsages",
+    );
+    /// `customSubjectAlternativeNames`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_SUBJECT_ALTERNATIVE_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customSubjectAlternativeNames",
+    );
+}
 /// A `microsoft.graph.windows81CertificateProfileBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWindows81CertificateProfileBase {

@@ -333,3 +333,206 @@ impl graph_rt::Model for Windows81GeneralConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows81GeneralConfiguration);
+/// The properties, by name, for query options.
+impl Windows81GeneralConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `accountsBlockAddingNonMicrosoftAccountEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNTS_BLOCK_ADDING_NON_MICROSOFT_ACCOUNT_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountsBlockAddingNonMicrosoftAccountEmail",
+    );
+    /// `applyOnlyToWindows81`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLY_ONLY_TO_WINDOWS81: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applyOnlyToWindows81",
+    );
+    /// `browserBlockAutofill`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_BLOCK_AUTOFILL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserBlockAutofill",
+    );
+    /// `browserBlockAutomaticDetectionOfIntranetSites`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_BLOCK_AUTOMATIC_DETECTION_OF_INTRANET_SITES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("browserBlockAutomaticDetectionOfIntranetSites");
+    /// `browserBlockEnterpriseModeAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_BLOCK_ENTERPRISE_MODE_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserBlockEnterpriseModeAccess",
+    );
+    /// `browserBlockJavaScript`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_BLOCK_JAVA_SCRIPT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserBlockJavaScript",
+    );
+    /// `browserBlockPlugins`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_BLOCK_PLUGINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserBlockPlugins",
+    );
+    /// `browserBlockPopups`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_BLOCK_POPUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserBlockPopups",
+    );
+    /// `browserBlockSendingDoNotTrackHeader`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_BLOCK_SENDING_DO_NOT_TRACK_HEADER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserBlockSendingDoNotTrackHeader",
+    );
+    /// `browserBlockSingleWordEntryOnIntranetSites`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_BLOCK_SINGLE_WORD_ENTRY_ON_INTRANET_SITES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserBlockSingleWordEntryOnIntranetSites",
+    );
+    /// `browserRequireSmartScreen`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_REQUIRE_SMART_SCREEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserRequireSmartScreen",
+    );
+    /// `browserEnterpriseModeSiteListLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_ENTERPRISE_MODE_SITE_LIST_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserEnterpriseModeSiteListLocation",
+    );
+    /// `browserInternetSecurityLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_INTERNET_SECURITY_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserInternetSecurityLevel",
+    );
+    /// `browserIntranetSecurityLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_INTRANET_SECURITY_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserIntranetSecurityLevel",
+    );
+    /// `browserLoggingReportLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_LOGGING_REPORT_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserLoggingReportLocation",
+    );
+    /// `browserRequireHighSecurityForRestrictedSites`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_REQUIRE_HIGH_SECURITY_FOR_RESTRICTED_SITES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserRequireHighSecurityForRestrictedSites",
+    );
+    /// `browserRequireFirewall`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_REQUIRE_FIREWALL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserRequireFirewall",
+    );
+    /// `browserRequireFraudWarning`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_REQUIRE_FRAUD_WARNING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserRequireFraudWarning",
+    );
+    /// `browserTrustedSitesSecurityLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const BROWSER_TRUSTED_SITES_SECURITY_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "browserTrustedSitesSecurityLevel",
+    );
+    /// `cellularBlockDataRoaming`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_DATA_ROAMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockDataRoaming",
+    );
+    /// `diagnosticsBlockDataSubmission`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTICS_BLOCK_DATA_SUBMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticsBlockDataSubmission",
+    );
+    /// `passwordBlockPicturePasswordAndPin`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_PICTURE_PASSWORD_AND_PIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockPicturePasswordAndPin",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordMinimumCharacterSetCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_CHARACTER_SET_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumCharacterSetCount",
+    );
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordSignInFailureCountBeforeFactoryReset");
+    /// `storageRequireDeviceEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_REQUIRE_DEVICE_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRequireDeviceEncryption",
+    );
+    /// `minimumAutoInstallClassification`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_AUTO_INSTALL_CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumAutoInstallClassification",
+    );
+    /// `updatesMinimumAutoInstallClassification`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATES_MINIMUM_AUTO_INSTALL_CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updatesMinimumAutoInstallClassification",
+    );
+    /// `updatesRequireAutomaticUpdates`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATES_REQUIRE_AUTOMATIC_UPDATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updatesRequireAutomaticUpdates",
+    );
+    /// `userAccountControlSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ACCOUNT_CONTROL_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userAccountControlSettings",
+    );
+    /// `workFoldersUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WORK_FOLDERS_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workFoldersUrl",
+    );
+}

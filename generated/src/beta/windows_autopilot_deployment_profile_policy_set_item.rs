@@ -65,3 +65,30 @@ impl graph_rt::Model for WindowsAutopilotDeploymentProfilePolicySetItem {
     }
 }
 graph_rt::impl_model_json!(WindowsAutopilotDeploymentProfilePolicySetItem);
+/// The properties, by name, for query options.
+impl WindowsAutopilotDeploymentProfilePolicySetItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `payloadId`, for `$select`, `$expand` and `$orderby`.
+    pub const PAYLOAD_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("payloadId");
+    /// `itemType`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEM_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("itemType");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `errorCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCode");
+    /// `guidedDeploymentTags`, for `$select`, `$expand` and `$orderby`.
+    pub const GUIDED_DEPLOYMENT_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "guidedDeploymentTags",
+    );
+}

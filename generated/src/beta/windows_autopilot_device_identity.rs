@@ -137,3 +137,78 @@ impl graph_rt::Model for WindowsAutopilotDeviceIdentity {
     }
 }
 graph_rt::impl_model_json!(WindowsAutopilotDeviceIdentity);
+/// The properties, by name, for query options.
+impl WindowsAutopilotDeviceIdentity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deploymentProfileAssignmentStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_PROFILE_ASSIGNMENT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentProfileAssignmentStatus",
+    );
+    /// `deploymentProfileAssignmentDetailedStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_PROFILE_ASSIGNMENT_DETAILED_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentProfileAssignmentDetailedStatus",
+    );
+    /// `deploymentProfileAssignedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_PROFILE_ASSIGNED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentProfileAssignedDateTime",
+    );
+    /// `groupTag`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("groupTag");
+    /// `purchaseOrderIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const PURCHASE_ORDER_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "purchaseOrderIdentifier",
+    );
+    /// `serialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("serialNumber");
+    /// `productKey`, for `$select`, `$expand` and `$orderby`.
+    pub const PRODUCT_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("productKey");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `enrollmentState`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLMENT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrollmentState",
+    );
+    /// `lastContactedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CONTACTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastContactedDateTime",
+    );
+    /// `addressableUserName`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESSABLE_USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "addressableUserName",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `resourceName`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceName");
+    /// `skuNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SKU_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("skuNumber");
+    /// `systemFamily`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_FAMILY: graph_rt::Prop<Self> = graph_rt::Prop::new("systemFamily");
+    /// `azureActiveDirectoryDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_ACTIVE_DIRECTORY_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureActiveDirectoryDeviceId",
+    );
+    /// `azureAdDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureAdDeviceId",
+    );
+    /// `managedDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceId",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `deploymentProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentProfile",
+    );
+    /// `intendedDeploymentProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENDED_DEPLOYMENT_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intendedDeploymentProfile",
+    );
+}

@@ -43,3 +43,18 @@ impl graph_rt::Model for WindowsAutopilotSettings {
     }
 }
 graph_rt::impl_model_json!(WindowsAutopilotSettings);
+/// The properties, by name, for query options.
+impl WindowsAutopilotSettings {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `lastManualSyncTriggerDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MANUAL_SYNC_TRIGGER_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastManualSyncTriggerDateTime",
+    );
+    /// `syncStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const SYNC_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("syncStatus");
+}

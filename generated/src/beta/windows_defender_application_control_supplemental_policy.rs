@@ -81,3 +81,42 @@ impl graph_rt::Model for WindowsDefenderApplicationControlSupplementalPolicy {
     }
 }
 graph_rt::impl_model_json!(WindowsDefenderApplicationControlSupplementalPolicy);
+/// The properties, by name, for query options.
+impl WindowsDefenderApplicationControlSupplementalPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `contentFileName`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentFileName",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `creationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "creationDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deploySummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOY_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploySummary",
+    );
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+}

@@ -37,3 +37,10 @@ impl graph_rt::Model for WindowsDefenderApplicationControlSupplementalPolicyAssi
 graph_rt::impl_model_json!(
     WindowsDefenderApplicationControlSupplementalPolicyAssignment
 );
+/// The properties, by name, for query options.
+impl WindowsDefenderApplicationControlSupplementalPolicyAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}

@@ -78,3 +78,38 @@ for WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus {
 graph_rt::impl_model_json!(
     WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus
 );
+/// The properties, by name, for query options.
+impl WindowsDefenderApplicationControlSupplementalPolicyDeploymentStatus {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `osDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osDescription",
+    );
+    /// `deploymentStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentStatus",
+    );
+    /// `userName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("userName");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `policyVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "policyVersion",
+    );
+    /// `policy`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new("policy");
+}

@@ -42,3 +42,16 @@ for WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary {
 graph_rt::impl_model_json!(
     WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary
 );
+/// The properties, by name, for query options.
+impl WindowsDefenderApplicationControlSupplementalPolicyDeploymentSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deployedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deployedDeviceCount",
+    );
+    /// `failedDeviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "failedDeviceCount",
+    );
+}

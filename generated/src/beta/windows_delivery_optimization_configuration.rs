@@ -233,3 +233,134 @@ impl graph_rt::Model for WindowsDeliveryOptimizationConfiguration {
     }
 }
 graph_rt::impl_model_json!(WindowsDeliveryOptimizationConfiguration);
+/// The properties, by name, for query options.
+impl WindowsDeliveryOptimizationConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deliveryOptimizationMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DELIVERY_OPTIMIZATION_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deliveryOptimizationMode",
+    );
+    /// `restrictPeerSelectionBy`, for `$select`, `$expand` and `$orderby`.
+    pub const RESTRICT_PEER_SELECTION_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "restrictPeerSelectionBy",
+    );
+    /// `groupIdSource`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ID_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupIdSource",
+    );
+    /// `bandwidthMode`, for `$select`, `$expand` and `$orderby`.
+    pub const BANDWIDTH_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bandwidthMode",
+    );
+    /// `backgroundDownloadFromHttpDelayInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const BACKGROUND_DOWNLOAD_FROM_HTTP_DELAY_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "backgroundDownloadFromHttpDelayInSeconds",
+    );
+    /// `foregroundDownloadFromHttpDelayInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const FOREGROUND_DOWNLOAD_FROM_HTTP_DELAY_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "foregroundDownloadFromHttpDelayInSeconds",
+    );
+    /// `minimumRamAllowedToPeerInGigabytes`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_RAM_ALLOWED_TO_PEER_IN_GIGABYTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumRamAllowedToPeerInGigabytes",
+    );
+    /// `minimumDiskSizeAllowedToPeerInGigabytes`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_DISK_SIZE_ALLOWED_TO_PEER_IN_GIGABYTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumDiskSizeAllowedToPeerInGigabytes",
+    );
+    /// `minimumFileSizeToCacheInMegabytes`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_FILE_SIZE_TO_CACHE_IN_MEGABYTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumFileSizeToCacheInMegabytes",
+    );
+    /// `minimumBatteryPercentageAllowedToUpload`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_BATTERY_PERCENTAGE_ALLOWED_TO_UPLOAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumBatteryPercentageAllowedToUpload",
+    );
+    /// `modifyCacheLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFY_CACHE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifyCacheLocation",
+    );
+    /// `maximumCacheAgeInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_CACHE_AGE_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumCacheAgeInDays",
+    );
+    /// `maximumCacheSize`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_CACHE_SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumCacheSize",
+    );
+    /// `vpnPeerCaching`, for `$select`, `$expand` and `$orderby`.
+    pub const VPN_PEER_CACHING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vpnPeerCaching",
+    );
+    /// `cacheServerHostNames`, for `$select`, `$expand` and `$orderby`.
+    pub const CACHE_SERVER_HOST_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cacheServerHostNames",
+    );
+    /// `cacheServerForegroundDownloadFallbackToHttpDelayInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const CACHE_SERVER_FOREGROUND_DOWNLOAD_FALLBACK_TO_HTTP_DELAY_IN_SECONDS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("cacheServerForegroundDownloadFallbackToHttpDelayInSeconds");
+    /// `cacheServerBackgroundDownloadFallbackToHttpDelayInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const CACHE_SERVER_BACKGROUND_DOWNLOAD_FALLBACK_TO_HTTP_DELAY_IN_SECONDS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("cacheServerBackgroundDownloadFallbackToHttpDelayInSeconds");
+}

@@ -49,3 +49,20 @@ impl graph_rt::Model for WindowsFeatureUpdateCatalogItem {
     }
 }
 graph_rt::impl_model_json!(WindowsFeatureUpdateCatalogItem);
+/// The properties, by name, for query options.
+impl WindowsFeatureUpdateCatalogItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releaseDateTime",
+    );
+    /// `endOfSupportDate`, for `$select`, `$expand` and `$orderby`.
+    pub const END_OF_SUPPORT_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "endOfSupportDate",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}

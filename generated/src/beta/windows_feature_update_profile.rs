@@ -71,3 +71,42 @@ impl graph_rt::Model for WindowsFeatureUpdateProfile {
     }
 }
 graph_rt::impl_model_json!(WindowsFeatureUpdateProfile);
+/// The properties, by name, for query options.
+impl WindowsFeatureUpdateProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `featureUpdateVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdateVersion",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `deployableContentDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYABLE_CONTENT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deployableContentDisplayName",
+    );
+    /// `endOfSupportDate`, for `$select`, `$expand` and `$orderby`.
+    pub const END_OF_SUPPORT_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "endOfSupportDate",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceUpdateStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_UPDATE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceUpdateStates",
+    );
+}

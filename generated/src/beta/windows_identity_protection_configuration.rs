@@ -192,3 +192,122 @@ impl graph_rt::Model for WindowsIdentityProtectionConfiguration {
     }
 }
 graph_rt::impl_model_json!(WindowsIdentityProtectionConfiguration);
+/// The properties, by name, for query options.
+impl WindowsIdentityProtectionConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `useSecurityKeyForSignin`, for `$select`, `$expand` and `$orderby`.
+    pub const USE_SECURITY_KEY_FOR_SIGNIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "useSecurityKeyForSignin",
+    );
+    /// `enhancedAntiSpoofingForFacialFeaturesEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ENHANCED_ANTI_SPOOFING_FOR_FACIAL_FEATURES_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enhancedAntiSpoofingForFacialFeaturesEnabled",
+    );
+    /// `pinMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinMinimumLength",
+    );
+    /// `pinMaximumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_MAXIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinMaximumLength",
+    );
+    /// `pinUppercaseCharactersUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_UPPERCASE_CHARACTERS_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinUppercaseCharactersUsage",
+    );
+    /// `pinLowercaseCharactersUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_LOWERCASE_CHARACTERS_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinLowercaseCharactersUsage",
+    );
+    /// `pinSpecialCharactersUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_SPECIAL_CHARACTERS_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinSpecialCharactersUsage",
+    );
+    /// `pinExpirationInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_EXPIRATION_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinExpirationInDays",
+    );
+    /// `pinPreviousBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_PREVIOUS_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinPreviousBlockCount",
+    );
+    /// `pinRecoveryEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_RECOVERY_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinRecoveryEnabled",
+    );
+    /// `securityDeviceRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_DEVICE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityDeviceRequired",
+    );
+    /// `unlockWithBiometricsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const UNLOCK_WITH_BIOMETRICS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unlockWithBiometricsEnabled",
+    );
+    /// `useCertificatesForOnPremisesAuthEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const USE_CERTIFICATES_FOR_ON_PREMISES_AUTH_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "useCertificatesForOnPremisesAuthEnabled",
+    );
+    /// `windowsHelloForBusinessBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_HELLO_FOR_BUSINESS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsHelloForBusinessBlocked",
+    );
+}

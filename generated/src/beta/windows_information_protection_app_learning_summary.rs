@@ -43,3 +43,18 @@ impl graph_rt::Model for WindowsInformationProtectionAppLearningSummary {
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionAppLearningSummary);
+/// The properties, by name, for query options.
+impl WindowsInformationProtectionAppLearningSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `applicationName`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationName",
+    );
+    /// `applicationType`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationType",
+    );
+    /// `deviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceCount");
+}

@@ -47,3 +47,16 @@ impl graph_rt::Model for WindowsInformationProtectionAppLockerFile {
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionAppLockerFile);
+/// The properties, by name, for query options.
+impl WindowsInformationProtectionAppLockerFile {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `fileHash`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_HASH: graph_rt::Prop<Self> = graph_rt::Prop::new("fileHash");
+    /// `file`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE: graph_rt::Prop<Self> = graph_rt::Prop::new("file");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}

@@ -55,3 +55,26 @@ impl graph_rt::Model for WindowsInformationProtectionDeviceRegistration {
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionDeviceRegistration);
+/// The properties, by name, for query options.
+impl WindowsInformationProtectionDeviceRegistration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `deviceRegistrationId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_REGISTRATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceRegistrationId",
+    );
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `deviceType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceType");
+    /// `deviceMacAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MAC_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceMacAddress",
+    );
+    /// `lastCheckInDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CHECK_IN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastCheckInDateTime",
+    );
+}

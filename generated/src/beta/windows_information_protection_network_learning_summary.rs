@@ -39,3 +39,12 @@ impl graph_rt::Model for WindowsInformationProtectionNetworkLearningSummary {
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionNetworkLearningSummary);
+/// The properties, by name, for query options.
+impl WindowsInformationProtectionNetworkLearningSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `url`, for `$select`, `$expand` and `$orderby`.
+    pub const URL: graph_rt::Prop<Self> = graph_rt::Prop::new("url");
+    /// `deviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceCount");
+}

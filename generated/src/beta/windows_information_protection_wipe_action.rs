@@ -55,3 +55,30 @@ impl graph_rt::Model for WindowsInformationProtectionWipeAction {
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtectionWipeAction);
+/// The properties, by name, for query options.
+impl WindowsInformationProtectionWipeAction {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `targetedUserId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedUserId",
+    );
+    /// `targetedDeviceRegistrationId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_DEVICE_REGISTRATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedDeviceRegistrationId",
+    );
+    /// `targetedDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedDeviceName",
+    );
+    /// `targetedDeviceMacAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_DEVICE_MAC_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedDeviceMacAddress",
+    );
+    /// `lastCheckInDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CHECK_IN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastCheckInDateTime",
+    );
+}

@@ -51,3 +51,22 @@ impl graph_rt::Model for WindowsManagementApp {
     }
 }
 graph_rt::impl_model_json!(WindowsManagementApp);
+/// The properties, by name, for query options.
+impl WindowsManagementApp {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `availableVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const AVAILABLE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "availableVersion",
+    );
+    /// `managedInstaller`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_INSTALLER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedInstaller",
+    );
+    /// `managedInstallerConfiguredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_INSTALLER_CONFIGURED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedInstallerConfiguredDateTime",
+    );
+    /// `healthStates`, for `$select`, `$expand` and `$orderby`.
+    pub const HEALTH_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("healthStates");
+}

@@ -51,3 +51,24 @@ impl graph_rt::Model for WindowsManagementAppHealthState {
     }
 }
 graph_rt::impl_model_json!(WindowsManagementAppHealthState);
+/// The properties, by name, for query options.
+impl WindowsManagementAppHealthState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `healthState`, for `$select`, `$expand` and `$orderby`.
+    pub const HEALTH_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("healthState");
+    /// `installedVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedVersion",
+    );
+    /// `lastCheckInDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CHECK_IN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastCheckInDateTime",
+    );
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `deviceOSVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceOSVersion",
+    );
+}

@@ -173,3 +173,112 @@ impl graph_rt::Model for WindowsMobileMsi {
     }
 }
 graph_rt::impl_model_json!(WindowsMobileMsi);
+/// The properties, by name, for query options.
+impl WindowsMobileMsi {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `largeIcon`, for `$select`, `$expand` and `$orderby`.
+    pub const LARGE_ICON: graph_rt::Prop<Self> = graph_rt::Prop::new("largeIcon");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `isFeatured`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FEATURED: graph_rt::Prop<Self> = graph_rt::Prop::new("isFeatured");
+    /// `privacyInformationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyInformationUrl",
+    );
+    /// `informationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "informationUrl",
+    );
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `developer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVELOPER: graph_rt::Prop<Self> = graph_rt::Prop::new("developer");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `uploadState`, for `$select`, `$expand` and `$orderby`.
+    pub const UPLOAD_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("uploadState");
+    /// `publishingState`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingState",
+    );
+    /// `isAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new("isAssigned");
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `dependentAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPENDENT_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dependentAppCount",
+    );
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `installSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installSummary",
+    );
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `relationships`, for `$select`, `$expand` and `$orderby`.
+    pub const RELATIONSHIPS: graph_rt::Prop<Self> = graph_rt::Prop::new("relationships");
+    /// `supersedingAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERSEDING_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supersedingAppCount",
+    );
+    /// `supersededAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPERSEDED_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supersededAppCount",
+    );
+    /// `committedContentVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const COMMITTED_CONTENT_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "committedContentVersion",
+    );
+    /// `fileName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("fileName");
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+    /// `contentVersions`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_VERSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentVersions",
+    );
+    /// `commandLine`, for `$select`, `$expand` and `$orderby`.
+    pub const COMMAND_LINE: graph_rt::Prop<Self> = graph_rt::Prop::new("commandLine");
+    /// `productCode`, for `$select`, `$expand` and `$orderby`.
+    pub const PRODUCT_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("productCode");
+    /// `productVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const PRODUCT_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "productVersion",
+    );
+    /// `ignoreVersionDetection`, for `$select`, `$expand` and `$orderby`.
+    pub const IGNORE_VERSION_DETECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ignoreVersionDetection",
+    );
+    /// `identityVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityVersion",
+    );
+    /// `useDeviceContext`, for `$select`, `$expand` and `$orderby`.
+    pub const USE_DEVICE_CONTEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "useDeviceContext",
+    );
+}

@@ -69,3 +69,36 @@ impl graph_rt::Model for WindowsOfficeClientSecurityConfiguration {
     }
 }
 graph_rt::impl_model_json!(WindowsOfficeClientSecurityConfiguration);
+/// The properties, by name, for query options.
+impl WindowsOfficeClientSecurityConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userPreferencePayload`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PREFERENCE_PAYLOAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPreferencePayload",
+    );
+    /// `policyPayload`, for `$select`, `$expand` and `$orderby`.
+    pub const POLICY_PAYLOAD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "policyPayload",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `userCheckinSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_CHECKIN_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userCheckinSummary",
+    );
+    /// `checkinStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const CHECKIN_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "checkinStatuses",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

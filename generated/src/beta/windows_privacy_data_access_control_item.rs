@@ -47,3 +47,20 @@ impl graph_rt::Model for WindowsPrivacyDataAccessControlItem {
     }
 }
 graph_rt::impl_model_json!(WindowsPrivacyDataAccessControlItem);
+/// The properties, by name, for query options.
+impl WindowsPrivacyDataAccessControlItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `accessLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("accessLevel");
+    /// `dataCategory`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("dataCategory");
+    /// `appPackageFamilyName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_PACKAGE_FAMILY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appPackageFamilyName",
+    );
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+}

@@ -117,3 +117,90 @@ impl graph_rt::Model for WindowsProtectionState {
     }
 }
 graph_rt::impl_model_json!(WindowsProtectionState);
+/// The properties, by name, for query options.
+impl WindowsProtectionState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `malwareProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const MALWARE_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "malwareProtectionEnabled",
+    );
+    /// `deviceState`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceState");
+    /// `realTimeProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const REAL_TIME_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "realTimeProtectionEnabled",
+    );
+    /// `networkInspectionSystemEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_INSPECTION_SYSTEM_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkInspectionSystemEnabled",
+    );
+    /// `quickScanOverdue`, for `$select`, `$expand` and `$orderby`.
+    pub const QUICK_SCAN_OVERDUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "quickScanOverdue",
+    );
+    /// `fullScanOverdue`, for `$select`, `$expand` and `$orderby`.
+    pub const FULL_SCAN_OVERDUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fullScanOverdue",
+    );
+    /// `signatureUpdateOverdue`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGNATURE_UPDATE_OVERDUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signatureUpdateOverdue",
+    );
+    /// `rebootRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const REBOOT_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rebootRequired",
+    );
+    /// `fullScanRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const FULL_SCAN_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fullScanRequired",
+    );
+    /// `engineVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const ENGINE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "engineVersion",
+    );
+    /// `signatureVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGNATURE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signatureVersion",
+    );
+    /// `antiMalwareVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const ANTI_MALWARE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "antiMalwareVersion",
+    );
+    /// `lastQuickScanDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_QUICK_SCAN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastQuickScanDateTime",
+    );
+    /// `lastFullScanDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_FULL_SCAN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastFullScanDateTime",
+    );
+    /// `lastQuickScanSignatureVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_QUICK_SCAN_SIGNATURE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastQuickScanSignatureVersion",
+    );
+    /// `lastFullScanSignatureVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_FULL_SCAN_SIGNATURE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastFullScanSignatureVersion",
+    );
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `productStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const PRODUCT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "productStatus",
+    );
+    /// `isVirtualMachine`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_VIRTUAL_MACHINE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isVirtualMachine",
+    );
+    /// `tamperProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TAMPER_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tamperProtectionEnabled",
+    );
+    /// `detectedMalwareState`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTED_MALWARE_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectedMalwareState",
+    );
+}

@@ -57,3 +57,28 @@ impl graph_rt::Model for WindowsQualityUpdateCatalogItem {
     }
 }
 graph_rt::impl_model_json!(WindowsQualityUpdateCatalogItem);
+/// The properties, by name, for query options.
+impl WindowsQualityUpdateCatalogItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releaseDateTime",
+    );
+    /// `endOfSupportDate`, for `$select`, `$expand` and `$orderby`.
+    pub const END_OF_SUPPORT_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "endOfSupportDate",
+    );
+    /// `kbArticleId`, for `$select`, `$expand` and `$orderby`.
+    pub const KB_ARTICLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("kbArticleId");
+    /// `classification`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "classification",
+    );
+    /// `isExpeditable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_EXPEDITABLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isExpeditable",
+    );
+}

@@ -69,3 +69,38 @@ impl graph_rt::Model for WindowsQualityUpdateProfile {
     }
 }
 graph_rt::impl_model_json!(WindowsQualityUpdateProfile);
+/// The properties, by name, for query options.
+impl WindowsQualityUpdateProfile {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `expeditedUpdateSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPEDITED_UPDATE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expeditedUpdateSettings",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `releaseDateDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASE_DATE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releaseDateDisplayName",
+    );
+    /// `deployableContentDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYABLE_CONTENT_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deployableContentDisplayName",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

@@ -37,3 +37,12 @@ impl graph_rt::Model for WindowsUniversalAppXContainedApp {
     }
 }
 graph_rt::impl_model_json!(WindowsUniversalAppXContainedApp);
+/// The properties, by name, for query options.
+impl WindowsUniversalAppXContainedApp {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `appUserModelId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_USER_MODEL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appUserModelId",
+    );
+}

@@ -43,6 +43,21 @@ impl graph_rt::Model for WindowsUpdateCatalogItem {
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateCatalogItem);
+/// The properties, by name, for query options.
+impl WindowsUpdateCatalogItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `releaseDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RELEASE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "releaseDateTime",
+    );
+    /// `endOfSupportDate`, for `$select`, `$expand` and `$orderby`.
+    pub const END_OF_SUPPORT_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "endOfSupportDate",
+    );
+}
 /// A `microsoft.graph.windowsUpdateCatalogItem` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWindowsUpdateCatalogItem {

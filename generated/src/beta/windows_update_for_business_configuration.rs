@@ -349,3 +349,208 @@ impl graph_rt::Model for WindowsUpdateForBusinessConfiguration {
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateForBusinessConfiguration);
+/// The properties, by name, for query options.
+impl WindowsUpdateForBusinessConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deliveryOptimizationMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DELIVERY_OPTIMIZATION_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deliveryOptimizationMode",
+    );
+    /// `prereleaseFeatures`, for `$select`, `$expand` and `$orderby`.
+    pub const PRERELEASE_FEATURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "prereleaseFeatures",
+    );
+    /// `automaticUpdateMode`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTOMATIC_UPDATE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "automaticUpdateMode",
+    );
+    /// `microsoftUpdateServiceAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_UPDATE_SERVICE_ALLOWED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftUpdateServiceAllowed",
+    );
+    /// `driversExcluded`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVERS_EXCLUDED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "driversExcluded",
+    );
+    /// `installationSchedule`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLATION_SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installationSchedule",
+    );
+    /// `qualityUpdatesDeferralPeriodInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_DEFERRAL_PERIOD_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesDeferralPeriodInDays",
+    );
+    /// `featureUpdatesDeferralPeriodInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_DEFERRAL_PERIOD_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesDeferralPeriodInDays",
+    );
+    /// `qualityUpdatesPaused`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_PAUSED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesPaused",
+    );
+    /// `featureUpdatesPaused`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_PAUSED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesPaused",
+    );
+    /// `qualityUpdatesPauseExpiryDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_PAUSE_EXPIRY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesPauseExpiryDateTime",
+    );
+    /// `featureUpdatesPauseExpiryDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_PAUSE_EXPIRY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesPauseExpiryDateTime",
+    );
+    /// `businessReadyUpdatesOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_READY_UPDATES_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessReadyUpdatesOnly",
+    );
+    /// `skipChecksBeforeRestart`, for `$select`, `$expand` and `$orderby`.
+    pub const SKIP_CHECKS_BEFORE_RESTART: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "skipChecksBeforeRestart",
+    );
+    /// `updateWeeks`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATE_WEEKS: graph_rt::Prop<Self> = graph_rt::Prop::new("updateWeeks");
+    /// `qualityUpdatesPauseStartDate`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_PAUSE_START_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesPauseStartDate",
+    );
+    /// `featureUpdatesPauseStartDate`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_PAUSE_START_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesPauseStartDate",
+    );
+    /// `featureUpdatesRollbackWindowInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_ROLLBACK_WINDOW_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesRollbackWindowInDays",
+    );
+    /// `qualityUpdatesWillBeRolledBack`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_WILL_BE_ROLLED_BACK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesWillBeRolledBack",
+    );
+    /// `featureUpdatesWillBeRolledBack`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_WILL_BE_ROLLED_BACK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesWillBeRolledBack",
+    );
+    /// `qualityUpdatesRollbackStartDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_ROLLBACK_START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesRollbackStartDateTime",
+    );
+    /// `featureUpdatesRollbackStartDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_ROLLBACK_START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesRollbackStartDateTime",
+    );
+    /// `engagedRestartDeadlineInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const ENGAGED_RESTART_DEADLINE_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "engagedRestartDeadlineInDays",
+    );
+    /// `engagedRestartSnoozeScheduleInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const ENGAGED_RESTART_SNOOZE_SCHEDULE_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "engagedRestartSnoozeScheduleInDays",
+    );
+    /// `engagedRestartTransitionScheduleInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const ENGAGED_RESTART_TRANSITION_SCHEDULE_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "engagedRestartTransitionScheduleInDays",
+    );
+    /// `deadlineForFeatureUpdatesInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const DEADLINE_FOR_FEATURE_UPDATES_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deadlineForFeatureUpdatesInDays",
+    );
+    /// `deadlineForQualityUpdatesInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const DEADLINE_FOR_QUALITY_UPDATES_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deadlineForQualityUpdatesInDays",
+    );
+    /// `deadlineGracePeriodInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const DEADLINE_GRACE_PERIOD_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deadlineGracePeriodInDays",
+    );
+    /// `postponeRebootUntilAfterDeadline`, for `$select`, `$expand` and `$orderby`.
+    pub const POSTPONE_REBOOT_UNTIL_AFTER_DEADLINE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "postponeRebootUntilAfterDeadline",
+    );
+    /// `autoRestartNotificationDismissal`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTO_RESTART_NOTIFICATION_DISMISSAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "autoRestartNotificationDismissal",
+    );
+    /// `scheduleRestartWarningInHours`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE_RESTART_WARNING_IN_HOURS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scheduleRestartWarningInHours",
+    );
+    /// `scheduleImminentRestartWarningInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULE_IMMINENT_RESTART_WARNING_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scheduleImminentRestartWarningInMinutes",
+    );
+    /// `userPauseAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PAUSE_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPauseAccess",
+    );
+    /// `userWindowsUpdateScanAccess`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_WINDOWS_UPDATE_SCAN_ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userWindowsUpdateScanAccess",
+    );
+    /// `updateNotificationLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const UPDATE_NOTIFICATION_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "updateNotificationLevel",
+    );
+    /// `deviceUpdateStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_UPDATE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceUpdateStates",
+    );
+}

@@ -67,3 +67,38 @@ impl graph_rt::Model for WindowsUpdateState {
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateState);
+/// The properties, by name, for query options.
+impl WindowsUpdateState {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `deviceDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceDisplayName",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `qualityUpdateVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdateVersion",
+    );
+    /// `featureUpdateVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdateVersion",
+    );
+    /// `lastScanDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SCAN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastScanDateTime",
+    );
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+}

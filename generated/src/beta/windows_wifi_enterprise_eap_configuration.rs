@@ -348,3 +348,216 @@ impl graph_rt::Model for WindowsWifiEnterpriseEapConfiguration {
     }
 }
 graph_rt::impl_model_json!(WindowsWifiEnterpriseEapConfiguration);
+/// The properties, by name, for query options.
+impl WindowsWifiEnterpriseEapConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `roleScopeTagIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_SCOPE_TAG_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleScopeTagIds",
+    );
+    /// `supportsScopeTags`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTS_SCOPE_TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportsScopeTags",
+    );
+    /// `deviceManagementApplicabilityRuleOsEdition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_EDITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsEdition",
+    );
+    /// `deviceManagementApplicabilityRuleOsVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleOsVersion",
+    );
+    /// `deviceManagementApplicabilityRuleDeviceMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_APPLICABILITY_RULE_DEVICE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementApplicabilityRuleDeviceMode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `groupAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupAssignments",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `preSharedKey`, for `$select`, `$expand` and `$orderby`.
+    pub const PRE_SHARED_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("preSharedKey");
+    /// `wifiSecurityType`, for `$select`, `$expand` and `$orderby`.
+    pub const WIFI_SECURITY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wifiSecurityType",
+    );
+    /// `meteredConnectionLimit`, for `$select`, `$expand` and `$orderby`.
+    pub const METERED_CONNECTION_LIMIT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meteredConnectionLimit",
+    );
+    /// `ssid`, for `$select`, `$expand` and `$orderby`.
+    pub const SSID: graph_rt::Prop<Self> = graph_rt::Prop::new("ssid");
+    /// `networkName`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("networkName");
+    /// `connectAutomatically`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECT_AUTOMATICALLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectAutomatically",
+    );
+    /// `connectToPreferredNetwork`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECT_TO_PREFERRED_NETWORK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectToPreferredNetwork",
+    );
+    /// `connectWhenNetworkNameIsHidden`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECT_WHEN_NETWORK_NAME_IS_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "connectWhenNetworkNameIsHidden",
+    );
+    /// `proxySetting`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_SETTING: graph_rt::Prop<Self> = graph_rt::Prop::new("proxySetting");
+    /// `proxyManualAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_MANUAL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyManualAddress",
+    );
+    /// `proxyManualPort`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_MANUAL_PORT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyManualPort",
+    );
+    /// `proxyAutomaticConfigurationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PROXY_AUTOMATIC_CONFIGURATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "proxyAutomaticConfigurationUrl",
+    );
+    /// `forceFIPSCompliance`, for `$select`, `$expand` and `$orderby`.
+    pub const FORCE_FIPS_COMPLIANCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "forceFIPSCompliance",
+    );
+    /// `networkSingleSignOn`, for `$select`, `$expand` and `$orderby`.
+    pub const NETWORK_SINGLE_SIGN_ON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "networkSingleSignOn",
+    );
+    /// `maximumAuthenticationTimeoutInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_AUTHENTICATION_TIMEOUT_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumAuthenticationTimeoutInSeconds",
+    );
+    /// `userBasedVirtualLan`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_BASED_VIRTUAL_LAN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userBasedVirtualLan",
+    );
+    /// `promptForAdditionalAuthenticationCredentials`, for `$select`, `$expand` and `$orderby`.
+    pub const PROMPT_FOR_ADDITIONAL_AUTHENTICATION_CREDENTIALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "promptForAdditionalAuthenticationCredentials",
+    );
+    /// `enablePairwiseMasterKeyCaching`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_PAIRWISE_MASTER_KEY_CACHING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enablePairwiseMasterKeyCaching",
+    );
+    /// `maximumPairwiseMasterKeyCacheTimeInMinutes`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_PAIRWISE_MASTER_KEY_CACHE_TIME_IN_MINUTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumPairwiseMasterKeyCacheTimeInMinutes",
+    );
+    /// `maximumNumberOfPairwiseMasterKeysInCache`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_NUMBER_OF_PAIRWISE_MASTER_KEYS_IN_CACHE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumNumberOfPairwiseMasterKeysInCache",
+    );
+    /// `enablePreAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLE_PRE_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enablePreAuthentication",
+    );
+    /// `maximumPreAuthenticationAttempts`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_PRE_AUTHENTICATION_ATTEMPTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumPreAuthenticationAttempts",
+    );
+    /// `eapType`, for `$select`, `$expand` and `$orderby`.
+    pub const EAP_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("eapType");
+    /// `trustedServerCertificateNames`, for `$select`, `$expand` and `$orderby`.
+    pub const TRUSTED_SERVER_CERTIFICATE_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "trustedServerCertificateNames",
+    );
+    /// `authenticationMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMethod",
+    );
+    /// `innerAuthenticationProtocolForEAPTTLS`, for `$select`, `$expand` and `$orderby`.
+    pub const INNER_AUTHENTICATION_PROTOCOL_FOR_EAPTTLS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "innerAuthenticationProtocolForEAPTTLS",
+    );
+    /// `outerIdentityPrivacyTemporaryValue`, for `$select`, `$expand` and `$orderby`.
+    pub const OUTER_IDENTITY_PRIVACY_TEMPORARY_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "outerIdentityPrivacyTemporaryValue",
+    );
+    /// `requireCryptographicBinding`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRE_CRYPTOGRAPHIC_BINDING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requireCryptographicBinding",
+    );
+    /// `performServerValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const PERFORM_SERVER_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "performServerValidation",
+    );
+    /// `disableUserPromptForServerValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_USER_PROMPT_FOR_SERVER_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableUserPromptForServerValidation",
+    );
+    /// `authenticationPeriodInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_PERIOD_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationPeriodInSeconds",
+    );
+    /// `authenticationRetryDelayPeriodInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_RETRY_DELAY_PERIOD_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationRetryDelayPeriodInSeconds",
+    );
+    /// `eapolStartPeriodInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const EAPOL_START_PERIOD_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "eapolStartPeriodInSeconds",
+    );
+    /// `maximumEAPOLStartMessages`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_EAPOL_START_MESSAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumEAPOLStartMessages",
+    );
+    /// `maximumAuthenticationFailures`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM_AUTHENTICATION_FAILURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maximumAuthenticationFailures",
+    );
+    /// `cacheCredentials`, for `$select`, `$expand` and `$orderby`.
+    pub const CACHE_CREDENTIALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cacheCredentials",
+    );
+    /// `authenticationType`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationType",
+    );
+    /// `rootCertificatesForServerValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT_CERTIFICATES_FOR_SERVER_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rootCertificatesForServerValidation",
+    );
+    /// `identityCertificateForClientAuthentication`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_CERTIFICATE_FOR_CLIENT_AUTHENTICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityCertificateForClientAuthentication",
+    );
+    /// `rootCertificateForClientValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT_CERTIFICATE_FOR_CLIENT_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rootCertificateForClientValidation",
+    );
+}

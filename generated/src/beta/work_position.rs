@@ -87,3 +87,40 @@ impl graph_rt::Model for WorkPosition {
     }
 }
 graph_rt::impl_model_json!(WorkPosition);
+/// The properties, by name, for query options.
+impl WorkPosition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `allowedAudiences`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_AUDIENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAudiences",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `inference`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("inference");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `colleagues`, for `$select`, `$expand` and `$orderby`.
+    pub const COLLEAGUES: graph_rt::Prop<Self> = graph_rt::Prop::new("colleagues");
+    /// `detail`, for `$select`, `$expand` and `$orderby`.
+    pub const DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("detail");
+    /// `isCurrent`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_CURRENT: graph_rt::Prop<Self> = graph_rt::Prop::new("isCurrent");
+    /// `manager`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGER: graph_rt::Prop<Self> = graph_rt::Prop::new("manager");
+}

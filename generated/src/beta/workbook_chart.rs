@@ -81,3 +81,32 @@ impl graph_rt::Model for WorkbookChart {
     }
 }
 graph_rt::impl_model_json!(WorkbookChart);
+/// The properties, by name, for query options.
+impl WorkbookChart {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `height`, for `$select`, `$expand` and `$orderby`.
+    pub const HEIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new("height");
+    /// `left`, for `$select`, `$expand` and `$orderby`.
+    pub const LEFT: graph_rt::Prop<Self> = graph_rt::Prop::new("left");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `top`, for `$select`, `$expand` and `$orderby`.
+    pub const TOP: graph_rt::Prop<Self> = graph_rt::Prop::new("top");
+    /// `width`, for `$select`, `$expand` and `$orderby`.
+    pub const WIDTH: graph_rt::Prop<Self> = graph_rt::Prop::new("width");
+    /// `axes`, for `$select`, `$expand` and `$orderby`.
+    pub const AXES: graph_rt::Prop<Self> = graph_rt::Prop::new("axes");
+    /// `dataLabels`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_LABELS: graph_rt::Prop<Self> = graph_rt::Prop::new("dataLabels");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+    /// `legend`, for `$select`, `$expand` and `$orderby`.
+    pub const LEGEND: graph_rt::Prop<Self> = graph_rt::Prop::new("legend");
+    /// `series`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIES: graph_rt::Prop<Self> = graph_rt::Prop::new("series");
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `worksheet`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKSHEET: graph_rt::Prop<Self> = graph_rt::Prop::new("worksheet");
+}

@@ -45,3 +45,14 @@ impl graph_rt::Model for WorkbookChartAxes {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartAxes);
+/// The properties, by name, for query options.
+impl WorkbookChartAxes {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `categoryAxis`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY_AXIS: graph_rt::Prop<Self> = graph_rt::Prop::new("categoryAxis");
+    /// `seriesAxis`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIES_AXIS: graph_rt::Prop<Self> = graph_rt::Prop::new("seriesAxis");
+    /// `valueAxis`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_AXIS: graph_rt::Prop<Self> = graph_rt::Prop::new("valueAxis");
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for WorkbookChartAxisFormat {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartAxisFormat);
+/// The properties, by name, for query options.
+impl WorkbookChartAxisFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `font`, for `$select`, `$expand` and `$orderby`.
+    pub const FONT: graph_rt::Prop<Self> = graph_rt::Prop::new("font");
+    /// `line`, for `$select`, `$expand` and `$orderby`.
+    pub const LINE: graph_rt::Prop<Self> = graph_rt::Prop::new("line");
+}

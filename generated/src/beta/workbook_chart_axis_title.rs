@@ -45,3 +45,14 @@ impl graph_rt::Model for WorkbookChartAxisTitle {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartAxisTitle);
+/// The properties, by name, for query options.
+impl WorkbookChartAxisTitle {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `text`, for `$select`, `$expand` and `$orderby`.
+    pub const TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("text");
+    /// `visible`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new("visible");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+}

@@ -69,3 +69,36 @@ impl graph_rt::Model for WorkbookChartDataLabels {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartDataLabels);
+/// The properties, by name, for query options.
+impl WorkbookChartDataLabels {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `position`, for `$select`, `$expand` and `$orderby`.
+    pub const POSITION: graph_rt::Prop<Self> = graph_rt::Prop::new("position");
+    /// `separator`, for `$select`, `$expand` and `$orderby`.
+    pub const SEPARATOR: graph_rt::Prop<Self> = graph_rt::Prop::new("separator");
+    /// `showBubbleSize`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_BUBBLE_SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showBubbleSize",
+    );
+    /// `showCategoryName`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_CATEGORY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showCategoryName",
+    );
+    /// `showLegendKey`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_LEGEND_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showLegendKey",
+    );
+    /// `showPercentage`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_PERCENTAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showPercentage",
+    );
+    /// `showSeriesName`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_SERIES_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showSeriesName",
+    );
+    /// `showValue`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("showValue");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for WorkbookChartLegend {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartLegend);
+/// The properties, by name, for query options.
+impl WorkbookChartLegend {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `overlay`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERLAY: graph_rt::Prop<Self> = graph_rt::Prop::new("overlay");
+    /// `position`, for `$select`, `$expand` and `$orderby`.
+    pub const POSITION: graph_rt::Prop<Self> = graph_rt::Prop::new("position");
+    /// `visible`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new("visible");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+}

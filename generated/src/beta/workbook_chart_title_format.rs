@@ -41,3 +41,12 @@ impl graph_rt::Model for WorkbookChartTitleFormat {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartTitleFormat);
+/// The properties, by name, for query options.
+impl WorkbookChartTitleFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `fill`, for `$select`, `$expand` and `$orderby`.
+    pub const FILL: graph_rt::Prop<Self> = graph_rt::Prop::new("fill");
+    /// `font`, for `$select`, `$expand` and `$orderby`.
+    pub const FONT: graph_rt::Prop<Self> = graph_rt::Prop::new("font");
+}

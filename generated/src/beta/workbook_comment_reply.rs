@@ -39,3 +39,12 @@ impl graph_rt::Model for WorkbookCommentReply {
     }
 }
 graph_rt::impl_model_json!(WorkbookCommentReply);
+/// The properties, by name, for query options.
+impl WorkbookCommentReply {
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

@@ -43,3 +43,16 @@ impl graph_rt::Model for WorkbookOperation {
     }
 }
 graph_rt::impl_model_json!(WorkbookOperation);
+/// The properties, by name, for query options.
+impl WorkbookOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `error`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new("error");
+    /// `resourceLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceLocation",
+    );
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for WorkbookPivotTable {
     }
 }
 graph_rt::impl_model_json!(WorkbookPivotTable);
+/// The properties, by name, for query options.
+impl WorkbookPivotTable {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `worksheet`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKSHEET: graph_rt::Prop<Self> = graph_rt::Prop::new("worksheet");
+}

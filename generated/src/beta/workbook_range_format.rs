@@ -71,3 +71,30 @@ impl graph_rt::Model for WorkbookRangeFormat {
     }
 }
 graph_rt::impl_model_json!(WorkbookRangeFormat);
+/// The properties, by name, for query options.
+impl WorkbookRangeFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `columnWidth`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_WIDTH: graph_rt::Prop<Self> = graph_rt::Prop::new("columnWidth");
+    /// `horizontalAlignment`, for `$select`, `$expand` and `$orderby`.
+    pub const HORIZONTAL_ALIGNMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "horizontalAlignment",
+    );
+    /// `rowHeight`, for `$select`, `$expand` and `$orderby`.
+    pub const ROW_HEIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new("rowHeight");
+    /// `verticalAlignment`, for `$select`, `$expand` and `$orderby`.
+    pub const VERTICAL_ALIGNMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "verticalAlignment",
+    );
+    /// `wrapText`, for `$select`, `$expand` and `$orderby`.
+    pub const WRAP_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("wrapText");
+    /// `borders`, for `$select`, `$expand` and `$orderby`.
+    pub const BORDERS: graph_rt::Prop<Self> = graph_rt::Prop::new("borders");
+    /// `fill`, for `$select`, `$expand` and `$orderby`.
+    pub const FILL: graph_rt::Prop<Self> = graph_rt::Prop::new("fill");
+    /// `font`, for `$select`, `$expand` and `$orderby`.
+    pub const FONT: graph_rt::Prop<Self> = graph_rt::Prop::new("font");
+    /// `protection`, for `$select`, `$expand` and `$orderby`.
+    pub const PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new("protection");
+}

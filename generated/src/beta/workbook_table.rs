@@ -89,3 +89,46 @@ impl graph_rt::Model for WorkbookTable {
     }
 }
 graph_rt::impl_model_json!(WorkbookTable);
+/// The properties, by name, for query options.
+impl WorkbookTable {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `showHeaders`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_HEADERS: graph_rt::Prop<Self> = graph_rt::Prop::new("showHeaders");
+    /// `showTotals`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_TOTALS: graph_rt::Prop<Self> = graph_rt::Prop::new("showTotals");
+    /// `style`, for `$select`, `$expand` and `$orderby`.
+    pub const STYLE: graph_rt::Prop<Self> = graph_rt::Prop::new("style");
+    /// `highlightFirstColumn`, for `$select`, `$expand` and `$orderby`.
+    pub const HIGHLIGHT_FIRST_COLUMN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "highlightFirstColumn",
+    );
+    /// `highlightLastColumn`, for `$select`, `$expand` and `$orderby`.
+    pub const HIGHLIGHT_LAST_COLUMN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "highlightLastColumn",
+    );
+    /// `showBandedColumns`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_BANDED_COLUMNS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showBandedColumns",
+    );
+    /// `showBandedRows`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_BANDED_ROWS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showBandedRows",
+    );
+    /// `showFilterButton`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_FILTER_BUTTON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showFilterButton",
+    );
+    /// `legacyId`, for `$select`, `$expand` and `$orderby`.
+    pub const LEGACY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("legacyId");
+    /// `columns`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMNS: graph_rt::Prop<Self> = graph_rt::Prop::new("columns");
+    /// `rows`, for `$select`, `$expand` and `$orderby`.
+    pub const ROWS: graph_rt::Prop<Self> = graph_rt::Prop::new("rows");
+    /// `sort`, for `$select`, `$expand` and `$orderby`.
+    pub const SORT: graph_rt::Prop<Self> = graph_rt::Prop::new("sort");
+    /// `worksheet`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKSHEET: graph_rt::Prop<Self> = graph_rt::Prop::new("worksheet");
+}

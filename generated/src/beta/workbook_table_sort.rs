@@ -45,3 +45,14 @@ impl graph_rt::Model for WorkbookTableSort {
     }
 }
 graph_rt::impl_model_json!(WorkbookTableSort);
+/// The properties, by name, for query options.
+impl WorkbookTableSort {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `matchCase`, for `$select`, `$expand` and `$orderby`.
+    pub const MATCH_CASE: graph_rt::Prop<Self> = graph_rt::Prop::new("matchCase");
+    /// `method`, for `$select`, `$expand` and `$orderby`.
+    pub const METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new("method");
+    /// `fields`, for `$select`, `$expand` and `$orderby`.
+    pub const FIELDS: graph_rt::Prop<Self> = graph_rt::Prop::new("fields");
+}

@@ -57,3 +57,22 @@ impl graph_rt::Model for AadUserConversationMember {
     }
 }
 graph_rt::impl_model_json!(AadUserConversationMember);
+/// The properties, by name, for query options.
+impl AadUserConversationMember {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `roles`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new("roles");
+    /// `visibleHistoryStartDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBLE_HISTORY_START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "visibleHistoryStartDateTime",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `email`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
+    /// `tenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("tenantId");
+}

@@ -53,3 +53,20 @@ impl graph_rt::Model for AccessReviewInstance {
     }
 }
 graph_rt::impl_model_json!(AccessReviewInstance);
+/// The properties, by name, for query options.
+impl AccessReviewInstance {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `scope`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("scope");
+    /// `decisions`, for `$select`, `$expand` and `$orderby`.
+    pub const DECISIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("decisions");
+}

@@ -91,3 +91,44 @@ impl graph_rt::Model for AccessReviewInstanceDecisionItem {
     }
 }
 graph_rt::impl_model_json!(AccessReviewInstanceDecisionItem);
+/// The properties, by name, for query options.
+impl AccessReviewInstanceDecisionItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `accessReviewId`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_REVIEW_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accessReviewId",
+    );
+    /// `appliedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("appliedBy");
+    /// `appliedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appliedDateTime",
+    );
+    /// `applyResult`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLY_RESULT: graph_rt::Prop<Self> = graph_rt::Prop::new("applyResult");
+    /// `decision`, for `$select`, `$expand` and `$orderby`.
+    pub const DECISION: graph_rt::Prop<Self> = graph_rt::Prop::new("decision");
+    /// `justification`, for `$select`, `$expand` and `$orderby`.
+    pub const JUSTIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("justification");
+    /// `principal`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL: graph_rt::Prop<Self> = graph_rt::Prop::new("principal");
+    /// `principalLink`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_LINK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "principalLink",
+    );
+    /// `recommendation`, for `$select`, `$expand` and `$orderby`.
+    pub const RECOMMENDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "recommendation",
+    );
+    /// `resource`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("resource");
+    /// `resourceLink`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_LINK: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceLink");
+    /// `reviewedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewedBy");
+    /// `reviewedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reviewedDateTime",
+    );
+}

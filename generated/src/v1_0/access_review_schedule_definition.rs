@@ -87,3 +87,46 @@ impl graph_rt::Model for AccessReviewScheduleDefinition {
     }
 }
 graph_rt::impl_model_json!(AccessReviewScheduleDefinition);
+/// The properties, by name, for query options.
+impl AccessReviewScheduleDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `descriptionForAdmins`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION_FOR_ADMINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "descriptionForAdmins",
+    );
+    /// `descriptionForReviewers`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION_FOR_REVIEWERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "descriptionForReviewers",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `scope`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("scope");
+    /// `instanceEnumerationScope`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTANCE_ENUMERATION_SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "instanceEnumerationScope",
+    );
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `reviewers`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWERS: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewers");
+    /// `fallbackReviewers`, for `$select`, `$expand` and `$orderby`.
+    pub const FALLBACK_REVIEWERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fallbackReviewers",
+    );
+    /// `instances`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTANCES: graph_rt::Prop<Self> = graph_rt::Prop::new("instances");
+}

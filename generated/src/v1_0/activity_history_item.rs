@@ -69,3 +69,38 @@ impl graph_rt::Model for ActivityHistoryItem {
     }
 }
 graph_rt::impl_model_json!(ActivityHistoryItem);
+/// The properties, by name, for query options.
+impl ActivityHistoryItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `userTimezone`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_TIMEZONE: graph_rt::Prop<Self> = graph_rt::Prop::new("userTimezone");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `startedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const STARTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startedDateTime",
+    );
+    /// `lastActiveDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ACTIVE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastActiveDateTime",
+    );
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `activeDurationSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVE_DURATION_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activeDurationSeconds",
+    );
+    /// `activity`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("activity");
+}

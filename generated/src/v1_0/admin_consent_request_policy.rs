@@ -53,3 +53,24 @@ impl graph_rt::Model for AdminConsentRequestPolicy {
     }
 }
 graph_rt::impl_model_json!(AdminConsentRequestPolicy);
+/// The properties, by name, for query options.
+impl AdminConsentRequestPolicy {
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `notifyReviewers`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFY_REVIEWERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notifyReviewers",
+    );
+    /// `remindersEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const REMINDERS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remindersEnabled",
+    );
+    /// `requestDurationInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_DURATION_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestDurationInDays",
+    );
+    /// `reviewers`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWERS: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewers");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}

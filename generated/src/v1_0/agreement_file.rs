@@ -59,3 +59,26 @@ impl graph_rt::Model for AgreementFile {
     }
 }
 graph_rt::impl_model_json!(AgreementFile);
+/// The properties, by name, for query options.
+impl AgreementFile {
+    /// `fileData`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new("fileData");
+    /// `fileName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("fileName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `language`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("language");
+    /// `isMajorVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MAJOR_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isMajorVersion",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+}

@@ -289,3 +289,228 @@ impl graph_rt::Model for AndroidGeneralDeviceConfiguration {
     }
 }
 graph_rt::impl_model_json!(AndroidGeneralDeviceConfiguration);
+/// The properties, by name, for query options.
+impl AndroidGeneralDeviceConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `appsBlockClipboardSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_BLOCK_CLIPBOARD_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsBlockClipboardSharing",
+    );
+    /// `appsBlockCopyPaste`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_BLOCK_COPY_PASTE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsBlockCopyPaste",
+    );
+    /// `appsBlockYouTube`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_BLOCK_YOU_TUBE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsBlockYouTube",
+    );
+    /// `bluetoothBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlocked",
+    );
+    /// `cameraBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CAMERA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cameraBlocked",
+    );
+    /// `cellularBlockDataRoaming`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_DATA_ROAMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockDataRoaming",
+    );
+    /// `cellularBlockMessaging`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_MESSAGING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockMessaging",
+    );
+    /// `cellularBlockVoiceRoaming`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_VOICE_ROAMING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockVoiceRoaming",
+    );
+    /// `cellularBlockWiFiTethering`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_WI_FI_TETHERING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockWiFiTethering",
+    );
+    /// `compliantAppsList`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_APPS_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantAppsList",
+    );
+    /// `compliantAppListType`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_APP_LIST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantAppListType",
+    );
+    /// `diagnosticDataBlockSubmission`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTIC_DATA_BLOCK_SUBMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticDataBlockSubmission",
+    );
+    /// `locationServicesBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION_SERVICES_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "locationServicesBlocked",
+    );
+    /// `googleAccountBlockAutoSync`, for `$select`, `$expand` and `$orderby`.
+    pub const GOOGLE_ACCOUNT_BLOCK_AUTO_SYNC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "googleAccountBlockAutoSync",
+    );
+    /// `googlePlayStoreBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const GOOGLE_PLAY_STORE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "googlePlayStoreBlocked",
+    );
+    /// `kioskModeBlockSleepButton`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLOCK_SLEEP_BUTTON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBlockSleepButton",
+    );
+    /// `kioskModeBlockVolumeButtons`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_BLOCK_VOLUME_BUTTONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeBlockVolumeButtons",
+    );
+    /// `kioskModeApps`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_MODE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskModeApps",
+    );
+    /// `nfcBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const NFC_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("nfcBlocked");
+    /// `passwordBlockFingerprintUnlock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_FINGERPRINT_UNLOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockFingerprintUnlock",
+    );
+    /// `passwordBlockTrustAgents`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_TRUST_AGENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockTrustAgents",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordSignInFailureCountBeforeFactoryReset");
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequired",
+    );
+    /// `powerOffBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const POWER_OFF_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "powerOffBlocked",
+    );
+    /// `factoryResetBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const FACTORY_RESET_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "factoryResetBlocked",
+    );
+    /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenCaptureBlocked",
+    );
+    /// `deviceSharingAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SHARING_ALLOWED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSharingAllowed",
+    );
+    /// `storageBlockGoogleBackup`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_BLOCK_GOOGLE_BACKUP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageBlockGoogleBackup",
+    );
+    /// `storageBlockRemovableStorage`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_BLOCK_REMOVABLE_STORAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageBlockRemovableStorage",
+    );
+    /// `storageRequireDeviceEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_REQUIRE_DEVICE_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRequireDeviceEncryption",
+    );
+    /// `storageRequireRemovableStorageEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_REQUIRE_REMOVABLE_STORAGE_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRequireRemovableStorageEncryption",
+    );
+    /// `voiceAssistantBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const VOICE_ASSISTANT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "voiceAssistantBlocked",
+    );
+    /// `voiceDialingBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const VOICE_DIALING_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "voiceDialingBlocked",
+    );
+    /// `webBrowserBlockPopups`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_BROWSER_BLOCK_POPUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "webBrowserBlockPopups",
+    );
+    /// `webBrowserBlockAutofill`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_BROWSER_BLOCK_AUTOFILL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "webBrowserBlockAutofill",
+    );
+    /// `webBrowserBlockJavaScript`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_BROWSER_BLOCK_JAVA_SCRIPT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "webBrowserBlockJavaScript",
+    );
+    /// `webBrowserBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_BROWSER_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "webBrowserBlocked",
+    );
+    /// `webBrowserCookieSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_BROWSER_COOKIE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "webBrowserCookieSettings",
+    );
+    /// `wiFiBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WI_FI_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("wiFiBlocked");
+    /// `appsInstallAllowList`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_INSTALL_ALLOW_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsInstallAllowList",
+    );
+    /// `appsLaunchBlockList`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_LAUNCH_BLOCK_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsLaunchBlockList",
+    );
+    /// `appsHideList`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_HIDE_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new("appsHideList");
+    /// `securityRequireVerifyApps`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_REQUIRE_VERIFY_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityRequireVerifyApps",
+    );
+}

@@ -131,3 +131,70 @@ impl graph_rt::Model for AndroidLobApp {
     }
 }
 graph_rt::impl_model_json!(AndroidLobApp);
+/// The properties, by name, for query options.
+impl AndroidLobApp {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `largeIcon`, for `$select`, `$expand` and `$orderby`.
+    pub const LARGE_ICON: graph_rt::Prop<Self> = graph_rt::Prop::new("largeIcon");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `isFeatured`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FEATURED: graph_rt::Prop<Self> = graph_rt::Prop::new("isFeatured");
+    /// `privacyInformationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyInformationUrl",
+    );
+    /// `informationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "informationUrl",
+    );
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `developer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVELOPER: graph_rt::Prop<Self> = graph_rt::Prop::new("developer");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `publishingState`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingState",
+    );
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `committedContentVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const COMMITTED_CONTENT_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "committedContentVersion",
+    );
+    /// `fileName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("fileName");
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+    /// `contentVersions`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_VERSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentVersions",
+    );
+    /// `packageId`, for `$select`, `$expand` and `$orderby`.
+    pub const PACKAGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("packageId");
+    /// `minimumSupportedOperatingSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_SUPPORTED_OPERATING_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumSupportedOperatingSystem",
+    );
+    /// `versionName`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("versionName");
+    /// `versionCode`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("versionCode");
+}

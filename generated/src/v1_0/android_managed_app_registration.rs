@@ -93,3 +93,56 @@ impl graph_rt::Model for AndroidManagedAppRegistration {
     }
 }
 graph_rt::impl_model_json!(AndroidManagedAppRegistration);
+/// The properties, by name, for query options.
+impl AndroidManagedAppRegistration {
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `applicationVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationVersion",
+    );
+    /// `managementSdkVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_SDK_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementSdkVersion",
+    );
+    /// `platformVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const PLATFORM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "platformVersion",
+    );
+    /// `deviceType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceType");
+    /// `deviceTag`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceTag");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `flaggedReasons`, for `$select`, `$expand` and `$orderby`.
+    pub const FLAGGED_REASONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "flaggedReasons",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `appIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appIdentifier",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `appliedPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIED_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appliedPolicies",
+    );
+    /// `intendedPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const INTENDED_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intendedPolicies",
+    );
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+}

@@ -63,3 +63,28 @@ impl graph_rt::Model for ApplicationTemplate {
     }
 }
 graph_rt::impl_model_json!(ApplicationTemplate);
+/// The properties, by name, for query options.
+impl ApplicationTemplate {
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `homePageUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_PAGE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("homePageUrl");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `logoUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const LOGO_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("logoUrl");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `supportedProvisioningTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_PROVISIONING_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedProvisioningTypes",
+    );
+    /// `supportedSingleSignOnModes`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_SINGLE_SIGN_ON_MODES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedSingleSignOnModes",
+    );
+}

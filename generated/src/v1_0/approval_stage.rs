@@ -61,3 +61,24 @@ impl graph_rt::Model for ApprovalStage {
     }
 }
 graph_rt::impl_model_json!(ApprovalStage);
+/// The properties, by name, for query options.
+impl ApprovalStage {
+    /// `assignedToMe`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_TO_ME: graph_rt::Prop<Self> = graph_rt::Prop::new("assignedToMe");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `justification`, for `$select`, `$expand` and `$orderby`.
+    pub const JUSTIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("justification");
+    /// `reviewResult`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEW_RESULT: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewResult");
+    /// `reviewedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("reviewedBy");
+    /// `reviewedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REVIEWED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reviewedDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}

@@ -75,3 +75,40 @@ impl graph_rt::Model for AuditEvent {
     }
 }
 graph_rt::impl_model_json!(AuditEvent);
+/// The properties, by name, for query options.
+impl AuditEvent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `componentName`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPONENT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "componentName",
+    );
+    /// `actor`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTOR: graph_rt::Prop<Self> = graph_rt::Prop::new("actor");
+    /// `activity`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("activity");
+    /// `activityDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activityDateTime",
+    );
+    /// `activityType`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("activityType");
+    /// `activityOperationType`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_OPERATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activityOperationType",
+    );
+    /// `activityResult`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_RESULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activityResult",
+    );
+    /// `correlationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CORRELATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "correlationId",
+    );
+    /// `resources`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("resources");
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+}

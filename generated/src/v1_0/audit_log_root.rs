@@ -45,3 +45,14 @@ impl graph_rt::Model for AuditLogRoot {
     }
 }
 graph_rt::impl_model_json!(AuditLogRoot);
+/// The properties, by name, for query options.
+impl AuditLogRoot {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `directoryAudits`, for `$select`, `$expand` and `$orderby`.
+    pub const DIRECTORY_AUDITS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "directoryAudits",
+    );
+    /// `signIns`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGN_INS: graph_rt::Prop<Self> = graph_rt::Prop::new("signIns");
+}

@@ -47,3 +47,16 @@ impl graph_rt::Model for AuthenticationFlowsPolicy {
     }
 }
 graph_rt::impl_model_json!(AuthenticationFlowsPolicy);
+/// The properties, by name, for query options.
+impl AuthenticationFlowsPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `selfServiceSignUp`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_SERVICE_SIGN_UP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "selfServiceSignUp",
+    );
+}

@@ -31,6 +31,11 @@ impl graph_rt::Model for AuthenticationMethod {
     }
 }
 graph_rt::impl_model_json!(AuthenticationMethod);
+/// The properties, by name, for query options.
+impl AuthenticationMethod {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}
 /// A `microsoft.graph.authenticationMethod` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationMethod {

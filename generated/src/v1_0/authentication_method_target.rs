@@ -47,6 +47,21 @@ impl graph_rt::Model for AuthenticationMethodTarget {
     }
 }
 graph_rt::impl_model_json!(AuthenticationMethodTarget);
+/// The properties, by name, for query options.
+impl AuthenticationMethodTarget {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isRegistrationRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REGISTRATION_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isRegistrationRequired",
+    );
+    /// `targetType`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("targetType");
+    /// `useForSignIn`, for `$select`, `$expand` and `$orderby`.
+    pub const USE_FOR_SIGN_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "useForSignIn",
+    );
+}
 /// A `microsoft.graph.authenticationMethodTarget` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyAuthenticationMethodTarget {

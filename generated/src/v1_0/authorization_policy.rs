@@ -80,3 +80,40 @@ impl graph_rt::Model for AuthorizationPolicy {
     }
 }
 graph_rt::impl_model_json!(AuthorizationPolicy);
+/// The properties, by name, for query options.
+impl AuthorizationPolicy {
+    /// `allowedToSignUpEmailBasedSubscriptions`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_TO_SIGN_UP_EMAIL_BASED_SUBSCRIPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedToSignUpEmailBasedSubscriptions",
+    );
+    /// `allowedToUseSSPR`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_TO_USE_SSPR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedToUseSSPR",
+    );
+    /// `allowEmailVerifiedUsersToJoinOrganization`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_EMAIL_VERIFIED_USERS_TO_JOIN_ORGANIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowEmailVerifiedUsersToJoinOrganization",
+    );
+    /// `allowInvitesFrom`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_INVITES_FROM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowInvitesFrom",
+    );
+    /// `blockMsolPowerShell`, for `$select`, `$expand` and `$orderby`.
+    pub const BLOCK_MSOL_POWER_SHELL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "blockMsolPowerShell",
+    );
+    /// `defaultUserRolePermissions`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_USER_ROLE_PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultUserRolePermissions",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `guestUserRoleId`, for `$select`, `$expand` and `$orderby`.
+    pub const GUEST_USER_ROLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "guestUserRoleId",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

@@ -68,3 +68,28 @@ impl graph_rt::Model for B2xIdentityUserFlow {
     }
 }
 graph_rt::impl_model_json!(B2xIdentityUserFlow);
+/// The properties, by name, for query options.
+impl B2xIdentityUserFlow {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userFlowType`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_FLOW_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("userFlowType");
+    /// `userFlowTypeVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_FLOW_TYPE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userFlowTypeVersion",
+    );
+    /// `apiConnectorConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const API_CONNECTOR_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "apiConnectorConfiguration",
+    );
+    /// `identityProviders`, for `$select`, `$expand` and `$orderby`.
+    pub const IDENTITY_PROVIDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "identityProviders",
+    );
+    /// `userAttributeAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ATTRIBUTE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userAttributeAssignments",
+    );
+    /// `languages`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("languages");
+}

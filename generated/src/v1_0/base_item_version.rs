@@ -49,6 +49,21 @@ impl graph_rt::Model for BaseItemVersion {
     }
 }
 graph_rt::impl_model_json!(BaseItemVersion);
+/// The properties, by name, for query options.
+impl BaseItemVersion {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `publication`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("publication");
+}
 /// A `microsoft.graph.baseItemVersion` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyBaseItemVersion {

@@ -53,3 +53,20 @@ impl graph_rt::Model for CalendarPermission {
     }
 }
 graph_rt::impl_model_json!(CalendarPermission);
+/// The properties, by name, for query options.
+impl CalendarPermission {
+    /// `allowedRoles`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new("allowedRoles");
+    /// `emailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("emailAddress");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isInsideOrganization`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_INSIDE_ORGANIZATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isInsideOrganization",
+    );
+    /// `isRemovable`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REMOVABLE: graph_rt::Prop<Self> = graph_rt::Prop::new("isRemovable");
+    /// `role`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new("role");
+}

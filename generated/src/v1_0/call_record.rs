@@ -75,3 +75,32 @@ impl graph_rt::Model for CallRecord {
     }
 }
 graph_rt::impl_model_json!(CallRecord);
+/// The properties, by name, for query options.
+impl CallRecord {
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `joinWebUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const JOIN_WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("joinWebUrl");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `modalities`, for `$select`, `$expand` and `$orderby`.
+    pub const MODALITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("modalities");
+    /// `organizer`, for `$select`, `$expand` and `$orderby`.
+    pub const ORGANIZER: graph_rt::Prop<Self> = graph_rt::Prop::new("organizer");
+    /// `participants`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTICIPANTS: graph_rt::Prop<Self> = graph_rt::Prop::new("participants");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `sessions`, for `$select`, `$expand` and `$orderby`.
+    pub const SESSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("sessions");
+}

@@ -91,3 +91,42 @@ impl graph_rt::Model for Channel {
     }
 }
 graph_rt::impl_model_json!(Channel);
+/// The properties, by name, for query options.
+impl Channel {
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isFavoriteByDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FAVORITE_BY_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isFavoriteByDefault",
+    );
+    /// `email`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("email");
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `membershipType`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERSHIP_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "membershipType",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `@microsoft.graph.channelCreationMode`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_GRAPH_CHANNEL_CREATION_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "@microsoft.graph.channelCreationMode",
+    );
+    /// `messages`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("messages");
+    /// `tabs`, for `$select`, `$expand` and `$orderby`.
+    pub const TABS: graph_rt::Prop<Self> = graph_rt::Prop::new("tabs");
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `filesFolder`, for `$select`, `$expand` and `$orderby`.
+    pub const FILES_FOLDER: graph_rt::Prop<Self> = graph_rt::Prop::new("filesFolder");
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+}

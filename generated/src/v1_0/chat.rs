@@ -59,3 +59,28 @@ impl graph_rt::Model for Chat {
     }
 }
 graph_rt::impl_model_json!(Chat);
+/// The properties, by name, for query options.
+impl Chat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `topic`, for `$select`, `$expand` and `$orderby`.
+    pub const TOPIC: graph_rt::Prop<Self> = graph_rt::Prop::new("topic");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+    /// `chatType`, for `$select`, `$expand` and `$orderby`.
+    pub const CHAT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("chatType");
+    /// `installedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedApps",
+    );
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+    /// `messages`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("messages");
+}

@@ -37,3 +37,10 @@ impl graph_rt::Model for ColumnLink {
     }
 }
 graph_rt::impl_model_json!(ColumnLink);
+/// The properties, by name, for query options.
+impl ColumnLink {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+}

@@ -219,3 +219,118 @@ impl graph_rt::Model for Contact {
     }
 }
 graph_rt::impl_model_json!(Contact);
+/// The properties, by name, for query options.
+impl Contact {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `assistantName`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSISTANT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assistantName",
+    );
+    /// `birthday`, for `$select`, `$expand` and `$orderby`.
+    pub const BIRTHDAY: graph_rt::Prop<Self> = graph_rt::Prop::new("birthday");
+    /// `businessAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessAddress",
+    );
+    /// `businessHomePage`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_HOME_PAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessHomePage",
+    );
+    /// `businessPhones`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessPhones",
+    );
+    /// `children`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILDREN: graph_rt::Prop<Self> = graph_rt::Prop::new("children");
+    /// `companyName`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPANY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("companyName");
+    /// `department`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPARTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new("department");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `emailAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailAddresses",
+    );
+    /// `fileAs`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_AS: graph_rt::Prop<Self> = graph_rt::Prop::new("fileAs");
+    /// `generation`, for `$select`, `$expand` and `$orderby`.
+    pub const GENERATION: graph_rt::Prop<Self> = graph_rt::Prop::new("generation");
+    /// `givenName`, for `$select`, `$expand` and `$orderby`.
+    pub const GIVEN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("givenName");
+    /// `homeAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("homeAddress");
+    /// `homePhones`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new("homePhones");
+    /// `imAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const IM_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new("imAddresses");
+    /// `initials`, for `$select`, `$expand` and `$orderby`.
+    pub const INITIALS: graph_rt::Prop<Self> = graph_rt::Prop::new("initials");
+    /// `jobTitle`, for `$select`, `$expand` and `$orderby`.
+    pub const JOB_TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("jobTitle");
+    /// `manager`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGER: graph_rt::Prop<Self> = graph_rt::Prop::new("manager");
+    /// `middleName`, for `$select`, `$expand` and `$orderby`.
+    pub const MIDDLE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("middleName");
+    /// `mobilePhone`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new("mobilePhone");
+    /// `nickName`, for `$select`, `$expand` and `$orderby`.
+    pub const NICK_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("nickName");
+    /// `officeLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const OFFICE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "officeLocation",
+    );
+    /// `otherAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const OTHER_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("otherAddress");
+    /// `parentFolderId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_FOLDER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentFolderId",
+    );
+    /// `personalNotes`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSONAL_NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "personalNotes",
+    );
+    /// `profession`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFESSION: graph_rt::Prop<Self> = graph_rt::Prop::new("profession");
+    /// `spouseName`, for `$select`, `$expand` and `$orderby`.
+    pub const SPOUSE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("spouseName");
+    /// `surname`, for `$select`, `$expand` and `$orderby`.
+    pub const SURNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("surname");
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `yomiCompanyName`, for `$select`, `$expand` and `$orderby`.
+    pub const YOMI_COMPANY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "yomiCompanyName",
+    );
+    /// `yomiGivenName`, for `$select`, `$expand` and `$orderby`.
+    pub const YOMI_GIVEN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "yomiGivenName",
+    );
+    /// `yomiSurname`, for `$select`, `$expand` and `$orderby`.
+    pub const YOMI_SURNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("yomiSurname");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `photo`, for `$select`, `$expand` and `$orderby`.
+    pub const PHOTO: graph_rt::Prop<Self> = graph_rt::Prop::new("photo");
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+}

@@ -77,3 +77,30 @@ impl graph_rt::Model for ContentType {
     }
 }
 graph_rt::impl_model_json!(ContentType);
+/// The properties, by name, for query options.
+impl ContentType {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `group`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP: graph_rt::Prop<Self> = graph_rt::Prop::new("group");
+    /// `hidden`, for `$select`, `$expand` and `$orderby`.
+    pub const HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("hidden");
+    /// `inheritedFrom`, for `$select`, `$expand` and `$orderby`.
+    pub const INHERITED_FROM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inheritedFrom",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `order`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER: graph_rt::Prop<Self> = graph_rt::Prop::new("order");
+    /// `parentId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("parentId");
+    /// `readOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const READ_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new("readOnly");
+    /// `sealed`, for `$select`, `$expand` and `$orderby`.
+    pub const SEALED: graph_rt::Prop<Self> = graph_rt::Prop::new("sealed");
+    /// `columnLinks`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_LINKS: graph_rt::Prop<Self> = graph_rt::Prop::new("columnLinks");
+}

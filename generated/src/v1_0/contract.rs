@@ -47,3 +47,18 @@ impl graph_rt::Model for Contract {
     }
 }
 graph_rt::impl_model_json!(Contract);
+/// The properties, by name, for query options.
+impl Contract {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `contractType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTRACT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contractType");
+    /// `customerId`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOMER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("customerId");
+    /// `defaultDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultDomainName",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+}

@@ -45,6 +45,19 @@ impl graph_rt::Model for ConversationMember {
     }
 }
 graph_rt::impl_model_json!(ConversationMember);
+/// The properties, by name, for query options.
+impl ConversationMember {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `roles`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new("roles");
+    /// `visibleHistoryStartDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBLE_HISTORY_START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "visibleHistoryStartDateTime",
+    );
+}
 /// A `microsoft.graph.conversationMember` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyConversationMember {

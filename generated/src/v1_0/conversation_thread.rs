@@ -75,3 +75,32 @@ impl graph_rt::Model for ConversationThread {
     }
 }
 graph_rt::impl_model_json!(ConversationThread);
+/// The properties, by name, for query options.
+impl ConversationThread {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `toRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const TO_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("toRecipients");
+    /// `ccRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const CC_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("ccRecipients");
+    /// `topic`, for `$select`, `$expand` and `$orderby`.
+    pub const TOPIC: graph_rt::Prop<Self> = graph_rt::Prop::new("topic");
+    /// `hasAttachments`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasAttachments",
+    );
+    /// `lastDeliveredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_DELIVERED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastDeliveredDateTime",
+    );
+    /// `uniqueSenders`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_SENDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "uniqueSenders",
+    );
+    /// `preview`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("preview");
+    /// `isLocked`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_LOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("isLocked");
+    /// `posts`, for `$select`, `$expand` and `$orderby`.
+    pub const POSTS: graph_rt::Prop<Self> = graph_rt::Prop::new("posts");
+}

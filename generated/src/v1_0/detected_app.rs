@@ -51,3 +51,20 @@ impl graph_rt::Model for DetectedApp {
     }
 }
 graph_rt::impl_model_json!(DetectedApp);
+/// The properties, by name, for query options.
+impl DetectedApp {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `sizeInByte`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE_IN_BYTE: graph_rt::Prop<Self> = graph_rt::Prop::new("sizeInByte");
+    /// `deviceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceCount");
+    /// `managedDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDevices",
+    );
+}

@@ -152,3 +152,86 @@ impl graph_rt::Model for Device {
     }
 }
 graph_rt::impl_model_json!(Device);
+/// The properties, by name, for query options.
+impl Device {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `accountEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountEnabled",
+    );
+    /// `alternativeSecurityIds`, for `$select`, `$expand` and `$orderby`.
+    pub const ALTERNATIVE_SECURITY_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "alternativeSecurityIds",
+    );
+    /// `approximateLastSignInDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const APPROXIMATE_LAST_SIGN_IN_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "approximateLastSignInDateTime",
+    );
+    /// `complianceExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceExpirationDateTime",
+    );
+    /// `deviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceId");
+    /// `deviceMetadata`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_METADATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceMetadata",
+    );
+    /// `deviceVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceVersion",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isCompliant`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_COMPLIANT: graph_rt::Prop<Self> = graph_rt::Prop::new("isCompliant");
+    /// `isManaged`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MANAGED: graph_rt::Prop<Self> = graph_rt::Prop::new("isManaged");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `mdmAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("mdmAppId");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `onPremisesLastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesLastSyncDateTime",
+    );
+    /// `onPremisesSyncEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SYNC_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSyncEnabled",
+    );
+    /// `operatingSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystem",
+    );
+    /// `operatingSystemVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystemVersion",
+    );
+    /// `physicalIds`, for `$select`, `$expand` and `$orderby`.
+    pub const PHYSICAL_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new("physicalIds");
+    /// `profileType`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFILE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("profileType");
+    /// `systemLabels`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM_LABELS: graph_rt::Prop<Self> = graph_rt::Prop::new("systemLabels");
+    /// `trustType`, for `$select`, `$expand` and `$orderby`.
+    pub const TRUST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("trustType");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `memberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new("memberOf");
+    /// `transitiveMemberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const TRANSITIVE_MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "transitiveMemberOf",
+    );
+    /// `registeredOwners`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_OWNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredOwners",
+    );
+    /// `registeredUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredUsers",
+    );
+}

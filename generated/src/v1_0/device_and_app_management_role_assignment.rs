@@ -53,3 +53,22 @@ impl graph_rt::Model for DeviceAndAppManagementRoleAssignment {
     }
 }
 graph_rt::impl_model_json!(DeviceAndAppManagementRoleAssignment);
+/// The properties, by name, for query options.
+impl DeviceAndAppManagementRoleAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `resourceScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceScopes",
+    );
+    /// `roleDefinition`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinition",
+    );
+    /// `members`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBERS: graph_rt::Prop<Self> = graph_rt::Prop::new("members");
+}

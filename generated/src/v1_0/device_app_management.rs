@@ -157,3 +157,76 @@ impl graph_rt::Model for DeviceAppManagement {
     }
 }
 graph_rt::impl_model_json!(DeviceAppManagement);
+/// The properties, by name, for query options.
+impl DeviceAppManagement {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `managedAppPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_APP_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedAppPolicies",
+    );
+    /// `iosManagedAppProtections`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_MANAGED_APP_PROTECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosManagedAppProtections",
+    );
+    /// `androidManagedAppProtections`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_MANAGED_APP_PROTECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidManagedAppProtections",
+    );
+    /// `defaultManagedAppProtections`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULT_MANAGED_APP_PROTECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defaultManagedAppProtections",
+    );
+    /// `targetedManagedAppConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_MANAGED_APP_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedManagedAppConfigurations",
+    );
+    /// `mdmWindowsInformationProtectionPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const MDM_WINDOWS_INFORMATION_PROTECTION_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mdmWindowsInformationProtectionPolicies",
+    );
+    /// `windowsInformationProtectionPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_INFORMATION_PROTECTION_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsInformationProtectionPolicies",
+    );
+    /// `managedAppRegistrations`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_APP_REGISTRATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedAppRegistrations",
+    );
+    /// `managedAppStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_APP_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedAppStatuses",
+    );
+    /// `microsoftStoreForBusinessLastSuccessfulSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LAST_SUCCESSFUL_SYNC_DATE_TIME: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("microsoftStoreForBusinessLastSuccessfulSyncDateTime");
+    /// `isEnabledForMicrosoftStoreForBusiness`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED_FOR_MICROSOFT_STORE_FOR_BUSINESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isEnabledForMicrosoftStoreForBusiness",
+    );
+    /// `microsoftStoreForBusinessLanguage`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftStoreForBusinessLanguage",
+    );
+    /// `microsoftStoreForBusinessLastCompletedApplicationSyncTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_STORE_FOR_BUSINESS_LAST_COMPLETED_APPLICATION_SYNC_TIME: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("microsoftStoreForBusinessLastCompletedApplicationSyncTime");
+    /// `vppTokens`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_TOKENS: graph_rt::Prop<Self> = graph_rt::Prop::new("vppTokens");
+    /// `mobileApps`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new("mobileApps");
+    /// `mobileAppCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppCategories",
+    );
+    /// `mobileAppConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppConfigurations",
+    );
+    /// `managedEBooks`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_E_BOOKS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedEBooks",
+    );
+}

@@ -41,3 +41,14 @@ impl graph_rt::Model for DeviceComplianceScheduledActionForRule {
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceScheduledActionForRule);
+/// The properties, by name, for query options.
+impl DeviceComplianceScheduledActionForRule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `ruleName`, for `$select`, `$expand` and `$orderby`.
+    pub const RULE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("ruleName");
+    /// `scheduledActionConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULED_ACTION_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scheduledActionConfigurations",
+    );
+}

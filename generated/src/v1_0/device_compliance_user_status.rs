@@ -51,3 +51,24 @@ impl graph_rt::Model for DeviceComplianceUserStatus {
     }
 }
 graph_rt::impl_model_json!(DeviceComplianceUserStatus);
+/// The properties, by name, for query options.
+impl DeviceComplianceUserStatus {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `devicesCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICES_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("devicesCount");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `lastReportedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REPORTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastReportedDateTime",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

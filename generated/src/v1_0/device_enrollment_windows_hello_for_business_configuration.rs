@@ -115,3 +115,72 @@ impl graph_rt::Model for DeviceEnrollmentWindowsHelloForBusinessConfiguration {
     }
 }
 graph_rt::impl_model_json!(DeviceEnrollmentWindowsHelloForBusinessConfiguration);
+/// The properties, by name, for query options.
+impl DeviceEnrollmentWindowsHelloForBusinessConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `pinMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinMinimumLength",
+    );
+    /// `pinMaximumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_MAXIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinMaximumLength",
+    );
+    /// `pinUppercaseCharactersUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_UPPERCASE_CHARACTERS_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinUppercaseCharactersUsage",
+    );
+    /// `pinLowercaseCharactersUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_LOWERCASE_CHARACTERS_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinLowercaseCharactersUsage",
+    );
+    /// `pinSpecialCharactersUsage`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_SPECIAL_CHARACTERS_USAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinSpecialCharactersUsage",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `securityDeviceRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_DEVICE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityDeviceRequired",
+    );
+    /// `unlockWithBiometricsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const UNLOCK_WITH_BIOMETRICS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unlockWithBiometricsEnabled",
+    );
+    /// `remotePassportEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const REMOTE_PASSPORT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remotePassportEnabled",
+    );
+    /// `pinPreviousBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_PREVIOUS_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinPreviousBlockCount",
+    );
+    /// `pinExpirationInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PIN_EXPIRATION_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pinExpirationInDays",
+    );
+    /// `enhancedBiometricsState`, for `$select`, `$expand` and `$orderby`.
+    pub const ENHANCED_BIOMETRICS_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enhancedBiometricsState",
+    );
+}

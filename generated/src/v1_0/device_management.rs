@@ -258,3 +258,138 @@ impl graph_rt::Model for DeviceManagement {
     }
 }
 graph_rt::impl_model_json!(DeviceManagement);
+/// The properties, by name, for query options.
+impl DeviceManagement {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `intuneAccountId`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_ACCOUNT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "intuneAccountId",
+    );
+    /// `deviceConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurations",
+    );
+    /// `deviceCompliancePolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCompliancePolicies",
+    );
+    /// `softwareUpdateStatusSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const SOFTWARE_UPDATE_STATUS_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "softwareUpdateStatusSummary",
+    );
+    /// `deviceCompliancePolicyDeviceStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_POLICY_DEVICE_STATE_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCompliancePolicyDeviceStateSummary",
+    );
+    /// `deviceCompliancePolicySettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_COMPLIANCE_POLICY_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCompliancePolicySettingStateSummaries",
+    );
+    /// `deviceConfigurationDeviceStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CONFIGURATION_DEVICE_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceConfigurationDeviceStateSummaries",
+    );
+    /// `iosUpdateStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const IOS_UPDATE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "iosUpdateStatuses",
+    );
+    /// `intuneBrand`, for `$select`, `$expand` and `$orderby`.
+    pub const INTUNE_BRAND: graph_rt::Prop<Self> = graph_rt::Prop::new("intuneBrand");
+    /// `deviceCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCategories",
+    );
+    /// `exchangeConnectors`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeConnectors",
+    );
+    /// `deviceEnrollmentConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ENROLLMENT_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceEnrollmentConfigurations",
+    );
+    /// `conditionalAccessSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const CONDITIONAL_ACCESS_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conditionalAccessSettings",
+    );
+    /// `mobileThreatDefenseConnectors`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_THREAT_DEFENSE_CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileThreatDefenseConnectors",
+    );
+    /// `deviceManagementPartners`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_MANAGEMENT_PARTNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceManagementPartners",
+    );
+    /// `complianceManagementPartners`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_MANAGEMENT_PARTNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceManagementPartners",
+    );
+    /// `subscriptionState`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIPTION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subscriptionState",
+    );
+    /// `applePushNotificationCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_PUSH_NOTIFICATION_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applePushNotificationCertificate",
+    );
+    /// `managedDeviceOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceOverview",
+    );
+    /// `detectedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new("detectedApps");
+    /// `managedDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDevices",
+    );
+    /// `roleDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleDefinitions",
+    );
+    /// `roleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignments",
+    );
+    /// `resourceOperations`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceOperations",
+    );
+    /// `windowsAutopilotDeviceIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_AUTOPILOT_DEVICE_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsAutopilotDeviceIdentities",
+    );
+    /// `importedWindowsAutopilotDeviceIdentities`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTED_WINDOWS_AUTOPILOT_DEVICE_IDENTITIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "importedWindowsAutopilotDeviceIdentities",
+    );
+    /// `windowsInformationProtectionAppLearningSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_INFORMATION_PROTECTION_APP_LEARNING_SUMMARIES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("windowsInformationProtectionAppLearningSummaries");
+    /// `windowsInformationProtectionNetworkLearningSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_INFORMATION_PROTECTION_NETWORK_LEARNING_SUMMARIES: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("windowsInformationProtectionNetworkLearningSummaries");
+    /// `auditEvents`, for `$select`, `$expand` and `$orderby`.
+    pub const AUDIT_EVENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("auditEvents");
+    /// `termsAndConditions`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_AND_CONDITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsAndConditions",
+    );
+    /// `notificationMessageTemplates`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_MESSAGE_TEMPLATES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationMessageTemplates",
+    );
+    /// `remoteAssistancePartners`, for `$select`, `$expand` and `$orderby`.
+    pub const REMOTE_ASSISTANCE_PARTNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remoteAssistancePartners",
+    );
+    /// `reports`, for `$select`, `$expand` and `$orderby`.
+    pub const REPORTS: graph_rt::Prop<Self> = graph_rt::Prop::new("reports");
+    /// `telecomExpenseManagementPartners`, for `$select`, `$expand` and `$orderby`.
+    pub const TELECOM_EXPENSE_MANAGEMENT_PARTNERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "telecomExpenseManagementPartners",
+    );
+}

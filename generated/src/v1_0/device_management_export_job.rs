@@ -73,3 +73,34 @@ impl graph_rt::Model for DeviceManagementExportJob {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementExportJob);
+/// The properties, by name, for query options.
+impl DeviceManagementExportJob {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `reportName`, for `$select`, `$expand` and `$orderby`.
+    pub const REPORT_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("reportName");
+    /// `filter`, for `$select`, `$expand` and `$orderby`.
+    pub const FILTER: graph_rt::Prop<Self> = graph_rt::Prop::new("filter");
+    /// `select`, for `$select`, `$expand` and `$orderby`.
+    pub const SELECT: graph_rt::Prop<Self> = graph_rt::Prop::new("select");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+    /// `snapshotId`, for `$select`, `$expand` and `$orderby`.
+    pub const SNAPSHOT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("snapshotId");
+    /// `localizationType`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCALIZATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "localizationType",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `url`, for `$select`, `$expand` and `$orderby`.
+    pub const URL: graph_rt::Prop<Self> = graph_rt::Prop::new("url");
+    /// `requestDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestDateTime",
+    );
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+}

@@ -35,3 +35,10 @@ impl graph_rt::Model for DeviceManagementReports {
     }
 }
 graph_rt::impl_model_json!(DeviceManagementReports);
+/// The properties, by name, for query options.
+impl DeviceManagementReports {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `exportJobs`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPORT_JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new("exportJobs");
+}

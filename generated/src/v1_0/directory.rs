@@ -37,3 +37,10 @@ impl graph_rt::Model for Directory {
     }
 }
 graph_rt::impl_model_json!(Directory);
+/// The properties, by name, for query options.
+impl Directory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deletedItems`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("deletedItems");
+}

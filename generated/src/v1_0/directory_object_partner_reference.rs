@@ -49,3 +49,18 @@ impl graph_rt::Model for DirectoryObjectPartnerReference {
     }
 }
 graph_rt::impl_model_json!(DirectoryObjectPartnerReference);
+/// The properties, by name, for query options.
+impl DirectoryObjectPartnerReference {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `externalPartnerTenantId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_PARTNER_TENANT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalPartnerTenantId",
+    );
+    /// `objectType`, for `$select`, `$expand` and `$orderby`.
+    pub const OBJECT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("objectType");
+}

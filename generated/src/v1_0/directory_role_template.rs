@@ -41,3 +41,12 @@ impl graph_rt::Model for DirectoryRoleTemplate {
     }
 }
 graph_rt::impl_model_json!(DirectoryRoleTemplate);
+/// The properties, by name, for query options.
+impl DirectoryRoleTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+}

@@ -93,3 +93,54 @@ impl graph_rt::Model for Domain {
     }
 }
 graph_rt::impl_model_json!(Domain);
+/// The properties, by name, for query options.
+impl Domain {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `authenticationType`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationType",
+    );
+    /// `availabilityStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const AVAILABILITY_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "availabilityStatus",
+    );
+    /// `isAdminManaged`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ADMIN_MANAGED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAdminManaged",
+    );
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+    /// `isInitial`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_INITIAL: graph_rt::Prop<Self> = graph_rt::Prop::new("isInitial");
+    /// `isRoot`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ROOT: graph_rt::Prop<Self> = graph_rt::Prop::new("isRoot");
+    /// `isVerified`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_VERIFIED: graph_rt::Prop<Self> = graph_rt::Prop::new("isVerified");
+    /// `passwordNotificationWindowInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_NOTIFICATION_WINDOW_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordNotificationWindowInDays",
+    );
+    /// `passwordValidityPeriodInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_VALIDITY_PERIOD_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordValidityPeriodInDays",
+    );
+    /// `supportedServices`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_SERVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedServices",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `domainNameReferences`, for `$select`, `$expand` and `$orderby`.
+    pub const DOMAIN_NAME_REFERENCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "domainNameReferences",
+    );
+    /// `serviceConfigurationRecords`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_CONFIGURATION_RECORDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "serviceConfigurationRecords",
+    );
+    /// `verificationDnsRecords`, for `$select`, `$expand` and `$orderby`.
+    pub const VERIFICATION_DNS_RECORDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "verificationDnsRecords",
+    );
+}

@@ -61,3 +61,24 @@ impl graph_rt::Model for DomainDnsMxRecord {
     }
 }
 graph_rt::impl_model_json!(DomainDnsMxRecord);
+/// The properties, by name, for query options.
+impl DomainDnsMxRecord {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isOptional`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_OPTIONAL: graph_rt::Prop<Self> = graph_rt::Prop::new("isOptional");
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `recordType`, for `$select`, `$expand` and `$orderby`.
+    pub const RECORD_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("recordType");
+    /// `supportedService`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedService",
+    );
+    /// `ttl`, for `$select`, `$expand` and `$orderby`.
+    pub const TTL: graph_rt::Prop<Self> = graph_rt::Prop::new("ttl");
+    /// `mailExchange`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL_EXCHANGE: graph_rt::Prop<Self> = graph_rt::Prop::new("mailExchange");
+    /// `preference`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("preference");
+}

@@ -53,6 +53,23 @@ impl graph_rt::Model for DomainDnsRecord {
     }
 }
 graph_rt::impl_model_json!(DomainDnsRecord);
+/// The properties, by name, for query options.
+impl DomainDnsRecord {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isOptional`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_OPTIONAL: graph_rt::Prop<Self> = graph_rt::Prop::new("isOptional");
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `recordType`, for `$select`, `$expand` and `$orderby`.
+    pub const RECORD_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("recordType");
+    /// `supportedService`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedService",
+    );
+    /// `ttl`, for `$select`, `$expand` and `$orderby`.
+    pub const TTL: graph_rt::Prop<Self> = graph_rt::Prop::new("ttl");
+}
 /// A `microsoft.graph.domainDnsRecord` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyDomainDnsRecord {

@@ -77,3 +77,32 @@ impl graph_rt::Model for DomainDnsSrvRecord {
     }
 }
 graph_rt::impl_model_json!(DomainDnsSrvRecord);
+/// The properties, by name, for query options.
+impl DomainDnsSrvRecord {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isOptional`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_OPTIONAL: graph_rt::Prop<Self> = graph_rt::Prop::new("isOptional");
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `recordType`, for `$select`, `$expand` and `$orderby`.
+    pub const RECORD_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("recordType");
+    /// `supportedService`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedService",
+    );
+    /// `ttl`, for `$select`, `$expand` and `$orderby`.
+    pub const TTL: graph_rt::Prop<Self> = graph_rt::Prop::new("ttl");
+    /// `nameTarget`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME_TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("nameTarget");
+    /// `port`, for `$select`, `$expand` and `$orderby`.
+    pub const PORT: graph_rt::Prop<Self> = graph_rt::Prop::new("port");
+    /// `priority`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new("priority");
+    /// `protocol`, for `$select`, `$expand` and `$orderby`.
+    pub const PROTOCOL: graph_rt::Prop<Self> = graph_rt::Prop::new("protocol");
+    /// `service`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new("service");
+    /// `weight`, for `$select`, `$expand` and `$orderby`.
+    pub const WEIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new("weight");
+}

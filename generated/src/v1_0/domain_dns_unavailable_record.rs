@@ -57,3 +57,22 @@ impl graph_rt::Model for DomainDnsUnavailableRecord {
     }
 }
 graph_rt::impl_model_json!(DomainDnsUnavailableRecord);
+/// The properties, by name, for query options.
+impl DomainDnsUnavailableRecord {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isOptional`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_OPTIONAL: graph_rt::Prop<Self> = graph_rt::Prop::new("isOptional");
+    /// `label`, for `$select`, `$expand` and `$orderby`.
+    pub const LABEL: graph_rt::Prop<Self> = graph_rt::Prop::new("label");
+    /// `recordType`, for `$select`, `$expand` and `$orderby`.
+    pub const RECORD_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("recordType");
+    /// `supportedService`, for `$select`, `$expand` and `$orderby`.
+    pub const SUPPORTED_SERVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "supportedService",
+    );
+    /// `ttl`, for `$select`, `$expand` and `$orderby`.
+    pub const TTL: graph_rt::Prop<Self> = graph_rt::Prop::new("ttl");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+}

@@ -135,3 +135,64 @@ impl graph_rt::Model for Drive {
     }
 }
 graph_rt::impl_model_json!(Drive);
+/// The properties, by name, for query options.
+impl Drive {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `parentReference`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentReference",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `createdByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdByUser",
+    );
+    /// `lastModifiedByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedByUser",
+    );
+    /// `driveType`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("driveType");
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `quota`, for `$select`, `$expand` and `$orderby`.
+    pub const QUOTA: graph_rt::Prop<Self> = graph_rt::Prop::new("quota");
+    /// `sharepointIds`, for `$select`, `$expand` and `$orderby`.
+    pub const SHAREPOINT_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharepointIds",
+    );
+    /// `system`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("system");
+    /// `following`, for `$select`, `$expand` and `$orderby`.
+    pub const FOLLOWING: graph_rt::Prop<Self> = graph_rt::Prop::new("following");
+    /// `items`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("items");
+    /// `root`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT: graph_rt::Prop<Self> = graph_rt::Prop::new("root");
+    /// `special`, for `$select`, `$expand` and `$orderby`.
+    pub const SPECIAL: graph_rt::Prop<Self> = graph_rt::Prop::new("special");
+    /// `list`, for `$select`, `$expand` and `$orderby`.
+    pub const LIST: graph_rt::Prop<Self> = graph_rt::Prop::new("list");
+}

@@ -269,3 +269,124 @@ impl graph_rt::Model for DriveItem {
     }
 }
 graph_rt::impl_model_json!(DriveItem);
+/// The properties, by name, for query options.
+impl DriveItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `parentReference`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentReference",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `createdByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdByUser",
+    );
+    /// `lastModifiedByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedByUser",
+    );
+    /// `audio`, for `$select`, `$expand` and `$orderby`.
+    pub const AUDIO: graph_rt::Prop<Self> = graph_rt::Prop::new("audio");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `cTag`, for `$select`, `$expand` and `$orderby`.
+    pub const C_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("cTag");
+    /// `deleted`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("deleted");
+    /// `file`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE: graph_rt::Prop<Self> = graph_rt::Prop::new("file");
+    /// `fileSystemInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_SYSTEM_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fileSystemInfo",
+    );
+    /// `folder`, for `$select`, `$expand` and `$orderby`.
+    pub const FOLDER: graph_rt::Prop<Self> = graph_rt::Prop::new("folder");
+    /// `image`, for `$select`, `$expand` and `$orderby`.
+    pub const IMAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("image");
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `package`, for `$select`, `$expand` and `$orderby`.
+    pub const PACKAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("package");
+    /// `pendingOperations`, for `$select`, `$expand` and `$orderby`.
+    pub const PENDING_OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "pendingOperations",
+    );
+    /// `photo`, for `$select`, `$expand` and `$orderby`.
+    pub const PHOTO: graph_rt::Prop<Self> = graph_rt::Prop::new("photo");
+    /// `publication`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("publication");
+    /// `remoteItem`, for `$select`, `$expand` and `$orderby`.
+    pub const REMOTE_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("remoteItem");
+    /// `root`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT: graph_rt::Prop<Self> = graph_rt::Prop::new("root");
+    /// `searchResult`, for `$select`, `$expand` and `$orderby`.
+    pub const SEARCH_RESULT: graph_rt::Prop<Self> = graph_rt::Prop::new("searchResult");
+    /// `shared`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED: graph_rt::Prop<Self> = graph_rt::Prop::new("shared");
+    /// `sharepointIds`, for `$select`, `$expand` and `$orderby`.
+    pub const SHAREPOINT_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharepointIds",
+    );
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+    /// `specialFolder`, for `$select`, `$expand` and `$orderby`.
+    pub const SPECIAL_FOLDER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "specialFolder",
+    );
+    /// `video`, for `$select`, `$expand` and `$orderby`.
+    pub const VIDEO: graph_rt::Prop<Self> = graph_rt::Prop::new("video");
+    /// `webDavUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_DAV_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webDavUrl");
+    /// `activities`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("activities");
+    /// `analytics`, for `$select`, `$expand` and `$orderby`.
+    pub const ANALYTICS: graph_rt::Prop<Self> = graph_rt::Prop::new("analytics");
+    /// `children`, for `$select`, `$expand` and `$orderby`.
+    pub const CHILDREN: graph_rt::Prop<Self> = graph_rt::Prop::new("children");
+    /// `listItem`, for `$select`, `$expand` and `$orderby`.
+    pub const LIST_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("listItem");
+    /// `permissions`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("permissions");
+    /// `subscriptions`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("subscriptions");
+    /// `thumbnails`, for `$select`, `$expand` and `$orderby`.
+    pub const THUMBNAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("thumbnails");
+    /// `versions`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("versions");
+    /// `workbook`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKBOOK: graph_rt::Prop<Self> = graph_rt::Prop::new("workbook");
+    /// `@microsoft.graph.conflictBehavior`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_GRAPH_CONFLICT_BEHAVIOR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "@microsoft.graph.conflictBehavior",
+    );
+    /// `@microsoft.graph.downloadUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_GRAPH_DOWNLOAD_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "@microsoft.graph.downloadUrl",
+    );
+    /// `@microsoft.graph.sourceUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_GRAPH_SOURCE_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "@microsoft.graph.sourceUrl",
+    );
+}

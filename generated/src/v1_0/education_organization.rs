@@ -51,6 +51,23 @@ impl graph_rt::Model for EducationOrganization {
     }
 }
 graph_rt::impl_model_json!(EducationOrganization);
+/// The properties, by name, for query options.
+impl EducationOrganization {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `externalSource`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSource",
+    );
+    /// `externalSourceDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SOURCE_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSourceDetail",
+    );
+}
 /// A `microsoft.graph.educationOrganization` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEducationOrganization {

@@ -73,3 +73,30 @@ impl graph_rt::Model for EducationRubric {
     }
 }
 graph_rt::impl_model_json!(EducationRubric);
+/// The properties, by name, for query options.
+impl EducationRubric {
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `grading`, for `$select`, `$expand` and `$orderby`.
+    pub const GRADING: graph_rt::Prop<Self> = graph_rt::Prop::new("grading");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `levels`, for `$select`, `$expand` and `$orderby`.
+    pub const LEVELS: graph_rt::Prop<Self> = graph_rt::Prop::new("levels");
+    /// `qualities`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("qualities");
+}

@@ -75,3 +75,30 @@ impl graph_rt::Model for EducationRubricOutcome {
     }
 }
 graph_rt::impl_model_json!(EducationRubricOutcome);
+/// The properties, by name, for query options.
+impl EducationRubricOutcome {
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `publishedRubricQualityFeedback`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_RUBRIC_QUALITY_FEEDBACK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedRubricQualityFeedback",
+    );
+    /// `publishedRubricQualitySelectedLevels`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_RUBRIC_QUALITY_SELECTED_LEVELS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedRubricQualitySelectedLevels",
+    );
+    /// `rubricQualityFeedback`, for `$select`, `$expand` and `$orderby`.
+    pub const RUBRIC_QUALITY_FEEDBACK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rubricQualityFeedback",
+    );
+    /// `rubricQualitySelectedLevels`, for `$select`, `$expand` and `$orderby`.
+    pub const RUBRIC_QUALITY_SELECTED_LEVELS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rubricQualitySelectedLevels",
+    );
+}

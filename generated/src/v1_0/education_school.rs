@@ -109,3 +109,54 @@ impl graph_rt::Model for EducationSchool {
     }
 }
 graph_rt::impl_model_json!(EducationSchool);
+/// The properties, by name, for query options.
+impl EducationSchool {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `externalSource`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSource",
+    );
+    /// `externalSourceDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SOURCE_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSourceDetail",
+    );
+    /// `address`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `externalPrincipalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_PRINCIPAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalPrincipalId",
+    );
+    /// `highestGrade`, for `$select`, `$expand` and `$orderby`.
+    pub const HIGHEST_GRADE: graph_rt::Prop<Self> = graph_rt::Prop::new("highestGrade");
+    /// `lowestGrade`, for `$select`, `$expand` and `$orderby`.
+    pub const LOWEST_GRADE: graph_rt::Prop<Self> = graph_rt::Prop::new("lowestGrade");
+    /// `phone`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new("phone");
+    /// `principalEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "principalEmail",
+    );
+    /// `principalName`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "principalName",
+    );
+    /// `schoolNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHOOL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("schoolNumber");
+    /// `administrativeUnit`, for `$select`, `$expand` and `$orderby`.
+    pub const ADMINISTRATIVE_UNIT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "administrativeUnit",
+    );
+    /// `classes`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSES: graph_rt::Prop<Self> = graph_rt::Prop::new("classes");
+    /// `users`, for `$select`, `$expand` and `$orderby`.
+    pub const USERS: graph_rt::Prop<Self> = graph_rt::Prop::new("users");
+}

@@ -84,3 +84,44 @@ impl graph_rt::Model for EducationSubmission {
     }
 }
 graph_rt::impl_model_json!(EducationSubmission);
+/// The properties, by name, for query options.
+impl EducationSubmission {
+    /// `recipient`, for `$select`, `$expand` and `$orderby`.
+    pub const RECIPIENT: graph_rt::Prop<Self> = graph_rt::Prop::new("recipient");
+    /// `returnedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const RETURNED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("returnedBy");
+    /// `returnedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RETURNED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "returnedDateTime",
+    );
+    /// `resourcesFolderUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCES_FOLDER_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourcesFolderUrl",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `submittedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBMITTED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("submittedBy");
+    /// `submittedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBMITTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "submittedDateTime",
+    );
+    /// `unsubmittedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const UNSUBMITTED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unsubmittedBy",
+    );
+    /// `unsubmittedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const UNSUBMITTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unsubmittedDateTime",
+    );
+    /// `resources`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("resources");
+    /// `submittedResources`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBMITTED_RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "submittedResources",
+    );
+    /// `outcomes`, for `$select`, `$expand` and `$orderby`.
+    pub const OUTCOMES: graph_rt::Prop<Self> = graph_rt::Prop::new("outcomes");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

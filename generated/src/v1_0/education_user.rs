@@ -195,3 +195,116 @@ impl graph_rt::Model for EducationUser {
     }
 }
 graph_rt::impl_model_json!(EducationUser);
+/// The properties, by name, for query options.
+impl EducationUser {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `accountEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountEnabled",
+    );
+    /// `assignedLicenses`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_LICENSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedLicenses",
+    );
+    /// `assignedPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedPlans",
+    );
+    /// `businessPhones`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessPhones",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `department`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPARTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new("department");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `externalSource`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSource",
+    );
+    /// `externalSourceDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_SOURCE_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "externalSourceDetail",
+    );
+    /// `givenName`, for `$select`, `$expand` and `$orderby`.
+    pub const GIVEN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("givenName");
+    /// `mail`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("mail");
+    /// `mailingAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const MAILING_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mailingAddress",
+    );
+    /// `mailNickname`, for `$select`, `$expand` and `$orderby`.
+    pub const MAIL_NICKNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("mailNickname");
+    /// `middleName`, for `$select`, `$expand` and `$orderby`.
+    pub const MIDDLE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("middleName");
+    /// `mobilePhone`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_PHONE: graph_rt::Prop<Self> = graph_rt::Prop::new("mobilePhone");
+    /// `onPremisesInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesInfo",
+    );
+    /// `passwordPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPolicies",
+    );
+    /// `passwordProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordProfile",
+    );
+    /// `preferredLanguage`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredLanguage",
+    );
+    /// `primaryRole`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIMARY_ROLE: graph_rt::Prop<Self> = graph_rt::Prop::new("primaryRole");
+    /// `provisionedPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONED_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisionedPlans",
+    );
+    /// `residenceAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const RESIDENCE_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "residenceAddress",
+    );
+    /// `showInAddressList`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_IN_ADDRESS_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "showInAddressList",
+    );
+    /// `student`, for `$select`, `$expand` and `$orderby`.
+    pub const STUDENT: graph_rt::Prop<Self> = graph_rt::Prop::new("student");
+    /// `surname`, for `$select`, `$expand` and `$orderby`.
+    pub const SURNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("surname");
+    /// `teacher`, for `$select`, `$expand` and `$orderby`.
+    pub const TEACHER: graph_rt::Prop<Self> = graph_rt::Prop::new("teacher");
+    /// `usageLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const USAGE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usageLocation",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `userType`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("userType");
+    /// `classes`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSES: graph_rt::Prop<Self> = graph_rt::Prop::new("classes");
+    /// `schools`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHOOLS: graph_rt::Prop<Self> = graph_rt::Prop::new("schools");
+    /// `taughtClasses`, for `$select`, `$expand` and `$orderby`.
+    pub const TAUGHT_CLASSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "taughtClasses",
+    );
+    /// `user`, for `$select`, `$expand` and `$orderby`.
+    pub const USER: graph_rt::Prop<Self> = graph_rt::Prop::new("user");
+    /// `officeLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const OFFICE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "officeLocation",
+    );
+    /// `refreshTokensValidFromDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REFRESH_TOKENS_VALID_FROM_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "refreshTokensValidFromDateTime",
+    );
+}

@@ -81,3 +81,40 @@ impl graph_rt::Model for EmailFileAssessmentRequest {
     }
 }
 graph_rt::impl_model_json!(EmailFileAssessmentRequest);
+/// The properties, by name, for query options.
+impl EmailFileAssessmentRequest {
+    /// `category`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new("category");
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `expectedAssessment`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPECTED_ASSESSMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expectedAssessment",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `requestSource`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requestSource",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `results`, for `$select`, `$expand` and `$orderby`.
+    pub const RESULTS: graph_rt::Prop<Self> = graph_rt::Prop::new("results");
+    /// `contentData`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new("contentData");
+    /// `destinationRoutingReason`, for `$select`, `$expand` and `$orderby`.
+    pub const DESTINATION_ROUTING_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "destinationRoutingReason",
+    );
+    /// `recipientEmail`, for `$select`, `$expand` and `$orderby`.
+    pub const RECIPIENT_EMAIL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "recipientEmail",
+    );
+}

@@ -29,6 +29,11 @@ impl graph_rt::Model for Entity {
     }
 }
 graph_rt::impl_model_json!(Entity);
+/// The properties, by name, for query options.
+impl Entity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}
 /// A `microsoft.graph.entity` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyEntity {

@@ -260,3 +260,138 @@ impl graph_rt::Model for Event {
     }
 }
 graph_rt::impl_model_json!(Event);
+/// The properties, by name, for query options.
+impl Event {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `allowNewTimeProposals`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_NEW_TIME_PROPOSALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowNewTimeProposals",
+    );
+    /// `attendees`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTENDEES: graph_rt::Prop<Self> = graph_rt::Prop::new("attendees");
+    /// `body`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
+    /// `bodyPreview`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY_PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("bodyPreview");
+    /// `end`, for `$select`, `$expand` and `$orderby`.
+    pub const END: graph_rt::Prop<Self> = graph_rt::Prop::new("end");
+    /// `hasAttachments`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasAttachments",
+    );
+    /// `hideAttendees`, for `$select`, `$expand` and `$orderby`.
+    pub const HIDE_ATTENDEES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hideAttendees",
+    );
+    /// `iCalUId`, for `$select`, `$expand` and `$orderby`.
+    pub const I_CAL_U_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("iCalUId");
+    /// `importance`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new("importance");
+    /// `isAllDay`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ALL_DAY: graph_rt::Prop<Self> = graph_rt::Prop::new("isAllDay");
+    /// `isCancelled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_CANCELLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isCancelled");
+    /// `isDraft`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DRAFT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDraft");
+    /// `isOnlineMeeting`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ONLINE_MEETING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isOnlineMeeting",
+    );
+    /// `isOrganizer`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ORGANIZER: graph_rt::Prop<Self> = graph_rt::Prop::new("isOrganizer");
+    /// `isReminderOn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REMINDER_ON: graph_rt::Prop<Self> = graph_rt::Prop::new("isReminderOn");
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `locations`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("locations");
+    /// `onlineMeeting`, for `$select`, `$expand` and `$orderby`.
+    pub const ONLINE_MEETING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onlineMeeting",
+    );
+    /// `onlineMeetingProvider`, for `$select`, `$expand` and `$orderby`.
+    pub const ONLINE_MEETING_PROVIDER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onlineMeetingProvider",
+    );
+    /// `onlineMeetingUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const ONLINE_MEETING_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onlineMeetingUrl",
+    );
+    /// `organizer`, for `$select`, `$expand` and `$orderby`.
+    pub const ORGANIZER: graph_rt::Prop<Self> = graph_rt::Prop::new("organizer");
+    /// `originalEndTimeZone`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGINAL_END_TIME_ZONE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "originalEndTimeZone",
+    );
+    /// `originalStart`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGINAL_START: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "originalStart",
+    );
+    /// `originalStartTimeZone`, for `$select`, `$expand` and `$orderby`.
+    pub const ORIGINAL_START_TIME_ZONE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "originalStartTimeZone",
+    );
+    /// `recurrence`, for `$select`, `$expand` and `$orderby`.
+    pub const RECURRENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("recurrence");
+    /// `reminderMinutesBeforeStart`, for `$select`, `$expand` and `$orderby`.
+    pub const REMINDER_MINUTES_BEFORE_START: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "reminderMinutesBeforeStart",
+    );
+    /// `responseRequested`, for `$select`, `$expand` and `$orderby`.
+    pub const RESPONSE_REQUESTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "responseRequested",
+    );
+    /// `responseStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const RESPONSE_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "responseStatus",
+    );
+    /// `sensitivity`, for `$select`, `$expand` and `$orderby`.
+    pub const SENSITIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("sensitivity");
+    /// `seriesMasterId`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIES_MASTER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "seriesMasterId",
+    );
+    /// `showAs`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOW_AS: graph_rt::Prop<Self> = graph_rt::Prop::new("showAs");
+    /// `start`, for `$select`, `$expand` and `$orderby`.
+    pub const START: graph_rt::Prop<Self> = graph_rt::Prop::new("start");
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `transactionId`, for `$select`, `$expand` and `$orderby`.
+    pub const TRANSACTION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "transactionId",
+    );
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `webLink`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_LINK: graph_rt::Prop<Self> = graph_rt::Prop::new("webLink");
+    /// `attachments`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("attachments");
+    /// `calendar`, for `$select`, `$expand` and `$orderby`.
+    pub const CALENDAR: graph_rt::Prop<Self> = graph_rt::Prop::new("calendar");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `instances`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTANCES: graph_rt::Prop<Self> = graph_rt::Prop::new("instances");
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+}

@@ -281,3 +281,148 @@ impl graph_rt::Model for EventMessageRequest {
     }
 }
 graph_rt::impl_model_json!(EventMessageRequest);
+/// The properties, by name, for query options.
+impl EventMessageRequest {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `changeKey`, for `$select`, `$expand` and `$orderby`.
+    pub const CHANGE_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("changeKey");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `bccRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const BCC_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bccRecipients",
+    );
+    /// `body`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("body");
+    /// `bodyPreview`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY_PREVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new("bodyPreview");
+    /// `ccRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const CC_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("ccRecipients");
+    /// `conversationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CONVERSATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conversationId",
+    );
+    /// `conversationIndex`, for `$select`, `$expand` and `$orderby`.
+    pub const CONVERSATION_INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conversationIndex",
+    );
+    /// `flag`, for `$select`, `$expand` and `$orderby`.
+    pub const FLAG: graph_rt::Prop<Self> = graph_rt::Prop::new("flag");
+    /// `from`, for `$select`, `$expand` and `$orderby`.
+    pub const FROM: graph_rt::Prop<Self> = graph_rt::Prop::new("from");
+    /// `hasAttachments`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasAttachments",
+    );
+    /// `importance`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORTANCE: graph_rt::Prop<Self> = graph_rt::Prop::new("importance");
+    /// `inferenceClassification`, for `$select`, `$expand` and `$orderby`.
+    pub const INFERENCE_CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "inferenceClassification",
+    );
+    /// `internetMessageHeaders`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERNET_MESSAGE_HEADERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "internetMessageHeaders",
+    );
+    /// `internetMessageId`, for `$select`, `$expand` and `$orderby`.
+    pub const INTERNET_MESSAGE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "internetMessageId",
+    );
+    /// `isDeliveryReceiptRequested`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELIVERY_RECEIPT_REQUESTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isDeliveryReceiptRequested",
+    );
+    /// `isDraft`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DRAFT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDraft");
+    /// `isRead`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_READ: graph_rt::Prop<Self> = graph_rt::Prop::new("isRead");
+    /// `isReadReceiptRequested`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_READ_RECEIPT_REQUESTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isReadReceiptRequested",
+    );
+    /// `parentFolderId`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_FOLDER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentFolderId",
+    );
+    /// `receivedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RECEIVED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "receivedDateTime",
+    );
+    /// `replyTo`, for `$select`, `$expand` and `$orderby`.
+    pub const REPLY_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("replyTo");
+    /// `sender`, for `$select`, `$expand` and `$orderby`.
+    pub const SENDER: graph_rt::Prop<Self> = graph_rt::Prop::new("sender");
+    /// `sentDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const SENT_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("sentDateTime");
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `toRecipients`, for `$select`, `$expand` and `$orderby`.
+    pub const TO_RECIPIENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("toRecipients");
+    /// `uniqueBody`, for `$select`, `$expand` and `$orderby`.
+    pub const UNIQUE_BODY: graph_rt::Prop<Self> = graph_rt::Prop::new("uniqueBody");
+    /// `webLink`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_LINK: graph_rt::Prop<Self> = graph_rt::Prop::new("webLink");
+    /// `attachments`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTACHMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("attachments");
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `multiValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const MULTI_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "multiValueExtendedProperties",
+    );
+    /// `singleValueExtendedProperties`, for `$select`, `$expand` and `$orderby`.
+    pub const SINGLE_VALUE_EXTENDED_PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "singleValueExtendedProperties",
+    );
+    /// `isDelegated`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELEGATED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDelegated");
+    /// `meetingMessageType`, for `$select`, `$expand` and `$orderby`.
+    pub const MEETING_MESSAGE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "meetingMessageType",
+    );
+    /// `event`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT: graph_rt::Prop<Self> = graph_rt::Prop::new("event");
+    /// `allowNewTimeProposals`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_NEW_TIME_PROPOSALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowNewTimeProposals",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `isOutOfDate`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_OUT_OF_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("isOutOfDate");
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `previousEndDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIOUS_END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "previousEndDateTime",
+    );
+    /// `previousLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIOUS_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "previousLocation",
+    );
+    /// `previousStartDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIOUS_START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "previousStartDateTime",
+    );
+    /// `recurrence`, for `$select`, `$expand` and `$orderby`.
+    pub const RECURRENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("recurrence");
+    /// `responseRequested`, for `$select`, `$expand` and `$orderby`.
+    pub const RESPONSE_REQUESTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "responseRequested",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+}

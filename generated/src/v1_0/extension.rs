@@ -33,6 +33,11 @@ impl graph_rt::Model for Extension {
     }
 }
 graph_rt::impl_model_json!(Extension);
+/// The properties, by name, for query options.
+impl Extension {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}
 /// A `microsoft.graph.extension` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyExtension {

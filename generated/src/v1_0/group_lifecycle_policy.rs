@@ -45,3 +45,20 @@ impl graph_rt::Model for GroupLifecyclePolicy {
     }
 }
 graph_rt::impl_model_json!(GroupLifecyclePolicy);
+/// The properties, by name, for query options.
+impl GroupLifecyclePolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `alternateNotificationEmails`, for `$select`, `$expand` and `$orderby`.
+    pub const ALTERNATE_NOTIFICATION_EMAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "alternateNotificationEmails",
+    );
+    /// `groupLifetimeInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_LIFETIME_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "groupLifetimeInDays",
+    );
+    /// `managedGroupTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_GROUP_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedGroupTypes",
+    );
+}

@@ -47,3 +47,14 @@ impl graph_rt::Model for GroupSetting {
     }
 }
 graph_rt::impl_model_json!(GroupSetting);
+/// The properties, by name, for query options.
+impl GroupSetting {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `templateId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("templateId");
+    /// `values`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new("values");
+}

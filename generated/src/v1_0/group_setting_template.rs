@@ -47,3 +47,14 @@ impl graph_rt::Model for GroupSettingTemplate {
     }
 }
 graph_rt::impl_model_json!(GroupSettingTemplate);
+/// The properties, by name, for query options.
+impl GroupSettingTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `values`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new("values");
+}

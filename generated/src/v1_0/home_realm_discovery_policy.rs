@@ -71,3 +71,36 @@ impl graph_rt::Model for HomeRealmDiscoveryPolicy {
     }
 }
 graph_rt::impl_model_json!(HomeRealmDiscoveryPolicy);
+/// The properties, by name, for query options.
+impl HomeRealmDiscoveryPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `isOrganizationDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ORGANIZATION_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isOrganizationDefault",
+    );
+    /// `AccelerateToFederatedDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCELERATE_TO_FEDERATED_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "AccelerateToFederatedDomain",
+    );
+    /// `PreferredDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "PreferredDomain",
+    );
+    /// `AllowCloudPasswordValidation`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_CLOUD_PASSWORD_VALIDATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "AllowCloudPasswordValidation",
+    );
+    /// `AlternateIdLogin`, for `$select`, `$expand` and `$orderby`.
+    pub const ALTERNATE_ID_LOGIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "AlternateIdLogin",
+    );
+    /// `appliesTo`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIES_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("appliesTo");
+}

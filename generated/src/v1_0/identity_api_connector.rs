@@ -48,3 +48,16 @@ impl graph_rt::Model for IdentityApiConnector {
     }
 }
 graph_rt::impl_model_json!(IdentityApiConnector);
+/// The properties, by name, for query options.
+impl IdentityApiConnector {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `targetUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("targetUrl");
+    /// `authenticationConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationConfiguration",
+    );
+}

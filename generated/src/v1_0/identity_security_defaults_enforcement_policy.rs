@@ -45,3 +45,14 @@ impl graph_rt::Model for IdentitySecurityDefaultsEnforcementPolicy {
     }
 }
 graph_rt::impl_model_json!(IdentitySecurityDefaultsEnforcementPolicy);
+/// The properties, by name, for query options.
+impl IdentitySecurityDefaultsEnforcementPolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+}

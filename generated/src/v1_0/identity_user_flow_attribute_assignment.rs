@@ -60,3 +60,28 @@ impl graph_rt::Model for IdentityUserFlowAttributeAssignment {
     }
 }
 graph_rt::impl_model_json!(IdentityUserFlowAttributeAssignment);
+/// The properties, by name, for query options.
+impl IdentityUserFlowAttributeAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isOptional`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_OPTIONAL: graph_rt::Prop<Self> = graph_rt::Prop::new("isOptional");
+    /// `requiresVerification`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUIRES_VERIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "requiresVerification",
+    );
+    /// `userAttributeValues`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ATTRIBUTE_VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userAttributeValues",
+    );
+    /// `userInputType`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_INPUT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userInputType",
+    );
+    /// `userAttribute`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ATTRIBUTE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userAttribute",
+    );
+}

@@ -59,3 +59,26 @@ impl graph_rt::Model for ImportedWindowsAutopilotDeviceIdentity {
     }
 }
 graph_rt::impl_model_json!(ImportedWindowsAutopilotDeviceIdentity);
+/// The properties, by name, for query options.
+impl ImportedWindowsAutopilotDeviceIdentity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `groupTag`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("groupTag");
+    /// `serialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("serialNumber");
+    /// `productKey`, for `$select`, `$expand` and `$orderby`.
+    pub const PRODUCT_KEY: graph_rt::Prop<Self> = graph_rt::Prop::new("productKey");
+    /// `importId`, for `$select`, `$expand` and `$orderby`.
+    pub const IMPORT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("importId");
+    /// `hardwareIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const HARDWARE_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hardwareIdentifier",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `assignedUserPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedUserPrincipalName",
+    );
+}

@@ -37,3 +37,10 @@ impl graph_rt::Model for InferenceClassification {
     }
 }
 graph_rt::impl_model_json!(InferenceClassification);
+/// The properties, by name, for query options.
+impl InferenceClassification {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `overrides`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERRIDES: graph_rt::Prop<Self> = graph_rt::Prop::new("overrides");
+}

@@ -45,3 +45,14 @@ impl graph_rt::Model for InferenceClassificationOverride {
     }
 }
 graph_rt::impl_model_json!(InferenceClassificationOverride);
+/// The properties, by name, for query options.
+impl InferenceClassificationOverride {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `classifyAs`, for `$select`, `$expand` and `$orderby`.
+    pub const CLASSIFY_AS: graph_rt::Prop<Self> = graph_rt::Prop::new("classifyAs");
+    /// `senderEmailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const SENDER_EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "senderEmailAddress",
+    );
+}

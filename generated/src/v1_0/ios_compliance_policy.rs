@@ -159,3 +159,102 @@ impl graph_rt::Model for IosCompliancePolicy {
     }
 }
 graph_rt::impl_model_json!(IosCompliancePolicy);
+/// The properties, by name, for query options.
+impl IosCompliancePolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `scheduledActionsForRule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULED_ACTIONS_FOR_RULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scheduledActionsForRule",
+    );
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `passcodeBlockSimple`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_BLOCK_SIMPLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeBlockSimple",
+    );
+    /// `passcodeExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeExpirationDays",
+    );
+    /// `passcodeMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeMinimumLength",
+    );
+    /// `passcodeMinutesOfInactivityBeforeLock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_MINUTES_OF_INACTIVITY_BEFORE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeMinutesOfInactivityBeforeLock",
+    );
+    /// `passcodePreviousPasscodeBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_PREVIOUS_PASSCODE_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodePreviousPasscodeBlockCount",
+    );
+    /// `passcodeMinimumCharacterSetCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_MINIMUM_CHARACTER_SET_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeMinimumCharacterSetCount",
+    );
+    /// `passcodeRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeRequiredType",
+    );
+    /// `passcodeRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSCODE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passcodeRequired",
+    );
+    /// `osMinimumVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MINIMUM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMinimumVersion",
+    );
+    /// `osMaximumVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MAXIMUM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMaximumVersion",
+    );
+    /// `securityBlockJailbrokenDevices`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_BLOCK_JAILBROKEN_DEVICES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityBlockJailbrokenDevices",
+    );
+    /// `deviceThreatProtectionEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_THREAT_PROTECTION_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceThreatProtectionEnabled",
+    );
+    /// `deviceThreatProtectionRequiredSecurityLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_THREAT_PROTECTION_REQUIRED_SECURITY_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceThreatProtectionRequiredSecurityLevel",
+    );
+    /// `managedEmailProfileRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_EMAIL_PROFILE_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedEmailProfileRequired",
+    );
+}

@@ -101,3 +101,62 @@ impl graph_rt::Model for IosDeviceFeaturesConfiguration {
     }
 }
 graph_rt::impl_model_json!(IosDeviceFeaturesConfiguration);
+/// The properties, by name, for query options.
+impl IosDeviceFeaturesConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `assetTagTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSET_TAG_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assetTagTemplate",
+    );
+    /// `lockScreenFootnote`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCK_SCREEN_FOOTNOTE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lockScreenFootnote",
+    );
+    /// `homeScreenDockIcons`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_SCREEN_DOCK_ICONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "homeScreenDockIcons",
+    );
+    /// `homeScreenPages`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_SCREEN_PAGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "homeScreenPages",
+    );
+    /// `notificationSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationSettings",
+    );
+}

@@ -117,3 +117,70 @@ impl graph_rt::Model for IosVppEBook {
     }
 }
 graph_rt::impl_model_json!(IosVppEBook);
+/// The properties, by name, for query options.
+impl IosVppEBook {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `publishedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishedDateTime",
+    );
+    /// `largeCover`, for `$select`, `$expand` and `$orderby`.
+    pub const LARGE_COVER: graph_rt::Prop<Self> = graph_rt::Prop::new("largeCover");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `informationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "informationUrl",
+    );
+    /// `privacyInformationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyInformationUrl",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `installSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installSummary",
+    );
+    /// `deviceStates`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATES: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceStates");
+    /// `userStateSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATE_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStateSummary",
+    );
+    /// `vppTokenId`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_TOKEN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("vppTokenId");
+    /// `appleId`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appleId");
+    /// `vppOrganizationName`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_ORGANIZATION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vppOrganizationName",
+    );
+    /// `genres`, for `$select`, `$expand` and `$orderby`.
+    pub const GENRES: graph_rt::Prop<Self> = graph_rt::Prop::new("genres");
+    /// `language`, for `$select`, `$expand` and `$orderby`.
+    pub const LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("language");
+    /// `seller`, for `$select`, `$expand` and `$orderby`.
+    pub const SELLER: graph_rt::Prop<Self> = graph_rt::Prop::new("seller");
+    /// `totalLicenseCount`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_LICENSE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalLicenseCount",
+    );
+    /// `usedLicenseCount`, for `$select`, `$expand` and `$orderby`.
+    pub const USED_LICENSE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usedLicenseCount",
+    );
+}

@@ -55,3 +55,22 @@ impl graph_rt::Model for IpNamedLocation {
     }
 }
 graph_rt::impl_model_json!(IpNamedLocation);
+/// The properties, by name, for query options.
+impl IpNamedLocation {
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+    /// `ipRanges`, for `$select`, `$expand` and `$orderby`.
+    pub const IP_RANGES: graph_rt::Prop<Self> = graph_rt::Prop::new("ipRanges");
+    /// `isTrusted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_TRUSTED: graph_rt::Prop<Self> = graph_rt::Prop::new("isTrusted");
+}

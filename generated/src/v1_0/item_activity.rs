@@ -59,3 +59,20 @@ impl graph_rt::Model for ItemActivity {
     }
 }
 graph_rt::impl_model_json!(ItemActivity);
+/// The properties, by name, for query options.
+impl ItemActivity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `access`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new("access");
+    /// `actor`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTOR: graph_rt::Prop<Self> = graph_rt::Prop::new("actor");
+    /// `activityDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activityDateTime",
+    );
+    /// `driveItem`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("driveItem");
+    /// `listItem`, for `$select`, `$expand` and `$orderby`.
+    pub const LIST_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("listItem");
+}

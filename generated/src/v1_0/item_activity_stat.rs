@@ -85,3 +85,32 @@ impl graph_rt::Model for ItemActivityStat {
     }
 }
 graph_rt::impl_model_json!(ItemActivityStat);
+/// The properties, by name, for query options.
+impl ItemActivityStat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `incompleteData`, for `$select`, `$expand` and `$orderby`.
+    pub const INCOMPLETE_DATA: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "incompleteData",
+    );
+    /// `isTrending`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_TRENDING: graph_rt::Prop<Self> = graph_rt::Prop::new("isTrending");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `create`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATE: graph_rt::Prop<Self> = graph_rt::Prop::new("create");
+    /// `edit`, for `$select`, `$expand` and `$orderby`.
+    pub const EDIT: graph_rt::Prop<Self> = graph_rt::Prop::new("edit");
+    /// `delete`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETE: graph_rt::Prop<Self> = graph_rt::Prop::new("delete");
+    /// `move`, for `$select`, `$expand` and `$orderby`.
+    pub const MOVE_: graph_rt::Prop<Self> = graph_rt::Prop::new("move");
+    /// `access`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS: graph_rt::Prop<Self> = graph_rt::Prop::new("access");
+    /// `activities`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("activities");
+}

@@ -35,3 +35,14 @@ impl graph_rt::Model for ItemActivityTimeSet {
     }
 }
 graph_rt::impl_model_json!(ItemActivityTimeSet);
+/// The properties, by name, for query options.
+impl ItemActivityTimeSet {
+    /// `observedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const OBSERVED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "observedDateTime",
+    );
+    /// `recordedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RECORDED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "recordedDateTime",
+    );
+}

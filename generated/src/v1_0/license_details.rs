@@ -45,3 +45,16 @@ impl graph_rt::Model for LicenseDetails {
     }
 }
 graph_rt::impl_model_json!(LicenseDetails);
+/// The properties, by name, for query options.
+impl LicenseDetails {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `servicePlans`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new("servicePlans");
+    /// `skuId`, for `$select`, `$expand` and `$orderby`.
+    pub const SKU_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("skuId");
+    /// `skuPartNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SKU_PART_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "skuPartNumber",
+    );
+}

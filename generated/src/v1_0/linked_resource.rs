@@ -49,3 +49,18 @@ impl graph_rt::Model for LinkedResource {
     }
 }
 graph_rt::impl_model_json!(LinkedResource);
+/// The properties, by name, for query options.
+impl LinkedResource {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `applicationName`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationName",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+}

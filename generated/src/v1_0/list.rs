@@ -129,3 +129,62 @@ impl graph_rt::Model for List {
     }
 }
 graph_rt::impl_model_json!(List);
+/// The properties, by name, for query options.
+impl List {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `parentReference`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentReference",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `createdByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdByUser",
+    );
+    /// `lastModifiedByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedByUser",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `list`, for `$select`, `$expand` and `$orderby`.
+    pub const LIST: graph_rt::Prop<Self> = graph_rt::Prop::new("list");
+    /// `system`, for `$select`, `$expand` and `$orderby`.
+    pub const SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new("system");
+    /// `sharepointIds`, for `$select`, `$expand` and `$orderby`.
+    pub const SHAREPOINT_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharepointIds",
+    );
+    /// `drive`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("drive");
+    /// `items`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("items");
+    /// `columns`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMNS: graph_rt::Prop<Self> = graph_rt::Prop::new("columns");
+    /// `contentTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("contentTypes");
+    /// `subscriptions`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("subscriptions");
+}

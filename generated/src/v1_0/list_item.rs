@@ -119,3 +119,58 @@ impl graph_rt::Model for ListItem {
     }
 }
 graph_rt::impl_model_json!(ListItem);
+/// The properties, by name, for query options.
+impl ListItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `parentReference`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentReference",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `createdByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdByUser",
+    );
+    /// `lastModifiedByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedByUser",
+    );
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `sharepointIds`, for `$select`, `$expand` and `$orderby`.
+    pub const SHAREPOINT_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharepointIds",
+    );
+    /// `activities`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("activities");
+    /// `analytics`, for `$select`, `$expand` and `$orderby`.
+    pub const ANALYTICS: graph_rt::Prop<Self> = graph_rt::Prop::new("analytics");
+    /// `driveItem`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE_ITEM: graph_rt::Prop<Self> = graph_rt::Prop::new("driveItem");
+    /// `fields`, for `$select`, `$expand` and `$orderby`.
+    pub const FIELDS: graph_rt::Prop<Self> = graph_rt::Prop::new("fields");
+    /// `versions`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("versions");
+}

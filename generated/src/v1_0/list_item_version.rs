@@ -59,3 +59,22 @@ impl graph_rt::Model for ListItemVersion {
     }
 }
 graph_rt::impl_model_json!(ListItemVersion);
+/// The properties, by name, for query options.
+impl ListItemVersion {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `publication`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLICATION: graph_rt::Prop<Self> = graph_rt::Prop::new("publication");
+    /// `published`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHED: graph_rt::Prop<Self> = graph_rt::Prop::new("published");
+    /// `fields`, for `$select`, `$expand` and `$orderby`.
+    pub const FIELDS: graph_rt::Prop<Self> = graph_rt::Prop::new("fields");
+}

@@ -51,3 +51,22 @@ impl graph_rt::Model for LocalizedNotificationMessage {
     }
 }
 graph_rt::impl_model_json!(LocalizedNotificationMessage);
+/// The properties, by name, for query options.
+impl LocalizedNotificationMessage {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `locale`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCALE: graph_rt::Prop<Self> = graph_rt::Prop::new("locale");
+    /// `subject`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBJECT: graph_rt::Prop<Self> = graph_rt::Prop::new("subject");
+    /// `messageTemplate`, for `$select`, `$expand` and `$orderby`.
+    pub const MESSAGE_TEMPLATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "messageTemplate",
+    );
+    /// `isDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new("isDefault");
+}

@@ -57,3 +57,24 @@ impl graph_rt::Model for ManagedAppPolicyDeploymentSummary {
     }
 }
 graph_rt::impl_model_json!(ManagedAppPolicyDeploymentSummary);
+/// The properties, by name, for query options.
+impl ManagedAppPolicyDeploymentSummary {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `configurationDeployedUserCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_DEPLOYED_USER_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationDeployedUserCount",
+    );
+    /// `lastRefreshTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_REFRESH_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastRefreshTime",
+    );
+    /// `configurationDeploymentSummaryPerApp`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_DEPLOYMENT_SUMMARY_PER_APP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationDeploymentSummaryPerApp",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}

@@ -39,6 +39,15 @@ impl graph_rt::Model for ManagedAppStatus {
     }
 }
 graph_rt::impl_model_json!(ManagedAppStatus);
+/// The properties, by name, for query options.
+impl ManagedAppStatus {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}
 /// A `microsoft.graph.managedAppStatus` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedAppStatus {

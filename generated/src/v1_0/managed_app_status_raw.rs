@@ -45,3 +45,14 @@ impl graph_rt::Model for ManagedAppStatusRaw {
     }
 }
 graph_rt::impl_model_json!(ManagedAppStatusRaw);
+/// The properties, by name, for query options.
+impl ManagedAppStatusRaw {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+}

@@ -269,3 +269,180 @@ impl graph_rt::Model for ManagedDevice {
     }
 }
 graph_rt::impl_model_json!(ManagedDevice);
+/// The properties, by name, for query options.
+impl ManagedDevice {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `deviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("deviceName");
+    /// `managedDeviceOwnerType`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_OWNER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceOwnerType",
+    );
+    /// `deviceActionResults`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ACTION_RESULTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceActionResults",
+    );
+    /// `enrolledDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ENROLLED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enrolledDateTime",
+    );
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `operatingSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystem",
+    );
+    /// `complianceState`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceState",
+    );
+    /// `jailBroken`, for `$select`, `$expand` and `$orderby`.
+    pub const JAIL_BROKEN: graph_rt::Prop<Self> = graph_rt::Prop::new("jailBroken");
+    /// `managementAgent`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGEMENT_AGENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managementAgent",
+    );
+    /// `osVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("osVersion");
+    /// `easActivated`, for `$select`, `$expand` and `$orderby`.
+    pub const EAS_ACTIVATED: graph_rt::Prop<Self> = graph_rt::Prop::new("easActivated");
+    /// `easDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const EAS_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("easDeviceId");
+    /// `easActivationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EAS_ACTIVATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "easActivationDateTime",
+    );
+    /// `azureADRegistered`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_REGISTERED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureADRegistered",
+    );
+    /// `deviceEnrollmentType`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_ENROLLMENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceEnrollmentType",
+    );
+    /// `activationLockBypassCode`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVATION_LOCK_BYPASS_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activationLockBypassCode",
+    );
+    /// `emailAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("emailAddress");
+    /// `azureADDeviceId`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_AD_DEVICE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureADDeviceId",
+    );
+    /// `deviceRegistrationState`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_REGISTRATION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceRegistrationState",
+    );
+    /// `deviceCategoryDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CATEGORY_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCategoryDisplayName",
+    );
+    /// `isSupervised`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SUPERVISED: graph_rt::Prop<Self> = graph_rt::Prop::new("isSupervised");
+    /// `exchangeLastSuccessfulSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_LAST_SUCCESSFUL_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeLastSuccessfulSyncDateTime",
+    );
+    /// `exchangeAccessState`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_ACCESS_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeAccessState",
+    );
+    /// `exchangeAccessStateReason`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCHANGE_ACCESS_STATE_REASON: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exchangeAccessStateReason",
+    );
+    /// `remoteAssistanceSessionUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const REMOTE_ASSISTANCE_SESSION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remoteAssistanceSessionUrl",
+    );
+    /// `remoteAssistanceSessionErrorDetails`, for `$select`, `$expand` and `$orderby`.
+    pub const REMOTE_ASSISTANCE_SESSION_ERROR_DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "remoteAssistanceSessionErrorDetails",
+    );
+    /// `isEncrypted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENCRYPTED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEncrypted");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `imei`, for `$select`, `$expand` and `$orderby`.
+    pub const IMEI: graph_rt::Prop<Self> = graph_rt::Prop::new("imei");
+    /// `complianceGracePeriodExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANCE_GRACE_PERIOD_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "complianceGracePeriodExpirationDateTime",
+    );
+    /// `serialNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SERIAL_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("serialNumber");
+    /// `phoneNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONE_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new("phoneNumber");
+    /// `androidSecurityPatchLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const ANDROID_SECURITY_PATCH_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "androidSecurityPatchLevel",
+    );
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `configurationManagerClientEnabledFeatures`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_MANAGER_CLIENT_ENABLED_FEATURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationManagerClientEnabledFeatures",
+    );
+    /// `wiFiMacAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const WI_FI_MAC_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wiFiMacAddress",
+    );
+    /// `deviceHealthAttestationState`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_HEALTH_ATTESTATION_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceHealthAttestationState",
+    );
+    /// `subscriberCarrier`, for `$select`, `$expand` and `$orderby`.
+    pub const SUBSCRIBER_CARRIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "subscriberCarrier",
+    );
+    /// `meid`, for `$select`, `$expand` and `$orderby`.
+    pub const MEID: graph_rt::Prop<Self> = graph_rt::Prop::new("meid");
+    /// `totalStorageSpaceInBytes`, for `$select`, `$expand` and `$orderby`.
+    pub const TOTAL_STORAGE_SPACE_IN_BYTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "totalStorageSpaceInBytes",
+    );
+    /// `freeStorageSpaceInBytes`, for `$select`, `$expand` and `$orderby`.
+    pub const FREE_STORAGE_SPACE_IN_BYTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "freeStorageSpaceInBytes",
+    );
+    /// `managedDeviceName`, for `$select`, `$expand` and `$orderby`.
+    pub const MANAGED_DEVICE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "managedDeviceName",
+    );
+    /// `partnerReportedThreatState`, for `$select`, `$expand` and `$orderby`.
+    pub const PARTNER_REPORTED_THREAT_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "partnerReportedThreatState",
+    );
+    /// `iccid`, for `$select`, `$expand` and `$orderby`.
+    pub const ICCID: graph_rt::Prop<Self> = graph_rt::Prop::new("iccid");
+    /// `udid`, for `$select`, `$expand` and `$orderby`.
+    pub const UDID: graph_rt::Prop<Self> = graph_rt::Prop::new("udid");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `ethernetMacAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const ETHERNET_MAC_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "ethernetMacAddress",
+    );
+    /// `physicalMemoryInBytes`, for `$select`, `$expand` and `$orderby`.
+    pub const PHYSICAL_MEMORY_IN_BYTES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "physicalMemoryInBytes",
+    );
+    /// `deviceCategory`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_CATEGORY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceCategory",
+    );
+}

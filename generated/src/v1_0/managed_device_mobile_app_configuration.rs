@@ -85,6 +85,45 @@ impl graph_rt::Model for ManagedDeviceMobileAppConfiguration {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceMobileAppConfiguration);
+/// The properties, by name, for query options.
+impl ManagedDeviceMobileAppConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `targetedMobileApps`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGETED_MOBILE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetedMobileApps",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusSummary",
+    );
+    /// `userStatusSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusSummary",
+    );
+}
 /// A `microsoft.graph.managedDeviceMobileAppConfiguration` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedDeviceMobileAppConfiguration {

@@ -35,3 +35,10 @@ impl graph_rt::Model for ManagedDeviceMobileAppConfigurationAssignment {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceMobileAppConfigurationAssignment);
+/// The properties, by name, for query options.
+impl ManagedDeviceMobileAppConfigurationAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}

@@ -59,3 +59,28 @@ impl graph_rt::Model for ManagedDeviceMobileAppConfigurationUserSummary {
     }
 }
 graph_rt::impl_model_json!(ManagedDeviceMobileAppConfigurationUserSummary);
+/// The properties, by name, for query options.
+impl ManagedDeviceMobileAppConfigurationUserSummary {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `pendingCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PENDING_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("pendingCount");
+    /// `notApplicableCount`, for `$select`, `$expand` and `$orderby`.
+    pub const NOT_APPLICABLE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notApplicableCount",
+    );
+    /// `successCount`, for `$select`, `$expand` and `$orderby`.
+    pub const SUCCESS_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("successCount");
+    /// `errorCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("errorCount");
+    /// `failedCount`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILED_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("failedCount");
+    /// `lastUpdateDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdateDateTime",
+    );
+    /// `configurationVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationVersion",
+    );
+}

@@ -39,6 +39,17 @@ impl graph_rt::Model for ManagedEBookAssignment {
     }
 }
 graph_rt::impl_model_json!(ManagedEBookAssignment);
+/// The properties, by name, for query options.
+impl ManagedEBookAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+    /// `installIntent`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_INTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installIntent",
+    );
+}
 /// A `microsoft.graph.managedEBookAssignment` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyManagedEBookAssignment {

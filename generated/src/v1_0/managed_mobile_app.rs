@@ -39,3 +39,14 @@ impl graph_rt::Model for ManagedMobileApp {
     }
 }
 graph_rt::impl_model_json!(ManagedMobileApp);
+/// The properties, by name, for query options.
+impl ManagedMobileApp {
+    /// `mobileAppIdentifier`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_APP_IDENTIFIER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileAppIdentifier",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+}

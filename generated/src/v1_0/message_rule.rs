@@ -65,3 +65,24 @@ impl graph_rt::Model for MessageRule {
     }
 }
 graph_rt::impl_model_json!(MessageRule);
+/// The properties, by name, for query options.
+impl MessageRule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `actions`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("actions");
+    /// `conditions`, for `$select`, `$expand` and `$orderby`.
+    pub const CONDITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("conditions");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `exceptions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXCEPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("exceptions");
+    /// `hasError`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new("hasError");
+    /// `isEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("isEnabled");
+    /// `isReadOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_READ_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new("isReadOnly");
+    /// `sequence`, for `$select`, `$expand` and `$orderby`.
+    pub const SEQUENCE: graph_rt::Prop<Self> = graph_rt::Prop::new("sequence");
+}

@@ -59,3 +59,28 @@ impl graph_rt::Model for MicrosoftAuthenticatorAuthenticationMethodTarget {
     }
 }
 graph_rt::impl_model_json!(MicrosoftAuthenticatorAuthenticationMethodTarget);
+/// The properties, by name, for query options.
+impl MicrosoftAuthenticatorAuthenticationMethodTarget {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isRegistrationRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_REGISTRATION_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isRegistrationRequired",
+    );
+    /// `targetType`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("targetType");
+    /// `useForSignIn`, for `$select`, `$expand` and `$orderby`.
+    pub const USE_FOR_SIGN_IN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "useForSignIn",
+    );
+    /// `authenticationMode`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTHENTICATION_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "authenticationMode",
+    );
+    /// `featureSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureSettings",
+    );
+    /// `shownContext`, for `$select`, `$expand` and `$orderby`.
+    pub const SHOWN_CONTEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("shownContext");
+}

@@ -35,3 +35,10 @@ impl graph_rt::Model for MobileAppContent {
     }
 }
 graph_rt::impl_model_json!(MobileAppContent);
+/// The properties, by name, for query options.
+impl MobileAppContent {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `files`, for `$select`, `$expand` and `$orderby`.
+    pub const FILES: graph_rt::Prop<Self> = graph_rt::Prop::new("files");
+}

@@ -73,3 +73,34 @@ impl graph_rt::Model for MobileAppContentFile {
     }
 }
 graph_rt::impl_model_json!(MobileAppContentFile);
+/// The properties, by name, for query options.
+impl MobileAppContentFile {
+    /// `azureStorageUri`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_STORAGE_URI: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureStorageUri",
+    );
+    /// `isCommitted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_COMMITTED: graph_rt::Prop<Self> = graph_rt::Prop::new("isCommitted");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+    /// `sizeEncrypted`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE_ENCRYPTED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sizeEncrypted",
+    );
+    /// `azureStorageUriExpirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_STORAGE_URI_EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureStorageUriExpirationDateTime",
+    );
+    /// `manifest`, for `$select`, `$expand` and `$orderby`.
+    pub const MANIFEST: graph_rt::Prop<Self> = graph_rt::Prop::new("manifest");
+    /// `uploadState`, for `$select`, `$expand` and `$orderby`.
+    pub const UPLOAD_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("uploadState");
+}

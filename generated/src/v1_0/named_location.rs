@@ -43,6 +43,21 @@ impl graph_rt::Model for NamedLocation {
     }
 }
 graph_rt::impl_model_json!(NamedLocation);
+/// The properties, by name, for query options.
+impl NamedLocation {
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `modifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "modifiedDateTime",
+    );
+}
 /// A `microsoft.graph.namedLocation` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyNamedLocation {

@@ -43,3 +43,20 @@ impl graph_rt::Model for OfficeConfiguration {
     }
 }
 graph_rt::impl_model_json!(OfficeConfiguration);
+/// The properties, by name, for query options.
+impl OfficeConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `tenantCheckinStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_CHECKIN_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantCheckinStatuses",
+    );
+    /// `tenantUserCheckinSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const TENANT_USER_CHECKIN_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tenantUserCheckinSummary",
+    );
+    /// `clientConfigurations`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_CONFIGURATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clientConfigurations",
+    );
+}

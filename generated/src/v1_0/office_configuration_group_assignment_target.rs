@@ -33,3 +33,8 @@ impl graph_rt::Model for OfficeConfigurationGroupAssignmentTarget {
     }
 }
 graph_rt::impl_model_json!(OfficeConfigurationGroupAssignmentTarget);
+/// The properties, by name, for query options.
+impl OfficeConfigurationGroupAssignmentTarget {
+    /// `groupId`, for `$select`, `$expand` and `$orderby`.
+    pub const GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("groupId");
+}

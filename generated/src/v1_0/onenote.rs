@@ -59,3 +59,22 @@ impl graph_rt::Model for Onenote {
     }
 }
 graph_rt::impl_model_json!(Onenote);
+/// The properties, by name, for query options.
+impl Onenote {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `notebooks`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTEBOOKS: graph_rt::Prop<Self> = graph_rt::Prop::new("notebooks");
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+    /// `pages`, for `$select`, `$expand` and `$orderby`.
+    pub const PAGES: graph_rt::Prop<Self> = graph_rt::Prop::new("pages");
+    /// `resources`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new("resources");
+    /// `sectionGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTION_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sectionGroups",
+    );
+    /// `sections`, for `$select`, `$expand` and `$orderby`.
+    pub const SECTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("sections");
+}

@@ -37,6 +37,13 @@ impl graph_rt::Model for OnenoteEntityBaseModel {
     }
 }
 graph_rt::impl_model_json!(OnenoteEntityBaseModel);
+/// The properties, by name, for query options.
+impl OnenoteEntityBaseModel {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `self`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_: graph_rt::Prop<Self> = graph_rt::Prop::new("self");
+}
 /// A `microsoft.graph.onenoteEntityBaseModel` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnenoteEntityBaseModel {

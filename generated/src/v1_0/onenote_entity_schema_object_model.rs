@@ -41,6 +41,17 @@ impl graph_rt::Model for OnenoteEntitySchemaObjectModel {
     }
 }
 graph_rt::impl_model_json!(OnenoteEntitySchemaObjectModel);
+/// The properties, by name, for query options.
+impl OnenoteEntitySchemaObjectModel {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `self`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_: graph_rt::Prop<Self> = graph_rt::Prop::new("self");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+}
 /// A `microsoft.graph.onenoteEntitySchemaObjectModel` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOnenoteEntitySchemaObjectModel {

@@ -63,3 +63,30 @@ impl graph_rt::Model for OnenoteOperation {
     }
 }
 graph_rt::impl_model_json!(OnenoteOperation);
+/// The properties, by name, for query options.
+impl OnenoteOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastActionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ACTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastActionDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `error`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new("error");
+    /// `resourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceId");
+    /// `resourceLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceLocation",
+    );
+    /// `percentComplete`, for `$select`, `$expand` and `$orderby`.
+    pub const PERCENT_COMPLETE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "percentComplete",
+    );
+}

@@ -45,3 +45,14 @@ impl graph_rt::Model for OnenoteResource {
     }
 }
 graph_rt::impl_model_json!(OnenoteResource);
+/// The properties, by name, for query options.
+impl OnenoteResource {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `self`, for `$select`, `$expand` and `$orderby`.
+    pub const SELF_: graph_rt::Prop<Self> = graph_rt::Prop::new("self");
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `contentUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("contentUrl");
+}

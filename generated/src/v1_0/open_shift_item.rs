@@ -59,3 +59,24 @@ impl graph_rt::Model for OpenShiftItem {
     }
 }
 graph_rt::impl_model_json!(OpenShiftItem);
+/// The properties, by name, for query options.
+impl OpenShiftItem {
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `theme`, for `$select`, `$expand` and `$orderby`.
+    pub const THEME: graph_rt::Prop<Self> = graph_rt::Prop::new("theme");
+    /// `activities`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("activities");
+    /// `openSlotCount`, for `$select`, `$expand` and `$orderby`.
+    pub const OPEN_SLOT_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "openSlotCount",
+    );
+}

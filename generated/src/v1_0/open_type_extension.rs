@@ -37,3 +37,12 @@ impl graph_rt::Model for OpenTypeExtension {
     }
 }
 graph_rt::impl_model_json!(OpenTypeExtension);
+/// The properties, by name, for query options.
+impl OpenTypeExtension {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `extensionName`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "extensionName",
+    );
+}

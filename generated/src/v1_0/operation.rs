@@ -45,6 +45,21 @@ impl graph_rt::Model for Operation {
     }
 }
 graph_rt::impl_model_json!(Operation);
+/// The properties, by name, for query options.
+impl Operation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastActionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ACTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastActionDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+}
 /// A `microsoft.graph.operation` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyOperation {

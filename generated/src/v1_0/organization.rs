@@ -176,3 +176,98 @@ impl graph_rt::Model for Organization {
     }
 }
 graph_rt::impl_model_json!(Organization);
+/// The properties, by name, for query options.
+impl Organization {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `assignedPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedPlans",
+    );
+    /// `businessPhones`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessPhones",
+    );
+    /// `city`, for `$select`, `$expand` and `$orderby`.
+    pub const CITY: graph_rt::Prop<Self> = graph_rt::Prop::new("city");
+    /// `country`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRY: graph_rt::Prop<Self> = graph_rt::Prop::new("country");
+    /// `countryLetterCode`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRY_LETTER_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "countryLetterCode",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `deletedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deletedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isMultipleDataLocationsForServicesEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_MULTIPLE_DATA_LOCATIONS_FOR_SERVICES_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isMultipleDataLocationsForServicesEnabled",
+    );
+    /// `marketingNotificationEmails`, for `$select`, `$expand` and `$orderby`.
+    pub const MARKETING_NOTIFICATION_EMAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "marketingNotificationEmails",
+    );
+    /// `onPremisesLastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesLastSyncDateTime",
+    );
+    /// `onPremisesSyncEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ON_PREMISES_SYNC_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "onPremisesSyncEnabled",
+    );
+    /// `postalCode`, for `$select`, `$expand` and `$orderby`.
+    pub const POSTAL_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("postalCode");
+    /// `preferredLanguage`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_LANGUAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredLanguage",
+    );
+    /// `privacyProfile`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_PROFILE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyProfile",
+    );
+    /// `provisionedPlans`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISIONED_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisionedPlans",
+    );
+    /// `securityComplianceNotificationMails`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_COMPLIANCE_NOTIFICATION_MAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityComplianceNotificationMails",
+    );
+    /// `securityComplianceNotificationPhones`, for `$select`, `$expand` and `$orderby`.
+    pub const SECURITY_COMPLIANCE_NOTIFICATION_PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "securityComplianceNotificationPhones",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `street`, for `$select`, `$expand` and `$orderby`.
+    pub const STREET: graph_rt::Prop<Self> = graph_rt::Prop::new("street");
+    /// `technicalNotificationMails`, for `$select`, `$expand` and `$orderby`.
+    pub const TECHNICAL_NOTIFICATION_MAILS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "technicalNotificationMails",
+    );
+    /// `verifiedDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const VERIFIED_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "verifiedDomains",
+    );
+    /// `certificateBasedAuthConfiguration`, for `$select`, `$expand` and `$orderby`.
+    pub const CERTIFICATE_BASED_AUTH_CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "certificateBasedAuthConfiguration",
+    );
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `organizationalBranding`, for `$select`, `$expand` and `$orderby`.
+    pub const ORGANIZATIONAL_BRANDING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "organizationalBranding",
+    );
+    /// `mobileDeviceManagementAuthority`, for `$select`, `$expand` and `$orderby`.
+    pub const MOBILE_DEVICE_MANAGEMENT_AUTHORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "mobileDeviceManagementAuthority",
+    );
+}

@@ -55,3 +55,28 @@ impl graph_rt::Model for OrganizationalBrandingProperties {
     }
 }
 graph_rt::impl_model_json!(OrganizationalBrandingProperties);
+/// The properties, by name, for query options.
+impl OrganizationalBrandingProperties {
+    /// `backgroundColor`, for `$select`, `$expand` and `$orderby`.
+    pub const BACKGROUND_COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "backgroundColor",
+    );
+    /// `backgroundImage`, for `$select`, `$expand` and `$orderby`.
+    pub const BACKGROUND_IMAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "backgroundImage",
+    );
+    /// `bannerLogo`, for `$select`, `$expand` and `$orderby`.
+    pub const BANNER_LOGO: graph_rt::Prop<Self> = graph_rt::Prop::new("bannerLogo");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `signInPageText`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGN_IN_PAGE_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signInPageText",
+    );
+    /// `squareLogo`, for `$select`, `$expand` and `$orderby`.
+    pub const SQUARE_LOGO: graph_rt::Prop<Self> = graph_rt::Prop::new("squareLogo");
+    /// `usernameHintText`, for `$select`, `$expand` and `$orderby`.
+    pub const USERNAME_HINT_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "usernameHintText",
+    );
+}

@@ -43,3 +43,12 @@ impl graph_rt::Model for OutlookCategory {
     }
 }
 graph_rt::impl_model_json!(OutlookCategory);
+/// The properties, by name, for query options.
+impl OutlookCategory {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `color`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("color");
+}

@@ -37,3 +37,12 @@ impl graph_rt::Model for OutlookUser {
     }
 }
 graph_rt::impl_model_json!(OutlookUser);
+/// The properties, by name, for query options.
+impl OutlookUser {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `masterCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const MASTER_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "masterCategories",
+    );
+}

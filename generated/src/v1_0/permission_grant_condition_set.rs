@@ -69,3 +69,38 @@ impl graph_rt::Model for PermissionGrantConditionSet {
     }
 }
 graph_rt::impl_model_json!(PermissionGrantConditionSet);
+/// The properties, by name, for query options.
+impl PermissionGrantConditionSet {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `permissionClassification`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION_CLASSIFICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "permissionClassification",
+    );
+    /// `permissionType`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "permissionType",
+    );
+    /// `resourceApplication`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_APPLICATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceApplication",
+    );
+    /// `permissions`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("permissions");
+    /// `clientApplicationIds`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_APPLICATION_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clientApplicationIds",
+    );
+    /// `clientApplicationTenantIds`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_APPLICATION_TENANT_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clientApplicationTenantIds",
+    );
+    /// `clientApplicationPublisherIds`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_APPLICATION_PUBLISHER_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clientApplicationPublisherIds",
+    );
+    /// `clientApplicationsFromVerifiedPublisherOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_APPLICATIONS_FROM_VERIFIED_PUBLISHER_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "clientApplicationsFromVerifiedPublisherOnly",
+    );
+}

@@ -118,3 +118,54 @@ impl graph_rt::Model for Person {
     }
 }
 graph_rt::impl_model_json!(Person);
+/// The properties, by name, for query options.
+impl Person {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `birthday`, for `$select`, `$expand` and `$orderby`.
+    pub const BIRTHDAY: graph_rt::Prop<Self> = graph_rt::Prop::new("birthday");
+    /// `companyName`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPANY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("companyName");
+    /// `department`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPARTMENT: graph_rt::Prop<Self> = graph_rt::Prop::new("department");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `scoredEmailAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const SCORED_EMAIL_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scoredEmailAddresses",
+    );
+    /// `givenName`, for `$select`, `$expand` and `$orderby`.
+    pub const GIVEN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("givenName");
+    /// `imAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const IM_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("imAddress");
+    /// `isFavorite`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FAVORITE: graph_rt::Prop<Self> = graph_rt::Prop::new("isFavorite");
+    /// `jobTitle`, for `$select`, `$expand` and `$orderby`.
+    pub const JOB_TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("jobTitle");
+    /// `officeLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const OFFICE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "officeLocation",
+    );
+    /// `personNotes`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSON_NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("personNotes");
+    /// `personType`, for `$select`, `$expand` and `$orderby`.
+    pub const PERSON_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("personType");
+    /// `phones`, for `$select`, `$expand` and `$orderby`.
+    pub const PHONES: graph_rt::Prop<Self> = graph_rt::Prop::new("phones");
+    /// `postalAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const POSTAL_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "postalAddresses",
+    );
+    /// `profession`, for `$select`, `$expand` and `$orderby`.
+    pub const PROFESSION: graph_rt::Prop<Self> = graph_rt::Prop::new("profession");
+    /// `surname`, for `$select`, `$expand` and `$orderby`.
+    pub const SURNAME: graph_rt::Prop<Self> = graph_rt::Prop::new("surname");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `websites`, for `$select`, `$expand` and `$orderby`.
+    pub const WEBSITES: graph_rt::Prop<Self> = graph_rt::Prop::new("websites");
+    /// `yomiCompany`, for `$select`, `$expand` and `$orderby`.
+    pub const YOMI_COMPANY: graph_rt::Prop<Self> = graph_rt::Prop::new("yomiCompany");
+}

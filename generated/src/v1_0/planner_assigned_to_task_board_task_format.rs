@@ -41,3 +41,16 @@ impl graph_rt::Model for PlannerAssignedToTaskBoardTaskFormat {
     }
 }
 graph_rt::impl_model_json!(PlannerAssignedToTaskBoardTaskFormat);
+/// The properties, by name, for query options.
+impl PlannerAssignedToTaskBoardTaskFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `orderHintsByAssignee`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER_HINTS_BY_ASSIGNEE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "orderHintsByAssignee",
+    );
+    /// `unassignedOrderHint`, for `$select`, `$expand` and `$orderby`.
+    pub const UNASSIGNED_ORDER_HINT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "unassignedOrderHint",
+    );
+}

@@ -37,3 +37,10 @@ impl graph_rt::Model for PlannerBucketTaskBoardTaskFormat {
     }
 }
 graph_rt::impl_model_json!(PlannerBucketTaskBoardTaskFormat);
+/// The properties, by name, for query options.
+impl PlannerBucketTaskBoardTaskFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `orderHint`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER_HINT: graph_rt::Prop<Self> = graph_rt::Prop::new("orderHint");
+}

@@ -63,3 +63,24 @@ impl graph_rt::Model for PlannerPlan {
     }
 }
 graph_rt::impl_model_json!(PlannerPlan);
+/// The properties, by name, for query options.
+impl PlannerPlan {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `buckets`, for `$select`, `$expand` and `$orderby`.
+    pub const BUCKETS: graph_rt::Prop<Self> = graph_rt::Prop::new("buckets");
+    /// `details`, for `$select`, `$expand` and `$orderby`.
+    pub const DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("details");
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

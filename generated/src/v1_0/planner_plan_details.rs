@@ -41,3 +41,14 @@ impl graph_rt::Model for PlannerPlanDetails {
     }
 }
 graph_rt::impl_model_json!(PlannerPlanDetails);
+/// The properties, by name, for query options.
+impl PlannerPlanDetails {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `categoryDescriptions`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORY_DESCRIPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "categoryDescriptions",
+    );
+    /// `sharedWith`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED_WITH: graph_rt::Prop<Self> = graph_rt::Prop::new("sharedWith");
+}

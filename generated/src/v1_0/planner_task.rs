@@ -139,3 +139,84 @@ impl graph_rt::Model for PlannerTask {
     }
 }
 graph_rt::impl_model_json!(PlannerTask);
+/// The properties, by name, for query options.
+impl PlannerTask {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `activeChecklistItemCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVE_CHECKLIST_ITEM_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activeChecklistItemCount",
+    );
+    /// `appliedCategories`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIED_CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appliedCategories",
+    );
+    /// `assigneePriority`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNEE_PRIORITY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assigneePriority",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `bucketId`, for `$select`, `$expand` and `$orderby`.
+    pub const BUCKET_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("bucketId");
+    /// `checklistItemCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CHECKLIST_ITEM_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "checklistItemCount",
+    );
+    /// `completedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("completedBy");
+    /// `completedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedDateTime",
+    );
+    /// `conversationThreadId`, for `$select`, `$expand` and `$orderby`.
+    pub const CONVERSATION_THREAD_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "conversationThreadId",
+    );
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `dueDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DUE_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("dueDateTime");
+    /// `hasDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const HAS_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "hasDescription",
+    );
+    /// `orderHint`, for `$select`, `$expand` and `$orderby`.
+    pub const ORDER_HINT: graph_rt::Prop<Self> = graph_rt::Prop::new("orderHint");
+    /// `percentComplete`, for `$select`, `$expand` and `$orderby`.
+    pub const PERCENT_COMPLETE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "percentComplete",
+    );
+    /// `planId`, for `$select`, `$expand` and `$orderby`.
+    pub const PLAN_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("planId");
+    /// `previewType`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIEW_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("previewType");
+    /// `referenceCount`, for `$select`, `$expand` and `$orderby`.
+    pub const REFERENCE_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "referenceCount",
+    );
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `assignedToTaskBoardFormat`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNED_TO_TASK_BOARD_FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "assignedToTaskBoardFormat",
+    );
+    /// `bucketTaskBoardFormat`, for `$select`, `$expand` and `$orderby`.
+    pub const BUCKET_TASK_BOARD_FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bucketTaskBoardFormat",
+    );
+    /// `details`, for `$select`, `$expand` and `$orderby`.
+    pub const DETAILS: graph_rt::Prop<Self> = graph_rt::Prop::new("details");
+    /// `progressTaskBoardFormat`, for `$select`, `$expand` and `$orderby`.
+    pub const PROGRESS_TASK_BOARD_FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "progressTaskBoardFormat",
+    );
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for PlannerTaskDetails {
     }
 }
 graph_rt::impl_model_json!(PlannerTaskDetails);
+/// The properties, by name, for query options.
+impl PlannerTaskDetails {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `checklist`, for `$select`, `$expand` and `$orderby`.
+    pub const CHECKLIST: graph_rt::Prop<Self> = graph_rt::Prop::new("checklist");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `previewType`, for `$select`, `$expand` and `$orderby`.
+    pub const PREVIEW_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("previewType");
+    /// `references`, for `$select`, `$expand` and `$orderby`.
+    pub const REFERENCES: graph_rt::Prop<Self> = graph_rt::Prop::new("references");
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for PlannerUser {
     }
 }
 graph_rt::impl_model_json!(PlannerUser);
+/// The properties, by name, for query options.
+impl PlannerUser {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `plans`, for `$select`, `$expand` and `$orderby`.
+    pub const PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new("plans");
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

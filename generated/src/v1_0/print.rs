@@ -55,3 +55,22 @@ impl graph_rt::Model for Print {
     }
 }
 graph_rt::impl_model_json!(Print);
+/// The properties, by name, for query options.
+impl Print {
+    /// `settings`, for `$select`, `$expand` and `$orderby`.
+    pub const SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new("settings");
+    /// `services`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICES: graph_rt::Prop<Self> = graph_rt::Prop::new("services");
+    /// `printers`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINTERS: graph_rt::Prop<Self> = graph_rt::Prop::new("printers");
+    /// `shares`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARES: graph_rt::Prop<Self> = graph_rt::Prop::new("shares");
+    /// `connectors`, for `$select`, `$expand` and `$orderby`.
+    pub const CONNECTORS: graph_rt::Prop<Self> = graph_rt::Prop::new("connectors");
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+    /// `taskDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const TASK_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "taskDefinitions",
+    );
+}

@@ -61,3 +61,28 @@ impl graph_rt::Model for PrintConnector {
     }
 }
 graph_rt::impl_model_json!(PrintConnector);
+/// The properties, by name, for query options.
+impl PrintConnector {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `fullyQualifiedDomainName`, for `$select`, `$expand` and `$orderby`.
+    pub const FULLY_QUALIFIED_DOMAIN_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "fullyQualifiedDomainName",
+    );
+    /// `operatingSystem`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATING_SYSTEM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operatingSystem",
+    );
+    /// `appVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("appVersion");
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `registeredDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "registeredDateTime",
+    );
+    /// `registeredBy`, for `$select`, `$expand` and `$orderby`.
+    pub const REGISTERED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("registeredBy");
+}

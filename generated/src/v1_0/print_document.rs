@@ -43,3 +43,14 @@ impl graph_rt::Model for PrintDocument {
     }
 }
 graph_rt::impl_model_json!(PrintDocument);
+/// The properties, by name, for query options.
+impl PrintDocument {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+}

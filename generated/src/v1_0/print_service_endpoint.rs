@@ -39,3 +39,12 @@ impl graph_rt::Model for PrintServiceEndpoint {
     }
 }
 graph_rt::impl_model_json!(PrintServiceEndpoint);
+/// The properties, by name, for query options.
+impl PrintServiceEndpoint {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `uri`, for `$select`, `$expand` and `$orderby`.
+    pub const URI: graph_rt::Prop<Self> = graph_rt::Prop::new("uri");
+}

@@ -39,3 +39,12 @@ impl graph_rt::Model for PrintTaskTrigger {
     }
 }
 graph_rt::impl_model_json!(PrintTaskTrigger);
+/// The properties, by name, for query options.
+impl PrintTaskTrigger {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `event`, for `$select`, `$expand` and `$orderby`.
+    pub const EVENT: graph_rt::Prop<Self> = graph_rt::Prop::new("event");
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+}

@@ -55,3 +55,24 @@ impl graph_rt::Model for PrintUsageByPrinter {
     }
 }
 graph_rt::impl_model_json!(PrintUsageByPrinter);
+/// The properties, by name, for query options.
+impl PrintUsageByPrinter {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `printerID`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINTER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("printerID");
+    /// `usageDate`, for `$select`, `$expand` and `$orderby`.
+    pub const USAGE_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("usageDate");
+    /// `completedBlackAndWhiteJobCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_BLACK_AND_WHITE_JOB_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedBlackAndWhiteJobCount",
+    );
+    /// `completedColorJobCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_COLOR_JOB_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedColorJobCount",
+    );
+    /// `incompleteJobCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INCOMPLETE_JOB_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "incompleteJobCount",
+    );
+}

@@ -55,3 +55,26 @@ impl graph_rt::Model for PrintUsageByUser {
     }
 }
 graph_rt::impl_model_json!(PrintUsageByUser);
+/// The properties, by name, for query options.
+impl PrintUsageByUser {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `usageDate`, for `$select`, `$expand` and `$orderby`.
+    pub const USAGE_DATE: graph_rt::Prop<Self> = graph_rt::Prop::new("usageDate");
+    /// `completedBlackAndWhiteJobCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_BLACK_AND_WHITE_JOB_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedBlackAndWhiteJobCount",
+    );
+    /// `completedColorJobCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLETED_COLOR_JOB_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "completedColorJobCount",
+    );
+    /// `incompleteJobCount`, for `$select`, `$expand` and `$orderby`.
+    pub const INCOMPLETE_JOB_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "incompleteJobCount",
+    );
+}

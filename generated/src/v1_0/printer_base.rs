@@ -67,6 +67,31 @@ impl graph_rt::Model for PrinterBase {
     }
 }
 graph_rt::impl_model_json!(PrinterBase);
+/// The properties, by name, for query options.
+impl PrinterBase {
+    /// `capabilities`, for `$select`, `$expand` and `$orderby`.
+    pub const CAPABILITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("capabilities");
+    /// `defaults`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULTS: graph_rt::Prop<Self> = graph_rt::Prop::new("defaults");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isAcceptingJobs`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ACCEPTING_JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAcceptingJobs",
+    );
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `jobs`, for `$select`, `$expand` and `$orderby`.
+    pub const JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new("jobs");
+}
 /// A `microsoft.graph.printerBase` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyPrinterBase {

@@ -93,3 +93,44 @@ impl graph_rt::Model for PrinterShare {
     }
 }
 graph_rt::impl_model_json!(PrinterShare);
+/// The properties, by name, for query options.
+impl PrinterShare {
+    /// `capabilities`, for `$select`, `$expand` and `$orderby`.
+    pub const CAPABILITIES: graph_rt::Prop<Self> = graph_rt::Prop::new("capabilities");
+    /// `defaults`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFAULTS: graph_rt::Prop<Self> = graph_rt::Prop::new("defaults");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isAcceptingJobs`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ACCEPTING_JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isAcceptingJobs",
+    );
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `manufacturer`, for `$select`, `$expand` and `$orderby`.
+    pub const MANUFACTURER: graph_rt::Prop<Self> = graph_rt::Prop::new("manufacturer");
+    /// `model`, for `$select`, `$expand` and `$orderby`.
+    pub const MODEL: graph_rt::Prop<Self> = graph_rt::Prop::new("model");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `jobs`, for `$select`, `$expand` and `$orderby`.
+    pub const JOBS: graph_rt::Prop<Self> = graph_rt::Prop::new("jobs");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `allowAllUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_ALL_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowAllUsers",
+    );
+    /// `printer`, for `$select`, `$expand` and `$orderby`.
+    pub const PRINTER: graph_rt::Prop<Self> = graph_rt::Prop::new("printer");
+    /// `allowedUsers`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_USERS: graph_rt::Prop<Self> = graph_rt::Prop::new("allowedUsers");
+    /// `allowedGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedGroups",
+    );
+}

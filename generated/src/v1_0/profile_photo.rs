@@ -41,3 +41,12 @@ impl graph_rt::Model for ProfilePhoto {
     }
 }
 graph_rt::impl_model_json!(ProfilePhoto);
+/// The properties, by name, for query options.
+impl ProfilePhoto {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `height`, for `$select`, `$expand` and `$orderby`.
+    pub const HEIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new("height");
+    /// `width`, for `$select`, `$expand` and `$orderby`.
+    pub const WIDTH: graph_rt::Prop<Self> = graph_rt::Prop::new("width");
+}

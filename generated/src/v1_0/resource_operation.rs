@@ -43,3 +43,14 @@ impl graph_rt::Model for ResourceOperation {
     }
 }
 graph_rt::impl_model_json!(ResourceOperation);
+/// The properties, by name, for query options.
+impl ResourceOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `resourceName`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("resourceName");
+    /// `actionName`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("actionName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+}

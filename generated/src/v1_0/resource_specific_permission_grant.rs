@@ -55,3 +55,26 @@ impl graph_rt::Model for ResourceSpecificPermissionGrant {
     }
 }
 graph_rt::impl_model_json!(ResourceSpecificPermissionGrant);
+/// The properties, by name, for query options.
+impl ResourceSpecificPermissionGrant {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `deletedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deletedDateTime",
+    );
+    /// `clientId`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("clientId");
+    /// `clientAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const CLIENT_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("clientAppId");
+    /// `resourceAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const RESOURCE_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "resourceAppId",
+    );
+    /// `permissionType`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "permissionType",
+    );
+    /// `permission`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new("permission");
+}

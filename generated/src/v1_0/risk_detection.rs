@@ -122,3 +122,66 @@ impl graph_rt::Model for RiskDetection {
     }
 }
 graph_rt::impl_model_json!(RiskDetection);
+/// The properties, by name, for query options.
+impl RiskDetection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `activity`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("activity");
+    /// `activityDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activityDateTime",
+    );
+    /// `additionalInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDITIONAL_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "additionalInfo",
+    );
+    /// `correlationId`, for `$select`, `$expand` and `$orderby`.
+    pub const CORRELATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "correlationId",
+    );
+    /// `detectedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectedDateTime",
+    );
+    /// `detectionTimingType`, for `$select`, `$expand` and `$orderby`.
+    pub const DETECTION_TIMING_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "detectionTimingType",
+    );
+    /// `ipAddress`, for `$select`, `$expand` and `$orderby`.
+    pub const IP_ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("ipAddress");
+    /// `lastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastUpdatedDateTime",
+    );
+    /// `location`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new("location");
+    /// `requestId`, for `$select`, `$expand` and `$orderby`.
+    pub const REQUEST_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("requestId");
+    /// `riskDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskDetail");
+    /// `riskEventType`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_EVENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskEventType",
+    );
+    /// `riskLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskLevel");
+    /// `riskState`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("riskState");
+    /// `source`, for `$select`, `$expand` and `$orderby`.
+    pub const SOURCE: graph_rt::Prop<Self> = graph_rt::Prop::new("source");
+    /// `tokenIssuerType`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_ISSUER_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenIssuerType",
+    );
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+}

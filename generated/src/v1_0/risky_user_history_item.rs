@@ -89,3 +89,38 @@ impl graph_rt::Model for RiskyUserHistoryItem {
     }
 }
 graph_rt::impl_model_json!(RiskyUserHistoryItem);
+/// The properties, by name, for query options.
+impl RiskyUserHistoryItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `isDeleted`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_DELETED: graph_rt::Prop<Self> = graph_rt::Prop::new("isDeleted");
+    /// `isProcessing`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_PROCESSING: graph_rt::Prop<Self> = graph_rt::Prop::new("isProcessing");
+    /// `riskDetail`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_DETAIL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskDetail");
+    /// `riskLastUpdatedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LAST_UPDATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "riskLastUpdatedDateTime",
+    );
+    /// `riskLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new("riskLevel");
+    /// `riskState`, for `$select`, `$expand` and `$orderby`.
+    pub const RISK_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("riskState");
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `history`, for `$select`, `$expand` and `$orderby`.
+    pub const HISTORY: graph_rt::Prop<Self> = graph_rt::Prop::new("history");
+    /// `activity`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY: graph_rt::Prop<Self> = graph_rt::Prop::new("activity");
+    /// `initiatedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const INITIATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("initiatedBy");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+}

@@ -51,6 +51,25 @@ impl graph_rt::Model for RoleDefinition {
     }
 }
 graph_rt::impl_model_json!(RoleDefinition);
+/// The properties, by name, for query options.
+impl RoleDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `rolePermissions`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rolePermissions",
+    );
+    /// `isBuiltIn`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_BUILT_IN: graph_rt::Prop<Self> = graph_rt::Prop::new("isBuiltIn");
+    /// `roleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "roleAssignments",
+    );
+}
 /// A `microsoft.graph.roleDefinition` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRoleDefinition {

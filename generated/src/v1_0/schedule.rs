@@ -105,3 +105,70 @@ impl graph_rt::Model for Schedule {
     }
 }
 graph_rt::impl_model_json!(Schedule);
+/// The properties, by name, for query options.
+impl Schedule {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `enabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("enabled");
+    /// `timeZone`, for `$select`, `$expand` and `$orderby`.
+    pub const TIME_ZONE: graph_rt::Prop<Self> = graph_rt::Prop::new("timeZone");
+    /// `provisionStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISION_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisionStatus",
+    );
+    /// `provisionStatusCode`, for `$select`, `$expand` and `$orderby`.
+    pub const PROVISION_STATUS_CODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "provisionStatusCode",
+    );
+    /// `timeClockEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TIME_CLOCK_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "timeClockEnabled",
+    );
+    /// `openShiftsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const OPEN_SHIFTS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "openShiftsEnabled",
+    );
+    /// `swapShiftsRequestsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const SWAP_SHIFTS_REQUESTS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "swapShiftsRequestsEnabled",
+    );
+    /// `offerShiftRequestsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const OFFER_SHIFT_REQUESTS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "offerShiftRequestsEnabled",
+    );
+    /// `timeOffRequestsEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const TIME_OFF_REQUESTS_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "timeOffRequestsEnabled",
+    );
+    /// `shifts`, for `$select`, `$expand` and `$orderby`.
+    pub const SHIFTS: graph_rt::Prop<Self> = graph_rt::Prop::new("shifts");
+    /// `timesOff`, for `$select`, `$expand` and `$orderby`.
+    pub const TIMES_OFF: graph_rt::Prop<Self> = graph_rt::Prop::new("timesOff");
+    /// `timeOffReasons`, for `$select`, `$expand` and `$orderby`.
+    pub const TIME_OFF_REASONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "timeOffReasons",
+    );
+    /// `schedulingGroups`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULING_GROUPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "schedulingGroups",
+    );
+    /// `openshifts`, for `$select`, `$expand` and `$orderby`.
+    pub const OPENSHIFTS: graph_rt::Prop<Self> = graph_rt::Prop::new("openshifts");
+    /// `workforceintegrations`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKFORCEINTEGRATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "workforceintegrations",
+    );
+    /// `swapshiftchangerequests`, for `$select`, `$expand` and `$orderby`.
+    pub const SWAPSHIFTCHANGEREQUESTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "swapshiftchangerequests",
+    );
+    /// `openshiftchangerequests`, for `$select`, `$expand` and `$orderby`.
+    pub const OPENSHIFTCHANGEREQUESTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "openshiftchangerequests",
+    );
+    /// `timeoffrequest`, for `$select`, `$expand` and `$orderby`.
+    pub const TIMEOFFREQUEST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "timeoffrequest",
+    );
+}

@@ -59,3 +59,26 @@ impl graph_rt::Model for SchedulingGroup {
     }
 }
 graph_rt::impl_model_json!(SchedulingGroup);
+/// The properties, by name, for query options.
+impl SchedulingGroup {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isActive`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ACTIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("isActive");
+    /// `userIds`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new("userIds");
+}

@@ -35,3 +35,10 @@ impl graph_rt::Model for Schema {
     }
 }
 graph_rt::impl_model_json!(Schema);
+/// The properties, by name, for query options.
+impl Schema {
+    /// `baseType`, for `$select`, `$expand` and `$orderby`.
+    pub const BASE_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("baseType");
+    /// `properties`, for `$select`, `$expand` and `$orderby`.
+    pub const PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new("properties");
+}

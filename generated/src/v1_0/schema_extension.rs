@@ -53,3 +53,18 @@ impl graph_rt::Model for SchemaExtension {
     }
 }
 graph_rt::impl_model_json!(SchemaExtension);
+/// The properties, by name, for query options.
+impl SchemaExtension {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `properties`, for `$select`, `$expand` and `$orderby`.
+    pub const PROPERTIES: graph_rt::Prop<Self> = graph_rt::Prop::new("properties");
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `targetTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("targetTypes");
+}

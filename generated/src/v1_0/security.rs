@@ -37,3 +37,10 @@ impl graph_rt::Model for Security {
     }
 }
 graph_rt::impl_model_json!(Security);
+/// The properties, by name, for query options.
+impl Security {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `alerts`, for `$select`, `$expand` and `$orderby`.
+    pub const ALERTS: graph_rt::Prop<Self> = graph_rt::Prop::new("alerts");
+}

@@ -55,3 +55,22 @@ impl graph_rt::Model for Segment {
     }
 }
 graph_rt::impl_model_json!(Segment);
+/// The properties, by name, for query options.
+impl Segment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `caller`, for `$select`, `$expand` and `$orderby`.
+    pub const CALLER: graph_rt::Prop<Self> = graph_rt::Prop::new("caller");
+    /// `callee`, for `$select`, `$expand` and `$orderby`.
+    pub const CALLEE: graph_rt::Prop<Self> = graph_rt::Prop::new("callee");
+    /// `failureInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const FAILURE_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("failureInfo");
+    /// `media`, for `$select`, `$expand` and `$orderby`.
+    pub const MEDIA: graph_rt::Prop<Self> = graph_rt::Prop::new("media");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+}

@@ -245,3 +245,150 @@ impl graph_rt::Model for ServicePrincipal {
     }
 }
 graph_rt::impl_model_json!(ServicePrincipal);
+/// The properties, by name, for query options.
+impl ServicePrincipal {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `accountEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountEnabled",
+    );
+    /// `addIns`, for `$select`, `$expand` and `$orderby`.
+    pub const ADD_INS: graph_rt::Prop<Self> = graph_rt::Prop::new("addIns");
+    /// `alternativeNames`, for `$select`, `$expand` and `$orderby`.
+    pub const ALTERNATIVE_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "alternativeNames",
+    );
+    /// `appDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDescription",
+    );
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+    /// `appId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appId");
+    /// `applicationTemplateId`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationTemplateId",
+    );
+    /// `appOwnerOrganizationId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_OWNER_ORGANIZATION_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appOwnerOrganizationId",
+    );
+    /// `appRoleAssignmentRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ROLE_ASSIGNMENT_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appRoleAssignmentRequired",
+    );
+    /// `appRoles`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ROLES: graph_rt::Prop<Self> = graph_rt::Prop::new("appRoles");
+    /// `deletedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const DELETED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deletedDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `disabledByMicrosoftStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLED_BY_MICROSOFT_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disabledByMicrosoftStatus",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `homepage`, for `$select`, `$expand` and `$orderby`.
+    pub const HOMEPAGE: graph_rt::Prop<Self> = graph_rt::Prop::new("homepage");
+    /// `info`, for `$select`, `$expand` and `$orderby`.
+    pub const INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("info");
+    /// `keyCredentials`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_CREDENTIALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "keyCredentials",
+    );
+    /// `loginUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const LOGIN_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("loginUrl");
+    /// `logoutUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const LOGOUT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("logoutUrl");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `notificationEmailAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTIFICATION_EMAIL_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "notificationEmailAddresses",
+    );
+    /// `oauth2PermissionScopes`, for `$select`, `$expand` and `$orderby`.
+    pub const OAUTH2_PERMISSION_SCOPES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "oauth2PermissionScopes",
+    );
+    /// `preferredSingleSignOnMode`, for `$select`, `$expand` and `$orderby`.
+    pub const PREFERRED_SINGLE_SIGN_ON_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "preferredSingleSignOnMode",
+    );
+    /// `replyUrls`, for `$select`, `$expand` and `$orderby`.
+    pub const REPLY_URLS: graph_rt::Prop<Self> = graph_rt::Prop::new("replyUrls");
+    /// `samlSingleSignOnSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const SAML_SINGLE_SIGN_ON_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "samlSingleSignOnSettings",
+    );
+    /// `servicePrincipalNames`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PRINCIPAL_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "servicePrincipalNames",
+    );
+    /// `servicePrincipalType`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PRINCIPAL_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "servicePrincipalType",
+    );
+    /// `signInAudience`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGN_IN_AUDIENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "signInAudience",
+    );
+    /// `tags`, for `$select`, `$expand` and `$orderby`.
+    pub const TAGS: graph_rt::Prop<Self> = graph_rt::Prop::new("tags");
+    /// `tokenEncryptionKeyId`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_ENCRYPTION_KEY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenEncryptionKeyId",
+    );
+    /// `verifiedPublisher`, for `$select`, `$expand` and `$orderby`.
+    pub const VERIFIED_PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "verifiedPublisher",
+    );
+    /// `appRoleAssignedTo`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ROLE_ASSIGNED_TO: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appRoleAssignedTo",
+    );
+    /// `appRoleAssignments`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ROLE_ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appRoleAssignments",
+    );
+    /// `claimsMappingPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const CLAIMS_MAPPING_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "claimsMappingPolicies",
+    );
+    /// `createdObjects`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_OBJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdObjects",
+    );
+    /// `homeRealmDiscoveryPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const HOME_REALM_DISCOVERY_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "homeRealmDiscoveryPolicies",
+    );
+    /// `memberOf`, for `$select`, `$expand` and `$orderby`.
+    pub const MEMBER_OF: graph_rt::Prop<Self> = graph_rt::Prop::new("memberOf");
+    /// `oauth2PermissionGrants`, for `$select`, `$expand` and `$orderby`.
+    pub const OAUTH2_PERMISSION_GRANTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "oauth2PermissionGrants",
+    );
+    /// `ownedObjects`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNED_OBJECTS: graph_rt::Prop<Self> = graph_rt::Prop::new("ownedObjects");
+    /// `owners`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNERS: graph_rt::Prop<Self> = graph_rt::Prop::new("owners");
+    /// `tokenIssuancePolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_ISSUANCE_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenIssuancePolicies",
+    );
+    /// `tokenLifetimePolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_LIFETIME_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "tokenLifetimePolicies",
+    );
+    /// `passwordCredentials`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_CREDENTIALS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordCredentials",
+    );
+}

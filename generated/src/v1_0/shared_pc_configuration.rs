@@ -129,3 +129,88 @@ impl graph_rt::Model for SharedPcConfiguration {
     }
 }
 graph_rt::impl_model_json!(SharedPcConfiguration);
+/// The properties, by name, for query options.
+impl SharedPcConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `accountManagerPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCOUNT_MANAGER_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "accountManagerPolicy",
+    );
+    /// `allowedAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOWED_ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowedAccounts",
+    );
+    /// `allowLocalStorage`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_LOCAL_STORAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowLocalStorage",
+    );
+    /// `disableAccountManager`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_ACCOUNT_MANAGER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableAccountManager",
+    );
+    /// `disableEduPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_EDU_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableEduPolicies",
+    );
+    /// `disablePowerPolicies`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_POWER_POLICIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disablePowerPolicies",
+    );
+    /// `disableSignInOnResume`, for `$select`, `$expand` and `$orderby`.
+    pub const DISABLE_SIGN_IN_ON_RESUME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "disableSignInOnResume",
+    );
+    /// `enabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("enabled");
+    /// `idleTimeBeforeSleepInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const IDLE_TIME_BEFORE_SLEEP_IN_SECONDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "idleTimeBeforeSleepInSeconds",
+    );
+    /// `kioskAppDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskAppDisplayName",
+    );
+    /// `kioskAppUserModelId`, for `$select`, `$expand` and `$orderby`.
+    pub const KIOSK_APP_USER_MODEL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "kioskAppUserModelId",
+    );
+    /// `maintenanceStartTime`, for `$select`, `$expand` and `$orderby`.
+    pub const MAINTENANCE_START_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "maintenanceStartTime",
+    );
+}

@@ -61,3 +61,30 @@ impl graph_rt::Model for Shift {
     }
 }
 graph_rt::impl_model_json!(Shift);
+/// The properties, by name, for query options.
+impl Shift {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userId`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("userId");
+    /// `schedulingGroupId`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULING_GROUP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "schedulingGroupId",
+    );
+    /// `sharedShift`, for `$select`, `$expand` and `$orderby`.
+    pub const SHARED_SHIFT: graph_rt::Prop<Self> = graph_rt::Prop::new("sharedShift");
+    /// `draftShift`, for `$select`, `$expand` and `$orderby`.
+    pub const DRAFT_SHIFT: graph_rt::Prop<Self> = graph_rt::Prop::new("draftShift");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+}

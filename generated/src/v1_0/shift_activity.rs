@@ -47,3 +47,18 @@ impl graph_rt::Model for ShiftActivity {
     }
 }
 graph_rt::impl_model_json!(ShiftActivity);
+/// The properties, by name, for query options.
+impl ShiftActivity {
+    /// `isPaid`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_PAID: graph_rt::Prop<Self> = graph_rt::Prop::new("isPaid");
+    /// `startDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const START_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "startDateTime",
+    );
+    /// `endDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const END_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new("endDateTime");
+    /// `code`, for `$select`, `$expand` and `$orderby`.
+    pub const CODE: graph_rt::Prop<Self> = graph_rt::Prop::new("code");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+}

@@ -37,3 +37,10 @@ impl graph_rt::Model for SingleValueLegacyExtendedProperty {
     }
 }
 graph_rt::impl_model_json!(SingleValueLegacyExtendedProperty);
+/// The properties, by name, for query options.
+impl SingleValueLegacyExtendedProperty {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `value`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("value");
+}

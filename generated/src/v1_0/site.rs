@@ -149,3 +149,74 @@ impl graph_rt::Model for Site {
     }
 }
 graph_rt::impl_model_json!(Site);
+/// The properties, by name, for query options.
+impl Site {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdBy`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new("createdBy");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `eTag`, for `$select`, `$expand` and `$orderby`.
+    pub const E_TAG: graph_rt::Prop<Self> = graph_rt::Prop::new("eTag");
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `parentReference`, for `$select`, `$expand` and `$orderby`.
+    pub const PARENT_REFERENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "parentReference",
+    );
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `createdByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdByUser",
+    );
+    /// `lastModifiedByUser`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY_USER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedByUser",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `root`, for `$select`, `$expand` and `$orderby`.
+    pub const ROOT: graph_rt::Prop<Self> = graph_rt::Prop::new("root");
+    /// `sharepointIds`, for `$select`, `$expand` and `$orderby`.
+    pub const SHAREPOINT_IDS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "sharepointIds",
+    );
+    /// `siteCollection`, for `$select`, `$expand` and `$orderby`.
+    pub const SITE_COLLECTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "siteCollection",
+    );
+    /// `analytics`, for `$select`, `$expand` and `$orderby`.
+    pub const ANALYTICS: graph_rt::Prop<Self> = graph_rt::Prop::new("analytics");
+    /// `columns`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMNS: graph_rt::Prop<Self> = graph_rt::Prop::new("columns");
+    /// `contentTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("contentTypes");
+    /// `drive`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("drive");
+    /// `drives`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVES: graph_rt::Prop<Self> = graph_rt::Prop::new("drives");
+    /// `items`, for `$select`, `$expand` and `$orderby`.
+    pub const ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("items");
+    /// `lists`, for `$select`, `$expand` and `$orderby`.
+    pub const LISTS: graph_rt::Prop<Self> = graph_rt::Prop::new("lists");
+    /// `permissions`, for `$select`, `$expand` and `$orderby`.
+    pub const PERMISSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("permissions");
+    /// `sites`, for `$select`, `$expand` and `$orderby`.
+    pub const SITES: graph_rt::Prop<Self> = graph_rt::Prop::new("sites");
+    /// `onenote`, for `$select`, `$expand` and `$orderby`.
+    pub const ONENOTE: graph_rt::Prop<Self> = graph_rt::Prop::new("onenote");
+}

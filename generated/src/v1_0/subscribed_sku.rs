@@ -61,3 +61,28 @@ impl graph_rt::Model for SubscribedSku {
     }
 }
 graph_rt::impl_model_json!(SubscribedSku);
+/// The properties, by name, for query options.
+impl SubscribedSku {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `appliesTo`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIES_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("appliesTo");
+    /// `capabilityStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const CAPABILITY_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "capabilityStatus",
+    );
+    /// `consumedUnits`, for `$select`, `$expand` and `$orderby`.
+    pub const CONSUMED_UNITS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "consumedUnits",
+    );
+    /// `prepaidUnits`, for `$select`, `$expand` and `$orderby`.
+    pub const PREPAID_UNITS: graph_rt::Prop<Self> = graph_rt::Prop::new("prepaidUnits");
+    /// `servicePlans`, for `$select`, `$expand` and `$orderby`.
+    pub const SERVICE_PLANS: graph_rt::Prop<Self> = graph_rt::Prop::new("servicePlans");
+    /// `skuId`, for `$select`, `$expand` and `$orderby`.
+    pub const SKU_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("skuId");
+    /// `skuPartNumber`, for `$select`, `$expand` and `$orderby`.
+    pub const SKU_PART_NUMBER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "skuPartNumber",
+    );
+}

@@ -77,3 +77,40 @@ impl graph_rt::Model for TargetedManagedAppConfiguration {
     }
 }
 graph_rt::impl_model_json!(TargetedManagedAppConfiguration);
+/// The properties, by name, for query options.
+impl TargetedManagedAppConfiguration {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `customSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const CUSTOM_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "customSettings",
+    );
+    /// `deployedAppCount`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYED_APP_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deployedAppCount",
+    );
+    /// `isAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new("isAssigned");
+    /// `apps`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS: graph_rt::Prop<Self> = graph_rt::Prop::new("apps");
+    /// `deploymentSummary`, for `$select`, `$expand` and `$orderby`.
+    pub const DEPLOYMENT_SUMMARY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deploymentSummary",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}

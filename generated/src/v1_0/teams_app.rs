@@ -49,3 +49,20 @@ impl graph_rt::Model for TeamsApp {
     }
 }
 graph_rt::impl_model_json!(TeamsApp);
+/// The properties, by name, for query options.
+impl TeamsApp {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `externalId`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTERNAL_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("externalId");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `distributionMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const DISTRIBUTION_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "distributionMethod",
+    );
+    /// `appDefinitions`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DEFINITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDefinitions",
+    );
+}

@@ -61,3 +61,26 @@ impl graph_rt::Model for TeamsAppDefinition {
     }
 }
 graph_rt::impl_model_json!(TeamsAppDefinition);
+/// The properties, by name, for query options.
+impl TeamsAppDefinition {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `teamsAppId`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("teamsAppId");
+    /// `publishingState`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingState",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `shortDescription`, for `$select`, `$expand` and `$orderby`.
+    pub const SHORT_DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "shortDescription",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `bot`, for `$select`, `$expand` and `$orderby`.
+    pub const BOT: graph_rt::Prop<Self> = graph_rt::Prop::new("bot");
+}

@@ -65,3 +65,36 @@ impl graph_rt::Model for TeamsAsyncOperation {
     }
 }
 graph_rt::impl_model_json!(TeamsAsyncOperation);
+/// The properties, by name, for query options.
+impl TeamsAsyncOperation {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `operationType`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATION_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "operationType",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `lastActionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_ACTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastActionDateTime",
+    );
+    /// `attemptsCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ATTEMPTS_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "attemptsCount",
+    );
+    /// `targetResourceId`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_RESOURCE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetResourceId",
+    );
+    /// `targetResourceLocation`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET_RESOURCE_LOCATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "targetResourceLocation",
+    );
+    /// `error`, for `$select`, `$expand` and `$orderby`.
+    pub const ERROR: graph_rt::Prop<Self> = graph_rt::Prop::new("error");
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for TeamsTab {
     }
 }
 graph_rt::impl_model_json!(TeamsTab);
+/// The properties, by name, for query options.
+impl TeamsTab {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `webUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("webUrl");
+    /// `configuration`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION: graph_rt::Prop<Self> = graph_rt::Prop::new("configuration");
+    /// `teamsApp`, for `$select`, `$expand` and `$orderby`.
+    pub const TEAMS_APP: graph_rt::Prop<Self> = graph_rt::Prop::new("teamsApp");
+}

@@ -33,3 +33,8 @@ impl graph_rt::Model for TeamsTemplate {
     }
 }
 graph_rt::impl_model_json!(TeamsTemplate);
+/// The properties, by name, for query options.
+impl TeamsTemplate {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

@@ -31,3 +31,8 @@ impl graph_rt::Model for TeamworkBot {
     }
 }
 graph_rt::impl_model_json!(TeamworkBot);
+/// The properties, by name, for query options.
+impl TeamworkBot {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

@@ -39,3 +39,12 @@ impl graph_rt::Model for TeamworkHostedContent {
     }
 }
 graph_rt::impl_model_json!(TeamworkHostedContent);
+/// The properties, by name, for query options.
+impl TeamworkHostedContent {
+    /// `contentBytes`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_BYTES: graph_rt::Prop<Self> = graph_rt::Prop::new("contentBytes");
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+}

@@ -51,3 +51,22 @@ impl graph_rt::Model for TelecomExpenseManagementPartner {
     }
 }
 graph_rt::impl_model_json!(TelecomExpenseManagementPartner);
+/// The properties, by name, for query options.
+impl TelecomExpenseManagementPartner {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `url`, for `$select`, `$expand` and `$orderby`.
+    pub const URL: graph_rt::Prop<Self> = graph_rt::Prop::new("url");
+    /// `appAuthorized`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_AUTHORIZED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appAuthorized",
+    );
+    /// `enabled`, for `$select`, `$expand` and `$orderby`.
+    pub const ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new("enabled");
+    /// `lastConnectionDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_CONNECTION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastConnectionDateTime",
+    );
+}

@@ -73,3 +73,36 @@ impl graph_rt::Model for TermsAndConditions {
     }
 }
 graph_rt::impl_model_json!(TermsAndConditions);
+/// The properties, by name, for query options.
+impl TermsAndConditions {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+    /// `bodyText`, for `$select`, `$expand` and `$orderby`.
+    pub const BODY_TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("bodyText");
+    /// `acceptanceStatement`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCEPTANCE_STATEMENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "acceptanceStatement",
+    );
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `acceptanceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCEPTANCE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "acceptanceStatuses",
+    );
+}

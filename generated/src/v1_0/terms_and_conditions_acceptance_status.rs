@@ -51,3 +51,28 @@ impl graph_rt::Model for TermsAndConditionsAcceptanceStatus {
     }
 }
 graph_rt::impl_model_json!(TermsAndConditionsAcceptanceStatus);
+/// The properties, by name, for query options.
+impl TermsAndConditionsAcceptanceStatus {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userDisplayName",
+    );
+    /// `acceptedVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCEPTED_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "acceptedVersion",
+    );
+    /// `acceptedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCEPTED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "acceptedDateTime",
+    );
+    /// `userPrincipalName`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_PRINCIPAL_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userPrincipalName",
+    );
+    /// `termsAndConditions`, for `$select`, `$expand` and `$orderby`.
+    pub const TERMS_AND_CONDITIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "termsAndConditions",
+    );
+}

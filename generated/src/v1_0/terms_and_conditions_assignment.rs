@@ -35,3 +35,10 @@ impl graph_rt::Model for TermsAndConditionsAssignment {
     }
 }
 graph_rt::impl_model_json!(TermsAndConditionsAssignment);
+/// The properties, by name, for query options.
+impl TermsAndConditionsAssignment {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `target`, for `$select`, `$expand` and `$orderby`.
+    pub const TARGET: graph_rt::Prop<Self> = graph_rt::Prop::new("target");
+}

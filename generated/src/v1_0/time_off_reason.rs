@@ -61,3 +61,26 @@ impl graph_rt::Model for TimeOffReason {
     }
 }
 graph_rt::impl_model_json!(TimeOffReason);
+/// The properties, by name, for query options.
+impl TimeOffReason {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedBy`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_BY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedBy",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `iconType`, for `$select`, `$expand` and `$orderby`.
+    pub const ICON_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("iconType");
+    /// `isActive`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ACTIVE: graph_rt::Prop<Self> = graph_rt::Prop::new("isActive");
+}

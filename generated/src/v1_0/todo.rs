@@ -37,3 +37,10 @@ impl graph_rt::Model for Todo {
     }
 }
 graph_rt::impl_model_json!(Todo);
+/// The properties, by name, for query options.
+impl Todo {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lists`, for `$select`, `$expand` and `$orderby`.
+    pub const LISTS: graph_rt::Prop<Self> = graph_rt::Prop::new("lists");
+}

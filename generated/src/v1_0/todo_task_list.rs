@@ -61,3 +61,22 @@ impl graph_rt::Model for TodoTaskList {
     }
 }
 graph_rt::impl_model_json!(TodoTaskList);
+/// The properties, by name, for query options.
+impl TodoTaskList {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `isOwner`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("isOwner");
+    /// `isShared`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_SHARED: graph_rt::Prop<Self> = graph_rt::Prop::new("isShared");
+    /// `wellknownListName`, for `$select`, `$expand` and `$orderby`.
+    pub const WELLKNOWN_LIST_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wellknownListName",
+    );
+    /// `extensions`, for `$select`, `$expand` and `$orderby`.
+    pub const EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("extensions");
+    /// `tasks`, for `$select`, `$expand` and `$orderby`.
+    pub const TASKS: graph_rt::Prop<Self> = graph_rt::Prop::new("tasks");
+}

@@ -71,3 +71,34 @@ impl graph_rt::Model for TokenIssuancePolicy {
     }
 }
 graph_rt::impl_model_json!(TokenIssuancePolicy);
+/// The properties, by name, for query options.
+impl TokenIssuancePolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `isOrganizationDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ORGANIZATION_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isOrganizationDefault",
+    );
+    /// `TokenResponseSigningPolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN_RESPONSE_SIGNING_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "TokenResponseSigningPolicy",
+    );
+    /// `SamlTokenVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const SAML_TOKEN_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "SamlTokenVersion",
+    );
+    /// `SigningAlgorithm`, for `$select`, `$expand` and `$orderby`.
+    pub const SIGNING_ALGORITHM: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "SigningAlgorithm",
+    );
+    /// `Version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("Version");
+    /// `appliesTo`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIES_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("appliesTo");
+}

@@ -63,3 +63,26 @@ impl graph_rt::Model for TokenLifetimePolicy {
     }
 }
 graph_rt::impl_model_json!(TokenLifetimePolicy);
+/// The properties, by name, for query options.
+impl TokenLifetimePolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `definition`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFINITION: graph_rt::Prop<Self> = graph_rt::Prop::new("definition");
+    /// `isOrganizationDefault`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ORGANIZATION_DEFAULT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "isOrganizationDefault",
+    );
+    /// `AccessTokenLifetime`, for `$select`, `$expand` and `$orderby`.
+    pub const ACCESS_TOKEN_LIFETIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "AccessTokenLifetime",
+    );
+    /// `Version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("Version");
+    /// `appliesTo`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLIES_TO: graph_rt::Prop<Self> = graph_rt::Prop::new("appliesTo");
+}

@@ -89,3 +89,52 @@ impl graph_rt::Model for UserActivity {
     }
 }
 graph_rt::impl_model_json!(UserActivity);
+/// The properties, by name, for query options.
+impl UserActivity {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userTimezone`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_TIMEZONE: graph_rt::Prop<Self> = graph_rt::Prop::new("userTimezone");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `appActivityId`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_ACTIVITY_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appActivityId",
+    );
+    /// `activitySourceHost`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVITY_SOURCE_HOST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activitySourceHost",
+    );
+    /// `appDisplayName`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appDisplayName",
+    );
+    /// `activationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const ACTIVATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "activationUrl",
+    );
+    /// `fallbackUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const FALLBACK_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("fallbackUrl");
+    /// `contentUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_URL: graph_rt::Prop<Self> = graph_rt::Prop::new("contentUrl");
+    /// `visualElements`, for `$select`, `$expand` and `$orderby`.
+    pub const VISUAL_ELEMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "visualElements",
+    );
+    /// `contentInfo`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_INFO: graph_rt::Prop<Self> = graph_rt::Prop::new("contentInfo");
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `status`, for `$select`, `$expand` and `$orderby`.
+    pub const STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new("status");
+    /// `historyItems`, for `$select`, `$expand` and `$orderby`.
+    pub const HISTORY_ITEMS: graph_rt::Prop<Self> = graph_rt::Prop::new("historyItems");
+}

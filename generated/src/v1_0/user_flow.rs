@@ -41,6 +41,17 @@ impl graph_rt::Model for UserFlow {
     }
 }
 graph_rt::impl_model_json!(UserFlow);
+/// The properties, by name, for query options.
+impl UserFlow {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `userFlowType`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_FLOW_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("userFlowType");
+    /// `userFlowTypeVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_FLOW_TYPE_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userFlowTypeVersion",
+    );
+}
 /// A `microsoft.graph.UserFlow` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyUserFlow {

@@ -39,3 +39,12 @@ impl graph_rt::Model for UserTeamwork {
     }
 }
 graph_rt::impl_model_json!(UserTeamwork);
+/// The properties, by name, for query options.
+impl UserTeamwork {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `installedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installedApps",
+    );
+}

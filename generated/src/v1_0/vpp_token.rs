@@ -75,3 +75,46 @@ impl graph_rt::Model for VppToken {
     }
 }
 graph_rt::impl_model_json!(VppToken);
+/// The properties, by name, for query options.
+impl VppToken {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `organizationName`, for `$select`, `$expand` and `$orderby`.
+    pub const ORGANIZATION_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "organizationName",
+    );
+    /// `vppTokenAccountType`, for `$select`, `$expand` and `$orderby`.
+    pub const VPP_TOKEN_ACCOUNT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "vppTokenAccountType",
+    );
+    /// `appleId`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new("appleId");
+    /// `expirationDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const EXPIRATION_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "expirationDateTime",
+    );
+    /// `lastSyncDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncDateTime",
+    );
+    /// `token`, for `$select`, `$expand` and `$orderby`.
+    pub const TOKEN: graph_rt::Prop<Self> = graph_rt::Prop::new("token");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `state`, for `$select`, `$expand` and `$orderby`.
+    pub const STATE: graph_rt::Prop<Self> = graph_rt::Prop::new("state");
+    /// `lastSyncStatus`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_SYNC_STATUS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastSyncStatus",
+    );
+    /// `automaticallyUpdateApps`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTOMATICALLY_UPDATE_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "automaticallyUpdateApps",
+    );
+    /// `countryOrRegion`, for `$select`, `$expand` and `$orderby`.
+    pub const COUNTRY_OR_REGION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "countryOrRegion",
+    );
+}

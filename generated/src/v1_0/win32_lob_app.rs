@@ -163,3 +163,108 @@ impl graph_rt::Model for Win32LobApp {
     }
 }
 graph_rt::impl_model_json!(Win32LobApp);
+/// The properties, by name, for query options.
+impl Win32LobApp {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `publisher`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHER: graph_rt::Prop<Self> = graph_rt::Prop::new("publisher");
+    /// `largeIcon`, for `$select`, `$expand` and `$orderby`.
+    pub const LARGE_ICON: graph_rt::Prop<Self> = graph_rt::Prop::new("largeIcon");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `isFeatured`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_FEATURED: graph_rt::Prop<Self> = graph_rt::Prop::new("isFeatured");
+    /// `privacyInformationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const PRIVACY_INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "privacyInformationUrl",
+    );
+    /// `informationUrl`, for `$select`, `$expand` and `$orderby`.
+    pub const INFORMATION_URL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "informationUrl",
+    );
+    /// `owner`, for `$select`, `$expand` and `$orderby`.
+    pub const OWNER: graph_rt::Prop<Self> = graph_rt::Prop::new("owner");
+    /// `developer`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVELOPER: graph_rt::Prop<Self> = graph_rt::Prop::new("developer");
+    /// `notes`, for `$select`, `$expand` and `$orderby`.
+    pub const NOTES: graph_rt::Prop<Self> = graph_rt::Prop::new("notes");
+    /// `publishingState`, for `$select`, `$expand` and `$orderby`.
+    pub const PUBLISHING_STATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "publishingState",
+    );
+    /// `categories`, for `$select`, `$expand` and `$orderby`.
+    pub const CATEGORIES: graph_rt::Prop<Self> = graph_rt::Prop::new("categories");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `committedContentVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const COMMITTED_CONTENT_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "committedContentVersion",
+    );
+    /// `fileName`, for `$select`, `$expand` and `$orderby`.
+    pub const FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("fileName");
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+    /// `contentVersions`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_VERSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "contentVersions",
+    );
+    /// `installCommandLine`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_COMMAND_LINE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installCommandLine",
+    );
+    /// `uninstallCommandLine`, for `$select`, `$expand` and `$orderby`.
+    pub const UNINSTALL_COMMAND_LINE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "uninstallCommandLine",
+    );
+    /// `applicableArchitectures`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICABLE_ARCHITECTURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicableArchitectures",
+    );
+    /// `minimumFreeDiskSpaceInMB`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_FREE_DISK_SPACE_IN_MB: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumFreeDiskSpaceInMB",
+    );
+    /// `minimumMemoryInMB`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_MEMORY_IN_MB: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumMemoryInMB",
+    );
+    /// `minimumNumberOfProcessors`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_NUMBER_OF_PROCESSORS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumNumberOfProcessors",
+    );
+    /// `minimumCpuSpeedInMHz`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_CPU_SPEED_IN_M_HZ: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumCpuSpeedInMHz",
+    );
+    /// `rules`, for `$select`, `$expand` and `$orderby`.
+    pub const RULES: graph_rt::Prop<Self> = graph_rt::Prop::new("rules");
+    /// `installExperience`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALL_EXPERIENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installExperience",
+    );
+    /// `returnCodes`, for `$select`, `$expand` and `$orderby`.
+    pub const RETURN_CODES: graph_rt::Prop<Self> = graph_rt::Prop::new("returnCodes");
+    /// `msiInformation`, for `$select`, `$expand` and `$orderby`.
+    pub const MSI_INFORMATION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "msiInformation",
+    );
+    /// `setupFilePath`, for `$select`, `$expand` and `$orderby`.
+    pub const SETUP_FILE_PATH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "setupFilePath",
+    );
+    /// `minimumSupportedWindowsRelease`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM_SUPPORTED_WINDOWS_RELEASE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minimumSupportedWindowsRelease",
+    );
+}

@@ -337,3 +337,186 @@ impl graph_rt::Model for Windows10EndpointProtectionConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows10EndpointProtectionConfiguration);
+/// The properties, by name, for query options.
+impl Windows10EndpointProtectionConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `firewallBlockStatefulFTP`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_BLOCK_STATEFUL_FTP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallBlockStatefulFTP",
+    );
+    /// `firewallIdleTimeoutForSecurityAssociationInSeconds`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IDLE_TIMEOUT_FOR_SECURITY_ASSOCIATION_IN_SECONDS: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("firewallIdleTimeoutForSecurityAssociationInSeconds");
+    /// `firewallPreSharedKeyEncodingMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PRE_SHARED_KEY_ENCODING_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallPreSharedKeyEncodingMethod",
+    );
+    /// `firewallIPSecExemptionsAllowNeighborDiscovery`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_ALLOW_NEIGHBOR_DISCOVERY: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("firewallIPSecExemptionsAllowNeighborDiscovery");
+    /// `firewallIPSecExemptionsAllowICMP`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_ALLOW_ICMP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallIPSecExemptionsAllowICMP",
+    );
+    /// `firewallIPSecExemptionsAllowRouterDiscovery`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_ALLOW_ROUTER_DISCOVERY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallIPSecExemptionsAllowRouterDiscovery",
+    );
+    /// `firewallIPSecExemptionsAllowDHCP`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_IP_SEC_EXEMPTIONS_ALLOW_DHCP: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallIPSecExemptionsAllowDHCP",
+    );
+    /// `firewallCertificateRevocationListCheckMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_CERTIFICATE_REVOCATION_LIST_CHECK_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallCertificateRevocationListCheckMethod",
+    );
+    /// `firewallMergeKeyingModuleSettings`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_MERGE_KEYING_MODULE_SETTINGS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallMergeKeyingModuleSettings",
+    );
+    /// `firewallPacketQueueingMethod`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PACKET_QUEUEING_METHOD: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallPacketQueueingMethod",
+    );
+    /// `firewallProfileDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PROFILE_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallProfileDomain",
+    );
+    /// `firewallProfilePublic`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PROFILE_PUBLIC: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallProfilePublic",
+    );
+    /// `firewallProfilePrivate`, for `$select`, `$expand` and `$orderby`.
+    pub const FIREWALL_PROFILE_PRIVATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "firewallProfilePrivate",
+    );
+    /// `defenderAttackSurfaceReductionExcludedPaths`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ATTACK_SURFACE_REDUCTION_EXCLUDED_PATHS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAttackSurfaceReductionExcludedPaths",
+    );
+    /// `defenderGuardedFoldersAllowedAppPaths`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_GUARDED_FOLDERS_ALLOWED_APP_PATHS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderGuardedFoldersAllowedAppPaths",
+    );
+    /// `defenderAdditionalGuardedFolders`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_ADDITIONAL_GUARDED_FOLDERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderAdditionalGuardedFolders",
+    );
+    /// `defenderExploitProtectionXml`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_EXPLOIT_PROTECTION_XML: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderExploitProtectionXml",
+    );
+    /// `defenderExploitProtectionXmlFileName`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_EXPLOIT_PROTECTION_XML_FILE_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "defenderExploitProtectionXmlFileName",
+    );
+    /// `defenderSecurityCenterBlockExploitProtectionOverride`, for `$select`, `$expand` and `$orderby`.
+    pub const DEFENDER_SECURITY_CENTER_BLOCK_EXPLOIT_PROTECTION_OVERRIDE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("defenderSecurityCenterBlockExploitProtectionOverride");
+    /// `appLockerApplicationControl`, for `$select`, `$expand` and `$orderby`.
+    pub const APP_LOCKER_APPLICATION_CONTROL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appLockerApplicationControl",
+    );
+    /// `smartScreenEnableInShell`, for `$select`, `$expand` and `$orderby`.
+    pub const SMART_SCREEN_ENABLE_IN_SHELL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smartScreenEnableInShell",
+    );
+    /// `smartScreenBlockOverrideForFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const SMART_SCREEN_BLOCK_OVERRIDE_FOR_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smartScreenBlockOverrideForFiles",
+    );
+    /// `applicationGuardEnabled`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ENABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardEnabled",
+    );
+    /// `applicationGuardBlockFileTransfer`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_BLOCK_FILE_TRANSFER: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardBlockFileTransfer",
+    );
+    /// `applicationGuardBlockNonEnterpriseContent`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_BLOCK_NON_ENTERPRISE_CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardBlockNonEnterpriseContent",
+    );
+    /// `applicationGuardAllowPersistence`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PERSISTENCE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPersistence",
+    );
+    /// `applicationGuardForceAuditing`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_FORCE_AUDITING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardForceAuditing",
+    );
+    /// `applicationGuardBlockClipboardSharing`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_BLOCK_CLIPBOARD_SHARING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardBlockClipboardSharing",
+    );
+    /// `applicationGuardAllowPrintToPDF`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PRINT_TO_PDF: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPrintToPDF",
+    );
+    /// `applicationGuardAllowPrintToXPS`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PRINT_TO_XPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPrintToXPS",
+    );
+    /// `applicationGuardAllowPrintToLocalPrinters`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PRINT_TO_LOCAL_PRINTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPrintToLocalPrinters",
+    );
+    /// `applicationGuardAllowPrintToNetworkPrinters`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLICATION_GUARD_ALLOW_PRINT_TO_NETWORK_PRINTERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applicationGuardAllowPrintToNetworkPrinters",
+    );
+    /// `bitLockerDisableWarningForOtherDiskEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_DISABLE_WARNING_FOR_OTHER_DISK_ENCRYPTION: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("bitLockerDisableWarningForOtherDiskEncryption");
+    /// `bitLockerEnableStorageCardEncryptionOnMobile`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_ENABLE_STORAGE_CARD_ENCRYPTION_ON_MOBILE: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("bitLockerEnableStorageCardEncryptionOnMobile");
+    /// `bitLockerEncryptDevice`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_ENCRYPT_DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bitLockerEncryptDevice",
+    );
+    /// `bitLockerRemovableDrivePolicy`, for `$select`, `$expand` and `$orderby`.
+    pub const BIT_LOCKER_REMOVABLE_DRIVE_POLICY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bitLockerRemovableDrivePolicy",
+    );
+}

@@ -101,3 +101,60 @@ impl graph_rt::Model for Windows10SecureAssessmentConfiguration {
     }
 }
 graph_rt::impl_model_json!(Windows10SecureAssessmentConfiguration);
+/// The properties, by name, for query options.
+impl Windows10SecureAssessmentConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `launchUri`, for `$select`, `$expand` and `$orderby`.
+    pub const LAUNCH_URI: graph_rt::Prop<Self> = graph_rt::Prop::new("launchUri");
+    /// `configurationAccount`, for `$select`, `$expand` and `$orderby`.
+    pub const CONFIGURATION_ACCOUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "configurationAccount",
+    );
+    /// `allowPrinting`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_PRINTING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowPrinting",
+    );
+    /// `allowScreenCapture`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_SCREEN_CAPTURE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowScreenCapture",
+    );
+    /// `allowTextSuggestion`, for `$select`, `$expand` and `$orderby`.
+    pub const ALLOW_TEXT_SUGGESTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "allowTextSuggestion",
+    );
+}

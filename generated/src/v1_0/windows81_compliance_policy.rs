@@ -141,3 +141,90 @@ impl graph_rt::Model for Windows81CompliancePolicy {
     }
 }
 graph_rt::impl_model_json!(Windows81CompliancePolicy);
+/// The properties, by name, for query options.
+impl Windows81CompliancePolicy {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `scheduledActionsForRule`, for `$select`, `$expand` and `$orderby`.
+    pub const SCHEDULED_ACTIONS_FOR_RULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "scheduledActionsForRule",
+    );
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `passwordRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequired",
+    );
+    /// `passwordBlockSimple`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_SIMPLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeLock`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_LOCK: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinutesOfInactivityBeforeLock",
+    );
+    /// `passwordMinimumCharacterSetCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_CHARACTER_SET_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumCharacterSetCount",
+    );
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `osMinimumVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MINIMUM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMinimumVersion",
+    );
+    /// `osMaximumVersion`, for `$select`, `$expand` and `$orderby`.
+    pub const OS_MAXIMUM_VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "osMaximumVersion",
+    );
+    /// `storageRequireEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_REQUIRE_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRequireEncryption",
+    );
+}

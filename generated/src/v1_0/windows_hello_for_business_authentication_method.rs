@@ -51,3 +51,18 @@ impl graph_rt::Model for WindowsHelloForBusinessAuthenticationMethod {
     }
 }
 graph_rt::impl_model_json!(WindowsHelloForBusinessAuthenticationMethod);
+/// The properties, by name, for query options.
+impl WindowsHelloForBusinessAuthenticationMethod {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `keyStrength`, for `$select`, `$expand` and `$orderby`.
+    pub const KEY_STRENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new("keyStrength");
+    /// `device`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE: graph_rt::Prop<Self> = graph_rt::Prop::new("device");
+}

@@ -204,6 +204,117 @@ impl graph_rt::Model for WindowsInformationProtection {
     }
 }
 graph_rt::impl_model_json!(WindowsInformationProtection);
+/// The properties, by name, for query options.
+impl WindowsInformationProtection {
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `enforcementLevel`, for `$select`, `$expand` and `$orderby`.
+    pub const ENFORCEMENT_LEVEL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enforcementLevel",
+    );
+    /// `enterpriseDomain`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_DOMAIN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseDomain",
+    );
+    /// `enterpriseProtectedDomainNames`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_PROTECTED_DOMAIN_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseProtectedDomainNames",
+    );
+    /// `protectionUnderLockConfigRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PROTECTION_UNDER_LOCK_CONFIG_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "protectionUnderLockConfigRequired",
+    );
+    /// `dataRecoveryCertificate`, for `$select`, `$expand` and `$orderby`.
+    pub const DATA_RECOVERY_CERTIFICATE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "dataRecoveryCertificate",
+    );
+    /// `revokeOnUnenrollDisabled`, for `$select`, `$expand` and `$orderby`.
+    pub const REVOKE_ON_UNENROLL_DISABLED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "revokeOnUnenrollDisabled",
+    );
+    /// `rightsManagementServicesTemplateId`, for `$select`, `$expand` and `$orderby`.
+    pub const RIGHTS_MANAGEMENT_SERVICES_TEMPLATE_ID: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "rightsManagementServicesTemplateId",
+    );
+    /// `azureRightsManagementServicesAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const AZURE_RIGHTS_MANAGEMENT_SERVICES_ALLOWED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "azureRightsManagementServicesAllowed",
+    );
+    /// `iconsVisible`, for `$select`, `$expand` and `$orderby`.
+    pub const ICONS_VISIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new("iconsVisible");
+    /// `protectedApps`, for `$select`, `$expand` and `$orderby`.
+    pub const PROTECTED_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "protectedApps",
+    );
+    /// `exemptApps`, for `$select`, `$expand` and `$orderby`.
+    pub const EXEMPT_APPS: graph_rt::Prop<Self> = graph_rt::Prop::new("exemptApps");
+    /// `enterpriseNetworkDomainNames`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_NETWORK_DOMAIN_NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseNetworkDomainNames",
+    );
+    /// `enterpriseProxiedDomains`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_PROXIED_DOMAINS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseProxiedDomains",
+    );
+    /// `enterpriseIPRanges`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_IP_RANGES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseIPRanges",
+    );
+    /// `enterpriseIPRangesAreAuthoritative`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_IP_RANGES_ARE_AUTHORITATIVE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseIPRangesAreAuthoritative",
+    );
+    /// `enterpriseProxyServers`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_PROXY_SERVERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseProxyServers",
+    );
+    /// `enterpriseInternalProxyServers`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_INTERNAL_PROXY_SERVERS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseInternalProxyServers",
+    );
+    /// `enterpriseProxyServersAreAuthoritative`, for `$select`, `$expand` and `$orderby`.
+    pub const ENTERPRISE_PROXY_SERVERS_ARE_AUTHORITATIVE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "enterpriseProxyServersAreAuthoritative",
+    );
+    /// `neutralDomainResources`, for `$select`, `$expand` and `$orderby`.
+    pub const NEUTRAL_DOMAIN_RESOURCES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "neutralDomainResources",
+    );
+    /// `indexingEncryptedStoresOrItemsBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const INDEXING_ENCRYPTED_STORES_OR_ITEMS_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "indexingEncryptedStoresOrItemsBlocked",
+    );
+    /// `smbAutoEncryptedFileExtensions`, for `$select`, `$expand` and `$orderby`.
+    pub const SMB_AUTO_ENCRYPTED_FILE_EXTENSIONS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "smbAutoEncryptedFileExtensions",
+    );
+    /// `isAssigned`, for `$select`, `$expand` and `$orderby`.
+    pub const IS_ASSIGNED: graph_rt::Prop<Self> = graph_rt::Prop::new("isAssigned");
+    /// `protectedAppLockerFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const PROTECTED_APP_LOCKER_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "protectedAppLockerFiles",
+    );
+    /// `exemptAppLockerFiles`, for `$select`, `$expand` and `$orderby`.
+    pub const EXEMPT_APP_LOCKER_FILES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "exemptAppLockerFiles",
+    );
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+}
 /// A `microsoft.graph.windowsInformationProtection` or any type derived from it, as `@odata.type` says.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyWindowsInformationProtection {

@@ -217,3 +217,154 @@ impl graph_rt::Model for WindowsPhone81GeneralConfiguration {
     }
 }
 graph_rt::impl_model_json!(WindowsPhone81GeneralConfiguration);
+/// The properties, by name, for query options.
+impl WindowsPhone81GeneralConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `applyOnlyToWindowsPhone81`, for `$select`, `$expand` and `$orderby`.
+    pub const APPLY_ONLY_TO_WINDOWS_PHONE81: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "applyOnlyToWindowsPhone81",
+    );
+    /// `appsBlockCopyPaste`, for `$select`, `$expand` and `$orderby`.
+    pub const APPS_BLOCK_COPY_PASTE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "appsBlockCopyPaste",
+    );
+    /// `bluetoothBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const BLUETOOTH_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "bluetoothBlocked",
+    );
+    /// `cameraBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const CAMERA_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cameraBlocked",
+    );
+    /// `cellularBlockWifiTethering`, for `$select`, `$expand` and `$orderby`.
+    pub const CELLULAR_BLOCK_WIFI_TETHERING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellularBlockWifiTethering",
+    );
+    /// `compliantAppsList`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_APPS_LIST: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantAppsList",
+    );
+    /// `compliantAppListType`, for `$select`, `$expand` and `$orderby`.
+    pub const COMPLIANT_APP_LIST_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "compliantAppListType",
+    );
+    /// `diagnosticDataBlockSubmission`, for `$select`, `$expand` and `$orderby`.
+    pub const DIAGNOSTIC_DATA_BLOCK_SUBMISSION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "diagnosticDataBlockSubmission",
+    );
+    /// `emailBlockAddingAccounts`, for `$select`, `$expand` and `$orderby`.
+    pub const EMAIL_BLOCK_ADDING_ACCOUNTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "emailBlockAddingAccounts",
+    );
+    /// `locationServicesBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCATION_SERVICES_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "locationServicesBlocked",
+    );
+    /// `microsoftAccountBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_ACCOUNT_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftAccountBlocked",
+    );
+    /// `nfcBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const NFC_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("nfcBlocked");
+    /// `passwordBlockSimple`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_BLOCK_SIMPLE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordBlockSimple",
+    );
+    /// `passwordExpirationDays`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_EXPIRATION_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordExpirationDays",
+    );
+    /// `passwordMinimumLength`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_LENGTH: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumLength",
+    );
+    /// `passwordMinutesOfInactivityBeforeScreenTimeout`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINUTES_OF_INACTIVITY_BEFORE_SCREEN_TIMEOUT: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordMinutesOfInactivityBeforeScreenTimeout");
+    /// `passwordMinimumCharacterSetCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_MINIMUM_CHARACTER_SET_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordMinimumCharacterSetCount",
+    );
+    /// `passwordPreviousPasswordBlockCount`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_PREVIOUS_PASSWORD_BLOCK_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordPreviousPasswordBlockCount",
+    );
+    /// `passwordSignInFailureCountBeforeFactoryReset`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_SIGN_IN_FAILURE_COUNT_BEFORE_FACTORY_RESET: graph_rt::Prop<
+        Self,
+    > = graph_rt::Prop::new("passwordSignInFailureCountBeforeFactoryReset");
+    /// `passwordRequiredType`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequiredType",
+    );
+    /// `passwordRequired`, for `$select`, `$expand` and `$orderby`.
+    pub const PASSWORD_REQUIRED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "passwordRequired",
+    );
+    /// `screenCaptureBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const SCREEN_CAPTURE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "screenCaptureBlocked",
+    );
+    /// `storageBlockRemovableStorage`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_BLOCK_REMOVABLE_STORAGE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageBlockRemovableStorage",
+    );
+    /// `storageRequireEncryption`, for `$select`, `$expand` and `$orderby`.
+    pub const STORAGE_REQUIRE_ENCRYPTION: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "storageRequireEncryption",
+    );
+    /// `webBrowserBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WEB_BROWSER_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "webBrowserBlocked",
+    );
+    /// `wifiBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WIFI_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("wifiBlocked");
+    /// `wifiBlockAutomaticConnectHotspots`, for `$select`, `$expand` and `$orderby`.
+    pub const WIFI_BLOCK_AUTOMATIC_CONNECT_HOTSPOTS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wifiBlockAutomaticConnectHotspots",
+    );
+    /// `wifiBlockHotspotReporting`, for `$select`, `$expand` and `$orderby`.
+    pub const WIFI_BLOCK_HOTSPOT_REPORTING: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "wifiBlockHotspotReporting",
+    );
+    /// `windowsStoreBlocked`, for `$select`, `$expand` and `$orderby`.
+    pub const WINDOWS_STORE_BLOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "windowsStoreBlocked",
+    );
+}

@@ -157,3 +157,94 @@ impl graph_rt::Model for WindowsUpdateForBusinessConfiguration {
     }
 }
 graph_rt::impl_model_json!(WindowsUpdateForBusinessConfiguration);
+/// The properties, by name, for query options.
+impl WindowsUpdateForBusinessConfiguration {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `lastModifiedDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const LAST_MODIFIED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "lastModifiedDateTime",
+    );
+    /// `createdDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const CREATED_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "createdDateTime",
+    );
+    /// `description`, for `$select`, `$expand` and `$orderby`.
+    pub const DESCRIPTION: graph_rt::Prop<Self> = graph_rt::Prop::new("description");
+    /// `displayName`, for `$select`, `$expand` and `$orderby`.
+    pub const DISPLAY_NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("displayName");
+    /// `version`, for `$select`, `$expand` and `$orderby`.
+    pub const VERSION: graph_rt::Prop<Self> = graph_rt::Prop::new("version");
+    /// `assignments`, for `$select`, `$expand` and `$orderby`.
+    pub const ASSIGNMENTS: graph_rt::Prop<Self> = graph_rt::Prop::new("assignments");
+    /// `deviceStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatuses",
+    );
+    /// `userStatuses`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUSES: graph_rt::Prop<Self> = graph_rt::Prop::new("userStatuses");
+    /// `deviceStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceStatusOverview",
+    );
+    /// `userStatusOverview`, for `$select`, `$expand` and `$orderby`.
+    pub const USER_STATUS_OVERVIEW: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "userStatusOverview",
+    );
+    /// `deviceSettingStateSummaries`, for `$select`, `$expand` and `$orderby`.
+    pub const DEVICE_SETTING_STATE_SUMMARIES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deviceSettingStateSummaries",
+    );
+    /// `deliveryOptimizationMode`, for `$select`, `$expand` and `$orderby`.
+    pub const DELIVERY_OPTIMIZATION_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "deliveryOptimizationMode",
+    );
+    /// `prereleaseFeatures`, for `$select`, `$expand` and `$orderby`.
+    pub const PRERELEASE_FEATURES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "prereleaseFeatures",
+    );
+    /// `automaticUpdateMode`, for `$select`, `$expand` and `$orderby`.
+    pub const AUTOMATIC_UPDATE_MODE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "automaticUpdateMode",
+    );
+    /// `microsoftUpdateServiceAllowed`, for `$select`, `$expand` and `$orderby`.
+    pub const MICROSOFT_UPDATE_SERVICE_ALLOWED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "microsoftUpdateServiceAllowed",
+    );
+    /// `driversExcluded`, for `$select`, `$expand` and `$orderby`.
+    pub const DRIVERS_EXCLUDED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "driversExcluded",
+    );
+    /// `installationSchedule`, for `$select`, `$expand` and `$orderby`.
+    pub const INSTALLATION_SCHEDULE: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "installationSchedule",
+    );
+    /// `qualityUpdatesDeferralPeriodInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_DEFERRAL_PERIOD_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesDeferralPeriodInDays",
+    );
+    /// `featureUpdatesDeferralPeriodInDays`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_DEFERRAL_PERIOD_IN_DAYS: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesDeferralPeriodInDays",
+    );
+    /// `qualityUpdatesPaused`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_PAUSED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesPaused",
+    );
+    /// `featureUpdatesPaused`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_PAUSED: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesPaused",
+    );
+    /// `qualityUpdatesPauseExpiryDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const QUALITY_UPDATES_PAUSE_EXPIRY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "qualityUpdatesPauseExpiryDateTime",
+    );
+    /// `featureUpdatesPauseExpiryDateTime`, for `$select`, `$expand` and `$orderby`.
+    pub const FEATURE_UPDATES_PAUSE_EXPIRY_DATE_TIME: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "featureUpdatesPauseExpiryDateTime",
+    );
+    /// `businessReadyUpdatesOnly`, for `$select`, `$expand` and `$orderby`.
+    pub const BUSINESS_READY_UPDATES_ONLY: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "businessReadyUpdatesOnly",
+    );
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for Workbook {
     }
 }
 graph_rt::impl_model_json!(Workbook);
+/// The properties, by name, for query options.
+impl Workbook {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `names`, for `$select`, `$expand` and `$orderby`.
+    pub const NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new("names");
+    /// `tables`, for `$select`, `$expand` and `$orderby`.
+    pub const TABLES: graph_rt::Prop<Self> = graph_rt::Prop::new("tables");
+    /// `worksheets`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKSHEETS: graph_rt::Prop<Self> = graph_rt::Prop::new("worksheets");
+    /// `operations`, for `$select`, `$expand` and `$orderby`.
+    pub const OPERATIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("operations");
+}

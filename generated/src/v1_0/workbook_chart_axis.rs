@@ -65,3 +65,28 @@ impl graph_rt::Model for WorkbookChartAxis {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartAxis);
+/// The properties, by name, for query options.
+impl WorkbookChartAxis {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `majorUnit`, for `$select`, `$expand` and `$orderby`.
+    pub const MAJOR_UNIT: graph_rt::Prop<Self> = graph_rt::Prop::new("majorUnit");
+    /// `maximum`, for `$select`, `$expand` and `$orderby`.
+    pub const MAXIMUM: graph_rt::Prop<Self> = graph_rt::Prop::new("maximum");
+    /// `minimum`, for `$select`, `$expand` and `$orderby`.
+    pub const MINIMUM: graph_rt::Prop<Self> = graph_rt::Prop::new("minimum");
+    /// `minorUnit`, for `$select`, `$expand` and `$orderby`.
+    pub const MINOR_UNIT: graph_rt::Prop<Self> = graph_rt::Prop::new("minorUnit");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+    /// `majorGridlines`, for `$select`, `$expand` and `$orderby`.
+    pub const MAJOR_GRIDLINES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "majorGridlines",
+    );
+    /// `minorGridlines`, for `$select`, `$expand` and `$orderby`.
+    pub const MINOR_GRIDLINES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "minorGridlines",
+    );
+    /// `title`, for `$select`, `$expand` and `$orderby`.
+    pub const TITLE: graph_rt::Prop<Self> = graph_rt::Prop::new("title");
+}

@@ -37,3 +37,10 @@ impl graph_rt::Model for WorkbookChartAxisTitleFormat {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartAxisTitleFormat);
+/// The properties, by name, for query options.
+impl WorkbookChartAxisTitleFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `font`, for `$select`, `$expand` and `$orderby`.
+    pub const FONT: graph_rt::Prop<Self> = graph_rt::Prop::new("font");
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for WorkbookChartGridlines {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartGridlines);
+/// The properties, by name, for query options.
+impl WorkbookChartGridlines {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `visible`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new("visible");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+}

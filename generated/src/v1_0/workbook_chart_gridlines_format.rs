@@ -37,3 +37,10 @@ impl graph_rt::Model for WorkbookChartGridlinesFormat {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartGridlinesFormat);
+/// The properties, by name, for query options.
+impl WorkbookChartGridlinesFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `line`, for `$select`, `$expand` and `$orderby`.
+    pub const LINE: graph_rt::Prop<Self> = graph_rt::Prop::new("line");
+}

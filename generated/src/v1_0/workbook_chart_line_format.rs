@@ -37,3 +37,10 @@ impl graph_rt::Model for WorkbookChartLineFormat {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartLineFormat);
+/// The properties, by name, for query options.
+impl WorkbookChartLineFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `color`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("color");
+}

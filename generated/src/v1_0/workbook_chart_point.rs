@@ -41,3 +41,12 @@ impl graph_rt::Model for WorkbookChartPoint {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartPoint);
+/// The properties, by name, for query options.
+impl WorkbookChartPoint {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `value`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("value");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+}

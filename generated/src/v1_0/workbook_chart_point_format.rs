@@ -37,3 +37,10 @@ impl graph_rt::Model for WorkbookChartPointFormat {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartPointFormat);
+/// The properties, by name, for query options.
+impl WorkbookChartPointFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `fill`, for `$select`, `$expand` and `$orderby`.
+    pub const FILL: graph_rt::Prop<Self> = graph_rt::Prop::new("fill");
+}

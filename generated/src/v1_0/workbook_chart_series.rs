@@ -45,3 +45,14 @@ impl graph_rt::Model for WorkbookChartSeries {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartSeries);
+/// The properties, by name, for query options.
+impl WorkbookChartSeries {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+    /// `points`, for `$select`, `$expand` and `$orderby`.
+    pub const POINTS: graph_rt::Prop<Self> = graph_rt::Prop::new("points");
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for WorkbookChartSeriesFormat {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartSeriesFormat);
+/// The properties, by name, for query options.
+impl WorkbookChartSeriesFormat {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `fill`, for `$select`, `$expand` and `$orderby`.
+    pub const FILL: graph_rt::Prop<Self> = graph_rt::Prop::new("fill");
+    /// `line`, for `$select`, `$expand` and `$orderby`.
+    pub const LINE: graph_rt::Prop<Self> = graph_rt::Prop::new("line");
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for WorkbookChartTitle {
     }
 }
 graph_rt::impl_model_json!(WorkbookChartTitle);
+/// The properties, by name, for query options.
+impl WorkbookChartTitle {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `overlay`, for `$select`, `$expand` and `$orderby`.
+    pub const OVERLAY: graph_rt::Prop<Self> = graph_rt::Prop::new("overlay");
+    /// `text`, for `$select`, `$expand` and `$orderby`.
+    pub const TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("text");
+    /// `visible`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new("visible");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+}

@@ -43,3 +43,14 @@ impl graph_rt::Model for WorkbookComment {
     }
 }
 graph_rt::impl_model_json!(WorkbookComment);
+/// The properties, by name, for query options.
+impl WorkbookComment {
+    /// `content`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT: graph_rt::Prop<Self> = graph_rt::Prop::new("content");
+    /// `contentType`, for `$select`, `$expand` and `$orderby`.
+    pub const CONTENT_TYPE: graph_rt::Prop<Self> = graph_rt::Prop::new("contentType");
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `replies`, for `$select`, `$expand` and `$orderby`.
+    pub const REPLIES: graph_rt::Prop<Self> = graph_rt::Prop::new("replies");
+}

@@ -37,3 +37,10 @@ impl graph_rt::Model for WorkbookFilter {
     }
 }
 graph_rt::impl_model_json!(WorkbookFilter);
+/// The properties, by name, for query options.
+impl WorkbookFilter {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `criteria`, for `$select`, `$expand` and `$orderby`.
+    pub const CRITERIA: graph_rt::Prop<Self> = graph_rt::Prop::new("criteria");
+}

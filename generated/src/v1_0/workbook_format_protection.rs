@@ -41,3 +41,14 @@ impl graph_rt::Model for WorkbookFormatProtection {
     }
 }
 graph_rt::impl_model_json!(WorkbookFormatProtection);
+/// The properties, by name, for query options.
+impl WorkbookFormatProtection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `formulaHidden`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMULA_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "formulaHidden",
+    );
+    /// `locked`, for `$select`, `$expand` and `$orderby`.
+    pub const LOCKED: graph_rt::Prop<Self> = graph_rt::Prop::new("locked");
+}

@@ -61,3 +61,22 @@ impl graph_rt::Model for WorkbookNamedItem {
     }
 }
 graph_rt::impl_model_json!(WorkbookNamedItem);
+/// The properties, by name, for query options.
+impl WorkbookNamedItem {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `comment`, for `$select`, `$expand` and `$orderby`.
+    pub const COMMENT: graph_rt::Prop<Self> = graph_rt::Prop::new("comment");
+    /// `scope`, for `$select`, `$expand` and `$orderby`.
+    pub const SCOPE: graph_rt::Prop<Self> = graph_rt::Prop::new("scope");
+    /// `type`, for `$select`, `$expand` and `$orderby`.
+    pub const TYPE_: graph_rt::Prop<Self> = graph_rt::Prop::new("type");
+    /// `value`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE: graph_rt::Prop<Self> = graph_rt::Prop::new("value");
+    /// `visible`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBLE: graph_rt::Prop<Self> = graph_rt::Prop::new("visible");
+    /// `worksheet`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKSHEET: graph_rt::Prop<Self> = graph_rt::Prop::new("worksheet");
+}

@@ -113,3 +113,50 @@ impl graph_rt::Model for WorkbookRange {
     }
 }
 graph_rt::impl_model_json!(WorkbookRange);
+/// The properties, by name, for query options.
+impl WorkbookRange {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `address`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESS: graph_rt::Prop<Self> = graph_rt::Prop::new("address");
+    /// `addressLocal`, for `$select`, `$expand` and `$orderby`.
+    pub const ADDRESS_LOCAL: graph_rt::Prop<Self> = graph_rt::Prop::new("addressLocal");
+    /// `cellCount`, for `$select`, `$expand` and `$orderby`.
+    pub const CELL_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("cellCount");
+    /// `columnCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("columnCount");
+    /// `columnHidden`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("columnHidden");
+    /// `columnIndex`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new("columnIndex");
+    /// `formulas`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMULAS: graph_rt::Prop<Self> = graph_rt::Prop::new("formulas");
+    /// `formulasLocal`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMULAS_LOCAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "formulasLocal",
+    );
+    /// `formulasR1C1`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMULAS_R1_C1: graph_rt::Prop<Self> = graph_rt::Prop::new("formulasR1C1");
+    /// `hidden`, for `$select`, `$expand` and `$orderby`.
+    pub const HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("hidden");
+    /// `numberFormat`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("numberFormat");
+    /// `rowCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ROW_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("rowCount");
+    /// `rowHidden`, for `$select`, `$expand` and `$orderby`.
+    pub const ROW_HIDDEN: graph_rt::Prop<Self> = graph_rt::Prop::new("rowHidden");
+    /// `rowIndex`, for `$select`, `$expand` and `$orderby`.
+    pub const ROW_INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new("rowIndex");
+    /// `text`, for `$select`, `$expand` and `$orderby`.
+    pub const TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("text");
+    /// `valueTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("valueTypes");
+    /// `values`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new("values");
+    /// `format`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("format");
+    /// `sort`, for `$select`, `$expand` and `$orderby`.
+    pub const SORT: graph_rt::Prop<Self> = graph_rt::Prop::new("sort");
+    /// `worksheet`, for `$select`, `$expand` and `$orderby`.
+    pub const WORKSHEET: graph_rt::Prop<Self> = graph_rt::Prop::new("worksheet");
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for WorkbookRangeBorder {
     }
 }
 graph_rt::impl_model_json!(WorkbookRangeBorder);
+/// The properties, by name, for query options.
+impl WorkbookRangeBorder {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `color`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("color");
+    /// `sideIndex`, for `$select`, `$expand` and `$orderby`.
+    pub const SIDE_INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new("sideIndex");
+    /// `style`, for `$select`, `$expand` and `$orderby`.
+    pub const STYLE: graph_rt::Prop<Self> = graph_rt::Prop::new("style");
+    /// `weight`, for `$select`, `$expand` and `$orderby`.
+    pub const WEIGHT: graph_rt::Prop<Self> = graph_rt::Prop::new("weight");
+}

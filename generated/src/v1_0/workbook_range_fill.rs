@@ -37,3 +37,10 @@ impl graph_rt::Model for WorkbookRangeFill {
     }
 }
 graph_rt::impl_model_json!(WorkbookRangeFill);
+/// The properties, by name, for query options.
+impl WorkbookRangeFill {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `color`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("color");
+}

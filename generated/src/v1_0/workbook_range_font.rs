@@ -57,3 +57,20 @@ impl graph_rt::Model for WorkbookRangeFont {
     }
 }
 graph_rt::impl_model_json!(WorkbookRangeFont);
+/// The properties, by name, for query options.
+impl WorkbookRangeFont {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `bold`, for `$select`, `$expand` and `$orderby`.
+    pub const BOLD: graph_rt::Prop<Self> = graph_rt::Prop::new("bold");
+    /// `color`, for `$select`, `$expand` and `$orderby`.
+    pub const COLOR: graph_rt::Prop<Self> = graph_rt::Prop::new("color");
+    /// `italic`, for `$select`, `$expand` and `$orderby`.
+    pub const ITALIC: graph_rt::Prop<Self> = graph_rt::Prop::new("italic");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `size`, for `$select`, `$expand` and `$orderby`.
+    pub const SIZE: graph_rt::Prop<Self> = graph_rt::Prop::new("size");
+    /// `underline`, for `$select`, `$expand` and `$orderby`.
+    pub const UNDERLINE: graph_rt::Prop<Self> = graph_rt::Prop::new("underline");
+}

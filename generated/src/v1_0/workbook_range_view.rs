@@ -79,3 +79,36 @@ impl graph_rt::Model for WorkbookRangeView {
     }
 }
 graph_rt::impl_model_json!(WorkbookRangeView);
+/// The properties, by name, for query options.
+impl WorkbookRangeView {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `cellAddresses`, for `$select`, `$expand` and `$orderby`.
+    pub const CELL_ADDRESSES: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "cellAddresses",
+    );
+    /// `columnCount`, for `$select`, `$expand` and `$orderby`.
+    pub const COLUMN_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("columnCount");
+    /// `formulas`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMULAS: graph_rt::Prop<Self> = graph_rt::Prop::new("formulas");
+    /// `formulasLocal`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMULAS_LOCAL: graph_rt::Prop<Self> = graph_rt::Prop::new(
+        "formulasLocal",
+    );
+    /// `formulasR1C1`, for `$select`, `$expand` and `$orderby`.
+    pub const FORMULAS_R1_C1: graph_rt::Prop<Self> = graph_rt::Prop::new("formulasR1C1");
+    /// `index`, for `$select`, `$expand` and `$orderby`.
+    pub const INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new("index");
+    /// `numberFormat`, for `$select`, `$expand` and `$orderby`.
+    pub const NUMBER_FORMAT: graph_rt::Prop<Self> = graph_rt::Prop::new("numberFormat");
+    /// `rowCount`, for `$select`, `$expand` and `$orderby`.
+    pub const ROW_COUNT: graph_rt::Prop<Self> = graph_rt::Prop::new("rowCount");
+    /// `text`, for `$select`, `$expand` and `$orderby`.
+    pub const TEXT: graph_rt::Prop<Self> = graph_rt::Prop::new("text");
+    /// `valueTypes`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUE_TYPES: graph_rt::Prop<Self> = graph_rt::Prop::new("valueTypes");
+    /// `values`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new("values");
+    /// `rows`, for `$select`, `$expand` and `$orderby`.
+    pub const ROWS: graph_rt::Prop<Self> = graph_rt::Prop::new("rows");
+}

@@ -49,3 +49,16 @@ impl graph_rt::Model for WorkbookTableColumn {
     }
 }
 graph_rt::impl_model_json!(WorkbookTableColumn);
+/// The properties, by name, for query options.
+impl WorkbookTableColumn {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `index`, for `$select`, `$expand` and `$orderby`.
+    pub const INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new("index");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `values`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new("values");
+    /// `filter`, for `$select`, `$expand` and `$orderby`.
+    pub const FILTER: graph_rt::Prop<Self> = graph_rt::Prop::new("filter");
+}

@@ -41,3 +41,12 @@ impl graph_rt::Model for WorkbookTableRow {
     }
 }
 graph_rt::impl_model_json!(WorkbookTableRow);
+/// The properties, by name, for query options.
+impl WorkbookTableRow {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `index`, for `$select`, `$expand` and `$orderby`.
+    pub const INDEX: graph_rt::Prop<Self> = graph_rt::Prop::new("index");
+    /// `values`, for `$select`, `$expand` and `$orderby`.
+    pub const VALUES: graph_rt::Prop<Self> = graph_rt::Prop::new("values");
+}

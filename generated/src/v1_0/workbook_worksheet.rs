@@ -65,3 +65,24 @@ impl graph_rt::Model for WorkbookWorksheet {
     }
 }
 graph_rt::impl_model_json!(WorkbookWorksheet);
+/// The properties, by name, for query options.
+impl WorkbookWorksheet {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `name`, for `$select`, `$expand` and `$orderby`.
+    pub const NAME: graph_rt::Prop<Self> = graph_rt::Prop::new("name");
+    /// `position`, for `$select`, `$expand` and `$orderby`.
+    pub const POSITION: graph_rt::Prop<Self> = graph_rt::Prop::new("position");
+    /// `visibility`, for `$select`, `$expand` and `$orderby`.
+    pub const VISIBILITY: graph_rt::Prop<Self> = graph_rt::Prop::new("visibility");
+    /// `charts`, for `$select`, `$expand` and `$orderby`.
+    pub const CHARTS: graph_rt::Prop<Self> = graph_rt::Prop::new("charts");
+    /// `names`, for `$select`, `$expand` and `$orderby`.
+    pub const NAMES: graph_rt::Prop<Self> = graph_rt::Prop::new("names");
+    /// `pivotTables`, for `$select`, `$expand` and `$orderby`.
+    pub const PIVOT_TABLES: graph_rt::Prop<Self> = graph_rt::Prop::new("pivotTables");
+    /// `protection`, for `$select`, `$expand` and `$orderby`.
+    pub const PROTECTION: graph_rt::Prop<Self> = graph_rt::Prop::new("protection");
+    /// `tables`, for `$select`, `$expand` and `$orderby`.
+    pub const TABLES: graph_rt::Prop<Self> = graph_rt::Prop::new("tables");
+}

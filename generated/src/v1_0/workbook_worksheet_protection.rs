@@ -41,3 +41,12 @@ impl graph_rt::Model for WorkbookWorksheetProtection {
     }
 }
 graph_rt::impl_model_json!(WorkbookWorksheetProtection);
+/// The properties, by name, for query options.
+impl WorkbookWorksheetProtection {
+    /// `id`, for `$select`, `$expand` and `$orderby`.
+    pub const ID: graph_rt::Prop<Self> = graph_rt::Prop::new("id");
+    /// `options`, for `$select`, `$expand` and `$orderby`.
+    pub const OPTIONS: graph_rt::Prop<Self> = graph_rt::Prop::new("options");
+    /// `protected`, for `$select`, `$expand` and `$orderby`.
+    pub const PROTECTED: graph_rt::Prop<Self> = graph_rt::Prop::new("protected");
+}

@@ -8,6 +8,7 @@ mod models;
 pub mod names;
 mod plan;
 mod render;
+pub mod requests;
 mod roundtrip_example;
 pub mod workloads;
 
@@ -105,6 +106,7 @@ fn cargo_toml(versions: &[Version<'_>], options: &CrateOptions) -> String {
     for m in &modules {
         out.push_str(&format!("{m} = []\n"));
     }
+    out.push_str("# Every operation by its route, for the example-driven tests.\ndispatch = []\n");
     for w in workloads::WORKLOADS {
         out.push_str(&format!("{w} = []\n"));
     }
@@ -145,7 +147,10 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
 fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
     let module = v.module();
     let q = Qualified::of(v.api);
-    let plan = Plan::new(v.api, &q);
+    let mut plan = Plan::new(v.api, &q);
+    let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);
+    let tree = requests::tree::Tree::new(v.api);
+    let built = requests::emit(&plan, &bodies, &tree, &module, v.name);
     let mut files = Vec::new();
     // (file, workload, names it exports)
     let mut mod_items: Vec<(String, &'static str, Vec<String>)> = Vec::new();
@@ -178,22 +183,47 @@ fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
             vec![item.rust_name.clone()],
         ));
     }
+    for (item, ty) in &bodies.structs {
+        let tokens = models::type_file(&plan, &item.rust_name, item, ty, v.name);
+        let sources: Vec<String> = ty.sources.iter().map(|s| s.file.clone()).collect();
+        let path = format!("src/{module}/{}.rs", item.file);
+        files.push(OutputFile {
+            contents: render::render(&path, tokens, &sources)?,
+            path,
+        });
+        mod_items.push((
+            item.file.clone(),
+            item.workload,
+            vec![item.rust_name.clone()],
+        ));
+    }
+    for (file, tokens) in built.files {
+        let path = format!("src/{module}/requests/{file}");
+        files.push(OutputFile {
+            contents: render::render(&path, tokens, &[])?,
+            path,
+        });
+    }
     mod_items.sort();
     let decls = mod_items.iter().map(|(file, workload, exported)| {
         let m = format_ident!("{}", file);
         let names = exported.iter().map(|n| format_ident!("{}", n));
+        // Request bodies have no workload: compiled with the version.
+        let cfg = (!workload.is_empty()).then(|| quote! { #[cfg(feature = #workload)] });
         quote! {
-            #[cfg(feature = #workload)]
+            #cfg
             mod #m;
-            #[cfg(feature = #workload)]
+            #cfg
             pub use #m::{#(#names),*};
         }
     });
     let mod_tokens = quote! {
         //! Every type and enum of this API version, re-exported flat; each file is compiled with
-        //! the feature of its workload.
+        //! the feature of its workload. The request builders start at [`requests::root`].
         #(#decls)*
         pub mod registry;
+        pub mod requests;
+        pub use requests::root;
     };
     let path = format!("src/{module}/mod.rs");
     files.push(OutputFile {

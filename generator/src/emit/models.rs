@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use crate::emit::docs::{doc_attrs, page_url};
 use crate::emit::names::{snake, Registry};
 use crate::emit::plan::{Item, Plan};
-use crate::model::ir::{Property, TypeDef};
+use crate::model::ir::{Property, TypeDef, TypeKind};
 
 /// The catch-all field for properties the SDK does not know.
 const ADDITIONAL: &str = "additional_properties";
@@ -91,10 +91,34 @@ pub fn type_file(
 
         graph_rt::impl_model_json!(#name);
     };
+    if ty.kind == TypeKind::Entity {
+        out.extend(property_constants(&name, ty));
+    }
     if let Some(any) = plan.any_names.get(qualified) {
         out.extend(any_enum(plan, qualified, item, any));
     }
     out
+}
+
+/// `User::DISPLAY_NAME`: each property as a typed name for `$select`, `$expand` and
+/// `$orderby`, so that a misspelled property does not compile.
+fn property_constants(name: &Ident, ty: &TypeDef) -> TokenStream {
+    let mut names = Registry::default();
+    let consts = ty.properties.iter().map(|p| {
+        let ident = format_ident!("{}", names.claim(&snake(&p.name).to_ascii_uppercase()));
+        let wire = p.name.as_str();
+        let doc = format!(" `{wire}`, for `$select`, `$expand` and `$orderby`.");
+        quote! {
+            #[doc = #doc]
+            pub const #ident: graph_rt::Prop<Self> = graph_rt::Prop::new(#wire);
+        }
+    });
+    quote! {
+        /// The properties, by name, for query options.
+        impl #name {
+            #(#consts)*
+        }
+    }
 }
 
 fn property_description(p: &Property) -> String {
@@ -149,7 +173,7 @@ fn element_type(plan: &Plan<'_>, ty: &str) -> (TokenStream, Option<&'static str>
 }
 
 /// EDM primitives.
-fn primitive(ty: &str) -> Option<TokenStream> {
+pub(super) fn primitive(ty: &str) -> Option<TokenStream> {
     Some(match ty {
         "Edm.String" => quote! { String },
         "Edm.Boolean" => quote! { bool },

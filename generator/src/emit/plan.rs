@@ -30,6 +30,10 @@ pub struct Plan<'a> {
     /// (containing type, property name) pairs whose field must be boxed (the type contains
     /// itself through non-collection fields).
     pub boxed: BTreeSet<(&'a str, &'a str)>,
+    /// The names and files taken in the version's module, for items planned later (request
+    /// bodies).
+    pub names: Registry,
+    pub files: Registry,
 }
 
 /// Owned qualified names: the IR keeps namespace and name apart.
@@ -80,6 +84,7 @@ impl<'a> Plan<'a> {
         let mut files = Registry::default();
         files.reserve("mod");
         files.reserve("registry");
+        files.reserve("requests");
         let mut types = BTreeMap::new();
         let mut enums = BTreeMap::new();
         for (_, qualified, kind) in &order {
@@ -131,6 +136,8 @@ impl<'a> Plan<'a> {
             any_names,
             descendants,
             boxed,
+            names,
+            files,
         }
     }
 }

@@ -1,0 +1,540 @@
+//! Typed request builders: the path tree of an API version as structs, one per node, whose
+//! methods follow the path (`users().item(id).messages()`) and build the documented operations
+//! (`list()`, `get()`, `create(&body)`, actions by name) as `graph_rt::Request`s.
+//!
+//! The files go to `src/<version>/requests/`: `mod.rs` holds the root and one module per first
+//! segment holds every node below it.
+
+pub mod bodies;
+pub mod shape;
+pub mod tree;
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::docs::{doc_attrs, page_url};
+use crate::emit::names::{snake, Registry};
+use crate::emit::plan::Plan;
+use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment};
+use bodies::Bodies;
+use tree::Tree;
+
+/// One call in a chain from the root: a method name and what its arguments are, in order.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub method: String,
+    pub args: Vec<ArgKind>,
+}
+
+#[derive(Debug, Clone)]
+pub enum ArgKind {
+    /// A path argument: a key, a function argument, an item path.
+    Path,
+    /// The body, read as this Rust type (a `Vec` for a collection body).
+    Body(TokenStream),
+}
+
+/// The emitted request code of one API version, and how to reach each operation.
+pub struct Requests {
+    /// Rendered files: (path below `src/<version>/requests/`, tokens, sources).
+    pub files: Vec<(String, TokenStream)>,
+    /// (method, path template) of every operation that can be built → the calls from the root
+    /// that build it and the workloads it needs.
+    pub routes: BTreeMap<(HttpMethod, String), Route>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Route {
+    pub calls: Vec<Call>,
+    pub workloads: Vec<&'static str>,
+    pub decode: shape::Decode,
+}
+
+pub fn emit(
+    plan: &Plan<'_>,
+    bodies: &Bodies,
+    tree: &Tree<'_>,
+    module: &str,
+    version: &str,
+) -> Requests {
+    let mut per_file: BTreeMap<String, Vec<TokenStream>> = BTreeMap::new();
+    let mut routes = BTreeMap::new();
+    // The calls that reach each node from the root.
+    let mut reach: Vec<Vec<Call>> = vec![Vec::new(); tree.nodes.len()];
+    for i in 0..tree.nodes.len() {
+        if i != 0 && tree.is_collapsed(i) {
+            continue;
+        }
+        let node = &tree.nodes[i];
+        let ctx = Ctx {
+            plan,
+            bodies,
+            module,
+            version,
+        };
+        let built = node_tokens(&ctx, tree, i, &reach[i]);
+        for (child, call) in built.child_calls {
+            let mut calls = reach[i].clone();
+            calls.push(call);
+            reach[child] = calls;
+        }
+        for (op, calls, workloads, decode) in built.routes {
+            routes.entry((op.method, op.path.clone())).or_insert(Route {
+                calls,
+                workloads,
+                decode,
+            });
+        }
+        per_file
+            .entry(node.file.clone())
+            .or_default()
+            .push(built.tokens);
+    }
+    let mut files = Vec::new();
+    let mut mods = Vec::new();
+    for (file, items) in per_file {
+        if file == "mod" {
+            continue;
+        }
+        let ident = format_ident!("{}", file);
+        mods.push(quote! { mod #ident; pub use #ident::*; });
+        files.push((
+            format!("{file}.rs"),
+            quote! {
+                //! Request builders below one first segment of the path tree.
+                #[allow(unused_imports)]
+                use super::VERSION;
+                #(#items)*
+            },
+        ));
+    }
+    let root_items = root_node(tree, plan, bodies, module, version);
+    let doc = format!(" The request builders of Microsoft Graph {version}: start at [`root`].");
+    files.push((
+        "mod.rs".into(),
+        quote! {
+            #![doc = #doc]
+            //!
+            //! Every node of the documented path tree is a struct; its methods go one segment
+            //! further or build an operation as a [`graph_rt::Request`], which a
+            //! `graph_rt::Client` sends (or anyone inspects: nothing is sent until then).
+
+            /// The API version these requests go to.
+            pub const VERSION: &str = #version;
+
+            /// The root of the path tree: `root().users().item(id).get()`.
+            pub fn root() -> Root {
+                Root(graph_rt::UrlPath::root())
+            }
+
+            #(#mods)*
+            #[cfg(feature = "dispatch")]
+            #[doc(hidden)]
+            pub mod dispatch;
+            #root_items
+        },
+    ));
+    files.push(("dispatch.rs".into(), dispatch(&routes)));
+    Requests { files, routes }
+}
+
+/// `dispatch(route, args)`: every operation by its route (`"POST /users/{id}/messages"`),
+/// built from arguments given at run time, for the example-driven tests (feature `dispatch`).
+fn dispatch(routes: &BTreeMap<(HttpMethod, String), Route>) -> TokenStream {
+    let arms = routes.iter().map(|((method, path), route)| {
+        let key = format!("{} {path}", method.as_str());
+        let mut chain = quote! { super::root() };
+        for call in &route.calls {
+            let m = format_ident!("{}", call.method);
+            let args = call.args.iter().map(|a| match a {
+                ArgKind::Path => quote! { &args.next_arg()? },
+                ArgKind::Body(ty) => quote! { &args.body::<#ty>()? },
+            });
+            chain = quote! { #chain.#m(#(#args),*) };
+        }
+        let cfg = shape::cfg(&route.workloads.iter().copied().collect());
+        let decode = route.decode.function();
+        quote! {
+            #cfg
+            #key => Some((|| Ok(graph_rt::ErasedRequest::new(#chain, #decode)))()),
+        }
+    });
+    quote! {
+        //! Every documented operation by its route, built from arguments given at run time:
+        //! the example-driven tests send each example of the docs through the typed builders.
+
+        /// The request of `route` (`"METHOD /documented/path"`) built with `args`; `None` when
+        /// this build has no such route.
+        pub fn dispatch(
+            route: &str,
+            args: &mut graph_rt::CallArgs,
+        ) -> Option<Result<graph_rt::ErasedRequest, graph_rt::Error>> {
+            match route {
+                #(#arms)*
+                _ => {
+                    let _ = args;
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn root_node(
+    tree: &Tree<'_>,
+    plan: &Plan<'_>,
+    bodies: &Bodies,
+    module: &str,
+    version: &str,
+) -> TokenStream {
+    let ctx = Ctx {
+        plan,
+        bodies,
+        module,
+        version,
+    };
+    node_tokens(&ctx, tree, 0, &[]).tokens
+}
+
+struct Ctx<'a, 'p> {
+    plan: &'a Plan<'p>,
+    bodies: &'a Bodies,
+    module: &'a str,
+    version: &'a str,
+}
+
+struct BuiltNode<'o> {
+    tokens: TokenStream,
+    /// Each child node (not collapsed) and the call that reaches it.
+    child_calls: Vec<(usize, Call)>,
+    /// Each operation built here: its calls from the root, workloads and decoder.
+    routes: Vec<(&'o Operation, Vec<Call>, Vec<&'static str>, shape::Decode)>,
+}
+
+fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> BuiltNode<'o> {
+    let node = &tree.nodes[i];
+    let name = format_ident!("{}", node.name);
+    let mut methods = Registry::default();
+    methods.reserve("path");
+    let mut items = Vec::new();
+    let mut child_calls = Vec::new();
+    let mut routes = Vec::new();
+
+    for op in node.ops.values() {
+        let wanted = op_method_name(op, &methods);
+        let method = methods.claim(&wanted);
+        let (tokens, call, workloads, decode) =
+            operation(ctx, op, &method, quote! { self.0.clone() }, &[], None);
+        items.push(tokens);
+        let mut calls = reach.to_vec();
+        calls.push(call);
+        routes.push((*op, calls, workloads, decode));
+    }
+
+    for &child in node.children.values() {
+        let c = &tree.nodes[child];
+        let Some(segment) = c.segment else { continue };
+        let wanted = navigation_name(segment);
+        let method = methods.claim(&wanted);
+        let (params, arg_kinds, path) = segment_path(segment);
+        if tree.is_collapsed(child) {
+            if let Some(op) = c.ops.values().next() {
+                let (tokens, call, workloads, decode) =
+                    operation(ctx, op, &method, path, &params, Some(arg_kinds));
+                items.push(tokens);
+                let mut calls = reach.to_vec();
+                calls.push(call);
+                routes.push((*op, calls, workloads, decode));
+            }
+            continue;
+        }
+        let child_name = format_ident!("{}", c.name);
+        let ident = format_ident!("{}", method);
+        let doc = format!(" `{}`", template_of(tree, child));
+        let param_decls = params.iter().map(|p| quote! { #p: &str });
+        items.push(quote! {
+            #[doc = #doc]
+            pub fn #ident(&self, #(#param_decls),*) -> #child_name {
+                #child_name(#path)
+            }
+        });
+        child_calls.push((
+            child,
+            Call {
+                method,
+                args: arg_kinds,
+            },
+        ));
+    }
+
+    let doc = if i == 0 {
+        " The root of the path tree.".to_string()
+    } else {
+        format!(" `{}`", template_of(tree, i))
+    };
+    let ops_doc = node.ops.values().map(|op| {
+        let line = format!(" - `{} {}`: {}", op.method.as_str(), op.path, op.title);
+        quote! { #[doc = #line] }
+    });
+    let ops_heading = (!node.ops.is_empty()).then(|| quote! { #[doc = ""] });
+    let tokens = quote! {
+        #[doc = #doc]
+        #ops_heading
+        #(#ops_doc)*
+        #[derive(Debug, Clone)]
+        pub struct #name(pub(super) graph_rt::UrlPath);
+
+        impl #name {
+            /// The path of this node, for requests the docs do not describe
+            /// (`graph_rt::Request::new`).
+            pub fn path(&self) -> &graph_rt::UrlPath {
+                &self.0
+            }
+
+            #(#items)*
+        }
+    };
+    BuiltNode {
+        tokens,
+        child_calls,
+        routes,
+    }
+}
+
+/// The documented path of a node, placeholders as `{…}`.
+fn template_of(tree: &Tree<'_>, i: usize) -> String {
+    let mut out = String::new();
+    for n in tree.chain(i) {
+        match tree.nodes[n].segment {
+            Some(Segment::PathAddress { path }) => {
+                out.push_str(&format!(":/{path}:"));
+            }
+            Some(segment) => {
+                out.push('/');
+                out.push_str(&segment_text(segment));
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+fn segment_text(segment: &Segment) -> String {
+    match segment {
+        Segment::Literal { name } => name.clone(),
+        Segment::Cast { r#type } => r#type.clone(),
+        Segment::Call { name, args } => format!(
+            "{name}({})",
+            args.iter()
+                .map(|a| format!("{}={}", a.name, a.value))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+        Segment::Key { name } => format!("{{{name}}}"),
+        Segment::KeyInParens { name, key } => format!("{name}({key})"),
+        Segment::PathAddress { path } => format!(":/{path}:"),
+        Segment::System { name } => name.clone(),
+    }
+}
+
+/// The method that goes one segment further.
+fn navigation_name(segment: &Segment) -> String {
+    match segment {
+        Segment::Literal { name } | Segment::Call { name, .. } => snake(name),
+        Segment::Cast { r#type } => snake(r#type.rsplit('.').next().unwrap_or(r#type)),
+        Segment::Key { .. } => "item".into(),
+        Segment::KeyInParens { name, .. } => format!("{}_by_key", snake(name)),
+        Segment::PathAddress { .. } => "at_path".into(),
+        Segment::System { name } => match name.as_str() {
+            "$ref" => "reference".into(),
+            "$value" => "content".into(),
+            other => snake(other.trim_start_matches('$')),
+        },
+    }
+}
+
+/// The parameters a segment takes, what each is, and the path expression that appends it to
+/// `self.0`.
+fn segment_path(segment: &Segment) -> (Vec<proc_macro2::Ident>, Vec<ArgKind>, TokenStream) {
+    let base = quote! { self.0.clone() };
+    match segment {
+        Segment::Literal { name } => (vec![], vec![], quote! { #base.literal(#name) }),
+        Segment::Cast { r#type } => (vec![], vec![], quote! { #base.literal(#r#type) }),
+        Segment::System { name } => (vec![], vec![], quote! { #base.literal(#name) }),
+        Segment::Key { name } => {
+            let param = param_ident(name, "id");
+            (
+                vec![param.clone()],
+                vec![ArgKind::Path],
+                quote! { #base.key(#param) },
+            )
+        }
+        Segment::KeyInParens { name, key } => {
+            let param = param_ident(key, "key");
+            let arg = arg_tokens(key, &param);
+            (
+                vec![param],
+                vec![ArgKind::Path],
+                quote! { #base.key_in_parens(#name, #arg) },
+            )
+        }
+        Segment::PathAddress { .. } => {
+            let param = format_ident!("item_path");
+            (
+                vec![param.clone()],
+                vec![ArgKind::Path],
+                quote! { #base.path_address(#param) },
+            )
+        }
+        Segment::Call { name, args } => {
+            let mut names = Registry::default();
+            names.reserve("body");
+            let params: Vec<proc_macro2::Ident> = args
+                .iter()
+                .map(|a| format_ident!("{}", names.claim(&snake(&a.name))))
+                .collect();
+            let pairs: Vec<TokenStream> = args
+                .iter()
+                .zip(&params)
+                .map(|(a, p)| {
+                    let n = &a.name;
+                    let arg = arg_tokens(&a.value, p);
+                    quote! { (#n, #arg) }
+                })
+                .collect();
+            let kinds = vec![ArgKind::Path; params.len()];
+            (params, kinds, quote! { #base.call(#name, &[#(#pairs),*]) })
+        }
+    }
+}
+
+/// A string literal in the template (`'{period}'`) is written quoted; anything else as is.
+fn arg_tokens(template: &str, param: &proc_macro2::Ident) -> TokenStream {
+    if template.trim().starts_with('\'') {
+        quote! { graph_rt::Arg::Str(#param) }
+    } else {
+        quote! { graph_rt::Arg::Raw(#param) }
+    }
+}
+
+fn param_ident(placeholder: &str, fallback: &str) -> proc_macro2::Ident {
+    let cleaned: String = placeholder
+        .split('|')
+        .next()
+        .unwrap_or(placeholder)
+        .trim()
+        .trim_matches(|c: char| c == '\'' || c == '{' || c == '}' || c == '<' || c == '>')
+        .to_string();
+    let mut name = snake(&cleaned);
+    if name == "unnamed" || name == "body" || name.starts_with('_') {
+        name = fallback.into();
+    }
+    format_ident!("{}", name)
+}
+
+/// `list`, `get`, `create`, `update`, `delete`; actions `post`, functions `get`; then the HTTP
+/// method when that name is taken.
+fn op_method_name(op: &Operation, taken: &Registry) -> String {
+    let by_kind = match (op.kind, op.method) {
+        (OperationKind::List, _) => "list",
+        (OperationKind::Get, _) => "get",
+        (OperationKind::Create, HttpMethod::Post) => "create",
+        (OperationKind::Update, HttpMethod::Patch) => "update",
+        (OperationKind::Delete, HttpMethod::Delete) => "delete",
+        _ => "",
+    };
+    if !by_kind.is_empty() && !taken.is_taken(by_kind) {
+        return by_kind.into();
+    }
+    op.method.as_str().to_ascii_lowercase()
+}
+
+/// The method that builds `op` at path expression `path`, after the segment parameters
+/// `params`; returns its tokens and the call that reaches it.
+fn operation(
+    ctx: &Ctx<'_, '_>,
+    op: &Operation,
+    method: &str,
+    path: TokenStream,
+    params: &[proc_macro2::Ident],
+    arg_kinds: Option<Vec<ArgKind>>,
+) -> (TokenStream, Call, Vec<&'static str>, shape::Decode) {
+    let s = shape::shape(ctx.plan, ctx.module, op);
+    // A parameters struct is compiled with the version (its fields carry their own cfg): only
+    // the types of the shape need features.
+    let workloads = s.workloads.clone();
+    let m = format_ident!("{}", ctx.module);
+    let (body_param, body_set, body_arg) = if let Some(body) = &s.body {
+        if op.request_collection {
+            (
+                Some(quote! { body: &[#body] }),
+                Some(quote! { .json_body(&body.to_vec()) }),
+                Some(ArgKind::Body(quote! { Vec<#body> })),
+            )
+        } else {
+            (
+                Some(quote! { body: &#body }),
+                Some(quote! { .json_body(body) }),
+                Some(ArgKind::Body(body.clone())),
+            )
+        }
+    } else if let Some(item) = ctx.bodies.of(op) {
+        let ident = format_ident!("{}", item.rust_name);
+        let ty = quote! { crate::#m::#ident };
+        (
+            Some(quote! { body: &#ty }),
+            Some(quote! { .json_body(body) }),
+            Some(ArgKind::Body(ty)),
+        )
+    } else {
+        (None, None, None)
+    };
+    let method_ident = format_ident!("{}", method);
+    let http = format_ident!(
+        "{}",
+        match op.method {
+            HttpMethod::Get => "Get",
+            HttpMethod::Post => "Post",
+            HttpMethod::Patch => "Patch",
+            HttpMethod::Put => "Put",
+            HttpMethod::Delete => "Delete",
+        }
+    );
+    let decode = format_ident!("{}", s.decode.function());
+    let status = op.status.map(|st| quote! { .documented_status(#st) });
+    let output = &s.output;
+    let select = &s.select;
+    let options = &s.options;
+    let cfg = shape::cfg(&workloads);
+    let mut line = format!(" `{} {}`", op.method.as_str(), op.path);
+    if let Some(st) = op.status {
+        line.push_str(&format!(" → `{st}`"));
+    }
+    let title = doc_attrs(&op.title, None);
+    let link = doc_attrs("", Some(&page_url(&op.source.file, ctx.version)));
+    let docs = quote! { #title #[doc = ""] #[doc = #line] #[doc = ""] #link };
+    let param_decls = params.iter().map(|p| quote! { #p: &str });
+    let all_params: Vec<TokenStream> = param_decls.chain(body_param).collect();
+    let tokens = quote! {
+        #docs
+        #cfg
+        pub fn #method_ident(&self, #(#all_params),*) -> graph_rt::Request<#output, #select, #options> {
+            graph_rt::Request::new(graph_rt::Method::#http, VERSION, #path, graph_rt::decode::#decode)
+                #body_set
+                #status
+        }
+    };
+    let mut args = arg_kinds.unwrap_or_default();
+    args.extend(body_arg);
+    (
+        tokens,
+        Call {
+            method: method.to_string(),
+            args,
+        },
+        workloads.into_iter().collect(),
+        s.decode,
+    )
+}

@@ -1,0 +1,226 @@
+//! What an operation's typed call looks like: the Rust type its response reads as and the
+//! decoder that reads it, the body it takes, the type `$select` names properties of, the query
+//! options it allows, and the workloads (cargo features) the types it names need.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::models::primitive;
+use crate::emit::plan::Plan;
+use crate::model::ir::{HttpMethod, Operation, OperationKind, Segment, TypeKind};
+
+/// How the response body is read; the name of a `graph_rt::decode` function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decode {
+    /// One JSON value of the type.
+    Json,
+    /// `{"value": …}` around the value.
+    Value,
+    /// A page of a collection.
+    Page,
+    /// Nothing expected.
+    Empty,
+    /// Raw bytes.
+    Bytes,
+    /// Untyped JSON.
+    Any,
+    /// `$count` text.
+    Count,
+}
+
+impl Decode {
+    pub fn function(self) -> &'static str {
+        match self {
+            Self::Json => "json",
+            Self::Value => "value",
+            Self::Page => "page",
+            Self::Empty => "empty",
+            Self::Bytes => "bytes",
+            Self::Any => "any",
+            Self::Count => "count",
+        }
+    }
+}
+
+/// A type as the request code names it, and the workload it needs.
+pub struct RustType {
+    pub tokens: TokenStream,
+    pub workload: Option<&'static str>,
+    /// The struct whose properties `$select` names, for entity types.
+    pub select: Option<TokenStream>,
+}
+
+pub struct Shape {
+    pub decode: Decode,
+    /// The output type `T` of `Request<T, S, Q>`.
+    pub output: TokenStream,
+    /// `S`.
+    pub select: TokenStream,
+    /// `Q`: `graph_rt::Options<…>`.
+    pub options: TokenStream,
+    /// The type of the body parameter's value (`X` of `&X`, or of `&[X]` when the operation
+    /// takes a collection), when the operation takes a model as its body.
+    pub body: Option<TokenStream>,
+    /// The workloads every type named here needs.
+    pub workloads: BTreeSet<&'static str>,
+}
+
+/// The Rust type of one value of a qualified type, named from the requests module.
+pub fn rust_type(plan: &Plan<'_>, module: &str, ty: &str) -> RustType {
+    let m = format_ident!("{}", module);
+    if let Some(t) = primitive(ty) {
+        return RustType {
+            tokens: t,
+            workload: None,
+            select: None,
+        };
+    }
+    if let Some((item, e)) = plan.enums.get(ty) {
+        let ident = format_ident!("{}", item.rust_name);
+        let tokens = if e.flags {
+            quote! { graph_rt::Flags<crate::#m::#ident> }
+        } else {
+            quote! { crate::#m::#ident }
+        };
+        return RustType {
+            tokens,
+            workload: Some(item.workload),
+            select: None,
+        };
+    }
+    if let Some((item, def)) = plan.types.get(ty) {
+        let name = plan.any_names.get(ty).unwrap_or(&item.rust_name);
+        let ident = format_ident!("{}", name);
+        let own = format_ident!("{}", item.rust_name);
+        return RustType {
+            tokens: quote! { crate::#m::#ident },
+            workload: Some(item.workload),
+            select: (def.kind == TypeKind::Entity).then(|| quote! { crate::#m::#own }),
+        };
+    }
+    RustType {
+        tokens: quote! { graph_rt::Value },
+        workload: None,
+        select: None,
+    }
+}
+
+/// The query options the page documents; when it names none, what Graph supports for the kind
+/// (every option for a list, `$select` and `$expand` for a get).
+pub fn options(op: &Operation) -> [bool; 8] {
+    const NAMES: [&str; 8] = [
+        "$select", "$expand", "$filter", "$orderby", "$top", "$skip", "$count", "$search",
+    ];
+    let documented: Vec<bool> = NAMES
+        .iter()
+        .map(|n| op.query_options.iter().any(|o| o == n))
+        .collect();
+    let mut flags = [false; 8];
+    if documented.iter().any(|&d| d) {
+        for (flag, d) in flags.iter_mut().zip(documented) {
+            *flag = d;
+        }
+    } else if op.kind == OperationKind::List {
+        flags = [true; 8];
+    } else if op.kind == OperationKind::Get {
+        flags[0] = true;
+        flags[1] = true;
+    }
+    if op.method != HttpMethod::Get {
+        flags = [false; 8];
+    }
+    flags
+}
+
+pub fn shape(plan: &Plan<'_>, module: &str, op: &Operation) -> Shape {
+    let mut workloads = BTreeSet::new();
+    let last = op.segments.last();
+    let system = match last {
+        Some(Segment::System { name }) => Some(name.as_str()),
+        _ => None,
+    };
+    let response = op
+        .response_type
+        .as_deref()
+        .map(|t| rust_type(plan, module, t));
+    let collection = op.response_collection || op.kind == OperationKind::List;
+    let mut select = None;
+    let (decode, output) = if system == Some("$count") {
+        (Decode::Count, quote! { i64 })
+    } else if system == Some("$value")
+        || op.response_type.as_deref() == Some("Edm.Stream")
+        || op.status == Some(302)
+    {
+        (Decode::Bytes, quote! { Vec<u8> })
+    } else if system == Some("$ref") {
+        if op.method == HttpMethod::Get {
+            (Decode::Any, quote! { graph_rt::Value })
+        } else {
+            (Decode::Empty, quote! { () })
+        }
+    } else if op.status == Some(204) || op.method == HttpMethod::Delete {
+        (Decode::Empty, quote! { () })
+    } else if let Some(t) = response {
+        workloads.extend(t.workload);
+        select = t.select.clone();
+        let tokens = t.tokens;
+        let is_primitive = op
+            .response_type
+            .as_deref()
+            .is_some_and(|r| r.starts_with("Edm.") || plan.enums.contains_key(r));
+        if collection {
+            (Decode::Page, quote! { graph_rt::Page<#tokens> })
+        } else if is_primitive {
+            (Decode::Value, tokens)
+        } else if tokens.to_string() == quote! { graph_rt::Value }.to_string() {
+            (Decode::Any, tokens)
+        } else {
+            (Decode::Json, tokens)
+        }
+    } else if op.status.is_none_or(|s| s == 200) && op.method == HttpMethod::Get {
+        (Decode::Any, quote! { graph_rt::Value })
+    } else {
+        (Decode::Empty, quote! { () })
+    };
+
+    let body = match op.request_type.as_deref() {
+        Some(t) => {
+            let t = rust_type(plan, module, t);
+            workloads.extend(t.workload);
+            Some(t.tokens)
+        }
+        // `POST …/$ref` with `{"@odata.id": …}`.
+        None if system == Some("$ref") && op.method != HttpMethod::Delete => {
+            Some(quote! { graph_rt::Value })
+        }
+        None => None,
+    };
+
+    let flags = options(op);
+    let options = quote! { graph_rt::Options<#(#flags),*> };
+    Shape {
+        decode,
+        output,
+        select: select.unwrap_or_else(|| quote! { () }),
+        options,
+        body,
+        workloads,
+    }
+}
+
+/// `#[cfg(all(feature = "a", feature = "b"))]` for the workloads, nothing for none.
+pub fn cfg(workloads: &BTreeSet<&'static str>) -> Option<TokenStream> {
+    match workloads.len() {
+        0 => None,
+        1 => {
+            let w = workloads.iter().next()?;
+            Some(quote! { #[cfg(feature = #w)] })
+        }
+        _ => {
+            let ws = workloads.iter();
+            Some(quote! { #[cfg(all(#(feature = #ws),*))] })
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The path tree of one API version: every documented request line's segments merged into one
+//! tree (segments equal up to case and key names are one node), with the operations on the nodes
+//! they address.
+
+use std::collections::BTreeMap;
+
+use crate::emit::names::{pascal, Registry};
+use crate::model::ir::{Api, HttpMethod, Operation, OperationKind, Segment};
+
+/// A segment up to what does not change the URL: case of names, names of key placeholders.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SegmentKey {
+    Literal(String),
+    Cast(String),
+    Call(String, Vec<String>),
+    Key,
+    KeyInParens(String),
+    PathAddress,
+    System(String),
+}
+
+impl SegmentKey {
+    pub fn of(segment: &Segment) -> SegmentKey {
+        match segment {
+            Segment::Literal { name } => SegmentKey::Literal(name.to_ascii_lowercase()),
+            Segment::Cast { r#type } => SegmentKey::Cast(r#type.to_ascii_lowercase()),
+            Segment::Call { name, args } => SegmentKey::Call(
+                name.to_ascii_lowercase(),
+                args.iter().map(|a| a.name.to_ascii_lowercase()).collect(),
+            ),
+            Segment::Key { .. } => SegmentKey::Key,
+            Segment::KeyInParens { name, .. } => SegmentKey::KeyInParens(name.to_ascii_lowercase()),
+            Segment::PathAddress { .. } => SegmentKey::PathAddress,
+            Segment::System { name } => SegmentKey::System(name.clone()),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Node<'a> {
+    /// The segment that leads here from the parent (the first spelling met); `None` at the root.
+    pub segment: Option<&'a Segment>,
+    pub parent: Option<usize>,
+    pub children: BTreeMap<SegmentKey, usize>,
+    /// At most one operation per HTTP method: the first documented (operations are sorted by
+    /// path, method and page).
+    pub ops: BTreeMap<HttpMethod, &'a Operation>,
+    /// The Rust struct of this node: its path in PascalCase, `Item` for keys.
+    pub name: String,
+    /// The file (module) it is emitted in: its first segment's, `mod` for the root.
+    pub file: String,
+}
+
+#[derive(Debug)]
+pub struct Tree<'a> {
+    /// The root is node 0.
+    pub nodes: Vec<Node<'a>>,
+}
+
+impl<'a> Tree<'a> {
+    pub fn new(api: &'a Api) -> Tree<'a> {
+        let mut tree = Tree {
+            nodes: vec![Node {
+                segment: None,
+                parent: None,
+                children: BTreeMap::new(),
+                ops: BTreeMap::new(),
+                name: "Root".into(),
+                file: "mod".into(),
+            }],
+        };
+        for op in &api.operations {
+            let mut at = 0;
+            for segment in &op.segments {
+                let key = SegmentKey::of(segment);
+                at = match tree.nodes[at].children.get(&key) {
+                    Some(&child) => child,
+                    None => {
+                        let child = tree.nodes.len();
+                        tree.nodes.push(Node {
+                            segment: Some(segment),
+                            parent: Some(at),
+                            children: BTreeMap::new(),
+                            ops: BTreeMap::new(),
+                            name: String::new(),
+                            file: String::new(),
+                        });
+                        tree.nodes[at].children.insert(key, child);
+                        child
+                    }
+                };
+            }
+            tree.nodes[at].ops.entry(op.method).or_insert(op);
+        }
+        tree.name_nodes();
+        tree
+    }
+
+    /// Struct names from the path (`DeviceManagementDeviceConfigurationsItem`), made unique in
+    /// the order of the tree; files from the first segment.
+    fn name_nodes(&mut self) {
+        let mut names = Registry::default();
+        names.reserve("Root");
+        let mut files = Registry::default();
+        files.reserve("mod");
+        for i in 1..self.nodes.len() {
+            let Some(parent) = self.nodes[i].parent else {
+                continue;
+            };
+            let word = self.nodes[i].segment.map_or(String::new(), segment_word);
+            let (wanted, file) = if parent == 0 {
+                let name = pascal(&word);
+                let file = files.claim(&crate::emit::names::snake(&name));
+                (name, file)
+            } else {
+                let p = &self.nodes[parent];
+                (
+                    pascal(&format!("{} {word}", words_of(&p.name))),
+                    p.file.clone(),
+                )
+            };
+            self.nodes[i].name = names.claim(&wanted);
+            self.nodes[i].file = file;
+        }
+    }
+
+    /// Whether node `i` is an action or function with nothing below it: its parent's method
+    /// sends it directly (`item(id).assign(&body)`), with no node struct of its own.
+    pub fn is_collapsed(&self, i: usize) -> bool {
+        let node = &self.nodes[i];
+        matches!(
+            node.segment,
+            Some(Segment::Literal { .. } | Segment::Call { .. })
+        ) && node.children.is_empty()
+            && node.ops.len() == 1
+            && node
+                .ops
+                .values()
+                .all(|op| matches!(op.kind, OperationKind::Action | OperationKind::Function))
+    }
+
+    /// The nodes from the root's child down to `i`.
+    pub fn chain(&self, i: usize) -> Vec<usize> {
+        let mut out = vec![i];
+        let mut at = i;
+        while let Some(p) = self.nodes[at].parent {
+            if p == 0 {
+                break;
+            }
+            out.push(p);
+            at = p;
+        }
+        out.reverse();
+        out
+    }
+}
+
+/// The word a segment adds to a node's name.
+fn segment_word(segment: &Segment) -> String {
+    match segment {
+        Segment::Literal { name } | Segment::Call { name, .. } => name.clone(),
+        Segment::Cast { r#type } => r#type.rsplit('.').next().unwrap_or(r#type).to_string(),
+        Segment::Key { .. } => "Item".into(),
+        Segment::KeyInParens { name, .. } => format!("{name} Item"),
+        Segment::PathAddress { .. } => "ByPath".into(),
+        Segment::System { name } => name.trim_start_matches('$').to_string(),
+    }
+}
+
+/// A PascalCase name split back into space-separated words for `pascal` to join again.
+fn words_of(name: &str) -> String {
+    name.trim_end_matches('_').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_merge_whatever_their_placeholder() {
+        let a = Segment::Key { name: "id".into() };
+        let b = Segment::Key {
+            name: "user-id".into(),
+        };
+        assert_eq!(SegmentKey::of(&a), SegmentKey::of(&b));
+        let l = Segment::Literal {
+            name: "Users".into(),
+        };
+        assert_eq!(
+            SegmentKey::of(&l),
+            SegmentKey::Literal("users".into()),
+            "literals merge up to case"
+        );
+    }
+}
