@@ -15,7 +15,7 @@ pub mod workloads;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::ir::Api;
+use crate::model::ir::{Api, HttpMethod};
 use plan::{Plan, Qualified};
 
 /// One API version to emit.
@@ -142,6 +142,17 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
         contents: render::render(&path, tokens, &[])?,
         path,
     })
+}
+
+/// How each operation of a version is built: the calls from `root()` (method names and
+/// arguments), keyed by (method, path template).
+pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<(HttpMethod, String), requests::Route> {
+    let module = v.module();
+    let q = Qualified::of(v.api);
+    let mut plan = Plan::new(v.api, &q);
+    let bodies = requests::bodies::Bodies::plan(v.api, &mut plan);
+    let tree = requests::tree::Tree::new(v.api);
+    requests::emit(&plan, &bodies, &tree, &module, v.name).routes
 }
 
 fn version_files(v: &Version<'_>) -> Result<Vec<OutputFile>, EmitError> {
