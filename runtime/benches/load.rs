@@ -30,7 +30,10 @@ fn main() {
 
 async fn run(requests: usize, rounds: usize) {
     let server = Server::start_with(false, |hit| {
-        Reply::json(200, json!({"id": hit.path, "displayName": "load test user"}))
+        Reply::json(
+            200,
+            json!({"id": hit.path, "displayName": "load test user"}),
+        )
     })
     .await;
     let client = Client::builder(StaticToken::new("load-test-token"))

@@ -71,7 +71,10 @@ async fn path_is_encoded_and_bearer_token_sent() {
         hits[0].header("authorization"),
         Some(format!("Bearer {SECRET}").as_str())
     );
-    assert!(hits[0].header("user-agent").unwrap().starts_with("graph-rt/"));
+    assert!(hits[0]
+        .header("user-agent")
+        .unwrap()
+        .starts_with("graph-rt/"));
 
     // Query values and OData string literals are encoded too.
     let filter = format!("displayName eq {}", graph_rt::odata_string("O'Neil & co"));
@@ -105,7 +108,10 @@ async fn request_with_a_problem_is_not_sent() {
     let client = client(&server);
     let error = get(users().key("..")).send(&client).await.unwrap_err();
     assert!(matches!(error, ClientError::Invalid(_)), "{error:?}");
-    assert!(error.to_string().contains("cannot be a path segment"), "{error}");
+    assert!(
+        error.to_string().contains("cannot be a path segment"),
+        "{error}"
+    );
     // A link to another origin would carry the token away: refused, not sent.
     let error = get(users())
         .at_link("http://evil.example/v1.0/users")
@@ -119,7 +125,11 @@ async fn request_with_a_problem_is_not_sent() {
 #[tokio::test]
 async fn graph_error_says_status_code_message_and_request_id() {
     let server = Server::start(|hit| match hit.path_only() {
-        "/v1.0/users/x" => graph_error(404, "Request_ResourceNotFound", "Resource 'x' does not exist."),
+        "/v1.0/users/x" => graph_error(
+            404,
+            "Request_ResourceNotFound",
+            "Resource 'x' does not exist.",
+        ),
         _ => Reply::text(502, "<html><body>Bad gateway from the proxy</body></html>")
             .header("request-id", "hdr-5678"),
     })
@@ -140,7 +150,10 @@ async fn graph_error_says_status_code_message_and_request_id() {
     // Not Graph's JSON: the status and the start of the body; the id from the header.
     let error = get(users().key("y")).send(&client).await.unwrap_err();
     let text = error.to_string();
-    assert!(text.starts_with("HTTP 502 Bad Gateway: <html><body>Bad gateway"), "{text}");
+    assert!(
+        text.starts_with("HTTP 502 Bad Gateway: <html><body>Bad gateway"),
+        "{text}"
+    );
     assert!(text.contains("request-id hdr-5678"), "{text}");
 }
 
@@ -150,7 +163,10 @@ async fn decode_error_names_status_and_path() {
     let client = client(&server);
     let request: Request<Page<i64>> = Request::new(Method::Get, "v1.0", users(), decode::page);
     let error = client.send(request).await.unwrap_err();
-    assert!(matches!(error, ClientError::Decode { status: 200, .. }), "{error:?}");
+    assert!(
+        matches!(error, ClientError::Decode { status: 200, .. }),
+        "{error:?}"
+    );
     let text = error.to_string();
     assert!(text.starts_with("HTTP 200: "), "{text}");
     assert!(text.contains("`value[1]`"), "{text}");
@@ -182,7 +198,11 @@ async fn throttled_429_is_retried_after_retry_after() {
     let client = self::client(&server);
     let started = Instant::now();
     get(users()).send(&client).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(950), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(server.count(), 2);
 }
 
@@ -222,7 +242,10 @@ async fn post_is_not_retried_unless_asked() {
     };
     let error = client.send(post()).await.unwrap_err();
     assert_eq!((error.status(), server.count()), (Some(429), 1));
-    let error = client.send(post().retry_non_idempotent()).await.unwrap_err();
+    let error = client
+        .send(post().retry_non_idempotent())
+        .await
+        .unwrap_err();
     assert_eq!((error.status(), server.count()), (Some(429), 5));
 }
 
@@ -242,7 +265,10 @@ async fn connection_refused_is_a_transport_error() {
         .unwrap();
     let error = get(users()).send(&client).await.unwrap_err();
     assert!(matches!(error, ClientError::Transport(_)), "{error:?}");
-    assert!(error.to_string().starts_with("transport error: "), "{error}");
+    assert!(
+        error.to_string().starts_with("transport error: "),
+        "{error}"
+    );
     assert!(!error.to_string().contains(SECRET));
 }
 
@@ -264,14 +290,23 @@ fn paged(hit: &Hit) -> Reply {
 async fn lists_follow_next_links() {
     let server = Server::start(paged).await;
     let client = client(&server);
-    let ids = |items: Vec<Value>| items.iter().map(|v| v["id"].as_u64().unwrap()).collect::<Vec<_>>();
+    let ids = |items: Vec<Value>| {
+        items
+            .iter()
+            .map(|v| v["id"].as_u64().unwrap())
+            .collect::<Vec<_>>()
+    };
 
     let items: Vec<Value> = client.items(list(users())).try_collect().await.unwrap();
     assert_eq!(ids(items), vec![0, 1, 2, 3, 4, 5]);
     let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
     assert_eq!(
         paths,
-        ["/v1.0/users", "/v1.0/users?$skiptoken=1", "/v1.0/users?$skiptoken=2"]
+        [
+            "/v1.0/users",
+            "/v1.0/users?$skiptoken=1",
+            "/v1.0/users?$skiptoken=2"
+        ]
     );
 
     let all = client.all(list(users())).await.unwrap();
@@ -302,7 +337,10 @@ async fn a_failing_page_ends_the_stream_with_its_error() {
 
     // A page linking to itself would loop: an error.
     let server = Server::start(|hit| {
-        Reply::json(200, json!({"value": [], "@odata.nextLink": format!("{}{}", hit.base, hit.path)}))
+        Reply::json(
+            200,
+            json!({"value": [], "@odata.nextLink": format!("{}{}", hit.base, hit.path)}),
+        )
     })
     .await;
     let client = self::client(&server);
@@ -341,7 +379,10 @@ async fn delta_follows_to_the_delta_link_and_resumes_from_it() {
     // Later: resume from the stored link.
     let stored = first.delta_link.clone();
     let changes = client.delta(request.at_link(&stored)).await.unwrap();
-    assert_eq!(changes.items, vec![json!({"id": "u2", "@removed": {"reason": "deleted"}})]);
+    assert_eq!(
+        changes.items,
+        vec![json!({"id": "u2", "@removed": {"reason": "deleted"}})]
+    );
     assert!(changes.delta_link.ends_with("$deltatoken=t2"));
     let paths: Vec<String> = server.hits().into_iter().map(|h| h.path).collect();
     assert_eq!(
@@ -355,7 +396,10 @@ async fn delta_follows_to_the_delta_link_and_resumes_from_it() {
 
     // A delta query that ends without a deltaLink is an error, not a silent success.
     let server = Server::start(|_| Reply::json(200, json!({"value": []}))).await;
-    let error = self::client(&server).delta(list(users())).await.unwrap_err();
+    let error = self::client(&server)
+        .delta(list(users()))
+        .await
+        .unwrap_err();
     assert!(matches!(error, ClientError::Protocol(_)), "{error:?}");
 }
 
@@ -363,22 +407,42 @@ async fn delta_follows_to_the_delta_link_and_resumes_from_it() {
 async fn redirect_to_another_host_does_not_carry_the_token() {
     let other = Server::start(|_| Reply::json(200, json!({"at": "other"}))).await;
     let other_port = other.addr.port();
-    let server = Server::start(move |hit| match hit.path_only() {
-        // Same host and port: the token goes along.
-        "/v1.0/same" => Reply::status(307).header("Location", "/v1.0/final"),
-        "/v1.0/final" => Reply::json(200, json!({"at": "same"})),
-        // Another port.
-        "/v1.0/port" => Reply::status(302)
-            .header("Location", &format!("http://127.0.0.1:{other_port}/v1.0/x")),
-        // Another host name (same machine).
-        _ => Reply::status(307).header("Location", &format!("http://localhost:{other_port}/v1.0/y")),
-    })
-    .await;
+    let server =
+        Server::start(move |hit| match hit.path_only() {
+            // Same host and port: the token goes along.
+            "/v1.0/same" => Reply::status(307).header("Location", "/v1.0/final"),
+            "/v1.0/final" => Reply::json(200, json!({"at": "same"})),
+            // Another port.
+            "/v1.0/port" => Reply::status(302)
+                .header("Location", &format!("http://127.0.0.1:{other_port}/v1.0/x")),
+            // Another host name (same machine).
+            _ => Reply::status(307)
+                .header("Location", &format!("http://localhost:{other_port}/v1.0/y")),
+        })
+        .await;
     let client = client(&server);
     let at = |v: Value| v["at"].as_str().unwrap().to_owned();
-    assert_eq!(at(get(UrlPath::root().literal("same")).send(&client).await.unwrap()), "same");
-    assert_eq!(at(get(UrlPath::root().literal("port")).send(&client).await.unwrap()), "other");
-    assert_eq!(at(get(UrlPath::root().literal("host")).send(&client).await.unwrap()), "other");
+    assert_eq!(
+        at(get(UrlPath::root().literal("same"))
+            .send(&client)
+            .await
+            .unwrap()),
+        "same"
+    );
+    assert_eq!(
+        at(get(UrlPath::root().literal("port"))
+            .send(&client)
+            .await
+            .unwrap()),
+        "other"
+    );
+    assert_eq!(
+        at(get(UrlPath::root().literal("host"))
+            .send(&client)
+            .await
+            .unwrap()),
+        "other"
+    );
 
     let hits = server.hits();
     let final_hit = hits.iter().find(|h| h.path == "/v1.0/final").unwrap();
@@ -435,7 +499,10 @@ async fn refreshing_token_is_fetched_once_then_again_after_expiry() {
         async move {
             let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
             tokio::time::sleep(Duration::from_millis(20)).await;
-            Ok(AccessToken::expires_in(format!("tok-{n}"), Duration::from_millis(400)))
+            Ok(AccessToken::expires_in(
+                format!("tok-{n}"),
+                Duration::from_millis(400),
+            ))
         }
     })
     .refresh_before(Duration::from_millis(100));
@@ -518,8 +585,10 @@ async fn batch_splits_at_20_and_matches_responses_by_id() {
         .map(|h| h.json()["requests"].as_array().unwrap().len())
         .collect();
     assert_eq!(sizes, vec![20, 20, 5]);
-    assert!(hits.iter().all(|h| h.method == "POST"
-        && h.header("authorization") == Some(&*format!("Bearer {SECRET}"))));
+    assert!(hits
+        .iter()
+        .all(|h| h.method == "POST"
+            && h.header("authorization") == Some(&*format!("Bearer {SECRET}"))));
     let ids: Vec<String> = hits[2].json()["requests"]
         .as_array()
         .unwrap()
@@ -546,18 +615,32 @@ async fn batch_sub_request_errors_are_their_own() {
     let error = responses.take(bad).unwrap_err();
     assert_eq!(error.status(), Some(404));
     let text = error.to_string();
-    assert!(text.contains("Request_ResourceNotFound: no bad (request-id sub-9)"), "{text}");
+    assert!(
+        text.contains("Request_ResourceNotFound: no bad (request-id sub-9)"),
+        "{text}"
+    );
     let posted = responses.take(post).unwrap();
     assert_eq!(posted["body"], json!({"displayName": "Ann"}));
-    assert!(matches!(responses.take(unsent), Err(ClientError::Invalid(_))));
+    assert!(matches!(
+        responses.take(unsent),
+        Err(ClientError::Invalid(_))
+    ));
     let sent = server.hits()[0].json();
     assert_eq!(sent["requests"].as_array().unwrap().len(), 3);
-    assert_eq!(sent["requests"][2]["headers"]["Content-Type"], "application/json");
+    assert_eq!(
+        sent["requests"][2]["headers"]["Content-Type"],
+        "application/json"
+    );
 
     // Requests of two versions cannot share a batch.
     let mut batch = Batch::new();
     batch.add(get(users()));
-    batch.add(Request::<Value>::new(Method::Get, "beta", users(), decode::json));
+    batch.add(Request::<Value>::new(
+        Method::Get,
+        "beta",
+        users(),
+        decode::json,
+    ));
     let error = client.send_batch(batch).await.unwrap_err();
     assert!(matches!(error, ClientError::Invalid(_)), "{error:?}");
 }

@@ -70,7 +70,8 @@ impl fmt::Debug for AccessToken {
 }
 
 /// The future a [`TokenProvider`] returns.
-pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<AccessToken, ClientError>> + Send + 'a>>;
+pub type TokenFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<AccessToken, ClientError>> + Send + 'a>>;
 
 /// Where the client gets the bearer token, before every request (and every retry).
 ///

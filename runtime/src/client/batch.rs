@@ -299,7 +299,10 @@ impl Client {
                     throttled.push(index);
                     continue;
                 }
-                responses.outcomes[index] = Some(Outcome::Response { raw, attempts: attempt });
+                responses.outcomes[index] = Some(Outcome::Response {
+                    raw,
+                    attempts: attempt,
+                });
             }
             if !throttled.is_empty() {
                 tokio::time::sleep(policy.delay(attempt - 1, wait)).await;
@@ -311,12 +314,7 @@ impl Client {
 
     /// One request of the `$batch` body: `{"id", "method", "url", "headers", "body"}`; the
     /// error is why it cannot go in a batch.
-    fn entry_json(
-        &self,
-        index: usize,
-        entry: &Entry,
-        version: &str,
-    ) -> Result<Value, String> {
+    fn entry_json(&self, index: usize, entry: &Entry, version: &str) -> Result<Value, String> {
         let url = if entry.target.starts_with('/') || entry.target.is_empty() {
             entry.target.clone()
         } else {

@@ -1,36 +1,5 @@
 //! The async client (feature `client`, on by default): sends [`Request`]s with a bearer token,
 //! retries throttled ones, follows `@odata.nextLink`, runs delta queries and `$batch`es.
-//!
-//! ```no_run
-//! use graph_rt::{decode, Client, Method, Page, Request, StaticToken, UrlPath, Value};
-//! use futures_util::TryStreamExt;
-//!
-//! # async fn run() -> Result<(), graph_rt::ClientError> {
-//! let client = Client::builder(StaticToken::new("eyJ0eXAi…")).build()?;
-//!
-//! // One request: `GET https://graph.microsoft.com/v1.0/users/{id}`.
-//! let user: Value = Request::new(
-//!     Method::Get,
-//!     "v1.0",
-//!     UrlPath::root().literal("users").key("a/../b?x"), // one segment: `a%2F..%2Fb%3Fx`
-//!     decode::json,
-//! )
-//! .send(&client)
-//! .await?;
-//!
-//! // A list, page after page, as a stream of items.
-//! let users: Request<Page<Value>> =
-//!     Request::new(Method::Get, "v1.0", UrlPath::root().literal("users"), decode::page);
-//! let mut items = std::pin::pin!(client.items(users.clone()));
-//! while let Some(user) = items.try_next().await? {
-//!     println!("{user}");
-//! }
-//! // Or all at once.
-//! let all: Vec<Value> = client.all(users).await?;
-//! # let _ = (user, all);
-//! # Ok(())
-//! # }
-//! ```
 
 mod auth;
 mod batch;
@@ -56,6 +25,37 @@ pub const GRAPH_ROOT: &str = "https://graph.microsoft.com";
 
 /// Sends requests to Microsoft Graph. Cheap to clone (one connection pool, shared); make one
 /// and use it everywhere.
+///
+/// ```no_run
+/// use graph_rt::{decode, Client, Method, Page, Request, StaticToken, UrlPath, Value};
+/// use futures_util::TryStreamExt;
+///
+/// # async fn run() -> Result<(), graph_rt::ClientError> {
+/// let client = Client::builder(StaticToken::new("eyJ0eXAi…")).build()?;
+///
+/// // One request: `GET https://graph.microsoft.com/v1.0/users/{id}`.
+/// let user: Value = Request::<Value>::new(
+///     Method::Get,
+///     "v1.0",
+///     UrlPath::root().literal("users").key("a/../b?x"), // one segment: `a%2F..%2Fb%3Fx`
+///     decode::json,
+/// )
+/// .send(&client)
+/// .await?;
+///
+/// // A list, page after page, as a stream of items.
+/// let users: Request<Page<Value>> =
+///     Request::new(Method::Get, "v1.0", UrlPath::root().literal("users"), decode::page);
+/// let mut items = std::pin::pin!(client.items(users.clone()));
+/// while let Some(user) = items.try_next().await? {
+///     println!("{user}");
+/// }
+/// // Or all at once.
+/// let all: Vec<Value> = client.all(users).await?;
+/// # let _ = (user, all);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -301,7 +301,9 @@ impl Client {
             let name = HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| ClientError::Invalid(format!("`{name}` is not a header name")))?;
             let value = HeaderValue::from_str(value).map_err(|_| {
-                ClientError::Invalid(format!("the header `{name}` has a value a header cannot hold"))
+                ClientError::Invalid(format!(
+                    "the header `{name}` has a value a header cannot hold"
+                ))
             })?;
             headers.append(name, value);
         }

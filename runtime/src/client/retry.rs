@@ -84,7 +84,10 @@ pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
         return Duration::try_from_secs_f64(seconds).ok();
     }
     let at = parse_http_date(value)?;
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// An IMF-fixdate (RFC 9110 §5.6.7), the only form servers must send.
