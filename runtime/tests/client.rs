@@ -103,6 +103,31 @@ async fn json_body_and_headers_are_sent() {
 }
 
 #[tokio::test]
+async fn bytes_body_and_raw_response() {
+    let server = Server::start(|hit| Reply {
+        status: 200,
+        headers: vec![("content-type".into(), "text/plain".into())],
+        body: [hit.body.as_slice(), b"!"].concat(),
+    })
+    .await;
+    let client = client(&server);
+    let path = UrlPath::root()
+        .literal("me")
+        .literal("drive")
+        .literal("root")
+        .path_address("notes/a b.txt")
+        .literal("content");
+    let request: Request<Vec<u8>> = Request::new(Method::Put, "v1.0", path, decode::bytes)
+        .bytes_body("text/plain", b"hello".to_vec());
+    let raw = client.send_raw(&request).await.unwrap();
+    assert_eq!(raw.header("Content-Type"), Some("text/plain"));
+    assert_eq!(client.send(request).await.unwrap(), b"hello!");
+    let hit = &server.hits()[0];
+    assert_eq!(hit.path, "/v1.0/me/drive/root:/notes/a%20b.txt:/content");
+    assert_eq!(hit.header("content-type"), Some("text/plain"));
+}
+
+#[tokio::test]
 async fn request_with_a_problem_is_not_sent() {
     let server = Server::start(|_| Reply::json(200, json!({}))).await;
     let client = client(&server);

@@ -470,6 +470,27 @@ impl Client {
     /// Runs a delta query to its end: follows `@odata.nextLink` and returns every item with the
     /// final `@odata.deltaLink`. Resume later from a stored link with
     /// `client.delta(request.at_link(&stored))`.
+    ///
+    /// ```no_run
+    /// # use graph_rt::{decode, Client, Method, Page, Request, UrlPath, Value};
+    /// # async fn run(client: &Client, stored: Option<String>) -> Result<(), graph_rt::ClientError> {
+    /// let delta: Request<Page<Value>> = Request::new(
+    ///     Method::Get,
+    ///     "v1.0",
+    ///     UrlPath::root().literal("users").call("delta", &[]),
+    ///     decode::page,
+    /// );
+    /// let request = match &stored {
+    ///     Some(link) => delta.at_link(link), // only the changes since then
+    ///     None => delta,                     // everything, the first time
+    /// };
+    /// let result = client.delta(request).await?;
+    /// println!("{} changes", result.items.len());
+    /// let stored = result.delta_link; // keep it for next time
+    /// # let _ = stored;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delta<T, S, Q>(
         &self,
         request: Request<Page<T>, S, Q>,
