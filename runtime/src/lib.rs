@@ -131,8 +131,8 @@ pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
 #[cfg(feature = "client")]
 pub use crate::client::{
     AccessToken, Batch, BatchHandle, BatchResponses, Client, ClientBuilder, ClientError, Delta,
-    GraphError, RefreshingToken, RetryPolicy, StaticToken, TokenFuture, TokenProvider, GRAPH_ROOT,
-    MAX_BATCH_REQUESTS,
+    GraphError, RefreshingToken, RejectFuture, RetryPolicy, StaticToken, TokenFuture,
+    TokenProvider, GRAPH_ROOT, MAX_BATCH_REQUESTS,
 };
 
 /// Support for the macros; not a public API.

@@ -566,6 +566,45 @@ async fn refreshing_token_is_fetched_once_then_again_after_expiry() {
     assert_eq!(server.count(), 21);
 }
 
+#[tokio::test]
+async fn a_rejected_token_is_refreshed_once() {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let counter = fetches.clone();
+    let provider = RefreshingToken::new(move || {
+        let counter = counter.clone();
+        async move {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            Ok(AccessToken::expires_in(
+                format!("tok-{n}"),
+                Duration::from_secs(3600),
+            ))
+        }
+    });
+    // `tok-1` was revoked before its expiry.
+    let server = Server::start(|hit| match hit.header("authorization") {
+        Some("Bearer tok-1") => graph_error(401, "InvalidAuthenticationToken", "expired"),
+        _ => Reply::json(201, json!({})),
+    })
+    .await;
+    let client = Client::builder(provider)
+        .root(&server.base)
+        .allow_http(true)
+        .build()
+        .unwrap();
+    // Even a POST: a 401 was not processed.
+    let post: Request<Value> =
+        Request::new(Method::Post, "v1.0", users(), decode::json).json_body(&json!({}));
+    client.send(post).await.unwrap();
+    assert_eq!((fetches.load(Ordering::SeqCst), server.count()), (2, 2));
+    get(users()).send(&client).await.unwrap();
+    assert_eq!((fetches.load(Ordering::SeqCst), server.count()), (2, 3));
+
+    // A static token cannot be renewed: the 401 is the answer, sent once.
+    let server = Server::start(|_| graph_error(401, "InvalidAuthenticationToken", "no")).await;
+    let error = get(users()).send(&self::client(&server)).await.unwrap_err();
+    assert_eq!((error.status(), server.count()), (Some(401), 1));
+}
+
 /// A `$batch` endpoint: answers each sub-request (in reverse order) with its own URL, or a
 /// Graph error for `/users/bad`.
 fn batch_server(hit: &Hit) -> Reply {

@@ -80,17 +80,36 @@ pub type TokenFuture<'a> =
 pub trait TokenProvider: Send + Sync {
     /// A token good for the next request.
     fn token(&self) -> TokenFuture<'_>;
+
+    /// Graph refused `rejected` (401): forget it if it is still the current one. Resolves to
+    /// whether a new token may be had, in which case the client sends the request once more.
+    /// The default keeps the token and answers `false`.
+    fn reject<'a>(&'a self, rejected: &'a AccessToken) -> RejectFuture<'a> {
+        let _ = rejected;
+        Box::pin(async { false })
+    }
 }
+
+/// The future [`TokenProvider::reject`] returns.
+pub type RejectFuture<'a> = Pin<Box<dyn Future<Output = bool> + Send + 'a>>;
 
 impl<P: TokenProvider + ?Sized> TokenProvider for Arc<P> {
     fn token(&self) -> TokenFuture<'_> {
         (**self).token()
+    }
+
+    fn reject<'a>(&'a self, rejected: &'a AccessToken) -> RejectFuture<'a> {
+        (**self).reject(rejected)
     }
 }
 
 impl<P: TokenProvider + ?Sized> TokenProvider for Box<P> {
     fn token(&self) -> TokenFuture<'_> {
         (**self).token()
+    }
+
+    fn reject<'a>(&'a self, rejected: &'a AccessToken) -> RejectFuture<'a> {
+        (**self).reject(rejected)
     }
 }
 
@@ -174,6 +193,17 @@ where
             let token = (self.fetch)().await?;
             *cached = Some(token.clone());
             Ok(token)
+        })
+    }
+
+    fn reject<'a>(&'a self, rejected: &'a AccessToken) -> RejectFuture<'a> {
+        Box::pin(async move {
+            let mut cached = self.cached.lock().await;
+            // Another request may have replaced it already: then that one is tried.
+            if cached.as_ref().is_some_and(|t| t.secret == rejected.secret) {
+                *cached = None;
+            }
+            true
         })
     }
 }

@@ -15,7 +15,9 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, CONTENT
 
 use crate::{Body, Page, RawResponse, Request};
 
-pub use auth::{AccessToken, RefreshingToken, StaticToken, TokenFuture, TokenProvider};
+pub use auth::{
+    AccessToken, RefreshingToken, RejectFuture, StaticToken, TokenFuture, TokenProvider,
+};
 pub use batch::{Batch, BatchHandle, BatchResponses, MAX_BATCH_REQUESTS};
 pub use error::{ClientError, GraphError};
 pub use retry::RetryPolicy;
@@ -328,6 +330,9 @@ impl Client {
         let retryable = request.retryable();
         let policy = self.inner.retry;
         let mut attempt: u32 = 0;
+        // A 401 gets one more try with a new token, when the provider can get one (the request
+        // was not processed: safe to repeat whatever its method).
+        let mut token_rejected = false;
         loop {
             attempt += 1;
             let may_retry = retryable && attempt <= policy.max_retries;
@@ -386,6 +391,12 @@ impl Client {
                     headers: response_headers,
                     body: bytes.to_vec(),
                 });
+            }
+            if status == 401 && !token_rejected {
+                token_rejected = true;
+                if self.inner.token.reject(&token).await {
+                    continue;
+                }
             }
             let mut error = GraphError::from_response(status, &response_headers, &bytes);
             error.attempts = attempt;
