@@ -526,11 +526,11 @@ async fn refreshing_token_is_fetched_once_then_again_after_expiry() {
             tokio::time::sleep(Duration::from_millis(20)).await;
             Ok(AccessToken::expires_in(
                 format!("tok-{n}"),
-                Duration::from_millis(400),
+                Duration::from_millis(1500),
             ))
         }
     })
-    .refresh_before(Duration::from_millis(100));
+    .refresh_before(Duration::from_millis(500));
     let server = Server::start(|_| Reply::json(200, json!({}))).await;
     let client = Client::builder(provider)
         .root(&server.base)
@@ -543,7 +543,7 @@ async fn refreshing_token_is_fetched_once_then_again_after_expiry() {
     }
     assert_eq!(fetches.load(Ordering::SeqCst), 1);
     // Within the margin of its expiry: fetched again.
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
     get(users()).send(&client).await.unwrap();
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
     let tokens: Vec<String> = server
