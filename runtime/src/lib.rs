@@ -14,6 +14,8 @@
 //!   SDK version are kept verbatim.
 //! - [`DateTimeOffset`], [`Date`], [`TimeOfDay`], [`Duration`], [`Base64Bytes`] and [`Guid`] are
 //!   the OData primitive types; all keep their exact wire text.
+//! - [`Request`] is a request built but not sent; with the `client` feature (on by default),
+//!   [`Client`] sends it, follows pages and delta links, and runs [`Batch`]es.
 //!
 //! # What generated code looks like
 //!
@@ -87,6 +89,8 @@
 #![warn(missing_docs)]
 
 mod base64;
+#[cfg(feature = "client")]
+mod client;
 mod duration;
 mod enums;
 mod erased;
@@ -127,6 +131,13 @@ pub use crate::request::{
     decode, Body, Decoder, Method, NoOptions, Options, Order, Page, Prop, RawResponse, Request,
 };
 pub use crate::time::{Date, DateTimeOffset, TimeOfDay};
+
+#[cfg(feature = "client")]
+pub use crate::client::{
+    AccessToken, Batch, BatchHandle, BatchResponses, Client, ClientBuilder, ClientError, Delta,
+    GraphError, RefreshingToken, RejectFuture, RetryPolicy, StaticToken, TokenFuture,
+    TokenProvider, GRAPH_ROOT, MAX_BATCH_REQUESTS,
+};
 
 /// Support for the macros; not a public API.
 #[doc(hidden)]
