@@ -291,6 +291,16 @@ pub fn judge(case: &RequestCase, sent: &Result<Sent, String>) -> Option<RequestF
         (None, Some(_)) => return fail("request body", "a body was sent".into()),
     }
     let read = match &sent.response {
+        // An error example: the client reports the service's error with its status.
+        Err(message)
+            if case.response_status >= 400
+                && message.starts_with(&format!("HTTP {}", case.response_status)) =>
+        {
+            return None;
+        }
+        Ok(_) if case.response_status >= 400 => {
+            return fail("response not read", "an error response read as success".into());
+        }
         Ok(read) => read,
         Err(message) => return fail("response not read", message.clone()),
     };

@@ -399,7 +399,10 @@ fn seed_post_paths_have_typed_builders() {
     for path in seed_page.lines().filter_map(|l| l.strip_prefix("POST /")) {
         seen += 1;
         let route = routes
-            .get(&(generator::model::ir::HttpMethod::Post, format!("/{}", path.trim())))
+            .get(&(
+                generator::model::ir::HttpMethod::Post,
+                format!("/{}", path.trim()),
+            ))
             .unwrap_or_else(|| panic!("no builder for POST /{path}"));
         let methods: Vec<&str> = route.calls.iter().map(|c| c.method.as_str()).collect();
         assert_eq!(
@@ -409,7 +412,9 @@ fn seed_post_paths_have_typed_builders() {
         );
         assert_eq!(methods.last(), Some(&"create"), "{path}");
         assert!(
-            methods.iter().any(|m| m.ends_with("scep_certificate_profile")),
+            methods
+                .iter()
+                .any(|m| m.ends_with("scep_certificate_profile")),
             "{path}: {methods:?}"
         );
     }

@@ -252,6 +252,252 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// One request case of the example-driven tests: a route and its arguments, and the reply the
+/// server gives.
+#[derive(Debug, Clone, Default)]
+pub struct Case {
+    /// `"POST /users/{id}/messages"`.
+    pub route: String,
+    /// The path arguments of the route's call chain, in order.
+    pub args: Vec<String>,
+    /// The body, read into the operation's body type.
+    pub body: Option<crate::Value>,
+    /// Query parameters added as they are (`Request::query`).
+    pub query: Vec<(String, String)>,
+    /// The status the server answers with; a 3xx redirects to a second address of the server,
+    /// which answers `200` with the body.
+    pub status: u16,
+    /// The body the server answers with.
+    pub reply: Option<crate::Value>,
+}
+
+/// What the server received for a case and what the client read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The method received.
+    pub method: String,
+    /// The request target received (path and query, encoded).
+    pub target: String,
+    /// The body received, as JSON (`None` when empty).
+    pub body: Option<crate::Value>,
+    /// The response read as the operation's type and written back as JSON; or the error.
+    pub response: Result<crate::Value, String>,
+    /// The decoder of the operation.
+    pub decoded_by: String,
+}
+
+/// Where a 3xx reply of a case sends the client.
+const REDIRECT_TARGET: &str = "/__redirected";
+
+/// Sends cases built by a dispatch function through a real [`Client`](crate::Client) to a
+/// [`Server`] on loopback that answers with each case's reply.
+pub struct Runner {
+    server: Server,
+    reply: Arc<Mutex<Case>>,
+    client: crate::Client,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Runner {
+    /// Starts the server, the client and a single-threaded runtime.
+    pub fn new() -> Result<Self, String> {
+        let reply: Arc<Mutex<Case>> = Arc::default();
+        let current = reply.clone();
+        let server = Server::start(move |request| {
+            let case = current.lock().unwrap_or_else(PoisonError::into_inner);
+            let body = |status| match &case.reply {
+                Some(value) => Reply::json(status, value),
+                None => Reply::empty(status),
+            };
+            if request.target == REDIRECT_TARGET {
+                return body(200);
+            }
+            if (300..400).contains(&case.status) {
+                return Reply {
+                    status: case.status,
+                    headers: vec![("Location".into(), REDIRECT_TARGET.into())],
+                    body: Vec::new(),
+                };
+            }
+            body(case.status)
+        })
+        .map_err(|e| format!("starting the loopback server: {e}"))?;
+        let client = crate::Client::builder(crate::StaticToken::new("test-token"))
+            .root(&server.url())
+            .allow_http(true)
+            .retry(crate::RetryPolicy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("starting the runtime: {e}"))?;
+        Ok(Self {
+            server,
+            reply,
+            client,
+            runtime,
+        })
+    }
+
+    /// Builds the case's request with `dispatch`, sends it and reads the response. `Err` when
+    /// the route is unknown, the arguments do not fit, or nothing reached the server.
+    pub fn run(
+        &self,
+        case: &Case,
+        dispatch: impl FnOnce(
+            &str,
+            &mut crate::CallArgs,
+        ) -> Option<Result<crate::ErasedRequest, crate::Error>>,
+    ) -> Result<Outcome, String> {
+        let mut args = crate::CallArgs::new(case.args.clone(), case.body.clone());
+        let erased = match dispatch(&case.route, &mut args) {
+            None => return Err(format!("no builder for `{}` in this build", case.route)),
+            Some(Err(error)) => return Err(format!("building `{}`: {error}", case.route)),
+            Some(Ok(erased)) => erased,
+        };
+        if !args.is_spent() {
+            return Err(format!("`{}` did not take every argument", case.route));
+        }
+        let mut request = erased.request.clone();
+        for (name, value) in &case.query {
+            request = request.query(name, value);
+        }
+        *self.reply.lock().unwrap_or_else(PoisonError::into_inner) = case.clone();
+        self.server.take_received();
+        let result = self.runtime.block_on(self.client.send_raw(&request));
+        let received = self.server.take_received();
+        let Some(first) = received.into_iter().next() else {
+            return Err(match result {
+                Err(error) => format!("not sent: {error}"),
+                Ok(_) => "not sent".into(),
+            });
+        };
+        let body = if first.body.is_empty() {
+            None
+        } else {
+            Some(
+                serde_json::from_slice(&first.body)
+                    .map_err(|e| format!("the body sent is not JSON: {e}"))?,
+            )
+        };
+        let response = match result {
+            Ok(raw) => erased.decode_json(raw).map_err(|e| e.to_string()),
+            Err(error) => Err(error.to_string()),
+        };
+        Ok(Outcome {
+            method: first.method,
+            target: first.target,
+            body,
+            response,
+            decoded_by: erased.decoded_by.to_owned(),
+        })
+    }
+}
+
+/// The `requests` example of the generated crate: reads a JSON-lines file of cases
+/// (`{"id", "version", "route", "args", "body", "query", "status", "reply"}`), runs each with
+/// `dispatch(version, route, args)` and prints one line per case: `{"id", "outcome": "sent",
+/// "method", "target", "body", "decoded_by", "response" | "error"}` or `{"id", "outcome":
+/// "failed", "message"}`. Exits 2 when the file cannot be read.
+pub fn main_jsonl(
+    dispatch: impl Fn(
+        &str,
+        &str,
+        &mut crate::CallArgs,
+    ) -> Option<Result<crate::ErasedRequest, crate::Error>>,
+) {
+    use crate::Value;
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: requests CASES.jsonl");
+        std::process::exit(2);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: reading {path}: {error}");
+            std::process::exit(2);
+        }
+    };
+    let runner = match Runner::new() {
+        Ok(runner) => runner,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(2);
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let input: Value = serde_json::from_str(line).unwrap_or(Value::Null);
+        let field = |k: &str| input.get(k).cloned().unwrap_or(Value::Null);
+        let text_of = |k: &str| field(k).as_str().unwrap_or("").to_owned();
+        let strings = |v: Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|s| s.as_str().unwrap_or("").to_owned())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let case = Case {
+            route: text_of("route"),
+            args: strings(field("args")),
+            body: Some(field("body")).filter(|b| !b.is_null()),
+            query: field("query")
+                .as_array()
+                .map(|pairs| {
+                    pairs
+                        .iter()
+                        .map(|p| {
+                            let s = strings(p.clone());
+                            (
+                                s.first().cloned().unwrap_or_default(),
+                                s.get(1).cloned().unwrap_or_default(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            status: field("status")
+                .as_u64()
+                .and_then(|s| u16::try_from(s).ok())
+                .unwrap_or(200),
+            reply: Some(field("reply")).filter(|b| !b.is_null()),
+        };
+        let version = text_of("version");
+        let id = field("id");
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            runner.run(&case, |route, args| dispatch(&version, route, args))
+        }))
+        .unwrap_or_else(|_| Err("panicked".into()));
+        let reply = match result {
+            Ok(outcome) => {
+                let mut map = crate::JsonMap::new();
+                map.insert("id".into(), id);
+                map.insert("outcome".into(), "sent".into());
+                map.insert("method".into(), outcome.method.into());
+                map.insert("target".into(), outcome.target.into());
+                map.insert("body".into(), outcome.body.unwrap_or(Value::Null));
+                map.insert("decoded_by".into(), outcome.decoded_by.into());
+                match outcome.response {
+                    Ok(json) => map.insert("response".into(), json),
+                    Err(error) => map.insert("error".into(), error.into()),
+                };
+                Value::Object(map)
+            }
+            Err(message) => serde_json::json!({"id": id, "outcome": "failed", "message": message}),
+        };
+        if writeln!(out, "{reply}").is_err() {
+            std::process::exit(1);
+        }
+    }
+    if out.flush().is_err() {
+        std::process::exit(1);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{bail, Context, Result};
 use generator::examples::{self, Case, Outcome, Reason, Tally, Verdict};
+use generator::request_examples::{self, RequestCase, RequestFailure, RequestTally, Sent};
 use generator::DocsTree;
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -55,18 +56,41 @@ pub fn run(options: &Options) -> Result<Tally> {
     };
 
     // The cases of every version.
-    let per_version: Vec<(String, PathBuf, Vec<Case>)> = inputs
+    type VersionCases = (String, PathBuf, Vec<Case>, Vec<RequestCase>);
+    let per_version: Vec<VersionCases> = inputs
         .par_iter()
         .map(|(name, dir)| -> Result<_> {
             let tree = DocsTree::load(dir).with_context(|| format!("reading the {name} docs"))?;
             let api = generator::read_tree(&tree);
             let dir = fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
-            Ok((name.clone(), dir, examples::cases(&api, name)))
+            let requests = request_examples::cases(&api, name);
+            Ok((name.clone(), dir, examples::cases(&api, name), requests))
         })
         .collect::<Result<_>>()?;
 
     // The crate to run, and how.
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let runner = |example: &str, features: &[&str]| -> Command {
+        let mut command =
+            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        command.current_dir(&root);
+        match &options.docs {
+            None => {
+                command.args(["run", "-p", "graph-sdk"]);
+            }
+            Some(_) => {
+                command
+                    .env("CARGO_TARGET_DIR", root.join("target/examples-crate"))
+                    .arg("run")
+                    .arg("--manifest-path")
+                    .arg(root.join("target/tmp/examples-crate/Cargo.toml"));
+            }
+        }
+        for feature in features {
+            command.args(["--features", feature]);
+        }
+        command.args(["--example", example, "--"]);
+        command
+    };
     match &options.docs {
         None => {
             let crate_dir = root.join("generated");
@@ -76,18 +100,10 @@ pub fn run(options: &Options) -> Result<Tally> {
                     crate_dir.display()
                 );
             }
-            command.current_dir(&root).args([
-                "run",
-                "-p",
-                "graph-sdk",
-                "--example",
-                "roundtrip",
-                "--",
-            ]);
         }
         Some(docs) => {
             let crate_dir = root.join("target/tmp/examples-crate");
-            let (name, _, _) = &per_version[0];
+            let (name, ..) = &per_version[0];
             eprintln!(
                 "generating a crate from {} ({name}) into {}",
                 docs.display(),
@@ -101,20 +117,14 @@ pub fn run(options: &Options) -> Result<Tally> {
                 version: Some(name.clone()),
             })?;
             make_standalone(&root, &crate_dir)?;
-            command
-                .current_dir(&root)
-                .env("CARGO_TARGET_DIR", root.join("target/examples-crate"))
-                .arg("run")
-                .arg("--manifest-path")
-                .arg(crate_dir.join("Cargo.toml"))
-                .args(["--example", "roundtrip", "--"]);
         }
     }
+    let mut command = runner("roundtrip", &[]);
 
     // One input line per item; ids number the items of all versions.
     let mut lines = String::new();
     let mut owners: Vec<(usize, usize, usize)> = Vec::new(); // (version, case, item)
-    for (v, (name, _, cases)) in per_version.iter().enumerate() {
+    for (v, (name, _, cases, _)) in per_version.iter().enumerate() {
         for (c, case) in cases.iter().enumerate() {
             if case.skip.is_some() {
                 continue;
@@ -137,7 +147,7 @@ pub fn run(options: &Options) -> Result<Tally> {
     eprintln!(
         "running {} items of {} bodies: {:?}",
         owners.len(),
-        per_version.iter().map(|(_, _, c)| c.len()).sum::<usize>(),
+        per_version.iter().map(|(_, _, c, _)| c.len()).sum::<usize>(),
         command
     );
     command.arg(&cases_path);
@@ -156,7 +166,7 @@ pub fn run(options: &Options) -> Result<Tally> {
     // Outcomes back to their items.
     let mut outcomes: Vec<Vec<Vec<Option<Outcome>>>> = per_version
         .iter()
-        .map(|(_, _, cases)| cases.iter().map(|c| vec![None; c.items.len()]).collect())
+        .map(|(_, _, cases, _)| cases.iter().map(|c| vec![None; c.items.len()]).collect())
         .collect();
     let stdout = String::from_utf8_lossy(&output.stdout);
     for line in stdout.lines().filter(|l| !l.trim().is_empty()) {
@@ -173,7 +183,7 @@ pub fn run(options: &Options) -> Result<Tally> {
     let mut report_versions = serde_json::Map::new();
     let mut report_cases = Vec::new();
     let mut out = String::new();
-    for (v, (name, dir, cases)) in per_version.iter().enumerate() {
+    for (v, (name, dir, cases, _)) in per_version.iter().enumerate() {
         let mut tally = Tally::default();
         for (c, case) in cases.iter().enumerate() {
             let got: Vec<Outcome> = outcomes[v][c]
@@ -202,6 +212,11 @@ pub fn run(options: &Options) -> Result<Tally> {
         )?;
     }
     writeln!(out, "examples: {}", total.summary())?;
+
+    // The requests: each example request built by its route's builders and sent to a loopback
+    // server that answers with the example's response.
+    let request_tally = run_requests(&root, runner("requests", &["dispatch"]), &per_version, &mut out)?;
+    writeln!(out, "requests: {}", request_tally.summary())?;
     print!("{out}");
 
     let report = json!({
@@ -218,6 +233,112 @@ pub fn run(options: &Options) -> Result<Tally> {
         .with_context(|| format!("writing {}", report_path.display()))?;
     eprintln!("per-case results: {}", report_path.display());
     Ok(total)
+}
+
+/// Runs the request cases of every version through the `requests` example; prints a line per
+/// version and the most common failures; returns the totals.
+fn run_requests(
+    root: &Path,
+    mut command: Command,
+    per_version: &[(String, PathBuf, Vec<Case>, Vec<RequestCase>)],
+    out: &mut String,
+) -> Result<RequestTally> {
+    let mut lines = String::new();
+    let mut owners = Vec::new(); // (version, case)
+    for (v, (name, _, _, cases)) in per_version.iter().enumerate() {
+        for (c, case) in cases.iter().enumerate() {
+            if case.skip.is_some() {
+                continue;
+            }
+            let line = json!({
+                "id": owners.len(),
+                "version": name,
+                "route": case.route,
+                "args": case.args,
+                "body": case.body,
+                "query": case.query,
+                "status": case.response_status,
+                "reply": case.response_body,
+            });
+            writeln!(lines, "{line}")?;
+            owners.push((v, c));
+        }
+    }
+    let cases_path = root.join("target/examples-requests.jsonl");
+    fs::write(&cases_path, &lines).with_context(|| format!("writing {}", cases_path.display()))?;
+    eprintln!("running {} example requests: {:?}", owners.len(), command);
+    let output = command
+        .arg(&cases_path)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running the requests example")?;
+    if !output.status.success() {
+        bail!("the requests example failed ({})", output.status);
+    }
+    let mut sent: Vec<Vec<Option<Result<Sent, String>>>> = per_version
+        .iter()
+        .map(|(.., cases)| vec![None; cases.len()])
+        .collect();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let reply: Value = serde_json::from_str(line)
+            .with_context(|| format!("reading the requests runner's line {line:.200}"))?;
+        let Some(&(v, c)) = reply["id"].as_u64().and_then(|id| owners.get(id as usize)) else {
+            bail!("the requests runner answered for no case: {line:.200}");
+        };
+        sent[v][c] = Some(sent_of(&reply));
+    }
+    let mut total = RequestTally::default();
+    for (v, (name, dir, _, cases)) in per_version.iter().enumerate() {
+        let mut tally = RequestTally::default();
+        let mut groups: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+        for (c, case) in cases.iter().enumerate() {
+            let verdict: Option<Option<RequestFailure>> = sent[v][c].as_ref().map(|s| request_examples::judge(case, s));
+            tally.add(case, verdict.as_ref());
+            if let Some(Some(failure)) = &verdict {
+                let entry = groups.entry(failure.group.clone()).or_insert((0, String::new()));
+                entry.0 += 1;
+                if entry.1.is_empty() {
+                    entry.1 = format!("{}:{}: {}", case.file, case.line, failure.detail);
+                }
+            }
+        }
+        writeln!(
+            out,
+            "requests {name}: {} ({} valid: request line and JSON)",
+            tally.summary(),
+            tally.valid
+        )?;
+        let mut groups: Vec<_> = groups.into_iter().collect();
+        groups.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        for (group, (n, example)) in groups.iter().take(TOP_FAILURES) {
+            writeln!(out, "{n:>7}  {group}")?;
+            writeln!(out, "           e.g. {}", in_dir(dir, example))?;
+        }
+        total.merge(&tally);
+    }
+    Ok(total)
+}
+
+/// A line of the requests runner as what was sent.
+fn sent_of(reply: &Value) -> Result<Sent, String> {
+    if reply["outcome"] != "sent" {
+        return Err(reply["message"].as_str().unwrap_or("failed").to_owned());
+    }
+    let text = |k: &str| reply[k].as_str().unwrap_or("").to_owned();
+    Ok(Sent {
+        method: text("method"),
+        target: text("target"),
+        body: Some(reply["body"].clone()).filter(|b| !b.is_null()),
+        response: match reply.get("error").and_then(Value::as_str) {
+            Some(error) => Err(error.to_owned()),
+            None => Ok(reply["response"].clone()),
+        },
+        decoded_by: text("decoded_by"),
+    })
 }
 
 /// One output line of the runner.

@@ -13,7 +13,7 @@ pub const UNRECOGNIZED: &str = "Unrecognized";
 
 pub fn enum_file(qualified: &str, item: &Item, e: &EnumDef, version: &str) -> TokenStream {
     let name = format_ident!("{}", item.rust_name);
-    let page = e.sources.first().map(|s| page_url(&s.file, version));
+    let page = crate::emit::plan::primary_source(&e.sources).map(|s| page_url(&s.file, version));
     let mut description = e.description.clone();
     if e.flags {
         description

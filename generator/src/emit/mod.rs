@@ -66,6 +66,7 @@ pub fn emit_crate(
         },
         lib_rs(versions)?,
         roundtrip_example::file(versions)?,
+        roundtrip_example::requests_file(versions)?,
     ];
     for v in versions {
         files.extend(version_files(v)?);
@@ -86,8 +87,12 @@ fn cargo_toml(versions: &[Version<'_>], options: &CrateOptions) -> String {
     out.push_str(&format!(
         "\n[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\
          description = \"Microsoft Graph models generated from the reference docs.\"\n\n\
-         [dependencies]\ngraph-rt = {{ path = \"{}\" }}\n\n[features]\n",
-        options.package, options.runtime_path
+         [dependencies]\ngraph-rt = {{ path = \"{rt}\" }}\n\n\
+         [dev-dependencies]\n# The loopback server and runner of the `requests` example.\n\
+         graph-rt = {{ path = \"{rt}\", features = [\"testing\"] }}\n\n\
+         [[example]]\nname = \"requests\"\nrequired-features = [\"dispatch\"]\n\n[features]\n",
+        options.package,
+        rt = options.runtime_path
     ));
     out.push_str("# One feature per API version and one per workload; a type is compiled when both are on.\n");
     out.push_str(&format!(
@@ -146,7 +151,9 @@ fn lib_rs(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
 
 /// How each operation of a version is built: the calls from `root()` (method names and
 /// arguments), keyed by (method, path template).
-pub fn routes(v: &Version<'_>) -> std::collections::BTreeMap<(HttpMethod, String), requests::Route> {
+pub fn routes(
+    v: &Version<'_>,
+) -> std::collections::BTreeMap<(HttpMethod, String), requests::Route> {
     let module = v.module();
     let q = Qualified::of(v.api);
     let mut plan = Plan::new(v.api, &q);

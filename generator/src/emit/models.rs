@@ -28,7 +28,7 @@ pub fn type_file(
     version: &str,
 ) -> TokenStream {
     let name = format_ident!("{}", item.rust_name);
-    let page = ty.sources.first().map(|s| page_url(&s.file, version));
+    let page = crate::emit::plan::primary_source(&ty.sources).map(|s| page_url(&s.file, version));
     let mut description = ty.description.clone();
     if let Some(base) = &ty.base {
         description.push_str(&format!("\n\nDerived from `{base}`."));

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::names::{pascal, snake, Registry};
 use crate::emit::workloads::workload_of;
-use crate::model::ir::{Api, EnumDef, TypeDef};
+use crate::model::ir::{Api, EnumDef, Source, TypeDef};
 
 /// What the emitter knows about one named item of the API.
 #[derive(Debug, Clone)]
@@ -92,12 +92,12 @@ impl<'a> Plan<'a> {
                 Kind::Type(i) => (
                     &api.types[*i].namespace,
                     &api.types[*i].name,
-                    api.types[*i].sources.first(),
+                    primary_source(&api.types[*i].sources),
                 ),
                 Kind::Enum(i) => (
                     &api.enums[*i].namespace,
                     &api.enums[*i].name,
-                    api.enums[*i].sources.first(),
+                    primary_source(&api.enums[*i].sources),
                 ),
             };
             let mut wanted = pascal(name);
@@ -140,6 +140,22 @@ impl<'a> Plan<'a> {
             files,
         }
     }
+}
+
+/// The page that defines an item first and foremost: a type the Intune pages share with
+/// another workload (`user`, `group`) belongs to the other workload's own page.
+pub fn primary_source(sources: &[Source]) -> Option<&Source> {
+    sources
+        .iter()
+        .find(|s| !is_intune(&s.file))
+        .or_else(|| sources.first())
+}
+
+/// Whether a docs page is one of the Intune pages (`api/intune-…`, `resources/intune_…`).
+pub fn is_intune(file: &str) -> bool {
+    file.rsplit('/')
+        .next()
+        .is_some_and(|name| name.starts_with("intune"))
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -8,6 +8,48 @@ use quote::{format_ident, quote};
 use crate::emit::{render, EmitError, OutputFile, Version};
 
 pub const PATH: &str = "examples/roundtrip.rs";
+pub const REQUESTS_PATH: &str = "examples/requests.rs";
+
+/// `examples/requests.rs`: the runner of the request half of `cargo xtask examples`, which
+/// sends each example request of the docs, built by its route's builders, to a loopback
+/// server (`graph_rt::testing`).
+pub fn requests_file(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
+    let arms = versions.iter().map(|v| {
+        let module = v.module();
+        let ident = format_ident!("{}", module);
+        let name = v.name;
+        let pattern = if module == name {
+            quote!(#name)
+        } else {
+            quote!(#name | #module)
+        };
+        quote! {
+            #[cfg(feature = #module)]
+            #pattern => graph_sdk::#ident::requests::dispatch::dispatch(route, args),
+        }
+    });
+    let tokens = quote! {
+        //! Sends each example request of a JSON-lines file, built by the typed builders of its
+        //! route, to a loopback server that answers with the example's response, and prints what
+        //! the server received and what the client read:
+        //! `cargo run --features dispatch --example requests -- CASES.jsonl`.
+        //! `cargo xtask examples` writes the cases and judges the output.
+
+        fn main() {
+            graph_sdk::runtime::testing::main_jsonl(|version, route, args| match version {
+                #(#arms)*
+                _ => {
+                    let _ = (route, args);
+                    None
+                }
+            });
+        }
+    };
+    Ok(OutputFile {
+        contents: render::render(REQUESTS_PATH, tokens, &[])?,
+        path: REQUESTS_PATH.to_string(),
+    })
+}
 
 pub fn file(versions: &[Version<'_>]) -> Result<OutputFile, EmitError> {
     Ok(OutputFile {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::emit::names::{pascal, Registry};
+use crate::emit::plan::is_intune;
 use crate::model::ir::{Api, HttpMethod, Operation, OperationKind, Segment};
 
 /// A segment up to what does not change the URL: case of names, names of key placeholders.
@@ -90,7 +91,12 @@ impl<'a> Tree<'a> {
                     }
                 };
             }
-            tree.nodes[at].ops.entry(op.method).or_insert(op);
+            // One operation per method: the first documented, but a shared type's own page
+            // over the Intune pages that repeat it (`GET /users`).
+            let slot = tree.nodes[at].ops.entry(op.method).or_insert(op);
+            if is_intune(&slot.source.file) && !is_intune(&op.source.file) {
+                *slot = op;
+            }
         }
         tree.name_nodes();
         tree

@@ -1,0 +1,93 @@
+//! Every example request of the 2021-07 docs (both API versions) built by the typed builders of
+//! its route, sent by the real client to a loopback server that answers with the example's
+//! response, and judged (`generator::request_examples`): the server must receive the example's
+//! method, path, query and body, and the client must read the response into the generated
+//! type and write it back equal. At least 95 % of the valid examples (request line and JSON
+//! valid) must pass. `cargo xtask examples` runs the same cases through the crate's `requests`
+//! example and prints the same figures.
+
+use generator::request_examples::{self, RequestTally, Sent};
+use generator::DocsTree;
+use graph_rt::testing::{Case, Runner};
+
+const MIN_PASS_RATE: f64 = 0.95;
+
+const CORPORA: [(&str, &str); 2] = [("v1.0", "2021-07/v1.0"), ("beta", "2021-07/beta")];
+
+fn dispatch(
+    version: &str,
+    route: &str,
+    args: &mut graph_rt::CallArgs,
+) -> Option<Result<graph_rt::ErasedRequest, graph_rt::Error>> {
+    match version {
+        "v1.0" => graph_sdk::v1_0::requests::dispatch::dispatch(route, args),
+        "beta" => graph_sdk::beta::requests::dispatch::dispatch(route, args),
+        _ => None,
+    }
+}
+
+#[test]
+fn example_requests_are_built_sent_and_read() {
+    let runner = Runner::new().expect("loopback server and client");
+    let mut report = String::new();
+    let mut total = RequestTally::default();
+    for (version, corpus) in CORPORA {
+        let dir = sdk_tests::corpus_dir(corpus);
+        let tree = DocsTree::load(&dir).unwrap_or_else(|e| {
+            panic!("the corpus tests need ../shared/graph-docs beside the checkout: {e}")
+        });
+        let api = generator::read_tree(&tree);
+        let mut tally = RequestTally::default();
+        let mut failures: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+        for case in request_examples::cases(&api, version) {
+            if case.skip.is_some() {
+                tally.add(&case, None);
+                continue;
+            }
+            let input = Case {
+                route: case.route.clone().unwrap_or_default(),
+                args: case.args.clone(),
+                body: case.body.clone(),
+                query: case.query.clone(),
+                status: case.response_status,
+                reply: case.response_body.clone(),
+            };
+            let sent = runner
+                .run(&input, |route, args| dispatch(version, route, args))
+                .map(|o| Sent {
+                    method: o.method,
+                    target: o.target,
+                    body: o.body,
+                    response: o.response,
+                    decoded_by: o.decoded_by,
+                });
+            let verdict = request_examples::judge(&case, &sent);
+            if let Some(f) = &verdict {
+                let entry = failures.entry(f.group.clone()).or_default();
+                entry.0 += 1;
+                if entry.1.is_empty() {
+                    entry.1 = format!("{}:{}: {}", case.file, case.line, f.detail);
+                }
+            }
+            tally.add(&case, Some(&verdict));
+        }
+        report.push_str(&format!(
+            "requests {version}: {} ({} valid)\n",
+            tally.summary(),
+            tally.valid
+        ));
+        for (group, (n, example)) in &failures {
+            report.push_str(&format!("{n:>7}  {group}\n           e.g. {example}\n"));
+        }
+        assert!(tally.buildable > 1000, "{version}: too few requests\n{report}");
+        let rate = tally.passed as f64 / tally.valid as f64;
+        assert!(
+            rate >= MIN_PASS_RATE,
+            "{version}: {:.2} % of the valid example requests pass, below {:.0} %\n{report}",
+            rate * 100.0,
+            MIN_PASS_RATE * 100.0
+        );
+        total.merge(&tally);
+    }
+    println!("{report}requests: {}", total.summary());
+}
