@@ -15,6 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::ir::Api;
+pub(crate) use models::primitive_rust;
 use plan::{Plan, Qualified};
 
 /// One API version to emit.
