@@ -1,6 +1,6 @@
 //! Adding one property to one docs page changes only the lines of that property in the
 //! generated crate: `docs-input/diff/old` and `docs-input/diff/new` differ by the `dimmable`
-//! row (and its JSON line) of `resources/lamp.md`.
+//! row (and its JSON line) of `resources/lamp.md`; the public API listing changes by one line.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -59,7 +59,22 @@ fn one_new_property_changes_only_its_lines() {
         "dimmable: r.take(\"dimmable\"),",
         "w.put(\"dimmable\", &self.dimmable);",
     ];
-    let lines: Vec<&str> = inserted.iter().map(|(_, l)| l.as_str()).collect();
-    assert_eq!(lines, expected, "{inserted:#?}");
-    assert!(inserted.iter().all(|(p, _)| p == "src/beta/lamp.rs"));
+    let code: Vec<&str> = inserted
+        .iter()
+        .filter(|(p, _)| p == "src/beta/lamp.rs")
+        .map(|(_, l)| l.as_str())
+        .collect();
+    assert_eq!(code, expected, "{inserted:#?}");
+    // The public API listing changes by one line, the new field.
+    let listing: Vec<&str> = inserted
+        .iter()
+        .filter(|(p, _)| p == generator::emit::api_listing::PATH)
+        .map(|(_, l)| l.as_str())
+        .collect();
+    assert_eq!(
+        listing,
+        ["pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool> #[cfg(feature = \"core\")]"],
+        "{inserted:#?}"
+    );
+    assert_eq!(inserted.len(), code.len() + listing.len(), "{inserted:#?}");
 }

@@ -2,6 +2,7 @@
 //! per type or enum, a module per API version, a cargo feature per version and per workload.
 //! No file-system access: the caller writes the files.
 
+pub mod api_listing;
 mod docs;
 mod enums;
 mod models;
@@ -70,6 +71,10 @@ pub fn emit_crate(
     for v in versions {
         files.extend(version_files(v)?);
     }
+    files.push(OutputFile {
+        path: api_listing::PATH.into(),
+        contents: api_listing::listing(&options.package.replace('-', "_"), &files)?,
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
