@@ -95,22 +95,24 @@ fn run() -> Result<ExitCode> {
                 }
                 print!("{}", outcome.diff(400));
                 eprintln!(
-                    "{dir} is stale: {} files differ, {} no longer generated. Run `cargo xtask codegen` and commit.",
+                    "{dir} is stale: {} files differ, {} no longer generated; API: {} items added, {} removed, {} changed. Run `cargo xtask codegen` and commit.",
                     outcome.changed.len(),
-                    outcome.removed.len()
+                    outcome.removed.len(),
+                    outcome.api.added,
+                    outcome.api.removed,
+                    outcome.api.changed
                 );
                 return Ok(ExitCode::FAILURE);
             }
             if outcome.is_fresh() {
                 println!(
-                    "{dir} is up to date ({} files); nothing written",
+                    "codegen: nothing changed; {dir} is up to date ({} files), nothing written",
                     outcome.unchanged
                 );
             } else {
                 println!(
-                    "{dir}: {} files written, {} removed, {} unchanged",
-                    outcome.changed.len(),
-                    outcome.removed.len(),
+                    "codegen: {} ({} unchanged) in {dir}",
+                    outcome.summary(),
                     outcome.unchanged
                 );
             }

@@ -762,3 +762,102 @@ mod tests {
         assert_eq!(lines, expected, "{text}");
     }
 }
+
+/// How two listings differ, counted by item: an item is a line's kind and path (`pub field
+/// graph_sdk::beta::Lamp::dimmable`, `impl Clone for graph_sdk::beta::Lamp`); it changed when
+/// its signature or cfgs did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListingChanges {
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+}
+
+impl ListingChanges {
+    pub fn is_empty(&self) -> bool {
+        *self == ListingChanges::default()
+    }
+}
+
+/// Compare an old and a new listing (the text of [`PATH`]; an empty old one for a new crate).
+pub fn compare(old: &str, new: &str) -> ListingChanges {
+    let items = |text: &str| -> BTreeMap<String, BTreeSet<String>> {
+        let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for line in text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            m.entry(item_key(line))
+                .or_default()
+                .insert(line.to_string());
+        }
+        m
+    };
+    let (old, new) = (items(old), items(new));
+    let mut out = ListingChanges::default();
+    for (key, lines) in &new {
+        match old.get(key) {
+            None => out.added += 1,
+            Some(before) if before != lines => out.changed += 1,
+            Some(_) => {}
+        }
+    }
+    out.removed = old.keys().filter(|k| !new.contains_key(*k)).count();
+    out
+}
+
+/// The item a listing line is about: the words before the path, and the path.
+fn item_key(line: &str) -> String {
+    let line = line.split(" #[cfg(").next().unwrap_or(line);
+    if line.starts_with("impl ") {
+        return line.to_string();
+    }
+    let mut key = String::new();
+    for word in line.split(' ') {
+        if word.contains("::") {
+            let path: String = word
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':')
+                .collect();
+            key.push_str(path.trim_end_matches(':'));
+            return key;
+        }
+        key.push_str(word);
+        key.push(' ');
+    }
+    line.to_string()
+}
+
+#[cfg(test)]
+mod compare_tests {
+    use super::*;
+
+    #[test]
+    fn counts_items_added_removed_changed() {
+        let old = "# header\n\
+                   pub struct a::B\n\
+                   pub field a::B::x: i32\n\
+                   pub field a::B::y: i32\n\
+                   pub fn a::f(x: i32) -> i32\n";
+        let new = "# header\n\
+                   pub struct a::B\n\
+                   pub field a::B::x: i64\n\
+                   pub field a::B::z: i32 #[cfg(feature = \"core\")]\n\
+                   pub fn a::f(x: i32) -> i32\n\
+                   impl Clone for a::B (derived)\n";
+        assert_eq!(
+            compare(old, new),
+            ListingChanges {
+                added: 2,
+                removed: 1,
+                changed: 1
+            }
+        );
+        assert!(compare(new, new).is_empty());
+        assert_eq!(item_key("pub fn a::f(x: i32) -> i32"), "pub fn a::f");
+        assert_eq!(
+            item_key("pub variant a::E::V(Box<a::B>)"),
+            "pub variant a::E::V"
+        );
+    }
+}
