@@ -588,12 +588,10 @@ fn impl_lines(items: &[Item], name: &str, cfgs: &[String], lines: &mut Lines) {
                     }
                 }
             }
-            Item::Macro(mac) => {
-                if tokens(&mac.mac.tokens) == name {
-                    let mut c = cfgs.to_vec();
-                    c.extend(cfg_attrs(&mac.attrs));
-                    lines.push((format!("impl via {}!({HERE})", tokens(&mac.mac.path)), c));
-                }
+            Item::Macro(mac) if tokens(&mac.mac.tokens) == name => {
+                let mut c = cfgs.to_vec();
+                c.extend(cfg_attrs(&mac.attrs));
+                lines.push((format!("impl via {}!({HERE})", tokens(&mac.mac.path)), c));
             }
             _ => {}
         }
