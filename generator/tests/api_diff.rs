@@ -37,6 +37,23 @@ fn managed_device_certificate_state_2018_to_2021_beta() {
         "the type is in both versions"
     );
 
+    // … although its page was renamed.
+    let page = |api: &generator::Api| {
+        api.types
+            .iter()
+            .find(|t| t.name == "managedDeviceCertificateState")
+            .and_then(|t| t.sources.first())
+            .map(|s| s.file.clone())
+    };
+    assert_eq!(
+        page(&old).as_deref(),
+        Some("resources/intune_deviceconfig_manageddevicecertificatestate.md")
+    );
+    assert_eq!(
+        page(&new).as_deref(),
+        Some("resources/intune-deviceconfig-manageddevicecertificatestate.md")
+    );
+
     let only = diff.for_type("managedDeviceCertificateState");
     let labels = Labels {
         old: "2018-04/beta".into(),

@@ -284,11 +284,15 @@ impl<'a> Index<'a> {
     }
 }
 
-fn type_summary(t: &TypeDef) -> String {
-    let kind = match t.kind {
+fn kind_word(t: &TypeDef) -> &'static str {
+    match t.kind {
         crate::model::ir::TypeKind::Entity => "entity",
         crate::model::ir::TypeKind::Complex => "complex type",
-    };
+    }
+}
+
+fn type_summary(t: &TypeDef) -> String {
+    let kind = kind_word(t);
     match &t.base {
         Some(b) => format!("{kind}, base {b}"),
         None => kind.to_string(),
@@ -372,7 +376,7 @@ fn diff_types(old: &Index<'_>, new: &Index<'_>, out: &mut Vec<Entry>) {
                     }
                 }
                 if ot.kind != nt.kind {
-                    details.push(detail("kind", type_summary(ot), type_summary(nt)));
+                    details.push(detail("kind", kind_word(ot), kind_word(nt)));
                 }
                 if base_changed {
                     details.push(detail(

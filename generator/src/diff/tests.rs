@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::model::ir::{EnumMember, HttpMethod, Parameter, TypeKind};
+use crate::model::ir::{EnumMember, HttpMethod, OperationKind, Parameter, TypeKind};
 
 fn src(file: &str, line: u32) -> Source {
     Source {
@@ -442,4 +442,75 @@ fn totals_and_reports() {
         serde_json::from_str(&report::json(&diff, &labels).expect("json")).expect("parses");
     assert_eq!(json["totals"][0]["added"], 1);
     assert_eq!(json["entries"][0]["change"], "removed");
+}
+
+#[test]
+fn action_parameters_and_renames() {
+    let param = |name: &str, ty: &str, required: bool| Parameter {
+        name: name.into(),
+        r#type: ty.into(),
+        collection: false,
+        required,
+        description: String::new(),
+        possible_values: Vec::new(),
+        source: src("a.md", 30),
+    };
+    let action = |params: Vec<Parameter>| {
+        let mut o = op(
+            HttpMethod::Post,
+            vec![lit("widgets"), key("id"), lit("activate")],
+            None,
+            "a.md",
+        );
+        o.kind = OperationKind::Action;
+        o.parameters = Arc::from(params);
+        o
+    };
+    let old = api(
+        vec![ty("widgetpart", None, vec![], "w.md")],
+        vec![en("color", false, &["red"], "c.md")],
+        vec![action(vec![param("level", "Edm.Int32", true)])],
+    );
+    let mut new_enum = en("color", false, &["Red"], "c.md");
+    new_enum.members[0].value = Some(1);
+    let new = api(
+        vec![ty("widgetPart", None, vec![], "w.md")],
+        vec![new_enum],
+        vec![action(vec![
+            param("level", "Edm.Int32", true),
+            param("force", "Edm.Boolean", false),
+        ])],
+    );
+    let diff = ApiDiff::new(&old, &new);
+    let e: Vec<(ItemKind, Change, bool)> = diff
+        .entries
+        .iter()
+        .map(|e| (e.kind, e.change, e.breaking))
+        .collect();
+    assert_eq!(
+        e,
+        [
+            // `widgetpart` → `widgetPart`: the struct `Widgetpart` becomes `WidgetPart`.
+            (ItemKind::Type, Change::Changed, true),
+            // `red` → `Red` is the same variant `Red`; the value is documentation.
+            (ItemKind::Member, Change::Changed, false),
+            // An optional parameter is additive.
+            (ItemKind::Operation, Change::Changed, false),
+        ],
+        "{:#?}",
+        diff.entries
+    );
+    let required = api(
+        vec![],
+        vec![],
+        vec![action(vec![
+            param("level", "Edm.Int32", true),
+            param("mode", "Edm.String", true),
+        ])],
+    );
+    assert!(only(&ApiDiff::new(&old_ops(&old), &required)).breaking);
+}
+
+fn old_ops(a: &Api) -> Api {
+    api(vec![], vec![], a.operations.clone())
 }
