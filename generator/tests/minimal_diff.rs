@@ -73,7 +73,7 @@ fn one_new_property_changes_only_its_lines() {
         .collect();
     assert_eq!(
         listing,
-        ["pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool> #[cfg(feature = \"core\")]"],
+        ["pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool>"],
         "{inserted:#?}"
     );
     assert_eq!(inserted.len(), code.len() + listing.len(), "{inserted:#?}");

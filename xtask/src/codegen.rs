@@ -435,6 +435,30 @@ fn swap_in(out_dir: &Path, files: &[OutputFile], outcome: &Outcome) -> Result<()
 mod tests {
     use super::*;
 
+    #[test]
+    fn summary_counts_files_and_items() {
+        let file = |path: &str| OutputFile {
+            path: path.into(),
+            contents: String::new(),
+        };
+        let outcome = Outcome {
+            out_dir: PathBuf::from("generated"),
+            changed: vec![file("a"), file("b"), file("c")],
+            removed: Vec::new(),
+            unchanged: 7,
+            added: 1,
+            api: ListingChanges {
+                added: 2,
+                removed: 0,
+                changed: 1,
+            },
+        };
+        assert_eq!(
+            outcome.summary(),
+            "3 files written (1 added, 2 changed, 0 removed); API: 2 items added, 0 removed, 1 changed"
+        );
+    }
+
     /// rust-analyzer's pattern: the test suite fails when `generated/` is stale.
     #[test]
     fn generated_is_fresh() {

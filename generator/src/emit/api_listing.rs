@@ -9,14 +9,16 @@
 //!
 //! ```text
 //! pub struct graph_sdk::beta::Lamp #[cfg(feature = "core")]
-//! pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool> #[cfg(feature = "core")]
-//! impl graph_rt::Model for graph_sdk::beta::Lamp #[cfg(feature = "core")]
+//! impl graph_rt::Model for graph_sdk::beta::Lamp
+//! pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool>
+//! pub field graph_sdk::beta::Lamp::team: graph_rt::Field<Team> #[cfg(feature = "teams")]
 //! pub fn graph_sdk::beta::AnyLamp::type_name(&self) -> &'static str
 //! pub variant graph_sdk::beta::LampColor::Warm
 //! ```
 //!
 //! `#[cfg]`s are those of the item and of the private `mod`/`pub use` declarations that make it
-//! public (the feature of a public module is visible from its path and left out). `super::` and
+//! public (the feature of a public module is visible from its path and left out); the lines of
+//! its impls and members carry only the cfgs they add. `super::` and
 //! `self::` are dropped from the types in signatures. Inherent and trait impls, derives and
 //! item macros (`impl_model_json!(Lamp)`) are listed with the type they name, when it is
 //! defined in the same module.
@@ -179,9 +181,17 @@ fn summarize(items: &[Item]) -> ModSummary {
 
 /// An item's lines at `path`, under the cfgs of where it is made public.
 fn place(item: &ItemSummary, path: &str, cfgs: &[String], lines: &mut Listing) {
-    for (template, own) in &item.lines {
+    // The item's own line carries its cfgs; its impls and members only those beyond them.
+    let mut item_cfgs: BTreeSet<&String> = cfgs.iter().collect();
+    if let Some((_, own)) = item.lines.first() {
+        item_cfgs.extend(own);
+    }
+    for (i, (template, own)) in item.lines.iter().enumerate() {
         let mut c = cfgs.to_vec();
         c.extend(own.iter().cloned());
+        if i > 0 {
+            c.retain(|x| !item_cfgs.contains(x));
+        }
         // Sorted by the item a line is about: the item, its impls, then its members.
         let mut key = segments(path);
         let after = template.split(HERE).nth(1).unwrap_or("");
@@ -738,19 +748,18 @@ mod tests {
         let expected = [
             "pub mod graph_sdk::beta".to_string(),
             format!("pub enum graph_sdk::beta::AnyLamp{core}"),
-            format!("pub variant graph_sdk::beta::AnyLamp::Lamp(Box<Lamp>){core}"),
-            format!("pub variant graph_sdk::beta::AnyLamp::Other{core}"),
-            format!("pub fn graph_sdk::beta::AnyLamp::type_name(&self) -> &'static str{core}"),
+            "pub variant graph_sdk::beta::AnyLamp::Lamp(Box<Lamp>)".to_string(),
+            "pub variant graph_sdk::beta::AnyLamp::Other".to_string(),
+            "pub fn graph_sdk::beta::AnyLamp::type_name(&self) -> &'static str".to_string(),
             format!("pub struct graph_sdk::beta::Lamp{core}"),
-            format!("impl Clone for graph_sdk::beta::Lamp (derived){core}"),
-            format!("impl Default for graph_sdk::beta::Lamp (derived){core}"),
-            format!("impl graph_rt::Model for graph_sdk::beta::Lamp{core}"),
-            format!("impl via graph_rt::impl_model_json!(graph_sdk::beta::Lamp){core}"),
-            format!("pub field graph_sdk::beta::Lamp::on: graph_rt::Field<Vec<Color>>{core}"),
-            format!(
-                "pub field graph_sdk::beta::Lamp::team: graph_rt::Field<Team>{core} \
-                 #[cfg(feature = \"teams\")]"
-            ),
+            "impl Clone for graph_sdk::beta::Lamp (derived)".to_string(),
+            "impl Default for graph_sdk::beta::Lamp (derived)".to_string(),
+            "impl graph_rt::Model for graph_sdk::beta::Lamp".to_string(),
+            "impl via graph_rt::impl_model_json!(graph_sdk::beta::Lamp)".to_string(),
+            "pub field graph_sdk::beta::Lamp::on: graph_rt::Field<Vec<Color>>".to_string(),
+            "pub field graph_sdk::beta::Lamp::team: graph_rt::Field<Team> \
+             #[cfg(feature = \"teams\")]"
+                .to_string(),
             "pub mod graph_sdk::beta::registry".to_string(),
             "pub fn graph_sdk::beta::registry::roundtrip(type_name: &str, value: \
              graph_rt::Value) -> Option<Result<graph_rt::Value, graph_rt::Error>>"
