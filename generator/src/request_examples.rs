@@ -299,7 +299,10 @@ pub fn judge(case: &RequestCase, sent: &Result<Sent, String>) -> Option<RequestF
             return None;
         }
         Ok(_) if case.response_status >= 400 => {
-            return fail("response not read", "an error response read as success".into());
+            return fail(
+                "response not read",
+                "an error response read as success".into(),
+            );
         }
         Ok(read) => read,
         Err(message) => return fail("response not read", message.clone()),

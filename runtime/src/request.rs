@@ -212,6 +212,39 @@ impl ToJson for () {
 /// A property of type `S`, by its wire name: what `$select`, `$expand` and `$orderby` take, so
 /// that a misspelled property does not compile. Generated as associated constants of each model
 /// (`User::DISPLAY_NAME`).
+///
+/// ```
+/// use graph_rt::{decode, Method, Options, Page, Prop, Request, UrlPath, Value};
+/// struct User;
+/// const DISPLAY_NAME: Prop<User> = Prop::new("displayName");
+/// type List = Options<true, false, true, false, false, false, false, false>;
+/// let users: Request<Page<Value>, User, List> =
+///     Request::new(Method::Get, "v1.0", UrlPath::root().literal("users"), decode::page);
+/// let users = users.select([DISPLAY_NAME]).filter("startswith(displayName,'a')");
+/// assert_eq!(users.path_and_query(), "/users?$select=displayName&$filter=startswith(displayName,'a')");
+/// ```
+///
+/// A property of another type is a compile error:
+///
+/// ```compile_fail
+/// use graph_rt::{decode, Method, Options, Page, Prop, Request, UrlPath, Value};
+/// struct User;
+/// struct Group;
+/// const GROUP_NAME: Prop<Group> = Prop::new("displayName");
+/// type List = Options<true, false, true, false, false, false, false, false>;
+/// let users: Request<Page<Value>, User, List> =
+///     Request::new(Method::Get, "v1.0", UrlPath::root().literal("users"), decode::page);
+/// users.select([GROUP_NAME]);
+/// ```
+///
+/// So is a query option the operation's page does not document:
+///
+/// ```compile_fail
+/// use graph_rt::{decode, Method, NoOptions, Page, Request, UrlPath, Value};
+/// let users: Request<Page<Value>, (), NoOptions> =
+///     Request::new(Method::Get, "v1.0", UrlPath::root().literal("users"), decode::page);
+/// users.filter("startswith(displayName,'a')");
+/// ```
 pub struct Prop<S> {
     name: &'static str,
     marker: PhantomData<fn() -> S>,
@@ -295,6 +328,16 @@ enum Target {
 /// properties `$select`/`$expand`/`$orderby` take, `Q` the query options the docs allow
 /// ([`Options`]).
 pub struct Request<T, S = (), Q = NoOptions> {
+    // Everything but the decoder is in a struct of its own, whose methods are not generic: the
+    // generated crate builds thousands of distinct `Request` types, and each copies only the
+    // thin generic wrappers.
+    parts: Parts,
+    decode: Decoder<T>,
+    marker: PhantomData<fn() -> (S, Q)>,
+}
+
+#[derive(Clone)]
+struct Parts {
     method: Method,
     version: &'static str,
     target: Target,
@@ -305,44 +348,10 @@ pub struct Request<T, S = (), Q = NoOptions> {
     problem: Option<String>,
     status: Option<u16>,
     retry_non_idempotent: bool,
-    decode: Decoder<T>,
-    marker: PhantomData<fn() -> (S, Q)>,
 }
 
-impl<T, S, Q> Clone for Request<T, S, Q> {
-    fn clone(&self) -> Self {
-        Self {
-            method: self.method,
-            version: self.version,
-            target: self.target.clone(),
-            query: self.query.clone(),
-            headers: self.headers.clone(),
-            body: self.body.clone(),
-            problem: self.problem.clone(),
-            status: self.status,
-            retry_non_idempotent: self.retry_non_idempotent,
-            decode: self.decode,
-            marker: PhantomData,
-        }
-    }
-}
-
-impl<T, S, Q> fmt::Debug for Request<T, S, Q> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Request")
-            .field("method", &self.method)
-            .field("version", &self.version)
-            .field("path_and_query", &self.path_and_query())
-            .field("headers", &self.headers)
-            .field("body", &self.body)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<T, S, Q> Request<T, S, Q> {
-    /// A request to `path` of API `version` (`"v1.0"`, `"beta"`) that reads its response with
-    /// `decode`. Generated code calls this; so can you, for a path the docs do not describe.
-    pub fn new(method: Method, version: &'static str, path: UrlPath, decode: Decoder<T>) -> Self {
+impl Parts {
+    fn new(method: Method, version: &'static str, path: UrlPath) -> Self {
         let problem = path.invalid().map(str::to_owned);
         Self {
             method,
@@ -354,84 +363,27 @@ impl<T, S, Q> Request<T, S, Q> {
             problem,
             status: None,
             retry_non_idempotent: false,
-            decode,
-            marker: PhantomData,
         }
     }
 
-    /// Sets the JSON body from a model (or any [`ToJson`]).
-    pub fn json_body<B: ToJson + ?Sized>(mut self, body: &B) -> Self {
-        match body.to_json() {
+    fn set_json(&mut self, body: Result<Value, Error>) {
+        match body {
             Ok(value) => self.body = Body::Json(value),
             Err(error) => {
                 self.problem
                     .get_or_insert_with(|| format!("the request body does not convert: {error}"));
             }
         }
-        self
     }
 
-    /// Sets a raw body (file content).
-    pub fn bytes_body(mut self, content_type: &str, data: Vec<u8>) -> Self {
-        self.body = Body::Bytes {
-            content_type: content_type.to_owned(),
-            data,
-        };
-        self
+    fn set_query(&mut self, name: &str, value: String) {
+        match self.query.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.query.push((name.to_owned(), value)),
+        }
     }
 
-    /// The success status the docs give (`201` for a create), for reference.
-    pub fn documented_status(mut self, status: u16) -> Self {
-        self.status = Some(status);
-        self
-    }
-
-    /// Adds a request header (`ConsistencyLevel`, `Prefer`, `If-Match`, …).
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_owned(), value.to_owned()));
-        self
-    }
-
-    /// `ConsistencyLevel: eventual`, which advanced queries on directory objects need.
-    pub fn consistency_level_eventual(self) -> Self {
-        self.header("ConsistencyLevel", "eventual")
-    }
-
-    /// Adds a query parameter as it is (the escape hatch for anything the builder lacks). The
-    /// value is percent-encoded when the URL is made.
-    pub fn query(mut self, name: &str, value: &str) -> Self {
-        self.query.push((name.to_owned(), value.to_owned()));
-        self
-    }
-
-    /// Retries this request on 429/503/504 even though its method is not idempotent (the
-    /// caller knows that sending it twice is harmless).
-    pub fn retry_non_idempotent(mut self) -> Self {
-        self.retry_non_idempotent = true;
-        self
-    }
-
-    /// The same request sent to a link the service returned (`@odata.nextLink`, or a stored
-    /// `@odata.deltaLink` to resume a delta query). The link carries the query.
-    pub fn at_link(mut self, link: &str) -> Self {
-        self.target = Target::Link(link.to_owned());
-        self.query.clear();
-        self
-    }
-
-    /// The HTTP method.
-    pub fn method(&self) -> Method {
-        self.method
-    }
-
-    /// The API version (`"v1.0"`, `"beta"`).
-    pub fn version(&self) -> &'static str {
-        self.version
-    }
-
-    /// The encoded path below the version, with the query: `/users/a%2Fb?$select=id`. For a
-    /// request at a link, the link.
-    pub fn path_and_query(&self) -> String {
+    fn path_and_query(&self) -> String {
         let mut out = match &self.target {
             Target::Path(path) => path.as_str().to_owned(),
             Target::Link(link) => return link.clone(),
@@ -445,8 +397,7 @@ impl<T, S, Q> Request<T, S, Q> {
         out
     }
 
-    /// The absolute URL below `root` (`https://graph.microsoft.com`).
-    pub fn url(&self, root: &str) -> String {
+    fn url(&self, root: &str) -> String {
         match &self.target {
             Target::Link(link) => link.clone(),
             Target::Path(_) => format!(
@@ -457,25 +408,134 @@ impl<T, S, Q> Request<T, S, Q> {
             ),
         }
     }
+}
+
+impl<T, S, Q> Clone for Request<T, S, Q> {
+    fn clone(&self) -> Self {
+        Self {
+            parts: self.parts.clone(),
+            decode: self.decode,
+            marker: PhantomData,
+        }
+    }
+}
+
+impl<T, S, Q> fmt::Debug for Request<T, S, Q> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.parts.method)
+            .field("version", &self.parts.version)
+            .field("path_and_query", &self.path_and_query())
+            .field("headers", &self.parts.headers)
+            .field("body", &self.parts.body)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T, S, Q> Request<T, S, Q> {
+    /// A request to `path` of API `version` (`"v1.0"`, `"beta"`) that reads its response with
+    /// `decode`. Generated code calls this; so can you, for a path the docs do not describe.
+    pub fn new(method: Method, version: &'static str, path: UrlPath, decode: Decoder<T>) -> Self {
+        Self {
+            parts: Parts::new(method, version, path),
+            decode,
+            marker: PhantomData,
+        }
+    }
+
+    /// Sets the JSON body from a model (or any [`ToJson`]).
+    pub fn json_body<B: ToJson + ?Sized>(mut self, body: &B) -> Self {
+        self.parts.set_json(body.to_json());
+        self
+    }
+
+    /// Sets a raw body (file content).
+    pub fn bytes_body(mut self, content_type: &str, data: Vec<u8>) -> Self {
+        self.parts.body = Body::Bytes {
+            content_type: content_type.to_owned(),
+            data,
+        };
+        self
+    }
+
+    /// The success status the docs give (`201` for a create), for reference.
+    pub fn documented_status(mut self, status: u16) -> Self {
+        self.parts.status = Some(status);
+        self
+    }
+
+    /// Adds a request header (`ConsistencyLevel`, `Prefer`, `If-Match`, …).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.parts.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// `ConsistencyLevel: eventual`, which advanced queries on directory objects need.
+    pub fn consistency_level_eventual(self) -> Self {
+        self.header("ConsistencyLevel", "eventual")
+    }
+
+    /// Adds a query parameter as it is (the escape hatch for anything the builder lacks). The
+    /// value is percent-encoded when the URL is made.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.parts.query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Retries this request on 429/503/504 even though its method is not idempotent (the
+    /// caller knows that sending it twice is harmless).
+    pub fn retry_non_idempotent(mut self) -> Self {
+        self.parts.retry_non_idempotent = true;
+        self
+    }
+
+    /// The same request sent to a link the service returned (`@odata.nextLink`, or a stored
+    /// `@odata.deltaLink` to resume a delta query). The link carries the query.
+    pub fn at_link(mut self, link: &str) -> Self {
+        self.parts.target = Target::Link(link.to_owned());
+        self.parts.query.clear();
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> Method {
+        self.parts.method
+    }
+
+    /// The API version (`"v1.0"`, `"beta"`).
+    pub fn version(&self) -> &'static str {
+        self.parts.version
+    }
+
+    /// The encoded path below the version, with the query: `/users/a%2Fb?$select=id`. For a
+    /// request at a link, the link.
+    pub fn path_and_query(&self) -> String {
+        self.parts.path_and_query()
+    }
+
+    /// The absolute URL below `root` (`https://graph.microsoft.com`).
+    pub fn url(&self, root: &str) -> String {
+        self.parts.url(root)
+    }
 
     /// The query parameters, not encoded.
     pub fn query_pairs(&self) -> &[(String, String)] {
-        &self.query
+        &self.parts.query
     }
 
     /// The headers set on this request (the client adds `Authorization` when sending).
     pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+        &self.parts.headers
     }
 
     /// The body.
     pub fn body(&self) -> &Body {
-        &self.body
+        &self.parts.body
     }
 
     /// The JSON body, if it has one.
     pub fn json(&self) -> Option<&Value> {
-        match &self.body {
+        match &self.parts.body {
             Body::Json(value) => Some(value),
             _ => None,
         }
@@ -483,17 +543,17 @@ impl<T, S, Q> Request<T, S, Q> {
 
     /// Why this request cannot be sent, if something went wrong while building it.
     pub fn problem(&self) -> Option<&str> {
-        self.problem.as_deref()
+        self.parts.problem.as_deref()
     }
 
     /// The success status the docs give.
     pub fn expected_status(&self) -> Option<u16> {
-        self.status
+        self.parts.status
     }
 
     /// Whether the client may retry it on 429/503/504.
     pub fn retryable(&self) -> bool {
-        self.method.is_idempotent() || self.retry_non_idempotent
+        self.parts.method.is_idempotent() || self.parts.retry_non_idempotent
     }
 
     /// Reads a successful response as `T`.
@@ -509,15 +569,7 @@ impl<T, S, Q> Request<T, S, Q> {
     /// The same request, read by another decoder (a test that reads every response as JSON).
     pub fn with_decoder<U>(self, decode: Decoder<U>) -> Request<U, S, Q> {
         Request {
-            method: self.method,
-            version: self.version,
-            target: self.target,
-            query: self.query,
-            headers: self.headers,
-            body: self.body,
-            problem: self.problem,
-            status: self.status,
-            retry_non_idempotent: self.retry_non_idempotent,
+            parts: self.parts,
             decode,
             marker: PhantomData,
         }
@@ -527,25 +579,14 @@ impl<T, S, Q> Request<T, S, Q> {
     /// of different operations together).
     pub fn erase_query(self) -> Request<T> {
         Request {
-            method: self.method,
-            version: self.version,
-            target: self.target,
-            query: self.query,
-            headers: self.headers,
-            body: self.body,
-            problem: self.problem,
-            status: self.status,
-            retry_non_idempotent: self.retry_non_idempotent,
+            parts: self.parts,
             decode: self.decode,
             marker: PhantomData,
         }
     }
 
     fn set_query(mut self, name: &str, value: String) -> Self {
-        match self.query.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.query.push((name.to_owned(), value)),
-        }
+        self.parts.set_query(name, value);
         self
     }
 }

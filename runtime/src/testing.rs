@@ -147,6 +147,8 @@ impl Drop for Server {
 }
 
 fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>) -> std::io::Result<()> {
+    // A client that stops mid-request does not keep the thread forever.
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
     loop {
@@ -202,9 +204,17 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Mutex<Vec<Received>>) -> st
         for (name, value) in &reply.headers {
             out.push_str(&format!("{name}: {value}\r\n"));
         }
-        out.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
+        // 1xx, 204 and 304 responses have no body (RFC 9110): one sent anyway would be read as
+        // the start of the next response on this connection.
+        let body: &[u8] = if matches!(reply.status, 100..=199 | 204 | 304) {
+            out.push_str("\r\n");
+            &[]
+        } else {
+            out.push_str(&format!("Content-Length: {}\r\n\r\n", reply.body.len()));
+            &reply.body
+        };
         writer.write_all(out.as_bytes())?;
-        writer.write_all(&reply.body)?;
+        writer.write_all(body)?;
         writer.flush()?;
         if close {
             return Ok(());
@@ -326,6 +336,7 @@ impl Runner {
             .root(&server.url())
             .allow_http(true)
             .retry(crate::RetryPolicy::none())
+            .timeout(std::time::Duration::from_secs(20))
             .build()
             .map_err(|e| e.to_string())?;
         let runtime = tokio::runtime::Builder::new_current_thread()

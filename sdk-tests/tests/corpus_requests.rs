@@ -79,7 +79,10 @@ fn example_requests_are_built_sent_and_read() {
         for (group, (n, example)) in &failures {
             report.push_str(&format!("{n:>7}  {group}\n           e.g. {example}\n"));
         }
-        assert!(tally.buildable > 1000, "{version}: too few requests\n{report}");
+        assert!(
+            tally.buildable > 1000,
+            "{version}: too few requests\n{report}"
+        );
         let rate = tally.passed as f64 / tally.valid as f64;
         assert!(
             rate >= MIN_PASS_RATE,

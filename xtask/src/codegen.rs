@@ -10,6 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use generator::emit::api_listing::{self, ListingChanges};
 use generator::emit::{self, CrateOptions, OutputFile, Version};
 use generator::{Api, DocsTree};
 use rayon::prelude::*;
@@ -50,11 +51,31 @@ pub struct Outcome {
     pub changed: Vec<OutputFile>,
     pub removed: Vec<String>,
     pub unchanged: usize,
+    /// How many of `changed` are new files.
+    pub added: usize,
+    /// Public API items added, removed and changed (by the public API listing).
+    pub api: ListingChanges,
 }
 
 impl Outcome {
     pub fn is_fresh(&self) -> bool {
         self.changed.is_empty() && self.removed.is_empty()
+    }
+
+    /// `3 files written (1 added, 2 changed, 0 removed); API: 2 items added, 0 removed, 1 changed`
+    pub fn summary(&self) -> String {
+        let files = self.changed.len();
+        let items = self.api.added;
+        format!(
+            "{files} file{} written ({} added, {} changed, {} removed); API: {items} item{} added, {} removed, {} changed",
+            if files == 1 { "" } else { "s" },
+            self.added,
+            files - self.added,
+            self.removed.len(),
+            if items == 1 { "" } else { "s" },
+            self.api.removed,
+            self.api.changed
+        )
     }
 
     /// A unified diff of what differs, cut after `limit` lines.
@@ -123,6 +144,8 @@ pub fn run(options: &Options) -> Result<Outcome> {
                 out_dir,
                 changed: Vec::new(),
                 removed: Vec::new(),
+                added: 0,
+                api: ListingChanges::default(),
             });
         }
     }
@@ -325,12 +348,21 @@ fn compare(out_dir: &Path, files: &[OutputFile]) -> Result<Outcome> {
         .collect();
     let mut changed = Vec::new();
     let mut unchanged = 0;
+    let mut added = 0;
     for f in files {
         match fs::read(out_dir.join(&f.path)) {
             Ok(bytes) if bytes == f.contents.as_bytes() => unchanged += 1,
-            _ => changed.push(f.clone()),
+            Ok(_) => changed.push(f.clone()),
+            Err(_) => {
+                added += 1;
+                changed.push(f.clone());
+            }
         }
     }
+    // The API change, by the public API listing (empty when there was none before).
+    let old_listing = fs::read_to_string(out_dir.join(api_listing::PATH)).unwrap_or_default();
+    let new_listing = wanted.get(api_listing::PATH).copied().unwrap_or_default();
+    let api = api_listing::compare(&old_listing, new_listing);
     let removed = existing
         .into_iter()
         .filter(|p| !wanted.contains_key(p.as_str()))
@@ -340,6 +372,8 @@ fn compare(out_dir: &Path, files: &[OutputFile]) -> Result<Outcome> {
         changed,
         removed,
         unchanged,
+        added,
+        api,
     })
 }
 
@@ -400,6 +434,30 @@ fn swap_in(out_dir: &Path, files: &[OutputFile], outcome: &Outcome) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_counts_files_and_items() {
+        let file = |path: &str| OutputFile {
+            path: path.into(),
+            contents: String::new(),
+        };
+        let outcome = Outcome {
+            out_dir: PathBuf::from("generated"),
+            changed: vec![file("a"), file("b"), file("c")],
+            removed: Vec::new(),
+            unchanged: 7,
+            added: 1,
+            api: ListingChanges {
+                added: 2,
+                removed: 0,
+                changed: 1,
+            },
+        };
+        assert_eq!(
+            outcome.summary(),
+            "3 files written (1 added, 2 changed, 0 removed); API: 2 items added, 0 removed, 1 changed"
+        );
+    }
 
     /// rust-analyzer's pattern: the test suite fails when `generated/` is stale.
     #[test]

@@ -70,8 +70,7 @@ pub fn run(options: &Options) -> Result<Tally> {
 
     // The crate to run, and how.
     let runner = |example: &str, features: &[&str]| -> Command {
-        let mut command =
-            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         command.current_dir(&root);
         match &options.docs {
             None => {
@@ -147,7 +146,10 @@ pub fn run(options: &Options) -> Result<Tally> {
     eprintln!(
         "running {} items of {} bodies: {:?}",
         owners.len(),
-        per_version.iter().map(|(_, _, c, _)| c.len()).sum::<usize>(),
+        per_version
+            .iter()
+            .map(|(_, _, c, _)| c.len())
+            .sum::<usize>(),
         command
     );
     command.arg(&cases_path);
@@ -215,7 +217,12 @@ pub fn run(options: &Options) -> Result<Tally> {
 
     // The requests: each example request built by its route's builders and sent to a loopback
     // server that answers with the example's response.
-    let request_tally = run_requests(&root, runner("requests", &["dispatch"]), &per_version, &mut out)?;
+    let request_tally = run_requests(
+        &root,
+        runner("requests", &["dispatch"]),
+        &per_version,
+        &mut out,
+    )?;
     writeln!(out, "requests: {}", request_tally.summary())?;
     print!("{out}");
 
@@ -296,10 +303,14 @@ fn run_requests(
         let mut tally = RequestTally::default();
         let mut groups: std::collections::BTreeMap<String, (usize, String)> = Default::default();
         for (c, case) in cases.iter().enumerate() {
-            let verdict: Option<Option<RequestFailure>> = sent[v][c].as_ref().map(|s| request_examples::judge(case, s));
+            let verdict: Option<Option<RequestFailure>> = sent[v][c]
+                .as_ref()
+                .map(|s| request_examples::judge(case, s));
             tally.add(case, verdict.as_ref());
             if let Some(Some(failure)) = &verdict {
-                let entry = groups.entry(failure.group.clone()).or_insert((0, String::new()));
+                let entry = groups
+                    .entry(failure.group.clone())
+                    .or_insert((0, String::new()));
                 entry.0 += 1;
                 if entry.1.is_empty() {
                     entry.1 = format!("{}:{}: {}", case.file, case.line, failure.detail);

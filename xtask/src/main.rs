@@ -4,6 +4,7 @@
 mod args;
 mod bench;
 mod codegen;
+mod diff;
 mod examples;
 
 use std::collections::BTreeMap;
@@ -33,6 +34,9 @@ commands:
                                              (generated/, or a crate generated from DIR)
   ir    --docs DIR [--out FILE] [--strict]   print the resolved model of a docs tree as JSON
   lint  --docs DIR [--strict]                print the diagnostics and a count by code
+  diff  --old DIR --new DIR [--format markdown|json] [--out FILE] [--type NAME]
+                                             what changed in the API between two docs trees,
+                                             each change marked breaking or additive
   bench --docs DIR [--docs DIR ...] [--runs N]
                                              time reading + resolving against a bare markdown pass
 
@@ -91,22 +95,24 @@ fn run() -> Result<ExitCode> {
                 }
                 print!("{}", outcome.diff(400));
                 eprintln!(
-                    "{dir} is stale: {} files differ, {} no longer generated. Run `cargo xtask codegen` and commit.",
+                    "{dir} is stale: {} files differ, {} no longer generated; API: {} items added, {} removed, {} changed. Run `cargo xtask codegen` and commit.",
                     outcome.changed.len(),
-                    outcome.removed.len()
+                    outcome.removed.len(),
+                    outcome.api.added,
+                    outcome.api.removed,
+                    outcome.api.changed
                 );
                 return Ok(ExitCode::FAILURE);
             }
             if outcome.is_fresh() {
                 println!(
-                    "{dir} is up to date ({} files); nothing written",
+                    "codegen: nothing changed; {dir} is up to date ({} files), nothing written",
                     outcome.unchanged
                 );
             } else {
                 println!(
-                    "{dir}: {} files written, {} removed, {} unchanged",
-                    outcome.changed.len(),
-                    outcome.removed.len(),
+                    "codegen: {} ({} unchanged) in {dir}",
+                    outcome.summary(),
                     outcome.unchanged
                 );
             }
@@ -121,6 +127,18 @@ fn run() -> Result<ExitCode> {
             };
             args.finish()?;
             examples::run(&options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "diff" => {
+            let options = diff::Options {
+                old: args.required_path("--old")?,
+                new: args.required_path("--new")?,
+                format: diff::Format::parse(args.values("--format").pop().as_deref())?,
+                out: args.path("--out"),
+                only_type: args.values("--type").pop(),
+            };
+            args.finish()?;
+            diff::run(&options)?;
             Ok(ExitCode::SUCCESS)
         }
         "lint" => {

@@ -7,7 +7,6 @@
 #[derive(Clone, Default)]
 pub struct AddIn {
     pub id: graph_rt::Field<graph_rt::Guid>,
-    #[cfg(feature = "device_management")]
     pub properties: graph_rt::Field<Vec<super::KeyValue>>,
     pub type_: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -20,7 +19,6 @@ impl graph_rt::Model for AddIn {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             type_: r.take("type"),
-            #[cfg(feature = "device_management")]
             properties: r.take("properties"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -32,7 +30,7 @@ impl graph_rt::Model for AddIn {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "device_management")] w.put("properties", &self.properties);
+        w.put("properties", &self.properties);
         w.put("type", &self.type_);
         w.finish(&self.additional_properties)
     }

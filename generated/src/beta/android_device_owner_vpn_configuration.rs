@@ -81,8 +81,10 @@ pub struct AndroidDeviceOwnerVpnConfiguration {
     /// Microsoft Tunnel site ID.
     pub microsoft_tunnel_site_id: graph_rt::Field<String>,
     /// Custom data to define key/value pairs specific to a VPN provider. This collection can contain a maximum of 25 elements.
+    #[cfg(feature = "core")]
     pub custom_data: graph_rt::Field<Vec<super::KeyValue>>,
     /// Custom data to define key/value pairs specific to a VPN provider. This collection can contain a maximum of 25 elements.
+    #[cfg(feature = "core")]
     pub custom_key_value_data: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Identity certificate for client authentication when authentication method is certificate. (Navigation property.)
     pub identity_certificate: graph_rt::Field<
@@ -103,7 +105,9 @@ impl graph_rt::Model for AndroidDeviceOwnerVpnConfiguration {
         let mut value = Self {
             derived_credential_settings: r.take("derivedCredentialSettings"),
             identity_certificate: r.take("identityCertificate"),
+            #[cfg(feature = "core")]
             custom_key_value_data: r.take("customKeyValueData"),
+            #[cfg(feature = "core")]
             custom_data: r.take("customData"),
             microsoft_tunnel_site_id: r.take("microsoftTunnelSiteId"),
             always_on_lockdown: r.take("alwaysOnLockdown"),
@@ -185,7 +189,8 @@ impl graph_rt::Model for AndroidDeviceOwnerVpnConfiguration {
         w.put("alwaysOn", &self.always_on);
         w.put("alwaysOnLockdown", &self.always_on_lockdown);
         w.put("microsoftTunnelSiteId", &self.microsoft_tunnel_site_id);
-        w.put("customData", &self.custom_data);
+        #[cfg(feature = "core")] w.put("customData", &self.custom_data);
+        #[cfg(feature = "core")]
         w.put("customKeyValueData", &self.custom_key_value_data);
         w.put("identityCertificate", &self.identity_certificate);
         w.put("derivedCredentialSettings", &self.derived_credential_settings);

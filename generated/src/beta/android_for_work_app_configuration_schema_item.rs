@@ -25,6 +25,7 @@ pub struct AndroidForWorkAppConfigurationSchemaItem {
         super::AndroidForWorkAppConfigurationSchemaItemDataType,
     >,
     /// List of human readable name/value pairs for the valid values that can be set for this item (Choice and Multiselect items only)
+    #[cfg(feature = "core")]
     pub selections: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -35,6 +36,7 @@ impl graph_rt::Model for AndroidForWorkAppConfigurationSchemaItem {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             selections: r.take("selections"),
             data_type: r.take("dataType"),
             default_string_array_value: r.take("defaultStringArrayValue"),
@@ -60,7 +62,7 @@ impl graph_rt::Model for AndroidForWorkAppConfigurationSchemaItem {
         w.put("defaultStringValue", &self.default_string_value);
         w.put("defaultStringArrayValue", &self.default_string_array_value);
         w.put("dataType", &self.data_type);
-        w.put("selections", &self.selections);
+        #[cfg(feature = "core")] w.put("selections", &self.selections);
         w.finish(&self.additional_properties)
     }
 }

@@ -69,8 +69,10 @@ pub struct AndroidForWorkVpnConfiguration {
     /// Fingerprint is a string that will be used to verify the VPN server can be trusted, which is only applicable when connection type is Check Point Capsule VPN.
     pub fingerprint: graph_rt::Field<String>,
     /// Custom data when connection type is set to Citrix. This collection can contain a maximum of 25 elements.
+    #[cfg(feature = "core")]
     pub custom_data: graph_rt::Field<Vec<super::KeyValue>>,
     /// Custom data when connection type is set to Citrix. This collection can contain a maximum of 25 elements.
+    #[cfg(feature = "core")]
     pub custom_key_value_data: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Authentication method. Possible values are: `certificate`, `usernameAndPassword`, `sharedSecret`, `derivedCredential`, `azureAD`.
     pub authentication_method: graph_rt::Field<super::VpnAuthenticationMethod>,
@@ -89,7 +91,9 @@ impl graph_rt::Model for AndroidForWorkVpnConfiguration {
         let mut value = Self {
             identity_certificate: r.take("identityCertificate"),
             authentication_method: r.take("authenticationMethod"),
+            #[cfg(feature = "core")]
             custom_key_value_data: r.take("customKeyValueData"),
+            #[cfg(feature = "core")]
             custom_data: r.take("customData"),
             fingerprint: r.take("fingerprint"),
             servers: r.take("servers"),
@@ -159,7 +163,8 @@ impl graph_rt::Model for AndroidForWorkVpnConfiguration {
         w.put("realm", &self.realm);
         w.put("servers", &self.servers);
         w.put("fingerprint", &self.fingerprint);
-        w.put("customData", &self.custom_data);
+        #[cfg(feature = "core")] w.put("customData", &self.custom_data);
+        #[cfg(feature = "core")]
         w.put("customKeyValueData", &self.custom_key_value_data);
         w.put("authenticationMethod", &self.authentication_method);
         w.put("identityCertificate", &self.identity_certificate);

@@ -155,6 +155,7 @@ pub struct AndroidManagedAppProtection {
     /// Define the oldest recommended Android security patch level a user can have for secure access to the app.
     pub minimum_warning_patch_version: graph_rt::Field<String>,
     /// App packages in this list will be exempt from the policy and will be able to receive data from managed apps.
+    #[cfg(feature = "core")]
     pub exempted_app_packages: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Android security patch level  less than or equal to the specified value will wipe the managed app and the associated company data.
     pub minimum_wipe_patch_version: graph_rt::Field<String>,
@@ -226,6 +227,7 @@ impl graph_rt::Model for AndroidManagedAppProtection {
             allowed_android_device_manufacturers: r
                 .take("allowedAndroidDeviceManufacturers"),
             minimum_wipe_patch_version: r.take("minimumWipePatchVersion"),
+            #[cfg(feature = "core")]
             exempted_app_packages: r.take("exemptedAppPackages"),
             minimum_warning_patch_version: r.take("minimumWarningPatchVersion"),
             minimum_required_patch_version: r.take("minimumRequiredPatchVersion"),
@@ -422,6 +424,7 @@ impl graph_rt::Model for AndroidManagedAppProtection {
         w.put("deployedAppCount", &self.deployed_app_count);
         w.put("minimumRequiredPatchVersion", &self.minimum_required_patch_version);
         w.put("minimumWarningPatchVersion", &self.minimum_warning_patch_version);
+        #[cfg(feature = "core")]
         w.put("exemptedAppPackages", &self.exempted_app_packages);
         w.put("minimumWipePatchVersion", &self.minimum_wipe_patch_version);
         w.put(

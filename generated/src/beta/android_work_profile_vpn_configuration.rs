@@ -69,8 +69,10 @@ pub struct AndroidWorkProfileVpnConfiguration {
     /// Fingerprint is a string that will be used to verify the VPN server can be trusted, which is only applicable when connection type is Check Point Capsule VPN.
     pub fingerprint: graph_rt::Field<String>,
     /// Custom data when connection type is set to Citrix. This collection can contain a maximum of 25 elements.
+    #[cfg(feature = "core")]
     pub custom_data: graph_rt::Field<Vec<super::KeyValue>>,
     /// Custom data when connection type is set to Citrix. This collection can contain a maximum of 25 elements.
+    #[cfg(feature = "core")]
     pub custom_key_value_data: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Authentication method. Possible values are: `certificate`, `usernameAndPassword`, `sharedSecret`, `derivedCredential`, `azureAD`.
     pub authentication_method: graph_rt::Field<super::VpnAuthenticationMethod>,
@@ -107,7 +109,9 @@ impl graph_rt::Model for AndroidWorkProfileVpnConfiguration {
             targeted_package_ids: r.take("targetedPackageIds"),
             proxy_server: r.take("proxyServer"),
             authentication_method: r.take("authenticationMethod"),
+            #[cfg(feature = "core")]
             custom_key_value_data: r.take("customKeyValueData"),
+            #[cfg(feature = "core")]
             custom_data: r.take("customData"),
             fingerprint: r.take("fingerprint"),
             servers: r.take("servers"),
@@ -177,7 +181,8 @@ impl graph_rt::Model for AndroidWorkProfileVpnConfiguration {
         w.put("realm", &self.realm);
         w.put("servers", &self.servers);
         w.put("fingerprint", &self.fingerprint);
-        w.put("customData", &self.custom_data);
+        #[cfg(feature = "core")] w.put("customData", &self.custom_data);
+        #[cfg(feature = "core")]
         w.put("customKeyValueData", &self.custom_key_value_data);
         w.put("authenticationMethod", &self.authentication_method);
         w.put("proxyServer", &self.proxy_server);

@@ -71,8 +71,10 @@ pub struct AppleVpnConfiguration {
     /// Identifier provided by VPN vendor when connection type is set to Custom VPN. For example: Cisco AnyConnect uses an identifier of the form com.cisco.anyconnect.applevpn.plugin
     pub identifier: graph_rt::Field<String>,
     /// Custom data when connection type is set to Custom VPN. Use this field to enable functionality not supported by Intune, but available in your VPN solution. Contact your VPN vendor to learn how to add these key/value pairs. This collection can contain a maximum of 25 elements.
+    #[cfg(feature = "core")]
     pub custom_data: graph_rt::Field<Vec<super::KeyValue>>,
     /// Custom data when connection type is set to Custom VPN. Use this field to enable functionality not supported by Intune, but available in your VPN solution. Contact your VPN vendor to learn how to add these key/value pairs. This collection can contain a maximum of 25 elements.
+    #[cfg(feature = "core")]
     pub custom_key_value_data: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Send all network traffic through VPN.
     pub enable_split_tunneling: graph_rt::Field<bool>,
@@ -123,7 +125,9 @@ impl graph_rt::Model for AppleVpnConfiguration {
             enable_per_app: r.take("enablePerApp"),
             authentication_method: r.take("authenticationMethod"),
             enable_split_tunneling: r.take("enableSplitTunneling"),
+            #[cfg(feature = "core")]
             custom_key_value_data: r.take("customKeyValueData"),
+            #[cfg(feature = "core")]
             custom_data: r.take("customData"),
             identifier: r.take("identifier"),
             server: r.take("server"),
@@ -195,7 +199,8 @@ impl graph_rt::Model for AppleVpnConfiguration {
         w.put("realm", &self.realm);
         w.put("server", &self.server);
         w.put("identifier", &self.identifier);
-        w.put("customData", &self.custom_data);
+        #[cfg(feature = "core")] w.put("customData", &self.custom_data);
+        #[cfg(feature = "core")]
         w.put("customKeyValueData", &self.custom_key_value_data);
         w.put("enableSplitTunneling", &self.enable_split_tunneling);
         w.put("authenticationMethod", &self.authentication_method);

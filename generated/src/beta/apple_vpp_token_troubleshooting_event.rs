@@ -21,6 +21,7 @@ pub struct AppleVppTokenTroubleshootingEvent {
     /// Event Name corresponding to the Troubleshooting Event. It is an Optional field Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
     pub event_name: graph_rt::Field<String>,
     /// A set of string key and string value pairs which provides additional information on the Troubleshooting event Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
+    #[cfg(feature = "core")]
     pub additional_information: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Apple Volume Purchase Program Token Identifier.
     pub token_id: graph_rt::Field<String>,
@@ -34,6 +35,7 @@ impl graph_rt::Model for AppleVppTokenTroubleshootingEvent {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             token_id: r.take("tokenId"),
+            #[cfg(feature = "core")]
             additional_information: r.take("additionalInformation"),
             event_name: r.take("eventName"),
             troubleshooting_error_details: r.take("troubleshootingErrorDetails"),
@@ -53,6 +55,7 @@ impl graph_rt::Model for AppleVppTokenTroubleshootingEvent {
         w.put("correlationId", &self.correlation_id);
         w.put("troubleshootingErrorDetails", &self.troubleshooting_error_details);
         w.put("eventName", &self.event_name);
+        #[cfg(feature = "core")]
         w.put("additionalInformation", &self.additional_information);
         w.put("tokenId", &self.token_id);
         w.finish(&self.additional_properties)

@@ -13,6 +13,7 @@ pub struct AssignmentFilterStatusDetails {
     /// Unique identifier for UserId object. Can be null
     pub user_id: graph_rt::Field<String>,
     /// Device properties used for filter evaluation during device check-in time.
+    #[cfg(feature = "core")]
     pub device_properties: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Evaluation result summaries for each filter associated to device and payload
     pub evalution_summaries: graph_rt::Field<
@@ -28,6 +29,7 @@ impl graph_rt::Model for AssignmentFilterStatusDetails {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             evalution_summaries: r.take("evalutionSummaries"),
+            #[cfg(feature = "core")]
             device_properties: r.take("deviceProperties"),
             user_id: r.take("userId"),
             payload_id: r.take("payloadId"),
@@ -43,7 +45,7 @@ impl graph_rt::Model for AssignmentFilterStatusDetails {
         w.put("managedDeviceId", &self.managed_device_id);
         w.put("payloadId", &self.payload_id);
         w.put("userId", &self.user_id);
-        w.put("deviceProperties", &self.device_properties);
+        #[cfg(feature = "core")] w.put("deviceProperties", &self.device_properties);
         w.put("evalutionSummaries", &self.evalution_summaries);
         w.finish(&self.additional_properties)
     }

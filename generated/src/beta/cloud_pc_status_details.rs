@@ -11,6 +11,7 @@ pub struct CloudPcStatusDetails {
     /// The status message.
     pub message: graph_rt::Field<String>,
     /// Any additional information about the cloud PC status.
+    #[cfg(feature = "core")]
     pub additional_information: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -21,6 +22,7 @@ impl graph_rt::Model for CloudPcStatusDetails {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             additional_information: r.take("additionalInformation"),
             message: r.take("message"),
             code: r.take("code"),
@@ -34,6 +36,7 @@ impl graph_rt::Model for CloudPcStatusDetails {
         let mut w = graph_rt::Writer::new(map);
         w.put("code", &self.code);
         w.put("message", &self.message);
+        #[cfg(feature = "core")]
         w.put("additionalInformation", &self.additional_information);
         w.finish(&self.additional_properties)
     }

@@ -11,7 +11,6 @@ pub struct ContentInfo {
     /// Identifier used for Azure Information Protection Analytics.
     pub identifier: graph_rt::Field<String>,
     /// Existing Microsoft Information Protection metadata is passed as key/value pairs, where the key is the MSIP_Label_GUID_PropName.
-    #[cfg(feature = "device_management")]
     pub metadata: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Possible values are: `rest`, `motion`, `use`.
     pub state: graph_rt::Field<String>,
@@ -25,7 +24,6 @@ impl graph_rt::Model for ContentInfo {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             state: r.take("state"),
-            #[cfg(feature = "device_management")]
             metadata: r.take("metadata"),
             identifier: r.take("identifier"),
             format: r.take("format"),
@@ -39,7 +37,7 @@ impl graph_rt::Model for ContentInfo {
         let mut w = graph_rt::Writer::new(map);
         w.put("format", &self.format);
         w.put("identifier", &self.identifier);
-        #[cfg(feature = "device_management")] w.put("metadata", &self.metadata);
+        w.put("metadata", &self.metadata);
         w.put("state", &self.state);
         w.finish(&self.additional_properties)
     }

@@ -11,7 +11,6 @@ pub struct CustomAction {
     /// Name of the custom action.
     pub name: graph_rt::Field<String>,
     /// Properties, in key value pair format, of the action.
-    #[cfg(feature = "device_management")]
     pub properties: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -22,7 +21,6 @@ impl graph_rt::Model for CustomAction {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "device_management")]
             properties: r.take("properties"),
             name: r.take("name"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -34,7 +32,7 @@ impl graph_rt::Model for CustomAction {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("name", &self.name);
-        #[cfg(feature = "device_management")] w.put("properties", &self.properties);
+        w.put("properties", &self.properties);
         w.finish(&self.additional_properties)
     }
 }

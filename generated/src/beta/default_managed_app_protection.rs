@@ -145,6 +145,7 @@ pub struct DefaultManagedAppProtection {
     /// Versions less than the specified version will block the managed app from accessing company data. (iOS Only)
     pub minimum_required_sdk_version: graph_rt::Field<String>,
     /// A set of string key and string value pairs to be sent to the affected users, unalterned by this service
+    #[cfg(feature = "core")]
     pub custom_settings: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Count of apps to which the current policy is deployed.
     pub deployed_app_count: graph_rt::Field<i32>,
@@ -153,8 +154,10 @@ pub struct DefaultManagedAppProtection {
     /// Define the oldest recommended Android security patch level a user can have for secure access to the app. (Android only)
     pub minimum_warning_patch_version: graph_rt::Field<String>,
     /// iOS Apps in this list will be exempt from the policy and will be able to receive data from managed apps. (iOS Only)
+    #[cfg(feature = "core")]
     pub exempted_app_protocols: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Android App packages in this list will be exempt from the policy and will be able to receive data from managed apps. (Android only)
+    #[cfg(feature = "core")]
     pub exempted_app_packages: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Indicates whether use of the FaceID is allowed in place of a pin if PinRequired is set to True. (iOS Only)
     pub face_id_blocked: graph_rt::Field<bool>,
@@ -305,11 +308,14 @@ impl graph_rt::Model for DefaultManagedAppProtection {
             minimum_wipe_patch_version: r.take("minimumWipePatchVersion"),
             minimum_wipe_sdk_version: r.take("minimumWipeSdkVersion"),
             face_id_blocked: r.take("faceIdBlocked"),
+            #[cfg(feature = "core")]
             exempted_app_packages: r.take("exemptedAppPackages"),
+            #[cfg(feature = "core")]
             exempted_app_protocols: r.take("exemptedAppProtocols"),
             minimum_warning_patch_version: r.take("minimumWarningPatchVersion"),
             minimum_required_patch_version: r.take("minimumRequiredPatchVersion"),
             deployed_app_count: r.take("deployedAppCount"),
+            #[cfg(feature = "core")]
             custom_settings: r.take("customSettings"),
             minimum_required_sdk_version: r.take("minimumRequiredSdkVersion"),
             disable_app_encryption_if_device_encryption_is_enabled: r
@@ -498,11 +504,13 @@ impl graph_rt::Model for DefaultManagedAppProtection {
             &self.disable_app_encryption_if_device_encryption_is_enabled,
         );
         w.put("minimumRequiredSdkVersion", &self.minimum_required_sdk_version);
-        w.put("customSettings", &self.custom_settings);
+        #[cfg(feature = "core")] w.put("customSettings", &self.custom_settings);
         w.put("deployedAppCount", &self.deployed_app_count);
         w.put("minimumRequiredPatchVersion", &self.minimum_required_patch_version);
         w.put("minimumWarningPatchVersion", &self.minimum_warning_patch_version);
+        #[cfg(feature = "core")]
         w.put("exemptedAppProtocols", &self.exempted_app_protocols);
+        #[cfg(feature = "core")]
         w.put("exemptedAppPackages", &self.exempted_app_packages);
         w.put("faceIdBlocked", &self.face_id_blocked);
         w.put("minimumWipeSdkVersion", &self.minimum_wipe_sdk_version);

@@ -19,6 +19,7 @@ pub struct DeviceManagementTroubleshootingEvent {
     /// Event Name corresponding to the Troubleshooting Event. It is an Optional field
     pub event_name: graph_rt::Field<String>,
     /// A set of string key and string value pairs which provides additional information on the Troubleshooting event
+    #[cfg(feature = "core")]
     pub additional_information: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -29,6 +30,7 @@ impl graph_rt::Model for DeviceManagementTroubleshootingEvent {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             additional_information: r.take("additionalInformation"),
             event_name: r.take("eventName"),
             troubleshooting_error_details: r.take("troubleshootingErrorDetails"),
@@ -48,6 +50,7 @@ impl graph_rt::Model for DeviceManagementTroubleshootingEvent {
         w.put("correlationId", &self.correlation_id);
         w.put("troubleshootingErrorDetails", &self.troubleshooting_error_details);
         w.put("eventName", &self.event_name);
+        #[cfg(feature = "core")]
         w.put("additionalInformation", &self.additional_information);
         w.finish(&self.additional_properties)
     }

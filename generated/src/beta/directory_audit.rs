@@ -11,7 +11,7 @@ pub struct DirectoryAudit {
     /// Indicates the activity name or the operation name (E.g. "Create User", "Add member to group"). For a list of activities logged, refer to Azure Ad activity list.
     pub activity_display_name: graph_rt::Field<String>,
     /// Indicates additional details on the activity.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub additional_details: graph_rt::Field<Vec<super::KeyValue>>,
     /// Indicates which resource category that's targeted by the activity. (For example: User Management, Group Management etc..)
     pub category: graph_rt::Field<String>,
@@ -52,7 +52,7 @@ impl graph_rt::Model for DirectoryAudit {
             id: r.take("id"),
             correlation_id: r.take("correlationId"),
             category: r.take("category"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             additional_details: r.take("additionalDetails"),
             activity_display_name: r.take("activityDisplayName"),
             activity_date_time: r.take("activityDateTime"),
@@ -66,8 +66,7 @@ impl graph_rt::Model for DirectoryAudit {
         let mut w = graph_rt::Writer::new(map);
         w.put("activityDateTime", &self.activity_date_time);
         w.put("activityDisplayName", &self.activity_display_name);
-        #[cfg(feature = "device_management")]
-        w.put("additionalDetails", &self.additional_details);
+        #[cfg(feature = "core")] w.put("additionalDetails", &self.additional_details);
         w.put("category", &self.category);
         w.put("correlationId", &self.correlation_id);
         w.put("id", &self.id);

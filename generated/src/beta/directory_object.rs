@@ -55,12 +55,11 @@ pub enum AnyDirectoryObject {
     EducationUser(Box<super::EducationUser>),
     #[cfg(feature = "groups")]
     Group(Box<super::Group>),
-    #[cfg(feature = "device_management")]
     Organization(Box<super::Organization>),
     #[cfg(feature = "applications")]
     ServicePrincipal(Box<super::ServicePrincipal>),
     SubscribedSku(Box<super::SubscribedSku>),
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     User(Box<super::User>),
 }
 impl AnyDirectoryObject {
@@ -81,12 +80,11 @@ impl AnyDirectoryObject {
             Self::EducationUser(_) => "microsoft.graph.educationUser",
             #[cfg(feature = "groups")]
             Self::Group(_) => "microsoft.graph.group",
-            #[cfg(feature = "device_management")]
             Self::Organization(_) => "microsoft.graph.organization",
             #[cfg(feature = "applications")]
             Self::ServicePrincipal(_) => "microsoft.graph.servicePrincipal",
             Self::SubscribedSku(_) => "microsoft.graph.subscribedSku",
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             Self::User(_) => "microsoft.graph.user",
         }
     }
@@ -159,7 +157,6 @@ impl graph_rt::FromJson for AnyDirectoryObject {
                         Box::new(<super::Group as graph_rt::Model>::from_map(&mut map)?),
                     )
                 }
-                #[cfg(feature = "device_management")]
                 Some("microsoft.graph.organization") => {
                     Self::Organization(
                         Box::new(
@@ -186,7 +183,7 @@ impl graph_rt::FromJson for AnyDirectoryObject {
                         ),
                     )
                 }
-                #[cfg(feature = "device_management")]
+                #[cfg(feature = "users")]
                 Some("microsoft.graph.user") => {
                     Self::User(
                         Box::new(<super::User as graph_rt::Model>::from_map(&mut map)?),
@@ -222,12 +219,11 @@ impl graph_rt::ToJson for AnyDirectoryObject {
             Self::EducationUser(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "groups")]
             Self::Group(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "device_management")]
             Self::Organization(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "applications")]
             Self::ServicePrincipal(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::SubscribedSku(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             Self::User(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -105,10 +105,10 @@ pub struct DriveItem {
     /// Collection containing Item objects for the immediate children of Item. Only items representing folders have children. Read-only. Nullable. (Navigation property.)
     pub children: graph_rt::Field<Vec<super::DriveItem>>,
     /// Identity of the user who created the item. Read-only. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub created_by_user: graph_rt::Field<Box<super::User>>,
     /// Identity of the user who last modified the item. Read-only. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub last_modified_by_user: graph_rt::Field<Box<super::User>>,
     /// For drives in SharePoint, the associated document library list item. Read-only. Nullable. (Navigation property.)
     pub list_item: graph_rt::Field<Box<super::ListItem>>,
@@ -151,9 +151,9 @@ impl graph_rt::Model for DriveItem {
             subscriptions: r.take("subscriptions"),
             permissions: r.take("permissions"),
             list_item: r.take("listItem"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             last_modified_by_user: r.take("lastModifiedByUser"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             created_by_user: r.take("createdByUser"),
             children: r.take("children"),
             analytics: r.take("analytics"),
@@ -259,9 +259,8 @@ impl graph_rt::Model for DriveItem {
         #[cfg(feature = "users")] w.put("activities", &self.activities);
         w.put("analytics", &self.analytics);
         w.put("children", &self.children);
-        #[cfg(feature = "device_management")]
-        w.put("createdByUser", &self.created_by_user);
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")] w.put("createdByUser", &self.created_by_user);
+        #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
         w.put("listItem", &self.list_item);
         w.put("permissions", &self.permissions);

@@ -21,6 +21,7 @@ pub struct EnrollmentTroubleshootingEvent {
     /// Event Name corresponding to the Troubleshooting Event. It is an Optional field Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
     pub event_name: graph_rt::Field<String>,
     /// A set of string key and string value pairs which provides additional information on the Troubleshooting event Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
+    #[cfg(feature = "core")]
     pub additional_information: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Device identifier created or collected by Intune.
     pub managed_device_identifier: graph_rt::Field<String>,
@@ -57,6 +58,7 @@ impl graph_rt::Model for EnrollmentTroubleshootingEvent {
             os_version: r.take("osVersion"),
             operating_system: r.take("operatingSystem"),
             managed_device_identifier: r.take("managedDeviceIdentifier"),
+            #[cfg(feature = "core")]
             additional_information: r.take("additionalInformation"),
             event_name: r.take("eventName"),
             troubleshooting_error_details: r.take("troubleshootingErrorDetails"),
@@ -76,6 +78,7 @@ impl graph_rt::Model for EnrollmentTroubleshootingEvent {
         w.put("correlationId", &self.correlation_id);
         w.put("troubleshootingErrorDetails", &self.troubleshooting_error_details);
         w.put("eventName", &self.event_name);
+        #[cfg(feature = "core")]
         w.put("additionalInformation", &self.additional_information);
         w.put("managedDeviceIdentifier", &self.managed_device_identifier);
         w.put("operatingSystem", &self.operating_system);

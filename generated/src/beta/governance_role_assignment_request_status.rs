@@ -11,7 +11,7 @@ pub struct GovernanceRoleAssignmentRequestStatus {
     /// The sub status of the role assignment request. The values can be `Accepted`, `PendingEvaluation`, `Granted`, `Denied`, `PendingProvisioning`, `Provisioned`, `PendingRevocation`, `Revoked`, `Canceled`, `Failed`, `PendingApprovalProvisioning`, `PendingApproval`, `FailedAsResourceIsLocked`, `PendingAdminDecision`, `AdminApproved`, `AdminDenied`, `TimedOut`, and `ProvisioningStarted`.
     pub sub_status: graph_rt::Field<String>,
     /// The details of the status of the role assignment request. It represents the evaluation results of different rules.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub status_details: graph_rt::Field<Vec<super::KeyValue>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -22,7 +22,7 @@ impl graph_rt::Model for GovernanceRoleAssignmentRequestStatus {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             status_details: r.take("statusDetails"),
             sub_status: r.take("subStatus"),
             status: r.take("status"),
@@ -36,8 +36,7 @@ impl graph_rt::Model for GovernanceRoleAssignmentRequestStatus {
         let mut w = graph_rt::Writer::new(map);
         w.put("status", &self.status);
         w.put("subStatus", &self.sub_status);
-        #[cfg(feature = "device_management")]
-        w.put("statusDetails", &self.status_details);
+        #[cfg(feature = "core")] w.put("statusDetails", &self.status_details);
         w.finish(&self.additional_properties)
     }
 }

@@ -149,7 +149,7 @@ pub struct Group {
     #[cfg(feature = "core")]
     pub members: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// A list of group members with license errors from this group-based license assignment. Read-only. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub members_with_license_errors: graph_rt::Field<Vec<super::User>>,
     /// Read-only. (Navigation property.)
     #[cfg(feature = "onenote")]
@@ -214,7 +214,7 @@ impl graph_rt::Model for Group {
             owners: r.take("owners"),
             #[cfg(feature = "onenote")]
             onenote: r.take("onenote"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             members_with_license_errors: r.take("membersWithLicenseErrors"),
             #[cfg(feature = "core")]
             members: r.take("members"),
@@ -363,7 +363,7 @@ impl graph_rt::Model for Group {
         w.put("groupLifecyclePolicies", &self.group_lifecycle_policies);
         #[cfg(feature = "core")] w.put("memberOf", &self.member_of);
         #[cfg(feature = "core")] w.put("members", &self.members);
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         w.put("membersWithLicenseErrors", &self.members_with_license_errors);
         #[cfg(feature = "onenote")] w.put("onenote", &self.onenote);
         #[cfg(feature = "core")] w.put("owners", &self.owners);

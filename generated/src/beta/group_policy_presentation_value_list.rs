@@ -19,6 +19,7 @@ pub struct GroupPolicyPresentationValueList {
     /// The group policy presentation associated with the presentation value. Inherited from `microsoft.graph.groupPolicyPresentationValue`. (Navigation property.)
     pub presentation: graph_rt::Field<super::AnyGroupPolicyPresentation>,
     /// A list of pairs for the associated presentation.
+    #[cfg(feature = "core")]
     pub values: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -29,6 +30,7 @@ impl graph_rt::Model for GroupPolicyPresentationValueList {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             values: r.take("values"),
             presentation: r.take("presentation"),
             definition_value: r.take("definitionValue"),
@@ -48,7 +50,7 @@ impl graph_rt::Model for GroupPolicyPresentationValueList {
         w.put("id", &self.id);
         w.put("definitionValue", &self.definition_value);
         w.put("presentation", &self.presentation);
-        w.put("values", &self.values);
+        #[cfg(feature = "core")] w.put("values", &self.values);
         w.finish(&self.additional_properties)
     }
 }

@@ -27,7 +27,7 @@ pub struct Invitation {
     /// The status of the invitation. Possible values: `PendingAcceptance`, `Completed`, `InProgress`, and `Error`
     pub status: graph_rt::Field<String>,
     /// The user created as part of the invitation creation. Read-Only (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub invited_user: graph_rt::Field<super::User>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -38,7 +38,7 @@ impl graph_rt::Model for Invitation {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             invited_user: r.take("invitedUser"),
             status: r.take("status"),
             invited_user_type: r.take("invitedUserType"),
@@ -66,7 +66,7 @@ impl graph_rt::Model for Invitation {
         w.put("inviteRedeemUrl", &self.invite_redeem_url);
         w.put("invitedUserType", &self.invited_user_type);
         w.put("status", &self.status);
-        #[cfg(feature = "device_management")] w.put("invitedUser", &self.invited_user);
+        #[cfg(feature = "users")] w.put("invitedUser", &self.invited_user);
         w.finish(&self.additional_properties)
     }
 }

@@ -151,6 +151,7 @@ pub struct IosManagedAppProtection {
     /// Indicates whether use of the FaceID is allowed in place of a pin if PinRequired is set to True.
     pub face_id_blocked: graph_rt::Field<bool>,
     /// Apps in this list will be exempt from the policy and will be able to receive data from managed apps.
+    #[cfg(feature = "core")]
     pub exempted_app_protocols: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Versions less than the specified version will block the managed app from accessing company data.
     pub minimum_wipe_sdk_version: graph_rt::Field<String>,
@@ -193,6 +194,7 @@ impl graph_rt::Model for IosManagedAppProtection {
                 .take("appActionIfIosDeviceModelNotAllowed"),
             allowed_ios_device_models: r.take("allowedIosDeviceModels"),
             minimum_wipe_sdk_version: r.take("minimumWipeSdkVersion"),
+            #[cfg(feature = "core")]
             exempted_app_protocols: r.take("exemptedAppProtocols"),
             face_id_blocked: r.take("faceIdBlocked"),
             deployed_app_count: r.take("deployedAppCount"),
@@ -381,6 +383,7 @@ impl graph_rt::Model for IosManagedAppProtection {
         w.put("minimumRequiredSdkVersion", &self.minimum_required_sdk_version);
         w.put("deployedAppCount", &self.deployed_app_count);
         w.put("faceIdBlocked", &self.face_id_blocked);
+        #[cfg(feature = "core")]
         w.put("exemptedAppProtocols", &self.exempted_app_protocols);
         w.put("minimumWipeSdkVersion", &self.minimum_wipe_sdk_version);
         w.put("allowedIosDeviceModels", &self.allowed_ios_device_models);

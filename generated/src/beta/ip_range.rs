@@ -4,7 +4,7 @@
 
 /// IP range base class for representing IPV4 and IPV6 address ranges.
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-iprange?view=graph-rest-beta)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/iprange?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct IpRange {
     /// Properties this SDK version does not know; written back unchanged.
@@ -35,11 +35,11 @@ pub enum AnyIpRange {
         "A `", "microsoft.graph.ipRange", "`, or a derived type this SDK does not know."
     )]
     IpRange(Box<super::IpRange>),
-    #[cfg(feature = "core")]
     IPv4CidrRange(Box<super::IPv4CidrRange>),
+    #[cfg(feature = "device_management")]
     IPv4Range(Box<super::IPv4Range>),
-    #[cfg(feature = "core")]
     IPv6CidrRange(Box<super::IPv6CidrRange>),
+    #[cfg(feature = "device_management")]
     IPv6Range(Box<super::IPv6Range>),
 }
 impl AnyIpRange {
@@ -47,11 +47,11 @@ impl AnyIpRange {
     pub fn type_name(&self) -> &'static str {
         match self {
             Self::IpRange(_) => "microsoft.graph.ipRange",
-            #[cfg(feature = "core")]
             Self::IPv4CidrRange(_) => "microsoft.graph.iPv4CidrRange",
+            #[cfg(feature = "device_management")]
             Self::IPv4Range(_) => "microsoft.graph.iPv4Range",
-            #[cfg(feature = "core")]
             Self::IPv6CidrRange(_) => "microsoft.graph.iPv6CidrRange",
+            #[cfg(feature = "device_management")]
             Self::IPv6Range(_) => "microsoft.graph.iPv6Range",
         }
     }
@@ -67,7 +67,6 @@ impl graph_rt::FromJson for AnyIpRange {
         let kind = graph_rt::odata_type(&map).map(str::to_owned);
         Ok(
             match kind.as_deref() {
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.iPv4CidrRange") => {
                     Self::IPv4CidrRange(
                         Box::new(
@@ -77,6 +76,7 @@ impl graph_rt::FromJson for AnyIpRange {
                         ),
                     )
                 }
+                #[cfg(feature = "device_management")]
                 Some("microsoft.graph.iPv4Range") => {
                     Self::IPv4Range(
                         Box::new(
@@ -84,7 +84,6 @@ impl graph_rt::FromJson for AnyIpRange {
                         ),
                     )
                 }
-                #[cfg(feature = "core")]
                 Some("microsoft.graph.iPv6CidrRange") => {
                     Self::IPv6CidrRange(
                         Box::new(
@@ -94,6 +93,7 @@ impl graph_rt::FromJson for AnyIpRange {
                         ),
                     )
                 }
+                #[cfg(feature = "device_management")]
                 Some("microsoft.graph.iPv6Range") => {
                     Self::IPv6Range(
                         Box::new(
@@ -116,11 +116,11 @@ impl graph_rt::ToJson for AnyIpRange {
     fn to_json(&self) -> Result<graph_rt::Value, graph_rt::Error> {
         match self {
             Self::IpRange(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::IPv4CidrRange(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "device_management")]
             Self::IPv4Range(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "core")]
             Self::IPv6CidrRange(v) => graph_rt::ToJson::to_json(v.as_ref()),
+            #[cfg(feature = "device_management")]
             Self::IPv6Range(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

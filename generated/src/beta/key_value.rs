@@ -4,7 +4,7 @@
 
 /// Key Value definition.
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-deviceconfig-keyvalue?view=graph-rest-beta)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/keyvalue?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct KeyValue {
     /// Key.

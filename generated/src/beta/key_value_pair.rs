@@ -4,7 +4,7 @@
 
 /// Key value pair for action parameters.
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-keyvaluepair?view=graph-rest-beta)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/keyvaluepair?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct KeyValuePair {
     /// Name for this key-value pair. Possible names are: `AdditionalWSFedEndpointCheckResult`,  `AllowedAuthenticationClassReferencesCheckResult`, `AlwaysRequireAuthenticationCheckResult`,   `AutoUpdateEnabledCheckResult`, `ClaimsProviderNameCheckResult`, `EncryptClaimsCheckResult`,  `EncryptedNameIdRequiredCheckResult`, `MonitoringEnabledCheckResult`,`NotBeforeSkewCheckResult`,  `RequestMFAFromClaimsProvidersCheckResult`, `SignedSamlRequestsRequiredCheckResult`, `AdditionalAuthenticationRulesCheckResult`, `TokenLifetimeCheckResult`,  `DelegationAuthorizationRulesCheckResult`, `IssuanceAuthorizationRulesCheckResult`, `IssuanceTransformRulesCheckResult`.

@@ -11,7 +11,6 @@ pub struct LabelingOptions {
     /// The downgrade justification object that indicates if downgrade was justified and, if so, the reason.
     pub downgrade_justification: graph_rt::Field<super::DowngradeJustification>,
     /// Extended properties will be parsed and returned in the standard MIP labeled metadata format as part of the label information.
-    #[cfg(feature = "device_management")]
     pub extended_properties: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// The GUID of the label that should be applied to the information.
     pub label_id: graph_rt::Field<graph_rt::Guid>,
@@ -25,7 +24,6 @@ impl graph_rt::Model for LabelingOptions {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             label_id: r.take("labelId"),
-            #[cfg(feature = "device_management")]
             extended_properties: r.take("extendedProperties"),
             downgrade_justification: r.take("downgradeJustification"),
             assignment_method: r.take("assignmentMethod"),
@@ -39,7 +37,6 @@ impl graph_rt::Model for LabelingOptions {
         let mut w = graph_rt::Writer::new(map);
         w.put("assignmentMethod", &self.assignment_method);
         w.put("downgradeJustification", &self.downgrade_justification);
-        #[cfg(feature = "device_management")]
         w.put("extendedProperties", &self.extended_properties);
         w.put("labelId", &self.label_id);
         w.finish(&self.additional_properties)

@@ -29,7 +29,7 @@ pub struct LocatedRiskEvent {
     /// The user principal name of the user at risk Inherited from `microsoft.graph.identityRiskEvent`.
     pub user_principal_name: graph_rt::Field<String>,
     /// Read-only. Nullable. Inherited from `microsoft.graph.identityRiskEvent`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub impacted_user: graph_rt::Field<super::User>,
     /// Inherited from `microsoft.graph.identityRiskEvent`.
     pub risk_type: graph_rt::Field<String>,
@@ -49,7 +49,7 @@ impl graph_rt::Model for LocatedRiskEvent {
             location: r.take("location"),
             ip_address: r.take("ipAddress"),
             risk_type: r.take("riskType"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             impacted_user: r.take("impactedUser"),
             user_principal_name: r.take("userPrincipalName"),
             user_id: r.take("userId"),
@@ -79,7 +79,7 @@ impl graph_rt::Model for LocatedRiskEvent {
         w.put("userDisplayName", &self.user_display_name);
         w.put("userId", &self.user_id);
         w.put("userPrincipalName", &self.user_principal_name);
-        #[cfg(feature = "device_management")] w.put("impactedUser", &self.impacted_user);
+        #[cfg(feature = "users")] w.put("impactedUser", &self.impacted_user);
         w.put("riskType", &self.risk_type);
         w.put("ipAddress", &self.ip_address);
         w.put("location", &self.location);

@@ -95,6 +95,7 @@ pub struct MacOsDeviceFeaturesConfiguration {
     /// Whether to disable the immediate screen lock functions.
     pub screen_lock_disable_immediate: graph_rt::Field<bool>,
     /// DEPRECATED: use appAssociatedDomains instead. Gets or sets a list that maps apps to their associated domains. The key should match the app's ID, and the value should be a string in the form of "service:domain" where domain is a fully qualified hostname (e.g. webcredentials:example.com). This collection can contain a maximum of 500 elements.
+    #[cfg(feature = "core")]
     pub associated_domains: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Gets or sets a list that maps apps to their associated domains. Application identifiers must be unique. This collection can contain a maximum of 500 elements.
     pub app_associated_domains: graph_rt::Field<Vec<super::MacOsAssociatedDomainsItem>>,
@@ -121,14 +122,17 @@ pub struct MacOsDeviceFeaturesConfiguration {
         super::MacOsContentCachingClientPolicy,
     >,
     /// A list of custom IP ranges content caches will use to listen for clients. This collection can contain a maximum of 500 elements.
+    #[cfg(feature = "core")]
     pub content_caching_client_listen_ranges: graph_rt::Field<Vec<super::AnyIpRange>>,
     /// Determines the method in which content caches peer with other caches. Possible values are: `notConfigured`, `peersInLocalNetwork`, `peersWithSamePublicIpAddress`, `peersInCustomLocalNetworks`.
     pub content_caching_peer_policy: graph_rt::Field<
         super::MacOsContentCachingPeerPolicy,
     >,
     /// A list of custom IP ranges content caches will use to listen for peer caches. This collection can contain a maximum of 500 elements.
+    #[cfg(feature = "core")]
     pub content_caching_peer_listen_ranges: graph_rt::Field<Vec<super::AnyIpRange>>,
     /// A list of custom IP ranges content caches will use to query for content from peers caches. This collection can contain a maximum of 500 elements.
+    #[cfg(feature = "core")]
     pub content_caching_peer_filter_ranges: graph_rt::Field<Vec<super::AnyIpRange>>,
     /// Determines the method in which content caching servers will select parents if multiple are present. Possible values are: `notConfigured`, `roundRobin`, `firstAvailable`, `urlPathHash`, `random`, `stickyAvailable`.
     pub content_caching_parent_selection_policy: graph_rt::Field<
@@ -139,6 +143,7 @@ pub struct MacOsDeviceFeaturesConfiguration {
     /// Enables logging of IP addresses and ports of clients that request cached content.
     pub content_caching_log_client_identities: graph_rt::Field<bool>,
     /// A list of custom IP ranges that Apple's content caching service should use to match clients to content caches. This collection can contain a maximum of 500 elements.
+    #[cfg(feature = "core")]
     pub content_caching_public_ranges: graph_rt::Field<Vec<super::AnyIpRange>>,
     /// Prevents content caches from purging content to free up disk space for other apps.
     pub content_caching_block_deletion: graph_rt::Field<bool>,
@@ -167,15 +172,19 @@ impl graph_rt::Model for MacOsDeviceFeaturesConfiguration {
             content_caching_keep_awake: r.take("contentCachingKeepAwake"),
             content_caching_show_alerts: r.take("contentCachingShowAlerts"),
             content_caching_block_deletion: r.take("contentCachingBlockDeletion"),
+            #[cfg(feature = "core")]
             content_caching_public_ranges: r.take("contentCachingPublicRanges"),
             content_caching_log_client_identities: r
                 .take("contentCachingLogClientIdentities"),
             content_caching_parents: r.take("contentCachingParents"),
             content_caching_parent_selection_policy: r
                 .take("contentCachingParentSelectionPolicy"),
+            #[cfg(feature = "core")]
             content_caching_peer_filter_ranges: r.take("contentCachingPeerFilterRanges"),
+            #[cfg(feature = "core")]
             content_caching_peer_listen_ranges: r.take("contentCachingPeerListenRanges"),
             content_caching_peer_policy: r.take("contentCachingPeerPolicy"),
+            #[cfg(feature = "core")]
             content_caching_client_listen_ranges: r
                 .take("contentCachingClientListenRanges"),
             content_caching_client_policy: r.take("contentCachingClientPolicy"),
@@ -190,6 +199,7 @@ impl graph_rt::Model for MacOsDeviceFeaturesConfiguration {
             mac_os_single_sign_on_extension: r.take("macOSSingleSignOnExtension"),
             single_sign_on_extension: r.take("singleSignOnExtension"),
             app_associated_domains: r.take("appAssociatedDomains"),
+            #[cfg(feature = "core")]
             associated_domains: r.take("associatedDomains"),
             screen_lock_disable_immediate: r.take("screenLockDisableImmediate"),
             log_out_disabled_while_logged_in: r.take("logOutDisabledWhileLoggedIn"),
@@ -305,7 +315,7 @@ impl graph_rt::Model for MacOsDeviceFeaturesConfiguration {
         w.put("powerOffDisabledWhileLoggedIn", &self.power_off_disabled_while_logged_in);
         w.put("logOutDisabledWhileLoggedIn", &self.log_out_disabled_while_logged_in);
         w.put("screenLockDisableImmediate", &self.screen_lock_disable_immediate);
-        w.put("associatedDomains", &self.associated_domains);
+        #[cfg(feature = "core")] w.put("associatedDomains", &self.associated_domains);
         w.put("appAssociatedDomains", &self.app_associated_domains);
         w.put("singleSignOnExtension", &self.single_sign_on_extension);
         w.put("macOSSingleSignOnExtension", &self.mac_os_single_sign_on_extension);
@@ -322,15 +332,18 @@ impl graph_rt::Model for MacOsDeviceFeaturesConfiguration {
             &self.content_caching_force_connection_sharing,
         );
         w.put("contentCachingClientPolicy", &self.content_caching_client_policy);
+        #[cfg(feature = "core")]
         w.put(
             "contentCachingClientListenRanges",
             &self.content_caching_client_listen_ranges,
         );
         w.put("contentCachingPeerPolicy", &self.content_caching_peer_policy);
+        #[cfg(feature = "core")]
         w.put(
             "contentCachingPeerListenRanges",
             &self.content_caching_peer_listen_ranges,
         );
+        #[cfg(feature = "core")]
         w.put(
             "contentCachingPeerFilterRanges",
             &self.content_caching_peer_filter_ranges,
@@ -344,6 +357,7 @@ impl graph_rt::Model for MacOsDeviceFeaturesConfiguration {
             "contentCachingLogClientIdentities",
             &self.content_caching_log_client_identities,
         );
+        #[cfg(feature = "core")]
         w.put("contentCachingPublicRanges", &self.content_caching_public_ranges);
         w.put("contentCachingBlockDeletion", &self.content_caching_block_deletion);
         w.put("contentCachingShowAlerts", &self.content_caching_show_alerts);

@@ -9,7 +9,6 @@ Derived from `microsoft.graph.informationProtectionAction`.*/
 #[derive(Clone, Default)]
 pub struct MetadataAction {
     /// A collection of key value pairs that should be added to the file.
-    #[cfg(feature = "device_management")]
     pub metadata_to_add: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// A collection of strings that indicate which keys to remove from the file metadata.
     pub metadata_to_remove: graph_rt::Field<Vec<String>>,
@@ -23,7 +22,6 @@ impl graph_rt::Model for MetadataAction {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             metadata_to_remove: r.take("metadataToRemove"),
-            #[cfg(feature = "device_management")]
             metadata_to_add: r.take("metadataToAdd"),
             additional_properties: graph_rt::JsonMap::new(),
         };
@@ -33,7 +31,6 @@ impl graph_rt::Model for MetadataAction {
     fn write_map(&self, map: &mut graph_rt::JsonMap) -> Result<(), graph_rt::Error> {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
-        #[cfg(feature = "device_management")]
         w.put("metadataToAdd", &self.metadata_to_add);
         w.put("metadataToRemove", &self.metadata_to_remove);
         w.finish(&self.additional_properties)

@@ -27,6 +27,7 @@ pub struct MicrosoftTunnelConfiguration {
     /// The port that both TCP and UPD will listen over on the server
     pub listen_port: graph_rt::Field<i32>,
     /// Additional settings that may be applied to the server
+    #[cfg(feature = "core")]
     pub advanced_settings: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// When the MicrosoftTunnelConfiguration was last updated
     pub last_update_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -43,6 +44,7 @@ impl graph_rt::Model for MicrosoftTunnelConfiguration {
         let mut value = Self {
             role_scope_tag_ids: r.take("roleScopeTagIds"),
             last_update_date_time: r.take("lastUpdateDateTime"),
+            #[cfg(feature = "core")]
             advanced_settings: r.take("advancedSettings"),
             listen_port: r.take("listenPort"),
             split_dns: r.take("splitDNS"),
@@ -72,7 +74,7 @@ impl graph_rt::Model for MicrosoftTunnelConfiguration {
         w.put("routesExclude", &self.routes_exclude);
         w.put("splitDNS", &self.split_dns);
         w.put("listenPort", &self.listen_port);
-        w.put("advancedSettings", &self.advanced_settings);
+        #[cfg(feature = "core")] w.put("advancedSettings", &self.advanced_settings);
         w.put("lastUpdateDateTime", &self.last_update_date_time);
         w.put("roleScopeTagIds", &self.role_scope_tag_ids);
         w.finish(&self.additional_properties)

@@ -21,6 +21,7 @@ pub struct MobileAppTroubleshootingEvent {
     /// Event Name corresponding to the Troubleshooting Event. It is an Optional field Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
     pub event_name: graph_rt::Field<String>,
     /// A set of string key and string value pairs which provides additional information on the Troubleshooting event Inherited from `microsoft.graph.deviceManagementTroubleshootingEvent`.
+    #[cfg(feature = "core")]
     pub additional_information: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Intune application identifier.
     pub application_id: graph_rt::Field<String>,
@@ -48,6 +49,7 @@ impl graph_rt::Model for MobileAppTroubleshootingEvent {
             managed_device_identifier: r.take("managedDeviceIdentifier"),
             history: r.take("history"),
             application_id: r.take("applicationId"),
+            #[cfg(feature = "core")]
             additional_information: r.take("additionalInformation"),
             event_name: r.take("eventName"),
             troubleshooting_error_details: r.take("troubleshootingErrorDetails"),
@@ -67,6 +69,7 @@ impl graph_rt::Model for MobileAppTroubleshootingEvent {
         w.put("correlationId", &self.correlation_id);
         w.put("troubleshootingErrorDetails", &self.troubleshooting_error_details);
         w.put("eventName", &self.event_name);
+        #[cfg(feature = "core")]
         w.put("additionalInformation", &self.additional_information);
         w.put("applicationId", &self.application_id);
         w.put("history", &self.history);

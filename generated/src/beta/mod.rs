@@ -6278,9 +6278,9 @@ pub use iosik_ev2_vpn_configuration::IosikEv2VpnConfiguration;
 mod ip_named_location;
 #[cfg(feature = "identity")]
 pub use ip_named_location::IpNamedLocation;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod ip_range;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use ip_range::{IpRange, AnyIpRange};
 #[cfg(feature = "core")]
 mod item_action_set;
@@ -6360,9 +6360,9 @@ pub use jobs_redirect_body::JobsRedirectBody;
 mod join_type;
 #[cfg(feature = "device_management")]
 pub use join_type::JoinType;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod json;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use json::Json;
 #[cfg(feature = "core")]
 mod justify_action;
@@ -6416,13 +6416,13 @@ pub use key_typed_value_pair::{KeyTypedValuePair, AnyKeyTypedValuePair};
 mod key_usages;
 #[cfg(feature = "device_management")]
 pub use key_usages::KeyUsages;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod key_value;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use key_value::KeyValue;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod key_value_pair;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use key_value_pair::KeyValuePair;
 #[cfg(feature = "security")]
 mod kill_chain;
@@ -8232,9 +8232,9 @@ pub use optional_claims::OptionalClaims;
 mod org_contact;
 #[cfg(feature = "core")]
 pub use org_contact::OrgContact;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod organization;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use organization::Organization;
 #[cfg(feature = "core")]
 mod organization_settings;
@@ -11544,9 +11544,9 @@ pub use usage_right_state::UsageRightState;
 mod used_insight;
 #[cfg(feature = "users")]
 pub use used_insight::UsedInsight;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "users")]
 mod user;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "users")]
 pub use user::User;
 #[cfg(feature = "users")]
 mod user_account_information;

@@ -6,13 +6,12 @@
 
 Derived from `microsoft.graph.directoryObject`.*/
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-organization?view=graph-rest-beta)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/organization?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct Organization {
     /// The unique identifier for the object. For example, 12345678-9abc-def0-1234-56789abcde. The value of the id property is often but not exclusively in the form of a GUID; treat it as an opaque identifier and do not rely on it being a GUID. Key. Not nullable. Read-only. Inherited from `microsoft.graph.directoryObject`.
     pub id: graph_rt::Field<String>,
     /// The collection of service plans associated with the tenant. Not nullable.
-    #[cfg(feature = "core")]
     pub assigned_plans: graph_rt::Field<Vec<super::AssignedPlan>>,
     /// Telephone number for the organization. Although this is a string collection, only one number can be set for this property.
     pub business_phones: graph_rt::Field<Vec<String>>,
@@ -27,7 +26,6 @@ pub struct Organization {
     /// Represents date and time of when the Azure AD tenant was deleted using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only.
     pub deleted_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// The directory size quota information of an organization.
-    #[cfg(feature = "core")]
     pub directory_size_quota: graph_rt::Field<super::DirectorySizeQuota>,
     /// The display name for the tenant.
     pub display_name: graph_rt::Field<String>,
@@ -46,10 +44,8 @@ pub struct Organization {
     /// The preferred language for the organization. Should follow ISO 639-1 Code; for example `en`.
     pub preferred_language: graph_rt::Field<String>,
     /// The privacy profile of an organization.
-    #[cfg(feature = "core")]
     pub privacy_profile: graph_rt::Field<super::PrivacyProfile>,
     /// Not nullable.
-    #[cfg(feature = "core")]
     pub provisioned_plans: graph_rt::Field<Vec<super::ProvisionedPlan>>,
     pub security_compliance_notification_mails: graph_rt::Field<Vec<String>>,
     pub security_compliance_notification_phones: graph_rt::Field<Vec<String>>,
@@ -60,29 +56,26 @@ pub struct Organization {
     /// Not nullable.
     pub technical_notification_mails: graph_rt::Field<Vec<String>>,
     /// The collection of domains associated with this tenant. Not nullable.
-    #[cfg(feature = "core")]
     pub verified_domains: graph_rt::Field<Vec<super::VerifiedDomain>>,
     /// Navigation property to manage  certificate-based authentication configuration. Only a single instance of certificateBasedAuthConfiguration can be created in the collection. (Navigation property.)
-    #[cfg(feature = "core")]
     pub certificate_based_auth_configuration: graph_rt::Field<
         Vec<super::CertificateBasedAuthConfiguration>,
     >,
     /// The collection of open extensions defined for the organization resource. Nullable. (Navigation property.)
-    #[cfg(feature = "core")]
     pub extensions: graph_rt::Field<Vec<super::AnyExtension>>,
     /// Branding for the organization. Nullable. (Navigation property.)
-    #[cfg(feature = "core")]
     pub organizational_branding: graph_rt::Field<
         Vec<super::OrganizationalBrandingProperties>,
     >,
     /// Retrieve the properties and relationships of organizationSettings object. Nullable. (Navigation property.)
-    #[cfg(feature = "core")]
     pub settings: graph_rt::Field<super::OrganizationSettings>,
     pub company_last_dir_sync_time: graph_rt::Field<String>,
     pub dir_sync_enabled: graph_rt::Field<bool>,
     /// Mobile device management authority. Possible values are: `unknown`, `intune`, `sccm`, `office365`.
+    #[cfg(feature = "device_management")]
     pub mobile_device_management_authority: graph_rt::Field<super::MdmAuthority>,
     /// Certificate connector setting.
+    #[cfg(feature = "device_management")]
     pub certificate_connector_setting: graph_rt::Field<
         super::CertificateConnectorSetting,
     >,
@@ -95,21 +88,18 @@ impl graph_rt::Model for Organization {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "device_management")]
             certificate_connector_setting: r.take("certificateConnectorSetting"),
+            #[cfg(feature = "device_management")]
             mobile_device_management_authority: r
                 .take("mobileDeviceManagementAuthority"),
             dir_sync_enabled: r.take("dirSyncEnabled"),
             company_last_dir_sync_time: r.take("companyLastDirSyncTime"),
-            #[cfg(feature = "core")]
             settings: r.take("settings"),
-            #[cfg(feature = "core")]
             organizational_branding: r.take("organizationalBranding"),
-            #[cfg(feature = "core")]
             extensions: r.take("extensions"),
-            #[cfg(feature = "core")]
             certificate_based_auth_configuration: r
                 .take("certificateBasedAuthConfiguration"),
-            #[cfg(feature = "core")]
             verified_domains: r.take("verifiedDomains"),
             technical_notification_mails: r.take("technicalNotificationMails"),
             street: r.take("street"),
@@ -118,9 +108,7 @@ impl graph_rt::Model for Organization {
                 .take("securityComplianceNotificationPhones"),
             security_compliance_notification_mails: r
                 .take("securityComplianceNotificationMails"),
-            #[cfg(feature = "core")]
             provisioned_plans: r.take("provisionedPlans"),
-            #[cfg(feature = "core")]
             privacy_profile: r.take("privacyProfile"),
             preferred_language: r.take("preferredLanguage"),
             postal_code: r.take("postalCode"),
@@ -131,7 +119,6 @@ impl graph_rt::Model for Organization {
             is_multiple_data_locations_for_services_enabled: r
                 .take("isMultipleDataLocationsForServicesEnabled"),
             display_name: r.take("displayName"),
-            #[cfg(feature = "core")]
             directory_size_quota: r.take("directorySizeQuota"),
             deleted_date_time: r.take("deletedDateTime"),
             created_date_time: r.take("createdDateTime"),
@@ -139,7 +126,6 @@ impl graph_rt::Model for Organization {
             country: r.take("country"),
             city: r.take("city"),
             business_phones: r.take("businessPhones"),
-            #[cfg(feature = "core")]
             assigned_plans: r.take("assignedPlans"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -151,14 +137,14 @@ impl graph_rt::Model for Organization {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "core")] w.put("assignedPlans", &self.assigned_plans);
+        w.put("assignedPlans", &self.assigned_plans);
         w.put("businessPhones", &self.business_phones);
         w.put("city", &self.city);
         w.put("country", &self.country);
         w.put("countryLetterCode", &self.country_letter_code);
         w.put("createdDateTime", &self.created_date_time);
         w.put("deletedDateTime", &self.deleted_date_time);
-        #[cfg(feature = "core")] w.put("directorySizeQuota", &self.directory_size_quota);
+        w.put("directorySizeQuota", &self.directory_size_quota);
         w.put("displayName", &self.display_name);
         w.put(
             "isMultipleDataLocationsForServicesEnabled",
@@ -170,8 +156,8 @@ impl graph_rt::Model for Organization {
         w.put("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
         w.put("postalCode", &self.postal_code);
         w.put("preferredLanguage", &self.preferred_language);
-        #[cfg(feature = "core")] w.put("privacyProfile", &self.privacy_profile);
-        #[cfg(feature = "core")] w.put("provisionedPlans", &self.provisioned_plans);
+        w.put("privacyProfile", &self.privacy_profile);
+        w.put("provisionedPlans", &self.provisioned_plans);
         w.put(
             "securityComplianceNotificationMails",
             &self.security_compliance_notification_mails,
@@ -183,22 +169,22 @@ impl graph_rt::Model for Organization {
         w.put("state", &self.state);
         w.put("street", &self.street);
         w.put("technicalNotificationMails", &self.technical_notification_mails);
-        #[cfg(feature = "core")] w.put("verifiedDomains", &self.verified_domains);
-        #[cfg(feature = "core")]
+        w.put("verifiedDomains", &self.verified_domains);
         w.put(
             "certificateBasedAuthConfiguration",
             &self.certificate_based_auth_configuration,
         );
-        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
-        #[cfg(feature = "core")]
+        w.put("extensions", &self.extensions);
         w.put("organizationalBranding", &self.organizational_branding);
-        #[cfg(feature = "core")] w.put("settings", &self.settings);
+        w.put("settings", &self.settings);
         w.put("companyLastDirSyncTime", &self.company_last_dir_sync_time);
         w.put("dirSyncEnabled", &self.dir_sync_enabled);
+        #[cfg(feature = "device_management")]
         w.put(
             "mobileDeviceManagementAuthority",
             &self.mobile_device_management_authority,
         );
+        #[cfg(feature = "device_management")]
         w.put("certificateConnectorSetting", &self.certificate_connector_setting);
         w.finish(&self.additional_properties)
     }

@@ -33,7 +33,7 @@ pub struct PrinterShare {
     /// The printer that this printer share is related to. (Navigation property.)
     pub printer: graph_rt::Field<super::Printer>,
     /// The users who have access to print using the printer. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub allowed_users: graph_rt::Field<Vec<super::User>>,
     /// The groups whose users have access to print using the printer. (Navigation property.)
     #[cfg(feature = "groups")]
@@ -52,7 +52,7 @@ impl graph_rt::Model for PrinterShare {
             jobs: r.take("jobs"),
             #[cfg(feature = "groups")]
             allowed_groups: r.take("allowedGroups"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             allowed_users: r.take("allowedUsers"),
             printer: r.take("printer"),
             allow_all_users: r.take("allowAllUsers"),
@@ -86,7 +86,7 @@ impl graph_rt::Model for PrinterShare {
         w.put("status", &self.status);
         w.put("allowAllUsers", &self.allow_all_users);
         w.put("printer", &self.printer);
-        #[cfg(feature = "device_management")] w.put("allowedUsers", &self.allowed_users);
+        #[cfg(feature = "users")] w.put("allowedUsers", &self.allowed_users);
         #[cfg(feature = "groups")] w.put("allowedGroups", &self.allowed_groups);
         w.put("jobs", &self.jobs);
         w.finish(&self.additional_properties)

@@ -10,7 +10,7 @@ pub fn roundtrip(
     match type_name {
         #[cfg(feature = "core")]
         "microsoft.graph.Contract" => Some(roundtrip_as::<super::Contract>(value)),
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.Json" => Some(roundtrip_as::<super::Json>(value)),
         #[cfg(feature = "identity")]
         "microsoft.graph.UserFlow" => Some(roundtrip_as::<super::UserFlow>(value)),
@@ -4578,7 +4578,7 @@ pub fn roundtrip(
         "microsoft.graph.ipNamedLocation" => {
             Some(roundtrip_as::<super::IpNamedLocation>(value))
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.ipRange" => Some(roundtrip_as::<super::AnyIpRange>(value)),
         #[cfg(feature = "core")]
         "microsoft.graph.itemActionSet" => {
@@ -4672,9 +4672,9 @@ pub fn roundtrip(
         "microsoft.graph.keyTypedValuePair" => {
             Some(roundtrip_as::<super::AnyKeyTypedValuePair>(value))
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.keyValue" => Some(roundtrip_as::<super::KeyValue>(value)),
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.keyValuePair" => {
             Some(roundtrip_as::<super::KeyValuePair>(value))
         }
@@ -5996,7 +5996,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "core")]
         "microsoft.graph.orgContact" => Some(roundtrip_as::<super::OrgContact>(value)),
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.organization" => {
             Some(roundtrip_as::<super::Organization>(value))
         }
@@ -8038,7 +8038,7 @@ pub fn roundtrip(
         "microsoft.graph.usageRight" => Some(roundtrip_as::<super::UsageRight>(value)),
         #[cfg(feature = "users")]
         "microsoft.graph.usedInsight" => Some(roundtrip_as::<super::UsedInsight>(value)),
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "microsoft.graph.user" => Some(roundtrip_as::<super::User>(value)),
         #[cfg(feature = "users")]
         "microsoft.graph.userAccountInformation" => {

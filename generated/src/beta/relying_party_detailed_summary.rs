@@ -15,7 +15,6 @@ pub struct RelyingPartyDetailedSummary {
     /// Indication of whether the application can be moved to Azure AD or require more investigation. Possible values are: `ready`, `needsReview`, `additionalStepsRequired`, `unknownFutureValue`.
     pub migration_status: graph_rt::Field<super::MigrationStatus>,
     /// Specifies all the validations check done on applications configuration details to evaluate if the application is ready to be moved to Azure AD.
-    #[cfg(feature = "device_management")]
     pub migration_validation_details: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Name of application or other entity on the internet that uses an identity provider to authenticate a user who wants to log in.
     pub relying_party_name: graph_rt::Field<String>,
@@ -47,7 +46,6 @@ impl graph_rt::Model for RelyingPartyDetailedSummary {
             reply_urls: r.take("replyUrls"),
             failed_sign_in_count: r.take("failedSignInCount"),
             relying_party_name: r.take("relyingPartyName"),
-            #[cfg(feature = "device_management")]
             migration_validation_details: r.take("migrationValidationDetails"),
             migration_status: r.take("migrationStatus"),
             service_id: r.take("serviceId"),
@@ -65,7 +63,6 @@ impl graph_rt::Model for RelyingPartyDetailedSummary {
         w.put("relyingPartyId", &self.relying_party_id);
         w.put("serviceId", &self.service_id);
         w.put("migrationStatus", &self.migration_status);
-        #[cfg(feature = "device_management")]
         w.put("migrationValidationDetails", &self.migration_validation_details);
         w.put("relyingPartyName", &self.relying_party_name);
         w.put("failedSignInCount", &self.failed_sign_in_count);

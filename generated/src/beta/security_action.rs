@@ -26,7 +26,7 @@ pub struct SecurityAction {
     /// Action name.
     pub name: graph_rt::Field<String>,
     /// Collection of parameters (key-value pairs) necessary to invoke the action, e.g. URL or fileHash to block, etc.). Required
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub parameters: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Collection of securityActionState to keep the history of an action.
     pub states: graph_rt::Field<Vec<super::SecurityActionState>>,
@@ -51,7 +51,7 @@ impl graph_rt::Model for SecurityAction {
             user: r.take("user"),
             status: r.take("status"),
             states: r.take("states"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             parameters: r.take("parameters"),
             name: r.take("name"),
             last_action_date_time: r.take("lastActionDateTime"),
@@ -80,7 +80,7 @@ impl graph_rt::Model for SecurityAction {
         w.put("id", &self.id);
         w.put("lastActionDateTime", &self.last_action_date_time);
         w.put("name", &self.name);
-        #[cfg(feature = "device_management")] w.put("parameters", &self.parameters);
+        #[cfg(feature = "core")] w.put("parameters", &self.parameters);
         w.put("states", &self.states);
         w.put("status", &self.status);
         w.put("user", &self.user);

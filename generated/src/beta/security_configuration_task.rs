@@ -47,6 +47,7 @@ pub struct SecurityConfigurationTask {
     /// The number of vulnerable devices.
     pub managed_device_count: graph_rt::Field<i32>,
     /// The intended settings and their values.
+    #[cfg(feature = "core")]
     pub intended_settings: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// The vulnerable managed devices. (Navigation property.)
     pub managed_devices: graph_rt::Field<Vec<super::VulnerableManagedDevice>>,
@@ -60,6 +61,7 @@ impl graph_rt::Model for SecurityConfigurationTask {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             managed_devices: r.take("managedDevices"),
+            #[cfg(feature = "core")]
             intended_settings: r.take("intendedSettings"),
             managed_device_count: r.take("managedDeviceCount"),
             insights: r.take("insights"),
@@ -101,7 +103,7 @@ impl graph_rt::Model for SecurityConfigurationTask {
         w.put("endpointSecurityPolicyProfile", &self.endpoint_security_policy_profile);
         w.put("insights", &self.insights);
         w.put("managedDeviceCount", &self.managed_device_count);
-        w.put("intendedSettings", &self.intended_settings);
+        #[cfg(feature = "core")] w.put("intendedSettings", &self.intended_settings);
         w.put("managedDevices", &self.managed_devices);
         w.finish(&self.additional_properties)
     }

@@ -17,7 +17,7 @@ pub struct SendActivityNotificationBody {
     #[cfg(feature = "core")]
     pub preview_text: graph_rt::Field<super::ItemBody>,
     /// Values for template variables defined in the activity feed entry corresponding to `activityType` in Teams app manifest.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub template_parameters: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Recipient of the notification. See also aadUserNotificationRecipient and chatMembersNotificationRecipient.
     #[cfg(feature = "teams")]
@@ -33,7 +33,7 @@ impl graph_rt::Model for SendActivityNotificationBody {
         let mut value = Self {
             #[cfg(feature = "teams")]
             recipient: r.take("recipient"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             template_parameters: r.take("templateParameters"),
             #[cfg(feature = "core")]
             preview_text: r.take("previewText"),
@@ -53,8 +53,7 @@ impl graph_rt::Model for SendActivityNotificationBody {
         w.put("activityType", &self.activity_type);
         w.put("chainId", &self.chain_id);
         #[cfg(feature = "core")] w.put("previewText", &self.preview_text);
-        #[cfg(feature = "device_management")]
-        w.put("templateParameters", &self.template_parameters);
+        #[cfg(feature = "core")] w.put("templateParameters", &self.template_parameters);
         #[cfg(feature = "teams")] w.put("recipient", &self.recipient);
         w.finish(&self.additional_properties)
     }

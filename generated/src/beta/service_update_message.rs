@@ -11,7 +11,6 @@ pub struct ServiceUpdateMessage {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// Additional details about service event. This property doesn't support filters. Inherited from `microsoft.graph.serviceAnnouncementBase`.
-    #[cfg(feature = "device_management")]
     pub details: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// The end time of the service event. Inherited from `microsoft.graph.serviceAnnouncementBase`.
     pub end_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -58,7 +57,6 @@ impl graph_rt::Model for ServiceUpdateMessage {
             start_date_time: r.take("startDateTime"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
             end_date_time: r.take("endDateTime"),
-            #[cfg(feature = "device_management")]
             details: r.take("details"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -70,7 +68,7 @@ impl graph_rt::Model for ServiceUpdateMessage {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "device_management")] w.put("details", &self.details);
+        w.put("details", &self.details);
         w.put("endDateTime", &self.end_date_time);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("startDateTime", &self.start_date_time);

@@ -17,7 +17,7 @@ pub struct Set {
     /// Name of the set for each languageTag.
     pub localized_names: graph_rt::Field<Vec<super::LocalizedName>>,
     /// Custom properties for the set.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub properties: graph_rt::Field<Vec<super::KeyValue>>,
     /// Children terms of set in term store. (Navigation property.)
     pub children: graph_rt::Field<Vec<super::Term>>,
@@ -40,7 +40,7 @@ impl graph_rt::Model for Set {
             relations: r.take("relations"),
             parent_group: r.take("parentGroup"),
             children: r.take("children"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             properties: r.take("properties"),
             localized_names: r.take("localizedNames"),
             description: r.take("description"),
@@ -58,7 +58,7 @@ impl graph_rt::Model for Set {
         w.put("createdDateTime", &self.created_date_time);
         w.put("description", &self.description);
         w.put("localizedNames", &self.localized_names);
-        #[cfg(feature = "device_management")] w.put("properties", &self.properties);
+        #[cfg(feature = "core")] w.put("properties", &self.properties);
         w.put("children", &self.children);
         w.put("parentGroup", &self.parent_group);
         w.put("relations", &self.relations);

@@ -22,7 +22,7 @@ pub struct SignIn {
     /// The authentication methods used. Possible values: `SMS`, `Authenticator App`, `App Verification code`, `Password`, `FIDO`, `PTA`, or `PHS`.
     pub authentication_methods_used: graph_rt::Field<Vec<String>>,
     /// Additional authentication processing details, such as the agent name in case of PTA/PHS or Server/farm name in case of federated authentication.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub authentication_processing_details: graph_rt::Field<Vec<super::KeyValue>>,
     /// This holds the highest level of authentication needed through all the sign-in steps, for sign-in to succeed. Supports `$filter` (`eq` and `startsWith` operators only).
     pub authentication_requirement: graph_rt::Field<String>,
@@ -145,7 +145,7 @@ impl graph_rt::Model for SignIn {
             conditional_access_status: r.take("conditionalAccessStatus"),
             client_app_used: r.take("clientAppUsed"),
             authentication_requirement: r.take("authenticationRequirement"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             authentication_processing_details: r.take("authenticationProcessingDetails"),
             authentication_methods_used: r.take("authenticationMethodsUsed"),
             authentication_details: r.take("authenticationDetails"),
@@ -173,7 +173,7 @@ impl graph_rt::Model for SignIn {
         );
         w.put("authenticationDetails", &self.authentication_details);
         w.put("authenticationMethodsUsed", &self.authentication_methods_used);
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         w.put(
             "authenticationProcessingDetails",
             &self.authentication_processing_details,

@@ -31,7 +31,7 @@ pub struct SuspiciousIpRiskEvent {
     /// The user principal name of the user at risk
     pub user_principal_name: graph_rt::Field<String>,
     /// Read-only. Nullable. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub impacted_user: graph_rt::Field<super::User>,
     pub risk_type: graph_rt::Field<String>,
     /// Properties this SDK version does not know; written back unchanged.
@@ -44,7 +44,7 @@ impl graph_rt::Model for SuspiciousIpRiskEvent {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             risk_type: r.take("riskType"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             impacted_user: r.take("impactedUser"),
             user_principal_name: r.take("userPrincipalName"),
             user_id: r.take("userId"),
@@ -78,7 +78,7 @@ impl graph_rt::Model for SuspiciousIpRiskEvent {
         w.put("userDisplayName", &self.user_display_name);
         w.put("userId", &self.user_id);
         w.put("userPrincipalName", &self.user_principal_name);
-        #[cfg(feature = "device_management")] w.put("impactedUser", &self.impacted_user);
+        #[cfg(feature = "users")] w.put("impactedUser", &self.impacted_user);
         w.put("riskType", &self.risk_type);
         w.finish(&self.additional_properties)
     }

@@ -13,7 +13,7 @@ pub struct SynchronizationJob {
     /// Status of the job, which includes when the job was last run, current job state, and errors.
     pub status: graph_rt::Field<super::SynchronizationStatus>,
     /// Settings associated with the job. Some settings are inherited from the template.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub synchronization_job_settings: graph_rt::Field<super::KeyValuePair>,
     /// Identifier of the synchronization template this job is based on.
     pub template_id: graph_rt::Field<String>,
@@ -30,7 +30,7 @@ impl graph_rt::Model for SynchronizationJob {
         let mut value = Self {
             schema: r.take("schema"),
             template_id: r.take("templateId"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             synchronization_job_settings: r.take("synchronizationJobSettings"),
             status: r.take("status"),
             schedule: r.take("schedule"),
@@ -46,7 +46,7 @@ impl graph_rt::Model for SynchronizationJob {
         w.put("id", &self.id);
         w.put("schedule", &self.schedule);
         w.put("status", &self.status);
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         w.put("synchronizationJobSettings", &self.synchronization_job_settings);
         w.put("templateId", &self.template_id);
         w.put("schema", &self.schema);

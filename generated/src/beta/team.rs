@@ -51,7 +51,7 @@ pub struct Team {
     /// Members and owners of the team. (Navigation property.)
     pub members: graph_rt::Field<Vec<super::AnyConversationMember>>,
     /// The list of this team's owners. Currently, when creating a team using application permissions, exactly one owner must be specified. When using user delegated permissions, no owner can be specified (the current user is the owner). Owner must be specified as an object ID (GUID), not a UPN. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub owners: graph_rt::Field<super::User>,
     /// The async operations that ran or are running on this team. (Navigation property.)
     pub operations: graph_rt::Field<Vec<super::TeamsAsyncOperation>>,
@@ -87,7 +87,7 @@ impl graph_rt::Model for Team {
             #[cfg(feature = "users")]
             photo: r.take("photo"),
             operations: r.take("operations"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             owners: r.take("owners"),
             members: r.take("members"),
             installed_apps: r.take("installedApps"),
@@ -143,7 +143,7 @@ impl graph_rt::Model for Team {
         w.put("channels", &self.channels);
         w.put("installedApps", &self.installed_apps);
         w.put("members", &self.members);
-        #[cfg(feature = "device_management")] w.put("owners", &self.owners);
+        #[cfg(feature = "users")] w.put("owners", &self.owners);
         w.put("operations", &self.operations);
         #[cfg(feature = "users")] w.put("photo", &self.photo);
         w.put("primaryChannel", &self.primary_channel);

@@ -17,7 +17,7 @@ pub struct TeamworkSendActivityNotificationBody {
     #[cfg(feature = "core")]
     pub preview_text: graph_rt::Field<super::ItemBody>,
     /// Values for template variables defined in the activity feed entry corresponding to `activityType` in Teams app manifest.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub template_parameters: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -28,7 +28,7 @@ impl graph_rt::Model for TeamworkSendActivityNotificationBody {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             template_parameters: r.take("templateParameters"),
             #[cfg(feature = "core")]
             preview_text: r.take("previewText"),
@@ -48,8 +48,7 @@ impl graph_rt::Model for TeamworkSendActivityNotificationBody {
         w.put("activityType", &self.activity_type);
         w.put("chainId", &self.chain_id);
         #[cfg(feature = "core")] w.put("previewText", &self.preview_text);
-        #[cfg(feature = "device_management")]
-        w.put("templateParameters", &self.template_parameters);
+        #[cfg(feature = "core")] w.put("templateParameters", &self.template_parameters);
         w.finish(&self.additional_properties)
     }
 }

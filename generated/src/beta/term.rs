@@ -19,7 +19,7 @@ pub struct Term {
     /// Last date and time of term modification. Read-only
     pub last_modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Collection of properties on the term
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub properties: graph_rt::Field<Vec<super::KeyValue>>,
     /// Children of current term (Navigation property.)
     pub children: graph_rt::Field<Vec<super::Term>>,
@@ -39,7 +39,7 @@ impl graph_rt::Model for Term {
             set: r.take("set"),
             relations: r.take("relations"),
             children: r.take("children"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             properties: r.take("properties"),
             last_modified_date_time: r.take("lastModifiedDateTime"),
             labels: r.take("labels"),
@@ -59,7 +59,7 @@ impl graph_rt::Model for Term {
         w.put("descriptions", &self.descriptions);
         w.put("labels", &self.labels);
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
-        #[cfg(feature = "device_management")] w.put("properties", &self.properties);
+        #[cfg(feature = "core")] w.put("properties", &self.properties);
         w.put("children", &self.children);
         w.put("relations", &self.relations);
         w.put("set", &self.set);

@@ -9,7 +9,7 @@ pub struct UpdateIpNamedlocationBody {
     /// Human-readable name of the location.
     pub display_name: graph_rt::Field<String>,
     /// List of IP address ranges in IPv4 CIDR format (1.2.3.4/32) or any allowable IPv6 format from IETF RFC5962.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub ip_ranges: graph_rt::Field<Vec<super::AnyIpRange>>,
     /// The value is `true` if this location is explicitly trusted.
     pub is_trusted: graph_rt::Field<bool>,
@@ -23,7 +23,7 @@ impl graph_rt::Model for UpdateIpNamedlocationBody {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             is_trusted: r.take("isTrusted"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             ip_ranges: r.take("ipRanges"),
             display_name: r.take("displayName"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -35,7 +35,7 @@ impl graph_rt::Model for UpdateIpNamedlocationBody {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("displayName", &self.display_name);
-        #[cfg(feature = "device_management")] w.put("ipRanges", &self.ip_ranges);
+        #[cfg(feature = "core")] w.put("ipRanges", &self.ip_ranges);
         w.put("isTrusted", &self.is_trusted);
         w.finish(&self.additional_properties)
     }

@@ -6,7 +6,7 @@
 
 Derived from `microsoft.graph.directoryObject`.*/
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-shared-user?view=graph-rest-beta)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/user?view=graph-rest-beta)
 #[derive(Clone, Default)]
 pub struct User {
     /// The unique identifier for the object. For example, 12345678-9abc-def0-1234-56789abcde. The value of the id property is often but not exclusively in the form of a GUID; treat it as an opaque identifier and do not rely on it being a GUID. Key. Not nullable. Read-only. Inherited from `microsoft.graph.directoryObject`.
@@ -16,7 +16,6 @@ pub struct User {
     /// `true` if the account is enabled; otherwise, `false`. This property is required when a user is created.   Supports `$filter` (`eq`, `ne`, `NOT`, and `in`).
     pub account_enabled: graph_rt::Field<bool>,
     /// Sets the age group of the user. Allowed values: `null`, `minor`, `notAdult` and `adult`. Refer to the legal age group property definitions for further information.   Supports `$filter` (`eq`, `ne`, `NOT`, and `in`).
-    #[cfg(feature = "users")]
     pub age_group: graph_rt::Field<super::AgeGroup>,
     /// The licenses that are assigned to the user, including inherited (group-based) licenses.   Not nullable. Supports `$filter` (`eq` and `NOT`).
     #[cfg(feature = "core")]
@@ -33,7 +32,6 @@ pub struct User {
     /// The company name which the user is associated. This property can be useful for describing the company that an external user comes from. The maximum length of the company name is 64 characters.  Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub company_name: graph_rt::Field<String>,
     /// Sets whether consent has been obtained for minors. Allowed values: `null`, `granted`, `denied` and `notRequired`. Refer to the legal age group property definitions for further information.   Supports `$filter` (`eq`, `ne`, `NOT`, and `in`).
-    #[cfg(feature = "users")]
     pub consent_provided_for_minor: graph_rt::Field<super::ConsentProvidedForMinor>,
     /// The country/region in which the user is located; for example, `US` or `UK`. Maximum length is 128 characters.   Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub country: graph_rt::Field<String>,
@@ -82,7 +80,6 @@ pub struct User {
     /// The time when this Azure AD user last changed their password. The Timestamp type represents date and time information using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only.   Returned only on `$select`.
     pub last_password_change_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Used by enterprise applications to determine the legal age group of the user. This property is read-only and calculated based on ageGroup and consentProvidedForMinor properties. Allowed values: `null`, `minorWithOutParentalConsent`, `minorWithParentalConsent`, `minorNoParentalConsentRequired`, `notAdult` and `adult`. Refer to the legal age group property definitions for further information.   Returned only on `$select`.
-    #[cfg(feature = "users")]
     pub legal_age_group_classification: graph_rt::Field<
         super::LegalAgeGroupClassification,
     >,
@@ -259,10 +256,8 @@ pub struct User {
     #[cfg(feature = "identity_governance")]
     pub pending_access_review_instances: graph_rt::Field<super::AccessReviewInstance>,
     /// Read-only. The most relevant people to the user. The collection is ordered by their relevance to the user, which is determined by the user's communication, collaboration and business relationships. A person is an aggregation of information from across mail, contacts and social networks. (Navigation property.)
-    #[cfg(feature = "users")]
     pub people: graph_rt::Field<Vec<super::Person>>,
     /// The user's profile photo. Read-only. (Navigation property.)
-    #[cfg(feature = "users")]
     pub photo: graph_rt::Field<super::ProfilePhoto>,
     /// Read-only. Nullable. (Navigation property.)
     #[cfg(feature = "core")]
@@ -271,7 +266,6 @@ pub struct User {
     #[cfg(feature = "planner")]
     pub planner: graph_rt::Field<super::PlannerUser>,
     /// Represents properties that are descriptive of a user in a tenant. (Navigation property.)
-    #[cfg(feature = "users")]
     pub profile: graph_rt::Field<super::Profile>,
     /// Devices that are registered for the user. Read-only. Nullable. Supports `$expand`. (Navigation property.)
     #[cfg(feature = "core")]
@@ -280,10 +274,8 @@ pub struct User {
     #[cfg(feature = "core")]
     pub scoped_role_member_of: graph_rt::Field<Vec<super::ScopedRoleMembership>>,
     /// Read-only. Nullable. (Navigation property.)
-    #[cfg(feature = "users")]
     pub settings: graph_rt::Field<super::UserSettings>,
     /// A container for Microsoft Teams features available for the user. Read-only. Nullable. (Navigation property.)
-    #[cfg(feature = "users")]
     pub teamwork: graph_rt::Field<super::UserTeamwork>,
     /// Represents the To Do services available to a user. (Navigation property.)
     #[cfg(feature = "mail")]
@@ -297,24 +289,30 @@ pub struct User {
     /// The limit on the maximum number of devices that the user is permitted to enroll. Allowed values are 5 or 1000.
     pub device_enrollment_limit: graph_rt::Field<i32>,
     /// The managed devices associated with the user. (Navigation property.)
+    #[cfg(feature = "device_management")]
     pub managed_devices: graph_rt::Field<Vec<super::AnyManagedDevice>>,
     /// Zero or more managed app registrations that belong to the user. (Navigation property.)
+    #[cfg(feature = "device_management")]
     pub managed_app_registrations: graph_rt::Field<
         Vec<super::AnyManagedAppRegistration>,
     >,
     /// Get enrollment configurations targeted to the user (Navigation property.)
+    #[cfg(feature = "device_management")]
     pub device_enrollment_configurations: graph_rt::Field<
         Vec<super::AnyDeviceEnrollmentConfiguration>,
     >,
     /// The list of troubleshooting events for this user. (Navigation property.)
+    #[cfg(feature = "device_management")]
     pub device_management_troubleshooting_events: graph_rt::Field<
         Vec<super::AnyDeviceManagementTroubleshootingEvent>,
     >,
     /// The list of troubleshooting events for this user. (Navigation property.)
+    #[cfg(feature = "device_management")]
     pub mobile_app_intent_and_states: graph_rt::Field<
         Vec<super::MobileAppIntentAndState>,
     >,
     /// The list of mobile app troubleshooting events for this user. (Navigation property.)
+    #[cfg(feature = "device_management")]
     pub mobile_app_troubleshooting_events: graph_rt::Field<
         Vec<super::MobileAppTroubleshootingEvent>,
     >,
@@ -327,12 +325,18 @@ impl graph_rt::Model for User {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "device_management")]
             mobile_app_troubleshooting_events: r.take("mobileAppTroubleshootingEvents"),
+            #[cfg(feature = "device_management")]
             mobile_app_intent_and_states: r.take("mobileAppIntentAndStates"),
+            #[cfg(feature = "device_management")]
             device_management_troubleshooting_events: r
                 .take("deviceManagementTroubleshootingEvents"),
+            #[cfg(feature = "device_management")]
             device_enrollment_configurations: r.take("deviceEnrollmentConfigurations"),
+            #[cfg(feature = "device_management")]
             managed_app_registrations: r.take("managedAppRegistrations"),
+            #[cfg(feature = "device_management")]
             managed_devices: r.take("managedDevices"),
             device_enrollment_limit: r.take("deviceEnrollmentLimit"),
             #[cfg(feature = "core")]
@@ -341,23 +345,18 @@ impl graph_rt::Model for User {
             transitive_reports: r.take("transitiveReports"),
             #[cfg(feature = "mail")]
             todo: r.take("todo"),
-            #[cfg(feature = "users")]
             teamwork: r.take("teamwork"),
-            #[cfg(feature = "users")]
             settings: r.take("settings"),
             #[cfg(feature = "core")]
             scoped_role_member_of: r.take("scopedRoleMemberOf"),
             #[cfg(feature = "core")]
             registered_devices: r.take("registeredDevices"),
-            #[cfg(feature = "users")]
             profile: r.take("profile"),
             #[cfg(feature = "planner")]
             planner: r.take("planner"),
             #[cfg(feature = "core")]
             photos: r.take("photos"),
-            #[cfg(feature = "users")]
             photo: r.take("photo"),
-            #[cfg(feature = "users")]
             people: r.take("people"),
             #[cfg(feature = "identity_governance")]
             pending_access_review_instances: r.take("pendingAccessReviewInstances"),
@@ -462,7 +461,6 @@ impl graph_rt::Model for User {
             mail: r.take("mail"),
             #[cfg(feature = "core")]
             license_assignment_states: r.take("licenseAssignmentStates"),
-            #[cfg(feature = "users")]
             legal_age_group_classification: r.take("legalAgeGroupClassification"),
             last_password_change_date_time: r.take("lastPasswordChangeDateTime"),
             job_title: r.take("jobTitle"),
@@ -489,7 +487,6 @@ impl graph_rt::Model for User {
             creation_type: r.take("creationType"),
             created_date_time: r.take("createdDateTime"),
             country: r.take("country"),
-            #[cfg(feature = "users")]
             consent_provided_for_minor: r.take("consentProvidedForMinor"),
             company_name: r.take("companyName"),
             city: r.take("city"),
@@ -499,7 +496,6 @@ impl graph_rt::Model for User {
             assigned_plans: r.take("assignedPlans"),
             #[cfg(feature = "core")]
             assigned_licenses: r.take("assignedLicenses"),
-            #[cfg(feature = "users")]
             age_group: r.take("ageGroup"),
             account_enabled: r.take("accountEnabled"),
             about_me: r.take("aboutMe"),
@@ -515,14 +511,13 @@ impl graph_rt::Model for User {
         w.put("id", &self.id);
         w.put("aboutMe", &self.about_me);
         w.put("accountEnabled", &self.account_enabled);
-        #[cfg(feature = "users")] w.put("ageGroup", &self.age_group);
+        w.put("ageGroup", &self.age_group);
         #[cfg(feature = "core")] w.put("assignedLicenses", &self.assigned_licenses);
         #[cfg(feature = "core")] w.put("assignedPlans", &self.assigned_plans);
         w.put("birthday", &self.birthday);
         w.put("businessPhones", &self.business_phones);
         w.put("city", &self.city);
         w.put("companyName", &self.company_name);
-        #[cfg(feature = "users")]
         w.put("consentProvidedForMinor", &self.consent_provided_for_minor);
         w.put("country", &self.country);
         w.put("createdDateTime", &self.created_date_time);
@@ -549,7 +544,6 @@ impl graph_rt::Model for User {
         w.put("isResourceAccount", &self.is_resource_account);
         w.put("jobTitle", &self.job_title);
         w.put("lastPasswordChangeDateTime", &self.last_password_change_date_time);
-        #[cfg(feature = "users")]
         w.put("legalAgeGroupClassification", &self.legal_age_group_classification);
         #[cfg(feature = "core")]
         w.put("licenseAssignmentStates", &self.license_assignment_states);
@@ -631,28 +625,34 @@ impl graph_rt::Model for User {
         #[cfg(feature = "core")] w.put("ownedObjects", &self.owned_objects);
         #[cfg(feature = "identity_governance")]
         w.put("pendingAccessReviewInstances", &self.pending_access_review_instances);
-        #[cfg(feature = "users")] w.put("people", &self.people);
-        #[cfg(feature = "users")] w.put("photo", &self.photo);
+        w.put("people", &self.people);
+        w.put("photo", &self.photo);
         #[cfg(feature = "core")] w.put("photos", &self.photos);
         #[cfg(feature = "planner")] w.put("planner", &self.planner);
-        #[cfg(feature = "users")] w.put("profile", &self.profile);
+        w.put("profile", &self.profile);
         #[cfg(feature = "core")] w.put("registeredDevices", &self.registered_devices);
         #[cfg(feature = "core")]
         w.put("scopedRoleMemberOf", &self.scoped_role_member_of);
-        #[cfg(feature = "users")] w.put("settings", &self.settings);
-        #[cfg(feature = "users")] w.put("teamwork", &self.teamwork);
+        w.put("settings", &self.settings);
+        w.put("teamwork", &self.teamwork);
         #[cfg(feature = "mail")] w.put("todo", &self.todo);
         #[cfg(feature = "core")] w.put("transitiveReports", &self.transitive_reports);
         #[cfg(feature = "core")] w.put("usageRight", &self.usage_right);
         w.put("deviceEnrollmentLimit", &self.device_enrollment_limit);
+        #[cfg(feature = "device_management")]
         w.put("managedDevices", &self.managed_devices);
+        #[cfg(feature = "device_management")]
         w.put("managedAppRegistrations", &self.managed_app_registrations);
+        #[cfg(feature = "device_management")]
         w.put("deviceEnrollmentConfigurations", &self.device_enrollment_configurations);
+        #[cfg(feature = "device_management")]
         w.put(
             "deviceManagementTroubleshootingEvents",
             &self.device_management_troubleshooting_events,
         );
+        #[cfg(feature = "device_management")]
         w.put("mobileAppIntentAndStates", &self.mobile_app_intent_and_states);
+        #[cfg(feature = "device_management")]
         w.put("mobileAppTroubleshootingEvents", &self.mobile_app_troubleshooting_events);
         w.finish(&self.additional_properties)
     }

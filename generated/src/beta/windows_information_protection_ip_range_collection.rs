@@ -9,6 +9,7 @@ pub struct WindowsInformationProtectionIpRangeCollection {
     /// Display name
     pub display_name: graph_rt::Field<String>,
     /// Collection of ip ranges
+    #[cfg(feature = "core")]
     pub ranges: graph_rt::Field<Vec<super::AnyIpRange>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -19,6 +20,7 @@ impl graph_rt::Model for WindowsInformationProtectionIpRangeCollection {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             ranges: r.take("ranges"),
             display_name: r.take("displayName"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -30,7 +32,7 @@ impl graph_rt::Model for WindowsInformationProtectionIpRangeCollection {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("displayName", &self.display_name);
-        w.put("ranges", &self.ranges);
+        #[cfg(feature = "core")] w.put("ranges", &self.ranges);
         w.finish(&self.additional_properties)
     }
 }

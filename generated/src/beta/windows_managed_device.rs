@@ -193,6 +193,7 @@ pub struct WindowsManagedDevice {
     /// The device protection status. Inherited from `microsoft.graph.managedDevice`. (Navigation property.)
     pub windows_protection_state: graph_rt::Field<super::WindowsProtectionState>,
     /// The primary users associated with the managed device. Inherited from `microsoft.graph.managedDevice`. (Navigation property.)
+    #[cfg(feature = "users")]
     pub users: graph_rt::Field<Vec<super::User>>,
     /// List of log collection requests Inherited from `microsoft.graph.managedDevice`. (Navigation property.)
     pub log_collection_requests: graph_rt::Field<
@@ -208,6 +209,7 @@ impl graph_rt::Model for WindowsManagedDevice {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             log_collection_requests: r.take("logCollectionRequests"),
+            #[cfg(feature = "users")]
             users: r.take("users"),
             windows_protection_state: r.take("windowsProtectionState"),
             device_category: r.take("deviceCategory"),
@@ -411,7 +413,7 @@ impl graph_rt::Model for WindowsManagedDevice {
         w.put("detectedApps", &self.detected_apps);
         w.put("deviceCategory", &self.device_category);
         w.put("windowsProtectionState", &self.windows_protection_state);
-        w.put("users", &self.users);
+        #[cfg(feature = "users")] w.put("users", &self.users);
         w.put("logCollectionRequests", &self.log_collection_requests);
         w.finish(&self.additional_properties)
     }

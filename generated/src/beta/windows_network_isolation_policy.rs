@@ -11,6 +11,7 @@ pub struct WindowsNetworkIsolationPolicy {
     /// Contains a list of enterprise resource domains hosted in the cloud that need to be protected. Connections to these resources are considered enterprise data. If a proxy is paired with a cloud resource, traffic to the cloud resource will be routed through the enterprise network via the denoted proxy server (on Port 80). A proxy server used for this purpose must also be configured using the EnterpriseInternalProxyServers policy. This collection can contain a maximum of 500 elements.
     pub enterprise_cloud_resources: graph_rt::Field<Vec<super::ProxiedDomain>>,
     /// Sets the enterprise IP ranges that define the computers in the enterprise network. Data that comes from those computers will be considered part of the enterprise and protected. These locations will be considered a safe destination for enterprise data to be shared to. This collection can contain a maximum of 500 elements.
+    #[cfg(feature = "core")]
     pub enterprise_ip_ranges: graph_rt::Field<Vec<super::AnyIpRange>>,
     /// This is the comma-separated list of internal proxy servers. For example, "157.54.14.28, 157.54.11.118, 10.202.14.167, 157.53.14.163, 157.69.210.59". These proxies have been configured by the admin to connect to specific resources on the Internet. They are considered to be enterprise network locations. The proxies are only leveraged in configuring the EnterpriseCloudResources policy to force traffic to the matched cloud resources through these proxies.
     pub enterprise_internal_proxy_servers: graph_rt::Field<Vec<String>>,
@@ -38,6 +39,7 @@ impl graph_rt::Model for WindowsNetworkIsolationPolicy {
             enterprise_ip_ranges_are_authoritative: r
                 .take("enterpriseIPRangesAreAuthoritative"),
             enterprise_internal_proxy_servers: r.take("enterpriseInternalProxyServers"),
+            #[cfg(feature = "core")]
             enterprise_ip_ranges: r.take("enterpriseIPRanges"),
             enterprise_cloud_resources: r.take("enterpriseCloudResources"),
             enterprise_network_domain_names: r.take("enterpriseNetworkDomainNames"),
@@ -51,7 +53,7 @@ impl graph_rt::Model for WindowsNetworkIsolationPolicy {
         let mut w = graph_rt::Writer::new(map);
         w.put("enterpriseNetworkDomainNames", &self.enterprise_network_domain_names);
         w.put("enterpriseCloudResources", &self.enterprise_cloud_resources);
-        w.put("enterpriseIPRanges", &self.enterprise_ip_ranges);
+        #[cfg(feature = "core")] w.put("enterpriseIPRanges", &self.enterprise_ip_ranges);
         w.put("enterpriseInternalProxyServers", &self.enterprise_internal_proxy_servers);
         w.put(
             "enterpriseIPRangesAreAuthoritative",

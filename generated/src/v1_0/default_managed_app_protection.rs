@@ -93,6 +93,7 @@ pub struct DefaultManagedAppProtection {
     /// Versions less than the specified version will block the managed app from accessing company data. (iOS Only)
     pub minimum_required_sdk_version: graph_rt::Field<String>,
     /// A set of string key and string value pairs to be sent to the affected users, unalterned by this service
+    #[cfg(feature = "core")]
     pub custom_settings: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Count of apps to which the current policy is deployed.
     pub deployed_app_count: graph_rt::Field<i32>,
@@ -121,6 +122,7 @@ impl graph_rt::Model for DefaultManagedAppProtection {
             minimum_warning_patch_version: r.take("minimumWarningPatchVersion"),
             minimum_required_patch_version: r.take("minimumRequiredPatchVersion"),
             deployed_app_count: r.take("deployedAppCount"),
+            #[cfg(feature = "core")]
             custom_settings: r.take("customSettings"),
             minimum_required_sdk_version: r.take("minimumRequiredSdkVersion"),
             disable_app_encryption_if_device_encryption_is_enabled: r
@@ -241,7 +243,7 @@ impl graph_rt::Model for DefaultManagedAppProtection {
             &self.disable_app_encryption_if_device_encryption_is_enabled,
         );
         w.put("minimumRequiredSdkVersion", &self.minimum_required_sdk_version);
-        w.put("customSettings", &self.custom_settings);
+        #[cfg(feature = "core")] w.put("customSettings", &self.custom_settings);
         w.put("deployedAppCount", &self.deployed_app_count);
         w.put("minimumRequiredPatchVersion", &self.minimum_required_patch_version);
         w.put("minimumWarningPatchVersion", &self.minimum_warning_patch_version);

@@ -58,11 +58,10 @@ pub enum AnyDirectoryObject {
     Group(Box<super::Group>),
     #[cfg(feature = "groups")]
     GroupSettingTemplate(Box<super::GroupSettingTemplate>),
-    #[cfg(feature = "device_management")]
     Organization(Box<super::Organization>),
     #[cfg(feature = "applications")]
     ServicePrincipal(Box<super::ServicePrincipal>),
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     User(Box<super::User>),
 }
 impl AnyDirectoryObject {
@@ -84,11 +83,10 @@ impl AnyDirectoryObject {
             Self::Group(_) => "microsoft.graph.group",
             #[cfg(feature = "groups")]
             Self::GroupSettingTemplate(_) => "microsoft.graph.groupSettingTemplate",
-            #[cfg(feature = "device_management")]
             Self::Organization(_) => "microsoft.graph.organization",
             #[cfg(feature = "applications")]
             Self::ServicePrincipal(_) => "microsoft.graph.servicePrincipal",
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             Self::User(_) => "microsoft.graph.user",
         }
     }
@@ -168,7 +166,6 @@ impl graph_rt::FromJson for AnyDirectoryObject {
                         ),
                     )
                 }
-                #[cfg(feature = "device_management")]
                 Some("microsoft.graph.organization") => {
                     Self::Organization(
                         Box::new(
@@ -186,7 +183,7 @@ impl graph_rt::FromJson for AnyDirectoryObject {
                         ),
                     )
                 }
-                #[cfg(feature = "device_management")]
+                #[cfg(feature = "users")]
                 Some("microsoft.graph.user") => {
                     Self::User(
                         Box::new(<super::User as graph_rt::Model>::from_map(&mut map)?),
@@ -223,11 +220,10 @@ impl graph_rt::ToJson for AnyDirectoryObject {
             Self::Group(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "groups")]
             Self::GroupSettingTemplate(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "device_management")]
             Self::Organization(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "applications")]
             Self::ServicePrincipal(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             Self::User(v) => graph_rt::ToJson::to_json(v.as_ref()),
         }
     }

@@ -32,10 +32,10 @@ pub struct Drive {
     /// URL that displays the resource in the browser. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub web_url: graph_rt::Field<String>,
     /// Identity of the user who created the item. Read-only. Inherited from `microsoft.graph.baseItem`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub created_by_user: graph_rt::Field<Box<super::User>>,
     /// Identity of the user who last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub last_modified_by_user: graph_rt::Field<Box<super::User>>,
     /// Describes the type of drive represented by this resource. OneDrive personal drives will return `personal`. OneDrive for Business will return `business`. SharePoint document libraries will return `documentLibrary`. Read-only.
     pub drive_type: graph_rt::Field<String>,
@@ -82,9 +82,9 @@ impl graph_rt::Model for Drive {
             #[cfg(feature = "identity")]
             owner: r.take("owner"),
             drive_type: r.take("driveType"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             last_modified_by_user: r.take("lastModifiedByUser"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             created_by_user: r.take("createdByUser"),
             web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
@@ -117,9 +117,8 @@ impl graph_rt::Model for Drive {
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
-        #[cfg(feature = "device_management")]
-        w.put("createdByUser", &self.created_by_user);
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")] w.put("createdByUser", &self.created_by_user);
+        #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
         w.put("driveType", &self.drive_type);
         #[cfg(feature = "identity")] w.put("owner", &self.owner);

@@ -32,10 +32,10 @@ pub struct DriveItem {
     /// URL that displays the resource in the browser. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub web_url: graph_rt::Field<String>,
     /// Identity of the user who created the item. Read-only. Inherited from `microsoft.graph.baseItem`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub created_by_user: graph_rt::Field<Box<super::User>>,
     /// Identity of the user who last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub last_modified_by_user: graph_rt::Field<Box<super::User>>,
     /// Audio metadata, if the item is an audio file. Read-only.
     #[cfg(feature = "core")]
@@ -189,9 +189,9 @@ impl graph_rt::Model for DriveItem {
             content: r.take("content"),
             #[cfg(feature = "core")]
             audio: r.take("audio"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             last_modified_by_user: r.take("lastModifiedByUser"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             created_by_user: r.take("createdByUser"),
             web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
@@ -224,9 +224,8 @@ impl graph_rt::Model for DriveItem {
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
-        #[cfg(feature = "device_management")]
-        w.put("createdByUser", &self.created_by_user);
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")] w.put("createdByUser", &self.created_by_user);
+        #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
         #[cfg(feature = "core")] w.put("audio", &self.audio);
         w.put("content", &self.content);

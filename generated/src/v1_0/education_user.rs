@@ -84,7 +84,7 @@ pub struct EducationUser {
     /// Classes for which the user is a teacher. (Navigation property.)
     pub taught_classes: graph_rt::Field<Vec<super::EducationClass>>,
     /// The directory user corresponding to this user. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub user: graph_rt::Field<super::User>,
     pub office_location: graph_rt::Field<String>,
     pub refresh_tokens_valid_from_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
@@ -100,7 +100,7 @@ impl graph_rt::Model for EducationUser {
             refresh_tokens_valid_from_date_time: r
                 .take("refreshTokensValidFromDateTime"),
             office_location: r.take("officeLocation"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             user: r.take("user"),
             taught_classes: r.take("taughtClasses"),
             schools: r.take("schools"),
@@ -185,7 +185,7 @@ impl graph_rt::Model for EducationUser {
         w.put("classes", &self.classes);
         w.put("schools", &self.schools);
         w.put("taughtClasses", &self.taught_classes);
-        #[cfg(feature = "device_management")] w.put("user", &self.user);
+        #[cfg(feature = "users")] w.put("user", &self.user);
         w.put("officeLocation", &self.office_location);
         w.put(
             "refreshTokensValidFromDateTime",

@@ -182,7 +182,6 @@ pub enum AnyEntity {
     OnenoteSection(Box<super::OnenoteSection>),
     OpenTypeExtension(Box<super::OpenTypeExtension>),
     Operation(Box<super::Operation>),
-    #[cfg(feature = "device_management")]
     Organization(Box<super::Organization>),
     Orgcontact(Box<super::Orgcontact>),
     #[cfg(feature = "mail")]
@@ -275,7 +274,7 @@ pub enum AnyEntity {
     TodoTask(Box<super::TodoTask>),
     #[cfg(feature = "mail")]
     TodoTaskList(Box<super::TodoTaskList>),
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     User(Box<super::User>),
     UserActivity(Box<super::UserActivity>),
     #[cfg(feature = "users")]
@@ -528,7 +527,6 @@ impl AnyEntity {
             Self::OnenoteSection(_) => "microsoft.graph.onenoteSection",
             Self::OpenTypeExtension(_) => "microsoft.graph.openTypeExtension",
             Self::Operation(_) => "microsoft.graph.operation",
-            #[cfg(feature = "device_management")]
             Self::Organization(_) => "microsoft.graph.organization",
             Self::Orgcontact(_) => "microsoft.graph.orgcontact",
             #[cfg(feature = "mail")]
@@ -627,7 +625,7 @@ impl AnyEntity {
             Self::TodoTask(_) => "microsoft.graph.todoTask",
             #[cfg(feature = "mail")]
             Self::TodoTaskList(_) => "microsoft.graph.todoTaskList",
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             Self::User(_) => "microsoft.graph.user",
             Self::UserActivity(_) => "microsoft.graph.userActivity",
             #[cfg(feature = "users")]
@@ -1478,7 +1476,6 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "device_management")]
                 Some("microsoft.graph.organization") => {
                     Self::Organization(
                         Box::new(
@@ -1895,7 +1892,7 @@ impl graph_rt::FromJson for AnyEntity {
                         ),
                     )
                 }
-                #[cfg(feature = "device_management")]
+                #[cfg(feature = "users")]
                 Some("microsoft.graph.user") => {
                     Self::User(
                         Box::new(<super::User as graph_rt::Model>::from_map(&mut map)?),
@@ -2489,7 +2486,6 @@ impl graph_rt::ToJson for AnyEntity {
             Self::OnenoteSection(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::OpenTypeExtension(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::Operation(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "device_management")]
             Self::Organization(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::Orgcontact(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "mail")]
@@ -2588,7 +2584,7 @@ impl graph_rt::ToJson for AnyEntity {
             Self::TodoTask(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "mail")]
             Self::TodoTaskList(v) => graph_rt::ToJson::to_json(v.as_ref()),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             Self::User(v) => graph_rt::ToJson::to_json(v.as_ref()),
             Self::UserActivity(v) => graph_rt::ToJson::to_json(v.as_ref()),
             #[cfg(feature = "users")]

@@ -17,7 +17,7 @@ pub struct IpNamedLocation {
     /// The Timestamp type represents last modified date and time of the location using ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`. Read-only. Inherited from `microsoft.graph.namedLocation`.
     pub modified_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// List of IP address ranges in IPv4 CIDR format (e.g. 1.2.3.4/32) or any allowable IPv6 format from IETF RFC596.
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "core")]
     pub ip_ranges: graph_rt::Field<Vec<super::AnyIpRange>>,
     /// True if this location is explicitly trusted.
     pub is_trusted: graph_rt::Field<bool>,
@@ -31,7 +31,7 @@ impl graph_rt::Model for IpNamedLocation {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             is_trusted: r.take("isTrusted"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "core")]
             ip_ranges: r.take("ipRanges"),
             modified_date_time: r.take("modifiedDateTime"),
             id: r.take("id"),
@@ -49,7 +49,7 @@ impl graph_rt::Model for IpNamedLocation {
         w.put("displayName", &self.display_name);
         w.put("id", &self.id);
         w.put("modifiedDateTime", &self.modified_date_time);
-        #[cfg(feature = "device_management")] w.put("ipRanges", &self.ip_ranges);
+        #[cfg(feature = "core")] w.put("ipRanges", &self.ip_ranges);
         w.put("isTrusted", &self.is_trusted);
         w.finish(&self.additional_properties)
     }

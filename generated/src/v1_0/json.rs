@@ -4,7 +4,7 @@
 
 /// Represents data returned in JSON format
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-json?view=graph-rest-1.0)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/json?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct Json {
     /// Properties this SDK version does not know; written back unchanged.

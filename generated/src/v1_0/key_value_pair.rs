@@ -4,7 +4,7 @@
 
 /// Key value pair for storing custom settings
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-mam-keyvaluepair?view=graph-rest-1.0)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/keyvaluepair?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct KeyValuePair {
     /// Name for this key-value pair

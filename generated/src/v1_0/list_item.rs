@@ -32,10 +32,10 @@ pub struct ListItem {
     /// URL that displays the resource in the browser. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub web_url: graph_rt::Field<String>,
     /// Identity of the user who created the item. Read-only. Inherited from `microsoft.graph.baseItem`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub created_by_user: graph_rt::Field<Box<super::User>>,
     /// Identity of the user who last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub last_modified_by_user: graph_rt::Field<Box<super::User>>,
     /// The content type of this list item
     pub content_type: graph_rt::Field<super::ContentTypeInfo>,
@@ -69,9 +69,9 @@ impl graph_rt::Model for ListItem {
             activities: r.take("activities"),
             sharepoint_ids: r.take("sharepointIds"),
             content_type: r.take("contentType"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             last_modified_by_user: r.take("lastModifiedByUser"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             created_by_user: r.take("createdByUser"),
             web_url: r.take("webUrl"),
             #[cfg(feature = "core")]
@@ -104,9 +104,8 @@ impl graph_rt::Model for ListItem {
         w.put("name", &self.name);
         #[cfg(feature = "core")] w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
-        #[cfg(feature = "device_management")]
-        w.put("createdByUser", &self.created_by_user);
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")] w.put("createdByUser", &self.created_by_user);
+        #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
         w.put("contentType", &self.content_type);
         w.put("sharepointIds", &self.sharepoint_ids);

@@ -21,6 +21,7 @@ pub struct ManagedAppConfiguration {
     /// Version of the entity. Inherited from `microsoft.graph.managedAppPolicy`.
     pub version: graph_rt::Field<String>,
     /// A set of string key and string value pairs to be sent to apps for users to whom the configuration is scoped, unalterned by this service
+    #[cfg(feature = "core")]
     pub custom_settings: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -31,6 +32,7 @@ impl graph_rt::Model for ManagedAppConfiguration {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "core")]
             custom_settings: r.take("customSettings"),
             version: r.take("version"),
             id: r.take("id"),
@@ -52,7 +54,7 @@ impl graph_rt::Model for ManagedAppConfiguration {
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("id", &self.id);
         w.put("version", &self.version);
-        w.put("customSettings", &self.custom_settings);
+        #[cfg(feature = "core")] w.put("customSettings", &self.custom_settings);
         w.finish(&self.additional_properties)
     }
 }

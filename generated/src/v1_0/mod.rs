@@ -2322,9 +2322,9 @@ pub use ios_vpp_e_book_assignment::IosVppEBookAssignment;
 mod ip_named_location;
 #[cfg(feature = "identity")]
 pub use ip_named_location::IpNamedLocation;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod ip_range;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use ip_range::{IpRange, AnyIpRange};
 #[cfg(feature = "core")]
 mod item_action_set;
@@ -2368,9 +2368,9 @@ mod items_invite_body;
 pub use items_invite_body::ItemsInviteBody;
 mod jobs_redirect_body;
 pub use jobs_redirect_body::JobsRedirectBody;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod json;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use json::Json;
 #[cfg(feature = "core")]
 mod key_credential;
@@ -2384,9 +2384,9 @@ pub use key_strength::KeyStrength;
 mod key_value;
 #[cfg(feature = "core")]
 pub use key_value::KeyValue;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod key_value_pair;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use key_value_pair::KeyValuePair;
 #[cfg(feature = "search")]
 mod label;
@@ -3186,9 +3186,9 @@ pub use optional_claim::OptionalClaim;
 mod optional_claims;
 #[cfg(feature = "core")]
 pub use optional_claims::OptionalClaims;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 mod organization;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "core")]
 pub use organization::Organization;
 #[cfg(feature = "core")]
 mod organizational_branding_properties;
@@ -4930,9 +4930,9 @@ pub use usage_details::UsageDetails;
 mod used_insight;
 #[cfg(feature = "users")]
 pub use used_insight::UsedInsight;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "users")]
 mod user;
-#[cfg(feature = "device_management")]
+#[cfg(feature = "users")]
 pub use user::User;
 #[cfg(feature = "core")]
 mod user_account_security_type;

@@ -6,13 +6,12 @@
 
 Derived from `microsoft.graph.directoryObject`.*/
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-onboarding-organization?view=graph-rest-1.0)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/organization?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct Organization {
     /// Read-only. Inherited from `microsoft.graph.entity`.
     pub id: graph_rt::Field<String>,
     /// The collection of service plans associated with the tenant. Not nullable.
-    #[cfg(feature = "core")]
     pub assigned_plans: graph_rt::Field<Vec<super::AssignedPlan>>,
     /// Telephone number for the organization. Although this is a string collection, only one number can be set for this property.
     pub business_phones: graph_rt::Field<Vec<String>>,
@@ -41,10 +40,8 @@ pub struct Organization {
     /// The preferred language for the organization. Should follow ISO 639-1 Code; for example, `en`.
     pub preferred_language: graph_rt::Field<String>,
     /// The privacy profile of an organization.
-    #[cfg(feature = "core")]
     pub privacy_profile: graph_rt::Field<super::PrivacyProfile>,
     /// Not nullable.
-    #[cfg(feature = "core")]
     pub provisioned_plans: graph_rt::Field<Vec<super::ProvisionedPlan>>,
     pub security_compliance_notification_mails: graph_rt::Field<Vec<String>>,
     pub security_compliance_notification_phones: graph_rt::Field<Vec<String>>,
@@ -55,22 +52,19 @@ pub struct Organization {
     /// Not nullable.
     pub technical_notification_mails: graph_rt::Field<Vec<String>>,
     /// The collection of domains associated with this tenant. Not nullable.
-    #[cfg(feature = "core")]
     pub verified_domains: graph_rt::Field<Vec<super::VerifiedDomain>>,
     /// Navigation property to manage certificate-based authentication configuration. Only a single instance of certificateBasedAuthConfiguration can be created in the collection. (Navigation property.)
-    #[cfg(feature = "core")]
     pub certificate_based_auth_configuration: graph_rt::Field<
         Vec<super::CertificateBasedAuthConfiguration>,
     >,
     /// The collection of open extensions defined for the organization. Read-only. Nullable. (Navigation property.)
-    #[cfg(feature = "core")]
     pub extensions: graph_rt::Field<Vec<super::AnyExtension>>,
     /// Branding for the organization. Nullable. (Navigation property.)
-    #[cfg(feature = "core")]
     pub organizational_branding: graph_rt::Field<
         Vec<super::OrganizationalBrandingProperties>,
     >,
     /// Mobile device management authority. Possible values are: `unknown`, `intune`, `sccm`, `office365`.
+    #[cfg(feature = "device_management")]
     pub mobile_device_management_authority: graph_rt::Field<super::MdmAuthority>,
     /// Properties this SDK version does not know; written back unchanged.
     pub additional_properties: graph_rt::JsonMap,
@@ -81,16 +75,13 @@ impl graph_rt::Model for Organization {
         #[allow(unused_mut)]
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
+            #[cfg(feature = "device_management")]
             mobile_device_management_authority: r
                 .take("mobileDeviceManagementAuthority"),
-            #[cfg(feature = "core")]
             organizational_branding: r.take("organizationalBranding"),
-            #[cfg(feature = "core")]
             extensions: r.take("extensions"),
-            #[cfg(feature = "core")]
             certificate_based_auth_configuration: r
                 .take("certificateBasedAuthConfiguration"),
-            #[cfg(feature = "core")]
             verified_domains: r.take("verifiedDomains"),
             technical_notification_mails: r.take("technicalNotificationMails"),
             street: r.take("street"),
@@ -99,9 +90,7 @@ impl graph_rt::Model for Organization {
                 .take("securityComplianceNotificationPhones"),
             security_compliance_notification_mails: r
                 .take("securityComplianceNotificationMails"),
-            #[cfg(feature = "core")]
             provisioned_plans: r.take("provisionedPlans"),
-            #[cfg(feature = "core")]
             privacy_profile: r.take("privacyProfile"),
             preferred_language: r.take("preferredLanguage"),
             postal_code: r.take("postalCode"),
@@ -117,7 +106,6 @@ impl graph_rt::Model for Organization {
             country: r.take("country"),
             city: r.take("city"),
             business_phones: r.take("businessPhones"),
-            #[cfg(feature = "core")]
             assigned_plans: r.take("assignedPlans"),
             id: r.take("id"),
             additional_properties: graph_rt::JsonMap::new(),
@@ -129,7 +117,7 @@ impl graph_rt::Model for Organization {
         #[allow(unused_mut)]
         let mut w = graph_rt::Writer::new(map);
         w.put("id", &self.id);
-        #[cfg(feature = "core")] w.put("assignedPlans", &self.assigned_plans);
+        w.put("assignedPlans", &self.assigned_plans);
         w.put("businessPhones", &self.business_phones);
         w.put("city", &self.city);
         w.put("country", &self.country);
@@ -146,8 +134,8 @@ impl graph_rt::Model for Organization {
         w.put("onPremisesSyncEnabled", &self.on_premises_sync_enabled);
         w.put("postalCode", &self.postal_code);
         w.put("preferredLanguage", &self.preferred_language);
-        #[cfg(feature = "core")] w.put("privacyProfile", &self.privacy_profile);
-        #[cfg(feature = "core")] w.put("provisionedPlans", &self.provisioned_plans);
+        w.put("privacyProfile", &self.privacy_profile);
+        w.put("provisionedPlans", &self.provisioned_plans);
         w.put(
             "securityComplianceNotificationMails",
             &self.security_compliance_notification_mails,
@@ -159,15 +147,14 @@ impl graph_rt::Model for Organization {
         w.put("state", &self.state);
         w.put("street", &self.street);
         w.put("technicalNotificationMails", &self.technical_notification_mails);
-        #[cfg(feature = "core")] w.put("verifiedDomains", &self.verified_domains);
-        #[cfg(feature = "core")]
+        w.put("verifiedDomains", &self.verified_domains);
         w.put(
             "certificateBasedAuthConfiguration",
             &self.certificate_based_auth_configuration,
         );
-        #[cfg(feature = "core")] w.put("extensions", &self.extensions);
-        #[cfg(feature = "core")]
+        w.put("extensions", &self.extensions);
         w.put("organizationalBranding", &self.organizational_branding);
+        #[cfg(feature = "device_management")]
         w.put(
             "mobileDeviceManagementAuthority",
             &self.mobile_device_management_authority,

@@ -35,7 +35,7 @@ pub struct PrinterShare {
     /// The printer that this printer share is related to. (Navigation property.)
     pub printer: graph_rt::Field<super::Printer>,
     /// The users who have access to print using the printer. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub allowed_users: graph_rt::Field<Vec<super::User>>,
     /// The groups whose users have access to print using the printer. (Navigation property.)
     #[cfg(feature = "groups")]
@@ -51,7 +51,7 @@ impl graph_rt::Model for PrinterShare {
         let mut value = Self {
             #[cfg(feature = "groups")]
             allowed_groups: r.take("allowedGroups"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             allowed_users: r.take("allowedUsers"),
             printer: r.take("printer"),
             allow_all_users: r.take("allowAllUsers"),
@@ -87,7 +87,7 @@ impl graph_rt::Model for PrinterShare {
         w.put("createdDateTime", &self.created_date_time);
         w.put("allowAllUsers", &self.allow_all_users);
         w.put("printer", &self.printer);
-        #[cfg(feature = "device_management")] w.put("allowedUsers", &self.allowed_users);
+        #[cfg(feature = "users")] w.put("allowedUsers", &self.allowed_users);
         #[cfg(feature = "groups")] w.put("allowedGroups", &self.allowed_groups);
         w.finish(&self.additional_properties)
     }

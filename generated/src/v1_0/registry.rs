@@ -8,7 +8,7 @@ pub fn roundtrip(
     value: graph_rt::Value,
 ) -> Option<Result<graph_rt::Value, graph_rt::Error>> {
     match type_name {
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.Json" => Some(roundtrip_as::<super::Json>(value)),
         #[cfg(feature = "identity")]
         "microsoft.graph.UserFlow" => Some(roundtrip_as::<super::AnyUserFlow>(value)),
@@ -1574,7 +1574,7 @@ pub fn roundtrip(
         "microsoft.graph.ipNamedLocation" => {
             Some(roundtrip_as::<super::IpNamedLocation>(value))
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.ipRange" => Some(roundtrip_as::<super::AnyIpRange>(value)),
         #[cfg(feature = "core")]
         "microsoft.graph.itemActionSet" => {
@@ -1616,7 +1616,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "core")]
         "microsoft.graph.keyValue" => Some(roundtrip_as::<super::KeyValue>(value)),
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.keyValuePair" => {
             Some(roundtrip_as::<super::KeyValuePair>(value))
         }
@@ -2192,7 +2192,7 @@ pub fn roundtrip(
         "microsoft.graph.optionalClaims" => {
             Some(roundtrip_as::<super::OptionalClaims>(value))
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "microsoft.graph.organization" => {
             Some(roundtrip_as::<super::Organization>(value))
         }
@@ -3214,7 +3214,7 @@ pub fn roundtrip(
         }
         #[cfg(feature = "users")]
         "microsoft.graph.usedInsight" => Some(roundtrip_as::<super::UsedInsight>(value)),
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "microsoft.graph.user" => Some(roundtrip_as::<super::User>(value)),
         #[cfg(feature = "core")]
         "microsoft.graph.userActivity" => {

@@ -31,10 +31,10 @@ pub struct SharedDriveItem {
     /// URL that displays the resource in the browser. Read-only. Inherited from `microsoft.graph.baseItem`.
     pub web_url: graph_rt::Field<String>,
     /// Identity of the user who created the item. Read-only. Inherited from `microsoft.graph.baseItem`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub created_by_user: graph_rt::Field<super::User>,
     /// Identity of the user who last modified the item. Read-only. Inherited from `microsoft.graph.baseItem`. (Navigation property.)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub last_modified_by_user: graph_rt::Field<super::User>,
     /// Information about the owner of the shared item being referenced.
     #[cfg(feature = "identity")]
@@ -85,9 +85,9 @@ impl graph_rt::Model for SharedDriveItem {
             drive_item: r.take("driveItem"),
             #[cfg(feature = "identity")]
             owner: r.take("owner"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             last_modified_by_user: r.take("lastModifiedByUser"),
-            #[cfg(feature = "device_management")]
+            #[cfg(feature = "users")]
             created_by_user: r.take("createdByUser"),
             web_url: r.take("webUrl"),
             parent_reference: r.take("parentReference"),
@@ -119,9 +119,8 @@ impl graph_rt::Model for SharedDriveItem {
         w.put("name", &self.name);
         w.put("parentReference", &self.parent_reference);
         w.put("webUrl", &self.web_url);
-        #[cfg(feature = "device_management")]
-        w.put("createdByUser", &self.created_by_user);
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")] w.put("createdByUser", &self.created_by_user);
+        #[cfg(feature = "users")]
         w.put("lastModifiedByUser", &self.last_modified_by_user);
         #[cfg(feature = "identity")] w.put("owner", &self.owner);
         #[cfg(feature = "files")] w.put("driveItem", &self.drive_item);

@@ -21,6 +21,7 @@ pub struct TargetedManagedAppConfiguration {
     /// Version of the entity. Inherited from `microsoft.graph.managedAppPolicy`.
     pub version: graph_rt::Field<String>,
     /// A set of string key and string value pairs to be sent to apps for users to whom the configuration is scoped, unalterned by this service Inherited from `microsoft.graph.managedAppConfiguration`.
+    #[cfg(feature = "core")]
     pub custom_settings: graph_rt::Field<Vec<super::KeyValuePair>>,
     /// Count of apps to which the current policy is deployed.
     pub deployed_app_count: graph_rt::Field<i32>,
@@ -46,6 +47,7 @@ impl graph_rt::Model for TargetedManagedAppConfiguration {
             apps: r.take("apps"),
             is_assigned: r.take("isAssigned"),
             deployed_app_count: r.take("deployedAppCount"),
+            #[cfg(feature = "core")]
             custom_settings: r.take("customSettings"),
             version: r.take("version"),
             id: r.take("id"),
@@ -67,7 +69,7 @@ impl graph_rt::Model for TargetedManagedAppConfiguration {
         w.put("lastModifiedDateTime", &self.last_modified_date_time);
         w.put("id", &self.id);
         w.put("version", &self.version);
-        w.put("customSettings", &self.custom_settings);
+        #[cfg(feature = "core")] w.put("customSettings", &self.custom_settings);
         w.put("deployedAppCount", &self.deployed_app_count);
         w.put("isAssigned", &self.is_assigned);
         w.put("apps", &self.apps);

@@ -8,7 +8,7 @@
 
 Derived from `microsoft.graph.directoryObject`.*/
 ///
-/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/intune-devices-user?view=graph-rest-1.0)
+/// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/resources/user?view=graph-rest-1.0)
 #[derive(Clone, Default)]
 pub struct User {
     /// Read-only. Inherited from `microsoft.graph.entity`.
@@ -18,7 +18,6 @@ pub struct User {
     /// `true` if the account is enabled; otherwise, `false`. This property is required when a user is created.   Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `NOT`, and `in`).
     pub account_enabled: graph_rt::Field<bool>,
     /// Sets the age group of the user. Allowed values: `null`, `minor`, `notAdult` and `adult`. Refer to the legal age group property definitions for further information.   Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `NOT`, and `in`).
-    #[cfg(feature = "users")]
     pub age_group: graph_rt::Field<super::AgeGroup>,
     /// The licenses that are assigned to the user, including inherited (group-based) licenses.  Not nullable. Returned only on `$select`. Supports `$filter` (`eq` and `NOT`).
     #[cfg(feature = "core")]
@@ -35,7 +34,6 @@ pub struct User {
     /// The company name which the user is associated. This property can be useful for describing the company that an external user comes from. The maximum length of the company name is 64 characters.  Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub company_name: graph_rt::Field<String>,
     /// Sets whether consent has been obtained for minors. Allowed values: `null`, `granted`, `denied` and `notRequired`. Refer to the legal age group property definitions for further information.   Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `NOT`, and `in`).
-    #[cfg(feature = "users")]
     pub consent_provided_for_minor: graph_rt::Field<super::ConsentProvidedForMinor>,
     /// The country/region in which the user is located; for example, `US` or `UK`. Maximum length is 128 characters.   Returned only on `$select`. Supports `$filter` (`eq`, `ne`, `NOT`, `ge`, `le`, `in`, `startsWith`).
     pub country: graph_rt::Field<String>,
@@ -82,7 +80,6 @@ pub struct User {
     /// The time when this Azure AD user last changed their password. The date and time information uses ISO 8601 format and is always in UTC time. For example, midnight UTC on Jan 1, 2014 is `2014-01-01T00:00:00Z`.   Returned only on `$select`.
     pub last_password_change_date_time: graph_rt::Field<graph_rt::DateTimeOffset>,
     /// Used by enterprise applications to determine the legal age group of the user. This property is read-only and calculated based on ageGroup and consentProvidedForMinor properties. Allowed values: `null`, `minorWithOutParentalConsent`, `minorWithParentalConsent`, `minorNoParentalConsentRequired`, `notAdult` and `adult`. Refer to the legal age group property definitions for further information.   Returned only on `$select`.
-    #[cfg(feature = "users")]
     pub legal_age_group_classification: graph_rt::Field<
         super::LegalAgeGroupClassification,
     >,
@@ -220,7 +217,6 @@ pub struct User {
     #[cfg(feature = "mail")]
     pub inference_classification: graph_rt::Field<super::InferenceClassification>,
     /// Read-only. Nullable. (Navigation property.)
-    #[cfg(feature = "users")]
     pub insights: graph_rt::Field<super::OfficeGraphInsights>,
     /// A collection of this user's license details. Read-only. (Navigation property.)
     #[cfg(feature = "core")]
@@ -250,10 +246,8 @@ pub struct User {
     #[cfg(feature = "core")]
     pub owned_objects: graph_rt::Field<Vec<super::AnyDirectoryObject>>,
     /// People that are relevant to the user. Read-only. Nullable. (Navigation property.)
-    #[cfg(feature = "users")]
     pub people: graph_rt::Field<Vec<super::Person>>,
     /// The user's profile photo. Read-only. (Navigation property.)
-    #[cfg(feature = "users")]
     pub photo: graph_rt::Field<super::ProfilePhoto>,
     /// Entry-point to the Planner resource that might exist for a user. Read-only. (Navigation property.)
     #[cfg(feature = "planner")]
@@ -265,8 +259,10 @@ pub struct User {
     #[cfg(feature = "mail")]
     pub todo: graph_rt::Field<super::Todo>,
     /// The managed devices associated with the user. (Navigation property.)
+    #[cfg(feature = "device_management")]
     pub managed_devices: graph_rt::Field<Vec<super::ManagedDevice>>,
     /// Zero or more managed app registrations that belong to the user. (Navigation property.)
+    #[cfg(feature = "device_management")]
     pub managed_app_registrations: graph_rt::Field<
         Vec<super::AnyManagedAppRegistration>,
     >,
@@ -282,7 +278,9 @@ impl graph_rt::Model for User {
         let mut r = graph_rt::Reader::new(map);
         let mut value = Self {
             device_enrollment_limit: r.take("deviceEnrollmentLimit"),
+            #[cfg(feature = "device_management")]
             managed_app_registrations: r.take("managedAppRegistrations"),
+            #[cfg(feature = "device_management")]
             managed_devices: r.take("managedDevices"),
             #[cfg(feature = "mail")]
             todo: r.take("todo"),
@@ -290,9 +288,7 @@ impl graph_rt::Model for User {
             registered_devices: r.take("registeredDevices"),
             #[cfg(feature = "planner")]
             planner: r.take("planner"),
-            #[cfg(feature = "users")]
             photo: r.take("photo"),
-            #[cfg(feature = "users")]
             people: r.take("people"),
             #[cfg(feature = "core")]
             owned_objects: r.take("ownedObjects"),
@@ -312,7 +308,6 @@ impl graph_rt::Model for User {
             mail_folders: r.take("mailFolders"),
             #[cfg(feature = "core")]
             license_details: r.take("licenseDetails"),
-            #[cfg(feature = "users")]
             insights: r.take("insights"),
             #[cfg(feature = "mail")]
             inference_classification: r.take("inferenceClassification"),
@@ -391,7 +386,6 @@ impl graph_rt::Model for User {
             mailbox_settings: r.take("mailboxSettings"),
             mail: r.take("mail"),
             license_assignment_states: r.take("licenseAssignmentStates"),
-            #[cfg(feature = "users")]
             legal_age_group_classification: r.take("legalAgeGroupClassification"),
             last_password_change_date_time: r.take("lastPasswordChangeDateTime"),
             job_title: r.take("jobTitle"),
@@ -417,7 +411,6 @@ impl graph_rt::Model for User {
             creation_type: r.take("creationType"),
             created_date_time: r.take("createdDateTime"),
             country: r.take("country"),
-            #[cfg(feature = "users")]
             consent_provided_for_minor: r.take("consentProvidedForMinor"),
             company_name: r.take("companyName"),
             city: r.take("city"),
@@ -427,7 +420,6 @@ impl graph_rt::Model for User {
             assigned_plans: r.take("assignedPlans"),
             #[cfg(feature = "core")]
             assigned_licenses: r.take("assignedLicenses"),
-            #[cfg(feature = "users")]
             age_group: r.take("ageGroup"),
             account_enabled: r.take("accountEnabled"),
             about_me: r.take("aboutMe"),
@@ -443,14 +435,13 @@ impl graph_rt::Model for User {
         w.put("id", &self.id);
         w.put("aboutMe", &self.about_me);
         w.put("accountEnabled", &self.account_enabled);
-        #[cfg(feature = "users")] w.put("ageGroup", &self.age_group);
+        w.put("ageGroup", &self.age_group);
         #[cfg(feature = "core")] w.put("assignedLicenses", &self.assigned_licenses);
         #[cfg(feature = "core")] w.put("assignedPlans", &self.assigned_plans);
         w.put("birthday", &self.birthday);
         w.put("businessPhones", &self.business_phones);
         w.put("city", &self.city);
         w.put("companyName", &self.company_name);
-        #[cfg(feature = "users")]
         w.put("consentProvidedForMinor", &self.consent_provided_for_minor);
         w.put("country", &self.country);
         w.put("createdDateTime", &self.created_date_time);
@@ -476,7 +467,6 @@ impl graph_rt::Model for User {
         w.put("isResourceAccount", &self.is_resource_account);
         w.put("jobTitle", &self.job_title);
         w.put("lastPasswordChangeDateTime", &self.last_password_change_date_time);
-        #[cfg(feature = "users")]
         w.put("legalAgeGroupClassification", &self.legal_age_group_classification);
         w.put("licenseAssignmentStates", &self.license_assignment_states);
         w.put("mail", &self.mail);
@@ -543,7 +533,7 @@ impl graph_rt::Model for User {
         #[cfg(feature = "core")] w.put("extensions", &self.extensions);
         #[cfg(feature = "mail")]
         w.put("inferenceClassification", &self.inference_classification);
-        #[cfg(feature = "users")] w.put("insights", &self.insights);
+        w.put("insights", &self.insights);
         #[cfg(feature = "core")] w.put("licenseDetails", &self.license_details);
         #[cfg(feature = "mail")] w.put("mailFolders", &self.mail_folders);
         #[cfg(feature = "core")] w.put("manager", &self.manager);
@@ -553,12 +543,14 @@ impl graph_rt::Model for User {
         #[cfg(feature = "mail")] w.put("outlook", &self.outlook);
         #[cfg(feature = "core")] w.put("ownedDevices", &self.owned_devices);
         #[cfg(feature = "core")] w.put("ownedObjects", &self.owned_objects);
-        #[cfg(feature = "users")] w.put("people", &self.people);
-        #[cfg(feature = "users")] w.put("photo", &self.photo);
+        w.put("people", &self.people);
+        w.put("photo", &self.photo);
         #[cfg(feature = "planner")] w.put("planner", &self.planner);
         #[cfg(feature = "core")] w.put("registeredDevices", &self.registered_devices);
         #[cfg(feature = "mail")] w.put("todo", &self.todo);
+        #[cfg(feature = "device_management")]
         w.put("managedDevices", &self.managed_devices);
+        #[cfg(feature = "device_management")]
         w.put("managedAppRegistrations", &self.managed_app_registrations);
         w.put("deviceEnrollmentLimit", &self.device_enrollment_limit);
         w.finish(&self.additional_properties)

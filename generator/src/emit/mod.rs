@@ -2,6 +2,7 @@
 //! per type or enum, a module per API version, a cargo feature per version and per workload.
 //! No file-system access: the caller writes the files.
 
+pub mod api_listing;
 mod docs;
 mod enums;
 mod models;
@@ -16,6 +17,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::model::ir::{Api, HttpMethod};
+pub(crate) use models::primitive_rust;
 use plan::{Plan, Qualified};
 
 /// One API version to emit.
@@ -71,6 +73,10 @@ pub fn emit_crate(
     for v in versions {
         files.extend(version_files(v)?);
     }
+    files.push(OutputFile {
+        path: api_listing::PATH.into(),
+        contents: api_listing::listing(&options.package.replace('-', "_"), &files)?,
+    });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }

@@ -174,24 +174,30 @@ fn element_type(plan: &Plan<'_>, ty: &str) -> (TokenStream, Option<&'static str>
 
 /// EDM primitives.
 pub(super) fn primitive(ty: &str) -> Option<TokenStream> {
+    primitive_rust(ty).and_then(|rust| rust.parse().ok())
+}
+
+/// The Rust type (as source text) of an EDM primitive; also used to tell which type changes of
+/// the docs change the generated API (`crate::diff`).
+pub(crate) fn primitive_rust(ty: &str) -> Option<&'static str> {
     Some(match ty {
-        "Edm.String" => quote! { String },
-        "Edm.Boolean" => quote! { bool },
-        "Edm.Int32" => quote! { i32 },
-        "Edm.Int64" => quote! { i64 },
-        "Edm.Int16" | "Edm.SByte" => quote! { i16 },
-        "Edm.Byte" => quote! { u8 },
-        "Edm.Single" => quote! { f32 },
-        "Edm.Double" | "Edm.Decimal" => quote! { f64 },
-        "Edm.DateTimeOffset" => quote! { graph_rt::DateTimeOffset },
-        "Edm.Date" => quote! { graph_rt::Date },
-        "Edm.TimeOfDay" => quote! { graph_rt::TimeOfDay },
-        "Edm.Duration" => quote! { graph_rt::Duration },
-        "Edm.Guid" => quote! { graph_rt::Guid },
-        "Edm.Binary" => quote! { graph_rt::Base64Bytes },
+        "Edm.String" => "String",
+        "Edm.Boolean" => "bool",
+        "Edm.Int32" => "i32",
+        "Edm.Int64" => "i64",
+        "Edm.Int16" | "Edm.SByte" => "i16",
+        "Edm.Byte" => "u8",
+        "Edm.Single" => "f32",
+        "Edm.Double" | "Edm.Decimal" => "f64",
+        "Edm.DateTimeOffset" => "graph_rt::DateTimeOffset",
+        "Edm.Date" => "graph_rt::Date",
+        "Edm.TimeOfDay" => "graph_rt::TimeOfDay",
+        "Edm.Duration" => "graph_rt::Duration",
+        "Edm.Guid" => "graph_rt::Guid",
+        "Edm.Binary" => "graph_rt::Base64Bytes",
         // `microsoft.graph.Json` is a complex type without properties: any JSON (workbook
         // values, formulas).
-        "Edm.Stream" | "Edm.Untyped" | "microsoft.graph.Json" => quote! { graph_rt::Value },
+        "Edm.Stream" | "Edm.Untyped" | "microsoft.graph.Json" => "graph_rt::Value",
         _ => return None,
     })
 }

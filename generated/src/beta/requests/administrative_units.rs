@@ -308,7 +308,7 @@ impl AdministrativeUnitsItemMembers {
     /// `GET /administrativeUnits/{id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-list-members?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -406,7 +406,7 @@ impl AdministrativeUnitsItemMembersItem {
     /// `GET /administrativeUnits/{id}/members/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-get-members?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

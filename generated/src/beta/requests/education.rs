@@ -2087,7 +2087,7 @@ impl EducationMeUser {
     /// `GET /education/me/user` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get-user?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<
@@ -3179,7 +3179,7 @@ impl EducationUsersItemUser {
     /// `GET /education/users/{id}/user` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/educationuser-get-user?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -4838,7 +4838,7 @@ impl GroupsItemOwnersRef {
     /// `POST /groups/{id}/owners/$ref` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-owners?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &crate::beta::User,

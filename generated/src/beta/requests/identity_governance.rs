@@ -3037,7 +3037,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemExternalSp
     /// `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/externalSponsors/$ref` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-post-externalsponsors?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &crate::beta::User,
@@ -3074,7 +3074,7 @@ impl IdentityGovernanceEntitlementManagementConnectedOrganizationsItemInternalSp
     /// `POST /identityGovernance/entitlementManagement/connectedOrganizations/{id}/internalSponsors/$ref` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/connectedorganization-post-internalsponsors?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &crate::beta::User,

@@ -19,7 +19,7 @@ impl Me {
     /// `GET /me` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-get?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -5,7 +5,7 @@
 use super::VERSION;
 /// `/organization`
 ///
-/// - `GET /organization`: List organizations
+/// - `GET /organization`: Get organization
 #[derive(Debug, Clone)]
 pub struct Organization(pub(super) graph_rt::UrlPath);
 impl Organization {
@@ -14,24 +14,24 @@ impl Organization {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List organizations
+    /// Get organization
     ///
     /// `GET /organization` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-onboarding-organization-list?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
-    pub fn list(
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/organization-get?view=graph-rest-beta)
+    #[cfg(feature = "core")]
+    pub fn get(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::Organization>,
         crate::beta::Organization,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        crate::beta::Organization,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
                 VERSION,
                 self.0.clone(),
-                graph_rt::decode::page,
+                graph_rt::decode::json,
             )
             .documented_status(200u16)
     }

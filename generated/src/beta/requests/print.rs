@@ -1940,7 +1940,7 @@ impl PrintSharesItemAllowedUsers {
     /// `GET /print/shares/{id}/allowedUsers` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-list-allowedusers?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

@@ -5,7 +5,7 @@
 use super::VERSION;
 /// `/users`
 ///
-/// - `GET /users`: List users
+/// - `GET /users`: List manager
 /// - `POST /users`: Create user
 #[derive(Debug, Clone)]
 pub struct Users(pub(super) graph_rt::UrlPath);
@@ -15,18 +15,18 @@ impl Users {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List users
+    /// List manager
     ///
     /// `GET /users` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-list?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-beta)
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::beta::User>,
-        crate::beta::User,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::Page<crate::beta::AnyDirectoryObject>,
+        crate::beta::DirectoryObject,
+        graph_rt::Options<true, true, false, false, false, false, false, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -40,8 +40,8 @@ impl Users {
     ///
     /// `POST /users` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-shared-user-create?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-users?view=graph-rest-beta)
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &crate::beta::User,
@@ -64,7 +64,7 @@ impl Users {
     /// `GET /users/delta` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delta?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
@@ -505,7 +505,7 @@ impl UsersItem {
     /// `POST /users/{id | userPrincipalName}/assignLicense` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-assignlicense?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn assign_license(
         &self,
         body: &crate::beta::AssignLicenseBody,
@@ -1100,7 +1100,7 @@ impl UsersItem {
     /// `POST /users/{id}/reprocessLicenseAssignment` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-reprocesslicenseassignment?view=graph-rest-beta)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn reprocess_license_assignment(
         &self,
     ) -> graph_rt::Request<

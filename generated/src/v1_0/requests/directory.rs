@@ -187,7 +187,7 @@ impl DirectoryAdministrativeUnitsItemMembers {
     /// `GET /directory/administrativeUnits/{id}/members` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-list-members?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -285,7 +285,7 @@ impl DirectoryAdministrativeUnitsItemMembersItem {
     /// `GET /directory/administrativeUnits/{id}/members/{id}` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/administrativeunit-get-members?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn get(
         &self,
     ) -> graph_rt::Request<

@@ -3851,7 +3851,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "GET /directory/administrativeUnits/{id}/members" => {
             Some(
                 (|| Ok(
@@ -3883,7 +3883,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "GET /directory/administrativeUnits/{id}/members/{id}" => {
             Some(
                 (|| Ok(
@@ -5007,7 +5007,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "GET /education/me/user" => {
             Some(
                 (|| Ok(
@@ -5200,7 +5200,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "GET /education/users/{id}/user" => {
             Some(
                 (|| Ok(
@@ -6319,7 +6319,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "GET /groups/{id}/owners" => {
             Some(
                 (|| Ok(
@@ -7300,7 +7300,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "GET /me" => {
             Some(
                 (|| Ok(graph_rt::ErasedRequest::new(super::root().me().get(), "json")))(),
@@ -15672,13 +15672,13 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "GET /organization" => {
             Some(
                 (|| Ok(
                     graph_rt::ErasedRequest::new(
-                        super::root().organization().list(),
-                        "page",
+                        super::root().organization().get(),
+                        "json",
                     ),
                 ))(),
             )
@@ -16719,7 +16719,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "GET /print/shares/{printerShareId}/allowedUsers" => {
             Some(
                 (|| Ok(
@@ -19819,7 +19819,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "core")]
         "GET /users" => {
             Some(
                 (|| Ok(
@@ -19827,7 +19827,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "GET /users/delta" => {
             Some(
                 (|| Ok(
@@ -27675,7 +27675,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "POST /groups/{id}/owners/$ref" => {
             Some(
                 (|| Ok(
@@ -35794,7 +35794,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "POST /users" => {
             Some(
                 (|| Ok(
@@ -35835,7 +35835,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "POST /users/{id | userPrincipalName}/assignLicense" => {
             Some(
                 (|| Ok(
@@ -37601,7 +37601,7 @@ pub fn dispatch(
                 ))(),
             )
         }
-        #[cfg(feature = "device_management")]
+        #[cfg(feature = "users")]
         "POST /users/{id}/reprocessLicenseAssignment" => {
             Some(
                 (|| Ok(

@@ -4706,7 +4706,7 @@ impl GroupsItemOwners {
     /// `GET /groups/{id}/owners` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-list-owners?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
@@ -4747,7 +4747,7 @@ impl GroupsItemOwnersRef {
     /// `POST /groups/{id}/owners/$ref` → `204`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/group-post-owners?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &crate::v1_0::User,

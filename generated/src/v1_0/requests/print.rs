@@ -1592,7 +1592,7 @@ impl PrintSharesItemAllowedUsers {
     /// `GET /print/shares/{printerShareId}/allowedUsers` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/printershare-list-allowedusers?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<

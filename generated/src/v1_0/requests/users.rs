@@ -5,8 +5,8 @@
 use super::VERSION;
 /// `/users`
 ///
-/// - `GET /users`: List users
-/// - `POST /users`: Create user
+/// - `GET /users`: List manager
+/// - `POST /users`: Create User
 #[derive(Debug, Clone)]
 pub struct Users(pub(super) graph_rt::UrlPath);
 impl Users {
@@ -15,18 +15,18 @@ impl Users {
     pub fn path(&self) -> &graph_rt::UrlPath {
         &self.0
     }
-    /// List users
+    /// List manager
     ///
     /// `GET /users` → `200`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-user-list?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-list-manager?view=graph-rest-1.0)
+    #[cfg(feature = "core")]
     pub fn list(
         &self,
     ) -> graph_rt::Request<
-        graph_rt::Page<crate::v1_0::User>,
-        crate::v1_0::User,
-        graph_rt::Options<true, true, true, true, true, true, true, true>,
+        graph_rt::Page<crate::v1_0::AnyDirectoryObject>,
+        crate::v1_0::DirectoryObject,
+        graph_rt::Options<true, true, false, false, false, false, true, false>,
     > {
         graph_rt::Request::new(
                 graph_rt::Method::Get,
@@ -36,12 +36,12 @@ impl Users {
             )
             .documented_status(200u16)
     }
-    /// Create user
+    /// Create User
     ///
     /// `POST /users` → `201`
     ///
-    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/intune-devices-user-create?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-post-users?view=graph-rest-1.0)
+    #[cfg(feature = "users")]
     pub fn create(
         &self,
         body: &crate::v1_0::User,
@@ -64,7 +64,7 @@ impl Users {
     /// `GET /users/delta` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-delta?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn delta(
         &self,
     ) -> graph_rt::Request<
@@ -459,7 +459,7 @@ impl UsersItem {
     /// `POST /users/{id | userPrincipalName}/assignLicense` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-assignlicense?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn assign_license(
         &self,
         body: &crate::v1_0::AssignLicenseBody,
@@ -850,7 +850,7 @@ impl UsersItem {
     /// `POST /users/{id}/reprocessLicenseAssignment` → `200`
     ///
     /// [Microsoft Graph docs](https://learn.microsoft.com/graph/api/user-reprocesslicenseassignment?view=graph-rest-1.0)
-    #[cfg(feature = "device_management")]
+    #[cfg(feature = "users")]
     pub fn reprocess_license_assignment(
         &self,
     ) -> graph_rt::Request<

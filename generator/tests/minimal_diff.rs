@@ -1,0 +1,80 @@
+//! Adding one property to one docs page changes only the lines of that property in the
+//! generated crate: `docs-input/diff/old` and `docs-input/diff/new` differ by the `dimmable`
+//! row (and its JSON line) of `resources/lamp.md`; the public API listing changes by one line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use similar::{ChangeTag, TextDiff};
+
+fn emit(side: &str) -> BTreeMap<String, String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs-input/diff")
+        .join(side);
+    let tree = generator::DocsTree::load(&dir).expect("docs-input/diff");
+    let api = generator::read_tree(&tree);
+    assert!(api.diagnostics.is_empty(), "{:#?}", api.diagnostics);
+    generator::emit::emit_crate(
+        &[generator::emit::Version {
+            name: "beta",
+            api: &api,
+        }],
+        &generator::emit::CrateOptions {
+            package: "graph-sdk".into(),
+            runtime_path: "../runtime".into(),
+            standalone: false,
+        },
+    )
+    .expect("emits")
+    .into_iter()
+    .map(|f| (f.path, f.contents))
+    .collect()
+}
+
+#[test]
+fn one_new_property_changes_only_its_lines() {
+    let old = emit("old");
+    let new = emit("new");
+    assert_eq!(
+        old.keys().collect::<Vec<_>>(),
+        new.keys().collect::<Vec<_>>(),
+        "the same files"
+    );
+    let mut inserted = Vec::new();
+    for (path, before) in &old {
+        let after = &new[path];
+        for change in TextDiff::from_lines(before.as_str(), after.as_str()).iter_all_changes() {
+            match change.tag() {
+                ChangeTag::Equal => {}
+                ChangeTag::Delete => panic!("{path}: line removed: {}", change.value()),
+                ChangeTag::Insert => {
+                    inserted.push((path.clone(), change.value().trim().to_string()))
+                }
+            }
+        }
+    }
+    let expected = [
+        "/// Whether the brightness can be set below 100.",
+        "pub dimmable: graph_rt::Field<bool>,",
+        "dimmable: r.take(\"dimmable\"),",
+        "w.put(\"dimmable\", &self.dimmable);",
+    ];
+    let code: Vec<&str> = inserted
+        .iter()
+        .filter(|(p, _)| p == "src/beta/lamp.rs")
+        .map(|(_, l)| l.as_str())
+        .collect();
+    assert_eq!(code, expected, "{inserted:#?}");
+    // The public API listing changes by one line, the new field.
+    let listing: Vec<&str> = inserted
+        .iter()
+        .filter(|(p, _)| p == generator::emit::api_listing::PATH)
+        .map(|(_, l)| l.as_str())
+        .collect();
+    assert_eq!(
+        listing,
+        ["pub field graph_sdk::beta::Lamp::dimmable: graph_rt::Field<bool>"],
+        "{inserted:#?}"
+    );
+    assert_eq!(inserted.len(), code.len() + listing.len(), "{inserted:#?}");
+}
