@@ -47,6 +47,8 @@ pub struct Requests {
 
 #[derive(Debug, Clone)]
 pub struct Route {
+    /// A name unique in the version: the node's and the method's (`users_item__get`).
+    pub name: String,
     pub calls: Vec<Call>,
     pub workloads: Vec<&'static str>,
     pub decode: shape::Decode,
@@ -80,8 +82,9 @@ pub fn emit(
             calls.push(call);
             reach[child] = calls;
         }
-        for (op, calls, workloads, decode) in built.routes {
+        for (op, name, calls, workloads, decode) in built.routes {
             routes.entry((op.method, op.path.clone())).or_insert(Route {
+                name,
                 calls,
                 workloads,
                 decode,
@@ -143,7 +146,11 @@ pub fn emit(
 /// `dispatch(route, args)`: every operation by its route (`"POST /users/{id}/messages"`),
 /// built from arguments given at run time, for the example-driven tests (feature `dispatch`).
 fn dispatch(routes: &BTreeMap<(HttpMethod, String), Route>) -> TokenStream {
-    let arms = routes.iter().map(|((method, path), route)| {
+    // A function per route and a match that calls them: one function holding every chain would
+    // be type-checked as one body, which costs far more than the sum of small ones.
+    let mut arms = Vec::new();
+    let mut fns = Vec::new();
+    for ((method, path), route) in routes {
         let key = format!("{} {path}", method.as_str());
         let mut chain = quote! { super::root() };
         for call in &route.calls {
@@ -156,14 +163,22 @@ fn dispatch(routes: &BTreeMap<(HttpMethod, String), Route>) -> TokenStream {
         }
         let cfg = shape::cfg(&route.workloads.iter().copied().collect());
         let decode = route.decode.function();
-        quote! {
+        let f = format_ident!("{}", route.name);
+        arms.push(quote! {
             #cfg
-            #key => Some((|| Ok(graph_rt::ErasedRequest::new(#chain, #decode)))()),
-        }
-    });
+            #key => Some(#f(args)),
+        });
+        fns.push(quote! {
+            #cfg
+            fn #f(args: &mut graph_rt::CallArgs) -> Result<graph_rt::ErasedRequest, graph_rt::Error> {
+                Ok(graph_rt::ErasedRequest::new(#chain, #decode))
+            }
+        });
+    }
     quote! {
         //! Every documented operation by its route, built from arguments given at run time:
         //! the example-driven tests send each example of the docs through the typed builders.
+        #![allow(non_snake_case)]
 
         /// The request of `route` (`"METHOD /documented/path"`) built with `args`; `None` when
         /// this build has no such route.
@@ -179,6 +194,8 @@ fn dispatch(routes: &BTreeMap<(HttpMethod, String), Route>) -> TokenStream {
                 }
             }
         }
+
+        #(#fns)*
     }
 }
 
@@ -210,7 +227,7 @@ struct BuiltNode<'o> {
     /// Each child node (not collapsed) and the call that reaches it.
     child_calls: Vec<(usize, Call)>,
     /// Each operation built here: its calls from the root, workloads and decoder.
-    routes: Vec<(&'o Operation, Vec<Call>, Vec<&'static str>, shape::Decode)>,
+    routes: Vec<(&'o Operation, String, Vec<Call>, Vec<&'static str>, shape::Decode)>,
 }
 
 fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call]) -> BuiltNode<'o> {
@@ -230,7 +247,8 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
         items.push(tokens);
         let mut calls = reach.to_vec();
         calls.push(call);
-        routes.push((*op, calls, workloads, decode));
+        let name = format!("{}__{method}", snake(&node.name));
+        routes.push((*op, name, calls, workloads, decode));
     }
 
     for &child in node.children.values() {
@@ -246,7 +264,8 @@ fn node_tokens<'o>(ctx: &Ctx<'_, '_>, tree: &Tree<'o>, i: usize, reach: &[Call])
                 items.push(tokens);
                 let mut calls = reach.to_vec();
                 calls.push(call);
-                routes.push((*op, calls, workloads, decode));
+                let name = format!("{}__{method}", snake(&node.name));
+                routes.push((*op, name, calls, workloads, decode));
             }
             continue;
         }
