@@ -5,6 +5,7 @@ mod args;
 mod bench;
 mod codegen;
 mod examples;
+mod fuzz;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -33,6 +34,8 @@ commands:
                                              (generated/, or a crate generated from DIR)
   ir    --docs DIR [--out FILE] [--strict]   print the resolved model of a docs tree as JSON
   lint  --docs DIR [--strict]                print the diagnostics and a count by code
+  fuzz [--seconds N] [--target read_page|generate]
+                                             run the libFuzzer targets of fuzz/ for N seconds each
   bench --docs DIR [--docs DIR ...] [--runs N]
                                              time reading + resolving against a bare markdown pass
 
@@ -130,6 +133,23 @@ fn run() -> Result<ExitCode> {
             let api = read(&docs)?;
             print_lint(&docs, &api)?;
             Ok(strict_exit(&api, strict))
+        }
+        "fuzz" => {
+            let options = fuzz::Options {
+                seconds: args.number("--seconds")?.unwrap_or(60) as u64,
+                targets: args.values("--target"),
+            };
+            args.finish()?;
+            let reports = fuzz::run(&codegen::workspace_root(), &options)?;
+            let findings: usize = reports.iter().map(|r| r.findings.len()).sum();
+            if findings > 0 {
+                eprintln!(
+                    "{findings} findings: fix them and copy each input into \
+                     generator/tests/fuzz-regressions/<target>/"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Ok(ExitCode::SUCCESS)
         }
         "bench" => {
             let docs = args.paths("--docs");
