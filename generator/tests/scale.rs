@@ -1,0 +1,175 @@
+//! Reading is linear in the size of a page: each shape of page is read at size n and 10n, and
+//! the larger must not take more than `MAX_RATIO` times as long (linear is about 10, quadratic
+//! about 100). The inputs are built here: a page of 100,000 table rows, and pages of 10 MB of
+//! one construct each. Timing is compared within one run (best of several runs of the small
+//! input), so a slow or busy machine does not make it flaky.
+//!
+//! `cargo test -p generator --release --test scale -- --nocapture` prints the figures.
+
+use std::time::{Duration, Instant};
+
+/// Generous: linear is 10, quadratic 100.
+const MAX_RATIO: f64 = 35.0;
+
+fn resource_page(properties: &str, json: &str) -> String {
+    format!(
+        "---\ntitle: \"big resource type\"\ndoc_type: resourcePageType\n---\n\n\
+         # big resource type\n\nNamespace: microsoft.graph\n\nA big type.\n\n## Properties\n\n\
+         | Property | Type | Description |\n|:--|:--|:--|\n{properties}\n\
+         ## JSON representation\n\n<!-- {{\n  \"blockType\": \"resource\",\n  \
+         \"keyProperty\": \"id\",\n  \"@odata.type\": \"microsoft.graph.big\"\n}}-->\n\n\
+         ```json\n{json}\n```\n"
+    )
+}
+
+/// A page whose property table has `n` rows (and a JSON representation listing them).
+fn table_rows(n: usize) -> (String, String) {
+    let mut rows = String::new();
+    let mut json = String::from("{\n");
+    for i in 0..n {
+        rows.push_str(&format!(
+            "| property{i} | [widget{}](widget{}.md) collection | The property number {i}. Possible values are: `a{i}`, `b`. |\n",
+            i % 50,
+            i % 50
+        ));
+        json.push_str(&format!("  \"property{i}\": \"String\",\n"));
+    }
+    json.push_str("  \"id\": \"String\"\n}");
+    ("resources/big.md".into(), resource_page(&rows, &json))
+}
+
+/// A page of about `bytes` bytes of one construct.
+fn shaped(shape: &str, bytes: usize) -> (String, String) {
+    let fill = |unit: &str| unit.repeat(bytes / unit.len().max(1));
+    match shape {
+        // One description cell of `bytes` bytes on one line.
+        "long-cell" => (
+            "resources/big.md".into(),
+            resource_page(
+                &format!("| id | String | {} |\n", fill("word [link](x.md) `code` ")),
+                "{\"id\": \"String\"}",
+            ),
+        ),
+        // A JSON representation of `bytes` bytes, broken (comments, trailing commas) so that
+        // it is repaired.
+        "broken-json" => (
+            "resources/big.md".into(),
+            resource_page(
+                "| id | String | The key. |\n",
+                &format!("{{ {} \"id\": \"String\", }}", fill("\"a\": [1, 2, /* c */ 3,], ")),
+            ),
+        ),
+        // A code fence that is never closed.
+        "unclosed-fence" => (
+            "resources/big.md".into(),
+            format!("# big resource type\n\n```json\n{}", fill("{\"a\": [\n")),
+        ),
+        // Markdown that is hard for parsers: nested brackets, emphasis, unclosed links.
+        "brackets" => (
+            "resources/big.md".into(),
+            format!("# big resource type\n\n{}", fill("[[*_`<a ](x ")),
+        ),
+        // Deeply nested lists and quotes.
+        "nesting" => (
+            "resources/big.md".into(),
+            format!("# big resource type\n\n{}", fill("> - > 1. > * x\n")),
+        ),
+        // Many HTML comments (annotation candidates) and headings.
+        "comments" => (
+            "resources/big.md".into(),
+            fill("## x\n<!-- {\"blockType\": \"resource\", \"@odata.type\": \"a.b\"} -->\n"),
+        ),
+        // A method page with many HTTP request lines.
+        "request-lines" => (
+            "api/big.md".into(),
+            format!(
+                "# Get big\n\n## HTTP request\n\n```http\n{}```\n",
+                fill("GET /widgets/{id}/gadgets('{k}')/microsoft.graph.x/y(a='{b}')\n")
+            ),
+        ),
+        // An enum page with many members.
+        "enum-members" => (
+            "resources/big.md".into(),
+            format!(
+                "---\ndoc_type: enumPageType\n---\n# big enum type\n\n## Members\n|Member|Value|Description|\n|:--|:--|:--|\n{}",
+                (0..bytes / 30)
+                    .map(|i| format!("|member{i}|{i}|Member.|\n"))
+                    .collect::<String>()
+            ),
+        ),
+        // No line breaks at all.
+        "one-line" => ("resources/big.md".into(), fill("| a | b ")),
+        _ => unreachable!("unknown shape {shape}"),
+    }
+}
+
+fn time_read(page: &(String, String)) -> Duration {
+    let pages = [page.clone()];
+    let start = Instant::now();
+    let api = generator::read_pages(&pages);
+    let took = start.elapsed();
+    std::hint::black_box(api);
+    took
+}
+
+/// Best of `runs`.
+fn best(page: &(String, String), runs: usize) -> Duration {
+    (0..runs).map(|_| time_read(page)).min().unwrap_or_default()
+}
+
+fn assert_linear(what: &str, small: &(String, String), large: &(String, String)) {
+    let _ = time_read(small); // warm up
+    let mut t_small = best(small, 3).max(Duration::from_micros(200));
+    let mut t_large = best(large, 1);
+    let mut ratio = t_large.as_secs_f64() / t_small.as_secs_f64();
+    if ratio >= MAX_RATIO {
+        // Once more before failing: another process may have taken the CPU.
+        t_small = t_small.min(best(small, 3));
+        t_large = t_large.min(best(large, 1));
+        ratio = t_large.as_secs_f64() / t_small.as_secs_f64();
+    }
+    println!(
+        "{what:<16} {:>9} bytes: {:>9.1} ms   {:>10} bytes: {:>9.1} ms   ratio {ratio:>5.1}",
+        small.1.len(),
+        t_small.as_secs_f64() * 1e3,
+        large.1.len(),
+        t_large.as_secs_f64() * 1e3,
+    );
+    assert!(
+        ratio < MAX_RATIO,
+        "{what}: reading 10x the input took {ratio:.1}x the time ({t_small:?} → {t_large:?}): not linear"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_table_rows() {
+    let small = table_rows(10_000);
+    let large = table_rows(100_000);
+    assert_linear("table rows", &small, &large);
+    let api = generator::read_pages(&[large]);
+    let big = api
+        .types
+        .iter()
+        .find(|t| t.name == "big")
+        .expect("the big type");
+    assert!(big.properties.len() >= 100_000, "{}", big.properties.len());
+}
+
+#[test]
+fn ten_megabyte_pages() {
+    for shape in [
+        "long-cell",
+        "broken-json",
+        "unclosed-fence",
+        "brackets",
+        "nesting",
+        "comments",
+        "request-lines",
+        "enum-members",
+        "one-line",
+    ] {
+        let small = shaped(shape, 1_000_000);
+        let large = shaped(shape, 10_000_000);
+        assert_linear(shape, &small, &large);
+    }
+}
