@@ -500,7 +500,7 @@ fn everything(all: &[String]) -> Spec {
     }
 }
 
-/// A fixed-seed sample of generated trees (plus the every-name tree) compiles: each case's
+/// A fixed-seed sample of generated trees (plus the every-name tree and `docs-input/sample`) compiles: each case's
 /// module goes into one scratch crate (`target/hostile-check/`), checked with `cargo check`
 /// against the runtime in `runtime/`. Dependencies are those of the workspace's `Cargo.lock`,
 /// so this works offline.
@@ -508,12 +508,13 @@ fn everything(all: &[String]) -> Spec {
 fn a_sample_compiles() {
     let mut runner = TestRunner::deterministic();
     let strategy = spec();
-    let mut cases: Vec<Spec> = (0..6)
+    let mut cases: Vec<Vec<(String, String)>> = (0..6)
         .map(|_| {
-            strategy
+            let spec = strategy
                 .new_tree(&mut runner)
                 .expect("a value tree")
-                .current()
+                .current();
+            pages(&spec)
         })
         .collect();
     let all: Vec<String> = HOSTILE
@@ -521,18 +522,21 @@ fn a_sample_compiles() {
         .chain(PROPERTY_ONLY)
         .map(|s| s.to_string())
         .collect();
-    cases.push(everything(&all));
+    cases.push(pages(&everything(&all)));
 
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("workspace root")
         .to_path_buf();
+    // The whole of docs-input/sample, with its hostile pages.
+    let sample = generator::DocsTree::load(&workspace.join("docs-input/sample")).expect("sample");
+    cases.push(sample.pages);
     let scratch = workspace.join("target/hostile-check");
     let _ = std::fs::remove_dir_all(scratch.join("src"));
     let mut lib = String::from("#![allow(warnings)]\npub use graph_rt as runtime;\n");
     let mut manifest = None;
-    for (i, spec) in cases.iter().enumerate() {
-        let files = check(&pages(spec)).unwrap_or_else(|e| panic!("case {i}: {e}"));
+    for (i, case) in cases.iter().enumerate() {
+        let files = check(case).unwrap_or_else(|e| panic!("case {i}: {e}"));
         for f in files {
             if f.path == "Cargo.toml" {
                 manifest.get_or_insert(f.contents);
