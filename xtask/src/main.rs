@@ -43,6 +43,20 @@ DIR is one API version of the docs: a folder holding api/ and resources/, e.g.
 ../shared/graph-docs/2021-07/beta. --strict fails the command when any diagnostic is an error.";
 
 fn main() -> ExitCode {
+    // A panic is a bug: say so in one line (and keep the location), not as a bare backtrace hint.
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: internal error (a bug in xtask or the generator){at}: {message}");
+    }));
     match run() {
         Ok(code) => code,
         Err(e) => {
@@ -67,8 +81,7 @@ fn run() -> Result<ExitCode> {
             let api = read(&docs)?;
             let json = serde_json::to_string_pretty(&api).context("serializing the model")?;
             match out {
-                Some(path) => std::fs::write(&path, json + "\n")
-                    .with_context(|| format!("writing {}", path.display()))?,
+                Some(path) => write_whole(&path, &(json + "\n"))?,
                 None => {
                     let mut stdout = std::io::stdout().lock();
                     writeln!(stdout, "{json}")?;
@@ -130,8 +143,11 @@ fn run() -> Result<ExitCode> {
             let docs = args.required_path("--docs")?;
             let strict = args.flag("--strict");
             args.finish()?;
-            let api = read(&docs)?;
+            let tree = DocsTree::load(&docs)?;
+            let api = generator::read_tree(&tree);
             print_lint(&docs, &api)?;
+            // Listed above as GD001; a tree with unreadable pages is not a clean lint.
+            codegen::refuse_unreadable(&tree)?;
             Ok(strict_exit(&api, strict))
         }
         "fuzz" => {
@@ -169,8 +185,21 @@ fn run() -> Result<ExitCode> {
     }
 }
 
+/// Write a file through a temporary sibling and a rename: never left half-written.
+fn write_whole(path: &Path, contents: &str) -> Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, contents).with_context(|| format!("writing {}", path.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp);
+        format!("writing {}", path.display())
+    })
+}
+
 fn read(docs: &Path) -> Result<Api> {
     let tree = DocsTree::load(docs)?;
+    codegen::refuse_unreadable(&tree)?;
     Ok(generator::read_tree(&tree))
 }
 
