@@ -268,7 +268,7 @@ fn pages(spec: &Spec) -> Vec<(String, String)> {
             t.name
         );
         if let Some(b) = t.base {
-            let _ = write!(page, " Inherits from [{}](t{b}.md).\n", spec.types[b].name);
+            let _ = writeln!(page, " Inherits from [{}](t{b}.md).", spec.types[b].name);
         }
         let (nav, plain): (Vec<&PropSpec>, Vec<&PropSpec>) =
             t.properties.iter().partition(|p| p.navigation);

@@ -9,7 +9,10 @@
 use std::time::{Duration, Instant};
 
 /// Generous: linear is 10, quadratic 100.
-const MAX_RATIO: f64 = 35.0;
+const MAX_RATIO: f64 = 40.0;
+
+/// The tests of this file take turns: timing one while the other runs would be noise.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn resource_page(properties: &str, json: &str) -> String {
     format!(
@@ -122,8 +125,11 @@ fn assert_linear(what: &str, small: &(String, String), large: &(String, String))
     let mut t_small = best(small, 3).max(Duration::from_micros(200));
     let mut t_large = best(large, 1);
     let mut ratio = t_large.as_secs_f64() / t_small.as_secs_f64();
-    if ratio >= MAX_RATIO {
-        // Once more before failing: another process may have taken the CPU.
+    for _ in 0..2 {
+        if ratio < MAX_RATIO {
+            break;
+        }
+        // Again before failing: another process may have taken the CPU.
         t_small = t_small.min(best(small, 3));
         t_large = t_large.min(best(large, 1));
         ratio = t_large.as_secs_f64() / t_small.as_secs_f64();
@@ -143,6 +149,7 @@ fn assert_linear(what: &str, small: &(String, String), large: &(String, String))
 
 #[test]
 fn a_hundred_thousand_table_rows() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let small = table_rows(10_000);
     let large = table_rows(100_000);
     assert_linear("table rows", &small, &large);
@@ -157,6 +164,7 @@ fn a_hundred_thousand_table_rows() {
 
 #[test]
 fn ten_megabyte_pages() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     for shape in [
         "long-cell",
         "broken-json",

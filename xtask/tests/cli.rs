@@ -3,6 +3,8 @@
 //!
 //! Runs the built `xtask` binary in folders under `CARGO_TARGET_TMPDIR`.
 
+#![allow(clippy::unwrap_used)] // test code: a failed unwrap is a failed test
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
