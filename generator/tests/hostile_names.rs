@@ -500,7 +500,8 @@ fn everything(all: &[String]) -> Spec {
     }
 }
 
-/// A fixed-seed sample of generated trees (plus the every-name tree and `docs-input/sample`) compiles: each case's
+/// A fixed-seed sample of generated trees (plus the every-name tree, `docs-input/sample` and
+/// four arbitrary models) compiles: each case's
 /// module goes into one scratch crate (`target/hostile-check/`), checked with `cargo check`
 /// against the runtime in `runtime/`. Dependencies are those of the workspace's `Cargo.lock`,
 /// so this works offline.
@@ -531,12 +532,25 @@ fn a_sample_compiles() {
     // The whole of docs-input/sample, with its hostile pages.
     let sample = generator::DocsTree::load(&workspace.join("docs-input/sample")).expect("sample");
     cases.push(sample.pages);
+    let mut emitted: Vec<Vec<OutputFile>> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, case)| check(case).unwrap_or_else(|e| panic!("case {i}: {e}")))
+        .collect();
+    // Models built directly, with any characters in names and docs.
+    let models = ir_api();
+    for i in 0..4 {
+        let api = models
+            .new_tree(&mut runner)
+            .expect("a value tree")
+            .current();
+        emitted.push(check_api(&api).unwrap_or_else(|e| panic!("model {i}: {e}")));
+    }
     let scratch = workspace.join("target/hostile-check");
     let _ = std::fs::remove_dir_all(scratch.join("src"));
     let mut lib = String::from("#![allow(warnings)]\npub use graph_rt as runtime;\n");
     let mut manifest = None;
-    for (i, case) in cases.iter().enumerate() {
-        let files = check(case).unwrap_or_else(|e| panic!("case {i}: {e}"));
+    for (i, files) in emitted.into_iter().enumerate() {
         for f in files {
             if f.path == "Cargo.toml" {
                 manifest.get_or_insert(f.contents);
@@ -585,4 +599,167 @@ fn write(path: &Path, contents: &str) {
         std::fs::create_dir_all(dir).expect("scratch folder");
     }
     std::fs::write(path, contents).expect("scratch file");
+}
+
+/// Any text: hostile names, and arbitrary characters (controls, `\r`, quotes, `*/`, unicode).
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => name(),
+        1 => proptest::sample::select(PROPERTY_ONLY).prop_map(str::to_owned),
+        2 => proptest::collection::vec(any::<char>(), 0..12)
+            .prop_map(|cs| cs.into_iter().collect::<String>()),
+        1 => proptest::sample::select(&["\r", "a\rb", "*/", "/*", "\"", "\\", "#", "\n\n", "```", "]]", "\u{0}", "\u{feff}"][..])
+            .prop_map(str::to_owned),
+    ]
+}
+
+const NAMESPACES: &[&str] = &[
+    "microsoft.graph",
+    "microsoft.graph.callRecords",
+    "microsoft.graph.Self",
+    "a.b",
+    "",
+    "x",
+    "Ωmega.日本",
+];
+
+/// A model built directly (not read from pages), so that it can hold what no page would give
+/// the emitter: any characters in names and descriptions, namespaces of any shape, a base that
+/// is the type itself, types referring to names nothing defines.
+fn ir_api() -> impl Strategy<Value = generator::Api> {
+    use generator::model::ir::{EnumDef, EnumMember, Property, Source, TypeDef, TypeKind};
+    (1..6usize, 0..4usize).prop_flat_map(|(nt, ne)| {
+        let names = (
+            proptest::collection::vec((proptest::sample::select(NAMESPACES), text()), nt),
+            proptest::collection::vec((proptest::sample::select(NAMESPACES), text()), ne),
+        );
+        names.prop_flat_map(move |(tnames, enames)| {
+            let mut refs: Vec<String> = tnames
+                .iter()
+                .chain(&enames)
+                .map(|(ns, n)| format!("{ns}.{n}"))
+                .collect();
+            refs.extend(PRIMITIVES.iter().map(|p| format!("Edm.{p}")));
+            refs.push("microsoft.graph.nothing".into());
+            refs.push(String::new());
+            let source = |file: String| Source { file, line: 1 };
+            let prop = (
+                text(),
+                proptest::sample::select(refs.clone()),
+                any::<bool>(),
+                any::<bool>(),
+                text(),
+            )
+                .prop_map(
+                    move |(name, ty, collection, navigation, description)| Property {
+                        name,
+                        r#type: ty,
+                        collection,
+                        navigation,
+                        description,
+                        read_only: false,
+                        deprecated: false,
+                        possible_values: Vec::new(),
+                        inherited_from: None,
+                        from_json: false,
+                        source: source("resources/x.md".into()),
+                    },
+                )
+                .boxed();
+            let qualified: Vec<String> = tnames.iter().map(|(ns, n)| format!("{ns}.{n}")).collect();
+            let types: Vec<_> = tnames
+                .iter()
+                .map(|(ns, n)| {
+                    (
+                        Just((ns.to_string(), n.clone())),
+                        proptest::option::of(proptest::sample::select(qualified.clone())),
+                        proptest::collection::vec(prop.clone(), 0..6),
+                        text(),
+                        text(),
+                    )
+                        .prop_map(
+                            |((namespace, name), base, properties, description, file)| TypeDef {
+                                name,
+                                namespace,
+                                kind: TypeKind::Entity,
+                                base,
+                                key: Some("id".into()),
+                                open: false,
+                                r#abstract: false,
+                                media_entity: false,
+                                description,
+                                properties,
+                                sources: vec![Source { file, line: 1 }],
+                            },
+                        )
+                })
+                .collect();
+            let enums: Vec<_> = enames
+                .iter()
+                .map(|(ns, n)| {
+                    (
+                        Just((ns.to_string(), n.clone())),
+                        proptest::collection::vec(
+                            (text(), proptest::option::of(any::<i64>()), text()),
+                            0..6,
+                        ),
+                        any::<bool>(),
+                        text(),
+                    )
+                        .prop_map(
+                            |((namespace, name), members, flags, description)| EnumDef {
+                                name,
+                                namespace,
+                                flags,
+                                description,
+                                members: members
+                                    .into_iter()
+                                    .map(|(name, value, description)| EnumMember {
+                                        name,
+                                        value,
+                                        description,
+                                    })
+                                    .collect(),
+                                sources: vec![Source {
+                                    file: "resources/e.md".into(),
+                                    line: 1,
+                                }],
+                            },
+                        )
+                })
+                .collect();
+            (types, enums).prop_map(|(mut types, mut enums)| {
+                // The resolver's invariant: one definition per qualified name, sorted.
+                types.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+                types.dedup_by(|a, b| a.namespace == b.namespace && a.name == b.name);
+                enums.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+                enums.dedup_by(|a, b| a.namespace == b.namespace && a.name == b.name);
+                generator::Api {
+                    types,
+                    enums,
+                    operations: Vec::new(),
+                    diagnostics: Vec::new(),
+                }
+            })
+        })
+    })
+}
+
+/// Emit a model, re-parse every file, check that no scope declares a name twice.
+fn check_api(api: &generator::Api) -> Result<Vec<OutputFile>, String> {
+    let files = generator::harness::emit_and_parse(api).map_err(|e| e.to_string())?;
+    for f in files.iter().filter(|f| f.path.ends_with(".rs")) {
+        let file = syn::parse_file(&f.contents).map_err(|e| format!("{}: {e}", f.path))?;
+        unique_names(&file.items).map_err(|e| format!("{}: {e}\n{}", f.path, f.contents))?;
+    }
+    Ok(files)
+}
+
+proptest! {
+    #[test]
+    fn arbitrary_models_emit_valid_rust(api in ir_api()) {
+        if let Err(e) = check_api(&api) {
+            prop_assert!(false, "{e}\n--- model ---\n{api:#?}");
+        }
+    }
 }
