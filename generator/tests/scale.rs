@@ -181,3 +181,107 @@ fn ten_megabyte_pages() {
         assert_linear(shape, &small, &large);
     }
 }
+
+/// An API of one type with `n` properties (and one enum with `n` members) whose names are all
+/// different strings but the same Rust name (`a` followed by symbols), so that every name
+/// after the first needs a numbered suffix.
+fn colliding_api(n: usize) -> generator::Api {
+    use generator::model::ir::{EnumDef, EnumMember, Property, Source, TypeDef, TypeKind};
+    let symbols: Vec<char> = ('\u{2190}'..='\u{21FF}').collect(); // arrows: not alphanumeric
+    let name = |i: usize| -> String {
+        let mut s = String::from("a");
+        let mut k = i;
+        loop {
+            s.push(symbols[k % symbols.len()]);
+            k /= symbols.len();
+            if k == 0 {
+                break;
+            }
+        }
+        s
+    };
+    let source = Source {
+        file: "resources/big.md".into(),
+        line: 1,
+    };
+    generator::Api {
+        types: vec![TypeDef {
+            name: "big".into(),
+            namespace: "microsoft.graph".into(),
+            kind: TypeKind::Complex,
+            base: None,
+            key: None,
+            open: false,
+            r#abstract: false,
+            media_entity: false,
+            description: String::new(),
+            properties: (0..n)
+                .map(|i| Property {
+                    name: name(i),
+                    r#type: "Edm.String".into(),
+                    collection: false,
+                    navigation: false,
+                    description: String::new(),
+                    read_only: false,
+                    deprecated: false,
+                    possible_values: Vec::new(),
+                    inherited_from: None,
+                    from_json: false,
+                    source: source.clone(),
+                })
+                .collect(),
+            sources: vec![source.clone()],
+        }],
+        enums: vec![EnumDef {
+            name: "bigEnum".into(),
+            namespace: "microsoft.graph".into(),
+            flags: false,
+            description: String::new(),
+            members: (0..n)
+                .map(|i| EnumMember {
+                    name: name(i),
+                    value: None,
+                    description: String::new(),
+                })
+                .collect(),
+            sources: vec![source],
+        }],
+        operations: Vec::new(),
+        diagnostics: Vec::new(),
+    }
+}
+
+fn time_emit(api: &generator::Api) -> Duration {
+    let start = Instant::now();
+    let files = generator::harness::emit_and_parse(api).expect("emits");
+    let took = start.elapsed();
+    std::hint::black_box(files);
+    took
+}
+
+#[test]
+fn emitting_colliding_names_is_linear() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let small = colliding_api(2_000);
+    let large = colliding_api(20_000);
+    let _ = time_emit(&small);
+    let mut t_small = (0..3).map(|_| time_emit(&small)).min().unwrap_or_default();
+    let mut t_large = time_emit(&large);
+    for _ in 0..2 {
+        if t_large.as_secs_f64() / t_small.as_secs_f64() < MAX_RATIO {
+            break;
+        }
+        t_small = t_small.min(time_emit(&small));
+        t_large = t_large.min(time_emit(&large));
+    }
+    let ratio = t_large.as_secs_f64() / t_small.as_secs_f64();
+    println!(
+        "emit, colliding names: 2,000: {:.1} ms, 20,000: {:.1} ms, ratio {ratio:.1}",
+        t_small.as_secs_f64() * 1e3,
+        t_large.as_secs_f64() * 1e3
+    );
+    assert!(
+        ratio < MAX_RATIO,
+        "emitting 10x the names took {ratio:.1}x the time"
+    );
+}

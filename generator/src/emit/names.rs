@@ -1,7 +1,7 @@
 //! Rust names for API names: PascalCase types and variants, snake_case fields, keywords and
 //! leading digits made valid, collisions resolved deterministically by a per-scope registry.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Words that cannot be identifiers (strict and reserved keywords, 2021 edition), plus names
 /// that would shadow what generated code refers to unqualified.
@@ -116,6 +116,9 @@ fn ascii_only(name: String) -> String {
 #[derive(Debug, Default)]
 pub struct Registry {
     taken: BTreeSet<String>,
+    /// Per base name, the first suffix not yet tried: names are never released, so the search
+    /// resumes there (n names that collide cost O(n), not O(n²)).
+    next_suffix: HashMap<String, u64>,
 }
 
 impl Registry {
@@ -139,10 +142,16 @@ impl Registry {
             ""
         };
         let base = wanted.trim_end_matches('_');
-        (2..)
-            .map(|n| format!("{base}{sep}{n}"))
-            .find(|candidate| self.taken.insert(candidate.clone()))
-            .unwrap_or_else(|| wanted.to_string())
+        let key = format!("{base}{sep}");
+        let mut n = self.next_suffix.get(&key).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{key}{n}");
+            n += 1;
+            if self.taken.insert(candidate.clone()) {
+                self.next_suffix.insert(key, n);
+                return candidate;
+            }
+        }
     }
 }
 
