@@ -91,7 +91,8 @@ pub fn snake(name: &str) -> String {
     if KEYWORDS.contains(&out.as_str()) || out == "_" {
         out.push('_');
     }
-    ascii_only(out)
+    // Code points in lower case: `caf\u{e9}` → `cafue9`, a snake_case name.
+    ascii_only(out).to_ascii_lowercase()
 }
 
 /// Identifiers must be ASCII here (non-ASCII idents are legal but hostile to users): other
@@ -136,7 +137,9 @@ impl Registry {
         if self.taken.insert(wanted.to_string()) {
             return wanted.to_string();
         }
-        let sep = if wanted.contains('_') || wanted.starts_with(|c: char| c.is_lowercase()) {
+        // snake_case names (`user_id_2`, `_2nd_value_2`) take `_`; PascalCase names, also
+        // escaped ones like `Self_`, none (`Self2`).
+        let sep = if wanted.starts_with(|c: char| c.is_lowercase() || c == '_') {
             "_"
         } else {
             ""
@@ -188,7 +191,7 @@ mod tests {
         assert_eq!(snake("userId"), "user_id");
         assert_eq!(snake("user_id"), "user_id");
         assert_eq!(snake("HTTPRequest"), "http_request");
-        assert_eq!(snake("caf\u{e9}"), "cafU E9".replace(' ', ""));
+        assert_eq!(snake("caf\u{e9}"), "cafue9");
         assert_eq!(snake("___"), "unnamed");
     }
 
@@ -201,5 +204,9 @@ mod tests {
         assert_eq!(r.claim("additional_properties"), "additional_properties_2");
         assert_eq!(r.claim("Ios"), "Ios");
         assert_eq!(r.claim("Ios"), "Ios2");
+        assert_eq!(r.claim("Self_"), "Self_");
+        assert_eq!(r.claim("Self_"), "Self2");
+        assert_eq!(r.claim("_2nd"), "_2nd");
+        assert_eq!(r.claim("_2nd"), "_2nd_2");
     }
 }
