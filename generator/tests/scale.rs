@@ -285,3 +285,61 @@ fn emitting_colliding_names_is_linear() {
         "emitting 10x the names took {ratio:.1}x the time"
     );
 }
+
+/// `n` resource pages, each type deriving from the one before.
+fn inheritance_chain(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            let base = if i == 0 {
+                String::new()
+            } else {
+                format!(",\n  \"baseType\": \"microsoft.graph.t{}\"", i - 1)
+            };
+            let page = format!(
+                "# t{i} resource type\n\nNamespace: microsoft.graph\n\n## Properties\n\n\
+                 | Property | Type | Description |\n|:--|:--|:--|\n| p{i} | String | Own. |\n\n\
+                 ## JSON representation\n\n<!-- {{\n  \"blockType\": \"resource\",\n  \
+                 \"@odata.type\": \"microsoft.graph.t{i}\"{base}\n}}-->\n\n```json\n{{\"p{i}\": \"String\"}}\n```\n"
+            );
+            (format!("resources/t{i}.md"), page)
+        })
+        .collect()
+}
+
+fn time_chain(pages: &[(String, String)]) -> (Duration, usize) {
+    let start = Instant::now();
+    let api = generator::read_pages(pages);
+    let files = generator::harness::emit_and_parse(&api).expect("emits");
+    let size = files.iter().map(|f| f.contents.len()).sum();
+    (start.elapsed(), size)
+}
+
+/// A chain of types each deriving from the one before: properties are inherited from at most
+/// `MAX_INHERITANCE_DEPTH` ancestors, so the model and the crate grow linearly, not with the
+/// square of the chain.
+#[test]
+fn deep_inheritance_is_linear() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let small = inheritance_chain(100);
+    let large = inheritance_chain(1_000);
+    let (mut t_small, s_small) = time_chain(&small);
+    t_small = t_small.min(time_chain(&small).0);
+    let (mut t_large, s_large) = time_chain(&large);
+    if t_large.as_secs_f64() / t_small.as_secs_f64() >= MAX_RATIO {
+        t_large = t_large.min(time_chain(&large).0);
+    }
+    let ratio = t_large.as_secs_f64() / t_small.as_secs_f64();
+    let growth = s_large as f64 / s_small as f64;
+    println!(
+        "inheritance chain: 100 types: {:.1} ms, {s_small} bytes of Rust; 1,000: {:.1} ms, {s_large} bytes; time ratio {ratio:.1}, size ratio {growth:.1}",
+        t_small.as_secs_f64() * 1e3,
+        t_large.as_secs_f64() * 1e3,
+    );
+    assert!(growth < 25.0, "output grew {growth:.1}x for 10x the types");
+    assert!(ratio < MAX_RATIO, "10x the types took {ratio:.1}x the time");
+    let api = generator::read_pages(&large);
+    assert!(api
+        .diagnostics
+        .iter()
+        .any(|d| d.code == generator::Code::InheritanceDepth));
+}

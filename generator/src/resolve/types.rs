@@ -157,6 +157,10 @@ fn describe(ty: &str, collection: bool) -> String {
     }
 }
 
+/// How many ancestors a type's properties are taken from. Real chains are under ten deep; a
+/// docs tree that chains thousands of types would otherwise make the model quadratic in size.
+pub const MAX_INHERITANCE_DEPTH: usize = 64;
+
 /// Apply inheritance: ancestors' properties first (root first), then the type's own; rows a
 /// page repeats from an ancestor are taken from the ancestor.
 fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<TypeDef> {
@@ -180,6 +184,16 @@ fn inherit(merged: BTreeMap<String, Merged>, diags: &mut Diagnostics) -> Vec<Typ
                     source,
                     Code::InheritanceCycle,
                     format!("`{name}` inherits from itself through `{base}`"),
+                );
+                break;
+            }
+            if chain.len() > MAX_INHERITANCE_DEPTH {
+                diags.push(
+                    source,
+                    Code::InheritanceDepth,
+                    format!(
+                        "`{name}` has more than {MAX_INHERITANCE_DEPTH} ancestors; the properties of `{base}` and its ancestors are not inherited"
+                    ),
                 );
                 break;
             }
